@@ -1,0 +1,3 @@
+export * from './programme.events';
+export * from './programme.commands';
+export * from './programme.decider';

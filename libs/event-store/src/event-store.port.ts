@@ -1,0 +1,123 @@
+/**
+ * The event-store port: what Jalon needs from any store (the embedded SQLite store, EventStoreDB).
+ *
+ * Revisions mean exactly what they mean in EventStoreDB: a stream's first event has revision 0,
+ * and an append names the revision of the stream's last event it expects (or `no_stream`, `any`).
+ * Global positions order every event of every stream; they are opaque bigints that only grow.
+ */
+
+export interface EventMetadata {
+  /** Id of the user who recorded the event (or `system` for the store's own bootstrap). */
+  readonly actor: string;
+  /** Display name of the actor, for audit reports. */
+  readonly actorName?: string;
+  readonly role: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  /** When the event was written (ISO 8601 timestamp, UTC). The effective date lives in the data. */
+  readonly recordedAt: string;
+  /** For corrections (reversals, revisions, rescheduling): why. */
+  readonly reason?: string;
+}
+
+export interface EventToAppend {
+  /** UUID. Appending an id that the stream already holds is a no-op (see {@link EventStore.append}). */
+  readonly id: string;
+  /** Stable type string, never derived from a class name. */
+  readonly type: string;
+  /** Schema version of `data` for this type. */
+  readonly version: number;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly metadata: EventMetadata;
+}
+
+export interface StoredEvent extends EventToAppend {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: bigint;
+}
+
+export type ExpectedRevision = 'no_stream' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append (what to expect next time). */
+  readonly nextExpectedRevision: number;
+  /** Global position of the last event of the batch. */
+  readonly position: bigint;
+  /** False when every event of the batch was already stored (idempotent re-append). */
+  readonly written: boolean;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive; defaults to the first event (forwards) or the last (backwards). */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Defaults to the beginning of the log. */
+  readonly after?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface Subscription extends AsyncIterable<StoredEvent> {
+  /** Ends the iteration; pending `next()` calls resolve as done. */
+  unsubscribe(): Promise<void>;
+}
+
+export interface EventStore {
+  /**
+   * Appends a batch atomically: all of it or none of it.
+   * - Throws {@link WrongExpectedRevisionError} when the stream is not at `expectedRevision`.
+   * - When every event id of the batch is already stored in this stream, nothing is written and
+   *   the result reports the existing revision and position (`written: false`).
+   * - An empty batch is refused.
+   */
+  append(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+
+  /** Reads one stream; a stream that does not exist reads as empty. */
+  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
+
+  /** Reads every stream in one global order. */
+  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+
+  /** Catches up from `after`, then delivers new events live, in global order, until unsubscribed. */
+  subscribeToAll(options?: { after?: bigint }): Subscription;
+
+  /** Position of the newest event in the store (0n when empty). */
+  headPosition(): Promise<bigint>;
+
+  close(): Promise<void>;
+}
+
+/** Stable codes of the store's own errors; the API maps them to HTTP once, like domain errors. */
+export class WrongExpectedRevisionError extends Error {
+  readonly code = 'STREAM.WRONG_EXPECTED_REVISION';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's actual last revision, or `no_stream`. */
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`stream ${streamId} is at revision ${String(actual)}, not at ${String(expected)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export class EventStoreError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EventStoreError';
+  }
+}
+
+/** Reads a whole async iterable into an array (for small streams and tests). */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
