@@ -6,3 +6,4 @@ export * from './ids';
 export * from './effective-date';
 export * from './streams';
 export * from './equality';
+export * from './lookups';
