@@ -2,7 +2,17 @@
  * Stream names come from here and nowhere else: `<category>-<id>`. A category is part of the
  * stored history, so these strings never change.
  */
-export const STREAM_CATEGORIES = ['programme', 'call', 'candidacy', 'antenna', 'budget', 'funding'] as const;
+export const STREAM_CATEGORIES = [
+  'programme',
+  'call',
+  'candidacy',
+  'antenna',
+  'budget',
+  'funding',
+  // Kept by the application beside the domain's streams: users and idempotency records.
+  'identity',
+  'idempotency',
+] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export function streamIdOf(category: StreamCategory, id: string): string {

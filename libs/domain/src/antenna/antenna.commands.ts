@@ -1,0 +1,53 @@
+import { CandidacyView, Message } from '../shared';
+import {
+  AntennaClosed,
+  AntennaInaugurated,
+  AntennaOpened,
+  AntennaResumed,
+  AntennaSuspended,
+  LearnersReported,
+  MilestoneReached,
+  PhaseCompleted,
+  PhasePlanned,
+  PhaseRescheduled,
+  PhaseStarted,
+  TrainingCourseOpened,
+} from './antenna.events';
+
+/**
+ * Opening an antenna needs the candidacy it comes from: the application folds the candidacy
+ * stream and passes its view. The call, programme and territory recorded on the antenna are
+ * taken from that view, not from the client.
+ */
+export interface OpenAntenna
+  extends Message<'OpenAntenna', Omit<AntennaOpened['data'], 'callId' | 'programmeId' | 'territory'>> {
+  readonly context: { readonly candidacy: CandidacyView };
+}
+
+export type PlanPhase = Message<'PlanPhase', PhasePlanned['data']>;
+export type StartPhase = Message<'StartPhase', PhaseStarted['data']>;
+export type ReachMilestone = Message<'ReachMilestone', MilestoneReached['data']>;
+export type ReschedulePhase = Message<
+  'ReschedulePhase',
+  Omit<PhaseRescheduled['data'], 'previousPlannedStart' | 'previousPlannedEnd'>
+>;
+export type CompletePhase = Message<'CompletePhase', PhaseCompleted['data']>;
+
+export type InaugurateAntenna = Message<'InaugurateAntenna', AntennaInaugurated['data']>;
+export type OpenTrainingCourse = Message<'OpenTrainingCourse', TrainingCourseOpened['data']>;
+export type ReportLearners = Message<'ReportLearners', LearnersReported['data']>;
+export type SuspendAntenna = Message<'SuspendAntenna', AntennaSuspended['data']>;
+export type ResumeAntenna = Message<'ResumeAntenna', AntennaResumed['data']>;
+export type CloseAntenna = Message<'CloseAntenna', AntennaClosed['data']>;
+
+export type PhaseCommand = PlanPhase | StartPhase | ReachMilestone | ReschedulePhase | CompletePhase;
+
+export type AntennaCommand =
+  | OpenAntenna
+  | PhaseCommand
+  | InaugurateAntenna
+  | OpenTrainingCourse
+  | ReportLearners
+  | SuspendAntenna
+  | ResumeAntenna
+  | CloseAntenna;

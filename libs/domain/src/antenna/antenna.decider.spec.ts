@@ -1,0 +1,346 @@
+import { DomainError, fold } from '../shared';
+import { specificationFor } from '../testing/decider-specification';
+import { AntennaCommand, OpenAntenna } from './antenna.commands';
+import { AntennaEvent } from './antenna.events';
+import { antennaDecider } from './antenna.decider';
+import { antennaViewOf } from './antenna.state';
+import {
+  closed,
+  inaugurated,
+  industryCourse,
+  montbeliard,
+  opened,
+  resumed,
+  selectedCandidacy,
+  septemberLearners,
+  suspended,
+} from './antenna.fixtures';
+
+const spec = specificationFor(antennaDecider);
+
+const openMontbeliard: OpenAntenna = {
+  type: 'OpenAntenna',
+  data: {
+    antennaId: opened.data.antennaId,
+    candidacyId: opened.data.candidacyId,
+    name: opened.data.name,
+    town: opened.data.town,
+    effectiveDate: opened.data.effectiveDate,
+  },
+  context: { candidacy: selectedCandidacy },
+};
+
+const inaugurate: AntennaCommand = { type: 'InaugurateAntenna', data: inaugurated.data };
+const openCourse: AntennaCommand = { type: 'OpenTrainingCourse', data: industryCourse.data };
+const suspend: AntennaCommand = { type: 'SuspendAntenna', data: suspended.data };
+const resume: AntennaCommand = { type: 'ResumeAntenna', data: resumed.data };
+const close: AntennaCommand = { type: 'CloseAntenna', data: closed.data };
+
+describe('antenna decider', () => {
+  describe('OpenAntenna', () => {
+    it('records the opening of an antenna for a selected candidacy, with its call, programme and territory', () => {
+      spec.given([]).when(openMontbeliard).then([opened]);
+    });
+
+    it('rule: opening the same antenna again with the same details changes nothing', () => {
+      spec.given([opened]).when(openMontbeliard).thenNothingHappens();
+    });
+
+    it('rule: an antenna is opened once (ANTENNA.ALREADY_OPENED)', () => {
+      spec
+        .given([opened])
+        .when({ ...openMontbeliard, data: { ...openMontbeliard.data, name: 'Cnam Montbéliard' } })
+        .thenThrows('ANTENNA.ALREADY_OPENED', 'conflict');
+    });
+
+    it('rule: only a submitted candidacy can become an antenna (CANDIDACY.NOT_FOUND)', () => {
+      spec
+        .given([])
+        .when({ ...openMontbeliard, context: { candidacy: { candidacyId: montbeliard.candidacyId, status: 'not-submitted' } } })
+        .thenThrows('CANDIDACY.NOT_FOUND', 'not-found');
+    });
+
+    it.each(['submitted', 'rejected', 'withdrawn'] as const)(
+      'rule: only a selected candidacy becomes an antenna, not a %s one (ANTENNA.CANDIDACY_NOT_SELECTED)',
+      (status) => {
+        const { selectedOn: _selectedOn, ...notSelected } = selectedCandidacy;
+        spec
+          .given([])
+          .when({ ...openMontbeliard, context: { candidacy: { ...notSelected, status } } })
+          .thenThrows('ANTENNA.CANDIDACY_NOT_SELECTED', 'rule');
+      },
+    );
+
+    it('rule: an antenna cannot open before its candidacy was selected (ANTENNA.OPENED_BEFORE_SELECTION)', () => {
+      spec
+        .given([])
+        .when({ ...openMontbeliard, data: { ...openMontbeliard.data, effectiveDate: '2020-12-14' } })
+        .thenThrows('ANTENNA.OPENED_BEFORE_SELECTION', 'rule');
+    });
+
+    it('refuses a candidacy view that is not the candidacy named by the command (a wiring fault, not a rule)', () => {
+      const otherView = { ...selectedCandidacy, candidacyId: 'ami-2--chaumont' };
+      const { selectedOn: _selectedOn, ...incompleteView } = selectedCandidacy;
+      for (const candidacy of [otherView, incompleteView]) {
+        const decide = () => antennaDecider.decide({ ...openMontbeliard, context: { candidacy } }, antennaDecider.initialState());
+        expect(decide).toThrow(Error);
+        expect(decide).not.toThrow(DomainError);
+      }
+    });
+
+    it('opens on the very day of the selection', () => {
+      const sameDay = { ...openMontbeliard.data, effectiveDate: montbeliard.selectedOn };
+      spec
+        .given([])
+        .when({ ...openMontbeliard, data: sameDay })
+        .then([{ type: 'AntennaOpened', data: { ...opened.data, effectiveDate: montbeliard.selectedOn } }]);
+    });
+  });
+
+  describe('any command on an antenna never opened', () => {
+    it.each<AntennaCommand>([inaugurate, openCourse, suspend, resume, close, { type: 'ReportLearners', data: septemberLearners.data }])(
+      'rule: $type needs an opened antenna (ANTENNA.NOT_FOUND)',
+      (command) => {
+        spec.given([]).when(command).thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+      },
+    );
+  });
+
+  describe('InaugurateAntenna', () => {
+    it('records the inauguration of 22 June 2022 on the Montbéliard university campus', () => {
+      spec.given([opened]).when(inaugurate).then([inaugurated]);
+    });
+
+    it('rule: inaugurating again with the same place and date changes nothing', () => {
+      spec.given([opened, inaugurated]).when(inaugurate).thenNothingHappens();
+    });
+
+    it('rule: an antenna is inaugurated at most once (ANTENNA.ALREADY_INAUGURATED)', () => {
+      spec
+        .given([opened, inaugurated])
+        .when({ type: 'InaugurateAntenna', data: { ...inaugurated.data, effectiveDate: '2022-06-23' } })
+        .thenThrows('ANTENNA.ALREADY_INAUGURATED', 'conflict');
+    });
+
+    it('rule: an antenna is not inaugurated before it was opened (ANTENNA.INAUGURATED_BEFORE_OPENING)', () => {
+      spec
+        .given([opened])
+        .when({ type: 'InaugurateAntenna', data: { ...inaugurated.data, effectiveDate: '2021-01-10' } })
+        .thenThrows('ANTENNA.INAUGURATED_BEFORE_OPENING', 'rule');
+    });
+
+    it('rule: a suspended antenna is not inaugurated (ANTENNA.SUSPENDED)', () => {
+      spec.given([opened, suspended]).when(inaugurate).thenThrows('ANTENNA.SUSPENDED', 'conflict');
+    });
+
+    it('rule: repeating an inauguration that happened before the suspension changes nothing', () => {
+      spec
+        .given([opened, inaugurated, { ...suspended, data: { ...suspended.data, effectiveDate: '2022-09-01' } }])
+        .when(inaugurate)
+        .thenNothingHappens();
+    });
+  });
+
+  describe('OpenTrainingCourse', () => {
+    it('records a course opened at the antenna', () => {
+      spec.given([opened]).when(openCourse).then([industryCourse]);
+    });
+
+    it('rule: opening the same course again with the same details changes nothing', () => {
+      spec.given([opened, industryCourse]).when(openCourse).thenNothingHappens();
+    });
+
+    it('rule: a course id is opened once (COURSE.ALREADY_OPENED)', () => {
+      spec
+        .given([opened, industryCourse])
+        .when({ type: 'OpenTrainingCourse', data: { ...industryCourse.data, mode: 'hybrid' } })
+        .thenThrows('COURSE.ALREADY_OPENED', 'conflict');
+    });
+
+    it('rule: a suspended antenna opens no course (ANTENNA.SUSPENDED)', () => {
+      spec.given([opened, suspended]).when(openCourse).thenThrows('ANTENNA.SUSPENDED', 'conflict');
+    });
+
+    it('rule: a course cannot open before the antenna (ANTENNA.DATE_BEFORE_OPENING)', () => {
+      spec
+        .given([opened])
+        .when({ type: 'OpenTrainingCourse', data: { ...industryCourse.data, effectiveDate: '2020-09-01' } })
+        .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
+    });
+  });
+
+  describe('ReportLearners', () => {
+    const report: AntennaCommand = { type: 'ReportLearners', data: septemberLearners.data };
+    const correction = { ...septemberLearners.data, learners: 26, reason: 'Deux inscriptions tardives', effectiveDate: '2021-10-20' };
+
+    it('records the learners of a month', () => {
+      spec.given([opened]).when(report).then([septemberLearners]);
+    });
+
+    it('records a month with no learner', () => {
+      const none = { ...septemberLearners.data, learners: 0 };
+      spec.given([opened]).when({ type: 'ReportLearners', data: none }).then([{ type: 'LearnersReported', data: none }]);
+    });
+
+    it('rule: reporting the same count for the same month again changes nothing', () => {
+      spec
+        .given([opened, septemberLearners])
+        .when({ type: 'ReportLearners', data: { ...septemberLearners.data, effectiveDate: '2021-10-06' } })
+        .thenNothingHappens();
+    });
+
+    it('records a different count for a reported month as a correction with its reason', () => {
+      spec
+        .given([opened, septemberLearners])
+        .when({ type: 'ReportLearners', data: correction })
+        .then([{ type: 'LearnersReported', data: correction }]);
+    });
+
+    it('rule: a correction of a reported month gives a reason (LEARNERS.CORRECTION_NEEDS_REASON)', () => {
+      const { reason: _reason, ...withoutReason } = correction;
+      spec
+        .given([opened, septemberLearners])
+        .when({ type: 'ReportLearners', data: withoutReason })
+        .thenThrows('LEARNERS.CORRECTION_NEEDS_REASON', 'rule');
+      spec
+        .given([opened, septemberLearners])
+        .when({ type: 'ReportLearners', data: { ...correction, reason: '  ' } })
+        .thenThrows('LEARNERS.CORRECTION_NEEDS_REASON', 'rule');
+    });
+
+    it.each([-1, 2.5, Number.NaN])('rule: a learner count is a whole number, zero or more, not %p (LEARNERS.INVALID_COUNT)', (learners) => {
+      spec
+        .given([opened])
+        .when({ type: 'ReportLearners', data: { ...septemberLearners.data, learners } })
+        .thenThrows('LEARNERS.INVALID_COUNT', 'rule');
+    });
+
+    it('rule: a suspended antenna still reports its learners', () => {
+      spec.given([opened, suspended]).when(report).then([septemberLearners]);
+    });
+
+    it('rule: learners cannot be reported before the antenna opened (ANTENNA.DATE_BEFORE_OPENING)', () => {
+      spec
+        .given([opened])
+        .when({ type: 'ReportLearners', data: { ...septemberLearners.data, period: '2020-12', effectiveDate: '2021-01-05' } })
+        .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
+    });
+  });
+
+  describe('SuspendAntenna', () => {
+    it('records a suspension with its reason', () => {
+      spec.given([opened]).when(suspend).then([suspended]);
+    });
+
+    it('rule: suspending a suspended antenna changes nothing', () => {
+      spec
+        .given([opened, suspended])
+        .when({ type: 'SuspendAntenna', data: { ...suspended.data, effectiveDate: '2022-02-10' } })
+        .thenNothingHappens();
+    });
+
+    it('suspends again after a resumption', () => {
+      const again = { ...suspended.data, effectiveDate: '2023-07-01' };
+      spec
+        .given([opened, suspended, resumed])
+        .when({ type: 'SuspendAntenna', data: again })
+        .then([{ type: 'AntennaSuspended', data: again }]);
+    });
+
+    it('rule: an antenna cannot be suspended before it opened (ANTENNA.DATE_BEFORE_OPENING)', () => {
+      spec
+        .given([opened])
+        .when({ type: 'SuspendAntenna', data: { ...suspended.data, effectiveDate: '2020-12-31' } })
+        .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
+    });
+  });
+
+  describe('ResumeAntenna', () => {
+    it('records the resumption of a suspended antenna', () => {
+      spec.given([opened, suspended]).when(resume).then([resumed]);
+    });
+
+    it('rule: resuming an active antenna changes nothing', () => {
+      spec.given([opened]).when(resume).thenNothingHappens();
+      spec.given([opened, suspended, resumed]).when(resume).thenNothingHappens();
+    });
+
+    it('rule: an antenna cannot resume before it was suspended (ANTENNA.RESUMED_BEFORE_SUSPENSION)', () => {
+      spec
+        .given([opened, suspended])
+        .when({ type: 'ResumeAntenna', data: { ...resumed.data, effectiveDate: '2022-01-31' } })
+        .thenThrows('ANTENNA.RESUMED_BEFORE_SUSPENSION', 'rule');
+    });
+
+    it('lifts the suspension: the antenna is inaugurated again afterwards', () => {
+      spec.given([opened, suspended, resumed]).when(inaugurate).then([inaugurated]);
+    });
+  });
+
+  describe('CloseAntenna', () => {
+    it('records the closing with its reason', () => {
+      spec.given([opened, inaugurated]).when(close).then([closed]);
+    });
+
+    it('closes a suspended antenna', () => {
+      spec.given([opened, suspended]).when(close).then([closed]);
+    });
+
+    it('rule: closing again with the same reason and date changes nothing', () => {
+      spec.given([opened, closed]).when(close).thenNothingHappens();
+    });
+
+    it('rule: a closed antenna cannot be closed differently (ANTENNA.CLOSED)', () => {
+      spec
+        .given([opened, closed])
+        .when({ type: 'CloseAntenna', data: { ...closed.data, effectiveDate: '2025-01-31' } })
+        .thenThrows('ANTENNA.CLOSED', 'conflict');
+    });
+
+    it('rule: an antenna cannot close before it opened (ANTENNA.DATE_BEFORE_OPENING)', () => {
+      spec
+        .given([opened])
+        .when({ type: 'CloseAntenna', data: { ...closed.data, effectiveDate: '2020-12-31' } })
+        .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
+    });
+  });
+
+  describe('any command on a closed antenna', () => {
+    const history: AntennaEvent[] = [opened, inaugurated, industryCourse, septemberLearners, closed];
+    const commands: AntennaCommand[] = [
+      openMontbeliard,
+      inaugurate,
+      openCourse,
+      { type: 'ReportLearners', data: septemberLearners.data },
+      suspend,
+      resume,
+      {
+        type: 'PlanPhase',
+        data: {
+          antennaId: 'montbeliard',
+          phaseId: 'extension',
+          name: 'Extension',
+          plannedStart: '2025-01-01',
+          plannedEnd: '2025-12-31',
+          effectiveDate: '2025-01-02',
+        },
+      },
+    ];
+
+    it.each(commands)('rule: a closed antenna accepts nothing but audit reads, not even a repeated $type (ANTENNA.CLOSED)', (command) => {
+      spec.given(history).when(command).thenThrows('ANTENNA.CLOSED', 'conflict');
+    });
+  });
+
+  describe('antennaViewOf', () => {
+    const viewAfter = (events: AntennaEvent[]) => antennaViewOf(fold(antennaDecider, events), 'montbeliard');
+
+    it('tells other deciders whether the antenna is opened, suspended or closed, and since when it is open', () => {
+      expect(viewAfter([])).toEqual({ antennaId: 'montbeliard', status: 'not-opened' });
+      expect(viewAfter([opened])).toEqual({ antennaId: 'montbeliard', status: 'active', openedOn: '2021-01-11' });
+      expect(viewAfter([opened, suspended])).toEqual({ antennaId: 'montbeliard', status: 'suspended', openedOn: '2021-01-11' });
+      expect(viewAfter([opened, suspended, resumed])).toEqual({ antennaId: 'montbeliard', status: 'active', openedOn: '2021-01-11' });
+      expect(viewAfter([opened, suspended, closed])).toEqual({ antennaId: 'montbeliard', status: 'closed', openedOn: '2021-01-11' });
+    });
+  });
+});

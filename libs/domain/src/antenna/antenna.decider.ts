@@ -1,0 +1,139 @@
+import { assertNever, conflict, Decider, notFound, ruleBroken, sameData } from '../shared';
+import { AntennaCommand, OpenAntenna } from './antenna.commands';
+import { AntennaEvent, AntennaOpened } from './antenna.events';
+import { assertNotBeforeOpening, assertNotSuspended } from './antenna.guards';
+import { AntennaState, evolveAntenna, initialAntennaState, OpenedAntennaState } from './antenna.state';
+import { decidePhase } from './phase.decide';
+
+export function decideAntenna(command: AntennaCommand, state: AntennaState): AntennaEvent[] {
+  if (state.status === 'not-opened') {
+    if (command.type === 'OpenAntenna') return openAntenna(command);
+    throw notFound('ANTENNA.NOT_FOUND', `antenna ${command.data.antennaId} has not been opened`, { field: 'antennaId' });
+  }
+  // A closed antenna accepts nothing but audit reads; only the very same closing may be repeated.
+  if (state.status === 'closed') {
+    if (command.type === 'CloseAntenna' && sameData(state.closing, command.data)) return [];
+    throw conflict('ANTENNA.CLOSED', `antenna ${state.opened.antennaId} was closed on ${state.closing.effectiveDate}`, {
+      closedOn: state.closing.effectiveDate,
+    });
+  }
+  return decideOpened(command, state);
+}
+
+function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState, { status: 'closed' }>): AntennaEvent[] {
+  switch (command.type) {
+    case 'OpenAntenna': {
+      const { callId: _callId, programmeId: _programmeId, territory: _territory, ...asCommanded } = state.opened;
+      if (sameData(asCommanded, command.data)) return [];
+      throw conflict('ANTENNA.ALREADY_OPENED', `antenna ${command.data.antennaId} was already opened with other details`, {
+        field: 'antennaId',
+      });
+    }
+    case 'PlanPhase':
+    case 'StartPhase':
+    case 'ReachMilestone':
+    case 'ReschedulePhase':
+    case 'CompletePhase':
+      return decidePhase(command, state);
+    case 'InaugurateAntenna': {
+      if (state.inauguration) {
+        if (sameData(state.inauguration, command.data)) return [];
+        const inauguratedOn = state.inauguration.effectiveDate;
+        throw conflict('ANTENNA.ALREADY_INAUGURATED', `antenna ${command.data.antennaId} was inaugurated on ${inauguratedOn}`, {
+          inauguratedOn,
+        });
+      }
+      assertNotSuspended(state);
+      if (command.data.effectiveDate < state.opened.effectiveDate) {
+        throw ruleBroken('ANTENNA.INAUGURATED_BEFORE_OPENING', 'an antenna cannot be inaugurated before it was opened', {
+          field: 'effectiveDate',
+          openedOn: state.opened.effectiveDate,
+        });
+      }
+      return [{ type: 'AntennaInaugurated', data: command.data }];
+    }
+    case 'OpenTrainingCourse': {
+      const existing = state.courses[command.data.courseId];
+      if (existing) {
+        if (sameData(existing, command.data)) return [];
+        throw conflict('COURSE.ALREADY_OPENED', `course ${command.data.courseId} was already opened with other details`, {
+          field: 'courseId',
+        });
+      }
+      assertNotSuspended(state);
+      assertNotBeforeOpening(state, command.data.effectiveDate);
+      return [{ type: 'TrainingCourseOpened', data: command.data }];
+    }
+    case 'ReportLearners': {
+      const { period, learners, reason } = command.data;
+      if (!Number.isSafeInteger(learners) || learners < 0) {
+        throw ruleBroken('LEARNERS.INVALID_COUNT', 'a learner count is a whole number, zero or more', { field: 'learners', learners });
+      }
+      const reported = state.learners[period];
+      if (reported === learners) return [];
+      if (reported !== undefined && !reason?.trim()) {
+        throw ruleBroken(
+          'LEARNERS.CORRECTION_NEEDS_REASON',
+          `learners for ${period} were already reported (${reported}): a correction gives a reason`,
+          { field: 'reason', reported },
+        );
+      }
+      assertNotBeforeOpening(state, command.data.effectiveDate);
+      return [{ type: 'LearnersReported', data: command.data }];
+    }
+    case 'SuspendAntenna':
+      if (state.status === 'suspended') return [];
+      assertNotBeforeOpening(state, command.data.effectiveDate);
+      return [{ type: 'AntennaSuspended', data: command.data }];
+    case 'ResumeAntenna':
+      if (state.status === 'active') return [];
+      if (command.data.effectiveDate < state.suspension.effectiveDate) {
+        throw ruleBroken('ANTENNA.RESUMED_BEFORE_SUSPENSION', 'an antenna cannot resume before it was suspended', {
+          field: 'effectiveDate',
+          suspendedOn: state.suspension.effectiveDate,
+        });
+      }
+      return [{ type: 'AntennaResumed', data: command.data }];
+    case 'CloseAntenna':
+      assertNotBeforeOpening(state, command.data.effectiveDate);
+      return [{ type: 'AntennaClosed', data: command.data }];
+    default:
+      return assertNever(command);
+  }
+}
+
+/** Only a selected candidacy becomes an antenna; the call, programme and territory come from it. */
+function openAntenna(command: OpenAntenna): AntennaOpened[] {
+  const { candidacy } = command.context;
+  const { antennaId, candidacyId, name, town, effectiveDate } = command.data;
+  if (candidacy.candidacyId !== candidacyId) {
+    // The application loaded the wrong stream: a wiring fault, not a business rule.
+    throw new Error(`candidacy view ${candidacy.candidacyId} given to open antenna ${antennaId} from candidacy ${candidacyId}`);
+  }
+  if (candidacy.status === 'not-submitted') {
+    throw notFound('CANDIDACY.NOT_FOUND', `candidacy ${candidacyId} has not been submitted`, { field: 'candidacyId' });
+  }
+  if (candidacy.status !== 'selected') {
+    throw ruleBroken('ANTENNA.CANDIDACY_NOT_SELECTED', `candidacy ${candidacyId} is ${candidacy.status}, not selected`, {
+      field: 'candidacyId',
+      candidacyStatus: candidacy.status,
+    });
+  }
+  const { callId, programmeId, territory, selectedOn } = candidacy;
+  if (callId === undefined || programmeId === undefined || territory === undefined || selectedOn === undefined) {
+    throw new Error(`candidacy view ${candidacyId} is selected but lacks its call, programme, territory or selection date`);
+  }
+  if (effectiveDate < selectedOn) {
+    throw ruleBroken('ANTENNA.OPENED_BEFORE_SELECTION', 'an antenna cannot open before its candidacy was selected', {
+      field: 'effectiveDate',
+      selectedOn,
+    });
+  }
+  return [{ type: 'AntennaOpened', data: { antennaId, candidacyId, callId, programmeId, name, town, territory, effectiveDate } }];
+}
+
+export const antennaDecider: Decider<AntennaCommand, AntennaEvent, AntennaState> = {
+  decide: decideAntenna,
+  evolve: evolveAntenna,
+  initialState: initialAntennaState,
+};

@@ -1,0 +1,151 @@
+import { IsoDate, Message, TerritorySummary } from '../shared';
+
+/** How a training course is delivered. */
+export type TrainingMode = 'distance' | 'hybrid' | 'on-site' | 'work-study';
+
+export type AntennaOpened = Message<
+  'AntennaOpened',
+  {
+    readonly antennaId: string;
+    readonly candidacyId: string;
+    /** Copied from the selected candidacy, so reports need not replay the candidacy stream. */
+    readonly callId: string;
+    readonly programmeId: string;
+    readonly name: string;
+    readonly town: string;
+    readonly territory: TerritorySummary;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type PhasePlanned = Message<
+  'PhasePlanned',
+  {
+    readonly antennaId: string;
+    readonly phaseId: string;
+    readonly name: string;
+    readonly site?: string;
+    readonly plannedStart: IsoDate;
+    readonly plannedEnd: IsoDate;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** The actual start of a phase is the event's effective date. */
+export type PhaseStarted = Message<
+  'PhaseStarted',
+  {
+    readonly antennaId: string;
+    readonly phaseId: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type MilestoneReached = Message<
+  'MilestoneReached',
+  {
+    readonly antennaId: string;
+    readonly phaseId: string;
+    readonly milestoneId: string;
+    readonly name: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** Carries the plan it replaces so that the history reads without replaying earlier events. */
+export type PhaseRescheduled = Message<
+  'PhaseRescheduled',
+  {
+    readonly antennaId: string;
+    readonly phaseId: string;
+    readonly plannedStart: IsoDate;
+    readonly plannedEnd: IsoDate;
+    readonly previousPlannedStart: IsoDate;
+    readonly previousPlannedEnd: IsoDate;
+    readonly reason: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** The actual end of a phase is the event's effective date. */
+export type PhaseCompleted = Message<
+  'PhaseCompleted',
+  {
+    readonly antennaId: string;
+    readonly phaseId: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type AntennaInaugurated = Message<
+  'AntennaInaugurated',
+  {
+    readonly antennaId: string;
+    readonly place: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type TrainingCourseOpened = Message<
+  'TrainingCourseOpened',
+  {
+    readonly antennaId: string;
+    readonly courseId: string;
+    readonly title: string;
+    readonly sector: string;
+    readonly level: string;
+    readonly mode: TrainingMode;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** Learners enrolled during a month. A later report for the same month is a correction and says why. */
+export type LearnersReported = Message<
+  'LearnersReported',
+  {
+    readonly antennaId: string;
+    /** `YYYY-MM`. */
+    readonly period: string;
+    readonly learners: number;
+    readonly reason?: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type AntennaSuspended = Message<
+  'AntennaSuspended',
+  {
+    readonly antennaId: string;
+    readonly reason: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type AntennaResumed = Message<
+  'AntennaResumed',
+  {
+    readonly antennaId: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type AntennaClosed = Message<
+  'AntennaClosed',
+  {
+    readonly antennaId: string;
+    readonly reason: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type PhaseEvent = PhasePlanned | PhaseStarted | MilestoneReached | PhaseRescheduled | PhaseCompleted;
+
+export type AntennaEvent =
+  | AntennaOpened
+  | PhaseEvent
+  | AntennaInaugurated
+  | TrainingCourseOpened
+  | LearnersReported
+  | AntennaSuspended
+  | AntennaResumed
+  | AntennaClosed;

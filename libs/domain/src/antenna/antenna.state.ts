@@ -1,0 +1,110 @@
+import { AntennaView, assertNever, IsoDate } from '../shared';
+import {
+  AntennaClosed,
+  AntennaEvent,
+  AntennaInaugurated,
+  AntennaOpened,
+  AntennaSuspended,
+  MilestoneReached,
+  PhaseEvent,
+  PhasePlanned,
+  TrainingCourseOpened,
+} from './antenna.events';
+
+export interface PhasePlan {
+  readonly plannedStart: IsoDate;
+  readonly plannedEnd: IsoDate;
+}
+
+export interface PhaseState {
+  /** The phase as first planned: rescheduling never overwrites it, so the original plan stays visible. */
+  readonly planned: PhasePlanned['data'];
+  readonly currentPlan: PhasePlan;
+  readonly startedOn?: IsoDate;
+  readonly completedOn?: IsoDate;
+  readonly milestones: Readonly<Record<string, MilestoneReached['data']>>;
+}
+
+/** What an opened antenna remembers, whatever its status. */
+export interface AntennaRecord {
+  readonly opened: AntennaOpened['data'];
+  readonly inauguration?: AntennaInaugurated['data'];
+  readonly phases: Readonly<Record<string, PhaseState>>;
+  readonly courses: Readonly<Record<string, TrainingCourseOpened['data']>>;
+  /** Current learner count per `YYYY-MM` period (the latest report or correction). */
+  readonly learners: Readonly<Record<string, number>>;
+}
+
+export type AntennaState =
+  | { readonly status: 'not-opened' }
+  | (AntennaRecord & { readonly status: 'active' })
+  | (AntennaRecord & { readonly status: 'suspended'; readonly suspension: AntennaSuspended['data'] })
+  | (AntennaRecord & { readonly status: 'closed'; readonly closing: AntennaClosed['data'] });
+
+export type OpenedAntennaState = Exclude<AntennaState, { readonly status: 'not-opened' }>;
+
+export const initialAntennaState = (): AntennaState => ({ status: 'not-opened' });
+
+export function evolveAntenna(state: AntennaState, event: AntennaEvent): AntennaState {
+  if (event.type === 'AntennaOpened') {
+    return { status: 'active', opened: event.data, phases: {}, courses: {}, learners: {} };
+  }
+  // Only an opening starts the stream; anything else on an unopened antenna is ignored.
+  if (state.status === 'not-opened') return state;
+  const record = recordOf(state);
+  switch (event.type) {
+    case 'PhasePlanned':
+    case 'PhaseStarted':
+    case 'MilestoneReached':
+    case 'PhaseRescheduled':
+    case 'PhaseCompleted': {
+      const phase = evolvePhase(state.phases[event.data.phaseId], event);
+      return phase ? { ...state, phases: { ...state.phases, [event.data.phaseId]: phase } } : state;
+    }
+    case 'AntennaInaugurated':
+      return { ...state, inauguration: event.data };
+    case 'TrainingCourseOpened':
+      return { ...state, courses: { ...state.courses, [event.data.courseId]: event.data } };
+    case 'LearnersReported':
+      return { ...state, learners: { ...state.learners, [event.data.period]: event.data.learners } };
+    case 'AntennaSuspended':
+      return { ...record, status: 'suspended', suspension: event.data };
+    case 'AntennaResumed':
+      return { ...record, status: 'active' };
+    case 'AntennaClosed':
+      return { ...record, status: 'closed', closing: event.data };
+    default:
+      return assertNever(event);
+  }
+}
+
+function evolvePhase(phase: PhaseState | undefined, event: PhaseEvent): PhaseState | undefined {
+  if (event.type === 'PhasePlanned') {
+    const { plannedStart, plannedEnd } = event.data;
+    return { planned: event.data, currentPlan: { plannedStart, plannedEnd }, milestones: {} };
+  }
+  if (!phase) return undefined;
+  switch (event.type) {
+    case 'PhaseStarted':
+      return { ...phase, startedOn: event.data.effectiveDate };
+    case 'MilestoneReached':
+      return { ...phase, milestones: { ...phase.milestones, [event.data.milestoneId]: event.data } };
+    case 'PhaseRescheduled':
+      return { ...phase, currentPlan: { plannedStart: event.data.plannedStart, plannedEnd: event.data.plannedEnd } };
+    case 'PhaseCompleted':
+      return { ...phase, completedOn: event.data.effectiveDate };
+    default:
+      return assertNever(event);
+  }
+}
+
+function recordOf(state: OpenedAntennaState): AntennaRecord {
+  const { opened, inauguration, phases, courses, learners } = state;
+  return inauguration ? { opened, inauguration, phases, courses, learners } : { opened, phases, courses, learners };
+}
+
+/** The small view other deciders (budget, funding) receive of an antenna. */
+export function antennaViewOf(state: AntennaState, antennaId: string): AntennaView {
+  if (state.status === 'not-opened') return { antennaId, status: 'not-opened' };
+  return { antennaId, status: state.status, openedOn: state.opened.effectiveDate };
+}

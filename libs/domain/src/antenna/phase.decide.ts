@@ -1,0 +1,123 @@
+import { assertNever, conflict, IsoDate, notFound, ruleBroken, sameData } from '../shared';
+import { PhaseCommand } from './antenna.commands';
+import { PhaseEvent } from './antenna.events';
+import { OpenedAntennaState, PhaseState } from './antenna.state';
+import { assertNotSuspended } from './antenna.guards';
+
+/** Decides the phase commands of an antenna that is opened and not closed (the caller checks both). */
+export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): PhaseEvent[] {
+  switch (command.type) {
+    case 'PlanPhase': {
+      const existing = state.phases[command.data.phaseId];
+      if (existing) {
+        if (sameData(existing.planned, command.data)) return [];
+        throw conflict('PHASE.ALREADY_PLANNED', `phase ${command.data.phaseId} was already planned with other details`, {
+          field: 'phaseId',
+        });
+      }
+      assertPeriod(command.data.plannedStart, command.data.plannedEnd);
+      return [{ type: 'PhasePlanned', data: command.data }];
+    }
+    case 'StartPhase': {
+      const phase = requirePhase(state, command.data.phaseId);
+      if (phase.startedOn !== undefined) {
+        if (phase.startedOn === command.data.effectiveDate) return [];
+        throw conflict('PHASE.ALREADY_STARTED', `phase ${command.data.phaseId} already started on ${phase.startedOn}`, {
+          field: 'effectiveDate',
+          startedOn: phase.startedOn,
+        });
+      }
+      assertNotSuspended(state);
+      if (command.data.effectiveDate < state.opened.effectiveDate) {
+        throw ruleBroken('PHASE.STARTED_BEFORE_OPENING', 'a phase cannot start before the antenna was opened', {
+          field: 'effectiveDate',
+          openedOn: state.opened.effectiveDate,
+        });
+      }
+      return [{ type: 'PhaseStarted', data: command.data }];
+    }
+    case 'ReachMilestone': {
+      const phase = requirePhase(state, command.data.phaseId);
+      const existing = phase.milestones[command.data.milestoneId];
+      if (existing) {
+        if (sameData(existing, command.data)) return [];
+        throw conflict('MILESTONE.ALREADY_REACHED', `milestone ${command.data.milestoneId} was already reached with other details`, {
+          field: 'milestoneId',
+        });
+      }
+      const startedOn = requireStarted(phase, command.data.phaseId);
+      if (phase.completedOn !== undefined) throw alreadyCompleted(command.data.phaseId, phase.completedOn);
+      if (command.data.effectiveDate < startedOn) {
+        throw ruleBroken('MILESTONE.BEFORE_PHASE_START', 'a milestone cannot be reached before its phase started', {
+          field: 'effectiveDate',
+          startedOn,
+        });
+      }
+      return [{ type: 'MilestoneReached', data: command.data }];
+    }
+    case 'ReschedulePhase': {
+      const phase = requirePhase(state, command.data.phaseId);
+      const { plannedStart, plannedEnd } = command.data;
+      const previous = phase.currentPlan;
+      if (previous.plannedStart === plannedStart && previous.plannedEnd === plannedEnd) return [];
+      if (phase.completedOn !== undefined) throw alreadyCompleted(command.data.phaseId, phase.completedOn);
+      if (phase.startedOn !== undefined && plannedStart !== previous.plannedStart) {
+        throw conflict('PHASE.ALREADY_STARTED', `phase ${command.data.phaseId} already started: only its end can move`, {
+          field: 'plannedStart',
+          startedOn: phase.startedOn,
+        });
+      }
+      assertPeriod(plannedStart, plannedEnd);
+      return [
+        {
+          type: 'PhaseRescheduled',
+          data: { ...command.data, previousPlannedStart: previous.plannedStart, previousPlannedEnd: previous.plannedEnd },
+        },
+      ];
+    }
+    case 'CompletePhase': {
+      const phase = requirePhase(state, command.data.phaseId);
+      if (phase.completedOn !== undefined) {
+        if (phase.completedOn === command.data.effectiveDate) return [];
+        throw alreadyCompleted(command.data.phaseId, phase.completedOn);
+      }
+      const startedOn = requireStarted(phase, command.data.phaseId);
+      if (command.data.effectiveDate < startedOn) {
+        throw ruleBroken('PHASE.COMPLETED_BEFORE_START', 'a phase cannot complete before it starts', {
+          field: 'effectiveDate',
+          startedOn,
+        });
+      }
+      return [{ type: 'PhaseCompleted', data: command.data }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+function requirePhase(state: OpenedAntennaState, phaseId: string): PhaseState {
+  const phase = state.phases[phaseId];
+  if (!phase) throw notFound('PHASE.NOT_FOUND', `phase ${phaseId} has not been planned`, { field: 'phaseId' });
+  return phase;
+}
+
+function requireStarted(phase: PhaseState, phaseId: string): IsoDate {
+  if (phase.startedOn === undefined) {
+    throw ruleBroken('PHASE.NOT_STARTED', `phase ${phaseId} has not started`, { field: 'phaseId' });
+  }
+  return phase.startedOn;
+}
+
+function alreadyCompleted(phaseId: string, completedOn: IsoDate) {
+  return conflict('PHASE.ALREADY_COMPLETED', `phase ${phaseId} was completed on ${completedOn}`, { field: 'phaseId', completedOn });
+}
+
+function assertPeriod(plannedStart: IsoDate, plannedEnd: IsoDate): void {
+  if (plannedEnd < plannedStart) {
+    throw ruleBroken('PHASE.INVALID_PERIOD', 'a phase cannot be planned to end before it starts', {
+      field: 'plannedEnd',
+      plannedStart,
+      plannedEnd,
+    });
+  }
+}

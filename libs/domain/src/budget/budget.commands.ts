@@ -1,0 +1,43 @@
+import { AntennaView, Cents, Message } from '../shared';
+import { BudgetForecastRevised, BudgetForecastSet, ExpenditureRecorded, ExpenditureReversed } from './budget.events';
+
+/** `context.antenna` is the antenna the budget belongs to, as its own stream knows it. */
+export interface BudgetContext {
+  readonly antenna: AntennaView;
+}
+
+/** A forecast line as submitted: the category is a plain string until the decider has checked it. */
+export interface BudgetLineInput {
+  readonly year: number;
+  readonly category: string;
+  readonly amountCents: Cents;
+}
+
+export interface SetBudgetForecast
+  extends Message<
+    'SetBudgetForecast',
+    Omit<BudgetForecastSet['data'], 'lines' | 'totalCents'> & { readonly lines: readonly BudgetLineInput[] }
+  > {
+  readonly context: BudgetContext;
+}
+
+export interface ReviseBudgetForecast
+  extends Message<
+    'ReviseBudgetForecast',
+    Omit<BudgetForecastRevised['data'], 'revision' | 'lines' | 'totalCents' | 'previousTotalCents'> & {
+      readonly lines: readonly BudgetLineInput[];
+    }
+  > {
+  readonly context: BudgetContext;
+}
+
+export interface RecordExpenditure
+  extends Message<'RecordExpenditure', Omit<ExpenditureRecorded['data'], 'category'> & { readonly category: string }> {
+  readonly context: BudgetContext;
+}
+
+export interface ReverseExpenditure extends Message<'ReverseExpenditure', Omit<ExpenditureReversed['data'], 'amountCents'>> {
+  readonly context: BudgetContext;
+}
+
+export type BudgetCommand = SetBudgetForecast | ReviseBudgetForecast | RecordExpenditure | ReverseExpenditure;

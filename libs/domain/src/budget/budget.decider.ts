@@ -1,0 +1,259 @@
+import {
+  AntennaView,
+  assertNever,
+  assertPositiveCents,
+  Cents,
+  conflict,
+  Decider,
+  IsoDate,
+  notFound,
+  ruleBroken,
+  sameData,
+  sumCents,
+} from '../shared';
+import { BudgetCommand, BudgetLineInput } from './budget.commands';
+import {
+  BUDGET_CATEGORIES,
+  BudgetEvent,
+  BudgetLine,
+  ExpenditureRecorded,
+  ExpenditureReversed,
+  isBudgetCategory,
+} from './budget.events';
+
+export const BUDGET_FIRST_YEAR = 2000;
+export const BUDGET_LAST_YEAR = 2100;
+
+export interface BudgetForecast {
+  readonly lines: readonly BudgetLine[];
+  readonly totalCents: Cents;
+  readonly effectiveDate: IsoDate;
+}
+
+export interface ExpenditureEntry {
+  readonly recorded: ExpenditureRecorded['data'];
+  /** Present once reversed; the recorded data is kept, never edited. */
+  readonly reversed?: ExpenditureReversed['data'];
+}
+
+export type BudgetState =
+  | { readonly status: 'no-forecast' }
+  | {
+      readonly status: 'forecast-set';
+      readonly antennaId: string;
+      /** The forecast as first set: reports show original and current side by side. */
+      readonly original: BudgetForecast;
+      readonly current: BudgetForecast;
+      /** 0 until the first revision. */
+      readonly revision: number;
+      readonly expenditures: Readonly<Record<string, ExpenditureEntry>>;
+    };
+
+export const initialBudgetState = (): BudgetState => ({ status: 'no-forecast' });
+
+export function decideBudget(command: BudgetCommand, state: BudgetState): BudgetEvent[] {
+  assertAntennaAcceptsCommands(command.context.antenna, command.data.antennaId);
+  switch (command.type) {
+    case 'SetBudgetForecast': {
+      const { antennaId, effectiveDate } = command.data;
+      const lines = validLines(command.data.lines);
+      if (state.status === 'forecast-set') {
+        if (sameLines(state.original.lines, lines)) return [];
+        throw conflict('BUDGET.FORECAST_ALREADY_SET', `the budget forecast of antenna ${antennaId} is already set: revise it instead`, {
+          field: 'lines',
+        });
+      }
+      return [{ type: 'BudgetForecastSet', data: { antennaId, lines, totalCents: totalOf(lines), effectiveDate } }];
+    }
+    case 'ReviseBudgetForecast': {
+      const { antennaId, reason, effectiveDate } = command.data;
+      const forecast = requireForecast(state, antennaId);
+      const lines = validLines(command.data.lines);
+      // A restatement of the current forecast is a repeat (or a revision with nothing to revise).
+      if (sameLines(forecast.current.lines, lines)) return [];
+      assertReason(reason, 'BUDGET.REVISION_REASON_REQUIRED', 'a budget revision gives a reason');
+      if (effectiveDate < forecast.original.effectiveDate) {
+        throw ruleBroken('BUDGET.REVISED_BEFORE_FORECAST', 'a forecast cannot be revised before it was set', {
+          field: 'effectiveDate',
+          effectiveDate,
+          forecastSetOn: forecast.original.effectiveDate,
+        });
+      }
+      return [
+        {
+          type: 'BudgetForecastRevised',
+          data: {
+            antennaId,
+            revision: forecast.revision + 1,
+            lines,
+            totalCents: totalOf(lines),
+            previousTotalCents: forecast.current.totalCents,
+            reason,
+            effectiveDate,
+          },
+        },
+      ];
+    }
+    case 'RecordExpenditure': {
+      const forecast = requireForecast(state, command.data.antennaId);
+      const { category, ...rest } = command.data;
+      if (!isBudgetCategory(category)) {
+        throw ruleBroken('BUDGET.UNKNOWN_CATEGORY', `unknown budget category "${category}"`, { field: 'category', value: category });
+      }
+      assertPositiveCents(command.data.amountCents, 'amountCents');
+      const data: ExpenditureRecorded['data'] = { ...rest, category };
+      const existing = entryOf(forecast.expenditures, data.expenditureId);
+      if (existing) {
+        // A repeat is recognised even after a reversal: re-recording spent money needs a new id.
+        if (sameData(existing.recorded, data)) return [];
+        throw conflict('EXPENDITURE.ALREADY_RECORDED', `expenditure ${data.expenditureId} was already recorded with other details`, {
+          field: 'expenditureId',
+        });
+      }
+      return [{ type: 'ExpenditureRecorded', data }];
+    }
+    case 'ReverseExpenditure': {
+      const { antennaId, expenditureId, reason, effectiveDate } = command.data;
+      const forecast = requireForecast(state, antennaId);
+      const existing = entryOf(forecast.expenditures, expenditureId);
+      if (!existing) {
+        throw notFound('EXPENDITURE.NOT_FOUND', `expenditure ${expenditureId} has not been recorded`, { field: 'expenditureId' });
+      }
+      if (existing.reversed) return [];
+      assertReason(reason, 'EXPENDITURE.REVERSAL_REASON_REQUIRED', 'reversing an expenditure gives a reason');
+      if (effectiveDate < existing.recorded.effectiveDate) {
+        throw ruleBroken('EXPENDITURE.REVERSED_BEFORE_RECORDED', 'an expenditure cannot be reversed before it was recorded', {
+          field: 'effectiveDate',
+          effectiveDate,
+          recordedOn: existing.recorded.effectiveDate,
+        });
+      }
+      return [
+        {
+          type: 'ExpenditureReversed',
+          data: { antennaId, expenditureId, amountCents: existing.recorded.amountCents, reason, effectiveDate },
+        },
+      ];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+export function evolveBudget(state: BudgetState, event: BudgetEvent): BudgetState {
+  switch (event.type) {
+    case 'BudgetForecastSet': {
+      const forecast: BudgetForecast = {
+        lines: event.data.lines,
+        totalCents: event.data.totalCents,
+        effectiveDate: event.data.effectiveDate,
+      };
+      return { status: 'forecast-set', antennaId: event.data.antennaId, original: forecast, current: forecast, revision: 0, expenditures: {} };
+    }
+    case 'BudgetForecastRevised':
+      return state.status === 'forecast-set'
+        ? {
+            ...state,
+            revision: event.data.revision,
+            current: { lines: event.data.lines, totalCents: event.data.totalCents, effectiveDate: event.data.effectiveDate },
+          }
+        : state;
+    case 'ExpenditureRecorded':
+      return state.status === 'forecast-set'
+        ? { ...state, expenditures: { ...state.expenditures, [event.data.expenditureId]: { recorded: event.data } } }
+        : state;
+    case 'ExpenditureReversed': {
+      if (state.status !== 'forecast-set') return state;
+      const entry = entryOf(state.expenditures, event.data.expenditureId);
+      return entry
+        ? { ...state, expenditures: { ...state.expenditures, [event.data.expenditureId]: { ...entry, reversed: event.data } } }
+        : state;
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+export const budgetDecider: Decider<BudgetCommand, BudgetEvent, BudgetState> = {
+  decide: decideBudget,
+  evolve: evolveBudget,
+  initialState: initialBudgetState,
+};
+
+/**
+ * An antenna never opened (or a view of another antenna) is unknown; a closed antenna accepts
+ * nothing. A suspended antenna still accepts money movements: bills keep arriving.
+ */
+function assertAntennaAcceptsCommands(antenna: AntennaView, antennaId: string): void {
+  if (antenna.antennaId !== antennaId || antenna.status === 'not-opened') {
+    throw notFound('ANTENNA.NOT_FOUND', `antenna ${antennaId} has not been opened`, { field: 'antennaId' });
+  }
+  if (antenna.status === 'closed') {
+    throw conflict('ANTENNA.CLOSED', `antenna ${antennaId} is closed and accepts nothing`, { field: 'antennaId' });
+  }
+}
+
+function requireForecast(state: BudgetState, antennaId: string) {
+  if (state.status !== 'forecast-set' || state.antennaId !== antennaId) {
+    throw notFound('BUDGET.FORECAST_NOT_SET', `antenna ${antennaId} has no budget forecast yet`);
+  }
+  return state;
+}
+
+/** Checks every line and returns them in a canonical order (year, then category), so that equal forecasts compare equal. */
+function validLines(lines: readonly BudgetLineInput[]): BudgetLine[] {
+  if (!Array.isArray(lines) || lines.length === 0) {
+    throw ruleBroken('BUDGET.EMPTY_FORECAST', 'a budget forecast has at least one line', { field: 'lines' });
+  }
+  const seen = new Set<string>();
+  const checked = lines.map((line: BudgetLineInput, index: number): BudgetLine => {
+    const field = `lines[${index}]`;
+    if (!Number.isInteger(line.year) || line.year < BUDGET_FIRST_YEAR || line.year > BUDGET_LAST_YEAR) {
+      throw ruleBroken('BUDGET.INVALID_YEAR', `a forecast year is a whole year between ${BUDGET_FIRST_YEAR} and ${BUDGET_LAST_YEAR}`, {
+        field: `${field}.year`,
+        value: line.year,
+      });
+    }
+    if (!isBudgetCategory(line.category)) {
+      throw ruleBroken('BUDGET.UNKNOWN_CATEGORY', `unknown budget category "${line.category}"`, {
+        field: `${field}.category`,
+        value: line.category,
+      });
+    }
+    assertPositiveCents(line.amountCents, `${field}.amountCents`);
+    const key = `${line.year}/${line.category}`;
+    if (seen.has(key)) {
+      throw ruleBroken('BUDGET.DUPLICATE_LINE', `the forecast has two lines for ${line.category} in ${line.year}`, {
+        field,
+        year: line.year,
+        category: line.category,
+      });
+    }
+    seen.add(key);
+    return { year: line.year, category: line.category, amountCents: line.amountCents };
+  });
+  return sortLines(checked);
+}
+
+function sortLines(lines: readonly BudgetLine[]): BudgetLine[] {
+  return [...lines].sort(
+    (a, b) => a.year - b.year || BUDGET_CATEGORIES.indexOf(a.category) - BUDGET_CATEGORIES.indexOf(b.category),
+  );
+}
+
+function sameLines(a: readonly BudgetLine[], b: readonly BudgetLine[]): boolean {
+  return sameData(sortLines(a), sortLines(b));
+}
+
+function totalOf(lines: readonly BudgetLine[]): Cents {
+  return sumCents(lines.map((line) => line.amountCents));
+}
+
+function assertReason(reason: unknown, code: string, message: string): void {
+  if (typeof reason !== 'string' || reason.trim() === '') throw ruleBroken(code, message, { field: 'reason' });
+}
+
+/** Own-property lookup: an id such as `constructor` must not find `Object.prototype` members. */
+function entryOf(entries: Readonly<Record<string, ExpenditureEntry>>, id: string): ExpenditureEntry | undefined {
+  return Object.hasOwn(entries, id) ? entries[id] : undefined;
+}

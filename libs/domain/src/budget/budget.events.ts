@@ -1,0 +1,74 @@
+import { Cents, IsoDate, Message } from '../shared';
+
+/**
+ * Budget categories are stable codes stored in events (the read side adds French labels).
+ * Adding a category is safe; renaming or removing one would orphan stored history.
+ */
+export const BUDGET_CATEGORIES = ['staff', 'premises', 'equipment', 'teaching', 'communication', 'operations', 'other'] as const;
+export type BudgetCategory = (typeof BUDGET_CATEGORIES)[number];
+
+export function isBudgetCategory(value: unknown): value is BudgetCategory {
+  return typeof value === 'string' && (BUDGET_CATEGORIES as readonly string[]).includes(value);
+}
+
+/** One cell of a forecast: what the antenna expects to spend in one year on one category. */
+export interface BudgetLine {
+  readonly year: number;
+  readonly category: BudgetCategory;
+  readonly amountCents: Cents;
+}
+
+/** The original forecast (IATI budget type 1). Lines are stored sorted by year, then category. */
+export type BudgetForecastSet = Message<
+  'BudgetForecastSet',
+  {
+    readonly antennaId: string;
+    readonly lines: readonly BudgetLine[];
+    readonly totalCents: Cents;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** A revised forecast (IATI budget type 2): the whole forecast restated, never a delta. */
+export type BudgetForecastRevised = Message<
+  'BudgetForecastRevised',
+  {
+    readonly antennaId: string;
+    /** 1 for the first revision, then 2, 3… */
+    readonly revision: number;
+    readonly lines: readonly BudgetLine[];
+    readonly totalCents: Cents;
+    readonly previousTotalCents: Cents;
+    readonly reason: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** Money spent by the antenna (IATI transaction type 4), optionally against a funding agreement. */
+export type ExpenditureRecorded = Message<
+  'ExpenditureRecorded',
+  {
+    readonly antennaId: string;
+    readonly expenditureId: string;
+    readonly category: BudgetCategory;
+    readonly amountCents: Cents;
+    readonly description: string;
+    readonly fundingAgreementId?: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** Cancels a recorded expenditure in full; the original stays in history. */
+export type ExpenditureReversed = Message<
+  'ExpenditureReversed',
+  {
+    readonly antennaId: string;
+    readonly expenditureId: string;
+    /** The recorded amount, copied so that projections need not look it up. */
+    readonly amountCents: Cents;
+    readonly reason: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type BudgetEvent = BudgetForecastSet | BudgetForecastRevised | ExpenditureRecorded | ExpenditureReversed;

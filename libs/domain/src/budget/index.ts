@@ -1,0 +1,3 @@
+export * from './budget.events';
+export * from './budget.commands';
+export * from './budget.decider';

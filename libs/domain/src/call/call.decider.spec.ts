@@ -1,0 +1,163 @@
+import { fold } from '../shared';
+import { specificationFor } from '../testing/decider-specification';
+import { OpenCallForApplications } from './call.commands';
+import { callDecider, callViewOf } from './call.decider';
+import { CallForApplicationsClosed, CallForApplicationsOpened } from './call.events';
+
+const spec = specificationFor(callDecider);
+
+const launchedProgramme = { programmeId: 'au-coeur-des-territoires', launched: true };
+
+// The articles do not print the AMI's dates: these are illustrative.
+const opened: CallForApplicationsOpened = {
+  type: 'CallForApplicationsOpened',
+  data: {
+    callId: 'ami-2',
+    programmeId: 'au-coeur-des-territoires',
+    title: "Deuxième appel à manifestation d'intérêt « Au cœur des territoires »",
+    number: 2,
+    opensOn: '2020-10-01',
+    closesOn: '2020-12-15',
+    criteria: ['dynamique partenariale locale', 'diversité des établissements de formation', 'éloignement d’un centre régional Cnam'],
+    effectiveDate: '2020-09-28',
+  },
+};
+
+const open: OpenCallForApplications = {
+  type: 'OpenCallForApplications',
+  data: opened.data,
+  context: { programme: launchedProgramme },
+};
+
+const closed: CallForApplicationsClosed = {
+  type: 'CallForApplicationsClosed',
+  data: { callId: 'ami-2', effectiveDate: '2020-12-15' },
+};
+
+describe('call decider', () => {
+  describe('OpenCallForApplications', () => {
+    it('records the opening of the second AMI of a launched programme', () => {
+      spec.given([]).when(open).then([opened]);
+    });
+
+    it('rule: opening the same call again with the same details changes nothing', () => {
+      spec.given([opened]).when(open).thenNothingHappens();
+    });
+
+    it('rule: repeating the opening of a call already closed changes nothing', () => {
+      spec.given([opened, closed]).when(open).thenNothingHappens();
+    });
+
+    it('rule: a call is opened once (CALL.ALREADY_OPENED)', () => {
+      spec
+        .given([opened])
+        .when({ ...open, data: { ...open.data, closesOn: '2021-01-31' } })
+        .thenThrows('CALL.ALREADY_OPENED', 'conflict');
+    });
+
+    it('rule: a call belongs to a launched programme (PROGRAMME.NOT_FOUND)', () => {
+      spec
+        .given([])
+        .when({ ...open, context: { programme: { programmeId: 'au-coeur-des-territoires', launched: false } } })
+        .thenThrows('PROGRAMME.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: the programme in context must be the one the call names (PROGRAMME.NOT_FOUND)', () => {
+      spec
+        .given([])
+        .when({ ...open, context: { programme: { programmeId: 'autre-programme', launched: true } } })
+        .thenThrows('PROGRAMME.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: a call does not close before it opens (CALL.INVALID_PERIOD)', () => {
+      spec
+        .given([])
+        .when({ ...open, data: { ...open.data, closesOn: '2020-09-30' } })
+        .thenThrows('CALL.INVALID_PERIOD', 'rule');
+    });
+
+    it('rule: a call may open and close on the same day', () => {
+      const oneDay = { ...open.data, closesOn: open.data.opensOn };
+      spec
+        .given([])
+        .when({ ...open, data: oneDay })
+        .then([{ type: 'CallForApplicationsOpened', data: oneDay }]);
+    });
+
+    it('rule: the call number is a positive whole number (CALL.INVALID_NUMBER)', () => {
+      spec
+        .given([])
+        .when({ ...open, data: { ...open.data, number: 0 } })
+        .thenThrows('CALL.INVALID_NUMBER', 'rule');
+      spec
+        .given([])
+        .when({ ...open, data: { ...open.data, number: 1.5 } })
+        .thenThrows('CALL.INVALID_NUMBER', 'rule');
+    });
+  });
+
+  describe('CloseCallForApplications', () => {
+    const close = { type: 'CloseCallForApplications' as const, data: closed.data };
+
+    it('records the closing of an open call', () => {
+      spec.given([opened]).when(close).then([closed]);
+    });
+
+    it('rule: a call may be closed after its announced deadline (late closing is recorded as it happened)', () => {
+      const late = { callId: 'ami-2', effectiveDate: '2021-01-08' };
+      spec
+        .given([opened])
+        .when({ ...close, data: late })
+        .then([{ type: 'CallForApplicationsClosed', data: late }]);
+    });
+
+    it('rule: only an opened call can be closed (CALL.NOT_FOUND)', () => {
+      spec.given([]).when(close).thenThrows('CALL.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: closing an already closed call on the same date changes nothing', () => {
+      spec.given([opened, closed]).when(close).thenNothingHappens();
+    });
+
+    it('rule: a call is closed once; another closing date contradicts it (CALL.ALREADY_CLOSED)', () => {
+      spec
+        .given([opened, closed])
+        .when({ ...close, data: { callId: 'ami-2', effectiveDate: '2020-12-20' } })
+        .thenThrows('CALL.ALREADY_CLOSED', 'conflict');
+    });
+
+    it('rule: a call cannot close before it opens (CALL.CLOSED_BEFORE_OPENING)', () => {
+      spec
+        .given([opened])
+        .when({ ...close, data: { callId: 'ami-2', effectiveDate: '2020-09-30' } })
+        .thenThrows('CALL.CLOSED_BEFORE_OPENING', 'rule');
+    });
+  });
+
+  describe('callViewOf', () => {
+    it('shows a call never opened as not-opened', () => {
+      expect(callViewOf(fold(callDecider, []), 'ami-2')).toEqual({ callId: 'ami-2', status: 'not-opened' });
+    });
+
+    it('shows the programme and the announced period of an open call', () => {
+      expect(callViewOf(fold(callDecider, [opened]), 'ami-2')).toEqual({
+        callId: 'ami-2',
+        status: 'open',
+        programmeId: 'au-coeur-des-territoires',
+        opensOn: '2020-10-01',
+        closesOn: '2020-12-15',
+      });
+    });
+
+    it('shows the actual closing date of a closed call', () => {
+      expect(callViewOf(fold(callDecider, [opened, closed]), 'ami-2')).toEqual({
+        callId: 'ami-2',
+        status: 'closed',
+        programmeId: 'au-coeur-des-territoires',
+        opensOn: '2020-10-01',
+        closesOn: '2020-12-15',
+        closedOn: '2020-12-15',
+      });
+    });
+  });
+});

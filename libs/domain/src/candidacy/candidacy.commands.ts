@@ -1,0 +1,25 @@
+import { CallView, Message } from '../shared';
+import {
+  CandidacyPartnerAdded,
+  CandidacyRejected,
+  CandidacySelected,
+  CandidacySubmitted,
+  CandidacyWithdrawn,
+} from './candidacy.events';
+
+/**
+ * The candidacy id is not chosen by the client: it is `candidacyIdOf(callId, territory.id)`, which
+ * makes "once per territory per call" a property of the stream name. The programme id is taken from
+ * `context.call`, the call as its own stream knows it.
+ */
+export interface SubmitCandidacy
+  extends Message<'SubmitCandidacy', Omit<CandidacySubmitted['data'], 'candidacyId' | 'programmeId'>> {
+  readonly context: { readonly call: CallView };
+}
+
+export type AddCandidacyPartner = Message<'AddCandidacyPartner', CandidacyPartnerAdded['data']>;
+export type SelectCandidacy = Message<'SelectCandidacy', CandidacySelected['data']>;
+export type RejectCandidacy = Message<'RejectCandidacy', CandidacyRejected['data']>;
+export type WithdrawCandidacy = Message<'WithdrawCandidacy', CandidacyWithdrawn['data']>;
+
+export type CandidacyCommand = SubmitCandidacy | AddCandidacyPartner | SelectCandidacy | RejectCandidacy | WithdrawCandidacy;

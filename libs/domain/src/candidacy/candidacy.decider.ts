@@ -1,0 +1,265 @@
+import {
+  assertNever,
+  assertPositiveCents,
+  CallView,
+  candidacyIdOf,
+  CandidacyView,
+  conflict,
+  Decider,
+  IsoDate,
+  notFound,
+  ruleBroken,
+  sameData,
+} from '../shared';
+import { CandidacyCommand, SubmitCandidacy, WithdrawCandidacy } from './candidacy.commands';
+import {
+  CandidacyEvent,
+  CandidacyPartner,
+  CandidacyRejected,
+  CandidacySelected,
+  CandidacySubmitted,
+  CandidacyWithdrawn,
+  Territory,
+} from './candidacy.events';
+
+interface Submitted {
+  readonly submission: CandidacySubmitted['data'];
+  /** Partners named at submission, then those added, in order. */
+  readonly partners: readonly CandidacyPartner[];
+}
+
+export type CandidacyState =
+  | { readonly status: 'not-submitted' }
+  | (Submitted & { readonly status: 'submitted' })
+  | (Submitted & { readonly status: 'selected'; readonly selection: CandidacySelected['data'] })
+  | (Submitted & { readonly status: 'rejected'; readonly rejection: CandidacyRejected['data'] })
+  | (Submitted & {
+      readonly status: 'withdrawn';
+      readonly withdrawal: CandidacyWithdrawn['data'];
+      /** Kept when a laureate withdrew: it was selected, and reports must still say so. */
+      readonly selection?: CandidacySelected['data'];
+    });
+
+type SubmittedState = Exclude<CandidacyState, { status: 'not-submitted' }>;
+
+export const initialCandidacyState = (): CandidacyState => ({ status: 'not-submitted' });
+
+export function decideCandidacy(command: CandidacyCommand, state: CandidacyState): CandidacyEvent[] {
+  switch (command.type) {
+    case 'SubmitCandidacy':
+      return decideSubmission(command, state);
+    case 'AddCandidacyPartner': {
+      const current = requireSubmitted(state, command.data.candidacyId);
+      const { partner } = command.data;
+      const existing = current.partners.find((known) => samePartnerName(known.name, partner.name));
+      if (existing) {
+        if (sameData(existing, partner)) return [];
+        throw conflict('CANDIDACY.PARTNER_ALREADY_ADDED', `partner ${existing.name} is already part of the candidacy`, {
+          field: 'partner.name',
+          existing,
+        });
+      }
+      // A laureate may still gain partners while its antenna is prepared; a closed file may not.
+      if (current.status === 'rejected' || current.status === 'withdrawn') throw alreadyDecided(current);
+      assertNotBeforeSubmission(current, command.data.effectiveDate);
+      return [{ type: 'CandidacyPartnerAdded', data: command.data }];
+    }
+    case 'SelectCandidacy': {
+      const current = requireSubmitted(state, command.data.candidacyId);
+      // A retried selection is recognised even after a later withdrawal: the selection did happen.
+      if ('selection' in current && current.selection && sameData(current.selection, command.data)) return [];
+      if (current.status !== 'submitted') throw alreadyDecided(current);
+      assertNotBeforeSubmission(current, command.data.effectiveDate);
+      return [{ type: 'CandidacySelected', data: command.data }];
+    }
+    case 'RejectCandidacy': {
+      const current = requireSubmitted(state, command.data.candidacyId);
+      if (current.status === 'rejected' && sameData(current.rejection, command.data)) return [];
+      if (current.status !== 'submitted') throw alreadyDecided(current);
+      assertNotBeforeSubmission(current, command.data.effectiveDate);
+      return [{ type: 'CandidacyRejected', data: command.data }];
+    }
+    case 'WithdrawCandidacy':
+      return decideWithdrawal(command, state);
+    default:
+      return assertNever(command);
+  }
+}
+
+export function evolveCandidacy(state: CandidacyState, event: CandidacyEvent): CandidacyState {
+  switch (event.type) {
+    case 'CandidacySubmitted':
+      return { status: 'submitted', submission: event.data, partners: event.data.partners };
+    case 'CandidacyPartnerAdded':
+      return state.status === 'not-submitted' ? state : { ...state, partners: [...state.partners, event.data.partner] };
+    case 'CandidacySelected':
+      return state.status === 'submitted' ? { ...submittedPart(state), status: 'selected', selection: event.data } : state;
+    case 'CandidacyRejected':
+      return state.status === 'submitted' ? { ...submittedPart(state), status: 'rejected', rejection: event.data } : state;
+    case 'CandidacyWithdrawn':
+      if (state.status === 'submitted') return { ...submittedPart(state), status: 'withdrawn', withdrawal: event.data };
+      if (state.status === 'selected') {
+        return { ...submittedPart(state), status: 'withdrawn', withdrawal: event.data, selection: state.selection };
+      }
+      return state;
+    default:
+      return assertNever(event);
+  }
+}
+
+export const candidacyDecider: Decider<CandidacyCommand, CandidacyEvent, CandidacyState> = {
+  decide: decideCandidacy,
+  evolve: evolveCandidacy,
+  initialState: initialCandidacyState,
+};
+
+/**
+ * What other deciders (antenna) may know of a candidacy. A laureate that withdrew keeps its
+ * `selectedOn` (history) but its status is `withdrawn`, so it no longer qualifies for an antenna.
+ */
+export function candidacyViewOf(state: CandidacyState, candidacyId: string): CandidacyView {
+  if (state.status === 'not-submitted') return { candidacyId, status: 'not-submitted' };
+  const { submission } = state;
+  const selection = 'selection' in state ? state.selection : undefined;
+  return {
+    candidacyId,
+    status: state.status,
+    callId: submission.callId,
+    programmeId: submission.programmeId,
+    territory: {
+      id: submission.territory.id,
+      name: submission.territory.name,
+      region: submission.territory.region,
+      actionCoeurDeVille: submission.territory.actionCoeurDeVille,
+    },
+    submittedOn: submission.effectiveDate,
+    ...(selection ? { selectedOn: selection.effectiveDate } : {}),
+  };
+}
+
+function decideSubmission({ data, context }: SubmitCandidacy, state: CandidacyState): CandidacyEvent[] {
+  if (state.status !== 'not-submitted') {
+    const { candidacyId: _id, programmeId: _programme, ...previous } = state.submission;
+    if (sameData(previous, data)) return [];
+    throw conflict('CANDIDACY.ALREADY_SUBMITTED', `${data.territory.name} already applied to call ${data.callId}`, {
+      candidacyId: state.submission.candidacyId,
+    });
+  }
+  const call = openedCall(context.call, data.callId);
+  const lastDay = call.closedOn ?? call.closesOn;
+  // Judged on effective dates, so that a candidacy submitted in time can be recorded (back-filled) later.
+  if (data.effectiveDate < call.opensOn || data.effectiveDate > lastDay) {
+    throw ruleBroken('CANDIDACY.CALL_NOT_OPEN', `call ${data.callId} accepted candidacies from ${call.opensOn} to ${lastDay}`, {
+      field: 'effectiveDate',
+      opensOn: call.opensOn,
+      lastDay,
+    });
+  }
+  if (data.projectedBudgetCents !== undefined) assertPositiveCents(data.projectedBudgetCents, 'projectedBudgetCents');
+  assertFigures(data.territory);
+  assertUniquePartners(data.partners);
+  return [
+    {
+      type: 'CandidacySubmitted',
+      data: { candidacyId: candidacyIdOf(data.callId, data.territory.id), programmeId: call.programmeId, ...data },
+    },
+  ];
+}
+
+/**
+ * A laureate may still withdraw (the town gives up before its antenna opens): the selection stays
+ * in the history and the withdrawal closes the file. Whether an antenna already opened for it must
+ * be closed first is the antenna's rule, not this stream's; this stream cannot see antennas.
+ */
+function decideWithdrawal({ data }: WithdrawCandidacy, state: CandidacyState): CandidacyEvent[] {
+  const current = requireSubmitted(state, data.candidacyId);
+  if (current.status === 'withdrawn' && sameData(current.withdrawal, data)) return [];
+  if (current.status !== 'submitted' && current.status !== 'selected') throw alreadyDecided(current);
+  assertNotBeforeSubmission(current, data.effectiveDate);
+  if (current.status === 'selected' && data.effectiveDate < current.selection.effectiveDate) {
+    throw ruleBroken('CANDIDACY.DATE_BEFORE_SELECTION', 'a laureate cannot withdraw before it was selected', {
+      field: 'effectiveDate',
+      selectedOn: current.selection.effectiveDate,
+    });
+  }
+  return [{ type: 'CandidacyWithdrawn', data }];
+}
+
+function requireSubmitted(state: CandidacyState, candidacyId: string): SubmittedState {
+  if (state.status === 'not-submitted') {
+    throw notFound('CANDIDACY.NOT_FOUND', `candidacy ${candidacyId} has not been submitted`, { field: 'candidacyId' });
+  }
+  return state;
+}
+
+function submittedPart(state: SubmittedState): Submitted {
+  return { submission: state.submission, partners: state.partners };
+}
+
+function alreadyDecided(state: SubmittedState) {
+  return conflict('CANDIDACY.ALREADY_DECIDED', `candidacy ${state.submission.candidacyId} is already ${state.status}`, {
+    status: state.status,
+  });
+}
+
+function assertNotBeforeSubmission(state: SubmittedState, date: IsoDate): void {
+  if (date < state.submission.effectiveDate) {
+    throw ruleBroken('CANDIDACY.DATE_BEFORE_SUBMISSION', `nothing happens to a candidacy before its submission (${state.submission.effectiveDate})`, {
+      field: 'effectiveDate',
+      submittedOn: state.submission.effectiveDate,
+    });
+  }
+}
+
+function openedCall(call: CallView, callId: string) {
+  const { programmeId, opensOn, closesOn } = call;
+  if (call.status === 'not-opened' || call.callId !== callId || !programmeId || !opensOn || !closesOn) {
+    throw notFound('CALL.NOT_FOUND', `call ${callId} has not been opened`, { field: 'callId' });
+  }
+  return { programmeId, opensOn, closesOn, closedOn: call.closedOn };
+}
+
+/** Partner names are compared ignoring case, accents and extra spaces: "Pôle emploi" = " POLE  emploi". */
+function samePartnerName(a: string, b: string): boolean {
+  return normalisedName(a) === normalisedName(b);
+}
+
+function normalisedName(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+function assertUniquePartners(partners: readonly CandidacyPartner[]): void {
+  const seen = new Set<string>();
+  for (const partner of partners) {
+    const key = normalisedName(partner.name);
+    if (seen.has(key)) {
+      throw ruleBroken('CANDIDACY.DUPLICATE_PARTNER', `partner ${partner.name} is named twice`, { field: 'partners', name: partner.name });
+    }
+    seen.add(key);
+  }
+}
+
+const COUNT_FIGURES = ['jobs', 'companies', 'students'] as const;
+const PERCENT_FIGURES = ['industrialEmploymentPercent', 'belowBaccalaureatePercent'] as const;
+
+/** Counts are whole numbers (population strictly positive); shares are percentages between 0 and 100. */
+function assertFigures(territory: Territory): void {
+  if (territory.population !== undefined && !(Number.isSafeInteger(territory.population) && territory.population > 0)) {
+    throw invalidFigure('territory.population', 'a positive whole number');
+  }
+  const figures = territory.figures ?? {};
+  for (const key of COUNT_FIGURES) {
+    const value = figures[key];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throw invalidFigure(`territory.figures.${key}`, 'a whole number');
+  }
+  for (const key of PERCENT_FIGURES) {
+    const value = figures[key];
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 100)) {
+      throw invalidFigure(`territory.figures.${key}`, 'a percentage between 0 and 100');
+    }
+  }
+}
+
+function invalidFigure(field: string, expected: string) {
+  return ruleBroken('CANDIDACY.INVALID_FIGURE', `${field} must be ${expected}`, { field });
+}

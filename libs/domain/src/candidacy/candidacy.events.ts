@@ -1,0 +1,95 @@
+import { Cents, IsoDate, Message } from '../shared';
+
+export type TerritoryKind = 'commune' | 'agglomeration' | 'employment-area';
+
+/** Indicators the territory puts forward in its candidacy (e.g. PMA: 59,000 jobs, 30 % industrial employment). */
+export interface TerritoryFigures {
+  readonly jobs?: number;
+  readonly companies?: number;
+  readonly students?: number;
+  /** Share of employment in industry, in percent (0–100). */
+  readonly industrialEmploymentPercent?: number;
+  /** Share of the population below baccalauréat level, in percent (0–100). */
+  readonly belowBaccalaureatePercent?: number;
+}
+
+export interface Territory {
+  /** Slug, part of the candidacy id: `candidacyIdOf(callId, territory.id)`. */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: TerritoryKind;
+  readonly region: string;
+  readonly department?: string;
+  /** The territory is (or contains) a town of the Action Cœur de Ville programme. */
+  readonly actionCoeurDeVille: boolean;
+  readonly population?: number;
+  readonly figures?: TerritoryFigures;
+}
+
+export type PartnerKind = 'academic' | 'local-authority' | 'employer' | 'training-provider' | 'employment-service' | 'other';
+
+export interface CandidacyPartner {
+  /** Unique within a candidacy, compared ignoring case, accents and extra spaces. */
+  readonly name: string;
+  readonly kind: PartnerKind;
+}
+
+export type CandidacySubmitted = Message<
+  'CandidacySubmitted',
+  {
+    readonly candidacyId: string;
+    readonly callId: string;
+    /** Copied from the call when the candidacy was submitted. */
+    readonly programmeId: string;
+    readonly territory: Territory;
+    readonly partners: readonly CandidacyPartner[];
+    readonly trainingNeeds: readonly string[];
+    readonly projectedBudgetCents?: Cents;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type CandidacyPartnerAdded = Message<
+  'CandidacyPartnerAdded',
+  {
+    readonly candidacyId: string;
+    readonly partner: CandidacyPartner;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** The candidacy became a laureate; `criteria` say why it was chosen. */
+export type CandidacySelected = Message<
+  'CandidacySelected',
+  {
+    readonly candidacyId: string;
+    readonly criteria: readonly string[];
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type CandidacyRejected = Message<
+  'CandidacyRejected',
+  {
+    readonly candidacyId: string;
+    readonly reason: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** The territory gave up, before or after being selected. */
+export type CandidacyWithdrawn = Message<
+  'CandidacyWithdrawn',
+  {
+    readonly candidacyId: string;
+    readonly reason: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type CandidacyEvent =
+  | CandidacySubmitted
+  | CandidacyPartnerAdded
+  | CandidacySelected
+  | CandidacyRejected
+  | CandidacyWithdrawn;

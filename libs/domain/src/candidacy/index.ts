@@ -1,0 +1,3 @@
+export * from './candidacy.events';
+export * from './candidacy.commands';
+export * from './candidacy.decider';

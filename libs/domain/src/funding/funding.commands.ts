@@ -1,0 +1,37 @@
+import { AntennaView, Cents, Message } from '../shared';
+import {
+  BudgetTrancheReleased,
+  FundingAgreementClosed,
+  FundingCommitted,
+  TrancheReceived,
+  TrancheReleaseReversed,
+} from './funding.events';
+
+/** `context.antenna` is the antenna the agreement funds, as its own stream knows it. */
+export interface FundingContext {
+  readonly antenna: AntennaView;
+}
+
+export interface CommitFunding extends Message<'CommitFunding', FundingCommitted['data']> {
+  readonly context: FundingContext;
+}
+
+/** `amountCents` defaults to the tranche's scheduled amount. */
+export interface ReleaseTranche
+  extends Message<'ReleaseTranche', Omit<BudgetTrancheReleased['data'], 'amountCents'> & { readonly amountCents?: Cents }> {
+  readonly context: FundingContext;
+}
+
+export interface RecordTrancheReceipt extends Message<'RecordTrancheReceipt', TrancheReceived['data']> {
+  readonly context: FundingContext;
+}
+
+export interface ReverseTrancheRelease extends Message<'ReverseTrancheRelease', Omit<TrancheReleaseReversed['data'], 'amountCents'>> {
+  readonly context: FundingContext;
+}
+
+export interface CloseFundingAgreement extends Message<'CloseFundingAgreement', FundingAgreementClosed['data']> {
+  readonly context: FundingContext;
+}
+
+export type FundingCommand = CommitFunding | ReleaseTranche | RecordTrancheReceipt | ReverseTrancheRelease | CloseFundingAgreement;

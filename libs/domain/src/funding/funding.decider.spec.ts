@@ -1,0 +1,509 @@
+import { AntennaView, DomainError, fold } from '../shared';
+import { specificationFor } from '../testing/decider-specification';
+import { CloseFundingAgreement, CommitFunding, RecordTrancheReceipt, ReleaseTranche, ReverseTrancheRelease } from './funding.commands';
+import { fundingDecider, initialFundingState } from './funding.decider';
+import {
+  BudgetTrancheReleased,
+  FundingAgreementClosed,
+  FundingCommitted,
+  FundingEvent,
+  TrancheReceived,
+  TrancheReleaseReversed,
+} from './funding.events';
+
+const spec = specificationFor(fundingDecider);
+
+const montbeliard: AntennaView = { antennaId: 'montbeliard', status: 'active', openedOn: '2021-06-01' };
+const context = { antenna: montbeliard };
+const closedAntenna = { antenna: { ...montbeliard, status: 'closed' as const } };
+const unopenedAntenna = { antenna: { antennaId: 'montbeliard', status: 'not-opened' as const } };
+
+/**
+ * Banque des Territoires' seed envelope of 100,000 € (from the articles). The three tranches, their
+ * dates and conditions are illustrative: 40,000 € + 40,000 € + 20,000 €.
+ */
+const committed: FundingCommitted = {
+  type: 'FundingCommitted',
+  data: {
+    agreementId: 'bdt-seed',
+    antennaId: 'montbeliard',
+    funder: 'Banque des Territoires',
+    label: 'Enveloppe d’amorçage',
+    amountCents: 10_000_000,
+    tranches: [
+      { trancheId: 'signature', label: 'À la signature', amountCents: 4_000_000, dueOn: '2021-09-30' },
+      {
+        trancheId: 'aioa-opening',
+        label: 'Ouverture de l’AIOA',
+        amountCents: 4_000_000,
+        dueOn: '2022-06-30',
+        conditions: 'Espace d’accueil ouvert au Mattern Lab',
+      },
+      { trancheId: 'balance', amountCents: 2_000_000, dueOn: '2023-12-31', conditions: 'Bilan d’exécution transmis' },
+    ],
+    effectiveDate: '2021-07-01',
+  },
+};
+const commit: CommitFunding = { type: 'CommitFunding', data: committed.data, context };
+
+const ids = { agreementId: 'bdt-seed', antennaId: 'montbeliard' };
+
+const released = (trancheId: string, amountCents: number, effectiveDate: string): BudgetTrancheReleased => ({
+  type: 'BudgetTrancheReleased',
+  data: { ...ids, trancheId, amountCents, effectiveDate },
+});
+const signatureReleased = released('signature', 4_000_000, '2021-09-15');
+const openingReleased = released('aioa-opening', 4_000_000, '2022-07-01');
+
+const signatureReceived: TrancheReceived = {
+  type: 'TrancheReceived',
+  data: { ...ids, trancheId: 'signature', amountCents: 4_000_000, bankReference: 'VIR-BDT-2021-0917', effectiveDate: '2021-09-17' },
+};
+
+const signatureReversed: TrancheReleaseReversed = {
+  type: 'TrancheReleaseReversed',
+  data: { ...ids, trancheId: 'signature', amountCents: 4_000_000, reason: 'Virement annulé par le financeur', effectiveDate: '2021-09-16' },
+};
+
+const closed: FundingAgreementClosed = {
+  type: 'FundingAgreementClosed',
+  data: { ...ids, reason: 'Enveloppe soldée', effectiveDate: '2024-01-31' },
+};
+
+const release = (trancheId: string, effectiveDate: string, amountCents?: number): ReleaseTranche => ({
+  type: 'ReleaseTranche',
+  data: { ...ids, trancheId, effectiveDate, ...(amountCents === undefined ? {} : { amountCents }) },
+  context,
+});
+const receive: RecordTrancheReceipt = { type: 'RecordTrancheReceipt', data: signatureReceived.data, context };
+const reverse: ReverseTrancheRelease = {
+  type: 'ReverseTrancheRelease',
+  data: { ...ids, trancheId: 'signature', reason: signatureReversed.data.reason, effectiveDate: '2021-09-16' },
+  context,
+};
+const close: CloseFundingAgreement = { type: 'CloseFundingAgreement', data: closed.data, context };
+
+describe('funding decider', () => {
+  it('starts with no commitment', () => {
+    expect(initialFundingState()).toEqual({ status: 'not-committed' });
+  });
+
+  describe('CommitFunding', () => {
+    it('records the commitment and its tranche schedule (4,000,000 + 4,000,000 + 2,000,000 = 10,000,000 cents)', () => {
+      spec.given([]).when(commit).then([committed]);
+    });
+
+    it('records only the known fields of each tranche', () => {
+      const loose = { ...committed.data.tranches[2], label: undefined, note: 'not part of the schedule' };
+      const data = { ...committed.data, tranches: [committed.data.tranches[0], committed.data.tranches[1], loose] };
+      spec.given([]).when({ ...commit, data }).then([committed]);
+    });
+
+    it('rule: committing the same funding again changes nothing', () => {
+      spec.given([committed]).when(commit).thenNothingHappens();
+    });
+
+    it('rule: a repeated commitment changes nothing even once the agreement is closed', () => {
+      spec.given([committed, closed]).when(commit).thenNothingHappens();
+    });
+
+    it('rule: an agreement is committed once (FUNDING.ALREADY_COMMITTED)', () => {
+      spec
+        .given([committed])
+        .when({ ...commit, data: { ...committed.data, label: 'Autre enveloppe' } })
+        .thenThrows('FUNDING.ALREADY_COMMITTED', 'conflict');
+    });
+
+    it.each([0, -10_000_000, 10_000_000.5])('rule: the commitment is a positive integer of cents, not %p (MONEY.NOT_POSITIVE_CENTS)', (amountCents) => {
+      spec
+        .given([])
+        .when({ ...commit, data: { ...committed.data, amountCents } })
+        .thenThrows('MONEY.NOT_POSITIVE_CENTS', 'rule');
+    });
+
+    it('rule: every tranche is a positive integer of cents (MONEY.NOT_POSITIVE_CENTS)', () => {
+      const tranches = [
+        { trancheId: 'a', amountCents: 10_000_000, dueOn: '2021-09-30' },
+        { trancheId: 'b', amountCents: 0, dueOn: '2022-09-30' },
+      ];
+      spec
+        .given([])
+        .when({ ...commit, data: { ...committed.data, tranches } })
+        .thenThrows('MONEY.NOT_POSITIVE_CENTS', 'rule');
+    });
+
+    it('rule: a commitment is paid in at least one tranche (FUNDING.EMPTY_SCHEDULE)', () => {
+      spec
+        .given([])
+        .when({ ...commit, data: { ...committed.data, tranches: [] } })
+        .thenThrows('FUNDING.EMPTY_SCHEDULE', 'rule');
+    });
+
+    it('rule: tranche ids are unique in a schedule (FUNDING.DUPLICATE_TRANCHE)', () => {
+      const tranches = [
+        { trancheId: 'signature', amountCents: 5_000_000, dueOn: '2021-09-30' },
+        { trancheId: 'signature', amountCents: 5_000_000, dueOn: '2022-09-30' },
+      ];
+      spec
+        .given([])
+        .when({ ...commit, data: { ...committed.data, tranches } })
+        .thenThrows('FUNDING.DUPLICATE_TRANCHE', 'rule');
+    });
+
+    it('rule: the tranches add up exactly to the commitment, to the cent (FUNDING.SCHEDULE_MISMATCH)', () => {
+      const tranches = committed.data.tranches.map((t) => (t.trancheId === 'balance' ? { ...t, amountCents: 1_999_999 } : t));
+      spec
+        .given([])
+        .when({ ...commit, data: { ...committed.data, tranches } })
+        .thenThrows('FUNDING.SCHEDULE_MISMATCH', 'rule');
+    });
+
+    it('rule: funding goes to an opened antenna (ANTENNA.NOT_FOUND)', () => {
+      spec.given([]).when({ ...commit, context: unopenedAntenna }).thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: a closed antenna accepts nothing (ANTENNA.CLOSED)', () => {
+      spec.given([]).when({ ...commit, context: closedAntenna }).thenThrows('ANTENNA.CLOSED', 'conflict');
+    });
+  });
+
+  describe('ReleaseTranche', () => {
+    it('releases the scheduled amount when none is given (BudgetTrancheReleased)', () => {
+      spec.given([committed]).when(release('signature', '2021-09-15')).then([signatureReleased]);
+    });
+
+    it('releases a stated amount that differs from the schedule, within the commitment', () => {
+      spec
+        .given([committed])
+        .when(release('signature', '2021-09-15', 3_500_000))
+        .then([released('signature', 3_500_000, '2021-09-15')]);
+    });
+
+    it('may release on the day of the commitment', () => {
+      spec
+        .given([committed])
+        .when(release('signature', '2021-07-01'))
+        .then([released('signature', 4_000_000, '2021-07-01')]);
+    });
+
+    it('rule: releasing the same tranche again the same way changes nothing', () => {
+      spec.given([committed, signatureReleased]).when(release('signature', '2021-09-15')).thenNothingHappens();
+      spec.given([committed, signatureReleased]).when(release('signature', '2021-09-15', 4_000_000)).thenNothingHappens();
+    });
+
+    it('rule: a tranche is released once (TRANCHE.ALREADY_RELEASED)', () => {
+      spec
+        .given([committed, signatureReleased])
+        .when(release('signature', '2021-10-01'))
+        .thenThrows('TRANCHE.ALREADY_RELEASED', 'conflict');
+      spec
+        .given([committed, signatureReleased])
+        .when(release('signature', '2021-09-15', 3_000_000))
+        .thenThrows('TRANCHE.ALREADY_RELEASED', 'conflict');
+    });
+
+    it('rule: a tranche whose release was reversed may be released again (a new release)', () => {
+      spec
+        .given([committed, signatureReleased, signatureReversed])
+        .when(release('signature', '2021-10-04'))
+        .then([released('signature', 4_000_000, '2021-10-04')]);
+    });
+
+    it('rule: a tranche release cannot exceed what remains of the commitment (FUNDING.RELEASE_EXCEEDS_COMMITMENT)', () => {
+      spec
+        .given([committed])
+        .when(release('signature', '2021-09-15', 10_000_001))
+        .thenThrows('FUNDING.RELEASE_EXCEEDS_COMMITMENT', 'rule');
+      spec
+        .given([committed, signatureReleased, openingReleased])
+        .when(release('balance', '2023-12-01', 2_000_001))
+        .thenThrows('FUNDING.RELEASE_EXCEEDS_COMMITMENT', 'rule');
+    });
+
+    it('rule: the remaining commitment is exact to the cent and counts only releases not reversed', () => {
+      spec
+        .given([committed, signatureReleased, openingReleased])
+        .when(release('balance', '2023-12-01'))
+        .then([released('balance', 2_000_000, '2023-12-01')]);
+      const overReleased = released('aioa-opening', 6_000_000, '2022-07-01');
+      spec
+        .given([committed, signatureReleased, overReleased])
+        .when(release('balance', '2023-12-01', 1))
+        .thenThrows('FUNDING.RELEASE_EXCEEDS_COMMITMENT', 'rule');
+      spec
+        .given([committed, signatureReleased, overReleased, signatureReversed])
+        .when(release('balance', '2023-12-01'))
+        .then([released('balance', 2_000_000, '2023-12-01')]);
+    });
+
+    it('rule: the error tells how many cents remain', () => {
+      const state = fold(fundingDecider, [committed, signatureReleased, openingReleased] as FundingEvent[]);
+      let error: unknown;
+      try {
+        fundingDecider.decide(release('balance', '2023-12-01', 2_000_001), state);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).details).toEqual({ field: 'amountCents', amountCents: 2_000_001, remainingCents: 2_000_000 });
+    });
+
+    it('rule: a tranche is not released before the commitment (TRANCHE.RELEASED_BEFORE_COMMITMENT)', () => {
+      spec
+        .given([committed])
+        .when(release('signature', '2021-06-30'))
+        .thenThrows('TRANCHE.RELEASED_BEFORE_COMMITMENT', 'rule');
+    });
+
+    it.each([0, -1, 0.5])('rule: a release is a positive integer of cents, not %p (MONEY.NOT_POSITIVE_CENTS)', (amountCents) => {
+      spec
+        .given([committed])
+        .when(release('signature', '2021-09-15', amountCents))
+        .thenThrows('MONEY.NOT_POSITIVE_CENTS', 'rule');
+    });
+
+    it('rule: only a scheduled tranche is released (TRANCHE.NOT_FOUND)', () => {
+      spec.given([committed]).when(release('bonus', '2021-09-15')).thenThrows('TRANCHE.NOT_FOUND', 'not-found');
+      spec.given([committed]).when(release('constructor', '2021-09-15')).thenThrows('TRANCHE.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: the agreement must be committed, for this antenna (FUNDING.NOT_FOUND)', () => {
+      spec.given([]).when(release('signature', '2021-09-15')).thenThrows('FUNDING.NOT_FOUND', 'not-found');
+      const forChaumont = release('signature', '2021-09-15');
+      spec
+        .given([committed])
+        .when({
+          ...forChaumont,
+          data: { ...forChaumont.data, antennaId: 'chaumont' },
+          context: { antenna: { antennaId: 'chaumont', status: 'active' } },
+        })
+        .thenThrows('FUNDING.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: a closed agreement accepts no release (FUNDING.CLOSED)', () => {
+      spec.given([committed, closed]).when(release('signature', '2024-02-01')).thenThrows('FUNDING.CLOSED', 'conflict');
+    });
+
+    it('rule: a closed antenna accepts nothing (ANTENNA.CLOSED)', () => {
+      spec
+        .given([committed])
+        .when({ ...release('signature', '2021-09-15'), context: closedAntenna })
+        .thenThrows('ANTENNA.CLOSED', 'conflict');
+    });
+
+    it('rule: funding goes to an opened antenna (ANTENNA.NOT_FOUND)', () => {
+      spec
+        .given([committed])
+        .when({ ...release('signature', '2021-09-15'), context: unopenedAntenna })
+        .thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+    });
+  });
+
+  describe('RecordTrancheReceipt', () => {
+    it('rule: a receipt matches a released tranche and records the bank reference', () => {
+      spec.given([committed, signatureReleased]).when(receive).then([signatureReceived]);
+    });
+
+    it('accepts a received amount that differs from the released one (the read side flags the discrepancy)', () => {
+      const data = { ...signatureReceived.data, amountCents: 3_999_850 };
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...receive, data })
+        .then([{ type: 'TrancheReceived', data }]);
+    });
+
+    it('may be received on the day of the release', () => {
+      const data = { ...signatureReceived.data, effectiveDate: '2021-09-15' };
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...receive, data })
+        .then([{ type: 'TrancheReceived', data }]);
+    });
+
+    it('rule: recording the same receipt twice changes nothing', () => {
+      spec.given([committed, signatureReleased, signatureReceived]).when(receive).thenNothingHappens();
+    });
+
+    it('rule: a tranche is received once (TRANCHE.ALREADY_RECEIVED)', () => {
+      spec
+        .given([committed, signatureReleased, signatureReceived])
+        .when({ ...receive, data: { ...signatureReceived.data, bankReference: 'VIR-BDT-2021-0999' } })
+        .thenThrows('TRANCHE.ALREADY_RECEIVED', 'conflict');
+    });
+
+    it('rule: only a released tranche is received (TRANCHE.NOT_RELEASED)', () => {
+      spec.given([committed]).when(receive).thenThrows('TRANCHE.NOT_RELEASED', 'rule');
+      spec.given([committed, signatureReleased, signatureReversed]).when(receive).thenThrows('TRANCHE.NOT_RELEASED', 'rule');
+    });
+
+    it('rule: a tranche is not received before its release (TRANCHE.RECEIVED_BEFORE_RELEASE)', () => {
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...receive, data: { ...signatureReceived.data, effectiveDate: '2021-09-14' } })
+        .thenThrows('TRANCHE.RECEIVED_BEFORE_RELEASE', 'rule');
+    });
+
+    it.each(['', '  '])('rule: a receipt names its bank reference, not %p (TRANCHE.BANK_REFERENCE_REQUIRED)', (bankReference) => {
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...receive, data: { ...signatureReceived.data, bankReference } })
+        .thenThrows('TRANCHE.BANK_REFERENCE_REQUIRED', 'rule');
+    });
+
+    it.each([0, -4_000_000, 39_999.5])('rule: a receipt is a positive integer of cents, not %p (MONEY.NOT_POSITIVE_CENTS)', (amountCents) => {
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...receive, data: { ...signatureReceived.data, amountCents } })
+        .thenThrows('MONEY.NOT_POSITIVE_CENTS', 'rule');
+    });
+
+    it('rule: only a scheduled tranche is received (TRANCHE.NOT_FOUND)', () => {
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...receive, data: { ...signatureReceived.data, trancheId: 'bonus' } })
+        .thenThrows('TRANCHE.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: the agreement must be committed, for this antenna (FUNDING.NOT_FOUND)', () => {
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...receive, data: { ...signatureReceived.data, agreementId: 'region-bfc' } })
+        .thenThrows('FUNDING.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: a closed agreement accepts no receipt (FUNDING.CLOSED)', () => {
+      spec.given([committed, signatureReleased, closed]).when(receive).thenThrows('FUNDING.CLOSED', 'conflict');
+    });
+
+    it('rule: a closed antenna accepts nothing (ANTENNA.CLOSED)', () => {
+      spec.given([committed, signatureReleased]).when({ ...receive, context: closedAntenna }).thenThrows('ANTENNA.CLOSED', 'conflict');
+    });
+
+    it('rule: funding goes to an opened antenna (ANTENNA.NOT_FOUND)', () => {
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...receive, context: unopenedAntenna })
+        .thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+    });
+  });
+
+  describe('ReverseTrancheRelease', () => {
+    it('rule: a correction is a reversing event with a reason, carrying the released amount in cents', () => {
+      spec.given([committed, signatureReleased]).when(reverse).then([signatureReversed]);
+    });
+
+    it('carries the amount actually released, not the scheduled one', () => {
+      spec
+        .given([committed, released('signature', 3_500_000, '2021-09-15')])
+        .when(reverse)
+        .then([{ type: 'TrancheReleaseReversed', data: { ...signatureReversed.data, amountCents: 3_500_000 } }]);
+    });
+
+    it('rule: repeating the same reversal changes nothing', () => {
+      spec.given([committed, signatureReleased, signatureReversed]).when(reverse).thenNothingHappens();
+    });
+
+    it('rule: only a released tranche has a release to reverse (TRANCHE.NOT_RELEASED)', () => {
+      spec.given([committed]).when(reverse).thenThrows('TRANCHE.NOT_RELEASED', 'rule');
+      spec
+        .given([committed, signatureReleased, signatureReversed])
+        .when({ ...reverse, data: { ...reverse.data, reason: 'Autre motif' } })
+        .thenThrows('TRANCHE.NOT_RELEASED', 'rule');
+    });
+
+    it('rule: a received tranche is not un-released; that would be a refund (TRANCHE.ALREADY_RECEIVED)', () => {
+      spec
+        .given([committed, signatureReleased, signatureReceived])
+        .when({ ...reverse, data: { ...reverse.data, effectiveDate: '2021-09-20' } })
+        .thenThrows('TRANCHE.ALREADY_RECEIVED', 'conflict');
+    });
+
+    it.each(['', '   '])('rule: a reversal gives a reason, not %p (TRANCHE.REVERSAL_REASON_REQUIRED)', (reason) => {
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...reverse, data: { ...reverse.data, reason } })
+        .thenThrows('TRANCHE.REVERSAL_REASON_REQUIRED', 'rule');
+    });
+
+    it('rule: a release is not reversed before it happened (TRANCHE.REVERSED_BEFORE_RELEASE)', () => {
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...reverse, data: { ...reverse.data, effectiveDate: '2021-09-14' } })
+        .thenThrows('TRANCHE.REVERSED_BEFORE_RELEASE', 'rule');
+    });
+
+    it('rule: only a scheduled tranche is reversed (TRANCHE.NOT_FOUND)', () => {
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...reverse, data: { ...reverse.data, trancheId: 'bonus' } })
+        .thenThrows('TRANCHE.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: the agreement must be committed, for this antenna (FUNDING.NOT_FOUND)', () => {
+      spec.given([]).when(reverse).thenThrows('FUNDING.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: a closed agreement accepts no reversal (FUNDING.CLOSED)', () => {
+      spec.given([committed, signatureReleased, closed]).when(reverse).thenThrows('FUNDING.CLOSED', 'conflict');
+    });
+
+    it('rule: a closed antenna accepts nothing (ANTENNA.CLOSED)', () => {
+      spec.given([committed, signatureReleased]).when({ ...reverse, context: closedAntenna }).thenThrows('ANTENNA.CLOSED', 'conflict');
+    });
+
+    it('rule: funding goes to an opened antenna (ANTENNA.NOT_FOUND)', () => {
+      spec
+        .given([committed, signatureReleased])
+        .when({ ...reverse, context: unopenedAntenna })
+        .thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+    });
+  });
+
+  describe('CloseFundingAgreement', () => {
+    it('closes the agreement with a reason, whatever remains unreleased', () => {
+      spec.given([committed, signatureReleased]).when(close).then([closed]);
+    });
+
+    it('closes the agreement without a reason', () => {
+      const data = { ...ids, effectiveDate: '2024-01-31' };
+      spec
+        .given([committed])
+        .when({ ...close, data })
+        .then([{ type: 'FundingAgreementClosed', data }]);
+    });
+
+    it('rule: closing twice the same way changes nothing', () => {
+      spec.given([committed, closed]).when(close).thenNothingHappens();
+    });
+
+    it('rule: a closed agreement accepts nothing but the same closing (FUNDING.CLOSED)', () => {
+      spec
+        .given([committed, closed])
+        .when({ ...close, data: { ...closed.data, effectiveDate: '2024-03-01' } })
+        .thenThrows('FUNDING.CLOSED', 'conflict');
+    });
+
+    it('rule: an agreement is not closed before it was committed (FUNDING.CLOSED_BEFORE_COMMITMENT)', () => {
+      spec
+        .given([committed])
+        .when({ ...close, data: { ...closed.data, effectiveDate: '2021-06-30' } })
+        .thenThrows('FUNDING.CLOSED_BEFORE_COMMITMENT', 'rule');
+    });
+
+    it('rule: only a committed agreement, for this antenna, is closed (FUNDING.NOT_FOUND)', () => {
+      spec.given([]).when(close).thenThrows('FUNDING.NOT_FOUND', 'not-found');
+      spec
+        .given([committed])
+        .when({ ...close, data: { ...closed.data, agreementId: 'region-bfc' } })
+        .thenThrows('FUNDING.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: a closed antenna accepts nothing (ANTENNA.CLOSED)', () => {
+      spec.given([committed]).when({ ...close, context: closedAntenna }).thenThrows('ANTENNA.CLOSED', 'conflict');
+    });
+
+    it('rule: funding goes to an opened antenna (ANTENNA.NOT_FOUND)', () => {
+      spec.given([committed]).when({ ...close, context: unopenedAntenna }).thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+    });
+  });
+});

@@ -1,0 +1,314 @@
+import {
+  AntennaView,
+  assertNever,
+  assertPositiveCents,
+  Cents,
+  conflict,
+  Decider,
+  notFound,
+  ruleBroken,
+  sameData,
+  sumCents,
+} from '../shared';
+import { CommitFunding, FundingCommand } from './funding.commands';
+import {
+  BudgetTrancheReleased,
+  FundingAgreementClosed,
+  FundingCommitted,
+  FundingEvent,
+  FundingTranche,
+  TrancheReceived,
+  TrancheReleaseReversed,
+} from './funding.events';
+
+export interface FundingTrancheState {
+  readonly scheduled: FundingTranche;
+  /** The current release; absent when never released or when the last release was reversed. */
+  readonly release?: BudgetTrancheReleased['data'];
+  /** The receipt of the current release. */
+  readonly receipt?: TrancheReceived['data'];
+  /** The last reversal, while no new release followed it: lets a repeated reversal be recognised. */
+  readonly lastReversal?: TrancheReleaseReversed['data'];
+}
+
+interface FundingAgreement {
+  readonly commitment: FundingCommitted['data'];
+  readonly tranches: Readonly<Record<string, FundingTrancheState>>;
+}
+
+export type FundingState =
+  | { readonly status: 'not-committed' }
+  | ({ readonly status: 'committed' } & FundingAgreement)
+  | ({ readonly status: 'closed'; readonly closing: FundingAgreementClosed['data'] } & FundingAgreement);
+
+export const initialFundingState = (): FundingState => ({ status: 'not-committed' });
+
+export function decideFunding(command: FundingCommand, state: FundingState): FundingEvent[] {
+  assertAntennaAcceptsCommands(command.context.antenna, command.data.antennaId);
+  switch (command.type) {
+    case 'CommitFunding': {
+      const data = validCommitment(command.data);
+      if (state.status !== 'not-committed') {
+        if (sameData(state.commitment, data)) return [];
+        throw conflict('FUNDING.ALREADY_COMMITTED', `funding agreement ${data.agreementId} was already committed with other details`, {
+          field: 'agreementId',
+        });
+      }
+      return [{ type: 'FundingCommitted', data }];
+    }
+    case 'ReleaseTranche': {
+      const { agreementId, antennaId, trancheId, effectiveDate } = command.data;
+      const agreement = requireOpenAgreement(state, antennaId, agreementId);
+      const tranche = requireTranche(agreement, trancheId);
+      const release: BudgetTrancheReleased['data'] = {
+        agreementId,
+        antennaId,
+        trancheId,
+        amountCents: command.data.amountCents ?? tranche.scheduled.amountCents,
+        effectiveDate,
+      };
+      // A tranche is released once, unless its release was reversed (then `release` is absent).
+      if (tranche.release) {
+        if (sameData(tranche.release, release)) return [];
+        throw conflict('TRANCHE.ALREADY_RELEASED', `tranche ${trancheId} was already released`, { field: 'trancheId' });
+      }
+      assertPositiveCents(release.amountCents, 'amountCents');
+      if (effectiveDate < agreement.commitment.effectiveDate) {
+        throw ruleBroken('TRANCHE.RELEASED_BEFORE_COMMITMENT', 'a tranche cannot be released before the funding was committed', {
+          field: 'effectiveDate',
+          effectiveDate,
+          committedOn: agreement.commitment.effectiveDate,
+        });
+      }
+      const remainingCents = remainingCommitmentCents(agreement);
+      if (release.amountCents > remainingCents) {
+        throw ruleBroken(
+          'FUNDING.RELEASE_EXCEEDS_COMMITMENT',
+          `releasing ${release.amountCents} cents exceeds the ${remainingCents} cents that remain of the commitment`,
+          { field: 'amountCents', amountCents: release.amountCents, remainingCents },
+        );
+      }
+      return [{ type: 'BudgetTrancheReleased', data: release }];
+    }
+    case 'RecordTrancheReceipt': {
+      const { agreementId, antennaId, trancheId, amountCents, bankReference, effectiveDate } = command.data;
+      const agreement = requireOpenAgreement(state, antennaId, agreementId);
+      const tranche = requireTranche(agreement, trancheId);
+      const receipt: TrancheReceived['data'] = { agreementId, antennaId, trancheId, amountCents, bankReference, effectiveDate };
+      if (tranche.receipt) {
+        if (sameData(tranche.receipt, receipt)) return [];
+        throw conflict('TRANCHE.ALREADY_RECEIVED', `tranche ${trancheId} was already received`, { field: 'trancheId' });
+      }
+      if (!tranche.release) {
+        throw ruleBroken('TRANCHE.NOT_RELEASED', `tranche ${trancheId} is not released: a receipt matches a released tranche`, {
+          field: 'trancheId',
+        });
+      }
+      assertPositiveCents(amountCents, 'amountCents');
+      if (typeof bankReference !== 'string' || bankReference.trim() === '') {
+        throw ruleBroken('TRANCHE.BANK_REFERENCE_REQUIRED', 'a receipt names the bank reference of the payment', { field: 'bankReference' });
+      }
+      if (effectiveDate < tranche.release.effectiveDate) {
+        throw ruleBroken('TRANCHE.RECEIVED_BEFORE_RELEASE', 'a tranche cannot be received before it was released', {
+          field: 'effectiveDate',
+          effectiveDate,
+          releasedOn: tranche.release.effectiveDate,
+        });
+      }
+      // The received amount may differ from the released one (bank fees, partial payment): the
+      // receipt records what arrived and the reconciliation read side flags the discrepancy.
+      return [{ type: 'TrancheReceived', data: receipt }];
+    }
+    case 'ReverseTrancheRelease': {
+      const { agreementId, antennaId, trancheId, reason, effectiveDate } = command.data;
+      const agreement = requireOpenAgreement(state, antennaId, agreementId);
+      const tranche = requireTranche(agreement, trancheId);
+      if (!tranche.release) {
+        const last = tranche.lastReversal;
+        if (last && sameData(last, { agreementId, antennaId, trancheId, amountCents: last.amountCents, reason, effectiveDate })) return [];
+        throw ruleBroken('TRANCHE.NOT_RELEASED', `tranche ${trancheId} is not released: there is no release to reverse`, {
+          field: 'trancheId',
+        });
+      }
+      if (tranche.receipt) {
+        // Money that arrived is not un-released: giving it back is a refund, which is out of scope.
+        throw conflict('TRANCHE.ALREADY_RECEIVED', `tranche ${trancheId} was received: its release cannot be reversed`, {
+          field: 'trancheId',
+        });
+      }
+      if (typeof reason !== 'string' || reason.trim() === '') {
+        throw ruleBroken('TRANCHE.REVERSAL_REASON_REQUIRED', 'reversing a tranche release gives a reason', { field: 'reason' });
+      }
+      if (effectiveDate < tranche.release.effectiveDate) {
+        throw ruleBroken('TRANCHE.REVERSED_BEFORE_RELEASE', 'a release cannot be reversed before it happened', {
+          field: 'effectiveDate',
+          effectiveDate,
+          releasedOn: tranche.release.effectiveDate,
+        });
+      }
+      return [
+        {
+          type: 'TrancheReleaseReversed',
+          data: { agreementId, antennaId, trancheId, amountCents: tranche.release.amountCents, reason, effectiveDate },
+        },
+      ];
+    }
+    case 'CloseFundingAgreement': {
+      const { agreementId, antennaId, reason, effectiveDate } = command.data;
+      const agreement = requireAgreement(state, antennaId, agreementId);
+      const closing: FundingAgreementClosed['data'] = {
+        agreementId,
+        antennaId,
+        ...(reason === undefined ? {} : { reason }),
+        effectiveDate,
+      };
+      if (agreement.status === 'closed') {
+        if (sameData(agreement.closing, closing)) return [];
+        throw closedError(agreement);
+      }
+      if (effectiveDate < agreement.commitment.effectiveDate) {
+        throw ruleBroken('FUNDING.CLOSED_BEFORE_COMMITMENT', 'a funding agreement cannot be closed before it was committed', {
+          field: 'effectiveDate',
+          effectiveDate,
+          committedOn: agreement.commitment.effectiveDate,
+        });
+      }
+      return [{ type: 'FundingAgreementClosed', data: closing }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+export function evolveFunding(state: FundingState, event: FundingEvent): FundingState {
+  switch (event.type) {
+    case 'FundingCommitted':
+      return {
+        status: 'committed',
+        commitment: event.data,
+        tranches: Object.fromEntries(event.data.tranches.map((scheduled) => [scheduled.trancheId, { scheduled }])),
+      };
+    case 'BudgetTrancheReleased':
+      // A new release starts afresh: no receipt yet, and the previous reversal no longer applies.
+      return withTranche(state, event.data.trancheId, ({ scheduled }) => ({ scheduled, release: event.data }));
+    case 'TrancheReceived':
+      return withTranche(state, event.data.trancheId, (tranche) => ({ ...tranche, receipt: event.data }));
+    case 'TrancheReleaseReversed':
+      return withTranche(state, event.data.trancheId, ({ scheduled }) => ({ scheduled, lastReversal: event.data }));
+    case 'FundingAgreementClosed':
+      return state.status === 'not-committed' ? state : { ...state, status: 'closed', closing: event.data };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const fundingDecider: Decider<FundingCommand, FundingEvent, FundingState> = {
+  decide: decideFunding,
+  evolve: evolveFunding,
+  initialState: initialFundingState,
+};
+
+/** What the funder may still release: the commitment less every release not reversed. */
+function remainingCommitmentCents(agreement: FundingAgreement): Cents {
+  const released = sumCents(Object.values(agreement.tranches).map((tranche) => tranche.release?.amountCents ?? 0));
+  return agreement.commitment.amountCents - released;
+}
+
+/**
+ * An antenna never opened (or a view of another antenna) is unknown; a closed antenna accepts
+ * nothing. A suspended antenna still receives and accounts for its funding.
+ */
+function assertAntennaAcceptsCommands(antenna: AntennaView, antennaId: string): void {
+  if (antenna.antennaId !== antennaId || antenna.status === 'not-opened') {
+    throw notFound('ANTENNA.NOT_FOUND', `antenna ${antennaId} has not been opened`, { field: 'antennaId' });
+  }
+  if (antenna.status === 'closed') {
+    throw conflict('ANTENNA.CLOSED', `antenna ${antennaId} is closed and accepts nothing`, { field: 'antennaId' });
+  }
+}
+
+/** Checks the commitment and its schedule; returns the event data with only the known fields. */
+function validCommitment(data: CommitFunding['data']): FundingCommitted['data'] {
+  assertPositiveCents(data.amountCents, 'amountCents');
+  if (!Array.isArray(data.tranches) || data.tranches.length === 0) {
+    throw ruleBroken('FUNDING.EMPTY_SCHEDULE', 'a funding commitment is paid in at least one tranche', { field: 'tranches' });
+  }
+  const seen = new Set<string>();
+  data.tranches.forEach((tranche, index) => {
+    if (seen.has(tranche.trancheId)) {
+      throw ruleBroken('FUNDING.DUPLICATE_TRANCHE', `tranche ${tranche.trancheId} appears twice in the schedule`, {
+        field: `tranches[${index}].trancheId`,
+        trancheId: tranche.trancheId,
+      });
+    }
+    seen.add(tranche.trancheId);
+    assertPositiveCents(tranche.amountCents, `tranches[${index}].amountCents`);
+  });
+  const scheduledCents = sumCents(data.tranches.map((tranche) => tranche.amountCents));
+  if (scheduledCents !== data.amountCents) {
+    throw ruleBroken('FUNDING.SCHEDULE_MISMATCH', `the tranches add up to ${scheduledCents} cents, not the ${data.amountCents} committed`, {
+      field: 'tranches',
+      scheduledCents,
+      committedCents: data.amountCents,
+    });
+  }
+  return {
+    agreementId: data.agreementId,
+    antennaId: data.antennaId,
+    funder: data.funder,
+    label: data.label,
+    amountCents: data.amountCents,
+    tranches: data.tranches.map(
+      ({ trancheId, label, amountCents, dueOn, conditions }): FundingTranche => ({
+        trancheId,
+        ...(label === undefined ? {} : { label }),
+        amountCents,
+        dueOn,
+        ...(conditions === undefined ? {} : { conditions }),
+      }),
+    ),
+    effectiveDate: data.effectiveDate,
+  };
+}
+
+/** The agreement the command names, for the antenna it names; closed or not. */
+function requireAgreement(state: FundingState, antennaId: string, agreementId: string) {
+  if (state.status === 'not-committed' || state.commitment.agreementId !== agreementId || state.commitment.antennaId !== antennaId) {
+    throw notFound('FUNDING.NOT_FOUND', `antenna ${antennaId} has no funding agreement ${agreementId}`, { field: 'agreementId' });
+  }
+  return state;
+}
+
+function requireOpenAgreement(state: FundingState, antennaId: string, agreementId: string) {
+  const agreement = requireAgreement(state, antennaId, agreementId);
+  if (agreement.status === 'closed') throw closedError(agreement);
+  return agreement;
+}
+
+function closedError(agreement: FundingAgreement & { readonly closing: FundingAgreementClosed['data'] }) {
+  return conflict('FUNDING.CLOSED', `funding agreement ${agreement.commitment.agreementId} is closed`, {
+    field: 'agreementId',
+    closedOn: agreement.closing.effectiveDate,
+  });
+}
+
+/** Own-property lookup: an id such as `constructor` must not find `Object.prototype` members. */
+function requireTranche(agreement: FundingAgreement, trancheId: string): FundingTrancheState {
+  const tranche = Object.hasOwn(agreement.tranches, trancheId) ? agreement.tranches[trancheId] : undefined;
+  if (!tranche) {
+    throw notFound('TRANCHE.NOT_FOUND', `funding agreement ${agreement.commitment.agreementId} has no tranche ${trancheId}`, {
+      field: 'trancheId',
+    });
+  }
+  return tranche;
+}
+
+function withTranche(
+  state: FundingState,
+  trancheId: string,
+  update: (tranche: FundingTrancheState) => FundingTrancheState,
+): FundingState {
+  if (state.status === 'not-committed' || !Object.hasOwn(state.tranches, trancheId)) return state;
+  const tranche = state.tranches[trancheId];
+  return tranche ? { ...state, tranches: { ...state.tranches, [trancheId]: update(tranche) } } : state;
+}

@@ -1,0 +1,87 @@
+import { Cents, IsoDate, Message } from '../shared';
+
+/** One planned payment of a funding agreement (IATI planned-disbursement). */
+export interface FundingTranche {
+  readonly trancheId: string;
+  readonly label?: string;
+  readonly amountCents: Cents;
+  /** When the funder plans to pay: a plan, so it may lie in the future. */
+  readonly dueOn: IsoDate;
+  /** Free text: what must be done before the funder releases the tranche. */
+  readonly conditions?: string;
+}
+
+/** A funder's commitment to an antenna (IATI transaction type 11, incoming commitment), with its tranche schedule. */
+export type FundingCommitted = Message<
+  'FundingCommitted',
+  {
+    readonly agreementId: string;
+    readonly antennaId: string;
+    readonly funder: string;
+    readonly label: string;
+    readonly amountCents: Cents;
+    /** Their amounts add up exactly to `amountCents`. */
+    readonly tranches: readonly FundingTranche[];
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** The funder released a tranche (name fixed by the design). The amount may differ from the scheduled one. */
+export type BudgetTrancheReleased = Message<
+  'BudgetTrancheReleased',
+  {
+    readonly agreementId: string;
+    readonly antennaId: string;
+    readonly trancheId: string;
+    readonly amountCents: Cents;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/**
+ * The antenna's finance staff confirm the money arrived (IATI transaction type 1, incoming funds).
+ * `amountCents` is what arrived; when it differs from the released amount the read side flags a discrepancy.
+ */
+export type TrancheReceived = Message<
+  'TrancheReceived',
+  {
+    readonly agreementId: string;
+    readonly antennaId: string;
+    readonly trancheId: string;
+    readonly amountCents: Cents;
+    readonly bankReference: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** Cancels the current release of a tranche (never a received one); the tranche may then be released again. */
+export type TrancheReleaseReversed = Message<
+  'TrancheReleaseReversed',
+  {
+    readonly agreementId: string;
+    readonly antennaId: string;
+    readonly trancheId: string;
+    /** The released amount, copied so that projections need not look it up. */
+    readonly amountCents: Cents;
+    readonly reason: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** Nothing more happens on the agreement; what was never released stays unreleased. */
+export type FundingAgreementClosed = Message<
+  'FundingAgreementClosed',
+  {
+    readonly agreementId: string;
+    readonly antennaId: string;
+    readonly reason?: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+export type FundingEvent =
+  | FundingCommitted
+  | BudgetTrancheReleased
+  | TrancheReceived
+  | TrancheReleaseReversed
+  | FundingAgreementClosed;

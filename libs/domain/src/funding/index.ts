@@ -1,0 +1,3 @@
+export * from './funding.events';
+export * from './funding.commands';
+export * from './funding.decider';
