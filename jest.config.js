@@ -2,7 +2,7 @@
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
     target: 'es2022',
     keepClassNames: true,
   },
@@ -17,6 +17,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@jalon/(domain|event-store|application|core)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@jalon/api$': '<rootDir>/apps/api/src/index.ts',
   },
   setupFiles: ['reflect-metadata'],
   testTimeout: 20000,

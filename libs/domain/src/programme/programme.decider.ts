@@ -36,7 +36,8 @@ export function decideProgramme(command: ProgrammeCommand, state: ProgrammeState
     }
     case 'SignConvention': {
       const launched = requireLaunched(state, command.data.programmeId);
-      const existing = launched.conventions[command.data.conventionId];
+      // hasOwn: an id such as `constructor` must not find a property of Object.prototype.
+      const existing = Object.hasOwn(launched.conventions, command.data.conventionId) ? launched.conventions[command.data.conventionId] : undefined;
       if (existing) {
         if (sameData(existing, command.data)) return [];
         throw conflict('CONVENTION.ALREADY_SIGNED', `convention ${command.data.conventionId} was already recorded with other details`);

@@ -1,0 +1,55 @@
+/**
+ * The layers of Jalon, checked on every `npm test` (`npm run lint`):
+ * domain ← application ← core (Nest wiring) ← apps; stores sit beside the application.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'libs/domain is plain TypeScript: no framework, HTTP, storage or Node package, and no other layer.',
+      severity: 'error',
+      from: { path: '^libs/domain/src' },
+      to: { pathNot: '^libs/domain/src' },
+    },
+    {
+      name: 'application-knows-no-framework-or-storage',
+      comment: 'The command path is framework-free; it reaches storage only through the event-store port.',
+      severity: 'error',
+      // Specs exercise the command path on a real store, so they may open one.
+      from: { path: '^libs/application/src', pathNot: '\\.spec\\.ts$' },
+      to: { path: ['node_modules/(@nestjs|express|better-sqlite3|@eventstore|@grpc)', '^libs/event-store/src/(sqlite|eventstoredb)', '^libs/core', '^apps'] },
+    },
+    {
+      name: 'event-store-knows-no-domain-or-framework',
+      comment: 'A store stores events of any kind; it knows neither the domain nor Nest.',
+      severity: 'error',
+      from: { path: '^libs/event-store/src' },
+      to: { path: ['^libs/(domain|application|core)', '^apps', 'node_modules/(@nestjs|express)'] },
+    },
+    {
+      name: 'libs-do-not-import-apps',
+      severity: 'error',
+      from: { path: '^libs' },
+      to: { path: '^apps' },
+    },
+    {
+      name: 'production-code-does-not-import-tests',
+      severity: 'error',
+      from: { path: '^(apps|libs)', pathNot: '\\.spec\\.ts$|/testing/|\\.fixtures\\.ts$' },
+      to: { path: ['^test/', '\\.spec\\.ts$', '/testing/', '\\.fixtures\\.ts$'] },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)dist/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

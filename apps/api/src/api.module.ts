@@ -1,0 +1,32 @@
+import { COMMANDS } from '@jalon/application';
+import { JalonCoreModule, JalonCoreOptions } from '@jalon/core';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { BearerAuthGuard } from './auth/auth';
+import { createCommandsController } from './commands/commands.controller';
+import { COMMAND_ROUTES } from './commands/command-routes';
+import { HttpErrorFilter } from './errors/http-error.filter';
+import { HealthController } from './health/health.controller';
+import { StreamsController } from './streams/streams.controller';
+import { UsersController } from './users/users.controller';
+
+/** Routes of the commands that exist in the catalogue (the catalogue is the source of truth). */
+export function commandRoutes() {
+  const known = new Set(COMMANDS.map((command) => command.name));
+  return COMMAND_ROUTES.filter((route) => known.has(route.command));
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(options: JalonCoreOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [JalonCoreModule.forRoot(options)],
+      controllers: [HealthController, UsersController, StreamsController, createCommandsController(commandRoutes())],
+      providers: [
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { ExecuteOptions, InputValidationError } from '@jalon/application';
+import type { Request } from 'express';
+
+/**
+ * Reads a command's input and options from an HTTP request: the body plus the path parameters
+ * (a body field that contradicts the URL is refused), `If-Match` / `If-None-Match: *` for the
+ * expected revision, `X-Correlation-Id`.
+ */
+export function commandInputOf(request: Request, parameters: readonly string[]): unknown {
+  const body: unknown = request.body ?? {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const merged: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  const violations = [];
+  for (const name of parameters) {
+    const fromPath = request.params[name];
+    if (name in merged && merged[name] !== fromPath) {
+      violations.push({ field: name, rule: 'matchesPath', message: `${name} doit être celui de l’URL (${String(fromPath)})` });
+    }
+    merged[name] = fromPath;
+  }
+  if (violations.length > 0) throw new InputValidationError(violations);
+  return merged;
+}
+
+export function executeOptionsOf(request: Request): ExecuteOptions {
+  const options: { expectedRevision?: number | 'no_stream'; correlationId?: string } = {};
+  const ifMatch = request.header('if-match');
+  if (ifMatch !== undefined) {
+    const revision = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch.trim());
+    if (!revision) {
+      throw new InputValidationError([
+        { field: 'If-Match', rule: 'isRevision', message: 'If-Match doit contenir la révision du flux reçue dans l’en-tête ETag (ex. "3")' },
+      ]);
+    }
+    options.expectedRevision = Number(revision[1]);
+  } else if (request.header('if-none-match')?.trim() === '*') {
+    options.expectedRevision = 'no_stream';
+  }
+  const correlationId = request.header('x-correlation-id');
+  if (correlationId !== undefined) {
+    if (!/^[\x21-\x7e]{1,100}$/.test(correlationId)) {
+      throw new InputValidationError([
+        { field: 'X-Correlation-Id', rule: 'isCorrelationId', message: 'X-Correlation-Id doit compter de 1 à 100 caractères ASCII visibles' },
+      ]);
+    }
+    options.correlationId = correlationId;
+  }
+  return options;
+}

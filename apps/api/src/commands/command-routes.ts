@@ -1,0 +1,58 @@
+/**
+ * The HTTP face of the command catalogue: one route per command. Path parameters are fields of
+ * the command's input (they must carry the same name), the rest comes from the JSON body.
+ */
+export interface CommandRoute {
+  readonly command: string;
+  readonly path: string;
+  readonly tag: string;
+}
+
+const programmes = 'programmes';
+const calls = 'appels';
+const candidacies = 'candidatures';
+const antennas = 'antennes';
+const budget = 'budget';
+const funding = 'financements';
+
+export const COMMAND_ROUTES: readonly CommandRoute[] = [
+  { command: 'LaunchProgramme', path: 'programmes', tag: programmes },
+  { command: 'ReviseProgrammeTargets', path: 'programmes/:programmeId/target-revisions', tag: programmes },
+  { command: 'SignConvention', path: 'programmes/:programmeId/conventions', tag: programmes },
+  { command: 'OpenCallForApplications', path: 'calls', tag: calls },
+  { command: 'CloseCallForApplications', path: 'calls/:callId/closure', tag: calls },
+  { command: 'SubmitCandidacy', path: 'calls/:callId/candidacies', tag: candidacies },
+  { command: 'AddCandidacyPartner', path: 'candidacies/:candidacyId/partners', tag: candidacies },
+  { command: 'SelectCandidacy', path: 'candidacies/:candidacyId/selection', tag: candidacies },
+  { command: 'RejectCandidacy', path: 'candidacies/:candidacyId/rejection', tag: candidacies },
+  { command: 'WithdrawCandidacy', path: 'candidacies/:candidacyId/withdrawal', tag: candidacies },
+  { command: 'OpenAntenna', path: 'antennas', tag: antennas },
+  { command: 'PlanPhase', path: 'antennas/:antennaId/phases', tag: antennas },
+  { command: 'StartPhase', path: 'antennas/:antennaId/phases/:phaseId/start', tag: antennas },
+  { command: 'ReachMilestone', path: 'antennas/:antennaId/phases/:phaseId/milestones', tag: antennas },
+  { command: 'ReschedulePhase', path: 'antennas/:antennaId/phases/:phaseId/rescheduling', tag: antennas },
+  { command: 'CompletePhase', path: 'antennas/:antennaId/phases/:phaseId/completion', tag: antennas },
+  { command: 'InaugurateAntenna', path: 'antennas/:antennaId/inauguration', tag: antennas },
+  { command: 'OpenTrainingCourse', path: 'antennas/:antennaId/training-courses', tag: antennas },
+  { command: 'ReportLearners', path: 'antennas/:antennaId/learner-reports', tag: antennas },
+  { command: 'SuspendAntenna', path: 'antennas/:antennaId/suspension', tag: antennas },
+  { command: 'ResumeAntenna', path: 'antennas/:antennaId/resumption', tag: antennas },
+  { command: 'CloseAntenna', path: 'antennas/:antennaId/closure', tag: antennas },
+  { command: 'SetBudgetForecast', path: 'antennas/:antennaId/budget/forecast', tag: budget },
+  { command: 'ReviseBudgetForecast', path: 'antennas/:antennaId/budget/revisions', tag: budget },
+  { command: 'RecordExpenditure', path: 'antennas/:antennaId/expenditures', tag: budget },
+  { command: 'ReverseExpenditure', path: 'antennas/:antennaId/expenditures/:expenditureId/reversal', tag: budget },
+  { command: 'CommitFunding', path: 'antennas/:antennaId/funding-agreements', tag: funding },
+  { command: 'ReleaseTranche', path: 'antennas/:antennaId/funding-agreements/:agreementId/tranches/:trancheId/release', tag: funding },
+  { command: 'RecordTrancheReceipt', path: 'antennas/:antennaId/funding-agreements/:agreementId/tranches/:trancheId/receipt', tag: funding },
+  {
+    command: 'ReverseTrancheRelease',
+    path: 'antennas/:antennaId/funding-agreements/:agreementId/tranches/:trancheId/release-reversal',
+    tag: funding,
+  },
+  { command: 'CloseFundingAgreement', path: 'antennas/:antennaId/funding-agreements/:agreementId/closure', tag: funding },
+];
+
+export function pathParametersOf(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!);
+}

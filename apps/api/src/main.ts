@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+import { loadConfig } from '@jalon/core';
+import { startServer } from './server';
+
+/** `node dist/apps/api/src/main.js`: the HTTP service alone (the `jalon serve` command does the same). */
+startServer(loadConfig()).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

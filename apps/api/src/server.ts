@@ -1,0 +1,22 @@
+import { IdentityService } from '@jalon/application';
+import { JalonConfig } from '@jalon/core';
+import { INestApplication } from '@nestjs/common';
+import { createApiApp } from './create-api-app';
+
+/**
+ * Starts the HTTP service: on first start with no user, creates the administrator and prints its
+ * token once; then listens and prints where.
+ */
+export async function startServer(config: JalonConfig, print: (line: string) => void = console.log): Promise<INestApplication> {
+  const app = await createApiApp({ config });
+  const admin = await app.get(IdentityService).bootstrapAdmin();
+  if (admin) {
+    print('Premier démarrage : un administrateur a été créé.');
+    print(`Jeton administrateur (affiché une seule fois, conservez-le) : ${admin.token}`);
+  }
+  await app.listen(config.port, config.host);
+  const address = `http://${config.host}:${(app.getHttpServer().address() as { port: number }).port}`;
+  print(`Jalon écoute sur ${address} (magasin : ${config.eventStore === 'sqlite' ? config.dataDir : config.eventStoreUrl})`);
+  print(`Documentation de l’API : ${address}/api/docs — santé : ${address}/health`);
+  return app;
+}

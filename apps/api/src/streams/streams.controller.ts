@@ -1,0 +1,60 @@
+import { InputValidationError } from '@jalon/application';
+import { EVENT_STORE } from '@jalon/core';
+import { EventStore, StoredEvent } from '@jalon/event-store';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+
+const MAX_COUNT = 1000;
+
+/** An event as the API shows it: positions are decimal strings (JSON has no 64-bit integers). */
+export function eventView(event: StoredEvent) {
+  return {
+    id: event.id,
+    streamId: event.streamId,
+    revision: event.revision,
+    position: event.position.toString(),
+    type: event.type,
+    version: event.version,
+    data: event.data,
+    metadata: event.metadata,
+  };
+}
+
+/** Audit reads of the raw history; every role may read. */
+@ApiBearerAuth()
+@ApiTags('flux')
+@Controller('api/streams')
+export class StreamsController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get(':streamId/events')
+  @ApiOperation({ summary: 'Les événements d’un flux (ex. antenna-montbeliard), dans l’ordre' })
+  @ApiQuery({ name: 'direction', required: false, enum: ['forwards', 'backwards'] })
+  @ApiQuery({ name: 'fromRevision', required: false, type: Number })
+  @ApiQuery({ name: 'maxCount', required: false, type: Number, description: `au plus ${MAX_COUNT}` })
+  async events(
+    @Param('streamId') streamId: string,
+    @Query('direction') direction = 'forwards',
+    @Query('fromRevision') fromRevision?: string,
+    @Query('maxCount') maxCount?: string,
+  ) {
+    const violations = [];
+    if (direction !== 'forwards' && direction !== 'backwards') {
+      violations.push({ field: 'direction', rule: 'isIn', message: 'direction doit valoir forwards ou backwards' });
+    }
+    const from = fromRevision === undefined ? undefined : Number(fromRevision);
+    if (from !== undefined && !(Number.isSafeInteger(from) && from >= 0)) {
+      violations.push({ field: 'fromRevision', rule: 'isRevision', message: 'fromRevision doit être un entier positif ou nul' });
+    }
+    const count = maxCount === undefined ? MAX_COUNT : Number(maxCount);
+    if (!(Number.isSafeInteger(count) && count >= 1 && count <= MAX_COUNT)) {
+      violations.push({ field: 'maxCount', rule: 'isCount', message: `maxCount doit être un entier de 1 à ${MAX_COUNT}` });
+    }
+    if (violations.length > 0) throw new InputValidationError(violations);
+
+    const events: ReturnType<typeof eventView>[] = [];
+    const options = { direction: direction as 'forwards' | 'backwards', maxCount: count, ...(from === undefined ? {} : { fromRevision: from }) };
+    for await (const event of this.store.readStream(streamId, options)) events.push(eventView(event));
+    return { streamId, events };
+  }
+}

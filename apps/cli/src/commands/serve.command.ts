@@ -1,0 +1,14 @@
+import { JalonConfig } from '@jalon/core';
+import { Command } from 'commander';
+import { startServer } from '@jalon/api';
+
+export function serveCommand(config: () => JalonConfig): Command {
+  return new Command('serve')
+    .description('démarrer le service HTTP (ce que lance npm start)')
+    .option('--port <port>', 'port TCP (défaut : PORT ou 3000)')
+    .option('--host <hôte>', 'adresse d’écoute (défaut : HOST ou 127.0.0.1)')
+    .action(async (options: { port?: string; host?: string }) => {
+      const base = config();
+      await startServer({ ...base, ...(options.port ? { port: Number(options.port) } : {}), ...(options.host ? { host: options.host } : {}) });
+    });
+}

@@ -1,0 +1,18 @@
+import { loadConfig } from '@jalon/core';
+import { Command } from 'commander';
+import { demoCommand } from './commands/demo.command';
+import { eventsCommand } from './commands/events.command';
+import { serveCommand } from './commands/serve.command';
+import { usersCommand } from './commands/users.command';
+
+/** `jalon <commande>`: the command-line entry point (`npm run jalon -- <commande>`). */
+export function buildProgram(): Command {
+  const config = () => loadConfig();
+  return new Command('jalon')
+    .description('Jalon : suivi événementiel des programmes de formation (Cnam « Au cœur des territoires »)')
+    .addCommand(serveCommand(config))
+    .addCommand(usersCommand(config))
+    .addCommand(eventsCommand(config))
+    .addCommand(demoCommand(config))
+    .showHelpAfterError();
+}

@@ -1,0 +1,42 @@
+import { Decider, Message } from '@jalon/domain';
+import { Role } from '../identity/roles';
+
+/** Loads the current state of any stream, so a definition can hand another stream's view to its decider. */
+export interface StateLoader {
+  state<S>(decider: Decider<any, any, S>, streamId: string): Promise<S>;
+}
+
+/**
+ * Everything that differs from one command to another, as data: the input it accepts, who may
+ * run it, which stream it decides on, what it must know of other streams, and its decider.
+ * The one generic path (CommandExecutor) does the rest.
+ */
+export interface CommandDefinition<Input extends object = any, C extends Message = any, E extends Message = any, S = any, Ctx = any> {
+  /** Stable name: used in routes, logs and the OpenAPI document. */
+  readonly name: string;
+  /** Short French description for the API documentation. */
+  readonly summary: string;
+  /** class-validator DTO of the input (route parameters and body together). */
+  readonly input: new () => Input;
+  readonly roles: readonly Role[];
+  readonly decider: Decider<C, E, S>;
+  readonly streamId: (input: Input) => string;
+  /** Look-ups of other streams (as views), loaded before `decide`. */
+  readonly loadContext?: (input: Input, loader: StateLoader) => Promise<Ctx>;
+  readonly toCommand: (input: Input, context: Ctx) => C;
+}
+
+/** Helps TypeScript infer a definition's type parameters from the object literal. */
+export function defineCommand<Input extends object, C extends Message, E extends Message, S, Ctx = undefined>(
+  definition: CommandDefinition<Input, C, E, S, Ctx>,
+): CommandDefinition<Input, C, E, S, Ctx> {
+  return definition;
+}
+
+/**
+ * Validated input objects are class instances; events hold plain JSON data. This turns the one
+ * into the other (and drops absent optional fields), so that what is decided is what is stored.
+ */
+export function asData<T>(input: T): T {
+  return JSON.parse(JSON.stringify(input)) as T;
+}

@@ -1,0 +1,153 @@
+import { InputValidationError, ForbiddenError } from '../errors';
+import { Actor } from '../identity/roles';
+import { commandNamed } from '../commands';
+import { AppendResult, collect, EventStore, EventToAppend, ExpectedRevision, SqliteEventStore, WrongExpectedRevisionError } from '@jalon/event-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandExecutor } from './command-executor';
+
+const launchProgramme = commandNamed('LaunchProgramme');
+const signConvention = commandNamed('SignConvention');
+const reviseTargets = commandNamed('ReviseProgrammeTargets');
+const manager: Actor = { id: 'claire', name: 'Claire', role: 'programme-manager' };
+const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
+const launch = {
+  programmeId: 'acdt',
+  name: 'Au cœur des territoires',
+  operator: 'Cnam',
+  targets: { antennaCount: 100, targetDate: '2022-12-31' },
+  effectiveDate: '2019-01-15',
+};
+const convention = (conventionId: string) => ({
+  programmeId: 'acdt',
+  conventionId,
+  title: 'Convention',
+  partners: ['Cnam'],
+  durationMonths: 36,
+  effectiveDate: '2019-04-01',
+});
+
+/** Delegates to a real store; lets a test slip a competing append in just before ours. */
+class RacingStore implements EventStore {
+  beforeNextAppend: (() => Promise<void>) | undefined;
+  eventsRead = 0;
+  constructor(readonly inner: SqliteEventStore) {}
+  async append(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    const competitor = this.beforeNextAppend;
+    this.beforeNextAppend = undefined;
+    if (competitor) await competitor();
+    return this.inner.append(streamId, events, options);
+  }
+  async *readStream(...args: Parameters<EventStore['readStream']>) {
+    for await (const event of this.inner.readStream(...args)) {
+      this.eventsRead++;
+      yield event;
+    }
+  }
+  readAll = (...args: Parameters<EventStore['readAll']>) => this.inner.readAll(...args);
+  subscribeToAll = (...args: Parameters<EventStore['subscribeToAll']>) => this.inner.subscribeToAll(...args);
+  headPosition = () => this.inner.headPosition();
+  close = () => this.inner.close();
+}
+
+describe('CommandExecutor: the one load → decide → append path', () => {
+  let dir: string;
+  let store: RacingStore;
+  let executor: CommandExecutor;
+  let other: CommandExecutor;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jalon-executor-'));
+    store = new RacingStore(SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') }));
+    executor = new CommandExecutor({ store, clock, ids: { uuid: () => crypto.randomUUID() }, timeZone: 'Europe/Paris' });
+    other = new CommandExecutor({ store: store.inner, clock, ids: { uuid: () => crypto.randomUUID() }, timeZone: 'Europe/Paris' });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const streamTypes = async () => (await collect(store.inner.readStream('programme-acdt'))).map((e) => e.type);
+
+  it('rule: a command that lost a race is decided again on the fresh state and then appended', async () => {
+    await executor.execute(launchProgramme, launch, manager);
+    store.beforeNextAppend = async () => void (await other.execute(signConvention, convention('convention-a'), manager));
+    const result = await executor.execute(signConvention, convention('convention-b'), manager);
+    expect(result).toMatchObject({ written: true, nextExpectedRevision: 2 });
+    expect(await streamTypes()).toEqual(['ProgrammeLaunched', 'ConventionSigned', 'ConventionSigned']);
+  });
+
+  it('rule: the retry checks the rules anew: if the competitor already did the same thing, nothing is appended', async () => {
+    store.beforeNextAppend = async () => void (await other.execute(launchProgramme, launch, manager));
+    const result = await executor.execute(launchProgramme, launch, manager);
+    expect(result).toMatchObject({ written: false, events: [] });
+    expect(await streamTypes()).toEqual(['ProgrammeLaunched']);
+  });
+
+  it('rule: when the client pinned the revision it saw, a lost race is a conflict, not a retry', async () => {
+    await executor.execute(launchProgramme, launch, manager);
+    store.beforeNextAppend = async () => void (await other.execute(signConvention, convention('convention-a'), manager));
+    await expect(executor.execute(signConvention, convention('convention-b'), manager, { expectedRevision: 0 })).rejects.toBeInstanceOf(
+      WrongExpectedRevisionError,
+    );
+    expect(await streamTypes()).toEqual(['ProgrammeLaunched', 'ConventionSigned']);
+  });
+
+  it('rule: a command that keeps losing races gives up with a conflict after its attempts', async () => {
+    await executor.execute(launchProgramme, launch, manager);
+    const limited = new CommandExecutor({ store, clock, ids: { uuid: () => crypto.randomUUID() }, timeZone: 'Europe/Paris', maxAttempts: 2 });
+    let n = 0;
+    const compete = async () => {
+      await other.execute(signConvention, convention(`concurrente-${++n}`), manager);
+      store.beforeNextAppend = compete;
+    };
+    store.beforeNextAppend = compete;
+    await expect(limited.execute(signConvention, convention('convention-b'), manager)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    store.beforeNextAppend = undefined;
+  });
+
+  it('rule: the role is checked before the input, so a forbidden caller learns nothing about the validation', async () => {
+    const auditor: Actor = { id: 'ines', name: 'Inès', role: 'auditor' };
+    await expect(executor.execute(launchProgramme, { nonsense: true }, auditor)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(executor.execute(launchProgramme, { nonsense: true }, manager)).rejects.toBeInstanceOf(InputValidationError);
+    expect(await store.headPosition()).toBe(0n);
+  });
+
+  it('rule: a command on a long stream folds only the events appended since the last one (cost stays flat)', async () => {
+    await executor.execute(launchProgramme, launch, manager);
+    for (let i = 0; i < 20; i++) await executor.execute(signConvention, convention(`convention-${i}`), manager);
+    store.eventsRead = 0;
+    await executor.execute(signConvention, convention('convention-derniere'), manager);
+    expect(store.eventsRead).toBe(0);
+  });
+
+  it('rule: the same idempotency seed gives the same event ids, so a retried request cannot append twice', async () => {
+    const elsewhere = SqliteEventStore.open({ file: join(dir, 'elsewhere.sqlite') });
+    const twin = new CommandExecutor({ store: elsewhere, clock, ids: { uuid: () => crypto.randomUUID() }, timeZone: 'Europe/Paris' });
+    try {
+      const first = await executor.execute(launchProgramme, launch, manager, { eventIdSeed: 'cle-1' });
+      const same = await twin.execute(launchProgramme, launch, manager, { eventIdSeed: 'cle-1' });
+      const other = await twin.execute(signConvention, convention('c'), manager, { eventIdSeed: 'cle-2' });
+      expect(same.events[0]!.id).toBe(first.events[0]!.id);
+      expect(other.events[0]!.id).not.toBe(first.events[0]!.id);
+      expect(first.events[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('records the actor, role, correlation and causation ids, recorded time and reason in the metadata', async () => {
+    await executor.execute(launchProgramme, launch, manager, { correlationId: 'req-42' });
+    await executor.execute(
+      reviseTargets,
+      { programmeId: 'acdt', targets: { antennaCount: 120, targetDate: '2023-12-31' }, reason: 'Extension du programme', effectiveDate: '2020-01-01' },
+      manager,
+    );
+    const [launched, revised] = await collect(store.inner.readStream('programme-acdt'));
+    expect(launched!.metadata).toMatchObject({ actor: 'claire', actorName: 'Claire', role: 'programme-manager', correlationId: 'req-42', recordedAt: '2026-01-15T10:00:00.000Z' });
+    expect(launched!.metadata.reason).toBeUndefined();
+    expect(revised!.metadata.reason).toBe('Extension du programme');
+    expect(revised!.metadata.causationId).not.toBe(launched!.metadata.causationId);
+  });
+});

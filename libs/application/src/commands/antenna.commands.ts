@@ -1,0 +1,275 @@
+import { antennaDecider, candidacyDecider, candidacyViewOf, streamIdOf, TrainingMode } from '@jalon/domain';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { asData, defineCommand } from '../command-handling/command-definition';
+import { PROGRAMME_WRITERS } from '../identity/roles';
+import { IsIsoDate, IsSlug, IsText } from '../validation/text.decorators';
+import { IsCandidacyId } from './candidacy.commands';
+
+// The domain declares the modes as a union type only; a record keyed by it keeps the list complete.
+const TRAINING_MODE_SET: Record<TrainingMode, true> = { distance: true, hybrid: true, 'on-site': true, 'work-study': true };
+export const TRAINING_MODES = Object.keys(TRAINING_MODE_SET) as TrainingMode[];
+
+/** A calendar month, `YYYY-MM`. */
+export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export class OpenAntennaInput {
+  @IsSlug()
+  antennaId!: string;
+  /** The selected candidacy the antenna comes from; call, programme and territory are taken from it. */
+  @IsCandidacyId()
+  candidacyId!: string;
+  @IsText(200)
+  name!: string;
+  @IsText(200)
+  town!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class PlanPhaseInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  phaseId!: string;
+  @IsText(300)
+  name!: string;
+  @IsOptional()
+  @IsText(300)
+  site?: string;
+  @IsIsoDate()
+  plannedStart!: string;
+  @IsIsoDate()
+  plannedEnd!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class StartPhaseInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  phaseId!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class ReachMilestoneInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  phaseId!: string;
+  @IsSlug()
+  milestoneId!: string;
+  @IsText(300)
+  name!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class ReschedulePhaseInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  phaseId!: string;
+  @IsIsoDate()
+  plannedStart!: string;
+  @IsIsoDate()
+  plannedEnd!: string;
+  @IsText(1000)
+  reason!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class CompletePhaseInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  phaseId!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class InaugurateAntennaInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsText(300)
+  place!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class OpenTrainingCourseInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  courseId!: string;
+  @IsText(300)
+  title!: string;
+  @IsText(100)
+  sector!: string;
+  @IsText(50)
+  level!: string;
+  @IsIn(TRAINING_MODES)
+  mode!: TrainingMode;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class ReportLearnersInput {
+  @IsSlug()
+  antennaId!: string;
+  @Matches(PERIOD_PATTERN, { message: 'period doit être un mois au format AAAA-MM (ex. 2021-09)' })
+  period!: string;
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  learners!: number;
+  /** Required by the domain when the month was already reported (a correction). */
+  @IsOptional()
+  @IsText(1000)
+  reason?: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class SuspendAntennaInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsText(1000)
+  reason!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class ResumeAntennaInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class CloseAntennaInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsText(1000)
+  reason!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+const antennaStream = (input: { antennaId: string }) => streamIdOf('antenna', input.antennaId);
+
+export const antennaCommands = [
+  defineCommand({
+    name: 'OpenAntenna',
+    summary: 'Ouvrir une antenne à partir d’une candidature retenue',
+    input: OpenAntennaInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    loadContext: async (input, loader) => ({
+      candidacy: candidacyViewOf(await loader.state(candidacyDecider, streamIdOf('candidacy', input.candidacyId)), input.candidacyId),
+    }),
+    toCommand: (input, context) => ({ type: 'OpenAntenna' as const, data: asData(input), context }),
+  }),
+  defineCommand({
+    name: 'PlanPhase',
+    summary: 'Planifier une phase du déploiement d’une antenne',
+    input: PlanPhaseInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'PlanPhase' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'StartPhase',
+    summary: 'Enregistrer le démarrage effectif d’une phase',
+    input: StartPhaseInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'StartPhase' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'ReachMilestone',
+    summary: 'Enregistrer un jalon atteint dans une phase',
+    input: ReachMilestoneInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'ReachMilestone' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'ReschedulePhase',
+    summary: 'Replanifier une phase (avec un motif ; le plan précédent est conservé)',
+    input: ReschedulePhaseInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'ReschedulePhase' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'CompletePhase',
+    summary: 'Enregistrer l’achèvement effectif d’une phase',
+    input: CompletePhaseInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'CompletePhase' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'InaugurateAntenna',
+    summary: 'Enregistrer l’inauguration d’une antenne',
+    input: InaugurateAntennaInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'InaugurateAntenna' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'OpenTrainingCourse',
+    summary: 'Ouvrir une formation dans une antenne',
+    input: OpenTrainingCourseInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'OpenTrainingCourse' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'ReportLearners',
+    summary: 'Déclarer le nombre d’apprenants inscrits sur un mois (une correction donne un motif)',
+    input: ReportLearnersInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'ReportLearners' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'SuspendAntenna',
+    summary: 'Suspendre une antenne (avec un motif)',
+    input: SuspendAntennaInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'SuspendAntenna' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'ResumeAntenna',
+    summary: 'Reprendre l’activité d’une antenne suspendue',
+    input: ResumeAntennaInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'ResumeAntenna' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'CloseAntenna',
+    summary: 'Fermer définitivement une antenne (avec un motif)',
+    input: CloseAntennaInput,
+    roles: PROGRAMME_WRITERS,
+    decider: antennaDecider,
+    streamId: antennaStream,
+    toCommand: (input) => ({ type: 'CloseAntenna' as const, data: asData(input) }),
+  }),
+];

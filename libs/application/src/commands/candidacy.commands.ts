@@ -1,0 +1,245 @@
+import { callDecider, callViewOf, candidacyDecider, candidacyIdOf, isSlug, PartnerKind, streamIdOf, TerritoryKind } from '@jalon/domain';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  Max,
+  Min,
+  registerDecorator,
+  ValidateNested,
+  ValidationArguments,
+  ValidationOptions,
+} from 'class-validator';
+import { asData, defineCommand } from '../command-handling/command-definition';
+import { PROGRAMME_WRITERS } from '../identity/roles';
+import { IsCents, IsIsoDate, IsSlug, IsText } from '../validation/text.decorators';
+
+// The domain declares these as union types only; a record keyed by the union keeps each list
+// complete (a kind added to the domain and missing here is a compile error).
+const TERRITORY_KIND_SET: Record<TerritoryKind, true> = { commune: true, agglomeration: true, 'employment-area': true };
+export const TERRITORY_KINDS = Object.keys(TERRITORY_KIND_SET) as TerritoryKind[];
+
+const PARTNER_KIND_SET: Record<PartnerKind, true> = {
+  academic: true,
+  'local-authority': true,
+  employer: true,
+  'training-provider': true,
+  'employment-service': true,
+  other: true,
+};
+export const PARTNER_KINDS = Object.keys(PARTNER_KIND_SET) as PartnerKind[];
+
+/** `<callId>--<territoryId>`, both slugs (see `candidacyIdOf`): a plain slug never has a double hyphen. */
+export function isCandidacyId(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const parts = value.split('--');
+  return parts.length === 2 && parts.every(isSlug);
+}
+
+export function IsCandidacyId(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isCandidacyId',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: (a: ValidationArguments) =>
+          `${a.property} doit être un identifiant de candidature <appel>--<territoire> (ex. ami-2--pays-de-montbeliard)`,
+        ...options,
+      },
+      validator: { validate: isCandidacyId },
+    });
+}
+
+const MAX_COUNT = 100_000_000;
+const percent = { message: (a: ValidationArguments) => `${a.property} doit être un pourcentage (nombre entre 0 et 100)` };
+
+export class TerritoryFiguresInput {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COUNT)
+  jobs?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COUNT)
+  companies?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COUNT)
+  students?: number;
+  /** Share of employment in industry, in percent (0–100). */
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, percent)
+  @Min(0)
+  @Max(100)
+  industrialEmploymentPercent?: number;
+  /** Share of the population below baccalauréat level, in percent (0–100). */
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, percent)
+  @Min(0)
+  @Max(100)
+  belowBaccalaureatePercent?: number;
+}
+
+export class TerritoryInput {
+  /** Slug, part of the candidacy id: `<callId>--<territory.id>`. */
+  @IsSlug()
+  id!: string;
+  @IsText(200)
+  name!: string;
+  @IsIn(TERRITORY_KINDS)
+  kind!: TerritoryKind;
+  @IsText(100)
+  region!: string;
+  @IsOptional()
+  @IsText(100)
+  department?: string;
+  @IsBoolean()
+  actionCoeurDeVille!: boolean;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_COUNT)
+  population?: number;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TerritoryFiguresInput)
+  figures?: TerritoryFiguresInput;
+}
+
+export class CandidacyPartnerInput {
+  @IsText(200)
+  name!: string;
+  @IsIn(PARTNER_KINDS)
+  kind!: PartnerKind;
+}
+
+export class SubmitCandidacyInput {
+  /** Route parameter (`calls/:callId/candidacies`). */
+  @IsSlug()
+  callId!: string;
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => TerritoryInput)
+  territory!: TerritoryInput;
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => CandidacyPartnerInput)
+  partners!: CandidacyPartnerInput[];
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsText(500, { each: true })
+  trainingNeeds!: string[];
+  @IsOptional()
+  @IsCents()
+  projectedBudgetCents?: number;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class AddCandidacyPartnerInput {
+  @IsCandidacyId()
+  candidacyId!: string;
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CandidacyPartnerInput)
+  partner!: CandidacyPartnerInput;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class SelectCandidacyInput {
+  @IsCandidacyId()
+  candidacyId!: string;
+  /** Why the candidacy was chosen. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsText(300, { each: true })
+  criteria!: string[];
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class RejectCandidacyInput {
+  @IsCandidacyId()
+  candidacyId!: string;
+  @IsText(1000)
+  reason!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class WithdrawCandidacyInput {
+  @IsCandidacyId()
+  candidacyId!: string;
+  @IsText(1000)
+  reason!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+const candidacyStream = (input: { candidacyId: string }) => streamIdOf('candidacy', input.candidacyId);
+
+export const candidacyCommands = [
+  defineCommand({
+    name: 'SubmitCandidacy',
+    summary: 'Déposer la candidature d’un territoire à un appel ouvert',
+    input: SubmitCandidacyInput,
+    roles: PROGRAMME_WRITERS,
+    decider: candidacyDecider,
+    // One candidacy per territory per call: the id is derived, never chosen by the client.
+    streamId: (input) => streamIdOf('candidacy', candidacyIdOf(input.callId, input.territory.id)),
+    loadContext: async (input, loader) => ({
+      call: callViewOf(await loader.state(callDecider, streamIdOf('call', input.callId)), input.callId),
+    }),
+    toCommand: (input, context) => ({ type: 'SubmitCandidacy' as const, data: asData(input), context }),
+  }),
+  defineCommand({
+    name: 'AddCandidacyPartner',
+    summary: 'Ajouter un partenaire à une candidature',
+    input: AddCandidacyPartnerInput,
+    roles: PROGRAMME_WRITERS,
+    decider: candidacyDecider,
+    streamId: candidacyStream,
+    toCommand: (input) => ({ type: 'AddCandidacyPartner' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'SelectCandidacy',
+    summary: 'Retenir une candidature (lauréate), avec les critères du choix',
+    input: SelectCandidacyInput,
+    roles: PROGRAMME_WRITERS,
+    decider: candidacyDecider,
+    streamId: candidacyStream,
+    toCommand: (input) => ({ type: 'SelectCandidacy' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'RejectCandidacy',
+    summary: 'Écarter une candidature (avec un motif)',
+    input: RejectCandidacyInput,
+    roles: PROGRAMME_WRITERS,
+    decider: candidacyDecider,
+    streamId: candidacyStream,
+    toCommand: (input) => ({ type: 'RejectCandidacy' as const, data: asData(input) }),
+  }),
+  defineCommand({
+    name: 'WithdrawCandidacy',
+    summary: 'Enregistrer le retrait d’une candidature par le territoire (avec un motif)',
+    input: WithdrawCandidacyInput,
+    roles: PROGRAMME_WRITERS,
+    decider: candidacyDecider,
+    streamId: candidacyStream,
+    toCommand: (input) => ({ type: 'WithdrawCandidacy' as const, data: asData(input) }),
+  }),
+];

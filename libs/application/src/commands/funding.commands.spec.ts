@@ -1,0 +1,352 @@
+import { AntennaOpened, AntennaSuspended, DomainError } from '@jalon/domain';
+import { collect } from '@jalon/event-store';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../../event-store/src/sqlite';
+import { CommandDefinition } from '../command-handling/command-definition';
+import { CommandExecutor } from '../command-handling/command-executor';
+import { FieldViolation, ForbiddenError, InputValidationError } from '../errors';
+import { Actor } from '../identity/roles';
+import { randomIds } from '../ports';
+import { fundingCommands } from './funding.commands';
+import { commandNamed, COMMANDS } from './index';
+
+const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
+const admin: Actor = { id: 'admin-1', name: 'Alice Admin', role: 'admin' };
+const manager: Actor = { id: 'pm-1', name: 'Paul Chef de programme', role: 'programme-manager' };
+const finance: Actor = { id: 'fin-1', name: 'Fanny Finances', role: 'finance' };
+const auditor: Actor = { id: 'aud-1', name: 'Aude Auditrice', role: 'auditor' };
+
+const command = (name: string): CommandDefinition => {
+  const definition = fundingCommands.find((candidate) => candidate.name === name);
+  if (!definition) throw new Error(`no funding command ${name}`);
+  return definition as CommandDefinition;
+};
+const commitFunding = command('CommitFunding');
+const releaseTranche = command('ReleaseTranche');
+const recordReceipt = command('RecordTrancheReceipt');
+const reverseRelease = command('ReverseTrancheRelease');
+const closeAgreement = command('CloseFundingAgreement');
+
+const antennaOpened: AntennaOpened = {
+  type: 'AntennaOpened',
+  data: {
+    antennaId: 'montbeliard',
+    candidacyId: 'ami-2--pays-de-montbeliard',
+    callId: 'ami-2',
+    programmeId: 'au-coeur-des-territoires',
+    name: 'Cnam Pays de Montbéliard',
+    town: 'Montbéliard',
+    territory: { id: 'pays-de-montbeliard', name: 'Pays de Montbéliard Agglomération', region: 'Bourgogne-Franche-Comté', actionCoeurDeVille: true },
+    effectiveDate: '2021-01-11',
+  },
+};
+
+/** Banque des Territoires' seed envelope of 100,000 € in three tranches (tranches illustrative). */
+const commitmentInput = () => ({
+  antennaId: 'montbeliard',
+  agreementId: 'bdt-seed',
+  funder: 'Banque des Territoires',
+  label: 'Enveloppe d’amorçage',
+  amountCents: 10_000_000,
+  tranches: [
+    { trancheId: 'signature', label: 'À la signature', amountCents: 4_000_000, dueOn: '2021-09-30' },
+    { trancheId: 'aioa-opening', amountCents: 4_000_000, dueOn: '2022-06-30', conditions: 'Espace d’accueil ouvert au Mattern Lab' },
+    { trancheId: 'balance', amountCents: 2_000_000, dueOn: '2027-12-31' },
+  ],
+  effectiveDate: '2021-07-01',
+});
+
+const tranche = { antennaId: 'montbeliard', agreementId: 'bdt-seed', trancheId: 'signature' };
+const releaseInput = () => ({ ...tranche, effectiveDate: '2021-09-15' });
+const receiptInput = () => ({ ...tranche, amountCents: 4_000_000, bankReference: 'VIR-BDT-2021-0917', effectiveDate: '2021-09-17' });
+const reversalInput = () => ({ ...tranche, reason: 'Versement émis par erreur', effectiveDate: '2021-09-16' });
+const closingInput = () => ({ antennaId: 'montbeliard', agreementId: 'bdt-seed', effectiveDate: '2024-12-31' });
+
+describe('funding command catalogue', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let executor: CommandExecutor;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jalon-funding-commands-'));
+    store = SqliteEventStore.open({ file: join(dir, 'events.db') });
+    executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function appendAntennaEvent(event: AntennaOpened | AntennaSuspended) {
+    await store.append(
+      'antenna-montbeliard',
+      [
+        {
+          id: randomUUID(),
+          type: event.type,
+          version: 1,
+          data: event.data as unknown as Record<string, unknown>,
+          metadata: { actor: 'admin-1', role: 'admin', correlationId: 'c', causationId: 'c', recordedAt: '2021-01-11T09:00:00Z' },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+  }
+  const openAntenna = () => appendAntennaEvent(antennaOpened);
+  const fundingEvents = () => collect(store.readStream('funding-bdt-seed'));
+
+  /** Runs a command expected to be refused as invalid input; checks that nothing was written. */
+  async function violationsOf(definition: CommandDefinition, input: unknown, actor: Actor = finance): Promise<readonly FieldViolation[]> {
+    const head = await store.headPosition();
+    const error = await executor.execute(definition, input, actor).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect(await store.headPosition()).toBe(head);
+    return (error as InputValidationError).violations;
+  }
+  const violation = (field: string, rule: string) => expect.arrayContaining([expect.objectContaining({ field, rule })]);
+
+  describe('the catalogue', () => {
+    it('defines one command per domain funding command, named after it, with a French summary', () => {
+      expect(fundingCommands.map((definition) => definition.name)).toEqual([
+        'CommitFunding',
+        'ReleaseTranche',
+        'RecordTrancheReceipt',
+        'ReverseTrancheRelease',
+        'CloseFundingAgreement',
+      ]);
+      for (const definition of fundingCommands) expect(definition.summary).toMatch(/\S/);
+    });
+
+    it('is part of the single catalogue the API, the CLI and the demo use', () => {
+      for (const definition of fundingCommands) {
+        expect(commandNamed(definition.name)).toBe(definition);
+        expect(COMMANDS).toContain(definition);
+      }
+    });
+
+    it('writes every funding command to the stream of its agreement, funding-<agreementId>', () => {
+      const input = { antennaId: 'montbeliard', agreementId: 'bdt-seed' };
+      for (const definition of fundingCommands) expect(definition.streamId(input as never)).toBe('funding-bdt-seed');
+    });
+
+    it('path parameters are input fields: each route parameter missing is named in the refusal', async () => {
+      const pathParameters: Record<string, [unknown, string[]]> = {
+        CommitFunding: [commitmentInput(), ['antennaId']],
+        ReleaseTranche: [releaseInput(), ['antennaId', 'agreementId', 'trancheId']],
+        RecordTrancheReceipt: [receiptInput(), ['antennaId', 'agreementId', 'trancheId']],
+        ReverseTrancheRelease: [reversalInput(), ['antennaId', 'agreementId', 'trancheId']],
+        CloseFundingAgreement: [closingInput(), ['antennaId', 'agreementId']],
+      };
+      for (const definition of fundingCommands) {
+        const [input, parameters] = pathParameters[definition.name]!;
+        for (const parameter of parameters) {
+          const { [parameter]: _dropped, ...rest } = input as Record<string, unknown>;
+          expect(await violationsOf(definition as CommandDefinition, rest)).toEqual(violation(parameter, 'isSlug'));
+        }
+      }
+    });
+  });
+
+  describe('CommitFunding', () => {
+    it('appends FundingCommitted to funding-<agreementId> with its schedule in integer cents; absent optional fields stay absent', async () => {
+      await openAntenna();
+
+      const result = await executor.execute(commitFunding, commitmentInput(), finance);
+
+      expect(result).toMatchObject({ command: 'CommitFunding', streamId: 'funding-bdt-seed', written: true, nextExpectedRevision: 0 });
+      const [event, ...rest] = await fundingEvents();
+      expect(rest).toEqual([]);
+      expect(event).toMatchObject({ type: 'FundingCommitted', metadata: { actor: 'fin-1', role: 'finance' } });
+      expect(event!.data).toEqual(commitmentInput());
+      const tranches = event!.data['tranches'] as Record<string, unknown>[];
+      expect(tranches[0]).not.toHaveProperty('conditions');
+      expect(tranches[1]).not.toHaveProperty('label');
+    });
+
+    it('idempotence: the same commitment again writes nothing', async () => {
+      await openAntenna();
+      await executor.execute(commitFunding, commitmentInput(), finance);
+      const head = await store.headPosition();
+
+      const repeat = await executor.execute(commitFunding, commitmentInput(), admin);
+
+      expect(repeat).toMatchObject({ written: false, events: [], nextExpectedRevision: 0 });
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('look-up: funding for an antenna never opened is refused with ANTENNA.NOT_FOUND, nothing written', async () => {
+      await expect(executor.execute(commitFunding, commitmentInput(), finance)).rejects.toMatchObject({
+        constructor: DomainError,
+        code: 'ANTENNA.NOT_FOUND',
+      });
+      expect(await store.headPosition()).toBe(0n);
+    });
+
+    it('look-up: a suspended antenna still receives funding', async () => {
+      await openAntenna();
+      await appendAntennaEvent({ type: 'AntennaSuspended', data: { antennaId: 'montbeliard', reason: 'Travaux', effectiveDate: '2021-05-01' } });
+      await expect(executor.execute(commitFunding, commitmentInput(), finance)).resolves.toMatchObject({ written: true });
+    });
+
+    it('money is integer cents: a float amount is refused by rule isCents', async () => {
+      await openAntenna();
+      expect(await violationsOf(commitFunding, { ...commitmentInput(), amountCents: 1000.5 })).toEqual(violation('amountCents', 'isCents'));
+    });
+
+    it('money is integer cents, in every tranche too (tranches.0.amountCents)', async () => {
+      await openAntenna();
+      const input = commitmentInput();
+      input.tranches[0]!.amountCents = 4_000_000.01;
+      expect(await violationsOf(commitFunding, input)).toEqual(violation('tranches.0.amountCents', 'isCents'));
+    });
+
+    it('a tranche is due on an ISO date (tranches.1.dueOn)', async () => {
+      await openAntenna();
+      const input = commitmentInput();
+      input.tranches[1]!.dueOn = '2022-02-30';
+      expect(await violationsOf(commitFunding, input)).toEqual(violation('tranches.1.dueOn', 'isIsoDate'));
+    });
+
+    it('a commitment is paid in at least one tranche', async () => {
+      expect(await violationsOf(commitFunding, { ...commitmentInput(), tranches: [] })).toEqual(violation('tranches', 'arrayMinSize'));
+      expect(await violationsOf(commitFunding, { ...commitmentInput(), tranches: 'all at once' })).toEqual(violation('tranches', 'isArray'));
+    });
+
+    it('unknown fields are refused, top-level and inside a tranche', async () => {
+      const input = { ...commitmentInput(), currency: 'EUR' };
+      input.tranches = [{ ...input.tranches[0]!, paid: true } as never, ...input.tranches.slice(1)];
+      const violations = await violationsOf(commitFunding, input);
+      expect(violations).toEqual(violation('currency', 'whitelistValidation'));
+      expect(violations).toEqual(violation('tranches.0.paid', 'whitelistValidation'));
+    });
+
+    it('funder and label are required text', async () => {
+      const { funder: _funder, ...withoutFunder } = commitmentInput();
+      expect(await violationsOf(commitFunding, { ...withoutFunder, label: '' })).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'funder', rule: 'isText' }), expect.objectContaining({ field: 'label', rule: 'isText' })]),
+      );
+    });
+  });
+
+  describe('tranches', () => {
+    beforeEach(async () => {
+      await openAntenna();
+      await executor.execute(commitFunding, commitmentInput(), finance);
+    });
+
+    it('a release without an amount releases the scheduled amount', async () => {
+      const result = await executor.execute(releaseTranche, releaseInput(), finance);
+
+      expect(result).toMatchObject({ streamId: 'funding-bdt-seed', written: true, nextExpectedRevision: 1 });
+      expect((await fundingEvents())[1]).toMatchObject({
+        type: 'BudgetTrancheReleased',
+        data: { ...tranche, amountCents: 4_000_000, effectiveDate: '2021-09-15' },
+      });
+    });
+
+    it('idempotence: the same release twice is written once', async () => {
+      await executor.execute(releaseTranche, releaseInput(), finance);
+      const repeat = await executor.execute(releaseTranche, releaseInput(), finance);
+      expect(repeat.written).toBe(false);
+      expect(await fundingEvents()).toHaveLength(2);
+    });
+
+    it('a released amount, when given, is integer cents (rule isCents)', async () => {
+      expect(await violationsOf(releaseTranche, { ...releaseInput(), amountCents: 3_999_999.5 })).toEqual(violation('amountCents', 'isCents'));
+    });
+
+    it('records the receipt of a released tranche with its bank reference', async () => {
+      await executor.execute(releaseTranche, releaseInput(), finance);
+      await executor.execute(recordReceipt, receiptInput(), finance);
+      expect((await fundingEvents())[2]).toMatchObject({ type: 'TrancheReceived', data: receiptInput() });
+    });
+
+    it('a receipt names its bank reference (rule isText) and an integer amount (rule isCents)', async () => {
+      const { bankReference: _reference, ...withoutReference } = receiptInput();
+      const violations = await violationsOf(recordReceipt, { ...withoutReference, amountCents: 1000.5 });
+      expect(violations).toEqual(violation('bankReference', 'isText'));
+      expect(violations).toEqual(violation('amountCents', 'isCents'));
+    });
+
+    it('reverses a release, copying its amount; the reason goes into the metadata', async () => {
+      await executor.execute(releaseTranche, releaseInput(), finance);
+      await executor.execute(reverseRelease, reversalInput(), admin);
+      expect((await fundingEvents())[2]).toMatchObject({
+        type: 'TrancheReleaseReversed',
+        data: { ...tranche, amountCents: 4_000_000, reason: 'Versement émis par erreur' },
+        metadata: { reason: 'Versement émis par erreur', role: 'admin' },
+      });
+    });
+
+    it('a reversal gives a reason (rule isText)', async () => {
+      const { reason: _reason, ...withoutReason } = reversalInput();
+      expect(await violationsOf(reverseRelease, withoutReason)).toEqual(violation('reason', 'isText'));
+    });
+
+    it('closes the agreement, with or without a reason; a repeat writes nothing', async () => {
+      const first = await executor.execute(closeAgreement, closingInput(), finance);
+      const repeat = await executor.execute(closeAgreement, closingInput(), finance);
+      expect(first.written).toBe(true);
+      expect(repeat.written).toBe(false);
+      const closing = (await fundingEvents())[1]!;
+      expect(closing.type).toBe('FundingAgreementClosed');
+      expect(closing.data).toEqual(closingInput());
+    });
+
+    it('an optional closing reason, when given, is text', async () => {
+      expect(await violationsOf(closeAgreement, { ...closingInput(), reason: '' })).toEqual(violation('reason', 'isText'));
+    });
+
+    it('facts are recorded once they happened: a release dated after today (Europe/Paris) is refused', async () => {
+      await expect(executor.execute(releaseTranche, { ...releaseInput(), effectiveDate: '2026-01-16' }, finance)).rejects.toMatchObject({
+        code: 'EVENT.EFFECTIVE_DATE_IN_FUTURE',
+      });
+      await expect(executor.execute(releaseTranche, { ...releaseInput(), effectiveDate: '2026-01-15' }, finance)).resolves.toMatchObject({
+        written: true,
+      });
+    });
+  });
+
+  describe('roles', () => {
+    it('a programme manager may not release a tranche (ForbiddenError), and nothing is written', async () => {
+      await openAntenna();
+      await executor.execute(commitFunding, commitmentInput(), finance);
+      const head = await store.headPosition();
+
+      await expect(executor.execute(releaseTranche, releaseInput(), manager)).rejects.toBeInstanceOf(ForbiddenError);
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('a programme manager may run no funding command; an admin and a finance officer may', async () => {
+      await openAntenna();
+      for (const definition of fundingCommands) {
+        await expect(executor.execute(definition as CommandDefinition, {}, manager)).rejects.toBeInstanceOf(ForbiddenError);
+      }
+      await expect(executor.execute(commitFunding, commitmentInput(), admin)).resolves.toMatchObject({ written: true });
+      await expect(executor.execute(releaseTranche, releaseInput(), finance)).resolves.toMatchObject({ written: true });
+    });
+
+    it('an auditor may run no funding command, and nothing is written', async () => {
+      await openAntenna();
+      const head = await store.headPosition();
+      const inputs: Record<string, unknown> = {
+        CommitFunding: commitmentInput(),
+        ReleaseTranche: releaseInput(),
+        RecordTrancheReceipt: receiptInput(),
+        ReverseTrancheRelease: reversalInput(),
+        CloseFundingAgreement: closingInput(),
+      };
+      for (const definition of fundingCommands) {
+        await expect(executor.execute(definition as CommandDefinition, inputs[definition.name], auditor)).rejects.toBeInstanceOf(ForbiddenError);
+      }
+      expect(await store.headPosition()).toBe(head);
+    });
+  });
+});

@@ -1,0 +1,157 @@
+import { fundingDecider, streamIdOf } from '@jalon/domain';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
+import { asData, defineCommand } from '../command-handling/command-definition';
+import { FINANCE_WRITERS } from '../identity/roles';
+import { IsCents, IsIsoDate, IsSlug, IsText } from '../validation/text.decorators';
+import { loadAntennaContext } from './antenna-context';
+
+/** One planned payment of a funding agreement. */
+export class FundingTrancheInput {
+  @IsSlug()
+  trancheId!: string;
+  @IsOptional()
+  @IsText(200)
+  label?: string;
+  /** Integer euro cents. */
+  @IsCents()
+  amountCents!: number;
+  /** A plan: may lie in the future. */
+  @IsIsoDate()
+  dueOn!: string;
+  @IsOptional()
+  @IsText(1000)
+  conditions?: string;
+}
+
+export class CommitFundingInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  agreementId!: string;
+  @IsText(200)
+  funder!: string;
+  @IsText(300)
+  label!: string;
+  @IsCents()
+  amountCents!: number;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => FundingTrancheInput)
+  tranches!: FundingTrancheInput[];
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class ReleaseTrancheInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  agreementId!: string;
+  @IsSlug()
+  trancheId!: string;
+  /** Defaults to the tranche's scheduled amount. */
+  @IsOptional()
+  @IsCents()
+  amountCents?: number;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class RecordTrancheReceiptInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  agreementId!: string;
+  @IsSlug()
+  trancheId!: string;
+  /** What arrived, which may differ from what was released. */
+  @IsCents()
+  amountCents!: number;
+  @IsText(200)
+  bankReference!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class ReverseTrancheReleaseInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  agreementId!: string;
+  @IsSlug()
+  trancheId!: string;
+  @IsText(1000)
+  reason!: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+export class CloseFundingAgreementInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  agreementId!: string;
+  @IsOptional()
+  @IsText(1000)
+  reason?: string;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
+const fundingStream = (input: { agreementId: string }) => streamIdOf('funding', input.agreementId);
+
+export const fundingCommands = [
+  defineCommand({
+    name: 'CommitFunding',
+    summary: 'Enregistrer l’engagement d’un financeur envers une antenne, avec son échéancier de tranches',
+    input: CommitFundingInput,
+    roles: FINANCE_WRITERS,
+    decider: fundingDecider,
+    streamId: fundingStream,
+    loadContext: loadAntennaContext,
+    toCommand: (input, context) => ({ type: 'CommitFunding' as const, data: asData(input), context }),
+  }),
+  defineCommand({
+    name: 'ReleaseTranche',
+    summary: 'Enregistrer le versement d’une tranche par le financeur',
+    input: ReleaseTrancheInput,
+    roles: FINANCE_WRITERS,
+    decider: fundingDecider,
+    streamId: fundingStream,
+    loadContext: loadAntennaContext,
+    toCommand: (input, context) => ({ type: 'ReleaseTranche' as const, data: asData(input), context }),
+  }),
+  defineCommand({
+    name: 'RecordTrancheReceipt',
+    summary: 'Constater la réception d’une tranche sur le compte de l’antenne',
+    input: RecordTrancheReceiptInput,
+    roles: FINANCE_WRITERS,
+    decider: fundingDecider,
+    streamId: fundingStream,
+    loadContext: loadAntennaContext,
+    toCommand: (input, context) => ({ type: 'RecordTrancheReceipt' as const, data: asData(input), context }),
+  }),
+  defineCommand({
+    name: 'ReverseTrancheRelease',
+    summary: 'Annuler le versement d’une tranche non encore reçue (avec un motif)',
+    input: ReverseTrancheReleaseInput,
+    roles: FINANCE_WRITERS,
+    decider: fundingDecider,
+    streamId: fundingStream,
+    loadContext: loadAntennaContext,
+    toCommand: (input, context) => ({ type: 'ReverseTrancheRelease' as const, data: asData(input), context }),
+  }),
+  defineCommand({
+    name: 'CloseFundingAgreement',
+    summary: 'Clore une convention de financement',
+    input: CloseFundingAgreementInput,
+    roles: FINANCE_WRITERS,
+    decider: fundingDecider,
+    streamId: fundingStream,
+    loadContext: loadAntennaContext,
+    toCommand: (input, context) => ({ type: 'CloseFundingAgreement' as const, data: asData(input), context }),
+  }),
+];

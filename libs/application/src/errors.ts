@@ -1,0 +1,54 @@
+/**
+ * Errors raised by the application layer (not by domain rules). Like domain errors they carry a
+ * stable code; the HTTP layer maps every one of them in a single place.
+ */
+export interface FieldViolation {
+  /** Dotted path of the offending field, e.g. `territory.figures.jobs`. */
+  readonly field: string;
+  /** The rule that was broken, e.g. `isSlug`, `whitelistValidation`. */
+  readonly rule: string;
+  readonly message: string;
+}
+
+export class InputValidationError extends Error {
+  readonly code = 'INPUT.INVALID';
+  constructor(readonly violations: readonly FieldViolation[]) {
+    super(violations.map((v) => `${v.field}: ${v.message}`).join('; '));
+    this.name = 'InputValidationError';
+  }
+}
+
+export class AuthenticationError extends Error {
+  readonly code = 'AUTH.UNAUTHENTICATED';
+  constructor(message = 'un jeton d’accès valide est requis (en-tête Authorization: Bearer <jeton>)') {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+export class ForbiddenError extends Error {
+  readonly code = 'AUTH.FORBIDDEN';
+  constructor(
+    readonly role: string,
+    readonly action: string,
+  ) {
+    super(`le rôle ${role} ne permet pas ${action}`);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class IdempotencyKeyReusedError extends Error {
+  readonly code = 'IDEMPOTENCY.KEY_REUSED';
+  constructor(readonly key: string) {
+    super(`la clé d’idempotence ${key} a déjà servi pour une autre requête`);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+export class UnknownCommandError extends Error {
+  readonly code = 'COMMAND.UNKNOWN';
+  constructor(readonly command: string) {
+    super(`unknown command ${command}`);
+    this.name = 'UnknownCommandError';
+  }
+}

@@ -1,0 +1,2 @@
+export * from './text.decorators';
+export * from './validate-input';

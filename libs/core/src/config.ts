@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+
+export type EventStoreKind = 'sqlite' | 'eventstoredb';
+
+export interface JalonConfig {
+  /** Where the embedded store keeps its database file (`DATA_DIR`, default `./data`). */
+  readonly dataDir: string;
+  /** `EVENT_STORE`: `sqlite` (embedded, default) or `eventstoredb`. */
+  readonly eventStore: EventStoreKind;
+  /** `EVENTSTORE_URL`, e.g. `esdb://localhost:2113?tls=false`, required with `eventstoredb`. */
+  readonly eventStoreUrl?: string;
+  readonly host: string;
+  readonly port: number;
+  /** Effective dates are local calendar dates in this time zone (`JALON_TIMEZONE`). */
+  readonly timeZone: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG.INVALID';
+}
+
+/** Reads the configuration from the environment, refusing anything it cannot honour. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<JalonConfig> = {}): JalonConfig {
+  const eventStore = (env.EVENT_STORE ?? 'sqlite') as EventStoreKind;
+  if (eventStore !== 'sqlite' && eventStore !== 'eventstoredb') {
+    throw new ConfigError(`EVENT_STORE must be "sqlite" or "eventstoredb", not "${eventStore}"`);
+  }
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a TCP port number, not "${env.PORT}"`);
+  const timeZone = env.JALON_TIMEZONE ?? 'Europe/Paris';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new ConfigError(`JALON_TIMEZONE is not a known time zone: "${timeZone}"`);
+  }
+  const config: JalonConfig = {
+    dataDir: resolve(env.DATA_DIR ?? 'data'),
+    eventStore,
+    ...(env.EVENTSTORE_URL ? { eventStoreUrl: env.EVENTSTORE_URL } : {}),
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    timeZone,
+    ...overrides,
+  };
+  if (config.eventStore === 'eventstoredb' && !config.eventStoreUrl) {
+    throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_URL (e.g. esdb://localhost:2113?tls=false)');
+  }
+  return config;
+}

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './tokens';
+export * from './open-event-store';
+export * from './run-command';
+export * from './jalon-core.module';

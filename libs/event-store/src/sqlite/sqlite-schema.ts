@@ -1,0 +1,63 @@
+import type Database from 'better-sqlite3';
+import { EventStoreError } from '../event-store.port';
+
+/**
+ * Migrations, in order; `PRAGMA user_version` records how many have run. Append new ones, never
+ * edit a released one: existing files have already run it.
+ */
+const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE events (
+        -- AUTOINCREMENT so a position is never handed out twice, even if the newest rows vanish.
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        stream_id TEXT NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 0),
+        type TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        -- Also the index behind stream reads and the "last revision" lookup.
+        UNIQUE (stream_id, revision)
+      ) STRICT;
+    `),
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function configureConnection(db: Database.Database): void {
+  // WAL: readers (subscriptions, other processes) never block the writer.
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal') throw new EventStoreError('STORE.UNSUPPORTED_JOURNAL', `could not switch ${db.name} to WAL (got ${String(mode)})`);
+  // FULL: an acknowledged append survives power loss, not only a process crash.
+  db.pragma('synchronous = FULL');
+  // Several processes may share the file; wait for the writer lock rather than fail at once.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  // The schema is ours alone; never run SQL functions a hostile schema could smuggle in.
+  db.pragma('trusted_schema = OFF');
+}
+
+/** Brings the file to {@link SCHEMA_VERSION}; safe when several processes open a new file at once. */
+export function migrate(db: Database.Database): void {
+  const run = db.transaction(() => {
+    // Read inside the write lock: another process may have migrated while we waited for it.
+    const current = schemaVersion(db);
+    if (current > SCHEMA_VERSION) {
+      throw new EventStoreError(
+        'STORE.SCHEMA_TOO_NEW',
+        `${db.name} has schema version ${current}; this build knows up to ${SCHEMA_VERSION}`,
+      );
+    }
+    for (let version = current; version < SCHEMA_VERSION; version++) {
+      MIGRATIONS[version]!(db);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+  });
+  if (schemaVersion(db) !== SCHEMA_VERSION) run.immediate();
+}
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
