@@ -6,9 +6,11 @@ import { describeHttpApi } from './api.http-suite';
 
 describeHttpApi('the embedded SQLite store', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jalon-http-'));
-  const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
+  const file = join(dir, 'jalon.sqlite');
+  const store = SqliteEventStore.open({ file });
   return {
     store,
+    files: [file, `${file}-wal`],
     async dispose() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

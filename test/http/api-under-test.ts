@@ -4,9 +4,12 @@ import { loadConfig } from '@jalon/core';
 import { EventStore } from '@jalon/event-store';
 import { INestApplication } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface StoreUnderTest {
   readonly store: EventStore;
+  /** Files holding the store's data, when it has any: "nothing written" is then checked byte for byte. */
+  readonly files?: readonly string[];
   dispose(): Promise<void>;
 }
 
@@ -15,7 +18,7 @@ export interface ApiUnderTest {
   readonly http: ReturnType<INestApplication['getHttpServer']>;
   readonly store: EventStore;
   readonly tokens: Readonly<Record<'admin' | 'programme-manager' | 'finance' | 'auditor', string>>;
-  /** A digest of every event in the store, in order: equal digests mean nothing was written. */
+  /** A digest of every event in the store, in order, and of its files: equal digests mean nothing was written. */
   fingerprint(): Promise<string>;
   close(): Promise<void>;
 }
@@ -24,7 +27,7 @@ export interface ApiUnderTest {
 export const TEST_NOW = new Date('2026-01-15T10:00:00Z');
 
 export async function startApi(openStore: () => Promise<StoreUnderTest>): Promise<ApiUnderTest> {
-  const { store, dispose } = await openStore();
+  const { store, dispose, files = [] } = await openStore();
   const app = await createApiApp({
     config: loadConfig({ DATA_DIR: '/nonexistent-the-store-is-given' }),
     store,
@@ -50,6 +53,7 @@ export async function startApi(openStore: () => Promise<StoreUnderTest>): Promis
     async fingerprint() {
       const hash = createHash('sha256');
       for await (const event of store.readAll()) hash.update(JSON.stringify({ ...event, position: event.position.toString() }));
+      for (const file of files) hash.update(existsSync(file) ? readFileSync(file) : 'absent');
       return hash.digest('hex');
     },
     async close() {
