@@ -1,6 +1,6 @@
-import { EventStore, SqliteEventStore } from '@jalon/event-store';
+import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@jalon/event-store';
 import { join } from 'node:path';
-import { ConfigError, JalonConfig } from './config';
+import { JalonConfig } from './config';
 
 /** The embedded store's database file: one file under DATA_DIR. */
 export function embeddedStoreFile(config: Pick<JalonConfig, 'dataDir'>): string {
@@ -13,6 +13,7 @@ export async function openEventStore(config: JalonConfig): Promise<EventStore> {
     case 'sqlite':
       return SqliteEventStore.open({ file: embeddedStoreFile(config) });
     case 'eventstoredb':
-      throw new ConfigError('TODO-ESDB: the EventStoreDB adapter is being written');
+      // loadConfig refuses `eventstoredb` without a URL.
+      return EventStoreDbEventStore.connect(config.eventStoreUrl as string);
   }
 }

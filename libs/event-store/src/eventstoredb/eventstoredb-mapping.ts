@@ -4,6 +4,7 @@
 import {
   AccessDeniedError,
   CancelledError,
+  convertToCommandError,
   InvalidArgumentError,
   jsonEvent,
   START,
@@ -115,9 +116,18 @@ export function toReadPosition(position: bigint | undefined): ReadPosition {
   return position === undefined || position === 0n ? START : { commit: position, prepare: position };
 }
 
-/** The connection went away (or the server cut the call): the operation may be retried. */
+/**
+ * The connection went away (or the server cut the call): the operation may be retried. Raw gRPC
+ * errors are classified too, in case a client path hands one over unconverted.
+ */
 export function isConnectionError(error: unknown): boolean {
-  return error instanceof UnavailableError || error instanceof CancelledError;
+  if (typeof error !== 'object' || error === null) return false;
+  try {
+    const converted: unknown = convertToCommandError(error as Error);
+    return converted instanceof UnavailableError || converted instanceof CancelledError;
+  } catch {
+    return false;
+  }
 }
 
 /** Errors that no resubscription can cure: a subscription fails with them instead of retrying. */

@@ -1,0 +1,304 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { collect, EventStoreError, type EventToAppend, type StoredEvent } from '../event-store.port';
+import { testEvent, testEvents, uniqueStreamId } from '../../../../test/support/events';
+import { tsNodeArgs } from '../../../../test/support/spawn-ts';
+import { nextFromSubscription, takeFromSubscription, waitFor, withTimeout } from '../../../../test/support/subscription';
+import { SCHEMA_VERSION, SqliteEventStore } from '.';
+
+const CHILD = join(__dirname, '../../../../test/support/sqlite-store-child.ts');
+const DELIVERY_TIMEOUT_MS = 5_000;
+
+describe('SqliteEventStore (embedded specifics)', () => {
+  let directory: string;
+  let file: string;
+  const opened: SqliteEventStore[] = [];
+
+  const open = (livePollMs?: number) => {
+    const store = SqliteEventStore.open(livePollMs === undefined ? { file } : { file, livePollMs });
+    opened.push(store);
+    return store;
+  };
+
+  /** A plain connection, only to inspect the file as SQLite itself sees it. */
+  const inspect = <T>(look: (db: Database.Database) => T): T => {
+    const db = new Database(file);
+    try {
+      return look(db);
+    } finally {
+      db.close();
+    }
+  };
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'jalon-sqlite-'));
+    file = join(directory, 'nested', 'dir', 'events.db');
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  describe('file and schema', () => {
+    it('creates the directory and the database file when they do not exist', () => {
+      open();
+      expect(existsSync(file)).toBe(true);
+    });
+
+    it('records the schema version in PRAGMA user_version and keeps the file in WAL mode', async () => {
+      await open().close();
+      expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(1);
+      expect(inspect((db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
+      expect(inspect((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+    });
+
+    it('refuses to open a file written by a newer schema rather than misread it', async () => {
+      await open().close();
+      inspect((db) => db.pragma(`user_version = ${SCHEMA_VERSION + 1}`));
+      expect(() => open()).toThrow(expect.objectContaining({ code: 'STORE.SCHEMA_TOO_NEW' }));
+    });
+  });
+
+  describe('durability', () => {
+    type ChildOutput = { events: EventToAppend[]; results: Array<{ nextExpectedRevision: number; position: string; written: boolean }> };
+
+    const runAppendChild = (streamId: string, count: number, batchSize: number, exit: 'close' | 'kill'): ChildOutput => {
+      const child = spawnSync(process.execPath, tsNodeArgs(CHILD, 'append', file, streamId, String(count), String(batchSize), exit), {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      if (child.error) throw child.error;
+      if (exit === 'close' && child.status !== 0) throw new Error(`child failed (${child.status}): ${child.stderr}`);
+      if (exit === 'kill' && child.signal !== 'SIGKILL') throw new Error(`child was not killed (${child.status}): ${child.stderr}`);
+      return JSON.parse(child.stdout) as ChildOutput;
+    };
+
+    const expectReadBack = (stored: StoredEvent[], output: ChildOutput, streamId: string) => {
+      expect(stored).toStrictEqual(output.events.map((event, revision) => ({ ...event, streamId, revision, position: stored[revision]!.position })));
+      const lastOfBatches = output.results.map((r) => stored[r.nextExpectedRevision]!.position.toString());
+      expect(lastOfBatches).toEqual(output.results.map((r) => r.position));
+    };
+
+    it('keeps every acknowledged append after the writing process closes and exits', async () => {
+      const streamId = uniqueStreamId('durable');
+      const output = runAppendChild(streamId, 30, 7, 'close');
+
+      const store = open();
+      expectReadBack(await collect(store.readStream(streamId)), output, streamId);
+      expect(await store.headPosition()).toBe(BigInt(output.results.at(-1)!.position));
+    });
+
+    it('keeps every acknowledged append after the writing process is killed (SIGKILL) right after it', async () => {
+      const streamId = uniqueStreamId('killed');
+      const output = runAppendChild(streamId, 30, 7, 'kill');
+
+      const store = open();
+      expectReadBack(await collect(store.readStream(streamId)), output, streamId);
+      expect(await collect(store.readAll())).toEqual(await collect(store.readStream(streamId)));
+    });
+
+    it('keeps a batch all-or-nothing when the process is killed during its transaction, and the file stays intact', async () => {
+      const streamId = uniqueStreamId('crash');
+      const batchSize = 50_000;
+      const wal = `${file}-wal`;
+      const walSize = () => (existsSync(wal) ? statSync(wal).size : 0);
+      await open().close();
+      const walAtStart = walSize();
+      const child = spawn(process.execPath, tsNodeArgs(CHILD, 'crash', file, streamId, String(batchSize)), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_, signal) => resolve(signal)));
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      // Kill once the transaction is under way: the child has said it is appending, and the WAL
+      // has grown (SQLite spills the uncommitted batch's pages into it long before the commit).
+      await waitFor(() => {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`child exited before appending: ${stderr}`);
+        return output.includes('appending') && walSize() > walAtStart;
+      }, 30_000, 'the child to start writing its batch');
+      child.kill('SIGKILL');
+      expect(await withTimeout(exited, 30_000, 'the child to die')).toBe('SIGKILL');
+
+      const store = open();
+      const revisions = (await collect(store.readStream(streamId))).map((e) => e.revision);
+      expect([0, batchSize]).toContain(revisions.length);
+      expect(revisions).toEqual(revisions.map((_, i) => i));
+      const next = await store.append(streamId, [testEvent()], { expectedRevision: revisions.length === 0 ? 'no_stream' : batchSize - 1 });
+      expect(next.nextExpectedRevision).toBe(revisions.length);
+      await store.close();
+      expect(inspect((db) => db.pragma('integrity_check'))).toEqual([{ integrity_check: 'ok' }]);
+    }, 60_000);
+
+    it('loses no append when two processes write to the same stream of the same file at once', async () => {
+      const streamId = uniqueStreamId('shared');
+      const outputs = await Promise.all(
+        [0, 1].map(
+          () =>
+            new Promise<ChildOutput>((resolve, reject) => {
+              const child = spawn(process.execPath, tsNodeArgs(CHILD, 'append', file, streamId, '150', '1', 'close'));
+              let stdout = '';
+              let stderr = '';
+              child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+              child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+              child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout) as ChildOutput) : reject(new Error(stderr))));
+            }),
+        ),
+      );
+
+      const stored = await collect(open().readStream(streamId));
+      expect(stored.map((e) => e.revision)).toEqual(stored.map((_, i) => i));
+      expect(new Set(stored.map((e) => e.id))).toEqual(new Set(outputs.flatMap((o) => o.events.map((e) => e.id))));
+      expect(stored).toHaveLength(300);
+    }, 60_000);
+  });
+
+  describe('what a batch may hold', () => {
+    it.each<[string, Record<string, unknown>]>([
+      ['a BigInt', { amount: 786_000n }],
+      ['a Date', { at: new Date('2025-01-01T00:00:00Z') }],
+      ['NaN', { ratio: Number.NaN }],
+      ['a Map', { byId: new Map([['a', 1]]) }],
+      ['undefined in an array', { list: [1, undefined] }],
+    ])('writes nothing from a batch whose data holds %s, which JSON cannot read back as written', async (_, data) => {
+      const store = open();
+      const streamId = uniqueStreamId();
+      const before = await store.headPosition();
+
+      await expect(
+        store.append(streamId, [testEvent(), testEvent({ data }), testEvent()], { expectedRevision: 'any' }),
+      ).rejects.toMatchObject({ code: 'STREAM.INVALID_EVENT' });
+
+      expect(await collect(store.readStream(streamId))).toEqual([]);
+      expect(await store.headPosition()).toBe(before);
+    });
+
+    it('refuses a batch mixing stored and new event ids, and ids stored in another stream, writing nothing', async () => {
+      const store = open();
+      const streamId = uniqueStreamId();
+      const stored = testEvents(2);
+      await store.append(streamId, stored, { expectedRevision: 'no_stream' });
+      const other = uniqueStreamId('other');
+
+      await expect(store.append(streamId, [stored[1]!, testEvent()], { expectedRevision: 'any' })).rejects.toMatchObject({
+        code: 'STREAM.DUPLICATE_EVENT_ID',
+      });
+      await expect(store.append(other, stored, { expectedRevision: 'any' })).rejects.toMatchObject({ code: 'STREAM.DUPLICATE_EVENT_ID' });
+      const twice = testEvent();
+      await expect(store.append(streamId, [twice, twice], { expectedRevision: 'any' })).rejects.toMatchObject({
+        code: 'STREAM.DUPLICATE_EVENT_ID',
+      });
+
+      expect((await collect(store.readAll())).map((e) => e.id)).toEqual(stored.map((e) => e.id));
+    });
+
+    it('refuses an invalid expected revision instead of treating it as a revision', async () => {
+      const store = open();
+      await expect(store.append(uniqueStreamId(), [testEvent()], { expectedRevision: -1 })).rejects.toBeInstanceOf(EventStoreError);
+      await expect(store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 1.5 })).rejects.toBeInstanceOf(EventStoreError);
+    });
+  });
+
+  describe('large logs', () => {
+    it('reads and catches up across many pages in order, without missing or repeating an event', async () => {
+      const store = open();
+      const a = uniqueStreamId('a');
+      const b = uniqueStreamId('b');
+      for (let i = 0; i < 5; i++) {
+        await store.append(a, testEvents(300), { expectedRevision: 'any' });
+        await store.append(b, testEvents(200), { expectedRevision: 'any' });
+      }
+
+      const all = await collect(store.readAll());
+      expect(all).toHaveLength(2_500);
+      expect(new Set(all.map((e) => e.position)).size).toBe(2_500);
+      expect((await collect(store.readAll({ after: all[999]!.position, maxCount: 1_200 })))).toEqual(all.slice(1_000, 2_200));
+      const forwards = await collect(store.readStream(a));
+      expect(forwards.map((e) => e.revision)).toEqual(Array.from({ length: 1_500 }, (_, i) => i));
+      expect(forwards).toEqual(all.filter((e) => e.streamId === a));
+      expect(await collect(store.readStream(a, { direction: 'backwards' }))).toEqual([...forwards].reverse());
+      expect(await collect(store.readStream(a, { fromRevision: 1_100, maxCount: 1_000 }))).toEqual(forwards.slice(1_100));
+
+      const subscription = store.subscribeToAll();
+      try {
+        expect(await takeFromSubscription(subscription, 2_500, DELIVERY_TIMEOUT_MS)).toEqual(all);
+      } finally {
+        await subscription.unsubscribe();
+      }
+    });
+  });
+
+  describe('several store instances on one file', () => {
+    it("delivers to one instance's live subscription the events another instance appends (found by polling)", async () => {
+      const reader = open(20);
+      const writer = open();
+      const streamId = uniqueStreamId();
+      const subscription = reader.subscribeToAll();
+      try {
+        const pending = takeFromSubscription(subscription, 3, DELIVERY_TIMEOUT_MS);
+        const appended = testEvents(3);
+        await writer.append(streamId, appended, { expectedRevision: 'no_stream' });
+
+        expect((await pending).map((e) => e.id)).toEqual(appended.map((e) => e.id));
+        expect(await collect(reader.readStream(streamId))).toEqual(await collect(writer.readStream(streamId)));
+      } finally {
+        await subscription.unsubscribe();
+      }
+    });
+
+    it('delivers to a live subscription the events another process appends', async () => {
+      const store = open(20);
+      const streamId = uniqueStreamId('from-child');
+      const subscription = store.subscribeToAll();
+      try {
+        const pending = takeFromSubscription(subscription, 5, 30_000);
+        const child = spawnSync(process.execPath, tsNodeArgs(CHILD, 'append', file, streamId, '5', '5', 'close'), { encoding: 'utf8' });
+        expect(child.status).toBe(0);
+
+        const appended = (JSON.parse(child.stdout) as { events: EventToAppend[] }).events;
+        expect((await pending).map((e) => e.id)).toEqual(appended.map((e) => e.id));
+      } finally {
+        await subscription.unsubscribe();
+      }
+    }, 40_000);
+
+    it('keeps positions and revisions consistent when two instances append to the same stream', async () => {
+      const first = open();
+      const second = open();
+      const streamId = uniqueStreamId();
+      await first.append(streamId, testEvents(2), { expectedRevision: 'no_stream' });
+
+      await expect(second.append(streamId, testEvents(1), { expectedRevision: 0 })).rejects.toMatchObject({ actual: 1 });
+      const result = await second.append(streamId, testEvents(1), { expectedRevision: 1 });
+
+      expect(result.nextExpectedRevision).toBe(2);
+      expect(await first.headPosition()).toBe(result.position);
+    });
+  });
+
+  describe('close', () => {
+    it('ends live subscriptions: a pending next() resolves as done', async () => {
+      const store = open();
+      const subscription = store.subscribeToAll();
+      const pending = nextFromSubscription(subscription, DELIVERY_TIMEOUT_MS);
+
+      await store.close();
+
+      await expect(pending).resolves.toMatchObject({ done: true });
+    });
+
+    it('refuses to append or read once closed, with STORE.CLOSED', async () => {
+      const store = open();
+      await store.close();
+
+      await expect(store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'any' })).rejects.toMatchObject({ code: 'STORE.CLOSED' });
+      await expect(collect(store.readAll())).rejects.toMatchObject({ code: 'STORE.CLOSED' });
+      await expect(store.headPosition()).rejects.toMatchObject({ code: 'STORE.CLOSED' });
+    });
+  });
+});

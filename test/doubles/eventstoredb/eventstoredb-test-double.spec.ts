@@ -1,0 +1,212 @@
+/**
+ * The EventStoreDB test double, checked through the official client alone: what the client
+ * decodes from it must be what it decodes from EventStoreDB (results, error classes and fields).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  excludeSystemEvents,
+  FORWARDS,
+  jsonEvent,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+} from '@eventstore/db-client';
+import { startEventStoreDbTestDouble, type EventStoreDbTestDouble } from './eventstoredb-test-double';
+
+const WAIT_MS = 5_000;
+
+const event = (n: number) => jsonEvent({ id: randomUUID(), type: 'Counted', data: { n }, metadata: { by: 'test' } });
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+/** The next `count` events of a subscription, or a rejection after `WAIT_MS`. */
+function take(subscription: AllStreamSubscription, count: number): Promise<AllStreamResolvedEvent[]> {
+  return new Promise((resolve, reject) => {
+    const taken: AllStreamResolvedEvent[] = [];
+    const timer = setTimeout(() => done(new Error(`took ${taken.length} of ${count} events`)), WAIT_MS);
+    const onData = (resolved: AllStreamResolvedEvent): void => {
+      taken.push(resolved);
+      if (taken.length === count) done();
+    };
+    const onError = (error: Error): void => done(error);
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      subscription.off('data', onData).off('error', onError).pause();
+      if (error) reject(error);
+      else resolve(taken);
+    };
+    subscription.on('data', onData).on('error', onError).resume();
+  });
+}
+
+function errorOf(subscription: AllStreamSubscription): Promise<Error> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no error')), WAIT_MS);
+    subscription.once('error', (error) => {
+      clearTimeout(timer);
+      resolve(error);
+    });
+  });
+}
+
+describe.each([
+  { batchAppend: true, path: 'BatchAppend (advertised, as EventStoreDB >= 21.10)' },
+  { batchAppend: false, path: 'unary Append (BatchAppend not advertised)' },
+])('EventStoreDB test double, appends through $path', ({ batchAppend }) => {
+  let double: EventStoreDbTestDouble;
+  let client: EventStoreDBClient;
+
+  beforeEach(async () => {
+    double = await startEventStoreDbTestDouble({ batchAppend });
+    client = EventStoreDBClient.connectionString(double.connectionString);
+  });
+
+  afterEach(async () => {
+    await client.dispose();
+    await double.stop();
+  });
+
+  it('appends with revisions from 0 and reads a stream both ways with ids, revisions and positions', async () => {
+    const stream = `s-${randomUUID()}`;
+    const events = [event(0), event(1), event(2)];
+
+    const result = await client.appendToStream(stream, events, { expectedRevision: 'no_stream' });
+    const forwards = await collect(client.readStream(stream, { direction: FORWARDS, fromRevision: START }));
+    const backwards = await collect(client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 2 }));
+
+    expect(result.nextExpectedRevision).toBe(2n);
+    expect(forwards.map((e) => [e.event?.id, e.event?.revision, e.event?.data, e.event?.metadata])).toEqual(
+      events.map((e, i) => [e.id, BigInt(i), e.data, e.metadata]),
+    );
+    expect(result.position?.commit).toBe(forwards[2]!.event!.position!.commit);
+    expect(backwards.map((e) => e.event?.revision)).toEqual([2n, 1n]);
+    expect(double.callsTo(batchAppend ? 'BatchAppend' : 'Append')).toBe(1);
+    expect(double.callsTo(batchAppend ? 'Append' : 'BatchAppend')).toBe(0);
+  });
+
+  it('answers a read of a missing stream with StreamNotFoundError', async () => {
+    await expect(collect(client.readStream(`missing-${randomUUID()}`))).rejects.toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it('reports a wrong expected version as WrongExpectedVersionError with the stream, expected and actual revisions', async () => {
+    const stream = `s-${randomUUID()}`;
+    await client.appendToStream(stream, [event(0), event(1)]);
+
+    const stale = await client.appendToStream(stream, [event(2)], { expectedRevision: 0n }).catch((e: unknown) => e);
+    const missing = await client.appendToStream(`s-${randomUUID()}`, [event(0)], { expectedRevision: 3n }).catch((e: unknown) => e);
+    const exists = await client.appendToStream(stream, [event(2)], { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
+
+    expect(stale).toBeInstanceOf(WrongExpectedVersionError);
+    expect(stale).toMatchObject({ streamName: stream, expectedVersion: 0n, actualVersion: 1n });
+    expect(missing).toMatchObject({ expectedVersion: 3n, actualVersion: 'no_stream' });
+    expect(exists).toMatchObject({ expectedVersion: 'no_stream', actualVersion: 1n });
+  });
+
+  it("deduplicates by event id like EventStoreDB: same expected revision, or 'any' for known ids", async () => {
+    const stream = `s-${randomUUID()}`;
+    const batch = [event(0), event(1)];
+    const first = await client.appendToStream(stream, batch, { expectedRevision: 'no_stream' });
+    await client.appendToStream(stream, [event(2)], { expectedRevision: 1n });
+
+    const again = await client.appendToStream(stream, batch, { expectedRevision: 'no_stream' });
+    const againAny = await client.appendToStream(stream, batch, { expectedRevision: 'any' });
+    // Part of a stored batch plus a new event: EventStoreDB's "corrupted idempotency".
+    const partly = await client.appendToStream(stream, [batch[0]!, event(9)], { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
+
+    for (const result of [again, againAny]) {
+      expect(result.nextExpectedRevision).toBe(1n);
+      expect(result.position).toEqual(first.position);
+    }
+    expect(partly).toBeInstanceOf(WrongExpectedVersionError);
+    expect((await collect(client.readStream(stream))).map((e) => e.event?.revision)).toEqual([0n, 1n, 2n]);
+  });
+
+  it('reads $all forwards from an inclusive position and backwards from the end, system events included', async () => {
+    const stream = `s-${randomUUID()}`;
+    await client.appendToStream(stream, [event(0), event(1), event(2)]);
+    const all = await collect(client.readAll({ direction: FORWARDS, fromPosition: START }));
+    const mine = all.filter((e) => e.event?.streamId === stream);
+
+    const fromSecond = await collect(client.readAll({ fromPosition: mine[1]!.event!.position, maxCount: 5 }));
+    const backwards = await collect(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 2 }));
+
+    expect(all.some((e) => e.event?.type.startsWith('$'))).toBe(true);
+    expect(all.every((e) => e.event!.position.commit > 0n)).toBe(true);
+    expect(fromSecond.map((e) => e.event?.id)).toEqual(mine.slice(1).map((e) => e.event?.id));
+    expect(backwards.map((e) => e.event?.id)).toEqual([mine[2]!.event?.id, mine[1]!.event?.id]);
+  });
+
+  it('serves a filtered $all subscription: catch-up strictly after the position, then live, never a system event', async () => {
+    const stream = `s-${randomUUID()}`;
+    const past = await client.appendToStream(stream, [event(0), event(1)]);
+    const subscription = client.subscribeToAll({ fromPosition: past.position!, filter: excludeSystemEvents() });
+    try {
+      await double.appendSystemEvent();
+      await client.appendToStream(stream, [event(2)]);
+      const delivered = await take(subscription, 1);
+
+      expect(delivered.map((e) => e.event?.revision)).toEqual([2n]);
+      expect(delivered[0]!.event!.position.commit > past.position!.commit).toBe(true);
+    } finally {
+      await subscription.unsubscribe();
+    }
+  });
+
+  it('sends a checkpoint every window of events considered by a filter, system events included', async () => {
+    const positions: bigint[] = [];
+    let reached: () => void = () => undefined;
+    const twoCheckpoints = new Promise<void>((resolve) => (reached = resolve));
+    const subscription = client.subscribeToAll({
+      fromPosition: START,
+      filter: excludeSystemEvents({
+        maxSearchWindow: 2,
+        checkpointReached: (_subscription, position) => {
+          positions.push(position.commit);
+          if (positions.length === 2) reached();
+        },
+      }),
+    });
+    subscription.resume();
+    try {
+      // The four system events of a fresh double are enough for two windows of two.
+      await withTimeout(twoCheckpoints);
+      expect(positions[1]! > positions[0]!).toBe(true);
+    } finally {
+      await subscription.unsubscribe();
+    }
+  });
+
+  it('cuts live subscriptions on dropConnections with an error the client reconnects after', async () => {
+    const subscription = client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
+    subscription.resume();
+    await new Promise((resolve) => subscription.once('confirmation', resolve));
+
+    const [error] = await Promise.all([errorOf(subscription), double.dropConnections()]);
+
+    expect((error as Error & { type?: string }).type).toBe('unavailable');
+    await subscription.unsubscribe();
+    const stream = `s-${randomUUID()}`;
+    await client.appendToStream(stream, [event(0)]);
+    expect(await collect(client.readStream(stream))).toHaveLength(1);
+  });
+
+  it('answers UNIMPLEMENTED for what it does not implement', async () => {
+    const error = await client.deleteStream(`s-${randomUUID()}`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 12 });
+  });
+
+  function withTimeout<T>(promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), WAIT_MS)));
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+});

@@ -1,0 +1,292 @@
+/**
+ * TEST DOUBLE — the `event_store.client.streams.Streams` gRPC service of the EventStoreDB test
+ * double (see README.md): Read (stream, `$all`, `$all` subscription), Append, BatchAppend.
+ * Delete and Tombstone answer UNIMPLEMENTED: the adapter never deletes.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  status,
+  type sendUnaryData,
+  type ServerDuplexStream,
+  type ServerReadableStream,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import type { UUID } from '@eventstore/db-client/generated/shared_pb';
+import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import type { InMemoryLog, LoggedEvent, ProposedEvent, StreamFrom } from './in-memory-log';
+import {
+  appendExpectedVersion,
+  appendResponse,
+  batchAppendBadRequest,
+  batchAppendResponse,
+  batchExpectedVersion,
+  caughtUp,
+  checkpoint,
+  confirmation,
+  proposedEvent,
+  readEvent,
+  streamName,
+  streamNotFound,
+  uuidString,
+} from './wire';
+
+/** A streaming call that `dropConnections()` can cut. */
+export interface LiveCall {
+  drop(): Promise<void>;
+}
+
+/** EventStoreDB's default filter search window when the client sends `count` (no `max`). */
+const DEFAULT_SEARCH_WINDOW = 32;
+/** Longest wait for a cut call to flush its status; only reached if the client vanished. */
+const DROP_FLUSH_MS = 1_000;
+
+type Options = ReadReq.Options;
+const { StreamOptionCase, CountOptionCase, FilterOptionCase, ReadDirection } = ReadReq.Options;
+
+/**
+ * Which RPCs were called, and how often: lets tests see which path the client took. Keys are
+ * RPC names, plus `Read/subscription` for the Read calls that are `$all` subscriptions.
+ */
+export type CallCounts = Map<string, number>;
+
+export function streamsService(
+  log: InMemoryLog,
+  liveCalls: Set<LiveCall>,
+  batchAppend: boolean,
+  counts: CallCounts,
+): UntypedServiceImplementation {
+  const count = (rpc: string): void => void counts.set(rpc, (counts.get(rpc) ?? 0) + 1);
+  return {
+    read: (call: ServerWritableStream<ReadReq, ReadResp>) => {
+      count('Read');
+      read(log, liveCalls, counts, call);
+    },
+    append: (call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>) => {
+      count('Append');
+      append(log, call, callback);
+    },
+    batchAppend: (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => {
+      count('BatchAppend');
+      if (batchAppend) batchAppendCall(log, liveCalls, call);
+      else call.emit('error', { code: status.UNIMPLEMENTED, details: 'BatchAppend is switched off in this test double' });
+    },
+    delete: (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => unimplemented(callback, 'Delete'),
+    tombstone: (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) =>
+      unimplemented(callback, 'Tombstone'),
+  };
+}
+
+function unimplemented(callback: sendUnaryData<unknown>, rpc: string): void {
+  callback({ code: status.UNIMPLEMENTED, details: `${rpc} is not implemented by the EventStoreDB test double` });
+}
+
+function refuse(call: ServerWritableStream<ReadReq, ReadResp>, code: status, details: string): void {
+  call.emit('error', { code, details });
+}
+
+function read(log: InMemoryLog, liveCalls: Set<LiveCall>, counts: CallCounts, call: ServerWritableStream<ReadReq, ReadResp>): void {
+  const options = call.request.getOptions();
+  if (!options) return refuse(call, status.INVALID_ARGUMENT, 'ReadReq.options is required');
+  if (options.getUuidOption()?.getContentCase() !== ReadReq.Options.UUIDOption.ContentCase.STRING) {
+    return refuse(call, status.UNIMPLEMENTED, 'only uuid_option.string is implemented by the test double');
+  }
+  const subscription = options.getCountOptionCase() === CountOptionCase.SUBSCRIPTION;
+  const filtered = options.getFilterOptionCase() === FilterOptionCase.FILTER;
+  const direction = options.getReadDirection() === ReadDirection.BACKWARDS ? 'backwards' : 'forwards';
+
+  if (options.getStreamOptionCase() === StreamOptionCase.STREAM) {
+    if (subscription || filtered) return refuse(call, status.UNIMPLEMENTED, 'stream subscriptions are not implemented');
+    const stream = options.getStream()!;
+    const streamId = streamName(stream.getStreamIdentifier());
+    const from: StreamFrom = stream.hasRevision() ? BigInt(stream.getRevision()) : stream.hasEnd() ? 'end' : 'start';
+    const events = log.readStream(streamId, from, direction, BigInt(options.getCount()));
+    if (events === undefined) call.write(streamNotFound(streamId));
+    else for (const event of events) call.write(readEvent(event));
+    call.end();
+    return;
+  }
+
+  const all = options.getAll();
+  if (!all) return refuse(call, status.INVALID_ARGUMENT, 'ReadReq.options needs stream or all');
+  const from: StreamFrom = all.hasPosition() ? BigInt(all.getPosition()!.getCommitPosition()) : all.hasEnd() ? 'end' : 'start';
+  if (subscription) {
+    counts.set('Read/subscription', (counts.get('Read/subscription') ?? 0) + 1);
+    return subscribeToAll(log, liveCalls, call, options, from);
+  }
+  if (filtered) return refuse(call, status.UNIMPLEMENTED, 'filtered reads of $all are not implemented');
+  for (const event of log.readAll(from, direction, BigInt(options.getCount()))) call.write(readEvent(event));
+  call.end();
+}
+
+/**
+ * Confirmation, catch-up strictly after the start position, CaughtUp, then live events. The
+ * catch-up and the live registration happen in one synchronous step, so no append can slip
+ * between them. Filtered subscriptions send a checkpoint every `multiplier × window` events
+ * considered (filtered out or not), with the position of the last one, like EventStoreDB.
+ */
+function subscribeToAll(
+  log: InMemoryLog,
+  liveCalls: Set<LiveCall>,
+  call: ServerWritableStream<ReadReq, ReadResp>,
+  options: Options,
+  from: StreamFrom,
+): void {
+  const filterOptions = options.getFilterOptionCase() === FilterOptionCase.FILTER ? options.getFilter() : undefined;
+  let accepts: (event: LoggedEvent) => boolean;
+  try {
+    accepts = eventFilter(filterOptions);
+  } catch (error) {
+    return refuse(call, status.INVALID_ARGUMENT, (error as Error).message);
+  }
+  const window = filterOptions?.hasMax() ? filterOptions.getMax() : DEFAULT_SEARCH_WINDOW;
+  const checkpointEvery = filterOptions ? Math.max(1, filterOptions.getCheckpointintervalmultiplier()) * window : 0;
+  let considered = 0;
+
+  const deliver = (event: LoggedEvent): void => {
+    if (call.cancelled || call.writableEnded) return;
+    if (accepts(event)) call.write(readEvent(event));
+    considered += 1;
+    if (checkpointEvery > 0 && considered >= checkpointEvery) {
+      considered = 0;
+      call.write(checkpoint(event.position));
+    }
+  };
+
+  call.write(confirmation(randomUUID()));
+  if (from !== 'end') for (const event of log.eventsAfter(from === 'start' ? undefined : from)) deliver(event);
+  call.write(caughtUp());
+  const stopListening = log.onAppended(deliver);
+
+  const live: LiveCall = {
+    drop: () => {
+      forget();
+      return cut(call);
+    },
+  };
+  const forget = (): void => {
+    stopListening();
+    liveCalls.delete(live);
+  };
+  liveCalls.add(live);
+  call.on('cancelled', forget);
+  call.on('close', forget);
+}
+
+/** Event-type or stream-name filter, by regex or prefixes; none means everything. */
+function eventFilter(filter: ReadReq.Options.FilterOptions | undefined): (event: LoggedEvent) => boolean {
+  if (!filter) return () => true;
+  const byType = filter.getFilterCase() === ReadReq.Options.FilterOptions.FilterCase.EVENT_TYPE;
+  const expression = byType ? filter.getEventType() : filter.getStreamIdentifier();
+  if (!expression) throw new Error('filter expression is required');
+  const field = (event: LoggedEvent): string => (byType ? event.type : event.streamId);
+  const regex = expression.getRegex();
+  if (regex) {
+    const pattern = new RegExp(regex);
+    return (event) => pattern.test(field(event));
+  }
+  const prefixes = expression.getPrefixList();
+  return (event) => prefixes.some((prefix) => field(event).startsWith(prefix));
+}
+
+function append(
+  log: InMemoryLog,
+  call: ServerReadableStream<AppendReq, AppendResp>,
+  callback: sendUnaryData<AppendResp>,
+): void {
+  let options: AppendReq.Options | undefined;
+  const proposed: ProposedEvent[] = [];
+  let malformed: string | undefined;
+  call.on('data', (request: AppendReq) => {
+    try {
+      if (request.hasOptions()) options = request.getOptions();
+      else if (request.hasProposedMessage()) proposed.push(proposedEvent(request.getProposedMessage()!));
+    } catch (error) {
+      malformed ??= (error as Error).message;
+    }
+  });
+  call.on('end', () => {
+    if (!options) return callback({ code: status.INVALID_ARGUMENT, details: 'the first AppendReq must carry the options' });
+    if (malformed) return callback({ code: status.INVALID_ARGUMENT, details: malformed });
+    const expected = appendExpectedVersion(options);
+    callback(null, appendResponse(log.append(streamName(options.getStreamIdentifier()), expected, proposed), expected));
+  });
+  // A client that goes away mid-append simply leaves nothing written.
+  call.on('error', () => undefined);
+}
+
+interface PendingBatch {
+  readonly correlationId: UUID;
+  readonly streamId: string;
+  readonly options: BatchAppendReq.Options;
+  readonly events: ProposedEvent[];
+  malformed?: string;
+}
+
+/**
+ * One long-lived bidirectional call per client connection: requests are grouped by correlation
+ * id until `is_final`, then written atomically, and every outcome (failures included) comes back
+ * as a response on the same call, never as a gRPC error status.
+ */
+function batchAppendCall(log: InMemoryLog, liveCalls: Set<LiveCall>, call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void {
+  const pending = new Map<string, PendingBatch>();
+  const live: LiveCall = {
+    drop: () => {
+      liveCalls.delete(live);
+      return cut(call);
+    },
+  };
+  liveCalls.add(live);
+
+  call.on('data', (request: BatchAppendReq) => {
+    const correlationId = request.getCorrelationId();
+    if (!correlationId) return;
+    let key: string;
+    try {
+      key = uuidString(correlationId);
+    } catch {
+      return;
+    }
+    const options = request.getOptions();
+    if (options) {
+      pending.set(key, { correlationId, streamId: streamName(options.getStreamIdentifier()), options, events: [] });
+    }
+    const batch = pending.get(key);
+    if (!batch) return;
+    try {
+      for (const message of request.getProposedMessagesList()) batch.events.push(proposedEvent(message));
+    } catch (error) {
+      batch.malformed ??= (error as Error).message;
+    }
+    if (!request.getIsFinal()) return;
+    pending.delete(key);
+    if (batch.malformed) {
+      call.write(batchAppendBadRequest(batch.correlationId, batch.streamId, batch.malformed));
+      return;
+    }
+    const expected = batchExpectedVersion(batch.options);
+    call.write(batchAppendResponse(batch.correlationId, batch.streamId, log.append(batch.streamId, expected, batch.events), expected));
+  });
+  call.on('end', () => {
+    liveCalls.delete(live);
+    if (!call.writableEnded) call.end();
+  });
+  call.on('cancelled', () => liveCalls.delete(live));
+  call.on('close', () => liveCalls.delete(live));
+}
+
+/** Ends a call with UNAVAILABLE, as a client sees a connection that died under it. */
+function cut(call: ServerWritableStream<ReadReq, ReadResp> | ServerDuplexStream<BatchAppendReq, BatchAppendResp>): Promise<void> {
+  if (call.cancelled || call.writableFinished) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, DROP_FLUSH_MS);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    call.once('finish', done);
+    call.once('close', done);
+    call.emit('error', { code: status.UNAVAILABLE, details: 'connection dropped by the EventStoreDB test double' });
+  });
+}
