@@ -16,7 +16,7 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@jalon/(domain|event-store|application|core)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@jalon/(domain|event-store|application|core|projections|reporting)$': '<rootDir>/libs/$1/src/index.ts',
     '^@jalon/api$': '<rootDir>/apps/api/src/index.ts',
   },
   setupFiles: ['reflect-metadata'],

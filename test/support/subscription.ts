@@ -76,3 +76,12 @@ export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, label: st
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Resolves once `condition()` holds (checked every few ms), rejects after `timeoutMs`; rethrows what it throws. */
+export async function waitFor(condition: () => boolean, timeoutMs: number, label: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

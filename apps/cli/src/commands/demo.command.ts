@@ -1,5 +1,5 @@
-import { IdempotencyService } from '@jalon/application';
-import { JalonConfig } from '@jalon/core';
+import { CommandResult, IdempotencyService } from '@jalon/application';
+import { JalonConfig, RunCommand } from '@jalon/core';
 import { Command } from 'commander';
 import { withCore } from '../core-context';
 import { loadHistory } from '../demo/load-history';
@@ -10,7 +10,9 @@ export function demoCommand(config: () => JalonConfig): Command {
     .description('charger l’historique de démonstration (programme, AMI, candidature et antenne de Montbéliard, budget, financement)')
     .action(async () => {
       await withCore({ config: config() }, async ({ app, commandBus }) => {
-        const report = await loadHistory(MONTBELIARD_HISTORY, commandBus, app.get(IdempotencyService));
+        const send = (step: (typeof MONTBELIARD_HISTORY)[number], eventIdSeed: string) =>
+          commandBus.execute<RunCommand, CommandResult>(new RunCommand(step.command, step.input, step.actor, { eventIdSeed }));
+        const report = await loadHistory(MONTBELIARD_HISTORY, send, app.get(IdempotencyService));
         console.log(
           `Historique de démonstration : ${report.commands} commandes, ${report.eventsWritten} événement(s) écrit(s), ` +
             `${report.alreadyRecorded} étape(s) déjà enregistrée(s).`,

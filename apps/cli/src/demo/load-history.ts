@@ -1,6 +1,4 @@
 import { CommandResult, IdempotencyService, canonicalJson } from '@jalon/application';
-import { RunCommand } from '@jalon/core';
-import { CommandBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { HistoryStep } from './montbeliard-history';
 
@@ -12,17 +10,21 @@ export interface LoadReport {
 }
 
 /**
- * Sends each step through the command bus exactly as the API does, each under an idempotency key
+ * Sends each step through the command path exactly as the API does (the CLI sends on the command bus), each under an idempotency key
  * derived from its content: a second run finds every step already recorded and writes nothing,
  * and a run that stopped half-way resumes where it stopped.
  */
-export async function loadHistory(steps: readonly HistoryStep[], commandBus: CommandBus, idempotency: IdempotencyService): Promise<LoadReport> {
+export async function loadHistory(
+  steps: readonly HistoryStep[],
+  send: (step: HistoryStep, eventIdSeed: string) => Promise<CommandResult>,
+  idempotency: IdempotencyService,
+): Promise<LoadReport> {
   let eventsWritten = 0;
   let alreadyRecorded = 0;
   for (const step of steps) {
     const key = `demo-${createHash('sha256').update(`${step.command}\n${canonicalJson(step.input)}`).digest('hex').slice(0, 32)}`;
     const { result, replayed } = await idempotency.run(step.actor, key, { command: step.command, input: step.input }, (eventIdSeed) =>
-      commandBus.execute<RunCommand, CommandResult>(new RunCommand(step.command, step.input, step.actor, { eventIdSeed })),
+      send(step, eventIdSeed),
     );
     if (replayed) alreadyRecorded++;
     else eventsWritten += result.written ? result.events.length : 0;

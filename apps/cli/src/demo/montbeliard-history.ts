@@ -332,5 +332,11 @@ const funding: HistoryStep[] = [
   }),
 ];
 
-/** The whole history, one command per step, each stream's steps in the order they happened. */
-export const MONTBELIARD_HISTORY: readonly HistoryStep[] = [...programme, ...candidacy, ...antenna, ...budget, ...funding];
+/**
+ * The whole history, one command per step, in the order it happened (by effective date; steps of
+ * the same day keep the order above, which respects what each needs: the antenna before its budget).
+ */
+export const MONTBELIARD_HISTORY: readonly HistoryStep[] = [...programme, ...candidacy, ...antenna, ...budget, ...funding]
+  .map((step, index) => ({ step, index }))
+  .sort((a, b) => (a.step.input.effectiveDate as string).localeCompare(b.step.input.effectiveDate as string) || a.index - b.index)
+  .map(({ step }) => step);

@@ -1,0 +1,49 @@
+/**
+ * What every report is, whatever its format: titled tables of typed cells. Builders produce a
+ * Report from read models; renderers (table, CSV, XLSX, JSON) turn it into bytes. Money cells are
+ * integers of cents, rates are integers of basis points (5000 = 50,00 %): no floating point.
+ */
+export type ColumnKind = 'text' | 'money' | 'date' | 'timestamp' | 'integer' | 'percent';
+
+export interface Column {
+  readonly key: string;
+  /** French label shown to users. */
+  readonly label: string;
+  readonly kind: ColumnKind;
+}
+
+/** money: cents; date: `YYYY-MM-DD`; timestamp: ISO 8601; percent: basis points; integer: a count. */
+export type CellValue = string | number | null;
+export type Row = Readonly<Record<string, CellValue>>;
+
+export interface ReportTable {
+  readonly title: string;
+  readonly columns: readonly Column[];
+  readonly rows: readonly Row[];
+  /** A totals row, shown last and set apart. */
+  readonly totals?: Row;
+}
+
+export const REPORT_KINDS = ['budget', 'phases', 'history', 'funding', 'kpis'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export interface ReportParameters {
+  readonly antennaId?: string;
+  /** Effective-date cut: what had happened by the end of this day. */
+  readonly asOf?: string;
+  /** Recorded-time cut: what the system knew at this instant. */
+  readonly knownAt?: string;
+  /** The day lateness and overdue receipts are judged against (asOf, or today). */
+  readonly referenceDate: string;
+}
+
+export interface Report {
+  readonly kind: ReportKind;
+  readonly title: string;
+  readonly parameters: ReportParameters;
+  readonly tables: readonly ReportTable[];
+  /** Remarks in French, shown under the tables (e.g. discrepancies found). */
+  readonly notes?: readonly string[];
+  /** The same content as plain JSON for `--format json` (cents as integers). */
+  readonly data: unknown;
+}

@@ -1,0 +1,48 @@
+import { CommandExecutor, commandNamed, IdempotencyService, randomIds } from '@jalon/application';
+import { EventStore, SqliteEventStore } from '@jalon/event-store';
+import { ProjectedEvent } from '@jalon/projections';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadHistory } from '../../apps/cli/src/demo/load-history';
+import { HistoryStep, MONTBELIARD_HISTORY } from '../../apps/cli/src/demo/montbeliard-history';
+
+/**
+ * Records the demo history through the real command path, with a clock that makes each step
+ * recorded at 09:00 UTC on the day after it took effect (instead of "now"), so that known-at cuts
+ * fall between facts as they would have in real life.
+ */
+export async function recordDemoHistory(store: EventStore, steps: readonly HistoryStep[] = MONTBELIARD_HISTORY): Promise<void> {
+  let now = new Date('2019-01-01T09:00:00Z');
+  const clock = { now: () => now };
+  const executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+  const idempotency = new IdempotencyService(store, clock);
+  await loadHistory(
+    steps,
+    (step, eventIdSeed) => {
+      now = dayAfter(step.input.effectiveDate as string);
+      return executor.execute(commandNamed(step.command), step.input, step.actor, { eventIdSeed });
+    },
+    idempotency,
+  );
+}
+
+/** When a step taking effect on `date` is recorded by recordDemoHistory. */
+export function dayAfter(date: string): Date {
+  return new Date(Date.parse(`${date}T09:00:00Z`) + 86_400_000);
+}
+
+/** The demo history's events, in log order, as projections see them (idempotency records included). */
+export async function demoEvents(): Promise<ProjectedEvent[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'jalon-demo-'));
+  const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
+  try {
+    await recordDemoHistory(store);
+    const events: ProjectedEvent[] = [];
+    for await (const event of store.readAll()) events.push(event);
+    return events;
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
