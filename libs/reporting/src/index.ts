@@ -1,1 +1,3 @@
 export * from './report';
+export * from './format/french';
+export * from './render';

@@ -47,3 +47,24 @@ export interface Report {
   /** The same content as plain JSON for `--format json` (cents as integers). */
   readonly data: unknown;
 }
+
+/** The report is about something the read models do not know (an unknown antenna): the API answers 404. */
+export class ReportSubjectNotFoundError extends Error {
+  readonly code = 'REPORT.SUBJECT_NOT_FOUND';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportSubjectNotFoundError';
+  }
+}
+
+/** The report needs a parameter it was not given (the history needs an antenna): the API answers 400. */
+export class ReportParameterError extends Error {
+  readonly code = 'REPORT.PARAMETER_REQUIRED';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReportParameterError';
+  }
+}

@@ -1,0 +1,58 @@
+import type { FormatOptions } from '../format/french';
+import type { Report } from '../report';
+import { renderCsv } from './csv';
+import { renderJson } from './json';
+import { renderTable } from './table';
+import { renderXlsx } from './xlsx';
+
+export { renderCsv } from './csv';
+export { renderJson } from './json';
+export { renderTable } from './table';
+export { renderXlsx, validSheetName, XLSX_MONEY_FORMAT, XLSX_PERCENT_FORMAT, XLSX_INTEGER_FORMAT, XLSX_DATE_FORMAT, XLSX_TIMESTAMP_FORMAT, XLSX_NOTES_SHEET } from './xlsx';
+
+export const REPORT_FORMATS = ['table', 'csv', 'json', 'xlsx'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export function isReportFormat(value: unknown): value is ReportFormat {
+  return typeof value === 'string' && (REPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** The report in `format`: a string for table and JSON, bytes for CSV (UTF-8 with BOM) and XLSX. */
+export async function renderReport(report: Report, format: ReportFormat, options: FormatOptions = {}): Promise<Buffer | string> {
+  switch (format) {
+    case 'table':
+      return renderTable(report, options);
+    case 'csv':
+      return renderCsv(report, options);
+    case 'json':
+      return renderJson(report);
+    case 'xlsx':
+      return renderXlsx(report, options);
+    default:
+      throw new RangeError(`Unknown report format: ${String(format satisfies never)}`);
+  }
+}
+
+const CONTENT_TYPES: Readonly<Record<ReportFormat, string>> = {
+  table: 'text/plain; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+const FILE_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
+  table: 'txt',
+  csv: 'csv',
+  json: 'json',
+  xlsx: 'xlsx',
+};
+
+/** The HTTP Content-Type of a report in `format`. */
+export function contentTypeOf(format: ReportFormat): string {
+  return CONTENT_TYPES[format];
+}
+
+/** The file extension, without the dot, of a report in `format` (`txt` for the table). */
+export function fileExtensionOf(format: ReportFormat): string {
+  return FILE_EXTENSIONS[format];
+}
