@@ -27,6 +27,19 @@ module.exports = {
       to: { path: ['^libs/(domain|application|core)', '^apps', 'node_modules/(@nestjs|express)'] },
     },
     {
+      name: 'read-models-are-pure',
+      comment: 'Projections are pure evolve functions and report builders: no package, no store, no framework.',
+      severity: 'error',
+      from: { path: '^libs/projections/src/read-models' },
+      to: { path: ['node_modules', '^libs/(event-store|application|core)', '^apps', '^libs/projections/src/(storage|runner/projection-runner)'] },
+    },
+    {
+      name: 'read-side-knows-no-framework',
+      severity: 'error',
+      from: { path: '^libs/(projections|reporting)/src' },
+      to: { path: ['node_modules/(@nestjs|express)', '^libs/(application|core)', '^apps'] },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs' },

@@ -31,6 +31,7 @@ export async function startApi(openStore: () => Promise<StoreUnderTest>): Promis
   const app = await createApiApp({
     config: loadConfig({ DATA_DIR: '/nonexistent-the-store-is-given' }),
     store,
+    readModelsFile: ':memory:',
     clock: { now: () => TEST_NOW },
     logger: false,
   });

@@ -7,6 +7,8 @@ import { createCommandsController } from './commands/commands.controller';
 import { COMMAND_ROUTES } from './commands/command-routes';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
+import { LiveReadModels } from './reports/live-read-models';
+import { ReportsController } from './reports/reports.controller';
 import { StreamsController } from './streams/streams.controller';
 import { UsersController } from './users/users.controller';
 
@@ -22,10 +24,11 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [JalonCoreModule.forRoot(options)],
-      controllers: [HealthController, UsersController, StreamsController, createCommandsController(commandRoutes())],
+      controllers: [HealthController, UsersController, StreamsController, ReportsController, createCommandsController(commandRoutes())],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        LiveReadModels,
       ],
     };
   }

@@ -52,3 +52,12 @@ export class UnknownCommandError extends Error {
     this.name = 'UnknownCommandError';
   }
 }
+
+/** A query asked to read its own write, and the read models did not get there in time. */
+export class ReadModelBehindError extends Error {
+  readonly code = 'READ_MODEL.BEHIND';
+  constructor(readonly position: string) {
+    super(`les lectures n’ont pas encore atteint la position ${position} : réessayez dans un instant`);
+    this.name = 'ReadModelBehindError';
+  }
+}

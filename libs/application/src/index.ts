@@ -10,3 +10,5 @@ export * from './identity/users.decider';
 export * from './identity/identity.service';
 export * from './idempotency/idempotency.service';
 export * from './commands';
+export * from './queries/report-query.input';
+export * from './queries/report.service';

@@ -1,11 +1,13 @@
-import { Clock, CommandExecutor, IdempotencyService, IdentityService, randomIds, systemClock } from '@jalon/application';
+import { Clock, CommandExecutor, IdempotencyService, IdentityService, randomIds, ReportService, systemClock } from '@jalon/application';
+import { PROJECTIONS, ProjectionRunner, ProjectionStorage, SqliteProjectionStorage } from '@jalon/projections';
 import { EventStore } from '@jalon/event-store';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JalonConfig } from './config';
 import { openEventStore } from './open-event-store';
 import { RunCommandHandler } from './run-command';
-import { CLOCK, EVENT_STORE, JALON_CONFIG } from './tokens';
+import { CLOCK, EVENT_STORE, JALON_CONFIG, PROJECTION_STORAGE } from './tokens';
+import { join } from 'node:path';
 
 export interface JalonCoreOptions {
   readonly config: JalonConfig;
@@ -13,22 +15,29 @@ export interface JalonCoreOptions {
   readonly clock?: Clock;
   /** Use an already opened store (tests that share one store between apps). */
   readonly store?: EventStore;
+  /** Where read models are kept (default `$DATA_DIR/read-models.sqlite`; `:memory:` for tests). */
+  readonly readModelsFile?: string;
 }
 
 class StoreCloser implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly owned: boolean,
+    private readonly runner: ProjectionRunner,
+    private readonly storage: ProjectionStorage,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    this.storage.close();
     if (this.owned) await this.store.close();
   }
 }
 
 /**
- * Wires the write side for any entry point: configuration, the event store it names, the one
- * command path, identity and idempotency, and Nest's command bus with the command handler.
+ * Wires Jalon for any entry point: configuration, the event store it names, the one command path,
+ * identity and idempotency, Nest's command bus with the command handler, and the read side (the
+ * projection runner, which only the HTTP service starts, and the report service).
  */
 @Module({})
 export class JalonCoreModule {
@@ -42,7 +51,25 @@ export class JalonCoreModule {
         { provide: JALON_CONFIG, useValue: options.config },
         { provide: CLOCK, useValue: clock },
         { provide: EVENT_STORE, useFactory: () => options.store ?? openEventStore(options.config) },
-        { provide: StoreCloser, inject: [EVENT_STORE], useFactory: (store: EventStore) => new StoreCloser(store, !options.store) },
+        {
+          provide: PROJECTION_STORAGE,
+          useFactory: () => SqliteProjectionStorage.open(options.readModelsFile ?? join(options.config.dataDir, 'read-models.sqlite')),
+        },
+        {
+          provide: ProjectionRunner,
+          inject: [EVENT_STORE, PROJECTION_STORAGE],
+          useFactory: (store: EventStore, storage: ProjectionStorage) => new ProjectionRunner(store, storage, PROJECTIONS),
+        },
+        {
+          provide: ReportService,
+          inject: [EVENT_STORE, ProjectionRunner],
+          useFactory: (store: EventStore, runner: ProjectionRunner) => new ReportService(store, runner, clock, options.config.timeZone),
+        },
+        {
+          provide: StoreCloser,
+          inject: [EVENT_STORE, ProjectionRunner, PROJECTION_STORAGE],
+          useFactory: (store: EventStore, runner: ProjectionRunner, storage: ProjectionStorage) => new StoreCloser(store, !options.store, runner, storage),
+        },
         {
           provide: CommandExecutor,
           inject: [EVENT_STORE],
@@ -56,7 +83,7 @@ export class JalonCoreModule {
         { provide: IdempotencyService, inject: [EVENT_STORE], useFactory: (store: EventStore) => new IdempotencyService(store, clock) },
         RunCommandHandler,
       ],
-      exports: [JALON_CONFIG, CLOCK, EVENT_STORE, CommandExecutor, IdentityService, IdempotencyService, CqrsModule],
+      exports: [JALON_CONFIG, CLOCK, EVENT_STORE, PROJECTION_STORAGE, CommandExecutor, IdentityService, IdempotencyService, ProjectionRunner, ReportService, CqrsModule],
     };
   }
 }

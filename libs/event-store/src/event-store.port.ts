@@ -61,6 +61,7 @@ export interface ReadAllOptions {
   readonly maxCount?: number;
 }
 
+/** One consumer per subscription: iterating it twice shares one cursor. */
 export interface Subscription extends AsyncIterable<StoredEvent> {
   /** Ends the iteration; pending `next()` calls resolve as done. */
   unsubscribe(): Promise<void>;
@@ -69,10 +70,18 @@ export interface Subscription extends AsyncIterable<StoredEvent> {
 export interface EventStore {
   /**
    * Appends a batch atomically: all of it or none of it.
-   * - Throws {@link WrongExpectedRevisionError} when the stream is not at `expectedRevision`.
-   * - When every event id of the batch is already stored in this stream, nothing is written and
-   *   the result reports the existing revision and position (`written: false`).
-   * - An empty batch is refused.
+   * - Idempotence is checked first: when every event id of the batch is already stored in this
+   *   stream, nothing is written and the result reports the stream's revision and the position
+   *   of the batch's last event (`written: false`).
+   * - Then the expected revision: {@link WrongExpectedRevisionError} when the stream is not at it.
+   * - Refused with an {@link EventStoreError}: an empty batch (`STREAM.EMPTY_BATCH`); ids partly
+   *   stored, or stored in another stream (`STREAM.DUPLICATE_EVENT_ID`).
+   * - `data` and `metadata` are plain JSON (no BigInt, Date, NaN, class instances); a value that
+   *   would not read back as written refuses the batch (`STREAM.INVALID_EVENT`).
+   *
+   * EventStoreDB deduplicates only a batch at the position it was first written (or, with `any`,
+   * while its ids are in the server's cache); its adapter checks the stream's tail first to keep
+   * this promise for retries, which are always of the latest batch (docs/decisions/0007).
    */
   append(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
 

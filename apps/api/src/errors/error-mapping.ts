@@ -4,9 +4,11 @@ import {
   ForbiddenError,
   IdempotencyKeyReusedError,
   InputValidationError,
+  ReadModelBehindError,
   UnknownCommandError,
 } from '@jalon/application';
 import { DomainError } from '@jalon/domain';
+import { ReportParameterError, ReportSubjectNotFoundError } from '@jalon/reporting';
 import { WrongExpectedRevisionError } from '@jalon/event-store';
 import { HttpException } from '@nestjs/common';
 
@@ -43,6 +45,11 @@ export function toHttpError(error: unknown): ErrorBody {
   }
   if (error instanceof IdempotencyKeyReusedError) return { statusCode: 422, code: error.code, message: error.message };
   if (error instanceof UnknownCommandError) return { statusCode: 404, code: error.code, message: error.message };
+  if (error instanceof ReportSubjectNotFoundError) return { statusCode: 404, code: error.code, message: error.message };
+  if (error instanceof ReportParameterError) {
+    return { statusCode: 400, code: error.code, message: error.message, errors: [{ field: error.field, rule: 'isDefined', message: error.message }] };
+  }
+  if (error instanceof ReadModelBehindError) return { statusCode: 503, code: error.code, message: error.message };
   // Express's JSON parser fails before any handler runs; Nest hands that failure over as a 400.
   if (isBodyParserError(error) || (error instanceof HttpException && error.getStatus() === 400)) {
     return { statusCode: 400, code: 'INPUT.MALFORMED', message: 'le corps de la requête n’est pas du JSON valide', errors: [] };

@@ -1,0 +1,56 @@
+import { JalonConfig, openEventStore } from '@jalon/core';
+import { importHistoryFile, verifyHistoryFile, type TransferProgress, type TransferReport } from '@jalon/event-store';
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+
+/**
+ * `jalon import <FICHIER>`: loads an export into the configured store, which must be empty (or
+ * hold the beginning of this same history: an interrupted import then resumes).
+ */
+export function importCommand(config: () => JalonConfig): Command {
+  return new Command('import')
+    .description('importer un historique exporté (NDJSON) dans la base configurée, vide ; reprend un import interrompu')
+    .argument('<fichier>', 'fichier produit par jalon export')
+    .action(async (path: string) => {
+      const file = resolve(path);
+      // Checked before the store is even opened: a bad file touches nothing.
+      const verified = await verifyHistoryFile(file);
+      console.log(`Fichier vérifié : ${verified.count} événement(s), empreinte ${verified.checksum}.`);
+      const store = await openEventStore(config());
+      try {
+        const report = await importHistoryFile(file, store, { onProgress: progressPrinter(verified.count) });
+        printTransferReport(report, 'Import');
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+/** Prints progress at most once a second: events read, written, and the rate. */
+export function progressPrinter(total?: number): (progress: TransferProgress) => void {
+  let lastPrinted = Date.now();
+  return (progress) => {
+    const now = Date.now();
+    if (now - lastPrinted < 1_000) return;
+    lastPrinted = now;
+    const of = total === undefined ? '' : ` / ${total}`;
+    const what = progress.phase === 'compare' ? 'déjà présents dans la cible' : 'écrits';
+    const count = progress.phase === 'compare' ? progress.alreadyPresent : progress.written;
+    console.log(`  … ${progress.read}${of} événement(s) lus, ${count} ${what} (${rate(progress.read, progress.elapsedMs)} év. lus/s)`);
+  };
+}
+
+export function printTransferReport(report: TransferReport, what: 'Import' | 'Migration'): void {
+  const resumed = report.alreadyPresent > 0 ? `, ${report.alreadyPresent} déjà présent(s) (reprise)` : '';
+  console.log(
+    `${what} terminé${what === 'Migration' ? 'e' : ''} : ${report.written} événement(s) écrit(s)${resumed}, ` +
+      `en ${(report.elapsedMs / 1000).toFixed(1)} s (${rate(report.written, report.elapsedMs)} év./s).`,
+  );
+  console.log(`Source : ${report.source.count} événement(s), empreinte ${report.source.checksum}`);
+  console.log(`Cible  : ${report.target.count} événement(s), empreinte ${report.target.checksum}`);
+  console.log('Vérification : mêmes événements, même ordre, même empreinte.');
+}
+
+function rate(events: number, elapsedMs: number): number {
+  return Math.round(events / Math.max(elapsedMs / 1000, 0.001));
+}

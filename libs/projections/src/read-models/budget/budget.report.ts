@@ -1,0 +1,251 @@
+import { BUDGET_CATEGORIES, type BudgetLine, type Cents } from '@jalon/domain';
+import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
+import {
+  AntennaBudgetDoc,
+  BUDGET_PROGRAMME_KEY,
+  budgetAntennaKey,
+  BudgetDoc,
+  BudgetFigures,
+  BudgetForecastHistory,
+  budgetProjection,
+  BudgetYearFigures,
+  ProgrammeBudgetDoc,
+  ZERO_FIGURES,
+} from './budget.projection';
+import { categoryLabel, compareFrench, rateBasisPoints, ReadModels, UnknownAntennaError } from './report-helpers';
+
+/**
+ * The budget report: forecast (original and revised) against committed, released, received and
+ * spent, per year and in total, with the variance (revised forecast − spent) and the execution
+ * rate (spent / revised forecast, in basis points ROUNDED DOWN; null when the forecast is 0).
+ * With `parameters.antennaId`: that antenna; without: the programme, plus one row per antenna.
+ * Time travel is the caller's business: it hands in read models replayed up to the cut.
+ */
+export function buildBudgetReport(models: ReadModels, parameters: ReportParameters): Report {
+  const view = models.view<BudgetDoc>(budgetProjection.name);
+  if (parameters.antennaId !== undefined) {
+    const doc = view.get(budgetAntennaKey(parameters.antennaId));
+    if (doc === undefined || doc.kind !== 'antenna') throw new UnknownAntennaError(parameters.antennaId);
+    return antennaReport(doc, parameters);
+  }
+  const programme = view.get(BUDGET_PROGRAMME_KEY);
+  const antennas = view.list('antenna:').filter((doc): doc is AntennaBudgetDoc => doc.kind === 'antenna');
+  return programmeReport(programme?.kind === 'programme' ? programme : null, antennas, parameters);
+}
+
+/** A figure line with what the report derives from it. */
+export interface BudgetReportFigures extends BudgetFigures {
+  /** Revised forecast − spent (negative when overspent). */
+  readonly varianceCents: Cents;
+  /** Spent / revised forecast in basis points, rounded down; null when the forecast is 0. */
+  readonly executionRateBasisPoints: number | null;
+}
+
+export interface BudgetReportData {
+  readonly scope: 'antenna' | 'programme';
+  readonly antenna: { readonly antennaId: string; readonly antennaName: string | null; readonly town: string | null } | null;
+  readonly years: readonly (BudgetReportFigures & { readonly year: number })[];
+  readonly totals: BudgetReportFigures;
+  /** Antenna scope: the forecast as set and as revised, and the revisions. */
+  readonly forecast?: BudgetForecastHistory;
+  /** Programme scope: each antenna's totals. */
+  readonly antennas?: readonly (BudgetReportFigures & { readonly antennaId: string; readonly antennaName: string | null; readonly town: string | null })[];
+}
+
+export const BUDGET_TABLE_TITLES = {
+  years: 'Prévisionnel et exécution par année',
+  funders: 'Engagements par financeur',
+  revisions: 'Révisions du prévisionnel',
+  categories: 'Prévisionnel par année et par catégorie',
+  antennas: 'Budget par antenne',
+} as const;
+
+const NOTE_DEFINITIONS =
+  'Écart = prévisionnel révisé − dépensé ; taux d’exécution = dépensé / prévisionnel révisé, arrondi au centième de point inférieur.';
+
+function antennaReport(doc: AntennaBudgetDoc, parameters: ReportParameters): Report {
+  const name = doc.antennaName ?? doc.antennaId;
+  const notes = [NOTE_DEFINITIONS];
+  if (doc.forecast.original === null) notes.push('Aucun prévisionnel n’a encore été établi pour cette antenne.');
+  const data: BudgetReportData = {
+    scope: 'antenna',
+    antenna: { antennaId: doc.antennaId, antennaName: doc.antennaName, town: doc.town },
+    years: doc.years.map((year) => ({ ...derive(year), year: year.year })),
+    totals: derive(doc.totals),
+    forecast: doc.forecast,
+  };
+  return {
+    kind: 'budget',
+    title: `Budget de l’antenne ${name}${doc.town ? ` (${doc.town})` : ''}`,
+    parameters,
+    tables: [yearTable(doc.years, doc.totals), funderTable(doc.years, doc.totals), revisionTable(doc.forecast), categoryTable(doc.forecast)],
+    notes,
+    data,
+  };
+}
+
+function programmeReport(doc: ProgrammeBudgetDoc | null, antennas: readonly AntennaBudgetDoc[], parameters: ReportParameters): Report {
+  const years = doc?.years ?? [];
+  const totals = doc?.totals ?? ZERO_FIGURES;
+  const sorted = [...antennas].sort((a, b) => compareFrench(a.antennaName ?? a.antennaId, b.antennaName ?? b.antennaId));
+  const data: BudgetReportData = {
+    scope: 'programme',
+    antenna: null,
+    years: years.map((year) => ({ ...derive(year), year: year.year })),
+    totals: derive(totals),
+    antennas: sorted.map((antenna) => ({
+      antennaId: antenna.antennaId,
+      antennaName: antenna.antennaName,
+      town: antenna.town,
+      ...derive(antenna.totals),
+    })),
+  };
+  return {
+    kind: 'budget',
+    title: 'Budget du programme — toutes antennes',
+    parameters,
+    tables: [yearTable(years, totals), antennaTable(sorted, totals), funderTable(years, totals)],
+    notes: [NOTE_DEFINITIONS],
+    data,
+  };
+}
+
+function derive(figures: BudgetFigures): BudgetReportFigures {
+  return {
+    forecastOriginalCents: figures.forecastOriginalCents,
+    forecastCurrentCents: figures.forecastCurrentCents,
+    committedCents: figures.committedCents,
+    committedByFunder: figures.committedByFunder,
+    releasedCents: figures.releasedCents,
+    receivedCents: figures.receivedCents,
+    spentCents: figures.spentCents,
+    varianceCents: figures.forecastCurrentCents - figures.spentCents,
+    executionRateBasisPoints: rateBasisPoints(figures.spentCents, figures.forecastCurrentCents),
+  };
+}
+
+const FIGURE_COLUMNS: readonly Column[] = [
+  { key: 'forecastOriginal', label: 'Prévisionnel initial', kind: 'money' },
+  { key: 'forecastCurrent', label: 'Prévisionnel révisé', kind: 'money' },
+  { key: 'committed', label: 'Engagé', kind: 'money' },
+  { key: 'released', label: 'Versé', kind: 'money' },
+  { key: 'received', label: 'Reçu', kind: 'money' },
+  { key: 'spent', label: 'Dépensé', kind: 'money' },
+  { key: 'variance', label: 'Écart', kind: 'money' },
+  { key: 'executionRate', label: 'Taux d’exécution', kind: 'percent' },
+];
+
+function figureCells(figures: BudgetFigures): Row {
+  const derived = derive(figures);
+  return {
+    forecastOriginal: derived.forecastOriginalCents,
+    forecastCurrent: derived.forecastCurrentCents,
+    committed: derived.committedCents,
+    released: derived.releasedCents,
+    received: derived.receivedCents,
+    spent: derived.spentCents,
+    variance: derived.varianceCents,
+    executionRate: derived.executionRateBasisPoints,
+  };
+}
+
+function yearTable(years: readonly BudgetYearFigures[], totals: BudgetFigures): ReportTable {
+  return {
+    title: BUDGET_TABLE_TITLES.years,
+    columns: [{ key: 'year', label: 'Année', kind: 'text' }, ...FIGURE_COLUMNS],
+    rows: years.map((year) => ({ year: String(year.year), ...figureCells(year) })),
+    totals: { year: 'Total', ...figureCells(totals) },
+  };
+}
+
+function antennaTable(antennas: readonly AntennaBudgetDoc[], totals: BudgetFigures): ReportTable {
+  return {
+    title: BUDGET_TABLE_TITLES.antennas,
+    columns: [{ key: 'antenna', label: 'Antenne', kind: 'text' }, { key: 'town', label: 'Ville', kind: 'text' }, ...FIGURE_COLUMNS],
+    rows: antennas.map((antenna) => ({ antenna: antenna.antennaName ?? antenna.antennaId, town: antenna.town, ...figureCells(antenna.totals) })),
+    totals: { antenna: 'Total', town: null, ...figureCells(totals) },
+  };
+}
+
+function funderTable(years: readonly BudgetYearFigures[], totals: BudgetFigures): ReportTable {
+  const rows = years
+    .flatMap((year) => Object.entries(year.committedByFunder).map(([funder, cents]) => ({ funder, year: year.year, cents })))
+    .filter((row) => row.cents !== 0)
+    .sort((a, b) => compareFrench(a.funder, b.funder) || a.year - b.year)
+    .map((row): Row => ({ funder: row.funder, year: String(row.year), committed: row.cents }));
+  return {
+    title: BUDGET_TABLE_TITLES.funders,
+    columns: [
+      { key: 'funder', label: 'Financeur', kind: 'text' },
+      { key: 'year', label: 'Année', kind: 'text' },
+      { key: 'committed', label: 'Engagé', kind: 'money' },
+    ],
+    rows,
+    totals: { funder: 'Total', year: null, committed: totals.committedCents },
+  };
+}
+
+function revisionTable(forecast: BudgetForecastHistory): ReportTable {
+  return {
+    title: BUDGET_TABLE_TITLES.revisions,
+    columns: [
+      { key: 'revision', label: 'Révision', kind: 'integer' },
+      { key: 'effectiveDate', label: 'Date d’effet', kind: 'date' },
+      { key: 'reason', label: 'Motif', kind: 'text' },
+      { key: 'previousTotal', label: 'Total précédent', kind: 'money' },
+      { key: 'total', label: 'Nouveau total', kind: 'money' },
+      { key: 'change', label: 'Variation', kind: 'money' },
+    ],
+    rows: forecast.revisions.map((revision) => ({
+      revision: revision.revision,
+      effectiveDate: revision.effectiveDate,
+      reason: revision.reason,
+      previousTotal: revision.previousTotalCents,
+      total: revision.totalCents,
+      change: revision.totalCents - revision.previousTotalCents,
+    })),
+  };
+}
+
+/** Original and revised forecast side by side, one row per year and category. */
+function categoryTable(forecast: BudgetForecastHistory): ReportTable {
+  const original = forecast.original?.lines ?? [];
+  const current = forecast.current?.lines ?? [];
+  const cells = new Map<string, { year: number; category: string; original: Cents; current: Cents }>();
+  const cell = (line: BudgetLine) => {
+    const key = `${line.year}/${line.category}`;
+    const found = cells.get(key) ?? { year: line.year, category: line.category, original: 0, current: 0 };
+    cells.set(key, found);
+    return found;
+  };
+  for (const line of original) cell(line).original += line.amountCents;
+  for (const line of current) cell(line).current += line.amountCents;
+  // Categories in the domain's order; an unknown code (none today) would come last.
+  const order = (category: string) => {
+    const index = (BUDGET_CATEGORIES as readonly string[]).indexOf(category);
+    return index === -1 ? BUDGET_CATEGORIES.length : index;
+  };
+  const rows = [...cells.values()]
+    .sort((a, b) => a.year - b.year || order(a.category) - order(b.category) || compareFrench(a.category, b.category))
+    .map((entry): Row => ({
+      year: String(entry.year),
+      category: categoryLabel(entry.category),
+      original: entry.original,
+      current: entry.current,
+      change: entry.current - entry.original,
+    }));
+  const originalTotal = forecast.original?.totalCents ?? 0;
+  const currentTotal = forecast.current?.totalCents ?? 0;
+  return {
+    title: BUDGET_TABLE_TITLES.categories,
+    columns: [
+      { key: 'year', label: 'Année', kind: 'text' },
+      { key: 'category', label: 'Catégorie', kind: 'text' },
+      { key: 'original', label: 'Prévisionnel initial', kind: 'money' },
+      { key: 'current', label: 'Prévisionnel révisé', kind: 'money' },
+      { key: 'change', label: 'Variation', kind: 'money' },
+    ],
+    rows,
+    totals: { year: 'Total', category: null, original: originalTotal, current: currentTotal, change: currentTotal - originalTotal },
+  };
+}

@@ -1,0 +1,47 @@
+import type { BudgetCategory, Cents } from '@jalon/domain';
+import { ReportSubjectNotFoundError } from '@jalon/reporting';
+
+export type { ReadModels } from '../../runner/replay';
+export { formatDate, formatEuros } from '@jalon/reporting';
+
+/** The report asks for an antenna no read model knows (the HTTP layer answers 404). */
+export class UnknownAntennaError extends ReportSubjectNotFoundError {
+  override readonly name = 'UnknownAntennaError';
+
+  constructor(readonly antennaId: string) {
+    super(`Antenne inconnue : « ${antennaId} ». Aucune antenne portant cet identifiant n’a été ouverte.`);
+  }
+}
+
+/**
+ * A share in basis points (10 000 = 100,00 %), ROUNDED DOWN, by integer arithmetic only (BigInt:
+ * exact whatever the amounts); null when the whole is 0 (no rate to speak of).
+ */
+export function rateBasisPoints(part: Cents, whole: Cents): number | null {
+  if (whole === 0) return null;
+  const numerator = BigInt(part) * 10_000n;
+  const denominator = BigInt(whole);
+  let quotient = numerator / denominator; // BigInt division truncates toward zero
+  if (quotient * denominator !== numerator && numerator < 0n !== denominator < 0n) quotient -= 1n; // floor for negatives
+  return Number(quotient);
+}
+
+/** French labels of the budget category codes stored in events. */
+export const BUDGET_CATEGORY_LABELS: Readonly<Record<BudgetCategory, string>> = {
+  staff: 'Personnel',
+  premises: 'Locaux',
+  equipment: 'Équipement',
+  teaching: 'Enseignement',
+  communication: 'Communication',
+  operations: 'Fonctionnement',
+  other: 'Autres',
+};
+
+export function categoryLabel(category: string): string {
+  return Object.hasOwn(BUDGET_CATEGORY_LABELS, category) ? BUDGET_CATEGORY_LABELS[category as BudgetCategory] : category;
+}
+
+/** French collation for names (funders, antennas). */
+export function compareFrench(a: string, b: string): number {
+  return a.localeCompare(b, 'fr');
+}

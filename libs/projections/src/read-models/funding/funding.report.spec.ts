@@ -1,0 +1,334 @@
+import type { Report, ReportTable } from '@jalon/reporting';
+import type { ProjectedEvent, ReadModelView } from '../../projection';
+import { project, projected } from '../../testing/projection-specification';
+import { ReadModels, UnknownAntennaError } from '../budget/report-helpers';
+import { fundingProjection } from './funding.projection';
+import { buildFundingReport, FUNDING_TABLE_TITLES, FundingReportData } from './funding.report';
+
+function models(events: readonly ProjectedEvent[]): ReadModels {
+  const funding = project(fundingProjection, events);
+  return {
+    view<Doc>(name: string): ReadModelView<Doc> {
+      if (name !== 'funding') throw new Error(`unexpected view ${name}`);
+      return funding as unknown as ReadModelView<Doc>;
+    },
+  };
+}
+
+const table = (report: Report, title: string): ReportTable => {
+  const found = report.tables.find((t) => t.title === title);
+  if (!found) throw new Error(`no table « ${title} »`);
+  return found;
+};
+const notesOf = (report: Report) => report.notes ?? [];
+const flagsOf = (report: Report) => (report.data as FundingReportData).discrepancies;
+
+const A = { agreementId: 'bdt', antennaId: 'montbeliard' };
+const opened = (antennaId: string, name: string, town: string) =>
+  projected('AntennaOpened', { antennaId, candidacyId: 'c', callId: 'ami', programmeId: 'p', name, town, territory: {}, effectiveDate: '2021-03-01' });
+const committed = (agreementId = 'bdt', antennaId = 'montbeliard', label = 'Enveloppe d’amorçage') =>
+  projected('FundingCommitted', {
+    agreementId,
+    antennaId,
+    funder: 'Banque des Territoires',
+    label,
+    amountCents: 10_000_000,
+    tranches: [
+      { trancheId: 't1', label: 'Première tranche', amountCents: 4_000_000, dueOn: '2021-09-01', conditions: 'Signature' },
+      { trancheId: 't2', label: 'Deuxième tranche', amountCents: 6_000_000, dueOn: '2022-06-30' },
+    ],
+    effectiveDate: '2021-06-01',
+  });
+const released = (trancheId: string, amountCents: number, effectiveDate: string) =>
+  projected('BudgetTrancheReleased', { ...A, trancheId, amountCents, effectiveDate });
+const reversed = (trancheId: string, amountCents: number, reason: string, effectiveDate: string) =>
+  projected('TrancheReleaseReversed', { ...A, trancheId, amountCents, reason, effectiveDate });
+const received = (trancheId: string, amountCents: number, bankReference: string, effectiveDate: string) =>
+  projected('TrancheReceived', { ...A, trancheId, amountCents, bankReference, effectiveDate });
+const spent = (expenditureId: string, amountCents: number, effectiveDate: string) =>
+  projected('ExpenditureRecorded', { antennaId: 'montbeliard', expenditureId, category: 'premises', amountCents, description: 'x', fundingAgreementId: 'bdt', effectiveDate });
+
+/** A clean history: tranche 1 released and received in full, 15 000 € spent, tranche 2 still planned. */
+const CLEAN = [
+  opened('montbeliard', 'Cnam Montbéliard', 'Montbéliard'),
+  committed(),
+  released('t1', 4_000_000, '2021-09-15'),
+  received('t1', 4_000_000, 'VIR-BDT-2021-0915', '2021-09-28'),
+  spent('e1', 1_500_000, '2021-10-15'),
+];
+
+describe('funding report', () => {
+  const report = buildFundingReport(models(CLEAN), { antennaId: 'montbeliard', referenceDate: '2022-01-15' });
+
+  it('is a funding report titled in French after the antenna', () => {
+    expect(report.kind).toBe('funding');
+    expect(report.title).toBe('Rapprochement des financements — antenne Cnam Montbéliard (Montbéliard)');
+    expect(report.tables.map((t) => t.title)).toEqual([
+      'Accords de financement',
+      'Échéancier et rapprochement des tranches',
+      'Versements et annulations',
+      'Écarts constatés',
+    ]);
+  });
+
+  it('per agreement: committed, net released, received, spent and the remaining commitment (committed − net released), with totals', () => {
+    const agreements = table(report, FUNDING_TABLE_TITLES.agreements);
+    expect(agreements.columns.map((c) => c.label)).toEqual(['Accord', 'Financeur', 'Engagé le', 'Engagé', 'Versé', 'Reçu', 'Dépensé', 'Reste à verser', 'Clôturé le']);
+    expect(agreements.rows).toEqual([
+      {
+        agreement: 'Enveloppe d’amorçage',
+        funder: 'Banque des Territoires',
+        committedOn: '2021-06-01',
+        committed: 10_000_000,
+        released: 4_000_000,
+        received: 4_000_000,
+        spent: 1_500_000,
+        remaining: 6_000_000,
+        closedOn: null,
+      },
+    ]);
+    expect(agreements.totals).toMatchObject({ agreement: 'Total', committed: 10_000_000, released: 4_000_000, received: 4_000_000, spent: 1_500_000, remaining: 6_000_000 });
+  });
+
+  it('per tranche: schedule (due date, conditions, amount) against released and received, with the bank reference', () => {
+    const tranches = table(report, FUNDING_TABLE_TITLES.tranches);
+    expect(tranches.columns.map((c) => c.label)).toEqual([
+      'Accord',
+      'Tranche',
+      'Échéance',
+      'Conditions',
+      'Prévu',
+      'État',
+      'Versé',
+      'Versé le',
+      'Reçu',
+      'Reçu le',
+      'Référence bancaire',
+    ]);
+    expect(tranches.rows).toEqual([
+      {
+        agreement: 'Enveloppe d’amorçage',
+        tranche: 'Première tranche',
+        dueOn: '2021-09-01',
+        conditions: 'Signature',
+        scheduled: 4_000_000,
+        state: 'Reçue',
+        released: 4_000_000,
+        releasedOn: '2021-09-15',
+        received: 4_000_000,
+        receivedOn: '2021-09-28',
+        bankReference: 'VIR-BDT-2021-0915',
+      },
+      {
+        agreement: 'Enveloppe d’amorçage',
+        tranche: 'Deuxième tranche',
+        dueOn: '2022-06-30',
+        conditions: null,
+        scheduled: 6_000_000,
+        state: 'Prévue',
+        released: null,
+        releasedOn: null,
+        received: null,
+        receivedOn: null,
+        bankReference: null,
+      },
+    ]);
+    expect(tranches.totals).toMatchObject({ agreement: 'Total', scheduled: 10_000_000, released: 4_000_000, received: 4_000_000 });
+  });
+
+  it('no discrepancy: an empty table and a note saying so, with the delay and the reference date', () => {
+    expect(table(report, FUNDING_TABLE_TITLES.discrepancies).rows).toEqual([]);
+    expect(notesOf(report)).toEqual(['Délai de réception admis : 30 jours après le versement, apprécié au 15/01/2022.', 'Aucun écart constaté.']);
+    expect(flagsOf(report)).toEqual([]);
+  });
+
+  it('flags a tranche released and not received MORE than 30 days (by default) after release, at the reference date', () => {
+    const events = [...CLEAN, released('t2', 6_000_000, '2022-07-05')];
+    // 2022-07-05 + 30 days = 2022-08-04: not yet late; 2022-08-05 is day 31: late.
+    expect(flagsOf(buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2022-08-04' }))).toEqual([]);
+    const late = buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2022-08-05' });
+    expect(flagsOf(late)).toEqual([
+      {
+        kind: 'receipt-overdue',
+        antennaId: 'montbeliard',
+        agreementId: 'bdt',
+        trancheId: 't2',
+        label: 'Versement non reçu dans le délai',
+        detail: 'Versé le 05/07/2022 (60 000,00 €), toujours pas reçu au 05/08/2022, 31 jours plus tard (délai admis : 30 jours).',
+        amountCents: 6_000_000,
+        date: '2022-07-05',
+        days: 31,
+        reason: null,
+      },
+    ]);
+    expect(table(late, FUNDING_TABLE_TITLES.discrepancies).rows).toEqual([
+      {
+        agreement: 'Enveloppe d’amorçage',
+        tranche: 'Deuxième tranche',
+        discrepancy: 'Versement non reçu dans le délai',
+        detail: 'Versé le 05/07/2022 (60 000,00 €), toujours pas reçu au 05/08/2022, 31 jours plus tard (délai admis : 30 jours).',
+      },
+    ]);
+    expect(notesOf(late)[1]).toBe(
+      'Enveloppe d’amorçage — Deuxième tranche : versement non reçu dans le délai. Versé le 05/07/2022 (60 000,00 €), toujours pas reçu au 05/08/2022, 31 jours plus tard (délai admis : 30 jours).',
+    );
+  });
+
+  it('the receipt delay can be set: receiptDelayDays', () => {
+    const events = [...CLEAN, released('t2', 6_000_000, '2022-07-05')];
+    expect(flagsOf(buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2022-07-15', receiptDelayDays: 9 }))).toHaveLength(1);
+    expect(flagsOf(buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2022-07-15', receiptDelayDays: 10 }))).toEqual([]);
+    expect(() => buildFundingReport(models(events), { referenceDate: '2022-07-15', receiptDelayDays: -1 })).toThrow(/délai de réception/);
+  });
+
+  it('flags an amount received different from the amount released', () => {
+    const events = [...CLEAN, released('t2', 6_000_000, '2022-07-05'), received('t2', 5_995_000, 'VIR-2', '2022-07-19')];
+    const flags = flagsOf(buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2022-12-31' }));
+    expect(flags).toEqual([
+      {
+        kind: 'amount-mismatch',
+        antennaId: 'montbeliard',
+        agreementId: 'bdt',
+        trancheId: 't2',
+        label: 'Montant reçu différent du montant versé',
+        detail: 'Reçu 59 950,00 € le 19/07/2022 (référence VIR-2) pour 60 000,00 € versés : écart de -50,00 €.',
+        amountCents: -5_000,
+        date: '2022-07-19',
+        days: null,
+        reason: null,
+      },
+    ]);
+  });
+
+  it('flags spending above what was received from the agreement', () => {
+    const events = [...CLEAN, spent('e2', 3_000_000, '2021-11-15')]; // 15 000 + 30 000 = 45 000 € spent, 40 000 € received
+    const report2 = buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2021-12-31' });
+    expect(flagsOf(report2)).toEqual([
+      {
+        kind: 'overspent',
+        antennaId: 'montbeliard',
+        agreementId: 'bdt',
+        trancheId: null,
+        label: 'Dépenses supérieures aux fonds reçus',
+        detail: 'Dépensé 45 000,00 € sur l’accord pour 40 000,00 € reçus : dépassement de 5 000,00 €.',
+        amountCents: 500_000,
+        date: null,
+        days: null,
+        reason: null,
+      },
+    ]);
+    expect(table(report2, FUNDING_TABLE_TITLES.discrepancies).rows[0]).toMatchObject({ tranche: null, discrepancy: 'Dépenses supérieures aux fonds reçus' });
+    expect(notesOf(report2)[1]).toBe(
+      'Enveloppe d’amorçage : dépenses supérieures aux fonds reçus. Dépensé 45 000,00 € sur l’accord pour 40 000,00 € reçus : dépassement de 5 000,00 €.',
+    );
+  });
+
+  it('flags every reversed release with its reason, even once the tranche was released again; the movements table lists releases and reversals', () => {
+    const events = [
+      ...CLEAN,
+      released('t2', 6_000_000, '2023-07-03'),
+      reversed('t2', 6_000_000, 'Condition non remplie : rapport d’activité 2022 non transmis', '2023-07-10'),
+      released('t2', 6_000_000, '2023-09-04'),
+      received('t2', 6_000_000, 'VIR-3', '2023-09-20'),
+    ];
+    const report2 = buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2023-12-31' });
+    expect(flagsOf(report2)).toEqual([
+      {
+        kind: 'release-reversed',
+        antennaId: 'montbeliard',
+        agreementId: 'bdt',
+        trancheId: 't2',
+        label: 'Versement annulé',
+        detail: 'Versement de 60 000,00 € du 03/07/2023 annulé le 10/07/2023. Motif : Condition non remplie : rapport d’activité 2022 non transmis',
+        amountCents: 6_000_000,
+        date: '2023-07-10',
+        days: null,
+        reason: 'Condition non remplie : rapport d’activité 2022 non transmis',
+      },
+    ]);
+    expect(table(report2, FUNDING_TABLE_TITLES.movements).rows).toEqual([
+      { agreement: 'Enveloppe d’amorçage', tranche: 'Première tranche', date: '2021-09-15', movement: 'Versement', amount: 4_000_000, reason: null },
+      { agreement: 'Enveloppe d’amorçage', tranche: 'Deuxième tranche', date: '2023-07-03', movement: 'Versement', amount: 6_000_000, reason: null },
+      {
+        agreement: 'Enveloppe d’amorçage',
+        tranche: 'Deuxième tranche',
+        date: '2023-07-10',
+        movement: 'Annulation du versement',
+        amount: -6_000_000,
+        reason: 'Condition non remplie : rapport d’activité 2022 non transmis',
+      },
+      { agreement: 'Enveloppe d’amorçage', tranche: 'Deuxième tranche', date: '2023-09-04', movement: 'Versement', amount: 6_000_000, reason: null },
+    ]);
+  });
+
+  it('a tranche whose release was reversed shows as planned again, and is not awaited', () => {
+    const events = [...CLEAN, released('t2', 6_000_000, '2023-07-03'), reversed('t2', 6_000_000, 'Erreur', '2023-07-10')];
+    const report2 = buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2024-12-31' });
+    expect(table(report2, FUNDING_TABLE_TITLES.tranches).rows[1]).toMatchObject({ state: 'Versement annulé (de nouveau prévue)', released: null });
+    expect(flagsOf(report2).map((f) => f.kind)).toEqual(['release-reversed']);
+    expect((report2.data as FundingReportData).totals.remainingCommitmentCents).toBe(6_000_000);
+  });
+
+  it('lists flags per agreement, tranche by tranche (reversals, amount, delay), then the agreement’s spending', () => {
+    const events = [
+      ...CLEAN,
+      spent('e2', 9_000_000, '2023-08-01'),
+      released('t2', 6_000_000, '2023-07-03'),
+      reversed('t2', 6_000_000, 'Erreur', '2023-07-10'),
+      released('t2', 6_000_000, '2023-09-04'),
+    ];
+    const flags = flagsOf(buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2026-01-15' }));
+    expect(flags.map((f) => [f.trancheId, f.kind])).toEqual([
+      ['t2', 'release-reversed'],
+      ['t2', 'receipt-overdue'],
+      [null, 'overspent'],
+    ]);
+  });
+
+  it('data holds agreements, totals and discrepancies as JSON, cents as integers', () => {
+    const data = report.data as FundingReportData;
+    expect(data).toMatchObject({
+      scope: 'antenna',
+      antenna: { antennaId: 'montbeliard', antennaName: 'Cnam Montbéliard', town: 'Montbéliard' },
+      referenceDate: '2022-01-15',
+      receiptDelayDays: 30,
+      totals: { committedCents: 10_000_000, releasedCents: 4_000_000, receivedCents: 4_000_000, spentCents: 1_500_000, remainingCommitmentCents: 6_000_000 },
+      discrepancies: [],
+    });
+    expect(data.agreements[0]).toMatchObject({ agreementId: 'bdt', antennaName: 'Cnam Montbéliard', tranches: [{ trancheId: 't1' }, { trancheId: 't2' }] });
+    expect(JSON.parse(JSON.stringify(data))).toEqual(data);
+  });
+
+  it('an unknown antenna is an error with a French message (the caller answers 404)', () => {
+    expect(() => buildFundingReport(models(CLEAN), { antennaId: 'nowhere', referenceDate: '2022-01-15' })).toThrow(UnknownAntennaError);
+    expect(() => buildFundingReport(models(CLEAN), { antennaId: 'nowhere', referenceDate: '2022-01-15' })).toThrow(/Antenne inconnue : « nowhere »/);
+  });
+
+  it('an antenna opened without any agreement gives empty tables and says so', () => {
+    const bare = buildFundingReport(models([opened('vierzon', 'Cnam Vierzon', 'Vierzon')]), { antennaId: 'vierzon', referenceDate: '2022-01-15' });
+    expect(table(bare, FUNDING_TABLE_TITLES.agreements).rows).toEqual([]);
+    expect(notesOf(bare)).toContain('Aucun accord de financement.');
+  });
+
+  it('without an antenna: every agreement of every antenna, with an Antenne column', () => {
+    const events = [
+      ...CLEAN,
+      opened('chaumont', 'Cnam Chaumont', 'Chaumont'),
+      committed('bdt-chaumont', 'chaumont', 'Amorçage Chaumont'),
+      projected('BudgetTrancheReleased', { agreementId: 'bdt-chaumont', antennaId: 'chaumont', trancheId: 't1', amountCents: 4_000_000, effectiveDate: '2021-10-01' }),
+    ];
+    const all = buildFundingReport(models(events), { referenceDate: '2022-01-15' });
+    expect(all.title).toBe('Rapprochement des financements — toutes antennes');
+    const agreements = table(all, FUNDING_TABLE_TITLES.agreements);
+    expect(agreements.columns[0]!.label).toBe('Antenne');
+    expect(agreements.rows.map((r) => [r.antenna, r.agreement, r.released])).toEqual([
+      ['Cnam Chaumont', 'Amorçage Chaumont', 4_000_000],
+      ['Cnam Montbéliard', 'Enveloppe d’amorçage', 4_000_000],
+    ]);
+    expect(agreements.totals).toMatchObject({ antenna: 'Total', committed: 20_000_000, released: 8_000_000 });
+    expect(table(all, FUNDING_TABLE_TITLES.discrepancies).rows).toEqual([
+      expect.objectContaining({ antenna: 'Cnam Chaumont', agreement: 'Amorçage Chaumont', tranche: 'Première tranche', discrepancy: 'Versement non reçu dans le délai' }),
+    ]);
+    expect(notesOf(all)[1]).toMatch(/^Cnam Chaumont — Amorçage Chaumont — Première tranche : versement non reçu dans le délai\. Versé le 01\/10\/2021/);
+  });
+});

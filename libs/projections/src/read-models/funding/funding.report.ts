@@ -1,0 +1,408 @@
+import { daysBetween, type Cents, type IsoDate } from '@jalon/domain';
+import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
+import { compareFrench, formatDate, formatEuros, ReadModels, UnknownAntennaError } from '../budget/report-helpers';
+import {
+  AntennaFundingDoc,
+  FUNDING_KEY_PREFIX,
+  fundingAntennaKey,
+  FundingAgreementDoc,
+  fundingProjection,
+  TrancheDoc,
+  TrancheState,
+} from './funding.projection';
+
+export interface FundingReportParameters extends ReportParameters {
+  /** Days a released tranche may take to arrive before it is flagged (default 30). */
+  readonly receiptDelayDays?: number;
+}
+
+export const DEFAULT_RECEIPT_DELAY_DAYS = 30;
+
+export type FundingDiscrepancyKind =
+  /** A release was reversed (one flag per reversal, with its reason). */
+  | 'release-reversed'
+  /** The amount received differs from the amount released. */
+  | 'amount-mismatch'
+  /** Released, and still not received more than `receiptDelayDays` after release, at the reference date. */
+  | 'receipt-overdue'
+  /** More was spent against the agreement than was received from it. */
+  | 'overspent';
+
+export interface FundingDiscrepancy {
+  readonly kind: FundingDiscrepancyKind;
+  readonly antennaId: string;
+  readonly agreementId: string;
+  /** Null for a flag on the agreement as a whole (overspent). */
+  readonly trancheId: string | null;
+  /** French label of the discrepancy (column « Écart »). */
+  readonly label: string;
+  /** French explanation (column « Détail »). */
+  readonly detail: string;
+  /**
+   * The money at stake, in cents: the reversed amount; received − released; the amount awaited;
+   * spent − received.
+   */
+  readonly amountCents: Cents;
+  /** The date the flag is about: reversal, receipt, release; null for overspent. */
+  readonly date: IsoDate | null;
+  /** receipt-overdue: days from the release to the reference date. */
+  readonly days: number | null;
+  /** release-reversed: the reason given. */
+  readonly reason: string | null;
+}
+
+export interface FundingReportAgreement extends FundingAgreementDoc {
+  readonly antennaName: string | null;
+}
+
+export interface FundingReportData {
+  readonly scope: 'antenna' | 'programme';
+  readonly antenna: { readonly antennaId: string; readonly antennaName: string | null; readonly town: string | null } | null;
+  readonly referenceDate: IsoDate;
+  readonly receiptDelayDays: number;
+  readonly agreements: readonly FundingReportAgreement[];
+  readonly totals: {
+    readonly committedCents: Cents;
+    readonly releasedCents: Cents;
+    readonly receivedCents: Cents;
+    readonly spentCents: Cents;
+    readonly remainingCommitmentCents: Cents;
+  };
+  readonly discrepancies: readonly FundingDiscrepancy[];
+}
+
+export const FUNDING_TABLE_TITLES = {
+  agreements: 'Accords de financement',
+  tranches: 'Échéancier et rapprochement des tranches',
+  movements: 'Versements et annulations',
+  discrepancies: 'Écarts constatés',
+} as const;
+
+export const DISCREPANCY_LABELS: Readonly<Record<FundingDiscrepancyKind, string>> = {
+  'release-reversed': 'Versement annulé',
+  'amount-mismatch': 'Montant reçu différent du montant versé',
+  'receipt-overdue': 'Versement non reçu dans le délai',
+  overspent: 'Dépenses supérieures aux fonds reçus',
+};
+
+export const TRANCHE_STATE_LABELS: Readonly<Record<TrancheState, string>> = {
+  planned: 'Prévue',
+  released: 'Versée',
+  received: 'Reçue',
+  reversed: 'Versement annulé (de nouveau prévue)',
+};
+
+/**
+ * The funding reconciliation: per agreement (all, or the antenna's), the tranche schedule against
+ * what was released, received (with the bank reference) and spent, the remaining commitment, and
+ * the discrepancies flagged, as a table and in the notes. Overdue receipts are judged at
+ * `parameters.referenceDate`. Time travel is the caller's business: it hands in read models
+ * replayed up to the cut.
+ */
+export function buildFundingReport(models: ReadModels, parameters: FundingReportParameters): Report {
+  const receiptDelayDays = parameters.receiptDelayDays ?? DEFAULT_RECEIPT_DELAY_DAYS;
+  if (!Number.isSafeInteger(receiptDelayDays) || receiptDelayDays < 0) {
+    throw new RangeError(`Le délai de réception doit être un nombre entier de jours, positif ou nul (reçu : ${receiptDelayDays}).`);
+  }
+  const view = models.view<AntennaFundingDoc>(fundingProjection.name);
+  let docs: AntennaFundingDoc[];
+  if (parameters.antennaId !== undefined) {
+    const doc = view.get(fundingAntennaKey(parameters.antennaId));
+    if (doc === undefined) throw new UnknownAntennaError(parameters.antennaId);
+    docs = [doc];
+  } else {
+    docs = view.list(FUNDING_KEY_PREFIX);
+  }
+  const scope = parameters.antennaId === undefined ? 'programme' : 'antenna';
+  const withAntenna = scope === 'programme';
+
+  const sortedDocs = [...docs].sort((a, b) => compareFrench(a.antennaName ?? a.antennaId, b.antennaName ?? b.antennaId));
+  const agreements: FundingReportAgreement[] = sortedDocs.flatMap((doc) =>
+    doc.agreements.map((agreement) => ({ ...agreement, antennaName: doc.antennaName })),
+  );
+  const discrepancies = agreements.flatMap((agreement) => discrepanciesOf(agreement, parameters.referenceDate, receiptDelayDays));
+  const totals = {
+    committedCents: sum(agreements.map((a) => a.committedCents)),
+    releasedCents: sum(agreements.map((a) => a.releasedCents)),
+    receivedCents: sum(agreements.map((a) => a.receivedCents)),
+    spentCents: sum(agreements.map((a) => a.spentCents)),
+    remainingCommitmentCents: sum(agreements.map((a) => a.remainingCommitmentCents)),
+  };
+
+  const only = scope === 'antenna' ? docs[0]! : null;
+  const data: FundingReportData = {
+    scope,
+    antenna: only ? { antennaId: only.antennaId, antennaName: only.antennaName, town: only.town } : null,
+    referenceDate: parameters.referenceDate,
+    receiptDelayDays,
+    agreements,
+    totals,
+    discrepancies,
+  };
+
+  const notes = [
+    `Délai de réception admis : ${receiptDelayDays} jours après le versement, apprécié au ${formatDate(parameters.referenceDate)}.`,
+    ...(agreements.length === 0 ? ['Aucun accord de financement.'] : []),
+    ...(discrepancies.length === 0
+      ? ['Aucun écart constaté.']
+      : discrepancies.map((d) => `${noteSubject(d, agreements, withAntenna)} : ${d.label.toLowerCase()}. ${d.detail}`)),
+  ];
+
+  return {
+    kind: 'funding',
+    title: only
+      ? `Rapprochement des financements — antenne ${only.antennaName ?? only.antennaId}${only.town ? ` (${only.town})` : ''}`
+      : 'Rapprochement des financements — toutes antennes',
+    parameters,
+    tables: [
+      agreementTable(agreements, totals, withAntenna),
+      trancheTable(agreements, withAntenna),
+      movementTable(agreements, withAntenna),
+      discrepancyTable(discrepancies, agreements, withAntenna),
+    ],
+    notes,
+    data,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discrepancies
+
+function discrepanciesOf(agreement: FundingReportAgreement, referenceDate: IsoDate, receiptDelayDays: number): FundingDiscrepancy[] {
+  const flags: FundingDiscrepancy[] = [];
+  const flag = (
+    kind: FundingDiscrepancyKind,
+    tranche: TrancheDoc | null,
+    detail: string,
+    facts: { amountCents: Cents; date: IsoDate | null; days?: number; reason?: string },
+  ) =>
+    flags.push({
+      kind,
+      antennaId: agreement.antennaId,
+      agreementId: agreement.agreementId,
+      trancheId: tranche?.trancheId ?? null,
+      label: DISCREPANCY_LABELS[kind],
+      detail,
+      amountCents: facts.amountCents,
+      date: facts.date,
+      days: facts.days ?? null,
+      reason: facts.reason ?? null,
+    });
+
+  for (const tranche of agreement.tranches) {
+    let lastReleaseOn: IsoDate | null = null;
+    for (const movement of tranche.movements) {
+      if (movement.kind === 'release') {
+        lastReleaseOn = movement.effectiveDate;
+        continue;
+      }
+      const releasedOn = lastReleaseOn === null ? '' : ` du ${formatDate(lastReleaseOn)}`;
+      flag(
+        'release-reversed',
+        tranche,
+        `Versement de ${formatEuros(movement.amountCents)}${releasedOn} annulé le ${formatDate(movement.effectiveDate)}. Motif : ${movement.reason}`,
+        { amountCents: movement.amountCents, date: movement.effectiveDate, reason: movement.reason },
+      );
+    }
+    if (tranche.state === 'received' && tranche.receipt !== null && tranche.receipt.amountCents !== tranche.releasedCents) {
+      const released = tranche.releasedCents ?? 0;
+      const difference = tranche.receipt.amountCents - released;
+      flag(
+        'amount-mismatch',
+        tranche,
+        `Reçu ${formatEuros(tranche.receipt.amountCents)} le ${formatDate(tranche.receipt.receivedOn)} (référence ${tranche.receipt.bankReference}) pour ${formatEuros(released)} versés : écart de ${formatEuros(difference)}.`,
+        { amountCents: difference, date: tranche.receipt.receivedOn },
+      );
+    }
+    if (tranche.state === 'released' && tranche.releasedOn !== null) {
+      const days = daysBetween(tranche.releasedOn, referenceDate);
+      if (days > receiptDelayDays) {
+        const amount = tranche.releasedCents ?? 0;
+        flag(
+          'receipt-overdue',
+          tranche,
+          `Versé le ${formatDate(tranche.releasedOn)} (${formatEuros(amount)}), toujours pas reçu au ${formatDate(referenceDate)}, ${days} jours plus tard (délai admis : ${receiptDelayDays} jours).`,
+          { amountCents: amount, date: tranche.releasedOn, days },
+        );
+      }
+    }
+  }
+  if (agreement.spentCents > agreement.receivedCents) {
+    const excess = agreement.spentCents - agreement.receivedCents;
+    flag(
+      'overspent',
+      null,
+      `Dépensé ${formatEuros(agreement.spentCents)} sur l’accord pour ${formatEuros(agreement.receivedCents)} reçus : dépassement de ${formatEuros(excess)}.`,
+      { amountCents: excess, date: null },
+    );
+  }
+  return flags;
+}
+
+function noteSubject(d: FundingDiscrepancy, agreements: readonly FundingReportAgreement[], withAntenna: boolean): string {
+  const agreement = agreements.find((a) => a.agreementId === d.agreementId && a.antennaId === d.antennaId);
+  const tranche = agreement?.tranches.find((t) => t.trancheId === d.trancheId);
+  const parts = [
+    ...(withAntenna ? [agreement?.antennaName ?? d.antennaId] : []),
+    agreement?.label ?? d.agreementId,
+    ...(d.trancheId === null ? [] : [tranche?.label ?? d.trancheId]),
+  ];
+  return parts.join(' — ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+const ANTENNA_COLUMN: Column = { key: 'antenna', label: 'Antenne', kind: 'text' };
+const AGREEMENT_COLUMN: Column = { key: 'agreement', label: 'Accord', kind: 'text' };
+const TRANCHE_COLUMN: Column = { key: 'tranche', label: 'Tranche', kind: 'text' };
+
+function lead(withAntenna: boolean, agreement: FundingReportAgreement): Row {
+  return { ...(withAntenna ? { antenna: agreement.antennaName ?? agreement.antennaId } : {}), agreement: agreement.label };
+}
+
+function leadColumns(withAntenna: boolean): Column[] {
+  return withAntenna ? [ANTENNA_COLUMN, AGREEMENT_COLUMN] : [AGREEMENT_COLUMN];
+}
+
+function agreementTable(agreements: readonly FundingReportAgreement[], totals: FundingReportData['totals'], withAntenna: boolean): ReportTable {
+  return {
+    title: FUNDING_TABLE_TITLES.agreements,
+    columns: [
+      ...leadColumns(withAntenna),
+      { key: 'funder', label: 'Financeur', kind: 'text' },
+      { key: 'committedOn', label: 'Engagé le', kind: 'date' },
+      { key: 'committed', label: 'Engagé', kind: 'money' },
+      { key: 'released', label: 'Versé', kind: 'money' },
+      { key: 'received', label: 'Reçu', kind: 'money' },
+      { key: 'spent', label: 'Dépensé', kind: 'money' },
+      { key: 'remaining', label: 'Reste à verser', kind: 'money' },
+      { key: 'closedOn', label: 'Clôturé le', kind: 'date' },
+    ],
+    rows: agreements.map((agreement) => ({
+      ...lead(withAntenna, agreement),
+      funder: agreement.funder,
+      committedOn: agreement.committedOn,
+      committed: agreement.committedCents,
+      released: agreement.releasedCents,
+      received: agreement.receivedCents,
+      spent: agreement.spentCents,
+      remaining: agreement.remainingCommitmentCents,
+      closedOn: agreement.closed?.on ?? null,
+    })),
+    totals: {
+      ...(withAntenna ? { antenna: 'Total' } : {}),
+      agreement: withAntenna ? null : 'Total',
+      funder: null,
+      committedOn: null,
+      committed: totals.committedCents,
+      released: totals.releasedCents,
+      received: totals.receivedCents,
+      spent: totals.spentCents,
+      remaining: totals.remainingCommitmentCents,
+      closedOn: null,
+    },
+  };
+}
+
+function trancheTable(agreements: readonly FundingReportAgreement[], withAntenna: boolean): ReportTable {
+  const tranches = agreements.flatMap((agreement) => agreement.tranches.map((tranche) => ({ agreement, tranche })));
+  return {
+    title: FUNDING_TABLE_TITLES.tranches,
+    columns: [
+      ...leadColumns(withAntenna),
+      TRANCHE_COLUMN,
+      { key: 'dueOn', label: 'Échéance', kind: 'date' },
+      { key: 'conditions', label: 'Conditions', kind: 'text' },
+      { key: 'scheduled', label: 'Prévu', kind: 'money' },
+      { key: 'state', label: 'État', kind: 'text' },
+      { key: 'released', label: 'Versé', kind: 'money' },
+      { key: 'releasedOn', label: 'Versé le', kind: 'date' },
+      { key: 'received', label: 'Reçu', kind: 'money' },
+      { key: 'receivedOn', label: 'Reçu le', kind: 'date' },
+      { key: 'bankReference', label: 'Référence bancaire', kind: 'text' },
+    ],
+    rows: tranches.map(({ agreement, tranche }) => ({
+      ...lead(withAntenna, agreement),
+      tranche: tranche.label ?? tranche.trancheId,
+      dueOn: tranche.dueOn,
+      conditions: tranche.conditions,
+      scheduled: tranche.scheduledCents,
+      state: TRANCHE_STATE_LABELS[tranche.state],
+      released: tranche.releasedCents,
+      releasedOn: tranche.releasedOn,
+      received: tranche.receipt?.amountCents ?? null,
+      receivedOn: tranche.receipt?.receivedOn ?? null,
+      bankReference: tranche.receipt?.bankReference ?? null,
+    })),
+    totals: {
+      ...(withAntenna ? { antenna: 'Total' } : {}),
+      agreement: withAntenna ? null : 'Total',
+      tranche: null,
+      dueOn: null,
+      conditions: null,
+      scheduled: sum(tranches.map(({ tranche }) => tranche.scheduledCents)),
+      state: null,
+      released: sum(tranches.map(({ tranche }) => tranche.releasedCents ?? 0)),
+      releasedOn: null,
+      received: sum(tranches.map(({ tranche }) => tranche.receipt?.amountCents ?? 0)),
+      receivedOn: null,
+      bankReference: null,
+    },
+  };
+}
+
+function movementTable(agreements: readonly FundingReportAgreement[], withAntenna: boolean): ReportTable {
+  return {
+    title: FUNDING_TABLE_TITLES.movements,
+    columns: [
+      ...leadColumns(withAntenna),
+      TRANCHE_COLUMN,
+      { key: 'date', label: 'Date d’effet', kind: 'date' },
+      { key: 'movement', label: 'Mouvement', kind: 'text' },
+      { key: 'amount', label: 'Montant', kind: 'money' },
+      { key: 'reason', label: 'Motif', kind: 'text' },
+    ],
+    rows: agreements.flatMap((agreement) =>
+      agreement.tranches.flatMap((tranche) =>
+        tranche.movements.map(
+          (movement): Row => ({
+            ...lead(withAntenna, agreement),
+            tranche: tranche.label ?? tranche.trancheId,
+            date: movement.effectiveDate,
+            movement: movement.kind === 'release' ? 'Versement' : 'Annulation du versement',
+            amount: movement.kind === 'release' ? movement.amountCents : -movement.amountCents,
+            reason: movement.kind === 'reversal' ? movement.reason : null,
+          }),
+        ),
+      ),
+    ),
+  };
+}
+
+function discrepancyTable(
+  discrepancies: readonly FundingDiscrepancy[],
+  agreements: readonly FundingReportAgreement[],
+  withAntenna: boolean,
+): ReportTable {
+  return {
+    title: FUNDING_TABLE_TITLES.discrepancies,
+    columns: [...leadColumns(withAntenna), TRANCHE_COLUMN, { key: 'discrepancy', label: 'Écart', kind: 'text' }, { key: 'detail', label: 'Détail', kind: 'text' }],
+    rows: discrepancies.map((d) => {
+      const agreement = agreements.find((a) => a.agreementId === d.agreementId && a.antennaId === d.antennaId)!;
+      const tranche = agreement.tranches.find((t) => t.trancheId === d.trancheId);
+      return {
+        ...lead(withAntenna, agreement),
+        tranche: d.trancheId === null ? null : (tranche?.label ?? d.trancheId),
+        discrepancy: d.label,
+        detail: d.detail,
+      };
+    }),
+  };
+}
+
+function sum(values: readonly Cents[]): Cents {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}

@@ -1,0 +1,210 @@
+import { project, projected } from '../../testing/projection-specification';
+import { emptyKpis, KpiCall, KpisDocument, kpisProjection, KpiTotals } from './kpis.projection';
+
+const empty = emptyKpis();
+/** A full expected document: the empty one with the given parts replaced. */
+function expected(parts: Partial<Omit<KpisDocument, 'totals'>>, totals: Partial<KpiTotals> = {}): KpisDocument {
+  return { ...empty, ...parts, totals: { ...empty.totals, ...totals } };
+}
+const call = (parts: Partial<KpiCall> & { callId: string }): KpiCall => ({
+  title: null,
+  number: null,
+  candidacies: 0,
+  laureates: 0,
+  rejected: 0,
+  withdrawn: 0,
+  withdrawnLaureates: 0,
+  ...parts,
+});
+
+const launched = projected('ProgrammeLaunched', {
+  programmeId: 'acdt',
+  name: 'Au cœur des territoires',
+  operator: 'Cnam',
+  targets: { antennaCount: 100, targetDate: '2022-12-31' },
+  effectiveDate: '2019-01-15',
+});
+const callOpened = projected('CallForApplicationsOpened', {
+  callId: 'ami-2',
+  programmeId: 'acdt',
+  title: 'Deuxième AMI',
+  number: 2,
+  opensOn: '2020-10-01',
+  closesOn: '2020-12-15',
+  criteria: [],
+  effectiveDate: '2020-10-01',
+});
+const submitted = (territory: string) =>
+  projected('CandidacySubmitted', {
+    candidacyId: `ami-2--${territory}`,
+    callId: 'ami-2',
+    programmeId: 'acdt',
+    territory: { id: territory, name: territory, kind: 'commune', region: 'r', actionCoeurDeVille: true },
+    partners: [],
+    trainingNeeds: [],
+    effectiveDate: '2020-12-10',
+  });
+const opened = (antennaId: string, actionCoeurDeVille: boolean) =>
+  projected('AntennaOpened', {
+    antennaId,
+    candidacyId: `ami-2--${antennaId}`,
+    callId: 'ami-2',
+    programmeId: 'acdt',
+    name: `Antenne ${antennaId}`,
+    town: antennaId,
+    territory: { id: antennaId, name: antennaId, region: 'r', actionCoeurDeVille },
+    effectiveDate: '2021-03-01',
+  });
+
+describe('kpis projection', () => {
+  it('rule: the target is the programme’s, launched then revised (ProgrammeLaunched, ProgrammeTargetsRevised)', () => {
+    expect(project(kpisProjection, [launched]).get('programme')).toEqual(
+      expected({ programme: { programmeId: 'acdt', name: 'Au cœur des territoires', target: { antennaCount: 100, targetDate: '2022-12-31' } } }, { targetAttainmentBasisPoints: 0 }),
+    );
+    const revised = projected('ProgrammeTargetsRevised', {
+      programmeId: 'acdt',
+      targets: { antennaCount: 120, targetDate: '2023-12-31' },
+      previousTargets: { antennaCount: 100, targetDate: '2022-12-31' },
+      reason: 'Extension',
+      effectiveDate: '2021-01-01',
+    });
+    expect(project(kpisProjection, [launched, revised]).get('programme')).toEqual(
+      expected({ programme: { programmeId: 'acdt', name: 'Au cœur des territoires', target: { antennaCount: 120, targetDate: '2023-12-31' } } }, { targetAttainmentBasisPoints: 0 }),
+    );
+  });
+
+  it('rule: candidacies and laureates are counted per call, with the call’s title (CallForApplicationsOpened, CandidacySubmitted, CandidacySelected, CandidacyRejected, CandidacyWithdrawn)', () => {
+    const model = project(kpisProjection, [
+      callOpened,
+      submitted('a'),
+      submitted('b'),
+      submitted('c'),
+      submitted('d'),
+      projected('CandidacySelected', { candidacyId: 'ami-2--a', criteria: [], effectiveDate: '2021-02-15' }),
+      projected('CandidacySelected', { candidacyId: 'ami-2--b', criteria: [], effectiveDate: '2021-02-15' }),
+      projected('CandidacyRejected', { candidacyId: 'ami-2--c', reason: 'Hors critères', effectiveDate: '2021-02-15' }),
+      projected('CandidacyWithdrawn', { candidacyId: 'ami-2--b', reason: 'Désistement', effectiveDate: '2021-04-01' }),
+      projected('CandidacyWithdrawn', { candidacyId: 'ami-2--d', reason: 'Désistement', effectiveDate: '2021-01-01' }),
+    ]);
+    expect(model.get('programme')).toEqual(
+      expected(
+        {
+          calls: { 'ami-2': call({ callId: 'ami-2', title: 'Deuxième AMI', number: 2, candidacies: 4, laureates: 2, rejected: 1, withdrawn: 2, withdrawnLaureates: 1 }) },
+          candidacies: {
+            'ami-2--a': { callId: 'ami-2', status: 'selected', selected: true },
+            'ami-2--b': { callId: 'ami-2', status: 'withdrawn', selected: true },
+            'ami-2--c': { callId: 'ami-2', status: 'rejected', selected: false },
+            'ami-2--d': { callId: 'ami-2', status: 'withdrawn', selected: false },
+          },
+        },
+        { candidacies: 4, laureates: 2 },
+      ),
+    );
+  });
+
+  it('rule: a selection of an unknown candidacy counts nothing', () => {
+    const model = project(kpisProjection, [projected('CandidacySelected', { candidacyId: 'x', criteria: [], effectiveDate: '2021-02-15' })]);
+    expect(model.get('programme')).toEqual(empty);
+  });
+
+  it('rule: antennas are counted per status, with the share in Action Cœur de Ville towns in basis points (AntennaOpened, AntennaSuspended, AntennaResumed, AntennaClosed)', () => {
+    const model = project(kpisProjection, [
+      launched,
+      opened('a', true),
+      opened('b', true),
+      opened('c', false),
+      projected('AntennaSuspended', { antennaId: 'a', reason: 'Travaux', effectiveDate: '2022-01-01' }),
+      projected('AntennaResumed', { antennaId: 'a', effectiveDate: '2022-02-01' }),
+      projected('AntennaSuspended', { antennaId: 'b', reason: 'Travaux', effectiveDate: '2022-01-01' }),
+      projected('AntennaClosed', { antennaId: 'c', reason: 'Fin', effectiveDate: '2022-06-01' }),
+    ]);
+    expect(model.get('programme')).toEqual(
+      expected(
+        {
+          programme: { programmeId: 'acdt', name: 'Au cœur des territoires', target: { antennaCount: 100, targetDate: '2022-12-31' } },
+          antennas: {
+            a: { antennaId: 'a', name: 'Antenne a', callId: 'ami-2', status: 'active', actionCoeurDeVille: true },
+            b: { antennaId: 'b', name: 'Antenne b', callId: 'ami-2', status: 'suspended', actionCoeurDeVille: true },
+            c: { antennaId: 'c', name: 'Antenne c', callId: 'ami-2', status: 'closed', actionCoeurDeVille: false },
+          },
+        },
+        {
+          antennasOpened: 3,
+          antennasByStatus: { active: 1, suspended: 1, closed: 1 },
+          // 3 of 100: 300 basis points.
+          targetAttainmentBasisPoints: 300,
+          antennasInActionCoeurDeVille: 2,
+          // 2 of 3: 6666.67 → 6667 basis points.
+          actionCoeurDeVilleShareBasisPoints: 6667,
+        },
+      ),
+    );
+  });
+
+  it('rule: training courses are counted once each (TrainingCourseOpened)', () => {
+    const course = (antennaId: string, courseId: string) =>
+      projected('TrainingCourseOpened', { antennaId, courseId, title: courseId, sector: 's', level: 'BAC+1', mode: 'distance', effectiveDate: '2021-10-04' });
+    const model = project(kpisProjection, [course('a', 'c1'), course('a', 'c2'), course('b', 'c1'), course('a', 'c1')]);
+    expect(model.get('programme')).toEqual(expected({ courses: { a: ['c1', 'c2'], b: ['c1'] } }, { trainingCourses: 3 }));
+  });
+
+  it('rule: a learner report for a month already reported replaces it, never adds (LearnersReported)', () => {
+    const report = (antennaId: string, period: string, learners: number) =>
+      projected('LearnersReported', { antennaId, period, learners, effectiveDate: '2022-07-01' });
+    const model = project(kpisProjection, [report('a', '2022-06', 40), report('a', '2022-06', 45), report('a', '2023-06', 120), report('b', '2022-06', 10)]);
+    expect(model.get('programme')).toEqual(
+      expected(
+        { learners: { a: { '2022-06': 45, '2023-06': 120 }, b: { '2022-06': 10 } } },
+        {
+          // 45 + 120 + 10 = 175 (the first report of 40 was replaced).
+          learners: 175,
+          learnersByPeriod: [
+            { period: '2022-06', learners: 55 },
+            { period: '2023-06', learners: 120 },
+          ],
+        },
+      ),
+    );
+  });
+
+  it('rule: the programme budget is the sum of each antenna’s current forecast total (BudgetForecastSet, BudgetForecastRevised)', () => {
+    const model = project(kpisProjection, [
+      projected('BudgetForecastSet', { antennaId: 'a', lines: [], totalCents: 78_600_000, effectiveDate: '2021-03-01' }),
+      projected('BudgetForecastSet', { antennaId: 'b', lines: [], totalCents: 10_000_000, effectiveDate: '2021-03-01' }),
+      projected('BudgetForecastRevised', {
+        antennaId: 'b',
+        revision: 1,
+        lines: [],
+        totalCents: 12_000_000,
+        previousTotalCents: 10_000_000,
+        reason: 'r',
+        effectiveDate: '2022-01-01',
+      }),
+    ]);
+    // 786 000,00 € + 120 000,00 € = 906 000,00 €.
+    expect(model.get('programme')).toEqual(expected({ forecasts: { a: 78_600_000, b: 12_000_000 } }, { budgetForecastCents: 90_600_000 }));
+  });
+
+  it('rule: funding totals are committed, released net of reversals, and received (FundingCommitted, BudgetTrancheReleased, TrancheReleaseReversed, TrancheReceived)', () => {
+    const agreement = { agreementId: 'bdt', antennaId: 'a' };
+    const model = project(kpisProjection, [
+      projected('FundingCommitted', { ...agreement, funder: 'BdT', label: 'Amorçage', amountCents: 10_000_000, tranches: [], effectiveDate: '2021-06-01' }),
+      projected('BudgetTrancheReleased', { ...agreement, trancheId: 't1', amountCents: 4_000_000, effectiveDate: '2021-09-15' }),
+      projected('TrancheReceived', { ...agreement, trancheId: 't1', amountCents: 4_000_000, bankReference: 'VIR', effectiveDate: '2021-09-28' }),
+      projected('BudgetTrancheReleased', { ...agreement, trancheId: 't2', amountCents: 3_000_000, effectiveDate: '2022-07-05' }),
+      projected('TrancheReleaseReversed', { ...agreement, trancheId: 't2', amountCents: 3_000_000, reason: 'r', effectiveDate: '2022-07-10' }),
+    ]);
+    // released: 40 000 + 30 000 − 30 000 = 40 000 €.
+    expect(model.get('programme')).toEqual(
+      expected(
+        { funding: { committedCents: 10_000_000, releasedCents: 4_000_000, receivedCents: 4_000_000 } },
+        { fundingCommittedCents: 10_000_000, fundingReleasedCents: 4_000_000, fundingReceivedCents: 4_000_000 },
+      ),
+    );
+  });
+
+  it('rule: every event lands in the single `programme` document', () => {
+    expect(kpisProjection.keysOf(launched)).toEqual(['programme']);
+    expect(kpisProjection.keysOf(opened('a', true))).toEqual(['programme']);
+  });
+});

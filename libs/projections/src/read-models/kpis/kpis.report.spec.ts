@@ -1,0 +1,123 @@
+import { ReadModelView } from '../../projection';
+import { InMemoryReadModel } from '../../runner/in-memory-read-model';
+import { project, projected } from '../../testing/projection-specification';
+import { kpisProjection } from './kpis.projection';
+import { buildKpisReport } from './kpis.report';
+
+function modelsOf(...models: InMemoryReadModel<any>[]) {
+  return {
+    view<Doc>(name: string): ReadModelView<Doc> {
+      const model = models.find((m) => m.projection.name === name);
+      if (!model) throw new Error(`no read model ${name}`);
+      return model as ReadModelView<Doc>;
+    },
+  };
+}
+
+const events = () => [
+  projected('ProgrammeLaunched', {
+    programmeId: 'acdt',
+    name: 'Au cœur des territoires',
+    operator: 'Cnam',
+    targets: { antennaCount: 8, targetDate: '2022-12-31' },
+    effectiveDate: '2019-01-15',
+  }),
+  projected('CallForApplicationsOpened', { callId: 'ami-2', programmeId: 'acdt', title: 'AMI 2', number: 2, opensOn: '2020-10-01', closesOn: '2020-12-15', criteria: [], effectiveDate: '2020-10-01' }),
+  projected('CallForApplicationsOpened', { callId: 'ami-1', programmeId: 'acdt', title: 'AMI 1', number: 1, opensOn: '2019-03-01', closesOn: '2019-05-01', criteria: [], effectiveDate: '2019-03-01' }),
+  ...['a', 'b', 'c'].map((t) =>
+    projected('CandidacySubmitted', {
+      candidacyId: `ami-2--${t}`,
+      callId: 'ami-2',
+      programmeId: 'acdt',
+      territory: { id: t, name: t, kind: 'commune', region: 'r', actionCoeurDeVille: true },
+      partners: [],
+      trainingNeeds: [],
+      effectiveDate: '2020-12-10',
+    }),
+  ),
+  projected('CandidacySelected', { candidacyId: 'ami-2--a', criteria: [], effectiveDate: '2021-02-15' }),
+  projected('CandidacySelected', { candidacyId: 'ami-2--b', criteria: [], effectiveDate: '2021-02-15' }),
+  projected('CandidacyWithdrawn', { candidacyId: 'ami-2--b', reason: 'r', effectiveDate: '2021-02-20' }),
+  ...[
+    ['a', true],
+    ['b', false],
+  ].map(([id, acv]) =>
+    projected('AntennaOpened', {
+      antennaId: id,
+      candidacyId: `ami-2--${id}`,
+      callId: 'ami-2',
+      programmeId: 'acdt',
+      name: `Antenne ${id}`,
+      town: id,
+      territory: { id, name: id, region: 'r', actionCoeurDeVille: acv },
+      effectiveDate: '2021-03-01',
+    }),
+  ),
+  projected('AntennaSuspended', { antennaId: 'b', reason: 'r', effectiveDate: '2021-06-01' }),
+  projected('TrainingCourseOpened', { antennaId: 'a', courseId: 'c1', title: 'c1', sector: 's', level: 'l', mode: 'distance', effectiveDate: '2021-10-01' }),
+  projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: 40, effectiveDate: '2022-07-01' }),
+  projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: 45, reason: 'Correction', effectiveDate: '2022-07-10' }),
+  projected('BudgetForecastSet', { antennaId: 'a', lines: [], totalCents: 78_600_000, effectiveDate: '2021-03-01' }),
+  projected('FundingCommitted', { agreementId: 'f', antennaId: 'a', funder: 'BdT', label: 'l', amountCents: 10_000_000, tranches: [], effectiveDate: '2021-06-01' }),
+  projected('BudgetTrancheReleased', { agreementId: 'f', antennaId: 'a', trancheId: 't1', amountCents: 4_000_000, effectiveDate: '2021-09-15' }),
+  projected('TrancheReceived', { agreementId: 'f', antennaId: 'a', trancheId: 't1', amountCents: 3_900_000, bankReference: 'V', effectiveDate: '2021-09-28' }),
+];
+
+describe('kpis report', () => {
+  const report = () => buildKpisReport(modelsOf(project(kpisProjection, events())), { referenceDate: '2023-01-01' });
+  const table = (title: string) => report().tables.find((t) => t.title === title)!;
+
+  it('rule: antennas per status against the target, and the Action Cœur de Ville share, in basis points', () => {
+    expect(report().kind).toBe('kpis');
+    expect(report().title).toBe('Indicateurs du programme — Au cœur des territoires');
+    expect(table('Antennes et objectif').rows).toEqual([
+      {
+        targetCount: 8,
+        targetDate: '2022-12-31',
+        opened: 2,
+        active: 1,
+        suspended: 1,
+        closed: 0,
+        // 2 of 8 = 2500 basis points; 1 ACV antenna of 2 = 5000.
+        attainment: 2500,
+        actionCoeurDeVille: 1,
+        actionCoeurDeVilleShare: 5000,
+      },
+    ]);
+  });
+
+  it('rule: candidacies and laureates per call, calls in their order, with totals', () => {
+    const calls = table('Candidatures et lauréats par appel');
+    expect(calls.rows).toEqual([
+      { call: 'AMI 1', number: 1, candidacies: 0, laureates: 0, rejected: 0, withdrawn: 0 },
+      { call: 'AMI 2', number: 2, candidacies: 3, laureates: 2, rejected: 0, withdrawn: 1 },
+    ]);
+    expect(calls.totals).toEqual({ call: 'Total', number: null, candidacies: 3, laureates: 2, rejected: 0, withdrawn: 1 });
+    expect(report().notes).toContain('Dont 1 lauréat retiré après sélection.');
+  });
+
+  it('rule: learners are the latest report per antenna and month (a correction replaces)', () => {
+    expect(table('Formation').rows).toEqual([{ trainingCourses: 1, learners: 45 }]);
+    expect(table('Apprenants par mois').rows).toEqual([{ period: '2022-06', learners: 45 }]);
+  });
+
+  it('rule: money totals are integer cents: forecast, committed, released, received, remaining', () => {
+    expect(table('Budget et financements du programme').rows).toEqual([
+      // remaining to release: 100 000 − 40 000 = 60 000 €.
+      { budgetForecast: 78_600_000, committed: 10_000_000, released: 4_000_000, received: 3_900_000, remaining: 6_000_000 },
+    ]);
+  });
+
+  it('rule: with no history, the report is empty figures, not an error', () => {
+    const empty = buildKpisReport(modelsOf(project(kpisProjection, [])), { referenceDate: '2023-01-01' });
+    expect(empty.tables[0]!.rows).toEqual([
+      { targetCount: null, targetDate: null, opened: 0, active: 0, suspended: 0, closed: 0, attainment: null, actionCoeurDeVille: 0, actionCoeurDeVilleShare: null },
+    ]);
+    expect(empty.notes).toContain('Aucun programme lancé à cette date : pas d’objectif.');
+  });
+
+  it('rule: the KPIs cover the whole programme, an antenna filter is said to be ignored', () => {
+    const filtered = buildKpisReport(modelsOf(project(kpisProjection, events())), { referenceDate: '2023-01-01', antennaId: 'a' });
+    expect(filtered.notes).toContain('Les indicateurs portent sur l’ensemble du programme : l’antenne demandée est ignorée.');
+  });
+});

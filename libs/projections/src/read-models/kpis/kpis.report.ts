@@ -1,0 +1,134 @@
+import type { Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
+import { ReadModelView } from '../../projection';
+import { emptyKpis, KPIS_KEY, KPIS_PROJECTION_NAME, KpiCall, KpisDocument } from './kpis.projection';
+
+/** What the builder reads: the `kpis` read model, live or replayed. */
+export interface KpisReadModels {
+  view<Doc>(name: string): ReadModelView<Doc>;
+}
+
+/** The programme's key figures: one table per theme, money in cents, rates in basis points. */
+export function buildKpisReport(models: KpisReadModels, parameters: ReportParameters): Report {
+  const doc = models.view<KpisDocument>(KPIS_PROJECTION_NAME).get(KPIS_KEY) ?? emptyKpis();
+  const { totals } = doc;
+  const calls = Object.values(doc.calls).sort(byNumberThenId);
+
+  const antennas: ReportTable = {
+    title: 'Antennes et objectif',
+    columns: [
+      { key: 'targetCount', label: 'Objectif (antennes)', kind: 'integer' },
+      { key: 'targetDate', label: 'Échéance', kind: 'date' },
+      { key: 'opened', label: 'Antennes ouvertes', kind: 'integer' },
+      { key: 'active', label: 'Actives', kind: 'integer' },
+      { key: 'suspended', label: 'Suspendues', kind: 'integer' },
+      { key: 'closed', label: 'Fermées', kind: 'integer' },
+      { key: 'attainment', label: 'Taux d’atteinte', kind: 'percent' },
+      { key: 'actionCoeurDeVille', label: 'En ville Action Cœur de Ville', kind: 'integer' },
+      { key: 'actionCoeurDeVilleShare', label: 'Part Action Cœur de Ville', kind: 'percent' },
+    ],
+    rows: [
+      {
+        targetCount: doc.programme?.target.antennaCount ?? null,
+        targetDate: doc.programme?.target.targetDate ?? null,
+        opened: totals.antennasOpened,
+        active: totals.antennasByStatus.active,
+        suspended: totals.antennasByStatus.suspended,
+        closed: totals.antennasByStatus.closed,
+        attainment: totals.targetAttainmentBasisPoints,
+        actionCoeurDeVille: totals.antennasInActionCoeurDeVille,
+        actionCoeurDeVilleShare: totals.actionCoeurDeVilleShareBasisPoints,
+      },
+    ],
+  };
+
+  const callTable: ReportTable = {
+    title: 'Candidatures et lauréats par appel',
+    columns: [
+      { key: 'call', label: 'Appel', kind: 'text' },
+      { key: 'number', label: 'N°', kind: 'integer' },
+      { key: 'candidacies', label: 'Candidatures', kind: 'integer' },
+      { key: 'laureates', label: 'Lauréats', kind: 'integer' },
+      { key: 'rejected', label: 'Rejetées', kind: 'integer' },
+      { key: 'withdrawn', label: 'Retirées', kind: 'integer' },
+    ],
+    rows: calls.map(
+      (call): Row => ({
+        call: call.title ?? call.callId,
+        number: call.number,
+        candidacies: call.candidacies,
+        laureates: call.laureates,
+        rejected: call.rejected,
+        withdrawn: call.withdrawn,
+      }),
+    ),
+    totals: {
+      call: 'Total',
+      number: null,
+      candidacies: totals.candidacies,
+      laureates: totals.laureates,
+      rejected: calls.reduce((sum, call) => sum + call.rejected, 0),
+      withdrawn: calls.reduce((sum, call) => sum + call.withdrawn, 0),
+    },
+  };
+
+  const training: ReportTable = {
+    title: 'Formation',
+    columns: [
+      { key: 'trainingCourses', label: 'Formations ouvertes', kind: 'integer' },
+      { key: 'learners', label: 'Apprenants déclarés', kind: 'integer' },
+    ],
+    rows: [{ trainingCourses: totals.trainingCourses, learners: totals.learners }],
+  };
+
+  const learners: ReportTable = {
+    title: 'Apprenants par mois',
+    columns: [
+      { key: 'period', label: 'Mois', kind: 'text' },
+      { key: 'learners', label: 'Apprenants', kind: 'integer' },
+    ],
+    rows: totals.learnersByPeriod.map((p): Row => ({ period: p.period, learners: p.learners })),
+    totals: { period: 'Total', learners: totals.learners },
+  };
+
+  const money: ReportTable = {
+    title: 'Budget et financements du programme',
+    columns: [
+      { key: 'budgetForecast', label: 'Budget prévisionnel (actuel)', kind: 'money' },
+      { key: 'committed', label: 'Financements engagés', kind: 'money' },
+      { key: 'released', label: 'Versés (nets des annulations)', kind: 'money' },
+      { key: 'received', label: 'Reçus', kind: 'money' },
+      { key: 'remaining', label: 'Reste à verser', kind: 'money' },
+    ],
+    rows: [
+      {
+        budgetForecast: totals.budgetForecastCents,
+        committed: totals.fundingCommittedCents,
+        released: totals.fundingReleasedCents,
+        received: totals.fundingReceivedCents,
+        remaining: totals.fundingCommittedCents - totals.fundingReleasedCents,
+      },
+    ],
+  };
+
+  const notes: string[] = [];
+  if (parameters.antennaId !== undefined) notes.push('Les indicateurs portent sur l’ensemble du programme : l’antenne demandée est ignorée.');
+  if (doc.programme === null) notes.push('Aucun programme lancé à cette date : pas d’objectif.');
+  notes.push('Apprenants : pour chaque antenne et chaque mois, la dernière déclaration (une correction remplace la précédente).');
+  const withdrawnLaureates = calls.reduce((sum, call) => sum + call.withdrawnLaureates, 0);
+  if (withdrawnLaureates > 0) notes.push(`Dont ${withdrawnLaureates} lauréat${withdrawnLaureates > 1 ? 's' : ''} retiré${withdrawnLaureates > 1 ? 's' : ''} après sélection.`);
+
+  return {
+    kind: 'kpis',
+    title: doc.programme?.name ? `Indicateurs du programme — ${doc.programme.name}` : 'Indicateurs du programme',
+    parameters,
+    tables: [antennas, callTable, training, learners, money],
+    notes,
+    data: { programme: doc.programme, calls, totals },
+  };
+}
+
+function byNumberThenId(a: KpiCall, b: KpiCall): number {
+  const na = a.number ?? Number.MAX_SAFE_INTEGER;
+  const nb = b.number ?? Number.MAX_SAFE_INTEGER;
+  return na - nb || (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0);
+}

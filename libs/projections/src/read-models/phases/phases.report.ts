@@ -1,0 +1,385 @@
+import { ReportSubjectNotFoundError } from '@jalon/reporting';
+import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
+import { ReadModelView } from '../../projection';
+import {
+  AntennaStatus,
+  antennaKey,
+  PHASES_PROJECTION_NAME,
+  PhaseProgress,
+  PhasesAntennaDocument,
+  PhasesDocument,
+  PhasesProgrammeDocument,
+  PhaseStatus,
+} from './phases.projection';
+
+/** What the builder reads: the `phases` read model, live or replayed. */
+export interface PhasesReadModels {
+  view<Doc>(name: string): ReadModelView<Doc>;
+}
+
+export const ANTENNA_STATUS_LABELS: Readonly<Record<AntennaStatus, string>> = {
+  active: 'Active',
+  suspended: 'Suspendue',
+  closed: 'Fermée',
+};
+
+export const PHASE_STATUS_LABELS: Readonly<Record<PhaseStatus, string>> = {
+  planned: 'Prévue',
+  started: 'En cours',
+  completed: 'Terminée',
+};
+
+/** Calendar days from `from` to `to` (both `YYYY-MM-DD`); UTC days are all 24 h long. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * Days a phase is late on `referenceDate` (0 when on time):
+ * - completed: its actual end against its current planned end;
+ * - started, not completed: the reference date against its current planned end;
+ * - not started: the reference date against its current planned start.
+ * Judged against the plan in force, so a rescheduling (kept visible in the report) moves the bar.
+ */
+export function phaseLatenessDays(phase: PhaseProgress, referenceDate: string): number {
+  const late =
+    phase.actualEnd !== null
+      ? daysBetween(phase.plannedEnd, phase.actualEnd)
+      : phase.actualStart !== null
+        ? daysBetween(phase.plannedEnd, referenceDate)
+        : daysBetween(phase.plannedStart, referenceDate);
+  return Math.max(0, late);
+}
+
+/** `part / whole` in integer basis points, rounded half up (10000 = 100,00 %); null without a whole. */
+export function basisPoints(part: number, whole: number): number | null {
+  if (whole <= 0) return null;
+  return Math.floor((2 * part * 10_000 + whole) / (2 * whole));
+}
+
+/** Where an antenna stands in its plan, as a label the programme view groups by. */
+export function currentPhaseOf(antenna: PhasesAntennaDocument): { readonly order: number; readonly label: string; readonly phase: PhaseProgress | null } {
+  const phases = antenna.phases;
+  if (phases.length === 0) return { order: 0, label: 'Aucune phase prévue', phase: null };
+  let lastStarted = -1;
+  phases.forEach((phase, index) => {
+    if (phase.status === 'started') lastStarted = index;
+  });
+  if (lastStarted >= 0) return { order: 10 * (lastStarted + 1), label: `Phase ${lastStarted + 1} en cours`, phase: phases[lastStarted]! };
+  const firstPlanned = phases.findIndex((phase) => phase.status === 'planned');
+  if (firstPlanned < 0) return { order: 1_000_000, label: 'Toutes les phases terminées', phase: null };
+  if (firstPlanned === 0 && phases.every((phase) => phase.status === 'planned')) return { order: 1, label: 'Aucune phase commencée', phase: phases[0]! };
+  return { order: 10 * (firstPlanned + 1) - 5, label: `Phase ${firstPlanned + 1} à commencer`, phase: phases[firstPlanned]! };
+}
+
+const PHASE_COLUMNS: readonly Column[] = [
+  { key: 'phase', label: 'Phase', kind: 'text' },
+  { key: 'site', label: 'Site', kind: 'text' },
+  { key: 'originalPlannedStart', label: 'Début prévu (initial)', kind: 'date' },
+  { key: 'plannedStart', label: 'Début prévu (actuel)', kind: 'date' },
+  { key: 'actualStart', label: 'Début réel', kind: 'date' },
+  { key: 'originalPlannedEnd', label: 'Fin prévue (initiale)', kind: 'date' },
+  { key: 'plannedEnd', label: 'Fin prévue (actuelle)', kind: 'date' },
+  { key: 'actualEnd', label: 'Fin réelle', kind: 'date' },
+  { key: 'status', label: 'Statut', kind: 'text' },
+  { key: 'milestonesReached', label: 'Jalons atteints', kind: 'integer' },
+  { key: 'latenessDays', label: 'Retard (jours)', kind: 'integer' },
+];
+
+/**
+ * The phases report. With `antennaId`: the antenna's phases, planned (initial and current) vs
+ * actual, with their reschedulings, milestones and lateness on the reference date. Without: the
+ * programme view, antennas per status and per current phase against the programme's target.
+ */
+export function buildPhasesReport(models: PhasesReadModels, parameters: ReportParameters): Report {
+  const view = models.view<PhasesDocument>(PHASES_PROJECTION_NAME);
+  return parameters.antennaId !== undefined ? antennaReport(view, parameters.antennaId, parameters) : programmeReport(view, parameters);
+}
+
+function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, parameters: ReportParameters): Report {
+  const doc = view.get(antennaKey(antennaId));
+  if (!doc || doc.kind !== 'antenna') {
+    throw new ReportSubjectNotFoundError(`Antenne inconnue : « ${antennaId} » (aucune ouverture enregistrée à cette date).`);
+  }
+  const { referenceDate } = parameters;
+  const phases = doc.phases.map((phase) => ({ ...phase, latenessDays: phaseLatenessDays(phase, referenceDate) }));
+
+  const antennaTable: ReportTable = {
+    title: 'Antenne',
+    columns: [
+      { key: 'antenna', label: 'Antenne', kind: 'text' },
+      { key: 'town', label: 'Ville', kind: 'text' },
+      { key: 'status', label: 'Statut', kind: 'text' },
+      { key: 'openedOn', label: 'Ouverte le', kind: 'date' },
+      { key: 'inauguratedOn', label: 'Inaugurée le', kind: 'date' },
+      { key: 'inaugurationPlace', label: 'Lieu d’inauguration', kind: 'text' },
+    ],
+    rows: [
+      {
+        antenna: doc.name,
+        town: doc.town,
+        status: ANTENNA_STATUS_LABELS[doc.status],
+        openedOn: doc.openedOn,
+        inauguratedOn: doc.inauguratedOn,
+        inaugurationPlace: doc.inaugurationPlace,
+      },
+    ],
+  };
+
+  const phaseTable: ReportTable = {
+    title: 'Phases',
+    columns: PHASE_COLUMNS,
+    rows: phases.map(
+      (phase): Row => ({
+        phase: phase.name,
+        site: phase.site,
+        originalPlannedStart: phase.originalPlannedStart,
+        plannedStart: phase.plannedStart,
+        actualStart: phase.actualStart,
+        originalPlannedEnd: phase.originalPlannedEnd,
+        plannedEnd: phase.plannedEnd,
+        actualEnd: phase.actualEnd,
+        status: PHASE_STATUS_LABELS[phase.status],
+        milestonesReached: phase.milestones.length,
+        latenessDays: phase.latenessDays,
+      }),
+    ),
+  };
+
+  const reschedulingTable: ReportTable = {
+    title: 'Replanifications',
+    columns: [
+      { key: 'phase', label: 'Phase', kind: 'text' },
+      { key: 'effectiveDate', label: 'Décidée le', kind: 'date' },
+      { key: 'previousPlannedStart', label: 'Début prévu (avant)', kind: 'date' },
+      { key: 'plannedStart', label: 'Début prévu (après)', kind: 'date' },
+      { key: 'previousPlannedEnd', label: 'Fin prévue (avant)', kind: 'date' },
+      { key: 'plannedEnd', label: 'Fin prévue (après)', kind: 'date' },
+      { key: 'reason', label: 'Motif', kind: 'text' },
+    ],
+    rows: doc.phases.flatMap((phase) =>
+      phase.reschedulings.map(
+        (rescheduling): Row => ({
+          phase: phase.name,
+          effectiveDate: rescheduling.effectiveDate,
+          previousPlannedStart: rescheduling.from.plannedStart,
+          plannedStart: rescheduling.to.plannedStart,
+          previousPlannedEnd: rescheduling.from.plannedEnd,
+          plannedEnd: rescheduling.to.plannedEnd,
+          reason: rescheduling.reason,
+        }),
+      ),
+    ),
+  };
+
+  const milestoneTable: ReportTable = {
+    title: 'Jalons atteints',
+    columns: [
+      { key: 'phase', label: 'Phase', kind: 'text' },
+      { key: 'milestone', label: 'Jalon', kind: 'text' },
+      { key: 'reachedOn', label: 'Atteint le', kind: 'date' },
+    ],
+    rows: doc.phases.flatMap((phase) =>
+      phase.milestones.map((milestone): Row => ({ phase: phase.name, milestone: milestone.name, reachedOn: milestone.reachedOn })),
+    ),
+  };
+
+  const notes = [
+    `Retards calculés au ${referenceDate}, par rapport au plan en vigueur.`,
+    ...phases
+      .filter((phase) => phase.latenessDays > 0)
+      .map((phase) => `La phase « ${phase.name} » est en retard de ${phase.latenessDays} jour${phase.latenessDays > 1 ? 's' : ''}.`),
+    ...(doc.status !== 'active' && doc.statusReason ? [`Antenne ${ANTENNA_STATUS_LABELS[doc.status].toLowerCase()} depuis le ${doc.statusSince} : ${doc.statusReason}.`] : []),
+  ];
+
+  const { kind: _kind, ...antenna } = doc;
+  return {
+    kind: 'phases',
+    title: `Avancement des phases — ${doc.name}`,
+    parameters,
+    tables: [antennaTable, phaseTable, reschedulingTable, milestoneTable],
+    notes,
+    data: { referenceDate, antenna: { ...antenna, phases } },
+  };
+}
+
+interface ProgrammeSummary {
+  readonly programmeId: string;
+  readonly name: string;
+  readonly target: { readonly antennaCount: number; readonly targetDate: string } | null;
+  readonly antennasOpened: number;
+  readonly attainmentBasisPoints: number | null;
+  readonly byStatus: readonly { readonly status: AntennaStatus; readonly label: string; readonly antennas: number }[];
+  readonly byCurrentPhase: readonly { readonly label: string; readonly antennas: number }[];
+  readonly antennas: readonly {
+    readonly antennaId: string;
+    readonly name: string;
+    readonly town: string;
+    readonly status: AntennaStatus;
+    readonly openedOn: string;
+    readonly inauguratedOn: string | null;
+    readonly currentPhase: string;
+    readonly phasesCompleted: number;
+    readonly phasesPlanned: number;
+    readonly latenessDays: number;
+  }[];
+}
+
+function programmeReport(view: ReadModelView<PhasesDocument>, parameters: ReportParameters): Report {
+  const programmes = view.list('programme:').filter((doc): doc is PhasesProgrammeDocument => doc.kind === 'programme');
+  const antennas = view.list('antenna:').filter((doc): doc is PhasesAntennaDocument => doc.kind === 'antenna');
+  const ids = [...programmes.map((p) => p.programmeId)];
+  for (const antenna of antennas) if (!ids.includes(antenna.programmeId)) ids.push(antenna.programmeId);
+
+  const summaries = ids.map((programmeId) =>
+    summarise(
+      programmes.find((p) => p.programmeId === programmeId),
+      programmeId,
+      antennas.filter((a) => a.programmeId === programmeId),
+      parameters.referenceDate,
+    ),
+  );
+
+  const several = summaries.length > 1;
+  const suffix = (summary: ProgrammeSummary) => (several ? ` — ${summary.name}` : '');
+  const tables: ReportTable[] = summaries.flatMap((summary) => programmeTables(summary, suffix(summary)));
+  const notes: string[] = [];
+  if (summaries.length === 0) notes.push('Aucun programme enregistré à cette date.');
+  for (const summary of summaries) {
+    if (summary.target === null) notes.push(`Le programme « ${summary.name} » n’a pas d’objectif enregistré.`);
+    else if (parameters.referenceDate > summary.target.targetDate) {
+      notes.push(
+        `Échéance du ${summary.target.targetDate} dépassée : ${summary.antennasOpened} antenne${summary.antennasOpened > 1 ? 's' : ''} ouverte${summary.antennasOpened > 1 ? 's' : ''} pour un objectif de ${summary.target.antennaCount}.`,
+      );
+    }
+  }
+  notes.push('Antennes ouvertes : toutes les antennes ouvertes dans le programme, quel que soit leur statut actuel.');
+
+  return {
+    kind: 'phases',
+    title: summaries.length === 1 ? `Avancement du programme — ${summaries[0]!.name}` : 'Avancement des programmes',
+    parameters,
+    tables,
+    notes,
+    data: { referenceDate: parameters.referenceDate, programmes: summaries },
+  };
+}
+
+function summarise(
+  programme: PhasesProgrammeDocument | undefined,
+  programmeId: string,
+  antennas: readonly PhasesAntennaDocument[],
+  referenceDate: string,
+): ProgrammeSummary {
+  const target = programme?.target ?? null;
+  const byStatus = (['active', 'suspended', 'closed'] as const).map((status) => ({
+    status,
+    label: ANTENNA_STATUS_LABELS[status],
+    antennas: antennas.filter((a) => a.status === status).length,
+  }));
+  const groups = new Map<string, { order: number; antennas: number }>();
+  for (const antenna of antennas) {
+    const { order, label } = currentPhaseOf(antenna);
+    groups.set(label, { order, antennas: (groups.get(label)?.antennas ?? 0) + 1 });
+  }
+  const byCurrentPhase = [...groups.entries()]
+    .sort(([la, a], [lb, b]) => a.order - b.order || (la < lb ? -1 : 1))
+    .map(([label, group]) => ({ label, antennas: group.antennas }));
+  return {
+    programmeId,
+    name: programme?.name ?? programmeId,
+    target,
+    antennasOpened: antennas.length,
+    attainmentBasisPoints: target ? basisPoints(antennas.length, target.antennaCount) : null,
+    byStatus,
+    byCurrentPhase,
+    antennas: antennas.map((antenna) => {
+      const current = currentPhaseOf(antenna);
+      return {
+        antennaId: antenna.antennaId,
+        name: antenna.name,
+        town: antenna.town,
+        status: antenna.status,
+        openedOn: antenna.openedOn,
+        inauguratedOn: antenna.inauguratedOn,
+        currentPhase: current.phase && current.phase.status === 'started' ? `${current.label} : ${current.phase.name}` : current.label,
+        phasesCompleted: antenna.phases.filter((p) => p.status === 'completed').length,
+        phasesPlanned: antenna.phases.length,
+        latenessDays: antenna.phases.reduce((max, phase) => Math.max(max, phaseLatenessDays(phase, referenceDate)), 0),
+      };
+    }),
+  };
+}
+
+function programmeTables(summary: ProgrammeSummary, suffix: string): ReportTable[] {
+  const targetCount = summary.target?.antennaCount ?? 0;
+  const ofTarget = (count: number) => basisPoints(count, targetCount);
+  return [
+    {
+      title: `Objectif du programme${suffix}`,
+      columns: [
+        { key: 'programme', label: 'Programme', kind: 'text' },
+        { key: 'targetCount', label: 'Antennes visées', kind: 'integer' },
+        { key: 'targetDate', label: 'Échéance', kind: 'date' },
+        { key: 'opened', label: 'Antennes ouvertes', kind: 'integer' },
+        { key: 'attainment', label: 'Taux d’atteinte', kind: 'percent' },
+      ],
+      rows: [
+        {
+          programme: summary.name,
+          targetCount: summary.target?.antennaCount ?? null,
+          targetDate: summary.target?.targetDate ?? null,
+          opened: summary.antennasOpened,
+          attainment: summary.attainmentBasisPoints,
+        },
+      ],
+    },
+    {
+      title: `Antennes par statut${suffix}`,
+      columns: [
+        { key: 'status', label: 'Statut', kind: 'text' },
+        { key: 'antennas', label: 'Antennes', kind: 'integer' },
+        { key: 'shareOfTarget', label: 'Part de l’objectif', kind: 'percent' },
+      ],
+      rows: summary.byStatus.map((s): Row => ({ status: s.label, antennas: s.antennas, shareOfTarget: ofTarget(s.antennas) })),
+      totals: { status: 'Total', antennas: summary.antennasOpened, shareOfTarget: ofTarget(summary.antennasOpened) },
+    },
+    {
+      title: `Antennes par phase en cours${suffix}`,
+      columns: [
+        { key: 'phase', label: 'Phase en cours', kind: 'text' },
+        { key: 'antennas', label: 'Antennes', kind: 'integer' },
+        { key: 'shareOfTarget', label: 'Part de l’objectif', kind: 'percent' },
+      ],
+      rows: summary.byCurrentPhase.map((g): Row => ({ phase: g.label, antennas: g.antennas, shareOfTarget: ofTarget(g.antennas) })),
+      totals: { phase: 'Total', antennas: summary.antennasOpened, shareOfTarget: ofTarget(summary.antennasOpened) },
+    },
+    {
+      title: `Antennes${suffix}`,
+      columns: [
+        { key: 'antenna', label: 'Antenne', kind: 'text' },
+        { key: 'town', label: 'Ville', kind: 'text' },
+        { key: 'status', label: 'Statut', kind: 'text' },
+        { key: 'openedOn', label: 'Ouverte le', kind: 'date' },
+        { key: 'inauguratedOn', label: 'Inaugurée le', kind: 'date' },
+        { key: 'currentPhase', label: 'Phase en cours', kind: 'text' },
+        { key: 'phasesCompleted', label: 'Phases terminées', kind: 'integer' },
+        { key: 'phasesPlanned', label: 'Phases prévues', kind: 'integer' },
+        { key: 'latenessDays', label: 'Retard maximal (jours)', kind: 'integer' },
+      ],
+      rows: summary.antennas.map(
+        (a): Row => ({
+          antenna: a.name,
+          town: a.town,
+          status: ANTENNA_STATUS_LABELS[a.status],
+          openedOn: a.openedOn,
+          inauguratedOn: a.inauguratedOn,
+          currentPhase: a.currentPhase,
+          phasesCompleted: a.phasesCompleted,
+          phasesPlanned: a.phasesPlanned,
+          latenessDays: a.latenessDays,
+        }),
+      ),
+    },
+  ];
+}

@@ -1,0 +1,99 @@
+import { SqliteEventStore } from '@jalon/event-store';
+import ExcelJS from 'exceljs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { recordDemoHistory } from '../support/demo-history';
+import { ApiUnderTest, startApi } from './api-under-test';
+
+/** Reports over HTTP, on the demo history: formats, time travel, read-your-writes, errors. */
+describe('HTTP reports', () => {
+  let api: ApiUnderTest;
+  let dir: string;
+  const get = (path: string, role: keyof ApiUnderTest['tokens'] = 'auditor') => request(api.http).get(path).set('Authorization', `Bearer ${api.tokens[role]}`);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jalon-reports-'));
+    api = await startApi(async () => {
+      const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
+      return { store, dispose: () => store.close() };
+    });
+    await recordDemoHistory(api.store);
+  });
+  afterAll(async () => {
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const head = async () => (await api.store.headPosition()).toString();
+
+  it('serves the budget report of an antenna as JSON with cents as integers (auditors may read)', async () => {
+    const response = await get(`/api/reports/budget?antenna=montbeliard&waitForPosition=${await head()}`).expect(200);
+    expect(response.body.kind).toBe('budget');
+    expect(JSON.stringify(response.body)).toContain('78600000');
+  });
+
+  it('serves the same report as a French terminal table, a CSV for French spreadsheets and an XLSX workbook', async () => {
+    await get(`/api/reports/budget?antenna=montbeliard&waitForPosition=${await head()}`).expect(200);
+    const table = await get('/api/reports/budget?antenna=montbeliard&format=table').expect(200);
+    expect(table.headers['content-type']).toMatch(/^text\/plain/);
+    expect(table.text).toContain('786 000,00 €');
+    const csv = await get('/api/reports/budget?antenna=montbeliard&format=csv').buffer(true).expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toContain('jalon-budget-montbeliard.csv');
+    const xlsx = await get('/api/reports/funding?antenna=montbeliard&format=xlsx')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    expect(workbook.worksheets.length).toBeGreaterThan(0);
+  });
+
+  it('rule: a report as of a past date is replayed up to that date (the inauguration of 22 June 2022)', async () => {
+    const before = await get('/api/reports/phases?antenna=montbeliard&asOf=2022-06-21').expect(200);
+    const after = await get('/api/reports/phases?antenna=montbeliard&asOf=2022-06-22').expect(200);
+    expect(JSON.stringify(before.body.data)).not.toContain('2022-06-22');
+    expect(JSON.stringify(after.body.data)).toContain('2022-06-22');
+  });
+
+  it('rule: a client that waits for the position of its own write reads it (read your writes)', async () => {
+    const written = await request(api.http)
+      .post('/api/antennas/montbeliard/learner-reports')
+      .set('Authorization', `Bearer ${api.tokens['programme-manager']}`)
+      .send({ period: '2024-06', learners: 160, effectiveDate: '2024-07-01' })
+      .expect(201);
+    const kpis = await get(`/api/reports/kpis?waitForPosition=${written.body.position}`).expect(200);
+    expect(JSON.stringify(kpis.body.data)).toContain('160');
+  });
+
+  it('refuses bad report queries with 400 naming the field, an unknown antenna with 404, and a missing token with 401', async () => {
+    const bad = await get('/api/reports/budget?asOf=2022-13-01').expect(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'asOf', rule: 'isIsoDate' })]);
+    const kind = await get('/api/reports/unknown').expect(400);
+    expect(kind.body.errors).toEqual([expect.objectContaining({ field: 'kind' })]);
+    const format = await get('/api/reports/budget?format=pdf').expect(400);
+    expect(format.body.errors).toEqual([expect.objectContaining({ field: 'format' })]);
+    const unknown = await get('/api/reports/budget?antenna=atlantis').expect(404);
+    expect(unknown.body.code).toBe('REPORT.SUBJECT_NOT_FOUND');
+    const history = await get('/api/reports/history').expect(400);
+    expect(history.body.code).toBe('REPORT.PARAMETER_REQUIRED');
+    await request(api.http).get('/api/reports/budget').expect(401);
+  });
+
+  it('rule: waiting for a position the log has not reached answers 503 after a bounded wait', async () => {
+    const response = await get(`/api/reports/kpis?waitForPosition=${BigInt(await head()) + 1000n}`).expect(503);
+    expect(response.body.code).toBe('READ_MODEL.BEHIND');
+  });
+
+  it('reports each projection’s position and lag on /health', async () => {
+    await get(`/api/reports/kpis?waitForPosition=${await head()}`).expect(200);
+    const health = await request(api.http).get('/health').expect(200);
+    expect(health.body.projections).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'budget', serving: true, lag: 0 })]));
+  });
+});
