@@ -31,7 +31,7 @@ export function reportCommand(config: () => JalonConfig): Command {
         const rendered = await renderReport(report, format);
         if (options.out) {
           writeFileSync(options.out, rendered);
-          console.error(`Rapport ${kind} écrit dans ${options.out}`);
+          console.log(`Rapport ${kind} écrit dans ${options.out}`);
         } else {
           process.stdout.write(rendered);
         }

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertBuilt, jalon } from './cli';
+
+/** The read side from the command line, on the demo history: what issue #4 says must hold. */
+describe('jalon report / replay / status, end to end', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    assertBuilt();
+    dataDir = mkdtempSync(join(tmpdir(), 'jalon-e2e-reports-'));
+    expect(jalon(['demo'], dataDir).status).toBe(0);
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const report = (...args: string[]) => {
+    const result = jalon(['report', ...args], dataDir);
+    expect(result.stderr).toBe('');
+    return result.stdout;
+  };
+
+  it('shows the 786 000,00 € forecast over 2021–2024 and the 100 000,00 € Banque des Territoires commitment', () => {
+    const budget = report('budget', '--antenna', 'montbeliard');
+    for (const year of ['2021', '2022', '2023', '2024']) expect(budget).toMatch(new RegExp(`^${year} `, 'm'));
+    expect(budget).toMatch(/^Total +786 000,00 € +786 000,00 € +100 000,00 €/m);
+    expect(budget).toContain('Banque des Territoires');
+  });
+
+  it('reconciles every tranche of the demo and flags the reversed and the unreceived release', () => {
+    const funding = report('funding', '--antenna', 'montbeliard');
+    expect(funding).toMatch(/Première tranche .* Reçue .* 40 000,00 € .* VIR-BDT-2021-0915/);
+    expect(funding).toMatch(/Deuxième tranche .* Reçue .* 30 000,00 € .* VIR-BDT-2022-0705/);
+    expect(funding).toMatch(/Troisième tranche .* Versée .* 04\/09\/2023/);
+    expect(funding).toMatch(/Versement annulé/);
+    expect(funding).toMatch(/Versement non reçu dans le délai/);
+  });
+
+  it('rule: every report is the same from the live read model and after `jalon replay`', () => {
+    const kinds = [['budget'], ['budget', '--antenna', 'montbeliard'], ['funding'], ['phases', '--antenna', 'montbeliard'], ['kpis'], ['history', '--antenna', 'montbeliard']];
+    const before = kinds.map((args) => report(...args, '--format', 'json'));
+    const replay = jalon(['replay'], dataDir);
+    expect(replay.stdout).toMatch(/événements rejoués en .* s \(\d+ événements\/s\), 5 projections reconstruites/);
+    expect(kinds.map((args) => report(...args, '--format', 'json'))).toEqual(before);
+    expect(jalon(['status'], dataDir).stdout).toMatch(/budget@1 +position +\d+ +retard +0 événement/);
+  });
+
+  it('rule: --as-of and --known-at change the figures exactly as the history says (tranche 3 released, reversed, released again)', () => {
+    const released = (args: string[]) => /^Total .*$/m.exec(report('budget', '--antenna', 'montbeliard', ...args))![0];
+    expect(released(['--as-of', '2023-07-05'])).toMatch(/100 000,00 € +100 000,00 € +70 000,00 €/);
+    expect(released(['--as-of', '2023-07-31'])).toMatch(/100 000,00 € +70 000,00 € +70 000,00 €/);
+    expect(released(['--as-of', '2023-09-30'])).toMatch(/100 000,00 € +100 000,00 € +70 000,00 €/);
+    // The demo records each fact now; what is known "now minus nothing" is everything.
+    expect(report('kpis', '--known-at', new Date().toISOString())).toBe(report('kpis', '--known-at', new Date(Date.now() + 1000).toISOString()));
+    expect(report('kpis', '--known-at', '2020-01-01T00:00:00Z')).not.toBe(report('kpis'));
+  });
+
+  it('writes CSV for a French spreadsheet and XLSX files with --out', () => {
+    const csvFile = join(dataDir, 'budget.csv');
+    report('budget', '--antenna', 'montbeliard', '--format', 'csv', '--out', csvFile);
+    const csv = readFileSync(csvFile);
+    expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.toString('utf8')).toContain('786000,00');
+    const xlsxFile = join(dataDir, 'funding.xlsx');
+    jalon(['report', 'funding', '--format', 'xlsx', '--out', xlsxFile], dataDir);
+    expect(readFileSync(xlsxFile).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('refuses a bad date or an unknown antenna with a clear message and a non-zero exit', () => {
+    const bad = jalon(['report', 'budget', '--as-of', '22/06/2022'], dataDir);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/asOf doit être une date ISO valide/);
+    const unknown = jalon(['report', 'budget', '--antenna', 'atlantis'], dataDir);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/Antenne inconnue/);
+  });
+});

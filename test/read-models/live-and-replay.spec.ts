@@ -1,0 +1,68 @@
+import { ReportService } from '@jalon/application';
+import { SqliteEventStore } from '@jalon/event-store';
+import { PROJECTIONS, ProjectionRunner, REPORT_BUILDERS, replayInMemory, SqliteProjectionStorage } from '@jalon/projections';
+import { REPORT_KINDS, renderJson, renderTable } from '@jalon/reporting';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recordDemoHistory } from '../support/demo-history';
+
+/** Every report of the demo history, as rendered for users, for a given way of obtaining the read models. */
+async function allReports(service: ReportService): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const kind of REPORT_KINDS) {
+    for (const antennaId of kind === 'history' ? ['montbeliard'] : [undefined, 'montbeliard']) {
+      if (kind === 'kpis' && antennaId) continue;
+      const report = await service.build({ kind, ...(antennaId ? { antennaId } : {}) });
+      out[`${kind}/${antennaId ?? 'programme'}`] = `${renderTable(report)}\n${renderJson(report)}`;
+    }
+  }
+  return out;
+}
+
+describe('reports from the live read models and from a replay', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let storage: SqliteProjectionStorage;
+  const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jalon-live-replay-'));
+    store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite'), livePollMs: 20 });
+    storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
+  });
+  afterAll(async () => {
+    storage.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rule: every report gives the same output from the live read models, from `jalon replay` and from an in-memory replay', async () => {
+    // Live: the runner follows the log while the history is being recorded, committing in small batches.
+    const live = new ProjectionRunner(store, storage, PROJECTIONS, { batchSize: 3, flushIntervalMs: 5 });
+    await live.start();
+    await recordDemoHistory(store);
+    expect(await live.waitForPosition(await store.headPosition(), 10_000)).toBe(true);
+    await live.stop();
+    const fromLive = await allReports(new ReportService(store, live, clock, 'Europe/Paris'));
+
+    // `jalon replay`: every projection rebuilt from the first event.
+    const rebuilt = new ProjectionRunner(store, storage, PROJECTIONS);
+    await rebuilt.rebuild();
+    const fromRebuild = await allReports(new ReportService(store, rebuilt, clock, 'Europe/Paris'));
+
+    // In memory, as time travel does (with no cut).
+    const replayed = await replayInMemory(store, PROJECTIONS);
+    const fromMemory: Record<string, string> = {};
+    for (const key of Object.keys(fromLive)) {
+      const [kind, subject] = key.split('/') as [keyof typeof REPORT_BUILDERS, string];
+      const report = REPORT_BUILDERS[kind](replayed, { ...(subject === 'programme' ? {} : { antennaId: subject }), referenceDate: '2026-01-15' });
+      fromMemory[key] = `${renderTable(report)}\n${renderJson(report)}`;
+    }
+
+    expect(Object.keys(fromLive)).toHaveLength(8);
+    expect(fromRebuild).toEqual(fromLive);
+    expect(fromMemory).toEqual(fromLive);
+    expect(fromLive['budget/montbeliard']).toContain('786 000,00 €');
+  });
+});
