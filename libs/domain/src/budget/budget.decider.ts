@@ -1,5 +1,5 @@
 import {
-  AntennaView,
+  assertAntennaAcceptsCommands,
   assertNever,
   assertPositiveCents,
   Cents,
@@ -179,19 +179,6 @@ export const budgetDecider: Decider<BudgetCommand, BudgetEvent, BudgetState> = {
   evolve: evolveBudget,
   initialState: initialBudgetState,
 };
-
-/**
- * An antenna never opened (or a view of another antenna) is unknown; a closed antenna accepts
- * nothing. A suspended antenna still accepts money movements: bills keep arriving.
- */
-function assertAntennaAcceptsCommands(antenna: AntennaView, antennaId: string): void {
-  if (antenna.antennaId !== antennaId || antenna.status === 'not-opened') {
-    throw notFound('ANTENNA.NOT_FOUND', `antenna ${antennaId} has not been opened`, { field: 'antennaId' });
-  }
-  if (antenna.status === 'closed') {
-    throw conflict('ANTENNA.CLOSED', `antenna ${antennaId} is closed and accepts nothing`, { field: 'antennaId' });
-  }
-}
 
 function requireForecast(state: BudgetState, antennaId: string) {
   if (state.status !== 'forecast-set' || state.antennaId !== antennaId) {

@@ -1,5 +1,5 @@
 import {
-  AntennaView,
+  assertAntennaAcceptsCommands,
   assertNever,
   assertPositiveCents,
   Cents,
@@ -212,19 +212,6 @@ export const fundingDecider: Decider<FundingCommand, FundingEvent, FundingState>
 function remainingCommitmentCents(agreement: FundingAgreement): Cents {
   const released = sumCents(Object.values(agreement.tranches).map((tranche) => tranche.release?.amountCents ?? 0));
   return agreement.commitment.amountCents - released;
-}
-
-/**
- * An antenna never opened (or a view of another antenna) is unknown; a closed antenna accepts
- * nothing. A suspended antenna still receives and accounts for its funding.
- */
-function assertAntennaAcceptsCommands(antenna: AntennaView, antennaId: string): void {
-  if (antenna.antennaId !== antennaId || antenna.status === 'not-opened') {
-    throw notFound('ANTENNA.NOT_FOUND', `antenna ${antennaId} has not been opened`, { field: 'antennaId' });
-  }
-  if (antenna.status === 'closed') {
-    throw conflict('ANTENNA.CLOSED', `antenna ${antennaId} is closed and accepts nothing`, { field: 'antennaId' });
-  }
 }
 
 /** Checks the commitment and its schedule; returns the event data with only the known fields. */

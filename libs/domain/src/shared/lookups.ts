@@ -1,3 +1,4 @@
+import { conflict, notFound } from './domain-error';
 import { IsoDate } from './dates';
 
 /**
@@ -45,4 +46,17 @@ export interface AntennaView {
   readonly antennaId: string;
   readonly status: AntennaStatus;
   readonly openedOn?: IsoDate;
+}
+
+/**
+ * Money commands (budget, funding) need an opened antenna, and a closed antenna accepts nothing.
+ * A suspended antenna still accepts them: bills keep arriving and funders keep paying.
+ */
+export function assertAntennaAcceptsCommands(antenna: AntennaView, antennaId: string): void {
+  if (antenna.antennaId !== antennaId || antenna.status === 'not-opened') {
+    throw notFound('ANTENNA.NOT_FOUND', `antenna ${antennaId} has not been opened`, { field: 'antennaId' });
+  }
+  if (antenna.status === 'closed') {
+    throw conflict('ANTENNA.CLOSED', `antenna ${antennaId} is closed and accepts nothing`, { field: 'antennaId' });
+  }
 }
