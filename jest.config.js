@@ -1,20 +1,14 @@
-/** Jest runs in CommonJS mode with SWC (see docs/decisions/0001-nestjs-11-and-commonjs-jest.md). */
-const swc = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-};
+/**
+ * Jest runs in CommonJS mode (see docs/decisions/0001-nestjs-11-and-commonjs-jest.md). ts-jest only
+ * transpiles (isolatedModules): type checking is the separate `npm run typecheck` step of `npm test`.
+ */
+const { existsSync } = require('node:fs');
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
+  roots: ['libs', 'apps', 'test', 'bench'].filter((dir) => existsSync(`${__dirname}/${dir}`)).map((dir) => `<rootDir>/${dir}`),
   testMatch: ['**/*.spec.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }] },
   moduleNameMapper: {
     '^@jalon/(domain|event-store|application|core|projections|reporting)$': '<rootDir>/libs/$1/src/index.ts',
     '^@jalon/api$': '<rootDir>/apps/api/src/index.ts',

@@ -2,13 +2,13 @@
 /**
  * Lets a plain `node` child process (spawned by a test) run TypeScript from this repository:
  *   spawn(process.execPath, ['--require', require.resolve('<repo>/test/support/register-ts.js'), 'script.ts', ...args])
- * Compiles `.ts` files with @swc/core (same options as jest.config.js) and resolves the `@jalon/*`
+ * Compiles `.ts` files with TypeScript's own transpiler (as ts-jest does for Jest) and resolves the `@jalon/*`
  * path aliases of tsconfig.base.json. See also `tsNodeArgs` in ./spawn-ts.ts.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
-const { transformSync } = require('@swc/core');
+const ts = require('typescript');
 
 const root = path.resolve(__dirname, '..', '..');
 const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8'));
@@ -20,16 +20,17 @@ Module._resolveFilename = function (request, ...rest) {
 };
 
 require.extensions['.ts'] = function compileTypeScript(module, filename) {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
+  const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+    fileName: filename,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      useDefineForClassFields: false,
+      esModuleInterop: true,
+      inlineSourceMap: true,
     },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
   });
-  module._compile(code, filename);
+  module._compile(outputText, filename);
 };
