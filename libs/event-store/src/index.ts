@@ -1,3 +1,4 @@
 export * from './event-store.port';
 export * from './sqlite';
 export * from './eventstoredb';
+export * from './transfer';

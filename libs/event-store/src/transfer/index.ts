@@ -1,0 +1,36 @@
+/**
+ * Moving a history between stores, on the event-store port only: export to a file, import from
+ * a file, migrate from store to store, and the checksum both sides are compared with.
+ */
+export { canonicalJson } from './canonical-json';
+export { canonicalEvent, HistoryChecksum, summarize, type HistoryEvent, type HistorySummary } from './history-checksum';
+export {
+  CHECKSUM_ALGORITHM,
+  exportHistory,
+  exportHistoryToFile,
+  HISTORY_FORMAT,
+  HISTORY_FORMAT_VERSION,
+  importHistoryFile,
+  readHistoryFile,
+  streamSink,
+  verifyHistoryFile,
+  type ExportOptions,
+  type ExportReport,
+  type HistoryFileEvent,
+  type HistoryFileHeader,
+  type HistoryFileTrailer,
+  type ImportReport,
+  type LineSink,
+  type VerifiedHistoryFile,
+} from './history-file';
+export { migrateHistory } from './migrate-history';
+export { readHistory } from './read-history';
+export { TransferError, type TransferErrorCode } from './transfer-errors';
+export {
+  assertSameHistory,
+  MAX_BATCH,
+  transferHistory,
+  type TransferOptions,
+  type TransferProgress,
+  type TransferReport,
+} from './transfer-history';

@@ -1,0 +1,168 @@
+/**
+ * Copies a history into a target store, event for event, keeping ids, streams, revisions and
+ * global order; the core of `jalon import` and `jalon migrate`, on the port only.
+ *
+ * - The target must be empty, or hold exactly a beginning of this history (same events in the
+ *   same order): the copy then resumes after it. That is what makes an interrupted import or
+ *   migration resumable without duplicates. Anything else is refused before anything is written.
+ * - Events are appended in source order, consecutive events of one stream as one atomic batch,
+ *   each batch expecting the revision just before its first event (`no_stream` for revision 0),
+ *   so the target reproduces every revision exactly, or the append fails.
+ * - The source is read once, lazily: no whole-history buffering.
+ * - At the end the target is read again and its count and checksum compared with the source's.
+ */
+import type { AppendResult, EventStore, EventToAppend, ExpectedRevision } from '../event-store.port';
+import { canonicalEvent, HistoryChecksum, summarize, type HistoryEvent, type HistorySummary } from './history-checksum';
+import { readHistory } from './read-history';
+import { TransferError } from './transfer-errors';
+
+/** Largest batch appended at once (consecutive events of one stream). */
+export const MAX_BATCH = 500;
+
+export interface TransferProgress {
+  /** `compare`: reading the target's events that are already there; `copy`: appending. */
+  readonly phase: 'compare' | 'copy';
+  /** Source events read so far. */
+  readonly read: number;
+  /** Of those, events the target already held (the prefix of an earlier, interrupted run). */
+  readonly alreadyPresent: number;
+  /** Events appended by this run. */
+  readonly written: number;
+  readonly elapsedMs: number;
+}
+
+export interface TransferOptions {
+  /** Called after each appended batch, and every 1 000 events compared. */
+  readonly onProgress?: (progress: TransferProgress) => void;
+  readonly maxBatch?: number;
+}
+
+export interface TransferReport {
+  readonly source: HistorySummary;
+  readonly target: HistorySummary;
+  /** Events found already in the target (resumed run), not written again. */
+  readonly alreadyPresent: number;
+  readonly written: number;
+  readonly elapsedMs: number;
+}
+
+export async function transferHistory(
+  source: AsyncIterable<HistoryEvent>,
+  target: EventStore,
+  options: TransferOptions = {},
+): Promise<TransferReport> {
+  const started = Date.now();
+  const maxBatch = options.maxBatch ?? MAX_BATCH;
+  const sourceSum = new HistoryChecksum();
+  const events = source[Symbol.asyncIterator]();
+  let alreadyPresent = 0;
+  let written = 0;
+  const progress = (phase: TransferProgress['phase']) =>
+    options.onProgress?.({ phase, read: sourceSum.count, alreadyPresent, written, elapsedMs: Date.now() - started });
+
+  try {
+    // 1. What the target holds must be the beginning of the source, event for event.
+    const existing = readHistory(target);
+    try {
+      for await (const held of existing) {
+        const next = await events.next();
+        const position = alreadyPresent + 1;
+        if (next.done) {
+          throw notThisHistory(
+            `elle contient plus d’événements que l’historique à importer (${sourceSum.count} événement(s) en commun, ` +
+              `puis ${held.streamId}@${held.revision})`,
+          );
+        }
+        const expected = sourceSum.add(next.value);
+        if (canonicalEvent(held) !== expected) {
+          throw notThisHistory(
+            `son événement n° ${position} (${held.streamId}@${held.revision}, ${held.id}) ` +
+              `n’est pas celui de l’historique (${next.value.streamId}@${next.value.revision}, ${next.value.id})`,
+          );
+        }
+        alreadyPresent = position;
+        if (alreadyPresent % 1_000 === 0) progress('compare');
+      }
+    } finally {
+      await existing.return(undefined);
+    }
+    if (alreadyPresent > 0) progress('compare');
+
+    // 2. The rest of the source, appended in order, one stream run at a time.
+    let batch: HistoryEvent[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      await appendBatch(target, batch);
+      written += batch.length;
+      batch = [];
+      progress('copy');
+    };
+    for (;;) {
+      const next = await events.next();
+      if (next.done) break;
+      const event = next.value;
+      sourceSum.add(event);
+      const first = batch[0];
+      if (first !== undefined && (first.streamId !== event.streamId || batch.length >= maxBatch)) await flush();
+      batch.push(event);
+    }
+    await flush();
+  } finally {
+    await events.return?.(undefined);
+  }
+
+  // 3. Both sides, compared as wholes.
+  const sourceSummary = sourceSum.summary();
+  const targetSummary = await summarize(readHistory(target));
+  const report: TransferReport = {
+    source: sourceSummary,
+    target: targetSummary,
+    alreadyPresent,
+    written,
+    elapsedMs: Date.now() - started,
+  };
+  assertSameHistory(sourceSummary, targetSummary);
+  return report;
+}
+
+/** Throws `TRANSFER.VERIFICATION_FAILED` unless both summaries are equal. */
+export function assertSameHistory(source: HistorySummary, target: HistorySummary): void {
+  if (source.count !== target.count || source.checksum !== target.checksum) {
+    throw new TransferError(
+      'TRANSFER.VERIFICATION_FAILED',
+      `vérification échouée : la source a ${source.count} événement(s) (empreinte ${source.checksum}), ` +
+        `la cible ${target.count} (empreinte ${target.checksum})`,
+    );
+  }
+}
+
+async function appendBatch(target: EventStore, batch: readonly HistoryEvent[]): Promise<AppendResult> {
+  const first = batch[0]!;
+  batch.forEach((event, i) => {
+    if (event.revision !== first.revision + i) {
+      throw new TransferError(
+        'TRANSFER.FILE_INVALID',
+        `les révisions du flux ${first.streamId} ne se suivent pas (${first.revision + i} attendue, ${event.revision} trouvée)`,
+      );
+    }
+  });
+  const expectedRevision: ExpectedRevision = first.revision === 0 ? 'no_stream' : first.revision - 1;
+  const toAppend: EventToAppend[] = batch.map(({ id, type, version, data, metadata }) => ({ id, type, version, data, metadata }));
+  const result = await target.append(first.streamId, toAppend, { expectedRevision });
+  const last = batch[batch.length - 1]!;
+  if (result.nextExpectedRevision !== last.revision) {
+    throw new TransferError(
+      'TRANSFER.VERIFICATION_FAILED',
+      `le flux ${first.streamId} est à la révision ${result.nextExpectedRevision} dans la cible après l’ajout, pas à ${last.revision}`,
+    );
+  }
+  return result;
+}
+
+function notThisHistory(detail: string): TransferError {
+  return new TransferError(
+    'TRANSFER.TARGET_NOT_EMPTY',
+    `la base cible n’est pas vide et ne commence pas par cet historique : import refusé (${detail}). ` +
+      'Importez dans une base vide, ou reprenez un import interrompu avec le même historique.',
+  );
+}
