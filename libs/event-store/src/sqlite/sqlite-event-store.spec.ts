@@ -158,6 +158,31 @@ describe('SqliteEventStore (embedded specifics)', () => {
     }, 60_000);
   });
 
+  describe('group commit', () => {
+    it('rule: appends asked for together are committed together, in call order, each checked on its own', async () => {
+      const store = open();
+      const [a, b, c] = [uniqueStreamId(), uniqueStreamId(), uniqueStreamId()];
+      await store.append(b, [testEvent()], { expectedRevision: 'no_stream' });
+      const outcomes = await Promise.allSettled([
+        store.append(a, [testEvent()], { expectedRevision: 'no_stream' }),
+        store.append(b, [testEvent()], { expectedRevision: 'no_stream' }), // b exists: refused alone
+        store.append(c, testEvents(2), { expectedRevision: 'no_stream' }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'STREAM.WRONG_EXPECTED_REVISION' });
+      const [first, , third] = outcomes as PromiseFulfilledResult<{ position: bigint }>[];
+      expect(third!.value.position).toBe(first!.value.position + 2n);
+      expect((await collect(store.readStream(b))).length).toBe(1);
+    });
+
+    it('rule: an append is answered only once its group is on disk (another connection reads it at once)', async () => {
+      const store = open();
+      const stream = uniqueStreamId();
+      await Promise.all([store.append(stream, [testEvent()], { expectedRevision: 'any' }), store.append(stream, [testEvent()], { expectedRevision: 'any' })]);
+      expect(inspect((db) => db.prepare('SELECT COUNT(*) AS n FROM events WHERE stream_id = ?').get(stream))).toEqual({ n: 2 });
+    });
+  });
+
   describe('what a batch may hold', () => {
     it.each<[string, Record<string, unknown>]>([
       ['a BigInt', { amount: 786_000n }],

@@ -48,6 +48,14 @@ interface RowToInsert {
 
 const COLUMNS = 'position, event_id, stream_id, revision, type, version, data, metadata';
 
+interface QueuedAppend {
+  readonly streamId: string;
+  readonly rows: readonly RowToInsert[];
+  readonly expected: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export class SqliteEventStore implements EventStore {
   private readonly notifier = new AppendNotifier();
   private readonly subscriptions = new Set<SqliteSubscription>();
@@ -55,6 +63,8 @@ export class SqliteEventStore implements EventStore {
 
   private readonly statements: Statements;
   private readonly appendTransaction: Database.Transaction<typeof appendInTransaction>;
+  private readonly groupTransaction: Database.Transaction<(group: readonly QueuedAppend[]) => (AppendResult | { error: unknown })[]>;
+  private queue: QueuedAppend[] = [];
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -75,6 +85,17 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.statements = prepareStatements(db);
     this.appendTransaction = db.transaction(appendInTransaction);
+    // Each append of the group runs in its own savepoint (a nested better-sqlite3 transaction),
+    // so one refused append rolls back alone; the group commits once, with one durable sync.
+    this.groupTransaction = db.transaction((group: readonly QueuedAppend[]) =>
+      group.map((item) => {
+        try {
+          return this.appendTransaction(this.statements, item.streamId, item.rows, item.expected);
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
   }
 
   async append(
@@ -90,9 +111,30 @@ export class SqliteEventStore implements EventStore {
     const rows = events.map(toRow);
     assertDistinctIds(rows);
 
-    const result = this.appendTransaction.immediate(this.statements, streamId, rows, options.expectedRevision);
-    if (result.written) this.notifier.notify();
-    return result;
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamId, rows, expected: options.expectedRevision, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => this.commitQueued());
+    });
+  }
+
+  /**
+   * Group commit: the appends requested while the previous commit was being written go to disk
+   * together, in one transaction and one fsync, in the order they were asked for. Each is still
+   * checked and answered on its own, and only once the group is durable.
+   */
+  private commitQueued(): void {
+    const group = this.queue;
+    this.queue = [];
+    let outcomes: (AppendResult | { error: unknown })[];
+    try {
+      this.assertOpen();
+      outcomes = this.groupTransaction.immediate(group);
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    if (outcomes.some((outcome) => 'written' in outcome && outcome.written)) this.notifier.notify();
+    outcomes.forEach((outcome, index) => ('error' in outcome ? group[index]!.reject(outcome.error) : group[index]!.resolve(outcome)));
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncGenerator<StoredEvent> {
