@@ -17,6 +17,8 @@ export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
   /** Longest time an applied event waits to be committed. */
   readonly flushIntervalMs?: number;
+  /** How many committed documents are kept in memory between commits. */
+  readonly cachedDocuments?: number;
 }
 
 interface Running {
@@ -49,6 +51,12 @@ export class ProjectionRunner {
   private readonly flushIntervalMs: number;
   private headAtStart = 0n;
   private appliedSinceFlush = 0;
+  /**
+   * Documents as last committed, so that applying an event rarely reads storage. This runner is
+   * the only writer of what it caches: a conflict with another runner clears it (see reload).
+   */
+  private readonly committedDocs = new Map<string, unknown | null>();
+  private readonly cacheLimit: number;
 
   constructor(
     private readonly store: EventStore,
@@ -58,6 +66,7 @@ export class ProjectionRunner {
   ) {
     this.batchSize = options.batchSize ?? 1000;
     this.flushIntervalMs = options.flushIntervalMs ?? 20;
+    this.cacheLimit = options.cachedDocuments ?? 100_000;
     this.running = projections.map((projection) => ({
       projection,
       id: projectionId(projection),
@@ -189,9 +198,8 @@ export class ProjectionRunner {
       if (event.position <= state.position) continue;
       state.position = event.position;
       if (!state.handles.has(event.type)) continue;
-      const view = this.storage.view(state.id);
       for (const key of state.projection.keysOf(event)) {
-        const current = state.pending.has(key) ? state.pending.get(key)! : (view.get(key) ?? null);
+        const current = state.pending.has(key) ? state.pending.get(key)! : this.committedDoc(state.id, key);
         state.pending.set(key, state.projection.evolve(current, event, key));
       }
     }
@@ -214,8 +222,10 @@ export class ProjectionRunner {
     this.storage.commit(
       changed.map((state) => ({ id: state.id, expectedPosition: state.committed, position: state.position, caughtUp: state.caughtUp, docs: state.pending })),
     );
+    if (this.committedDocs.size > this.cacheLimit) this.committedDocs.clear();
     for (const state of changed) {
       state.committed = state.position;
+      for (const [key, doc] of state.pending) this.committedDocs.set(`${state.id}\u0000${key}`, doc);
       state.pending.clear();
     }
     this.appliedSinceFlush = 0;
@@ -226,8 +236,17 @@ export class ProjectionRunner {
     for (const state of this.running) if (!state.caughtUp && state.position >= position) state.caughtUp = true;
   }
 
+  private committedDoc(id: string, key: string): unknown | null {
+    const cacheKey = `${id}\u0000${key}`;
+    if (this.committedDocs.has(cacheKey)) return this.committedDocs.get(cacheKey)!;
+    const doc = this.storage.view(id).get(key) ?? null;
+    this.committedDocs.set(cacheKey, doc);
+    return doc;
+  }
+
   /** Back to what is committed (at start, and after another runner moved a checkpoint). */
   private reload(): void {
+    this.committedDocs.clear();
     for (const state of this.running) {
       const stored = this.storage.checkpoint(state.id);
       state.committed = stored?.position ?? 0n;
