@@ -21,7 +21,9 @@ export class ReportService {
   async build(query: unknown): Promise<Report> {
     const input = validateInput(ReportQueryInput, query);
     const cut = { ...(input.asOf ? { asOf: input.asOf } : {}), ...(input.knownAt ? { knownAt: input.knownAt } : {}) };
-    const models: ReadModels = input.asOf || input.knownAt ? await replayInMemory(this.store, PROJECTIONS, cut) : this.runner;
+    // Each report reads the projection of its own name: a replay for a past cut builds only that one.
+    const models: ReadModels =
+      input.asOf || input.knownAt ? await replayInMemory(this.store, PROJECTIONS.filter((projection) => projection.name === input.kind), cut) : this.runner;
     const referenceDate = input.asOf ?? localDate(input.knownAt ? new Date(input.knownAt) : this.clock.now(), this.timeZone);
     return REPORT_BUILDERS[input.kind](models, {
       ...(input.antennaId ? { antennaId: input.antennaId } : {}),
