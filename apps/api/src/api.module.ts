@@ -11,6 +11,7 @@ import { LiveReadModels } from './reports/live-read-models';
 import { ReportsController } from './reports/reports.controller';
 import { StreamsController } from './streams/streams.controller';
 import { UsersController } from './users/users.controller';
+import { WebModule, WebOptions } from './web/web.module';
 
 /** Routes of the commands that exist in the catalogue (the catalogue is the source of truth). */
 export function commandRoutes() {
@@ -20,10 +21,10 @@ export function commandRoutes() {
 
 @Module({})
 export class ApiModule {
-  static forRoot(options: JalonCoreOptions): DynamicModule {
+  static forRoot(options: JalonCoreOptions & { readonly web?: WebOptions }): DynamicModule {
     return {
       module: ApiModule,
-      imports: [JalonCoreModule.forRoot(options)],
+      imports: [JalonCoreModule.forRoot(options), WebModule.forRoot(options.web)],
       controllers: [HealthController, UsersController, StreamsController, ReportsController, createCommandsController(commandRoutes())],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },

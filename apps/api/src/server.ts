@@ -17,6 +17,7 @@ export async function startServer(config: JalonConfig, print: (line: string) => 
   await app.listen(config.port, config.host);
   const address = `http://${config.host}:${(app.getHttpServer().address() as { port: number }).port}`;
   print(`Jalon écoute sur ${address} (magasin : ${config.eventStore === 'sqlite' ? config.dataDir : config.eventStoreUrl})`);
+  print(`Tableau de bord : ${address}/ (connexion avec un jeton d’accès)`);
   print(`Documentation de l’API : ${address}/api/docs — santé : ${address}/health`);
   return app;
 }

@@ -1,0 +1,111 @@
+import { commandNamed, FieldViolation, InputValidationError, validateInput } from '@jalon/application';
+import { FORMS, formNamed } from './form-catalogue';
+import { controlFor, fieldErrorsOf, formValuesOf, toCommandInput } from './form-input';
+
+const form = (scope: 'programme' | 'antenna', slug: string) => formNamed(scope, slug)!;
+
+describe('form values → command input', () => {
+  it('builds a funding commitment: euros to cents, French dates to ISO, empty tranche rows dropped and the rest renumbered', () => {
+    const { input, errors, rows } = toCommandInput(
+      form('antenna', 'engager-financement'),
+      {
+        agreementId: 'region-bfc-2024',
+        funder: ' Région Bourgogne-Franche-Comté ',
+        label: 'Soutien au démarrage',
+        amountCents: '50 000,00',
+        'tranches.0.trancheId': 'tranche-1',
+        'tranches.0.amountCents': '20 000',
+        'tranches.0.dueOn': '01/06/2024',
+        'tranches.2.trancheId': 'tranche-2',
+        'tranches.2.amountCents': '30000,00',
+        'tranches.2.dueOn': '2025-01-15',
+        effectiveDate: '12/03/2024',
+      },
+      { antennaId: 'montbeliard' },
+    );
+    expect(errors).toEqual([]);
+    expect(input).toEqual({
+      antennaId: 'montbeliard',
+      agreementId: 'region-bfc-2024',
+      funder: 'Région Bourgogne-Franche-Comté',
+      label: 'Soutien au démarrage',
+      amountCents: 5_000_000,
+      tranches: [
+        { trancheId: 'tranche-1', amountCents: 2_000_000, dueOn: '2024-06-01' },
+        { trancheId: 'tranche-2', amountCents: 3_000_000, dueOn: '2025-01-15' },
+      ],
+      effectiveDate: '2024-03-12',
+    });
+    expect(() => validateInput(commandNamed('CommitFunding').input, input)).not.toThrow();
+    // A message about the second kept row belongs beside the third row's control.
+    expect(controlFor(form('antenna', 'engager-financement'), 'tranches.1.amountCents', rows)).toBe('tranches.2.amountCents');
+  });
+
+  it('says in French what is malformed or missing, before the catalogue is asked', () => {
+    const { errors } = toCommandInput(form('antenna', 'enregistrer-depense'), { amountCents: '12,345', effectiveDate: '31/02/2024' }, { antennaId: 'x' });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { field: 'expenditureId', message: 'Ce champ est obligatoire.' },
+        { field: 'amountCents', message: 'Pas plus de deux chiffres après la virgule (centimes)' },
+        { field: 'effectiveDate', message: 'Le 31/02/2024 n’existe pas dans le calendrier' },
+      ]),
+    );
+  });
+
+  it('splits a tranche choice into its agreement and tranche, and maps messages on either back to it', () => {
+    const spec = form('antenna', 'verser-tranche');
+    const { input } = toCommandInput(spec, { tranche: 'bdt-amorcage-montbeliard/tranche-3', effectiveDate: '12/03/2024' }, { antennaId: 'montbeliard' });
+    expect(input).toMatchObject({ agreementId: 'bdt-amorcage-montbeliard', trancheId: 'tranche-3' });
+    expect(controlFor(spec, 'trancheId')).toBe('tranche');
+    expect(controlFor(spec, 'agreementId')).toBe('tranche');
+    expect(controlFor(spec, 'antennaId')).toBe('');
+  });
+
+  it('turns lines into lists and a checkbox into a boolean', () => {
+    const { input } = toCommandInput(form('programme', 'deposer-candidature'), {
+      trainingNeeds: 'Industrie 4.0\r\n\r\n  Hydrogène  \n',
+      'territory.actionCoeurDeVille': 'on',
+    });
+    expect(input.trainingNeeds).toEqual(['Industrie 4.0', 'Hydrogène']);
+    expect(input.territory).toMatchObject({ actionCoeurDeVille: true });
+    expect(toCommandInput(form('programme', 'deposer-candidature'), {}).input.territory).toMatchObject({ actionCoeurDeVille: false });
+  });
+
+  it('rewords the catalogue’s messages for someone filling a form', () => {
+    const spec = form('antenna', 'enregistrer-depense');
+    let violations: readonly FieldViolation[] = [];
+    try {
+      validateInput(commandNamed('RecordExpenditure').input, { antennaId: 'montbeliard', expenditureId: 'Pas Un Id', category: 'x', amountCents: 0, description: 'ok', effectiveDate: '2024-13-01' });
+    } catch (error) {
+      violations = (error as InputValidationError).violations;
+    }
+    const errors = fieldErrorsOf(spec, violations, { expenditureId: 'Pas Un Id', category: 'x', amountCents: '0', description: 'ok', effectiveDate: '2024-13-01' });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { field: 'expenditureId', message: expect.stringContaining('minuscules, chiffres et tirets') },
+        { field: 'category', message: 'Choisissez une valeur de la liste.' },
+        { field: 'amountCents', message: expect.stringContaining('strictement positif en euros') },
+        { field: 'effectiveDate', message: 'Saisissez une date valide (JJ/MM/AAAA).' },
+      ]),
+    );
+  });
+
+  it('keeps only strings of a urlencoded body', () => {
+    expect(formValuesOf({ a: 'x', b: ['y', 'z'], c: { d: 1 } })).toEqual({ a: 'x', b: 'y' });
+  });
+
+  it('fills only input paths the command knows, for every field of every form', () => {
+    const sample = { text: 'a-b', textarea: 'texte', lines: 'un\ndeux', date: '01/01/2024', money: '10', integer: '10', select: 'a/b', checkbox: 'on' } as const;
+    for (const spec of FORMS) {
+      const values = Object.fromEntries(spec.fields.map((field) => [field.name, sample[field.kind]]));
+      const { input } = toCommandInput(spec, values, spec.scope === 'antenna' ? { antennaId: 'montbeliard' } : {});
+      let unknown: string[] = [];
+      try {
+        validateInput(commandNamed(spec.command).input, input);
+      } catch (error) {
+        unknown = (error as InputValidationError).violations.filter((v) => v.rule === 'whitelistValidation').map((v) => `${spec.slug}: ${v.field}`);
+      }
+      expect(unknown).toEqual([]);
+    }
+  });
+});

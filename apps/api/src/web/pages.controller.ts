@@ -1,0 +1,197 @@
+import { Actor, commandNamed } from '@jalon/application';
+import { formatDate, renderReport, ReportSubjectNotFoundError } from '@jalon/reporting';
+import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/auth';
+import { FORMS } from './forms/form-catalogue';
+import { parseDate } from './forms/parse';
+import { href, html, segment } from './html';
+import { DashboardReads } from './read/dashboard-reads';
+import { WebRequest, WebSessionGuard } from './session/web-session.guard';
+import { antennaView, LiveExpenditure } from './views/antenna.view';
+import { asOfControl } from './views/components';
+import { financeExport, financeRows, financeView } from './views/finance.view';
+import { OverviewAntenna, overviewView } from './views/overview.view';
+import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
+import { securityHeaders, WebPages } from './web-pages';
+
+type QueryParameters = Record<string, string | undefined>;
+
+/** `?asOf=` of a page: a past day (or today), or a French message to show beside the control. */
+export function readAsOf(raw: unknown, today: string): { asOf?: string; error?: string; typed?: string } {
+  if (raw === undefined || raw === '') return {};
+  if (typeof raw !== 'string') return { error: 'Saisissez une date valide (JJ/MM/AAAA).' };
+  const parsed = parseDate(raw);
+  if (!parsed.ok) return { error: 'Saisissez une date valide (JJ/MM/AAAA).', typed: raw.slice(0, 40) };
+  if (parsed.value > today) return { error: 'Choisissez une date passée ou aujourd’hui : l’avenir n’est pas encore enregistré.', typed: raw.slice(0, 40) };
+  return { asOf: parsed.value };
+}
+
+export function mayRun(actor: Actor, command: string): boolean {
+  return commandNamed(command).roles.includes(actor.role);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The dashboard's pages: programme overview, antenna page, finance page and its exports. */
+@ApiExcludeController()
+@Public()
+@UseGuards(WebSessionGuard)
+@UseFilters(WebExceptionFilter)
+@Controller()
+export class PagesController {
+  constructor(
+    private readonly reads: DashboardReads,
+    private readonly pages: WebPages,
+  ) {}
+
+  @Get('programme')
+  async overview(@Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: Response): Promise<void> {
+    const actor = request.webSession!.actor;
+    const staleRead = !(await this.reads.waitFor(query.apres));
+    const today = this.reads.today();
+    const { asOf, error, typed } = readAsOf(query.asOf, today);
+    const data = await this.reads.overview(asOf);
+    const origins = this.reads.antennaOrigins();
+    const callTitles = this.reads.callTitles();
+    for (const call of data.kpis.calls) if (!callTitles.has(call.callId)) callTitles.set(call.callId, call.title ?? call.callId);
+
+    const antennas: OverviewAntenna[] = [];
+    for (const programme of data.programmes) {
+      for (const antenna of programme.antennas) {
+        const origin = origins.get(antenna.antennaId);
+        const candidacy = origin ? await this.reads.candidacy(origin.candidacyId) : undefined;
+        antennas.push({
+          antenna,
+          region: candidacy?.territory?.region ?? null,
+          callId: origin?.callId ?? null,
+          callTitle: origin ? (callTitles.get(origin.callId) ?? origin.callId) : null,
+        });
+      }
+    }
+    const withAntenna = this.reads.candidaciesWithAntenna();
+    const candidacies = asOf
+      ? undefined
+      : (await this.reads.candidacies()).map((view) => ({
+          view,
+          callTitle: view.callId ? (callTitles.get(view.callId) ?? view.callId) : '—',
+          hasAntenna: withAntenna.has(view.candidacyId),
+        }));
+    const body = overviewView({
+      ...(asOf ? { asOf } : {}),
+      ...(error ? { asOfError: error, asOfTyped: typed } : {}),
+      today,
+      referenceDate: data.referenceDate,
+      kpis: data.kpis,
+      programmeName: data.kpis.programme?.name ?? data.programmes[0]?.name ?? 'Programme',
+      antennas,
+      filters: { ...(text(query.region) ? { region: text(query.region) } : {}), ...(text(query.statut) ? { status: text(query.statut) } : {}), ...(text(query.appel) ? { call: text(query.appel) } : {}) },
+      regions: [...new Set(antennas.flatMap((row) => (row.region ? [row.region] : [])))].sort((a, b) => a.localeCompare(b, 'fr')),
+      calls: [...callTitles].map(([callId, title]) => ({ callId, title })),
+      ...(candidacies ? { candidacies } : {}),
+      may: {
+        submit: !asOf && mayRun(actor, 'SubmitCandidacy'),
+        select: !asOf && mayRun(actor, 'SelectCandidacy'),
+        open: !asOf && mayRun(actor, 'OpenAntenna'),
+      },
+      staleRead,
+    });
+    this.pages.send(response, 200, this.pages.frame(request, 'Avancement du programme', 'programme'), body);
+  }
+
+  @Get('antennes/:antennaId')
+  async antenna(@Param('antennaId') antennaId: string, @Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: Response): Promise<void> {
+    const actor = request.webSession!.actor;
+    const staleRead = !(await this.reads.waitFor(query.apres));
+    const today = this.reads.today();
+    const { asOf, error, typed } = readAsOf(query.asOf, today);
+    const base = `/antennes/${segment(antennaId)}`;
+    let data;
+    try {
+      data = await this.reads.antenna(antennaId, asOf);
+    } catch (failure) {
+      if (!(failure instanceof ReportSubjectNotFoundError)) throw failure;
+      if (!asOf || !this.reads.livePhases(antennaId)) throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${antennaId} ».`);
+      const frame = this.pages.frame(request, 'Antenne', 'programme', [{ label: 'Programme', href: '/programme' }, { label: antennaId }]);
+      this.pages.send(
+        response,
+        200,
+        frame,
+        html`<h1>${this.reads.livePhases(antennaId)!.name}</h1>
+${asOfControl({ action: base, asOf })}
+<p class="bandeau-date" role="status">Le ${formatDate(asOf)}, cette antenne n’était pas encore ouverte : rien n’était enregistré à son sujet.</p>`,
+      );
+      return;
+    }
+    const candidacy = await this.reads.candidacy(data.antenna.candidacyId);
+    const callTitle = this.reads.callTitles().get(data.antenna.callId);
+    const may = new Set(asOf ? [] : FORMS.filter((form) => form.scope === 'antenna' && mayRun(actor, form.command)).map((form) => form.slug));
+    const expenditures: LiveExpenditure[] | undefined = asOf
+      ? undefined
+      : Object.entries(this.reads.liveBudget(antennaId)?.books.expenditures ?? {})
+          .map(([expenditureId, booked]) => ({ expenditureId, year: booked.year, amountCents: booked.amountCents, reversed: booked.reversed }))
+          .sort((a, b) => a.year - b.year || a.expenditureId.localeCompare(b.expenditureId));
+    const body = antennaView({
+      antennaId,
+      ...(asOf ? { asOf } : {}),
+      ...(error ? { asOfError: error, asOfTyped: typed } : {}),
+      today,
+      timeZone: this.reads.timeZone,
+      data,
+      candidacy,
+      ...(callTitle ? { callTitle } : {}),
+      may,
+      ...(expenditures ? { expenditures } : {}),
+      staleRead,
+    });
+    const frame = this.pages.frame(request, data.antenna.name, 'programme', [{ label: 'Programme', href: href('/programme', { asOf }) }, { label: data.antenna.name }]);
+    this.pages.send(response, 200, frame, body);
+  }
+
+  @Get('financements')
+  async finance(@Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: Response): Promise<void> {
+    const staleRead = !(await this.reads.waitFor(query.apres));
+    const today = this.reads.today();
+    const { asOf, error, typed } = readAsOf(query.asOf, today);
+    const financeQuery = { ...(asOf ? { asOf } : {}), onlyFlagged: query.ecarts === 'oui' };
+    const { data } = await this.reads.funding(asOf);
+    const body = financeView({
+      query: financeQuery,
+      ...(error ? { asOfError: error, asOfTyped: typed } : {}),
+      today,
+      timeZone: this.reads.timeZone,
+      data,
+      rows: financeRows(data, financeQuery),
+    });
+    const stale = staleRead ? html`<div class="alerte attention" role="status"><p>Votre saisie est enregistrée mais n’apparaît peut-être pas encore.</p></div>` : '';
+    this.pages.send(response, 200, this.pages.frame(request, 'Financements', 'financements'), html`${stale}${body}`);
+  }
+
+  @Get('financements/export.csv')
+  exportCsv(@Query() query: QueryParameters, @Res() response: Response): Promise<void> {
+    return this.export('csv', query, response);
+  }
+
+  @Get('financements/export.xlsx')
+  exportXlsx(@Query() query: QueryParameters, @Res() response: Response): Promise<void> {
+    return this.export('xlsx', query, response);
+  }
+
+  private async export(format: 'csv' | 'xlsx', query: QueryParameters, response: Response): Promise<void> {
+    const today = this.reads.today();
+    const { asOf } = readAsOf(query.asOf, today);
+    const financeQuery = { ...(asOf ? { asOf } : {}), onlyFlagged: query.ecarts === 'oui' };
+    const { data } = await this.reads.funding(asOf);
+    const rendered = await renderReport(financeExport(financeRows(data, financeQuery), data, financeQuery), format, { timeZone: this.reads.timeZone });
+    securityHeaders(response);
+    response.setHeader(
+      'Content-Type',
+      format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    response.setHeader('Content-Disposition', `attachment; filename="jalon-financements-${asOf ?? today}.${format}"`);
+    response.status(200).send(rendered);
+  }
+}

@@ -1,0 +1,46 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { cookieValue, SESSION_COOKIE, WebSession, WebSessions } from './web-sessions';
+
+export type WebRequest = Request & { webSession?: WebSession };
+
+/** No live session: the filter sends the browser to the sign-in page, saying why. */
+export class SessionRequiredError extends Error {
+  constructor(
+    readonly expired: boolean,
+    /** Where to come back after signing in (a local path). */
+    readonly returnTo: string | undefined,
+  ) {
+    super(expired ? 'session expired' : 'no session');
+    this.name = 'SessionRequiredError';
+  }
+}
+
+/** A POST without the session's anti-forgery token (a stale page, or another site's form). */
+export class CsrfRejectedError extends Error {
+  constructor() {
+    super('missing or wrong anti-forgery token');
+    this.name = 'CsrfRejectedError';
+  }
+}
+
+/**
+ * Dashboard pages need a live session (the bearer-token API is not involved: these routes are
+ * public to its guard). Every POST must carry the session's anti-forgery token.
+ */
+@Injectable()
+export class WebSessionGuard implements CanActivate {
+  constructor(private readonly sessions: WebSessions) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<WebRequest>();
+    const found = this.sessions.use(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    if (!found.session) throw new SessionRequiredError(found.expired, request.method === 'GET' ? request.originalUrl : request.path);
+    request.webSession = found.session;
+    if (request.method === 'POST') {
+      const body = request.body as Record<string, unknown> | undefined;
+      if (!this.sessions.csrfMatches(found.session, body?._csrf)) throw new CsrfRejectedError();
+    }
+    return true;
+  }
+}

@@ -1,0 +1,263 @@
+import { CandidacyView } from '@jalon/domain';
+import { formatDate, formatEuros, formatPercent, formatTimestamp } from '@jalon/reporting';
+import { href, html, HtmlValue, SafeHtml, segment } from '../html';
+import { AntennaData } from '../read/dashboard-reads';
+import {
+  ANTENNA_STATUS_LABELS,
+  EVENT_LABELS,
+  FundingDiscrepancy,
+  FundingReportAgreement,
+  PHASE_STATUS_LABELS,
+  ROLE_LABELS,
+  TRANCHE_STATE_LABELS,
+} from '../read/read-model-shapes';
+import { budgetChart, ganttChart } from './charts';
+import { asOfControl, badge, reportTable } from './components';
+
+export interface LiveExpenditure {
+  readonly expenditureId: string;
+  readonly year: number;
+  readonly amountCents: number;
+  readonly reversed: boolean;
+}
+
+export interface AntennaModel {
+  readonly antennaId: string;
+  readonly asOf?: string;
+  readonly asOfError?: string;
+  readonly asOfTyped?: string | undefined;
+  readonly today: string;
+  readonly timeZone: string;
+  readonly data: AntennaData;
+  readonly candidacy?: CandidacyView;
+  readonly callTitle?: string;
+  /** Form slugs the user may open (none when looking at the past, none for auditors). */
+  readonly may: ReadonlySet<string>;
+  readonly expenditures?: readonly LiveExpenditure[];
+  readonly staleRead: boolean;
+}
+
+/** The page of one antenna: summary, phases (Gantt), budget (bars), funding reconciliation, history. */
+export function antennaView(model: AntennaModel): SafeHtml {
+  const { data, antennaId } = model;
+  const antenna = data.antenna;
+  const base = `/antennes/${segment(antennaId)}`;
+  const formLink = (slug: string, label: HtmlValue, query: Readonly<Record<string, string>> = {}, small = false) =>
+    model.may.has(slug) ? html`<a class="bouton${small ? ' petit' : ' secondaire'}" href="${href(`${base}/${slug}`, query)}">${label}</a>` : '';
+  const referenceLabel = model.asOf ? `Au ${formatDate(model.asOf)}` : `Aujourd’hui (${formatDate(data.referenceDate)})`;
+  const totals = data.budget.totals;
+
+  return html`<h1>${antenna.name}</h1>
+<p class="chapeau">${antenna.town} · ${badge(antenna.status, ANTENNA_STATUS_LABELS[antenna.status])}${model.candidacy?.territory ? ` · ${model.candidacy.territory.region}` : ''}</p>
+${model.staleRead && html`<div class="alerte attention" role="status"><p>Votre saisie est enregistrée mais n’apparaît peut-être pas encore : rechargez la page dans un instant.</p></div>`}
+${asOfControl({ action: base, asOf: model.asOf, ...(model.asOfError ? { error: model.asOfError, ...(model.asOfTyped ? { typed: model.asOfTyped } : {}) } : {}) })}
+${model.asOf && html`<p class="bandeau-date" role="status">Vous consultez l’antenne telle qu’elle était le <strong>${formatDate(model.asOf)}</strong> : phases, budget, financements et historique sont reconstitués à cette date à partir du journal des faits. Les formulaires sont masqués.</p>`}
+<nav aria-label="Sections de la page"><ul class="liste-actions">
+<li><a href="#synthese">Synthèse</a></li><li><a href="#phases">Phases</a></li><li><a href="#budget">Budget</a></li><li><a href="#financements">Financements</a></li><li><a href="#historique">Historique</a></li>
+</ul></nav>
+
+<section id="synthese" aria-labelledby="titre-synthese">
+<h2 id="titre-synthese">Synthèse</h2>
+<div class="deux-colonnes">
+<dl class="proprietes">
+<dt>Statut</dt><dd>${ANTENNA_STATUS_LABELS[antenna.status]} depuis le ${formatDate(antenna.statusSince)}${antenna.statusReason ? ` — ${antenna.statusReason}` : ''}</dd>
+<dt>Ouverte le</dt><dd>${formatDate(antenna.openedOn)}</dd>
+<dt>Inaugurée le</dt><dd>${antenna.inauguratedOn ? `${formatDate(antenna.inauguratedOn)}${antenna.inaugurationPlace ? `, ${antenna.inaugurationPlace}` : ''}` : 'pas encore inaugurée'}</dd>
+<dt>Phase en cours</dt><dd>${currentPhaseLabel(antenna.phases)}</dd>
+<dt>Candidature</dt><dd>${model.candidacy?.territory?.name ?? antenna.candidacyId}${model.callTitle ? ` — ${model.callTitle}` : ''}</dd>
+</dl>
+<dl class="proprietes">
+<dt>Prévisionnel en vigueur</dt><dd>${formatEuros(totals.forecastCurrentCents)}</dd>
+<dt>Financements engagés</dt><dd>${formatEuros(totals.committedCents)}</dd>
+<dt>Versé / reçu</dt><dd>${formatEuros(totals.releasedCents)} / ${formatEuros(totals.receivedCents)}</dd>
+<dt>Dépensé</dt><dd>${formatEuros(totals.spentCents)}${totals.executionRateBasisPoints !== null ? ` (${formatPercent(totals.executionRateBasisPoints)} du prévisionnel)` : ''}</dd>
+</dl>
+</div>
+${model.may.has('inaugurer') && !antenna.inauguratedOn && html`<p>${formLink('inaugurer', 'Enregistrer l’inauguration')}</p>`}
+</section>
+
+<section id="phases" aria-labelledby="titre-phases">
+<h2 id="titre-phases">Phases : prévu et réalisé</h2>
+${formLink('planifier-phase', 'Planifier une phase')}
+${antenna.phases.length === 0
+    ? html`<p>Aucune phase planifiée.</p>`
+    : ganttChart({
+        id: 'gantt',
+        title: `Calendrier des phases de ${antenna.name} : plan initial, plan actuel et réalisé`,
+        phases: antenna.phases,
+        referenceDate: data.referenceDate,
+        referenceLabel,
+        inauguratedOn: antenna.inauguratedOn,
+      })}
+${phaseTable(antenna.phases, formLink)}
+${data.phasesReport.tables[2]!.rows.length > 0 && reportTable(data.phasesReport.tables[2]!, { timeZone: model.timeZone })}
+${data.phasesReport.tables[3]!.rows.length > 0 && reportTable(data.phasesReport.tables[3]!, { timeZone: model.timeZone })}
+</section>
+
+<section id="budget" aria-labelledby="titre-budget">
+<h2 id="titre-budget">Budget par année</h2>
+<div class="liste-actions">${formLink('enregistrer-depense', 'Enregistrer une dépense')}</div>
+${budgetChart({
+    id: 'budget-annees',
+    title: `Budget de ${antenna.name} par année : prévisionnel, versé et dépensé`,
+    years: data.budget.years.map((year) => ({ year: year.year, forecastCents: year.forecastCurrentCents, releasedCents: year.releasedCents, spentCents: year.spentCents })),
+  })}
+${reportTable(data.budgetReport.tables[0]!, { timeZone: model.timeZone, id: 'table-budget' })}
+${data.budgetReport.tables[2]!.rows.length > 0 && reportTable(data.budgetReport.tables[2]!, { timeZone: model.timeZone })}
+${model.expenditures && model.expenditures.length > 0 && expenditureTable(model, formLink)}
+</section>
+
+<section id="financements" aria-labelledby="titre-financements">
+<h2 id="titre-financements">Rapprochement des financements</h2>
+<div class="liste-actions">${formLink('engager-financement', 'Engager un financement')}</div>
+${data.funding.agreements.length === 0 ? html`<p>Aucun accord de financement.</p>` : data.funding.agreements.map((agreement) => agreementBlock(agreement, data.funding.discrepancies, model, formLink))}
+${data.fundingReport.tables[2]!.rows.length > 0 && reportTable(data.fundingReport.tables[2]!, { timeZone: model.timeZone })}
+<p class="aide">${data.fundingReport.notes?.[0] ?? ''}</p>
+</section>
+
+<section id="historique" aria-labelledby="titre-historique">
+<h2 id="titre-historique">Historique</h2>
+<p>Chaque fait enregistré, du plus récent au plus ancien : sa date d’effet, l’heure à laquelle il a été enregistré, qui l’a enregistré et, pour une correction, pourquoi. Rien n’est jamais modifié ni effacé.</p>
+${historyTable(data, model.timeZone)}
+</section>`;
+}
+
+function agreementBlock(
+  agreement: FundingReportAgreement,
+  discrepancies: readonly FundingDiscrepancy[],
+  model: AntennaModel,
+  formLink: (slug: string, label: HtmlValue, query?: Readonly<Record<string, string>>, small?: boolean) => SafeHtml | string,
+): SafeHtml {
+  const flags = discrepancies.filter((d) => d.agreementId === agreement.agreementId && d.antennaId === agreement.antennaId);
+  const hasActions = ['verser-tranche', 'recevoir-tranche', 'annuler-versement'].some((slug) => model.may.has(slug));
+  const id = `rapprochement-${agreement.agreementId}`;
+  return html`<article aria-labelledby="${id}-titre">
+<h3 id="${id}-titre">${agreement.label} — ${agreement.funder}</h3>
+<dl class="proprietes">
+<dt>Engagé le</dt><dd>${formatDate(agreement.committedOn)} : ${formatEuros(agreement.committedCents)}</dd>
+<dt>Versé / reçu</dt><dd>${formatEuros(agreement.releasedCents)} / ${formatEuros(agreement.receivedCents)}</dd>
+<dt>Dépensé sur l’accord</dt><dd>${formatEuros(agreement.spentCents)}</dd>
+<dt>Reste à verser</dt><dd>${formatEuros(agreement.remainingCommitmentCents)}</dd>
+${agreement.closed && html`<dt>Clôturé le</dt><dd>${formatDate(agreement.closed.on)}${agreement.closed.reason ? ` — ${agreement.closed.reason}` : ''}</dd>`}
+</dl>
+<div class="defilement" role="region" aria-label="Tranches de ${agreement.label}" tabindex="0">
+<table id="${id}">
+<caption>Échéancier et rapprochement des tranches — ${agreement.label}</caption>
+<thead><tr><th scope="col">Tranche</th><th scope="col">Échéance</th><th scope="col" class="nombre">Prévu</th><th scope="col">État</th><th scope="col" class="nombre">Versé</th><th scope="col" class="nombre">Reçu</th><th scope="col">Référence bancaire</th><th scope="col">Écarts</th>${hasActions && html`<th scope="col">Actions</th>`}</tr></thead>
+<tbody>
+${agreement.tranches.map((tranche) => {
+    const trancheFlags = flags.filter((d) => d.trancheId === tranche.trancheId);
+    const key = `${agreement.agreementId}/${tranche.trancheId}`;
+    const name = tranche.label ?? tranche.trancheId;
+    const actions =
+      tranche.state === 'planned' || tranche.state === 'reversed'
+        ? [formLink('verser-tranche', html`Verser<span class="sr"> ${name}</span>`, { tranche: key }, true)]
+        : tranche.state === 'released'
+          ? [
+              formLink('recevoir-tranche', html`Réception<span class="sr"> de ${name}</span>`, { tranche: key }, true),
+              formLink('annuler-versement', html`Annuler le versement<span class="sr"> de ${name}</span>`, { tranche: key }, true),
+            ]
+          : [];
+    return html`<tr>
+<th scope="row">${name}${tranche.conditions ? html`<br><span class="aide">${tranche.conditions}</span>` : ''}</th>
+<td>${formatDate(tranche.dueOn)}</td>
+<td class="nombre">${formatEuros(tranche.scheduledCents)}</td>
+<td>${badge(tranche.state, TRANCHE_STATE_LABELS[tranche.state])}</td>
+<td class="nombre">${tranche.releasedCents === null ? '—' : html`${formatEuros(tranche.releasedCents)}<br><span class="aide">le ${formatDate(tranche.releasedOn!)}</span>`}</td>
+<td class="nombre">${tranche.receipt ? html`${formatEuros(tranche.receipt.amountCents)}<br><span class="aide">le ${formatDate(tranche.receipt.receivedOn)}</span>` : '—'}</td>
+<td>${tranche.receipt?.bankReference ?? '—'}</td>
+<td>${trancheFlags.length === 0 ? 'Aucun' : html`<ul class="sans-puces">${trancheFlags.map((flag) => html`<li>${badge('ecart', flag.label)}</li>`)}</ul>`}</td>
+${hasActions && html`<td><div class="actions-ligne">${actions}</div></td>`}
+</tr>`;
+  })}
+</tbody>
+</table>
+</div>
+${flags.length > 0 &&
+  html`<h4>Écarts constatés sur cet accord</h4><ul class="ecarts">${flags.map((flag) => {
+    const tranche = agreement.tranches.find((t) => t.trancheId === flag.trancheId);
+    return html`<li>${badge('ecart', flag.label)} ${tranche ? html`<strong>${tranche.label ?? tranche.trancheId}</strong> : ` : ''}${flag.detail}</li>`;
+  })}</ul>`}
+</article>`;
+}
+
+function expenditureTable(
+  model: AntennaModel,
+  formLink: (slug: string, label: HtmlValue, query?: Readonly<Record<string, string>>, small?: boolean) => SafeHtml | string,
+): SafeHtml {
+  const rows = model.expenditures ?? [];
+  return html`<div class="defilement" role="region" aria-label="Dépenses enregistrées" tabindex="0">
+<table id="depenses">
+<caption>Dépenses enregistrées</caption>
+<thead><tr><th scope="col">Dépense</th><th scope="col">Année</th><th scope="col" class="nombre">Montant</th><th scope="col">État</th>${model.may.has('annuler-depense') && html`<th scope="col">Actions</th>`}</tr></thead>
+<tbody>${rows.map(
+    (row) => html`<tr><th scope="row">${row.expenditureId}</th><td>${row.year}</td><td class="nombre">${formatEuros(row.amountCents)}</td><td>${row.reversed ? badge('reversed', 'Annulée') : badge('active', 'Enregistrée')}</td>${
+      model.may.has('annuler-depense') && html`<td>${row.reversed ? '' : formLink('annuler-depense', html`Annuler<span class="sr"> la dépense ${row.expenditureId}</span>`, { depense: row.expenditureId }, true)}</td>`
+    }</tr>`,
+  )}</tbody>
+</table>
+</div>`;
+}
+
+function historyTable(data: AntennaData, timeZone: string): SafeHtml {
+  return html`<div class="defilement" role="region" aria-label="Historique" tabindex="0">
+<table id="historique-table">
+<caption>Historique de l’antenne : ${data.history.length} faits, du plus récent au plus ancien</caption>
+<thead><tr><th scope="col">Date d’effet</th><th scope="col">Enregistré le</th><th scope="col">Par</th><th scope="col">Événement</th><th scope="col">Motif</th><th scope="col">Changement</th></tr></thead>
+<tbody>${[...data.history].reverse().map(
+    (entry) => html`<tr>
+<th scope="row">${entry.effectiveDate ? formatDate(entry.effectiveDate) : '—'}</th>
+<td>${formatTimestamp(entry.recordedAt, timeZone)}</td>
+<td>${entry.actorName ?? entry.actor}<br><span class="aide">${entry.actorName && entry.actorName !== entry.actor ? `${entry.actor} · ` : ''}${ROLE_LABELS[entry.role] ?? entry.role}</span></td>
+<td>${EVENT_LABELS[entry.type] ?? entry.type}</td>
+<td>${entry.reason ?? '—'}</td>
+<td>${entry.changes}</td>
+</tr>`,
+  )}</tbody>
+</table>
+</div>`;
+}
+
+function currentPhaseLabel(phases: AntennaData['antenna']['phases']): string {
+  if (phases.length === 0) return 'Aucune phase prévue';
+  const started = phases.map((phase, index) => ({ phase, index })).filter(({ phase }) => phase.status === 'started');
+  const last = started[started.length - 1];
+  if (last) return `Phase ${last.index + 1} en cours : ${last.phase.name}`;
+  const next = phases.findIndex((phase) => phase.status === 'planned');
+  if (next < 0) return 'Toutes les phases sont terminées';
+  return `Phase ${next + 1} à commencer : ${phases[next]!.name}`;
+}
+
+function phaseTable(
+  phases: AntennaData['antenna']['phases'],
+  formLink: (slug: string, label: HtmlValue, query?: Readonly<Record<string, string>>, small?: boolean) => SafeHtml | string,
+): SafeHtml {
+  const period = (from: string | null, to: string | null) =>
+    from === null ? '—' : to === null ? `depuis le ${formatDate(from)}` : `${formatDate(from)} → ${formatDate(to)}`;
+  const actionsOf = (phase: AntennaData['antenna']['phases'][number]) =>
+    phase.status === 'planned'
+      ? formLink('demarrer-phase', html`Démarrer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
+      : phase.status === 'started'
+        ? formLink('terminer-phase', html`Terminer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
+        : '';
+  const actions = phases.map(actionsOf);
+  const hasActions = actions.some((action) => action !== '');
+  return html`<div class="defilement" role="region" aria-label="Phases" tabindex="0">
+<table id="table-phases">
+<caption>Phases : plan initial, plan actuel et réalisé</caption>
+<thead><tr><th scope="col">Phase</th><th scope="col">Statut</th><th scope="col">Plan initial</th><th scope="col">Plan actuel</th><th scope="col">Réalisé</th><th scope="col" class="nombre">Jalons</th><th scope="col" class="nombre">Retard</th>${hasActions && html`<th scope="col">Actions</th>`}</tr></thead>
+<tbody>${phases.map(
+    (phase, index) => html`<tr>
+<th scope="row">${phase.name}${phase.site ? html`<br><span class="aide">${phase.site}</span>` : ''}</th>
+<td>${badge(phase.status, PHASE_STATUS_LABELS[phase.status])}</td>
+<td>${period(phase.originalPlannedStart, phase.originalPlannedEnd)}</td>
+<td>${period(phase.plannedStart, phase.plannedEnd)}${phase.reschedulings.length > 0 ? html`<br><span class="aide">replanifiée ${phase.reschedulings.length} fois</span>` : ''}</td>
+<td>${phase.actualStart === null ? 'pas commencée' : period(phase.actualStart, phase.actualEnd)}</td>
+<td class="nombre">${phase.milestones.length}</td>
+<td class="nombre">${phase.latenessDays > 0 ? `${phase.latenessDays} j` : 'à l’heure'}</td>
+${hasActions && html`<td>${actions[index]}</td>`}
+</tr>`,
+  )}</tbody>
+</table>
+</div>`;
+}

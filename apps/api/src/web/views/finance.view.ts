@@ -1,0 +1,181 @@
+import { formatDate, formatEuros, Report, ReportTable, Row } from '@jalon/reporting';
+import { href, html, SafeHtml, segment } from '../html';
+import { FundingDiscrepancy, FundingReportAgreement, FundingReportData } from '../read/read-model-shapes';
+import { asOfControl, badge, reportTable } from './components';
+
+export interface FinanceQuery {
+  readonly asOf?: string;
+  /** Only the agreements with at least one discrepancy. */
+  readonly onlyFlagged: boolean;
+}
+
+export interface FinanceRows {
+  readonly discrepancies: ReportTable;
+  readonly agreements: ReportTable;
+  /** The agreements in the order shown, with their flags. */
+  readonly shown: readonly { readonly agreement: FundingReportAgreement; readonly flags: readonly FundingDiscrepancy[] }[];
+}
+
+/**
+ * What the finance page shows, as report tables: discrepancies first, then every agreement with
+ * those that have discrepancies first. The CSV and XLSX exports render these very tables.
+ */
+export function financeRows(data: FundingReportData, query: FinanceQuery): FinanceRows {
+  const flagsOf = (agreement: FundingReportAgreement) =>
+    data.discrepancies.filter((d) => d.agreementId === agreement.agreementId && d.antennaId === agreement.antennaId);
+  const shown = data.agreements
+    .map((agreement, index) => ({ agreement, flags: flagsOf(agreement), index }))
+    .filter((entry) => !query.onlyFlagged || entry.flags.length > 0)
+    // Agreements with discrepancies first (most first), then the report's order (by antenna).
+    .sort((a, b) => Number(b.flags.length > 0) - Number(a.flags.length > 0) || b.flags.length - a.flags.length || a.index - b.index)
+    .map(({ agreement, flags }) => ({ agreement, flags }));
+  const agreementById = new Map(data.agreements.map((agreement) => [`${agreement.antennaId}/${agreement.agreementId}`, agreement]));
+  const shownKeys = new Set(shown.map(({ agreement }) => `${agreement.antennaId}/${agreement.agreementId}`));
+
+  const discrepancies: ReportTable = {
+    title: 'Écarts constatés',
+    columns: [
+      { key: 'antenna', label: 'Antenne', kind: 'text' },
+      { key: 'agreement', label: 'Accord', kind: 'text' },
+      { key: 'tranche', label: 'Tranche', kind: 'text' },
+      { key: 'discrepancy', label: 'Écart', kind: 'text' },
+      { key: 'amount', label: 'Montant en jeu', kind: 'money' },
+      { key: 'date', label: 'Date', kind: 'date' },
+      { key: 'detail', label: 'Détail', kind: 'text' },
+    ],
+    rows: data.discrepancies
+      .filter((d) => shownKeys.has(`${d.antennaId}/${d.agreementId}`))
+      .map((d): Row => {
+        const agreement = agreementById.get(`${d.antennaId}/${d.agreementId}`);
+        const tranche = agreement?.tranches.find((t) => t.trancheId === d.trancheId);
+        return {
+          antenna: agreement?.antennaName ?? d.antennaId,
+          agreement: agreement?.label ?? d.agreementId,
+          tranche: d.trancheId === null ? null : (tranche?.label ?? d.trancheId),
+          discrepancy: d.label,
+          amount: d.amountCents,
+          date: d.date,
+          detail: d.detail,
+        };
+      }),
+  };
+
+  const sum = (pick: (agreement: FundingReportAgreement) => number) => shown.reduce((total, { agreement }) => total + pick(agreement), 0);
+  const agreements: ReportTable = {
+    title: 'Accords de financement',
+    columns: [
+      { key: 'antenna', label: 'Antenne', kind: 'text' },
+      { key: 'agreement', label: 'Accord', kind: 'text' },
+      { key: 'funder', label: 'Financeur', kind: 'text' },
+      { key: 'committedOn', label: 'Engagé le', kind: 'date' },
+      { key: 'committed', label: 'Engagé', kind: 'money' },
+      { key: 'released', label: 'Versé', kind: 'money' },
+      { key: 'received', label: 'Reçu', kind: 'money' },
+      { key: 'spent', label: 'Dépensé', kind: 'money' },
+      { key: 'remaining', label: 'Reste à verser', kind: 'money' },
+      { key: 'discrepancies', label: 'Écarts', kind: 'integer' },
+      // Shown only when an agreement shown was closed.
+      ...(shown.some(({ agreement }) => agreement.closed !== null) ? [{ key: 'closedOn', label: 'Clôturé le', kind: 'date' as const }] : []),
+    ],
+    rows: shown.map(
+      ({ agreement, flags }): Row => ({
+        antenna: agreement.antennaName ?? agreement.antennaId,
+        agreement: agreement.label,
+        funder: agreement.funder,
+        committedOn: agreement.committedOn,
+        committed: agreement.committedCents,
+        released: agreement.releasedCents,
+        received: agreement.receivedCents,
+        spent: agreement.spentCents,
+        remaining: agreement.remainingCommitmentCents,
+        discrepancies: flags.length,
+        closedOn: agreement.closed?.on ?? null,
+      }),
+    ),
+    totals: {
+      antenna: 'Total',
+      agreement: null,
+      funder: null,
+      committedOn: null,
+      committed: sum((a) => a.committedCents),
+      released: sum((a) => a.releasedCents),
+      received: sum((a) => a.receivedCents),
+      spent: sum((a) => a.spentCents),
+      remaining: sum((a) => a.remainingCommitmentCents),
+      discrepancies: shown.reduce((total, entry) => total + entry.flags.length, 0),
+      closedOn: null,
+    },
+  };
+  return { discrepancies, agreements, shown };
+}
+
+/** The report the exports render: exactly the tables on the page, with the page's parameters. */
+export function financeExport(rows: FinanceRows, data: FundingReportData, query: FinanceQuery): Report {
+  return {
+    kind: 'funding',
+    title: `Financements — accords et écarts${query.onlyFlagged ? ' (accords avec écarts seulement)' : ''}`,
+    parameters: { ...(query.asOf ? { asOf: query.asOf } : {}), referenceDate: data.referenceDate },
+    tables: [rows.discrepancies, rows.agreements],
+    notes: [
+      `Écarts appréciés au ${formatDate(data.referenceDate)} ; délai de réception admis : ${data.receiptDelayDays} jours après le versement.`,
+      'Accords présentant des écarts en premier.',
+    ],
+    data: { referenceDate: data.referenceDate, agreements: rows.shown.map(({ agreement }) => agreement), discrepancies: rows.discrepancies.rows },
+  };
+}
+
+export interface FinanceModel {
+  readonly query: FinanceQuery;
+  readonly asOfError?: string;
+  readonly asOfTyped?: string | undefined;
+  readonly today: string;
+  readonly timeZone: string;
+  readonly data: FundingReportData;
+  readonly rows: FinanceRows;
+}
+
+export function financeView(model: FinanceModel): SafeHtml {
+  const { query, rows, data } = model;
+  const exportLink = (format: 'csv' | 'xlsx') => href(`/financements/export.${format}`, { asOf: query.asOf, ecarts: query.onlyFlagged ? 'oui' : undefined });
+  const flaggedCount = rows.shown.filter((entry) => entry.flags.length > 0).length;
+  return html`<h1>Financements</h1>
+<p class="chapeau">Tous les accords de financement des antennes, rapprochés des versements, des réceptions et des dépenses. Les accords présentant des écarts viennent en premier.</p>
+${asOfControl({ action: '/financements', asOf: query.asOf, ...(model.asOfError ? { error: model.asOfError, ...(model.asOfTyped ? { typed: model.asOfTyped } : {}) } : {}), keep: { ecarts: query.onlyFlagged ? 'oui' : undefined } })}
+${query.asOf && html`<p class="bandeau-date" role="status">Vous consultez les financements tels qu’ils étaient le <strong>${formatDate(query.asOf)}</strong>, reconstitués à partir du journal des faits.</p>`}
+<form class="filtres" method="get" action="/financements" aria-label="Filtrer les accords">
+${query.asOf && html`<input type="hidden" name="asOf" value="${query.asOf}">`}
+<div class="champ case"><input type="checkbox" id="filtre-ecarts" name="ecarts" value="oui"${query.onlyFlagged ? html` checked` : ''}><label for="filtre-ecarts">Seulement les accords avec écarts</label></div>
+<button type="submit">Filtrer</button>
+</form>
+<p role="status">${rows.shown.length} accord${rows.shown.length > 1 ? 's' : ''} affiché${rows.shown.length > 1 ? 's' : ''}, dont ${flaggedCount} avec écarts ; ${rows.discrepancies.rows.length} écart${rows.discrepancies.rows.length > 1 ? 's' : ''} au ${formatDate(data.referenceDate)}.</p>
+<p class="liste-actions"><a class="bouton secondaire" href="${exportLink('csv')}" download>Exporter en CSV<span class="sr"> ce qui est affiché</span></a> <a class="bouton secondaire" href="${exportLink('xlsx')}" download>Exporter en XLSX<span class="sr"> ce qui est affiché</span></a></p>
+
+<section aria-labelledby="titre-ecarts">
+<h2 id="titre-ecarts">Écarts constatés</h2>
+${reportTable(rows.discrepancies, {
+    timeZone: model.timeZone,
+    id: 'table-ecarts',
+    captionHidden: true,
+    cell: (column, row) => (column.key === 'discrepancy' ? badge('ecart', String(row.discrepancy)) : undefined),
+  })}
+</section>
+
+<section aria-labelledby="titre-accords">
+<h2 id="titre-accords">Accords de financement</h2>
+${reportTable(rows.agreements, {
+    timeZone: model.timeZone,
+    id: 'table-accords',
+    captionHidden: true,
+    cell: (column, row) => {
+      const index = rows.agreements.rows.indexOf(row);
+      const entry = index >= 0 ? rows.shown[index] : undefined;
+      if (!entry) return undefined;
+      if (column.key === 'antenna') return html`<a href="${href(`/antennes/${segment(entry.agreement.antennaId)}`, { asOf: query.asOf })}#financements">${String(row.antenna)}</a>`;
+      if (column.key === 'discrepancies') return entry.flags.length === 0 ? 'Aucun' : html`${badge('ecart', `${entry.flags.length} écart${entry.flags.length > 1 ? 's' : ''}`)}`;
+      if (column.key === 'committed') return formatEuros(entry.agreement.committedCents);
+      return undefined;
+    },
+  })}
+</section>
+<p class="aide">${data.receiptDelayDays} jours de délai de réception admis après un versement ; écarts appréciés au ${formatDate(data.referenceDate)}.</p>`;
+}

@@ -1,0 +1,149 @@
+import { formatDate, formatTimestamp } from '@jalon/reporting';
+import { html, HtmlValue, SafeHtml } from '../html';
+import { FieldSpec, FormSpec, OptionSource } from '../forms/form-catalogue';
+import { FieldError, FormValues } from '../forms/form-input';
+import { actorLabel, HistoryEntry } from '../read/read-model-shapes';
+import { csrfField } from './layout';
+
+export interface Option {
+  readonly value: string;
+  readonly label: string;
+}
+
+export interface FormConflict {
+  readonly streamId: string;
+  /** Revision the user's page was built on, and the stream's revision now. */
+  readonly expected: number | 'no_stream';
+  readonly actual: number | 'no_stream';
+  readonly changes: readonly HistoryEntry[];
+}
+
+export interface FormModel {
+  readonly form: FormSpec;
+  readonly action: string;
+  readonly back: { readonly href: string; readonly label: string };
+  /** What the form is about (the antenna), shown under the title. */
+  readonly subject?: string;
+  readonly values: FormValues;
+  readonly errors: readonly FieldError[];
+  readonly options: Partial<Record<OptionSource, readonly Option[]>>;
+  /** `stream=revision;…` of the streams the form may write to, as the page saw them. */
+  readonly revisions: string;
+  readonly csrfToken: string;
+  readonly timeZone: string;
+  readonly domainError?: { readonly code: string; readonly message: string };
+  readonly conflict?: FormConflict;
+}
+
+export function controlId(name: string): string {
+  return `champ-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+const ROW_LEGENDS: Readonly<Record<string, string>> = { tranches: 'Tranche', partners: 'Partenaire' };
+
+/** A command's form: labelled fields, messages next to them, the values kept, conflicts explained. */
+export function formView(model: FormModel): SafeHtml {
+  const { form, errors } = model;
+  const fieldErrors = errors.filter((error) => error.field !== '');
+  const formErrors = errors.filter((error) => error.field === '');
+  const labelOf = (name: string) => form.fields.find((field) => field.name === name)?.label ?? name;
+  const rowLegend = (row: string) => {
+    const [array, index] = row.split('.');
+    return `${ROW_LEGENDS[array!] ?? array} ${Number(index) + 1}`;
+  };
+
+  const blocks: HtmlValue[] = [];
+  const seenRows = new Set<string>();
+  for (const field of form.fields) {
+    if (field.row === undefined) {
+      blocks.push(fieldView(field, model));
+      continue;
+    }
+    if (seenRows.has(field.row)) continue;
+    seenRows.add(field.row);
+    const rowFields = form.fields.filter((other) => other.row === field.row);
+    const first = !field.row.endsWith('.0') ? '' : html`<p class="aide">Laissez vides les lignes inutiles.</p>`;
+    blocks.push(html`<fieldset><legend>${rowLegend(field.row)}</legend>${first}<div class="rangee">${rowFields.map((rowField) => fieldView(rowField, model))}</div></fieldset>`);
+  }
+
+  return html`<h1>${form.title}</h1>
+${model.subject && html`<p class="chapeau">${model.subject}</p>`}
+<p>${form.intro}</p>
+${model.conflict && conflictBox(model.conflict, model.timeZone)}
+${model.domainError &&
+  html`<div class="alerte erreur" role="alert"><h2>La saisie n’a pas été enregistrée</h2><p>${model.domainError.message}</p><p class="aide">Code : <span class="code">${model.domainError.code}</span></p></div>`}
+${errors.length > 0 &&
+  html`<div class="alerte erreur" role="alert" id="resume-erreurs"><h2>${errors.length === 1 ? 'La saisie comporte une erreur' : `La saisie comporte ${errors.length} erreurs`}</h2><ul>
+${fieldErrors.map((error) => html`<li><a href="#${controlId(error.field)}">${labelOf(error.field)} : ${error.message}</a></li>`)}
+${formErrors.map((error) => html`<li>${error.message}</li>`)}
+</ul></div>`}
+<form method="post" action="${model.action}" novalidate>
+${csrfField(model.csrfToken)}
+<input type="hidden" name="_revisions" value="${model.revisions}">
+<p class="aide">Les champs marqués « obligatoire » doivent être remplis.</p>
+${blocks}
+<div class="formulaire-actions"><button type="submit">${form.submit}</button><a href="${model.back.href}">${model.back.label}</a></div>
+</form>`;
+}
+
+function conflictBox(conflict: FormConflict, timeZone: string): SafeHtml {
+  return html`<div class="alerte attention" role="alert" id="conflit">
+<h2>Quelqu’un d’autre a modifié ces données pendant votre saisie</h2>
+<p>Votre saisie <strong>n’a pas été enregistrée</strong> : depuis l’ouverture de ce formulaire, ${
+    conflict.changes.length === 0 ? 'd’autres faits ont été enregistrés' : `${conflict.changes.length} fait${conflict.changes.length > 1 ? 's ont été enregistrés' : ' a été enregistré'}`
+  } sur les mêmes données. Voici ce qui a changé :</p>
+${conflict.changes.length > 0 &&
+  html`<ul>${conflict.changes.map(
+    (entry) =>
+      html`<li>${entry.changes}${entry.effectiveDate ? ` (date d’effet ${formatDate(entry.effectiveDate)})` : ''} — enregistré le ${formatTimestamp(entry.recordedAt, timeZone)} par ${actorLabel(entry)}${entry.reason ? ` ; motif : ${entry.reason}` : ''}.</li>`,
+  )}</ul>`}
+<p>Votre saisie est conservée ci-dessous et les listes reflètent l’état actuel. Vérifiez-la au regard de ces changements, puis enregistrez de nouveau si elle reste valable.</p>
+</div>`;
+}
+
+function fieldView(field: FieldSpec, model: FormModel): SafeHtml {
+  const id = controlId(field.name);
+  const value = model.values[field.name] ?? '';
+  const errors = model.errors.filter((error) => error.field === field.name);
+  const invalid = errors.length > 0;
+  const hintId = `aide-${id}`;
+  const errorId = `erreur-${id}`;
+  const describedBy = [field.hint ? hintId : '', invalid ? errorId : ''].filter(Boolean).join(' ');
+  const aria = html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${invalid ? html` aria-invalid="true"` : ''}${field.required ? html` aria-required="true"` : ''}`;
+  const hint = field.hint ? html`<span class="aide" id="${hintId}">${field.hint}</span>` : '';
+  const message = invalid ? html`<p class="message-erreur" id="${errorId}"><span class="sr">Erreur : </span>${errors.map((error) => error.message).join(' ')}</p>` : '';
+  const label = html`<label for="${id}">${field.label}${field.required ? html` <span class="obligatoire">(obligatoire)</span>` : ''}</label>`;
+  const classes = `champ${invalid ? ' en-erreur' : ''}`;
+
+  switch (field.kind) {
+    case 'checkbox':
+      return html`<div class="${classes}"><div class="case"><input type="checkbox" id="${id}" name="${field.name}" value="on"${value !== '' ? html` checked` : ''}${aria}>${label}</div>${hint}${message}</div>`;
+    case 'textarea':
+    case 'lines':
+      return html`<div class="${classes}">${label}${hint}${message}<textarea id="${id}" name="${field.name}" rows="${field.kind === 'lines' ? 4 : 3}"${aria}>${value}</textarea></div>`;
+    case 'select': {
+      const options = field.options ? (model.options[field.options] ?? []) : [];
+      const known = options.some((option) => option.value === value);
+      return html`<div class="${classes}">${label}${hint}${message}<select id="${id}" name="${field.name}"${aria}>
+<option value="">${field.required ? '— Choisir —' : '— Aucun —'}</option>
+${options.map((option) => html`<option value="${option.value}"${option.value === value ? html` selected` : ''}>${option.label}</option>`)}
+${value !== '' && !known && html`<option value="${value}" selected>${value} (n’est plus proposé)</option>`}
+</select>${options.length === 0 && html`<span class="aide">Aucun choix possible pour l’instant.</span>`}</div>`;
+    }
+    case 'date':
+      // A text field in the French format (JJ/MM/AAAA) rather than the browser's date picker, whose
+      // format follows the browser's language; ISO dates are accepted too.
+      return html`<div class="${classes}">${label}${hint}${message}<input type="text" class="date" inputmode="numeric" autocomplete="off" id="${id}" name="${field.name}" value="${displayDate(value)}"${aria}></div>`;
+    case 'money':
+      return html`<div class="${classes}">${label}${hint}${message}<input type="text" class="montant" inputmode="decimal" id="${id}" name="${field.name}" value="${value}" autocomplete="off"${aria}> <span aria-hidden="true">€</span></div>`;
+    case 'integer':
+      return html`<div class="${classes}">${label}${hint}${message}<input type="text" inputmode="numeric" id="${id}" name="${field.name}" value="${value}"${aria}></div>`;
+    case 'text':
+      return html`<div class="${classes}">${label}${hint}${message}<input type="text" id="${id}" name="${field.name}" value="${value}"${field.autocomplete ? html` autocomplete="${field.autocomplete}"` : ''}${aria}></div>`;
+  }
+}
+
+/** An ISO date as the French form shows it; anything else as typed. */
+function displayDate(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : value;
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { HtmlValue } from './html';
+import { WebRequest } from './session/web-session.guard';
+import { WebSessions } from './session/web-sessions';
+import { page, PageFrame, Section } from './views/layout';
+
+/**
+ * Sends dashboard pages: the frame (user, one-time message), and the headers every page carries:
+ * no caching (pages show people's data), a content security policy that allows no script at all
+ * and only the app's own style sheet, no framing.
+ */
+@Injectable()
+export class WebPages {
+  constructor(private readonly sessions: WebSessions) {}
+
+  frame(request: WebRequest, title: string, section: Section = 'none', breadcrumbs?: PageFrame['breadcrumbs']): PageFrame {
+    const session = request.webSession;
+    const flash = session ? this.sessions.takeFlash(session) : undefined;
+    return {
+      title,
+      section,
+      ...(session ? { user: { actor: session.actor, csrfToken: session.csrfToken } } : {}),
+      ...(flash ? { flash } : {}),
+      ...(breadcrumbs ? { breadcrumbs } : {}),
+    };
+  }
+
+  send(response: Response, status: number, frame: PageFrame, body: HtmlValue): void {
+    securityHeaders(response);
+    response.status(status).type('html').send(page(frame, body));
+  }
+
+  /** 303: after a POST, the browser GETs the next page (a reload does not post again). */
+  redirect(response: Response, location: string): void {
+    securityHeaders(response);
+    response.redirect(303, location);
+  }
+}
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export function securityHeaders(response: Response): void {
+  response.setHeader('Cache-Control', 'no-store');
+  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('X-Frame-Options', 'DENY');
+  response.setHeader('Referrer-Policy', 'same-origin');
+}
+
+/** A path on this site to come back to after signing in (anything else goes to the overview). */
+export function localPath(candidate: unknown): string {
+  if (typeof candidate !== 'string' || !candidate.startsWith('/') || candidate.startsWith('//') || /[\\\r\n]/.test(candidate)) return '/programme';
+  if (candidate.startsWith('/connexion') || candidate.startsWith('/deconnexion')) return '/programme';
+  return candidate;
+}
+
+/** Whether the browser reached us over HTTPS (directly or through a proxy that says so). */
+export function isSecure(request: WebRequest): boolean {
+  return request.secure || request.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+}

@@ -1,0 +1,108 @@
+import 'reflect-metadata';
+import { IdentityService, SYSTEM_ACTOR } from '@jalon/application';
+import { createApiApp } from '@jalon/api';
+import { loadConfig } from '@jalon/core';
+import { SqliteEventStore } from '@jalon/event-store';
+import { INestApplication } from '@nestjs/common';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { recordDemoHistory } from '../support/demo-history';
+
+/** Debian's Chromium (browser downloads are blocked here; `.ci/run` installs the package). */
+export const CHROMIUM = process.env.JALON_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Flags this machine needs: without the background-networking ones Chromium's connections are refused. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--lang=fr-FR',
+];
+
+/** The day the dashboard under test believes it is (effective dates after it are "in the future"). */
+export const DASHBOARD_NOW = new Date('2024-03-15T10:00:00Z');
+
+export type Role = 'admin' | 'programme-manager' | 'finance' | 'auditor';
+
+export interface DashboardUnderTest {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly store: SqliteEventStore;
+  readonly tokens: Readonly<Record<Role, string>>;
+  /** Moves the sessions' clock forward (idle and absolute expiry). */
+  advanceSessionClock(milliseconds: number): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application on an ephemeral port, on a temporary embedded store holding the demo
+ * history (recorded with a stepping clock, as in the other suites), with one user per role.
+ */
+export async function startDashboard(): Promise<DashboardUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), 'jalon-dashboard-'));
+  const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
+  await recordDemoHistory(store);
+  let sessionOffset = 0;
+  const app = await createApiApp({
+    config: loadConfig({ DATA_DIR: dir }),
+    store,
+    readModelsFile: ':memory:',
+    clock: { now: () => DASHBOARD_NOW },
+    logger: false,
+    web: { sessions: { idleMinutes: 30, maxHours: 10, now: () => Date.now() + sessionOffset } },
+  });
+  const identity = app.get(IdentityService);
+  const admin = await identity.bootstrapAdmin();
+  if (!admin) throw new Error('the dashboard store was not empty');
+  const add = async (name: string, role: Role) => (await identity.addUser({ name, role }, SYSTEM_ACTOR)).token;
+  const tokens = {
+    admin: admin.token,
+    'programme-manager': await add('Claire Martin', 'programme-manager'),
+    finance: await add('Julien Bernard', 'finance'),
+    auditor: await add('Inès Lefèvre', 'auditor'),
+  };
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    store,
+    tokens,
+    advanceSessionClock(milliseconds) {
+      sessionOffset += milliseconds;
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export async function newFrenchContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
+}
+
+/** Signs in through the sign-in page, as a person would. */
+export async function signIn(page: Page, dashboard: DashboardUnderTest, role: Role, path = '/'): Promise<void> {
+  await page.goto(`${dashboard.url}${path}`);
+  await page.getByLabel('Jeton d’accès').fill(dashboard.tokens[role]);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForLoadState('domcontentloaded');
+}
+
+export function chromiumIsInstalled(): boolean {
+  return existsSync(CHROMIUM);
+}
