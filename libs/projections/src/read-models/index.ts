@@ -33,3 +33,20 @@ export const REPORT_BUILDERS: Readonly<Record<ReportKind, (models: ReadModels, p
   kpis: buildKpisReport,
   history: buildHistoryReport,
 };
+
+// What the entry points (reports, dashboard) read of the read models: document shapes, report
+// data shapes, keys and the French labels the builders use, so that views cannot drift from them.
+export type { PhaseProgress, PhasesAntennaDocument, AntennaStatus, PhaseStatus } from './phases/phases.projection';
+export { ANTENNA_STATUS_LABELS, PHASE_STATUS_LABELS } from './phases/phases.report';
+export type { BudgetReportData, BudgetReportFigures } from './budget/budget.report';
+export type { AntennaBudgetDoc } from './budget/budget.projection';
+export { budgetAntennaKey } from './budget/budget.projection';
+export { BUDGET_CATEGORY_LABELS } from './budget/report-helpers';
+export type { TrancheDoc, TrancheState } from './funding/funding.projection';
+export type { FundingDiscrepancy, FundingReportAgreement, FundingReportData } from './funding/funding.report';
+export { DISCREPANCY_LABELS, TRANCHE_STATE_LABELS } from './funding/funding.report';
+export type { HistoryDocument, HistoryEntry } from './history/history.projection';
+export { candidacyIndexKey, historyAntennaKey } from './history/history.projection';
+export { actorLabel, EVENT_LABELS, ROLE_LABELS } from './history/history.report';
+export type { KpiCall, KpisDocument, KpiTotals } from './kpis/kpis.projection';
+export { KPIS_KEY } from './kpis/kpis.projection';

@@ -1,33 +1,41 @@
 /**
  * The shapes of the reports' `data` and of the read-model documents the dashboard reads, and the
  * French labels the report builders use, taken from the read models themselves so that the
- * dashboard and the reports can never drift apart. `@jalon/projections` exports only the
- * builders and the runner; these come from the read-model modules directly (types, plus a few
- * constant label tables).
+ * dashboard and the reports can never drift apart.
  */
 export type {
-  PhaseProgress,
-  PhasesAntennaDocument,
+  AntennaBudgetDoc,
   AntennaStatus,
-  PhaseStatus,
-} from '../../../../../libs/projections/src/read-models/phases/phases.projection';
-export { ANTENNA_STATUS_LABELS, PHASE_STATUS_LABELS } from '../../../../../libs/projections/src/read-models/phases/phases.report';
-export type { BudgetReportData, BudgetReportFigures } from '../../../../../libs/projections/src/read-models/budget/budget.report';
-export type { AntennaBudgetDoc } from '../../../../../libs/projections/src/read-models/budget/budget.projection';
-export { budgetAntennaKey } from '../../../../../libs/projections/src/read-models/budget/budget.projection';
-export { BUDGET_CATEGORY_LABELS } from '../../../../../libs/projections/src/read-models/budget/report-helpers';
-export type { TrancheDoc, TrancheState } from '../../../../../libs/projections/src/read-models/funding/funding.projection';
-export type {
+  BudgetReportData,
+  BudgetReportFigures,
   FundingDiscrepancy,
   FundingReportAgreement,
   FundingReportData,
-} from '../../../../../libs/projections/src/read-models/funding/funding.report';
-export { DISCREPANCY_LABELS, TRANCHE_STATE_LABELS } from '../../../../../libs/projections/src/read-models/funding/funding.report';
-export type { HistoryDocument, HistoryEntry } from '../../../../../libs/projections/src/read-models/history/history.projection';
-export { candidacyIndexKey, historyAntennaKey } from '../../../../../libs/projections/src/read-models/history/history.projection';
-export { actorLabel, EVENT_LABELS, ROLE_LABELS } from '../../../../../libs/projections/src/read-models/history/history.report';
-export type { KpiCall, KpisDocument, KpiTotals } from '../../../../../libs/projections/src/read-models/kpis/kpis.projection';
-export { KPIS_KEY } from '../../../../../libs/projections/src/read-models/kpis/kpis.projection';
+  HistoryDocument,
+  HistoryEntry,
+  KpiCall,
+  KpisDocument,
+  KpiTotals,
+  PhaseProgress,
+  PhasesAntennaDocument,
+  PhaseStatus,
+  TrancheDoc,
+  TrancheState,
+} from '@jalon/projections';
+export {
+  actorLabel,
+  ANTENNA_STATUS_LABELS,
+  BUDGET_CATEGORY_LABELS,
+  budgetAntennaKey,
+  candidacyIndexKey,
+  DISCREPANCY_LABELS,
+  EVENT_LABELS,
+  historyAntennaKey,
+  KPIS_KEY,
+  PHASE_STATUS_LABELS,
+  ROLE_LABELS,
+  TRANCHE_STATE_LABELS,
+} from '@jalon/projections';
 
 /** `data` of the phases report for the programme (the builder does not export this shape). */
 export interface ProgrammeSummaryData {
