@@ -305,11 +305,10 @@ export class FormsController {
       }
     }
     if (antennaId && sources.has('openExpenditures')) {
-      const expenditures = this.reads.liveBudget(antennaId)?.books.expenditures ?? {};
-      lists.openExpenditures = Object.entries(expenditures)
-        .filter(([, booked]) => !booked.reversed)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([expenditureId, booked]) => ({ value: expenditureId, label: `${expenditureId} : ${formatEuros(booked.amountCents)} (${booked.year})` }));
+      lists.openExpenditures = (await this.reads.liveExpenditures(antennaId))
+        .filter((expenditure) => !expenditure.reversed)
+        .sort((a, b) => a.expenditureId.localeCompare(b.expenditureId))
+        .map(({ expenditureId, amountCents, year }) => ({ value: expenditureId, label: `${expenditureId} : ${formatEuros(amountCents)} (${year})` }));
     }
     return { lists, releasedTrancheAmounts };
   }

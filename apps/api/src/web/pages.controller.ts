@@ -7,9 +7,9 @@ import { Public } from '../auth/auth';
 import { FORMS } from './forms/form-catalogue';
 import { parseDate } from './forms/parse';
 import { href, html, segment } from './html';
-import { DashboardReads } from './read/dashboard-reads';
+import { DashboardReads, LiveExpenditure } from './read/dashboard-reads';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
-import { antennaView, LiveExpenditure } from './views/antenna.view';
+import { antennaView } from './views/antenna.view';
 import { asOfControl } from './views/components';
 import { financeExport, financeRows, financeView } from './views/finance.view';
 import { OverviewAntenna, overviewView } from './views/overview.view';
@@ -131,9 +131,7 @@ ${asOfControl({ action: base, asOf })}
     const may = new Set(asOf ? [] : FORMS.filter((form) => form.scope === 'antenna' && mayRun(actor, form.command)).map((form) => form.slug));
     const expenditures: LiveExpenditure[] | undefined = asOf
       ? undefined
-      : Object.entries(this.reads.liveBudget(antennaId)?.books.expenditures ?? {})
-          .map(([expenditureId, booked]) => ({ expenditureId, year: booked.year, amountCents: booked.amountCents, reversed: booked.reversed }))
-          .sort((a, b) => a.year - b.year || a.expenditureId.localeCompare(b.expenditureId));
+      : await this.reads.liveExpenditures(antennaId);
     const body = antennaView({
       antennaId,
       ...(asOf ? { asOf } : {}),

@@ -35,7 +35,8 @@ export type CompletePhase = Message<'CompletePhase', PhaseCompleted['data']>;
 
 export type InaugurateAntenna = Message<'InaugurateAntenna', AntennaInaugurated['data']>;
 export type OpenTrainingCourse = Message<'OpenTrainingCourse', TrainingCourseOpened['data']>;
-export type ReportLearners = Message<'ReportLearners', LearnersReported['data']>;
+/** The decider adds `previousLearners` from the antenna's state. */
+export type ReportLearners = Message<'ReportLearners', Omit<LearnersReported['data'], 'previousLearners'>>;
 export type SuspendAntenna = Message<'SuspendAntenna', AntennaSuspended['data']>;
 export type ResumeAntenna = Message<'ResumeAntenna', AntennaResumed['data']>;
 export type CloseAntenna = Message<'CloseAntenna', AntennaClosed['data']>;

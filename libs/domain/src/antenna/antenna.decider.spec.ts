@@ -193,7 +193,16 @@ describe('antenna decider', () => {
       spec
         .given([opened, septemberLearners])
         .when({ type: 'ReportLearners', data: correction })
-        .then([{ type: 'LearnersReported', data: correction }]);
+        .then([{ type: 'LearnersReported', data: { ...correction, previousLearners: 24 } }]);
+    });
+
+    it('rule: a first report carries no previous count, even if the command sends one; a correction carries the count it corrects', () => {
+      const withPrevious = { ...septemberLearners.data, previousLearners: 99 } as AntennaCommand['data'];
+      spec.given([opened]).when({ type: 'ReportLearners', data: withPrevious } as AntennaCommand).then([septemberLearners]);
+      spec
+        .given([opened, septemberLearners])
+        .when({ type: 'ReportLearners', data: { ...correction, previousLearners: 99 } } as AntennaCommand)
+        .then([{ type: 'LearnersReported', data: { ...correction, previousLearners: 24 } }]);
     });
 
     it('rule: a correction of a reported month gives a reason (LEARNERS.CORRECTION_NEEDS_REASON)', () => {

@@ -1,6 +1,6 @@
 import { assertNever, conflict, Decider, notFound, ruleBroken, sameData } from '../shared';
 import { AntennaCommand, OpenAntenna } from './antenna.commands';
-import { AntennaEvent, AntennaOpened } from './antenna.events';
+import { AntennaEvent, AntennaOpened, LearnersReported } from './antenna.events';
 import { assertNotBeforeOpening, assertNotSuspended } from './antenna.guards';
 import { AntennaState, evolveAntenna, initialAntennaState, OpenedAntennaState } from './antenna.state';
 import { decidePhase } from './phase.decide';
@@ -79,7 +79,9 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
         );
       }
       assertNotBeforeOpening(state, command.data.effectiveDate);
-      return [{ type: 'LearnersReported', data: command.data }];
+      // The command type has no `previousLearners`; one sent anyway is replaced by the state's.
+      const { previousLearners: _ignored, ...data } = command.data as LearnersReported['data'];
+      return [{ type: 'LearnersReported', data: reported === undefined ? data : { ...data, previousLearners: reported } }];
     }
     case 'SuspendAntenna':
       if (state.status === 'suspended') return [];

@@ -99,7 +99,11 @@ export type TrainingCourseOpened = Message<
   }
 >;
 
-/** Learners enrolled during a month. A later report for the same month is a correction and says why. */
+/**
+ * Learners enrolled during a month. A later report for the same month is a correction and says
+ * why; it also carries the count it corrects, so that readers (totals, descriptions) need not
+ * remember every month's count.
+ */
 export type LearnersReported = Message<
   'LearnersReported',
   {
@@ -107,6 +111,8 @@ export type LearnersReported = Message<
     /** `YYYY-MM`. */
     readonly period: string;
     readonly learners: number;
+    /** The count this report corrects; absent for the month's first report (never null). */
+    readonly previousLearners?: number;
     readonly reason?: string;
     readonly effectiveDate: IsoDate;
   }

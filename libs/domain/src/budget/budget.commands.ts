@@ -24,7 +24,7 @@ export interface SetBudgetForecast
 export interface ReviseBudgetForecast
   extends Message<
     'ReviseBudgetForecast',
-    Omit<BudgetForecastRevised['data'], 'revision' | 'lines' | 'totalCents' | 'previousTotalCents'> & {
+    Omit<BudgetForecastRevised['data'], 'revision' | 'lines' | 'totalCents' | 'previousTotalCents' | 'previousLines'> & {
       readonly lines: readonly BudgetLineInput[];
     }
   > {
@@ -36,7 +36,10 @@ export interface RecordExpenditure
   readonly context: BudgetContext;
 }
 
-export interface ReverseExpenditure extends Message<'ReverseExpenditure', Omit<ExpenditureReversed['data'], 'amountCents'>> {
+export interface ReverseExpenditure extends Message<
+    'ReverseExpenditure',
+    Omit<ExpenditureReversed['data'], 'amountCents' | 'category' | 'expenditureDate' | 'fundingAgreementId'>
+  > {
   readonly context: BudgetContext;
 }
 

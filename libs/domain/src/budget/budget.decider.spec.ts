@@ -74,6 +74,7 @@ const revised: BudgetForecastRevised = {
     lines: revisedLines,
     totalCents: 79_600_000,
     previousTotalCents: 78_600_000,
+    previousLines: forecastLines,
     reason: revise.data.reason,
     effectiveDate: '2022-10-01',
   },
@@ -98,6 +99,9 @@ const reversed: ExpenditureReversed = {
     antennaId: 'montbeliard',
     expenditureId: 'aioa-furniture-2021',
     amountCents: 1_234_567,
+    category: 'equipment',
+    expenditureDate: '2021-10-05',
+    fundingAgreementId: 'bdt-seed',
     reason: 'Facture saisie deux fois',
     effectiveDate: '2021-11-02',
   },
@@ -208,6 +212,13 @@ describe('budget decider', () => {
       spec.given([forecastSet]).when(revise).then([revised]);
     });
 
+    it('carries the lines it replaces (previousLines), in the canonical order', () => {
+      spec
+        .given([forecastSet])
+        .when({ ...revise, data: { ...revise.data, lines: [...revisedLines].reverse() } })
+        .then([revised]);
+    });
+
     it('numbers later revisions 2, 3… and compares with the current (not the original) total', () => {
       const secondLines = revisedLines.map((line) => (line.year === 2024 && line.category === 'staff' ? { ...line, amountCents: 15_000_000 } : line));
       spec
@@ -222,6 +233,7 @@ describe('budget decider', () => {
               lines: secondLines,
               totalCents: 78_600_000,
               previousTotalCents: 79_600_000,
+              previousLines: revisedLines,
               reason: 'Recrutement décalé',
               effectiveDate: '2023-09-01',
             },
@@ -242,6 +254,7 @@ describe('budget decider', () => {
               lines: forecastLines,
               totalCents: 78_600_000,
               previousTotalCents: 79_600_000,
+              previousLines: revisedLines,
               reason: 'Retour au budget initial',
             },
           },
@@ -396,6 +409,18 @@ describe('budget decider', () => {
 
     it('rule: a correction is a reversing event with a reason, carrying the recorded amount in cents', () => {
       spec.given([forecastSet, recorded]).when(reverse).then([reversed]);
+    });
+
+    it('is self-contained: carries the recorded category, the expenditure date and, when it had one, the funding agreement', () => {
+      const { fundingAgreementId: _none, ...unfunded } = recorded.data;
+      const { fundingAgreementId: _agreement, ...reversedUnfunded } = reversed.data;
+      spec
+        .given([forecastSet, { type: 'ExpenditureRecorded', data: unfunded }])
+        .when(reverse)
+        .then([{ type: 'ExpenditureReversed', data: reversedUnfunded }]);
+      const state = [forecastSet, { type: 'ExpenditureRecorded', data: unfunded } as ExpenditureRecorded].reduce(budgetDecider.evolve, initialBudgetState());
+      const events = budgetDecider.decide(reverse, state);
+      expect(Object.keys(events[0]!.data)).not.toContain('fundingAgreementId');
     });
 
     it('may reverse on the day the expenditure was recorded', () => {

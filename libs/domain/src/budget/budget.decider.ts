@@ -88,6 +88,7 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
             lines,
             totalCents: totalOf(lines),
             previousTotalCents: forecast.current.totalCents,
+            previousLines: sortLines(forecast.current.lines),
             reason,
             effectiveDate,
           },
@@ -128,10 +129,20 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
           recordedOn: existing.recorded.effectiveDate,
         });
       }
+      const recorded = existing.recorded;
       return [
         {
           type: 'ExpenditureReversed',
-          data: { antennaId, expenditureId, amountCents: existing.recorded.amountCents, reason, effectiveDate },
+          data: {
+            antennaId,
+            expenditureId,
+            amountCents: recorded.amountCents,
+            category: recorded.category,
+            expenditureDate: recorded.effectiveDate,
+            ...(typeof recorded.fundingAgreementId === 'string' ? { fundingAgreementId: recorded.fundingAgreementId } : {}),
+            reason,
+            effectiveDate,
+          },
         },
       ];
     }

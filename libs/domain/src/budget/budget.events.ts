@@ -39,6 +39,8 @@ export type BudgetForecastRevised = Message<
     readonly lines: readonly BudgetLine[];
     readonly totalCents: Cents;
     readonly previousTotalCents: Cents;
+    /** The forecast lines this revision replaces (sorted like `lines`), so that projections need not remember them. */
+    readonly previousLines: readonly BudgetLine[];
     readonly reason: string;
     readonly effectiveDate: IsoDate;
   }
@@ -66,6 +68,12 @@ export type ExpenditureReversed = Message<
     readonly expenditureId: string;
     /** The recorded amount, copied so that projections need not look it up. */
     readonly amountCents: Cents;
+    /** The recorded category, copied likewise. */
+    readonly category: BudgetCategory;
+    /** The effective date of the reversed expenditure: the reversal is attributed to its year. */
+    readonly expenditureDate: IsoDate;
+    /** The agreement the reversed expenditure was charged to; absent when it was charged to none. */
+    readonly fundingAgreementId?: string;
     readonly reason: string;
     readonly effectiveDate: IsoDate;
   }

@@ -26,7 +26,7 @@ export interface RecordTrancheReceipt extends Message<'RecordTrancheReceipt', Tr
   readonly context: FundingContext;
 }
 
-export interface ReverseTrancheRelease extends Message<'ReverseTrancheRelease', Omit<TrancheReleaseReversed['data'], 'amountCents'>> {
+export interface ReverseTrancheRelease extends Message<'ReverseTrancheRelease', Omit<TrancheReleaseReversed['data'], 'amountCents' | 'releasedOn'>> {
   readonly context: FundingContext;
 }
 

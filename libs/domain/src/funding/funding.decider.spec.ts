@@ -62,7 +62,14 @@ const signatureReceived: TrancheReceived = {
 
 const signatureReversed: TrancheReleaseReversed = {
   type: 'TrancheReleaseReversed',
-  data: { ...ids, trancheId: 'signature', amountCents: 4_000_000, reason: 'Virement annulé par le financeur', effectiveDate: '2021-09-16' },
+  data: {
+    ...ids,
+    trancheId: 'signature',
+    amountCents: 4_000_000,
+    releasedOn: '2021-09-15',
+    reason: 'Virement annulé par le financeur',
+    effectiveDate: '2021-09-16',
+  },
 };
 
 const closed: FundingAgreementClosed = {
@@ -390,6 +397,13 @@ describe('funding decider', () => {
   describe('ReverseTrancheRelease', () => {
     it('rule: a correction is a reversing event with a reason, carrying the released amount in cents', () => {
       spec.given([committed, signatureReleased]).when(reverse).then([signatureReversed]);
+    });
+
+    it('is self-contained: carries the date of the release it reverses (releasedOn), that of the latest release', () => {
+      spec
+        .given([committed, signatureReleased, signatureReversed, released('signature', 4_000_000, '2021-10-04')])
+        .when({ ...reverse, data: { ...reverse.data, effectiveDate: '2021-10-05' } })
+        .then([{ type: 'TrancheReleaseReversed', data: { ...signatureReversed.data, releasedOn: '2021-10-04', effectiveDate: '2021-10-05' } }]);
     });
 
     it('carries the amount actually released, not the scheduled one', () => {

@@ -125,7 +125,12 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
       const tranche = requireTranche(agreement, trancheId);
       if (!tranche.release) {
         const last = tranche.lastReversal;
-        if (last && sameData(last, { agreementId, antennaId, trancheId, amountCents: last.amountCents, reason, effectiveDate })) return [];
+        if (
+          last &&
+          sameData(last, { agreementId, antennaId, trancheId, amountCents: last.amountCents, releasedOn: last.releasedOn, reason, effectiveDate })
+        ) {
+          return [];
+        }
         throw ruleBroken('TRANCHE.NOT_RELEASED', `tranche ${trancheId} is not released: there is no release to reverse`, {
           field: 'trancheId',
         });
@@ -149,7 +154,15 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
       return [
         {
           type: 'TrancheReleaseReversed',
-          data: { agreementId, antennaId, trancheId, amountCents: tranche.release.amountCents, reason, effectiveDate },
+          data: {
+            agreementId,
+            antennaId,
+            trancheId,
+            amountCents: tranche.release.amountCents,
+            releasedOn: tranche.release.effectiveDate,
+            reason,
+            effectiveDate,
+          },
         },
       ];
     }

@@ -63,6 +63,8 @@ export type TrancheReleaseReversed = Message<
     readonly trancheId: string;
     /** The released amount, copied so that projections need not look it up. */
     readonly amountCents: Cents;
+    /** The effective date of the reversed release: the reversal is attributed to its year. */
+    readonly releasedOn: IsoDate;
     readonly reason: string;
     readonly effectiveDate: IsoDate;
   }

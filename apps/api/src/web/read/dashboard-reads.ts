@@ -1,19 +1,18 @@
 import { Clock, CommandExecutor, commandNamed, localDate, ReportService } from '@jalon/application';
-import { CLOCK, JALON_CONFIG, JalonConfig } from '@jalon/core';
-import { callDecider, callViewOf, CallView, candidacyDecider, CandidacyView, candidacyViewOf, streamIdOf } from '@jalon/domain';
-import { EVENT_STORE } from '@jalon/core';
+import { CLOCK, EVENT_STORE, JALON_CONFIG, JalonConfig } from '@jalon/core';
+import { budgetDecider, callDecider, callViewOf, CallView, candidacyDecider, CandidacyView, candidacyViewOf, streamIdOf } from '@jalon/domain';
 import { EventStore } from '@jalon/event-store';
 import { ProjectionRunner } from '@jalon/projections';
 import { Report } from '@jalon/reporting';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AntennaBudgetDoc,
+  antennaEntries,
   budgetAntennaKey,
   BudgetReportData,
-  candidacyIndexKey,
+  candidacyEntries,
   FundingReportData,
   HistoryDocument,
-  historyAntennaKey,
   HistoryEntry,
   KpiCall,
   KPIS_KEY,
@@ -23,6 +22,14 @@ import {
   PhasesAntennaDocument,
   ProgrammeSummaryData,
 } from './read-model-shapes';
+
+/** An expenditure of an antenna as the budget stream holds it now (for the list a reversal is chosen from). */
+export interface LiveExpenditure {
+  readonly expenditureId: string;
+  readonly year: number;
+  readonly amountCents: number;
+  readonly reversed: boolean;
+}
 
 /** How long a page waits for the read models to include the writer's own write. */
 const READ_YOUR_WRITES_MS = 5000;
@@ -189,6 +196,23 @@ export class DashboardReads {
     return doc?.kind === 'antenna' ? doc : undefined;
   }
 
+  /**
+   * The antenna's expenditures as its budget stream knows them (the budget read model keeps only
+   * figures, never one entry per expenditure), sorted by year then id.
+   */
+  async liveExpenditures(antennaId: string): Promise<LiveExpenditure[]> {
+    const { state } = await this.executor.load(budgetDecider, streamIdOf('budget', antennaId));
+    if (state.status !== 'forecast-set') return [];
+    return Object.entries(state.expenditures)
+      .map(([expenditureId, entry]) => ({
+        expenditureId,
+        year: Number(entry.recorded.effectiveDate.slice(0, 4)),
+        amountCents: entry.recorded.amountCents,
+        reversed: entry.reversed !== undefined,
+      }))
+      .sort((a, b) => a.year - b.year || a.expenditureId.localeCompare(b.expenditureId));
+  }
+
   /** The revision of the stream a command would write to (what a form carries for its concurrency check). */
   async revisionOf(command: string, streamId: string): Promise<number | 'no_stream'> {
     return (await this.executor.load(commandNamed(command).decider, streamId)).revision;
@@ -197,11 +221,11 @@ export class DashboardReads {
   /** What was recorded on a stream after `revision`, as the history read model tells it. */
   changesSince(streamId: string, revision: number | 'no_stream', where: { antennaId?: string; candidacyId?: string }): HistoryEntry[] {
     const view = this.runner.view<HistoryDocument>('history');
-    const docs = [
-      ...(where.antennaId ? [view.get(historyAntennaKey(where.antennaId))] : []),
-      ...(where.candidacyId ? [view.get(candidacyIndexKey(where.candidacyId))] : []),
+    const entries = [
+      ...(where.antennaId ? antennaEntries(view, where.antennaId) : []),
+      ...(where.candidacyId ? candidacyEntries(view, where.candidacyId) : []),
     ];
     const after = revision === 'no_stream' ? -1 : revision;
-    return docs.flatMap((doc) => doc?.entries ?? []).filter((entry) => entry.streamId === streamId && entry.revision > after);
+    return entries.filter((entry) => entry.streamId === streamId && entry.revision > after);
   }
 }

@@ -24,9 +24,11 @@ export type {
 } from '@jalon/projections';
 export {
   actorLabel,
+  antennaEntries,
   ANTENNA_STATUS_LABELS,
   BUDGET_CATEGORY_LABELS,
   budgetAntennaKey,
+  candidacyEntries,
   candidacyIndexKey,
   DISCREPANCY_LABELS,
   EVENT_LABELS,

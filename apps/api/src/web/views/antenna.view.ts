@@ -1,7 +1,7 @@
 import { CandidacyView } from '@jalon/domain';
 import { formatDate, formatEuros, formatPercent, formatTimestamp } from '@jalon/reporting';
 import { href, html, HtmlValue, SafeHtml, segment } from '../html';
-import { AntennaData } from '../read/dashboard-reads';
+import { AntennaData, LiveExpenditure } from '../read/dashboard-reads';
 import {
   ANTENNA_STATUS_LABELS,
   EVENT_LABELS,
@@ -13,13 +13,6 @@ import {
 } from '../read/read-model-shapes';
 import { budgetChart, ganttChart } from './charts';
 import { asOfControl, badge, reportTable } from './components';
-
-export interface LiveExpenditure {
-  readonly expenditureId: string;
-  readonly year: number;
-  readonly amountCents: number;
-  readonly reversed: boolean;
-}
 
 export interface AntennaModel {
   readonly antennaId: string;

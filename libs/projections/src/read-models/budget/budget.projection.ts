@@ -31,6 +31,11 @@ import { defineProjection, ProjectedEvent } from '../../projection';
  * - received: the year of the receipt;
  * - spent: the year of the expenditure; a reversal takes the year of the expenditure it reverses.
  *
+ * Every change is computed from the event alone: correction events carry what they correct
+ * (ExpenditureReversed its `expenditureDate`, TrancheReleaseReversed its `releasedOn`,
+ * BudgetForecastRevised its `previousLines`), so no document remembers individual expenditures or
+ * releases and none grows with their number.
+ *
  * Money is integer cents, only ever added or subtracted. `evolve` never mutates its input.
  */
 
@@ -85,31 +90,6 @@ export interface BudgetForecastHistory {
   readonly revisions: readonly BudgetRevision[];
 }
 
-/**
- * What an antenna's later events need to know about its earlier ones, since events carry only
- * their own data: the forecast per year (to restate it on revision), which year each expenditure
- * was booked in (a reversal takes that year), and which year each standing tranche release was
- * booked in (a release reversal takes that year). Keys of `forecast…ByYear` are years.
- */
-export interface BudgetBooks {
-  readonly forecastOriginalByYear: Readonly<Record<string, Cents>>;
-  readonly forecastCurrentByYear: Readonly<Record<string, Cents>>;
-  readonly expenditures: Readonly<Record<string, BookedExpenditure>>;
-  /** Key `<agreementId>/<trancheId>`: the release standing for that tranche. */
-  readonly releases: Readonly<Record<string, BookedRelease>>;
-}
-
-export interface BookedExpenditure {
-  readonly year: number;
-  readonly amountCents: Cents;
-  readonly reversed: boolean;
-}
-
-export interface BookedRelease {
-  readonly year: number;
-  readonly amountCents: Cents;
-}
-
 export interface AntennaBudgetDoc {
   readonly kind: 'antenna';
   readonly antennaId: string;
@@ -120,7 +100,6 @@ export interface AntennaBudgetDoc {
   /** Sorted by year; a year appears once anything is attributed to it. */
   readonly years: readonly BudgetYearFigures[];
   readonly totals: BudgetFigures;
-  readonly books: BudgetBooks;
 }
 
 export interface ProgrammeBudgetDoc {
@@ -129,8 +108,6 @@ export interface ProgrammeBudgetDoc {
   readonly antennaIds: readonly string[];
   readonly years: readonly BudgetYearFigures[];
   readonly totals: BudgetFigures;
-  /** Each antenna's books, by antenna id: the programme sums need them as much as the antenna does. */
-  readonly books: Readonly<Record<string, BudgetBooks>>;
 }
 
 export type BudgetDoc = AntennaBudgetDoc | ProgrammeBudgetDoc;
@@ -175,27 +152,18 @@ function evolveAntenna(doc: AntennaBudgetDoc | null, event: ProjectedEvent, ante
       const data = event.data as AntennaOpened['data'];
       return { ...current, antennaName: data.name, town: data.town };
     }
-    default: {
-      const { books, deltas } = book(current.books, event);
-      return {
-        ...current,
-        forecast: evolveForecast(current.forecast, event),
-        ...applyDeltas(current, deltas),
-        books,
-      };
-    }
+    default:
+      return { ...current, forecast: evolveForecast(current.forecast, event), ...applyDeltas(current, deltasOf(event)) };
   }
 }
 
 function evolveProgramme(doc: ProgrammeBudgetDoc | null, event: ProjectedEvent): ProgrammeBudgetDoc {
   const current = doc ?? emptyProgramme();
   const antennaId = event.data.antennaId as string;
-  const { books, deltas } = book(ownOr(current.books, antennaId, EMPTY_BOOKS), event);
   return {
     ...current,
     antennaIds: current.antennaIds.includes(antennaId) ? current.antennaIds : [...current.antennaIds, antennaId].sort(),
-    ...applyDeltas(current, deltas),
-    books: { ...current.books, [antennaId]: books },
+    ...applyDeltas(current, deltasOf(event)),
   };
 }
 
@@ -228,7 +196,7 @@ function evolveForecast(forecast: BudgetForecastHistory, event: ProjectedEvent):
 }
 
 // ---------------------------------------------------------------------------------------------
-// Booking: what an event changes, as signed amounts per year and figure
+// Deltas: what an event changes, as signed amounts per year and figure, from the event alone
 
 type AmountField = 'forecastOriginalCents' | 'forecastCurrentCents' | 'releasedCents' | 'receivedCents' | 'spentCents';
 
@@ -236,88 +204,46 @@ type Delta =
   | { readonly year: number; readonly field: AmountField; readonly cents: Cents }
   | { readonly year: number; readonly field: 'committed'; readonly funder: string; readonly cents: Cents };
 
-const EMPTY_BOOKS: BudgetBooks = { forecastOriginalByYear: {}, forecastCurrentByYear: {}, expenditures: {}, releases: {} };
-
-function book(books: BudgetBooks, event: ProjectedEvent): { books: BudgetBooks; deltas: Delta[] } {
+function deltasOf(event: ProjectedEvent): Delta[] {
   switch (event.type) {
     case 'BudgetForecastSet': {
-      const data = event.data as BudgetForecastSet['data'];
-      const byYear = forecastByYear(data.lines);
-      return {
-        books: { ...books, forecastOriginalByYear: byYear, forecastCurrentByYear: byYear },
-        deltas: [
-          ...restatement(books.forecastOriginalByYear, byYear, 'forecastOriginalCents'),
-          ...restatement(books.forecastCurrentByYear, byYear, 'forecastCurrentCents'),
-        ],
-      };
+      // The domain sets a forecast once, before any revision: both figures start from nothing.
+      const byYear = forecastByYear((event.data as BudgetForecastSet['data']).lines);
+      return [...restatement({}, byYear, 'forecastOriginalCents'), ...restatement({}, byYear, 'forecastCurrentCents')];
     }
     case 'BudgetForecastRevised': {
       const data = event.data as BudgetForecastRevised['data'];
-      const byYear = forecastByYear(data.lines);
-      return {
-        books: { ...books, forecastCurrentByYear: byYear },
-        deltas: restatement(books.forecastCurrentByYear, byYear, 'forecastCurrentCents'),
-      };
+      return restatement(forecastByYear(data.previousLines), forecastByYear(data.lines), 'forecastCurrentCents');
     }
     case 'ExpenditureRecorded': {
       const data = event.data as ExpenditureRecorded['data'];
-      // The log holds each expenditure once; a second record of the same id would count nothing.
-      if (ownOr(books.expenditures, data.expenditureId, undefined)) return { books, deltas: [] };
-      const year = yearOf(data.effectiveDate);
-      return {
-        books: { ...books, expenditures: { ...books.expenditures, [data.expenditureId]: { year, amountCents: data.amountCents, reversed: false } } },
-        deltas: [{ year, field: 'spentCents', cents: data.amountCents }],
-      };
+      return [{ year: yearOf(data.effectiveDate), field: 'spentCents', cents: data.amountCents }];
     }
     case 'ExpenditureReversed': {
       const data = event.data as ExpenditureReversed['data'];
-      const booked = ownOr(books.expenditures, data.expenditureId, undefined);
-      if (booked?.reversed) return { books, deltas: [] };
-      // The domain reverses only recorded expenditures; were the original missing, the reversal
-      // would fall in its own year rather than be lost.
-      const year = booked?.year ?? yearOf(data.effectiveDate);
-      return {
-        books: {
-          ...books,
-          expenditures: { ...books.expenditures, [data.expenditureId]: { year, amountCents: data.amountCents, reversed: true } },
-        },
-        deltas: [{ year, field: 'spentCents', cents: -data.amountCents }],
-      };
+      // A reversal cancels the expenditure in the year the expenditure was booked.
+      return [{ year: yearOf(data.expenditureDate), field: 'spentCents', cents: -data.amountCents }];
     }
     case 'FundingCommitted': {
       const data = event.data as FundingCommitted['data'];
-      return { books, deltas: [{ year: yearOf(data.effectiveDate), field: 'committed', funder: data.funder, cents: data.amountCents }] };
+      return [{ year: yearOf(data.effectiveDate), field: 'committed', funder: data.funder, cents: data.amountCents }];
     }
     case 'BudgetTrancheReleased': {
       const data = event.data as BudgetTrancheReleased['data'];
-      const year = yearOf(data.effectiveDate);
-      return {
-        books: { ...books, releases: { ...books.releases, [releaseKey(data)]: { year, amountCents: data.amountCents } } },
-        deltas: [{ year, field: 'releasedCents', cents: data.amountCents }],
-      };
+      return [{ year: yearOf(data.effectiveDate), field: 'releasedCents', cents: data.amountCents }];
     }
     case 'TrancheReleaseReversed': {
       const data = event.data as TrancheReleaseReversed['data'];
-      const key = releaseKey(data);
-      const booked = ownOr(books.releases, key, undefined);
-      const releases = { ...books.releases };
-      delete releases[key];
-      return {
-        books: { ...books, releases },
-        deltas: [{ year: booked?.year ?? yearOf(data.effectiveDate), field: 'releasedCents', cents: -data.amountCents }],
-      };
+      // A reversal cancels the release in the year the release was booked.
+      return [{ year: yearOf(data.releasedOn), field: 'releasedCents', cents: -data.amountCents }];
     }
     case 'TrancheReceived': {
       const data = event.data as TrancheReceived['data'];
-      return { books, deltas: [{ year: yearOf(data.effectiveDate), field: 'receivedCents', cents: data.amountCents }] };
+      return [{ year: yearOf(data.effectiveDate), field: 'receivedCents', cents: data.amountCents }];
     }
     default:
-      return { books, deltas: [] };
+      return [];
   }
-}
-
-function releaseKey(data: { readonly agreementId: string; readonly trancheId: string }): string {
-  return `${data.agreementId}/${data.trancheId}`;
 }
 
 function forecastByYear(lines: readonly BudgetLine[]): Record<string, Cents> {
@@ -385,12 +311,11 @@ function emptyAntenna(antennaId: string): AntennaBudgetDoc {
     forecast: { original: null, current: null, revisionCount: 0, revisions: [] },
     years: [],
     totals: ZERO_FIGURES,
-    books: EMPTY_BOOKS,
   };
 }
 
 function emptyProgramme(): ProgrammeBudgetDoc {
-  return { kind: 'programme', antennaIds: [], years: [], totals: ZERO_FIGURES, books: {} };
+  return { kind: 'programme', antennaIds: [], years: [], totals: ZERO_FIGURES };
 }
 
 function yearOf(date: IsoDate): number {

@@ -38,6 +38,7 @@ const MONTBELIARD = [
     lines: [line(2021, 'staff', 2_000_000), line(2021, 'premises', 500_000), line(2022, 'staff', 3_000_000), line(2022, 'teaching', 500_000), line(2023, 'other', 1_000_000)],
     totalCents: 7_000_000,
     previousTotalCents: 6_000_000,
+    previousLines: [line(2021, 'staff', 2_000_000), line(2021, 'premises', 1_000_000), line(2022, 'staff', 3_000_000)],
     reason: 'Étude opérationnelle',
     effectiveDate: '2022-01-10',
   }),

@@ -34,8 +34,8 @@ const committed = (agreementId = 'bdt', antennaId = 'montbeliard') =>
 
 const released = (trancheId: string, amountCents: number, effectiveDate: string) =>
   projected('BudgetTrancheReleased', { ...A, trancheId, amountCents, effectiveDate });
-const reversed = (trancheId: string, amountCents: number, reason: string, effectiveDate: string) =>
-  projected('TrancheReleaseReversed', { ...A, trancheId, amountCents, reason, effectiveDate });
+const reversed = (trancheId: string, amountCents: number, reason: string, effectiveDate: string, releasedOn = effectiveDate) =>
+  projected('TrancheReleaseReversed', { ...A, trancheId, amountCents, releasedOn, reason, effectiveDate });
 const received = (trancheId: string, amountCents: number, bankReference: string, effectiveDate: string) =>
   projected('TrancheReceived', { ...A, trancheId, amountCents, bankReference, effectiveDate });
 const spent = (expenditureId: string, amountCents: number, effectiveDate: string, fundingAgreementId?: string) =>
@@ -48,8 +48,18 @@ const spent = (expenditureId: string, amountCents: number, effectiveDate: string
     ...(fundingAgreementId === undefined ? {} : { fundingAgreementId }),
     effectiveDate,
   });
-const spendingReversed = (expenditureId: string, amountCents: number, effectiveDate: string) =>
-  projected('ExpenditureReversed', { antennaId: 'montbeliard', expenditureId, amountCents, reason: 'Doublon', effectiveDate });
+/** The domain's ExpenditureReversed names the agreement the expenditure was charged to (absent when none). */
+const spendingReversed = (expenditureId: string, amountCents: number, effectiveDate: string, fundingAgreementId?: string) =>
+  projected('ExpenditureReversed', {
+    antennaId: 'montbeliard',
+    expenditureId,
+    amountCents,
+    category: 'premises',
+    expenditureDate: effectiveDate,
+    ...(fundingAgreementId === undefined ? {} : { fundingAgreementId }),
+    reason: 'Doublon',
+    effectiveDate,
+  });
 
 const doc = (events: ProjectedEvent[]) => project(fundingProjection, events).get('antenna-funding:montbeliard') as AntennaFundingDoc;
 const agreementOf = (events: ProjectedEvent[], agreementId = 'bdt') => doc(events).agreements.find((a) => a.agreementId === agreementId)!;
@@ -111,7 +121,7 @@ describe('funding projection', () => {
   });
 
   it('one document per antenna: AntennaOpened names it, before any agreement', () => {
-    expect(doc([opened()])).toEqual({ antennaId: 'montbeliard', antennaName: 'Cnam Montbéliard', town: 'Montbéliard', agreements: [], expenditures: {} });
+    expect(doc([opened()])).toEqual({ antennaId: 'montbeliard', antennaName: 'Cnam Montbéliard', town: 'Montbéliard', agreements: [], pendingSpentByAgreement: {} });
   });
 
   it('FundingCommitted: the agreement with its tranches planned in schedule order, nothing released, the whole commitment remaining', () => {
@@ -120,7 +130,7 @@ describe('funding projection', () => {
       antennaName: 'Cnam Montbéliard',
       town: 'Montbéliard',
       agreements: [COMMITTED],
-      expenditures: {},
+      pendingSpentByAgreement: {},
     });
   });
 
@@ -205,7 +215,7 @@ describe('funding projection', () => {
     expect(agreement.remainingCommitmentCents).toBe(4_000_000);
   });
 
-  it('spentCents: expenditures charged to the agreement, less their reversals, found through the per-antenna expenditure index', () => {
+  it('spentCents: expenditures charged to the agreement, less their reversals, which name the agreement themselves', () => {
     const result = doc([
       opened(),
       committed(),
@@ -213,33 +223,40 @@ describe('funding projection', () => {
       spent('coordination', 3_200_000, '2021-12-31'), // not charged to an agreement: ignored
       spent('inauguration', 450_000, '2022-06-30', 'bdt'), // 4 500 €
       spent('doublon', 450_000, '2022-06-30', 'bdt'), // 4 500 €, then reversed
-      spendingReversed('doublon', 450_000, '2022-07-08'),
+      spendingReversed('doublon', 450_000, '2022-07-08', 'bdt'),
       spendingReversed('coordination', 3_200_000, '2022-07-09'), // not charged: ignored
     ]);
     expect(result.agreements[0]!.spentCents).toBe(2_300_000); // 18 500 + 4 500 + 4 500 − 4 500 = 23 000 €
-    expect(result.expenditures).toEqual({
-      amenagement: { agreementId: 'bdt', amountCents: 1_850_000, effectiveDate: '2021-10-15', reversed: false },
-      inauguration: { agreementId: 'bdt', amountCents: 450_000, effectiveDate: '2022-06-30', reversed: false },
-      doublon: { agreementId: 'bdt', amountCents: 450_000, effectiveDate: '2022-06-30', reversed: true },
-    });
+    expect(result.pendingSpentByAgreement).toEqual({});
+  });
+
+  it('nothing in the document grows with the number of expenditures', () => {
+    const events = (count: number) => [
+      opened(),
+      committed(),
+      ...Array.from({ length: count }, (_, i) => spent(`e${i}`, 1_000, '2021-10-01', 'bdt')),
+      ...Array.from({ length: count }, (_, i) => spendingReversed(`e${i}`, 1_000, '2021-10-02', 'bdt')).filter((_, i) => i % 2 === 0),
+    ];
+    const size = (count: number) => JSON.stringify(doc(events(count))).length;
+    expect(size(1_000) - size(10)).toBeLessThan(20);
+    expect(agreementOf(events(1_000)).spentCents).toBe(500_000);
   });
 
   it('an expenditure not charged to an agreement does not even reach the funding documents', () => {
     expect(fundingProjection.keysOf(spent('coordination', 3_200_000, '2021-12-31'))).toEqual([]);
     expect(fundingProjection.keysOf(spent('amenagement', 1, '2021-12-31', 'bdt'))).toEqual(['antenna-funding:montbeliard']);
-    expect(fundingProjection.keysOf(spendingReversed('anything', 1, '2021-12-31'))).toEqual(['antenna-funding:montbeliard']);
+    expect(fundingProjection.keysOf(spendingReversed('coordination', 1, '2021-12-31'))).toEqual([]);
+    expect(fundingProjection.keysOf(spendingReversed('amenagement', 1, '2021-12-31', 'bdt'))).toEqual(['antenna-funding:montbeliard']);
   });
 
-  it('spending charged to two agreements of one antenna is counted against each; a repeated record or reversal counts once', () => {
+  it('spending charged to two agreements of one antenna is counted against each', () => {
     const result = doc([
       committed('bdt'),
       committed('region'),
       spent('e1', 100_000, '2021-10-01', 'bdt'),
-      spent('e1', 100_000, '2021-10-01', 'bdt'),
       spent('e2', 300_000, '2021-10-01', 'region'),
       spent('e3', 50_000, '2021-10-01', 'region'),
-      spendingReversed('e3', 50_000, '2021-10-02'),
-      spendingReversed('e3', 50_000, '2021-10-02'),
+      spendingReversed('e3', 50_000, '2021-10-02', 'region'),
     ]);
     expect(result.agreements.map((a) => [a.agreementId, a.spentCents])).toEqual([
       ['bdt', 100_000],
@@ -248,7 +265,10 @@ describe('funding projection', () => {
   });
 
   it('spending recorded before its agreement reached the log is counted when the agreement is committed', () => {
-    expect(agreementOf([spent('e1', 100_000, '2021-05-01', 'bdt'), committed()]).spentCents).toBe(100_000);
+    const events = [spent('e1', 100_000, '2021-05-01', 'bdt'), spent('e2', 30_000, '2021-05-02', 'bdt'), spendingReversed('e2', 30_000, '2021-05-03', 'bdt')];
+    expect(doc(events).pendingSpentByAgreement).toEqual({ bdt: 100_000 });
+    expect(agreementOf([...events, committed()]).spentCents).toBe(100_000);
+    expect(doc([...events, committed()]).pendingSpentByAgreement).toEqual({});
   });
 
   it('FundingAgreementClosed: closed with its date and reason (null when none); what was never released stays unreleased', () => {
@@ -269,7 +289,7 @@ describe('funding projection', () => {
     const snapshot = structuredClone(before);
     deepFreeze(before);
     const after = fundingProjection.evolve(before, reversed('t1', 4_000_000, 'Erreur', '2021-09-20'), 'antenna-funding:montbeliard')!;
-    const after2 = fundingProjection.evolve(before, spendingReversed('e1', 100, '2021-10-02'), 'antenna-funding:montbeliard')!;
+    const after2 = fundingProjection.evolve(before, spendingReversed('e1', 100, '2021-10-02', 'bdt'), 'antenna-funding:montbeliard')!;
     expect(before).toEqual(snapshot);
     expect(after.agreements[0]!.releasedCents).toBe(0);
     expect(after2.agreements[0]!.spentCents).toBe(0);

@@ -16,16 +16,12 @@ import { defineProjection, ProjectedEvent } from '../../projection';
  * The funding reconciliation read model: per funding agreement, the tranche schedule against what
  * was released, received and spent.
  *
- * ONE DOCUMENT PER ANTENNA, `antenna-funding:<antennaId>`, holding all the antenna's agreements.
- * Why not one document per agreement: spending is charged to an agreement by ExpenditureRecorded
- * (`fundingAgreementId`), but ExpenditureReversed names only the antenna and the expenditure. A
- * projection learns which documents an event changes from the event alone (`keysOf` cannot read
- * documents) and `evolve` sees only the documents it is given, so a reversal could not find the
- * `agreement:<id>` document to credit back, and a separate expenditure index document would not
- * help since no evolve can read one document while writing another. Every event involved does
- * name its antenna, so a per-antenna document can hold the index (expenditure id → agreement id)
- * beside the agreements it updates, in the same evolve. An antenna has a handful of agreements,
- * so the document stays small. Readers use {@link fundingAgreementsOf} or `list('antenna-funding:')`.
+ * ONE DOCUMENT PER ANTENNA, `antenna-funding:<antennaId>`, holding all the antenna's agreements
+ * (an antenna has a handful, so the document stays small). Spending is charged to an agreement by
+ * ExpenditureRecorded (`fundingAgreementId`) and credited back by ExpenditureReversed, which
+ * carries the same `fundingAgreementId`: every change comes from the event alone, and nothing in
+ * the document grows with the number of expenditures. Readers use {@link fundingAgreementsOf} or
+ * `list('antenna-funding:')`.
  */
 
 export type TrancheState =
@@ -83,14 +79,6 @@ export interface FundingAgreementDoc {
   readonly closed: { readonly on: IsoDate; readonly reason: string | null } | null;
 }
 
-/** An expenditure charged to an agreement, remembered so that its reversal can be credited back. */
-export interface ChargedExpenditure {
-  readonly agreementId: string;
-  readonly amountCents: Cents;
-  readonly effectiveDate: IsoDate;
-  readonly reversed: boolean;
-}
-
 export interface AntennaFundingDoc {
   readonly antennaId: string;
   /** From AntennaOpened; null until it is known. */
@@ -98,8 +86,12 @@ export interface AntennaFundingDoc {
   readonly town: string | null;
   /** In the order they were committed. */
   readonly agreements: readonly FundingAgreementDoc[];
-  /** Expenditure id → the agreement it was charged to (only expenditures charged to one). */
-  readonly expenditures: Readonly<Record<string, ChargedExpenditure>>;
+  /**
+   * Agreement id → net cents charged to an agreement this document does not hold yet (never the
+   * case in log order, but a cut or a loose reference could do it); moved onto the agreement when
+   * it is committed. One entry per unknown agreement, never per expenditure.
+   */
+  readonly pendingSpentByAgreement: Readonly<Record<string, Cents>>;
 }
 
 export const fundingAntennaKey = (antennaId: string): string => `antenna-funding:${antennaId}`;
@@ -121,8 +113,10 @@ export const fundingProjection = defineProjection<AntennaFundingDoc>({
   keysOf(event) {
     const antennaId = event.data.antennaId;
     if (typeof antennaId !== 'string') return [];
-    // Spending not charged to any agreement does not concern funding.
-    if (event.type === 'ExpenditureRecorded' && typeof event.data.fundingAgreementId !== 'string') return [];
+    // Spending not charged to any agreement (and its reversal) does not concern funding.
+    if ((event.type === 'ExpenditureRecorded' || event.type === 'ExpenditureReversed') && typeof event.data.fundingAgreementId !== 'string') {
+      return [];
+    }
     return [fundingAntennaKey(antennaId)];
   },
   evolve(doc, event, key) {
@@ -144,6 +138,7 @@ function evolveAntennaFunding(doc: AntennaFundingDoc, event: ProjectedEvent): An
     case 'FundingCommitted': {
       const data = event.data as FundingCommitted['data'];
       if (doc.agreements.some((agreement) => agreement.agreementId === data.agreementId)) return doc;
+      const { [data.agreementId]: pendingSpentCents = 0, ...pendingSpentByAgreement } = doc.pendingSpentByAgreement;
       const agreement: FundingAgreementDoc = {
         agreementId: data.agreementId,
         antennaId: data.antennaId,
@@ -169,11 +164,11 @@ function evolveAntennaFunding(doc: AntennaFundingDoc, event: ProjectedEvent): An
         receivedCents: 0,
         // Spending charged before the commitment reached the log (never the case in order, but a
         // cut or a loose reference could do it) is counted as soon as the agreement exists.
-        spentCents: spentOn(doc.expenditures, data.agreementId),
+        spentCents: Object.hasOwn(doc.pendingSpentByAgreement, data.agreementId) ? pendingSpentCents : 0,
         remainingCommitmentCents: data.amountCents,
         closed: null,
       };
-      return { ...doc, agreements: [...doc.agreements, agreement] };
+      return { ...doc, agreements: [...doc.agreements, agreement], pendingSpentByAgreement };
     }
     case 'BudgetTrancheReleased': {
       const data = event.data as BudgetTrancheReleased['data'];
@@ -217,21 +212,12 @@ function evolveAntennaFunding(doc: AntennaFundingDoc, event: ProjectedEvent): An
     }
     case 'ExpenditureRecorded': {
       const data = event.data as ExpenditureRecorded['data'];
-      const agreementId = data.fundingAgreementId;
-      if (agreementId === undefined || Object.hasOwn(doc.expenditures, data.expenditureId)) return doc;
-      const charged: ChargedExpenditure = { agreementId, amountCents: data.amountCents, effectiveDate: data.effectiveDate, reversed: false };
-      return withSpending({ ...doc, expenditures: { ...doc.expenditures, [data.expenditureId]: charged } }, agreementId);
+      return charge(doc, data.fundingAgreementId, data.amountCents);
     }
     case 'ExpenditureReversed': {
       const data = event.data as ExpenditureReversed['data'];
-      // Not in the index: the expenditure was charged to no agreement, so funding is not concerned.
-      if (!Object.hasOwn(doc.expenditures, data.expenditureId)) return doc;
-      const charged = doc.expenditures[data.expenditureId]!;
-      if (charged.reversed) return doc;
-      return withSpending(
-        { ...doc, expenditures: { ...doc.expenditures, [data.expenditureId]: { ...charged, reversed: true } } },
-        charged.agreementId,
-      );
+      // The reversal names the agreement the expenditure was charged to (absent: none, nothing to credit back).
+      return charge(doc, data.fundingAgreementId, -data.amountCents);
     }
     default:
       return doc;
@@ -239,7 +225,7 @@ function evolveAntennaFunding(doc: AntennaFundingDoc, event: ProjectedEvent): An
 }
 
 function emptyDoc(antennaId: string): AntennaFundingDoc {
-  return { antennaId, antennaName: null, town: null, agreements: [], expenditures: {} };
+  return { antennaId, antennaName: null, town: null, agreements: [], pendingSpentByAgreement: {} };
 }
 
 function withAgreement(
@@ -267,16 +253,14 @@ function withTranche(doc: AntennaFundingDoc, agreementId: string, trancheId: str
   });
 }
 
-function withSpending(doc: AntennaFundingDoc, agreementId: string): AntennaFundingDoc {
-  return withAgreement(doc, agreementId, (agreement) => ({ ...agreement, spentCents: spentOn(doc.expenditures, agreementId) }));
-}
-
-function spentOn(expenditures: Readonly<Record<string, ChargedExpenditure>>, agreementId: string): Cents {
-  return sum(
-    Object.values(expenditures)
-      .filter((expenditure) => expenditure.agreementId === agreementId && !expenditure.reversed)
-      .map((expenditure) => expenditure.amountCents),
-  );
+/** Adds signed cents to the spending of an agreement, or to the pending spending of one not committed yet. */
+function charge(doc: AntennaFundingDoc, agreementId: string | undefined, cents: Cents): AntennaFundingDoc {
+  if (typeof agreementId !== 'string') return doc;
+  if (doc.agreements.some((agreement) => agreement.agreementId === agreementId)) {
+    return withAgreement(doc, agreementId, (agreement) => ({ ...agreement, spentCents: agreement.spentCents + cents }));
+  }
+  const pending = Object.hasOwn(doc.pendingSpentByAgreement, agreementId) ? doc.pendingSpentByAgreement[agreementId]! : 0;
+  return { ...doc, pendingSpentByAgreement: { ...doc.pendingSpentByAgreement, [agreementId]: pending + cents } };
 }
 
 function sum(values: readonly Cents[]): Cents {

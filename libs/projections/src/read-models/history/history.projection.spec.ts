@@ -1,7 +1,7 @@
 import { ProjectedEvent } from '../../projection';
 import { project, projected } from '../../testing/projection-specification';
 import { formatEuros } from '@jalon/reporting';
-import { antennaTrail, HistoryAntennaDocument, HistoryCandidacyDocument, HistoryEntry, historyProjection } from './history.projection';
+import { antennaEntries, antennaTrail, candidacyEntries, HistoryEntry, historyProjection, positionKey } from './history.projection';
 
 /** The entry expected for `event`: the spec defaults of `projected`, with what the test says. */
 function entry(event: ProjectedEvent, changes: string, extra: Partial<HistoryEntry> = {}): HistoryEntry {
@@ -57,13 +57,10 @@ const opened = projected(
 );
 const withdrawn = projected('CandidacyWithdrawn', { candidacyId, reason: 'Le territoire renonce', effectiveDate: '2021-04-01' }, { reason: 'Le territoire renonce' });
 
-describe('history projection: candidacy index', () => {
-  it('rule: candidacy events are kept under their candidacy, with the antennas opened from it (CandidacySubmitted, CandidacyPartnerAdded, CandidacySelected, AntennaOpened)', () => {
-    const expected: HistoryCandidacyDocument = {
-      kind: 'candidacy',
-      candidacyId,
-      antennaIds: ['mbl'],
-      entries: [
+describe('history projection: candidacy entries', () => {
+  it('rule: candidacy events are kept under their candidacy, one document per event (CandidacySubmitted, CandidacyPartnerAdded, CandidacySelected)', () => {
+    const model = project(historyProjection, [submitted, partnerAdded, selected, opened]);
+    expect(candidacyEntries(model, candidacyId)).toEqual([
         entry(
           submitted,
           'Candidature de Pays de Montbéliard Agglomération déposée à l’appel ami-2 (2 partenaires, budget prévisionnel 786 000,00 €)',
@@ -71,26 +68,17 @@ describe('history projection: candidacy index', () => {
         ),
         entry(partnerAdded, 'Partenaire ajouté à la candidature : Mattern Lab'),
         entry(selected, 'Candidature retenue (lauréate) : Dynamique partenariale ; Diversité'),
-      ],
-    };
-    expect(project(historyProjection, [submitted, partnerAdded, selected, opened]).get(`candidacy-index:${candidacyId}`)).toEqual(expected);
+    ]);
+    expect(model.get(`candidacy:${candidacyId}:entry:${positionKey(submitted.position)}`)).toEqual({ kind: 'entry', entry: candidacyEntries(model, candidacyId)[0] });
   });
 
   it('rule: a rejection or a withdrawal is kept with its reason (CandidacyRejected, CandidacyWithdrawn)', () => {
     const rejected = projected('CandidacyRejected', { candidacyId: 'ami-2--x', reason: 'Hors critères', effectiveDate: '2021-02-15' });
-    expect(project(historyProjection, [rejected]).get('candidacy-index:ami-2--x')).toEqual({
-      kind: 'candidacy',
-      candidacyId: 'ami-2--x',
-      antennaIds: [],
-      // The reason is in the data only: the entry takes it from there.
-      entries: [entry(rejected, 'Candidature ami-2--x rejetée', { reason: 'Hors critères' })],
-    });
-    expect(project(historyProjection, [withdrawn]).get(`candidacy-index:${candidacyId}`)).toEqual({
-      kind: 'candidacy',
-      candidacyId,
-      antennaIds: [],
-      entries: [entry(withdrawn, `Candidature ${candidacyId} retirée`, { reason: 'Le territoire renonce' })],
-    });
+    // The reason is in the data only: the entry takes it from there.
+    expect(candidacyEntries(project(historyProjection, [rejected]), 'ami-2--x')).toEqual([entry(rejected, 'Candidature ami-2--x rejetée', { reason: 'Hors critères' })]);
+    expect(candidacyEntries(project(historyProjection, [withdrawn]), candidacyId)).toEqual([
+      entry(withdrawn, `Candidature ${candidacyId} retirée`, { reason: 'Le territoire renonce' }),
+    ]);
   });
 });
 
@@ -119,7 +107,7 @@ describe('history projection: antenna trail', () => {
     inaugurated: projected('AntennaInaugurated', { ...a, place: 'Campus universitaire', effectiveDate: '2022-06-22' }),
     course: projected('TrainingCourseOpened', { ...a, courseId: 'h2', title: 'Hydrogène', sector: 'Énergie', level: 'BAC+3', mode: 'hybrid', effectiveDate: '2023-09-11' }),
     learners: projected('LearnersReported', { ...a, period: '2022-06', learners: 40, effectiveDate: '2022-07-01' }),
-    learnersFixed: projected('LearnersReported', { ...a, period: '2022-06', learners: 45, reason: 'Oubli', effectiveDate: '2022-07-10' }, { reason: 'Oubli' }),
+    learnersFixed: projected('LearnersReported', { ...a, period: '2022-06', learners: 45, previousLearners: 40, reason: 'Oubli', effectiveDate: '2022-07-10' }, { reason: 'Oubli' }),
     suspended: projected('AntennaSuspended', { ...a, reason: 'Locaux fermés', effectiveDate: '2024-01-01' }),
     resumed: projected('AntennaResumed', { ...a, effectiveDate: '2024-02-01' }),
     closed: projected('AntennaClosed', { ...a, reason: 'Fin du programme', effectiveDate: '2025-12-31' }),
@@ -168,13 +156,8 @@ describe('history projection: antenna trail', () => {
   it('rule: every event of the antenna, its budget and its funding is kept in log order with its metadata and a French description (all antenna, budget and funding events)', () => {
     const e = events;
     const model = project(historyProjection, [opened, ...Object.values(e)]);
-    const expected: HistoryAntennaDocument = {
-      kind: 'antenna',
-      antennaId: 'mbl',
-      name: 'Cnam Montbéliard',
-      candidacyId,
-      learners: { '2022-06': 45 },
-      entries: [
+    expect(model.get('antenna:mbl')).toEqual({ kind: 'antenna', antennaId: 'mbl', name: 'Cnam Montbéliard', candidacyId });
+    expect(antennaEntries(model, 'mbl')).toEqual([
         entry(opened, `Antenne ouverte : Cnam Montbéliard (Montbéliard), candidature ${candidacyId}`, { streamId: 'antenna-mbl' }),
         entry(e.planned, 'Phase p2 prévue du 2023-01-01 au 2024-12-31 (site : Polyclinique)'),
         entry(e.started, 'Phase p2 commencée'),
@@ -197,9 +180,25 @@ describe('history projection: antenna trail', () => {
         entry(e.releaseReversed, 'Versement de la tranche tranche-3 annulé : 30 000,00 €', { reason: 'Condition' }),
         entry(e.received, 'Tranche tranche-1 reçue : 40 000,00 € (référence VIR-1)'),
         entry(e.fundingClosed, 'Financement bdt clos'),
-      ],
-    };
-    expect(model.get('antenna:mbl')).toEqual(expected);
+    ]);
+  });
+
+  it('rule: each entry is its own document, keyed by antenna and zero-padded log position, so that key order is log order', () => {
+    const late = projected('PhaseStarted', { antennaId: 'mbl', phaseId: 'p3', effectiveDate: '2024-01-01' }, { position: 10_000_000_000n });
+    const model = project(historyProjection, [opened, events.started, late]);
+    expect(historyProjection.keysOf(late)).toEqual(['antenna:mbl:entry:00000000010000000000']);
+    expect(historyProjection.keysOf(opened)).toEqual(['antenna:mbl', `antenna:mbl:entry:${positionKey(opened.position)}`]);
+    expect(historyProjection.keysOf(submitted)).toEqual([`candidacy:${candidacyId}:entry:${positionKey(submitted.position)}`]);
+    expect(antennaEntries(model, 'mbl').map((e) => e.type)).toEqual(['AntennaOpened', 'PhaseStarted', 'PhaseStarted']);
+    expect(antennaEntries(model, 'mbl').map((e) => e.position)).toEqual([opened.position.toString(), events.started.position.toString(), '10000000000']);
+    // Another antenna whose id starts like this one's is not mixed in.
+    const other = projected('PhaseStarted', { antennaId: 'mbl2', phaseId: 'p1', effectiveDate: '2024-01-01' });
+    expect(antennaEntries(project(historyProjection, [opened, other]), 'mbl')).toHaveLength(1);
+  });
+
+  it('rule: a learner correction is described from the count the event says it corrects (LearnersReported.previousLearners)', () => {
+    const fixedAlone = project(historyProjection, [events.learnersFixed]);
+    expect(antennaEntries(fixedAlone, 'mbl').map((e) => e.changes)).toEqual(['Apprenants déclarés pour 2022-06 corrigés : 40 → 45']);
   });
 
   it('rule: a rescheduling names only the dates that moved', () => {
@@ -213,8 +212,7 @@ describe('history projection: antenna trail', () => {
       reason: 'r',
       effectiveDate: '2022-11-15',
     });
-    const doc = project(historyProjection, [opened, moved]).get('antenna:mbl') as HistoryAntennaDocument;
-    expect(doc.entries[1]!.changes).toBe('Phase p2 replanifiée : début 2023-01-01 → 2023-03-01');
+    expect(antennaEntries(project(historyProjection, [opened, moved]), 'mbl')[1]!.changes).toBe('Phase p2 replanifiée : début 2023-01-01 → 2023-03-01');
   });
 
   it('rule: the antenna trail joins the candidacy’s events, before and after the opening, in log order', () => {
@@ -233,7 +231,8 @@ describe('history projection: antenna trail', () => {
 
   it('rule: an event applied twice is recorded once (replays are idempotent)', () => {
     const model = project(historyProjection, [opened, events.started, events.started]);
-    expect((model.get('antenna:mbl') as HistoryAntennaDocument).entries).toHaveLength(2);
+    expect(antennaEntries(model, 'mbl')).toHaveLength(2);
+    expect(model.entries()).toHaveLength(3);
   });
 });
 

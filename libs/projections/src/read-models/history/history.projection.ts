@@ -33,19 +33,25 @@ import { defineProjection, ProjectedEvent, ReadModelView } from '../../projectio
  * and of its funding agreements, in log order, with when it took effect, when and by whom it was
  * recorded, why (for corrections), and a short French description of what changed.
  *
- * Documents:
- * - `antenna:<antennaId>`: the antenna's, budget's and funding's events (they all carry
- *   `antennaId`), plus the antenna's candidacy id, learned from AntennaOpened;
- * - `candidacy-index:<candidacyId>`: the candidacy's events, and the antennas opened from it.
+ * Documents, one per entry so that an event writes one small document and never copies a list:
+ * - `antenna:<antennaId>:entry:<position>`: one event of the antenna, its budget or its funding
+ *   (they all carry `antennaId`), the position zero-padded to 20 digits so that key order is log
+ *   order;
+ * - `candidacy:<candidacyId>:entry:<position>`: one event of the candidacy;
+ * - `antenna:<antennaId>`: the antenna's summary (name and candidacy id), from AntennaOpened.
+ * Entries are listed with their own prefix (`antenna:<id>:entry:`); never list `antenna:` here,
+ * that would return entries too.
  *
- * Why two documents, joined when read (see {@link antennaTrail}), rather than candidacy events
- * copied into the antenna's document: candidacy events do not carry an antenna id, `keysOf` sees
- * only the event (it cannot look up which antenna a candidacy became), and `evolve` sees only the
- * document it changes (the antenna's document cannot read the index when the antenna opens). So
- * the index keeps the candidacy's events, the antenna's document keeps its candidacy id, and the
- * trail merges both by log position. Candidacy events recorded before the opening and those after
- * it (a withdrawal, a late partner) both appear, in every antenna opened from the candidacy, and
- * replaying never depends on which document was written first.
+ * Why the candidacy's entries are kept under the candidacy, joined when read (see
+ * {@link antennaTrail}), rather than copied under the antenna: candidacy events do not carry an
+ * antenna id, `keysOf` sees only the event (it cannot look up which antenna a candidacy became),
+ * and `evolve` sees only the document it changes. So the summary keeps the candidacy id and the
+ * trail merges both lists by log position. Candidacy events recorded before the opening and those
+ * after it (a withdrawal, a late partner) both appear, in every antenna opened from the
+ * candidacy, and replaying never depends on which document was written first.
+ *
+ * Replays are idempotent: an event applied again writes the same entry under the same key.
+ * Descriptions need no state: a learner correction carries the count it corrects.
  */
 
 export interface HistoryEntry {
@@ -67,29 +73,38 @@ export interface HistoryEntry {
   readonly changes: string;
 }
 
+/** `antenna:<antennaId>`: what the report says of the antenna besides its entries. */
 export interface HistoryAntennaDocument {
   readonly kind: 'antenna';
   readonly antennaId: string;
-  readonly name: string | null;
-  readonly candidacyId: string | null;
-  /** Latest learner count per `YYYY-MM`, so that a correction can say what it replaced. */
-  readonly learners: Readonly<Record<string, number>>;
-  readonly entries: readonly HistoryEntry[];
-}
-
-export interface HistoryCandidacyDocument {
-  readonly kind: 'candidacy';
+  readonly name: string;
   readonly candidacyId: string;
-  readonly antennaIds: readonly string[];
-  readonly entries: readonly HistoryEntry[];
 }
 
-export type HistoryDocument = HistoryAntennaDocument | HistoryCandidacyDocument;
+/** `antenna:<antennaId>:entry:<position>` or `candidacy:<candidacyId>:entry:<position>`: one event. */
+export interface HistoryEntryDocument {
+  readonly kind: 'entry';
+  readonly entry: HistoryEntry;
+}
+
+export type HistoryDocument = HistoryAntennaDocument | HistoryEntryDocument;
 
 export const HISTORY_PROJECTION_NAME = 'history';
 
+/** Key of an antenna's summary document (read it with `get`). */
 export const historyAntennaKey = (antennaId: string): string => `antenna:${antennaId}`;
-export const candidacyIndexKey = (candidacyId: string): string => `candidacy-index:${candidacyId}`;
+/** Prefix of an antenna's entry documents (list it: entries come in log order). */
+export const antennaEntriesPrefix = (antennaId: string): string => `antenna:${antennaId}:entry:`;
+/** Prefix of a candidacy's entry documents (list it: entries come in log order). */
+export const candidacyEntriesPrefix = (candidacyId: string): string => `candidacy:${candidacyId}:entry:`;
+/**
+ * The root of a candidacy's keys. No document is stored under it any more (the candidacy has
+ * only entry documents): read its entries with {@link candidacyEntries}.
+ */
+export const candidacyIndexKey = (candidacyId: string): string => `candidacy:${candidacyId}`;
+
+/** A log position as a key part: zero-padded to 20 digits (2^64 − 1 has 20), so that key order is log order. */
+export const positionKey = (position: bigint | string): string => position.toString().padStart(20, '0');
 
 const CANDIDACY_EVENTS = ['CandidacySubmitted', 'CandidacyPartnerAdded', 'CandidacySelected', 'CandidacyRejected', 'CandidacyWithdrawn'];
 const ANTENNA_EVENTS = [
@@ -114,56 +129,21 @@ export const historyProjection = defineProjection<HistoryDocument>({
   version: 1,
   handles: [...CANDIDACY_EVENTS, ...ANTENNA_EVENTS, ...BUDGET_EVENTS, ...FUNDING_EVENTS],
   keysOf(event) {
-    if (CANDIDACY_EVENTS.includes(event.type)) return [candidacyIndexKey(event.data.candidacyId)];
-    if (event.type === 'AntennaOpened') return [historyAntennaKey(event.data.antennaId), candidacyIndexKey(event.data.candidacyId)];
-    return typeof event.data.antennaId === 'string' ? [historyAntennaKey(event.data.antennaId)] : [];
+    const position = positionKey(event.position);
+    if (CANDIDACY_EVENTS.includes(event.type)) return [`${candidacyEntriesPrefix(event.data.candidacyId)}${position}`];
+    if (typeof event.data.antennaId !== 'string') return [];
+    const entryKey = `${antennaEntriesPrefix(event.data.antennaId)}${position}`;
+    return event.type === 'AntennaOpened' ? [historyAntennaKey(event.data.antennaId), entryKey] : [entryKey];
   },
-  evolve(doc, event, key) {
-    if (key.startsWith('candidacy-index:')) {
-      return evolveCandidacy(doc?.kind === 'candidacy' ? doc : null, event, key.slice('candidacy-index:'.length));
+  evolve(_doc, event, key) {
+    if (event.type === 'AntennaOpened' && key === historyAntennaKey(event.data.antennaId)) {
+      const data = event.data as AntennaOpened['data'];
+      return { kind: 'antenna', antennaId: data.antennaId, name: data.name, candidacyId: data.candidacyId };
     }
-    return evolveAntenna(doc?.kind === 'antenna' ? doc : null, event, key.slice('antenna:'.length));
+    // An entry depends on the event only: applying the event again rewrites the same document.
+    return { kind: 'entry', entry: entryOf(event, describe(event)) };
   },
 });
-
-function evolveCandidacy(doc: HistoryCandidacyDocument | null, event: ProjectedEvent, candidacyId: string): HistoryCandidacyDocument {
-  const current: HistoryCandidacyDocument = doc ?? { kind: 'candidacy', candidacyId, antennaIds: [], entries: [] };
-  if (event.type === 'AntennaOpened') {
-    const { antennaId } = event.data as AntennaOpened['data'];
-    return current.antennaIds.includes(antennaId) ? current : { ...current, antennaIds: [...current.antennaIds, antennaId] };
-  }
-  if (alreadyApplied(current.entries, event)) return current;
-  return { ...current, entries: [...current.entries, entryOf(event, describe(event))] };
-}
-
-function evolveAntenna(doc: HistoryAntennaDocument | null, event: ProjectedEvent, antennaId: string): HistoryAntennaDocument {
-  const current: HistoryAntennaDocument = doc ?? { kind: 'antenna', antennaId, name: null, candidacyId: null, learners: {}, entries: [] };
-  if (alreadyApplied(current.entries, event)) return current;
-  const withEntry = (changes: string) => [...current.entries, entryOf(event, changes)];
-  switch (event.type) {
-    case 'AntennaOpened': {
-      const data = event.data as AntennaOpened['data'];
-      return { ...current, name: data.name, candidacyId: data.candidacyId, entries: withEntry(describe(event)) };
-    }
-    case 'LearnersReported': {
-      const data = event.data as LearnersReported['data'];
-      const previous = current.learners[data.period];
-      const changes =
-        previous === undefined
-          ? `Apprenants déclarés pour ${data.period} : ${data.learners}`
-          : `Apprenants déclarés pour ${data.period} corrigés : ${previous} → ${data.learners}`;
-      return { ...current, learners: { ...current.learners, [data.period]: data.learners }, entries: withEntry(changes) };
-    }
-    default:
-      return { ...current, entries: withEntry(describe(event)) };
-  }
-}
-
-/** Events arrive in log order: one at or before the last entry was already applied. */
-function alreadyApplied(entries: readonly HistoryEntry[], event: ProjectedEvent): boolean {
-  const last = entries[entries.length - 1];
-  return last !== undefined && BigInt(last.position) >= event.position;
-}
 
 function entryOf(event: ProjectedEvent, changes: string): HistoryEntry {
   const { metadata, data } = event;
@@ -183,16 +163,35 @@ function entryOf(event: ProjectedEvent, changes: string): HistoryEntry {
   };
 }
 
+/** The entries of an antenna, its budget and its funding, in log order. */
+export function antennaEntries(view: ReadModelView<HistoryDocument>, antennaId: string): HistoryEntry[] {
+  return entriesOf(view.list(antennaEntriesPrefix(antennaId)));
+}
+
+/** The entries of a candidacy, in log order. */
+export function candidacyEntries(view: ReadModelView<HistoryDocument>, candidacyId: string): HistoryEntry[] {
+  return entriesOf(view.list(candidacyEntriesPrefix(candidacyId)));
+}
+
+function entriesOf(docs: readonly HistoryDocument[]): HistoryEntry[] {
+  return docs.flatMap((doc) => (doc.kind === 'entry' ? [doc.entry] : []));
+}
+
+/** The summary of an antenna (name, candidacy), undefined before its opening is seen. */
+export function historyAntenna(view: ReadModelView<HistoryDocument>, antennaId: string): HistoryAntennaDocument | undefined {
+  const doc = view.get(historyAntennaKey(antennaId));
+  return doc?.kind === 'antenna' ? doc : undefined;
+}
+
 /**
- * An antenna's whole trail: its own document's entries and its candidacy's, merged by log
- * position. Undefined for an antenna the read model does not know.
+ * An antenna's whole trail: its own entries and its candidacy's, merged by log position.
+ * Undefined for an antenna the read model does not know (no opening and no entry).
  */
 export function antennaTrail(view: ReadModelView<HistoryDocument>, antennaId: string): readonly HistoryEntry[] | undefined {
-  const antenna = view.get(historyAntennaKey(antennaId));
-  if (!antenna || antenna.kind !== 'antenna') return undefined;
-  const candidacy = antenna.candidacyId === null ? undefined : view.get(candidacyIndexKey(antenna.candidacyId));
-  const candidacyEntries = candidacy?.kind === 'candidacy' ? candidacy.entries : [];
-  return mergeByPosition(candidacyEntries, antenna.entries);
+  const antenna = historyAntenna(view, antennaId);
+  const own = antennaEntries(view, antennaId);
+  if (antenna === undefined && own.length === 0) return undefined;
+  return antenna === undefined ? own : mergeByPosition(candidacyEntries(view, antenna.candidacyId), own);
 }
 
 function mergeByPosition(a: readonly HistoryEntry[], b: readonly HistoryEntry[]): HistoryEntry[] {
@@ -282,7 +281,9 @@ export function describe(event: ProjectedEvent): string {
     }
     case 'LearnersReported': {
       const d = event.data as LearnersReported['data'];
-      return `Apprenants déclarés pour ${d.period} : ${d.learners}`;
+      return d.previousLearners === undefined
+        ? `Apprenants déclarés pour ${d.period} : ${d.learners}`
+        : `Apprenants déclarés pour ${d.period} corrigés : ${d.previousLearners} → ${d.learners}`;
     }
     case 'AntennaSuspended':
       return `Antenne ${(event.data as AntennaSuspended['data']).antennaId} suspendue`;

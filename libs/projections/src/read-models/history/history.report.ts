@@ -1,7 +1,7 @@
 import { ReportParameterError, ReportSubjectNotFoundError } from '@jalon/reporting';
 import type { Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
-import { antennaTrail, HISTORY_PROJECTION_NAME, historyAntennaKey, HistoryDocument, HistoryEntry } from './history.projection';
+import { antennaTrail, historyAntenna, HISTORY_PROJECTION_NAME, HistoryDocument, HistoryEntry } from './history.projection';
 
 /** What the builder reads: the `history` read model, live or replayed. */
 export interface HistoryReadModels {
@@ -55,8 +55,7 @@ export function buildHistoryReport(models: HistoryReadModels, parameters: Report
   if (antennaId === undefined) throw new ReportParameterError('antennaId', 'l’historique porte sur une antenne : précisez --antenna');
   const view = models.view<HistoryDocument>(HISTORY_PROJECTION_NAME);
   const trail = antennaTrail(view, antennaId);
-  const doc = view.get(historyAntennaKey(antennaId));
-  if (trail === undefined || doc === undefined || doc.kind !== 'antenna') {
+  if (trail === undefined) {
     throw new ReportSubjectNotFoundError(`Antenne inconnue : « ${antennaId} » (aucun événement enregistré à cette date).`);
   }
 
@@ -84,19 +83,22 @@ export function buildHistoryReport(models: HistoryReadModels, parameters: Report
     ),
   };
 
+  // Known from its opening; an antenna with entries but no opening (never in a consistent log) has no name.
+  const doc = historyAntenna(view, antennaId);
+  const candidacyId = doc?.candidacyId ?? null;
   const notes: string[] = [];
   if (trail.length === 0) notes.push('Aucun événement à cette date.');
   else notes.push(`${trail.length} événement${trail.length > 1 ? 's' : ''}, dans l’ordre où ils ont été enregistrés.`);
-  if (doc.candidacyId !== null) notes.push(`Inclut les événements de la candidature ${doc.candidacyId}.`);
+  if (candidacyId !== null) notes.push(`Inclut les événements de la candidature ${candidacyId}.`);
   const withReason = trail.filter((entry) => entry.reason !== null).length;
   if (withReason > 0) notes.push(`${withReason} événement${withReason > 1 ? 's' : ''} avec un motif.`);
 
   return {
     kind: 'history',
-    title: `Historique de l’antenne — ${doc.name ?? antennaId}`,
+    title: `Historique de l’antenne — ${doc?.name ?? antennaId}`,
     parameters,
     tables: [table],
     notes,
-    data: { antennaId, candidacyId: doc.candidacyId, entries: trail },
+    data: { antennaId, candidacyId, entries: trail },
   };
 }

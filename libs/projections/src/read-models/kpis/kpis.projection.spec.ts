@@ -149,12 +149,18 @@ describe('kpis projection', () => {
   });
 
   it('rule: a learner report for a month already reported replaces it, never adds (LearnersReported)', () => {
-    const report = (antennaId: string, period: string, learners: number) =>
-      projected('LearnersReported', { antennaId, period, learners, effectiveDate: '2022-07-01' });
-    const model = project(kpisProjection, [report('a', '2022-06', 40), report('a', '2022-06', 45), report('a', '2023-06', 120), report('b', '2022-06', 10)]);
+    const report = (antennaId: string, period: string, learners: number, previousLearners?: number) =>
+      projected('LearnersReported', {
+        antennaId,
+        period,
+        learners,
+        ...(previousLearners === undefined ? {} : { previousLearners, reason: 'Correction' }),
+        effectiveDate: '2022-07-01',
+      });
+    const model = project(kpisProjection, [report('a', '2023-06', 120), report('a', '2022-06', 40), report('a', '2022-06', 45, 40), report('b', '2022-06', 10)]);
     expect(model.get('programme')).toEqual(
       expected(
-        { learners: { a: { '2022-06': 45, '2023-06': 120 }, b: { '2022-06': 10 } } },
+        {},
         {
           // 45 + 120 + 10 = 175 (the first report of 40 was replaced).
           learners: 175,
@@ -182,7 +188,7 @@ describe('kpis projection', () => {
       }),
     ]);
     // 786 000,00 € + 120 000,00 € = 906 000,00 €.
-    expect(model.get('programme')).toEqual(expected({ forecasts: { a: 78_600_000, b: 12_000_000 } }, { budgetForecastCents: 90_600_000 }));
+    expect(model.get('programme')).toEqual(expected({}, { budgetForecastCents: 90_600_000 }));
   });
 
   it('rule: funding totals are committed, released net of reversals, and received (FundingCommitted, BudgetTrancheReleased, TrancheReleaseReversed, TrancheReceived)', () => {
@@ -197,10 +203,23 @@ describe('kpis projection', () => {
     // released: 40 000 + 30 000 − 30 000 = 40 000 €.
     expect(model.get('programme')).toEqual(
       expected(
-        { funding: { committedCents: 10_000_000, releasedCents: 4_000_000, receivedCents: 4_000_000 } },
+        {},
         { fundingCommittedCents: 10_000_000, fundingReleasedCents: 4_000_000, fundingReceivedCents: 4_000_000 },
       ),
     );
+  });
+
+  it('rule: the document does not grow with the number of learner reports and money events (only with months, antennas, calls)', () => {
+    const agreement = { agreementId: 'bdt', antennaId: 'a' };
+    const events = [
+      projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: 1, effectiveDate: '2022-07-01' }),
+      ...Array.from({ length: 200 }, (_, i) => [
+        projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: i + 2, previousLearners: i + 1, reason: 'r', effectiveDate: '2022-07-01' }),
+        projected('BudgetTrancheReleased', { ...agreement, trancheId: `t${i}`, amountCents: 100, effectiveDate: '2022-07-05' }),
+      ]).flat(),
+    ];
+    const doc = project(kpisProjection, events).get('programme') as KpisDocument;
+    expect(doc).toEqual(expected({}, { learners: 201, learnersByPeriod: [{ period: '2022-06', learners: 201 }], fundingReleasedCents: 20_000 }));
   });
 
   it('rule: every event lands in the single `programme` document', () => {

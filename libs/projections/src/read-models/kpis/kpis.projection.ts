@@ -27,9 +27,16 @@ import { defineProjection, ProjectedEvent } from '../../projection';
  * training courses opened, learners reported, and the money totals (current budget forecast,
  * funding committed, released net of reversals, received).
  *
- * The document keeps the few facts per call, candidacy and antenna that later events need (a
- * selection names only its candidacy; a learner report for a month replaces the earlier one),
- * and `totals`, recomputed from them after every event so that they can never drift.
+ * The document keeps the few facts per call, candidacy, antenna and course that later events need
+ * (a selection names only its candidacy), and `totals`. Nothing in it grows with the number of
+ * events: only with the number of calls, candidacies, antennas, courses and reported months.
+ *
+ * - Totals about calls and antennas are recomputed from those facts after each of their (rare)
+ *   events, so that they can never drift.
+ * - The frequent events change a running total in place, from what the event itself carries:
+ *   a learner report carries the count it corrects (`previousLearners`), a forecast revision the
+ *   total it replaces (`previousTotalCents`), and money events their amount. They copy no map
+ *   but the month list of `learnersByPeriod`.
  *
  * The system runs one programme: the target is the last launched or revised programme's; should
  * several be launched, antennas and calls of all of them are counted together.
@@ -78,7 +85,7 @@ export interface KpiTotals {
   readonly candidacies: number;
   readonly laureates: number;
   readonly trainingCourses: number;
-  /** Sum over antennas and months of the latest learner report of each. */
+  /** Sum over antennas and months of the latest learner report of each (a correction replaces, never adds). */
   readonly learners: number;
   /** Per month, summed over antennas (latest report of each antenna for that month). */
   readonly learnersByPeriod: readonly { readonly period: string; readonly learners: number }[];
@@ -102,19 +109,23 @@ export interface KpisDocument {
   readonly candidacies: Readonly<Record<string, KpiCandidacy>>;
   /** By antenna id. */
   readonly antennas: Readonly<Record<string, KpiAntenna>>;
-  /** Course ids opened, by antenna id. */
+  /** Course ids opened, by antenna id (so that a course is counted once). */
   readonly courses: Readonly<Record<string, readonly string[]>>;
-  /** Latest learner count, by antenna id then `YYYY-MM` period: a correction replaces, never adds. */
-  readonly learners: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  /** Current forecast total in cents, by antenna id. */
-  readonly forecasts: Readonly<Record<string, number>>;
-  readonly funding: {
-    readonly committedCents: number;
-    readonly releasedCents: number;
-    readonly receivedCents: number;
-  };
+  /** Recomputed from the above after a call, candidacy or antenna event; running totals for the rest. */
   readonly totals: KpiTotals;
 }
+
+/** The totals recomputed from the document's calls and antennas; the other totals are running. */
+type StructuralTotals = Pick<
+  KpiTotals,
+  | 'antennasOpened'
+  | 'antennasByStatus'
+  | 'targetAttainmentBasisPoints'
+  | 'antennasInActionCoeurDeVille'
+  | 'actionCoeurDeVilleShareBasisPoints'
+  | 'candidacies'
+  | 'laureates'
+>;
 
 export const KPIS_PROJECTION_NAME = 'kpis';
 export const KPIS_KEY = 'programme';
@@ -146,23 +157,81 @@ export const kpisProjection = defineProjection<KpisDocument>({
   keysOf: () => [KPIS_KEY],
   evolve(doc, event) {
     const before = doc ?? emptyKpis();
+    const running = runningTotals(before.totals, event);
+    if (running !== undefined) return running === before.totals ? before : { ...before, totals: running };
     const after = apply(before, event);
-    return after === before ? before : { ...after, totals: totalsOf(after) };
+    return after === before ? before : { ...after, totals: { ...after.totals, ...structuralTotalsOf(after) } };
   },
 });
 
 export function emptyKpis(): KpisDocument {
-  const empty: Omit<KpisDocument, 'totals'> = {
-    programme: null,
-    calls: {},
-    candidacies: {},
-    antennas: {},
-    courses: {},
-    learners: {},
-    forecasts: {},
-    funding: { committedCents: 0, releasedCents: 0, receivedCents: 0 },
+  const empty: Omit<KpisDocument, 'totals'> = { programme: null, calls: {}, candidacies: {}, antennas: {}, courses: {} };
+  return {
+    ...empty,
+    totals: {
+      ...structuralTotalsOf(empty),
+      trainingCourses: 0,
+      learners: 0,
+      learnersByPeriod: [],
+      budgetForecastCents: 0,
+      fundingCommittedCents: 0,
+      fundingReleasedCents: 0,
+      fundingReceivedCents: 0,
+    },
   };
-  return { ...empty, totals: totalsOf(empty) };
+}
+
+/**
+ * The totals after a frequent event, changed in place from what the event carries; undefined for
+ * the events that change the document's facts instead.
+ */
+function runningTotals(totals: KpiTotals, event: ProjectedEvent): KpiTotals | undefined {
+  switch (event.type) {
+    case 'LearnersReported': {
+      const { period, learners, previousLearners } = event.data as LearnersReported['data'];
+      const change = learners - (previousLearners ?? 0);
+      return { ...totals, learners: totals.learners + change, learnersByPeriod: addToPeriod(totals.learnersByPeriod, period, change) };
+    }
+    case 'BudgetForecastSet': {
+      const { totalCents } = event.data as BudgetForecastSet['data'];
+      return { ...totals, budgetForecastCents: totals.budgetForecastCents + totalCents };
+    }
+    case 'BudgetForecastRevised': {
+      const { totalCents, previousTotalCents } = event.data as BudgetForecastRevised['data'];
+      return { ...totals, budgetForecastCents: totals.budgetForecastCents + totalCents - previousTotalCents };
+    }
+    case 'FundingCommitted': {
+      const { amountCents } = event.data as FundingCommitted['data'];
+      return { ...totals, fundingCommittedCents: totals.fundingCommittedCents + amountCents };
+    }
+    case 'BudgetTrancheReleased': {
+      const { amountCents } = event.data as BudgetTrancheReleased['data'];
+      return { ...totals, fundingReleasedCents: totals.fundingReleasedCents + amountCents };
+    }
+    case 'TrancheReleaseReversed': {
+      const { amountCents } = event.data as TrancheReleaseReversed['data'];
+      return { ...totals, fundingReleasedCents: totals.fundingReleasedCents - amountCents };
+    }
+    case 'TrancheReceived': {
+      const { amountCents } = event.data as TrancheReceived['data'];
+      return { ...totals, fundingReceivedCents: totals.fundingReceivedCents + amountCents };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `learnersByPeriod` with `change` added to `period`'s count (the month inserted in order if new). */
+function addToPeriod(byPeriod: KpiTotals['learnersByPeriod'], period: string, change: number): KpiTotals['learnersByPeriod'] {
+  let index = byPeriod.length;
+  while (index > 0 && byPeriod[index - 1]!.period >= period) index -= 1;
+  const existing = byPeriod[index];
+  if (existing?.period === period) {
+    const next = [...byPeriod];
+    next[index] = { period, learners: existing.learners + change };
+    return next;
+  }
+  return [...byPeriod.slice(0, index), { period, learners: change }, ...byPeriod.slice(index)];
 }
 
 function apply(doc: KpisDocument, event: ProjectedEvent): KpisDocument {
@@ -227,32 +296,11 @@ function apply(doc: KpisDocument, event: ProjectedEvent): KpisDocument {
       const { antennaId, courseId } = event.data as TrainingCourseOpened['data'];
       const courses = doc.courses[antennaId] ?? [];
       if (courses.includes(courseId)) return doc;
-      return { ...doc, courses: { ...doc.courses, [antennaId]: [...courses, courseId] } };
-    }
-    case 'LearnersReported': {
-      const { antennaId, period, learners } = event.data as LearnersReported['data'];
-      return { ...doc, learners: { ...doc.learners, [antennaId]: { ...(doc.learners[antennaId] ?? {}), [period]: learners } } };
-    }
-    case 'BudgetForecastSet':
-    case 'BudgetForecastRevised': {
-      const { antennaId, totalCents } = event.data as BudgetForecastSet['data'] | BudgetForecastRevised['data'];
-      return { ...doc, forecasts: { ...doc.forecasts, [antennaId]: totalCents } };
-    }
-    case 'FundingCommitted': {
-      const { amountCents } = event.data as FundingCommitted['data'];
-      return { ...doc, funding: { ...doc.funding, committedCents: doc.funding.committedCents + amountCents } };
-    }
-    case 'BudgetTrancheReleased': {
-      const { amountCents } = event.data as BudgetTrancheReleased['data'];
-      return { ...doc, funding: { ...doc.funding, releasedCents: doc.funding.releasedCents + amountCents } };
-    }
-    case 'TrancheReleaseReversed': {
-      const { amountCents } = event.data as TrancheReleaseReversed['data'];
-      return { ...doc, funding: { ...doc.funding, releasedCents: doc.funding.releasedCents - amountCents } };
-    }
-    case 'TrancheReceived': {
-      const { amountCents } = event.data as TrancheReceived['data'];
-      return { ...doc, funding: { ...doc.funding, receivedCents: doc.funding.receivedCents + amountCents } };
+      return {
+        ...doc,
+        courses: { ...doc.courses, [antennaId]: [...courses, courseId] },
+        totals: { ...doc.totals, trainingCourses: doc.totals.trainingCourses + 1 },
+      };
     }
     default:
       return doc;
@@ -299,14 +347,9 @@ function basisPoints(part: number, whole: number): number | null {
   return Math.floor((2 * part * 10_000 + whole) / (2 * whole));
 }
 
-function totalsOf(doc: Omit<KpisDocument, 'totals'>): KpiTotals {
+function structuralTotalsOf(doc: Omit<KpisDocument, 'totals'>): StructuralTotals {
   const antennas = Object.values(doc.antennas);
   const calls = Object.values(doc.calls);
-  const byPeriod = new Map<string, number>();
-  for (const periods of Object.values(doc.learners)) {
-    for (const [period, learners] of Object.entries(periods)) byPeriod.set(period, (byPeriod.get(period) ?? 0) + learners);
-  }
-  const learnersByPeriod = [...byPeriod.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, learners]) => ({ period, learners }));
   const acv = antennas.filter((a) => a.actionCoeurDeVille).length;
   return {
     antennasOpened: antennas.length,
@@ -320,12 +363,5 @@ function totalsOf(doc: Omit<KpisDocument, 'totals'>): KpiTotals {
     actionCoeurDeVilleShareBasisPoints: basisPoints(acv, antennas.length),
     candidacies: calls.reduce((sum, call) => sum + call.candidacies, 0),
     laureates: calls.reduce((sum, call) => sum + call.laureates, 0),
-    trainingCourses: Object.values(doc.courses).reduce((sum, courses) => sum + courses.length, 0),
-    learners: learnersByPeriod.reduce((sum, p) => sum + p.learners, 0),
-    learnersByPeriod,
-    budgetForecastCents: Object.values(doc.forecasts).reduce((sum, cents) => sum + cents, 0),
-    fundingCommittedCents: doc.funding.committedCents,
-    fundingReleasedCents: doc.funding.releasedCents,
-    fundingReceivedCents: doc.funding.receivedCents,
   };
 }

@@ -56,7 +56,7 @@ const events = () => [
   projected('AntennaSuspended', { antennaId: 'b', reason: 'r', effectiveDate: '2021-06-01' }),
   projected('TrainingCourseOpened', { antennaId: 'a', courseId: 'c1', title: 'c1', sector: 's', level: 'l', mode: 'distance', effectiveDate: '2021-10-01' }),
   projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: 40, effectiveDate: '2022-07-01' }),
-  projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: 45, reason: 'Correction', effectiveDate: '2022-07-10' }),
+  projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: 45, previousLearners: 40, reason: 'Correction', effectiveDate: '2022-07-10' }),
   projected('BudgetForecastSet', { antennaId: 'a', lines: [], totalCents: 78_600_000, effectiveDate: '2021-03-01' }),
   projected('FundingCommitted', { agreementId: 'f', antennaId: 'a', funder: 'BdT', label: 'l', amountCents: 10_000_000, tranches: [], effectiveDate: '2021-06-01' }),
   projected('BudgetTrancheReleased', { agreementId: 'f', antennaId: 'a', trancheId: 't1', amountCents: 4_000_000, effectiveDate: '2021-09-15' }),
