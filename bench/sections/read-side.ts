@@ -1,0 +1,201 @@
+import { ReportService, systemClock } from '@jalon/application';
+import { SqliteEventStore } from '@jalon/event-store';
+import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
+import { REPORT_KINDS } from '@jalon/reporting';
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH_ROOT, ChildRun, COMPILED_CLI, runChild } from '../lib/child';
+import { BenchContext } from '../lib/context';
+import { LatencyResult, measureLatency } from '../lib/measure';
+import { checked, info } from '../lib/report';
+
+const MiB = 2 ** 20;
+const AS_OF = '2023-06-30';
+
+interface ReplayOutcome {
+  readonly total: number;
+  readonly events: number;
+  readonly seconds: number;
+  readonly finished: boolean;
+  /** Why it did not finish: stopped at the time limit, or the child's last words. */
+  readonly stoppedBecause?: string;
+  /** maxRSS of the child when it finished; the largest RSS it reported when it was stopped. */
+  readonly peakRssBytes: number | null;
+}
+
+/**
+ * `jalon replay` in a child process, read models written beside the store: the compiled CLI
+ * (dist/, built by `npm run bench`), so that the peak memory is Jalon's alone; without a build,
+ * the same code through the TypeScript loader (whose compiler then counts in the memory).
+ * While it runs, its progress (the projections' committed checkpoint) and peak memory (VmHWM)
+ * are sampled, so that a replay stopped at the time limit still says how far it got.
+ */
+async function replay(ctx: BenchContext, size: number): Promise<ReplayOutcome> {
+  const seeded = await ctx.seeded(size);
+  const readModels = join(seeded.dir, 'read-models.sqlite');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${readModels}${suffix}`, { force: true });
+  const compiled = existsSync(COMPILED_CLI);
+  ctx.log(
+    `Replay: every projection over ${seeded.events.toLocaleString('en-US')} events (${compiled ? 'jalon replay, compiled' : 'TypeScript child: run npm run build for the compiled CLI'}, stopped after ${ctx.options.replayTimeoutSeconds} s)`,
+  );
+  let peak = 0;
+  let applied = 0;
+  const onTick = (pid: number) => {
+    peak = Math.max(peak, peakRssOf(pid));
+    applied = Math.max(applied, committedPosition(readModels));
+  };
+  const run = compiled
+    ? await runChild('', ['--require', join(BENCH_ROOT, 'children', 'report-rss.js'), COMPILED_CLI, 'replay'], ctx.options.replayTimeoutSeconds, {
+        env: { DATA_DIR: seeded.dir },
+        compiled: true,
+        onTick,
+      })
+    : await runChild('children/read-side.ts', ['replay', seeded.dir], ctx.options.replayTimeoutSeconds, { onTick });
+  let outcome: ReplayOutcome;
+  if (compiled && run.result) {
+    const said = /(\d+) événements rejoués en ([\d.]+) s/.exec(String(run.result.output));
+    if (!said) throw new Error(`jalon replay said something unexpected:\n${String(run.result.output)}`);
+    const exit = run.messages.find((m) => m.type === 'exit');
+    outcome = { total: seeded.events, events: Number(said[1]), seconds: Number(said[2]), finished: true, peakRssBytes: (exit?.maxRssBytes as number | undefined) ?? (peak || null) };
+  } else {
+    outcome = outcomeOf(seeded.events, run);
+    if (!outcome.finished) outcome = { ...outcome, events: Math.max(outcome.events, applied), peakRssBytes: Math.max(outcome.peakRssBytes ?? 0, peak) || null };
+  }
+  if (outcome.finished) ctx.shared.replayed.add(size);
+  return outcome;
+}
+
+/** Peak resident memory of a running process (Linux: VmHWM), 0 when unknown. */
+function peakRssOf(pid: number): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The position every projection has committed (positions of a seeded store count its events), 0 while unknown. */
+function committedPosition(file: string): number {
+  if (!existsSync(file)) return 0;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const row = db.prepare('SELECT COUNT(*) AS n, MIN(CAST(position AS INTEGER)) AS p FROM checkpoints').get() as { n: number; p: number | null };
+    return row.n >= PROJECTIONS.length ? Number(row.p ?? 0) : 0;
+  } catch {
+    return 0;
+  } finally {
+    db?.close();
+  }
+}
+
+function outcomeOf(total: number, run: ChildRun): ReplayOutcome {
+  const { result, messages, seconds: wallSeconds } = run;
+  if (result) {
+    return { total, events: result.events as number, seconds: result.seconds as number, finished: true, peakRssBytes: result.maxRssBytes as number };
+  }
+  const progress = messages.filter((m) => m.type === 'progress');
+  const last = progress[progress.length - 1];
+  const lastWords = run.output.trim().split('\n').filter((line) => /error|heap|memory/i.test(line)).pop() ?? run.output.trim().split('\n').pop() ?? '';
+  return {
+    total,
+    events: (last?.events as number | undefined) ?? 0,
+    seconds: wallSeconds,
+    finished: false,
+    stoppedBecause: run.timedOut ? 'time limit' : `the child process failed: ${lastWords.slice(0, 200)}`,
+    peakRssBytes: progress.length ? Math.max(...progress.map((m) => m.rssBytes as number)) : null,
+  };
+}
+
+function unfinishedNote(outcome: ReplayOutcome, what: string): string {
+  const why = outcome.stoppedBecause === 'time limit' ? `stopped after ${Math.round(outcome.seconds)} s` : `${outcome.stoppedBecause} after ${Math.round(outcome.seconds)} s`;
+  return `${why}, ${outcome.events.toLocaleString('en-US')} of ${outcome.total.toLocaleString('en-US')} events ${what}`;
+}
+
+export async function replaySection(ctx: BenchContext): Promise<void> {
+  const outcomes: Record<string, ReplayOutcome> = {};
+  for (const size of ctx.replaySizes()) {
+    const outcome = await replay(ctx, size);
+    outcomes[String(outcome.total)] = outcome;
+    const label = `${outcome.total.toLocaleString('en-US')} events`;
+    const rate = outcome.events > 0 ? outcome.events / outcome.seconds : null;
+    const unfinished = outcome.finished ? undefined : `${unfinishedNote(outcome, 'applied')}; the rate is that of the part replayed`;
+    const raw = ctx.shared.rawReadPerSecond.get(size);
+    const memory = outcome.peakRssBytes === null ? null : outcome.peakRssBytes / MiB;
+    ctx.add(
+      info('replay', `jalon replay, all projections (${label})`, rate, 'events/s', unfinished),
+      checked('replay', `replay / raw read-and-parse (${label})`, rate !== null && raw ? (100 * rate) / raw : null, '%', { atLeast: 50 }),
+      size >= 1_000_000
+        ? checked('replay', `peak memory (${label})`, memory, 'MiB', { below: 1024 }, outcome.finished ? undefined : 'largest RSS seen before the replay was stopped')
+        : info('replay', `peak memory (${label})`, memory, 'MiB', outcome.finished ? undefined : 'largest RSS seen before the replay was stopped'),
+    );
+  }
+  ctx.data.replay = outcomes;
+}
+
+/**
+ * Report queries on the read models of the largest store whose replay finished (built by the
+ * replay section, or here if it did not run): each report kind for the whole programme and for one
+ * antenna, as `GET /api/reports/:kind` computes it (ReportService.build on the live read models).
+ * Then an as-of report on the full-size store, in a child process (it replays the log in memory).
+ */
+export async function queriesSection(ctx: BenchContext): Promise<void> {
+  let size = [...ctx.replaySizes()].sort((a, b) => b - a).find((s) => ctx.shared.replayed.has(s));
+  if (size === undefined) {
+    const smallest = Math.min(...ctx.replaySizes());
+    if ((await replay(ctx, smallest)).finished) size = smallest;
+  }
+  const queries: Record<string, unknown> = {};
+  if (size !== undefined) {
+    const seeded = await ctx.seeded(size);
+    const at = `${seeded.antennas.toLocaleString('en-US')} antennas, ${seeded.events.toLocaleString('en-US')} events`;
+    const store = SqliteEventStore.open({ file: seeded.file });
+    const storage = SqliteProjectionStorage.open(join(seeded.dir, 'read-models.sqlite'));
+    const runner = new ProjectionRunner(store, storage, PROJECTIONS);
+    const reports = new ReportService(store, runner, systemClock, 'Europe/Paris');
+    const antennas = seeded.openAntennaIds;
+    try {
+      for (const kind of REPORT_KINDS) {
+        for (const scope of ['programme', 'antenna'] as const) {
+          const query = (i: number) => reports.build(scope === 'programme' ? { kind } : { kind, antennaId: antennas[i % antennas.length] });
+          ctx.log(`Queries: ${kind} report, ${scope}`);
+          let latency: LatencyResult | null = null;
+          try {
+            latency = await measureLatency(ctx.profile, query);
+          } catch (error) {
+            // e.g. the history report exists per antenna only.
+            queries[`${kind}/${scope}`] = { notApplicable: (error as Error).message };
+            ctx.add(info('queries', `${kind} report, ${scope === 'programme' ? 'whole programme' : 'one antenna'}`, null, 'ms', `not applicable: ${(error as Error).message}`));
+            continue;
+          }
+          queries[`${kind}/${scope}`] = latency;
+          const what = `${kind} report, ${scope === 'programme' ? 'whole programme' : 'one antenna'}`;
+          ctx.add(info('queries', `${what}, p50 (${at})`, latency.p50Ms, 'ms'), checked('queries', `${what}, p99 (${at})`, latency.p99Ms, 'ms', { below: 5 }));
+        }
+      }
+    } finally {
+      storage.close();
+      await store.close();
+    }
+  } else {
+    ctx.add(info('queries', 'report queries', null, 'ms', 'no replay finished within the time limit: no read models to query'));
+  }
+
+  const full = await ctx.seeded(ctx.options.events);
+  ctx.log(`Queries: as-of budget report (${AS_OF}) over ${full.events.toLocaleString('en-US')} events (child process, stopped after ${ctx.options.asOfTimeoutSeconds} s)`);
+  const run = await runChild('children/read-side.ts', ['as-of', full.dir, 'budget', AS_OF], ctx.options.asOfTimeoutSeconds);
+  const asOf = outcomeOf(full.events, run);
+  ctx.add(
+    checked(
+      'queries',
+      `as-of budget report (${full.events.toLocaleString('en-US')} events)`,
+      asOf.finished ? asOf.seconds : null,
+      's',
+      { below: 5 },
+      asOf.finished ? undefined : unfinishedNote(asOf, 'replayed'),
+    ),
+  );
+  ctx.data.queries = { readModelsOf: size, latencies: queries, asOf: { date: AS_OF, ...asOf } };
+}

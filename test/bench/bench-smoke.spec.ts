@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tsNodeArgs } from '../support/spawn-ts';
+
+/**
+ * The benchmark (`npm run bench`, bench/) is not part of `npm test`: the machine is noisy and a
+ * full run takes long. This smoke run keeps it from rotting: a tiny programme (2,000 events, 20
+ * antennas), every section but the peers, short windows. It checks the structure of what comes
+ * out (every section produced figures, each with a status, the table and the JSON written), never
+ * the speed.
+ */
+
+const MAIN = join(__dirname, '..', '..', 'bench', 'main.ts');
+const SECTIONS = ['raw store', 'replay', 'queries', 'command path', 'stream length', 'http'];
+
+interface ResultRow {
+  section: string;
+  metric: string;
+  value: number | null;
+  status: string;
+}
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, tsNodeArgs(MAIN, ...args), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 280_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npm run bench, smoke run', () => {
+  it('measures every section on a small programme and writes the table and the results', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jalon-bench-smoke-'));
+    const out = join(dir, 'results.json');
+    try {
+      const run = await runBench(['--events', '2000', '--antennas', '20', '--quick', '--only', 'raw,replay,queries,command,stream,http', '--out', out]);
+      if (run.code !== 0) throw new Error(`the benchmark exited with ${run.code}:\n${run.stderr.slice(-4000)}`);
+
+      const results = JSON.parse(readFileSync(out, 'utf8')) as {
+        machine: { cpu: string; cores: number; node: string };
+        seeded: Record<string, { events: number; commands: number; unchanged: number }>;
+        failures: Record<string, string>;
+        rows: ResultRow[];
+      };
+      expect(results.failures).toEqual({});
+      expect(results.machine.cores).toBeGreaterThan(0);
+
+      // The generator went through the command path: every command decided one event.
+      const [seeded] = Object.values(results.seeded);
+      expect(seeded!.events).toBeGreaterThan(1_500);
+      expect(seeded!.unchanged).toBe(0);
+      expect(seeded!.events).toBe(seeded!.commands);
+
+      for (const section of SECTIONS) {
+        const rows = results.rows.filter((row) => row.section === section);
+        expect({ section, measured: rows.some((row) => typeof row.value === 'number' && Number.isFinite(row.value)) }).toEqual({ section, measured: true });
+      }
+      for (const row of results.rows) expect(['PASS', 'MISS', 'info', 'n/a']).toContain(row.status);
+      // Every target is evaluated (or explicitly not measurable).
+      expect(results.rows.filter((row) => row.status === 'PASS' || row.status === 'MISS').length).toBeGreaterThanOrEqual(10);
+
+      expect(run.stdout).toMatch(/section\s+metric\s+value\s+target\s+status/);
+      expect(run.stdout).toContain(`Results written to ${out}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
