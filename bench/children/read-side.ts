@@ -2,12 +2,24 @@ import { ReportService, systemClock } from '@jalon/application';
 import { loadConfig } from '@jalon/core';
 import { EventStore, ReadAllOptions, SqliteEventStore, StoredEvent } from '@jalon/event-store';
 import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withCore } from '../../apps/cli/src/core-context';
 import { tell } from '../lib/child';
 
+/** This process's own peak memory: VmHWM on Linux (ru_maxrss carries the parent's across fork and exec). */
+function peakRssBytes(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // Not Linux.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 /**
- * Child process for the read side, so that each measurement has its own peak memory (maxRSS) and
+ * Child process for the read side, so that each measurement has its own peak memory (VmHWM) and
  * can be stopped after a time limit:
  *
  *   replay <dataDir>                  what `jalon replay` does: the core module, then ProjectionRunner.rebuild()
@@ -51,13 +63,13 @@ async function main(): Promise<void> {
   try {
     if (mode === 'replay') {
       const { events, seconds } = await withCore({ config, store }, ({ app }) => app.get(ProjectionRunner).rebuild());
-      tell({ type: 'result', events, seconds, head: head.toString(), maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+      tell({ type: 'result', events, seconds, head: head.toString(), maxRssBytes: peakRssBytes() });
     } else if (mode === 'as-of') {
       const storage = SqliteProjectionStorage.open(':memory:');
       const reports = new ReportService(store, new ProjectionRunner(store, storage, PROJECTIONS), systemClock, config.timeZone);
       const report = await reports.build({ kind, asOf });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      tell({ type: 'result', events: store.read, seconds, tables: report.tables.length, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+      tell({ type: 'result', events: store.read, seconds, tables: report.tables.length, maxRssBytes: peakRssBytes() });
       storage.close();
     } else {
       throw new Error(`unknown mode ${mode}`);

@@ -20,7 +20,7 @@ interface ReplayOutcome {
   readonly finished: boolean;
   /** Why it did not finish: stopped at the time limit, or the child's last words. */
   readonly stoppedBecause?: string;
-  /** maxRSS of the child when it finished; the largest RSS it reported when it was stopped. */
+  /** Peak resident memory of the child (VmHWM) when it finished; the largest seen when it was stopped. */
   readonly peakRssBytes: number | null;
 }
 
