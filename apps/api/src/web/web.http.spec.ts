@@ -115,6 +115,18 @@ describe('web dashboard over HTTP', () => {
     expect(overview.text).not.toContain('<script>alert');
   });
 
+  it('lists the expenditures the antenna’s budget stream holds, a reversed one marked and no longer offered for reversal', async () => {
+    const page = await (await as('finance')).get('/antennes/montbeliard').expect(200);
+    const table = /<table id="depenses">[\s\S]*?<\/table>/.exec(page.text)?.[0] ?? '';
+    const rowOf = (id: string) => new RegExp(`<tr><th scope="row">${id}</th>.*?</tr>`).exec(table)?.[0] ?? '';
+    for (const id of ['amenagement-aioa-2021', 'coordination-2021', 'inauguration-2022']) {
+      expect(rowOf(id)).toContain('Enregistrée');
+      expect(rowOf(id)).toContain(`depense=${id}`);
+    }
+    expect(rowOf('inauguration-2022-doublon')).toContain('Annulée');
+    expect(rowOf('inauguration-2022-doublon')).not.toContain('depense=');
+  });
+
   it('shows a broken rule in French with its code, beside the field it concerns', async () => {
     const agent = await as('programme-manager');
     const form = await agent.get('/antennes/montbeliard/demarrer-phase').expect(200);

@@ -1,4 +1,4 @@
-import { assertNever, conflict, Decider, Message } from '@jalon/domain';
+import { assertNever, conflict, Decider, Message, VersionedMap } from '@jalon/domain';
 import { Role } from './roles';
 
 /**
@@ -14,13 +14,14 @@ export type UserEvent = UserRegistered;
 export type RegisterUser = Message<'RegisterUser', UserRegistered['data']>;
 export type UserCommand = RegisterUser;
 
+/** `VersionedMap`s, so that registering a user copies none of the others. */
 export interface UsersState {
-  readonly byId: ReadonlyMap<string, UserRegistered['data']>;
-  readonly byTokenHash: ReadonlyMap<string, UserRegistered['data']>;
+  readonly byId: VersionedMap<string, UserRegistered['data']>;
+  readonly byTokenHash: VersionedMap<string, UserRegistered['data']>;
 }
 
 export const usersDecider: Decider<UserCommand, UserEvent, UsersState> = {
-  initialState: () => ({ byId: new Map(), byTokenHash: new Map() }),
+  initialState: () => ({ byId: VersionedMap.empty(), byTokenHash: VersionedMap.empty() }),
   decide(command, state) {
     switch (command.type) {
       case 'RegisterUser':
@@ -36,8 +37,8 @@ export const usersDecider: Decider<UserCommand, UserEvent, UsersState> = {
     switch (event.type) {
       case 'UserRegistered':
         return {
-          byId: new Map(state.byId).set(event.data.userId, event.data),
-          byTokenHash: new Map(state.byTokenHash).set(event.data.tokenHash, event.data),
+          byId: state.byId.set(event.data.userId, event.data),
+          byTokenHash: state.byTokenHash.set(event.data.tokenHash, event.data),
         };
       default:
         return assertNever(event.type);

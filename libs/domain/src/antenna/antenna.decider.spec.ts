@@ -157,6 +157,11 @@ describe('antenna decider', () => {
         .thenThrows('COURSE.ALREADY_OPENED', 'conflict');
     });
 
+    it('rule: a course id that names an Object member is an ordinary new id', () => {
+      const data = { ...industryCourse.data, courseId: 'constructor' };
+      spec.given([opened]).when({ type: 'OpenTrainingCourse', data }).then([{ type: 'TrainingCourseOpened', data }]);
+    });
+
     it('rule: a suspended antenna opens no course (ANTENNA.SUSPENDED)', () => {
       spec.given([opened, suspended]).when(openCourse).thenThrows('ANTENNA.SUSPENDED', 'conflict');
     });

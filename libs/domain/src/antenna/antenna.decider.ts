@@ -53,7 +53,7 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
       return [{ type: 'AntennaInaugurated', data: command.data }];
     }
     case 'OpenTrainingCourse': {
-      const existing = state.courses[command.data.courseId];
+      const existing = state.courses.get(command.data.courseId);
       if (existing) {
         if (sameData(existing, command.data)) return [];
         throw conflict('COURSE.ALREADY_OPENED', `course ${command.data.courseId} was already opened with other details`, {
@@ -69,7 +69,7 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
       if (!Number.isSafeInteger(learners) || learners < 0) {
         throw ruleBroken('LEARNERS.INVALID_COUNT', 'a learner count is a whole number, zero or more', { field: 'learners', learners });
       }
-      const reported = state.learners[period];
+      const reported = state.learners.get(period);
       if (reported === learners) return [];
       if (reported !== undefined && !reason?.trim()) {
         throw ruleBroken(

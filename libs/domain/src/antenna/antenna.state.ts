@@ -1,4 +1,4 @@
-import { AntennaView, assertNever, IsoDate } from '../shared';
+import { AntennaView, assertNever, IsoDate, VersionedMap } from '../shared';
 import {
   AntennaClosed,
   AntennaEvent,
@@ -22,17 +22,20 @@ export interface PhaseState {
   readonly currentPlan: PhasePlan;
   readonly startedOn?: IsoDate;
   readonly completedOn?: IsoDate;
-  readonly milestones: Readonly<Record<string, MilestoneReached['data']>>;
+  readonly milestones: VersionedMap<string, MilestoneReached['data']>;
 }
 
-/** What an opened antenna remembers, whatever its status. */
+/**
+ * What an opened antenna remembers, whatever its status. Its collections are `VersionedMap`s, so
+ * that an event on one phase, course or period copies none of the others.
+ */
 export interface AntennaRecord {
   readonly opened: AntennaOpened['data'];
   readonly inauguration?: AntennaInaugurated['data'];
-  readonly phases: Readonly<Record<string, PhaseState>>;
-  readonly courses: Readonly<Record<string, TrainingCourseOpened['data']>>;
+  readonly phases: VersionedMap<string, PhaseState>;
+  readonly courses: VersionedMap<string, TrainingCourseOpened['data']>;
   /** Current learner count per `YYYY-MM` period (the latest report or correction). */
-  readonly learners: Readonly<Record<string, number>>;
+  readonly learners: VersionedMap<string, number>;
 }
 
 export type AntennaState =
@@ -47,7 +50,13 @@ export const initialAntennaState = (): AntennaState => ({ status: 'not-opened' }
 
 export function evolveAntenna(state: AntennaState, event: AntennaEvent): AntennaState {
   if (event.type === 'AntennaOpened') {
-    return { status: 'active', opened: event.data, phases: {}, courses: {}, learners: {} };
+    return {
+      status: 'active',
+      opened: event.data,
+      phases: VersionedMap.empty(),
+      courses: VersionedMap.empty(),
+      learners: VersionedMap.empty(),
+    };
   }
   // Only an opening starts the stream; anything else on an unopened antenna is ignored.
   if (state.status === 'not-opened') return state;
@@ -58,15 +67,15 @@ export function evolveAntenna(state: AntennaState, event: AntennaEvent): Antenna
     case 'MilestoneReached':
     case 'PhaseRescheduled':
     case 'PhaseCompleted': {
-      const phase = evolvePhase(state.phases[event.data.phaseId], event);
-      return phase ? { ...state, phases: { ...state.phases, [event.data.phaseId]: phase } } : state;
+      const phase = evolvePhase(state.phases.get(event.data.phaseId), event);
+      return phase ? { ...state, phases: state.phases.set(event.data.phaseId, phase) } : state;
     }
     case 'AntennaInaugurated':
       return { ...state, inauguration: event.data };
     case 'TrainingCourseOpened':
-      return { ...state, courses: { ...state.courses, [event.data.courseId]: event.data } };
+      return { ...state, courses: state.courses.set(event.data.courseId, event.data) };
     case 'LearnersReported':
-      return { ...state, learners: { ...state.learners, [event.data.period]: event.data.learners } };
+      return { ...state, learners: state.learners.set(event.data.period, event.data.learners) };
     case 'AntennaSuspended':
       return { ...record, status: 'suspended', suspension: event.data };
     case 'AntennaResumed':
@@ -81,14 +90,14 @@ export function evolveAntenna(state: AntennaState, event: AntennaEvent): Antenna
 function evolvePhase(phase: PhaseState | undefined, event: PhaseEvent): PhaseState | undefined {
   if (event.type === 'PhasePlanned') {
     const { plannedStart, plannedEnd } = event.data;
-    return { planned: event.data, currentPlan: { plannedStart, plannedEnd }, milestones: {} };
+    return { planned: event.data, currentPlan: { plannedStart, plannedEnd }, milestones: VersionedMap.empty() };
   }
   if (!phase) return undefined;
   switch (event.type) {
     case 'PhaseStarted':
       return { ...phase, startedOn: event.data.effectiveDate };
     case 'MilestoneReached':
-      return { ...phase, milestones: { ...phase.milestones, [event.data.milestoneId]: event.data } };
+      return { ...phase, milestones: phase.milestones.set(event.data.milestoneId, event.data) };
     case 'PhaseRescheduled':
       return { ...phase, currentPlan: { plannedStart: event.data.plannedStart, plannedEnd: event.data.plannedEnd } };
     case 'PhaseCompleted':

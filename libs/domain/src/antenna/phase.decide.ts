@@ -8,7 +8,7 @@ import { assertNotSuspended } from './antenna.guards';
 export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): PhaseEvent[] {
   switch (command.type) {
     case 'PlanPhase': {
-      const existing = state.phases[command.data.phaseId];
+      const existing = state.phases.get(command.data.phaseId);
       if (existing) {
         if (sameData(existing.planned, command.data)) return [];
         throw conflict('PHASE.ALREADY_PLANNED', `phase ${command.data.phaseId} was already planned with other details`, {
@@ -38,7 +38,7 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
     }
     case 'ReachMilestone': {
       const phase = requirePhase(state, command.data.phaseId);
-      const existing = phase.milestones[command.data.milestoneId];
+      const existing = phase.milestones.get(command.data.milestoneId);
       if (existing) {
         if (sameData(existing, command.data)) return [];
         throw conflict('MILESTONE.ALREADY_REACHED', `milestone ${command.data.milestoneId} was already reached with other details`, {
@@ -96,7 +96,7 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
 }
 
 function requirePhase(state: OpenedAntennaState, phaseId: string): PhaseState {
-  const phase = state.phases[phaseId];
+  const phase = state.phases.get(phaseId);
   if (!phase) throw notFound('PHASE.NOT_FOUND', `phase ${phaseId} has not been planned`, { field: 'phaseId' });
   return phase;
 }

@@ -70,6 +70,15 @@ describe('antenna phases', () => {
         .thenThrows('PHASE.ALREADY_PLANNED', 'conflict');
     });
 
+    it('rule: a phase id that names an Object member is an ordinary new id', () => {
+      const data = { ...aioaPlanned.data, phaseId: 'constructor' };
+      spec.given([opened]).when({ type: 'PlanPhase', data }).then([{ type: 'PhasePlanned', data }]);
+      spec
+        .given([opened])
+        .when({ ...startAioa, data: { ...aioaStarted.data, phaseId: 'toString' } })
+        .thenThrows('PHASE.NOT_FOUND', 'not-found');
+    });
+
     it('rule: a phase is not planned to end before it starts (PHASE.INVALID_PERIOD)', () => {
       spec
         .given([opened])
@@ -151,6 +160,11 @@ describe('antenna phases', () => {
         .given([...started, firstModules])
         .when({ type: 'ReachMilestone', data: { ...firstModules.data, effectiveDate: '2021-09-20' } })
         .thenThrows('MILESTONE.ALREADY_REACHED', 'conflict');
+    });
+
+    it('rule: a milestone id that names an Object member is an ordinary new id', () => {
+      const data = { ...firstModules.data, milestoneId: 'constructor' };
+      spec.given(started).when({ type: 'ReachMilestone', data }).then([{ type: 'MilestoneReached', data }]);
     });
 
     it('rule: the same milestone id may be reached in another phase', () => {

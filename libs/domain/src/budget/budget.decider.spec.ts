@@ -1,4 +1,4 @@
-import { AntennaView } from '../shared';
+import { AntennaView, fold } from '../shared';
 import { specificationFor } from '../testing/decider-specification';
 import { ReviseBudgetForecast, SetBudgetForecast } from './budget.commands';
 import { budgetDecider, initialBudgetState } from './budget.decider';
@@ -472,6 +472,30 @@ describe('budget decider', () => {
         .given([forecastSet, recorded])
         .when({ ...reverse, context: { antenna: { antennaId: 'montbeliard', status: 'not-opened' } } })
         .thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+    });
+  });
+
+  describe('evolve', () => {
+    it('rule: evolving a state leaves it unchanged, so a cached state may be evolved twice (after a lost race)', () => {
+      const other: ExpenditureRecorded = { type: 'ExpenditureRecorded', data: { ...recorded.data, expenditureId: 'aioa-screens-2021' } };
+      const recordOther = { type: 'RecordExpenditure' as const, data: other.data, context };
+      const reverse = {
+        type: 'ReverseExpenditure' as const,
+        data: {
+          antennaId: 'montbeliard',
+          expenditureId: recorded.data.expenditureId,
+          reason: reversed.data.reason,
+          effectiveDate: reversed.data.effectiveDate,
+        },
+        context,
+      };
+      const { decide, evolve } = budgetDecider;
+      const state = fold(budgetDecider, [forecastSet, recorded]);
+      const withOther = evolve(state, other);
+      const withReversal = evolve(state, reversed);
+      expect([decide(recordOther, state), decide(reverse, state)]).toEqual([[other], [reversed]]);
+      expect([decide(recordOther, withOther), decide(reverse, withOther)]).toEqual([[], [reversed]]);
+      expect([decide(recordOther, withReversal), decide(reverse, withReversal)]).toEqual([[other], []]);
     });
   });
 });

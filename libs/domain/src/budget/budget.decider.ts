@@ -10,6 +10,7 @@ import {
   ruleBroken,
   sameData,
   sumCents,
+  VersionedMap,
 } from '../shared';
 import { BudgetCommand, BudgetLineInput } from './budget.commands';
 import {
@@ -46,7 +47,8 @@ export type BudgetState =
       readonly current: BudgetForecast;
       /** 0 until the first revision. */
       readonly revision: number;
-      readonly expenditures: Readonly<Record<string, ExpenditureEntry>>;
+      /** Every expenditure by id. A `VersionedMap`, so that recording one does not copy all the others. */
+      readonly expenditures: VersionedMap<string, ExpenditureEntry>;
     };
 
 export const initialBudgetState = (): BudgetState => ({ status: 'no-forecast' });
@@ -103,7 +105,7 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
       }
       assertPositiveCents(command.data.amountCents, 'amountCents');
       const data: ExpenditureRecorded['data'] = { ...rest, category };
-      const existing = entryOf(forecast.expenditures, data.expenditureId);
+      const existing = forecast.expenditures.get(data.expenditureId);
       if (existing) {
         // A repeat is recognised even after a reversal: re-recording spent money needs a new id.
         if (sameData(existing.recorded, data)) return [];
@@ -116,7 +118,7 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
     case 'ReverseExpenditure': {
       const { antennaId, expenditureId, reason, effectiveDate } = command.data;
       const forecast = requireForecast(state, antennaId);
-      const existing = entryOf(forecast.expenditures, expenditureId);
+      const existing = forecast.expenditures.get(expenditureId);
       if (!existing) {
         throw notFound('EXPENDITURE.NOT_FOUND', `expenditure ${expenditureId} has not been recorded`, { field: 'expenditureId' });
       }
@@ -159,7 +161,14 @@ export function evolveBudget(state: BudgetState, event: BudgetEvent): BudgetStat
         totalCents: event.data.totalCents,
         effectiveDate: event.data.effectiveDate,
       };
-      return { status: 'forecast-set', antennaId: event.data.antennaId, original: forecast, current: forecast, revision: 0, expenditures: {} };
+      return {
+        status: 'forecast-set',
+        antennaId: event.data.antennaId,
+        original: forecast,
+        current: forecast,
+        revision: 0,
+        expenditures: VersionedMap.empty(),
+      };
     }
     case 'BudgetForecastRevised':
       return state.status === 'forecast-set'
@@ -171,14 +180,13 @@ export function evolveBudget(state: BudgetState, event: BudgetEvent): BudgetStat
         : state;
     case 'ExpenditureRecorded':
       return state.status === 'forecast-set'
-        ? { ...state, expenditures: { ...state.expenditures, [event.data.expenditureId]: { recorded: event.data } } }
+        ? { ...state, expenditures: state.expenditures.set(event.data.expenditureId, { recorded: event.data }) }
         : state;
     case 'ExpenditureReversed': {
       if (state.status !== 'forecast-set') return state;
-      const entry = entryOf(state.expenditures, event.data.expenditureId);
-      return entry
-        ? { ...state, expenditures: { ...state.expenditures, [event.data.expenditureId]: { ...entry, reversed: event.data } } }
-        : state;
+      const entry = state.expenditures.get(event.data.expenditureId);
+      if (!entry) return state;
+      return { ...state, expenditures: state.expenditures.set(event.data.expenditureId, { ...entry, reversed: event.data }) };
     }
     default:
       return assertNever(event);
@@ -249,9 +257,4 @@ function totalOf(lines: readonly BudgetLine[]): Cents {
 
 function assertReason(reason: unknown, code: string, message: string): void {
   if (typeof reason !== 'string' || reason.trim() === '') throw ruleBroken(code, message, { field: 'reason' });
-}
-
-/** Own-property lookup: an id such as `constructor` must not find `Object.prototype` members. */
-function entryOf(entries: Readonly<Record<string, ExpenditureEntry>>, id: string): ExpenditureEntry | undefined {
-  return Object.hasOwn(entries, id) ? entries[id] : undefined;
 }

@@ -10,6 +10,7 @@ import {
   notFound,
   ruleBroken,
   sameData,
+  VersionedMap,
 } from '../shared';
 import { CandidacyCommand, SubmitCandidacy, WithdrawCandidacy } from './candidacy.commands';
 import {
@@ -24,8 +25,11 @@ import {
 
 interface Submitted {
   readonly submission: CandidacySubmitted['data'];
-  /** Partners named at submission, then those added, in order. */
-  readonly partners: readonly CandidacyPartner[];
+  /**
+   * Partners named at submission, then those added, in order, by normalised name (see
+   * `normalisedName`). A `VersionedMap`, so that adding one copies none of the others.
+   */
+  readonly partners: VersionedMap<string, CandidacyPartner>;
 }
 
 export type CandidacyState =
@@ -51,7 +55,7 @@ export function decideCandidacy(command: CandidacyCommand, state: CandidacyState
     case 'AddCandidacyPartner': {
       const current = requireSubmitted(state, command.data.candidacyId);
       const { partner } = command.data;
-      const existing = current.partners.find((known) => samePartnerName(known.name, partner.name));
+      const existing = current.partners.get(normalisedName(partner.name));
       if (existing) {
         if (sameData(existing, partner)) return [];
         throw conflict('CANDIDACY.PARTNER_ALREADY_ADDED', `partner ${existing.name} is already part of the candidacy`, {
@@ -89,9 +93,13 @@ export function decideCandidacy(command: CandidacyCommand, state: CandidacyState
 export function evolveCandidacy(state: CandidacyState, event: CandidacyEvent): CandidacyState {
   switch (event.type) {
     case 'CandidacySubmitted':
-      return { status: 'submitted', submission: event.data, partners: event.data.partners };
+      return {
+        status: 'submitted',
+        submission: event.data,
+        partners: event.data.partners.reduce(withPartner, VersionedMap.empty<string, CandidacyPartner>()),
+      };
     case 'CandidacyPartnerAdded':
-      return state.status === 'not-submitted' ? state : { ...state, partners: [...state.partners, event.data.partner] };
+      return state.status === 'not-submitted' ? state : { ...state, partners: withPartner(state.partners, event.data.partner) };
     case 'CandidacySelected':
       return state.status === 'submitted' ? { ...submittedPart(state), status: 'selected', selection: event.data } : state;
     case 'CandidacyRejected':
@@ -219,11 +227,16 @@ function openedCall(call: CallView, callId: string) {
   return { programmeId, opensOn, closesOn, closedOn: call.closedOn };
 }
 
-/** Partner names are compared ignoring case, accents and extra spaces: "Pôle emploi" = " POLE  emploi". */
-function samePartnerName(a: string, b: string): boolean {
-  return normalisedName(a) === normalisedName(b);
+/**
+ * Adds a partner under its normalised name. Should a name come twice (decide never lets it), the
+ * first partner stays: it is the one a repeated command is compared with.
+ */
+function withPartner(partners: VersionedMap<string, CandidacyPartner>, partner: CandidacyPartner): VersionedMap<string, CandidacyPartner> {
+  const key = normalisedName(partner.name);
+  return partners.has(key) ? partners : partners.set(key, partner);
 }
 
+/** Partner names are compared ignoring case, accents and extra spaces: "Pôle emploi" = " POLE  emploi". */
 function normalisedName(name: string): string {
   return name.normalize('NFD').replace(/\p{M}/gu, '').trim().replace(/\s+/g, ' ').toLowerCase();
 }

@@ -243,6 +243,12 @@ describe('funding decider', () => {
         .then([released('balance', 2_000_000, '2023-12-01')]);
     });
 
+    it('rule: a tranche released again after a reversal counts with its new amount only', () => {
+      const events = [committed, signatureReleased, signatureReversed, released('signature', 5_000_000, '2021-10-04'), openingReleased];
+      spec.given(events).when(release('balance', '2023-12-01')).thenThrows('FUNDING.RELEASE_EXCEEDS_COMMITMENT', 'rule');
+      spec.given(events).when(release('balance', '2023-12-01', 1_000_000)).then([released('balance', 1_000_000, '2023-12-01')]);
+    });
+
     it('rule: the error tells how many cents remain', () => {
       const state = fold(fundingDecider, [committed, signatureReleased, openingReleased] as FundingEvent[]);
       let error: unknown;
@@ -518,6 +524,23 @@ describe('funding decider', () => {
 
     it('rule: funding goes to an opened antenna (ANTENNA.NOT_FOUND)', () => {
       spec.given([committed]).when({ ...close, context: unopenedAntenna }).thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+    });
+  });
+
+  describe('evolve', () => {
+    it('rule: evolving a state leaves it unchanged, so a cached state may be evolved twice (after a lost race)', () => {
+      const { decide, evolve } = fundingDecider;
+      const state = fold(fundingDecider, [committed, signatureReleased]);
+      const afterReceipt = evolve(state, signatureReceived);
+      const afterReversal = evolve(state, signatureReversed);
+      // The signature tranche is released in `state`: it may still be received or reversed.
+      expect([decide(receive, state), decide(reverse, state)]).toEqual([[signatureReceived], [signatureReversed]]);
+      expect([decide(receive, afterReceipt), decide(reverse, afterReversal)]).toEqual([[], []]);
+      // 6,000,001 cents remain to release only where the signature release was reversed.
+      const releaseMost = release('balance', '2023-12-01', 6_000_001);
+      expect(decide(releaseMost, afterReversal)).toEqual([released('balance', 6_000_001, '2023-12-01')]);
+      expect(() => decide(releaseMost, state)).toThrow(DomainError);
+      expect(() => decide(releaseMost, afterReceipt)).toThrow(DomainError);
     });
   });
 });

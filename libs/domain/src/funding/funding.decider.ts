@@ -9,6 +9,7 @@ import {
   ruleBroken,
   sameData,
   sumCents,
+  VersionedMap,
 } from '../shared';
 import { CommitFunding, FundingCommand } from './funding.commands';
 import {
@@ -33,7 +34,13 @@ export interface FundingTrancheState {
 
 interface FundingAgreement {
   readonly commitment: FundingCommitted['data'];
-  readonly tranches: Readonly<Record<string, FundingTrancheState>>;
+  /** Every scheduled tranche by id. A `VersionedMap`, so that changing one does not copy all the others. */
+  readonly tranches: VersionedMap<string, FundingTrancheState>;
+  /**
+   * The sum of the current releases (not reversed), kept up to date by `withTranche` as releases
+   * come and go, so that the release rule need not add up every tranche on every command.
+   */
+  readonly releasedCents: Cents;
 }
 
 export type FundingState =
@@ -199,7 +206,8 @@ export function evolveFunding(state: FundingState, event: FundingEvent): Funding
       return {
         status: 'committed',
         commitment: event.data,
-        tranches: Object.fromEntries(event.data.tranches.map((scheduled) => [scheduled.trancheId, { scheduled }])),
+        tranches: VersionedMap.from(event.data.tranches.map((scheduled) => [scheduled.trancheId, { scheduled }])),
+        releasedCents: 0,
       };
     case 'BudgetTrancheReleased':
       // A new release starts afresh: no receipt yet, and the previous reversal no longer applies.
@@ -221,10 +229,12 @@ export const fundingDecider: Decider<FundingCommand, FundingEvent, FundingState>
   initialState: initialFundingState,
 };
 
-/** What the funder may still release: the commitment less every release not reversed. */
+/**
+ * What the funder may still release: the commitment less every release not reversed. (That total
+ * never exceeds the commitment, by this very rule, so it stays an exact integer.)
+ */
 function remainingCommitmentCents(agreement: FundingAgreement): Cents {
-  const released = sumCents(Object.values(agreement.tranches).map((tranche) => tranche.release?.amountCents ?? 0));
-  return agreement.commitment.amountCents - released;
+  return agreement.commitment.amountCents - agreement.releasedCents;
 }
 
 /** Checks the commitment and its schedule; returns the event data with only the known fields. */
@@ -292,9 +302,8 @@ function closedError(agreement: FundingAgreement & { readonly closing: FundingAg
   });
 }
 
-/** Own-property lookup: an id such as `constructor` must not find `Object.prototype` members. */
 function requireTranche(agreement: FundingAgreement, trancheId: string): FundingTrancheState {
-  const tranche = Object.hasOwn(agreement.tranches, trancheId) ? agreement.tranches[trancheId] : undefined;
+  const tranche = agreement.tranches.get(trancheId);
   if (!tranche) {
     throw notFound('TRANCHE.NOT_FOUND', `funding agreement ${agreement.commitment.agreementId} has no tranche ${trancheId}`, {
       field: 'trancheId',
@@ -303,12 +312,23 @@ function requireTranche(agreement: FundingAgreement, trancheId: string): Funding
   return tranche;
 }
 
+/** Changes one tranche, and the released total with it; an event on an unknown tranche changes nothing. */
 function withTranche(
   state: FundingState,
   trancheId: string,
   update: (tranche: FundingTrancheState) => FundingTrancheState,
 ): FundingState {
-  if (state.status === 'not-committed' || !Object.hasOwn(state.tranches, trancheId)) return state;
-  const tranche = state.tranches[trancheId];
-  return tranche ? { ...state, tranches: { ...state.tranches, [trancheId]: update(tranche) } } : state;
+  if (state.status === 'not-committed') return state;
+  const tranche = state.tranches.get(trancheId);
+  if (!tranche) return state;
+  const updated = update(tranche);
+  return {
+    ...state,
+    tranches: state.tranches.set(trancheId, updated),
+    releasedCents: state.releasedCents - releasedCentsOf(tranche) + releasedCentsOf(updated),
+  };
+}
+
+function releasedCentsOf(tranche: FundingTrancheState): Cents {
+  return tranche.release?.amountCents ?? 0;
 }

@@ -105,6 +105,11 @@ describe('programme decider', () => {
         .thenThrows('CONVENTION.ALREADY_SIGNED', 'conflict');
     });
 
+    it('rule: a convention id that names an Object member is an ordinary new id', () => {
+      const data = { ...sign.data, conventionId: 'constructor' };
+      spec.given([launched]).when({ ...sign, data }).then([{ type: 'ConventionSigned', data }]);
+    });
+
     it('rule: a convention belongs to a launched programme (PROGRAMME.NOT_FOUND)', () => {
       spec.given([]).when(sign).thenThrows('PROGRAMME.NOT_FOUND', 'not-found');
     });

@@ -1,4 +1,4 @@
-import { assertNever, conflict, Decider, notFound, ruleBroken, sameData } from '../shared';
+import { assertNever, conflict, Decider, notFound, ruleBroken, sameData, VersionedMap } from '../shared';
 import { ProgrammeCommand } from './programme.commands';
 import { ConventionSigned, ProgrammeEvent, ProgrammeLaunched, ProgrammeTargets } from './programme.events';
 
@@ -8,7 +8,8 @@ export type ProgrammeState =
       readonly status: 'launched';
       readonly launched: ProgrammeLaunched['data'];
       readonly targets: ProgrammeTargets;
-      readonly conventions: Readonly<Record<string, ConventionSigned['data']>>;
+      /** Every convention by id. A `VersionedMap`, so that signing one does not copy all the others. */
+      readonly conventions: VersionedMap<string, ConventionSigned['data']>;
     };
 
 export const initialProgrammeState = (): ProgrammeState => ({ status: 'not-launched' });
@@ -36,8 +37,7 @@ export function decideProgramme(command: ProgrammeCommand, state: ProgrammeState
     }
     case 'SignConvention': {
       const launched = requireLaunched(state, command.data.programmeId);
-      // hasOwn: an id such as `constructor` must not find a property of Object.prototype.
-      const existing = Object.hasOwn(launched.conventions, command.data.conventionId) ? launched.conventions[command.data.conventionId] : undefined;
+      const existing = launched.conventions.get(command.data.conventionId);
       if (existing) {
         if (sameData(existing, command.data)) return [];
         throw conflict('CONVENTION.ALREADY_SIGNED', `convention ${command.data.conventionId} was already recorded with other details`);
@@ -52,13 +52,11 @@ export function decideProgramme(command: ProgrammeCommand, state: ProgrammeState
 export function evolveProgramme(state: ProgrammeState, event: ProgrammeEvent): ProgrammeState {
   switch (event.type) {
     case 'ProgrammeLaunched':
-      return { status: 'launched', launched: event.data, targets: event.data.targets, conventions: {} };
+      return { status: 'launched', launched: event.data, targets: event.data.targets, conventions: VersionedMap.empty() };
     case 'ProgrammeTargetsRevised':
       return state.status === 'launched' ? { ...state, targets: event.data.targets } : state;
     case 'ConventionSigned':
-      return state.status === 'launched'
-        ? { ...state, conventions: { ...state.conventions, [event.data.conventionId]: event.data } }
-        : state;
+      return state.status === 'launched' ? { ...state, conventions: state.conventions.set(event.data.conventionId, event.data) } : state;
     default:
       return assertNever(event);
   }

@@ -7,3 +7,4 @@ export * from './effective-date';
 export * from './streams';
 export * from './equality';
 export * from './lookups';
+export * from './versioned-map';

@@ -203,7 +203,7 @@ export class DashboardReads {
   async liveExpenditures(antennaId: string): Promise<LiveExpenditure[]> {
     const { state } = await this.executor.load(budgetDecider, streamIdOf('budget', antennaId));
     if (state.status !== 'forecast-set') return [];
-    return Object.entries(state.expenditures)
+    return [...state.expenditures]
       .map(([expenditureId, entry]) => ({
         expenditureId,
         year: Number(entry.recorded.effectiveDate.slice(0, 4)),
