@@ -10,16 +10,18 @@ import { checked, info } from '../lib/report';
 import { ExpenditureInputs } from '../lib/workload';
 
 const SIZES = [10, 100, 1_000, 10_000] as const;
-/** Folding a 10,000-event budget stream takes tens of seconds (see BENCHMARKS.md): fewer streams of that length. */
-const STREAMS: Readonly<Record<number, number>> = { 10: 8, 100: 8, 1_000: 8, 10_000: 2 };
-const COLD: Readonly<Record<number, number>> = { 10: 3, 100: 3, 1_000: 3, 10_000: 1 };
+const STREAMS_PER_SIZE = 4;
+/** Commands per stream with a cached state: enough samples for a median to resolve 20 % on a noisy machine. */
+const COMMANDS_PER_STREAM = 40;
 
 /**
  * The cost of one command (RecordExpenditure on the command bus) on a budget stream of 10, 100,
  * 1,000 and 10,000 events, several streams per length.
  *
  * - "cached": the executor has folded the stream before (its StateCache holds the state), which is
- *   the steady state of a running service; the command reads no old event.
+ *   the steady state of a running service; the command reads no old event. The commands go round
+ *   the sizes in turn (one on each size, then again), so that the machine's noise falls on every
+ *   size alike; the figure is the median.
  * - "cold": a new executor (empty cache, as after a restart): the command folds the whole stream.
  *
  * Fixture: the programme, call, candidacies, antennas and budget forecasts go through the
@@ -31,9 +33,8 @@ const COLD: Readonly<Record<number, number>> = { 10: 3, 100: 3, 1_000: 3, 10_000
 export async function streamLengthSection(ctx: BenchContext): Promise<void> {
   // The smoke run (--quick) stops at 1,000 events: one fold of a 10,000-event stream alone outlasts it.
   const sizes = ctx.options.quick ? SIZES.filter((size) => size <= 1_000) : [...SIZES];
-  const perSize = (size: number) => (ctx.options.quick ? 2 : STREAMS[size]!);
-  const coldPerSize = (size: number) => (ctx.options.quick ? 1 : COLD[size]!);
-  const commandsPerStream = ctx.options.quick ? 2 : 3;
+  const perSize = ctx.options.quick ? 2 : STREAMS_PER_SIZE;
+  const commandsPerStream = ctx.options.quick ? 2 : COMMANDS_PER_STREAM;
   const dir = ctx.tempDir('stream');
   const core = await openCore(dir);
   const run = (command: string, input: Record<string, unknown>, actor: Actor) => core.executor.execute(commandNamed(command), input, actor);
@@ -61,7 +62,7 @@ export async function streamLengthSection(ctx: BenchContext): Promise<void> {
     const streams = new Map<number, string[]>();
     for (const size of sizes) {
       const antennaIds: string[] = [];
-      for (let k = 0; k < perSize(size); k++) {
+      for (let k = 0; k < perSize; k++) {
         const antennaId = `longueur-${size}-${k}`;
         antennaIds.push(antennaId);
         const candidacyId = `ami-banc--${antennaId}`;
@@ -84,30 +85,29 @@ export async function streamLengthSection(ctx: BenchContext): Promise<void> {
       streams.set(size, antennaIds);
     }
 
-    const warm = new Map<number, number>();
+    ctx.log('Stream length: one command at a time on each size in turn (cached), then on a new executor (cold)');
+    for (const size of sizes) for (const antennaId of streams.get(size)!) await core.executor.load(budgetDecider, streamIdOf('budget', antennaId));
+    const warmSamples = new Map<number, number[]>(sizes.map((size) => [size, []]));
+    for (let round = 0; round < perSize * commandsPerStream; round++) {
+      for (const size of sizes) {
+        const antennaIds = streams.get(size)!;
+        const started = process.hrtime.bigint();
+        await core.send('RecordExpenditure', inputs.next(antennaIds[round % antennaIds.length]!));
+        warmSamples.get(size)!.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+    }
     const cold = new Map<number, number>();
     for (const size of sizes) {
-      const antennaIds = streams.get(size)!;
-      ctx.log(`Stream length: ${size.toLocaleString('en-US')} events (cached, then cold)`);
-      const warmSamples: number[] = [];
-      for (const antennaId of antennaIds) {
-        await core.executor.load(budgetDecider, streamIdOf('budget', antennaId));
-        for (let c = 0; c < commandsPerStream; c++) {
-          const started = process.hrtime.bigint();
-          await core.send('RecordExpenditure', inputs.next(antennaId));
-          warmSamples.push(Number(process.hrtime.bigint() - started) / 1e6);
-        }
-      }
       const coldSamples: number[] = [];
-      for (const antennaId of antennaIds.slice(0, coldPerSize(size))) {
+      for (const antennaId of streams.get(size)!) {
         const fresh = new CommandExecutor({ store: core.store, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris' });
         const started = process.hrtime.bigint();
         await fresh.execute(commandNamed('RecordExpenditure'), inputs.next(antennaId), BENCH_FINANCE);
         coldSamples.push(Number(process.hrtime.bigint() - started) / 1e6);
       }
-      warm.set(size, median(warmSamples));
       cold.set(size, median(coldSamples));
     }
+    const warm = new Map(sizes.map((size) => [size, median(warmSamples.get(size)!)]));
 
     for (const size of sizes) ctx.add(info('stream length', `1 command, stream of ${size.toLocaleString('en-US')} events (cached state)`, warm.get(size)!, 'ms'));
     const values = [...warm.values()];
@@ -122,7 +122,7 @@ export async function streamLengthSection(ctx: BenchContext): Promise<void> {
       ),
     );
     for (const size of sizes) ctx.add(info('stream length', `1 command, stream of ${size.toLocaleString('en-US')} events (cold: new executor)`, cold.get(size)!, 'ms'));
-    ctx.data.streamLength = { streamsPerSize: Object.fromEntries(sizes.map((s) => [s, perSize(s)])), commandsPerStream, cachedMedianMs: Object.fromEntries(warm), coldMedianMs: Object.fromEntries(cold) };
+    ctx.data.streamLength = { streamsPerSize: perSize, commandsPerStream, cachedMedianMs: Object.fromEntries(warm), coldMedianMs: Object.fromEntries(cold) };
   } finally {
     await core.close();
   }
