@@ -1,5 +1,5 @@
 import { IdentityService, SYSTEM_ACTOR } from '@jalon/application';
-import { createApiApp } from '@jalon/api';
+import { createApiApp, ready } from '@jalon/api';
 import { loadConfig } from '@jalon/core';
 import { EventStore } from '@jalon/event-store';
 import { INestApplication } from '@nestjs/common';
@@ -36,6 +36,7 @@ export async function startApi(openStore: () => Promise<StoreUnderTest>): Promis
     logger: false,
   });
   await app.init();
+  await ready(app);
   const identity = app.get(IdentityService);
   const admin = await identity.bootstrapAdmin();
   if (!admin) throw new Error('the test store was not empty');

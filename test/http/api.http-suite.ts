@@ -94,6 +94,31 @@ export function describeHttpApi(name: string, openStore: () => Promise<StoreUnde
       expect(await api.fingerprint()).toBe(before);
     });
 
+    it('rule: a JSON body must be an object or an array (400 INPUT.MALFORMED), and nothing is written', async () => {
+      const before = await api.fingerprint();
+      const response = await request(api.http).post('/api/programmes').set('Authorization', bearer('admin')).set('Content-Type', 'application/json').send('"texte"').expect(400);
+      expect(response.body.code).toBe('INPUT.MALFORMED');
+      expect(await api.fingerprint()).toBe(before);
+    });
+
+    it('rule: a command sent without a JSON body (empty, or another content type) is refused by validation naming its fields', async () => {
+      const before = await api.fingerprint();
+      const empty = await request(api.http).post('/api/programmes').set('Authorization', bearer('admin')).set('Content-Type', 'application/json').send('').expect(400);
+      const text = await request(api.http).post('/api/programmes').set('Authorization', bearer('admin')).set('Content-Type', 'text/plain').send('bonjour').expect(400);
+      for (const response of [empty, text]) {
+        expect(response.body.code).toBe('INPUT.INVALID');
+        expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'programmeId', rule: 'isSlug' })]));
+      }
+      expect(await api.fingerprint()).toBe(before);
+    });
+
+    it('rule: a body over 1 MiB gets 413 INPUT.TOO_LARGE and nothing is written', async () => {
+      const before = await api.fingerprint();
+      const response = await post('/api/programmes', { ...launch, description: 'x'.repeat(1024 * 1024) }, 'admin').expect(413);
+      expect(response.body.code).toBe('INPUT.TOO_LARGE');
+      expect(await api.fingerprint()).toBe(before);
+    });
+
     it('rule: a body field that contradicts the URL gets 400', async () => {
       await post('/api/programmes', launch).expect(201);
       const response = await post('/api/programmes/au-coeur-des-territoires/conventions', {

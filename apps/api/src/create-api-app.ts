@@ -1,8 +1,9 @@
 import { JalonCoreOptions } from '@jalon/core';
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiModule } from './api.module';
+import { registerBodyParsers } from './http/body-parsers';
 import { serveOpenApi } from './openapi/openapi';
 import { WebOptions } from './web/web.module';
 
@@ -12,17 +13,28 @@ export interface ApiAppOptions extends JalonCoreOptions {
   readonly web?: WebOptions;
 }
 
-/** Builds the HTTP application (used by `jalon serve` and by the HTTP tests). */
+/**
+ * Builds the HTTP application (used by `jalon serve` and by the HTTP tests), on Fastify (see
+ * docs/decisions/0009-fastify-http-adapter.md). `listen` makes it serve; a caller that only
+ * calls `init` (a test driving it with supertest) then awaits {@link ready}.
+ */
 export async function createApiApp(options: ApiAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), {
+  const adapter = new FastifyAdapter({
+    // As Express did: `/programme/` is `/programme`.
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 1024 * 1024,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(options), adapter, {
     logger: options.logger ?? ['error', 'warn'],
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: '1mb' });
-  // The dashboard's forms post application/x-www-form-urlencoded (flat names, no nesting).
-  app.useBodyParser('urlencoded', { extended: false, limit: '100kb', parameterLimit: 200 });
-  app.disable('x-powered-by');
+  registerBodyParsers(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   serveOpenApi(app);
   return app;
+}
+
+/** Once `init` has run: the routes are registered and requests may be sent to `getHttpServer()`. */
+export async function ready(app: INestApplication): Promise<void> {
+  await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
 }

@@ -4,6 +4,7 @@ export * from './validation';
 export * from './command-handling/command-definition';
 export * from './command-handling/command-executor';
 export * from './command-handling/state-cache';
+export * from './command-handling/log-watch';
 export * from './command-handling/event-schema';
 export * from './identity/roles';
 export * from './identity/users.decider';

@@ -1,4 +1,4 @@
-import { Clock, CommandExecutor, IdempotencyService, IdentityService, randomIds, ReportService, systemClock } from '@jalon/application';
+import { Clock, CommandExecutor, IdempotencyService, IdentityService, LogWatch, randomIds, ReportService, systemClock } from '@jalon/application';
 import { PROJECTIONS, ProjectionRunner, ProjectionStorage, SqliteProjectionStorage } from '@jalon/projections';
 import { EventStore } from '@jalon/event-store';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
@@ -25,9 +25,11 @@ class StoreCloser implements OnApplicationShutdown {
     private readonly owned: boolean,
     private readonly runner: ProjectionRunner,
     private readonly storage: ProjectionStorage,
+    private readonly watch: LogWatch,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.watch.stop();
     await this.runner.stop();
     this.storage.close();
     if (this.owned) await this.store.close();
@@ -65,15 +67,18 @@ export class JalonCoreModule {
           inject: [EVENT_STORE, ProjectionRunner],
           useFactory: (store: EventStore, runner: ProjectionRunner) => new ReportService(store, runner, clock, options.config.timeZone),
         },
+        // Follows the log from the head, so that the command path knows which cached states are current.
+        { provide: LogWatch, inject: [EVENT_STORE], useFactory: (store: EventStore) => LogWatch.start(store) },
         {
           provide: StoreCloser,
-          inject: [EVENT_STORE, ProjectionRunner, PROJECTION_STORAGE],
-          useFactory: (store: EventStore, runner: ProjectionRunner, storage: ProjectionStorage) => new StoreCloser(store, !options.store, runner, storage),
+          inject: [EVENT_STORE, ProjectionRunner, PROJECTION_STORAGE, LogWatch],
+          useFactory: (store: EventStore, runner: ProjectionRunner, storage: ProjectionStorage, watch: LogWatch) =>
+            new StoreCloser(store, !options.store, runner, storage, watch),
         },
         {
           provide: CommandExecutor,
-          inject: [EVENT_STORE],
-          useFactory: (store: EventStore) => new CommandExecutor({ store, clock, ids: randomIds, timeZone: options.config.timeZone }),
+          inject: [EVENT_STORE, LogWatch],
+          useFactory: (store: EventStore, watch: LogWatch) => new CommandExecutor({ store, clock, ids: randomIds, timeZone: options.config.timeZone, watch }),
         },
         {
           provide: IdentityService,

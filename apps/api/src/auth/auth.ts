@@ -1,14 +1,14 @@
 import { Actor, IdentityService } from '@jalon/application';
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 const PUBLIC = 'jalon:public';
 
 /** Marks a route that needs no token (health, the API documentation). */
 export const Public = () => SetMetadata(PUBLIC, true);
 
-export type AuthenticatedRequest = Request & { actor: Actor };
+export type AuthenticatedRequest = FastifyRequest & { actor: Actor };
 
 /**
  * Every route needs a bearer token unless marked public: a missing or unknown token is a 401.

@@ -1,18 +1,19 @@
 import { ExecuteOptions, InputValidationError } from '@jalon/application';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 /**
  * Reads a command's input and options from an HTTP request: the body plus the path parameters
  * (a body field that contradicts the URL is refused), `If-Match` / `If-None-Match: *` for the
  * expected revision, `X-Correlation-Id`.
  */
-export function commandInputOf(request: Request, parameters: readonly string[]): unknown {
+export function commandInputOf(request: FastifyRequest, parameters: readonly string[]): unknown {
   const body: unknown = request.body ?? {};
+  const params = request.params as Record<string, string | undefined>;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const merged: Record<string, unknown> = { ...(body as Record<string, unknown>) };
   const violations = [];
   for (const name of parameters) {
-    const fromPath = request.params[name];
+    const fromPath = params[name];
     if (name in merged && merged[name] !== fromPath) {
       violations.push({ field: name, rule: 'matchesPath', message: `${name} doit être celui de l’URL (${String(fromPath)})` });
     }
@@ -22,9 +23,9 @@ export function commandInputOf(request: Request, parameters: readonly string[]):
   return merged;
 }
 
-export function executeOptionsOf(request: Request): ExecuteOptions {
+export function executeOptionsOf(request: FastifyRequest): ExecuteOptions {
   const options: { expectedRevision?: number | 'no_stream'; correlationId?: string } = {};
-  const ifMatch = request.header('if-match');
+  const ifMatch = header(request, 'if-match');
   if (ifMatch !== undefined) {
     const revision = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch.trim());
     if (!revision) {
@@ -33,10 +34,10 @@ export function executeOptionsOf(request: Request): ExecuteOptions {
       ]);
     }
     options.expectedRevision = Number(revision[1]);
-  } else if (request.header('if-none-match')?.trim() === '*') {
+  } else if (header(request, 'if-none-match')?.trim() === '*') {
     options.expectedRevision = 'no_stream';
   }
-  const correlationId = request.header('x-correlation-id');
+  const correlationId = header(request, 'x-correlation-id');
   if (correlationId !== undefined) {
     if (!/^[\x21-\x7e]{1,100}$/.test(correlationId)) {
       throw new InputValidationError([
@@ -46,4 +47,10 @@ export function executeOptionsOf(request: Request): ExecuteOptions {
     options.correlationId = correlationId;
   }
   return options;
+}
+
+/** A request header's value (the first, if it was sent more than once). */
+export function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

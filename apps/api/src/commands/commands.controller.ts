@@ -3,9 +3,9 @@ import { RunCommand } from '@jalon/core';
 import { Controller, Post, Req, Res, Type } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth';
-import { commandInputOf, executeOptionsOf } from './command-request';
+import { commandInputOf, executeOptionsOf, header } from './command-request';
 import { CommandRoute, pathParametersOf } from './command-routes';
 
 /**
@@ -23,16 +23,16 @@ export function createCommandsController(routes: readonly CommandRoute[]): Type<
       readonly idempotency: IdempotencyService,
     ) {}
 
-    async run(name: string, parameters: readonly string[], request: AuthenticatedRequest, response: Response): Promise<CommandResult> {
+    async run(name: string, parameters: readonly string[], request: AuthenticatedRequest, response: FastifyReply): Promise<CommandResult> {
       const input = commandInputOf(request, parameters);
       const options = executeOptionsOf(request);
       const send = (eventIdSeed?: string) =>
         this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(name, input, request.actor, eventIdSeed ? { ...options, eventIdSeed } : options));
-      const key = request.header('idempotency-key');
+      const key = header(request, 'idempotency-key');
       const { result, replayed } = key === undefined ? { result: await send(), replayed: false } : await this.idempotency.run(request.actor, key, { command: name, input }, send);
       response.status(result.written ? 201 : 200);
-      if (result.nextExpectedRevision !== 'no_stream') response.setHeader('ETag', `"${result.nextExpectedRevision}"`);
-      if (replayed) response.setHeader('Idempotency-Replayed', 'true');
+      if (result.nextExpectedRevision !== 'no_stream') response.header('ETag', `"${result.nextExpectedRevision}"`);
+      if (replayed) response.header('Idempotency-Replayed', 'true');
       return result;
     }
   }
@@ -41,7 +41,7 @@ export function createCommandsController(routes: readonly CommandRoute[]): Type<
   for (const route of routes) {
     const definition = commandNamed(route.command);
     const parameters = pathParametersOf(route.path);
-    prototype[route.command] = function (this: CommandsController, request: AuthenticatedRequest, response: Response) {
+    prototype[route.command] = function (this: CommandsController, request: AuthenticatedRequest, response: FastifyReply) {
       return this.run(route.command, parameters, request, response);
     };
     const descriptor = Object.getOwnPropertyDescriptor(prototype, route.command)!;

@@ -11,6 +11,7 @@ import { DomainError } from '@jalon/domain';
 import { ReportParameterError, ReportSubjectNotFoundError } from '@jalon/reporting';
 import { WrongExpectedRevisionError } from '@jalon/event-store';
 import { HttpException } from '@nestjs/common';
+import { MalformedBodyError, TooManyFieldsError } from '../http/body-parsers';
 
 export interface ErrorBody {
   readonly statusCode: number;
@@ -50,8 +51,11 @@ export function toHttpError(error: unknown): ErrorBody {
     return { statusCode: 400, code: error.code, message: error.message, errors: [{ field: error.field, rule: 'isDefined', message: error.message }] };
   }
   if (error instanceof ReadModelBehindError) return { statusCode: 503, code: error.code, message: error.message };
-  // Express's JSON parser fails before any handler runs; Nest hands that failure over as a 400.
-  if (isBodyParserError(error) || (error instanceof HttpException && error.getStatus() === 400)) {
+  // The body parsers fail before any handler runs; Nest hands their failure over as it is.
+  if (bodyErrorStatus(error) === 413 || (error instanceof HttpException && error.getStatus() === 413)) {
+    return { statusCode: 413, code: 'INPUT.TOO_LARGE', message: 'le corps de la requête est trop volumineux', errors: [] };
+  }
+  if (bodyErrorStatus(error) === 400 || (error instanceof HttpException && error.getStatus() === 400)) {
     return { statusCode: 400, code: 'INPUT.MALFORMED', message: 'le corps de la requête n’est pas du JSON valide', errors: [] };
   }
   if (error instanceof HttpException) {
@@ -61,7 +65,10 @@ export function toHttpError(error: unknown): ErrorBody {
   return { statusCode: 500, code: 'INTERNAL', message: 'erreur interne du serveur' };
 }
 
-function isBodyParserError(error: unknown): boolean {
-  const e = error as { type?: unknown; status?: unknown };
-  return typeof e?.type === 'string' && e.type.startsWith('entity.') && e.status === 400;
+/** The status a failure to read the request body calls for (ours, or Fastify's content-type errors), if it is one. */
+function bodyErrorStatus(error: unknown): number | undefined {
+  if (error instanceof MalformedBodyError || error instanceof TooManyFieldsError) return error.statusCode;
+  const e = error as { code?: unknown; statusCode?: unknown };
+  if (typeof e?.code === 'string' && e.code.startsWith('FST_ERR_CTP_') && typeof e.statusCode === 'number') return e.statusCode === 413 ? 413 : 400;
+  return undefined;
 }

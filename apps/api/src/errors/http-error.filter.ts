@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { toHttpError } from './error-mapping';
 
 @Catch()
@@ -9,8 +9,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const body = toHttpError(error);
     if (body.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    const response = host.switchToHttp().getResponse<Response>();
-    if (body.statusCode === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="jalon"');
-    response.status(body.statusCode).json(body);
+    const response = host.switchToHttp().getResponse<FastifyReply>();
+    if (body.statusCode === 401) response.header('WWW-Authenticate', 'Bearer realm="jalon"');
+    response.status(body.statusCode).send(body);
   }
 }

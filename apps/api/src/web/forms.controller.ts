@@ -6,7 +6,7 @@ import { formatDate, formatEuros, formatFixed2 } from '@jalon/reporting';
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth';
 import { domainMessageOf } from './forms/domain-messages';
 import { FormSpec, formNamed, OptionSource } from './forms/form-catalogue';
@@ -71,12 +71,12 @@ export class FormsController {
   ) {}
 
   @Get('programme/:form')
-  async showProgrammeForm(@Param('form') slug: string, @Query() query: Record<string, unknown>, @Req() request: WebRequest, @Res() response: Response) {
+  async showProgrammeForm(@Param('form') slug: string, @Query() query: Record<string, unknown>, @Req() request: WebRequest, @Res() response: FastifyReply) {
     await this.show(this.target('programme', slug, request.webSession!.actor), query, request, response);
   }
 
   @Post('programme/:form')
-  async submitProgrammeForm(@Param('form') slug: string, @Body() body: unknown, @Req() request: WebRequest, @Res() response: Response) {
+  async submitProgrammeForm(@Param('form') slug: string, @Body() body: unknown, @Req() request: WebRequest, @Res() response: FastifyReply) {
     await this.submit(this.target('programme', slug, request.webSession!.actor), body, request, response);
   }
 
@@ -86,13 +86,13 @@ export class FormsController {
     @Param('form') slug: string,
     @Query() query: Record<string, unknown>,
     @Req() request: WebRequest,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ) {
     await this.show(this.target('antenna', slug, request.webSession!.actor, antennaId), query, request, response);
   }
 
   @Post('antennes/:antennaId/:form')
-  async submitAntennaForm(@Param('antennaId') antennaId: string, @Param('form') slug: string, @Body() body: unknown, @Req() request: WebRequest, @Res() response: Response) {
+  async submitAntennaForm(@Param('antennaId') antennaId: string, @Param('form') slug: string, @Body() body: unknown, @Req() request: WebRequest, @Res() response: FastifyReply) {
     await this.submit(this.target('antenna', slug, request.webSession!.actor, antennaId), body, request, response);
   }
 
@@ -117,7 +117,7 @@ export class FormsController {
     };
   }
 
-  private async show(target: FormTarget, query: Record<string, unknown>, request: WebRequest, response: Response): Promise<void> {
+  private async show(target: FormTarget, query: Record<string, unknown>, request: WebRequest, response: FastifyReply): Promise<void> {
     const options = await this.optionsFor(target);
     const values: Record<string, string> = { effectiveDate: this.reads.today() };
     for (const [parameter, field] of Object.entries(target.form.preselect ?? {})) {
@@ -132,7 +132,7 @@ export class FormsController {
     await this.render(target, options, { values }, 200, request, response);
   }
 
-  private async submit(target: FormTarget, body: unknown, request: WebRequest, response: Response): Promise<void> {
+  private async submit(target: FormTarget, body: unknown, request: WebRequest, response: FastifyReply): Promise<void> {
     const actor = request.webSession!.actor;
     const { form } = target;
     const values = formValuesOf(body);
@@ -200,7 +200,7 @@ export class FormsController {
     this.pages.redirect(response, destination);
   }
 
-  private async render(target: FormTarget, options: LoadedOptions, state: RenderState, status: number, request: WebRequest, response: Response): Promise<void> {
+  private async render(target: FormTarget, options: LoadedOptions, state: RenderState, status: number, request: WebRequest, response: FastifyReply): Promise<void> {
     const session = request.webSession!;
     const revisions = await this.revisionsFor(target, options);
     const body = formView({

@@ -2,7 +2,7 @@ import { Actor, commandNamed } from '@jalon/application';
 import { formatDate, renderReport, ReportSubjectNotFoundError } from '@jalon/reporting';
 import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth';
 import { FORMS } from './forms/form-catalogue';
 import { parseDate } from './forms/parse';
@@ -49,7 +49,7 @@ export class PagesController {
   ) {}
 
   @Get('programme')
-  async overview(@Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: Response): Promise<void> {
+  async overview(@Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
     const actor = request.webSession!.actor;
     const staleRead = !(await this.reads.waitFor(query.apres));
     const today = this.reads.today();
@@ -103,7 +103,7 @@ export class PagesController {
   }
 
   @Get('antennes/:antennaId')
-  async antenna(@Param('antennaId') antennaId: string, @Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: Response): Promise<void> {
+  async antenna(@Param('antennaId') antennaId: string, @Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
     const actor = request.webSession!.actor;
     const staleRead = !(await this.reads.waitFor(query.apres));
     const today = this.reads.today();
@@ -150,7 +150,7 @@ ${asOfControl({ action: base, asOf })}
   }
 
   @Get('financements')
-  async finance(@Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: Response): Promise<void> {
+  async finance(@Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
     const staleRead = !(await this.reads.waitFor(query.apres));
     const today = this.reads.today();
     const { asOf, error, typed } = readAsOf(query.asOf, today);
@@ -169,27 +169,27 @@ ${asOfControl({ action: base, asOf })}
   }
 
   @Get('financements/export.csv')
-  exportCsv(@Query() query: QueryParameters, @Res() response: Response): Promise<void> {
+  exportCsv(@Query() query: QueryParameters, @Res() response: FastifyReply): Promise<void> {
     return this.export('csv', query, response);
   }
 
   @Get('financements/export.xlsx')
-  exportXlsx(@Query() query: QueryParameters, @Res() response: Response): Promise<void> {
+  exportXlsx(@Query() query: QueryParameters, @Res() response: FastifyReply): Promise<void> {
     return this.export('xlsx', query, response);
   }
 
-  private async export(format: 'csv' | 'xlsx', query: QueryParameters, response: Response): Promise<void> {
+  private async export(format: 'csv' | 'xlsx', query: QueryParameters, response: FastifyReply): Promise<void> {
     const today = this.reads.today();
     const { asOf } = readAsOf(query.asOf, today);
     const financeQuery = { ...(asOf ? { asOf } : {}), onlyFlagged: query.ecarts === 'oui' };
     const { data } = await this.reads.funding(asOf);
     const rendered = await renderReport(financeExport(financeRows(data, financeQuery), data, financeQuery), format, { timeZone: this.reads.timeZone });
     securityHeaders(response);
-    response.setHeader(
+    response.header(
       'Content-Type',
       format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     );
-    response.setHeader('Content-Disposition', `attachment; filename="jalon-financements-${asOf ?? today}.${format}"`);
-    response.status(200).send(rendered);
+    response.header('Content-Disposition', `attachment; filename="jalon-financements-${asOf ?? today}.${format}"`);
+    void response.status(200).send(rendered);
   }
 }

@@ -1,7 +1,7 @@
 import { AuthenticationError, IdentityService } from '@jalon/application';
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { cookieValue, SESSION_COOKIE, sessionCookie, WebSessions } from './session/web-sessions';
@@ -25,12 +25,12 @@ export class SignInController {
   ) {}
 
   @Get()
-  home(@Res() response: Response): void {
+  home(@Res() response: FastifyReply): void {
     this.pages.redirect(response, '/programme');
   }
 
   @Get('connexion')
-  form(@Query('retour') returnTo: string | undefined, @Query('motif') reason: string | undefined, @Req() request: WebRequest, @Res() response: Response): void {
+  form(@Query('retour') returnTo: string | undefined, @Query('motif') reason: string | undefined, @Req() request: WebRequest, @Res() response: FastifyReply): void {
     const known = reason === 'expiree' || reason === 'requise' || reason === 'deconnexion' ? reason : undefined;
     this.pages.send(
       response,
@@ -41,14 +41,14 @@ export class SignInController {
   }
 
   @Post('connexion')
-  async signIn(@Body() body: Record<string, unknown> | undefined, @Req() request: WebRequest, @Res() response: Response): Promise<void> {
+  async signIn(@Body() body: Record<string, unknown> | undefined, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
     const token = typeof body?.jeton === 'string' ? body.jeton.trim() : '';
     const returnTo = localPath(body?.retour);
     try {
       const actor = await this.identity.authenticate(token === '' ? undefined : token);
       this.sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
       const session = this.sessions.create(actor);
-      response.setHeader('Set-Cookie', sessionCookie(session.id, isSecure(request)));
+      response.header('Set-Cookie', sessionCookie(session.id, isSecure(request)));
       this.pages.redirect(response, returnTo);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
@@ -59,9 +59,9 @@ export class SignInController {
 
   @Post('deconnexion')
   @UseGuards(WebSessionGuard)
-  signOut(@Req() request: WebRequest, @Res() response: Response): void {
+  signOut(@Req() request: WebRequest, @Res() response: FastifyReply): void {
     this.sessions.destroy(request.webSession?.id);
-    response.setHeader('Set-Cookie', sessionCookie('', isSecure(request), true));
+    response.header('Set-Cookie', sessionCookie('', isSecure(request), true));
     this.pages.redirect(response, '/connexion?motif=deconnexion');
   }
 }

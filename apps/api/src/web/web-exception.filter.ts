@@ -1,7 +1,7 @@
 import { ForbiddenError, ReadModelBehindError } from '@jalon/application';
 import { ReportSubjectNotFoundError } from '@jalon/reporting';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { href } from './html';
 import { CsrfRejectedError, SessionRequiredError, WebRequest } from './session/web-session.guard';
 import { sessionCookie } from './session/web-sessions';
@@ -30,9 +30,9 @@ export class WebExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<WebRequest>();
-    const response = host.switchToHttp().getResponse<Response>();
+    const response = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof SessionRequiredError) {
-      if (error.expired) response.setHeader('Set-Cookie', sessionCookie('', isSecure(request), true));
+      if (error.expired) response.header('Set-Cookie', sessionCookie('', isSecure(request), true));
       this.pages.redirect(response, href('/connexion', { motif: error.expired ? 'expiree' : 'requise', retour: error.returnTo }));
       return;
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { header } from '../commands/command-request';
 import { HtmlValue } from './html';
 import { WebRequest } from './session/web-session.guard';
 import { WebSessions } from './session/web-sessions';
@@ -26,27 +27,27 @@ export class WebPages {
     };
   }
 
-  send(response: Response, status: number, frame: PageFrame, body: HtmlValue): void {
+  send(response: FastifyReply, status: number, frame: PageFrame, body: HtmlValue): void {
     securityHeaders(response);
-    response.status(status).type('html').send(page(frame, body));
+    void response.status(status).type('text/html; charset=utf-8').send(page(frame, body));
   }
 
   /** 303: after a POST, the browser GETs the next page (a reload does not post again). */
-  redirect(response: Response, location: string): void {
+  redirect(response: FastifyReply, location: string): void {
     securityHeaders(response);
-    response.redirect(303, location);
+    void response.redirect(location, 303);
   }
 }
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-export function securityHeaders(response: Response): void {
-  response.setHeader('Cache-Control', 'no-store');
-  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  response.setHeader('X-Frame-Options', 'DENY');
-  response.setHeader('Referrer-Policy', 'same-origin');
+export function securityHeaders(response: FastifyReply): void {
+  response.header('Cache-Control', 'no-store');
+  response.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  response.header('X-Content-Type-Options', 'nosniff');
+  response.header('X-Frame-Options', 'DENY');
+  response.header('Referrer-Policy', 'same-origin');
 }
 
 /** A path on this site to come back to after signing in (anything else goes to the overview). */
@@ -58,5 +59,5 @@ export function localPath(candidate: unknown): string {
 
 /** Whether the browser reached us over HTTPS (directly or through a proxy that says so). */
 export function isSecure(request: WebRequest): boolean {
-  return request.secure || request.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+  return request.protocol === 'https' || header(request, 'x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 }

@@ -1,5 +1,6 @@
 import { Decider, Message } from '@jalon/domain';
 import { Role } from '../identity/roles';
+import { isValidatedData } from '../validation/validate-input';
 
 /** Loads the current state of any stream, so a definition can hand another stream's view to its decider. */
 export interface StateLoader {
@@ -38,5 +39,7 @@ export function defineCommand<Input extends object, C extends Message, E extends
  * into the other (and drops absent optional fields), so that what is decided is what is stored.
  */
 export function asData<T>(input: T): T {
+  // The command path's validation already returns a fresh copy as plain data.
+  if (isValidatedData(input)) return input;
   return JSON.parse(JSON.stringify(input)) as T;
 }

@@ -1,12 +1,13 @@
-import { assertNotInFuture, Decider, Dated, Message } from '@jalon/domain';
+import { assertNotInFuture, Decider, Dated, DomainError, Message } from '@jalon/domain';
 import { EventStore, EventToAppend, ExpectedRevision, WrongExpectedRevisionError } from '@jalon/event-store';
 import { ForbiddenError } from '../errors';
 import { Actor } from '../identity/roles';
 import { Clock, IdGenerator, localDate, uuidFromSeed } from '../ports';
-import { validateInput } from '../validation/validate-input';
+import { validateInputData } from '../validation/validate-input';
 import { CommandDefinition, StateLoader } from './command-definition';
 import { schemaVersionOf } from './event-schema';
-import { StateCache } from './state-cache';
+import { LogWatch } from './log-watch';
+import { CachedState, isCurrent, StateCache } from './state-cache';
 
 export interface ExecuteOptions {
   /** The revision the client last saw (HTTP `If-Match`): a mismatch is a conflict, never retried. */
@@ -37,6 +38,8 @@ export interface CommandExecutorOptions {
   /** How many times a command that lost a race is decided again on fresh state. */
   readonly maxAttempts?: number;
   readonly cache?: StateCache;
+  /** Follows the store's log, so that cached states known current are used without asking the store. */
+  readonly watch?: LogWatch;
 }
 
 interface Loaded<S> {
@@ -45,7 +48,7 @@ interface Loaded<S> {
 }
 
 /**
- * The one write path: validate → authorise → load → decide → append with the expected revision.
+ * The one write path: authorise → validate → load → decide → append with the expected revision.
  * A command that lost a race to another writer is decided again on the fresh state (its rules are
  * checked anew, so this is safe), unless the client pinned the revision it saw.
  */
@@ -60,20 +63,33 @@ export class CommandExecutor {
 
   async execute<I extends object>(definition: CommandDefinition<I>, rawInput: unknown, actor: Actor, options: ExecuteOptions = {}): Promise<CommandResult> {
     if (!definition.roles.includes(actor.role)) throw new ForbiddenError(actor.role, `la commande ${definition.name}`);
-    const input = validateInput(definition.input, rawInput);
+    const input = validateInputData(definition.input, rawInput);
     const streamId = definition.streamId(input);
     const commandId = options.eventIdSeed ? uuidFromSeed(`${options.eventIdSeed}:command`) : this.options.ids.uuid();
 
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(definition.decider, streamId);
+    // A cached state known current is decided on without asking the store: an append is then
+    // guarded by the expected revision. Anything but an append (a refusal, a repeat that changes
+    // nothing, a stale If-Match) is judged again on what the store holds before it is answered.
+    let trustCache = true;
+    for (let attempt = 1; ; ) {
+      const { state, revision, cached } = await this.fetch(definition.decider, streamId, trustCache);
+      trustCache = false;
       if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
+        if (cached) continue;
         throw new WrongExpectedRevisionError(streamId, options.expectedRevision, revision);
       }
-      const context = definition.loadContext ? await definition.loadContext(input, this.loader) : undefined;
-      const events = definition.decider.decide(definition.toCommand(input, context), state) as readonly Message<string, Dated>[];
       const now = this.options.clock.now();
-      assertNotInFuture(events, localDate(now, this.options.timeZone));
+      let events: readonly Message<string, Dated>[];
+      try {
+        const context = definition.loadContext ? await definition.loadContext(input, cached ? this.cachedLoader : this.storeLoader) : undefined;
+        events = definition.decider.decide(definition.toCommand(input, context), state) as readonly Message<string, Dated>[];
+        assertNotInFuture(events, localDate(now, this.options.timeZone));
+      } catch (error) {
+        if (cached && error instanceof DomainError) continue;
+        throw error;
+      }
       if (events.length === 0) {
+        if (cached) continue;
         return { command: definition.name, streamId, written: false, nextExpectedRevision: revision, position: null, events: [] };
       }
 
@@ -93,10 +109,11 @@ export class CommandExecutor {
         },
       }));
       const expected: ExpectedRevision = revision;
+      const checked = this.checkpoint();
       try {
         const result = await this.options.store.append(streamId, toAppend, { expectedRevision: expected });
         // What we appended is what the next command on this stream would read back: fold it now.
-        if (result.written) this.cache.set(streamId, events.reduce(definition.decider.evolve, state), result.nextExpectedRevision);
+        if (result.written) this.cache.set(streamId, events.reduce(definition.decider.evolve, state), result.nextExpectedRevision, checked);
         else this.cache.forget(streamId);
         const first = result.nextExpectedRevision - toAppend.length + 1;
         return {
@@ -111,26 +128,56 @@ export class CommandExecutor {
         const retry = error instanceof WrongExpectedRevisionError && options.expectedRevision === undefined && attempt < this.maxAttempts;
         if (!retry) throw error;
         this.cache.forget(streamId);
+        attempt++;
       }
     }
   }
 
-  /** Current state of any stream, folded by its decider (also used by look-ups and reads). */
+  /** Current state of any stream, folded by its decider, as the store holds it now (reads what the cache lacks). */
   async load<S>(decider: Decider<any, any, S>, streamId: string): Promise<Loaded<S>> {
-    const cached = this.cache.get<S>(streamId);
-    let state = cached?.state ?? decider.initialState();
-    let revision: number | 'no_stream' = cached?.revision ?? 'no_stream';
+    const { state, revision } = await this.fetch(decider, streamId, false);
+    return { state, revision };
+  }
+
+  /**
+   * State of any stream as this executor follows it: the cached state when the log watch has seen
+   * no later event of the stream, else read as by {@link load}. It may lag another process's
+   * latest appends by the watch's delay (see {@link LogWatch}); this process's own are never missed.
+   */
+  async current<S>(decider: Decider<any, any, S>, streamId: string): Promise<Loaded<S>> {
+    const { state, revision } = await this.fetch(decider, streamId, true);
+    return { state, revision };
+  }
+
+  private async fetch<S>(decider: Decider<any, any, S>, streamId: string, trustCache: boolean): Promise<Loaded<S> & { cached: boolean }> {
+    const entry = this.cache.get<S>(streamId);
+    if (entry && trustCache && isCurrent(streamId, entry, this.options.watch)) return { state: entry.state, revision: entry.revision, cached: true };
+    const checked = this.checkpoint();
+    let state = entry?.state ?? decider.initialState();
+    let revision: number | 'no_stream' = entry?.revision ?? 'no_stream';
     const fromRevision = revision === 'no_stream' ? 0 : revision + 1;
     for await (const event of this.options.store.readStream(streamId, { fromRevision })) {
       state = decider.evolve(state, { type: event.type, data: event.data });
       revision = event.revision;
     }
-    if (revision !== 'no_stream') this.cache.set(streamId, state, revision);
-    return { state, revision };
+    if (revision !== 'no_stream') this.cache.set(streamId, state, revision, checked);
+    return { state, revision, cached: false };
   }
 
-  private readonly loader: StateLoader = {
-    state: async (decider, streamId) => (await this.load(decider, streamId)).state,
+  /** Where the log watch stands, taken before a read or an append whose result will be cached. */
+  private checkpoint(): CachedState<unknown>['checked'] {
+    const watch = this.options.watch;
+    const at = watch?.position();
+    return watch && at !== undefined ? { watch, at } : undefined;
+  }
+
+  /** Look-ups of other streams: from the cache when it is known current, or as the store holds them now. */
+  private readonly cachedLoader: StateLoader = {
+    state: async (decider, streamId) => (await this.fetch(decider, streamId, true)).state,
+  };
+
+  private readonly storeLoader: StateLoader = {
+    state: async (decider, streamId) => (await this.fetch(decider, streamId, false)).state,
   };
 }
 

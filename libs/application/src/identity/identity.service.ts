@@ -66,8 +66,11 @@ export class IdentityService {
   async authenticate(token: string | undefined): Promise<Actor> {
     if (!token) throw new AuthenticationError();
     const hash = hashToken(token);
-    const { state } = await this.executor.load(usersDecider, USERS_STREAM);
-    const user = state.byTokenHash.get(hash);
+    // Users known to this process are served from the cache; an unknown token is looked up again
+    // in the store before it is refused, so a user added by another process is known at once.
+    const user =
+      (await this.executor.current(usersDecider, USERS_STREAM)).state.byTokenHash.get(hash) ??
+      (await this.executor.load(usersDecider, USERS_STREAM)).state.byTokenHash.get(hash);
     if (!user) throw new AuthenticationError('jeton d’accès inconnu');
     return { id: user.userId, name: user.name, role: user.role };
   }

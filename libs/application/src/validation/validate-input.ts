@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { FieldViolation, InputValidationError } from '../errors';
+import { acceptByPlan, inputPlanOf } from './input-plan';
 
 /** French wording for class-validator's built-in rules; our own rules carry French messages already. */
 const FRENCH: Record<string, (field: string) => string> = {
@@ -63,4 +64,25 @@ export function validateInput<T extends object>(type: new () => T, input: unknow
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) throw new InputValidationError(flatten(errors));
   return instance;
+}
+
+const validatedData = new WeakSet<object>();
+
+/**
+ * The command path's validation: the same rules and the same violations as {@link validateInput},
+ * but a valid input comes back as plain JSON data (a copy, what an event stores) rather than as a
+ * class instance. Valid input is accepted by the input class's plan without class-validator's
+ * per-call work; anything else goes through {@link validateInput}.
+ */
+export function validateInputData<T extends object>(type: new () => T, input: unknown): T {
+  const plan = inputPlanOf(type);
+  const accepted = plan && acceptByPlan(plan, input);
+  if (!accepted) return validateInput(type, input);
+  validatedData.add(accepted);
+  return accepted as T;
+}
+
+/** True for what {@link validateInputData} returned from its plan: already plain JSON data. */
+export function isValidatedData(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && validatedData.has(value);
 }

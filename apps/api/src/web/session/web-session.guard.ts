@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { cookieValue, SESSION_COOKIE, WebSession, WebSessions } from './web-sessions';
 
-export type WebRequest = Request & { webSession?: WebSession };
+export type WebRequest = FastifyRequest & { webSession?: WebSession };
 
 /** No live session: the filter sends the browser to the sign-in page, saying why. */
 export class SessionRequiredError extends Error {
@@ -35,7 +35,7 @@ export class WebSessionGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<WebRequest>();
     const found = this.sessions.use(cookieValue(request.headers.cookie, SESSION_COOKIE));
-    if (!found.session) throw new SessionRequiredError(found.expired, request.method === 'GET' ? request.originalUrl : request.path);
+    if (!found.session) throw new SessionRequiredError(found.expired, request.method === 'GET' ? request.originalUrl : pathOf(request.originalUrl));
     request.webSession = found.session;
     if (request.method === 'POST') {
       const body = request.body as Record<string, unknown> | undefined;
@@ -43,4 +43,10 @@ export class WebSessionGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/** The path of a request's URL, without its query string. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
