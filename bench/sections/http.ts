@@ -59,7 +59,7 @@ function rowsOf(store: string, run: HttpRun & { note?: string; warmSeconds: numb
     checked('http', `commands/s, 16 connections (${store})`, run.commandsPerSecond, 'commands/s', { atLeast: 2000 }, note),
     info('http', `latency p50 (${store})`, latency(run.p50Ms), 'ms'),
     checked('http', `latency p99 (${store})`, latency(run.p99Ms), 'ms', { below: 25 }),
-    info('http', `floor: same route refused at the auth guard, 401 (${store})`, run.floorPerSecond, 'requests/s', 'Nest + Express + guard + error filter, no command: the most this stack answers here'),
+    info('http', `floor: same route refused at the auth guard, 401 (${store})`, run.floorPerSecond, 'requests/s', 'Nest on Fastify + guard + error filter, no command: the most this stack answers here'),
   ];
 }
 
