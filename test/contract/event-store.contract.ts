@@ -346,6 +346,40 @@ export function describeEventStoreContract(
         expect(limited).toEqual(all.slice(0, 3));
       });
 
+      it('reads only the events of the types asked for, in global order, after an exclusive position, maxCount counting those only', async () => {
+        const start = await store.headPosition();
+        const a = uniqueStreamId('types-a');
+        const b = uniqueStreamId('types-b');
+        await store.append(a, [...testEvents(2, 'TestKept'), ...testEvents(2, 'TestSkipped')], { expectedRevision: 'no_stream' });
+        const checkpoint = await store.append(b, testEvents(1, 'TestAlsoKept'), { expectedRevision: 'no_stream' });
+        await store.append(a, testEvents(3, 'TestKept'), { expectedRevision: 3 });
+        const all = await readAllOf(start, [a, b]);
+        const kept = all.filter((e) => e.type !== 'TestSkipped');
+
+        const ofTypes = (options: { after: bigint; maxCount?: number }) =>
+          collect(store.readAll({ ...options, types: ['TestKept', 'TestAlsoKept'] })).then((events) => events.filter((e) => [a, b].includes(e.streamId)));
+
+        expect(await ofTypes({ after: start })).toEqual(kept);
+        expect(await ofTypes({ after: checkpoint.position })).toEqual(kept.slice(3));
+        expect(await ofTypes({ after: start, maxCount: 4 })).toEqual(kept.slice(0, 4));
+        expect(await collect(store.readAll({ after: start, types: [] }))).toEqual([]);
+      });
+
+      it('reads only the events that took effect by a day (data.effectiveDate not after it), and those without an effective date', async () => {
+        const start = await store.headPosition();
+        const streamId = uniqueStreamId('effective');
+        const on = (effectiveDate: unknown) => testEvent({ data: effectiveDate === undefined ? { n: 0 } : { effectiveDate } });
+        await store.append(streamId, [on('2023-06-29'), on('2023-07-01'), on('2023-06-30'), on(undefined), on(20230701), on('2024-01-01')], {
+          expectedRevision: 'no_stream',
+        });
+
+        const until = await collect(store.readAll({ after: start, effectiveUntil: '2023-06-30' }));
+        const withTypes = await collect(store.readAll({ after: start, effectiveUntil: '2023-06-30', types: ['TestEventRecorded'], maxCount: 2 }));
+
+        expect(until.filter((e) => e.streamId === streamId).map((e) => e.revision)).toEqual([0, 2, 3, 4]);
+        expect(withTypes.map((e) => e.revision)).toEqual([0, 2]);
+      });
+
       it('reads the whole log from the beginning when no position is given', async () => {
         const streamId = uniqueStreamId();
         await store.append(streamId, testEvents(3), { expectedRevision: 'no_stream' });

@@ -1,6 +1,7 @@
 import { ReportService } from '@jalon/application';
 import { SqliteEventStore } from '@jalon/event-store';
-import { PROJECTIONS, ProjectionRunner, REPORT_BUILDERS, replayInMemory, SqliteProjectionStorage } from '@jalon/projections';
+import { collect } from '@jalon/event-store';
+import { InMemoryReadModel, isInCut, PROJECTIONS, ProjectionRunner, ReadModelView, REPORT_BUILDERS, replayInMemory, SqliteProjectionStorage } from '@jalon/projections';
 import { REPORT_KINDS, renderJson, renderTable } from '@jalon/reporting';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,5 +65,25 @@ describe('reports from the live read models and from a replay', () => {
     expect(fromRebuild).toEqual(fromLive);
     expect(fromMemory).toEqual(fromLive);
     expect(fromLive['budget/montbeliard']).toContain('786 000,00 €');
+  });
+
+  it('rule: a replay up to a cut, which reads from the store only the types and the days it needs, folds exactly the events inside the cut', async () => {
+    const log = await collect(store.readAll()); // the demo history, recorded by the test above
+    expect(log.length).toBeGreaterThan(50);
+    for (const cut of [{ asOf: '2021-09-30' }, { asOf: '2022-06-22' }, { knownAt: '2022-07-10T00:00:00Z' }, { asOf: '2023-07-05', knownAt: '2023-07-11T12:00:00+02:00' }]) {
+      for (const projection of PROJECTIONS) {
+        const replayed = await replayInMemory(store, [projection], cut);
+        const folded = new InMemoryReadModel(projection);
+        for (const event of log) if (isInCut(event, cut)) folded.apply(event);
+        const byHand = { view: <Doc>() => folded as unknown as ReadModelView<Doc> };
+        for (const antennaId of projection.name === 'history' ? ['montbeliard'] : [undefined, 'montbeliard']) {
+          const parameters = { ...(antennaId ? { antennaId } : {}), ...cut, referenceDate: cut.asOf ?? '2026-01-15' };
+          expect(renderJson(REPORT_BUILDERS[projection.name as keyof typeof REPORT_BUILDERS](replayed, parameters))).toBe(
+            renderJson(REPORT_BUILDERS[projection.name as keyof typeof REPORT_BUILDERS](byHand, parameters)),
+          );
+        }
+        expect(replayed.events).toBe(log.filter((event) => projection.handles.includes(event.type) && isInCut(event, cut)).length);
+      }
+    }
   });
 });

@@ -58,7 +58,16 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. Defaults to the beginning of the log. */
   readonly after?: bigint;
+  /** At most this many events (of the types asked for, when `types` is given). */
   readonly maxCount?: number;
+  /** Only events of these types (all when absent): a reader that folds a few types reads nothing else. */
+  readonly types?: readonly string[];
+  /**
+   * Only events that took effect by the end of this day: those whose `data.effectiveDate`, when
+   * it is a string, is not after it (`YYYY-MM-DD`, compared as text). Time travel to a date then
+   * reads nothing beyond it.
+   */
+  readonly effectiveUntil?: string;
 }
 
 /** One consumer per subscription: iterating it twice shares one cursor. */

@@ -116,10 +116,16 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /**
+   * The gRPC client reads `$all` without filters (it offers them on subscriptions only), so with
+   * `types` or `effectiveUntil` every event still crosses the wire, and those filtered out are
+   * dropped here (by type before decoding).
+   */
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
     this.assertOpen();
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     let after = options.after;
+    const types = options.types === undefined ? undefined : new Set(options.types);
     while (remaining > 0) {
       // `fromPosition` is inclusive: the event at `after` comes back first and is dropped.
       const page = await this.readAllPage(FORWARDS, toReadPosition(after));
@@ -128,7 +134,10 @@ export class EventStoreDbEventStore implements EventStore {
         if (after !== undefined && position !== undefined && position <= after) continue;
         if (position !== undefined) after = position;
         if (isSystemEvent(resolved)) continue;
-        yield toStoredEvent(resolved);
+        if (types !== undefined && !types.has(resolved.event?.type ?? '')) continue;
+        const event = toStoredEvent(resolved);
+        if (options.effectiveUntil !== undefined && tookEffectAfter(event, options.effectiveUntil)) continue;
+        yield event;
         remaining -= 1;
         if (remaining <= 0) return;
       }
@@ -270,6 +279,12 @@ function wrongRevision(streamId: string, expected: ExpectedRevision, error: Wron
 /** EventStoreDB stores ids as Guids and prints them lower-case. */
 function sameId(stored: string, appended: string): boolean {
   return stored.toLowerCase() === appended.toLowerCase();
+}
+
+/** As the SQLite store compares: text, as UTF-8 bytes (code points), which ISO dates compare like dates. */
+function tookEffectAfter(event: StoredEvent, day: string): boolean {
+  const effective = event.data.effectiveDate;
+  return typeof effective === 'string' && Buffer.compare(Buffer.from(effective), Buffer.from(day)) > 0;
 }
 
 function delay(ms: number): Promise<void> {

@@ -27,16 +27,8 @@ export interface SqliteEventStoreOptions {
 const PAGE_SIZE = 1_000;
 const DEFAULT_LIVE_POLL_MS = 250;
 
-interface EventRow {
-  position: bigint;
-  event_id: string;
-  stream_id: string;
-  revision: bigint;
-  type: string;
-  version: bigint;
-  data: string;
-  metadata: string;
-}
+/** A row of {@link COLUMNS}, read as an array: decoding a page of rows then builds no object per row. */
+type EventRow = [position: bigint, eventId: string, streamId: string, revision: bigint, type: string, version: bigint, data: string, metadata: string];
 
 interface RowToInsert {
   readonly id: string;
@@ -157,12 +149,19 @@ export class SqliteEventStore implements EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
     let after = options.after ?? 0n;
     let remaining = limitOf(options.maxCount);
+    const filtered = options.types !== undefined || options.effectiveUntil !== undefined;
+    // null: no filter of that kind (see the statement).
+    const types = options.types === undefined ? null : JSON.stringify(options.types);
+    const until = options.effectiveUntil ?? null;
     while (remaining > 0) {
-      const page = this.readPage(after, Math.min(PAGE_SIZE, remaining));
-      for (const event of page) yield event;
-      if (page.length < Math.min(PAGE_SIZE, remaining)) return;
-      remaining -= page.length;
-      after = page[page.length - 1]!.position;
+      this.assertOpen();
+      const limit = Math.min(PAGE_SIZE, remaining);
+      const rows = filtered ? this.statements.allFiltered.all({ after, types, until, limit }) : this.statements.all.all(after, limit);
+      // Each row is decoded as it is handed out: a reader keeps one parsed event alive, not a page of them.
+      for (const row of rows) yield toStoredEvent(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      after = rows[rows.length - 1]![0];
     }
   }
 
@@ -206,6 +205,7 @@ type Statements = ReturnType<typeof prepareStatements>;
 function prepareStatements(db: Database.Database) {
   // safeIntegers: positions come back as bigint, exact beyond 2^53.
   const prepare = <P extends unknown[], R>(sql: string) => db.prepare<P, R>(sql).safeIntegers(true);
+  const prepareEvents = <P extends unknown[]>(sql: string) => db.prepare<P, EventRow>(sql).safeIntegers(true).raw(true);
   return {
     lastRevision: prepare<[string], { revision: bigint }>(
       'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
@@ -214,13 +214,21 @@ function prepareStatements(db: Database.Database) {
     insert: prepare<[string, string, number, string, number, string, string], never>(
       'INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    streamForwards: prepare<[string, number, number], EventRow>(
+    streamForwards: prepareEvents<[string, number, number]>(
       `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
     ),
-    streamBackwards: prepare<[string, number, number], EventRow>(
+    streamBackwards: prepareEvents<[string, number, number]>(
       `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
     ),
-    all: prepare<[bigint, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
+    all: prepareEvents<[bigint, number]>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
+    // The log is still scanned in order, but the events filtered out are never decoded. Types come
+    // as a JSON array; the effective date is compared as text, as ReadAllOptions says.
+    allFiltered: prepareEvents<[{ after: bigint; types: string | null; until: string | null; limit: number }]>(
+      `SELECT ${COLUMNS} FROM events WHERE position > @after
+         AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+         AND (@until IS NULL OR json_extract(data, '$.effectiveDate') <= @until OR json_type(data, '$.effectiveDate') IS NOT 'text')
+       ORDER BY position ASC LIMIT @limit`,
+    ),
     head: prepare<[], { position: bigint | null }>('SELECT MAX(position) AS position FROM events'),
   };
 }
@@ -266,14 +274,14 @@ function appendInTransaction(
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
-    id: row.event_id,
-    type: row.type,
-    version: Number(row.version),
-    data: JSON.parse(row.data) as StoredEvent['data'],
-    metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
-    streamId: row.stream_id,
-    revision: Number(row.revision),
-    position: row.position,
+    id: row[1],
+    type: row[4],
+    version: Number(row[5]),
+    data: JSON.parse(row[6]) as StoredEvent['data'],
+    metadata: JSON.parse(row[7]) as StoredEvent['metadata'],
+    streamId: row[2],
+    revision: Number(row[3]),
+    position: row[0],
   };
 }
 

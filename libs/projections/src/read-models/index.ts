@@ -45,7 +45,7 @@ export { BUDGET_CATEGORY_LABELS } from './budget/report-helpers';
 export type { TrancheDoc, TrancheState } from './funding/funding.projection';
 export type { FundingDiscrepancy, FundingReportAgreement, FundingReportData } from './funding/funding.report';
 export { DISCREPANCY_LABELS, TRANCHE_STATE_LABELS } from './funding/funding.report';
-export type { HistoryAntennaDocument, HistoryDocument, HistoryEntry, HistoryEntryDocument } from './history/history.projection';
+export type { HistoryAntennaDocument, HistoryDocument, HistoryEntriesDocument, HistoryEntry } from './history/history.projection';
 export { antennaEntries, antennaTrail, candidacyEntries, candidacyIndexKey, historyAntenna, historyAntennaKey } from './history/history.projection';
 export { actorLabel, EVENT_LABELS, ROLE_LABELS } from './history/history.report';
 export type { KpiCall, KpisDocument, KpiTotals } from './kpis/kpis.projection';

@@ -12,10 +12,19 @@ export interface EventCut {
 }
 
 export function isInCut(event: ProjectedEvent, cut: EventCut): boolean {
-  if (cut.knownAt !== undefined && Date.parse(event.metadata.recordedAt) > Date.parse(cut.knownAt)) return false;
-  if (cut.asOf !== undefined) {
-    const effective = event.data.effectiveDate;
-    if (typeof effective === 'string' && effective > cut.asOf) return false;
-  }
-  return true;
+  return cutFilter(cut)(event);
+}
+
+/** The cut as a test of one event, for a whole log: the cut's instant is parsed once. */
+export function cutFilter(cut: EventCut): (event: ProjectedEvent) => boolean {
+  const knownAt = cut.knownAt === undefined ? undefined : Date.parse(cut.knownAt);
+  const { asOf } = cut;
+  return (event) => {
+    if (knownAt !== undefined && Date.parse(event.metadata.recordedAt) > knownAt) return false;
+    if (asOf !== undefined) {
+      const effective = event.data.effectiveDate;
+      if (typeof effective === 'string' && effective > asOf) return false;
+    }
+    return true;
+  };
 }

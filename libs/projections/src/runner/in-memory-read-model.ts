@@ -25,14 +25,18 @@ export class InMemoryReadModel<Doc> implements ReadModelView<Doc> {
     return this.docs.get(key);
   }
 
+  /** Only the documents under `prefix` are sorted (a replayed history holds a great many others). */
   list(prefix: string): Doc[] {
-    return [...this.docs.entries()]
-      .filter(([key]) => key.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, doc]) => doc);
+    const found: [string, Doc][] = [];
+    for (const entry of this.docs) if (entry[0].startsWith(prefix)) found.push(entry);
+    return found.sort(byKey).map(([, doc]) => doc);
   }
 
   entries(): [string, Doc][] {
-    return [...this.docs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...this.docs.entries()].sort(byKey);
   }
+}
+
+function byKey([a]: [string, unknown], [b]: [string, unknown]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

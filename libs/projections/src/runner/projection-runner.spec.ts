@@ -109,6 +109,20 @@ describe('ProjectionRunner', () => {
     expect(both.view<{ total: number }>('counter').get('stream:s-0')?.total).toBe(48);
   });
 
+  it('rule: a runner building a projection from nothing, which another process built meanwhile, starts again from what was committed', async () => {
+    const server = new ProjectionRunner(store, storage, [counter()], { batchSize: 4 });
+    const otherProcess = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
+    try {
+      await new ProjectionRunner(store, otherProcess, [counter()]).catchUp();
+      await appendCounted(store, 's-0', [10]);
+      await server.catchUp(); // its first commit, from nothing, conflicts
+      expect(counts(server)['s-0']).toEqual({ events: 13, total: 34 });
+      expect(counts(server)).toEqual(Object.fromEntries(new ProjectionRunner(store, otherProcess, [counter()]).view<{ stream: string; events: number; total: number }>('counter').list('stream:').map((d) => [d.stream, { events: d.events, total: d.total }])));
+    } finally {
+      otherProcess.close();
+    }
+  });
+
   it('rule: two runners on the same read models (server and CLI) never apply an event twice', async () => {
     const server = new ProjectionRunner(store, storage, [counter()], { batchSize: 1000 });
     await server.catchUp();

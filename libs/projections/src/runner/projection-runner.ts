@@ -17,9 +17,16 @@ export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
   /** Longest time an applied event waits to be committed. */
   readonly flushIntervalMs?: number;
-  /** How many committed documents are kept in memory between commits. */
-  readonly cachedDocuments?: number;
 }
+
+/**
+ * Events applied (or documents changed) per commit. Catching up, each commit rewrites every
+ * document changed since the last one (with a thousand antennas, nearly all of them), whatever
+ * the number of events: the more events per commit, the fewer rewrites per event.
+ */
+const DEFAULT_BATCH_SIZE = 50_000;
+/** Catching up, events applied together: the documents they change are read from storage in one go. */
+const PAGE_SIZE = 1_000;
 
 interface Running {
   readonly projection: Projection;
@@ -31,6 +38,12 @@ interface Running {
   position: bigint;
   caughtUp: boolean;
   readonly pending: Map<string, unknown | null>;
+  /**
+   * While this runner builds the projection from nothing (no checkpoint when it loaded): the keys
+   * it has committed since. Storage holds no other document of the projection, so applying an
+   * event to any other key asks storage nothing (a rebuild creates most of its documents).
+   */
+  written: Set<string> | undefined;
 }
 
 /**
@@ -51,12 +64,6 @@ export class ProjectionRunner {
   private readonly flushIntervalMs: number;
   private headAtStart = 0n;
   private appliedSinceFlush = 0;
-  /**
-   * Documents as last committed, so that applying an event rarely reads storage. This runner is
-   * the only writer of what it caches: a conflict with another runner clears it (see reload).
-   */
-  private readonly committedDocs = new Map<string, unknown | null>();
-  private readonly cacheLimit: number;
 
   constructor(
     private readonly store: EventStore,
@@ -64,9 +71,8 @@ export class ProjectionRunner {
     projections: readonly Projection[],
     options: ProjectionRunnerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 1000;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.flushIntervalMs = options.flushIntervalMs ?? 20;
-    this.cacheLimit = options.cachedDocuments ?? 100_000;
     this.running = projections.map((projection) => ({
       projection,
       id: projectionId(projection),
@@ -75,6 +81,7 @@ export class ProjectionRunner {
       position: 0n,
       caughtUp: false,
       pending: new Map(),
+      written: undefined,
     }));
     this.reload();
   }
@@ -107,12 +114,18 @@ export class ProjectionRunner {
     let events = 0;
     for (;;) {
       try {
+        const page: StoredEvent[] = [];
+        const pageSize = Math.min(PAGE_SIZE, this.batchSize);
         for await (const event of this.store.readAll({ after: this.lowestPosition() })) {
-          this.apply(event);
-          events++;
-          if (this.pendingCount() >= this.batchSize) this.flush();
+          page.push(event);
+          if (page.length < pageSize && event.position < head) continue;
+          events += page.length;
+          this.apply(page.splice(0));
           if (event.position >= head) break;
+          if (this.pendingCount() >= this.batchSize) this.flush();
         }
+        events += page.length;
+        this.apply(page);
         for (const state of this.running) if (state.position < head) state.position = head;
         this.markCaughtUp(head);
         this.flush();
@@ -159,6 +172,17 @@ export class ProjectionRunner {
     return this.storage.view<Doc>(state.id);
   }
 
+  /**
+   * Names the committed state of the documents `view(name)` serves: it changes whenever they may
+   * have (a commit by this runner or by another process, a new version serving). Read from
+   * storage, so that a cache keyed by it stays right whoever commits.
+   */
+  version(name: string): string {
+    const [state] = this.servingStates([name]);
+    if (!state) throw new Error(`no projection named ${name}`);
+    return `${state.id}:${this.storage.checkpoint(state.id)?.position ?? 0n}`;
+  }
+
   status(): ProjectionStatus[] {
     const serving = new Set(this.servingStates().map((state) => state.id));
     return this.running.map((state) => ({
@@ -177,7 +201,7 @@ export class ProjectionRunner {
       this.unsubscribe = () => subscription.unsubscribe();
       try {
         for await (const event of subscription) {
-          this.apply(event);
+          this.apply([event]);
           if (event.position >= this.headAtStart) this.markCaughtUp(event.position);
           if (this.pendingCount() >= this.batchSize) this.flush();
         }
@@ -192,16 +216,34 @@ export class ProjectionRunner {
     }
   }
 
-  private apply(event: StoredEvent): void {
-    this.appliedSinceFlush++;
+  /**
+   * Applies events, in log order, to every projection still behind them. Each projection reads the
+   * committed documents its events change in one go, then folds the events over them.
+   */
+  private apply(events: readonly StoredEvent[]): void {
+    this.appliedSinceFlush += events.length;
     for (const state of this.running) {
-      if (event.position <= state.position) continue;
-      state.position = event.position;
-      if (!state.handles.has(event.type)) continue;
-      for (const key of state.projection.keysOf(event)) {
-        const current = state.pending.has(key) ? state.pending.get(key)! : this.committedDoc(state.id, key);
-        state.pending.set(key, state.projection.evolve(current, event, key));
+      let first = 0;
+      while (first < events.length && events[first]!.position <= state.position) first++;
+      if (first === events.length) continue;
+      state.position = events[events.length - 1]!.position;
+      const handled: StoredEvent[] = [];
+      const keys: (readonly string[])[] = [];
+      const toRead = new Set<string>();
+      for (const event of events.slice(first)) {
+        if (!state.handles.has(event.type)) continue;
+        const eventKeys = state.projection.keysOf(event);
+        handled.push(event);
+        keys.push(eventKeys);
+        for (const key of eventKeys) if (!state.pending.has(key) && (state.written === undefined || state.written.has(key))) toRead.add(key);
       }
+      const committed = this.storage.documents(state.id, [...toRead]);
+      handled.forEach((event, index) => {
+        for (const key of keys[index]!) {
+          const current = state.pending.has(key) ? state.pending.get(key)! : (committed.get(key) ?? null);
+          state.pending.set(key, state.projection.evolve(current, event, key));
+        }
+      });
     }
   }
 
@@ -222,10 +264,11 @@ export class ProjectionRunner {
     this.storage.commit(
       changed.map((state) => ({ id: state.id, expectedPosition: state.committed, position: state.position, caughtUp: state.caughtUp, docs: state.pending })),
     );
-    if (this.committedDocs.size > this.cacheLimit) this.committedDocs.clear();
     for (const state of changed) {
       state.committed = state.position;
-      for (const [key, doc] of state.pending) this.committedDocs.set(`${state.id}\u0000${key}`, doc);
+      if (state.written !== undefined) for (const [key, doc] of state.pending) if (doc !== null) state.written.add(key);
+      // Caught up, it follows the log a few events at a time: storage answers the few keys it needs.
+      if (state.caughtUp) state.written = undefined;
       state.pending.clear();
     }
     this.appliedSinceFlush = 0;
@@ -236,23 +279,15 @@ export class ProjectionRunner {
     for (const state of this.running) if (!state.caughtUp && state.position >= position) state.caughtUp = true;
   }
 
-  private committedDoc(id: string, key: string): unknown | null {
-    const cacheKey = `${id}\u0000${key}`;
-    if (this.committedDocs.has(cacheKey)) return this.committedDocs.get(cacheKey)!;
-    const doc = this.storage.view(id).get(key) ?? null;
-    this.committedDocs.set(cacheKey, doc);
-    return doc;
-  }
-
   /** Back to what is committed (at start, and after another runner moved a checkpoint). */
   private reload(): void {
-    this.committedDocs.clear();
     for (const state of this.running) {
       const stored = this.storage.checkpoint(state.id);
       state.committed = stored?.position ?? 0n;
       state.position = state.committed;
       state.caughtUp = stored?.caughtUp ?? false;
       state.pending.clear();
+      state.written = stored === undefined ? new Set() : undefined;
     }
     this.appliedSinceFlush = 0;
   }

@@ -36,6 +36,8 @@ export interface ProjectionStorage {
   checkpoint(id: string): StoredCheckpoint | undefined;
   checkpoints(): StoredCheckpoint[];
   view<Doc>(id: string): ReadModelView<Doc>;
+  /** The committed documents under `keys`, read together (null for a key with no document). */
+  documents(id: string, keys: readonly string[]): Map<string, unknown | null>;
   /** All of it or none of it; throws ProjectionConflictError when an expected position does not match. */
   commit(commits: readonly ProjectionCommit[]): void;
   /** Forgets a projection's documents and checkpoint. */

@@ -159,12 +159,19 @@ function evolveAntenna(doc: AntennaBudgetDoc | null, event: ProjectedEvent, ante
 
 function evolveProgramme(doc: ProgrammeBudgetDoc | null, event: ProjectedEvent): ProgrammeBudgetDoc {
   const current = doc ?? emptyProgramme();
-  const antennaId = event.data.antennaId as string;
-  return {
-    ...current,
-    antennaIds: current.antennaIds.includes(antennaId) ? current.antennaIds : [...current.antennaIds, antennaId].sort(),
-    ...applyDeltas(current, deltasOf(event)),
-  };
+  return { ...current, antennaIds: withId(current.antennaIds, event.data.antennaId as string), ...applyDeltas(current, deltasOf(event)) };
+}
+
+/** The sorted ids with `id` in its place (the same array when already there): a binary search, as every money event asks. */
+function withId(ids: readonly string[], id: string): readonly string[] {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ids[middle]! < id) low = middle + 1;
+    else high = middle;
+  }
+  return ids[low] === id ? ids : [...ids.slice(0, low), id, ...ids.slice(low)];
 }
 
 function evolveForecast(forecast: BudgetForecastHistory, event: ProjectedEvent): BudgetForecastHistory {
@@ -292,14 +299,16 @@ function applyDeltas(
 }
 
 function addTo<F extends BudgetFigures>(figures: F, delta: Delta): F {
+  // A copy with the same keys in the same order, changed before anyone sees it: every figures
+  // object keeps one shape, which keeps reading and serialising them fast.
+  const next: { -readonly [K in keyof F]: F[K] } = { ...figures };
   if (delta.field === 'committed') {
-    return {
-      ...figures,
-      committedCents: figures.committedCents + delta.cents,
-      committedByFunder: { ...figures.committedByFunder, [delta.funder]: ownOr(figures.committedByFunder, delta.funder, 0) + delta.cents },
-    };
+    next.committedCents += delta.cents;
+    next.committedByFunder = { ...figures.committedByFunder, [delta.funder]: ownOr(figures.committedByFunder, delta.funder, 0) + delta.cents };
+  } else {
+    next[delta.field] += delta.cents;
   }
-  return { ...figures, [delta.field]: figures[delta.field] + delta.cents } as F;
+  return next;
 }
 
 function emptyAntenna(antennaId: string): AntennaBudgetDoc {

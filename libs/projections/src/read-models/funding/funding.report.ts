@@ -140,12 +140,14 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
     discrepancies,
   };
 
+  const byId = new Map(agreements.map((agreement) => [agreementKey(agreement), agreement]));
+  const agreementOf = (d: FundingDiscrepancy) => byId.get(agreementKey(d))!;
   const notes = [
     `Délai de réception admis : ${receiptDelayDays} jours après le versement, apprécié au ${formatDate(parameters.referenceDate)}.`,
     ...(agreements.length === 0 ? ['Aucun accord de financement.'] : []),
     ...(discrepancies.length === 0
       ? ['Aucun écart constaté.']
-      : discrepancies.map((d) => `${noteSubject(d, agreements, withAntenna)} : ${d.label.toLowerCase()}. ${d.detail}`)),
+      : discrepancies.map((d) => `${noteSubject(d, agreementOf(d), withAntenna)} : ${d.label.toLowerCase()}. ${d.detail}`)),
   ];
 
   return {
@@ -158,7 +160,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
       agreementTable(agreements, totals, withAntenna),
       trancheTable(agreements, withAntenna),
       movementTable(agreements, withAntenna),
-      discrepancyTable(discrepancies, agreements, withAntenna),
+      discrepancyTable(discrepancies, agreementOf, withAntenna),
     ],
     notes,
     data,
@@ -239,12 +241,17 @@ function discrepanciesOf(agreement: FundingReportAgreement, referenceDate: IsoDa
   return flags;
 }
 
-function noteSubject(d: FundingDiscrepancy, agreements: readonly FundingReportAgreement[], withAntenna: boolean): string {
-  const agreement = agreements.find((a) => a.agreementId === d.agreementId && a.antennaId === d.antennaId);
-  const tranche = agreement?.tranches.find((t) => t.trancheId === d.trancheId);
+/** Agreement ids are unique within an antenna: the antenna and the agreement name one agreement. */
+function agreementKey(of: { readonly antennaId: string; readonly agreementId: string }): string {
+  return `${of.antennaId}\u0000${of.agreementId}`;
+}
+
+/** `agreement`: the one the discrepancy is about (every discrepancy comes from one of the report's agreements). */
+function noteSubject(d: FundingDiscrepancy, agreement: FundingReportAgreement, withAntenna: boolean): string {
+  const tranche = agreement.tranches.find((t) => t.trancheId === d.trancheId);
   const parts = [
-    ...(withAntenna ? [agreement?.antennaName ?? d.antennaId] : []),
-    agreement?.label ?? d.agreementId,
+    ...(withAntenna ? [agreement.antennaName ?? d.antennaId] : []),
+    agreement.label,
     ...(d.trancheId === null ? [] : [tranche?.label ?? d.trancheId]),
   ];
   return parts.join(' — ');
@@ -382,14 +389,14 @@ function movementTable(agreements: readonly FundingReportAgreement[], withAntenn
 
 function discrepancyTable(
   discrepancies: readonly FundingDiscrepancy[],
-  agreements: readonly FundingReportAgreement[],
+  agreementOf: (d: FundingDiscrepancy) => FundingReportAgreement,
   withAntenna: boolean,
 ): ReportTable {
   return {
     title: FUNDING_TABLE_TITLES.discrepancies,
     columns: [...leadColumns(withAntenna), TRANCHE_COLUMN, { key: 'discrepancy', label: 'Écart', kind: 'text' }, { key: 'detail', label: 'Détail', kind: 'text' }],
     rows: discrepancies.map((d) => {
-      const agreement = agreements.find((a) => a.agreementId === d.agreementId && a.antennaId === d.antennaId)!;
+      const agreement = agreementOf(d);
       const tranche = agreement.tranches.find((t) => t.trancheId === d.trancheId);
       return {
         ...lead(withAntenna, agreement),

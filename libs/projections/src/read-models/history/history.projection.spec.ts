@@ -1,7 +1,7 @@
 import { ProjectedEvent } from '../../projection';
 import { project, projected } from '../../testing/projection-specification';
 import { formatEuros } from '@jalon/reporting';
-import { antennaEntries, antennaTrail, candidacyEntries, HistoryEntry, historyProjection, positionKey } from './history.projection';
+import { antennaEntries, antennaTrail, candidacyEntries, entriesBlock, ENTRIES_PER_DOCUMENT, HistoryEntry, historyProjection } from './history.projection';
 
 /** The entry expected for `event`: the spec defaults of `projected`, with what the test says. */
 function entry(event: ProjectedEvent, changes: string, extra: Partial<HistoryEntry> = {}): HistoryEntry {
@@ -58,7 +58,7 @@ const opened = projected(
 const withdrawn = projected('CandidacyWithdrawn', { candidacyId, reason: 'Le territoire renonce', effectiveDate: '2021-04-01' }, { reason: 'Le territoire renonce' });
 
 describe('history projection: candidacy entries', () => {
-  it('rule: candidacy events are kept under their candidacy, one document per event (CandidacySubmitted, CandidacyPartnerAdded, CandidacySelected)', () => {
+  it('rule: candidacy events are kept under their candidacy, by block of their stream (CandidacySubmitted, CandidacyPartnerAdded, CandidacySelected)', () => {
     const model = project(historyProjection, [submitted, partnerAdded, selected, opened]);
     expect(candidacyEntries(model, candidacyId)).toEqual([
         entry(
@@ -69,7 +69,24 @@ describe('history projection: candidacy entries', () => {
         entry(partnerAdded, 'Partenaire ajouté à la candidature : Mattern Lab'),
         entry(selected, 'Candidature retenue (lauréate) : Dynamique partenariale ; Diversité'),
     ]);
-    expect(model.get(`candidacy:${candidacyId}:entry:${positionKey(submitted.position)}`)).toEqual({ kind: 'entry', entry: candidacyEntries(model, candidacyId)[0] });
+    // Stored compactly: what the stream and the recorders share is written once per document.
+    expect(model.get(`candidacy:${candidacyId}:entries:${entriesBlock(submitted)}`)).toEqual({
+      kind: 'entries',
+      streamId: `candidacy-${candidacyId}`,
+      recorders: [['claire', 'Claire Martin', 'programme-manager']],
+      rows: [
+        [
+          submitted.position.toString(),
+          0,
+          'CandidacySubmitted',
+          '2020-12-10',
+          '2020-12-11T09:00:00.000Z',
+          0,
+          null,
+          'Candidature de Pays de Montbéliard Agglomération déposée à l’appel ami-2 (2 partenaires, budget prévisionnel 786 000,00 €)',
+        ],
+      ],
+    });
   });
 
   it('rule: a rejection or a withdrawal is kept with its reason (CandidacyRejected, CandidacyWithdrawn)', () => {
@@ -183,14 +200,21 @@ describe('history projection: antenna trail', () => {
     ]);
   });
 
-  it('rule: each entry is its own document, keyed by antenna and zero-padded log position, so that key order is log order', () => {
-    const late = projected('PhaseStarted', { antennaId: 'mbl', phaseId: 'p3', effectiveDate: '2024-01-01' }, { position: 10_000_000_000n });
-    const model = project(historyProjection, [opened, events.started, late]);
-    expect(historyProjection.keysOf(late)).toEqual(['antenna:mbl:entry:00000000010000000000']);
-    expect(historyProjection.keysOf(opened)).toEqual(['antenna:mbl', `antenna:mbl:entry:${positionKey(opened.position)}`]);
-    expect(historyProjection.keysOf(submitted)).toEqual([`candidacy:${candidacyId}:entry:${positionKey(submitted.position)}`]);
-    expect(antennaEntries(model, 'mbl').map((e) => e.type)).toEqual(['AntennaOpened', 'PhaseStarted', 'PhaseStarted']);
-    expect(antennaEntries(model, 'mbl').map((e) => e.position)).toEqual([opened.position.toString(), events.started.position.toString(), '10000000000']);
+  it('rule: entries are kept by stream, in blocks of consecutive revisions, so that no document grows beyond ENTRIES_PER_DOCUMENT; the trail merges them in log order', () => {
+    const budget = (revision: number, position: bigint) =>
+      projected('ExpenditureReversed', { antennaId: 'mbl', expenditureId: `e${revision}`, amountCents: 100, effectiveDate: '2024-01-01' }, { streamId: 'budget-mbl', revision, position });
+    const phase = (revision: number, position: bigint) =>
+      projected('PhaseStarted', { antennaId: 'mbl', phaseId: `p${revision}`, effectiveDate: '2024-01-01' }, { streamId: 'antenna-mbl', revision, position });
+    // Two streams interleaved in the log; positions beyond 2^32 and of different lengths.
+    const log = Array.from({ length: 2 * ENTRIES_PER_DOCUMENT + 1 }, (_, i) => [budget(i, 9_000_000_000n + 2n * BigInt(i)), phase(i + 1, 9_000_000_001n + 2n * BigInt(i))]).flat();
+    const model = project(historyProjection, [opened, ...log]);
+
+    expect(historyProjection.keysOf(log[0]!)).toEqual([`antenna:mbl:entries:budget-mbl:${'0'.repeat(16)}`]);
+    expect(historyProjection.keysOf(opened)).toEqual(['antenna:mbl', `antenna:mbl:entries:antenna-mbl:${'0'.repeat(16)}`]);
+    expect(historyProjection.keysOf(submitted)).toEqual([`candidacy:${candidacyId}:entries:candidacy-${candidacyId}:${'0'.repeat(16)}`]);
+    const blocks = model.list('antenna:mbl:entries:');
+    expect(blocks.map((doc) => (doc.kind === 'entries' ? doc.rows.length : 0))).toEqual([ENTRIES_PER_DOCUMENT, ENTRIES_PER_DOCUMENT, 2, ENTRIES_PER_DOCUMENT, ENTRIES_PER_DOCUMENT, 1]);
+    expect(antennaEntries(model, 'mbl').map((e) => e.position)).toEqual([opened, ...log].map((e) => e.position.toString()));
     // Another antenna whose id starts like this one's is not mixed in.
     const other = projected('PhaseStarted', { antennaId: 'mbl2', phaseId: 'p1', effectiveDate: '2024-01-01' });
     expect(antennaEntries(project(historyProjection, [opened, other]), 'mbl')).toHaveLength(1);
@@ -231,8 +255,7 @@ describe('history projection: antenna trail', () => {
 
   it('rule: an event applied twice is recorded once (replays are idempotent)', () => {
     const model = project(historyProjection, [opened, events.started, events.started]);
-    expect(antennaEntries(model, 'mbl')).toHaveLength(2);
-    expect(model.entries()).toHaveLength(3);
+    expect(antennaEntries(model, 'mbl').map((e) => e.position)).toEqual([opened.position.toString(), events.started.position.toString()]);
   });
 });
 

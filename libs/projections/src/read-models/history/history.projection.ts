@@ -33,14 +33,18 @@ import { defineProjection, ProjectedEvent, ReadModelView } from '../../projectio
  * and of its funding agreements, in log order, with when it took effect, when and by whom it was
  * recorded, why (for corrections), and a short French description of what changed.
  *
- * Documents, one per entry so that an event writes one small document and never copies a list:
- * - `antenna:<antennaId>:entry:<position>`: one event of the antenna, its budget or its funding
- *   (they all carry `antennaId`), the position zero-padded to 20 digits so that key order is log
- *   order;
- * - `candidacy:<candidacyId>:entry:<position>`: one event of the candidacy;
+ * Documents, so that an event changes one small document and a trail reads a few dozen:
+ * - `antenna:<antennaId>:entries:<streamId>:<block>`: the entries of up to
+ *   {@link ENTRIES_PER_DOCUMENT} consecutive events of one stream of the antenna, its budget or
+ *   its funding (they all carry `antennaId`), in log order; the block is the event's revision
+ *   divided by that number, zero-padded. One document per entry would cost a storage row per event
+ *   (most of a replay's time); one per antenna would copy an ever longer list at each event. The
+ *   entries are stored compactly (see {@link HistoryEntriesDocument}): the history holds a row for
+ *   every event of the log, and a replay writes them all.
+ * - `candidacy:<candidacyId>:entries:<streamId>:<block>`: the same for the candidacy's events;
  * - `antenna:<antennaId>`: the antenna's summary (name and candidacy id), from AntennaOpened.
- * Entries are listed with their own prefix (`antenna:<id>:entry:`); never list `antenna:` here,
- * that would return entries too.
+ * Entries are listed with their own prefix (`antenna:<id>:entries:`) and merged by position;
+ * never list `antenna:` here, that would return entries too.
  *
  * Why the candidacy's entries are kept under the candidacy, joined when read (see
  * {@link antennaTrail}), rather than copied under the antenna: candidacy events do not carry an
@@ -50,7 +54,7 @@ import { defineProjection, ProjectedEvent, ReadModelView } from '../../projectio
  * after it (a withdrawal, a late partner) both appear, in every antenna opened from the
  * candidacy, and replaying never depends on which document was written first.
  *
- * Replays are idempotent: an event applied again writes the same entry under the same key.
+ * Replays are idempotent: an event applied again replaces its own entry, found by position.
  * Descriptions need no state: a learner correction carries the count it corrects.
  */
 
@@ -81,30 +85,56 @@ export interface HistoryAntennaDocument {
   readonly candidacyId: string;
 }
 
-/** `antenna:<antennaId>:entry:<position>` or `candidacy:<candidacyId>:entry:<position>`: one event. */
-export interface HistoryEntryDocument {
-  readonly kind: 'entry';
-  readonly entry: HistoryEntry;
+/**
+ * `antenna:<antennaId>:entries:<streamId>:<block>` or `candidacy:<candidacyId>:entries:<streamId>:<block>`:
+ * one row per event of the block, in log order, with what the stream and the recorders share
+ * written once. Read it as {@link HistoryEntry} objects with {@link antennaEntries} or
+ * {@link candidacyEntries}.
+ */
+export interface HistoryEntriesDocument {
+  readonly kind: 'entries';
+  readonly streamId: string;
+  /** Everyone who recorded an event of the block, once each. */
+  readonly recorders: readonly HistoryRecorder[];
+  readonly rows: readonly HistoryRow[];
 }
 
-export type HistoryDocument = HistoryAntennaDocument | HistoryEntryDocument;
+export type HistoryRecorder = readonly [actor: string, actorName: string | null, role: string];
+
+/** An entry without its stream, `recorder` indexing the document's recorders. */
+export type HistoryRow = readonly [
+  position: string,
+  revision: number,
+  type: string,
+  effectiveDate: string | null,
+  recordedAt: string,
+  recorder: number,
+  reason: string | null,
+  changes: string,
+];
+
+export type HistoryDocument = HistoryAntennaDocument | HistoryEntriesDocument;
 
 export const HISTORY_PROJECTION_NAME = 'history';
 
 /** Key of an antenna's summary document (read it with `get`). */
 export const historyAntennaKey = (antennaId: string): string => `antenna:${antennaId}`;
-/** Prefix of an antenna's entry documents (list it: entries come in log order). */
-export const antennaEntriesPrefix = (antennaId: string): string => `antenna:${antennaId}:entry:`;
-/** Prefix of a candidacy's entry documents (list it: entries come in log order). */
-export const candidacyEntriesPrefix = (candidacyId: string): string => `candidacy:${candidacyId}:entry:`;
+/** Prefix of an antenna's entry documents (list it, then merge by position: see {@link antennaEntries}). */
+export const antennaEntriesPrefix = (antennaId: string): string => `antenna:${antennaId}:entries:`;
+/** Prefix of a candidacy's entry documents (list it, then merge by position: see {@link candidacyEntries}). */
+export const candidacyEntriesPrefix = (candidacyId: string): string => `candidacy:${candidacyId}:entries:`;
 /**
  * The root of a candidacy's keys. No document is stored under it any more (the candidacy has
  * only entry documents): read its entries with {@link candidacyEntries}.
  */
 export const candidacyIndexKey = (candidacyId: string): string => `candidacy:${candidacyId}`;
 
-/** A log position as a key part: zero-padded to 20 digits (2^64 − 1 has 20), so that key order is log order. */
-export const positionKey = (position: bigint | string): string => position.toString().padStart(20, '0');
+/** Entries of one stream held by one document: a document never grows beyond this. */
+export const ENTRIES_PER_DOCUMENT = 32;
+
+/** The key part naming the document of `event`'s entry: its stream, and its block of revisions zero-padded so that key order is revision order. */
+export const entriesBlock = (event: Pick<ProjectedEvent, 'streamId' | 'revision'>): string =>
+  `${event.streamId}:${String(Math.floor(event.revision / ENTRIES_PER_DOCUMENT)).padStart(16, '0')}`;
 
 const CANDIDACY_EVENTS = ['CandidacySubmitted', 'CandidacyPartnerAdded', 'CandidacySelected', 'CandidacyRejected', 'CandidacyWithdrawn'];
 const ANTENNA_EVENTS = [
@@ -126,41 +156,42 @@ const FUNDING_EVENTS = ['FundingCommitted', 'BudgetTrancheReleased', 'TrancheRec
 
 export const historyProjection = defineProjection<HistoryDocument>({
   name: HISTORY_PROJECTION_NAME,
-  version: 1,
+  version: 2,
   handles: [...CANDIDACY_EVENTS, ...ANTENNA_EVENTS, ...BUDGET_EVENTS, ...FUNDING_EVENTS],
   keysOf(event) {
-    const position = positionKey(event.position);
-    if (CANDIDACY_EVENTS.includes(event.type)) return [`${candidacyEntriesPrefix(event.data.candidacyId)}${position}`];
+    if (CANDIDACY_EVENTS.includes(event.type)) return [`${candidacyEntriesPrefix(event.data.candidacyId)}${entriesBlock(event)}`];
     if (typeof event.data.antennaId !== 'string') return [];
-    const entryKey = `${antennaEntriesPrefix(event.data.antennaId)}${position}`;
-    return event.type === 'AntennaOpened' ? [historyAntennaKey(event.data.antennaId), entryKey] : [entryKey];
+    const entriesKey = `${antennaEntriesPrefix(event.data.antennaId)}${entriesBlock(event)}`;
+    return event.type === 'AntennaOpened' ? [historyAntennaKey(event.data.antennaId), entriesKey] : [entriesKey];
   },
-  evolve(_doc, event, key) {
+  evolve(doc, event, key) {
     if (event.type === 'AntennaOpened' && key === historyAntennaKey(event.data.antennaId)) {
       const data = event.data as AntennaOpened['data'];
       return { kind: 'antenna', antennaId: data.antennaId, name: data.name, candidacyId: data.candidacyId };
     }
-    // An entry depends on the event only: applying the event again rewrites the same document.
-    return { kind: 'entry', entry: entryOf(event, describe(event)) };
+    return withEntry(doc?.kind === 'entries' ? doc : { kind: 'entries', streamId: event.streamId, recorders: [], rows: [] }, event);
   },
 });
 
-function entryOf(event: ProjectedEvent, changes: string): HistoryEntry {
+function withEntry(doc: HistoryEntriesDocument, event: ProjectedEvent): HistoryEntriesDocument {
   const { metadata, data } = event;
-  const reason = metadata.reason ?? (typeof data.reason === 'string' ? data.reason : undefined);
-  return {
-    position: event.position.toString(),
-    streamId: event.streamId,
-    revision: event.revision,
-    type: event.type,
-    effectiveDate: typeof data.effectiveDate === 'string' ? data.effectiveDate : null,
-    recordedAt: metadata.recordedAt,
-    actor: metadata.actor,
-    actorName: metadata.actorName ?? null,
-    role: metadata.role,
-    reason: reason ?? null,
-    changes,
-  };
+  const actorName = metadata.actorName ?? null;
+  const known = doc.recorders.findIndex(([actor, name, role]) => actor === metadata.actor && name === actorName && role === metadata.role);
+  const recorders = known < 0 ? [...doc.recorders, [metadata.actor, actorName, metadata.role] as const] : doc.recorders;
+  const position = event.position.toString();
+  const row: HistoryRow = [
+    position,
+    event.revision,
+    event.type,
+    typeof data.effectiveDate === 'string' ? data.effectiveDate : null,
+    metadata.recordedAt,
+    known < 0 ? recorders.length - 1 : known,
+    metadata.reason ?? (typeof data.reason === 'string' ? data.reason : null),
+    describe(event),
+  ];
+  // An event applied again replaces its own row: replays stay idempotent.
+  const again = doc.rows.findIndex((existing) => existing[0] === position);
+  return { ...doc, recorders, rows: again < 0 ? [...doc.rows, row] : doc.rows.map((existing, index) => (index === again ? row : existing)) };
 }
 
 /** The entries of an antenna, its budget and its funding, in log order. */
@@ -173,8 +204,17 @@ export function candidacyEntries(view: ReadModelView<HistoryDocument>, candidacy
   return entriesOf(view.list(candidacyEntriesPrefix(candidacyId)));
 }
 
+/** The entries of several documents (each in log order, one per block of a stream), merged in log order. */
 function entriesOf(docs: readonly HistoryDocument[]): HistoryEntry[] {
-  return docs.flatMap((doc) => (doc.kind === 'entry' ? [doc.entry] : []));
+  const entries: HistoryEntry[] = [];
+  for (const doc of docs) {
+    if (doc.kind !== 'entries') continue;
+    for (const [position, revision, type, effectiveDate, recordedAt, recorder, reason, changes] of doc.rows) {
+      const [actor, actorName, role] = doc.recorders[recorder]!;
+      entries.push({ position, streamId: doc.streamId, revision, type, effectiveDate, recordedAt, actor, actorName, role, reason, changes });
+    }
+  }
+  return entries.sort(byPosition);
 }
 
 /** The summary of an antenna (name, candidacy), undefined before its opening is seen. */
@@ -191,18 +231,12 @@ export function antennaTrail(view: ReadModelView<HistoryDocument>, antennaId: st
   const antenna = historyAntenna(view, antennaId);
   const own = antennaEntries(view, antennaId);
   if (antenna === undefined && own.length === 0) return undefined;
-  return antenna === undefined ? own : mergeByPosition(candidacyEntries(view, antenna.candidacyId), own);
+  return antenna === undefined ? own : [...candidacyEntries(view, antenna.candidacyId), ...own].sort(byPosition);
 }
 
-function mergeByPosition(a: readonly HistoryEntry[], b: readonly HistoryEntry[]): HistoryEntry[] {
-  const merged: HistoryEntry[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && BigInt(a[i]!.position) <= BigInt(b[j]!.position))) merged.push(a[i++]!);
-    else merged.push(b[j++]!);
-  }
-  return merged;
+/** Log order of entries: positions are decimal strings of bigints, so the shorter is the smaller. */
+function byPosition(a: HistoryEntry, b: HistoryEntry): number {
+  return a.position.length - b.position.length || (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
 }
 
 // ——— French descriptions ———

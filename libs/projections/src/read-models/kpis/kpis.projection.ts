@@ -160,7 +160,12 @@ export const kpisProjection = defineProjection<KpisDocument>({
     const running = runningTotals(before.totals, event);
     if (running !== undefined) return running === before.totals ? before : { ...before, totals: running };
     const after = apply(before, event);
-    return after === before ? before : { ...after, totals: { ...after.totals, ...structuralTotalsOf(after) } };
+    if (after === before) return before;
+    // Recomputed from the facts they come from, when those changed (a course changes none of them).
+    const antennasChanged = after.antennas !== before.antennas || after.programme !== before.programme;
+    const callsChanged = after.calls !== before.calls;
+    if (!antennasChanged && !callsChanged) return after;
+    return { ...after, totals: { ...after.totals, ...(antennasChanged ? antennaTotalsOf(after) : {}), ...(callsChanged ? callTotalsOf(after) : {}) } };
   },
 });
 
@@ -348,8 +353,12 @@ function basisPoints(part: number, whole: number): number | null {
 }
 
 function structuralTotalsOf(doc: Omit<KpisDocument, 'totals'>): StructuralTotals {
+  return { ...antennaTotalsOf(doc), ...callTotalsOf(doc) };
+}
+
+/** The totals that come from the antennas and the programme's target. */
+function antennaTotalsOf(doc: Pick<KpisDocument, 'antennas' | 'programme'>): Omit<StructuralTotals, 'candidacies' | 'laureates'> {
   const antennas = Object.values(doc.antennas);
-  const calls = Object.values(doc.calls);
   const acv = antennas.filter((a) => a.actionCoeurDeVille).length;
   return {
     antennasOpened: antennas.length,
@@ -361,6 +370,13 @@ function structuralTotalsOf(doc: Omit<KpisDocument, 'totals'>): StructuralTotals
     targetAttainmentBasisPoints: doc.programme ? basisPoints(antennas.length, doc.programme.target.antennaCount) : null,
     antennasInActionCoeurDeVille: acv,
     actionCoeurDeVilleShareBasisPoints: basisPoints(acv, antennas.length),
+  };
+}
+
+/** The totals that come from the calls. */
+function callTotalsOf(doc: Pick<KpisDocument, 'calls'>): Pick<StructuralTotals, 'candidacies' | 'laureates'> {
+  const calls = Object.values(doc.calls);
+  return {
     candidacies: calls.reduce((sum, call) => sum + call.candidacies, 0),
     laureates: calls.reduce((sum, call) => sum + call.laureates, 0),
   };

@@ -1,0 +1,53 @@
+import { DocumentCache } from './document-cache';
+
+const committed = (cache: DocumentCache, id: string, docs: Record<string, { doc: unknown | null; bytes: number }>) => cache.committed(id, new Map(Object.entries(docs)));
+const listedTwice = (cache: DocumentCache, id: string, prefix: string, rows: { key: string; doc: unknown; bytes: number }[]) => {
+  cache.listed(id, prefix, rows);
+  cache.listed(id, prefix, rows);
+};
+
+describe('DocumentCache', () => {
+  it('rule: it holds no more than its budget of JSON, the least recently used out first', () => {
+    const cache = new DocumentCache({ documentBytes: 25, listBytes: 25 });
+    committed(cache, 'p@1', { a: { doc: { n: 1 }, bytes: 9 }, b: { doc: { n: 2 }, bytes: 9 } }); // each weighs 9 + its key's length
+    expect(cache.get('p@1', 'a')).toEqual({ doc: { n: 1 } }); // now the most recently used
+    committed(cache, 'p@1', { c: { doc: { n: 3 }, bytes: 9 } });
+    expect(cache.get('p@1', 'b')).toBeUndefined();
+    expect(cache.get('p@1', 'a')).toEqual({ doc: { n: 1 } });
+    expect(cache.get('p@1', 'c')).toEqual({ doc: { n: 3 } });
+    committed(cache, 'p@1', { huge: { doc: { n: 4 }, bytes: 100 } });
+    expect(cache.get('p@1', 'huge')).toBeUndefined();
+  });
+
+  it('rule: what is read from storage is kept from its second reading on (what is read once pushes nothing out)', () => {
+    const cache = new DocumentCache({ documentBytes: 100, listBytes: 100 });
+    cache.read('p@1', 'a', { n: 1 }, 1);
+    cache.listed('p@1', 'a:', [{ key: 'a:1', doc: { n: 1 }, bytes: 1 }]);
+    expect(cache.get('p@1', 'a')).toBeUndefined();
+    expect(cache.list('p@1', 'a:')).toBeUndefined();
+    cache.read('p@1', 'a', { n: 1 }, 1);
+    cache.listed('p@1', 'a:', [{ key: 'a:1', doc: { n: 1 }, bytes: 1 }]);
+    expect(cache.get('p@1', 'a')).toEqual({ doc: { n: 1 } });
+    expect(cache.list('p@1', 'a:')).toEqual([{ n: 1 }]);
+  });
+
+  it('rule: a list grown by commits beyond the budget is dropped, never served cut short', () => {
+    const cache = new DocumentCache({ documentBytes: 100, listBytes: 20 });
+    listedTwice(cache, 'p@1', 'a:', [{ key: 'a:1', doc: { n: 1 }, bytes: 10 }]);
+    expect(cache.list('p@1', 'a:')).toEqual([{ n: 1 }]);
+    committed(cache, 'p@1', { 'a:2': { doc: { n: 2 }, bytes: 15 } });
+    expect(cache.list('p@1', 'a:')).toBeUndefined();
+  });
+
+  it('keeps each projection apart: lists of one are not changed by commits of another, and forgetting one keeps the other', () => {
+    const cache = new DocumentCache({ documentBytes: 100, listBytes: 100 });
+    listedTwice(cache, 'p@1', 'a:', [{ key: 'a:1', doc: { n: 1 }, bytes: 1 }]);
+    listedTwice(cache, 'q@1', 'a:', [{ key: 'a:1', doc: { n: 1 }, bytes: 1 }]);
+    committed(cache, 'q@1', { 'a:1': { doc: null, bytes: 0 } });
+    expect(cache.list('p@1', 'a:')).toEqual([{ n: 1 }]);
+    expect(cache.list('q@1', 'a:')).toEqual([]);
+    cache.forget('q@1');
+    expect(cache.list('q@1', 'a:')).toBeUndefined();
+    expect(cache.list('p@1', 'a:')).toEqual([{ n: 1 }]);
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Committed read-model documents kept in memory, parsed: documents by key, and lists (every
+ * document under a prefix, in key order), each bounded by the size of the documents' JSON, least
+ * recently used first out. A commit updates what is cached, lists included, so a programme-wide
+ * report reads no storage between two commits.
+ *
+ * What was read from storage is kept from its second reading on: a document or a list read once
+ * (each antenna's history, browsed in turn) would only push out those read again and again, and
+ * keep the garbage collector busy.
+ *
+ * Documents are shared between readers: neither `evolve` nor the report builders ever change the
+ * documents they are given (test/read-models/frozen-documents.spec.ts holds them to it).
+ */
+export class DocumentCache {
+  private readonly docs: Lru<CachedDoc>;
+  private readonly lists: Lru<CachedList>;
+  private readonly readOnce = new Set<string>();
+
+  constructor(limits: { readonly documentBytes: number; readonly listBytes: number }) {
+    this.docs = new Lru(limits.documentBytes);
+    this.lists = new Lru(limits.listBytes);
+  }
+
+  /** The cached document (null: known to be absent), or undefined when not cached. */
+  get(id: string, key: string): CachedDoc | undefined {
+    return this.docs.get(cacheKey(id, key));
+  }
+
+  /** A document read from storage (null: there is none). */
+  read(id: string, key: string, doc: unknown | null, bytes: number): void {
+    if (this.readBefore(`d${cacheKey(id, key)}`)) this.set(id, key, doc, bytes);
+  }
+
+  /** The documents under `prefix`, in key order (a new array), or undefined when not cached. */
+  list(id: string, prefix: string): unknown[] | undefined {
+    return this.lists.get(cacheKey(id, prefix))?.docs.slice();
+  }
+
+  /** The documents under `prefix`, in key order, as read from storage. */
+  listed(id: string, prefix: string, rows: readonly { key: string; doc: unknown; bytes: number }[]): void {
+    if (!this.readBefore(`l${cacheKey(id, prefix)}`)) return;
+    const list: CachedList = { id, prefix, keys: rows.map((row) => row.key), docs: rows.map((row) => row.doc), bytes: rows.map((row) => row.bytes) };
+    this.lists.set(cacheKey(id, prefix), list, sum(list.bytes));
+  }
+
+  /** Documents just committed (null: deleted), with the size of their JSON: cached documents and lists follow. */
+  committed(id: string, changes: ReadonlyMap<string, { readonly doc: unknown | null; readonly bytes: number }>): void {
+    for (const [key, { doc, bytes }] of changes) this.set(id, key, doc, bytes);
+    for (const [listKey, list] of this.lists.entries()) {
+      if (list.id !== id) continue;
+      let change = 0;
+      for (const [key, { doc, bytes }] of changes) if (key.startsWith(list.prefix)) change += updateList(list, key, doc, bytes);
+      if (change !== 0) this.lists.reweigh(listKey, change);
+    }
+  }
+
+  private set(id: string, key: string, doc: unknown | null, bytes: number): void {
+    this.docs.set(cacheKey(id, key), { doc }, bytes + key.length);
+  }
+
+  /** Whether this was read before, recently (what was read once is remembered, by key only, up to a bound). */
+  private readBefore(what: string): boolean {
+    if (this.readOnce.delete(what)) return true;
+    if (this.readOnce.size >= READ_ONCE_REMEMBERED) this.readOnce.clear();
+    this.readOnce.add(what);
+    return false;
+  }
+
+  forget(id: string): void {
+    this.docs.deleteWhere((key) => key.startsWith(`${id}\u0000`));
+    this.lists.deleteWhere((key) => key.startsWith(`${id}\u0000`));
+  }
+
+  clear(): void {
+    this.docs.clear();
+    this.lists.clear();
+    this.readOnce.clear();
+  }
+}
+
+/** Keys read once and remembered, waiting for a second reading. */
+const READ_ONCE_REMEMBERED = 10_000;
+
+export interface CachedDoc {
+  readonly doc: unknown | null;
+}
+
+interface CachedList {
+  readonly id: string;
+  readonly prefix: string;
+  readonly keys: string[];
+  readonly docs: unknown[];
+  readonly bytes: number[];
+}
+
+function cacheKey(id: string, key: string): string {
+  return `${id}\u0000${key}`;
+}
+
+/** Puts a committed document in its place in a cached list (or takes it out); returns the change of weight. */
+function updateList(list: CachedList, key: string, doc: unknown | null, bytes: number): number {
+  const index = lowerBound(list.keys, key);
+  const present = list.keys[index] === key;
+  const before = present ? list.bytes[index]! : 0;
+  if (doc === null) {
+    if (present) {
+      list.keys.splice(index, 1);
+      list.docs.splice(index, 1);
+      list.bytes.splice(index, 1);
+    }
+    return -before;
+  }
+  if (present) {
+    list.docs[index] = doc;
+    list.bytes[index] = bytes;
+  } else {
+    list.keys.splice(index, 0, key);
+    list.docs.splice(index, 0, doc);
+    list.bytes.splice(index, 0, bytes);
+  }
+  return bytes - before;
+}
+
+/** The first index whose key is not below `key` (keys sorted as SQLite sorts them: by code unit). */
+function lowerBound(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keys[middle]! < key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+/** Least recently used first out, by weight. */
+class Lru<V> {
+  private readonly items = new Map<string, { value: V; weight: number }>();
+  private weight = 0;
+
+  constructor(private readonly maxWeight: number) {}
+
+  get(key: string): V | undefined {
+    const entry = this.items.get(key);
+    if (entry === undefined) return undefined;
+    this.items.delete(key);
+    this.items.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: string, value: V, weight: number): void {
+    const previous = this.items.get(key);
+    if (previous !== undefined) {
+      this.weight -= previous.weight;
+      this.items.delete(key);
+    }
+    if (weight > this.maxWeight) return;
+    this.items.set(key, { value, weight });
+    this.weight += weight;
+    this.evict();
+  }
+
+  reweigh(key: string, change: number): void {
+    const entry = this.items.get(key);
+    if (entry === undefined) return;
+    entry.weight += change;
+    this.weight += change;
+    this.evict();
+  }
+
+  *entries(): IterableIterator<[string, V]> {
+    for (const [key, entry] of this.items) yield [key, entry.value];
+  }
+
+  deleteWhere(test: (key: string) => boolean): void {
+    for (const [key, entry] of this.items) {
+      if (!test(key)) continue;
+      this.weight -= entry.weight;
+      this.items.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.items.clear();
+    this.weight = 0;
+  }
+
+  private evict(): void {
+    for (const [key, entry] of this.items) {
+      if (this.weight <= this.maxWeight) return;
+      this.weight -= entry.weight;
+      this.items.delete(key);
+    }
+  }
+}
