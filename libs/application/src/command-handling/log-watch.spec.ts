@@ -1,4 +1,3 @@
-import { AntennaOpened } from '@jalon/domain';
 import { EventStore, EventToAppend, ReadAllOptions, ReadStreamOptions, SqliteEventStore, StoredEvent, Subscription } from '@jalon/event-store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +9,7 @@ import { Actor } from '../identity/roles';
 import { randomIds } from '../ports';
 import { CommandExecutor } from './command-executor';
 import { LogWatch } from './log-watch';
+import { montbeliardOpened } from '../testing/montbeliard.fixture';
 
 const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
 const finance: Actor = { id: 'fin-1', name: 'Fanny Finances', role: 'finance' };
@@ -17,19 +17,7 @@ const recordExpenditure = commandNamed('RecordExpenditure');
 const reverseExpenditure = commandNamed('ReverseExpenditure');
 const setForecast = commandNamed('SetBudgetForecast');
 
-const antennaOpened: AntennaOpened = {
-  type: 'AntennaOpened',
-  data: {
-    antennaId: 'montbeliard',
-    candidacyId: 'ami-2--pays-de-montbeliard',
-    callId: 'ami-2',
-    programmeId: 'au-coeur-des-territoires',
-    name: 'Cnam Pays de Montbéliard',
-    town: 'Montbéliard',
-    territory: { id: 'pays-de-montbeliard', name: 'Pays de Montbéliard Agglomération', region: 'Bourgogne-Franche-Comté', actionCoeurDeVille: true },
-    effectiveDate: '2021-01-11',
-  },
-};
+const antennaOpened = montbeliardOpened;
 const expenditure = (expenditureId: string) => ({
   antennaId: 'montbeliard',
   expenditureId,

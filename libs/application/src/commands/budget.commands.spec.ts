@@ -12,6 +12,7 @@ import { Actor } from '../identity/roles';
 import { randomIds } from '../ports';
 import { budgetCommands } from './budget.commands';
 import { commandNamed, COMMANDS } from './index';
+import { montbeliardOpened } from '../testing/montbeliard.fixture';
 
 const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
 const admin: Actor = { id: 'admin-1', name: 'Alice Admin', role: 'admin' };
@@ -29,19 +30,7 @@ const reviseForecast = command('ReviseBudgetForecast');
 const recordExpenditure = command('RecordExpenditure');
 const reverseExpenditure = command('ReverseExpenditure');
 
-const antennaOpened: AntennaOpened = {
-  type: 'AntennaOpened',
-  data: {
-    antennaId: 'montbeliard',
-    candidacyId: 'ami-2--pays-de-montbeliard',
-    callId: 'ami-2',
-    programmeId: 'au-coeur-des-territoires',
-    name: 'Cnam Pays de Montbéliard',
-    town: 'Montbéliard',
-    territory: { id: 'pays-de-montbeliard', name: 'Pays de Montbéliard Agglomération', region: 'Bourgogne-Franche-Comté', actionCoeurDeVille: true },
-    effectiveDate: '2021-01-11',
-  },
-};
+const antennaOpened = montbeliardOpened;
 
 /** Lines given out of order: the stored forecast is sorted by year, then category. */
 const forecastInput = () => ({

@@ -12,6 +12,7 @@ import { Actor } from '../identity/roles';
 import { randomIds } from '../ports';
 import { fundingCommands } from './funding.commands';
 import { commandNamed, COMMANDS } from './index';
+import { montbeliardOpened } from '../testing/montbeliard.fixture';
 
 const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
 const admin: Actor = { id: 'admin-1', name: 'Alice Admin', role: 'admin' };
@@ -30,19 +31,7 @@ const recordReceipt = command('RecordTrancheReceipt');
 const reverseRelease = command('ReverseTrancheRelease');
 const closeAgreement = command('CloseFundingAgreement');
 
-const antennaOpened: AntennaOpened = {
-  type: 'AntennaOpened',
-  data: {
-    antennaId: 'montbeliard',
-    candidacyId: 'ami-2--pays-de-montbeliard',
-    callId: 'ami-2',
-    programmeId: 'au-coeur-des-territoires',
-    name: 'Cnam Pays de Montbéliard',
-    town: 'Montbéliard',
-    territory: { id: 'pays-de-montbeliard', name: 'Pays de Montbéliard Agglomération', region: 'Bourgogne-Franche-Comté', actionCoeurDeVille: true },
-    effectiveDate: '2021-01-11',
-  },
-};
+const antennaOpened = montbeliardOpened;
 
 /** Banque des Territoires' seed envelope of 100,000 € in three tranches (tranches illustrative). */
 const commitmentInput = () => ({
