@@ -3,7 +3,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiModule } from './api.module';
-import { registerBodyParsers } from './http/body-parsers';
+import { JSON_LIMIT, registerBodyParsers } from './http/body-parsers';
 import { serveOpenApi } from './openapi/openapi';
 import { WebOptions } from './web/web.module';
 
@@ -22,7 +22,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<INestApplica
   const adapter = new FastifyAdapter({
     // As Express did: `/programme/` is `/programme`.
     routerOptions: { ignoreTrailingSlash: true },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: JSON_LIMIT,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(options), adapter, {
     logger: options.logger ?? ['error', 'warn'],

@@ -1,5 +1,6 @@
 import { ExecuteOptions, InputValidationError } from '@jalon/application';
 import type { FastifyRequest } from 'fastify';
+import { header } from '../http/request-header';
 
 /**
  * Reads a command's input and options from an HTTP request: the body plus the path parameters
@@ -47,10 +48,4 @@ export function executeOptionsOf(request: FastifyRequest): ExecuteOptions {
     options.correlationId = correlationId;
   }
   return options;
-}
-
-/** A request header's value (the first, if it was sent more than once). */
-export function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

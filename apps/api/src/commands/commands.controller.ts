@@ -5,7 +5,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth';
-import { commandInputOf, executeOptionsOf, header } from './command-request';
+import { header } from '../http/request-header';
+import { commandInputOf, executeOptionsOf } from './command-request';
 import { CommandRoute, pathParametersOf } from './command-routes';
 
 /**

@@ -20,7 +20,8 @@ export class TooManyFieldsError extends Error {
   }
 }
 
-const JSON_LIMIT = 1024 * 1024;
+/** The largest JSON body (and Fastify's default limit for any body). */
+export const JSON_LIMIT = 1024 * 1024;
 const FORM_LIMIT = 100 * 1024;
 const FORM_FIELDS_LIMIT = 200;
 

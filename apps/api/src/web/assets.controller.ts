@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { header } from '../commands/command-request';
+import { header } from '../http/request-header';
 import { Public } from '../auth/auth';
 import { JALON_CSS, JALON_CSS_VERSION } from './assets/jalon-css';
 

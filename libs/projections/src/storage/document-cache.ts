@@ -1,3 +1,5 @@
+import { lowerBound } from '../sorted-keys';
+
 /**
  * Committed read-model documents kept in memory, parsed: documents by key, and lists (every
  * document under a prefix, in key order), each bounded by the size of the documents' JSON, least
@@ -119,18 +121,6 @@ function updateList(list: CachedList, key: string, doc: unknown | null, bytes: n
     list.bytes.splice(index, 0, bytes);
   }
   return bytes - before;
-}
-
-/** The first index whose key is not below `key` (keys sorted as SQLite sorts them: by code unit). */
-function lowerBound(keys: readonly string[], key: string): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (keys[middle]! < key) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 function sum(values: readonly number[]): number {

@@ -13,6 +13,7 @@ import type {
   TrancheReleaseReversed,
 } from '@jalon/domain';
 import { defineProjection, ProjectedEvent } from '../../projection';
+import { lowerBound } from '../../sorted-keys';
 
 /**
  * The budget read model (IATI: budget original / revised; transactions incoming commitment,
@@ -164,14 +165,8 @@ function evolveProgramme(doc: ProgrammeBudgetDoc | null, event: ProjectedEvent):
 
 /** The sorted ids with `id` in its place (the same array when already there): a binary search, as every money event asks. */
 function withId(ids: readonly string[], id: string): readonly string[] {
-  let low = 0;
-  let high = ids.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (ids[middle]! < id) low = middle + 1;
-    else high = middle;
-  }
-  return ids[low] === id ? ids : [...ids.slice(0, low), id, ...ids.slice(low)];
+  const index = lowerBound(ids, id);
+  return ids[index] === id ? ids : [...ids.slice(0, index), id, ...ids.slice(index)];
 }
 
 function evolveForecast(forecast: BudgetForecastHistory, event: ProjectedEvent): BudgetForecastHistory {

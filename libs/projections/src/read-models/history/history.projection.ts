@@ -229,9 +229,9 @@ export function historyAntenna(view: ReadModelView<HistoryDocument>, antennaId: 
  */
 export function antennaTrail(view: ReadModelView<HistoryDocument>, antennaId: string): readonly HistoryEntry[] | undefined {
   const antenna = historyAntenna(view, antennaId);
-  const own = antennaEntries(view, antennaId);
+  const own = view.list(antennaEntriesPrefix(antennaId));
   if (antenna === undefined && own.length === 0) return undefined;
-  return antenna === undefined ? own : [...candidacyEntries(view, antenna.candidacyId), ...own].sort(byPosition);
+  return entriesOf(antenna === undefined ? own : [...view.list(candidacyEntriesPrefix(antenna.candidacyId)), ...own]);
 }
 
 /** Log order of entries: positions are decimal strings of bigints, so the shorter is the smaller. */
