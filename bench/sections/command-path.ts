@@ -1,4 +1,6 @@
+import { CommandExecutor, commandNamed, randomIds, systemClock } from '@jalon/application';
 import { WrongExpectedRevisionError } from '@jalon/event-store';
+import { BENCH_FINANCE } from '../generator/programme';
 import { BenchContext } from '../lib/context';
 import { openCore } from '../lib/core';
 import { measureConcurrentRate, measureLatency, measureRate } from '../lib/measure';
@@ -47,6 +49,28 @@ export async function commandPathSection(ctx: BenchContext): Promise<void> {
     });
     const sixteen = await measureConcurrentRate(ctx.profile, 16, (worker) => send(partitions[worker]!));
 
+    // One stream under load: 64 commands in flight on one antenna's budget stream, queued in the
+    // process (none may fail), against 64 in flight on 64 different antennas.
+    ctx.log('Command path: 64 commands in flight on one stream, then on 64 streams');
+    const failuresBefore = conflicts;
+    const oneStream = await measureConcurrentRate(ctx.profile, 64, () => send([antennas[0]!]));
+    const oneStreamFailures = conflicts - failuresBefore;
+    const spread = Array.from({ length: 64 }, (_, w) => antennas[w % antennas.length]!);
+    const manyStreams = await measureConcurrentRate(ctx.profile, 64, (worker) => send([spread[worker]!]));
+
+    // What the hash chain costs: the same commands through two executors that differ only by it.
+    ctx.log('Command path: 16 in flight with and without the hash chain');
+    const executorWith = (hashChain: boolean) => new CommandExecutor({ store: core.store, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris', hashChain });
+    const record = commandNamed('RecordExpenditure');
+    const chained = executorWith(true);
+    const unchained = executorWith(false);
+    const direct = (executor: CommandExecutor, worker: number) =>
+      executor.execute(record, inputs.next(inputs.pickAntenna(partitions[worker]!)), BENCH_FINANCE).catch((error: unknown) => {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      });
+    const withChain = await measureConcurrentRate(ctx.profile, 16, (worker) => direct(chained, worker));
+    const withoutChain = await measureConcurrentRate(ctx.profile, 16, (worker) => direct(unchained, worker));
+
     const raw = ctx.shared.rawSingleAppendPerSecond;
     const shared = antennas.length < 16 ? `fewer than 16 antennas: some loops share a stream and retry (${conflicts} commands gave up)` : '';
     ctx.add(
@@ -57,8 +81,15 @@ export async function commandPathSection(ctx: BenchContext): Promise<void> {
       checked('command path', '1 in flight / raw single-event append', raw ? (100 * one.perSecond) / raw : null, '%', { atLeast: 60 }),
       info('command path', '16 in flight', sixteen.perSecond, 'commands/s', shared || undefined),
       checked('command path', '16 in flight / raw single-event append', raw ? sixteen.perSecond / raw : null, 'x', { atLeast: 2 }),
+      info('command path', '64 in flight on one stream', oneStream.perSecond, 'commands/s', `${oneStreamFailures} refused (must be 0)`),
+      info('command path', '64 in flight on 64 streams', manyStreams.perSecond, 'commands/s'),
+      checked('command path', '64 in flight: one stream / 64 streams', (100 * oneStream.perSecond) / manyStreams.perSecond, '%', { atLeast: 50 }),
+      checked('command path', 'one stream under load: commands refused', oneStreamFailures, 'commands', { below: 1 }),
+      info('command path', '16 in flight, with the hash chain', withChain.perSecond, 'commands/s'),
+      info('command path', '16 in flight, without the hash chain', withoutChain.perSecond, 'commands/s'),
+      checked('command path', 'with / without the hash chain', (100 * withChain.perSecond) / withoutChain.perSecond, '%', { atLeast: 90 }),
     );
-    ctx.data.commandPath = { store: { events: seeded.events, antennas: antennas.length }, warmUp: warm, oneInFlight: one, latency, sixteenInFlight: sixteen, conflicts };
+    ctx.data.commandPath = { store: { events: seeded.events, antennas: antennas.length }, warmUp: warm, oneInFlight: one, latency, sixteenInFlight: sixteen, conflicts, oneStream, manyStreams, oneStreamFailures, withChain, withoutChain };
   } finally {
     await core.close();
   }

@@ -16,12 +16,12 @@ export async function recordDemoHistory(store: EventStore, steps: readonly Histo
   let now = new Date('2019-01-01T09:00:00Z');
   const clock = { now: () => now };
   const executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
-  const idempotency = new IdempotencyService(store, clock);
+  const idempotency = new IdempotencyService(store);
   await loadHistory(
     steps,
-    (step, eventIdSeed) => {
+    (step, keyed) => {
       now = dayAfter(step.input.effectiveDate as string);
-      return executor.execute(commandNamed(step.command), step.input, step.actor, { eventIdSeed });
+      return executor.execute(commandNamed(step.command), step.input, step.actor, keyed);
     },
     idempotency,
   );
@@ -32,7 +32,7 @@ export function dayAfter(date: string): Date {
   return new Date(Date.parse(`${date}T09:00:00Z`) + 86_400_000);
 }
 
-/** The demo history's events, in log order, as projections see them (idempotency records included). */
+/** The demo history's events, in log order, as projections see them (idempotency keys travel in their metadata). */
 export async function demoEvents(): Promise<ProjectedEvent[]> {
   const dir = mkdtempSync(join(tmpdir(), 'jalon-demo-'));
   const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });

@@ -6,6 +6,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { JalonConfig } from './config';
 import { openEventStore } from './open-event-store';
 import { RunCommandHandler } from './run-command';
+import { HealthRegistry } from './health/health-registry';
 import { CLOCK, EVENT_STORE, JALON_CONFIG, PROJECTION_STORAGE } from './tokens';
 import { join } from 'node:path';
 
@@ -85,10 +86,11 @@ export class JalonCoreModule {
           inject: [CommandExecutor],
           useFactory: (executor: CommandExecutor) => new IdentityService(executor, clock, options.config.timeZone),
         },
-        { provide: IdempotencyService, inject: [EVENT_STORE], useFactory: (store: EventStore) => new IdempotencyService(store, clock) },
+        { provide: IdempotencyService, inject: [EVENT_STORE], useFactory: (store: EventStore) => new IdempotencyService(store) },
+        { provide: HealthRegistry, useFactory: () => new HealthRegistry() },
         RunCommandHandler,
       ],
-      exports: [JALON_CONFIG, CLOCK, EVENT_STORE, PROJECTION_STORAGE, CommandExecutor, IdentityService, IdempotencyService, ProjectionRunner, ReportService, CqrsModule],
+      exports: [HealthRegistry, JALON_CONFIG, CLOCK, EVENT_STORE, PROJECTION_STORAGE, CommandExecutor, IdentityService, IdempotencyService, ProjectionRunner, ReportService, CqrsModule],
     };
   }
 }

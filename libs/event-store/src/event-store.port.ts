@@ -18,6 +18,12 @@ export interface EventMetadata {
   readonly recordedAt: string;
   /** For corrections (reversals, revisions, rescheduling): why. */
   readonly reason?: string;
+  /** Hash of the previous event of the stream (64 `0` for revision 0); see docs/decisions/0011. */
+  readonly previousHash?: string;
+  /** SHA-256 of this event's canonical content, `previousHash` included; see `integrity/event-hash.ts`. */
+  readonly hash?: string;
+  /** The request that wrote the batch, when it came with an `Idempotency-Key` (docs/decisions/0011). */
+  readonly idempotency?: { readonly key: string; readonly request: string };
 }
 
 export interface EventToAppend {
@@ -70,6 +76,24 @@ export interface ReadAllOptions {
   readonly effectiveUntil?: string;
 }
 
+/**
+ * A stored row that cannot be decoded (corrupt JSON, a missing column…). Readers that must go on
+ * past it (verification, replay) ask for it with `includeUnreadable`; every other read throws an
+ * {@link UnreadableEventError} that names the same place.
+ */
+export interface UnreadableEvent {
+  readonly unreadable: true;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: bigint;
+  /** Why it could not be decoded (parser message). */
+  readonly reason: string;
+}
+
+export function isUnreadable(event: StoredEvent | UnreadableEvent): event is UnreadableEvent {
+  return (event as UnreadableEvent).unreadable === true;
+}
+
 /** One consumer per subscription: iterating it twice shares one cursor. */
 export interface Subscription extends AsyncIterable<StoredEvent> {
   /** Ends the iteration; pending `next()` calls resolve as done. */
@@ -97,8 +121,10 @@ export interface EventStore {
   /** Reads one stream; a stream that does not exist reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
 
-  /** Reads every stream in one global order. */
+  /** Reads every stream in one global order; an undecodable row throws an {@link UnreadableEventError}. */
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  /** The same, yielding undecodable rows as {@link UnreadableEvent}s so that the reader goes on past them. */
+  readAll(options: ReadAllOptions & { readonly includeUnreadable: true }): AsyncIterable<StoredEvent | UnreadableEvent>;
 
   /** Catches up from `after`, then delivers new events live, in global order, until unsubscribed. */
   subscribeToAll(options?: { after?: bigint }): Subscription;
@@ -130,6 +156,17 @@ export class EventStoreError extends Error {
   ) {
     super(message);
     this.name = 'EventStoreError';
+  }
+}
+
+/** A stored event could not be decoded: names its stream, revision and position. */
+export class UnreadableEventError extends EventStoreError {
+  constructor(readonly event: UnreadableEvent) {
+    super(
+      'EVENT_STORE.UNREADABLE_EVENT',
+      `l’événement du flux ${event.streamId} en révision ${event.revision} (position ${event.position}) est illisible : ${event.reason}`,
+    );
+    this.name = 'UnreadableEventError';
   }
 }
 

@@ -2,3 +2,4 @@ export * from './event-store.port';
 export * from './sqlite';
 export * from './eventstoredb';
 export * from './transfer';
+export * from './integrity';

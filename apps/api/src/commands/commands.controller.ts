@@ -1,4 +1,4 @@
-import { CommandResult, commandNamed, IdempotencyService } from '@jalon/application';
+import { CommandResult, commandNamed, IdempotencyService, KeyedExecution } from '@jalon/application';
 import { RunCommand } from '@jalon/core';
 import { Controller, Post, Req, Res, Type } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -27,8 +27,8 @@ export function createCommandsController(routes: readonly CommandRoute[]): Type<
     async run(name: string, parameters: readonly string[], request: AuthenticatedRequest, response: FastifyReply): Promise<CommandResult> {
       const input = commandInputOf(request, parameters);
       const options = executeOptionsOf(request);
-      const send = (eventIdSeed?: string) =>
-        this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(name, input, request.actor, eventIdSeed ? { ...options, eventIdSeed } : options));
+      const send = (keyed?: KeyedExecution) =>
+        this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(name, input, request.actor, keyed ? { ...options, ...keyed } : options));
       const key = header(request, 'idempotency-key');
       const { result, replayed } = key === undefined ? { result: await send(), replayed: false } : await this.idempotency.run(request.actor, key, { command: name, input }, send);
       response.status(result.written ? 201 : 200);

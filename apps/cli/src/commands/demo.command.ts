@@ -1,4 +1,4 @@
-import { CommandResult, IdempotencyService } from '@jalon/application';
+import { CommandResult, IdempotencyService, KeyedExecution } from '@jalon/application';
 import { JalonConfig, RunCommand } from '@jalon/core';
 import { Command } from 'commander';
 import { withCore } from '../core-context';
@@ -10,8 +10,8 @@ export function demoCommand(config: () => JalonConfig): Command {
     .description('charger l’historique de démonstration (programme, AMI, candidature et antenne de Montbéliard, budget, financement)')
     .action(async () => {
       await withCore({ config: config() }, async ({ app, commandBus }) => {
-        const send = (step: (typeof MONTBELIARD_HISTORY)[number], eventIdSeed: string) =>
-          commandBus.execute<RunCommand, CommandResult>(new RunCommand(step.command, step.input, step.actor, { eventIdSeed }));
+        const send = (step: (typeof MONTBELIARD_HISTORY)[number], keyed: KeyedExecution) =>
+          commandBus.execute<RunCommand, CommandResult>(new RunCommand(step.command, step.input, step.actor, keyed));
         const report = await loadHistory(MONTBELIARD_HISTORY, send, app.get(IdempotencyService));
         console.log(
           `Historique de démonstration : ${report.commands} commandes, ${report.eventsWritten} événement(s) écrit(s), ` +

@@ -1,4 +1,4 @@
-import { CommandResult, IdempotencyService, canonicalJson } from '@jalon/application';
+import { CommandResult, IdempotencyService, KeyedExecution, canonicalJson } from '@jalon/application';
 import { createHash } from 'node:crypto';
 import { HistoryStep } from './montbeliard-history';
 
@@ -16,15 +16,15 @@ export interface LoadReport {
  */
 export async function loadHistory(
   steps: readonly HistoryStep[],
-  send: (step: HistoryStep, eventIdSeed: string) => Promise<CommandResult>,
+  send: (step: HistoryStep, keyed: KeyedExecution) => Promise<CommandResult>,
   idempotency: IdempotencyService,
 ): Promise<LoadReport> {
   let eventsWritten = 0;
   let alreadyRecorded = 0;
   for (const step of steps) {
     const key = `demo-${createHash('sha256').update(`${step.command}\n${canonicalJson(step.input)}`).digest('hex').slice(0, 32)}`;
-    const { result, replayed } = await idempotency.run(step.actor, key, { command: step.command, input: step.input }, (eventIdSeed) =>
-      send(step, eventIdSeed),
+    const { result, replayed } = await idempotency.run(step.actor, key, { command: step.command, input: step.input }, (keyed) =>
+      send(step, keyed),
     );
     if (replayed) alreadyRecorded++;
     else eventsWritten += result.written ? result.events.length : 0;

@@ -1,6 +1,16 @@
 import { assertNotInFuture, Decider, Dated, DomainError, Message } from '@jalon/domain';
-import { EventStore, EventToAppend, ExpectedRevision, WrongExpectedRevisionError } from '@jalon/event-store';
-import { ForbiddenError } from '../errors';
+import {
+  chainEvents,
+  ChainTip,
+  EventStore,
+  EventStoreError,
+  EventToAppend,
+  ExpectedRevision,
+  StoredEvent,
+  tipOf,
+  WrongExpectedRevisionError,
+} from '@jalon/event-store';
+import { ForbiddenError, IdempotencyKeyReusedError } from '../errors';
 import { Actor } from '../identity/roles';
 import { Clock, IdGenerator, localDate, uuidFromSeed } from '../ports';
 import { validateInputData } from '../validation/validate-input';
@@ -16,6 +26,12 @@ export interface ExecuteOptions {
   readonly causationId?: string;
   /** The same seed gives the same event ids, so a retried request cannot append twice. */
   readonly eventIdSeed?: string;
+  /**
+   * The request's `Idempotency-Key` (hashed with its actor) and the hash of the request. Written in
+   * the metadata of the events the command appends, in the same atomic append: a retry finds them
+   * in the stream and gets the first result back, even after a crash right after the append.
+   */
+  readonly idempotency?: { readonly key: string; readonly request: string };
 }
 
 export interface CommandResult {
@@ -28,6 +44,8 @@ export interface CommandResult {
   /** Global position of the last appended event (decimal string), for read-your-writes. */
   readonly position: string | null;
   readonly events: readonly { readonly id: string; readonly type: string; readonly revision: number }[];
+  /** True when this is the recorded result of an earlier request with the same idempotency key. */
+  readonly replayed?: boolean;
 }
 
 export interface CommandExecutorOptions {
@@ -40,11 +58,38 @@ export interface CommandExecutorOptions {
   readonly cache?: StateCache;
   /** Follows the store's log, so that cached states known current are used without asking the store. */
   readonly watch?: LogWatch;
+  /**
+   * False only to measure what the hash chain costs (the benchmark): events appended without it
+   * carry no hash and `jalon verify` reports them. Default true.
+   */
+  readonly hashChain?: boolean;
 }
 
 interface Loaded<S> {
   readonly state: S;
   readonly revision: number | 'no_stream';
+}
+
+/** What the command path keeps of a stream besides its decided state. */
+interface StreamView<S> extends Loaded<S> {
+  /** The stream's last event, as the hash chain needs it (absent for a new stream). */
+  readonly tip: ChainTip | undefined;
+  /** Batches written under an idempotency key, by key. Grows with the stream; shared between successive views. */
+  readonly keyed: Map<string, KeyedBatch>;
+}
+
+/** A batch appended under an idempotency key, as its retry must answer it. */
+interface KeyedBatch {
+  readonly request: string;
+  readonly events: { readonly id: string; readonly type: string; readonly revision: number }[];
+  position: bigint;
+}
+
+/** What the cache holds for a stream (its revision is kept beside it by the cache). */
+interface CachedView<S> {
+  readonly state: S;
+  readonly tip: ChainTip | undefined;
+  readonly keyed: Map<string, KeyedBatch>;
 }
 
 /**
@@ -55,6 +100,7 @@ interface Loaded<S> {
 export class CommandExecutor {
   private readonly cache: StateCache;
   private readonly maxAttempts: number;
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly options: CommandExecutorOptions) {
     this.cache = options.cache ?? new StateCache();
@@ -65,15 +111,34 @@ export class CommandExecutor {
     if (!definition.roles.includes(actor.role)) throw new ForbiddenError(actor.role, `la commande ${definition.name}`);
     const input = validateInputData(definition.input, rawInput);
     const streamId = definition.streamId(input);
+    // Commands on one stream wait for each other in this process, each decided on the state the
+    // previous one left: they never lose a race among themselves (a 409 is left for a stale
+    // If-Match, or for another process's write that outlasts the retries).
+    return this.exclusive(streamId, () => this.decideAndAppend(definition, input, streamId, actor, options));
+  }
+
+  private async decideAndAppend<I extends object>(
+    definition: CommandDefinition<I>,
+    input: I,
+    streamId: string,
+    actor: Actor,
+    options: ExecuteOptions,
+  ): Promise<CommandResult> {
     const commandId = options.eventIdSeed ? uuidFromSeed(`${options.eventIdSeed}:command`) : this.options.ids.uuid();
+    const key = options.idempotency;
 
     // A cached state known current is decided on without asking the store: an append is then
     // guarded by the expected revision. Anything but an append (a refusal, a repeat that changes
     // nothing, a stale If-Match) is judged again on what the store holds before it is answered.
     let trustCache = true;
     for (let attempt = 1; ; ) {
-      const { state, revision, cached } = await this.fetch(definition.decider, streamId, trustCache);
+      const view = await this.fetch(definition.decider, streamId, trustCache);
+      const { state, revision, cached } = view;
       trustCache = false;
+      if (key) {
+        const recorded = view.keyed.get(key.key);
+        if (recorded) return replayOf(definition.name, streamId, key, recorded);
+      }
       if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
         if (cached) continue;
         throw new WrongExpectedRevisionError(streamId, options.expectedRevision, revision);
@@ -93,7 +158,7 @@ export class CommandExecutor {
         return { command: definition.name, streamId, written: false, nextExpectedRevision: revision, position: null, events: [] };
       }
 
-      const toAppend = events.map((event, index): EventToAppend => ({
+      const unchained = events.map((event, index): EventToAppend => ({
         id: options.eventIdSeed ? uuidFromSeed(`${options.eventIdSeed}:${index}`) : this.options.ids.uuid(),
         type: event.type,
         version: schemaVersionOf(event.type),
@@ -106,30 +171,71 @@ export class CommandExecutor {
           causationId: options.causationId ?? commandId,
           recordedAt: now.toISOString(),
           ...reasonOf(event.data),
+          ...(key ? { idempotency: { key: key.key, request: key.request } } : {}),
         },
       }));
+      // Linked to the stream's last event, and appended expecting exactly that event: the chain holds.
+      const toAppend = this.options.hashChain === false ? unchained : chainEvents(streamId, view.tip, unchained);
       const expected: ExpectedRevision = revision;
       const checked = this.checkpoint();
+      let result;
       try {
-        const result = await this.options.store.append(streamId, toAppend, { expectedRevision: expected });
-        // What we appended is what the next command on this stream would read back: fold it now.
-        if (result.written) this.cache.set(streamId, events.reduce(definition.decider.evolve, state), result.nextExpectedRevision, checked);
-        else this.cache.forget(streamId);
-        const first = result.nextExpectedRevision - toAppend.length + 1;
-        return {
-          command: definition.name,
-          streamId,
-          written: result.written,
-          nextExpectedRevision: result.nextExpectedRevision,
-          position: result.position.toString(),
-          events: toAppend.map((event, index) => ({ id: event.id, type: event.type, revision: first + index })),
-        };
+        result = await this.options.store.append(streamId, toAppend, { expectedRevision: expected });
       } catch (error) {
+        // Whatever happened, the cached state may no longer be the stream's: read it again next time.
+        this.cache.forget(streamId);
+        // The key's events are already in another stream: the key served another request.
+        if (key && error instanceof EventStoreError && error.code === 'STREAM.DUPLICATE_EVENT_ID') throw new IdempotencyKeyReusedError(key.key);
         const retry = error instanceof WrongExpectedRevisionError && options.expectedRevision === undefined && attempt < this.maxAttempts;
         if (!retry) throw error;
-        this.cache.forget(streamId);
         attempt++;
+        continue;
       }
+      const first = result.nextExpectedRevision - toAppend.length + 1;
+      const appended = toAppend.map((event, index) => ({ id: event.id, type: event.type, revision: first + index }));
+      if (!result.written) {
+        // Every id was already stored: another process answered the same key first. Its result is the one to give.
+        this.cache.forget(streamId);
+        if (key) {
+          const recorded = (await this.fetch(definition.decider, streamId, false)).keyed.get(key.key);
+          if (recorded) return replayOf(definition.name, streamId, key, recorded);
+        }
+      } else {
+        // What we appended is what the next command on this stream would read back: fold it now.
+        const keyed = view.keyed;
+        if (key) keyed.set(key.key, { request: key.request, events: appended, position: result.position });
+        const last = toAppend[toAppend.length - 1]!;
+        const cachedView: CachedView<unknown> = {
+          state: events.reduce(definition.decider.evolve, state),
+          tip: last.metadata.hash ? { revision: result.nextExpectedRevision, hash: last.metadata.hash } : undefined,
+          keyed,
+        };
+        this.cache.set(streamId, cachedView, result.nextExpectedRevision, checked);
+      }
+      return {
+        command: definition.name,
+        streamId,
+        written: result.written,
+        nextExpectedRevision: result.nextExpectedRevision,
+        position: result.position.toString(),
+        events: appended,
+      };
+    }
+  }
+
+  /** Runs `work` after every earlier call for the same stream has finished (a queue per stream). */
+  private async exclusive<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(streamId);
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous ? previous.then(() => done) : done;
+    this.queues.set(streamId, tail);
+    try {
+      if (previous) await previous;
+      return await work();
+    } finally {
+      release();
+      if (this.queues.get(streamId) === tail) this.queues.delete(streamId);
     }
   }
 
@@ -149,19 +255,24 @@ export class CommandExecutor {
     return { state, revision };
   }
 
-  private async fetch<S>(decider: Decider<any, any, S>, streamId: string, trustCache: boolean): Promise<Loaded<S> & { cached: boolean }> {
-    const entry = this.cache.get<S>(streamId);
-    if (entry && trustCache && isCurrent(streamId, entry, this.options.watch)) return { state: entry.state, revision: entry.revision, cached: true };
+  private async fetch<S>(decider: Decider<any, any, S>, streamId: string, trustCache: boolean): Promise<StreamView<S> & { cached: boolean }> {
+    const entry = this.cache.get<CachedView<S>>(streamId);
+    if (entry && trustCache && isCurrent(streamId, entry, this.options.watch)) return { ...entry.state, revision: entry.revision, cached: true };
     const checked = this.checkpoint();
-    let state = entry?.state ?? decider.initialState();
+    let state = entry?.state.state ?? decider.initialState();
     let revision: number | 'no_stream' = entry?.revision ?? 'no_stream';
+    let last: StoredEvent | undefined;
+    const keyed = entry?.state.keyed ?? new Map<string, KeyedBatch>();
     const fromRevision = revision === 'no_stream' ? 0 : revision + 1;
     for await (const event of this.options.store.readStream(streamId, { fromRevision })) {
       state = decider.evolve(state, { type: event.type, data: event.data });
       revision = event.revision;
+      last = event;
+      recordKeyed(keyed, event);
     }
-    if (revision !== 'no_stream') this.cache.set(streamId, state, revision, checked);
-    return { state, revision, cached: false };
+    const tip = last ? tipOf(last) : entry?.state.tip;
+    if (revision !== 'no_stream') this.cache.set(streamId, { state, tip, keyed } satisfies CachedView<S>, revision, checked);
+    return { state, revision, tip, keyed, cached: false };
   }
 
   /** Where the log watch stands, taken before a read or an append whose result will be cached. */
@@ -178,6 +289,35 @@ export class CommandExecutor {
 
   private readonly storeLoader: StateLoader = {
     state: async (decider, streamId) => (await this.fetch(decider, streamId, false)).state,
+  };
+}
+
+/** Notes an event written under an idempotency key in its batch's record. */
+function recordKeyed(keyed: Map<string, KeyedBatch>, event: StoredEvent): void {
+  const key = event.metadata.idempotency;
+  if (!key || typeof key.key !== 'string') return;
+  const batch = keyed.get(key.key);
+  const summary = { id: event.id, type: event.type, revision: event.revision };
+  if (batch && batch.events[batch.events.length - 1]!.revision === event.revision - 1) {
+    batch.events.push(summary);
+    batch.position = event.position;
+  } else if (!batch) {
+    keyed.set(key.key, { request: String(key.request), events: [summary], position: event.position });
+  }
+}
+
+/** The first result of a request, given again to its retry; a key reused for another request is refused. */
+function replayOf(command: string, streamId: string, key: NonNullable<ExecuteOptions['idempotency']>, batch: KeyedBatch): CommandResult {
+  if (batch.request !== key.request) throw new IdempotencyKeyReusedError(key.key);
+  const last = batch.events[batch.events.length - 1]!;
+  return {
+    command,
+    streamId,
+    written: true,
+    nextExpectedRevision: last.revision,
+    position: batch.position.toString(),
+    events: batch.events.map((event) => ({ ...event })),
+    replayed: true,
   };
 }
 

@@ -1,12 +1,10 @@
 import { streamIdOf } from '@jalon/domain';
-import { collect, EventStore, WrongExpectedRevisionError } from '@jalon/event-store';
+import { collect, EventStore } from '@jalon/event-store';
 import { createHash } from 'node:crypto';
 import { CommandResult } from '../command-handling/command-executor';
 import { IdempotencyKeyReusedError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
-import { Clock, uuidFromSeed } from '../ports';
 
-const RECORDED = 'IdempotentResultRecorded';
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 interface IdempotencyRecord {
@@ -15,23 +13,32 @@ interface IdempotencyRecord {
   readonly result: CommandResult;
 }
 
+/** What a keyed request hands to the command path. */
+export interface KeyedExecution {
+  /** Seeds the event ids, so that two concurrent retries cannot both append. */
+  readonly eventIdSeed: string;
+  readonly idempotency: { readonly key: string; readonly request: string };
+}
+
 /**
- * `Idempotency-Key`: the first successful result of a request is recorded under the actor's key;
- * a retry with the same key and the same request gets that result back without writing again.
- * Records live in the event store (one small stream per key), so they survive restarts and move
- * with the history. The key also seeds the event ids, so two concurrent retries cannot both append.
+ * `Idempotency-Key`: a retry with the same key and the same request gets the first result back
+ * without writing again; the same key with another request is refused.
+ *
+ * The key (hashed with its actor) and the request's hash travel in the metadata of the events the
+ * command appends, in the same atomic append (docs/decisions/0011): the command path finds them
+ * again in the stream, so a retry is answered with the first result even after a crash right after
+ * the append. Records written by earlier versions in `idempotency-<hash>` streams are still honoured.
+ * A request that wrote nothing (a repeat that changed nothing, a refusal) leaves no record: its
+ * retry is decided again.
  */
 export class IdempotencyService {
-  constructor(
-    private readonly store: EventStore,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly store: EventStore) {}
 
   async run(
     actor: Actor,
     key: string,
     request: { command: string; input: unknown },
-    execute: (eventIdSeed: string) => Promise<CommandResult>,
+    execute: (keyed: KeyedExecution) => Promise<CommandResult>,
   ): Promise<{ result: CommandResult; replayed: boolean }> {
     if (!KEY_PATTERN.test(key)) {
       throw new InputValidationError([
@@ -39,51 +46,27 @@ export class IdempotencyService {
       ]);
     }
     const scope = sha256(`${actor.id}\n${key}`);
-    const streamId = streamIdOf('idempotency', scope);
     const fingerprint = sha256(`${request.command}\n${canonicalJson(request.input)}`);
 
-    const previous = await this.recorded(streamId);
-    if (previous) return { result: this.check(previous, key, fingerprint), replayed: true };
-
-    const result = await execute(scope);
-    const record: IdempotencyRecord = { key, fingerprint, result };
-    try {
-      await this.store.append(
-        streamId,
-        [
-          {
-            id: uuidFromSeed(`${scope}:record`),
-            type: RECORDED,
-            version: 1,
-            data: { ...record, effectiveDate: this.clock.now().toISOString().slice(0, 10) },
-            metadata: {
-              actor: actor.id,
-              actorName: actor.name,
-              role: actor.role,
-              correlationId: result.events[0]?.id ?? scope,
-              causationId: result.events[0]?.id ?? scope,
-              recordedAt: this.clock.now().toISOString(),
-            },
-          },
-        ],
-        { expectedRevision: 'no_stream' },
-      );
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      const winner = await this.recorded(streamId);
-      if (winner) return { result: this.check(winner, key, fingerprint), replayed: true };
+    const legacy = await this.legacyRecord(streamIdOf('idempotency', scope));
+    if (legacy) {
+      if (legacy.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key);
+      return { result: legacy.result, replayed: true };
     }
-    return { result, replayed: false };
+    try {
+      const result = await execute({ eventIdSeed: scope, idempotency: { key: scope, request: fingerprint } });
+      return { result, replayed: result.replayed === true };
+    } catch (error) {
+      // The command path knows only the hashed key; the client knows its own.
+      if (error instanceof IdempotencyKeyReusedError) throw new IdempotencyKeyReusedError(key);
+      throw error;
+    }
   }
 
-  private async recorded(streamId: string): Promise<IdempotencyRecord | undefined> {
+  /** A record written by a version before 0011 in its own stream, if any. */
+  private async legacyRecord(streamId: string): Promise<IdempotencyRecord | undefined> {
     const [event] = await collect(this.store.readStream(streamId, { maxCount: 1 }));
     return event ? (event.data as unknown as IdempotencyRecord) : undefined;
-  }
-
-  private check(record: IdempotencyRecord, key: string, fingerprint: string): CommandResult {
-    if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key);
-    return record.result;
   }
 }
 
