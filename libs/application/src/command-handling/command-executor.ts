@@ -85,6 +85,30 @@ interface KeyedBatch {
   position: bigint;
 }
 
+/** An append handed to the store and not settled yet, with the view of the stream it will leave. */
+interface Pending {
+  readonly view: StreamView<unknown>;
+  /** Resolves (never rejects) once the append succeeded or failed. */
+  readonly settled: Promise<void>;
+}
+
+interface StreamQueue {
+  tail: Promise<void>;
+  /** Calls queued or running. */
+  active: number;
+  pending: Pending | undefined;
+}
+
+/** A command's place in its stream's queue. */
+interface Turn {
+  /** The latest append of this stream still on its way to the store, if any. */
+  pending(): Pending | undefined;
+  /** The append is handed to the store: the next command may be decided on `view`. */
+  handOff(view: StreamView<unknown>, appending: Promise<unknown>): void;
+}
+
+const noop = (): void => undefined;
+
 /** What the cache holds for a stream (its revision is kept beside it by the cache). */
 interface CachedView<S> {
   readonly state: S;
@@ -100,7 +124,7 @@ interface CachedView<S> {
 export class CommandExecutor {
   private readonly cache: StateCache;
   private readonly maxAttempts: number;
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, StreamQueue>();
 
   constructor(private readonly options: CommandExecutorOptions) {
     this.cache = options.cache ?? new StateCache();
@@ -114,7 +138,16 @@ export class CommandExecutor {
     // Commands on one stream wait for each other in this process, each decided on the state the
     // previous one left: they never lose a race among themselves (a 409 is left for a stale
     // If-Match, or for another process's write that outlasts the retries).
-    return this.exclusive(streamId, () => this.decideAndAppend(definition, input, streamId, actor, options));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.exclusive(streamId, (turn) => this.decideAndAppend(definition, input, streamId, actor, options, turn));
+      } catch (error) {
+        // Lost a race to another writer: decided again on fresh state (its rules are checked anew,
+        // so this is safe) in a new turn, unless the client pinned the revision it saw.
+        const retry = error instanceof WrongExpectedRevisionError && options.expectedRevision === undefined && attempt < this.maxAttempts;
+        if (!retry) throw error;
+      }
+    }
   }
 
   private async decideAndAppend<I extends object>(
@@ -123,6 +156,7 @@ export class CommandExecutor {
     streamId: string,
     actor: Actor,
     options: ExecuteOptions,
+    turn: Turn,
   ): Promise<CommandResult> {
     const commandId = options.eventIdSeed ? uuidFromSeed(`${options.eventIdSeed}:command`) : this.options.ids.uuid();
     const key = options.idempotency;
@@ -130,16 +164,32 @@ export class CommandExecutor {
     // A cached state known current is decided on without asking the store: an append is then
     // guarded by the expected revision. Anything but an append (a refusal, a repeat that changes
     // nothing, a stale If-Match) is judged again on what the store holds before it is answered.
+    //
+    // While the previous command's append is on its way to disk, this one is decided on the state
+    // that append will leave (`pending`) and appended right behind it, so that both reach the disk
+    // in one group commit. It is refused by the store's expected revision if the previous one
+    // fails; anything but an append is judged again once the previous append has settled.
     let trustCache = true;
-    for (let attempt = 1; ; ) {
-      const view = await this.fetch(definition.decider, streamId, trustCache);
+    let waitedFor: Pending | undefined;
+    for (;;) {
+      const pending = turn.pending();
+      const speculative = pending !== undefined && pending !== waitedFor ? pending : undefined;
+      const view = speculative ? { ...speculative.view, cached: true } : await this.fetch(definition.decider, streamId, trustCache);
       const { state, revision, cached } = view;
-      trustCache = false;
+      if (!speculative) trustCache = false;
+      /** Before judging again: let the append decided on settle, so that what is read next is what it left. */
+      const settle = async () => {
+        if (speculative) {
+          waitedFor = speculative;
+          await speculative.settled;
+        }
+      };
       if (key) {
         const recorded = view.keyed.get(key.key);
         if (recorded) return replayOf(definition.name, streamId, key, recorded);
       }
       if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
+        await settle();
         if (cached) continue;
         throw new WrongExpectedRevisionError(streamId, options.expectedRevision, revision);
       }
@@ -150,10 +200,12 @@ export class CommandExecutor {
         events = definition.decider.decide(definition.toCommand(input, context), state) as readonly Message<string, Dated>[];
         assertNotInFuture(events, localDate(now, this.options.timeZone));
       } catch (error) {
+        await settle();
         if (cached && error instanceof DomainError) continue;
         throw error;
       }
       if (events.length === 0) {
+        await settle();
         if (cached) continue;
         return { command: definition.name, streamId, written: false, nextExpectedRevision: revision, position: null, events: [] };
       }
@@ -178,18 +230,27 @@ export class CommandExecutor {
       const toAppend = this.options.hashChain === false ? unchained : chainEvents(streamId, view.tip, unchained);
       const expected: ExpectedRevision = revision;
       const checked = this.checkpoint();
+      const appending = this.options.store.append(streamId, toAppend, { expectedRevision: expected });
+      const last = toAppend[toAppend.length - 1]!;
+      const nextRevision = (revision === 'no_stream' ? -1 : revision) + toAppend.length;
+      const leaves: StreamView<unknown> = {
+        state: events.reduce(definition.decider.evolve, state),
+        revision: nextRevision,
+        tip: last.metadata.hash ? { revision: nextRevision, hash: last.metadata.hash } : undefined,
+        keyed: view.keyed,
+      };
+      turn.handOff(leaves, appending);
       let result;
       try {
-        result = await this.options.store.append(streamId, toAppend, { expectedRevision: expected });
+        result = await appending;
       } catch (error) {
+        await settle();
         // Whatever happened, the cached state may no longer be the stream's: read it again next time.
         this.cache.forget(streamId);
         // The key's events are already in another stream: the key served another request.
         if (key && error instanceof EventStoreError && error.code === 'STREAM.DUPLICATE_EVENT_ID') throw new IdempotencyKeyReusedError(key.key);
-        const retry = error instanceof WrongExpectedRevisionError && options.expectedRevision === undefined && attempt < this.maxAttempts;
-        if (!retry) throw error;
-        attempt++;
-        continue;
+        // The turn has passed on: a retry (see execute) queues again behind the commands decided since.
+        throw error;
       }
       const first = result.nextExpectedRevision - toAppend.length + 1;
       const appended = toAppend.map((event, index) => ({ id: event.id, type: event.type, revision: first + index }));
@@ -202,14 +263,8 @@ export class CommandExecutor {
         }
       } else {
         // What we appended is what the next command on this stream would read back: fold it now.
-        const keyed = view.keyed;
-        if (key) keyed.set(key.key, { request: key.request, events: appended, position: result.position });
-        const last = toAppend[toAppend.length - 1]!;
-        const cachedView: CachedView<unknown> = {
-          state: events.reduce(definition.decider.evolve, state),
-          tip: last.metadata.hash ? { revision: result.nextExpectedRevision, hash: last.metadata.hash } : undefined,
-          keyed,
-        };
+        if (key) view.keyed.set(key.key, { request: key.request, events: appended, position: result.position });
+        const cachedView: CachedView<unknown> = { state: leaves.state, tip: leaves.tip, keyed: view.keyed };
         this.cache.set(streamId, cachedView, result.nextExpectedRevision, checked);
       }
       return {
@@ -223,19 +278,44 @@ export class CommandExecutor {
     }
   }
 
-  /** Runs `work` after every earlier call for the same stream has finished (a queue per stream). */
-  private async exclusive<T>(streamId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(streamId);
+  /**
+   * Runs `work` after every earlier call for the same stream has handed its append over to the
+   * store (a queue per stream). The turn passes on as soon as `work` calls `handOff`, or when it ends.
+   */
+  private async exclusive<T>(streamId: string, work: (turn: Turn) => Promise<T>): Promise<T> {
+    let queue = this.queues.get(streamId);
+    if (!queue) {
+      queue = { tail: Promise.resolve(), active: 0, pending: undefined };
+      this.queues.set(streamId, queue);
+    }
+    const owner = queue;
+    const previous = owner.tail;
     let release!: () => void;
-    const done = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous ? previous.then(() => done) : done;
-    this.queues.set(streamId, tail);
+    const released = new Promise<void>((resolve) => (release = resolve));
+    owner.tail = previous.then(() => released);
+    owner.active++;
+    const forgetIfIdle = () => {
+      if (owner.active === 0 && owner.pending === undefined && this.queues.get(streamId) === owner) this.queues.delete(streamId);
+    };
+    const turn: Turn = {
+      pending: () => owner.pending,
+      handOff: (view, appending) => {
+        const entry: Pending = { view, settled: appending.then(noop, noop) };
+        owner.pending = entry;
+        void entry.settled.then(() => {
+          if (owner.pending === entry) owner.pending = undefined;
+          forgetIfIdle();
+        });
+        release();
+      },
+    };
     try {
-      if (previous) await previous;
-      return await work();
+      await previous;
+      return await work(turn);
     } finally {
       release();
-      if (this.queues.get(streamId) === tail) this.queues.delete(streamId);
+      owner.active--;
+      forgetIfIdle();
     }
   }
 
