@@ -236,7 +236,9 @@ export class SyntheticProgramme {
       const category: BudgetCategory = rng.pick(BUDGET_CATEGORIES);
       const expenditureId = `d${++antenna.expenditureCount}`;
       const month = MONTHS[Number(isoOf(day).slice(5, 7)) - 1]!;
-      const charged = antenna.agreements.filter((g) => g.commitDay < day && day <= g.closedDay);
+      // Only agreements committed in an earlier quarter: within a quarter, the budget's commands run before the
+      // agreements' (see windows()), and an expenditure is charged only to an agreement that exists.
+      const charged = antenna.agreements.filter((g) => quarterOf(g.commitDay) < quarter && g.commitDay < day && day <= g.closedDay);
       const input: Record<string, unknown> = {
         antennaId: antenna.antennaId,
         expenditureId,

@@ -1,4 +1,4 @@
-import { commandNamed } from '@jalon/application';
+import { runCommand } from '@jalon/application';
 import autocannon from 'autocannon';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -146,7 +146,7 @@ async function loadServer(
 async function prepareEmptyStore(dir: string): Promise<string[]> {
   const core = await openCore(dir);
   const run = (command: string, input: Record<string, unknown>, manager = true) =>
-    core.executor.execute(commandNamed(command), input, manager ? BENCH_PROGRAMME_MANAGER : BENCH_FINANCE);
+    runCommand(core.executor, command, input, manager ? BENCH_PROGRAMME_MANAGER : BENCH_FINANCE);
   const antennaIds: string[] = [];
   try {
     await run('LaunchProgramme', { programmeId: 'programme-http', name: 'Programme HTTP', operator: 'Cnam', targets: { antennaCount: 16, targetDate: '2025-12-31' }, effectiveDate: '2020-01-02' });

@@ -1,4 +1,4 @@
-import { CommandExecutor, commandNamed, randomIds, systemClock } from '@jalon/application';
+import { CommandExecutor, randomIds, runCommand, systemClock } from '@jalon/application';
 import { budgetDecider, BudgetState, Decider, streamIdOf } from '@jalon/domain';
 import { EventToAppend, SqliteEventStore, StoredEvent } from '@jalon/event-store';
 import { defineProjection, InMemoryReadModel, ProjectedEvent, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
@@ -203,7 +203,7 @@ async function commandWorkload(
   compare: (workload: string, unit: Unit, jalon: RateResult, other: RateResult) => void,
 ): Promise<void> {
   const executor = new CommandExecutor({ store: jalonStore, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris' });
-  const run = (command: string, input: Record<string, unknown>) => executor.execute(commandNamed(command), input, { ...BENCH_FINANCE, role: 'admin' });
+  const run = (command: string, input: Record<string, unknown>) => runCommand(executor, command, input, { ...BENCH_FINANCE, role: 'admin' });
   await run('LaunchProgramme', { programmeId: 'programme-pairs', name: 'Pairs', operator: 'Cnam', targets: { antennaCount: 20, targetDate: '2025-12-31' }, effectiveDate: '2020-01-02' });
   await run('OpenCallForApplications', { callId: 'ami-pairs', programmeId: 'programme-pairs', title: 'Appel', number: 1, opensOn: '2020-01-06', closesOn: '2020-03-31', criteria: ['Partenariat'], effectiveDate: '2020-01-06' });
   const antennaIds = Array.from({ length: 20 }, (_, i) => `pair-${i}`);

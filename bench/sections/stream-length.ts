@@ -1,5 +1,5 @@
-import { Actor, CommandExecutor, commandNamed, randomIds, schemaVersionOf, systemClock } from '@jalon/application';
-import { budgetDecider, BudgetState, streamIdOf } from '@jalon/domain';
+import { Actor, CommandExecutor, commandNamed, randomIds, runCommand, systemClock } from '@jalon/application';
+import { budgetDecider, BudgetState, schemaVersionOf, streamIdOf } from '@jalon/domain';
 import { EventStore, EventToAppend } from '@jalon/event-store';
 import { randomUUID } from 'node:crypto';
 import { BENCH_FINANCE, BENCH_PROGRAMME_MANAGER } from '../generator/programme';
@@ -37,7 +37,7 @@ export async function streamLengthSection(ctx: BenchContext): Promise<void> {
   const commandsPerStream = ctx.options.quick ? 2 : COMMANDS_PER_STREAM;
   const dir = ctx.tempDir('stream');
   const core = await openCore(dir);
-  const run = (command: string, input: Record<string, unknown>, actor: Actor) => core.executor.execute(commandNamed(command), input, actor);
+  const run = (command: string, input: Record<string, unknown>, actor: Actor) => runCommand(core.executor, command, input, actor);
   const inputs = new ExpenditureInputs(`${ctx.options.seed}:stream-length`);
   try {
     ctx.log('Stream length: building budget streams of 10 to 10,000 events');

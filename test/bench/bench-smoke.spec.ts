@@ -13,7 +13,7 @@ import { tsNodeArgs } from '../support/spawn-ts';
  */
 
 const MAIN = join(__dirname, '..', '..', 'bench', 'main.ts');
-const SECTIONS = ['raw store', 'replay', 'queries', 'command path', 'stream length', 'http'];
+const SECTIONS = ['raw store', 'replay', 'queries', 'integrity', 'command path', 'stream length', 'http'];
 
 interface ResultRow {
   section: string;
@@ -42,23 +42,26 @@ describe('npm run bench, smoke run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jalon-bench-smoke-'));
     const out = join(dir, 'results.json');
     try {
-      const run = await runBench(['--events', '2000', '--antennas', '20', '--quick', '--only', 'raw,replay,queries,command,stream,http', '--out', out]);
+      const run = await runBench(['--events', '2000', '--antennas', '20', '--quick', '--only', 'raw,replay,queries,integrity,command,stream,http', '--out', out]);
       if (run.code !== 0) throw new Error(`the benchmark exited with ${run.code}:\n${run.stderr.slice(-4000)}`);
 
       const results = JSON.parse(readFileSync(out, 'utf8')) as {
         machine: { cpu: string; cores: number; node: string };
-        seeded: Record<string, { events: number; commands: number; unchanged: number }>;
+        seeded: Record<string, { events: number; commands: number; unchanged: number; eventsByType: Record<string, number> }>;
         failures: Record<string, string>;
         rows: ResultRow[];
       };
       expect(results.failures).toEqual({});
       expect(results.machine.cores).toBeGreaterThan(0);
 
-      // The generator went through the command path: every command decided one event.
+      // The generator went through the command path: every command decided one event, and an
+      // antenna's opening one more, its claim on the candidacy (decision 0012).
       const [seeded] = Object.values(results.seeded);
       expect(seeded!.events).toBeGreaterThan(1_500);
       expect(seeded!.unchanged).toBe(0);
-      expect(seeded!.events).toBe(seeded!.commands);
+      const claims = seeded!.eventsByType.CandidacyAntennaAssigned ?? 0;
+      expect(claims).toBeGreaterThan(0);
+      expect(seeded!.events).toBe(seeded!.commands + claims);
 
       for (const section of SECTIONS) {
         const rows = results.rows.filter((row) => row.section === section);

@@ -1,4 +1,4 @@
-import { CommandExecutor, commandNamed, IdempotencyService, randomIds } from '@jalon/application';
+import { CommandExecutor, IdempotencyService, randomIds, runCommand } from '@jalon/application';
 import { EventStore, SqliteEventStore } from '@jalon/event-store';
 import { ProjectedEvent } from '@jalon/projections';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ export async function recordDemoHistory(store: EventStore, steps: readonly Histo
     steps,
     (step, keyed) => {
       now = dayAfter(step.input.effectiveDate as string);
-      return executor.execute(commandNamed(step.command), step.input, step.actor, keyed);
+      return runCommand(executor, step.command, step.input, step.actor, keyed);
     },
     idempotency,
   );

@@ -1,4 +1,4 @@
-import { Actor, CommandExecutor, CommandResult, commandNamed, ExecuteOptions } from '@jalon/application';
+import { Actor, CommandExecutor, CommandResult, ExecuteOptions, runCommand } from '@jalon/application';
 import { CommandHandler, ICommand, ICommandHandler } from '@nestjs/cqrs';
 
 /**
@@ -20,6 +20,7 @@ export class RunCommandHandler implements ICommandHandler<RunCommand, CommandRes
   constructor(private readonly executor: CommandExecutor) {}
 
   execute(command: RunCommand): Promise<CommandResult> {
-    return this.executor.execute(commandNamed(command.name), command.input, command.actor, command.options);
+    // `runCommand`, not the executor directly: a few commands (OpenAntenna) run in steps over two streams.
+    return runCommand(this.executor, command.name, command.input, command.actor, command.options);
   }
 }

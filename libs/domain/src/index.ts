@@ -5,3 +5,4 @@ export * from './candidacy';
 export * from './antenna';
 export * from './budget';
 export * from './funding';
+export * from './events';

@@ -1,6 +1,5 @@
 import { Decider, Message } from '@jalon/domain';
 import { Role } from '../identity/roles';
-import { isValidatedData } from '../validation/validate-input';
 
 /** Loads the current state of any stream, so a definition can hand another stream's view to its decider. */
 export interface StateLoader {
@@ -17,7 +16,11 @@ export interface CommandDefinition<Input extends object = any, C extends Message
   readonly name: string;
   /** Short French description for the API documentation. */
   readonly summary: string;
-  /** class-validator DTO of the input (route parameters and body together). */
+  /**
+   * class-validator DTO of the input (route parameters and body together): the one declaration of
+   * the input. What reaches `streamId`, `loadContext` and `toCommand` is plain JSON data that
+   * satisfies it (a copy, what an event stores), never an instance of the class.
+   */
   readonly input: new () => Input;
   readonly roles: readonly Role[];
   readonly decider: Decider<C, E, S>;
@@ -32,14 +35,4 @@ export function defineCommand<Input extends object, C extends Message, E extends
   definition: CommandDefinition<Input, C, E, S, Ctx>,
 ): CommandDefinition<Input, C, E, S, Ctx> {
   return definition;
-}
-
-/**
- * Validated input objects are class instances; events hold plain JSON data. This turns the one
- * into the other (and drops absent optional fields), so that what is decided is what is stored.
- */
-export function asData<T>(input: T): T {
-  // The command path's validation already returns a fresh copy as plain data.
-  if (isValidatedData(input)) return input;
-  return JSON.parse(JSON.stringify(input)) as T;
 }

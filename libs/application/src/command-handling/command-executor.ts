@@ -13,9 +13,9 @@ import {
 import { ForbiddenError, IdempotencyKeyReusedError } from '../errors';
 import { Actor } from '../identity/roles';
 import { Clock, IdGenerator, localDate, uuidFromSeed } from '../ports';
-import { validateInputData } from '../validation/validate-input';
+import { validateInput } from '../validation/validate-input';
 import { CommandDefinition, StateLoader } from './command-definition';
-import { schemaVersionOf } from './event-schema';
+import { schemaVersionOf, upcast } from '@jalon/domain';
 import { LogWatch } from './log-watch';
 import { CachedState, isCurrent, StateCache } from './state-cache';
 
@@ -133,7 +133,7 @@ export class CommandExecutor {
 
   async execute<I extends object>(definition: CommandDefinition<I>, rawInput: unknown, actor: Actor, options: ExecuteOptions = {}): Promise<CommandResult> {
     if (!definition.roles.includes(actor.role)) throw new ForbiddenError(actor.role, `la commande ${definition.name}`);
-    const input = validateInputData(definition.input, rawInput);
+    const input = validateInput(definition.input, rawInput);
     const streamId = definition.streamId(input);
     // Commands on one stream wait for each other in this process, each decided on the state the
     // previous one left: they never lose a race among themselves (a 409 is left for a stale
@@ -345,7 +345,9 @@ export class CommandExecutor {
     const keyed = entry?.state.keyed ?? new Map<string, KeyedBatch>();
     const fromRevision = revision === 'no_stream' ? 0 : revision + 1;
     for await (const event of this.options.store.readStream(streamId, { fromRevision })) {
-      state = decider.evolve(state, { type: event.type, data: event.data });
+      // Current events come back as they are, synchronously; only an older version may read its stream.
+      const read = upcast(event, this.options.store);
+      state = decider.evolve(state, read instanceof Promise ? await read : read);
       revision = event.revision;
       last = event;
       recordKeyed(keyed, event);

@@ -8,8 +8,9 @@ import { CommandExecutor } from '../command-handling/command-executor';
 import { ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
 import { randomIds } from '../ports';
-import { antennaCommands } from './antenna.commands';
+import { antennaCommands, assignCandidacyAntenna } from './antenna.commands';
 import { commandNamed } from './index';
+import { runCommand } from './run-command';
 
 const marie: Actor = { id: 'marie', name: 'Marie', role: 'programme-manager' };
 const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
@@ -78,7 +79,8 @@ describe('antenna commands (through CommandExecutor, embedded SQLite store)', ()
   let store: SqliteEventStore;
   let executor: CommandExecutor;
 
-  const run = (name: string, input: unknown, actor: Actor = marie) => executor.execute(commandNamed(name), input, actor);
+  // As every entry point does (HTTP, dashboard, CLI, demo): OpenAntenna runs in two steps.
+  const run = (name: string, input: unknown, actor: Actor = marie) => runCommand(executor, name, input, actor);
   const typesIn = async (streamId: string) => (await collect(store.readStream(streamId))).map((event) => event.type);
   const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
   const violationsOf = async (promise: Promise<unknown>) => {
@@ -152,9 +154,82 @@ describe('antenna commands (through CommandExecutor, embedded SQLite store)', ()
       });
     });
 
+    it('claims the antenna on the candidacy stream first (CandidacyAntennaAssigned), in the same correlation as the opening', async () => {
+      await openedAntenna();
+      const [claim] = (await collect(store.readStream(`candidacy-${candidacyId}`))).filter((event) => event.type === 'CandidacyAntennaAssigned');
+      expect(claim?.data).toEqual({ candidacyId, callId: 'ami-2', territoryId: 'pays-de-montbeliard', antennaId: 'montbeliard', effectiveDate: '2021-01-11' });
+      const [opening] = await collect(store.readStream(stream));
+      expect(opening?.metadata.correlationId).toBe(claim?.metadata.correlationId);
+    });
+
     it('rule: opening the same antenna again writes nothing', async () => {
       await openedAntenna();
       expect(await run('OpenAntenna', open)).toMatchObject({ written: false, events: [] });
+      expect(await typesIn(stream)).toEqual(['AntennaOpened']);
+      expect((await typesIn(`candidacy-${candidacyId}`)).filter((type) => type === 'CandidacyAntennaAssigned')).toHaveLength(1);
+    });
+
+    it('rule: one selected candidacy opens one antenna: a second antenna id is refused (CANDIDACY.ANTENNA_ALREADY_ASSIGNED), nothing written', async () => {
+      await openedAntenna();
+      await expect(run('OpenAntenna', { ...open, antennaId: 'montbeliard-bis' })).rejects.toMatchObject({
+        code: 'CANDIDACY.ANTENNA_ALREADY_ASSIGNED',
+        kind: 'conflict',
+      });
+      expect(await typesIn('antenna-montbeliard-bis')).toEqual([]);
+    });
+
+    it('rule: one antenna per candidacy holds under a race: of two simultaneous openings with different ids, one succeeds, the other gets a 409 code', async () => {
+      // Two executors on one store, as two processes would be: neither queues behind the other.
+      const other = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+      await submittedCandidacy();
+      await run('SelectCandidacy', select);
+      const outcomes = await Promise.allSettled([
+        runCommand(executor, 'OpenAntenna', open, marie),
+        runCommand(other, 'OpenAntenna', { ...open, antennaId: 'pays-de-montbeliard' }, marie),
+        runCommand(executor, 'OpenAntenna', { ...open, antennaId: 'montbeliard-agglo' }, marie),
+      ]);
+      const fulfilled = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as DomainError] : []));
+      expect(fulfilled).toHaveLength(1);
+      expect(refused.map((error) => [error.code, error.kind])).toEqual([
+        ['CANDIDACY.ANTENNA_ALREADY_ASSIGNED', 'conflict'],
+        ['CANDIDACY.ANTENNA_ALREADY_ASSIGNED', 'conflict'],
+      ]);
+      const opened = await Promise.all(['montbeliard', 'pays-de-montbeliard', 'montbeliard-agglo'].map((id) => typesIn(`antenna-${id}`)));
+      expect(opened.filter((types) => types.length > 0)).toEqual([['AntennaOpened']]);
+      expect((await typesIn(`candidacy-${candidacyId}`)).filter((type) => type === 'CandidacyAntennaAssigned')).toHaveLength(1);
+    });
+
+    it('rule: an interrupted opening (claimed, not opened) is completed by the same command again', async () => {
+      await submittedCandidacy();
+      await run('SelectCandidacy', select);
+      await executor.execute(assignCandidacyAntenna, open, marie);
+      expect(await typesIn(stream)).toEqual([]);
+      await expect(run('OpenAntenna', { ...open, antennaId: 'autre-antenne' })).rejects.toMatchObject({ code: 'CANDIDACY.ANTENNA_ALREADY_ASSIGNED' });
+      expect(await run('OpenAntenna', open)).toMatchObject({ written: true, events: [{ type: 'AntennaOpened', revision: 0 }] });
+    });
+
+    it('rule: the opening step alone, never claimed on the candidacy, is refused (ANTENNA.OPENING_NOT_CLAIMED)', async () => {
+      await submittedCandidacy();
+      await run('SelectCandidacy', select);
+      await expect(executor.execute(commandNamed('OpenAntenna'), open, marie)).rejects.toMatchObject({ code: 'ANTENNA.OPENING_NOT_CLAIMED', kind: 'conflict' });
+      expect(await typesIn(stream)).toEqual([]);
+    });
+
+    it('rule: an antenna id opened from another candidacy cannot be claimed (ANTENNA.ALREADY_OPENED), nothing written', async () => {
+      await openedAntenna();
+      await run('SubmitCandidacy', { ...history[2]![1], territory: { id: 'chaumont', name: 'Chaumont', kind: 'commune', region: 'Grand Est', actionCoeurDeVille: true } });
+      await run('SelectCandidacy', { ...select, candidacyId: 'ami-2--chaumont' });
+      await expect(run('OpenAntenna', { ...open, candidacyId: 'ami-2--chaumont' })).rejects.toMatchObject({ code: 'ANTENNA.ALREADY_OPENED', kind: 'conflict' });
+      expect(await typesIn('candidacy-ami-2--chaumont')).toEqual(['CandidacySubmitted', 'CandidacySelected']);
+    });
+
+    it('rule: learners are not reported for a month still to come (LEARNERS.PERIOD_IN_FUTURE), nothing written', async () => {
+      await openedAntenna();
+      await expect(run('ReportLearners', { antennaId: 'montbeliard', period: '2099-01', learners: 3, effectiveDate: '2021-10-05' })).rejects.toMatchObject({
+        code: 'LEARNERS.PERIOD_IN_FUTURE',
+        details: { field: 'period' },
+      });
       expect(await typesIn(stream)).toEqual(['AntennaOpened']);
     });
 

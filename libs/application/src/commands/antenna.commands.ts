@@ -1,8 +1,8 @@
-import { antennaDecider, candidacyDecider, candidacyViewOf, streamIdOf, TrainingMode } from '@jalon/domain';
+import { antennaDecider, antennaViewOf, candidacyDecider, candidacyViewOf, streamIdOf, TrainingMode } from '@jalon/domain';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { asData, defineCommand } from '../command-handling/command-definition';
+import { defineCommand } from '../command-handling/command-definition';
 import { PROGRAMME_WRITERS } from '../identity/roles';
-import { IsIsoDate, IsSlug, IsText } from '../validation/text.decorators';
+import { IsIsoDate, IsParagraph, IsSlug, IsText } from '../validation/text.decorators';
 import { IsCandidacyId } from './candidacy.commands';
 
 // The domain declares the modes as a union type only; a record keyed by it keeps the list complete.
@@ -75,7 +75,7 @@ export class ReschedulePhaseInput {
   plannedStart!: string;
   @IsIsoDate()
   plannedEnd!: string;
-  @IsText(1000)
+  @IsParagraph(1000)
   reason!: string;
   @IsIsoDate()
   effectiveDate!: string;
@@ -127,7 +127,7 @@ export class ReportLearnersInput {
   learners!: number;
   /** Required by the domain when the month was already reported (a correction). */
   @IsOptional()
-  @IsText(1000)
+  @IsParagraph(1000)
   reason?: string;
   @IsIsoDate()
   effectiveDate!: string;
@@ -136,7 +136,7 @@ export class ReportLearnersInput {
 export class SuspendAntennaInput {
   @IsSlug()
   antennaId!: string;
-  @IsText(1000)
+  @IsParagraph(1000)
   reason!: string;
   @IsIsoDate()
   effectiveDate!: string;
@@ -152,7 +152,7 @@ export class ResumeAntennaInput {
 export class CloseAntennaInput {
   @IsSlug()
   antennaId!: string;
-  @IsText(1000)
+  @IsParagraph(1000)
   reason!: string;
   @IsIsoDate()
   effectiveDate!: string;
@@ -160,9 +160,40 @@ export class CloseAntennaInput {
 
 const antennaStream = (input: { antennaId: string }) => streamIdOf('antenna', input.antennaId);
 
+/**
+ * The first step of opening an antenna (see `runCommand`): claims the candidacy's one antenna on
+ * the candidacy's stream, with its expected revision, so that two openings from one candidacy
+ * cannot both pass (docs/decisions/0012-one-antenna-per-candidacy.md). Not in the catalogue:
+ * it only ever runs as part of OpenAntenna, with the same input, roles and validation.
+ */
+export const assignCandidacyAntenna = defineCommand({
+  name: 'AssignCandidacyAntenna',
+  summary: 'Réserver l’antenne d’une candidature retenue (première étape de son ouverture)',
+  input: OpenAntennaInput,
+  roles: PROGRAMME_WRITERS,
+  decider: candidacyDecider,
+  streamId: (input) => streamIdOf('candidacy', input.candidacyId),
+  loadContext: async (input, loader) => {
+    const antennaView = async (antennaId: string) => antennaViewOf(await loader.state(antennaDecider, streamIdOf('antenna', antennaId)), antennaId);
+    const candidacy = candidacyViewOf(await loader.state(candidacyDecider, streamIdOf('candidacy', input.candidacyId)), input.candidacyId);
+    const assigned = candidacy.antennaId;
+    return {
+      antenna: await antennaView(input.antennaId),
+      ...(assigned !== undefined && assigned !== input.antennaId ? { assignedAntenna: await antennaView(assigned) } : {}),
+    };
+  },
+  toCommand: (input, context) => ({
+    type: 'AssignCandidacyAntenna' as const,
+    data: { candidacyId: input.candidacyId, antennaId: input.antennaId, effectiveDate: input.effectiveDate },
+    context,
+  }),
+});
+
 export const antennaCommands = [
   defineCommand({
     name: 'OpenAntenna',
+    // Run through `runCommand`, which claims the antenna on the candidacy first: on its own, this
+    // step refuses an opening the candidacy has not claimed (ANTENNA.OPENING_NOT_CLAIMED).
     summary: 'Ouvrir une antenne à partir d’une candidature retenue',
     input: OpenAntennaInput,
     roles: PROGRAMME_WRITERS,
@@ -171,7 +202,7 @@ export const antennaCommands = [
     loadContext: async (input, loader) => ({
       candidacy: candidacyViewOf(await loader.state(candidacyDecider, streamIdOf('candidacy', input.candidacyId)), input.candidacyId),
     }),
-    toCommand: (input, context) => ({ type: 'OpenAntenna' as const, data: asData(input), context }),
+    toCommand: (input, context) => ({ type: 'OpenAntenna' as const, data: input, context }),
   }),
   defineCommand({
     name: 'PlanPhase',
@@ -180,7 +211,7 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'PlanPhase' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'PlanPhase' as const, data: input }),
   }),
   defineCommand({
     name: 'StartPhase',
@@ -189,7 +220,7 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'StartPhase' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'StartPhase' as const, data: input }),
   }),
   defineCommand({
     name: 'ReachMilestone',
@@ -198,7 +229,7 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'ReachMilestone' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'ReachMilestone' as const, data: input }),
   }),
   defineCommand({
     name: 'ReschedulePhase',
@@ -207,7 +238,7 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'ReschedulePhase' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'ReschedulePhase' as const, data: input }),
   }),
   defineCommand({
     name: 'CompletePhase',
@@ -216,7 +247,7 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'CompletePhase' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'CompletePhase' as const, data: input }),
   }),
   defineCommand({
     name: 'InaugurateAntenna',
@@ -225,7 +256,7 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'InaugurateAntenna' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'InaugurateAntenna' as const, data: input }),
   }),
   defineCommand({
     name: 'OpenTrainingCourse',
@@ -234,7 +265,7 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'OpenTrainingCourse' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'OpenTrainingCourse' as const, data: input }),
   }),
   defineCommand({
     name: 'ReportLearners',
@@ -243,7 +274,7 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'ReportLearners' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'ReportLearners' as const, data: input }),
   }),
   defineCommand({
     name: 'SuspendAntenna',
@@ -252,7 +283,7 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'SuspendAntenna' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'SuspendAntenna' as const, data: input }),
   }),
   defineCommand({
     name: 'ResumeAntenna',
@@ -261,7 +292,7 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'ResumeAntenna' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'ResumeAntenna' as const, data: input }),
   }),
   defineCommand({
     name: 'CloseAntenna',
@@ -270,6 +301,6 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'CloseAntenna' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'CloseAntenna' as const, data: input }),
   }),
 ];

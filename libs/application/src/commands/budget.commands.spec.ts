@@ -278,9 +278,56 @@ describe('budget command catalogue', () => {
       expect(recorded.data).not.toHaveProperty('fundingAgreementId');
     });
 
+    /** Banque des Territoires' seed envelope, committed to the antenna through the funding catalogue (illustrative date). */
+    const commitSeed = (antennaId = 'montbeliard') =>
+      executor.execute(
+        commandNamed('CommitFunding'),
+        {
+          antennaId,
+          agreementId: 'bdt-seed',
+          funder: 'Banque des Territoires',
+          label: 'Enveloppe d’amorçage',
+          amountCents: 10_000_000,
+          tranches: [{ trancheId: 'unique', amountCents: 10_000_000, dueOn: '2021-03-01' }],
+          effectiveDate: '2021-02-01',
+        },
+        finance,
+      );
+
     it('records the funding agreement an expenditure was paid from, when given', async () => {
+      await commitSeed();
       await executor.execute(recordExpenditure, { ...expenditureInput(), fundingAgreementId: 'bdt-seed' }, finance);
       expect((await budgetEvents())[1]!.data).toMatchObject({ fundingAgreementId: 'bdt-seed' });
+    });
+
+    it('look-up: an expenditure charged to an agreement never committed is refused (FUNDING.NOT_FOUND), nothing written', async () => {
+      await expect(executor.execute(recordExpenditure, { ...expenditureInput(), fundingAgreementId: 'nope' }, finance)).rejects.toMatchObject({
+        code: 'FUNDING.NOT_FOUND',
+        kind: 'not-found',
+        details: { field: 'fundingAgreementId' },
+      });
+      expect(await budgetEvents()).toHaveLength(1);
+    });
+
+    it('look-up: an expenditure dated before the commitment of its agreement is refused (EXPENDITURE.BEFORE_FUNDING_COMMITMENT)', async () => {
+      await commitSeed();
+      await expect(
+        executor.execute(recordExpenditure, { ...expenditureInput(), fundingAgreementId: 'bdt-seed', effectiveDate: '2021-01-31' }, finance),
+      ).rejects.toMatchObject({ code: 'EXPENDITURE.BEFORE_FUNDING_COMMITMENT', kind: 'rule' });
+      expect(await budgetEvents()).toHaveLength(1);
+    });
+
+    it('rule: an expenditure is not dated before the antenna opened, however old the date (ANTENNA.DATE_BEFORE_OPENING)', async () => {
+      await expect(executor.execute(recordExpenditure, { ...expenditureInput(), effectiveDate: '1900-01-01' }, finance)).rejects.toMatchObject({
+        code: 'ANTENNA.DATE_BEFORE_OPENING',
+      });
+      expect(await violationsOf(recordExpenditure, { ...expenditureInput(), effectiveDate: '1899-12-31' })).toEqual(violation('effectiveDate', 'isIsoDate'));
+    });
+
+    it('an expenditure amount is at most 10^10 cents, so that every total stays exact (rule isCents)', async () => {
+      expect(await violationsOf(recordExpenditure, { ...expenditureInput(), amountCents: 9_007_199_254_740_991 })).toEqual(violation('amountCents', 'isCents'));
+      expect(await violationsOf(recordExpenditure, { ...expenditureInput(), amountCents: 10_000_000_001 })).toEqual(violation('amountCents', 'isCents'));
+      await expect(executor.execute(recordExpenditure, { ...expenditureInput(), amountCents: 10_000_000_000 }, finance)).resolves.toMatchObject({ written: true });
     });
 
     it('idempotence: the same expenditure recorded twice is written once', async () => {
@@ -322,6 +369,17 @@ describe('budget command catalogue', () => {
         data: { expenditureId: 'fact-2021-001', amountCents: 123_456, reason: 'Facture en double' },
         metadata: { reason: 'Facture en double' },
       });
+    });
+
+    it('rule: a second reversal with another reason or date is a conflict (EXPENDITURE.ALREADY_REVERSED), nothing written', async () => {
+      await executor.execute(recordExpenditure, expenditureInput(), finance);
+      const reversal = { antennaId: 'montbeliard', expenditureId: 'fact-2021-001', reason: 'Facture en double', effectiveDate: '2021-03-20' };
+      await executor.execute(reverseExpenditure, reversal, finance);
+      await expect(executor.execute(reverseExpenditure, { ...reversal, reason: 'Autre motif', effectiveDate: '2021-03-25' }, finance)).rejects.toMatchObject({
+        code: 'EXPENDITURE.ALREADY_REVERSED',
+        kind: 'conflict',
+      });
+      expect(await budgetEvents()).toHaveLength(3);
     });
 
     it('a reversal gives a reason (rule isText) and names the expenditure (path parameter, rule isSlug)', async () => {

@@ -1,9 +1,9 @@
-import { BUDGET_CATEGORIES, budgetDecider, BudgetCategory, streamIdOf } from '@jalon/domain';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { asData, defineCommand } from '../command-handling/command-definition';
+import { BUDGET_CATEGORIES, budgetDecider, BudgetCategory, fundingAgreementViewOf, fundingDecider, streamIdOf } from '@jalon/domain';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { defineCommand, StateLoader } from '../command-handling/command-definition';
 import { BUDGET_WRITERS } from '../identity/roles';
-import { IsCents, IsIsoDate, IsSlug, IsText } from '../validation/text.decorators';
+import { NestedList } from '../validation/nested.decorators';
+import { IsCents, IsIsoDate, IsParagraph, IsSlug } from '../validation/text.decorators';
 import { loadAntennaContext } from './antenna-context';
 
 /** One cell of a forecast: what the antenna expects to spend in one year on one category. */
@@ -22,11 +22,7 @@ export class BudgetForecastLineInput {
 export class SetBudgetForecastInput {
   @IsSlug()
   antennaId!: string;
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => BudgetForecastLineInput)
+  @NestedList(() => BudgetForecastLineInput, { min: 1, max: 500 })
   lines!: BudgetForecastLineInput[];
   @IsIsoDate()
   effectiveDate!: string;
@@ -35,13 +31,9 @@ export class SetBudgetForecastInput {
 export class ReviseBudgetForecastInput {
   @IsSlug()
   antennaId!: string;
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => BudgetForecastLineInput)
+  @NestedList(() => BudgetForecastLineInput, { min: 1, max: 500 })
   lines!: BudgetForecastLineInput[];
-  @IsText(1000)
+  @IsParagraph(1000)
   reason!: string;
   @IsIsoDate()
   effectiveDate!: string;
@@ -56,7 +48,7 @@ export class RecordExpenditureInput {
   category!: BudgetCategory;
   @IsCents()
   amountCents!: number;
-  @IsText(1000)
+  @IsParagraph(1000)
   description!: string;
   /** The funding agreement the money was spent against, if any. */
   @IsOptional()
@@ -71,13 +63,22 @@ export class ReverseExpenditureInput {
   antennaId!: string;
   @IsSlug()
   expenditureId!: string;
-  @IsText(1000)
+  @IsParagraph(1000)
   reason!: string;
   @IsIsoDate()
   effectiveDate!: string;
 }
 
 const budgetStream = (input: { antennaId: string }) => streamIdOf('budget', input.antennaId);
+
+/** The antenna, and the funding agreement the expenditure is charged to when it names one. */
+async function loadExpenditureContext(input: RecordExpenditureInput, loader: StateLoader) {
+  const { antenna } = await loadAntennaContext(input, loader);
+  const agreementId = input.fundingAgreementId;
+  if (agreementId === undefined) return { antenna };
+  const agreement = await loader.state(fundingDecider, streamIdOf('funding', agreementId));
+  return { antenna, fundingAgreement: fundingAgreementViewOf(agreement, agreementId) };
+}
 
 export const budgetCommands = [
   defineCommand({
@@ -88,7 +89,7 @@ export const budgetCommands = [
     decider: budgetDecider,
     streamId: budgetStream,
     loadContext: loadAntennaContext,
-    toCommand: (input, context) => ({ type: 'SetBudgetForecast' as const, data: asData(input), context }),
+    toCommand: (input, context) => ({ type: 'SetBudgetForecast' as const, data: input, context }),
   }),
   defineCommand({
     name: 'ReviseBudgetForecast',
@@ -98,7 +99,7 @@ export const budgetCommands = [
     decider: budgetDecider,
     streamId: budgetStream,
     loadContext: loadAntennaContext,
-    toCommand: (input, context) => ({ type: 'ReviseBudgetForecast' as const, data: asData(input), context }),
+    toCommand: (input, context) => ({ type: 'ReviseBudgetForecast' as const, data: input, context }),
   }),
   defineCommand({
     name: 'RecordExpenditure',
@@ -107,8 +108,8 @@ export const budgetCommands = [
     roles: BUDGET_WRITERS,
     decider: budgetDecider,
     streamId: budgetStream,
-    loadContext: loadAntennaContext,
-    toCommand: (input, context) => ({ type: 'RecordExpenditure' as const, data: asData(input), context }),
+    loadContext: loadExpenditureContext,
+    toCommand: (input, context) => ({ type: 'RecordExpenditure' as const, data: input, context }),
   }),
   defineCommand({
     name: 'ReverseExpenditure',
@@ -118,6 +119,6 @@ export const budgetCommands = [
     decider: budgetDecider,
     streamId: budgetStream,
     loadContext: loadAntennaContext,
-    toCommand: (input, context) => ({ type: 'ReverseExpenditure' as const, data: asData(input), context }),
+    toCommand: (input, context) => ({ type: 'ReverseExpenditure' as const, data: input, context }),
   }),
 ];

@@ -1,6 +1,6 @@
-import { callDecider, programmeDecider, streamIdOf } from '@jalon/domain';
+import { callDecider, programmeDecider, programmeViewOf, streamIdOf } from '@jalon/domain';
 import { ArrayMaxSize, IsArray, IsInt, Max, Min } from 'class-validator';
-import { asData, defineCommand } from '../command-handling/command-definition';
+import { defineCommand } from '../command-handling/command-definition';
 import { PROGRAMME_WRITERS } from '../identity/roles';
 import { IsIsoDate, IsSlug, IsText } from '../validation/text.decorators';
 
@@ -45,11 +45,10 @@ export const callCommands = [
     roles: PROGRAMME_WRITERS,
     decider: callDecider,
     streamId: callStream,
-    loadContext: async (input, loader) => {
-      const state = await loader.state(programmeDecider, streamIdOf('programme', input.programmeId));
-      return { programme: { programmeId: input.programmeId, launched: state.status === 'launched' } };
-    },
-    toCommand: (input, context) => ({ type: 'OpenCallForApplications' as const, data: asData(input), context }),
+    loadContext: async (input, loader) => ({
+      programme: programmeViewOf(await loader.state(programmeDecider, streamIdOf('programme', input.programmeId)), input.programmeId),
+    }),
+    toCommand: (input, context) => ({ type: 'OpenCallForApplications' as const, data: input, context }),
   }),
   defineCommand({
     name: 'CloseCallForApplications',
@@ -58,6 +57,6 @@ export const callCommands = [
     roles: PROGRAMME_WRITERS,
     decider: callDecider,
     streamId: callStream,
-    toCommand: (input) => ({ type: 'CloseCallForApplications' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'CloseCallForApplications' as const, data: input }),
   }),
 ];

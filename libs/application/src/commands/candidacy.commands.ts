@@ -1,11 +1,9 @@
 import { callDecider, callViewOf, candidacyDecider, candidacyIdOf, isSlug, PartnerKind, streamIdOf, TerritoryKind } from '@jalon/domain';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -13,13 +11,13 @@ import {
   Max,
   Min,
   registerDecorator,
-  ValidateNested,
   ValidationArguments,
   ValidationOptions,
 } from 'class-validator';
-import { asData, defineCommand } from '../command-handling/command-definition';
+import { defineCommand } from '../command-handling/command-definition';
 import { PROGRAMME_WRITERS } from '../identity/roles';
-import { IsCents, IsIsoDate, IsSlug, IsText } from '../validation/text.decorators';
+import { NestedList, NestedObject } from '../validation/nested.decorators';
+import { IsCents, IsIsoDate, IsParagraph, IsSlug, IsText } from '../validation/text.decorators';
 
 // The domain declares these as union types only; a record keyed by the union keeps each list
 // complete (a kind added to the domain and missing here is a compile error).
@@ -111,9 +109,7 @@ export class TerritoryInput {
   @Min(1)
   @Max(MAX_COUNT)
   population?: number;
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TerritoryFiguresInput)
+  @NestedObject(() => TerritoryFiguresInput, { optional: true })
   figures?: TerritoryFiguresInput;
 }
 
@@ -128,14 +124,9 @@ export class SubmitCandidacyInput {
   /** Route parameter (`calls/:callId/candidacies`). */
   @IsSlug()
   callId!: string;
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => TerritoryInput)
+  @NestedObject(() => TerritoryInput)
   territory!: TerritoryInput;
-  @IsArray()
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => CandidacyPartnerInput)
+  @NestedList(() => CandidacyPartnerInput, { max: 100 })
   partners!: CandidacyPartnerInput[];
   @IsArray()
   @ArrayMaxSize(50)
@@ -151,9 +142,7 @@ export class SubmitCandidacyInput {
 export class AddCandidacyPartnerInput {
   @IsCandidacyId()
   candidacyId!: string;
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => CandidacyPartnerInput)
+  @NestedObject(() => CandidacyPartnerInput)
   partner!: CandidacyPartnerInput;
   @IsIsoDate()
   effectiveDate!: string;
@@ -175,7 +164,7 @@ export class SelectCandidacyInput {
 export class RejectCandidacyInput {
   @IsCandidacyId()
   candidacyId!: string;
-  @IsText(1000)
+  @IsParagraph(1000)
   reason!: string;
   @IsIsoDate()
   effectiveDate!: string;
@@ -184,7 +173,7 @@ export class RejectCandidacyInput {
 export class WithdrawCandidacyInput {
   @IsCandidacyId()
   candidacyId!: string;
-  @IsText(1000)
+  @IsParagraph(1000)
   reason!: string;
   @IsIsoDate()
   effectiveDate!: string;
@@ -204,7 +193,7 @@ export const candidacyCommands = [
     loadContext: async (input, loader) => ({
       call: callViewOf(await loader.state(callDecider, streamIdOf('call', input.callId)), input.callId),
     }),
-    toCommand: (input, context) => ({ type: 'SubmitCandidacy' as const, data: asData(input), context }),
+    toCommand: (input, context) => ({ type: 'SubmitCandidacy' as const, data: input, context }),
   }),
   defineCommand({
     name: 'AddCandidacyPartner',
@@ -213,7 +202,7 @@ export const candidacyCommands = [
     roles: PROGRAMME_WRITERS,
     decider: candidacyDecider,
     streamId: candidacyStream,
-    toCommand: (input) => ({ type: 'AddCandidacyPartner' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'AddCandidacyPartner' as const, data: input }),
   }),
   defineCommand({
     name: 'SelectCandidacy',
@@ -222,7 +211,7 @@ export const candidacyCommands = [
     roles: PROGRAMME_WRITERS,
     decider: candidacyDecider,
     streamId: candidacyStream,
-    toCommand: (input) => ({ type: 'SelectCandidacy' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'SelectCandidacy' as const, data: input }),
   }),
   defineCommand({
     name: 'RejectCandidacy',
@@ -231,7 +220,7 @@ export const candidacyCommands = [
     roles: PROGRAMME_WRITERS,
     decider: candidacyDecider,
     streamId: candidacyStream,
-    toCommand: (input) => ({ type: 'RejectCandidacy' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'RejectCandidacy' as const, data: input }),
   }),
   defineCommand({
     name: 'WithdrawCandidacy',
@@ -240,6 +229,6 @@ export const candidacyCommands = [
     roles: PROGRAMME_WRITERS,
     decider: candidacyDecider,
     streamId: candidacyStream,
-    toCommand: (input) => ({ type: 'WithdrawCandidacy' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'WithdrawCandidacy' as const, data: input }),
   }),
 ];

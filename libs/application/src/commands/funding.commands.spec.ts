@@ -274,6 +274,17 @@ describe('funding command catalogue', () => {
       });
     });
 
+    it('rule: a tranche released again is not dated before the reversal it follows (TRANCHE.RELEASED_BEFORE_REVERSAL), nothing written', async () => {
+      await executor.execute(releaseTranche, releaseInput(), finance);
+      await executor.execute(reverseRelease, { ...reversalInput(), effectiveDate: '2021-09-20' }, finance);
+      await expect(executor.execute(releaseTranche, { ...releaseInput(), amountCents: 5_599_999, effectiveDate: '2021-09-10' }, finance)).rejects.toMatchObject({
+        code: 'TRANCHE.RELEASED_BEFORE_REVERSAL',
+        kind: 'rule',
+        details: { field: 'effectiveDate' },
+      });
+      expect(await fundingEvents()).toHaveLength(3);
+    });
+
     it('a reversal gives a reason (rule isText)', async () => {
       const { reason: _reason, ...withoutReason } = reversalInput();
       expect(await violationsOf(reverseRelease, withoutReason)).toEqual(violation('reason', 'isText'));
@@ -291,6 +302,12 @@ describe('funding command catalogue', () => {
 
     it('an optional closing reason, when given, is text', async () => {
       expect(await violationsOf(closeAgreement, { ...closingInput(), reason: '' })).toEqual(violation('reason', 'isText'));
+    });
+
+    it('a tranche due date lies between 1900-01-01 and 2100-12-31 (rule isIsoDate)', async () => {
+      const input = commitmentInput();
+      const tranches = input.tranches.map((t) => (t.trancheId === 'balance' ? { ...t, dueOn: '9999-12-31' } : t));
+      expect(await violationsOf(commitFunding, { ...input, agreementId: 'region-bfc', tranches })).toEqual(violation('tranches.2.dueOn', 'isIsoDate'));
     });
 
     it('facts are recorded once they happened: a release dated after today (Europe/Paris) is refused', async () => {

@@ -1,9 +1,9 @@
 import { fundingDecider, streamIdOf } from '@jalon/domain';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
-import { asData, defineCommand } from '../command-handling/command-definition';
+import { IsOptional } from 'class-validator';
+import { defineCommand } from '../command-handling/command-definition';
 import { FINANCE_WRITERS } from '../identity/roles';
-import { IsCents, IsIsoDate, IsSlug, IsText } from '../validation/text.decorators';
+import { NestedList } from '../validation/nested.decorators';
+import { IsCents, IsIsoDate, IsParagraph, IsSlug, IsText } from '../validation/text.decorators';
 import { loadAntennaContext } from './antenna-context';
 
 /** One planned payment of a funding agreement. */
@@ -20,7 +20,7 @@ export class FundingTrancheInput {
   @IsIsoDate()
   dueOn!: string;
   @IsOptional()
-  @IsText(1000)
+  @IsParagraph(1000)
   conditions?: string;
 }
 
@@ -35,11 +35,7 @@ export class CommitFundingInput {
   label!: string;
   @IsCents()
   amountCents!: number;
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => FundingTrancheInput)
+  @NestedList(() => FundingTrancheInput, { min: 1, max: 100 })
   tranches!: FundingTrancheInput[];
   @IsIsoDate()
   effectiveDate!: string;
@@ -83,7 +79,7 @@ export class ReverseTrancheReleaseInput {
   agreementId!: string;
   @IsSlug()
   trancheId!: string;
-  @IsText(1000)
+  @IsParagraph(1000)
   reason!: string;
   @IsIsoDate()
   effectiveDate!: string;
@@ -95,7 +91,7 @@ export class CloseFundingAgreementInput {
   @IsSlug()
   agreementId!: string;
   @IsOptional()
-  @IsText(1000)
+  @IsParagraph(1000)
   reason?: string;
   @IsIsoDate()
   effectiveDate!: string;
@@ -112,7 +108,7 @@ export const fundingCommands = [
     decider: fundingDecider,
     streamId: fundingStream,
     loadContext: loadAntennaContext,
-    toCommand: (input, context) => ({ type: 'CommitFunding' as const, data: asData(input), context }),
+    toCommand: (input, context) => ({ type: 'CommitFunding' as const, data: input, context }),
   }),
   defineCommand({
     name: 'ReleaseTranche',
@@ -122,7 +118,7 @@ export const fundingCommands = [
     decider: fundingDecider,
     streamId: fundingStream,
     loadContext: loadAntennaContext,
-    toCommand: (input, context) => ({ type: 'ReleaseTranche' as const, data: asData(input), context }),
+    toCommand: (input, context) => ({ type: 'ReleaseTranche' as const, data: input, context }),
   }),
   defineCommand({
     name: 'RecordTrancheReceipt',
@@ -132,7 +128,7 @@ export const fundingCommands = [
     decider: fundingDecider,
     streamId: fundingStream,
     loadContext: loadAntennaContext,
-    toCommand: (input, context) => ({ type: 'RecordTrancheReceipt' as const, data: asData(input), context }),
+    toCommand: (input, context) => ({ type: 'RecordTrancheReceipt' as const, data: input, context }),
   }),
   defineCommand({
     name: 'ReverseTrancheRelease',
@@ -142,7 +138,7 @@ export const fundingCommands = [
     decider: fundingDecider,
     streamId: fundingStream,
     loadContext: loadAntennaContext,
-    toCommand: (input, context) => ({ type: 'ReverseTrancheRelease' as const, data: asData(input), context }),
+    toCommand: (input, context) => ({ type: 'ReverseTrancheRelease' as const, data: input, context }),
   }),
   defineCommand({
     name: 'CloseFundingAgreement',
@@ -152,6 +148,6 @@ export const fundingCommands = [
     decider: fundingDecider,
     streamId: fundingStream,
     loadContext: loadAntennaContext,
-    toCommand: (input, context) => ({ type: 'CloseFundingAgreement' as const, data: asData(input), context }),
+    toCommand: (input, context) => ({ type: 'CloseFundingAgreement' as const, data: input, context }),
   }),
 ];

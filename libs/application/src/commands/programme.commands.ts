@@ -1,9 +1,9 @@
 import { programmeDecider, streamIdOf } from '@jalon/domain';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { asData, defineCommand } from '../command-handling/command-definition';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { defineCommand } from '../command-handling/command-definition';
 import { PROGRAMME_WRITERS } from '../identity/roles';
-import { IsIsoDate, IsSlug, IsText } from '../validation/text.decorators';
+import { NestedObject } from '../validation/nested.decorators';
+import { IsIsoDate, IsParagraph, IsSlug, IsText } from '../validation/text.decorators';
 
 export class ProgrammeTargetsInput {
   /** Number of antennas to open… */
@@ -25,11 +25,9 @@ export class LaunchProgrammeInput {
   @IsText(200)
   operator!: string;
   @IsOptional()
-  @IsText(2000)
+  @IsParagraph(2000)
   description?: string;
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => ProgrammeTargetsInput)
+  @NestedObject(() => ProgrammeTargetsInput)
   targets!: ProgrammeTargetsInput;
   @IsIsoDate()
   effectiveDate!: string;
@@ -38,11 +36,9 @@ export class LaunchProgrammeInput {
 export class ReviseProgrammeTargetsInput {
   @IsSlug()
   programmeId!: string;
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => ProgrammeTargetsInput)
+  @NestedObject(() => ProgrammeTargetsInput)
   targets!: ProgrammeTargetsInput;
-  @IsText(1000)
+  @IsParagraph(1000)
   reason!: string;
   @IsIsoDate()
   effectiveDate!: string;
@@ -78,7 +74,7 @@ export const programmeCommands = [
     roles: PROGRAMME_WRITERS,
     decider: programmeDecider,
     streamId: programmeStream,
-    toCommand: (input) => ({ type: 'LaunchProgramme' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'LaunchProgramme' as const, data: input }),
   }),
   defineCommand({
     name: 'ReviseProgrammeTargets',
@@ -87,7 +83,7 @@ export const programmeCommands = [
     roles: PROGRAMME_WRITERS,
     decider: programmeDecider,
     streamId: programmeStream,
-    toCommand: (input) => ({ type: 'ReviseProgrammeTargets' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'ReviseProgrammeTargets' as const, data: input }),
   }),
   defineCommand({
     name: 'SignConvention',
@@ -96,6 +92,6 @@ export const programmeCommands = [
     roles: PROGRAMME_WRITERS,
     decider: programmeDecider,
     streamId: programmeStream,
-    toCommand: (input) => ({ type: 'SignConvention' as const, data: asData(input) }),
+    toCommand: (input) => ({ type: 'SignConvention' as const, data: input }),
   }),
 ];

@@ -92,8 +92,24 @@ describe('antenna decider', () => {
       const sameDay = { ...openMontbeliard.data, effectiveDate: montbeliard.selectedOn };
       spec
         .given([])
-        .when({ ...openMontbeliard, data: sameDay })
+        .when({ ...openMontbeliard, data: sameDay, context: { candidacy: { ...selectedCandidacy, antennaAssignedOn: montbeliard.selectedOn } } })
         .then([{ type: 'AntennaOpened', data: { ...opened.data, effectiveDate: montbeliard.selectedOn } }]);
+    });
+
+    it('rule: an antenna opens only once its candidacy claimed it, for this date (ANTENNA.OPENING_NOT_CLAIMED)', () => {
+      const { antennaId: _antennaId, antennaAssignedOn: _assignedOn, ...unclaimed } = selectedCandidacy;
+      spec.given([]).when({ ...openMontbeliard, context: { candidacy: unclaimed } }).thenThrows('ANTENNA.OPENING_NOT_CLAIMED', 'conflict');
+      spec
+        .given([])
+        .when({ ...openMontbeliard, context: { candidacy: { ...selectedCandidacy, antennaAssignedOn: '2021-02-01' } } })
+        .thenThrows('ANTENNA.OPENING_NOT_CLAIMED', 'conflict');
+    });
+
+    it('rule: one selected candidacy opens one antenna (CANDIDACY.ANTENNA_ALREADY_ASSIGNED)', () => {
+      spec
+        .given([])
+        .when({ ...openMontbeliard, data: { ...openMontbeliard.data, antennaId: 'montbeliard-bis' } })
+        .thenThrows('CANDIDACY.ANTENNA_ALREADY_ASSIGNED', 'conflict');
     });
   });
 
@@ -233,6 +249,31 @@ describe('antenna decider', () => {
       spec.given([opened, suspended]).when(report).then([septemberLearners]);
     });
 
+    it('rule: learners are not reported for a month after the report (LEARNERS.PERIOD_IN_FUTURE)', () => {
+      spec
+        .given([opened])
+        .when({ type: 'ReportLearners', data: { ...septemberLearners.data, period: '2099-01' } })
+        .thenThrows('LEARNERS.PERIOD_IN_FUTURE', 'rule');
+      spec
+        .given([opened])
+        .when({ type: 'ReportLearners', data: { ...septemberLearners.data, period: '2021-11', effectiveDate: '2021-10-31' } })
+        .thenThrows('LEARNERS.PERIOD_IN_FUTURE', 'rule');
+    });
+
+    it('rule: learners may be reported for the month under way', () => {
+      const current = { ...septemberLearners.data, period: '2021-10' };
+      spec.given([opened]).when({ type: 'ReportLearners', data: current }).then([{ type: 'LearnersReported', data: current }]);
+    });
+
+    it('rule: learners are not reported for a month before the antenna opened (LEARNERS.PERIOD_BEFORE_OPENING)', () => {
+      spec
+        .given([opened])
+        .when({ type: 'ReportLearners', data: { ...septemberLearners.data, period: '2020-12' } })
+        .thenThrows('LEARNERS.PERIOD_BEFORE_OPENING', 'rule');
+      const openingMonth = { ...septemberLearners.data, period: '2021-01' };
+      spec.given([opened]).when({ type: 'ReportLearners', data: openingMonth }).then([{ type: 'LearnersReported', data: openingMonth }]);
+    });
+
     it('rule: learners cannot be reported before the antenna opened (ANTENNA.DATE_BEFORE_OPENING)', () => {
       spec
         .given([opened])
@@ -259,6 +300,13 @@ describe('antenna decider', () => {
         .given([opened, suspended, resumed])
         .when({ type: 'SuspendAntenna', data: again })
         .then([{ type: 'AntennaSuspended', data: again }]);
+    });
+
+    it('rule: a new suspension is not dated before the last resumption (ANTENNA.SUSPENDED_BEFORE_RESUMPTION)', () => {
+      spec
+        .given([opened, suspended, resumed])
+        .when({ type: 'SuspendAntenna', data: { ...suspended.data, effectiveDate: '2022-02-28' } })
+        .thenThrows('ANTENNA.SUSPENDED_BEFORE_RESUMPTION', 'rule');
     });
 
     it('rule: an antenna cannot be suspended before it opened (ANTENNA.DATE_BEFORE_OPENING)', () => {
@@ -311,6 +359,21 @@ describe('antenna decider', () => {
         .thenThrows('ANTENNA.CLOSED', 'conflict');
     });
 
+    it('rule: an antenna does not close before the last fact recorded on it (ANTENNA.CLOSED_BEFORE_LAST_FACT)', () => {
+      spec
+        .given([opened, inaugurated])
+        .when({ type: 'CloseAntenna', data: { ...closed.data, effectiveDate: '2022-06-21' } })
+        .thenThrows('ANTENNA.CLOSED_BEFORE_LAST_FACT', 'rule');
+      spec
+        .given([opened, suspended, resumed])
+        .when({ type: 'CloseAntenna', data: { ...closed.data, effectiveDate: '2022-02-15' } })
+        .thenThrows('ANTENNA.CLOSED_BEFORE_LAST_FACT', 'rule');
+      spec
+        .given([opened, inaugurated])
+        .when({ type: 'CloseAntenna', data: { ...closed.data, effectiveDate: '2022-06-22' } })
+        .then([{ type: 'AntennaClosed', data: { ...closed.data, effectiveDate: '2022-06-22' } }]);
+    });
+
     it('rule: an antenna cannot close before it opened (ANTENNA.DATE_BEFORE_OPENING)', () => {
       spec
         .given([opened])
@@ -349,12 +412,13 @@ describe('antenna decider', () => {
   describe('antennaViewOf', () => {
     const viewAfter = (events: AntennaEvent[]) => antennaViewOf(fold(antennaDecider, events), 'montbeliard');
 
-    it('tells other deciders whether the antenna is opened, suspended or closed, and since when it is open', () => {
+    it('tells other deciders whether the antenna is opened, suspended or closed, since when it is open and from which candidacy', () => {
+      const since = { openedOn: '2021-01-11', candidacyId: montbeliard.candidacyId };
       expect(viewAfter([])).toEqual({ antennaId: 'montbeliard', status: 'not-opened' });
-      expect(viewAfter([opened])).toEqual({ antennaId: 'montbeliard', status: 'active', openedOn: '2021-01-11' });
-      expect(viewAfter([opened, suspended])).toEqual({ antennaId: 'montbeliard', status: 'suspended', openedOn: '2021-01-11' });
-      expect(viewAfter([opened, suspended, resumed])).toEqual({ antennaId: 'montbeliard', status: 'active', openedOn: '2021-01-11' });
-      expect(viewAfter([opened, suspended, closed])).toEqual({ antennaId: 'montbeliard', status: 'closed', openedOn: '2021-01-11' });
+      expect(viewAfter([opened])).toEqual({ antennaId: 'montbeliard', status: 'active', ...since });
+      expect(viewAfter([opened, suspended])).toEqual({ antennaId: 'montbeliard', status: 'suspended', ...since });
+      expect(viewAfter([opened, suspended, resumed])).toEqual({ antennaId: 'montbeliard', status: 'active', ...since });
+      expect(viewAfter([opened, suspended, closed])).toEqual({ antennaId: 'montbeliard', status: 'closed', ...since });
     });
   });
 });

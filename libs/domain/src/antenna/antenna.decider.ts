@@ -1,4 +1,4 @@
-import { assertNever, conflict, Decider, notFound, ruleBroken, sameData } from '../shared';
+import { assertNever, conflict, Decider, monthOf, notFound, ruleBroken, sameData } from '../shared';
 import { AntennaCommand, OpenAntenna } from './antenna.commands';
 import { AntennaEvent, AntennaOpened, LearnersReported } from './antenna.events';
 import { assertNotBeforeOpening, assertNotSuspended } from './antenna.guards';
@@ -79,6 +79,7 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
         );
       }
       assertNotBeforeOpening(state, command.data.effectiveDate);
+      assertLearnerPeriod(state, period, command.data.effectiveDate);
       // The command type has no `previousLearners`; one sent anyway is replaced by the state's.
       const { previousLearners: _ignored, ...data } = command.data as LearnersReported['data'];
       return [{ type: 'LearnersReported', data: reported === undefined ? data : { ...data, previousLearners: reported } }];
@@ -86,6 +87,13 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
     case 'SuspendAntenna':
       if (state.status === 'suspended') return [];
       assertNotBeforeOpening(state, command.data.effectiveDate);
+      if (state.resumedOn !== undefined && command.data.effectiveDate < state.resumedOn) {
+        throw ruleBroken(
+          'ANTENNA.SUSPENDED_BEFORE_RESUMPTION',
+          `une nouvelle suspension (${command.data.effectiveDate}) ne peut pas précéder la dernière reprise d’activité (${state.resumedOn})`,
+          { field: 'effectiveDate', resumedOn: state.resumedOn },
+        );
+      }
       return [{ type: 'AntennaSuspended', data: command.data }];
     case 'ResumeAntenna':
       if (state.status === 'active') return [];
@@ -98,6 +106,14 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
       return [{ type: 'AntennaResumed', data: command.data }];
     case 'CloseAntenna':
       assertNotBeforeOpening(state, command.data.effectiveDate);
+      // After its closing an antenna accepts nothing: a closing dated before a recorded fact would contradict it.
+      if (command.data.effectiveDate < state.latestFactOn) {
+        throw ruleBroken(
+          'ANTENNA.CLOSED_BEFORE_LAST_FACT',
+          `une antenne ne peut pas fermer (${command.data.effectiveDate}) avant le dernier fait enregistré sur elle (${state.latestFactOn})`,
+          { field: 'effectiveDate', latestFactOn: state.latestFactOn },
+        );
+      }
       return [{ type: 'AntennaClosed', data: command.data }];
     default:
       return assertNever(command);
@@ -131,6 +147,7 @@ function openAntenna(command: OpenAntenna): AntennaOpened[] {
       selectedOn,
     });
   }
+  assertOpeningClaimed(command);
   return [{ type: 'AntennaOpened', data: { antennaId, candidacyId, callId, programmeId, name, town, territory, effectiveDate } }];
 }
 
@@ -139,3 +156,47 @@ export const antennaDecider: Decider<AntennaCommand, AntennaEvent, AntennaState>
   evolve: evolveAntenna,
   initialState: initialAntennaState,
 };
+
+/**
+ * One selected candidacy opens one antenna: the opening must first have been claimed on the
+ * candidacy's stream (`CandidacyAntennaAssigned`, for this antenna and this date), which only one
+ * antenna can do (docs/decisions/0012-one-antenna-per-candidacy.md).
+ */
+function assertOpeningClaimed({ data, context: { candidacy } }: OpenAntenna): void {
+  if (candidacy.antennaId !== undefined && candidacy.antennaId !== data.antennaId) {
+    throw conflict(
+      'CANDIDACY.ANTENNA_ALREADY_ASSIGNED',
+      `la candidature ${data.candidacyId} a déjà son antenne (${candidacy.antennaId}) : une candidature retenue n’ouvre qu’une antenne`,
+      { field: 'candidacyId', antennaId: candidacy.antennaId },
+    );
+  }
+  if (candidacy.antennaId === undefined || candidacy.antennaAssignedOn !== data.effectiveDate) {
+    throw conflict(
+      'ANTENNA.OPENING_NOT_CLAIMED',
+      `l’ouverture de l’antenne ${data.antennaId} au ${data.effectiveDate} n’a pas été engagée sur la candidature ${data.candidacyId}`,
+      { field: 'candidacyId', ...(candidacy.antennaAssignedOn ? { assignedOn: candidacy.antennaAssignedOn } : {}) },
+    );
+  }
+}
+
+/**
+ * Learners are reported for a month once it has begun (never a month after the report's own
+ * date), and never for a month before the antenna opened.
+ */
+function assertLearnerPeriod(state: OpenedAntennaState, period: string, effectiveDate: string): void {
+  if (period > monthOf(effectiveDate)) {
+    throw ruleBroken('LEARNERS.PERIOD_IN_FUTURE', `le mois déclaré (${period}) est postérieur à la date de la déclaration (${effectiveDate})`, {
+      field: 'period',
+      period,
+      effectiveDate,
+    });
+  }
+  const openedMonth = monthOf(state.opened.effectiveDate);
+  if (period < openedMonth) {
+    throw ruleBroken('LEARNERS.PERIOD_BEFORE_OPENING', `le mois déclaré (${period}) précède l’ouverture de l’antenne (${state.opened.effectiveDate})`, {
+      field: 'period',
+      period,
+      openedOn: state.opened.effectiveDate,
+    });
+  }
+}

@@ -155,3 +155,20 @@ export type AntennaEvent =
   | AntennaSuspended
   | AntennaResumed
   | AntennaClosed;
+
+/** Schema version of each antenna event type's data (docs/decisions/0011); a type left out fails to compile. */
+export const ANTENNA_EVENT_VERSIONS = {
+  AntennaOpened: 1,
+  PhasePlanned: 1,
+  PhaseStarted: 1,
+  MilestoneReached: 1,
+  PhaseRescheduled: 1,
+  PhaseCompleted: 1,
+  AntennaInaugurated: 1,
+  TrainingCourseOpened: 1,
+  /** 2: a correction carries `previousLearners` (antenna.upcasters.ts reads version 1). */
+  LearnersReported: 2,
+  AntennaSuspended: 1,
+  AntennaResumed: 1,
+  AntennaClosed: 1,
+} as const satisfies Record<AntennaEvent['type'], number>;

@@ -41,6 +41,9 @@ export const selectedCandidacy: CandidacyView = {
   territory: montbeliard.territory,
   submittedOn: '2020-10-30',
   selectedOn: montbeliard.selectedOn,
+  // The opening below was claimed on the candidacy's stream first (CandidacyAntennaAssigned).
+  antennaId: 'montbeliard',
+  antennaAssignedOn: '2021-01-11',
 };
 
 export const opened: AntennaOpened = {

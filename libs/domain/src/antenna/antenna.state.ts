@@ -20,6 +20,8 @@ export interface PhaseState {
   /** The phase as first planned: rescheduling never overwrites it, so the original plan stays visible. */
   readonly planned: PhasePlanned['data'];
   readonly currentPlan: PhasePlan;
+  /** Effective date of the plan in force: the planning, then the latest rescheduling. */
+  readonly planChangedOn: IsoDate;
   readonly startedOn?: IsoDate;
   readonly completedOn?: IsoDate;
   readonly milestones: VersionedMap<string, MilestoneReached['data']>;
@@ -36,6 +38,10 @@ export interface AntennaRecord {
   readonly courses: VersionedMap<string, TrainingCourseOpened['data']>;
   /** Current learner count per `YYYY-MM` period (the latest report or correction). */
   readonly learners: VersionedMap<string, number>;
+  /** Effective date of the latest resumption, if the antenna was ever suspended and resumed. */
+  readonly resumedOn?: IsoDate;
+  /** The latest effective date of any fact recorded on the antenna: nothing follows its closing. */
+  readonly latestFactOn: IsoDate;
 }
 
 export type AntennaState =
@@ -49,6 +55,12 @@ export type OpenedAntennaState = Exclude<AntennaState, { readonly status: 'not-o
 export const initialAntennaState = (): AntennaState => ({ status: 'not-opened' });
 
 export function evolveAntenna(state: AntennaState, event: AntennaEvent): AntennaState {
+  const next = evolveFacts(state, event);
+  if (next === state || next.status === 'not-opened' || event.data.effectiveDate <= next.latestFactOn) return next;
+  return { ...next, latestFactOn: event.data.effectiveDate };
+}
+
+function evolveFacts(state: AntennaState, event: AntennaEvent): AntennaState {
   if (event.type === 'AntennaOpened') {
     return {
       status: 'active',
@@ -56,6 +68,7 @@ export function evolveAntenna(state: AntennaState, event: AntennaEvent): Antenna
       phases: VersionedMap.empty(),
       courses: VersionedMap.empty(),
       learners: VersionedMap.empty(),
+      latestFactOn: event.data.effectiveDate,
     };
   }
   // Only an opening starts the stream; anything else on an unopened antenna is ignored.
@@ -79,7 +92,7 @@ export function evolveAntenna(state: AntennaState, event: AntennaEvent): Antenna
     case 'AntennaSuspended':
       return { ...record, status: 'suspended', suspension: event.data };
     case 'AntennaResumed':
-      return { ...record, status: 'active' };
+      return { ...record, status: 'active', resumedOn: event.data.effectiveDate };
     case 'AntennaClosed':
       return { ...record, status: 'closed', closing: event.data };
     default:
@@ -90,7 +103,7 @@ export function evolveAntenna(state: AntennaState, event: AntennaEvent): Antenna
 function evolvePhase(phase: PhaseState | undefined, event: PhaseEvent): PhaseState | undefined {
   if (event.type === 'PhasePlanned') {
     const { plannedStart, plannedEnd } = event.data;
-    return { planned: event.data, currentPlan: { plannedStart, plannedEnd }, milestones: VersionedMap.empty() };
+    return { planned: event.data, currentPlan: { plannedStart, plannedEnd }, planChangedOn: event.data.effectiveDate, milestones: VersionedMap.empty() };
   }
   if (!phase) return undefined;
   switch (event.type) {
@@ -99,7 +112,11 @@ function evolvePhase(phase: PhaseState | undefined, event: PhaseEvent): PhaseSta
     case 'MilestoneReached':
       return { ...phase, milestones: phase.milestones.set(event.data.milestoneId, event.data) };
     case 'PhaseRescheduled':
-      return { ...phase, currentPlan: { plannedStart: event.data.plannedStart, plannedEnd: event.data.plannedEnd } };
+      return {
+        ...phase,
+        currentPlan: { plannedStart: event.data.plannedStart, plannedEnd: event.data.plannedEnd },
+        planChangedOn: event.data.effectiveDate,
+      };
     case 'PhaseCompleted':
       return { ...phase, completedOn: event.data.effectiveDate };
     default:
@@ -108,12 +125,20 @@ function evolvePhase(phase: PhaseState | undefined, event: PhaseEvent): PhaseSta
 }
 
 function recordOf(state: OpenedAntennaState): AntennaRecord {
-  const { opened, inauguration, phases, courses, learners } = state;
-  return inauguration ? { opened, inauguration, phases, courses, learners } : { opened, phases, courses, learners };
+  const { opened, inauguration, phases, courses, learners, resumedOn, latestFactOn } = state;
+  return {
+    opened,
+    ...(inauguration ? { inauguration } : {}),
+    phases,
+    courses,
+    learners,
+    ...(resumedOn !== undefined ? { resumedOn } : {}),
+    latestFactOn,
+  };
 }
 
 /** The small view other deciders (budget, funding) receive of an antenna. */
 export function antennaViewOf(state: AntennaState, antennaId: string): AntennaView {
   if (state.status === 'not-opened') return { antennaId, status: 'not-opened' };
-  return { antennaId, status: state.status, openedOn: state.opened.effectiveDate };
+  return { antennaId, status: state.status, openedOn: state.opened.effectiveDate, candidacyId: state.opened.candidacyId };
 }

@@ -1,8 +1,8 @@
-import { assertNever, conflict, IsoDate, notFound, ruleBroken, sameData } from '../shared';
+import { assertDateInRange, assertNever, conflict, IsoDate, notFound, ruleBroken, sameData } from '../shared';
 import { PhaseCommand } from './antenna.commands';
 import { PhaseEvent } from './antenna.events';
 import { OpenedAntennaState, PhaseState } from './antenna.state';
-import { assertNotSuspended } from './antenna.guards';
+import { assertNotBeforeOpening, assertNotSuspended } from './antenna.guards';
 
 /** Decides the phase commands of an antenna that is opened and not closed (the caller checks both). */
 export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): PhaseEvent[] {
@@ -16,6 +16,8 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
         });
       }
       assertPeriod(command.data.plannedStart, command.data.plannedEnd);
+      // The plan may start before the opening (work prepared beforehand); planning it may not.
+      assertNotBeforeOpening(state, command.data.effectiveDate);
       return [{ type: 'PhasePlanned', data: command.data }];
     }
     case 'StartPhase': {
@@ -68,6 +70,13 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
         });
       }
       assertPeriod(plannedStart, plannedEnd);
+      if (command.data.effectiveDate < phase.planChangedOn) {
+        throw ruleBroken(
+          'PHASE.RESCHEDULED_BEFORE_PLAN',
+          `une phase ne peut pas être replanifiée (${command.data.effectiveDate}) avant le plan qu’elle remplace (${phase.planChangedOn})`,
+          { field: 'effectiveDate', plannedOn: phase.planChangedOn },
+        );
+      }
       return [
         {
           type: 'PhaseRescheduled',
@@ -87,6 +96,15 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
           field: 'effectiveDate',
           startedOn,
         });
+      }
+      // A milestone is reached while its phase runs: the phase cannot have completed before it.
+      const lastMilestoneOn = latestMilestoneOf(phase);
+      if (lastMilestoneOn !== undefined && command.data.effectiveDate < lastMilestoneOn) {
+        throw ruleBroken(
+          'PHASE.COMPLETED_BEFORE_MILESTONE',
+          `une phase ne peut pas se terminer (${command.data.effectiveDate}) avant un jalon atteint pendant son cours (${lastMilestoneOn})`,
+          { field: 'effectiveDate', lastMilestoneOn },
+        );
       }
       return [{ type: 'PhaseCompleted', data: command.data }];
     }
@@ -112,7 +130,15 @@ function alreadyCompleted(phaseId: string, completedOn: IsoDate) {
   return conflict('PHASE.ALREADY_COMPLETED', `phase ${phaseId} was completed on ${completedOn}`, { field: 'phaseId', completedOn });
 }
 
+function latestMilestoneOf(phase: PhaseState): IsoDate | undefined {
+  let latest: IsoDate | undefined;
+  for (const milestone of phase.milestones.values()) if (latest === undefined || milestone.effectiveDate > latest) latest = milestone.effectiveDate;
+  return latest;
+}
+
 function assertPeriod(plannedStart: IsoDate, plannedEnd: IsoDate): void {
+  assertDateInRange(plannedStart, 'plannedStart');
+  assertDateInRange(plannedEnd, 'plannedEnd');
   if (plannedEnd < plannedStart) {
     throw ruleBroken('PHASE.INVALID_PERIOD', 'a phase cannot be planned to end before it starts', {
       field: 'plannedEnd',

@@ -86,6 +86,25 @@ describe('antenna phases', () => {
         .thenThrows('PHASE.INVALID_PERIOD', 'rule');
     });
 
+    it('rule: a phase is not planned before the antenna opened, though its plan may start earlier (ANTENNA.DATE_BEFORE_OPENING)', () => {
+      spec
+        .given([opened])
+        .when({ type: 'PlanPhase', data: { ...aioaPlanned.data, effectiveDate: '2021-01-10' } })
+        .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
+      // aioaPlanned itself starts on 2021-01-01, ten days before the opening it is planned on.
+      spec.given([opened]).when(planAioa).then([aioaPlanned]);
+    });
+
+    it.each([
+      ['plannedStart', '1899-12-31'],
+      ['plannedEnd', '9999-12-31'],
+    ])('rule: a planned date lies between 1900-01-01 and 2100-12-31, not %s %s (DATE.OUT_OF_RANGE)', (field, date) => {
+      spec
+        .given([opened])
+        .when({ type: 'PlanPhase', data: { ...aioaPlanned.data, [field]: date } })
+        .thenThrows('DATE.OUT_OF_RANGE', 'rule');
+    });
+
     it('plans a phase while the antenna is suspended', () => {
       spec.given([opened, suspended]).when(planAioa).then([aioaPlanned]);
     });
@@ -264,6 +283,24 @@ describe('antenna phases', () => {
       spec.given([opened]).when(postponePortesDuJura).thenThrows('PHASE.NOT_FOUND', 'not-found');
     });
 
+    it('rule: a rescheduling is not dated before the plan it replaces (PHASE.RESCHEDULED_BEFORE_PLAN)', () => {
+      spec
+        .given(planned)
+        .when({ ...postponePortesDuJura, data: { ...postponePortesDuJura.data, effectiveDate: '2021-01-10' } })
+        .thenThrows('PHASE.RESCHEDULED_BEFORE_PLAN', 'rule');
+      spec
+        .given([...planned, postponed])
+        .when({ type: 'ReschedulePhase', data: { ...postponePortesDuJura.data, plannedEnd: '2025-12-31', effectiveDate: '2022-11-14' } })
+        .thenThrows('PHASE.RESCHEDULED_BEFORE_PLAN', 'rule');
+    });
+
+    it('rule: a rescheduled date lies no further than 2100-12-31 (DATE.OUT_OF_RANGE)', () => {
+      spec
+        .given(planned)
+        .when({ ...postponePortesDuJura, data: { ...postponePortesDuJura.data, plannedEnd: '2101-01-01' } })
+        .thenThrows('DATE.OUT_OF_RANGE', 'rule');
+    });
+
     it('reschedules while the antenna is suspended', () => {
       spec.given([...planned, suspended]).when(postponePortesDuJura).then([postponed]);
     });
@@ -299,6 +336,15 @@ describe('antenna phases', () => {
         .given(started)
         .when({ type: 'CompletePhase', data: { ...aioaCompleted.data, effectiveDate: '2021-02-28' } })
         .thenThrows('PHASE.COMPLETED_BEFORE_START', 'rule');
+    });
+
+    it('rule: a phase does not complete before a milestone reached in it (PHASE.COMPLETED_BEFORE_MILESTONE)', () => {
+      spec
+        .given([...started, firstModules])
+        .when({ type: 'CompletePhase', data: { ...aioaCompleted.data, effectiveDate: '2021-09-12' } })
+        .thenThrows('PHASE.COMPLETED_BEFORE_MILESTONE', 'rule');
+      const milestoneDay = { ...aioaCompleted.data, effectiveDate: firstModules.data.effectiveDate };
+      spec.given([...started, firstModules]).when({ type: 'CompletePhase', data: milestoneDay }).then([{ type: 'PhaseCompleted', data: milestoneDay }]);
     });
 
     it('rule: only a planned phase completes (PHASE.NOT_FOUND)', () => {

@@ -1,9 +1,11 @@
-import { AntennaView, Cents, Message } from '../shared';
+import { AntennaView, Cents, FundingAgreementView, Message } from '../shared';
 import { BudgetForecastRevised, BudgetForecastSet, ExpenditureRecorded, ExpenditureReversed } from './budget.events';
 
 /** `context.antenna` is the antenna the budget belongs to, as its own stream knows it. */
 export interface BudgetContext {
   readonly antenna: AntennaView;
+  /** The funding agreement an expenditure is charged to, as its own stream knows it (only when it names one). */
+  readonly fundingAgreement?: FundingAgreementView;
 }
 
 /** A forecast line as submitted: the category is a plain string until the decider has checked it. */

@@ -1,4 +1,4 @@
-import { AntennaView, fold } from '../shared';
+import { AntennaView, FundingAgreementView, fold, MAX_AMOUNT_CENTS } from '../shared';
 import { specificationFor } from '../testing/decider-specification';
 import { ReviseBudgetForecast, SetBudgetForecast } from './budget.commands';
 import { budgetDecider, initialBudgetState } from './budget.decider';
@@ -13,8 +13,10 @@ import {
 
 const spec = specificationFor(budgetDecider);
 
-const montbeliard: AntennaView = { antennaId: 'montbeliard', status: 'active', openedOn: '2021-06-01' };
-const context = { antenna: montbeliard };
+const montbeliard: AntennaView = { antennaId: 'montbeliard', status: 'active', openedOn: '2021-01-11', candidacyId: 'ami-2--pays-de-montbeliard' };
+/** Banque des Territoires' seed envelope, committed to the antenna on 1 July 2021 (illustrative date). */
+const bdtSeed: FundingAgreementView = { agreementId: 'bdt-seed', status: 'committed', antennaId: 'montbeliard', committedOn: '2021-07-01' };
+const context = { antenna: montbeliard, fundingAgreement: bdtSeed };
 
 /**
  * Pays de Montbéliard: about 786,000 € over 2021–2024 (from the articles). The split per year and
@@ -205,6 +207,13 @@ describe('budget decider', () => {
         .when({ ...setForecast, context: { antenna: { ...montbeliard, status: 'closed' } } })
         .thenThrows('ANTENNA.CLOSED', 'conflict');
     });
+
+    it('rule: a forecast is not set before the antenna opened (ANTENNA.DATE_BEFORE_OPENING)', () => {
+      spec
+        .given([])
+        .when({ ...setForecast, data: { ...setForecast.data, effectiveDate: '2021-01-10' } })
+        .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
+    });
   });
 
   describe('ReviseBudgetForecast', () => {
@@ -287,6 +296,14 @@ describe('budget decider', () => {
         .thenThrows('BUDGET.REVISED_BEFORE_FORECAST', 'rule');
     });
 
+    it('rule: a revision is not dated before the revision in force (BUDGET.REVISED_BEFORE_LAST_REVISION)', () => {
+      const secondLines = revisedLines.map((line) => (line.year === 2024 && line.category === 'staff' ? { ...line, amountCents: 15_000_000 } : line));
+      spec
+        .given([forecastSet, revised])
+        .when({ ...revise, data: { ...revise.data, lines: secondLines, effectiveDate: '2022-09-30' } })
+        .thenThrows('BUDGET.REVISED_BEFORE_LAST_REVISION', 'rule');
+    });
+
     it('rule: a revision follows the line rules (BUDGET.EMPTY_FORECAST, BUDGET.DUPLICATE_LINE, BUDGET.INVALID_YEAR, BUDGET.UNKNOWN_CATEGORY, MONEY.NOT_POSITIVE_CENTS)', () => {
       const withLines = (lines: ReviseBudgetForecast['data']['lines']) => ({ ...revise, data: { ...revise.data, lines } });
       spec.given([forecastSet]).when(withLines([])).thenThrows('BUDGET.EMPTY_FORECAST', 'rule');
@@ -338,8 +355,72 @@ describe('budget decider', () => {
     it('rule: a suspended antenna still records its spending', () => {
       spec
         .given([forecastSet])
-        .when({ ...record, context: { antenna: { ...montbeliard, status: 'suspended' } } })
+        .when({ ...record, context: { ...context, antenna: { ...montbeliard, status: 'suspended' } } })
         .then([recorded]);
+    });
+
+    it('rule: an expenditure is not dated before the antenna opened (ANTENNA.DATE_BEFORE_OPENING)', () => {
+      const { fundingAgreementId: _none, ...unfunded } = recorded.data;
+      spec
+        .given([forecastSet])
+        .when({ ...record, data: { ...unfunded, effectiveDate: '1899-12-31' } })
+        .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
+      spec
+        .given([forecastSet])
+        .when({ ...record, data: { ...unfunded, effectiveDate: '2021-01-10' } })
+        .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
+    });
+
+    it('rule: an expenditure is charged only to an agreement that was committed (FUNDING.NOT_FOUND)', () => {
+      spec
+        .given([forecastSet])
+        .when({ ...record, data: { ...recorded.data, fundingAgreementId: 'nope' }, context: { antenna: montbeliard, fundingAgreement: { agreementId: 'nope', status: 'not-committed' } } })
+        .thenThrows('FUNDING.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: an expenditure is charged only to an agreement of the same antenna (FUNDING.NOT_FOUND)', () => {
+      spec
+        .given([forecastSet])
+        .when({ ...record, context: { antenna: montbeliard, fundingAgreement: { ...bdtSeed, antennaId: 'chaumont' } } })
+        .thenThrows('FUNDING.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: an expenditure charged to an agreement is not dated before its commitment (EXPENDITURE.BEFORE_FUNDING_COMMITMENT)', () => {
+      spec
+        .given([forecastSet])
+        .when({ ...record, data: { ...recorded.data, effectiveDate: '2021-06-30' } })
+        .thenThrows('EXPENDITURE.BEFORE_FUNDING_COMMITMENT', 'rule');
+      spec
+        .given([forecastSet])
+        .when({ ...record, data: { ...recorded.data, effectiveDate: '2021-07-01' } })
+        .then([{ type: 'ExpenditureRecorded', data: { ...recorded.data, effectiveDate: '2021-07-01' } }]);
+    });
+
+    it('rule: a closed agreement takes no expenditure dated after its closing, but one dated before it (FUNDING.CLOSED)', () => {
+      const closedSeed = { context: { antenna: montbeliard, fundingAgreement: { ...bdtSeed, status: 'closed' as const, closedOn: '2023-12-31' } } };
+      spec
+        .given([forecastSet])
+        .when({ ...record, ...closedSeed, data: { ...recorded.data, effectiveDate: '2024-01-02' } })
+        .thenThrows('FUNDING.CLOSED', 'conflict');
+      spec
+        .given([forecastSet])
+        .when({ ...record, ...closedSeed, data: { ...recorded.data, effectiveDate: '2023-12-31' } })
+        .then([{ type: 'ExpenditureRecorded', data: { ...recorded.data, effectiveDate: '2023-12-31' } }]);
+    });
+
+    it('rule: a single amount is at most 10^10 cents, 100 000 000,00 € (MONEY.AMOUNT_TOO_LARGE)', () => {
+      spec
+        .given([forecastSet])
+        .when({ ...record, data: { ...recorded.data, amountCents: 9_007_199_254_740_991 } })
+        .thenThrows('MONEY.AMOUNT_TOO_LARGE', 'rule');
+      spec
+        .given([forecastSet])
+        .when({ ...record, data: { ...recorded.data, amountCents: MAX_AMOUNT_CENTS + 1 } })
+        .thenThrows('MONEY.AMOUNT_TOO_LARGE', 'rule');
+      spec
+        .given([forecastSet])
+        .when({ ...record, data: { ...recorded.data, amountCents: MAX_AMOUNT_CENTS } })
+        .then([{ type: 'ExpenditureRecorded', data: { ...recorded.data, amountCents: MAX_AMOUNT_CENTS } }]);
     });
 
     it('rule: recording the same expenditure twice changes nothing, even after its reversal', () => {
@@ -432,6 +513,17 @@ describe('budget decider', () => {
 
     it('rule: reversing an already reversed expenditure changes nothing', () => {
       spec.given([forecastSet, recorded, reversed]).when(reverse).thenNothingHappens();
+    });
+
+    it('rule: an expenditure is reversed once; another reversal, with another reason or date, is a conflict (EXPENDITURE.ALREADY_REVERSED)', () => {
+      spec
+        .given([forecastSet, recorded, reversed])
+        .when({ ...reverse, data: { ...reverse.data, reason: 'Autre motif' } })
+        .thenThrows('EXPENDITURE.ALREADY_REVERSED', 'conflict');
+      spec
+        .given([forecastSet, recorded, reversed])
+        .when({ ...reverse, data: { ...reverse.data, effectiveDate: '2021-12-01' } })
+        .thenThrows('EXPENDITURE.ALREADY_REVERSED', 'conflict');
     });
 
     it('rule: only a recorded expenditure can be reversed (EXPENDITURE.NOT_FOUND)', () => {

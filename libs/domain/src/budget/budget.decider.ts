@@ -1,10 +1,13 @@
 import {
   assertAntennaAcceptsCommands,
+  assertNotBeforeAntennaOpening,
   assertNever,
   assertPositiveCents,
   Cents,
   conflict,
   Decider,
+  DomainErrorCode,
+  FundingAgreementView,
   IsoDate,
   notFound,
   ruleBroken,
@@ -12,7 +15,7 @@ import {
   sumCents,
   VersionedMap,
 } from '../shared';
-import { BudgetCommand, BudgetLineInput } from './budget.commands';
+import { BudgetCommand, BudgetLineInput, RecordExpenditure } from './budget.commands';
 import {
   BUDGET_CATEGORIES,
   BudgetEvent,
@@ -65,6 +68,7 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
           field: 'lines',
         });
       }
+      assertNotBeforeAntennaOpening(command.context.antenna, effectiveDate);
       return [{ type: 'BudgetForecastSet', data: { antennaId, lines, totalCents: totalOf(lines), effectiveDate } }];
     }
     case 'ReviseBudgetForecast': {
@@ -80,6 +84,14 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
           effectiveDate,
           forecastSetOn: forecast.original.effectiveDate,
         });
+      }
+      // The forecast in force is the latest revision's: a revision dated before it would be silently outranked.
+      if (effectiveDate < forecast.current.effectiveDate) {
+        throw ruleBroken(
+          'BUDGET.REVISED_BEFORE_LAST_REVISION',
+          `une révision (${effectiveDate}) ne peut pas précéder la révision en vigueur (n° ${forecast.revision}, du ${forecast.current.effectiveDate})`,
+          { field: 'effectiveDate', effectiveDate, lastRevisedOn: forecast.current.effectiveDate },
+        );
       }
       return [
         {
@@ -113,6 +125,8 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
           field: 'expenditureId',
         });
       }
+      assertNotBeforeAntennaOpening(command.context.antenna, data.effectiveDate);
+      if (data.fundingAgreementId !== undefined) assertChargeable(command, data.fundingAgreementId);
       return [{ type: 'ExpenditureRecorded', data }];
     }
     case 'ReverseExpenditure': {
@@ -122,7 +136,15 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
       if (!existing) {
         throw notFound('EXPENDITURE.NOT_FOUND', `expenditure ${expenditureId} has not been recorded`, { field: 'expenditureId' });
       }
-      if (existing.reversed) return [];
+      if (existing.reversed) {
+        // The same reversal again changes nothing; another one (other reason or date) contradicts it.
+        if (existing.reversed.reason === reason && existing.reversed.effectiveDate === effectiveDate) return [];
+        throw conflict(
+          'EXPENDITURE.ALREADY_REVERSED',
+          `la dépense ${expenditureId} a déjà été annulée le ${existing.reversed.effectiveDate}, pour un autre motif ou à une autre date`,
+          { field: 'expenditureId', reversedOn: existing.reversed.effectiveDate },
+        );
+      }
       assertReason(reason, 'EXPENDITURE.REVERSAL_REASON_REQUIRED', 'reversing an expenditure gives a reason');
       if (effectiveDate < existing.recorded.effectiveDate) {
         throw ruleBroken('EXPENDITURE.REVERSED_BEFORE_RECORDED', 'an expenditure cannot be reversed before it was recorded', {
@@ -199,6 +221,38 @@ export const budgetDecider: Decider<BudgetCommand, BudgetEvent, BudgetState> = {
   initialState: initialBudgetState,
 };
 
+/**
+ * An expenditure charged to a funding agreement names one that was committed to the same
+ * antenna, is dated on or after the commitment, and not after the agreement was closed: otherwise
+ * it counts as spent in the budget and nowhere in the funding reconciliation.
+ */
+function assertChargeable({ data, context }: RecordExpenditure, agreementId: string): void {
+  const agreement: FundingAgreementView | undefined = context.fundingAgreement;
+  if (agreement === undefined || agreement.agreementId !== agreementId) {
+    // The application did not load the agreement the command names: a wiring fault, not a rule.
+    throw new Error(`funding agreement view ${agreement?.agreementId ?? '(none)'} given for an expenditure charged to ${agreementId}`);
+  }
+  if (agreement.status === 'not-committed' || agreement.antennaId !== data.antennaId) {
+    throw notFound('FUNDING.NOT_FOUND', `l’antenne ${data.antennaId} n’a pas d’accord de financement ${agreementId}`, {
+      field: 'fundingAgreementId',
+      fundingAgreementId: agreementId,
+    });
+  }
+  if (agreement.committedOn !== undefined && data.effectiveDate < agreement.committedOn) {
+    throw ruleBroken(
+      'EXPENDITURE.BEFORE_FUNDING_COMMITMENT',
+      `une dépense imputée à l’accord ${agreementId} ne peut pas précéder son engagement (${agreement.committedOn})`,
+      { field: 'effectiveDate', committedOn: agreement.committedOn },
+    );
+  }
+  if (agreement.status === 'closed' && agreement.closedOn !== undefined && data.effectiveDate > agreement.closedOn) {
+    throw conflict('FUNDING.CLOSED', `l’accord ${agreementId} est clos depuis le ${agreement.closedOn} : aucune dépense postérieure ne peut lui être imputée`, {
+      field: 'fundingAgreementId',
+      closedOn: agreement.closedOn,
+    });
+  }
+}
+
 function requireForecast(state: BudgetState, antennaId: string) {
   if (state.status !== 'forecast-set' || state.antennaId !== antennaId) {
     throw notFound('BUDGET.FORECAST_NOT_SET', `antenna ${antennaId} has no budget forecast yet`);
@@ -255,6 +309,6 @@ function totalOf(lines: readonly BudgetLine[]): Cents {
   return sumCents(lines.map((line) => line.amountCents));
 }
 
-function assertReason(reason: unknown, code: string, message: string): void {
+function assertReason(reason: unknown, code: DomainErrorCode, message: string): void {
   if (typeof reason !== 'string' || reason.trim() === '') throw ruleBroken(code, message, { field: 'reason' });
 }

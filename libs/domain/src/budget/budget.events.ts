@@ -80,3 +80,13 @@ export type ExpenditureReversed = Message<
 >;
 
 export type BudgetEvent = BudgetForecastSet | BudgetForecastRevised | ExpenditureRecorded | ExpenditureReversed;
+
+/** Schema version of each budget event type's data (docs/decisions/0011); a type left out fails to compile. */
+export const BUDGET_EVENT_VERSIONS = {
+  BudgetForecastSet: 1,
+  /** 2: carries `previousLines` (budget.upcasters.ts reads version 1). */
+  BudgetForecastRevised: 2,
+  ExpenditureRecorded: 1,
+  /** 2: carries the reversed expenditure's `category`, `expenditureDate` and `fundingAgreementId` (budget.upcasters.ts reads version 1). */
+  ExpenditureReversed: 2,
+} as const satisfies Record<BudgetEvent['type'], number>;

@@ -69,6 +69,28 @@ describe('call decider', () => {
         .thenThrows('PROGRAMME.NOT_FOUND', 'not-found');
     });
 
+    it('rule: a call is neither published nor open before its programme was launched (CALL.BEFORE_PROGRAMME_LAUNCH)', () => {
+      const launchedOn = (date: string) => ({ programme: { ...launchedProgramme, launchedOn: date } });
+      // Published (2020-09-28) before the launch:
+      spec.given([]).when({ ...open, context: launchedOn('2020-09-29') }).thenThrows('CALL.BEFORE_PROGRAMME_LAUNCH', 'rule');
+      // Published after the launch, but open (2020-10-01) before it:
+      spec
+        .given([])
+        .when({ ...open, data: { ...open.data, effectiveDate: '2020-10-05' }, context: launchedOn('2020-10-02') })
+        .thenThrows('CALL.BEFORE_PROGRAMME_LAUNCH', 'rule');
+      spec
+        .given([])
+        .when({ ...open, context: { programme: { ...launchedProgramme, launchedOn: '2020-09-28' } } })
+        .then([opened]);
+    });
+
+    it('rule: the call period lies between 1900-01-01 and 2100-12-31 (DATE.OUT_OF_RANGE)', () => {
+      spec
+        .given([])
+        .when({ ...open, data: { ...open.data, closesOn: '9999-12-31' } })
+        .thenThrows('DATE.OUT_OF_RANGE', 'rule');
+    });
+
     it('rule: a call does not close before it opens (CALL.INVALID_PERIOD)', () => {
       spec
         .given([])

@@ -1,4 +1,4 @@
-import { assertNever, CallView, conflict, Decider, notFound, ruleBroken, sameData } from '../shared';
+import { assertDateInRange, assertNever, CallView, conflict, Decider, notFound, ruleBroken, sameData } from '../shared';
 import { CallCommand, OpenCallForApplications } from './call.commands';
 import { CallEvent, CallForApplicationsClosed, CallForApplicationsOpened } from './call.events';
 
@@ -92,7 +92,22 @@ function assertOpenable({ data, context }: OpenCallForApplications): void {
   if (!Number.isSafeInteger(data.number) || data.number <= 0) {
     throw ruleBroken('CALL.INVALID_NUMBER', 'the call number is a positive whole number', { field: 'number' });
   }
+  assertDateInRange(data.opensOn, 'opensOn');
+  assertDateInRange(data.closesOn, 'closesOn');
   if (data.closesOn < data.opensOn) {
     throw ruleBroken('CALL.INVALID_PERIOD', 'a call cannot close before it opens', { field: 'closesOn' });
+  }
+  // A call belongs to its programme: neither published nor open before the programme was launched.
+  const launchedOn = context.programme.launchedOn;
+  if (launchedOn !== undefined) {
+    for (const field of ['effectiveDate', 'opensOn'] as const) {
+      if (data[field] < launchedOn) {
+        throw ruleBroken(
+          'CALL.BEFORE_PROGRAMME_LAUNCH',
+          `un appel ne peut pas être publié ni ouvert (${field} ${data[field]}) avant le lancement de son programme (${launchedOn})`,
+          { field, date: data[field], launchedOn },
+        );
+      }
+    }
   }
 }

@@ -29,3 +29,9 @@ export type CallForApplicationsClosed = Message<
 >;
 
 export type CallEvent = CallForApplicationsOpened | CallForApplicationsClosed;
+
+/** Schema version of each call event type's data (docs/decisions/0011); a type left out fails to compile. */
+export const CALL_EVENT_VERSIONS = {
+  CallForApplicationsOpened: 1,
+  CallForApplicationsClosed: 1,
+} as const satisfies Record<CallEvent['type'], number>;

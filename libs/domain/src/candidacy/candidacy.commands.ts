@@ -1,4 +1,4 @@
-import { CallView, Message } from '../shared';
+import { AntennaView, CallView, IsoDate, Message } from '../shared';
 import {
   CandidacyPartnerAdded,
   CandidacyRejected,
@@ -22,4 +22,20 @@ export type SelectCandidacy = Message<'SelectCandidacy', CandidacySelected['data
 export type RejectCandidacy = Message<'RejectCandidacy', CandidacyRejected['data']>;
 export type WithdrawCandidacy = Message<'WithdrawCandidacy', CandidacyWithdrawn['data']>;
 
-export type CandidacyCommand = SubmitCandidacy | AddCandidacyPartner | SelectCandidacy | RejectCandidacy | WithdrawCandidacy;
+/**
+ * Claims the candidacy's one antenna, the first step of opening it. `context.antenna` is the
+ * antenna being opened, as its own stream knows it; `context.assignedAntenna` the antenna already
+ * claimed by this candidacy, when there is one and it is another.
+ */
+export interface AssignCandidacyAntenna
+  extends Message<'AssignCandidacyAntenna', { readonly candidacyId: string; readonly antennaId: string; readonly effectiveDate: IsoDate }> {
+  readonly context: { readonly antenna: AntennaView; readonly assignedAntenna?: AntennaView };
+}
+
+export type CandidacyCommand =
+  | SubmitCandidacy
+  | AddCandidacyPartner
+  | SelectCandidacy
+  | RejectCandidacy
+  | WithdrawCandidacy
+  | AssignCandidacyAntenna;

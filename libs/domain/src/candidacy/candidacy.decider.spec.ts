@@ -1,8 +1,9 @@
-import { CallView, fold } from '../shared';
+import { AntennaView, CallView, fold } from '../shared';
 import { specificationFor } from '../testing/decider-specification';
-import { SubmitCandidacy } from './candidacy.commands';
+import { AssignCandidacyAntenna, SubmitCandidacy } from './candidacy.commands';
 import { candidacyDecider, candidacyViewOf } from './candidacy.decider';
 import {
+  CandidacyAntennaAssigned,
   CandidacyPartnerAdded,
   CandidacyRejected,
   CandidacySelected,
@@ -89,6 +90,27 @@ const rejected: CandidacyRejected = {
 const withdrawn: CandidacyWithdrawn = {
   type: 'CandidacyWithdrawn',
   data: { candidacyId, reason: 'Le conseil communautaire renonce au projet', effectiveDate: '2021-03-01' },
+};
+
+const notOpened = (antennaId: string): AntennaView => ({ antennaId, status: 'not-opened' });
+const openedFrom = (antennaId: string, fromCandidacy: string): AntennaView => ({ antennaId, status: 'active', openedOn: '2021-03-01', candidacyId: fromCandidacy });
+
+const assign: AssignCandidacyAntenna = {
+  type: 'AssignCandidacyAntenna',
+  data: { candidacyId, antennaId: 'montbeliard', effectiveDate: '2021-03-01' },
+  context: { antenna: notOpened('montbeliard') },
+};
+
+const assigned: CandidacyAntennaAssigned = {
+  type: 'CandidacyAntennaAssigned',
+  data: { candidacyId, callId: 'ami-2', territoryId: 'pays-de-montbeliard', antennaId: 'montbeliard', effectiveDate: '2021-03-01' },
+};
+
+/** Another antenna id for the same candidacy: the second opening of a race, or a second opening later on. */
+const assignOther: AssignCandidacyAntenna = {
+  type: 'AssignCandidacyAntenna',
+  data: { ...assign.data, antennaId: 'montbeliard-bis' },
+  context: { antenna: notOpened('montbeliard-bis'), assignedAntenna: notOpened('montbeliard') },
 };
 
 const withData = (data: Partial<SubmitCandidacy['data']>): SubmitCandidacy => ({ ...submit, data: { ...submit.data, ...data } });
@@ -393,6 +415,79 @@ describe('candidacy decider', () => {
     });
   });
 
+  describe('AssignCandidacyAntenna (first step of opening an antenna)', () => {
+    it('claims the antenna of a selected candidacy, with the call and territory it comes from', () => {
+      spec.given([submitted, selected]).when(assign).then([assigned]);
+    });
+
+    it('rule: claiming the same antenna again on the same date changes nothing, so a retry completes an interrupted opening', () => {
+      spec.given([submitted, selected, assigned]).when(assign).thenNothingHappens();
+    });
+
+    it('rule: once the antenna is opened, a claim of it changes nothing whatever its date: the antenna stream judges the details', () => {
+      spec
+        .given([submitted, selected, assigned])
+        .when({ ...assign, data: { ...assign.data, effectiveDate: '2021-04-01' }, context: { antenna: openedFrom('montbeliard', candidacyId) } })
+        .thenNothingHappens();
+    });
+
+    it('rule: an opening not yet done is claimed for one date (CANDIDACY.ANTENNA_ALREADY_ASSIGNED)', () => {
+      spec
+        .given([submitted, selected, assigned])
+        .when({ ...assign, data: { ...assign.data, effectiveDate: '2021-04-01' } })
+        .thenThrows('CANDIDACY.ANTENNA_ALREADY_ASSIGNED', 'conflict');
+    });
+
+    it('rule: one selected candidacy opens one antenna (CANDIDACY.ANTENNA_ALREADY_ASSIGNED)', () => {
+      spec.given([submitted, selected, assigned]).when(assignOther).thenThrows('CANDIDACY.ANTENNA_ALREADY_ASSIGNED', 'conflict');
+      spec
+        .given([submitted, selected, assigned])
+        .when({ ...assignOther, context: { ...assignOther.context, assignedAntenna: openedFrom('montbeliard', candidacyId) } })
+        .thenThrows('CANDIDACY.ANTENNA_ALREADY_ASSIGNED', 'conflict');
+    });
+
+    it('rule: an antenna id opened from another candidacy cannot be claimed (ANTENNA.ALREADY_OPENED)', () => {
+      spec
+        .given([submitted, selected])
+        .when({ ...assign, context: { antenna: openedFrom('montbeliard', 'ami-2--chaumont') } })
+        .thenThrows('ANTENNA.ALREADY_OPENED', 'conflict');
+    });
+
+    it('rule: a claim lost to another candidacy (which opened that antenna id first) holds nothing and may be replaced', () => {
+      const lost = { ...assignOther, context: { ...assignOther.context, assignedAntenna: openedFrom('montbeliard', 'ami-2--chaumont') } };
+      spec
+        .given([submitted, selected, assigned])
+        .when(lost)
+        .then([{ type: 'CandidacyAntennaAssigned', data: { ...assigned.data, antennaId: 'montbeliard-bis' } }]);
+    });
+
+    it('rule: only a submitted candidacy has an antenna to claim (CANDIDACY.NOT_FOUND)', () => {
+      spec.given([]).when(assign).thenThrows('CANDIDACY.NOT_FOUND', 'not-found');
+    });
+
+    it.each([
+      ['submitted', [submitted]],
+      ['rejected', [submitted, rejected]],
+      ['withdrawn', [submitted, selected, withdrawn]],
+    ] as const)('rule: only a selected candidacy opens an antenna, not a %s one (ANTENNA.CANDIDACY_NOT_SELECTED)', (_status, history) => {
+      spec.given(history).when(assign).thenThrows('ANTENNA.CANDIDACY_NOT_SELECTED', 'rule');
+    });
+
+    it('rule: a laureate that withdrew after its antenna opened still recognises the repeated opening', () => {
+      spec
+        .given([submitted, selected, assigned, withdrawn])
+        .when({ ...assign, context: { antenna: openedFrom('montbeliard', candidacyId) } })
+        .thenNothingHappens();
+    });
+
+    it('rule: an antenna does not open before its candidacy was selected (ANTENNA.OPENED_BEFORE_SELECTION)', () => {
+      spec
+        .given([submitted, selected])
+        .when({ ...assign, data: { ...assign.data, effectiveDate: '2021-02-14' } })
+        .thenThrows('ANTENNA.OPENED_BEFORE_SELECTION', 'rule');
+    });
+  });
+
   describe('candidacyViewOf', () => {
     it('shows a candidacy never submitted as not-submitted', () => {
       expect(candidacyViewOf(fold(candidacyDecider, []), candidacyId)).toEqual({ candidacyId, status: 'not-submitted' });
@@ -428,6 +523,22 @@ describe('candidacy decider', () => {
         ...summary,
         status: 'withdrawn',
         selectedOn: '2021-02-15',
+      });
+    });
+
+    it('shows the antenna claimed by a laureate, kept after a withdrawal', () => {
+      const claim = { antennaId: 'montbeliard', antennaAssignedOn: '2021-03-01' };
+      expect(candidacyViewOf(fold(candidacyDecider, [submitted, selected, assigned]), candidacyId)).toEqual({
+        ...summary,
+        status: 'selected',
+        selectedOn: '2021-02-15',
+        ...claim,
+      });
+      expect(candidacyViewOf(fold(candidacyDecider, [submitted, selected, assigned, withdrawn]), candidacyId)).toEqual({
+        ...summary,
+        status: 'withdrawn',
+        selectedOn: '2021-02-15',
+        ...claim,
       });
     });
 

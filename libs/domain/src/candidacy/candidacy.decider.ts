@@ -1,4 +1,5 @@
 import {
+  AntennaView,
   assertNever,
   assertPositiveCents,
   CallView,
@@ -12,8 +13,9 @@ import {
   sameData,
   VersionedMap,
 } from '../shared';
-import { CandidacyCommand, SubmitCandidacy, WithdrawCandidacy } from './candidacy.commands';
+import { AssignCandidacyAntenna, CandidacyCommand, SubmitCandidacy, WithdrawCandidacy } from './candidacy.commands';
 import {
+  CandidacyAntennaAssigned,
   CandidacyEvent,
   CandidacyPartner,
   CandidacyRejected,
@@ -30,6 +32,8 @@ interface Submitted {
    * `normalisedName`). A `VersionedMap`, so that adding one copies none of the others.
    */
   readonly partners: VersionedMap<string, CandidacyPartner>;
+  /** The antenna claimed for this candidacy: one per candidacy. */
+  readonly antenna?: CandidacyAntennaAssigned['data'];
 }
 
 export type CandidacyState =
@@ -85,6 +89,8 @@ export function decideCandidacy(command: CandidacyCommand, state: CandidacyState
     }
     case 'WithdrawCandidacy':
       return decideWithdrawal(command, state);
+    case 'AssignCandidacyAntenna':
+      return decideAntennaAssignment(command, state);
     default:
       return assertNever(command);
   }
@@ -110,6 +116,8 @@ export function evolveCandidacy(state: CandidacyState, event: CandidacyEvent): C
         return { ...submittedPart(state), status: 'withdrawn', withdrawal: event.data, selection: state.selection };
       }
       return state;
+    case 'CandidacyAntennaAssigned':
+      return state.status === 'not-submitted' ? state : { ...state, antenna: event.data };
     default:
       return assertNever(event);
   }
@@ -142,6 +150,7 @@ export function candidacyViewOf(state: CandidacyState, candidacyId: string): Can
     },
     submittedOn: submission.effectiveDate,
     ...(selection ? { selectedOn: selection.effectiveDate } : {}),
+    ...(state.antenna ? { antennaId: state.antenna.antennaId, antennaAssignedOn: state.antenna.effectiveDate } : {}),
   };
 }
 
@@ -193,6 +202,73 @@ function decideWithdrawal({ data }: WithdrawCandidacy, state: CandidacyState): C
   return [{ type: 'CandidacyWithdrawn', data }];
 }
 
+/**
+ * One selected candidacy opens one antenna: the opening is claimed here first, on the candidacy's
+ * stream and its expected revision, so that of two openings with different antenna ids only one
+ * can claim it, even when they run at the same time (docs/decisions/0012).
+ */
+function decideAntennaAssignment({ data, context }: AssignCandidacyAntenna, state: CandidacyState): CandidacyEvent[] {
+  const current = requireSubmitted(state, data.candidacyId);
+  const { antenna: requested, assignedAntenna } = context;
+  if (requested.antennaId !== data.antennaId) {
+    // The application loaded the wrong stream: a wiring fault, not a business rule.
+    throw new Error(`antenna view ${requested.antennaId} given to claim antenna ${data.antennaId}`);
+  }
+  // An antenna id names one antenna, opened from one candidacy.
+  if (requested.status !== 'not-opened' && requested.candidacyId !== data.candidacyId) {
+    throw conflict(
+      'ANTENNA.ALREADY_OPENED',
+      `l’antenne ${data.antennaId} a déjà été ouverte à partir d’une autre candidature (${requested.candidacyId ?? 'inconnue'})`,
+      { field: 'antennaId', candidacyId: requested.candidacyId },
+    );
+  }
+  const assigned = current.antenna;
+  if (assigned?.antennaId === data.antennaId) {
+    // A retry completes an interrupted opening; once the antenna is opened, its own stream judges the details.
+    if (requested.status !== 'not-opened' || assigned.effectiveDate === data.effectiveDate) return [];
+    throw conflict(
+      'CANDIDACY.ANTENNA_ALREADY_ASSIGNED',
+      `l’ouverture de l’antenne ${assigned.antennaId} a déjà été engagée pour cette candidature à la date du ${assigned.effectiveDate}`,
+      { field: 'effectiveDate', antennaId: assigned.antennaId, assignedOn: assigned.effectiveDate },
+    );
+  }
+  if (assigned && !lostToAnotherCandidacy(assigned.antennaId, assignedAntenna, data.candidacyId)) {
+    throw conflict(
+      'CANDIDACY.ANTENNA_ALREADY_ASSIGNED',
+      `la candidature ${data.candidacyId} a déjà son antenne (${assigned.antennaId}) : une candidature retenue n’ouvre qu’une antenne`,
+      { field: 'antennaId', antennaId: assigned.antennaId, assignedOn: assigned.effectiveDate },
+    );
+  }
+  if (current.status !== 'selected') {
+    throw ruleBroken('ANTENNA.CANDIDACY_NOT_SELECTED', `la candidature ${data.candidacyId} n’est pas retenue (${current.status}) : aucune antenne n’en naît`, {
+      field: 'candidacyId',
+      candidacyStatus: current.status,
+    });
+  }
+  const selectedOn = current.selection.effectiveDate;
+  if (data.effectiveDate < selectedOn) {
+    throw ruleBroken('ANTENNA.OPENED_BEFORE_SELECTION', `une antenne ne peut pas ouvrir (${data.effectiveDate}) avant que sa candidature soit retenue (${selectedOn})`, {
+      field: 'effectiveDate',
+      selectedOn,
+    });
+  }
+  const { callId, territory } = current.submission;
+  return [
+    {
+      type: 'CandidacyAntennaAssigned',
+      data: { candidacyId: data.candidacyId, callId, territoryId: territory.id, antennaId: data.antennaId, effectiveDate: data.effectiveDate },
+    },
+  ];
+}
+
+/**
+ * A claimed antenna id that another candidacy opened first (two candidacies raced for one id)
+ * can never be this candidacy's antenna: its claim holds nothing and may be replaced.
+ */
+function lostToAnotherCandidacy(antennaId: string, view: AntennaView | undefined, candidacyId: string): boolean {
+  return view !== undefined && view.antennaId === antennaId && view.status !== 'not-opened' && view.candidacyId !== candidacyId;
+}
+
 function requireSubmitted(state: CandidacyState, candidacyId: string): SubmittedState {
   if (state.status === 'not-submitted') {
     throw notFound('CANDIDACY.NOT_FOUND', `candidacy ${candidacyId} has not been submitted`, { field: 'candidacyId' });
@@ -201,7 +277,9 @@ function requireSubmitted(state: CandidacyState, candidacyId: string): Submitted
 }
 
 function submittedPart(state: SubmittedState): Submitted {
-  return { submission: state.submission, partners: state.partners };
+  return state.antenna
+    ? { submission: state.submission, partners: state.partners, antenna: state.antenna }
+    : { submission: state.submission, partners: state.partners };
 }
 
 function alreadyDecided(state: SubmittedState) {

@@ -87,9 +87,37 @@ export type CandidacyWithdrawn = Message<
   }
 >;
 
+/**
+ * The one antenna of a selected candidacy was claimed. Written on the candidacy's stream, with its
+ * expected revision, before the antenna's own `AntennaOpened`: two openings from one candidacy
+ * cannot both write it, on either store (docs/decisions/0012-one-antenna-per-candidacy.md).
+ * `effectiveDate` is the date the antenna opens.
+ */
+export type CandidacyAntennaAssigned = Message<
+  'CandidacyAntennaAssigned',
+  {
+    readonly candidacyId: string;
+    readonly callId: string;
+    readonly territoryId: string;
+    readonly antennaId: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
 export type CandidacyEvent =
   | CandidacySubmitted
   | CandidacyPartnerAdded
   | CandidacySelected
   | CandidacyRejected
-  | CandidacyWithdrawn;
+  | CandidacyWithdrawn
+  | CandidacyAntennaAssigned;
+
+/** Schema version of each candidacy event type's data (docs/decisions/0011); a type left out fails to compile. */
+export const CANDIDACY_EVENT_VERSIONS = {
+  CandidacySubmitted: 1,
+  CandidacyPartnerAdded: 1,
+  CandidacySelected: 1,
+  CandidacyRejected: 1,
+  CandidacyWithdrawn: 1,
+  CandidacyAntennaAssigned: 1,
+} as const satisfies Record<CandidacyEvent['type'], number>;

@@ -1,7 +1,7 @@
-import { AntennaView, DomainError, fold } from '../shared';
+import { AntennaView, DomainError, fold, MAX_AMOUNT_CENTS } from '../shared';
 import { specificationFor } from '../testing/decider-specification';
 import { CloseFundingAgreement, CommitFunding, RecordTrancheReceipt, ReleaseTranche, ReverseTrancheRelease } from './funding.commands';
-import { fundingDecider, initialFundingState } from './funding.decider';
+import { fundingAgreementViewOf, fundingDecider, initialFundingState } from './funding.decider';
 import {
   BudgetTrancheReleased,
   FundingAgreementClosed,
@@ -172,6 +172,45 @@ describe('funding decider', () => {
     it('rule: a closed antenna accepts nothing (ANTENNA.CLOSED)', () => {
       spec.given([]).when({ ...commit, context: closedAntenna }).thenThrows('ANTENNA.CLOSED', 'conflict');
     });
+
+    it('rule: funding is not committed before the antenna opened (ANTENNA.DATE_BEFORE_OPENING)', () => {
+      spec
+        .given([])
+        .when({ ...commit, data: { ...committed.data, effectiveDate: '2021-05-31', tranches: committed.data.tranches } })
+        .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
+    });
+
+    it('rule: a tranche is not due before the agreement was committed (FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT)', () => {
+      const tranches = committed.data.tranches.map((t) => (t.trancheId === 'signature' ? { ...t, dueOn: '2021-06-30' } : t));
+      spec
+        .given([])
+        .when({ ...commit, data: { ...committed.data, tranches } })
+        .thenThrows('FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT', 'rule');
+    });
+
+    it('rule: a tranche may fall due on the day of the commitment', () => {
+      const tranches = committed.data.tranches.map((t) => (t.trancheId === 'signature' ? { ...t, dueOn: committed.data.effectiveDate } : t));
+      spec
+        .given([])
+        .when({ ...commit, data: { ...committed.data, tranches } })
+        .then([{ type: 'FundingCommitted', data: { ...committed.data, tranches } }]);
+    });
+
+    it('rule: a due date lies no further than 2100-12-31 (DATE.OUT_OF_RANGE)', () => {
+      const tranches = committed.data.tranches.map((t) => (t.trancheId === 'balance' ? { ...t, dueOn: '9999-12-31' } : t));
+      spec
+        .given([])
+        .when({ ...commit, data: { ...committed.data, tranches } })
+        .thenThrows('DATE.OUT_OF_RANGE', 'rule');
+    });
+
+    it('rule: a commitment is at most 10^10 cents, 100 000 000,00 € (MONEY.AMOUNT_TOO_LARGE)', () => {
+      const tranches = [{ trancheId: 'all', amountCents: MAX_AMOUNT_CENTS + 1, dueOn: '2021-09-30' }];
+      spec
+        .given([])
+        .when({ ...commit, data: { ...committed.data, amountCents: MAX_AMOUNT_CENTS + 1, tranches } })
+        .thenThrows('MONEY.AMOUNT_TOO_LARGE', 'rule');
+    });
   });
 
   describe('ReleaseTranche', () => {
@@ -214,6 +253,25 @@ describe('funding decider', () => {
         .given([committed, signatureReleased, signatureReversed])
         .when(release('signature', '2021-10-04'))
         .then([released('signature', 4_000_000, '2021-10-04')]);
+    });
+
+    it('rule: a release again is not dated before the reversal it follows (TRANCHE.RELEASED_BEFORE_REVERSAL)', () => {
+      const reversedOn20th = { ...signatureReversed, data: { ...signatureReversed.data, effectiveDate: '2021-09-20' } };
+      spec
+        .given([committed, signatureReleased, reversedOn20th])
+        .when(release('signature', '2021-09-10', 5_599_999))
+        .thenThrows('TRANCHE.RELEASED_BEFORE_REVERSAL', 'rule');
+      spec
+        .given([committed, signatureReleased, reversedOn20th])
+        .when(release('signature', '2021-09-20'))
+        .then([released('signature', 4_000_000, '2021-09-20')]);
+    });
+
+    it('accepts a release above the tranche\'s scheduled amount, within the commitment (the domain page has the reconciliation flag it)', () => {
+      spec
+        .given([committed])
+        .when(release('signature', '2021-09-15', 4_500_000))
+        .then([released('signature', 4_500_000, '2021-09-15')]);
     });
 
     it('rule: a tranche release cannot exceed what remains of the commitment (FUNDING.RELEASE_EXCEEDS_COMMITMENT)', () => {
@@ -425,10 +483,17 @@ describe('funding decider', () => {
 
     it('rule: only a released tranche has a release to reverse (TRANCHE.NOT_RELEASED)', () => {
       spec.given([committed]).when(reverse).thenThrows('TRANCHE.NOT_RELEASED', 'rule');
+    });
+
+    it('rule: a release is reversed once; another reversal, with another reason or date, is a conflict (TRANCHE.RELEASE_ALREADY_REVERSED)', () => {
       spec
         .given([committed, signatureReleased, signatureReversed])
         .when({ ...reverse, data: { ...reverse.data, reason: 'Autre motif' } })
-        .thenThrows('TRANCHE.NOT_RELEASED', 'rule');
+        .thenThrows('TRANCHE.RELEASE_ALREADY_REVERSED', 'conflict');
+      spec
+        .given([committed, signatureReleased, signatureReversed])
+        .when({ ...reverse, data: { ...reverse.data, effectiveDate: '2021-09-30' } })
+        .thenThrows('TRANCHE.RELEASE_ALREADY_REVERSED', 'conflict');
     });
 
     it('rule: a received tranche is not un-released; that would be a refund (TRANCHE.ALREADY_RECEIVED)', () => {
@@ -503,6 +568,21 @@ describe('funding decider', () => {
         .thenThrows('FUNDING.CLOSED', 'conflict');
     });
 
+    it('rule: an agreement is not closed before its last release, receipt or reversal (FUNDING.CLOSED_BEFORE_LAST_FACT)', () => {
+      spec
+        .given([committed, signatureReleased, signatureReceived])
+        .when({ ...close, data: { ...closed.data, effectiveDate: '2021-09-16' } })
+        .thenThrows('FUNDING.CLOSED_BEFORE_LAST_FACT', 'rule');
+      spec
+        .given([committed, signatureReleased, signatureReversed])
+        .when({ ...close, data: { ...closed.data, effectiveDate: '2021-09-15' } })
+        .thenThrows('FUNDING.CLOSED_BEFORE_LAST_FACT', 'rule');
+      spec
+        .given([committed, signatureReleased, signatureReceived])
+        .when({ ...close, data: { ...closed.data, effectiveDate: '2021-09-17' } })
+        .then([{ type: 'FundingAgreementClosed', data: { ...closed.data, effectiveDate: '2021-09-17' } }]);
+    });
+
     it('rule: an agreement is not closed before it was committed (FUNDING.CLOSED_BEFORE_COMMITMENT)', () => {
       spec
         .given([committed])
@@ -524,6 +604,21 @@ describe('funding decider', () => {
 
     it('rule: funding goes to an opened antenna (ANTENNA.NOT_FOUND)', () => {
       spec.given([committed]).when({ ...close, context: unopenedAntenna }).thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+    });
+  });
+
+  describe('fundingAgreementViewOf', () => {
+    it('tells the budget whether an agreement was committed, to which antenna, since when, and when it closed', () => {
+      const viewAfter = (events: FundingEvent[]) => fundingAgreementViewOf(fold(fundingDecider, events), 'bdt-seed');
+      expect(viewAfter([])).toEqual({ agreementId: 'bdt-seed', status: 'not-committed' });
+      expect(viewAfter([committed, signatureReleased])).toEqual({ agreementId: 'bdt-seed', status: 'committed', antennaId: 'montbeliard', committedOn: '2021-07-01' });
+      expect(viewAfter([committed, closed])).toEqual({
+        agreementId: 'bdt-seed',
+        status: 'closed',
+        antennaId: 'montbeliard',
+        committedOn: '2021-07-01',
+        closedOn: '2024-01-31',
+      });
     });
   });
 

@@ -1,10 +1,14 @@
 import {
   assertAntennaAcceptsCommands,
+  assertDateInRange,
   assertNever,
+  assertNotBeforeAntennaOpening,
   assertPositiveCents,
   Cents,
   conflict,
   Decider,
+  FundingAgreementView,
+  IsoDate,
   notFound,
   ruleBroken,
   sameData,
@@ -41,6 +45,8 @@ interface FundingAgreement {
    * come and go, so that the release rule need not add up every tranche on every command.
    */
   readonly releasedCents: Cents;
+  /** The latest effective date of any fact recorded on the agreement: nothing follows its closing. */
+  readonly latestFactOn: IsoDate;
 }
 
 export type FundingState =
@@ -61,6 +67,8 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
           field: 'agreementId',
         });
       }
+      assertNotBeforeAntennaOpening(command.context.antenna, data.effectiveDate);
+      assertDueDates(data);
       return [{ type: 'FundingCommitted', data }];
     }
     case 'ReleaseTranche': {
@@ -86,6 +94,15 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
           effectiveDate,
           committedOn: agreement.commitment.effectiveDate,
         });
+      }
+      // A release again follows the reversal of the previous one: dated before it, both would stand at once.
+      const reversedOn = tranche.lastReversal?.effectiveDate;
+      if (reversedOn !== undefined && effectiveDate < reversedOn) {
+        throw ruleBroken(
+          'TRANCHE.RELEASED_BEFORE_REVERSAL',
+          `la tranche ${trancheId} ne peut pas être versée de nouveau (${effectiveDate}) avant l’annulation du versement précédent (${reversedOn})`,
+          { field: 'effectiveDate', effectiveDate, reversedOn },
+        );
       }
       const remainingCents = remainingCommitmentCents(agreement);
       if (release.amountCents > remainingCents) {
@@ -137,6 +154,13 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
           sameData(last, { agreementId, antennaId, trancheId, amountCents: last.amountCents, releasedOn: last.releasedOn, reason, effectiveDate })
         ) {
           return [];
+        }
+        if (last) {
+          throw conflict(
+            'TRANCHE.RELEASE_ALREADY_REVERSED',
+            `le versement de la tranche ${trancheId} a déjà été annulé le ${last.effectiveDate}, pour un autre motif ou à une autre date`,
+            { field: 'trancheId', reversedOn: last.effectiveDate },
+          );
         }
         throw ruleBroken('TRANCHE.NOT_RELEASED', `tranche ${trancheId} is not released: there is no release to reverse`, {
           field: 'trancheId',
@@ -193,6 +217,13 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
           committedOn: agreement.commitment.effectiveDate,
         });
       }
+      if (effectiveDate < agreement.latestFactOn) {
+        throw ruleBroken(
+          'FUNDING.CLOSED_BEFORE_LAST_FACT',
+          `un accord ne peut pas être clos (${effectiveDate}) avant le dernier versement, réception ou annulation enregistré (${agreement.latestFactOn})`,
+          { field: 'effectiveDate', effectiveDate, latestFactOn: agreement.latestFactOn },
+        );
+      }
       return [{ type: 'FundingAgreementClosed', data: closing }];
     }
     default:
@@ -208,6 +239,7 @@ export function evolveFunding(state: FundingState, event: FundingEvent): Funding
         commitment: event.data,
         tranches: VersionedMap.from(event.data.tranches.map((scheduled) => [scheduled.trancheId, { scheduled }])),
         releasedCents: 0,
+        latestFactOn: event.data.effectiveDate,
       };
     case 'BudgetTrancheReleased':
       // A new release starts afresh: no receipt yet, and the previous reversal no longer applies.
@@ -326,7 +358,43 @@ function withTranche(
     ...state,
     tranches: state.tranches.set(trancheId, updated),
     releasedCents: state.releasedCents - releasedCentsOf(tranche) + releasedCentsOf(updated),
+    latestFactOn: latestOf(state.latestFactOn, factDateOf(updated)),
   };
+}
+
+/** The date of the tranche's latest fact, as `withTranche` has just set it. */
+function factDateOf(tranche: FundingTrancheState): IsoDate {
+  return latestOf(latestOf(tranche.release?.effectiveDate ?? '', tranche.receipt?.effectiveDate ?? ''), tranche.lastReversal?.effectiveDate ?? '');
+}
+
+function latestOf(a: IsoDate, b: IsoDate): IsoDate {
+  return a >= b ? a : b;
+}
+
+/**
+ * A tranche falls due once the agreement exists (at the earliest on the day it is committed),
+ * within the calendar's bounds: a due date is a plan, but not one beyond 2100.
+ */
+function assertDueDates(data: FundingCommitted['data']): void {
+  data.tranches.forEach((tranche, index) => {
+    assertDateInRange(tranche.dueOn, `tranches[${index}].dueOn`);
+    if (tranche.dueOn < data.effectiveDate) {
+      throw ruleBroken(
+        'FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT',
+        `la tranche ${tranche.trancheId} ne peut pas être due (${tranche.dueOn}) avant l’engagement de l’accord (${data.effectiveDate})`,
+        { field: `tranches[${index}].dueOn`, dueOn: tranche.dueOn, committedOn: data.effectiveDate },
+      );
+    }
+  });
+}
+
+/** What the budget may know of an agreement an expenditure is charged to. */
+export function fundingAgreementViewOf(state: FundingState, agreementId: string): FundingAgreementView {
+  if (state.status === 'not-committed') return { agreementId, status: 'not-committed' };
+  const { antennaId, effectiveDate } = state.commitment;
+  return state.status === 'closed'
+    ? { agreementId, status: 'closed', antennaId, committedOn: effectiveDate, closedOn: state.closing.effectiveDate }
+    : { agreementId, status: 'committed', antennaId, committedOn: effectiveDate };
 }
 
 function releasedCentsOf(tranche: FundingTrancheState): Cents {

@@ -87,3 +87,13 @@ export type FundingEvent =
   | TrancheReceived
   | TrancheReleaseReversed
   | FundingAgreementClosed;
+
+/** Schema version of each funding event type's data (docs/decisions/0011); a type left out fails to compile. */
+export const FUNDING_EVENT_VERSIONS = {
+  FundingCommitted: 1,
+  BudgetTrancheReleased: 1,
+  TrancheReceived: 1,
+  /** 2: carries `releasedOn`, the date of the release it reverses (funding.upcasters.ts reads version 1). */
+  TrancheReleaseReversed: 2,
+  FundingAgreementClosed: 1,
+} as const satisfies Record<FundingEvent['type'], number>;

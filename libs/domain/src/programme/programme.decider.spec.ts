@@ -1,6 +1,7 @@
 import { specificationFor } from '../testing/decider-specification';
 import { ProgrammeLaunched } from './programme.events';
-import { programmeDecider } from './programme.decider';
+import { programmeDecider, programmeViewOf } from './programme.decider';
+import { fold } from '../shared';
 
 const spec = specificationFor(programmeDecider);
 
@@ -30,6 +31,24 @@ describe('programme decider', () => {
         .given([launched])
         .when({ type: 'LaunchProgramme', data: { ...launched.data, name: 'Autre' } })
         .thenThrows('PROGRAMME.ALREADY_LAUNCHED', 'conflict');
+    });
+
+    it('rule: a launch date lies between 1900-01-01 and 2100-12-31 (DATE.OUT_OF_RANGE)', () => {
+      spec
+        .given([])
+        .when({ type: 'LaunchProgramme', data: { ...launched.data, effectiveDate: '1899-12-31' } })
+        .thenThrows('DATE.OUT_OF_RANGE', 'rule');
+      spec
+        .given([])
+        .when({ type: 'LaunchProgramme', data: { ...launched.data, targets: { antennaCount: 100, targetDate: '9999-12-31' } } })
+        .thenThrows('DATE.OUT_OF_RANGE', 'rule');
+    });
+
+    it('rule: the target date is not before the launch (PROGRAMME.TARGET_DATE_BEFORE_LAUNCH)', () => {
+      spec
+        .given([])
+        .when({ type: 'LaunchProgramme', data: { ...launched.data, targets: { antennaCount: 100, targetDate: '2019-01-14' } } })
+        .thenThrows('PROGRAMME.TARGET_DATE_BEFORE_LAUNCH', 'rule');
     });
 
     it('rule: the antenna target is a positive whole number (PROGRAMME.INVALID_TARGET)', () => {
@@ -67,6 +86,21 @@ describe('programme decider', () => {
 
     it('rule: only a launched programme has targets to revise (PROGRAMME.NOT_FOUND)', () => {
       spec.given([]).when(revise).thenThrows('PROGRAMME.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: a revision is not dated before the revision in force (PROGRAMME.REVISED_BEFORE_LAST_REVISION)', () => {
+      const revisedIn2020 = { type: 'ProgrammeTargetsRevised' as const, data: { ...revise.data, previousTargets: launched.data.targets } };
+      spec
+        .given([launched, revisedIn2020])
+        .when({ ...revise, data: { ...revise.data, targets: { antennaCount: 120, targetDate: '2024-12-31' }, effectiveDate: '2020-05-31' } })
+        .thenThrows('PROGRAMME.REVISED_BEFORE_LAST_REVISION', 'rule');
+    });
+
+    it('rule: a revised target date is not before the launch (PROGRAMME.TARGET_DATE_BEFORE_LAUNCH)', () => {
+      spec
+        .given([launched])
+        .when({ ...revise, data: { ...revise.data, targets: { antennaCount: 100, targetDate: '2018-12-31' } } })
+        .thenThrows('PROGRAMME.TARGET_DATE_BEFORE_LAUNCH', 'rule');
     });
 
     it('rule: targets cannot be revised before the launch (PROGRAMME.DATE_BEFORE_LAUNCH)', () => {
@@ -112,6 +146,24 @@ describe('programme decider', () => {
 
     it('rule: a convention belongs to a launched programme (PROGRAMME.NOT_FOUND)', () => {
       spec.given([]).when(sign).thenThrows('PROGRAMME.NOT_FOUND', 'not-found');
+    });
+
+    it('rule: a convention of the programme is not signed before its launch (PROGRAMME.DATE_BEFORE_LAUNCH)', () => {
+      spec
+        .given([launched])
+        .when({ ...sign, data: { ...sign.data, effectiveDate: '2019-01-14' } })
+        .thenThrows('PROGRAMME.DATE_BEFORE_LAUNCH', 'rule');
+    });
+  });
+
+  describe('programmeViewOf', () => {
+    it('tells the call decider whether the programme is launched, and since when', () => {
+      expect(programmeViewOf(fold(programmeDecider, []), 'au-coeur-des-territoires')).toEqual({ programmeId: 'au-coeur-des-territoires', launched: false });
+      expect(programmeViewOf(fold(programmeDecider, [launched]), 'au-coeur-des-territoires')).toEqual({
+        programmeId: 'au-coeur-des-territoires',
+        launched: true,
+        launchedOn: '2019-01-15',
+      });
     });
   });
 });

@@ -1,4 +1,4 @@
-import { assertNever, conflict, Decider, notFound, ruleBroken, sameData, VersionedMap } from '../shared';
+import { assertDateInRange, assertNever, conflict, Decider, IsoDate, notFound, ProgrammeView, ruleBroken, sameData, VersionedMap } from '../shared';
 import { ProgrammeCommand } from './programme.commands';
 import { ConventionSigned, ProgrammeEvent, ProgrammeLaunched, ProgrammeTargets } from './programme.events';
 
@@ -8,6 +8,8 @@ export type ProgrammeState =
       readonly status: 'launched';
       readonly launched: ProgrammeLaunched['data'];
       readonly targets: ProgrammeTargets;
+      /** Effective date of the targets in force: the launch, then the latest revision. */
+      readonly targetsSetOn: IsoDate;
       /** Every convention by id. A `VersionedMap`, so that signing one does not copy all the others. */
       readonly conventions: VersionedMap<string, ConventionSigned['data']>;
     };
@@ -22,6 +24,8 @@ export function decideProgramme(command: ProgrammeCommand, state: ProgrammeState
         throw conflict('PROGRAMME.ALREADY_LAUNCHED', `programme ${command.data.programmeId} was already launched with other details`);
       }
       assertTargets(command.data.targets);
+      assertDateInRange(command.data.effectiveDate, 'effectiveDate');
+      assertTargetDate(command.data.targets, command.data.effectiveDate);
       return [{ type: 'ProgrammeLaunched', data: command.data }];
     }
     case 'ReviseProgrammeTargets': {
@@ -33,6 +37,15 @@ export function decideProgramme(command: ProgrammeCommand, state: ProgrammeState
           field: 'effectiveDate',
         });
       }
+      // Targets in force are those of the latest revision: a revision dated earlier would be silently outranked.
+      if (command.data.effectiveDate < launched.targetsSetOn) {
+        throw ruleBroken(
+          'PROGRAMME.REVISED_BEFORE_LAST_REVISION',
+          `les objectifs ne peuvent pas être révisés à une date (${command.data.effectiveDate}) antérieure à leur dernière révision (${launched.targetsSetOn})`,
+          { field: 'effectiveDate', effectiveDate: command.data.effectiveDate, lastRevisedOn: launched.targetsSetOn },
+        );
+      }
+      assertTargetDate(command.data.targets, launched.launched.effectiveDate);
       return [{ type: 'ProgrammeTargetsRevised', data: { ...command.data, previousTargets: launched.targets } }];
     }
     case 'SignConvention': {
@@ -41,6 +54,13 @@ export function decideProgramme(command: ProgrammeCommand, state: ProgrammeState
       if (existing) {
         if (sameData(existing, command.data)) return [];
         throw conflict('CONVENTION.ALREADY_SIGNED', `convention ${command.data.conventionId} was already recorded with other details`);
+      }
+      if (command.data.effectiveDate < launched.launched.effectiveDate) {
+        throw ruleBroken(
+          'PROGRAMME.DATE_BEFORE_LAUNCH',
+          `une convention du programme ne peut pas être signée (${command.data.effectiveDate}) avant son lancement (${launched.launched.effectiveDate})`,
+          { field: 'effectiveDate', launchedOn: launched.launched.effectiveDate },
+        );
       }
       return [{ type: 'ConventionSigned', data: command.data }];
     }
@@ -52,9 +72,15 @@ export function decideProgramme(command: ProgrammeCommand, state: ProgrammeState
 export function evolveProgramme(state: ProgrammeState, event: ProgrammeEvent): ProgrammeState {
   switch (event.type) {
     case 'ProgrammeLaunched':
-      return { status: 'launched', launched: event.data, targets: event.data.targets, conventions: VersionedMap.empty() };
+      return {
+        status: 'launched',
+        launched: event.data,
+        targets: event.data.targets,
+        targetsSetOn: event.data.effectiveDate,
+        conventions: VersionedMap.empty(),
+      };
     case 'ProgrammeTargetsRevised':
-      return state.status === 'launched' ? { ...state, targets: event.data.targets } : state;
+      return state.status === 'launched' ? { ...state, targets: event.data.targets, targetsSetOn: event.data.effectiveDate } : state;
     case 'ConventionSigned':
       return state.status === 'launched' ? { ...state, conventions: state.conventions.set(event.data.conventionId, event.data) } : state;
     default:
@@ -68,6 +94,11 @@ export const programmeDecider: Decider<ProgrammeCommand, ProgrammeEvent, Program
   initialState: initialProgrammeState,
 };
 
+/** What other deciders (call) may know of a programme. */
+export function programmeViewOf(state: ProgrammeState, programmeId: string): ProgrammeView {
+  return state.status === 'launched' ? { programmeId, launched: true, launchedOn: state.launched.effectiveDate } : { programmeId, launched: false };
+}
+
 function requireLaunched(state: ProgrammeState, programmeId: string) {
   if (state.status !== 'launched') throw notFound('PROGRAMME.NOT_FOUND', `programme ${programmeId} has not been launched`);
   return state;
@@ -76,5 +107,17 @@ function requireLaunched(state: ProgrammeState, programmeId: string) {
 function assertTargets(targets: ProgrammeTargets): void {
   if (!Number.isSafeInteger(targets.antennaCount) || targets.antennaCount <= 0) {
     throw ruleBroken('PROGRAMME.INVALID_TARGET', 'the antenna target must be a positive whole number', { field: 'targets.antennaCount' });
+  }
+}
+
+/** The target date is a plan: within the calendar's bounds, and not before the programme was launched. */
+function assertTargetDate(targets: ProgrammeTargets, launchedOn: IsoDate): void {
+  assertDateInRange(targets.targetDate, 'targets.targetDate');
+  if (targets.targetDate < launchedOn) {
+    throw ruleBroken(
+      'PROGRAMME.TARGET_DATE_BEFORE_LAUNCH',
+      `l’échéance des objectifs (${targets.targetDate}) précède le lancement du programme (${launchedOn})`,
+      { field: 'targets.targetDate', targetDate: targets.targetDate, launchedOn },
+    );
   }
 }

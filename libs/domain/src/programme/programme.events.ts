@@ -43,3 +43,10 @@ export type ConventionSigned = Message<
 >;
 
 export type ProgrammeEvent = ProgrammeLaunched | ProgrammeTargetsRevised | ConventionSigned;
+
+/** Schema version of each programme event type's data (docs/decisions/0011); a type left out fails to compile. */
+export const PROGRAMME_EVENT_VERSIONS = {
+  ProgrammeLaunched: 1,
+  ProgrammeTargetsRevised: 1,
+  ConventionSigned: 1,
+} as const satisfies Record<ProgrammeEvent['type'], number>;

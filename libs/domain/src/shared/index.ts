@@ -8,3 +8,4 @@ export * from './streams';
 export * from './equality';
 export * from './lookups';
 export * from './versioned-map';
+export * from './upcaster';

@@ -1,4 +1,4 @@
-import { conflict, notFound } from './domain-error';
+import { conflict, notFound, ruleBroken } from './domain-error';
 import { IsoDate } from './dates';
 
 /**
@@ -10,6 +10,8 @@ import { IsoDate } from './dates';
 export interface ProgrammeView {
   readonly programmeId: string;
   readonly launched: boolean;
+  /** Effective date of the launch, when launched. */
+  readonly launchedOn?: IsoDate;
 }
 
 export interface CallView {
@@ -38,6 +40,10 @@ export interface CandidacyView {
   readonly territory?: TerritorySummary;
   readonly submittedOn?: IsoDate;
   readonly selectedOn?: IsoDate;
+  /** The antenna this candidacy's opening was claimed for (`CandidacyAntennaAssigned`), if any. */
+  readonly antennaId?: string;
+  /** Effective date of that claim: the opening date it was made for. */
+  readonly antennaAssignedOn?: IsoDate;
 }
 
 export type AntennaStatus = 'not-opened' | 'active' | 'suspended' | 'closed';
@@ -46,6 +52,18 @@ export interface AntennaView {
   readonly antennaId: string;
   readonly status: AntennaStatus;
   readonly openedOn?: IsoDate;
+  /** The candidacy the antenna was opened from, once opened. */
+  readonly candidacyId?: string;
+}
+
+/** What the budget may know of a funding agreement an expenditure is charged to. */
+export interface FundingAgreementView {
+  readonly agreementId: string;
+  readonly status: 'not-committed' | 'committed' | 'closed';
+  /** The antenna the agreement funds, once committed. */
+  readonly antennaId?: string;
+  readonly committedOn?: IsoDate;
+  readonly closedOn?: IsoDate;
 }
 
 /**
@@ -58,5 +76,19 @@ export function assertAntennaAcceptsCommands(antenna: AntennaView, antennaId: st
   }
   if (antenna.status === 'closed') {
     throw conflict('ANTENNA.CLOSED', `antenna ${antennaId} is closed and accepts nothing`, { field: 'antennaId' });
+  }
+}
+
+/**
+ * What happens to an opened antenna's money (forecast, expenditure, funding) cannot predate the
+ * antenna's opening. Same rule, and code, as for the antenna's own facts.
+ */
+export function assertNotBeforeAntennaOpening(antenna: AntennaView, effectiveDate: IsoDate): void {
+  if (antenna.openedOn !== undefined && effectiveDate < antenna.openedOn) {
+    throw ruleBroken(
+      'ANTENNA.DATE_BEFORE_OPENING',
+      `la date d’effet (${effectiveDate}) précède l’ouverture de l’antenne ${antenna.antennaId} (${antenna.openedOn})`,
+      { field: 'effectiveDate', effectiveDate, openedOn: antenna.openedOn },
+    );
   }
 }

@@ -12,6 +12,8 @@ export const STREAM_CATEGORIES = [
   // Kept by the application beside the domain's streams: users and idempotency records.
   'identity',
   'idempotency',
+  // The log's signed seals (docs/decisions/0011).
+  'integrity',
 ] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 

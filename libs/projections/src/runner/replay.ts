@@ -1,3 +1,4 @@
+import { upcast } from '@jalon/domain';
 import { EventStore } from '@jalon/event-store';
 import { Projection, ReadModelView } from '../projection';
 import { cutFilter, EventCut } from './event-cut';
@@ -23,7 +24,8 @@ export async function replayInMemory(store: EventStore, projections: readonly Pr
   for await (const event of store.readAll({ types, ...(cut.asOf === undefined ? {} : { effectiveUntil: cut.asOf }) })) {
     if (!inCut(event)) continue;
     events++;
-    for (const model of all) model.apply(event);
+    const current = await upcast(event, store);
+    for (const model of all) model.apply(current);
   }
   return {
     events,

@@ -200,6 +200,27 @@ describe('funding report', () => {
     ]);
   });
 
+  it('flags a release above the tranche\'s scheduled amount (the domain accepts it within the commitment), once received too', () => {
+    const events = [...CLEAN, released('t2', 6_500_000, '2022-07-05'), received('t2', 6_500_000, 'VIR-2', '2022-07-19')];
+    const report2 = buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2022-12-31' });
+    expect(flagsOf(report2)).toEqual([
+      {
+        kind: 'release-above-tranche',
+        antennaId: 'montbeliard',
+        agreementId: 'bdt',
+        trancheId: 't2',
+        label: 'Versement supérieur à la tranche prévue',
+        detail: 'Versé 65 000,00 € le 05/07/2022 pour 60 000,00 € prévus à l’échéancier : dépassement de 5 000,00 €.',
+        amountCents: 500_000,
+        date: '2022-07-05',
+        days: null,
+        reason: null,
+      },
+    ]);
+    const atSchedule = [...CLEAN, released('t2', 6_000_000, '2022-07-05'), received('t2', 6_000_000, 'VIR-2', '2022-07-19')];
+    expect(flagsOf(buildFundingReport(models(atSchedule), { antennaId: 'montbeliard', referenceDate: '2022-12-31' }))).toEqual([]);
+  });
+
   it('flags spending above what was received from the agreement', () => {
     const events = [...CLEAN, spent('e2', 3_000_000, '2021-11-15')]; // 15 000 + 30 000 = 45 000 € spent, 40 000 € received
     const report2 = buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2021-12-31' });

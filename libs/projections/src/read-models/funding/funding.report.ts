@@ -21,6 +21,8 @@ export const DEFAULT_RECEIPT_DELAY_DAYS = 30;
 export type FundingDiscrepancyKind =
   /** A release was reversed (one flag per reversal, with its reason). */
   | 'release-reversed'
+  /** The standing release of a tranche is above the tranche's scheduled amount (the domain allows it within the commitment). */
+  | 'release-above-tranche'
   /** The amount received differs from the amount released. */
   | 'amount-mismatch'
   /** Released, and still not received more than `receiptDelayDays` after release, at the reference date. */
@@ -39,8 +41,8 @@ export interface FundingDiscrepancy {
   /** French explanation (column « Détail »). */
   readonly detail: string;
   /**
-   * The money at stake, in cents: the reversed amount; received − released; the amount awaited;
-   * spent − received.
+   * The money at stake, in cents: the reversed amount; released − scheduled; received − released;
+   * the amount awaited; spent − received.
    */
   readonly amountCents: Cents;
   /** The date the flag is about: reversal, receipt, release; null for overspent. */
@@ -80,6 +82,7 @@ export const FUNDING_TABLE_TITLES = {
 
 export const DISCREPANCY_LABELS: Readonly<Record<FundingDiscrepancyKind, string>> = {
   'release-reversed': 'Versement annulé',
+  'release-above-tranche': 'Versement supérieur à la tranche prévue',
   'amount-mismatch': 'Montant reçu différent du montant versé',
   'receipt-overdue': 'Versement non reçu dans le délai',
   overspent: 'Dépenses supérieures aux fonds reçus',
@@ -204,6 +207,16 @@ function discrepanciesOf(agreement: FundingReportAgreement, referenceDate: IsoDa
         tranche,
         `Versement de ${formatEuros(movement.amountCents)}${releasedOn} annulé le ${formatDate(movement.effectiveDate)}. Motif : ${movement.reason}`,
         { amountCents: movement.amountCents, date: movement.effectiveDate, reason: movement.reason },
+      );
+    }
+    if (tranche.releasedCents !== null && tranche.releasedCents > tranche.scheduledCents) {
+      const excess = tranche.releasedCents - tranche.scheduledCents;
+      const releasedOn = tranche.releasedOn === null ? '' : ` le ${formatDate(tranche.releasedOn)}`;
+      flag(
+        'release-above-tranche',
+        tranche,
+        `Versé ${formatEuros(tranche.releasedCents)}${releasedOn} pour ${formatEuros(tranche.scheduledCents)} prévus à l’échéancier : dépassement de ${formatEuros(excess)}.`,
+        { amountCents: excess, date: tranche.releasedOn },
       );
     }
     if (tranche.state === 'received' && tranche.receipt !== null && tranche.receipt.amountCents !== tranche.releasedCents) {

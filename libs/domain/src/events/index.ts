@@ -1,0 +1,3 @@
+export * from './event-versions';
+export * from './upcasting';
+export * from './event-reader';
