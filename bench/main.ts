@@ -11,6 +11,7 @@ import { FULL_PROFILE, QUICK_PROFILE } from './lib/measure';
 import { info, renderTable } from './lib/report';
 import { commandPathSection } from './sections/command-path';
 import { httpSection } from './sections/http';
+import { integritySection } from './sections/integrity';
 import { peersSection, peersInstalled } from './sections/peers';
 import { rawStoreSection } from './sections/raw-store';
 import { queriesSection, replaySection } from './sections/read-side';
@@ -25,7 +26,7 @@ import { streamLengthSection } from './sections/stream-length';
 
 // Sections run in this order: the replay builds the read models that the queries and the HTTP
 // service use; the sections that write into the seeded store run after those that read it.
-const ORDER: readonly Section[] = ['raw', 'replay', 'queries', 'command', 'stream', 'http', 'peers'];
+const ORDER: readonly Section[] = ['raw', 'replay', 'queries', 'integrity', 'command', 'stream', 'http', 'peers'];
 const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
   raw: rawStoreSection,
   replay: replaySection,
@@ -33,6 +34,7 @@ const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
   command: commandPathSection,
   stream: streamLengthSection,
   http: httpSection,
+  integrity: integritySection,
   peers: peersSection,
 };
 

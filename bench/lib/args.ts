@@ -1,6 +1,6 @@
 import { defaultAntennas } from '../generator/programme';
 
-export const SECTIONS = ['raw', 'command', 'stream', 'http', 'replay', 'queries', 'peers'] as const;
+export const SECTIONS = ['raw', 'command', 'stream', 'http', 'replay', 'queries', 'integrity', 'peers'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

@@ -2,14 +2,20 @@ import { loadConfig } from '@jalon/core';
 import { Command } from 'commander';
 import { demoCommand } from './commands/demo.command';
 import { eventsCommand } from './commands/events.command';
+import { exportAuditCommand } from './commands/export-audit.command';
 import { exportCommand } from './commands/export.command';
 import { importCommand } from './commands/import.command';
 import { migrateCommand } from './commands/migrate.command';
+import { proveExtendsCommand } from './commands/prove-extends.command';
 import { replayCommand } from './commands/replay.command';
 import { reportCommand } from './commands/report.command';
+import { sealCommand } from './commands/seal.command';
 import { statusCommand } from './commands/status.command';
 import { serveCommand } from './commands/serve.command';
 import { usersCommand } from './commands/users.command';
+import { verifyExportCommand } from './commands/verify-export.command';
+import { verifyExtendsCommand } from './commands/verify-extends.command';
+import { verifyCommand } from './commands/verify.command';
 
 /** `jalon <commande>`: the command-line entry point (`npm run jalon -- <commande>`). */
 export function buildProgram(): Command {
@@ -26,5 +32,11 @@ export function buildProgram(): Command {
     .addCommand(reportCommand(config))
     .addCommand(replayCommand(config))
     .addCommand(statusCommand(config))
+    .addCommand(verifyCommand(config))
+    .addCommand(sealCommand(config))
+    .addCommand(exportAuditCommand(config))
+    .addCommand(verifyExportCommand(config))
+    .addCommand(proveExtendsCommand(config))
+    .addCommand(verifyExtendsCommand(config))
     .showHelpAfterError();
 }

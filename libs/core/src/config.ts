@@ -7,12 +7,16 @@ export interface JalonConfig {
   readonly dataDir: string;
   /** `EVENT_STORE`: `sqlite` (embedded, default) or `eventstoredb`. */
   readonly eventStore: EventStoreKind;
-  /** `EVENTSTORE_URL`, e.g. `esdb://localhost:2113?tls=false`, required with `eventstoredb`. */
+  /** `EVENTSTORE_URL`, e.g. `esdb://localhost:2113?tls=false` or `kurrentdb://…` (the same grammar), required with `eventstoredb`. */
   readonly eventStoreUrl?: string;
   readonly host: string;
   readonly port: number;
   /** Effective dates are local calendar dates in this time zone (`JALON_TIMEZONE`). */
   readonly timeZone: string;
+  /** The running service seals the log after this many new events (`JALON_SEAL_EVERY_EVENTS`, default 1000). */
+  readonly sealEveryEvents: number;
+  /** …and at least this often while events arrive (`JALON_SEAL_INTERVAL_SECONDS`, default 300). */
+  readonly sealIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -33,6 +37,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   } catch {
     throw new ConfigError(`JALON_TIMEZONE is not a known time zone: "${timeZone}"`);
   }
+  const sealEveryEvents = positiveInteger(env, 'JALON_SEAL_EVERY_EVENTS', 1000);
+  const sealIntervalSeconds = positiveInteger(env, 'JALON_SEAL_INTERVAL_SECONDS', 300);
   const config: JalonConfig = {
     dataDir: resolve(env.DATA_DIR ?? 'data'),
     eventStore,
@@ -40,10 +46,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.HOST ?? '127.0.0.1',
     port,
     timeZone,
+    sealEveryEvents,
+    sealIntervalSeconds,
     ...overrides,
   };
   if (config.eventStore === 'eventstoredb' && !config.eventStoreUrl) {
     throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_URL (e.g. esdb://localhost:2113?tls=false)');
   }
   return config;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, not "${text}"`);
+  return value;
 }

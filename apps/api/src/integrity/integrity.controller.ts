@@ -1,0 +1,51 @@
+import { Actor, ForbiddenError } from '@jalon/application';
+import { antennaSubject, EVENT_STORE, LogIntegrityService, programmeSubject } from '@jalon/core';
+import { auditExportLines, EventStore } from '@jalon/event-store';
+import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Readable } from 'node:stream';
+import { CurrentActor, Public } from '../auth/auth';
+
+/** Roles that may take the verifiable audit trail away: the auditor it is made for, and administrators. */
+const AUDIT_EXPORT_ROLES = new Set(['auditor', 'admin']);
+
+/** The provable history over HTTP (docs/decisions/0011): the seals' public key, and the verifiable audit export. */
+@ApiTags('intégrité')
+@Controller('api')
+export class IntegrityController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly integrity: LogIntegrityService,
+  ) {}
+
+  @Public()
+  @Get('integrity/public-key')
+  @ApiOperation({ summary: 'La clé publique Ed25519 qui signe les sceaux du journal (à comparer avec celle obtenue par un autre canal)' })
+  publicKey() {
+    return this.integrity.publicKey();
+  }
+
+  @ApiBearerAuth()
+  @Get('audit-export')
+  @ApiOperation({
+    summary:
+      'La piste d’audit vérifiable (JSON lines) d’une antenne ou du programme : chaque événement avec son empreinte et sa preuve d’inclusion sous un sceau signé ; à vérifier avec jalon verify-export',
+  })
+  @ApiQuery({ name: 'antenna', required: false, description: 'identifiant de l’antenne (défaut : tout le programme, hors utilisateurs)' })
+  async auditExport(@Query('antenna') antenna: string | undefined, @CurrentActor() actor: Actor): Promise<StreamableFile> {
+    if (!AUDIT_EXPORT_ROLES.has(actor.role)) throw new ForbiddenError(actor.role, 'd’exporter la piste d’audit vérifiable');
+    const seal = await this.integrity.sealedLatest();
+    const subject = antenna === undefined ? programmeSubject() : await antennaSubject(this.store, antenna);
+    const lines = auditExportLines(this.store, { subject, seal })[Symbol.asyncIterator]();
+    // The first line comes after the log was checked against the seal: a refusal is still an HTTP error, not a cut file.
+    const first = await lines.next();
+    async function* body() {
+      if (!first.done) yield `${first.value}\n`;
+      for (let next = await lines.next(); !next.done; next = await lines.next()) yield `${next.value}\n`;
+    }
+    return new StreamableFile(Readable.from(body()), {
+      type: 'application/x-ndjson; charset=utf-8',
+      disposition: `attachment; filename="jalon-audit-${antenna ?? 'programme'}.jsonl"`,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { antennaSubject, JalonConfig, openEventStore, programmeSubject } from '@jalon/core';
+import { auditExportLines, streamSink, type AuditExportReport } from '@jalon/event-store';
+import { Command } from 'commander';
+import { open, rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { findSeal, sealedLatest } from './integrity-seals';
+
+/**
+ * `jalon export-audit [--antenna ID] [--out FILE] [--from-seal SEAL]`: the audit trail of an antenna
+ * (or of the whole programme) with each event's hash and inclusion proof under a signed seal
+ * (sealed now if needed); format: libs/event-store/src/integrity/audit-export.ts.
+ */
+export function exportAuditCommand(config: () => JalonConfig): Command {
+  return new Command('export-audit')
+    .description('exporter la piste d’audit d’une antenne ou du programme avec, pour chaque événement, la preuve qu’il figure dans le journal scellé')
+    .option('--antenna <id>', 'identifiant de l’antenne (défaut : tout le programme, hors utilisateurs)')
+    .option('--out <fichier>', 'fichier à écrire (défaut : la sortie standard)')
+    .option('--from-seal <sceau>', 'joindre la preuve que le journal d’un sceau antérieur (taille ou fichier) est inclus tel quel')
+    .action(async (options: { antenna?: string; out?: string; fromSeal?: string }) => {
+      const base = config();
+      const store = await openEventStore(base);
+      // stdout may carry the export: everything else goes to stderr then.
+      const say = options.out ? console.log : console.error;
+      try {
+        const seal = await sealedLatest(store, base, say);
+        const fromSeal = options.fromSeal === undefined ? undefined : await findSeal(store, options.fromSeal);
+        const subject = options.antenna === undefined ? programmeSubject() : await antennaSubject(store, options.antenna);
+        let report: AuditExportReport | undefined;
+        const lines = auditExportLines(store, { subject, seal, ...(fromSeal ? { fromSeal } : {}) }, (done) => (report = done));
+        if (options.out) {
+          const file = resolve(options.out);
+          await writeLines(lines, file);
+          say(`Export d’audit écrit : ${file}`);
+        } else {
+          const sink = streamSink(process.stdout);
+          for await (const line of lines) await sink(line);
+        }
+        say(report!.text);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+/** Writes to `file.partial`, renamed once complete: a file under the final name is always whole. */
+async function writeLines(lines: AsyncIterable<string>, file: string): Promise<void> {
+  const partial = `${file}.partial`;
+  const stream = (await open(partial, 'w')).createWriteStream({ encoding: 'utf8' });
+  try {
+    const sink = streamSink(stream);
+    for await (const line of lines) await sink(line);
+    stream.end();
+    await finished(stream);
+    await rename(partial, file);
+  } catch (error) {
+    stream.destroy();
+    await rm(partial, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,32 @@
+import { localDate, SYSTEM_ACTOR } from '@jalon/application';
+import { streamIdOf } from '@jalon/domain';
+import { highestAssignedPosition, type SealWriterOptions, type SealKey, type VerifyLogOptions } from '@jalon/event-store';
+import { join } from 'node:path';
+import { JalonConfig } from '../config';
+import { embeddedStoreFile } from '../open-event-store';
+
+/** The stream of the log's seals (docs/decisions/0011). */
+export const SEAL_STREAM_ID = streamIdOf('integrity', 'seals');
+
+/** The service's private signing key: created on first start, mode 0600, never served. */
+export function sealKeyFile(config: Pick<JalonConfig, 'dataDir'>): string {
+  return join(config.dataDir, 'seal-key.pem');
+}
+
+/** How the configured store is verified: positions are dense, and their counter kept, only in the embedded store. */
+export function verificationOptions(config: JalonConfig): Pick<VerifyLogOptions, 'sealStreamId' | 'densePositions' | 'highestAssignedPosition'> {
+  if (config.eventStore !== 'sqlite') return { sealStreamId: SEAL_STREAM_ID, densePositions: false };
+  const file = embeddedStoreFile(config);
+  return { sealStreamId: SEAL_STREAM_ID, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(file) };
+}
+
+/** What the service writes a seal with: its key, now, and itself as the actor. */
+export function sealWriterOptions(config: JalonConfig, key: SealKey, now: Date): SealWriterOptions {
+  return {
+    sealStreamId: SEAL_STREAM_ID,
+    key,
+    now,
+    effectiveDate: localDate(now, config.timeZone),
+    metadata: { actor: SYSTEM_ACTOR.id, actorName: SYSTEM_ACTOR.name, role: SYSTEM_ACTOR.role, correlationId: `seal-${now.toISOString()}`, causationId: `seal-${now.toISOString()}` },
+  };
+}

@@ -1,0 +1,101 @@
+import { collect, keyIdOf, LOG_SEALED, SqliteEventStore, type StoredEvent } from '@jalon/event-store';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testEvent } from '../../../../test/support/events';
+import { alterFile, appendChained } from '../../../../test/support/integrity';
+import { waitFor } from '../../../../test/support/subscription';
+import { loadConfig } from '../config';
+import { HealthRegistry } from '../health/health-registry';
+import { embeddedStoreFile } from '../open-event-store';
+import { SEAL_STREAM_ID, sealKeyFile } from './integrity-settings';
+import { LogIntegrityService } from './log-integrity.service';
+
+const WAIT_MS = 10_000;
+
+describe('LogIntegrityService (the running service’s verification and seals)', () => {
+  let directory: string;
+  let store: SqliteEventStore;
+  let service: LogIntegrityService | undefined;
+  let registry: HealthRegistry;
+  const config = () => loadConfig({ DATA_DIR: directory, JALON_SEAL_EVERY_EVENTS: '5', JALON_SEAL_INTERVAL_SECONDS: '3600' });
+  const clock = { now: () => new Date('2024-03-15T10:00:00Z') };
+  const seals = async () => (await collect(store.readStream(SEAL_STREAM_ID))) as StoredEvent[];
+  const start = () => {
+    registry = new HealthRegistry();
+    service = new LogIntegrityService(store, config(), clock, registry);
+    return service.start();
+  };
+  const integrity = async () => (await registry.report()).components.integrity!;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'jalon-integrity-'));
+    store = SqliteEventStore.open({ file: embeddedStoreFile(config()) });
+  });
+
+  afterEach(async () => {
+    await service?.stop();
+    service = undefined;
+    await store.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('rule: the first start creates the key (mode 0600, once), verifies the log and seals the events no seal covers', async () => {
+    for (let n = 0; n < 3; n++) await appendChained(store, 'antenna-a', [testEvent({ data: { n } })]);
+    const { createdKey } = start();
+    expect(createdKey).toBeDefined();
+    expect(statSync(sealKeyFile(config())).mode & 0o777).toBe(0o600);
+    await waitFor(() => service!.report()?.lastSeal !== undefined, WAIT_MS, 'the seal at start');
+    const [seal] = await seals();
+    expect(seal).toMatchObject({ type: LOG_SEALED, position: 4n, data: { treeSize: 3, keyId: createdKey!.keyId, sealedAt: '2024-03-15T10:00:00.000Z', effectiveDate: '2024-03-15' } });
+    expect(keyIdOf(Buffer.from(service!.publicKey().publicKey, 'base64'))).toBe(createdKey!.keyId);
+    expect(await integrity()).toMatchObject({ status: 'ok', state: 'suivi du journal', upToPosition: '4', lastSeal: { position: '4', treeSize: 3 }, eventsAfterLastSeal: 0 });
+
+    // A second start keeps the key and writes no seal: nothing new to cover.
+    await service!.stop();
+    expect(start().createdKey).toBeUndefined();
+    await waitFor(() => service!.report()?.lastPosition === '4', WAIT_MS, 'the verification at the second start');
+    expect(await seals()).toHaveLength(1);
+  });
+
+  it('rule: following the log, it seals every N events (JALON_SEAL_EVERY_EVENTS) and once per interval while events arrive, never twice for the same events', async () => {
+    start();
+    await waitFor(() => service!.check().state === 'suivi du journal', WAIT_MS, 'following');
+    for (let n = 0; n < 12; n++) await appendChained(store, `antenna-${n % 3}`, [testEvent({ data: { n } })]);
+    await waitFor(() => service!.report()?.lastPosition === '14', WAIT_MS, 'the events and two seals read back');
+    expect((await seals()).map((seal) => (seal.data as { treeSize: number }).treeSize)).toEqual([5, 11]);
+    await service!.sealIfDue();
+    expect((await seals()).map((seal) => (seal.data as { treeSize: number }).treeSize)).toEqual([5, 11, 14]);
+    await waitFor(() => service!.report()?.lastSeal?.treeSize === 14, WAIT_MS, 'the third seal read back');
+    await service!.sealIfDue();
+    expect(await seals()).toHaveLength(3);
+    expect(service!.report()).toMatchObject({ ok: true, seals: 3, eventsAfterLastSeal: 0 });
+  });
+
+  it('rule: a log altered before the start turns the integrity part of /health degraded, names the position, and is not sealed', async () => {
+    for (let n = 0; n < 3; n++) await appendChained(store, 'antenna-a', [testEvent({ data: { n } })]);
+    await store.close();
+    alterFile(embeddedStoreFile(config()), (db) => db.prepare(`UPDATE events SET data = '{"n":7}' WHERE position = 2`).run());
+    store = SqliteEventStore.open({ file: embeddedStoreFile(config()) });
+    start();
+    await waitFor(() => service!.report()?.lastPosition === '3', WAIT_MS, 'the initial verification');
+    const health = await registry.report();
+    expect(health.status).toBe('degraded');
+    expect(health.components.integrity).toMatchObject({ status: 'degraded', reason: expect.stringContaining('Position 2, flux antenna-a, révision 1') });
+    await appendChained(store, 'antenna-a', [testEvent()]);
+    await waitFor(() => service!.report()?.lastPosition === '4', WAIT_MS, 'the next event');
+    await service!.sealIfDue();
+    expect(await seals()).toEqual([]);
+    await expect(service!.sealedLatest()).rejects.toThrow(/ne se vérifie pas/);
+  });
+
+  it('rule: an event appended without its hash after chained ones, while the service runs, is named at once', async () => {
+    start();
+    await appendChained(store, 'antenna-a', [testEvent()]);
+    await waitFor(() => service!.report()?.lastPosition === '1', WAIT_MS, 'the event');
+    await store.append('antenna-a', [testEvent()], { expectedRevision: 0 });
+    await waitFor(() => service!.report()?.ok === false, WAIT_MS, 'the problem');
+    expect(service!.report()!.problems).toEqual([expect.objectContaining({ kind: 'chain-missing', position: '2' })]);
+    expect(await integrity()).toMatchObject({ status: 'degraded' });
+  });
+});

@@ -1,0 +1,255 @@
+import { Clock } from '@jalon/application';
+import {
+  appendSeal,
+  EventStore,
+  feedVerifier,
+  IntegrityError,
+  latestSeal,
+  loadOrCreateSealKey,
+  LogVerifier,
+  type LogVerificationReport,
+  type SealKey,
+  type StoredEvent,
+  type Subscription,
+} from '@jalon/event-store';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { JalonConfig } from '../config';
+import { ComponentHealth, HealthIndicator, HealthRegistry } from '../health/health-registry';
+import { CLOCK, EVENT_STORE, JALON_CONFIG } from '../tokens';
+import { sealKeyFile, SEAL_STREAM_ID, sealWriterOptions, verificationOptions } from './integrity-settings';
+import { verifyAndSeal } from './seal-log';
+
+/** Leaves kept to recompute a seal's root when other events landed between its reading and its writing. */
+const ROOT_WINDOW = 65_536;
+const RETRY_MS = 1_000;
+const PROBLEMS_SHOWN = 10;
+
+export interface PublicSealKey {
+  readonly algorithm: 'ed25519';
+  /** SPKI DER, base64: what `--public-key` takes. */
+  readonly publicKey: string;
+  readonly keyId: string;
+  readonly pem: string;
+}
+
+/**
+ * The running service's side of the provable history (docs/decisions/0011): verifies the whole
+ * log once at start, then each event as it is appended (following the log, keeping one tip per
+ * stream and the Merkle frontier); seals it at start when events are not covered yet, every
+ * `sealEveryEvents` events, and every `sealIntervalSeconds` while events arrive; reports the last
+ * verification to `/health` (`integrity`, degraded when it failed). A log that does not verify is
+ * never sealed.
+ */
+@Injectable()
+export class LogIntegrityService implements HealthIndicator {
+  readonly name = 'integrity';
+  private readonly logger = new Logger('Intégrité');
+  private key: SealKey | undefined;
+  private verifier: LogVerifier | undefined;
+  private state: 'arrêté' | 'vérification initiale' | 'suivi du journal' = 'arrêté';
+  private verifiedAt: Date | undefined;
+  private initial: Promise<void> | undefined;
+  private loop: Promise<void> | undefined;
+  private subscription: Subscription | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private sealing: Promise<StoredEvent | undefined> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private lastSealFailure: string | undefined;
+  /** Tree size of the last seal this service wrote: covered even before the verifier reads the seal back. */
+  private writtenTreeSize = 0;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(JALON_CONFIG) private readonly config: JalonConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  /** The service's key, created in the data directory the first time it is needed. */
+  sealKey(): { key: SealKey; created: boolean } {
+    if (this.key) return { key: this.key, created: false };
+    const loaded = loadOrCreateSealKey(sealKeyFile(this.config));
+    this.key = loaded.key;
+    return loaded;
+  }
+
+  publicKey(): PublicSealKey {
+    const { key } = this.sealKey();
+    return { algorithm: 'ed25519', publicKey: key.publicKey, keyId: key.keyId, pem: key.publicPem() };
+  }
+
+  /**
+   * Starts verifying and sealing in the background; returns the key when this start created it
+   * (its public key is then printed once, like the first administrator's token).
+   */
+  start(): { createdKey?: SealKey } {
+    if (this.loop) return {};
+    const { key, created } = this.sealKey();
+    this.stopping = false;
+    this.verifier = new LogVerifier({ ...verificationOptions(this.config), trustedKeyIds: [key.keyId], rootWindow: ROOT_WINDOW });
+    this.health.register(this);
+    this.state = 'vérification initiale';
+    this.initial = this.verifyAtStart();
+    this.loop = this.initial.then(() => this.follow());
+    this.timer = setInterval(() => void this.sealIfDue(), this.config.sealIntervalSeconds * 1_000);
+    this.timer.unref();
+    return created ? { createdKey: key } : {};
+  }
+
+  /** Stops following and sealing (the core module calls it before closing the store). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.wake?.();
+    await this.subscription?.unsubscribe();
+    await this.loop?.catch(() => undefined);
+    await this.sealing?.catch(() => undefined);
+    this.loop = undefined;
+    this.state = 'arrêté';
+  }
+
+  /** The last verification, as far as the log has been read. */
+  report(): LogVerificationReport | undefined {
+    return this.verifier?.report();
+  }
+
+  check(): ComponentHealth {
+    const report = this.verifier?.report();
+    if (!report) return { status: 'ok', state: this.state };
+    const lastSeal = report.lastSeal && { position: report.lastSeal.position, treeSize: report.lastSeal.treeSize, sealedAt: report.lastSeal.sealedAt };
+    const details = {
+      state: this.state,
+      ...(this.verifiedAt ? { verifiedAt: this.verifiedAt.toISOString() } : {}),
+      upToPosition: report.lastPosition ?? '0',
+      events: report.events,
+      beforeChain: report.beforeChain,
+      ...(lastSeal ? { lastSeal } : {}),
+      eventsAfterLastSeal: report.eventsAfterLastSeal,
+      ...(this.lastSealFailure ? { lastSealFailure: this.lastSealFailure } : {}),
+    };
+    if (report.ok) return { status: 'ok', ...details };
+    return {
+      status: 'degraded',
+      reason: `le journal ne se vérifie pas : ${report.problemCount} problème(s), dont « ${report.problems[0]?.message ?? ''} »`,
+      ...details,
+      problems: report.problems.slice(0, PROBLEMS_SHOWN).map((problem) => problem.message),
+    };
+  }
+
+  /**
+   * The latest seal, written first if events are not covered yet (an audit export or a proof is
+   * made under it). Running, it waits for the initial verification, and for the verification to
+   * reach the head as it was when asked; not running (a process that did not start it), it
+   * verifies the whole log first. A log that does not verify gets no seal and no proof.
+   */
+  async sealedLatest(): Promise<StoredEvent> {
+    if (this.loop) {
+      await this.initial;
+      const head = await this.store.headPosition();
+      const deadline = Date.now() + 5_000;
+      while ((this.verifier!.position ?? 0n) < head && Date.now() < deadline && !this.stopping) await delay(20);
+      if (!this.verifier!.ok) throw notVerified(this.verifier!.report());
+      await this.seal();
+    } else {
+      const outcome = await verifyAndSeal(this.store, this.config, this.clock);
+      if (!outcome.report.ok) throw notVerified(outcome.report);
+    }
+    const seal = await latestSeal(this.store, SEAL_STREAM_ID);
+    if (!seal) throw new IntegrityError('INTEGRITY.NO_SEAL', 'le journal est vide : aucun sceau');
+    return seal;
+  }
+
+  private async verifyAtStart(): Promise<void> {
+    const options = verificationOptions(this.config);
+    await feedVerifier(this.store, this.verifier!, {
+      densePositions: options.densePositions ?? false,
+      pause: () => new Promise((resolve) => setImmediate(resolve)),
+      shouldStop: () => this.stopping,
+    });
+    if (this.stopping) return;
+    this.verifier!.checkEnd(await options.highestAssignedPosition?.());
+    this.verifiedAt = this.clock.now();
+    const report = this.verifier!.report();
+    if (!report.ok) {
+      this.logger.error(`Le journal ne se vérifie pas (${report.problemCount} problème(s)) ; premier : ${report.problems[0]?.message ?? ''}`);
+      return;
+    }
+    await this.sealQuietly('démarrage');
+  }
+
+  /** Follows the log after what was verified; reads again from there after any failure. */
+  private async follow(): Promise<void> {
+    const options = verificationOptions(this.config);
+    this.state = 'suivi du journal';
+    while (!this.stopping) {
+      try {
+        // Catch up first with a read that yields undecodable rows instead of failing on them.
+        await feedVerifier(this.store, this.verifier!, { densePositions: options.densePositions ?? false, shouldStop: () => this.stopping });
+        this.verifiedAt = this.clock.now();
+        if (this.stopping) return;
+        const after = this.verifier!.position ?? 0n;
+        this.subscription = this.store.subscribeToAll({ after });
+        for await (const event of this.subscription) {
+          this.verifier!.accept(event);
+          this.verifiedAt = this.clock.now();
+          if (this.verifier!.uncoveredEvents(this.writtenTreeSize) >= this.config.sealEveryEvents) await this.sealQuietly('nombre d’événements');
+          if (this.stopping) return;
+        }
+      } catch (error) {
+        if (this.stopping) return;
+        this.logger.warn(`Suivi du journal interrompu : ${(error as Error).message} ; reprise dans ${RETRY_MS} ms`);
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, RETRY_MS).unref();
+        });
+      } finally {
+        await this.subscription?.unsubscribe().catch(() => undefined);
+        this.subscription = undefined;
+      }
+    }
+  }
+
+  /** What the interval runs: a seal if events arrived since the last one (never during the initial verification). */
+  async sealIfDue(): Promise<void> {
+    if (this.state === 'suivi du journal') await this.sealQuietly('intervalle');
+  }
+
+  private async sealQuietly(why: string): Promise<void> {
+    try {
+      const seal = await this.seal();
+      if (seal) this.logger.log(`Journal scellé (${why}) : ${(seal.data as { treeSize: number }).treeSize} événement(s), position ${seal.position}`);
+      this.lastSealFailure = undefined;
+    } catch (error) {
+      this.lastSealFailure = (error as Error).message;
+      this.logger.error(`Scellement impossible : ${(error as Error).message}`);
+    }
+  }
+
+  /** Seals what has been verified, if the log verifies and events are not covered; one seal at a time. */
+  private async seal(): Promise<StoredEvent | undefined> {
+    while (this.sealing) await this.sealing.catch(() => undefined);
+    const verifier = this.verifier!;
+    if (!verifier.ok || verifier.uncoveredEvents(this.writtenTreeSize) === 0) return undefined;
+    this.sealing = appendSeal(this.store, verifier, sealWriterOptions(this.config, this.sealKey().key, this.clock.now()));
+    try {
+      const seal = await this.sealing;
+      if (seal) this.writtenTreeSize = (seal.data as { treeSize: number }).treeSize;
+      return seal;
+    } finally {
+      this.sealing = undefined;
+    }
+  }
+}
+
+function notVerified(report: LogVerificationReport): IntegrityError {
+  return new IntegrityError(
+    'INTEGRITY.LOG_NOT_VERIFIED',
+    `le journal ne se vérifie pas (${report.problemCount} problème(s), dont « ${report.problems[0]?.message ?? ''} ») : aucune preuve n’est produite sur un journal altéré`,
+  );
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

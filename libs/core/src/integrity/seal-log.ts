@@ -1,0 +1,63 @@
+import { Clock } from '@jalon/application';
+import {
+  appendSeal,
+  feedVerifier,
+  latestSeal,
+  loadOrCreateSealKey,
+  LogVerifier,
+  SealKey,
+  verifyLog,
+  type EventStore,
+  type LogVerificationReport,
+  type StoredEvent,
+} from '@jalon/event-store';
+import { existsSync, readFileSync } from 'node:fs';
+import { JalonConfig } from '../config';
+import { sealKeyFile, sealWriterOptions, verificationOptions } from './integrity-settings';
+
+/** The service's key when its file exists (`jalon verify` never creates it). */
+export function existingSealKey(config: JalonConfig): SealKey | undefined {
+  const file = sealKeyFile(config);
+  return existsSync(file) ? SealKey.fromPem(readFileSync(file, 'utf8')) : undefined;
+}
+
+/** `jalon verify`: the whole log (or from a seal), checked against the service's key when there is one. */
+export function verifyStore(store: EventStore, config: JalonConfig, options: { from?: bigint; onProgress?: (events: number) => void } = {}): Promise<LogVerificationReport> {
+  const key = existingSealKey(config);
+  return verifyLog(store, {
+    ...verificationOptions(config),
+    ...(key ? { trustedKeyIds: [key.keyId] } : {}),
+    ...(options.from === undefined ? {} : { from: options.from }),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
+
+export interface SealOutcome {
+  readonly report: LogVerificationReport;
+  /** The seal written now, when events were not covered. */
+  readonly sealed?: StoredEvent;
+  /** The latest seal of the log (the one just written, or the one before). */
+  readonly latest?: StoredEvent;
+  readonly key: SealKey;
+  /** True when the key was created now (its public key is then printed). */
+  readonly createdKey: boolean;
+}
+
+/**
+ * `jalon seal`, and what an audit export or a proof starts with: verifies the whole log and, if it
+ * verifies and events are not covered by the last seal, seals it. A log that does not verify is
+ * reported, never sealed.
+ */
+export async function verifyAndSeal(store: EventStore, config: JalonConfig, clock: Clock): Promise<SealOutcome> {
+  const { key, created } = loadOrCreateSealKey(sealKeyFile(config));
+  const options = verificationOptions(config);
+  const verifier = new LogVerifier({ ...options, trustedKeyIds: [key.keyId] });
+  await feedVerifier(store, verifier, { until: await store.headPosition(), densePositions: options.densePositions ?? false });
+  verifier.checkEnd(await options.highestAssignedPosition?.());
+  const report = verifier.report();
+  const base = { report, key, createdKey: created };
+  if (!report.ok) return base;
+  const sealed = verifier.needsSeal ? await appendSeal(store, verifier, sealWriterOptions(config, key, clock.now())) : undefined;
+  const latest = sealed ?? (await latestSeal(store, options.sealStreamId));
+  return { ...base, ...(sealed ? { sealed } : {}), ...(latest ? { latest } : {}) };
+}

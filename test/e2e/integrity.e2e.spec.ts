@@ -1,0 +1,127 @@
+/**
+ * End to end: the provable history as the README tells it, with the compiled CLI on the embedded
+ * store: verify, seal, export-audit / verify-export, prove-extends / verify-extends, and `serve`.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertBuilt, jalon, serve } from './cli';
+
+describe('jalon verify, seal and audit exports, end to end', () => {
+  let dir: string;
+  let dataDir: string;
+  const run = (...args: string[]) => jalon(args, dataDir);
+  const publicKeyOf = (stdout: string) => /Clé publique de scellement[^:]*: (\S+)/.exec(stdout)?.[1];
+
+  beforeAll(() => assertBuilt());
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jalon-integrity-e2e-'));
+    dataDir = join(dir, 'data');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('rule: after the demo, verify exits 0; the antenna’s audit export verifies offline, and fails once one character of it changes', () => {
+    expect(run('demo').status).toBe(0);
+    const verified = run('verify');
+    expect(verified.stdout).toContain('Journal vérifié : intact.');
+    expect(verified.status).toBe(0);
+
+    const sealed = run('seal');
+    expect(sealed.status).toBe(0);
+    expect(sealed.stdout).toMatch(/Journal scellé : 39 événement\(s\)/);
+    const publicKey = publicKeyOf(sealed.stdout)!;
+    expect(publicKey).toMatch(/^MC/);
+
+    const file = join(dir, 'audit-montbeliard.jsonl');
+    const exported = run('export-audit', '--antenna', 'montbeliard', '--out', file);
+    expect(exported.stderr).toBe('');
+    expect(exported.stdout).toContain('Export d’audit de l’antenne montbeliard');
+    const ok = run('verify-export', file, '--public-key', publicKey);
+    expect(ok.stdout).toContain('Le sceau est signé par la clé publique donnée.');
+    expect(ok.status).toBe(0);
+
+    const text = readFileSync(file, 'utf8');
+    const at = text.indexOf('78600000');
+    const altered = join(dir, 'altered.jsonl');
+    writeFileSync(altered, `${text.slice(0, at)}88600000${text.slice(at + 8)}`);
+    const line = text.slice(0, at).split('\n').length;
+    const { streamId, revision } = JSON.parse(text.split('\n')[line - 1]!) as { streamId: string; revision: number };
+    const refused = run('verify-export', altered, '--public-key', publicKey);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(`Ligne ${line} : flux ${streamId}, révision ${revision} : le contenu de l’événement ne donne pas son empreinte`);
+
+    const otherKey = run('verify-export', file, '--public-key', 'MCowBQYDK2VwAyEAgo6txja3RFWKzocZxI8+mnuTchZF8xZ/BFusf97q1YU=');
+    expect(otherKey.status).toBe(1);
+  });
+
+  it('rule: one byte of a stored amount changed with SQLite: verify exits 1 and names the position, the stream and the revision', () => {
+    run('demo');
+    const db = new Database(join(dataDir, 'jalon.sqlite'));
+    const row = db.prepare<[], { position: number; stream_id: string; revision: number; data: string }>(
+      "SELECT position, stream_id, revision, data FROM events WHERE type = 'BudgetTrancheReleased' ORDER BY position LIMIT 1",
+    ).get()!;
+    db.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.replace(/"amountCents":(\d)/, (_m, digit: string) => `"amountCents":${(Number(digit) + 1) % 10}`), row.position);
+    db.close();
+    const verified = run('verify');
+    expect(verified.status).toBe(1);
+    expect(verified.stdout).toContain(`Position ${row.position}, flux ${row.stream_id}, révision ${row.revision} : son contenu`);
+    // And nothing can be sealed or exported over it.
+    expect(run('seal').status).toBe(1);
+    expect(run('export-audit', '--antenna', 'montbeliard', '--out', join(dir, 'f')).status).toBe(1);
+  });
+
+  it('rule: a consistency proof from an older seal to the latest verifies offline; one altered byte of it does not', () => {
+    run('demo');
+    const first = run('seal');
+    const publicKey = publicKeyOf(first.stdout)!;
+    run('users', 'add', '--name', 'Inès Lefèvre', '--role', 'auditor');
+    const proof = join(dir, 'extends.json');
+    const proved = run('prove-extends', '--from-seal', '39', '--out', proof);
+    expect(proved.stdout).toContain('est le début, inchangé, du journal scellé');
+    expect(proved.status).toBe(0);
+    expect(run('verify-extends', proof, '--public-key', publicKey).status).toBe(0);
+    const document = JSON.parse(readFileSync(proof, 'utf8')) as { proof: string[] };
+    document.proof[0] = document.proof[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    writeFileSync(proof, JSON.stringify(document));
+    const refused = run('verify-extends', proof, '--public-key', publicKey);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain('la preuve ne montre pas que le journal du sceau de départ (39 événements)');
+  });
+
+  it('rule: export → import → verify passes in another data directory (hashes and seals move with the history)', () => {
+    run('demo');
+    run('seal');
+    const file = join(dir, 'history.ndjson');
+    expect(run('export', '--out', file).status).toBe(0);
+    const copy = join(dir, 'copy');
+    expect(jalon(['import', file], copy).status).toBe(0);
+    const verified = jalon(['verify'], copy);
+    expect(verified.stdout).toContain('1 sceau(x) ; dernier : position 40, 39 événement(s) couverts');
+    expect(verified.status).toBe(0);
+  });
+
+  it('rule: serve prints the public key once, seals the log at start, and /health reports the verification', async () => {
+    run('demo');
+    const server = await serve(dataDir);
+    try {
+      const publicKey = publicKeyOf(server.output());
+      const served = (await (await fetch(`${server.url}/api/integrity/public-key`)).json()) as { publicKey: string };
+      expect(served.publicKey).toBe(publicKey);
+      let integrity: { status?: string; lastSeal?: { treeSize: number } } = {};
+      for (let attempt = 0; attempt < 100 && integrity.lastSeal === undefined; attempt++) {
+        const health = (await (await fetch(`${server.url}/health`)).json()) as Record<string, unknown>;
+        integrity = ((health.components as Record<string, unknown> | undefined)?.integrity ?? health.integrity ?? {}) as typeof integrity;
+        if (integrity.lastSeal === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // 39 demo events and the administrator created at the first start.
+      expect(integrity).toMatchObject({ status: 'ok', lastSeal: { treeSize: 40 } });
+    } finally {
+      await server.stop();
+    }
+    const second = await serve(dataDir);
+    await second.stop();
+    expect(second.output()).not.toMatch(/Clé publique de scellement/);
+    expect(run('verify').status).toBe(0);
+  });
+});
