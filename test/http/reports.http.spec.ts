@@ -94,6 +94,7 @@ describe('HTTP reports', () => {
   it('reports each projection’s position and lag on /health', async () => {
     await get(`/api/reports/kpis?waitForPosition=${await head()}`).expect(200);
     const health = await request(api.http).get('/health').expect(200);
-    expect(health.body.projections).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'budget', serving: true, lag: 0 })]));
+    expect(health.body.projections.status).toBe('ok');
+    expect(health.body.projections.list).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'budget', serving: true, lag: 0, state: 'running' })]));
   });
 });

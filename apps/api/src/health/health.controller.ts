@@ -1,26 +1,24 @@
-import { EVENT_STORE, JALON_CONFIG, JalonConfig } from '@jalon/core';
-import { EventStore } from '@jalon/event-store';
-import { eventsAfter, ProjectionRunner } from '@jalon/projections';
-import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthRegistry } from '@jalon/core';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth';
 
+/**
+ * `/health`: `status` (`ok`, or `degraded` as soon as one part is), then each part registered in
+ * the {@link HealthRegistry} under its name (`eventStore`, `projections`…). Answered 200 while the
+ * service answers at all: a degraded service still serves what it can, and a supervisor that
+ * restarted it on a full disk would only loop.
+ */
 @ApiTags('santé')
 @Controller('health')
 export class HealthController {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(JALON_CONFIG) private readonly config: JalonConfig,
-    private readonly runner: ProjectionRunner,
-  ) {}
+  constructor(private readonly registry: HealthRegistry) {}
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'État du service, de son magasin d’événements et de ses projections (position, retard)' })
+  @ApiOperation({ summary: 'État du service : magasin d’événements (écriture possible ou non), projections (position, retard, arrêt et sa raison)…' })
   async health() {
-    const head = await this.store.headPosition();
-    const projections = [];
-    for (const status of this.runner.status()) projections.push({ ...status, lag: await eventsAfter(this.store, BigInt(status.position)) });
-    return { status: 'ok', eventStore: { kind: this.config.eventStore, headPosition: head.toString() }, projections };
+    const { status, components } = await this.registry.report();
+    return { status, ...components };
   }
 }

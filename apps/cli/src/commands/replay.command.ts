@@ -3,15 +3,31 @@ import { ProjectionRunner } from '@jalon/projections';
 import { Command } from 'commander';
 import { withCore } from '../core-context';
 
+/**
+ * Rebuilds every projection. An event the store cannot decode is passed over and named, with the
+ * projections that read its type (their figures miss it until it is repaired and replayed
+ * again); the command then exits with 1, so that a script cannot miss it.
+ */
 export function replayCommand(config: () => JalonConfig): Command {
   return new Command('replay')
     .description('reconstruire toutes les projections depuis le premier événement (arrêtez le service pendant ce temps)')
     .action(async () => {
       await withCore({ config: config() }, async ({ app }) => {
         const runner = app.get(ProjectionRunner);
-        const { events, seconds } = await runner.rebuild();
+        const { events, seconds, skipped } = await runner.rebuild();
         const rate = seconds > 0 ? Math.round(events / seconds) : events;
-        console.log(`${events} événements rejoués en ${seconds.toFixed(2)} s (${rate} événements/s), ${runner.status().length} projections reconstruites.`);
+        const statuses = runner.status();
+        console.log(`${events} événements rejoués en ${seconds.toFixed(2)} s (${rate} événements/s), ${statuses.length} projections reconstruites.`);
+        if (skipped.length === 0) return;
+        console.log(`Attention : ${skipped.length} événement(s) illisible(s) ignoré(s) ; les projections qui les lisent sont incomplètes et leurs rapports refusés tant qu’ils ne sont pas réparés :`);
+        for (const event of skipped) {
+          const readers = statuses.filter((status) => status.skipped.some((s) => s.position === event.position)).map((status) => status.id);
+          console.log(
+            `  - flux ${event.streamId}, révision ${event.revision}, position ${event.position}${event.type ? ` (${event.type})` : ''} : ${event.reason}` +
+              ` — ${readers.length > 0 ? `ignoré par ${readers.join(', ')}` : 'lu par aucune projection'}`,
+          );
+        }
+        process.exitCode = 1;
       });
     });
 }

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   EventStoreError,
+  UnreadableEventError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -12,8 +13,11 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
   type Subscription,
+  type UnreadableEvent,
 } from '../event-store.port';
-import { configureConnection, migrate } from './sqlite-schema';
+import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
+import { commitOutcomeUnknown, describeStorageFailure, needsNewConnection, storageFailureKind } from './sqlite-failures';
+import { configureConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
 
 export interface SqliteEventStoreOptions {
@@ -26,6 +30,8 @@ export interface SqliteEventStoreOptions {
 /** Rows read per query: reads and catch-ups never hold more than this in memory. */
 const PAGE_SIZE = 1_000;
 const DEFAULT_LIVE_POLL_MS = 250;
+/** While writes fail, how often the write health may try a write of its own (see `writeHealth`). */
+const PROBE_INTERVAL_MS = 1_000;
 
 /** A row of {@link COLUMNS}, read as an array: decoding a page of rows then builds no object per row. */
 type EventRow = [position: bigint, eventId: string, streamId: string, revision: bigint, type: string, version: bigint, data: string, metadata: string];
@@ -48,46 +54,64 @@ interface QueuedAppend {
   readonly reject: (error: unknown) => void;
 }
 
-export class SqliteEventStore implements EventStore {
+/** One open connection to the file, with what was prepared on it. */
+interface Connection {
+  readonly db: Database.Database;
+  readonly statements: Statements;
+  readonly groupTransaction: Database.Transaction<(group: readonly QueuedAppend[]) => (AppendResult | { error: unknown })[]>;
+  /** The file it opened: a file replaced or moved under it is never written to (SQLite would write to the old one). */
+  readonly device: number;
+  readonly inode: number;
+}
+
+/**
+ * The embedded store (docs/decisions/0002). A store that cannot be written answers
+ * `STORE.UNAVAILABLE` and writes again by itself once the cause is gone: a connection left unusable
+ * (an I/O error, a file replaced under it) is closed and the file opened again on the next use,
+ * never created anew.
+ */
+export class SqliteEventStore implements EventStore, WriteHealthReporting {
   private readonly notifier = new AppendNotifier();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private closed = false;
-
-  private readonly statements: Statements;
-  private readonly appendTransaction: Database.Transaction<typeof appendInTransaction>;
-  private readonly groupTransaction: Database.Transaction<(group: readonly QueuedAppend[]) => (AppendResult | { error: unknown })[]>;
+  private current: Connection | undefined;
   private queue: QueuedAppend[] = [];
+  /** Set once every append of a group has run: a failure after that is the COMMIT's. */
+  private committing = false;
+  private readonly writeFailures = new WriteFailureLog();
+  private lastProbe = 0;
 
+  /**
+   * Opens (and creates, or migrates) the file. A data directory or a file that cannot be written is
+   * refused at once with `STORE.UNAVAILABLE`, naming it: the service would otherwise start and fail
+   * every write.
+   */
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
-    mkdirSync(dirname(options.file), { recursive: true });
-    const db = new Database(options.file);
+    SqliteEventStore.assertWritable(options.file);
+    const store = new SqliteEventStore(options.file, options.livePollMs ?? DEFAULT_LIVE_POLL_MS);
     try {
-      configureConnection(db);
-      migrate(db);
-      return new SqliteEventStore(db, options.livePollMs ?? DEFAULT_LIVE_POLL_MS);
+      store.current = store.openConnection(false);
     } catch (error) {
-      db.close();
-      throw error;
+      throw error instanceof EventStoreError ? error : cannotOpen(options.file, error);
     }
+    return store;
   }
 
   private constructor(
-    private readonly db: Database.Database,
+    private readonly file: string,
     private readonly livePollMs: number,
-  ) {
-    this.statements = prepareStatements(db);
-    this.appendTransaction = db.transaction(appendInTransaction);
-    // Each append of the group runs in its own savepoint (a nested better-sqlite3 transaction),
-    // so one refused append rolls back alone; the group commits once, with one durable sync.
-    this.groupTransaction = db.transaction((group: readonly QueuedAppend[]) =>
-      group.map((item) => {
-        try {
-          return this.appendTransaction(this.statements, item.streamId, item.rows, item.expected);
-        } catch (error) {
-          return { error };
-        }
-      }),
-    );
+  ) {}
+
+  /** Throws `STORE.UNAVAILABLE`, in French and naming it, when the file or its directory cannot be written (creating the directory if needed). */
+  static assertWritable(file: string): void {
+    const directory = dirname(file);
+    try {
+      mkdirSync(directory, { recursive: true });
+      accessSync(directory, constants.W_OK);
+      if (existsSync(file)) accessSync(file, constants.W_OK);
+    } catch (error) {
+      throw cannotOpen(file, error);
+    }
   }
 
   async append(
@@ -118,13 +142,16 @@ export class SqliteEventStore implements EventStore {
     const group = this.queue;
     this.queue = [];
     let outcomes: (AppendResult | { error: unknown })[];
+    this.committing = false;
     try {
       this.assertOpen();
-      outcomes = this.groupTransaction.immediate(group);
+      outcomes = this.writableConnection().groupTransaction.immediate(group);
     } catch (error) {
-      for (const item of group) item.reject(error);
+      const failure = this.writeFailed(error);
+      for (const item of group) item.reject(failure);
       return;
     }
+    this.writeFailures.succeeded();
     if (outcomes.some((outcome) => 'written' in outcome && outcome.written)) this.notifier.notify();
     outcomes.forEach((outcome, index) => ('error' in outcome ? group[index]!.reject(outcome.error) : group[index]!.resolve(outcome)));
   }
@@ -134,19 +161,20 @@ export class SqliteEventStore implements EventStore {
     let from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
     let remaining = limitOf(options.maxCount);
     assertNonNegativeInteger('fromRevision', from);
-    const statement = backwards ? this.statements.streamBackwards : this.statements.streamForwards;
     while (remaining > 0) {
-      this.assertOpen();
-      const page = statement.all(streamId, from, Math.min(PAGE_SIZE, remaining)).map(toStoredEvent);
-      for (const event of page) yield event;
-      if (page.length < Math.min(PAGE_SIZE, remaining)) return;
-      remaining -= page.length;
-      from = page[page.length - 1]!.revision + (backwards ? -1 : 1);
+      const limit = Math.min(PAGE_SIZE, remaining);
+      const rows = this.read((statements) => (backwards ? statements.streamBackwards : statements.streamForwards).all(streamId, from, limit));
+      for (const row of rows) yield readable(decodeRow(row));
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      from = Number(rows[rows.length - 1]![3]) + (backwards ? -1 : 1);
       if (from < 0) return;
     }
   }
 
-  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
+  readAll(options?: ReadAllOptions): AsyncGenerator<StoredEvent>;
+  readAll(options: ReadAllOptions & { readonly includeUnreadable: true }): AsyncGenerator<StoredEvent | UnreadableEvent>;
+  async *readAll(options: ReadAllOptions & { readonly includeUnreadable?: boolean } = {}): AsyncGenerator<StoredEvent | UnreadableEvent> {
     let after = options.after ?? 0n;
     let remaining = limitOf(options.maxCount);
     const filtered = options.types !== undefined || options.effectiveUntil !== undefined;
@@ -154,11 +182,13 @@ export class SqliteEventStore implements EventStore {
     const types = options.types === undefined ? null : JSON.stringify(options.types);
     const until = options.effectiveUntil ?? null;
     while (remaining > 0) {
-      this.assertOpen();
       const limit = Math.min(PAGE_SIZE, remaining);
-      const rows = filtered ? this.statements.allFiltered.all({ after, types, until, limit }) : this.statements.all.all(after, limit);
+      const rows = this.read((statements) => (filtered ? statements.allFiltered.all({ after, types, until, limit }) : statements.all.all(after, limit)));
       // Each row is decoded as it is handed out: a reader keeps one parsed event alive, not a page of them.
-      for (const row of rows) yield toStoredEvent(row);
+      for (const row of rows) {
+        const event = decodeRow(row);
+        yield options.includeUnreadable === true ? event : readable(event);
+      }
       if (rows.length < limit) return;
       remaining -= rows.length;
       after = rows[rows.length - 1]![0];
@@ -179,25 +209,173 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    this.assertOpen();
-    return this.statements.head.get()?.position ?? 0n;
+    return this.read((statements) => statements.head.get()?.position ?? 0n);
+  }
+
+  /**
+   * Whether writes go through. After a failed write, asking tries a write of its own (at most once a
+   * second): the schema version rewritten as it is, which changes nothing but goes through the whole
+   * commit path (WAL append, fsync). So the store reports itself writable again as soon as the cause
+   * is gone, without waiting for a command.
+   */
+  async writeHealth(): Promise<StoreWriteHealth> {
+    if (this.writeFailures.failure !== undefined && !this.closed && Date.now() - this.lastProbe >= PROBE_INTERVAL_MS) {
+      this.lastProbe = Date.now();
+      this.committing = false;
+      try {
+        const { db } = this.writableConnection();
+        db.transaction(() => db.pragma(`user_version = ${schemaVersion(db)}`)).immediate();
+        this.writeFailures.succeeded();
+      } catch (error) {
+        this.writeFailed(error);
+      }
+    }
+    return this.writeFailures.health();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.unsubscribe()));
-    this.db.close();
+    this.dropConnection();
   }
 
+  /** Events of a page up to the first undecodable one; a page starting with it throws, naming it. */
   private readPage(after: bigint, limit: number): StoredEvent[] {
+    const rows = this.read((statements) => statements.all.all(after, limit));
+    const events: StoredEvent[] = [];
+    for (const row of rows) {
+      const event = decodeRow(row);
+      if ('unreadable' in event) {
+        if (events.length > 0) return events;
+        throw new UnreadableEventError(event);
+      }
+      events.push(event);
+    }
+    return events;
+  }
+
+  /** Runs a read on the current connection; storage trouble becomes `STORE.UNAVAILABLE`. */
+  private read<T>(work: (statements: Statements) => T): T {
     this.assertOpen();
-    return this.statements.all.all(after, limit).map(toStoredEvent);
+    const { statements } = this.connection();
+    try {
+      return work(statements);
+    } catch (error) {
+      const kind = storageFailureKind(error);
+      if (kind === undefined) throw error;
+      if (needsNewConnection(kind)) this.dropConnection();
+      throw new EventStoreError(STORE_UNAVAILABLE, `le magasin d’événements ne peut pas être lu : ${describeStorageFailure(kind, error)}`);
+    }
+  }
+
+  /** The connection, opened again if the last one was closed; the file must still exist (it is never created anew). */
+  private connection(): Connection {
+    if (this.current) return this.current;
+    try {
+      this.current = this.openConnection(true);
+    } catch (error) {
+      if (error instanceof EventStoreError) throw error;
+      const kind = storageFailureKind(error) ?? 'cannot-open';
+      throw new EventStoreError(STORE_UNAVAILABLE, `le magasin d’événements ne peut pas être ouvert : ${describeStorageFailure(kind, error)}`);
+    }
+    return this.current;
+  }
+
+  /** The connection, checked to still be on the file at its path: a write to a replaced file would be lost. */
+  private writableConnection(): Connection {
+    const connection = this.connection();
+    let now;
+    try {
+      now = statSync(this.file);
+    } catch {
+      now = undefined;
+    }
+    if (now === undefined || !now.isFile() || now.ino !== connection.inode || now.dev !== connection.device) {
+      this.dropConnection();
+      throw new EventStoreError(
+        STORE_UNAVAILABLE,
+        'le fichier du magasin d’événements a été supprimé, déplacé ou remplacé pendant que le service tournait : rien n’a été écrit ; remettez-le en place',
+      );
+    }
+    return connection;
+  }
+
+  /** Maps a failed write to what the caller is told, records it for the write health, and drops a connection left unusable. */
+  private writeFailed(error: unknown): unknown {
+    let failure: unknown = error;
+    if (!(error instanceof EventStoreError)) {
+      const kind = storageFailureKind(error);
+      if (kind === undefined) return error;
+      if (needsNewConnection(kind)) this.dropConnection();
+      const why = describeStorageFailure(kind, error);
+      failure =
+        this.committing && commitOutcomeUnknown(kind)
+          ? new EventStoreError(
+              STORE_OUTCOME_UNKNOWN,
+              `l’enregistrement définitif a échoué (${why}) : l’écriture a peut-être eu lieu ; renvoyez la même requête avec la même clé d’idempotence (Idempotency-Key) pour le savoir sans risque de doublon`,
+            )
+          : new EventStoreError(STORE_UNAVAILABLE, `le magasin d’événements ne peut pas écrire : ${why} ; rien n’a été écrit`);
+    }
+    const { code } = failure as EventStoreError;
+    if (code === STORE_UNAVAILABLE || code === STORE_OUTCOME_UNKNOWN) this.writeFailures.failed(failure as EventStoreError);
+    return failure;
+  }
+
+  private openConnection(mustExist: boolean): Connection {
+    const db = new Database(this.file, { fileMustExist: mustExist });
+    try {
+      configureConnection(db);
+      migrate(db);
+      const statements = prepareStatements(db);
+      const appendTransaction = db.transaction(appendInTransaction);
+      // Each append of the group runs in its own savepoint (a nested better-sqlite3 transaction),
+      // so one refused append rolls back alone; the group commits once, with one durable sync.
+      // Storage trouble inside it aborts the whole group: SQLite may have rolled it all back.
+      const groupTransaction = db.transaction((group: readonly QueuedAppend[]) => {
+        const outcomes = group.map((item) => {
+          try {
+            return appendTransaction(statements, item.streamId, item.rows, item.expected);
+          } catch (error) {
+            if (storageFailureKind(error) !== undefined) throw error;
+            return { error };
+          }
+        });
+        this.committing = true;
+        return outcomes;
+      });
+      const { dev, ino } = statSync(this.file);
+      return { db, statements, groupTransaction, device: dev, inode: ino };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  private dropConnection(): void {
+    const connection = this.current;
+    this.current = undefined;
+    try {
+      connection?.db.close();
+    } catch {
+      // Closing a connection on a file in trouble may fail: it is dropped all the same.
+    }
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new EventStoreError('STORE.CLOSED', `the event store ${this.db.name} is closed`);
+    if (this.closed) throw new EventStoreError('STORE.CLOSED', `the event store ${this.file} is closed`);
   }
+}
+
+/** The store cannot be opened at start: says which file or directory, and why, in French. */
+function cannotOpen(file: string, error: unknown): EventStoreError {
+  const kind = storageFailureKind(error) ?? 'cannot-open';
+  const where = kind === 'read-only' ? `le dossier de données ${dirname(file)} (ou ${file})` : file;
+  return new EventStoreError(
+    STORE_UNAVAILABLE,
+    `le magasin d’événements ne peut pas s’ouvrir en écriture sur ${where} : ${describeStorageFailure(kind, error)}. ` +
+      'Jalon doit pouvoir y écrire : corrigez les droits ou le montage, ou choisissez un autre DATA_DIR.',
+  );
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
@@ -222,11 +400,15 @@ function prepareStatements(db: Database.Database) {
     ),
     all: prepareEvents<[bigint, number]>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
     // The log is still scanned in order, but the events filtered out are never decoded. Types come
-    // as a JSON array; the effective date is compared as text, as ReadAllOptions says.
+    // as a JSON array; the effective date is compared as text, as ReadAllOptions says. Data that is
+    // not JSON passes the date filter (CASE keeps json_extract from failing on it): decoding it then
+    // reports it unreadable, by name.
     allFiltered: prepareEvents<[{ after: bigint; types: string | null; until: string | null; limit: number }]>(
       `SELECT ${COLUMNS} FROM events WHERE position > @after
          AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
-         AND (@until IS NULL OR json_extract(data, '$.effectiveDate') <= @until OR json_type(data, '$.effectiveDate') IS NOT 'text')
+         AND (@until IS NULL OR CASE WHEN json_valid(data)
+               THEN json_extract(data, '$.effectiveDate') <= @until OR json_type(data, '$.effectiveDate') IS NOT 'text'
+               ELSE 1 END)
        ORDER BY position ASC LIMIT @limit`,
     ),
     head: prepare<[], { position: bigint | null }>('SELECT MAX(position) AS position FROM events'),
@@ -272,17 +454,37 @@ function appendInTransaction(
   return { nextExpectedRevision: revision, position, written: true };
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    id: row[1],
-    type: row[4],
-    version: Number(row[5]),
-    data: JSON.parse(row[6]) as StoredEvent['data'],
-    metadata: JSON.parse(row[7]) as StoredEvent['metadata'],
-    streamId: row[2],
-    revision: Number(row[3]),
-    position: row[0],
-  };
+/** A row as an event, or, when its data or metadata cannot be decoded, as an unreadable event naming it. */
+function decodeRow(row: EventRow): StoredEvent | UnreadableEvent {
+  let field = 'data';
+  try {
+    const data = JSON.parse(row[6]) as unknown;
+    if (!isJsonObject(data)) throw new Error('ce n’est pas un objet JSON');
+    field = 'metadata';
+    const metadata = JSON.parse(row[7]) as unknown;
+    if (!isJsonObject(metadata)) throw new Error('ce n’est pas un objet JSON');
+    return {
+      id: row[1],
+      type: row[4],
+      version: Number(row[5]),
+      data: data as StoredEvent['data'],
+      metadata: metadata as unknown as StoredEvent['metadata'],
+      streamId: row[2],
+      revision: Number(row[3]),
+      position: row[0],
+    };
+  } catch (error) {
+    return { unreadable: true, streamId: row[2], revision: Number(row[3]), position: row[0], type: row[4], reason: `${field} : ${(error as Error).message}` };
+  }
+}
+
+function readable(event: StoredEvent | UnreadableEvent): StoredEvent {
+  if ('unreadable' in event) throw new UnreadableEventError(event);
+  return event;
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toRow(event: EventToAppend): RowToInsert {

@@ -1,4 +1,5 @@
-import type { StoredEvent, Subscription } from '../event-store.port';
+import { EventStoreError, type StoredEvent, type Subscription } from '../event-store.port';
+import { STORE_UNAVAILABLE } from '../store-health';
 
 /** Wakes waiting subscriptions when this process appends, so they need not wait for a poll. */
 export class AppendNotifier {
@@ -20,7 +21,7 @@ export class AppendNotifier {
 }
 
 export interface SubscriptionSource {
-  /** Up to `limit` events strictly after `after`, in global order. */
+  /** Up to `limit` events strictly after `after`, in global order, stopping before an unreadable one (which throws when first). */
   readPage(after: bigint, limit: number): StoredEvent[];
   readonly notifier: AppendNotifier;
   /** How often to look for events written by other processes (their appends notify no one here). */
@@ -81,7 +82,15 @@ export class SqliteSubscription implements Subscription, AsyncIterator<StoredEve
     while (!this.ended) {
       const event = this.buffer.shift();
       if (event) return { done: false, value: event };
-      const page = this.source.readPage(this.cursor, this.source.pageSize);
+      let page: StoredEvent[];
+      try {
+        page = this.source.readPage(this.cursor, this.source.pageSize);
+      } catch (error) {
+        // The file cannot be read for now (an I/O error, a file moved away): wait and read again,
+        // as for a lost connection. An unreadable event or a closed store ends the subscription.
+        if (!(error instanceof EventStoreError && error.code === STORE_UNAVAILABLE)) throw error;
+        page = [];
+      }
       if (page.length > 0) {
         this.buffer = page;
         this.cursor = page[page.length - 1]!.position;

@@ -1,6 +1,19 @@
-import { EventStore, StoredEvent } from '@jalon/event-store';
+import { upcast } from '@jalon/domain';
+import { EventStore, isUnreadable, StoredEvent, UnreadableEvent, UnreadableEventError } from '@jalon/event-store';
 import { Projection, projectionId, ReadModelView } from '../projection';
-import { ProjectionConflictError, ProjectionStorage } from '../storage/projection-storage.port';
+import { ProjectionConflictError, ProjectionStorage, SkippedEvent, StoredCheckpoint } from '../storage/projection-storage.port';
+
+/** Why a projection (or the runner's reading of the log) stopped, and when it tries again. */
+export interface ProjectionFailure {
+  /** French, for people. */
+  readonly reason: string;
+  /** First failure of the current run of failures (ISO 8601). */
+  readonly since: string;
+  /** Failed attempts in a row. */
+  readonly attempts: number;
+  /** When the next attempt is due (ISO 8601). */
+  readonly nextRetryAt: string;
+}
 
 export interface ProjectionStatus {
   readonly id: string;
@@ -10,13 +23,38 @@ export interface ProjectionStatus {
   readonly caughtUp: boolean;
   /** Whether queries of this projection's name are answered from this version. */
   readonly serving: boolean;
+  /** `stopped` after a failure, until an attempt goes through; `rebuilding` from the first event once the events it skipped can be read. */
+  readonly state: 'running' | 'stopped' | 'rebuilding';
+  readonly failure?: ProjectionFailure;
+  /** Unreadable events this version passed over: its figures may miss them. */
+  readonly skipped: readonly SkippedEvent[];
 }
+
+/** Why the serving version of a projection cannot answer queries now. */
+export type ProjectionUnavailability =
+  | { readonly kind: 'stopped'; readonly id: string; readonly failure: ProjectionFailure }
+  | { readonly kind: 'rebuilding'; readonly id: string }
+  | { readonly kind: 'incomplete'; readonly id: string; readonly skipped: readonly SkippedEvent[] };
 
 export interface ProjectionRunnerOptions {
   /** Events applied (or documents changed) before a commit is forced. */
   readonly batchSize?: number;
   /** Longest time an applied event waits to be committed. */
   readonly flushIntervalMs?: number;
+  /** Delays between attempts of a stopped projection: the first, doubled each time up to the largest (1 s to 60 s by default). */
+  readonly retryDelayMs?: { readonly first: number; readonly max: number };
+}
+
+/** A projection that could not go on (for callers that do not wait for retries: `catchUp`, the CLI). */
+export class ProjectionFailedError extends Error {
+  readonly code = 'PROJECTION.FAILED';
+  constructor(
+    readonly id: string,
+    readonly reason: string,
+  ) {
+    super(`la projection ${id} est arrêtée : ${reason}`);
+    this.name = 'ProjectionFailedError';
+  }
 }
 
 /**
@@ -27,6 +65,12 @@ export interface ProjectionRunnerOptions {
 const DEFAULT_BATCH_SIZE = 50_000;
 /** Catching up, events applied together: the documents they change are read from storage in one go. */
 const PAGE_SIZE = 1_000;
+const DEFAULT_RETRY = { first: 1_000, max: 60_000 };
+
+interface Failure extends ProjectionFailure {
+  /** `nextRetryAt`, in ms. */
+  readonly retryAt: number;
+}
 
 interface Running {
   readonly projection: Projection;
@@ -44,6 +88,19 @@ interface Running {
    * event to any other key asks storage nothing (a rebuild creates most of its documents).
    */
   written: Set<string> | undefined;
+  /** Unreadable events passed over: committed, and since the last commit. */
+  skipped: SkippedEvent[];
+  newlySkipped: SkippedEvent[];
+  /** Set while stopped: it applies nothing until the attempt due at `retryAt`. */
+  failure: Failure | undefined;
+  /** Failures in a row (the back-off grows with them), and since when; reset once a commit goes through. */
+  attempts: number;
+  failingSince: string | undefined;
+  /** Rebuilt from nothing because the events it skipped can be read now: answers no query until caught up. */
+  rebuilding: boolean;
+  /** When to look again whether the events it skipped can be read now, and how often it looked. */
+  repairCheckAt: number;
+  repairChecks: number;
 }
 
 /**
@@ -52,18 +109,33 @@ interface Running {
  * projection resumes right after the last event whose effects were committed: no event is applied
  * twice or skipped. A new version of a projection is built beside the old one, which keeps
  * serving queries until the new one has reached the head of the log.
+ *
+ * Nothing here takes the process down. A projection that cannot go on (its storage cannot be
+ * written, its `evolve` throws on an event) stops at its last commit, records why, and tries again
+ * after 1 s, 2 s, 4 s… up to 60 s; the others go on. An event the store cannot decode is passed
+ * over and recorded with the checkpoint of every projection that reads its type: their queries
+ * then say which event they miss, until it can be read again (they are then rebuilt by themselves).
  */
 export class ProjectionRunner {
   private readonly running: Running[];
   private readonly waiters = new Set<{ position: bigint; ids: readonly string[]; resolve: (ok: boolean) => void }>();
   private loop: Promise<void> | undefined;
   private stopping = false;
-  private unsubscribe: (() => Promise<void>) | undefined;
+  private subscription: { unsubscribe(): Promise<void> } | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDueAt = Number.POSITIVE_INFINITY;
+  /** Resolves the follow loop's pause (every projection stopped, or the log unreadable). */
+  private wakeLoop: (() => void) | undefined;
+  private checkingRepairs = false;
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;
-  private headAtStart = 0n;
+  private readonly retryDelayMs: { readonly first: number; readonly max: number };
+  /** The head when following started (undefined until the store has answered). */
+  private headAtStart: bigint | undefined;
   private appliedSinceFlush = 0;
+  /** Set while the log itself cannot be followed (the store refuses to deliver it). */
+  private followFailure: Failure | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -73,6 +145,7 @@ export class ProjectionRunner {
   ) {
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.flushIntervalMs = options.flushIntervalMs ?? 20;
+    this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY;
     this.running = projections.map((projection) => ({
       projection,
       id: projectionId(projection),
@@ -82,54 +155,87 @@ export class ProjectionRunner {
       caughtUp: false,
       pending: new Map(),
       written: undefined,
+      skipped: [],
+      newlySkipped: [],
+      failure: undefined,
+      attempts: 0,
+      failingSince: undefined,
+      rebuilding: false,
+      repairCheckAt: 0,
+      repairChecks: 0,
     }));
     this.reload();
   }
 
-  /** Starts following the log in the background (catch up, then live). */
+  /** Starts following the log in the background (catch up, then live); resolves even when the store or storage is in trouble (`status()` says why). */
   async start(): Promise<void> {
     if (this.loop) return;
     this.stopping = false;
-    this.headAtStart = await this.store.headPosition();
-    this.markCaughtUp(this.headAtStart);
+    this.headAtStart = undefined;
+    try {
+      await this.learnHead();
+    } catch {
+      // The loop asks again, and records why it cannot go on.
+    }
     this.timer = setInterval(() => this.flushQuietly(), this.flushIntervalMs);
     this.timer.unref();
     this.loop = this.follow();
+    this.scheduleRetry();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    await this.unsubscribe?.();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.retryDueAt = Number.POSITIVE_INFINITY;
+    this.wakeLoop?.();
+    await this.subscription?.unsubscribe();
     await this.loop;
     this.loop = undefined;
-    this.flush();
+    this.flushQuietly();
     for (const waiter of this.waiters) waiter.resolve(false);
     this.waiters.clear();
   }
 
-  /** Applies every event up to the current head and commits (for the CLI and tests; no live following). */
-  async catchUp(): Promise<{ events: number }> {
+  /**
+   * Applies every event up to the current head and commits (for the CLI and tests; no live
+   * following, no retries). Unreadable events are passed over and returned; a projection that
+   * stopped makes it throw a {@link ProjectionFailedError} once the others are done.
+   */
+  async catchUp(): Promise<{ events: number; skipped: SkippedEvent[] }> {
     const head = await this.store.headPosition();
     let events = 0;
+    const skipped = new Map<bigint, SkippedEvent>();
     for (;;) {
       try {
-        const page: StoredEvent[] = [];
-        const pageSize = Math.min(PAGE_SIZE, this.batchSize);
-        for await (const event of this.store.readAll({ after: this.lowestPosition() })) {
-          page.push(event);
-          if (page.length < pageSize && event.position < head) continue;
+        if (this.active().length > 0) {
+          const page: StoredEvent[] = [];
+          const pageSize = Math.min(PAGE_SIZE, this.batchSize);
+          for await (const event of this.store.readAll({ after: this.lowestPosition(), includeUnreadable: true })) {
+            if (isUnreadable(event)) {
+              events += page.length;
+              this.apply(page.splice(0));
+              this.skip(event);
+              skipped.set(event.position, toSkipped(event));
+            } else {
+              page.push(await this.handOver(event));
+              if (page.length < pageSize && event.position < head) continue;
+              events += page.length;
+              this.apply(page.splice(0));
+            }
+            if (event.position >= head || this.active().length === 0) break;
+            if (this.pendingCount() >= this.batchSize) this.flush();
+          }
           events += page.length;
-          this.apply(page.splice(0));
-          if (event.position >= head) break;
-          if (this.pendingCount() >= this.batchSize) this.flush();
+          this.apply(page);
+          for (const state of this.active()) if (state.position < head) state.position = head;
+          this.markCaughtUp(head);
+          this.flush();
         }
-        events += page.length;
-        this.apply(page);
-        for (const state of this.running) if (state.position < head) state.position = head;
-        this.markCaughtUp(head);
-        this.flush();
-        return { events };
+        const failed = this.running.find((state) => state.failure !== undefined);
+        if (failed) throw new ProjectionFailedError(failed.id, failed.failure!.reason);
+        return { events, skipped: [...skipped.values()] };
       } catch (error) {
         if (!(error instanceof ProjectionConflictError)) throw error;
         this.reload();
@@ -138,17 +244,19 @@ export class ProjectionRunner {
   }
 
   /** Forgets every projection's documents and checkpoint, then rebuilds them from the first event. */
-  async rebuild(): Promise<{ events: number; seconds: number }> {
+  async rebuild(): Promise<{ events: number; seconds: number; skipped: SkippedEvent[] }> {
     const started = process.hrtime.bigint();
     for (const state of this.running) this.storage.reset(state.id);
     this.reload();
-    const { events } = await this.catchUp();
-    return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    const { events, skipped } = await this.catchUp();
+    return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9, skipped };
   }
 
-  /** Resolves true once the serving versions of `names` (all by default) have committed `position`, false after `timeoutMs`. */
+  /** Resolves true once the serving versions of `names` (all by default) have committed `position`, false after `timeoutMs` or at once if one is stopped. */
   waitForPosition(position: bigint, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
-    const ids = this.servingStates(names).map((state) => state.id);
+    const states = this.servingStates(names);
+    if (states.some((state) => state.failure !== undefined)) return Promise.resolve(false);
+    const ids = states.map((state) => state.id);
     if (this.reached(position, ids)) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter = {
@@ -183,6 +291,21 @@ export class ProjectionRunner {
     return `${state.id}:${this.storage.checkpoint(state.id)?.position ?? 0n}`;
   }
 
+  /** Why queries of `name` cannot be answered now (stopped, rebuilding, missing unreadable events), or undefined when they can. */
+  unavailability(name: string): ProjectionUnavailability | undefined {
+    const [state] = this.servingStates([name]);
+    if (!state) return undefined;
+    if (state.failure) return { kind: 'stopped', id: state.id, failure: publicFailure(state.failure) };
+    if (state.rebuilding) return { kind: 'rebuilding', id: state.id };
+    const skipped = [...state.skipped, ...state.newlySkipped];
+    return skipped.length > 0 ? { kind: 'incomplete', id: state.id, skipped } : undefined;
+  }
+
+  /** Set while the log itself cannot be followed; the projections keep serving what they committed. */
+  logFailure(): ProjectionFailure | undefined {
+    return this.followFailure && publicFailure(this.followFailure);
+  }
+
   status(): ProjectionStatus[] {
     const serving = new Set(this.servingStates().map((state) => state.id));
     return this.running.map((state) => ({
@@ -192,112 +315,365 @@ export class ProjectionRunner {
       position: state.committed.toString(),
       caughtUp: state.caughtUp,
       serving: serving.has(state.id),
+      state: state.failure ? 'stopped' : state.rebuilding ? 'rebuilding' : 'running',
+      ...(state.failure ? { failure: publicFailure(state.failure) } : {}),
+      skipped: [...state.skipped, ...state.newlySkipped],
     }));
   }
 
   private async follow(): Promise<void> {
     while (!this.stopping) {
-      const subscription = this.store.subscribeToAll({ after: this.lowestPosition() });
-      this.unsubscribe = () => subscription.unsubscribe();
       try {
-        for await (const event of subscription) {
-          this.apply([event]);
-          if (event.position >= this.headAtStart) this.markCaughtUp(event.position);
-          if (this.pendingCount() >= this.batchSize) this.flush();
+        if (this.headAtStart === undefined) await this.learnHead();
+        // After a failure, the store must answer again before the log is followed again.
+        else if (this.followFailure) await this.store.headPosition();
+        this.followFailure = undefined;
+        if (this.active().length === 0) {
+          await this.pause();
+          continue;
         }
+        await this.followOnce();
       } catch (error) {
         if (this.stopping) return;
         // Another runner moved a checkpoint: start again from what is committed.
         if (error instanceof ProjectionConflictError) this.reload();
-        else throw error;
-      } finally {
-        await subscription.unsubscribe();
+        else if (error instanceof UnreadableEventError && this.active().some((state) => state.position < error.event.position)) this.skip(error.event);
+        else {
+          this.followFailed(error);
+          await this.pause();
+        }
       }
     }
   }
 
+  /** One subscription from the lowest position of the running projections, until it ends (unsubscribed to start again) or fails. */
+  private async followOnce(): Promise<void> {
+    const subscription = this.store.subscribeToAll({ after: this.lowestPosition() });
+    this.subscription = subscription;
+    try {
+      for await (const event of subscription) {
+        this.apply([await this.handOver(event)]);
+        if (this.headAtStart !== undefined && event.position >= this.headAtStart) this.markCaughtUp(event.position);
+        if (this.pendingCount() >= this.batchSize) this.flush();
+        // Every projection stopped: nothing to follow the log for until one resumes.
+        if (this.active().length === 0) break;
+      }
+    } finally {
+      if (this.subscription === subscription) this.subscription = undefined;
+      await subscription.unsubscribe();
+    }
+  }
+
   /**
-   * Applies events, in log order, to every projection still behind them. Each projection reads the
-   * committed documents its events change in one go, then folds the events over them.
+   * A stored event as projections get it: upcast by the domain to its current version. One that
+   * cannot be upcast stops the projections that read its type (they try again later); the others
+   * only move past it.
+   */
+  private async handOver(event: StoredEvent): Promise<StoredEvent> {
+    try {
+      return await upcast(event, this.store);
+    } catch (error) {
+      const failure = new EventNotApplied(event, 'converti à sa version actuelle', error);
+      for (const state of this.active()) if (state.position < event.position && state.handles.has(event.type)) this.fail(state, failure);
+      return event;
+    }
+  }
+
+  /**
+   * Applies events, in log order, to every running projection still behind them. Each projection
+   * reads the committed documents its events change in one go, then folds the events over them;
+   * one that fails stops, back at its last commit.
    */
   private apply(events: readonly StoredEvent[]): void {
     this.appliedSinceFlush += events.length;
     for (const state of this.running) {
+      if (state.failure) continue;
       let first = 0;
       while (first < events.length && events[first]!.position <= state.position) first++;
       if (first === events.length) continue;
-      state.position = events[events.length - 1]!.position;
-      const handled: StoredEvent[] = [];
-      const keys: (readonly string[])[] = [];
-      const toRead = new Set<string>();
-      for (const event of events.slice(first)) {
-        if (!state.handles.has(event.type)) continue;
-        const eventKeys = state.projection.keysOf(event);
-        handled.push(event);
-        keys.push(eventKeys);
-        for (const key of eventKeys) if (!state.pending.has(key) && (state.written === undefined || state.written.has(key))) toRead.add(key);
-      }
-      const committed = this.storage.documents(state.id, [...toRead]);
-      handled.forEach((event, index) => {
-        for (const key of keys[index]!) {
-          const current = state.pending.has(key) ? state.pending.get(key)! : (committed.get(key) ?? null);
-          state.pending.set(key, state.projection.evolve(current, event, key));
+      try {
+        state.position = events[events.length - 1]!.position;
+        const handled: StoredEvent[] = [];
+        const keys: (readonly string[])[] = [];
+        const toRead = new Set<string>();
+        for (const event of events.slice(first)) {
+          if (!state.handles.has(event.type)) continue;
+          const eventKeys = applying(event, () => state.projection.keysOf(event));
+          handled.push(event);
+          keys.push(eventKeys);
+          for (const key of eventKeys) if (!state.pending.has(key) && (state.written === undefined || state.written.has(key))) toRead.add(key);
         }
-      });
+        const committed = this.storage.documents(state.id, [...toRead]);
+        handled.forEach((event, index) => {
+          for (const key of keys[index]!) {
+            const current = state.pending.has(key) ? state.pending.get(key)! : (committed.get(key) ?? null);
+            state.pending.set(key, applying(event, () => state.projection.evolve(current, event, key)));
+          }
+        });
+      } catch (error) {
+        this.fail(state, error);
+      }
     }
+  }
+
+  /** Passes over an event the store cannot decode: each running projection still behind it moves past it, recording it if it reads its type. */
+  private skip(event: UnreadableEvent): void {
+    for (const state of this.active()) {
+      if (state.position >= event.position) continue;
+      if (event.type === undefined || state.handles.has(event.type)) state.newlySkipped.push(toSkipped(event));
+      state.position = event.position;
+    }
+    if (this.headAtStart !== undefined && event.position >= this.headAtStart) this.markCaughtUp(event.position);
   }
 
   private flushQuietly(): void {
     try {
       this.flush();
     } catch (error) {
-      if (!(error instanceof ProjectionConflictError)) throw error;
-      // Another runner moved a checkpoint: start again from what is committed.
-      this.reload();
-      void this.unsubscribe?.();
+      if (error instanceof ProjectionConflictError) {
+        // Another runner moved a checkpoint: start again from what is committed.
+        this.reload();
+        void this.subscription?.unsubscribe();
+        return;
+      }
+      // A timer must never throw: whatever went wrong stops the projections, which try again later.
+      for (const state of this.active()) this.fail(state, error);
     }
   }
 
+  /** Commits what the running projections applied; a failed commit stops them (throws only a conflict with another runner). */
   private flush(): void {
-    const changed = this.running.filter((state) => state.position !== state.committed || state.pending.size > 0);
+    const changed = this.active().filter((state) => state.position !== state.committed || state.pending.size > 0 || state.newlySkipped.length > 0);
     if (changed.length === 0) return;
-    this.storage.commit(
-      changed.map((state) => ({ id: state.id, expectedPosition: state.committed, position: state.position, caughtUp: state.caughtUp, docs: state.pending })),
-    );
+    try {
+      this.storage.commit(
+        changed.map((state) => ({
+          id: state.id,
+          expectedPosition: state.committed,
+          position: state.position,
+          caughtUp: state.caughtUp,
+          docs: state.pending,
+          ...(state.newlySkipped.length > 0 ? { skipped: state.newlySkipped } : {}),
+        })),
+      );
+    } catch (error) {
+      if (error instanceof ProjectionConflictError) throw error;
+      for (const state of changed) this.fail(state, error);
+      return;
+    }
+    let skippedMore = false;
     for (const state of changed) {
       state.committed = state.position;
       if (state.written !== undefined) for (const [key, doc] of state.pending) if (doc !== null) state.written.add(key);
       // Caught up, it follows the log a few events at a time: storage answers the few keys it needs.
-      if (state.caughtUp) state.written = undefined;
+      if (state.caughtUp) {
+        state.written = undefined;
+        state.rebuilding = false;
+      }
       state.pending.clear();
+      state.attempts = 0;
+      state.failingSince = undefined;
+      if (state.newlySkipped.length > 0) {
+        state.skipped.push(...state.newlySkipped);
+        state.newlySkipped = [];
+        this.lookForRepairsSoon(state);
+        skippedMore = true;
+      }
     }
     this.appliedSinceFlush = 0;
     for (const waiter of [...this.waiters]) if (this.reached(waiter.position, waiter.ids)) waiter.resolve(true);
+    if (skippedMore) this.scheduleRetry();
+  }
+
+  /** Stops a projection at its last commit; it tries again after a delay that doubles with each failure in a row. */
+  private fail(state: Running, error: unknown): void {
+    state.attempts += 1;
+    state.failure = this.failure(describeFailure(error), state.attempts, state.failingSince);
+    state.failingSince = state.failure.since;
+    // What was applied since the last commit is applied again once it resumes.
+    state.position = state.committed;
+    state.pending.clear();
+    state.newlySkipped = [];
+    for (const waiter of [...this.waiters]) if (waiter.ids.includes(state.id)) waiter.resolve(false);
+    this.scheduleRetry();
+  }
+
+  private followFailed(error: unknown): void {
+    const attempts = (this.followFailure?.attempts ?? 0) + 1;
+    this.followFailure = this.failure(`le journal ne peut pas être suivi : ${describeFailure(error)}`, attempts, this.followFailure?.since);
+    this.scheduleRetry();
+  }
+
+  private failure(reason: string, attempts: number, since: string | undefined): Failure {
+    const now = Date.now();
+    const retryAt = now + this.backOff(attempts);
+    return { reason, since: since ?? new Date(now).toISOString(), attempts, nextRetryAt: new Date(retryAt).toISOString(), retryAt };
+  }
+
+  private backOff(attempts: number): number {
+    return Math.min(this.retryDelayMs.max, this.retryDelayMs.first * 2 ** Math.min(attempts - 1, 30));
+  }
+
+  /** Sets the timer for the earliest attempt due (a stopped projection, the log, a look for repaired events); only while following the log. */
+  private scheduleRetry(): void {
+    if (!this.loop || this.stopping) return;
+    const due = [
+      ...this.running.flatMap((state) => (state.failure ? [state.failure.retryAt] : state.skipped.length > 0 ? [state.repairCheckAt] : [])),
+      ...(this.followFailure ? [this.followFailure.retryAt] : []),
+    ];
+    if (due.length === 0) return;
+    const at = Math.min(...due);
+    if (this.retryTimer && this.retryDueAt <= at) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryDueAt = at;
+    this.retryTimer = setTimeout(() => this.retry(), Math.max(0, at - Date.now()));
+    this.retryTimer.unref();
+  }
+
+  private retry(): void {
+    this.retryTimer = undefined;
+    this.retryDueAt = Number.POSITIVE_INFINITY;
+    if (this.stopping) return;
+    const now = Date.now();
+    let resumed = false;
+    for (const state of this.running) {
+      if (!state.failure || state.failure.retryAt > now) continue;
+      // Back to what storage holds; failing again there keeps it stopped, with a longer delay.
+      this.reloadState(state, true);
+      if (state.failure) continue;
+      // Reading works on a full or read-only disk: it serves again only once storage takes a write
+      // (its checkpoint, unchanged), so that no query is answered while the cause is still there.
+      try {
+        this.storage.commit([{ id: state.id, expectedPosition: state.committed, position: state.committed, caughtUp: state.caughtUp, docs: new Map() }]);
+      } catch (error) {
+        if (!(error instanceof ProjectionConflictError)) {
+          this.fail(state, error);
+          continue;
+        }
+        this.reloadState(state, false);
+      }
+      resumed = true;
+    }
+    // Resumed projections are behind the others: the log is followed again from the lowest position.
+    if (resumed) void this.subscription?.unsubscribe();
+    if (resumed || (this.followFailure && this.followFailure.retryAt <= now)) this.wakeLoop?.();
+    void this.lookForRepairs(now);
+    this.scheduleRetry();
+  }
+
+  /**
+   * A projection that skipped unreadable events looks, with the same back-off, whether they can be
+   * read now (the row was repaired); when all of them can, it is rebuilt from the first event, and
+   * answers no query until it has caught up.
+   */
+  private async lookForRepairs(now: number): Promise<void> {
+    if (this.checkingRepairs) return;
+    this.checkingRepairs = true;
+    try {
+      for (const state of this.running) {
+        if (state.failure || state.skipped.length === 0 || state.repairCheckAt > now) continue;
+        state.repairChecks += 1;
+        state.repairCheckAt = now + this.backOff(state.repairChecks + 1);
+        if (!(await this.allReadable(state.skipped)) || this.stopping || state.failure) continue;
+        try {
+          this.storage.reset(state.id);
+        } catch (error) {
+          this.fail(state, error);
+          continue;
+        }
+        this.resetState(state, undefined, []);
+        state.rebuilding = true;
+        void this.subscription?.unsubscribe();
+        this.wakeLoop?.();
+      }
+    } finally {
+      this.checkingRepairs = false;
+      this.scheduleRetry();
+    }
+  }
+
+  private async allReadable(skipped: readonly SkippedEvent[]): Promise<boolean> {
+    for (const event of skipped) {
+      try {
+        let found = false;
+        for await (const stored of this.store.readStream(event.streamId, { fromRevision: event.revision, maxCount: 1 })) found = stored.revision === event.revision;
+        if (!found) return false;
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private lookForRepairsSoon(state: Running): void {
+    state.repairChecks = 0;
+    state.repairCheckAt = Date.now() + this.retryDelayMs.first;
+  }
+
+  /** Waits until a retry or `stop()` wakes the loop. */
+  private pause(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.wakeLoop = () => {
+        this.wakeLoop = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private async learnHead(): Promise<void> {
+    const head = await this.store.headPosition();
+    this.headAtStart = head;
+    this.markCaughtUp(head);
   }
 
   private markCaughtUp(position: bigint): void {
     for (const state of this.running) if (!state.caughtUp && state.position >= position) state.caughtUp = true;
   }
 
-  /** Back to what is committed (at start, and after another runner moved a checkpoint). */
+  /** Back to what is committed (at start, and after another runner moved a checkpoint); stopped projections wait for their retry. */
   private reload(): void {
-    for (const state of this.running) {
-      const stored = this.storage.checkpoint(state.id);
-      state.committed = stored?.position ?? 0n;
-      state.position = state.committed;
-      state.caughtUp = stored?.caughtUp ?? false;
-      state.pending.clear();
-      state.written = stored === undefined ? new Set() : undefined;
-    }
+    for (const state of this.running) if (!state.failure) this.reloadState(state, false);
     this.appliedSinceFlush = 0;
+  }
+
+  private reloadState(state: Running, retrying: boolean): void {
+    let stored: StoredCheckpoint | undefined;
+    let skipped: SkippedEvent[];
+    try {
+      stored = this.storage.checkpoint(state.id);
+      skipped = this.storage.skipped(state.id);
+    } catch (error) {
+      this.fail(state, error);
+      return;
+    }
+    if (retrying) state.failure = undefined;
+    this.resetState(state, stored, skipped);
+  }
+
+  private resetState(state: Running, stored: StoredCheckpoint | undefined, skipped: SkippedEvent[]): void {
+    state.committed = stored?.position ?? 0n;
+    state.position = state.committed;
+    state.caughtUp = stored?.caughtUp ?? false;
+    state.pending.clear();
+    state.written = stored === undefined ? new Set() : undefined;
+    state.skipped = skipped;
+    state.newlySkipped = [];
+    state.rebuilding = false;
+    if (skipped.length > 0) this.lookForRepairsSoon(state);
   }
 
   private reached(position: bigint, ids: readonly string[]): boolean {
     return this.running.filter((state) => ids.includes(state.id)).every((state) => state.committed >= position);
   }
 
+  private active(): Running[] {
+    return this.running.filter((state) => state.failure === undefined);
+  }
+
   private lowestPosition(): bigint {
-    return this.running.reduce((lowest, state) => (state.position < lowest ? state.position : lowest), this.running[0]?.position ?? 0n);
+    const active = this.active();
+    return active.reduce((lowest, state) => (state.position < lowest ? state.position : lowest), active[0]?.position ?? 0n);
   }
 
   private pendingCount(): number {
@@ -316,4 +692,32 @@ export class ProjectionRunner {
       return ready[0] ?? versions.sort((a, b) => a.projection.version - b.projection.version)[0]!;
     });
   }
+}
+
+/** An event a projection's `keysOf`, `evolve` or the upcasting threw on: names it. */
+class EventNotApplied extends Error {
+  constructor(event: StoredEvent, what: string, cause: unknown) {
+    super(`l’événement ${event.type} du flux ${event.streamId} en révision ${event.revision} (position ${event.position}) n’a pas pu être ${what} : ${describeFailure(cause)}`);
+    this.name = 'EventNotApplied';
+  }
+}
+
+function applying<T>(event: StoredEvent, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw new EventNotApplied(event, 'appliqué', error);
+  }
+}
+
+function describeFailure(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function publicFailure({ reason, since, attempts, nextRetryAt }: Failure): ProjectionFailure {
+  return { reason, since, attempts, nextRetryAt };
+}
+
+function toSkipped(event: UnreadableEvent): SkippedEvent {
+  return { streamId: event.streamId, revision: event.revision, position: event.position, ...(event.type === undefined ? {} : { type: event.type }), reason: event.reason };
 }

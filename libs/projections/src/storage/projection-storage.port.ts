@@ -9,6 +9,17 @@ export interface StoredCheckpoint {
   readonly caughtUp: boolean;
 }
 
+/** An event a projection had to pass over because it could not be decoded: its figures may miss it. */
+export interface SkippedEvent {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: bigint;
+  /** The event's stored type, when known. */
+  readonly type?: string;
+  /** Why it could not be decoded. */
+  readonly reason: string;
+}
+
 export interface ProjectionCommit {
   readonly id: string;
   /** The checkpoint this commit starts from: if the stored one differs, another runner moved it. */
@@ -17,6 +28,8 @@ export interface ProjectionCommit {
   readonly caughtUp: boolean;
   /** Changed documents; null deletes. */
   readonly docs: ReadonlyMap<string, unknown | null>;
+  /** Events passed over since the last commit, kept with the checkpoint that moved past them. */
+  readonly skipped?: readonly SkippedEvent[];
 }
 
 /** Another runner advanced a projection between our read and our commit: nothing was written. */
@@ -25,6 +38,21 @@ export class ProjectionConflictError extends Error {
   constructor(readonly id: string) {
     super(`projection ${id} was advanced by another runner`);
     this.name = 'ProjectionConflictError';
+  }
+}
+
+/**
+ * The read models' storage cannot be used now (a full disk, a read-only or vanished file…). The
+ * message says why, in French; the runner stops the projections concerned and tries again later.
+ */
+export class ProjectionStorageError extends Error {
+  readonly code = 'READ_MODEL.STORAGE_FAILED';
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'ProjectionStorageError';
   }
 }
 
@@ -40,7 +68,9 @@ export interface ProjectionStorage {
   documents(id: string, keys: readonly string[]): Map<string, unknown | null>;
   /** All of it or none of it; throws ProjectionConflictError when an expected position does not match. */
   commit(commits: readonly ProjectionCommit[]): void;
-  /** Forgets a projection's documents and checkpoint. */
+  /** The events a projection passed over, in log order (see {@link ProjectionCommit.skipped}). */
+  skipped(id: string): SkippedEvent[];
+  /** Forgets a projection's documents, checkpoint and skipped events. */
   reset(id: string): void;
   close(): void;
 }

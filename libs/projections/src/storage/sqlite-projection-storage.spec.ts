@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectionConflictError } from './projection-storage.port';
+import { ProjectionConflictError, ProjectionStorageError } from './projection-storage.port';
 import { SqliteProjectionStorage } from './sqlite-projection-storage';
 
 describe('SqliteProjectionStorage', () => {
@@ -80,5 +80,33 @@ describe('SqliteProjectionStorage', () => {
     expect(storage.view('p@1').get('a:1')).toBeUndefined();
     expect(storage.view('p@1').list('a:')).toEqual([]);
     expect(storage.checkpoint('p@1')).toBeUndefined();
+  });
+  it('rule: a file replaced by a directory under it is never written to (SQLite would write to the old file and lose it): the commit fails, saying so, until the path holds a file again', () => {
+    const storage = open();
+    commit(storage, 0n, 1n, { 'a:1': { n: 1 } });
+    rmSync(file);
+    mkdirSync(file);
+
+    expect(() => commit(storage, 1n, 2n, { 'a:1': { n: 2 } })).toThrow(ProjectionStorageError);
+    expect(() => commit(storage, 1n, 2n, { 'a:1': { n: 2 } })).toThrow(/ne peuvent pas être ouverts : le fichier ne peut pas être ouvert .*SQLITE_CANTOPEN/);
+
+    // The directory gone, a new, empty file is created (read models are rebuilt from the events):
+    // the old write-ahead log left beside it is not replayed into it.
+    rmSync(file, { recursive: true });
+    expect(storage.checkpoint('p@1')).toBeUndefined();
+    expect(storage.documents('p@1', ['a:1'])).toEqual(new Map([['a:1', null]]));
+    commit(storage, 0n, 3n, { 'a:1': { n: 3 } });
+    expect(open().documents('p@1', ['a:1'])).toEqual(new Map([['a:1', { n: 3 }]]));
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it('keeps the events a projection passed over with its checkpoint, in log order, and forgets them with it', () => {
+    const storage = open();
+    const skipped = (position: bigint) => ({ streamId: 's', revision: Number(position), position, type: 'T', reason: 'data : illisible' });
+    storage.commit([{ id: 'p@1', expectedPosition: 0n, position: 12n, caughtUp: true, docs: new Map(), skipped: [skipped(12n), skipped(3n)] }]);
+
+    expect(open().skipped('p@1')).toEqual([skipped(3n), skipped(12n)]);
+    storage.reset('p@1');
+    expect(storage.skipped('p@1')).toEqual([]);
   });
 });

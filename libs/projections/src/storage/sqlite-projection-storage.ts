@@ -1,9 +1,10 @@
+import { describeStorageFailure, needsNewConnection, storageFailureKind } from '@jalon/event-store';
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { ReadModelView } from '../projection';
 import { DocumentCache } from './document-cache';
-import { ProjectionCommit, ProjectionConflictError, ProjectionStorage, StoredCheckpoint } from './projection-storage.port';
+import { ProjectionCommit, ProjectionConflictError, ProjectionStorage, ProjectionStorageError, SkippedEvent, StoredCheckpoint } from './projection-storage.port';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS checkpoints (
@@ -18,16 +19,36 @@ const SCHEMA = `
     doc TEXT NOT NULL,
     PRIMARY KEY (projection, key)
   ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS skipped_events (
+    projection TEXT NOT NULL,
+    position TEXT NOT NULL,
+    stream_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    type TEXT,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (projection, position)
+  ) WITHOUT ROWID;
 `;
 
 /** How much JSON of parsed documents a storage keeps in memory, by default (see DocumentCache). */
 const DEFAULT_CACHE = { documentBytes: 16 * 2 ** 20, listBytes: 16 * 2 ** 20 };
 /** SQLite's own page cache, in KiB (negative: a size, not a page count): a rebuild writes all over the documents table. */
 const PAGE_CACHE_KIB = 32 * 1024;
+const IN_MEMORY = ':memory:';
 
 export interface SqliteProjectionStorageOptions {
   /** Bytes of JSON of committed documents, and of lists of them, kept parsed in memory. */
   readonly cache?: { readonly documentBytes: number; readonly listBytes: number };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** One open connection to the file, with what was prepared on it and the file it opened. */
+interface Connection {
+  readonly db: Database.Database;
+  readonly statements: Statements;
+  readonly device: number;
+  readonly inode: number;
 }
 
 /**
@@ -39,53 +60,48 @@ export interface SqliteProjectionStorageOptions {
  * made here. A commit made through another connection (another process, such as `jalon replay`
  * beside the service) changes SQLite's `data_version`; every read checks it first and starts
  * afresh when it moved.
+ *
+ * Storage trouble (a full disk, a read-only file system, a file deleted or replaced by a
+ * directory…) is thrown as a {@link ProjectionStorageError} saying why in French; a connection it
+ * leaves unusable is closed, and the file is opened again on the next use. A file deleted under
+ * the service is created anew, empty: the runner then finds its checkpoints gone and rebuilds.
  */
 export class SqliteProjectionStorage implements ProjectionStorage {
-  private readonly db: Database.Database;
-  private readonly statements;
+  private current: Connection | undefined;
   private readonly cache: DocumentCache;
-  private dataVersion: number;
+  private dataVersion = 0;
 
-  private constructor(file: string, options: SqliteProjectionStorageOptions) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
-    this.db.exec(SCHEMA);
-    this.statements = {
-      checkpoint: this.db.prepare('SELECT projection, position, caught_up FROM checkpoints WHERE projection = ?'),
-      checkpoints: this.db.prepare('SELECT projection, position, caught_up FROM checkpoints ORDER BY projection'),
-      get: this.db.prepare('SELECT doc FROM documents WHERE projection = ? AND key = ?').pluck(),
-      // Keys come as one JSON array: one statement, one lookup of the primary key per key.
-      getMany: this.db.prepare('SELECT key, doc FROM documents WHERE projection = ? AND key IN (SELECT value FROM json_each(?))'),
-      list: this.db.prepare('SELECT key, doc FROM documents WHERE projection = ? AND key >= ? AND key < ? ORDER BY key'),
-      upsert: this.db.prepare('INSERT INTO documents (projection, key, doc) VALUES (?, ?, ?) ON CONFLICT (projection, key) DO UPDATE SET doc = excluded.doc'),
-      remove: this.db.prepare('DELETE FROM documents WHERE projection = ? AND key = ?'),
-      saveCheckpoint: this.db.prepare(
-        'INSERT INTO checkpoints (projection, position, caught_up, updated_at) VALUES (?, ?, ?, ?) ' +
-          'ON CONFLICT (projection) DO UPDATE SET position = excluded.position, caught_up = excluded.caught_up, updated_at = excluded.updated_at',
-      ),
-      resetDocs: this.db.prepare('DELETE FROM documents WHERE projection = ?'),
-      resetCheckpoint: this.db.prepare('DELETE FROM checkpoints WHERE projection = ?'),
-      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
-    };
+  private constructor(
+    private readonly file: string,
+    options: SqliteProjectionStorageOptions,
+  ) {
     this.cache = new DocumentCache(options.cache ?? DEFAULT_CACHE);
-    this.dataVersion = this.statements.dataVersion.get() as number;
   }
 
+  /** Opens the file now if it can; otherwise on first use (each use tries again), so that a service starts whatever state its read models are in. */
   static open(file: string, options: SqliteProjectionStorageOptions = {}): SqliteProjectionStorage {
-    return new SqliteProjectionStorage(file, options);
+    const storage = new SqliteProjectionStorage(file, options);
+    try {
+      storage.connection();
+    } catch {
+      // Reported by the first use that needs the file, with the reason.
+    }
+    return storage;
   }
 
   checkpoint(id: string): StoredCheckpoint | undefined {
-    const row = this.statements.checkpoint.get(id) as CheckpointRow | undefined;
+    const row = this.reading((statements) => statements.checkpoint.get(id) as CheckpointRow | undefined);
     return row && toCheckpoint(row);
   }
 
   checkpoints(): StoredCheckpoint[] {
-    return (this.statements.checkpoints.all() as CheckpointRow[]).map(toCheckpoint);
+    return this.reading((statements) => statements.checkpoints.all() as CheckpointRow[]).map(toCheckpoint);
+  }
+
+  skipped(id: string): SkippedEvent[] {
+    return this.reading((statements) => statements.skipped.all(id) as SkippedRow[])
+      .map(toSkipped)
+      .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   }
 
   view<Doc>(id: string): ReadModelView<Doc> {
@@ -96,71 +112,83 @@ export class SqliteProjectionStorage implements ProjectionStorage {
   }
 
   documents(id: string, keys: readonly string[]): Map<string, unknown | null> {
-    this.startAfreshIfChangedElsewhere();
-    const found = new Map<string, unknown | null>();
-    const missing: string[] = [];
-    for (const key of keys) {
-      const cached = this.cache.get(id, key);
-      if (cached === undefined) missing.push(key);
-      else found.set(key, cached.doc);
-    }
-    if (missing.length === 1) {
-      const json = this.statements.get.get(id, missing[0]) as string | undefined;
-      this.remember(found, id, missing[0]!, json);
-    } else if (missing.length > 1) {
-      const rows = new Map((this.statements.getMany.all(id, JSON.stringify(missing)) as DocumentRow[]).map((row) => [row.key, row.doc]));
-      for (const key of missing) this.remember(found, id, key, rows.get(key));
-    }
-    return found;
+    return this.reading((statements) => {
+      this.startAfreshIfChangedElsewhere(statements);
+      const found = new Map<string, unknown | null>();
+      const missing: string[] = [];
+      for (const key of keys) {
+        const cached = this.cache.get(id, key);
+        if (cached === undefined) missing.push(key);
+        else found.set(key, cached.doc);
+      }
+      if (missing.length === 1) {
+        const json = statements.get.get(id, missing[0]) as string | undefined;
+        this.remember(found, id, missing[0]!, json);
+      } else if (missing.length > 1) {
+        const rows = new Map((statements.getMany.all(id, JSON.stringify(missing)) as DocumentRow[]).map((row) => [row.key, row.doc]));
+        for (const key of missing) this.remember(found, id, key, rows.get(key));
+      }
+      return found;
+    });
   }
 
   commit(commits: readonly ProjectionCommit[]): void {
     const now = new Date().toISOString();
     const written = new Map<string, Map<string, { doc: unknown | null; bytes: number }>>();
-    this.db
-      .transaction(() => {
-        for (const commit of commits) {
-          const stored = this.checkpoint(commit.id);
-          if ((stored?.position ?? 0n) !== commit.expectedPosition) throw new ProjectionConflictError(commit.id);
-          const changes = new Map<string, { doc: unknown | null; bytes: number }>();
-          for (const [key, doc] of commit.docs) {
-            if (doc === null) {
-              this.statements.remove.run(commit.id, key);
-              changes.set(key, { doc, bytes: 0 });
-            } else {
-              const json = JSON.stringify(doc);
-              this.statements.upsert.run(commit.id, key, json);
-              changes.set(key, { doc, bytes: json.length });
+    this.writing(({ db, statements }) =>
+      db
+        .transaction(() => {
+          for (const commit of commits) {
+            const stored = statements.checkpoint.get(commit.id) as CheckpointRow | undefined;
+            if ((stored === undefined ? 0n : BigInt(stored.position)) !== commit.expectedPosition) throw new ProjectionConflictError(commit.id);
+            const changes = new Map<string, { doc: unknown | null; bytes: number }>();
+            for (const [key, doc] of commit.docs) {
+              if (doc === null) {
+                statements.remove.run(commit.id, key);
+                changes.set(key, { doc, bytes: 0 });
+              } else {
+                const json = JSON.stringify(doc);
+                statements.upsert.run(commit.id, key, json);
+                changes.set(key, { doc, bytes: json.length });
+              }
             }
+            for (const event of commit.skipped ?? []) {
+              statements.skip.run(commit.id, event.position.toString(), event.streamId, event.revision, event.type ?? null, event.reason);
+            }
+            statements.saveCheckpoint.run(commit.id, commit.position.toString(), commit.caughtUp ? 1 : 0, now);
+            written.set(commit.id, changes);
           }
-          this.statements.saveCheckpoint.run(commit.id, commit.position.toString(), commit.caughtUp ? 1 : 0, now);
-          written.set(commit.id, changes);
-        }
-      })
-      .immediate();
+        })
+        .immediate(),
+    );
     for (const [id, changes] of written) this.cache.committed(id, changes);
   }
 
   reset(id: string): void {
-    this.db.transaction(() => {
-      this.statements.resetDocs.run(id);
-      this.statements.resetCheckpoint.run(id);
-    })();
+    this.writing(({ db, statements }) =>
+      db.transaction(() => {
+        statements.resetDocs.run(id);
+        statements.resetCheckpoint.run(id);
+        statements.resetSkipped.run(id);
+      })(),
+    );
     this.cache.forget(id);
   }
 
   close(): void {
-    this.db.close();
+    this.dropConnection();
   }
 
   private list(id: string, prefix: string): unknown[] {
-    this.startAfreshIfChangedElsewhere();
-    const cached = this.cache.list(id, prefix);
-    if (cached !== undefined) return cached;
-    // Keys are compared as strings: every key starting with `prefix` sorts in [prefix, prefix + U+FFFF).
-    const rows = (this.statements.list.all(id, prefix, `${prefix}\uffff`) as DocumentRow[]).map((row) => ({ key: row.key, doc: JSON.parse(row.doc) as unknown, bytes: row.doc.length }));
-    this.cache.listed(id, prefix, rows);
-    return rows.map((row) => row.doc);
+    return this.reading((statements) => {
+      this.startAfreshIfChangedElsewhere(statements);
+      const cached = this.cache.list(id, prefix);
+      if (cached !== undefined) return cached;
+      // Keys are compared as strings: every key starting with `prefix` sorts in [prefix, prefix + U+FFFF).
+      const rows = (statements.list.all(id, prefix, `${prefix}\uffff`) as DocumentRow[]).map((row) => ({ key: row.key, doc: JSON.parse(row.doc) as unknown, bytes: row.doc.length }));
+      this.cache.listed(id, prefix, rows);
+      return rows.map((row) => row.doc);
+    });
   }
 
   private remember(found: Map<string, unknown | null>, id: string, key: string, json: string | undefined): void {
@@ -170,12 +198,123 @@ export class SqliteProjectionStorage implements ProjectionStorage {
   }
 
   /** Another connection committed since we last looked: what is cached may be stale. */
-  private startAfreshIfChangedElsewhere(): void {
-    const version = this.statements.dataVersion.get() as number;
+  private startAfreshIfChangedElsewhere(statements: Statements): void {
+    const version = statements.dataVersion.get() as number;
     if (version === this.dataVersion) return;
     this.dataVersion = version;
     this.cache.clear();
   }
+
+  private reading<T>(work: (statements: Statements) => T): T {
+    const { statements } = this.connection();
+    return this.failingAs('lus', () => work(statements));
+  }
+
+  /** Writes only to the file at the path: SQLite would go on writing to a file deleted or replaced under it, and lose it all. */
+  private writing<T>(work: (connection: Connection) => T): T {
+    const connection = this.connection();
+    if (this.file !== IN_MEMORY && !sameFile(this.file, connection)) {
+      this.dropConnection();
+      throw new ProjectionStorageError(`les modèles de lecture (${basename(this.file)}) ont été supprimés, déplacés ou remplacés pendant que le service tournait`);
+    }
+    return this.failingAs('écrits', () => work(connection));
+  }
+
+  private failingAs<T>(what: 'lus' | 'écrits', work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      const kind = storageFailureKind(error);
+      if (kind === undefined) throw error;
+      if (needsNewConnection(kind) && this.file !== IN_MEMORY) this.dropConnection();
+      throw new ProjectionStorageError(`les modèles de lecture (${basename(this.file)}) ne peuvent pas être ${what} : ${describeStorageFailure(kind, error)}`, error);
+    }
+  }
+
+  private connection(): Connection {
+    if (this.current) return this.current;
+    try {
+      this.current = this.openConnection();
+    } catch (error) {
+      const kind = storageFailureKind(error) ?? 'cannot-open';
+      throw new ProjectionStorageError(`les modèles de lecture (${basename(this.file)}) ne peuvent pas être ouverts : ${describeStorageFailure(kind, error)}`, error);
+    }
+    this.cache.clear();
+    this.dataVersion = this.current.statements.dataVersion.get() as number;
+    return this.current;
+  }
+
+  private openConnection(): Connection {
+    if (this.file !== IN_MEMORY) {
+      mkdirSync(dirname(this.file), { recursive: true });
+      removeOrphanedJournals(this.file);
+    }
+    const db = new Database(this.file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+      db.exec(SCHEMA);
+      const { dev, ino } = this.file === IN_MEMORY ? { dev: 0, ino: 0 } : statSync(this.file);
+      return { db, statements: prepareStatements(db), device: dev, inode: ino };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  private dropConnection(): void {
+    const connection = this.current;
+    this.current = undefined;
+    try {
+      connection?.db.close();
+    } catch {
+      // A connection to a file in trouble may fail to close: it is dropped all the same.
+    }
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    checkpoint: db.prepare('SELECT projection, position, caught_up FROM checkpoints WHERE projection = ?'),
+    checkpoints: db.prepare('SELECT projection, position, caught_up FROM checkpoints ORDER BY projection'),
+    get: db.prepare('SELECT doc FROM documents WHERE projection = ? AND key = ?').pluck(),
+    // Keys come as one JSON array: one statement, one lookup of the primary key per key.
+    getMany: db.prepare('SELECT key, doc FROM documents WHERE projection = ? AND key IN (SELECT value FROM json_each(?))'),
+    list: db.prepare('SELECT key, doc FROM documents WHERE projection = ? AND key >= ? AND key < ? ORDER BY key'),
+    upsert: db.prepare('INSERT INTO documents (projection, key, doc) VALUES (?, ?, ?) ON CONFLICT (projection, key) DO UPDATE SET doc = excluded.doc'),
+    remove: db.prepare('DELETE FROM documents WHERE projection = ? AND key = ?'),
+    saveCheckpoint: db.prepare(
+      'INSERT INTO checkpoints (projection, position, caught_up, updated_at) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (projection) DO UPDATE SET position = excluded.position, caught_up = excluded.caught_up, updated_at = excluded.updated_at',
+    ),
+    skipped: db.prepare('SELECT position, stream_id, revision, type, reason FROM skipped_events WHERE projection = ?'),
+    skip: db.prepare('INSERT OR REPLACE INTO skipped_events (projection, position, stream_id, revision, type, reason) VALUES (?, ?, ?, ?, ?, ?)'),
+    resetDocs: db.prepare('DELETE FROM documents WHERE projection = ?'),
+    resetCheckpoint: db.prepare('DELETE FROM checkpoints WHERE projection = ?'),
+    resetSkipped: db.prepare('DELETE FROM skipped_events WHERE projection = ?'),
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
+  };
+}
+
+/** Whether the path still names the file the connection opened. */
+function sameFile(file: string, connection: Connection): boolean {
+  try {
+    const now = statSync(file);
+    return now.isFile() && now.ino === connection.inode && now.dev === connection.device;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A write-ahead log without its database belonged to a file now gone: SQLite would replay it into
+ * the new file it creates. Read models are rebuilt from the events, so it is simply removed.
+ */
+function removeOrphanedJournals(file: string): void {
+  if (existsSync(file)) return;
+  for (const suffix of ['-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
 }
 
 interface DocumentRow {
@@ -189,6 +328,18 @@ interface CheckpointRow {
   caught_up: number;
 }
 
+interface SkippedRow {
+  position: string;
+  stream_id: string;
+  revision: number;
+  type: string | null;
+  reason: string;
+}
+
 function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
   return { id: row.projection, position: BigInt(row.position), caughtUp: row.caught_up === 1 };
+}
+
+function toSkipped(row: SkippedRow): SkippedEvent {
+  return { streamId: row.stream_id, revision: row.revision, position: BigInt(row.position), ...(row.type === null ? {} : { type: row.type }), reason: row.reason };
 }

@@ -1,0 +1,53 @@
+import { loadConfig } from '@jalon/core';
+import { SqliteEventStore } from '@jalon/event-store';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recordDemoHistory } from '../../../../test/support/demo-history';
+import { replayCommand } from './replay.command';
+
+describe('jalon replay', () => {
+  let dataDir: string;
+  const printed: string[] = [];
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'jalon-replay-'));
+    const store = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
+    await recordDemoHistory(store);
+    await store.close();
+    jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    printed.length = 0;
+    process.exitCode = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const replay = () => replayCommand(() => loadConfig({ DATA_DIR: dataDir })).parseAsync([], { from: 'user' });
+
+  it('rule: an unreadable event is passed over and named, with the projections that read its type, and the command exits with 1', async () => {
+    const db = new Database(join(dataDir, 'jalon.sqlite'));
+    const { position, stream_id: streamId, revision } = db
+      .prepare("SELECT position, stream_id, revision FROM events WHERE type = 'AntennaInaugurated'")
+      .get() as { position: number; stream_id: string; revision: number };
+    db.prepare(`UPDATE events SET data = '{"antennaId": "montb' WHERE position = ?`).run(position);
+    db.close();
+
+    await replay();
+
+    expect(printed[0]).toMatch(/^\d+ événements rejoués en .* projections reconstruites\.$/);
+    expect(printed[1]).toContain('Attention : 1 événement(s) illisible(s) ignoré(s)');
+    expect(printed[2]).toMatch(new RegExp(`^  - flux ${streamId}, révision ${revision}, position ${position} \\(AntennaInaugurated\\) : data : .* — ignoré par .*phases@`));
+    expect(printed).toHaveLength(3);
+    expect(process.exitCode).toBe(1);
+  });
+
+  it('says nothing more, and exits normally, when every event could be read', async () => {
+    await replay();
+
+    expect(printed).toHaveLength(1);
+    expect(process.exitCode).toBeUndefined();
+  });
+});
