@@ -9,11 +9,15 @@
  */
 import {
   collect,
+  isUnreadable,
+  UnreadableEventError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
   type EventToAppend,
   type StoredEvent,
+  type Subscription,
+  type UnreadableEvent,
 } from '@jalon/event-store';
 import { testEvent, testEvents, testMetadata, uniqueStreamId } from '../support/events';
 import { nextFromSubscription, takeFromSubscription, withTimeout } from '../support/subscription';
@@ -23,6 +27,11 @@ export interface EventStoreUnderTest {
   dispose(): Promise<void>;
   /** Optional: cut the connection under a live subscription, for adapters that have one. */
   interruptConnection?(): Promise<void>;
+  /**
+   * Optional: stores, past the adapter, an event of `type` at the end of `streamId` whose data is
+   * not JSON (as a damaged file or another writer could leave it).
+   */
+  seedUnreadableEvent?(streamId: string, type: string): Promise<void>;
 }
 
 /** Generous bound for a subscription to deliver; only ever reached when the store is broken. */
@@ -36,6 +45,8 @@ const RECONNECT_TIMEOUT_MS = 15_000;
 export interface EventStoreCapabilities {
   /** The factory's stores come with `interruptConnection`: register the connection-loss test. */
   readonly interruptConnection?: boolean;
+  /** The factory's stores come with `seedUnreadableEvent`: register the unreadable-event tests. */
+  readonly unreadableEvents?: boolean;
 }
 
 export function describeEventStoreContract(
@@ -542,6 +553,108 @@ export function describeEventStoreContract(
         expect(received.map((e) => e.revision)).toEqual([0, 1]);
       });
     });
+
+    if (capabilities.unreadableEvents) {
+      describe('unreadable events', () => {
+        /** A stream of two events, one undecodable (revision 2, type TestBroken), one more. */
+        const seedStream = async () => {
+          if (!sut.seedUnreadableEvent) throw new Error('the factory declared unreadableEvents but did not provide seedUnreadableEvent');
+          const start = await store.headPosition();
+          const streamId = uniqueStreamId('unreadable');
+          const before = testEvents(2);
+          const after = testEvent();
+          await store.append(streamId, before, { expectedRevision: 'no_stream' });
+          await sut.seedUnreadableEvent(streamId, 'TestBroken');
+          // Appending behind it works: only its data is damaged, the stream's revisions are not.
+          await store.append(streamId, [after], { expectedRevision: 2 });
+          return { start, streamId, before, after };
+        };
+
+        const failureOf = async (iterable: AsyncIterable<unknown>, seen: unknown[] = []): Promise<unknown> => {
+          try {
+            for await (const item of iterable) seen.push(item);
+          } catch (error) {
+            return error;
+          }
+          throw new Error('the read ended without an error');
+        };
+
+        const expectNamed = (error: unknown, streamId: string) => {
+          expect(error).toBeInstanceOf(UnreadableEventError);
+          const { event } = error as UnreadableEventError;
+          expect(event).toMatchObject({ unreadable: true, streamId, revision: 2, type: 'TestBroken' });
+          expect(typeof event.position).toBe('bigint');
+          expect((error as Error).message).toContain(streamId);
+          expect((error as Error).message).toContain('révision 2');
+          expect((error as Error).message).toContain(`position ${event.position}`);
+          return event;
+        };
+
+        it('readStream yields the events before an undecodable one, then throws an UnreadableEventError naming its stream, revision and position', async () => {
+          const { streamId, before } = await seedStream();
+
+          const seen: StoredEvent[] = [];
+          const error = await failureOf(store.readStream(streamId), seen);
+
+          expect(seen.map((e) => e.id)).toEqual(before.map((e) => e.id));
+          expect(error).toMatchObject({ code: 'EVENT_STORE.UNREADABLE_EVENT' });
+          expectNamed(error, streamId);
+          expectNamed(await failureOf(store.readStream(streamId, { direction: 'backwards' })), streamId);
+        });
+
+        it('readAll throws it; with includeUnreadable it yields it in its place, as an UnreadableEvent, and goes on past it', async () => {
+          const { start, streamId, before, after } = await seedStream();
+
+          const named = expectNamed(await failureOf(store.readAll({ after: start })), streamId);
+          const all = (await collect(store.readAll({ after: start, includeUnreadable: true }))).filter((e) => e.streamId === streamId);
+
+          expect(all.map((e) => (isUnreadable(e) ? 'unreadable' : e.id))).toEqual([...before.map((e) => e.id), 'unreadable', after.id]);
+          const unreadable = all[2] as UnreadableEvent;
+          expect(unreadable).toMatchObject({ unreadable: true, streamId, revision: 2, position: named.position, type: 'TestBroken' });
+          expect(unreadable.reason).not.toBe('');
+          expect(all[1]!.position < unreadable.position && unreadable.position < all[3]!.position).toBe(true);
+          expect(await store.headPosition()).toBe(all[3]!.position);
+        });
+
+        it('readAll of other types never decodes it, and readAll up to a day hands it over as unreadable (its date cannot be known)', async () => {
+          const { start, streamId, before, after } = await seedStream();
+
+          const ofOtherTypes = await collect(store.readAll({ after: start, types: ['TestEventRecorded'] }));
+          const untilDay = (await collect(store.readAll({ after: start, effectiveUntil: '2023-06-30', includeUnreadable: true }))).filter((e) => e.streamId === streamId);
+
+          expect(ofOtherTypes.filter((e) => e.streamId === streamId).map((e) => e.id)).toEqual([...before, after].map((e) => e.id));
+          expect(untilDay.map((e) => (isUnreadable(e) ? e.revision : e.id))).toEqual([...before.map((e) => e.id), 2, after.id]);
+          expectNamed(await failureOf(store.readAll({ after: start, effectiveUntil: '2023-06-30' })), streamId);
+        });
+
+        it('a subscription delivers every event before it, then ends with the UnreadableEventError; subscribed again after its position, it goes on', async () => {
+          const start = await store.headPosition();
+          const subscription = store.subscribeToAll({ after: start });
+          let again: Subscription | undefined;
+          try {
+            const { streamId, before, after } = await seedStream();
+            const mine = (e: StoredEvent) => e.streamId === streamId;
+            const delivered = await takeFromSubscription(subscription, 2, DELIVERY_TIMEOUT_MS, mine);
+            expect(delivered.map((e) => e.id)).toEqual(before.map((e) => e.id));
+            let error: unknown;
+            while (error === undefined) {
+              const next = await nextFromSubscription(subscription, DELIVERY_TIMEOUT_MS).catch((e: unknown) => e);
+              if (next instanceof Error) error = next;
+              else if ((next as IteratorResult<StoredEvent>).done) throw new Error('the subscription ended without an error');
+              else if (mine((next as IteratorResult<StoredEvent>).value)) throw new Error('the subscription delivered an event past the unreadable one');
+            }
+            const named = expectNamed(error, streamId);
+
+            again = store.subscribeToAll({ after: named.position });
+            const [next] = await takeFromSubscription(again, 1, DELIVERY_TIMEOUT_MS, mine);
+            expect(next!.id).toBe(after.id);
+          } finally {
+            await subscription.unsubscribe();
+            await again?.unsubscribe();
+          }
+        });
+      });
+    }
 
     if (capabilities.interruptConnection) {
       describe('connection loss', () => {

@@ -4,8 +4,10 @@
  * (test/doubles/eventstoredb). Each `it` names the rule it protects.
  */
 import {
+  appendSizeOf,
   collect,
   EventStoreDbEventStore,
+  MAX_BATCH_BYTES,
   exportHistoryToFile,
   importHistoryFile,
   migrateHistory,
@@ -14,6 +16,8 @@ import {
   summarize,
   TransferError,
   type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
   type StoredEvent,
 } from '@jalon/event-store';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +52,25 @@ function interruptedAfter(store: EventStore, appends: number): EventStore {
     close: async () => undefined,
   };
 }
+
+/** A store that records every append it passes on: stream, expected revision, events. */
+function recording(store: EventStore, appends: Array<{ streamId: string; expectedRevision: ExpectedRevision; events: readonly EventToAppend[] }>): EventStore {
+  return {
+    append: (streamId, events, options) => {
+      appends.push({ streamId, expectedRevision: options.expectedRevision, events });
+      return store.append(streamId, events, options);
+    },
+    readStream: (streamId, options) => store.readStream(streamId, options),
+    readAll: (options) => store.readAll(options),
+    subscribeToAll: (options) => store.subscribeToAll(options),
+    headPosition: () => store.headPosition(),
+    close: async () => undefined,
+  };
+}
+
+/** Heavy events: `count` of about `bytes` each, in one stream (2.5 MB in all by default). */
+const heavyEvents = (count = 25, bytes = 100_000) =>
+  Array.from({ length: count }, (_, n) => testEvent({ type: 'TestDocumentAttached', data: { n, text: 'x'.repeat(bytes) } }));
 
 describe('moving a history between stores', () => {
   let dir: string;
@@ -180,6 +203,44 @@ describe('moving a history between stores', () => {
     expect(resumed.alreadyPresent + resumed.written).toBe(demoSequence.length);
     expect(resumed.target).toEqual(resumed.source);
     expect(await sequenceOf(esdb)).toEqual(demoSequence);
+  });
+
+  it('rule: a run of one stream heavier than 512 KiB is appended in several atomic batches, each under it and expecting the revision just before its first event', async () => {
+    const source = embedded('heavy-source');
+    await source.append('programme-heavy', [testEvent()], { expectedRevision: 'no_stream' });
+    await source.append('antenna-heavy', heavyEvents(), { expectedRevision: 'no_stream' });
+    await source.append('programme-heavy', [testEvent()], { expectedRevision: 0 });
+    const appends: Array<{ streamId: string; expectedRevision: ExpectedRevision; events: readonly EventToAppend[] }> = [];
+
+    const report = await migrateHistory(source, recording(embedded('heavy-target'), appends));
+
+    expect(report.target).toEqual(report.source);
+    const heavy = appends.filter((a) => a.streamId === 'antenna-heavy');
+    expect(heavy.length).toBeGreaterThanOrEqual(5);
+    let next = 0;
+    for (const batch of heavy) {
+      expect(batch.expectedRevision).toBe(next === 0 ? 'no_stream' : next - 1);
+      expect(batch.events.reduce((bytes, event) => bytes + appendSizeOf(event), 0)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+      next += batch.events.length;
+    }
+    expect(next).toBe(25);
+    expect(appends.map((a) => a.streamId)).toEqual(['programme-heavy', ...heavy.map(() => 'antenna-heavy'), 'programme-heavy']);
+  });
+
+  it('rule: migrate into EventStoreDB (whose appends are capped at 1 MiB) copies a 2.5 MB stream with its exact revisions', async () => {
+    const source = embedded('heavy-for-esdb');
+    await source.append('antenna-heavy', heavyEvents(), { expectedRevision: 'no_stream' });
+    const esdb = await eventStoreDb();
+
+    const report = await migrateHistory(source, esdb);
+
+    expect(report).toMatchObject({ written: 25 });
+    expect(report.target).toEqual(report.source);
+    expect(await sequenceOf(esdb)).toEqual(await sequenceOf(source));
+    // The same run as one batch is what EventStoreDB refuses.
+    await expect(migrateHistory(source, await eventStoreDb(), { maxBatchBytes: 4 * 1024 * 1024 })).rejects.toMatchObject({
+      code: 'STREAM.APPEND_TOO_LARGE',
+    });
   });
 
   it('rule: importing a history into a store that already holds all of it writes nothing and still verifies', async () => {

@@ -7,13 +7,23 @@ export function embeddedStoreFile(config: Pick<JalonConfig, 'dataDir'>): string 
   return join(config.dataDir, 'jalon.sqlite');
 }
 
+/**
+ * Refuses at once, in French and naming it, a data directory the embedded store cannot write to
+ * (read-only mount, no rights): called before a service starts, so that it does not start and fail
+ * every write, nor end in a stack trace.
+ */
+export function assertDataDirWritable(config: Pick<JalonConfig, 'dataDir' | 'eventStore'>): void {
+  if (config.eventStore === 'sqlite') SqliteEventStore.assertWritable(embeddedStoreFile(config));
+}
+
 /** Opens the store the configuration names; nothing else in Jalon knows which store it runs on. */
 export async function openEventStore(config: JalonConfig): Promise<EventStore> {
   switch (config.eventStore) {
     case 'sqlite':
       return SqliteEventStore.open({ file: embeddedStoreFile(config) });
     case 'eventstoredb':
-      // loadConfig refuses `eventstoredb` without a URL.
-      return EventStoreDbEventStore.connect(config.eventStoreUrl as string);
+      // loadConfig refuses `eventstoredb` without a URL. A server older than 22.6 is refused here,
+      // with a French message; one out of reach is checked on first use.
+      return EventStoreDbEventStore.open(config.eventStoreUrl as string);
   }
 }

@@ -5,13 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
+  DeadlineExceededError,
   END,
   EventStoreDBClient,
   excludeSystemEvents,
   FORWARDS,
   jsonEvent,
+  MaxAppendSizeExceededError,
+  NotLeaderError,
   START,
   StreamNotFoundError,
+  TimeoutError,
+  UnavailableError,
+  UnknownError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
@@ -197,6 +203,163 @@ describe.each([
     const stream = `s-${randomUUID()}`;
     await client.appendToStream(stream, [event(0)]);
     expect(await collect(client.readStream(stream))).toHaveLength(1);
+  });
+
+  it('holds, like a used server, events of `$` streams whose type has no `$`: a persistent subscription checkpoint and a projection result', async () => {
+    const all = await collect(client.readAll({ fromPosition: START }));
+
+    const own = all.filter((e) => e.event?.streamId.startsWith('$') && !e.event.type.startsWith('$')).map((e) => e.event?.type);
+    expect(own).toEqual(['SubscriptionCheckpoint', 'Result']);
+    expect(all.map((e) => e.event?.type)).toContain('$statsCollected');
+  });
+
+  it('refuses, as EventStoreDB does, an append whose data + metadata + 2 × type length passes the maximum append size: MaxAppendSizeExceededError, nothing written', async () => {
+    const small = await startEventStoreDbTestDouble({ batchAppend, maxAppendSize: 1_000 });
+    const smallClient = EventStoreDBClient.connectionString(small.connectionString);
+    try {
+      // {"s":"…"} is n + 8 bytes, no metadata, type "Sized" counts 10.
+      const sized = (n: number) => jsonEvent({ id: randomUUID(), type: 'Sized', data: { s: 'x'.repeat(n) } });
+      const fits = `s-${randomUUID()}`;
+      const over = `s-${randomUUID()}`;
+
+      await smallClient.appendToStream(fits, [sized(482), sized(482)]);
+      const refused = await smallClient.appendToStream(over, [sized(482), sized(483)]).catch((e: unknown) => e);
+
+      expect(refused).toBeInstanceOf(MaxAppendSizeExceededError);
+      expect(refused).toMatchObject({ maxAppendSize: 1_000 });
+      expect(await collect(smallClient.readStream(fits))).toHaveLength(2);
+      await expect(collect(smallClient.readStream(over))).rejects.toBeInstanceOf(StreamNotFoundError);
+    } finally {
+      await smallClient.dispose();
+      await small.stop();
+    }
+  });
+
+  it('enforces 1 MiB by default, the default of EventStoreDB 24.10 and KurrentDB 25.0', async () => {
+    const stream = `s-${randomUUID()}`;
+    const big = (n: number) => jsonEvent({ id: randomUUID(), type: 'Big', data: { s: 'x'.repeat(n) } });
+
+    const refused = await client.appendToStream(stream, [big(524_288), big(524_288)]).catch((e: unknown) => e);
+    await client.appendToStream(stream, [big(524_000), big(524_000)]);
+
+    expect(refused).toMatchObject({ maxAppendSize: 1_048_576 });
+    expect(await collect(client.readStream(stream))).toHaveLength(2);
+  });
+
+  it('answers an injected NotLeader as a follower does: NotLeaderError naming the leader, nothing written; the client reconnects there', async () => {
+    const stream = `s-${randomUUID()}`;
+    double.injectAppendFaults('not-leader');
+
+    const refused = await client.appendToStream(stream, [event(0)]).catch((e: unknown) => e);
+    await client.appendToStream(stream, [event(1)]);
+
+    expect(refused).toBeInstanceOf(NotLeaderError);
+    const port = Number(new URL(double.connectionString.replace('esdb://', 'http://')).port);
+    expect(refused).toMatchObject({ leader: { address: '127.0.0.1', port } });
+    expect((await collect(client.readStream(stream))).map((e) => e.event?.data)).toEqual([{ n: 1 }]);
+    expect(double.pendingAppendFaults()).toBe(0);
+  });
+
+  it('answers an injected NotReady as EventStoreDB does on this path, nothing written', async () => {
+    const stream = `s-${randomUUID()}`;
+    double.injectAppendFaults('not-ready');
+
+    const refused = await client.appendToStream(stream, [event(0)]).catch((e: unknown) => e);
+
+    // Unary: UNAVAILABLE "Server Is Not Ready". BatchAppend: in band, an empty status the client does not know.
+    if (batchAppend) expect(refused).toBeInstanceOf(UnknownError);
+    else expect(refused).toBeInstanceOf(UnavailableError);
+    expect((refused as Error).message).toContain('Server Is Not Ready');
+    await expect(collect(client.readStream(stream))).rejects.toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it('answers an injected write timeout as EventStoreDB does on this path, before the commit (nothing written) or after it (written)', async () => {
+    const before = `s-${randomUUID()}`;
+    const after = `s-${randomUUID()}`;
+    double.injectAppendFaults('timeout-before-commit', 'timeout-after-commit');
+
+    const first = await client.appendToStream(before, [event(0)]).catch((e: unknown) => e);
+    const second = await client.appendToStream(after, [event(0)]).catch((e: unknown) => e);
+
+    // Unary: ABORTED "Operation timed out"; BatchAppend: the in-band Timeout, raised as a deadline.
+    for (const error of [first, second]) expect(error).toBeInstanceOf(batchAppend ? DeadlineExceededError : TimeoutError);
+    await expect(collect(client.readStream(before))).rejects.toBeInstanceOf(StreamNotFoundError);
+    expect(await collect(client.readStream(after))).toHaveLength(1);
+  });
+
+  it('cuts the call after committing when asked (unavailable-after-commit): the client sees the connection lost, the batch is written', async () => {
+    const stream = `s-${randomUUID()}`;
+    double.injectAppendFaults('unavailable-after-commit');
+
+    const error = await client.appendToStream(stream, [event(0)]).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(await collect(client.readStream(stream))).toHaveLength(1);
+  });
+
+  it('refuses a read of $all from a position where no event starts, forwards and backwards, as the server does (UNKNOWN "InvalidPosition")', async () => {
+    const stream = `s-${randomUUID()}`;
+    const { position } = await client.appendToStream(stream, [event(0), event(1)]);
+    const inside = { commit: position!.commit - 1n, prepare: position!.prepare - 1n };
+
+    const forwards = await collect(client.readAll({ fromPosition: inside, maxCount: 5 })).catch((e: unknown) => e);
+    const backwards = await collect(client.readAll({ direction: BACKWARDS, fromPosition: inside, maxCount: 5 })).catch((e: unknown) => e);
+
+    for (const error of [forwards, backwards]) {
+      expect(error).toBeInstanceOf(UnknownError);
+      expect((error as Error).message).toContain('InvalidPosition');
+    }
+    // From the event's own position, and from the end of the log, reads work.
+    expect(await collect(client.readAll({ fromPosition: position!, maxCount: 5 }))).toHaveLength(1);
+  });
+
+  it('refuses a subscription whose catch-up starts where no event starts (after confirming it), and goes live from past the last event', async () => {
+    const stream = `s-${randomUUID()}`;
+    const first = await client.appendToStream(stream, [event(0)]);
+    const last = await client.appendToStream(stream, [event(1)]);
+
+    const refused = client.subscribeToAll({ fromPosition: { commit: first.position!.commit + 1n, prepare: first.position!.prepare + 1n } });
+    const failed = errorOf(refused);
+    // The stream may report its end more than once: later reports are not this test's concern.
+    refused.on('error', () => undefined);
+    refused.resume();
+    const error = await failed;
+    await refused.unsubscribe();
+    // Past the last event the server goes live without reading: nothing may be appended before it has.
+    const live = client.subscribeToAll({ fromPosition: { commit: last.position!.commit + 1n, prepare: last.position!.prepare + 1n } });
+    try {
+      await new Promise((resolve) => live.once('confirmation', resolve));
+      await client.appendToStream(stream, [event(2)]);
+      const [delivered] = await take(live, 1);
+
+      expect(error).toBeInstanceOf(UnknownError);
+      expect(error.message).toContain('invalid position');
+      expect(delivered!.event?.revision).toBe(2n);
+    } finally {
+      await live.unsubscribe();
+    }
+  });
+
+  it("forgets ids for 'any' once they leave its bounded committed-events cache: a re-sent batch is then written again, as EventStoreDB does", async () => {
+    // Each entry weighs 132 bytes for these stream names: the cache holds two or three.
+    const forgetful = await startEventStoreDbTestDouble({ batchAppend, committedEventsCacheBytes: 300 });
+    const forgetfulClient = EventStoreDBClient.connectionString(forgetful.connectionString);
+    try {
+      const stream = `s-${randomUUID()}`;
+      const remembered = [event(0)];
+      const forgotten = [event(1)];
+      await forgetfulClient.appendToStream(stream, forgotten, { expectedRevision: 'any' });
+      for (let i = 0; i < 3; i++) await forgetfulClient.appendToStream(`o-${randomUUID()}`, [event(9)], { expectedRevision: 'any' });
+      await forgetfulClient.appendToStream(stream, remembered, { expectedRevision: 'any' });
+
+      await forgetfulClient.appendToStream(stream, remembered, { expectedRevision: 'any' });
+      await forgetfulClient.appendToStream(stream, forgotten, { expectedRevision: 'any' });
+
+      expect((await collect(forgetfulClient.readStream(stream))).map((e) => e.event?.data)).toEqual([{ n: 1 }, { n: 0 }, { n: 1 }]);
+    } finally {
+      await forgetfulClient.dispose();
+      await forgetful.stop();
+    }
   });
 
   it('answers UNIMPLEMENTED for what it does not implement', async () => {

@@ -6,7 +6,10 @@
  * opens with an epoch record), stream revisions from 0, and the write decision of EventStoreDB's
  * commit check (`IndexWriter.CheckCommit`): Ok, Idempotent, or WrongExpectedVersion, including
  * "corrupted idempotency" (a batch that is only partly stored), which the server reports as a
- * wrong expected version.
+ * wrong expected version. With `any`, ids are known only while they are in EventStoreDB's bounded
+ * committed-events cache (`BoundedCache`, first in first out, 8 MiB by its own size estimate).
+ * A read of `$all` from a position that is not a record boundary fails, as the server's chunk
+ * reader does (`InvalidReadException` → `ReadAllResult.InvalidPosition`).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -47,6 +50,29 @@ export type WriteOutcome =
 export type StreamFrom = 'start' | 'end' | bigint;
 export type Direction = 'forwards' | 'backwards';
 
+/** A read of `$all` from a position inside the log where no record starts (see `indexAt`). */
+export class InvalidPositionError extends Error {
+  constructor(readonly position: bigint) {
+    super(`invalid position ${position}: no record starts there`);
+  }
+}
+
+/**
+ * What EventStoreDB counts against its maximum append size for one event (`Event.SizeOnDisk`):
+ * data and metadata bytes, plus the type's length in UTF-16 code units, twice.
+ */
+export function appendSizeOf(event: ProposedEvent): number {
+  return event.data.length + event.customMetadata.length + event.type.length * 2;
+}
+
+/** EventStoreDB's `ESConsts.CommitedEventsMemCacheLimit`. */
+export const COMMITTED_EVENTS_CACHE_BYTES = 8 * 1024 * 1024;
+
+export interface InMemoryLogOptions {
+  /** Bound of the committed-events cache that `any` appends are deduplicated against. */
+  readonly committedEventsCacheBytes?: number;
+}
+
 /** Bytes a record takes besides its payload; any constant works, gaps are what matter. */
 const RECORD_OVERHEAD = 88n;
 /** Where the first event goes: the log opens with a chunk header and an epoch record. */
@@ -55,11 +81,17 @@ const TICKS_PER_MS = 10_000n;
 
 export class InMemoryLog {
   private readonly all: LoggedEvent[] = [];
+  /** Index in `all` of the event at each position: the record boundaries a read may start at. */
+  private readonly atPosition = new Map<bigint, number>();
   private readonly streams = new Map<string, LoggedEvent[]>();
-  /** EventStoreDB's committed-events cache (used for `any`), here never evicted. */
-  private readonly byId = new Map<string, LoggedEvent>();
+  /** EventStoreDB's committed-events cache, which `any` appends are deduplicated against. */
+  private readonly byId: CommittedEventsCache;
   private readonly listeners = new Set<(event: LoggedEvent) => void>();
   private nextPosition = FIRST_EVENT_POSITION;
+
+  constructor(options: InMemoryLogOptions = {}) {
+    this.byId = new CommittedEventsCache(options.committedEventsCacheBytes ?? COMMITTED_EVENTS_CACHE_BYTES);
+  }
 
   append(streamId: string, expected: ExpectedVersion, proposed: readonly ProposedEvent[]): WriteOutcome {
     const stream = this.streams.get(streamId) ?? [];
@@ -92,8 +124,9 @@ export class InMemoryLog {
     });
     this.streams.set(streamId, [...stream, ...written]);
     for (const event of written) {
+      this.atPosition.set(event.position, this.all.length);
       this.all.push(event);
-      this.byId.set(event.id, event);
+      this.byId.put(event);
     }
     // Listeners run after the whole batch is stored: a subscriber never sees half a batch.
     for (const event of written) for (const listener of [...this.listeners]) listener(event);
@@ -101,7 +134,7 @@ export class InMemoryLog {
     return { kind: 'written', currentRevision: last.revision, position: last.position };
   }
 
-  /** Writes an event as EventStoreDB itself does (statistics, settings…): `$`-prefixed type. */
+  /** Writes an event as EventStoreDB itself does (statistics, settings, checkpoints, projection results…). */
   appendSystemEvent(streamId: string, type: string, data: unknown): void {
     const json = new TextEncoder().encode(JSON.stringify(data));
     this.append(streamId, { kind: 'any' }, [
@@ -126,22 +159,43 @@ export class InMemoryLog {
 
   /**
    * Forwards from a position is inclusive (the event at that position comes first), backwards is
-   * exclusive (positions are post-positions there): EventStoreDB's `$all` read semantics.
+   * exclusive (positions are post-positions there): EventStoreDB's `$all` read semantics. A
+   * position inside the log that is not a record boundary throws {@link InvalidPositionError};
+   * one at or past its end reads nothing forwards and everything backwards.
    */
   readAll(from: StreamFrom, direction: Direction, count: bigint): LoggedEvent[] {
     if (direction === 'forwards') {
       if (from === 'end') return [];
-      const start = from === 'start' ? 0 : this.all.findIndex((e) => e.position >= from);
-      return start < 0 ? [] : take(this.all.slice(start), count);
+      const start = from === 'start' ? 0 : this.indexAt(from);
+      return take(this.all.slice(start), count);
     }
     if (from === 'start') return [];
-    const before = from === 'end' ? this.all : this.all.filter((e) => e.position < from);
-    return take([...before].reverse(), count);
+    const end = from === 'end' ? this.all.length : this.indexAt(from);
+    return take(this.all.slice(0, end).reverse(), count);
   }
 
-  /** Subscription catch-up: strictly after `after` (exclusive), everything from the start otherwise. */
+  /**
+   * Subscription catch-up: strictly after `after` (exclusive), everything from the start otherwise.
+   * From the last event's position or beyond, EventStoreDB goes live at once (nothing to catch up,
+   * no read); before it, the catch-up reads from `after`, which must be a record boundary.
+   */
   eventsAfter(after: bigint | undefined): LoggedEvent[] {
-    return after === undefined ? [...this.all] : this.all.filter((e) => e.position > after);
+    if (after === undefined) return [...this.all];
+    const last = this.all[this.all.length - 1];
+    if (last === undefined || after >= last.position) return [];
+    return this.all.slice(this.indexAt(after) + (this.atPosition.has(after) ? 1 : 0));
+  }
+
+  /**
+   * Index of the first event at or after `position`, which must be a record boundary: an event's
+   * position, 0 (the log opens with an epoch record there), or the end of the log (or past it).
+   */
+  private indexAt(position: bigint): number {
+    if (position >= this.nextPosition) return this.all.length;
+    if (position === 0n) return 0;
+    const index = this.atPosition.get(position);
+    if (index === undefined) throw new InvalidPositionError(position);
+    return index;
   }
 
   /** Called synchronously after each stored event; returns the unsubscribe function. */
@@ -160,7 +214,8 @@ export class InMemoryLog {
     if (expected.kind === 'stream_exists' && current < 0n) return { kind: 'wrong_expected_version' };
 
     if (expected.kind === 'any' || expected.kind === 'stream_exists') {
-      // Best effort in EventStoreDB (a bounded cache of recent ids): the first id decides.
+      // Best effort in EventStoreDB (a bounded cache of recent ids): the first id decides, so a
+      // batch whose ids have left the cache is written again.
       let lastRevision: bigint | undefined;
       for (const [i, id] of ids.entries()) {
         const known = this.byId.get(id);
@@ -182,6 +237,49 @@ export class InMemoryLog {
       ? { kind: 'wrong_expected_version' }
       : { kind: 'idempotent', lastRevision: expectedRevision + BigInt(ids.length) };
   }
+}
+
+/**
+ * EventStoreDB's `BoundedCache<Guid, EventInfo>` of committed events: first in, first out (a hit
+ * does not keep an id longer), evicting while its estimated size is over the limit, each entry
+ * counted as `IndexWriter` sizes it (16 + 4 + pointer + `MemSizer.SizeOf(streamId)`).
+ */
+class CommittedEventsCache {
+  private readonly entries = new Map<string, LoggedEvent>();
+  private readonly queue: string[] = [];
+  private head = 0;
+  private size = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(id: string): LoggedEvent | undefined {
+    return this.entries.get(id);
+  }
+
+  put(event: LoggedEvent): void {
+    while (this.size > this.maxBytes && this.head < this.queue.length) {
+      const oldest = this.queue[this.head]!;
+      this.head += 1;
+      const evicted = this.entries.get(oldest);
+      if (evicted !== undefined) {
+        this.size -= entrySize(evicted);
+        this.entries.delete(oldest);
+      }
+    }
+    if (this.head > 1_024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    this.size += entrySize(event);
+    this.queue.push(event.id);
+    this.entries.set(event.id, event);
+  }
+}
+
+/** 16 (Guid) + 4 (event number) + 8 (pointer) + the .NET string of the stream id, 8-byte aligned. */
+function entrySize(event: LoggedEvent): number {
+  const stringSize = 20 + event.streamId.length * 2 + 1;
+  return 16 + 4 + 8 + Math.ceil(stringSize / 8) * 8;
 }
 
 function take<T>(items: T[], count: bigint): T[] {

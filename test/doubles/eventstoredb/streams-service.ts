@@ -1,6 +1,7 @@
 /**
  * TEST DOUBLE — the `event_store.client.streams.Streams` gRPC service of the EventStoreDB test
- * double (see README.md): Read (stream, `$all`, `$all` subscription), Append, BatchAppend.
+ * double (see README.md): Read (stream, `$all`, `$all` subscription), Append, BatchAppend, with
+ * the server's maximum append size and the failures a test can inject into appends.
  * Delete and Tombstone answer UNIMPLEMENTED: the adapter never deletes.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,21 +16,32 @@ import {
 } from '@grpc/grpc-js';
 import type { UUID } from '@eventstore/db-client/generated/shared_pb';
 import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
-import type { InMemoryLog, LoggedEvent, ProposedEvent, StreamFrom } from './in-memory-log';
+import { appendSizeOf, InvalidPositionError, type InMemoryLog, type LoggedEvent, type ProposedEvent, type StreamFrom } from './in-memory-log';
 import {
   appendExpectedVersion,
   appendResponse,
   batchAppendBadRequest,
+  batchAppendMaximumAppendSizeExceeded,
+  batchAppendNotHandled,
   batchAppendResponse,
+  batchAppendTimeout,
   batchExpectedVersion,
   caughtUp,
   checkpoint,
   confirmation,
+  connectionLost,
+  invalidPositionRead,
+  invalidPositionSubscription,
+  maximumAppendSizeExceeded,
+  notLeader,
   proposedEvent,
   readEvent,
+  serverNotReady,
   streamName,
   streamNotFound,
   uuidString,
+  writeTimeout,
+  type StatusError,
 } from './wire';
 
 /** A streaming call that `dropConnections()` can cut. */
@@ -51,12 +63,33 @@ const { StreamOptionCase, CountOptionCase, FilterOptionCase, ReadDirection } = R
  */
 export type CallCounts = Map<string, number>;
 
-export function streamsService(
-  log: InMemoryLog,
-  liveCalls: Set<LiveCall>,
-  batchAppend: boolean,
-  counts: CallCounts,
-): UntypedServiceImplementation {
+/**
+ * A failure injected into the next append (unary or one batch of BatchAppend), answered as
+ * EventStoreDB answers it:
+ * - `not-leader`: this node is a follower (`NotHandled(NotLeader)` with the leader's address,
+ *   here the double's own); nothing written. BatchAppend ends its whole call with it.
+ * - `not-ready`: `NotHandled(NotReady)` ("Server Is Not Ready"), as during an election; nothing written.
+ * - `timeout-before-commit`: "Prepare phase timeout."; nothing written.
+ * - `timeout-after-commit`: the batch is written, then "Commit phase timeout." is answered.
+ * - `unavailable-after-commit`: the batch is written, then the call is cut (UNAVAILABLE).
+ */
+export type AppendFault = 'not-leader' | 'not-ready' | 'timeout-before-commit' | 'timeout-after-commit' | 'unavailable-after-commit';
+
+export interface StreamsServiceOptions {
+  readonly log: InMemoryLog;
+  readonly liveCalls: Set<LiveCall>;
+  readonly batchAppend: boolean;
+  readonly counts: CallCounts;
+  /** Bytes, counted as EventStoreDB does (`appendSizeOf`): larger appends are refused. */
+  readonly maxAppendSize: number;
+  /** Consumed one per append, in order. */
+  readonly faults: AppendFault[];
+  /** What a `not-leader` answer names as the leader. */
+  readonly leader: { readonly host: string; readonly port: number };
+}
+
+export function streamsService(options: StreamsServiceOptions): UntypedServiceImplementation {
+  const { log, liveCalls, batchAppend, counts } = options;
   const count = (rpc: string): void => void counts.set(rpc, (counts.get(rpc) ?? 0) + 1);
   return {
     read: (call: ServerWritableStream<ReadReq, ReadResp>) => {
@@ -65,11 +98,11 @@ export function streamsService(
     },
     append: (call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>) => {
       count('Append');
-      append(log, call, callback);
+      append(options, call, callback);
     },
     batchAppend: (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => {
       count('BatchAppend');
-      if (batchAppend) batchAppendCall(log, liveCalls, call);
+      if (batchAppend) batchAppendCall(options, call);
       else call.emit('error', { code: status.UNIMPLEMENTED, details: 'BatchAppend is switched off in this test double' });
     },
     delete: (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => unimplemented(callback, 'Delete'),
@@ -116,7 +149,14 @@ function read(log: InMemoryLog, liveCalls: Set<LiveCall>, counts: CallCounts, ca
     return subscribeToAll(log, liveCalls, call, options, from);
   }
   if (filtered) return refuse(call, status.UNIMPLEMENTED, 'filtered reads of $all are not implemented');
-  for (const event of log.readAll(from, direction, BigInt(options.getCount()))) call.write(readEvent(event));
+  let events: LoggedEvent[];
+  try {
+    events = log.readAll(from, direction, BigInt(options.getCount()));
+  } catch (error) {
+    if (error instanceof InvalidPositionError) return void call.emit('error', invalidPositionRead());
+    throw error;
+  }
+  for (const event of events) call.write(readEvent(event));
   call.end();
 }
 
@@ -155,7 +195,15 @@ function subscribeToAll(
   };
 
   call.write(confirmation(randomUUID()));
-  if (from !== 'end') for (const event of log.eventsAfter(from === 'start' ? undefined : from)) deliver(event);
+  let past: LoggedEvent[] = [];
+  try {
+    if (from !== 'end') past = log.eventsAfter(from === 'start' ? undefined : from);
+  } catch (error) {
+    // EventStoreDB confirms the subscription, then its catch-up read fails.
+    if (error instanceof InvalidPositionError) return void call.emit('error', invalidPositionSubscription());
+    throw error;
+  }
+  for (const event of past) deliver(event);
   call.write(caughtUp());
   const stopListening = log.onAppended(deliver);
 
@@ -190,27 +238,54 @@ function eventFilter(filter: ReadReq.Options.FilterOptions | undefined): (event:
   return (event) => prefixes.some((prefix) => field(event).startsWith(prefix));
 }
 
+/**
+ * Unary `Append`: options, then events, each counted against the maximum append size as it
+ * arrives (EventStoreDB refuses as soon as the total passes it, before writing anything).
+ */
 function append(
-  log: InMemoryLog,
+  options: StreamsServiceOptions,
   call: ServerReadableStream<AppendReq, AppendResp>,
   callback: sendUnaryData<AppendResp>,
 ): void {
-  let options: AppendReq.Options | undefined;
+  const { log, maxAppendSize } = options;
+  let appendOptions: AppendReq.Options | undefined;
   const proposed: ProposedEvent[] = [];
+  let size = 0;
   let malformed: string | undefined;
+  let answered = false;
+  const answer = (error: StatusError | null, response?: AppendResp): void => {
+    if (answered) return;
+    answered = true;
+    if (error) callback(error);
+    else callback(null, response);
+  };
   call.on('data', (request: AppendReq) => {
+    if (answered) return;
     try {
-      if (request.hasOptions()) options = request.getOptions();
-      else if (request.hasProposedMessage()) proposed.push(proposedEvent(request.getProposedMessage()!));
+      if (request.hasOptions()) appendOptions = request.getOptions();
+      else if (request.hasProposedMessage()) {
+        const event = proposedEvent(request.getProposedMessage()!);
+        size += appendSizeOf(event);
+        if (size > maxAppendSize) return answer(maximumAppendSizeExceeded(maxAppendSize));
+        proposed.push(event);
+      }
     } catch (error) {
       malformed ??= (error as Error).message;
     }
   });
   call.on('end', () => {
-    if (!options) return callback({ code: status.INVALID_ARGUMENT, details: 'the first AppendReq must carry the options' });
-    if (malformed) return callback({ code: status.INVALID_ARGUMENT, details: malformed });
-    const expected = appendExpectedVersion(options);
-    callback(null, appendResponse(log.append(streamName(options.getStreamIdentifier()), expected, proposed), expected));
+    if (answered) return;
+    if (!appendOptions) return answer({ code: status.INVALID_ARGUMENT, details: 'the first AppendReq must carry the options' });
+    if (malformed) return answer({ code: status.INVALID_ARGUMENT, details: malformed });
+    const expected = appendExpectedVersion(appendOptions);
+    const fault = options.faults.shift();
+    if (fault === 'not-leader') return answer(notLeader(options.leader.host, options.leader.port));
+    if (fault === 'not-ready') return answer(serverNotReady());
+    if (fault === 'timeout-before-commit') return answer(writeTimeout('Prepare'));
+    const outcome = log.append(streamName(appendOptions.getStreamIdentifier()), expected, proposed);
+    if (fault === 'timeout-after-commit') return answer(writeTimeout('Commit'));
+    if (fault === 'unavailable-after-commit') return answer(connectionLost());
+    answer(null, appendResponse(outcome, expected));
   });
   // A client that goes away mid-append simply leaves nothing written.
   call.on('error', () => undefined);
@@ -221,15 +296,20 @@ interface PendingBatch {
   readonly streamId: string;
   readonly options: BatchAppendReq.Options;
   readonly events: ProposedEvent[];
+  size: number;
   malformed?: string;
 }
 
 /**
  * One long-lived bidirectional call per client connection: requests are grouped by correlation
  * id until `is_final`, then written atomically, and every outcome (failures included) comes back
- * as a response on the same call, never as a gRPC error status.
+ * as a response on the same call, never as a gRPC error status — except `NotLeader`, which
+ * EventStoreDB throws from its response callback and so ends the whole call with that status.
+ * A batch that passes the maximum append size is answered at once and forgotten: its later
+ * requests are ignored, as the server does.
  */
-function batchAppendCall(log: InMemoryLog, liveCalls: Set<LiveCall>, call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void {
+function batchAppendCall(service: StreamsServiceOptions, call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void {
+  const { log, liveCalls, maxAppendSize, faults, leader } = service;
   const pending = new Map<string, PendingBatch>();
   const live: LiveCall = {
     drop: () => {
@@ -250,14 +330,23 @@ function batchAppendCall(log: InMemoryLog, liveCalls: Set<LiveCall>, call: Serve
     }
     const options = request.getOptions();
     if (options) {
-      pending.set(key, { correlationId, streamId: streamName(options.getStreamIdentifier()), options, events: [] });
+      pending.set(key, { correlationId, streamId: streamName(options.getStreamIdentifier()), options, events: [], size: 0 });
     }
     const batch = pending.get(key);
     if (!batch) return;
     try {
-      for (const message of request.getProposedMessagesList()) batch.events.push(proposedEvent(message));
+      for (const message of request.getProposedMessagesList()) {
+        const event = proposedEvent(message);
+        batch.size += appendSizeOf(event);
+        batch.events.push(event);
+      }
     } catch (error) {
       batch.malformed ??= (error as Error).message;
+    }
+    if (batch.size > maxAppendSize) {
+      pending.delete(key);
+      call.write(batchAppendMaximumAppendSizeExceeded(batch.correlationId, batch.streamId, maxAppendSize));
+      return;
     }
     if (!request.getIsFinal()) return;
     pending.delete(key);
@@ -266,7 +355,22 @@ function batchAppendCall(log: InMemoryLog, liveCalls: Set<LiveCall>, call: Serve
       return;
     }
     const expected = batchExpectedVersion(batch.options);
-    call.write(batchAppendResponse(batch.correlationId, batch.streamId, log.append(batch.streamId, expected, batch.events), expected));
+    const fault = faults.shift();
+    if (fault === 'not-leader') {
+      liveCalls.delete(live);
+      void cut(call, notLeader(leader.host, leader.port));
+      return;
+    }
+    if (fault === 'not-ready') return void call.write(batchAppendNotHandled(batch.correlationId, batch.streamId, 'Server Is Not Ready'));
+    if (fault === 'timeout-before-commit') return void call.write(batchAppendTimeout(batch.correlationId, batch.streamId));
+    const outcome = log.append(batch.streamId, expected, batch.events);
+    if (fault === 'timeout-after-commit') return void call.write(batchAppendTimeout(batch.correlationId, batch.streamId));
+    if (fault === 'unavailable-after-commit') {
+      liveCalls.delete(live);
+      void cut(call);
+      return;
+    }
+    call.write(batchAppendResponse(batch.correlationId, batch.streamId, outcome, expected));
   });
   call.on('end', () => {
     liveCalls.delete(live);
@@ -276,8 +380,11 @@ function batchAppendCall(log: InMemoryLog, liveCalls: Set<LiveCall>, call: Serve
   call.on('close', () => liveCalls.delete(live));
 }
 
-/** Ends a call with UNAVAILABLE, as a client sees a connection that died under it. */
-function cut(call: ServerWritableStream<ReadReq, ReadResp> | ServerDuplexStream<BatchAppendReq, BatchAppendResp>): Promise<void> {
+/** Ends a call with `error` (by default UNAVAILABLE, as a client sees a connection that died under it). */
+function cut(
+  call: ServerWritableStream<ReadReq, ReadResp> | ServerDuplexStream<BatchAppendReq, BatchAppendResp>,
+  error: StatusError = connectionLost(),
+): Promise<void> {
   if (call.cancelled || call.writableFinished) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, DROP_FLUSH_MS);
@@ -287,6 +394,6 @@ function cut(call: ServerWritableStream<ReadReq, ReadResp> | ServerDuplexStream<
     };
     call.once('finish', done);
     call.once('close', done);
-    call.emit('error', { code: status.UNAVAILABLE, details: 'connection dropped by the EventStoreDB test double' });
+    call.emit('error', error);
   });
 }

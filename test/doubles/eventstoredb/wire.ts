@@ -3,6 +3,7 @@
  * generated classes (`@eventstore/db-client/generated`) so that what goes on the wire is exactly
  * what the client decodes from a real server.
  */
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import { Empty as WellKnownEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import { Code } from '@eventstore/db-client/generated/code_pb';
@@ -10,7 +11,9 @@ import {
   AllStreamPosition,
   BadRequest,
   Empty,
+  MaximumAppendSizeExceeded,
   StreamIdentifier,
+  Timeout,
   UUID,
   WrongExpectedVersion,
 } from '@eventstore/db-client/generated/shared_pb';
@@ -183,4 +186,84 @@ function errorStatus(code: Code, message: string, details: Uint8Array, typeName:
   const any = new Any();
   any.pack(details, typeName);
   return new Status().setCode(code).setMessage(message).setDetails(any);
+}
+
+/**
+ * BatchAppend failures that EventStoreDB reports in band (`Google.Rpc.Status` in
+ * `Streams.BatchAppend.cs`): the maximum append size, a write timeout, and a request the node did
+ * not handle (not ready, too busy), which it packs as an empty message with no code.
+ */
+export function batchAppendMaximumAppendSizeExceeded(correlationId: UUID, streamId: string, maxAppendSize: number): BatchAppendResp {
+  const details = new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize).serializeBinary();
+  return batchAppendError(
+    correlationId,
+    streamId,
+    errorStatus(Code.INVALID_ARGUMENT, 'MaximumAppendSizeExceeded', details, 'event_store.client.MaximumAppendSizeExceeded'),
+  );
+}
+
+export function batchAppendTimeout(correlationId: UUID, streamId: string): BatchAppendResp {
+  const details = new Timeout().serializeBinary();
+  return batchAppendError(correlationId, streamId, errorStatus(Code.DEADLINE_EXCEEDED, 'Timeout', details, 'event_store.client.Timeout'));
+}
+
+export function batchAppendNotHandled(correlationId: UUID, streamId: string, message: string): BatchAppendResp {
+  const any = new Any();
+  any.pack(new WellKnownEmpty().serializeBinary(), 'google.protobuf.Empty');
+  return batchAppendError(correlationId, streamId, new Status().setMessage(message).setDetails(any));
+}
+
+function batchAppendError(correlationId: UUID, streamId: string, error: Status): BatchAppendResp {
+  return new BatchAppendResp().setCorrelationId(correlationId).setStreamIdentifier(streamIdentifier(streamId)).setError(error);
+}
+
+/** A gRPC error status as EventStoreDB sends it (`RpcExceptions.cs`): code, detail, `exception` metadata. */
+export type StatusError = Pick<ServiceError, 'code' | 'details'> & { metadata?: Metadata };
+
+function withMetadata(entries: Record<string, string>): Metadata {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(entries)) metadata.set(key, value);
+  return metadata;
+}
+
+/** `NotHandled(NotLeader)` with the leader's address: the client reconnects there. */
+export function notLeader(host: string, port: number): StatusError {
+  return {
+    code: status.NOT_FOUND,
+    details: 'Leader info available',
+    metadata: withMetadata({ exception: 'not-leader', 'leader-endpoint-host': host, 'leader-endpoint-port': String(port) }),
+  };
+}
+
+/** `NotHandled(NotReady)` on a unary call or a read. */
+export function serverNotReady(): StatusError {
+  return { code: status.UNAVAILABLE, details: 'Server Is Not Ready' };
+}
+
+/** A unary append whose prepare or commit phase timed out (the write may still happen). */
+export function writeTimeout(phase: 'Prepare' | 'Commit'): StatusError {
+  return { code: status.ABORTED, details: `Operation timed out: ${phase} phase timeout.` };
+}
+
+export function maximumAppendSizeExceeded(maxAppendSize: number): StatusError {
+  return {
+    code: status.INVALID_ARGUMENT,
+    details: `Maximum Append Size of ${maxAppendSize} Exceeded.`,
+    metadata: withMetadata({ exception: 'maximum-append-size-exceeded', 'maximum-append-size': String(maxAppendSize) }),
+  };
+}
+
+/** A read of `$all` from a position that is not a record: the enumerator's unknown result. */
+export function invalidPositionRead(): StatusError {
+  return { code: status.UNKNOWN, details: 'Unexpected ReadAllResult: InvalidPosition' };
+}
+
+/** A subscription to `$all` whose catch-up starts at a position that is not a record. */
+export function invalidPositionSubscription(): StatusError {
+  return { code: status.INVALID_ARGUMENT, details: 'Trying to read from an invalid position.' };
+}
+
+/** A call cut under the client, as when its connection dies. */
+export function connectionLost(): StatusError {
+  return { code: status.UNAVAILABLE, details: 'connection dropped by the EventStoreDB test double' };
 }

@@ -1,5 +1,12 @@
 import { embeddedStoreFile, JalonConfig, openEventStore } from '@jalon/core';
-import { EventStore, EventStoreDbEventStore, migrateHistory, SqliteEventStore, TransferError } from '@jalon/event-store';
+import {
+  EventStore,
+  EventStoreDbEventStore,
+  isEventStoreDbConnectionString,
+  migrateHistory,
+  SqliteEventStore,
+  TransferError,
+} from '@jalon/event-store';
 import { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,7 +21,8 @@ export function migrateCommand(config: () => JalonConfig): Command {
     .description('copier tout l’historique de la base configurée vers une autre base (vide), puis comparer les deux')
     .requiredOption(
       '--to <cible>',
-      'base cible : esdb://hôte:2113?tls=false, esdb+discover://…, sqlite:<fichier .sqlite ou dossier de données> ou un fichier .sqlite',
+      'base cible : esdb://hôte:2113?tls=false, esdb+discover://…, kurrentdb://…, kurrentdb+discover://…, ' +
+        'sqlite:<fichier .sqlite ou dossier de données> ou un fichier .sqlite',
     )
     .action(async (options: { to: string }) => {
       const base = config();
@@ -26,7 +34,7 @@ export function migrateCommand(config: () => JalonConfig): Command {
       console.log(`Migration de ${sourceLabel} vers ${target.label}`);
       const source = await openEventStore(base);
       try {
-        const store = target.open();
+        const store = await target.open();
         try {
           const report = await migrateHistory(source, store, { onProgress: progressPrinter() });
           printTransferReport(report, 'Migration');
@@ -42,17 +50,19 @@ export function migrateCommand(config: () => JalonConfig): Command {
 interface Target {
   /** For messages: never carries credentials. */
   readonly label: string;
-  open(): EventStore;
+  /** An EventStoreDB target is asked its version first: one too old is refused before anything is written. */
+  open(): EventStore | Promise<EventStore>;
 }
 
 /**
- * `esdb://…` or `esdb+discover://…`: EventStoreDB. `sqlite:<path>` or a path ending in `.sqlite`:
+ * `esdb://…`, `esdb+discover://…`, `kurrentdb://…` or `kurrentdb+discover://…`: EventStoreDB (or
+ * KurrentDB, its name from 25.0 on). `sqlite:<path>` or a path ending in `.sqlite`:
  * the embedded store; `<path>` is its database file when it ends in `.sqlite` or is an existing
  * file, and otherwise a data directory (like DATA_DIR) holding `jalon.sqlite`.
  */
 export function parseTarget(to: string): Target {
-  if (/^esdb(\+discover)?:\/\//i.test(to)) {
-    return { label: withoutCredentials(to), open: () => EventStoreDbEventStore.connect(to) };
+  if (isEventStoreDbConnectionString(to)) {
+    return { label: withoutCredentials(to), open: () => EventStoreDbEventStore.open(to) };
   }
   let path: string | undefined;
   if (/^sqlite:/i.test(to)) path = to.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
@@ -60,7 +70,7 @@ export function parseTarget(to: string): Target {
   if (!path) {
     throw new TransferError(
       'TRANSFER.TARGET_INVALID',
-      `cible inconnue : « ${to} » (attendu : esdb://…, esdb+discover://…, sqlite:<fichier> ou un fichier .sqlite)`,
+      `cible inconnue : « ${to} » (attendu : esdb://…, esdb+discover://…, kurrentdb://…, kurrentdb+discover://…, sqlite:<fichier> ou un fichier .sqlite)`,
     );
   }
   let file = resolve(path);

@@ -6,13 +6,19 @@
  * commit positions of `$all` as bigints. `after` is exclusive everywhere in the port; EventStoreDB
  * reads of `$all` are inclusive of their `fromPosition` while its subscriptions start strictly
  * after it, so reads drop the event at `after` and subscriptions pass it through (see
- * `toReadPosition`). System events (type `$…`) never leave this adapter.
+ * `toReadPosition`). System events (a `$` stream or a `$` type) never leave this adapter.
+ *
+ * A follower's `NotLeader` is retried at once (the client has switched to the leader), a node
+ * that is not ready is waited for (a few seconds at most), and an append left without an answer
+ * (timeout, cut connection) is settled by reading the stream's tail and appending again with the
+ * same ids (see `append`).
  */
 import {
   BACKWARDS,
   END,
   EventStoreDBClient,
   FORWARDS,
+  MaxAppendSizeExceededError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
@@ -25,6 +31,7 @@ import {
 } from '@eventstore/db-client';
 import {
   EventStoreError,
+  UnreadableEventError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -34,29 +41,77 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
   type Subscription,
+  type UnreadableEvent,
 } from '../event-store.port';
+import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
+import { callFailureOf, invalidPositionError, isInvalidPosition, type CallFailure } from './eventstoredb-failures';
 import { isConnectionError, isSystemEvent, toEventData, toReadPosition, toStoredEvent } from './eventstoredb-mapping';
+import { assertSupportedServerVersion, clientConnectionString, serverVersionOf } from './eventstoredb-server';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
 
 /** Events per gRPC read: reads stay lazy and a retried page costs little. */
 const PAGE_SIZE = 500;
-/** Attempts of an operation cut by a lost connection (the client reconnects in between). */
-const MAX_ATTEMPTS = 3;
-const RETRY_DELAY_MS = 100;
 
-export class EventStoreDbEventStore implements EventStore {
+/** Waits before each further attempt, by why the last one failed; when a list runs out, the operation fails. */
+export interface RetryDelays {
+  /** A call left without an answer (timed out, cut, unreachable): the client reconnects meanwhile. */
+  readonly noAnswerMs: readonly number[];
+  /** A follower's `NotLeader`: the client has switched to the leader already. */
+  readonly notLeaderMs: readonly number[];
+  /** "Server Is Not Ready" / "Too Busy": an election or a catch-up takes seconds. */
+  readonly notReadyMs: readonly number[];
+}
+
+export const DEFAULT_RETRY_DELAYS: RetryDelays = {
+  noAnswerMs: [100, 200],
+  notLeaderMs: [20, 100, 250],
+  // About 8 s in all: a leader election takes a few seconds.
+  notReadyMs: [250, 500, 1_000, 2_000, 4_000],
+};
+
+export interface EventStoreDbOptions {
+  /** Shorter waits for tests; the defaults otherwise ({@link DEFAULT_RETRY_DELAYS}). */
+  readonly retryDelays?: Partial<RetryDelays>;
+}
+
+export class EventStoreDbEventStore implements EventStore, WriteHealthReporting {
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
   private closed = false;
+  private readonly writeFailures = new WriteFailureLog();
+  private readonly retryDelays: RetryDelays;
+  private serverCheck: Promise<void> | undefined;
 
-  private constructor(private readonly client: EventStoreDBClient) {}
+  private constructor(
+    private readonly client: EventStoreDBClient,
+    options: EventStoreDbOptions,
+  ) {
+    this.retryDelays = { ...DEFAULT_RETRY_DELAYS, ...options.retryDelays };
+  }
 
   /**
-   * Parses the connection string now (a malformed one throws); the client connects on first use
-   * and reconnects by itself. Keep the client's default `throwOnAppendFailure=true`: with false,
-   * its BatchAppend path reports a wrong next revision on a wrong expected version.
+   * Parses the connection string now (a malformed one throws; `kurrentdb://` and
+   * `kurrentdb+discover://` are accepted as `esdb://` and `esdb+discover://`); the client
+   * connects on first use and reconnects by itself. The server's version is checked on first
+   * use. Keep the client's default `throwOnAppendFailure=true`: with false, its BatchAppend path
+   * reports a wrong next revision on a wrong expected version.
    */
-  static connect(connectionString: string): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  static connect(connectionString: string, options: EventStoreDbOptions = {}): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(clientConnectionString(connectionString)), options);
+  }
+
+  /**
+   * {@link connect}, then asks the server its version: one older than 22.6 is refused now with
+   * `EVENT_STORE.UNSUPPORTED_SERVER`. A server out of reach is asked again on first use.
+   */
+  static async open(connectionString: string, options: EventStoreDbOptions = {}): Promise<EventStoreDbEventStore> {
+    const store = EventStoreDbEventStore.connect(connectionString, options);
+    try {
+      await store.serverSupported();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
   }
 
   /**
@@ -65,8 +120,13 @@ export class EventStoreDbEventStore implements EventStore {
    * first: a batch that already is the tail is a no-op without asking the server, and otherwise
    * a success whose revision does not go past the tail's is EventStoreDB's own deduplication.
    *
-   * An attempt cut by a lost connection is retried with the same ids, which EventStoreDB's
-   * idempotency makes safe; a batch found stored after such a cut was written by this call.
+   * A refusal that wrote nothing (a follower's `NotLeader`, a node not ready) is retried after a
+   * wait that suits it. An attempt left without an answer (a commit timeout, a deadline, a cut
+   * connection) may have written the batch: the next attempt reads the tail again (the batch
+   * found there was written by this call) and otherwise appends again with the same ids, which
+   * EventStoreDB's idempotency makes safe. When the attempts run out, `STORE.OUTCOME_UNKNOWN` if
+   * one of them may have written, `STORE.UNAVAILABLE` otherwise. A batch over the server's
+   * maximum append size is refused with `STREAM.APPEND_TOO_LARGE`, nothing written.
    */
   async append(
     streamId: string,
@@ -75,43 +135,82 @@ export class EventStoreDbEventStore implements EventStore {
   ): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new EventStoreError('STREAM.EMPTY_APPEND', `refused an empty append to ${streamId}`);
+    await this.serverSupported();
     const data = events.map(toEventData);
-    // Set when an attempt died with the connection: it may have written the batch.
+    // Set when an attempt was left without an answer: it may have written the batch.
     let mayHaveWritten = false;
-    for (let attempt = 1; ; attempt += 1) {
+    const retries = new RetryBudget(this.retryDelays);
+    for (;;) {
+      let failure: Exclude<CallFailure, 'other'>;
+      let cause: unknown;
       try {
-        return await this.appendOnce(streamId, events, data, options.expectedRevision, mayHaveWritten);
+        const result = await this.appendOnce(streamId, events, data, options.expectedRevision, mayHaveWritten);
+        this.writeFailures.succeeded();
+        return result;
       } catch (error) {
         if (error instanceof AppendCallFailed) {
-          mayHaveWritten = true;
-          if (attempt < MAX_ATTEMPTS) {
-            await delay(RETRY_DELAY_MS * attempt);
-            continue;
-          }
-          throw error.cause;
+          failure = error.failure;
+          cause = error.cause;
+          if (failure === 'no-answer') mayHaveWritten = true;
+        } else if (isConnectionError(error) || (error instanceof EventStoreError && error.code === STORE_UNAVAILABLE)) {
+          // Reading the tail failed (after its own retries): this attempt appended nothing.
+          failure = 'no-answer';
+          cause = error;
+        } else {
+          throw error;
         }
-        if (isConnectionError(error) && attempt < MAX_ATTEMPTS) {
-          await delay(RETRY_DELAY_MS * attempt);
-          continue;
-        }
-        throw error;
       }
+      const wait = retries.next(failure);
+      if (wait !== undefined) {
+        await delay(wait);
+        continue;
+      }
+      if (mayHaveWritten) {
+        throw this.writeFailed(
+          new EventStoreError(
+            STORE_OUTCOME_UNKNOWN,
+            `EventStoreDB n’a pas confirmé l’écriture sur le flux ${streamId} (délai dépassé ou connexion perdue, ${retries.attempts} tentative(s)) : ` +
+              'elle a peut-être eu lieu ; renvoyez la même requête avec la même clé d’idempotence (Idempotency-Key) pour le savoir sans risque de doublon',
+          ),
+        );
+      }
+      if (cause instanceof EventStoreError && cause.code === STORE_UNAVAILABLE) throw this.writeFailed(cause);
+      throw this.writeFailed(
+        new EventStoreError(
+          STORE_UNAVAILABLE,
+          failure === 'not-leader'
+            ? `EventStoreDB renvoie vers un autre nœud à chaque essai (pas de leader stable, ${retries.attempts} tentative(s)) : rien n’a été écrit`
+            : `EventStoreDB ne répond pas ou n’est pas prêt (élection ou rattrapage en cours ?) : rien n’a été écrit (${(cause as Error).message})`,
+        ),
+      );
     }
+  }
+
+  /** Whether the last append went through (EventStoreDB is not probed: its own health is its own). */
+  async writeHealth(): Promise<StoreWriteHealth> {
+    return this.writeFailures.health();
+  }
+
+  private writeFailed(error: EventStoreError): EventStoreError {
+    this.writeFailures.failed(error);
+    return error;
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<StoredEvent> {
     this.assertOpen();
+    await this.serverSupported();
     const backwards = options.direction === 'backwards';
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     let from: bigint | typeof END = options.fromRevision === undefined ? (backwards ? END : 0n) : BigInt(options.fromRevision);
     while (remaining > 0) {
       const maxCount = Math.min(PAGE_SIZE, remaining);
-      const page = await this.readStreamPage(streamId, backwards, from, maxCount);
-      for (const event of page) yield event;
+      const page = await this.readResolvedStreamPage(streamId, backwards, from, maxCount);
+      // Decoded as handed out: the events before an unreadable one are yielded before it throws.
+      for (const resolved of page) yield toStoredEvent(resolved);
       remaining -= page.length;
-      const last = page[page.length - 1];
+      const last = page[page.length - 1]?.event;
       if (page.length < maxCount || last === undefined) return;
-      from = BigInt(last.revision + (backwards ? -1 : 1));
+      from = last.revision + (backwards ? -1n : 1n);
       if (from < 0n) return;
     }
   }
@@ -121,8 +220,11 @@ export class EventStoreDbEventStore implements EventStore {
    * `types` or `effectiveUntil` every event still crosses the wire, and those filtered out are
    * dropped here (by type before decoding).
    */
-  async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
+  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  readAll(options: ReadAllOptions & { readonly includeUnreadable: true }): AsyncIterable<StoredEvent | UnreadableEvent>;
+  async *readAll(options: ReadAllOptions & { readonly includeUnreadable?: boolean } = {}): AsyncIterable<StoredEvent | UnreadableEvent> {
     this.assertOpen();
+    await this.serverSupported();
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     let after = options.after;
     const types = options.types === undefined ? undefined : new Set(options.types);
@@ -135,7 +237,17 @@ export class EventStoreDbEventStore implements EventStore {
         if (position !== undefined) after = position;
         if (isSystemEvent(resolved)) continue;
         if (types !== undefined && !types.has(resolved.event?.type ?? '')) continue;
-        const event = toStoredEvent(resolved);
+        let event: StoredEvent;
+        try {
+          event = toStoredEvent(resolved);
+        } catch (error) {
+          // Its effective date cannot be known: it is handed out whatever the date asked.
+          if (!(error instanceof UnreadableEventError && options.includeUnreadable === true)) throw error;
+          yield error.event;
+          remaining -= 1;
+          if (remaining <= 0) return;
+          continue;
+        }
         if (options.effectiveUntil !== undefined && tookEffectAfter(event, options.effectiveUntil)) continue;
         yield event;
         remaining -= 1;
@@ -155,11 +267,13 @@ export class EventStoreDbEventStore implements EventStore {
   /** The newest non-system event, found by reading `$all` backwards from its end. */
   async headPosition(): Promise<bigint> {
     this.assertOpen();
+    await this.serverSupported();
     let from: ReadPosition = END;
     for (;;) {
       // Backwards reads exclude their `fromPosition`, so each page starts below the last one.
       const page = await this.readAllPage(BACKWARDS, from);
-      for (const resolved of page) if (!isSystemEvent(resolved)) return toStoredEvent(resolved).position;
+      // The position alone: the newest event need not be decodable to be the head.
+      for (const resolved of page) if (!isSystemEvent(resolved)) return commitPositionOf(resolved);
       const last = page[page.length - 1]?.event?.position;
       if (page.length < PAGE_SIZE || last === undefined) return 0n;
       from = last;
@@ -180,11 +294,12 @@ export class EventStoreDbEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
     mayHaveWritten: boolean,
   ): Promise<AppendResult> {
-    const tail = await this.readStreamPage(streamId, true, END, events.length);
-    const current = tail[0]?.revision ?? -1;
+    // Ids and revisions only: an undecodable event at the tail does not stop an append.
+    const tail = await this.readResolvedStreamPage(streamId, true, END, events.length);
+    const current = tail[0]?.event === undefined ? -1 : Number(tail[0].event.revision);
     tail.reverse();
-    if (tail.length === events.length && tail.every((stored, i) => sameId(stored.id, events[i]!.id))) {
-      return { nextExpectedRevision: current, position: tail[tail.length - 1]!.position, written: mayHaveWritten };
+    if (tail.length === events.length && tail.every((stored, i) => stored.event !== undefined && sameId(stored.event.id, events[i]!.id))) {
+      return { nextExpectedRevision: current, position: commitPositionOf(tail[tail.length - 1]!), written: mayHaveWritten };
     }
 
     let result;
@@ -192,7 +307,9 @@ export class EventStoreDbEventStore implements EventStore {
       result = await this.client.appendToStream(streamId, data, { expectedRevision: toExpected(expectedRevision) });
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw wrongRevision(streamId, expectedRevision, error);
-      if (isConnectionError(error)) throw new AppendCallFailed(error);
+      if (error instanceof MaxAppendSizeExceededError) throw appendTooLarge(streamId, events.length, error.maxAppendSize);
+      const failure = callFailureOf(error);
+      if (failure !== 'other') throw new AppendCallFailed(failure, error);
       throw error;
     }
     const revision = Number(result.nextExpectedRevision);
@@ -204,45 +321,67 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** Older servers answer a deduplicated append without a position: read the stored event's. */
   private async positionOf(streamId: string, revision: number): Promise<bigint> {
-    const [event] = await this.readStreamPage(streamId, false, BigInt(revision), 1);
+    const [event] = await this.readResolvedStreamPage(streamId, false, BigInt(revision), 1);
     if (!event) throw new EventStoreError('EVENT_STORE.POSITION_UNAVAILABLE', `no event at ${streamId}@${revision}`);
-    return event.position;
+    return commitPositionOf(event);
   }
 
-  /** One page of a stream; a stream that does not exist reads as empty. */
-  private async readStreamPage(
+  /** One page of a stream, as read (decoded by the caller); a stream that does not exist reads as empty. */
+  private async readResolvedStreamPage(
     streamId: string,
     backwards: boolean,
     fromRevision: bigint | typeof END,
     maxCount: number,
-  ): Promise<StoredEvent[]> {
+  ): Promise<ResolvedEvent[]> {
     try {
-      const page = await this.readPage(() =>
-        this.client.readStream(streamId, { direction: backwards ? BACKWARDS : FORWARDS, fromRevision, maxCount }),
-      );
-      return page.map(toStoredEvent);
+      return await this.readPage(() => this.client.readStream(streamId, { direction: backwards ? BACKWARDS : FORWARDS, fromRevision, maxCount }));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
   }
 
-  private readAllPage(direction: Direction, fromPosition: ReadPosition): Promise<AllStreamResolvedEvent[]> {
-    return this.readPage(() => this.client.readAll({ direction, fromPosition, maxCount: PAGE_SIZE }));
+  /** A position where no record starts is refused by the server: `EVENT_STORE.INVALID_POSITION`. */
+  private async readAllPage(direction: Direction, fromPosition: ReadPosition): Promise<AllStreamResolvedEvent[]> {
+    try {
+      return await this.readPage(() => this.client.readAll({ direction, fromPosition, maxCount: PAGE_SIZE }));
+    } catch (error) {
+      if (isInvalidPosition(error)) throw invalidPositionError(fromPosition);
+      throw error;
+    }
   }
 
-  /** Reads a whole (bounded) page; retried from scratch when the connection drops under it. */
+  /**
+   * Reads a whole (bounded) page; retried from scratch when the connection drops under it or the
+   * node is not ready (waiting longer then), `STORE.UNAVAILABLE` when the attempts run out.
+   */
   private async readPage<E extends ResolvedEvent | AllStreamResolvedEvent>(read: () => StreamingRead<E>): Promise<E[]> {
-    for (let attempt = 1; ; attempt += 1) {
+    const retries = new RetryBudget(this.retryDelays);
+    for (;;) {
       try {
         const page: E[] = [];
         for await (const resolved of read()) page.push(resolved);
         return page;
       } catch (error) {
-        if (!isConnectionError(error) || attempt >= MAX_ATTEMPTS) throw error;
-        await delay(RETRY_DELAY_MS * attempt);
+        const failure = callFailureOf(error);
+        if (failure === 'other') throw error;
+        const wait = retries.next(failure);
+        if (wait === undefined) throw new EventStoreError(STORE_UNAVAILABLE, `EventStoreDB ne répond pas : ${(error as Error).message}`);
+        await delay(wait);
       }
     }
+  }
+
+  /**
+   * Asks the server's version once, on first use: one older than 22.6 is refused with
+   * `EVENT_STORE.UNSUPPORTED_SERVER`, every time. A server out of reach is asked again next time;
+   * meanwhile the operation goes on and meets the failure itself.
+   */
+  private serverSupported(): Promise<void> {
+    this.serverCheck ??= serverVersionOf(this.client).then(assertSupportedServerVersion, () => {
+      this.serverCheck = undefined;
+    });
+    return this.serverCheck;
   }
 
   private assertOpen(): void {
@@ -250,11 +389,44 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
-/** An append call cut by the connection: whether it wrote is unknown until the tail is read again. */
+/** An append call that failed in a way a later attempt may cure (see `CallFailure`). */
 class AppendCallFailed extends Error {
-  constructor(override readonly cause: unknown) {
-    super('the append call was cut by the connection');
+  constructor(
+    readonly failure: Exclude<CallFailure, 'other'>,
+    override readonly cause: unknown,
+  ) {
+    super(`the append call failed (${failure})`);
   }
+}
+
+/** The waits left for each kind of failure, and how many attempts were made. */
+class RetryBudget {
+  private readonly used = { 'no-answer': 0, 'not-leader': 0, 'not-ready': 0 };
+  attempts = 1;
+
+  constructor(private readonly delays: RetryDelays) {}
+
+  /** The wait before the next attempt, or undefined when this kind of failure has no wait left. */
+  next(failure: Exclude<CallFailure, 'other'>): number | undefined {
+    const list = failure === 'no-answer' ? this.delays.noAnswerMs : failure === 'not-leader' ? this.delays.notLeaderMs : this.delays.notReadyMs;
+    const wait = list[this.used[failure]];
+    if (wait === undefined) return undefined;
+    this.used[failure] += 1;
+    this.attempts += 1;
+    return wait;
+  }
+}
+
+/**
+ * EventStoreDB refuses, before writing anything, an append whose events together pass its
+ * `MaxAppendSize` (1 MiB by default up to KurrentDB 25.0): data, metadata and type of each.
+ */
+function appendTooLarge(streamId: string, count: number, maxAppendSize: number): EventStoreError {
+  return new EventStoreError(
+    'STREAM.APPEND_TOO_LARGE',
+    `l’ajout de ${count} événement(s) au flux ${streamId} dépasse la taille maximale d’un ajout acceptée par EventStoreDB ` +
+      `(${maxAppendSize} octets) : rien n’a été écrit ; envoyez ces événements en plusieurs ajouts plus petits`,
+  );
 }
 
 function toExpected(expected: ExpectedRevision): AppendExpectedRevision {
@@ -285,6 +457,12 @@ function sameId(stored: string, appended: string): boolean {
 function tookEffectAfter(event: StoredEvent, day: string): boolean {
   const effective = event.data.effectiveDate;
   return typeof effective === 'string' && Buffer.compare(Buffer.from(effective), Buffer.from(day)) > 0;
+}
+
+function commitPositionOf(resolved: ResolvedEvent | AllStreamResolvedEvent): bigint {
+  const position = resolved.event?.position?.commit ?? resolved.commitPosition;
+  if (position === undefined) throw new EventStoreError('EVENT_STORE.POSITION_UNAVAILABLE', 'EventStoreDB gave no $all position; stream reads carry it from EventStoreDB 22.6 on');
+  return position;
 }
 
 function delay(ms: number): Promise<void> {

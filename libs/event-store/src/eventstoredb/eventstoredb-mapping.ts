@@ -15,7 +15,7 @@ import {
   type ReadPosition,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { EventStoreError, type EventMetadata, type EventToAppend, type StoredEvent } from '../event-store.port';
+import { EventStoreError, UnreadableEventError, type EventMetadata, type EventToAppend, type StoredEvent } from '../event-store.port';
 
 /**
  * The JSON metadata of every event Jalon writes. `$correlationId` and `$causationId` are
@@ -31,41 +31,45 @@ export interface EventStoreDbMetadata {
   readonly recordedAt: string;
   readonly reason?: string;
   readonly schemaVersion: number;
+  /** Every other field of Jalon's metadata (hash chain, idempotency…), kept as it is: hashes cover it. */
+  readonly [field: string]: unknown;
 }
 
 /** The event id is kept: EventStoreDB deduplicates appends by it. */
 export function toEventData(event: EventToAppend): EventData {
-  const { metadata } = event;
+  const { correlationId, causationId, ...rest } = event.metadata;
   const stored: EventStoreDbMetadata = {
-    $correlationId: metadata.correlationId,
-    $causationId: metadata.causationId,
-    actor: metadata.actor,
-    ...(metadata.actorName === undefined ? {} : { actorName: metadata.actorName }),
-    role: metadata.role,
-    recordedAt: metadata.recordedAt,
-    ...(metadata.reason === undefined ? {} : { reason: metadata.reason }),
+    $correlationId: correlationId,
+    $causationId: causationId,
+    ...rest,
     schemaVersion: event.version,
   };
   return jsonEvent({ id: event.id, type: event.type, data: { ...event.data }, metadata: { ...stored } });
 }
 
-/** EventStoreDB's own events (statistics, settings, links…) all have a `$`-prefixed type. */
+/**
+ * EventStoreDB's own events: those of its `$` streams (`SystemStreams.IsSystemStream`: statistics,
+ * settings, users, projections, persistent subscriptions…), whatever their type — a persistent
+ * subscription's checkpoint was `SubscriptionCheckpoint` before 24.10, a user projection's result
+ * is `Result` — and `$`-typed events wherever they are (links `$>`, `$metadata`, tombstones).
+ * Jalon's streams are `<category>-<id>`: never `$…`.
+ */
 export function isSystemEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): boolean {
-  return resolved.event === undefined || resolved.event.type.startsWith('$');
+  return resolved.event === undefined || resolved.event.type.startsWith('$') || resolved.event.streamId.startsWith('$');
 }
 
 /** What EventStoreDB sends for "no position" in a uint64 field (ulong.MaxValue). */
 const NO_POSITION = 2n ** 64n - 1n;
 
+/**
+ * An event as the port gives it. One that Jalon cannot decode (data that is not a JSON object,
+ * metadata that is not Jalon's) throws an {@link UnreadableEventError} naming its stream, revision
+ * and position.
+ */
 export function toStoredEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent {
   const recorded = resolved.event;
   if (!recorded) throw unreadable('a read returned a link to a deleted event', resolved);
   const where = `${recorded.streamId}@${recorded.revision} (${recorded.id})`;
-  const data = recorded.data as unknown;
-  if (!recorded.isJson || !isObject(data)) throw unreadable(`event ${where} has no JSON object data`, resolved);
-  const metadata = toEventMetadata(recorded.metadata as unknown);
-  if (!metadata) throw unreadable(`event ${where} does not carry Jalon's metadata`, resolved);
-
   const position = recorded.position?.commit ?? resolved.commitPosition;
   if (position === undefined || position === NO_POSITION) {
     throw new EventStoreError(
@@ -73,6 +77,15 @@ export function toStoredEvent(resolved: ResolvedEvent | AllStreamResolvedEvent):
       `EventStoreDB gave no $all position for event ${where}; stream reads carry it from EventStoreDB 22.6 on`,
     );
   }
+  const undecodable = (reason: string) =>
+    new UnreadableEventError({ unreadable: true, streamId: recorded.streamId, revision: Number(recorded.revision), position, type: recorded.type, reason });
+  const data = recorded.data as unknown;
+  if (!recorded.isJson) throw undecodable('data : ce n’est pas du JSON (type de contenu binaire)');
+  // The client hands JSON it could not parse over as the raw text.
+  if (!isObject(data)) throw undecodable(typeof data === 'string' ? 'data : JSON illisible' : 'data : ce n’est pas un objet JSON');
+  const metadata = toEventMetadata(recorded.metadata as unknown);
+  if (!metadata) throw undecodable('metadata : ce ne sont pas les métadonnées de Jalon');
+
   return {
     id: recorded.id,
     type: recorded.type,
@@ -87,7 +100,7 @@ export function toStoredEvent(resolved: ResolvedEvent | AllStreamResolvedEvent):
 
 function toEventMetadata(raw: unknown): { metadata: EventMetadata; version: number } | undefined {
   if (!isObject(raw)) return undefined;
-  const { $correlationId, $causationId, actor, actorName, role, recordedAt, reason, schemaVersion } = raw;
+  const { $correlationId, $causationId, actor, actorName, role, recordedAt, reason, schemaVersion, ...others } = raw;
   const strings = [$correlationId, $causationId, actor, role, recordedAt];
   if (!strings.every((value) => typeof value === 'string') || typeof schemaVersion !== 'number') return undefined;
   if ((actorName !== undefined && typeof actorName !== 'string') || (reason !== undefined && typeof reason !== 'string')) {
@@ -95,6 +108,7 @@ function toEventMetadata(raw: unknown): { metadata: EventMetadata; version: numb
   }
   // Optional fields appear only when they were written, so events round-trip key for key.
   const metadata: EventMetadata = {
+    ...others,
     actor: actor as string,
     ...(actorName === undefined ? {} : { actorName }),
     role: role as string,

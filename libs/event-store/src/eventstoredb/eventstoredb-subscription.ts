@@ -5,12 +5,13 @@
  * neither a gap nor a duplicate.
  */
 import {
-  excludeSystemEvents,
+  streamNameFilter,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
 import type { StoredEvent, Subscription } from '../event-store.port';
+import { invalidPositionError, isInvalidPosition } from './eventstoredb-failures';
 import { isPermanentError, isSystemEvent, toReadPosition, toStoredEvent } from './eventstoredb-mapping';
 
 /** Events buffered ahead of the consumer before the gRPC stream is paused (back-pressure). */
@@ -77,12 +78,16 @@ export class EventStoreDbSubscription implements Subscription {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** Server-side filter: system events never cross the wire (their type starts with `$`). */
+  /**
+   * Server-side filter on stream names: the events of `$` streams (EventStoreDB's own, whatever
+   * their type) never cross the wire. A filter is on names or on types, not both: the few
+   * `$`-typed events outside `$` streams (links, tombstones) are dropped on arrival.
+   */
   private subscribe(): void {
     if (this.ended) return;
     const subscription = this.client.subscribeToAll({
       fromPosition: toReadPosition(this.lastReceived),
-      filter: excludeSystemEvents(),
+      filter: streamNameFilter({ regex: '^[^$]' }),
     });
     this.current = subscription;
     subscription.on('data', (resolved: AllStreamResolvedEvent) => this.receive(subscription, resolved));
@@ -113,6 +118,8 @@ export class EventStoreDbSubscription implements Subscription {
     if (subscription !== this.current || this.ended) return;
     this.current = undefined;
     void abandon(subscription);
+    // A start where no event begins (a position from another store) fails every time.
+    if (error !== undefined && isInvalidPosition(error)) return this.fail(invalidPositionError(this.lastReceived));
     if (error !== undefined && isPermanentError(error)) return this.fail(error);
     const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.retries);
     this.retries += 1;

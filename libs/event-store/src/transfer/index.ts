@@ -27,8 +27,10 @@ export { migrateHistory } from './migrate-history';
 export { readHistory } from './read-history';
 export { TransferError, type TransferErrorCode } from './transfer-errors';
 export {
+  appendSizeOf,
   assertSameHistory,
   MAX_BATCH,
+  MAX_BATCH_BYTES,
   transferHistory,
   type TransferOptions,
   type TransferProgress,

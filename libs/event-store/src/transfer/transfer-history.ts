@@ -5,9 +5,10 @@
  * - The target must be empty, or hold exactly a beginning of this history (same events in the
  *   same order): the copy then resumes after it. That is what makes an interrupted import or
  *   migration resumable without duplicates. Anything else is refused before anything is written.
- * - Events are appended in source order, consecutive events of one stream as one atomic batch,
- *   each batch expecting the revision just before its first event (`no_stream` for revision 0),
- *   so the target reproduces every revision exactly, or the append fails.
+ * - Events are appended in source order, consecutive events of one stream in atomic batches of
+ *   at most 500 events and 512 KiB (half of EventStoreDB's default maximum append size), each
+ *   batch expecting the revision just before its first event (`no_stream` for revision 0), so the
+ *   target reproduces every revision exactly, or the append fails.
  * - The source is read once, lazily: no whole-history buffering.
  * - At the end the target is read again and its count and checksum compared with the source's.
  */
@@ -18,6 +19,31 @@ import { TransferError } from './transfer-errors';
 
 /** Largest batch appended at once (consecutive events of one stream). */
 export const MAX_BATCH = 500;
+
+/**
+ * Largest batch appended at once, in bytes as {@link appendSizeOf} counts them: half of the
+ * 1 MiB that EventStoreDB 24.10 and KurrentDB 25.0 accept by default in one append
+ * (`MaxAppendSize`), leaving room for what the estimate cannot see. An event larger than this
+ * goes alone in its batch.
+ */
+export const MAX_BATCH_BYTES = 512 * 1024;
+
+/**
+ * What one event weighs against EventStoreDB's maximum append size, which counts each event's
+ * data and metadata bytes and twice its type's length (`Event.SizeOnDisk`). Estimated from the
+ * port's JSON, plus room for the names the EventStoreDB adapter gives metadata fields
+ * (`$correlationId`, `schemaVersion`…): the same for every store, so a transfer cuts its batches
+ * alike whatever the target.
+ */
+export function appendSizeOf(event: Pick<EventToAppend, 'type' | 'data' | 'metadata'>): number {
+  const METADATA_NAMES_ALLOWANCE = 64;
+  return (
+    Buffer.byteLength(JSON.stringify(event.data)) +
+    Buffer.byteLength(JSON.stringify(event.metadata)) +
+    event.type.length * 2 +
+    METADATA_NAMES_ALLOWANCE
+  );
+}
 
 export interface TransferProgress {
   /** `compare`: reading the target's events that are already there; `copy`: appending. */
@@ -34,7 +60,10 @@ export interface TransferProgress {
 export interface TransferOptions {
   /** Called after each appended batch, and every 1 000 events compared. */
   readonly onProgress?: (progress: TransferProgress) => void;
+  /** Events per batch at most ({@link MAX_BATCH} by default). */
   readonly maxBatch?: number;
+  /** Bytes per batch at most, as {@link appendSizeOf} counts them ({@link MAX_BATCH_BYTES} by default). */
+  readonly maxBatchBytes?: number;
 }
 
 export interface TransferReport {
@@ -53,6 +82,7 @@ export async function transferHistory(
 ): Promise<TransferReport> {
   const started = Date.now();
   const maxBatch = options.maxBatch ?? MAX_BATCH;
+  const maxBatchBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
   const sourceSum = new HistoryChecksum();
   const events = source[Symbol.asyncIterator]();
   let alreadyPresent = 0;
@@ -90,11 +120,13 @@ export async function transferHistory(
 
     // 2. The rest of the source, appended in order, one stream run at a time.
     let batch: HistoryEvent[] = [];
+    let batchBytes = 0;
     const flush = async () => {
       if (batch.length === 0) return;
       await appendBatch(target, batch);
       written += batch.length;
       batch = [];
+      batchBytes = 0;
       progress('copy');
     };
     for (;;) {
@@ -103,8 +135,13 @@ export async function transferHistory(
       const event = next.value;
       sourceSum.add(event);
       const first = batch[0];
-      if (first !== undefined && (first.streamId !== event.streamId || batch.length >= maxBatch)) await flush();
+      const size = appendSizeOf(event);
+      // A long run of one stream becomes several batches, each expecting the revision before it.
+      if (first !== undefined && (first.streamId !== event.streamId || batch.length >= maxBatch || batchBytes + size > maxBatchBytes)) {
+        await flush();
+      }
       batch.push(event);
+      batchBytes += size;
     }
     await flush();
   } finally {
