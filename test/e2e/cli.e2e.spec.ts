@@ -65,4 +65,33 @@ describe('jalon command line, end to end', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/role/);
   });
+
+  it('`jalon users deactivate|revoke-token|rotate-token` end access, and `events identity-users` shows no token hash', async () => {
+    const tokenOf = (stdout: string) => /Jeton[^:]*: (jalon_\S+)/.exec(stdout)?.[1] ?? '';
+    const julien = tokenOf(jalon(['users', 'add', '--name', 'Julien Bernard', '--role', 'finance'], dataDir).stdout);
+    const ines = tokenOf(jalon(['users', 'add', '--name', 'Inès Lefèvre', '--role', 'auditor'], dataDir).stdout);
+    const rotated = jalon(['users', 'rotate-token', 'julien-bernard'], dataDir);
+    expect(rotated.stdout).toContain('Nouveau jeton de julien-bernard ; l’ancien ne fonctionne plus.');
+    const fresh = tokenOf(rotated.stdout);
+    expect(fresh).toMatch(/^jalon_/);
+    expect(jalon(['users', 'deactivate', 'ines-lefevre'], dataDir).stdout).toContain('Utilisateur ines-lefevre désactivé');
+    expect(jalon(['users', 'revoke-token', 'ines-lefevre'], dataDir).stdout).toContain('Jeton de ines-lefevre révoqué');
+    const unknown = jalon(['users', 'reactivate', 'personne'], dataDir);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('Erreur USER.NOT_FOUND');
+    expect(jalon(['users', 'list'], dataDir).stdout).toContain('ines-lefevre\tauditor\tdésactivé\tjeton révoqué\tInès Lefèvre');
+
+    const events = jalon(['events', 'identity-users', '--json'], dataDir).stdout;
+    expect(events).toContain('"type":"UserTokenIssued"');
+    expect(events).not.toContain('tokenHash');
+    for (const token of [julien, ines, fresh]) expect(events).not.toContain(createHash('sha256').update(token).digest('hex'));
+
+    const server = await serve(dataDir);
+    try {
+      const status = async (token: string) => (await fetch(`${server.url}/api/users/me`, { headers: { Authorization: `Bearer ${token}` } })).status;
+      expect({ julien: await status(julien), fresh: await status(fresh), ines: await status(ines) }).toEqual({ julien: 401, fresh: 200, ines: 401 });
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });

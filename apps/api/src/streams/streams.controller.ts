@@ -1,12 +1,13 @@
-import { InputValidationError } from '@jalon/application';
+import { Actor, ForbiddenError, InputValidationError, mayReadStream, shownData, StreamNotFoundError } from '@jalon/application';
 import { EVENT_STORE } from '@jalon/core';
-import { EventStore, StoredEvent } from '@jalon/event-store';
+import { collect, EventStore, StoredEvent } from '@jalon/event-store';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CurrentActor } from '../auth/auth';
 
 const MAX_COUNT = 1000;
 
-/** An event as the API shows it: positions are decimal strings (JSON has no 64-bit integers). */
+/** An event as the API shows it: positions are decimal strings (JSON has no 64-bit integers); no token hash. */
 export function eventView(event: StoredEvent) {
   return {
     id: event.id,
@@ -15,12 +16,15 @@ export function eventView(event: StoredEvent) {
     position: event.position.toString(),
     type: event.type,
     version: event.version,
-    data: event.data,
+    data: shownData(event.data),
     metadata: event.metadata,
   };
 }
 
-/** Audit reads of the raw history; every role may read. */
+/**
+ * Audit reads of the raw history: every role reads the programme's streams; users and idempotency
+ * records (`identity-*`, `idempotency-*`) are for administrators only, and token hashes are never shown.
+ */
 @ApiBearerAuth()
 @ApiTags('flux')
 @Controller('api/streams')
@@ -35,9 +39,11 @@ export class StreamsController {
   async events(
     @Param('streamId') streamId: string,
     @Query('direction') direction = 'forwards',
-    @Query('fromRevision') fromRevision?: string,
-    @Query('maxCount') maxCount?: string,
+    @Query('fromRevision') fromRevision: string | undefined,
+    @Query('maxCount') maxCount: string | undefined,
+    @CurrentActor() actor: Actor,
   ) {
+    if (!mayReadStream(actor.role, streamId)) throw new ForbiddenError(actor.role, `de lire le flux ${streamId}`);
     const violations = [];
     if (direction !== 'forwards' && direction !== 'backwards') {
       violations.push({ field: 'direction', rule: 'isIn', message: 'direction doit valoir forwards ou backwards' });
@@ -55,6 +61,8 @@ export class StreamsController {
     const events: ReturnType<typeof eventView>[] = [];
     const options = { direction: direction as 'forwards' | 'backwards', maxCount: count, ...(from === undefined ? {} : { fromRevision: from }) };
     for await (const event of this.store.readStream(streamId, options)) events.push(eventView(event));
+    // Nothing read: past the end of a stream, or no such stream (the store reads both as empty).
+    if (events.length === 0 && (await collect(this.store.readStream(streamId, { maxCount: 1 }))).length === 0) throw new StreamNotFoundError(streamId);
     return { streamId, events };
   }
 }

@@ -1,17 +1,19 @@
-import { AuthenticationError, IdentityService } from '@jalon/application';
+import { AuthenticationError, hashToken, IdentityService } from '@jalon/application';
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth';
+import { FailedAuthenticationLimiter } from '../auth/failed-authentication-limiter';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
-import { cookieValue, SESSION_COOKIE, sessionCookie, WebSessions } from './session/web-sessions';
-import { signInView } from './views/sign-in.view';
+import { cookieValue, SESSION_COOKIE, sessionCookie, SIGN_IN_COOKIE, signInCookie, WebSessions } from './session/web-sessions';
+import { SIGN_IN_REASONS, SignInModel, signInView } from './views/sign-in.view';
 import { WebExceptionFilter } from './web-exception.filter';
 import { isSecure, localPath, WebPages } from './web-pages';
 
 /**
  * Sign-in with the same bearer tokens as the API (and so the same users and roles): the token is
- * checked once, then a server-side session stands for the user.
+ * checked once, then a server-side session stands for the user. The form carries an anti-forgery
+ * token, and refused tokens count against the client's failed authentications (429 past ten a minute).
  */
 @ApiExcludeController()
 @Public()
@@ -22,6 +24,7 @@ export class SignInController {
     private readonly identity: IdentityService,
     private readonly sessions: WebSessions,
     private readonly pages: WebPages,
+    private readonly limiter: FailedAuthenticationLimiter,
   ) {}
 
   @Get()
@@ -31,29 +34,36 @@ export class SignInController {
 
   @Get('connexion')
   form(@Query('retour') returnTo: string | undefined, @Query('motif') reason: string | undefined, @Req() request: WebRequest, @Res() response: FastifyReply): void {
-    const known = reason === 'expiree' || reason === 'requise' || reason === 'deconnexion' ? reason : undefined;
-    this.pages.send(
-      response,
-      200,
-      this.pages.frame(request, 'Connexion'),
-      signInView({ ...(returnTo ? { returnTo: localPath(returnTo) } : {}), ...(known ? { reason: known } : {}), idleMinutes: this.sessions.options.idleMinutes }),
-    );
+    const known = SIGN_IN_REASONS.find((candidate) => candidate === reason);
+    this.sendForm(request, response, 200, { ...(returnTo ? { returnTo: localPath(returnTo) } : {}), ...(known ? { reason: known } : {}) });
   }
 
   @Post('connexion')
   async signIn(@Body() body: Record<string, unknown> | undefined, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
     const token = typeof body?.jeton === 'string' ? body.jeton.trim() : '';
     const returnTo = localPath(body?.retour);
+    const form = this.sessions.signInForm(cookieValue(request.headers.cookie, SIGN_IN_COOKIE));
+    if (!form || !this.sessions.csrfMatches(form, body?._csrf)) {
+      // Another site's form, or this one left open too long (or from before a restart): nothing is checked.
+      const error = 'Ce formulaire de connexion a expiré ou ne provient pas de Jalon : collez à nouveau votre jeton d’accès.';
+      this.sendForm(request, response, 403, { returnTo, error });
+      return;
+    }
+    await this.limiter.assertAllowed(request);
     try {
       const actor = await this.identity.authenticate(token === '' ? undefined : token);
       this.sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
-      const session = this.sessions.create(actor);
+      this.sessions.closeSignInForm(form.id);
+      const session = this.sessions.create(actor, hashToken(token));
       response.header('Set-Cookie', sessionCookie(session.id, isSecure(request)));
+      response.header('Set-Cookie', signInCookie('', isSecure(request), true));
       this.pages.redirect(response, returnTo);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
+      // An empty field is a slip, not a guess: only refused tokens count.
+      if (token !== '') await this.limiter.recordFailure(request);
       const message = token === '' ? 'Saisissez votre jeton d’accès.' : 'Ce jeton n’est pas reconnu : vérifiez qu’il a été collé en entier.';
-      this.pages.send(response, 401, this.pages.frame(request, 'Connexion'), signInView({ returnTo, error: message, idleMinutes: this.sessions.options.idleMinutes }));
+      this.sendForm(request, response, 401, { returnTo, error: message });
     }
   }
 
@@ -63,5 +73,13 @@ export class SignInController {
     this.sessions.destroy(request.webSession?.id);
     response.header('Set-Cookie', sessionCookie('', isSecure(request), true));
     this.pages.redirect(response, '/connexion?motif=deconnexion');
+  }
+
+  /** The sign-in page, with the anti-forgery token of this browser's sign-in form (a new one if needed). */
+  private sendForm(request: WebRequest, response: FastifyReply, status: number, model: Omit<SignInModel, 'csrfToken' | 'idleMinutes'>): void {
+    const known = cookieValue(request.headers.cookie, SIGN_IN_COOKIE);
+    const form = this.sessions.openSignInForm(known);
+    if (form.id !== known) response.header('Set-Cookie', signInCookie(form.id, isSecure(request)));
+    this.pages.send(response, status, this.pages.frame(request, 'Connexion'), signInView({ ...model, csrfToken: form.csrfToken, idleMinutes: this.sessions.options.idleMinutes }));
   }
 }

@@ -50,11 +50,28 @@ export function securityHeaders(response: FastifyReply): void {
   response.header('Referrer-Policy', 'same-origin');
 }
 
-/** A path on this site to come back to after signing in (anything else goes to the overview). */
+const SITE = 'http://jalon.invalid';
+const OVERVIEW = '/programme';
+
+/**
+ * A path on this site to come back to after signing in (anything else goes to the overview). The
+ * candidate must be a plain path: no tab, backslash or control character, which browsers drop or
+ * read as `/` (`/\t/evil.example` is `//evil.example` to them), no `//`; and parsed as a URL
+ * relative to the site it must stay on the site. What is sent back is the parsed path, query and
+ * fragment, percent-encoded and with its dot segments resolved, so it cannot start with `//` either.
+ */
 export function localPath(candidate: unknown): string {
-  if (typeof candidate !== 'string' || !candidate.startsWith('/') || candidate.startsWith('//') || /[\\\r\n]/.test(candidate)) return '/programme';
-  if (candidate.startsWith('/connexion') || candidate.startsWith('/deconnexion')) return '/programme';
-  return candidate;
+  if (typeof candidate !== 'string' || candidate.length > 2000 || !candidate.startsWith('/') || candidate.startsWith('//')) return OVERVIEW;
+  if (/[\\\u0000-\u001F\u007F-\u009F\u2028\u2029]/.test(candidate)) return OVERVIEW;
+  let url: URL;
+  try {
+    url = new URL(candidate, SITE);
+  } catch {
+    return OVERVIEW;
+  }
+  if (url.origin !== SITE || url.pathname.startsWith('//')) return OVERVIEW;
+  if (url.pathname.startsWith('/connexion') || url.pathname.startsWith('/deconnexion')) return OVERVIEW;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 /** Whether the browser reached us over HTTPS (directly or through a proxy that says so). */

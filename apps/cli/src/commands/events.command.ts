@@ -1,3 +1,4 @@
+import { shownData } from '@jalon/application';
 import { JalonConfig } from '@jalon/core';
 import { StoredEvent } from '@jalon/event-store';
 import { Command } from 'commander';
@@ -20,12 +21,13 @@ export function eventsCommand(config: () => JalonConfig): Command {
     });
 }
 
+/** Token hashes stay in the store, even for the server's own administrator. */
 function jsonOf(event: StoredEvent) {
-  return { ...event, position: event.position.toString() };
+  return { ...event, data: shownData(event.data), position: event.position.toString() };
 }
 
 function describe(event: StoredEvent): string {
-  const { effectiveDate, ...data } = event.data as { effectiveDate?: string };
+  const { effectiveDate, ...data } = shownData(event.data) as { effectiveDate?: string };
   const meta = event.metadata;
   const reason = meta.reason ? `  motif : ${meta.reason}` : '';
   return (

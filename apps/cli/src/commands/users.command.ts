@@ -22,7 +22,50 @@ export function usersCommand(config: () => JalonConfig): Command {
     .description('lister les utilisateurs')
     .action(async () => {
       await withCore({ config: config() }, async ({ identity }) => {
-        for (const user of await identity.listUsers()) console.log(`${user.id}\t${user.role}\t${user.name}`);
+        for (const user of await identity.listUsers()) {
+          console.log(`${user.id}\t${user.role}\t${user.active ? 'actif' : 'désactivé'}\t${user.hasToken ? 'jeton en service' : 'jeton révoqué'}\t${user.name}`);
+        }
+      });
+    });
+  users
+    .command('deactivate')
+    .description('désactiver un utilisateur : son jeton est refusé et ses sessions prennent fin, jusqu’à sa réactivation')
+    .argument('<identifiant>', 'identifiant de l’utilisateur (voir users list)')
+    .action(async (userId: string) => {
+      await withCore({ config: config() }, async ({ identity }) => {
+        const user = await identity.deactivateUser(userId, localAdministrator());
+        console.log(`Utilisateur ${user.id} désactivé : son jeton est refusé.`);
+      });
+    });
+  users
+    .command('reactivate')
+    .description('réactiver un utilisateur, avec son jeton s’il n’a pas été révoqué')
+    .argument('<identifiant>', 'identifiant de l’utilisateur')
+    .action(async (userId: string) => {
+      await withCore({ config: config() }, async ({ identity }) => {
+        const user = await identity.reactivateUser(userId, localAdministrator());
+        console.log(`Utilisateur ${user.id} réactivé${user.hasToken ? '.' : ' ; il n’a pas de jeton : users rotate-token pour lui en donner un.'}`);
+      });
+    });
+  users
+    .command('revoke-token')
+    .description('révoquer le jeton d’un utilisateur, sans le remplacer')
+    .argument('<identifiant>', 'identifiant de l’utilisateur')
+    .action(async (userId: string) => {
+      await withCore({ config: config() }, async ({ identity }) => {
+        const user = await identity.revokeToken(userId, localAdministrator());
+        console.log(`Jeton de ${user.id} révoqué : il ne fonctionne plus.`);
+      });
+    });
+  users
+    .command('rotate-token')
+    .description('donner un nouveau jeton à un utilisateur (affiché une seule fois) ; l’ancien est révoqué')
+    .argument('<identifiant>', 'identifiant de l’utilisateur')
+    .action(async (userId: string) => {
+      await withCore({ config: config() }, async ({ identity }) => {
+        const issued = await identity.rotateToken(userId, localAdministrator());
+        console.log(`Nouveau jeton de ${issued.user.id} ; l’ancien ne fonctionne plus.`);
+        console.log(`Jeton (affiché une seule fois) : ${issued.token}`);
       });
     });
   return users;

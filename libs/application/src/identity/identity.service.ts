@@ -8,7 +8,7 @@ import { Clock, localDate } from '../ports';
 import { IsSlug, IsText } from '../validation/text.decorators';
 import { validateInput } from '../validation/validate-input';
 import { Actor, ADMINS, Role, ROLES } from './roles';
-import { usersDecider } from './users.decider';
+import { accountOfToken, UserAccount, usersDecider, UsersState } from './users.decider';
 
 export const USERS_STREAM = streamIdOf('identity', 'users');
 
@@ -46,6 +46,50 @@ const registerUser: CommandDefinition = defineCommand({
   toCommand: (input) => ({ type: 'RegisterUser' as const, data: { ...input } }),
 });
 
+/** The user a command about one user names (deactivation, reactivation, revocation, rotation). */
+class UserIdInput {
+  @IsSlug()
+  userId!: string;
+  @IsText(10)
+  effectiveDate!: string;
+}
+
+class RotateTokenInput extends UserIdInput {
+  @IsText(64)
+  tokenHash!: string;
+}
+
+const userCommand = (name: 'DeactivateUser' | 'ReactivateUser' | 'RevokeUserToken', summary: string): CommandDefinition =>
+  defineCommand({
+    name,
+    summary,
+    input: UserIdInput,
+    roles: ADMINS,
+    decider: usersDecider,
+    streamId: () => USERS_STREAM,
+    toCommand: (input) => ({ type: name, data: { userId: input.userId, effectiveDate: input.effectiveDate } }),
+  });
+
+const deactivateUser = userCommand('DeactivateUser', 'Désactiver un utilisateur');
+const reactivateUser = userCommand('ReactivateUser', 'Réactiver un utilisateur');
+const revokeUserToken = userCommand('RevokeUserToken', 'Révoquer le jeton d’un utilisateur');
+const rotateUserToken: CommandDefinition = defineCommand({
+  name: 'RotateUserToken',
+  summary: 'Remplacer le jeton d’un utilisateur',
+  input: RotateTokenInput,
+  roles: ADMINS,
+  decider: usersDecider,
+  streamId: () => USERS_STREAM,
+  toCommand: (input) => ({ type: 'RotateUserToken' as const, data: { userId: input.userId, tokenHash: input.tokenHash, effectiveDate: input.effectiveDate } }),
+});
+
+/** A user as lists show them: never their token or its hash. */
+export interface UserSummary extends Actor {
+  readonly active: boolean;
+  /** Whether the user holds a token that works (revoked until a new one is issued). */
+  readonly hasToken: boolean;
+}
+
 export interface IssuedToken {
   readonly user: Actor;
   /** Shown once; only its hash is stored. */
@@ -65,13 +109,21 @@ export class IdentityService {
 
   async authenticate(token: string | undefined): Promise<Actor> {
     if (!token) throw new AuthenticationError();
-    const hash = hashToken(token);
-    // Users known to this process are served from the cache; an unknown token is looked up again
-    // in the store before it is refused, so a user added by another process is known at once.
+    return this.authenticateHash(hashToken(token));
+  }
+
+  /**
+   * The user a token stands for now, by the token's hash (what a dashboard session keeps): refused
+   * when unknown, revoked, replaced, or its user deactivated. This process's own changes count at
+   * once; another process's (the CLI's) as soon as the log watch sees them (docs/decisions/0009).
+   */
+  async authenticateHash(hash: string): Promise<Actor> {
+    // Users known to this process are served from the cache; a token the cache refuses is looked
+    // up again in the store before it is refused, so a user added by another process is known at once.
     const user =
-      (await this.executor.current(usersDecider, USERS_STREAM)).state.byTokenHash.get(hash) ??
-      (await this.executor.load(usersDecider, USERS_STREAM)).state.byTokenHash.get(hash);
-    if (!user) throw new AuthenticationError('jeton d’accès inconnu');
+      accountOfToken((await this.executor.current(usersDecider, USERS_STREAM)).state, hash) ??
+      accountOfToken((await this.executor.load(usersDecider, USERS_STREAM)).state, hash);
+    if (!user) throw new AuthenticationError('jeton d’accès inconnu, révoqué ou remplacé, ou compte désactivé');
     return { id: user.userId, name: user.name, role: user.role };
   }
 
@@ -93,13 +145,44 @@ export class IdentityService {
     }
   }
 
-  async listUsers(): Promise<Actor[]> {
+  async listUsers(): Promise<UserSummary[]> {
     const { state } = await this.executor.load(usersDecider, USERS_STREAM);
-    return [...state.byId.values()].map((u) => ({ id: u.userId, name: u.name, role: u.role }));
+    return [...state.byId.values()].map(summaryOf);
+  }
+
+  /** Refuses the user's token until reactivation; the last active administrator cannot be deactivated. */
+  async deactivateUser(userId: unknown, by: Actor): Promise<UserSummary> {
+    return this.change(deactivateUser, userId, by);
+  }
+
+  async reactivateUser(userId: unknown, by: Actor): Promise<UserSummary> {
+    return this.change(reactivateUser, userId, by);
+  }
+
+  /** The user's token stops working at once; they have none until a new one is issued. */
+  async revokeToken(userId: unknown, by: Actor): Promise<UserSummary> {
+    return this.change(revokeUserToken, userId, by);
+  }
+
+  /** Issues a new token (shown once) and revokes the user's previous one. */
+  async rotateToken(userId: unknown, by: Actor): Promise<IssuedToken> {
+    const token = newToken();
+    const state = await this.changed(rotateUserToken, { userId, tokenHash: hashToken(token) }, by);
+    return { user: actorOf(state.byId.get(String(userId))!), token };
+  }
+
+  private async change(definition: CommandDefinition, userId: unknown, by: Actor): Promise<UserSummary> {
+    const state = await this.changed(definition, { userId }, by);
+    return summaryOf(state.byId.get(String(userId))!);
+  }
+
+  private async changed(definition: CommandDefinition, input: Record<string, unknown>, by: Actor): Promise<UsersState> {
+    await this.executor.execute(definition, { ...input, effectiveDate: localDate(this.clock.now(), this.timeZone) }, by);
+    return (await this.executor.load(usersDecider, USERS_STREAM)).state;
   }
 
   private async register(user: { name: string; role: Role }, by: Actor, expectedRevision?: 'no_stream'): Promise<IssuedToken> {
-    const token = `jalon_${randomBytes(32).toString('base64url')}`;
+    const token = newToken();
     const userId = slugify(user.name);
     await this.executor.execute(
       registerUser,
@@ -109,6 +192,18 @@ export class IdentityService {
     );
     return { user: { id: userId, name: user.name, role: user.role }, token };
   }
+}
+
+function newToken(): string {
+  return `jalon_${randomBytes(32).toString('base64url')}`;
+}
+
+function actorOf(account: UserAccount): Actor {
+  return { id: account.userId, name: account.name, role: account.role };
+}
+
+function summaryOf(account: UserAccount): UserSummary {
+  return { ...actorOf(account), active: account.active, hasToken: account.tokenHash !== null };
 }
 
 export function hashToken(token: string): string {

@@ -1,3 +1,4 @@
+import { AuthenticationError, IdentityService } from '@jalon/application';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { cookieValue, SESSION_COOKIE, WebSession, WebSessions } from './web-sessions';
@@ -10,8 +11,10 @@ export class SessionRequiredError extends Error {
     readonly expired: boolean,
     /** Where to come back after signing in (a local path). */
     readonly returnTo: string | undefined,
+    /** The session ended because its token was revoked or replaced, or its user deactivated. */
+    readonly revoked = false,
   ) {
-    super(expired ? 'session expired' : 'no session');
+    super(revoked ? 'session revoked' : expired ? 'session expired' : 'no session');
     this.name = 'SessionRequiredError';
   }
 }
@@ -26,16 +29,28 @@ export class CsrfRejectedError extends Error {
 
 /**
  * Dashboard pages need a live session (the bearer-token API is not involved: these routes are
- * public to its guard). Every POST must carry the session's anti-forgery token.
+ * public to its guard), whose token still works: a revoked or replaced token, or a deactivated
+ * user, ends it at the next request. Every POST must carry the session's anti-forgery token.
  */
 @Injectable()
 export class WebSessionGuard implements CanActivate {
-  constructor(private readonly sessions: WebSessions) {}
+  constructor(
+    private readonly sessions: WebSessions,
+    private readonly identity: IdentityService,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WebRequest>();
     const found = this.sessions.use(cookieValue(request.headers.cookie, SESSION_COOKIE));
-    if (!found.session) throw new SessionRequiredError(found.expired, request.method === 'GET' ? request.originalUrl : pathOf(request.originalUrl));
+    const returnTo = request.method === 'GET' ? request.originalUrl : pathOf(request.originalUrl);
+    if (!found.session) throw new SessionRequiredError(found.expired, returnTo);
+    try {
+      await this.identity.authenticateHash(found.session.tokenHash);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      this.sessions.destroy(found.session.id);
+      throw new SessionRequiredError(false, returnTo, true);
+    }
     request.webSession = found.session;
     if (request.method === 'POST') {
       const body = request.body as Record<string, unknown> | undefined;

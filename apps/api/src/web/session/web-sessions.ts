@@ -13,6 +13,11 @@ export interface WebSessionOptions {
 export interface WebSession {
   readonly id: string;
   readonly actor: Actor;
+  /**
+   * The hash of the token the user signed in with (never the token): every request checks it is
+   * still their working token, so revoking it or deactivating the user ends the session at once.
+   */
+  readonly tokenHash: string;
   /** Every form of the session carries it; a POST without it is refused. */
   readonly csrfToken: string;
   readonly createdAt: number;
@@ -23,7 +28,22 @@ export interface WebSession {
 
 export type SessionLookup = { readonly session: WebSession } | { readonly session?: undefined; readonly expired: boolean };
 
+/**
+ * The sign-in form before anyone is signed in: the same anti-forgery protection as a session's
+ * forms (a random token kept on the server, found by a cookie, compared in constant time), so
+ * that another site cannot sign a browser in to an account of its choosing.
+ */
+export interface SignInForm {
+  readonly id: string;
+  readonly csrfToken: string;
+  readonly createdAt: number;
+}
+
 export const SESSION_COOKIE = 'jalon_session';
+export const SIGN_IN_COOKIE = 'jalon_connexion';
+
+/** Sign-in forms kept at most (anyone may open one): the oldest are forgotten first. */
+const MAX_SIGN_IN_FORMS = 10_000;
 
 /** Reads `JALON_SESSION_MINUTES`, refusing what it cannot honour. */
 export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WebSessionOptions {
@@ -42,18 +62,20 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Web
  */
 export class WebSessions {
   private readonly sessions = new Map<string, WebSession>();
+  private readonly signInForms = new Map<string, SignInForm>();
   private readonly now: () => number;
 
   constructor(readonly options: WebSessionOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  create(actor: Actor): WebSession {
+  create(actor: Actor, tokenHash: string): WebSession {
     this.sweep();
     const now = this.now();
     const session: WebSession = {
       id: randomBytes(32).toString('base64url'),
       actor,
+      tokenHash,
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: now,
       lastSeenAt: now,
@@ -79,14 +101,39 @@ export class WebSessions {
     if (id !== undefined) this.sessions.delete(id);
   }
 
+  /** The sign-in form of this id while it is fresh (the idle limit), or a new one. */
+  openSignInForm(id: string | undefined): SignInForm {
+    const known = this.signInForm(id);
+    if (known) return known;
+    const form: SignInForm = { id: randomBytes(32).toString('base64url'), csrfToken: randomBytes(32).toString('base64url'), createdAt: this.now() };
+    if (this.signInForms.size >= MAX_SIGN_IN_FORMS) this.signInForms.delete(this.signInForms.keys().next().value!);
+    this.signInForms.set(form.id, form);
+    return form;
+  }
+
+  /** The sign-in form of this id, unless it is unknown or older than the idle limit. */
+  signInForm(id: string | undefined): SignInForm | undefined {
+    const form = id === undefined ? undefined : this.signInForms.get(id);
+    if (!form) return undefined;
+    if (this.now() - form.createdAt > this.options.idleMinutes * 60_000) {
+      this.signInForms.delete(form.id);
+      return undefined;
+    }
+    return form;
+  }
+
+  closeSignInForm(id: string): void {
+    this.signInForms.delete(id);
+  }
+
   takeFlash(session: WebSession): string | undefined {
     const flash = session.flash;
     delete session.flash;
     return flash;
   }
 
-  /** Constant-time comparison of a submitted token with the session's. */
-  csrfMatches(session: WebSession, submitted: unknown): boolean {
+  /** Constant-time comparison of a submitted token with the session's (or the sign-in form's). */
+  csrfMatches(session: { readonly csrfToken: string }, submitted: unknown): boolean {
     if (typeof submitted !== 'string') return false;
     const expected = Buffer.from(session.csrfToken, 'utf8');
     const given = Buffer.from(submitted, 'utf8');
@@ -104,6 +151,7 @@ export class WebSessions {
   private sweep(): void {
     const now = this.now();
     for (const [id, session] of this.sessions) if (this.isOver(session, now)) this.sessions.delete(id);
+    for (const [id, form] of this.signInForms) if (now - form.createdAt > this.options.idleMinutes * 60_000) this.signInForms.delete(id);
   }
 }
 
@@ -127,9 +175,18 @@ export function cookieValue(header: string | undefined, name: string): string | 
 
 /** The `Set-Cookie` value of the session cookie (an empty value with Max-Age=0 deletes it). */
 export function sessionCookie(value: string, secure: boolean, remove = false): string {
+  return cookie(SESSION_COOKIE, '/', value, secure, remove);
+}
+
+/** The `Set-Cookie` value of the sign-in form's cookie, sent back to the sign-in page only. */
+export function signInCookie(value: string, secure: boolean, remove = false): string {
+  return cookie(SIGN_IN_COOKIE, '/connexion', value, secure, remove);
+}
+
+function cookie(name: string, path: string, value: string, secure: boolean, remove: boolean): string {
   return [
-    `${SESSION_COOKIE}=${remove ? '' : encodeURIComponent(value)}`,
-    'Path=/',
+    `${name}=${remove ? '' : encodeURIComponent(value)}`,
+    `Path=${path}`,
     'HttpOnly',
     'SameSite=Strict',
     ...(secure ? ['Secure'] : []),

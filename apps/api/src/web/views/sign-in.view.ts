@@ -1,9 +1,14 @@
 import { html, SafeHtml } from '../html';
+import { csrfField } from './layout';
+
+export const SIGN_IN_REASONS = ['expiree', 'requise', 'deconnexion', 'revoquee'] as const;
 
 export interface SignInModel {
+  /** The sign-in form's anti-forgery token. */
+  readonly csrfToken: string;
   readonly returnTo?: string;
-  /** Why the user is here: their session expired, or they need to sign in first. */
-  readonly reason?: 'expiree' | 'requise' | 'deconnexion';
+  /** Why the user is here: their session expired or was ended, or they need to sign in first. */
+  readonly reason?: (typeof SIGN_IN_REASONS)[number];
   readonly error?: string;
   readonly idleMinutes: number;
 }
@@ -13,16 +18,19 @@ const REASONS: Readonly<Record<NonNullable<SignInModel['reason']>, (minutes: num
     `Votre session a expiré (après ${minutes} minutes sans activité, ou en fin de journée). Reconnectez-vous ; une saisie en cours n’a pas été enregistrée.`,
   requise: () => 'Connectez-vous pour accéder au tableau de bord.',
   deconnexion: () => 'Vous êtes déconnecté.',
+  revoquee: () =>
+    'Votre session a pris fin : votre jeton d’accès a été révoqué ou remplacé, ou votre compte désactivé. Connectez-vous avec un jeton valide, ou adressez-vous à un administrateur.',
 };
 
 export function signInView(model: SignInModel): SafeHtml {
   const invalid = model.error !== undefined;
   return html`<div class="carte-connexion">
 <h1>Connexion</h1>
-${model.reason && html`<div class="alerte${model.reason === 'expiree' ? ' attention' : ''}" role="status"><p>${REASONS[model.reason](model.idleMinutes)}</p></div>`}
+${model.reason && html`<div class="alerte${model.reason === 'expiree' || model.reason === 'revoquee' ? ' attention' : ''}" role="status"><p>${REASONS[model.reason](model.idleMinutes)}</p></div>`}
 ${invalid && html`<div class="alerte erreur" role="alert"><h2>Connexion impossible</h2><p><a href="#champ-jeton">${model.error}</a></p></div>`}
 <p>Collez le jeton d’accès qui vous a été remis (il commence par <span class="code">jalon_</span>). Ce sont les mêmes jetons et les mêmes rôles que pour l’API.</p>
 <form method="post" action="/connexion" novalidate>
+${csrfField(model.csrfToken)}
 ${model.returnTo && html`<input type="hidden" name="retour" value="${model.returnTo}">`}
 <div class="champ${invalid ? ' en-erreur' : ''}">
 <label for="champ-jeton">Jeton d’accès <span class="obligatoire">(obligatoire)</span></label>
