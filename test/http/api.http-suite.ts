@@ -101,14 +101,16 @@ export function describeHttpApi(name: string, openStore: () => Promise<StoreUnde
       expect(await api.fingerprint()).toBe(before);
     });
 
-    it('rule: a command sent without a JSON body (empty, or another content type) is refused by validation naming its fields', async () => {
+    it('rule: a command sent without a body is refused by validation naming its fields; in another format, with 415', async () => {
       const before = await api.fingerprint();
       const empty = await request(api.http).post('/api/programmes').set('Authorization', bearer('admin')).set('Content-Type', 'application/json').send('').expect(400);
-      const text = await request(api.http).post('/api/programmes').set('Authorization', bearer('admin')).set('Content-Type', 'text/plain').send('bonjour').expect(400);
-      for (const response of [empty, text]) {
+      const none = await request(api.http).post('/api/programmes').set('Authorization', bearer('admin')).expect(400);
+      for (const response of [empty, none]) {
         expect(response.body.code).toBe('INPUT.INVALID');
         expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'programmeId', rule: 'isSlug' })]));
       }
+      const text = await request(api.http).post('/api/programmes').set('Authorization', bearer('admin')).set('Content-Type', 'text/plain').send('bonjour').expect(415);
+      expect(text.body.code).toBe('INPUT.UNSUPPORTED_MEDIA_TYPE');
       expect(await api.fingerprint()).toBe(before);
     });
 
@@ -148,7 +150,9 @@ export function describeHttpApi(name: string, openStore: () => Promise<StoreUnde
       expect(forbidden.body.code).toBe('AUTH.FORBIDDEN');
       await post('/api/programmes', launch, 'finance').expect(403);
       expect(await api.fingerprint()).toBe(before);
-      await request(api.http).get('/api/streams/programme-x/events').set('Authorization', bearer('auditor')).expect(200);
+      // Auditors read the programme's streams: this one is not forbidden, only absent.
+      const absent = await request(api.http).get('/api/streams/programme-x/events').set('Authorization', bearer('auditor')).expect(404);
+      expect(absent.body.code).toBe('STREAM.NOT_FOUND');
     });
 
     it('maps domain errors once: 404 not found, 409 conflict, 422 broken rule, each with its stable code', async () => {
@@ -163,8 +167,37 @@ export function describeHttpApi(name: string, openStore: () => Promise<StoreUnde
     });
 
     it('rule: a fact cannot take effect after the day it is recorded (422 EVENT.EFFECTIVE_DATE_IN_FUTURE)', async () => {
-      const response = await post('/api/programmes', { ...launch, effectiveDate: '2026-01-16' }).expect(422);
+      const response = await post('/api/programmes', { ...launch, targets: { antennaCount: 100, targetDate: '2027-12-31' }, effectiveDate: '2026-01-16' }).expect(422);
       expect(response.body.code).toBe('EVENT.EFFECTIVE_DATE_IN_FUTURE');
+    });
+
+    it('rule: one selected candidacy opens one antenna, even when two openings race (409 CANDIDACY.ANTENNA_ALREADY_ASSIGNED)', async () => {
+      await post('/api/programmes', launch).expect(201);
+      await post('/api/calls', {
+        callId: 'ami-2',
+        programmeId: 'au-coeur-des-territoires',
+        title: 'Deuxième AMI',
+        number: 2,
+        opensOn: '2020-10-01',
+        closesOn: '2020-12-15',
+        criteria: ['Dynamique partenariale locale'],
+        effectiveDate: '2020-10-01',
+      }).expect(201);
+      const territory = { id: 'pays-de-montbeliard', name: 'Pays de Montbéliard Agglomération', kind: 'agglomeration', region: 'Bourgogne-Franche-Comté', actionCoeurDeVille: true };
+      await post('/api/calls/ami-2/candidacies', { territory, partners: [], trainingNeeds: ['Industrie 4.0'], effectiveDate: '2020-12-10' }).expect(201);
+      const candidacyId = 'ami-2--pays-de-montbeliard';
+      await post(`/api/candidacies/${candidacyId}/selection`, { criteria: ['Partenariat'], effectiveDate: '2021-02-15' }).expect(201);
+      const opening = (antennaId: string) => post('/api/antennas', { antennaId, candidacyId, name: `Cnam ${antennaId}`, town: 'Montbéliard', effectiveDate: '2021-03-01' });
+      const responses = await Promise.all([opening('montbeliard'), opening('pays-de-montbeliard')]);
+      expect(responses.map((response) => response.status).sort()).toEqual([201, 409]);
+      const refused = responses.find((response) => response.status === 409)!;
+      expect(refused.body).toMatchObject({ code: 'CANDIDACY.ANTENNA_ALREADY_ASSIGNED', details: { field: 'antennaId' } });
+      const winner = responses.find((response) => response.status === 201)!.body.streamId as string;
+      const loser = winner === 'antenna-montbeliard' ? 'antenna-pays-de-montbeliard' : 'antenna-montbeliard';
+      await request(api.http).get(`/api/streams/${loser}/events`).set('Authorization', bearer('auditor')).expect(404);
+      const before = await api.fingerprint();
+      await opening(winner.slice('antenna-'.length)).expect(200);
+      expect(await api.fingerprint()).toBe(before);
     });
 
     it('rule: a stale expected revision (If-Match) gets 409 and nothing is written', async () => {

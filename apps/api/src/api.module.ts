@@ -3,10 +3,13 @@ import { JalonCoreModule, JalonCoreOptions } from '@jalon/core';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BearerAuthGuard } from './auth/auth';
+import { AuthModule } from './auth/auth.module';
 import { createCommandsController } from './commands/commands.controller';
 import { COMMAND_ROUTES } from './commands/command-routes';
 import { HttpErrorFilter } from './errors/http-error.filter';
+import { ProblemsController } from './errors/problems.controller';
 import { HealthController } from './health/health.controller';
+import { IntegrityController } from './integrity/integrity.controller';
 import { LiveReadModels } from './reports/live-read-models';
 import { ReportsController } from './reports/reports.controller';
 import { StreamsController } from './streams/streams.controller';
@@ -24,8 +27,8 @@ export class ApiModule {
   static forRoot(options: JalonCoreOptions & { readonly web?: WebOptions }): DynamicModule {
     return {
       module: ApiModule,
-      imports: [JalonCoreModule.forRoot(options), WebModule.forRoot(options.web)],
-      controllers: [HealthController, UsersController, StreamsController, ReportsController, createCommandsController(commandRoutes())],
+      imports: [JalonCoreModule.forRoot(options), AuthModule, WebModule.forRoot(options.web)],
+      controllers: [HealthController, ProblemsController, UsersController, StreamsController, ReportsController, IntegrityController, createCommandsController(commandRoutes())],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -1,8 +1,10 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import { JalonCoreOptions } from '@jalon/core';
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiModule } from './api.module';
+import { frameworkErrorHandler } from './errors/framework-errors';
 import { JSON_LIMIT, registerBodyParsers } from './http/body-parsers';
 import { serveOpenApi } from './openapi/openapi';
 import { WebOptions } from './web/web.module';
@@ -20,8 +22,10 @@ export interface ApiAppOptions extends JalonCoreOptions {
  */
 export async function createApiApp(options: ApiAppOptions): Promise<INestApplication> {
   const adapter = new FastifyAdapter({
-    // As Express did: `/programme/` is `/programme`.
-    routerOptions: { ignoreTrailingSlash: true },
+    // As Express did: `/programme/` is `/programme`. Path segments up to 1,000 characters reach the
+    // routes (whose validation names the field); longer ones, and broken encodings, get a French answer.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    frameworkErrors: frameworkErrorHandler,
     bodyLimit: JSON_LIMIT,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(options), adapter, {
@@ -29,6 +33,8 @@ export async function createApiApp(options: ApiAppOptions): Promise<INestApplica
     bodyParser: false,
   });
   registerBodyParsers(app.getHttpAdapter().getInstance());
+  // Limits nothing by itself (`global: false`): failed authentications are counted by FailedAuthenticationLimiter.
+  await app.register(fastifyRateLimit, { global: false });
   app.enableShutdownHooks();
   serveOpenApi(app);
   return app;

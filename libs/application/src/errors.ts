@@ -48,7 +48,7 @@ export class IdempotencyKeyReusedError extends Error {
 export class UnknownCommandError extends Error {
   readonly code = 'COMMAND.UNKNOWN';
   constructor(readonly command: string) {
-    super(`unknown command ${command}`);
+    super(`la commande ${command} n’existe pas`);
     this.name = 'UnknownCommandError';
   }
 }
@@ -59,5 +59,35 @@ export class ReadModelBehindError extends Error {
   constructor(readonly position: string) {
     super(`les lectures n’ont pas encore atteint la position ${position} : réessayez dans un instant`);
     this.name = 'ReadModelBehindError';
+  }
+}
+
+/**
+ * The read model a query needs cannot answer now: its projection stopped (its storage cannot be
+ * written, an event it cannot apply) and tries again by itself, or it is being rebuilt.
+ */
+export class ReadModelUnavailableError extends Error {
+  readonly code = 'READ_MODEL.UNAVAILABLE';
+  constructor(
+    /** The projection's name (`budget`, `phases`…). */
+    readonly projection: string,
+    readonly reason: string,
+    readonly since?: string,
+    readonly nextRetryAt?: string,
+  ) {
+    super(
+      `les données de la projection ${projection} sont momentanément indisponibles : ${reason}` +
+        (nextRetryAt === undefined ? '' : ` (nouvel essai prévu à ${nextRetryAt}) ; réessayez plus tard`),
+    );
+    this.name = 'ReadModelUnavailableError';
+  }
+}
+
+/** A stream read names a stream that holds no event. */
+export class StreamNotFoundError extends Error {
+  readonly code = 'STREAM.NOT_FOUND';
+  constructor(readonly streamId: string) {
+    super(`le flux ${streamId.length > 100 ? `${streamId.slice(0, 100)}…` : streamId} n’existe pas : aucun événement n’y a été enregistré`);
+    this.name = 'StreamNotFoundError';
   }
 }

@@ -1,5 +1,5 @@
 import { Clock, CommandExecutor, IdempotencyService, IdentityService, LogWatch, randomIds, ReportService, systemClock } from '@jalon/application';
-import { PROJECTIONS, ProjectionRunner, ProjectionStorage, SqliteProjectionStorage } from '@jalon/projections';
+import { PROJECTIONS, ProjectionRunner, ProjectionRunnerOptions, ProjectionStorage, SqliteProjectionStorage } from '@jalon/projections';
 import { EventStore } from '@jalon/event-store';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -7,6 +7,9 @@ import { JalonConfig } from './config';
 import { openEventStore } from './open-event-store';
 import { RunCommandHandler } from './run-command';
 import { HealthRegistry } from './health/health-registry';
+import { LogIntegrityService } from './integrity/log-integrity.service';
+import { eventStoreIndicator } from './health/event-store.indicator';
+import { projectionsIndicator } from './health/projections.indicator';
 import { CLOCK, EVENT_STORE, JALON_CONFIG, PROJECTION_STORAGE } from './tokens';
 import { join } from 'node:path';
 
@@ -18,7 +21,12 @@ export interface JalonCoreOptions {
   readonly store?: EventStore;
   /** Where read models are kept (default `$DATA_DIR/read-models.sqlite`; `:memory:` for tests). */
   readonly readModelsFile?: string;
+  /** The projection runner's settings (tests shorten its retry delays). */
+  readonly projectionRunner?: ProjectionRunnerOptions;
 }
+
+/** Registers the store's and the projections' parts of `/health` (other parts register their own). */
+const HEALTH_INDICATORS = Symbol('HEALTH_INDICATORS');
 
 class StoreCloser implements OnApplicationShutdown {
   constructor(
@@ -27,9 +35,12 @@ class StoreCloser implements OnApplicationShutdown {
     private readonly runner: ProjectionRunner,
     private readonly storage: ProjectionStorage,
     private readonly watch: LogWatch,
+    private readonly integrity: LogIntegrityService,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    // Stopped before the store closes: it may be writing a seal.
+    await this.integrity.stop();
     await this.watch.stop();
     await this.runner.stop();
     this.storage.close();
@@ -61,7 +72,7 @@ export class JalonCoreModule {
         {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, PROJECTION_STORAGE],
-          useFactory: (store: EventStore, storage: ProjectionStorage) => new ProjectionRunner(store, storage, PROJECTIONS),
+          useFactory: (store: EventStore, storage: ProjectionStorage) => new ProjectionRunner(store, storage, PROJECTIONS, options.projectionRunner),
         },
         {
           provide: ReportService,
@@ -72,9 +83,9 @@ export class JalonCoreModule {
         { provide: LogWatch, inject: [EVENT_STORE], useFactory: (store: EventStore) => LogWatch.start(store) },
         {
           provide: StoreCloser,
-          inject: [EVENT_STORE, ProjectionRunner, PROJECTION_STORAGE, LogWatch],
-          useFactory: (store: EventStore, runner: ProjectionRunner, storage: ProjectionStorage, watch: LogWatch) =>
-            new StoreCloser(store, !options.store, runner, storage, watch),
+          inject: [EVENT_STORE, ProjectionRunner, PROJECTION_STORAGE, LogWatch, LogIntegrityService],
+          useFactory: (store: EventStore, runner: ProjectionRunner, storage: ProjectionStorage, watch: LogWatch, integrity: LogIntegrityService) =>
+            new StoreCloser(store, !options.store, runner, storage, watch, integrity),
         },
         {
           provide: CommandExecutor,
@@ -88,9 +99,20 @@ export class JalonCoreModule {
         },
         { provide: IdempotencyService, inject: [EVENT_STORE], useFactory: (store: EventStore) => new IdempotencyService(store) },
         { provide: HealthRegistry, useFactory: () => new HealthRegistry() },
+        // Verifies and seals the log; only `serve` starts it (see apps/api/src/server.ts).
+        LogIntegrityService,
+        {
+          provide: HEALTH_INDICATORS,
+          inject: [HealthRegistry, EVENT_STORE, ProjectionRunner],
+          useFactory: (registry: HealthRegistry, store: EventStore, runner: ProjectionRunner) => {
+            registry.register(eventStoreIndicator(store, options.config.eventStore));
+            registry.register(projectionsIndicator(runner, store));
+            return true;
+          },
+        },
         RunCommandHandler,
       ],
-      exports: [HealthRegistry, JALON_CONFIG, CLOCK, EVENT_STORE, PROJECTION_STORAGE, CommandExecutor, IdentityService, IdempotencyService, ProjectionRunner, ReportService, CqrsModule],
+      exports: [HealthRegistry, LogIntegrityService, JALON_CONFIG, CLOCK, EVENT_STORE, PROJECTION_STORAGE, CommandExecutor, IdentityService, IdempotencyService, ProjectionRunner, ReportService, CqrsModule],
     };
   }
 }

@@ -86,6 +86,8 @@ export interface UnreadableEvent {
   readonly streamId: string;
   readonly revision: number;
   readonly position: bigint;
+  /** Its stored type, when the store keeps it apart from the data: a reader of other types may pass it by. */
+  readonly type?: string;
   /** Why it could not be decoded (parser message). */
   readonly reason: string;
 }
@@ -111,6 +113,10 @@ export interface EventStore {
    *   stored, or stored in another stream (`STREAM.DUPLICATE_EVENT_ID`).
    * - `data` and `metadata` are plain JSON (no BigInt, Date, NaN, class instances); a value that
    *   would not read back as written refuses the batch (`STREAM.INVALID_EVENT`).
+   * - A store that cannot be written (disk full, read-only, I/O error, connection lost) refuses
+   *   with `STORE.UNAVAILABLE`, having written nothing; when the commit itself failed and may
+   *   still have happened (a failed fsync, a call cut after it was sent), with
+   *   `STORE.OUTCOME_UNKNOWN`: only a retry of the same batch (same ids) tells.
    *
    * EventStoreDB deduplicates only a batch at the position it was first written (or, with `any`,
    * while its ids are in the server's cache); its adapter checks the stream's tail first to keep
@@ -118,7 +124,10 @@ export interface EventStore {
    */
   append(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
 
-  /** Reads one stream; a stream that does not exist reads as empty. */
+  /**
+   * Reads one stream; a stream that does not exist reads as empty. An undecodable event throws an
+   * {@link UnreadableEventError} once the events before it have been yielded.
+   */
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
 
   /** Reads every stream in one global order; an undecodable row throws an {@link UnreadableEventError}. */
@@ -126,7 +135,11 @@ export interface EventStore {
   /** The same, yielding undecodable rows as {@link UnreadableEvent}s so that the reader goes on past them. */
   readAll(options: ReadAllOptions & { readonly includeUnreadable: true }): AsyncIterable<StoredEvent | UnreadableEvent>;
 
-  /** Catches up from `after`, then delivers new events live, in global order, until unsubscribed. */
+  /**
+   * Catches up from `after`, then delivers new events live, in global order, until unsubscribed.
+   * An undecodable event ends it with an {@link UnreadableEventError}, once every event before it
+   * has been delivered: a subscriber that goes on subscribes again after its position.
+   */
   subscribeToAll(options?: { after?: bigint }): Subscription;
 
   /** Position of the newest event in the store (0n when empty). */

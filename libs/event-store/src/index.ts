@@ -3,3 +3,4 @@ export * from './sqlite';
 export * from './eventstoredb';
 export * from './transfer';
 export * from './integrity';
+export * from './store-health';

@@ -28,13 +28,14 @@ export function executeOptionsOf(request: FastifyRequest): ExecuteOptions {
   const options: { expectedRevision?: number | 'no_stream'; correlationId?: string } = {};
   const ifMatch = header(request, 'if-match');
   if (ifMatch !== undefined) {
-    const revision = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch.trim());
+    // A revision is a safe integer: 15 digits at most, so that no digit is rounded away.
+    const revision = /^(?:W\/)?("?)(\d{1,15})\1$/.exec(ifMatch.trim());
     if (!revision) {
       throw new InputValidationError([
-        { field: 'If-Match', rule: 'isRevision', message: 'If-Match doit contenir la révision du flux reçue dans l’en-tête ETag (ex. "3")' },
+        { field: 'If-Match', rule: 'isRevision', message: 'If-Match doit contenir la révision du flux reçue dans l’en-tête ETag (ex. "3"), un entier de 15 chiffres au plus' },
       ]);
     }
-    options.expectedRevision = Number(revision[1]);
+    options.expectedRevision = Number(revision[2]);
   } else if (header(request, 'if-none-match')?.trim() === '*') {
     options.expectedRevision = 'no_stream';
   }

@@ -1,3 +1,5 @@
+import { candidacyIdOf } from '@jalon/domain';
+
 /**
  * The HTTP face of the command catalogue: one route per command. Path parameters are fields of
  * the command's input (they must carry the same name), the rest comes from the JSON body.
@@ -6,6 +8,15 @@ export interface CommandRoute {
   readonly command: string;
   readonly path: string;
   readonly tag: string;
+  /** Ids the command derives from its input rather than receives whole: returned in its response as `ids`. */
+  readonly createdIds?: Readonly<Record<string, CreatedId>>;
+}
+
+export interface CreatedId {
+  /** The validation rule the id satisfies (its schema in the OpenAPI document). */
+  readonly rule: string;
+  /** The id, from the command's validated input. */
+  readonly of: (input: Record<string, unknown>) => string;
 }
 
 const programmes = 'programmes';
@@ -21,7 +32,13 @@ export const COMMAND_ROUTES: readonly CommandRoute[] = [
   { command: 'SignConvention', path: 'programmes/:programmeId/conventions', tag: programmes },
   { command: 'OpenCallForApplications', path: 'calls', tag: calls },
   { command: 'CloseCallForApplications', path: 'calls/:callId/closure', tag: calls },
-  { command: 'SubmitCandidacy', path: 'calls/:callId/candidacies', tag: candidacies },
+  {
+    command: 'SubmitCandidacy',
+    path: 'calls/:callId/candidacies',
+    tag: candidacies,
+    // One candidacy per territory per call: its id is derived, never chosen by the client.
+    createdIds: { candidacyId: { rule: 'isCandidacyId', of: (input) => candidacyIdOf(String(input.callId), String((input.territory as { id: unknown }).id)) } },
+  },
   { command: 'AddCandidacyPartner', path: 'candidacies/:candidacyId/partners', tag: candidacies },
   { command: 'SelectCandidacy', path: 'candidacies/:candidacyId/selection', tag: candidacies },
   { command: 'RejectCandidacy', path: 'candidacies/:candidacyId/rejection', tag: candidacies },

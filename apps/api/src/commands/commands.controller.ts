@@ -24,17 +24,24 @@ export function createCommandsController(routes: readonly CommandRoute[]): Type<
       readonly idempotency: IdempotencyService,
     ) {}
 
-    async run(name: string, parameters: readonly string[], request: AuthenticatedRequest, response: FastifyReply): Promise<CommandResult> {
+    async run(route: CommandRoute, parameters: readonly string[], request: AuthenticatedRequest, response: FastifyReply): Promise<CommandResult & { ids?: Record<string, string> }> {
+      const name = route.command;
       const input = commandInputOf(request, parameters);
       const options = executeOptionsOf(request);
       const send = (keyed?: KeyedExecution) =>
         this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(name, input, request.actor, keyed ? { ...options, ...keyed } : options));
       const key = header(request, 'idempotency-key');
-      const { result, replayed } = key === undefined ? { result: await send(), replayed: false } : await this.idempotency.run(request.actor, key, { command: name, input }, send);
+      const outcome = key === undefined ? { result: await send(), replayed: false } : await this.idempotency.run(request.actor, key, { command: name, input }, send);
+      // A replay answers the first result as it was; that it is one is said by a header.
+      const { replayed: _flag, ...result } = outcome.result;
+      const replayed = outcome.replayed;
       response.status(result.written ? 201 : 200);
       if (result.nextExpectedRevision !== 'no_stream') response.header('ETag', `"${result.nextExpectedRevision}"`);
       if (replayed) response.header('Idempotency-Replayed', 'true');
-      return result;
+      // The input was valid (the command ran): the ids it derives can be read from it.
+      const created = Object.entries(route.createdIds ?? {});
+      if (created.length === 0 || typeof input !== 'object' || input === null) return result;
+      return { ...result, ids: Object.fromEntries(created.map(([id, { of }]) => [id, of(input as Record<string, unknown>)])) };
     }
   }
 
@@ -43,7 +50,7 @@ export function createCommandsController(routes: readonly CommandRoute[]): Type<
     const definition = commandNamed(route.command);
     const parameters = pathParametersOf(route.path);
     prototype[route.command] = function (this: CommandsController, request: AuthenticatedRequest, response: FastifyReply) {
-      return this.run(route.command, parameters, request, response);
+      return this.run(route, parameters, request, response);
     };
     const descriptor = Object.getOwnPropertyDescriptor(prototype, route.command)!;
     const decorators: MethodDecorator[] = [

@@ -1,9 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseQueryString } from 'node:querystring';
+import { isApiPath } from './api-path';
 
 /** A request body that cannot be read as its content type says: answered 400 `INPUT.MALFORMED`. */
 export class MalformedBodyError extends Error {
   readonly statusCode = 400;
+  /** `message` is French: it is shown to the client. */
   constructor(message: string) {
     super(message);
     this.name = 'MalformedBodyError';
@@ -20,43 +22,110 @@ export class TooManyFieldsError extends Error {
   }
 }
 
+/** A body in a format or character set Jalon does not read: answered 415 `INPUT.UNSUPPORTED_MEDIA_TYPE`. */
+export class UnsupportedMediaTypeError extends Error {
+  readonly statusCode = 415;
+  constructor(
+    readonly contentType: string | undefined,
+    readonly accepted: string,
+  ) {
+    super(`${contentType ? `le type de contenu ${contentType.slice(0, 100)}` : 'un corps sans type de contenu'} n’est pas accepté ici : envoyez ${accepted}`);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
 /** The largest JSON body (and Fastify's default limit for any body). */
 export const JSON_LIMIT = 1024 * 1024;
+/** No body Jalon reads nests deeper than this; a deeper one is refused before it is parsed. */
+export const JSON_MAX_DEPTH = 32;
 const FORM_LIMIT = 100 * 1024;
 const FORM_FIELDS_LIMIT = 200;
 
+const JSON_TYPE = 'application/json (UTF-8)';
+const FORM_TYPE = 'application/x-www-form-urlencoded (UTF-8)';
+
+/** The API reads JSON only; the dashboard's forms are URL-encoded. */
+function isApi(request: FastifyRequest): boolean {
+  return isApiPath(request.url);
+}
+
+/** Bodies are read as UTF-8: a body that declares another character set is refused rather than misread. */
+function assertUtf8(request: FastifyRequest, accepted: string): void {
+  const contentType = request.headers['content-type'];
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new UnsupportedMediaTypeError(contentType, accepted);
+}
+
 /**
  * What the API and the dashboard accept as request bodies:
- * - JSON (the API), up to 1 MiB: an object or an array; an empty body is `{}`;
- * - URL-encoded forms (the dashboard's, flat names, no nesting), up to 100 KiB and 200 fields;
- * - any other content type is read and ignored (the body is then absent), as Express did, so
- *   that a command sent without JSON is refused by validation, naming its missing fields.
+ * - JSON (the API), up to 1 MiB and 32 levels of nesting, in UTF-8: an object or an array; an
+ *   empty body is `{}`;
+ * - URL-encoded forms (the dashboard's, flat names, no nesting), up to 100 KiB and 200 fields,
+ *   in UTF-8, and not on the API;
+ * - any other content type, another character set, or a body without a content type: 415.
+ * A request without a body has none to read: a command sent so is refused by validation, naming
+ * its missing fields.
  */
 export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, (_request, body, done) => {
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, (request, body, done) => {
     try {
+      assertUtf8(request, JSON_TYPE);
       done(null, parseJsonBody(body as string));
     } catch (error) {
       done(error as Error, undefined);
     }
   });
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_request, body, done) => {
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (request, body, done) => {
+    try {
+      if (isApi(request)) throw new UnsupportedMediaTypeError(request.headers['content-type'], JSON_TYPE);
+      assertUtf8(request, FORM_TYPE);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
     const text = body as string;
     if (text.split('&').length > FORM_FIELDS_LIMIT) return done(new TooManyFieldsError(FORM_FIELDS_LIMIT), undefined);
     done(null, { ...parseQueryString(text) });
   });
-  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (_request, _body, done) => done(null, undefined));
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (request, _body, done) =>
+    done(new UnsupportedMediaTypeError(request.headers['content-type'], isApi(request) ? JSON_TYPE : FORM_TYPE), undefined),
+  );
 }
 
-/** Like Express's JSON parser in strict mode: only an object or an array at the top. */
+/** Like Express's JSON parser in strict mode: only an object or an array at the top, and no deeper than {@link JSON_MAX_DEPTH}. */
 export function parseJsonBody(text: string): unknown {
   const start = text.search(/\S/);
   if (start < 0) return {};
-  if (text[start] !== '{' && text[start] !== '[') throw new MalformedBodyError('a JSON body is an object or an array');
+  if (text[start] !== '{' && text[start] !== '[') throw new MalformedBodyError('le corps de la requête doit être un objet JSON ({ … })');
+  if (nestingOf(text, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) {
+    throw new MalformedBodyError(`le corps de la requête est imbriqué sur plus de ${JSON_MAX_DEPTH} niveaux`);
+  }
   try {
     return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new MalformedBodyError((error as Error).message);
+  } catch {
+    throw new MalformedBodyError('le corps de la requête n’est pas du JSON valide');
   }
+}
+
+/**
+ * How deeply the brackets of a JSON text nest (outside strings), counted without parsing it and
+ * without recursion; stops counting past `limit`.
+ */
+function nestingOf(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c /* \ */) index++;
+      else if (code === 0x22 /* " */) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
+      if (++depth > limit) return depth;
+    } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return depth;
 }

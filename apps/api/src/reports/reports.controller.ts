@@ -30,7 +30,7 @@ export class ReportsController {
     if (!isReportFormat(format)) {
       throw new InputValidationError([{ field: 'format', rule: 'isIn', message: 'format doit valoir json, csv, xlsx ou table' }]);
     }
-    if (waitForPosition !== undefined) await this.waitFor(waitForPosition);
+    if (waitForPosition !== undefined) await this.waitFor(waitForPosition, kind);
     const report = await this.reports.build({
       kind,
       ...(antenna !== undefined ? { antennaId: antenna } : {}),
@@ -46,11 +46,12 @@ export class ReportsController {
     });
   }
 
-  private async waitFor(position: string): Promise<void> {
+  /** Waits for the report's own projection; one that is stopped answers at once (READ_MODEL.UNAVAILABLE, from the report service). */
+  private async waitFor(position: string, kind: string): Promise<void> {
     if (!/^\d{1,19}$/.test(position)) {
       throw new InputValidationError([{ field: 'waitForPosition', rule: 'isPosition', message: 'waitForPosition doit être une position renvoyée par une commande' }]);
     }
-    if (!(await this.runner.waitForPosition(BigInt(position), WAIT_LIMIT_MS))) {
+    if (!(await this.runner.waitForPosition(BigInt(position), WAIT_LIMIT_MS, [kind])) && this.runner.unavailability(kind) === undefined) {
       throw new ReadModelBehindError(position);
     }
   }

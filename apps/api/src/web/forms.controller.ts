@@ -1,6 +1,17 @@
-import { Actor, CommandResult, commandNamed, ExecuteOptions, ForbiddenError, InputValidationError, PARTNER_KINDS, TERRITORY_KINDS, validateInput } from '@jalon/application';
+import {
+  Actor,
+  CommandResult,
+  commandNamed,
+  errorMessageOf,
+  ExecuteOptions,
+  ForbiddenError,
+  InputValidationError,
+  PARTNER_KINDS,
+  TERRITORY_KINDS,
+  validateInput,
+} from '@jalon/application';
 import { RunCommand } from '@jalon/core';
-import { BUDGET_CATEGORIES, DomainError } from '@jalon/domain';
+import { BUDGET_CATEGORIES, DomainError, isSlug } from '@jalon/domain';
 import { WrongExpectedRevisionError } from '@jalon/event-store';
 import { formatDate, formatEuros, formatFixed2 } from '@jalon/reporting';
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
@@ -8,7 +19,6 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth';
-import { domainMessageOf } from './forms/domain-messages';
 import { FormSpec, formNamed, OptionSource } from './forms/form-catalogue';
 import { controlFor, FieldError, fieldErrorsOf, formValuesOf, FormValues, toCommandInput } from './forms/form-input';
 import { href, segment } from './html';
@@ -104,7 +114,8 @@ export class FormsController {
     if (scope === 'programme') {
       return { form, action: `/programme/${segment(slug)}`, back: { href: '/programme', label: 'Revenir au programme' }, fixed: {} };
     }
-    const antenna = this.reads.livePhases(antennaId!);
+    if (!isSlug(antennaId)) throw new WebNotFoundError('Aucune antenne ne porte cet identifiant.');
+    const antenna = this.reads.livePhases(antennaId);
     if (!antenna) throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${antennaId} ».`);
     const page = `/antennes/${segment(antenna.antennaId)}`;
     return {
@@ -164,7 +175,7 @@ export class FormsController {
         return this.render(target, await this.optionsFor(target), { values, errors: fieldErrorsOf(form, error.violations, values, converted.rows) }, 400, request, response);
       }
       if (error instanceof DomainError) {
-        const message = domainMessageOf(error.code);
+        const message = errorMessageOf(error.code);
         const field = typeof error.details.field === 'string' ? controlFor(form, error.details.field, converted.rows) : '';
         const status = error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 422;
         return this.render(

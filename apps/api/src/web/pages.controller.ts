@@ -1,4 +1,5 @@
 import { Actor, commandNamed } from '@jalon/application';
+import { isSlug } from '@jalon/domain';
 import { formatDate, renderReport, ReportSubjectNotFoundError } from '@jalon/reporting';
 import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -104,6 +105,8 @@ export class PagesController {
 
   @Get('antennes/:antennaId')
   async antenna(@Param('antennaId') antennaId: string, @Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
+    // Not an identifier at all (`NOPE`, `a b`, `__proto__`, 65 characters): no antenna can bear it.
+    if (!isSlug(antennaId)) throw new WebNotFoundError('Aucune antenne ne porte cet identifiant.');
     const actor = request.webSession!.actor;
     const staleRead = !(await this.reads.waitFor(query.apres));
     const today = this.reads.today();

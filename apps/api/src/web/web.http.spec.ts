@@ -1,3 +1,4 @@
+import { hashToken, IdentityService, SYSTEM_ACTOR } from '@jalon/application';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { DashboardUnderTest, Role, startDashboard } from '../../../../test/browser/dashboard-under-test';
@@ -23,11 +24,17 @@ describe('web dashboard over HTTP', () => {
   const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   const revisionsOf = (markup: string) => /name="_revisions" value="([^"]*)"/.exec(markup)?.[1] ?? '';
 
+  /** Signs in through the sign-in form, as a browser does: the form's anti-forgery token and cookie come from the page. */
+  async function signIn(agent: request.Agent, fields: Record<string, string>, status: number, headers: Record<string, string> = {}): Promise<request.Response> {
+    const form = await agent.get('/connexion').set(headers).expect(200);
+    return agent.post('/connexion').set(headers).type('form').send({ _csrf: csrfOf(form.text), ...fields }).expect(status);
+  }
+
   async function as(role: Role): Promise<request.Agent> {
     const known = agents.get(role);
     if (known) return known;
     const agent = request.agent(http());
-    await agent.post('/connexion').type('form').send({ jeton: dashboard.tokens[role], retour: '/programme' }).expect(303).expect('Location', '/programme');
+    await signIn(agent, { jeton: dashboard.tokens[role], retour: '/programme' }, 303);
     agents.set(role, agent);
     return agent;
   }
@@ -41,11 +48,21 @@ describe('web dashboard over HTTP', () => {
   });
 
   it('signs in with a token into an HttpOnly, SameSite=Strict session cookie (Secure behind HTTPS); pages forbid scripts and caching', async () => {
-    const plain = await request(http()).post('/connexion').type('form').send({ jeton: dashboard.tokens.finance }).expect(303);
+    const plain = await signIn(request.agent(http()), { jeton: dashboard.tokens.finance }, 303);
     expect(plain.headers['set-cookie']![0]).toMatch(/^jalon_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
-    const proxied = await request(http()).post('/connexion').set('X-Forwarded-Proto', 'https').type('form').send({ jeton: dashboard.tokens.finance }).expect(303);
+    // Behind HTTPS both cookies are Secure (so a plain-HTTP client keeps none: they are sent back by hand here).
+    const httpsForm = await request(http()).get('/connexion').set('X-Forwarded-Proto', 'https').expect(200);
+    const formCookie = httpsForm.headers['set-cookie']![0]!;
+    expect(formCookie).toMatch(/^jalon_connexion=[A-Za-z0-9_-]{43}; Path=\/connexion; HttpOnly; SameSite=Strict; Secure$/);
+    const proxied = await request(http())
+      .post('/connexion')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', formCookie.split(';')[0]!)
+      .type('form')
+      .send({ _csrf: csrfOf(httpsForm.text), jeton: dashboard.tokens.finance })
+      .expect(303);
     expect(proxied.headers['set-cookie']![0]).toContain('; Secure');
-    const refused = await request(http()).post('/connexion').type('form').send({ jeton: 'jalon_faux', retour: 'https://ailleurs.example/' }).expect(401);
+    const refused = await signIn(request.agent(http()), { jeton: 'jalon_faux', retour: 'https://ailleurs.example/' }, 401);
     expect(refused.text).toContain('Ce jeton n’est pas reconnu');
     expect(refused.text).toContain('value="/programme"'); // a foreign return address is not kept
 
@@ -215,13 +232,13 @@ describe('web dashboard over HTTP', () => {
 
   it('ends a session on sign-out, and after 30 minutes without activity', async () => {
     const agent = request.agent(http());
-    await agent.post('/connexion').type('form').send({ jeton: dashboard.tokens.auditor }).expect(303);
+    await signIn(agent, { jeton: dashboard.tokens.auditor }, 303);
     const page = await agent.get('/programme').expect(200);
     await agent.post('/deconnexion').type('form').send({ _csrf: csrfOf(page.text) }).expect(303).expect('Location', '/connexion?motif=deconnexion');
     await agent.get('/programme').expect(303);
 
     const idle = request.agent(http());
-    await idle.post('/connexion').type('form').send({ jeton: dashboard.tokens.auditor }).expect(303);
+    await signIn(idle, { jeton: dashboard.tokens.auditor }, 303);
     dashboard.advanceSessionClock(29 * 60_000);
     await idle.get('/financements').expect(200);
     dashboard.advanceSessionClock(31 * 60_000);
@@ -229,5 +246,138 @@ describe('web dashboard over HTTP', () => {
     expect(expired.headers.location).toBe('/connexion?motif=expiree&retour=%2Ffinancements');
     expect(expired.headers['set-cookie']![0]).toContain('Max-Age=0');
     agents.clear(); // every earlier session has expired too
+  });
+
+  it('refuses a sign-in without the sign-in form’s anti-forgery token, or with another browser’s, and opens no session', async () => {
+    const attacker = request.agent(http());
+    const attackerForm = await attacker.get('/connexion').expect(200);
+    const victim = request.agent(http());
+    await victim.get('/connexion').expect(200);
+    for (const _csrf of [undefined, '', 'faux', csrfOf(attackerForm.text)]) {
+      const refused = await victim.post('/connexion').type('form').send({ jeton: dashboard.tokens.admin, ...(_csrf === undefined ? {} : { _csrf }) }).expect(403);
+      expect(refused.text).toContain('Ce formulaire de connexion a expiré ou ne provient pas de Jalon');
+      expect(refused.headers['set-cookie'] ?? []).not.toContainEqual(expect.stringMatching(/^jalon_session=/));
+      await victim.get('/programme').expect(303);
+    }
+    // Another site's page posting to /connexion has neither the cookie (SameSite=Strict) nor the token.
+    await request(http()).post('/connexion').type('form').send({ jeton: dashboard.tokens.admin, _csrf: csrfOf(attackerForm.text) }).expect(403);
+    // The form answered with its own token is accepted, once: signing in ends the form.
+    const form = await victim.get('/connexion').expect(200);
+    const signedIn = await victim.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens.auditor }).expect(303);
+    expect(signedIn.headers['set-cookie']).toEqual([expect.stringMatching(/^jalon_session=/), expect.stringMatching(/^jalon_connexion=; Path=\/connexion;.*Max-Age=0$/)]);
+    await victim.get('/programme').expect(200);
+  });
+
+  it('rule: after signing in, only a path on this site is followed (retour=/%09/evil.example and friends go to the overview)', async () => {
+    const hostile = [
+      '/\t/evil.example',
+      '/\\evil.example',
+      '/\\/evil.example',
+      '//evil.example',
+      '/.//evil.example',
+      '/\r\nSet-Cookie: x=1',
+      '/\u0000/evil.example',
+      'https://evil.example/',
+      'javascript:alert(1)',
+      ' /programme',
+      '/connexion',
+      '/deconnexion',
+    ];
+    for (const retour of hostile) {
+      const response = await signIn(request.agent(http()), { jeton: dashboard.tokens.auditor, retour }, 303);
+      expect([retour, response.headers.location]).toEqual([retour, '/programme']);
+    }
+    const page = await request(http()).get('/connexion?retour=%2F%09%2Fevil.example').expect(200);
+    expect(page.text).toContain('name="retour" value="/programme"');
+    const kept = await signIn(request.agent(http()), { jeton: dashboard.tokens.auditor, retour: '/antennes/montbeliard?asOf=2022-06-21#historique' }, 303);
+    expect(kept.headers.location).toBe('/antennes/montbeliard?asOf=2022-06-21#historique');
+    const encoded = await signIn(request.agent(http()), { jeton: dashboard.tokens.auditor, retour: '/antennes/Montbéliard' }, 303);
+    expect(encoded.headers.location).toBe('/antennes/Montb%C3%A9liard');
+  });
+
+  describe('users page (administrators)', () => {
+    const identity = () => dashboard.app.get(IdentityService);
+    const bearer = (token: string) => request(http()).get('/api/users/me').set('Authorization', `Bearer ${token}`);
+
+    it('is for administrators only, lists users with their state and never a token or its hash', async () => {
+      await (await as('finance')).get('/utilisateurs').expect(403);
+      const page = await (await as('admin')).get('/utilisateurs').expect(200);
+      expect(page.text).toContain('<a href="/utilisateurs" aria-current="page">Utilisateurs</a>');
+      expect(page.text).toContain('<tr id="utilisateur-julien-bernard"><th scope="row">Julien Bernard</th>');
+      for (const token of Object.values(dashboard.tokens)) {
+        expect(page.text).not.toContain(token);
+        expect(page.text).not.toContain(hashToken(token));
+      }
+      const programme = await (await as('finance')).get('/programme').expect(200);
+      expect(programme.text).not.toContain('href="/utilisateurs"');
+    });
+
+    it('refuses an action posted without the session’s anti-forgery token, or by another role, and writes nothing', async () => {
+      const head = await dashboard.store.headPosition();
+      await (await as('admin')).post('/utilisateurs/julien-bernard/desactiver').type('form').send({}).expect(403);
+      const finance = await as('finance');
+      const csrf = csrfOf((await finance.get('/programme').expect(200)).text);
+      await finance.post('/utilisateurs/julien-bernard/desactiver').type('form').send({ _csrf: csrf }).expect(403);
+      expect(await dashboard.store.headPosition()).toBe(head);
+    });
+
+    it('deactivating a user ends their open session and refuses their token at once; reactivating gives both back', async () => {
+      const { token } = await identity().addUser({ name: 'Paul Durand', role: 'finance' }, SYSTEM_ACTOR);
+      const paul = request.agent(http());
+      await signIn(paul, { jeton: token }, 303);
+      await paul.get('/financements').expect(200);
+
+      const admin = await as('admin');
+      const csrf = csrfOf((await admin.get('/utilisateurs').expect(200)).text);
+      await admin.post('/utilisateurs/paul-durand/desactiver').type('form').send({ _csrf: csrf }).expect(303).expect('Location', '/utilisateurs');
+      const list = await admin.get('/utilisateurs').expect(200);
+      expect(list.text).toContain('Le compte de Paul Durand est désactivé : son jeton est refusé et ses sessions ont pris fin.');
+      expect(/<tr id="utilisateur-paul-durand">.*?<\/tr>/s.exec(list.text)?.[0]).toContain('Désactivé');
+
+      const ended = await paul.get('/financements').expect(303);
+      expect(ended.headers.location).toBe('/connexion?motif=revoquee&retour=%2Ffinancements');
+      expect(ended.headers['set-cookie']![0]).toMatch(/^jalon_session=;.*Max-Age=0$/);
+      expect((await paul.get(ended.headers.location!).expect(200)).text).toContain('Votre session a pris fin : votre jeton d’accès a été révoqué ou remplacé, ou votre compte désactivé.');
+      await bearer(token).expect(401);
+      await signIn(request.agent(http()), { jeton: token }, 401);
+
+      await admin.post('/utilisateurs/paul-durand/reactiver').type('form').send({ _csrf: csrf }).expect(303);
+      await bearer(token).expect(200);
+      await signIn(paul, { jeton: token }, 303);
+    });
+
+    it('revoking a token (API) ends the sessions opened with it at once; a new token (page) is shown once and the old one dies', async () => {
+      const { token } = await identity().addUser({ name: 'Zoé Leroy', role: 'auditor' }, SYSTEM_ACTOR);
+      const zoe = request.agent(http());
+      await signIn(zoe, { jeton: token }, 303);
+      await zoe.get('/programme').expect(200);
+      await request(http()).post('/api/users/zoe-leroy/token-revocation').set('Authorization', `Bearer ${dashboard.tokens.admin}`).expect(200);
+      expect((await zoe.get('/programme').expect(303)).headers.location).toBe('/connexion?motif=revoquee&retour=%2Fprogramme');
+      await bearer(token).expect(401);
+
+      const admin = await as('admin');
+      const csrf = csrfOf((await admin.get('/utilisateurs').expect(200)).text);
+      const issued = await admin.post('/utilisateurs/zoe-leroy/nouveau-jeton').type('form').send({ _csrf: csrf }).expect(200);
+      const fresh = /<span class="code" id="nouveau-jeton">(jalon_[A-Za-z0-9_-]+)<\/span>/.exec(issued.text)?.[1];
+      expect(fresh).toBeDefined();
+      expect(issued.headers['cache-control']).toBe('no-store');
+      expect((await admin.get('/utilisateurs').expect(200)).text).not.toContain(fresh!);
+      await bearer(fresh!).expect(200);
+      await bearer(token).expect(401);
+      await signIn(zoe, { jeton: fresh! }, 303);
+    });
+
+    it('refuses to deactivate the last active administrator, in French with its code, and writes nothing', async () => {
+      const admin = await as('admin');
+      const csrf = csrfOf((await admin.get('/utilisateurs').expect(200)).text);
+      const head = await dashboard.store.headPosition();
+      const refused = await admin.post('/utilisateurs/admin/desactiver').type('form').send({ _csrf: csrf }).expect(422);
+      expect(refused.text).toContain('Le dernier administrateur actif ne peut être ni désactivé');
+      expect(refused.text).toContain('<span class="code">USER.LAST_ADMIN</span>');
+      await admin.post('/utilisateurs/personne/desactiver').type('form').send({ _csrf: csrf }).expect(404);
+      await admin.post('/utilisateurs/julien-bernard/effacer').type('form').send({ _csrf: csrf }).expect(404);
+      expect(await dashboard.store.headPosition()).toBe(head);
+      await admin.get('/programme').expect(200);
+    });
   });
 });

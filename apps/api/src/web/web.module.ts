@@ -6,6 +6,7 @@ import { DashboardReads } from './read/dashboard-reads';
 import { WebSessionGuard } from './session/web-session.guard';
 import { sessionOptionsFromEnv, WebSessionOptions, WebSessions } from './session/web-sessions';
 import { SignInController } from './sign-in.controller';
+import { UsersAdminController } from './users-admin.controller';
 import { WebExceptionFilter } from './web-exception.filter';
 import { WebPages } from './web-pages';
 
@@ -24,7 +25,7 @@ export class WebModule {
   static forRoot(options: WebOptions = {}): DynamicModule {
     return {
       module: WebModule,
-      controllers: [AssetsController, SignInController, PagesController, FormsController],
+      controllers: [AssetsController, SignInController, PagesController, FormsController, UsersAdminController],
       providers: [
         { provide: WebSessions, useFactory: () => new WebSessions(options.sessions ?? sessionOptionsFromEnv()) },
         WebSessionGuard,

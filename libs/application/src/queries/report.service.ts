@@ -1,6 +1,7 @@
-import { EventStore } from '@jalon/event-store';
-import { PROJECTIONS, ProjectionRunner, replayInMemory, REPORT_BUILDERS, ReportOptions } from '@jalon/projections';
+import { EventStore, UnreadableEventError } from '@jalon/event-store';
+import { PROJECTIONS, ProjectionRunner, ProjectionStorageError, replayInMemory, REPORT_BUILDERS, ReportOptions } from '@jalon/projections';
 import { Report, ReportKind } from '@jalon/reporting';
+import { ReadModelUnavailableError } from '../errors';
 import { Clock, localDate } from '../ports';
 import { validateInput } from '../validation/validate-input';
 import { ReportQueryInput } from './report-query.input';
@@ -43,8 +44,27 @@ export class ReportService {
       const replayed = await replayInMemory(this.store, PROJECTIONS.filter((projection) => projection.name === input.kind), cut);
       return REPORT_BUILDERS[input.kind](replayed, parameters);
     }
-    if (input.antennaId) return REPORT_BUILDERS[input.kind](this.runner, parameters);
-    return this.programmeReport(input.kind, parameters);
+    const kind = input.kind;
+    if (input.antennaId) return this.fromLiveReadModel(kind, () => REPORT_BUILDERS[kind](this.runner, parameters));
+    return this.fromLiveReadModel(kind, () => this.programmeReport(kind, parameters));
+  }
+
+  /**
+   * Today's figures, only from a read model that can give them: a stopped projection answers
+   * READ_MODEL.UNAVAILABLE; one that had to pass over an unreadable event names it
+   * (EVENT_STORE.UNREADABLE_EVENT), as a replay over it would: its figures would be wrong.
+   */
+  private fromLiveReadModel(kind: ReportKind, build: () => Report): Report {
+    const problem = this.runner.unavailability(kind);
+    if (problem?.kind === 'stopped') throw new ReadModelUnavailableError(kind, problem.failure.reason, problem.failure.since, problem.failure.nextRetryAt);
+    if (problem?.kind === 'rebuilding') throw new ReadModelUnavailableError(kind, 'elle est reconstruite depuis le premier événement, l’événement illisible qu’elle avait dû ignorer étant de nouveau lisible');
+    if (problem?.kind === 'incomplete') throw new UnreadableEventError({ unreadable: true, ...problem.skipped[0]! });
+    try {
+      return build();
+    } catch (error) {
+      if (error instanceof ProjectionStorageError) throw new ReadModelUnavailableError(kind, error.message);
+      throw error;
+    }
   }
 
   private programmeReport(kind: ReportKind, parameters: ReportOptions): Report {

@@ -1,2 +1,4 @@
+export * from './nested.decorators';
+export * from './rule-schemas';
 export * from './text.decorators';
 export * from './validate-input';

@@ -1,9 +1,10 @@
-import { isSlug, isIsoDate, SLUG_MAX_LENGTH } from '@jalon/domain';
+import { EARLIEST_DATE, isDateInRange, isSlug, isIsoDate, LATEST_DATE, MAX_AMOUNT_CENTS, SLUG_MAX_LENGTH } from '@jalon/domain';
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /**
  * Project-specific validation rules. Each decorator is one named rule, so that a refused input
- * says which rule it broke (`isSlug`, `isIsoDate`, `isText`, `isCents`).
+ * says which rule it broke (`isSlug`, `isIsoDate`, `isText`, `isCents`). This file is the one home
+ * of the rules on text typed by a person.
  */
 
 function rule(name: string, validate: (value: unknown) => boolean, message: (args: ValidationArguments) => string) {
@@ -24,32 +25,78 @@ export const IsSlug = rule(
   (a) => `${a.property} doit être un identifiant en minuscules, chiffres et tirets (ex. montbeliard), ${SLUG_MAX_LENGTH} caractères au plus`,
 );
 
-export const IsIsoDate = rule('isIsoDate', isIsoDate, (a) => `${a.property} doit être une date ISO valide (AAAA-MM-JJ)`);
-
-/** Integer number of euro cents, strictly positive (money is never a float). */
-export const IsCents = rule(
-  'isCents',
-  (v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0,
-  (a) => `${a.property} doit être un montant entier positif en centimes d’euro (ex. 78600000 pour 786 000,00 €)`,
+/** A calendar date, `YYYY-MM-DD`, within the domain's bounds (1900-01-01 to 2100-12-31). */
+export const IsIsoDate = rule(
+  'isIsoDate',
+  (v) => isIsoDate(v) && isDateInRange(v),
+  (a) => `${a.property} doit être une date ISO valide (AAAA-MM-JJ), du ${EARLIEST_DATE} au ${LATEST_DATE}`,
 );
 
-// Control characters other than tab and newline have no place in text typed by a person.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** Integer number of euro cents, strictly positive and at most the domain's maximum (money is never a float). */
+export const IsCents = rule(
+  'isCents',
+  (v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= MAX_AMOUNT_CENTS,
+  (a) =>
+    `${a.property} doit être un montant entier positif en centimes d’euro, ${MAX_AMOUNT_CENTS} (100 000 000,00 €) au plus (ex. 78600000 pour 786 000,00 €)`,
+);
 
-/** Human text: a string, not blank, without control characters, at most `maxLength` characters. */
-export function IsText(maxLength = 200, options?: ValidationOptions): PropertyDecorator {
+// C0 controls other than tab, line feed and carriage return, DEL, and the C1 controls (NEL among them).
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// Line breaks, for text that must hold on one line: CR, LF and the Unicode line and paragraph separators.
+const LINE_BREAKS = /[\r\n\u2028\u2029]/;
+// Embeddings, overrides and isolates: they reorder what is displayed (« abc‮gnp.exe » reads « abcexe.png »).
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+// Half of a UTF-16 surrogate pair without its other half: no character at all (stored, it comes back as U+FFFD).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// What displays as nothing: spaces, controls, format characters, zero-width and other default-ignorable code points, the braille blank.
+const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+
+/** Why `value` is not acceptable text, as the end of a French sentence naming the field; undefined when it is. */
+export function textProblem(value: unknown, maxLength: number, multiline: boolean): string | undefined {
+  if (typeof value !== 'string') return 'doit être un texte';
+  if (value.length > maxLength) return `doit compter ${maxLength} caractères au plus`;
+  if (LONE_SURROGATE.test(value)) return 'contient un caractère Unicode invalide (une moitié isolée de paire de substitution)';
+  if (INVISIBLE_ONLY.test(value)) return 'ne doit pas être vide ni fait seulement d’espaces ou de caractères invisibles';
+  if (!multiline && LINE_BREAKS.test(value)) return 'doit tenir sur une ligne, sans retour à la ligne';
+  if (CONTROL_CHARACTERS.test(value)) return 'ne doit pas contenir de caractère de contrôle';
+  if (BIDI_CONTROLS.test(value)) return 'ne doit pas contenir de caractère qui inverse le sens d’écriture (U+202A à U+202E, U+2066 à U+2069)';
+  return undefined;
+}
+
+/** Both kinds of text break one rule, `isText`; its constraints say which kind (read by the OpenAPI document). */
+function textRule(maxLength: number, multiline: boolean, options?: ValidationOptions): PropertyDecorator {
+  const valid = (value: unknown) => textProblem(value, maxLength, multiline) === undefined;
   return (target, propertyName) =>
     registerDecorator({
       name: 'isText',
       target: target.constructor,
       propertyName: propertyName as string,
-      constraints: [maxLength],
+      constraints: [maxLength, multiline],
       options: {
-        message: (a: ValidationArguments) => `${a.property} doit être un texte non vide de ${maxLength} caractères au plus, sans caractère de contrôle`,
+        message: (a: ValidationArguments) => {
+          // With `each`, the value is the whole list: name the first item at fault.
+          if (options?.each && Array.isArray(a.value)) {
+            const index = a.value.findIndex((item) => !valid(item));
+            return `${a.property} : l’élément n° ${index + 1} ${textProblem(a.value[index], maxLength, multiline) ?? 'est invalide'}`;
+          }
+          return `${a.property} ${textProblem(a.value, maxLength, multiline) ?? 'est invalide'}`;
+        },
         ...options,
       },
-      validator: {
-        validate: (v: unknown) => typeof v === 'string' && v.trim().length > 0 && v.length <= maxLength && !CONTROL_CHARACTERS.test(v),
-      },
+      validator: { validate: valid },
     });
+}
+
+/**
+ * Text typed on one line (a name, a title, a label): a string of at most `maxLength` characters,
+ * not blank nor made only of invisible characters, with no line break, no control character, no
+ * character that reverses the reading direction and no half of a surrogate pair.
+ */
+export function IsText(maxLength = 200, options?: ValidationOptions): PropertyDecorator {
+  return textRule(maxLength, false, options);
+}
+
+/** Text that may run over several lines (a reason, a description): as {@link IsText}, line breaks allowed. */
+export function IsParagraph(maxLength = 1000, options?: ValidationOptions): PropertyDecorator {
+  return textRule(maxLength, true, options);
 }

@@ -1,88 +1,160 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { FieldViolation, InputValidationError } from '../errors';
-import { acceptByPlan, inputPlanOf } from './input-plan';
+
+/** No input of Jalon nests deeper than this (`territory.figures.jobs` is 3 levels). */
+export const MAX_INPUT_DEPTH = 8;
+/** No input of Jalon holds more values than this (a forecast of 500 lines holds about 2,000). */
+export const MAX_INPUT_VALUES = 10_000;
+/** Refusals listed at most in one answer; the rest are counted in a last entry. */
+const MAX_VIOLATIONS = 100;
+
+/**
+ * Keys that name an object's machinery rather than data: class-transformer skips them without a
+ * word, so they are refused here, as any other unexpected field.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** French wording for class-validator's built-in rules; our own rules carry French messages already. */
-const FRENCH: Record<string, (field: string) => string> = {
+const FRENCH: Record<string, (field: string, limit: string | undefined) => string> = {
   whitelistValidation: (f) => `le champ ${f} n’est pas attendu`,
   isDefined: (f) => `${f} est obligatoire`,
   isNotEmpty: (f) => `${f} ne doit pas être vide`,
   isString: (f) => `${f} doit être une chaîne de caractères`,
   isInt: (f) => `${f} doit être un nombre entier`,
   isBoolean: (f) => `${f} doit valoir true ou false`,
-  isArray: (f) => `${f} doit être une liste`,
-  arrayMinSize: (f) => `${f} doit contenir au moins un élément`,
-  arrayMaxSize: (f) => `${f} contient trop d’éléments`,
-  min: (f) => `${f} est trop petit`,
-  max: (f) => `${f} est trop grand`,
+  isArray: (f) => `${f} doit être une liste ([ … ])`,
+  arrayMinSize: (f, n) => `${f} doit contenir au moins ${n ?? 'un'} élément${n && n !== '1' ? 's' : ''}`,
+  arrayMaxSize: (f, n) => `${f} contient trop d’éléments${n ? ` (${n} au plus)` : ''}`,
+  min: (f, n) => `${f} est trop petit${n ? ` (${n} au moins)` : ''}`,
+  max: (f, n) => `${f} est trop grand${n ? ` (${n} au plus)` : ''}`,
   isIn: (f) => `${f} n’est pas une valeur autorisée`,
   nestedValidation: (f) => `${f} doit être un objet valide`,
   unknownValue: (f) => `${f || 'la requête'} doit être un objet JSON`,
   arrayUnique: (f) => `${f} ne doit pas contenir de doublon`,
   isNumber: (f) => `${f} doit être un nombre`,
-  isNotNull: (f) => `${f} ne doit pas valoir null : omettez le champ s’il est sans objet`,
 };
 
+const NOT_NULL = (field: string) => `${field} ne doit pas valoir null : omettez le champ s’il est sans objet`;
+
+/** An object literal or JSON object (of any realm), or an object without prototype: not a class instance. */
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+
+class TooLarge extends Error {}
+
 /**
- * An optional field is either present with a valid value or absent. `null` is refused: stored
- * events would otherwise hold two spellings of "nothing", and a repeated command could look new.
+ * A copy of `input` as plain JSON data, and what makes it unfit before any rule of its class is
+ * asked: `null` (an optional field is absent, never `null`: stored events would otherwise hold two
+ * spellings of "nothing", and a repeated command could look new), keys such as `__proto__`, values
+ * JSON cannot hold, and more nesting or values than any input has.
  */
-function nullFields(value: unknown, prefix = ''): FieldViolation[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => nullFields(item, `${prefix}${prefix ? '.' : ''}${index}`));
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, item]) => {
-    const field = prefix ? `${prefix}.${key}` : key;
-    return item === null ? [{ field, rule: 'isNotNull', message: FRENCH.isNotNull!(field) }] : nullFields(item, field);
-  });
+function plainCopy(input: Record<string, unknown>): { copy: Record<string, unknown>; violations: FieldViolation[] } {
+  const violations: FieldViolation[] = [];
+  let values = 0;
+  const at = (path: string, key: string | number) => (path ? `${path}.${key}` : String(key));
+  const copyOf = (value: unknown, path: string, depth: number): unknown => {
+    if (++values > MAX_INPUT_VALUES) throw new TooLarge();
+    if (value === null) {
+      violations.push({ field: path, rule: 'isNotNull', message: NOT_NULL(path) });
+      return undefined;
+    }
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+    if (typeof value === 'object' && depth >= MAX_INPUT_DEPTH) {
+      violations.push({ field: path, rule: 'maxDepth', message: `${path} est imbriqué trop profondément (${MAX_INPUT_DEPTH} niveaux au plus)` });
+      return undefined;
+    }
+    if (Array.isArray(value)) {
+      const items: unknown[] = [];
+      // Index by index: a hole in a sparse array is `undefined`, which JSON cannot hold.
+      for (let index = 0; index < value.length; index++) {
+        const item = value[index] as unknown;
+        if (item === undefined) violations.push({ field: at(path, index), rule: 'isJson', message: `${at(path, index)} doit être une valeur JSON` });
+        else items.push(copyOf(item, at(path, index), depth + 1));
+      }
+      return items;
+    }
+    if (typeof value === 'object' && isPlainObject(value)) return copyObject(value, path, depth);
+    violations.push({ field: path, rule: 'isJson', message: `${path} doit être une valeur JSON (texte, nombre, booléen, liste ou objet)` });
+    return undefined;
+  };
+  const copyObject = (object: Record<string, unknown>, path: string, depth: number): Record<string, unknown> => {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(object)) {
+      const field = at(path, key);
+      if (FORBIDDEN_KEYS.has(key)) {
+        violations.push({ field, rule: 'whitelistValidation', message: FRENCH.whitelistValidation!(field, undefined) });
+        continue;
+      }
+      const value = object[key];
+      // An absent optional field, as JSON would leave it out.
+      if (value !== undefined) copy[key] = copyOf(value, field, depth + 1);
+    }
+    return copy;
+  };
+  try {
+    return { copy: copyObject(input, '', 0), violations };
+  } catch (error) {
+    if (!(error instanceof TooLarge)) throw error;
+    return { copy: {}, violations: [{ field: '', rule: 'maxSize', message: `la requête contient plus de ${MAX_INPUT_VALUES} valeurs` }] };
+  }
 }
 
 function flatten(errors: readonly ValidationError[], prefix = ''): FieldViolation[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
-      field,
-      rule,
-      // Our own rules' messages start with the property name; name the whole path instead.
-      message: FRENCH[rule]?.(field) ?? (message.startsWith(`${error.property} `) ? field + message.slice(error.property.length) : message),
-    }));
+        field,
+        rule,
+        // Our own rules' messages start with the property name; name the whole path instead.
+        message:
+          FRENCH[rule]?.(field, /(\d+)\D*$/.exec(message)?.[1]) ??
+          (message.startsWith(`${error.property} `) ? field + message.slice(error.property.length) : message),
+      }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
 
 /**
- * Turns untrusted input into an instance of `type`, or throws one violation per field and rule.
+ * One message where one is enough: a missing field is only missing (not also "not an object"),
+ * and "not an object" is not repeated by class-validator's "nested property must be an object"
+ * on the field or its items.
+ */
+function withoutRepeats(violations: readonly FieldViolation[]): FieldViolation[] {
+  const missing = new Set(violations.filter((v) => v.rule === 'isDefined').map((v) => v.field));
+  const notObjects = violations.filter((v) => v.rule === 'isObject').map((v) => v.field);
+  return violations.filter(
+    (v) =>
+      !(missing.has(v.field) && v.rule !== 'isDefined') &&
+      !(v.rule === 'nestedValidation' && notObjects.some((field) => v.field === field || v.field.startsWith(`${field}.`))),
+  );
+}
+
+function refuse(violations: readonly FieldViolation[]): never {
+  if (violations.length <= MAX_VIOLATIONS) throw new InputValidationError(violations);
+  const more = violations.length - MAX_VIOLATIONS;
+  throw new InputValidationError([
+    ...violations.slice(0, MAX_VIOLATIONS),
+    { field: '', rule: 'maxViolations', message: `et ${more} autre${more > 1 ? 's' : ''} erreur${more > 1 ? 's' : ''}` },
+  ]);
+}
+
+/**
+ * Turns untrusted input into plain JSON data (a copy: what an event stores) that satisfies the
+ * class-validator rules of `type`, or throws one violation per field and rule. The class is the
+ * one declaration of an input: its rules validate it here and describe it in the OpenAPI document.
  * Unknown fields are refused (not silently dropped): a typo must not be mistaken for consent.
  */
 export function validateInput<T extends object>(type: new () => T, input: unknown): T {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !isPlainObject(input)) {
     throw new InputValidationError([{ field: '', rule: 'isObject', message: 'le corps de la requête doit être un objet JSON' }]);
   }
-  const nulls = nullFields(input);
-  if (nulls.length > 0) throw new InputValidationError(nulls);
-  const instance = plainToInstance(type, input, { enableImplicitConversion: false });
+  const { copy, violations } = plainCopy(input);
+  if (violations.length > 0) refuse(violations);
+  const instance = plainToInstance(type, copy, { enableImplicitConversion: false });
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  if (errors.length > 0) throw new InputValidationError(flatten(errors));
-  return instance;
-}
-
-const validatedData = new WeakSet<object>();
-
-/**
- * The command path's validation: the same rules and the same violations as {@link validateInput},
- * but a valid input comes back as plain JSON data (a copy, what an event stores) rather than as a
- * class instance. Valid input is accepted by the input class's plan without class-validator's
- * per-call work; anything else goes through {@link validateInput}.
- */
-export function validateInputData<T extends object>(type: new () => T, input: unknown): T {
-  const plan = inputPlanOf(type);
-  const accepted = plan && acceptByPlan(plan, input);
-  if (!accepted) return validateInput(type, input);
-  validatedData.add(accepted);
-  return accepted as T;
-}
-
-/** True for what {@link validateInputData} returned from its plan: already plain JSON data. */
-export function isValidatedData(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && validatedData.has(value);
+  if (errors.length > 0) refuse(withoutRepeats(flatten(errors)));
+  return copy as T;
 }

@@ -54,6 +54,8 @@ p{margin:.5rem 0}
 .navigation a[aria-current="page"]{border-bottom-color:${c.primary}}
 .compte{margin-left:auto;display:flex;align-items:center;gap:.75rem;font-size:.95rem}
 .compte form{margin:0}
+.actions-ligne{display:flex;flex-wrap:wrap;gap:.5rem}
+.actions-ligne form{margin:0}
 main{display:block;padding-bottom:3rem}
 main:focus{outline:none}
 .pied{border-top:1px solid ${c.rule};color:${c.muted};font-size:.875rem;padding:1rem 0 2rem}

@@ -172,7 +172,7 @@ function reword(violation: FieldViolation): string {
     case 'isIsoDate':
       return 'Saisissez une date valide (JJ/MM/AAAA).';
     case 'isCents':
-      return 'Saisissez un montant strictement positif en euros, par exemple 30 000,00.';
+      return 'Saisissez un montant strictement positif en euros, 100 000 000,00 au plus, par exemple 30 000,00.';
     case 'isSlug':
       return 'Identifiant en minuscules, chiffres et tirets, sans espace ni accent (ex. tranche-4).';
     case 'isCandidacyId':
@@ -184,7 +184,7 @@ function reword(violation: FieldViolation): string {
     case 'arrayMinSize':
       return REQUIRED;
     case 'isText':
-      return capitalise(stripField(violation).replace(/^doit être un texte non vide de (\d+) caractères au plus, sans caractère de contrôle$/, 'Texte de $1 caractères au plus, sans caractère de contrôle.'));
+      return `${capitalise(stripField(violation).replace(/^: /, ''))}.`;
     default:
       return capitalise(stripField(violation));
   }

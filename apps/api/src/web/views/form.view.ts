@@ -1,3 +1,4 @@
+import { isIsoDate } from '@jalon/domain';
 import { formatDate, formatTimestamp } from '@jalon/reporting';
 import { html, HtmlValue, SafeHtml } from '../html';
 import { FieldSpec, FormSpec, OptionSource } from '../forms/form-catalogue';
@@ -143,7 +144,7 @@ ${value !== '' && !known && html`<option value="${value}" selected>${value} (nâ€
   }
 }
 
-/** An ISO date as the French form shows it; anything else as typed. */
+/** An ISO date of the calendar as the French form shows it; anything else (`2021-02-30`) as typed. */
 function displayDate(value: string): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : value;
+  return isIsoDate(value) ? formatDate(value) : value;
 }

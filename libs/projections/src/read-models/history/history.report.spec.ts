@@ -106,7 +106,7 @@ describe('history report', () => {
   });
 
   it('rule: the history is about one antenna, so --antenna is required', () => {
-    expect(() => buildHistoryReport(models(), { referenceDate: '2024-01-01' })).toThrow('l’historique porte sur une antenne : précisez --antenna');
+    expect(() => buildHistoryReport(models(), { referenceDate: '2024-01-01' })).toThrow('l’historique porte sur une antenne : précisez laquelle');
     // The API answers 400 for this error.
     expect(() => buildHistoryReport(models(), { referenceDate: '2024-01-01' })).toThrow(ReportParameterError);
   });

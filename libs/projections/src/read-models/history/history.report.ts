@@ -52,7 +52,7 @@ export function actorLabel(entry: Pick<HistoryEntry, 'actor' | 'actorName'>): st
 /** The audit trail of one antenna (with its candidacy, budget and funding), in log order. */
 export function buildHistoryReport(models: HistoryReadModels, parameters: ReportParameters): Report {
   const { antennaId } = parameters;
-  if (antennaId === undefined) throw new ReportParameterError('antennaId', 'l’historique porte sur une antenne : précisez --antenna');
+  if (antennaId === undefined) throw new ReportParameterError('antennaId', 'l’historique porte sur une antenne : précisez laquelle');
   const view = models.view<HistoryDocument>(HISTORY_PROJECTION_NAME);
   const trail = antennaTrail(view, antennaId);
   if (trail === undefined) {

@@ -1,0 +1,96 @@
+import request from 'supertest';
+import { DashboardUnderTest, startDashboard } from '../../../../test/browser/dashboard-under-test';
+
+/**
+ * Hostile addresses and form values on the dashboard: each gets a French page (404 or 400),
+ * never JSON, never a 500, and nothing is written.
+ */
+describe('web dashboard: hostile addresses and values', () => {
+  let dashboard: DashboardUnderTest;
+  let finance: request.Agent;
+
+  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
+
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+    finance = request.agent(dashboard.app.getHttpServer());
+    const form = await finance.get('/connexion').expect(200);
+    await finance.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens.finance }).expect(303);
+  }, 30_000);
+  afterAll(async () => {
+    await dashboard.close();
+  });
+
+  async function eventCount(): Promise<number> {
+    let count = 0;
+    for await (const _ of dashboard.store.readAll()) count++;
+    return count;
+  }
+
+  const frenchPage = (response: request.Response, status: number) => {
+    expect({ status: response.status, type: response.headers['content-type'] }).toEqual({ status, type: 'text/html; charset=utf-8' });
+    expect(response.text).toContain('<html lang="fr"');
+  };
+
+  it.each([
+    ['an antenna never opened', '/antennes/NOPE'],
+    ['an id with a space', '/antennes/a%20b'],
+    ['an id naming an object’s prototype', '/antennes/__proto__'],
+    ['an id named constructor', '/antennes/constructor'],
+    ['an id of 65 characters', `/antennes/${'a'.repeat(65)}`],
+    ['an id with a percent sign that decodes to nothing', '/antennes/%25'],
+    ['an address whose percent-encoding is broken', '/antennes/%E0%A4%A'],
+    ['an id of 1,500 characters', `/antennes/${'a'.repeat(1500)}`],
+    ['a form of an antenna never opened', '/antennes/inconnue/enregistrer-depense'],
+    ['a form of an id with a space', '/antennes/a%20b/enregistrer-depense'],
+    ['a form of an id naming an object’s prototype', '/antennes/__proto__/enregistrer-depense'],
+    ['an unknown form', '/antennes/montbeliard/nimporte-quoi'],
+    ['an unknown page', '/nimporte-quoi'],
+    ['an unknown page under a known one', '/programme/nimporte-quoi/encore'],
+  ])('answers a French 404 page for %s (%s)', async (_name, path) => {
+    const response = await finance.get(path);
+    frenchPage(response, 404);
+    expect(response.text).toContain('Page introuvable');
+  });
+
+  it('answers a French 400 page for a form date that is not in the calendar (30 February), and writes nothing', async () => {
+    const form = await finance.get('/antennes/montbeliard/enregistrer-depense').expect(200);
+    const before = await eventCount();
+    for (const effectiveDate of ['2021-02-30', '30/02/2021', '2021-13-01']) {
+      const response = await finance
+        .post('/antennes/montbeliard/enregistrer-depense')
+        .type('form')
+        .send({ _csrf: csrfOf(form.text), expenditureId: 'facture-hostile', category: 'equipment', amountCents: '10,00', description: 'Essai', effectiveDate });
+      frenchPage(response, 400);
+      expect(response.text).toContain('n’existe pas dans le calendrier');
+    }
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('answers a French 400 page for one-line text with a line break, a bidi override or only invisible characters, and writes nothing', async () => {
+    const form = await finance.get('/antennes/montbeliard/engager-financement').expect(200);
+    const before = await eventCount();
+    for (const funder of ['Banque\r\ndes Territoires', 'abc\u202Egnp.exe', '\u200B\u200B']) {
+      const response = await finance.post('/antennes/montbeliard/engager-financement').type('form').send({
+        _csrf: csrfOf(form.text),
+        agreementId: 'accord-hostile',
+        funder,
+        label: 'Essai',
+        amountCents: '10,00',
+        effectiveDate: '01/03/2024',
+        'tranches.0.trancheId': 't1',
+        'tranches.0.amountCents': '10,00',
+        'tranches.0.dueOn': '01/04/2024',
+      });
+      frenchPage(response, 400);
+    }
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('answers a French 415 page to a form sent as another content type, and writes nothing', async () => {
+    const before = await eventCount();
+    const response = await finance.post('/antennes/montbeliard/enregistrer-depense').set('Content-Type', 'text/plain').send('expenditureId=x');
+    frenchPage(response, 415);
+    expect(await eventCount()).toBe(before);
+  });
+});

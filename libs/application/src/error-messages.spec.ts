@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ERROR_MESSAGES, errorMessageOf, isErrorCode } from './error-messages';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+/** Codes written in the sources the way errors carry them: `'AREA.RULE'` given to a domain error helper, or `code = 'AREA.RULE'`. */
+function codesIn(dirs: readonly string[], pattern: RegExp): Set<string> {
+  return new Set(dirs.flatMap((dir) => sources(join(ROOT, dir)).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(pattern)].map((match) => match[1]!))));
+}
+
+describe('the French wording of error codes (one table for the API, the CLI and the dashboard)', () => {
+  it('covers every code the domain can raise, including codes handed to a helper through a variable', () => {
+    // The DomainErrorCode union makes a missing code a compile error; this also catches a code
+    // that reaches `ruleBroken` through a parameter typed too loosely.
+    const codes = codesIn(['libs/domain/src', 'libs/application/src/identity'], /'([A-Z]+\.[A-Z_]+)'/g);
+    expect(codes.size).toBeGreaterThan(70);
+    expect([...codes].filter((code) => !isErrorCode(code))).toEqual([]);
+  });
+
+  it('covers every error code the application, the stores, the reports and the API declare', () => {
+    const codes = codesIn(['libs/application/src', 'libs/reporting/src', 'libs/projections/src', 'apps/api/src'], /code\s*=\s*'([A-Z_]+\.[A-Z_]+)'/g);
+    // Failures of the read side's own machinery: logged, and answered as `INTERNAL`.
+    codes.delete('PROJECTION.FAILED');
+    codes.delete('PROJECTION.CONFLICT');
+    codes.delete('READ_MODEL.STORAGE_FAILED');
+    expect([...codes].filter((code) => !isErrorCode(code))).toEqual([]);
+  });
+
+  it('is French prose: a sentence for each code, no English developer message', () => {
+    for (const [code, message] of Object.entries(ERROR_MESSAGES)) {
+      expect({ code, message }).toEqual({ code, message: expect.stringMatching(/^[A-ZÀ-Ý].+\.$/) });
+      expect({ code, message }).not.toEqual({ code, message: expect.stringMatching(/\b(the|has|been|must|cannot|already|before)\b/) });
+    }
+  });
+
+  it('gives a general French sentence for a code it does not know', () => {
+    expect(errorMessageOf('ANTENNA.NOT_FOUND')).toBe('Cette antenne n’a pas été ouverte.');
+    expect(errorMessageOf('AUTRE.CHOSE')).toMatch(/^La saisie contredit/);
+  });
+});

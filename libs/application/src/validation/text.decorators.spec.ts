@@ -1,0 +1,80 @@
+import { IsOptional } from 'class-validator';
+import { FieldViolation, InputValidationError } from '../errors';
+import { IsParagraph, IsText } from './text.decorators';
+import { validateInput } from './validate-input';
+
+class Note {
+  @IsText(30)
+  title!: string;
+  @IsOptional()
+  @IsParagraph(100)
+  reason?: string;
+  @IsOptional()
+  @IsText(30, { each: true })
+  tags?: string[];
+}
+
+function refusal(input: Record<string, unknown>): FieldViolation[] {
+  try {
+    validateInput(Note, { title: 'Titre', ...input });
+  } catch (error) {
+    if (error instanceof InputValidationError) return [...error.violations];
+    throw error;
+  }
+  return [];
+}
+
+const rules = (input: Record<string, unknown>) => refusal(input).map((v) => `${v.field}:${v.rule}`);
+
+describe('text typed by a person (rule isText: IsText on one line, IsParagraph over several)', () => {
+  it('accepts ordinary French text, accents, apostrophes, emoji and right-to-left scripts', () => {
+    expect(rules({ title: 'Au cœur des territoires', reason: 'Report d’un an.\nVoir le compte rendu.', tags: ['Numérique', 'عربي', '🚀 lancement'] })).toEqual([]);
+  });
+
+  it('rule: a one-line text refuses CR, LF and the Unicode line separators; a paragraph accepts line breaks', () => {
+    for (const title of ['ligne\nsuite', 'ligne\rsuite', 'ligne\r\nsuite', 'ligne\u2028suite', 'ligne\u2029suite']) expect(rules({ title })).toEqual(['title:isText']);
+    expect(rules({ reason: 'ligne\r\nsuite\nfin' })).toEqual([]);
+    expect(refusal({ title: 'a\nb' })[0]!.message).toBe('title doit tenir sur une ligne, sans retour à la ligne');
+  });
+
+  it('rule: no character that reverses the reading direction (U+202A–U+202E, U+2066–U+2069), which makes « abc‮gnp.exe » read « abcexe.png »', () => {
+    for (const code of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]) {
+      expect(rules({ title: `abc${String.fromCharCode(code)}gnp.exe` })).toEqual(['title:isText']);
+      expect(rules({ reason: `abc${String.fromCharCode(code)}gnp.exe` })).toEqual(['reason:isText']);
+    }
+    expect(refusal({ title: 'abc\u202Egnp.exe' })[0]!.message).toMatch(/^title ne doit pas contenir de caractère qui inverse le sens d’écriture/);
+  });
+
+  it('rule: no half of a UTF-16 surrogate pair on its own (it would be stored as U+FFFD)', () => {
+    expect(rules({ title: 'a\uD800b' })).toEqual(['title:isText']);
+    expect(rules({ title: 'a\uDC00' })).toEqual(['title:isText']);
+    expect(rules({ title: '\uDFFF\uD800' })).toEqual(['title:isText']);
+    expect(rules({ title: 'a\uD83D\uDE80' })).toEqual([]);
+    expect(refusal({ title: '\uD800' })[0]!.message).toMatch(/^title contient un caractère Unicode invalide/);
+  });
+
+  it('rule: not blank, nor made only of invisible characters (zero-width, format, filler)', () => {
+    for (const title of ['', '   ', '\u200B', '\u200B\u200C\u200D', '\uFEFF', '\u2060', '\u00AD', '\u3164', '\u2800', ' \u200E ', '\u034F', '\uFE0F']) {
+      expect({ title, rules: rules({ title }) }).toEqual({ title, rules: ['title:isText'] });
+    }
+    expect(rules({ reason: '\n\n\u200B' })).toEqual(['reason:isText']);
+    expect(refusal({ title: '\u200B' })[0]!.message).toBe('title ne doit pas être vide ni fait seulement d’espaces ou de caractères invisibles');
+    expect(rules({ title: 'a\u200B' })).toEqual([]);
+  });
+
+  it('rule: no control character, C0 or C1, in either kind of text', () => {
+    for (const control of ['\u0000', '\u0007', '\u001B', '\u007F', '\u0085', '\u009B']) {
+      expect(rules({ title: `bip${control}` })).toEqual(['title:isText']);
+      expect(rules({ reason: `bip${control}` })).toEqual(['reason:isText']);
+    }
+  });
+
+  it('rule: bounded length, said in the message', () => {
+    expect(refusal({ title: 'x'.repeat(31) })).toEqual([{ field: 'title', rule: 'isText', message: 'title doit compter 30 caractères au plus' }]);
+    expect(rules({ title: 42 })).toEqual(['title:isText']);
+  });
+
+  it('names the item at fault in a list of texts', () => {
+    expect(refusal({ tags: ['ok', 'a\nb'] })).toEqual([{ field: 'tags', rule: 'isText', message: 'tags : l’élément n° 2 doit tenir sur une ligne, sans retour à la ligne' }]);
+  });
+});

@@ -1,0 +1,20 @@
+import { SqliteEventStore } from '@jalon/event-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StoreUnderTest } from './api-under-test';
+
+/** A fresh embedded store in a temporary directory, whose files the fingerprint reads byte for byte. */
+export async function openSqliteStoreUnderTest(): Promise<StoreUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), 'jalon-http-'));
+  const file = join(dir, 'jalon.sqlite');
+  const store = SqliteEventStore.open({ file });
+  return {
+    store,
+    files: [file, `${file}-wal`],
+    async dispose() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
