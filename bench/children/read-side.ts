@@ -39,6 +39,8 @@ class CountingStore implements EventStore {
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
   subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
   headPosition: EventStore['headPosition'] = () => this.inner.headPosition();
+  storeId: EventStore['storeId'] = () => this.inner.storeId();
+  eventAt: EventStore['eventAt'] = (position) => this.inner.eventAt(position);
   close: EventStore['close'] = () => this.inner.close();
 
   async *readAll(options?: ReadAllOptions): AsyncGenerator<StoredEvent> {

@@ -246,6 +246,14 @@ export class BufferedStore implements EventStore {
     return this.position;
   }
 
+  storeId(): Promise<string> {
+    throw new Error('the seeding buffer does not name a store');
+  }
+
+  eventAt(): Promise<undefined> {
+    throw new Error('the seeding buffer does not read the log');
+  }
+
   async close(): Promise<void> {
     await this.flush();
   }

@@ -413,6 +413,58 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('storeId and eventAt', () => {
+      it('keeps one store id, the same at every call, and another store has another one', async () => {
+        const id = await store.storeId();
+
+        expect(typeof id).toBe('string');
+        expect(id.length).toBeGreaterThanOrEqual(8);
+        expect(await store.storeId()).toBe(id);
+        const other = await factory();
+        try {
+          expect(await other.store.storeId()).not.toBe(id);
+        } finally {
+          await other.dispose();
+        }
+      });
+
+      it('writes nothing that readAll, headPosition or a subscription show when it names the store', async () => {
+        const head = await store.headPosition();
+        const before = await collect(store.readAll({ after: head }));
+
+        await store.storeId();
+        const streamId = uniqueStreamId();
+        const result = await store.append(streamId, [testEvent()], { expectedRevision: 'no_stream' });
+
+        expect(before).toEqual([]);
+        expect((await collect(store.readAll({ after: head }))).map((e) => e.streamId)).toEqual([streamId]);
+        expect(await store.headPosition()).toBe(result.position);
+        const subscription = store.subscribeToAll({ after: head });
+        try {
+          const [first] = await takeFromSubscription(subscription, 1, DELIVERY_TIMEOUT_MS);
+          expect(first!.streamId).toBe(streamId);
+        } finally {
+          await subscription.unsubscribe();
+        }
+      });
+
+      it('gives the event at exactly a position, as readAll gives it, and none at 0n, between two events or past the head', async () => {
+        const start = await store.headPosition();
+        const streamId = uniqueStreamId();
+        await store.append(streamId, testEvents(3), { expectedRevision: 'no_stream' });
+        const written = await readAllOf(start, [streamId]);
+
+        for (const event of written) expect(await store.eventAt(event.position)).toStrictEqual(event);
+        expect(await store.eventAt(0n)).toBeUndefined();
+        const head = await store.headPosition();
+        // Past the head on the embedded store; inside the last event on EventStoreDB (positions are byte offsets).
+        expect(await store.eventAt(head + 1n)).toBeUndefined();
+        expect(await store.eventAt(head + 1_000_000n)).toBeUndefined();
+        const gap = written[1]!.position - written[0]!.position;
+        if (gap > 1n) expect(await store.eventAt(written[0]!.position + 1n)).toBeUndefined();
+      });
+    });
+
     describe('round trip', () => {
       it('returns type, version, data and metadata exactly as appended, unicode included, from every read', async () => {
         const start = await store.headPosition();
@@ -614,6 +666,13 @@ export function describeEventStoreContract(
           expect(unreadable.reason).not.toBe('');
           expect(all[1]!.position < unreadable.position && unreadable.position < all[3]!.position).toBe(true);
           expect(await store.headPosition()).toBe(all[3]!.position);
+        });
+
+        it('eventAt gives it as an UnreadableEvent naming its place', async () => {
+          const { start, streamId } = await seedStream();
+          const unreadable = (await collect(store.readAll({ after: start, includeUnreadable: true }))).find((e) => e.streamId === streamId && isUnreadable(e))!;
+
+          expect(await store.eventAt(unreadable.position)).toMatchObject({ unreadable: true, streamId, revision: 2, position: unreadable.position });
         });
 
         it('readAll of other types never decodes it, and readAll up to a day hands it over as unreadable (its date cannot be known)', async () => {

@@ -49,6 +49,8 @@ function interruptedAfter(store: EventStore, appends: number): EventStore {
     readAll: (options) => store.readAll(options),
     subscribeToAll: (options) => store.subscribeToAll(options),
     headPosition: () => store.headPosition(),
+    storeId: () => store.storeId(),
+    eventAt: (position) => store.eventAt(position),
     close: async () => undefined,
   };
 }
@@ -64,6 +66,8 @@ function recording(store: EventStore, appends: Array<{ streamId: string; expecte
     readAll: (options) => store.readAll(options),
     subscribeToAll: (options) => store.subscribeToAll(options),
     headPosition: () => store.headPosition(),
+    storeId: () => store.storeId(),
+    eventAt: (position) => store.eventAt(position),
     close: async () => undefined,
   };
 }

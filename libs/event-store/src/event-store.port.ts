@@ -145,6 +145,21 @@ export interface EventStore {
   /** Position of the newest event in the store (0n when empty). */
   headPosition(): Promise<bigint>;
 
+  /**
+   * A random id this store keeps for its whole life, created on first need and never copied by
+   * `export`, `import` or `migrate`: what is derived from a store (read models) names it, and is
+   * not taken for another store's. A copy of the store's files (a backup) keeps it.
+   */
+  storeId(): Promise<string>;
+
+  /**
+   * The event that starts exactly at `position`, as stored (an undecodable one as an
+   * {@link UnreadableEvent}); undefined when none of Jalon's events starts there: a position of
+   * another store, one past the head, one inside an event (EventStoreDB positions are byte
+   * offsets), or 0n.
+   */
+  eventAt(position: bigint): Promise<StoredEvent | UnreadableEvent | undefined>;
+
   close(): Promise<void>;
 }
 

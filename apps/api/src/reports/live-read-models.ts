@@ -1,12 +1,16 @@
 import { ProjectionRunner } from '@jalon/projections';
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
 /** The HTTP service keeps its read models live: it follows the log from start to shutdown. */
 @Injectable()
 export class LiveReadModels implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Projections');
+
   constructor(private readonly runner: ProjectionRunner) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Read models that did not come from this store are rebuilt: say so where operators look.
+    this.runner.onSourceMismatch((mismatch) => this.logger.warn(`[${mismatch.code}] ${mismatch.reason}`));
     await this.runner.start();
   }
 }

@@ -49,7 +49,13 @@ export function printTransferReport(report: TransferReport, what: 'Import' | 'Mi
   console.log(`Source : ${report.source.count} événement(s), empreinte ${report.source.checksum}`);
   console.log(`Cible  : ${report.target.count} événement(s), empreinte ${report.target.checksum}`);
   console.log('Vérification : mêmes événements, même ordre, même empreinte.');
+  console.log(READ_MODELS_AFTER_TRANSFER);
 }
+
+/** What happens to read models: they name the store they were read from (issue 13). */
+export const READ_MODELS_AFTER_TRANSFER =
+  'Modèles de lecture : ceux d’un autre magasin (read-models.sqlite gardé ou copié) ne sont jamais servis ; ' +
+  'au démarrage sur la cible, le service les reconstruit à partir de ses événements (signalé dans le journal et dans /health, code READ_MODEL.OTHER_STORE).';
 
 function rate(events: number, elapsedMs: number): number {
   return Math.round(events / Math.max(elapsedMs / 1000, 0.001));

@@ -48,6 +48,8 @@ class RacingStore implements EventStore {
   readAll = (...args: Parameters<EventStore['readAll']>) => this.inner.readAll(...args);
   subscribeToAll = (...args: Parameters<EventStore['subscribeToAll']>) => this.inner.subscribeToAll(...args);
   headPosition = () => this.inner.headPosition();
+  storeId = () => this.inner.storeId();
+  eventAt = (position: bigint) => this.inner.eventAt(position);
   close = () => this.inner.close();
 }
 

@@ -92,6 +92,14 @@ class HeldStore implements EventStore {
     return this.inner.headPosition();
   }
 
+  storeId() {
+    return this.inner.storeId();
+  }
+
+  eventAt(position: bigint) {
+    return this.inner.eventAt(position);
+  }
+
   close() {
     return this.inner.close();
   }

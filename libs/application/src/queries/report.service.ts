@@ -1,5 +1,5 @@
 import { EventStore, UnreadableEventError } from '@jalon/event-store';
-import { PROJECTIONS, ProjectionRunner, ProjectionStorageError, replayInMemory, REPORT_BUILDERS, ReportOptions } from '@jalon/projections';
+import { PROJECTIONS, ProjectionRunner, ProjectionStorageError, replayInMemory, REPORT_BUILDERS, REPORT_PROJECTION, ReportOptions } from '@jalon/projections';
 import { Report, ReportKind } from '@jalon/reporting';
 import { ReadModelUnavailableError } from '../errors';
 import { Clock, localDate } from '../ports';
@@ -38,10 +38,11 @@ export class ReportService {
       ...cut,
       referenceDate,
       ...(input.receiptDelayDays !== undefined ? { receiptDelayDays: input.receiptDelayDays } : {}),
+      ...(input.withinDays !== undefined ? { withinDays: input.withinDays } : {}),
     };
     if (input.asOf || input.knownAt) {
-      // Each report reads the projection of its own name: a replay for a past cut builds only that one.
-      const replayed = await replayInMemory(this.store, PROJECTIONS.filter((projection) => projection.name === input.kind), cut);
+      // Each report reads one projection (REPORT_PROJECTION): a replay for a past cut builds only that one.
+      const replayed = await replayInMemory(this.store, PROJECTIONS.filter((projection) => projection.name === REPORT_PROJECTION[input.kind]), cut);
       return REPORT_BUILDERS[input.kind](replayed, parameters);
     }
     const kind = input.kind;
@@ -55,26 +56,33 @@ export class ReportService {
    * (EVENT_STORE.UNREADABLE_EVENT), as a replay over it would: its figures would be wrong.
    */
   private fromLiveReadModel(kind: ReportKind, build: () => Report): Report {
-    const problem = this.runner.unavailability(kind);
-    if (problem?.kind === 'stopped') throw new ReadModelUnavailableError(kind, problem.failure.reason, problem.failure.since, problem.failure.nextRetryAt);
-    if (problem?.kind === 'rebuilding') throw new ReadModelUnavailableError(kind, 'elle est reconstruite depuis le premier événement, l’événement illisible qu’elle avait dû ignorer étant de nouveau lisible');
+    const projection = REPORT_PROJECTION[kind];
+    const problem = this.runner.unavailability(projection);
+    if (problem?.kind === 'stopped') throw new ReadModelUnavailableError(projection, problem.failure.reason, problem.failure.since, problem.failure.nextRetryAt);
+    if (problem?.kind === 'rebuilding') {
+      throw new ReadModelUnavailableError(
+        projection,
+        problem.because?.reason ?? 'elle est reconstruite depuis le premier événement, l’événement illisible qu’elle avait dû ignorer étant de nouveau lisible',
+      );
+    }
+    if (problem?.kind === 'checking') throw new ReadModelUnavailableError(projection, 'son point de reprise n’a pas encore pu être vérifié auprès du magasin d’événements');
     if (problem?.kind === 'incomplete') throw new UnreadableEventError({ unreadable: true, ...problem.skipped[0]! });
     try {
       return build();
     } catch (error) {
-      if (error instanceof ProjectionStorageError) throw new ReadModelUnavailableError(kind, error.message);
+      if (error instanceof ProjectionStorageError) throw new ReadModelUnavailableError(projection, error.message);
       throw error;
     }
   }
 
   private programmeReport(kind: ReportKind, parameters: ReportOptions): Report {
-    const key = JSON.stringify([kind, parameters.referenceDate, parameters.receiptDelayDays ?? null]);
-    const version = this.runner.version(kind);
+    const key = JSON.stringify([kind, parameters.referenceDate, parameters.receiptDelayDays ?? null, parameters.withinDays ?? null]);
+    const version = this.runner.version(REPORT_PROJECTION[kind]);
     const kept = this.kept.get(key);
     if (kept?.version === version) return kept.report;
     const report = REPORT_BUILDERS[kind](this.runner, parameters);
     // Kept only if nothing was committed while it was being built, so that it matches its version.
-    if (this.runner.version(kind) === version) this.keep(key, { version, report });
+    if (this.runner.version(REPORT_PROJECTION[kind]) === version) this.keep(key, { version, report });
     return report;
   }
 

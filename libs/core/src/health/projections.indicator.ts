@@ -26,7 +26,9 @@ export function projectionsIndicator(runner: ProjectionRunner, store: EventStore
         const { failure, skipped, ...rest } = status;
         if (failure) reasons.push(`${status.id} arrêtée depuis ${failure.since} : ${failure.reason} (nouvel essai à ${failure.nextRetryAt})`);
         if (skipped.length > 0) reasons.push(`${status.id} a dû ignorer ${skipped.length} événement(s) illisible(s) : ${skipped.map(describeSkipped).join(', ')}`);
-        if (status.state === 'rebuilding') reasons.push(`${status.id} est reconstruite depuis le premier événement`);
+        if (status.state === 'rebuilding') {
+          reasons.push(status.rebuiltBecause ? `[${status.rebuiltBecause.code}] ${status.rebuiltBecause.reason}` : `${status.id} est reconstruite depuis le premier événement`);
+        }
         list.push({
           ...rest,
           lag,

@@ -29,6 +29,7 @@ import {
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
+import { randomUUID } from 'node:crypto';
 import {
   EventStoreError,
   UnreadableEventError,
@@ -45,7 +46,7 @@ import {
 } from '../event-store.port';
 import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
 import { callFailureOf, invalidPositionError, isInvalidPosition, type CallFailure } from './eventstoredb-failures';
-import { isConnectionError, isSystemEvent, toEventData, toReadPosition, toStoredEvent } from './eventstoredb-mapping';
+import { isConnectionError, isSystemEvent, STORE_IDENTITY_STREAM, toEventData, toReadPosition, toStoredEvent } from './eventstoredb-mapping';
 import { assertSupportedServerVersion, clientConnectionString, serverVersionOf } from './eventstoredb-server';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
 
@@ -80,6 +81,7 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
   private readonly writeFailures = new WriteFailureLog();
   private readonly retryDelays: RetryDelays;
   private serverCheck: Promise<void> | undefined;
+  private knownStoreId: string | undefined;
 
   private constructor(
     private readonly client: EventStoreDBClient,
@@ -278,6 +280,64 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
       if (page.length < PAGE_SIZE || last === undefined) return 0n;
       from = last;
     }
+  }
+
+  /**
+   * Read from the adapter's own stream ({@link STORE_IDENTITY_STREAM}); on first need, a random id
+   * is written there expecting `no_stream`, so that two processes starting together keep the one
+   * written first.
+   */
+  async storeId(): Promise<string> {
+    this.assertOpen();
+    if (this.knownStoreId !== undefined) return this.knownStoreId;
+    for (let attempt = 0; ; attempt++) {
+      const found = await this.readStoreId();
+      if (found !== undefined) return (this.knownStoreId = found);
+      const id = randomUUID();
+      const recordedAt = new Date().toISOString();
+      try {
+        await this.append(
+          STORE_IDENTITY_STREAM,
+          [{ id, type: 'StoreIdentified', version: 1, data: { storeId: id }, metadata: { actor: 'system', role: 'system', correlationId: id, causationId: id, recordedAt } }],
+          { expectedRevision: 'no_stream' },
+        );
+      } catch (error) {
+        // Another process wrote it first: its id is the store's.
+        if (!(error instanceof WrongExpectedRevisionError) || attempt > 0) throw error;
+      }
+    }
+  }
+
+  /** One event read from `position` (inclusive); a position where no record starts is refused by the server, and means none. */
+  async eventAt(position: bigint): Promise<StoredEvent | UnreadableEvent | undefined> {
+    this.assertOpen();
+    if (typeof position !== 'bigint' || position <= 0n) return undefined;
+    await this.serverSupported();
+    let page: AllStreamResolvedEvent[];
+    try {
+      page = await this.readPage(() => this.client.readAll({ direction: FORWARDS, fromPosition: toReadPosition(position), maxCount: 1 }));
+    } catch (error) {
+      if (isInvalidPosition(error)) return undefined;
+      throw error;
+    }
+    const resolved = page[0];
+    if (resolved === undefined || isSystemEvent(resolved) || commitPositionOf(resolved) !== position) return undefined;
+    try {
+      return toStoredEvent(resolved);
+    } catch (error) {
+      if (error instanceof UnreadableEventError) return error.event;
+      throw error;
+    }
+  }
+
+  private async readStoreId(): Promise<string | undefined> {
+    const [resolved] = await this.readResolvedStreamPage(STORE_IDENTITY_STREAM, false, 0n, 1);
+    if (resolved === undefined) return undefined;
+    const storeId = toStoredEvent(resolved).data.storeId;
+    if (typeof storeId !== 'string' || storeId === '') {
+      throw new EventStoreError('EVENT_STORE.UNREADABLE_EVENT', `le flux ${STORE_IDENTITY_STREAM} ne contient pas l’identifiant du magasin attendu`);
+    }
+    return storeId;
   }
 
   async close(): Promise<void> {

@@ -52,11 +52,24 @@ export function toEventData(event: EventToAppend): EventData {
  * settings, users, projections, persistent subscriptions…), whatever their type — a persistent
  * subscription's checkpoint was `SubscriptionCheckpoint` before 24.10, a user projection's result
  * is `Result` — and `$`-typed events wherever they are (links `$>`, `$metadata`, tombstones).
- * Jalon's streams are `<category>-<id>`: never `$…`.
+ * Jalon's streams are `<category>-<id>`: never `$…`. The store's identity stream
+ * ({@link STORE_IDENTITY_STREAM}) is passed over the same way.
  */
 export function isSystemEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): boolean {
-  return resolved.event === undefined || resolved.event.type.startsWith('$') || resolved.event.streamId.startsWith('$');
+  return (
+    resolved.event === undefined ||
+    resolved.event.type.startsWith('$') ||
+    resolved.event.streamId.startsWith('$') ||
+    resolved.event.streamId === STORE_IDENTITY_STREAM
+  );
 }
+
+/**
+ * The adapter's own stream: one event holding the store's random id (`EventStore.storeId`),
+ * written on first need. Like EventStoreDB's own events, it never leaves the adapter through
+ * `readAll`, subscriptions or `headPosition`, so that `export` and `migrate` never copy it.
+ */
+export const STORE_IDENTITY_STREAM = 'jalon-store';
 
 /** What EventStoreDB sends for "no position" in a uint64 field (ulong.MaxValue). */
 const NO_POSITION = 2n ** 64n - 1n;

@@ -212,6 +212,19 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting {
     return this.read((statements) => statements.head.get()?.position ?? 0n);
   }
 
+  /** Kept in the file (`store_identity`, created by the schema's second migration). */
+  async storeId(): Promise<string> {
+    const id = this.read((statements) => statements.storeId.get());
+    if (id === undefined) throw new EventStoreError(STORE_UNAVAILABLE, 'le magasin d’événements n’a pas d’identifiant (table store_identity vide)');
+    return id;
+  }
+
+  async eventAt(position: bigint): Promise<StoredEvent | UnreadableEvent | undefined> {
+    if (typeof position !== 'bigint' || position <= 0n) return undefined;
+    const row = this.read((statements) => statements.at.get(position));
+    return row === undefined ? undefined : decodeRow(row);
+  }
+
   /**
    * Whether writes go through. After a failed write, asking tries a write of its own (at most once a
    * second): the schema version rewritten as it is, which changes nothing but goes through the whole
@@ -412,6 +425,8 @@ function prepareStatements(db: Database.Database) {
        ORDER BY position ASC LIMIT @limit`,
     ),
     head: prepare<[], { position: bigint | null }>('SELECT MAX(position) AS position FROM events'),
+    at: prepareEvents<[bigint]>(`SELECT ${COLUMNS} FROM events WHERE position = ?`),
+    storeId: db.prepare<[], string>('SELECT store_id FROM store_identity WHERE singleton = 1').pluck(),
   };
 }
 

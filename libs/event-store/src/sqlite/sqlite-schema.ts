@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { EventStoreError } from '../event-store.port';
 
@@ -22,6 +23,17 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
         UNIQUE (stream_id, revision)
       ) STRICT;
     `),
+  // The store's identity (see EventStore.storeId): one random id, created with the table, never
+  // exported. A file copied as a backup keeps it; a new file, even fed the same history, has its own.
+  (db) => {
+    db.exec(`
+      CREATE TABLE store_identity (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        store_id TEXT NOT NULL
+      ) STRICT;
+    `);
+    db.prepare('INSERT INTO store_identity (singleton, store_id) VALUES (1, ?)').run(randomUUID());
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineProjection, ProjectedEvent } from '../projection';
 import { SqliteProjectionStorage } from '../storage/sqlite-projection-storage';
-import { ProjectionRunner } from './projection-runner';
+import { eventFingerprint, ProjectionRunner } from './projection-runner';
 
 /** Counts `Counted` events per stream, and sums their `amount`: any event applied twice shows. */
 const counter = (version = 1, failAt?: { calls: number }) =>
@@ -55,7 +55,10 @@ describe('ProjectionRunner', () => {
     const { events } = await runner.catchUp();
     expect(events).toBe(30);
     expect(counts(runner)).toEqual(expected);
-    expect(storage.checkpoint('counter@1')).toEqual({ id: 'counter@1', position: await store.headPosition(), caughtUp: true });
+    const head = await store.headPosition();
+    // The checkpoint names the store and the event at its position: stream, revision and id (no hash in these events).
+    expect(storage.checkpoint('counter@1')).toEqual({ id: 'counter@1', position: head, caughtUp: true, storeId: await store.storeId(), lastEvent: 's-0@11#00000000-0000-4000-8000-000000000030' });
+    expect(eventFingerprint((await store.eventAt(head))!)).toBe('s-0@11#00000000-0000-4000-8000-000000000030');
   });
 
   it('rule: a crash in the middle of a replay followed by a restart counts nothing twice and skips nothing', async () => {

@@ -28,12 +28,29 @@ export interface ProjectionStatus {
   readonly failure?: ProjectionFailure;
   /** Unreadable events this version passed over: its figures may miss them. */
   readonly skipped: readonly SkippedEvent[];
+  /** Set when its read model did not come from this store's history and was rebuilt (see {@link SourceMismatch}). */
+  readonly rebuiltBecause?: SourceMismatch;
+}
+
+/**
+ * A read model that did not come from the store the runner reads, found when it starts: its
+ * checkpoint names another store, no store at all (written by an earlier version), or an event
+ * this store does not hold at that position (a history restored from an older backup, cut short,
+ * or rewritten). It is rebuilt from this store's first event, and serves no query meanwhile.
+ */
+export interface SourceMismatch {
+  readonly id: string;
+  readonly code: 'READ_MODEL.OTHER_STORE' | 'READ_MODEL.STORE_UNKNOWN' | 'READ_MODEL.HISTORY_SHORTER' | 'READ_MODEL.HISTORY_CHANGED';
+  /** French, for people: what was found and what is done. */
+  readonly reason: string;
 }
 
 /** Why the serving version of a projection cannot answer queries now. */
 export type ProjectionUnavailability =
   | { readonly kind: 'stopped'; readonly id: string; readonly failure: ProjectionFailure }
-  | { readonly kind: 'rebuilding'; readonly id: string }
+  | { readonly kind: 'rebuilding'; readonly id: string; readonly because?: SourceMismatch }
+  /** Its checkpoint has not been checked against the store yet (the store did not answer): it serves nothing meanwhile. */
+  | { readonly kind: 'checking'; readonly id: string }
   | { readonly kind: 'incomplete'; readonly id: string; readonly skipped: readonly SkippedEvent[] };
 
 export interface ProjectionRunnerOptions {
@@ -101,6 +118,14 @@ interface Running {
   /** When to look again whether the events it skipped can be read now, and how often it looked. */
   repairCheckAt: number;
   repairChecks: number;
+  /** What names the event at `position`, and at `committed` (see {@link eventFingerprint}). */
+  lastEvent: string | undefined;
+  committedLastEvent: string | undefined;
+  /** The store named by the checkpoint loaded from storage. */
+  storedStoreId: string | undefined;
+  /** False from loading a checkpoint until it is found to come from this store: meanwhile it applies nothing. */
+  verified: boolean;
+  rebuiltBecause: SourceMismatch | undefined;
 }
 
 /**
@@ -136,6 +161,9 @@ export class ProjectionRunner {
   private appliedSinceFlush = 0;
   /** Set while the log itself cannot be followed (the store refuses to deliver it). */
   private followFailure: Failure | undefined;
+  /** The id of the store read (`EventStore.storeId`), learnt before the first event is applied. */
+  private storeIdentity: string | undefined;
+  private readonly mismatchListeners = new Set<(mismatch: SourceMismatch) => void>();
 
   constructor(
     private readonly store: EventStore,
@@ -163,6 +191,11 @@ export class ProjectionRunner {
       rebuilding: false,
       repairCheckAt: 0,
       repairChecks: 0,
+      lastEvent: undefined,
+      committedLastEvent: undefined,
+      storedStoreId: undefined,
+      verified: false,
+      rebuiltBecause: undefined,
     }));
     this.reload();
   }
@@ -174,6 +207,8 @@ export class ProjectionRunner {
     this.headAtStart = undefined;
     try {
       await this.learnHead();
+      // Before serving anything: read models that did not come from this store are rebuilt.
+      await this.verifySources(this.headAtStart);
     } catch {
       // The loop asks again, and records why it cannot go on.
     }
@@ -209,10 +244,13 @@ export class ProjectionRunner {
     const skipped = new Map<bigint, SkippedEvent>();
     for (;;) {
       try {
+        await this.verifySources(head);
+        let lastSeen: StoredEvent | UnreadableEvent | undefined;
         if (this.active().length > 0) {
           const page: StoredEvent[] = [];
           const pageSize = Math.min(PAGE_SIZE, this.batchSize);
           for await (const event of this.store.readAll({ after: this.lowestPosition(), includeUnreadable: true })) {
+            lastSeen = event;
             if (isUnreadable(event)) {
               events += page.length;
               this.apply(page.splice(0));
@@ -229,7 +267,11 @@ export class ProjectionRunner {
           }
           events += page.length;
           this.apply(page);
-          for (const state of this.active()) if (state.position < head) state.position = head;
+          for (const state of this.active()) {
+            if (state.position >= head) continue;
+            state.position = head;
+            state.lastEvent = lastSeen?.position === head ? eventFingerprint(lastSeen) : undefined;
+          }
           this.markCaughtUp(head);
           this.flush();
         }
@@ -296,7 +338,8 @@ export class ProjectionRunner {
     const [state] = this.servingStates([name]);
     if (!state) return undefined;
     if (state.failure) return { kind: 'stopped', id: state.id, failure: publicFailure(state.failure) };
-    if (state.rebuilding) return { kind: 'rebuilding', id: state.id };
+    if (!state.verified) return { kind: 'checking', id: state.id };
+    if (state.rebuilding) return { kind: 'rebuilding', id: state.id, ...(state.rebuiltBecause ? { because: state.rebuiltBecause } : {}) };
     const skipped = [...state.skipped, ...state.newlySkipped];
     return skipped.length > 0 ? { kind: 'incomplete', id: state.id, skipped } : undefined;
   }
@@ -318,6 +361,7 @@ export class ProjectionRunner {
       state: state.failure ? 'stopped' : state.rebuilding ? 'rebuilding' : 'running',
       ...(state.failure ? { failure: publicFailure(state.failure) } : {}),
       skipped: [...state.skipped, ...state.newlySkipped],
+      ...(state.rebuiltBecause ? { rebuiltBecause: state.rebuiltBecause } : {}),
     }));
   }
 
@@ -327,6 +371,7 @@ export class ProjectionRunner {
         if (this.headAtStart === undefined) await this.learnHead();
         // After a failure, the store must answer again before the log is followed again.
         else if (this.followFailure) await this.store.headPosition();
+        await this.verifySources(undefined);
         this.followFailure = undefined;
         if (this.active().length === 0) {
           await this.pause();
@@ -387,12 +432,13 @@ export class ProjectionRunner {
   private apply(events: readonly StoredEvent[]): void {
     this.appliedSinceFlush += events.length;
     for (const state of this.running) {
-      if (state.failure) continue;
+      if (state.failure || !state.verified) continue;
       let first = 0;
       while (first < events.length && events[first]!.position <= state.position) first++;
       if (first === events.length) continue;
       try {
         state.position = events[events.length - 1]!.position;
+        state.lastEvent = eventFingerprint(events[events.length - 1]!);
         const handled: StoredEvent[] = [];
         const keys: (readonly string[])[] = [];
         const toRead = new Set<string>();
@@ -422,6 +468,7 @@ export class ProjectionRunner {
       if (state.position >= event.position) continue;
       if (event.type === undefined || state.handles.has(event.type)) state.newlySkipped.push(toSkipped(event));
       state.position = event.position;
+      state.lastEvent = eventFingerprint(event);
     }
     if (this.headAtStart !== undefined && event.position >= this.headAtStart) this.markCaughtUp(event.position);
   }
@@ -452,6 +499,7 @@ export class ProjectionRunner {
           expectedPosition: state.committed,
           position: state.position,
           caughtUp: state.caughtUp,
+          ...(this.storeIdentity === undefined ? {} : { source: { storeId: this.storeIdentity, lastEvent: state.position === 0n ? undefined : state.lastEvent } }),
           docs: state.pending,
           ...(state.newlySkipped.length > 0 ? { skipped: state.newlySkipped } : {}),
         })),
@@ -464,6 +512,8 @@ export class ProjectionRunner {
     let skippedMore = false;
     for (const state of changed) {
       state.committed = state.position;
+      state.committedLastEvent = state.lastEvent;
+      if (this.storeIdentity !== undefined) state.storedStoreId = this.storeIdentity;
       if (state.written !== undefined) for (const [key, doc] of state.pending) if (doc !== null) state.written.add(key);
       // Caught up, it follows the log a few events at a time: storage answers the few keys it needs.
       if (state.caughtUp) {
@@ -492,6 +542,7 @@ export class ProjectionRunner {
     state.failingSince = state.failure.since;
     // What was applied since the last commit is applied again once it resumes.
     state.position = state.committed;
+    state.lastEvent = state.committedLastEvent;
     state.pending.clear();
     state.newlySkipped = [];
     for (const waiter of [...this.waiters]) if (waiter.ids.includes(state.id)) waiter.resolve(false);
@@ -621,6 +672,93 @@ export class ProjectionRunner {
     });
   }
 
+  /** Called with each read model found not to come from the store read, as it is set to be rebuilt. */
+  onSourceMismatch(listener: (mismatch: SourceMismatch) => void): () => void {
+    this.mismatchListeners.add(listener);
+    return () => this.mismatchListeners.delete(listener);
+  }
+
+  /**
+   * Checks each checkpoint loaded from storage against the store: the store it names, and the
+   * event at its position (see {@link SourceMismatch}). One that does not hold is forgotten
+   * (documents, checkpoint, skipped events) and rebuilt from the first event; it answers no query
+   * until it has caught up. Throws when the store does not answer (checked again later).
+   */
+  private async verifySources(knownHead: bigint | undefined): Promise<void> {
+    this.storeIdentity ??= await this.store.storeId();
+    const unverified = this.running.filter((state) => !state.failure && !state.verified);
+    if (unverified.length === 0) return;
+    const head = knownHead ?? (await this.store.headPosition());
+    const events = new Map<bigint, Promise<StoredEvent | UnreadableEvent | undefined>>();
+    const eventAt = (position: bigint) => {
+      if (!events.has(position)) events.set(position, this.store.eventAt(position));
+      return events.get(position)!;
+    };
+    let rebuilt = false;
+    for (const state of unverified) {
+      const mismatch = await this.mismatchOf(state, this.storeIdentity, head, eventAt);
+      if (state.failure || state.verified) continue;
+      if (mismatch === undefined) {
+        state.verified = true;
+        continue;
+      }
+      try {
+        this.storage.reset(state.id);
+      } catch (error) {
+        this.fail(state, error);
+        continue;
+      }
+      this.resetState(state, undefined, []);
+      state.rebuilding = true;
+      state.rebuiltBecause = mismatch;
+      rebuilt = true;
+      for (const listener of this.mismatchListeners) listener(mismatch);
+    }
+    if (rebuilt) void this.subscription?.unsubscribe();
+  }
+
+  private async mismatchOf(
+    state: Running,
+    storeId: string,
+    head: bigint,
+    eventAt: (position: bigint) => Promise<StoredEvent | UnreadableEvent | undefined>,
+  ): Promise<SourceMismatch | undefined> {
+    const position = state.committed;
+    const rebuilt = 'elle est reconstruite depuis le premier événement de ce magasin, et ne sert aucune requête d’ici là';
+    const mismatch = (code: SourceMismatch['code'], why: string): SourceMismatch => ({ id: state.id, code, reason: `${why} : ${rebuilt}` });
+    if (state.storedStoreId === undefined) {
+      if (position === 0n) return undefined;
+      return mismatch('READ_MODEL.STORE_UNKNOWN', `le point de reprise de ${state.id} (position ${position}) ne dit pas de quel magasin d’événements il vient (écrit par une version antérieure de Jalon)`);
+    }
+    if (state.storedStoreId !== storeId) {
+      return mismatch(
+        'READ_MODEL.OTHER_STORE',
+        `le modèle de lecture ${state.id} a été construit à partir d’un autre magasin d’événements (${state.storedStoreId}) que celui-ci (${storeId}) : ` +
+          'fichier read-models.sqlite gardé après un migrate ou un import, ou copié d’une autre installation',
+      );
+    }
+    if (position === 0n) return undefined;
+    const event = await eventAt(position);
+    if (event === undefined && position > head) {
+      return mismatch(
+        'READ_MODEL.HISTORY_SHORTER',
+        `le magasin d’événements s’arrête à la position ${head}, avant le point de reprise de ${state.id} (position ${position}) : ` +
+          'historique plus court que celui qui a été lu (magasin restauré d’une sauvegarde plus ancienne ?)',
+      );
+    }
+    if (event === undefined) {
+      return mismatch('READ_MODEL.HISTORY_CHANGED', `aucun événement de ce magasin ne commence à la position ${position}, où s’est arrêté ${state.id} : l’historique a changé`);
+    }
+    if (state.lastEvent !== undefined && eventFingerprint(event) !== state.lastEvent) {
+      return mismatch(
+        'READ_MODEL.HISTORY_CHANGED',
+        `l’événement à la position ${position} n’est plus celui que ${state.id} a appliqué en dernier (${state.lastEvent}, aujourd’hui ${eventFingerprint(event)}) : ` +
+          'historique remplacé (magasin restauré d’une sauvegarde plus ancienne puis écrit de nouveau ?)',
+      );
+    }
+    return undefined;
+  }
+
   private async learnHead(): Promise<void> {
     const head = await this.store.headPosition();
     this.headAtStart = head;
@@ -654,6 +792,11 @@ export class ProjectionRunner {
   private resetState(state: Running, stored: StoredCheckpoint | undefined, skipped: SkippedEvent[]): void {
     state.committed = stored?.position ?? 0n;
     state.position = state.committed;
+    state.lastEvent = stored?.lastEvent;
+    state.committedLastEvent = state.lastEvent;
+    state.storedStoreId = stored?.storeId;
+    // Nothing stored: nothing to check. Otherwise it waits for `verifySources`.
+    state.verified = stored === undefined;
     state.caughtUp = stored?.caughtUp ?? false;
     state.pending.clear();
     state.written = stored === undefined ? new Set() : undefined;
@@ -667,8 +810,9 @@ export class ProjectionRunner {
     return this.running.filter((state) => ids.includes(state.id)).every((state) => state.committed >= position);
   }
 
+  /** Running projections that apply events: neither stopped nor waiting for their checkpoint to be checked against the store. */
   private active(): Running[] {
-    return this.running.filter((state) => state.failure === undefined);
+    return this.running.filter((state) => state.failure === undefined && state.verified);
   }
 
   private lowestPosition(): bigint {
@@ -716,6 +860,16 @@ function describeFailure(error: unknown): string {
 
 function publicFailure({ reason, since, attempts, nextRetryAt }: Failure): ProjectionFailure {
   return { reason, since, attempts, nextRetryAt };
+}
+
+/**
+ * What names a stored event in a checkpoint: its stream, revision and hash (its id for an event
+ * written before the hash chain). An undecodable one is named by its place alone. Positions are
+ * not part of it: they are what it is checked against.
+ */
+export function eventFingerprint(event: StoredEvent | UnreadableEvent): string {
+  if (isUnreadable(event)) return `${event.streamId}@${event.revision}`;
+  return `${event.streamId}@${event.revision}#${event.metadata.hash ?? event.id}`;
 }
 
 function toSkipped(event: UnreadableEvent): SkippedEvent {

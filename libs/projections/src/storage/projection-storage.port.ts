@@ -7,6 +7,10 @@ export interface StoredCheckpoint {
   readonly position: bigint;
   /** Set once the projection has reached the head of the log: from then on it may serve queries. */
   readonly caughtUp: boolean;
+  /** The store it was read from (`EventStore.storeId`); absent in checkpoints written before it was recorded. */
+  readonly storeId?: string;
+  /** What names the event at `position` (see `eventFingerprint`): checked against what the store holds there. */
+  readonly lastEvent?: string;
 }
 
 /** An event a projection had to pass over because it could not be decoded: its figures may miss it. */
@@ -26,6 +30,8 @@ export interface ProjectionCommit {
   readonly expectedPosition: bigint;
   readonly position: bigint;
   readonly caughtUp: boolean;
+  /** The store the events were read from and what names the event at `position`; the stored ones are kept when absent. */
+  readonly source?: { readonly storeId: string; readonly lastEvent: string | undefined };
   /** Changed documents; null deletes. */
   readonly docs: ReadonlyMap<string, unknown | null>;
   /** Events passed over since the last commit, kept with the checkpoint that moved past them. */

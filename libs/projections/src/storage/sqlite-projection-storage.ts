@@ -11,7 +11,9 @@ const SCHEMA = `
     projection TEXT PRIMARY KEY,
     position TEXT NOT NULL,
     caught_up INTEGER NOT NULL DEFAULT 0,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    store_id TEXT,
+    last_event TEXT
   );
   CREATE TABLE IF NOT EXISTS documents (
     projection TEXT NOT NULL,
@@ -156,6 +158,7 @@ export class SqliteProjectionStorage implements ProjectionStorage {
               statements.skip.run(commit.id, event.position.toString(), event.streamId, event.revision, event.type ?? null, event.reason);
             }
             statements.saveCheckpoint.run(commit.id, commit.position.toString(), commit.caughtUp ? 1 : 0, now);
+            if (commit.source) statements.saveSource.run(commit.source.storeId, commit.source.lastEvent ?? null, commit.id);
             written.set(commit.id, changes);
           }
         })
@@ -256,6 +259,7 @@ export class SqliteProjectionStorage implements ProjectionStorage {
       db.pragma('busy_timeout = 5000');
       db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
       db.exec(SCHEMA);
+      addSourceColumns(db);
       const { dev, ino } = this.file === IN_MEMORY ? { dev: 0, ino: 0 } : statSync(this.file);
       return { db, statements: prepareStatements(db), device: dev, inode: ino };
     } catch (error) {
@@ -277,8 +281,8 @@ export class SqliteProjectionStorage implements ProjectionStorage {
 
 function prepareStatements(db: Database.Database) {
   return {
-    checkpoint: db.prepare('SELECT projection, position, caught_up FROM checkpoints WHERE projection = ?'),
-    checkpoints: db.prepare('SELECT projection, position, caught_up FROM checkpoints ORDER BY projection'),
+    checkpoint: db.prepare('SELECT projection, position, caught_up, store_id, last_event FROM checkpoints WHERE projection = ?'),
+    checkpoints: db.prepare('SELECT projection, position, caught_up, store_id, last_event FROM checkpoints ORDER BY projection'),
     get: db.prepare('SELECT doc FROM documents WHERE projection = ? AND key = ?').pluck(),
     // Keys come as one JSON array: one statement, one lookup of the primary key per key.
     getMany: db.prepare('SELECT key, doc FROM documents WHERE projection = ? AND key IN (SELECT value FROM json_each(?))'),
@@ -289,6 +293,7 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO checkpoints (projection, position, caught_up, updated_at) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (projection) DO UPDATE SET position = excluded.position, caught_up = excluded.caught_up, updated_at = excluded.updated_at',
     ),
+    saveSource: db.prepare('UPDATE checkpoints SET store_id = ?, last_event = ? WHERE projection = ?'),
     skipped: db.prepare('SELECT position, stream_id, revision, type, reason FROM skipped_events WHERE projection = ?'),
     skip: db.prepare('INSERT OR REPLACE INTO skipped_events (projection, position, stream_id, revision, type, reason) VALUES (?, ?, ?, ?, ?, ?)'),
     resetDocs: db.prepare('DELETE FROM documents WHERE projection = ?'),
@@ -296,6 +301,19 @@ function prepareStatements(db: Database.Database) {
     resetSkipped: db.prepare('DELETE FROM skipped_events WHERE projection = ?'),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
   };
+}
+
+/** A file written before checkpoints named their store gains the two columns (left empty: such checkpoints are rebuilt). */
+function addSourceColumns(db: Database.Database): void {
+  const missing = () => {
+    const columns = new Set((db.prepare('PRAGMA table_info(checkpoints)').all() as { name: string }[]).map((column) => column.name));
+    return ['store_id', 'last_event'].filter((column) => !columns.has(column));
+  };
+  // Looked at first without a write lock: a file that has them opens read-only as before.
+  if (missing().length === 0) return;
+  db.transaction(() => {
+    for (const column of missing()) db.exec(`ALTER TABLE checkpoints ADD COLUMN ${column} TEXT`);
+  }).immediate();
 }
 
 /** Whether the path still names the file the connection opened. */
@@ -326,6 +344,8 @@ interface CheckpointRow {
   projection: string;
   position: string;
   caught_up: number;
+  store_id: string | null;
+  last_event: string | null;
 }
 
 interface SkippedRow {
@@ -337,7 +357,13 @@ interface SkippedRow {
 }
 
 function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
-  return { id: row.projection, position: BigInt(row.position), caughtUp: row.caught_up === 1 };
+  return {
+    id: row.projection,
+    position: BigInt(row.position),
+    caughtUp: row.caught_up === 1,
+    ...(row.store_id === null ? {} : { storeId: row.store_id }),
+    ...(row.last_event === null ? {} : { lastEvent: row.last_event }),
+  };
 }
 
 function toSkipped(row: SkippedRow): SkippedEvent {
