@@ -35,6 +35,18 @@ describe('jalon report / replay / status, end to end', () => {
     expect(funding).toMatch(/Versement non reçu dans le délai/);
   });
 
+  it('watches the tranche schedule: tranche 3 released 66 days after its due date, due and not released as of 2023-07-31, in the échéancier', () => {
+    const funding = report('funding', '--antenna', 'montbeliard');
+    expect(funding).toContain('Échéance le 30/06/2023, versé le 04/09/2023 (30 000,00 €) : 66 jours après l’échéance.');
+    expect(funding).toMatch(/Reste à encaisser/);
+    expect(funding).toMatch(/30 000,00 € +32 800,00 €/); // reste à encaisser, solde
+    expect(report('funding', '--antenna', 'montbeliard', '--as-of', '2023-07-31')).toContain(
+      'Échéance le 30/06/2023 (30 000,00 € prévus), toujours pas versée au 31/07/2023 : 31 jours de retard.',
+    );
+    expect(report('echeancier', '--as-of', '2023-07-31')).toMatch(/En retard +30\/06\/2023 +31 /);
+    expect(report('echeancier', '--as-of', '2023-06-01', '--within-days', '29')).toMatch(/À échoir +30\/06\/2023 +29 /);
+  });
+
   it('rule: every report is the same from the live read model and after `jalon replay`', () => {
     const kinds = [['budget'], ['budget', '--antenna', 'montbeliard'], ['funding'], ['phases', '--antenna', 'montbeliard'], ['kpis'], ['history', '--antenna', 'montbeliard']];
     const before = kinds.map((args) => report(...args, '--format', 'json'));

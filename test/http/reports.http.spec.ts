@@ -72,6 +72,29 @@ describe('HTTP reports', () => {
     expect(JSON.stringify(kpis.body.data)).toContain('160');
   });
 
+  it('the funding report flags tranche-3 released 66 days after its due date, and as of 2023-07-31 due and not released', async () => {
+    const today = await get(`/api/reports/funding?antenna=montbeliard&waitForPosition=${await head()}`).expect(200);
+    expect(today.body.data.discrepancies).toContainEqual(expect.objectContaining({ kind: 'release-late', trancheId: 'tranche-3', days: 66 }));
+    expect(today.body.data.totals).toMatchObject({ toCollectCents: 3_000_000, balanceCents: 3_280_000 });
+    const past = await get('/api/reports/funding?antenna=montbeliard&asOf=2023-07-31').expect(200);
+    expect(past.body.data.discrepancies).toContainEqual(expect.objectContaining({ kind: 'release-overdue', trancheId: 'tranche-3', days: 31 }));
+  });
+
+  it('serves the échéancier (overdue and due within withinDays days), as JSON and CSV, and refuses a bad withinDays with 400', async () => {
+    const overdue = await get('/api/reports/echeancier?asOf=2023-07-31').expect(200);
+    expect(overdue.body.kind).toBe('echeancier');
+    expect(overdue.body.data.items).toEqual([expect.objectContaining({ situation: 'overdue', trancheId: 'tranche-3', dueOn: '2023-06-30', days: 31 })]);
+    const soon = await get('/api/reports/echeancier?asOf=2023-06-01&withinDays=29').expect(200);
+    expect(soon.body.data.items).toEqual([expect.objectContaining({ situation: 'due-soon', trancheId: 'tranche-3', days: 29 })]);
+    expect((await get('/api/reports/echeancier?asOf=2023-06-01&withinDays=28').expect(200)).body.data.items).toEqual([]);
+    const csv = await get('/api/reports/echeancier?asOf=2023-07-31&format=csv').buffer(true).expect(200);
+    expect(csv.headers['content-disposition']).toContain('jalon-echeancier.csv');
+    expect(csv.text).toContain('En retard;30/06/2023;31;');
+    const bad = await get('/api/reports/echeancier?withinDays=-3').expect(400);
+    expect(bad.body.errors.length).toBeGreaterThan(0);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(bad.body.errors.map(() => 'withinDays'));
+  });
+
   it('refuses bad report queries with 400 naming the field, an unknown antenna with 404, and a missing token with 401', async () => {
     const bad = await get('/api/reports/budget?asOf=2022-13-01').expect(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'asOf', rule: 'isIsoDate' })]);

@@ -6,6 +6,7 @@ import { BUDGET_TABLE_TITLES, BudgetReportData, buildBudgetReport } from '../../
 import { ReadModels } from '../../libs/projections/src/read-models/budget/report-helpers';
 import { fundingProjection } from '../../libs/projections/src/read-models/funding/funding.projection';
 import { buildFundingReport, FUNDING_TABLE_TITLES, FundingReportData } from '../../libs/projections/src/read-models/funding/funding.report';
+import { buildEcheancierReport, EcheancierReportData } from '../../libs/projections/src/read-models/funding/echeancier.report';
 import { demoEvents } from '../support/demo-history';
 
 /**
@@ -28,10 +29,15 @@ import { demoEvents } from '../support/demo-history';
  *   Net per year: 2021 40 000; 2022 30 000; 2023 30 000 − 30 000 + 30 000 = 30 000; total 100 000 €.
  * Receipts: tranche-1 40 000 on 2021-09-28; tranche-2 30 000 on 2022-07-19; tranche-3 never.
  *   2021 40 000; 2022 30 000; total 70 000 €.
+ * Schedule: tranche-1 due 2021-09-01, released 2021-09-15: 14 days after; tranche-2 due
+ *   2022-06-30, released 2022-07-05: 5 days after; tranche-3 due 2023-06-30, released 2023-09-04:
+ *   1 (30 June → 1 July) + 30 (→ 31 July) + 31 (→ 31 August) + 4 = 66 days after.
+ * Reste à encaisser (committed − received): 100 000 − 70 000 = 30 000 €.
  * Spending: 2021 18 500 (AIOA, seed) + 32 000 (coordination, no agreement) = 50 500 €;
  *   2022 4 500 (inauguration, seed) + 4 500 (duplicate, seed) − 4 500 (its reversal, 2022-07-08,
  *   same year) = 4 500 €; 2023 14 200 (equipment, seed) = 14 200 €; total 69 200 €.
  *   Against the seed agreement: 18 500 + 4 500 + 4 500 − 4 500 + 14 200 = 37 200 €.
+ * Solde of the seed agreement (received − spent): 70 000 − 37 200 = 32 800 €.
  * Variance (revised forecast − spent): 2021 120 000 − 50 500 = 69 500; 2022 186 000 − 4 500 =
  *   181 500; 2023 230 000 − 14 200 = 215 800; 2024 250 000; total 786 000 − 69 200 = 716 800 €.
  * Execution rate (spent × 10 000 / forecast, rounded down, basis points):
@@ -189,7 +195,7 @@ describe('funding reconciliation of the demo history (Banque des Territoires see
     expect(table(report, FUNDING_TABLE_TITLES.tranches).totals).toMatchObject({ scheduled: 10_000_000, released: 10_000_000, received: 7_000_000 });
   });
 
-  it('the agreement: committed 100 000 €, released 100 000 €, received 70 000 €, spent 37 200 €, nothing left to release', () => {
+  it('the agreement: committed 100 000 €, released 100 000 €, received 70 000 €, spent 37 200 €, nothing left to release, 30 000 € reste à encaisser, solde 32 800 €', () => {
     const report = buildFundingReport(replay(), { antennaId: ANTENNA_ID, referenceDate: TODAY });
     expect(table(report, FUNDING_TABLE_TITLES.agreements).rows).toEqual([
       {
@@ -201,28 +207,39 @@ describe('funding reconciliation of the demo history (Banque des Territoires see
         received: 7_000_000,
         spent: 3_720_000,
         remaining: 0, // 100 000 − 100 000
+        toCollect: 3_000_000, // 100 000 − 70 000
+        balance: 3_280_000, // 70 000 − 37 200
         closedOn: null,
       },
     ]);
   });
 
-  it('flags tranche-3: its release reversed (with the reason), and released on 2023-09-04 but never received, 864 days later on 2026-01-15', () => {
+  it('flags every tranche released after its due date (14, 5 and 66 days), and tranche-3: its release reversed (with the reason), and released on 2023-09-04 but never received, 864 days later on 2026-01-15', () => {
     // 2023-09-04 → 2024-09-04: 366 days (29 February 2024); → 2025-09-04: 365; → 2026-01-04: 30 + 31 + 30 + 31 = 122; → 2026-01-15: 11.
     // 366 + 365 + 122 + 11 = 864 days > 30.
     const report = buildFundingReport(replay(), { antennaId: ANTENNA_ID, referenceDate: TODAY });
     const flags = (report.data as FundingReportData).discrepancies;
     expect(flags.map((f) => ({ kind: f.kind, trancheId: f.trancheId, amountCents: f.amountCents, date: f.date, days: f.days, reason: f.reason }))).toEqual([
+      { kind: 'release-late', trancheId: 'tranche-1', amountCents: 4_000_000, date: '2021-09-15', days: 14, reason: null },
+      { kind: 'release-late', trancheId: 'tranche-2', amountCents: 3_000_000, date: '2022-07-05', days: 5, reason: null },
       { kind: 'release-reversed', trancheId: 'tranche-3', amountCents: 3_000_000, date: '2023-07-10', days: null, reason: REVERSAL_REASON },
+      { kind: 'release-late', trancheId: 'tranche-3', amountCents: 3_000_000, date: '2023-09-04', days: 66, reason: null },
       { kind: 'receipt-overdue', trancheId: 'tranche-3', amountCents: 3_000_000, date: '2023-09-04', days: 864, reason: null },
     ]);
     expect(flags.every((f) => f.agreementId === SEED_AGREEMENT_ID)).toBe(true);
     expect(table(report, FUNDING_TABLE_TITLES.discrepancies).rows.map((r) => [r.tranche, r.discrepancy])).toEqual([
+      ['Première tranche', 'Versement postérieur à l’échéance'],
+      ['Deuxième tranche', 'Versement postérieur à l’échéance'],
       ['Troisième tranche', 'Versement annulé'],
+      ['Troisième tranche', 'Versement postérieur à l’échéance'],
       ['Troisième tranche', 'Versement non reçu dans le délai'],
     ]);
     expect(report.notes).toEqual([
-      'Délai de réception admis : 30 jours après le versement, apprécié au 15/01/2026.',
+      'Délai de réception admis : 30 jours après le versement, apprécié au 15/01/2026 ; échéances des tranches appréciées à la même date.',
+      'Enveloppe d’amorçage pour l’installation de l’antenne — Première tranche : versement postérieur à l’échéance. Échéance le 01/09/2021, versé le 15/09/2021 (40 000,00 €) : 14 jours après l’échéance.',
+      'Enveloppe d’amorçage pour l’installation de l’antenne — Deuxième tranche : versement postérieur à l’échéance. Échéance le 30/06/2022, versé le 05/07/2022 (30 000,00 €) : 5 jours après l’échéance.',
       `Enveloppe d’amorçage pour l’installation de l’antenne — Troisième tranche : versement annulé. Versement de 30 000,00 € du 03/07/2023 annulé le 10/07/2023. Motif : ${REVERSAL_REASON}`,
+      'Enveloppe d’amorçage pour l’installation de l’antenne — Troisième tranche : versement postérieur à l’échéance. Échéance le 30/06/2023, versé le 04/09/2023 (30 000,00 €) : 66 jours après l’échéance.',
       'Enveloppe d’amorçage pour l’installation de l’antenne — Troisième tranche : versement non reçu dans le délai. Versé le 04/09/2023 (30 000,00 €), toujours pas reçu au 15/01/2026, 864 jours plus tard (délai admis : 30 jours).',
     ]);
   });
@@ -237,35 +254,49 @@ describe('time travel over the demo history', () => {
       fundingReleased: data.totals.releasedCents,
       budgetReleased: (budget.data as BudgetReportData).totals.releasedCents,
       tranche3: data.agreements[0]!.tranches[2]!.state,
-      flags: data.discrepancies.map((f) => f.kind),
+      flags: data.discrepancies.map((f) => [f.trancheId, f.kind, f.days]),
     };
   };
 
-  it('as of 2023-07-05 tranche-3 counts as released: 40 000 + 30 000 + 30 000 = 100 000 €, nothing flagged yet (2 days)', () => {
+  it('as of 2023-07-05 tranche-3 counts as released: 40 000 + 30 000 + 30 000 = 100 000 €, 3 days after its due date (30/06), receipt not overdue yet (2 days)', () => {
     expect(released(replay({ asOf: '2023-07-05' }), '2023-07-05')).toEqual({
       fundingReleased: 10_000_000,
       budgetReleased: 10_000_000,
       tranche3: 'released',
-      flags: [],
+      flags: [
+        ['tranche-1', 'release-late', 14],
+        ['tranche-2', 'release-late', 5],
+        ['tranche-3', 'release-late', 3],
+      ],
     });
   });
 
-  it('as of 2023-07-31 it does not (reversed on 2023-07-10): 40 000 + 30 000 = 70 000 €, the reversal flagged', () => {
+  it('as of 2023-07-31 it does not (reversed on 2023-07-10): 40 000 + 30 000 = 70 000 €, the reversal flagged, and tranche-3 due and not released for 31 days', () => {
     expect(released(replay({ asOf: '2023-07-31' }), '2023-07-31')).toEqual({
       fundingReleased: 7_000_000,
       budgetReleased: 7_000_000,
       tranche3: 'reversed',
-      flags: ['release-reversed'],
+      flags: [
+        ['tranche-1', 'release-late', 14],
+        ['tranche-2', 'release-late', 5],
+        ['tranche-3', 'release-reversed', null],
+        ['tranche-3', 'release-overdue', 31],
+      ],
     });
   });
 
-  it('as of 2023-09-30 it does again (released again on 2023-09-04, 26 days before: not overdue yet), and the 2023 spending is in', () => {
+  it('as of 2023-09-30 it does again (released again on 2023-09-04, 66 days after its due date; 26 days before: receipt not overdue yet), and the 2023 spending is in', () => {
     const models = replay({ asOf: '2023-09-30' });
     expect(released(models, '2023-09-30')).toEqual({
       fundingReleased: 10_000_000,
       budgetReleased: 10_000_000,
       tranche3: 'released',
-      flags: ['release-reversed'],
+      flags: [
+        ['tranche-1', 'release-late', 14],
+        ['tranche-2', 'release-late', 5],
+        ['tranche-3', 'release-reversed', null],
+        ['tranche-3', 'release-late', 66],
+      ],
     });
     // 50 500 + 4 500 + 14 200 (2023-09-29) = 69 200 €
     expect((buildBudgetReport(models, { antennaId: ANTENNA_ID, referenceDate: '2023-09-30' }).data as BudgetReportData).totals.spentCents).toBe(6_920_000);
@@ -282,24 +313,57 @@ describe('time travel over the demo history', () => {
     expect(reversal.metadata.recordedAt).toBe('2023-07-11T09:00:00.000Z');
   });
 
-  it('known at 2023-07-05T00:00:00Z the reversal is not known yet: tranche-3 released, 100 000 €', () => {
+  it('known at 2023-07-05T00:00:00Z the reversal is not known yet: tranche-3 released, 100 000 €, 3 days after its due date', () => {
     expect(released(replay({ knownAt: '2023-07-05T00:00:00Z' }), '2023-07-05')).toEqual({
       fundingReleased: 10_000_000,
       budgetReleased: 10_000_000,
       tranche3: 'released',
-      flags: [],
+      flags: [
+        ['tranche-1', 'release-late', 14],
+        ['tranche-2', 'release-late', 5],
+        ['tranche-3', 'release-late', 3],
+      ],
     });
   });
 
-  it('known at 2023-07-12T00:00:00Z it is: 70 000 €, the reversal flagged with its reason', () => {
+  it('known at 2023-07-12T00:00:00Z it is: 70 000 €, the reversal flagged with its reason, tranche-3 due and not released for 12 days', () => {
     const models = replay({ knownAt: '2023-07-12T00:00:00Z' });
     expect(released(models, '2023-07-12')).toEqual({
       fundingReleased: 7_000_000,
       budgetReleased: 7_000_000,
       tranche3: 'reversed',
-      flags: ['release-reversed'],
+      flags: [
+        ['tranche-1', 'release-late', 14],
+        ['tranche-2', 'release-late', 5],
+        ['tranche-3', 'release-reversed', null],
+        ['tranche-3', 'release-overdue', 12],
+      ],
     });
-    const flag = (buildFundingReport(models, { antennaId: ANTENNA_ID, referenceDate: '2023-07-12' }).data as FundingReportData).discrepancies[0]!;
+    const flag = (buildFundingReport(models, { antennaId: ANTENNA_ID, referenceDate: '2023-07-12' }).data as FundingReportData).discrepancies.find((f) => f.kind === 'release-reversed')!;
     expect(flag.reason).toBe(REVERSAL_REASON);
+  });
+});
+
+describe('échéancier of the demo history', () => {
+  const items = (asOf: string, withinDays?: number) => {
+    const report = buildEcheancierReport(replay({ asOf }), { referenceDate: asOf, ...(withinDays !== undefined ? { withinDays } : {}) });
+    return (report.data as EcheancierReportData).items.map((i) => [i.situation, i.trancheId, i.dueOn, i.days, i.scheduledCents]);
+  };
+
+  it('as of 2022-06-15: tranche-2 (30 000 €) due on 30/06/2022, in 15 days; tranche-3 (30/06/2023) beyond 30 days', () => {
+    expect(items('2022-06-15')).toEqual([['due-soon', 'tranche-2', '2022-06-30', 15, 3_000_000]]);
+  });
+
+  it('as of 2023-07-31: tranche-3 overdue by 31 days (its release of 03/07 reversed on 10/07)', () => {
+    expect(items('2023-07-31')).toEqual([['overdue', 'tranche-3', '2023-06-30', 31, 3_000_000]]);
+  });
+
+  it('as of 2023-06-01 with 29 days: tranche-3 is due in 29 days (30/06/2023), in; with 28 it is out', () => {
+    expect(items('2023-06-01', 29)).toEqual([['due-soon', 'tranche-3', '2023-06-30', 29, 3_000_000]]);
+    expect(items('2023-06-01', 28)).toEqual([]);
+  });
+
+  it('today (2026-01-15) every tranche is released: nothing due, nothing overdue', () => {
+    expect(items(TODAY)).toEqual([]);
   });
 });

@@ -61,7 +61,7 @@ describe('reports from the live read models and from a replay', () => {
       fromMemory[key] = `${renderTable(report)}\n${renderJson(report)}`;
     }
 
-    expect(Object.keys(fromLive)).toHaveLength(8);
+    expect(Object.keys(fromLive)).toHaveLength(10);
     expect(fromRebuild).toEqual(fromLive);
     expect(fromMemory).toEqual(fromLive);
     expect(fromLive['budget/montbeliard']).toContain('786 000,00 €');

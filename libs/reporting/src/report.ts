@@ -24,7 +24,7 @@ export interface ReportTable {
   readonly totals?: Row;
 }
 
-export const REPORT_KINDS = ['budget', 'phases', 'history', 'funding', 'kpis'] as const;
+export const REPORT_KINDS = ['budget', 'phases', 'history', 'funding', 'kpis', 'echeancier'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export interface ReportParameters {

@@ -1,6 +1,6 @@
 import { InputValidationError, ReadModelBehindError, ReportService } from '@jalon/application';
-import { ProjectionRunner } from '@jalon/projections';
-import { contentTypeOf, fileExtensionOf, isReportFormat, renderReport } from '@jalon/reporting';
+import { ProjectionRunner, REPORT_PROJECTION } from '@jalon/projections';
+import { contentTypeOf, fileExtensionOf, isReportFormat, renderReport, REPORT_KINDS, ReportKind } from '@jalon/reporting';
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 
@@ -17,16 +17,17 @@ export class ReportsController {
   ) {}
 
   @Get(':kind')
-  @ApiOperation({ summary: 'Un rapport : budget, phases, history, funding ou kpis' })
-  @ApiParam({ name: 'kind', enum: ['budget', 'phases', 'history', 'funding', 'kpis'] })
+  @ApiOperation({ summary: 'Un rapport : budget, phases, history, funding, kpis ou echeancier (tranches en retard et à échoir)' })
+  @ApiParam({ name: 'kind', enum: [...REPORT_KINDS] })
   @ApiQuery({ name: 'antenna', required: false, description: 'identifiant de l’antenne (ex. montbeliard)' })
   @ApiQuery({ name: 'asOf', required: false, description: 'date d’effet AAAA-MM-JJ : ce qui s’était passé à cette date' })
   @ApiQuery({ name: 'knownAt', required: false, description: 'instant ISO 8601 : ce que le système savait alors' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx', 'table'] })
   @ApiQuery({ name: 'receiptDelayDays', required: false, type: Number })
+  @ApiQuery({ name: 'withinDays', required: false, type: Number, description: 'échéancier : tranches à échoir dans ce nombre de jours (30 par défaut)' })
   @ApiQuery({ name: 'waitForPosition', required: false, description: 'position renvoyée par une commande : attendre que les lectures l’aient intégrée' })
   async report(@Param('kind') kind: string, @Query() query: Record<string, string | undefined>) {
-    const { antenna, asOf, knownAt, format = 'json', receiptDelayDays, waitForPosition } = query;
+    const { antenna, asOf, knownAt, format = 'json', receiptDelayDays, withinDays, waitForPosition } = query;
     if (!isReportFormat(format)) {
       throw new InputValidationError([{ field: 'format', rule: 'isIn', message: 'format doit valoir json, csv, xlsx ou table' }]);
     }
@@ -37,6 +38,7 @@ export class ReportsController {
       ...(asOf !== undefined ? { asOf } : {}),
       ...(knownAt !== undefined ? { knownAt } : {}),
       ...(receiptDelayDays !== undefined ? { receiptDelayDays: /^\d+$/.test(receiptDelayDays) ? Number(receiptDelayDays) : receiptDelayDays } : {}),
+      ...(withinDays !== undefined ? { withinDays: /^\d+$/.test(withinDays) ? Number(withinDays) : withinDays } : {}),
     });
     if (format === 'json') return report;
     const rendered = await renderReport(report, format);
@@ -51,7 +53,8 @@ export class ReportsController {
     if (!/^\d{1,19}$/.test(position)) {
       throw new InputValidationError([{ field: 'waitForPosition', rule: 'isPosition', message: 'waitForPosition doit être une position renvoyée par une commande' }]);
     }
-    if (!(await this.runner.waitForPosition(BigInt(position), WAIT_LIMIT_MS, [kind])) && this.runner.unavailability(kind) === undefined) {
+    const projection = (REPORT_KINDS as readonly string[]).includes(kind) ? REPORT_PROJECTION[kind as ReportKind] : kind;
+    if (!(await this.runner.waitForPosition(BigInt(position), WAIT_LIMIT_MS, [projection])) && this.runner.unavailability(projection) === undefined) {
       throw new ReadModelBehindError(position);
     }
   }

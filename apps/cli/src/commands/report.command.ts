@@ -14,9 +14,10 @@ export function reportCommand(config: () => JalonConfig): Command {
     .option('--as-of <date>', 'date d’effet AAAA-MM-JJ : ce qui s’était passé à cette date')
     .option('--known-at <instant>', 'instant ISO 8601 : ce que le système savait alors (avant les corrections ultérieures)')
     .option('--receipt-delay-days <jours>', 'financement : jours après un versement au-delà desquels une réception manquante est signalée', integer)
+    .option('--within-days <jours>', 'échéancier : tranches à échoir dans ce nombre de jours (30 par défaut)', integer)
     .option('--format <format>', REPORT_FORMATS.join(' | '), 'table')
     .option('--out <fichier>', 'écrire dans un fichier plutôt que sur la sortie standard')
-    .action(async (kind: string, options: { antenna?: string; asOf?: string; knownAt?: string; receiptDelayDays?: number; format: string; out?: string }) => {
+    .action(async (kind: string, options: { antenna?: string; asOf?: string; knownAt?: string; receiptDelayDays?: number; withinDays?: number; format: string; out?: string }) => {
       if (!isReportFormat(options.format)) throw new InvalidArgumentError(`--format : ${REPORT_FORMATS.join(', ')}`);
       const format = options.format;
       await withCore({ config: config() }, async ({ app }) => {
@@ -27,6 +28,7 @@ export function reportCommand(config: () => JalonConfig): Command {
           ...(options.asOf ? { asOf: options.asOf } : {}),
           ...(options.knownAt ? { knownAt: options.knownAt } : {}),
           ...(options.receiptDelayDays !== undefined ? { receiptDelayDays: options.receiptDelayDays } : {}),
+          ...(options.withinDays !== undefined ? { withinDays: options.withinDays } : {}),
         });
         const rendered = await renderReport(report, format);
         if (options.out) {

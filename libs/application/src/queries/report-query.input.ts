@@ -41,4 +41,11 @@ export class ReportQueryInput {
   @Min(0)
   @Max(3650)
   receiptDelayDays?: number;
+
+  /** Échéancier: tranches falling due within this many days are listed. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  withinDays?: number;
 }

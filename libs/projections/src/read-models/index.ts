@@ -4,6 +4,7 @@ import { ReadModels } from '../runner/replay';
 import { budgetProjection } from './budget/budget.projection';
 import { buildBudgetReport } from './budget/budget.report';
 import { fundingProjection } from './funding/funding.projection';
+import { buildEcheancierReport } from './funding/echeancier.report';
 import { buildFundingReport } from './funding/funding.report';
 import { historyProjection } from './history/history.projection';
 import { buildHistoryReport } from './history/history.report';
@@ -24,6 +25,8 @@ export const PROJECTIONS: readonly Projection[] = [
 export interface ReportOptions extends ReportParameters {
   /** Funding: days after a release when a missing receipt is flagged (default 30). */
   readonly receiptDelayDays?: number;
+  /** Échéancier: tranches falling due within this many days are listed (default 30). */
+  readonly withinDays?: number;
 }
 
 export const REPORT_BUILDERS: Readonly<Record<ReportKind, (models: ReadModels, parameters: ReportOptions) => Report>> = {
@@ -32,6 +35,17 @@ export const REPORT_BUILDERS: Readonly<Record<ReportKind, (models: ReadModels, p
   phases: buildPhasesReport,
   kpis: buildKpisReport,
   history: buildHistoryReport,
+  echeancier: buildEcheancierReport,
+};
+
+/** The read model each report reads (its live state, or a replay of it for a past cut). */
+export const REPORT_PROJECTION: Readonly<Record<ReportKind, string>> = {
+  budget: budgetProjection.name,
+  funding: fundingProjection.name,
+  phases: phasesProjection.name,
+  kpis: kpisProjection.name,
+  history: historyProjection.name,
+  echeancier: fundingProjection.name,
 };
 
 // What the entry points (reports, dashboard) read of the read models: document shapes, report
@@ -45,6 +59,8 @@ export { BUDGET_CATEGORY_LABELS } from './budget/report-helpers';
 export type { TrancheDoc, TrancheState } from './funding/funding.projection';
 export type { FundingDiscrepancy, FundingReportAgreement, FundingReportData } from './funding/funding.report';
 export { DISCREPANCY_LABELS, TRANCHE_STATE_LABELS } from './funding/funding.report';
+export type { EcheancierItem, EcheancierReportData, EcheancierSituation } from './funding/echeancier.report';
+export { ECHEANCIER_SITUATION_LABELS, ECHEANCIER_TABLE_TITLE } from './funding/echeancier.report';
 export type { HistoryAntennaDocument, HistoryDocument, HistoryEntriesDocument, HistoryEntry } from './history/history.projection';
 export { antennaEntries, antennaTrail, candidacyEntries, candidacyIndexKey, historyAntenna, historyAntennaKey } from './history/history.projection';
 export { actorLabel, EVENT_LABELS, ROLE_LABELS } from './history/history.report';

@@ -34,8 +34,8 @@ const committed = (agreementId = 'bdt', antennaId = 'montbeliard', label = 'Enve
     label,
     amountCents: 10_000_000,
     tranches: [
-      { trancheId: 't1', label: 'Première tranche', amountCents: 4_000_000, dueOn: '2021-09-01', conditions: 'Signature' },
-      { trancheId: 't2', label: 'Deuxième tranche', amountCents: 6_000_000, dueOn: '2022-06-30' },
+      { trancheId: 't1', label: 'Première tranche', amountCents: 4_000_000, dueOn: '2021-09-15', conditions: 'Signature' },
+      { trancheId: 't2', label: 'Deuxième tranche', amountCents: 6_000_000, dueOn: '2023-12-31' },
     ],
     effectiveDate: '2021-06-01',
   });
@@ -48,7 +48,7 @@ const received = (trancheId: string, amountCents: number, bankReference: string,
 const spent = (expenditureId: string, amountCents: number, effectiveDate: string) =>
   projected('ExpenditureRecorded', { antennaId: 'montbeliard', expenditureId, category: 'premises', amountCents, description: 'x', fundingAgreementId: 'bdt', effectiveDate });
 
-/** A clean history: tranche 1 released and received in full, 15 000 € spent, tranche 2 still planned. */
+/** A clean history: tranche 1 released on its due date and received in full, 15 000 € spent, tranche 2 still planned (due 31/12/2023). */
 const CLEAN = [
   opened('montbeliard', 'Cnam Montbéliard', 'Montbéliard'),
   committed(),
@@ -71,9 +71,21 @@ describe('funding report', () => {
     ]);
   });
 
-  it('per agreement: committed, net released, received, spent and the remaining commitment (committed − net released), with totals', () => {
+  it('per agreement: committed, net released, received, spent, the remaining commitment (committed − net released), « reste à encaisser » (committed − received) and « solde » (received − spent), with totals', () => {
     const agreements = table(report, FUNDING_TABLE_TITLES.agreements);
-    expect(agreements.columns.map((c) => c.label)).toEqual(['Accord', 'Financeur', 'Engagé le', 'Engagé', 'Versé', 'Reçu', 'Dépensé', 'Reste à verser', 'Clôturé le']);
+    expect(agreements.columns.map((c) => c.label)).toEqual([
+      'Accord',
+      'Financeur',
+      'Engagé le',
+      'Engagé',
+      'Versé',
+      'Reçu',
+      'Dépensé',
+      'Reste à verser',
+      'Reste à encaisser',
+      'Solde',
+      'Clôturé le',
+    ]);
     expect(agreements.rows).toEqual([
       {
         agreement: 'Enveloppe d’amorçage',
@@ -84,10 +96,21 @@ describe('funding report', () => {
         received: 4_000_000,
         spent: 1_500_000,
         remaining: 6_000_000,
+        toCollect: 6_000_000, // 100 000 − 40 000
+        balance: 2_500_000, // 40 000 − 15 000
         closedOn: null,
       },
     ]);
-    expect(agreements.totals).toMatchObject({ agreement: 'Total', committed: 10_000_000, released: 4_000_000, received: 4_000_000, spent: 1_500_000, remaining: 6_000_000 });
+    expect(agreements.totals).toMatchObject({
+      agreement: 'Total',
+      committed: 10_000_000,
+      released: 4_000_000,
+      received: 4_000_000,
+      spent: 1_500_000,
+      remaining: 6_000_000,
+      toCollect: 6_000_000,
+      balance: 2_500_000,
+    });
   });
 
   it('per tranche: schedule (due date, conditions, amount) against released and received, with the bank reference', () => {
@@ -109,7 +132,7 @@ describe('funding report', () => {
       {
         agreement: 'Enveloppe d’amorçage',
         tranche: 'Première tranche',
-        dueOn: '2021-09-01',
+        dueOn: '2021-09-15',
         conditions: 'Signature',
         scheduled: 4_000_000,
         state: 'Reçue',
@@ -122,7 +145,7 @@ describe('funding report', () => {
       {
         agreement: 'Enveloppe d’amorçage',
         tranche: 'Deuxième tranche',
-        dueOn: '2022-06-30',
+        dueOn: '2023-12-31',
         conditions: null,
         scheduled: 6_000_000,
         state: 'Prévue',
@@ -138,7 +161,7 @@ describe('funding report', () => {
 
   it('no discrepancy: an empty table and a note saying so, with the delay and the reference date', () => {
     expect(table(report, FUNDING_TABLE_TITLES.discrepancies).rows).toEqual([]);
-    expect(notesOf(report)).toEqual(['Délai de réception admis : 30 jours après le versement, apprécié au 15/01/2022.', 'Aucun écart constaté.']);
+    expect(notesOf(report)).toEqual(['Délai de réception admis : 30 jours après le versement, apprécié au 15/01/2022 ; échéances des tranches appréciées à la même date.', 'Aucun écart constaté.']);
     expect(flagsOf(report)).toEqual([]);
   });
 
@@ -179,6 +202,82 @@ describe('funding report', () => {
     expect(flagsOf(buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2022-07-15', receiptDelayDays: 9 }))).toHaveLength(1);
     expect(flagsOf(buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2022-07-15', receiptDelayDays: 10 }))).toEqual([]);
     expect(() => buildFundingReport(models(events), { referenceDate: '2022-07-15', receiptDelayDays: -1 })).toThrow(/délai de réception/);
+  });
+
+  it('flags a tranche released after its due date, by how many days (released on its due date is on time)', () => {
+    // t2 is due on 31/12/2023; released on 04/03/2024: 31 (January) + 29 (February 2024) + 4 = 64 days after.
+    const events = [...CLEAN, released('t2', 6_000_000, '2024-03-04'), received('t2', 6_000_000, 'VIR-2', '2024-03-12')];
+    const late = buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2024-06-30' });
+    expect(flagsOf(late)).toEqual([
+      {
+        kind: 'release-late',
+        antennaId: 'montbeliard',
+        agreementId: 'bdt',
+        trancheId: 't2',
+        label: 'Versement postérieur à l’échéance',
+        detail: 'Échéance le 31/12/2023, versé le 04/03/2024 (60 000,00 €) : 64 jours après l’échéance.',
+        amountCents: 6_000_000,
+        date: '2024-03-04',
+        days: 64,
+        reason: null,
+      },
+    ]);
+    expect(table(late, FUNDING_TABLE_TITLES.discrepancies).rows).toEqual([
+      {
+        agreement: 'Enveloppe d’amorçage',
+        tranche: 'Deuxième tranche',
+        discrepancy: 'Versement postérieur à l’échéance',
+        detail: 'Échéance le 31/12/2023, versé le 04/03/2024 (60 000,00 €) : 64 jours après l’échéance.',
+      },
+    ]);
+    const oneDay = [...CLEAN, released('t2', 6_000_000, '2024-01-01')];
+    expect(flagsOf(buildFundingReport(models(oneDay), { antennaId: 'montbeliard', referenceDate: '2024-01-02' }))[0]).toMatchObject({
+      kind: 'release-late',
+      days: 1,
+      detail: 'Échéance le 31/12/2023, versé le 01/01/2024 (60 000,00 €) : 1 jour après l’échéance.',
+    });
+    const onDueDate = [...CLEAN, released('t2', 6_000_000, '2023-12-31')];
+    expect(flagsOf(buildFundingReport(models(onDueDate), { antennaId: 'montbeliard', referenceDate: '2024-01-15' }))).toEqual([]);
+  });
+
+  it('flags a tranche whose due date has passed at the reference date and that is not released, by how many days; not on its due date itself', () => {
+    expect(flagsOf(buildFundingReport(models(CLEAN), { antennaId: 'montbeliard', referenceDate: '2023-12-31' }))).toEqual([]);
+    const overdue = buildFundingReport(models(CLEAN), { antennaId: 'montbeliard', referenceDate: '2024-01-31' });
+    expect(flagsOf(overdue)).toEqual([
+      {
+        kind: 'release-overdue',
+        antennaId: 'montbeliard',
+        agreementId: 'bdt',
+        trancheId: 't2',
+        label: 'Échéance dépassée, tranche non versée',
+        detail: 'Échéance le 31/12/2023 (60 000,00 € prévus), toujours pas versée au 31/01/2024 : 31 jours de retard.',
+        amountCents: 6_000_000,
+        date: '2023-12-31',
+        days: 31,
+        reason: null,
+      },
+    ]);
+    expect(notesOf(overdue)[1]).toBe(
+      'Enveloppe d’amorçage — Deuxième tranche : échéance dépassée, tranche non versée. Échéance le 31/12/2023 (60 000,00 € prévus), toujours pas versée au 31/01/2024 : 31 jours de retard.',
+    );
+  });
+
+  it('a tranche released late is no longer overdue: only the lateness of its release remains', () => {
+    const events = [...CLEAN, released('t2', 6_000_000, '2024-01-20')];
+    expect(flagsOf(buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2024-01-31' })).map((f) => [f.kind, f.days])).toEqual([['release-late', 20]]);
+  });
+
+  it('a closed agreement’s tranches never released are not overdue (the funder will not release them)', () => {
+    const closed = projected('FundingAgreementClosed', { ...A, reason: 'Fin du programme', effectiveDate: '2023-06-30' });
+    expect(flagsOf(buildFundingReport(models([...CLEAN, closed]), { antennaId: 'montbeliard', referenceDate: '2024-06-30' }))).toEqual([]);
+  });
+
+  it('« solde » is negative and « reste à encaisser » counts only what was received when more was spent than received', () => {
+    const events = [...CLEAN, released('t2', 6_000_000, '2023-07-03'), spent('e2', 3_000_000, '2023-08-01')];
+    const data = buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2023-07-20' }).data as FundingReportData;
+    // received 40 000; spent 15 000 + 30 000 = 45 000: solde 40 000 − 45 000 = −5 000; reste à encaisser 100 000 − 40 000 = 60 000.
+    expect(data.agreements[0]).toMatchObject({ receivedCents: 4_000_000, spentCents: 4_500_000, toCollectCents: 6_000_000, balanceCents: -500_000 });
+    expect(data.totals).toMatchObject({ toCollectCents: 6_000_000, balanceCents: -500_000 });
   });
 
   it('flags an amount received different from the amount released', () => {
@@ -282,11 +381,12 @@ describe('funding report', () => {
     ]);
   });
 
-  it('a tranche whose release was reversed shows as planned again, and is not awaited', () => {
+  it('a tranche whose release was reversed shows as planned again, is not awaited for receipt, and is overdue once its due date has passed', () => {
     const events = [...CLEAN, released('t2', 6_000_000, '2023-07-03'), reversed('t2', 6_000_000, 'Erreur', '2023-07-10')];
     const report2 = buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2024-12-31' });
     expect(table(report2, FUNDING_TABLE_TITLES.tranches).rows[1]).toMatchObject({ state: 'Versement annulé (de nouveau prévue)', released: null });
-    expect(flagsOf(report2).map((f) => f.kind)).toEqual(['release-reversed']);
+    expect(flagsOf(report2).map((f) => f.kind)).toEqual(['release-reversed', 'release-overdue']);
+    expect(flagsOf(buildFundingReport(models(events), { antennaId: 'montbeliard', referenceDate: '2023-12-31' })).map((f) => f.kind)).toEqual(['release-reversed']);
     expect((report2.data as FundingReportData).totals.remainingCommitmentCents).toBe(6_000_000);
   });
 
@@ -313,10 +413,24 @@ describe('funding report', () => {
       antenna: { antennaId: 'montbeliard', antennaName: 'Cnam Montbéliard', town: 'Montbéliard' },
       referenceDate: '2022-01-15',
       receiptDelayDays: 30,
-      totals: { committedCents: 10_000_000, releasedCents: 4_000_000, receivedCents: 4_000_000, spentCents: 1_500_000, remainingCommitmentCents: 6_000_000 },
+      totals: {
+        committedCents: 10_000_000,
+        releasedCents: 4_000_000,
+        receivedCents: 4_000_000,
+        spentCents: 1_500_000,
+        remainingCommitmentCents: 6_000_000,
+        toCollectCents: 6_000_000,
+        balanceCents: 2_500_000,
+      },
       discrepancies: [],
     });
-    expect(data.agreements[0]).toMatchObject({ agreementId: 'bdt', antennaName: 'Cnam Montbéliard', tranches: [{ trancheId: 't1' }, { trancheId: 't2' }] });
+    expect(data.agreements[0]).toMatchObject({
+      agreementId: 'bdt',
+      antennaName: 'Cnam Montbéliard',
+      toCollectCents: 6_000_000,
+      balanceCents: 2_500_000,
+      tranches: [{ trancheId: 't1' }, { trancheId: 't2' }],
+    });
     expect(JSON.parse(JSON.stringify(data))).toEqual(data);
   });
 
@@ -336,7 +450,7 @@ describe('funding report', () => {
       ...CLEAN,
       opened('chaumont', 'Cnam Chaumont', 'Chaumont'),
       committed('bdt-chaumont', 'chaumont', 'Amorçage Chaumont'),
-      projected('BudgetTrancheReleased', { agreementId: 'bdt-chaumont', antennaId: 'chaumont', trancheId: 't1', amountCents: 4_000_000, effectiveDate: '2021-10-01' }),
+      projected('BudgetTrancheReleased', { agreementId: 'bdt-chaumont', antennaId: 'chaumont', trancheId: 't1', amountCents: 4_000_000, effectiveDate: '2021-09-15' }),
     ];
     const all = buildFundingReport(models(events), { referenceDate: '2022-01-15' });
     expect(all.title).toBe('Rapprochement des financements — toutes antennes');
@@ -350,6 +464,6 @@ describe('funding report', () => {
     expect(table(all, FUNDING_TABLE_TITLES.discrepancies).rows).toEqual([
       expect.objectContaining({ antenna: 'Cnam Chaumont', agreement: 'Amorçage Chaumont', tranche: 'Première tranche', discrepancy: 'Versement non reçu dans le délai' }),
     ]);
-    expect(notesOf(all)[1]).toMatch(/^Cnam Chaumont — Amorçage Chaumont — Première tranche : versement non reçu dans le délai\. Versé le 01\/10\/2021/);
+    expect(notesOf(all)[1]).toMatch(/^Cnam Chaumont — Amorçage Chaumont — Première tranche : versement non reçu dans le délai\. Versé le 15\/09\/2021/);
   });
 });

@@ -21,6 +21,10 @@ export const DEFAULT_RECEIPT_DELAY_DAYS = 30;
 export type FundingDiscrepancyKind =
   /** A release was reversed (one flag per reversal, with its reason). */
   | 'release-reversed'
+  /** The standing release of a tranche is dated after the tranche's due date (by `days`). */
+  | 'release-late'
+  /** The tranche's due date has passed at the reference date and it is not released (never, or its release reversed); not judged once the agreement is closed. */
+  | 'release-overdue'
   /** The standing release of a tranche is above the tranche's scheduled amount (the domain allows it within the commitment). */
   | 'release-above-tranche'
   /** The amount received differs from the amount released. */
@@ -42,12 +46,15 @@ export interface FundingDiscrepancy {
   readonly detail: string;
   /**
    * The money at stake, in cents: the reversed amount; released − scheduled; received − released;
-   * the amount awaited; spent − received.
+   * the amount awaited; spent − received; the release (late); the scheduled amount (overdue).
    */
   readonly amountCents: Cents;
-  /** The date the flag is about: reversal, receipt, release; null for overspent. */
+  /** The date the flag is about: reversal, receipt, release; the due date (overdue); null for overspent. */
   readonly date: IsoDate | null;
-  /** receipt-overdue: days from the release to the reference date. */
+  /**
+   * receipt-overdue: days from the release to the reference date; release-late: days from the due
+   * date to the release; release-overdue: days from the due date to the reference date.
+   */
   readonly days: number | null;
   /** release-reversed: the reason given. */
   readonly reason: string | null;
@@ -55,6 +62,10 @@ export interface FundingDiscrepancy {
 
 export interface FundingReportAgreement extends FundingAgreementDoc {
   readonly antennaName: string | null;
+  /** « Reste à encaisser »: committed − received. */
+  readonly toCollectCents: Cents;
+  /** « Solde »: received − spent (negative when more was spent than received). */
+  readonly balanceCents: Cents;
 }
 
 export interface FundingReportData {
@@ -69,6 +80,8 @@ export interface FundingReportData {
     readonly receivedCents: Cents;
     readonly spentCents: Cents;
     readonly remainingCommitmentCents: Cents;
+    readonly toCollectCents: Cents;
+    readonly balanceCents: Cents;
   };
   readonly discrepancies: readonly FundingDiscrepancy[];
 }
@@ -82,6 +95,8 @@ export const FUNDING_TABLE_TITLES = {
 
 export const DISCREPANCY_LABELS: Readonly<Record<FundingDiscrepancyKind, string>> = {
   'release-reversed': 'Versement annulé',
+  'release-late': 'Versement postérieur à l’échéance',
+  'release-overdue': 'Échéance dépassée, tranche non versée',
   'release-above-tranche': 'Versement supérieur à la tranche prévue',
   'amount-mismatch': 'Montant reçu différent du montant versé',
   'receipt-overdue': 'Versement non reçu dans le délai',
@@ -121,7 +136,12 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
 
   const sortedDocs = [...docs].sort((a, b) => compareFrench(a.antennaName ?? a.antennaId, b.antennaName ?? b.antennaId));
   const agreements: FundingReportAgreement[] = sortedDocs.flatMap((doc) =>
-    doc.agreements.map((agreement) => ({ ...agreement, antennaName: doc.antennaName })),
+    doc.agreements.map((agreement) => ({
+      ...agreement,
+      antennaName: doc.antennaName,
+      toCollectCents: agreement.committedCents - agreement.receivedCents,
+      balanceCents: agreement.receivedCents - agreement.spentCents,
+    })),
   );
   const discrepancies = agreements.flatMap((agreement) => discrepanciesOf(agreement, parameters.referenceDate, receiptDelayDays));
   const totals = {
@@ -130,6 +150,8 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
     receivedCents: sum(agreements.map((a) => a.receivedCents)),
     spentCents: sum(agreements.map((a) => a.spentCents)),
     remainingCommitmentCents: sum(agreements.map((a) => a.remainingCommitmentCents)),
+    toCollectCents: sum(agreements.map((a) => a.toCollectCents)),
+    balanceCents: sum(agreements.map((a) => a.balanceCents)),
   };
 
   const only = scope === 'antenna' ? docs[0]! : null;
@@ -146,7 +168,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
   const byId = new Map(agreements.map((agreement) => [agreementKey(agreement), agreement]));
   const agreementOf = (d: FundingDiscrepancy) => byId.get(agreementKey(d))!;
   const notes = [
-    `Délai de réception admis : ${receiptDelayDays} jours après le versement, apprécié au ${formatDate(parameters.referenceDate)}.`,
+    `Délai de réception admis : ${receiptDelayDays} jours après le versement, apprécié au ${formatDate(parameters.referenceDate)} ; échéances des tranches appréciées à la même date.`,
     ...(agreements.length === 0 ? ['Aucun accord de financement.'] : []),
     ...(discrepancies.length === 0
       ? ['Aucun écart constaté.']
@@ -208,6 +230,27 @@ function discrepanciesOf(agreement: FundingReportAgreement, referenceDate: IsoDa
         `Versement de ${formatEuros(movement.amountCents)}${releasedOn} annulé le ${formatDate(movement.effectiveDate)}. Motif : ${movement.reason}`,
         { amountCents: movement.amountCents, date: movement.effectiveDate, reason: movement.reason },
       );
+    }
+    if (tranche.releasedCents !== null && tranche.releasedOn !== null) {
+      const days = daysBetween(tranche.dueOn, tranche.releasedOn);
+      if (days > 0) {
+        flag(
+          'release-late',
+          tranche,
+          `Échéance le ${formatDate(tranche.dueOn)}, versé le ${formatDate(tranche.releasedOn)} (${formatEuros(tranche.releasedCents)}) : ${days} jour${days > 1 ? 's' : ''} après l’échéance.`,
+          { amountCents: tranche.releasedCents, date: tranche.releasedOn, days },
+        );
+      }
+    } else if (agreement.closed === null) {
+      const days = daysBetween(tranche.dueOn, referenceDate);
+      if (days > 0) {
+        flag(
+          'release-overdue',
+          tranche,
+          `Échéance le ${formatDate(tranche.dueOn)} (${formatEuros(tranche.scheduledCents)} prévus), toujours pas versée au ${formatDate(referenceDate)} : ${days} jour${days > 1 ? 's' : ''} de retard.`,
+          { amountCents: tranche.scheduledCents, date: tranche.dueOn, days },
+        );
+      }
     }
     if (tranche.releasedCents !== null && tranche.releasedCents > tranche.scheduledCents) {
       const excess = tranche.releasedCents - tranche.scheduledCents;
@@ -297,6 +340,8 @@ function agreementTable(agreements: readonly FundingReportAgreement[], totals: F
       { key: 'received', label: 'Reçu', kind: 'money' },
       { key: 'spent', label: 'Dépensé', kind: 'money' },
       { key: 'remaining', label: 'Reste à verser', kind: 'money' },
+      { key: 'toCollect', label: 'Reste à encaisser', kind: 'money' },
+      { key: 'balance', label: 'Solde', kind: 'money' },
       { key: 'closedOn', label: 'Clôturé le', kind: 'date' },
     ],
     rows: agreements.map((agreement) => ({
@@ -308,6 +353,8 @@ function agreementTable(agreements: readonly FundingReportAgreement[], totals: F
       received: agreement.receivedCents,
       spent: agreement.spentCents,
       remaining: agreement.remainingCommitmentCents,
+      toCollect: agreement.toCollectCents,
+      balance: agreement.balanceCents,
       closedOn: agreement.closed?.on ?? null,
     })),
     totals: {
@@ -320,6 +367,8 @@ function agreementTable(agreements: readonly FundingReportAgreement[], totals: F
       received: totals.receivedCents,
       spent: totals.spentCents,
       remaining: totals.remainingCommitmentCents,
+      toCollect: totals.toCollectCents,
+      balance: totals.balanceCents,
       closedOn: null,
     },
   };
