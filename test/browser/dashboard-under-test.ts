@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { IdentityService, SYSTEM_ACTOR } from '@jalon/application';
 import { createApiApp } from '@jalon/api';
-import { loadConfig } from '@jalon/core';
+import { LogIntegrityService, loadConfig } from '@jalon/core';
 import { SqliteEventStore } from '@jalon/event-store';
 import { INestApplication } from '@nestjs/common';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -45,7 +45,7 @@ export interface DashboardUnderTest {
  * The real application on an ephemeral port, on a temporary embedded store holding the demo
  * history (recorded with a stepping clock, as in the other suites), with one user per role.
  */
-export async function startDashboard(): Promise<DashboardUnderTest> {
+export async function startDashboard(options: { integrity?: boolean } = {}): Promise<DashboardUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'jalon-dashboard-'));
   const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
   await recordDemoHistory(store);
@@ -68,6 +68,7 @@ export async function startDashboard(): Promise<DashboardUnderTest> {
     finance: await add('Julien Bernard', 'finance'),
     auditor: await add('Inès Lefèvre', 'auditor'),
   };
+  if (options.integrity) await startIntegrity(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return {
@@ -84,6 +85,22 @@ export async function startDashboard(): Promise<DashboardUnderTest> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts the log's verification and sealing as `npm start` does, and waits for the verification
+ * at start and its seal, so that no seal lands in the middle of a test.
+ */
+async function startIntegrity(app: INestApplication): Promise<void> {
+  const integrity = app.get(LogIntegrityService);
+  integrity.start();
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { state, report } = integrity.lastVerification();
+    if (state === 'suivi du journal' && report && (!report.ok || (report.lastSeal && report.eventsAfterLastSeal === 0))) return;
+    if (Date.now() > deadline) throw new Error(`the log's verification at start did not end (${state})`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -1,3 +1,5 @@
+import { verifyAuditExport } from '@jalon/event-store';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, chromiumIsInstalled, DashboardUnderTest, launchChromium, newFrenchContext, signIn, startDashboard } from './dashboard-under-test';
 
@@ -27,7 +29,7 @@ if (!chromiumIsInstalled() && !required) {
 
     beforeAll(async () => {
       if (!chromiumIsInstalled()) throw new Error(`JALON_BROWSER_TESTS=required but ${CHROMIUM} is missing: install the chromium package`);
-      [dashboard, browser] = await Promise.all([startDashboard(), launchChromium()]);
+      [dashboard, browser] = await Promise.all([startDashboard({ integrity: true }), launchChromium()]);
     }, 60_000);
     afterAll(async () => {
       await browser?.close();
@@ -199,6 +201,50 @@ if (!chromiumIsInstalled() && !required) {
       });
       expect(post.status()).toBe(403);
       expect(await dashboard.store.headPosition()).toBe(head);
+    });
+
+    it('shows the log’s integrity (verification, seal, public key) and downloads verifiable exports that verify-export accepts, at 320 px without overflow', async () => {
+      await signIn(page, dashboard, 'auditor', '/programme');
+      await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Intégrité du journal' }).click();
+      await page.waitForURL('**/integrite');
+      expect(await page.locator('h1').textContent()).toBe('Intégrité du journal');
+      expect(await page.getByRole('alert').count()).toBe(0);
+      const verification = await page.locator('#verification').textContent();
+      expect(verification).toContain('Intact');
+      expect(verification).toContain('15/03/2024 à 11:00');
+      expect(verification).toContain(`Jusqu’à la position${await dashboard.store.headPosition()}`);
+      expect(await page.locator('#sceau').textContent()).toMatch(/les \d+ premiers événements du journal/);
+      const publicKey = (await page.locator('#cle-publique').textContent())!.trim();
+      expect(await page.locator('#commande-verification').textContent()).toBe(`jalon verify-export FICHIER --public-key ${publicKey}`);
+
+      const [programme] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger l’export vérifiable' }).click()]);
+      expect(programme.suggestedFilename()).toBe('jalon-audit-programme.jsonl');
+      const programmeReport = await verifyAuditExport(readFileSync((await programme.path())!, 'utf8').split('\n').filter((line) => line !== ''), { publicKey });
+      expect(programmeReport).toMatchObject({ ok: true, keyMatches: true });
+
+      await page.goto(antenna());
+      const [montbeliard] = await Promise.all([page.waitForEvent('download'), page.locator('#historique').getByRole('link', { name: 'Télécharger l’export vérifiable' }).click()]);
+      expect(montbeliard.suggestedFilename()).toBe('jalon-audit-montbeliard.jsonl');
+      const lines = readFileSync((await montbeliard.path())!, 'utf8').split('\n').filter((line) => line !== '');
+      const report = await verifyAuditExport(lines, { publicKey });
+      expect(report).toMatchObject({ ok: true, keyMatches: true });
+      expect(report.events).toBeGreaterThan(10);
+
+      // Readable on a narrow phone: nothing wider than the screen (the key and the command wrap).
+      await page.setViewportSize({ width: 320, height: 640 });
+      await page.goto(`${dashboard.url}/integrite`);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(320);
+      const keyBox = (await page.locator('#cle-publique').boundingBox())!;
+      expect(keyBox.x + keyBox.width).toBeLessThanOrEqual(320);
+    });
+
+    it('shows the integrity page to a finance officer without the export, which is refused', async () => {
+      await signIn(page, dashboard, 'finance', '/integrite');
+      expect(await page.locator('h1').textContent()).toBe('Intégrité du journal');
+      expect(await page.locator('#export').textContent()).toContain('réservé aux rôles Audit et Administration');
+      expect(await page.getByRole('link', { name: 'Télécharger l’export vérifiable' }).count()).toBe(0);
+      const refused = await page.goto(`${dashboard.url}/integrite/export-verifiable`);
+      expect(refused?.status()).toBe(403);
     });
   });
 }

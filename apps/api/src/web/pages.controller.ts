@@ -8,6 +8,7 @@ import { Public } from '../auth/auth';
 import { FORMS } from './forms/form-catalogue';
 import { parseDate } from './forms/parse';
 import { href, html, segment } from './html';
+import { AUDIT_EXPORT_ROLES } from './integrity-pages.controller';
 import { DashboardReads, LiveExpenditure } from './read/dashboard-reads';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { antennaView } from './views/antenna.view';
@@ -147,6 +148,7 @@ ${asOfControl({ action: base, asOf })}
       may,
       ...(expenditures ? { expenditures } : {}),
       staleRead,
+      auditExport: AUDIT_EXPORT_ROLES.has(actor.role),
     });
     const frame = this.pages.frame(request, data.antenna.name, 'programme', [{ label: 'Programme', href: href('/programme', { asOf }) }, { label: data.antenna.name }]);
     this.pages.send(response, 200, frame, body);

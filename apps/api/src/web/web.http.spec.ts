@@ -217,6 +217,23 @@ describe('web dashboard over HTTP', () => {
     expect(workbook.worksheets.map((sheet) => sheet.name).slice(0, 2)).toEqual(['Écarts constatés', 'Accords de financement']);
   });
 
+  it('the finance page watches the tranche schedule: released after its due date, due and not released as of a date, « reste à encaisser » and « solde »', async () => {
+    const agent = await as('finance');
+    const page = await agent.get('/financements').expect(200);
+    expect(page.text).toContain('Versement postérieur à l’échéance');
+    expect(page.text).toContain('Échéance le 30/06/2023, versé le 04/09/2023 (30 000,00 €) : 66 jours après l’échéance.');
+    const csv = (await agent.get('/financements/export.csv').buffer(true).expect(200)).text;
+    // Committed 100 000, received 70 000, spent 37 200: reste à encaisser 30 000, solde 32 800.
+    expect(csv).toContain('Reste à verser;Reste à encaisser;Solde');
+    expect(csv).toMatch(/100000,00;100000,00;70000,00;37200,00;0,00;30000,00;32800,00;/);
+    const past = await agent.get('/financements?asOf=2023-07-31').expect(200);
+    expect(past.text).toContain('Échéance dépassée, tranche non versée');
+    expect(past.text).toContain('Échéance le 30/06/2023 (30 000,00 € prévus), toujours pas versée au 31/07/2023 : 31 jours de retard.');
+    const antenna = await agent.get('/antennes/montbeliard').expect(200);
+    expect(antenna.text).toContain('<dt>Reste à encaisser</dt><dd>30 000,00 €</dd>');
+    expect(antenna.text).toContain('<dt>Solde (reçu − dépensé)</dt><dd>32 800,00 €</dd>');
+  });
+
   it('explains an invalid "as of" date beside its control, and an antenna that did not exist yet', async () => {
     const agent = await as('auditor');
     const invalid = await agent.get('/antennes/montbeliard?asOf=31/02/2022').expect(200);

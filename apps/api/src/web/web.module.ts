@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AssetsController } from './assets.controller';
 import { FormsController } from './forms.controller';
+import { IntegrityPagesController } from './integrity-pages.controller';
 import { PagesController } from './pages.controller';
 import { DashboardReads } from './read/dashboard-reads';
 import { WebSessionGuard } from './session/web-session.guard';
@@ -25,7 +26,7 @@ export class WebModule {
   static forRoot(options: WebOptions = {}): DynamicModule {
     return {
       module: WebModule,
-      controllers: [AssetsController, SignInController, PagesController, FormsController, UsersAdminController],
+      controllers: [AssetsController, SignInController, PagesController, FormsController, IntegrityPagesController, UsersAdminController],
       providers: [
         { provide: WebSessions, useFactory: () => new WebSessions(options.sessions ?? sessionOptionsFromEnv()) },
         WebSessionGuard,

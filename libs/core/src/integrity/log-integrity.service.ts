@@ -32,6 +32,13 @@ export interface PublicSealKey {
   readonly pem: string;
 }
 
+export interface LastVerification {
+  readonly state: 'arrêté' | 'vérification initiale' | 'suivi du journal';
+  readonly verifiedAt?: Date;
+  readonly report?: LogVerificationReport;
+  readonly lastSealFailure?: string;
+}
+
 /**
  * The running service's side of the provable history (docs/decisions/0011): verifies the whole
  * log once at start, then each event as it is appended (following the log, keeping one tip per
@@ -113,6 +120,20 @@ export class LogIntegrityService implements HealthIndicator {
   /** The last verification, as far as the log has been read. */
   report(): LogVerificationReport | undefined {
     return this.verifier?.report();
+  }
+
+  /**
+   * The last verification as the dashboard shows it: the service's state, when it last read the
+   * log (undefined before the initial verification ends), the report so far, the last failure to seal.
+   */
+  lastVerification(): LastVerification {
+    const report = this.verifier?.report();
+    return {
+      state: this.state,
+      ...(this.verifiedAt ? { verifiedAt: this.verifiedAt } : {}),
+      ...(report ? { report } : {}),
+      ...(this.lastSealFailure ? { lastSealFailure: this.lastSealFailure } : {}),
+    };
   }
 
   check(): ComponentHealth {

@@ -49,7 +49,7 @@ p{margin:.5rem 0}
 .bandeau .conteneur{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 2rem;padding-top:.75rem;padding-bottom:.75rem}
 .marque{display:flex;flex-direction:column;text-decoration:none;color:${c.text};font-weight:700;font-size:1.5rem;line-height:1.1}
 .marque small{font-weight:400;font-size:.9rem;color:${c.muted}}
-.navigation ul{display:flex;gap:.25rem;list-style:none;margin:0;padding:0}
+.navigation ul{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0;padding:0}
 .navigation a{display:block;padding:.5rem .9rem;text-decoration:none;font-weight:600;border-bottom:3px solid transparent}
 .navigation a[aria-current="page"]{border-bottom-color:${c.primary}}
 .compte{margin-left:auto;display:flex;align-items:center;gap:.75rem;font-size:.95rem}
@@ -133,6 +133,10 @@ dl.proprietes dd{margin:0}
 .liste-actions{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin:.5rem 0 1rem}
 .carte-connexion{max-width:36rem;margin:2rem auto;border:1px solid ${c.rule};padding:1.5rem 2rem;border-top:4px solid ${c.primary}}
 .carte-connexion input[type=password]{width:100%}
+.empreinte{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em;overflow-wrap:anywhere;word-break:break-all;min-width:0}
+pre.commande{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-all;background:${c.subtle};border:1px solid ${c.rule};padding:.5rem .75rem;max-width:100%}
+.alerte.erreur.journal-altere{border-width:8px;font-size:1.05rem}
+@media (max-width:30rem){dl.proprietes.empilables{grid-template-columns:1fr}dl.proprietes.empilables dd{margin-bottom:.5rem}}
 @media (max-width:48rem){h1{font-size:1.6rem}input[type=text],input[type=password],textarea{width:100%}.compte{margin-left:0}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `;

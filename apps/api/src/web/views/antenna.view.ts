@@ -13,6 +13,7 @@ import {
 } from '../read/read-model-shapes';
 import { budgetChart, ganttChart } from './charts';
 import { asOfControl, badge, reportTable } from './components';
+import { auditExportHref } from './integrity.view';
 
 export interface AntennaModel {
   readonly antennaId: string;
@@ -28,6 +29,8 @@ export interface AntennaModel {
   readonly may: ReadonlySet<string>;
   readonly expenditures?: readonly LiveExpenditure[];
   readonly staleRead: boolean;
+  /** Auditors and administrators may download the antenna's verifiable audit export. */
+  readonly auditExport?: boolean;
 }
 
 /** The page of one antenna: summary, phases (Gantt), budget (bars), funding reconciliation, history. */
@@ -112,6 +115,9 @@ ${data.fundingReport.tables[2]!.rows.length > 0 && reportTable(data.fundingRepor
 <h2 id="titre-historique">Historique</h2>
 <p>Chaque fait enregistré, du plus récent au plus ancien : sa date d’effet, l’heure à laquelle il a été enregistré, qui l’a enregistré et, pour une correction, pourquoi. Rien n’est jamais modifié ni effacé.</p>
 ${historyTable(data, model.timeZone)}
+${model.auditExport && html`<h3 id="titre-export-verifiable">Export vérifiable</h3>
+<p>Les événements de cette antenne tels qu’ils sont aujourd’hui dans le journal, chacun avec son empreinte et sa preuve d’inclusion sous le dernier sceau signé, à vérifier hors ligne avec <span class="code">jalon verify-export</span> et la clé publique de la page <a href="/integrite">Intégrité du journal</a>.</p>
+<p><a class="bouton secondaire" href="${auditExportHref(antennaId)}" download>Télécharger l’export vérifiable</a></p>`}
 </section>`;
 }
 
@@ -131,6 +137,8 @@ function agreementBlock(
 <dt>Versé / reçu</dt><dd>${formatEuros(agreement.releasedCents)} / ${formatEuros(agreement.receivedCents)}</dd>
 <dt>Dépensé sur l’accord</dt><dd>${formatEuros(agreement.spentCents)}</dd>
 <dt>Reste à verser</dt><dd>${formatEuros(agreement.remainingCommitmentCents)}</dd>
+<dt>Reste à encaisser</dt><dd>${formatEuros(agreement.toCollectCents)}</dd>
+<dt>Solde (reçu − dépensé)</dt><dd>${formatEuros(agreement.balanceCents)}</dd>
 ${agreement.closed && html`<dt>Clôturé le</dt><dd>${formatDate(agreement.closed.on)}${agreement.closed.reason ? ` — ${agreement.closed.reason}` : ''}</dd>`}
 </dl>
 <div class="defilement" role="region" aria-label="Tranches de ${agreement.label}" tabindex="0">

@@ -3,7 +3,7 @@ import { JALON_CSS_PATH } from '../assets/jalon-css';
 import { html, HtmlValue, SafeHtml } from '../html';
 import { ROLE_LABELS } from '../read/read-model-shapes';
 
-export type Section = 'programme' | 'financements' | 'utilisateurs' | 'none';
+export type Section = 'programme' | 'financements' | 'integrite' | 'utilisateurs' | 'none';
 
 export interface PageFrame {
   readonly title: string;
@@ -46,6 +46,7 @@ html`<nav class="navigation" aria-label="Navigation principale">
 <ul>
 <li><a href="/programme"${current('programme')}>Programme</a></li>
 <li><a href="/financements"${current('financements')}>Financements</a></li>
+<li><a href="/integrite"${current('integrite')}>Intégrité du journal</a></li>
 ${user.actor.role === 'admin' && html`<li><a href="/utilisateurs"${current('utilisateurs')}>Utilisateurs</a></li>`}
 </ul>
 </nav>
