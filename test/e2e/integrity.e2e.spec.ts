@@ -29,7 +29,7 @@ describe('jalon verify, seal and audit exports, end to end', () => {
 
     const sealed = run('seal');
     expect(sealed.status).toBe(0);
-    expect(sealed.stdout).toMatch(/Journal scellé : 39 événement\(s\)/);
+    expect(sealed.stdout).toMatch(/Journal scellé : 40 événement\(s\)/);
     const publicKey = publicKeyOf(sealed.stdout)!;
     expect(publicKey).toMatch(/^MC/);
 
@@ -77,7 +77,7 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     const publicKey = publicKeyOf(first.stdout)!;
     run('users', 'add', '--name', 'Inès Lefèvre', '--role', 'auditor');
     const proof = join(dir, 'extends.json');
-    const proved = run('prove-extends', '--from-seal', '39', '--out', proof);
+    const proved = run('prove-extends', '--from-seal', '40', '--out', proof);
     expect(proved.stdout).toContain('est le début, inchangé, du journal scellé');
     expect(proved.status).toBe(0);
     expect(run('verify-extends', proof, '--public-key', publicKey).status).toBe(0);
@@ -86,7 +86,7 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     writeFileSync(proof, JSON.stringify(document));
     const refused = run('verify-extends', proof, '--public-key', publicKey);
     expect(refused.status).toBe(1);
-    expect(refused.stdout).toContain('la preuve ne montre pas que le journal du sceau de départ (39 événements)');
+    expect(refused.stdout).toContain('la preuve ne montre pas que le journal du sceau de départ (40 événements)');
   });
 
   it('rule: export → import → verify passes in another data directory (hashes and seals move with the history)', () => {
@@ -97,7 +97,7 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     const copy = join(dir, 'copy');
     expect(jalon(['import', file], copy).status).toBe(0);
     const verified = jalon(['verify'], copy);
-    expect(verified.stdout).toContain('1 sceau(x) ; dernier : position 40, 39 événement(s) couverts');
+    expect(verified.stdout).toContain('1 sceau(x) ; dernier : position 41, 40 événement(s) couverts');
     expect(verified.status).toBe(0);
   });
 
@@ -114,8 +114,8 @@ describe('jalon verify, seal and audit exports, end to end', () => {
         integrity = ((health.components as Record<string, unknown> | undefined)?.integrity ?? health.integrity ?? {}) as typeof integrity;
         if (integrity.lastSeal === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      // 39 demo events and the administrator created at the first start.
-      expect(integrity).toMatchObject({ status: 'ok', lastSeal: { treeSize: 40 } });
+      // 40 demo events and the administrator created at the first start.
+      expect(integrity).toMatchObject({ status: 'ok', lastSeal: { treeSize: 41 } });
     } finally {
       await server.stop();
     }

@@ -1,6 +1,7 @@
 import { COMMANDS } from '@jalon/application';
 import { JalonCoreModule, JalonCoreOptions } from '@jalon/core';
 import { DynamicModule, Module } from '@nestjs/common';
+import { join } from 'node:path';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BearerAuthGuard } from './auth/auth';
 import { AuthModule } from './auth/auth.module';
@@ -27,7 +28,7 @@ export class ApiModule {
   static forRoot(options: JalonCoreOptions & { readonly web?: WebOptions }): DynamicModule {
     return {
       module: ApiModule,
-      imports: [JalonCoreModule.forRoot(options), AuthModule, WebModule.forRoot(options.web)],
+      imports: [JalonCoreModule.forRoot(options), AuthModule, WebModule.forRoot({ signOutsFile: options.readModelsFile ?? join(options.config.dataDir, 'read-models.sqlite'), ...options.web })],
       controllers: [HealthController, ProblemsController, UsersController, StreamsController, ReportsController, IntegrityController, createCommandsController(commandRoutes())],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },

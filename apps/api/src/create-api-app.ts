@@ -7,12 +7,19 @@ import { ApiModule } from './api.module';
 import { frameworkErrorHandler } from './errors/framework-errors';
 import { JSON_LIMIT, registerBodyParsers } from './http/body-parsers';
 import { serveOpenApi } from './openapi/openapi';
-import { WebOptions } from './web/web.module';
+import { existsSync } from 'node:fs';
+import { registerSecureSessions, sessionKey } from './web/session/secure-session-codec';
+import { WebRequest } from './web/session/web-session.guard';
+import { sessionCookie, WebSessions } from './web/session/web-sessions';
+import { isSecure } from './web/web-pages';
+import { SessionCodecSlot, WebOptions } from './web/web.module';
 
 export interface ApiAppOptions extends JalonCoreOptions {
   readonly logger?: false | LogLevel[];
   /** The web dashboard's settings (sessions); by default from the environment. */
   readonly web?: WebOptions;
+  /** The key sealing session cookies (default: `JALON_SESSION_KEY`, else `$DATA_DIR/session-key`). */
+  readonly sessionKey?: Buffer;
 }
 
 /**
@@ -35,9 +42,28 @@ export async function createApiApp(options: ApiAppOptions): Promise<INestApplica
   registerBodyParsers(app.getHttpAdapter().getInstance());
   // Limits nothing by itself (`global: false`): failed authentications are counted by FailedAuthenticationLimiter.
   await app.register(fastifyRateLimit, { global: false });
+  await startSessions(app, options);
   app.enableShutdownHooks();
   serveOpenApi(app);
   return app;
+}
+
+/**
+ * Dashboard sessions travel in cookies sealed with a key every instance shares (see
+ * docs/decisions/0015-several-instances.md); each response carries the session back, its idle
+ * clock restarted, unless it was signed out.
+ */
+async function startSessions(app: NestFastifyApplication, options: ApiAppOptions): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const sessions = app.get(WebSessions);
+  const onDisk = options.readModelsFile !== ':memory:' && existsSync(options.config.dataDir);
+  const key = options.sessionKey ?? sessionKey(process.env, onDisk ? options.config.dataDir : undefined);
+  app.get(SessionCodecSlot).codec = await registerSecureSessions(fastify, key, sessions.options.maxHours);
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const session = (request as WebRequest).webSession;
+    if (session && !session.ended) reply.header('Set-Cookie', sessionCookie(sessions.seal(session), isSecure(request)));
+    done(null, payload);
+  });
 }
 
 /** Once `init` has run: the routes are registered and requests may be sent to `getHttpServer()`. */

@@ -12,7 +12,7 @@ import { isSecure, localPath, WebPages } from './web-pages';
 
 /**
  * Sign-in with the same bearer tokens as the API (and so the same users and roles): the token is
- * checked once, then a server-side session stands for the user. The form carries an anti-forgery
+ * checked once, then a sealed session cookie stands for the user. The form carries an anti-forgery
  * token, and refused tokens count against the client's failed authentications (429 past ten a minute).
  */
 @ApiExcludeController()
@@ -52,10 +52,10 @@ export class SignInController {
     await this.limiter.assertAllowed(request);
     try {
       const actor = await this.identity.authenticate(token === '' ? undefined : token);
-      this.sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
-      this.sessions.closeSignInForm(form.id);
-      const session = this.sessions.create(actor, hashToken(token));
-      response.header('Set-Cookie', sessionCookie(session.id, isSecure(request)));
+      const previous = this.sessions.use(cookieValue(request.headers.cookie, SESSION_COOKIE)).session;
+      this.sessions.destroy(previous);
+      // Sealed into the cookie when the response is sent (create-api-app.ts).
+      request.webSession = this.sessions.create(actor, hashToken(token));
       response.header('Set-Cookie', signInCookie('', isSecure(request), true));
       this.pages.redirect(response, returnTo);
     } catch (error) {
@@ -70,7 +70,7 @@ export class SignInController {
   @Post('deconnexion')
   @UseGuards(WebSessionGuard)
   signOut(@Req() request: WebRequest, @Res() response: FastifyReply): void {
-    this.sessions.destroy(request.webSession?.id);
+    this.sessions.destroy(request.webSession);
     response.header('Set-Cookie', sessionCookie('', isSecure(request), true));
     this.pages.redirect(response, '/connexion?motif=deconnexion');
   }
@@ -79,7 +79,7 @@ export class SignInController {
   private sendForm(request: WebRequest, response: FastifyReply, status: number, model: Omit<SignInModel, 'csrfToken' | 'idleMinutes'>): void {
     const known = cookieValue(request.headers.cookie, SIGN_IN_COOKIE);
     const form = this.sessions.openSignInForm(known);
-    if (form.id !== known) response.header('Set-Cookie', signInCookie(form.id, isSecure(request)));
+    if (!this.sessions.signInForm(known)) response.header('Set-Cookie', signInCookie(this.sessions.sealSignInForm(form), isSecure(request)));
     this.pages.send(response, status, this.pages.frame(request, 'Connexion'), signInView({ ...model, csrfToken: form.csrfToken, idleMinutes: this.sessions.options.idleMinutes }));
   }
 }

@@ -44,14 +44,16 @@ export class WebSessionGuard implements CanActivate {
     const found = this.sessions.use(cookieValue(request.headers.cookie, SESSION_COOKIE));
     const returnTo = request.method === 'GET' ? request.originalUrl : pathOf(request.originalUrl);
     if (!found.session) throw new SessionRequiredError(found.expired, returnTo);
+    let actor;
     try {
-      await this.identity.authenticateHash(found.session.tokenHash);
+      // Checked against the identity stream on every request: the cookie's copy of the user is not trusted.
+      actor = await this.identity.authenticateHash(found.session.tokenHash);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      this.sessions.destroy(found.session.id);
+      this.sessions.destroy(found.session);
       throw new SessionRequiredError(false, returnTo, true);
     }
-    request.webSession = found.session;
+    request.webSession = { ...found.session, actor };
     if (request.method === 'POST') {
       const body = request.body as Record<string, unknown> | undefined;
       if (!this.sessions.csrfMatches(found.session, body?._csrf)) throw new CsrfRejectedError();

@@ -24,14 +24,16 @@ export interface WebSession {
   lastSeenAt: number;
   /** A one-time message shown on the next page (after a redirect). */
   flash?: string;
+  /** Signed out during this request: its cookie is not written back. */
+  ended?: boolean;
 }
 
 export type SessionLookup = { readonly session: WebSession } | { readonly session?: undefined; readonly expired: boolean };
 
 /**
  * The sign-in form before anyone is signed in: the same anti-forgery protection as a session's
- * forms (a random token kept on the server, found by a cookie, compared in constant time), so
- * that another site cannot sign a browser in to an account of its choosing.
+ * forms (a random token in an encrypted cookie, compared in constant time), so that another site
+ * cannot sign a browser in to an account of its choosing.
  */
 export interface SignInForm {
   readonly id: string;
@@ -39,11 +41,46 @@ export interface SignInForm {
   readonly createdAt: number;
 }
 
+/**
+ * Seals and opens cookie values (authenticated encryption by `@fastify/secure-session`, see
+ * ./secure-session-codec.ts): a cookie changed or made without the key opens to `undefined`.
+ */
+export interface SessionCodec {
+  seal(kind: 'session' | 'signIn', data: object): string;
+  open(kind: 'session' | 'signIn', value: string): Record<string, unknown> | undefined;
+}
+
+/**
+ * Sessions ended before their time (« Se déconnecter », or a revoked token seen by the guard):
+ * a cookie is only a copy, so its id is remembered until the session could have ended anyway
+ * (see docs/decisions/0015-several-instances.md). Shared by every instance.
+ */
+export interface SignOutList {
+  add(id: string, until: number): void;
+  has(id: string): boolean;
+  /** Forgets entries whose `until` is past. */
+  sweep(now: number): void;
+}
+
+/** A sign-out list for one process (tests, and read models kept in memory). */
+export class InMemorySignOutList implements SignOutList {
+  private readonly ids = new Map<string, number>();
+  add(id: string, until: number): void {
+    this.ids.set(id, until);
+  }
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+  sweep(now: number): void {
+    for (const [id, until] of this.ids) if (until < now) this.ids.delete(id);
+  }
+  get size(): number {
+    return this.ids.size;
+  }
+}
+
 export const SESSION_COOKIE = 'jalon_session';
 export const SIGN_IN_COOKIE = 'jalon_connexion';
-
-/** Sign-in forms kept at most (anyone may open one): the oldest are forgotten first. */
-const MAX_SIGN_IN_FORMS = 10_000;
 
 /** Reads `JALON_SESSION_MINUTES`, refusing what it cannot honour. */
 export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WebSessionOptions {
@@ -55,24 +92,27 @@ export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Web
 }
 
 /**
- * Dashboard sessions, held in memory: a random id in an HttpOnly cookie stands for the signed-in
- * user (never their token). A session ends on sign-out, after `idleMinutes` without a request,
- * or `maxHours` after sign-in. A restart signs everyone out, which is acceptable for a service of
- * one process; several processes would need a shared store.
+ * Dashboard sessions, held by the browser: the session (id, user, hash of their token, anti-forgery
+ * token, times) travels encrypted and signed in an HttpOnly cookie, rewritten on every response
+ * (its idle clock), so that a restart or another instance with the same key knows it. A session
+ * ends on sign-out (its id goes on the shared sign-out list), after `idleMinutes` without a
+ * request, or `maxHours` after sign-in.
  */
 export class WebSessions {
-  private readonly sessions = new Map<string, WebSession>();
-  private readonly signInForms = new Map<string, SignInForm>();
   private readonly now: () => number;
+  private lastSweep = 0;
 
-  constructor(readonly options: WebSessionOptions) {
+  constructor(
+    readonly options: WebSessionOptions,
+    private readonly codec: SessionCodec,
+    private readonly signOuts: SignOutList = new InMemorySignOutList(),
+  ) {
     this.now = options.now ?? Date.now;
   }
 
   create(actor: Actor, tokenHash: string): WebSession {
-    this.sweep();
     const now = this.now();
-    const session: WebSession = {
+    return {
       id: randomBytes(32).toString('base64url'),
       actor,
       tokenHash,
@@ -80,50 +120,53 @@ export class WebSessions {
       createdAt: now,
       lastSeenAt: now,
     };
-    this.sessions.set(session.id, session);
-    return session;
   }
 
-  /** The live session of this id, its idle clock restarted; or whether it existed and expired. */
-  use(id: string | undefined): SessionLookup {
-    if (id === undefined) return { expired: false };
-    const session = this.sessions.get(id);
+  /** The live session of this cookie, its idle clock restarted; or whether it existed and expired. */
+  use(cookie: string | undefined): SessionLookup {
+    const session = cookie === undefined ? undefined : this.read(cookie);
     if (!session) return { expired: false };
-    if (this.isOver(session, this.now())) {
-      this.sessions.delete(id);
-      return { expired: true };
-    }
+    if (this.signOuts.has(session.id)) return { expired: false };
+    if (this.isOver(session, this.now())) return { expired: true };
     session.lastSeenAt = this.now();
     return { session };
   }
 
-  destroy(id: string | undefined): void {
-    if (id !== undefined) this.sessions.delete(id);
+  /** The cookie value that carries this session (written back on every response). */
+  seal(session: WebSession): string {
+    const { ended: _ended, ...data } = session;
+    return this.codec.seal('session', data);
   }
 
-  /** The sign-in form of this id while it is fresh (the idle limit), or a new one. */
-  openSignInForm(id: string | undefined): SignInForm {
-    const known = this.signInForm(id);
-    if (known) return known;
-    const form: SignInForm = { id: randomBytes(32).toString('base64url'), csrfToken: randomBytes(32).toString('base64url'), createdAt: this.now() };
-    if (this.signInForms.size >= MAX_SIGN_IN_FORMS) this.signInForms.delete(this.signInForms.keys().next().value!);
-    this.signInForms.set(form.id, form);
-    return form;
-  }
-
-  /** The sign-in form of this id, unless it is unknown or older than the idle limit. */
-  signInForm(id: string | undefined): SignInForm | undefined {
-    const form = id === undefined ? undefined : this.signInForms.get(id);
-    if (!form) return undefined;
-    if (this.now() - form.createdAt > this.options.idleMinutes * 60_000) {
-      this.signInForms.delete(form.id);
-      return undefined;
+  /** Ends a session everywhere: its cookie, even kept by someone, is refused from now on. */
+  destroy(session: WebSession | undefined): void {
+    if (!session) return;
+    session.ended = true;
+    const now = this.now();
+    this.signOuts.add(session.id, session.createdAt + this.options.maxHours * 3_600_000);
+    if (now - this.lastSweep > 60_000) {
+      this.lastSweep = now;
+      this.signOuts.sweep(now);
     }
-    return form;
   }
 
-  closeSignInForm(id: string): void {
-    this.signInForms.delete(id);
+  /** The sign-in form of this cookie while it is fresh (the idle limit), or a new one. */
+  openSignInForm(cookie: string | undefined): SignInForm {
+    return this.signInForm(cookie) ?? { id: randomBytes(32).toString('base64url'), csrfToken: randomBytes(32).toString('base64url'), createdAt: this.now() };
+  }
+
+  /** The cookie value that carries a sign-in form. */
+  sealSignInForm(form: SignInForm): string {
+    return this.codec.seal('signIn', form);
+  }
+
+  /** The sign-in form of this cookie, unless it does not open or is older than the idle limit. */
+  signInForm(cookie: string | undefined): SignInForm | undefined {
+    const data = cookie === undefined ? undefined : this.codec.open('signIn', cookie);
+    if (!data || typeof data.id !== 'string' || typeof data.csrfToken !== 'string' || typeof data.createdAt !== 'number') return undefined;
+    const form: SignInForm = { id: data.id, csrfToken: data.csrfToken, createdAt: data.createdAt };
+    if (this.now() - form.createdAt > this.options.idleMinutes * 60_000) return undefined;
+    return form;
   }
 
   takeFlash(session: WebSession): string | undefined {
@@ -140,18 +183,17 @@ export class WebSessions {
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
-  get size(): number {
-    return this.sessions.size;
+  private read(cookie: string): WebSession | undefined {
+    const data = this.codec.open('session', cookie);
+    if (!data) return undefined;
+    const { id, actor, tokenHash, csrfToken, createdAt, lastSeenAt, flash } = data;
+    if (typeof id !== 'string' || typeof tokenHash !== 'string' || typeof csrfToken !== 'string') return undefined;
+    if (typeof createdAt !== 'number' || typeof lastSeenAt !== 'number' || typeof actor !== 'object' || actor === null) return undefined;
+    return { id, actor: actor as Actor, tokenHash, csrfToken, createdAt, lastSeenAt, ...(typeof flash === 'string' ? { flash } : {}) };
   }
 
   private isOver(session: WebSession, now: number): boolean {
     return now - session.lastSeenAt > this.options.idleMinutes * 60_000 || now - session.createdAt > this.options.maxHours * 3_600_000;
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const [id, session] of this.sessions) if (this.isOver(session, now)) this.sessions.delete(id);
-    for (const [id, form] of this.signInForms) if (now - form.createdAt > this.options.idleMinutes * 60_000) this.signInForms.delete(id);
   }
 }
 
