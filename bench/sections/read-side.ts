@@ -154,6 +154,9 @@ export async function queriesSection(ctx: BenchContext): Promise<void> {
     const store = SqliteEventStore.open({ file: seeded.file });
     const storage = SqliteProjectionStorage.open(join(seeded.dir, 'read-models.sqlite'));
     const runner = new ProjectionRunner(store, storage, PROJECTIONS);
+    // As the service does at start: the read models are checked against this store (and are
+    // already caught up by the replay section) before they serve anything.
+    await runner.catchUp();
     const reports = new ReportService(store, runner, systemClock, 'Europe/Paris');
     const antennas = seeded.openAntennaIds;
     try {

@@ -61,10 +61,11 @@ describe('reports from the live read models and from a replay', () => {
       fromMemory[key] = `${renderTable(report)}\n${renderJson(report)}`;
     }
 
-    expect(Object.keys(fromLive)).toHaveLength(10);
+    expect(Object.keys(fromLive)).toHaveLength(12);
     expect(fromRebuild).toEqual(fromLive);
     expect(fromMemory).toEqual(fromLive);
     expect(fromLive['budget/montbeliard']).toContain('786 000,00 €');
+    expect(fromLive['subventions/programme']).toContain('99900000100019');
   });
 
   it('rule: a replay up to a cut, which reads from the store only the types and the days it needs, folds exactly the events inside the cut', async () => {

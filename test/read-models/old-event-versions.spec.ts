@@ -76,7 +76,9 @@ async function allReports(store: SqliteEventStore, runner: ProjectionRunner): Pr
     { knownAt: '2023-10-04T00:00:00Z' },
   ];
   const out: Record<string, string> = {};
-  for (const kind of REPORT_KINDS) {
+  // Not `subventions`: the old store predates the agreements' public data, which the demo now
+  // records, so that export refuses it (SUBVENTIONS.MISSING_FIELD) by design.
+  for (const kind of REPORT_KINDS.filter((k) => k !== 'subventions')) {
     for (const antennaId of kind === 'history' ? [ANTENNA_ID] : [undefined, ANTENNA_ID]) {
       for (const cut of cuts) {
         const report = await service.build({ kind, ...(antennaId ? { antennaId } : {}), ...cut });

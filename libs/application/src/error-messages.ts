@@ -29,6 +29,7 @@ export type ApplicationErrorCode =
   | 'STREAM.APPEND_TOO_LARGE'
   | 'REPORT.SUBJECT_NOT_FOUND'
   | 'REPORT.PARAMETER_REQUIRED'
+  | 'SUBVENTIONS.MISSING_FIELD'
   | 'EVENT.CANNOT_UPCAST'
   | 'ROUTE.NOT_FOUND'
   | 'ROUTE.INVALID'
@@ -94,6 +95,8 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'EXPENDITURE.REVERSAL_REASON_REQUIRED': 'L’annulation d’une dépense demande un motif.',
   'EXPENDITURE.REVERSED_BEFORE_RECORDED': 'Une dépense ne peut pas être annulée avant d’avoir été enregistrée.',
   'FUNDING.ALREADY_COMMITTED': 'Un accord portant cet identifiant est déjà enregistré, avec d’autres informations.',
+  'FUNDING.BENEFICIARY_SIRET_REQUIRED': 'Le SIRET du bénéficiaire est obligatoire, sauf pour une aide en nature à une association identifiée par son numéro RNA.',
+  'FUNDING.PUBLIC_DATA_BEFORE_COMMITMENT': 'Les données publiques d’un accord ne peuvent pas être datées d’avant son engagement.',
   'FUNDING.CLOSED': 'Cet accord de financement est clos.',
   'FUNDING.CLOSED_BEFORE_COMMITMENT': 'Un accord ne peut pas être clos avant son engagement.',
   'FUNDING.CLOSED_BEFORE_LAST_FACT': 'Un accord ne peut pas être clos avant son dernier versement, sa dernière réception ou annulation.',
@@ -167,6 +170,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'STREAM.APPEND_TOO_LARGE': 'Ces événements dépassent la taille d’écriture maximale du serveur : rien n’a été écrit.',
   'REPORT.SUBJECT_NOT_FOUND': 'Le rapport porte sur un élément inconnu.',
   'REPORT.PARAMETER_REQUIRED': 'Il manque un paramètre au rapport.',
+  'SUBVENTIONS.MISSING_FIELD': 'Un accord de financement n’a pas toutes les données obligatoires des conventions de subvention : complétez-les avant l’export.',
   'EVENT.CANNOT_UPCAST': 'Un événement enregistré n’a pas pu être relu dans sa version actuelle.',
   'ROUTE.INVALID': 'L’adresse de la requête est mal formée ou trop longue.',
   'ROUTE.NOT_FOUND': 'Aucune ressource ne répond à cette adresse.',

@@ -24,7 +24,7 @@ export interface ReportTable {
   readonly totals?: Row;
 }
 
-export const REPORT_KINDS = ['budget', 'phases', 'history', 'funding', 'kpis', 'echeancier'] as const;
+export const REPORT_KINDS = ['budget', 'phases', 'history', 'funding', 'kpis', 'echeancier', 'subventions'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export interface ReportParameters {
@@ -66,5 +66,27 @@ export class ReportParameterError extends Error {
   ) {
     super(message);
     this.name = 'ReportParameterError';
+  }
+}
+
+/**
+ * An agreement lacks a field the national format of grant agreements (SCDL « subventions »)
+ * requires: no file is written (an invalid file is worse than none). The API answers 422.
+ */
+export class SubventionsMissingFieldError extends Error {
+  readonly code = 'SUBVENTIONS.MISSING_FIELD';
+  constructor(
+    readonly agreementId: string,
+    readonly antennaId: string,
+    /** The SCDL field, e.g. `idAttribuant`. */
+    readonly field: string,
+    /** The Jalon field to fill in, e.g. `publicData.funderSiret`. */
+    readonly source: string,
+  ) {
+    super(
+      `l’accord de financement ${agreementId} (antenne ${antennaId}) n’a pas de valeur pour le champ obligatoire ${field} du format national des subventions : ` +
+        `renseignez ${source} (commande RecordFundingPublicData) avant l’export`,
+    );
+    this.name = 'SubventionsMissingFieldError';
   }
 }

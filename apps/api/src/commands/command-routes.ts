@@ -68,6 +68,7 @@ export const COMMAND_ROUTES: readonly CommandRoute[] = [
     tag: funding,
   },
   { command: 'CloseFundingAgreement', path: 'antennas/:antennaId/funding-agreements/:agreementId/closure', tag: funding },
+  { command: 'RecordFundingPublicData', path: 'antennas/:antennaId/funding-agreements/:agreementId/public-data', tag: funding },
 ];
 
 export function pathParametersOf(path: string): string[] {

@@ -11,7 +11,7 @@ import {
   UnknownCommandError,
 } from '@jalon/application';
 import { DomainError } from '@jalon/domain';
-import { ReportParameterError, ReportSubjectNotFoundError } from '@jalon/reporting';
+import { ReportParameterError, ReportSubjectNotFoundError, SubventionsMissingFieldError } from '@jalon/reporting';
 import { EventStoreError, IntegrityError, STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, UnreadableEventError, WrongExpectedRevisionError } from '@jalon/event-store';
 import { HttpException } from '@nestjs/common';
 import { TooManyFailedAuthenticationsError } from '../auth/failed-authentication-limiter';
@@ -69,6 +69,16 @@ export function toHttpError(error: unknown): ErrorBody {
   if (error instanceof ReportSubjectNotFoundError) return { statusCode: 404, code: error.code, message: error.message };
   if (error instanceof ReportParameterError) {
     return { statusCode: 400, code: error.code, message: error.message, errors: [{ field: error.field, rule: 'isDefined', message: error.message }] };
+  }
+  if (error instanceof SubventionsMissingFieldError) {
+    const { agreementId, antennaId, field, source } = error;
+    return {
+      statusCode: 422,
+      code: error.code,
+      message: error.message,
+      errors: [{ field: source, rule: 'isDefined', message: error.message }],
+      details: { agreementId, antennaId, field, source },
+    };
   }
   if (error instanceof ReadModelBehindError) return { statusCode: 503, code: error.code, message: error.message };
   if (error instanceof ReadModelUnavailableError) {

@@ -1,6 +1,7 @@
 import { Actor, commandNamed } from '@jalon/application';
 import { isSlug } from '@jalon/domain';
 import { formatDate, renderReport, ReportSubjectNotFoundError } from '@jalon/reporting';
+import { DEFAULT_ECHEANCIER_WITHIN_DAYS } from '@jalon/projections';
 import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -13,6 +14,7 @@ import { DashboardReads, LiveExpenditure } from './read/dashboard-reads';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { antennaView } from './views/antenna.view';
 import { asOfControl } from './views/components';
+import { echeancierView, readWithinDays } from './views/echeancier.view';
 import { financeExport, financeRows, financeView } from './views/finance.view';
 import { OverviewAntenna, overviewView } from './views/overview.view';
 import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
@@ -171,6 +173,59 @@ ${asOfControl({ action: base, asOf })}
     });
     const stale = staleRead ? html`<div class="alerte attention" role="status"><p>Votre saisie est enregistrée mais n’apparaît peut-être pas encore.</p></div>` : '';
     this.pages.send(response, 200, this.pages.frame(request, 'Financements', 'financements'), html`${stale}${body}`);
+  }
+
+  @Get('financements/echeancier')
+  async echeancier(@Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
+    const staleRead = !(await this.reads.waitFor(query.apres));
+    const today = this.reads.today();
+    const { asOf, error, typed } = readAsOf(query.asOf, today);
+    const { withinDays, error: withinDaysError } = readWithinDays(query.jours, DEFAULT_ECHEANCIER_WITHIN_DAYS);
+    const report = await this.reads.echeancier(asOf, withinDays);
+    const body = echeancierView({
+      query: { ...(asOf ? { asOf } : {}), withinDays },
+      ...(error ? { asOfError: error, asOfTyped: typed } : {}),
+      ...(withinDaysError ? { withinDaysError } : {}),
+      timeZone: this.reads.timeZone,
+      report,
+    });
+    const stale = staleRead ? html`<div class="alerte attention" role="status"><p>Votre saisie est enregistrée mais n’apparaît peut-être pas encore.</p></div>` : '';
+    const frame = this.pages.frame(request, 'Échéancier des tranches', 'financements', [{ label: 'Financements', href: href('/financements', { asOf }) }, { label: 'Échéancier' }]);
+    this.pages.send(response, 200, frame, html`${stale}${body}`);
+  }
+
+  @Get('financements/echeancier/export.csv')
+  echeancierCsv(@Query() query: QueryParameters, @Res() response: FastifyReply): Promise<void> {
+    return this.exportEcheancier('csv', query, response);
+  }
+
+  @Get('financements/echeancier/export.xlsx')
+  echeancierXlsx(@Query() query: QueryParameters, @Res() response: FastifyReply): Promise<void> {
+    return this.exportEcheancier('xlsx', query, response);
+  }
+
+  /** Exactly the page's report (same date, same horizon), rendered as the other exports. */
+  private async exportEcheancier(format: 'csv' | 'xlsx', query: QueryParameters, response: FastifyReply): Promise<void> {
+    const today = this.reads.today();
+    const { asOf } = readAsOf(query.asOf, today);
+    const { withinDays } = readWithinDays(query.jours, DEFAULT_ECHEANCIER_WITHIN_DAYS);
+    const report = await this.reads.echeancier(asOf, withinDays);
+    const rendered = await renderReport(report, format, { timeZone: this.reads.timeZone });
+    securityHeaders(response);
+    response.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    response.header('Content-Disposition', `attachment; filename="jalon-echeancier-${asOf ?? today}-${withinDays}j.${format}"`);
+    void response.status(200).send(rendered);
+  }
+
+  /** The legal open-data export (SCDL « subventions »), today's, in the national format; a missing mandatory field is the error page, never a file. */
+  @Get('financements/subventions.csv')
+  async subventions(@Res() response: FastifyReply): Promise<void> {
+    const report = await this.reads.subventions();
+    const rendered = await renderReport(report, 'csv');
+    securityHeaders(response);
+    response.header('Content-Type', 'text/csv; charset=utf-8');
+    response.header('Content-Disposition', `attachment; filename="subventions-${this.reads.today()}.csv"`);
+    void response.status(200).send(rendered);
   }
 
   @Get('financements/export.csv')

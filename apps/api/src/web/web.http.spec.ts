@@ -49,11 +49,12 @@ describe('web dashboard over HTTP', () => {
 
   it('signs in with a token into an HttpOnly, SameSite=Strict session cookie (Secure behind HTTPS); pages forbid scripts and caching', async () => {
     const plain = await signIn(request.agent(http()), { jeton: dashboard.tokens.finance }, 303);
-    expect(plain.headers['set-cookie']![0]).toMatch(/^jalon_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    // The session travels sealed (encrypted and authenticated, see docs/decisions/0015): its value is opaque.
+    expect(plain.headers['set-cookie']).toContainEqual(expect.stringMatching(/^jalon_session=[A-Za-z0-9%]{100,}; Path=\/; HttpOnly; SameSite=Strict$/));
     // Behind HTTPS both cookies are Secure (so a plain-HTTP client keeps none: they are sent back by hand here).
     const httpsForm = await request(http()).get('/connexion').set('X-Forwarded-Proto', 'https').expect(200);
     const formCookie = httpsForm.headers['set-cookie']![0]!;
-    expect(formCookie).toMatch(/^jalon_connexion=[A-Za-z0-9_-]{43}; Path=\/connexion; HttpOnly; SameSite=Strict; Secure$/);
+    expect(formCookie).toMatch(/^jalon_connexion=[A-Za-z0-9%]{100,}; Path=\/connexion; HttpOnly; SameSite=Strict; Secure$/);
     const proxied = await request(http())
       .post('/connexion')
       .set('X-Forwarded-Proto', 'https')
@@ -61,7 +62,7 @@ describe('web dashboard over HTTP', () => {
       .type('form')
       .send({ _csrf: csrfOf(httpsForm.text), jeton: dashboard.tokens.finance })
       .expect(303);
-    expect(proxied.headers['set-cookie']![0]).toContain('; Secure');
+    expect(proxied.headers['set-cookie']).toContainEqual(expect.stringMatching(/^jalon_session=.*; Secure$/));
     const refused = await signIn(request.agent(http()), { jeton: 'jalon_faux', retour: 'https://ailleurs.example/' }, 401);
     expect(refused.text).toContain('Ce jeton n’est pas reconnu');
     expect(refused.text).toContain('value="/programme"'); // a foreign return address is not kept
@@ -217,6 +218,42 @@ describe('web dashboard over HTTP', () => {
     expect(workbook.worksheets.map((sheet) => sheet.name).slice(0, 2)).toEqual(['Écarts constatés', 'Accords de financement']);
   });
 
+  it('the échéancier page lists overdue tranches first at a chosen date and horizon, linked from the finance page, exported as CSV and XLSX', async () => {
+    const agent = await as('finance');
+    const finance = await agent.get('/financements?asOf=2023-07-31').expect(200);
+    expect(finance.text).toContain('href="/financements/echeancier?asOf=2023-07-31"');
+    // The demo's three tranches were all released by 15/03/2024: nothing overdue today.
+    const today = await agent.get('/financements/echeancier').expect(200);
+    expect(today.text).toContain('Aucune tranche en retard ni à échoir dans les 30 jours.');
+    expect(today.text).toContain('<option value="30" selected>30 jours</option>');
+    // On 31/07/2023 tranche 3 (due 30/06/2023) is 31 days overdue.
+    const past = await agent.get('/financements/echeancier?asOf=31/07/2023&jours=90').expect(200);
+    expect(past.text).toContain('<option value="90" selected>90 jours</option>');
+    expect(past.text).toContain('1 tranche en retard (30 000,00 €)');
+    expect(past.text).toMatch(/<tr>.*?En retard.*?30\/06\/2023.*?31/s);
+    expect(past.text).toContain('href="/financements/echeancier/export.csv?asOf=2023-07-31&amp;jours=90"');
+    const bad = await agent.get('/financements/echeancier?jours=abc').expect(200);
+    expect(bad.text).toContain('Choisissez un nombre entier de jours entre 0 et 3650.');
+    const csv = await agent.get('/financements/echeancier/export.csv?asOf=2023-07-31&jours=90').buffer(true).expect(200);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="jalon-echeancier-2023-07-31-90j.csv"');
+    const lines = csv.text.replace(/^\uFEFF/, '').split(/\r?\n/);
+    const header = lines.findIndex((line) => line.startsWith('Situation;Échéance;Jours de retard'));
+    expect(header).toBeGreaterThanOrEqual(0);
+    expect(lines[header + 1]).toMatch(/^En retard;30\/06\/2023;31;;/);
+    const xlsx = await agent
+      .get('/financements/echeancier/export.xlsx?asOf=2023-07-31&jours=90')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    expect(workbook.worksheets[0]!.name).toBe('Tranches en retard et à échoir');
+  });
+
   it('the finance page watches the tranche schedule: released after its due date, due and not released as of a date, « reste à encaisser » and « solde »', async () => {
     const agent = await as('finance');
     const page = await agent.get('/financements').expect(200);
@@ -251,8 +288,12 @@ describe('web dashboard over HTTP', () => {
     const agent = request.agent(http());
     await signIn(agent, { jeton: dashboard.tokens.auditor }, 303);
     const page = await agent.get('/programme').expect(200);
+    // A copy of the cookie taken before sign-out (a stolen one) is refused after it: the id is on the sign-out list.
+    const copied = ([] as string[]).concat(page.headers['set-cookie'] ?? []).find((cookie) => cookie.startsWith('jalon_session='))!.split(';')[0]!;
+    await request(http()).get('/programme').set('Cookie', copied).expect(200);
     await agent.post('/deconnexion').type('form').send({ _csrf: csrfOf(page.text) }).expect(303).expect('Location', '/connexion?motif=deconnexion');
     await agent.get('/programme').expect(303);
+    await request(http()).get('/programme').set('Cookie', copied).expect(303).expect('Location', /^\/connexion/);
 
     const idle = request.agent(http());
     await signIn(idle, { jeton: dashboard.tokens.auditor }, 303);
@@ -281,7 +322,7 @@ describe('web dashboard over HTTP', () => {
     // The form answered with its own token is accepted, once: signing in ends the form.
     const form = await victim.get('/connexion').expect(200);
     const signedIn = await victim.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens.auditor }).expect(303);
-    expect(signedIn.headers['set-cookie']).toEqual([expect.stringMatching(/^jalon_session=/), expect.stringMatching(/^jalon_connexion=; Path=\/connexion;.*Max-Age=0$/)]);
+    expect(signedIn.headers['set-cookie']).toEqual([expect.stringMatching(/^jalon_connexion=; Path=\/connexion;.*Max-Age=0$/), expect.stringMatching(/^jalon_session=/)]);
     await victim.get('/programme').expect(200);
   });
 

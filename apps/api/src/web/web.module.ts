@@ -1,11 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AssetsController } from './assets.controller';
 import { FormsController } from './forms.controller';
 import { IntegrityPagesController } from './integrity-pages.controller';
 import { PagesController } from './pages.controller';
 import { DashboardReads } from './read/dashboard-reads';
 import { WebSessionGuard } from './session/web-session.guard';
-import { sessionOptionsFromEnv, WebSessionOptions, WebSessions } from './session/web-sessions';
+import { SqliteSignOutList } from './session/secure-session-codec';
+import { InMemorySignOutList, SessionCodec, sessionOptionsFromEnv, SignOutList, WebSessionOptions, WebSessions } from './session/web-sessions';
 import { SignInController } from './sign-in.controller';
 import { UsersAdminController } from './users-admin.controller';
 import { WebExceptionFilter } from './web-exception.filter';
@@ -14,6 +15,34 @@ import { WebPages } from './web-pages';
 export interface WebOptions {
   /** Session lifetimes (default: from `JALON_SESSION_MINUTES`); tests set their own clock. */
   readonly sessions?: WebSessionOptions;
+  /** Where sign-outs are recorded for every instance (the read-model database); `:memory:` for one process. */
+  readonly signOutsFile?: string;
+}
+
+/**
+ * The codec that seals session cookies, given once the HTTP server has registered
+ * `@fastify/secure-session` with the key (see create-api-app.ts).
+ */
+export class SessionCodecSlot implements SessionCodec {
+  codec?: SessionCodec;
+  seal(kind: 'session' | 'signIn', data: object): string {
+    return this.required().seal(kind, data);
+  }
+  open(kind: 'session' | 'signIn', value: string): Record<string, unknown> | undefined {
+    return this.required().open(kind, value);
+  }
+  private required(): SessionCodec {
+    if (!this.codec) throw new Error('dashboard sessions used before their key was loaded');
+    return this.codec;
+  }
+}
+
+/** Closes the sign-out list's database connection with the application. */
+class SignOutListCloser implements OnApplicationShutdown {
+  constructor(readonly list: SignOutList) {}
+  onApplicationShutdown(): void {
+    if (this.list instanceof SqliteSignOutList) this.list.close();
+  }
 }
 
 /**
@@ -28,13 +57,23 @@ export class WebModule {
       module: WebModule,
       controllers: [AssetsController, SignInController, PagesController, FormsController, IntegrityPagesController, UsersAdminController],
       providers: [
-        { provide: WebSessions, useFactory: () => new WebSessions(options.sessions ?? sessionOptionsFromEnv()) },
+        SessionCodecSlot,
+        {
+          provide: SignOutListCloser,
+          useFactory: () =>
+            new SignOutListCloser(options.signOutsFile === undefined || options.signOutsFile === ':memory:' ? new InMemorySignOutList() : new SqliteSignOutList(options.signOutsFile)),
+        },
+        {
+          provide: WebSessions,
+          inject: [SessionCodecSlot, SignOutListCloser],
+          useFactory: (codec: SessionCodecSlot, signOuts: SignOutListCloser) => new WebSessions(options.sessions ?? sessionOptionsFromEnv(), codec, signOuts.list),
+        },
         WebSessionGuard,
         WebPages,
         WebExceptionFilter,
         DashboardReads,
       ],
-      exports: [WebSessions],
+      exports: [WebSessions, SessionCodecSlot],
     };
   }
 }

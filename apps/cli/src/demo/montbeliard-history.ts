@@ -268,6 +268,25 @@ const funding: HistoryStep[] = [
     tranches: TRANCHES,
     effectiveDate: '2021-06-01', // ILLUSTRATIVE
   }),
+  // The agreement's public data (SCDL « subventions »), recorded apart from the commitment so that a
+  // store written before it existed accepts the demo again. ILLUSTRATIVE, not in the articles: both
+  // SIRET numbers are made up (14 digits with a right Luhn key, SIREN 999000001 and 999000002, no
+  // real establishment's), as are the decision reference and the beneficiary. The awarding body's
+  // official name is the Caisse des Dépôts, of which the Banque des Territoires is part.
+  fin('RecordFundingPublicData', {
+    ...agreement,
+    publicData: {
+      funderLegalName: 'Caisse des dépôts et consignations',
+      funderSiret: '99900000100019', // ILLUSTRATIVE
+      decisionReference: 'BDT-AMORCAGE-2021-017', // ILLUSTRATIVE
+      beneficiaryName: 'Conservatoire national des arts et métiers', // ILLUSTRATIVE
+      beneficiarySiret: '99900000200017', // ILLUSTRATIVE
+      object: 'Enveloppe d’amorçage pour l’installation de l’antenne Cnam du Pays de Montbéliard (programme Au cœur des territoires)',
+      nature: 'aide en numéraire',
+      euNotified: false, // ILLUSTRATIVE
+    },
+    effectiveDate: '2021-06-01', // ILLUSTRATIVE
+  }),
   fin('ReleaseTranche', { ...agreement, trancheId: 'tranche-1', effectiveDate: '2021-09-15' }),
   fin('RecordTrancheReceipt', { ...agreement, trancheId: 'tranche-1', amountCents: euros(40_000), bankReference: 'VIR-BDT-2021-0915', effectiveDate: '2021-09-28' }),
   fin('RecordExpenditure', {

@@ -10,7 +10,8 @@ import { CommandExecutor } from '../command-handling/command-executor';
 import { FieldViolation, ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
 import { randomIds } from '../ports';
-import { fundingCommands } from './funding.commands';
+import { fundingCommands, RecordFundingPublicDataInput } from './funding.commands';
+import { validateInput } from '../validation/validate-input';
 import { commandNamed, COMMANDS } from './index';
 import { montbeliardOpened } from '../testing/montbeliard.fixture';
 
@@ -105,6 +106,7 @@ describe('funding command catalogue', () => {
     it('defines one command per domain funding command, named after it, with a French summary', () => {
       expect(fundingCommands.map((definition) => definition.name)).toEqual([
         'CommitFunding',
+        'RecordFundingPublicData',
         'ReleaseTranche',
         'RecordTrancheReceipt',
         'ReverseTrancheRelease',
@@ -132,6 +134,7 @@ describe('funding command catalogue', () => {
         RecordTrancheReceipt: [receiptInput(), ['antennaId', 'agreementId', 'trancheId']],
         ReverseTrancheRelease: [reversalInput(), ['antennaId', 'agreementId', 'trancheId']],
         CloseFundingAgreement: [closingInput(), ['antennaId', 'agreementId']],
+        RecordFundingPublicData: [publicDataInput(), ['antennaId', 'agreementId']],
       };
       for (const definition of fundingCommands) {
         const [input, parameters] = pathParameters[definition.name]!;
@@ -139,6 +142,51 @@ describe('funding command catalogue', () => {
           const { [parameter]: _dropped, ...rest } = input as Record<string, unknown>;
           expect(await violationsOf(definition as CommandDefinition, rest)).toEqual(violation(parameter, 'isSlug'));
         }
+      }
+    });
+  });
+
+  const publicDataInput = (publicData: Record<string, unknown> = {}) => ({
+    antennaId: 'montbeliard',
+    agreementId: 'bdt-seed',
+    publicData: {
+      funderSiret: '99900000100019',
+      decisionReference: 'BDT-2021-017',
+      beneficiaryName: 'Conservatoire national des arts et métiers',
+      beneficiarySiret: '99900000200017',
+      object: 'Amorçage de l’antenne',
+      nature: 'aide en numéraire',
+      euNotified: false,
+      ...publicData,
+    },
+    effectiveDate: '2021-07-01',
+  });
+
+  describe('RecordFundingPublicData input', () => {
+    const definition = () => commandNamed('RecordFundingPublicData') as CommandDefinition;
+    it('accepts the public data the national format needs, as plain data', () => {
+      expect(validateInput(RecordFundingPublicDataInput, publicDataInput())).toEqual(publicDataInput());
+    });
+    it('refuses, in French naming field and rule, a SIRET of 14 digits whose Luhn key is wrong, or not of 14 digits', async () => {
+      const wrongKey = await violationsOf(definition(), publicDataInput({ funderSiret: '99900000100018' }));
+      expect(wrongKey).toEqual(violation('publicData.funderSiret', 'isSiret'));
+      expect(JSON.stringify(wrongKey)).toContain('funderSiret doit être un numéro SIRET : 14 chiffres sans espace, dont la clé de contrôle (Luhn) est juste');
+      expect(await violationsOf(definition(), publicDataInput({ beneficiarySiret: '999 000 002 00017' }))).toEqual(violation('publicData.beneficiarySiret', 'isSiret'));
+    });
+    it('refuses a nature outside the format’s list, an RNA number of another shape, an object over 256 characters, an idRAE of 5, a date that does not exist, a non-boolean notification', async () => {
+      const violations = await violationsOf(
+        definition(),
+        publicDataInput({ nature: 'subvention', beneficiaryRna: 'W12345', object: 'x'.repeat(257), raeId: '12345', agreementDate: '2021-02-30', euNotified: 'non' }),
+      );
+      for (const [field, rule] of [
+        ['publicData.nature', 'isAidNature'],
+        ['publicData.beneficiaryRna', 'isRna'],
+        ['publicData.object', 'isText'],
+        ['publicData.raeId', 'isText'],
+        ['publicData.agreementDate', 'isIsoDate'],
+        ['publicData.euNotified', 'isBoolean'],
+      ] as const) {
+        expect(violations).toEqual(violation(field, rule));
       }
     });
   });

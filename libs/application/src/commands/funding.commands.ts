@@ -1,9 +1,9 @@
 import { fundingDecider, streamIdOf } from '@jalon/domain';
-import { IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { defineCommand } from '../command-handling/command-definition';
 import { FINANCE_WRITERS } from '../identity/roles';
-import { NestedList } from '../validation/nested.decorators';
-import { IsCents, IsIsoDate, IsParagraph, IsSlug, IsText } from '../validation/text.decorators';
+import { NestedList, NestedObject } from '../validation/nested.decorators';
+import { IsAidNature, IsCents, IsIsoDate, IsParagraph, IsRna, IsSiret, IsSlug, IsText } from '../validation/text.decorators';
 import { loadAntennaContext } from './antenna-context';
 
 /** One planned payment of a funding agreement. */
@@ -24,6 +24,65 @@ export class FundingTrancheInput {
   conditions?: string;
 }
 
+/**
+ * What the national open-data format of grant agreements (SCDL « subventions ») needs of an
+ * agreement that Jalon cannot derive (docs/decisions/0014-scdl-subventions.md).
+ */
+export class FundingPublicDataInput {
+  /** `nomAttribuant` when the funder's official name differs from `funder` (e.g. the Caisse des dépôts for the Banque des Territoires). */
+  @IsOptional()
+  @IsText(200)
+  funderLegalName?: string;
+  /** `idAttribuant`. */
+  @IsSiret()
+  funderSiret!: string;
+  /** `dateConvention` when the agreement was signed on another day than its commitment. */
+  @IsOptional()
+  @IsIsoDate()
+  agreementDate?: string;
+  /** `referenceDecision`: the award decision's internal reference. */
+  @IsText(200)
+  decisionReference!: string;
+  /** `nomBeneficiaire`: the body that receives the money for the antenna. */
+  @IsText(200)
+  beneficiaryName!: string;
+  /** `idBeneficiaire`; may be left out only for an in-kind grant to an association given by its RNA number. */
+  @IsOptional()
+  @IsSiret()
+  beneficiarySiret?: string;
+  /** `rnaBeneficiaire`. */
+  @IsOptional()
+  @IsRna()
+  beneficiaryRna?: string;
+  /** `objet`, 256 characters at most. */
+  @IsText(256)
+  object!: string;
+  @IsAidNature()
+  nature!: 'aide en numéraire' | 'aide en nature' | 'aide en numéraire;aide en nature' | 'aide en nature;aide en numéraire';
+  /** `notificationUE`. */
+  @IsBoolean({ message: 'euNotified doit valoir true ou false : l’aide a-t-elle été notifiée à la Commission européenne ?' })
+  euNotified!: boolean;
+  /** `idRAE`, 4 characters at most. */
+  @IsOptional()
+  @IsText(4)
+  raeId?: string;
+  /** `dispositifAide`. */
+  @IsOptional()
+  @IsText(200)
+  aidScheme?: string;
+}
+
+export class RecordFundingPublicDataInput {
+  @IsSlug()
+  antennaId!: string;
+  @IsSlug()
+  agreementId!: string;
+  @NestedObject(() => FundingPublicDataInput)
+  publicData!: FundingPublicDataInput;
+  @IsIsoDate()
+  effectiveDate!: string;
+}
+
 export class CommitFundingInput {
   @IsSlug()
   antennaId!: string;
@@ -37,6 +96,9 @@ export class CommitFundingInput {
   amountCents!: number;
   @NestedList(() => FundingTrancheInput, { min: 1, max: 100 })
   tranches!: FundingTrancheInput[];
+  /** Optional: may be recorded later (RecordFundingPublicData). */
+  @NestedObject(() => FundingPublicDataInput, { optional: true })
+  publicData?: FundingPublicDataInput;
   @IsIsoDate()
   effectiveDate!: string;
 }
@@ -109,6 +171,16 @@ export const fundingCommands = [
     streamId: fundingStream,
     loadContext: loadAntennaContext,
     toCommand: (input, context) => ({ type: 'CommitFunding' as const, data: input, context }),
+  }),
+  defineCommand({
+    name: 'RecordFundingPublicData',
+    summary: 'Enregistrer ou corriger les données publiques d’une convention (format national des subventions : SIRET, décision, objet, nature…)',
+    input: RecordFundingPublicDataInput,
+    roles: FINANCE_WRITERS,
+    decider: fundingDecider,
+    streamId: fundingStream,
+    loadContext: loadAntennaContext,
+    toCommand: (input, context) => ({ type: 'RecordFundingPublicData' as const, data: input, context }),
   }),
   defineCommand({
     name: 'ReleaseTranche',

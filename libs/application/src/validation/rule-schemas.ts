@@ -1,4 +1,4 @@
-import { SLUG_MAX_LENGTH, SLUG_PATTERN } from '@jalon/domain';
+import { AID_NATURES, SLUG_MAX_LENGTH, SLUG_PATTERN } from '@jalon/domain';
 
 /** A JSON Schema (draft 2020-12, as OpenAPI 3.1 reads it), as plain data. */
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -20,6 +20,9 @@ export const RULE_SCHEMAS: Readonly<Record<string, (constraints: readonly unknow
     examples: ['ami-2--pays-de-montbeliard'],
   }),
   isIsoDate: () => ({ type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2022-06-22'] }),
+  isSiret: () => ({ type: 'string', pattern: '^\\d{14}$', description: 'numéro SIRET : 14 chiffres, clé de Luhn juste', examples: ['12345678200002'] }),
+  isRna: () => ({ type: 'string', pattern: '^W\\d{9}$', description: 'numéro RNA d’association', examples: ['W251000000'] }),
+  isAidNature: () => ({ type: 'string', enum: [...AID_NATURES] }),
   isInstant: () => ({ type: 'string', format: 'date-time', examples: ['2023-07-12T00:00:00Z'] }),
   isCents: () => ({ type: 'integer', minimum: 1, description: 'montant en centimes d’euro (entier strictement positif)', examples: [78_600_000] }),
   isText: ([maxLength, multiline]) => ({

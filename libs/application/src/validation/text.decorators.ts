@@ -1,4 +1,4 @@
-import { EARLIEST_DATE, isDateInRange, isSlug, isIsoDate, LATEST_DATE, MAX_AMOUNT_CENTS, SLUG_MAX_LENGTH } from '@jalon/domain';
+import { AID_NATURES, EARLIEST_DATE, isDateInRange, isRna, isSiret, isSlug, isIsoDate, LATEST_DATE, MAX_AMOUNT_CENTS, SLUG_MAX_LENGTH } from '@jalon/domain';
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /**
@@ -38,6 +38,23 @@ export const IsCents = rule(
   (v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= MAX_AMOUNT_CENTS,
   (a) =>
     `${a.property} doit être un montant entier positif en centimes d’euro, ${MAX_AMOUNT_CENTS} (100 000 000,00 €) au plus (ex. 78600000 pour 786 000,00 €)`,
+);
+
+/** A SIRET: 14 digits with a right Luhn key (an establishment's number, as INSEE gives it). */
+export const IsSiret = rule(
+  'isSiret',
+  isSiret,
+  (a) => `${a.property} doit être un numéro SIRET : 14 chiffres sans espace, dont la clé de contrôle (Luhn) est juste`,
+);
+
+/** A number in the register of associations: W and nine digits. */
+export const IsRna = rule('isRna', isRna, (a) => `${a.property} doit être un numéro RNA : la lettre W suivie de 9 chiffres (ex. W251000000)`);
+
+/** The nature of an aid, as the SCDL « subventions » format spells it. */
+export const IsAidNature = rule(
+  'isAidNature',
+  (v) => typeof v === 'string' && (AID_NATURES as readonly string[]).includes(v),
+  (a) => `${a.property} doit valoir l’une des natures d’aide du format national : ${AID_NATURES.map((n) => `« ${n} »`).join(', ')}`,
 );
 
 // C0 controls other than tab, line feed and carriage return, DEL, and the C1 controls (NEL among them).

@@ -3,7 +3,7 @@ import { learnersReportedV1 } from '../antenna/antenna.upcasters';
 import { BudgetForecastRevised, BudgetForecastSet, BudgetLine, ExpenditureRecorded } from '../budget/budget.events';
 import { budgetForecastRevisedV1, expenditureReversedV1, RecordedExpenditure } from '../budget/budget.upcasters';
 import { BudgetTrancheReleased } from '../funding/funding.events';
-import { TrancheRelease, trancheReleaseReversedV1 } from '../funding/funding.upcasters';
+import { fundingCommittedV1, TrancheRelease, trancheReleaseReversedV1 } from '../funding/funding.upcasters';
 import { EventUpcastError, Upcaster, VersionedMap } from '../shared';
 import { currentVersionOf } from './event-versions';
 
@@ -84,6 +84,7 @@ export const UPCAST_STEPS: readonly UpcastStep[] = [
   step(budgetForecastRevisedV1, (history) => history.forecastLines),
   step(trancheReleaseReversedV1, (history, data) => history.releases.get(releaseKey(data.agreementId, data.trancheId))),
   step(learnersReportedV1, (history, data) => history.learners.get(data.period)),
+  step(fundingCommittedV1, () => undefined),
 ];
 
 const STEPS: ReadonlyMap<string, UpcastStep> = new Map(UPCAST_STEPS.map((s) => [stepKey(s.upcaster.type, s.upcaster.from), s]));

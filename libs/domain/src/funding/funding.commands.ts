@@ -3,6 +3,7 @@ import {
   BudgetTrancheReleased,
   FundingAgreementClosed,
   FundingCommitted,
+  FundingPublicDataRecorded,
   TrancheReceived,
   TrancheReleaseReversed,
 } from './funding.events';
@@ -34,4 +35,8 @@ export interface CloseFundingAgreement extends Message<'CloseFundingAgreement', 
   readonly context: FundingContext;
 }
 
-export type FundingCommand = CommitFunding | ReleaseTranche | RecordTrancheReceipt | ReverseTrancheRelease | CloseFundingAgreement;
+export interface RecordFundingPublicData extends Message<'RecordFundingPublicData', FundingPublicDataRecorded['data']> {
+  readonly context: FundingContext;
+}
+
+export type FundingCommand = CommitFunding | RecordFundingPublicData | ReleaseTranche | RecordTrancheReceipt | ReverseTrancheRelease | CloseFundingAgreement;

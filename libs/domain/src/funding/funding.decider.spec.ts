@@ -1,12 +1,14 @@
 import { AntennaView, DomainError, fold, MAX_AMOUNT_CENTS } from '../shared';
 import { specificationFor } from '../testing/decider-specification';
-import { CloseFundingAgreement, CommitFunding, RecordTrancheReceipt, ReleaseTranche, ReverseTrancheRelease } from './funding.commands';
+import { CloseFundingAgreement, CommitFunding, RecordFundingPublicData, RecordTrancheReceipt, ReleaseTranche, ReverseTrancheRelease } from './funding.commands';
 import { fundingAgreementViewOf, fundingDecider, initialFundingState } from './funding.decider';
 import {
   BudgetTrancheReleased,
   FundingAgreementClosed,
   FundingCommitted,
   FundingEvent,
+  FundingPublicData,
+  FundingPublicDataRecorded,
   TrancheReceived,
   TrancheReleaseReversed,
 } from './funding.events';
@@ -637,5 +639,50 @@ describe('funding decider', () => {
       expect(() => decide(releaseMost, state)).toThrow(DomainError);
       expect(() => decide(releaseMost, afterReceipt)).toThrow(DomainError);
     });
+  });
+});
+
+describe('funding decider: public data (SCDL « subventions »)', () => {
+  const publicData: FundingPublicData = {
+    funderSiret: '99900000100019',
+    decisionReference: 'BDT-2021-017',
+    beneficiaryName: 'Conservatoire national des arts et métiers',
+    beneficiarySiret: '99900000200017',
+    object: 'Amorçage',
+    nature: 'aide en numéraire',
+    euNotified: false,
+  };
+  const recorded: FundingPublicDataRecorded = { type: 'FundingPublicDataRecorded', data: { ...ids, publicData, effectiveDate: '2021-07-01' } };
+  const record = (data: Partial<RecordFundingPublicData['data']> = {}): RecordFundingPublicData => ({
+    type: 'RecordFundingPublicData',
+    data: { ...recorded.data, ...data },
+    context,
+  });
+
+  it('rule: the public data of a committed agreement are recorded, again only when they change', () => {
+    spec.given([committed]).when(record()).then([recorded]);
+    spec.given([committed, recorded]).when(record()).thenNothingHappens();
+    const corrected = { ...publicData, decisionReference: 'BDT-2021-018' };
+    spec.given([committed, recorded]).when(record({ publicData: corrected })).then([{ type: 'FundingPublicDataRecorded', data: { ...recorded.data, publicData: corrected } }]);
+  });
+
+  it('rule: they may be completed after the agreement is closed, never dated before its commitment, never for an unknown agreement', () => {
+    spec.given([committed, closed]).when(record()).then([recorded]);
+    spec.given([committed]).when(record({ effectiveDate: '2021-06-30' })).thenThrows('FUNDING.PUBLIC_DATA_BEFORE_COMMITMENT', 'rule');
+    spec.given([]).when(record()).thenThrows('FUNDING.NOT_FOUND', 'not-found');
+  });
+
+  it('rule: without the beneficiary’s SIRET only an in-kind grant to an association with its RNA number is accepted', () => {
+    const { beneficiarySiret: _, ...withoutSiret } = publicData;
+    spec.given([committed]).when(record({ publicData: withoutSiret })).thenThrows('FUNDING.BENEFICIARY_SIRET_REQUIRED', 'rule');
+    const inKind: FundingPublicData = { ...withoutSiret, nature: 'aide en nature', beneficiaryRna: 'W251000000' };
+    spec.given([committed]).when(record({ publicData: inKind })).then([{ type: 'FundingPublicDataRecorded', data: { ...recorded.data, publicData: inKind } }]);
+  });
+
+  it('rule: a commitment may carry its public data (FundingCommitted version 2), and a repeat of it is no change', () => {
+    const withData: FundingCommitted = { type: 'FundingCommitted', data: { ...committed.data, publicData } };
+    spec.given([]).when({ ...commit, data: withData.data }).then([withData]);
+    spec.given([withData]).when({ ...commit, data: withData.data }).thenNothingHappens();
+    spec.given([withData]).when(record()).thenNothingHappens();
   });
 });

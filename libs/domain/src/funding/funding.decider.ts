@@ -21,6 +21,7 @@ import {
   FundingAgreementClosed,
   FundingCommitted,
   FundingEvent,
+  FundingPublicData,
   FundingTranche,
   TrancheReceived,
   TrancheReleaseReversed,
@@ -47,6 +48,8 @@ interface FundingAgreement {
   readonly releasedCents: Cents;
   /** The latest effective date of any fact recorded on the agreement: nothing follows its closing. */
   readonly latestFactOn: IsoDate;
+  /** The public data in force (SCDL « subventions »): the commitment's, or the latest recorded after it. */
+  readonly publicData?: FundingPublicData;
 }
 
 export type FundingState =
@@ -70,6 +73,21 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
       assertNotBeforeAntennaOpening(command.context.antenna, data.effectiveDate);
       assertDueDates(data);
       return [{ type: 'FundingCommitted', data }];
+    }
+    case 'RecordFundingPublicData': {
+      const { agreementId, antennaId, effectiveDate } = command.data;
+      // Closed or not: the obligation to publish outlives the payments.
+      const agreement = requireAgreement(state, antennaId, agreementId);
+      const publicData = validPublicData(command.data.publicData);
+      if (agreement.publicData !== undefined && sameData(agreement.publicData, publicData)) return [];
+      if (effectiveDate < agreement.commitment.effectiveDate) {
+        throw ruleBroken(
+          'FUNDING.PUBLIC_DATA_BEFORE_COMMITMENT',
+          `les données publiques de l’accord ${agreementId} ne peuvent pas être enregistrées (${effectiveDate}) avant son engagement (${agreement.commitment.effectiveDate})`,
+          { field: 'effectiveDate', effectiveDate, committedOn: agreement.commitment.effectiveDate },
+        );
+      }
+      return [{ type: 'FundingPublicDataRecorded', data: { agreementId, antennaId, publicData, effectiveDate } }];
     }
     case 'ReleaseTranche': {
       const { agreementId, antennaId, trancheId, effectiveDate } = command.data;
@@ -240,7 +258,10 @@ export function evolveFunding(state: FundingState, event: FundingEvent): Funding
         tranches: VersionedMap.from(event.data.tranches.map((scheduled) => [scheduled.trancheId, { scheduled }])),
         releasedCents: 0,
         latestFactOn: event.data.effectiveDate,
+        ...(event.data.publicData === undefined ? {} : { publicData: event.data.publicData }),
       };
+    case 'FundingPublicDataRecorded':
+      return state.status === 'not-committed' ? state : { ...state, publicData: event.data.publicData };
     case 'BudgetTrancheReleased':
       // A new release starts afresh: no receipt yet, and the previous reversal no longer applies.
       return withTranche(state, event.data.trancheId, ({ scheduled }) => ({ scheduled, release: event.data }));
@@ -309,8 +330,39 @@ function validCommitment(data: CommitFunding['data']): FundingCommitted['data'] 
         ...(conditions === undefined ? {} : { conditions }),
       }),
     ),
+    ...(data.publicData === undefined ? {} : { publicData: validPublicData(data.publicData) }),
     effectiveDate: data.effectiveDate,
   };
+}
+
+/**
+ * The public data with only the known fields. Formats (SIRET with its Luhn key, RNA, lengths, the
+ * nature) are the input declaration's; the one rule across fields is checked here: without the
+ * beneficiary's SIRET, the grant is in kind to an association named by its RNA number.
+ */
+function validPublicData(data: FundingPublicData): FundingPublicData {
+  if (data.beneficiarySiret === undefined && (data.nature !== 'aide en nature' || data.beneficiaryRna === undefined)) {
+    throw ruleBroken(
+      'FUNDING.BENEFICIARY_SIRET_REQUIRED',
+      'le SIRET du bénéficiaire ne peut manquer que pour une aide en nature à une association identifiée par son numéro RNA',
+      { field: 'publicData.beneficiarySiret' },
+    );
+  }
+  const optional = <K extends keyof FundingPublicData>(key: K) => (data[key] === undefined ? {} : { [key]: data[key] });
+  return {
+    ...optional('funderLegalName'),
+    funderSiret: data.funderSiret,
+    ...optional('agreementDate'),
+    decisionReference: data.decisionReference,
+    beneficiaryName: data.beneficiaryName,
+    ...optional('beneficiarySiret'),
+    ...optional('beneficiaryRna'),
+    object: data.object,
+    nature: data.nature,
+    euNotified: data.euNotified,
+    ...optional('raeId'),
+    ...optional('aidScheme'),
+  } as FundingPublicData;
 }
 
 /** The agreement the command names, for the antenna it names; closed or not. */

@@ -11,6 +11,42 @@ export interface FundingTranche {
   readonly conditions?: string;
 }
 
+/** The values of `nature` in the national SCDL « subventions » format. */
+export const AID_NATURES = ['aide en numéraire', 'aide en nature', 'aide en numéraire;aide en nature', 'aide en nature;aide en numéraire'] as const;
+export type AidNature = (typeof AID_NATURES)[number];
+
+/**
+ * What the « données essentielles des conventions de subvention » (SCDL « subventions ») need of
+ * an agreement that Jalon cannot derive (docs/decisions/0014). The agreement date defaults to the
+ * commitment's effective date; `montant`, `conditionsVersement` and `datesPeriodeVersement` come
+ * from the commitment and its tranches.
+ */
+export interface FundingPublicData {
+  /** Official name of the awarding body (`nomAttribuant`) when it differs from `funder`. */
+  readonly funderLegalName?: string;
+  /** `idAttribuant`: the funder's SIRET (14 digits, Luhn). */
+  readonly funderSiret: string;
+  /** `dateConvention` when the agreement was signed on another day than its commitment. */
+  readonly agreementDate?: IsoDate;
+  /** `referenceDecision`. */
+  readonly decisionReference: string;
+  /** `nomBeneficiaire`: the body that receives the money for the antenna. */
+  readonly beneficiaryName: string;
+  /** `idBeneficiaire`; may be absent only for an in-kind grant to an association that has `beneficiaryRna`. */
+  readonly beneficiarySiret?: string;
+  /** `rnaBeneficiaire`: `W` and nine digits. */
+  readonly beneficiaryRna?: string;
+  /** `objet`, at most 256 characters. */
+  readonly object: string;
+  readonly nature: AidNature;
+  /** `notificationUE`: the aid was notified to the European Commission. */
+  readonly euNotified: boolean;
+  /** `idRAE`, fewer than 5 characters. */
+  readonly raeId?: string;
+  /** `dispositifAide`. */
+  readonly aidScheme?: string;
+}
+
 /** A funder's commitment to an antenna (IATI transaction type 11, incoming commitment), with its tranche schedule. */
 export type FundingCommitted = Message<
   'FundingCommitted',
@@ -22,6 +58,19 @@ export type FundingCommitted = Message<
     readonly amountCents: Cents;
     /** Their amounts add up exactly to `amountCents`. */
     readonly tranches: readonly FundingTranche[];
+    /** Version 2: the agreement's public data, when known at commitment (else recorded later by FundingPublicDataRecorded). */
+    readonly publicData?: FundingPublicData;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
+/** The agreement's public data (SCDL « subventions ») recorded or corrected after its commitment; the latest stands. */
+export type FundingPublicDataRecorded = Message<
+  'FundingPublicDataRecorded',
+  {
+    readonly agreementId: string;
+    readonly antennaId: string;
+    readonly publicData: FundingPublicData;
     readonly effectiveDate: IsoDate;
   }
 >;
@@ -83,6 +132,7 @@ export type FundingAgreementClosed = Message<
 
 export type FundingEvent =
   | FundingCommitted
+  | FundingPublicDataRecorded
   | BudgetTrancheReleased
   | TrancheReceived
   | TrancheReleaseReversed
@@ -90,7 +140,9 @@ export type FundingEvent =
 
 /** Schema version of each funding event type's data (docs/decisions/0011); a type left out fails to compile. */
 export const FUNDING_EVENT_VERSIONS = {
-  FundingCommitted: 1,
+  /** 2: may carry `publicData` (funding.upcasters.ts reads version 1, which never does). */
+  FundingCommitted: 2,
+  FundingPublicDataRecorded: 1,
   BudgetTrancheReleased: 1,
   TrancheReceived: 1,
   /** 2: carries `releasedOn`, the date of the release it reverses (funding.upcasters.ts reads version 1). */

@@ -1,5 +1,5 @@
 import { upcastingSpecification } from '../testing/upcasting-specification';
-import { trancheReleaseReversedV1 } from './funding.upcasters';
+import { fundingCommittedV1, trancheReleaseReversedV1 } from './funding.upcasters';
 
 const spec = upcastingSpecification();
 
@@ -68,5 +68,17 @@ describe('funding upcasters: TrancheReleaseReversed v1 → v2', () => {
       .given([committed, released('tranche-3', 6_000_000, '2023-07-03')])
       .when(reversalV1('tranche-3', 3_000_000, '2023-07-10'))
       .thenCannotBeRead(/copies 3000000 cents, the release before it is of 6000000/);
+  });
+});
+
+describe('funding upcasters: FundingCommitted v1 → v2', () => {
+  it('upcasts from version 1, needing nothing from the stream', () => {
+    expect(fundingCommittedV1).toMatchObject({ type: 'FundingCommitted', from: 1 });
+    expect(fundingCommittedV1.needsHistory(committed.data as never)).toBe(false);
+  });
+
+  it('rule: a version 1 commitment is read unchanged at version 2, without public data', () => {
+    spec.given([]).when(committed).then({ ...committed, version: 2 });
+    expect(fundingCommittedV1.upcast(committed.data as never, undefined)).not.toHaveProperty('publicData');
   });
 });

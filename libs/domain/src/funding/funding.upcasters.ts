@@ -1,5 +1,5 @@
 import { EventUpcastError, Upcaster } from '../shared';
-import { BudgetTrancheReleased, TrancheReleaseReversed } from './funding.events';
+import { BudgetTrancheReleased, FundingCommitted, TrancheReleaseReversed } from './funding.events';
 
 /** `TrancheReleaseReversed` at version 1: without `releasedOn` before commit 41c8fe2, with it after. */
 export type TrancheReleaseReversedV1Data = Omit<TrancheReleaseReversed['data'], 'releasedOn'> &
@@ -36,4 +36,19 @@ export const trancheReleaseReversedV1: Upcaster<
     const { agreementId, antennaId, trancheId, amountCents, reason, effectiveDate } = data;
     return { agreementId, antennaId, trancheId, amountCents, releasedOn: release.effectiveDate, reason, effectiveDate };
   },
+};
+
+/** `FundingCommitted` at version 1: no public data. */
+export type FundingCommittedV1Data = Omit<FundingCommitted['data'], 'publicData'>;
+
+/**
+ * v1 → v2: version 2 may carry the agreement's public data (SCDL « subventions »); a version 1
+ * commitment has none and is read as it is (its public data, if any, come from a later
+ * FundingPublicDataRecorded). Pure, needs nothing from the stream.
+ */
+export const fundingCommittedV1: Upcaster<'FundingCommitted', FundingCommittedV1Data, FundingCommitted['data'], undefined> = {
+  type: 'FundingCommitted',
+  from: 1,
+  needsHistory: () => false,
+  upcast: (data) => data,
 };

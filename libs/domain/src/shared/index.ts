@@ -9,3 +9,4 @@ export * from './equality';
 export * from './lookups';
 export * from './versioned-map';
 export * from './upcaster';
+export * from './siret';

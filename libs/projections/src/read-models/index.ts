@@ -6,6 +6,7 @@ import { buildBudgetReport } from './budget/budget.report';
 import { fundingProjection } from './funding/funding.projection';
 import { buildEcheancierReport } from './funding/echeancier.report';
 import { buildFundingReport } from './funding/funding.report';
+import { buildSubventionsReport } from './funding/subventions.report';
 import { historyProjection } from './history/history.projection';
 import { buildHistoryReport } from './history/history.report';
 import { kpisProjection } from './kpis/kpis.projection';
@@ -36,6 +37,7 @@ export const REPORT_BUILDERS: Readonly<Record<ReportKind, (models: ReadModels, p
   kpis: buildKpisReport,
   history: buildHistoryReport,
   echeancier: buildEcheancierReport,
+  subventions: buildSubventionsReport,
 };
 
 /** The read model each report reads (its live state, or a replay of it for a past cut). */
@@ -46,6 +48,7 @@ export const REPORT_PROJECTION: Readonly<Record<ReportKind, string>> = {
   kpis: kpisProjection.name,
   history: historyProjection.name,
   echeancier: fundingProjection.name,
+  subventions: fundingProjection.name,
 };
 
 // What the entry points (reports, dashboard) read of the read models: document shapes, report
@@ -60,7 +63,8 @@ export type { TrancheDoc, TrancheState } from './funding/funding.projection';
 export type { FundingDiscrepancy, FundingReportAgreement, FundingReportData } from './funding/funding.report';
 export { DISCREPANCY_LABELS, TRANCHE_STATE_LABELS } from './funding/funding.report';
 export type { EcheancierItem, EcheancierReportData, EcheancierSituation } from './funding/echeancier.report';
-export { ECHEANCIER_SITUATION_LABELS, ECHEANCIER_TABLE_TITLE } from './funding/echeancier.report';
+export { SCDL_SUBVENTIONS_FIELDS } from './funding/subventions.report';
+export { DEFAULT_ECHEANCIER_WITHIN_DAYS, ECHEANCIER_SITUATION_LABELS, ECHEANCIER_TABLE_TITLE } from './funding/echeancier.report';
 export type { HistoryAntennaDocument, HistoryDocument, HistoryEntriesDocument, HistoryEntry } from './history/history.projection';
 export { antennaEntries, antennaTrail, candidacyEntries, candidacyIndexKey, historyAntenna, historyAntennaKey } from './history/history.projection';
 export { actorLabel, EVENT_LABELS, ROLE_LABELS } from './history/history.report';

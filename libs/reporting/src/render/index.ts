@@ -2,11 +2,13 @@ import type { FormatOptions } from '../format/french';
 import type { Report } from '../report';
 import { renderCsv } from './csv';
 import { renderJson } from './json';
+import { renderScdlCsv } from './scdl-csv';
 import { renderTable } from './table';
 import { renderXlsx } from './xlsx';
 
 export { renderCsv } from './csv';
 export { renderJson } from './json';
+export { renderScdlCsv } from './scdl-csv';
 export { renderTable } from './table';
 export { renderXlsx, validSheetName, XLSX_MONEY_FORMAT, XLSX_PERCENT_FORMAT, XLSX_INTEGER_FORMAT, XLSX_DATE_FORMAT, XLSX_TIMESTAMP_FORMAT, XLSX_NOTES_SHEET } from './xlsx';
 
@@ -23,7 +25,8 @@ export async function renderReport(report: Report, format: ReportFormat, options
     case 'table':
       return renderTable(report, options);
     case 'csv':
-      return renderCsv(report, options);
+      // The legal open-data export is written in the national format, not for a French spreadsheet.
+      return report.kind === 'subventions' ? renderScdlCsv(report) : renderCsv(report, options);
     case 'json':
       return renderJson(report);
     case 'xlsx':

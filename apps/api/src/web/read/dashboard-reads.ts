@@ -131,6 +131,16 @@ export class DashboardReads {
     return { report, data: report.data as FundingReportData };
   }
 
+  /** Every agreement's public data in the national « subventions » format (throws SUBVENTIONS.MISSING_FIELD). */
+  async subventions(): Promise<Report> {
+    return this.reports.build({ kind: 'subventions' });
+  }
+
+  /** The programme-wide échéancier: tranches overdue and due within `withinDays`, as of a day (or today). */
+  async echeancier(asOf: string | undefined, withinDays: number): Promise<Report> {
+    return this.reports.build({ kind: 'echeancier', withinDays, ...(asOf ? { asOf } : {}) });
+  }
+
   /** Today's funding reconciliation of one antenna (the forms' tranche lists). */
   async antennaFunding(antennaId: string): Promise<FundingReportData> {
     return (await this.reports.build({ kind: 'funding', antennaId })).data as FundingReportData;

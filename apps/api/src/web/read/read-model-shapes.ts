@@ -8,6 +8,7 @@ export type {
   AntennaStatus,
   BudgetReportData,
   BudgetReportFigures,
+  EcheancierReportData,
   FundingDiscrepancy,
   FundingReportAgreement,
   FundingReportData,

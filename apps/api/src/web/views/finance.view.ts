@@ -154,7 +154,7 @@ ${query.asOf && html`<input type="hidden" name="asOf" value="${query.asOf}">`}
 <button type="submit">Filtrer</button>
 </form>
 <p role="status">${rows.shown.length} accord${rows.shown.length > 1 ? 's' : ''} affiché${rows.shown.length > 1 ? 's' : ''}, dont ${flaggedCount} avec écarts ; ${rows.discrepancies.rows.length} écart${rows.discrepancies.rows.length > 1 ? 's' : ''} au ${formatDate(data.referenceDate)}.</p>
-<p class="liste-actions"><a class="bouton secondaire" href="${exportLink('csv')}" download>Exporter en CSV<span class="sr"> ce qui est affiché</span></a> <a class="bouton secondaire" href="${exportLink('xlsx')}" download>Exporter en XLSX<span class="sr"> ce qui est affiché</span></a></p>
+<p class="liste-actions"><a class="bouton secondaire" href="${exportLink('csv')}" download>Exporter en CSV<span class="sr"> ce qui est affiché</span></a> <a class="bouton secondaire" href="${exportLink('xlsx')}" download>Exporter en XLSX<span class="sr"> ce qui est affiché</span></a> <a class="bouton secondaire" href="${href('/financements/echeancier', { asOf: query.asOf })}">Échéancier des tranches</a> <a class="bouton secondaire" href="/financements/subventions.csv" download>Données essentielles des subventions (CSV, format national)</a></p>
 
 <section aria-labelledby="titre-ecarts">
 <h2 id="titre-ecarts">Écarts constatés</h2>

@@ -113,11 +113,20 @@ describe('funding projection', () => {
         'ExpenditureReversed',
         'FundingAgreementClosed',
         'FundingCommitted',
+        'FundingPublicDataRecorded',
         'TrancheReceived',
         'TrancheReleaseReversed',
       ].sort(),
     );
     expect(fundingProjection).toMatchObject({ name: 'funding', version: 1 });
+  });
+
+  it('FundingPublicDataRecorded: the agreement holds the latest public data (none before)', () => {
+    const publicData = { funderSiret: '99900000100019', decisionReference: 'D-1', beneficiaryName: 'Cnam', beneficiarySiret: '99900000200017', object: 'Amorçage', nature: 'aide en numéraire', euNotified: false };
+    expect(doc([opened(), committed()]).agreements[0]).not.toHaveProperty('publicData');
+    const recorded = (decisionReference: string) =>
+      projected('FundingPublicDataRecorded', { agreementId: COMMITTED.agreementId, antennaId: 'montbeliard', publicData: { ...publicData, decisionReference }, effectiveDate: '2021-06-01' });
+    expect(doc([opened(), committed(), recorded('D-1'), recorded('D-2')]).agreements[0]!.publicData).toEqual({ ...publicData, decisionReference: 'D-2' });
   });
 
   it('one document per antenna: AntennaOpened names it, before any agreement', () => {

@@ -6,6 +6,8 @@ import type {
   ExpenditureReversed,
   FundingAgreementClosed,
   FundingCommitted,
+  FundingPublicData,
+  FundingPublicDataRecorded,
   IsoDate,
   TrancheReceived,
   TrancheReleaseReversed,
@@ -77,6 +79,12 @@ export interface FundingAgreementDoc {
   /** Committed − net released: what the funder may still release. */
   readonly remainingCommitmentCents: Cents;
   readonly closed: { readonly on: IsoDate; readonly reason: string | null } | null;
+  /**
+   * The public data in force (SCDL « subventions »): the commitment's, or the latest
+   * FundingPublicDataRecorded. Absent from documents built before they existed, which had none
+   * to hold: no rebuild is needed (readers take absent as none).
+   */
+  readonly publicData?: FundingPublicData;
 }
 
 export interface AntennaFundingDoc {
@@ -103,6 +111,7 @@ export const fundingProjection = defineProjection<AntennaFundingDoc>({
   handles: [
     'AntennaOpened',
     'FundingCommitted',
+    'FundingPublicDataRecorded',
     'BudgetTrancheReleased',
     'TrancheReleaseReversed',
     'TrancheReceived',
@@ -167,8 +176,13 @@ function evolveAntennaFunding(doc: AntennaFundingDoc, event: ProjectedEvent): An
         spentCents: Object.hasOwn(doc.pendingSpentByAgreement, data.agreementId) ? pendingSpentCents : 0,
         remainingCommitmentCents: data.amountCents,
         closed: null,
+        ...(data.publicData === undefined ? {} : { publicData: data.publicData }),
       };
       return { ...doc, agreements: [...doc.agreements, agreement], pendingSpentByAgreement };
+    }
+    case 'FundingPublicDataRecorded': {
+      const data = event.data as FundingPublicDataRecorded['data'];
+      return withAgreement(doc, data.agreementId, (agreement) => ({ ...agreement, publicData: data.publicData }));
     }
     case 'BudgetTrancheReleased': {
       const data = event.data as BudgetTrancheReleased['data'];

@@ -31,6 +31,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   ExpenditureRecorded: 'Dépense enregistrée',
   ExpenditureReversed: 'Dépense annulée',
   FundingCommitted: 'Financement engagé',
+  FundingPublicDataRecorded: 'Données publiques de la convention enregistrées',
   BudgetTrancheReleased: 'Tranche versée',
   TrancheReceived: 'Tranche reçue',
   TrancheReleaseReversed: 'Versement de tranche annulé',

@@ -1,0 +1,124 @@
+import type { Cents, FundingPublicData } from '@jalon/domain';
+import { SubventionsMissingFieldError, type Report, type ReportParameters, type ReportTable, type Row } from '@jalon/reporting';
+import { ReadModels, UnknownAntennaError } from '../budget/report-helpers';
+import { AntennaFundingDoc, FUNDING_KEY_PREFIX, fundingAntennaKey, fundingProjection, FundingAgreementDoc } from './funding.projection';
+
+/** The fields of the SCDL « subventions » format, in its order (../shared/standards/scdl-subventions.md). */
+export const SCDL_SUBVENTIONS_FIELDS = [
+  'nomAttribuant',
+  'idAttribuant',
+  'dateConvention',
+  'referenceDecision',
+  'nomBeneficiaire',
+  'idBeneficiaire',
+  'rnaBeneficiaire',
+  'objet',
+  'montant',
+  'nature',
+  'conditionsVersement',
+  'datesPeriodeVersement',
+  'idRAE',
+  'notificationUE',
+  'pourcentageSubvention',
+  'dispositifAide',
+] as const;
+export type ScdlSubventionsField = (typeof SCDL_SUBVENTIONS_FIELDS)[number];
+
+/** Where each field comes from in Jalon, named in the error when a mandatory one is missing. */
+const SOURCES: Readonly<Partial<Record<ScdlSubventionsField, string>>> = {
+  idAttribuant: 'publicData.funderSiret',
+  referenceDecision: 'publicData.decisionReference',
+  nomBeneficiaire: 'publicData.beneficiaryName',
+  idBeneficiaire: 'publicData.beneficiarySiret',
+  objet: 'publicData.object',
+  nature: 'publicData.nature',
+  notificationUE: 'publicData.euNotified',
+};
+
+/** Mandatory fields; `idBeneficiaire` may be empty only for an in-kind grant to an association with its RNA number. */
+const MANDATORY: readonly ScdlSubventionsField[] = [
+  'nomAttribuant',
+  'idAttribuant',
+  'dateConvention',
+  'referenceDecision',
+  'nomBeneficiaire',
+  'idBeneficiaire',
+  'objet',
+  'montant',
+  'nature',
+  'conditionsVersement',
+  'datesPeriodeVersement',
+  'notificationUE',
+  'pourcentageSubvention',
+];
+
+/**
+ * The « données essentielles des conventions de subvention » of every funding agreement (or one
+ * antenna's), one row per agreement, in the national SCDL « subventions » format: values already
+ * written as the format wants them (ISO dates, `100000.00`, `oui`/`non`). An agreement that lacks
+ * a mandatory field stops the export with {@link SubventionsMissingFieldError} naming it and the
+ * field: never an invalid file. Agreements in the order the funding read model holds them.
+ */
+export function buildSubventionsReport(models: ReadModels, parameters: ReportParameters): Report {
+  const view = models.view<AntennaFundingDoc>(fundingProjection.name);
+  let docs: AntennaFundingDoc[];
+  if (parameters.antennaId !== undefined) {
+    const doc = view.get(fundingAntennaKey(parameters.antennaId));
+    if (doc === undefined) throw new UnknownAntennaError(parameters.antennaId);
+    docs = [doc];
+  } else {
+    docs = view.list(FUNDING_KEY_PREFIX);
+  }
+  const rows = docs.flatMap((doc) => doc.agreements.map(scdlRow));
+  const table: ReportTable = {
+    title: 'Données essentielles des conventions de subvention',
+    columns: SCDL_SUBVENTIONS_FIELDS.map((key) => ({ key, label: key, kind: 'text' as const })),
+    rows,
+  };
+  return {
+    kind: 'subventions',
+    title: 'Conventions de subvention — format national SCDL « subventions »',
+    parameters,
+    tables: [table],
+    notes: [`${rows.length} convention${rows.length > 1 ? 's' : ''} ; CSV en UTF-8, séparateur virgule, montants avec un point décimal, dates AAAA-MM-JJ.`],
+    data: { rows },
+  };
+}
+
+/** One agreement as a row of the format; throws when a mandatory field has no value. */
+export function scdlRow(agreement: FundingAgreementDoc): Row {
+  const publicData: Partial<FundingPublicData> = agreement.publicData ?? {};
+  const dueDates = agreement.tranches.map((tranche) => tranche.dueOn).sort();
+  const first = dueDates[0];
+  const last = dueDates[dueDates.length - 1];
+  const row: Record<ScdlSubventionsField, string> = {
+    nomAttribuant: publicData.funderLegalName ?? agreement.funder,
+    idAttribuant: publicData.funderSiret ?? '',
+    dateConvention: publicData.agreementDate ?? agreement.committedOn,
+    referenceDecision: publicData.decisionReference ?? '',
+    nomBeneficiaire: publicData.beneficiaryName ?? '',
+    idBeneficiaire: publicData.beneficiarySiret ?? '',
+    rnaBeneficiaire: publicData.beneficiaryRna ?? '',
+    objet: publicData.object ?? '',
+    montant: decimal(agreement.committedCents),
+    nature: publicData.nature ?? '',
+    conditionsVersement: agreement.tranches.length > 1 ? 'échelonné' : 'unique',
+    datesPeriodeVersement: first === undefined || last === undefined ? '' : first === last ? first : `${first}/${last}`,
+    idRAE: publicData.raeId ?? '',
+    notificationUE: publicData.euNotified === undefined ? '' : publicData.euNotified ? 'oui' : 'non',
+    pourcentageSubvention: '1.00',
+    dispositifAide: publicData.aidScheme ?? '',
+  };
+  const inKindToAssociation = publicData.nature === 'aide en nature' && row.rnaBeneficiaire !== '';
+  for (const field of MANDATORY) {
+    if (row[field] !== '') continue;
+    if (field === 'idBeneficiaire' && inKindToAssociation) continue;
+    throw new SubventionsMissingFieldError(agreement.agreementId, agreement.antennaId, field, SOURCES[field] ?? field);
+  }
+  return row;
+}
+
+/** Cents as the format's number: a point and two decimals (`4780020` → `47800.20`), no grouping. */
+function decimal(cents: Cents): string {
+  return `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}
