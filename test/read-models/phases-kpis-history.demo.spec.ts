@@ -203,11 +203,13 @@ describe('demo: Montbéliard history', () => {
       ['2020-12-10', 'Candidature déposée', MANAGER, null],
       ['2020-12-14', 'Partenaire ajouté', MANAGER, null],
       ['2021-02-15', 'Candidature retenue', MANAGER, null],
+      ['2021-03-01', 'Antenne attribuée à la candidature', MANAGER, null],
       ['2021-03-01', 'Antenne ouverte', MANAGER, null],
       ['2021-03-01', 'Phase prévue', MANAGER, null],
       ['2021-03-01', 'Phase prévue', MANAGER, null],
       ['2021-03-01', 'Budget prévisionnel établi', FINANCE, null],
       ['2021-06-01', 'Financement engagé', FINANCE, null],
+      ['2021-06-01', 'Données publiques de la convention enregistrées', FINANCE, null],
       ['2021-09-01', 'Phase commencée', MANAGER, null],
       ['2021-09-15', 'Tranche versée', FINANCE, null],
       ['2021-09-20', 'Jalon atteint', MANAGER, null],
@@ -316,7 +318,7 @@ describe('demo: time travel', () => {
   it('rule: the history as known at 2022-06-23 08:00 UTC ends before the inauguration', () => {
     const rows = table(report(buildHistoryReport, { antennaId: 'montbeliard', knownAt: '2022-06-23T08:00:00.000Z', referenceDate: '2022-06-23' }), 'Historique').rows;
     // Entries 1–15 of the full trail: up to the 2021-12-31 expenditure (recorded 2022-01-01).
-    expect(rows).toHaveLength(15);
+    expect(rows).toHaveLength(17);
     expect(rows[rows.length - 1]).toMatchObject({ effectiveDate: '2021-12-31', event: 'Dépense enregistrée' });
     expect(rows.map((row) => row.event)).not.toContain('Antenne inaugurée');
   });

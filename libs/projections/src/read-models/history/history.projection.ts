@@ -136,7 +136,7 @@ export const ENTRIES_PER_DOCUMENT = 32;
 export const entriesBlock = (event: Pick<ProjectedEvent, 'streamId' | 'revision'>): string =>
   `${event.streamId}:${String(Math.floor(event.revision / ENTRIES_PER_DOCUMENT)).padStart(16, '0')}`;
 
-const CANDIDACY_EVENTS = ['CandidacySubmitted', 'CandidacyPartnerAdded', 'CandidacySelected', 'CandidacyRejected', 'CandidacyWithdrawn'];
+const CANDIDACY_EVENTS = ['CandidacySubmitted', 'CandidacyPartnerAdded', 'CandidacySelected', 'CandidacyRejected', 'CandidacyWithdrawn', 'CandidacyAntennaAssigned'];
 const ANTENNA_EVENTS = [
   'AntennaOpened',
   'PhasePlanned',
@@ -152,11 +152,12 @@ const ANTENNA_EVENTS = [
   'AntennaClosed',
 ];
 const BUDGET_EVENTS = ['BudgetForecastSet', 'BudgetForecastRevised', 'ExpenditureRecorded', 'ExpenditureReversed'];
-const FUNDING_EVENTS = ['FundingCommitted', 'BudgetTrancheReleased', 'TrancheReceived', 'TrancheReleaseReversed', 'FundingAgreementClosed'];
+const FUNDING_EVENTS = ['FundingCommitted', 'FundingPublicDataRecorded', 'BudgetTrancheReleased', 'TrancheReceived', 'TrancheReleaseReversed', 'FundingAgreementClosed'];
 
 export const historyProjection = defineProjection<HistoryDocument>({
   name: HISTORY_PROJECTION_NAME,
-  version: 2,
+  // 3: the audit trail also shows an antenna claimed on its candidacy and an agreement's public data.
+  version: 3,
   handles: [...CANDIDACY_EVENTS, ...ANTENNA_EVENTS, ...BUDGET_EVENTS, ...FUNDING_EVENTS],
   keysOf(event) {
     if (CANDIDACY_EVENTS.includes(event.type)) return [`${candidacyEntriesPrefix(event.data.candidacyId)}${entriesBlock(event)}`];
@@ -283,6 +284,10 @@ export function describe(event: ProjectedEvent): string {
       return `Candidature ${(event.data as CandidacyRejected['data']).candidacyId} rejetée`;
     case 'CandidacyWithdrawn':
       return `Candidature ${(event.data as CandidacyWithdrawn['data']).candidacyId} retirée`;
+    case 'CandidacyAntennaAssigned': {
+      const d = event.data as { readonly antennaId: string };
+      return `Antenne ${d.antennaId} attribuée à la candidature (ouverture engagée)`;
+    }
     case 'AntennaOpened': {
       const d = event.data as AntennaOpened['data'];
       return `Antenne ouverte : ${d.name} (${d.town}), candidature ${d.candidacyId}`;
@@ -345,6 +350,11 @@ export function describe(event: ProjectedEvent): string {
     case 'FundingCommitted': {
       const d = event.data as FundingCommitted['data'];
       return `Financement ${d.agreementId} engagé par ${d.funder} : ${formatEuros(d.amountCents)} en ${plural(d.tranches.length, 'tranche')}`;
+    }
+    case 'FundingPublicDataRecorded': {
+      const d = event.data as { readonly agreementId: string; readonly publicData: { readonly decisionReference?: string } };
+      const decision = d.publicData.decisionReference ? ` (décision ${d.publicData.decisionReference})` : '';
+      return `Données publiques du financement ${d.agreementId} enregistrées${decision}`;
     }
     case 'BudgetTrancheReleased': {
       const d = event.data as BudgetTrancheReleased['data'];

@@ -14,6 +14,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   CandidacySelected: 'Candidature retenue',
   CandidacyRejected: 'Candidature rejetée',
   CandidacyWithdrawn: 'Candidature retirée',
+  CandidacyAntennaAssigned: 'Antenne attribuée à la candidature',
   AntennaOpened: 'Antenne ouverte',
   PhasePlanned: 'Phase prévue',
   PhaseStarted: 'Phase commencée',
