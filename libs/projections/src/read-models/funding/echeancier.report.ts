@@ -1,7 +1,7 @@
 import { daysBetween, type Cents, type IsoDate } from '@jalon/domain';
 import type { Report, ReportParameters, ReportTable } from '@jalon/reporting';
-import { compareFrench, formatDate, formatEuros, ReadModels, UnknownAntennaError } from '../budget/report-helpers';
-import { AntennaFundingDoc, FUNDING_KEY_PREFIX, fundingAntennaKey, fundingProjection } from './funding.projection';
+import { compareFrench, formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
+import { fundingDocsOf } from './funding-docs';
 
 export interface EcheancierReportParameters extends ReportParameters {
   /** Tranches falling due within this many days after the reference date are listed (default 30). */
@@ -60,15 +60,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
   if (!Number.isSafeInteger(withinDays) || withinDays < 0) {
     throw new RangeError(`L’horizon de l’échéancier doit être un nombre entier de jours, positif ou nul (reçu : ${withinDays}).`);
   }
-  const view = models.view<AntennaFundingDoc>(fundingProjection.name);
-  let docs: AntennaFundingDoc[];
-  if (parameters.antennaId !== undefined) {
-    const doc = view.get(fundingAntennaKey(parameters.antennaId));
-    if (doc === undefined) throw new UnknownAntennaError(parameters.antennaId);
-    docs = [doc];
-  } else {
-    docs = view.list(FUNDING_KEY_PREFIX);
-  }
+  const docs = fundingDocsOf(models, parameters.antennaId);
   const referenceDate = parameters.referenceDate;
   const until = addDays(referenceDate, withinDays);
 

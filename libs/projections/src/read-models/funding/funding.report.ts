@@ -1,15 +1,8 @@
 import { daysBetween, type Cents, type IsoDate } from '@jalon/domain';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
-import { compareFrench, formatDate, formatEuros, ReadModels, UnknownAntennaError } from '../budget/report-helpers';
-import {
-  AntennaFundingDoc,
-  FUNDING_KEY_PREFIX,
-  fundingAntennaKey,
-  FundingAgreementDoc,
-  fundingProjection,
-  TrancheDoc,
-  TrancheState,
-} from './funding.projection';
+import { fundingDocsOf } from './funding-docs';
+import { compareFrench, formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
+import { FundingAgreementDoc, TrancheDoc, TrancheState } from './funding.projection';
 
 export interface FundingReportParameters extends ReportParameters {
   /** Days a released tranche may take to arrive before it is flagged (default 30). */
@@ -122,15 +115,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
   if (!Number.isSafeInteger(receiptDelayDays) || receiptDelayDays < 0) {
     throw new RangeError(`Le délai de réception doit être un nombre entier de jours, positif ou nul (reçu : ${receiptDelayDays}).`);
   }
-  const view = models.view<AntennaFundingDoc>(fundingProjection.name);
-  let docs: AntennaFundingDoc[];
-  if (parameters.antennaId !== undefined) {
-    const doc = view.get(fundingAntennaKey(parameters.antennaId));
-    if (doc === undefined) throw new UnknownAntennaError(parameters.antennaId);
-    docs = [doc];
-  } else {
-    docs = view.list(FUNDING_KEY_PREFIX);
-  }
+  const docs = fundingDocsOf(models, parameters.antennaId);
   const scope = parameters.antennaId === undefined ? 'programme' : 'antenna';
   const withAntenna = scope === 'programme';
 

@@ -1,7 +1,8 @@
 import type { Cents, FundingPublicData } from '@jalon/domain';
 import { SubventionsMissingFieldError, type Report, type ReportParameters, type ReportTable, type Row } from '@jalon/reporting';
-import { ReadModels, UnknownAntennaError } from '../budget/report-helpers';
-import { AntennaFundingDoc, FUNDING_KEY_PREFIX, fundingAntennaKey, fundingProjection, FundingAgreementDoc } from './funding.projection';
+import { ReadModels } from '../budget/report-helpers';
+import { fundingDocsOf } from './funding-docs';
+import { FundingAgreementDoc } from './funding.projection';
 
 /** The fields of the SCDL « subventions » format, in its order (../shared/standards/scdl-subventions.md). */
 export const SCDL_SUBVENTIONS_FIELDS = [
@@ -60,15 +61,7 @@ const MANDATORY: readonly ScdlSubventionsField[] = [
  * field: never an invalid file. Agreements in the order the funding read model holds them.
  */
 export function buildSubventionsReport(models: ReadModels, parameters: ReportParameters): Report {
-  const view = models.view<AntennaFundingDoc>(fundingProjection.name);
-  let docs: AntennaFundingDoc[];
-  if (parameters.antennaId !== undefined) {
-    const doc = view.get(fundingAntennaKey(parameters.antennaId));
-    if (doc === undefined) throw new UnknownAntennaError(parameters.antennaId);
-    docs = [doc];
-  } else {
-    docs = view.list(FUNDING_KEY_PREFIX);
-  }
+  const docs = fundingDocsOf(models, parameters.antennaId);
   const rows = docs.flatMap((doc) => doc.agreements.map(scdlRow));
   const table: ReportTable = {
     title: 'Données essentielles des conventions de subvention',
