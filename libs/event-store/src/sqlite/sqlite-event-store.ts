@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -16,7 +16,7 @@ import {
   type UnreadableEvent,
 } from '../event-store.port';
 import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
-import { commitOutcomeUnknown, describeStorageFailure, needsNewConnection, storageFailureKind } from './sqlite-failures';
+import { commitOutcomeUnknown, describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from './sqlite-failures';
 import { configureConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
 
@@ -298,13 +298,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting {
   /** The connection, checked to still be on the file at its path: a write to a replaced file would be lost. */
   private writableConnection(): Connection {
     const connection = this.connection();
-    let now;
-    try {
-      now = statSync(this.file);
-    } catch {
-      now = undefined;
-    }
-    if (now === undefined || !now.isFile() || now.ino !== connection.inode || now.dev !== connection.device) {
+    if (!isSameFile(this.file, connection)) {
       this.dropConnection();
       throw new EventStoreError(
         STORE_UNAVAILABLE,
@@ -357,8 +351,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting {
         this.committing = true;
         return outcomes;
       });
-      const { dev, ino } = statSync(this.file);
-      return { db, statements, groupTransaction, device: dev, inode: ino };
+      return { db, statements, groupTransaction, ...fileIdentityOf(this.file) };
     } catch (error) {
       db.close();
       throw error;

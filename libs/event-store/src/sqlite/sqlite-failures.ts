@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 /**
  * What a failing SQLite file (or the file system under it) means, for the embedded store and the
  * read models: which failures are the storage's (and pass), which leave a connection unusable,
@@ -64,4 +65,25 @@ const WHY: Readonly<Record<StorageFailureKind, string>> = {
 export function describeStorageFailure(kind: StorageFailureKind, error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return `${WHY[kind]}${typeof code === 'string' ? ` (${code})` : ''}`;
+}
+
+/** Which file a connection opened: SQLite goes on writing to a file deleted or replaced under it, and loses it all. */
+export interface FileIdentity {
+  readonly device: number;
+  readonly inode: number;
+}
+
+export function fileIdentityOf(file: string): FileIdentity {
+  const { dev, ino } = statSync(file);
+  return { device: dev, inode: ino };
+}
+
+/** Whether the path still names the file a connection opened (not deleted, moved or replaced by a directory). */
+export function isSameFile(file: string, opened: FileIdentity): boolean {
+  try {
+    const now = statSync(file);
+    return now.isFile() && now.ino === opened.inode && now.dev === opened.device;
+  } catch {
+    return false;
+  }
 }

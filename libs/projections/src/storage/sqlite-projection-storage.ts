@@ -1,6 +1,6 @@
-import { describeStorageFailure, needsNewConnection, storageFailureKind } from '@jalon/event-store';
+import { describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from '@jalon/event-store';
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ReadModelView } from '../projection';
 import { DocumentCache } from './document-cache';
@@ -216,7 +216,7 @@ export class SqliteProjectionStorage implements ProjectionStorage {
   /** Writes only to the file at the path: SQLite would go on writing to a file deleted or replaced under it, and lose it all. */
   private writing<T>(work: (connection: Connection) => T): T {
     const connection = this.connection();
-    if (this.file !== IN_MEMORY && !sameFile(this.file, connection)) {
+    if (this.file !== IN_MEMORY && !isSameFile(this.file, connection)) {
       this.dropConnection();
       throw new ProjectionStorageError(`les modèles de lecture (${basename(this.file)}) ont été supprimés, déplacés ou remplacés pendant que le service tournait`);
     }
@@ -260,8 +260,7 @@ export class SqliteProjectionStorage implements ProjectionStorage {
       db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
       db.exec(SCHEMA);
       addSourceColumns(db);
-      const { dev, ino } = this.file === IN_MEMORY ? { dev: 0, ino: 0 } : statSync(this.file);
-      return { db, statements: prepareStatements(db), device: dev, inode: ino };
+      return { db, statements: prepareStatements(db), ...(this.file === IN_MEMORY ? { device: 0, inode: 0 } : fileIdentityOf(this.file)) };
     } catch (error) {
       db.close();
       throw error;
@@ -314,16 +313,6 @@ function addSourceColumns(db: Database.Database): void {
   db.transaction(() => {
     for (const column of missing()) db.exec(`ALTER TABLE checkpoints ADD COLUMN ${column} TEXT`);
   }).immediate();
-}
-
-/** Whether the path still names the file the connection opened. */
-function sameFile(file: string, connection: Connection): boolean {
-  try {
-    const now = statSync(file);
-    return now.isFile() && now.ino === connection.inode && now.dev === connection.device;
-  } catch {
-    return false;
-  }
 }
 
 /**
