@@ -1,12 +1,13 @@
 import { EventStore } from '@jalon/event-store';
-import { eventsAfter, ProjectionRunner, SkippedEvent } from '@jalon/projections';
+import { eventsAfter, ProjectionLeaseStatus, ProjectionRunner, SkippedEvent } from '@jalon/projections';
 import { ComponentHealth, HealthIndicator } from './health-registry';
 
 /**
  * `projections` in `/health`: each projection version's position, lag (events not yet applied),
  * whether it serves queries, and, when stopped, why, since when and when it tries again; the
- * unreadable events it passed over. Degraded as soon as one is stopped or incomplete, or the log
- * cannot be followed.
+ * unreadable events it passed over; `lease`, this instance's part in the projection lease (leader
+ * or follower, the holder, until when). Degraded as soon as one is stopped or incomplete, the log
+ * cannot be followed, or the lease cannot be taken or has expired with no instance to take it.
  */
 export function projectionsIndicator(runner: ProjectionRunner, store: EventStore): HealthIndicator {
   return {
@@ -36,9 +37,29 @@ export function projectionsIndicator(runner: ProjectionRunner, store: EventStore
           skippedEvents: skipped.map((event) => ({ ...event, position: event.position.toString() })),
         });
       }
-      return { status: reasons.length === 0 ? 'ok' : 'degraded', ...(reasons.length === 0 ? {} : { reason: reasons.join(' ; ') }), list };
+      const lease = runner.leaseStatus();
+      if (lease) reasons.push(...leaseProblems(lease));
+      return { status: reasons.length === 0 ? 'ok' : 'degraded', ...(reasons.length === 0 ? {} : { reason: reasons.join(' ; ') }), ...(lease ? { lease } : {}), list };
     },
   };
+}
+
+/**
+ * What an operator must know of the lease: this instance cannot read or take it, or, as a follower,
+ * sees it expired (its holder stopped renewing it: no instance applies events until one takes it).
+ */
+function leaseProblems(lease: ProjectionLeaseStatus): string[] {
+  const problems: string[] = [];
+  if (lease.error) problems.push(`le bail des projections ne peut être ni lu ni pris par cette instance depuis ${lease.error.since} : ${lease.error.reason}`);
+  if (lease.expired) {
+    problems.push(
+      lease.holder === null
+        ? 'aucune instance ne détient le bail des projections : aucune n’applique les événements pour l’instant'
+        : `le bail des projections détenu par ${lease.holder} a expiré le ${lease.expiresAt} sans être renouvelé : aucune instance n’applique les événements pour l’instant ` +
+            `(cette instance essaie de le reprendre toutes les ${lease.renewEveryMs} ms)`,
+    );
+  }
+  return problems;
 }
 
 function describeSkipped(event: SkippedEvent): string {

@@ -21,9 +21,9 @@ describe('LogIntegrityService (the running service’s verification and seals)',
   const config = () => loadConfig({ DATA_DIR: directory, JALON_SEAL_EVERY_EVENTS: '5', JALON_SEAL_INTERVAL_SECONDS: '3600' });
   const clock = { now: () => new Date('2024-03-15T10:00:00Z') };
   const seals = async () => (await collect(store.readStream(SEAL_STREAM_ID))) as StoredEvent[];
-  const start = () => {
+  const start = (lease?: ConstructorParameters<typeof LogIntegrityService>[4]) => {
     registry = new HealthRegistry();
-    service = new LogIntegrityService(store, config(), clock, registry);
+    service = new LogIntegrityService(store, config(), clock, registry, lease);
     return service.start();
   };
   const integrity = async () => (await registry.report()).components.integrity!;
@@ -97,5 +97,23 @@ describe('LogIntegrityService (the running service’s verification and seals)',
     await waitFor(() => service!.report()?.ok === false, WAIT_MS, 'the problem');
     expect(service!.report()!.problems).toEqual([expect.objectContaining({ kind: 'chain-missing', position: '2' })]);
     expect(await integrity()).toMatchObject({ status: 'degraded' });
+  });
+
+  it('rule: with several instances, only the holder of the projection lease seals on its own; the others verify, and one that takes the lease over seals what is left uncovered', async () => {
+    for (let n = 0; n < 3; n++) await appendChained(store, 'antenna-a', [testEvent({ data: { n } })]);
+    let holds = false;
+    let leadership: (() => void) | undefined;
+    start({ holdsLease: () => holds, onLeadership: (listener) => ((leadership = listener), () => (leadership = undefined)) });
+    await waitFor(() => service!.check().state === 'suivi du journal', WAIT_MS, 'the initial verification');
+    for (let n = 3; n < 8; n++) await appendChained(store, 'antenna-a', [testEvent({ data: { n } })]);
+    await waitFor(() => service!.report()?.lastPosition === '8', WAIT_MS, 'the events verified');
+    await service!.sealIfDue();
+    expect(await seals()).toEqual([]);
+    expect(service!.report()).toMatchObject({ ok: true, events: 8 });
+
+    holds = true;
+    leadership!();
+    await waitFor(() => service!.report()?.lastSeal !== undefined, WAIT_MS, 'the seal of the new holder read back');
+    expect((await seals()).map((seal) => seal.data)).toEqual([expect.objectContaining({ treeSize: 8 })]);
   });
 });

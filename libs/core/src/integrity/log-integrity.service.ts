@@ -12,7 +12,8 @@ import {
   type StoredEvent,
   type Subscription,
 } from '@jalon/event-store';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ProjectionRunner } from '@jalon/projections';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { JalonConfig } from '../config';
 import { ComponentHealth, HealthIndicator, HealthRegistry } from '../health/health-registry';
 import { CLOCK, EVENT_STORE, JALON_CONFIG } from '../tokens';
@@ -45,7 +46,8 @@ export interface LastVerification {
  * stream and the Merkle frontier); seals it at start when events are not covered yet, every
  * `sealEveryEvents` events, and every `sealIntervalSeconds` while events arrive; reports the last
  * verification to `/health` (`integrity`, degraded when it failed). A log that does not verify is
- * never sealed.
+ * never sealed. With several instances on one store, every one verifies, and only the holder of
+ * the projection lease seals on its own (docs/decisions/0019).
  */
 @Injectable()
 export class LogIntegrityService implements HealthIndicator {
@@ -65,12 +67,15 @@ export class LogIntegrityService implements HealthIndicator {
   private lastSealFailure: string | undefined;
   /** Tree size of the last seal this service wrote: covered even before the verifier reads the seal back. */
   private writtenTreeSize = 0;
+  private stopFollowingLease: (() => void) | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(JALON_CONFIG) private readonly config: JalonConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly health: HealthRegistry,
+    /** With several instances on one store, only the holder of the projection lease seals on its own (docs/decisions/0019); absent, this service always does. */
+    @Optional() @Inject(ProjectionRunner) private readonly lease?: Pick<ProjectionRunner, 'holdsLease' | 'onLeadership'>,
   ) {}
 
   /** The service's key, created in the data directory the first time it is needed. */
@@ -101,6 +106,9 @@ export class LogIntegrityService implements HealthIndicator {
     this.loop = this.initial.then(() => this.follow());
     this.timer = setInterval(() => void this.sealIfDue(), this.config.sealIntervalSeconds * 1_000);
     this.timer.unref();
+    // An instance that takes the lease over seals what its predecessor left uncovered.
+    // Once the verification at start is over (its own seal may have been skipped while the lease was not yet held).
+    this.stopFollowingLease = this.lease?.onLeadership(() => void this.initial?.then(() => (this.stopping ? undefined : this.sealQuietly('bail des projections'))));
     return created ? { createdKey: key } : {};
   }
 
@@ -109,6 +117,8 @@ export class LogIntegrityService implements HealthIndicator {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.stopFollowingLease?.();
+    this.stopFollowingLease = undefined;
     this.wake?.();
     await this.subscription?.unsubscribe();
     await this.loop?.catch(() => undefined);
@@ -237,7 +247,10 @@ export class LogIntegrityService implements HealthIndicator {
     if (this.state === 'suivi du journal') await this.sealQuietly('intervalle');
   }
 
+  /** The seals this service makes on its own (at start, by count, by interval); on demand (an export, a proof), any instance seals. */
   private async sealQuietly(why: string): Promise<void> {
+    // Another instance holds the lease: it seals; this one only verifies.
+    if (this.lease && !this.lease.holdsLease()) return;
     try {
       const seal = await this.seal();
       if (seal) this.logger.log(`Journal scellé (${why}) : ${(seal.data as { treeSize: number }).treeSize} événement(s), position ${seal.position}`);

@@ -1,7 +1,17 @@
 import { upcast } from '@jalon/domain';
 import { EventStore, isUnreadable, StoredEvent, UnreadableEvent, UnreadableEventError } from '@jalon/event-store';
 import { Projection, projectionId, ReadModelView } from '../projection';
-import { ProjectionConflictError, ProjectionStorage, SkippedEvent, StoredCheckpoint } from '../storage/projection-storage.port';
+import { holderGone, holderStarted, holderStopped } from './projection-lease';
+import {
+  LeaseFence,
+  ProjectionConflictError,
+  ProjectionLease,
+  ProjectionLeaseLostError,
+  ProjectionLeaseStore,
+  ProjectionStorage,
+  SkippedEvent,
+  StoredCheckpoint,
+} from '../storage/projection-storage.port';
 
 /** Why a projection (or the runner's reading of the log) stopped, and when it tries again. */
 export interface ProjectionFailure {
@@ -53,7 +63,46 @@ export type ProjectionUnavailability =
   | { readonly kind: 'checking'; readonly id: string }
   | { readonly kind: 'incomplete'; readonly id: string; readonly skipped: readonly SkippedEvent[] };
 
+/**
+ * Several instances on one store (docs/decisions/0019): exactly one, the holder of the lease,
+ * applies events and commits; the others serve queries from what it committed, and take the lease
+ * over when it is not renewed.
+ */
+export interface ProjectionLeaseSettings {
+  /** Where the lease lives: the read-model storage itself, so that each commit is fenced by it. */
+  readonly store: ProjectionLeaseStore;
+  /** This instance's id, as stored in the lease and shown in `/health`. */
+  readonly holder: string;
+  /** How often the holder renews the lease, and a follower tries to take it. */
+  readonly renewMs: number;
+  /** How long the lease holds without renewal; another instance takes it over after that. */
+  readonly expiryMs: number;
+}
+
+/** This instance's part in the lease, for `/health` (`projections.lease`). */
+export interface ProjectionLeaseStatus {
+  /** This instance's id. */
+  readonly instance: string;
+  /** `leader`: it holds the lease and applies events; `follower`: it serves what the holder committed; `stopped`: not started or stopped. */
+  readonly role: 'leader' | 'follower' | 'stopped';
+  /** The stored lease: its holder, whether it is this instance and unexpired, until when, how many takeovers. */
+  readonly holder: string | null;
+  readonly held: boolean;
+  readonly expiresAt: string | null;
+  readonly term: number | null;
+  readonly renewEveryMs: number;
+  readonly expiresAfterMs: number;
+  /** Seen by a follower: no lease, or one its holder stopped renewing: no instance applies events until this one takes it. */
+  readonly expired: boolean;
+  /** Set while this instance cannot read or take (renew) the lease. */
+  readonly error?: { readonly reason: string; readonly since: string };
+  /** Why this instance last stopped applying events as the lease holder. */
+  readonly lastLost?: { readonly reason: string; readonly at: string };
+}
+
 export interface ProjectionRunnerOptions {
+  /** With several instances on one store: only the holder of this lease applies events (see {@link ProjectionLeaseSettings}); without it, this runner applies them. */
+  readonly lease?: ProjectionLeaseSettings;
   /** Events applied (or documents changed) before a commit is forced. */
   readonly batchSize?: number;
   /** Longest time an applied event waits to be committed. */
@@ -83,6 +132,8 @@ const DEFAULT_BATCH_SIZE = 50_000;
 /** Catching up, events applied together: the documents they change are read from storage in one go. */
 const PAGE_SIZE = 1_000;
 const DEFAULT_RETRY = { first: 1_000, max: 60_000 };
+/** A follower reads the holder's checkpoints again at most this often when asked, and this often while a `waitForPosition` waits. */
+const FOLLOWER_REFRESH_MS = 20;
 
 interface Failure extends ProjectionFailure {
   /** `nextRetryAt`, in ms. */
@@ -164,6 +215,24 @@ export class ProjectionRunner {
   /** The id of the store read (`EventStore.storeId`), learnt before the first event is applied. */
   private storeIdentity: string | undefined;
   private readonly mismatchListeners = new Set<(mismatch: SourceMismatch) => void>();
+  private readonly lease: ProjectionLeaseSettings | undefined;
+  /**
+   * `alone`: no lease (one process: the CLI, tests), or not started; `leader`: holds the lease and
+   * applies events; `follower`: applies nothing, reads what the holder committed.
+   */
+  private role: 'alone' | 'leader' | 'follower' = 'alone';
+  /** The leader's lease holds until then (renewed at that instant minus `expiryMs`): it applies and commits nothing past it. */
+  private leaseValidUntil = 0;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private followerTimer: NodeJS.Timeout | undefined;
+  private leaseTick: Promise<void> | undefined;
+  /** Role changes, one after the other. */
+  private transition: Promise<void> = Promise.resolve();
+  private leaseError: { reason: string; since: string } | undefined;
+  private lostLease: { reason: string; at: string } | undefined;
+  private refreshedAt = 0;
+  private learningStoreIdentity = false;
+  private readonly leadershipListeners = new Set<() => void>();
 
   constructor(
     private readonly store: EventStore,
@@ -174,6 +243,7 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.flushIntervalMs = options.flushIntervalMs ?? 20;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY;
+    this.lease = options.lease;
     this.running = projections.map((projection) => ({
       projection,
       id: projectionId(projection),
@@ -200,8 +270,92 @@ export class ProjectionRunner {
     this.reload();
   }
 
-  /** Starts following the log in the background (catch up, then live); resolves even when the store or storage is in trouble (`status()` says why). */
+  /**
+   * Starts following the log in the background (catch up, then live); resolves even when the store
+   * or storage is in trouble (`status()` says why). With a lease, it first tries to take it: the
+   * holder follows the log, the others serve what it commits and try again every `renewMs`.
+   */
   async start(): Promise<void> {
+    if (!this.lease) return this.startFollowing();
+    if (this.role !== 'alone') return;
+    this.role = 'follower';
+    holderStarted(this.lease.holder);
+    this.learnStoreIdentity();
+    this.refresh(true);
+    this.followerTimer = setInterval(() => {
+      if (this.waiters.size > 0) this.refresh(true);
+    }, FOLLOWER_REFRESH_MS);
+    this.followerTimer.unref();
+    this.leaseTimer = setInterval(() => void this.tickLease(), this.lease.renewMs);
+    this.leaseTimer.unref();
+    await this.tickLease();
+  }
+
+  async stop(): Promise<void> {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    if (this.followerTimer) clearInterval(this.followerTimer);
+    this.leaseTimer = undefined;
+    this.followerTimer = undefined;
+    await this.leaseTick;
+    await this.exclusive(async () => {
+      await this.stopFollowing(true);
+      // Given up as soon as its last commit is made: another instance need not wait for it to expire.
+      if (this.lease && this.role === 'leader') {
+        try {
+          this.lease.store.releaseLease(this.lease.holder);
+        } catch {
+          // It expires by itself.
+        }
+      }
+      if (this.lease) {
+        this.role = 'alone';
+        holderStopped(this.lease.holder);
+      }
+    });
+    for (const waiter of this.waiters) waiter.resolve(false);
+    this.waiters.clear();
+  }
+
+  /** Called each time this instance takes the lease (and starts applying events); jobs that must run on one instance only follow it. */
+  onLeadership(listener: () => void): () => void {
+    this.leadershipListeners.add(listener);
+    return () => this.leadershipListeners.delete(listener);
+  }
+
+  /** Whether this instance runs what must run once: without a lease (one process), or as the holder of the lease. */
+  holdsLease(): boolean {
+    return this.role === 'leader' || (this.role === 'alone' && this.lease === undefined);
+  }
+
+  /** This instance's part in the lease, and the lease as stored (undefined without a lease). */
+  leaseStatus(): ProjectionLeaseStatus | undefined {
+    if (!this.lease) return undefined;
+    let current: ProjectionLease | undefined;
+    let error = this.leaseError;
+    try {
+      current = this.lease.store.lease();
+    } catch (readError) {
+      error ??= { reason: describeFailure(readError), since: new Date().toISOString() };
+    }
+    const now = Date.now();
+    const role = this.role === 'alone' ? 'stopped' : this.role;
+    return {
+      instance: this.lease.holder,
+      role,
+      holder: current?.holder ?? null,
+      held: current !== undefined && current.holder === this.lease.holder && current.expiresAt > now,
+      expiresAt: current ? new Date(current.expiresAt).toISOString() : null,
+      term: current?.term ?? null,
+      renewEveryMs: this.lease.renewMs,
+      expiresAfterMs: this.lease.expiryMs,
+      expired: role === 'follower' && (current === undefined || current.expiresAt <= now),
+      ...(error ? { error } : {}),
+      ...(this.lostLease ? { lastLost: this.lostLease } : {}),
+    };
+  }
+
+  /** Catch up, then live: what the runner does alone, or as the holder of the lease. */
+  private async startFollowing(): Promise<void> {
     if (this.loop) return;
     this.stopping = false;
     this.headAtStart = undefined;
@@ -212,15 +366,19 @@ export class ProjectionRunner {
     } catch {
       // The loop asks again, and records why it cannot go on.
     }
+    // The lease was lost meanwhile: nothing to follow.
+    if (this.role === 'follower') return;
     this.timer = setInterval(() => this.flushQuietly(), this.flushIntervalMs);
     this.timer.unref();
     this.loop = this.follow();
     this.scheduleRetry();
   }
 
-  async stop(): Promise<void> {
+  /** Stops following the log; `commit`: what was applied is committed first (a stop), otherwise it is dropped (a lost lease). */
+  private async stopFollowing(commit: boolean): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.retryDueAt = Number.POSITIVE_INFINITY;
@@ -228,9 +386,188 @@ export class ProjectionRunner {
     await this.subscription?.unsubscribe();
     await this.loop;
     this.loop = undefined;
-    this.flushQuietly();
-    for (const waiter of this.waiters) waiter.resolve(false);
-    this.waiters.clear();
+    if (commit) this.flushQuietly();
+  }
+
+  private tickLease(): Promise<void> {
+    this.leaseTick ??= this.renewOrTakeLease().finally(() => {
+      this.leaseTick = undefined;
+    });
+    return this.leaseTick;
+  }
+
+  /** The holder renews its lease; a follower takes it when free or expired. A holder that cannot renew stops applying before it expires. */
+  private async renewOrTakeLease(): Promise<void> {
+    const lease = this.lease!;
+    if (this.role === 'alone') return;
+    this.learnStoreIdentity();
+    const now = Date.now();
+    let current: ProjectionLease;
+    try {
+      current = lease.store.takeLease(lease.holder, lease.expiryMs, now, holderGone);
+      this.leaseError = undefined;
+    } catch (error) {
+      this.leaseError = { reason: describeFailure(error), since: this.leaseError?.since ?? new Date(now).toISOString() };
+      // Leading while another attempt can come before the lease expires; stopped before it does otherwise.
+      if (this.role === 'leader' && now + lease.renewMs >= this.leaseValidUntil) {
+        await this.demote(`le bail des projections n’a pas pu être renouvelé : ${describeFailure(error)}`);
+      }
+      if (this.role === 'follower') this.cannotTakeLease(error, now);
+      return;
+    }
+    if (current.holder === lease.holder) {
+      this.leaseValidUntil = now + lease.expiryMs;
+      if (this.role === 'follower') await this.promote();
+    } else if (this.role === 'leader') {
+      await this.demote(`le bail des projections a été pris par ${current.holder}`);
+    } else {
+      // Another instance holds it and applies events: this one serves what it commits.
+      for (const state of this.running) if (state.failure) this.forgetUncommitted(state);
+    }
+  }
+
+  /**
+   * A follower found the lease free, expired or unreadable, and could not take it (its read-model
+   * file cannot be written): no instance is known to apply events. Its projections are reported
+   * stopped, as a lone instance's would be, until it takes the lease or finds it held.
+   */
+  private cannotTakeLease(error: unknown, now: number): void {
+    const retryAt = now + this.lease!.renewMs;
+    for (const state of this.running) {
+      state.attempts += 1;
+      state.failingSince ??= new Date(now).toISOString();
+      state.failure = {
+        reason: `le bail des projections ne peut pas être pris, et aucune autre instance ne le détient : ${describeFailure(error)}`,
+        since: state.failingSince,
+        attempts: state.attempts,
+        nextRetryAt: new Date(retryAt).toISOString(),
+        retryAt,
+      };
+    }
+    for (const waiter of [...this.waiters]) waiter.resolve(false);
+  }
+
+  /**
+   * A follower serves a checkpoint only once it names the store read: learnt in the background
+   * (asked again at each attempt to take the lease while the store does not answer), so that a
+   * store that is slow to answer delays neither the start nor the lease.
+   */
+  private learnStoreIdentity(): void {
+    if (this.storeIdentity !== undefined || this.learningStoreIdentity) return;
+    this.learningStoreIdentity = true;
+    this.store
+      .storeId()
+      .then((id) => {
+        this.storeIdentity ??= id;
+        this.refresh(true);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.learningStoreIdentity = false;
+      });
+  }
+
+  /** This instance took the lease: from what the previous holder committed, it follows the log. */
+  private promote(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.role !== 'follower') return;
+      this.role = 'leader';
+      for (const state of this.running) this.forgetUncommitted(state);
+      this.reload();
+      await this.startFollowing();
+      if (this.role !== 'leader') return;
+      for (const listener of this.leadershipListeners) listener();
+    });
+  }
+
+  /**
+   * This instance no longer holds the lease (taken by another, expired, or not renewable): it
+   * applies and commits nothing from now on, drops what it applied since its last commit, and
+   * serves what the holder commits.
+   */
+  private demote(reason: string): Promise<void> {
+    if (this.role !== 'leader') return this.transition;
+    this.role = 'follower';
+    this.lostLease = { reason, at: new Date().toISOString() };
+    return this.exclusive(async () => {
+      await this.stopFollowing(false);
+      for (const state of this.running) this.forgetUncommitted(state);
+      this.refresh(true);
+    });
+  }
+
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    const next = this.transition.then(work);
+    this.transition = next.catch(() => undefined);
+    return next;
+  }
+
+  private forgetUncommitted(state: Running): void {
+    state.failure = undefined;
+    state.attempts = 0;
+    state.failingSince = undefined;
+    state.pending.clear();
+    state.newlySkipped = [];
+    state.rebuilding = false;
+    state.rebuiltBecause = undefined;
+    state.position = state.committed;
+    state.lastEvent = state.committedLastEvent;
+  }
+
+  /**
+   * With a lease, only its holder applies and commits, and only while its lease holds: past that
+   * instant, it stops (and drops what it applied since its last commit) even before it learns whether
+   * another instance took over; a commit is also checked against the lease in its own transaction.
+   */
+  private mayApply(): boolean {
+    if (this.role === 'alone') return true;
+    if (this.role === 'follower') return false;
+    if (Date.now() < this.leaseValidUntil) return true;
+    void this.demote('le bail des projections a expiré avant d’avoir pu être renouvelé');
+    return false;
+  }
+
+  /** What commits and resets carry: the lease they must still be under. */
+  private fence(): LeaseFence | undefined {
+    return this.lease && this.role !== 'alone' ? { holder: this.lease.holder } : undefined;
+  }
+
+  /**
+   * A follower's view of what the holder of the lease committed: checkpoints (and the events they
+   * passed over) read again from storage, at most every {@link FOLLOWER_REFRESH_MS} unless forced.
+   * A checkpoint that names another store is not served: the holder rebuilds it.
+   */
+  private refresh(force: boolean): void {
+    if (this.role !== 'follower') return;
+    const now = Date.now();
+    if (!force && now - this.refreshedAt < FOLLOWER_REFRESH_MS) return;
+    this.refreshedAt = now;
+    let stored: Map<string, StoredCheckpoint>;
+    try {
+      stored = new Map(this.storage.checkpoints().map((checkpoint) => [checkpoint.id, checkpoint]));
+    } catch {
+      // Reads fail as well, each with the reason.
+      return;
+    }
+    for (const state of this.running) {
+      const checkpoint = stored.get(state.id);
+      const position = checkpoint?.position ?? 0n;
+      if (position !== state.committed || checkpoint?.caughtUp !== state.caughtUp) {
+        try {
+          state.skipped = checkpoint ? this.storage.skipped(state.id) : [];
+        } catch {
+          continue;
+        }
+      }
+      state.committed = position;
+      state.position = position;
+      state.caughtUp = checkpoint?.caughtUp ?? false;
+      state.lastEvent = checkpoint?.lastEvent;
+      state.committedLastEvent = state.lastEvent;
+      state.storedStoreId = checkpoint?.storeId;
+      state.verified = checkpoint === undefined || (this.storeIdentity !== undefined && checkpoint.storeId === this.storeIdentity);
+    }
+    for (const waiter of [...this.waiters]) if (this.reached(waiter.position, waiter.ids)) waiter.resolve(true);
   }
 
   /**
@@ -430,6 +767,7 @@ export class ProjectionRunner {
    * one that fails stops, back at its last commit.
    */
   private apply(events: readonly StoredEvent[]): void {
+    if (!this.mayApply()) return;
     this.appliedSinceFlush += events.length;
     for (const state of this.running) {
       if (state.failure || !state.verified) continue;
@@ -464,6 +802,7 @@ export class ProjectionRunner {
 
   /** Passes over an event the store cannot decode: each running projection still behind it moves past it, recording it if it reads its type. */
   private skip(event: UnreadableEvent): void {
+    if (!this.mayApply()) return;
     for (const state of this.active()) {
       if (state.position >= event.position) continue;
       if (event.type === undefined || state.handles.has(event.type)) state.newlySkipped.push(toSkipped(event));
@@ -490,6 +829,7 @@ export class ProjectionRunner {
 
   /** Commits what the running projections applied; a failed commit stops them (throws only a conflict with another runner). */
   private flush(): void {
+    if (!this.mayApply()) return;
     const changed = this.active().filter((state) => state.position !== state.committed || state.pending.size > 0 || state.newlySkipped.length > 0);
     if (changed.length === 0) return;
     try {
@@ -503,9 +843,14 @@ export class ProjectionRunner {
           docs: state.pending,
           ...(state.newlySkipped.length > 0 ? { skipped: state.newlySkipped } : {}),
         })),
+        this.fence(),
       );
     } catch (error) {
       if (error instanceof ProjectionConflictError) throw error;
+      if (error instanceof ProjectionLeaseLostError) {
+        void this.demote(error.message);
+        return;
+      }
       for (const state of changed) this.fail(state, error);
       return;
     }
@@ -595,8 +940,12 @@ export class ProjectionRunner {
       // Reading works on a full or read-only disk: it serves again only once storage takes a write
       // (its checkpoint, unchanged), so that no query is answered while the cause is still there.
       try {
-        this.storage.commit([{ id: state.id, expectedPosition: state.committed, position: state.committed, caughtUp: state.caughtUp, docs: new Map() }]);
+        this.storage.commit([{ id: state.id, expectedPosition: state.committed, position: state.committed, caughtUp: state.caughtUp, docs: new Map() }], this.fence());
       } catch (error) {
+        if (error instanceof ProjectionLeaseLostError) {
+          void this.demote(error.message);
+          return;
+        }
         if (!(error instanceof ProjectionConflictError)) {
           this.fail(state, error);
           continue;
@@ -627,8 +976,9 @@ export class ProjectionRunner {
         state.repairCheckAt = now + this.backOff(state.repairChecks + 1);
         if (!(await this.allReadable(state.skipped)) || this.stopping || state.failure) continue;
         try {
-          this.storage.reset(state.id);
+          this.storage.reset(state.id, this.fence());
         } catch (error) {
+          if (error instanceof ProjectionLeaseLostError) return void this.demote(error.message);
           this.fail(state, error);
           continue;
         }
@@ -703,8 +1053,12 @@ export class ProjectionRunner {
         continue;
       }
       try {
-        this.storage.reset(state.id);
+        this.storage.reset(state.id, this.fence());
       } catch (error) {
+        if (error instanceof ProjectionLeaseLostError) {
+          void this.demote(error.message);
+          return;
+        }
         this.fail(state, error);
         continue;
       }
@@ -812,6 +1166,7 @@ export class ProjectionRunner {
 
   /** Running projections that apply events: neither stopped nor waiting for their checkpoint to be checked against the store. */
   private active(): Running[] {
+    if (this.role === 'follower') return [];
     return this.running.filter((state) => state.failure === undefined && state.verified);
   }
 
@@ -826,6 +1181,7 @@ export class ProjectionRunner {
 
   /** For each name, the highest version that has caught up, or else the lowest version (still building). */
   private servingStates(names?: readonly string[]): Running[] {
+    this.refresh(false);
     const byName = new Map<string, Running[]>();
     for (const state of this.running) {
       if (names && !names.includes(state.projection.name)) continue;

@@ -48,6 +48,60 @@ export class ProjectionConflictError extends Error {
 }
 
 /**
+ * The projection lease (docs/decisions/0019): which instance runs the projections, until when.
+ * One row in the read-model database; `expiresAt` in milliseconds since the epoch.
+ */
+export interface ProjectionLease {
+  readonly holder: string;
+  readonly expiresAt: number;
+  /** When this holder took it (ISO 8601), and when it last renewed it. */
+  readonly takenAt: string;
+  readonly renewedAt: string;
+  /** Incremented each time another holder takes it over. */
+  readonly term: number;
+}
+
+/**
+ * Where the projection lease lives: the read-model database every instance of one installation
+ * shares, so that a commit can check it in its own transaction (see {@link LeaseFence}).
+ */
+export interface ProjectionLeaseStore {
+  /**
+   * Takes the lease for `holder` until `now + ttlMs` when nobody holds it, it has expired, its
+   * holder is known to be gone (`isGone`), or `holder` holds it already (a renewal), in one
+   * transaction; returns the lease as it stands after (held by `holder`, or still by another).
+   */
+  takeLease(holder: string, ttlMs: number, now: number, isGone?: (holder: string) => boolean): ProjectionLease;
+  /** Gives the lease up at once if `holder` holds it (a stopping instance), so that another takes it without waiting for its expiry. */
+  releaseLease(holder: string): void;
+  /** The lease as stored, if any instance ever took one. */
+  lease(): ProjectionLease | undefined;
+}
+
+/** Given to a commit or a reset: written only if `holder` still holds an unexpired lease, checked in the same transaction. */
+export interface LeaseFence {
+  readonly holder: string;
+}
+
+/** A write fenced by the lease found it held by another instance, or expired: nothing was written. */
+export class ProjectionLeaseLostError extends Error {
+  readonly code = 'READ_MODEL.LEASE_LOST';
+  constructor(
+    readonly holder: string,
+    readonly current: ProjectionLease | undefined,
+  ) {
+    super(
+      current === undefined
+        ? `le bail des projections n’est plus détenu par ${holder} : il n’existe plus`
+        : current.holder === holder
+          ? `le bail des projections détenu par ${holder} a expiré le ${new Date(current.expiresAt).toISOString()}`
+          : `le bail des projections est détenu par ${current.holder}, non par ${holder}`,
+    );
+    this.name = 'ProjectionLeaseLostError';
+  }
+}
+
+/**
  * The read models' storage cannot be used now (a full disk, a read-only or vanished file…). The
  * message says why, in French; the runner stops the projections concerned and tries again later.
  */
@@ -72,11 +126,14 @@ export interface ProjectionStorage {
   view<Doc>(id: string): ReadModelView<Doc>;
   /** The committed documents under `keys`, read together (null for a key with no document). */
   documents(id: string, keys: readonly string[]): Map<string, unknown | null>;
-  /** All of it or none of it; throws ProjectionConflictError when an expected position does not match. */
-  commit(commits: readonly ProjectionCommit[]): void;
+  /**
+   * All of it or none of it; throws ProjectionConflictError when an expected position does not
+   * match, and, with a fence, ProjectionLeaseLostError when the lease is no longer the fence's.
+   */
+  commit(commits: readonly ProjectionCommit[], fence?: LeaseFence): void;
   /** The events a projection passed over, in log order (see {@link ProjectionCommit.skipped}). */
   skipped(id: string): SkippedEvent[];
-  /** Forgets a projection's documents, checkpoint and skipped events. */
-  reset(id: string): void;
+  /** Forgets a projection's documents, checkpoint and skipped events (fenced as a commit). */
+  reset(id: string, fence?: LeaseFence): void;
   close(): void;
 }

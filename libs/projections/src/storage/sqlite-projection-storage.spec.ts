@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectionConflictError, ProjectionStorageError } from './projection-storage.port';
+import { ProjectionConflictError, ProjectionLeaseLostError, ProjectionStorageError } from './projection-storage.port';
 import { SqliteProjectionStorage } from './sqlite-projection-storage';
 
 describe('SqliteProjectionStorage', () => {
@@ -108,5 +108,55 @@ describe('SqliteProjectionStorage', () => {
     expect(open().skipped('p@1')).toEqual([skipped(3n), skipped(12n)]);
     storage.reset('p@1');
     expect(storage.skipped('p@1')).toEqual([]);
+  });
+
+  describe('the projection lease (several instances, docs/decisions/0019)', () => {
+    const T = 1_700_000_000_000;
+
+    it('rule: one holder at a time: a free lease is taken, a held one is left to its holder until it expires, then taken over with the next term', () => {
+      const a = open();
+      const b = open();
+      expect(a.lease()).toBeUndefined();
+      expect(a.takeLease('a', 1_000, T)).toMatchObject({ holder: 'a', expiresAt: T + 1_000, term: 1 });
+      expect(b.takeLease('b', 1_000, T + 500)).toMatchObject({ holder: 'a', expiresAt: T + 1_000, term: 1 });
+      // A renewal keeps the term and the instant it was taken.
+      expect(a.takeLease('a', 1_000, T + 900)).toMatchObject({ holder: 'a', expiresAt: T + 1_900, term: 1, takenAt: new Date(T).toISOString() });
+      expect(b.takeLease('b', 1_000, T + 1_899)).toMatchObject({ holder: 'a' });
+      expect(b.takeLease('b', 1_000, T + 1_900)).toMatchObject({ holder: 'b', expiresAt: T + 2_900, term: 2 });
+      expect(a.takeLease('a', 1_000, T + 2_000)).toMatchObject({ holder: 'b' });
+      expect(open().lease()).toMatchObject({ holder: 'b', term: 2 });
+    });
+
+    it('rule: a holder known to be gone (its process ended) is taken over at once; a released lease too', () => {
+      const a = open();
+      const b = open();
+      a.takeLease('a', 60_000, T);
+      expect(b.takeLease('b', 60_000, T + 1, (holder) => holder === 'someone-else')).toMatchObject({ holder: 'a' });
+      expect(b.takeLease('b', 60_000, T + 1, (holder) => holder === 'a')).toMatchObject({ holder: 'b', term: 2 });
+      b.releaseLease('a');
+      expect(a.lease()).toMatchObject({ holder: 'b' });
+      b.releaseLease('b');
+      expect(a.takeLease('a', 60_000, Date.now())).toMatchObject({ holder: 'a', term: 3 });
+    });
+
+    it('rule: a fenced commit or reset writes nothing once its holder lost the lease (taken over, or expired): no event is applied twice by a holder that woke up late', () => {
+      const a = open();
+      const b = open();
+      const now = Date.now();
+      a.takeLease('a', 60_000, now);
+      a.commit([{ id: 'p@1', expectedPosition: 0n, position: 1n, caughtUp: true, docs: new Map([['k', { n: 1 }]]) }], { holder: 'a' });
+      // b takes it over (a is presumed gone); a, unaware, tries to commit what it applied meanwhile.
+      b.takeLease('b', 60_000, now + 1, () => true);
+      const late = () => a.commit([{ id: 'p@1', expectedPosition: 1n, position: 2n, caughtUp: true, docs: new Map([['k', { n: 2 }]]) }], { holder: 'a' });
+      expect(late).toThrow(ProjectionLeaseLostError);
+      expect(late).toThrow('le bail des projections est détenu par b, non par a');
+      expect(() => a.reset('p@1', { holder: 'a' })).toThrow(ProjectionLeaseLostError);
+      expect(open().checkpoint('p@1')).toMatchObject({ position: 1n });
+      expect(open().documents('p@1', ['k']).get('k')).toEqual({ n: 1 });
+      // The holder's own lease, expired: refused as well.
+      b.takeLease('b', 1, Date.now() - 10);
+      expect(() => b.commit([{ id: 'p@1', expectedPosition: 1n, position: 2n, caughtUp: true, docs: new Map() }], { holder: 'b' })).toThrow(/a expiré/);
+      expect(open().checkpoint('p@1')).toMatchObject({ position: 1n });
+    });
   });
 });

@@ -4,7 +4,18 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ReadModelView } from '../projection';
 import { DocumentCache } from './document-cache';
-import { ProjectionCommit, ProjectionConflictError, ProjectionStorage, ProjectionStorageError, SkippedEvent, StoredCheckpoint } from './projection-storage.port';
+import {
+  LeaseFence,
+  ProjectionCommit,
+  ProjectionConflictError,
+  ProjectionLease,
+  ProjectionLeaseLostError,
+  ProjectionLeaseStore,
+  ProjectionStorage,
+  ProjectionStorageError,
+  SkippedEvent,
+  StoredCheckpoint,
+} from './projection-storage.port';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS checkpoints (
@@ -31,6 +42,22 @@ const SCHEMA = `
     PRIMARY KEY (projection, position)
   ) WITHOUT ROWID;
 `;
+
+/**
+ * The projection lease (one row). Created on first use rather than with the schema, so that a file
+ * written by an earlier version still opens, and serves reads, on a full or read-only disk.
+ */
+const LEASE_TABLE = `
+  CREATE TABLE IF NOT EXISTS projection_lease (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    taken_at TEXT NOT NULL,
+    renewed_at TEXT NOT NULL,
+    term INTEGER NOT NULL
+  ) WITHOUT ROWID
+`;
+const LEASE_NAME = 'projections';
 
 /** How much JSON of parsed documents a storage keeps in memory, by default (see DocumentCache). */
 const DEFAULT_CACHE = { documentBytes: 16 * 2 ** 20, listBytes: 16 * 2 ** 20 };
@@ -68,7 +95,7 @@ interface Connection {
  * leaves unusable is closed, and the file is opened again on the next use. A file deleted under
  * the service is created anew, empty: the runner then finds its checkpoints gone and rebuilds.
  */
-export class SqliteProjectionStorage implements ProjectionStorage {
+export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLeaseStore {
   private current: Connection | undefined;
   private readonly cache: DocumentCache;
   private dataVersion = 0;
@@ -134,12 +161,13 @@ export class SqliteProjectionStorage implements ProjectionStorage {
     });
   }
 
-  commit(commits: readonly ProjectionCommit[]): void {
+  commit(commits: readonly ProjectionCommit[], fence?: LeaseFence): void {
     const now = new Date().toISOString();
     const written = new Map<string, Map<string, { doc: unknown | null; bytes: number }>>();
     this.writing(({ db, statements }) =>
       db
         .transaction(() => {
+          if (fence) checkFence(db, fence);
           for (const commit of commits) {
             const stored = statements.checkpoint.get(commit.id) as CheckpointRow | undefined;
             if ((stored === undefined ? 0n : BigInt(stored.position)) !== commit.expectedPosition) throw new ProjectionConflictError(commit.id);
@@ -167,15 +195,66 @@ export class SqliteProjectionStorage implements ProjectionStorage {
     for (const [id, changes] of written) this.cache.committed(id, changes);
   }
 
-  reset(id: string): void {
+  reset(id: string, fence?: LeaseFence): void {
     this.writing(({ db, statements }) =>
-      db.transaction(() => {
-        statements.resetDocs.run(id);
-        statements.resetCheckpoint.run(id);
-        statements.resetSkipped.run(id);
-      })(),
+      db
+        .transaction(() => {
+          if (fence) checkFence(db, fence);
+          statements.resetDocs.run(id);
+          statements.resetCheckpoint.run(id);
+          statements.resetSkipped.run(id);
+        })
+        .immediate(),
     );
     this.cache.forget(id);
+  }
+
+  takeLease(holder: string, ttlMs: number, now: number, isGone: (holder: string) => boolean = () => false): ProjectionLease {
+    // Looked at first without a write lock: an instance that finds the lease held by another
+    // writes nothing, and leaves the others' cached documents valid.
+    const seen = this.lease();
+    if (seen !== undefined && seen.holder !== holder && seen.expiresAt > now && !isGone(seen.holder)) return seen;
+    return this.writing(({ db }) =>
+      db
+        .transaction(() => {
+          db.exec(LEASE_TABLE);
+          const current = readLease(db);
+          if (current !== undefined && current.holder !== holder && current.expiresAt > now && !isGone(current.holder)) return current;
+          const at = new Date(now).toISOString();
+          const own = current?.holder === holder;
+          const next: ProjectionLease = {
+            holder,
+            expiresAt: now + ttlMs,
+            takenAt: own ? current.takenAt : at,
+            renewedAt: at,
+            term: current === undefined ? 1 : own ? current.term : current.term + 1,
+          };
+          db.prepare(
+            'INSERT INTO projection_lease (name, holder, expires_at, taken_at, renewed_at, term) VALUES (?, ?, ?, ?, ?, ?) ' +
+              'ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, taken_at = excluded.taken_at, ' +
+              'renewed_at = excluded.renewed_at, term = excluded.term',
+          ).run(LEASE_NAME, next.holder, next.expiresAt, next.takenAt, next.renewedAt, next.term);
+          return next;
+        })
+        .immediate(),
+    );
+  }
+
+  releaseLease(holder: string): void {
+    if (this.lease()?.holder !== holder) return;
+    this.writing(({ db }) =>
+      db
+        .transaction(() => {
+          if (readLease(db)?.holder !== holder) return;
+          db.prepare('UPDATE projection_lease SET expires_at = ? WHERE name = ? AND expires_at > ?').run(Date.now(), LEASE_NAME, Date.now());
+        })
+        .immediate(),
+    );
+  }
+
+  lease(): ProjectionLease | undefined {
+    const { db } = this.connection();
+    return this.failingAs('lus', () => readLease(db));
   }
 
   close(): void {
@@ -276,6 +355,27 @@ export class SqliteProjectionStorage implements ProjectionStorage {
       // A connection to a file in trouble may fail to close: it is dropped all the same.
     }
   }
+}
+
+interface LeaseRow {
+  holder: string;
+  expires_at: number;
+  taken_at: string;
+  renewed_at: string;
+  term: number;
+}
+
+function readLease(db: Database.Database): ProjectionLease | undefined {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_lease'").pluck().get();
+  if (exists === undefined) return undefined;
+  const row = db.prepare('SELECT holder, expires_at, taken_at, renewed_at, term FROM projection_lease WHERE name = ?').get(LEASE_NAME) as LeaseRow | undefined;
+  return row && { holder: row.holder, expiresAt: Number(row.expires_at), takenAt: row.taken_at, renewedAt: row.renewed_at, term: Number(row.term) };
+}
+
+/** Inside a write transaction: the fence's holder must still hold an unexpired lease, or nothing is written. */
+function checkFence(db: Database.Database, fence: LeaseFence): void {
+  const current = readLease(db);
+  if (current === undefined || current.holder !== fence.holder || current.expiresAt <= Date.now()) throw new ProjectionLeaseLostError(fence.holder, current);
 }
 
 function prepareStatements(db: Database.Database) {
