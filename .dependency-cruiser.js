@@ -40,6 +40,29 @@ module.exports = {
       to: { path: ['node_modules/(@nestjs|express)', '^libs/(application|core)', '^apps'] },
     },
     {
+      name: 'api-does-not-import-web',
+      comment: 'apps/web (the dashboard) mounts itself on the API through @jalon/api (HttpExtension); the API knows nothing of it.',
+      severity: 'error',
+      from: { path: '^apps/api/src' },
+      to: { path: '^apps/web' },
+    },
+    {
+      name: 'web-reads-only-query-models',
+      comment:
+        'apps/web reads typed query models (@jalon/queries), never the projections (documents, runner, storage), the command path or a store adapter. ' +
+        'dependency-cruiser sees files, not names: apps/web/src/reads-only-query-models.spec.ts checks the names it imports from the other barrels.',
+      severity: 'error',
+      from: { path: '^apps/web/src', pathNot: '\\.spec\\.ts$' },
+      to: { path: ['^libs/projections', '^libs/application/src/(command-handling|queries)', '^libs/event-store/src/(sqlite|eventstoredb)', '^libs/core/src/(?!index\\.ts$)'] },
+    },
+    {
+      name: 'queries-know-no-framework',
+      comment: 'libs/queries: plain classes over the read side; no framework, no command path, no store adapter, no Nest wiring.',
+      severity: 'error',
+      from: { path: '^libs/queries/src' },
+      to: { path: ['node_modules/(@nestjs|express|fastify)', '^libs/core', '^apps', '^libs/application/src/command-handling', '^libs/event-store/src/(sqlite|eventstoredb)'] },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs' },

@@ -10,8 +10,8 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }] },
   moduleNameMapper: {
-    '^@jalon/(domain|event-store|application|core|projections|reporting)$': '<rootDir>/libs/$1/src/index.ts',
-    '^@jalon/api$': '<rootDir>/apps/api/src/index.ts',
+    '^@jalon/(domain|event-store|application|core|projections|reporting|queries)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@jalon/(api|web)$': '<rootDir>/apps/$1/src/index.ts',
   },
   setupFiles: ['reflect-metadata'],
   testTimeout: 20000,

@@ -1,5 +1,5 @@
 import { CommandExecutor, IdentityService, SYSTEM_ACTOR } from '@jalon/application';
-import { createApiApp } from '@jalon/api';
+import { createJalonApp } from '@jalon/web';
 import { EVENT_STORE, loadConfig } from '@jalon/core';
 import { EventStore } from '@jalon/event-store';
 import { ProjectionRunner } from '@jalon/projections';
@@ -8,7 +8,7 @@ import { tell } from '../lib/child';
 import { warmStateCache } from '../lib/warm';
 
 /**
- * Child process: the HTTP service exactly as `jalon serve` builds it (createApiApp: Nest, Express,
+ * Child process: the HTTP service exactly as `jalon serve` builds it (createJalonApp: Nest, Express,
  * the auth guard, the command routes, the live read models), on a data directory, on a free
  * loopback port. Folds the given antennas' streams into the executor's state cache, then tells the
  * parent its port and a finance user's token once the read models have caught up with the log (or
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const [dataDir, antennasFile, catchUpSeconds = '120'] = process.argv.slice(2);
   if (!dataDir || !antennasFile) throw new Error('usage: http-server.ts <dataDir> <antennas.json> [catchUpSeconds]');
   const config = loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0' });
-  const app = await createApiApp({ config, logger: ['error'] });
+  const app = await createJalonApp({ config, logger: ['error'] });
   await app.init();
   const identity = app.get(IdentityService);
   await identity.bootstrapAdmin();
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const caughtUp = await app.get(ProjectionRunner).waitForPosition(head, Number(catchUpSeconds) * 1000);
   tell({ type: 'ready', port, token, caughtUp, catchUpSeconds: Number(process.hrtime.bigint() - started) / 1e9, warmSeconds: warm.seconds });
-  // SIGTERM from the parent: createApiApp enabled Nest's shutdown hooks, which close the app.
+  // SIGTERM from the parent: createApiApp (under createJalonApp) enabled Nest's shutdown hooks, which close the app.
 }
 
 main().catch((error: unknown) => {

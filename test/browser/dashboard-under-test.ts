@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { IdentityService, SYSTEM_ACTOR } from '@jalon/application';
-import { createApiApp } from '@jalon/api';
+import { createJalonApp } from '@jalon/web';
 import { LogIntegrityService, loadConfig } from '@jalon/core';
 import { SqliteEventStore } from '@jalon/event-store';
 import { INestApplication } from '@nestjs/common';
@@ -50,7 +50,7 @@ export async function startDashboard(options: { integrity?: boolean } = {}): Pro
   const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
   await recordDemoHistory(store);
   let sessionOffset = 0;
-  const app = await createApiApp({
+  const app = await createJalonApp({
     config: loadConfig({ DATA_DIR: dir }),
     store,
     readModelsFile: ':memory:',

@@ -2,6 +2,7 @@ import { verifyAuditExport } from '@jalon/event-store';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, chromiumIsInstalled, DashboardUnderTest, launchChromium, newFrenchContext, signIn, startDashboard } from './dashboard-under-test';
+import { fr } from '../../libs/reporting/src/testing/french-spaces';
 
 /**
  * The web dashboard in a real browser (Debian's Chromium driven by playwright-core), on the demo
@@ -81,7 +82,7 @@ if (!chromiumIsInstalled() && !required) {
 
       expect(await page.locator('h1').textContent()).toBe('Cnam Montbéliard — Au cœur des territoires');
       expect(await page.locator('#synthese').textContent()).toContain('22/06/2022, Campus universitaire de Montbéliard');
-      expect(await page.locator('#synthese').textContent()).toContain('786 000,00 €');
+      expect(await page.locator('#synthese').textContent()).toContain(fr('786 000,00 €'));
 
       const gantt = page.locator('#phases svg[role="img"]');
       expect(await gantt.locator('title').first().textContent()).toContain('Calendrier des phases');
@@ -91,10 +92,10 @@ if (!chromiumIsInstalled() && !required) {
       expect(await page.locator('#table-phases').textContent()).toContain('En cours');
 
       const bars = page.locator('#budget svg[role="img"]');
-      expect(await bars.locator('desc').textContent()).toContain('2021 : prévisionnel 120 000,00 €, versé 40 000,00 €, dépensé 50 500,00 €.');
+      expect(await bars.locator('desc').textContent()).toContain(fr('2021 : prévisionnel 120 000,00 €, versé 40 000,00 €, dépensé 50 500,00 €.'));
       expect(await bars.locator('rect title').count()).toBe(12);
 
-      expect(await trancheRow('Première tranche').textContent()).toMatch(/Reçue.*40 000,00 €.*VIR-BDT-2021-0915/s);
+      expect(await trancheRow('Première tranche').textContent()).toMatch(/Reçue.*40\u202f000,00\u00a0€.*VIR-BDT-2021-0915/s);
       expect(await trancheRow('Troisième tranche').textContent()).toContain('Versement annulé');
       expect(await trancheRow('Troisième tranche').textContent()).toContain('Versement non reçu dans le délai');
 
@@ -138,7 +139,7 @@ if (!chromiumIsInstalled() && !required) {
       await page.getByLabel('Motif').fill('Versement adressé au mauvais compte');
       await page.getByLabel('Date de l’annulation').fill('11/03/2024');
       await page.getByRole('button', { name: 'Annuler le versement' }).click();
-      await page.waitForURL(/\/antennes\/montbeliard\?apres=\d+#financements/);
+      await page.waitForURL(/\/antennes\/montbeliard\?apres=\d+#confirmation$/);
       expect(await page.getByRole('status').first().textContent()).toContain('Le versement a été annulé.');
       expect(await trancheRow('Troisième tranche').textContent()).toContain('Versement annulé (de nouveau prévue)');
 
@@ -146,11 +147,11 @@ if (!chromiumIsInstalled() && !required) {
       expect(await page.getByLabel('Tranche').inputValue()).toBe('bdt-amorcage-montbeliard/tranche-3');
       await page.getByLabel('Date du versement').fill('12/03/2024');
       await page.getByRole('button', { name: 'Enregistrer le versement' }).click();
-      await page.waitForURL(/\/antennes\/montbeliard\?apres=\d+#financements/);
+      await page.waitForURL(/\/antennes\/montbeliard\?apres=\d+#confirmation$/);
       expect(await page.getByRole('status').first().textContent()).toContain('Le versement de la tranche a été enregistré.');
       const row = await trancheRow('Troisième tranche').textContent();
       expect(row).toContain('Versée');
-      expect(row).toContain('30 000,00 €');
+      expect(row).toContain(fr('30 000,00 €'));
       expect(row).toContain('le 12/03/2024');
       expect(await page.locator('#historique-table tbody tr').first().textContent()).toContain('Julien Bernard');
     });

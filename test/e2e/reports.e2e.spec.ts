@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertBuilt, jalon } from './cli';
+import { fr } from '../../libs/reporting/src/testing/french-spaces';
+import { unzipSync } from 'fflate';
 
 /** The read side from the command line, on the demo history: what issue #4 says must hold. */
 describe('jalon report / replay / status, end to end', () => {
@@ -21,15 +23,15 @@ describe('jalon report / replay / status, end to end', () => {
 
   it('shows the 786 000,00 € forecast over 2021–2024 and the 100 000,00 € Banque des Territoires commitment', () => {
     const budget = report('budget', '--antenna', 'montbeliard');
-    for (const year of ['2021', '2022', '2023', '2024']) expect(budget).toMatch(new RegExp(`^${year} `, 'm'));
-    expect(budget).toMatch(/^Total +786 000,00 € +786 000,00 € +100 000,00 €/m);
+    for (const year of ['2021', '2022', '2023', '2024']) expect(budget).toMatch(new RegExp(`^ *${year} `, 'm')); // years are numbers: right-aligned
+    expect(budget).toMatch(/^Total +786\u202f000,00\u00a0€ +786\u202f000,00\u00a0€ +100\u202f000,00\u00a0€/m);
     expect(budget).toContain('Banque des Territoires');
   });
 
   it('reconciles every tranche of the demo and flags the reversed and the unreceived release', () => {
     const funding = report('funding', '--antenna', 'montbeliard');
-    expect(funding).toMatch(/Première tranche .* Reçue .* 40 000,00 € .* VIR-BDT-2021-0915/);
-    expect(funding).toMatch(/Deuxième tranche .* Reçue .* 30 000,00 € .* VIR-BDT-2022-0705/);
+    expect(funding).toMatch(/Première tranche .* Reçue .* 40\u202f000,00\u00a0€ .* VIR-BDT-2021-0915/);
+    expect(funding).toMatch(/Deuxième tranche .* Reçue .* 30\u202f000,00\u00a0€ .* VIR-BDT-2022-0705/);
     expect(funding).toMatch(/Troisième tranche .* Versée .* 04\/09\/2023/);
     expect(funding).toMatch(/Versement annulé/);
     expect(funding).toMatch(/Versement non reçu dans le délai/);
@@ -37,11 +39,11 @@ describe('jalon report / replay / status, end to end', () => {
 
   it('watches the tranche schedule: tranche 3 released 66 days after its due date, due and not released as of 2023-07-31, in the échéancier', () => {
     const funding = report('funding', '--antenna', 'montbeliard');
-    expect(funding).toContain('Échéance le 30/06/2023, versé le 04/09/2023 (30 000,00 €) : 66 jours après l’échéance.');
+    expect(funding).toContain(fr('Échéance le 30/06/2023, versé le 04/09/2023 (30 000,00 €) : 66 jours après l’échéance.'));
     expect(funding).toMatch(/Reste à encaisser/);
-    expect(funding).toMatch(/30 000,00 € +32 800,00 €/); // reste à encaisser, solde
+    expect(funding).toMatch(/30\u202f000,00\u00a0€ +32\u202f800,00\u00a0€/); // reste à encaisser, solde
     expect(report('funding', '--antenna', 'montbeliard', '--as-of', '2023-07-31')).toContain(
-      'Échéance le 30/06/2023 (30 000,00 € prévus), toujours pas versée au 31/07/2023 : 31 jours de retard.',
+      fr('Échéance le 30/06/2023 (30 000,00 € prévus), toujours pas versée au 31/07/2023 : 31 jours de retard.'),
     );
     expect(report('echeancier', '--as-of', '2023-07-31')).toMatch(/En retard +30\/06\/2023 +31 /);
     expect(report('echeancier', '--as-of', '2023-06-01', '--within-days', '29')).toMatch(/À échoir +30\/06\/2023 +29 /);
@@ -51,25 +53,25 @@ describe('jalon report / replay / status, end to end', () => {
     const kinds = [['budget'], ['budget', '--antenna', 'montbeliard'], ['funding'], ['phases', '--antenna', 'montbeliard'], ['kpis'], ['history', '--antenna', 'montbeliard']];
     const before = kinds.map((args) => report(...args, '--format', 'json'));
     const replay = jalon(['replay'], dataDir);
-    expect(replay.stdout).toMatch(/événements rejoués en .* s \(\d+ événements\/s\), 5 projections reconstruites/);
+    expect(replay.stdout).toMatch(/événements rejoués en .* s \(\d+ événements\/s\), 7 projections reconstruites/);
     expect(kinds.map((args) => report(...args, '--format', 'json'))).toEqual(before);
     expect(jalon(['status'], dataDir).stdout).toMatch(/budget@1 +position +\d+ +retard +0 événement/);
   });
 
   it('rule: --as-of and --known-at change the figures exactly as the history says (tranche 3 released, reversed, released again)', () => {
     const released = (args: string[]) => /^Total .*$/m.exec(report('budget', '--antenna', 'montbeliard', ...args))![0];
-    expect(released(['--as-of', '2023-07-05'])).toMatch(/100 000,00 € +100 000,00 € +70 000,00 €/);
-    expect(released(['--as-of', '2023-07-31'])).toMatch(/100 000,00 € +70 000,00 € +70 000,00 €/);
-    expect(released(['--as-of', '2023-09-30'])).toMatch(/100 000,00 € +100 000,00 € +70 000,00 €/);
+    expect(released(['--as-of', '2023-07-05'])).toMatch(/100\u202f000,00\u00a0€ +100\u202f000,00\u00a0€ +70\u202f000,00\u00a0€/);
+    expect(released(['--as-of', '2023-07-31'])).toMatch(/100\u202f000,00\u00a0€ +70\u202f000,00\u00a0€ +70\u202f000,00\u00a0€/);
+    expect(released(['--as-of', '2023-09-30'])).toMatch(/100\u202f000,00\u00a0€ +100\u202f000,00\u00a0€ +70\u202f000,00\u00a0€/);
     // The demo records each fact now; what is known "now minus nothing" is everything.
     expect(report('kpis', '--known-at', new Date().toISOString())).toBe(report('kpis', '--known-at', new Date(Date.now() + 1000).toISOString()));
     expect(report('kpis', '--known-at', '2020-01-01T00:00:00Z')).not.toBe(report('kpis'));
   });
 
-  it('writes CSV for a French spreadsheet and XLSX files with --out', () => {
-    const csvFile = join(dataDir, 'budget.csv');
-    report('budget', '--antenna', 'montbeliard', '--format', 'csv', '--out', csvFile);
-    const csv = readFileSync(csvFile);
+  it('writes CSV for a French spreadsheet (a ZIP of one CSV per table for a report of several tables) and XLSX files with --out', () => {
+    const zipFile = join(dataDir, 'budget.zip');
+    report('budget', '--antenna', 'montbeliard', '--format', 'csv', '--out', zipFile);
+    const csv = Buffer.from(unzipSync(readFileSync(zipFile))['01-budget-par-annee.csv']!);
     expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(csv.toString('utf8')).toContain('786000,00');
     const xlsxFile = join(dataDir, 'funding.xlsx');

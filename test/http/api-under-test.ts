@@ -1,8 +1,9 @@
 import { IdentityService, SYSTEM_ACTOR } from '@jalon/application';
-import { createApiApp, ready } from '@jalon/api';
+import { ready } from '@jalon/api';
 import { loadConfig } from '@jalon/core';
 import { EventStore } from '@jalon/event-store';
 import { INestApplication } from '@nestjs/common';
+import { createJalonApp } from '@jalon/web';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -26,10 +27,11 @@ export interface ApiUnderTest {
 /** The clock the HTTP tests run at: effective dates after this day are "in the future". */
 export const TEST_NOW = new Date('2026-01-15T10:00:00Z');
 
-export async function startApi(openStore: () => Promise<StoreUnderTest>): Promise<ApiUnderTest> {
+/** `dataDir`: for what keeps files beside the store (the seal key, when a test seals the log); none by default. */
+export async function startApi(openStore: () => Promise<StoreUnderTest>, options: { readonly dataDir?: string } = {}): Promise<ApiUnderTest> {
   const { store, dispose, files = [] } = await openStore();
-  const app = await createApiApp({
-    config: loadConfig({ DATA_DIR: '/nonexistent-the-store-is-given' }),
+  const app = await createJalonApp({
+    config: loadConfig({ DATA_DIR: options.dataDir ?? '/nonexistent-the-store-is-given' }),
     store,
     readModelsFile: ':memory:',
     clock: { now: () => TEST_NOW },

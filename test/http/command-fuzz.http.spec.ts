@@ -15,6 +15,25 @@ const MORE_SAMPLES: Record<string, Record<string, unknown>> = {
   ResumeAntenna: { antennaId: 'montbeliard', effectiveDate: '2025-02-10' },
   CloseAntenna: { antennaId: 'montbeliard', reason: 'Fin du programme', effectiveDate: '2025-12-31' },
   CloseFundingAgreement: { antennaId: 'montbeliard', agreementId: 'bdt-amorcage-montbeliard', effectiveDate: '2025-12-31' },
+  // A file that is not stored: a valid input is refused with 404 DOCUMENT.NOT_FOUND, never written.
+  AttachFundingDocument: {
+    antennaId: 'montbeliard',
+    subject: { kind: 'tranche-receipt', agreementId: 'bdt-amorcage-montbeliard', trancheId: 'tranche-1' },
+    sha256: 'e'.repeat(64),
+    fileName: 'releve.pdf',
+    sizeBytes: 1024,
+    mediaType: 'application/pdf',
+    effectiveDate: '2021-10-01',
+  },
+  AttachBudgetDocument: {
+    antennaId: 'montbeliard',
+    subject: { kind: 'expenditure', expenditureId: 'inauguration-2022' },
+    sha256: 'e'.repeat(64),
+    fileName: 'facture.pdf',
+    sizeBytes: 1024,
+    mediaType: 'application/pdf',
+    effectiveDate: '2022-07-01',
+  },
 };
 
 const SAMPLES: Record<string, Record<string, unknown>> = {

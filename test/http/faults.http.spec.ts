@@ -1,5 +1,6 @@
 import { IdentityService } from '@jalon/application';
-import { createApiApp, ready, startServer } from '@jalon/api';
+import { ready, startServer } from '@jalon/api';
+import { createJalonApp } from '@jalon/web';
 import { loadConfig } from '@jalon/core';
 import { EventStoreError } from '@jalon/event-store';
 import { INestApplication } from '@nestjs/common';
@@ -44,7 +45,7 @@ describe('HTTP service when its storage fails', () => {
   /** The service as `jalon serve` builds it, with short retry delays; the administrator's token is kept across restarts. */
   let health: () => Promise<unknown> = async () => 'no service';
   const start = async (options: { dataDir?: string; readModelsFile?: string } = {}) => {
-    const app = await createApiApp({
+    const app = await createJalonApp({
       config: loadConfig({ DATA_DIR: options.dataDir ?? dataDir }),
       readModelsFile: options.readModelsFile ?? readModels,
       clock: { now: () => TEST_NOW },

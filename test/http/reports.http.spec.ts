@@ -1,11 +1,13 @@
 import { SqliteEventStore } from '@jalon/event-store';
 import ExcelJS from 'exceljs';
+import { unzipSync } from 'fflate';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { recordDemoHistory } from '../support/demo-history';
 import { ApiUnderTest, startApi } from './api-under-test';
+import { fr } from '../../libs/reporting/src/testing/french-spaces';
 
 /** Reports over HTTP, on the demo history: formats, time travel, read-your-writes, errors. */
 describe('HTTP reports', () => {
@@ -38,10 +40,22 @@ describe('HTTP reports', () => {
     await get(`/api/reports/budget?antenna=montbeliard&waitForPosition=${await head()}`).expect(200);
     const table = await get('/api/reports/budget?antenna=montbeliard&format=table').expect(200);
     expect(table.headers['content-type']).toMatch(/^text\/plain/);
-    expect(table.text).toContain('786 000,00 €');
-    const csv = await get('/api/reports/budget?antenna=montbeliard&format=csv').buffer(true).expect(200);
-    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.headers['content-disposition']).toContain('jalon-budget-montbeliard.csv');
+    expect(table.text).toContain(fr('786 000,00 €'));
+    // The budget has several tables: its CSV is a ZIP of one CSV per table; the échéancier has one.
+    const csv = await get('/api/reports/budget?antenna=montbeliard&format=csv')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(csv.headers['content-type']).toBe('application/zip');
+    expect(csv.headers['content-disposition']).toContain('jalon-budget-montbeliard.zip');
+    expect(Buffer.from(unzipSync(csv.body as Buffer)['01-budget-par-annee.csv']!).toString('utf8')).toMatch(/^\uFEFFAnnée;Prévisionnel initial;/);
+    const one = await get('/api/reports/echeancier?format=csv').buffer(true).expect(200);
+    expect(one.headers['content-type']).toMatch(/^text\/csv/);
+    expect(one.headers['content-disposition']).toContain('jalon-echeancier.csv');
     const xlsx = await get('/api/reports/funding?antenna=montbeliard&format=xlsx')
       .buffer(true)
       .parse((res, done) => {
@@ -100,12 +114,12 @@ describe('HTTP reports', () => {
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'asOf', rule: 'isIsoDate' })]);
     const kind = await get('/api/reports/unknown').expect(400);
     expect(kind.body.errors).toEqual([expect.objectContaining({ field: 'kind' })]);
-    const format = await get('/api/reports/budget?format=pdf').expect(400);
+    const format = await get('/api/reports/budget?format=docx').expect(400);
     expect(format.body.errors).toEqual([expect.objectContaining({ field: 'format' })]);
     const unknown = await get('/api/reports/budget?antenna=atlantis').expect(404);
     expect(unknown.body.code).toBe('REPORT.SUBJECT_NOT_FOUND');
-    const history = await get('/api/reports/history').expect(400);
-    expect(history.body.code).toBe('REPORT.PARAMETER_REQUIRED');
+    const history = await get('/api/reports/history?from=2023-01-01&to=2022-01-01').expect(400);
+    expect(history.body.errors).toEqual([expect.objectContaining({ field: 'to', rule: 'notBeforeFrom' })]);
     await request(api.http).get('/api/reports/budget').expect(401);
   });
 

@@ -8,6 +8,7 @@ import { fundingProjection } from '../../libs/projections/src/read-models/fundin
 import { buildFundingReport, FUNDING_TABLE_TITLES, FundingReportData } from '../../libs/projections/src/read-models/funding/funding.report';
 import { buildEcheancierReport, EcheancierReportData } from '../../libs/projections/src/read-models/funding/echeancier.report';
 import { demoEvents } from '../support/demo-history';
+import { fr } from '../../libs/reporting/src/testing/french-spaces';
 
 /**
  * The demo history (apps/cli/src/demo/montbeliard-history.ts), recorded through the real command
@@ -89,7 +90,7 @@ const figures = (forecast: number, committed: number, released: number, received
   variance,
   executionRate: rate,
 });
-const yearRow = (year: string, ...cells: Parameters<typeof figures>) => ({ year, ...figures(...cells) });
+const yearRow = (year: number | string, ...cells: Parameters<typeof figures>) => ({ year, ...figures(...cells) });
 
 describe('budget of the demo history (Montbéliard)', () => {
   it('forecast 786 000 € over 2021–2024, per year, against committed, released, received and spent, with variance and execution rate', () => {
@@ -97,17 +98,17 @@ describe('budget of the demo history (Montbéliard)', () => {
     expect(report.title).toBe('Budget de l’antenne Cnam Montbéliard — Au cœur des territoires (Montbéliard)');
     const years = table(report, BUDGET_TABLE_TITLES.years);
     expect(years.rows).toEqual([
-      yearRow('2021', 12_000_000, 10_000_000, 4_000_000, 4_000_000, 5_050_000, 6_950_000, 4208),
-      yearRow('2022', 18_600_000, 0, 3_000_000, 3_000_000, 450_000, 18_150_000, 241),
-      yearRow('2023', 23_000_000, 0, 3_000_000, 0, 1_420_000, 21_580_000, 617),
-      yearRow('2024', 25_000_000, 0, 0, 0, 0, 25_000_000, 0),
+      yearRow(2021, 12_000_000, 10_000_000, 4_000_000, 4_000_000, 5_050_000, 6_950_000, 4208),
+      yearRow(2022, 18_600_000, 0, 3_000_000, 3_000_000, 450_000, 18_150_000, 241),
+      yearRow(2023, 23_000_000, 0, 3_000_000, 0, 1_420_000, 21_580_000, 617),
+      yearRow(2024, 25_000_000, 0, 0, 0, 0, 25_000_000, 0),
     ]);
     expect(years.totals).toEqual(yearRow('Total', 78_600_000, 10_000_000, 10_000_000, 7_000_000, 6_920_000, 71_680_000, 880));
   });
 
   it('the 100 000 € Banque des Territoires commitment, in 2021', () => {
     const report = buildBudgetReport(replay(), { antennaId: ANTENNA_ID, referenceDate: TODAY });
-    expect(table(report, BUDGET_TABLE_TITLES.funders).rows).toEqual([{ funder: 'Banque des Territoires', year: '2021', committed: 10_000_000 }]);
+    expect(table(report, BUDGET_TABLE_TITLES.funders).rows).toEqual([{ funder: 'Banque des Territoires', year: 2021, committed: 10_000_000 }]);
   });
 
   it('the revision moving 10 000 € inside 2023, with its reason; the original forecast stays visible', () => {
@@ -122,10 +123,15 @@ describe('budget of the demo history (Montbéliard)', () => {
         change: 0,
       },
     ]);
+    // The revision's own detail: 786 000 € → 786 000 € hides Locaux −10 000 € and Enseignement +10 000 € in 2023.
+    expect(table(report, BUDGET_TABLE_TITLES.revisionChanges).rows).toEqual([
+      { revision: 1, year: 2023, category: 'Locaux', previous: 5_000_000, current: 4_000_000, change: -1_000_000 },
+      { revision: 1, year: 2023, category: 'Enseignement', previous: 4_000_000, current: 5_000_000, change: 1_000_000 },
+    ]);
     const changed = table(report, BUDGET_TABLE_TITLES.categories).rows.filter((row) => row.change !== 0);
     expect(changed).toEqual([
-      { year: '2023', category: 'Locaux', original: 5_000_000, current: 4_000_000, change: -1_000_000 },
-      { year: '2023', category: 'Enseignement', original: 4_000_000, current: 5_000_000, change: 1_000_000 },
+      { year: 2023, category: 'Locaux', original: 5_000_000, current: 4_000_000, change: -1_000_000 },
+      { year: 2023, category: 'Enseignement', original: 4_000_000, current: 5_000_000, change: 1_000_000 },
     ]);
     const data = report.data as BudgetReportData;
     expect(data.forecast?.original?.totalCents).toBe(78_600_000);
@@ -235,12 +241,12 @@ describe('funding reconciliation of the demo history (Banque des Territoires see
       ['Troisième tranche', 'Versement non reçu dans le délai'],
     ]);
     expect(report.notes).toEqual([
-      'Délai de réception admis : 30 jours après le versement, apprécié au 15/01/2026 ; échéances des tranches appréciées à la même date.',
-      'Enveloppe d’amorçage pour l’installation de l’antenne — Première tranche : versement postérieur à l’échéance. Échéance le 01/09/2021, versé le 15/09/2021 (40 000,00 €) : 14 jours après l’échéance.',
-      'Enveloppe d’amorçage pour l’installation de l’antenne — Deuxième tranche : versement postérieur à l’échéance. Échéance le 30/06/2022, versé le 05/07/2022 (30 000,00 €) : 5 jours après l’échéance.',
-      `Enveloppe d’amorçage pour l’installation de l’antenne — Troisième tranche : versement annulé. Versement de 30 000,00 € du 03/07/2023 annulé le 10/07/2023. Motif : ${REVERSAL_REASON}`,
-      'Enveloppe d’amorçage pour l’installation de l’antenne — Troisième tranche : versement postérieur à l’échéance. Échéance le 30/06/2023, versé le 04/09/2023 (30 000,00 €) : 66 jours après l’échéance.',
-      'Enveloppe d’amorçage pour l’installation de l’antenne — Troisième tranche : versement non reçu dans le délai. Versé le 04/09/2023 (30 000,00 €), toujours pas reçu au 15/01/2026, 864 jours plus tard (délai admis : 30 jours).',
+      fr('Délai de réception admis : 30 jours après le versement, apprécié au 15/01/2026 ; échéances des tranches appréciées à la même date.'),
+      fr('Enveloppe d’amorçage pour l’installation de l’antenne — Première tranche : versement postérieur à l’échéance. Échéance le 01/09/2021, versé le 15/09/2021 (40 000,00 €) : 14 jours après l’échéance.'),
+      fr('Enveloppe d’amorçage pour l’installation de l’antenne — Deuxième tranche : versement postérieur à l’échéance. Échéance le 30/06/2022, versé le 05/07/2022 (30 000,00 €) : 5 jours après l’échéance.'),
+      fr(`Enveloppe d’amorçage pour l’installation de l’antenne — Troisième tranche : versement annulé. Versement de 30 000,00 € du 03/07/2023 annulé le 10/07/2023. Motif : ${REVERSAL_REASON}`),
+      fr('Enveloppe d’amorçage pour l’installation de l’antenne — Troisième tranche : versement postérieur à l’échéance. Échéance le 30/06/2023, versé le 04/09/2023 (30 000,00 €) : 66 jours après l’échéance.'),
+      fr('Enveloppe d’amorçage pour l’installation de l’antenne — Troisième tranche : versement non reçu dans le délai. Versé le 04/09/2023 (30 000,00 €), toujours pas reçu au 15/01/2026, 864 jours plus tard (délai admis : 30 jours).'),
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { fr } from '../../libs/reporting/src/testing/french-spaces';
 import { ReportService } from '@jalon/application';
 import { SqliteEventStore } from '@jalon/event-store';
 import { collect } from '@jalon/event-store';
@@ -12,8 +13,9 @@ import { recordDemoHistory } from '../support/demo-history';
 async function allReports(service: ReportService): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const kind of REPORT_KINDS) {
-    for (const antennaId of kind === 'history' ? ['montbeliard'] : [undefined, 'montbeliard']) {
+    for (const antennaId of [undefined, 'montbeliard']) {
       if (kind === 'kpis' && antennaId) continue;
+      if (kind === 'etat-depenses' && !antennaId) continue; // about one antenna's agreement only
       const report = await service.build({ kind, ...(antennaId ? { antennaId } : {}) });
       out[`${kind}/${antennaId ?? 'programme'}`] = `${renderTable(report)}\n${renderJson(report)}`;
     }
@@ -61,10 +63,11 @@ describe('reports from the live read models and from a replay', () => {
       fromMemory[key] = `${renderTable(report)}\n${renderJson(report)}`;
     }
 
-    expect(Object.keys(fromLive)).toHaveLength(12);
+    // 13 before the statement of expenditure: the history covers the whole programme as well as an antenna.
+    expect(Object.keys(fromLive)).toHaveLength(14);
     expect(fromRebuild).toEqual(fromLive);
     expect(fromMemory).toEqual(fromLive);
-    expect(fromLive['budget/montbeliard']).toContain('786 000,00 €');
+    expect(fromLive['budget/montbeliard']).toContain(fr('786 000,00 €'));
     expect(fromLive['subventions/programme']).toContain('99900000100019');
   });
 
@@ -77,11 +80,12 @@ describe('reports from the live read models and from a replay', () => {
         const folded = new InMemoryReadModel(projection);
         for (const event of log) if (isInCut(event, cut)) folded.apply(event);
         const byHand = { view: <Doc>() => folded as unknown as ReadModelView<Doc> };
-        for (const antennaId of projection.name === 'history' ? ['montbeliard'] : [undefined, 'montbeliard']) {
+        const build = (REPORT_BUILDERS as Partial<Record<string, (typeof REPORT_BUILDERS)[keyof typeof REPORT_BUILDERS]>>)[projection.name];
+        // A read model no report is named after (the lists of calls and candidacies, the agreement ledger): its documents, whole.
+        if (!build) expect(replayed.view(projection.name).list('')).toEqual(folded.list(''));
+        for (const antennaId of build ? [undefined, 'montbeliard'] : []) {
           const parameters = { ...(antennaId ? { antennaId } : {}), ...cut, referenceDate: cut.asOf ?? '2026-01-15' };
-          expect(renderJson(REPORT_BUILDERS[projection.name as keyof typeof REPORT_BUILDERS](replayed, parameters))).toBe(
-            renderJson(REPORT_BUILDERS[projection.name as keyof typeof REPORT_BUILDERS](byHand, parameters)),
-          );
+          expect(renderJson(build!(replayed, parameters))).toBe(renderJson(build!(byHand, parameters)));
         }
         expect(replayed.events).toBe(log.filter((event) => projection.handles.includes(event.type) && isInCut(event, cut)).length);
       }

@@ -1,3 +1,4 @@
+import { fr } from '../../libs/reporting/src/testing/french-spaces';
 import { CommandExecutor, randomIds, ReportService } from '@jalon/application';
 import {
   antennaDecider,
@@ -5,9 +6,11 @@ import {
   callDecider,
   candidacyDecider,
   Decider,
+  emptyStreamHistory,
   fundingDecider,
   programmeDecider,
   schemaVersionOf,
+  upcastEvent,
 } from '@jalon/domain';
 import { collect, HistoryEvent, importHistoryFile, readHistoryFile, SqliteEventStore, transferHistory } from '@jalon/event-store';
 import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
@@ -79,7 +82,7 @@ async function allReports(store: SqliteEventStore, runner: ProjectionRunner): Pr
   // Not `subventions`: the old store predates the agreements' public data, which the demo now
   // records, so that export refuses it (SUBVENTIONS.MISSING_FIELD) by design.
   for (const kind of REPORT_KINDS.filter((k) => k !== 'subventions')) {
-    for (const antennaId of kind === 'history' ? [ANTENNA_ID] : [undefined, ANTENNA_ID]) {
+    for (const antennaId of kind === 'etat-depenses' ? [ANTENNA_ID] : [undefined, ANTENNA_ID]) {
       for (const cut of cuts) {
         const report = await service.build({ kind, ...(antennaId ? { antennaId } : {}), ...cut });
         out[`${kind}/${antennaId ?? 'programme'}/${JSON.stringify(cut)}`] = `${renderTable(report)}\n${renderJson(report)}`;
@@ -135,6 +138,11 @@ describe('a store written at the old event versions (release c10cef5)', () => {
       [1, 118, false],
     ]);
     expect(events.every((event) => event.version === 1 && event.metadata.hash === undefined)).toBe(true);
+    // ExpenditureRecorded is at version 2 since it may name a supplier and an invoice number: the fixture's are version 1, without them.
+    const expenditures = of('ExpenditureRecorded');
+    expect(expenditures.length).toBeGreaterThan(0);
+    expect(expenditures.filter((e) => 'supplier' in e.data || 'invoiceNumber' in e.data)).toEqual([]);
+    expect(expenditures.map((e) => upcastEvent(e, emptyStreamHistory())).every((e) => e.version === 2 && !('supplier' in e.data))).toBe(true);
   });
 
   it('rule: every report (budget, funding, phases, kpis, history), today and at past dates, is the one the same history gives at today’s versions', () => {
@@ -157,11 +165,11 @@ describe('a store written at the old event versions (release c10cef5)', () => {
       receivedCents: 7_000_000,
       spentCents: 3_720_000,
     });
-    expect(oldReports[`funding/${ANTENNA_ID}/{}`]).toContain('Versement de 30 000,00 € du 03/07/2023 annulé le 10/07/2023');
-    // 45 in June 2022, then 120 in June 2023 corrected to 118: 163, not 45 + 120 + 118.
+    expect(oldReports[`funding/${ANTENNA_ID}/{}`]).toContain(fr('Versement de 30 000,00 € du 03/07/2023 annulé le 10/07/2023'));
+    // 45 in June 2022, then 120 in June 2023 corrected to 118: the latest month's headcount, 118,
+    // neither 45 + 118 = 163 nor 45 + 120 + 118 = 283.
     const kpis = reportData(oldReports['kpis/programme/{}']!).data;
-    expect(JSON.stringify(kpis)).toContain('"learners":163');
-    expect(JSON.stringify(kpis)).not.toContain('"learners":283');
+    expect(kpis.totals.learners).toBe(118);
   });
 
   it('rule: the live runner, following the log while the old store is imported, reaches the same reports', async () => {

@@ -1,7 +1,6 @@
 import { COMMANDS } from '@jalon/application';
 import { JalonCoreModule, JalonCoreOptions } from '@jalon/core';
 import { DynamicModule, Module } from '@nestjs/common';
-import { join } from 'node:path';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BearerAuthGuard } from './auth/auth';
 import { AuthModule } from './auth/auth.module';
@@ -13,9 +12,10 @@ import { HealthController } from './health/health.controller';
 import { IntegrityController } from './integrity/integrity.controller';
 import { LiveReadModels } from './reports/live-read-models';
 import { ReportsController } from './reports/reports.controller';
+import { ImportsController } from './imports/imports.controller';
+import { DocumentsController } from './documents/documents.controller';
 import { StreamsController } from './streams/streams.controller';
 import { UsersController } from './users/users.controller';
-import { WebModule, WebOptions } from './web/web.module';
 
 /** Routes of the commands that exist in the catalogue (the catalogue is the source of truth). */
 export function commandRoutes() {
@@ -25,11 +25,12 @@ export function commandRoutes() {
 
 @Module({})
 export class ApiModule {
-  static forRoot(options: JalonCoreOptions & { readonly web?: WebOptions }): DynamicModule {
+  /** `mounted`: the modules of the extensions served on the same port (the dashboard). */
+  static forRoot(options: JalonCoreOptions, mounted: readonly DynamicModule[] = []): DynamicModule {
     return {
       module: ApiModule,
-      imports: [JalonCoreModule.forRoot(options), AuthModule, WebModule.forRoot({ signOutsFile: options.readModelsFile ?? join(options.config.dataDir, 'read-models.sqlite'), ...options.web })],
-      controllers: [HealthController, ProblemsController, UsersController, StreamsController, ReportsController, IntegrityController, createCommandsController(commandRoutes())],
+      imports: [JalonCoreModule.forRoot(options), AuthModule, ...mounted],
+      controllers: [HealthController, ProblemsController, UsersController, StreamsController, ReportsController, IntegrityController, ImportsController, DocumentsController, createCommandsController(commandRoutes())],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -1,3 +1,11 @@
 export * from './create-api-app';
 export * from './server';
 export * from './errors/error-mapping';
+export { problemOf } from './errors/problem-details';
+export type { ProblemDetails } from './errors/problem-details';
+// What an app mounted on the API's port (apps/web) uses of it.
+export * from './http/http-extension';
+export { header } from './http/request-header';
+export { Public } from './auth/auth';
+export { FailedAuthenticationLimiter, TooManyFailedAuthenticationsError } from './auth/failed-authentication-limiter';
+export { AcceptsMultipart, FileTooLargeError, readMultipart } from './http/multipart';

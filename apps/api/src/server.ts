@@ -2,14 +2,16 @@ import { IdentityService } from '@jalon/application';
 import { assertDataDirWritable, JalonConfig, LogIntegrityService } from '@jalon/core';
 import { INestApplication } from '@nestjs/common';
 import { createApiApp } from './create-api-app';
+import { HttpExtension } from './http/http-extension';
 
 /**
  * Starts the HTTP service: on first start with no user, creates the administrator and prints its
- * token once; then listens and prints where.
+ * token once; then listens and prints where. `extensions` are served on the same port (`jalon serve`
+ * mounts the dashboard, apps/web).
  */
-export async function startServer(config: JalonConfig, print: (line: string) => void = console.log): Promise<INestApplication> {
+export async function startServer(config: JalonConfig, print: (line: string) => void = console.log, extensions: readonly HttpExtension[] = []): Promise<INestApplication> {
   assertDataDirWritable(config);
-  const app = await createApiApp({ config });
+  const app = await createApiApp({ config }, extensions);
   const admin = await app.get(IdentityService).bootstrapAdmin();
   if (admin) {
     print('Premier démarrage : un administrateur a été créé.');
@@ -25,7 +27,7 @@ export async function startServer(config: JalonConfig, print: (line: string) => 
   await app.listen(config.port, config.host);
   const address = `http://${config.host}:${(app.getHttpServer().address() as { port: number }).port}`;
   print(`Jalon écoute sur ${address} (magasin : ${config.eventStore === 'sqlite' ? config.dataDir : config.eventStoreUrl})`);
-  print(`Tableau de bord : ${address}/ (connexion avec un jeton d’accès)`);
+  for (const extension of extensions) if (extension.announce) print(extension.announce(address));
   print(`Documentation de l’API : ${address}/api/docs — santé : ${address}/health`);
   return app;
 }

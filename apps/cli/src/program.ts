@@ -5,6 +5,7 @@ import { eventsCommand } from './commands/events.command';
 import { exportAuditCommand } from './commands/export-audit.command';
 import { exportCommand } from './commands/export.command';
 import { importCommand } from './commands/import.command';
+import { importSheetCommand } from './commands/import-sheet.command';
 import { migrateCommand } from './commands/migrate.command';
 import { proveExtendsCommand } from './commands/prove-extends.command';
 import { replayCommand } from './commands/replay.command';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .addCommand(demoCommand(config))
     .addCommand(exportCommand(config))
     .addCommand(importCommand(config))
+    .addCommand(importSheetCommand(config))
     .addCommand(migrateCommand(config))
     .addCommand(reportCommand(config))
     .addCommand(replayCommand(config))

@@ -1,8 +1,7 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { header } from '../http/request-header';
-import { Public } from '../auth/auth';
+import { header, Public } from '@jalon/api';
 import { JALON_CSS, JALON_CSS_VERSION } from './assets/jalon-css';
 
 /** The style sheet, from the app itself (no CDN): cached for a year under its versioned address. */

@@ -1,48 +1,34 @@
 import {
   Actor,
+  CommandExecutor,
   CommandResult,
   commandNamed,
   errorMessageOf,
   ExecuteOptions,
   ForbiddenError,
   InputValidationError,
-  PARTNER_KINDS,
-  TERRITORY_KINDS,
+  suggestSlug,
   validateInput,
 } from '@jalon/application';
 import { RunCommand } from '@jalon/core';
-import { BUDGET_CATEGORIES, DomainError, isSlug } from '@jalon/domain';
+import { DomainError, isSlug } from '@jalon/domain';
 import { WrongExpectedRevisionError } from '@jalon/event-store';
-import { formatDate, formatEuros, formatFixed2 } from '@jalon/reporting';
+import { formatFixed2 } from '@jalon/reporting';
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth';
-import { FormSpec, formNamed, OptionSource } from './forms/form-catalogue';
-import { controlFor, FieldError, fieldErrorsOf, formValuesOf, FormValues, toCommandInput } from './forms/form-input';
+import { Public } from '@jalon/api';
+import { FormSpec, formNamed, formWithRows, rowCounts, withoutRow } from './forms/form-catalogue';
+import { FormChoices, LoadedChoices, nothingToChoose } from './forms/form-choices';
+import { controlFor, FieldError, fieldErrorsOf, formValuesOf, FormValues, inFieldOrder, toCommandInput } from './forms/form-input';
 import { href, segment } from './html';
 import { DashboardReads } from './read/dashboard-reads';
-import { BUDGET_CATEGORY_LABELS, FundingReportAgreement } from './read/read-model-shapes';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
-import { FormConflict, formView, Option } from './views/form.view';
+import { FormConflict, formView } from './views/form.view';
+import { CONFIRMATION_ID } from './views/layout';
 import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
 import { WebPages } from './web-pages';
-
-const TERRITORY_KIND_LABELS: Readonly<Record<string, string>> = {
-  commune: 'Commune',
-  agglomeration: 'Agglomération, communauté de communes',
-  'employment-area': 'Bassin d’emploi',
-};
-
-const PARTNER_KIND_LABELS: Readonly<Record<string, string>> = {
-  academic: 'Enseignement supérieur, recherche',
-  'local-authority': 'Collectivité territoriale',
-  employer: 'Employeur',
-  'training-provider': 'Organisme de formation',
-  'employment-service': 'Service public de l’emploi',
-  other: 'Autre',
-};
 
 interface FormTarget {
   readonly form: FormSpec;
@@ -59,6 +45,7 @@ interface RenderState {
   readonly errors?: readonly FieldError[];
   readonly domainError?: { readonly code: string; readonly message: string };
   readonly conflict?: FormConflict;
+  readonly unavailable?: string;
 }
 
 /**
@@ -74,11 +61,16 @@ interface RenderState {
 @UseFilters(WebExceptionFilter)
 @Controller()
 export class FormsController {
+  private readonly choices: FormChoices;
+
   constructor(
     private readonly reads: DashboardReads,
     private readonly pages: WebPages,
     private readonly commandBus: CommandBus,
-  ) {}
+    executor: CommandExecutor,
+  ) {
+    this.choices = new FormChoices(reads, executor);
+  }
 
   @Get('programme/:form')
   async showProgrammeForm(@Param('form') slug: string, @Query() query: Record<string, unknown>, @Req() request: WebRequest, @Res() response: FastifyReply) {
@@ -129,24 +121,40 @@ export class FormsController {
   }
 
   private async show(target: FormTarget, query: Record<string, unknown>, request: WebRequest, response: FastifyReply): Promise<void> {
-    const options = await this.optionsFor(target);
-    const values: Record<string, string> = { effectiveDate: this.reads.today() };
-    for (const [parameter, field] of Object.entries(target.form.preselect ?? {})) {
+    const unavailable = await this.choices.unavailable(target.form, target.antennaId);
+    const values: Record<string, string> = { ...(await this.choices.startingValues(target.form, target.antennaId)), effectiveDate: this.reads.today() };
+    const form = formWithRows(target.form, rowCounts(target.form, values));
+    const options = await this.choices.options(form, target.antennaId);
+    for (const [parameter, field] of Object.entries(form.preselect ?? {})) {
       const value = query[parameter];
       if (typeof value === 'string') values[field] = value;
     }
+    // A choice with a single possibility is made already (the programme, the only open call).
+    for (const field of form.fields) {
+      const offered = field.options ? options.lists[field.options] : undefined;
+      if (field.required && offered?.length === 1 && values[field.name] === undefined) values[field.name] = offered[0]!.value;
+    }
     // Receiving a tranche: what was released is what is expected to arrive.
-    if (target.form.slug === 'recevoir-tranche' && values.tranche) {
+    if (form.command === 'RecordTrancheReceipt' && values.tranche) {
       const released = options.releasedTrancheAmounts.get(values.tranche);
       if (released !== undefined) values.amountCents = formatFixed2(released);
     }
-    await this.render(target, options, { values }, 200, request, response);
+    await this.render({ ...target, form }, options, { values, ...(unavailable ? { unavailable } : {}) }, 200, request, response);
   }
 
-  private async submit(target: FormTarget, body: unknown, request: WebRequest, response: FastifyReply): Promise<void> {
+  private async submit(generic: FormTarget, body: unknown, request: WebRequest, response: FastifyReply): Promise<void> {
     const actor = request.webSession!.actor;
-    const { form } = target;
-    const values = formValuesOf(body);
+    const sent = formValuesOf(body);
+    const action = sent._action;
+    // « Ajouter une ligne », « Retirer »: the form again, with the row added or removed and what was typed kept.
+    const typed = withoutRow(generic.form, sent, action);
+    const form = formWithRows(generic.form, rowCounts(generic.form, typed, action));
+    const target: FormTarget = { ...generic, form };
+    const values = await this.withSuggestions(target, typed);
+    const offered = await this.choices.options(form, target.antennaId);
+    if (action !== undefined && action !== '') return this.render(target, offered, { values }, 200, request, response);
+    // What is sent goes to the command even when the form offered nothing (a page kept open): the command stays the judge.
+
     const definition = commandNamed(form.command);
     const converted = toCommandInput(form, values, target.fixed);
 
@@ -159,7 +167,7 @@ export class FormsController {
         if (!(error instanceof InputValidationError)) throw error;
         others = fieldErrorsOf(form, error.violations, values, converted.rows).filter((other) => !converted.errors.some((known) => known.field === other.field));
       }
-      return this.render(target, await this.optionsFor(target), { values, errors: [...converted.errors, ...others] }, 400, request, response);
+      return this.render(target, offered, { values, errors: [...converted.errors, ...others] }, 400, request, response);
     }
 
     const revisions = parseRevisions(values._revisions);
@@ -172,7 +180,7 @@ export class FormsController {
       result = await this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(form.command, converted.input, actor, options));
     } catch (error) {
       if (error instanceof InputValidationError) {
-        return this.render(target, await this.optionsFor(target), { values, errors: fieldErrorsOf(form, error.violations, values, converted.rows) }, 400, request, response);
+        return this.render(target, offered, { values, errors: fieldErrorsOf(form, error.violations, values, converted.rows) }, 400, request, response);
       }
       if (error instanceof DomainError) {
         const message = errorMessageOf(error.code);
@@ -180,7 +188,7 @@ export class FormsController {
         const status = error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 422;
         return this.render(
           target,
-          await this.optionsFor(target),
+          offered,
           { values, domainError: { code: error.code, message }, ...(field ? { errors: [{ field, message }] } : {}) },
           status,
           request,
@@ -195,38 +203,42 @@ export class FormsController {
           ...(candidacyId ? { candidacyId } : {}),
         });
         const conflict: FormConflict = { streamId: error.streamId, expected: error.expected as number | 'no_stream', actual: error.actual as number | 'no_stream', changes };
-        return this.render(target, await this.optionsFor(target), { values, conflict }, 409, request, response);
+        return this.render(target, await this.choices.options(form, target.antennaId), { values, conflict }, 409, request, response);
       }
       throw error;
     }
 
     request.webSession!.flash = result.written ? form.done : 'Rien de nouveau à enregistrer : ce fait l’était déjà, à l’identique.';
     const after = result.position ?? undefined;
+    // The page opens on the confirmation, first in its main content (not on a section, which would hide it).
     const destination =
       form.scope === 'antenna'
-        ? `${href(`/antennes/${segment(target.antennaId!)}`, { apres: after })}${form.section ? `#${form.section}` : ''}`
+        ? href(`/antennes/${segment(target.antennaId!)}`, { apres: after })
         : form.command === 'OpenAntenna'
           ? href(`/antennes/${segment(String(converted.input.antennaId))}`, { apres: after })
-          : `${href('/programme', { apres: after })}#candidatures`;
-    this.pages.redirect(response, destination);
+          : href('/programme', { apres: after });
+    this.pages.redirect(response, `${destination}#${CONFIRMATION_ID}`);
   }
 
-  private async render(target: FormTarget, options: LoadedOptions, state: RenderState, status: number, request: WebRequest, response: FastifyReply): Promise<void> {
+  private async render(target: FormTarget, options: LoadedChoices, state: RenderState, status: number, request: WebRequest, response: FastifyReply): Promise<void> {
     const session = request.webSession!;
-    const revisions = await this.revisionsFor(target, options);
+    const revisions = state.unavailable ? '' : await this.revisionsFor(target, options);
+    const nothing = nothingToChoose(target.form, options.lists);
     const body = formView({
       form: target.form,
       action: target.action,
       back: target.back,
       ...(target.subject ? { subject: target.subject } : {}),
       values: state.values,
-      errors: state.errors ?? [],
+      errors: inFieldOrder(target.form, state.errors ?? []),
       options: options.lists,
       revisions,
       csrfToken: session.csrfToken,
       timeZone: this.reads.timeZone,
       ...(state.domainError ? { domainError: state.domainError } : {}),
       ...(state.conflict ? { conflict: state.conflict } : {}),
+      ...(state.unavailable ? { unavailable: state.unavailable } : {}),
+      ...(nothing ? { nothingToChoose: nothing } : {}),
     });
     const breadcrumbs = [
       { label: 'Programme', href: '/programme' },
@@ -238,7 +250,7 @@ export class FormsController {
   }
 
   /** `stream=revision;…` for every stream the form may write to, as they are now. */
-  private async revisionsFor(target: FormTarget, options: LoadedOptions): Promise<string> {
+  private async revisionsFor(target: FormTarget, options: LoadedChoices): Promise<string> {
     const { form } = target;
     if (!form.tracksRevision) return '';
     const candidates: Record<string, unknown>[] = [];
@@ -263,72 +275,33 @@ export class FormsController {
     return [...entries].map(([streamId, revision]) => `${streamId}=${revision}`).join(';');
   }
 
-  private async optionsFor(target: FormTarget): Promise<LoadedOptions> {
-    const sources = new Set(target.form.fields.flatMap((field) => (field.options ? [field.options] : [])));
-    const lists: Partial<Record<OptionSource, Option[]>> = {};
-    const releasedTrancheAmounts = new Map<string, number>();
-    const antennaId = target.antennaId;
-
-    if (sources.has('categories')) lists.categories = BUDGET_CATEGORIES.map((category) => ({ value: category, label: BUDGET_CATEGORY_LABELS[category] }));
-    if (sources.has('territoryKinds')) lists.territoryKinds = TERRITORY_KINDS.map((kind) => ({ value: kind, label: TERRITORY_KIND_LABELS[kind] ?? kind }));
-    if (sources.has('partnerKinds')) lists.partnerKinds = PARTNER_KINDS.map((kind) => ({ value: kind, label: PARTNER_KIND_LABELS[kind] ?? kind }));
-    if (sources.has('calls')) {
-      lists.calls = [];
-      for (const [callId, title] of this.reads.callTitles()) {
-        const view = await this.reads.call(callId);
-        const state = view.status === 'open' ? `ouvert${view.closesOn ? ` jusqu’au ${formatDate(view.closesOn)}` : ''}` : view.status === 'closed' ? 'clos' : 'pas encore ouvert';
-        lists.calls.push({ value: callId, label: `${title} (${state})` });
+  /**
+   * Identifiers left empty, proposed from the name they belong to (`Cnam Montbéliard` →
+   * `cnam-montbeliard`), never one already taken; shown in the form so the person can change them.
+   */
+  private async withSuggestions(target: FormTarget, typed: Record<string, string>): Promise<Record<string, string>> {
+    const values = { ...typed };
+    const takenBy = new Map<string, Set<string>>();
+    for (const field of target.form.fields) {
+      const suggestion = field.suggest;
+      if (!suggestion || (values[field.name] ?? '').trim() !== '') continue;
+      const source = (values[suggestion.from] ?? '').trim();
+      const rowUsed = field.row !== undefined && target.form.fields.some((other) => other.row === field.row && (values[other.name] ?? '').trim() !== '');
+      if (source === '' && !rowUsed) continue;
+      const key = field.row === undefined ? field.name : field.name.slice(field.row.length);
+      let taken = takenBy.get(key);
+      if (!taken) {
+        taken = suggestion.taken ? await this.choices.taken(suggestion.taken, target.antennaId, values) : new Set<string>();
+        // Within a list, the identifiers typed in other rows are taken too.
+        for (const other of target.form.fields) if (other.row !== undefined && other.name.endsWith(key) && values[other.name]) taken.add(values[other.name]!.trim());
+        takenBy.set(key, taken);
       }
+      const proposed = suggestSlug(source, taken, suggestion.fallback);
+      taken.add(proposed);
+      values[field.name] = proposed;
     }
-    if (sources.has('submittedCandidacies') || sources.has('selectedCandidacies')) {
-      const titles = this.reads.callTitles();
-      const withAntenna = this.reads.candidaciesWithAntenna();
-      const all = await this.reads.candidacies();
-      const label = (view: (typeof all)[number]) => `${view.territory?.name ?? view.candidacyId} — ${view.callId ? (titles.get(view.callId) ?? view.callId) : ''}`;
-      lists.submittedCandidacies = all.filter((view) => view.status === 'submitted').map((view) => ({ value: view.candidacyId, label: label(view) }));
-      lists.selectedCandidacies = all
-        .filter((view) => view.status === 'selected' && !withAntenna.has(view.candidacyId))
-        .map((view) => ({ value: view.candidacyId, label: label(view) }));
-    }
-    if (antennaId && (sources.has('plannedPhases') || sources.has('startedPhases'))) {
-      const phases = this.reads.livePhases(antennaId)?.phases ?? [];
-      const phaseOption = (phase: (typeof phases)[number]) => ({ value: phase.phaseId, label: `${phase.name} (prévue du ${formatDate(phase.plannedStart)} au ${formatDate(phase.plannedEnd)})` });
-      lists.plannedPhases = phases.filter((phase) => phase.status === 'planned').map(phaseOption);
-      lists.startedPhases = phases.filter((phase) => phase.status === 'started').map(phaseOption);
-    }
-    if (antennaId && (sources.has('plannedTranches') || sources.has('releasedTranches') || sources.has('agreements'))) {
-      const agreements: readonly FundingReportAgreement[] = (await this.reads.antennaFunding(antennaId)).agreements.filter((agreement) => agreement.closed === null);
-      lists.agreements = agreements.map((agreement) => ({ value: agreement.agreementId, label: `${agreement.label} — ${agreement.funder}` }));
-      lists.plannedTranches = [];
-      lists.releasedTranches = [];
-      for (const agreement of agreements) {
-        for (const tranche of agreement.tranches) {
-          const value = `${agreement.agreementId}/${tranche.trancheId}`;
-          const name = `${agreement.funder} — ${tranche.label ?? tranche.trancheId}`;
-          if (tranche.state === 'planned' || tranche.state === 'reversed') {
-            lists.plannedTranches.push({ value, label: `${name} : ${formatEuros(tranche.scheduledCents)}, échéance ${formatDate(tranche.dueOn)}` });
-          }
-          if (tranche.state === 'released' && tranche.releasedCents !== null) {
-            releasedTrancheAmounts.set(value, tranche.releasedCents);
-            lists.releasedTranches.push({ value, label: `${name} : ${formatEuros(tranche.releasedCents)} versés le ${formatDate(tranche.releasedOn!)}` });
-          }
-        }
-      }
-    }
-    if (antennaId && sources.has('openExpenditures')) {
-      lists.openExpenditures = (await this.reads.liveExpenditures(antennaId))
-        .filter((expenditure) => !expenditure.reversed)
-        .sort((a, b) => a.expenditureId.localeCompare(b.expenditureId))
-        .map(({ expenditureId, amountCents, year }) => ({ value: expenditureId, label: `${expenditureId} : ${formatEuros(amountCents)} (${year})` }));
-    }
-    return { lists, releasedTrancheAmounts };
+    return values;
   }
-}
-
-interface LoadedOptions {
-  readonly lists: Partial<Record<OptionSource, Option[]>>;
-  /** `agreement/tranche` → cents released, to prefill a receipt. */
-  readonly releasedTrancheAmounts: ReadonlyMap<string, number>;
 }
 
 function parseRevisions(encoded: string | undefined): Map<string, number | 'no_stream'> {

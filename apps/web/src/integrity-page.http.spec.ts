@@ -1,7 +1,7 @@
 import { collect, verifyAuditExport } from '@jalon/event-store';
 import request from 'supertest';
-import { DashboardUnderTest, Role, startDashboard } from '../../../../test/browser/dashboard-under-test';
-import { testEvent } from '../../../../test/support/events';
+import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
+import { testEvent } from '../../../test/support/events';
 
 /**
  * The page « Intégrité du journal » and the verifiable audit export through the dashboard's

@@ -5,7 +5,7 @@ import { Controller, Get, Inject, Query, Req, Res, UseFilters, UseGuards } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
-import { Public } from '../auth/auth';
+import { Public } from '@jalon/api';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { errorView } from './views/error.view';
 import { integrityView } from './views/integrity.view';

@@ -1,11 +1,11 @@
 import { Actor, commandNamed } from '@jalon/application';
 import { isSlug } from '@jalon/domain';
-import { formatDate, renderReport, ReportSubjectNotFoundError } from '@jalon/reporting';
-import { DEFAULT_ECHEANCIER_WITHIN_DAYS } from '@jalon/projections';
+import { contentTypeOf, fileExtensionOf, formatDate, formatTimestamp, renderReport, ReportSubjectNotFoundError } from '@jalon/reporting';
+import { DEFAULT_ECHEANCIER_WITHIN_DAYS } from '@jalon/queries';
 import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth';
+import { Public } from '@jalon/api';
 import { FORMS } from './forms/form-catalogue';
 import { parseDate } from './forms/parse';
 import { href, html, segment } from './html';
@@ -13,7 +13,7 @@ import { AUDIT_EXPORT_ROLES } from './integrity-pages.controller';
 import { DashboardReads, LiveExpenditure } from './read/dashboard-reads';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { antennaView } from './views/antenna.view';
-import { asOfControl } from './views/components';
+import { readKnownAt, timeTravelControl } from './views/known-at.view';
 import { echeancierView, readWithinDays } from './views/echeancier.view';
 import { financeExport, financeRows, financeView } from './views/finance.view';
 import { OverviewAntenna, overviewView } from './views/overview.view';
@@ -59,23 +59,18 @@ export class PagesController {
     const today = this.reads.today();
     const { asOf, error, typed } = readAsOf(query.asOf, today);
     const data = await this.reads.overview(asOf);
-    const origins = this.reads.antennaOrigins();
     const callTitles = this.reads.callTitles();
     for (const call of data.kpis.calls) if (!callTitles.has(call.callId)) callTitles.set(call.callId, call.title ?? call.callId);
 
-    const antennas: OverviewAntenna[] = [];
-    for (const programme of data.programmes) {
-      for (const antenna of programme.antennas) {
-        const origin = origins.get(antenna.antennaId);
-        const candidacy = origin ? await this.reads.candidacy(origin.candidacyId) : undefined;
-        antennas.push({
-          antenna,
-          region: candidacy?.territory?.region ?? null,
-          callId: origin?.callId ?? null,
-          callTitle: origin ? (callTitles.get(origin.callId) ?? origin.callId) : null,
-        });
-      }
-    }
+    // Each antenna of the phases report carries its territory, region and call (as of the same day).
+    const antennas: OverviewAntenna[] = data.programmes.flatMap((programme) =>
+      programme.antennas.map((antenna) => ({
+        antenna,
+        region: antenna.territory.region,
+        callId: antenna.callId,
+        callTitle: callTitles.get(antenna.callId) ?? antenna.callId,
+      })),
+    );
     const withAntenna = this.reads.candidaciesWithAntenna();
     const candidacies = asOf
       ? undefined
@@ -101,6 +96,7 @@ export class PagesController {
         select: !asOf && mayRun(actor, 'SelectCandidacy'),
         open: !asOf && mayRun(actor, 'OpenAntenna'),
       },
+      forms: new Set(asOf ? [] : FORMS.filter((form) => form.scope === 'programme' && mayRun(actor, form.command)).map((form) => form.slug)),
       staleRead,
     });
     this.pages.send(response, 200, this.pages.frame(request, 'Avancement du programme', 'programme'), body);
@@ -114,34 +110,42 @@ export class PagesController {
     const staleRead = !(await this.reads.waitFor(query.apres));
     const today = this.reads.today();
     const { asOf, error, typed } = readAsOf(query.asOf, today);
+    // « Connu au »: the page as the log stood at an instant (views/known-at.view.ts).
+    const known = readKnownAt(query.knownAt, today, this.reads.timeZone);
+    const knownAt = known.knownAt;
     const base = `/antennes/${segment(antennaId)}`;
     let data;
     try {
-      data = await this.reads.antenna(antennaId, asOf);
+      data = await this.reads.antenna(antennaId, asOf, knownAt);
     } catch (failure) {
       if (!(failure instanceof ReportSubjectNotFoundError)) throw failure;
-      if (!asOf || !this.reads.livePhases(antennaId)) throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${antennaId} ».`);
+      if ((!asOf && !knownAt) || !this.reads.livePhases(antennaId)) throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${antennaId} ».`);
       const frame = this.pages.frame(request, 'Antenne', 'programme', [{ label: 'Programme', href: '/programme' }, { label: antennaId }]);
       this.pages.send(
         response,
         200,
         frame,
         html`<h1>${this.reads.livePhases(antennaId)!.name}</h1>
-${asOfControl({ action: base, asOf })}
-<p class="bandeau-date" role="status">Le ${formatDate(asOf)}, cette antenne n’était pas encore ouverte : rien n’était enregistré à son sujet.</p>`,
+${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { asOf } : {}), ...(knownAt ? { knownAt } : {}) })}
+<p class="bandeau-date" role="status">${asOf ? `Le ${formatDate(asOf)}` : `Le ${formatTimestamp(knownAt!, this.reads.timeZone)}`}, cette antenne n’était pas encore ouverte : rien n’était enregistré à son sujet.</p>`,
       );
       return;
     }
     const candidacy = await this.reads.candidacy(data.antenna.candidacyId);
     const callTitle = this.reads.callTitles().get(data.antenna.callId);
-    const may = new Set(asOf ? [] : FORMS.filter((form) => form.scope === 'antenna' && mayRun(actor, form.command)).map((form) => form.slug));
-    const expenditures: LiveExpenditure[] | undefined = asOf
+    const past = asOf !== undefined || knownAt !== undefined;
+    const may = new Set(past ? [] : FORMS.filter((form) => form.scope === 'antenna' && mayRun(actor, form.command)).map((form) => form.slug));
+    // The spreadsheet import (imports.controller.ts), for those who may record the budget.
+    if (!past && mayRun(actor, 'RecordExpenditure')) may.add('import');
+    const expenditures: LiveExpenditure[] | undefined = past
       ? undefined
       : await this.reads.liveExpenditures(antennaId);
     const body = antennaView({
       antennaId,
       ...(asOf ? { asOf } : {}),
       ...(error ? { asOfError: error, asOfTyped: typed } : {}),
+      ...(knownAt ? { knownAt } : {}),
+      ...(known.error ? { knownAtError: known.error, ...(known.typed ? { knownAtTyped: known.typed } : {}) } : {}),
       today,
       timeZone: this.reads.timeZone,
       data,
@@ -212,8 +216,8 @@ ${asOfControl({ action: base, asOf })}
     const report = await this.reads.echeancier(asOf, withinDays);
     const rendered = await renderReport(report, format, { timeZone: this.reads.timeZone });
     securityHeaders(response);
-    response.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    response.header('Content-Disposition', `attachment; filename="jalon-echeancier-${asOf ?? today}-${withinDays}j.${format}"`);
+    response.header('Content-Type', contentTypeOf(format, report));
+    response.header('Content-Disposition', `attachment; filename="jalon-echeancier-${asOf ?? today}-${withinDays}j.${fileExtensionOf(format, report)}"`);
     void response.status(200).send(rendered);
   }
 
@@ -243,13 +247,12 @@ ${asOfControl({ action: base, asOf })}
     const { asOf } = readAsOf(query.asOf, today);
     const financeQuery = { ...(asOf ? { asOf } : {}), onlyFlagged: query.ecarts === 'oui' };
     const { data } = await this.reads.funding(asOf);
-    const rendered = await renderReport(financeExport(financeRows(data, financeQuery), data, financeQuery), format, { timeZone: this.reads.timeZone });
+    const report = financeExport(financeRows(data, financeQuery), data, financeQuery);
+    const rendered = await renderReport(report, format, { timeZone: this.reads.timeZone });
     securityHeaders(response);
-    response.header(
-      'Content-Type',
-      format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    );
-    response.header('Content-Disposition', `attachment; filename="jalon-financements-${asOf ?? today}.${format}"`);
+    // A CSV of several tables is a ZIP of one CSV per table.
+    response.header('Content-Type', contentTypeOf(format, report));
+    response.header('Content-Disposition', `attachment; filename="jalon-financements-${asOf ?? today}.${fileExtensionOf(format, report)}"`);
     void response.status(200).send(rendered);
   }
 }

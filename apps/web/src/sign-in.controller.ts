@@ -2,8 +2,7 @@ import { AuthenticationError, hashToken, IdentityService } from '@jalon/applicat
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth';
-import { FailedAuthenticationLimiter } from '../auth/failed-authentication-limiter';
+import { FailedAuthenticationLimiter, Public } from '@jalon/api';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { cookieValue, SESSION_COOKIE, sessionCookie, SIGN_IN_COOKIE, signInCookie, WebSessions } from './session/web-sessions';
 import { SIGN_IN_REASONS, SignInModel, signInView } from './views/sign-in.view';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DashboardUnderTest, startDashboard } from '../../../../test/browser/dashboard-under-test';
+import { DashboardUnderTest, startDashboard } from '../../../test/browser/dashboard-under-test';
 
 /** Every constraint ../shared/standards/scdl-subventions.md lists, checked on one parsed row (field → value). */
 const FIELDS = [

@@ -3,9 +3,10 @@ import { DomainError } from '@jalon/domain';
 import { Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth';
+import { Public } from '@jalon/api';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { usersView } from './views/users.view';
+import { CONFIRMATION_ID } from './views/layout';
 import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
 import { WebPages } from './web-pages';
 
@@ -60,7 +61,7 @@ export class UsersAdminController {
       }
       const user = await change.run(this.identity, userId, actor);
       request.webSession!.flash = change.done(user);
-      this.pages.redirect(response, '/utilisateurs');
+      this.pages.redirect(response, `/utilisateurs#${CONFIRMATION_ID}`);
     } catch (error) {
       if (error instanceof DomainError) return this.render(request, response, DOMAIN_STATUS[error.kind], { error: { code: error.code, message: errorMessageOf(error.code) } });
       // An id that is not even well-formed names no user.

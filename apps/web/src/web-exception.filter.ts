@@ -1,9 +1,6 @@
-import { ForbiddenError, ReadModelBehindError } from '@jalon/application';
-import { ReportSubjectNotFoundError } from '@jalon/reporting';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { TooManyFailedAuthenticationsError } from '../auth/failed-authentication-limiter';
-import { toHttpError } from '../errors/error-mapping';
+import { ProblemDetails, problemOf, toHttpError } from '@jalon/api';
 import { href } from './html';
 import { CsrfRejectedError, SessionRequiredError, WebRequest } from './session/web-session.guard';
 import { sessionCookie } from './session/web-sessions';
@@ -38,37 +35,50 @@ export class WebExceptionFilter implements ExceptionFilter {
       this.pages.redirect(response, href('/connexion', { motif: error.revoked ? 'revoquee' : error.expired ? 'expiree' : 'requise', retour: error.returnTo }));
       return;
     }
-    if (error instanceof TooManyFailedAuthenticationsError) response.header('Retry-After', String(error.retryAfterSeconds));
-    const [status, title, message, code] = this.describe(error, request);
+    const [status, title, message, code] = this.describe(error, request, response);
     if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     this.pages.send(response, status, this.pages.frame(request, title), errorView(title, message, code));
   }
 
-  private describe(error: unknown, request: WebRequest): [number, string, string, string?] {
+  /**
+   * What only the dashboard raises (a refused form token, a page that does not exist) is described
+   * here; every other error as the API maps it (apps/api/src/errors/error-mapping.ts: the same
+   * status, code and French wording), with what a dashboard user can do about it.
+   */
+  private describe(error: unknown, request: WebRequest, response: FastifyReply): [number, string, string, string?] {
     if (error instanceof CsrfRejectedError) {
       return [403, 'Formulaire refusé', 'Ce formulaire a expiré ou ne provient pas de Jalon. Revenez en arrière, rechargez la page et recommencez.', 'AUTH.CSRF'];
     }
-    if (error instanceof ForbiddenError) {
-      const role = request.webSession ? roleLabel(request.webSession.actor.role) : error.role;
-      return [403, 'Action non autorisée', `Votre rôle (${role}) ne permet pas cette action : vous pouvez consulter les pages, pas enregistrer ce fait.`, error.code];
-    }
-    if (error instanceof TooManyFailedAuthenticationsError) {
-      const seconds = error.retryAfterSeconds;
-      return [
-        429,
-        'Trop de tentatives',
-        `Trop de connexions ont échoué depuis cette adresse en peu de temps. Patientez ${seconds} seconde${seconds > 1 ? 's' : ''}, puis réessayez avec votre jeton d’accès.`,
-        error.code,
-      ];
-    }
     if (error instanceof WebNotFoundError) return [404, 'Page introuvable', error.message];
-    if (error instanceof ReportSubjectNotFoundError) return [404, 'Page introuvable', error.message, error.code];
-    if (error instanceof ReadModelBehindError) return [503, 'Données en cours de mise à jour', 'Les données ne sont pas encore à jour : réessayez dans un instant.', error.code];
     if (error instanceof HttpException && error.getStatus() === 404) return [404, 'Page introuvable', 'Cette adresse ne correspond à aucune page du tableau de bord.'];
-    if (error instanceof HttpException && error.getStatus() < 500) return [error.getStatus(), 'Requête refusée', 'La requête n’a pas pu être traitée.'];
-    // Anything else the API would refuse (a body in another format, a broken rule…) is refused here too, in French.
-    const refused = toHttpError(error);
-    if (refused.statusCode < 500) return [refused.statusCode, 'Requête refusée', `${refused.message.charAt(0).toUpperCase()}${refused.message.slice(1)}.`, refused.code];
-    return [500, 'Erreur interne', 'Une erreur inattendue est survenue ; elle a été consignée. Réessayez, et signalez-la si elle persiste.', 'INTERNAL'];
+    const problem = problemOf(toHttpError(error), request.url);
+    if (problem.code === 'INTERNAL') return [500, 'Erreur interne', 'Une erreur inattendue est survenue ; elle a été consignée. Réessayez, et signalez-la si elle persiste.', 'INTERNAL'];
+    const retryAfter = problem.details?.retryAfterSeconds;
+    if (problem.status === 429 && typeof retryAfter === 'number') response.header('Retry-After', String(retryAfter));
+    const guidance = GUIDANCE[problem.code]?.(problem, request);
+    return [problem.status, PAGE_TITLES[problem.status] ?? 'Requête refusée', guidance ?? `${problem.title} ${problem.detail}`, problem.code];
   }
 }
+
+/** The heading of an error page, by status. */
+const PAGE_TITLES: Readonly<Record<number, string>> = {
+  403: 'Action non autorisée',
+  404: 'Page introuvable',
+  409: 'Conflit avec ce qui est enregistré',
+  429: 'Trop de tentatives',
+  503: 'Service momentanément indisponible',
+};
+
+/** What a dashboard user can do about an error, by code, where the API's wording speaks to API clients. */
+const GUIDANCE: Readonly<Record<string, (problem: ProblemDetails, request: WebRequest) => string>> = {
+  'AUTH.FORBIDDEN': (problem, request) => {
+    const role = request.webSession ? roleLabel(request.webSession.actor.role) : String(problem.details?.role ?? '');
+    return `Votre rôle (${role}) ne permet pas cette action : vous pouvez consulter les pages, pas enregistrer ce fait.`;
+  },
+  'AUTH.TOO_MANY_ATTEMPTS': (problem) => {
+    const seconds = Number(problem.details?.retryAfterSeconds ?? 60);
+    return `Trop de connexions ont échoué depuis cette adresse en peu de temps. Patientez ${seconds} seconde${seconds > 1 ? 's' : ''}, puis réessayez avec votre jeton d’accès.`;
+  },
+  'READ_MODEL.BEHIND': () => 'Les données ne sont pas encore à jour : réessayez dans un instant.',
+  'READ_MODEL.UNAVAILABLE': (problem) => `${problem.title} ${problem.detail} Rien n’est affiché plutôt que des chiffres périmés ; l’état du service est indiqué sur /health.`,
+};

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { header } from '../http/request-header';
+import { header } from '@jalon/api';
 import { HtmlValue } from './html';
 import { WebRequest } from './session/web-session.guard';
 import { WebSessions } from './session/web-sessions';

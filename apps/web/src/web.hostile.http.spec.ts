@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DashboardUnderTest, startDashboard } from '../../../../test/browser/dashboard-under-test';
+import { DashboardUnderTest, startDashboard } from '../../../test/browser/dashboard-under-test';
 
 /**
  * Hostile addresses and form values on the dashboard: each gets a French page (404 or 400),

@@ -1,14 +1,24 @@
 import { hashToken, IdentityService, SYSTEM_ACTOR } from '@jalon/application';
 import ExcelJS from 'exceljs';
+import { strFromU8, unzipSync } from 'fflate';
 import request from 'supertest';
-import { DashboardUnderTest, Role, startDashboard } from '../../../../test/browser/dashboard-under-test';
+import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
 import { JALON_CSS_VERSION } from './assets/jalon-css';
+import { fr } from '../../../libs/reporting/src/testing/french-spaces';
 
 /**
  * The dashboard over HTTP (no browser): sessions and their cookie, anti-forgery tokens, roles,
  * escaping, conflicts, read-your-writes, exports. The browser suite (test/browser) covers what a
  * person sees and does; this one covers what a browser cannot easily show.
  */
+
+/** A response body as bytes (a ZIP, an XLSX). */
+function binary(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
 describe('web dashboard over HTTP', () => {
   let dashboard: DashboardUnderTest;
   const agents = new Map<Role, request.Agent>();
@@ -127,7 +137,7 @@ describe('web dashboard over HTTP', () => {
         effectiveDate: '01/12/2020',
       })
       .expect(303)
-      .expect('Location', /^\/programme\?apres=\d+#candidatures$/);
+      .expect('Location', /^\/programme\?apres=\d+#confirmation$/);
     const overview = await agent.get(saved.headers.location!).expect(200);
     expect(overview.text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(overview.text).not.toContain('<script>alert');
@@ -175,7 +185,8 @@ describe('web dashboard over HTTP', () => {
       .send({ _csrf: csrfOf(form.text), _revisions: revisionsOf(form.text), ...typed })
       .expect(409);
     expect(conflict.text).toContain('Quelqu’un d’autre a modifié ces données pendant votre saisie');
-    expect(conflict.text).toContain('Jalon travaux-termines atteint (phase phase-2-portes-du-jura) : Travaux terminés');
+    // Worded by name, never by id (the audit trail's wording, libs/reporting/src/wording/history-sentences.ts).
+    expect(conflict.text).toContain('Jalon « Travaux terminés » atteint (phase « Nouvelles formations sur le site de l’ancienne polyclinique des Portes du Jura »)');
     expect(conflict.text).toContain('par admin');
     expect(conflict.text).toContain('value="Extension &lt;au campus&gt;"');
     expect(conflict.text).toContain('value="30/06/2025"');
@@ -196,12 +207,14 @@ describe('web dashboard over HTTP', () => {
     const agent = await as('finance');
     const page = await agent.get('/financements?ecarts=oui').expect(200);
     expect(page.text).toContain('href="/financements/export.csv?ecarts=oui"');
-    const csv = await agent.get('/financements/export.csv?ecarts=oui').buffer(true).expect(200);
-    expect(csv.headers['content-disposition']).toBe('attachment; filename="jalon-financements-2024-03-15.csv"');
-    const text = csv.text.replace(/^\uFEFF/, '');
-    expect(text.indexOf('Écarts constatés')).toBeLessThan(text.indexOf('Accords de financement'));
-    expect(text).toContain('Versement annulé');
-    expect(text).toContain('100000,00');
+    // Two tables: a ZIP of one CSV per table, in the page's order.
+    const csv = await agent.get('/financements/export.csv?ecarts=oui').buffer(true).parse(binary).expect(200);
+    expect(csv.headers['content-type']).toBe('application/zip');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="jalon-financements-2024-03-15.zip"');
+    const files = unzipSync(csv.body as Buffer);
+    expect(Object.keys(files).sort()).toEqual(['01-ecarts-constates.csv', '02-accords-de-financement.csv', 'LISEZMOI.txt']);
+    expect(strFromU8(files['01-ecarts-constates.csv']!)).toContain('Versement annulé');
+    expect(strFromU8(files['02-accords-de-financement.csv']!)).toContain('100000,00');
 
     const xlsx = await agent
       .get('/financements/export.xlsx?asOf=2022-06-21')
@@ -224,22 +237,23 @@ describe('web dashboard over HTTP', () => {
     expect(finance.text).toContain('href="/financements/echeancier?asOf=2023-07-31"');
     // The demo's three tranches were all released by 15/03/2024: nothing overdue today.
     const today = await agent.get('/financements/echeancier').expect(200);
-    expect(today.text).toContain('Aucune tranche en retard ni à échoir dans les 30 jours.');
-    expect(today.text).toContain('<option value="30" selected>30 jours</option>');
+    expect(today.text).toContain(fr('Aucune tranche en retard ni à échoir dans les 30 jours.'));
+    expect(today.text).toContain(fr('<option value="30" selected>30 jours</option>'));
     // On 31/07/2023 tranche 3 (due 30/06/2023) is 31 days overdue.
     const past = await agent.get('/financements/echeancier?asOf=31/07/2023&jours=90').expect(200);
-    expect(past.text).toContain('<option value="90" selected>90 jours</option>');
-    expect(past.text).toContain('1 tranche en retard (30 000,00 €)');
+    expect(past.text).toContain(fr('<option value="90" selected>90 jours</option>'));
+    expect(past.text).toContain(fr('1 tranche en retard (30 000,00 €)'));
     expect(past.text).toMatch(/<tr>.*?En retard.*?30\/06\/2023.*?31/s);
     expect(past.text).toContain('href="/financements/echeancier/export.csv?asOf=2023-07-31&amp;jours=90"');
     const bad = await agent.get('/financements/echeancier?jours=abc').expect(200);
     expect(bad.text).toContain('Choisissez un nombre entier de jours entre 0 et 3650.');
     const csv = await agent.get('/financements/echeancier/export.csv?asOf=2023-07-31&jours=90').buffer(true).expect(200);
     expect(csv.headers['content-disposition']).toBe('attachment; filename="jalon-echeancier-2023-07-31-90j.csv"');
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = csv.text.replace(/^\uFEFF/, '').split(/\r?\n/);
-    const header = lines.findIndex((line) => line.startsWith('Situation;Échéance;Jours de retard'));
-    expect(header).toBeGreaterThanOrEqual(0);
-    expect(lines[header + 1]).toMatch(/^En retard;30\/06\/2023;31;;/);
+    // One table: the header is the first line.
+    expect(lines[0]).toMatch(/^Situation;Échéance;Jours de retard/);
+    expect(lines[1]).toMatch(/^En retard;30\/06\/2023;31;;/);
     const xlsx = await agent
       .get('/financements/echeancier/export.xlsx?asOf=2023-07-31&jours=90')
       .buffer(true)
@@ -258,17 +272,18 @@ describe('web dashboard over HTTP', () => {
     const agent = await as('finance');
     const page = await agent.get('/financements').expect(200);
     expect(page.text).toContain('Versement postérieur à l’échéance');
-    expect(page.text).toContain('Échéance le 30/06/2023, versé le 04/09/2023 (30 000,00 €) : 66 jours après l’échéance.');
-    const csv = (await agent.get('/financements/export.csv').buffer(true).expect(200)).text;
+    expect(page.text).toContain(fr('Échéance le 30/06/2023, versé le 04/09/2023 (30 000,00 €) : 66 jours après l’échéance.'));
+    const zip = unzipSync((await agent.get('/financements/export.csv').buffer(true).parse(binary).expect(200)).body as Buffer);
+    const csv = strFromU8(zip['02-accords-de-financement.csv']!);
     // Committed 100 000, received 70 000, spent 37 200: reste à encaisser 30 000, solde 32 800.
     expect(csv).toContain('Reste à verser;Reste à encaisser;Solde');
     expect(csv).toMatch(/100000,00;100000,00;70000,00;37200,00;0,00;30000,00;32800,00;/);
     const past = await agent.get('/financements?asOf=2023-07-31').expect(200);
     expect(past.text).toContain('Échéance dépassée, tranche non versée');
-    expect(past.text).toContain('Échéance le 30/06/2023 (30 000,00 € prévus), toujours pas versée au 31/07/2023 : 31 jours de retard.');
+    expect(past.text).toContain(fr('Échéance le 30/06/2023 (30 000,00 € prévus), toujours pas versée au 31/07/2023 : 31 jours de retard.'));
     const antenna = await agent.get('/antennes/montbeliard').expect(200);
-    expect(antenna.text).toContain('<dt>Reste à encaisser</dt><dd>30 000,00 €</dd>');
-    expect(antenna.text).toContain('<dt>Solde (reçu − dépensé)</dt><dd>32 800,00 €</dd>');
+    expect(antenna.text).toContain(fr('<dt>Reste à encaisser</dt><dd>30 000,00 €</dd>'));
+    expect(antenna.text).toContain(fr('<dt>Solde (reçu − dépensé)</dt><dd>32 800,00 €</dd>'));
   });
 
   it('explains an invalid "as of" date beside its control, and an antenna that did not exist yet', async () => {
@@ -387,7 +402,7 @@ describe('web dashboard over HTTP', () => {
 
       const admin = await as('admin');
       const csrf = csrfOf((await admin.get('/utilisateurs').expect(200)).text);
-      await admin.post('/utilisateurs/paul-durand/desactiver').type('form').send({ _csrf: csrf }).expect(303).expect('Location', '/utilisateurs');
+      await admin.post('/utilisateurs/paul-durand/desactiver').type('form').send({ _csrf: csrf }).expect(303).expect('Location', '/utilisateurs#confirmation');
       const list = await admin.get('/utilisateurs').expect(200);
       expect(list.text).toContain('Le compte de Paul Durand est désactivé : son jeton est refusé et ses sessions ont pris fin.');
       expect(/<tr id="utilisateur-paul-durand">.*?<\/tr>/s.exec(list.text)?.[0]).toContain('Désactivé');

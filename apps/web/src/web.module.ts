@@ -1,7 +1,13 @@
+import { PageErrorFilter } from '@jalon/api';
+import { QUERY_PROVIDERS } from '@jalon/core';
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AccessibilityController } from './accessibility.controller';
 import { AssetsController } from './assets.controller';
 import { FormsController } from './forms.controller';
+import { ImportsPageController } from './imports.controller';
+import { DocumentsPageController } from './documents.controller';
 import { IntegrityPagesController } from './integrity-pages.controller';
+import { JournalController } from './journal.controller';
 import { PagesController } from './pages.controller';
 import { DashboardReads } from './read/dashboard-reads';
 import { WebSessionGuard } from './session/web-session.guard';
@@ -48,14 +54,16 @@ class SignOutListCloser implements OnApplicationShutdown {
 /**
  * The web dashboard: server-rendered French pages on the API's port, signed in with the API's
  * tokens (see docs/decisions/0008-web-dashboard.md). Its routes are public to the bearer guard
- * and protected by their own session guard.
+ * and protected by their own session guard; its exception filter answers, as pages, the errors
+ * on addresses outside the API that no route caught (the API's {@link PageErrorFilter}).
+ * Mounted by `dashboard()` (dashboard.ts).
  */
 @Module({})
 export class WebModule {
   static forRoot(options: WebOptions = {}): DynamicModule {
     return {
       module: WebModule,
-      controllers: [AssetsController, SignInController, PagesController, FormsController, IntegrityPagesController, UsersAdminController],
+      controllers: [AssetsController, AccessibilityController, SignInController, PagesController, FormsController, IntegrityPagesController, UsersAdminController, ImportsPageController, DocumentsPageController, JournalController],
       providers: [
         SessionCodecSlot,
         {
@@ -71,6 +79,9 @@ export class WebModule {
         WebSessionGuard,
         WebPages,
         WebExceptionFilter,
+        { provide: PageErrorFilter, useExisting: WebExceptionFilter },
+        // What the dashboard reads: the typed query models of @jalon/queries, nothing else.
+        ...QUERY_PROVIDERS,
         DashboardReads,
       ],
       exports: [WebSessions, SessionCodecSlot],

@@ -21,6 +21,7 @@ export type ApplicationErrorCode =
   | 'STREAM.DUPLICATE_EVENT_ID'
   | 'READ_MODEL.BEHIND'
   | 'READ_MODEL.UNAVAILABLE'
+  | 'READ_MODEL.LEASE_LOST'
   | 'STORE.UNAVAILABLE'
   | 'STORE.OUTCOME_UNKNOWN'
   | 'EVENT_STORE.UNREADABLE_EVENT'
@@ -30,7 +31,16 @@ export type ApplicationErrorCode =
   | 'REPORT.SUBJECT_NOT_FOUND'
   | 'REPORT.PARAMETER_REQUIRED'
   | 'SUBVENTIONS.MISSING_FIELD'
+  | 'IMPORT.UNREADABLE_FILE'
+  | 'IMPORT.INVALID_ROWS'
   | 'EVENT.CANNOT_UPCAST'
+  | 'DOCUMENT.TOO_LARGE'
+  | 'DOCUMENT.EMPTY'
+  | 'DOCUMENT.UNSUPPORTED_TYPE'
+  | 'DOCUMENT.NAME_MISMATCH'
+  | 'DOCUMENT.NOT_FOUND'
+  | 'DOCUMENT.ALTERED'
+  | 'DOCUMENT.STORE_UNAVAILABLE'
   | 'ROUTE.NOT_FOUND'
   | 'ROUTE.INVALID'
   | 'METHOD.NOT_ALLOWED'
@@ -88,6 +98,9 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'COURSE.ALREADY_OPENED': 'Cette formation est déjà ouverte, avec d’autres informations.',
   'DATE.OUT_OF_RANGE': 'La date doit être comprise entre le 01/01/1900 et le 31/12/2100.',
   'EVENT.EFFECTIVE_DATE_IN_FUTURE': 'La date d’effet est postérieure à aujourd’hui : un fait s’enregistre une fois qu’il a eu lieu.',
+  'DOCUMENT.ALREADY_ATTACHED': 'Ce fichier est déjà joint à ce fait, sous un autre nom ou à une autre date.',
+  'DOCUMENT.ATTACHED_BEFORE_SUBJECT': 'Un justificatif ne peut pas être joint avant la date du fait qu’il justifie.',
+  'DOCUMENT.SUBJECT_NOT_FOUND': 'Le fait auquel joindre ce justificatif n’est pas enregistré (versement, réception ou révision inexistants).',
   'EXPENDITURE.ALREADY_RECORDED': 'Une dépense portant cet identifiant est déjà enregistrée, avec d’autres informations.',
   'EXPENDITURE.ALREADY_REVERSED': 'Cette dépense a déjà été annulée, pour un autre motif ou à une autre date.',
   'EXPENDITURE.BEFORE_FUNDING_COMMITMENT': 'Une dépense imputée à un accord ne peut pas précéder l’engagement de cet accord.',
@@ -162,6 +175,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'STREAM.DUPLICATE_EVENT_ID': 'Un événement portant cet identifiant est déjà enregistré.',
   'READ_MODEL.BEHIND': 'Les lectures n’ont pas encore atteint votre écriture : réessayez dans un instant.',
   'READ_MODEL.UNAVAILABLE': 'Les rapports sont momentanément indisponibles : réessayez dans un instant.',
+  'READ_MODEL.LEASE_LOST': 'Cette instance ne tient plus le bail des projections : une autre instance les tient à jour, rien n’a été écrit.',
   'STORE.UNAVAILABLE': 'Le magasin d’événements est momentanément indisponible : réessayez avec la même clé d’idempotence.',
   'STORE.OUTCOME_UNKNOWN': 'L’écriture a échoué et a peut-être eu lieu : réessayez avec la même clé d’idempotence pour le savoir.',
   'EVENT_STORE.UNREADABLE_EVENT': 'Un événement enregistré est illisible : le magasin doit être vérifié.',
@@ -171,7 +185,16 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'REPORT.SUBJECT_NOT_FOUND': 'Le rapport porte sur un élément inconnu.',
   'REPORT.PARAMETER_REQUIRED': 'Il manque un paramètre au rapport.',
   'SUBVENTIONS.MISSING_FIELD': 'Un accord de financement n’a pas toutes les données obligatoires des conventions de subvention : complétez-les avant l’export.',
+  'IMPORT.UNREADABLE_FILE': 'Le fichier n’a pas pu être lu comme un tableur de ce type : chaque problème est nommé (format, colonnes).',
+  'IMPORT.INVALID_ROWS': 'Des lignes du tableur sont invalides : chacune est nommée avec sa colonne et la règle enfreinte ; rien n’a été enregistré.',
   'EVENT.CANNOT_UPCAST': 'Un événement enregistré n’a pas pu être relu dans sa version actuelle.',
+  'DOCUMENT.TOO_LARGE': 'Le justificatif dépasse la taille maximale acceptée.',
+  'DOCUMENT.EMPTY': 'Le justificatif est vide : joignez un fichier qui a un contenu.',
+  'DOCUMENT.UNSUPPORTED_TYPE': 'Ce type de fichier n’est pas accepté comme justificatif : PDF, PNG, JPEG, XLSX, ODS, CSV ou texte (reconnu d’après son contenu).',
+  'DOCUMENT.NAME_MISMATCH': 'L’extension du nom du fichier ne correspond pas à son contenu.',
+  'DOCUMENT.NOT_FOUND': 'Aucun justificatif enregistré ne porte cette empreinte.',
+  'DOCUMENT.ALTERED': 'Le fichier de ce justificatif a été modifié ou abîmé depuis qu’il a été joint : il n’est pas servi (restaurez-le depuis une sauvegarde).',
+  'DOCUMENT.STORE_UNAVAILABLE': 'Le dossier des justificatifs ne peut pas être écrit ou lu pour l’instant (disque plein, lecture seule…) : rien n’a été enregistré, réessayez plus tard.',
   'ROUTE.INVALID': 'L’adresse de la requête est mal formée ou trop longue.',
   'ROUTE.NOT_FOUND': 'Aucune ressource ne répond à cette adresse.',
   'METHOD.NOT_ALLOWED': 'Cette méthode n’est pas acceptée à cette adresse.',

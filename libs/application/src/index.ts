@@ -14,3 +14,5 @@ export * from './idempotency/idempotency.service';
 export * from './commands';
 export * from './queries/report-query.input';
 export * from './queries/report.service';
+export * from './queries/live-read-model';
+export * from './import';

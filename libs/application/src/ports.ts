@@ -25,22 +25,8 @@ export function uuidFromSeed(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-const dateFormats = new Map<string, { format: Intl.DateTimeFormat; second: number; date: string }>();
-
-/** The calendar date of `now` where the programme's users live (effective dates are local dates). */
-export function localDate(now: Date, timeZone: string): string {
-  // Building a DateTimeFormat costs far more than formatting with one (it loads the zone's data),
-  // and formatting still costs: the date of the last second asked is kept (zone offsets are whole
-  // seconds, so a local date never changes within one).
-  let cached = dateFormats.get(timeZone);
-  if (!cached) {
-    cached = { format: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }), second: Number.NaN, date: '' };
-    dateFormats.set(timeZone, cached);
-  }
-  const second = Math.floor(now.getTime() / 1000);
-  if (second !== cached.second) {
-    cached.date = cached.format.format(now);
-    cached.second = second;
-  }
-  return cached.date;
-}
+/**
+ * Kept for the dashboard's reads until they call {@link todayIn} (the calendar module) directly:
+ * the calendar date of `now` in `timeZone`.
+ */
+export { todayIn as localDate } from '@jalon/domain';

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export type EventStoreKind = 'sqlite' | 'eventstoredb';
 
@@ -17,6 +17,24 @@ export interface JalonConfig {
   readonly sealEveryEvents: number;
   /** …and at least this often while events arrive (`JALON_SEAL_INTERVAL_SECONDS`, default 300). */
   readonly sealIntervalSeconds: number;
+  /** Several instances on one store: the holder of the projection lease renews it this often, and the others try to take it (`JALON_LEASE_RENEW_MS`, default 2000). */
+  readonly leaseRenewMs: number;
+  /** …and it expires after this long without renewal, when another instance takes it over (`JALON_LEASE_EXPIRY_MS`, default 10000, at least twice the renewal). */
+  readonly leaseExpiryMs: number;
+  /** Where supporting documents' bytes are kept (`JALON_DOCUMENTS_DIR`, default `$DATA_DIR/documents`): see {@link documentsDirOf}. */
+  readonly documentsDir?: string;
+  /** The largest document accepted, in bytes (`JALON_DOCUMENT_MAX_MIB` mebibytes, default 20). */
+  readonly documentMaxBytes?: number;
+}
+
+/** The directory of supporting documents: back it up with the event store. */
+export function documentsDirOf(config: Pick<JalonConfig, 'dataDir' | 'documentsDir'>): string {
+  return config.documentsDir ?? join(config.dataDir, 'documents');
+}
+
+/** The largest supporting document accepted, in bytes. */
+export function documentMaxBytesOf(config: Pick<JalonConfig, 'documentMaxBytes'>): number {
+  return config.documentMaxBytes ?? 20 * 1024 * 1024;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +57,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const sealEveryEvents = positiveInteger(env, 'JALON_SEAL_EVERY_EVENTS', 1000);
   const sealIntervalSeconds = positiveInteger(env, 'JALON_SEAL_INTERVAL_SECONDS', 300);
+  const leaseRenewMs = positiveInteger(env, 'JALON_LEASE_RENEW_MS', 2_000);
+  const leaseExpiryMs = positiveInteger(env, 'JALON_LEASE_EXPIRY_MS', 10_000);
+  if (leaseExpiryMs < 2 * leaseRenewMs) {
+    throw new ConfigError(`JALON_LEASE_EXPIRY_MS (${leaseExpiryMs}) must be at least twice JALON_LEASE_RENEW_MS (${leaseRenewMs}), so that one late renewal does not lose the lease`);
+  }
   const config: JalonConfig = {
     dataDir: resolve(env.DATA_DIR ?? 'data'),
     eventStore,
@@ -48,6 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     timeZone,
     sealEveryEvents,
     sealIntervalSeconds,
+    leaseRenewMs,
+    leaseExpiryMs,
+    ...(env.JALON_DOCUMENTS_DIR ? { documentsDir: resolve(env.JALON_DOCUMENTS_DIR) } : {}),
+    ...(env.JALON_DOCUMENT_MAX_MIB ? { documentMaxBytes: positiveInteger(env, 'JALON_DOCUMENT_MAX_MIB', 20) * 1024 * 1024 } : {}),
     ...overrides,
   };
   if (config.eventStore === 'eventstoredb' && !config.eventStoreUrl) {

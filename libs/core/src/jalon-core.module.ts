@@ -1,9 +1,20 @@
-import { Clock, CommandExecutor, IdempotencyService, IdentityService, LogWatch, randomIds, ReportService, systemClock } from '@jalon/application';
-import { PROJECTIONS, ProjectionRunner, ProjectionRunnerOptions, ProjectionStorage, SqliteProjectionStorage } from '@jalon/projections';
+import { Clock, CommandExecutor, IdempotencyService, IdentityService, LogWatch, randomIds, ReportService, SheetImportService, systemClock } from '@jalon/application';
+import {
+  newInstanceId,
+  PROJECTIONS,
+  ProjectionLeaseSettings,
+  ProjectionLeaseStore,
+  ProjectionRunner,
+  ProjectionRunnerOptions,
+  ProjectionStorage,
+  SqliteProjectionStorage,
+} from '@jalon/projections';
 import { EventStore } from '@jalon/event-store';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { JalonConfig } from './config';
+import { documentMaxBytesOf, documentsDirOf, JalonConfig } from './config';
+import { DocumentService } from './documents/document.service';
+import { DocumentStore } from '@jalon/event-store';
 import { openEventStore } from './open-event-store';
 import { RunCommandHandler } from './run-command';
 import { HealthRegistry } from './health/health-registry';
@@ -23,6 +34,20 @@ export interface JalonCoreOptions {
   readonly readModelsFile?: string;
   /** The projection runner's settings (tests shorten its retry delays). */
   readonly projectionRunner?: ProjectionRunnerOptions;
+}
+
+/**
+ * The projection lease (docs/decisions/0019): kept in the read-model database, which every
+ * instance of one installation shares; this instance is named by its host, process and a random
+ * suffix (see newInstanceId). Only the HTTP service starts the runner, and so takes part in it.
+ */
+function projectionLease(storage: ProjectionStorage, config: JalonConfig): ProjectionLeaseSettings | undefined {
+  if (!isLeaseStore(storage)) return undefined;
+  return { store: storage, holder: newInstanceId(), renewMs: config.leaseRenewMs, expiryMs: config.leaseExpiryMs };
+}
+
+function isLeaseStore(storage: ProjectionStorage): storage is ProjectionStorage & ProjectionLeaseStore {
+  return typeof (storage as Partial<ProjectionLeaseStore>).takeLease === 'function';
 }
 
 /** Registers the store's and the projections' parts of `/health` (other parts register their own). */
@@ -72,7 +97,8 @@ export class JalonCoreModule {
         {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, PROJECTION_STORAGE],
-          useFactory: (store: EventStore, storage: ProjectionStorage) => new ProjectionRunner(store, storage, PROJECTIONS, options.projectionRunner),
+          useFactory: (store: EventStore, storage: ProjectionStorage) =>
+            new ProjectionRunner(store, storage, PROJECTIONS, { lease: projectionLease(storage, options.config), ...options.projectionRunner }),
         },
         {
           provide: ReportService,
@@ -98,7 +124,23 @@ export class JalonCoreModule {
           useFactory: (executor: CommandExecutor) => new IdentityService(executor, clock, options.config.timeZone),
         },
         { provide: IdempotencyService, inject: [EVENT_STORE], useFactory: (store: EventStore) => new IdempotencyService(store) },
+        // Spreadsheets of budget lines or expenditures, through the same command path (docs/decisions/0016-spreadsheet-import.md).
+        {
+          provide: SheetImportService,
+          inject: [CommandExecutor],
+          useFactory: (executor: CommandExecutor) => new SheetImportService(executor, clock, options.config.timeZone),
+        },
         { provide: HealthRegistry, useFactory: () => new HealthRegistry() },
+        // Supporting documents' bytes, content-addressed under $DATA_DIR/documents (docs/decisions/0017); `documents` in /health.
+        {
+          provide: DocumentService,
+          inject: [HealthRegistry],
+          useFactory: (registry: HealthRegistry) => {
+            const service = new DocumentService(new DocumentStore(documentsDirOf(options.config)), documentMaxBytesOf(options.config));
+            registry.register(service.indicator());
+            return service;
+          },
+        },
         // Verifies and seals the log; only `serve` starts it (see apps/api/src/server.ts).
         LogIntegrityService,
         {
@@ -112,7 +154,7 @@ export class JalonCoreModule {
         },
         RunCommandHandler,
       ],
-      exports: [HealthRegistry, LogIntegrityService, JALON_CONFIG, CLOCK, EVENT_STORE, PROJECTION_STORAGE, CommandExecutor, IdentityService, IdempotencyService, ProjectionRunner, ReportService, CqrsModule],
+      exports: [HealthRegistry, DocumentService, LogIntegrityService, JALON_CONFIG, CLOCK, EVENT_STORE, PROJECTION_STORAGE, CommandExecutor, IdentityService, IdempotencyService, SheetImportService, ProjectionRunner, ReportService, CqrsModule],
     };
   }
 }

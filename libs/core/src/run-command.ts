@@ -1,5 +1,6 @@
 import { Actor, CommandExecutor, CommandResult, ExecuteOptions, runCommand } from '@jalon/application';
 import { CommandHandler, ICommand, ICommandHandler } from '@nestjs/cqrs';
+import { DocumentService } from './documents/document.service';
 
 /**
  * The command sent on Nest's command bus by every entry point (HTTP, CLI, demo). One handler
@@ -17,9 +18,14 @@ export class RunCommand implements ICommand {
 
 @CommandHandler(RunCommand)
 export class RunCommandHandler implements ICommandHandler<RunCommand, CommandResult> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly documents: DocumentService,
+  ) {}
 
-  execute(command: RunCommand): Promise<CommandResult> {
+  async execute(command: RunCommand): Promise<CommandResult> {
+    // An attachment names bytes the document store holds, whichever entry point sends it.
+    await this.documents.assertAttachable(command.name, command.input, command.actor);
     // `runCommand`, not the executor directly: a few commands (OpenAntenna) run in steps over two streams.
     return runCommand(this.executor, command.name, command.input, command.actor, command.options);
   }

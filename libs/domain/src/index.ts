@@ -5,4 +5,5 @@ export * from './candidacy';
 export * from './antenna';
 export * from './budget';
 export * from './funding';
+export * from './documents';
 export * from './events';

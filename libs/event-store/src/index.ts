@@ -4,3 +4,4 @@ export * from './eventstoredb';
 export * from './transfer';
 export * from './integrity';
 export * from './store-health';
+export * from './documents';

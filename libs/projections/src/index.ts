@@ -2,6 +2,7 @@ export * from './projection';
 export * from './runner/in-memory-read-model';
 export * from './runner/event-cut';
 export * from './runner/projection-runner';
+export * from './runner/projection-lease';
 export * from './runner/replay';
 export * from './storage/projection-storage.port';
 export * from './storage/sqlite-projection-storage';

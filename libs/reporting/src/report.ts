@@ -3,7 +3,7 @@
  * Report from read models; renderers (table, CSV, XLSX, JSON) turn it into bytes. Money cells are
  * integers of cents, rates are integers of basis points (5000 = 50,00 %): no floating point.
  */
-export type ColumnKind = 'text' | 'money' | 'date' | 'timestamp' | 'integer' | 'percent';
+export type ColumnKind = 'text' | 'money' | 'date' | 'timestamp' | 'integer' | 'percent' | 'year' | 'month';
 
 export interface Column {
   readonly key: string;
@@ -12,7 +12,11 @@ export interface Column {
   readonly kind: ColumnKind;
 }
 
-/** money: cents; date: `YYYY-MM-DD`; timestamp: ISO 8601; percent: basis points; integer: a count. */
+/**
+ * money: cents; date: `YYYY-MM-DD`; timestamp: ISO 8601; percent: basis points; integer: a count;
+ * year: a year number (`2022`, never grouped; a text such as « Total » in a totals row stays text);
+ * month: `YYYY-MM`.
+ */
 export type CellValue = string | number | null;
 export type Row = Readonly<Record<string, CellValue>>;
 
@@ -24,7 +28,7 @@ export interface ReportTable {
   readonly totals?: Row;
 }
 
-export const REPORT_KINDS = ['budget', 'phases', 'history', 'funding', 'kpis', 'echeancier', 'subventions'] as const;
+export const REPORT_KINDS = ['budget', 'phases', 'history', 'funding', 'kpis', 'echeancier', 'subventions', 'etat-depenses'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export interface ReportParameters {
@@ -37,7 +41,8 @@ export interface ReportParameters {
   readonly referenceDate: string;
 }
 
-export interface Report {
+/** `D`: the shape of `data`, given per kind by the builders (see `ReportOf` in @jalon/projections). */
+export interface Report<D = unknown> {
   readonly kind: ReportKind;
   readonly title: string;
   readonly parameters: ReportParameters;
@@ -45,7 +50,7 @@ export interface Report {
   /** Remarks in French, shown under the tables (e.g. discrepancies found). */
   readonly notes?: readonly string[];
   /** The same content as plain JSON for `--format json` (cents as integers). */
-  readonly data: unknown;
+  readonly data: D;
 }
 
 /** The report is about something the read models do not know (an unknown antenna): the API answers 404. */

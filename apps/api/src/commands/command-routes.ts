@@ -69,6 +69,9 @@ export const COMMAND_ROUTES: readonly CommandRoute[] = [
   },
   { command: 'CloseFundingAgreement', path: 'antennas/:antennaId/funding-agreements/:agreementId/closure', tag: funding },
   { command: 'RecordFundingPublicData', path: 'antennas/:antennaId/funding-agreements/:agreementId/public-data', tag: funding },
+  // A document already stored (POST /api/antennas/:antennaId/documents stores and attaches in one request).
+  { command: 'AttachFundingDocument', path: 'antennas/:antennaId/funding-document-attachments', tag: 'justificatifs' },
+  { command: 'AttachBudgetDocument', path: 'antennas/:antennaId/budget-document-attachments', tag: 'justificatifs' },
 ];
 
 export function pathParametersOf(path: string): string[] {

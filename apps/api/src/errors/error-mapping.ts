@@ -4,6 +4,8 @@ import {
   FieldViolation,
   ForbiddenError,
   IdempotencyKeyReusedError,
+  ImportFileError,
+  ImportRejectedError,
   InputValidationError,
   ReadModelBehindError,
   ReadModelUnavailableError,
@@ -12,7 +14,7 @@ import {
 } from '@jalon/application';
 import { DomainError } from '@jalon/domain';
 import { ReportParameterError, ReportSubjectNotFoundError, SubventionsMissingFieldError } from '@jalon/reporting';
-import { EventStoreError, IntegrityError, STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, UnreadableEventError, WrongExpectedRevisionError } from '@jalon/event-store';
+import { DocumentError, EventStoreError, IntegrityError, STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, UnreadableEventError, WrongExpectedRevisionError } from '@jalon/event-store';
 import { HttpException } from '@nestjs/common';
 import { TooManyFailedAuthenticationsError } from '../auth/failed-authentication-limiter';
 import { MalformedBodyError, TooManyFieldsError, UnsupportedMediaTypeError } from '../http/body-parsers';
@@ -26,6 +28,17 @@ export interface ErrorBody {
 }
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = { 'not-found': 404, conflict: 409, rule: 422 };
+
+/** An altered file is a conflict with what was recorded (a retry cannot help), a directory that cannot be written a 503. */
+const DOCUMENT_STATUS: Record<DocumentError['code'], number> = {
+  'DOCUMENT.TOO_LARGE': 413,
+  'DOCUMENT.EMPTY': 400,
+  'DOCUMENT.UNSUPPORTED_TYPE': 415,
+  'DOCUMENT.NAME_MISMATCH': 400,
+  'DOCUMENT.NOT_FOUND': 404,
+  'DOCUMENT.ALTERED': 409,
+  'DOCUMENT.STORE_UNAVAILABLE': 503,
+};
 
 /** A log that does not verify cannot be proved over (503, like an unreadable store); what is not there is a 404. */
 const INTEGRITY_STATUS: Record<IntegrityError['code'], number> = {
@@ -78,6 +91,26 @@ export function toHttpError(error: unknown): ErrorBody {
       message: error.message,
       errors: [{ field: source, rule: 'isDefined', message: error.message }],
       details: { agreementId, antennaId, field, source },
+    };
+  }
+  // A spreadsheet import: every problem of the file, or of its rows, by line, column and rule; nothing written.
+  if (error instanceof ImportFileError || error instanceof ImportRejectedError) {
+    const rows = new Set(error.problems.flatMap((problem) => (problem.row === undefined ? [] : [problem.row])));
+    const count = error.problems.length;
+    const message =
+      error instanceof ImportFileError
+        ? `le fichier n’a pas pu être lu : ${error.problems[0]?.message ?? 'format inconnu'}`
+        : `${count} problème${count > 1 ? 's' : ''}${rows.size > 0 ? ` sur ${rows.size} ligne${rows.size > 1 ? 's' : ''}` : ''} : rien n’a été enregistré`;
+    return { statusCode: error instanceof ImportFileError ? 400 : 422, code: error.code, message, errors: error.problems };
+  }
+  // A supporting document refused, missing, altered since it was attached, or a document directory that cannot be written.
+  if (error instanceof DocumentError) {
+    return {
+      statusCode: DOCUMENT_STATUS[error.code],
+      code: error.code,
+      message: error.message,
+      ...(error.field ? { errors: [{ field: error.field, rule: error.code, message: `${error.field} : ${error.message}` }] } : {}),
+      ...(error.details ? { details: error.details } : {}),
     };
   }
   if (error instanceof ReadModelBehindError) return { statusCode: 503, code: error.code, message: error.message };

@@ -41,6 +41,16 @@ export const JSON_MAX_DEPTH = 32;
 const FORM_LIMIT = 100 * 1024;
 const FORM_FIELDS_LIMIT = 200;
 
+/** The largest spreadsheet an import reads (500 rows take a few dozen KiB). */
+export const SHEET_LIMIT = 1024 * 1024;
+export const SHEET_CSV_TYPE = 'text/csv';
+export const SHEET_XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** `POST /api/antennas/:antennaId/imports/:kind`: the only routes whose body is a spreadsheet. */
+export function isSheetImportPath(url: string): boolean {
+  return /^\/api\/antennas\/[^/?#]+\/imports\/[^/?#]+(?:[?#]|$)/.test(url);
+}
+
 const JSON_TYPE = 'application/json (UTF-8)';
 const FORM_TYPE = 'application/x-www-form-urlencoded (UTF-8)';
 
@@ -62,6 +72,8 @@ function assertUtf8(request: FastifyRequest, accepted: string): void {
  *   empty body is `{}`;
  * - URL-encoded forms (the dashboard's, flat names, no nesting), up to 100 KiB and 200 fields,
  *   in UTF-8, and not on the API;
+ * - a spreadsheet (`text/csv` in UTF-8, or an XLSX workbook), up to 1 MiB, only on the import
+ *   routes (`/api/antennas/:antennaId/imports/:kind`);
  * - any other content type, another character set, or a body without a content type: 415.
  * A request without a body has none to read: a command sent so is refused by validation, naming
  * its missing fields.
@@ -86,6 +98,16 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     const text = body as string;
     if (text.split('&').length > FORM_FIELDS_LIMIT) return done(new TooManyFieldsError(FORM_FIELDS_LIMIT), undefined);
     done(null, { ...parseQueryString(text) });
+  });
+  // A spreadsheet, sent whole to the import routes only (docs/decisions/0016-spreadsheet-import.md): CSV in UTF-8 or an XLSX workbook.
+  fastify.addContentTypeParser([SHEET_CSV_TYPE, SHEET_XLSX_TYPE], { parseAs: 'buffer', bodyLimit: SHEET_LIMIT }, (request, body, done) => {
+    try {
+      if (!isSheetImportPath(request.url)) throw new UnsupportedMediaTypeError(request.headers['content-type'], isApi(request) ? JSON_TYPE : FORM_TYPE);
+      assertUtf8(request, `${SHEET_CSV_TYPE} (UTF-8) ou ${SHEET_XLSX_TYPE}`);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
+    done(null, body);
   });
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (request, _body, done) =>
     done(new UnsupportedMediaTypeError(request.headers['content-type'], isApi(request) ? JSON_TYPE : FORM_TYPE), undefined),

@@ -26,6 +26,7 @@ export function verificationLines(report: LogVerificationReport, timeZone: strin
     );
   }
   if (report.unreadable > 0) lines.push(`  ${formatInteger(report.unreadable)} événement(s) illisible(s).`);
+  if (report.documents !== undefined) lines.push(`  ${formatInteger(report.documents)} fichier(s) justificatif(s) relu(s) et comparé(s) à leur empreinte.`);
   lines.push(`  ${formatInteger(report.seals)} sceau(x) ; ${report.lastSeal ? `dernier : ${sealLine(report.lastSeal, timeZone)}` : 'aucun.'}`);
   if (report.eventsAfterLastSeal > 0) lines.push(`  ${formatInteger(report.eventsAfterLastSeal)} événement(s) après le dernier sceau (pas encore scellés).`);
   lines.push(`  Durée : ${(report.durationMs / 1000).toFixed(1).replace('.', ',')} s.`);

@@ -1,10 +1,11 @@
 import { ReportService } from '@jalon/application';
-import { JalonConfig } from '@jalon/core';
+import { JalonConfig, sealForStatement } from '@jalon/core';
 import { ProjectionRunner } from '@jalon/projections';
-import { isReportFormat, REPORT_FORMATS, REPORT_KINDS, renderReport } from '@jalon/reporting';
+import { isCsvBundle, isReportFormat, REPORT_FORMATS, REPORT_KINDS, renderReport } from '@jalon/reporting';
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { withCore } from '../core-context';
+import { sealedLatest } from './integrity-seals';
 
 export function reportCommand(config: () => JalonConfig): Command {
   return new Command('report')
@@ -15,13 +16,23 @@ export function reportCommand(config: () => JalonConfig): Command {
     .option('--known-at <instant>', 'instant ISO 8601 : ce que le système savait alors (avant les corrections ultérieures)')
     .option('--receipt-delay-days <jours>', 'financement : jours après un versement au-delà desquels une réception manquante est signalée', integer)
     .option('--within-days <jours>', 'échéancier : tranches à échoir dans ce nombre de jours (30 par défaut)', integer)
+    .option('--agreement <id>', 'état récapitulatif des dépenses : la convention de financement (facultatif si l’antenne n’en a qu’une)')
+    .option('--from <date>', 'état récapitulatif des dépenses : premier jour de la période (AAAA-MM-JJ ; défaut : l’engagement) ; historique : dates d’effet à partir de ce jour')
+    .option('--to <date>', 'état récapitulatif des dépenses : dernier jour de la période (AAAA-MM-JJ ; défaut : --as-of ou aujourd’hui) ; historique : dates d’effet jusqu’à ce jour inclus')
+    .option('--actor <id>', 'historique : les faits enregistrés par cette personne (son identifiant, voir users list)')
+    .option('--event <type>', 'historique : un type d’événement (ex. BudgetTrancheReleased)')
+    .option('--page <n>', 'historique : la page (1 pour la première) de --page-size événements', wholeNumber)
+    .option('--page-size <n>', 'historique : événements par page (50 par défaut avec --page, 500 au plus)', wholeNumber)
+    .option('--order <ordre>', 'historique : asc (ordre d’enregistrement, par défaut) ou desc (du plus récent au plus ancien)')
     .option('--format <format>', REPORT_FORMATS.join(' | '), 'table')
     .option('--out <fichier>', 'écrire dans un fichier plutôt que sur la sortie standard')
-    .action(async (kind: string, options: { antenna?: string; asOf?: string; knownAt?: string; receiptDelayDays?: number; withinDays?: number; format: string; out?: string }) => {
+    .action(async (kind: string, options: { antenna?: string; asOf?: string; knownAt?: string; receiptDelayDays?: number; withinDays?: number; agreement?: string; from?: string; to?: string; actor?: string; event?: string; page?: number; pageSize?: number; order?: string; format: string; out?: string }) => {
       if (!isReportFormat(options.format)) throw new InvalidArgumentError(`--format : ${REPORT_FORMATS.join(', ')}`);
       const format = options.format;
-      await withCore({ config: config() }, async ({ app }) => {
-        if (!options.asOf && !options.knownAt) await app.get(ProjectionRunner).catchUp();
+      await withCore({ config: config() }, async ({ app, store }) => {
+        const runner = app.get(ProjectionRunner);
+        if (!options.asOf && !options.knownAt) await runner.catchUp();
+        const say = options.out ? console.log : console.error;
         const report = await app.get(ReportService).build({
           kind,
           ...(options.antenna ? { antennaId: options.antenna } : {}),
@@ -29,11 +40,24 @@ export function reportCommand(config: () => JalonConfig): Command {
           ...(options.knownAt ? { knownAt: options.knownAt } : {}),
           ...(options.receiptDelayDays !== undefined ? { receiptDelayDays: options.receiptDelayDays } : {}),
           ...(options.withinDays !== undefined ? { withinDays: options.withinDays } : {}),
+          ...(options.agreement !== undefined ? { agreementId: options.agreement } : {}),
+          // --from/--to: the history's effective dates, or a statement's period.
+          ...(options.from !== undefined ? (kind === 'history' ? { from: options.from } : { periodFrom: options.from }) : {}),
+          ...(options.to !== undefined ? (kind === 'history' ? { to: options.to } : { periodTo: options.to }) : {}),
+          ...(options.actor !== undefined ? { actor: options.actor } : {}),
+          ...(options.event !== undefined ? { eventType: options.event } : {}),
+          ...(options.page !== undefined ? { page: options.page } : {}),
+          ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+          ...(options.order !== undefined ? { order: options.order } : {}),
+        }, {
+          // A statement of expenditure is produced under a seal (the log verified, then sealed if needed), read models caught up to it.
+          sealForStatement: () => sealForStatement(store, () => sealedLatest(store, config(), say), { waitForPosition: async () => (await runner.catchUp(), true) }),
         });
         const rendered = await renderReport(report, format);
         if (options.out) {
           writeFileSync(options.out, rendered);
-          console.log(`Rapport ${kind} écrit dans ${options.out}`);
+          const bundle = format === 'csv' && kind !== 'subventions' && isCsvBundle(report);
+          console.log(`Rapport ${kind} écrit dans ${options.out}${bundle ? ' (archive ZIP : un fichier CSV par tableau)' : ''}`);
         } else {
           process.stdout.write(rendered);
         }
@@ -43,5 +67,10 @@ export function reportCommand(config: () => JalonConfig): Command {
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('un nombre entier de jours est attendu');
+  return Number(value);
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError('un nombre entier est attendu');
   return Number(value);
 }

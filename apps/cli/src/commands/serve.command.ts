@@ -1,6 +1,7 @@
 import { JalonConfig } from '@jalon/core';
 import { Command } from 'commander';
 import { startServer } from '@jalon/api';
+import { dashboard } from '@jalon/web';
 
 export function serveCommand(config: () => JalonConfig): Command {
   return new Command('serve')
@@ -9,6 +10,8 @@ export function serveCommand(config: () => JalonConfig): Command {
     .option('--host <hôte>', 'adresse d’écoute (défaut : HOST ou 127.0.0.1)')
     .action(async (options: { port?: string; host?: string }) => {
       const base = config();
-      await startServer({ ...base, ...(options.port ? { port: Number(options.port) } : {}), ...(options.host ? { host: options.host } : {}) });
+      // The API and the dashboard on one Fastify instance and port.
+      const listen = { ...base, ...(options.port ? { port: Number(options.port) } : {}), ...(options.host ? { host: options.host } : {}) };
+      await startServer(listen, console.log, [dashboard()]);
     });
 }

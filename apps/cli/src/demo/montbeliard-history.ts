@@ -1,4 +1,5 @@
 import { Actor } from '@jalon/application';
+import { compareDates } from '@jalon/domain';
 
 /**
  * The history of the programme « Au cœur des territoires » and of the Montbéliard antenna, as
@@ -357,5 +358,5 @@ const funding: HistoryStep[] = [
  */
 export const MONTBELIARD_HISTORY: readonly HistoryStep[] = [...programme, ...candidacy, ...antenna, ...budget, ...funding]
   .map((step, index) => ({ step, index }))
-  .sort((a, b) => (a.step.input.effectiveDate as string).localeCompare(b.step.input.effectiveDate as string) || a.index - b.index)
+  .sort((a, b) => compareDates(a.step.input.effectiveDate as string, b.step.input.effectiveDate as string) || a.index - b.index)
   .map(({ step }) => step);

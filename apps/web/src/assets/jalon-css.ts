@@ -31,7 +31,8 @@ const c = COLOURS;
 export const JALON_CSS = `
 *,*::before,*::after{box-sizing:border-box}
 html{font-size:100%;-webkit-text-size-adjust:100%}
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans","Liberation Sans",Arial,sans-serif;line-height:1.5;color:${c.text};background:${c.background}}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans","Liberation Sans",Arial,sans-serif;line-height:1.5;color:${c.text};background:${c.background};overflow-wrap:break-word}
+img,svg,video{max-width:100%}
 a{color:${c.primary};text-underline-offset:.15em}
 a:hover{color:${c.primaryHover};text-decoration-thickness:2px}
 :focus-visible{outline:3px solid ${c.focus};outline-offset:2px}
@@ -69,7 +70,7 @@ main:focus{outline:none}
 .bouton.secondaire:hover,button.secondaire:hover{background:${c.subtle};color:${c.primary}}
 .bouton.petit{padding:.15rem .6rem;font-size:.875rem;border-width:1px}
 .actions-ligne{display:flex;flex-wrap:wrap;gap:.35rem}
-.grille-kpi{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1rem;margin:1rem 0;padding:0;list-style:none}
+.grille-kpi{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(14rem,100%),1fr));gap:1rem;margin:1rem 0;padding:0;list-style:none}
 .kpi{border:1px solid ${c.rule};border-top:4px solid ${c.primary};padding:1rem;background:${c.background}}
 .kpi .libelle{display:block;color:${c.muted};font-size:.95rem}
 .kpi .valeur{display:block;font-size:1.5rem;font-weight:700;line-height:1.2;margin:.25rem 0;white-space:nowrap}
@@ -96,8 +97,8 @@ tfoot th,tfoot td{font-weight:700;border-top:2px solid ${c.text}}
 .alerte ul{margin:.25rem 0;padding-left:1.25rem}
 .code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em;background:#fff;border:1px solid ${c.rule};padding:0 .25rem}
 .filtres{display:flex;flex-wrap:wrap;align-items:flex-end;gap:1rem;background:${c.subtle};padding:1rem;margin:1rem 0}
-.filtres .champ{margin:0}
-.champ{margin:0 0 1.25rem}
+.filtres .champ{margin:0;min-width:0;max-width:100%}
+.champ{margin:0 0 1.25rem;min-width:0;max-width:100%}
 .champ label,.champ .legende{display:block;font-weight:600;margin-bottom:.25rem}
 .aide{font-size:.9rem;font-weight:400;color:${c.muted}}
 .champ .aide{display:block;margin:0 0 .25rem}
@@ -114,15 +115,21 @@ textarea{min-height:5rem}
 .champ.en-erreur{border-left:4px solid ${c.error};padding-left:.75rem}
 .champ.en-erreur input,.champ.en-erreur select,.champ.en-erreur textarea{border-color:${c.error};border-bottom-color:${c.error}}
 .message-erreur{color:${c.error};font-weight:600;margin:.15rem 0 .35rem}
-fieldset{border:1px solid ${c.rule};padding:.75rem 1rem 0;margin:0 0 1.25rem}
+fieldset{border:1px solid ${c.rule};padding:.75rem 1rem 0;margin:0 0 1.25rem;min-width:0}
 legend{font-weight:700;padding:0 .25rem}
 .rangee{display:flex;flex-wrap:wrap;gap:0 1rem}
 .rangee .champ input[type=text]{width:14rem}
+fieldset.ligne>button,fieldset.liste>button{margin:0 0 1rem}
 .formulaire-actions{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;margin-top:1.5rem}
-.deux-colonnes{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:0 2rem}
-dl.proprietes{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:1rem 0}
+.deux-colonnes{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(22rem,100%),1fr));gap:0 2rem}
+dl.proprietes{display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr);gap:.25rem 1rem;margin:1rem 0}
 dl.proprietes dt{font-weight:600;color:${c.muted}}
-dl.proprietes dd{margin:0}
+dl.proprietes dd{margin:0;min-width:0}
+.insecable{white-space:nowrap}
+ul.revisions{padding-left:1.25rem}
+ul.revisions li+li{margin-top:.5rem}
+.confirmation{margin-top:1rem;scroll-margin-top:1rem}
+.confirmation:focus{outline:3px solid ${c.focus};outline-offset:2px}
 .graphique{margin:1rem 0;max-width:100%}
 .graphique svg{width:100%;max-width:1200px;height:auto;display:block}
 .graphique figcaption{font-size:.9rem;color:${c.muted};margin-top:.25rem}
@@ -136,7 +143,7 @@ dl.proprietes dd{margin:0}
 .empreinte{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em;overflow-wrap:anywhere;word-break:break-all;min-width:0}
 pre.commande{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-all;background:${c.subtle};border:1px solid ${c.rule};padding:.5rem .75rem;max-width:100%}
 .alerte.erreur.journal-altere{border-width:8px;font-size:1.05rem}
-@media (max-width:30rem){dl.proprietes.empilables{grid-template-columns:1fr}dl.proprietes.empilables dd{margin-bottom:.5rem}}
+@media (max-width:30rem){dl.proprietes{grid-template-columns:minmax(0,1fr)}dl.proprietes dd{margin-bottom:.5rem}.conteneur{padding:0 .75rem}.etiquette{white-space:normal}.carte-connexion{padding:1rem}.marque{font-size:1.25rem}}
 @media (max-width:48rem){h1{font-size:1.6rem}input[type=text],input[type=password],textarea{width:100%}.compte{margin-left:0}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `;

@@ -1,26 +1,48 @@
+import { COMMAND_WORDING, commandNamed, describeInput, FieldWording, InputField } from '@jalon/application';
+import { BUDGET_CATEGORY_LABELS } from '@jalon/reporting';
+
 /**
- * The dashboard's forms, one per command it lets people run: what each asks for, in French, and
- * which input path of the command each field fills. The command catalogue stays the judge of
- * what is valid; a form only turns typed text into the catalogue's input (amounts in euros into
- * integer cents, dates, lists) and says where each message belongs.
+ * The dashboard's forms, one per command of the catalogue. Their fields are GENERATED from the
+ * command's input class (`describeInput`: the same class-validator rules that validate the input
+ * on every path) with their French labels and hints from the one wording table
+ * (`COMMAND_WORDING`). What is declared here is only what the dashboard adds: the form's address,
+ * which fields are chosen among what exists now, which identifiers are proposed from a name, and
+ * when the form makes sense at all.
  */
 
-export type FieldKind = 'text' | 'textarea' | 'lines' | 'date' | 'money' | 'integer' | 'select' | 'checkbox';
+export type FieldKind = 'text' | 'textarea' | 'lines' | 'date' | 'money' | 'integer' | 'decimal' | 'select' | 'checkbox';
 
-/** Where a select finds its options; the forms controller loads only the sources a form names. */
+/** Where a select finds its options among what exists now; the controller loads only those a form names. */
 export type OptionSource =
-  | 'calls'
+  | 'programmes'
+  | 'openCalls'
   | 'submittedCandidacies'
   | 'selectedCandidacies'
   | 'plannedPhases'
   | 'startedPhases'
+  | 'unfinishedPhases'
   | 'plannedTranches'
   | 'releasedTranches'
   | 'agreements'
-  | 'openExpenditures'
-  | 'categories'
-  | 'territoryKinds'
-  | 'partnerKinds';
+  | 'openExpenditures';
+
+/** Existing identifiers a proposed one must not collide with. */
+export type TakenSource = 'programmes' | 'calls' | 'territories' | 'antennas' | 'phases' | 'milestones' | 'courses' | 'agreements' | 'expenditures' | 'conventions';
+
+/** When a form makes sense for an antenna (otherwise it says why and cannot be submitted). */
+export type Availability = 'antennaNotClosed' | 'antennaActive' | 'antennaSuspended' | 'notInaugurated' | 'noForecast' | 'forecastSet';
+
+export interface Option {
+  readonly value: string;
+  readonly label: string;
+}
+
+export interface Suggestion {
+  /** Control whose text the identifier is proposed from (`name`, `tranches.0.label`). */
+  readonly from: string;
+  readonly fallback: string;
+  readonly taken?: TakenSource;
+}
 
 export interface FieldSpec {
   /** Control name; also the dotted path it fills in the command input (`territory.region`, `tranches.0.amountCents`). */
@@ -29,15 +51,39 @@ export interface FieldSpec {
   readonly kind: FieldKind;
   readonly required?: boolean;
   readonly hint?: string;
+  /** Options among what exists now. */
   readonly options?: OptionSource;
+  /** Options fixed by the command's declaration (a choice). */
+  readonly choices?: readonly Option[];
   readonly autocomplete?: string;
   /** Rows of a repeated group (`tranches.0`): a row left entirely empty is ignored. */
   readonly row?: string;
+  /** The object this field belongs to (`territory`), shown as a group with its legend. */
+  readonly group?: { readonly path: string; readonly legend: string };
   /**
    * A select whose value `a/b` fills two input paths (an agreement and one of its tranches):
    * messages on either path are shown next to this field.
    */
   readonly splits?: readonly [string, string];
+  /** An identifier proposed from another field when left empty. */
+  readonly suggest?: Suggestion;
+  /** A list of lines the command requires but may be empty: left blank, it is sent as an empty list. */
+  readonly emptyList?: boolean;
+}
+
+/** A list of objects of any length (tranches, partners, budget lines): rows are added and removed by buttons. */
+export interface ListSpec {
+  readonly path: string;
+  readonly label: string;
+  /** Name of one row (`Tranche`), numbered on the form. */
+  readonly item: string;
+  readonly hint?: string;
+  readonly minItems: number;
+  readonly maxItems: number;
+  /** The command requires the list (maybe empty): with every row left blank, it is sent empty. */
+  readonly required: boolean;
+  /** The fields of one row, named `<path>.<field>` (no index). */
+  readonly fields: readonly FieldSpec[];
 }
 
 export interface FormSpec {
@@ -52,283 +98,364 @@ export interface FormSpec {
   readonly done: string;
   /** Section of the antenna page to come back to. */
   readonly section?: string;
+  /** The form's fields in the order of the command's declaration; rows of lists are `row` fields (see {@link formWithRows}). */
   readonly fields: readonly FieldSpec[];
+  readonly lists: readonly ListSpec[];
   /**
    * Whether the form carries the revision of the stream it writes to (an optimistic-concurrency
    * check): not for forms that create a stream named by what is typed.
    */
   readonly tracksRevision: boolean;
-  /**
-   * The select that decides which stream the command writes to (a tranche: its agreement's
-   * stream); without one, the stream follows from the URL (the antenna).
-   */
+  /** The select that decides which stream the command writes to; without one, the stream follows from the URL (the antenna). */
   readonly streamField?: string;
   /** Query parameter → field it preselects (`?tranche=…` on a tranche's action link). */
   readonly preselect?: Readonly<Record<string, string>>;
+  readonly availability?: Availability;
 }
 
-const effectiveDate = (label = 'Date d’effet', hint = 'Le jour où le fait a eu lieu, au format JJ/MM/AAAA (pas dans le futur).'): FieldSpec => ({
-  name: 'effectiveDate',
-  label,
-  kind: 'date',
-  required: true,
-  hint,
+/** What the dashboard adds to a command's declaration to make it a form. */
+interface FormPlan {
+  readonly slug: string;
+  readonly command: string;
+  readonly scope: FormSpec['scope'];
+  readonly section?: string;
+  readonly tracksRevision: boolean;
+  /** Input path → where its options come from. */
+  readonly choose?: Readonly<Record<string, OptionSource>>;
+  /** The agreement and tranche of a funding command, chosen together in one select. */
+  readonly tranche?: OptionSource;
+  /** Identifier path → the path it is proposed from (for a list's field: `tranches.trancheId` from `tranches.label`). */
+  readonly suggest?: Readonly<Record<string, { readonly from: string; readonly fallback: string; readonly taken?: TakenSource }>>;
+  /** Optional parts recorded by another form (the public data of a commitment). */
+  readonly omit?: readonly string[];
+  readonly autocomplete?: Readonly<Record<string, string>>;
+  readonly streamField?: string;
+  readonly preselect?: Readonly<Record<string, string>>;
+  readonly availability?: Availability;
+}
+
+const candidacy = (slug: string, command: string, source: OptionSource = 'submittedCandidacies'): FormPlan => ({
+  slug,
+  command,
+  scope: 'programme',
+  tracksRevision: true,
+  choose: { candidacyId: source },
+  streamField: 'candidacyId',
+  preselect: { candidature: 'candidacyId' },
 });
 
-const SLUG_HINT = 'Identifiant court en minuscules, chiffres et tirets, sans espace ni accent.';
-
-function trancheRows(count: number): FieldSpec[] {
-  return Array.from({ length: count }, (_, index): FieldSpec[] => {
-    const row = `tranches.${index}`;
-    const first = index === 0;
-    return [
-      { name: `${row}.trancheId`, label: 'Identifiant', kind: 'text', row, ...(first ? { hint: 'Ex. tranche-1' } : {}) },
-      { name: `${row}.label`, label: 'Libellé', kind: 'text', row },
-      { name: `${row}.amountCents`, label: 'Montant', kind: 'money', row, ...(first ? { hint: 'En euros' } : {}) },
-      { name: `${row}.dueOn`, label: 'Échéance', kind: 'date', row, ...(first ? { hint: 'JJ/MM/AAAA ; peut être dans le futur.' } : {}) },
-    ];
-  }).flat();
-}
-
-function partnerRows(count: number): FieldSpec[] {
-  return Array.from({ length: count }, (_, index): FieldSpec[] => {
-    const row = `partners.${index}`;
-    return [
-      { name: `${row}.name`, label: 'Nom', kind: 'text', row },
-      { name: `${row}.kind`, label: 'Type', kind: 'select', options: 'partnerKinds', row },
-    ];
-  }).flat();
-}
-
-export const FORMS: readonly FormSpec[] = [
+const PLANS: readonly FormPlan[] = [
+  { slug: 'lancer-programme', command: 'LaunchProgramme', scope: 'programme', tracksRevision: false, suggest: { programmeId: { from: 'name', fallback: 'programme', taken: 'programmes' } } },
+  { slug: 'reviser-objectifs', command: 'ReviseProgrammeTargets', scope: 'programme', tracksRevision: true, choose: { programmeId: 'programmes' }, streamField: 'programmeId' },
+  {
+    slug: 'signer-convention',
+    command: 'SignConvention',
+    scope: 'programme',
+    tracksRevision: true,
+    choose: { programmeId: 'programmes' },
+    streamField: 'programmeId',
+    suggest: { conventionId: { from: 'title', fallback: 'convention', taken: 'conventions' } },
+  },
+  {
+    slug: 'ouvrir-appel',
+    command: 'OpenCallForApplications',
+    scope: 'programme',
+    tracksRevision: false,
+    choose: { programmeId: 'programmes' },
+    suggest: { callId: { from: 'title', fallback: 'appel', taken: 'calls' } },
+  },
+  { slug: 'clore-appel', command: 'CloseCallForApplications', scope: 'programme', tracksRevision: true, choose: { callId: 'openCalls' }, streamField: 'callId', preselect: { appel: 'callId' } },
   {
     slug: 'deposer-candidature',
     command: 'SubmitCandidacy',
     scope: 'programme',
-    title: 'Déposer une candidature',
-    intro: 'La candidature d’un territoire à un appel à manifestation d’intérêt ouvert.',
-    submit: 'Déposer la candidature',
-    done: 'La candidature a été déposée.',
     tracksRevision: false,
-    fields: [
-      { name: 'callId', label: 'Appel', kind: 'select', options: 'calls', required: true },
-      { name: 'territory.id', label: 'Identifiant du territoire', kind: 'text', required: true, hint: `${SLUG_HINT} Ex. pays-de-montbeliard` },
-      { name: 'territory.name', label: 'Nom du territoire', kind: 'text', required: true, autocomplete: 'organization' },
-      { name: 'territory.kind', label: 'Type de territoire', kind: 'select', options: 'territoryKinds', required: true },
-      { name: 'territory.region', label: 'Région', kind: 'text', required: true, autocomplete: 'address-level1' },
-      { name: 'territory.department', label: 'Département', kind: 'text' },
-      { name: 'territory.population', label: 'Population', kind: 'integer', hint: 'Nombre d’habitants, ex. 140 000' },
-      { name: 'territory.actionCoeurDeVille', label: 'Ville du programme Action Cœur de Ville', kind: 'checkbox' },
-      ...partnerRows(4),
-      { name: 'trainingNeeds', label: 'Besoins de formation', kind: 'lines', hint: 'Un besoin par ligne.' },
-      { name: 'projectedBudgetCents', label: 'Budget prévisionnel du projet', kind: 'money', hint: 'En euros, ex. 786 000,00' },
-      effectiveDate('Date de dépôt'),
-    ],
+    choose: { callId: 'openCalls' },
+    suggest: { 'territory.id': { from: 'territory.name', fallback: 'territoire', taken: 'territories' } },
+    autocomplete: { 'territory.name': 'organization', 'territory.region': 'address-level1' },
+    preselect: { appel: 'callId' },
   },
-  {
-    slug: 'retenir-candidature',
-    command: 'SelectCandidacy',
-    scope: 'programme',
-    title: 'Retenir une candidature',
-    intro: 'La candidature devient lauréate ; les critères du choix sont conservés dans l’historique.',
-    submit: 'Retenir la candidature',
-    done: 'La candidature a été retenue.',
-    tracksRevision: true,
-    streamField: 'candidacyId',
-    preselect: { candidature: 'candidacyId' },
-    fields: [
-      { name: 'candidacyId', label: 'Candidature', kind: 'select', options: 'submittedCandidacies', required: true },
-      { name: 'criteria', label: 'Critères du choix', kind: 'lines', required: true, hint: 'Un critère par ligne.' },
-      effectiveDate('Date de la décision'),
-    ],
-  },
+  candidacy('ajouter-partenaire', 'AddCandidacyPartner'),
+  candidacy('retenir-candidature', 'SelectCandidacy'),
+  candidacy('ecarter-candidature', 'RejectCandidacy'),
+  candidacy('retirer-candidature', 'WithdrawCandidacy'),
   {
     slug: 'ouvrir-antenne',
     command: 'OpenAntenna',
     scope: 'programme',
-    title: 'Ouvrir une antenne',
-    intro: 'L’antenne naît d’une candidature retenue ; appel, programme et territoire en sont repris.',
-    submit: 'Ouvrir l’antenne',
-    done: 'L’antenne a été ouverte.',
     tracksRevision: false,
+    choose: { candidacyId: 'selectedCandidacies' },
+    suggest: { antennaId: { from: 'name', fallback: 'antenne', taken: 'antennas' } },
+    autocomplete: { town: 'address-level2' },
     preselect: { candidature: 'candidacyId' },
-    fields: [
-      { name: 'candidacyId', label: 'Candidature retenue', kind: 'select', options: 'selectedCandidacies', required: true },
-      { name: 'antennaId', label: 'Identifiant de l’antenne', kind: 'text', required: true, hint: `${SLUG_HINT} Ex. montbeliard` },
-      { name: 'name', label: 'Nom de l’antenne', kind: 'text', required: true },
-      { name: 'town', label: 'Ville', kind: 'text', required: true, autocomplete: 'address-level2' },
-      effectiveDate('Date d’ouverture'),
-    ],
   },
+  { slug: 'planifier-phase', command: 'PlanPhase', scope: 'antenna', section: 'phases', tracksRevision: true, suggest: { phaseId: { from: 'name', fallback: 'phase', taken: 'phases' } }, availability: 'antennaNotClosed' },
+  { slug: 'demarrer-phase', command: 'StartPhase', scope: 'antenna', section: 'phases', tracksRevision: true, choose: { phaseId: 'plannedPhases' }, preselect: { phase: 'phaseId' }, availability: 'antennaNotClosed' },
+  { slug: 'replanifier-phase', command: 'ReschedulePhase', scope: 'antenna', section: 'phases', tracksRevision: true, choose: { phaseId: 'unfinishedPhases' }, preselect: { phase: 'phaseId' }, availability: 'antennaNotClosed' },
   {
-    slug: 'planifier-phase',
-    command: 'PlanPhase',
+    slug: 'enregistrer-jalon',
+    command: 'ReachMilestone',
     scope: 'antenna',
-    title: 'Planifier une phase',
-    intro: 'Une étape du déploiement de l’antenne, avec ses dates prévues.',
-    submit: 'Planifier la phase',
-    done: 'La phase a été planifiée.',
     section: 'phases',
     tracksRevision: true,
-    fields: [
-      { name: 'phaseId', label: 'Identifiant de la phase', kind: 'text', required: true, hint: `${SLUG_HINT} Ex. phase-3-extension` },
-      { name: 'name', label: 'Intitulé', kind: 'text', required: true },
-      { name: 'site', label: 'Site', kind: 'text' },
-      { name: 'plannedStart', label: 'Début prévu', kind: 'date', required: true, hint: 'JJ/MM/AAAA ; peut être dans le futur.' },
-      { name: 'plannedEnd', label: 'Fin prévue', kind: 'date', required: true, hint: 'JJ/MM/AAAA ; peut être dans le futur.' },
-      effectiveDate('Date de la décision'),
-    ],
-  },
-  {
-    slug: 'demarrer-phase',
-    command: 'StartPhase',
-    scope: 'antenna',
-    title: 'Démarrer une phase',
-    intro: 'Le démarrage effectif d’une phase prévue.',
-    submit: 'Enregistrer le démarrage',
-    done: 'Le démarrage de la phase a été enregistré.',
-    section: 'phases',
-    tracksRevision: true,
+    choose: { phaseId: 'startedPhases' },
+    suggest: { milestoneId: { from: 'name', fallback: 'jalon', taken: 'milestones' } },
     preselect: { phase: 'phaseId' },
-    fields: [{ name: 'phaseId', label: 'Phase', kind: 'select', options: 'plannedPhases', required: true }, effectiveDate('Date de démarrage')],
+    availability: 'antennaNotClosed',
   },
+  { slug: 'terminer-phase', command: 'CompletePhase', scope: 'antenna', section: 'phases', tracksRevision: true, choose: { phaseId: 'startedPhases' }, preselect: { phase: 'phaseId' }, availability: 'antennaNotClosed' },
+  { slug: 'inaugurer', command: 'InaugurateAntenna', scope: 'antenna', section: 'synthese', tracksRevision: true, availability: 'notInaugurated' },
   {
-    slug: 'terminer-phase',
-    command: 'CompletePhase',
+    slug: 'ouvrir-formation',
+    command: 'OpenTrainingCourse',
     scope: 'antenna',
-    title: 'Terminer une phase',
-    intro: 'L’achèvement effectif d’une phase en cours.',
-    submit: 'Enregistrer l’achèvement',
-    done: 'L’achèvement de la phase a été enregistré.',
-    section: 'phases',
-    tracksRevision: true,
-    preselect: { phase: 'phaseId' },
-    fields: [{ name: 'phaseId', label: 'Phase', kind: 'select', options: 'startedPhases', required: true }, effectiveDate('Date d’achèvement')],
-  },
-  {
-    slug: 'inaugurer',
-    command: 'InaugurateAntenna',
-    scope: 'antenna',
-    title: 'Enregistrer l’inauguration',
-    intro: 'L’inauguration officielle de l’antenne.',
-    submit: 'Enregistrer l’inauguration',
-    done: 'L’inauguration a été enregistrée.',
     section: 'synthese',
     tracksRevision: true,
-    fields: [{ name: 'place', label: 'Lieu', kind: 'text', required: true }, effectiveDate('Date de l’inauguration')],
+    suggest: { courseId: { from: 'title', fallback: 'formation', taken: 'courses' } },
+    availability: 'antennaNotClosed',
   },
-  {
-    slug: 'engager-financement',
-    command: 'CommitFunding',
-    scope: 'antenna',
-    title: 'Engager un financement',
-    intro: 'L’engagement d’un financeur envers l’antenne, avec son échéancier de tranches (la somme des tranches égale le montant engagé).',
-    submit: 'Enregistrer l’engagement',
-    done: 'L’engagement a été enregistré.',
-    section: 'financements',
-    tracksRevision: false,
-    fields: [
-      { name: 'agreementId', label: 'Identifiant de l’accord', kind: 'text', required: true, hint: `${SLUG_HINT} Ex. region-bfc-2024` },
-      { name: 'funder', label: 'Financeur', kind: 'text', required: true, autocomplete: 'organization' },
-      { name: 'label', label: 'Objet', kind: 'text', required: true },
-      { name: 'amountCents', label: 'Montant engagé', kind: 'money', required: true, hint: 'En euros, ex. 100 000,00' },
-      ...trancheRows(4),
-      effectiveDate('Date de l’engagement'),
-    ],
-  },
-  {
-    slug: 'verser-tranche',
-    command: 'ReleaseTranche',
-    scope: 'antenna',
-    title: 'Verser une tranche',
-    intro: 'Le versement d’une tranche prévue par le financeur.',
-    submit: 'Enregistrer le versement',
-    done: 'Le versement de la tranche a été enregistré.',
-    section: 'financements',
-    tracksRevision: true,
-    streamField: 'tranche',
-    preselect: { tranche: 'tranche' },
-    fields: [
-      { name: 'tranche', label: 'Tranche', kind: 'select', options: 'plannedTranches', required: true, splits: ['agreementId', 'trancheId'] },
-      { name: 'amountCents', label: 'Montant versé', kind: 'money', hint: 'En euros ; laissez vide pour le montant prévu de la tranche.' },
-      effectiveDate('Date du versement'),
-    ],
-  },
-  {
-    slug: 'recevoir-tranche',
-    command: 'RecordTrancheReceipt',
-    scope: 'antenna',
-    title: 'Constater la réception d’une tranche',
-    intro: 'L’arrivée des fonds sur le compte de l’antenne ; le montant reçu peut différer du montant versé.',
-    submit: 'Enregistrer la réception',
-    done: 'La réception de la tranche a été enregistrée.',
-    section: 'financements',
-    tracksRevision: true,
-    streamField: 'tranche',
-    preselect: { tranche: 'tranche' },
-    fields: [
-      { name: 'tranche', label: 'Tranche', kind: 'select', options: 'releasedTranches', required: true, splits: ['agreementId', 'trancheId'] },
-      { name: 'amountCents', label: 'Montant reçu', kind: 'money', required: true, hint: 'En euros, ex. 30 000,00' },
-      { name: 'bankReference', label: 'Référence bancaire', kind: 'text', required: true },
-      effectiveDate('Date de réception'),
-    ],
-  },
-  {
-    slug: 'annuler-versement',
-    command: 'ReverseTrancheRelease',
-    scope: 'antenna',
-    title: 'Annuler le versement d’une tranche',
-    intro: 'Un versement non encore reçu est annulé ; la tranche redevient prévue. Le versement annulé reste dans l’historique.',
-    submit: 'Annuler le versement',
-    done: 'Le versement a été annulé.',
-    section: 'financements',
-    tracksRevision: true,
-    streamField: 'tranche',
-    preselect: { tranche: 'tranche' },
-    fields: [
-      { name: 'tranche', label: 'Tranche', kind: 'select', options: 'releasedTranches', required: true, splits: ['agreementId', 'trancheId'] },
-      { name: 'reason', label: 'Motif', kind: 'textarea', required: true },
-      effectiveDate('Date de l’annulation'),
-    ],
-  },
+  { slug: 'declarer-apprenants', command: 'ReportLearners', scope: 'antenna', section: 'synthese', tracksRevision: true, availability: 'antennaNotClosed' },
+  { slug: 'suspendre', command: 'SuspendAntenna', scope: 'antenna', section: 'synthese', tracksRevision: true, availability: 'antennaActive' },
+  { slug: 'reprendre', command: 'ResumeAntenna', scope: 'antenna', section: 'synthese', tracksRevision: true, availability: 'antennaSuspended' },
+  { slug: 'fermer', command: 'CloseAntenna', scope: 'antenna', section: 'synthese', tracksRevision: true, availability: 'antennaNotClosed' },
+  { slug: 'etablir-budget', command: 'SetBudgetForecast', scope: 'antenna', section: 'budget', tracksRevision: true, availability: 'noForecast' },
+  { slug: 'reviser-budget', command: 'ReviseBudgetForecast', scope: 'antenna', section: 'budget', tracksRevision: true, availability: 'forecastSet' },
   {
     slug: 'enregistrer-depense',
     command: 'RecordExpenditure',
     scope: 'antenna',
-    title: 'Enregistrer une dépense',
-    intro: 'Une dépense de l’antenne, éventuellement imputée sur un accord de financement.',
-    submit: 'Enregistrer la dépense',
-    done: 'La dépense a été enregistrée.',
     section: 'budget',
     tracksRevision: true,
-    fields: [
-      { name: 'expenditureId', label: 'Identifiant de la dépense', kind: 'text', required: true, hint: `${SLUG_HINT} Ex. loyer-2024-t1` },
-      { name: 'category', label: 'Catégorie', kind: 'select', options: 'categories', required: true },
-      { name: 'amountCents', label: 'Montant', kind: 'money', required: true, hint: 'En euros, ex. 12 500,00' },
-      { name: 'description', label: 'Description', kind: 'textarea', required: true },
-      { name: 'fundingAgreementId', label: 'Accord de financement imputé', kind: 'select', options: 'agreements' },
-      effectiveDate('Date de la dépense'),
-    ],
+    choose: { fundingAgreementId: 'agreements' },
+    suggest: { expenditureId: { from: 'description', fallback: 'depense', taken: 'expenditures' } },
+    availability: 'forecastSet',
+  },
+  { slug: 'annuler-depense', command: 'ReverseExpenditure', scope: 'antenna', section: 'budget', tracksRevision: true, choose: { expenditureId: 'openExpenditures' }, preselect: { depense: 'expenditureId' }, availability: 'forecastSet' },
+  {
+    slug: 'engager-financement',
+    command: 'CommitFunding',
+    scope: 'antenna',
+    section: 'financements',
+    tracksRevision: false,
+    suggest: {
+      agreementId: { from: 'label', fallback: 'financement', taken: 'agreements' },
+      'tranches.trancheId': { from: 'tranches.label', fallback: 'tranche' },
+    },
+    omit: ['publicData'],
+    autocomplete: { funder: 'organization' },
+    availability: 'antennaNotClosed',
   },
   {
-    slug: 'annuler-depense',
-    command: 'ReverseExpenditure',
+    slug: 'donnees-publiques',
+    command: 'RecordFundingPublicData',
     scope: 'antenna',
-    title: 'Annuler une dépense',
-    intro: 'Une dépense enregistrée à tort est annulée ; elle reste dans l’historique avec le motif.',
-    submit: 'Annuler la dépense',
-    done: 'La dépense a été annulée.',
-    section: 'budget',
+    section: 'financements',
     tracksRevision: true,
-    preselect: { depense: 'expenditureId' },
-    fields: [
-      { name: 'expenditureId', label: 'Dépense', kind: 'select', options: 'openExpenditures', required: true },
-      { name: 'reason', label: 'Motif', kind: 'textarea', required: true },
-      effectiveDate('Date de l’annulation'),
-    ],
+    choose: { agreementId: 'agreements' },
+    streamField: 'agreementId',
+    preselect: { accord: 'agreementId' },
+    availability: 'antennaNotClosed',
+  },
+  { slug: 'verser-tranche', command: 'ReleaseTranche', scope: 'antenna', section: 'financements', tracksRevision: true, tranche: 'plannedTranches', availability: 'antennaNotClosed' },
+  { slug: 'recevoir-tranche', command: 'RecordTrancheReceipt', scope: 'antenna', section: 'financements', tracksRevision: true, tranche: 'releasedTranches', availability: 'antennaNotClosed' },
+  { slug: 'annuler-versement', command: 'ReverseTrancheRelease', scope: 'antenna', section: 'financements', tracksRevision: true, tranche: 'releasedTranches', availability: 'antennaNotClosed' },
+  {
+    slug: 'clore-financement',
+    command: 'CloseFundingAgreement',
+    scope: 'antenna',
+    section: 'financements',
+    tracksRevision: true,
+    choose: { agreementId: 'agreements' },
+    streamField: 'agreementId',
+    preselect: { accord: 'agreementId' },
+    availability: 'antennaNotClosed',
   },
 ];
 
+const KIND_OF: Readonly<Record<InputField['kind'], FieldKind | undefined>> = {
+  slug: 'text',
+  candidacyId: 'select',
+  text: 'text',
+  paragraph: 'textarea',
+  date: 'date',
+  cents: 'money',
+  integer: 'integer',
+  decimal: 'decimal',
+  boolean: 'checkbox',
+  choice: 'select',
+  textList: 'lines',
+  object: undefined,
+  list: undefined,
+};
+
+/** French names of a choice's values: the wording table's, or the budget categories' own. */
+function choicesOf(field: InputField, wording: FieldWording | undefined): Option[] | undefined {
+  if (!field.choices) return undefined;
+  const names: Readonly<Record<string, string>> = wording?.choices ?? (BUDGET_CATEGORY_LABELS as Readonly<Record<string, string>>);
+  return field.choices.map((value) => ({ value, label: names[value] ?? value }));
+}
+
+function buildForm(plan: FormPlan): FormSpec {
+  const definition = commandNamed(plan.command);
+  const wording = COMMAND_WORDING[plan.command];
+  if (!wording) throw new Error(`no wording for command ${plan.command}`);
+  const fixed = new Set(plan.scope === 'antenna' ? ['antennaId'] : []);
+  const lists: ListSpec[] = [];
+  const fields: FieldSpec[] = [];
+
+  const fieldOf = (field: InputField, required: boolean, group?: FieldSpec['group']): FieldSpec | undefined => {
+    const kind = KIND_OF[field.kind];
+    if (!kind) return undefined;
+    const words = wording.fields[field.path];
+    const suggestion = plan.suggest?.[field.path];
+    const choices = choicesOf(field, words);
+    const source = plan.choose?.[field.path];
+    // A required list of lines with no minimum may be left blank: it is then an empty list.
+    const emptyList = kind === 'lines' && required && !field.minItems;
+    return {
+      name: field.path,
+      label: words?.label ?? field.path,
+      kind: source ? 'select' : kind,
+      // An identifier proposed from a name may be left empty: the proposal fills it.
+      required: required && suggestion === undefined && kind !== 'checkbox' && !emptyList,
+      ...(words?.hint ? { hint: suggestion ? `${words.hint} Laissé vide, il est proposé à partir du champ « ${wording.fields[suggestion.from]?.label ?? suggestion.from} ».` : words.hint } : {}),
+      ...(source ? { options: source } : {}),
+      ...(choices && !source ? { choices } : {}),
+      ...(plan.autocomplete?.[field.path] ? { autocomplete: plan.autocomplete[field.path] } : {}),
+      ...(group ? { group } : {}),
+      ...(suggestion ? { suggest: suggestion } : {}),
+      ...(emptyList ? { emptyList } : {}),
+    };
+  };
+
+  const visit = (described: readonly InputField[], parentRequired: boolean, group?: FieldSpec['group']) => {
+    for (const field of described) {
+      if (fixed.has(field.path) || plan.omit?.includes(field.path)) continue;
+      const required = parentRequired && field.required;
+      if (plan.tranche && (field.path === 'agreementId' || field.path === 'trancheId')) {
+        if (field.path === 'agreementId') {
+          fields.push({ name: 'tranche', label: wording.fields.trancheId?.label ?? 'Tranche', kind: 'select', options: plan.tranche, required: true, splits: ['agreementId', 'trancheId'] });
+        }
+        continue;
+      }
+      if (field.kind === 'object') {
+        visit(field.fields ?? [], required, { path: field.path, legend: wording.fields[field.path]?.label ?? field.path });
+        continue;
+      }
+      if (field.kind === 'list') {
+        const words = wording.fields[field.path];
+        lists.push({
+          path: field.path,
+          label: words?.label ?? field.path,
+          item: words?.item ?? 'Ligne',
+          ...(words?.hint ? { hint: words.hint } : {}),
+          minItems: field.minItems ?? 0,
+          maxItems: field.maxItems ?? 100,
+          required,
+          fields: (field.fields ?? []).flatMap((item) => {
+            const spec = fieldOf(item, item.required);
+            return spec ? [spec] : [];
+          }),
+        });
+        // A placeholder where the rows go, in declaration order.
+        fields.push({ name: field.path, label: words?.label ?? field.path, kind: 'text', row: `${field.path}.*` });
+        continue;
+      }
+      const spec = fieldOf(field, required, group);
+      if (spec) fields.push(spec);
+    }
+  };
+  visit(describeInput(definition.input), true);
+
+  return {
+    slug: plan.slug,
+    command: plan.command,
+    scope: plan.scope,
+    title: wording.title,
+    intro: wording.intro,
+    submit: wording.submit,
+    done: wording.done,
+    ...(plan.section ? { section: plan.section } : {}),
+    fields,
+    lists,
+    tracksRevision: plan.tracksRevision,
+    ...(plan.streamField ? { streamField: plan.streamField } : plan.tranche ? { streamField: 'tranche' } : {}),
+    ...(plan.preselect ? { preselect: plan.preselect } : plan.tranche ? { preselect: { tranche: 'tranche' } } : {}),
+    ...(plan.availability ? { availability: plan.availability } : {}),
+  };
+}
+
+export const FORMS: readonly FormSpec[] = PLANS.map(buildForm);
+
 export function formNamed(scope: FormSpec['scope'], slug: string): FormSpec | undefined {
   return FORMS.find((form) => form.scope === scope && form.slug === slug);
+}
+
+export function formOf(command: string): FormSpec | undefined {
+  return FORMS.find((form) => form.command === command);
+}
+
+/** How many rows each list shows: as many as were sent (at least its minimum, and one), changed by an add or remove button. */
+export function rowCounts(form: FormSpec, values: Readonly<Record<string, string>>, action?: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const list of form.lists) {
+    let sent = 0;
+    const prefix = `${list.path}.`;
+    for (const name of Object.keys(values)) {
+      if (!name.startsWith(prefix)) continue;
+      const index = /^(\d{1,4})\./.exec(name.slice(prefix.length));
+      if (index) sent = Math.max(sent, Number(index[1]) + 1);
+    }
+    counts.set(list.path, Math.min(list.maxItems, Math.max(sent, list.minItems, 1)));
+  }
+  const add = action?.startsWith('ajouter:') ? action.slice('ajouter:'.length) : undefined;
+  if (add !== undefined && counts.has(add)) {
+    const list = form.lists.find((candidate) => candidate.path === add)!;
+    counts.set(add, Math.min(list.maxItems, counts.get(add)! + 1));
+  }
+  return counts;
+}
+
+/**
+ * The row removed by a « Retirer » button (`retirer:tranches.1`), and the values with the rows
+ * after it moved up one place, so that what was typed stays with its row.
+ */
+export function withoutRow(form: FormSpec, values: Readonly<Record<string, string>>, action: string | undefined): Record<string, string> {
+  const match = /^retirer:([A-Za-z]+)\.(\d{1,4})$/.exec(action ?? '');
+  const list = match ? form.lists.find((candidate) => candidate.path === match[1]) : undefined;
+  if (!match || !list) return { ...values };
+  const removed = Number(match[2]);
+  const prefix = `${list.path}.`;
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const row = name.startsWith(prefix) ? /^(\d{1,4})\.(.+)$/.exec(name.slice(prefix.length)) : null;
+    if (!row) {
+      kept[name] = value;
+      continue;
+    }
+    const index = Number(row[1]);
+    if (index === removed) continue;
+    kept[`${prefix}${index > removed ? index - 1 : index}.${row[2]}`] = value;
+  }
+  // Removing the last row still leaves one empty row to fill.
+  return kept;
+}
+
+/** The form with its lists' rows as concrete fields (`tranches.0.amountCents`…), `counts` rows each. */
+export function formWithRows(form: FormSpec, counts: ReadonlyMap<string, number>): FormSpec {
+  const fields = form.fields.flatMap((field): FieldSpec[] => {
+    if (!field.row?.endsWith('.*')) return [field];
+    const list = form.lists.find((candidate) => candidate.path === field.name)!;
+    const rows = counts.get(list.path) ?? Math.max(list.minItems, 1);
+    return Array.from({ length: rows }, (_, index) => {
+      const row = `${list.path}.${index}`;
+      return list.fields.map((template) => {
+        const name = `${row}${template.name.slice(list.path.length)}`;
+        const suggest = template.suggest ? { ...template.suggest, from: `${row}${template.suggest.from.slice(list.path.length)}` } : undefined;
+        const { suggest: _ignored, ...rest } = template;
+        return { ...rest, name, row, ...(suggest ? { suggest } : {}) };
+      });
+    }).flat();
+  });
+  return { ...form, fields };
 }

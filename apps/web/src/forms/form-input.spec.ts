@@ -1,14 +1,16 @@
 import { commandNamed, FieldViolation, InputValidationError, validateInput } from '@jalon/application';
-import { FORMS, formNamed } from './form-catalogue';
-import { controlFor, fieldErrorsOf, formValuesOf, toCommandInput } from './form-input';
+import { FormSpec, FORMS, formNamed, formWithRows, rowCounts } from './form-catalogue';
+import { controlFor, fieldErrorsOf, formValuesOf, FormValues, toCommandInput } from './form-input';
 
-const form = (scope: 'programme' | 'antenna', slug: string) => formNamed(scope, slug)!;
+/** A form with as many rows in its lists as `values` fill (three for `tranches.0` and `tranches.2`). */
+const form = (scope: 'programme' | 'antenna', slug: string, values: FormValues = {}): FormSpec => {
+  const generic = formNamed(scope, slug)!;
+  return formWithRows(generic, rowCounts(generic, values));
+};
 
 describe('form values → command input', () => {
   it('builds a funding commitment: euros to cents, French dates to ISO, empty tranche rows dropped and the rest renumbered', () => {
-    const { input, errors, rows } = toCommandInput(
-      form('antenna', 'engager-financement'),
-      {
+    const typed = {
         agreementId: 'region-bfc-2024',
         funder: ' Région Bourgogne-Franche-Comté ',
         label: 'Soutien au démarrage',
@@ -20,9 +22,8 @@ describe('form values → command input', () => {
         'tranches.2.amountCents': '30000,00',
         'tranches.2.dueOn': '2025-01-15',
         effectiveDate: '12/03/2024',
-      },
-      { antennaId: 'montbeliard' },
-    );
+      };
+    const { input, errors, rows } = toCommandInput(form('antenna', 'engager-financement', typed), typed, { antennaId: 'montbeliard' });
     expect(errors).toEqual([]);
     expect(input).toEqual({
       antennaId: 'montbeliard',
@@ -38,14 +39,14 @@ describe('form values → command input', () => {
     });
     expect(() => validateInput(commandNamed('CommitFunding').input, input)).not.toThrow();
     // A message about the second kept row belongs beside the third row's control.
-    expect(controlFor(form('antenna', 'engager-financement'), 'tranches.1.amountCents', rows)).toBe('tranches.2.amountCents');
+    expect(controlFor(form('antenna', 'engager-financement', typed), 'tranches.1.amountCents', rows)).toBe('tranches.2.amountCents');
   });
 
   it('says in French what is malformed or missing, before the catalogue is asked', () => {
     const { errors } = toCommandInput(form('antenna', 'enregistrer-depense'), { amountCents: '12,345', effectiveDate: '31/02/2024' }, { antennaId: 'x' });
     expect(errors).toEqual(
       expect.arrayContaining([
-        { field: 'expenditureId', message: 'Ce champ est obligatoire.' },
+        { field: 'description', message: 'Ce champ est obligatoire.' },
         { field: 'amountCents', message: 'Pas plus de deux chiffres après la virgule (centimes)' },
         { field: 'effectiveDate', message: 'Le 31/02/2024 n’existe pas dans le calendrier' },
       ]),
@@ -90,13 +91,22 @@ describe('form values → command input', () => {
     );
   });
 
+  it('rule: a list the command requires but allows empty (partners, training needs) left blank is sent as an empty list, not refused', () => {
+    const { input, errors } = toCommandInput(form('programme', 'deposer-candidature'), { 'partners.0.name': '', 'partners.0.kind': '', trainingNeeds: '  ' });
+    expect(input).toMatchObject({ partners: [], trainingNeeds: [] });
+    expect(errors.map((error) => error.field)).not.toContain('trainingNeeds');
+    // A list with a minimum (tranches) is sent empty too: the command says it needs one.
+    expect(toCommandInput(form('antenna', 'engager-financement'), {}).input).toMatchObject({ tranches: [] });
+  });
+
   it('keeps only strings of a urlencoded body', () => {
     expect(formValuesOf({ a: 'x', b: ['y', 'z'], c: { d: 1 } })).toEqual({ a: 'x', b: 'y' });
   });
 
   it('fills only input paths the command knows, for every field of every form', () => {
-    const sample = { text: 'a-b', textarea: 'texte', lines: 'un\ndeux', date: '01/01/2024', money: '10', integer: '10', select: 'a/b', checkbox: 'on' } as const;
-    for (const spec of FORMS) {
+    const sample = { text: 'a-b', textarea: 'texte', lines: 'un\ndeux', date: '01/01/2024', money: '10', integer: '10', decimal: '12,5', select: 'a/b', checkbox: 'on' } as const;
+    for (const generic of FORMS) {
+      const spec = formWithRows(generic, rowCounts(generic, {}));
       const values = Object.fromEntries(spec.fields.map((field) => [field.name, sample[field.kind]]));
       const { input } = toCommandInput(spec, values, spec.scope === 'antenna' ? { antennaId: 'montbeliard' } : {});
       let unknown: string[] = [];

@@ -1,6 +1,6 @@
 import { FieldViolation } from '@jalon/application';
 import { FieldSpec, FormSpec } from './form-catalogue';
-import { parseDate, parseEurosToCents, parseWholeNumber } from './parse';
+import { parseDate, parseDecimal, parseEurosToCents, parseWholeNumber } from './parse';
 
 /** What was typed, control by control (checkboxes send `on`). */
 export type FormValues = Readonly<Record<string, string>>;
@@ -71,6 +71,7 @@ export function toCommandInput(form: FormSpec, values: FormValues, fixed: Readon
     }
     if (typed.trim() === '') {
       if (field.required) errors.push({ field: field.name, message: REQUIRED });
+      else if (field.emptyList) setPath(input, path, []);
       continue;
     }
     switch (field.kind) {
@@ -116,8 +117,16 @@ export function toCommandInput(form: FormSpec, values: FormValues, fixed: Readon
         else errors.push({ field: field.name, message: capitalise(count.message) });
         break;
       }
+      case 'decimal': {
+        const number = parseDecimal(typed);
+        if (number.ok) setPath(input, path, number.value);
+        else errors.push({ field: field.name, message: capitalise(number.message) });
+        break;
+      }
     }
   }
+  // A list the command requires, every row left blank: sent empty (its minimum, if any, is the command's to check).
+  for (const list of form.lists) if (list.required && input[list.path] === undefined) input[list.path] = [];
   for (const [key, value] of Object.entries(fixed)) input[key] = value;
   return { input, errors, rows };
 }
@@ -192,6 +201,15 @@ function reword(violation: FieldViolation): string {
 
 function stripField(violation: FieldViolation): string {
   return violation.message.startsWith(`${violation.field} `) ? violation.message.slice(violation.field.length + 1) : violation.message;
+}
+
+/** Messages in the order of the form's fields (the order a person reads them), those about the whole form last. */
+export function inFieldOrder(form: FormSpec, errors: readonly FieldError[]): FieldError[] {
+  const rank = (error: FieldError) => {
+    const index = form.fields.findIndex((field) => field.name === error.field);
+    return index < 0 ? form.fields.length : index;
+  };
+  return errors.map((error, index) => ({ error, index })).sort((a, b) => rank(a.error) - rank(b.error) || a.index - b.index).map(({ error }) => error);
 }
 
 export function capitalise(text: string): string {

@@ -1,3 +1,5 @@
+import { isIsoDate } from '@jalon/domain';
+
 /**
  * What people type in the dashboard's forms, turned into what the command catalogue expects.
  * Amounts are parsed by STRING manipulation into integer cents (never through a float):
@@ -40,12 +42,14 @@ export function parseDate(typed: string): Parsed<string> {
   const text = typed.trim();
   const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
   const iso = french ? `${french[3]}-${french[2]!.padStart(2, '0')}-${french[1]!.padStart(2, '0')}` : text;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!match) return { ok: false, message: text === '' ? 'date manquante (JJ/MM/AAAA)' : `« ${text} » n’est pas une date (JJ/MM/AAAA)` };
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
-    return { ok: false, message: `le ${text} n’existe pas dans le calendrier` };
-  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return { ok: false, message: text === '' ? 'date manquante (JJ/MM/AAAA)' : `« ${text} » n’est pas une date (JJ/MM/AAAA)` };
+  if (!isIsoDate(iso)) return { ok: false, message: `le ${text} n’existe pas dans le calendrier` };
   return { ok: true, value: iso };
+}
+
+/** A number that may have decimals (`12,5`, `30`), for a percentage: never an amount of money. */
+export function parseDecimal(typed: string): Parsed<number> {
+  const compact = typed.replace(SPACES, '').replace(/%$/, '');
+  if (!/^\d{1,9}(?:[,.]\d{1,6})?$/.test(compact)) return { ok: false, message: `« ${typed.trim()} » n’est pas un nombre (ex. 12,5)` };
+  return { ok: true, value: Number(compact.replace(',', '.')) };
 }

@@ -1,78 +1,69 @@
-import { Clock, CommandExecutor, commandNamed, localDate, ReportService } from '@jalon/application';
-import { CLOCK, EVENT_STORE, JALON_CONFIG, JalonConfig } from '@jalon/core';
-import { budgetDecider, callDecider, callViewOf, CallView, candidacyDecider, CandidacyView, candidacyViewOf, streamIdOf } from '@jalon/domain';
-import { EventStore } from '@jalon/event-store';
-import { ProjectionRunner } from '@jalon/projections';
-import { Report } from '@jalon/reporting';
-import { Inject, Injectable } from '@nestjs/common';
+import { Clock, localDate } from '@jalon/application';
+import { CLOCK, JALON_CONFIG, JalonConfig } from '@jalon/core';
 import {
-  AntennaBudgetDoc,
-  antennaEntries,
-  budgetAntennaKey,
+  AntennaListItem,
+  AntennaSituation,
   BudgetReportData,
-  candidacyEntries,
+  CallListItem,
+  CandidacyListItem,
+  ExpenditureListItem,
   FundingReportData,
-  HistoryDocument,
   HistoryEntry,
-  KpiCall,
-  KPIS_KEY,
-  KpisDocument,
-  KpiTotals,
-  PhaseProgress,
-  PhasesAntennaDocument,
-  ProgrammeSummaryData,
-} from './read-model-shapes';
+  KpisReportData,
+  PhasesAntennaReportData,
+  ProgrammeQueries,
+  ProgrammeRef,
+  ProgrammeSummary,
+  ReportOf,
+  ReportQueries,
+  ReportWith,
+  StreamQueries,
+} from '@jalon/queries';
+import { Inject, Injectable } from '@nestjs/common';
 
-/** An expenditure of an antenna as the budget stream holds it now (for the list a reversal is chosen from). */
-export interface LiveExpenditure {
-  readonly expenditureId: string;
-  readonly year: number;
-  readonly amountCents: number;
-  readonly reversed: boolean;
-}
+/** An expenditure of an antenna today (for its list and the one a reversal is chosen from). */
+export type LiveExpenditure = ExpenditureListItem;
 
-/** How long a page waits for the read models to include the writer's own write. */
-const READ_YOUR_WRITES_MS = 5000;
-
-export interface KpisData {
-  readonly programme: { readonly programmeId: string; readonly name: string | null; readonly target: { readonly antennaCount: number; readonly targetDate: string } } | null;
-  readonly calls: readonly KpiCall[];
-  readonly totals: KpiTotals;
-}
+/** The key figures report's data. */
+export type KpisData = KpisReportData;
 
 export interface OverviewData {
   readonly referenceDate: string;
   readonly kpis: KpisData;
-  readonly programmes: readonly ProgrammeSummaryData[];
+  readonly programmes: readonly ProgrammeSummary[];
 }
 
-export type AntennaPhases = Omit<PhasesAntennaDocument, 'phases'> & { readonly phases: readonly (PhaseProgress & { readonly latenessDays: number })[] };
+export type AntennaPhases = PhasesAntennaReportData['antenna'];
 
 export interface AntennaData {
   readonly referenceDate: string;
-  readonly phasesReport: Report;
+  readonly phasesReport: ReportWith<'phases', PhasesAntennaReportData>;
   readonly antenna: AntennaPhases;
-  readonly budgetReport: Report;
+  readonly budgetReport: ReportOf<'budget'>;
   readonly budget: BudgetReportData;
-  readonly fundingReport: Report;
+  readonly fundingReport: ReportOf<'funding'>;
   readonly funding: FundingReportData;
-  readonly historyReport: Report;
+  readonly historyReport: ReportOf<'history'>;
   readonly history: readonly HistoryEntry[];
 }
 
+/** A call as a form judges it: never opened, or open or closed with its period. */
+export type CallStatus = { readonly callId: string; readonly status: 'not-opened' } | (CallListItem & { readonly status: 'open' | 'closed' });
+
 /**
- * What the dashboard reads. Pages of today read the serving read models; a page "as of" a date
- * goes through ReportService with that date, which replays the log up to it, so every part of
- * the page is as of the same day. Selects in forms (current state only) read the read models and,
- * for candidacies and calls, the streams themselves.
+ * What the dashboard reads: only the typed query models of @jalon/queries (reports typed by kind,
+ * lists of antennas, calls, candidacies and expenditures, stream revisions), never the write
+ * model nor a read-model document. Pages of today read the live read models; a page "as of" a
+ * date goes through the reports with that date, which replay the log up to it, so every part of
+ * the page is as of the same day. A read model that cannot answer gives READ_MODEL.UNAVAILABLE
+ * (a French 503 page), as in the API.
  */
 @Injectable()
 export class DashboardReads {
   constructor(
-    private readonly reports: ReportService,
-    private readonly runner: ProjectionRunner,
-    private readonly executor: CommandExecutor,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly reports: ReportQueries,
+    private readonly programmeQueries: ProgrammeQueries,
+    private readonly streams: StreamQueries,
     @Inject(JALON_CONFIG) private readonly config: JalonConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -88,154 +79,139 @@ export class DashboardReads {
   /** Read your writes: true once the read models include `position` (false after a few seconds). */
   async waitFor(position: string | undefined): Promise<boolean> {
     if (position === undefined || !/^\d{1,19}$/.test(position)) return true;
-    return this.runner.waitForPosition(BigInt(position), READ_YOUR_WRITES_MS);
+    return this.streams.includes(BigInt(position));
   }
 
   /** Waits until the read models include everything in the store (before explaining a conflict). */
   async catchUpWithStore(): Promise<void> {
-    await this.runner.waitForPosition(await this.store.headPosition(), READ_YOUR_WRITES_MS);
+    await this.streams.catchUpWithStore();
   }
 
   async overview(asOf: string | undefined): Promise<OverviewData> {
-    const cut = asOf ? { asOf } : {};
-    const kpis = await this.reports.build({ kind: 'kpis', ...cut });
-    const phases = await this.reports.build({ kind: 'phases', ...cut });
-    return {
-      referenceDate: phases.parameters.referenceDate,
-      kpis: kpis.data as KpisData,
-      programmes: (phases.data as { programmes: ProgrammeSummaryData[] }).programmes,
-    };
+    const kpis = await this.reports.report('kpis', asOf ? { asOf } : {});
+    const phases = await this.reports.programmePhases(asOf);
+    return { referenceDate: phases.parameters.referenceDate, kpis: kpis.data, programmes: phases.data.programmes };
   }
 
-  async antenna(antennaId: string, asOf: string | undefined): Promise<AntennaData> {
-    const query = { antennaId, ...(asOf ? { asOf } : {}) };
-    const phasesReport = await this.reports.build({ kind: 'phases', ...query });
-    const budgetReport = await this.reports.build({ kind: 'budget', ...query });
-    const fundingReport = await this.reports.build({ kind: 'funding', ...query });
-    const historyReport = await this.reports.build({ kind: 'history', ...query });
+  /** `knownAt`: the page as the log stood at that instant (« Connu au »), with or without `asOf`. */
+  async antenna(antennaId: string, asOf: string | undefined, knownAt?: string): Promise<AntennaData> {
+    const request = { antennaId, ...(asOf ? { asOf } : {}), ...(knownAt ? { knownAt } : {}) };
+    const phasesReport = await this.reports.report('phases', request);
+    const { data: phases } = phasesReport;
+    if (!('antenna' in phases)) throw new Error(`the phases report of antenna ${antennaId} has no antenna`);
+    const budgetReport = await this.reports.report('budget', request);
+    const fundingReport = await this.reports.report('funding', request);
+    const historyReport = await this.reports.report('history', request);
     return {
       referenceDate: phasesReport.parameters.referenceDate,
-      phasesReport,
-      antenna: (phasesReport.data as { antenna: AntennaPhases }).antenna,
+      phasesReport: { ...phasesReport, data: phases },
+      antenna: phases.antenna,
       budgetReport,
-      budget: budgetReport.data as BudgetReportData,
+      budget: budgetReport.data,
       fundingReport,
-      funding: fundingReport.data as FundingReportData,
+      funding: fundingReport.data,
       historyReport,
-      history: (historyReport.data as { entries: HistoryEntry[] }).entries,
+      history: historyReport.data.entries,
     };
   }
 
-  async funding(asOf: string | undefined): Promise<{ report: Report; data: FundingReportData }> {
-    const report = await this.reports.build({ kind: 'funding', ...(asOf ? { asOf } : {}) });
-    return { report, data: report.data as FundingReportData };
+  async funding(asOf: string | undefined): Promise<{ report: ReportOf<'funding'>; data: FundingReportData }> {
+    const report = await this.reports.report('funding', asOf ? { asOf } : {});
+    return { report, data: report.data };
   }
 
   /** Every agreement's public data in the national « subventions » format (throws SUBVENTIONS.MISSING_FIELD). */
-  async subventions(): Promise<Report> {
-    return this.reports.build({ kind: 'subventions' });
+  async subventions(): Promise<ReportOf<'subventions'>> {
+    return this.reports.report('subventions');
   }
 
   /** The programme-wide échéancier: tranches overdue and due within `withinDays`, as of a day (or today). */
-  async echeancier(asOf: string | undefined, withinDays: number): Promise<Report> {
-    return this.reports.build({ kind: 'echeancier', withinDays, ...(asOf ? { asOf } : {}) });
+  async echeancier(asOf: string | undefined, withinDays: number): Promise<ReportOf<'echeancier'>> {
+    return this.reports.report('echeancier', { withinDays, ...(asOf ? { asOf } : {}) });
   }
 
   /** Today's funding reconciliation of one antenna (the forms' tranche lists). */
   async antennaFunding(antennaId: string): Promise<FundingReportData> {
-    return (await this.reports.build({ kind: 'funding', antennaId })).data as FundingReportData;
+    return (await this.reports.report('funding', { antennaId })).data;
   }
 
-  /** The candidacy of each antenna (territory, region, call), read from the candidacy streams. */
-  async candidacy(candidacyId: string): Promise<CandidacyView> {
-    const { state } = await this.executor.load(candidacyDecider, streamIdOf('candidacy', candidacyId));
-    return candidacyViewOf(state, candidacyId);
+  /** The programme the system runs, or null before its launch. */
+  programme(): ProgrammeRef | null {
+    return this.programmeQueries.programme();
   }
 
-  async call(callId: string): Promise<CallView> {
-    const { state } = await this.executor.load(callDecider, streamIdOf('call', callId));
-    return callViewOf(state, callId);
+  /** An antenna today (status, phases, courses, forecast set or not); undefined if never opened. */
+  antennaSituation(antennaId: string): AntennaSituation | undefined {
+    return this.programmeQueries.antenna(antennaId);
   }
 
-  /** Every candidacy the programme knows today (from the KPI read model), with its territory. */
-  async candidacies(): Promise<CandidacyView[]> {
-    const doc = this.runner.view<KpisDocument>('kpis').get(KPIS_KEY);
-    const views = [];
-    for (const candidacyId of Object.keys(doc?.candidacies ?? {}).sort()) views.push(await this.candidacy(candidacyId));
-    return views;
+  /** Every call, open or not. */
+  calls(): CallListItem[] {
+    return this.programmeQueries.calls();
   }
 
-  liveKpis(): KpisDocument | undefined {
-    return this.runner.view<KpisDocument>('kpis').get(KPIS_KEY);
+  /** A candidacy today (territory, region, call, status, stream revision); undefined if never submitted. */
+  async candidacy(candidacyId: string): Promise<CandidacyListItem | undefined> {
+    return this.programmeQueries.candidacy(candidacyId);
+  }
+
+  async call(callId: string): Promise<CallStatus> {
+    const call = this.programmeQueries.call(callId);
+    return call ? { ...call, status: call.open ? 'open' : 'closed' } : { callId, status: 'not-opened' };
+  }
+
+  /** Every candidacy the programme knows today, by id. */
+  async candidacies(): Promise<CandidacyListItem[]> {
+    return this.programmeQueries.candidacies();
+  }
+
+  /**
+   * The programme, candidacies and antennas by id, as the key-figures document held them.
+   * @deprecated read `programme()`, `candidacies()` and `antennaOrigins()` instead.
+   */
+  liveKpis(): { readonly programme: ProgrammeRef | null; readonly candidacies: Readonly<Record<string, CandidacyListItem>>; readonly antennas: Readonly<Record<string, AntennaListItem>> } {
+    return {
+      programme: this.programmeQueries.programme(),
+      candidacies: Object.fromEntries(this.programmeQueries.candidacies().map((candidacy) => [candidacy.candidacyId, candidacy])),
+      antennas: Object.fromEntries(this.programmeQueries.antennas().map((antenna) => [antenna.antennaId, antenna])),
+    };
   }
 
   /** Where each antenna comes from (call and candidacy never change, so today's read model answers for any date). */
   antennaOrigins(): Map<string, { readonly callId: string; readonly candidacyId: string }> {
-    return new Map(
-      this.runner
-        .view<PhasesAntennaDocument | { kind: 'programme' }>('phases')
-        .list('antenna:')
-        .flatMap((doc) => (doc.kind === 'antenna' ? [[doc.antennaId, { callId: doc.callId, candidacyId: doc.candidacyId }] as const] : [])),
-    );
+    return new Map(this.programmeQueries.antennas().map((antenna) => [antenna.antennaId, { callId: antenna.callId, candidacyId: antenna.candidacyId }]));
   }
 
-  /** Live phases document of an antenna (forms: its name, its phases). */
-  livePhases(antennaId: string): PhasesAntennaDocument | undefined {
-    const doc = this.runner.view<PhasesAntennaDocument | { kind: 'programme' }>('phases').get(`antenna:${antennaId}`);
-    return doc?.kind === 'antenna' ? doc : undefined;
+  /** An antenna today (forms: its name, its phases). */
+  livePhases(antennaId: string): AntennaSituation | undefined {
+    return this.programmeQueries.antenna(antennaId);
   }
 
-  /** Call titles by id, from the KPI read model. */
+  /** Call titles by id. */
   callTitles(): Map<string, string> {
-    const calls = this.liveKpis()?.calls ?? {};
-    return new Map(Object.values(calls).map((call) => [call.callId, call.title ?? call.callId]));
+    return new Map(this.programmeQueries.calls().map((call) => [call.callId, call.title]));
   }
 
   /** Candidacy ids that already became an antenna. */
   candidaciesWithAntenna(): Set<string> {
-    return new Set(
-      this.runner
-        .view<PhasesAntennaDocument | { kind: 'programme' }>('phases')
-        .list('antenna:')
-        .flatMap((doc) => (doc.kind === 'antenna' ? [doc.candidacyId] : [])),
-    );
+    return new Set(this.programmeQueries.antennas().map((antenna) => antenna.candidacyId));
   }
 
-  liveBudget(antennaId: string): AntennaBudgetDoc | undefined {
-    const doc = this.runner.view<AntennaBudgetDoc>('budget').get(budgetAntennaKey(antennaId));
-    return doc?.kind === 'antenna' ? doc : undefined;
+  /** The antenna's expenditures (description, date, category, amount, reversal), by year then id. */
+  async liveExpenditures(antennaId: string): Promise<LiveExpenditure[]> {
+    return this.programmeQueries.expenditures(antennaId);
   }
 
   /**
-   * The antenna's expenditures as its budget stream knows them (the budget read model keeps only
-   * figures, never one entry per expenditure), sorted by year then id.
+   * The revision of the stream a command would write to (what a form carries for its concurrency
+   * check): the revision of the stream's last event, whatever the command.
    */
-  async liveExpenditures(antennaId: string): Promise<LiveExpenditure[]> {
-    const { state } = await this.executor.load(budgetDecider, streamIdOf('budget', antennaId));
-    if (state.status !== 'forecast-set') return [];
-    return [...state.expenditures]
-      .map(([expenditureId, entry]) => ({
-        expenditureId,
-        year: Number(entry.recorded.effectiveDate.slice(0, 4)),
-        amountCents: entry.recorded.amountCents,
-        reversed: entry.reversed !== undefined,
-      }))
-      .sort((a, b) => a.year - b.year || a.expenditureId.localeCompare(b.expenditureId));
-  }
-
-  /** The revision of the stream a command would write to (what a form carries for its concurrency check). */
-  async revisionOf(command: string, streamId: string): Promise<number | 'no_stream'> {
-    return (await this.executor.load(commandNamed(command).decider, streamId)).revision;
+  async revisionOf(_command: string, streamId: string): Promise<number | 'no_stream'> {
+    return this.streams.revisionOf(streamId);
   }
 
   /** What was recorded on a stream after `revision`, as the history read model tells it. */
   changesSince(streamId: string, revision: number | 'no_stream', where: { antennaId?: string; candidacyId?: string }): HistoryEntry[] {
-    const view = this.runner.view<HistoryDocument>('history');
-    const entries = [
-      ...(where.antennaId ? antennaEntries(view, where.antennaId) : []),
-      ...(where.candidacyId ? candidacyEntries(view, where.candidacyId) : []),
-    ];
-    const after = revision === 'no_stream' ? -1 : revision;
-    return entries.filter((entry) => entry.streamId === streamId && entry.revision > after);
+    return this.streams.changesSince(streamId, revision, where);
   }
 }

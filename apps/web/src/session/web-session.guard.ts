@@ -56,7 +56,10 @@ export class WebSessionGuard implements CanActivate {
     request.webSession = { ...found.session, actor };
     if (request.method === 'POST') {
       const body = request.body as Record<string, unknown> | undefined;
-      if (!this.sessions.csrfMatches(found.session, body?._csrf)) throw new CsrfRejectedError();
+      // A multipart form (a file upload) is read by its route, after this check: its token travels in the form's action (`?_csrf=`).
+      const multipart = /^multipart\/form-data/i.test(request.headers['content-type'] ?? '');
+      const token = multipart ? (request.query as Record<string, unknown> | undefined)?._csrf : body?._csrf;
+      if (!this.sessions.csrfMatches(found.session, token)) throw new CsrfRejectedError();
     }
     return true;
   }

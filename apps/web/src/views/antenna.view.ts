@@ -1,29 +1,37 @@
-import { CandidacyView } from '@jalon/domain';
-import { formatDate, formatEuros, formatPercent, formatTimestamp } from '@jalon/reporting';
-import { href, html, HtmlValue, SafeHtml, segment } from '../html';
-import { AntennaData, LiveExpenditure } from '../read/dashboard-reads';
 import {
   ANTENNA_STATUS_LABELS,
-  EVENT_LABELS,
-  FundingDiscrepancy,
-  FundingReportAgreement,
+  formatDate,
+  formatEuros,
+  formatPercent,
+  formatTimestamp,
+  labelOf,
   PHASE_STATUS_LABELS,
   ROLE_LABELS,
   TRANCHE_STATE_LABELS,
-} from '../read/read-model-shapes';
+} from '@jalon/reporting';
+import { href, html, HtmlValue, SafeHtml, segment } from '../html';
+import { AntennaData, LiveExpenditure } from '../read/dashboard-reads';
+import { CandidacyListItem, EVENT_LABELS, FundingDiscrepancy, FundingReportAgreement } from '@jalon/queries';
 import { budgetChart, ganttChart } from './charts';
-import { asOfControl, badge, reportTable } from './components';
+import { badge, reportTable } from './components';
+import { JOURNAL_PATH } from './journal.view';
+import { timeTravelControl } from './known-at.view';
 import { auditExportHref } from './integrity.view';
+import { formMenu } from './form.view';
 
 export interface AntennaModel {
   readonly antennaId: string;
   readonly asOf?: string;
   readonly asOfError?: string;
   readonly asOfTyped?: string | undefined;
+  /** « Connu au »: the instant the page is shown as known at (ISO 8601), and what was typed when it was not valid. */
+  readonly knownAt?: string;
+  readonly knownAtError?: string;
+  readonly knownAtTyped?: string;
   readonly today: string;
   readonly timeZone: string;
   readonly data: AntennaData;
-  readonly candidacy?: CandidacyView;
+  readonly candidacy?: CandidacyListItem;
   readonly callTitle?: string;
   /** Form slugs the user may open (none when looking at the past, none for auditors). */
   readonly may: ReadonlySet<string>;
@@ -46,11 +54,20 @@ export function antennaView(model: AntennaModel): SafeHtml {
   return html`<h1>${antenna.name}</h1>
 <p class="chapeau">${antenna.town} · ${badge(antenna.status, ANTENNA_STATUS_LABELS[antenna.status])}${model.candidacy?.territory ? ` · ${model.candidacy.territory.region}` : ''}</p>
 ${model.staleRead && html`<div class="alerte attention" role="status"><p>Votre saisie est enregistrée mais n’apparaît peut-être pas encore : rechargez la page dans un instant.</p></div>`}
-${asOfControl({ action: base, asOf: model.asOf, ...(model.asOfError ? { error: model.asOfError, ...(model.asOfTyped ? { typed: model.asOfTyped } : {}) } : {}) })}
+${timeTravelControl({
+    action: base,
+    timeZone: model.timeZone,
+    ...(model.asOf ? { asOf: model.asOf } : {}),
+    ...(model.asOfError ? { asOfError: model.asOfError, ...(model.asOfTyped ? { asOfTyped: model.asOfTyped } : {}) } : {}),
+    ...(model.knownAt ? { knownAt: model.knownAt } : {}),
+    ...(model.knownAtError ? { knownAtError: model.knownAtError, ...(model.knownAtTyped ? { knownAtTyped: model.knownAtTyped } : {}) } : {}),
+  })}
+${model.knownAt && html`<p class="bandeau-date" role="status">Vous consultez l’antenne telle que Jalon la connaissait le <strong>${formatTimestamp(model.knownAt, model.timeZone)}</strong> : les faits enregistrés après cet instant, corrections comprises, sont écartés. Les formulaires sont masqués.</p>`}
 ${model.asOf && html`<p class="bandeau-date" role="status">Vous consultez l’antenne telle qu’elle était le <strong>${formatDate(model.asOf)}</strong> : phases, budget, financements et historique sont reconstitués à cette date à partir du journal des faits. Les formulaires sont masqués.</p>`}
 <nav aria-label="Sections de la page"><ul class="liste-actions">
 <li><a href="#synthese">Synthèse</a></li><li><a href="#phases">Phases</a></li><li><a href="#budget">Budget</a></li><li><a href="#financements">Financements</a></li><li><a href="#historique">Historique</a></li>
 </ul></nav>
+${formMenu('antenna', base, model.may)}
 
 <section id="synthese" aria-labelledby="titre-synthese">
 <h2 id="titre-synthese">Synthèse</h2>
@@ -92,20 +109,20 @@ ${data.phasesReport.tables[3]!.rows.length > 0 && reportTable(data.phasesReport.
 
 <section id="budget" aria-labelledby="titre-budget">
 <h2 id="titre-budget">Budget par année</h2>
-<div class="liste-actions">${formLink('enregistrer-depense', 'Enregistrer une dépense')}</div>
+<div class="liste-actions">${formLink('enregistrer-depense', 'Enregistrer une dépense')} ${formLink('import', 'Importer un tableur (budget ou dépenses)')} <a class="bouton secondaire petit" href="/antennes/${segment(antennaId)}/justificatifs">Justificatifs : joindre, télécharger</a></div>
 ${budgetChart({
     id: 'budget-annees',
     title: `Budget de ${antenna.name} par année : prévisionnel, versé et dépensé`,
     years: data.budget.years.map((year) => ({ year: year.year, forecastCents: year.forecastCurrentCents, releasedCents: year.releasedCents, spentCents: year.spentCents })),
   })}
 ${reportTable(data.budgetReport.tables[0]!, { timeZone: model.timeZone, id: 'table-budget' })}
-${data.budgetReport.tables[2]!.rows.length > 0 && reportTable(data.budgetReport.tables[2]!, { timeZone: model.timeZone })}
+${data.budgetReport.tables[2]!.rows.length > 0 && revisionBlock(data, model.timeZone)}
 ${model.expenditures && model.expenditures.length > 0 && expenditureTable(model, formLink)}
 </section>
 
 <section id="financements" aria-labelledby="titre-financements">
 <h2 id="titre-financements">Rapprochement des financements</h2>
-<div class="liste-actions">${formLink('engager-financement', 'Engager un financement')}</div>
+<div class="liste-actions">${formLink('engager-financement', 'Engager un financement')} <a class="bouton secondaire petit" href="/antennes/${segment(antennaId)}/justificatifs">Justificatifs : joindre, télécharger</a></div>
 ${data.funding.agreements.length === 0 ? html`<p>Aucun accord de financement.</p>` : data.funding.agreements.map((agreement) => agreementBlock(agreement, data.funding.discrepancies, model, formLink))}
 ${data.fundingReport.tables[2]!.rows.length > 0 && reportTable(data.fundingReport.tables[2]!, { timeZone: model.timeZone })}
 <p class="aide">${data.fundingReport.notes?.[0] ?? ''}</p>
@@ -115,10 +132,40 @@ ${data.fundingReport.tables[2]!.rows.length > 0 && reportTable(data.fundingRepor
 <h2 id="titre-historique">Historique</h2>
 <p>Chaque fait enregistré, du plus récent au plus ancien : sa date d’effet, l’heure à laquelle il a été enregistré, qui l’a enregistré et, pour une correction, pourquoi. Rien n’est jamais modifié ni effacé.</p>
 ${historyTable(data, model.timeZone)}
+<p><a href="${href(JOURNAL_PATH, { antenne: antennaId })}">Voir ces faits dans le journal d’audit</a>, avec leurs filtres et leurs exports.</p>
 ${model.auditExport && html`<h3 id="titre-export-verifiable">Export vérifiable</h3>
 <p>Les événements de cette antenne tels qu’ils sont aujourd’hui dans le journal, chacun avec son empreinte et sa preuve d’inclusion sous le dernier sceau signé, à vérifier hors ligne avec <span class="code">jalon verify-export</span> et la clé publique de la page <a href="/integrite">Intégrité du journal</a>.</p>
 <p><a class="bouton secondaire" href="${auditExportHref(antennaId)}" download>Télécharger l’export vérifiable</a></p>`}
 </section>`;
+}
+
+/**
+ * The forecast's revisions: what each changed per year and category (a revision that keeps its
+ * total still moves money between categories), then the table of revisions with their totals.
+ */
+function revisionBlock(data: AntennaData, timeZone: string): SafeHtml {
+  const revisions = data.budgetReport.tables[2]!;
+  const changes = data.budgetReport.tables[4];
+  const signed = (cents: number) => (cents > 0 ? `+${formatEuros(cents)}` : formatEuros(cents));
+  const changeRows = changes?.rows ?? [];
+  return html`<h3 id="titre-revisions">Révisions du prévisionnel</h3>
+<ul class="revisions" aria-labelledby="titre-revisions">${revisions.rows.map((revision) => {
+    const own = changeRows.filter((row) => row.revision === revision.revision);
+    return html`<li><strong>Révision n° ${String(revision.revision)} du ${formatDate(String(revision.effectiveDate))}</strong> (${String(revision.reason)}) : ${formatEuros(Number(revision.previousTotal))} → ${formatEuros(Number(revision.total))}, variation ${signed(Number(revision.change))}${
+      own.length === 0
+        ? ''
+        : html`. Par catégorie : ${own.map(
+            (row, index) => html`${index > 0 ? ' ; ' : ''}<span class="insecable">${String(row.category)} ${String(row.year)}</span> ${formatEuros(Number(row.previous))} → ${formatEuros(Number(row.current))} (<strong>${signed(Number(row.change))}</strong>)`,
+          )}`
+    }.</li>`;
+  })}</ul>
+${changes && changes.rows.length > 0 &&
+  reportTable(changes, {
+    timeZone,
+    id: 'table-revisions-categories',
+    cell: (column, row) => (column.key === 'change' ? signed(Number(row.change)) : undefined),
+  })}
+${reportTable(revisions, { timeZone, id: 'table-revisions', cell: (column, row) => (column.key === 'change' ? signed(Number(row.change)) : undefined) })}`;
 }
 
 function agreementBlock(
@@ -209,7 +256,7 @@ function historyTable(data: AntennaData, timeZone: string): SafeHtml {
     (entry) => html`<tr>
 <th scope="row">${entry.effectiveDate ? formatDate(entry.effectiveDate) : '—'}</th>
 <td>${formatTimestamp(entry.recordedAt, timeZone)}</td>
-<td>${entry.actorName ?? entry.actor}<br><span class="aide">${entry.actorName && entry.actorName !== entry.actor ? `${entry.actor} · ` : ''}${ROLE_LABELS[entry.role] ?? entry.role}</span></td>
+<td>${entry.actorName ?? entry.actor}<br><span class="aide">${labelOf(ROLE_LABELS, entry.role)}</span></td>
 <td>${EVENT_LABELS[entry.type] ?? entry.type}</td>
 <td>${entry.reason ?? '—'}</td>
 <td>${entry.changes}</td>

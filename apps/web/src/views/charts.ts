@@ -1,4 +1,5 @@
-import { formatDate, formatEuros, formatInteger } from '@jalon/reporting';
+import { dayNumber, firstDayOfYear, yearOf } from '@jalon/domain';
+import { formatDate, formatEuros, formatInteger, formatWholeEuros } from '@jalon/reporting';
 import { COLOURS } from '../assets/jalon-css';
 import { html, raw, SafeHtml } from '../html';
 
@@ -12,12 +13,8 @@ import { html, raw, SafeHtml } from '../html';
 const WIDTH = 960;
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif"';
 
-function dayNumber(iso: string): number {
-  return Math.floor(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
-}
-
 function yearStart(year: number): number {
-  return dayNumber(`${String(year).padStart(4, '0')}-01-01`);
+  return dayNumber(firstDayOfYear(year));
 }
 
 export interface GanttPhase {
@@ -53,7 +50,7 @@ export function ganttChart(input: GanttInput): SafeHtml {
     ...(phase.actualEnd ? [phase.actualEnd] : []),
   ]);
   dates.push(referenceDate);
-  const years = dates.map((date) => Number(date.slice(0, 4)));
+  const years = dates.map(yearOf);
   const firstYear = Math.min(...years);
   const lastYear = Math.max(...years);
   const start = yearStart(firstYear);
@@ -177,7 +174,7 @@ export function budgetChart(input: { readonly id: string; readonly title: string
   const grid = Array.from({ length: tickCount + 1 }, (_, index) => {
     const euros = step * index;
     const position = bottom - (euros / topEuros) * plotHeight;
-    return html`<line x1="${left}" y1="${position.toFixed(1)}" x2="${right}" y2="${position.toFixed(1)}" stroke="${index === 0 ? COLOURS.text : COLOURS.rule}" stroke-width="1"/><text x="${left - 8}" y="${(position + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="${COLOURS.muted}">${formatInteger(euros)} €</text>`;
+    return html`<line x1="${left}" y1="${position.toFixed(1)}" x2="${right}" y2="${position.toFixed(1)}" stroke="${index === 0 ? COLOURS.text : COLOURS.rule}" stroke-width="1"/><text x="${left - 8}" y="${(position + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="${COLOURS.muted}">${formatWholeEuros(euros)}</text>`;
   });
 
   const series = [

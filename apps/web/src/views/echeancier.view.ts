@@ -1,6 +1,6 @@
-import { formatDate, formatEuros, Report, ReportTable } from '@jalon/reporting';
+import { formatDate, formatDays, formatEuros, Report, ReportTable } from '@jalon/reporting';
 import { href, html, SafeHtml, segment } from '../html';
-import { EcheancierReportData } from '../read/read-model-shapes';
+import { EcheancierReportData } from '@jalon/queries';
 import { asOfControl, badge, reportTable } from './components';
 
 /** The horizons offered by the « dans les N jours » control; any whole number of days up to 3 650 is accepted. */
@@ -53,7 +53,7 @@ ${query.asOf && html`<input type="hidden" name="asOf" value="${query.asOf}">`}
 <label for="champ-jours">Tranches à échoir dans les</label>
 ${model.withinDaysError && html`<p class="message-erreur" id="erreur-jours">${model.withinDaysError}</p>`}
 <select id="champ-jours" name="jours"${model.withinDaysError ? html` aria-describedby="erreur-jours" aria-invalid="true"` : ''}>
-${horizons.map((days) => html`<option value="${String(days)}"${days === query.withinDays ? html` selected` : ''}>${String(days)} jours</option>`)}
+${horizons.map((days) => html`<option value="${String(days)}"${days === query.withinDays ? html` selected` : ''}>${formatDays(days)}</option>`)}
 </select>
 </div>
 <button type="submit">Afficher</button>
@@ -63,7 +63,7 @@ ${horizons.map((days) => html`<option value="${String(days)}"${days === query.wi
 <section aria-labelledby="titre-echeancier">
 <h2 id="titre-echeancier">${table.title}</h2>
 ${data.items.length === 0
-    ? html`<p>Aucune tranche en retard ni à échoir dans les ${String(query.withinDays)} jours.</p>`
+    ? html`<p>Aucune tranche en retard ni à échoir dans les ${formatDays(query.withinDays)}.</p>`
     : reportTable(table, {
         timeZone: model.timeZone,
         id: 'table-echeancier',

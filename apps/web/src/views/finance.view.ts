@@ -1,6 +1,6 @@
-import { formatDate, formatEuros, Report, ReportTable, Row } from '@jalon/reporting';
+import { formatDate, formatDays, formatEuros, Report, ReportTable, Row } from '@jalon/reporting';
 import { href, html, SafeHtml, segment } from '../html';
-import { FundingDiscrepancy, FundingReportAgreement, FundingReportData } from '../read/read-model-shapes';
+import { FundingDiscrepancy, FundingReportAgreement, FundingReportData } from '@jalon/queries';
 import { asOfControl, badge, reportTable } from './components';
 
 export interface FinanceQuery {
@@ -123,7 +123,7 @@ export function financeExport(rows: FinanceRows, data: FundingReportData, query:
     parameters: { ...(query.asOf ? { asOf: query.asOf } : {}), referenceDate: data.referenceDate },
     tables: [rows.discrepancies, rows.agreements],
     notes: [
-      `Écarts appréciés au ${formatDate(data.referenceDate)} ; délai de réception admis : ${data.receiptDelayDays} jours après le versement.`,
+      `Écarts appréciés au ${formatDate(data.referenceDate)} ; délai de réception admis : ${formatDays(data.receiptDelayDays)} après le versement.`,
       'Accords présentant des écarts en premier.',
     ],
     data: { referenceDate: data.referenceDate, agreements: rows.shown.map(({ agreement }) => agreement), discrepancies: rows.discrepancies.rows },

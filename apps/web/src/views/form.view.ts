@@ -1,15 +1,12 @@
 import { isIsoDate } from '@jalon/domain';
 import { formatDate, formatTimestamp } from '@jalon/reporting';
 import { html, HtmlValue, SafeHtml } from '../html';
-import { FieldSpec, FormSpec, OptionSource } from '../forms/form-catalogue';
+import { FieldSpec, FORMS, FormSpec, ListSpec, Option, OptionSource } from '../forms/form-catalogue';
 import { FieldError, FormValues } from '../forms/form-input';
-import { actorLabel, HistoryEntry } from '../read/read-model-shapes';
+import { actorLabel, HistoryEntry } from '@jalon/queries';
 import { csrfField } from './layout';
 
-export interface Option {
-  readonly value: string;
-  readonly label: string;
-}
+export type { Option } from '../forms/form-catalogue';
 
 export interface FormConflict {
   readonly streamId: string;
@@ -34,57 +31,95 @@ export interface FormModel {
   readonly timeZone: string;
   readonly domainError?: { readonly code: string; readonly message: string };
   readonly conflict?: FormConflict;
+  /** Why the form cannot serve now (an antenna closed, already inaugurated): shown instead of the form. */
+  readonly unavailable?: string;
+  /** Why a required choice has nothing to offer: the form is shown but cannot be submitted. */
+  readonly nothingToChoose?: string;
 }
 
 export function controlId(name: string): string {
   return `champ-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
-const ROW_LEGENDS: Readonly<Record<string, string>> = { tranches: 'Tranche', partners: 'Partenaire' };
-
 /** A command's form: labelled fields, messages next to them, the values kept, conflicts explained. */
 export function formView(model: FormModel): SafeHtml {
   const { form, errors } = model;
   const fieldErrors = errors.filter((error) => error.field !== '');
   const formErrors = errors.filter((error) => error.field === '');
-  const labelOf = (name: string) => form.fields.find((field) => field.name === name)?.label ?? name;
-  const rowLegend = (row: string) => {
-    const [array, index] = row.split('.');
-    return `${ROW_LEGENDS[array!] ?? array} ${Number(index) + 1}`;
+  const labelOf = (name: string) => {
+    const field = form.fields.find((candidate) => candidate.name === name);
+    if (!field) return name;
+    const list = field.row ? form.lists.find((candidate) => field.row!.startsWith(`${candidate.path}.`)) : undefined;
+    return list ? `${list.item} ${Number(field.row!.slice(list.path.length + 1)) + 1}, ${field.label.toLowerCase()}` : field.label;
   };
 
+  if (model.unavailable) {
+    return html`<h1>${form.title}</h1>
+${model.subject && html`<p class="chapeau">${model.subject}</p>`}
+<div class="alerte attention" role="status" id="indisponible"><h2>Ce formulaire ne peut pas servir maintenant</h2><p>${model.unavailable}</p></div>
+<p><a href="${model.back.href}">${model.back.label}</a></p>`;
+  }
+
   const blocks: HtmlValue[] = [];
-  const seenRows = new Set<string>();
+  const seen = new Set<string>();
   for (const field of form.fields) {
-    if (field.row === undefined) {
-      blocks.push(fieldView(field, model));
+    if (field.row !== undefined) {
+      const list = form.lists.find((candidate) => field.row!.startsWith(`${candidate.path}.`));
+      if (!list || seen.has(list.path)) continue;
+      seen.add(list.path);
+      blocks.push(listView(list, form.fields.filter((other) => other.row?.startsWith(`${list.path}.`)), model));
       continue;
     }
-    if (seenRows.has(field.row)) continue;
-    seenRows.add(field.row);
-    const rowFields = form.fields.filter((other) => other.row === field.row);
-    const first = !field.row.endsWith('.0') ? '' : html`<p class="aide">Laissez vides les lignes inutiles.</p>`;
-    blocks.push(html`<fieldset><legend>${rowLegend(field.row)}</legend>${first}<div class="rangee">${rowFields.map((rowField) => fieldView(rowField, model))}</div></fieldset>`);
+    if (field.group) {
+      if (seen.has(field.group.path)) continue;
+      seen.add(field.group.path);
+      const members = form.fields.filter((other) => other.group?.path === field.group!.path && other.row === undefined);
+      blocks.push(html`<fieldset class="groupe"><legend>${field.group.legend}</legend>${members.map((member) => fieldView(member, model))}</fieldset>`);
+      continue;
+    }
+    blocks.push(fieldView(field, model));
   }
+  const focusSummary = errors.length > 0;
+  const focusDomain = !focusSummary && model.domainError !== undefined;
 
   return html`<h1>${form.title}</h1>
 ${model.subject && html`<p class="chapeau">${model.subject}</p>`}
 <p>${form.intro}</p>
 ${model.conflict && conflictBox(model.conflict, model.timeZone)}
 ${model.domainError &&
-  html`<div class="alerte erreur" role="alert"><h2>La saisie n’a pas été enregistrée</h2><p>${model.domainError.message}</p><p class="aide">Code : <span class="code">${model.domainError.code}</span></p></div>`}
-${errors.length > 0 &&
-  html`<div class="alerte erreur" role="alert" id="resume-erreurs"><h2>${errors.length === 1 ? 'La saisie comporte une erreur' : `La saisie comporte ${errors.length} erreurs`}</h2><ul>
+  html`<div class="alerte erreur" role="alert" id="erreur-regle" tabindex="-1"${focusDomain ? html` autofocus` : ''}><h2>La saisie n’a pas été enregistrée</h2><p>${model.domainError.message}</p><p class="aide">Code : <span class="code">${model.domainError.code}</span></p></div>`}
+${focusSummary &&
+  html`<div class="alerte erreur" role="alert" id="resume-erreurs" tabindex="-1" autofocus><h2>${errors.length === 1 ? 'La saisie comporte une erreur' : `La saisie comporte ${errors.length} erreurs`}</h2><ul>
 ${fieldErrors.map((error) => html`<li><a href="#${controlId(error.field)}">${labelOf(error.field)} : ${error.message}</a></li>`)}
 ${formErrors.map((error) => html`<li>${error.message}</li>`)}
 </ul></div>`}
+${model.nothingToChoose && html`<div class="alerte attention" role="status" id="rien-a-choisir"><h2>Rien à choisir pour l’instant</h2><p>${model.nothingToChoose}</p></div>`}
 <form method="post" action="${model.action}" novalidate>
+${model.nothingToChoose ? '' : html`<button type="submit" class="sr" tabindex="-1" aria-hidden="true">${form.submit}</button>`}
 ${csrfField(model.csrfToken)}
 <input type="hidden" name="_revisions" value="${model.revisions}">
 <p class="aide">Les champs marqués « obligatoire » doivent être remplis.</p>
 ${blocks}
-<div class="formulaire-actions"><button type="submit">${form.submit}</button><a href="${model.back.href}">${model.back.label}</a></div>
+<div class="formulaire-actions">${model.nothingToChoose ? '' : html`<button type="submit">${form.submit}</button>`}<a href="${model.back.href}">${model.back.label}</a></div>
 </form>`;
+}
+
+/** A list of any length: one group per row, each with its « Retirer » button, and « Ajouter une ligne » (no script: the server draws the form again, what was typed kept). */
+function listView(list: ListSpec, fields: readonly FieldSpec[], model: FormModel): SafeHtml {
+  const rows = [...new Set(fields.map((field) => field.row!))];
+  const errors = model.errors.filter((error) => error.field === list.path);
+  const errorId = `erreur-${controlId(list.path)}`;
+  return html`<fieldset class="liste" id="${controlId(list.path)}"${errors.length > 0 ? html` aria-describedby="${errorId}"` : ''}><legend>${list.label}${list.minItems > 0 ? html` <span class="obligatoire">(au moins ${list.minItems} ligne${list.minItems > 1 ? 's' : ''})</span>` : ''}</legend>
+${list.hint && html`<p class="aide">${list.hint}</p>`}
+<p class="aide">Une ligne laissée entièrement vide est ignorée ; les champs obligatoires le sont dans chaque ligne remplie.</p>
+${errors.length > 0 && html`<p class="message-erreur" id="${errorId}"><span class="sr">Erreur : </span>${errors.map((error) => error.message).join(' ')}</p>`}
+${rows.map((row, index) => {
+    const legend = `${list.item} ${index + 1}`;
+    return html`<fieldset class="ligne"><legend>${legend}</legend><div class="rangee">${fields.filter((field) => field.row === row).map((field) => fieldView(field, model))}</div>
+${rows.length > 1 ? html`<button type="submit" class="secondaire petit" name="_action" value="retirer:${row}" formnovalidate>Retirer<span class="sr"> : ${legend}</span></button>` : ''}</fieldset>`;
+  })}
+${rows.length < list.maxItems && html`<button type="submit" class="secondaire" name="_action" value="ajouter:${list.path}" formnovalidate>Ajouter une ligne<span class="sr"> : ${list.label}</span></button>`}
+</fieldset>`;
 }
 
 function conflictBox(conflict: FormConflict, timeZone: string): SafeHtml {
@@ -110,7 +145,7 @@ function fieldView(field: FieldSpec, model: FormModel): SafeHtml {
   const hintId = `aide-${id}`;
   const errorId = `erreur-${id}`;
   const describedBy = [field.hint ? hintId : '', invalid ? errorId : ''].filter(Boolean).join(' ');
-  const aria = html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${invalid ? html` aria-invalid="true"` : ''}${field.required ? html` aria-required="true"` : ''}`;
+  const aria = html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${invalid ? html` aria-invalid="true"` : ''}${field.required ? html` required aria-required="true"` : ''}`;
   const hint = field.hint ? html`<span class="aide" id="${hintId}">${field.hint}</span>` : '';
   const message = invalid ? html`<p class="message-erreur" id="${errorId}"><span class="sr">Erreur : </span>${errors.map((error) => error.message).join(' ')}</p>` : '';
   const label = html`<label for="${id}">${field.label}${field.required ? html` <span class="obligatoire">(obligatoire)</span>` : ''}</label>`;
@@ -123,7 +158,7 @@ function fieldView(field: FieldSpec, model: FormModel): SafeHtml {
     case 'lines':
       return html`<div class="${classes}">${label}${hint}${message}<textarea id="${id}" name="${field.name}" rows="${field.kind === 'lines' ? 4 : 3}"${aria}>${value}</textarea></div>`;
     case 'select': {
-      const options = field.options ? (model.options[field.options] ?? []) : [];
+      const options = field.choices ?? (field.options ? (model.options[field.options] ?? []) : []);
       const known = options.some((option) => option.value === value);
       return html`<div class="${classes}">${label}${hint}${message}<select id="${id}" name="${field.name}"${aria}>
 <option value="">${field.required ? '— Choisir —' : '— Aucun —'}</option>
@@ -137,6 +172,8 @@ ${value !== '' && !known && html`<option value="${value}" selected>${value} (n�
       return html`<div class="${classes}">${label}${hint}${message}<input type="text" class="date" inputmode="numeric" autocomplete="off" id="${id}" name="${field.name}" value="${displayDate(value)}"${aria}></div>`;
     case 'money':
       return html`<div class="${classes}">${label}${hint}${message}<input type="text" class="montant" inputmode="decimal" id="${id}" name="${field.name}" value="${value}" autocomplete="off"${aria}> <span aria-hidden="true">€</span></div>`;
+    case 'decimal':
+      return html`<div class="${classes}">${label}${hint}${message}<input type="text" inputmode="decimal" id="${id}" name="${field.name}" value="${value}"${aria}></div>`;
     case 'integer':
       return html`<div class="${classes}">${label}${hint}${message}<input type="text" inputmode="numeric" id="${id}" name="${field.name}" value="${value}"${aria}></div>`;
     case 'text':
@@ -147,4 +184,17 @@ ${value !== '' && !known && html`<option value="${value}" selected>${value} (n�
 /** An ISO date of the calendar as the French form shows it; anything else (`2021-02-30`) as typed. */
 function displayDate(value: string): string {
   return isIsoDate(value) ? formatDate(value) : value;
+}
+
+/**
+ * « Saisir un fait »: a link to every form of this scope that the person's role may use (the
+ * role rules of the commands decide, see `mayRun`), by its title. A form that cannot serve now
+ * (a closed antenna) says why when opened.
+ */
+export function formMenu(scope: FormSpec['scope'], base: string, may: ReadonlySet<string>): SafeHtml | '' {
+  const forms = FORMS.filter((form) => form.scope === scope && may.has(form.slug));
+  if (forms.length === 0) return '';
+  return html`<nav aria-label="Saisir un fait" class="saisie"><h2>Saisir un fait</h2><ul class="liste-actions">${forms.map(
+    (form) => html`<li><a class="bouton secondaire petit" href="${base}/${form.slug}">${form.title}</a></li>`,
+  )}</ul></nav>`;
 }

@@ -1,29 +1,41 @@
 import { Actor } from '@jalon/application';
 import { JALON_CSS_PATH } from '../assets/jalon-css';
 import { html, HtmlValue, SafeHtml } from '../html';
-import { ROLE_LABELS } from '../read/read-model-shapes';
+import { labelOf, ROLE_LABELS } from '@jalon/reporting';
+import { ACCESSIBILITY_STATEMENT_PATH, ACCESSIBILITY_STATUS } from './accessibility-statement.view';
 
-export type Section = 'programme' | 'financements' | 'integrite' | 'utilisateurs' | 'none';
+export type Section = 'programme' | 'financements' | 'journal' | 'integrite' | 'utilisateurs' | 'none';
 
 export interface PageFrame {
   readonly title: string;
   readonly section?: Section;
   /** The signed-in user and the session's anti-forgery token (absent on the sign-in page). */
   readonly user?: { readonly actor: Actor; readonly csrfToken: string };
+  /** The confirmation of a write, shown first in `main` (see {@link CONFIRMATION_ID}). */
   readonly flash?: string;
   readonly breadcrumbs?: readonly { readonly label: string; readonly href?: string }[];
 }
 
 export function roleLabel(role: string): string {
-  return ROLE_LABELS[role] ?? role;
+  return labelOf(ROLE_LABELS, role);
 }
+
+/**
+ * The id of the confirmation shown after a write: a redirect after a write targets it
+ * (`…#confirmation`), so the page opens on the message, and the keyboard goes on from there.
+ */
+export const CONFIRMATION_ID = 'confirmation';
 
 /** The anti-forgery field every form of a session carries. */
 export function csrfField(token: string): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${token}">`;
 }
 
-/** A whole page: French, a skip link, a header with navigation and the user, one `main`. */
+/**
+ * A whole page: French, a skip link, a header with navigation and the user, one `main` that opens
+ * with the confirmation of a write when there is one, and a footer linking to the accessibility
+ * statement.
+ */
 export function page(frame: PageFrame, body: HtmlValue): string {
   const current = (section: Section) => (frame.section === section ? html` aria-current="page"` : '');
   const user = frame.user;
@@ -46,6 +58,7 @@ html`<nav class="navigation" aria-label="Navigation principale">
 <ul>
 <li><a href="/programme"${current('programme')}>Programme</a></li>
 <li><a href="/financements"${current('financements')}>Financements</a></li>
+<li><a href="/journal"${current('journal')}>Journal d’audit</a></li>
 <li><a href="/integrite"${current('integrite')}>Intégrité du journal</a></li>
 ${user.actor.role === 'admin' && html`<li><a href="/utilisateurs"${current('utilisateurs')}>Utilisateurs</a></li>`}
 </ul>
@@ -57,13 +70,16 @@ ${user.actor.role === 'admin' && html`<li><a href="/utilisateurs"${current('util
 </div>
 </header>
 <main id="contenu" tabindex="-1">
+${frame.flash && html`<div class="conteneur"><div class="alerte succes confirmation" id="${CONFIRMATION_ID}" role="status" tabindex="-1"><p>${frame.flash}</p></div></div>`}
 <div class="conteneur">
 ${frame.breadcrumbs && frame.breadcrumbs.length > 0 && breadcrumbs(frame.breadcrumbs)}
-${frame.flash && html`<div class="alerte succes" role="status"><p>${frame.flash}</p></div>`}
 ${body}
 </div>
 </main>
-<footer class="pied"><div class="conteneur">Jalon — suivi du programme « Au cœur des territoires ». Montants en euros, dates au format JJ/MM/AAAA, heures de Paris.</div></footer>
+<footer class="pied"><div class="conteneur">
+<p>Jalon — suivi du programme « Au cœur des territoires ». Montants en euros, dates au format JJ/MM/AAAA, heures de Paris.</p>
+<p><a href="${ACCESSIBILITY_STATEMENT_PATH}">Déclaration d’accessibilité</a> · Accessibilité : ${ACCESSIBILITY_STATUS}</p>
+</div></footer>
 </body>
 </html>
 `.value;

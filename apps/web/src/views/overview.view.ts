@@ -1,13 +1,13 @@
-import { CandidacyView } from '@jalon/domain';
-import { formatDate, formatEuros, formatInteger, formatPercent } from '@jalon/reporting';
+import { CandidacyListItem, LEARNERS_LABEL, ProgrammeSummary } from '@jalon/queries';
+import { ANTENNA_STATUS_LABELS, CANDIDACY_STATUS_LABELS, formatDate, formatEuros, formatInteger, formatPercent } from '@jalon/reporting';
 import { COLOURS } from '../assets/jalon-css';
 import { href, html, SafeHtml, segment } from '../html';
 import { KpisData } from '../read/dashboard-reads';
-import { ANTENNA_STATUS_LABELS, ProgrammeSummaryData } from '../read/read-model-shapes';
 import { asOfControl, badge } from './components';
+import { formMenu } from './form.view';
 
 export interface OverviewAntenna {
-  readonly antenna: ProgrammeSummaryData['antennas'][number];
+  readonly antenna: ProgrammeSummary['antennas'][number];
   readonly region: string | null;
   readonly callId: string | null;
   readonly callTitle: string | null;
@@ -32,21 +32,14 @@ export interface OverviewModel {
   readonly regions: readonly string[];
   readonly calls: readonly { readonly callId: string; readonly title: string }[];
   /** Today's candidacies, with what the user may do about each (absent when looking at the past). */
-  readonly candidacies?: readonly { readonly view: CandidacyView; readonly callTitle: string; readonly hasAntenna: boolean }[];
+  readonly candidacies?: readonly { readonly view: CandidacyListItem; readonly callTitle: string; readonly hasAntenna: boolean }[];
   readonly may: { readonly submit: boolean; readonly select: boolean; readonly open: boolean };
+  /** Slugs of the programme's forms the user may open (none when looking at the past, none for auditors). */
+  readonly forms?: ReadonlySet<string>;
   readonly staleRead: boolean;
 }
 
-const CANDIDACY_STATUS_LABELS: Readonly<Record<CandidacyView['status'], string>> = {
-  'not-submitted': 'Non déposée',
-  submitted: 'Déposée',
-  selected: 'Retenue',
-  rejected: 'Rejetée',
-  withdrawn: 'Retirée',
-};
-
-const CANDIDACY_BADGE: Readonly<Record<CandidacyView['status'], string>> = {
-  'not-submitted': 'planned',
+const CANDIDACY_BADGE: Readonly<Record<CandidacyListItem['status'], string>> = {
   submitted: 'planned',
   selected: 'active',
   rejected: 'closed',
@@ -78,6 +71,14 @@ export function overviewView(model: OverviewModel): SafeHtml {
       attainment,
     ),
     tile(
+      'Antennes inaugurées',
+      target ? `${formatInteger(totals.antennasInaugurated)} / ${formatInteger(target.antennaCount)}` : formatInteger(totals.antennasInaugurated),
+      target
+        ? `${totals.inaugurationAttainmentBasisPoints === null ? '—' : formatPercent(totals.inaugurationAttainmentBasisPoints)} de l’objectif ; ${formatInteger(totals.antennasInauguratedByTargetDate ?? 0)} inaugurée(s) au plus tard le ${formatDate(target.targetDate)}`
+        : 'Aucun objectif enregistré',
+      totals.inaugurationAttainmentBasisPoints,
+    ),
+    tile(
       'Statut des antennes',
       `${formatInteger(totals.antennasByStatus.active)} active${totals.antennasByStatus.active > 1 ? 's' : ''}`,
       `${formatInteger(totals.antennasByStatus.suspended)} suspendue(s), ${formatInteger(totals.antennasByStatus.closed)} fermée(s)`,
@@ -88,7 +89,7 @@ export function overviewView(model: OverviewModel): SafeHtml {
       totals.actionCoeurDeVilleShareBasisPoints === null ? '—' : formatPercent(totals.actionCoeurDeVilleShareBasisPoints),
       `${formatInteger(totals.antennasInActionCoeurDeVille)} antenne(s) dans une ville du programme`,
     ),
-    tile('Apprenants déclarés', formatInteger(totals.learners), `${formatInteger(totals.trainingCourses)} formation(s) ouverte(s)`),
+    tile(LEARNERS_LABEL, formatInteger(totals.learners), `Effectif du dernier mois déclaré par chaque antenne, additionné ; ${formatInteger(totals.trainingCourses)} formation(s) ouverte(s)`),
     tile('Budget prévisionnel', formatEuros(totals.budgetForecastCents), 'Somme des prévisionnels en vigueur'),
     tile('Financements engagés', formatEuros(totals.fundingCommittedCents), `Versés ${formatEuros(totals.fundingReleasedCents)}, reçus ${formatEuros(totals.fundingReceivedCents)}`),
     tile('Reste à verser', formatEuros(totals.fundingCommittedCents - totals.fundingReleasedCents), 'Engagé moins versé (net des annulations)'),
@@ -139,6 +140,7 @@ ${shown.length === 0
 </div>
 </section>
 
+${model.forms && formMenu('programme', '/programme', model.forms)}
 ${model.candidacies && candidaciesSection(model)}`;
 }
 

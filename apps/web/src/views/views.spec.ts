@@ -1,8 +1,9 @@
 import { COLOURS } from '../assets/jalon-css';
-import { FORMS } from '../forms/form-catalogue';
+import { FORMS, formWithRows } from '../forms/form-catalogue';
 import { budgetChart, ganttChart, niceStepEuros } from './charts';
 import { formView } from './form.view';
 import { page } from './layout';
+import { fr } from '../../../../libs/reporting/src/testing/french-spaces';
 
 /** WCAG 2.x relative luminance and contrast ratio. */
 function contrast(a: string, b: string): number {
@@ -36,7 +37,9 @@ describe('dashboard views', () => {
   });
 
   it('labels every field of every form (label for = id), and ties hints and messages to it', () => {
-    for (const form of FORMS) {
+    for (const generic of FORMS) {
+      // Two rows in each list (tranches, partners, budget lines), as « Ajouter une ligne » draws them.
+      const form = formWithRows(generic, new Map(generic.lists.map((list) => [list.path, 2])));
       const errors = form.fields.map((field) => ({ field: field.name, message: 'Message' }));
       const markup = formView({ form, action: '/x', back: { href: '/', label: 'Retour' }, values: {}, errors, options: {}, revisions: '', csrfToken: 't', timeZone: 'Europe/Paris' }).value;
       const ids = [...markup.matchAll(/<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\sid="([^"]+)"/g)].map((match) => match[1]!);
@@ -96,9 +99,9 @@ describe('dashboard views', () => {
 
   it('draws the budget as grouped bars per year, amounts in French', () => {
     const svg = budgetChart({ id: 'b', title: 'Budget', years: [{ year: 2021, forecastCents: 12_000_000, releasedCents: 4_000_000, spentCents: 5_050_000 }] }).value;
-    expect(svg).toContain('<desc id="b-desc">2021 : prévisionnel 120 000,00 €, versé 40 000,00 €, dépensé 50 500,00 €.</desc>');
-    expect(svg).toContain('<title>Dépensé 2021 : 50 500,00 €</title>');
-    expect(svg).toContain('>125 000 €</text>'); // the axis goes one step beyond the highest bar
+    expect(svg).toContain(fr('<desc id="b-desc">2021 : prévisionnel 120 000,00 €, versé 40 000,00 €, dépensé 50 500,00 €.</desc>'));
+    expect(svg).toContain(fr('<title>Dépensé 2021 : 50 500,00 €</title>'));
+    expect(svg).toContain(fr('>125 000 €</text>')); // the axis goes one step beyond the highest bar
     expect(niceStepEuros(24_000)).toBe(25_000);
     expect(niceStepEuros(0.4)).toBe(1);
   });

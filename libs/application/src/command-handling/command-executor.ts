@@ -1,4 +1,4 @@
-import { assertNotInFuture, Decider, Dated, DomainError, Message } from '@jalon/domain';
+import { assertNotInFuture, todayIn, Decider, Dated, DomainError, Message } from '@jalon/domain';
 import {
   chainEvents,
   ChainTip,
@@ -12,7 +12,7 @@ import {
 } from '@jalon/event-store';
 import { ForbiddenError, IdempotencyKeyReusedError } from '../errors';
 import { Actor } from '../identity/roles';
-import { Clock, IdGenerator, localDate, uuidFromSeed } from '../ports';
+import { Clock, IdGenerator, uuidFromSeed } from '../ports';
 import { validateInput } from '../validation/validate-input';
 import { CommandDefinition, StateLoader } from './command-definition';
 import { schemaVersionOf, upcast } from '@jalon/domain';
@@ -198,7 +198,7 @@ export class CommandExecutor {
       try {
         const context = definition.loadContext ? await definition.loadContext(input, cached ? this.cachedLoader : this.storeLoader) : undefined;
         events = definition.decider.decide(definition.toCommand(input, context), state) as readonly Message<string, Dated>[];
-        assertNotInFuture(events, localDate(now, this.options.timeZone));
+        assertNotInFuture(events, todayIn(now, this.options.timeZone));
       } catch (error) {
         await settle();
         if (cached && error instanceof DomainError) continue;

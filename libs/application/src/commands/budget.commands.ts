@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { defineCommand, StateLoader } from '../command-handling/command-definition';
 import { BUDGET_WRITERS } from '../identity/roles';
 import { NestedList } from '../validation/nested.decorators';
-import { IsCents, IsIsoDate, IsParagraph, IsSlug } from '../validation/text.decorators';
+import { IsCents, IsIsoDate, IsParagraph, IsSlug, IsText } from '../validation/text.decorators';
 import { loadAntennaContext } from './antenna-context';
 
 /** One cell of a forecast: what the antenna expects to spend in one year on one category. */
@@ -54,6 +54,14 @@ export class RecordExpenditureInput {
   @IsOptional()
   @IsSlug()
   fundingAgreementId?: string;
+  /** Who was paid, as the invoice names them. */
+  @IsOptional()
+  @IsText(200)
+  supplier?: string;
+  /** The supplier's invoice number. */
+  @IsOptional()
+  @IsText(100)
+  invoiceNumber?: string;
   @IsIsoDate()
   effectiveDate!: string;
 }

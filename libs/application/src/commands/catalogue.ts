@@ -6,6 +6,7 @@ import { candidacyCommands } from './candidacy.commands';
 import { antennaCommands } from './antenna.commands';
 import { budgetCommands } from './budget.commands';
 import { fundingCommands } from './funding.commands';
+import { documentCommands } from './document.commands';
 
 /** Every command Jalon accepts, by name: the single catalogue the API, the CLI and the demo use. */
 export const COMMANDS: readonly CommandDefinition[] = [
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   ...antennaCommands,
   ...budgetCommands,
   ...fundingCommands,
+  ...documentCommands,
 ];
 
 const BY_NAME = new Map(COMMANDS.map((definition) => [definition.name, definition]));

@@ -5,4 +5,6 @@ export * from './candidacy.commands';
 export * from './antenna.commands';
 export * from './budget.commands';
 export * from './funding.commands';
+export * from './document.commands';
 export * from './run-command';
+export * from './command-wording';

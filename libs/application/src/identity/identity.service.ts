@@ -1,10 +1,10 @@
-import { streamIdOf } from '@jalon/domain';
+import { streamIdOf, todayIn } from '@jalon/domain';
 import { IsIn } from 'class-validator';
 import { createHash, randomBytes } from 'node:crypto';
 import { CommandDefinition, defineCommand } from '../command-handling/command-definition';
 import { CommandExecutor } from '../command-handling/command-executor';
 import { AuthenticationError } from '../errors';
-import { Clock, localDate } from '../ports';
+import { Clock } from '../ports';
 import { IsSlug, IsText } from '../validation/text.decorators';
 import { validateInput } from '../validation/validate-input';
 import { Actor, ADMINS, Role, ROLES } from './roles';
@@ -177,7 +177,7 @@ export class IdentityService {
   }
 
   private async changed(definition: CommandDefinition, input: Record<string, unknown>, by: Actor): Promise<UsersState> {
-    await this.executor.execute(definition, { ...input, effectiveDate: localDate(this.clock.now(), this.timeZone) }, by);
+    await this.executor.execute(definition, { ...input, effectiveDate: todayIn(this.clock.now(), this.timeZone) }, by);
     return (await this.executor.load(usersDecider, USERS_STREAM)).state;
   }
 
@@ -186,7 +186,7 @@ export class IdentityService {
     const userId = slugify(user.name);
     await this.executor.execute(
       registerUser,
-      { userId, name: user.name, role: user.role, tokenHash: hashToken(token), effectiveDate: localDate(this.clock.now(), this.timeZone) },
+      { userId, name: user.name, role: user.role, tokenHash: hashToken(token), effectiveDate: todayIn(this.clock.now(), this.timeZone) },
       by,
       expectedRevision ? { expectedRevision } : {},
     );

@@ -1,9 +1,11 @@
-import { EventStore, UnreadableEventError } from '@jalon/event-store';
-import { PROJECTIONS, ProjectionRunner, ProjectionStorageError, replayInMemory, REPORT_BUILDERS, REPORT_PROJECTION, ReportOptions } from '@jalon/projections';
+import { EventStore } from '@jalon/event-store';
+import { PROJECTIONS, ProjectionRunner, replayInMemory, REPORT_BUILDERS, REPORT_PROJECTION, ReportOptions, StatementSeal } from '@jalon/projections';
 import { Report, ReportKind } from '@jalon/reporting';
-import { ReadModelUnavailableError } from '../errors';
-import { Clock, localDate } from '../ports';
+import { InputValidationError } from '../errors';
+import { todayIn } from '@jalon/domain';
+import { Clock } from '../ports';
 import { validateInput } from '../validation/validate-input';
+import { fromLiveReadModel } from './live-read-model';
 import { ReportQueryInput } from './report-query.input';
 
 /** Programme-wide reports kept, for their read model's committed state, reference date and options. */
@@ -29,16 +31,27 @@ export class ReportService {
     private readonly timeZone: string,
   ) {}
 
-  async build(query: unknown): Promise<Report> {
+  /**
+   * `trusted` carries what the server itself adds and no caller may send: how to get the seal a
+   * statement of expenditure is produced under (see `sealForStatement` in @jalon/core), asked only
+   * once the query is valid, since sealing writes to the log.
+   */
+  async build(query: unknown, trusted: { readonly sealForStatement?: () => Promise<StatementSeal> } = {}): Promise<Report> {
     const input = validateInput(ReportQueryInput, query);
+    const seal = input.kind === 'etat-depenses' && trusted.sealForStatement ? await trusted.sealForStatement() : undefined;
     const cut = { ...(input.asOf ? { asOf: input.asOf } : {}), ...(input.knownAt ? { knownAt: input.knownAt } : {}) };
-    const referenceDate = input.asOf ?? localDate(input.knownAt ? new Date(input.knownAt) : this.clock.now(), this.timeZone);
+    const referenceDate = input.asOf ?? todayIn(input.knownAt ? new Date(input.knownAt) : this.clock.now(), this.timeZone);
     const parameters: ReportOptions = {
       ...(input.antennaId ? { antennaId: input.antennaId } : {}),
       ...cut,
       referenceDate,
       ...(input.receiptDelayDays !== undefined ? { receiptDelayDays: input.receiptDelayDays } : {}),
       ...(input.withinDays !== undefined ? { withinDays: input.withinDays } : {}),
+      ...(input.agreementId !== undefined ? { agreementId: input.agreementId } : {}),
+      ...(input.periodFrom !== undefined ? { periodFrom: input.periodFrom } : {}),
+      ...(input.periodTo !== undefined ? { periodTo: input.periodTo } : {}),
+      ...(seal ? { seal } : {}),
+      ...historyFilterOf(input),
     };
     if (input.asOf || input.knownAt) {
       // Each report reads one projection (REPORT_PROJECTION): a replay for a past cut builds only that one.
@@ -50,33 +63,14 @@ export class ReportService {
     return this.fromLiveReadModel(kind, () => this.programmeReport(kind, parameters));
   }
 
-  /**
-   * Today's figures, only from a read model that can give them: a stopped projection answers
-   * READ_MODEL.UNAVAILABLE; one that had to pass over an unreadable event names it
-   * (EVENT_STORE.UNREADABLE_EVENT), as a replay over it would: its figures would be wrong.
-   */
+  /** Today's figures, only from a read model that can give them (see fromLiveReadModel). */
   private fromLiveReadModel(kind: ReportKind, build: () => Report): Report {
-    const projection = REPORT_PROJECTION[kind];
-    const problem = this.runner.unavailability(projection);
-    if (problem?.kind === 'stopped') throw new ReadModelUnavailableError(projection, problem.failure.reason, problem.failure.since, problem.failure.nextRetryAt);
-    if (problem?.kind === 'rebuilding') {
-      throw new ReadModelUnavailableError(
-        projection,
-        problem.because?.reason ?? 'elle est reconstruite depuis le premier événement, l’événement illisible qu’elle avait dû ignorer étant de nouveau lisible',
-      );
-    }
-    if (problem?.kind === 'checking') throw new ReadModelUnavailableError(projection, 'son point de reprise n’a pas encore pu être vérifié auprès du magasin d’événements');
-    if (problem?.kind === 'incomplete') throw new UnreadableEventError({ unreadable: true, ...problem.skipped[0]! });
-    try {
-      return build();
-    } catch (error) {
-      if (error instanceof ProjectionStorageError) throw new ReadModelUnavailableError(projection, error.message);
-      throw error;
-    }
+    return fromLiveReadModel(this.runner, REPORT_PROJECTION[kind], build);
   }
 
   private programmeReport(kind: ReportKind, parameters: ReportOptions): Report {
-    const key = JSON.stringify([kind, parameters.referenceDate, parameters.receiptDelayDays ?? null, parameters.withinDays ?? null]);
+    // Every parameter (reference date, delays, history filters and page…) tells one kept report from another.
+    const key = JSON.stringify([kind, parameters]);
     const version = this.runner.version(REPORT_PROJECTION[kind]);
     const kept = this.kept.get(key);
     if (kept?.version === version) return kept.report;
@@ -94,4 +88,27 @@ export class ReportService {
       this.kept.delete(oldest);
     }
   }
+}
+
+/** The history's filters and page, refused for another report (a filter silently ignored would mislead) and when `to` is before `from`. */
+function historyFilterOf(input: ReportQueryInput): Pick<ReportOptions, 'from' | 'to' | 'actor' | 'eventType' | 'page' | 'pageSize' | 'order'> {
+  const filter = {
+    ...(input.from !== undefined ? { from: input.from } : {}),
+    ...(input.to !== undefined ? { to: input.to } : {}),
+    ...(input.actor !== undefined ? { actor: input.actor } : {}),
+    ...(input.eventType !== undefined ? { eventType: input.eventType } : {}),
+    ...(input.page !== undefined ? { page: input.page } : {}),
+    ...(input.pageSize !== undefined ? { pageSize: input.pageSize } : {}),
+    ...(input.order !== undefined ? { order: input.order } : {}),
+  };
+  if (input.kind !== 'history') {
+    const given = Object.keys(filter);
+    if (given.length > 0) {
+      throw new InputValidationError(given.map((field) => ({ field, rule: 'historyOnly', message: `${field} ne s’applique qu’à l’historique (rapport history)` })));
+    }
+  }
+  if (filter.from !== undefined && filter.to !== undefined && filter.to < filter.from) {
+    throw new InputValidationError([{ field: 'to', rule: 'notBeforeFrom', message: `to (${filter.to}) ne peut pas précéder from (${filter.from})` }]);
+  }
+  return filter;
 }

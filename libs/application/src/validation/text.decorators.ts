@@ -1,4 +1,4 @@
-import { AID_NATURES, EARLIEST_DATE, isDateInRange, isRna, isSiret, isSlug, isIsoDate, LATEST_DATE, MAX_AMOUNT_CENTS, SLUG_MAX_LENGTH } from '@jalon/domain';
+import { AID_NATURES, EARLIEST_DATE, isAcceptedDate, isRna, isSiret, isSlug, LATEST_DATE, MAX_AMOUNT_CENTS, SLUG_MAX_LENGTH } from '@jalon/domain';
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /**
@@ -28,7 +28,7 @@ export const IsSlug = rule(
 /** A calendar date, `YYYY-MM-DD`, within the domain's bounds (1900-01-01 to 2100-12-31). */
 export const IsIsoDate = rule(
   'isIsoDate',
-  (v) => isIsoDate(v) && isDateInRange(v),
+  isAcceptedDate,
   (a) => `${a.property} doit être une date ISO valide (AAAA-MM-JJ), du ${EARLIEST_DATE} au ${LATEST_DATE}`,
 );
 

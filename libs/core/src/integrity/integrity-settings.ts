@@ -1,5 +1,5 @@
-import { localDate, SYSTEM_ACTOR } from '@jalon/application';
-import { streamIdOf } from '@jalon/domain';
+import { SYSTEM_ACTOR } from '@jalon/application';
+import { streamIdOf, todayIn } from '@jalon/domain';
 import { highestAssignedPosition, type SealWriterOptions, type SealKey, type VerifyLogOptions } from '@jalon/event-store';
 import { join } from 'node:path';
 import { JalonConfig } from '../config';
@@ -26,7 +26,7 @@ export function sealWriterOptions(config: JalonConfig, key: SealKey, now: Date):
     sealStreamId: SEAL_STREAM_ID,
     key,
     now,
-    effectiveDate: localDate(now, config.timeZone),
+    effectiveDate: todayIn(now, config.timeZone),
     metadata: { actor: SYSTEM_ACTOR.id, actorName: SYSTEM_ACTOR.name, role: SYSTEM_ACTOR.role, correlationId: `seal-${now.toISOString()}`, causationId: `seal-${now.toISOString()}` },
   };
 }

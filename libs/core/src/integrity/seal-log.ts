@@ -1,6 +1,7 @@
 import { Clock } from '@jalon/application';
 import {
   appendSeal,
+  DocumentStore,
   feedVerifier,
   latestSeal,
   loadOrCreateSealKey,
@@ -12,7 +13,8 @@ import {
   type StoredEvent,
 } from '@jalon/event-store';
 import { existsSync, readFileSync } from 'node:fs';
-import { JalonConfig } from '../config';
+import { documentsDirOf, JalonConfig } from '../config';
+import { attachedDocumentFiles } from '../documents/attached-document-files';
 import { sealKeyFile, sealWriterOptions, verificationOptions } from './integrity-settings';
 
 /** The service's key when its file exists (`jalon verify` never creates it). */
@@ -26,6 +28,8 @@ export function verifyStore(store: EventStore, config: JalonConfig, options: { f
   const key = existingSealKey(config);
   return verifyLog(store, {
     ...verificationOptions(config),
+    // Every supporting document an event names: stored, and still the bytes of its hash (docs/decisions/0017).
+    files: attachedDocumentFiles(new DocumentStore(documentsDirOf(config))),
     ...(key ? { trustedKeyIds: [key.keyId] } : {}),
     ...(options.from === undefined ? {} : { from: options.from }),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -1,4 +1,4 @@
-import { assertNever, conflict, Decider, monthOf, notFound, ruleBroken, sameData } from '../shared';
+import { assertNever, conflict, Decider, isBefore, monthOf, notFound, ruleBroken, sameData } from '../shared';
 import { AntennaCommand, OpenAntenna } from './antenna.commands';
 import { AntennaEvent, AntennaOpened, LearnersReported } from './antenna.events';
 import { assertNotBeforeOpening, assertNotSuspended } from './antenna.guards';
@@ -44,7 +44,7 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
         });
       }
       assertNotSuspended(state);
-      if (command.data.effectiveDate < state.opened.effectiveDate) {
+      if (isBefore(command.data.effectiveDate, state.opened.effectiveDate)) {
         throw ruleBroken('ANTENNA.INAUGURATED_BEFORE_OPENING', 'an antenna cannot be inaugurated before it was opened', {
           field: 'effectiveDate',
           openedOn: state.opened.effectiveDate,
@@ -87,7 +87,7 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
     case 'SuspendAntenna':
       if (state.status === 'suspended') return [];
       assertNotBeforeOpening(state, command.data.effectiveDate);
-      if (state.resumedOn !== undefined && command.data.effectiveDate < state.resumedOn) {
+      if (state.resumedOn !== undefined && isBefore(command.data.effectiveDate, state.resumedOn)) {
         throw ruleBroken(
           'ANTENNA.SUSPENDED_BEFORE_RESUMPTION',
           `une nouvelle suspension (${command.data.effectiveDate}) ne peut pas précéder la dernière reprise d’activité (${state.resumedOn})`,
@@ -97,7 +97,7 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
       return [{ type: 'AntennaSuspended', data: command.data }];
     case 'ResumeAntenna':
       if (state.status === 'active') return [];
-      if (command.data.effectiveDate < state.suspension.effectiveDate) {
+      if (isBefore(command.data.effectiveDate, state.suspension.effectiveDate)) {
         throw ruleBroken('ANTENNA.RESUMED_BEFORE_SUSPENSION', 'an antenna cannot resume before it was suspended', {
           field: 'effectiveDate',
           suspendedOn: state.suspension.effectiveDate,
@@ -107,7 +107,7 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
     case 'CloseAntenna':
       assertNotBeforeOpening(state, command.data.effectiveDate);
       // After its closing an antenna accepts nothing: a closing dated before a recorded fact would contradict it.
-      if (command.data.effectiveDate < state.latestFactOn) {
+      if (isBefore(command.data.effectiveDate, state.latestFactOn)) {
         throw ruleBroken(
           'ANTENNA.CLOSED_BEFORE_LAST_FACT',
           `une antenne ne peut pas fermer (${command.data.effectiveDate}) avant le dernier fait enregistré sur elle (${state.latestFactOn})`,
@@ -141,7 +141,7 @@ function openAntenna(command: OpenAntenna): AntennaOpened[] {
   if (callId === undefined || programmeId === undefined || territory === undefined || selectedOn === undefined) {
     throw new Error(`candidacy view ${candidacyId} is selected but lacks its call, programme, territory or selection date`);
   }
-  if (effectiveDate < selectedOn) {
+  if (isBefore(effectiveDate, selectedOn)) {
     throw ruleBroken('ANTENNA.OPENED_BEFORE_SELECTION', 'an antenna cannot open before its candidacy was selected', {
       field: 'effectiveDate',
       selectedOn,

@@ -100,9 +100,10 @@ export type TrainingCourseOpened = Message<
 >;
 
 /**
- * Learners enrolled during a month. A later report for the same month is a correction and says
- * why; it also carries the count it corrects, so that readers (totals, descriptions) need not
- * remember every month's count.
+ * The antenna's headcount of learners for a month (everyone enrolled then, not the month's new
+ * enrolments: two months of the same antenna are never added). A later report for the same month
+ * is a correction and says why; it also carries the count it corrects, so that readers (totals,
+ * descriptions) need not remember every month's count.
  */
 export type LearnersReported = Message<
   'LearnersReported',

@@ -1,4 +1,4 @@
-import { conflict, IsoDate, ruleBroken } from '../shared';
+import { conflict, isBefore, IsoDate, ruleBroken } from '../shared';
 import { OpenedAntennaState } from './antenna.state';
 
 /** While suspended, an antenna takes on nothing new: no phase starts, no inauguration, no course. */
@@ -12,7 +12,7 @@ export function assertNotSuspended(state: OpenedAntennaState): void {
 
 /** What happens to an antenna in the world cannot predate its opening. */
 export function assertNotBeforeOpening(state: OpenedAntennaState, effectiveDate: IsoDate): void {
-  if (effectiveDate < state.opened.effectiveDate) {
+  if (isBefore(effectiveDate, state.opened.effectiveDate)) {
     throw ruleBroken('ANTENNA.DATE_BEFORE_OPENING', `antenna ${state.opened.antennaId} was opened on ${state.opened.effectiveDate}`, {
       field: 'effectiveDate',
       openedOn: state.opened.effectiveDate,

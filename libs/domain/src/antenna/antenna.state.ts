@@ -1,4 +1,4 @@
-import { AntennaView, assertNever, IsoDate, VersionedMap } from '../shared';
+import { AntennaView, assertNever, isAfter, IsoDate, VersionedMap } from '../shared';
 import {
   AntennaClosed,
   AntennaEvent,
@@ -56,7 +56,7 @@ export const initialAntennaState = (): AntennaState => ({ status: 'not-opened' }
 
 export function evolveAntenna(state: AntennaState, event: AntennaEvent): AntennaState {
   const next = evolveFacts(state, event);
-  if (next === state || next.status === 'not-opened' || event.data.effectiveDate <= next.latestFactOn) return next;
+  if (next === state || next.status === 'not-opened' || !isAfter(event.data.effectiveDate, next.latestFactOn)) return next;
   return { ...next, latestFactOn: event.data.effectiveDate };
 }
 

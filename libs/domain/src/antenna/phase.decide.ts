@@ -1,4 +1,4 @@
-import { assertDateInRange, assertNever, conflict, IsoDate, notFound, ruleBroken, sameData } from '../shared';
+import { assertDateInRange, assertNever, conflict, isAfter, isBefore, IsoDate, notFound, ruleBroken, sameData } from '../shared';
 import { PhaseCommand } from './antenna.commands';
 import { PhaseEvent } from './antenna.events';
 import { OpenedAntennaState, PhaseState } from './antenna.state';
@@ -30,7 +30,7 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
         });
       }
       assertNotSuspended(state);
-      if (command.data.effectiveDate < state.opened.effectiveDate) {
+      if (isBefore(command.data.effectiveDate, state.opened.effectiveDate)) {
         throw ruleBroken('PHASE.STARTED_BEFORE_OPENING', 'a phase cannot start before the antenna was opened', {
           field: 'effectiveDate',
           openedOn: state.opened.effectiveDate,
@@ -49,7 +49,7 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
       }
       const startedOn = requireStarted(phase, command.data.phaseId);
       if (phase.completedOn !== undefined) throw alreadyCompleted(command.data.phaseId, phase.completedOn);
-      if (command.data.effectiveDate < startedOn) {
+      if (isBefore(command.data.effectiveDate, startedOn)) {
         throw ruleBroken('MILESTONE.BEFORE_PHASE_START', 'a milestone cannot be reached before its phase started', {
           field: 'effectiveDate',
           startedOn,
@@ -70,7 +70,7 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
         });
       }
       assertPeriod(plannedStart, plannedEnd);
-      if (command.data.effectiveDate < phase.planChangedOn) {
+      if (isBefore(command.data.effectiveDate, phase.planChangedOn)) {
         throw ruleBroken(
           'PHASE.RESCHEDULED_BEFORE_PLAN',
           `une phase ne peut pas être replanifiée (${command.data.effectiveDate}) avant le plan qu’elle remplace (${phase.planChangedOn})`,
@@ -91,7 +91,7 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
         throw alreadyCompleted(command.data.phaseId, phase.completedOn);
       }
       const startedOn = requireStarted(phase, command.data.phaseId);
-      if (command.data.effectiveDate < startedOn) {
+      if (isBefore(command.data.effectiveDate, startedOn)) {
         throw ruleBroken('PHASE.COMPLETED_BEFORE_START', 'a phase cannot complete before it starts', {
           field: 'effectiveDate',
           startedOn,
@@ -99,7 +99,7 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
       }
       // A milestone is reached while its phase runs: the phase cannot have completed before it.
       const lastMilestoneOn = latestMilestoneOf(phase);
-      if (lastMilestoneOn !== undefined && command.data.effectiveDate < lastMilestoneOn) {
+      if (lastMilestoneOn !== undefined && isBefore(command.data.effectiveDate, lastMilestoneOn)) {
         throw ruleBroken(
           'PHASE.COMPLETED_BEFORE_MILESTONE',
           `une phase ne peut pas se terminer (${command.data.effectiveDate}) avant un jalon atteint pendant son cours (${lastMilestoneOn})`,
@@ -132,14 +132,14 @@ function alreadyCompleted(phaseId: string, completedOn: IsoDate) {
 
 function latestMilestoneOf(phase: PhaseState): IsoDate | undefined {
   let latest: IsoDate | undefined;
-  for (const milestone of phase.milestones.values()) if (latest === undefined || milestone.effectiveDate > latest) latest = milestone.effectiveDate;
+  for (const milestone of phase.milestones.values()) if (latest === undefined || isAfter(milestone.effectiveDate, latest)) latest = milestone.effectiveDate;
   return latest;
 }
 
 function assertPeriod(plannedStart: IsoDate, plannedEnd: IsoDate): void {
   assertDateInRange(plannedStart, 'plannedStart');
   assertDateInRange(plannedEnd, 'plannedEnd');
-  if (plannedEnd < plannedStart) {
+  if (isBefore(plannedEnd, plannedStart)) {
     throw ruleBroken('PHASE.INVALID_PERIOD', 'a phase cannot be planned to end before it starts', {
       field: 'plannedEnd',
       plannedStart,

@@ -1,3 +1,4 @@
+import { BudgetDocumentSubject, DocumentAttached } from '../documents/document.events';
 import { AntennaView, Cents, FundingAgreementView, Message } from '../shared';
 import { BudgetForecastRevised, BudgetForecastSet, ExpenditureRecorded, ExpenditureReversed } from './budget.events';
 
@@ -45,4 +46,10 @@ export interface ReverseExpenditure extends Message<
   readonly context: BudgetContext;
 }
 
-export type BudgetCommand = SetBudgetForecast | ReviseBudgetForecast | RecordExpenditure | ReverseExpenditure;
+/** Attaches a stored document to an expenditure or a revision of the antenna's budget. */
+export interface AttachBudgetDocument
+  extends Message<'AttachBudgetDocument', Omit<DocumentAttached['data'], 'subject'> & { readonly subject: BudgetDocumentSubject }> {
+  readonly context: BudgetContext;
+}
+
+export type BudgetCommand = SetBudgetForecast | ReviseBudgetForecast | RecordExpenditure | ReverseExpenditure | AttachBudgetDocument;

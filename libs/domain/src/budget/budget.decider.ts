@@ -15,7 +15,8 @@ import {
   sumCents,
   VersionedMap,
 } from '../shared';
-import { BudgetCommand, BudgetLineInput, RecordExpenditure } from './budget.commands';
+import { AttachedDocuments, decideAttachment, withDocument } from '../documents/document.decide';
+import { AttachBudgetDocument, BudgetCommand, BudgetLineInput, RecordExpenditure } from './budget.commands';
 import {
   BUDGET_CATEGORIES,
   BudgetEvent,
@@ -52,6 +53,10 @@ export type BudgetState =
       readonly revision: number;
       /** Every expenditure by id. A `VersionedMap`, so that recording one does not copy all the others. */
       readonly expenditures: VersionedMap<string, ExpenditureEntry>;
+      /** The effective date of each revision: index 0 holds revision 1's. */
+      readonly revisionsOn: readonly IsoDate[];
+      /** Documents attached to the budget's expenditures and revisions. */
+      readonly documents: AttachedDocuments;
     };
 
 export const initialBudgetState = (): BudgetState => ({ status: 'no-forecast' });
@@ -170,9 +175,35 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
         },
       ];
     }
+    case 'AttachBudgetDocument':
+      return decideBudgetDocument(command, state);
     default:
       return assertNever(command);
   }
+}
+
+/** A document is attached to an expenditure or a revision that was recorded, not before it took effect. */
+function decideBudgetDocument(command: AttachBudgetDocument, state: BudgetState): BudgetEvent[] {
+  const { antennaId, subject } = command.data;
+  const forecast = requireForecast(state, antennaId);
+  let subjectOn: IsoDate;
+  if (subject.kind === 'expenditure') {
+    const entry = forecast.expenditures.get(subject.expenditureId);
+    if (!entry) {
+      throw notFound('EXPENDITURE.NOT_FOUND', `expenditure ${subject.expenditureId} has not been recorded`, { field: 'subject.expenditureId' });
+    }
+    subjectOn = entry.recorded.effectiveDate;
+  } else {
+    const revisedOn = Number.isInteger(subject.revision) && subject.revision >= 1 ? forecast.revisionsOn[subject.revision - 1] : undefined;
+    if (revisedOn === undefined) {
+      throw notFound('DOCUMENT.SUBJECT_NOT_FOUND', `the budget of antenna ${antennaId} has no revision ${subject.revision}`, {
+        field: 'subject.revision',
+        revisions: forecast.revision,
+      });
+    }
+    subjectOn = revisedOn;
+  }
+  return decideAttachment(forecast.documents, command.data, subjectOn);
 }
 
 export function evolveBudget(state: BudgetState, event: BudgetEvent): BudgetState {
@@ -190,6 +221,8 @@ export function evolveBudget(state: BudgetState, event: BudgetEvent): BudgetStat
         current: forecast,
         revision: 0,
         expenditures: VersionedMap.empty(),
+        revisionsOn: [],
+        documents: VersionedMap.empty(),
       };
     }
     case 'BudgetForecastRevised':
@@ -197,6 +230,7 @@ export function evolveBudget(state: BudgetState, event: BudgetEvent): BudgetStat
         ? {
             ...state,
             revision: event.data.revision,
+            revisionsOn: withRevisionDate(state.revisionsOn, event.data.revision, event.data.effectiveDate),
             current: { lines: event.data.lines, totalCents: event.data.totalCents, effectiveDate: event.data.effectiveDate },
           }
         : state;
@@ -210,6 +244,8 @@ export function evolveBudget(state: BudgetState, event: BudgetEvent): BudgetStat
       if (!entry) return state;
       return { ...state, expenditures: state.expenditures.set(event.data.expenditureId, { ...entry, reversed: event.data }) };
     }
+    case 'DocumentAttached':
+      return state.status === 'forecast-set' ? { ...state, documents: withDocument(state.documents, event.data) } : state;
     default:
       return assertNever(event);
   }
@@ -251,6 +287,13 @@ function assertChargeable({ data, context }: RecordExpenditure, agreementId: str
       closedOn: agreement.closedOn,
     });
   }
+}
+
+function withRevisionDate(dates: readonly IsoDate[], revision: number, on: IsoDate): readonly IsoDate[] {
+  if (!Number.isInteger(revision) || revision < 1) return dates;
+  const next = [...dates];
+  next[revision - 1] = on;
+  return next;
 }
 
 function requireForecast(state: BudgetState, antennaId: string) {

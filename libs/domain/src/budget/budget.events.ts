@@ -1,3 +1,4 @@
+import { DocumentAttached, DOCUMENT_EVENT_VERSIONS } from '../documents/document.events';
 import { Cents, IsoDate, Message } from '../shared';
 
 /**
@@ -56,6 +57,10 @@ export type ExpenditureRecorded = Message<
     readonly amountCents: Cents;
     readonly description: string;
     readonly fundingAgreementId?: string;
+    /** Version 2: who was paid, as the invoice names them (absent when not given, and in version 1). */
+    readonly supplier?: string;
+    /** Version 2: the supplier's invoice number (absent when not given, and in version 1). */
+    readonly invoiceNumber?: string;
     readonly effectiveDate: IsoDate;
   }
 >;
@@ -79,14 +84,17 @@ export type ExpenditureReversed = Message<
   }
 >;
 
-export type BudgetEvent = BudgetForecastSet | BudgetForecastRevised | ExpenditureRecorded | ExpenditureReversed;
+/** A budget stream also carries the documents attached to its expenditures and revisions (documents/). */
+export type BudgetEvent = BudgetForecastSet | BudgetForecastRevised | ExpenditureRecorded | ExpenditureReversed | DocumentAttached;
 
 /** Schema version of each budget event type's data (docs/decisions/0011); a type left out fails to compile. */
 export const BUDGET_EVENT_VERSIONS = {
   BudgetForecastSet: 1,
   /** 2: carries `previousLines` (budget.upcasters.ts reads version 1). */
   BudgetForecastRevised: 2,
-  ExpenditureRecorded: 1,
+  /** 2: may carry `supplier` and `invoiceNumber` (budget.upcasters.ts reads version 1, which never does). */
+  ExpenditureRecorded: 2,
   /** 2: carries the reversed expenditure's `category`, `expenditureDate` and `fundingAgreementId` (budget.upcasters.ts reads version 1). */
   ExpenditureReversed: 2,
+  ...DOCUMENT_EVENT_VERSIONS,
 } as const satisfies Record<BudgetEvent['type'], number>;

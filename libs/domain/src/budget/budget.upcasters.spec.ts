@@ -1,6 +1,6 @@
 import { upcastingSpecification } from '../testing/upcasting-specification';
 import { BudgetLine } from './budget.events';
-import { budgetForecastRevisedV1, expenditureReversedV1 } from './budget.upcasters';
+import { budgetForecastRevisedV1, expenditureRecordedV1, expenditureReversedV1 } from './budget.upcasters';
 
 const spec = upcastingSpecification();
 
@@ -163,5 +163,26 @@ describe('budget upcasters', () => {
     it('rule: a revision whose previous total is not that of the forecast before it cannot be read', () => {
       spec.given([forecastSet]).when(secondRevisionV1).thenCannotBeRead(/replaces 21000000 cents, the forecast before it totals 20000000/);
     });
+  });
+});
+
+describe('ExpenditureRecorded v1 → v2 (supplier and invoice number)', () => {
+  const recordedV1 = v1('ExpenditureRecorded', {
+    antennaId: 'montbeliard',
+    expenditureId: 'dep-2022-003',
+    category: 'equipment',
+    amountCents: 420_000,
+    description: 'Postes de visioconférence',
+    effectiveDate: '2022-05-12',
+  });
+
+  it('rule: an expenditure stored at version 1 is read at version 2 as one that named no supplier and no invoice number, without reading its stream', () => {
+    spec.given([]).when(recordedV1).then(v2('ExpenditureRecorded', { ...recordedV1.data }));
+    expect(expenditureRecordedV1.needsHistory(recordedV1.data as never)).toBe(false);
+  });
+
+  it('rule: a version 2 expenditure with its supplier and invoice number is read as it is', () => {
+    const recordedV2 = v2('ExpenditureRecorded', { ...recordedV1.data, supplier: 'Bureau Vallée Montbéliard', invoiceNumber: 'FA-22-0512' });
+    spec.given([]).when(recordedV2).then(recordedV2);
   });
 });

@@ -13,6 +13,17 @@ export type ExpenditureReversedV1Data = Omit<ExpenditureReversed['data'], 'categ
 export type BudgetForecastRevisedV1Data = Omit<BudgetForecastRevised['data'], 'previousLines'> &
   Partial<Pick<BudgetForecastRevised['data'], 'previousLines'>>;
 
+/** `ExpenditureRecorded` at version 1: no supplier, no invoice number. */
+export type ExpenditureRecordedV1Data = Omit<ExpenditureRecorded['data'], 'supplier' | 'invoiceNumber'>;
+
+/** v1 → v2: the supplier and the invoice number are optional, so a version 1 expenditure is read as one that gave neither. */
+export const expenditureRecordedV1: Upcaster<'ExpenditureRecorded', ExpenditureRecordedV1Data, ExpenditureRecorded['data'], undefined> = {
+  type: 'ExpenditureRecorded',
+  from: 1,
+  needsHistory: () => false,
+  upcast: (data) => data,
+};
+
 /** What a reversal needs of the expenditure it reverses. */
 export type RecordedExpenditure = Pick<
   ExpenditureRecorded['data'],

@@ -1,4 +1,4 @@
-import { assertDateInRange, assertNever, CallView, conflict, Decider, notFound, ruleBroken, sameData } from '../shared';
+import { assertDateInRange, assertNever, CallView, isBefore, conflict, Decider, notFound, ruleBroken, sameData } from '../shared';
 import { CallCommand, OpenCallForApplications } from './call.commands';
 import { CallEvent, CallForApplicationsClosed, CallForApplicationsOpened } from './call.events';
 
@@ -37,7 +37,7 @@ export function decideCall(command: CallCommand, state: CallState): CallEvent[] 
           closedOn: state.closed.effectiveDate,
         });
       }
-      if (command.data.effectiveDate < state.opened.opensOn) {
+      if (isBefore(command.data.effectiveDate, state.opened.opensOn)) {
         throw ruleBroken('CALL.CLOSED_BEFORE_OPENING', `a call cannot close before it opens (${state.opened.opensOn})`, {
           field: 'effectiveDate',
           opensOn: state.opened.opensOn,
@@ -94,14 +94,14 @@ function assertOpenable({ data, context }: OpenCallForApplications): void {
   }
   assertDateInRange(data.opensOn, 'opensOn');
   assertDateInRange(data.closesOn, 'closesOn');
-  if (data.closesOn < data.opensOn) {
+  if (isBefore(data.closesOn, data.opensOn)) {
     throw ruleBroken('CALL.INVALID_PERIOD', 'a call cannot close before it opens', { field: 'closesOn' });
   }
   // A call belongs to its programme: neither published nor open before the programme was launched.
   const launchedOn = context.programme.launchedOn;
   if (launchedOn !== undefined) {
     for (const field of ['effectiveDate', 'opensOn'] as const) {
-      if (data[field] < launchedOn) {
+      if (isBefore(data[field], launchedOn)) {
         throw ruleBroken(
           'CALL.BEFORE_PROGRAMME_LAUNCH',
           `un appel ne peut pas être publié ni ouvert (${field} ${data[field]}) avant le lancement de son programme (${launchedOn})`,

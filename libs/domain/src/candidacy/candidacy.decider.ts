@@ -7,6 +7,8 @@ import {
   CandidacyView,
   conflict,
   Decider,
+  isAfter,
+  isBefore,
   IsoDate,
   notFound,
   ruleBroken,
@@ -165,7 +167,7 @@ function decideSubmission({ data, context }: SubmitCandidacy, state: CandidacySt
   const call = openedCall(context.call, data.callId);
   const lastDay = call.closedOn ?? call.closesOn;
   // Judged on effective dates, so that a candidacy submitted in time can be recorded (back-filled) later.
-  if (data.effectiveDate < call.opensOn || data.effectiveDate > lastDay) {
+  if (isBefore(data.effectiveDate, call.opensOn) || isAfter(data.effectiveDate, lastDay)) {
     throw ruleBroken('CANDIDACY.CALL_NOT_OPEN', `call ${data.callId} accepted candidacies from ${call.opensOn} to ${lastDay}`, {
       field: 'effectiveDate',
       opensOn: call.opensOn,
@@ -193,7 +195,7 @@ function decideWithdrawal({ data }: WithdrawCandidacy, state: CandidacyState): C
   if (current.status === 'withdrawn' && sameData(current.withdrawal, data)) return [];
   if (current.status !== 'submitted' && current.status !== 'selected') throw alreadyDecided(current);
   assertNotBeforeSubmission(current, data.effectiveDate);
-  if (current.status === 'selected' && data.effectiveDate < current.selection.effectiveDate) {
+  if (current.status === 'selected' && isBefore(data.effectiveDate, current.selection.effectiveDate)) {
     throw ruleBroken('CANDIDACY.DATE_BEFORE_SELECTION', 'a laureate cannot withdraw before it was selected', {
       field: 'effectiveDate',
       selectedOn: current.selection.effectiveDate,
@@ -246,7 +248,7 @@ function decideAntennaAssignment({ data, context }: AssignCandidacyAntenna, stat
     });
   }
   const selectedOn = current.selection.effectiveDate;
-  if (data.effectiveDate < selectedOn) {
+  if (isBefore(data.effectiveDate, selectedOn)) {
     throw ruleBroken('ANTENNA.OPENED_BEFORE_SELECTION', `une antenne ne peut pas ouvrir (${data.effectiveDate}) avant que sa candidature soit retenue (${selectedOn})`, {
       field: 'effectiveDate',
       selectedOn,
@@ -289,7 +291,7 @@ function alreadyDecided(state: SubmittedState) {
 }
 
 function assertNotBeforeSubmission(state: SubmittedState, date: IsoDate): void {
-  if (date < state.submission.effectiveDate) {
+  if (isBefore(date, state.submission.effectiveDate)) {
     throw ruleBroken('CANDIDACY.DATE_BEFORE_SUBMISSION', `nothing happens to a candidacy before its submission (${state.submission.effectiveDate})`, {
       field: 'effectiveDate',
       submittedOn: state.submission.effectiveDate,

@@ -41,7 +41,7 @@ describe('EventReader: the one reader of stored versions', () => {
 
   it('rule: an event at its current version is returned as it is, synchronously, and nothing is read from the store', () => {
     const event = source.add(antenna, 'LearnersReported', 2, report('2023-06', 120));
-    const recorded = source.add('budget-montbeliard', 'ExpenditureRecorded', 1, { expenditureId: 'e1' });
+    const recorded = source.add('budget-montbeliard', 'ExpenditureRecorded', 2, { expenditureId: 'e1' });
     const foreign = source.add('test-1', 'SomethingOfATest', 7, { any: true });
     expect(reader.read(event)).toBe(event);
     expect(reader.read(recorded)).toBe(recorded);

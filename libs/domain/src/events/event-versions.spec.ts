@@ -25,7 +25,8 @@ describe('event versions', () => {
 
   it('rule: the command path writes each type at its current version, and a type the registry does not know at version 1', () => {
     expect(schemaVersionOf('ExpenditureReversed')).toBe(2);
-    expect(schemaVersionOf('ExpenditureRecorded')).toBe(1);
+    expect(schemaVersionOf('ExpenditureRecorded')).toBe(2);
+    expect(schemaVersionOf('DocumentAttached')).toBe(1);
     expect(schemaVersionOf('UserRegistered')).toBe(1);
     expect(schemaVersionOf('LogSealed')).toBe(1);
     expect(schemaVersionOf('SomethingOfATest')).toBe(1);

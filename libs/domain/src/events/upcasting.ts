@@ -1,7 +1,7 @@
 import { LearnersReported } from '../antenna/antenna.events';
 import { learnersReportedV1 } from '../antenna/antenna.upcasters';
 import { BudgetForecastRevised, BudgetForecastSet, BudgetLine, ExpenditureRecorded } from '../budget/budget.events';
-import { budgetForecastRevisedV1, expenditureReversedV1, RecordedExpenditure } from '../budget/budget.upcasters';
+import { budgetForecastRevisedV1, expenditureRecordedV1, expenditureReversedV1, RecordedExpenditure } from '../budget/budget.upcasters';
 import { BudgetTrancheReleased } from '../funding/funding.events';
 import { fundingCommittedV1, TrancheRelease, trancheReleaseReversedV1 } from '../funding/funding.upcasters';
 import { EventUpcastError, Upcaster, VersionedMap } from '../shared';
@@ -85,6 +85,7 @@ export const UPCAST_STEPS: readonly UpcastStep[] = [
   step(trancheReleaseReversedV1, (history, data) => history.releases.get(releaseKey(data.agreementId, data.trancheId))),
   step(learnersReportedV1, (history, data) => history.learners.get(data.period)),
   step(fundingCommittedV1, () => undefined),
+  step(expenditureRecordedV1, () => undefined),
 ];
 
 const STEPS: ReadonlyMap<string, UpcastStep> = new Map(UPCAST_STEPS.map((s) => [stepKey(s.upcaster.type, s.upcaster.from), s]));

@@ -1,3 +1,4 @@
+import { DocumentAttached, FundingDocumentSubject } from '../documents/document.events';
 import { AntennaView, Cents, Message } from '../shared';
 import {
   BudgetTrancheReleased,
@@ -39,4 +40,10 @@ export interface RecordFundingPublicData extends Message<'RecordFundingPublicDat
   readonly context: FundingContext;
 }
 
-export type FundingCommand = CommitFunding | RecordFundingPublicData | ReleaseTranche | RecordTrancheReceipt | ReverseTrancheRelease | CloseFundingAgreement;
+/** Attaches a stored document to the agreement, a tranche's release or its receipt. */
+export interface AttachFundingDocument
+  extends Message<'AttachFundingDocument', Omit<DocumentAttached['data'], 'subject'> & { readonly subject: FundingDocumentSubject }> {
+  readonly context: FundingContext;
+}
+
+export type FundingCommand = AttachFundingDocument | CommitFunding | RecordFundingPublicData | ReleaseTranche | RecordTrancheReceipt | ReverseTrancheRelease | CloseFundingAgreement;

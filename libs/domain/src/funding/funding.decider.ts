@@ -15,7 +15,8 @@ import {
   sumCents,
   VersionedMap,
 } from '../shared';
-import { CommitFunding, FundingCommand } from './funding.commands';
+import { AttachedDocuments, decideAttachment, withDocument } from '../documents/document.decide';
+import { AttachFundingDocument, CommitFunding, FundingCommand } from './funding.commands';
 import {
   BudgetTrancheReleased,
   FundingAgreementClosed,
@@ -50,6 +51,8 @@ interface FundingAgreement {
   readonly latestFactOn: IsoDate;
   /** The public data in force (SCDL « subventions »): the commitment's, or the latest recorded after it. */
   readonly publicData?: FundingPublicData;
+  /** Documents attached to the agreement, its releases and receipts (absent until the first). */
+  readonly documents?: AttachedDocuments;
 }
 
 export type FundingState =
@@ -244,9 +247,39 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
       }
       return [{ type: 'FundingAgreementClosed', data: closing }];
     }
+    case 'AttachFundingDocument':
+      return decideFundingDocument(command, state);
     default:
       return assertNever(command);
   }
+}
+
+/**
+ * A document is attached to the agreement (closed or not: the evidence outlives the payments), or
+ * to a tranche's current release or receipt; not before the fact it proves took effect.
+ */
+function decideFundingDocument(command: AttachFundingDocument, state: FundingState): FundingEvent[] {
+  const { antennaId, subject } = command.data;
+  const agreement = requireAgreement(state, antennaId, subject.agreementId);
+  let subjectOn: IsoDate;
+  if (subject.kind === 'funding-agreement') {
+    subjectOn = agreement.commitment.effectiveDate;
+  } else {
+    const tranche = agreement.tranches.get(subject.trancheId);
+    if (!tranche) {
+      throw notFound('TRANCHE.NOT_FOUND', `funding agreement ${subject.agreementId} has no tranche ${subject.trancheId}`, { field: 'subject.trancheId' });
+    }
+    const fact = subject.kind === 'tranche-release' ? tranche.release : tranche.receipt;
+    if (!fact) {
+      throw notFound(
+        'DOCUMENT.SUBJECT_NOT_FOUND',
+        `tranche ${subject.trancheId} has no ${subject.kind === 'tranche-release' ? 'current release' : 'receipt'} to attach a document to`,
+        { field: 'subject.trancheId', kind: subject.kind },
+      );
+    }
+    subjectOn = fact.effectiveDate;
+  }
+  return decideAttachment(agreement.documents, command.data, subjectOn);
 }
 
 export function evolveFunding(state: FundingState, event: FundingEvent): FundingState {
@@ -271,6 +304,8 @@ export function evolveFunding(state: FundingState, event: FundingEvent): Funding
       return withTranche(state, event.data.trancheId, ({ scheduled }) => ({ scheduled, lastReversal: event.data }));
     case 'FundingAgreementClosed':
       return state.status === 'not-committed' ? state : { ...state, status: 'closed', closing: event.data };
+    case 'DocumentAttached':
+      return state.status === 'not-committed' ? state : { ...state, documents: withDocument(state.documents, event.data) };
     default:
       return assertNever(event);
   }

@@ -1,3 +1,4 @@
+import { DocumentAttached, DOCUMENT_EVENT_VERSIONS } from '../documents/document.events';
 import { Cents, IsoDate, Message } from '../shared';
 
 /** One planned payment of a funding agreement (IATI planned-disbursement). */
@@ -130,7 +131,9 @@ export type FundingAgreementClosed = Message<
   }
 >;
 
+/** A funding stream also carries the documents attached to its agreement, releases and receipts (documents/). */
 export type FundingEvent =
+  | DocumentAttached
   | FundingCommitted
   | FundingPublicDataRecorded
   | BudgetTrancheReleased
@@ -148,4 +151,5 @@ export const FUNDING_EVENT_VERSIONS = {
   /** 2: carries `releasedOn`, the date of the release it reverses (funding.upcasters.ts reads version 1). */
   TrancheReleaseReversed: 2,
   FundingAgreementClosed: 1,
+  ...DOCUMENT_EVENT_VERSIONS,
 } as const satisfies Record<FundingEvent['type'], number>;

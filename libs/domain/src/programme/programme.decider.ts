@@ -1,4 +1,4 @@
-import { assertDateInRange, assertNever, conflict, Decider, IsoDate, notFound, ProgrammeView, ruleBroken, sameData, VersionedMap } from '../shared';
+import { assertDateInRange, assertNever, conflict, Decider, isBefore, IsoDate, notFound, ProgrammeView, ruleBroken, sameData, VersionedMap } from '../shared';
 import { ProgrammeCommand } from './programme.commands';
 import { ConventionSigned, ProgrammeEvent, ProgrammeLaunched, ProgrammeTargets } from './programme.events';
 
@@ -32,13 +32,13 @@ export function decideProgramme(command: ProgrammeCommand, state: ProgrammeState
       const launched = requireLaunched(state, command.data.programmeId);
       if (sameData(launched.targets, command.data.targets)) return [];
       assertTargets(command.data.targets);
-      if (command.data.effectiveDate < launched.launched.effectiveDate) {
+      if (isBefore(command.data.effectiveDate, launched.launched.effectiveDate)) {
         throw ruleBroken('PROGRAMME.DATE_BEFORE_LAUNCH', 'targets cannot be revised before the programme was launched', {
           field: 'effectiveDate',
         });
       }
       // Targets in force are those of the latest revision: a revision dated earlier would be silently outranked.
-      if (command.data.effectiveDate < launched.targetsSetOn) {
+      if (isBefore(command.data.effectiveDate, launched.targetsSetOn)) {
         throw ruleBroken(
           'PROGRAMME.REVISED_BEFORE_LAST_REVISION',
           `les objectifs ne peuvent pas être révisés à une date (${command.data.effectiveDate}) antérieure à leur dernière révision (${launched.targetsSetOn})`,
@@ -55,7 +55,7 @@ export function decideProgramme(command: ProgrammeCommand, state: ProgrammeState
         if (sameData(existing, command.data)) return [];
         throw conflict('CONVENTION.ALREADY_SIGNED', `convention ${command.data.conventionId} was already recorded with other details`);
       }
-      if (command.data.effectiveDate < launched.launched.effectiveDate) {
+      if (isBefore(command.data.effectiveDate, launched.launched.effectiveDate)) {
         throw ruleBroken(
           'PROGRAMME.DATE_BEFORE_LAUNCH',
           `une convention du programme ne peut pas être signée (${command.data.effectiveDate}) avant son lancement (${launched.launched.effectiveDate})`,
@@ -113,7 +113,7 @@ function assertTargets(targets: ProgrammeTargets): void {
 /** The target date is a plan: within the calendar's bounds, and not before the programme was launched. */
 function assertTargetDate(targets: ProgrammeTargets, launchedOn: IsoDate): void {
   assertDateInRange(targets.targetDate, 'targets.targetDate');
-  if (targets.targetDate < launchedOn) {
+  if (isBefore(targets.targetDate, launchedOn)) {
     throw ruleBroken(
       'PROGRAMME.TARGET_DATE_BEFORE_LAUNCH',
       `l’échéance des objectifs (${targets.targetDate}) précède le lancement du programme (${launchedOn})`,

@@ -1,5 +1,5 @@
 import { ruleBroken } from './domain-error';
-import { IsoDate } from './dates';
+import { isAfter, IsoDate } from './calendar';
 
 /** Every event's data holds the date it took effect in the world (distinct from when it was recorded). */
 export interface Dated {
@@ -12,7 +12,7 @@ export interface Dated {
  */
 export function assertNotInFuture(events: readonly { readonly type: string; readonly data: Dated }[], today: IsoDate): void {
   for (const event of events) {
-    if (event.data.effectiveDate > today) {
+    if (isAfter(event.data.effectiveDate, today)) {
       throw ruleBroken('EVENT.EFFECTIVE_DATE_IN_FUTURE', `effectiveDate ${event.data.effectiveDate} is after today (${today})`, {
         field: 'effectiveDate',
         eventType: event.type,

@@ -1,5 +1,5 @@
 import { conflict, notFound, ruleBroken } from './domain-error';
-import { IsoDate } from './dates';
+import { isBefore, IsoDate } from './calendar';
 
 /**
  * What one decider may know of another stream. The application layer loads the other stream,
@@ -84,7 +84,7 @@ export function assertAntennaAcceptsCommands(antenna: AntennaView, antennaId: st
  * antenna's opening. Same rule, and code, as for the antenna's own facts.
  */
 export function assertNotBeforeAntennaOpening(antenna: AntennaView, effectiveDate: IsoDate): void {
-  if (antenna.openedOn !== undefined && effectiveDate < antenna.openedOn) {
+  if (antenna.openedOn !== undefined && isBefore(effectiveDate, antenna.openedOn)) {
     throw ruleBroken(
       'ANTENNA.DATE_BEFORE_OPENING',
       `la date d’effet (${effectiveDate}) précède l’ouverture de l’antenne ${antenna.antennaId} (${antenna.openedOn})`,

@@ -108,6 +108,30 @@ describe('verifiable audit export and consistency proofs', () => {
     expect(report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ line: 6, message: expect.stringContaining('la preuve d’inclusion ne mène pas à la racine du sceau') })]));
   });
 
+  it('rule: a supporting document’s hash is in the export (in its event’s data, which the event hash covers): changing it, even with the hash and checksum recomputed, fails', async () => {
+    const documentSha = 'c'.repeat(64);
+    for (let round = 0; round < 2; round++) await appendChained(store, 'budget-a', [testEvent({ data: { n: round, effectiveDate: '2022-03-15' } })]);
+    await appendChained(store, 'budget-a', [
+      testEvent({
+        type: 'DocumentAttached',
+        data: { antennaId: 'a', subject: { kind: 'expenditure', expenditureId: 'e1' }, sha256: documentSha, fileName: 'facture.pdf', sizeBytes: 1234, mediaType: 'application/pdf', effectiveDate: '2022-03-20' },
+      }),
+    ]);
+    const lines = await exportLines(await sealLog(store, key));
+    const index = lines.findIndex((line) => JSON.parse(line).type === 'DocumentAttached');
+    expect(JSON.parse(lines[index]!)).toMatchObject({ kind: 'event', streamId: 'budget-a', revision: 2, data: { sha256: documentSha, fileName: 'facture.pdf', sizeBytes: 1234 } });
+    expect((await verifyAuditExport(lines, { publicKey: key.publicKey })).ok).toBe(true);
+
+    const forged = forge(lines, index, (value) => {
+      (value.data as Record<string, unknown>).sha256 = 'd'.repeat(64);
+      const { kind: _kind, leafIndex: _leaf, position: _position, hash: _hash, inclusionProof: _proof, ...content } = value;
+      value.hash = eventHash(content as never);
+    });
+    const report = await verifyAuditExport(forged);
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ line: index + 1 })]));
+  });
+
   it('rule: an event left out of the export is named by the line where its stream skips a revision', async () => {
     const lines = await exportLines(await writeHistory());
     const withoutOne = forge([...lines.slice(0, 5), ...lines.slice(6)], 0, () => undefined);

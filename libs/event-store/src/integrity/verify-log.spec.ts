@@ -10,7 +10,7 @@ import { exportHistoryToFile, importHistoryFile } from '../transfer';
 import { eventHash } from './event-hash';
 import { highestAssignedPosition } from './embedded-positions';
 import { SealKey } from './seal';
-import { LogVerifier, verifyLog, type LogProblem, type LogVerificationReport } from './verify-log';
+import { LogVerifier, verifyLog, type LogProblem, type LogVerificationReport, type NamedFiles, type NamedFileState } from './verify-log';
 
 const STREAMS = ['antenna-a', 'budget-a', 'funding-x'];
 
@@ -20,7 +20,7 @@ describe('verifyLog on the embedded store', () => {
   let store: SqliteEventStore;
   const key = SealKey.generate();
 
-  const verify = async (options: { from?: bigint; trustedKeyIds?: string[] } = {}): Promise<LogVerificationReport> => {
+  const verify = async (options: { from?: bigint; trustedKeyIds?: string[]; files?: NamedFiles } = {}): Promise<LogVerificationReport> => {
     await store.close();
     store = SqliteEventStore.open({ file });
     return verifyLog(store, { sealStreamId: SEAL_STREAM, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(file), ...options });
@@ -50,6 +50,36 @@ describe('verifyLog on the embedded store', () => {
   afterEach(async () => {
     await store.close();
     rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('rule: with the files events name, each is checked once: a missing or altered file is named at every event that names it; the count of files is reported', async () => {
+    const named = (sha: string, fileName: string) => testEvent({ type: 'DocumentAttached', data: { sha256: sha, fileName } });
+    await appendChained(store, 'budget-a', [named('a'.repeat(64), 'facture.pdf')]);
+    await appendChained(store, 'funding-x', [named('b'.repeat(64), 'releve.csv'), named('c'.repeat(64), 'convention.pdf')]);
+    await appendChained(store, 'budget-a', [named('b'.repeat(64), 'releve.csv')]);
+    const states: Record<string, NamedFileState> = {
+      ['a'.repeat(64)]: { state: 'ok' },
+      ['b'.repeat(64)]: { state: 'missing' },
+      ['c'.repeat(64)]: { state: 'altered', actualSha256: 'e'.repeat(64) },
+    };
+    const checked: string[] = [];
+    const files: NamedFiles = {
+      filesOf: (event) => (event.type === 'DocumentAttached' ? [{ sha256: String(event.data.sha256), fileName: String(event.data.fileName) }] : []),
+      check: async (sha) => {
+        checked.push(sha);
+        return states[sha]!;
+      },
+    };
+    const report = await verify({ files });
+    expect(report.documents).toBe(3);
+    expect(checked.sort()).toEqual(['a'.repeat(64), 'b'.repeat(64), 'c'.repeat(64)]);
+    expect(report.problems.map((problem) => [problem.kind, problem.streamId, problem.revision])).toEqual([
+      ['document-missing', 'funding-x', 0],
+      ['document-altered', 'funding-x', 1],
+      ['document-missing', 'budget-a', 1],
+    ]);
+    expect(report.problems[1]!.message).toBe(`Position 3, flux funding-x, révision 1 : le justificatif « convention.pdf » (empreinte ${'c'.repeat(64)}) a été modifié : son fichier a pour empreinte ${'e'.repeat(64)}.`);
+    expect((await verify()).documents).toBeUndefined();
   });
 
   it('rule: a clean log verifies: events, streams, chained events, seals and the last seal are counted', async () => {

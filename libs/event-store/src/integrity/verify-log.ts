@@ -53,7 +53,11 @@ export type LogProblemKind =
   /** A seal whose root cannot be recomputed (an unreadable event before it, or too far back). */
   | 'seal-unverifiable'
   /** Something else than a seal in the seals' stream. */
-  | 'seal-stream';
+  | 'seal-stream'
+  /** A file an event names (a supporting document) is not in the document store. */
+  | 'document-missing'
+  /** A file an event names no longer holds the bytes its hash names, or cannot be read. */
+  | 'document-altered';
 
 export interface LogProblem {
   readonly kind: LogProblemKind;
@@ -97,6 +101,8 @@ export interface LogVerificationReport {
   readonly problems: readonly LogProblem[];
   /** All problems found, including those beyond the list's limit. */
   readonly problemCount: number;
+  /** Files named by events (supporting documents) checked against their hash, when asked to. */
+  readonly documents?: number;
   readonly durationMs: number;
 }
 
@@ -112,6 +118,24 @@ export interface LogVerifierOptions {
   readonly maxProblems?: number;
   /** Start from a seal instead of the beginning of the log (see {@link verifyLog}'s `from`). */
   readonly start?: VerifierStart;
+  /** Also check the files events name (supporting documents): each must be stored and hash to its name. */
+  readonly files?: NamedFiles;
+}
+
+/** A file an event names by its SHA-256 (the store does not know which events do: the caller says). */
+export interface NamedFile {
+  readonly sha256: string;
+  /** For the message. */
+  readonly fileName: string;
+}
+
+/** What a file named by its hash is now. */
+export type NamedFileState = { readonly state: 'ok' } | { readonly state: 'missing' } | { readonly state: 'altered'; readonly actualSha256: string } | { readonly state: 'unreadable'; readonly reason: string };
+
+export interface NamedFiles {
+  /** The files `event` names (none for most events). */
+  filesOf(event: StoredEvent): readonly NamedFile[];
+  check(sha256: string): Promise<NamedFileState>;
 }
 
 export interface VerifierStart {
@@ -161,6 +185,9 @@ export class LogVerifier {
   private lastGoodTreeSize = 0;
   /** Leaf indexes of the seal events (one per seal: few). */
   private readonly sealIndexes: number[] = [];
+  /** Files named by the events read, checked by {@link checkFiles} (one entry per document: few). */
+  private readonly namedFiles: { readonly file: NamedFile; readonly event: EventPlace }[] = [];
+  private documentsChecked: number | undefined;
 
   constructor(private readonly options: LogVerifierOptions) {
     this.maxProblems = options.maxProblems ?? 1_000;
@@ -280,6 +307,7 @@ export class LogVerifier {
     }
 
     if (event.streamId === this.options.sealStreamId) this.checkSeal(event, index);
+    if (this.options.files) for (const file of this.options.files.filesOf(event)) this.namedFiles.push({ file, event: withoutData(event) });
     this.lastEvent = { streamId: event.streamId, revision: event.revision, id: event.id };
     this.leaves.append(leaf, event.position);
   }
@@ -319,6 +347,29 @@ export class LogVerifier {
     }
   }
 
+  /**
+   * Checks every file the events read so far name: stored, and still the bytes of its hash. Each
+   * file is read once, however many events name it; each event naming a missing or altered file is
+   * named, with the file.
+   */
+  async checkFiles(): Promise<void> {
+    const files = this.options.files;
+    if (!files) return;
+    const states = new Map<string, NamedFileState>();
+    for (const { file, event } of this.namedFiles) {
+      let state = states.get(file.sha256);
+      if (!state) {
+        state = await files.check(file.sha256).catch((error: unknown): NamedFileState => ({ state: 'unreadable', reason: (error as Error).message }));
+        states.set(file.sha256, state);
+      }
+      const named = `le justificatif « ${file.fileName} » (empreinte ${file.sha256})`;
+      if (state.state === 'missing') this.problem('document-missing', event, `${named} est absent du dossier des justificatifs`);
+      else if (state.state === 'altered') this.problem('document-altered', event, `${named} a été modifié : son fichier a pour empreinte ${state.actualSha256}`);
+      else if (state.state === 'unreadable') this.problem('document-altered', event, `${named} ne peut pas être lu (${state.reason})`);
+    }
+    this.documentsChecked = states.size;
+  }
+
   report(): LogVerificationReport {
     const start = this.options.start;
     return {
@@ -336,6 +387,7 @@ export class LogVerifier {
       ...(this.firstPosition === undefined ? {} : { firstPosition: this.firstPosition.toString(), lastPosition: this.lastPosition!.toString() }),
       problems: [...this.problemList],
       problemCount: this.problemCount,
+      ...(this.documentsChecked === undefined ? {} : { documents: this.documentsChecked }),
       durationMs: Number(process.hrtime.bigint() - this.startedAt) / 1e6,
     };
   }
@@ -446,7 +498,7 @@ export class LogVerifier {
     return 'événement inséré, retiré, déplacé ou réécrit avec sa chaîne';
   }
 
-  private problem(kind: LogProblemKind, event: StoredEvent | UnreadableEvent, what: string): void {
+  private problem(kind: LogProblemKind, event: EventPlace | UnreadableEvent, what: string): void {
     this.record({
       kind,
       position: event.position.toString(),
@@ -460,6 +512,13 @@ export class LogVerifier {
     this.problemCount += 1;
     if (this.problemList.length < this.maxProblems) this.problemList.push(problem);
   }
+}
+
+type EventPlace = Pick<StoredEvent, 'position' | 'streamId' | 'revision'>;
+
+/** What a problem message needs of an event: its place, not its data (kept for every document until the end). */
+function withoutData(event: StoredEvent): EventPlace {
+  return { position: event.position, streamId: event.streamId, revision: event.revision };
 }
 
 function summaryOf(event: StoredEvent, seal: LogSealedData): SealSummary {
@@ -494,6 +553,7 @@ export async function verifyLog(store: EventStore, options: VerifyLogOptions): P
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   verifier.checkEnd(await options.highestAssignedPosition?.());
+  await verifier.checkFiles();
   return verifier.report();
 }
 

@@ -1,3 +1,4 @@
+import { isAfter } from '@jalon/domain';
 import { ProjectedEvent } from '../projection';
 
 /**
@@ -23,7 +24,7 @@ export function cutFilter(cut: EventCut): (event: ProjectedEvent) => boolean {
     if (knownAt !== undefined && Date.parse(event.metadata.recordedAt) > knownAt) return false;
     if (asOf !== undefined) {
       const effective = event.data.effectiveDate;
-      if (typeof effective === 'string' && effective > asOf) return false;
+      if (typeof effective === 'string' && isAfter(effective, asOf)) return false;
     }
     return true;
   };

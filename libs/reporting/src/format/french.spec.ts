@@ -1,42 +1,48 @@
+import { fr } from '../testing/french-spaces';
 import {
   formatCell,
   formatDate,
+  formatDays,
   formatEuros,
+  formatFixed2,
   formatInteger,
   formatParameters,
   formatPercent,
+  formatReportContext,
   formatTimestamp,
+  formatYearMonth,
 } from './french';
 
 describe('French formatting', () => {
   describe('formatEuros', () => {
     it('shows zero as 0,00 €', () => {
-      expect(formatEuros(0)).toBe('0,00 €');
+      expect(formatEuros(0)).toBe(fr('0,00 €'));
     });
 
     it('keeps the cents of a small amount (5 cents → 0,05 €)', () => {
-      expect(formatEuros(5)).toBe('0,05 €');
-      expect(formatEuros(150)).toBe('1,50 €');
+      expect(formatEuros(5)).toBe(fr('0,05 €'));
+      expect(formatEuros(150)).toBe(fr('1,50 €'));
     });
 
-    it('groups thousands with plain spaces and puts a plain space before € (786 000,00 €)', () => {
-      expect(formatEuros(78_600_000)).toBe('786 000,00 €');
-      expect(formatEuros(78_600_000)).not.toMatch(/[\u00a0\u202f]/);
-      expect(formatEuros(99_999)).toBe('999,99 €');
-      expect(formatEuros(100_000)).toBe('1 000,00 €');
+    it('rule: groups thousands with a narrow no-break space and puts a no-break space before € (786 000,00 €), so an amount never breaks across lines', () => {
+      expect(formatEuros(78_600_000)).toBe('786\u202f000,00\u00a0€');
+      expect(formatEuros(3_000_000)).not.toContain(' ');
+      expect(formatEuros(78_600_000)).toBe(new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(786_000));
+      expect(formatEuros(99_999)).toBe(fr('999,99 €'));
+      expect(formatEuros(100_000)).toBe(fr('1 000,00 €'));
     });
 
     it('puts the minus sign first for negatives (-1 234,50 €)', () => {
-      expect(formatEuros(-123_450)).toBe('-1 234,50 €');
-      expect(formatEuros(-5)).toBe('-0,05 €');
-      expect(formatEuros(-0)).toBe('0,00 €');
+      expect(formatEuros(-123_450)).toBe(fr('-1 234,50 €'));
+      expect(formatEuros(-5)).toBe(fr('-0,05 €'));
+      expect(formatEuros(-0)).toBe(fr('0,00 €'));
     });
 
     it('is exact for one billion euros and beyond, with integer arithmetic only', () => {
-      expect(formatEuros(100_000_000_000)).toBe('1 000 000 000,00 €');
-      expect(formatEuros(100_000_000_001)).toBe('1 000 000 000,01 €');
-      expect(formatEuros(Number.MAX_SAFE_INTEGER)).toBe('90 071 992 547 409,91 €');
-      expect(formatEuros(Number.MIN_SAFE_INTEGER)).toBe('-90 071 992 547 409,91 €');
+      expect(formatEuros(100_000_000_000)).toBe(fr('1 000 000 000,00 €'));
+      expect(formatEuros(100_000_000_001)).toBe(fr('1 000 000 000,01 €'));
+      expect(formatEuros(Number.MAX_SAFE_INTEGER)).toBe(fr('90 071 992 547 409,91 €'));
+      expect(formatEuros(Number.MIN_SAFE_INTEGER)).toBe(fr('-90 071 992 547 409,91 €'));
     });
 
     it('refuses a value that is not an integer of cents', () => {
@@ -80,28 +86,51 @@ describe('French formatting', () => {
 
   describe('percents and counts', () => {
     it('shows basis points as a percent with two decimals (5000 → 50,00 %)', () => {
-      expect(formatPercent(5000)).toBe('50,00 %');
-      expect(formatPercent(1)).toBe('0,01 %');
-      expect(formatPercent(12_345)).toBe('123,45 %');
-      expect(formatPercent(-250)).toBe('-2,50 %');
+      expect(formatPercent(5000)).toBe(fr('50,00 %'));
+      expect(formatPercent(1)).toBe(fr('0,01 %'));
+      expect(formatPercent(12_345)).toBe(fr('123,45 %'));
+      expect(formatPercent(-250)).toBe(fr('-2,50 %'));
     });
 
     it('groups the thousands of a count (59 000)', () => {
-      expect(formatInteger(59_000)).toBe('59 000');
+      expect(formatInteger(59_000)).toBe(fr('59 000'));
       expect(formatInteger(0)).toBe('0');
-      expect(formatInteger(-1_234_567)).toBe('-1 234 567');
+      expect(formatInteger(-1_234_567)).toBe(fr('-1 234 567'));
+    });
+  });
+
+  describe('day counts, months and fixed decimals', () => {
+    it('rule: a day count is grouped and says its unit with no-break spaces (« 1 185 jours »)', () => {
+      expect(formatDays(1185)).toBe('1\u202f185\u00a0jours');
+      expect(formatDays(1)).toBe(fr('1 jour'));
+      expect(formatDays(66)).toBe(fr('66 jours'));
+      expect(() => formatDays(1.5)).toThrow(RangeError);
+    });
+
+    it('shows a month as « juin 2022 »', () => {
+      expect(formatYearMonth('2022-06')).toBe('juin 2022');
+      expect(() => formatYearMonth('2022-13')).toThrow(RangeError);
+    });
+
+    it('keeps the ungrouped form a spreadsheet reads as a number (-1234,50), exact beyond safe integers', () => {
+      expect(formatFixed2(-123_450, false)).toBe('-1234,50');
+      expect(formatFixed2(Number.MAX_SAFE_INTEGER, false)).toBe('90071992547409,91');
+      expect(formatFixed2(123_450)).toBe(fr('1 234,50'));
     });
   });
 
   describe('formatCell', () => {
     it('formats each kind and shows null as empty', () => {
-      expect(formatCell(78_600_000, 'money')).toBe('786 000,00 €');
-      expect(formatCell(5000, 'percent')).toBe('50,00 %');
-      expect(formatCell(59_000, 'integer')).toBe('59 000');
+      expect(formatCell(78_600_000, 'money')).toBe(fr('786 000,00 €'));
+      expect(formatCell(5000, 'percent')).toBe(fr('50,00 %'));
+      expect(formatCell(59_000, 'integer')).toBe(fr('59 000'));
       expect(formatCell('2022-06-22', 'date')).toBe('22/06/2022');
       expect(formatCell('2022-06-23T09:00:00Z', 'timestamp')).toBe('23/06/2022 11:00');
       expect(formatCell('Montbéliard', 'text')).toBe('Montbéliard');
-      for (const kind of ['text', 'money', 'date', 'timestamp', 'integer', 'percent'] as const) {
+      expect(formatCell(2022, 'year')).toBe('2022');
+      expect(formatCell('Total', 'year')).toBe('Total');
+      expect(formatCell('2022-06', 'month')).toBe('juin 2022');
+      for (const kind of ['text', 'money', 'date', 'timestamp', 'integer', 'percent', 'year', 'month'] as const) {
         expect(formatCell(null, kind)).toBe('');
       }
     });
@@ -119,6 +148,20 @@ describe('French formatting', () => {
       ).toBe('Antenne : montbeliard · À la date du 22/06/2022 · Connu au 23/06/2022 11:00');
       expect(formatParameters({ asOf: '2022-06-22' })).toBe('À la date du 22/06/2022');
       expect(formatParameters({})).toBe('');
+    });
+  });
+
+  describe('formatReportContext', () => {
+    it('says what a document covers, as of when, known when and generated when', () => {
+      expect(
+        formatReportContext(
+          { antennaId: 'montbeliard', asOf: '2023-07-31', knownAt: '2023-07-12T00:00:00Z', referenceDate: '2023-07-31' },
+          { generatedAt: '2026-12-02T09:00:00Z' },
+        ),
+      ).toBe('Antenne : montbeliard · Situation au 31/07/2023 · Connu au 12/07/2023 02:00 · Généré le 02/12/2026 10:00');
+      expect(formatReportContext({ referenceDate: '2026-12-02' }, { generatedAt: '2026-12-02T09:00:00Z' })).toBe(
+        'Programme · Situation au 02/12/2026 · Généré le 02/12/2026 10:00',
+      );
     });
   });
 });

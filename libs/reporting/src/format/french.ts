@@ -1,20 +1,28 @@
-import type { CellValue, ColumnKind } from '../report';
+import { isIsoInstant, parseIsoDate } from '@jalon/domain';
+
+import type { CellValue, ColumnKind, ReportParameters } from '../report';
+import { PROGRAMME_SCOPE_LABEL } from '../wording/labels';
 
 /**
- * French display of report cells, for people reading a terminal or a document.
+ * THE French display of numbers, dates and instants, for people reading a terminal, a page or a
+ * document; every report, renderer and dashboard view formats through here.
  *
- * Thousands are separated by a PLAIN space (U+0020), as is the euro sign, rather than the narrow
- * no-break space `Intl` would produce: users and tests can type and grep `786 000,00 €`.
- * Amounts are integers of cents and rates integers of basis points; they are split into whole and
- * fractional parts with integer (BigInt) arithmetic only, so no float rounding can creep in, even
- * for amounts beyond `Number.MAX_SAFE_INTEGER`.
+ * Numbers go through `Intl.NumberFormat('fr-FR')`, which separates thousands with a NARROW NO-BREAK
+ * SPACE (U+202F) and puts a NO-BREAK SPACE (U+00A0) before `€`, `%` and units: `786 000,00 €` never
+ * breaks across two lines. Amounts are integers of cents and rates integers of basis points; they
+ * are turned into exact decimal strings with integer (BigInt) arithmetic and handed to Intl as
+ * strings, which it formats exactly (no float), even beyond `Number.MAX_SAFE_INTEGER`.
+ * Machine-readable forms (CSV) use {@link formatFixed2} ungrouped instead.
  */
 
 export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** ISO 8601 date-time with an explicit offset: without one, the instant would be ambiguous. */
-const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const EUROS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const PERCENT = new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const FIXED2 = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const INTEGER = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+const DAYS = new Intl.NumberFormat('fr-FR', { style: 'unit', unit: 'day', unitDisplay: 'long', maximumFractionDigits: 0 });
+const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' });
 
 function requireInteger(value: number, what: string): bigint {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
@@ -23,118 +31,109 @@ function requireInteger(value: number, what: string): bigint {
   return BigInt(value);
 }
 
-/** "1234567" → "1 234 567" (digits only, no sign). */
-function groupThousands(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+/** An integer scaled by 10^`decimals` as an exact decimal string: (-123450, 2) → "-1234.50". */
+function decimalString(scaled: bigint, decimals: number): string {
+  const negative = scaled < 0n;
+  const digits = (negative ? -scaled : scaled).toString().padStart(decimals + 1, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
 }
 
 /**
- * An integer with two implied decimals (cents, basis points) as `-1 234,50`.
- * `grouped` false gives `-1234,50`, the form a spreadsheet reads back as a number.
+ * Intl formats a decimal STRING exactly (ECMA-402 Intl.NumberFormat v3, Node 19+): no float is made.
+ * The TypeScript library types `format` for numbers and bigints only.
+ */
+function formatExact(format: Intl.NumberFormat, decimal: string): string {
+  return (format.format as unknown as (value: string) => string)(decimal);
+}
+
+/**
+ * An integer with two implied decimals (cents, basis points) as `-1 234,50` (grouped with U+202F).
+ * `grouped` false gives `-1234,50`, the form a French spreadsheet reads back as a number.
  */
 export function formatFixed2(hundredths: number, grouped = true): string {
   const n = requireInteger(hundredths, 'A value in hundredths');
-  const negative = n < 0n;
-  const abs = negative ? -n : n;
-  const whole = (abs / 100n).toString();
-  const fraction = (abs % 100n).toString().padStart(2, '0');
-  return `${negative ? '-' : ''}${grouped ? groupThousands(whole) : whole},${fraction}`;
+  const exact = decimalString(n, 2);
+  return grouped ? formatExact(FIXED2, exact) : exact.replace('.', ',');
 }
 
-/** 78600000 → "786 000,00 €"; -123450 → "-1 234,50 €". */
+/** 78600000 → "786 000,00 €"; -123450 → "-1 234,50 €" (no-break spaces). */
 export function formatEuros(cents: number): string {
-  requireInteger(cents, 'An amount in cents');
-  return `${formatFixed2(cents)} €`;
+  const n = requireInteger(cents, 'An amount in cents');
+  return formatExact(EUROS, decimalString(n, 2));
 }
 
-/** 5000 → "50,00 %". */
+const WHOLE_EUROS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: 0, maximumFractionDigits: 0 });
+
+/** A whole number of euros (a chart's axis, not an amount of the accounts): 125000 → "125 000 €". */
+export function formatWholeEuros(euros: number): string {
+  return WHOLE_EUROS.format(requireInteger(euros, 'A whole number of euros'));
+}
+
+/** 5000 (basis points) → "50,00 %" (no-break space). */
 export function formatPercent(basisPoints: number): string {
-  requireInteger(basisPoints, 'A rate in basis points');
-  return `${formatFixed2(basisPoints)} %`;
+  const n = requireInteger(basisPoints, 'A rate in basis points');
+  return formatExact(PERCENT, decimalString(n, 4));
 }
 
-/** 59000 → "59 000". */
+/** 59000 → "59 000" (narrow no-break space). */
 export function formatInteger(n: number): string {
-  const value = requireInteger(n, 'A count');
-  const negative = value < 0n;
-  return `${negative ? '-' : ''}${groupThousands((negative ? -value : value).toString())}`;
+  return INTEGER.format(requireInteger(n, 'A count'));
 }
 
-/** Parses `YYYY-MM-DD`, checking the day exists. */
-export function parseIsoDate(iso: string): { year: number; month: number; day: number } {
-  const match = typeof iso === 'string' ? DATE_PATTERN.exec(iso) : null;
-  if (match === null) throw new RangeError(`A date must be YYYY-MM-DD, got ${String(iso)}`);
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
-    throw new RangeError(`No such date: ${iso}`);
-  }
-  return { year, month, day };
+/** A number of days with its unit: 1185 → "1 185 jours", 1 → "1 jour", 0 → "0 jour". */
+export function formatDays(days: number): string {
+  return DAYS.format(requireInteger(days, 'A number of days'));
 }
 
-/** "2022-06-22" → "22/06/2022". */
+/** "2022-06-22" → "22/06/2022"; a RangeError for anything but an existing `YYYY-MM-DD` day. */
 export function formatDate(iso: string): string {
   const { year, month, day } = parseIsoDate(iso);
-  return `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${String(year).padStart(4, '0')}`;
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day);
+  return DATE.format(utc);
 }
 
-export interface WallClock {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
+const MONTH = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', month: 'long', year: 'numeric' });
+const MONTH_PATTERN = /^(\d{4})-(\d{2})$/;
+
+/** "2022-06" → "juin 2022"; a RangeError for anything but `YYYY-MM`. */
+export function formatYearMonth(yearMonth: string): string {
+  const match = typeof yearMonth === 'string' ? MONTH_PATTERN.exec(yearMonth) : null;
+  const month = match ? Number(match[2]) : 0;
+  if (match === null || month < 1 || month > 12) throw new RangeError(`A month must be YYYY-MM, got ${String(yearMonth)}`);
+  const utc = new Date(0);
+  utc.setUTCFullYear(Number(match[1]), month - 1, 1);
+  return MONTH.format(utc);
 }
 
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The local date and time, in `timeZone`, of an ISO 8601 instant (which must carry its offset). */
-export function wallClockOf(iso: string, timeZone: string = DEFAULT_TIME_ZONE): WallClock {
-  const millis = typeof iso === 'string' && TIMESTAMP_PATTERN.test(iso) ? Date.parse(iso) : Number.NaN;
-  if (Number.isNaN(millis)) {
-    throw new RangeError(`A timestamp must be ISO 8601 with an offset (e.g. 2022-06-23T09:00:00Z), got ${String(iso)}`);
-  }
-  let format = wallClockFormats.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    wallClockFormats.set(timeZone, format);
-  }
-  const parts: Record<string, number> = {};
-  for (const part of format.formatToParts(millis)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts.year ?? 0,
-    month: parts.month ?? 0,
-    day: parts.day ?? 0,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
-  };
-}
+const TIMESTAMP_FORMATS = new Map<string, Intl.DateTimeFormat>();
 
 /** "2022-06-23T09:00:00Z" → "23/06/2022 11:00" (local time in `timeZone`, Paris by default). */
 export function formatTimestamp(iso: string, timeZone: string = DEFAULT_TIME_ZONE): string {
-  const t = wallClockOf(iso, timeZone);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return `${two(t.day)}/${two(t.month)}/${String(t.year).padStart(4, '0')} ${two(t.hour)}:${two(t.minute)}`;
+  if (!isIsoInstant(iso)) {
+    throw new RangeError(`A timestamp must be ISO 8601 with an offset (e.g. 2022-06-23T09:00:00Z), got ${String(iso)}`);
+  }
+  let format = TIMESTAMP_FORMATS.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('fr-FR', {
+      timeZone,
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    TIMESTAMP_FORMATS.set(timeZone, format);
+  }
+  return format.format(Date.parse(iso));
 }
 
 export interface FormatOptions {
   /** Zone in which timestamps are shown; Europe/Paris by default. */
   readonly timeZone?: string;
+  /** When the document is produced (ISO 8601 instant); now by default. Shown in XLSX title rows. */
+  readonly generatedAt?: string;
 }
 
 function requireNumber(value: CellValue, kind: ColumnKind): number {
@@ -163,6 +162,10 @@ export function formatCell(value: CellValue, kind: ColumnKind, options: FormatOp
       return formatDate(requireString(value, kind));
     case 'timestamp':
       return formatTimestamp(requireString(value, kind), options.timeZone ?? DEFAULT_TIME_ZONE);
+    case 'year':
+      return String(value);
+    case 'month':
+      return formatYearMonth(requireString(value, kind));
   }
 }
 
@@ -177,5 +180,21 @@ export function formatParameters(
   if (parameters.knownAt != null) {
     parts.push(`Connu au ${formatTimestamp(parameters.knownAt, options.timeZone ?? DEFAULT_TIME_ZONE)}`);
   }
+  return parts.join(' · ');
+}
+
+/**
+ * What a document that leaves Jalon must say under its title: what it covers (an antenna or the
+ * programme), the date its figures are as of, the instant it reflects what was known (if asked),
+ * and when it was produced. « Antenne : montbeliard · Situation au 31/07/2023 · Généré le 03/12/2026 10:15 ».
+ */
+export function formatReportContext(parameters: ReportParameters, options: FormatOptions = {}): string {
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  const parts = [
+    parameters.antennaId != null && parameters.antennaId !== '' ? `Antenne : ${parameters.antennaId}` : PROGRAMME_SCOPE_LABEL,
+    `Situation au ${formatDate(parameters.asOf ?? parameters.referenceDate)}`,
+  ];
+  if (parameters.knownAt != null) parts.push(`Connu au ${formatTimestamp(parameters.knownAt, timeZone)}`);
+  parts.push(`Généré le ${formatTimestamp(options.generatedAt ?? new Date().toISOString(), timeZone)}`);
   return parts.join(' · ');
 }

@@ -1,14 +1,53 @@
-import { renderCsv } from './csv';
+import { strFromU8, unzipSync } from 'fflate';
+
+import { CSV_README, renderCsv } from './csv';
 import { montbeliardBudgetReport } from './sample-report.fixtures';
 
+/** The files of a CSV bundle (a ZIP), by name. */
+function unzip(bytes: Buffer): Record<string, Buffer> {
+  return Object.fromEntries(Object.entries(unzipSync(bytes)).map(([name, data]) => [name, Buffer.from(data)]));
+}
+
 describe('renderCsv', () => {
-  const bytes = renderCsv(montbeliardBudgetReport());
+  const report = montbeliardBudgetReport();
+  const files = unzip(renderCsv(report, { generatedAt: '2026-12-02T09:00:00Z' }));
+  const bytes = files['01-budget-par-exercice.csv']!;
   const text = bytes.subarray(3).toString('utf8');
   const lines = text.split('\r\n');
+  const second = files['02-conventions-financeurs-2022.csv']!.subarray(3).toString('utf8');
+
+  it('rule: one table per file — a report of several tables gives a ZIP of one CSV per table and a LISEZMOI.txt', () => {
+    expect(Object.keys(files).sort()).toEqual(['01-budget-par-exercice.csv', '02-conventions-financeurs-2022.csv', CSV_README]);
+    for (const name of Object.keys(files).filter((file) => file.endsWith('.csv'))) {
+      const csv = files[name]!.subarray(3).toString('utf8');
+      // The first line is the header: nothing above it, no second header below.
+      expect(csv.split('\r\n')[0]).toMatch(/^(Exercice|Financeur);/);
+      expect(csv.split('\r\n').filter((line) => /^(Exercice|Financeur);/.test(line))).toHaveLength(1);
+    }
+  });
+
+  it('rule: a report of one table gives that table alone as one CSV file (no ZIP, no title line)', () => {
+    const one = renderCsv(montbeliardBudgetReport({ tables: report.tables.slice(0, 1) }));
+    expect([...one.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(one.subarray(3).toString('utf8')).toBe(text);
+  });
+
+  it('says in LISEZMOI.txt what the files are, what they cover, as of when, when generated, and the notes', () => {
+    const readme = strFromU8(unzipSync(renderCsv(report, { generatedAt: '2026-12-02T09:00:00Z' }))[CSV_README]!);
+    expect(readme).toContain('Budget de l’antenne de Montbéliard');
+    expect(readme).toContain('Antenne : montbeliard · Situation au 22/06/2022 · Connu au 23/06/2022 11:00 · Généré le 02/12/2026 10:00');
+    expect(readme).toContain('- 01-budget-par-exercice.csv : Budget par exercice');
+    expect(readme).toContain('- Le réalisé 2022 est négatif : un avoir a été reçu.');
+  });
+
+  it('gives the same bytes for the same report generated at the same instant', () => {
+    expect(renderCsv(report, { generatedAt: '2026-12-02T09:00:00Z' }).equals(renderCsv(report, { generatedAt: '2026-12-02T09:00:00Z' }))).toBe(true);
+  });
 
   it('starts with a UTF-8 byte-order mark so a French Excel reads the accents', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(text).toContain('Montbéliard');
+    expect(text).toContain('Réalisé');
+    expect(second).toContain('Montbéliard');
   });
 
   it('ends every line with CRLF, never a bare LF outside a quoted field', () => {
@@ -17,17 +56,16 @@ describe('renderCsv', () => {
     expect(outsideQuotes).not.toMatch(/(^|[^\r])\n/);
   });
 
-  it('separates fields with semicolons, header row of labels after the table title', () => {
-    const titleIndex = lines.indexOf('Budget par exercice');
-    expect(titleIndex).toBeGreaterThan(0);
-    expect(lines[titleIndex + 1]).toBe('Exercice;Prévu;Réalisé;Taux de réalisation;Heures stagiaires;Voté le;Enregistré le');
+  it('separates fields with semicolons, the header row of labels first', () => {
+    expect(lines[0]).toBe('Exercice;Prévu;Réalisé;Taux de réalisation;Heures stagiaires;Voté le;Enregistré le');
   });
 
   it('writes amounts as decimal numbers with a comma, no thousands separator and no € (786000,00)', () => {
     expect(lines).toContain('2021;120000,00;60000,00;50,00;59000;15/01/2021;15/01/2021 16:30');
     expect(lines).toContain('2022;786000,00;-1234,50;;1200;22/06/2022;23/06/2022 11:00');
     expect(text).not.toContain('€');
-    expect(text).toContain(';1000000000,00');
+    expect(text).not.toMatch(/[\u00a0\u202f]/);
+    expect(second).toContain(';1000000000,00');
   });
 
   it('writes percents as 50,00, dates as 22/06/2022 and timestamps in Paris time', () => {
@@ -36,19 +74,17 @@ describe('renderCsv', () => {
     expect(text).toContain(';23/06/2022 11:00');
   });
 
-  it('puts the totals row last in its table, followed by an empty line', () => {
-    const totalsIndex = lines.indexOf('Total;906000,00;58765,50;6,49;60200;;');
-    expect(totalsIndex).toBeGreaterThan(0);
-    expect(lines[totalsIndex + 1]).toBe('');
-    expect(lines[totalsIndex + 2]).toBe('Conventions : financeurs [2022]');
+  it('puts the totals row last, the file ending there', () => {
+    expect(lines.at(-2)).toBe('Total;906000,00;58765,50;6,49;60200;;');
+    expect(lines.at(-1)).toBe('');
   });
 
   it('quotes fields holding a semicolon, a quote or a line break, doubling the quotes', () => {
-    expect(text).toContain('"Pays de Montbéliard Agglomération; ""PMA""\nsiège";1000000000,00\r\n');
+    expect(second).toContain('"Pays de Montbéliard Agglomération; ""PMA""\nsiège";1000000000,00\r\n');
   });
 
   it('guards against formula injection: text starting with = + - @ tab or CR gets a leading apostrophe', () => {
-    expect(text).toContain(`"'=HYPERLINK(""http://example.com"";""x"")";0,05`);
+    expect(second).toContain(`"'=HYPERLINK(""http://example.com"";""x"")";0,05`);
     const report = montbeliardBudgetReport({
       tables: [
         {
@@ -77,9 +113,22 @@ describe('renderCsv', () => {
     expect(out).toContain('\r\na=b;\r\n');
   });
 
-  it('opens with the report title and its parameters, and ends with the notes', () => {
-    expect(lines[0]).toBe('Budget de l’antenne de Montbéliard');
-    expect(lines[1]).toBe('Antenne : montbeliard · À la date du 22/06/2022 · Connu au 23/06/2022 11:00');
-    expect(lines.at(-2)).toBe('Le réalisé 2022 est négatif : un avoir a été reçu.');
+  it('writes years bare and months as 06/2022, so a spreadsheet reads them as numbers and dates', () => {
+    const out = renderCsv(
+      montbeliardBudgetReport({
+        tables: [
+          {
+            title: 'Apprenants',
+            columns: [
+              { key: 'year', label: 'Année', kind: 'year' },
+              { key: 'month', label: 'Mois', kind: 'month' },
+            ],
+            rows: [{ year: 2022, month: '2022-06' }],
+            totals: { year: 'Total', month: null },
+          },
+        ],
+      }),
+    ).toString('utf8');
+    expect(out).toContain('\r\n2022;06/2022\r\nTotal;\r\n');
   });
 });

@@ -1,30 +1,76 @@
-import { formatDate, formatFixed2, formatInteger, formatParameters, formatTimestamp, DEFAULT_TIME_ZONE, type FormatOptions } from '../format/french';
+import { zipSync } from 'fflate';
+
+import { formatDate, formatFixed2, formatReportContext, formatTimestamp, DEFAULT_TIME_ZONE, type FormatOptions } from '../format/french';
 import type { CellValue, ColumnKind, Report, ReportTable, Row } from '../report';
+import { singleLine } from './text-width';
+import { sheetNameOf } from './xlsx';
 
 /**
- * A report as CSV for a French spreadsheet (Excel, LibreOffice in French):
- * - UTF-8 with a byte-order mark, or Excel reads the accents as Windows-1252;
- * - `;` as separator, since the comma is the decimal mark; CRLF line ends;
- * - amounts as decimal numbers with a comma and nothing else (`786000,00`, no space, no €), percents
- *   likewise (`50,00`), counts bare (`59000`), so the spreadsheet reads numbers it can sum;
- * - dates `22/06/2022`, timestamps `23/06/2022 11:00` (Paris time);
- * - the report title and its parameters first, then each table preceded by its title line and
- *   followed by an empty line (header row of labels, rows, totals row last), then the notes.
- * Text that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR first) is prefixed
- * with `'` (CSV injection guard).
+ * A report as CSV for a French spreadsheet (Excel, LibreOffice in French), ONE TABLE PER FILE so
+ * that a spreadsheet or a program reads it as one table:
+ * - a report with one table gives one CSV file: the header row of labels, the rows, the totals row
+ *   last (nothing above the header, nothing below the totals);
+ * - a report with several tables gives a ZIP archive ({@link isCsvBundle}): one such CSV per
+ *   table, named `01-budget-par-annee.csv`… after its sheet name, and `LISEZMOI.txt` with the
+ *   report's title, what it covers, its date, when it was generated, the list of files and the notes.
+ * Each CSV is UTF-8 with a byte-order mark (or Excel reads the accents as Windows-1252), `;` as
+ * separator since the comma is the decimal mark, CRLF line ends; amounts as decimal numbers with a
+ * comma and nothing else (`786000,00`, no space, no €), percents likewise (`50,00`), counts and
+ * years bare (`59000`, `2022`), so the spreadsheet reads numbers it can sum; dates `22/06/2022`,
+ * months `06/2022`, timestamps `23/06/2022 11:00` (Paris time). Text that a spreadsheet would take
+ * for a formula (`=`, `+`, `-`, `@`, tab, CR first) is prefixed with `'` (CSV injection guard).
  */
 export function renderCsv(report: Report, options: FormatOptions = {}): Buffer {
-  const lines: string[] = [record([text(report.title)])];
-  const parameters = formatParameters(report.parameters, options);
-  if (parameters !== '') lines.push(record([text(parameters)]));
-  lines.push('');
+  const [only] = report.tables;
+  if (!isCsvBundle(report) && only !== undefined) return renderCsvTable(only, options);
+  const generatedAt = options.generatedAt ?? new Date().toISOString();
+  const files: Record<string, Uint8Array> = {};
+  const names = csvFileNames(report);
+  report.tables.forEach((table, i) => {
+    files[names[i]!] = renderCsvTable(table, options);
+  });
+  files[CSV_README] = Buffer.from(readme(report, names, { ...options, generatedAt }), 'utf8');
+  // The archive's entries carry the generation time, so the same report gives the same bytes.
+  return Buffer.from(zipSync(files, { level: 6, mtime: new Date(generatedAt) }));
+}
 
-  for (const table of report.tables) lines.push(...tableLines(table, options), '');
+/** A report whose CSV is a ZIP of one CSV per table: any report but those of exactly one table. */
+export function isCsvBundle(report: Report): boolean {
+  return report.tables.length !== 1;
+}
 
-  for (const note of report.notes ?? []) lines.push(record([text(note)]));
+/** The text file that goes with the CSV files of a bundle. */
+export const CSV_README = 'LISEZMOI.txt';
 
-  const body = lines.map((line) => `${line}\r\n`).join('');
+/** One table as a CSV file: header row, rows, totals row. */
+export function renderCsvTable(table: ReportTable, options: FormatOptions = {}): Buffer {
+  const body = tableLines(table, options)
+    .map((line) => `${line}\r\n`)
+    .join('');
   return Buffer.concat([UTF8_BOM, Buffer.from(body, 'utf8')]);
+}
+
+/** `01-budget-par-annee.csv`, … : numbered in the report's order, ASCII, after each table's sheet name. */
+export function csvFileNames(report: Report): string[] {
+  return report.tables.map((table, i) => {
+    const slug = sheetNameOf(table.title)
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60)
+      .replace(/-+$/, '');
+    return `${String(i + 1).padStart(2, '0')}-${slug || 'tableau'}.csv`;
+  });
+}
+
+function readme(report: Report, names: readonly string[], options: FormatOptions): string {
+  const lines = [singleLine(report.title), formatReportContext(report.parameters, options), '', 'Fichiers (un tableau par fichier, séparateur « ; », UTF-8) :'];
+  report.tables.forEach((table, i) => lines.push(`- ${names[i]} : ${singleLine(table.title)}`));
+  const notes = report.notes ?? [];
+  if (notes.length > 0) lines.push('', 'Remarques :', ...notes.map((note) => `- ${singleLine(note)}`));
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 export const CSV_SEPARATOR = ';';
@@ -33,7 +79,7 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 function tableLines(table: ReportTable, options: FormatOptions): string[] {
   const row = (values: Row): string =>
     record(table.columns.map((column) => csvCell(values[column.key] ?? null, column.kind, options)));
-  const lines = [record([text(table.title)]), record(table.columns.map((column) => text(column.label)))];
+  const lines = [record(table.columns.map((column) => text(column.label)))];
   for (const values of table.rows) lines.push(row(values));
   if (table.totals !== undefined) lines.push(row(table.totals));
   return lines;
@@ -43,12 +89,20 @@ function tableLines(table: ReportTable, options: FormatOptions): string[] {
 export function csvCell(value: CellValue, kind: ColumnKind, options: FormatOptions = {}): string {
   if (value === null || value === undefined) return '';
   if (kind === 'text') return text(String(value));
+  if (kind === 'year') return typeof value === 'number' ? String(value) : text(value);
+  if (kind === 'month') {
+    const match = typeof value === 'string' ? /^(\d{4})-(\d{2})$/.exec(value) : null;
+    return match ? `${match[2]}/${match[1]}` : text(String(value));
+  }
   if (kind === 'date' || kind === 'timestamp') {
     if (typeof value !== 'string') throw new TypeError(`A ${kind} cell must be a string, got ${JSON.stringify(value)}`);
     return kind === 'date' ? formatDate(value) : formatTimestamp(value, options.timeZone ?? DEFAULT_TIME_ZONE);
   }
   if (typeof value !== 'number') throw new TypeError(`A ${kind} cell must be a number, got ${JSON.stringify(value)}`);
-  if (kind === 'integer') return formatInteger(value).replace(/ /g, '');
+  if (kind === 'integer') {
+    if (!Number.isInteger(value)) throw new RangeError(`An integer cell must be an integer, got ${value}`);
+    return String(value);
+  }
   return formatFixed2(value, false); // money (cents) and percent (basis points): two decimals, comma
 }
 

@@ -1,18 +1,35 @@
 import type { FormatOptions } from '../format/french';
 import type { Report } from '../report';
-import { renderCsv } from './csv';
+import { isCsvBundle, renderCsv } from './csv';
 import { renderJson } from './json';
+import { renderPdf } from './pdf';
 import { renderScdlCsv } from './scdl-csv';
 import { renderTable } from './table';
 import { renderXlsx } from './xlsx';
 
-export { renderCsv } from './csv';
+export { CSV_README, csvFileNames, isCsvBundle, renderCsv, renderCsvTable } from './csv';
 export { renderJson } from './json';
+export { renderPdf, type PdfOptions } from './pdf';
 export { renderScdlCsv } from './scdl-csv';
 export { renderTable } from './table';
-export { renderXlsx, validSheetName, XLSX_MONEY_FORMAT, XLSX_PERCENT_FORMAT, XLSX_INTEGER_FORMAT, XLSX_DATE_FORMAT, XLSX_TIMESTAMP_FORMAT, XLSX_NOTES_SHEET } from './xlsx';
+export {
+  renderXlsx,
+  sheetNameOf,
+  validSheetName,
+  XLSX_MONEY_FORMAT,
+  XLSX_PERCENT_FORMAT,
+  XLSX_INTEGER_FORMAT,
+  XLSX_YEAR_FORMAT,
+  XLSX_MONTH_FORMAT,
+  XLSX_DATE_FORMAT,
+  XLSX_TIMESTAMP_FORMAT,
+  XLSX_NOTES_SHEET,
+  XLSX_HEADER_ROW,
+  XLSX_SHEET_NAME_MAX,
+  XLSX_PORTRAIT_MAX_COLUMNS,
+} from './xlsx';
 
-export const REPORT_FORMATS = ['table', 'csv', 'json', 'xlsx'] as const;
+export const REPORT_FORMATS = ['table', 'csv', 'json', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export function isReportFormat(value: unknown): value is ReportFormat {
@@ -31,6 +48,8 @@ export async function renderReport(report: Report, format: ReportFormat, options
       return renderJson(report);
     case 'xlsx':
       return renderXlsx(report, options);
+    case 'pdf':
+      return renderPdf(report, options);
     default:
       throw new RangeError(`Unknown report format: ${String(format satisfies never)}`);
   }
@@ -41,6 +60,7 @@ const CONTENT_TYPES: Readonly<Record<ReportFormat, string>> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
 };
 
 const FILE_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
@@ -48,14 +68,18 @@ const FILE_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
   csv: 'csv',
   json: 'json',
   xlsx: 'xlsx',
+  pdf: 'pdf',
 };
 
-/** The HTTP Content-Type of a report in `format`. */
-export function contentTypeOf(format: ReportFormat): string {
-  return CONTENT_TYPES[format];
+/** A ZIP of one CSV per table: what `csv` gives for a report of several tables (see renderCsv). */
+const ZIP_CONTENT_TYPE = 'application/zip';
+
+/** The HTTP Content-Type of a report in `format`; given the report, `application/zip` for a CSV bundle. */
+export function contentTypeOf(format: ReportFormat, report?: Report): string {
+  return format === 'csv' && report !== undefined && isCsvBundle(report) && report.kind !== 'subventions' ? ZIP_CONTENT_TYPE : CONTENT_TYPES[format];
 }
 
-/** The file extension, without the dot, of a report in `format` (`txt` for the table). */
-export function fileExtensionOf(format: ReportFormat): string {
-  return FILE_EXTENSIONS[format];
+/** The file extension, without the dot, of a report in `format` (`txt` for the table; `zip` for a CSV bundle). */
+export function fileExtensionOf(format: ReportFormat, report?: Report): string {
+  return format === 'csv' && report !== undefined && isCsvBundle(report) && report.kind !== 'subventions' ? 'zip' : FILE_EXTENSIONS[format];
 }

@@ -1,68 +1,85 @@
+import { parseIsoDate, wallClockOf } from '@jalon/domain';
 import ExcelJS from 'exceljs';
 
-import {
-  formatCell,
-  formatParameters,
-  parseIsoDate,
-  wallClockOf,
-  DEFAULT_TIME_ZONE,
-  type FormatOptions,
-} from '../format/french';
+import { formatCell, formatParameters, formatReportContext, DEFAULT_TIME_ZONE, type FormatOptions } from '../format/french';
 import type { CellValue, Column, ColumnKind, Report, ReportTable, Row } from '../report';
+import { NOTES_SHEET_NAME, SHEET_NAMES } from '../wording/labels';
 import { displayWidth, singleLine } from './text-width';
 
 /** Euro amounts: Excel shows the group and decimal marks of the user's locale, `786 000,00 €` in French. */
 export const XLSX_MONEY_FORMAT = '#,##0.00 "€";-#,##0.00 "€"';
 export const XLSX_PERCENT_FORMAT = '0.00 %';
 export const XLSX_INTEGER_FORMAT = '#,##0';
+export const XLSX_YEAR_FORMAT = '0';
+export const XLSX_MONTH_FORMAT = 'mm/yyyy';
 export const XLSX_DATE_FORMAT = 'dd/mm/yyyy';
 export const XLSX_TIMESTAMP_FORMAT = 'dd/mm/yyyy hh:mm';
 
-/** Name of the extra sheet holding the report title, its parameters and its notes, when there are notes. */
-export const XLSX_NOTES_SHEET = 'Remarques';
+/** Name of the extra sheet holding the report's notes, when there are notes. */
+export const XLSX_NOTES_SHEET = NOTES_SHEET_NAME;
+
+/** Excel's limit on a worksheet name, in UTF-16 units. */
+export const XLSX_SHEET_NAME_MAX = 31;
+
+/** Every sheet starts with these rows: the title, the context line, an empty row; then the table's header. */
+export const XLSX_HEADER_ROW = 4;
+
+/** A sheet wider than this many columns is printed in landscape. */
+export const XLSX_PORTRAIT_MAX_COLUMNS = 7;
 
 /**
- * A report as an Excel workbook, written by exceljs: one worksheet per table (named after its
- * title, made valid and unique), header row bold and frozen, amounts and rates as numbers with a
- * euro or percent format, dates as real dates, totals row bold. When the report has notes, a last
- * sheet « Remarques » lists the title, parameters and notes. The report title and parameters are
- * also in the workbook properties.
+ * A report as an Excel workbook a funder can file as is, written by exceljs: one worksheet per
+ * table, named by {@link SHEET_NAMES} (or its title shortened by whole words), each starting with
+ * the report's title and table title, then what the figures cover (antenna or programme), the date
+ * they are as of, the instant known at if asked, and when the file was generated; then the table:
+ * header bold, frozen and with an autofilter, amounts and rates as numbers in a euro or percent
+ * format, years as numbers, months and dates as real dates, totals bold. Sheets wider than
+ * {@link XLSX_PORTRAIT_MAX_COLUMNS} columns print in landscape, one page wide, header repeated.
+ * Notes go on a last sheet « Remarques ». Title and parameters are also in the workbook properties.
  */
 export async function renderXlsx(report: Report, options: FormatOptions = {}): Promise<Buffer> {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  const generatedAt = options.generatedAt ?? new Date().toISOString();
+  const context = formatReportContext(report.parameters, { timeZone, generatedAt });
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Jalon';
   workbook.lastModifiedBy = 'Jalon';
-  workbook.created = new Date();
+  workbook.created = new Date(generatedAt);
   workbook.modified = workbook.created;
   workbook.title = singleLine(report.title);
   workbook.subject = report.kind;
-  const parameters = formatParameters(report.parameters, options);
-  workbook.description = parameters;
+  workbook.description = formatParameters(report.parameters, options);
 
   const names = new SheetNames();
   report.tables.forEach((table, index) => {
-    addTableSheet(workbook, names.take(table.title, `Tableau ${index + 1}`), table, timeZone);
+    const sheet = workbook.addWorksheet(names.take(sheetNameOf(table.title), `Tableau ${index + 1}`));
+    addTitleRows(sheet, `${singleLine(report.title)} — ${singleLine(table.title)}`, context);
+    addTable(sheet, table, timeZone);
   });
 
   const notes = report.notes ?? [];
   if (notes.length > 0 || report.tables.length === 0) {
     const sheet = workbook.addWorksheet(names.take(XLSX_NOTES_SHEET, XLSX_NOTES_SHEET));
-    sheet.addRow([singleLine(report.title)]).font = { bold: true };
-    if (parameters !== '') sheet.addRow([parameters]);
-    sheet.addRow([]);
+    addTitleRows(sheet, singleLine(report.title), context);
     for (const note of notes) sheet.addRow([`– ${singleLine(note)}`]);
     sheet.getColumn(1).width = 100;
+    sheet.pageSetup = { ...sheet.pageSetup, paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 };
   }
 
   const written = await workbook.xlsx.writeBuffer();
   return Buffer.from(written as ArrayBuffer);
 }
 
-function addTableSheet(workbook: ExcelJS.Workbook, name: string, table: ReportTable, timeZone: string): void {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
-  const { columns } = table;
+/** Not merged: a long title simply runs over the empty cells to its right, as in any spreadsheet. */
+function addTitleRows(sheet: ExcelJS.Worksheet, title: string, context: string): void {
+  const titleRow = sheet.addRow([title]);
+  titleRow.font = { bold: true, size: 13 };
+  sheet.addRow([context]).font = { italic: true };
+  sheet.addRow([]);
+}
 
+function addTable(sheet: ExcelJS.Worksheet, table: ReportTable, timeZone: string): void {
+  const { columns } = table;
   const header = sheet.addRow(columns.map((column) => singleLine(column.label)));
   header.font = { bold: true };
   header.alignment = { vertical: 'middle' };
@@ -74,11 +91,12 @@ function addTableSheet(workbook: ExcelJS.Workbook, name: string, table: ReportTa
     const row = sheet.addRow(columns.map((column) => xlsxValue(values[column.key] ?? null, column.kind, timeZone)));
     columns.forEach((column, i) => {
       const format = numberFormatOf(column.kind);
-      if (format !== undefined) row.getCell(i + 1).numFmt = format;
+      if (format !== undefined && typeof row.getCell(i + 1).value !== 'string') row.getCell(i + 1).numFmt = format;
     });
     return row;
   };
   for (const values of table.rows) addValues(values);
+  const lastDataRow = XLSX_HEADER_ROW + table.rows.length;
   if (table.totals !== undefined) {
     const totals = addValues(table.totals);
     totals.font = { bold: true };
@@ -90,6 +108,21 @@ function addTableSheet(workbook: ExcelJS.Workbook, name: string, table: ReportTa
   columns.forEach((column, i) => {
     sheet.getColumn(i + 1).width = fittedWidth(column, table, timeZone);
   });
+
+  if (columns.length > 0) {
+    // The filter covers the header and the rows, not the totals (sorting must not move them).
+    sheet.autoFilter = { from: { row: XLSX_HEADER_ROW, column: 1 }, to: { row: lastDataRow, column: columns.length } };
+  }
+  sheet.views = [{ state: 'frozen', xSplit: 0, ySplit: XLSX_HEADER_ROW, topLeftCell: `A${XLSX_HEADER_ROW + 1}`, activeCell: `A${XLSX_HEADER_ROW + 1}` }];
+  sheet.pageSetup = {
+    ...sheet.pageSetup,
+    paperSize: 9, // A4
+    orientation: columns.length > XLSX_PORTRAIT_MAX_COLUMNS ? 'landscape' : 'portrait',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    printTitlesRow: `${XLSX_HEADER_ROW}:${XLSX_HEADER_ROW}`,
+  };
 }
 
 function numberFormatOf(kind: ColumnKind): string | undefined {
@@ -100,6 +133,10 @@ function numberFormatOf(kind: ColumnKind): string | undefined {
       return XLSX_PERCENT_FORMAT;
     case 'integer':
       return XLSX_INTEGER_FORMAT;
+    case 'year':
+      return XLSX_YEAR_FORMAT;
+    case 'month':
+      return XLSX_MONTH_FORMAT;
     case 'date':
       return XLSX_DATE_FORMAT;
     case 'timestamp':
@@ -109,7 +146,7 @@ function numberFormatOf(kind: ColumnKind): string | undefined {
   }
 }
 
-/** The value a spreadsheet cell holds: numbers for amounts, rates and counts, Dates for dates. */
+/** The value a spreadsheet cell holds: numbers for amounts, rates, counts and years, Dates for dates and months. */
 export function xlsxValue(value: CellValue, kind: ColumnKind, timeZone: string = DEFAULT_TIME_ZONE): ExcelJS.CellValue {
   if (value === null || value === undefined) return null;
   switch (kind) {
@@ -125,17 +162,30 @@ export function xlsxValue(value: CellValue, kind: ColumnKind, timeZone: string =
       return requireInteger(value, kind) / 10000;
     case 'integer':
       return requireInteger(value, kind);
-    case 'date': {
-      const { year, month, day } = parseIsoDate(requireString(value, kind));
-      return new Date(Date.UTC(year, month - 1, day));
+    case 'year':
+      // A year is a number (sortable, filterable); a label in a totals row (« Total ») stays text.
+      return typeof value === 'number' ? requireInteger(value, kind) : /^\d{4}$/.test(value) ? Number(value) : singleLine(value);
+    case 'month': {
+      const month = requireString(value, kind);
+      if (!/^\d{4}-\d{2}$/.test(month)) return singleLine(month);
+      return utcDate(parseIsoDate(`${month}-01`));
     }
+    case 'date':
+      return utcDate(parseIsoDate(requireString(value, kind)));
     case 'timestamp': {
       // A spreadsheet has no time zones: store the wall-clock time in `timeZone` (Paris), as a
       // Date whose UTC fields are that local time, since exceljs converts Dates via their UTC value.
       const t = wallClockOf(requireString(value, kind), timeZone);
-      return new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second));
+      return utcDate(t, t.hour, t.minute, t.second);
     }
   }
+}
+
+function utcDate(day: { year: number; month: number; day: number }, hour = 0, minute = 0, second = 0): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(day.year, day.month - 1, day.day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date;
 }
 
 function requireInteger(value: CellValue, kind: ColumnKind): number {
@@ -157,7 +207,17 @@ function fittedWidth(column: Column, table: ReportTable, timeZone: string): numb
     displayWidth(singleLine(column.label)),
     ...rows.map((row) => displayWidth(singleLine(formatCell(row[column.key] ?? null, column.kind, { timeZone })))),
   );
-  return Math.min(60, Math.max(8, longest + 2));
+  return Math.min(60, Math.max(8, longest + 3)); // + 3: room for the autofilter's button
+}
+
+/**
+ * The sheet name of a table: its declared short name ({@link SHEET_NAMES}), or for a title with a
+ * variable part (« Antennes par statut — Au cœur des territoires ») the declared name of its fixed
+ * part, or else its title.
+ */
+export function sheetNameOf(title: string): string {
+  const declared = SHEET_NAMES[title] ?? SHEET_NAMES[title.split(' — ')[0] ?? ''];
+  return declared ?? title;
 }
 
 /** Valid, unique (case-insensitively, as Excel compares them) worksheet names. */
@@ -169,18 +229,40 @@ class SheetNames {
     let candidate = base;
     for (let n = 2; this.taken.has(candidate.toLowerCase()); n += 1) {
       const suffix = ` (${n})`;
-      candidate = trimSheetName(truncate(base, 31 - suffix.length)) + suffix;
+      candidate = shortenByWords(base, XLSX_SHEET_NAME_MAX - suffix.length) + suffix;
     }
     this.taken.add(candidate.toLowerCase());
     return candidate;
   }
 }
 
-/** At most 31 characters, none of `[]:*?/\`, no control character, no apostrophe at either end, not `History`. */
+/**
+ * A valid worksheet name: at most 31 characters, cut between words (never inside one), none of
+ * `[]:*?/\`, no control character, no apostrophe at either end, not `History` (reserved by Excel).
+ */
 export function validSheetName(wanted: string): string {
   const cleaned = wanted.replace(/[[\]:*?/\\]/g, '-').replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ');
-  const name = trimSheetName(truncate(trimSheetName(cleaned), 31));
+  const name = shortenByWords(trimSheetName(cleaned), XLSX_SHEET_NAME_MAX);
   return name.toLowerCase() === 'history' ? `${name} (1)` : name;
+}
+
+const DANGLING_WORDS = new Set(['à', 'au', 'aux', 'de', 'des', 'du', 'd’', 'en', 'et', 'la', 'le', 'les', 'l’', 'ou', 'par', 'pour', 'sur', '-', '—', '–']);
+
+/** At most `max` UTF-16 units, dropping whole words from the end (and a dangling dash or comma). */
+function shortenByWords(name: string, max: number): string {
+  if (name.length <= max) return trimSheetName(name);
+  const words = name.split(' ');
+  const kept: string[] = [];
+  for (const word of words) {
+    if ([...kept, word].join(' ').length > max) break;
+    kept.push(word);
+  }
+  // Nor end on a word that announces another (« Échéancier et rapprochement des »).
+  while (kept.length > 1 && DANGLING_WORDS.has(kept.at(-1)!.toLocaleLowerCase('fr'))) kept.pop();
+  let out = kept.join(' ');
+  // A first word longer than the limit: nothing else to do than cut it (without splitting a surrogate pair).
+  if (out === '') out = truncate(name, max);
+  return trimSheetName(out.replace(/[\s,;:—–-]+$/u, ''));
 }
 
 function trimSheetName(name: string): string {

@@ -85,6 +85,7 @@ describe('budget projection', () => {
         'BudgetForecastRevised',
         'BudgetForecastSet',
         'BudgetTrancheReleased',
+        'DocumentAttached',
         'ExpenditureRecorded',
         'ExpenditureReversed',
         'FundingCommitted',
@@ -92,7 +93,7 @@ describe('budget projection', () => {
         'TrancheReleaseReversed',
       ].sort(),
     );
-    expect(budgetProjection).toMatchObject({ name: 'budget', version: 1 });
+    expect(budgetProjection).toMatchObject({ name: 'budget', version: 2 });
   });
 
   it('AntennaOpened gives the antenna its name and town, and touches no programme figure', () => {
@@ -159,8 +160,31 @@ describe('budget projection', () => {
         current: { lines: revised2, totalCents: 17_000_000, effectiveDate: '2023-01-10', revision: 2 },
         revisionCount: 2,
         revisions: [
-          { revision: 1, effectiveDate: '2022-11-15', reason: 'Réaffectation', previousTotalCents: 22_000_000, totalCents: 22_000_000 },
-          { revision: 2, effectiveDate: '2023-01-10', reason: 'Report de 2022', previousTotalCents: 22_000_000, totalCents: 17_000_000 },
+          {
+            revision: 1,
+            effectiveDate: '2022-11-15',
+            reason: 'Réaffectation',
+            previousTotalCents: 22_000_000,
+            totalCents: 22_000_000,
+            // Only what moved: 2021 premises 50 000 → 30 000 €, 2023 teaching 0 → 20 000 €.
+            changes: [
+              { year: 2021, category: 'premises', previousCents: 5_000_000, cents: 3_000_000 },
+              { year: 2023, category: 'teaching', previousCents: 0, cents: 2_000_000 },
+            ],
+          },
+          {
+            revision: 2,
+            effectiveDate: '2023-01-10',
+            reason: 'Report de 2022',
+            previousTotalCents: 22_000_000,
+            totalCents: 17_000_000,
+            // Against revision 1, not the original: 2021 premises 30 000 → 50 000 €, 2022 staff dropped, 2023 teaching 20 000 → 50 000 €.
+            changes: [
+              { year: 2021, category: 'premises', previousCents: 3_000_000, cents: 5_000_000 },
+              { year: 2022, category: 'staff', previousCents: 10_000_000, cents: 0 },
+              { year: 2023, category: 'teaching', previousCents: 2_000_000, cents: 5_000_000 },
+            ],
+          },
         ],
       },
       years: [
@@ -265,6 +289,74 @@ describe('budget projection', () => {
     const doc = antennaDoc([spent('__proto__', 1_000, '2021-01-10'), spent('constructor', 2_000, '2021-01-10'), spendingReversed('__proto__', 1_000, '2021-01-10', '2022-01-01')]);
     expect(doc.totals.spentCents).toBe(2_000);
     expect(doc.years).toEqual([year(2021, { spentCents: 2_000 })]);
+  });
+
+  it('rule: an expenditure lists its supplier and invoice number (version 2; null for version 1) and the documents attached to it, which change no figure', () => {
+    const invoice = { sha256: 'a'.repeat(64), fileName: 'facture-F-2023-014.pdf', mediaType: 'application/pdf', sizeBytes: 48_213, effectiveDate: '2023-03-10' };
+    const events = [
+      opened(),
+      projected('ExpenditureRecorded', {
+        antennaId: 'montbeliard',
+        expenditureId: 'amenagement',
+        category: 'premises',
+        amountCents: 1_250_000,
+        description: 'Aménagement de l’accueil',
+        supplier: 'Menuiserie Peugeot Frères',
+        invoiceNumber: 'F-2023-014',
+        effectiveDate: '2023-03-02',
+      }),
+      spent('coordination', 1_000, '2023-03-05'),
+    ];
+    const attached = projected('DocumentAttached', { antennaId: 'montbeliard', subject: { kind: 'expenditure', expenditureId: 'amenagement' }, ...invoice });
+    const onRevision = projected('DocumentAttached', { antennaId: 'montbeliard', subject: { kind: 'budget-revision', revision: 1 }, ...invoice, sha256: 'b'.repeat(64) });
+    const model = project(budgetProjection, [...events, attached, onRevision]);
+    expect(model.list('expenditure:montbeliard/')).toMatchObject([
+      { expenditureId: 'amenagement', supplier: 'Menuiserie Peugeot Frères', invoiceNumber: 'F-2023-014', documents: [invoice] },
+      { expenditureId: 'coordination', supplier: null, invoiceNumber: null, documents: [] },
+    ]);
+    expect(model.get('antenna:montbeliard')).toEqual(project(budgetProjection, events).get('antenna:montbeliard'));
+    expect(model.get('programme')).toEqual(project(budgetProjection, events).get('programme'));
+  });
+
+  it('rule: each expenditure is listed in its own document as recorded (date, category, amount, description, agreement); a reversal marks it with its date and reason', () => {
+    const model = project(budgetProjection, [
+      opened(),
+      projected('ExpenditureRecorded', { antennaId: 'montbeliard', expenditureId: 'amenagement', category: 'premises', amountCents: 4_500_000, description: 'Aménagement', fundingAgreementId: 'bdt', effectiveDate: '2021-06-01' }),
+      spent('coordination', 1_000, '2021-07-01'),
+      spent('autre-antenne', 2_000, '2021-07-01', 'chaumont'),
+      spendingReversed('coordination', 1_000, '2021-07-01', '2022-01-10'),
+    ]);
+    expect(model.list('expenditure:montbeliard/')).toEqual([
+      {
+        kind: 'expenditure',
+        antennaId: 'montbeliard',
+        expenditureId: 'amenagement',
+        effectiveDate: '2021-06-01',
+        category: 'premises',
+        amountCents: 4_500_000,
+        description: 'Aménagement',
+        fundingAgreementId: 'bdt',
+        supplier: null,
+        invoiceNumber: null,
+        documents: [],
+        reversal: null,
+      },
+      {
+        kind: 'expenditure',
+        antennaId: 'montbeliard',
+        expenditureId: 'coordination',
+        effectiveDate: '2021-07-01',
+        category: 'staff',
+        amountCents: 1_000,
+        description: 'Dépense',
+        fundingAgreementId: null,
+        supplier: null,
+        invoiceNumber: null,
+        documents: [],
+        reversal: { effectiveDate: '2022-01-10', reason: 'Saisie en double' },
+      },
+    ]);
+    expect(model.list('expenditure:chaumont/').map((doc) => (doc as { expenditureId: string }).expenditureId)).toEqual(['autre-antenne']);
   });
 
   it('the programme document sums every antenna’s figures per year and in total, with the same year attribution', () => {

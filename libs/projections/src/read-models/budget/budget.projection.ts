@@ -1,3 +1,4 @@
+import { BUDGET_CATEGORIES } from '@jalon/domain';
 import type {
   AntennaOpened,
   BudgetForecastRevised,
@@ -5,6 +6,7 @@ import type {
   BudgetLine,
   BudgetTrancheReleased,
   Cents,
+  DocumentAttached,
   ExpenditureRecorded,
   ExpenditureReversed,
   FundingCommitted,
@@ -22,7 +24,10 @@ import { lowerBound } from '../../sorted-keys';
  * Documents:
  * - `antenna:<antennaId>` ({@link AntennaBudgetDoc}): the antenna's forecast as first set and as
  *   revised, and its figures per year and in total;
- * - `programme` ({@link ProgrammeBudgetDoc}): the same figures summed over every antenna.
+ * - `programme` ({@link ProgrammeBudgetDoc}): the same figures summed over every antenna;
+ * - `expenditure:<antennaId>/<expenditureId>` ({@link BudgetExpenditureDoc}): one expenditure as
+ *   recorded, and its reversal: the list an antenna's page shows (one small document each, so
+ *   recording one never rewrites the others).
  *
  * Attribution to years (all by effective date, never by recorded time):
  * - forecast: the year of each forecast line;
@@ -34,8 +39,8 @@ import { lowerBound } from '../../sorted-keys';
  *
  * Every change is computed from the event alone: correction events carry what they correct
  * (ExpenditureReversed its `expenditureDate`, TrancheReleaseReversed its `releasedOn`,
- * BudgetForecastRevised its `previousLines`), so no document remembers individual expenditures or
- * releases and none grows with their number.
+ * BudgetForecastRevised its `previousLines`), so no figures document remembers individual
+ * expenditures or releases and none grows with their number.
  *
  * Money is integer cents, only ever added or subtracted. `evolve` never mutates its input.
  */
@@ -80,6 +85,16 @@ export interface BudgetRevision {
   readonly reason: string;
   readonly previousTotalCents: Cents;
   readonly totalCents: Cents;
+  /** Each year and category whose amount this revision changed (before → after), by year then category. */
+  readonly changes: readonly BudgetRevisionChange[];
+}
+
+/** A year and category of the forecast that a revision changed. */
+export interface BudgetRevisionChange {
+  readonly year: number;
+  readonly category: string;
+  readonly previousCents: Cents;
+  readonly cents: Cents;
 }
 
 export interface BudgetForecastHistory {
@@ -111,10 +126,45 @@ export interface ProgrammeBudgetDoc {
   readonly totals: BudgetFigures;
 }
 
-export type BudgetDoc = AntennaBudgetDoc | ProgrammeBudgetDoc;
+/**
+ * One expenditure of an antenna, as recorded, with its reversal once reversed. A field recorded on
+ * the expenditure (supplier, invoice number…) is added here.
+ */
+export interface BudgetExpenditureDoc {
+  readonly kind: 'expenditure';
+  readonly antennaId: string;
+  readonly expenditureId: string;
+  readonly effectiveDate: IsoDate;
+  readonly category: string;
+  readonly amountCents: Cents;
+  readonly description: string;
+  /** The agreement it is charged to; null when charged to none. */
+  readonly fundingAgreementId: string | null;
+  /** Who was paid and their invoice number (ExpenditureRecorded version 2); null when not given. */
+  readonly supplier: string | null;
+  readonly invoiceNumber: string | null;
+  /** The supporting documents attached to it (DocumentAttached), in the order they were attached. */
+  readonly documents: readonly ExpenditureDocumentRef[];
+  /** Null while it stands. */
+  readonly reversal: { readonly effectiveDate: IsoDate; readonly reason: string } | null;
+}
+
+/** A document attached to an expenditure: enough to name it and download it (`/api/documents/<sha256>`). */
+export interface ExpenditureDocumentRef {
+  readonly sha256: string;
+  readonly fileName: string;
+  readonly mediaType: string;
+  readonly sizeBytes: number;
+  readonly effectiveDate: IsoDate;
+}
+
+export type BudgetDoc = AntennaBudgetDoc | ProgrammeBudgetDoc | BudgetExpenditureDoc;
 
 export const BUDGET_PROGRAMME_KEY = 'programme';
 export const budgetAntennaKey = (antennaId: string): string => `antenna:${antennaId}`;
+/** The prefix of an antenna's expenditure documents (listed in the order of their ids). */
+export const budgetExpenditurePrefix = (antennaId: string): string => `expenditure:${antennaId}/`;
+const EXPENDITURE_PREFIX = 'expenditure:';
 
 const MONEY_EVENTS = [
   'BudgetForecastSet',
@@ -129,16 +179,26 @@ const MONEY_EVENTS = [
 
 export const budgetProjection = defineProjection<BudgetDoc>({
   name: 'budget',
-  version: 1,
-  handles: ['AntennaOpened', ...MONEY_EVENTS],
+  // 2: each revision keeps what it changed per year and category (`BudgetRevision.changes`);
+  // each expenditure has its own document (`expenditure:<antennaId>/<expenditureId>`).
+  version: 2,
+  handles: ['AntennaOpened', ...MONEY_EVENTS, 'DocumentAttached'],
   keysOf(event) {
     const antennaId = event.data.antennaId;
     if (typeof antennaId !== 'string') return [];
     if (event.type === 'AntennaOpened') return [budgetAntennaKey(antennaId)];
-    return [budgetAntennaKey(antennaId), BUDGET_PROGRAMME_KEY];
+    if (event.type === 'DocumentAttached') {
+      // Only an expenditure's documents are listed here; they change no figure.
+      const subject = (event.data as DocumentAttached['data']).subject;
+      return subject?.kind === 'expenditure' ? [`${budgetExpenditurePrefix(antennaId)}${subject.expenditureId}`] : [];
+    }
+    const keys = [budgetAntennaKey(antennaId), BUDGET_PROGRAMME_KEY];
+    if (event.type === 'ExpenditureRecorded' || event.type === 'ExpenditureReversed') keys.push(`${budgetExpenditurePrefix(antennaId)}${String(event.data.expenditureId)}`);
+    return keys;
   },
   evolve(doc, event, key) {
     if (key === BUDGET_PROGRAMME_KEY) return evolveProgramme(doc?.kind === 'programme' ? doc : null, event);
+    if (key.startsWith(EXPENDITURE_PREFIX)) return evolveExpenditure(doc?.kind === 'expenditure' ? doc : null, event);
     return evolveAntenna(doc?.kind === 'antenna' ? doc : null, event, key.slice('antenna:'.length));
   },
 });
@@ -155,6 +215,39 @@ function evolveAntenna(doc: AntennaBudgetDoc | null, event: ProjectedEvent, ante
     }
     default:
       return { ...current, forecast: evolveForecast(current.forecast, event), ...applyDeltas(current, deltasOf(event)) };
+  }
+}
+
+function evolveExpenditure(doc: BudgetExpenditureDoc | null, event: ProjectedEvent): BudgetExpenditureDoc | null {
+  switch (event.type) {
+    case 'ExpenditureRecorded': {
+      const data = event.data as ExpenditureRecorded['data'];
+      if (doc) return doc; // recorded once: the domain refuses a second recording of the same id
+      return {
+        kind: 'expenditure',
+        antennaId: data.antennaId,
+        expenditureId: data.expenditureId,
+        effectiveDate: data.effectiveDate,
+        category: data.category,
+        amountCents: data.amountCents,
+        description: data.description,
+        fundingAgreementId: data.fundingAgreementId ?? null,
+        supplier: data.supplier ?? null,
+        invoiceNumber: data.invoiceNumber ?? null,
+        documents: [],
+        reversal: null,
+      };
+    }
+    case 'DocumentAttached': {
+      const { sha256, fileName, mediaType, sizeBytes, effectiveDate } = event.data as DocumentAttached['data'];
+      return doc ? { ...doc, documents: [...(doc.documents ?? []), { sha256, fileName, mediaType, sizeBytes, effectiveDate }] } : null;
+    }
+    case 'ExpenditureReversed': {
+      const data = event.data as ExpenditureReversed['data'];
+      return doc ? { ...doc, reversal: { effectiveDate: data.effectiveDate, reason: data.reason } } : null;
+    }
+    default:
+      return doc;
   }
 }
 
@@ -184,6 +277,7 @@ function evolveForecast(forecast: BudgetForecastHistory, event: ProjectedEvent):
         reason: data.reason,
         previousTotalCents: data.previousTotalCents,
         totalCents: data.totalCents,
+        changes: revisionChanges(data.previousLines, data.lines),
       };
       return {
         ...forecast,
@@ -195,6 +289,26 @@ function evolveForecast(forecast: BudgetForecastHistory, event: ProjectedEvent):
     default:
       return forecast;
   }
+}
+
+/** The years and categories whose amount differs between two versions of the forecast, in the domain's category order. */
+function revisionChanges(before: readonly BudgetLine[], after: readonly BudgetLine[]): BudgetRevisionChange[] {
+  const cells = new Map<string, { year: number; category: string; previousCents: Cents; cents: Cents }>();
+  const cell = (line: BudgetLine) => {
+    const key = `${line.year}/${line.category}`;
+    const found = cells.get(key) ?? { year: line.year, category: line.category, previousCents: 0, cents: 0 };
+    cells.set(key, found);
+    return found;
+  };
+  for (const line of before) cell(line).previousCents += line.amountCents;
+  for (const line of after) cell(line).cents += line.amountCents;
+  const order = (category: string) => {
+    const index = (BUDGET_CATEGORIES as readonly string[]).indexOf(category);
+    return index === -1 ? BUDGET_CATEGORIES.length : index;
+  };
+  return [...cells.values()]
+    .filter((change) => change.previousCents !== change.cents)
+    .sort((a, b) => a.year - b.year || order(a.category) - order(b.category) || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ describe('budget report, one antenna', () => {
   it('per-year table: original and revised forecast, committed, released, received, spent, variance = revised − spent, rate = spent / revised rounded down (null when the forecast is 0), and a totals row', () => {
     const years = table(report, 'Prévisionnel et exécution par année');
     expect(years.columns.map((c) => [c.label, c.kind])).toEqual([
-      ['Année', 'text'],
+      ['Année', 'year'],
       ['Prévisionnel initial', 'money'],
       ['Prévisionnel révisé', 'money'],
       ['Engagé', 'money'],
@@ -92,7 +92,7 @@ describe('budget report, one antenna', () => {
       ['Écart', 'money'],
       ['Taux d’exécution', 'percent'],
     ]);
-    const cells = (year: string, o: number, c: number, com: number, rel: number, rec: number, sp: number, v: number, rate: number | null) => ({
+    const cells = (year: number | string, o: number, c: number, com: number, rel: number, rec: number, sp: number, v: number, rate: number | null) => ({
       year,
       forecastOriginal: o,
       forecastCurrent: c,
@@ -104,10 +104,10 @@ describe('budget report, one antenna', () => {
       executionRate: rate,
     });
     expect(years.rows).toEqual([
-      cells('2021', 3_000_000, 2_500_000, 4_000_000, 4_000_000, 4_000_000, 1_000_000, 1_500_000, 4000), // 10 000 / 25 000 = 40,00 %
-      cells('2022', 3_000_000, 3_500_000, 1_000_000, 0, 0, 3_500_000, 0, 10_000),
-      cells('2023', 0, 1_000_000, 0, 0, 0, 0, 1_000_000, 0),
-      cells('2024', 0, 0, 0, 0, 0, 200_000, -200_000, null),
+      cells(2021, 3_000_000, 2_500_000, 4_000_000, 4_000_000, 4_000_000, 1_000_000, 1_500_000, 4000), // 10 000 / 25 000 = 40,00 %
+      cells(2022, 3_000_000, 3_500_000, 1_000_000, 0, 0, 3_500_000, 0, 10_000),
+      cells(2023, 0, 1_000_000, 0, 0, 0, 0, 1_000_000, 0),
+      cells(2024, 0, 0, 0, 0, 0, 200_000, -200_000, null),
     ]);
     // Total: spent 47 000 € of 70 000 € → 6714,28… bp → 6714
     expect(years.totals).toEqual(cells('Total', 6_000_000, 7_000_000, 5_000_000, 4_000_000, 4_000_000, 4_700_000, 2_300_000, 6714));
@@ -130,8 +130,8 @@ describe('budget report, one antenna', () => {
     const funders = table(report, 'Engagements par financeur');
     expect(funders.columns.map((c) => c.label)).toEqual(['Financeur', 'Année', 'Engagé']);
     expect(funders.rows).toEqual([
-      { funder: 'Agglomération', year: '2022', committed: 1_000_000 },
-      { funder: 'Banque des Territoires', year: '2021', committed: 4_000_000 },
+      { funder: 'Agglomération', year: 2022, committed: 1_000_000 },
+      { funder: 'Banque des Territoires', year: 2021, committed: 4_000_000 },
     ]);
     expect(funders.totals).toEqual({ funder: 'Total', year: null, committed: 5_000_000 });
   });
@@ -143,14 +143,23 @@ describe('budget report, one antenna', () => {
     ]);
   });
 
+  it('details each revision per year and category it changed: before, after and variation (a revision that keeps its total still shows what moved)', () => {
+    const changes = table(report, 'Détail des révisions par année et par catégorie');
+    expect(changes.rows).toEqual([
+      { revision: 1, year: 2021, category: 'Locaux', previous: 1_000_000, current: 500_000, change: -500_000 },
+      { revision: 1, year: 2022, category: 'Enseignement', previous: 0, current: 500_000, change: 500_000 },
+      { revision: 1, year: 2023, category: 'Autres', previous: 0, current: 1_000_000, change: 1_000_000 },
+    ]);
+  });
+
   it('shows original and revised forecast per year and category, categories in French', () => {
     const categories = table(report, 'Prévisionnel par année et par catégorie');
     expect(categories.rows).toEqual([
-      { year: '2021', category: 'Personnel', original: 2_000_000, current: 2_000_000, change: 0 },
-      { year: '2021', category: 'Locaux', original: 1_000_000, current: 500_000, change: -500_000 },
-      { year: '2022', category: 'Personnel', original: 3_000_000, current: 3_000_000, change: 0 },
-      { year: '2022', category: 'Enseignement', original: 0, current: 500_000, change: 500_000 },
-      { year: '2023', category: 'Autres', original: 0, current: 1_000_000, change: 1_000_000 },
+      { year: 2021, category: 'Personnel', original: 2_000_000, current: 2_000_000, change: 0 },
+      { year: 2021, category: 'Locaux', original: 1_000_000, current: 500_000, change: -500_000 },
+      { year: 2022, category: 'Personnel', original: 3_000_000, current: 3_000_000, change: 0 },
+      { year: 2022, category: 'Enseignement', original: 0, current: 500_000, change: 500_000 },
+      { year: 2023, category: 'Autres', original: 0, current: 1_000_000, change: 1_000_000 },
     ]);
     expect(categories.totals).toEqual({ year: 'Total', category: null, original: 6_000_000, current: 7_000_000, change: 1_000_000 });
   });
@@ -210,7 +219,7 @@ describe('budget report, the programme', () => {
     const years = table(report, BUDGET_TABLE_TITLES.years);
     // 2021: Montbéliard 30 000 € / 25 000 € revised, spent 10 000 €; Chaumont 10 000 €, spent 2 500 €
     expect(years.rows[0]).toEqual({
-      year: '2021',
+      year: 2021,
       forecastOriginal: 4_000_000,
       forecastCurrent: 3_500_000,
       committed: 4_000_000,
@@ -220,7 +229,7 @@ describe('budget report, the programme', () => {
       variance: 2_250_000,
       executionRate: 3571, // 12 500 / 35 000 = 3571,42… bp
     });
-    expect(years.rows.map((r) => r.year)).toEqual(['2021', '2022', '2023', '2024']);
+    expect(years.rows.map((r) => r.year)).toEqual([2021, 2022, 2023, 2024]);
     expect(years.totals).toMatchObject({ year: 'Total', forecastOriginal: 7_000_000, forecastCurrent: 8_000_000, spent: 4_950_000, variance: 3_050_000, executionRate: 6187 });
   });
 

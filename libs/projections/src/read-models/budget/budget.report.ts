@@ -21,7 +21,7 @@ import { categoryLabel, compareFrench, rateBasisPoints, ReadModels, UnknownAnten
  * With `parameters.antennaId`: that antenna; without: the programme, plus one row per antenna.
  * Time travel is the caller's business: it hands in read models replayed up to the cut.
  */
-export function buildBudgetReport(models: ReadModels, parameters: ReportParameters): Report {
+export function buildBudgetReport(models: ReadModels, parameters: ReportParameters): Report<BudgetReportData> {
   const view = models.view<BudgetDoc>(budgetProjection.name);
   if (parameters.antennaId !== undefined) {
     const doc = view.get(budgetAntennaKey(parameters.antennaId));
@@ -56,6 +56,7 @@ export const BUDGET_TABLE_TITLES = {
   years: 'Prévisionnel et exécution par année',
   funders: 'Engagements par financeur',
   revisions: 'Révisions du prévisionnel',
+  revisionChanges: 'Détail des révisions par année et par catégorie',
   categories: 'Prévisionnel par année et par catégorie',
   antennas: 'Budget par antenne',
 } as const;
@@ -63,7 +64,7 @@ export const BUDGET_TABLE_TITLES = {
 const NOTE_DEFINITIONS =
   'Écart = prévisionnel révisé − dépensé ; taux d’exécution = dépensé / prévisionnel révisé, arrondi au centième de point inférieur.';
 
-function antennaReport(doc: AntennaBudgetDoc, parameters: ReportParameters): Report {
+function antennaReport(doc: AntennaBudgetDoc, parameters: ReportParameters): Report<BudgetReportData> {
   const name = doc.antennaName ?? doc.antennaId;
   const notes = [NOTE_DEFINITIONS];
   if (doc.forecast.original === null) notes.push('Aucun prévisionnel n’a encore été établi pour cette antenne.');
@@ -78,13 +79,19 @@ function antennaReport(doc: AntennaBudgetDoc, parameters: ReportParameters): Rep
     kind: 'budget',
     title: `Budget de l’antenne ${name}${doc.town ? ` (${doc.town})` : ''}`,
     parameters,
-    tables: [yearTable(doc.years, doc.totals), funderTable(doc.years, doc.totals), revisionTable(doc.forecast), categoryTable(doc.forecast)],
+    tables: [
+      yearTable(doc.years, doc.totals),
+      funderTable(doc.years, doc.totals),
+      revisionTable(doc.forecast),
+      categoryTable(doc.forecast),
+      revisionChangesTable(doc.forecast),
+    ],
     notes,
     data,
   };
 }
 
-function programmeReport(doc: ProgrammeBudgetDoc | null, antennas: readonly AntennaBudgetDoc[], parameters: ReportParameters): Report {
+function programmeReport(doc: ProgrammeBudgetDoc | null, antennas: readonly AntennaBudgetDoc[], parameters: ReportParameters): Report<BudgetReportData> {
   const years = doc?.years ?? [];
   const totals = doc?.totals ?? ZERO_FIGURES;
   const sorted = [...antennas].sort((a, b) => compareFrench(a.antennaName ?? a.antennaId, b.antennaName ?? b.antennaId));
@@ -152,8 +159,8 @@ function figureCells(figures: BudgetFigures): Row {
 function yearTable(years: readonly BudgetYearFigures[], totals: BudgetFigures): ReportTable {
   return {
     title: BUDGET_TABLE_TITLES.years,
-    columns: [{ key: 'year', label: 'Année', kind: 'text' }, ...FIGURE_COLUMNS],
-    rows: years.map((year) => ({ year: String(year.year), ...figureCells(year) })),
+    columns: [{ key: 'year', label: 'Année', kind: 'year' }, ...FIGURE_COLUMNS],
+    rows: years.map((year) => ({ year: year.year, ...figureCells(year) })),
     totals: { year: 'Total', ...figureCells(totals) },
   };
 }
@@ -172,12 +179,12 @@ function funderTable(years: readonly BudgetYearFigures[], totals: BudgetFigures)
     .flatMap((year) => Object.entries(year.committedByFunder).map(([funder, cents]) => ({ funder, year: year.year, cents })))
     .filter((row) => row.cents !== 0)
     .sort((a, b) => compareFrench(a.funder, b.funder) || a.year - b.year)
-    .map((row): Row => ({ funder: row.funder, year: String(row.year), committed: row.cents }));
+    .map((row): Row => ({ funder: row.funder, year: row.year, committed: row.cents }));
   return {
     title: BUDGET_TABLE_TITLES.funders,
     columns: [
       { key: 'funder', label: 'Financeur', kind: 'text' },
-      { key: 'year', label: 'Année', kind: 'text' },
+      { key: 'year', label: 'Année', kind: 'year' },
       { key: 'committed', label: 'Engagé', kind: 'money' },
     ],
     rows,
@@ -207,6 +214,33 @@ function revisionTable(forecast: BudgetForecastHistory): ReportTable {
   };
 }
 
+/** What each revision changed, one row per year and category it changed: before, after, variation. */
+function revisionChangesTable(forecast: BudgetForecastHistory): ReportTable {
+  return {
+    title: BUDGET_TABLE_TITLES.revisionChanges,
+    columns: [
+      { key: 'revision', label: 'Révision', kind: 'integer' },
+      { key: 'year', label: 'Année', kind: 'year' },
+      { key: 'category', label: 'Catégorie', kind: 'text' },
+      { key: 'previous', label: 'Avant', kind: 'money' },
+      { key: 'current', label: 'Après', kind: 'money' },
+      { key: 'change', label: 'Variation', kind: 'money' },
+    ],
+    rows: forecast.revisions.flatMap((revision) =>
+      revision.changes.map(
+        (change): Row => ({
+          revision: revision.revision,
+          year: change.year,
+          category: categoryLabel(change.category),
+          previous: change.previousCents,
+          current: change.cents,
+          change: change.cents - change.previousCents,
+        }),
+      ),
+    ),
+  };
+}
+
 /** Original and revised forecast side by side, one row per year and category. */
 function categoryTable(forecast: BudgetForecastHistory): ReportTable {
   const original = forecast.original?.lines ?? [];
@@ -228,7 +262,7 @@ function categoryTable(forecast: BudgetForecastHistory): ReportTable {
   const rows = [...cells.values()]
     .sort((a, b) => a.year - b.year || order(a.category) - order(b.category) || compareFrench(a.category, b.category))
     .map((entry): Row => ({
-      year: String(entry.year),
+      year: entry.year,
       category: categoryLabel(entry.category),
       original: entry.original,
       current: entry.current,
@@ -239,7 +273,7 @@ function categoryTable(forecast: BudgetForecastHistory): ReportTable {
   return {
     title: BUDGET_TABLE_TITLES.categories,
     columns: [
-      { key: 'year', label: 'Année', kind: 'text' },
+      { key: 'year', label: 'Année', kind: 'year' },
       { key: 'category', label: 'Catégorie', kind: 'text' },
       { key: 'original', label: 'Prévisionnel initial', kind: 'money' },
       { key: 'current', label: 'Prévisionnel révisé', kind: 'money' },

@@ -1,4 +1,5 @@
 import { categoryLabel, formatDate, formatEuros, rateBasisPoints, UnknownAntennaError } from './report-helpers';
+import { fr } from '../../../../reporting/src/testing/french-spaces';
 
 describe('report helpers', () => {
   it('a rate is in basis points, rounded DOWN, null when the whole is 0', () => {
@@ -17,11 +18,11 @@ describe('report helpers', () => {
   });
 
   it('amounts read the French way, from integer cents, without division', () => {
-    expect(formatEuros(78_600_000)).toBe('786 000,00 €');
-    expect(formatEuros(0)).toBe('0,00 €');
-    expect(formatEuros(5)).toBe('0,05 €');
-    expect(formatEuros(-5_000)).toBe('-50,00 €');
-    expect(formatEuros(123_456_789)).toBe('1 234 567,89 €');
+    expect(formatEuros(78_600_000)).toBe(fr('786 000,00 €'));
+    expect(formatEuros(0)).toBe(fr('0,00 €'));
+    expect(formatEuros(5)).toBe(fr('0,05 €'));
+    expect(formatEuros(-5_000)).toBe(fr('-50,00 €'));
+    expect(formatEuros(123_456_789)).toBe(fr('1 234 567,89 €'));
   });
 
   it('dates read the French way', () => {

@@ -1,4 +1,4 @@
-import type { BudgetCategory, Cents } from '@jalon/domain';
+import type { Cents } from '@jalon/domain';
 import { ReportSubjectNotFoundError } from '@jalon/reporting';
 
 export type { ReadModels } from '../../runner/replay';
@@ -26,20 +26,8 @@ export function rateBasisPoints(part: Cents, whole: Cents): number | null {
   return Number(quotient);
 }
 
-/** French labels of the budget category codes stored in events. */
-export const BUDGET_CATEGORY_LABELS: Readonly<Record<BudgetCategory, string>> = {
-  staff: 'Personnel',
-  premises: 'Locaux',
-  equipment: 'Équipement',
-  teaching: 'Enseignement',
-  communication: 'Communication',
-  operations: 'Fonctionnement',
-  other: 'Autres',
-};
-
-export function categoryLabel(category: string): string {
-  return Object.hasOwn(BUDGET_CATEGORY_LABELS, category) ? BUDGET_CATEGORY_LABELS[category as BudgetCategory] : category;
-}
+// The French labels of budget categories live in the one label table (@jalon/reporting, wording/labels.ts).
+export { BUDGET_CATEGORY_LABELS, budgetCategoryLabel as categoryLabel } from '@jalon/reporting';
 
 const FRENCH = new Intl.Collator('fr');
 

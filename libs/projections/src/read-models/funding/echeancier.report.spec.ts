@@ -3,6 +3,7 @@ import { project, projected } from '../../testing/projection-specification';
 import { ReadModels, UnknownAntennaError } from '../budget/report-helpers';
 import { buildEcheancierReport, EcheancierReportData } from './echeancier.report';
 import { fundingProjection } from './funding.projection';
+import { fr } from '../../../../reporting/src/testing/french-spaces';
 
 function models(events: readonly ProjectedEvent[]): ReadModels {
   const funding = project(fundingProjection, events);
@@ -100,8 +101,8 @@ describe('échéancier report', () => {
     expect(table!.rows[1]).toMatchObject({ situation: 'À échoir', lateDays: null, daysLeft: 10 });
     expect(table!.totals).toMatchObject({ situation: 'Total', scheduled: 6_000_000 });
     expect(report.notes).toEqual([
-      'Tranches non versées dont l’échéance est dépassée au 20/06/2022, ou tombe d’ici le 20/07/2022 (30 jours) ; les plus urgentes en premier.',
-      '1 tranche en retard (20 000,00 €), 2 à échoir (40 000,00 €).',
+      fr('Tranches non versées dont l’échéance est dépassée au 20/06/2022, ou tombe d’ici le 20/07/2022 (30 jours) ; les plus urgentes en premier.'),
+      fr('1 tranche en retard (20 000,00 €), 2 à échoir (40 000,00 €).'),
     ]);
   });
 

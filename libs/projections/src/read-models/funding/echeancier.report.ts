@@ -1,5 +1,7 @@
-import { daysBetween, type Cents, type IsoDate } from '@jalon/domain';
+import { addDays, compareDates, daysBetween, type Cents, type IsoDate } from '@jalon/domain';
 import type { Report, ReportParameters, ReportTable } from '@jalon/reporting';
+import * as LABELS from '@jalon/reporting';
+import { formatDays } from '@jalon/reporting';
 import { compareFrench, formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
 import { fundingDocsOf } from './funding-docs';
 
@@ -16,10 +18,8 @@ export type EcheancierSituation =
   /** Due on the reference date or within `withinDays` after it, not released. */
   | 'due-soon';
 
-export const ECHEANCIER_SITUATION_LABELS: Readonly<Record<EcheancierSituation, string>> = {
-  overdue: 'En retard',
-  'due-soon': 'À échoir',
-};
+/** From the one label table; typed here so that a situation without a label fails the type check. */
+export const ECHEANCIER_SITUATION_LABELS: Readonly<Record<EcheancierSituation, string>> = LABELS.ECHEANCIER_SITUATION_LABELS;
 
 export interface EcheancierItem {
   readonly situation: EcheancierSituation;
@@ -55,7 +55,7 @@ export const ECHEANCIER_TABLE_TITLE = 'Tranches en retard et à échoir';
  * Tranches of closed agreements are left out (nothing more will be released). Read from the
  * funding read model's documents; time travel is the caller's business, as for every report.
  */
-export function buildEcheancierReport(models: ReadModels, parameters: EcheancierReportParameters): Report {
+export function buildEcheancierReport(models: ReadModels, parameters: EcheancierReportParameters): Report<EcheancierReportData> {
   const withinDays = parameters.withinDays ?? DEFAULT_ECHEANCIER_WITHIN_DAYS;
   if (!Number.isSafeInteger(withinDays) || withinDays < 0) {
     throw new RangeError(`L’horizon de l’échéancier doit être un nombre entier de jours, positif ou nul (reçu : ${withinDays}).`);
@@ -92,7 +92,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
   // Earliest due date first is most urgent for both: the most overdue, then the soonest due.
   items.sort(
     (a, b) =>
-      a.dueOn.localeCompare(b.dueOn) ||
+      compareDates(a.dueOn, b.dueOn) ||
       compareFrench(a.antennaName ?? a.antennaId, b.antennaName ?? b.antennaId) ||
       compareFrench(a.agreementLabel, b.agreementLabel),
   );
@@ -150,7 +150,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
     parameters,
     tables: [table],
     notes: [
-      `Tranches non versées dont l’échéance est dépassée au ${formatDate(referenceDate)}, ou tombe d’ici le ${formatDate(until)} (${withinDays} jours) ; les plus urgentes en premier.`,
+      `Tranches non versées dont l’échéance est dépassée au ${formatDate(referenceDate)}, ou tombe d’ici le ${formatDate(until)} (${formatDays(withinDays)}) ; les plus urgentes en premier.`,
       items.length === 0
         ? 'Aucune tranche en retard ni à échoir.'
         : `${overdue} tranche${overdue > 1 ? 's' : ''} en retard (${formatEuros(totals.overdueCents)}), ${dueSoon} à échoir (${formatEuros(totals.dueSoonCents)}).`,
@@ -159,10 +159,6 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
   };
 }
 
-/** `date` + `days`, as `YYYY-MM-DD` (UTC calendar arithmetic, as daysBetween). */
-function addDays(date: IsoDate, days: number): IsoDate {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 function sumOf(items: readonly EcheancierItem[]): Cents {
   let total = 0;

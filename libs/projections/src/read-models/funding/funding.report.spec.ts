@@ -4,6 +4,7 @@ import { project, projected } from '../../testing/projection-specification';
 import { ReadModels, UnknownAntennaError } from '../budget/report-helpers';
 import { fundingProjection } from './funding.projection';
 import { buildFundingReport, FUNDING_TABLE_TITLES, FundingReportData } from './funding.report';
+import { fr } from '../../../../reporting/src/testing/french-spaces';
 
 function models(events: readonly ProjectedEvent[]): ReadModels {
   const funding = project(fundingProjection, events);
@@ -161,7 +162,7 @@ describe('funding report', () => {
 
   it('no discrepancy: an empty table and a note saying so, with the delay and the reference date', () => {
     expect(table(report, FUNDING_TABLE_TITLES.discrepancies).rows).toEqual([]);
-    expect(notesOf(report)).toEqual(['Délai de réception admis : 30 jours après le versement, apprécié au 15/01/2022 ; échéances des tranches appréciées à la même date.', 'Aucun écart constaté.']);
+    expect(notesOf(report)).toEqual([fr('Délai de réception admis : 30 jours après le versement, apprécié au 15/01/2022 ; échéances des tranches appréciées à la même date.'), 'Aucun écart constaté.']);
     expect(flagsOf(report)).toEqual([]);
   });
 
@@ -177,7 +178,7 @@ describe('funding report', () => {
         agreementId: 'bdt',
         trancheId: 't2',
         label: 'Versement non reçu dans le délai',
-        detail: 'Versé le 05/07/2022 (60 000,00 €), toujours pas reçu au 05/08/2022, 31 jours plus tard (délai admis : 30 jours).',
+        detail: fr('Versé le 05/07/2022 (60 000,00 €), toujours pas reçu au 05/08/2022, 31 jours plus tard (délai admis : 30 jours).'),
         amountCents: 6_000_000,
         date: '2022-07-05',
         days: 31,
@@ -189,11 +190,11 @@ describe('funding report', () => {
         agreement: 'Enveloppe d’amorçage',
         tranche: 'Deuxième tranche',
         discrepancy: 'Versement non reçu dans le délai',
-        detail: 'Versé le 05/07/2022 (60 000,00 €), toujours pas reçu au 05/08/2022, 31 jours plus tard (délai admis : 30 jours).',
+        detail: fr('Versé le 05/07/2022 (60 000,00 €), toujours pas reçu au 05/08/2022, 31 jours plus tard (délai admis : 30 jours).'),
       },
     ]);
     expect(notesOf(late)[1]).toBe(
-      'Enveloppe d’amorçage — Deuxième tranche : versement non reçu dans le délai. Versé le 05/07/2022 (60 000,00 €), toujours pas reçu au 05/08/2022, 31 jours plus tard (délai admis : 30 jours).',
+      fr('Enveloppe d’amorçage — Deuxième tranche : versement non reçu dans le délai. Versé le 05/07/2022 (60 000,00 €), toujours pas reçu au 05/08/2022, 31 jours plus tard (délai admis : 30 jours).'),
     );
   });
 
@@ -215,7 +216,7 @@ describe('funding report', () => {
         agreementId: 'bdt',
         trancheId: 't2',
         label: 'Versement postérieur à l’échéance',
-        detail: 'Échéance le 31/12/2023, versé le 04/03/2024 (60 000,00 €) : 64 jours après l’échéance.',
+        detail: fr('Échéance le 31/12/2023, versé le 04/03/2024 (60 000,00 €) : 64 jours après l’échéance.'),
         amountCents: 6_000_000,
         date: '2024-03-04',
         days: 64,
@@ -227,14 +228,14 @@ describe('funding report', () => {
         agreement: 'Enveloppe d’amorçage',
         tranche: 'Deuxième tranche',
         discrepancy: 'Versement postérieur à l’échéance',
-        detail: 'Échéance le 31/12/2023, versé le 04/03/2024 (60 000,00 €) : 64 jours après l’échéance.',
+        detail: fr('Échéance le 31/12/2023, versé le 04/03/2024 (60 000,00 €) : 64 jours après l’échéance.'),
       },
     ]);
     const oneDay = [...CLEAN, released('t2', 6_000_000, '2024-01-01')];
     expect(flagsOf(buildFundingReport(models(oneDay), { antennaId: 'montbeliard', referenceDate: '2024-01-02' }))[0]).toMatchObject({
       kind: 'release-late',
       days: 1,
-      detail: 'Échéance le 31/12/2023, versé le 01/01/2024 (60 000,00 €) : 1 jour après l’échéance.',
+      detail: fr('Échéance le 31/12/2023, versé le 01/01/2024 (60 000,00 €) : 1 jour après l’échéance.'),
     });
     const onDueDate = [...CLEAN, released('t2', 6_000_000, '2023-12-31')];
     expect(flagsOf(buildFundingReport(models(onDueDate), { antennaId: 'montbeliard', referenceDate: '2024-01-15' }))).toEqual([]);
@@ -250,7 +251,7 @@ describe('funding report', () => {
         agreementId: 'bdt',
         trancheId: 't2',
         label: 'Échéance dépassée, tranche non versée',
-        detail: 'Échéance le 31/12/2023 (60 000,00 € prévus), toujours pas versée au 31/01/2024 : 31 jours de retard.',
+        detail: fr('Échéance le 31/12/2023 (60 000,00 € prévus), toujours pas versée au 31/01/2024 : 31 jours de retard.'),
         amountCents: 6_000_000,
         date: '2023-12-31',
         days: 31,
@@ -258,7 +259,7 @@ describe('funding report', () => {
       },
     ]);
     expect(notesOf(overdue)[1]).toBe(
-      'Enveloppe d’amorçage — Deuxième tranche : échéance dépassée, tranche non versée. Échéance le 31/12/2023 (60 000,00 € prévus), toujours pas versée au 31/01/2024 : 31 jours de retard.',
+      fr('Enveloppe d’amorçage — Deuxième tranche : échéance dépassée, tranche non versée. Échéance le 31/12/2023 (60 000,00 € prévus), toujours pas versée au 31/01/2024 : 31 jours de retard.'),
     );
   });
 
@@ -290,7 +291,7 @@ describe('funding report', () => {
         agreementId: 'bdt',
         trancheId: 't2',
         label: 'Montant reçu différent du montant versé',
-        detail: 'Reçu 59 950,00 € le 19/07/2022 (référence VIR-2) pour 60 000,00 € versés : écart de -50,00 €.',
+        detail: fr('Reçu 59 950,00 € le 19/07/2022 (référence VIR-2) pour 60 000,00 € versés : écart de -50,00 €.'),
         amountCents: -5_000,
         date: '2022-07-19',
         days: null,
@@ -309,7 +310,7 @@ describe('funding report', () => {
         agreementId: 'bdt',
         trancheId: 't2',
         label: 'Versement supérieur à la tranche prévue',
-        detail: 'Versé 65 000,00 € le 05/07/2022 pour 60 000,00 € prévus à l’échéancier : dépassement de 5 000,00 €.',
+        detail: fr('Versé 65 000,00 € le 05/07/2022 pour 60 000,00 € prévus à l’échéancier : dépassement de 5 000,00 €.'),
         amountCents: 500_000,
         date: '2022-07-05',
         days: null,
@@ -330,7 +331,7 @@ describe('funding report', () => {
         agreementId: 'bdt',
         trancheId: null,
         label: 'Dépenses supérieures aux fonds reçus',
-        detail: 'Dépensé 45 000,00 € sur l’accord pour 40 000,00 € reçus : dépassement de 5 000,00 €.',
+        detail: fr('Dépensé 45 000,00 € sur l’accord pour 40 000,00 € reçus : dépassement de 5 000,00 €.'),
         amountCents: 500_000,
         date: null,
         days: null,
@@ -339,7 +340,7 @@ describe('funding report', () => {
     ]);
     expect(table(report2, FUNDING_TABLE_TITLES.discrepancies).rows[0]).toMatchObject({ tranche: null, discrepancy: 'Dépenses supérieures aux fonds reçus' });
     expect(notesOf(report2)[1]).toBe(
-      'Enveloppe d’amorçage : dépenses supérieures aux fonds reçus. Dépensé 45 000,00 € sur l’accord pour 40 000,00 € reçus : dépassement de 5 000,00 €.',
+      fr('Enveloppe d’amorçage : dépenses supérieures aux fonds reçus. Dépensé 45 000,00 € sur l’accord pour 40 000,00 € reçus : dépassement de 5 000,00 €.'),
     );
   });
 
@@ -359,7 +360,7 @@ describe('funding report', () => {
         agreementId: 'bdt',
         trancheId: 't2',
         label: 'Versement annulé',
-        detail: 'Versement de 60 000,00 € du 03/07/2023 annulé le 10/07/2023. Motif : Condition non remplie : rapport d’activité 2022 non transmis',
+        detail: fr('Versement de 60 000,00 € du 03/07/2023 annulé le 10/07/2023. Motif : Condition non remplie : rapport d’activité 2022 non transmis'),
         amountCents: 6_000_000,
         date: '2023-07-10',
         days: null,

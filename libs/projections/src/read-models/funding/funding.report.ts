@@ -1,5 +1,7 @@
 import { daysBetween, type Cents, type IsoDate } from '@jalon/domain';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
+import * as LABELS from '@jalon/reporting';
+import { formatDays } from '@jalon/reporting';
 import { fundingDocsOf } from './funding-docs';
 import { compareFrench, formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
 import { FundingAgreementDoc, TrancheDoc, TrancheState } from './funding.projection';
@@ -86,22 +88,9 @@ export const FUNDING_TABLE_TITLES = {
   discrepancies: 'Écarts constatés',
 } as const;
 
-export const DISCREPANCY_LABELS: Readonly<Record<FundingDiscrepancyKind, string>> = {
-  'release-reversed': 'Versement annulé',
-  'release-late': 'Versement postérieur à l’échéance',
-  'release-overdue': 'Échéance dépassée, tranche non versée',
-  'release-above-tranche': 'Versement supérieur à la tranche prévue',
-  'amount-mismatch': 'Montant reçu différent du montant versé',
-  'receipt-overdue': 'Versement non reçu dans le délai',
-  overspent: 'Dépenses supérieures aux fonds reçus',
-};
-
-export const TRANCHE_STATE_LABELS: Readonly<Record<TrancheState, string>> = {
-  planned: 'Prévue',
-  released: 'Versée',
-  received: 'Reçue',
-  reversed: 'Versement annulé (de nouveau prévue)',
-};
+// From the one label table; typed here so that a flag or a state without a label fails the type check.
+export const DISCREPANCY_LABELS: Readonly<Record<FundingDiscrepancyKind, string>> = LABELS.DISCREPANCY_LABELS;
+export const TRANCHE_STATE_LABELS: Readonly<Record<TrancheState, string>> = LABELS.TRANCHE_STATE_LABELS;
 
 /**
  * The funding reconciliation: per agreement (all, or the antenna's), the tranche schedule against
@@ -110,7 +99,7 @@ export const TRANCHE_STATE_LABELS: Readonly<Record<TrancheState, string>> = {
  * `parameters.referenceDate`. Time travel is the caller's business: it hands in read models
  * replayed up to the cut.
  */
-export function buildFundingReport(models: ReadModels, parameters: FundingReportParameters): Report {
+export function buildFundingReport(models: ReadModels, parameters: FundingReportParameters): Report<FundingReportData> {
   const receiptDelayDays = parameters.receiptDelayDays ?? DEFAULT_RECEIPT_DELAY_DAYS;
   if (!Number.isSafeInteger(receiptDelayDays) || receiptDelayDays < 0) {
     throw new RangeError(`Le délai de réception doit être un nombre entier de jours, positif ou nul (reçu : ${receiptDelayDays}).`);
@@ -153,7 +142,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
   const byId = new Map(agreements.map((agreement) => [agreementKey(agreement), agreement]));
   const agreementOf = (d: FundingDiscrepancy) => byId.get(agreementKey(d))!;
   const notes = [
-    `Délai de réception admis : ${receiptDelayDays} jours après le versement, apprécié au ${formatDate(parameters.referenceDate)} ; échéances des tranches appréciées à la même date.`,
+    `Délai de réception admis : ${formatDays(receiptDelayDays)} après le versement, apprécié au ${formatDate(parameters.referenceDate)} ; échéances des tranches appréciées à la même date.`,
     ...(agreements.length === 0 ? ['Aucun accord de financement.'] : []),
     ...(discrepancies.length === 0
       ? ['Aucun écart constaté.']
@@ -222,7 +211,7 @@ function discrepanciesOf(agreement: FundingReportAgreement, referenceDate: IsoDa
         flag(
           'release-late',
           tranche,
-          `Échéance le ${formatDate(tranche.dueOn)}, versé le ${formatDate(tranche.releasedOn)} (${formatEuros(tranche.releasedCents)}) : ${days} jour${days > 1 ? 's' : ''} après l’échéance.`,
+          `Échéance le ${formatDate(tranche.dueOn)}, versé le ${formatDate(tranche.releasedOn)} (${formatEuros(tranche.releasedCents)}) : ${formatDays(days)} après l’échéance.`,
           { amountCents: tranche.releasedCents, date: tranche.releasedOn, days },
         );
       }
@@ -232,7 +221,7 @@ function discrepanciesOf(agreement: FundingReportAgreement, referenceDate: IsoDa
         flag(
           'release-overdue',
           tranche,
-          `Échéance le ${formatDate(tranche.dueOn)} (${formatEuros(tranche.scheduledCents)} prévus), toujours pas versée au ${formatDate(referenceDate)} : ${days} jour${days > 1 ? 's' : ''} de retard.`,
+          `Échéance le ${formatDate(tranche.dueOn)} (${formatEuros(tranche.scheduledCents)} prévus), toujours pas versée au ${formatDate(referenceDate)} : ${formatDays(days)} de retard.`,
           { amountCents: tranche.scheduledCents, date: tranche.dueOn, days },
         );
       }
@@ -264,7 +253,7 @@ function discrepanciesOf(agreement: FundingReportAgreement, referenceDate: IsoDa
         flag(
           'receipt-overdue',
           tranche,
-          `Versé le ${formatDate(tranche.releasedOn)} (${formatEuros(amount)}), toujours pas reçu au ${formatDate(referenceDate)}, ${days} jours plus tard (délai admis : ${receiptDelayDays} jours).`,
+          `Versé le ${formatDate(tranche.releasedOn)} (${formatEuros(amount)}), toujours pas reçu au ${formatDate(referenceDate)}, ${formatDays(days)} plus tard (délai admis : ${formatDays(receiptDelayDays)}).`,
           { amountCents: amount, date: tranche.releasedOn, days },
         );
       }

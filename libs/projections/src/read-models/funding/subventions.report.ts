@@ -25,6 +25,11 @@ export const SCDL_SUBVENTIONS_FIELDS = [
 ] as const;
 export type ScdlSubventionsField = (typeof SCDL_SUBVENTIONS_FIELDS)[number];
 
+/** `data` of the subventions report: one row per agreement, keyed by the format's fields. */
+export interface SubventionsReportData {
+  readonly rows: readonly Row[];
+}
+
 /** Where each field comes from in Jalon, named in the error when a mandatory one is missing. */
 const SOURCES: Readonly<Partial<Record<ScdlSubventionsField, string>>> = {
   idAttribuant: 'publicData.funderSiret',
@@ -60,7 +65,7 @@ const MANDATORY: readonly ScdlSubventionsField[] = [
  * a mandatory field stops the export with {@link SubventionsMissingFieldError} naming it and the
  * field: never an invalid file. Agreements in the order the funding read model holds them.
  */
-export function buildSubventionsReport(models: ReadModels, parameters: ReportParameters): Report {
+export function buildSubventionsReport(models: ReadModels, parameters: ReportParameters): Report<SubventionsReportData> {
   const docs = fundingDocsOf(models, parameters.antennaId);
   const rows = docs.flatMap((doc) => doc.agreements.map(scdlRow));
   const table: ReportTable = {

@@ -1,61 +1,49 @@
-import { formatEuros } from '@jalon/reporting';
+import { AuditedEvent, AUDITED_EVENT_TYPES, historySentence, HistoryNames, isAuditedEventType } from '@jalon/reporting';
 import type {
-  AntennaClosed,
-  AntennaInaugurated,
   AntennaOpened,
-  AntennaSuspended,
-  BudgetForecastRevised,
-  BudgetForecastSet,
-  BudgetTrancheReleased,
-  CandidacyPartnerAdded,
-  CandidacyRejected,
-  CandidacySelected,
+  CallForApplicationsOpened,
+  CandidacyAntennaAssigned,
   CandidacySubmitted,
-  CandidacyWithdrawn,
   ExpenditureRecorded,
-  ExpenditureReversed,
-  FundingAgreementClosed,
   FundingCommitted,
-  LearnersReported,
-  MilestoneReached,
-  PhaseCompleted,
   PhasePlanned,
-  PhaseRescheduled,
-  PhaseStarted,
-  TrainingCourseOpened,
-  TrancheReceived,
-  TrancheReleaseReversed,
+  ProgrammeLaunched,
 } from '@jalon/domain';
 import { defineProjection, ProjectedEvent, ReadModelView } from '../../projection';
 
 /**
- * The audit trail of each antenna: every event of the antenna, of its candidacy, of its budget
- * and of its funding agreements, in log order, with when it took effect, when and by whom it was
- * recorded, why (for corrections), and a short French description of what changed.
+ * The audit trail: every event of the programme, its calls, its candidacies, its antennas and
+ * their budgets and funding agreements, in log order, as FACTS: its type, when it took effect,
+ * when and by whom it was recorded, why (for corrections), and its data (the values it recorded).
+ * Nothing is worded here: the French sentences are rendered when the trail is read, by
+ * `libs/reporting/src/wording/history-sentences.ts`, so that a wording change needs no rebuild.
+ * Users, idempotency records and seals are not audited here (token hashes, request hashes).
  *
- * Documents, so that an event changes one small document and a trail reads a few dozen:
+ * So that sentences name things rather than show ids, the projection keeps a small NAME INDEX,
+ * one document per named thing, read back through {@link historyNames}:
+ * - `names:programme:<programmeId>`, `names:call:<callId>` (its title),
+ *   `names:candidacy:<candidacyId>` (its territory's name, and the antenna claimed on it),
+ *   `names:antenna:<antennaId>` (name and candidacy), `names:phase:<antennaId>:<phaseId>`,
+ *   `names:agreement:<agreementId>` (funder, label, tranche labels in schedule order),
+ *   `names:expenditure:<antennaId>:<expenditureId>` (its description), `names:actor:<actorId>`
+ *   (the last name and role seen, for the actor filter).
+ *
+ * Entries, so that an event changes one small document and a trail reads a few dozen:
  * - `antenna:<antennaId>:entries:<streamId>:<block>`: the entries of up to
  *   {@link ENTRIES_PER_DOCUMENT} consecutive events of one stream of the antenna, its budget or
  *   its funding (they all carry `antennaId`), in log order; the block is the event's revision
  *   divided by that number, zero-padded. One document per entry would cost a storage row per event
- *   (most of a replay's time); one per antenna would copy an ever longer list at each event. The
- *   entries are stored compactly (see {@link HistoryEntriesDocument}): the history holds a row for
- *   every event of the log, and a replay writes them all.
- * - `candidacy:<candidacyId>:entries:<streamId>:<block>`: the same for the candidacy's events;
- * - `antenna:<antennaId>`: the antenna's summary (name and candidacy id), from AntennaOpened.
- * Entries are listed with their own prefix (`antenna:<id>:entries:`) and merged by position;
- * never list `antenna:` here, that would return entries too.
+ *   (most of a replay's time); one per antenna would copy an ever longer list at each event.
+ * - `candidacy:<candidacyId>:entries:<streamId>:<block>`, `call:<callId>:entries:…`,
+ *   `programme:<programmeId>:entries:…`: the same for the other streams.
+ * The programme-wide trail lists the four prefixes and merges them by position; an antenna's
+ * trail joins its candidacy's entries, found through its name document (candidacy events carry
+ * no antenna id, and `evolve` sees only the document it changes). Candidacy events recorded
+ * before the opening and after it both appear, whichever document was written first.
  *
- * Why the candidacy's entries are kept under the candidacy, joined when read (see
- * {@link antennaTrail}), rather than copied under the antenna: candidacy events do not carry an
- * antenna id, `keysOf` sees only the event (it cannot look up which antenna a candidacy became),
- * and `evolve` sees only the document it changes. So the summary keeps the candidacy id and the
- * trail merges both lists by log position. Candidacy events recorded before the opening and those
- * after it (a withdrawal, a late partner) both appear, in every antenna opened from the
- * candidacy, and replaying never depends on which document was written first.
- *
+ * The stored data is the event's data at its current schema version (projections read events
+ * upcast): a change of an audited event's shape bumps this projection's version.
  * Replays are idempotent: an event applied again replaces its own entry, found by position.
- * Descriptions need no state: a learner correction carries the count it corrects.
  */
 
 export interface HistoryEntry {
@@ -69,15 +57,19 @@ export interface HistoryEntry {
   readonly recordedAt: string;
   /** Id of who recorded the event. */
   readonly actor: string;
-  /** Their display name at the time, when the event kept it. */
+  /** Their display name at the time, when the event kept it (else the last one the index knows). */
   readonly actorName: string | null;
   readonly role: string;
   readonly reason: string | null;
-  /** What changed, in French. */
+  /** The antenna the entry concerns: its own streams, or its candidacy once the antenna was claimed; null otherwise. */
+  readonly antennaId: string | null;
+  /** The values the event recorded (its data). */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** What changed, in French, rendered when read. */
   readonly changes: string;
 }
 
-/** `antenna:<antennaId>`: what the report says of the antenna besides its entries. */
+/** `names:antenna:<antennaId>`: the antenna's name and the candidacy it was opened from. */
 export interface HistoryAntennaDocument {
   readonly kind: 'antenna';
   readonly antennaId: string;
@@ -85,15 +77,45 @@ export interface HistoryAntennaDocument {
   readonly candidacyId: string;
 }
 
+/** `names:candidacy:<candidacyId>`. */
+export interface HistoryCandidacyName {
+  readonly kind: 'candidacy';
+  readonly territoryName: string | null;
+  readonly antennaId: string | null;
+}
+
+/** `names:programme:…`, `names:call:…`, `names:phase:…`, `names:expenditure:…`. */
+export interface HistoryPlainName {
+  readonly kind: 'name';
+  readonly name: string;
+}
+
+/** `names:agreement:<agreementId>`. */
+export interface HistoryAgreementDocument {
+  readonly kind: 'agreement';
+  readonly funder: string;
+  readonly label: string;
+  /** Each tranche's id and label, in schedule order. */
+  readonly tranches: readonly (readonly [trancheId: string, label: string | null])[];
+}
+
+/** `names:actor:<actorId>`. */
+export interface HistoryActorDocument {
+  readonly kind: 'actor';
+  readonly actor: string;
+  readonly name: string | null;
+  readonly role: string;
+}
+
 /**
- * `antenna:<antennaId>:entries:<streamId>:<block>` or `candidacy:<candidacyId>:entries:<streamId>:<block>`:
- * one row per event of the block, in log order, with what the stream and the recorders share
- * written once. Read it as {@link HistoryEntry} objects with {@link antennaEntries} or
- * {@link candidacyEntries}.
+ * `<subject>:entries:<streamId>:<block>`: one row per event of the block, in log order, with what
+ * the stream and the recorders share written once.
  */
 export interface HistoryEntriesDocument {
   readonly kind: 'entries';
   readonly streamId: string;
+  /** The antenna of the stream (antenna, budget, funding streams); null for programme, call and candidacy streams. */
+  readonly antennaId: string | null;
   /** Everyone who recorded an event of the block, once each. */
   readonly recorders: readonly HistoryRecorder[];
   readonly rows: readonly HistoryRow[];
@@ -101,7 +123,7 @@ export interface HistoryEntriesDocument {
 
 export type HistoryRecorder = readonly [actor: string, actorName: string | null, role: string];
 
-/** An entry without its stream, `recorder` indexing the document's recorders. */
+/** An entry without its stream, `recorder` indexing the document's recorders, `data` the event's. */
 export type HistoryRow = readonly [
   position: string,
   revision: number,
@@ -110,24 +132,39 @@ export type HistoryRow = readonly [
   recordedAt: string,
   recorder: number,
   reason: string | null,
-  changes: string,
+  data: Readonly<Record<string, unknown>>,
 ];
 
-export type HistoryDocument = HistoryAntennaDocument | HistoryEntriesDocument;
+export type HistoryDocument =
+  | HistoryAntennaDocument
+  | HistoryCandidacyName
+  | HistoryPlainName
+  | HistoryAgreementDocument
+  | HistoryActorDocument
+  | HistoryEntriesDocument;
 
 export const HISTORY_PROJECTION_NAME = 'history';
 
-/** Key of an antenna's summary document (read it with `get`). */
-export const historyAntennaKey = (antennaId: string): string => `antenna:${antennaId}`;
+/** Key of an antenna's name document (read it with `get`, or {@link historyAntenna}). */
+export const historyAntennaKey = (antennaId: string): string => `names:antenna:${antennaId}`;
 /** Prefix of an antenna's entry documents (list it, then merge by position: see {@link antennaEntries}). */
 export const antennaEntriesPrefix = (antennaId: string): string => `antenna:${antennaId}:entries:`;
 /** Prefix of a candidacy's entry documents (list it, then merge by position: see {@link candidacyEntries}). */
 export const candidacyEntriesPrefix = (candidacyId: string): string => `candidacy:${candidacyId}:entries:`;
-/**
- * The root of a candidacy's keys. No document is stored under it any more (the candidacy has
- * only entry documents): read its entries with {@link candidacyEntries}.
- */
+/** The root of a candidacy's entry keys (no document is stored under it: read its entries with {@link candidacyEntries}). */
 export const candidacyIndexKey = (candidacyId: string): string => `candidacy:${candidacyId}`;
+/** Prefixes listing every entry document of the programme. */
+export const ALL_ENTRIES_PREFIXES = ['programme:', 'call:', 'candidacy:', 'antenna:'] as const;
+export const ACTOR_NAMES_PREFIX = 'names:actor:';
+export const ANTENNA_NAMES_PREFIX = 'names:antenna:';
+
+const programmeNameKey = (programmeId: string): string => `names:programme:${programmeId}`;
+const callNameKey = (callId: string): string => `names:call:${callId}`;
+const candidacyNameKey = (candidacyId: string): string => `names:candidacy:${candidacyId}`;
+const phaseNameKey = (antennaId: string, phaseId: string): string => `names:phase:${antennaId}:${phaseId}`;
+const agreementNameKey = (agreementId: string): string => `names:agreement:${agreementId}`;
+const expenditureNameKey = (antennaId: string, expenditureId: string): string => `names:expenditure:${antennaId}:${expenditureId}`;
+const actorNameKey = (actor: string): string => `${ACTOR_NAMES_PREFIX}${actor}`;
 
 /** Entries of one stream held by one document: a document never grows beyond this. */
 export const ENTRIES_PER_DOCUMENT = 32;
@@ -136,43 +173,117 @@ export const ENTRIES_PER_DOCUMENT = 32;
 export const entriesBlock = (event: Pick<ProjectedEvent, 'streamId' | 'revision'>): string =>
   `${event.streamId}:${String(Math.floor(event.revision / ENTRIES_PER_DOCUMENT)).padStart(16, '0')}`;
 
-const CANDIDACY_EVENTS = ['CandidacySubmitted', 'CandidacyPartnerAdded', 'CandidacySelected', 'CandidacyRejected', 'CandidacyWithdrawn', 'CandidacyAntennaAssigned'];
-const ANTENNA_EVENTS = [
-  'AntennaOpened',
-  'PhasePlanned',
-  'PhaseStarted',
-  'MilestoneReached',
-  'PhaseRescheduled',
-  'PhaseCompleted',
-  'AntennaInaugurated',
-  'TrainingCourseOpened',
-  'LearnersReported',
-  'AntennaSuspended',
-  'AntennaResumed',
-  'AntennaClosed',
-];
-const BUDGET_EVENTS = ['BudgetForecastSet', 'BudgetForecastRevised', 'ExpenditureRecorded', 'ExpenditureReversed'];
-const FUNDING_EVENTS = ['FundingCommitted', 'FundingPublicDataRecorded', 'BudgetTrancheReleased', 'TrancheReceived', 'TrancheReleaseReversed', 'FundingAgreementClosed'];
+const PROGRAMME_EVENTS = new Set(['ProgrammeLaunched', 'ProgrammeTargetsRevised', 'ConventionSigned']);
+const CALL_EVENTS = new Set(['CallForApplicationsOpened', 'CallForApplicationsClosed']);
+const CANDIDACY_EVENTS = new Set(['CandidacySubmitted', 'CandidacyPartnerAdded', 'CandidacySelected', 'CandidacyRejected', 'CandidacyWithdrawn', 'CandidacyAntennaAssigned']);
+
+/** The key of the entries document of `event`, or undefined for an event the trail cannot place. */
+function entriesKey(event: ProjectedEvent): string | undefined {
+  const data = event.data;
+  const block = entriesBlock(event);
+  if (PROGRAMME_EVENTS.has(event.type)) return typeof data.programmeId === 'string' ? `programme:${data.programmeId}:entries:${block}` : undefined;
+  if (CALL_EVENTS.has(event.type)) return typeof data.callId === 'string' ? `call:${data.callId}:entries:${block}` : undefined;
+  if (CANDIDACY_EVENTS.has(event.type)) return typeof data.candidacyId === 'string' ? `${candidacyEntriesPrefix(data.candidacyId)}${block}` : undefined;
+  return typeof data.antennaId === 'string' ? `${antennaEntriesPrefix(data.antennaId)}${block}` : undefined;
+}
+
+/** The name documents `event` sets. */
+function nameKeys(event: ProjectedEvent): string[] {
+  const d = event.data;
+  switch (event.type) {
+    case 'ProgrammeLaunched':
+      return [programmeNameKey(d.programmeId)];
+    case 'CallForApplicationsOpened':
+      return [callNameKey(d.callId)];
+    case 'CandidacySubmitted':
+    case 'CandidacyAntennaAssigned':
+      return [candidacyNameKey(d.candidacyId)];
+    case 'AntennaOpened':
+      return [historyAntennaKey(d.antennaId), candidacyNameKey(d.candidacyId)];
+    case 'PhasePlanned':
+      return [phaseNameKey(d.antennaId, d.phaseId)];
+    case 'FundingCommitted':
+      return [agreementNameKey(d.agreementId)];
+    case 'ExpenditureRecorded':
+      return [expenditureNameKey(d.antennaId, d.expenditureId)];
+    default:
+      return [];
+  }
+}
 
 export const historyProjection = defineProjection<HistoryDocument>({
   name: HISTORY_PROJECTION_NAME,
-  // 3: the audit trail also shows an antenna claimed on its candidacy and an agreement's public data.
-  version: 3,
-  handles: [...CANDIDACY_EVENTS, ...ANTENNA_EVENTS, ...BUDGET_EVENTS, ...FUNDING_EVENTS],
+  // 4: facts rather than sentences (worded when read), a name index, and the programme's and calls' events.
+  version: 4,
+  handles: AUDITED_EVENT_TYPES,
   keysOf(event) {
-    if (CANDIDACY_EVENTS.includes(event.type)) return [`${candidacyEntriesPrefix(event.data.candidacyId)}${entriesBlock(event)}`];
-    if (typeof event.data.antennaId !== 'string') return [];
-    const entriesKey = `${antennaEntriesPrefix(event.data.antennaId)}${entriesBlock(event)}`;
-    return event.type === 'AntennaOpened' ? [historyAntennaKey(event.data.antennaId), entriesKey] : [entriesKey];
+    const entries = entriesKey(event);
+    if (entries === undefined) return [];
+    return [entries, ...nameKeys(event), actorNameKey(event.metadata.actor)];
   },
   evolve(doc, event, key) {
-    if (event.type === 'AntennaOpened' && key === historyAntennaKey(event.data.antennaId)) {
-      const data = event.data as AntennaOpened['data'];
-      return { kind: 'antenna', antennaId: data.antennaId, name: data.name, candidacyId: data.candidacyId };
-    }
-    return withEntry(doc?.kind === 'entries' ? doc : { kind: 'entries', streamId: event.streamId, recorders: [], rows: [] }, event);
+    if (key.startsWith('names:')) return named(doc, event, key);
+    return withEntry(doc?.kind === 'entries' ? doc : { kind: 'entries', streamId: event.streamId, antennaId: antennaOf(event), recorders: [], rows: [] }, event);
   },
 });
+
+function antennaOf(event: ProjectedEvent): string | null {
+  return !CANDIDACY_EVENTS.has(event.type) && typeof event.data.antennaId === 'string' ? event.data.antennaId : null;
+}
+
+/** The name document `key` after `event`. */
+function named(doc: HistoryDocument | null, event: ProjectedEvent, key: string): HistoryDocument | null {
+  if (key.startsWith(ACTOR_NAMES_PREFIX)) {
+    const { actor, actorName, role } = event.metadata;
+    const name = actorName ?? (doc?.kind === 'actor' ? doc.name : null);
+    // Unchanged: the same document, so that nothing new is written.
+    if (doc?.kind === 'actor' && doc.name === name && doc.role === role) return doc;
+    return { kind: 'actor', actor, name, role };
+  }
+  switch (event.type) {
+    case 'ProgrammeLaunched':
+      return { kind: 'name', name: (event.data as ProgrammeLaunched['data']).name };
+    case 'CallForApplicationsOpened':
+      return { kind: 'name', name: (event.data as CallForApplicationsOpened['data']).title };
+    case 'CandidacySubmitted': {
+      const antennaId = doc?.kind === 'candidacy' ? doc.antennaId : null;
+      return { kind: 'candidacy', territoryName: (event.data as CandidacySubmitted['data']).territory.name, antennaId };
+    }
+    case 'CandidacyAntennaAssigned':
+    case 'AntennaOpened': {
+      if (event.type === 'AntennaOpened' && key === historyAntennaKey(event.data.antennaId)) {
+        const data = event.data as AntennaOpened['data'];
+        return { kind: 'antenna', antennaId: data.antennaId, name: data.name, candidacyId: data.candidacyId };
+      }
+      const data = event.data as CandidacyAntennaAssigned['data'] | AntennaOpened['data'];
+      const territoryName = doc?.kind === 'candidacy' ? doc.territoryName : 'territory' in data ? data.territory.name : null;
+      return { kind: 'candidacy', territoryName, antennaId: data.antennaId };
+    }
+    case 'PhasePlanned':
+      return { kind: 'name', name: (event.data as PhasePlanned['data']).name };
+    case 'FundingCommitted': {
+      const data = event.data as FundingCommitted['data'];
+      return { kind: 'agreement', funder: data.funder, label: data.label, tranches: data.tranches.map((t) => [t.trancheId, t.label ?? null] as const) };
+    }
+    case 'ExpenditureRecorded':
+      return { kind: 'name', name: (event.data as ExpenditureRecorded['data']).description };
+    default:
+      return doc;
+  }
+}
+
+/**
+ * The event's data with its keys in one order (recursively): an event written at an older version
+ * and upcast holds the same values as one written today, in another key order, and the trail must
+ * be the same for both.
+ */
+function inKeyOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(inKeyOrder);
+  if (value === null || typeof value !== 'object') return value;
+  const ordered: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) ordered[key] = inKeyOrder((value as Record<string, unknown>)[key]);
+  return ordered;
+}
 
 function withEntry(doc: HistoryEntriesDocument, event: ProjectedEvent): HistoryEntriesDocument {
   const { metadata, data } = event;
@@ -188,197 +299,166 @@ function withEntry(doc: HistoryEntriesDocument, event: ProjectedEvent): HistoryE
     metadata.recordedAt,
     known < 0 ? recorders.length - 1 : known,
     metadata.reason ?? (typeof data.reason === 'string' ? data.reason : null),
-    describe(event),
+    inKeyOrder(data) as Readonly<Record<string, unknown>>,
   ];
   // An event applied again replaces its own row: replays stay idempotent.
   const again = doc.rows.findIndex((existing) => existing[0] === position);
   return { ...doc, recorders, rows: again < 0 ? [...doc.rows, row] : doc.rows.map((existing, index) => (index === again ? row : existing)) };
 }
 
+// ——— Reading ———
+
+/**
+ * The names sentences need, read from the index (each document once per call of this function:
+ * build one per trail read, not one per entry).
+ */
+export function historyNames(view: ReadModelView<HistoryDocument>): HistoryNames & {
+  actor(actorId: string): HistoryActorDocument | undefined;
+  antennaDocument(antennaId: string): HistoryAntennaDocument | undefined;
+  candidacyDocument(candidacyId: string): HistoryCandidacyName | undefined;
+} {
+  const cache = new Map<string, HistoryDocument | undefined>();
+  const read = (key: string): HistoryDocument | undefined => {
+    if (!cache.has(key)) cache.set(key, view.get(key));
+    return cache.get(key);
+  };
+  const plain = (key: string): string | undefined => {
+    const doc = read(key);
+    return doc?.kind === 'name' ? doc.name : undefined;
+  };
+  const agreement = (agreementId: string): HistoryAgreementDocument | undefined => {
+    const doc = read(agreementNameKey(agreementId));
+    return doc?.kind === 'agreement' ? doc : undefined;
+  };
+  const antennaDocument = (antennaId: string): HistoryAntennaDocument | undefined => {
+    const doc = read(historyAntennaKey(antennaId));
+    return doc?.kind === 'antenna' ? doc : undefined;
+  };
+  const candidacyDocument = (candidacyId: string): HistoryCandidacyName | undefined => {
+    const doc = read(candidacyNameKey(candidacyId));
+    return doc?.kind === 'candidacy' ? doc : undefined;
+  };
+  return {
+    programme: (programmeId) => plain(programmeNameKey(programmeId)),
+    call: (callId) => plain(callNameKey(callId)),
+    candidacy: (candidacyId) => candidacyDocument(candidacyId)?.territoryName ?? undefined,
+    antenna: (antennaId) => antennaDocument(antennaId)?.name,
+    phase: (antennaId, phaseId) => plain(phaseNameKey(antennaId, phaseId)),
+    agreement: (agreementId) => {
+      const doc = agreement(agreementId);
+      return doc ? { funder: doc.funder, label: doc.label } : undefined;
+    },
+    tranche: (agreementId, trancheId) => {
+      const tranches = agreement(agreementId)?.tranches ?? [];
+      const rank = tranches.findIndex(([id]) => id === trancheId);
+      if (rank < 0) return undefined;
+      const label = tranches[rank]![1];
+      return label ? { label, rank: rank + 1 } : { rank: rank + 1 };
+    },
+    expenditure: (antennaId, expenditureId) => plain(expenditureNameKey(antennaId, expenditureId)),
+    actor: (actorId) => {
+      const doc = read(actorNameKey(actorId));
+      return doc?.kind === 'actor' ? doc : undefined;
+    },
+    antennaDocument,
+    candidacyDocument,
+  };
+}
+
+/** A stored row, before it is worded. */
+export interface HistoryFact {
+  readonly position: string;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly effectiveDate: string | null;
+  readonly recordedAt: string;
+  readonly actor: string;
+  readonly actorName: string | null;
+  readonly role: string;
+  readonly reason: string | null;
+  readonly antennaId: string | null;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/** The facts of several entry documents, merged in log order. */
+export function factsOf(docs: readonly HistoryDocument[]): HistoryFact[] {
+  const facts: HistoryFact[] = [];
+  for (const doc of docs) {
+    if (doc.kind !== 'entries') continue;
+    for (const [position, revision, type, effectiveDate, recordedAt, recorder, reason, values] of doc.rows) {
+      const [actor, actorName, role] = doc.recorders[recorder]!;
+      facts.push({ position, streamId: doc.streamId, revision, type, effectiveDate, recordedAt, actor, actorName, role, reason, antennaId: doc.antennaId, values });
+    }
+  }
+  return facts.sort(byPosition);
+}
+
+/** Worded entries of `facts`: the sentence of each, rendered now with the names the index knows. */
+export function wordEntries(facts: readonly HistoryFact[], names: ReturnType<typeof historyNames>): HistoryEntry[] {
+  return facts.map((fact) => wordEntry(fact, names));
+}
+
+export function wordEntry(fact: HistoryFact, names: ReturnType<typeof historyNames>): HistoryEntry {
+  const candidacyId = CANDIDACY_EVENTS.has(fact.type) && typeof fact.values.candidacyId === 'string' ? fact.values.candidacyId : undefined;
+  const antennaId = fact.antennaId ?? (candidacyId !== undefined ? (names.candidacyDocument(candidacyId)?.antennaId ?? null) : null);
+  return {
+    ...fact,
+    actorName: fact.actorName ?? names.actor(fact.actor)?.name ?? null,
+    antennaId,
+    changes: isAuditedEventType(fact.type) ? historySentence({ type: fact.type, data: fact.values } as AuditedEvent, names) : fact.type,
+  };
+}
+
 /** The entries of an antenna, its budget and its funding, in log order. */
 export function antennaEntries(view: ReadModelView<HistoryDocument>, antennaId: string): HistoryEntry[] {
-  return entriesOf(view.list(antennaEntriesPrefix(antennaId)));
+  return wordEntries(factsOf(view.list(antennaEntriesPrefix(antennaId))), historyNames(view));
 }
 
 /** The entries of a candidacy, in log order. */
 export function candidacyEntries(view: ReadModelView<HistoryDocument>, candidacyId: string): HistoryEntry[] {
-  return entriesOf(view.list(candidacyEntriesPrefix(candidacyId)));
+  return wordEntries(factsOf(view.list(candidacyEntriesPrefix(candidacyId))), historyNames(view));
 }
 
-/** The entries of several documents (each in log order, one per block of a stream), merged in log order. */
-function entriesOf(docs: readonly HistoryDocument[]): HistoryEntry[] {
-  const entries: HistoryEntry[] = [];
-  for (const doc of docs) {
-    if (doc.kind !== 'entries') continue;
-    for (const [position, revision, type, effectiveDate, recordedAt, recorder, reason, changes] of doc.rows) {
-      const [actor, actorName, role] = doc.recorders[recorder]!;
-      entries.push({ position, streamId: doc.streamId, revision, type, effectiveDate, recordedAt, actor, actorName, role, reason, changes });
-    }
-  }
-  return entries.sort(byPosition);
-}
-
-/** The summary of an antenna (name, candidacy), undefined before its opening is seen. */
+/** The name document of an antenna (name, candidacy), undefined before its opening is seen. */
 export function historyAntenna(view: ReadModelView<HistoryDocument>, antennaId: string): HistoryAntennaDocument | undefined {
   const doc = view.get(historyAntennaKey(antennaId));
   return doc?.kind === 'antenna' ? doc : undefined;
 }
 
 /**
- * An antenna's whole trail: its own entries and its candidacy's, merged by log position.
+ * The facts of an antenna's whole trail: its own and its candidacy's, merged by log position.
  * Undefined for an antenna the read model does not know (no opening and no entry).
  */
-export function antennaTrail(view: ReadModelView<HistoryDocument>, antennaId: string): readonly HistoryEntry[] | undefined {
+export function antennaFacts(view: ReadModelView<HistoryDocument>, antennaId: string): HistoryFact[] | undefined {
   const antenna = historyAntenna(view, antennaId);
   const own = view.list(antennaEntriesPrefix(antennaId));
   if (antenna === undefined && own.length === 0) return undefined;
-  return entriesOf(antenna === undefined ? own : [...view.list(candidacyEntriesPrefix(antenna.candidacyId)), ...own]);
+  return factsOf(antenna === undefined ? own : [...view.list(candidacyEntriesPrefix(antenna.candidacyId)), ...own]);
 }
 
-/** Log order of entries: positions are decimal strings of bigints, so the shorter is the smaller. */
-function byPosition(a: HistoryEntry, b: HistoryEntry): number {
+/** The facts of the whole programme's trail, in log order. */
+export function programmeFacts(view: ReadModelView<HistoryDocument>): HistoryFact[] {
+  return factsOf(ALL_ENTRIES_PREFIXES.flatMap((prefix) => view.list(prefix)));
+}
+
+/** An antenna's whole trail, worded; undefined for an antenna the read model does not know. */
+export function antennaTrail(view: ReadModelView<HistoryDocument>, antennaId: string): readonly HistoryEntry[] | undefined {
+  const facts = antennaFacts(view, antennaId);
+  return facts === undefined ? undefined : wordEntries(facts, historyNames(view));
+}
+
+/** Everyone who recorded an audited fact, by id, with the last name and role seen. */
+export function historyActors(view: ReadModelView<HistoryDocument>): HistoryActorDocument[] {
+  return view.list(ACTOR_NAMES_PREFIX).filter((doc): doc is HistoryActorDocument => doc.kind === 'actor');
+}
+
+/** Every antenna the trail knows, with its name. */
+export function historyAntennas(view: ReadModelView<HistoryDocument>): HistoryAntennaDocument[] {
+  return view.list(ANTENNA_NAMES_PREFIX).filter((doc): doc is HistoryAntennaDocument => doc.kind === 'antenna');
+}
+
+/** Log order: positions are decimal strings of bigints, so the shorter is the smaller. */
+function byPosition(a: { readonly position: string }, b: { readonly position: string }): number {
   return a.position.length - b.position.length || (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
-}
-
-// ——— French descriptions ———
-
-
-const CATEGORY_LABELS: Readonly<Record<string, string>> = {
-  staff: 'personnel',
-  premises: 'locaux',
-  equipment: 'équipement',
-  teaching: 'pédagogie',
-  communication: 'communication',
-  operations: 'fonctionnement',
-  other: 'autre',
-};
-
-const MODE_LABELS: Readonly<Record<string, string>> = {
-  distance: 'à distance',
-  hybrid: 'hybride',
-  'on-site': 'en présentiel',
-  'work-study': 'en alternance',
-};
-
-function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count > 1 ? pluralForm : singular}`;
-}
-
-/** What an event changed, in a short French sentence. */
-export function describe(event: ProjectedEvent): string {
-  switch (event.type) {
-    case 'CandidacySubmitted': {
-      const d = event.data as CandidacySubmitted['data'];
-      const budget = d.projectedBudgetCents !== undefined ? `, budget prévisionnel ${formatEuros(d.projectedBudgetCents)}` : '';
-      return `Candidature de ${d.territory.name} déposée à l’appel ${d.callId} (${plural(d.partners.length, 'partenaire')}${budget})`;
-    }
-    case 'CandidacyPartnerAdded': {
-      const d = event.data as CandidacyPartnerAdded['data'];
-      return `Partenaire ajouté à la candidature : ${d.partner.name}`;
-    }
-    case 'CandidacySelected': {
-      const d = event.data as CandidacySelected['data'];
-      return d.criteria.length > 0 ? `Candidature retenue (lauréate) : ${d.criteria.join(' ; ')}` : 'Candidature retenue (lauréate)';
-    }
-    case 'CandidacyRejected':
-      return `Candidature ${(event.data as CandidacyRejected['data']).candidacyId} rejetée`;
-    case 'CandidacyWithdrawn':
-      return `Candidature ${(event.data as CandidacyWithdrawn['data']).candidacyId} retirée`;
-    case 'CandidacyAntennaAssigned': {
-      const d = event.data as { readonly antennaId: string };
-      return `Antenne ${d.antennaId} attribuée à la candidature (ouverture engagée)`;
-    }
-    case 'AntennaOpened': {
-      const d = event.data as AntennaOpened['data'];
-      return `Antenne ouverte : ${d.name} (${d.town}), candidature ${d.candidacyId}`;
-    }
-    case 'PhasePlanned': {
-      const d = event.data as PhasePlanned['data'];
-      return `Phase ${d.phaseId} prévue du ${d.plannedStart} au ${d.plannedEnd}${d.site ? ` (site : ${d.site})` : ''}`;
-    }
-    case 'PhaseStarted':
-      return `Phase ${(event.data as PhaseStarted['data']).phaseId} commencée`;
-    case 'MilestoneReached': {
-      const d = event.data as MilestoneReached['data'];
-      return `Jalon ${d.milestoneId} atteint (phase ${d.phaseId}) : ${d.name}`;
-    }
-    case 'PhaseRescheduled': {
-      const d = event.data as PhaseRescheduled['data'];
-      const moves = [
-        ...(d.previousPlannedStart !== d.plannedStart ? [`début ${d.previousPlannedStart} → ${d.plannedStart}`] : []),
-        ...(d.previousPlannedEnd !== d.plannedEnd ? [`fin ${d.previousPlannedEnd} → ${d.plannedEnd}`] : []),
-      ];
-      return `Phase ${d.phaseId} replanifiée : ${moves.length > 0 ? moves.join(', ') : 'dates inchangées'}`;
-    }
-    case 'PhaseCompleted':
-      return `Phase ${(event.data as PhaseCompleted['data']).phaseId} terminée`;
-    case 'AntennaInaugurated':
-      return `Antenne inaugurée : ${(event.data as AntennaInaugurated['data']).place}`;
-    case 'TrainingCourseOpened': {
-      const d = event.data as TrainingCourseOpened['data'];
-      return `Formation ouverte : ${d.title} (${d.level}, ${MODE_LABELS[d.mode] ?? d.mode})`;
-    }
-    case 'LearnersReported': {
-      const d = event.data as LearnersReported['data'];
-      return d.previousLearners === undefined
-        ? `Apprenants déclarés pour ${d.period} : ${d.learners}`
-        : `Apprenants déclarés pour ${d.period} corrigés : ${d.previousLearners} → ${d.learners}`;
-    }
-    case 'AntennaSuspended':
-      return `Antenne ${(event.data as AntennaSuspended['data']).antennaId} suspendue`;
-    case 'AntennaResumed':
-      return 'Antenne de nouveau active';
-    case 'AntennaClosed':
-      return `Antenne ${(event.data as AntennaClosed['data']).antennaId} fermée`;
-    case 'BudgetForecastSet': {
-      const d = event.data as BudgetForecastSet['data'];
-      return `Budget prévisionnel établi : ${formatEuros(d.totalCents)} (${plural(d.lines.length, 'ligne')}${yearSpan(d.lines)})`;
-    }
-    case 'BudgetForecastRevised': {
-      const d = event.data as BudgetForecastRevised['data'];
-      return `Budget prévisionnel révisé (révision ${d.revision}) : ${formatEuros(d.previousTotalCents)} → ${formatEuros(d.totalCents)}`;
-    }
-    case 'ExpenditureRecorded': {
-      const d = event.data as ExpenditureRecorded['data'];
-      const agreement = d.fundingAgreementId ? `, sur le financement ${d.fundingAgreementId}` : '';
-      return `Dépense ${d.expenditureId} enregistrée : ${formatEuros(d.amountCents)} (${CATEGORY_LABELS[d.category] ?? d.category}${agreement})`;
-    }
-    case 'ExpenditureReversed': {
-      const d = event.data as ExpenditureReversed['data'];
-      return `Dépense ${d.expenditureId} annulée : ${formatEuros(d.amountCents)}`;
-    }
-    case 'FundingCommitted': {
-      const d = event.data as FundingCommitted['data'];
-      return `Financement ${d.agreementId} engagé par ${d.funder} : ${formatEuros(d.amountCents)} en ${plural(d.tranches.length, 'tranche')}`;
-    }
-    case 'FundingPublicDataRecorded': {
-      const d = event.data as { readonly agreementId: string; readonly publicData: { readonly decisionReference?: string } };
-      const decision = d.publicData.decisionReference ? ` (décision ${d.publicData.decisionReference})` : '';
-      return `Données publiques du financement ${d.agreementId} enregistrées${decision}`;
-    }
-    case 'BudgetTrancheReleased': {
-      const d = event.data as BudgetTrancheReleased['data'];
-      return `Tranche ${d.trancheId} versée : ${formatEuros(d.amountCents)}`;
-    }
-    case 'TrancheReceived': {
-      const d = event.data as TrancheReceived['data'];
-      return `Tranche ${d.trancheId} reçue : ${formatEuros(d.amountCents)} (référence ${d.bankReference})`;
-    }
-    case 'TrancheReleaseReversed': {
-      const d = event.data as TrancheReleaseReversed['data'];
-      return `Versement de la tranche ${d.trancheId} annulé : ${formatEuros(d.amountCents)}`;
-    }
-    case 'FundingAgreementClosed':
-      return `Financement ${(event.data as FundingAgreementClosed['data']).agreementId} clos`;
-    default:
-      return event.type;
-  }
-}
-
-function yearSpan(lines: readonly { readonly year: number }[]): string {
-  if (lines.length === 0) return '';
-  const years = lines.map((line) => line.year);
-  const first = Math.min(...years);
-  const last = Math.max(...years);
-  return first === last ? `, ${first}` : `, ${first}–${last}`;
 }

@@ -1,106 +1,195 @@
-import { ReportParameterError, ReportSubjectNotFoundError } from '@jalon/reporting';
-import type { Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
+import { formatDate, formatInteger, HISTORY_EVENT_LABELS, historyEventLabel, ReportSubjectNotFoundError, ROLE_LABELS as USERS_ROLE_LABELS } from '@jalon/reporting';
+import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
-import { antennaTrail, historyAntenna, HISTORY_PROJECTION_NAME, HistoryDocument, HistoryEntry } from './history.projection';
+import {
+  antennaFacts,
+  HISTORY_PROJECTION_NAME,
+  HistoryDocument,
+  HistoryEntry,
+  HistoryFact,
+  historyActors,
+  historyAntennas,
+  historyNames,
+  programmeFacts,
+  wordEntries,
+} from './history.projection';
 
 /** What the builder reads: the `history` read model, live or replayed. */
 export interface HistoryReadModels {
   view<Doc>(name: string): ReadModelView<Doc>;
 }
 
-export const EVENT_LABELS: Readonly<Record<string, string>> = {
-  CandidacySubmitted: 'Candidature déposée',
-  CandidacyPartnerAdded: 'Partenaire ajouté',
-  CandidacySelected: 'Candidature retenue',
-  CandidacyRejected: 'Candidature rejetée',
-  CandidacyWithdrawn: 'Candidature retirée',
-  CandidacyAntennaAssigned: 'Antenne attribuée à la candidature',
-  AntennaOpened: 'Antenne ouverte',
-  PhasePlanned: 'Phase prévue',
-  PhaseStarted: 'Phase commencée',
-  MilestoneReached: 'Jalon atteint',
-  PhaseRescheduled: 'Phase replanifiée',
-  PhaseCompleted: 'Phase terminée',
-  AntennaInaugurated: 'Antenne inaugurée',
-  TrainingCourseOpened: 'Formation ouverte',
-  LearnersReported: 'Apprenants déclarés',
-  AntennaSuspended: 'Antenne suspendue',
-  AntennaResumed: 'Antenne réactivée',
-  AntennaClosed: 'Antenne fermée',
-  BudgetForecastSet: 'Budget prévisionnel établi',
-  BudgetForecastRevised: 'Budget prévisionnel révisé',
-  ExpenditureRecorded: 'Dépense enregistrée',
-  ExpenditureReversed: 'Dépense annulée',
-  FundingCommitted: 'Financement engagé',
-  FundingPublicDataRecorded: 'Données publiques de la convention enregistrées',
-  BudgetTrancheReleased: 'Tranche versée',
-  TrancheReceived: 'Tranche reçue',
-  TrancheReleaseReversed: 'Versement de tranche annulé',
-  FundingAgreementClosed: 'Financement clos',
-};
+/** The French name of each audited event type (kept under this name for the dashboard). */
+export const EVENT_LABELS: Readonly<Record<string, string>> = HISTORY_EVENT_LABELS;
 
-export const ROLE_LABELS: Readonly<Record<string, string>> = {
-  admin: 'Administration',
-  'programme-manager': 'Gestion du programme',
-  finance: 'Finances',
-  auditor: 'Audit',
-};
+/** Users' roles, from the one table of labels (kept under this name for the dashboard). */
+export const ROLE_LABELS: Readonly<Record<string, string>> = USERS_ROLE_LABELS;
 
-/** Who recorded an entry: display name and id, so that homonyms stay distinct. */
+/** Who recorded an entry: the name they had, or (for an event that kept none) their id. */
 export function actorLabel(entry: Pick<HistoryEntry, 'actor' | 'actorName'>): string {
-  return entry.actorName && entry.actorName !== entry.actor ? `${entry.actorName} (${entry.actor})` : entry.actor;
+  return entry.actorName ?? entry.actor;
 }
 
-/** The audit trail of one antenna (with its candidacy, budget and funding), in log order. */
-export function buildHistoryReport(models: HistoryReadModels, parameters: ReportParameters): Report {
-  const { antennaId } = parameters;
-  if (antennaId === undefined) throw new ReportParameterError('antennaId', 'l’historique porte sur une antenne : précisez laquelle');
-  const view = models.view<HistoryDocument>(HISTORY_PROJECTION_NAME);
-  const trail = antennaTrail(view, antennaId);
-  if (trail === undefined) {
-    throw new ReportSubjectNotFoundError(`Antenne inconnue : « ${antennaId} » (aucun événement enregistré à cette date).`);
-  }
+/** Filters and page of the trail; every one optional. */
+export interface HistoryFilter {
+  readonly antennaId?: string;
+  /** Effective dates from this day… */
+  readonly from?: string;
+  /** …to this day, both included. */
+  readonly to?: string;
+  /** Id of who recorded the facts. */
+  readonly actor?: string;
+  readonly eventType?: string;
+  /** 1-based; with `pageSize`, only that page is worded and returned. Neither: every matching entry. */
+  readonly page?: number;
+  readonly pageSize?: number;
+  /** `asc`: log order (the default); `desc`: the most recent first. */
+  readonly order?: 'asc' | 'desc';
+}
 
+export const DEFAULT_HISTORY_PAGE_SIZE = 50;
+
+/** `data` of the history report. */
+export interface HistoryReportData {
+  readonly antennaId: string | null;
+  readonly candidacyId: string | null;
+  readonly filters: HistoryFilter;
+  /** Entries matching the filters, over every page. */
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly pageCount: number;
+  /** This page's entries. */
+  readonly entries: readonly HistoryEntry[];
+  /** What the filters may name: every antenna and everyone who recorded a fact, by name (for a filter form). */
+  readonly choices: {
+    readonly antennas: readonly { readonly antennaId: string; readonly name: string }[];
+    readonly actors: readonly { readonly actor: string; readonly name: string | null; readonly role: string }[];
+  };
+}
+
+/**
+ * The audit trail: of one antenna (with its candidacy, budget and funding) or of the whole
+ * programme, filtered by effective dates, actor and kind of fact, paginated. Sentences are worded
+ * now, only for the page returned; no cell shows an internal id or an ISO date.
+ */
+export function buildHistoryReport(models: HistoryReadModels, parameters: ReportParameters & HistoryFilter): Report {
+  const view = models.view<HistoryDocument>(HISTORY_PROJECTION_NAME);
+  const names = historyNames(view);
+  const { antennaId } = parameters;
+  const antenna = antennaId === undefined ? undefined : names.antennaDocument(antennaId);
+  const all = antennaId === undefined ? programmeFacts(view) : antennaFacts(view, antennaId);
+  if (all === undefined) throw new ReportSubjectNotFoundError(`Antenne inconnue : « ${antennaId} » (aucun événement enregistré à cette date).`);
+
+  const matching = all.filter((fact) => matches(fact, parameters));
+  if (parameters.order === 'desc') matching.reverse();
+  const paginated = parameters.page !== undefined || parameters.pageSize !== undefined;
+  const pageSize = paginated ? (parameters.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE) : Math.max(matching.length, 1);
+  const pageCount = Math.max(1, Math.ceil(matching.length / pageSize));
+  const page = paginated ? (parameters.page ?? 1) : 1;
+  const entries = wordEntries(matching.slice((page - 1) * pageSize, page * pageSize), names);
+
+  const subjectOf = (entry: HistoryEntry): string => {
+    if (entry.antennaId !== null) return names.antenna(entry.antennaId) ?? 'Antenne';
+    const v = entry.values;
+    if (typeof v.candidacyId === 'string') {
+      const territory = names.candidacy(v.candidacyId);
+      return territory ? `Candidature de ${territory}` : 'Candidature';
+    }
+    if (typeof v.callId === 'string') return names.call(v.callId) ?? 'Appel à manifestation d’intérêt';
+    if (typeof v.programmeId === 'string') return names.programme(v.programmeId) ?? 'Programme';
+    return '';
+  };
+
+  const columns: Column[] = [
+    { key: 'effectiveDate', label: "Date d'effet", kind: 'date' },
+    { key: 'recordedAt', label: 'Enregistré le', kind: 'timestamp' },
+    { key: 'actor', label: 'Par', kind: 'text' },
+    { key: 'role', label: 'Rôle', kind: 'text' },
+    ...(antennaId === undefined ? [{ key: 'subject', label: 'Concerne', kind: 'text' } as const] : []),
+    { key: 'event', label: 'Événement', kind: 'text' },
+    { key: 'reason', label: 'Motif', kind: 'text' },
+    { key: 'changes', label: 'Changement', kind: 'text' },
+  ];
   const table: ReportTable = {
     title: 'Historique',
-    columns: [
-      { key: 'effectiveDate', label: "Date d'effet", kind: 'date' },
-      { key: 'recordedAt', label: 'Enregistré le', kind: 'timestamp' },
-      { key: 'actor', label: 'Par', kind: 'text' },
-      { key: 'role', label: 'Rôle', kind: 'text' },
-      { key: 'event', label: 'Événement', kind: 'text' },
-      { key: 'reason', label: 'Motif', kind: 'text' },
-      { key: 'changes', label: 'Changement', kind: 'text' },
-    ],
-    rows: trail.map(
+    columns,
+    rows: entries.map(
       (entry): Row => ({
         effectiveDate: entry.effectiveDate,
         recordedAt: entry.recordedAt,
         actor: actorLabel(entry),
         role: ROLE_LABELS[entry.role] ?? entry.role,
-        event: EVENT_LABELS[entry.type] ?? entry.type,
+        ...(antennaId === undefined ? { subject: subjectOf(entry) } : {}),
+        event: historyEventLabel(entry.type),
         reason: entry.reason,
         changes: entry.changes,
       }),
     ),
   };
 
-  // Known from its opening; an antenna with entries but no opening (never in a consistent log) has no name.
-  const doc = historyAntenna(view, antennaId);
-  const candidacyId = doc?.candidacyId ?? null;
+  const candidacyId = antenna?.candidacyId ?? null;
   const notes: string[] = [];
-  if (trail.length === 0) notes.push('Aucun événement à cette date.');
-  else notes.push(`${trail.length} événement${trail.length > 1 ? 's' : ''}, dans l’ordre où ils ont été enregistrés.`);
-  if (candidacyId !== null) notes.push(`Inclut les événements de la candidature ${candidacyId}.`);
-  const withReason = trail.filter((entry) => entry.reason !== null).length;
-  if (withReason > 0) notes.push(`${withReason} événement${withReason > 1 ? 's' : ''} avec un motif.`);
+  const filterWords = describeFilters(parameters, names);
+  if (filterWords !== '') notes.push(`Filtres : ${filterWords}.`);
+  if (matching.length === 0) notes.push(filterWords === '' ? 'Aucun événement à cette date.' : 'Aucun événement ne correspond à ces filtres.');
+  else notes.push(`${plural(matching.length, 'événement')}, ${parameters.order === 'desc' ? 'du plus récent au plus ancien' : 'dans l’ordre où ils ont été enregistrés'}.`);
+  if (paginated) notes.push(`Page ${page} sur ${pageCount} (${plural(pageSize, 'événement')} par page).`);
+  if (candidacyId !== null) {
+    const territory = names.candidacy(candidacyId);
+    notes.push(territory ? `Inclut les événements de la candidature de ${territory}.` : 'Inclut les événements de sa candidature.');
+  }
+  const withReason = entries.filter((entry) => entry.reason !== null).length;
+  if (withReason > 0) notes.push(`${plural(withReason, 'événement')} avec un motif${paginated ? ' sur cette page' : ''}.`);
 
+  const filters: HistoryFilter = {
+    ...(antennaId !== undefined ? { antennaId } : {}),
+    ...(parameters.from !== undefined ? { from: parameters.from } : {}),
+    ...(parameters.to !== undefined ? { to: parameters.to } : {}),
+    ...(parameters.actor !== undefined ? { actor: parameters.actor } : {}),
+    ...(parameters.eventType !== undefined ? { eventType: parameters.eventType } : {}),
+    ...(parameters.order !== undefined ? { order: parameters.order } : {}),
+  };
+  const choices = {
+    antennas: historyAntennas(view)
+      .map(({ antennaId: id, name }) => ({ antennaId: id, name }))
+      .sort((x, y) => x.name.localeCompare(y.name, 'fr')),
+    actors: historyActors(view)
+      .map(({ actor, name, role }) => ({ actor, name, role }))
+      .sort((x, y) => (x.name ?? x.actor).localeCompare(y.name ?? y.actor, 'fr')),
+  };
+  const data: HistoryReportData = { antennaId: antennaId ?? null, candidacyId, filters, total: matching.length, page, pageSize, pageCount, entries, choices };
+  // The antenna is named in the title and the filters: its id stays out of the rendered parameters.
+  const { asOf, knownAt, referenceDate } = parameters;
   return {
     kind: 'history',
-    title: `Historique de l’antenne — ${doc?.name ?? antennaId}`,
-    parameters,
+    title: antennaId === undefined ? 'Journal d’audit du programme' : `Historique de l’antenne — ${antenna?.name ?? 'antenne sans nom connu'}`,
+    parameters: { ...(asOf !== undefined ? { asOf } : {}), ...(knownAt !== undefined ? { knownAt } : {}), referenceDate },
     tables: [table],
     notes,
-    data: { antennaId, candidacyId, entries: trail },
+    data,
   };
+}
+
+function matches(fact: HistoryFact, filter: HistoryFilter): boolean {
+  if (filter.from !== undefined && (fact.effectiveDate === null || fact.effectiveDate < filter.from)) return false;
+  if (filter.to !== undefined && (fact.effectiveDate === null || fact.effectiveDate > filter.to)) return false;
+  if (filter.actor !== undefined && fact.actor !== filter.actor) return false;
+  if (filter.eventType !== undefined && fact.type !== filter.eventType) return false;
+  return true;
+}
+
+/** The filters in French, naming things by their names (the antenna is named by the title). */
+function describeFilters(filter: HistoryFilter, names: ReturnType<typeof historyNames>): string {
+  const parts: string[] = [];
+  if (filter.from !== undefined && filter.to !== undefined) parts.push(`date d’effet du ${formatDate(filter.from)} au ${formatDate(filter.to)}`);
+  else if (filter.from !== undefined) parts.push(`date d’effet à partir du ${formatDate(filter.from)}`);
+  else if (filter.to !== undefined) parts.push(`date d’effet jusqu’au ${formatDate(filter.to)}`);
+  if (filter.actor !== undefined) parts.push(`enregistré par ${names.actor(filter.actor)?.name ?? 'une personne inconnue'}`);
+  if (filter.eventType !== undefined) parts.push(`événements « ${historyEventLabel(filter.eventType)} »`);
+  return parts.join(', ');
+}
+
+function plural(count: number, word: string): string {
+  return `${formatInteger(count)} ${word}${count > 1 ? 's' : ''}`;
 }

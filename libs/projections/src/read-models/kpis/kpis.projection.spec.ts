@@ -59,7 +59,7 @@ const opened = (antennaId: string, actionCoeurDeVille: boolean) =>
 describe('kpis projection', () => {
   it('rule: the target is the programme’s, launched then revised (ProgrammeLaunched, ProgrammeTargetsRevised)', () => {
     expect(project(kpisProjection, [launched]).get('programme')).toEqual(
-      expected({ programme: { programmeId: 'acdt', name: 'Au cœur des territoires', target: { antennaCount: 100, targetDate: '2022-12-31' } } }, { targetAttainmentBasisPoints: 0 }),
+      expected({ programme: { programmeId: 'acdt', name: 'Au cœur des territoires', target: { antennaCount: 100, targetDate: '2022-12-31' } } }, { targetAttainmentBasisPoints: 0, antennasInauguratedByTargetDate: 0, inaugurationAttainmentBasisPoints: 0 }),
     );
     const revised = projected('ProgrammeTargetsRevised', {
       programmeId: 'acdt',
@@ -69,7 +69,7 @@ describe('kpis projection', () => {
       effectiveDate: '2021-01-01',
     });
     expect(project(kpisProjection, [launched, revised]).get('programme')).toEqual(
-      expected({ programme: { programmeId: 'acdt', name: 'Au cœur des territoires', target: { antennaCount: 120, targetDate: '2023-12-31' } } }, { targetAttainmentBasisPoints: 0 }),
+      expected({ programme: { programmeId: 'acdt', name: 'Au cœur des territoires', target: { antennaCount: 120, targetDate: '2023-12-31' } } }, { targetAttainmentBasisPoints: 0, antennasInauguratedByTargetDate: 0, inaugurationAttainmentBasisPoints: 0 }),
     );
   });
 
@@ -123,9 +123,9 @@ describe('kpis projection', () => {
         {
           programme: { programmeId: 'acdt', name: 'Au cœur des territoires', target: { antennaCount: 100, targetDate: '2022-12-31' } },
           antennas: {
-            a: { antennaId: 'a', name: 'Antenne a', callId: 'ami-2', status: 'active', actionCoeurDeVille: true },
-            b: { antennaId: 'b', name: 'Antenne b', callId: 'ami-2', status: 'suspended', actionCoeurDeVille: true },
-            c: { antennaId: 'c', name: 'Antenne c', callId: 'ami-2', status: 'closed', actionCoeurDeVille: false },
+            a: { antennaId: 'a', name: 'Antenne a', callId: 'ami-2', status: 'active', actionCoeurDeVille: true, inauguratedOn: null },
+            b: { antennaId: 'b', name: 'Antenne b', callId: 'ami-2', status: 'suspended', actionCoeurDeVille: true, inauguratedOn: null },
+            c: { antennaId: 'c', name: 'Antenne c', callId: 'ami-2', status: 'closed', actionCoeurDeVille: false, inauguratedOn: null },
           },
         },
         {
@@ -133,6 +133,9 @@ describe('kpis projection', () => {
           antennasByStatus: { active: 1, suspended: 1, closed: 1 },
           // 3 of 100: 300 basis points.
           targetAttainmentBasisPoints: 300,
+          antennasInaugurated: 0,
+          antennasInauguratedByTargetDate: 0,
+          inaugurationAttainmentBasisPoints: 0,
           antennasInActionCoeurDeVille: 2,
           // 2 of 3: 6666.67 → 6667 basis points.
           actionCoeurDeVilleShareBasisPoints: 6667,
@@ -148,22 +151,52 @@ describe('kpis projection', () => {
     expect(model.get('programme')).toEqual(expected({ courses: { a: ['c1', 'c2'], b: ['c1'] } }, { trainingCourses: 3 }));
   });
 
-  it('rule: a learner report for a month already reported replaces it, never adds (LearnersReported)', () => {
+  it('rule: inaugurated antennas are counted against the target, and those inaugurated by the target date (AntennaInaugurated)', () => {
+    const inaugurated = (antennaId: string, effectiveDate: string) => projected('AntennaInaugurated', { antennaId, place: 'Campus', effectiveDate });
+    const model = project(kpisProjection, [
+      launched,
+      opened('a', true),
+      opened('b', true),
+      opened('c', false),
+      inaugurated('a', '2022-06-22'),
+      inaugurated('b', '2023-01-15'),
+      projected('AntennaClosed', { antennaId: 'a', reason: 'Fin', effectiveDate: '2024-06-01' }),
+      inaugurated('unknown', '2022-06-22'),
+    ]);
+    const doc = model.get('programme') as KpisDocument;
+    expect(doc.antennas['a']).toMatchObject({ inauguratedOn: '2022-06-22', status: 'closed' });
+    expect(doc.antennas['c']).toMatchObject({ inauguratedOn: null });
+    expect(doc.totals).toMatchObject({
+      antennasOpened: 3,
+      // a (closed since, but inaugurated) and b.
+      antennasInaugurated: 2,
+      // Only a was inaugurated on or before 2022-12-31.
+      antennasInauguratedByTargetDate: 1,
+      // 2 of 100: 200 basis points.
+      inaugurationAttainmentBasisPoints: 200,
+    });
+    // Without a programme there is no target to count against.
+    const withoutTarget = project(kpisProjection, [opened('a', true), inaugurated('a', '2022-06-22')]).get('programme') as KpisDocument;
+    expect(withoutTarget.totals).toMatchObject({ antennasInaugurated: 1, antennasInauguratedByTargetDate: null, inaugurationAttainmentBasisPoints: null });
+  });
+
+  it('rule: a learner report is a month’s headcount: the figure is each antenna’s latest month, summed over antennas, never a sum over months (LearnersReported)', () => {
     const report = (antennaId: string, period: string, learners: number, previousLearners?: number) =>
       projected('LearnersReported', {
         antennaId,
         period,
         learners,
         ...(previousLearners === undefined ? {} : { previousLearners, reason: 'Correction' }),
-        effectiveDate: '2022-07-01',
+        effectiveDate: '2023-07-01',
       });
+    // a reports June 2023, then (late) June 2022 and corrects it; b reports June 2022 only.
     const model = project(kpisProjection, [report('a', '2023-06', 120), report('a', '2022-06', 40), report('a', '2022-06', 45, 40), report('b', '2022-06', 10)]);
     expect(model.get('programme')).toEqual(
       expected(
-        {},
+        { latestLearners: { a: { period: '2023-06', learners: 120 }, b: { period: '2022-06', learners: 10 } } },
         {
-          // 45 + 120 + 10 = 175 (the first report of 40 was replaced).
-          learners: 175,
+          // a's latest month (120) + b's (10) = 130; neither 45 + 120 + 10 nor the replaced 40.
+          learners: 130,
           learnersByPeriod: [
             { period: '2022-06', learners: 55 },
             { period: '2023-06', learners: 120 },
@@ -171,6 +204,18 @@ describe('kpis projection', () => {
         },
       ),
     );
+  });
+
+  it('rule: a correction of an antenna’s latest month replaces its headcount; a later month replaces the earlier one (LearnersReported)', () => {
+    const model = project(kpisProjection, [
+      projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: 45, effectiveDate: '2022-07-01' }),
+      projected('LearnersReported', { antennaId: 'a', period: '2023-06', learners: 120, effectiveDate: '2023-07-03' }),
+      projected('LearnersReported', { antennaId: 'a', period: '2023-06', learners: 118, previousLearners: 120, reason: 'Correction', effectiveDate: '2023-10-02' }),
+    ]);
+    const doc = model.get('programme') as KpisDocument;
+    // 118, not 45 + 120 + 118 = 283 nor 45 + 118 = 163.
+    expect(doc.totals.learners).toBe(118);
+    expect(doc.latestLearners).toEqual({ a: { period: '2023-06', learners: 118 } });
   });
 
   it('rule: the programme budget is the sum of each antenna’s current forecast total (BudgetForecastSet, BudgetForecastRevised)', () => {
@@ -219,7 +264,7 @@ describe('kpis projection', () => {
       ]).flat(),
     ];
     const doc = project(kpisProjection, events).get('programme') as KpisDocument;
-    expect(doc).toEqual(expected({}, { learners: 201, learnersByPeriod: [{ period: '2022-06', learners: 201 }], fundingReleasedCents: 20_000 }));
+    expect(doc).toEqual(expected({ latestLearners: { a: { period: '2022-06', learners: 201 } } }, { learners: 201, learnersByPeriod: [{ period: '2022-06', learners: 201 }], fundingReleasedCents: 20_000 }));
   });
 
   it('rule: every event lands in the single `programme` document', () => {

@@ -1,5 +1,6 @@
 import type {
   AntennaClosed,
+  AntennaInaugurated,
   AntennaOpened,
   AntennaResumed,
   AntennaSuspended,
@@ -23,20 +24,26 @@ import { defineProjection, ProjectedEvent } from '../../projection';
 
 /**
  * The programme's key figures, in one document `programme`: antennas per status against the
- * target, candidacies and laureates per call, the share of antennas in Action Cœur de Ville towns,
- * training courses opened, learners reported, and the money totals (current budget forecast,
- * funding committed, released net of reversals, received).
+ * target (opened and inaugurated), candidacies and laureates per call, the share of antennas in
+ * Action Cœur de Ville towns, training courses opened, learners, and the money totals (current
+ * budget forecast, funding committed, released net of reversals, received).
+ *
+ * A learner report (`LearnersReported`) is an antenna's headcount for a month, not the month's new
+ * enrolments: the headcounts of two months of the same antenna are never added. The programme's
+ * learner figure is, for each antenna, the headcount of the latest month it reported, summed over
+ * the antennas; the same month of several antennas is summed in `learnersByPeriod`.
  *
  * The document keeps the few facts per call, candidacy, antenna and course that later events need
- * (a selection names only its candidacy), and `totals`. Nothing in it grows with the number of
- * events: only with the number of calls, candidacies, antennas, courses and reported months.
+ * (a selection names only its candidacy), each antenna's latest learner report, and `totals`.
+ * Nothing in it grows with the number of events: only with the number of calls, candidacies,
+ * antennas, courses and reported months.
  *
  * - Totals about calls and antennas are recomputed from those facts after each of their (rare)
  *   events, so that they can never drift.
  * - The frequent events change a running total in place, from what the event itself carries:
  *   a learner report carries the count it corrects (`previousLearners`), a forecast revision the
  *   total it replaces (`previousTotalCents`), and money events their amount. They copy no map
- *   but the month list of `learnersByPeriod`.
+ *   but the month list of `learnersByPeriod` and, for a learner report, `latestLearners`.
  *
  * The system runs one programme: the target is the last launched or revised programme's; should
  * several be launched, antennas and calls of all of them are counted together.
@@ -72,6 +79,14 @@ export interface KpiAntenna {
   readonly callId: string;
   readonly status: KpiAntennaStatus;
   readonly actionCoeurDeVille: boolean;
+  /** The inauguration's effective date; null until `AntennaInaugurated`. */
+  readonly inauguratedOn: string | null;
+}
+
+/** An antenna's latest reported month (`YYYY-MM`) and its headcount (corrections included). */
+export interface KpiLatestLearners {
+  readonly period: string;
+  readonly learners: number;
 }
 
 export interface KpiTotals {
@@ -79,15 +94,24 @@ export interface KpiTotals {
   readonly antennasByStatus: Readonly<Record<KpiAntennaStatus, number>>;
   /** Antennas opened against the target count, in basis points; null without a target. */
   readonly targetAttainmentBasisPoints: number | null;
+  /** Antennas inaugurated (at any date, whatever their status since). */
+  readonly antennasInaugurated: number;
+  /** Antennas inaugurated on or before the target date; null without a target. */
+  readonly antennasInauguratedByTargetDate: number | null;
+  /** Antennas inaugurated against the target count, in basis points; null without a target. */
+  readonly inaugurationAttainmentBasisPoints: number | null;
   readonly antennasInActionCoeurDeVille: number;
   /** Share of the antennas opened that are in Action Cœur de Ville towns, in basis points; null without antennas. */
   readonly actionCoeurDeVilleShareBasisPoints: number | null;
   readonly candidacies: number;
   readonly laureates: number;
   readonly trainingCourses: number;
-  /** Sum over antennas and months of the latest learner report of each (a correction replaces, never adds). */
+  /**
+   * Learners now: for each antenna, the headcount of the latest month it reported (a correction of
+   * that month replaces it), summed over antennas. Never a sum over months.
+   */
   readonly learners: number;
-  /** Per month, summed over antennas (latest report of each antenna for that month). */
+  /** Per month, the headcounts reported for it summed over antennas (latest report of each antenna for that month). */
   readonly learnersByPeriod: readonly { readonly period: string; readonly learners: number }[];
   /** Sum of each antenna's current forecast total (the original, or its latest revision). */
   readonly budgetForecastCents: number;
@@ -111,6 +135,8 @@ export interface KpisDocument {
   readonly antennas: Readonly<Record<string, KpiAntenna>>;
   /** Course ids opened, by antenna id (so that a course is counted once). */
   readonly courses: Readonly<Record<string, readonly string[]>>;
+  /** By antenna id: the latest month it reported and that month's headcount. */
+  readonly latestLearners: Readonly<Record<string, KpiLatestLearners>>;
   /** Recomputed from the above after a call, candidacy or antenna event; running totals for the rest. */
   readonly totals: KpiTotals;
 }
@@ -121,6 +147,9 @@ type StructuralTotals = Pick<
   | 'antennasOpened'
   | 'antennasByStatus'
   | 'targetAttainmentBasisPoints'
+  | 'antennasInaugurated'
+  | 'antennasInauguratedByTargetDate'
+  | 'inaugurationAttainmentBasisPoints'
   | 'antennasInActionCoeurDeVille'
   | 'actionCoeurDeVilleShareBasisPoints'
   | 'candidacies'
@@ -132,7 +161,9 @@ export const KPIS_KEY = 'programme';
 
 export const kpisProjection = defineProjection<KpisDocument>({
   name: KPIS_PROJECTION_NAME,
-  version: 1,
+  // 2: the learner figure is the latest month's headcount per antenna (no longer a sum over months),
+  // and inaugurations are counted.
+  version: 2,
   handles: [
     'ProgrammeLaunched',
     'ProgrammeTargetsRevised',
@@ -142,6 +173,7 @@ export const kpisProjection = defineProjection<KpisDocument>({
     'CandidacyRejected',
     'CandidacyWithdrawn',
     'AntennaOpened',
+    'AntennaInaugurated',
     'AntennaSuspended',
     'AntennaResumed',
     'AntennaClosed',
@@ -157,6 +189,7 @@ export const kpisProjection = defineProjection<KpisDocument>({
   keysOf: () => [KPIS_KEY],
   evolve(doc, event) {
     const before = doc ?? emptyKpis();
+    if (event.type === 'LearnersReported') return withLearnerReport(before, event.data as LearnersReported['data']);
     const running = runningTotals(before.totals, event);
     if (running !== undefined) return running === before.totals ? before : { ...before, totals: running };
     const after = apply(before, event);
@@ -170,7 +203,7 @@ export const kpisProjection = defineProjection<KpisDocument>({
 });
 
 export function emptyKpis(): KpisDocument {
-  const empty: Omit<KpisDocument, 'totals'> = { programme: null, calls: {}, candidacies: {}, antennas: {}, courses: {} };
+  const empty: Omit<KpisDocument, 'totals'> = { programme: null, calls: {}, candidacies: {}, antennas: {}, courses: {}, latestLearners: {} };
   return {
     ...empty,
     totals: {
@@ -192,11 +225,6 @@ export function emptyKpis(): KpisDocument {
  */
 function runningTotals(totals: KpiTotals, event: ProjectedEvent): KpiTotals | undefined {
   switch (event.type) {
-    case 'LearnersReported': {
-      const { period, learners, previousLearners } = event.data as LearnersReported['data'];
-      const change = learners - (previousLearners ?? 0);
-      return { ...totals, learners: totals.learners + change, learnersByPeriod: addToPeriod(totals.learnersByPeriod, period, change) };
-    }
     case 'BudgetForecastSet': {
       const { totalCents } = event.data as BudgetForecastSet['data'];
       return { ...totals, budgetForecastCents: totals.budgetForecastCents + totalCents };
@@ -224,6 +252,24 @@ function runningTotals(totals: KpiTotals, event: ProjectedEvent): KpiTotals | un
     default:
       return undefined;
   }
+}
+
+/**
+ * A learner report: its month's count replaces the one it corrects in `learnersByPeriod`; it
+ * becomes the antenna's latest headcount unless the antenna already reported a later month (a
+ * late report or a correction of an older month changes only that month).
+ */
+function withLearnerReport(doc: KpisDocument, report: LearnersReported['data']): KpisDocument {
+  const { antennaId, period, learners, previousLearners } = report;
+  const learnersByPeriod = addToPeriod(doc.totals.learnersByPeriod, period, learners - (previousLearners ?? 0));
+  const latest = doc.latestLearners[antennaId];
+  if (latest !== undefined && latest.period > period) return { ...doc, totals: { ...doc.totals, learnersByPeriod } };
+  const change = learners - (latest?.learners ?? 0);
+  return {
+    ...doc,
+    latestLearners: { ...doc.latestLearners, [antennaId]: { period, learners } },
+    totals: { ...doc.totals, learners: doc.totals.learners + change, learnersByPeriod },
+  };
 }
 
 /** `learnersByPeriod` with `change` added to `period`'s count (the month inserted in order if new). */
@@ -288,8 +334,15 @@ function apply(doc: KpisDocument, event: ProjectedEvent): KpisDocument {
         callId: data.callId,
         status: 'active',
         actionCoeurDeVille: data.territory.actionCoeurDeVille,
+        inauguratedOn: null,
       };
       return { ...doc, antennas: { ...doc.antennas, [data.antennaId]: antenna } };
+    }
+    case 'AntennaInaugurated': {
+      const { antennaId, effectiveDate } = event.data as AntennaInaugurated['data'];
+      const antenna = doc.antennas[antennaId];
+      if (!antenna || antenna.inauguratedOn === effectiveDate) return doc;
+      return { ...doc, antennas: { ...doc.antennas, [antennaId]: { ...antenna, inauguratedOn: effectiveDate } } };
     }
     case 'AntennaSuspended':
       return withAntennaStatus(doc, (event.data as AntennaSuspended['data']).antennaId, 'suspended');
@@ -360,6 +413,8 @@ function structuralTotalsOf(doc: Omit<KpisDocument, 'totals'>): StructuralTotals
 function antennaTotalsOf(doc: Pick<KpisDocument, 'antennas' | 'programme'>): Omit<StructuralTotals, 'candidacies' | 'laureates'> {
   const antennas = Object.values(doc.antennas);
   const acv = antennas.filter((a) => a.actionCoeurDeVille).length;
+  const inaugurated = antennas.filter((a) => a.inauguratedOn !== null);
+  const target = doc.programme?.target;
   return {
     antennasOpened: antennas.length,
     antennasByStatus: {
@@ -367,7 +422,10 @@ function antennaTotalsOf(doc: Pick<KpisDocument, 'antennas' | 'programme'>): Omi
       suspended: antennas.filter((a) => a.status === 'suspended').length,
       closed: antennas.filter((a) => a.status === 'closed').length,
     },
-    targetAttainmentBasisPoints: doc.programme ? basisPoints(antennas.length, doc.programme.target.antennaCount) : null,
+    targetAttainmentBasisPoints: target ? basisPoints(antennas.length, target.antennaCount) : null,
+    antennasInaugurated: inaugurated.length,
+    antennasInauguratedByTargetDate: target ? inaugurated.filter((a) => a.inauguratedOn !== null && a.inauguratedOn <= target.targetDate).length : null,
+    inaugurationAttainmentBasisPoints: target ? basisPoints(inaugurated.length, target.antennaCount) : null,
     antennasInActionCoeurDeVille: acv,
     actionCoeurDeVilleShareBasisPoints: basisPoints(acv, antennas.length),
   };

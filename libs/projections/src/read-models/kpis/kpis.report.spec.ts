@@ -54,9 +54,12 @@ const events = () => [
     }),
   ),
   projected('AntennaSuspended', { antennaId: 'b', reason: 'r', effectiveDate: '2021-06-01' }),
+  projected('AntennaInaugurated', { antennaId: 'a', place: 'Campus', effectiveDate: '2022-06-22' }),
   projected('TrainingCourseOpened', { antennaId: 'a', courseId: 'c1', title: 'c1', sector: 's', level: 'l', mode: 'distance', effectiveDate: '2021-10-01' }),
   projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: 40, effectiveDate: '2022-07-01' }),
   projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: 45, previousLearners: 40, reason: 'Correction', effectiveDate: '2022-07-10' }),
+  projected('LearnersReported', { antennaId: 'a', period: '2023-06', learners: 120, effectiveDate: '2023-07-03' }),
+  projected('LearnersReported', { antennaId: 'b', period: '2022-06', learners: 12, effectiveDate: '2022-07-01' }),
   projected('BudgetForecastSet', { antennaId: 'a', lines: [], totalCents: 78_600_000, effectiveDate: '2021-03-01' }),
   projected('FundingCommitted', { agreementId: 'f', antennaId: 'a', funder: 'BdT', label: 'l', amountCents: 10_000_000, tranches: [], effectiveDate: '2021-06-01' }),
   projected('BudgetTrancheReleased', { agreementId: 'f', antennaId: 'a', trancheId: 't1', amountCents: 4_000_000, effectiveDate: '2021-09-15' }),
@@ -75,11 +78,14 @@ describe('kpis report', () => {
         targetCount: 8,
         targetDate: '2022-12-31',
         opened: 2,
+        inaugurated: 1,
+        inauguratedByTargetDate: 1,
         active: 1,
         suspended: 1,
         closed: 0,
-        // 2 of 8 = 2500 basis points; 1 ACV antenna of 2 = 5000.
+        // 2 of 8 = 2500 basis points; 1 inaugurated of 8 = 1250; 1 ACV antenna of 2 = 5000.
         attainment: 2500,
+        inaugurationAttainment: 1250,
         actionCoeurDeVille: 1,
         actionCoeurDeVilleShare: 5000,
       },
@@ -96,9 +102,22 @@ describe('kpis report', () => {
     expect(report().notes).toContain('Dont 1 lauréat retiré après sélection.');
   });
 
-  it('rule: learners are the latest report per antenna and month (a correction replaces)', () => {
-    expect(table('Formation').rows).toEqual([{ trainingCourses: 1, learners: 45 }]);
-    expect(table('Apprenants par mois').rows).toEqual([{ period: '2022-06', learners: 45 }]);
+  it('rule: learners are each antenna’s latest month’s headcount summed over antennas, never a sum over months', () => {
+    // a: 2022-06 corrected to 45, then 2023-06: 120; b: 2022-06: 12. 120 + 12 = 132, not 45 + 120 + 12.
+    expect(table('Formation').rows).toEqual([{ trainingCourses: 1, learners: 132 }]);
+    expect(table('Formation').columns.find((c) => c.key === 'learners')!.label).toBe('Apprenants (dernier effectif déclaré)');
+    const latest = table('Apprenants par antenne (dernier effectif déclaré)');
+    expect(latest.rows).toEqual([
+      { antenna: 'Antenne a', period: '2023-06', learners: 120 },
+      { antenna: 'Antenne b', period: '2022-06', learners: 12 },
+    ]);
+    expect(latest.totals).toEqual({ antenna: 'Total', period: null, learners: 132 });
+    // Per month, summed over antennas; no total row, a sum of headcounts over months counts people twice.
+    expect(table('Apprenants par mois').rows).toEqual([
+      { period: '2022-06', learners: 57 },
+      { period: '2023-06', learners: 120 },
+    ]);
+    expect(table('Apprenants par mois').totals).toBeUndefined();
   });
 
   it('rule: money totals are integer cents: forecast, committed, released, received, remaining', () => {
@@ -111,7 +130,7 @@ describe('kpis report', () => {
   it('rule: with no history, the report is empty figures, not an error', () => {
     const empty = buildKpisReport(modelsOf(project(kpisProjection, [])), { referenceDate: '2023-01-01' });
     expect(empty.tables[0]!.rows).toEqual([
-      { targetCount: null, targetDate: null, opened: 0, active: 0, suspended: 0, closed: 0, attainment: null, actionCoeurDeVille: 0, actionCoeurDeVilleShare: null },
+      { targetCount: null, targetDate: null, opened: 0, inaugurated: 0, inauguratedByTargetDate: null, active: 0, suspended: 0, closed: 0, attainment: null, inaugurationAttainment: null, actionCoeurDeVille: 0, actionCoeurDeVilleShare: null },
     ]);
     expect(empty.notes).toContain('Aucun programme lancé à cette date : pas d’objectif.');
   });

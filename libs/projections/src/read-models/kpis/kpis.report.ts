@@ -1,14 +1,26 @@
 import type { Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
-import { emptyKpis, KPIS_KEY, KPIS_PROJECTION_NAME, KpiCall, KpisDocument } from './kpis.projection';
+import { emptyKpis, KPIS_KEY, KPIS_PROJECTION_NAME, KpiCall, KpisDocument, KpiTotals } from './kpis.projection';
+
+/** The programme's learner figure, as the report and the dashboard name it. */
+export const LEARNERS_LABEL = 'Apprenants (dernier effectif déclaré)';
+export const LEARNERS_NOTE =
+  'Apprenants : une déclaration est l’effectif d’une antenne pour un mois (une correction remplace la précédente) ; le total est, pour chaque antenne, l’effectif du dernier mois déclaré, additionné sur les antennes, jamais une somme de mois.';
 
 /** What the builder reads: the `kpis` read model, live or replayed. */
 export interface KpisReadModels {
   view<Doc>(name: string): ReadModelView<Doc>;
 }
 
+/** `data` of the key figures report: the programme and its target, the calls by number, the totals. */
+export interface KpisReportData {
+  readonly programme: KpisDocument['programme'];
+  readonly calls: readonly KpiCall[];
+  readonly totals: KpiTotals;
+}
+
 /** The programme's key figures: one table per theme, money in cents, rates in basis points. */
-export function buildKpisReport(models: KpisReadModels, parameters: ReportParameters): Report {
+export function buildKpisReport(models: KpisReadModels, parameters: ReportParameters): Report<KpisReportData> {
   const doc = models.view<KpisDocument>(KPIS_PROJECTION_NAME).get(KPIS_KEY) ?? emptyKpis();
   const { totals } = doc;
   const calls = Object.values(doc.calls).sort(byNumberThenId);
@@ -19,10 +31,13 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
       { key: 'targetCount', label: 'Objectif (antennes)', kind: 'integer' },
       { key: 'targetDate', label: 'Échéance', kind: 'date' },
       { key: 'opened', label: 'Antennes ouvertes', kind: 'integer' },
+      { key: 'inaugurated', label: 'Antennes inaugurées', kind: 'integer' },
+      { key: 'inauguratedByTargetDate', label: 'Inaugurées à l’échéance', kind: 'integer' },
       { key: 'active', label: 'Actives', kind: 'integer' },
       { key: 'suspended', label: 'Suspendues', kind: 'integer' },
       { key: 'closed', label: 'Fermées', kind: 'integer' },
-      { key: 'attainment', label: 'Taux d’atteinte', kind: 'percent' },
+      { key: 'attainment', label: 'Taux d’atteinte (ouvertes)', kind: 'percent' },
+      { key: 'inaugurationAttainment', label: 'Taux d’atteinte (inaugurées)', kind: 'percent' },
       { key: 'actionCoeurDeVille', label: 'En ville Action Cœur de Ville', kind: 'integer' },
       { key: 'actionCoeurDeVilleShare', label: 'Part Action Cœur de Ville', kind: 'percent' },
     ],
@@ -31,10 +46,13 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
         targetCount: doc.programme?.target.antennaCount ?? null,
         targetDate: doc.programme?.target.targetDate ?? null,
         opened: totals.antennasOpened,
+        inaugurated: totals.antennasInaugurated,
+        inauguratedByTargetDate: totals.antennasInauguratedByTargetDate,
         active: totals.antennasByStatus.active,
         suspended: totals.antennasByStatus.suspended,
         closed: totals.antennasByStatus.closed,
         attainment: totals.targetAttainmentBasisPoints,
+        inaugurationAttainment: totals.inaugurationAttainmentBasisPoints,
         actionCoeurDeVille: totals.antennasInActionCoeurDeVille,
         actionCoeurDeVilleShare: totals.actionCoeurDeVilleShareBasisPoints,
       },
@@ -75,19 +93,34 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
     title: 'Formation',
     columns: [
       { key: 'trainingCourses', label: 'Formations ouvertes', kind: 'integer' },
-      { key: 'learners', label: 'Apprenants déclarés', kind: 'integer' },
+      { key: 'learners', label: LEARNERS_LABEL, kind: 'integer' },
     ],
     rows: [{ trainingCourses: totals.trainingCourses, learners: totals.learners }],
+  };
+
+  // The sum over antennas of each one's latest headcount; a sum over months would count the same
+  // people again, so the month table has no total.
+  const latest: ReportTable = {
+    title: 'Apprenants par antenne (dernier effectif déclaré)',
+    columns: [
+      { key: 'antenna', label: 'Antenne', kind: 'text' },
+      { key: 'period', label: 'Mois déclaré', kind: 'month' },
+      { key: 'learners', label: 'Apprenants', kind: 'integer' },
+    ],
+    rows: Object.entries(doc.latestLearners)
+      .map(([antennaId, report]) => ({ antenna: doc.antennas[antennaId]?.name ?? antennaId, ...report }))
+      .sort((a, b) => (a.antenna < b.antenna ? -1 : a.antenna > b.antenna ? 1 : 0))
+      .map((row): Row => ({ antenna: row.antenna, period: row.period, learners: row.learners })),
+    totals: { antenna: 'Total', period: null, learners: totals.learners },
   };
 
   const learners: ReportTable = {
     title: 'Apprenants par mois',
     columns: [
-      { key: 'period', label: 'Mois', kind: 'text' },
-      { key: 'learners', label: 'Apprenants', kind: 'integer' },
+      { key: 'period', label: 'Mois', kind: 'month' },
+      { key: 'learners', label: 'Effectif déclaré (toutes antennes)', kind: 'integer' },
     ],
     rows: totals.learnersByPeriod.map((p): Row => ({ period: p.period, learners: p.learners })),
-    totals: { period: 'Total', learners: totals.learners },
   };
 
   const money: ReportTable = {
@@ -113,7 +146,7 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
   const notes: string[] = [];
   if (parameters.antennaId !== undefined) notes.push('Les indicateurs portent sur l’ensemble du programme : l’antenne demandée est ignorée.');
   if (doc.programme === null) notes.push('Aucun programme lancé à cette date : pas d’objectif.');
-  notes.push('Apprenants : pour chaque antenne et chaque mois, la dernière déclaration (une correction remplace la précédente).');
+  notes.push(LEARNERS_NOTE);
   const withdrawnLaureates = calls.reduce((sum, call) => sum + call.withdrawnLaureates, 0);
   if (withdrawnLaureates > 0) notes.push(`Dont ${withdrawnLaureates} lauréat${withdrawnLaureates > 1 ? 's' : ''} retiré${withdrawnLaureates > 1 ? 's' : ''} après sélection.`);
 
@@ -121,7 +154,7 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
     kind: 'kpis',
     title: doc.programme?.name ? `Indicateurs du programme — ${doc.programme.name}` : 'Indicateurs du programme',
     parameters,
-    tables: [antennas, callTable, training, learners, money],
+    tables: [antennas, callTable, training, latest, learners, money],
     notes,
     data: { programme: doc.programme, calls, totals },
   };

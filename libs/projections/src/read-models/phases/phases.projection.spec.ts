@@ -44,6 +44,7 @@ const openedAntenna: PhasesAntennaDocument = {
   candidacyId: 'ami-2--pma',
   name: 'Cnam Montbéliard',
   town: 'Montbéliard',
+  territory: { territoryId: 'pma', name: 'PMA', region: 'BFC', actionCoeurDeVille: true },
   status: 'active',
   statusSince: '2021-03-01',
   statusReason: null,
@@ -80,7 +81,7 @@ const phase2Planned = {
 };
 
 describe('phases projection', () => {
-  it('rule: an opened antenna starts active, with no phase, not inaugurated (AntennaOpened)', () => {
+  it('rule: an opened antenna starts active, with no phase, not inaugurated, and carries its territory and region (AntennaOpened)', () => {
     expect(project(phasesProjection, [opened]).get('antenna:mbl')).toEqual(openedAntenna);
   });
 

@@ -78,6 +78,8 @@ export interface PhasesAntennaDocument {
   readonly candidacyId: string;
   readonly name: string;
   readonly town: string;
+  /** The territory of its candidacy (copied onto the opening), so that pages need not replay the candidacy. */
+  readonly territory: PhasesTerritory;
   readonly status: AntennaStatus;
   /** Effective date of the last status change (the opening, at first). */
   readonly statusSince: string;
@@ -88,6 +90,13 @@ export interface PhasesAntennaDocument {
   readonly inaugurationPlace: string | null;
   /** In the order they were planned. */
   readonly phases: readonly PhaseProgress[];
+}
+
+export interface PhasesTerritory {
+  readonly territoryId: string;
+  readonly name: string;
+  readonly region: string;
+  readonly actionCoeurDeVille: boolean;
 }
 
 export interface ProgrammeTargetsView {
@@ -138,7 +147,8 @@ const PROGRAMME_EVENTS = ['ProgrammeLaunched', 'ProgrammeTargetsRevised'] as con
 
 export const phasesProjection = defineProjection<PhasesDocument>({
   name: PHASES_PROJECTION_NAME,
-  version: 1,
+  // 2: an antenna carries its territory (name, region) from its opening.
+  version: 2,
   handles: [...PROGRAMME_EVENTS, ...ANTENNA_EVENTS],
   keysOf(event) {
     switch (event.type) {
@@ -214,6 +224,7 @@ function evolveAntenna(doc: PhasesAntennaDocument | null, event: ProjectedEvent)
       candidacyId: data.candidacyId,
       name: data.name,
       town: data.town,
+      territory: { territoryId: data.territory.id, name: data.territory.name, region: data.territory.region, actionCoeurDeVille: data.territory.actionCoeurDeVille },
       status: 'active',
       statusSince: data.effectiveDate,
       statusReason: null,

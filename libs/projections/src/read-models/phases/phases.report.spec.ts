@@ -4,6 +4,7 @@ import { InMemoryReadModel } from '../../runner/in-memory-read-model';
 import { project, projected } from '../../testing/projection-specification';
 import { PhaseProgress, phasesProjection } from './phases.projection';
 import { basisPoints, buildPhasesReport, phaseLatenessDays } from './phases.report';
+import { fr } from '../../../../reporting/src/testing/french-spaces';
 
 function modelsOf(...models: InMemoryReadModel<any>[]) {
   return {
@@ -193,10 +194,10 @@ describe('phases report for one antenna', () => {
   it('rule: lateness depends on the reference date, never on the projection', () => {
     const before = buildPhasesReport(models(), parameters({ antennaId: 'a', referenceDate: '2022-02-15' }));
     expect(before.tables.find((t) => t.title === 'Phases')!.rows[1]!.latenessDays).toBe(0);
-    expect(before.notes).toContain('La phase « Accueil » est en retard de 20 jours.');
-    expect(before.notes).not.toContain('La phase « Formations » est en retard de 31 jours.');
+    expect(before.notes).toContain(fr('La phase « Accueil » est en retard de 20 jours.'));
+    expect(before.notes).not.toContain(fr('La phase « Formations » est en retard de 31 jours.'));
     const after = buildPhasesReport(models(), parameters({ antennaId: 'a' }));
-    expect(after.notes).toContain('La phase « Formations » est en retard de 31 jours.');
+    expect(after.notes).toContain(fr('La phase « Formations » est en retard de 31 jours.'));
   });
 
   it('rule: an unknown antenna is refused with a French message', () => {
@@ -278,9 +279,17 @@ describe('phases report for the programme', () => {
     ]);
   });
 
+  it('rule: each antenna of the programme carries its territory, region, call and candidacy (the overview filters on them)', () => {
+    const data = report().data;
+    if (!('programmes' in data)) throw new Error('a programme report was expected');
+    expect(data.programmes[0]!.antennas.map(({ antennaId, territory, callId, candidacyId }) => ({ antennaId, territory, callId, candidacyId }))).toEqual(
+      ['a', 'b', 'c'].map((id) => ({ antennaId: id, territory: { territoryId: id, name: id, region: 'r', actionCoeurDeVille: true }, callId: 'ami', candidacyId: `ami--${id}` })),
+    );
+  });
+
   it('rule: a target date passed is noted with the antennas opened', () => {
     const late = buildPhasesReport(modelsOf(project(phasesProjection, events())), parameters({ referenceDate: '2023-01-01' }));
-    expect(late.notes).toContain('Échéance du 2022-12-31 dépassée : 3 antennes ouvertes pour un objectif de 4.');
+    expect(late.notes).toContain('Échéance du 31/12/2022 dépassée : 3 antennes ouvertes pour un objectif de 4.');
   });
 
   it('rule: an empty history gives an empty programme view, not an error', () => {

@@ -1,4 +1,7 @@
+import { daysBetween, isAfter } from '@jalon/domain';
 import { ReportSubjectNotFoundError } from '@jalon/reporting';
+import * as LABELS from '@jalon/reporting';
+import { formatDate, formatDays, formatInteger } from '@jalon/reporting';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
 import {
@@ -10,6 +13,7 @@ import {
   PhasesDocument,
   PhasesProgrammeDocument,
   PhaseStatus,
+  PhasesTerritory,
 } from './phases.projection';
 
 /** What the builder reads: the `phases` read model, live or replayed. */
@@ -17,22 +21,10 @@ export interface PhasesReadModels {
   view<Doc>(name: string): ReadModelView<Doc>;
 }
 
-export const ANTENNA_STATUS_LABELS: Readonly<Record<AntennaStatus, string>> = {
-  active: 'Active',
-  suspended: 'Suspendue',
-  closed: 'Fermée',
-};
+// From the one label table; typed here so that a status without a label fails the type check.
+export const ANTENNA_STATUS_LABELS: Readonly<Record<AntennaStatus, string>> = LABELS.ANTENNA_STATUS_LABELS;
+export const PHASE_STATUS_LABELS: Readonly<Record<PhaseStatus, string>> = LABELS.PHASE_STATUS_LABELS;
 
-export const PHASE_STATUS_LABELS: Readonly<Record<PhaseStatus, string>> = {
-  planned: 'Prévue',
-  started: 'En cours',
-  completed: 'Terminée',
-};
-
-/** Calendar days from `from` to `to` (both `YYYY-MM-DD`); UTC days are all 24 h long. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
 
 /**
  * Days a phase is late on `referenceDate` (0 when on time):
@@ -91,12 +83,12 @@ const PHASE_COLUMNS: readonly Column[] = [
  * actual, with their reschedulings, milestones and lateness on the reference date. Without: the
  * programme view, antennas per status and per current phase against the programme's target.
  */
-export function buildPhasesReport(models: PhasesReadModels, parameters: ReportParameters): Report {
+export function buildPhasesReport(models: PhasesReadModels, parameters: ReportParameters): Report<PhasesReportData> {
   const view = models.view<PhasesDocument>(PHASES_PROJECTION_NAME);
   return parameters.antennaId !== undefined ? antennaReport(view, parameters.antennaId, parameters) : programmeReport(view, parameters);
 }
 
-function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, parameters: ReportParameters): Report {
+function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, parameters: ReportParameters): Report<PhasesAntennaReportData> {
   const doc = view.get(antennaKey(antennaId));
   if (!doc || doc.kind !== 'antenna') {
     throw new ReportSubjectNotFoundError(`Antenne inconnue : « ${antennaId} » (aucune ouverture enregistrée à cette date).`);
@@ -185,11 +177,11 @@ function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, p
   };
 
   const notes = [
-    `Retards calculés au ${referenceDate}, par rapport au plan en vigueur.`,
+    `Retards calculés au ${formatDate(referenceDate)}, par rapport au plan en vigueur.`,
     ...phases
       .filter((phase) => phase.latenessDays > 0)
-      .map((phase) => `La phase « ${phase.name} » est en retard de ${phase.latenessDays} jour${phase.latenessDays > 1 ? 's' : ''}.`),
-    ...(doc.status !== 'active' && doc.statusReason ? [`Antenne ${ANTENNA_STATUS_LABELS[doc.status].toLowerCase()} depuis le ${doc.statusSince} : ${doc.statusReason}.`] : []),
+      .map((phase) => `La phase « ${phase.name} » est en retard de ${formatDays(phase.latenessDays)}.`),
+    ...(doc.status !== 'active' && doc.statusReason ? [`Antenne ${ANTENNA_STATUS_LABELS[doc.status].toLowerCase()} depuis le ${formatDate(doc.statusSince)} : ${doc.statusReason}.`] : []),
   ];
 
   const { kind: _kind, ...antenna } = doc;
@@ -203,7 +195,24 @@ function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, p
   };
 }
 
-interface ProgrammeSummary {
+/** A phase of the antenna report, with its lateness on the reference date. */
+export type PhaseReportProgress = PhaseProgress & { readonly latenessDays: number };
+
+/** `data` of the phases report of one antenna. */
+export interface PhasesAntennaReportData {
+  readonly referenceDate: string;
+  readonly antenna: Omit<PhasesAntennaDocument, 'kind' | 'phases'> & { readonly phases: readonly PhaseReportProgress[] };
+}
+
+/** `data` of the programme-wide phases report: one summary per programme. */
+export interface PhasesProgrammeReportData {
+  readonly referenceDate: string;
+  readonly programmes: readonly ProgrammeSummary[];
+}
+
+export type PhasesReportData = PhasesAntennaReportData | PhasesProgrammeReportData;
+
+export interface ProgrammeSummary {
   readonly programmeId: string;
   readonly name: string;
   readonly target: { readonly antennaCount: number; readonly targetDate: string } | null;
@@ -215,6 +224,10 @@ interface ProgrammeSummary {
     readonly antennaId: string;
     readonly name: string;
     readonly town: string;
+    /** Its candidacy's territory and region, its call and candidacy. */
+    readonly territory: PhasesTerritory;
+    readonly callId: string;
+    readonly candidacyId: string;
     readonly status: AntennaStatus;
     readonly openedOn: string;
     readonly inauguratedOn: string | null;
@@ -225,7 +238,7 @@ interface ProgrammeSummary {
   }[];
 }
 
-function programmeReport(view: ReadModelView<PhasesDocument>, parameters: ReportParameters): Report {
+function programmeReport(view: ReadModelView<PhasesDocument>, parameters: ReportParameters): Report<PhasesProgrammeReportData> {
   const programmes = view.list('programme:').filter((doc): doc is PhasesProgrammeDocument => doc.kind === 'programme');
   const antennas = view.list('antenna:').filter((doc): doc is PhasesAntennaDocument => doc.kind === 'antenna');
   const ids = [...programmes.map((p) => p.programmeId)];
@@ -247,9 +260,9 @@ function programmeReport(view: ReadModelView<PhasesDocument>, parameters: Report
   if (summaries.length === 0) notes.push('Aucun programme enregistré à cette date.');
   for (const summary of summaries) {
     if (summary.target === null) notes.push(`Le programme « ${summary.name} » n’a pas d’objectif enregistré.`);
-    else if (parameters.referenceDate > summary.target.targetDate) {
+    else if (isAfter(parameters.referenceDate, summary.target.targetDate)) {
       notes.push(
-        `Échéance du ${summary.target.targetDate} dépassée : ${summary.antennasOpened} antenne${summary.antennasOpened > 1 ? 's' : ''} ouverte${summary.antennasOpened > 1 ? 's' : ''} pour un objectif de ${summary.target.antennaCount}.`,
+        `Échéance du ${formatDate(summary.target.targetDate)} dépassée : ${formatInteger(summary.antennasOpened)} antenne${summary.antennasOpened > 1 ? 's' : ''} ouverte${summary.antennasOpened > 1 ? 's' : ''} pour un objectif de ${formatInteger(summary.target.antennaCount)}.`,
       );
     }
   }
@@ -299,6 +312,9 @@ function summarise(
         antennaId: antenna.antennaId,
         name: antenna.name,
         town: antenna.town,
+        territory: antenna.territory,
+        callId: antenna.callId,
+        candidacyId: antenna.candidacyId,
         status: antenna.status,
         openedOn: antenna.openedOn,
         inauguratedOn: antenna.inauguratedOn,

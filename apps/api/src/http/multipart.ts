@@ -1,0 +1,118 @@
+import fastifyMultipart, { type MultipartFile, type MultipartValue } from '@fastify/multipart';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isApiPath } from './api-path';
+import { MalformedBodyError, UnsupportedMediaTypeError } from './body-parsers';
+
+/** The route option that lets a route read `multipart/form-data`; every other route refuses it (415). */
+const MULTIPART_CONFIG = 'jalonMultipart';
+
+/** Put on a controller method that reads `multipart/form-data` (with {@link readMultipart}). */
+export const AcceptsMultipart = (): MethodDecorator => RouteConfig({ [MULTIPART_CONFIG]: true });
+
+export interface MultipartLimits {
+  /** The largest file part, in bytes. */
+  readonly fileBytes: number;
+  /** At most this many file parts (default 1). */
+  readonly files?: number;
+  /** At most this many text fields (default 50), each of at most `fieldBytes` (default 10 000). */
+  readonly fields?: number;
+  readonly fieldBytes?: number;
+}
+
+/** A file part, read whole (within the limit). */
+export interface UploadedFile {
+  /** The form field's name (`file`). */
+  readonly field: string;
+  /** The file's own name as the client gives it, without any directory. */
+  readonly fileName: string;
+  /** What the client says it is: never trusted, the content is read instead. */
+  readonly declaredType: string;
+  readonly bytes: Buffer;
+}
+
+export interface MultipartForm {
+  readonly fields: Readonly<Record<string, string>>;
+  readonly files: readonly UploadedFile[];
+}
+
+/**
+ * `multipart/form-data`, registered once for the whole app (@fastify/multipart) and read only by
+ * the routes marked {@link AcceptsMultipart}: any other route, API or dashboard, answers 415 as
+ * for any content type it does not read (the JSON routes keep accepting JSON only). Limits hold
+ * while the body is read: a file over `fileBytes` stops the upload with `FileTooLargeError`.
+ */
+export async function registerMultipart(fastify: FastifyInstance, limits: MultipartLimits): Promise<void> {
+  await fastify.register(fastifyMultipart, {
+    limits: {
+      fileSize: limits.fileBytes,
+      files: limits.files ?? 1,
+      fields: limits.fields ?? 50,
+      fieldSize: limits.fieldBytes ?? 10_000,
+      parts: (limits.files ?? 1) + (limits.fields ?? 50),
+      headerPairs: 200,
+    },
+    throwFileSizeLimit: true,
+  });
+  fastify.addHook('preValidation', async (request) => {
+    if (!request.isMultipart()) return;
+    const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
+    if (config?.[MULTIPART_CONFIG] !== true) {
+      throw new UnsupportedMediaTypeError(request.headers['content-type'], isApiPath(request.url) ? 'application/json (UTF-8)' : 'application/x-www-form-urlencoded (UTF-8)');
+    }
+  });
+}
+
+/** A file part larger than the route's limit: nothing of it is kept. */
+export class FileTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`le fichier dépasse ${limitBytes} octets`);
+    this.name = 'FileTooLargeError';
+  }
+}
+
+/**
+ * Reads a multipart body whole: its text fields (UTF-8) and its files (each within the limit).
+ * A body that is not well-formed multipart answers 400 `INPUT.MALFORMED`; too many parts, 413.
+ */
+export async function readMultipart(request: FastifyRequest, fileLimitBytes: number): Promise<MultipartForm> {
+  if (!request.isMultipart()) throw new UnsupportedMediaTypeError(request.headers['content-type'], 'multipart/form-data');
+  const fields: Record<string, string> = {};
+  const files: UploadedFile[] = [];
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const file = part as MultipartFile;
+        const bytes = await file.toBuffer();
+        files.push({ field: file.fieldname, fileName: baseName(file.filename), declaredType: file.mimetype, bytes });
+      } else {
+        const value = (part as MultipartValue<unknown>).value;
+        fields[part.fieldname] = typeof value === 'string' ? value : String(value);
+      }
+    }
+  } catch (error) {
+    throw translate(error, fileLimitBytes);
+  }
+  return { fields, files };
+}
+
+function translate(error: unknown, fileLimitBytes: number): Error {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return new FileTooLargeError(fileLimitBytes);
+  if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
+    return new MalformedBodyError('le formulaire compte trop de champs ou de fichiers : un seul fichier, dans le champ file');
+  }
+  if (code === 'FST_PROTO_VIOLATION') return new MalformedBodyError('un champ du formulaire porte un nom interdit (__proto__, constructor)');
+  if (typeof code === 'string' && code.startsWith('FST_')) return new MalformedBodyError('le corps de la requête n’est pas un formulaire multipart/form-data valide');
+  const message = (error as Error)?.message ?? '';
+  if (/Unexpected end of (form|multipart data)|Malformed|boundary/i.test(message)) {
+    return new MalformedBodyError('le corps de la requête n’est pas un formulaire multipart/form-data complet et valide');
+  }
+  return error as Error;
+}
+
+/** A file name without any directory a client may have sent with it (`C:\\…\\facture.pdf`). */
+function baseName(name: string | undefined): string {
+  const text = name ?? '';
+  return text.slice(Math.max(text.lastIndexOf('/'), text.lastIndexOf('\\')) + 1);
+}

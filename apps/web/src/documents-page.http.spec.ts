@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import request from 'supertest';
+import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
+
+/** The dashboard's supporting documents, over HTTP as a browser without script sends them (a multipart form). */
+describe('dashboard supporting documents', () => {
+  let dashboard: DashboardUnderTest;
+  const agents = new Map<Role, request.Agent>();
+  const invoice = Buffer.from('%PDF-1.4\nFacture F-2022-061 : cocktail d’inauguration\n%%EOF\n', 'utf8');
+
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+  }, 30_000);
+  afterAll(async () => {
+    await dashboard.close();
+  });
+
+  const http = () => dashboard.app.getHttpServer();
+  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
+  const actionOf = (markup: string) => /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(markup)?.[1]?.replace(/&amp;/g, '&') ?? '';
+  const eventCount = async () => {
+    let count = 0;
+    for await (const _event of dashboard.store.readAll()) count++;
+    return count;
+  };
+
+  async function as(role: Role): Promise<request.Agent> {
+    const known = agents.get(role);
+    if (known) return known;
+    const agent = request.agent(http());
+    const form = await agent.get('/connexion').expect(200);
+    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens[role], retour: '/programme' }).expect(303);
+    agents.set(role, agent);
+    return agent;
+  }
+
+  async function attach(role: Role, fields: Record<string, string>, file: { bytes: Buffer; name: string }, status: number): Promise<request.Response> {
+    const agent = await as(role);
+    const page = await agent.get('/antennes/montbeliard/justificatifs').expect(200);
+    let post = agent.post(actionOf(page.text));
+    for (const [name, value] of Object.entries(fields)) post = post.field(name, value);
+    return post.attach('file', file.bytes, file.name).expect(status);
+  }
+
+  it('rule: the antenna page links to the documents page from its budget and funding sections; the page has a multipart form without script', async () => {
+    const agent = await as('finance');
+    const antenna = await agent.get('/antennes/montbeliard').expect(200);
+    expect(antenna.text.match(/href="\/antennes\/montbeliard\/justificatifs"/g)?.length).toBe(2);
+    const page = await agent.get('/antennes/montbeliard/justificatifs').expect(200);
+    expect(actionOf(page.text)).toMatch(/^\/antennes\/montbeliard\/justificatifs\?_csrf=/);
+    expect(page.text).toContain('<input type="file" id="fichier" name="file"');
+    expect(page.text).toContain('name="subject.kind" value="expenditure"');
+    expect(page.text).toContain('name="subject.kind" value="tranche-receipt"');
+    expect(page.text).not.toContain('<script');
+  });
+
+  it('rule: a document attached to an expenditure from the form is listed, and its link downloads it byte for byte through the session', async () => {
+    const done = await attach('programme-manager', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'inauguration-2022', effectiveDate: '01/07/2022' }, { bytes: invoice, name: 'facture-inauguration.pdf' }, 303);
+    expect(done.headers.location).toBe('/antennes/montbeliard/justificatifs#confirmation');
+    const agent = await as('auditor');
+    const page = await agent.get('/antennes/montbeliard/justificatifs').expect(200);
+    expect(page.text).toContain('Dépense inauguration-2022');
+    const link = /<a href="(\/justificatifs\/[0-9a-f]{64}\?nom=[^"]+)" download>facture-inauguration\.pdf<\/a>/.exec(page.text)?.[1]?.replace(/&amp;/g, '&');
+    expect(link).toContain(createHash('sha256').update(invoice).digest('hex'));
+    // An auditor reads and downloads, and is offered no form.
+    expect(page.text).not.toContain('enctype="multipart/form-data"');
+    const file = await agent.get(link!).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(Buffer.compare(file.body as Buffer, invoice)).toBe(0);
+    expect(file.headers['content-disposition']).toContain('filename="facture-inauguration.pdf"');
+  });
+
+  it('rule: a refused upload comes back on the page with its French reason and code, and writes nothing', async () => {
+    const before = await eventCount();
+    const mismatch = await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'inauguration-2022' }, { bytes: invoice, name: 'facture.png' }, 400);
+    expect(mismatch.text).toContain('Le justificatif n’a pas été joint');
+    expect(mismatch.text).toContain('DOCUMENT.NAME_MISMATCH');
+    const unknown = await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'pas-de-depense' }, { bytes: invoice, name: 'facture.pdf' }, 404);
+    expect(unknown.text).toContain('EXPENDITURE.NOT_FOUND');
+    expect(await eventCount()).toBe(before);
+  });
+});

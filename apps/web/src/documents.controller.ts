@@ -1,0 +1,165 @@
+import {
+  attachCommandFor,
+  CommandExecutor,
+  CommandResult,
+  ForbiddenError,
+  InputValidationError,
+  localDate,
+} from '@jalon/application';
+import { AcceptsMultipart, FileTooLargeError, Public, readMultipart, toHttpError } from '@jalon/api';
+import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@jalon/core';
+import type { Clock } from '@jalon/application';
+import { BUDGET_DOCUMENT_SUBJECT_KINDS, budgetDecider, DocumentAttached, FUNDING_DOCUMENT_SUBJECT_KINDS, fundingDecider, isSlug, streamIdOf } from '@jalon/domain';
+import { extensionOf, sniffMediaType } from '@jalon/event-store';
+import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { parseDate } from './forms/parse';
+import { segment } from './html';
+import { mayRun } from './pages.controller';
+import { DashboardReads } from './read/dashboard-reads';
+import { WebRequest, WebSessionGuard } from './session/web-session.guard';
+import { AttachedDocumentRow, documentsView, DocumentsPageModel, subjectLabel } from './views/documents.view';
+import { CONFIRMATION_ID } from './views/layout';
+import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
+import { securityHeaders, WebPages } from './web-pages';
+
+const SUBJECT_FIELDS = ['subject.kind', 'subject.agreementId', 'subject.trancheId', 'subject.expenditureId', 'subject.revision'] as const;
+
+/**
+ * The dashboard's supporting documents (docs/decisions/0017): one page per antenna listing every
+ * document attached to its facts, each downloadable through the session after its hash is checked,
+ * and a plain multipart form to attach one, through the same document service and command path
+ * as the API, as the signed-in user.
+ */
+@ApiExcludeController()
+@Public()
+@UseGuards(WebSessionGuard)
+@UseFilters(WebExceptionFilter)
+@Controller()
+export class DocumentsPageController {
+  constructor(
+    private readonly reads: DashboardReads,
+    private readonly pages: WebPages,
+    private readonly commandBus: CommandBus,
+    private readonly executor: CommandExecutor,
+    private readonly documents: DocumentService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(JALON_CONFIG) private readonly config: JalonConfig,
+  ) {}
+
+  @Get('antennes/:antennaId/justificatifs')
+  async show(@Param('antennaId') antennaId: string, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
+    await this.render(response, request, 200, antennaId, {});
+  }
+
+  @Post('antennes/:antennaId/justificatifs')
+  @AcceptsMultipart()
+  async attach(@Param('antennaId') antennaId: string, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
+    const actor = request.webSession!.actor;
+    this.subjectOf(antennaId);
+    let form;
+    try {
+      form = await readMultipart(request, this.documents.maxBytes);
+    } catch (error) {
+      if (!(error instanceof FileTooLargeError)) throw error;
+      const limit = Math.floor(this.documents.maxBytes / (1024 * 1024));
+      return this.render(response, request, 413, antennaId, {}, { code: 'DOCUMENT.TOO_LARGE', message: `Le fichier dépasse ${limit} Mio : choisissez un fichier plus léger (un scan en PDF compressé, par exemple).` });
+    }
+    const values = Object.fromEntries([...SUBJECT_FIELDS, 'effectiveDate'].map((name) => [name, (form.fields[name] ?? '').slice(0, 200)]));
+    const refuse = (status: number, code: string, message: string) => this.render(response, request, status, antennaId, values, { code, message });
+    const file = form.files.find((candidate) => candidate.field === 'file' && candidate.bytes.length > 0);
+    if (!file) return refuse(400, 'INPUT.INVALID', 'Choisissez le fichier à joindre.');
+    const command = attachCommandFor(values['subject.kind']!);
+    if (!command) return refuse(400, 'INPUT.INVALID', 'Choisissez ce que le document justifie.');
+    if (!mayRun(actor, command)) throw new ForbiddenError(actor.role, `de joindre un justificatif à ce fait`);
+    let effectiveDate = localDate(this.clock.now(), this.config.timeZone);
+    if (values.effectiveDate!.trim() !== '') {
+      const parsed = parseDate(values.effectiveDate!);
+      if (!parsed.ok) return refuse(400, 'INPUT.INVALID', `Date : ${parsed.message}.`);
+      effectiveDate = parsed.value;
+    }
+    const subject: Record<string, unknown> = {};
+    for (const name of SUBJECT_FIELDS) {
+      const value = values[name]!.trim();
+      if (value !== '') subject[name.slice('subject.'.length)] = name === 'subject.revision' && /^\d{1,5}$/.test(value) ? Number(value) : value;
+    }
+    let result: CommandResult;
+    try {
+      const stored = await this.documents.storeUpload(file.bytes, file.fileName);
+      result = await this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(command, { antennaId, subject, ...stored, effectiveDate }, actor));
+    } catch (error) {
+      const problem = toHttpError(error);
+      if (problem.statusCode >= 500 && problem.code === 'INTERNAL') throw error;
+      const detail = error instanceof InputValidationError ? error.violations.map((violation) => violation.message).join(' ; ') : problem.message;
+      return refuse(problem.statusCode, problem.code, detail.endsWith('.') ? detail : `${detail}.`);
+    }
+    request.webSession!.flash = result.written ? `Le justificatif ${file.fileName} a été joint.` : `Le justificatif ${file.fileName} était déjà joint à ce fait : rien de nouveau.`;
+    this.pages.redirect(response, `/antennes/${segment(antennaId)}/justificatifs#${CONFIRMATION_ID}`);
+  }
+
+  @Get('justificatifs/:sha256')
+  async download(@Param('sha256') sha256: string, @Query('nom') name: unknown, @Res() response: FastifyReply): Promise<void> {
+    const fileName = typeof name === 'string' && name.length <= 255 && !/[/\\"\u0000-\u001f\u007f]/.test(name) && name !== '' ? name : sha256.slice(0, 64);
+    const bytes = await this.documents.read(sha256);
+    const sniffed = sniffMediaType(bytes);
+    const type = sniffed === undefined || sniffed === 'text' ? (extensionOf(fileName) === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8') : sniffed;
+    securityHeaders(response);
+    void response
+      .type(type)
+      .header('Content-Disposition', `attachment; filename="${fileName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+      .send(bytes);
+  }
+
+  /** The antenna's name and town; 404 for an antenna never opened. */
+  private subjectOf(antennaId: string): string {
+    if (!isSlug(antennaId)) throw new WebNotFoundError('Aucune antenne ne porte cet identifiant.');
+    const antenna = this.reads.livePhases(antennaId);
+    if (!antenna) throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${antennaId} ».`);
+    return `Antenne : ${antenna.name} (${antenna.town})`;
+  }
+
+  private async render(
+    response: FastifyReply,
+    request: WebRequest,
+    status: number,
+    antennaId: string,
+    values: Readonly<Record<string, string>>,
+    formError?: DocumentsPageModel['formError'],
+  ): Promise<void> {
+    const subject = this.subjectOf(antennaId);
+    const actor = request.webSession!.actor;
+    const agreements = (await this.reads.antennaFunding(antennaId)).agreements.map((agreement) => ({ value: agreement.agreementId, label: `${agreement.label} (${agreement.agreementId})` }));
+    const documents: AttachedDocumentRow[] = [];
+    const collect = (attached: Iterable<readonly [string, DocumentAttached['data']]> | undefined) => {
+      for (const [, data] of attached ?? []) {
+        documents.push({ subject: subjectLabel(data.subject as unknown as Record<string, unknown>), sha256: data.sha256, fileName: data.fileName, mediaType: data.mediaType, sizeBytes: data.sizeBytes, effectiveDate: data.effectiveDate });
+      }
+    };
+    const budget = (await this.executor.load(budgetDecider, streamIdOf('budget', antennaId))).state;
+    const expenditures = budget.status === 'forecast-set' ? [...budget.expenditures].map(([id]) => id).sort() : [];
+    if (budget.status === 'forecast-set') collect(budget.documents);
+    for (const agreement of agreements) {
+      const funding = (await this.executor.load(fundingDecider, streamIdOf('funding', agreement.value))).state;
+      if (funding.status !== 'not-committed') collect(funding.documents);
+    }
+    documents.sort((a, b) => b.effectiveDate.localeCompare(a.effectiveDate) || a.fileName.localeCompare(b.fileName));
+    const kinds = [
+      ...(mayRun(actor, 'AttachFundingDocument') ? FUNDING_DOCUMENT_SUBJECT_KINDS : []),
+      ...(mayRun(actor, 'AttachBudgetDocument') ? BUDGET_DOCUMENT_SUBJECT_KINDS : []),
+    ];
+    const session = request.webSession!;
+    const frame = this.pages.frame(request, 'Justificatifs', 'programme', [
+      { label: 'Programme', href: '/programme' },
+      { label: subject.replace(/^Antenne : /, ''), href: `/antennes/${segment(antennaId)}` },
+      { label: 'Justificatifs' },
+    ]);
+    this.pages.send(
+      response,
+      status,
+      frame,
+      documentsView({ antennaId, subject, csrfToken: session.csrfToken, documents, kinds, agreements, expenditures, values, maxBytes: this.documents.maxBytes, ...(formError ? { formError } : {}) }),
+    );
+  }
+}

@@ -1,0 +1,96 @@
+import request from 'supertest';
+import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
+
+/**
+ * The generated forms over HTTP, on the demo history: identifiers proposed from names without
+ * colliding, choices only among what the command can act on, forms that cannot serve saying why,
+ * lists that grow and shrink without script, and a form for every command a role may run.
+ */
+describe('dashboard forms over HTTP', () => {
+  let dashboard: DashboardUnderTest;
+  const agents = new Map<Role, request.Agent>();
+
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+  }, 30_000);
+  afterAll(async () => {
+    await dashboard.close();
+  });
+
+  const http = () => dashboard.app.getHttpServer();
+  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
+  const revisionsOf = (markup: string) => /name="_revisions" value="([^"]*)"/.exec(markup)?.[1] ?? '';
+  const valueOf = (markup: string, name: string) => new RegExp(`name="${name.replace(/\./g, '\\.')}" value="([^"]*)"`).exec(markup)?.[1];
+
+  async function as(role: Role): Promise<request.Agent> {
+    const known = agents.get(role);
+    if (known) return known;
+    const agent = request.agent(http());
+    const form = await agent.get('/connexion').expect(200);
+    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens[role], retour: '/programme' }).expect(303);
+    agents.set(role, agent);
+    return agent;
+  }
+
+  it('rule: each role is offered exactly the forms its commands allow (the API’s role rules), an auditor none', async () => {
+    const links = async (role: Role, path: string) =>
+      [...((await (await as(role)).get(path).expect(200)).text.match(/<nav aria-label="Saisir un fait"[\s\S]*?<\/nav>/)?.[0] ?? '').matchAll(/href="([^"]+)"/g)].map((match) => match[1]);
+    const manager = await links('programme-manager', '/antennes/montbeliard');
+    expect(manager).toEqual(expect.arrayContaining(['/antennes/montbeliard/replanifier-phase', '/antennes/montbeliard/declarer-apprenants', '/antennes/montbeliard/fermer', '/antennes/montbeliard/etablir-budget']));
+    expect(manager).not.toContain('/antennes/montbeliard/engager-financement');
+    const finance = await links('finance', '/antennes/montbeliard');
+    expect(finance).toEqual(expect.arrayContaining(['/antennes/montbeliard/reviser-budget', '/antennes/montbeliard/engager-financement', '/antennes/montbeliard/clore-financement']));
+    expect(finance).not.toContain('/antennes/montbeliard/suspendre');
+    expect(await links('programme-manager', '/programme')).toEqual(expect.arrayContaining(['/programme/ouvrir-appel', '/programme/clore-appel', '/programme/ecarter-candidature']));
+    expect(await links('finance', '/programme')).toEqual([]);
+    expect(await links('auditor', '/antennes/montbeliard')).toEqual([]);
+    await (await as('finance')).get('/programme/ouvrir-appel').expect(403);
+  });
+
+  it('rule: an identifier left empty is proposed from the name, never one already taken (suffix -2), and shown to be changed', async () => {
+    const agent = await as('programme-manager');
+    const form = await agent.get('/antennes/montbeliard/planifier-phase').expect(200);
+    const head = await dashboard.store.headPosition();
+    // An existing phase is `phase-1-aioa`; the end date is left out so that the form comes back.
+    const back = await agent
+      .post('/antennes/montbeliard/planifier-phase')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), _revisions: revisionsOf(form.text), phaseId: '', name: 'Phase 1 AIOA', plannedStart: '01/09/2024', plannedEnd: '', effectiveDate: '14/03/2024' })
+      .expect(400);
+    expect(valueOf(back.text, 'phaseId')).toBe('phase-1-aioa-2');
+    expect(back.text).toContain('<a href="#champ-plannedEnd">Fin prévue : Ce champ est obligatoire.</a>');
+    expect(await dashboard.store.headPosition()).toBe(head);
+  });
+
+  it('rule: « Ajouter une ligne » and « Retirer » redraw the form on the server with what was typed, writing nothing', async () => {
+    const agent = await as('finance');
+    const form = await agent.get('/antennes/montbeliard/engager-financement').expect(200);
+    const head = await dashboard.store.headPosition();
+    const typed = { _csrf: csrfOf(form.text), funder: 'Région', 'tranches.0.label': 'Première', 'tranches.0.amountCents': '10 000' };
+    const added = await agent.post('/antennes/montbeliard/engager-financement').type('form').send({ ...typed, _action: 'ajouter:tranches' }).expect(200);
+    expect(valueOf(added.text, 'tranches.0.label')).toBe('Première');
+    expect(added.text).toContain('name="tranches.1.label"');
+    expect(valueOf(added.text, 'funder')).toBe('Région');
+    const removed = await agent
+      .post('/antennes/montbeliard/engager-financement')
+      .type('form')
+      .send({ ...typed, 'tranches.1.label': 'Deuxième', _action: 'retirer:tranches.0' })
+      .expect(200);
+    expect(valueOf(removed.text, 'tranches.0.label')).toBe('Deuxième');
+    expect(removed.text).not.toContain('name="tranches.1.label"');
+    expect(await dashboard.store.headPosition()).toBe(head);
+  });
+
+  it('rule: a form says why it cannot serve: an antenna inaugurated already or not suspended, nothing to choose (no button)', async () => {
+    const agent = await as('programme-manager');
+    const inaugurate = await agent.get('/antennes/montbeliard/inaugurer').expect(200);
+    expect(inaugurate.text).toContain('L’antenne a déjà été inaugurée le 22/06/2022');
+    expect(inaugurate.text).not.toContain('action="/antennes/montbeliard/inaugurer"');
+    const resume = await agent.get('/antennes/montbeliard/reprendre').expect(200);
+    expect(resume.text).toContain('L’antenne est en activité : il n’y a rien à reprendre.');
+
+    const open = await agent.get('/programme/ouvrir-antenne').expect(200);
+    expect(open.text).toContain('Aucune candidature retenue n’attend l’ouverture de son antenne.');
+    expect(open.text).not.toMatch(/<button type="submit"[^>]*>Ouvrir l’antenne<\/button>/);
+  });
+});

@@ -1,0 +1,81 @@
+import { endOfDay, isIsoInstant, wallClockOf } from '@jalon/domain';
+import { formatDate, formatTimestamp } from '@jalon/reporting';
+import { parseDate } from '../forms/parse';
+import { html, SafeHtml } from '../html';
+
+/**
+ * « Connu au »: an instant of the log, typed `JJ/MM/AAAA HH:MM` in the service's time zone (a
+ * date alone means the end of that day), or an ISO 8601 instant. The page then shows what Jalon
+ * knew at that instant, before later corrections (the API's `knownAt`).
+ */
+export function readKnownAt(raw: unknown, today: string, timeZone: string): { knownAt?: string; error?: string; typed?: string } {
+  if (raw === undefined || raw === '') return {};
+  if (typeof raw !== 'string') return { error: 'Saisissez une date et une heure valides (JJ/MM/AAAA HH:MM).' };
+  const text = raw.trim();
+  const typed = text.slice(0, 40);
+  let instant: string | undefined;
+  if (isIsoInstant(text)) instant = new Date(text).toISOString();
+  else {
+    const match = /^(\S+)(?:\s+(?:à\s+)?(\d{1,2})[:h](\d{2}))?$/.exec(text);
+    const day = match ? parseDate(match[1]!) : undefined;
+    if (match && day?.ok) {
+      if (match[2] === undefined) instant = endOfDay(day.value, timeZone);
+      else if (Number(match[2]) <= 23 && Number(match[3]) <= 59) instant = localInstant(day.value, Number(match[2]), Number(match[3]), timeZone);
+    }
+  }
+  if (instant === undefined) return { error: 'Saisissez une date et une heure valides (JJ/MM/AAAA HH:MM), ou une date seule pour la fin de ce jour.', typed };
+  // Later than today is the future: nothing is recorded there yet.
+  if (Date.parse(instant) > Date.parse(endOfDay(today, timeZone))) return { error: 'Choisissez un instant passé : l’avenir n’est pas encore enregistré.', typed };
+  return { knownAt: instant };
+}
+
+/** The UTC instant of a wall-clock time in `timeZone` (the offset guessed, then corrected once across a summer-time change). */
+function localInstant(date: string, hour: number, minute: number, timeZone: string): string {
+  const asUtc = Date.parse(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z`);
+  const offsetAt = (millis: number) => {
+    const t = wallClockOf(new Date(millis).toISOString(), timeZone);
+    return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) - millis;
+  };
+  let instant = asUtc - offsetAt(asUtc);
+  instant = asUtc - offsetAt(instant);
+  return new Date(instant).toISOString();
+}
+
+/** How a known-at instant is shown in its field: `12/07/2023 14:00` (local time). */
+export function knownAtFieldValue(knownAt: string, timeZone: string): string {
+  return formatTimestamp(knownAt, timeZone);
+}
+
+/**
+ * « État au » and « Connu au » side by side in one GET form (it works without JavaScript): the
+ * page as it was on a day (effective dates), as Jalon knew it at an instant (recorded times), or
+ * both.
+ */
+export function timeTravelControl(options: {
+  readonly action: string;
+  readonly timeZone: string;
+  readonly asOf?: string;
+  readonly asOfError?: string;
+  readonly asOfTyped?: string;
+  readonly knownAt?: string;
+  readonly knownAtError?: string;
+  readonly knownAtTyped?: string;
+}): SafeHtml {
+  const field = (name: 'asOf' | 'knownAt', label: string, help: string, value: string, error: string | undefined) => html`<div class="champ${error ? ' en-erreur' : ''}">
+<label for="champ-${name}">${label}</label>
+<span class="aide" id="aide-${name}">${help}</span>
+${error && html`<p class="message-erreur" id="erreur-${name}">${error}</p>`}
+<input type="text" class="date" inputmode="numeric" autocomplete="off" id="champ-${name}" name="${name}" value="${value}" aria-describedby="aide-${name}${error ? ` erreur-${name}` : ''}"${error ? html` aria-invalid="true"` : ''}>
+</div>`;
+  const asOfValue = options.asOf ? formatDate(options.asOf) : (options.asOfTyped ?? '');
+  const knownAtValue = options.knownAt ? knownAtFieldValue(options.knownAt, options.timeZone) : (options.knownAtTyped ?? '');
+  return html`<form class="date-controle" method="get" action="${options.action}">
+<fieldset>
+<legend>Revoir la page dans le passé</legend>
+${field('asOf', 'État au', 'Telle qu’elle était à cette date, d’après les dates d’effet (JJ/MM/AAAA).', asOfValue, options.asOfError)}
+${field('knownAt', 'Connu au', 'Telle que Jalon la connaissait à cet instant, avant les corrections ultérieures (JJ/MM/AAAA HH:MM, heure de Paris ; une date seule : la fin de ce jour).', knownAtValue, options.knownAtError)}
+<div class="saisie-bouton"><button type="submit" class="secondaire">Afficher</button>
+${(options.asOf || options.knownAt) && html`<a href="${options.action}">Revenir à aujourd’hui</a>`}</div>
+</fieldset>
+</form>`;
+}

@@ -1,0 +1,105 @@
+import { BUDGET_CATEGORIES, BudgetCategory, isIsoDate, isoDateOf, IsoDate } from '@jalon/domain';
+import type { SheetCell } from './sheet-reader';
+
+/**
+ * Cells of a French spreadsheet turned into what the command catalogue expects, or a French
+ * message naming the rule. Amounts are read by STRING manipulation into integer cents (never
+ * through a float, but for a number cell of a workbook, which is one already): `30 000,00`, with
+ * plain, no-break or narrow no-break spaces between thousands, `30000`, `30 000 €`. `30.000,00` or
+ * `30,000.00` are refused rather than guessed. Dates are `22/06/2022` or ISO `2022-06-22`, or a
+ * date cell of a workbook.
+ */
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rule: string; readonly message: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const refused = (rule: string, message: string): Parsed<never> => ({ ok: false, rule, message });
+
+/** Plain, no-break (U+00A0), narrow no-break (U+202F) and thin (U+2009) spaces: all that French software puts between thousands. */
+const SPACES = /[ \u00a0\u202f\u2009]/g;
+const MONEY_EXAMPLE = '(ex. 30 000,00)';
+const DAY_MS = 86_400_000;
+
+/** A cell as the user typed or sees it, for messages. */
+export function shownCell(cell: SheetCell): string {
+  if (cell === null) return '';
+  if (cell instanceof Date) return cell.toISOString().slice(0, 10);
+  if (typeof cell === 'boolean') return cell ? 'VRAI' : 'FAUX';
+  return String(cell).trim();
+}
+
+export function isEmptyCell(cell: SheetCell): boolean {
+  return shownCell(cell) === '';
+}
+
+export function parseAmountCell(cell: SheetCell): Parsed<number> {
+  if (typeof cell === 'number') {
+    if (!Number.isFinite(cell) || cell < 0) return refused('isAmount', `${String(cell)} n’est pas un montant positif en euros ${MONEY_EXAMPLE}`);
+    const cents = Math.round(cell * 100);
+    if (Math.abs(cell * 100 - cents) > 1e-6) return refused('isAmount', `${String(cell)} a plus de deux chiffres après la virgule (centimes)`);
+    if (!Number.isSafeInteger(cents)) return refused('isAmount', `${String(cell)} est un montant trop grand`);
+    return ok(cents);
+  }
+  const typed = shownCell(cell);
+  const compact = typed.replace(SPACES, '').replace(/€$/, '');
+  const match = /^(\d+)(?:,(\d{1,2}))?$/.exec(compact);
+  if (!match) {
+    if (/^\d+,\d{3,}$/.test(compact)) return refused('isAmount', `${typed} a plus de deux chiffres après la virgule (centimes)`);
+    return refused('isAmount', `${typed} n’est pas un montant en euros ${MONEY_EXAMPLE}`);
+  }
+  const digits = `${match[1]!}${(match[2] ?? '').padEnd(2, '0')}`.replace(/^0+(?=\d)/, '');
+  // Number.MAX_SAFE_INTEGER has 16 digits: compare as strings before converting.
+  const max = String(Number.MAX_SAFE_INTEGER);
+  if (digits.length > max.length || (digits.length === max.length && digits > max)) return refused('isAmount', `${typed} est un montant trop grand`);
+  return ok(Number(digits));
+}
+
+export function parseDateCell(cell: SheetCell): Parsed<IsoDate> {
+  if (cell instanceof Date) {
+    // A workbook's date is a day count: the instant exceljs gives is that day's UTC midnight, give or take a rounding.
+    const day = new Date(Math.round(cell.getTime() / DAY_MS) * DAY_MS);
+    return ok(isoDateOf(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()));
+  }
+  const typed = shownCell(cell);
+  const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(typed);
+  const iso = french ? isoDateOf(Number(french[3]), Number(french[2]), Number(french[1])) : typed;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return refused('isDate', `${typed} n’est pas une date (JJ/MM/AAAA, ex. 22/06/2022)`);
+  if (!isIsoDate(iso)) return refused('isDate', `le ${typed} n’existe pas dans le calendrier`);
+  return ok(iso);
+}
+
+export function parseYearCell(cell: SheetCell): Parsed<number> {
+  const typed = shownCell(cell);
+  const year = typeof cell === 'number' ? cell : /^\d{4}$/.test(typed) ? Number(typed) : Number.NaN;
+  if (!Number.isInteger(year)) return refused('isYear', `${typed} n’est pas une année (ex. 2022)`);
+  return ok(year);
+}
+
+export function parseTextCell(cell: SheetCell): Parsed<string> {
+  return ok(shownCell(cell));
+}
+
+/** Folds case, accents and typographic apostrophes, so that « équipement » finds « Équipement ». */
+export function foldForMatch(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[’‘`]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** A category by its French label (« Locaux ») or its code (`premises`). */
+export function categoryParser(labels: Readonly<Record<BudgetCategory, string>>): (cell: SheetCell) => Parsed<BudgetCategory> {
+  const known = new Map<string, BudgetCategory>();
+  for (const category of BUDGET_CATEGORIES) {
+    known.set(foldForMatch(category), category);
+    known.set(foldForMatch(labels[category]), category);
+  }
+  const list = BUDGET_CATEGORIES.map((category) => labels[category]).join(', ');
+  return (cell) => {
+    const typed = shownCell(cell);
+    const category = known.get(foldForMatch(typed));
+    return category ? ok(category) : refused('isCategory', `${typed} n’est pas une catégorie budgétaire (${list})`);
+  };
+}

@@ -1,0 +1,130 @@
+import ExcelJS from 'exceljs';
+import { parseAmountCell, parseDateCell, parseYearCell, categoryParser } from './french-cells';
+import { ImportFileError } from './import-problems';
+import { BUDGET_CATEGORY_LABELS } from '@jalon/reporting';
+import { parseCsv, readSheet } from './sheet-reader';
+
+const csv = (text: string) => readSheet(Buffer.from(text, 'utf8'));
+
+async function xlsx(rows: readonly (readonly ExcelJS.CellValue[])[]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Feuille');
+  for (const row of rows) sheet.addRow([...row]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+async function fileProblems(read: Promise<unknown>): Promise<string[]> {
+  try {
+    await read;
+  } catch (error) {
+    if (error instanceof ImportFileError) return error.problems.map((problem) => problem.message);
+    throw error;
+  }
+  throw new Error('the file was read');
+}
+
+describe('French amounts in a sheet (integer cents, never through a float for text)', () => {
+  it.each([
+    ['30 000,00', 3_000_000],
+    ['30\u00a0000,00', 3_000_000],
+    ['30\u202f000,00', 3_000_000],
+    ['30000', 3_000_000],
+    ['1 234,5', 123_450],
+    ['18 500,00 €', 1_850_000],
+    ['0,07', 7],
+  ])('rule: %j is read as %d cents', (typed, cents) => {
+    expect(parseAmountCell(typed)).toEqual({ ok: true, value: cents });
+  });
+
+  it('rule: a workbook number is euros with two decimals at most', () => {
+    expect(parseAmountCell(18500.5)).toEqual({ ok: true, value: 1_850_050 });
+    expect(parseAmountCell(0.1 + 0.2)).toEqual({ ok: true, value: 30 });
+    expect(parseAmountCell(1.005)).toMatchObject({ ok: false, rule: 'isAmount' });
+    expect(parseAmountCell(-5)).toMatchObject({ ok: false, rule: 'isAmount' });
+  });
+
+  it('rule: thousands with dots, decimal points, signs and words are refused with an example', () => {
+    expect(parseAmountCell('30.000,00')).toEqual({ ok: false, rule: 'isAmount', message: '30.000,00 n’est pas un montant en euros (ex. 30 000,00)' });
+    for (const typed of ['30,000.00', '1234.50', '-12,00', 'trente', '12,345']) expect(parseAmountCell(typed)).toMatchObject({ ok: false, rule: 'isAmount' });
+    expect(parseAmountCell('99999999999999999')).toMatchObject({ ok: false, message: expect.stringContaining('trop grand') });
+  });
+});
+
+describe('French dates in a sheet', () => {
+  it('rule: JJ/MM/AAAA, ISO and workbook dates give the ISO date', () => {
+    expect(parseDateCell('22/06/2022')).toEqual({ ok: true, value: '2022-06-22' });
+    expect(parseDateCell('2/6/2022')).toEqual({ ok: true, value: '2022-06-02' });
+    expect(parseDateCell('2022-06-22')).toEqual({ ok: true, value: '2022-06-22' });
+    expect(parseDateCell(new Date(Date.UTC(2022, 5, 22)))).toEqual({ ok: true, value: '2022-06-22' });
+    // A day count converted with a rounding error lands on the same day.
+    expect(parseDateCell(new Date(Date.UTC(2022, 5, 22) - 1))).toEqual({ ok: true, value: '2022-06-22' });
+  });
+
+  it('rule: a day that does not exist, or another format, is refused', () => {
+    expect(parseDateCell('31/02/2022')).toEqual({ ok: false, rule: 'isDate', message: 'le 31/02/2022 n’existe pas dans le calendrier' });
+    expect(parseDateCell('06/22/22')).toMatchObject({ ok: false, rule: 'isDate' });
+    expect(parseDateCell(44734)).toMatchObject({ ok: false, rule: 'isDate' });
+  });
+
+  it('rule: years are four digits or a whole number cell; categories by French label or code', () => {
+    expect(parseYearCell('2021')).toEqual({ ok: true, value: 2021 });
+    expect(parseYearCell(2021)).toEqual({ ok: true, value: 2021 });
+    expect(parseYearCell('21')).toMatchObject({ ok: false, rule: 'isYear' });
+    const category = categoryParser(BUDGET_CATEGORY_LABELS);
+    expect(category('équipement')).toEqual({ ok: true, value: 'equipment' });
+    expect(category(' LOCAUX ')).toEqual({ ok: true, value: 'premises' });
+    expect(category('staff')).toEqual({ ok: true, value: 'staff' });
+    expect(category('Fournitures')).toMatchObject({ ok: false, rule: 'isCategory', message: expect.stringContaining('Personnel, Locaux') });
+  });
+});
+
+describe('CSV files (French spreadsheets: `;`, UTF-8 with or without BOM, quotes)', () => {
+  it('rule: quoted cells hold separators, doubled quotes and line breaks; CRLF, LF and a missing last line break end records', () => {
+    expect(parseCsv('a;"b;c";"dit ""oui"""\r\n"deux\nlignes";x\ny;z', ';')).toEqual([
+      ['a', 'b;c', 'dit "oui"'],
+      ['deux\nlignes', 'x'],
+      ['y', 'z'],
+    ]);
+  });
+
+  it('rule: the BOM is dropped, the header is the first filled line, empty lines are skipped but keep the numbering', async () => {
+    const table = await csv('\ufeffAnnée;Catégorie;Montant\r\n2021;Personnel;70 000,00\r\n;;\r\n2022;Locaux;"30 000,00"\r\n');
+    expect(table.format).toBe('csv');
+    expect(table.header).toEqual(['Année', 'Catégorie', 'Montant']);
+    expect(table.rows).toEqual([
+      { line: 2, cells: ['2021', 'Personnel', '70 000,00'] },
+      { line: 4, cells: ['2022', 'Locaux', '30 000,00'] },
+    ]);
+  });
+
+  it('rule: a header line without `;` is read with the tab or the comma it has', async () => {
+    expect((await csv('Année,Catégorie,Montant\n2021,Personnel,"70 000,00"\n')).rows[0]!.cells).toEqual(['2021', 'Personnel', '70 000,00']);
+    expect((await csv('Année\tCatégorie\tMontant\n2021\tPersonnel\t70 000,00\n')).rows[0]!.cells).toEqual(['2021', 'Personnel', '70 000,00']);
+  });
+
+  it('rule: a file that is not UTF-8, an unclosed quote, an .xls workbook or an empty file is refused in French', async () => {
+    expect(await fileProblems(readSheet(Buffer.from('Ann\xe9e;Montant\n', 'latin1')))).toEqual([expect.stringContaining('CSV UTF-8')]);
+    expect(await fileProblems(csv('Année;Montant\n2021;"70 000,00\n'))).toEqual([expect.stringContaining('guillemet')]);
+    expect(await fileProblems(readSheet(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])))).toEqual([expect.stringContaining('.xls')]);
+    expect(await fileProblems(readSheet(Buffer.alloc(0)))).toEqual(['le fichier est vide']);
+    expect(await fileProblems(readSheet(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])))).toEqual([expect.stringContaining('XLSX lisible')]);
+  });
+});
+
+describe('XLSX workbooks', () => {
+  it('rule: the first worksheet is read with numbers, dates, rich text and formula results as the cells show them', async () => {
+    const file = await xlsx([
+      ['Identifiant', 'Date', 'Montant', 'Description'],
+      ['loyer-2022', new Date(Date.UTC(2022, 5, 22)), 1250.5, { richText: [{ text: 'Loyer ' }, { text: 'juin', font: { bold: true } }] }],
+      [],
+      ['total', '22/06/2022', { formula: '1+1', result: 2 }, 'x'],
+    ]);
+    const table = await readSheet(file);
+    expect(table.format).toBe('xlsx');
+    expect(table.header).toEqual(['Identifiant', 'Date', 'Montant', 'Description']);
+    expect(table.rows).toEqual([
+      { line: 2, cells: ['loyer-2022', new Date(Date.UTC(2022, 5, 22)), 1250.5, 'Loyer juin'] },
+      { line: 4, cells: ['total', '22/06/2022', 2, 'x'] },
+    ]);
+  });
+});

@@ -1,0 +1,180 @@
+import ExcelJS from 'exceljs';
+import { ImportFileError } from './import-problems';
+
+/** A cell as the file holds it: CSV cells are text; XLSX cells may be numbers, dates or booleans. */
+export type SheetCell = string | number | boolean | Date | null;
+
+export interface SheetRow {
+  /** The row's number in the sheet, as a spreadsheet shows it (the header is line 1). */
+  readonly line: number;
+  readonly cells: readonly SheetCell[];
+}
+
+export interface SheetTable {
+  readonly format: 'csv' | 'xlsx';
+  /** The headings of the first non-empty line, trimmed. */
+  readonly header: readonly string[];
+  readonly headerLine: number;
+  /** The lines below the header that hold at least one value (empty lines are skipped, not renumbered). */
+  readonly rows: readonly SheetRow[];
+}
+
+/** The media types of the two formats, as HTTP bodies and downloads carry them. */
+export const CSV_MEDIA_TYPE = 'text/csv';
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
+/** More cells than any layout has columns: a line wider than this is cut (and its extra cells refused as unknown columns). */
+const MAX_COLUMNS = 100;
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((byte, index) => bytes[index] === byte);
+}
+
+const fileProblem = (message: string) => new ImportFileError([{ field: 'file', rule: 'isReadableSheet', message }]);
+
+/**
+ * Reads an XLSX workbook (its first worksheet) or a CSV file (UTF-8 with or without BOM, `;` as
+ * French spreadsheets write it, or `,` or a tab when the header line has no `;`; cells quoted with
+ * `"` may hold separators, quotes doubled and line breaks). The format is told by the content,
+ * not by a name or a media type: an XLSX file is a ZIP archive.
+ */
+export async function readSheet(bytes: Uint8Array): Promise<SheetTable> {
+  if (bytes.length === 0) throw fileProblem('le fichier est vide');
+  if (startsWith(bytes, OLE_MAGIC)) {
+    throw fileProblem('les classeurs Excel 97-2003 (.xls) ne sont pas lus : enregistrez le fichier au format .xlsx ou CSV (séparateur point-virgule)');
+  }
+  const lines = startsWith(bytes, ZIP_MAGIC) ? await xlsxLines(bytes) : csvLines(bytes);
+  return tableOf(startsWith(bytes, ZIP_MAGIC) ? 'xlsx' : 'csv', lines);
+}
+
+function isBlank(cell: SheetCell): boolean {
+  return cell === null || (typeof cell === 'string' && cell.trim() === '');
+}
+
+function tableOf(format: SheetTable['format'], lines: readonly SheetRow[]): SheetTable {
+  const filled = lines.filter((line) => line.cells.some((cell) => !isBlank(cell)));
+  const [first, ...rows] = filled;
+  if (first === undefined) throw fileProblem('le fichier ne contient aucune ligne : la première ligne doit porter les titres des colonnes');
+  const header = first.cells.map((cell) => (cell === null ? '' : cell instanceof Date ? cell.toISOString() : String(cell)).trim());
+  return { format, header, headerLine: first.line, rows };
+}
+
+// ——— CSV ———
+
+function csvLines(bytes: Uint8Array): SheetRow[] {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw fileProblem('le fichier n’est ni un classeur XLSX ni un CSV en UTF-8 : enregistrez-le au format « CSV UTF-8 (délimité par des points-virgules) » ou .xlsx');
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const separator = separatorOf(text);
+  const records = parseCsv(text, separator);
+  return records.map((cells, index) => ({ line: index + 1, cells: cells.slice(0, MAX_COLUMNS) }));
+}
+
+/** `;` unless the first line has none and has a tab or a comma (outside quotes). */
+function separatorOf(text: string): string {
+  let inQuotes = false;
+  const counts: Record<string, number> = { ';': 0, '\t': 0, ',': 0 };
+  for (const char of text) {
+    if (char === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (char === '\n' || char === '\r')) break;
+    else if (!inQuotes && char in counts) counts[char]!++;
+  }
+  if (counts[';']! > 0) return ';';
+  if (counts['\t']! > 0) return '\t';
+  return counts[',']! > 0 ? ',' : ';';
+}
+
+/** RFC 4180 with the separator given; CRLF, LF or CR end a record outside quotes. */
+export function parseCsv(text: string, separator = ';'): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let cell = '';
+  let inQuotes = false;
+  let quotedCell = false;
+  let recordStart = 1;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (inQuotes) {
+      if (char === '"') {
+        if (text[index + 1] === '"') {
+          cell += '"';
+          index++;
+        } else {
+          inQuotes = false;
+        }
+      } else {
+        cell += char;
+      }
+      continue;
+    }
+    if (char === '"' && cell === '' && !quotedCell) {
+      inQuotes = true;
+      quotedCell = true;
+    } else if (char === separator) {
+      record.push(cell);
+      cell = '';
+      quotedCell = false;
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[index + 1] === '\n') index++;
+      record.push(cell);
+      records.push(record);
+      record = [];
+      cell = '';
+      quotedCell = false;
+      recordStart = records.length + 1;
+    } else {
+      cell += char;
+    }
+  }
+  if (inQuotes) {
+    throw new ImportFileError([
+      { row: recordStart, field: 'file', rule: 'isClosedQuote', message: 'un guillemet ouvert n’est jamais refermé : la fin du fichier est dans une cellule entre guillemets' },
+    ]);
+  }
+  if (cell !== '' || quotedCell || record.length > 0) {
+    record.push(cell);
+    records.push(record);
+  }
+  return records;
+}
+
+// ——— XLSX ———
+
+async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  } catch {
+    throw fileProblem('le fichier n’est pas un classeur XLSX lisible : enregistrez-le de nouveau au format .xlsx, ou en CSV');
+  }
+  const sheet = workbook.worksheets[0];
+  if (sheet === undefined) throw fileProblem('le classeur ne contient aucune feuille');
+  const lines: SheetRow[] = [];
+  const width = Math.min(sheet.columnCount, MAX_COLUMNS);
+  sheet.eachRow({ includeEmpty: false }, (row, line) => {
+    const cells: SheetCell[] = [];
+    for (let column = 1; column <= width; column++) cells.push(cellValueOf(row.getCell(column).value));
+    lines.push({ line, cells });
+  });
+  return lines;
+}
+
+/** What a cell shows: the result of a formula, the text of rich text or of a link; an error cell is its text (`#REF!`). */
+function cellValueOf(value: ExcelJS.CellValue): SheetCell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((part) => part.text).join('');
+    if ('result' in value) return cellValueOf((value.result ?? null) as ExcelJS.CellValue);
+    if ('formula' in value || 'sharedFormula' in value) return null;
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('error' in value) return String(value.error);
+  }
+  return String(value as unknown);
+}

@@ -1,0 +1,94 @@
+import { Actor, ATTACH_DOCUMENT_COMMANDS, commandNamed, InputValidationError } from '@jalon/application';
+import { checkDocument, DocumentError, DocumentStore, isSha256 } from '@jalon/event-store';
+import { ComponentHealth, HealthIndicator } from '../health/health-registry';
+
+/** What an attachment records of a stored file. */
+export interface StoredFile {
+  readonly sha256: string;
+  readonly fileName: string;
+  readonly sizeBytes: number;
+  readonly mediaType: string;
+}
+
+/**
+ * Supporting documents for every entry point (docs/decisions/0017): checks an upload (size, type
+ * read from the content, name's extension) and stores its bytes before the command that attaches
+ * it runs; makes sure that any attach command, however it arrives, names a file that is stored
+ * with the size and type it says; serves a file only once its hash checks out, and remembers the
+ * files found altered so that `/health` says so until they are restored.
+ */
+export class DocumentService {
+  private readonly altered = new Map<string, string>();
+
+  constructor(
+    readonly store: DocumentStore,
+    readonly maxBytes: number,
+  ) {}
+
+  /** Checks the upload and stores its bytes (nothing when the same bytes are stored already). */
+  async storeUpload(bytes: Buffer, fileName: string): Promise<StoredFile> {
+    const mediaType = checkDocument(bytes, fileName, this.maxBytes);
+    const stored = await this.store.put(bytes);
+    this.altered.delete(stored.sha256);
+    return { sha256: stored.sha256, fileName, sizeBytes: stored.sizeBytes, mediaType };
+  }
+
+  /** The bytes of a stored document, checked against their hash. */
+  async read(sha256: string): Promise<Buffer> {
+    try {
+      const bytes = await this.store.read(sha256);
+      this.altered.delete(sha256);
+      return bytes;
+    } catch (error) {
+      if (error instanceof DocumentError && error.code === 'DOCUMENT.ALTERED') this.altered.set(sha256, new Date().toISOString());
+      throw error;
+    }
+  }
+
+  /**
+   * Before an attach command runs (whoever sends it: the upload, the JSON route, the CLI): the file
+   * it names is stored, intact, with the size it states, and its content is of the type it states
+   * under the name it gives. An event never names bytes the store does not hold.
+   */
+  async assertAttachable(command: string, input: unknown, actor: Actor): Promise<void> {
+    if (!(ATTACH_DOCUMENT_COMMANDS as readonly string[]).includes(command)) return;
+    // The command path refuses the role, and the input's shape, with its own errors.
+    if (!commandNamed(command).roles.includes(actor.role)) return;
+    const { sha256, fileName, sizeBytes, mediaType } = (input ?? {}) as Partial<Record<keyof StoredFile, unknown>>;
+    if (!isSha256(sha256) || typeof fileName !== 'string') return;
+    const bytes = await this.read(sha256);
+    const sniffed = checkDocument(bytes, fileName, Number.MAX_SAFE_INTEGER);
+    const violations = [
+      ...(sizeBytes === bytes.length ? [] : [{ field: 'sizeBytes', rule: 'storedSize', message: `sizeBytes doit valoir la taille du fichier déposé : ${bytes.length} octets` }]),
+      ...(mediaType === sniffed ? [] : [{ field: 'mediaType', rule: 'storedType', message: `mediaType doit être le type lu dans le contenu du fichier déposé : ${sniffed}` }]),
+    ];
+    if (violations.length > 0) throw new InputValidationError(violations);
+  }
+
+  /** `documents` in `/health`: whether the directory can be written, and the files found altered since they were attached. */
+  indicator(): HealthIndicator {
+    return {
+      name: 'documents',
+      check: async (): Promise<ComponentHealth> => {
+        const write = await this.store.writeHealth();
+        for (const sha256 of [...this.altered.keys()]) {
+          if ((await this.store.check(sha256)).state === 'ok') this.altered.delete(sha256);
+        }
+        const reasons: string[] = [];
+        if (write.lastWriteError) reasons.push(`écriture impossible depuis ${write.lastWriteError.since} : ${write.lastWriteError.message}`);
+        if (this.altered.size > 0) {
+          reasons.push(`${this.altered.size} fichier(s) justificatif(s) modifié(s) depuis leur dépôt (${[...this.altered.keys()].map((sha) => sha.slice(0, 12)).join(', ')}…) : restaurez-les depuis une sauvegarde, et lancez jalon verify`);
+        }
+        return {
+          status: reasons.length === 0 ? 'ok' : 'degraded',
+          ...(reasons.length === 0 ? {} : { reason: reasons.join(' ; ') }),
+          directory: this.store.directory,
+          maxBytes: this.maxBytes,
+          writable: write.writable,
+          ...(write.lastWriteError ? { lastWriteError: write.lastWriteError } : {}),
+          ...(this.altered.size > 0 ? { altered: [...this.altered].map(([sha256, since]) => ({ sha256, since })) } : {}),
+        };
+      },
+    };
+  }
+}

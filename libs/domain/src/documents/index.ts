@@ -1,0 +1,2 @@
+export * from './document.events';
+export * from './document.decide';

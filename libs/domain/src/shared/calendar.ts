@@ -1,0 +1,248 @@
+import { DomainErrorCode, ruleBroken } from './domain-error';
+
+/**
+ * THE calendar of Jalon: every validation, comparison and arithmetic of calendar dates goes through
+ * this module (domain deciders, projections, reports, input validation, dashboard, CLI), so that a
+ * date means one thing everywhere.
+ *
+ * A date is a local calendar day, `YYYY-MM-DD` (ISO 8601), in the programme's time zone
+ * (`JALON_TIMEZONE`, Europe/Paris by default). Day arithmetic is done on UTC midnights, where every
+ * day lasts exactly 24 hours: no summer-time shift can add or lose a day.
+ */
+
+/** A calendar date in ISO 8601 form, `YYYY-MM-DD`. Valid dates of four-digit years order as strings. */
+export type IsoDate = string;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/**
+ * No date the domain records lies outside these bounds: nothing of Jalon happened before 1900,
+ * and no plan or due date reaches beyond 2100 (the last year a budget forecast may cover). A date
+ * outside them is a typing slip (`1899`, `9999`), not a fact. The API documents this range.
+ */
+export const EARLIEST_DATE: IsoDate = '1900-01-01';
+export const LATEST_DATE: IsoDate = '2100-12-31';
+
+export interface CalendarDay {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+function calendarDayOf(value: unknown): CalendarDay | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = ISO_DATE.exec(value);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  // Date.UTC maps years 0-99 to 1900-1999: set the year explicitly before checking.
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return { year, month, day };
+}
+
+/** `YYYY-MM-DD` naming a day that exists (no 30 February), whatever the year. */
+export function isIsoDate(value: unknown): value is IsoDate {
+  return calendarDayOf(value) !== undefined;
+}
+
+/** Between {@link EARLIEST_DATE} and {@link LATEST_DATE} (a date already known to be valid). */
+export function isDateInRange(date: IsoDate): boolean {
+  return date >= EARLIEST_DATE && date <= LATEST_DATE;
+}
+
+/** What the API accepts as a date: an existing day between 1900-01-01 and 2100-12-31. */
+export function isAcceptedDate(value: unknown): value is IsoDate {
+  return isIsoDate(value) && isDateInRange(value);
+}
+
+/** The parts of `YYYY-MM-DD`; a RangeError for anything else or a day that does not exist. */
+export function parseIsoDate(iso: IsoDate): CalendarDay {
+  const parts = calendarDayOf(iso);
+  if (parts === undefined) {
+    throw new RangeError(ISO_DATE.test(String(iso)) ? `No such date: ${iso}` : `A date must be YYYY-MM-DD, got ${String(iso)}`);
+  }
+  return parts;
+}
+
+/** The ISO date of a year, month (1-12) and day. */
+export function isoDateOf(year: number, month: number, day: number): IsoDate {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Negative, zero or positive as `a` is before, on or after `b` (a comparator for `sort`). */
+export function compareDates(a: IsoDate, b: IsoDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function isBefore(a: IsoDate, b: IsoDate): boolean {
+  return compareDates(a, b) < 0;
+}
+
+export function isAfter(a: IsoDate, b: IsoDate): boolean {
+  return compareDates(a, b) > 0;
+}
+
+/** The later of two dates. */
+export function laterOf(a: IsoDate, b: IsoDate): IsoDate {
+  return isAfter(b, a) ? b : a;
+}
+
+/** Days since 1970-01-01 of a valid date (the unit of all day arithmetic here). */
+export function dayNumber(date: IsoDate): number {
+  const { year, month, day } = parseIsoDate(date);
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day);
+  return Math.round(utc.getTime() / DAY_MS);
+}
+
+/** The date `n` days after 1970-01-01 (the inverse of {@link dayNumber}). */
+export function dateOfDayNumber(n: number): IsoDate {
+  const utc = new Date(n * DAY_MS);
+  return isoDateOf(utc.getUTCFullYear(), utc.getUTCMonth() + 1, utc.getUTCDate());
+}
+
+/** Calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** `date` plus `days` (negative to go back). */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  if (!Number.isInteger(days)) throw new RangeError(`A number of days must be an integer, got ${String(days)}`);
+  return dateOfDayNumber(dayNumber(date) + days);
+}
+
+export function yearOf(date: IsoDate): number {
+  return Number(date.slice(0, 4));
+}
+
+/** The calendar month of a date, `YYYY-MM`. */
+export function monthOf(date: IsoDate): string {
+  return date.slice(0, 7);
+}
+
+/** The first day of a year. */
+export function firstDayOfYear(year: number): IsoDate {
+  return isoDateOf(year, 1, 1);
+}
+
+// ——— Time zones: the local date of an instant, the last instant of a local date ———
+
+export interface WallClock extends CalendarDay {
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/** ISO 8601 date-time with an explicit offset: without one, the instant would be ambiguous. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** An ISO 8601 instant carrying its offset (`2023-07-12T00:00:00Z`, `…+02:00`) that names a real time. */
+export function isIsoInstant(value: unknown): value is string {
+  return typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+// Building a DateTimeFormat costs far more than formatting with one (it loads the zone's data).
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+
+function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = wallClockFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    wallClockFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+function wallClockAt(millis: number, timeZone: string): WallClock {
+  const parts: Record<string, number> = {};
+  for (const part of wallClockFormat(timeZone).formatToParts(millis)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year ?? 0,
+    month: parts.month ?? 0,
+    day: parts.day ?? 0,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+/** The local date and time, in `timeZone`, of an ISO 8601 instant (which must carry its offset). */
+export function wallClockOf(instant: string, timeZone: string): WallClock {
+  if (!isIsoInstant(instant)) {
+    throw new RangeError(`A timestamp must be ISO 8601 with an offset (e.g. 2022-06-23T09:00:00Z), got ${String(instant)}`);
+  }
+  return wallClockAt(Date.parse(instant), timeZone);
+}
+
+const todayCache = new Map<string, { second: number; date: IsoDate }>();
+
+/**
+ * The calendar date of `now` in `timeZone` (`JALON_TIMEZONE`): the "today" effective dates are
+ * judged against. Formatting costs, so the date of the last second asked is kept per zone (zone
+ * offsets are whole seconds, so a local date never changes within one).
+ */
+export function todayIn(now: Date, timeZone: string): IsoDate {
+  const second = Math.floor(now.getTime() / 1000);
+  const cached = todayCache.get(timeZone);
+  if (cached !== undefined && cached.second === second) return cached.date;
+  const t = wallClockAt(now.getTime(), timeZone);
+  const date = isoDateOf(t.year, t.month, t.day);
+  todayCache.set(timeZone, { second, date });
+  return date;
+}
+
+/** Milliseconds `timeZone` is ahead of UTC at `millis`. */
+function offsetAt(millis: number, timeZone: string): number {
+  const t = wallClockAt(millis, timeZone);
+  const local = new Date(0);
+  local.setUTCFullYear(t.year, t.month - 1, t.day);
+  local.setUTCHours(t.hour, t.minute, t.second, 0);
+  return local.getTime() - (millis - (((millis % 1000) + 1000) % 1000));
+}
+
+/**
+ * The last instant (to the millisecond, ISO 8601 in UTC) of `date` in `timeZone`: "as of
+ * 2023-07-31" means everything up to `endOfDay('2023-07-31', 'Europe/Paris')` =
+ * `2023-07-31T21:59:59.999Z`. Correct across summer-time changes.
+ */
+export function endOfDay(date: IsoDate, timeZone: string): string {
+  const nextMidnightAsUtc = dayNumber(addDays(date, 1)) * DAY_MS;
+  // The offset at local midnight: guess with the offset at the UTC instant, then correct once
+  // (a summer-time change never happens within hours of midnight twice).
+  let instant = nextMidnightAsUtc - offsetAt(nextMidnightAsUtc, timeZone);
+  instant = nextMidnightAsUtc - offsetAt(instant, timeZone);
+  return new Date(instant - 1).toISOString();
+}
+
+// ——— Domain rules on dates ———
+
+/** `date` lies between {@link EARLIEST_DATE} and {@link LATEST_DATE}; the error names `field`. */
+export function assertDateInRange(date: IsoDate, field: string): void {
+  if (!isDateInRange(date)) {
+    throw ruleBroken('DATE.OUT_OF_RANGE', `${field} (${date}) doit être comprise entre le ${EARLIEST_DATE} et le ${LATEST_DATE}`, {
+      field,
+      date,
+      earliest: EARLIEST_DATE,
+      latest: LATEST_DATE,
+    });
+  }
+}
+
+/** `date` must not be before `notBefore`; the error names both fields. */
+export function assertNotBefore(date: IsoDate, notBefore: IsoDate, code: DomainErrorCode, message: string): void {
+  if (isBefore(date, notBefore)) throw ruleBroken(code, message, { date, notBefore });
+}

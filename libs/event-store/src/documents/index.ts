@@ -1,0 +1,3 @@
+export * from './document-error';
+export * from './document-type';
+export * from './document-store';

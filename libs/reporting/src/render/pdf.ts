@@ -1,0 +1,116 @@
+import type { Content, TableCell, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces';
+import { formatCell, formatParameters, type FormatOptions } from '../format/french';
+import type { Column, Report, ReportTable, Row } from '../report';
+
+/**
+ * A report as a PDF (A4, French, Roboto embedded so that every French character and no-break space
+ * prints): title, parameters, each table with its header repeated on every page, totals set apart,
+ * notes, then « Page n / N » and when it was produced in the footer. Wide reports (a table of more
+ * than six columns) are laid out in landscape. Built with pdfmake on the server; no network, no
+ * font outside the package.
+ */
+export interface PdfOptions extends FormatOptions {
+  /** When the document was produced (ISO 8601); printed in the footer and stored as its creation date. */
+  readonly generatedAt?: string;
+}
+
+// pdfmake has no type-safe CommonJS entry: its printer and the Roboto files it ships (base64).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const PdfPrinter = require('pdfmake') as new (fonts: TFontDictionary) => { createPdfKitDocument(definition: TDocumentDefinitions): PdfKitDocument };
+interface PdfKitDocument {
+  on(event: 'data', listener: (chunk: Buffer) => void): void;
+  on(event: 'end', listener: () => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+  end(): void;
+}
+
+let printer: InstanceType<typeof PdfPrinter> | undefined;
+
+function printerWithRoboto(): InstanceType<typeof PdfPrinter> {
+  if (printer) return printer;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vfs = require('pdfmake/build/vfs_fonts') as Record<string, string>;
+  const font = (file: string): Buffer => Buffer.from(vfs[file]!, 'base64');
+  printer = new PdfPrinter({
+    Roboto: {
+      normal: font('Roboto-Regular.ttf'),
+      bold: font('Roboto-Medium.ttf'),
+      italics: font('Roboto-Italic.ttf'),
+      bolditalics: font('Roboto-MediumItalic.ttf'),
+    },
+  });
+  return printer;
+}
+
+const WIDE_TABLE_COLUMNS = 6;
+/** A long run without spaces (a SHA-256 in hex) gets break opportunities, so it wraps inside its cell. */
+const LONG_TOKEN = /[^\s]{33,}/g;
+
+function breakable(text: string): string {
+  return text.replace(LONG_TOKEN, (token) => token.replace(/(.{16})(?=.)/g, '$1\u200b'));
+}
+
+function cellOf(row: Row, column: Column, options: FormatOptions, bold = false): TableCell {
+  const text = breakable(formatCell(row[column.key] ?? null, column.kind, options));
+  return { text, alignment: column.kind === 'text' ? 'left' : 'right', bold, noWrap: column.kind === 'money' || column.kind === 'date' };
+}
+
+function tableContent(table: ReportTable, options: FormatOptions): Content[] {
+  const { columns } = table;
+  const body: TableCell[][] = [columns.map((column) => ({ text: column.label, style: 'header', alignment: column.kind === 'text' ? 'left' : 'right' }))];
+  for (const row of table.rows) body.push(columns.map((column) => cellOf(row, column, options)));
+  if (table.totals) body.push(columns.map((column) => cellOf(table.totals!, column, options, true)));
+  const content: Content[] = [{ text: table.title, style: 'tableTitle' }];
+  if (table.rows.length === 0) {
+    content.push({ text: 'Aucune ligne.', italics: true, margin: [0, 0, 0, 8] });
+    if (!table.totals) return content;
+  }
+  content.push({
+    table: { headerRows: 1, dontBreakRows: true, widths: columns.map((column) => (column.kind === 'text' ? '*' : 'auto')), body },
+    layout: 'lightHorizontalLines',
+    margin: [0, 0, 0, 10],
+  });
+  return content;
+}
+
+/** The report as PDF bytes. */
+export function renderPdf(report: Report, options: PdfOptions = {}): Promise<Buffer> {
+  const generatedAt = options.generatedAt ?? new Date().toISOString();
+  const generated = formatCell(generatedAt, 'timestamp', options);
+  const wide = report.tables.some((table) => table.columns.length > WIDE_TABLE_COLUMNS);
+  const parameters = formatParameters(report.parameters, options);
+  const content: Content[] = [{ text: report.title, style: 'title' }];
+  if (parameters !== '') content.push({ text: parameters, margin: [0, 0, 0, 8] });
+  for (const table of report.tables) content.push(...tableContent(table, options));
+  const notes = report.notes ?? [];
+  if (notes.length > 0) content.push({ ul: notes.map((note) => breakable(note)), margin: [0, 4, 0, 0] });
+  const definition: TDocumentDefinitions = {
+    pageSize: 'A4',
+    pageOrientation: wide ? 'landscape' : 'portrait',
+    pageMargins: [36, 40, 36, 48],
+    info: { title: report.title, creator: 'Jalon', producer: 'Jalon', creationDate: new Date(generatedAt) },
+    defaultStyle: { font: 'Roboto', fontSize: 8.5, lineHeight: 1.15 },
+    styles: {
+      title: { fontSize: 14, bold: true, margin: [0, 0, 0, 6] },
+      tableTitle: { fontSize: 10.5, bold: true, margin: [0, 6, 0, 4] },
+      header: { bold: true },
+    },
+    content,
+    footer: (currentPage: number, pageCount: number): Content => ({
+      columns: [
+        { text: `Produit par Jalon le ${generated}`, alignment: 'left' },
+        { text: `Page ${currentPage} / ${pageCount}`, alignment: 'right' },
+      ],
+      margin: [36, 16, 36, 0],
+      fontSize: 7.5,
+    }),
+  };
+  return new Promise((resolve, reject) => {
+    const document = printerWithRoboto().createPdfKitDocument(definition);
+    const chunks: Buffer[] = [];
+    document.on('data', (chunk) => chunks.push(chunk));
+    document.on('end', () => resolve(Buffer.concat(chunks)));
+    document.on('error', reject);
+    document.end();
+  });
+}
