@@ -55,7 +55,7 @@ describe('jalon report / replay / status, end to end', () => {
     const replay = jalon(['replay'], dataDir);
     expect(replay.stdout).toMatch(/événements rejoués en .* s \(\d+ événements\/s\), 7 projections reconstruites/);
     expect(kinds.map((args) => report(...args, '--format', 'json'))).toEqual(before);
-    expect(jalon(['status'], dataDir).stdout).toMatch(/budget@1 +position +\d+ +retard +0 événement/);
+    expect(jalon(['status'], dataDir).stdout).toMatch(/budget@2 +position +\d+ +retard +0 événement/);
   });
 
   it('rule: --as-of and --known-at change the figures exactly as the history says (tranche 3 released, reversed, released again)', () => {

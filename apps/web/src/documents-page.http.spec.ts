@@ -44,7 +44,12 @@ describe('dashboard supporting documents', () => {
 
   it('rule: the antenna page links to the documents page from its budget and funding sections; the page has a multipart form without script', async () => {
     const agent = await as('finance');
-    const antenna = await agent.get('/antennes/montbeliard').expect(200);
+    // The read models follow the demo history in the background: the antenna page exists once they have caught up.
+    let antenna = await agent.get('/antennes/montbeliard');
+    for (const deadline = Date.now() + 10_000; antenna.status === 404 && Date.now() < deadline; antenna = await agent.get('/antennes/montbeliard')) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(antenna.status).toBe(200);
     expect(antenna.text.match(/href="\/antennes\/montbeliard\/justificatifs"/g)?.length).toBe(2);
     const page = await agent.get('/antennes/montbeliard/justificatifs').expect(200);
     expect(actionOf(page.text)).toMatch(/^\/antennes\/montbeliard\/justificatifs\?_csrf=/);

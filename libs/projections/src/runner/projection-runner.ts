@@ -324,7 +324,8 @@ export class ProjectionRunner {
 
   /** Whether this instance runs what must run once: without a lease (one process), or as the holder of the lease. */
   holdsLease(): boolean {
-    return this.role === 'leader' || (this.role === 'alone' && this.lease === undefined);
+    // 'alone': this runner takes no part in a lease (none configured, or not started): nothing to defer to.
+    return this.role === 'leader' || this.role === 'alone';
   }
 
   /** This instance's part in the lease, and the lease as stored (undefined without a lease). */
