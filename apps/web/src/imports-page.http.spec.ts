@@ -43,7 +43,12 @@ describe('dashboard spreadsheet import', () => {
 
   it('rule: the page offers the templates, the file field, « Vérifier » and « Importer », and the antenna page links to it', async () => {
     const agent = await as('finance');
-    const antenna = await agent.get('/antennes/montbeliard').expect(200);
+    // The read models follow the demo history in the background: the antenna page exists once they have caught up.
+    let antenna = await agent.get('/antennes/montbeliard');
+    for (const deadline = Date.now() + 10_000; antenna.status === 404 && Date.now() < deadline; antenna = await agent.get('/antennes/montbeliard')) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(antenna.status).toBe(200);
     expect(antenna.text).toContain('href="/antennes/montbeliard/import"');
     const page = await agent.get('/antennes/montbeliard/import').expect(200);
     expect(page.text).toContain('<input type="file" id="fichier" name="file"');

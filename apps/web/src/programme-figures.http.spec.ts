@@ -38,7 +38,12 @@ describe('programme figures and accessibility pages over HTTP', () => {
   }
 
   it('rule: the programme page counts inaugurated antennas against the target beside the opened ones, and learners as the latest headcount (120, not 45 + 120)', async () => {
-    const page = textOf((await (await as('auditor')).get('/programme').expect(200)).text);
+    const agent = await as('auditor');
+    // The read models follow the demo history in the background: the figures are there once they have caught up.
+    let page = textOf((await agent.get('/programme').expect(200)).text);
+    for (const deadline = Date.now() + 10_000; !page.includes('Antennes ouvertes 1 / 100') && Date.now() < deadline; page = textOf((await agent.get('/programme').expect(200)).text)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(page).toContain('Antennes ouvertes 1 / 100');
     expect(page).toContain('Antennes inaugurées 1 / 100 1,00 % de l’objectif ; 1 inaugurée(s) au plus tard le 31/12/2022');
     expect(page).toContain('Apprenants (dernier effectif déclaré) 120 Effectif du dernier mois déclaré par chaque antenne');
