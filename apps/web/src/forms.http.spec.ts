@@ -33,8 +33,18 @@ describe('dashboard forms over HTTP', () => {
   }
 
   it('rule: each role is offered exactly the forms its commands allow (the API’s role rules), an auditor none', async () => {
+    // The read models follow the demo history in the background: a page about the antenna exists once they have caught up.
+    const caughtUp = async (role: Role, path: string) => {
+      const agent = await as(role);
+      let response = await agent.get(path);
+      for (const deadline = Date.now() + 10_000; response.status === 404 && Date.now() < deadline; response = await agent.get(path)) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(response.status).toBe(200);
+      return response;
+    };
     const links = async (role: Role, path: string) =>
-      [...((await (await as(role)).get(path).expect(200)).text.match(/<nav aria-label="Saisir un fait"[\s\S]*?<\/nav>/)?.[0] ?? '').matchAll(/href="([^"]+)"/g)].map((match) => match[1]);
+      [...((await caughtUp(role, path)).text.match(/<nav aria-label="Saisir un fait"[\s\S]*?<\/nav>/)?.[0] ?? '').matchAll(/href="([^"]+)"/g)].map((match) => match[1]);
     const manager = await links('programme-manager', '/antennes/montbeliard');
     expect(manager).toEqual(expect.arrayContaining(['/antennes/montbeliard/replanifier-phase', '/antennes/montbeliard/declarer-apprenants', '/antennes/montbeliard/fermer', '/antennes/montbeliard/etablir-budget']));
     expect(manager).not.toContain('/antennes/montbeliard/engager-financement');
