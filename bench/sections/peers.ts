@@ -7,14 +7,17 @@ import { join } from 'node:path';
 import { BENCH_FINANCE } from '../generator/programme';
 import { BENCH_ROOT } from '../lib/child';
 import { BenchContext } from '../lib/context';
-import { measureRate, RateResult, secondsSince } from '../lib/measure';
+import { median, RateResult, secondsSince } from '../lib/measure';
+import { startLocalPostgres } from '../lib/postgres';
 import { checked, info, Unit } from '../lib/report';
 import { ExpenditureInputs, expenditureEvent } from '../lib/workload';
 
 /**
- * Jalon beside Emmett (its SQLite event store), the event-sourcing library a TypeScript team would
- * otherwise pick, on the same workloads, measured in the same run (Jalon, then Emmett, workload by
- * workload), each side through its own public API:
+ * Jalon beside Emmett, the event-sourcing library a TypeScript team would otherwise pick, on two
+ * of its stores: SQLite (embedded, like Jalon's) and PostgreSQL (what a team with a database server
+ * would pick). The same workloads with the same sizes, measured in the same run, workload by
+ * workload, the timed windows of the sides interleaved (see sideBySide), each side through its own
+ * public API:
  *
  * - append, one event per transaction, and batches of 100: SqliteEventStore.append / appendToStream;
  * - aggregate: fold a 1,000-event stream from a cold start (a new CommandExecutor's `load` /
@@ -26,11 +29,15 @@ import { ExpenditureInputs, expenditureEvent } from '../lib/workload';
  *   Jalon looks it up);
  * - projection: rebuild the same per-antenna totals read model over the same events (Jalon's
  *   ProjectionRunner with its SQLite read-model storage / an Emmett consumer with a processor, which
- *   stores its checkpoint in SQLite; pulling with batches of 1,000 and no pause, its fastest setting).
+ *   stores its checkpoint in the peer's database; pulling with batches of 1,000 and no pause, its
+ *   fastest setting).
  *
  * Emmett lives in bench/peers with its own package.json (`npm run bench:peers` installs it); it is
- * loaded by path so that Jalon's own type check and install never depend on it. Both stores sync
- * to disk on commit (SQLite's default `synchronous = FULL`; Jalon sets FULL explicitly).
+ * loaded by path so that Jalon's own type check and install never depend on it. PostgreSQL is
+ * Debian's, in a private cluster started for the run and removed after it (bench/lib/postgres.ts);
+ * when it cannot be installed or started, its rows are « n/a » with the reason. Every store syncs
+ * to disk on commit (SQLite's default `synchronous = FULL`, Jalon sets FULL explicitly; PostgreSQL's
+ * defaults `fsync = on`, `synchronous_commit = on`).
  */
 
 const PEERS_DIR = join(BENCH_ROOT, 'peers');
@@ -52,20 +59,32 @@ interface EmmettReadEvent extends EmmettEvent {
 interface EmmettEventStore {
   appendToStream(streamName: string, events: EmmettEvent[], options?: { expectedStreamVersion?: bigint }): Promise<{ nextExpectedStreamVersion: bigint; lastEventGlobalPosition: bigint }>;
   aggregateStream<S>(streamName: string, options: { evolve: (state: S, event: EmmettReadEvent) => S; initialState: () => S }): Promise<{ state: S; currentStreamVersion: bigint }>;
-  consumer(options: { pulling?: { batchSize?: number; pullingFrequencyInMs?: number } }): EmmettConsumer;
+}
+interface EmmettProcessorOptions {
+  processorId: string;
+  startFrom: 'BEGINNING';
+  stopAfter: (event: EmmettReadEvent) => boolean;
+  eachMessage: (event: EmmettReadEvent) => void | Promise<void>;
 }
 interface EmmettConsumer {
-  processor(options: {
-    processorId: string;
-    startFrom: 'BEGINNING';
-    stopAfter: (event: EmmettReadEvent) => boolean;
-    eachMessage: (event: EmmettReadEvent) => void | Promise<void>;
-  }): unknown;
   start(): Promise<void>;
   close(): Promise<void>;
 }
+interface EmmettSqliteConnection {
+  close(): void;
+}
 interface EmmettSqliteModule {
-  getSQLiteEventStore(options: { fileName: string }): EmmettEventStore;
+  sqliteConnection(options: { fileName: string }): EmmettSqliteConnection;
+  getSQLiteEventStore(options: { fileName: string; connectionOptions?: { singleton: true; connection: EmmettSqliteConnection } }): EmmettEventStore & {
+    consumer(options: { pulling?: { batchSize?: number; pullingFrequencyInMs?: number } }): EmmettConsumer & { processor(options: EmmettProcessorOptions): unknown };
+  };
+}
+interface EmmettPostgresModule {
+  getPostgreSQLEventStore(connectionString: string): EmmettEventStore & { close(): Promise<void> };
+  postgreSQLEventStoreConsumer(options: {
+    connectionString: string;
+    pulling?: { batchSize?: number; pullingFrequencyInMs?: number };
+  }): EmmettConsumer & { reactor(options: EmmettProcessorOptions): unknown };
 }
 interface EmmettModule {
   CommandHandler<S>(options: { evolve: (state: S, event: EmmettReadEvent) => S; initialState: () => S }): (
@@ -75,16 +94,185 @@ interface EmmettModule {
   ) => Promise<unknown>;
 }
 
+/** One Emmett store, as the workloads use it. */
 interface Peer {
-  readonly sqlite: EmmettSqliteModule;
-  readonly core: EmmettModule;
-  readonly version: string;
+  /** e.g. `Emmett 0.42.4 (SQLite)`. */
+  readonly name: string;
+  /** Set when the peer cannot run at all (not installed, server not started). */
+  unavailable?: string;
+  /** Whether that reason was shown already (it is noted once). */
+  reported?: boolean;
+  /** Set when the peer failed in the current workload (its figure is « n/a » with this reason). */
+  failed?: string;
+  readonly store?: EmmettEventStore;
+  /** An empty store for the projection's events, and a rebuild over it from the beginning. */
+  readonly projection?: () => { store: EmmettEventStore; rebuild: Rebuild };
+  readonly close?: () => Promise<void>;
 }
 
-function loadPeer(): Peer {
-  const version = (JSON.parse(readFileSync(join(EMMETT, 'emmett-sqlite', 'package.json'), 'utf8')) as { version: string }).version;
+/** Runs a processor from the beginning until `stopAfter`; returns the seconds its consumer ran (not its setup or close). */
+type Rebuild = (processorId: string, options: Omit<EmmettProcessorOptions, 'processorId' | 'startFrom'>) => Promise<number>;
+type PeerResults = Record<string, RateResult | null>;
+type Compare = (workload: string, unit: Unit, jalon: RateResult, peers: PeerResults) => void;
+
+const PULLING = { batchSize: 1_000, pullingFrequencyInMs: 0 };
+
+function versionOf(module: string): string {
+  return (JSON.parse(readFileSync(join(EMMETT, module, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function load<T>(module: string): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return { sqlite: require(join(EMMETT, 'emmett-sqlite')) as EmmettSqliteModule, core: require(join(EMMETT, 'emmett')) as EmmettModule, version };
+  return require(join(EMMETT, module)) as T;
+}
+
+/**
+ * Emmett's SQLite store with one connection for the run (its `singleton` connection option): with
+ * its default, a new connection per operation, 0.42.4 fails now and then under the append workload
+ * (« SQLITE_BUSY: cannot commit transaction - SQL statements in progress »), and one connection is
+ * also its faster setting.
+ */
+function sqlitePeer(dir: string): Peer {
+  const sqlite = load<EmmettSqliteModule>('emmett-sqlite');
+  const connections: EmmettSqliteConnection[] = [];
+  const open = (file: string) => {
+    const fileName = join(dir, file);
+    const connection = sqlite.sqliteConnection({ fileName });
+    connections.push(connection);
+    return sqlite.getSQLiteEventStore({ fileName, connectionOptions: { singleton: true, connection } });
+  };
+  return {
+    name: `Emmett ${versionOf('emmett-sqlite')} (SQLite)`,
+    store: open('emmett.sqlite'),
+    close: async () => {
+      for (const connection of connections) connection.close();
+    },
+    projection: () => {
+      const store = open('emmett-projection.sqlite');
+      return {
+        store,
+        rebuild: async (processorId, options) => {
+          const consumer = store.consumer({ pulling: PULLING });
+          consumer.processor({ processorId, startFrom: 'BEGINNING', ...options });
+          try {
+            const started = process.hrtime.bigint();
+            await consumer.start();
+            return secondsSince(started);
+          } finally {
+            await consumer.close();
+          }
+        },
+      };
+    },
+  };
+}
+
+async function postgresPeer(ctx: BenchContext): Promise<Peer> {
+  if (!existsSync(join(EMMETT, 'emmett-postgresql', 'package.json'))) {
+    return { name: 'Emmett (PostgreSQL)', unavailable: 'emmett-postgresql not installed: run `npm run bench:peers`' };
+  }
+  const name = `Emmett ${versionOf('emmett-postgresql')} (PostgreSQL)`;
+  ctx.log('Peers: starting a private PostgreSQL');
+  const started = await startLocalPostgres(ctx.log);
+  if (!started.ok) return { name, unavailable: started.reason };
+  const { server } = started;
+  const stores: { close(): Promise<void> }[] = [];
+  try {
+    const postgres = load<EmmettPostgresModule>('emmett-postgresql');
+    const open = (database: string) => {
+      const connectionString = server.createDatabase(database);
+      const store = postgres.getPostgreSQLEventStore(connectionString);
+      stores.push(store);
+      return { connectionString, store };
+    };
+    ctx.log(`Peers: ${server.version}`);
+    return {
+      name: `Emmett ${versionOf('emmett-postgresql')} (${server.version})`,
+      store: open('emmett').store,
+      projection: () => {
+        const { connectionString, store } = open('emmett_projection');
+        return {
+          store,
+          rebuild: async (processorId, options) => {
+            const consumer = postgres.postgreSQLEventStoreConsumer({ connectionString, pulling: PULLING });
+            consumer.reactor({ processorId, startFrom: 'BEGINNING', ...options });
+            try {
+              const started = process.hrtime.bigint();
+              await consumer.start();
+              return secondsSince(started);
+            } finally {
+              await consumer.close();
+            }
+          },
+        };
+      },
+      close: async () => {
+        try {
+          for (const store of stores) await store.close().catch(() => undefined);
+        } finally {
+          server.stop();
+        }
+      },
+    };
+  } catch (error) {
+    server.stop();
+    return { name, unavailable: (error as Error).message.split('\n')[0] };
+  }
+}
+
+/**
+ * Runs a peer's side of a workload (setup or measurement); a failure makes the peer's figure of this
+ * workload « n/a » with the reason (later steps of the workload are skipped), never fails the section.
+ */
+async function onPeer<T>(ctx: BenchContext, peer: Peer, work: (store: EmmettEventStore) => Promise<T>): Promise<T | null> {
+  if (peer.unavailable || peer.failed || !peer.store) return null;
+  try {
+    return await work(peer.store);
+  } catch (error) {
+    peer.failed = `failed: ${(error as Error).message.split('\n')[0]}`;
+    ctx.log(`Peers: ${peer.name} ${peer.failed}`);
+    return null;
+  }
+}
+
+/**
+ * Measures Jalon and each peer on one workload, their timed windows interleaved (Jalon, peer 1,
+ * peer 2, Jalon, …) rather than one side after the other, so that a change of load on a shared
+ * machine weighs on every side alike. Each window is `profile.windowMs` long, as in measureRate.
+ * A peer that fails gets « n/a » with the reason; Jalon failing fails the section.
+ */
+async function sideBySide(
+  ctx: BenchContext,
+  peers: readonly Peer[],
+  jalon: () => Promise<number>,
+  peerBatch: (store: EmmettEventStore) => () => Promise<number>,
+): Promise<{ jalon: RateResult; byPeer: PeerResults }> {
+  const sides: { peer?: Peer; batch: () => Promise<number>; samples: number[] }[] = [{ batch: jalon, samples: [] }];
+  for (const peer of peers) {
+    if (!peer.unavailable && !peer.failed && peer.store) sides.push({ peer, batch: peerBatch(peer.store), samples: [] });
+  }
+  const window = async (side: (typeof sides)[number], ms: number, record: boolean) => {
+    if (side.peer?.failed) return;
+    try {
+      const started = process.hrtime.bigint();
+      const end = started + BigInt(ms) * 1_000_000n;
+      let done = 0;
+      while (process.hrtime.bigint() < end) done += await side.batch();
+      if (record) side.samples.push(done / secondsSince(started));
+    } catch (error) {
+      if (!side.peer) throw error;
+      side.peer.failed = `failed: ${(error as Error).message.split('\n')[0]}`;
+      ctx.log(`Peers: ${side.peer.name} ${side.peer.failed}`);
+    }
+  };
+  for (const side of sides) await window(side, ctx.profile.warmupMs, false);
+  for (let r = 0; r < ctx.profile.repetitions; r++) {
+    for (const side of sides) await window(side, ctx.profile.windowMs, true);
+  }
+  const rateOf = (samples: readonly number[]): RateResult => ({ perSecond: median(samples), samples });
+  const byPeer: PeerResults = {};
+  for (const side of sides.slice(1)) byPeer[side.peer!.name] = side.peer!.failed || side.samples.length === 0 ? null : rateOf(side.samples);
+  return { jalon: rateOf(sides[0]!.samples), byPeer };
 }
 
 /** The read model both sides rebuild: per antenna, the events seen and the money spent net of reversals. */
@@ -116,45 +304,59 @@ export async function peersSection(ctx: BenchContext): Promise<void> {
     ctx.add(info('peers', 'Emmett (SQLite)', null, 'x', 'not installed: run `npm run bench:peers`'));
     return;
   }
-  const peer = loadPeer();
-  const emmett = `Emmett ${peer.version}`;
+  const core = load<EmmettModule>('emmett');
   const dir = ctx.tempDir('peers');
+  const peers: Peer[] = [sqlitePeer(dir)];
   const jalonStore = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
-  const emmettStore = peer.sqlite.getSQLiteEventStore({ fileName: join(dir, 'emmett.sqlite') });
   const inputs = new ExpenditureInputs(`${ctx.options.seed}:peers`);
-  const results: Record<string, { jalon: RateResult; peer: RateResult; unit: Unit }> = {};
-  const compare = (workload: string, unit: Unit, jalon: RateResult, other: RateResult) => {
-    results[workload] = { jalon, peer: other, unit };
-    ctx.add(
-      info('peers', `${workload}: Jalon`, jalon.perSecond, unit),
-      info('peers', `${workload}: ${emmett}`, other.perSecond, unit),
-      checked('peers', `${workload}: Jalon / ${emmett}`, jalon.perSecond / other.perSecond, 'x', { atLeast: 1 }),
-    );
+  const results: Record<string, { unit: Unit; jalon: RateResult; peers: PeerResults }> = {};
+  const compare: Compare = (workload, unit, jalon, byPeer) => {
+    results[workload] = { unit, jalon, peers: byPeer };
+    ctx.add(info('peers', `${workload}: Jalon`, jalon.perSecond, unit));
+    for (const peer of peers) {
+      const other = byPeer[peer.name] ?? null;
+      const note = other !== null ? undefined : (peer.failed ?? (peer.reported ? undefined : peer.unavailable));
+      if (peer.unavailable) peer.reported = true;
+      peer.failed = undefined;
+      ctx.add(
+        info('peers', `${workload}: ${peer.name}`, other?.perSecond ?? null, unit, note),
+        checked('peers', `${workload}: Jalon / ${peer.name}`, other ? jalon.perSecond / other.perSecond : null, 'x', { atLeast: 1 }),
+      );
+    }
   };
 
   try {
+    peers.push(await postgresPeer(ctx));
+
     // Append, one event per transaction, then batches of 100.
     for (const size of [1, 100]) {
       ctx.log(`Peers: append, ${size === 1 ? 'one event per transaction' : 'batches of 100'}`);
-      const jalonVersions = new Map<string, number>();
-      const emmettVersions = new Map<string, bigint>();
       let n = 0;
-      const jalon = await measureRate(ctx.profile, async () => {
-        const streamId = `budget-peer-${size}-${n++ % 100}`;
-        const result = await jalonStore.append(streamId, Array.from({ length: size }, () => expenditureEvent(inputs, streamId)), {
-          expectedRevision: jalonVersions.get(streamId) ?? 'no_stream',
-        });
-        jalonVersions.set(streamId, result.nextExpectedRevision);
-        return size;
-      });
-      const other = await measureRate(ctx.profile, async () => {
-        const streamId = `budget-peer-${size}-${n++ % 100}`;
-        const expected = emmettVersions.get(streamId);
-        const result = await emmettStore.appendToStream(streamId, Array.from({ length: size }, () => toEmmett(expenditureEvent(inputs, streamId))), expected === undefined ? {} : { expectedStreamVersion: expected });
-        emmettVersions.set(streamId, result.nextExpectedStreamVersion);
-        return size;
-      });
-      compare(size === 1 ? 'append, 1 event per transaction' : 'append, batches of 100', size === 1 ? 'tx/s' : 'events/s', jalon, other);
+      const jalonVersions = new Map<string, number>();
+      const { jalon, byPeer } = await sideBySide(
+        ctx,
+        peers,
+        async () => {
+          const streamId = `budget-peer-${size}-${n++ % 100}`;
+          const result = await jalonStore.append(streamId, Array.from({ length: size }, () => expenditureEvent(inputs, streamId)), {
+            expectedRevision: jalonVersions.get(streamId) ?? 'no_stream',
+          });
+          jalonVersions.set(streamId, result.nextExpectedRevision);
+          return size;
+        },
+        (store) => {
+          const versions = new Map<string, bigint>();
+          return async () => {
+            const streamId = `budget-peer-${size}-${n++ % 100}`;
+            const expected = versions.get(streamId);
+            const events = Array.from({ length: size }, () => toEmmett(expenditureEvent(inputs, streamId)));
+            const result = await store.appendToStream(streamId, events, expected === undefined ? {} : { expectedStreamVersion: expected });
+            versions.set(streamId, result.nextExpectedStreamVersion);
+            return size;
+          };
+        },
+      );
+      compare(size === 1 ? 'append, 1 event per transaction' : 'append, batches of 100', size === 1 ? 'tx/s' : 'events/s', jalon, byPeer);
     }
 
     // Aggregate: fold a 1,000-event stream from a cold start.
@@ -163,45 +365,43 @@ export async function peersSection(ctx: BenchContext): Promise<void> {
     for (const streamId of aggregateStreams) {
       const events = Array.from({ length: 1_000 }, () => expenditureEvent(inputs, streamId));
       await jalonStore.append(streamId, events, { expectedRevision: 'no_stream' });
-      await emmettStore.appendToStream(streamId, events.map(toEmmett));
+      for (const peer of peers) await onPeer(ctx, peer, (store) => store.appendToStream(streamId, events.map(toEmmett)));
     }
     let a = 0;
-    const jalonAggregate = await measureRate(ctx.profile, async () => {
-      const executor = new CommandExecutor({ store: jalonStore, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris' });
-      await executor.load(sumOfAmounts, aggregateStreams[a++ % aggregateStreams.length]!);
-      return 1;
-    });
-    const emmettAggregate = await measureRate(ctx.profile, async () => {
-      await emmettStore.aggregateStream(aggregateStreams[a++ % aggregateStreams.length]!, { evolve: (sum: number, event) => sumOfAmounts.evolve(sum, event), initialState: () => 0 });
-      return 1;
-    });
-    compare('aggregate a 1,000-event stream', 'ops/s', jalonAggregate, emmettAggregate);
+    const aggregate = await sideBySide(
+      ctx,
+      peers,
+      async () => {
+        const executor = new CommandExecutor({ store: jalonStore, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris' });
+        await executor.load(sumOfAmounts, aggregateStreams[a++ % aggregateStreams.length]!);
+        return 1;
+      },
+      (store) => async () => {
+        await store.aggregateStream(aggregateStreams[a++ % aggregateStreams.length]!, { evolve: (sum: number, event) => sumOfAmounts.evolve(sum, event), initialState: () => 0 });
+        return 1;
+      },
+    );
+    compare('aggregate a 1,000-event stream', 'ops/s', aggregate.jalon, aggregate.byPeer);
 
     // Command: load → decide → append RecordExpenditure with the budget decider.
     ctx.log('Peers: command (load, decide, append), 1 in flight');
-    await commandWorkload(ctx, peer, jalonStore, emmettStore, inputs, compare);
+    await commandWorkload(ctx, core, peers, jalonStore, inputs, compare);
 
     // Projection: rebuild the same read model over the same events.
     ctx.log('Peers: projection rebuild');
-    await projectionWorkload(ctx, peer, dir, compare);
+    await projectionWorkload(ctx, peers, dir, compare);
   } finally {
     await jalonStore.close();
+    for (const peer of peers) await peer.close?.();
   }
-  ctx.data.peers = { peer: emmett, workloads: results };
+  ctx.data.peers = { peers: peers.map((peer) => ({ name: peer.name, ...(peer.unavailable ? { unavailable: peer.unavailable } : {}) })), workloads: results };
 }
 
 function toEmmett(event: EventToAppend): EmmettEvent {
   return { type: event.type, data: event.data as Record<string, unknown>, metadata: { ...event.metadata } };
 }
 
-async function commandWorkload(
-  ctx: BenchContext,
-  peer: Peer,
-  jalonStore: SqliteEventStore,
-  emmettStore: EmmettEventStore,
-  inputs: ExpenditureInputs,
-  compare: (workload: string, unit: Unit, jalon: RateResult, other: RateResult) => void,
-): Promise<void> {
+async function commandWorkload(ctx: BenchContext, core: EmmettModule, peers: readonly Peer[], jalonStore: SqliteEventStore, inputs: ExpenditureInputs, compare: Compare): Promise<void> {
   const executor = new CommandExecutor({ store: jalonStore, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris' });
   const run = (command: string, input: Record<string, unknown>) => runCommand(executor, command, input, { ...BENCH_FINANCE, role: 'admin' });
   await run('LaunchProgramme', { programmeId: 'programme-pairs', name: 'Pairs', operator: 'Cnam', targets: { antennaCount: 20, targetDate: '2025-12-31' }, effectiveDate: '2020-01-02' });
@@ -210,7 +410,7 @@ async function commandWorkload(
   const forecast = { lines: [{ year: 2026, category: 'staff', amountCents: 10_000_000 }], effectiveDate: '2020-05-04' };
   const context = (antennaId: string) => ({ antenna: { antennaId, status: 'active' as const, openedOn: '2020-05-04' } });
   const evolve = (state: BudgetState, event: { type: string; data: unknown }) => budgetDecider.evolve(state, event as never);
-  const handle = peer.core.CommandHandler<BudgetState>({ evolve, initialState: budgetDecider.initialState });
+  const handle = core.CommandHandler<BudgetState>({ evolve, initialState: budgetDecider.initialState });
   const decideWith = (antennaId: string, type: 'SetBudgetForecast' | 'RecordExpenditure', data: Record<string, unknown>) => (state: BudgetState) =>
     budgetDecider.decide({ type, data: { antennaId, ...data }, context: context(antennaId) } as never, state).map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown> }));
 
@@ -220,8 +420,7 @@ async function commandWorkload(
     await run('SelectCandidacy', { candidacyId, criteria: ['Partenariat'], effectiveDate: '2020-04-15' });
     await run('OpenAntenna', { antennaId, candidacyId, name: antennaId, town: 'Morlaix', effectiveDate: '2020-05-04' });
     await run('SetBudgetForecast', { antennaId, ...forecast });
-    await handle(emmettStore, streamIdOf('budget', antennaId), decideWith(antennaId, 'SetBudgetForecast', forecast));
-    // 100 events in each stream before measuring, on both sides.
+    // 100 events in each stream before measuring, on every side.
     const prefix: EventToAppend[] = [];
     let state = (await executor.load(budgetDecider, streamIdOf('budget', antennaId))).state;
     for (let i = 0; i < 99; i++) {
@@ -230,54 +429,64 @@ async function commandWorkload(
       prefix.push({ ...expenditureEvent(inputs, antennaId), data: event!.data });
     }
     await jalonStore.append(streamIdOf('budget', antennaId), prefix, { expectedRevision: 0 });
-    await emmettStore.appendToStream(streamIdOf('budget', antennaId), prefix.map(toEmmett), { expectedStreamVersion: 1n });
+    for (const peer of peers) {
+      await onPeer(ctx, peer, async (store) => {
+        await handle(store, streamIdOf('budget', antennaId), decideWith(antennaId, 'SetBudgetForecast', forecast));
+        await store.appendToStream(streamIdOf('budget', antennaId), prefix.map(toEmmett), { expectedStreamVersion: 1n });
+      });
+    }
   }
   let c = 0;
-  const jalon = await measureRate(ctx.profile, async () => {
-    await run('RecordExpenditure', inputs.next(antennaIds[c++ % antennaIds.length]!));
-    return 1;
-  });
-  const other = await measureRate(ctx.profile, async () => {
-    const antennaId = antennaIds[c++ % antennaIds.length]!;
-    const { antennaId: _a, ...data } = inputs.next(antennaId);
-    await handle(emmettStore, streamIdOf('budget', antennaId), decideWith(antennaId, 'RecordExpenditure', data));
-    return 1;
-  });
-  compare('command (load, decide, append), 1 in flight', 'commands/s', jalon, other);
+  const { jalon, byPeer } = await sideBySide(
+    ctx,
+    peers,
+    async () => {
+      await run('RecordExpenditure', inputs.next(antennaIds[c++ % antennaIds.length]!));
+      return 1;
+    },
+    (store) => async () => {
+      const antennaId = antennaIds[c++ % antennaIds.length]!;
+      const { antennaId: _a, ...data } = inputs.next(antennaId);
+      await handle(store, streamIdOf('budget', antennaId), decideWith(antennaId, 'RecordExpenditure', data));
+      return 1;
+    },
+  );
+  compare('command (load, decide, append), 1 in flight', 'commands/s', jalon, byPeer);
 }
 
-async function projectionWorkload(
-  ctx: BenchContext,
-  peer: Peer,
-  dir: string,
-  compare: (workload: string, unit: Unit, jalon: RateResult, other: RateResult) => void,
-): Promise<void> {
+async function projectionWorkload(ctx: BenchContext, peers: readonly Peer[], dir: string, compare: Compare): Promise<void> {
   const seeded = await ctx.seeded(Math.min(...ctx.replaySizes()));
   const source = SqliteEventStore.open({ file: seeded.file });
-  // Emmett gets the same events in the same order, 1,000 per append (stream names are not used by the projection).
-  const emmettStore = peer.sqlite.getSQLiteEventStore({ fileName: join(dir, 'emmett-projection.sqlite') });
-  let chunk: StoredEvent[] = [];
-  let chunks = 0;
-  let last = 0n;
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    const result = await emmettStore.appendToStream(
-      `bench-chunk-${chunks++}`,
-      chunk.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: { ...e.metadata, jalonStreamId: e.streamId, jalonRevision: e.revision } })),
-    );
-    last = result.lastEventGlobalPosition;
-    chunk = [];
-  };
   try {
-    for await (const event of source.readAll()) {
-      chunk.push(event);
-      if (chunk.length === 1_000) await flush();
+    // Each peer gets the same events in the same order, 1,000 per append (stream names are not used by the projection).
+    const targets = new Map<Peer, { rebuild: Rebuild; last: bigint }>();
+    for (const peer of peers) {
+      await onPeer(ctx, peer, async () => {
+        const { store, rebuild } = peer.projection!();
+        let chunk: StoredEvent[] = [];
+        let chunks = 0;
+        let last = 0n;
+        const flush = async () => {
+          if (chunk.length === 0) return;
+          const result = await store.appendToStream(
+            `bench-chunk-${chunks++}`,
+            chunk.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: { ...e.metadata, jalonStreamId: e.streamId, jalonRevision: e.revision } })),
+          );
+          last = result.lastEventGlobalPosition;
+          chunk = [];
+        };
+        for await (const event of source.readAll()) {
+          chunk.push(event);
+          if (chunk.length === 1_000) await flush();
+        }
+        await flush();
+        targets.set(peer, { rebuild, last });
+      });
     }
-    await flush();
 
     const repetitions = ctx.options.quick ? 1 : 3;
     const jalonRates: number[] = [];
-    const emmettRates: number[] = [];
+    const peerRates = new Map<Peer, number[]>(peers.map((peer) => [peer, []]));
     for (let r = 0; r < repetitions; r++) {
       const storage = SqliteProjectionStorage.open(join(dir, `jalon-projection-${r}.sqlite`));
       const runner = new ProjectionRunner(source, storage, [antennaTotals]);
@@ -285,38 +494,38 @@ async function projectionWorkload(
       storage.close();
       jalonRates.push(events / seconds);
 
-      const model = new InMemoryReadModel(antennaTotals);
-      const consumer = emmettStore.consumer({ pulling: { batchSize: 1_000, pullingFrequencyInMs: 0 } });
-      let applied = 0;
-      consumer.processor({
-        processorId: `bench-antenna-totals-${r}`,
-        startFrom: 'BEGINNING',
-        stopAfter: (event) => event.metadata.globalPosition >= last,
-        eachMessage: (event) => {
-          applied++;
-          model.apply({
-            type: event.type,
-            version: 1,
-            data: event.data,
-            metadata: event.metadata as unknown as ProjectedEvent['metadata'],
-            streamId: String(event.metadata.jalonStreamId),
-            revision: Number(event.metadata.jalonRevision),
-            position: event.metadata.globalPosition,
+      for (const peer of peers) {
+        const target = targets.get(peer);
+        if (!target) continue;
+        await onPeer(ctx, peer, async () => {
+          const model = new InMemoryReadModel(antennaTotals);
+          let applied = 0;
+          const seconds = await target.rebuild(`bench-antenna-totals-${r}`, {
+            stopAfter: (event) => event.metadata.globalPosition >= target.last,
+            eachMessage: (event) => {
+              applied++;
+              model.apply({
+                type: event.type,
+                version: 1,
+                data: event.data,
+                metadata: event.metadata as unknown as ProjectedEvent['metadata'],
+                streamId: String(event.metadata.jalonStreamId),
+                revision: Number(event.metadata.jalonRevision),
+                position: event.metadata.globalPosition,
+              });
+            },
           });
-        },
-      });
-      const started = process.hrtime.bigint();
-      await consumer.start();
-      emmettRates.push(applied / secondsSince(started));
-      await consumer.close();
+          peerRates.get(peer)!.push(applied / seconds);
+        });
+      }
     }
-    const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
-    compare(
-      `projection rebuild (${seeded.events.toLocaleString('en-US')} events)`,
-      'events/s',
-      { perSecond: median(jalonRates), samples: jalonRates },
-      { perSecond: median(emmettRates), samples: emmettRates },
-    );
+    const rateOf = (values: readonly number[]): RateResult => ({ perSecond: median(values), samples: values });
+    const byPeer: PeerResults = {};
+    for (const peer of peers) {
+      const rates = peerRates.get(peer)!;
+      byPeer[peer.name] = peer.unavailable || peer.failed || rates.length === 0 ? null : rateOf(rates);
+    }
+    compare(`projection rebuild (${seeded.events.toLocaleString('en-US')} events)`, 'events/s', rateOf(jalonRates), byPeer);
   } finally {
     await source.close();
   }
