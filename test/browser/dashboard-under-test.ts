@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
 import { recordDemoHistory } from '../support/demo-history';
 
 /** Debian's Chromium (browser downloads are blocked here; `.ci/run` installs the package). */
@@ -38,6 +39,14 @@ export interface DashboardUnderTest {
   readonly tokens: Readonly<Record<Role, string>>;
   /** Moves the sessions' clock forward (idle and absolute expiry). */
   advanceSessionClock(milliseconds: number): void;
+  /** An HTTP client signed in with the role's token through the sign-in form, as a browser without script (one per role, kept). */
+  signedIn(role: Role): Promise<request.Agent>;
+  /**
+   * Reads `path` as `role` once the read models have caught up with the demo history they follow in
+   * the background: read again until `ready` holds (by default, the page exists), for 10 s at most;
+   * the last answer is returned either way, for the test to judge.
+   */
+  readWhenCaughtUp(role: Role, path: string, ready?: (response: request.Response) => boolean): Promise<request.Response>;
   close(): Promise<void>;
 }
 
@@ -71,6 +80,14 @@ export async function startDashboard(options: { integrity?: boolean } = {}): Pro
   if (options.integrity) await startIntegrity(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
+  const agents = new Map<Role, Promise<request.Agent>>();
+  const signedIn = (role: Role): Promise<request.Agent> => {
+    const known = agents.get(role);
+    if (known) return known;
+    const agent = signInOverHttp(app, tokens[role]);
+    agents.set(role, agent);
+    return agent;
+  };
   return {
     app,
     url: `http://127.0.0.1:${port}`,
@@ -79,12 +96,29 @@ export async function startDashboard(options: { integrity?: boolean } = {}): Pro
     advanceSessionClock(milliseconds) {
       sessionOffset += milliseconds;
     },
+    signedIn,
+    async readWhenCaughtUp(role, path, ready = (response) => response.status !== 404) {
+      const agent = await signedIn(role);
+      let response = await agent.get(path);
+      for (const deadline = Date.now() + 10_000; !ready(response) && Date.now() < deadline; response = await agent.get(path)) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return response;
+    },
     async close() {
       await app.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function signInOverHttp(app: INestApplication, token: string): Promise<request.Agent> {
+  const agent = request.agent(app.getHttpServer());
+  const form = await agent.get('/connexion').expect(200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
+  await agent.post('/connexion').type('form').send({ _csrf: csrf, jeton: token, retour: '/programme' }).expect(303);
+  return agent;
 }
 
 /**

@@ -5,7 +5,6 @@ import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/
 /** The dashboard's supporting documents, over HTTP as a browser without script sends them (a multipart form). */
 describe('dashboard supporting documents', () => {
   let dashboard: DashboardUnderTest;
-  const agents = new Map<Role, request.Agent>();
   const invoice = Buffer.from('%PDF-1.4\nFacture F-2022-061 : cocktail d’inauguration\n%%EOF\n', 'utf8');
 
   beforeAll(async () => {
@@ -15,8 +14,6 @@ describe('dashboard supporting documents', () => {
     await dashboard.close();
   });
 
-  const http = () => dashboard.app.getHttpServer();
-  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   const actionOf = (markup: string) => /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(markup)?.[1]?.replace(/&amp;/g, '&') ?? '';
   const eventCount = async () => {
     let count = 0;
@@ -24,15 +21,7 @@ describe('dashboard supporting documents', () => {
     return count;
   };
 
-  async function as(role: Role): Promise<request.Agent> {
-    const known = agents.get(role);
-    if (known) return known;
-    const agent = request.agent(http());
-    const form = await agent.get('/connexion').expect(200);
-    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens[role], retour: '/programme' }).expect(303);
-    agents.set(role, agent);
-    return agent;
-  }
+  const as = (role: Role) => dashboard.signedIn(role);
 
   async function attach(role: Role, fields: Record<string, string>, file: { bytes: Buffer; name: string }, status: number): Promise<request.Response> {
     const agent = await as(role);
@@ -44,11 +33,7 @@ describe('dashboard supporting documents', () => {
 
   it('rule: the antenna page links to the documents page from its budget and funding sections; the page has a multipart form without script', async () => {
     const agent = await as('finance');
-    // The read models follow the demo history in the background: the antenna page exists once they have caught up.
-    let antenna = await agent.get('/antennes/montbeliard');
-    for (const deadline = Date.now() + 10_000; antenna.status === 404 && Date.now() < deadline; antenna = await agent.get('/antennes/montbeliard')) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const antenna = await dashboard.readWhenCaughtUp('finance', '/antennes/montbeliard');
     expect(antenna.status).toBe(200);
     expect(antenna.text.match(/href="\/antennes\/montbeliard\/justificatifs"/g)?.length).toBe(2);
     const page = await agent.get('/antennes/montbeliard/justificatifs').expect(200);
@@ -61,9 +46,11 @@ describe('dashboard supporting documents', () => {
 
   it('rule: a document attached to an expenditure from the form is listed, and its link downloads it byte for byte through the session', async () => {
     const done = await attach('programme-manager', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'inauguration-2022', effectiveDate: '01/07/2022' }, { bytes: invoice, name: 'facture-inauguration.pdf' }, 303);
-    expect(done.headers.location).toBe('/antennes/montbeliard/justificatifs#confirmation');
+    // The page opens on the confirmation, once the read models include the attachment (read your writes).
+    expect(done.headers.location).toMatch(/^\/antennes\/montbeliard\/justificatifs\?apres=\d+#confirmation$/);
     const agent = await as('auditor');
-    const page = await agent.get('/antennes/montbeliard/justificatifs').expect(200);
+    const page = await agent.get(done.headers.location!.replace(/#.*$/, '')).expect(200);
+    expect(page.text).not.toContain('n’apparaît peut-être pas encore');
     expect(page.text).toContain('Dépense inauguration-2022');
     const link = /<a href="(\/justificatifs\/[0-9a-f]{64}\?nom=[^"]+)" download>facture-inauguration\.pdf<\/a>/.exec(page.text)?.[1]?.replace(/&amp;/g, '&');
     expect(link).toContain(createHash('sha256').update(invoice).digest('hex'));

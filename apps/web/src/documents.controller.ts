@@ -1,22 +1,15 @@
-import {
-  attachCommandFor,
-  CommandExecutor,
-  CommandResult,
-  ForbiddenError,
-  InputValidationError,
-  localDate,
-} from '@jalon/application';
+import { attachCommandFor, CommandResult, ForbiddenError, InputValidationError, localDate } from '@jalon/application';
 import { AcceptsMultipart, FileTooLargeError, Public, readMultipart, toHttpError } from '@jalon/api';
 import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@jalon/core';
 import type { Clock } from '@jalon/application';
-import { BUDGET_DOCUMENT_SUBJECT_KINDS, budgetDecider, DocumentAttached, FUNDING_DOCUMENT_SUBJECT_KINDS, fundingDecider, isSlug, streamIdOf } from '@jalon/domain';
+import { BUDGET_DOCUMENT_SUBJECT_KINDS, FUNDING_DOCUMENT_SUBJECT_KINDS, isSlug } from '@jalon/domain';
 import { extensionOf, sniffMediaType } from '@jalon/event-store';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { parseDate } from './forms/parse';
-import { segment } from './html';
+import { href, segment } from './html';
 import { mayRun } from './pages.controller';
 import { DashboardReads } from './read/dashboard-reads';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
@@ -43,15 +36,16 @@ export class DocumentsPageController {
     private readonly reads: DashboardReads,
     private readonly pages: WebPages,
     private readonly commandBus: CommandBus,
-    private readonly executor: CommandExecutor,
     private readonly documents: DocumentService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(JALON_CONFIG) private readonly config: JalonConfig,
   ) {}
 
   @Get('antennes/:antennaId/justificatifs')
-  async show(@Param('antennaId') antennaId: string, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
-    await this.render(response, request, 200, antennaId, {});
+  async show(@Param('antennaId') antennaId: string, @Query('apres') after: unknown, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
+    // After an attachment, the page waits for the read models to include it (read your writes).
+    const staleRead = !(await this.reads.waitFor(typeof after === 'string' ? after : undefined));
+    await this.render(response, request, 200, antennaId, {}, undefined, staleRead);
   }
 
   @Post('antennes/:antennaId/justificatifs')
@@ -96,7 +90,7 @@ export class DocumentsPageController {
       return refuse(problem.statusCode, problem.code, detail.endsWith('.') ? detail : `${detail}.`);
     }
     request.webSession!.flash = result.written ? `Le justificatif ${file.fileName} a été joint.` : `Le justificatif ${file.fileName} était déjà joint à ce fait : rien de nouveau.`;
-    this.pages.redirect(response, `/antennes/${segment(antennaId)}/justificatifs#${CONFIRMATION_ID}`);
+    this.pages.redirect(response, `${href(`/antennes/${segment(antennaId)}/justificatifs`, { apres: result.position ?? undefined })}#${CONFIRMATION_ID}`);
   }
 
   @Get('justificatifs/:sha256')
@@ -127,23 +121,20 @@ export class DocumentsPageController {
     antennaId: string,
     values: Readonly<Record<string, string>>,
     formError?: DocumentsPageModel['formError'],
+    staleRead = false,
   ): Promise<void> {
     const subject = this.subjectOf(antennaId);
     const actor = request.webSession!.actor;
     const agreements = (await this.reads.antennaFunding(antennaId)).agreements.map((agreement) => ({ value: agreement.agreementId, label: `${agreement.label} (${agreement.agreementId})` }));
-    const documents: AttachedDocumentRow[] = [];
-    const collect = (attached: Iterable<readonly [string, DocumentAttached['data']]> | undefined) => {
-      for (const [, data] of attached ?? []) {
-        documents.push({ subject: subjectLabel(data.subject as unknown as Record<string, unknown>), sha256: data.sha256, fileName: data.fileName, mediaType: data.mediaType, sizeBytes: data.sizeBytes, effectiveDate: data.effectiveDate });
-      }
-    };
-    const budget = (await this.executor.load(budgetDecider, streamIdOf('budget', antennaId))).state;
-    const expenditures = budget.status === 'forecast-set' ? [...budget.expenditures].map(([id]) => id).sort() : [];
-    if (budget.status === 'forecast-set') collect(budget.documents);
-    for (const agreement of agreements) {
-      const funding = (await this.executor.load(fundingDecider, streamIdOf('funding', agreement.value))).state;
-      if (funding.status !== 'not-committed') collect(funding.documents);
-    }
+    const documents: AttachedDocumentRow[] = this.reads.attachedDocuments(antennaId).map((data) => ({
+      subject: subjectLabel(data.subject as unknown as Record<string, unknown>),
+      sha256: data.sha256,
+      fileName: data.fileName,
+      mediaType: data.mediaType,
+      sizeBytes: data.sizeBytes,
+      effectiveDate: data.effectiveDate,
+    }));
+    const expenditures = (await this.reads.liveExpenditures(antennaId)).map((expenditure) => expenditure.expenditureId).sort();
     documents.sort((a, b) => b.effectiveDate.localeCompare(a.effectiveDate) || a.fileName.localeCompare(b.fileName));
     const kinds = [
       ...(mayRun(actor, 'AttachFundingDocument') ? FUNDING_DOCUMENT_SUBJECT_KINDS : []),
@@ -159,7 +150,7 @@ export class DocumentsPageController {
       response,
       status,
       frame,
-      documentsView({ antennaId, subject, csrfToken: session.csrfToken, documents, kinds, agreements, expenditures, values, maxBytes: this.documents.maxBytes, ...(formError ? { formError } : {}) }),
+      documentsView({ antennaId, subject, csrfToken: session.csrfToken, documents, kinds, agreements, expenditures, values, maxBytes: this.documents.maxBytes, ...(formError ? { formError } : {}), staleRead }),
     );
   }
 }

@@ -1,6 +1,5 @@
 import {
   Actor,
-  CommandExecutor,
   CommandResult,
   commandNamed,
   errorMessageOf,
@@ -67,9 +66,8 @@ export class FormsController {
     private readonly reads: DashboardReads,
     private readonly pages: WebPages,
     private readonly commandBus: CommandBus,
-    executor: CommandExecutor,
   ) {
-    this.choices = new FormChoices(reads, executor);
+    this.choices = new FormChoices(reads);
   }
 
   @Get('programme/:form')

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
 
 /**
@@ -8,7 +7,6 @@ import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/
  */
 describe('dashboard forms over HTTP', () => {
   let dashboard: DashboardUnderTest;
-  const agents = new Map<Role, request.Agent>();
 
   beforeAll(async () => {
     dashboard = await startDashboard();
@@ -17,29 +15,15 @@ describe('dashboard forms over HTTP', () => {
     await dashboard.close();
   });
 
-  const http = () => dashboard.app.getHttpServer();
   const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   const revisionsOf = (markup: string) => /name="_revisions" value="([^"]*)"/.exec(markup)?.[1] ?? '';
   const valueOf = (markup: string, name: string) => new RegExp(`name="${name.replace(/\./g, '\\.')}" value="([^"]*)"`).exec(markup)?.[1];
 
-  async function as(role: Role): Promise<request.Agent> {
-    const known = agents.get(role);
-    if (known) return known;
-    const agent = request.agent(http());
-    const form = await agent.get('/connexion').expect(200);
-    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens[role], retour: '/programme' }).expect(303);
-    agents.set(role, agent);
-    return agent;
-  }
+  const as = (role: Role) => dashboard.signedIn(role);
 
   it('rule: each role is offered exactly the forms its commands allow (the API’s role rules), an auditor none', async () => {
-    // The read models follow the demo history in the background: a page about the antenna exists once they have caught up.
     const caughtUp = async (role: Role, path: string) => {
-      const agent = await as(role);
-      let response = await agent.get(path);
-      for (const deadline = Date.now() + 10_000; response.status === 404 && Date.now() < deadline; response = await agent.get(path)) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const response = await dashboard.readWhenCaughtUp(role, path);
       expect(response.status).toBe(200);
       return response;
     };

@@ -4,7 +4,6 @@ import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/
 /** The dashboard's spreadsheet import, over HTTP as a browser without script sends it (a multipart form). */
 describe('dashboard spreadsheet import', () => {
   let dashboard: DashboardUnderTest;
-  const agents = new Map<Role, request.Agent>();
 
   beforeAll(async () => {
     dashboard = await startDashboard();
@@ -13,7 +12,6 @@ describe('dashboard spreadsheet import', () => {
     await dashboard.close();
   });
 
-  const http = () => dashboard.app.getHttpServer();
   const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   const actionOf = (markup: string) => /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(markup)?.[1]?.replace(/&amp;/g, '&') ?? '';
   const eventCount = async () => {
@@ -22,15 +20,7 @@ describe('dashboard spreadsheet import', () => {
     return count;
   };
 
-  async function as(role: Role): Promise<request.Agent> {
-    const known = agents.get(role);
-    if (known) return known;
-    const agent = request.agent(http());
-    const form = await agent.get('/connexion').expect(200);
-    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens[role], retour: '/programme' }).expect(303);
-    agents.set(role, agent);
-    return agent;
-  }
+  const as = (role: Role) => dashboard.signedIn(role);
 
   /** Sends the page's form with a file and « Vérifier » or « Importer ». */
   async function upload(role: Role, file: string, action: 'verifier' | 'importer', status: number, fields: Record<string, string> = { kind: 'expenditures' }): Promise<request.Response> {
@@ -43,11 +33,7 @@ describe('dashboard spreadsheet import', () => {
 
   it('rule: the page offers the templates, the file field, « Vérifier » and « Importer », and the antenna page links to it', async () => {
     const agent = await as('finance');
-    // The read models follow the demo history in the background: the antenna page exists once they have caught up.
-    let antenna = await agent.get('/antennes/montbeliard');
-    for (const deadline = Date.now() + 10_000; antenna.status === 404 && Date.now() < deadline; antenna = await agent.get('/antennes/montbeliard')) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const antenna = await dashboard.readWhenCaughtUp('finance', '/antennes/montbeliard');
     expect(antenna.status).toBe(200);
     expect(antenna.text).toContain('href="/antennes/montbeliard/import"');
     const page = await agent.get('/antennes/montbeliard/import').expect(200);

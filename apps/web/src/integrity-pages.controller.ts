@@ -1,5 +1,5 @@
-import { antennaSubject, EVENT_STORE, JALON_CONFIG, JalonConfig, LogIntegrityService, programmeSubject } from '@jalon/core';
-import { auditExportLines, EventStore, IntegrityError } from '@jalon/event-store';
+import { JALON_CONFIG, JalonConfig, LogIntegrityService } from '@jalon/core';
+import { IntegrityError } from '@jalon/event-store';
 import { isSlug } from '@jalon/domain';
 import { Controller, Get, Inject, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -30,7 +30,6 @@ export class IntegrityPagesController {
   constructor(
     private readonly integrity: LogIntegrityService,
     private readonly pages: WebPages,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(JALON_CONFIG) private readonly config: JalonConfig,
   ) {}
 
@@ -55,14 +54,10 @@ export class IntegrityPagesController {
       return;
     }
     if (antenna !== undefined && (typeof antenna !== 'string' || !isSlug(antenna))) throw new WebNotFoundError('Aucune antenne ne porte cet identifiant.');
-    let lines: AsyncIterator<string>;
-    let first: IteratorResult<string>;
+    let file: AsyncIterable<string>;
     try {
-      const seal = await this.integrity.sealedLatest();
-      const subject = antenna === undefined ? programmeSubject() : await antennaSubject(this.store, antenna);
-      lines = auditExportLines(this.store, { subject, seal })[Symbol.asyncIterator]();
-      // The first line comes after the log was checked against the seal: a refusal is still a page, not a cut file.
-      first = await lines.next();
+      // Resolved once the log was checked against the seal: a refusal is still a page, not a cut file.
+      file = await this.integrity.auditExport(antenna);
     } catch (error) {
       if (!(error instanceof IntegrityError)) throw error;
       if (error.code === 'INTEGRITY.SUBJECT_NOT_FOUND') throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${String(antenna)} ».`);
@@ -70,14 +65,9 @@ export class IntegrityPagesController {
       this.pages.send(response, 503, this.pages.frame(request, title), errorView(title, `L’export vérifiable n’est pas produit : ${error.message}.`, error.code));
       return;
     }
-    const rest = lines;
-    async function* body() {
-      if (!first.done) yield `${first.value}\n`;
-      for (let next = await rest.next(); !next.done; next = await rest.next()) yield `${next.value}\n`;
-    }
     securityHeaders(response);
     response.header('Content-Type', 'application/x-ndjson; charset=utf-8');
     response.header('Content-Disposition', `attachment; filename="jalon-audit-${antenna ?? 'programme'}.jsonl"`);
-    void response.status(200).send(Readable.from(body()));
+    void response.status(200).send(Readable.from(file));
   }
 }

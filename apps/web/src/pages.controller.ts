@@ -166,14 +166,14 @@ ${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { 
     const today = this.reads.today();
     const { asOf, error, typed } = readAsOf(query.asOf, today);
     const financeQuery = { ...(asOf ? { asOf } : {}), onlyFlagged: query.ecarts === 'oui' };
-    const { data } = await this.reads.funding(asOf);
+    const { report, data } = await this.reads.funding(asOf);
     const body = financeView({
       query: financeQuery,
       ...(error ? { asOfError: error, asOfTyped: typed } : {}),
       today,
       timeZone: this.reads.timeZone,
       data,
-      rows: financeRows(data, financeQuery),
+      rows: financeRows(report, financeQuery),
     });
     const stale = staleRead ? html`<div class="alerte attention" role="status"><p>Votre saisie est enregistrée mais n’apparaît peut-être pas encore.</p></div>` : '';
     this.pages.send(response, 200, this.pages.frame(request, 'Financements', 'financements'), html`${stale}${body}`);
@@ -246,8 +246,8 @@ ${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { 
     const today = this.reads.today();
     const { asOf } = readAsOf(query.asOf, today);
     const financeQuery = { ...(asOf ? { asOf } : {}), onlyFlagged: query.ecarts === 'oui' };
-    const { data } = await this.reads.funding(asOf);
-    const report = financeExport(financeRows(data, financeQuery), data, financeQuery);
+    const { report: funding, data } = await this.reads.funding(asOf);
+    const report = financeExport(financeRows(funding, financeQuery), data, financeQuery);
     const rendered = await renderReport(report, format, { timeZone: this.reads.timeZone });
     securityHeaders(response);
     // A CSV of several tables is a ZIP of one CSV per table.

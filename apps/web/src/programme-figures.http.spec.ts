@@ -30,20 +30,12 @@ describe('programme figures and accessibility pages over HTTP', () => {
   const http = () => dashboard.app.getHttpServer();
   const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
 
-  async function as(role: Role): Promise<request.Agent> {
-    const agent = request.agent(http());
-    const form = await agent.get('/connexion').expect(200);
-    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens[role], retour: '/programme' }).expect(303);
-    return agent;
-  }
+  const as = (role: Role) => dashboard.signedIn(role);
 
   it('rule: the programme page counts inaugurated antennas against the target beside the opened ones, and learners as the latest headcount (120, not 45 + 120)', async () => {
-    const agent = await as('auditor');
-    // The read models follow the demo history in the background: the figures are there once they have caught up.
-    let page = textOf((await agent.get('/programme').expect(200)).text);
-    for (const deadline = Date.now() + 10_000; !page.includes('Antennes ouvertes 1 / 100') && Date.now() < deadline; page = textOf((await agent.get('/programme').expect(200)).text)) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const programme = await dashboard.readWhenCaughtUp('auditor', '/programme', (response) => response.status === 200 && textOf(response.text).includes('Antennes ouvertes 1 / 100'));
+    expect(programme.status).toBe(200);
+    const page = textOf(programme.text);
     expect(page).toContain('Antennes ouvertes 1 / 100');
     expect(page).toContain('Antennes inaugurées 1 / 100 1,00 % de l’objectif ; 1 inaugurée(s) au plus tard le 31/12/2022');
     expect(page).toContain('Apprenants (dernier effectif déclaré) 120 Effectif du dernier mois déclaré par chaque antenne');

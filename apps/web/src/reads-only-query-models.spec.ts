@@ -11,13 +11,6 @@ import { join, relative } from 'node:path';
 const ROOT = __dirname;
 const FORBIDDEN = /\b(CommandExecutor|ProjectionRunner|EventStore|EVENT_STORE|PROJECTION_STORAGE|ReportService|[a-z][A-Za-z]*Decider|[A-Z][A-Za-z]*(Document|Doc))\b/;
 
-/**
- * Files that still read the write model or the store, to move onto query models by their owners
- * (DashboardReads offers `antennaSituation`, `calls`, `candidacies`, `liveExpenditures`,
- * `revisionOf`). The list may only shrink: a listed file that no longer needs it fails below.
- */
-const NOT_YET_MOVED = new Set(['forms.controller.ts', 'forms/form-choices.ts', 'documents.controller.ts', 'integrity-pages.controller.ts']);
-
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -40,13 +33,8 @@ describe('apps/web reads only typed query models', () => {
   const files = sources(ROOT).map((path) => ({ file: relative(ROOT, path), names: importedNames(readFileSync(path, 'utf8')) }));
 
   it('rule: no file of the dashboard imports the command executor, the runner, the store, a decider or a read-model document', () => {
-    const offenders = files.filter(({ file }) => !NOT_YET_MOVED.has(file)).flatMap(({ file, names }) => names.filter((name) => FORBIDDEN.test(name)).map((name) => `${file}: ${name}`));
+    const offenders = files.flatMap(({ file, names }) => names.filter((name) => FORBIDDEN.test(name)).map((name) => `${file}: ${name}`));
     expect(offenders).toEqual([]);
-  });
-
-  it('the files not yet moved still need their exception (remove each from the list once moved)', () => {
-    const moved = [...NOT_YET_MOVED].filter((file) => !files.some((entry) => entry.file === file && entry.names.some((name) => FORBIDDEN.test(name))));
-    expect(moved).toEqual([]);
   });
 
   it('the check sees what it looks for (a decider, a document type, the executor)', () => {

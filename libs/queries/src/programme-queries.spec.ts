@@ -72,6 +72,49 @@ describe('programme query models', () => {
     expect(queries.calls()).toEqual([expect.objectContaining({ callId: 'ami-2', open: true, closedOn: null, revision: 0 })]);
   });
 
+  it('rule: the forecast in force is the last revision’s lines (a revision’s form opens on them), none before it is set', () => {
+    const revised = new ProgrammeQueries(
+      liveModels([
+        ...EVENTS,
+        projected('BudgetForecastRevised', {
+          antennaId: 'montbeliard',
+          revision: 1,
+          lines: [{ year: 2022, category: 'staff', amountCents: 800_000 }, { year: 2023, category: 'premises', amountCents: 200_000 }],
+          totalCents: 1_000_000,
+          previousLines: [{ year: 2022, category: 'staff', amountCents: 1_000_000 }],
+          previousTotalCents: 1_000_000,
+          reason: 'Locaux en 2023',
+          effectiveDate: '2022-03-01',
+        }),
+      ]),
+    );
+    expect(revised.forecast('montbeliard')).toEqual({
+      lines: [{ year: 2022, category: 'staff', amountCents: 800_000 }, { year: 2023, category: 'premises', amountCents: 200_000 }],
+      totalCents: 1_000_000,
+      effectiveDate: '2022-03-01',
+      revision: 1,
+    });
+    expect(queries.forecast('montbeliard')).toMatchObject({ revision: 0, totalCents: 1_000_000 });
+    expect(new ProgrammeQueries(liveModels(EVENTS.slice(0, 4))).forecast('montbeliard')).toBeNull();
+  });
+
+  it('rule: the documents attached to an antenna’s budget and funding facts are listed as recorded, in log order, and not another antenna’s', () => {
+    const file = (sha: string, fileName: string) => ({ sha256: sha.repeat(64), fileName, sizeBytes: 1200, mediaType: 'application/pdf' });
+    const onExpenditure = { antennaId: 'montbeliard', subject: { kind: 'expenditure', expenditureId: 'zz-2021' }, ...file('a', 'facture.pdf'), effectiveDate: '2021-06-02' };
+    const onAgreement = { antennaId: 'montbeliard', subject: { kind: 'funding-agreement', agreementId: 'bdt' }, ...file('b', 'convention.pdf'), effectiveDate: '2021-04-01' };
+    const elsewhere = { antennaId: 'langres', subject: { kind: 'funding-agreement', agreementId: 'region' }, ...file('c', 'autre.pdf'), effectiveDate: '2021-04-01' };
+    const attached = new ProgrammeQueries(
+      liveModels([
+        ...EVENTS,
+        projected('DocumentAttached', onExpenditure, { streamId: 'budget-montbeliard', revision: 4 }),
+        projected('DocumentAttached', onAgreement, { streamId: 'funding-bdt', revision: 1 }),
+        projected('DocumentAttached', elsewhere, { streamId: 'funding-region', revision: 1 }),
+      ]),
+    );
+    expect(attached.attachedDocuments('montbeliard')).toEqual([onExpenditure, onAgreement]);
+    expect(queries.attachedDocuments('montbeliard')).toEqual([]);
+  });
+
   it('rule: a stopped projection answers READ_MODEL.UNAVAILABLE naming it, never the figures it last had', () => {
     const stopped = new ProgrammeQueries(liveModels(EVENTS, new Set(['budget'])));
     expect(() => stopped.expenditures('montbeliard')).toThrow(ReadModelUnavailableError);

@@ -1,5 +1,6 @@
 import { fromLiveReadModel } from '@jalon/application';
 import {
+  antennaEntries,
   AntennaBudgetDoc,
   BudgetExpenditureDoc,
   budgetAntennaKey,
@@ -12,13 +13,23 @@ import {
   CandidacyListDocument,
   candidacyListKey,
   KPIS_KEY,
+  HistoryDocument,
   KpisDocument,
   PhasesAntennaDocument,
   ProjectionRunner,
   REPORT_PROJECTION,
 } from '@jalon/projections';
 import type { ReadModelView } from '@jalon/projections';
-import { AntennaListItem, AntennaSituation, CallListItem, CandidacyListItem, ExpenditureListItem, ProgrammeRef } from './query-models';
+import {
+  AntennaForecast,
+  AntennaListItem,
+  AntennaSituation,
+  AttachedDocumentItem,
+  CallListItem,
+  CandidacyListItem,
+  ExpenditureListItem,
+  ProgrammeRef,
+} from './query-models';
 
 /** The live read models queries read: the projection runner, or a test double. */
 export type LiveReadModels = Pick<ProjectionRunner, 'view' | 'unavailability'>;
@@ -26,6 +37,7 @@ export type LiveReadModels = Pick<ProjectionRunner, 'view' | 'unavailability'>;
 const PHASES = REPORT_PROJECTION.phases;
 const BUDGET = REPORT_PROJECTION.budget;
 const KPIS = REPORT_PROJECTION.kpis;
+const HISTORY = REPORT_PROJECTION.history;
 
 /**
  * Today's programme as lists: antennas with their territory and region, calls (open or not),
@@ -107,6 +119,24 @@ export class ProgrammeQueries {
     return docs
       .map(({ kind: _kind, antennaId: _antennaId, ...expenditure }) => ({ ...expenditure, year: Number(expenditure.effectiveDate.slice(0, 4)), reversed: expenditure.reversal !== null }))
       .sort((a, b) => a.year - b.year || (a.expenditureId < b.expenditureId ? -1 : a.expenditureId > b.expenditureId ? 1 : 0));
+  }
+
+  /** The antenna's budget forecast in force, null until it is set (or for an antenna never opened). */
+  forecast(antennaId: string): AntennaForecast | null {
+    return this.read<AntennaBudgetDoc | { kind: 'programme' }, AntennaForecast | null>(BUDGET, (view) => {
+      const budget = view.get(budgetAntennaKey(antennaId));
+      return budget?.kind === 'antenna' ? budget.forecast.current : null;
+    });
+  }
+
+  /**
+   * Every supporting document attached to the antenna's facts (on its budget and on its funding
+   * agreements), as recorded, in log order: the audit trail keeps each attachment with its data.
+   */
+  attachedDocuments(antennaId: string): AttachedDocumentItem[] {
+    return this.read<HistoryDocument, AttachedDocumentItem[]>(HISTORY, (view) =>
+      antennaEntries(view, antennaId).flatMap((entry) => (entry.type === 'DocumentAttached' ? [entry.values as unknown as AttachedDocumentItem] : [])),
+    );
   }
 
   private read<Doc, T>(projection: string, read: (view: ReadModelView<Doc>) => T): T {

@@ -18,6 +18,7 @@ import type {
   ReportOf,
   SubventionsReportData,
 } from '@jalon/projections';
+import type { DocumentAttached } from '@jalon/domain';
 
 /**
  * The query models: what the dashboard (and any reader that is not a report renderer) reads.
@@ -134,6 +135,12 @@ export type ExpenditureListItem = Omit<BudgetExpenditureDoc, 'kind' | 'antennaId
   readonly year: number;
   readonly reversed: boolean;
 };
+
+/** An antenna's budget forecast in force (lines by year then category, total, date, revision: 0 until revised), as the budget report gives it. */
+export type AntennaForecast = NonNullable<NonNullable<BudgetReportData['forecast']>['current']>;
+
+/** A supporting document attached to one of an antenna's facts (agreement, tranche, expenditure, revision), as recorded. */
+export type AttachedDocumentItem = DocumentAttached['data'];
 
 /** The programme the system runs, as the key figures know it. */
 export interface ProgrammeRef {

@@ -1,7 +1,6 @@
 import { Actor, ForbiddenError } from '@jalon/application';
-import { antennaSubject, EVENT_STORE, LogIntegrityService, programmeSubject } from '@jalon/core';
-import { auditExportLines, EventStore } from '@jalon/event-store';
-import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
+import { LogIntegrityService } from '@jalon/core';
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { CurrentActor, Public } from '../auth/auth';
@@ -13,10 +12,7 @@ const AUDIT_EXPORT_ROLES = new Set(['auditor', 'admin']);
 @ApiTags('intégrité')
 @Controller('api')
 export class IntegrityController {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly integrity: LogIntegrityService,
-  ) {}
+  constructor(private readonly integrity: LogIntegrityService) {}
 
   @Public()
   @Get('integrity/public-key')
@@ -34,16 +30,9 @@ export class IntegrityController {
   @ApiQuery({ name: 'antenna', required: false, description: 'identifiant de l’antenne (défaut : tout le programme, hors utilisateurs)' })
   async auditExport(@Query('antenna') antenna: string | undefined, @CurrentActor() actor: Actor): Promise<StreamableFile> {
     if (!AUDIT_EXPORT_ROLES.has(actor.role)) throw new ForbiddenError(actor.role, 'd’exporter la piste d’audit vérifiable');
-    const seal = await this.integrity.sealedLatest();
-    const subject = antenna === undefined ? programmeSubject() : await antennaSubject(this.store, antenna);
-    const lines = auditExportLines(this.store, { subject, seal })[Symbol.asyncIterator]();
-    // The first line comes after the log was checked against the seal: a refusal is still an HTTP error, not a cut file.
-    const first = await lines.next();
-    async function* body() {
-      if (!first.done) yield `${first.value}\n`;
-      for (let next = await lines.next(); !next.done; next = await lines.next()) yield `${next.value}\n`;
-    }
-    return new StreamableFile(Readable.from(body()), {
+    // Resolved once the log was checked against the seal: a refusal is still an HTTP error, not a cut file.
+    const file = await this.integrity.auditExport(antenna);
+    return new StreamableFile(Readable.from(file), {
       type: 'application/x-ndjson; charset=utf-8',
       disposition: `attachment; filename="jalon-audit-${antenna ?? 'programme'}.jsonl"`,
     });

@@ -144,6 +144,28 @@ const candidacy = (slug: string, command: string, source: OptionSource = 'submit
   preselect: { candidature: 'candidacyId' },
 });
 
+/** A form of an antenna's page, back to `section`, carrying the revision of the stream it writes to. */
+const onAntenna = (slug: string, command: string, section: string, availability: Availability, more: Partial<FormPlan> = {}): FormPlan => ({
+  slug,
+  command,
+  scope: 'antenna',
+  section,
+  tracksRevision: true,
+  availability,
+  ...more,
+});
+
+/** A form about one of the antenna's phases, chosen among `source` (preselected by a phase's action link). */
+const phase = (slug: string, command: string, source: OptionSource, more: Partial<FormPlan> = {}): FormPlan =>
+  onAntenna(slug, command, 'phases', 'antennaNotClosed', { choose: { phaseId: source }, preselect: { phase: 'phaseId' }, ...more });
+
+/** A form about one tranche of the antenna's agreements, chosen among `source` (agreement and tranche in one select). */
+const tranche = (slug: string, command: string, source: OptionSource): FormPlan => onAntenna(slug, command, 'financements', 'antennaNotClosed', { tranche: source });
+
+/** A form about one of the antenna's agreements, which decides the stream it writes to (preselected by an agreement's link). */
+const agreement = (slug: string, command: string): FormPlan =>
+  onAntenna(slug, command, 'financements', 'antennaNotClosed', { choose: { agreementId: 'agreements' }, streamField: 'agreementId', preselect: { accord: 'agreementId' } });
+
 const PLANS: readonly FormPlan[] = [
   { slug: 'lancer-programme', command: 'LaunchProgramme', scope: 'programme', tracksRevision: false, suggest: { programmeId: { from: 'name', fallback: 'programme', taken: 'programmes' } } },
   { slug: 'reviser-objectifs', command: 'ReviseProgrammeTargets', scope: 'programme', tracksRevision: true, choose: { programmeId: 'programmes' }, streamField: 'programmeId' },
@@ -189,53 +211,26 @@ const PLANS: readonly FormPlan[] = [
     autocomplete: { town: 'address-level2' },
     preselect: { candidature: 'candidacyId' },
   },
-  { slug: 'planifier-phase', command: 'PlanPhase', scope: 'antenna', section: 'phases', tracksRevision: true, suggest: { phaseId: { from: 'name', fallback: 'phase', taken: 'phases' } }, availability: 'antennaNotClosed' },
-  { slug: 'demarrer-phase', command: 'StartPhase', scope: 'antenna', section: 'phases', tracksRevision: true, choose: { phaseId: 'plannedPhases' }, preselect: { phase: 'phaseId' }, availability: 'antennaNotClosed' },
-  { slug: 'replanifier-phase', command: 'ReschedulePhase', scope: 'antenna', section: 'phases', tracksRevision: true, choose: { phaseId: 'unfinishedPhases' }, preselect: { phase: 'phaseId' }, availability: 'antennaNotClosed' },
-  {
-    slug: 'enregistrer-jalon',
-    command: 'ReachMilestone',
-    scope: 'antenna',
-    section: 'phases',
-    tracksRevision: true,
-    choose: { phaseId: 'startedPhases' },
-    suggest: { milestoneId: { from: 'name', fallback: 'jalon', taken: 'milestones' } },
-    preselect: { phase: 'phaseId' },
-    availability: 'antennaNotClosed',
-  },
-  { slug: 'terminer-phase', command: 'CompletePhase', scope: 'antenna', section: 'phases', tracksRevision: true, choose: { phaseId: 'startedPhases' }, preselect: { phase: 'phaseId' }, availability: 'antennaNotClosed' },
-  { slug: 'inaugurer', command: 'InaugurateAntenna', scope: 'antenna', section: 'synthese', tracksRevision: true, availability: 'notInaugurated' },
-  {
-    slug: 'ouvrir-formation',
-    command: 'OpenTrainingCourse',
-    scope: 'antenna',
-    section: 'synthese',
-    tracksRevision: true,
-    suggest: { courseId: { from: 'title', fallback: 'formation', taken: 'courses' } },
-    availability: 'antennaNotClosed',
-  },
-  { slug: 'declarer-apprenants', command: 'ReportLearners', scope: 'antenna', section: 'synthese', tracksRevision: true, availability: 'antennaNotClosed' },
-  { slug: 'suspendre', command: 'SuspendAntenna', scope: 'antenna', section: 'synthese', tracksRevision: true, availability: 'antennaActive' },
-  { slug: 'reprendre', command: 'ResumeAntenna', scope: 'antenna', section: 'synthese', tracksRevision: true, availability: 'antennaSuspended' },
-  { slug: 'fermer', command: 'CloseAntenna', scope: 'antenna', section: 'synthese', tracksRevision: true, availability: 'antennaNotClosed' },
-  { slug: 'etablir-budget', command: 'SetBudgetForecast', scope: 'antenna', section: 'budget', tracksRevision: true, availability: 'noForecast' },
-  { slug: 'reviser-budget', command: 'ReviseBudgetForecast', scope: 'antenna', section: 'budget', tracksRevision: true, availability: 'forecastSet' },
-  {
-    slug: 'enregistrer-depense',
-    command: 'RecordExpenditure',
-    scope: 'antenna',
-    section: 'budget',
-    tracksRevision: true,
+  onAntenna('planifier-phase', 'PlanPhase', 'phases', 'antennaNotClosed', { suggest: { phaseId: { from: 'name', fallback: 'phase', taken: 'phases' } } }),
+  phase('demarrer-phase', 'StartPhase', 'plannedPhases'),
+  phase('replanifier-phase', 'ReschedulePhase', 'unfinishedPhases'),
+  phase('enregistrer-jalon', 'ReachMilestone', 'startedPhases', { suggest: { milestoneId: { from: 'name', fallback: 'jalon', taken: 'milestones' } } }),
+  phase('terminer-phase', 'CompletePhase', 'startedPhases'),
+  onAntenna('inaugurer', 'InaugurateAntenna', 'synthese', 'notInaugurated'),
+  onAntenna('ouvrir-formation', 'OpenTrainingCourse', 'synthese', 'antennaNotClosed', { suggest: { courseId: { from: 'title', fallback: 'formation', taken: 'courses' } } }),
+  onAntenna('declarer-apprenants', 'ReportLearners', 'synthese', 'antennaNotClosed'),
+  onAntenna('suspendre', 'SuspendAntenna', 'synthese', 'antennaActive'),
+  onAntenna('reprendre', 'ResumeAntenna', 'synthese', 'antennaSuspended'),
+  onAntenna('fermer', 'CloseAntenna', 'synthese', 'antennaNotClosed'),
+  onAntenna('etablir-budget', 'SetBudgetForecast', 'budget', 'noForecast'),
+  onAntenna('reviser-budget', 'ReviseBudgetForecast', 'budget', 'forecastSet'),
+  onAntenna('enregistrer-depense', 'RecordExpenditure', 'budget', 'forecastSet', {
     choose: { fundingAgreementId: 'agreements' },
     suggest: { expenditureId: { from: 'description', fallback: 'depense', taken: 'expenditures' } },
-    availability: 'forecastSet',
-  },
-  { slug: 'annuler-depense', command: 'ReverseExpenditure', scope: 'antenna', section: 'budget', tracksRevision: true, choose: { expenditureId: 'openExpenditures' }, preselect: { depense: 'expenditureId' }, availability: 'forecastSet' },
-  {
-    slug: 'engager-financement',
-    command: 'CommitFunding',
-    scope: 'antenna',
-    section: 'financements',
+  }),
+  onAntenna('annuler-depense', 'ReverseExpenditure', 'budget', 'forecastSet', { choose: { expenditureId: 'openExpenditures' }, preselect: { depense: 'expenditureId' } }),
+  // A commitment creates the agreement's stream, named by what is typed: no revision to carry.
+  onAntenna('engager-financement', 'CommitFunding', 'financements', 'antennaNotClosed', {
     tracksRevision: false,
     suggest: {
       agreementId: { from: 'label', fallback: 'financement', taken: 'agreements' },
@@ -243,33 +238,12 @@ const PLANS: readonly FormPlan[] = [
     },
     omit: ['publicData'],
     autocomplete: { funder: 'organization' },
-    availability: 'antennaNotClosed',
-  },
-  {
-    slug: 'donnees-publiques',
-    command: 'RecordFundingPublicData',
-    scope: 'antenna',
-    section: 'financements',
-    tracksRevision: true,
-    choose: { agreementId: 'agreements' },
-    streamField: 'agreementId',
-    preselect: { accord: 'agreementId' },
-    availability: 'antennaNotClosed',
-  },
-  { slug: 'verser-tranche', command: 'ReleaseTranche', scope: 'antenna', section: 'financements', tracksRevision: true, tranche: 'plannedTranches', availability: 'antennaNotClosed' },
-  { slug: 'recevoir-tranche', command: 'RecordTrancheReceipt', scope: 'antenna', section: 'financements', tracksRevision: true, tranche: 'releasedTranches', availability: 'antennaNotClosed' },
-  { slug: 'annuler-versement', command: 'ReverseTrancheRelease', scope: 'antenna', section: 'financements', tracksRevision: true, tranche: 'releasedTranches', availability: 'antennaNotClosed' },
-  {
-    slug: 'clore-financement',
-    command: 'CloseFundingAgreement',
-    scope: 'antenna',
-    section: 'financements',
-    tracksRevision: true,
-    choose: { agreementId: 'agreements' },
-    streamField: 'agreementId',
-    preselect: { accord: 'agreementId' },
-    availability: 'antennaNotClosed',
-  },
+  }),
+  agreement('donnees-publiques', 'RecordFundingPublicData'),
+  tranche('verser-tranche', 'ReleaseTranche', 'plannedTranches'),
+  tranche('recevoir-tranche', 'RecordTrancheReceipt', 'releasedTranches'),
+  tranche('annuler-versement', 'ReverseTrancheRelease', 'releasedTranches'),
+  agreement('clore-financement', 'CloseFundingAgreement'),
 ];
 
 const KIND_OF: Readonly<Record<InputField['kind'], FieldKind | undefined>> = {

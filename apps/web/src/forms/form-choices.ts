@@ -1,5 +1,3 @@
-import { CommandExecutor } from '@jalon/application';
-import { antennaDecider, AntennaState, budgetDecider, streamIdOf } from '@jalon/domain';
 import { formatDate, formatEuros, formatFixed2 } from '@jalon/reporting';
 import { DashboardReads } from '../read/dashboard-reads';
 import { FundingReportAgreement } from '@jalon/queries';
@@ -32,30 +30,22 @@ export interface LoadedChoices {
  * already taken (so a proposed one does not collide), and whether the form makes sense at all.
  */
 export class FormChoices {
-  constructor(
-    private readonly reads: DashboardReads,
-    private readonly executor: CommandExecutor,
-  ) {}
-
-  private async antennaState(antennaId: string): Promise<AntennaState> {
-    return (await this.executor.load(antennaDecider, streamIdOf('antenna', antennaId))).state;
-  }
+  constructor(private readonly reads: DashboardReads) {}
 
   /** Why the form cannot be used on this antenna now, or undefined. */
   async unavailable(form: FormSpec, antennaId: string | undefined): Promise<string | undefined> {
     if (!antennaId || !form.availability) return undefined;
-    const state = await this.antennaState(antennaId);
-    if (state.status === 'not-opened') return 'Cette antenne n’a pas été ouverte.';
-    if (state.status === 'closed') return `L’antenne a été fermée le ${formatDate(state.closing.effectiveDate)} : elle n’accepte plus rien.`;
-    const forecastSet = async () => (await this.executor.load(budgetDecider, streamIdOf('budget', antennaId))).state.status === 'forecast-set';
-    const reasons: Record<Availability, () => Promise<string | undefined>> = {
-      antennaNotClosed: async () => undefined,
-      antennaActive: async () => (state.status === 'suspended' ? `L’antenne est déjà suspendue depuis le ${formatDate(state.suspension.effectiveDate)}.` : undefined),
-      antennaSuspended: async () => (state.status === 'active' ? 'L’antenne est en activité : il n’y a rien à reprendre.' : undefined),
-      notInaugurated: async () =>
-        state.inauguration ? `L’antenne a déjà été inaugurée le ${formatDate(state.inauguration.effectiveDate)} (${state.inauguration.place}).` : undefined,
-      noForecast: async () => ((await forecastSet()) ? 'Le budget prévisionnel est déjà établi : révisez-le pour le modifier.' : undefined),
-      forecastSet: async () => ((await forecastSet()) ? undefined : 'Aucun budget prévisionnel n’est encore établi : établissez-le d’abord.'),
+    const antenna = this.reads.antennaSituation(antennaId);
+    if (!antenna) return 'Cette antenne n’a pas été ouverte.';
+    if (antenna.status === 'closed') return `L’antenne a été fermée le ${formatDate(antenna.statusSince)} : elle n’accepte plus rien.`;
+    const reasons: Record<Availability, () => string | undefined> = {
+      antennaNotClosed: () => undefined,
+      antennaActive: () => (antenna.status === 'suspended' ? `L’antenne est déjà suspendue depuis le ${formatDate(antenna.statusSince)}.` : undefined),
+      antennaSuspended: () => (antenna.status === 'active' ? 'L’antenne est en activité : il n’y a rien à reprendre.' : undefined),
+      notInaugurated: () =>
+        antenna.inauguratedOn !== null ? `L’antenne a déjà été inaugurée le ${formatDate(antenna.inauguratedOn)} (${antenna.inaugurationPlace ?? ''}).` : undefined,
+      noForecast: () => (antenna.forecastSet ? 'Le budget prévisionnel est déjà établi : révisez-le pour le modifier.' : undefined),
+      forecastSet: () => (antenna.forecastSet ? undefined : 'Aucun budget prévisionnel n’est encore établi : établissez-le d’abord.'),
     };
     return reasons[form.availability]();
   }
@@ -66,10 +56,10 @@ export class FormChoices {
    */
   async startingValues(form: FormSpec, antennaId: string | undefined): Promise<Record<string, string>> {
     if (form.command !== 'ReviseBudgetForecast' || !antennaId) return {};
-    const { state } = await this.executor.load(budgetDecider, streamIdOf('budget', antennaId));
-    if (state.status !== 'forecast-set') return {};
+    const forecast = this.reads.antennaForecast(antennaId);
+    if (!forecast) return {};
     const values: Record<string, string> = {};
-    state.current.lines.forEach((line, index) => {
+    forecast.lines.forEach((line, index) => {
       values[`lines.${index}.year`] = String(line.year);
       values[`lines.${index}.category`] = line.category;
       values[`lines.${index}.amountCents`] = formatFixed2(line.amountCents);
@@ -102,11 +92,11 @@ export class FormChoices {
       case 'phases':
       case 'milestones':
       case 'courses': {
-        const state = antennaId ? await this.antennaState(antennaId) : undefined;
-        if (!state || state.status === 'not-opened') return new Set();
-        if (source === 'courses') return new Set(state.courses.keys());
-        if (source === 'phases') return new Set(state.phases.keys());
-        return new Set([...state.phases.values()].flatMap((phase) => [...phase.milestones.keys()]));
+        const antenna = antennaId ? this.reads.antennaSituation(antennaId) : undefined;
+        if (!antenna) return new Set();
+        if (source === 'courses') return new Set(antenna.courseIds);
+        if (source === 'phases') return new Set(antenna.phases.map((phase) => phase.phaseId));
+        return new Set(antenna.phases.flatMap((phase) => phase.milestoneIds));
       }
     }
   }

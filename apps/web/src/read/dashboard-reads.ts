@@ -1,8 +1,10 @@
 import { Clock, localDate } from '@jalon/application';
 import { CLOCK, JALON_CONFIG, JalonConfig } from '@jalon/core';
 import {
+  AntennaForecast,
   AntennaListItem,
   AntennaSituation,
+  AttachedDocumentItem,
   BudgetReportData,
   CallListItem,
   CandidacyListItem,
@@ -143,6 +145,16 @@ export class DashboardReads {
   /** An antenna today (status, phases, courses, forecast set or not); undefined if never opened. */
   antennaSituation(antennaId: string): AntennaSituation | undefined {
     return this.programmeQueries.antenna(antennaId);
+  }
+
+  /** An antenna's budget forecast in force today (a revision's form opens on its lines); null until set. */
+  antennaForecast(antennaId: string): AntennaForecast | null {
+    return this.programmeQueries.forecast(antennaId);
+  }
+
+  /** The supporting documents attached to an antenna's facts today (budget and funding agreements), in log order. */
+  attachedDocuments(antennaId: string): AttachedDocumentItem[] {
+    return this.programmeQueries.attachedDocuments(antennaId);
   }
 
   /** Every call, open or not. */

@@ -50,14 +50,23 @@ interface SecureSessionDecorations {
  * Registers `@fastify/secure-session` (XSalsa20-Poly1305 with the key) and returns a codec over its
  * encode/decode. Jalon writes its cookies itself (names, paths, `Secure` behind a proxy), so the
  * plugin's own cookie names are ones no browser sends.
+ *
+ * The plugin is registered in a scope of its own that holds no route: its hooks (and those of
+ * `@fastify/cookie`, which it brings), which parse cookies and open sessions Jalon never reads,
+ * then run on no request, and an API request pays nothing for the dashboard's sessions.
  */
 export async function registerSecureSessions(fastify: FastifyInstance, key: Buffer, maxHours: number): Promise<SessionCodec> {
   const expiry = maxHours * 3600 + 60;
-  await fastify.register(fastifySecureSession, [
-    { sessionName: NAMES.session, cookieName: '__jalon_unused_session', key, expiry, cookie: { path: '/' } },
-    { sessionName: NAMES.signIn, cookieName: '__jalon_unused_sign_in', key, expiry, cookie: { path: '/' } },
-  ]);
-  const decorated = fastify as unknown as SecureSessionDecorations;
+  let scope: FastifyInstance | undefined;
+  await fastify.register(async (child) => {
+    await child.register(fastifySecureSession, [
+      { sessionName: NAMES.session, cookieName: '__jalon_unused_session', key, expiry, cookie: { path: '/' } },
+      { sessionName: NAMES.signIn, cookieName: '__jalon_unused_sign_in', key, expiry, cookie: { path: '/' } },
+    ]);
+    scope = child;
+  });
+  if (!scope) throw new Error('@fastify/secure-session was not registered');
+  const decorated = scope as unknown as SecureSessionDecorations;
   return {
     // Both kinds share the key: each says what it is, so that one cannot pass for the other.
     seal: (kind, data) => decorated.encodeSecureSession(decorated.createSecureSession({ ...data, kind }), NAMES[kind]),

@@ -35,6 +35,8 @@ export interface DocumentsPageModel {
   /** Why the last upload was refused, in French, with its code. */
   readonly formError?: { readonly message: string; readonly code: string };
   readonly maxBytes: number;
+  /** An attachment was made but the read models did not include it in time. */
+  readonly staleRead?: boolean;
 }
 
 /** Where a document is downloaded through the session, under the name it was attached with. */
@@ -56,6 +58,7 @@ export function documentsView(model: DocumentsPageModel): SafeHtml {
   return html`<h1>Justificatifs</h1>
 <p class="chapeau">${model.subject}</p>
 <p>Les pièces qui prouvent les faits enregistrés : convention signée, avis de versement, relevé bancaire, facture, délibération. Chaque fichier est conservé tel quel et identifié par son empreinte SHA-256, enregistrée dans le journal ; il n’est servi que s’il donne encore cette empreinte.</p>
+${model.staleRead && html`<div class="alerte attention" role="status"><p>Votre saisie est enregistrée mais n’apparaît peut-être pas encore : rechargez la page dans un instant.</p></div>`}
 ${model.formError && html`<div class="alerte erreur" role="alert" id="erreur-formulaire" tabindex="-1" autofocus><h2>Le justificatif n’a pas été joint</h2><p>${model.formError.message} <span class="code">${model.formError.code}</span></p></div>`}
 <section id="liste-justificatifs" aria-labelledby="titre-liste-justificatifs">
 <h2 id="titre-liste-justificatifs">Pièces jointes</h2>

@@ -1,6 +1,6 @@
-import { formatDate, formatDays, formatEuros, Report, ReportTable, Row } from '@jalon/reporting';
+import { Column, formatDate, formatDays, formatEuros, Report, ReportTable, Row } from '@jalon/reporting';
 import { href, html, SafeHtml, segment } from '../html';
-import { FundingDiscrepancy, FundingReportAgreement, FundingReportData } from '@jalon/queries';
+import { FundingDiscrepancy, FundingReportAgreement, FundingReportData, ReportOf } from '@jalon/queries';
 import { asOfControl, badge, reportTable } from './components';
 
 export interface FinanceQuery {
@@ -17,10 +17,32 @@ export interface FinanceRows {
 }
 
 /**
- * What the finance page shows, as report tables: discrepancies first, then every agreement with
- * those that have discrepancies first. The CSV and XLSX exports render these very tables.
+ * The funding report's wording of a table: its title and its columns, found by what the table
+ * holds (a column key), not by its wording. `keys`: the columns taken, in the page's order.
  */
-export function financeRows(data: FundingReportData, query: FinanceQuery): FinanceRows {
+function reportedWording(report: ReportOf<'funding'>, holding: string, keys: readonly string[]): { readonly title: string; readonly columns: readonly Column[] } {
+  const table = report.tables.find((candidate) => candidate.columns.some((column) => column.key === holding));
+  if (!table) throw new Error(`the funding report has no table with a ${holding} column`);
+  return {
+    title: table.title,
+    columns: keys.map((key) => {
+      const column = table.columns.find((candidate) => candidate.key === key);
+      if (!column) throw new Error(`the funding report's table « ${table.title} » has no ${key} column`);
+      return column;
+    }),
+  };
+}
+
+/**
+ * What the finance page shows, as report tables: discrepancies first, then every agreement with
+ * those that have discrepancies first. The CSV and XLSX exports render these very tables. Titles,
+ * column names and flags (each one's label and detail) are worded by the funding report; the page
+ * adds the money at stake and the date of each flag, and each agreement's count of flags.
+ */
+export function financeRows(report: ReportOf<'funding'>, query: FinanceQuery): FinanceRows {
+  const { data } = report;
+  const flagWording = reportedWording(report, 'discrepancy', ['antenna', 'agreement', 'tranche', 'discrepancy', 'detail']);
+  const agreementWording = reportedWording(report, 'committed', ['antenna', 'agreement', 'funder', 'committedOn', 'committed', 'released', 'received', 'spent', 'remaining', 'toCollect', 'balance', 'closedOn']);
   const flagsOf = (agreement: FundingReportAgreement) =>
     data.discrepancies.filter((d) => d.agreementId === agreement.agreementId && d.antennaId === agreement.antennaId);
   const shown = data.agreements
@@ -32,17 +54,10 @@ export function financeRows(data: FundingReportData, query: FinanceQuery): Finan
   const agreementById = new Map(data.agreements.map((agreement) => [`${agreement.antennaId}/${agreement.agreementId}`, agreement]));
   const shownKeys = new Set(shown.map(({ agreement }) => `${agreement.antennaId}/${agreement.agreementId}`));
 
+  const flagColumns = flagWording.columns;
   const discrepancies: ReportTable = {
-    title: 'Écarts constatés',
-    columns: [
-      { key: 'antenna', label: 'Antenne', kind: 'text' },
-      { key: 'agreement', label: 'Accord', kind: 'text' },
-      { key: 'tranche', label: 'Tranche', kind: 'text' },
-      { key: 'discrepancy', label: 'Écart', kind: 'text' },
-      { key: 'amount', label: 'Montant en jeu', kind: 'money' },
-      { key: 'date', label: 'Date', kind: 'date' },
-      { key: 'detail', label: 'Détail', kind: 'text' },
-    ],
+    title: flagWording.title,
+    columns: [...flagColumns.slice(0, 4), { key: 'amount', label: 'Montant en jeu', kind: 'money' }, { key: 'date', label: 'Date', kind: 'date' }, flagColumns[4]!],
     rows: data.discrepancies
       .filter((d) => shownKeys.has(`${d.antennaId}/${d.agreementId}`))
       .map((d): Row => {
@@ -61,23 +76,14 @@ export function financeRows(data: FundingReportData, query: FinanceQuery): Finan
   };
 
   const sum = (pick: (agreement: FundingReportAgreement) => number) => shown.reduce((total, { agreement }) => total + pick(agreement), 0);
+  const agreementColumns = agreementWording.columns;
   const agreements: ReportTable = {
-    title: 'Accords de financement',
+    title: agreementWording.title,
     columns: [
-      { key: 'antenna', label: 'Antenne', kind: 'text' },
-      { key: 'agreement', label: 'Accord', kind: 'text' },
-      { key: 'funder', label: 'Financeur', kind: 'text' },
-      { key: 'committedOn', label: 'Engagé le', kind: 'date' },
-      { key: 'committed', label: 'Engagé', kind: 'money' },
-      { key: 'released', label: 'Versé', kind: 'money' },
-      { key: 'received', label: 'Reçu', kind: 'money' },
-      { key: 'spent', label: 'Dépensé', kind: 'money' },
-      { key: 'remaining', label: 'Reste à verser', kind: 'money' },
-      { key: 'toCollect', label: 'Reste à encaisser', kind: 'money' },
-      { key: 'balance', label: 'Solde', kind: 'money' },
+      ...agreementColumns.slice(0, -1),
       { key: 'discrepancies', label: 'Écarts', kind: 'integer' },
       // Shown only when an agreement shown was closed.
-      ...(shown.some(({ agreement }) => agreement.closed !== null) ? [{ key: 'closedOn', label: 'Clôturé le', kind: 'date' as const }] : []),
+      ...(shown.some(({ agreement }) => agreement.closed !== null) ? agreementColumns.slice(-1) : []),
     ],
     rows: shown.map(
       ({ agreement, flags }): Row => ({

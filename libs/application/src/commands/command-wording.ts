@@ -86,6 +86,28 @@ const forecastLines = {
 
 const tranche = { agreementId: { label: 'Tranche' }, trancheId: { label: 'Tranche' } };
 
+const chosenPhase: FieldWording = { label: 'Phase' };
+const chosenCandidacy: FieldWording = { label: 'Candidature' };
+const chosenAgreement: FieldWording = { label: 'Accord de financement' };
+
+/** A fact about one of the antenna's phases, chosen on the form, on a date. */
+const phaseFact = (dateLabel: string) => ({ antennaId: antenna, phaseId: chosenPhase, effectiveDate: date(dateLabel) });
+
+/** A decision about the antenna as a whole (suspension, resumption, closing): its date, and its reason when it takes one. */
+const antennaDecision = (dateLabel: string, reasonLabel?: string) => ({ antennaId: antenna, ...(reasonLabel ? { reason: reason(reasonLabel) } : {}), effectiveDate: date(dateLabel) });
+
+/** A candidacy leaving the race (refused, withdrawn): the candidacy, why, and when. */
+const candidacyEnd = (reasonLabel: string, dateLabel: string) => ({ candidacyId: chosenCandidacy, reason: reason(reasonLabel), effectiveDate: date(dateLabel) });
+
+/** An attachment: the antenna, the file (filled in by the upload), what the document proves among `kinds`, and which one. */
+const attachmentFields = (kinds: Readonly<Record<string, string>>, subject: Readonly<Record<string, FieldWording>>): Record<string, FieldWording> => ({
+  antennaId: antenna,
+  ...DOCUMENT_FILE_FIELDS,
+  subject: { label: 'Pièce justifiée' },
+  'subject.kind': { label: 'Ce que le document justifie', choices: kinds },
+  ...subject,
+});
+
 export const COMMAND_WORDING: Readonly<Record<string, CommandWording>> = {
   LaunchProgramme: {
     title: 'Lancer un programme',
@@ -180,7 +202,7 @@ export const COMMAND_WORDING: Readonly<Record<string, CommandWording>> = {
     submit: 'Ajouter le partenaire',
     done: 'Le partenaire a été ajouté.',
     fields: {
-      candidacyId: { label: 'Candidature' },
+      candidacyId: chosenCandidacy,
       partner: { label: 'Partenaire' },
       'partner.name': { label: 'Nom' },
       'partner.kind': { label: 'Type', choices: PARTNER_KIND_LABELS },
@@ -192,21 +214,21 @@ export const COMMAND_WORDING: Readonly<Record<string, CommandWording>> = {
     intro: 'La candidature devient lauréate ; les critères du choix sont conservés dans l’historique.',
     submit: 'Retenir la candidature',
     done: 'La candidature a été retenue.',
-    fields: { candidacyId: { label: 'Candidature' }, criteria: { label: 'Critères du choix', hint: 'Un critère par ligne.' }, effectiveDate: date('Date de la décision') },
+    fields: { candidacyId: chosenCandidacy, criteria: { label: 'Critères du choix', hint: 'Un critère par ligne.' }, effectiveDate: date('Date de la décision') },
   },
   RejectCandidacy: {
     title: 'Écarter une candidature',
     intro: 'La candidature n’est pas retenue ; le motif est conservé dans l’historique.',
     submit: 'Écarter la candidature',
     done: 'La candidature a été écartée.',
-    fields: { candidacyId: { label: 'Candidature' }, reason: reason('Motif du refus'), effectiveDate: date('Date de la décision') },
+    fields: candidacyEnd('Motif du refus', 'Date de la décision'),
   },
   WithdrawCandidacy: {
     title: 'Enregistrer le retrait d’une candidature',
     intro: 'Le territoire retire sa candidature.',
     submit: 'Enregistrer le retrait',
     done: 'Le retrait de la candidature a été enregistré.',
-    fields: { candidacyId: { label: 'Candidature' }, reason: reason('Motif du retrait'), effectiveDate: date('Date du retrait') },
+    fields: candidacyEnd('Motif du retrait', 'Date du retrait'),
   },
   OpenAntenna: {
     title: 'Ouvrir une antenne',
@@ -241,7 +263,7 @@ export const COMMAND_WORDING: Readonly<Record<string, CommandWording>> = {
     intro: 'Le démarrage effectif d’une phase prévue.',
     submit: 'Enregistrer le démarrage',
     done: 'Le démarrage de la phase a été enregistré.',
-    fields: { antennaId: antenna, phaseId: { label: 'Phase' }, effectiveDate: date('Date de démarrage') },
+    fields: phaseFact('Date de démarrage'),
   },
   ReachMilestone: {
     title: 'Enregistrer un jalon',
@@ -250,7 +272,7 @@ export const COMMAND_WORDING: Readonly<Record<string, CommandWording>> = {
     done: 'Le jalon a été enregistré.',
     fields: {
       antennaId: antenna,
-      phaseId: { label: 'Phase' },
+      phaseId: chosenPhase,
       milestoneId: { label: 'Identifiant du jalon', hint: ID_HINT },
       name: { label: 'Intitulé du jalon' },
       effectiveDate: date('Date où le jalon a été atteint'),
@@ -263,7 +285,7 @@ export const COMMAND_WORDING: Readonly<Record<string, CommandWording>> = {
     done: 'La phase a été replanifiée.',
     fields: {
       antennaId: antenna,
-      phaseId: { label: 'Phase' },
+      phaseId: chosenPhase,
       plannedStart: { label: 'Nouveau début prévu', hint: FUTURE_DATE },
       plannedEnd: { label: 'Nouvelle fin prévue', hint: FUTURE_DATE },
       reason: reason('Motif de la replanification'),
@@ -275,7 +297,7 @@ export const COMMAND_WORDING: Readonly<Record<string, CommandWording>> = {
     intro: 'L’achèvement effectif d’une phase en cours.',
     submit: 'Enregistrer l’achèvement',
     done: 'L’achèvement de la phase a été enregistré.',
-    fields: { antennaId: antenna, phaseId: { label: 'Phase' }, effectiveDate: date('Date d’achèvement') },
+    fields: phaseFact('Date d’achèvement'),
   },
   InaugurateAntenna: {
     title: 'Enregistrer l’inauguration',
@@ -317,21 +339,21 @@ export const COMMAND_WORDING: Readonly<Record<string, CommandWording>> = {
     intro: 'L’activité de l’antenne est suspendue jusqu’à sa reprise.',
     submit: 'Suspendre l’antenne',
     done: 'L’antenne a été suspendue.',
-    fields: { antennaId: antenna, reason: reason('Motif de la suspension'), effectiveDate: date('Date de la suspension') },
+    fields: antennaDecision('Date de la suspension', 'Motif de la suspension'),
   },
   ResumeAntenna: {
     title: 'Reprendre l’activité de l’antenne',
     intro: 'L’antenne suspendue reprend son activité.',
     submit: 'Enregistrer la reprise',
     done: 'La reprise de l’antenne a été enregistrée.',
-    fields: { antennaId: antenna, effectiveDate: date('Date de la reprise') },
+    fields: antennaDecision('Date de la reprise'),
   },
   CloseAntenna: {
     title: 'Fermer l’antenne',
     intro: 'La fermeture est définitive : l’antenne n’accepte plus rien, son historique reste consultable.',
     submit: 'Fermer l’antenne',
     done: 'L’antenne a été fermée.',
-    fields: { antennaId: antenna, reason: reason('Motif de la fermeture'), effectiveDate: date('Date de la fermeture') },
+    fields: antennaDecision('Date de la fermeture', 'Motif de la fermeture'),
   },
   SetBudgetForecast: {
     title: 'Établir le budget prévisionnel',
@@ -392,7 +414,7 @@ export const COMMAND_WORDING: Readonly<Record<string, CommandWording>> = {
     intro: 'Ce que le format national des subventions publie de la convention (SIRET, décision, objet, nature).',
     submit: 'Enregistrer les données publiques',
     done: 'Les données publiques de la convention ont été enregistrées.',
-    fields: { antennaId: antenna, agreementId: { label: 'Accord de financement' }, ...publicDataFields('publicData'), effectiveDate: date('Date d’effet') },
+    fields: { antennaId: antenna, agreementId: chosenAgreement, ...publicDataFields('publicData'), effectiveDate: date('Date d’effet') },
   },
   ReleaseTranche: {
     title: 'Verser une tranche',
@@ -431,37 +453,26 @@ export const COMMAND_WORDING: Readonly<Record<string, CommandWording>> = {
     intro: 'L’accord est clos : plus aucun versement n’y est attendu.',
     submit: 'Clore l’accord',
     done: 'L’accord de financement a été clos.',
-    fields: { antennaId: antenna, agreementId: { label: 'Accord de financement' }, reason: { label: 'Motif' }, effectiveDate: date('Date de clôture') },
+    fields: { antennaId: antenna, agreementId: chosenAgreement, reason: reason(), effectiveDate: date('Date de clôture') },
   },
   AttachFundingDocument: {
     title: 'Joindre un justificatif à un financement',
     intro: 'Un fichier déjà déposé (convention signée, avis de versement, relevé bancaire) est joint à l’accord, au versement ou à la réception d’une tranche.',
     submit: 'Joindre le justificatif',
     done: 'Le justificatif a été joint.',
-    fields: {
-      antennaId: antenna,
-      ...DOCUMENT_FILE_FIELDS,
-      subject: { label: 'Pièce justifiée' },
-      'subject.kind': {
-        label: 'Ce que le document justifie',
-        choices: { 'funding-agreement': 'L’accord de financement', 'tranche-release': 'Le versement d’une tranche', 'tranche-receipt': 'La réception d’une tranche' },
-      },
-      'subject.agreementId': { label: 'Accord de financement' },
-      'subject.trancheId': { label: 'Tranche', hint: 'Pour un versement ou une réception.' },
-    },
+    fields: attachmentFields(
+      { 'funding-agreement': 'L’accord de financement', 'tranche-release': 'Le versement d’une tranche', 'tranche-receipt': 'La réception d’une tranche' },
+      { 'subject.agreementId': chosenAgreement, 'subject.trancheId': { label: 'Tranche', hint: 'Pour un versement ou une réception.' } },
+    ),
   },
   AttachBudgetDocument: {
     title: 'Joindre un justificatif au budget',
     intro: 'Un fichier déjà déposé (facture, devis, délibération) est joint à une dépense ou à une révision du budget.',
     submit: 'Joindre le justificatif',
     done: 'Le justificatif a été joint.',
-    fields: {
-      antennaId: antenna,
-      ...DOCUMENT_FILE_FIELDS,
-      subject: { label: 'Pièce justifiée' },
-      'subject.kind': { label: 'Ce que le document justifie', choices: { expenditure: 'Une dépense', 'budget-revision': 'Une révision du budget' } },
-      'subject.expenditureId': { label: 'Dépense', hint: 'Pour une dépense.' },
-      'subject.revision': { label: 'Numéro de la révision', hint: 'Pour une révision : 1 pour la première.' },
-    },
+    fields: attachmentFields(
+      { expenditure: 'Une dépense', 'budget-revision': 'Une révision du budget' },
+      { 'subject.expenditureId': { label: 'Dépense', hint: 'Pour une dépense.' }, 'subject.revision': { label: 'Numéro de la révision', hint: 'Pour une révision : 1 pour la première.' } },
+    ),
   },
 };

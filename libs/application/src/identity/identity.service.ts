@@ -5,6 +5,7 @@ import { CommandDefinition, defineCommand } from '../command-handling/command-de
 import { CommandExecutor } from '../command-handling/command-executor';
 import { AuthenticationError } from '../errors';
 import { Clock } from '../ports';
+import { slugOf } from '../validation/slug-suggestion';
 import { IsSlug, IsText } from '../validation/text.decorators';
 import { validateInput } from '../validation/validate-input';
 import { Actor, ADMINS, Role, ROLES } from './roles';
@@ -183,7 +184,7 @@ export class IdentityService {
 
   private async register(user: { name: string; role: Role }, by: Actor, expectedRevision?: 'no_stream'): Promise<IssuedToken> {
     const token = newToken();
-    const userId = slugify(user.name);
+    const userId = userIdOf(user.name);
     await this.executor.execute(
       registerUser,
       { userId, name: user.name, role: user.role, tokenHash: hashToken(token), effectiveDate: todayIn(this.clock.now(), this.timeZone) },
@@ -210,14 +211,7 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-function slugify(name: string): string {
-  return (
-    name
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 64) || 'utilisateur'
-  );
+/** A user's id: the slug of their name (the one slug rule, shared with the forms), `utilisateur` when the name gives none. */
+export function userIdOf(name: string): string {
+  return slugOf(name) || 'utilisateur';
 }

@@ -1,6 +1,7 @@
 import { Clock } from '@jalon/application';
 import {
   appendSeal,
+  auditExportLines,
   EventStore,
   feedVerifier,
   IntegrityError,
@@ -17,6 +18,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { JalonConfig } from '../config';
 import { ComponentHealth, HealthIndicator, HealthRegistry } from '../health/health-registry';
 import { CLOCK, EVENT_STORE, JALON_CONFIG } from '../tokens';
+import { antennaSubject, programmeSubject } from './audit-subjects';
 import { sealKeyFile, SEAL_STREAM_ID, sealWriterOptions, verificationOptions } from './integrity-settings';
 import { verifyAndSeal } from './seal-log';
 
@@ -190,6 +192,24 @@ export class LogIntegrityService implements HealthIndicator {
     const seal = await latestSeal(this.store, SEAL_STREAM_ID);
     if (!seal) throw new IntegrityError('INTEGRITY.NO_SEAL', 'le journal est vide : aucun sceau');
     return seal;
+  }
+
+  /**
+   * The verifiable audit export (docs/decisions/0011) of the programme, or of one antenna, under
+   * the latest seal: the file's lines, each ending in a newline. Its first line is read before this
+   * resolves, after the log was checked against the seal, so that a refusal (IntegrityError: a log
+   * that does not verify, an antenna never opened) is thrown here, never in the middle of a file
+   * already being sent. What the API and the dashboard both serve.
+   */
+  async auditExport(antennaId?: string): Promise<AsyncIterable<string>> {
+    const seal = await this.sealedLatest();
+    const subject = antennaId === undefined ? programmeSubject() : await antennaSubject(this.store, antennaId);
+    const lines = auditExportLines(this.store, { subject, seal })[Symbol.asyncIterator]();
+    const first = await lines.next();
+    return (async function* () {
+      if (!first.done) yield `${first.value}\n`;
+      for (let next = await lines.next(); !next.done; next = await lines.next()) yield `${next.value}\n`;
+    })();
   }
 
   private async verifyAtStart(): Promise<void> {
