@@ -203,6 +203,24 @@ describe('ProjectionRunner when things fail', () => {
     expect((error as Error).message).toContain('le disque est plein');
   });
 
+  it('rule: an event that cannot be converted to its current version stops the projections that read its type, naming it; the others catch up', async () => {
+    const spender = defineProjection<{ events: number }>({ name: 'spender', version: 1, handles: ['ExpenditureRecorded'], keysOf: () => ['all'], evolve: (doc) => ({ events: (doc?.events ?? 0) + 1 }) });
+    // Stored at a version this code does not read yet: written by a later release.
+    const later = await store.append('budget-a', [{ id: nextId(), type: 'ExpenditureRecorded', version: 99, data: { antennaId: 'a', effectiveDate: '2026-01-01' }, metadata }], { expectedRevision: 'no_stream' });
+    await appendCounted(store, 's-0', [4]);
+    const catchingUp = runner([counter(), spender as Projection]);
+    const error = await catchingUp.catchUp().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ProjectionFailedError);
+    expect(error).toMatchObject({ id: 'spender@1' });
+    expect((error as Error).message).toContain(`l’événement ExpenditureRecorded du flux budget-a en révision 0 (position ${later.position}) n’a pas pu être converti à sa version actuelle`);
+    expect(status(catchingUp, 'spender@1')).toMatchObject({ state: 'stopped', position: '0' });
+    expect(status(catchingUp, 'counter@1').position).toBe(String(await store.headPosition()));
+    expect(counts(catchingUp)).toEqual({ 's-0': 4, 's-1': 3, 's-2': 3 });
+  });
+
   describe('an event the store cannot decode', () => {
     /** Writes a `Counted` row past the store, its data cut short: returns its position. */
     const insertCorruptRow = (stream: string): bigint => {

@@ -88,6 +88,28 @@ describe('ProjectionRunner', () => {
     expect(liveDocs['s-9']).toEqual({ events: 2, total: 10 });
   });
 
+  it('rule: building from nothing, a document every batch changes again stays in memory between commits (never read back from storage), with the same figures', async () => {
+    const sum = defineProjection<{ events: number; total: number }>({
+      name: 'sum',
+      version: 1,
+      handles: ['Counted'],
+      keysOf: () => ['total'],
+      evolve: (doc, event) => ({ events: (doc?.events ?? 0) + 1, total: (doc?.total ?? 0) + (event.data.amount as number) }),
+    });
+    const asked: string[] = [];
+    const documents = storage.documents.bind(storage);
+    jest.spyOn(storage, 'documents').mockImplementation((id, keys) => {
+      asked.push(...keys);
+      return documents(id, keys);
+    });
+    const commits = jest.spyOn(storage, 'commit');
+    const runner = new ProjectionRunner(store, storage, [sum], { batchSize: 4 });
+    await runner.catchUp();
+    expect(commits.mock.calls.length).toBeGreaterThan(5);
+    expect(asked).toEqual([]);
+    expect(runner.view('sum').get('total')).toEqual({ events: 30, total: 60 });
+  });
+
   it('rule: a query that waits for its own write sees it (read your writes), and a wait beyond the log times out', async () => {
     const runner = new ProjectionRunner(store, storage, [counter()]);
     await runner.start();

@@ -132,6 +132,8 @@ const DEFAULT_BATCH_SIZE = 50_000;
 /** Catching up, events applied together: the documents they change are read from storage in one go. */
 const PAGE_SIZE = 1_000;
 const DEFAULT_RETRY = { first: 1_000, max: 60_000 };
+/** What a batch that needs no committed document reads from storage. */
+const NOTHING_READ: ReadonlyMap<string, unknown | null> = new Map();
 /** A follower reads the holder's checkpoints again at most this often when asked, and this often while a `waitForPosition` waits. */
 const FOLLOWER_REFRESH_MS = 20;
 
@@ -156,6 +158,16 @@ interface Running {
    * event to any other key asks storage nothing (a rebuild creates most of its documents).
    */
   written: Set<string> | undefined;
+  /**
+   * While it builds from nothing: the documents its last commit wrote that the batch before it
+   * changed more than once (an antenna's totals, a ledger, the current block of a stream's
+   * entries), kept parsed because the next batch will most likely change them again: they are not
+   * read back from storage. Each one is either here or in `pending`, never in both; those the next
+   * batch does not change are dropped at its commit, so that memory holds one batch's worth.
+   */
+  resident: Map<string, unknown> | undefined;
+  /** Keys of `pending` changed more than once since the last commit (kept in `resident` after it, while building). */
+  readonly changedAgain: Set<string>;
   /** Unreadable events passed over: committed, and since the last commit. */
   skipped: SkippedEvent[];
   newlySkipped: SkippedEvent[];
@@ -253,6 +265,8 @@ export class ProjectionRunner {
       caughtUp: false,
       pending: new Map(),
       written: undefined,
+      resident: undefined,
+      changedAgain: new Set(),
       skipped: [],
       newlySkipped: [],
       failure: undefined,
@@ -508,6 +522,8 @@ export class ProjectionRunner {
     state.attempts = 0;
     state.failingSince = undefined;
     state.pending.clear();
+    state.changedAgain.clear();
+    state.resident = undefined;
     state.newlySkipped = [];
     state.rebuilding = false;
     state.rebuiltBecause = undefined;
@@ -595,7 +611,8 @@ export class ProjectionRunner {
               this.skip(event);
               skipped.set(event.position, toSkipped(event));
             } else {
-              page.push(await this.handOver(event));
+              const current = this.handOver(event);
+              page.push(current instanceof Promise ? await current : current);
               if (page.length < pageSize && event.position < head) continue;
               events += page.length;
               this.apply(page.splice(0));
@@ -752,14 +769,20 @@ export class ProjectionRunner {
    * cannot be upcast stops the projections that read its type (they try again later); the others
    * only move past it.
    */
-  private async handOver(event: StoredEvent): Promise<StoredEvent> {
+  private handOver(event: StoredEvent): StoredEvent | Promise<StoredEvent> {
+    // An event already at its current version (nearly all of them) is handed over as it is, without a promise.
     try {
-      return await upcast(event, this.store);
+      const current = upcast(event, this.store);
+      return current instanceof Promise ? current.catch((error: unknown) => this.notConverted(event, error)) : current;
     } catch (error) {
-      const failure = new EventNotApplied(event, 'converti à sa version actuelle', error);
-      for (const state of this.active()) if (state.position < event.position && state.handles.has(event.type)) this.fail(state, failure);
-      return event;
+      return this.notConverted(event, error);
     }
+  }
+
+  private notConverted(event: StoredEvent, error: unknown): StoredEvent {
+    const failure = new EventNotApplied(event, 'converti à sa version actuelle', error);
+    for (const state of this.active()) if (state.position < event.position && state.handles.has(event.type)) this.fail(state, failure);
+    return event;
   }
 
   /**
@@ -781,18 +804,29 @@ export class ProjectionRunner {
         const handled: StoredEvent[] = [];
         const keys: (readonly string[])[] = [];
         const toRead = new Set<string>();
-        for (const event of events.slice(first)) {
+        const { pending, written, resident, changedAgain } = state;
+        for (let index = first; index < events.length; index++) {
+          const event = events[index]!;
           if (!state.handles.has(event.type)) continue;
           const eventKeys = applying(event, () => state.projection.keysOf(event));
           handled.push(event);
           keys.push(eventKeys);
-          for (const key of eventKeys) if (!state.pending.has(key) && (state.written === undefined || state.written.has(key))) toRead.add(key);
+          for (const key of eventKeys) if (!pending.has(key) && (written === undefined || (written.has(key) && resident?.has(key) !== true))) toRead.add(key);
         }
-        const committed = this.storage.documents(state.id, [...toRead]);
+        const committed = toRead.size === 0 ? NOTHING_READ : this.storage.documents(state.id, [...toRead]);
         handled.forEach((event, index) => {
           for (const key of keys[index]!) {
-            const current = state.pending.has(key) ? state.pending.get(key)! : (committed.get(key) ?? null);
-            state.pending.set(key, applying(event, () => state.projection.evolve(current, event, key)));
+            let current: unknown | null;
+            if (pending.has(key)) {
+              current = pending.get(key)!;
+              changedAgain.add(key);
+            } else if (resident?.has(key)) {
+              current = resident.get(key)!;
+              resident.delete(key);
+            } else {
+              current = committed.get(key) ?? null;
+            }
+            pending.set(key, applying(event, () => state.projection.evolve(current, event, key)));
           }
         });
       } catch (error) {
@@ -833,6 +867,9 @@ export class ProjectionRunner {
     if (!this.mayApply()) return;
     const changed = this.active().filter((state) => state.position !== state.committed || state.pending.size > 0 || state.newlySkipped.length > 0);
     if (changed.length === 0) return;
+    // What the batch left untouched of the resident documents is not needed by the commit: dropped
+    // before it rather than after, so that it does not add to the memory the commit takes.
+    for (const state of changed) state.resident = undefined;
     try {
       this.storage.commit(
         changed.map((state) => ({
@@ -843,6 +880,7 @@ export class ProjectionRunner {
           ...(this.storeIdentity === undefined ? {} : { source: { storeId: this.storeIdentity, lastEvent: state.position === 0n ? undefined : state.lastEvent } }),
           docs: state.pending,
           ...(state.newlySkipped.length > 0 ? { skipped: state.newlySkipped } : {}),
+          ...(state.written !== undefined ? { building: true } : {}),
         })),
         this.fence(),
       );
@@ -860,13 +898,22 @@ export class ProjectionRunner {
       state.committed = state.position;
       state.committedLastEvent = state.lastEvent;
       if (this.storeIdentity !== undefined) state.storedStoreId = this.storeIdentity;
-      if (state.written !== undefined) for (const [key, doc] of state.pending) if (doc !== null) state.written.add(key);
+      if (state.written !== undefined) {
+        state.resident = new Map();
+        for (const [key, doc] of state.pending) {
+          if (doc === null) continue;
+          state.written.add(key);
+          if (state.changedAgain.has(key)) state.resident.set(key, doc);
+        }
+      }
       // Caught up, it follows the log a few events at a time: storage answers the few keys it needs.
       if (state.caughtUp) {
         state.written = undefined;
+        state.resident = undefined;
         state.rebuilding = false;
       }
       state.pending.clear();
+      state.changedAgain.clear();
       state.attempts = 0;
       state.failingSince = undefined;
       if (state.newlySkipped.length > 0) {
@@ -890,6 +937,8 @@ export class ProjectionRunner {
     state.position = state.committed;
     state.lastEvent = state.committedLastEvent;
     state.pending.clear();
+    state.changedAgain.clear();
+    state.resident = undefined;
     state.newlySkipped = [];
     for (const waiter of [...this.waiters]) if (waiter.ids.includes(state.id)) waiter.resolve(false);
     this.scheduleRetry();
@@ -1154,7 +1203,9 @@ export class ProjectionRunner {
     state.verified = stored === undefined;
     state.caughtUp = stored?.caughtUp ?? false;
     state.pending.clear();
+    state.changedAgain.clear();
     state.written = stored === undefined ? new Set() : undefined;
+    state.resident = undefined;
     state.skipped = skipped;
     state.newlySkipped = [];
     state.rebuilding = false;

@@ -19,6 +19,21 @@ describe('DocumentCache', () => {
     expect(cache.get('p@1', 'huge')).toBeUndefined();
   });
 
+  it('rule: eviction follows use order through many evictions, uses and a clear (it goes on from the oldest entry left)', () => {
+    const cache = new DocumentCache({ documentBytes: 30, listBytes: 30 });
+    const doc = (n: number) => ({ doc: { n }, bytes: 9 }); // each weighs 10 with its one-letter key: three fit
+    committed(cache, 'p@1', { a: doc(1), b: doc(2), c: doc(3) });
+    committed(cache, 'p@1', { d: doc(4) });
+    expect(cache.get('p@1', 'a')).toBeUndefined();
+    expect(cache.get('p@1', 'b')).toEqual({ doc: { n: 2 } }); // used: now the most recent
+    committed(cache, 'p@1', { e: doc(5) });
+    committed(cache, 'p@1', { f: doc(6) });
+    expect(['b', 'c', 'd', 'e', 'f'].filter((key) => cache.get('p@1', key) !== undefined)).toEqual(['b', 'e', 'f']);
+    cache.clear();
+    committed(cache, 'p@1', { w: doc(7), x: doc(8), y: doc(9), z: doc(10) });
+    expect(['w', 'x', 'y', 'z'].filter((key) => cache.get('p@1', key) !== undefined)).toEqual(['x', 'y', 'z']);
+  });
+
   it('rule: what is read from storage is kept from its second reading on (what is read once pushes nothing out)', () => {
     const cache = new DocumentCache({ documentBytes: 100, listBytes: 100 });
     cache.read('p@1', 'a', { n: 1 }, 1);

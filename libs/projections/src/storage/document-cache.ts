@@ -129,10 +129,17 @@ function sum(values: readonly number[]): number {
   return total;
 }
 
-/** Least recently used first out, by weight. */
+/**
+ * Least recently used first out, by weight. Entries are kept in a Map in use order (a use moves an
+ * entry to the end). Eviction goes on from where it stopped: a fresh iterator at each eviction
+ * would walk again over the slots left by every entry evicted before (a Map keeps them until it
+ * is rehashed), and a commit of many documents would take time growing with their square.
+ */
 class Lru<V> {
   private readonly items = new Map<string, { value: V; weight: number }>();
   private weight = 0;
+  /** Every entry before it was evicted or used again (moved to the end): it points at the oldest. */
+  private oldest: Iterator<[string, { value: V; weight: number }]> | undefined;
 
   constructor(private readonly maxWeight: number) {}
 
@@ -179,11 +186,20 @@ class Lru<V> {
   clear(): void {
     this.items.clear();
     this.weight = 0;
+    this.oldest = undefined;
   }
 
   private evict(): void {
-    for (const [key, entry] of this.items) {
-      if (this.weight <= this.maxWeight) return;
+    while (this.weight > this.maxWeight) {
+      this.oldest ??= this.items.entries();
+      const next = this.oldest.next();
+      // A Map iterator that has reached the end stays there: a new one starts from the oldest.
+      if (next.done) {
+        this.oldest = undefined;
+        if (this.items.size === 0) return;
+        continue;
+      }
+      const [key, entry] = next.value;
       this.weight -= entry.weight;
       this.items.delete(key);
     }

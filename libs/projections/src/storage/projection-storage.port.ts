@@ -36,6 +36,11 @@ export interface ProjectionCommit {
   readonly docs: ReadonlyMap<string, unknown | null>;
   /** Events passed over since the last commit, kept with the checkpoint that moved past them. */
   readonly skipped?: readonly SkippedEvent[];
+  /**
+   * Set while the read model is built from nothing: no query reads it yet, so its documents are
+   * not kept in memory by the storage (a rebuild writes most of them once and never reads them).
+   */
+  readonly building?: boolean;
 }
 
 /** Another runner advanced a projection between our read and our commit: nothing was written. */

@@ -32,6 +32,29 @@ describe('SqliteProjectionStorage', () => {
     expect(storage.documents('p@1', ['a:2', 'a:3'])).toEqual(new Map([['a:2', { n: 2 }], ['a:3', null]]));
   });
 
+  it('rule: a commit of many documents in any order (several statements’ worth), with changes and deletions, reads back as written, from this connection and from another', () => {
+    const storage = open();
+    const keys = Array.from({ length: 300 }, (_, i) => `k:${String((i * 7919) % 300).padStart(3, '0')}`); // every key once, out of order
+    commit(storage, 0n, 1n, Object.fromEntries(keys.map((key, i) => [key, { i }])));
+    const changed = Object.fromEntries(keys.slice(0, 150).map((key, i) => [key, i % 3 === 0 ? null : { i, again: true }]));
+    commit(storage, 1n, 2n, changed);
+    const expected = keys.map((key, i) => (i < 150 ? changed[key] : { i })).map((doc, i) => [keys[i]!, doc] as const);
+    expect(storage.documents('p@1', keys)).toEqual(new Map(expected));
+    expect(open().documents('p@1', keys)).toEqual(new Map(expected));
+    expect(open().view('p@1').list('k:')).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([, doc]) => (doc === null ? [] : [doc])));
+  });
+
+  it('rule: the documents of a read model being built are not cached, and read from the file once committed', () => {
+    const storage = open();
+    expect(storage.view('p@1').get('a')).toBeUndefined(); // read twice: would be cached from now on
+    expect(storage.view('p@1').get('a')).toBeUndefined();
+    storage.commit([{ id: 'p@1', expectedPosition: 0n, position: 1n, caughtUp: false, building: true, docs: new Map([['a', { n: 1 }], ['b', { n: 2 }]]) }]);
+    expect(storage.view('p@1').get('a')).toEqual({ n: 1 });
+    storage.commit([{ id: 'p@1', expectedPosition: 1n, position: 2n, caughtUp: true, building: true, docs: new Map([['a', { n: 3 }]]) }]);
+    expect(storage.view('p@1').get('a')).toEqual({ n: 3 });
+    expect(storage.view('p@1').list('')).toEqual([{ n: 3 }, { n: 2 }]);
+  });
+
   it('rule: a commit keeps what is cached right: documents and lists, added, changed and deleted, lists in key order', () => {
     const storage = open();
     commit(storage, 0n, 1n, { 'a:1': { n: 1 }, 'a:3': { n: 3 }, 'b:1': { n: 0 } });
