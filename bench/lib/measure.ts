@@ -111,12 +111,21 @@ export interface LatencyResult {
   readonly samples: number;
 }
 
-/** Calls `operation` (after a few untimed calls) until the time budget or the sample cap; latencies in ms. */
-export async function measureLatency(profile: Profile, operation: (i: number) => Promise<unknown> | unknown, warmup = 3): Promise<LatencyResult> {
+/**
+ * Calls `operation` (after a few untimed calls) until the time budget or the sample cap; latencies in ms.
+ * `prepare`, when given, runs untimed before each call (e.g. a write whose first reading is measured).
+ */
+export async function measureLatency(
+  profile: Profile,
+  operation: (i: number) => Promise<unknown> | unknown,
+  warmup = 3,
+  prepare?: (i: number) => Promise<unknown> | unknown,
+): Promise<LatencyResult> {
   for (let i = 0; i < warmup; i++) await operation(i);
   const latencies: number[] = [];
   const budgetEnd = process.hrtime.bigint() + BigInt(profile.latencyBudgetMs) * 1_000_000n;
   for (let i = 0; latencies.length < profile.maxSamples && (latencies.length < profile.minSamples || process.hrtime.bigint() < budgetEnd); i++) {
+    if (prepare) await prepare(warmup + i);
     const started = process.hrtime.bigint();
     await operation(warmup + i);
     latencies.push(millisecondsSince(started));

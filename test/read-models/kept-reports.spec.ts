@@ -1,88 +1,139 @@
 import { ReportService } from '@jalon/application';
-import { SqliteEventStore } from '@jalon/event-store';
-import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
+import { EventStore, SqliteEventStore } from '@jalon/event-store';
+import { PROJECTIONS, ProjectionRunner, replayInMemory, REPORT_BUILDERS, REPORT_PROJECTION, SqliteProjectionStorage } from '@jalon/projections';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seedStore } from '../../bench/generator/seed';
 import { recordDemoHistory } from '../support/demo-history';
 
 /**
- * ReportService keeps the programme-wide reports it built, each with the committed state of the
- * read model it read (ProjectionRunner.version): a kept report must never outlive that state.
+ * Whole-programme reports are put together at each query from per-antenna parts, each kept with
+ * the committed document it was derived from (libs/projections/src/read-models/report-parts.ts,
+ * decision 0026); only the programme-wide audit trail is still kept whole by ReportService, with
+ * the committed state of its read model (ProjectionRunner.version). Nothing kept may outlive what
+ * it was derived from: after writes, a report must be, byte for byte, the one built from read
+ * models replayed afresh (new documents, so no part kept).
  */
-describe('programme-wide reports kept between queries', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  let storage: SqliteProjectionStorage;
-  let runner: ProjectionRunner;
-  let reports: ReportService;
-  let today: Date;
-  const clock = { now: () => today };
+const ASSEMBLED = ['budget', 'funding', 'phases'] as const;
+const REFERENCE_DATE = '2026-01-15';
 
-  const spend = (amountCents: number, expenditureId: string) =>
-    store.append(
-      'budget-montbeliard',
-      [
-        {
-          id: crypto.randomUUID(),
-          type: 'ExpenditureRecorded',
-          version: 1,
-          data: { antennaId: 'montbeliard', expenditureId, category: 'other', amountCents, description: 'test', effectiveDate: '2024-02-01' },
-          metadata: { actor: 'test', role: 'finance', correlationId: 'c', causationId: 'c', recordedAt: '2024-02-02T09:00:00.000Z' },
-        },
-      ],
-      { expectedRevision: 'any' },
-    );
-  const spent = async () => ((await reports.build({ kind: 'budget' })).data as { totals: { spentCents: number } }).totals.spentCents;
+const expenditure = (antennaId: string, expenditureId: string, amountCents: number, fundingAgreementId?: string) => ({
+  id: crypto.randomUUID(),
+  type: 'ExpenditureRecorded',
+  version: 1,
+  data: { antennaId, expenditureId, category: 'other', amountCents, description: 'test', effectiveDate: '2024-02-01', ...(fundingAgreementId ? { fundingAgreementId } : {}) },
+  metadata: { actor: 'test', role: 'finance', correlationId: 'c', causationId: 'c', recordedAt: '2024-02-02T09:00:00.000Z' },
+});
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'jalon-kept-reports-'));
-    store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
-    await recordDemoHistory(store);
-  });
-  beforeEach(async () => {
-    today = new Date('2026-01-15T10:00:00Z');
-    storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
-    runner = new ProjectionRunner(store, storage, PROJECTIONS);
-    await runner.catchUp();
-    reports = new ReportService(store, runner, clock, 'Europe/Paris');
-  });
-  afterEach(() => storage.close());
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+/** The live report and the one from a fresh replay of the same log, as JSON. */
+async function liveAndFresh(store: EventStore, runner: ProjectionRunner, kind: (typeof ASSEMBLED)[number], parameters: { referenceDate: string; receiptDelayDays?: number }) {
+  const fresh = await replayInMemory(store, PROJECTIONS.filter((projection) => projection.name === REPORT_PROJECTION[kind]));
+  return { live: JSON.stringify(REPORT_BUILDERS[kind](runner, parameters)), fresh: JSON.stringify(REPORT_BUILDERS[kind](fresh, parameters)) };
+}
+
+describe('whole-programme reports from per-antenna parts kept with each committed document', () => {
+  describe.each([
+    ['the demo history', async (dir: string) => {
+      const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
+      await recordDemoHistory(store);
+      return { store };
+    }],
+    ['a seeded synthetic history', async (dir: string) => {
+      const seeded = await seedStore(join(dir, 'seed'), { events: 2_000, antennas: 12, seed: 'report-parts' });
+      return { store: SqliteEventStore.open({ file: seeded.file }) };
+    }],
+  ])('over %s', (_history, open) => {
+    let dir: string;
+    let store: SqliteEventStore;
+    let storage: SqliteProjectionStorage;
+    let runner: ProjectionRunner;
+    let antennaId: string;
+    let agreementId: string;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'jalon-report-parts-'));
+      store = (await open(dir)).store;
+      storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
+      runner = new ProjectionRunner(store, storage, PROJECTIONS);
+      await runner.catchUp();
+      // An antenna with an agreement, so that a write changes its funding document too.
+      const withAgreement = runner.view<{ antennaId: string; agreements: { agreementId: string }[] }>('funding').list('antenna-funding:').find((doc) => doc.agreements.length > 0)!;
+      antennaId = withAgreement.antennaId;
+      agreementId = withAgreement.agreements[0]!.agreementId;
+    });
+    afterAll(async () => {
+      storage.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it.each(ASSEMBLED)('rule: the %s report after writes is, byte for byte, the one built from read models replayed afresh', async (kind) => {
+      // Read a few times first, so that the documents are cached and their parts kept.
+      for (let i = 0; i < 3; i++) REPORT_BUILDERS[kind](runner, { referenceDate: REFERENCE_DATE });
+      const before = JSON.stringify(REPORT_BUILDERS[kind](runner, { referenceDate: REFERENCE_DATE }));
+      await store.append(`budget-${antennaId}`, [expenditure(antennaId, `parts-${kind}-1`, 123_456, agreementId)], { expectedRevision: 'any' });
+      await runner.catchUp();
+      const after = await liveAndFresh(store, runner, kind, { referenceDate: REFERENCE_DATE });
+      expect(after.live).toBe(after.fresh);
+      // Another day and another delay: the parts judged on the reference date are derived again.
+      for (const parameters of [{ referenceDate: '2027-03-01' }, { referenceDate: '2027-03-01', receiptDelayDays: 5 }]) {
+        const later = await liveAndFresh(store, runner, kind, parameters);
+        expect(later.live).toBe(later.fresh);
+      }
+      if (kind !== 'phases') expect(after.live).not.toBe(before); // the expenditure shows in budget and funding figures
+    });
+
+    it('rule: a part is derived again once another process committed the document (jalon replay beside the service)', async () => {
+      for (let i = 0; i < 3; i++) REPORT_BUILDERS.funding(runner, { referenceDate: REFERENCE_DATE });
+      const spentBefore = REPORT_BUILDERS.funding(runner, { referenceDate: REFERENCE_DATE }).data.totals.spentCents;
+      await store.append(`budget-${antennaId}`, [expenditure(antennaId, 'parts-other-process', 77_700, agreementId)], { expectedRevision: 'any' });
+      const otherProcess = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
+      try {
+        await new ProjectionRunner(store, otherProcess, PROJECTIONS).catchUp();
+      } finally {
+        otherProcess.close();
+      }
+      const { live, fresh } = await liveAndFresh(store, runner, 'funding', { referenceDate: REFERENCE_DATE });
+      expect(live).toBe(fresh);
+      expect((JSON.parse(live) as { data: { totals: { spentCents: number } } }).data.totals.spentCents).toBe(spentBefore + 77_700);
+    });
   });
 
-  it('serves the same report again while nothing was committed', async () => {
-    const first = await reports.build({ kind: 'funding' });
-    expect(await reports.build({ kind: 'funding' })).toBe(first);
-  });
+  describe('the programme-wide audit trail, still kept whole', () => {
+    let dir: string;
+    let store: SqliteEventStore;
+    let storage: SqliteProjectionStorage;
+    let runner: ProjectionRunner;
+    let reports: ReportService;
+    const clock = { now: () => new Date(`${REFERENCE_DATE}T10:00:00Z`) };
 
-  it('rule: a kept report is rebuilt once its read model has moved (a commit of this runner)', async () => {
-    const before = await spent();
-    await spend(1_000, 'kept-1');
-    await runner.catchUp();
-    expect(await spent()).toBe(before + 1_000);
-  });
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'jalon-kept-trail-'));
+      store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
+      await recordDemoHistory(store);
+      storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
+      runner = new ProjectionRunner(store, storage, PROJECTIONS);
+      await runner.catchUp();
+      reports = new ReportService(store, runner, clock, 'Europe/Paris');
+    });
+    afterAll(async () => {
+      storage.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('rule: a kept report is rebuilt once another process committed its read model (jalon replay beside the service)', async () => {
-    const before = await spent();
-    await spend(2_000, 'kept-2');
-    const otherProcess = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
-    try {
-      await new ProjectionRunner(store, otherProcess, PROJECTIONS).catchUp();
-    } finally {
-      otherProcess.close();
-    }
-    expect(await spent()).toBe(before + 2_000);
-  });
+    it('serves the same trail again while nothing was committed', async () => {
+      const first = await reports.build({ kind: 'history', page: 1, pageSize: 10 });
+      expect(await reports.build({ kind: 'history', page: 1, pageSize: 10 })).toBe(first);
+    });
 
-  it('rule: a kept report is not served on another day (lateness and overdue receipts are judged on the reference date) nor with other options', async () => {
-    const first = await reports.build({ kind: 'funding' });
-    expect(await reports.build({ kind: 'funding', receiptDelayDays: 10 })).not.toBe(first);
-    today = new Date('2026-01-16T10:00:00Z');
-    const nextDay = await reports.build({ kind: 'funding' });
-    expect(nextDay).not.toBe(first);
-    expect(nextDay.parameters.referenceDate).toBe('2026-01-16');
+    it('rule: a kept trail is built again once its read model has moved', async () => {
+      const total = async () => ((await reports.build({ kind: 'history', page: 1, pageSize: 10 })).data as { total: number }).total;
+      const before = await total();
+      await store.append('budget-montbeliard', [expenditure('montbeliard', 'kept-trail-1', 1_000)], { expectedRevision: 'any' });
+      await runner.catchUp();
+      expect(await total()).toBe(before + 1);
+    });
   });
 });

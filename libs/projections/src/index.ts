@@ -8,3 +8,4 @@ export * from './storage/projection-storage.port';
 export * from './storage/sqlite-projection-storage';
 export * from './read-models';
 export * from './runner/lag';
+export * from './time-travel/antenna-subject-replay';

@@ -1,5 +1,18 @@
 import { EventStore } from '@jalon/event-store';
-import { PROJECTIONS, ProjectionRunner, replayInMemory, REPORT_BUILDERS, REPORT_PROJECTION, ReportOptions, StatementSeal } from '@jalon/projections';
+import {
+  antennaSubjectStreams,
+  EventCut,
+  PROJECTIONS,
+  ProjectionRunner,
+  ReadModels,
+  replayAntennaSubject,
+  replayInMemory,
+  replaysByAntennaSubject,
+  REPORT_BUILDERS,
+  REPORT_PROJECTION,
+  ReportOptions,
+  StatementSeal,
+} from '@jalon/projections';
 import { Report, ReportKind } from '@jalon/reporting';
 import { InputValidationError } from '../errors';
 import { todayIn } from '@jalon/domain';
@@ -12,14 +25,22 @@ import { ReportQueryInput } from './report-query.input';
 const KEPT_REPORTS = 16;
 
 /**
+ * The only programme-wide report still kept whole: the audit trail, which merges every fact of the
+ * log at each reading. The others are put together at each query from per-antenna parts kept by the
+ * read side with each committed document (docs/decisions/0026), so a write costs them the parts of
+ * the antennas it changed, not a whole rebuild.
+ */
+const KEPT_KINDS: ReadonlySet<ReportKind> = new Set<ReportKind>(['history']);
+
+/**
  * Builds the reports users work with. Today's figures come from the live read models; a report
  * "as of" a date or "as known at" an instant is computed by replaying the log into fresh
- * projections up to that cut.
+ * projections up to that cut (for most reports on one antenna, only that antenna's streams).
  *
- * A programme-wide report reads every antenna's documents, and is the same for everyone until
- * its read model moves: the last ones built are kept, each with the committed state of the read
- * model it was built from (ProjectionRunner.version), and served while that state holds. Kept
- * reports are shared: callers render them and never change them.
+ * A programme-wide audit trail reads every fact of the log, and is the same for everyone until its
+ * read model moves: the last ones built are kept, each with the committed state of the read model
+ * it was built from (ProjectionRunner.version), and served while that state holds (KEPT_KINDS).
+ * Reports are shared: callers render them and never change them.
  */
 export class ReportService {
   private readonly kept = new Map<string, { readonly version: string; readonly report: Report }>();
@@ -55,12 +76,26 @@ export class ReportService {
     };
     if (input.asOf || input.knownAt) {
       // Each report reads one projection (REPORT_PROJECTION): a replay for a past cut builds only that one.
-      const replayed = await replayInMemory(this.store, PROJECTIONS.filter((projection) => projection.name === REPORT_PROJECTION[input.kind]), cut);
+      const replayed = await this.replayCut(REPORT_PROJECTION[input.kind], input.antennaId, cut);
       return REPORT_BUILDERS[input.kind](replayed, parameters);
     }
     const kind = input.kind;
     if (input.antennaId) return this.fromLiveReadModel(kind, () => REPORT_BUILDERS[kind](this.runner, parameters));
     return this.fromLiveReadModel(kind, () => this.programmeReport(kind, parameters));
+  }
+
+  /**
+   * The read model `name` at a past cut: for one antenna, from the antenna's own streams when the
+   * projection allows it (ANTENNA_SUBJECT_PROJECTIONS, docs/decisions/0024); otherwise, or when the
+   * live read models cannot name the antenna's agreements, by replaying the whole log.
+   */
+  private async replayCut(name: string, antennaId: string | undefined, cut: EventCut): Promise<ReadModels> {
+    const projections = PROJECTIONS.filter((projection) => projection.name === name);
+    if (replaysByAntennaSubject(name, antennaId)) {
+      const streams = await antennaSubjectStreams(this.store, this.runner, antennaId).catch(() => undefined);
+      if (streams) return replayAntennaSubject(this.store, projections, streams, antennaId, cut);
+    }
+    return replayInMemory(this.store, projections, cut);
   }
 
   /** Today's figures, only from a read model that can give them (see fromLiveReadModel). */
@@ -69,6 +104,7 @@ export class ReportService {
   }
 
   private programmeReport(kind: ReportKind, parameters: ReportOptions): Report {
+    if (!KEPT_KINDS.has(kind)) return REPORT_BUILDERS[kind](this.runner, parameters);
     // Every parameter (reference date, delays, history filters and page…) tells one kept report from another.
     const key = JSON.stringify([kind, parameters]);
     const version = this.runner.version(REPORT_PROJECTION[kind]);

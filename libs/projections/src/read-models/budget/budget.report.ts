@@ -13,6 +13,7 @@ import {
   ZERO_FIGURES,
 } from './budget.projection';
 import { categoryLabel, compareFrench, rateBasisPoints, ReadModels, UnknownAntennaError } from './report-helpers';
+import { FrenchOrder, PartsByDocument } from '../report-parts';
 
 /**
  * The budget report: forecast (original and revised) against committed, released, received and
@@ -94,24 +95,21 @@ function antennaReport(doc: AntennaBudgetDoc, parameters: ReportParameters): Rep
 function programmeReport(doc: ProgrammeBudgetDoc | null, antennas: readonly AntennaBudgetDoc[], parameters: ReportParameters): Report<BudgetReportData> {
   const years = doc?.years ?? [];
   const totals = doc?.totals ?? ZERO_FIGURES;
-  const sorted = [...antennas].sort((a, b) => compareFrench(a.antennaName ?? a.antennaId, b.antennaName ?? b.antennaId));
+  const sorted = BUDGET_ORDER.sort(antennas);
+  // Each antenna's line and row, derived once per committed document (report-parts.ts).
+  const parts = sorted.map((antenna) => BUDGET_PARTS.of(antenna, '', antennaPart));
   const data: BudgetReportData = {
     scope: 'programme',
     antenna: null,
     years: years.map((year) => ({ ...derive(year), year: year.year })),
     totals: derive(totals),
-    antennas: sorted.map((antenna) => ({
-      antennaId: antenna.antennaId,
-      antennaName: antenna.antennaName,
-      town: antenna.town,
-      ...derive(antenna.totals),
-    })),
+    antennas: parts.map((part) => part.line),
   };
   return {
     kind: 'budget',
     title: 'Budget du programme — toutes antennes',
     parameters,
-    tables: [yearTable(years, totals), antennaTable(sorted, totals), funderTable(years, totals)],
+    tables: [yearTable(years, totals), antennaTable(parts.map((part) => part.row), totals), funderTable(years, totals)],
     notes: [NOTE_DEFINITIONS],
     data,
   };
@@ -165,11 +163,29 @@ function yearTable(years: readonly BudgetYearFigures[], totals: BudgetFigures): 
   };
 }
 
-function antennaTable(antennas: readonly AntennaBudgetDoc[], totals: BudgetFigures): ReportTable {
+type AntennaLine = NonNullable<BudgetReportData['antennas']>[number];
+
+/** One antenna's line of the programme report and its row of the table « Budget par antenne ». */
+interface BudgetPart {
+  readonly line: AntennaLine;
+  readonly row: Row;
+}
+
+const BUDGET_PARTS = new PartsByDocument<AntennaBudgetDoc, BudgetPart>(1);
+const BUDGET_ORDER = new FrenchOrder<AntennaBudgetDoc>((doc) => doc.antennaName ?? doc.antennaId);
+
+function antennaPart(antenna: AntennaBudgetDoc): BudgetPart {
+  return {
+    line: { antennaId: antenna.antennaId, antennaName: antenna.antennaName, town: antenna.town, ...derive(antenna.totals) },
+    row: { antenna: antenna.antennaName ?? antenna.antennaId, town: antenna.town, ...figureCells(antenna.totals) },
+  };
+}
+
+function antennaTable(rows: readonly Row[], totals: BudgetFigures): ReportTable {
   return {
     title: BUDGET_TABLE_TITLES.antennas,
     columns: [{ key: 'antenna', label: 'Antenne', kind: 'text' }, { key: 'town', label: 'Ville', kind: 'text' }, ...FIGURE_COLUMNS],
-    rows: antennas.map((antenna) => ({ antenna: antenna.antennaName ?? antenna.antennaId, town: antenna.town, ...figureCells(antenna.totals) })),
+    rows,
     totals: { antenna: 'Total', town: null, ...figureCells(totals) },
   };
 }

@@ -3,8 +3,9 @@ import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/
 import * as LABELS from '@jalon/reporting';
 import { formatDays } from '@jalon/reporting';
 import { fundingDocsOf } from './funding-docs';
-import { compareFrench, formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
-import { FundingAgreementDoc, TrancheDoc, TrancheState } from './funding.projection';
+import { formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
+import { AntennaFundingDoc, FundingAgreementDoc, TrancheDoc, TrancheState } from './funding.projection';
+import { FrenchOrder, joined, PartsByDocument } from '../report-parts';
 
 export interface FundingReportParameters extends ReportParameters {
   /** Days a released tranche may take to arrive before it is flagged (default 30). */
@@ -108,24 +109,21 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
   const scope = parameters.antennaId === undefined ? 'programme' : 'antenna';
   const withAntenna = scope === 'programme';
 
-  const sortedDocs = [...docs].sort((a, b) => compareFrench(a.antennaName ?? a.antennaId, b.antennaName ?? b.antennaId));
-  const agreements: FundingReportAgreement[] = sortedDocs.flatMap((doc) =>
-    doc.agreements.map((agreement) => ({
-      ...agreement,
-      antennaName: doc.antennaName,
-      toCollectCents: agreement.committedCents - agreement.receivedCents,
-      balanceCents: agreement.receivedCents - agreement.spentCents,
-    })),
-  );
-  const discrepancies = agreements.flatMap((agreement) => discrepanciesOf(agreement, parameters.referenceDate, receiptDelayDays));
+  // Each antenna's agreements, rows, flags and sums, derived once per committed document (report-parts.ts).
+  const variant = `${withAntenna}|${parameters.referenceDate}|${receiptDelayDays}`;
+  // One antenna's report sorts nothing: it would only push out the programme's order kept.
+  const parts = (withAntenna ? FUNDING_ORDER.sort(docs) : docs).map((doc) => FUNDING_PARTS.of(doc, variant, () => antennaPart(doc, withAntenna, parameters.referenceDate, receiptDelayDays)));
+  const agreements: FundingReportAgreement[] = joined(parts.map((part) => part.agreements));
+  const discrepancies = joined(parts.map((part) => part.discrepancies));
+  const sums = sumParts(parts);
   const totals = {
-    committedCents: sum(agreements.map((a) => a.committedCents)),
-    releasedCents: sum(agreements.map((a) => a.releasedCents)),
-    receivedCents: sum(agreements.map((a) => a.receivedCents)),
-    spentCents: sum(agreements.map((a) => a.spentCents)),
-    remainingCommitmentCents: sum(agreements.map((a) => a.remainingCommitmentCents)),
-    toCollectCents: sum(agreements.map((a) => a.toCollectCents)),
-    balanceCents: sum(agreements.map((a) => a.balanceCents)),
+    committedCents: sums.committedCents,
+    releasedCents: sums.releasedCents,
+    receivedCents: sums.receivedCents,
+    spentCents: sums.spentCents,
+    remainingCommitmentCents: sums.remainingCommitmentCents,
+    toCollectCents: sums.toCollectCents,
+    balanceCents: sums.balanceCents,
   };
 
   const only = scope === 'antenna' ? docs[0]! : null;
@@ -139,14 +137,10 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
     discrepancies,
   };
 
-  const byId = new Map(agreements.map((agreement) => [agreementKey(agreement), agreement]));
-  const agreementOf = (d: FundingDiscrepancy) => byId.get(agreementKey(d))!;
   const notes = [
     `Délai de réception admis : ${formatDays(receiptDelayDays)} après le versement, apprécié au ${formatDate(parameters.referenceDate)} ; échéances des tranches appréciées à la même date.`,
     ...(agreements.length === 0 ? ['Aucun accord de financement.'] : []),
-    ...(discrepancies.length === 0
-      ? ['Aucun écart constaté.']
-      : discrepancies.map((d) => `${noteSubject(d, agreementOf(d), withAntenna)} : ${d.label.toLowerCase()}. ${d.detail}`)),
+    ...(discrepancies.length === 0 ? ['Aucun écart constaté.'] : joined(parts.map((part) => part.discrepancyNotes))),
   ];
 
   return {
@@ -156,14 +150,100 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
       : 'Rapprochement des financements — toutes antennes',
     parameters,
     tables: [
-      agreementTable(agreements, totals, withAntenna),
-      trancheTable(agreements, withAntenna),
-      movementTable(agreements, withAntenna),
-      discrepancyTable(discrepancies, agreementOf, withAntenna),
+      agreementTable(joined(parts.map((part) => part.agreementRows)), totals, withAntenna),
+      trancheTable(joined(parts.map((part) => part.trancheRows)), sums, withAntenna),
+      movementTable(joined(parts.map((part) => part.movementRows)), withAntenna),
+      discrepancyTable(joined(parts.map((part) => part.discrepancyRows)), withAntenna),
     ],
     notes,
     data,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One antenna's part of the report
+
+/** What one antenna's document gives the report: its agreements, flags and notes, table rows and sums. */
+interface FundingPart {
+  readonly agreements: readonly FundingReportAgreement[];
+  readonly discrepancies: readonly FundingDiscrepancy[];
+  readonly discrepancyNotes: readonly string[];
+  readonly agreementRows: readonly Row[];
+  readonly trancheRows: readonly Row[];
+  readonly movementRows: readonly Row[];
+  readonly discrepancyRows: readonly Row[];
+  readonly sums: FundingSums;
+}
+
+interface FundingSums {
+  readonly committedCents: Cents;
+  readonly releasedCents: Cents;
+  readonly receivedCents: Cents;
+  readonly spentCents: Cents;
+  readonly remainingCommitmentCents: Cents;
+  readonly toCollectCents: Cents;
+  readonly balanceCents: Cents;
+  /** Over the tranches: scheduled, currently released, received. */
+  readonly trancheScheduledCents: Cents;
+  readonly trancheReleasedCents: Cents;
+  readonly trancheReceivedCents: Cents;
+}
+
+/** Parts kept per committed funding document and parameters; antennas in French order of their names. */
+const FUNDING_PARTS = new PartsByDocument<AntennaFundingDoc, FundingPart>(3);
+const FUNDING_ORDER = new FrenchOrder<AntennaFundingDoc>((doc) => doc.antennaName ?? doc.antennaId);
+
+function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate: IsoDate, receiptDelayDays: number): FundingPart {
+  const agreements: FundingReportAgreement[] = doc.agreements.map((agreement) => ({
+    ...agreement,
+    antennaName: doc.antennaName,
+    toCollectCents: agreement.committedCents - agreement.receivedCents,
+    balanceCents: agreement.receivedCents - agreement.spentCents,
+  }));
+  const discrepancies = agreements.flatMap((agreement) => discrepanciesOf(agreement, referenceDate, receiptDelayDays));
+  // Agreement ids are unique within an antenna: its own agreements name every flag's agreement.
+  const byId = new Map(agreements.map((agreement) => [agreementKey(agreement), agreement]));
+  const agreementOf = (d: FundingDiscrepancy) => byId.get(agreementKey(d))!;
+  const tranches = agreements.flatMap((agreement) => agreement.tranches.map((tranche) => ({ agreement, tranche })));
+  return {
+    agreements,
+    discrepancies,
+    discrepancyNotes: discrepancies.map((d) => `${noteSubject(d, agreementOf(d), withAntenna)} : ${d.label.toLowerCase()}. ${d.detail}`),
+    agreementRows: agreements.map((agreement) => agreementRow(agreement, withAntenna)),
+    trancheRows: tranches.map(({ agreement, tranche }) => trancheRow(agreement, tranche, withAntenna)),
+    movementRows: agreements.flatMap((agreement) => movementRows(agreement, withAntenna)),
+    discrepancyRows: discrepancies.map((d) => discrepancyRow(d, agreementOf(d), withAntenna)),
+    sums: {
+      committedCents: sum(agreements.map((a) => a.committedCents)),
+      releasedCents: sum(agreements.map((a) => a.releasedCents)),
+      receivedCents: sum(agreements.map((a) => a.receivedCents)),
+      spentCents: sum(agreements.map((a) => a.spentCents)),
+      remainingCommitmentCents: sum(agreements.map((a) => a.remainingCommitmentCents)),
+      toCollectCents: sum(agreements.map((a) => a.toCollectCents)),
+      balanceCents: sum(agreements.map((a) => a.balanceCents)),
+      trancheScheduledCents: sum(tranches.map(({ tranche }) => tranche.scheduledCents)),
+      trancheReleasedCents: sum(tranches.map(({ tranche }) => tranche.releasedCents ?? 0)),
+      trancheReceivedCents: sum(tranches.map(({ tranche }) => tranche.receipt?.amountCents ?? 0)),
+    },
+  };
+}
+
+/** The antennas' sums added up (integer cents: exact in any order). */
+function sumParts(parts: readonly FundingPart[]): FundingSums {
+  const total = {
+    committedCents: 0,
+    releasedCents: 0,
+    receivedCents: 0,
+    spentCents: 0,
+    remainingCommitmentCents: 0,
+    toCollectCents: 0,
+    balanceCents: 0,
+    trancheScheduledCents: 0,
+    trancheReleasedCents: 0,
+    trancheReceivedCents: 0,
+  };
+  for (const { sums } of parts) for (const field of Object.keys(total) as (keyof FundingSums)[]) total[field] += sums[field];
+  return total;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,7 +382,7 @@ function leadColumns(withAntenna: boolean): Column[] {
   return withAntenna ? [ANTENNA_COLUMN, AGREEMENT_COLUMN] : [AGREEMENT_COLUMN];
 }
 
-function agreementTable(agreements: readonly FundingReportAgreement[], totals: FundingReportData['totals'], withAntenna: boolean): ReportTable {
+function agreementTable(rows: readonly Row[], totals: FundingReportData['totals'], withAntenna: boolean): ReportTable {
   return {
     title: FUNDING_TABLE_TITLES.agreements,
     columns: [
@@ -318,19 +398,7 @@ function agreementTable(agreements: readonly FundingReportAgreement[], totals: F
       { key: 'balance', label: 'Solde', kind: 'money' },
       { key: 'closedOn', label: 'Clôturé le', kind: 'date' },
     ],
-    rows: agreements.map((agreement) => ({
-      ...lead(withAntenna, agreement),
-      funder: agreement.funder,
-      committedOn: agreement.committedOn,
-      committed: agreement.committedCents,
-      released: agreement.releasedCents,
-      received: agreement.receivedCents,
-      spent: agreement.spentCents,
-      remaining: agreement.remainingCommitmentCents,
-      toCollect: agreement.toCollectCents,
-      balance: agreement.balanceCents,
-      closedOn: agreement.closed?.on ?? null,
-    })),
+    rows,
     totals: {
       ...(withAntenna ? { antenna: 'Total' } : {}),
       agreement: withAntenna ? null : 'Total',
@@ -348,8 +416,23 @@ function agreementTable(agreements: readonly FundingReportAgreement[], totals: F
   };
 }
 
-function trancheTable(agreements: readonly FundingReportAgreement[], withAntenna: boolean): ReportTable {
-  const tranches = agreements.flatMap((agreement) => agreement.tranches.map((tranche) => ({ agreement, tranche })));
+function agreementRow(agreement: FundingReportAgreement, withAntenna: boolean): Row {
+  return {
+    ...lead(withAntenna, agreement),
+    funder: agreement.funder,
+    committedOn: agreement.committedOn,
+    committed: agreement.committedCents,
+    released: agreement.releasedCents,
+    received: agreement.receivedCents,
+    spent: agreement.spentCents,
+    remaining: agreement.remainingCommitmentCents,
+    toCollect: agreement.toCollectCents,
+    balance: agreement.balanceCents,
+    closedOn: agreement.closed?.on ?? null,
+  };
+}
+
+function trancheTable(rows: readonly Row[], sums: FundingSums, withAntenna: boolean): ReportTable {
   return {
     title: FUNDING_TABLE_TITLES.tranches,
     columns: [
@@ -365,37 +448,41 @@ function trancheTable(agreements: readonly FundingReportAgreement[], withAntenna
       { key: 'receivedOn', label: 'Reçu le', kind: 'date' },
       { key: 'bankReference', label: 'Référence bancaire', kind: 'text' },
     ],
-    rows: tranches.map(({ agreement, tranche }) => ({
-      ...lead(withAntenna, agreement),
-      tranche: tranche.label ?? tranche.trancheId,
-      dueOn: tranche.dueOn,
-      conditions: tranche.conditions,
-      scheduled: tranche.scheduledCents,
-      state: TRANCHE_STATE_LABELS[tranche.state],
-      released: tranche.releasedCents,
-      releasedOn: tranche.releasedOn,
-      received: tranche.receipt?.amountCents ?? null,
-      receivedOn: tranche.receipt?.receivedOn ?? null,
-      bankReference: tranche.receipt?.bankReference ?? null,
-    })),
+    rows,
     totals: {
       ...(withAntenna ? { antenna: 'Total' } : {}),
       agreement: withAntenna ? null : 'Total',
       tranche: null,
       dueOn: null,
       conditions: null,
-      scheduled: sum(tranches.map(({ tranche }) => tranche.scheduledCents)),
+      scheduled: sums.trancheScheduledCents,
       state: null,
-      released: sum(tranches.map(({ tranche }) => tranche.releasedCents ?? 0)),
+      released: sums.trancheReleasedCents,
       releasedOn: null,
-      received: sum(tranches.map(({ tranche }) => tranche.receipt?.amountCents ?? 0)),
+      received: sums.trancheReceivedCents,
       receivedOn: null,
       bankReference: null,
     },
   };
 }
 
-function movementTable(agreements: readonly FundingReportAgreement[], withAntenna: boolean): ReportTable {
+function trancheRow(agreement: FundingReportAgreement, tranche: TrancheDoc, withAntenna: boolean): Row {
+  return {
+    ...lead(withAntenna, agreement),
+    tranche: tranche.label ?? tranche.trancheId,
+    dueOn: tranche.dueOn,
+    conditions: tranche.conditions,
+    scheduled: tranche.scheduledCents,
+    state: TRANCHE_STATE_LABELS[tranche.state],
+    released: tranche.releasedCents,
+    releasedOn: tranche.releasedOn,
+    received: tranche.receipt?.amountCents ?? null,
+    receivedOn: tranche.receipt?.receivedOn ?? null,
+    bankReference: tranche.receipt?.bankReference ?? null,
+  };
+}
+
+function movementTable(rows: readonly Row[], withAntenna: boolean): ReportTable {
   return {
     title: FUNDING_TABLE_TITLES.movements,
     columns: [
@@ -406,41 +493,40 @@ function movementTable(agreements: readonly FundingReportAgreement[], withAntenn
       { key: 'amount', label: 'Montant', kind: 'money' },
       { key: 'reason', label: 'Motif', kind: 'text' },
     ],
-    rows: agreements.flatMap((agreement) =>
-      agreement.tranches.flatMap((tranche) =>
-        tranche.movements.map(
-          (movement): Row => ({
-            ...lead(withAntenna, agreement),
-            tranche: tranche.label ?? tranche.trancheId,
-            date: movement.effectiveDate,
-            movement: movement.kind === 'release' ? 'Versement' : 'Annulation du versement',
-            amount: movement.kind === 'release' ? movement.amountCents : -movement.amountCents,
-            reason: movement.kind === 'reversal' ? movement.reason : null,
-          }),
-        ),
-      ),
-    ),
+    rows,
   };
 }
 
-function discrepancyTable(
-  discrepancies: readonly FundingDiscrepancy[],
-  agreementOf: (d: FundingDiscrepancy) => FundingReportAgreement,
-  withAntenna: boolean,
-): ReportTable {
+function movementRows(agreement: FundingReportAgreement, withAntenna: boolean): Row[] {
+  return agreement.tranches.flatMap((tranche) =>
+    tranche.movements.map(
+      (movement): Row => ({
+        ...lead(withAntenna, agreement),
+        tranche: tranche.label ?? tranche.trancheId,
+        date: movement.effectiveDate,
+        movement: movement.kind === 'release' ? 'Versement' : 'Annulation du versement',
+        amount: movement.kind === 'release' ? movement.amountCents : -movement.amountCents,
+        reason: movement.kind === 'reversal' ? movement.reason : null,
+      }),
+    ),
+  );
+}
+
+function discrepancyTable(rows: readonly Row[], withAntenna: boolean): ReportTable {
   return {
     title: FUNDING_TABLE_TITLES.discrepancies,
     columns: [...leadColumns(withAntenna), TRANCHE_COLUMN, { key: 'discrepancy', label: 'Écart', kind: 'text' }, { key: 'detail', label: 'Détail', kind: 'text' }],
-    rows: discrepancies.map((d) => {
-      const agreement = agreementOf(d);
-      const tranche = agreement.tranches.find((t) => t.trancheId === d.trancheId);
-      return {
-        ...lead(withAntenna, agreement),
-        tranche: d.trancheId === null ? null : (tranche?.label ?? d.trancheId),
-        discrepancy: d.label,
-        detail: d.detail,
-      };
-    }),
+    rows,
+  };
+}
+
+function discrepancyRow(d: FundingDiscrepancy, agreement: FundingReportAgreement, withAntenna: boolean): Row {
+  const tranche = agreement.tranches.find((t) => t.trancheId === d.trancheId);
+  return {
+    ...lead(withAntenna, agreement),
+    tranche: d.trancheId === null ? null : (tranche?.label ?? d.trancheId),
+    discrepancy: d.label,
+    detail: d.detail,
   };
 }
 

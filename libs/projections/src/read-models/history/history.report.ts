@@ -1,9 +1,12 @@
 import { formatDate, formatInteger, HISTORY_EVENT_LABELS, historyEventLabel, ReportSubjectNotFoundError, ROLE_LABELS as USERS_ROLE_LABELS } from '@jalon/reporting';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
+import { compareFrench } from '../budget/report-helpers';
+import { FrenchOrder } from '../report-parts';
 import {
   antennaFacts,
   HISTORY_PROJECTION_NAME,
+  HistoryAntennaDocument,
   HistoryDocument,
   HistoryEntry,
   HistoryFact,
@@ -48,6 +51,9 @@ export interface HistoryFilter {
 }
 
 export const DEFAULT_HISTORY_PAGE_SIZE = 50;
+
+/** The antennas a filter may name, in French order of their names (kept while the names stay the same). */
+const ANTENNA_CHOICES_ORDER = new FrenchOrder<HistoryAntennaDocument>((doc) => doc.name);
 
 /** `data` of the history report. */
 export interface HistoryReportData {
@@ -151,12 +157,10 @@ export function buildHistoryReport(models: HistoryReadModels, parameters: Report
     ...(parameters.order !== undefined ? { order: parameters.order } : {}),
   };
   const choices = {
-    antennas: historyAntennas(view)
-      .map(({ antennaId: id, name }) => ({ antennaId: id, name }))
-      .sort((x, y) => x.name.localeCompare(y.name, 'fr')),
+    antennas: ANTENNA_CHOICES_ORDER.sort(historyAntennas(view)).map(({ antennaId: id, name }) => ({ antennaId: id, name })),
     actors: historyActors(view)
       .map(({ actor, name, role }) => ({ actor, name, role }))
-      .sort((x, y) => (x.name ?? x.actor).localeCompare(y.name ?? y.actor, 'fr')),
+      .sort((x, y) => compareFrench(x.name ?? x.actor, y.name ?? y.actor)),
   };
   const data: HistoryReportData = { antennaId: antennaId ?? null, candidacyId, filters, total: matching.length, page, pageSize, pageCount, entries, choices };
   // The antenna is named in the title and the filters: its id stays out of the rendered parameters.

@@ -4,6 +4,7 @@ import * as LABELS from '@jalon/reporting';
 import { formatDate, formatDays, formatInteger } from '@jalon/reporting';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
+import { PartsByDocument } from '../report-parts';
 import {
   AntennaStatus,
   antennaKey,
@@ -244,7 +245,7 @@ function programmeReport(view: ReadModelView<PhasesDocument>, parameters: Report
   const ids = [...programmes.map((p) => p.programmeId)];
   for (const antenna of antennas) if (!ids.includes(antenna.programmeId)) ids.push(antenna.programmeId);
 
-  const summaries = ids.map((programmeId) =>
+  const summarised = ids.map((programmeId) =>
     summarise(
       programmes.find((p) => p.programmeId === programmeId),
       programmeId,
@@ -252,10 +253,11 @@ function programmeReport(view: ReadModelView<PhasesDocument>, parameters: Report
       parameters.referenceDate,
     ),
   );
+  const summaries = summarised.map(({ summary }) => summary);
 
   const several = summaries.length > 1;
   const suffix = (summary: ProgrammeSummary) => (several ? ` — ${summary.name}` : '');
-  const tables: ReportTable[] = summaries.flatMap((summary) => programmeTables(summary, suffix(summary)));
+  const tables: ReportTable[] = summarised.flatMap(({ summary, rows }) => programmeTables(summary, rows, suffix(summary)));
   const notes: string[] = [];
   if (summaries.length === 0) notes.push('Aucun programme enregistré à cette date.');
   for (const summary of summaries) {
@@ -283,51 +285,81 @@ function summarise(
   programmeId: string,
   antennas: readonly PhasesAntennaDocument[],
   referenceDate: string,
-): ProgrammeSummary {
+): { readonly summary: ProgrammeSummary; readonly rows: readonly Row[] } {
   const target = programme?.target ?? null;
   const byStatus = (['active', 'suspended', 'closed'] as const).map((status) => ({
     status,
     label: ANTENNA_STATUS_LABELS[status],
     antennas: antennas.filter((a) => a.status === status).length,
   }));
+  // Each antenna's line, derived once per committed document and reference date (report-parts.ts).
+  const parts = antennas.map((antenna) => PHASES_PARTS.of(antenna, referenceDate, () => antennaPart(antenna, referenceDate)));
   const groups = new Map<string, { order: number; antennas: number }>();
-  for (const antenna of antennas) {
-    const { order, label } = currentPhaseOf(antenna);
+  for (const { current } of parts) {
+    const { order, label } = current;
     groups.set(label, { order, antennas: (groups.get(label)?.antennas ?? 0) + 1 });
   }
   const byCurrentPhase = [...groups.entries()]
     .sort(([la, a], [lb, b]) => a.order - b.order || (la < lb ? -1 : 1))
     .map(([label, group]) => ({ label, antennas: group.antennas }));
   return {
-    programmeId,
-    name: programme?.name ?? programmeId,
-    target,
-    antennasOpened: antennas.length,
-    attainmentBasisPoints: target ? basisPoints(antennas.length, target.antennaCount) : null,
-    byStatus,
-    byCurrentPhase,
-    antennas: antennas.map((antenna) => {
-      const current = currentPhaseOf(antenna);
-      return {
-        antennaId: antenna.antennaId,
-        name: antenna.name,
-        town: antenna.town,
-        territory: antenna.territory,
-        callId: antenna.callId,
-        candidacyId: antenna.candidacyId,
-        status: antenna.status,
-        openedOn: antenna.openedOn,
-        inauguratedOn: antenna.inauguratedOn,
-        currentPhase: current.phase && current.phase.status === 'started' ? `${current.label} : ${current.phase.name}` : current.label,
-        phasesCompleted: antenna.phases.filter((p) => p.status === 'completed').length,
-        phasesPlanned: antenna.phases.length,
-        latenessDays: antenna.phases.reduce((max, phase) => Math.max(max, phaseLatenessDays(phase, referenceDate)), 0),
-      };
-    }),
+    summary: {
+      programmeId,
+      name: programme?.name ?? programmeId,
+      target,
+      antennasOpened: antennas.length,
+      attainmentBasisPoints: target ? basisPoints(antennas.length, target.antennaCount) : null,
+      byStatus,
+      byCurrentPhase,
+      antennas: parts.map((part) => part.line),
+    },
+    rows: parts.map((part) => part.row),
   };
 }
 
-function programmeTables(summary: ProgrammeSummary, suffix: string): ReportTable[] {
+type AntennaLine = ProgrammeSummary['antennas'][number];
+
+/** One antenna's line of the programme view, its row, and where it stands in its plan. */
+interface PhasesPart {
+  readonly line: AntennaLine;
+  readonly row: Row;
+  readonly current: { readonly order: number; readonly label: string };
+}
+
+const PHASES_PARTS = new PartsByDocument<PhasesAntennaDocument, PhasesPart>(2);
+
+function antennaPart(antenna: PhasesAntennaDocument, referenceDate: string): PhasesPart {
+  const current = currentPhaseOf(antenna);
+  const line: AntennaLine = {
+    antennaId: antenna.antennaId,
+    name: antenna.name,
+    town: antenna.town,
+    territory: antenna.territory,
+    callId: antenna.callId,
+    candidacyId: antenna.candidacyId,
+    status: antenna.status,
+    openedOn: antenna.openedOn,
+    inauguratedOn: antenna.inauguratedOn,
+    currentPhase: current.phase && current.phase.status === 'started' ? `${current.label} : ${current.phase.name}` : current.label,
+    phasesCompleted: antenna.phases.filter((p) => p.status === 'completed').length,
+    phasesPlanned: antenna.phases.length,
+    latenessDays: antenna.phases.reduce((max, phase) => Math.max(max, phaseLatenessDays(phase, referenceDate)), 0),
+  };
+  const row: Row = {
+    antenna: line.name,
+    town: line.town,
+    status: ANTENNA_STATUS_LABELS[line.status],
+    openedOn: line.openedOn,
+    inauguratedOn: line.inauguratedOn,
+    currentPhase: line.currentPhase,
+    phasesCompleted: line.phasesCompleted,
+    phasesPlanned: line.phasesPlanned,
+    latenessDays: line.latenessDays,
+  };
+  return { line, row, current: { order: current.order, label: current.label } };
+}
+
+function programmeTables(summary: ProgrammeSummary, rows: readonly Row[], suffix: string): ReportTable[] {
   const targetCount = summary.target?.antennaCount ?? 0;
   const ofTarget = (count: number) => basisPoints(count, targetCount);
   return [
@@ -383,19 +415,7 @@ function programmeTables(summary: ProgrammeSummary, suffix: string): ReportTable
         { key: 'phasesPlanned', label: 'Phases prévues', kind: 'integer' },
         { key: 'latenessDays', label: 'Retard maximal (jours)', kind: 'integer' },
       ],
-      rows: summary.antennas.map(
-        (a): Row => ({
-          antenna: a.name,
-          town: a.town,
-          status: ANTENNA_STATUS_LABELS[a.status],
-          openedOn: a.openedOn,
-          inauguratedOn: a.inauguratedOn,
-          currentPhase: a.currentPhase,
-          phasesCompleted: a.phasesCompleted,
-          phasesPlanned: a.phasesPlanned,
-          latenessDays: a.latenessDays,
-        }),
-      ),
+      rows,
     },
   ];
 }

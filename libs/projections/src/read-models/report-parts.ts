@@ -1,0 +1,72 @@
+import { compareFrench } from './budget/report-helpers';
+
+/**
+ * What a whole-programme report derives from each antenna's document, kept with that document
+ * (decision 0026, amending 0010).
+ *
+ * A whole-programme report is the antennas' parts put end to end: rows, notes, flags and sums
+ * derived from one antenna's committed document alone (and the query's parameters: reference
+ * date, delays). Committed documents are immutable and shared (the storage's document cache hands
+ * out the same object until a commit replaces it; nothing ever changes one: see
+ * test/read-models/frozen-documents.spec.ts), so a part is kept in a WeakMap keyed on the document
+ * object itself: it lives as long as that committed state of the antenna, and a write re-derives
+ * the parts of the antennas it changed, never the others. Nothing here is ever stale: a changed
+ * document is another object, a document dropped from the cache takes its parts with it.
+ *
+ * Parts are shared by every report built from them: callers never change a report (as before,
+ * when whole reports were kept).
+ */
+export class PartsByDocument<Doc extends object, Part> {
+  private readonly kept = new WeakMap<Doc, { variant: string; part: Part }[]>();
+
+  /** `variants`: how many parameter sets are kept per document (reference dates, delays…), the most recent first. */
+  constructor(private readonly variants = 4) {}
+
+  /** The part of `doc` for the parameters named by `variant`, derived once per document and variant. */
+  of(doc: Doc, variant: string, derive: (doc: Doc) => Part): Part {
+    let parts = this.kept.get(doc);
+    const found = parts?.find((entry) => entry.variant === variant);
+    if (found !== undefined) return found.part;
+    const part = derive(doc);
+    if (parts === undefined) {
+      parts = [];
+      this.kept.set(doc, parts);
+    }
+    parts.unshift({ variant, part });
+    if (parts.length > this.variants) parts.pop();
+    return part;
+  }
+}
+
+/**
+ * Documents sorted by a name in French collation (stable: equal names keep their key order), as
+ * `[...docs].sort((a, b) => compareFrench(nameOf(a), nameOf(b)))` sorts them. The order found is
+ * kept with the names it was found for: while the same names come in the same key order (an
+ * antenna renamed or opened changes them), it is reused without comparing names again.
+ */
+export class FrenchOrder<Doc> {
+  private names: readonly string[] = [];
+  private order: readonly number[] = [];
+
+  constructor(private readonly nameOf: (doc: Doc) => string) {}
+
+  sort(docs: readonly Doc[]): Doc[] {
+    const names = docs.map(this.nameOf);
+    if (!sameNames(names, this.names)) {
+      this.order = names.map((_, index) => index).sort((a, b) => compareFrench(names[a]!, names[b]!));
+      this.names = names;
+    }
+    return this.order.map((index) => docs[index]!);
+  }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The arrays end to end, in a new array (`concat` copies whole arrays at once, where `flatMap` goes element by element). */
+export function joined<T>(arrays: readonly (readonly T[])[]): T[] {
+  return ([] as T[]).concat(...arrays);
+}
