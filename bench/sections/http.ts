@@ -60,6 +60,9 @@ function rowsOf(store: string, run: HttpRun & { note?: string; warmSeconds: numb
     info('http', `latency p50 (${store})`, latency(run.p50Ms), 'ms'),
     checked('http', `latency p99 (${store})`, latency(run.p99Ms), 'ms', { below: 25 }),
     info('http', `floor: same route refused at the auth guard, 401 (${store})`, run.floorPerSecond, 'requests/s', 'Nest on Fastify + guard + error filter, no command: the most this stack answers here'),
+    // What the command itself costs over the framework's own floor, on the same machine and run: a
+    // ratio holds where the machine's load moves the absolute figures.
+    info('http', `commands/s as a share of the floor (${store})`, run.floorPerSecond > 0 ? (100 * run.commandsPerSecond) / run.floorPerSecond : null, '%'),
   ];
 }
 

@@ -28,6 +28,8 @@ type Limit = ReturnType<FastifyInstance['createRateLimit']>;
 @Injectable()
 export class FailedAuthenticationLimiter implements OnModuleInit {
   private limit?: Limit;
+  /** When a failure was last counted (ms since the epoch); none yet: never. */
+  private lastFailureAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
@@ -39,6 +41,9 @@ export class FailedAuthenticationLimiter implements OnModuleInit {
 
   /** Throws when the client has no failed attempt left in the current window; counts nothing. */
   async assertAllowed(request: FastifyRequest): Promise<void> {
+    // Every request passes here. A client's count starts with its first failure and lasts one
+    // window: with no failure counted for a whole window, no client can have used up its allowance.
+    if (Date.now() - this.lastFailureAt > FAILED_AUTHENTICATION_WINDOW_MS) return;
     const status = await this.limiter()(request, { increment: false });
     // The plugin's `isExceeded` means "more than max"; a client with max failures already has none left.
     if (!status.isAllowed && status.remaining === 0) throw new TooManyFailedAuthenticationsError(Math.max(1, status.ttlInSeconds));
@@ -46,6 +51,7 @@ export class FailedAuthenticationLimiter implements OnModuleInit {
 
   /** Counts a failure; throws when it is one too many (requests in flight together all counted). */
   async recordFailure(request: FastifyRequest): Promise<void> {
+    this.lastFailureAt = Date.now();
     const status = await this.limiter()(request);
     if (!status.isAllowed && status.isExceeded) throw new TooManyFailedAuthenticationsError(Math.max(1, status.ttlInSeconds));
   }
