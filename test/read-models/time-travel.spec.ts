@@ -240,6 +240,19 @@ describe.each([
     await expectCutReportsEqualFullReplay(subject, cuts, otherKinds, [subject.antennas[0]]);
   }, 60_000);
 
+  it('rule: the audit trail at any cut (an antenna’s, the programme’s), read from the live read model through the cut, equals the trail of a full replay to that cut', async () => {
+    const antennaIds = [...subject.antennas.slice(0, 2), 'antenne-inconnue', undefined];
+    const cuts = sampleCuts(subject.events);
+    expect(cuts.length).toBeGreaterThan(5);
+    const { compared, logReads } = await expectCutReportsEqualFullReplay(subject, cuts, ['history'], antennaIds);
+    expect(compared).toBe(cuts.length * antennaIds.length);
+    // The log was never replayed for them: only its tail after the live checkpoint was read (to see that none of it lies inside the cut).
+    const checkpoint = BigInt(subject.runner.version(REPORT_PROJECTION.history).split(':').pop()!);
+    const historyTypes = PROJECTIONS.find((projection) => projection.name === REPORT_PROJECTION.history)!.handles;
+    expect(logReads.length).toBe(compared);
+    for (const options of logReads) expect(options).toEqual({ after: checkpoint, types: [...historyTypes] });
+  }, 60_000);
+
   it('rule: an agreement committed after the live read model’s checkpoint is still in the antenna’s cut reports', async () => {
     const antennaId = subject.antennas[0]!;
     const agreementId = `tardive-${antennaId}`.slice(0, 60);
@@ -271,6 +284,9 @@ describe.each([
     expect(JSON.stringify(report)).toContain(agreementId);
     const events = [...subject.events];
     for await (const event of subject.store.readAll({ after: events[events.length - 1]!.position })) events.push(event);
-    await expectCutReportsEqualFullReplay({ ...subject, events }, [{ asOf: '2100-12-31' }, { asOf: effectiveDate }, { knownAt: '2026-06-01T09:00:00.000Z' }, { knownAt: '2026-06-01T08:59:59.999Z' }], SUBJECT_KINDS, [antennaId]);
+    const cuts = [{ asOf: '2100-12-31' }, { asOf: effectiveDate }, { knownAt: '2026-06-01T09:00:00.000Z' }, { knownAt: '2026-06-01T08:59:59.999Z' }];
+    await expectCutReportsEqualFullReplay({ ...subject, events }, cuts, SUBJECT_KINDS, [antennaId]);
+    // The audit trail too: an event the live history has not applied yet, inside the cut, sends it to the full replay.
+    await expectCutReportsEqualFullReplay({ ...subject, events }, cuts, ['history'], [antennaId, undefined]);
   }, 60_000);
 });

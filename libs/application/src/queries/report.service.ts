@@ -1,9 +1,13 @@
 import { EventStore } from '@jalon/event-store';
 import {
   antennaSubjectStreams,
+  cutFilter,
   EventCut,
+  HistoryCutNotExactError,
+  historyModelsAtCut,
   PROJECTIONS,
   ProjectionRunner,
+  ProjectionStorageError,
   ReadModels,
   replayAntennaSubject,
   replayInMemory,
@@ -35,7 +39,8 @@ const KEPT_KINDS: ReadonlySet<ReportKind> = new Set<ReportKind>(['history']);
 /**
  * Builds the reports users work with. Today's figures come from the live read models; a report
  * "as of" a date or "as known at" an instant is computed by replaying the log into fresh
- * projections up to that cut (for most reports on one antenna, only that antenna's streams).
+ * projections up to that cut (for most reports on one antenna, only that antenna's streams; for
+ * the audit trail, today's read model seen through the cut when it can tell).
  *
  * A programme-wide audit trail reads every fact of the log, and is the same for everyone until its
  * read model moves: the last ones built are kept, each with the committed state of the read model
@@ -75,6 +80,10 @@ export class ReportService {
       ...historyFilterOf(input),
     };
     if (input.asOf || input.knownAt) {
+      if (input.kind === 'history') {
+        const seen = await this.historyThroughCut(cut, parameters);
+        if (seen) return seen;
+      }
       // Each report reads one projection (REPORT_PROJECTION): a replay for a past cut builds only that one.
       const replayed = await this.replayCut(REPORT_PROJECTION[input.kind], input.antennaId, cut);
       return REPORT_BUILDERS[input.kind](replayed, parameters);
@@ -96,6 +105,36 @@ export class ReportService {
       if (streams) return replayAntennaSubject(this.store, projections, streams, antennaId, cut);
     }
     return replayInMemory(this.store, projections, cut);
+  }
+
+  /**
+   * The audit trail at a cut, from the live `history` read model seen through the cut
+   * (historyModelsAtCut, docs/decisions/0024): only when that model serves, none of the events it
+   * has not applied yet (the log's tail after its checkpoint) lies inside the cut, nothing is
+   * committed meanwhile and every document read can be told at the cut. Undefined otherwise: the
+   * caller replays the log, slower and never different.
+   */
+  private async historyThroughCut(cut: EventCut, parameters: ReportOptions): Promise<Report | undefined> {
+    const name = REPORT_PROJECTION.history;
+    if (this.runner.unavailability(name) !== undefined) return undefined;
+    const version = this.runner.version(name);
+    const digits = version.slice(version.lastIndexOf(':') + 1);
+    if (!/^\d+$/.test(digits)) return undefined;
+    const inCut = cutFilter(cut);
+    const types = [...new Set(PROJECTIONS.filter((projection) => projection.name === name).flatMap((projection) => projection.handles))];
+    try {
+      for await (const event of this.store.readAll({ after: BigInt(digits), types })) if (inCut(event)) return undefined;
+    } catch {
+      return undefined;
+    }
+    // Nothing awaits from here on: no commit can come between these reads and the report's.
+    if (this.runner.unavailability(name) !== undefined || this.runner.version(name) !== version) return undefined;
+    try {
+      return REPORT_BUILDERS.history(historyModelsAtCut(this.runner, cut), parameters);
+    } catch (error) {
+      if (error instanceof HistoryCutNotExactError || error instanceof ProjectionStorageError) return undefined;
+      throw error;
+    }
   }
 
   /** Today's figures, only from a read model that can give them (see fromLiveReadModel). */

@@ -102,6 +102,7 @@ export { DEFAULT_ECHEANCIER_WITHIN_DAYS, ECHEANCIER_SITUATION_LABELS, ECHEANCIER
 export type { HistoryActorDocument, HistoryAntennaDocument, HistoryDocument, HistoryEntriesDocument, HistoryEntry } from './history/history.projection';
 export { antennaEntries, antennaTrail, candidacyEntries, candidacyIndexKey, historyActors, historyAntenna, historyAntennaKey, historyAntennas } from './history/history.projection';
 export type { HistoryFilter, HistoryReportData } from './history/history.report';
+export { historyAtCut, historyModelsAtCut, HistoryCutNotExactError } from './history/history-at-cut';
 export { actorLabel, DEFAULT_HISTORY_PAGE_SIZE, EVENT_LABELS, ROLE_LABELS } from './history/history.report';
 export type { KpiCall, KpiLatestLearners, KpisDocument, KpiTotals } from './kpis/kpis.projection';
 export { LEARNERS_LABEL } from './kpis/kpis.report';

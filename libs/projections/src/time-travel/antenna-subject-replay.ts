@@ -24,7 +24,8 @@ import { ReadModels } from '../runner/replay';
  *
  * Left out, on purpose (they keep the full replay):
  * - `history`: the antenna's audit trail lists, as filter choices, every antenna and every
- *   actor of the programme, and names actors from the identity streams;
+ *   actor of the programme, and names actors from the identity streams (its trail at a cut is
+ *   today's read model seen through the cut instead: `read-models/history/history-at-cut.ts`);
  * - `kpis`: one programme-wide document (an antenna asked for is ignored);
  * - the programme-wide reports of every projection (`programme`, `programme:<id>` documents
  *   and lists over every antenna).

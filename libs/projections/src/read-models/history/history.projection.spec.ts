@@ -129,7 +129,7 @@ describe('history projection: facts, worded when read', () => {
     expect(names.programme('acdt')).toBe('Au cœur des territoires');
     expect(names.call('ami-2')).toBe('Deuxième AMI');
     expect(names.candidacy(candidacyId)).toBe('Pays de Montbéliard Agglomération');
-    expect(names.candidacyDocument(candidacyId)).toEqual({ kind: 'candidacy', territoryName: 'Pays de Montbéliard Agglomération', antennaId: 'mbl' });
+    expect(names.candidacyDocument(candidacyId)).toMatchObject({ kind: 'candidacy', territoryName: 'Pays de Montbéliard Agglomération', antennaId: 'mbl' });
     expect(names.antenna('mbl')).toBe('Cnam Montbéliard');
     expect(names.phase('mbl', 'p2')).toBe('Portes du Jura');
     expect(names.agreement('bdt')).toEqual({ funder: 'Banque des Territoires', label: 'Amorçage' });

@@ -27,6 +27,12 @@ import { defineProjection, ProjectedEvent, ReadModelView } from '../../projectio
  *   `names:agreement:<agreementId>` (funder, label, tranche labels in schedule order),
  *   `names:expenditure:<antennaId>:<expenditureId>` (its description), `names:actor:<actorId>`
  *   (the last name and role seen, for the actor filter).
+ * Each name document also keeps what the trail at a past cut needs (docs/decisions/0024, « The
+ * audit trail at a cut »): the events that set it (`sources`: position, effective date, recorded
+ * instant, and the part of their data the name reads), folded again through the cut when read
+ * there; an actor's document keeps, for each run of their events with the same role (and with the
+ * same name), the few of them that decide whether a cut holds one of the run (`runs`, see
+ * {@link HistoryActorRuns}). `history-at-cut.ts` reads the read model through a cut.
  *
  * Entries, so that an event changes one small document and a trail reads a few dozen:
  * - `antenna:<antennaId>:entries:<streamId>:<block>`: the entries of up to
@@ -75,6 +81,7 @@ export interface HistoryAntennaDocument {
   readonly antennaId: string;
   readonly name: string;
   readonly candidacyId: string;
+  readonly sources?: readonly HistoryNameSource[];
 }
 
 /** `names:candidacy:<candidacyId>`. */
@@ -82,12 +89,14 @@ export interface HistoryCandidacyName {
   readonly kind: 'candidacy';
   readonly territoryName: string | null;
   readonly antennaId: string | null;
+  readonly sources?: readonly HistoryNameSource[];
 }
 
 /** `names:programme:…`, `names:call:…`, `names:phase:…`, `names:expenditure:…`. */
 export interface HistoryPlainName {
   readonly kind: 'name';
   readonly name: string;
+  readonly sources?: readonly HistoryNameSource[];
 }
 
 /** `names:agreement:<agreementId>`. */
@@ -97,6 +106,7 @@ export interface HistoryAgreementDocument {
   readonly label: string;
   /** Each tranche's id and label, in schedule order. */
   readonly tranches: readonly (readonly [trancheId: string, label: string | null])[];
+  readonly sources?: readonly HistoryNameSource[];
 }
 
 /** `names:actor:<actorId>`. */
@@ -105,7 +115,50 @@ export interface HistoryActorDocument {
   readonly actor: string;
   readonly name: string | null;
   readonly role: string;
+  readonly runs?: HistoryActorRuns;
 }
+
+/** What of an event's data a name document reads. */
+export interface HistoryNameInput {
+  readonly name?: string;
+  readonly antennaId?: string;
+  readonly candidacyId?: string;
+  readonly territoryName?: string | null;
+  readonly funder?: string;
+  readonly label?: string;
+  readonly tranches?: readonly (readonly [trancheId: string, label: string | null])[];
+}
+
+/** One event that set a name document: where it lies (position, effective date, recorded instant), its type, what the name reads of it. */
+export type HistoryNameSource = readonly [position: string, effectiveDate: string | null, recordedAt: string, type: string, input: HistoryNameInput];
+
+/** An event's effective date (null: none) and recorded instant: what tells whether a cut holds it. */
+export type HistoryPoint = readonly [effectiveDate: string | null, recordedAt: string];
+
+/**
+ * A run of consecutive events (in log order) of one actor with the same value (a role, or a
+ * name), with the points of its events that no other of them dominates (recorded no later and
+ * effective no later): a cut holds an event of the run exactly when it holds one of these points.
+ */
+export type HistoryRun = readonly [value: string, frontier: readonly HistoryPoint[]];
+
+/**
+ * An actor's roles and names over the log, so that the actor's document at a cut (the last role
+ * and the last name among their events inside the cut, absent when none is) is told without a replay.
+ */
+export interface HistoryActorRuns {
+  /** Position of the last event that changed this document: one at or before it was folded already (a replay applying it again changes nothing). */
+  readonly last: string;
+  /** Runs of the role recorded. */
+  readonly roles: readonly HistoryRun[];
+  /** Runs of the name kept, over the events that kept one. */
+  readonly names: readonly HistoryRun[];
+  /** False once a run kept more than {@link ACTOR_RUN_POINTS} points: a cut then reads this actor from a replay. */
+  readonly exact: boolean;
+}
+
+/** Points kept per run at most (effective dates far out of log order make a run keep more). */
+export const ACTOR_RUN_POINTS = 32;
 
 /**
  * `<subject>:entries:<streamId>:<block>`: one row per event of the block, in log order, with what
@@ -214,7 +267,8 @@ function nameKeys(event: ProjectedEvent): string[] {
 export const historyProjection = defineProjection<HistoryDocument>({
   name: HISTORY_PROJECTION_NAME,
   // 4: facts rather than sentences (worded when read), a name index, and the programme's and calls' events.
-  version: 4,
+  // 5: name documents keep the events that set them, actors their runs of roles and names (the trail at a cut).
+  version: 5,
   handles: AUDITED_EVENT_TYPES,
   keysOf(event) {
     const entries = entriesKey(event);
@@ -233,43 +287,118 @@ function antennaOf(event: ProjectedEvent): string | null {
 
 /** The name document `key` after `event`. */
 function named(doc: HistoryDocument | null, event: ProjectedEvent, key: string): HistoryDocument | null {
-  if (key.startsWith(ACTOR_NAMES_PREFIX)) {
-    const { actor, actorName, role } = event.metadata;
-    const name = actorName ?? (doc?.kind === 'actor' ? doc.name : null);
-    // Unchanged: the same document, so that nothing new is written.
-    if (doc?.kind === 'actor' && doc.name === name && doc.role === role) return doc;
-    return { kind: 'actor', actor, name, role };
-  }
+  if (key.startsWith(ACTOR_NAMES_PREFIX)) return actorAfter(doc?.kind === 'actor' ? doc : null, event);
+  const input = nameInput(event);
+  if (input === undefined) return doc;
+  const source: HistoryNameSource = [event.position.toString(), effectiveDateOf(event), event.metadata.recordedAt, event.type, input];
+  const before = doc !== null && doc.kind !== 'entries' && doc.kind !== 'actor' ? (doc.sources ?? []) : [];
+  // An event applied again replaces its own source: replays stay idempotent.
+  const sources = [...before.filter(([position]) => position !== source[0]), source].sort((a, b) => byPosition({ position: a[0] }, { position: b[0] }));
+  const state = nameFromSources(key, sources);
+  return state === null ? null : { ...state, sources };
+}
+
+function effectiveDateOf(event: ProjectedEvent): string | null {
+  return typeof event.data.effectiveDate === 'string' ? event.data.effectiveDate : null;
+}
+
+/** What the name documents read of `event`; undefined for an event that sets none. */
+function nameInput(event: ProjectedEvent): HistoryNameInput | undefined {
   switch (event.type) {
     case 'ProgrammeLaunched':
-      return { kind: 'name', name: (event.data as ProgrammeLaunched['data']).name };
+      return { name: (event.data as ProgrammeLaunched['data']).name };
     case 'CallForApplicationsOpened':
-      return { kind: 'name', name: (event.data as CallForApplicationsOpened['data']).title };
+      return { name: (event.data as CallForApplicationsOpened['data']).title };
+    case 'CandidacySubmitted':
+      return { territoryName: (event.data as CandidacySubmitted['data']).territory.name };
+    case 'CandidacyAntennaAssigned':
+    case 'AntennaOpened': {
+      const data = event.data as CandidacyAntennaAssigned['data'] | AntennaOpened['data'];
+      const territoryName = 'territory' in data ? data.territory.name : null;
+      return 'name' in data ? { antennaId: data.antennaId, name: data.name, candidacyId: data.candidacyId, territoryName } : { antennaId: data.antennaId, territoryName };
+    }
+    case 'PhasePlanned':
+      return { name: (event.data as PhasePlanned['data']).name };
+    case 'FundingCommitted': {
+      const data = event.data as FundingCommitted['data'];
+      return { funder: data.funder, label: data.label, tranches: data.tranches.map((t) => [t.trancheId, t.label ?? null] as const) };
+    }
+    case 'ExpenditureRecorded':
+      return { name: (event.data as ExpenditureRecorded['data']).description };
+    default:
+      return undefined;
+  }
+}
+
+/** A name document without what it keeps for cuts. */
+export type HistoryNameState = HistoryAntennaDocument | HistoryCandidacyName | HistoryPlainName | HistoryAgreementDocument;
+
+/**
+ * The name document `key` (without its sources) after `sources`, in log order: the live document
+ * folds them all, the trail at a cut those the cut holds (`history-at-cut.ts`). Null before any.
+ */
+export function nameFromSources(key: string, sources: readonly HistoryNameSource[]): HistoryNameState | null {
+  let doc: HistoryNameState | null = null;
+  for (const [, , , type, input] of sources) doc = nameAfter(doc, type, input, key);
+  return doc;
+}
+
+function nameAfter(doc: HistoryNameState | null, type: string, input: HistoryNameInput, key: string): HistoryNameState | null {
+  switch (type) {
+    case 'ProgrammeLaunched':
+    case 'CallForApplicationsOpened':
+    case 'PhasePlanned':
+    case 'ExpenditureRecorded':
+      return { kind: 'name', name: input.name! };
     case 'CandidacySubmitted': {
       const antennaId = doc?.kind === 'candidacy' ? doc.antennaId : null;
-      return { kind: 'candidacy', territoryName: (event.data as CandidacySubmitted['data']).territory.name, antennaId };
+      return { kind: 'candidacy', territoryName: input.territoryName!, antennaId };
     }
     case 'CandidacyAntennaAssigned':
     case 'AntennaOpened': {
-      if (event.type === 'AntennaOpened' && key === historyAntennaKey(event.data.antennaId)) {
-        const data = event.data as AntennaOpened['data'];
-        return { kind: 'antenna', antennaId: data.antennaId, name: data.name, candidacyId: data.candidacyId };
+      if (type === 'AntennaOpened' && key === historyAntennaKey(input.antennaId!)) {
+        return { kind: 'antenna', antennaId: input.antennaId!, name: input.name!, candidacyId: input.candidacyId! };
       }
-      const data = event.data as CandidacyAntennaAssigned['data'] | AntennaOpened['data'];
-      const territoryName = doc?.kind === 'candidacy' ? doc.territoryName : 'territory' in data ? data.territory.name : null;
-      return { kind: 'candidacy', territoryName, antennaId: data.antennaId };
+      const territoryName = doc?.kind === 'candidacy' ? doc.territoryName : (input.territoryName ?? null);
+      return { kind: 'candidacy', territoryName, antennaId: input.antennaId! };
     }
-    case 'PhasePlanned':
-      return { kind: 'name', name: (event.data as PhasePlanned['data']).name };
-    case 'FundingCommitted': {
-      const data = event.data as FundingCommitted['data'];
-      return { kind: 'agreement', funder: data.funder, label: data.label, tranches: data.tranches.map((t) => [t.trancheId, t.label ?? null] as const) };
-    }
-    case 'ExpenditureRecorded':
-      return { kind: 'name', name: (event.data as ExpenditureRecorded['data']).description };
+    case 'FundingCommitted':
+      return { kind: 'agreement', funder: input.funder!, label: input.label!, tranches: input.tranches! };
     default:
       return doc;
   }
+}
+
+/** An actor's document after one more of their events: the last role and name seen, and their runs. */
+function actorAfter(doc: HistoryActorDocument | null, event: ProjectedEvent): HistoryActorDocument {
+  const { actor, actorName, role } = event.metadata;
+  const position = event.position.toString();
+  const runs = doc?.runs;
+  // Folded already (a replay applying it again): nothing changes.
+  if (doc !== null && runs !== undefined && byPosition({ position }, { position: runs.last }) <= 0) return doc;
+  const point: HistoryPoint = [effectiveDateOf(event), event.metadata.recordedAt];
+  const roles = withPoint(runs?.roles ?? [], role, point);
+  const names = actorName == null ? (runs?.names ?? []) : withPoint(runs?.names ?? [], actorName, point);
+  // Unchanged: the same document, so that nothing new is written.
+  if (doc !== null && runs !== undefined && roles === runs.roles && names === runs.names) return doc;
+  const exact = (runs?.exact ?? true) && [...roles, ...names].every(([, frontier]) => frontier.length <= ACTOR_RUN_POINTS);
+  const name = actorName ?? doc?.name ?? null;
+  return { kind: 'actor', actor, name, role, runs: { last: position, roles, names, exact } };
+}
+
+/** `runs` with `point` added to the last run when it has `value`, else in a new run (the same array when the point adds nothing). */
+function withPoint(runs: readonly HistoryRun[], value: string, point: HistoryPoint): readonly HistoryRun[] {
+  const last = runs[runs.length - 1];
+  if (last === undefined || last[0] !== value) return [...runs, [value, [point]]];
+  const frontier = last[1];
+  if (frontier.some((kept) => dominates(kept, point))) return runs;
+  return [...runs.slice(0, -1), [value, [...frontier.filter((kept) => !dominates(point, kept)), point]]];
+}
+
+/** True when every cut holding an event at `b` holds one at `a`: recorded no later, and effective no later (or without a date). */
+function dominates(a: HistoryPoint, b: HistoryPoint): boolean {
+  if (!(Date.parse(a[1]) <= Date.parse(b[1]))) return false;
+  return a[0] === null || (b[0] !== null && a[0] <= b[0]);
 }
 
 /**
@@ -295,7 +424,7 @@ function withEntry(doc: HistoryEntriesDocument, event: ProjectedEvent): HistoryE
     position,
     event.revision,
     event.type,
-    typeof data.effectiveDate === 'string' ? data.effectiveDate : null,
+    effectiveDateOf(event),
     metadata.recordedAt,
     known < 0 ? recorders.length - 1 : known,
     metadata.reason ?? (typeof data.reason === 'string' ? data.reason : null),

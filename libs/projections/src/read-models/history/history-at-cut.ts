@@ -1,0 +1,110 @@
+import { ProjectedEvent, ReadModelView } from '../../projection';
+import { cutFilter, EventCut } from '../../runner/event-cut';
+import { ReadModels } from '../../runner/replay';
+import {
+  ACTOR_NAMES_PREFIX,
+  HISTORY_PROJECTION_NAME,
+  historyAntennaKey,
+  HistoryActorDocument,
+  HistoryDocument,
+  HistoryEntriesDocument,
+  HistoryPoint,
+  HistoryRun,
+  nameFromSources,
+} from './history.projection';
+
+/**
+ * The audit trail at a past cut, read from today's `history` read model (docs/decisions/0024,
+ * « The audit trail at a cut »): what a replay of the log to the cut would hold, document by
+ * document, without reading the log.
+ * - An entries document holds one row per event, in log order, each with the effective date and
+ *   the recorded instant of its event: at the cut, it holds the rows of the events inside the cut
+ *   (the replay's own test, `cutFilter`, on what the row kept), and is absent when none is.
+ * - A name document keeps the events that set it (`sources`): at the cut, it is the fold of those
+ *   inside the cut, by the projection's own fold (`nameFromSources`), and absent when none is.
+ * - An actor's document keeps runs of their roles and names, each with the points that decide
+ *   whether a cut holds an event of the run: at the cut, the role and the name of the last runs
+ *   the cut holds, absent when it holds none. An actor whose runs outgrew what is kept
+ *   (`exact: false`) cannot be told: reading it throws {@link HistoryCutNotExactError}, and the
+ *   caller replays the log instead.
+ * Effective dates are compared as the event had them when stored: upcasting keeps them.
+ */
+export function historyAtCut(live: ReadModelView<HistoryDocument>, cut: EventCut): ReadModelView<HistoryDocument> {
+  const test = cutFilter(cut);
+  const inCut = (effectiveDate: string | null, recordedAt: string): boolean =>
+    test({ data: effectiveDate === null ? {} : { effectiveDate }, metadata: { recordedAt } } as unknown as ProjectedEvent);
+  const atCut = (key: string, doc: HistoryDocument | undefined): HistoryDocument | undefined => {
+    if (doc === undefined) return undefined;
+    switch (doc.kind) {
+      case 'entries':
+        return entriesAtCut(doc, inCut);
+      case 'actor':
+        return actorAtCut(doc, inCut);
+      default: {
+        if (doc.sources === undefined) throw new HistoryCutNotExactError(key);
+        return nameFromSources(key, doc.sources.filter(([, effectiveDate, recordedAt]) => inCut(effectiveDate, recordedAt))) ?? undefined;
+      }
+    }
+  };
+  return {
+    get: (key) => atCut(key, live.get(key)),
+    list: (prefix) => {
+      // Keys are not listed with their documents: a name document's key is told from the document.
+      const found: HistoryDocument[] = [];
+      for (const doc of live.list(prefix)) {
+        const seen = atCut(keyOf(prefix, doc), doc);
+        if (seen !== undefined) found.push(seen);
+      }
+      return found;
+    },
+  };
+}
+
+/** Read models where `history` is seen through the cut (the other projections are not served). */
+export function historyModelsAtCut(live: ReadModels, cut: EventCut): ReadModels {
+  const view = historyAtCut(live.view<HistoryDocument>(HISTORY_PROJECTION_NAME), cut);
+  return {
+    view<Doc>(name: string): ReadModelView<Doc> {
+      if (name !== HISTORY_PROJECTION_NAME) throw new Error(`no projection named ${name} at this cut`);
+      return view as unknown as ReadModelView<Doc>;
+    },
+  };
+}
+
+/** A document of the trail that cannot be told at a cut from what it kept: the caller replays the log. */
+export class HistoryCutNotExactError extends Error {
+  constructor(readonly key: string) {
+    super(`the history document ${key} cannot be read at a cut: replay the log`);
+    this.name = 'HistoryCutNotExactError';
+  }
+}
+
+type InCut = (effectiveDate: string | null, recordedAt: string) => boolean;
+
+function entriesAtCut(doc: HistoryEntriesDocument, inCut: InCut): HistoryEntriesDocument | undefined {
+  const rows = doc.rows.filter((row) => inCut(row[3], row[4]));
+  if (rows.length === 0) return undefined;
+  return rows.length === doc.rows.length ? doc : { ...doc, rows };
+}
+
+function actorAtCut(doc: HistoryActorDocument, inCut: InCut): HistoryActorDocument | undefined {
+  if (doc.runs === undefined || !doc.runs.exact) throw new HistoryCutNotExactError(`${ACTOR_NAMES_PREFIX}${doc.actor}`);
+  const held = (run: HistoryRun): boolean => run[1].some(([effectiveDate, recordedAt]: HistoryPoint) => inCut(effectiveDate, recordedAt));
+  const role = lastHeld(doc.runs.roles, held);
+  if (role === undefined) return undefined;
+  return { kind: 'actor', actor: doc.actor, name: lastHeld(doc.runs.names, held)?.[0] ?? null, role: role[0] };
+}
+
+function lastHeld(runs: readonly HistoryRun[], held: (run: HistoryRun) => boolean): HistoryRun | undefined {
+  for (let index = runs.length - 1; index >= 0; index--) if (held(runs[index]!)) return runs[index];
+  return undefined;
+}
+
+/**
+ * The key of a listed name document, for the fold (which tells an antenna's own document from its
+ * candidacy's by key). Entries and actors do not need it.
+ */
+function keyOf(prefix: string, doc: HistoryDocument): string {
+  if (doc.kind === 'antenna') return historyAntennaKey(doc.antennaId);
+  return prefix;
+}
