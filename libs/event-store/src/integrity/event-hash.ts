@@ -5,9 +5,9 @@
  * `hash` alone, so `previousHash` is covered and altering, removing or reordering one event breaks
  * the chain from there on. No store position enters the hash: it survives export, import, migrate.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { EventMetadata, EventToAppend } from '../event-store.port';
-import { canonicalJson } from '../transfer/canonical-json';
+import { canonicalJson, canonicalJsonWithout } from '../transfer/canonical-json';
 
 /** `previousHash` of a stream's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -25,17 +25,48 @@ export interface HashableEvent {
   readonly metadata: EventMetadata | Readonly<Record<string, unknown>>;
 }
 
-/** The canonical text an event's hash is computed over. */
+/**
+ * The canonical text an event's hash is computed over: `canonicalJson` of
+ * `{ id, streamId, revision, type, version, data, metadata }` with `metadata` without `hash`.
+ * Written member by member in that object's key order, without building it or copying the metadata.
+ */
 export function hashedContent(event: HashableEvent): string {
-  const { hash: _hash, ...metadata } = event.metadata as Record<string, unknown>;
-  const { id, streamId, revision, type, version, data } = event;
-  return canonicalJson({ id, streamId, revision, type, version, data, metadata });
+  const metadata = event.metadata as Record<string, unknown>;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    // Not an object (never so in a readable store): the definition as written, whatever it gives.
+    const { hash: _hash, ...rest } = metadata;
+    const { id, streamId, revision, type, version, data } = event;
+    return canonicalJson({ id, streamId, revision, type, version, data, metadata: rest });
+  }
+  return contentText(event.id, event.streamId, event.revision, event.type, event.version, event.data, canonicalJsonWithout(metadata, 'hash'));
+}
+
+/**
+ * `canonicalJson({ id, streamId, revision, type, version, data, metadata })` given the metadata's
+ * canonical text: the members in sorted key order, those `undefined` left out.
+ */
+function contentText(id: unknown, streamId: unknown, revision: unknown, type: unknown, version: unknown, data: unknown, metadataText: string): string {
+  let text = '{';
+  if (data !== undefined) text += `"data":${canonicalJson(data)},`;
+  if (id !== undefined) text += `"id":${canonicalJson(id)},`;
+  text += `"metadata":${metadataText},`;
+  if (revision !== undefined) text += `"revision":${canonicalJson(revision)},`;
+  if (streamId !== undefined) text += `"streamId":${canonicalJson(streamId)},`;
+  if (type !== undefined) text += `"type":${canonicalJson(type)},`;
+  if (version !== undefined) text += `"version":${canonicalJson(version)},`;
+  return `${text.slice(0, -1)}}`;
 }
 
 /** SHA-256 (64 lower-case hex digits) of the event's canonical content, its `previousHash` included. */
 export function eventHash(event: HashableEvent): string {
-  return createHash('sha256').update(hashedContent(event), 'utf8').digest('hex');
+  return sha256Hex(hashedContent(event));
 }
+
+/** One-shot hashing where Node has it (20.12+): no Hash object per event. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const sha256Hex: (text: string) => string = oneShot
+  ? (text) => oneShot('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 export function isEventHash(value: unknown): value is string {
   return typeof value === 'string' && HEX_HASH.test(value);
@@ -57,11 +88,23 @@ export function chainEvents(streamId: string, tip: ChainTip | undefined, events:
   let revision = tip?.revision ?? -1;
   return events.map((event) => {
     revision += 1;
-    const { hash: _hash, previousHash: _previous, ...rest } = event.metadata;
-    const metadata: EventMetadata = { ...rest, previousHash };
-    const hash = eventHash({ id: event.id, streamId, revision, type: event.type, version: event.version, data: event.data, metadata });
+    const source = event.metadata;
+    let metadata: Record<string, unknown>;
+    if (Object.hasOwn(source, 'hash') || Object.hasOwn(source, 'previousHash') || Object.hasOwn(source, '__proto__')) {
+      // Linked anew (a copy's own links dropped): the two fields go last, in this order.
+      const { hash: _hash, previousHash: _previous, ...rest } = source;
+      metadata = { ...rest, previousHash };
+    } else {
+      // The command path's case: the same members in the same order, `previousHash` then `hash`
+      // added last, copied with Object.assign (many times cheaper than a spread here; a member
+      // named `__proto__` would set the prototype instead, hence the case above).
+      metadata = Object.assign({} as Record<string, unknown>, source);
+      metadata.previousHash = previousHash;
+    }
+    const hash = sha256Hex(contentText(event.id, streamId, revision, event.type, event.version, event.data, canonicalJson(metadata)));
+    metadata.hash = hash;
     previousHash = hash;
-    return { ...event, metadata: { ...metadata, hash } };
+    return { ...event, metadata: metadata as unknown as EventMetadata };
   });
 }
 

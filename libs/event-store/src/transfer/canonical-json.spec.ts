@@ -41,7 +41,14 @@ describe('canonical JSON, as fast as it is plain', () => {
     }
   });
 
+  it('rule: numbers are written exactly as JSON.stringify writes them (-0, NaN, infinities, exponents, fractions)', () => {
+    const numbers = [0, -0, 1, -1, 0.1 + 0.2, 1e21, 1e-7, -123456789.125, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE, NaN, Infinity, -Infinity];
+    expect(canonicalJson({ numbers })).toBe(JSON.stringify({ numbers }));
+    for (const value of numbers) expect(canonicalJson(value)).toBe(JSON.stringify(value));
+  });
+
   it('rule: a value with no JSON form is refused', () => {
     expect(() => canonicalJson({ f: () => 1 })).toThrow(TypeError);
+    expect(() => canonicalJson({ big: 10n })).toThrow(TypeError);
   });
 });

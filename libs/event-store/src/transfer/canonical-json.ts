@@ -5,31 +5,64 @@
  * (as `JSON.stringify` does), arrays in their order.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const text = JSON.stringify(value);
-    // `undefined`, functions and symbols have no JSON form; they only occur inside objects here.
-    if (text === undefined) throw new TypeError(`no JSON form for a value of type ${typeof value}`);
-    return text;
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      // What JSON.stringify writes: the shortest round-trip text, `null` for NaN and infinities.
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) ? arrayText(value) : objectText(value as Record<string, unknown>, undefined);
+    default:
+      // `undefined`, functions, symbols and BigInt have no JSON form; `undefined` only occurs inside objects here.
+      throw new TypeError(`no JSON form for a value of type ${typeof value}`);
   }
-  // Loops and one growing string rather than map/filter/join: every event hash and every checksum
-  // goes through here (a million events per `jalon verify`).
-  if (Array.isArray(value)) {
-    let text = '[';
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) text += ',';
-      const item: unknown = value[i];
-      text += item === undefined ? 'null' : canonicalJson(item);
-    }
-    return `${text}]`;
+}
+
+/**
+ * The canonical JSON of an object without one of its members, as if it had been copied without
+ * it first (what an event's hash covers: its metadata without `hash`), without the copy.
+ */
+export function canonicalJsonWithout(record: Readonly<Record<string, unknown>>, omitted: string): string {
+  return objectText(record, omitted);
+}
+
+// Loops and one growing string rather than map/filter/join: every event hash and every checksum
+// goes through here (every command's events, a million events per `jalon verify`).
+function arrayText(array: readonly unknown[]): string {
+  let text = '[';
+  for (let i = 0; i < array.length; i++) {
+    if (i > 0) text += ',';
+    const item: unknown = array[i];
+    text += item === undefined ? 'null' : canonicalJson(item);
   }
-  const record = value as Record<string, unknown>;
+  return `${text}]`;
+}
+
+function objectText(record: Readonly<Record<string, unknown>>, omitted: string | undefined): string {
   const keys = Object.keys(record).sort();
   let text = '{';
   for (const key of keys) {
     const item = record[key];
-    if (item === undefined) continue;
+    if (item === undefined || key === omitted) continue;
     if (text.length > 1) text += ',';
-    text += `${JSON.stringify(key)}:${canonicalJson(item)}`;
+    text += `${quotedKey(key)}:${canonicalJson(item)}`;
   }
   return `${text}}`;
+}
+
+/** Keys come from a small vocabulary (the events' fields): each is quoted once, up to a bound. */
+const QUOTED_KEYS = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4_096;
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
 }
