@@ -8,8 +8,11 @@ import {
   HistoryActorDocument,
   HistoryDocument,
   HistoryEntriesDocument,
+  HistoryJournalCountsDocument,
+  HistoryJournalDocument,
   HistoryPoint,
   HistoryRun,
+  journalKey,
   nameFromSources,
 } from './history.projection';
 
@@ -27,6 +30,10 @@ import {
  *   the cut holds, absent when it holds none. An actor whose runs outgrew what is kept
  *   (`exact: false`) cannot be told: reading it throws {@link HistoryCutNotExactError}, and the
  *   caller replays the log instead.
+ * - A journal block holds one pointer row per event, with its effective date and recorded instant:
+ *   at the cut, the rows of the events inside it, like an entries document. A counts document
+ *   counts, at the cut, the rows each of its blocks holds there (it reads those blocks), and its
+ *   `last` is the last position among them; absent when none is.
  * Effective dates are compared as the event had them when stored: upcasting keeps them.
  */
 export function historyAtCut(live: ReadModelView<HistoryDocument>, cut: EventCut): ReadModelView<HistoryDocument> {
@@ -40,6 +47,13 @@ export function historyAtCut(live: ReadModelView<HistoryDocument>, cut: EventCut
         return entriesAtCut(doc, inCut);
       case 'actor':
         return actorAtCut(doc, inCut);
+      case 'journal':
+        return journalAtCut(doc, inCut);
+      case 'journal-counts':
+        return countsAtCut(doc, (block) => {
+          const held = live.get(journalKey(block));
+          return held?.kind === 'journal' ? journalAtCut(held, inCut) : undefined;
+        });
       default: {
         if (doc.sources === undefined) throw new HistoryCutNotExactError(key);
         return nameFromSources(key, doc.sources.filter(([, effectiveDate, recordedAt]) => inCut(effectiveDate, recordedAt))) ?? undefined;
@@ -85,6 +99,25 @@ function entriesAtCut(doc: HistoryEntriesDocument, inCut: InCut): HistoryEntries
   const rows = doc.rows.filter((row) => inCut(row[3], row[4]));
   if (rows.length === 0) return undefined;
   return rows.length === doc.rows.length ? doc : { ...doc, rows };
+}
+
+function journalAtCut(doc: HistoryJournalDocument, inCut: InCut): HistoryJournalDocument | undefined {
+  const rows = doc.rows.filter((row) => inCut(row[2], row[3]));
+  if (rows.length === 0) return undefined;
+  return rows.length === doc.rows.length ? doc : { ...doc, rows };
+}
+
+function countsAtCut(doc: HistoryJournalCountsDocument, blockAtCut: (block: number) => HistoryJournalDocument | undefined): HistoryJournalCountsDocument | undefined {
+  const counts: (readonly [number, number])[] = [];
+  let last: string | undefined;
+  for (const [block] of doc.counts) {
+    const rows = blockAtCut(block)?.rows ?? [];
+    if (rows.length === 0) continue;
+    counts.push([block, rows.length]);
+    // Blocks are in log order, and rows in each: the last row held is the last position counted.
+    last = rows[rows.length - 1]![0];
+  }
+  return last === undefined ? undefined : { kind: 'journal-counts', last, counts };
 }
 
 function actorAtCut(doc: HistoryActorDocument, inCut: InCut): HistoryActorDocument | undefined {

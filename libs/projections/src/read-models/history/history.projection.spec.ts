@@ -10,8 +10,18 @@ import {
   historyAntennas,
   historyNames,
   historyProjection,
+  JOURNAL_BLOCK_POSITIONS,
+  JOURNAL_BLOCKS_PER_GROUP,
+  journalCountsKey,
+  journalKey,
   programmeFacts,
 } from './history.projection';
+
+/** The journal block and counts document of an event at `position`. */
+const journalKeys = ({ position }: { readonly position: bigint }): string[] => {
+  const block = Number(position / BigInt(JOURNAL_BLOCK_POSITIONS));
+  return [journalKey(block), journalCountsKey(Math.floor(block / JOURNAL_BLOCKS_PER_GROUP))];
+};
 
 const candidacyId = 'ami-2--pma';
 const launched = projected(
@@ -186,9 +196,9 @@ describe('history projection: trails', () => {
     const log = Array.from({ length: 2 * ENTRIES_PER_DOCUMENT + 1 }, (_, i) => [budget(i, 9_000_000_000n + 2n * BigInt(i)), phase(i + 1, 9_000_000_001n + 2n * BigInt(i))]).flat();
     const model = project(historyProjection, [opened, ...log]);
 
-    expect(historyProjection.keysOf(log[0]!)).toEqual([`antenna:mbl:entries:budget-mbl:${'0'.repeat(16)}`, 'names:actor:claire']);
-    expect(historyProjection.keysOf(opened)).toEqual([`antenna:mbl:entries:antenna-mbl:${'0'.repeat(16)}`, 'names:antenna:mbl', `names:candidacy:${candidacyId}`, 'names:actor:claire']);
-    expect(historyProjection.keysOf(submitted)).toEqual([`candidacy:${candidacyId}:entries:candidacy-${candidacyId}:${'0'.repeat(16)}`, `names:candidacy:${candidacyId}`, 'names:actor:claire']);
+    expect(historyProjection.keysOf(log[0]!)).toEqual([`antenna:mbl:entries:budget-mbl:${'0'.repeat(16)}`, 'names:actor:claire', ...journalKeys(log[0]!)]);
+    expect(historyProjection.keysOf(opened)).toEqual([`antenna:mbl:entries:antenna-mbl:${'0'.repeat(16)}`, 'names:antenna:mbl', `names:candidacy:${candidacyId}`, 'names:actor:claire', ...journalKeys(opened)]);
+    expect(historyProjection.keysOf(submitted)).toEqual([`candidacy:${candidacyId}:entries:candidacy-${candidacyId}:${'0'.repeat(16)}`, `names:candidacy:${candidacyId}`, 'names:actor:claire', ...journalKeys(submitted)]);
     const blocks = model.list('antenna:mbl:entries:');
     expect(blocks.map((doc) => (doc.kind === 'entries' ? doc.rows.length : 0))).toEqual([ENTRIES_PER_DOCUMENT, ENTRIES_PER_DOCUMENT, 2, ENTRIES_PER_DOCUMENT, ENTRIES_PER_DOCUMENT, 1]);
     expect(antennaEntries(model, 'mbl').map((e) => e.position)).toEqual([opened, ...log].map((e) => e.position.toString()));

@@ -42,8 +42,16 @@ import { defineProjection, ProjectedEvent, ReadModelView } from '../../projectio
  *   (most of a replay's time); one per antenna would copy an ever longer list at each event.
  * - `candidacy:<candidacyId>:entries:<streamId>:<block>`, `call:<callId>:entries:…`,
  *   `programme:<programmeId>:entries:…`: the same for the other streams.
- * The programme-wide trail lists the four prefixes and merges them by position; an antenna's
- * trail joins its candidacy's entries, found through its name document (candidacy events carry
+ * The programme-wide trail read whole lists the four prefixes and merges them by position; a PAGE
+ * of it is found through the JOURNAL, an index of the audited facts in log order kept beside them:
+ * - `journal:<block>`: one pointer row per audited event whose position lies in the block (positions
+ *   divided by {@link JOURNAL_BLOCK_POSITIONS}, zero-padded), in log order: its position, the key
+ *   of its entries document, and its effective date and recorded instant (what a cut tests).
+ * - `journal-counts:<group>`: the number of rows of each non-empty block of a group of
+ *   {@link JOURNAL_BLOCKS_PER_GROUP} blocks, so that a page finds its blocks without reading the others.
+ * A page reads the counts, one or two journal blocks, and the entries documents its rows point to
+ * (see {@link programmeJournal}); the counts' `last` position keeps replays idempotent.
+ * An antenna's trail joins its candidacy's entries, found through its name document (candidacy events carry
  * no antenna id, and `evolve` sees only the document it changes). Candidacy events recorded
  * before the opening and after it both appear, whichever document was written first.
  *
@@ -73,6 +81,23 @@ export interface HistoryEntry {
   readonly values: Readonly<Record<string, unknown>>;
   /** What changed, in French, rendered when read. */
   readonly changes: string;
+}
+
+/** A journal row: an audited fact's position, the key of the entries document holding it, and what a cut tests. */
+export type HistoryJournalRow = readonly [position: string, entriesKey: string, effectiveDate: string | null, recordedAt: string];
+
+/** `journal:<block>`: the audited facts of a block of log positions, in log order. */
+export interface HistoryJournalDocument {
+  readonly kind: 'journal';
+  readonly rows: readonly HistoryJournalRow[];
+}
+
+/** `journal-counts:<group>`: rows per non-empty journal block of the group, in block order. */
+export interface HistoryJournalCountsDocument {
+  readonly kind: 'journal-counts';
+  /** Position of the last event counted: one at or before it was counted already (a replay applying it again changes nothing). */
+  readonly last: string;
+  readonly counts: readonly (readonly [block: number, rows: number])[];
 }
 
 /** `names:antenna:<antennaId>`: the antenna's name and the candidacy it was opened from. */
@@ -194,7 +219,9 @@ export type HistoryDocument =
   | HistoryPlainName
   | HistoryAgreementDocument
   | HistoryActorDocument
-  | HistoryEntriesDocument;
+  | HistoryEntriesDocument
+  | HistoryJournalDocument
+  | HistoryJournalCountsDocument;
 
 export const HISTORY_PROJECTION_NAME = 'history';
 
@@ -209,6 +236,17 @@ export const candidacyIndexKey = (candidacyId: string): string => `candidacy:${c
 /** Prefixes listing every entry document of the programme. */
 export const ALL_ENTRIES_PREFIXES = ['programme:', 'call:', 'candidacy:', 'antenna:'] as const;
 export const ACTOR_NAMES_PREFIX = 'names:actor:';
+export const JOURNAL_PREFIX = 'journal:';
+export const JOURNAL_COUNTS_PREFIX = 'journal-counts:';
+/** Log positions per journal block: a page of 50 reads one or two blocks, and an event copies at most this many rows. */
+export const JOURNAL_BLOCK_POSITIONS = 256;
+/** Journal blocks counted by one counts document (65,536 positions): a page reads one counts document per group. */
+export const JOURNAL_BLOCKS_PER_GROUP = 256;
+/** Key of the journal block `block`. */
+export const journalKey = (block: number): string => `${JOURNAL_PREFIX}${String(block).padStart(16, '0')}`;
+/** Key of the counts document of group `group`. */
+export const journalCountsKey = (group: number): string => `${JOURNAL_COUNTS_PREFIX}${String(group).padStart(16, '0')}`;
+const journalBlockOf = (position: bigint): number => Number(position / BigInt(JOURNAL_BLOCK_POSITIONS));
 export const ANTENNA_NAMES_PREFIX = 'names:antenna:';
 
 const programmeNameKey = (programmeId: string): string => `names:programme:${programmeId}`;
@@ -268,18 +306,44 @@ export const historyProjection = defineProjection<HistoryDocument>({
   name: HISTORY_PROJECTION_NAME,
   // 4: facts rather than sentences (worded when read), a name index, and the programme's and calls' events.
   // 5: name documents keep the events that set them, actors their runs of roles and names (the trail at a cut).
-  version: 5,
+  // 6: the journal, a log-ordered index of the facts with counts per block (a programme page reads its blocks only).
+  version: 6,
   handles: AUDITED_EVENT_TYPES,
   keysOf(event) {
     const entries = entriesKey(event);
     if (entries === undefined) return [];
-    return [entries, ...nameKeys(event), actorNameKey(event.metadata.actor)];
+    const block = journalBlockOf(event.position);
+    return [entries, ...nameKeys(event), actorNameKey(event.metadata.actor), journalKey(block), journalCountsKey(Math.floor(block / JOURNAL_BLOCKS_PER_GROUP))];
   },
   evolve(doc, event, key) {
     if (key.startsWith('names:')) return named(doc, event, key);
+    if (key.startsWith(JOURNAL_PREFIX)) return journalAfter(doc?.kind === 'journal' ? doc : null, event);
+    if (key.startsWith(JOURNAL_COUNTS_PREFIX)) return countsAfter(doc?.kind === 'journal-counts' ? doc : null, event);
     return withEntry(doc?.kind === 'entries' ? doc : { kind: 'entries', streamId: event.streamId, antennaId: antennaOf(event), recorders: [], rows: [] }, event);
   },
 });
+
+/** The journal block after `event`: its row added in log order, or replacing its own (replays stay idempotent). */
+function journalAfter(doc: HistoryJournalDocument | null, event: ProjectedEvent): HistoryJournalDocument {
+  const position = event.position.toString();
+  const row: HistoryJournalRow = [position, entriesKey(event)!, effectiveDateOf(event), event.metadata.recordedAt];
+  const rows = doc?.rows ?? [];
+  const last = rows[rows.length - 1];
+  if (last === undefined || byPosition({ position: last[0] }, { position }) < 0) return { kind: 'journal', rows: [...rows, row] };
+  const placed = [...rows.filter((existing) => existing[0] !== position), row].sort((a, b) => byPosition({ position: a[0] }, { position: b[0] }));
+  return { kind: 'journal', rows: placed };
+}
+
+/** The counts document after `event`: one more row in its block, unless it was counted already. */
+function countsAfter(doc: HistoryJournalCountsDocument | null, event: ProjectedEvent): HistoryJournalCountsDocument {
+  const position = event.position.toString();
+  if (doc !== null && byPosition({ position }, { position: doc.last }) <= 0) return doc;
+  const block = journalBlockOf(event.position);
+  const counts = doc?.counts ?? [];
+  const last = counts[counts.length - 1];
+  const next = last !== undefined && last[0] === block ? [...counts.slice(0, -1), [block, last[1] + 1] as const] : [...counts, [block, 1] as const];
+  return { kind: 'journal-counts', last: position, counts: next };
+}
 
 function antennaOf(event: ProjectedEvent): string | null {
   return !CANDIDACY_EVENTS.has(event.type) && typeof event.data.antennaId === 'string' ? event.data.antennaId : null;
@@ -291,7 +355,7 @@ function named(doc: HistoryDocument | null, event: ProjectedEvent, key: string):
   const input = nameInput(event);
   if (input === undefined) return doc;
   const source: HistoryNameSource = [event.position.toString(), effectiveDateOf(event), event.metadata.recordedAt, event.type, input];
-  const before = doc !== null && doc.kind !== 'entries' && doc.kind !== 'actor' ? (doc.sources ?? []) : [];
+  const before = doc !== null && doc.kind !== 'entries' && doc.kind !== 'actor' && doc.kind !== 'journal' && doc.kind !== 'journal-counts' ? (doc.sources ?? []) : [];
   // An event applied again replaces its own source: replays stay idempotent.
   const sources = [...before.filter(([position]) => position !== source[0]), source].sort((a, b) => byPosition({ position: a[0] }, { position: b[0] }));
   const state = nameFromSources(key, sources);
@@ -515,12 +579,68 @@ export function factsOf(docs: readonly HistoryDocument[]): HistoryFact[] {
   const facts: HistoryFact[] = [];
   for (const doc of docs) {
     if (doc.kind !== 'entries') continue;
-    for (const [position, revision, type, effectiveDate, recordedAt, recorder, reason, values] of doc.rows) {
-      const [actor, actorName, role] = doc.recorders[recorder]!;
-      facts.push({ position, streamId: doc.streamId, revision, type, effectiveDate, recordedAt, actor, actorName, role, reason, antennaId: doc.antennaId, values });
-    }
+    for (const row of doc.rows) facts.push(factOf(doc, row));
   }
   return facts.sort(byPosition);
+}
+
+function factOf(doc: HistoryEntriesDocument, [position, revision, type, effectiveDate, recordedAt, recorder, reason, values]: HistoryRow): HistoryFact {
+  const [actor, actorName, role] = doc.recorders[recorder]!;
+  return { position, streamId: doc.streamId, revision, type, effectiveDate, recordedAt, actor, actorName, role, reason, antennaId: doc.antennaId, values };
+}
+
+/** The programme-wide trail through the journal: how many facts it holds, and a range of them in log order. */
+export interface ProgrammeJournal {
+  readonly total: number;
+  /**
+   * The facts from index `from` (included) to `to` (excluded), 0-based in log order; undefined
+   * when the journal does not agree with the entries (a block holding another number of rows than
+   * counted, a row pointing to a fact its entries document lacks): the caller merges the trail instead.
+   */
+  slice(from: number, to: number): HistoryFact[] | undefined;
+}
+
+/**
+ * The whole programme's trail, read a range at a time (the same facts, in the same order, as
+ * {@link programmeFacts}): the counts documents tell which journal blocks hold the range, and only
+ * those blocks and the entries documents their rows point to are read.
+ */
+export function programmeJournal(view: ReadModelView<HistoryDocument>): ProgrammeJournal {
+  const blocks: (readonly [block: number, rows: number])[] = [];
+  for (const doc of view.list(JOURNAL_COUNTS_PREFIX)) if (doc.kind === 'journal-counts') blocks.push(...doc.counts);
+  const total = blocks.reduce((sum, [, rows]) => sum + rows, 0);
+  return {
+    total,
+    slice(from, to) {
+      const rows: HistoryJournalRow[] = [];
+      let start = 0;
+      for (const [block, count] of blocks) {
+        const end = start + count;
+        if (end > from && start < to) {
+          const doc = view.get(journalKey(block));
+          const held = doc?.kind === 'journal' ? doc.rows : [];
+          if (held.length !== count) return undefined;
+          rows.push(...held.slice(Math.max(from - start, 0), Math.min(to, end) - start));
+        }
+        if (end >= to) break;
+        start = end;
+      }
+      const entries = new Map<string, Map<string, HistoryFact>>();
+      const facts: HistoryFact[] = [];
+      for (const [position, key] of rows) {
+        let byPositionInDoc = entries.get(key);
+        if (byPositionInDoc === undefined) {
+          const doc = view.get(key);
+          byPositionInDoc = new Map(doc?.kind === 'entries' ? doc.rows.map((row) => [row[0], factOf(doc, row)] as const) : []);
+          entries.set(key, byPositionInDoc);
+        }
+        const fact = byPositionInDoc.get(position);
+        if (fact === undefined) return undefined;
+        facts.push(fact);
+      }
+      return facts;
+    },
+  };
 }
 
 /** Worded entries of `facts`: the sentence of each, rendered now with the names the index knows. */

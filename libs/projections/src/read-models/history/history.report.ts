@@ -14,6 +14,7 @@ import {
   historyAntennas,
   historyNames,
   programmeFacts,
+  programmeJournal,
   wordEntries,
 } from './history.projection';
 
@@ -77,23 +78,34 @@ export interface HistoryReportData {
 /**
  * The audit trail: of one antenna (with its candidacy, budget and funding) or of the whole
  * programme, filtered by effective dates, actor and kind of fact, paginated. Sentences are worded
- * now, only for the page returned; no cell shows an internal id or an ISO date.
+ * now, only for the page returned; no cell shows an internal id or an ISO date. A page of the
+ * whole programme's unfiltered trail is read through the journal (that page's blocks only); any
+ * other read merges the facts of the trail and filters them.
  */
 export function buildHistoryReport(models: HistoryReadModels, parameters: ReportParameters & HistoryFilter): Report {
+  return buildHistory(models, parameters, true);
+}
+
+/**
+ * The same report, every read merging the whole trail (the journal unused): the reference the
+ * journal's pages are checked against.
+ */
+export function buildHistoryReportByWholeMerge(models: HistoryReadModels, parameters: ReportParameters & HistoryFilter): Report {
+  return buildHistory(models, parameters, false);
+}
+
+function buildHistory(models: HistoryReadModels, parameters: ReportParameters & HistoryFilter, throughJournal: boolean): Report {
   const view = models.view<HistoryDocument>(HISTORY_PROJECTION_NAME);
   const names = historyNames(view);
   const { antennaId } = parameters;
   const antenna = antennaId === undefined ? undefined : names.antennaDocument(antennaId);
-  const all = antennaId === undefined ? programmeFacts(view) : antennaFacts(view, antennaId);
-  if (all === undefined) throw new ReportSubjectNotFoundError(`Antenne inconnue : « ${antennaId} » (aucun événement enregistré à cette date).`);
-
-  const matching = all.filter((fact) => matches(fact, parameters));
-  if (parameters.order === 'desc') matching.reverse();
   const paginated = parameters.page !== undefined || parameters.pageSize !== undefined;
-  const pageSize = paginated ? (parameters.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE) : Math.max(matching.length, 1);
-  const pageCount = Math.max(1, Math.ceil(matching.length / pageSize));
   const page = paginated ? (parameters.page ?? 1) : 1;
-  const entries = wordEntries(matching.slice((page - 1) * pageSize, page * pageSize), names);
+  const fromJournal = throughJournal && antennaId === undefined && paginated && !filtered(parameters) ? journalPage(view, page, parameters) : undefined;
+  const { total, facts } = fromJournal ?? wholeTrailPage(view, page, paginated, parameters);
+  const pageSize = paginated ? (parameters.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE) : Math.max(total, 1);
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const entries = wordEntries(facts, names);
 
   const subjectOf = (entry: HistoryEntry): string => {
     if (entry.antennaId !== null) return names.antenna(entry.antennaId) ?? 'Antenne';
@@ -138,8 +150,8 @@ export function buildHistoryReport(models: HistoryReadModels, parameters: Report
   const notes: string[] = [];
   const filterWords = describeFilters(parameters, names);
   if (filterWords !== '') notes.push(`Filtres : ${filterWords}.`);
-  if (matching.length === 0) notes.push(filterWords === '' ? 'Aucun événement à cette date.' : 'Aucun événement ne correspond à ces filtres.');
-  else notes.push(`${plural(matching.length, 'événement')}, ${parameters.order === 'desc' ? 'du plus récent au plus ancien' : 'dans l’ordre où ils ont été enregistrés'}.`);
+  if (total === 0) notes.push(filterWords === '' ? 'Aucun événement à cette date.' : 'Aucun événement ne correspond à ces filtres.');
+  else notes.push(`${plural(total, 'événement')}, ${parameters.order === 'desc' ? 'du plus récent au plus ancien' : 'dans l’ordre où ils ont été enregistrés'}.`);
   if (paginated) notes.push(`Page ${page} sur ${pageCount} (${plural(pageSize, 'événement')} par page).`);
   if (candidacyId !== null) {
     const territory = names.candidacy(candidacyId);
@@ -162,7 +174,7 @@ export function buildHistoryReport(models: HistoryReadModels, parameters: Report
       .map(({ actor, name, role }) => ({ actor, name, role }))
       .sort((x, y) => compareFrench(x.name ?? x.actor, y.name ?? y.actor)),
   };
-  const data: HistoryReportData = { antennaId: antennaId ?? null, candidacyId, filters, total: matching.length, page, pageSize, pageCount, entries, choices };
+  const data: HistoryReportData = { antennaId: antennaId ?? null, candidacyId, filters, total, page, pageSize, pageCount, entries, choices };
   // The antenna is named in the title and the filters: its id stays out of the rendered parameters.
   const { asOf, knownAt, referenceDate } = parameters;
   return {
@@ -173,6 +185,42 @@ export function buildHistoryReport(models: HistoryReadModels, parameters: Report
     notes,
     data,
   };
+}
+
+/** One page of the trail, and how many facts match over every page. */
+interface TrailPage {
+  readonly total: number;
+  readonly facts: readonly HistoryFact[];
+}
+
+/** True when a filter other than the antenna narrows the facts. */
+function filtered(filter: HistoryFilter): boolean {
+  return filter.from !== undefined || filter.to !== undefined || filter.actor !== undefined || filter.eventType !== undefined;
+}
+
+/** A page of the whole programme's unfiltered trail, through the journal: it reads that page's blocks only (undefined: the journal disagrees with the entries). */
+function journalPage(view: ReadModelView<HistoryDocument>, page: number, parameters: HistoryFilter): TrailPage | undefined {
+  const journal = programmeJournal(view);
+  const pageSize = parameters.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
+  const { total } = journal;
+  const first = Math.min((page - 1) * pageSize, total);
+  const last = Math.min(page * pageSize, total);
+  if (first >= last) return { total, facts: [] };
+  // The most recent first: the page's facts are the same range counted from the end, reversed.
+  const facts = parameters.order === 'desc' ? journal.slice(total - last, total - first)?.reverse() : journal.slice(first, last);
+  return facts === undefined ? undefined : { total, facts };
+}
+
+/** A page of a trail read whole (an antenna's, or the programme's filtered): every fact is merged, then filtered. */
+function wholeTrailPage(view: ReadModelView<HistoryDocument>, page: number, paginated: boolean, parameters: ReportParameters & HistoryFilter): TrailPage {
+  const { antennaId } = parameters;
+  const all = antennaId === undefined ? programmeFacts(view) : antennaFacts(view, antennaId);
+  if (all === undefined) throw new ReportSubjectNotFoundError(`Antenne inconnue : « ${antennaId} » (aucun événement enregistré à cette date).`);
+  const matching = all.filter((fact) => matches(fact, parameters));
+  if (parameters.order === 'desc') matching.reverse();
+  if (!paginated) return { total: matching.length, facts: matching };
+  const pageSize = parameters.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
+  return { total: matching.length, facts: matching.slice((page - 1) * pageSize, page * pageSize) };
 }
 
 function matches(fact: HistoryFact, filter: HistoryFilter): boolean {
