@@ -20,9 +20,16 @@ import { defineProjection, ProjectedEvent } from '../../projection';
  * dépenses ») is built from it for a chosen period, and cut at the position of a seal so that every
  * line it lists is covered by that seal.
  *
- * ONE DOCUMENT PER ANTENNA, `agreement-ledger:<antennaId>`: an expenditure names its agreement, but
- * a document attached to an expenditure names only the expenditure, so the antenna's expenditures
- * are kept together. The document grows with the antenna's expenditures (hundreds, not millions).
+ * Documents (version 2), every key derived from the event's `data.antennaId` alone:
+ * - `agreement-ledger:<antennaId>` ({@link AntennaLedgerDoc}): the antenna's name and its agreements
+ *   with their releases, receipts and documents; it does not grow with the antenna's expenditures;
+ * - `agreement-ledger:<antennaId>:expenditure:<expenditureId>` ({@link LedgerExpenditureDoc}): one
+ *   expenditure charged to an agreement, its reversal and its documents (`ExpenditureReversed` and a
+ *   `DocumentAttached` about an expenditure name the expenditure and carry `antennaId`).
+ * So recording an expenditure writes one small document, not the antenna's whole ledger (version 1
+ * kept every expenditure in the antenna's document and rewrote it per expenditure). Ids are slugs
+ * (no `:`), so listing {@link ledgerExpenditurePrefix} finds this antenna's expenditures only; the
+ * statement orders them by the log position of their recording.
  */
 
 /** Where a fact sits in the log; `position` is a decimal string (a bigint in the store). */
@@ -94,23 +101,37 @@ export interface AgreementLedger {
 }
 
 export interface AntennaLedgerDoc {
+  readonly kind: 'antenna';
   readonly antennaId: string;
   readonly antennaName: string | null;
   /** In the order they were committed. */
   readonly agreements: readonly AgreementLedger[];
-  /** Expenditures charged to an agreement, in log order. */
-  readonly expenditures: readonly LedgerExpenditure[];
 }
+
+/** One expenditure charged to an agreement, in a document of its own. */
+export interface LedgerExpenditureDoc extends LedgerExpenditure {
+  readonly kind: 'expenditure';
+}
+
+export type LedgerDoc = AntennaLedgerDoc | LedgerExpenditureDoc;
 
 export const LEDGER_KEY_PREFIX = 'agreement-ledger:';
 export const ledgerAntennaKey = (antennaId: string): string => `${LEDGER_KEY_PREFIX}${antennaId}`;
+/** The prefix of the antenna's expenditure documents only: `:` occurs in no id, so no other antenna's key starts with it. */
+export const ledgerExpenditurePrefix = (antennaId: string): string => `${ledgerAntennaKey(antennaId)}:expenditure:`;
+export const ledgerExpenditureKey = (antennaId: string, expenditureId: string): string => `${ledgerExpenditurePrefix(antennaId)}${expenditureId}`;
+
+/** Log order of two positions (decimal strings of bigints): by length, then text. */
+export function comparePositions(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** The event that attaches a supporting document (issue 14); read by its fields, so the ledger needs no change when it lands. */
 export const DOCUMENT_ATTACHED = 'DocumentAttached';
 
-export const agreementLedgerProjection = defineProjection<AntennaLedgerDoc>({
+export const agreementLedgerProjection = defineProjection<LedgerDoc>({
   name: 'agreement-ledger',
-  version: 1,
+  version: 2,
   handles: [
     'AntennaOpened',
     'FundingCommitted',
@@ -125,12 +146,76 @@ export const agreementLedgerProjection = defineProjection<AntennaLedgerDoc>({
   ],
   keysOf(event) {
     const antennaId = event.data.antennaId;
-    return typeof antennaId === 'string' ? [ledgerAntennaKey(antennaId)] : [];
+    if (typeof antennaId !== 'string') return [];
+    const expenditureId = expenditureNamedBy(event);
+    if (expenditureId === undefined) return [ledgerAntennaKey(antennaId)];
+    if (expenditureId === null) return [];
+    // An expenditure charged to no agreement is not in the ledger.
+    if (event.type === 'ExpenditureRecorded' && typeof event.data.fundingAgreementId !== 'string') return [];
+    return [ledgerExpenditureKey(antennaId, expenditureId)];
   },
   evolve(doc, event, key) {
-    return evolveLedger(doc ?? { antennaId: key.slice(LEDGER_KEY_PREFIX.length), antennaName: null, agreements: [], expenditures: [] }, event);
+    if (expenditureNamedBy(event) !== undefined) return evolveExpenditure(doc?.kind === 'expenditure' ? doc : null, event);
+    return evolveLedger(doc?.kind === 'antenna' ? doc : { kind: 'antenna', antennaId: key.slice(LEDGER_KEY_PREFIX.length), antennaName: null, agreements: [] }, event);
   },
 });
+
+/**
+ * The expenditure an event is about: its id for `ExpenditureRecorded`, `ExpenditureReversed` and a
+ * `DocumentAttached` whose subject is an expenditure; null when such an event names none; undefined
+ * for the events about the antenna and its agreements.
+ */
+function expenditureNamedBy(event: ProjectedEvent): string | null | undefined {
+  switch (event.type) {
+    case 'ExpenditureRecorded':
+    case 'ExpenditureReversed':
+      return typeof event.data.expenditureId === 'string' ? event.data.expenditureId : null;
+    case DOCUMENT_ATTACHED: {
+      const subject = event.data.subject as Readonly<Record<string, unknown>> | undefined;
+      if (subject?.kind !== 'expenditure') return undefined;
+      return typeof subject.expenditureId === 'string' ? subject.expenditureId : null;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** An expenditure's document: made by its recording; a reversal or a document about an expenditure not in the ledger changes nothing. */
+function evolveExpenditure(doc: LedgerExpenditureDoc | null, event: ProjectedEvent): LedgerExpenditureDoc | null {
+  switch (event.type) {
+    case 'ExpenditureRecorded': {
+      // Recorded once (the budget decider refuses an id already recorded).
+      if (doc !== null) return doc;
+      const data = event.data as ExpenditureRecorded['data'] & { readonly supplier?: string; readonly invoiceNumber?: string };
+      if (typeof data.fundingAgreementId !== 'string') return null;
+      return {
+        kind: 'expenditure',
+        expenditureId: data.expenditureId,
+        agreementId: data.fundingAgreementId,
+        category: data.category,
+        description: data.description,
+        amountCents: data.amountCents,
+        spentOn: data.effectiveDate,
+        supplier: typeof data.supplier === 'string' ? data.supplier : null,
+        invoiceNumber: typeof data.invoiceNumber === 'string' ? data.invoiceNumber : null,
+        source: sourceOf(event),
+        reversal: null,
+        documents: [],
+      };
+    }
+    case 'ExpenditureReversed': {
+      if (doc === null || doc.reversal !== null) return doc;
+      const data = event.data as ExpenditureReversed['data'];
+      return { ...doc, reversal: { on: data.effectiveDate, reason: data.reason, source: sourceOf(event) } };
+    }
+    case DOCUMENT_ATTACHED: {
+      const document = documentOf(event);
+      return doc === null || document === undefined ? doc : { ...doc, documents: [...doc.documents, document] };
+    }
+    default:
+      return doc;
+  }
+}
 
 function sourceOf(event: ProjectedEvent): LedgerSource {
   const { recordedAt, hash } = event.metadata;
@@ -235,35 +320,6 @@ function evolveLedger(doc: AntennaLedgerDoc, event: ProjectedEvent): AntennaLedg
       const data = event.data as FundingAgreementClosed['data'];
       return withAgreement(doc, data.agreementId, (agreement) => ({ ...agreement, closedOn: data.effectiveDate }));
     }
-    case 'ExpenditureRecorded': {
-      const data = event.data as ExpenditureRecorded['data'] & { readonly supplier?: string; readonly invoiceNumber?: string };
-      if (typeof data.fundingAgreementId !== 'string') return doc;
-      const expenditure: LedgerExpenditure = {
-        expenditureId: data.expenditureId,
-        agreementId: data.fundingAgreementId,
-        category: data.category,
-        description: data.description,
-        amountCents: data.amountCents,
-        spentOn: data.effectiveDate,
-        supplier: typeof data.supplier === 'string' ? data.supplier : null,
-        invoiceNumber: typeof data.invoiceNumber === 'string' ? data.invoiceNumber : null,
-        source: sourceOf(event),
-        reversal: null,
-        documents: [],
-      };
-      return { ...doc, expenditures: [...doc.expenditures, expenditure] };
-    }
-    case 'ExpenditureReversed': {
-      const data = event.data as ExpenditureReversed['data'];
-      return {
-        ...doc,
-        expenditures: changeLast(
-          doc.expenditures,
-          (expenditure) => expenditure.expenditureId === data.expenditureId && expenditure.reversal === null,
-          (expenditure) => ({ ...expenditure, reversal: { on: data.effectiveDate, reason: data.reason, source: sourceOf(event) } }),
-        ),
-      };
-    }
     case DOCUMENT_ATTACHED:
       return attachDocument(doc, event);
     default:
@@ -273,16 +329,9 @@ function evolveLedger(doc: AntennaLedgerDoc, event: ProjectedEvent): AntennaLedg
 
 /** `DocumentAttached`: the document goes on the line its subject names; a subject the ledger does not hold leaves it unchanged. */
 function attachDocument(doc: AntennaLedgerDoc, event: ProjectedEvent): AntennaLedgerDoc {
-  const data = event.data;
-  const subject = data.subject as Readonly<Record<string, unknown>> | undefined;
-  if (!subject || typeof data.sha256 !== 'string') return doc;
-  const document: LedgerDocument = {
-    sha256: data.sha256,
-    fileName: typeof data.fileName === 'string' ? data.fileName : '',
-    sizeBytes: typeof data.sizeBytes === 'number' ? data.sizeBytes : 0,
-    mediaType: typeof data.mediaType === 'string' ? data.mediaType : '',
-    source: sourceOf(event),
-  };
+  const subject = event.data.subject as Readonly<Record<string, unknown>> | undefined;
+  const document = documentOf(event);
+  if (!subject || document === undefined) return doc;
   const add = <T extends { readonly documents: readonly LedgerDocument[] }>(item: T): T => ({ ...item, documents: [...item.documents, document] });
   const agreementId = typeof subject.agreementId === 'string' ? subject.agreementId : undefined;
   const trancheId = typeof subject.trancheId === 'string' ? subject.trancheId : undefined;
@@ -297,9 +346,21 @@ function attachDocument(doc: AntennaLedgerDoc, event: ProjectedEvent): AntennaLe
       return agreementId === undefined
         ? doc
         : withAgreement(doc, agreementId, (agreement) => ({ ...agreement, receipts: changeLast(agreement.receipts, (receipt) => receipt.trancheId === trancheId, add) }));
-    case 'expenditure':
-      return { ...doc, expenditures: changeLast(doc.expenditures, (expenditure) => expenditure.expenditureId === subject.expenditureId, add) };
     default:
+      // An expenditure's documents are on its own document (evolveExpenditure).
       return doc;
   }
+}
+
+/** The supporting document a `DocumentAttached` event attaches; undefined without its hash. */
+function documentOf(event: ProjectedEvent): LedgerDocument | undefined {
+  const data = event.data;
+  if (!data.subject || typeof data.sha256 !== 'string') return undefined;
+  return {
+    sha256: data.sha256,
+    fileName: typeof data.fileName === 'string' ? data.fileName : '',
+    sizeBytes: typeof data.sizeBytes === 'number' ? data.sizeBytes : 0,
+    mediaType: typeof data.mediaType === 'string' ? data.mediaType : '',
+    source: sourceOf(event),
+  };
 }

@@ -1,7 +1,18 @@
 import type { Cents, IsoDate } from '@jalon/domain';
 import { formatDate, ReportParameterError, ReportSubjectNotFoundError, type Report, type ReportParameters, type ReportTable, type Row } from '@jalon/reporting';
 import { categoryLabel, ReadModels, UnknownAntennaError } from '../budget/report-helpers';
-import { agreementLedgerProjection, AgreementLedger, AntennaLedgerDoc, LedgerDocument, LedgerSource, ledgerAntennaKey } from './agreement-ledger.projection';
+import {
+  agreementLedgerProjection,
+  AgreementLedger,
+  AntennaLedgerDoc,
+  comparePositions,
+  LedgerDoc,
+  LedgerDocument,
+  LedgerExpenditureDoc,
+  ledgerExpenditurePrefix,
+  LedgerSource,
+  ledgerAntennaKey,
+} from './agreement-ledger.projection';
 
 /**
  * The seal a statement is produced under: the statement lists only facts the seal covers (global
@@ -76,8 +87,10 @@ export const STATEMENT_TITLE = 'État récapitulatif des dépenses';
 export function buildStatementReport(models: ReadModels, parameters: StatementParameters): Report<StatementReportData> {
   const antennaId = parameters.antennaId;
   if (antennaId === undefined) throw new ReportParameterError('antenna', 'L’état récapitulatif des dépenses porte sur une antenne : précisez-la (--antenna ou antenna=…).');
-  const doc = models.view<AntennaLedgerDoc>(agreementLedgerProjection.name).get(ledgerAntennaKey(antennaId));
-  if (doc === undefined) throw new UnknownAntennaError(antennaId);
+  const ledger = models.view<LedgerDoc>(agreementLedgerProjection.name);
+  const found = ledger.get(ledgerAntennaKey(antennaId));
+  if (found?.kind !== 'antenna') throw new UnknownAntennaError(antennaId);
+  const doc: AntennaLedgerDoc = found;
   const agreement = chooseAgreement(doc, parameters.agreementId);
   const periodFrom = parameters.periodFrom ?? agreement.committedOn;
   const periodTo = parameters.periodTo ?? parameters.referenceDate;
@@ -117,7 +130,12 @@ export function buildStatementReport(models: ReadModels, parameters: StatementPa
       source: receipt.source,
     }));
   const expenditures: StatementReportData['expenditures'][number][] = [];
-  for (const expenditure of doc.expenditures.filter((item) => item.agreementId === agreement.agreementId)) {
+  // The antenna's expenditure documents (listed by key), in log order of their recording.
+  const charged = ledger
+    .list(ledgerExpenditurePrefix(antennaId))
+    .filter((item): item is LedgerExpenditureDoc => item.kind === 'expenditure' && item.agreementId === agreement.agreementId)
+    .sort((a, b) => comparePositions(a.source.position, b.source.position));
+  for (const expenditure of charged) {
     const common = { category: categoryLabel(expenditure.category), supplier: expenditure.supplier, invoiceNumber: expenditure.invoiceNumber };
     if (kept(expenditure.spentOn, expenditure.source)) {
       expenditures.push({ ...common, on: expenditure.spentOn, kind: 'expenditure', label: expenditure.description, amountCents: expenditure.amountCents, documents: expenditure.documents, source: expenditure.source });
