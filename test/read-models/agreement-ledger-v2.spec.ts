@@ -17,7 +17,6 @@ import { ReadModels } from '../../libs/projections/src/read-models/budget/report
 import {
   agreementLedgerProjection,
   AgreementLedger,
-  comparePositions,
   DOCUMENT_ATTACHED,
   LedgerDoc,
   LedgerDocument,
@@ -26,6 +25,7 @@ import {
   ledgerAntennaKey,
   ledgerExpenditurePrefix,
 } from '../../libs/projections/src/read-models/funding/agreement-ledger.projection';
+import { comparePositions } from '../../libs/projections/src/projection';
 import { buildStatementReport } from '../../libs/projections/src/read-models/funding/statement.report';
 import { demoEvents } from '../support/demo-history';
 

@@ -36,6 +36,11 @@ export interface ReadModelView<Doc = unknown> {
   list(prefix: string): Doc[];
 }
 
+/** Log order of two positions kept in documents (decimal strings of bigints): the shorter is the smaller, then by text. */
+export function comparePositions(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function projectionId(projection: Pick<Projection, 'name' | 'version'>): string {
   return `${projection.name}@${projection.version}`;
 }

@@ -1,23 +1,4 @@
-import type {
-  BudgetExpenditureDoc,
-  BudgetReportData,
-  EcheancierReportData,
-  FundingDiscrepancy,
-  FundingReportAgreement,
-  FundingReportData,
-  HistoryEntry,
-  HistoryReportData,
-  KpiCall,
-  KpisReportData,
-  KpiTotals,
-  PhaseReportProgress,
-  PhasesAntennaReportData,
-  PhasesProgrammeReportData,
-  ProgrammeSummary,
-  ReportDataByKind,
-  ReportOf,
-  SubventionsReportData,
-} from '@jalon/projections';
+import type { BudgetExpenditureDoc, BudgetReportData, ReportDataByKind, ReportOf } from '@jalon/projections';
 import type { DocumentAttached } from '@jalon/domain';
 
 /**
@@ -45,7 +26,7 @@ export type {
   ReportDataByKind,
   ReportOf,
   SubventionsReportData,
-};
+} from '@jalon/projections';
 
 /** A report of one kind whose data is narrowed further (the phases report of one antenna, of the programme). */
 export type ReportWith<K extends keyof ReportDataByKind, D extends ReportDataByKind[K]> = Omit<ReportOf<K>, 'data'> & { readonly data: D };

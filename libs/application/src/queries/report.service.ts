@@ -119,12 +119,11 @@ export class ReportService {
     const name = REPORT_PROJECTION.history;
     if (this.runner.unavailability(name) !== undefined) return undefined;
     const version = this.runner.version(name);
-    const digits = version.slice(version.lastIndexOf(':') + 1);
-    if (!/^\d+$/.test(digits)) return undefined;
+    const checkpoint = this.runner.checkpoint(name);
     const inCut = cutFilter(cut);
     const types = [...new Set(PROJECTIONS.filter((projection) => projection.name === name).flatMap((projection) => projection.handles))];
     try {
-      for await (const event of this.store.readAll({ after: BigInt(digits), types })) if (inCut(event)) return undefined;
+      for await (const event of this.store.readAll({ after: checkpoint, types })) if (inCut(event)) return undefined;
     } catch {
       return undefined;
     }

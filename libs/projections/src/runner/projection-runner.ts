@@ -685,7 +685,14 @@ export class ProjectionRunner {
   version(name: string): string {
     const [state] = this.servingStates([name]);
     if (!state) throw new Error(`no projection named ${name}`);
-    return `${state.id}:${this.storage.checkpoint(state.id)?.position ?? 0n}`;
+    return `${state.id}:${this.checkpoint(name)}`;
+  }
+
+  /** The log position up to which the documents `view(name)` serves are committed (0 before any commit). */
+  checkpoint(name: string): bigint {
+    const [state] = this.servingStates([name]);
+    if (!state) throw new Error(`no projection named ${name}`);
+    return this.storage.checkpoint(state.id)?.position ?? 0n;
   }
 
   /** Why queries of `name` cannot be answered now (stopped, rebuilding, missing unreadable events), or undefined when they can. */

@@ -21,6 +21,7 @@ function live(agreements: string[], checkpoint: bigint, options: { unavailable?:
   return {
     unavailability: () => (options.unavailable ? { kind: 'rebuilding' } : undefined),
     version: () => `funding@1:${options.movesWhileRead ? checkpoint + BigInt(reads++) : checkpoint}`,
+    checkpoint: () => checkpoint,
     view: <Doc>() =>
       ({
         get: (key: string) => (key === fundingAntennaKey('montbeliard') ? ({ antennaId: 'montbeliard', agreements: agreements.map((agreementId) => ({ agreementId })) } as unknown as AntennaFundingDoc) : undefined),

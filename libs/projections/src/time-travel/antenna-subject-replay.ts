@@ -43,8 +43,10 @@ export function replaysByAntennaSubject(projectionName: string, antennaId: strin
 /** What the subject replay needs of the live read models to find an antenna's funding agreements (ProjectionRunner gives it). */
 export interface LiveFundingAgreements {
   view<Doc>(name: string): ReadModelView<Doc>;
-  /** Names the committed state of `view(name)`, ending with `:<checkpoint position>`. */
+  /** Names the committed state of `view(name)`: it changes whenever the documents may have. */
   version(name: string): string;
+  /** The log position up to which `view(name)` is committed. */
+  checkpoint(name: string): bigint;
   unavailability(name: string): unknown;
 }
 
@@ -60,8 +62,8 @@ export async function antennaSubjectStreams(store: EventStore, live: LiveFunding
   const before = live.version(fundingProjection.name);
   const doc = live.view<AntennaFundingDoc>(fundingProjection.name).get(fundingAntennaKey(antennaId));
   if (live.version(fundingProjection.name) !== before) return undefined;
-  const checkpoint = positionOf(before);
-  if (checkpoint === undefined) return undefined;
+  // No await since the version was read: the checkpoint is that of the documents just read.
+  const checkpoint = live.checkpoint(fundingProjection.name);
   const agreements = new Set((doc?.agreements ?? []).map((agreement) => agreement.agreementId));
   // Agreements committed after the checkpoint: only this type is read, from the checkpoint on.
   for await (const event of store.readAll({ after: checkpoint, types: ['FundingCommitted'] })) {
@@ -108,10 +110,4 @@ export async function replayAntennaSubject(
       return model as unknown as ReadModelView<Doc>;
     },
   };
-}
-
-/** The checkpoint position at the end of a ProjectionRunner version (`<id>:<position>`). */
-function positionOf(version: string): bigint | undefined {
-  const digits = version.slice(version.lastIndexOf(':') + 1);
-  return /^\d+$/.test(digits) ? BigInt(digits) : undefined;
 }

@@ -12,6 +12,7 @@ import type {
   TrancheReleaseReversed,
 } from '@jalon/domain';
 import { defineProjection, ProjectedEvent } from '../../projection';
+import { FUNDING_EVENT_TYPES } from './funding.projection';
 
 /**
  * The ledger of each funding agreement: every release, reversal, receipt and expenditure charged to
@@ -121,29 +122,13 @@ export const ledgerAntennaKey = (antennaId: string): string => `${LEDGER_KEY_PRE
 export const ledgerExpenditurePrefix = (antennaId: string): string => `${ledgerAntennaKey(antennaId)}:expenditure:`;
 export const ledgerExpenditureKey = (antennaId: string, expenditureId: string): string => `${ledgerExpenditurePrefix(antennaId)}${expenditureId}`;
 
-/** Log order of two positions (decimal strings of bigints): by length, then text. */
-export function comparePositions(a: string, b: string): number {
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The event that attaches a supporting document (issue 14); read by its fields, so the ledger needs no change when it lands. */
 export const DOCUMENT_ATTACHED = 'DocumentAttached';
 
 export const agreementLedgerProjection = defineProjection<LedgerDoc>({
   name: 'agreement-ledger',
   version: 2,
-  handles: [
-    'AntennaOpened',
-    'FundingCommitted',
-    'FundingPublicDataRecorded',
-    'BudgetTrancheReleased',
-    'TrancheReleaseReversed',
-    'TrancheReceived',
-    'FundingAgreementClosed',
-    'ExpenditureRecorded',
-    'ExpenditureReversed',
-    DOCUMENT_ATTACHED,
-  ],
+  handles: [...FUNDING_EVENT_TYPES, DOCUMENT_ATTACHED],
   keysOf(event) {
     const antennaId = event.data.antennaId;
     if (typeof antennaId !== 'string') return [];

@@ -105,20 +105,23 @@ export interface AntennaFundingDoc {
 export const fundingAntennaKey = (antennaId: string): string => `antenna-funding:${antennaId}`;
 export const FUNDING_KEY_PREFIX = 'antenna-funding:';
 
+/** The events of an antenna's funding: what this projection reads, and the agreement ledger too. */
+export const FUNDING_EVENT_TYPES = [
+  'AntennaOpened',
+  'FundingCommitted',
+  'FundingPublicDataRecorded',
+  'BudgetTrancheReleased',
+  'TrancheReleaseReversed',
+  'TrancheReceived',
+  'FundingAgreementClosed',
+  'ExpenditureRecorded',
+  'ExpenditureReversed',
+] as const;
+
 export const fundingProjection = defineProjection<AntennaFundingDoc>({
   name: 'funding',
   version: 1,
-  handles: [
-    'AntennaOpened',
-    'FundingCommitted',
-    'FundingPublicDataRecorded',
-    'BudgetTrancheReleased',
-    'TrancheReleaseReversed',
-    'TrancheReceived',
-    'FundingAgreementClosed',
-    'ExpenditureRecorded',
-    'ExpenditureReversed',
-  ],
+  handles: FUNDING_EVENT_TYPES,
   keysOf(event) {
     const antennaId = event.data.antennaId;
     if (typeof antennaId !== 'string') return [];

@@ -1,11 +1,11 @@
 import type { Cents, IsoDate } from '@jalon/domain';
 import { formatDate, ReportParameterError, ReportSubjectNotFoundError, type Report, type ReportParameters, type ReportTable, type Row } from '@jalon/reporting';
+import { comparePositions } from '../../projection';
 import { categoryLabel, ReadModels, UnknownAntennaError } from '../budget/report-helpers';
 import {
   agreementLedgerProjection,
   AgreementLedger,
   AntennaLedgerDoc,
-  comparePositions,
   LedgerDoc,
   LedgerDocument,
   LedgerExpenditureDoc,

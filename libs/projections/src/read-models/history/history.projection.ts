@@ -9,7 +9,7 @@ import type {
   PhasePlanned,
   ProgrammeLaunched,
 } from '@jalon/domain';
-import { defineProjection, ProjectedEvent, ReadModelView } from '../../projection';
+import { comparePositions, defineProjection, ProjectedEvent, ReadModelView } from '../../projection';
 
 /**
  * The audit trail: every event of the programme, its calls, its candidacies, its antennas and
@@ -60,25 +60,8 @@ import { defineProjection, ProjectedEvent, ReadModelView } from '../../projectio
  * Replays are idempotent: an event applied again replaces its own entry, found by position.
  */
 
-export interface HistoryEntry {
-  /** Global log position, as a string (positions are bigints; documents are plain JSON). */
-  readonly position: string;
-  readonly streamId: string;
-  readonly revision: number;
-  readonly type: string;
-  /** `YYYY-MM-DD`; null only for an event without an effective date (none in the domain). */
-  readonly effectiveDate: string | null;
-  readonly recordedAt: string;
-  /** Id of who recorded the event. */
-  readonly actor: string;
-  /** Their display name at the time, when the event kept it (else the last one the index knows). */
-  readonly actorName: string | null;
-  readonly role: string;
-  readonly reason: string | null;
-  /** The antenna the entry concerns: its own streams, or its candidacy once the antenna was claimed; null otherwise. */
-  readonly antennaId: string | null;
-  /** The values the event recorded (its data). */
-  readonly values: Readonly<Record<string, unknown>>;
+/** A fact of the trail with its words: what a reader of the trail gets. */
+export interface HistoryEntry extends HistoryFact {
   /** What changed, in French, rendered when read. */
   readonly changes: string;
 }
@@ -560,17 +543,23 @@ export function historyNames(view: ReadModelView<HistoryDocument>): HistoryNames
 
 /** A stored row, before it is worded. */
 export interface HistoryFact {
+  /** Global log position, as a string (positions are bigints; documents are plain JSON). */
   readonly position: string;
   readonly streamId: string;
   readonly revision: number;
   readonly type: string;
+  /** `YYYY-MM-DD`; null only for an event without an effective date (none in the domain). */
   readonly effectiveDate: string | null;
   readonly recordedAt: string;
+  /** Id of who recorded the event. */
   readonly actor: string;
+  /** Their display name at the time, when the event kept it (else the last one the index knows). */
   readonly actorName: string | null;
   readonly role: string;
   readonly reason: string | null;
+  /** The antenna the entry concerns: its own streams, or its candidacy once the antenna was claimed; null otherwise. */
   readonly antennaId: string | null;
+  /** The values the event recorded (its data). */
   readonly values: Readonly<Record<string, unknown>>;
 }
 
@@ -707,7 +696,7 @@ export function historyAntennas(view: ReadModelView<HistoryDocument>): HistoryAn
   return view.list(ANTENNA_NAMES_PREFIX).filter((doc): doc is HistoryAntennaDocument => doc.kind === 'antenna');
 }
 
-/** Log order: positions are decimal strings of bigints, so the shorter is the smaller. */
+/** Log order of two facts (see comparePositions). */
 function byPosition(a: { readonly position: string }, b: { readonly position: string }): number {
-  return a.position.length - b.position.length || (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
+  return comparePositions(a.position, b.position);
 }
