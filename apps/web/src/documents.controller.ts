@@ -109,7 +109,7 @@ export class DocumentsPageController {
   /** The antenna's name and town; 404 for an antenna never opened. */
   private subjectOf(antennaId: string): string {
     if (!isSlug(antennaId)) throw new WebNotFoundError('Aucune antenne ne porte cet identifiant.');
-    const antenna = this.reads.livePhases(antennaId);
+    const antenna = this.reads.antennaSituation(antennaId);
     if (!antenna) throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${antennaId} ».`);
     return `Antenne : ${antenna.name} (${antenna.town})`;
   }

@@ -105,7 +105,7 @@ export class FormsController {
       return { form, action: `/programme/${segment(slug)}`, back: { href: '/programme', label: 'Revenir au programme' }, fixed: {} };
     }
     if (!isSlug(antennaId)) throw new WebNotFoundError('Aucune antenne ne porte cet identifiant.');
-    const antenna = this.reads.livePhases(antennaId);
+    const antenna = this.reads.antennaSituation(antennaId);
     if (!antenna) throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${antennaId} ».`);
     const page = `/antennes/${segment(antenna.antennaId)}`;
     return {

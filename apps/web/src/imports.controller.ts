@@ -116,7 +116,7 @@ export class ImportsPageController {
     const actor = request.webSession!.actor;
     if (!mayRun(actor, 'RecordExpenditure')) throw new ForbiddenError(actor.role, 'l’import d’un tableur de budget ou de dépenses');
     if (!isSlug(antennaId)) throw new WebNotFoundError('Aucune antenne ne porte cet identifiant.');
-    const antenna = this.reads.livePhases(antennaId);
+    const antenna = this.reads.antennaSituation(antennaId);
     if (!antenna) throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${antennaId} ».`);
     return `Antenne : ${antenna.name} (${antenna.town})`;
   }

@@ -128,7 +128,7 @@ export class FormChoices {
         .map((view) => ({ value: view.candidacyId, label: label(view) }));
     }
     if (antennaId && (sources.has('plannedPhases') || sources.has('startedPhases') || sources.has('unfinishedPhases'))) {
-      const phases = this.reads.livePhases(antennaId)?.phases ?? [];
+      const phases = this.reads.antennaSituation(antennaId)?.phases ?? [];
       const phaseOption = (phase: (typeof phases)[number]) => ({ value: phase.phaseId, label: `${phase.name} (prévue du ${formatDate(phase.plannedStart)} au ${formatDate(phase.plannedEnd)})` });
       lists.plannedPhases = phases.filter((phase) => phase.status === 'planned').map(phaseOption);
       lists.startedPhases = phases.filter((phase) => phase.status === 'started').map(phaseOption);

@@ -142,7 +142,10 @@ export class DashboardReads {
     return this.programmeQueries.programme();
   }
 
-  /** An antenna today (status, phases, courses, forecast set or not); undefined if never opened. */
+  /**
+   * An antenna today (name, status, phases, courses, forecast set or not); undefined if never
+   * opened. The one read of an antenna of today: pages, forms, imports and documents all use it.
+   */
   antennaSituation(antennaId: string): AntennaSituation | undefined {
     return this.programmeQueries.antenna(antennaId);
   }
@@ -192,11 +195,6 @@ export class DashboardReads {
   /** Where each antenna comes from (call and candidacy never change, so today's read model answers for any date). */
   antennaOrigins(): Map<string, { readonly callId: string; readonly candidacyId: string }> {
     return new Map(this.programmeQueries.antennas().map((antenna) => [antenna.antennaId, { callId: antenna.callId, candidacyId: antenna.candidacyId }]));
-  }
-
-  /** An antenna today (forms: its name, its phases). */
-  livePhases(antennaId: string): AntennaSituation | undefined {
-    return this.programmeQueries.antenna(antennaId);
   }
 
   /** Call titles by id. */

@@ -12,6 +12,9 @@ export const ACCESSIBILITY_STATEMENT_DATE = '2026-12-03';
  * conformity status, what was tested and how, the known non-conformities, how to report a
  * problem, and the recourse to the Défenseur des droits. It says « partiellement conforme »
  * because no complete RGAA audit was made: automated checks and partial manual ones only.
+ * It states only what the programme's sources support: they give no postal address for the Cnam,
+ * so the contact is the Jalon administrator who issued the reader's token; the one postal address
+ * is the Défenseur des droits' free-post one, which the RGAA model prescribes for the recourse.
  */
 export function accessibilityStatementView(): SafeHtml {
   return html`<h1>Déclaration d’accessibilité</h1>
@@ -65,7 +68,7 @@ export function accessibilityStatementView(): SafeHtml {
 
 <section aria-labelledby="titre-contact">
 <h2 id="titre-contact">Retour d’information et contact</h2>
-<p>Si vous n’arrivez pas à accéder à un contenu ou à un service du tableau de bord, signalez-le à l’administrateur de Jalon qui vous a remis votre jeton d’accès, en décrivant la page, ce que vous cherchiez à faire et l’équipement utilisé : il vous indiquera une autre façon d’obtenir l’information ou de faire la démarche, et transmettra le défaut pour qu’il soit corrigé. Vous pouvez aussi écrire au Cnam, 292 rue Saint-Martin, 75003 Paris.</p>
+<p>Si vous n’arrivez pas à accéder à un contenu ou à un service du tableau de bord, signalez-le à l’administrateur de Jalon qui vous a remis votre jeton d’accès, en décrivant la page, ce que vous cherchiez à faire et l’équipement utilisé : il vous indiquera une autre façon d’obtenir l’information ou de faire la démarche, et transmettra le défaut pour qu’il soit corrigé.</p>
 </section>
 
 <section aria-labelledby="titre-recours">
