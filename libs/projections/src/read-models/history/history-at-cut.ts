@@ -3,6 +3,12 @@ import { cutFilter, EventCut } from '../../runner/event-cut';
 import { ReadModels } from '../../runner/replay';
 import {
   ACTOR_NAMES_PREFIX,
+  antennaEntriesPrefix,
+  entriesBlock,
+  HistoryAntennaOrderDocument,
+  nthRevision,
+  orderIndex,
+  orderWith,
   HISTORY_PROJECTION_NAME,
   historyAntennaKey,
   HistoryActorDocument,
@@ -34,6 +40,9 @@ import {
  *   at the cut, the rows of the events inside it, like an entries document. A counts document
  *   counts, at the cut, the rows each of its blocks holds there (it reads those blocks), and its
  *   `last` is the last position among them; absent when none is.
+ * - An antenna's order document keeps no dates: each of its facts is found in its entries document
+ *   (by stream and revision), and the order at the cut is the fold of the facts the cut holds, as
+ *   the projection folds them (`orderWith`); absent when it holds none.
  * Effective dates are compared as the event had them when stored: upcasting keeps them.
  */
 export function historyAtCut(live: ReadModelView<HistoryDocument>, cut: EventCut): ReadModelView<HistoryDocument> {
@@ -54,13 +63,18 @@ export function historyAtCut(live: ReadModelView<HistoryDocument>, cut: EventCut
           const held = live.get(journalKey(block));
           return held?.kind === 'journal' ? journalAtCut(held, inCut) : undefined;
         });
+      case 'antenna-order':
+        return orderAtCut(key, doc, inCut, (entriesKey) => {
+          const held = live.get(entriesKey);
+          return held?.kind === 'entries' ? held : undefined;
+        });
       default: {
         if (doc.sources === undefined) throw new HistoryCutNotExactError(key);
         return nameFromSources(key, doc.sources.filter(([, effectiveDate, recordedAt]) => inCut(effectiveDate, recordedAt))) ?? undefined;
       }
     }
   };
-  return {
+  const view: ReadModelView<HistoryDocument> = {
     get: (key) => atCut(key, live.get(key)),
     list: (prefix) => {
       // Keys are not listed with their documents: a name document's key is told from the document.
@@ -72,6 +86,19 @@ export function historyAtCut(live: ReadModelView<HistoryDocument>, cut: EventCut
       return found;
     },
   };
+  SEEN_THROUGH_A_CUT.add(view);
+  return view;
+}
+
+const SEEN_THROUGH_A_CUT = new WeakSet<ReadModelView<HistoryDocument>>();
+
+/**
+ * True for a view made by {@link historyAtCut}: there an antenna's order is told by finding each of
+ * its facts in its entries document, which costs more than merging the antenna's entries seen
+ * through the cut, so a page of an antenna's trail merges them (the same report, by the specs).
+ */
+export function seenThroughACut(view: ReadModelView<HistoryDocument>): boolean {
+  return SEEN_THROUGH_A_CUT.has(view);
 }
 
 /** Read models where `history` is seen through the cut (the other projections are not served). */
@@ -118,6 +145,28 @@ function countsAtCut(doc: HistoryJournalCountsDocument, blockAtCut: (block: numb
     last = rows[rows.length - 1]![0];
   }
   return last === undefined ? undefined : { kind: 'journal-counts', last, counts };
+}
+
+function orderAtCut(key: string, doc: HistoryAntennaOrderDocument, inCut: InCut, entriesOf: (key: string) => HistoryEntriesDocument | undefined): HistoryAntennaOrderDocument | undefined {
+  const nth = new Array<number>(doc.streams.length).fill(0);
+  const entries = new Map<string, HistoryEntriesDocument | undefined>();
+  let atCut: HistoryAntennaOrderDocument | null = null;
+  let held = 0;
+  for (const digit of doc.order) {
+    const index = orderIndex(digit);
+    const stream = doc.streams[index];
+    const revision = stream === undefined ? undefined : nthRevision(stream[1], nth[index]++);
+    const streamId = stream?.[0] ?? '';
+    const entriesKey = revision === undefined ? undefined : `${antennaEntriesPrefix(doc.antennaId)}${entriesBlock({ streamId, revision })}`;
+    if (entriesKey !== undefined && !entries.has(entriesKey)) entries.set(entriesKey, entriesOf(entriesKey));
+    const row = entriesKey === undefined ? undefined : entries.get(entriesKey)?.rows.find((candidate) => candidate[1] === revision);
+    // An order the entries do not bear out cannot be told at the cut: the caller replays the log.
+    if (row === undefined) throw new HistoryCutNotExactError(key);
+    if (!inCut(row[3], row[4])) continue;
+    atCut = orderWith(atCut, doc.antennaId, streamId, row[1], row[0]);
+    held++;
+  }
+  return held === doc.order.length ? doc : (atCut ?? undefined);
 }
 
 function actorAtCut(doc: HistoryActorDocument, inCut: InCut): HistoryActorDocument | undefined {

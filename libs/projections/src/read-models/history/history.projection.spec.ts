@@ -2,6 +2,7 @@ import { AUDITED_EVENT_TYPES, formatEuros } from '@jalon/reporting';
 import { project, projected } from '../../testing/projection-specification';
 import {
   antennaEntries,
+  antennaOrderKey,
   antennaTrail,
   candidacyEntries,
   entriesBlock,
@@ -196,8 +197,8 @@ describe('history projection: trails', () => {
     const log = Array.from({ length: 2 * ENTRIES_PER_DOCUMENT + 1 }, (_, i) => [budget(i, 9_000_000_000n + 2n * BigInt(i)), phase(i + 1, 9_000_000_001n + 2n * BigInt(i))]).flat();
     const model = project(historyProjection, [opened, ...log]);
 
-    expect(historyProjection.keysOf(log[0]!)).toEqual([`antenna:mbl:entries:budget-mbl:${'0'.repeat(16)}`, 'names:actor:claire', ...journalKeys(log[0]!)]);
-    expect(historyProjection.keysOf(opened)).toEqual([`antenna:mbl:entries:antenna-mbl:${'0'.repeat(16)}`, 'names:antenna:mbl', `names:candidacy:${candidacyId}`, 'names:actor:claire', ...journalKeys(opened)]);
+    expect(historyProjection.keysOf(log[0]!)).toEqual([`antenna:mbl:entries:budget-mbl:${'0'.repeat(16)}`, 'names:actor:claire', ...journalKeys(log[0]!), antennaOrderKey('mbl', log[0]!.position)]);
+    expect(historyProjection.keysOf(opened)).toEqual([`antenna:mbl:entries:antenna-mbl:${'0'.repeat(16)}`, 'names:antenna:mbl', `names:candidacy:${candidacyId}`, 'names:actor:claire', ...journalKeys(opened), antennaOrderKey('mbl', opened.position)]);
     expect(historyProjection.keysOf(submitted)).toEqual([`candidacy:${candidacyId}:entries:candidacy-${candidacyId}:${'0'.repeat(16)}`, `names:candidacy:${candidacyId}`, 'names:actor:claire', ...journalKeys(submitted)]);
     const blocks = model.list('antenna:mbl:entries:');
     expect(blocks.map((doc) => (doc.kind === 'entries' ? doc.rows.length : 0))).toEqual([ENTRIES_PER_DOCUMENT, ENTRIES_PER_DOCUMENT, 2, ENTRIES_PER_DOCUMENT, ENTRIES_PER_DOCUMENT, 1]);

@@ -51,6 +51,15 @@ import { comparePositions, defineProjection, ProjectedEvent, ReadModelView } fro
  *   {@link JOURNAL_BLOCKS_PER_GROUP} blocks, so that a page finds its blocks without reading the others.
  * A page reads the counts, one or two journal blocks, and the entries documents its rows point to
  * (see {@link programmeJournal}); the counts' `last` position keeps replays idempotent.
+ * A page of ONE antenna's trail is found through its ORDER, an index of its own facts in log order:
+ * - `antenna-order:<antennaId>:<group>`: the antenna's own facts (its antenna, budget and funding
+ *   streams) whose positions lie in the group (positions divided by {@link ANTENNA_ORDER_POSITIONS},
+ *   zero-padded), one character per fact naming its stream, and each stream's revisions as runs:
+ *   the n-th fact of a stream in the group is the n-th revision of its runs, found in the entries
+ *   document of that revision. No copy of a fact, no position per fact: the group's first and last
+ *   positions, and its length (the antenna's count), are what a page needs to place itself.
+ * A page reads the antenna's order documents, the entries documents its facts lie in, and its
+ * candidacy's facts (a few, merged by position; see {@link antennaTrailIndex}).
  * An antenna's trail joins its candidacy's entries, found through its name document (candidacy events carry
  * no antenna id, and `evolve` sees only the document it changes). Candidacy events recorded
  * before the opening and after it both appear, whichever document was written first.
@@ -81,6 +90,23 @@ export interface HistoryJournalCountsDocument {
   /** Position of the last event counted: one at or before it was counted already (a replay applying it again changes nothing). */
   readonly last: string;
   readonly counts: readonly (readonly [block: number, rows: number])[];
+}
+
+/**
+ * `antenna-order:<antennaId>:<group>`: the antenna's own facts whose positions lie in the group, in
+ * log order, as one character per fact (its stream's index in `streams`, see {@link orderDigit}).
+ */
+export interface HistoryAntennaOrderDocument {
+  readonly kind: 'antenna-order';
+  readonly antennaId: string;
+  /** Position of the first fact placed here. */
+  readonly first: string;
+  /** Position of the last fact placed here: one at or before it was placed already (a replay applying it again changes nothing). */
+  readonly last: string;
+  /** The streams of the facts placed here, each with its facts' revisions as runs of consecutive revisions, in log order. */
+  readonly streams: readonly (readonly [streamId: string, runs: readonly (readonly [revision: number, count: number])[]])[];
+  /** One character per fact, in log order: the index of its stream in `streams`. */
+  readonly order: string;
 }
 
 /** `names:antenna:<antennaId>`: the antenna's name and the candidacy it was opened from. */
@@ -204,7 +230,8 @@ export type HistoryDocument =
   | HistoryActorDocument
   | HistoryEntriesDocument
   | HistoryJournalDocument
-  | HistoryJournalCountsDocument;
+  | HistoryJournalCountsDocument
+  | HistoryAntennaOrderDocument;
 
 export const HISTORY_PROJECTION_NAME = 'history';
 
@@ -231,6 +258,27 @@ export const journalKey = (block: number): string => `${JOURNAL_PREFIX}${String(
 export const journalCountsKey = (group: number): string => `${JOURNAL_COUNTS_PREFIX}${String(group).padStart(16, '0')}`;
 const journalBlockOf = (position: bigint): number => Number(position / BigInt(JOURNAL_BLOCK_POSITIONS));
 export const ANTENNA_NAMES_PREFIX = 'names:antenna:';
+export const ANTENNA_ORDER_PREFIX = 'antenna-order:';
+/**
+ * Log positions per antenna order document. On the bench's 1,000,000-event store (1,000 antennas) a
+ * document keeps about 60 facts; an antenna that has the log to itself (an import) keeps at most this
+ * many characters in one, rewritten at each of its events.
+ */
+export const ANTENNA_ORDER_POSITIONS = 8192;
+/** Prefix of an antenna's order documents, in log order (list it: see {@link antennaTrailIndex}). */
+export const antennaOrderPrefix = (antennaId: string): string => `${ANTENNA_ORDER_PREFIX}${antennaId}:`;
+/** Key of the antenna's order document of the group holding `position`. */
+export const antennaOrderKey = (antennaId: string, position: bigint): string =>
+  `${antennaOrderPrefix(antennaId)}${String(position / BigInt(ANTENNA_ORDER_POSITIONS)).padStart(16, '0')}`;
+/** Characters naming a stream of an order document by its index; past them, one character from U+0100 on. */
+const ORDER_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** The character of the stream of index `index` in an order document. */
+export const orderDigit = (index: number): string => ORDER_DIGITS[index] ?? String.fromCharCode(0x100 + index);
+/** The stream index a character of an order document names. */
+export const orderIndex = (digit: string): number => {
+  const index = ORDER_DIGITS.indexOf(digit);
+  return index >= 0 ? index : digit.charCodeAt(0) - 0x100;
+};
 
 const programmeNameKey = (programmeId: string): string => `names:programme:${programmeId}`;
 const callNameKey = (callId: string): string => `names:call:${callId}`;
@@ -290,18 +338,24 @@ export const historyProjection = defineProjection<HistoryDocument>({
   // 4: facts rather than sentences (worded when read), a name index, and the programme's and calls' events.
   // 5: name documents keep the events that set them, actors their runs of roles and names (the trail at a cut).
   // 6: the journal, a log-ordered index of the facts with counts per block (a programme page reads its blocks only).
-  version: 6,
+  // 7: each antenna's order, an index of its own facts in log order (a page of one antenna reads its facts only).
+  version: 7,
   handles: AUDITED_EVENT_TYPES,
   keysOf(event) {
     const entries = entriesKey(event);
     if (entries === undefined) return [];
     const block = journalBlockOf(event.position);
-    return [entries, ...nameKeys(event), actorNameKey(event.metadata.actor), journalKey(block), journalCountsKey(Math.floor(block / JOURNAL_BLOCKS_PER_GROUP))];
+    const keys = [entries, ...nameKeys(event), actorNameKey(event.metadata.actor), journalKey(block), journalCountsKey(Math.floor(block / JOURNAL_BLOCKS_PER_GROUP))];
+    // An antenna's own fact (kept in the antenna's entries): its place in the antenna's order.
+    const { antennaId } = event.data;
+    if (typeof antennaId === 'string' && entries.startsWith(antennaEntriesPrefix(antennaId))) keys.push(antennaOrderKey(antennaId, event.position));
+    return keys;
   },
   evolve(doc, event, key) {
     if (key.startsWith('names:')) return named(doc, event, key);
     if (key.startsWith(JOURNAL_PREFIX)) return journalAfter(doc?.kind === 'journal' ? doc : null, event);
     if (key.startsWith(JOURNAL_COUNTS_PREFIX)) return countsAfter(doc?.kind === 'journal-counts' ? doc : null, event);
+    if (key.startsWith(ANTENNA_ORDER_PREFIX)) return orderAfter(doc?.kind === 'antenna-order' ? doc : null, event);
     return withEntry(doc?.kind === 'entries' ? doc : { kind: 'entries', streamId: event.streamId, antennaId: antennaOf(event), recorders: [], rows: [] }, event);
   },
 });
@@ -328,6 +382,28 @@ function countsAfter(doc: HistoryJournalCountsDocument | null, event: ProjectedE
   return { kind: 'journal-counts', last: position, counts: next };
 }
 
+/** The antenna order document after `event`: one more character, its revision added to its stream's runs, unless it was placed already. */
+function orderAfter(doc: HistoryAntennaOrderDocument | null, event: ProjectedEvent): HistoryAntennaOrderDocument {
+  return orderWith(doc, event.data.antennaId as string, event.streamId, event.revision, event.position.toString());
+}
+
+/** The order document after the fact of `streamId` at `revision` and `position` (the trail at a cut folds the facts it holds with it). */
+export function orderWith(doc: HistoryAntennaOrderDocument | null, antennaId: string, streamId: string, revision: number, position: string): HistoryAntennaOrderDocument {
+  if (doc !== null && byPosition({ position }, { position: doc.last }) <= 0) return doc;
+  const streams = doc?.streams ?? [];
+  const known = streams.findIndex(([id]) => id === streamId);
+  const index = known < 0 ? streams.length : known;
+  let next: HistoryAntennaOrderDocument['streams'];
+  if (known < 0) next = [...streams, [streamId, [[revision, 1]]]];
+  else {
+    const runs = streams[known]![1];
+    const [first, count] = runs[runs.length - 1]!;
+    const extended = first + count === revision ? [...runs.slice(0, -1), [first, count + 1] as const] : [...runs, [revision, 1] as const];
+    next = streams.map((stream, at) => (at === known ? [stream[0], extended] : stream));
+  }
+  return { kind: 'antenna-order', antennaId, first: doc?.first ?? position, last: position, streams: next, order: `${doc?.order ?? ''}${orderDigit(index)}` };
+}
+
 function antennaOf(event: ProjectedEvent): string | null {
   return !CANDIDACY_EVENTS.has(event.type) && typeof event.data.antennaId === 'string' ? event.data.antennaId : null;
 }
@@ -338,7 +414,7 @@ function named(doc: HistoryDocument | null, event: ProjectedEvent, key: string):
   const input = nameInput(event);
   if (input === undefined) return doc;
   const source: HistoryNameSource = [event.position.toString(), effectiveDateOf(event), event.metadata.recordedAt, event.type, input];
-  const before = doc !== null && doc.kind !== 'entries' && doc.kind !== 'actor' && doc.kind !== 'journal' && doc.kind !== 'journal-counts' ? (doc.sources ?? []) : [];
+  const before = doc !== null && (doc.kind === 'name' || doc.kind === 'antenna' || doc.kind === 'candidacy' || doc.kind === 'agreement') ? (doc.sources ?? []) : [];
   // An event applied again replaces its own source: replays stay idempotent.
   const sources = [...before.filter(([position]) => position !== source[0]), source].sort((a, b) => byPosition({ position: a[0] }, { position: b[0] }));
   const state = nameFromSources(key, sources);
@@ -578,8 +654,8 @@ function factOf(doc: HistoryEntriesDocument, [position, revision, type, effectiv
   return { position, streamId: doc.streamId, revision, type, effectiveDate, recordedAt, actor, actorName, role, reason, antennaId: doc.antennaId, values };
 }
 
-/** The programme-wide trail through the journal: how many facts it holds, and a range of them in log order. */
-export interface ProgrammeJournal {
+/** A trail read through an index (the programme's journal, an antenna's order): how many facts it holds, and a range of them in log order. */
+export interface IndexedTrail {
   readonly total: number;
   /**
    * The facts from index `from` (included) to `to` (excluded), 0-based in log order; undefined
@@ -594,7 +670,7 @@ export interface ProgrammeJournal {
  * {@link programmeFacts}): the counts documents tell which journal blocks hold the range, and only
  * those blocks and the entries documents their rows point to are read.
  */
-export function programmeJournal(view: ReadModelView<HistoryDocument>): ProgrammeJournal {
+export function programmeJournal(view: ReadModelView<HistoryDocument>): IndexedTrail {
   const blocks: (readonly [block: number, rows: number])[] = [];
   for (const doc of view.list(JOURNAL_COUNTS_PREFIX)) if (doc.kind === 'journal-counts') blocks.push(...doc.counts);
   const total = blocks.reduce((sum, [, rows]) => sum + rows, 0);
@@ -630,6 +706,105 @@ export function programmeJournal(view: ReadModelView<HistoryDocument>): Programm
       return facts;
     },
   };
+}
+
+/**
+ * One antenna's whole trail (the same facts, in the same order, as {@link antennaFacts}), read a
+ * range at a time: its own facts through its order documents (each fact's stream and revision tell
+ * the entries document holding it, and only those are read), its candidacy's facts (a few) read
+ * whole and put in their places by position. Undefined when the antenna has no order document (an
+ * antenna the read model does not know, or the trail seen through a cut, which hides them): the
+ * caller merges the trail instead; undefined too when the order does not agree with the entries.
+ */
+export function antennaTrailIndex(view: ReadModelView<HistoryDocument>, antennaId: string): IndexedTrail | undefined {
+  const chunks = view.list(antennaOrderPrefix(antennaId)).filter((doc): doc is HistoryAntennaOrderDocument => doc.kind === 'antenna-order');
+  if (chunks.length === 0) return undefined;
+  const antenna = historyAntenna(view, antennaId);
+  const candidacy = antenna === undefined ? [] : factsOf(view.list(candidacyEntriesPrefix(antenna.candidacyId)));
+  const ownTotal = chunks.reduce((sum, chunk) => sum + chunk.order.length, 0);
+  const entries = new Map<string, HistoryEntriesDocument | undefined>();
+
+  /** The antenna's own facts from ordinal `from` (included) to `to` (excluded), in log order; undefined when the order and the entries disagree. */
+  const own = (from: number, to: number): HistoryFact[] | undefined => {
+    const facts: HistoryFact[] = [];
+    let start = 0;
+    for (const chunk of chunks) {
+      const end = start + chunk.order.length;
+      if (end > from && start < to) {
+        const low = Math.max(from - start, 0);
+        const high = Math.min(to, end) - start;
+        // The n-th character of a stream is its n-th revision here: count the stream's characters before the range.
+        const seen = new Array<number>(chunk.streams.length).fill(0);
+        for (let at = 0; at < high; at++) {
+          const index = orderIndex(chunk.order[at]!);
+          const nth = seen[index]++;
+          if (at < low) continue;
+          const stream = chunk.streams[index];
+          const revision = stream === undefined ? undefined : nthRevision(stream[1], nth!);
+          const fact = revision === undefined ? undefined : ownFact(stream![0], revision);
+          if (fact === undefined) return undefined;
+          facts.push(fact);
+        }
+      }
+      if (end >= to) break;
+      start = end;
+    }
+    return facts;
+  };
+  const ownFact = (streamId: string, revision: number): HistoryFact | undefined => {
+    const key = `${antennaEntriesPrefix(antennaId)}${entriesBlock({ streamId, revision })}`;
+    if (!entries.has(key)) {
+      const doc = view.get(key);
+      entries.set(key, doc?.kind === 'entries' ? doc : undefined);
+    }
+    const doc = entries.get(key);
+    if (doc === undefined) return undefined;
+    // Rows are in revision order, one per revision of the block but for events the trail could not place.
+    const guess = doc.rows[revision % ENTRIES_PER_DOCUMENT];
+    const row = guess?.[1] === revision ? guess : doc.rows.find((candidate) => candidate[1] === revision);
+    return row === undefined ? undefined : factOf(doc, row);
+  };
+  /** How many of the antenna's own facts come before `position` (undefined: the order and the entries disagree). */
+  const ownBefore = (position: string): number | undefined => {
+    let count = 0;
+    for (const chunk of chunks) {
+      if (byPosition({ position }, { position: chunk.first }) < 0) return count;
+      if (byPosition({ position }, { position: chunk.last }) > 0) {
+        count += chunk.order.length;
+        continue;
+      }
+      const facts = own(count, count + chunk.order.length);
+      return facts === undefined ? undefined : count + facts.filter((fact) => byPosition(fact, { position }) < 0).length;
+    }
+    return count;
+  };
+  // The merged rank of each candidacy fact: its rank among its own, plus the antenna's facts before it.
+  const ranks: number[] = [];
+  for (const [index, fact] of candidacy.entries()) {
+    const before = ownBefore(fact.position);
+    if (before === undefined) return undefined;
+    ranks.push(index + before);
+  }
+  const candidacyBefore = (rank: number): number => ranks.filter((held) => held < rank).length;
+  return {
+    total: ownTotal + candidacy.length,
+    slice(from, to) {
+      const ownFacts = own(from - candidacyBefore(from), to - candidacyBefore(to));
+      if (ownFacts === undefined) return undefined;
+      const theirs = candidacy.filter((_, index) => ranks[index]! >= from && ranks[index]! < to);
+      return theirs.length === 0 ? ownFacts : [...ownFacts, ...theirs].sort(byPosition);
+    },
+  };
+}
+
+/** The `nth` (0-based) revision of runs of consecutive revisions; undefined past their end. */
+export function nthRevision(runs: readonly (readonly [revision: number, count: number])[], nth: number): number | undefined {
+  let left = nth;
+  for (const [first, count] of runs) {
+    if (left < count) return first + left;
+    left -= count;
+  }
+  return undefined;
 }
 
 /** Worded entries of `facts`: the sentence of each, rendered now with the names the index knows. */

@@ -3,8 +3,11 @@ import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/
 import { ReadModelView } from '../../projection';
 import { compareFrench } from '../budget/report-helpers';
 import { FrenchOrder } from '../report-parts';
+import { seenThroughACut } from './history-at-cut';
 import {
   antennaFacts,
+  antennaTrailIndex,
+  IndexedTrail,
   HISTORY_PROJECTION_NAME,
   HistoryAntennaDocument,
   HistoryDocument,
@@ -79,16 +82,17 @@ export interface HistoryReportData {
  * The audit trail: of one antenna (with its candidacy, budget and funding) or of the whole
  * programme, filtered by effective dates, actor and kind of fact, paginated. Sentences are worded
  * now, only for the page returned; no cell shows an internal id or an ISO date. A page of the
- * whole programme's unfiltered trail is read through the journal (that page's blocks only); any
- * other read merges the facts of the trail and filters them.
+ * whole programme's unfiltered trail is read through the journal (that page's blocks only), a page
+ * of one antenna's through its order (that page's facts only); any other read merges the facts of
+ * the trail and filters them.
  */
 export function buildHistoryReport(models: HistoryReadModels, parameters: ReportParameters & HistoryFilter): Report {
   return buildHistory(models, parameters, true);
 }
 
 /**
- * The same report, every read merging the whole trail (the journal unused): the reference the
- * journal's pages are checked against.
+ * The same report, every read merging the whole trail (the journal and the antennas' orders
+ * unused): the reference their pages are checked against.
  */
 export function buildHistoryReportByWholeMerge(models: HistoryReadModels, parameters: ReportParameters & HistoryFilter): Report {
   return buildHistory(models, parameters, false);
@@ -101,8 +105,10 @@ function buildHistory(models: HistoryReadModels, parameters: ReportParameters & 
   const antenna = antennaId === undefined ? undefined : names.antennaDocument(antennaId);
   const paginated = parameters.page !== undefined || parameters.pageSize !== undefined;
   const page = paginated ? (parameters.page ?? 1) : 1;
-  const fromJournal = throughJournal && antennaId === undefined && paginated && !filtered(parameters) ? journalPage(view, page, parameters) : undefined;
-  const { total, facts } = fromJournal ?? wholeTrailPage(view, page, paginated, parameters);
+  const index =
+    throughJournal && paginated && !filtered(parameters) ? (antennaId === undefined ? programmeJournal(view) : seenThroughACut(view) ? undefined : antennaTrailIndex(view, antennaId)) : undefined;
+  const fromIndex = index === undefined ? undefined : indexedPage(index, page, parameters);
+  const { total, facts } = fromIndex ?? wholeTrailPage(view, page, paginated, parameters);
   const pageSize = paginated ? (parameters.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE) : Math.max(total, 1);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const entries = wordEntries(facts, names);
@@ -198,16 +204,18 @@ function filtered(filter: HistoryFilter): boolean {
   return filter.from !== undefined || filter.to !== undefined || filter.actor !== undefined || filter.eventType !== undefined;
 }
 
-/** A page of the whole programme's unfiltered trail, through the journal: it reads that page's blocks only (undefined: the journal disagrees with the entries). */
-function journalPage(view: ReadModelView<HistoryDocument>, page: number, parameters: HistoryFilter): TrailPage | undefined {
-  const journal = programmeJournal(view);
+/**
+ * A page of an unfiltered trail through its index (the programme's journal, an antenna's order): it
+ * reads that page's facts only (undefined: the index disagrees with the entries).
+ */
+function indexedPage(trail: IndexedTrail, page: number, parameters: HistoryFilter): TrailPage | undefined {
   const pageSize = parameters.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
-  const { total } = journal;
+  const { total } = trail;
   const first = Math.min((page - 1) * pageSize, total);
   const last = Math.min(page * pageSize, total);
   if (first >= last) return { total, facts: [] };
   // The most recent first: the page's facts are the same range counted from the end, reversed.
-  const facts = parameters.order === 'desc' ? journal.slice(total - last, total - first)?.reverse() : journal.slice(first, last);
+  const facts = parameters.order === 'desc' ? trail.slice(total - last, total - first)?.reverse() : trail.slice(first, last);
   return facts === undefined ? undefined : { total, facts };
 }
 
