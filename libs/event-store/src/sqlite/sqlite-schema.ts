@@ -46,6 +46,10 @@ export function configureConnection(db: Database.Database): void {
   db.pragma('synchronous = FULL');
   // Several processes may share the file; wait for the writer lock rather than fail at once.
   db.pragma('busy_timeout = 5000');
+  // 32 MiB of page cache (SQLite's default is 2 MiB): each append looks its event ids up in the
+  // unique index and its stream's last revision up, at random places of indexes of some 100 MiB at
+  // 1,000,000 events; their upper levels then stay in memory.
+  db.pragma('cache_size = -32768');
   db.pragma('foreign_keys = ON');
   // The schema is ours alone; never run SQL functions a hostile schema could smuggle in.
   db.pragma('trusted_schema = OFF');
