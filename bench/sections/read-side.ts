@@ -1,10 +1,13 @@
-import { ReportService, systemClock } from '@jalon/application';
+import { CommandExecutor, randomIds, ReportService, runCommand, systemClock } from '@jalon/application';
+import { streamIdOf } from '@jalon/domain';
 import { SqliteEventStore } from '@jalon/event-store';
 import { DEFAULT_HISTORY_PAGE_SIZE, PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
 import { REPORT_KINDS } from '@jalon/reporting';
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCH_FINANCE } from '../generator/programme';
 import { BENCH_ROOT, ChildRun, COMPILED_CLI, runChild } from '../lib/child';
 import { BenchContext } from '../lib/context';
 import { LatencyResult, measureLatency } from '../lib/measure';
@@ -200,6 +203,56 @@ async function timeTravelQueries(
   }
 }
 
+interface AgreementOfStore {
+  readonly antennaId: string;
+  readonly agreementId: string;
+  readonly committedOn: string;
+  readonly publicData?: unknown;
+}
+
+/** Every funding agreement of the read models, antenna by antenna, as the funding read model lists them. */
+function fundingAgreements(runner: ProjectionRunner): AgreementOfStore[] {
+  const docs = runner.view<{ readonly agreements?: readonly AgreementOfStore[] }>('funding').list('antenna-funding:');
+  return docs.flatMap((doc) => doc.agreements ?? []);
+}
+
+/**
+ * The public data of every agreement that has none (the national « subventions » format refuses an
+ * agreement without it), recorded as finance staff would: RecordFundingPublicData through the
+ * command path, on the timed store's copy, untimed; then the read models catch up. A closed antenna
+ * accepts no command (ANTENNA.CLOSED): its agreements get the event the command decides for an open
+ * one, appended as is, as if it had been recorded before the closure.
+ */
+async function recordPublicData(ctx: BenchContext, store: SqliteEventStore, runner: ProjectionRunner, agreements: readonly AgreementOfStore[]): Promise<void> {
+  const missing = agreements.filter((agreement) => agreement.publicData === undefined);
+  if (missing.length === 0) return;
+  const executor = new CommandExecutor({ store, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris' });
+  let closed = 0;
+  for (const { antennaId, agreementId, committedOn } of missing) {
+    const publicData = {
+      funderSiret: '99900000100019',
+      decisionReference: `DEC-${agreementId}`.slice(0, 64),
+      beneficiaryName: 'Conservatoire national des arts et métiers',
+      beneficiarySiret: '99900000200017',
+      object: `Financement de l’antenne ${antennaId}`.slice(0, 256),
+      nature: 'aide en numéraire',
+      euNotified: false,
+    };
+    const input = { antennaId, agreementId, publicData, effectiveDate: committedOn };
+    try {
+      await runCommand(executor, 'RecordFundingPublicData', input, BENCH_FINANCE);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ANTENNA.CLOSED') throw error;
+      closed++;
+      const { id: actor, name: actorName, role } = BENCH_FINANCE;
+      const metadata = { actor, actorName, role, correlationId: randomUUID(), causationId: randomUUID(), recordedAt: new Date().toISOString() };
+      await store.append(streamIdOf('funding', agreementId), [{ id: randomUUID(), type: 'FundingPublicDataRecorded', version: 1, data: input, metadata }], { expectedRevision: 'any' });
+    }
+  }
+  ctx.log(`Queries: public data of ${missing.length.toLocaleString('en-US')} funding agreements recorded (untimed; ${closed.toLocaleString('en-US')} of closed antennas appended as is), for the subventions export`);
+  await runner.catchUp();
+}
+
 function nextYear(date: string): string {
   return `${Number(date.slice(0, 4)) + 1}${date.slice(4)}`;
 }
@@ -229,6 +282,10 @@ export async function queriesSection(ctx: BenchContext): Promise<void> {
     // As the service does at start: the read models are checked against this store (and are
     // already caught up by the replay section) before they serve anything.
     await runner.catchUp();
+    // Whole-programme time-travel snapshots (docs/decisions/0028): `jalon replay` builds them; built here up to the head otherwise.
+    const snapshotsStarted = Date.now();
+    await runner.timeTravelSnapshots()?.catchUp();
+    ctx.log(`Queries: time-travel snapshots up to the head in ${Date.now() - snapshotsStarted} ms (${JSON.stringify(runner.timeTravelSnapshots()?.status())})`);
     const reports = new ReportService(store, runner, systemClock, 'Europe/Paris');
     const antennas = seeded.openAntennaIds;
     // The audit trail is read a page at a time, as the dashboard reads it.
@@ -242,9 +299,20 @@ export async function queriesSection(ctx: BenchContext): Promise<void> {
       await runner.catchUp();
     };
     try {
+      // What the statement and the subventions export need, as a user gives it: an agreement of the
+      // antenna, picked from the funding read model, and each agreement's public data (recorded once).
+      const agreements = fundingAgreements(runner);
+      await recordPublicData(ctx, store, runner, agreements);
+      const statementSubjects = [...new Map(agreements.map((agreement) => [agreement.antennaId, agreement])).values()];
+      const antennaQuery = (kind: string, i: number) => {
+        if (kind !== 'etat-depenses') return { ...programmeQuery(kind), antennaId: antennas[i % antennas.length] };
+        const { antennaId, agreementId } = statementSubjects[i % statementSubjects.length]!;
+        return { kind, antennaId, agreementId };
+      };
       for (const kind of REPORT_KINDS) {
-        for (const scope of ['programme', 'antenna'] as const) {
-          const query = (i: number) => reports.build(scope === 'programme' ? programmeQuery(kind) : { ...programmeQuery(kind), antennaId: antennas[i % antennas.length] });
+        // The statement of expenditure is one agreement's, of one antenna: there is no whole-programme one.
+        for (const scope of kind === 'etat-depenses' ? (['antenna'] as const) : (['programme', 'antenna'] as const)) {
+          const query = (i: number) => reports.build(scope === 'programme' ? programmeQuery(kind) : antennaQuery(kind, i));
           ctx.log(`Queries: ${kind} report, ${scope}`);
           let latency: LatencyResult | null = null;
           try {

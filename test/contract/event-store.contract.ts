@@ -391,6 +391,23 @@ export function describeEventStoreContract(
         expect(withTypes.map((e) => e.revision)).toEqual([0, 2]);
       });
 
+      it('reads one stretch of the log: only the events up to a position (inclusive), with or without other filters', async () => {
+        const start = await store.headPosition();
+        const streamId = uniqueStreamId('stretch');
+        const appended = await store.append(streamId, [testEvent({ data: { effectiveDate: '2023-06-29' } }), testEvent({ data: { effectiveDate: '2023-07-01' } }), testEvent({ data: { effectiveDate: '2023-06-30' } }), testEvent({ data: { effectiveDate: '2023-06-01' } })], {
+          expectedRevision: 'no_stream',
+        });
+        const stretch = (await collect(store.readAll({ after: start }))).filter((e) => e.streamId === streamId);
+        const third = stretch[2]!.position;
+
+        const upTo = (await collect(store.readAll({ after: start, upTo: third }))).filter((e) => e.streamId === streamId);
+        const upToAndUntil = (await collect(store.readAll({ after: start, upTo: third, effectiveUntil: '2023-06-30' }))).filter((e) => e.streamId === streamId);
+
+        expect(appended.position).toBe(stretch[3]!.position);
+        expect(upTo.map((e) => e.revision)).toEqual([0, 1, 2]);
+        expect(upToAndUntil.map((e) => e.revision)).toEqual([0, 2]);
+      });
+
       it('reads the whole log from the beginning when no position is given', async () => {
         const streamId = uniqueStreamId();
         await store.append(streamId, testEvents(3), { expectedRevision: 'no_stream' });

@@ -6,6 +6,7 @@ export * from './jalon-core.module';
 export * from './health/health-registry';
 export * from './health/event-store.indicator';
 export * from './health/projections.indicator';
+export * from './health/time-travel.indicator';
 export * from './integrity/integrity-settings';
 export * from './integrity/audit-subjects';
 export * from './integrity/log-integrity.service';

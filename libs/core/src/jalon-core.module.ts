@@ -21,6 +21,7 @@ import { HealthRegistry } from './health/health-registry';
 import { LogIntegrityService } from './integrity/log-integrity.service';
 import { eventStoreIndicator } from './health/event-store.indicator';
 import { projectionsIndicator } from './health/projections.indicator';
+import { timeTravelIndicator } from './health/time-travel.indicator';
 import { CLOCK, EVENT_STORE, JALON_CONFIG, PROJECTION_STORAGE } from './tokens';
 import { join } from 'node:path';
 
@@ -149,6 +150,7 @@ export class JalonCoreModule {
           useFactory: (registry: HealthRegistry, store: EventStore, runner: ProjectionRunner) => {
             registry.register(eventStoreIndicator(store, options.config.eventStore));
             registry.register(projectionsIndicator(runner, store));
+            registry.register(timeTravelIndicator(runner));
             return true;
           },
         },

@@ -74,6 +74,8 @@ export interface ReadAllOptions {
    * reads nothing beyond it.
    */
   readonly effectiveUntil?: string;
+  /** Inclusive: only events at or before this position (a reader of one stretch of the log reads no further). */
+  readonly upTo?: bigint;
 }
 
 /**

@@ -9,3 +9,5 @@ export * from './storage/sqlite-projection-storage';
 export * from './read-models';
 export * from './runner/lag';
 export * from './time-travel/antenna-subject-replay';
+export * from './time-travel/snapshot-store';
+export * from './time-travel/programme-snapshots';

@@ -38,16 +38,19 @@ describe('jalon replay', () => {
     await replay();
 
     expect(printed[0]).toMatch(/^\d+ événements rejoués en .* projections reconstruites\.$/);
-    expect(printed[1]).toContain('Attention : 1 événement(s) illisible(s) ignoré(s)');
-    expect(printed[2]).toMatch(new RegExp(`^  - flux ${streamId}, révision ${revision}, position ${position} \\(AntennaInaugurated\\) : data : .* — ignoré par .*phases@`));
-    expect(printed).toHaveLength(3);
+    // Time-travel snapshots are not built past an unreadable event (reports at a past date replay the log).
+    expect(printed[1]).toMatch(/^Instantanés de voyage dans le temps : .*ne peuvent pas être construits/);
+    expect(printed[2]).toContain('Attention : 1 événement(s) illisible(s) ignoré(s)');
+    expect(printed[3]).toMatch(new RegExp(`^  - flux ${streamId}, révision ${revision}, position ${position} \\(AntennaInaugurated\\) : data : .* — ignoré par .*phases@`));
+    expect(printed).toHaveLength(4);
     expect(process.exitCode).toBe(1);
   });
 
   it('says nothing more, and exits normally, when every event could be read', async () => {
     await replay();
 
-    expect(printed).toHaveLength(1);
+    expect(printed[1]).toMatch(/^\d+ instantané\(s\) de voyage dans le temps construit\(s\) en .* s\.$/);
+    expect(printed).toHaveLength(2);
     expect(process.exitCode).toBeUndefined();
   });
 });

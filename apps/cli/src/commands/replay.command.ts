@@ -18,6 +18,15 @@ export function replayCommand(config: () => JalonConfig): Command {
         const rate = seconds > 0 ? Math.round(events / seconds) : events;
         const statuses = runner.status();
         console.log(`${events} événements rejoués en ${seconds.toFixed(2)} s (${rate} événements/s), ${statuses.length} projections reconstruites.`);
+        // Then the whole-programme time-travel snapshots, from the log (docs/decisions/0028): timed apart.
+        const snapshots = runner.timeTravelSnapshots();
+        if (snapshots) {
+          const started = process.hrtime.bigint();
+          await snapshots.catchUp();
+          const { snapshots: count, fault } = snapshots.status();
+          const took = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(2);
+          console.log(fault ? `Instantanés de voyage dans le temps : ${fault.reason}.` : `${count} instantané(s) de voyage dans le temps construit(s) en ${took} s.`);
+        }
         if (skipped.length === 0) return;
         console.log(`Attention : ${skipped.length} événement(s) illisible(s) ignoré(s) ; les projections qui les lisent sont incomplètes et leurs rapports refusés tant qu’ils ne sont pas réparés :`);
         for (const event of skipped) {

@@ -15,6 +15,7 @@ import {
   REPORT_BUILDERS,
   REPORT_PROJECTION,
   ReportOptions,
+  SnapshotKeyNotKeptError,
   StatementSeal,
 } from '@jalon/projections';
 import { Report, ReportKind } from '@jalon/reporting';
@@ -87,7 +88,13 @@ export class ReportService {
       }
       // Each report reads one projection (REPORT_PROJECTION): a replay for a past cut builds only that one.
       const replayed = await this.replayCut(REPORT_PROJECTION[input.kind], input.antennaId, cut);
-      return REPORT_BUILDERS[input.kind](replayed, parameters);
+      try {
+        return REPORT_BUILDERS[input.kind](replayed, parameters);
+      } catch (error) {
+        // A report that reads a document snapshots do not keep: built from the whole log instead.
+        if (!(error instanceof SnapshotKeyNotKeptError)) throw error;
+        return REPORT_BUILDERS[input.kind](await replayInMemory(this.store, PROJECTIONS.filter((projection) => projection.name === REPORT_PROJECTION[input.kind]), cut), parameters);
+      }
     }
     const kind = input.kind;
     if (input.antennaId) return this.fromLiveReadModel(kind, () => REPORT_BUILDERS[kind](this.runner, parameters));
@@ -96,8 +103,9 @@ export class ReportService {
 
   /**
    * The read model `name` at a past cut: for one antenna, from the antenna's own streams when the
-   * projection allows it (ANTENNA_SUBJECT_PROJECTIONS, docs/decisions/0024); otherwise, or when the
-   * live read models cannot name the antenna's agreements, by replaying the whole log.
+   * projection allows it (ANTENNA_SUBJECT_PROJECTIONS, docs/decisions/0024); otherwise from the
+   * nearest time-travel snapshot before the cut when its projection has them (docs/decisions/0028);
+   * otherwise, or when neither can tell, by replaying the whole log.
    */
   private async replayCut(name: string, antennaId: string | undefined, cut: EventCut): Promise<ReadModels> {
     const projections = PROJECTIONS.filter((projection) => projection.name === name);
@@ -105,6 +113,11 @@ export class ReportService {
       const streams = await antennaSubjectStreams(this.store, this.runner, antennaId).catch(() => undefined);
       if (streams) return replayAntennaSubject(this.store, projections, streams, antennaId, cut);
     }
+    const fromSnapshot = await this.runner
+      .timeTravelSnapshots()
+      ?.modelsAtCut(name, cut)
+      .catch(() => undefined);
+    if (fromSnapshot) return fromSnapshot;
     return replayInMemory(this.store, projections, cut);
   }
 

@@ -236,6 +236,7 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
       for (const resolved of page) {
         const position = resolved.event?.position.commit ?? resolved.commitPosition;
         if (after !== undefined && position !== undefined && position <= after) continue;
+        if (options.upTo !== undefined && position !== undefined && position > options.upTo) return;
         if (position !== undefined) after = position;
         if (isSystemEvent(resolved)) continue;
         if (types !== undefined && !types.has(resolved.event?.type ?? '')) continue;

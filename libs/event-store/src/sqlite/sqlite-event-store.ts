@@ -29,6 +29,8 @@ export interface SqliteEventStoreOptions {
 
 /** Rows read per query: reads and catch-ups never hold more than this in memory. */
 const PAGE_SIZE = 1_000;
+/** The largest position SQLite can hold (a signed 64-bit integer). */
+const LAST_POSITION = 2n ** 63n - 1n;
 const DEFAULT_LIVE_POLL_MS = 250;
 /** While writes fail, how often the write health may try a write of its own (see `writeHealth`). */
 const PROBE_INTERVAL_MS = 1_000;
@@ -177,13 +179,15 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting {
   async *readAll(options: ReadAllOptions & { readonly includeUnreadable?: boolean } = {}): AsyncGenerator<StoredEvent | UnreadableEvent> {
     let after = options.after ?? 0n;
     let remaining = limitOf(options.maxCount);
-    const filtered = options.types !== undefined || options.effectiveUntil !== undefined;
+    const filtered = options.types !== undefined || options.effectiveUntil !== undefined || options.upTo !== undefined;
     // null: no filter of that kind (see the statement).
     const types = options.types === undefined ? null : JSON.stringify(options.types);
     const until = options.effectiveUntil ?? null;
+    // Always a bound (the largest position when none is asked for), so that SQLite reads only that range of the index.
+    const upTo = options.upTo ?? LAST_POSITION;
     while (remaining > 0) {
       const limit = Math.min(PAGE_SIZE, remaining);
-      const rows = this.read((statements) => (filtered ? statements.allFiltered.all({ after, types, until, limit }) : statements.all.all(after, limit)));
+      const rows = this.read((statements) => (filtered ? statements.allFiltered.all({ after, types, until, upTo, limit }) : statements.all.all(after, limit)));
       // Each row is decoded as it is handed out: a reader keeps one parsed event alive, not a page of them.
       for (const row of rows) {
         const event = decodeRow(row);
@@ -409,8 +413,8 @@ function prepareStatements(db: Database.Database) {
     // as a JSON array; the effective date is compared as text, as ReadAllOptions says. Data that is
     // not JSON passes the date filter (CASE keeps json_extract from failing on it): decoding it then
     // reports it unreadable, by name.
-    allFiltered: prepareEvents<[{ after: bigint; types: string | null; until: string | null; limit: number }]>(
-      `SELECT ${COLUMNS} FROM events WHERE position > @after
+    allFiltered: prepareEvents<[{ after: bigint; types: string | null; until: string | null; upTo: bigint; limit: number }]>(
+      `SELECT ${COLUMNS} FROM events WHERE position > @after AND position <= @upTo
          AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
          AND (@until IS NULL OR CASE WHEN json_valid(data)
                THEN json_extract(data, '$.effectiveDate') <= @until OR json_type(data, '$.effectiveDate') IS NOT 'text'

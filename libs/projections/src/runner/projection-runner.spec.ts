@@ -110,6 +110,39 @@ describe('ProjectionRunner', () => {
     expect(runner.view('sum').get('total')).toEqual({ events: 30, total: 60 });
   });
 
+  it('rule: an event that leaves a document as it is writes nothing, following the log as when rebuilding, and both give the same documents', async () => {
+    // The largest amount seen per stream: an event below it changes nothing.
+    const largest = defineProjection<{ largest: number }>({
+      name: 'largest',
+      version: 1,
+      handles: ['Counted'],
+      keysOf: (event: ProjectedEvent) => [`stream:${event.streamId}`],
+      evolve: (doc, event) => (doc !== null && doc.largest >= (event.data.amount as number) ? doc : { largest: event.data.amount as number }),
+    });
+    const written: string[] = [];
+    const commit = storage.commit.bind(storage);
+    jest.spyOn(storage, 'commit').mockImplementation((commits, fence) => {
+      for (const { docs } of commits) written.push(...docs.keys());
+      commit(commits, fence);
+    });
+    const live = new ProjectionRunner(store, storage, [largest], { batchSize: 1 });
+    await live.catchUp();
+    // s-0, s-1 and s-2 each saw 1, 2, 3 and then only smaller or equal amounts: three writes each.
+    expect(written.filter((key) => key === 'stream:s-0')).toHaveLength(3);
+    await appendCounted(store, 's-0', [2, 9]);
+    written.length = 0;
+    await live.catchUp();
+    expect(written).toEqual(['stream:s-0']);
+    const liveDocs = live.view('largest').list('stream:');
+
+    written.length = 0;
+    const rebuilt = new ProjectionRunner(store, storage, [largest]);
+    await rebuilt.rebuild();
+    expect(written.sort()).toEqual(['stream:s-0', 'stream:s-1', 'stream:s-2']);
+    expect(rebuilt.view('largest').list('stream:')).toEqual(liveDocs);
+    expect(liveDocs).toEqual([{ largest: 9 }, { largest: 3 }, { largest: 3 }]);
+  });
+
   it('rule: a query that waits for its own write sees it (read your writes), and a wait beyond the log times out', async () => {
     const runner = new ProjectionRunner(store, storage, [counter()]);
     await runner.start();

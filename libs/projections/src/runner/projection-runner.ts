@@ -2,6 +2,8 @@ import { upcast } from '@jalon/domain';
 import { EventStore, isUnreadable, StoredEvent, UnreadableEvent, UnreadableEventError } from '@jalon/event-store';
 import { Projection, projectionId, ReadModelView } from '../projection';
 import { holderGone, holderStarted, holderStopped } from './projection-lease';
+import { TimeTravelSnapshots } from '../time-travel/programme-snapshots';
+import { WrittenKeys } from './written-keys';
 import {
   LeaseFence,
   ProjectionConflictError,
@@ -109,6 +111,8 @@ export interface ProjectionRunnerOptions {
   readonly flushIntervalMs?: number;
   /** Delays between attempts of a stopped projection: the first, doubled each time up to the largest (1 s to 60 s by default). */
   readonly retryDelayMs?: { readonly first: number; readonly max: number };
+  /** Events between two whole-programme time-travel snapshots (docs/decisions/0028); tests make them small. */
+  readonly snapshotEveryEvents?: number;
 }
 
 /** A projection that could not go on (for callers that do not wait for retries: `catchUp`, the CLI). */
@@ -155,9 +159,10 @@ interface Running {
   /**
    * While this runner builds the projection from nothing (no checkpoint when it loaded): the keys
    * it has committed since. Storage holds no other document of the projection, so applying an
-   * event to any other key asks storage nothing (a rebuild creates most of its documents).
+   * event to any other key asks storage nothing (a rebuild creates most of its documents). Kept as
+   * fingerprints ({@link WrittenKeys}): a key it may hold is read from storage, which knows.
    */
-  written: Set<string> | undefined;
+  written: WrittenKeys | undefined;
   /**
    * While it builds from nothing: the documents its last commit wrote that the batch before it
    * changed more than once (an antenna's totals, a ledger, the current block of a stream's
@@ -245,6 +250,8 @@ export class ProjectionRunner {
   private refreshedAt = 0;
   private learningStoreIdentity = false;
   private readonly leadershipListeners = new Set<() => void>();
+  /** Whole-programme time-travel snapshots (docs/decisions/0028): built in the background while following the log (and by `jalon replay` after its rebuild). */
+  private readonly timeTravel: TimeTravelSnapshots | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -282,6 +289,13 @@ export class ProjectionRunner {
       rebuiltBecause: undefined,
     }));
     this.reload();
+    const snapshots = storage.timeTravelSnapshots?.();
+    this.timeTravel = snapshots && new TimeTravelSnapshots(store, snapshots, projections, { everyEvents: options.snapshotEveryEvents, mayBuild: () => this.holdsLease() });
+  }
+
+  /** The whole-programme time-travel snapshots kept beside these read models, if their storage keeps any. */
+  timeTravelSnapshots(): TimeTravelSnapshots | undefined {
+    return this.timeTravel;
   }
 
   /**
@@ -328,6 +342,7 @@ export class ProjectionRunner {
     });
     for (const waiter of this.waiters) waiter.resolve(false);
     this.waiters.clear();
+    await this.timeTravel?.stop();
   }
 
   /** Called each time this instance takes the lease (and starts applying events); jobs that must run on one instance only follow it. */
@@ -386,6 +401,8 @@ export class ProjectionRunner {
     this.timer = setInterval(() => this.flushQuietly(), this.flushIntervalMs);
     this.timer.unref();
     this.loop = this.follow();
+    // The time-travel snapshots missing (a first start, after a replay) are built in the background.
+    this.timeTravel?.nudge(this.headAtStart ?? 0n);
     this.scheduleRetry();
   }
 
@@ -644,6 +661,7 @@ export class ProjectionRunner {
   async rebuild(): Promise<{ events: number; seconds: number; skipped: SkippedEvent[] }> {
     const started = process.hrtime.bigint();
     for (const state of this.running) this.storage.reset(state.id);
+    this.timeTravel?.reset();
     this.reload();
     const { events, skipped } = await this.catchUp();
     return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9, skipped };
@@ -811,31 +829,49 @@ export class ProjectionRunner {
         const handled: StoredEvent[] = [];
         const keys: (readonly string[])[] = [];
         const toRead = new Set<string>();
-        const { pending, written, resident, changedAgain } = state;
+        const { pending, written, resident, changedAgain, handles, projection } = state;
         for (let index = first; index < events.length; index++) {
           const event = events[index]!;
-          if (!state.handles.has(event.type)) continue;
-          const eventKeys = applying(event, () => state.projection.keysOf(event));
+          if (!handles.has(event.type)) continue;
+          let eventKeys: readonly string[];
+          try {
+            eventKeys = projection.keysOf(event);
+          } catch (error) {
+            throw new EventNotApplied(event, 'appliqué', error);
+          }
           handled.push(event);
           keys.push(eventKeys);
-          for (const key of eventKeys) if (!pending.has(key) && (written === undefined || (written.has(key) && resident?.has(key) !== true))) toRead.add(key);
+          for (const key of eventKeys) if (!pending.has(key) && (written === undefined || (written.mayHave(key) && resident?.has(key) !== true))) toRead.add(key);
         }
         const committed = toRead.size === 0 ? NOTHING_READ : this.storage.documents(state.id, [...toRead]);
-        handled.forEach((event, index) => {
+        for (let index = 0; index < handled.length; index++) {
+          const event = handled[index]!;
           for (const key of keys[index]!) {
             let current: unknown | null;
+            let from: 'pending' | 'resident' | 'storage';
             if (pending.has(key)) {
               current = pending.get(key)!;
-              changedAgain.add(key);
-            } else if (resident?.has(key)) {
+              from = 'pending';
+            } else if (resident !== undefined && resident.has(key)) {
               current = resident.get(key)!;
-              resident.delete(key);
+              from = 'resident';
             } else {
               current = committed.get(key) ?? null;
+              from = 'storage';
             }
-            pending.set(key, applying(event, () => state.projection.evolve(current, event, key)));
+            let next: unknown | null;
+            try {
+              next = projection.evolve(current, event, key);
+            } catch (error) {
+              throw new EventNotApplied(event, 'appliqué', error);
+            }
+            // Unchanged (an actor's document at each of their events, a name seen again): nothing to write.
+            if (next === current && from !== 'pending') continue;
+            if (from === 'pending') changedAgain.add(key);
+            else if (from === 'resident') resident!.delete(key);
+            pending.set(key, next);
           }
-        });
+        }
       } catch (error) {
         this.fail(state, error);
       }
@@ -933,6 +969,8 @@ export class ProjectionRunner {
     this.appliedSinceFlush = 0;
     for (const waiter of [...this.waiters]) if (this.reached(waiter.position, waiter.ids)) waiter.resolve(true);
     if (skippedMore) this.scheduleRetry();
+    // Following the log: the snapshots due are built in the background.
+    if (this.loop) this.timeTravel?.nudge(changed[0]!.committed);
   }
 
   /** Stops a projection at its last commit; it tries again after a delay that doubles with each failure in a row. */
@@ -1211,7 +1249,7 @@ export class ProjectionRunner {
     state.caughtUp = stored?.caughtUp ?? false;
     state.pending.clear();
     state.changedAgain.clear();
-    state.written = stored === undefined ? new Set() : undefined;
+    state.written = stored === undefined ? new WrittenKeys() : undefined;
     state.resident = undefined;
     state.skipped = skipped;
     state.newlySkipped = [];
@@ -1258,14 +1296,6 @@ class EventNotApplied extends Error {
   constructor(event: StoredEvent, what: string, cause: unknown) {
     super(`l’événement ${event.type} du flux ${event.streamId} en révision ${event.revision} (position ${event.position}) n’a pas pu être ${what} : ${describeFailure(cause)}`);
     this.name = 'EventNotApplied';
-  }
-}
-
-function applying<T>(event: StoredEvent, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    throw new EventNotApplied(event, 'appliqué', error);
   }
 }
 

@@ -1,4 +1,5 @@
 import { ReadModelView } from '../projection';
+import type { TimeTravelSnapshotStore } from '../time-travel/snapshot-store';
 
 export interface StoredCheckpoint {
   /** `name@version`. */
@@ -140,5 +141,7 @@ export interface ProjectionStorage {
   skipped(id: string): SkippedEvent[];
   /** Forgets a projection's documents, checkpoint and skipped events (fenced as a commit). */
   reset(id: string, fence?: LeaseFence): void;
+  /** Whole-programme time-travel snapshots kept beside the read models (docs/decisions/0028); absent where none are kept. */
+  timeTravelSnapshots?(): TimeTravelSnapshotStore;
   close(): void;
 }

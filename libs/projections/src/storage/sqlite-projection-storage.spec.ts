@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,75 @@ describe('SqliteProjectionStorage', () => {
     commit(storage, 0n, 3n, { 'a:1': { n: 3 } });
     expect(open().documents('p@1', ['a:1'])).toEqual(new Map([['a:1', { n: 3 }]]));
     expect(existsSync(file)).toBe(true);
+  });
+
+  describe('the documents table (a rowid table; docs/decisions/0010)', () => {
+    /** A read-model file as versions before this one wrote it: documents in a WITHOUT ROWID table. */
+    const writeOldLayout = (docs: Record<string, unknown>) => {
+      const db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.exec(`
+        CREATE TABLE checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL, caught_up INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, store_id TEXT, last_event TEXT);
+        CREATE TABLE documents (projection TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (projection, key)) WITHOUT ROWID;
+        CREATE TABLE skipped_events (projection TEXT NOT NULL, position TEXT NOT NULL, stream_id TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT, reason TEXT NOT NULL, PRIMARY KEY (projection, position)) WITHOUT ROWID;
+      `);
+      db.prepare("INSERT INTO checkpoints (projection, position, caught_up, updated_at, store_id, last_event) VALUES ('p@1', '7', 1, '2026-12-01T00:00:00.000Z', 'store-1', 's@6#h')").run();
+      const insert = db.prepare("INSERT INTO documents (projection, key, doc) VALUES ('p@1', ?, ?)");
+      for (const [key, doc] of Object.entries(docs)) insert.run(key, JSON.stringify(doc));
+      db.close();
+    };
+    const layout = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'documents'").pluck().get() as string;
+      } finally {
+        db.close();
+      }
+    };
+    // Documents of several KB, as an antenna's history block or budget: more than a page holds.
+    const large = (n: number) => ({ n, rows: Array.from({ length: 200 }, (_, i) => `ligne ${i} du document ${n}`) });
+
+    it('rule: documents are kept in a table with a rowid, never WITHOUT ROWID (whose interior pages would hold whole documents, read at every lookup)', () => {
+      const storage = open();
+      commit(storage, 0n, 1n, { 'a:1': large(1) });
+      expect(layout()).not.toMatch(/WITHOUT\s+ROWID/i);
+      expect(layout()).toMatch(/PRIMARY KEY \(projection, key\)/);
+    });
+
+    it('rule: a file written in the old layout has its documents moved, every one as it was, checkpoints untouched, and takes commits after', () => {
+      const docs = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`a:${String(i).padStart(3, '0')}`, i % 3 === 0 ? large(i) : { n: i }]));
+      writeOldLayout(docs);
+
+      const storage = open();
+
+      expect(layout()).not.toMatch(/WITHOUT\s+ROWID/i);
+      expect(storage.checkpoint('p@1')).toEqual({ id: 'p@1', position: 7n, caughtUp: true, storeId: 'store-1', lastEvent: 's@6#h' });
+      expect(storage.documents('p@1', Object.keys(docs))).toEqual(new Map(Object.entries(docs)));
+      expect(storage.view('p@1').list('a:')).toEqual(Object.values(docs));
+      commit(storage, 7n, 8n, { 'a:000': { n: 'changed' }, 'a:001': null, 'b:1': large(1000) });
+      expect(open().documents('p@1', ['a:000', 'a:001', 'b:1'])).toEqual(new Map<string, unknown>([['a:000', { n: 'changed' }], ['a:001', null], ['b:1', large(1000)]]));
+    });
+
+    it('rule: a file in the old layout that cannot be written now (another process holds its write lock) still opens and serves, and is moved at its next opening', () => {
+      writeOldLayout({ 'a:1': large(1), 'a:2': { n: 2 } });
+      const locker = new Database(file);
+      locker.prepare('BEGIN IMMEDIATE').run();
+      let storage: SqliteProjectionStorage;
+      try {
+        storage = open();
+        expect(storage.documents('p@1', ['a:1', 'a:2'])).toEqual(new Map<string, unknown>([['a:1', large(1)], ['a:2', { n: 2 }]]));
+        expect(layout()).toMatch(/WITHOUT\s+ROWID/i);
+      } finally {
+        locker.prepare('ROLLBACK').run();
+        locker.close();
+      }
+      commit(storage, 7n, 8n, { 'a:2': { n: 3 } });
+      expect(layout()).toMatch(/WITHOUT\s+ROWID/i);
+
+      const reopened = open();
+      expect(layout()).not.toMatch(/WITHOUT\s+ROWID/i);
+      expect(reopened.documents('p@1', ['a:1', 'a:2'])).toEqual(new Map<string, unknown>([['a:1', large(1)], ['a:2', { n: 3 }]]));
+    });
   });
 
   it('keeps the events a projection passed over with its checkpoint, in log order, and forgets them with it', () => {

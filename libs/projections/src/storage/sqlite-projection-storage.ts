@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ReadModelView } from '../projection';
 import { DocumentCache } from './document-cache';
+import { SqliteTimeTravelSnapshotStore, TimeTravelSnapshotStore } from '../time-travel/snapshot-store';
 import {
   LeaseFence,
   ProjectionCommit,
@@ -17,6 +18,21 @@ import {
   StoredCheckpoint,
 } from './projection-storage.port';
 
+/**
+ * Documents in a table with a rowid, whose (projection, key) index holds only keys. Not WITHOUT
+ * ROWID: there SQLite keeps whole rows in the interior pages of the tree, so a document of more
+ * than about 1 KB spills onto overflow pages that every lookup passing by it reads (around the page
+ * cache) to compare keys, and a tree of fat interior cells is deep (see {@link moveDocumentsToRowidTable}).
+ */
+function documentsTable(name: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${name} (
+    projection TEXT NOT NULL,
+    key TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (projection, key)
+  )`;
+}
+
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS checkpoints (
     projection TEXT PRIMARY KEY,
@@ -26,12 +42,7 @@ const SCHEMA = `
     store_id TEXT,
     last_event TEXT
   );
-  CREATE TABLE IF NOT EXISTS documents (
-    projection TEXT NOT NULL,
-    key TEXT NOT NULL,
-    doc TEXT NOT NULL,
-    PRIMARY KEY (projection, key)
-  ) WITHOUT ROWID;
+  ${documentsTable('documents')};
   CREATE TABLE IF NOT EXISTS skipped_events (
     projection TEXT NOT NULL,
     position TEXT NOT NULL,
@@ -60,9 +71,21 @@ const LEASE_TABLE = `
 const LEASE_NAME = 'projections';
 
 /** How much JSON of parsed documents a storage keeps in memory, by default (see DocumentCache). */
-const DEFAULT_CACHE = { documentBytes: 16 * 2 ** 20, listBytes: 16 * 2 ** 20 };
-/** SQLite's own page cache, in KiB (negative: a size, not a page count): a rebuild writes all over the documents table. */
-const PAGE_CACHE_KIB = 32 * 1024;
+const DEFAULT_CACHE = { documentBytes: 32 * 2 ** 20, listBytes: 16 * 2 ** 20 };
+/**
+ * SQLite's own page cache, in KiB (negative: a size, not a page count): a rebuild writes all over
+ * the documents table, and the service, following the log, rewrites each antenna's documents (about
+ * ten pages each, so some 40 MiB at 1,000 antennas) again and again.
+ */
+const PAGE_CACHE_KIB = 64 * 1024;
+/**
+ * Pages the write-ahead log reaches before a commit copies it back into the file (SQLite's default
+ * is 1,000). Each such checkpoint writes every page of the log at its place in the file and syncs
+ * it; following the log, commits every 20 ms rewrite the same antennas' pages again and again, and
+ * a larger log copies each of them once for many commits (a tenth of the service's time at
+ * 1,000,000 events went to checkpoints of 1,000 pages). The log then holds up to 32 MiB.
+ */
+const AUTOCHECKPOINT_PAGES = 8_000;
 const IN_MEMORY = ':memory:';
 
 export interface SqliteProjectionStorageOptions {
@@ -99,6 +122,7 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
   private current: Connection | undefined;
   private readonly cache: DocumentCache;
   private dataVersion = 0;
+  private snapshots: TimeTravelSnapshotStore | undefined;
 
   private constructor(
     private readonly file: string,
@@ -177,7 +201,8 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
             // In key order: the table is ordered by key, so rows go in one after the other instead
             // of all over it (a rebuild's commit of many documents takes less than half the time).
             const upserts: string[] = [];
-            for (const [key, doc] of inKeyOrder(commit.docs)) {
+            for (const key of keysInOrder(commit.docs)) {
+              const doc = commit.docs.get(key) as unknown | null;
               if (doc === null) {
                 statements.remove.run(commit.id, key);
                 changes.set(key, { doc, bytes: 0 });
@@ -268,6 +293,18 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
     return this.failingAs('lus', () => readLease(db));
   }
 
+  /** Time-travel snapshots in this file, through this storage's connection (and its errors). */
+  timeTravelSnapshots(): TimeTravelSnapshotStore {
+    this.snapshots ??= new SqliteTimeTravelSnapshotStore({
+      read: (work) => {
+        const { db } = this.connection();
+        return this.failingAs('lus', () => work(db));
+      },
+      write: (work) => this.writing(({ db }) => work(db)),
+    });
+    return this.snapshots;
+  }
+
   close(): void {
     this.dropConnection();
   }
@@ -348,8 +385,10 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
       db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+      db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
       db.exec(SCHEMA);
       addSourceColumns(db);
+      moveDocumentsToRowidTable(db);
       return { db, statements: prepareStatements(db), ...(this.file === IN_MEMORY ? { device: 0, inode: 0 } : fileIdentityOf(this.file)) };
     } catch (error) {
       db.close();
@@ -421,9 +460,34 @@ function prepareStatements(db: Database.Database) {
 const UPSERT_ROWS = 64;
 
 /** A commit's documents in key order (as they are stored); a small one as it is. */
-function inKeyOrder(docs: ReadonlyMap<string, unknown | null>): Iterable<[string, unknown | null]> {
-  if (docs.size < 2) return docs;
-  return [...docs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+function keysInOrder(docs: ReadonlyMap<string, unknown | null>): Iterable<string> {
+  if (docs.size < 2) return docs.keys();
+  // The default order of `sort` is by UTF-16 code units, as `<` compares strings: without a
+  // comparator called at each comparison (a rebuild's commit sorts tens of thousands of keys).
+  return [...docs.keys()].sort();
+}
+
+/**
+ * A file written before documents had a rowid (a WITHOUT ROWID table, see {@link documentsTable})
+ * has them copied into the new table, in one transaction (about half a minute for a million
+ * documents); the service opens once it is done. A file that cannot be written now (a full disk, a
+ * read-only file system) keeps the old table, which serves and takes commits as before, and is
+ * moved at the next opening.
+ */
+function moveDocumentsToRowidTable(db: Database.Database): void {
+  const withoutRowid = () => /WITHOUT\s+ROWID/i.test((db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'documents'").pluck().get() as string | undefined) ?? '');
+  // Looked at first without a write lock: a file already moved opens read-only as before.
+  if (!withoutRowid()) return;
+  try {
+    db.transaction(() => {
+      if (!withoutRowid()) return;
+      db.exec(`DROP TABLE IF EXISTS documents_moved; ${documentsTable('documents_moved')}`);
+      db.exec('INSERT INTO documents_moved (projection, key, doc) SELECT projection, key, doc FROM documents ORDER BY projection, key');
+      db.exec('DROP TABLE documents; ALTER TABLE documents_moved RENAME TO documents');
+    }).immediate();
+  } catch (error) {
+    if (storageFailureKind(error) === undefined) throw error;
+  }
 }
 
 /** A file written before checkpoints named their store gains the two columns (left empty: such checkpoints are rebuilt). */

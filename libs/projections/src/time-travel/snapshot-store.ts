@@ -1,0 +1,159 @@
+import type Database from 'better-sqlite3';
+import { promisify } from 'node:util';
+import { deflate, inflateSync } from 'node:zlib';
+
+const deflated = promisify(deflate);
+
+/** A snapshot's documents of one projection version as stored: JSON of `[key, doc]` pairs by key, deflated (off the event loop). */
+export function encodeSnapshotDocs(entries: readonly (readonly [string, unknown])[]): Promise<Buffer> {
+  return deflated(Buffer.from(JSON.stringify(entries)), { level: 1 });
+}
+
+/**
+ * What one time-travel snapshot says of the log up to its position (docs/decisions/0028). Every
+ * figure is over the events of the types the snapshot's projections read, as stored (before
+ * upcasting), compared as the cut compares them (`cutFilter`):
+ * - `maxRecordedAt` / `maxEffective`: the latest recorded instant (ms) and effective date of the
+ *   events up to `position` (null when none has one): the snapshot holds only events inside a cut
+ *   when they are not after it;
+ * - `minRecordedAt` / `minEffective`: the earliest of the events of its segment, the events after
+ *   the previous snapshot up to `position`: a cut before both holds none of them. An event whose
+ *   instant cannot be read counts as the earliest (null), one without an effective date as `''`:
+ *   every cut holds them.
+ */
+export interface SnapshotMeta {
+  readonly position: bigint;
+  /** Position of the snapshot before it (0 for the first): snapshots are used only as an unbroken chain from the first. */
+  readonly previous: bigint;
+  /** Whether it keeps documents; otherwise a mark: its figures only, which tell a cut whether to read its segment. */
+  readonly full: boolean;
+  /** The projection versions it was built with (`name@version`, sorted, comma-separated). */
+  readonly projections: string;
+  /** The store it was read from, and what names the event at `position` (the runner's fingerprint). */
+  readonly storeId: string;
+  readonly lastEvent: string;
+  /** Events of its types up to `position`. */
+  readonly events: number;
+  readonly maxRecordedAt: number | null;
+  readonly maxEffective: string | null;
+  readonly minRecordedAt: number | null;
+  readonly minEffective: string | null;
+}
+
+/** A snapshot's documents could not be read back (a damaged blob, JSON that does not parse): it is not used (never seen by a caller: the report is replayed). */
+export class SnapshotUnreadableError extends Error {
+  constructor(
+    readonly position: bigint,
+    readonly projection: string,
+    cause: unknown,
+  ) {
+    super(`l’instantané de ${projection} à la position ${position} est illisible : ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'SnapshotUnreadableError';
+  }
+}
+
+/** Where time-travel snapshots are kept: beside the read models, derived from the log like them. */
+export interface TimeTravelSnapshotStore {
+  /** Every snapshot, by position. */
+  metas(): SnapshotMeta[];
+  /** The documents a snapshot keeps of one projection version, as `[key, doc]` by key; undefined when it keeps none. Throws {@link SnapshotUnreadableError}. */
+  docs(position: bigint, projection: string): [string, unknown][] | undefined;
+  /** Writes a snapshot and its documents (per projection version, encoded by {@link encodeSnapshotDocs}) at once. */
+  save(meta: SnapshotMeta, docs: ReadonlyMap<string, Buffer>): void;
+  /** Forgets the snapshots at or after `position` (all by default). */
+  drop(fromPosition?: bigint): void;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS time_travel_snapshots (
+    position TEXT PRIMARY KEY,
+    meta TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS time_travel_snapshot_docs (
+    position TEXT NOT NULL,
+    projection TEXT NOT NULL,
+    docs BLOB NOT NULL,
+    PRIMARY KEY (position, projection)
+  );
+`;
+// The documents' table has a rowid (decision 0029): its key index then holds only keys, never the
+// large blobs a WITHOUT ROWID table would keep in its interior pages.
+
+/** How the storage lends its connection: `read` and `write` throw its own errors (ProjectionStorageError) when the file is in trouble. */
+export interface SqliteAccess {
+  read<T>(work: (db: Database.Database) => T): T;
+  write<T>(work: (db: Database.Database) => T): T;
+}
+
+/**
+ * Snapshots in the read-model file: one row of figures per snapshot, one compressed blob of
+ * documents per snapshot and projection version (JSON of `[key, doc]` pairs, zlib-deflated: its
+ * checksum catches a damaged blob). Tables are created by the first write, so that a file written
+ * by an earlier version still opens, read-only, with no snapshot.
+ */
+export class SqliteTimeTravelSnapshotStore implements TimeTravelSnapshotStore {
+  constructor(private readonly access: SqliteAccess) {}
+
+  metas(): SnapshotMeta[] {
+    return this.access.read((db) => {
+      if (!hasTables(db)) return [];
+      const rows = db.prepare('SELECT position, meta FROM time_travel_snapshots').all() as { position: string; meta: string }[];
+      return rows.map((row) => decodeMeta(row.position, row.meta)).sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+    });
+  }
+
+  docs(position: bigint, projection: string): [string, unknown][] | undefined {
+    const blob = this.access.read((db) => {
+      if (!hasTables(db)) return undefined;
+      return db.prepare('SELECT docs FROM time_travel_snapshot_docs WHERE position = ? AND projection = ?').pluck().get(String(position), projection) as Buffer | undefined;
+    });
+    if (blob === undefined) return undefined;
+    try {
+      const entries = JSON.parse(inflateSync(blob).toString('utf8')) as unknown;
+      if (!Array.isArray(entries) || !entries.every((entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string')) throw new Error('ce ne sont pas des paires clé-document');
+      return entries as [string, unknown][];
+    } catch (error) {
+      throw new SnapshotUnreadableError(position, projection, error);
+    }
+  }
+
+  save(meta: SnapshotMeta, blobs: ReadonlyMap<string, Buffer>): void {
+    this.access.write((db) =>
+      db
+        .transaction(() => {
+          db.exec(SCHEMA);
+          const position = String(meta.position);
+          db.prepare('INSERT OR REPLACE INTO time_travel_snapshots (position, meta) VALUES (?, ?)').run(position, encodeMeta(meta));
+          const insert = db.prepare('INSERT OR REPLACE INTO time_travel_snapshot_docs (position, projection, docs) VALUES (?, ?, ?)');
+          for (const [projection, blob] of blobs) insert.run(position, projection, blob);
+        })
+        .immediate(),
+    );
+  }
+
+  drop(fromPosition = 0n): void {
+    this.access.write((db) =>
+      db
+        .transaction(() => {
+          if (!hasTables(db)) return;
+          // Positions are kept as decimal text: compared as numbers here.
+          db.prepare('DELETE FROM time_travel_snapshots WHERE CAST(position AS INTEGER) >= ?').run(fromPosition);
+          db.prepare('DELETE FROM time_travel_snapshot_docs WHERE CAST(position AS INTEGER) >= ?').run(fromPosition);
+        })
+        .immediate(),
+    );
+  }
+}
+
+function hasTables(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'time_travel_snapshot_docs'").pluck().get() !== undefined;
+}
+
+function encodeMeta(meta: SnapshotMeta): string {
+  return JSON.stringify({ ...meta, position: String(meta.position), previous: String(meta.previous) });
+}
+
+function decodeMeta(position: string, json: string): SnapshotMeta {
+  const meta = JSON.parse(json) as Omit<SnapshotMeta, 'position' | 'previous'> & { previous: string };
+  return { ...meta, position: BigInt(position), previous: BigInt(meta.previous) };
+}
