@@ -1,9 +1,5 @@
 import { SqliteEventStore } from '@jalon/event-store';
-import { InMemoryReadModel, ProjectedEvent, ProjectionRunner, ReadModelView, replayInMemory, SqliteProjectionStorage } from '@jalon/projections';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { seedStore } from '../../bench/generator/seed';
+import { ProjectedEvent, ProjectionRunner, ReadModelView, replayInMemory } from '@jalon/projections';
 import { historyAtCut } from '../../libs/projections/src/read-models/history/history-at-cut';
 import {
   ANTENNA_ORDER_POSITIONS,
@@ -19,6 +15,7 @@ import {
 } from '../../libs/projections/src/read-models/history/history.projection';
 import { buildHistoryReport, buildHistoryReportByWholeMerge, HistoryFilter, HistoryReportData } from '../../libs/projections/src/read-models/history/history.report';
 import { demoEvents } from '../support/demo-history';
+import { historyCutsOf as cutsOf, historyModelsOf as modelsOf, openSeededHistory, projectHistory as project, SeededHistory } from '../support/history-fixtures';
 
 /**
  * A page of one antenna's audit trail is read through the antenna's order, the index of its own
@@ -27,17 +24,8 @@ import { demoEvents } from '../support/demo-history';
  * and filter, for every antenna, live, after a write and at a cut.
  */
 
-type Models = { view<Doc>(name: string): ReadModelView<Doc> };
 type Parameters = HistoryFilter & { referenceDate: string };
 const REFERENCE_DATE = '2026-01-15';
-
-const modelsOf = (view: ReadModelView<HistoryDocument>): Models => ({ view: <Doc>() => view as unknown as ReadModelView<Doc> });
-
-function project(events: readonly ProjectedEvent[]): InMemoryReadModel<HistoryDocument> {
-  const model = new InMemoryReadModel(historyProjection);
-  for (const event of events) model.apply(event);
-  return model;
-}
 
 /** Every page (and one beyond the last) of each size and order, unfiltered and filtered, and the trail read whole. */
 function parameterSets(view: ReadModelView<HistoryDocument>, antennaId: string): Parameters[] {
@@ -81,15 +69,6 @@ function expectOrderEqualsWholeMerge(view: ReadModelView<HistoryDocument>, label
 }
 
 /** Cuts around a sample of the events: by effective date, by recorded instant, and both. */
-function cutsOf(events: readonly ProjectedEvent[]) {
-  const dated = events.filter((event) => typeof event.data.effectiveDate === 'string');
-  const cuts: { asOf?: string; knownAt?: string }[] = [];
-  for (let index = 0; index < dated.length; index += Math.max(1, Math.floor(dated.length / 6))) {
-    const event = dated[index]!;
-    cuts.push({ asOf: String(event.data.effectiveDate) }, { knownAt: event.metadata.recordedAt }, { asOf: String(event.data.effectiveDate), knownAt: dated[dated.length - 1 - index]!.metadata.recordedAt });
-  }
-  return cuts;
-}
 
 /** The events with positions 1, 2, 3… again, in their order. */
 const renumbered = (events: readonly ProjectedEvent[]): ProjectedEvent[] => events.map((event, index) => ({ ...event, position: BigInt(index + 1) }));
@@ -191,24 +170,15 @@ describe('a page of one antenna’s audit trail read through its order', () => {
 });
 
 describe('the antennas’ orders kept by the runner, over a seeded synthetic history, after a write', () => {
-  let dir: string;
+  let seeded: SeededHistory;
   let store: SqliteEventStore;
-  let storage: SqliteProjectionStorage;
   let runner: ProjectionRunner;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'jalon-antenna-order-'));
-    const seeded = await seedStore(join(dir, 'seed'), { events: 2_000, antennas: 12, seed: 'history-antenna-order' });
-    store = SqliteEventStore.open({ file: seeded.file });
-    storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
-    runner = new ProjectionRunner(store, storage, [historyProjection]);
-    await runner.catchUp();
+    seeded = await openSeededHistory('history-antenna-order');
+    ({ store, runner } = seeded);
   });
-  afterAll(async () => {
-    storage.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => seeded.close());
 
   it('rule: every page, size, order and filter of every antenna is the whole merge’s, before and after a write, and the one a fresh replay reads', async () => {
     const live = runner.view<HistoryDocument>(HISTORY_PROJECTION_NAME);

@@ -87,14 +87,8 @@ export class ReportService {
         if (seen) return seen;
       }
       // Each report reads one projection (REPORT_PROJECTION): a replay for a past cut builds only that one.
-      const replayed = await this.replayCut(REPORT_PROJECTION[input.kind], input.antennaId, cut);
-      try {
-        return REPORT_BUILDERS[input.kind](replayed, parameters);
-      } catch (error) {
-        // A report that reads a document snapshots do not keep: built from the whole log instead.
-        if (!(error instanceof SnapshotKeyNotKeptError)) throw error;
-        return REPORT_BUILDERS[input.kind](await replayInMemory(this.store, PROJECTIONS.filter((projection) => projection.name === REPORT_PROJECTION[input.kind]), cut), parameters);
-      }
+      const kind = input.kind;
+      return this.atCut(REPORT_PROJECTION[kind], input.antennaId, cut, (models) => REPORT_BUILDERS[kind](models, parameters));
     }
     const kind = input.kind;
     if (input.antennaId) return this.fromLiveReadModel(kind, () => REPORT_BUILDERS[kind](this.runner, parameters));
@@ -102,23 +96,30 @@ export class ReportService {
   }
 
   /**
-   * The read model `name` at a past cut: for one antenna, from the antenna's own streams when the
-   * projection allows it (ANTENNA_SUBJECT_PROJECTIONS, docs/decisions/0024); otherwise from the
-   * nearest time-travel snapshot before the cut when its projection has them (docs/decisions/0028);
-   * otherwise, or when neither can tell, by replaying the whole log.
+   * A report built from the read model `name` at a past cut: for one antenna, from the antenna's own
+   * streams when the projection allows it (ANTENNA_SUBJECT_PROJECTIONS, docs/decisions/0024);
+   * otherwise from the nearest time-travel snapshot before the cut when its projection has them
+   * (docs/decisions/0028); otherwise, when neither can tell, or when the report reads a document
+   * snapshots do not keep, from a replay of the whole log.
    */
-  private async replayCut(name: string, antennaId: string | undefined, cut: EventCut): Promise<ReadModels> {
+  private async atCut(name: string, antennaId: string | undefined, cut: EventCut, build: (models: ReadModels) => Report): Promise<Report> {
     const projections = PROJECTIONS.filter((projection) => projection.name === name);
     if (replaysByAntennaSubject(name, antennaId)) {
       const streams = await antennaSubjectStreams(this.store, this.runner, antennaId).catch(() => undefined);
-      if (streams) return replayAntennaSubject(this.store, projections, streams, antennaId, cut);
+      if (streams) return build(await replayAntennaSubject(this.store, projections, streams, antennaId, cut));
     }
     const fromSnapshot = await this.runner
       .timeTravelSnapshots()
       ?.modelsAtCut(name, cut)
       .catch(() => undefined);
-    if (fromSnapshot) return fromSnapshot;
-    return replayInMemory(this.store, projections, cut);
+    if (fromSnapshot) {
+      try {
+        return build(fromSnapshot);
+      } catch (error) {
+        if (!(error instanceof SnapshotKeyNotKeptError)) throw error;
+      }
+    }
+    return build(await replayInMemory(this.store, projections, cut));
   }
 
   /**

@@ -18,14 +18,21 @@ export function isInCut(event: ProjectedEvent, cut: EventCut): boolean {
 
 /** The cut as a test of one event, for a whole log: the cut's instant is parsed once. */
 export function cutFilter(cut: EventCut): (event: ProjectedEvent) => boolean {
+  const inside = cutHolds(cut);
+  return (event) => inside(event.data.effectiveDate, Date.parse(event.metadata.recordedAt));
+}
+
+/**
+ * The cut as a test of an effective date and a recording instant (milliseconds), of one event or
+ * the bounds of many: a date that is not text, or an instant that is null or not a number, is
+ * never outside the cut (as for an event without an effective date).
+ */
+export function cutHolds(cut: EventCut): (effective: unknown, recordedAt: number | null) => boolean {
   const knownAt = cut.knownAt === undefined ? undefined : Date.parse(cut.knownAt);
   const { asOf } = cut;
-  return (event) => {
-    if (knownAt !== undefined && Date.parse(event.metadata.recordedAt) > knownAt) return false;
-    if (asOf !== undefined) {
-      const effective = event.data.effectiveDate;
-      if (typeof effective === 'string' && isAfter(effective, asOf)) return false;
-    }
+  return (effective, recordedAt) => {
+    if (knownAt !== undefined && recordedAt !== null && recordedAt > knownAt) return false;
+    if (asOf !== undefined && typeof effective === 'string' && isAfter(effective, asOf)) return false;
     return true;
   };
 }

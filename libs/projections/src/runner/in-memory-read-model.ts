@@ -1,20 +1,36 @@
 import { ProjectedEvent, Projection, ReadModelView } from '../projection';
 
 /**
+ * Which documents a read model in memory keeps (time-travel snapshots keep only those programme
+ * reports read): events change no other document, and a read of another one is refused with the
+ * error `notKept` makes, so that a report cannot silently read a document that was never folded.
+ */
+export interface KeptDocuments {
+  readonly prefixes: readonly string[];
+  notKept(key: string): Error;
+}
+
+/**
  * One projection's documents held in memory: what a replay builds (time travel, `jalon replay`,
  * tests). Applying an event here is exactly what the live runner does, minus the storage.
  */
 export class InMemoryReadModel<Doc> implements ReadModelView<Doc> {
-  private readonly docs = new Map<string, Doc>();
+  private readonly docs: Map<string, Doc>;
   private readonly handles: ReadonlySet<string>;
 
-  constructor(readonly projection: Projection<Doc>) {
+  constructor(
+    readonly projection: Projection<Doc>,
+    private readonly kept?: KeptDocuments,
+    docs: Iterable<readonly [string, Doc]> = [],
+  ) {
     this.handles = new Set(projection.handles);
+    this.docs = new Map(docs);
   }
 
   apply(event: ProjectedEvent): void {
     if (!this.handles.has(event.type)) return;
     for (const key of this.projection.keysOf(event)) {
+      if (!this.keeps(key)) continue;
       const next = this.projection.evolve(this.docs.get(key) ?? null, event, key);
       if (next === null) this.docs.delete(key);
       else this.docs.set(key, next);
@@ -22,11 +38,13 @@ export class InMemoryReadModel<Doc> implements ReadModelView<Doc> {
   }
 
   get(key: string): Doc | undefined {
+    if (!this.keeps(key)) throw this.kept!.notKept(key);
     return this.docs.get(key);
   }
 
   /** Only the documents under `prefix` are sorted (a replayed history holds a great many others). */
   list(prefix: string): Doc[] {
+    if (!this.keeps(prefix)) throw this.kept!.notKept(`${prefix}…`);
     const found: [string, Doc][] = [];
     for (const entry of this.docs) if (entry[0].startsWith(prefix)) found.push(entry);
     return found.sort(byKey).map(([, doc]) => doc);
@@ -34,6 +52,10 @@ export class InMemoryReadModel<Doc> implements ReadModelView<Doc> {
 
   entries(): [string, Doc][] {
     return [...this.docs.entries()].sort(byKey);
+  }
+
+  private keeps(key: string): boolean {
+    return this.kept === undefined || this.kept.prefixes.some((prefix) => key.startsWith(prefix));
   }
 }
 

@@ -3,7 +3,10 @@ import { EventStore, isUnreadable, StoredEvent, UnreadableEvent, UnreadableEvent
 import { Projection, projectionId, ReadModelView } from '../projection';
 import { holderGone, holderStarted, holderStopped } from './projection-lease';
 import { TimeTravelSnapshots } from '../time-travel/programme-snapshots';
+import { eventFingerprint } from './event-fingerprint';
 import { WrittenKeys } from './written-keys';
+
+export { eventFingerprint };
 import {
   LeaseFence,
   ProjectionConflictError,
@@ -1307,15 +1310,6 @@ function publicFailure({ reason, since, attempts, nextRetryAt }: Failure): Proje
   return { reason, since, attempts, nextRetryAt };
 }
 
-/**
- * What names a stored event in a checkpoint: its stream, revision and hash (its id for an event
- * written before the hash chain). An undecodable one is named by its place alone. Positions are
- * not part of it: they are what it is checked against.
- */
-export function eventFingerprint(event: StoredEvent | UnreadableEvent): string {
-  if (isUnreadable(event)) return `${event.streamId}@${event.revision}`;
-  return `${event.streamId}@${event.revision}#${event.metadata.hash ?? event.id}`;
-}
 
 function toSkipped(event: UnreadableEvent): SkippedEvent {
   return { streamId: event.streamId, revision: event.revision, position: event.position, ...(event.type === undefined ? {} : { type: event.type }), reason: event.reason };

@@ -1,11 +1,13 @@
 import { isAfter, upcast } from '@jalon/domain';
 import { EventStore, StoredEvent } from '@jalon/event-store';
-import { ProjectedEvent, Projection, projectionId, ReadModelView } from '../projection';
+import { Projection, projectionId, ReadModelView } from '../projection';
 import { BUDGET_PROGRAMME_KEY, budgetAntennaKey, budgetProjection } from '../read-models/budget/budget.projection';
 import { FUNDING_KEY_PREFIX, fundingProjection } from '../read-models/funding/funding.projection';
 import { KPIS_KEY, KPIS_PROJECTION_NAME } from '../read-models/kpis/kpis.projection';
 import { antennaKey, PHASES_PROJECTION_NAME, programmeKey } from '../read-models/phases/phases.projection';
-import { cutFilter, EventCut } from '../runner/event-cut';
+import { cutFilter, cutHolds, EventCut } from '../runner/event-cut';
+import { eventFingerprint } from '../runner/event-fingerprint';
+import { InMemoryReadModel } from '../runner/in-memory-read-model';
 import { ReadModels } from '../runner/replay';
 import { encodeSnapshotDocs, SnapshotMeta, SnapshotUnreadableError, TimeTravelSnapshotStore } from './snapshot-store';
 
@@ -105,7 +107,7 @@ interface BuildState {
   minRecordedAt: number;
   /** undefined: none yet. */
   minEffective: string | undefined;
-  readonly docs: Map<string, Map<string, unknown>>;
+  readonly docs: Map<string, InMemoryReadModel<unknown>>;
 }
 
 /**
@@ -218,16 +220,14 @@ export class TimeTravelSnapshots {
       if (chain.some((meta) => meta.projections !== this.setId || meta.storeId !== chain[0]!.storeId)) return undefined;
       if (last.storeId !== (await this.storeId())) return undefined;
       const found = await this.store.eventAt(last.position).catch(() => undefined);
-      if (found === undefined || 'unreadable' in found || fingerprintOf(found) !== last.lastEvent) return undefined;
+      if (found === undefined || 'unreadable' in found || eventFingerprint(found) !== last.lastEvent) return undefined;
     }
-    const knownAt = cut.knownAt === undefined ? undefined : Date.parse(cut.knownAt);
-    const holdsAll = (meta: SnapshotMeta) =>
-      (cut.asOf === undefined || meta.maxEffective === null || !isAfter(meta.maxEffective, cut.asOf)) &&
-      (knownAt === undefined || meta.maxRecordedAt === null || !(meta.maxRecordedAt > knownAt));
+    const inside = cutHolds(cut);
+    const holdsAll = (meta: SnapshotMeta) => inside(meta.maxEffective, meta.maxRecordedAt);
     // Maxima only grow along the log: the snapshots holding only events inside the cut come first.
     let start = -1;
     while (start + 1 < chain.length && holdsAll(chain[start + 1]!)) start++;
-    const docs = new Map<string, unknown>();
+    let model = keptModel(plan);
     for (; start >= 0; start--) {
       if (!chain[start]!.full) continue;
       let entries: readonly [string, unknown][] | undefined;
@@ -238,14 +238,12 @@ export class TimeTravelSnapshots {
         return undefined;
       }
       if (entries === undefined) continue;
-      for (const [key, doc] of entries) docs.set(key, doc);
+      model = keptModel(plan, entries);
       break;
     }
     const from = start >= 0 ? chain[start]!.position : 0n;
     // The segments after it that may hold events inside the cut, then the open tail.
-    const holdsSome = (meta: SnapshotMeta) =>
-      (cut.asOf === undefined || meta.minEffective === null || !isAfter(meta.minEffective, cut.asOf)) &&
-      (knownAt === undefined || meta.minRecordedAt === null || !(meta.minRecordedAt > knownAt));
+    const holdsSome = (meta: SnapshotMeta) => inside(meta.minEffective, meta.minRecordedAt);
     const ranges: { after: bigint; until: bigint | undefined }[] = [];
     for (let index = start + 1; index < chain.length; index++) {
       const meta = chain[index]!;
@@ -268,16 +266,15 @@ export class TimeTravelSnapshots {
         if (range.until !== undefined && event.position > range.until) break;
         if (!inCut(event)) continue;
         events++;
-        foldKept(plan, docs, await upcast(event, this.store));
+        model.apply(await upcast(event, this.store));
       }
     }
-    const view = keptView(plan, docs);
     return {
       events,
       from,
       view<Doc>(wanted: string): ReadModelView<Doc> {
         if (wanted !== name) throw new Error(`no projection named ${wanted}`);
-        return view as ReadModelView<Doc>;
+        return model as ReadModelView<Doc>;
       },
     };
   }
@@ -329,10 +326,10 @@ export class TimeTravelSnapshots {
       if (generation !== this.generation) return;
       account(state, stored);
       const event = await upcast(stored, this.store);
-      // As a replay reads them: of the projection's types as stored, then as projections see them (foldKept).
-      for (const plan of this.plans) if (plan.handles.has(stored.type)) foldKept(plan, state.docs.get(plan.id)!, event);
+      // As a replay reads them: of the projection's types as stored, then as projections see them (InMemoryReadModel.apply).
+      for (const plan of this.plans) if (plan.handles.has(stored.type)) state.docs.get(plan.id)!.apply(event);
       state.position = stored.position;
-      state.lastEvent = fingerprintOf(stored);
+      state.lastEvent = eventFingerprint(stored);
       state.events++;
       state.sinceLast++;
       state.sinceFull++;
@@ -375,7 +372,7 @@ export class TimeTravelSnapshots {
     };
     const blobs = new Map<string, Buffer>();
     // One projection at a time, compressed off the event loop: the service keeps answering meanwhile.
-    if (full) for (const plan of this.plans) blobs.set(plan.id, await encodeSnapshotDocs([...state.docs.get(plan.id)!].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+    if (full) for (const plan of this.plans) blobs.set(plan.id, await encodeSnapshotDocs(state.docs.get(plan.id)!.entries()));
     if (generation !== this.generation) return false;
     this.snapshots.save(meta, blobs);
     state.previous = state.position;
@@ -403,7 +400,7 @@ export class TimeTravelSnapshots {
       // The marks after the last snapshot with documents are taken again as the log is read from it.
       if (last !== chain[chain.length - 1]) this.snapshots.drop(last.position + 1n);
       const found = last.projections === this.setId && last.storeId === storeId ? await this.store.eventAt(last.position).catch(() => undefined) : undefined;
-      if (found === undefined || 'unreadable' in found || fingerprintOf(found) !== last.lastEvent) {
+      if (found === undefined || 'unreadable' in found || eventFingerprint(found) !== last.lastEvent) {
         this.snapshots.drop();
         return emptyState(this.plans);
       }
@@ -412,7 +409,7 @@ export class TimeTravelSnapshots {
         for (const plan of this.plans) {
           const entries = this.snapshots.docs(last.position, plan.id);
           if (entries === undefined) throw new SnapshotUnreadableError(last.position, plan.id, new Error('aucun document'));
-          state.docs.set(plan.id, new Map(entries));
+          state.docs.set(plan.id, keptModel(plan, entries));
         }
       } catch (error) {
         if (!(error instanceof SnapshotUnreadableError)) throw error;
@@ -470,7 +467,7 @@ function emptyState(plans: readonly Plan[]): BuildState {
     maxEffective: null,
     minRecordedAt: Number.POSITIVE_INFINITY,
     minEffective: undefined,
-    docs: new Map(plans.map((plan) => [plan.id, new Map<string, unknown>()])),
+    docs: new Map(plans.map((plan) => [plan.id, keptModel(plan)])),
   };
 }
 
@@ -492,34 +489,9 @@ function account(state: BuildState, event: StoredEvent): void {
   }
 }
 
-/** What InMemoryReadModel.apply does, for the kept documents only. */
-function foldKept(plan: Plan, docs: Map<string, unknown>, event: ProjectedEvent): void {
-  if (!plan.handles.has(event.type)) return;
-  for (const key of plan.projection.keysOf(event)) {
-    if (!isKept(plan.prefixes, key)) continue;
-    const next = plan.projection.evolve(docs.get(key) ?? null, event, key);
-    if (next === null) docs.delete(key);
-    else docs.set(key, next);
-  }
-}
-
-function isKept(prefixes: readonly string[], key: string): boolean {
-  return prefixes.some((prefix) => key.startsWith(prefix));
-}
-
-function keptView(plan: Plan, docs: ReadonlyMap<string, unknown>): ReadModelView<unknown> {
-  return {
-    get(key) {
-      if (!isKept(plan.prefixes, key)) throw new SnapshotKeyNotKeptError(plan.id, key);
-      return docs.get(key);
-    },
-    list(prefix) {
-      if (!isKept(plan.prefixes, prefix)) throw new SnapshotKeyNotKeptError(plan.id, `${prefix}…`);
-      const found: [string, unknown][] = [];
-      for (const entry of docs) if (entry[0].startsWith(prefix)) found.push(entry);
-      return found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, doc]) => doc);
-    },
-  };
+/** The plan's projection in memory, keeping only the documents its snapshots keep. */
+function keptModel(plan: Plan, docs: Iterable<readonly [string, unknown]> = []): InMemoryReadModel<unknown> {
+  return new InMemoryReadModel(plan.projection, { prefixes: plan.prefixes, notKept: (key) => new SnapshotKeyNotKeptError(plan.id, key) }, docs);
 }
 
 /** The snapshots from the first, each naming the one before it: a snapshot after a gap (one deleted by hand) is not used, nor any after it. */
@@ -532,11 +504,6 @@ function unbrokenChain(metas: readonly SnapshotMeta[]): SnapshotMeta[] {
     previous = meta.position;
   }
   return chain;
-}
-
-/** What names a stored event: its stream, revision and hash (its id before the hash chain), as the runner's checkpoints do. */
-function fingerprintOf(event: StoredEvent): string {
-  return `${event.streamId}@${event.revision}#${event.metadata.hash ?? event.id}`;
 }
 
 function describe(error: unknown): string {
