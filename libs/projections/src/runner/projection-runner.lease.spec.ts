@@ -114,7 +114,7 @@ describe('ProjectionRunner with a lease (several instances on one store)', () =>
     expect(b.commits).not.toHaveBeenCalled();
   });
 
-  it('rule: a holder that cannot renew its lease stops applying before it expires; the other takes over once it has expired, and no event is applied twice or missed', async () => {
+  it('rule: a holder that cannot renew its lease stops applying by the time it expires; the other takes over once it has expired, and no event is applied twice or missed', async () => {
     let flaky: FlakyLeaseStore | undefined;
     const a = instance((storage) => (flaky = new FlakyLeaseStore(storage)));
     const b = instance();
@@ -134,7 +134,13 @@ describe('ProjectionRunner with a lease (several instances on one store)', () =>
     }
     // It could only take it over once the lease expired (its holder, alive, was not renewing it).
     expect(Date.now() - failedAt).toBeGreaterThanOrEqual(EXPIRY_MS - RENEW_MS);
-    expect(a.runner.leaseStatus()).toMatchObject({ role: 'follower', holder: b.id, lastLost: { reason: expect.stringMatching(/n’a pas pu être renouvelé .*disque est plein/) } });
+    // It stopped for the failed renewal, or, when its event loop ran late (a loaded machine) and the
+    // next renewal came after the expiry, for the expiry itself: either way it applied nothing past it.
+    expect(a.runner.leaseStatus()).toMatchObject({
+      role: 'follower',
+      holder: b.id,
+      lastLost: { reason: expect.stringMatching(/n’a pas pu être renouvelé .*disque est plein|a expiré avant d’avoir pu être renouvelé/) },
+    });
 
     // Once it sees the lease held again, it serves what the new holder commits.
     await eventually(() => a.runner.unavailability('counter') === undefined, 'the former holder to serve again');
