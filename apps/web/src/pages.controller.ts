@@ -119,13 +119,14 @@ export class PagesController {
       data = await this.reads.antenna(antennaId, asOf, knownAt);
     } catch (failure) {
       if (!(failure instanceof ReportSubjectNotFoundError)) throw failure;
-      if ((!asOf && !knownAt) || !this.reads.antennaSituation(antennaId)) throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${antennaId} ».`);
+      const situation = asOf || knownAt ? this.reads.antennaSituation(antennaId) : undefined;
+      if (!situation) throw new WebNotFoundError(`Aucune antenne n’a été ouverte sous l’identifiant « ${antennaId} ».`);
       const frame = this.pages.frame(request, 'Antenne', 'programme', [{ label: 'Programme', href: '/programme' }, { label: antennaId }]);
       this.pages.send(
         response,
         200,
         frame,
-        html`<h1>${this.reads.antennaSituation(antennaId)!.name}</h1>
+        html`<h1>${situation.name}</h1>
 ${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { asOf } : {}), ...(knownAt ? { knownAt } : {}) })}
 <p class="bandeau-date" role="status">${asOf ? `Le ${formatDate(asOf)}` : `Le ${formatTimestamp(knownAt!, this.reads.timeZone)}`}, cette antenne n’était pas encore ouverte : rien n’était enregistré à son sujet.</p>`,
       );

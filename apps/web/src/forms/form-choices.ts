@@ -69,19 +69,20 @@ export class FormChoices {
 
   /** Identifiers already in use where a proposed one must be new. */
   async taken(source: TakenSource, antennaId: string | undefined, values: Readonly<Record<string, string>>): Promise<Set<string>> {
-    const kpis = this.reads.liveKpis();
     switch (source) {
-      case 'programmes':
-        return new Set(kpis?.programme ? [kpis.programme.programmeId] : []);
+      case 'programmes': {
+        const programme = this.reads.programme();
+        return new Set(programme ? [programme.programmeId] : []);
+      }
       case 'calls':
         return new Set(this.reads.callTitles().keys());
       case 'territories': {
         // One candidacy per territory per call: a territory may apply again to another call under the same id.
         const prefix = `${values.callId ?? ''}--`;
-        return new Set(Object.keys(kpis?.candidacies ?? {}).flatMap((id) => (id.startsWith(prefix) ? [id.slice(prefix.length)] : [])));
+        return new Set((await this.reads.candidacies()).flatMap(({ candidacyId }) => (candidacyId.startsWith(prefix) ? [candidacyId.slice(prefix.length)] : [])));
       }
       case 'antennas':
-        return new Set([...this.reads.antennaOrigins().keys(), ...Object.keys(kpis?.antennas ?? {})]);
+        return new Set(this.reads.antennaOrigins().keys());
       case 'agreements':
         // Agreements are named programme-wide (one stream each).
         return new Set((await this.reads.funding(undefined)).data.agreements.map((agreement) => agreement.agreementId));
@@ -107,7 +108,7 @@ export class FormChoices {
     const releasedTrancheAmounts = new Map<string, number>();
 
     if (sources.has('programmes')) {
-      const programme = this.reads.liveKpis()?.programme;
+      const programme = this.reads.programme();
       lists.programmes = programme ? [{ value: programme.programmeId, label: programme.name ?? programme.programmeId }] : [];
     }
     if (sources.has('openCalls')) {

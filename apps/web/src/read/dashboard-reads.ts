@@ -2,7 +2,6 @@ import { Clock, localDate } from '@jalon/application';
 import { CLOCK, JALON_CONFIG, JalonConfig } from '@jalon/core';
 import {
   AntennaForecast,
-  AntennaListItem,
   AntennaSituation,
   AttachedDocumentItem,
   BudgetReportData,
@@ -178,18 +177,6 @@ export class DashboardReads {
   /** Every candidacy the programme knows today, by id. */
   async candidacies(): Promise<CandidacyListItem[]> {
     return this.programmeQueries.candidacies();
-  }
-
-  /**
-   * The programme, candidacies and antennas by id, as the key-figures document held them.
-   * @deprecated read `programme()`, `candidacies()` and `antennaOrigins()` instead.
-   */
-  liveKpis(): { readonly programme: ProgrammeRef | null; readonly candidacies: Readonly<Record<string, CandidacyListItem>>; readonly antennas: Readonly<Record<string, AntennaListItem>> } {
-    return {
-      programme: this.programmeQueries.programme(),
-      candidacies: Object.fromEntries(this.programmeQueries.candidacies().map((candidacy) => [candidacy.candidacyId, candidacy])),
-      antennas: Object.fromEntries(this.programmeQueries.antennas().map((antenna) => [antenna.antennaId, antenna])),
-    };
   }
 
   /** Where each antenna comes from (call and candidacy never change, so today's read model answers for any date). */
