@@ -118,6 +118,51 @@ function unfinishedNote(outcome: ReplayOutcome, what: string): string {
   return `${why}, ${outcome.events.toLocaleString('en-US')} of ${outcome.total.toLocaleString('en-US')} events ${what}`;
 }
 
+/**
+ * What any rebuild producing these read models must at least do, measured on the ones `jalon replay`
+ * just wrote: every document read, parsed, and committed once through the read-model storage (its
+ * serialisation and SQLite writes, 10,000 documents a commit) into a fresh file beside the store;
+ * no event read, no projection run. Its rate, counted in the store's events, bounds the replay's.
+ */
+function writeOnceFloor(readModels: string, events: number): { seconds: number; documents: number; bytes: number; rate: number } {
+  const target = `${readModels}.floor`;
+  const remove = () => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+  };
+  remove();
+  const source = new Database(readModels, { readonly: true, fileMustExist: true });
+  const storage = SqliteProjectionStorage.open(target);
+  try {
+    const started = process.hrtime.bigint();
+    const positions = new Map<string, bigint>();
+    let batch: { id: string; docs: Map<string, unknown> } | undefined;
+    let documents = 0;
+    let bytes = 0;
+    const flush = () => {
+      if (!batch || batch.docs.size === 0) return;
+      const expectedPosition = positions.get(batch.id) ?? 0n;
+      storage.commit([{ id: batch.id, expectedPosition, position: expectedPosition + 1n, caughtUp: false, docs: batch.docs, building: true }]);
+      positions.set(batch.id, expectedPosition + 1n);
+      batch = undefined;
+    };
+    const rows = source.prepare('SELECT projection, key, doc FROM documents ORDER BY projection, key').raw(true);
+    for (const [projection, key, doc] of rows.iterate() as IterableIterator<[string, string, string]>) {
+      if (batch && (batch.id !== projection || batch.docs.size === 10_000)) flush();
+      batch ??= { id: projection, docs: new Map() };
+      batch.docs.set(key, JSON.parse(doc));
+      documents += 1;
+      bytes += doc.length;
+    }
+    flush();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { seconds, documents, bytes, rate: events / seconds };
+  } finally {
+    storage.close();
+    source.close();
+    remove();
+  }
+}
+
 export async function replaySection(ctx: BenchContext): Promise<void> {
   const outcomes: Record<string, ReplayOutcome> = {};
   for (const size of ctx.replaySizes()) {
@@ -134,6 +179,14 @@ export async function replaySection(ctx: BenchContext): Promise<void> {
       size >= 1_000_000
         ? checked('replay', `peak memory (${label})`, memory, 'MiB', { below: 1024 }, outcome.finished ? undefined : 'largest RSS seen before the replay was stopped')
         : info('replay', `peak memory (${label})`, memory, 'MiB', outcome.finished ? undefined : 'largest RSS seen before the replay was stopped'),
+    );
+    if (!outcome.finished) continue;
+    ctx.log(`Replay: the read models just built, written once (${label}, no projection run)`);
+    const floor = writeOnceFloor(join((await ctx.seeded(size)).dir, 'read-models.sqlite'), outcome.total);
+    const what = `${floor.documents.toLocaleString('en-US')} documents, ${Math.round(floor.bytes / MiB).toLocaleString('en-US')} MiB of JSON, in ${floor.seconds.toFixed(1)} s`;
+    ctx.add(
+      info('replay', `floor: the read models written once, no projection run (${label})`, floor.rate, 'events/s', what),
+      info('replay', `floor / raw read-and-parse (${label})`, raw ? (100 * floor.rate) / raw : null, '%', 'the best replay / raw ratio these read models allow'),
     );
   }
   ctx.data.replay = outcomes;
