@@ -1,5 +1,6 @@
 import { loadConfig } from '@jalon/core';
 import { SqliteEventStore } from '@jalon/event-store';
+import { holderStarted, holderStopped, newInstanceId, SqliteProjectionStorage } from '@jalon/projections';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,43 @@ describe('jalon replay', () => {
     expect(printed[3]).toMatch(new RegExp(`^  - flux ${streamId}, révision ${revision}, position ${position} \\(AntennaInaugurated\\) : data : .* — ignoré par .*phases@`));
     expect(printed).toHaveLength(4);
     expect(process.exitCode).toBe(1);
+  });
+
+  it('rule: a replay is refused while a running service holds the projection lease, and writes nothing to the read models', async () => {
+    const errors: string[] = [];
+    jest.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
+    const storage = SqliteProjectionStorage.open(join(dataDir, 'read-models.sqlite'));
+    // A service of this process, running: its lease is alive (neither expired nor its holder gone).
+    const service = newInstanceId();
+    holderStarted(service);
+    try {
+      expect(storage.takeLease(service, 60_000, Date.now()).holder).toBe(service);
+
+      await replay();
+
+      expect(process.exitCode).toBe(1);
+      expect(errors).toEqual([expect.stringMatching(new RegExp(`^Reconstruction refusée : le service ${service} tient le bail des projections .*arrêtez-le`))]);
+      expect(printed).toEqual([]);
+      expect(storage.checkpoints()).toEqual([]);
+      expect(storage.lease()).toMatchObject({ holder: service, term: 1 });
+    } finally {
+      holderStopped(service);
+      storage.close();
+    }
+  });
+
+  it('rule: a replay holds the projection lease while it runs (a service started meanwhile serves what it commits), and gives it up at the end', async () => {
+    await replay();
+
+    const storage = SqliteProjectionStorage.open(join(dataDir, 'read-models.sqlite'));
+    try {
+      const lease = storage.lease();
+      expect(lease).toMatchObject({ term: 1 });
+      expect(lease!.expiresAt).toBeLessThanOrEqual(Date.now());
+      expect(storage.checkpoints().length).toBeGreaterThan(0);
+    } finally {
+      storage.close();
+    }
   });
 
   it('says nothing more, and exits normally, when every event could be read', async () => {

@@ -2,31 +2,45 @@ import { JalonConfig } from '@jalon/core';
 import { ProjectionRunner } from '@jalon/projections';
 import { Command } from 'commander';
 import { withCore } from '../core-context';
+import { holdingProjectionLease, ProjectionLeaseHeldError } from './projection-lease-hold';
 
 /**
- * Rebuilds every projection. An event the store cannot decode is passed over and named, with the
+ * Rebuilds every projection, holding the projection lease meanwhile (refused, nothing written, while
+ * a running service holds it). An event the store cannot decode is passed over and named, with the
  * projections that read its type (their figures miss it until it is repaired and replayed
  * again); the command then exits with 1, so that a script cannot miss it.
  */
 export function replayCommand(config: () => JalonConfig): Command {
   return new Command('replay')
-    .description('reconstruire toutes les projections depuis le premier événement (arrêtez le service pendant ce temps)')
+    .description('reconstruire toutes les projections depuis le premier événement (refusé tant qu’un service en marche tient le bail des projections : arrêtez-le d’abord)')
     .action(async () => {
       await withCore({ config: config() }, async ({ app }) => {
         const runner = app.get(ProjectionRunner);
-        const { events, seconds, skipped } = await runner.rebuild();
-        const rate = seconds > 0 ? Math.round(events / seconds) : events;
-        const statuses = runner.status();
-        console.log(`${events} événements rejoués en ${seconds.toFixed(2)} s (${rate} événements/s), ${statuses.length} projections reconstruites.`);
-        // Then the whole-programme time-travel snapshots, from the log (docs/decisions/0028): timed apart.
-        const snapshots = runner.timeTravelSnapshots();
-        if (snapshots) {
-          const started = process.hrtime.bigint();
-          await snapshots.catchUp();
-          const { snapshots: count, fault } = snapshots.status();
-          const took = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(2);
-          console.log(fault ? `Instantanés de voyage dans le temps : ${fault.reason}.` : `${count} instantané(s) de voyage dans le temps construit(s) en ${took} s.`);
+        let skipped: Awaited<ReturnType<ProjectionRunner['rebuild']>>['skipped'];
+        try {
+          skipped = await holdingProjectionLease(app, config(), async () => {
+            const rebuilt = await runner.rebuild();
+            const { events, seconds } = rebuilt;
+            const rate = seconds > 0 ? Math.round(events / seconds) : events;
+            console.log(`${events} événements rejoués en ${seconds.toFixed(2)} s (${rate} événements/s), ${runner.status().length} projections reconstruites.`);
+            // Then the whole-programme time-travel snapshots, from the log (docs/decisions/0028): timed apart.
+            const snapshots = runner.timeTravelSnapshots();
+            if (snapshots) {
+              const started = process.hrtime.bigint();
+              await snapshots.catchUp();
+              const { snapshots: count, fault } = snapshots.status();
+              const took = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(2);
+              console.log(fault ? `Instantanés de voyage dans le temps : ${fault.reason}.` : `${count} instantané(s) de voyage dans le temps construit(s) en ${took} s.`);
+            }
+            return rebuilt.skipped;
+          });
+        } catch (error) {
+          if (!(error instanceof ProjectionLeaseHeldError)) throw error;
+          console.error(`Reconstruction refusée : ${error.message}`);
+          process.exitCode = 1;
+          return;
         }
+        const statuses = runner.status();
         if (skipped.length === 0) return;
         console.log(`Attention : ${skipped.length} événement(s) illisible(s) ignoré(s) ; les projections qui les lisent sont incomplètes et leurs rapports refusés tant qu’ils ne sont pas réparés :`);
         for (const event of skipped) {

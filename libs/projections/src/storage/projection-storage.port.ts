@@ -84,6 +84,11 @@ export interface ProjectionLeaseStore {
   lease(): ProjectionLease | undefined;
 }
 
+/** Whether `storage` keeps the projection lease (SQLite read models do; a storage of tests may not). */
+export function isProjectionLeaseStore(storage: ProjectionStorage): storage is ProjectionStorage & ProjectionLeaseStore {
+  return typeof (storage as Partial<ProjectionLeaseStore>).takeLease === 'function';
+}
+
 /** Given to a commit or a reset: written only if `holder` still holds an unexpired lease, checked in the same transaction. */
 export interface LeaseFence {
   readonly holder: string;
