@@ -13,7 +13,7 @@ import { ReadModels } from '../runner/replay';
  * Time travel for one antenna, by replaying only the antenna's own streams (docs/decisions/0024).
  *
  * The projections below key every document about antenna X (`antenna:X`, `expenditure:X/…`,
- * `antenna-funding:X`, `agreement-ledger:X` and `agreement-ledger:X:expenditure:…`) by the event's
+ * `antenna-funding:X`, `agreement-ledger:X` and its pages `agreement-ledger:X:…`) by the event's
  * `data.antennaId` alone, and the
  * antenna-scoped report of each reads only those documents. So the antenna's documents at a cut
  * are the fold, in log order, of the events inside the cut whose `data.antennaId` is X, and no

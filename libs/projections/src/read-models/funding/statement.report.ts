@@ -8,10 +8,12 @@ import {
   AntennaLedgerDoc,
   LedgerDoc,
   LedgerDocument,
-  LedgerExpenditureDoc,
-  ledgerExpenditurePrefix,
+  ledgerExpenditures,
+  ledgerAmendmentPagePrefix,
+  ledgerExpenditurePagePrefix,
   LedgerSource,
   ledgerAntennaKey,
+  NO_DOCUMENTS,
 } from './agreement-ledger.projection';
 
 /**
@@ -77,6 +79,8 @@ export interface StatementReportData {
 
 export const STATEMENT_TITLE = 'État récapitulatif des dépenses';
 
+const NOT_AMENDED = { reversal: null, documents: NO_DOCUMENTS } as const;
+
 /**
  * The statement of expenditure of one funding agreement (« état récapitulatif des dépenses ») over
  * a period: the releases and their reversals, the receipts, the expenditures charged to the
@@ -98,8 +102,9 @@ export function buildStatementReport(models: ReadModels, parameters: StatementPa
     throw new ReportParameterError('periodFrom', `La période est vide : son début (${formatDate(periodFrom)}) est après sa fin (${formatDate(periodTo)}).`);
   }
   const seal = parameters.seal ?? null;
+  // Positions compared as decimal strings (comparePositions): no bigint per line.
   const kept = (on: IsoDate, source: LedgerSource): boolean =>
-    on >= periodFrom && on <= periodTo && (seal === null || BigInt(source.position) <= BigInt(seal.lastPosition));
+    on >= periodFrom && on <= periodTo && (seal === null || comparePositions(source.position, seal.lastPosition) <= 0);
 
   const tranche = (trancheId: string, label: string | null): string => label ?? `Tranche ${trancheId}`;
   const releases: StatementLine[] = [];
@@ -130,34 +135,48 @@ export function buildStatementReport(models: ReadModels, parameters: StatementPa
       source: receipt.source,
     }));
   const expenditures: StatementReportData['expenditures'][number][] = [];
-  // The antenna's expenditure documents (listed by key), in log order of their recording.
-  const charged = ledger
-    .list(ledgerExpenditurePrefix(antennaId))
-    .filter((item): item is LedgerExpenditureDoc => item.kind === 'expenditure' && item.agreementId === agreement.agreementId)
-    .sort((a, b) => comparePositions(a.source.position, b.source.position));
-  for (const expenditure of charged) {
-    const common = { category: categoryLabel(expenditure.category), supplier: expenditure.supplier, invoiceNumber: expenditure.invoiceNumber };
+  // The agreement's expenditure pages and the antenna's amendments (two range reads, in key order), in log order of recording.
+  const { recorded, amended } = ledgerExpenditures(ledger.list(ledgerExpenditurePagePrefix(antennaId, agreement.agreementId)), ledger.list(ledgerAmendmentPagePrefix(antennaId)));
+  for (const expenditure of recorded) {
+    const { reversal, documents } = amended.get(expenditure.expenditureId) ?? NOT_AMENDED;
+    const category = categoryLabel(expenditure.category);
+    // Written out rather than spread from a shared part: a spread copies property by property, and
+    // this runs once per line of the longest statements. The key order is the report's (JSON bytes).
     if (kept(expenditure.spentOn, expenditure.source)) {
-      expenditures.push({ ...common, on: expenditure.spentOn, kind: 'expenditure', label: expenditure.description, amountCents: expenditure.amountCents, documents: expenditure.documents, source: expenditure.source });
-    }
-    if (expenditure.reversal && kept(expenditure.reversal.on, expenditure.reversal.source)) {
       expenditures.push({
-        ...common,
-        on: expenditure.reversal.on,
+        category,
+        supplier: expenditure.supplier,
+        invoiceNumber: expenditure.invoiceNumber,
+        on: expenditure.spentOn,
+        kind: 'expenditure',
+        label: expenditure.description,
+        amountCents: expenditure.amountCents,
+        documents,
+        source: expenditure.source,
+      });
+    }
+    if (reversal && kept(reversal.on, reversal.source)) {
+      expenditures.push({
+        category,
+        supplier: expenditure.supplier,
+        invoiceNumber: expenditure.invoiceNumber,
+        on: reversal.on,
         kind: 'expenditure-reversal',
-        label: `Annulation de la dépense du ${formatDate(expenditure.spentOn)} (${expenditure.description}) : ${expenditure.reversal.reason}`,
+        label: `Annulation de la dépense du ${formatDate(expenditure.spentOn)} (${expenditure.description}) : ${reversal.reason}`,
         amountCents: -expenditure.amountCents,
         documents: [],
-        source: expenditure.reversal.source,
+        source: reversal.source,
       });
     }
   }
-  const byDate = (a: StatementLine, b: StatementLine): number => (a.on < b.on ? -1 : a.on > b.on ? 1 : Number(BigInt(a.source.position) - BigInt(b.source.position)));
+  const byDate = (a: StatementLine, b: StatementLine): number => (a.on < b.on ? -1 : a.on > b.on ? 1 : comparePositions(a.source.position, b.source.position));
   releases.sort(byDate);
   receipts.sort(byDate);
   expenditures.sort(byDate);
   const sum = (lines: readonly StatementLine[]): Cents => lines.reduce((total, line) => total + line.amountCents, 0);
-  const totals = { releasedCents: sum(releases), receivedCents: sum(receipts), spentCents: sum(expenditures), balanceCents: sum(receipts) - sum(expenditures) };
+  const receivedCents = sum(receipts);
+  const spentCents = sum(expenditures);
+  const totals = { releasedCents: sum(releases), receivedCents, spentCents, balanceCents: receivedCents - spentCents };
   const data: StatementReportData = {
     antennaId,
     antennaName: doc.antennaName,
@@ -199,7 +218,7 @@ function chooseAgreement(doc: AntennaLedgerDoc, agreementId: string | undefined)
 }
 
 function documentNames(documents: readonly LedgerDocument[]): string {
-  return documents.map((document) => document.fileName).join(' ; ');
+  return documents.length === 0 ? '' : documents.map((document) => document.fileName).join(' ; ');
 }
 
 function lineRow(line: StatementLine): Row {
@@ -214,9 +233,12 @@ function statementTables(data: StatementReportData): ReportTable[] {
     { key: 'documents', label: 'Pièces justificatives', kind: 'text' as const },
     { key: 'position', label: 'N° au journal', kind: 'text' as const },
   ];
-  const documents = [...data.releases, ...data.receipts, ...data.expenditures].flatMap((line) =>
-    line.documents.map((document) => ({ on: line.on, line: line.label, fileName: document.fileName, size: document.sizeBytes, sha256: document.sha256 })),
-  );
+  const documents: Row[] = [];
+  for (const lines of [data.releases, data.receipts, data.expenditures]) {
+    for (const line of lines) {
+      for (const document of line.documents) documents.push({ on: line.on, line: line.label, fileName: document.fileName, size: document.sizeBytes, sha256: document.sha256 });
+    }
+  }
   const tables: ReportTable[] = [
     {
       title: 'Convention',
@@ -255,7 +277,16 @@ function statementTables(data: StatementReportData): ReportTable[] {
         { key: 'documents', label: 'Pièces justificatives', kind: 'text' },
         { key: 'position', label: 'N° au journal', kind: 'text' },
       ],
-      rows: data.expenditures.map((line) => ({ ...lineRow(line), category: line.category, supplier: line.supplier, invoice: line.invoiceNumber })),
+      rows: data.expenditures.map((line) => ({
+        on: line.on,
+        label: line.label,
+        amount: line.amountCents,
+        documents: documentNames(line.documents),
+        position: line.source.position,
+        category: line.category,
+        supplier: line.supplier,
+        invoice: line.invoiceNumber,
+      })),
       totals: { label: 'Total dépensé', amount: data.totals.spentCents },
     },
     {
