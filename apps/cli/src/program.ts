@@ -1,5 +1,6 @@
 import { loadConfig } from '@jalon/core';
 import { Command } from 'commander';
+import { compactCommand } from './commands/compact.command';
 import { demoCommand } from './commands/demo.command';
 import { eventsCommand } from './commands/events.command';
 import { exportAuditCommand } from './commands/export-audit.command';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     .addCommand(migrateCommand(config))
     .addCommand(reportCommand(config))
     .addCommand(replayCommand(config))
+    .addCommand(compactCommand(config))
     .addCommand(statusCommand(config))
     .addCommand(verifyCommand(config))
     .addCommand(sealCommand(config))

@@ -1,7 +1,26 @@
-import { JalonConfig } from '@jalon/core';
-import { eventsAfter, ProjectionRunner } from '@jalon/projections';
+import { JalonConfig, PROJECTION_STORAGE } from '@jalon/core';
+import { eventsAfter, ProjectionRunner, ProjectionStorage, ProjectionStorageError, SqliteProjectionStorage, SupersededReadModels } from '@jalon/projections';
+import { INestApplicationContext } from '@nestjs/common';
 import { Command } from 'commander';
 import { withCore } from '../core-context';
+import { counted, holdsSuperseded, keptReadModels } from './compact.command';
+
+/** What the read-model file keeps of projection versions this code no longer reads (a count by id: cheap), and how to give its space back. */
+function supersededNote(app: INestApplicationContext): void {
+  const storage = app.get<ProjectionStorage>(PROJECTION_STORAGE);
+  if (!(storage instanceof SqliteProjectionStorage)) return;
+  let found: SupersededReadModels;
+  try {
+    found = storage.superseded(keptReadModels(app));
+  } catch (error) {
+    if (error instanceof ProjectionStorageError) return;
+    throw error;
+  }
+  if (!holdsSuperseded(found)) return;
+  const parts = found.projections.map((projection) => `${projection.id} (${counted(projection.documents, 'document')})`);
+  if (found.snapshots > 0) parts.push(counted(found.snapshots, 'instantané de voyage dans le temps', 'instantanés de voyage dans le temps') + ' d’autres versions');
+  console.log(`Versions remplacées gardées dans read-models.sqlite : ${parts.join(', ')} ; jalon compact (service arrêté) rend leur place.`);
+}
 
 export function statusCommand(config: () => JalonConfig): Command {
   return new Command('status')
@@ -15,6 +34,7 @@ export function statusCommand(config: () => JalonConfig): Command {
           const state = status.serving ? 'sert les lectures' : status.caughtUp ? 'à jour' : 'en construction';
           console.log(`${status.id.padEnd(14)} position ${status.position.padStart(8)}  retard ${String(lag).padStart(6)} événement(s)  ${state}`);
         }
+        supersededNote(app);
       });
     });
 }

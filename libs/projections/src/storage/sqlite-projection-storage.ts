@@ -93,6 +93,24 @@ export interface SqliteProjectionStorageOptions {
   readonly cache?: { readonly documentBytes: number; readonly listBytes: number };
 }
 
+/** What this code reads of the read-model file: the rest is superseded (see SqliteProjectionStorage.superseded). */
+export interface KeptReadModels {
+  /** The projection ids (`name@version`) this code lists (PROJECTIONS). */
+  readonly projections: readonly string[];
+  /** The projection versions its time-travel snapshots are built with (SnapshotMeta.projections); '' when it builds none. */
+  readonly snapshots: string;
+}
+
+/** What a read-model file holds that this code no longer reads. */
+export interface SupersededReadModels {
+  /** Per projection id, by id: its documents, whether it has a checkpoint, its passed-over events. */
+  readonly projections: readonly { readonly id: string; readonly documents: number; readonly checkpoint: boolean; readonly skipped: number }[];
+  /** Time-travel snapshots (with documents, or marks) of other projection versions. */
+  readonly snapshots: number;
+  /** Their stored documents, one per snapshot and projection version, and any left without a kept snapshot. */
+  readonly snapshotDocuments: number;
+}
+
 type Statements = ReturnType<typeof prepareStatements>;
 
 /** One open connection to the file, with what was prepared on it and the file it opened. */
@@ -305,6 +323,74 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
     return this.snapshots;
   }
 
+  /**
+   * What the file holds that this code no longer reads: the documents, checkpoint and passed-over
+   * events of each projection id not in `kept.projections` (a version a newer one replaced, built
+   * beside it: docs/decisions/0010), and the time-travel snapshots not built with `kept.snapshots`.
+   * Found by seeks in the keys' indexes and counted by key range: cheap enough for `jalon status`.
+   */
+  superseded(kept: KeptReadModels): SupersededReadModels {
+    const { db } = this.connection();
+    return this.failingAs('lus', () => supersededIn(db, kept));
+  }
+
+  /**
+   * Removes what {@link superseded} finds, in one transaction (fenced as a commit), and says what it
+   * removed: nothing a kept projection or a kept snapshot uses is touched. The pages freed stay in
+   * the file (reused as it grows) until {@link vacuum}.
+   */
+  removeSuperseded(kept: KeptReadModels, fence?: LeaseFence): SupersededReadModels {
+    const removed = this.writing(({ db, statements }) =>
+      db
+        .transaction(() => {
+          if (fence) checkFence(db, fence);
+          const found = supersededIn(db, kept);
+          for (const { id } of found.projections) {
+            statements.resetDocs.run(id);
+            statements.resetCheckpoint.run(id);
+            statements.resetSkipped.run(id);
+          }
+          if (hasSnapshotTables(db)) {
+            db.prepare(`DELETE FROM time_travel_snapshots WHERE ${SNAPSHOT_NOT_KEPT}`).run(kept.snapshots);
+            db.prepare(`DELETE FROM time_travel_snapshot_docs WHERE ${SNAPSHOT_DOCS_NOT_KEPT}`).run(kept.snapshots, JSON.stringify(keptSnapshotIds(kept)));
+          }
+          return found;
+        })
+        .immediate(),
+    );
+    for (const { id } of removed.projections) this.cache.forget(id);
+    return removed;
+  }
+
+  /** Bytes of free pages in the file (left by removed documents, or by the move of decision 0029): what {@link vacuum} gives back. */
+  freeBytes(): number {
+    const { db } = this.connection();
+    return this.failingAs('lus', () => (db.pragma('freelist_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number));
+  }
+
+  /**
+   * Rewrites the file without its free pages (SQLite's `VACUUM`), then empties the write-ahead log
+   * into it, so that it takes on disk what it holds. SQLite needs free space about the size of the
+   * file, beside it and in its temporary directory; a failure (a full disk) changes nothing (`VACUUM`
+   * is one transaction), and the space its log took meanwhile is given back. A stopped service only:
+   * it holds the file's write lock throughout.
+   */
+  vacuum(): void {
+    this.writing(({ db }) => {
+      try {
+        db.exec('VACUUM');
+      } catch (error) {
+        try {
+          db.pragma('wal_checkpoint(TRUNCATE)');
+        } catch {
+          // The log is emptied when the file is closed.
+        }
+        throw error;
+      }
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    });
+  }
+
   close(): void {
     this.dropConnection();
   }
@@ -426,6 +512,56 @@ function readLease(db: Database.Database): ProjectionLease | undefined {
 function checkFence(db: Database.Database, fence: LeaseFence): void {
   const current = readLease(db);
   if (current === undefined || current.holder !== fence.holder || current.expiresAt <= Date.now()) throw new ProjectionLeaseLostError(fence.holder, current);
+}
+
+/** The projection versions a snapshot was built with (its figures name them, docs/decisions/0028); NULL for figures that do not parse, never used. */
+const SNAPSHOT_SET = "(CASE WHEN json_valid(meta) THEN json_extract(meta, '$.projections') END)";
+/** A snapshot not built with the kept projection versions. */
+const SNAPSHOT_NOT_KEPT = `${SNAPSHOT_SET} IS NOT ?`;
+/** A snapshot's documents without a kept snapshot, or of a projection version no kept snapshot keeps. */
+const SNAPSHOT_DOCS_NOT_KEPT = `position NOT IN (SELECT position FROM time_travel_snapshots WHERE ${SNAPSHOT_SET} IS ?)
+  OR projection NOT IN (SELECT value FROM json_each(?))`;
+
+function keptSnapshotIds(kept: KeptReadModels): string[] {
+  return kept.snapshots === '' ? [] : kept.snapshots.split(',');
+}
+
+function hasSnapshotTables(db: Database.Database): boolean {
+  const tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('time_travel_snapshots', 'time_travel_snapshot_docs')").pluck().get() as number;
+  return tables === 2;
+}
+
+/**
+ * The distinct projection ids of a table keyed by (projection, …), one seek in its key index per
+ * id (a scan would read every key of millions of documents).
+ */
+function projectionIdsOf(db: Database.Database, table: 'documents' | 'skipped_events'): string[] {
+  return db
+    .prepare(
+      `WITH RECURSIVE ids(id) AS (SELECT (SELECT min(projection) FROM ${table}) ` +
+        `UNION ALL SELECT (SELECT min(projection) FROM ${table} WHERE projection > ids.id) FROM ids WHERE ids.id IS NOT NULL) ` +
+        'SELECT id FROM ids WHERE id IS NOT NULL',
+    )
+    .pluck()
+    .all() as string[];
+}
+
+function supersededIn(db: Database.Database, kept: KeptReadModels): SupersededReadModels {
+  const keep = new Set(kept.projections);
+  const checkpointed = new Set(db.prepare('SELECT projection FROM checkpoints').pluck().all() as string[]);
+  const ids = new Set([...checkpointed, ...projectionIdsOf(db, 'documents'), ...projectionIdsOf(db, 'skipped_events')]);
+  const countDocuments = db.prepare('SELECT count(*) FROM documents WHERE projection = ?').pluck();
+  const countSkipped = db.prepare('SELECT count(*) FROM skipped_events WHERE projection = ?').pluck();
+  const projections = [...ids]
+    .filter((id) => !keep.has(id))
+    .sort()
+    .map((id) => ({ id, documents: countDocuments.get(id) as number, checkpoint: checkpointed.has(id), skipped: countSkipped.get(id) as number }));
+  if (!hasSnapshotTables(db)) return { projections, snapshots: 0, snapshotDocuments: 0 };
+  return {
+    projections,
+    snapshots: db.prepare(`SELECT count(*) FROM time_travel_snapshots WHERE ${SNAPSHOT_NOT_KEPT}`).pluck().get(kept.snapshots) as number,
+    snapshotDocuments: db.prepare(`SELECT count(*) FROM time_travel_snapshot_docs WHERE ${SNAPSHOT_DOCS_NOT_KEPT}`).pluck().get(kept.snapshots, JSON.stringify(keptSnapshotIds(kept))) as number,
+  };
 }
 
 function prepareStatements(db: Database.Database) {

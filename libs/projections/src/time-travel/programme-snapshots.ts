@@ -148,6 +148,11 @@ export class TimeTravelSnapshots {
     this.mayBuild = options.mayBuild ?? (() => true);
   }
 
+  /** The projection versions its snapshots are built with (`name@version`, sorted, comma-separated: SnapshotMeta.projections); others are never used. */
+  projectionSet(): string {
+    return this.setId;
+  }
+
   /** Whether cuts of reports reading `name` may be served from snapshots. */
   serves(name: string): boolean {
     return this.plans.some((plan) => plan.projection.name === name);

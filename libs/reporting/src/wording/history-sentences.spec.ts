@@ -242,10 +242,12 @@ describe('history sentences', () => {
     expect(on({ kind: 'budget-revision', revision: 1 })).toBe('Pièce justificative « facture-12.pdf » (245 Ko) jointe à la révision n° 1 du budget prévisionnel');
   });
 
-  it('rule: file sizes read in octets, Ko (1 024 octets) and Mo', () => {
+  it('rule: file sizes read in octets, Ko (1 024 octets), Mo and Go', () => {
     expect(formatFileSize(512)).toBe('512 octets');
     expect(formatFileSize(250_880)).toBe('245 Ko');
     expect(formatFileSize(1_572_864)).toBe('1,5 Mo');
+    expect(formatFileSize(1_610_612_736)).toBe('1,5 Go');
+    expect(formatFileSize(5 * 1024 ** 3)).toBe('5,0 Go');
   });
 
   it('rule: an event type the trail does not audit keeps its type as its label', () => {

@@ -91,12 +91,13 @@ function targets(t: { readonly antennaCount: number; readonly targetDate: string
   return `${count(t.antennaCount, 'antenne')} d’ici le ${formatDate(t.targetDate)}`;
 }
 
-/** 250 880 → « 245 Ko » (1 Ko = 1 024 octets), 1,5 Mo beyond 1 024 Ko. */
+/** 250 880 → « 245 Ko » (1 Ko = 1 024 octets), 1,5 Mo beyond 1 024 Ko, 1,5 Go beyond 1 024 Mo. */
 export function formatFileSize(bytes: number): string {
   if (bytes < 1024) return count(bytes, 'octet');
   if (bytes < 1024 * 1024) return `${formatInteger(Math.round(bytes / 1024))} Ko`;
-  const tenths = Math.round((bytes * 10) / (1024 * 1024));
-  return `${formatInteger(Math.floor(tenths / 10))},${tenths % 10} Mo`;
+  const [unit, size] = bytes < 1024 ** 3 ? ['Mo', 1024 ** 2] : ['Go', 1024 ** 3];
+  const tenths = Math.round((bytes * 10) / size);
+  return `${formatInteger(Math.floor(tenths / 10))},${tenths % 10} ${unit}`;
 }
 
 /** What a document was attached to: « à la dépense « Mobilier » », « au versement de la tranche « Première tranche » (Banque des Territoires) »… */
