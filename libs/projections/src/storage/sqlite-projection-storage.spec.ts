@@ -252,4 +252,48 @@ describe('SqliteProjectionStorage', () => {
       expect(open().checkpoint('p@1')).toMatchObject({ position: 1n });
     });
   });
+
+  describe('superseded read models (jalon compact, docs/decisions/0010 and 0029)', () => {
+    const kept = { projections: ['p@2'], snapshots: '' };
+    const commitAs = (storage: SqliteProjectionStorage, id: string, docs: Record<string, unknown>) =>
+      storage.commit([{ id, expectedPosition: 0n, position: 1n, caughtUp: true, docs: new Map(Object.entries(docs)), skipped: [{ streamId: 's', revision: 0, position: 1n, reason: 'illisible' }] }]);
+
+    it('rule: every id not kept is found and removed with its documents, checkpoint and passed-over events, in one go; kept ids are untouched', () => {
+      const storage = open();
+      commitAs(storage, 'p@1', { a: { n: 1 }, b: { n: 2 } });
+      commitAs(storage, 'p@2', { a: { n: 3 } });
+      commitAs(storage, 'q@1', { a: { n: 4 } });
+      const found = [
+        { id: 'p@1', documents: 2, checkpoint: true, skipped: 1 },
+        { id: 'q@1', documents: 1, checkpoint: true, skipped: 1 },
+      ];
+      expect(storage.superseded(kept)).toEqual({ projections: found, snapshots: 0, snapshotDocuments: 0 });
+      expect(storage.removeSuperseded(kept)).toEqual({ projections: found, snapshots: 0, snapshotDocuments: 0 });
+      expect(open().checkpoints().map((checkpoint) => checkpoint.id)).toEqual(['p@2']);
+      expect(open().documents('p@1', ['a'])).toEqual(new Map([['a', null]]));
+      expect(open().documents('p@2', ['a'])).toEqual(new Map([['a', { n: 3 }]]));
+      expect(open().skipped('p@2')).toHaveLength(1);
+      expect(storage.superseded(kept).projections).toEqual([]);
+    });
+
+    it('rule: a removal fenced by a lease its holder lost removes nothing', () => {
+      const a = open();
+      commitAs(a, 'p@1', { a: { n: 1 } });
+      a.takeLease('a', 60_000, Date.now());
+      open().takeLease('b', 60_000, Date.now() + 1, () => true);
+      expect(() => a.removeSuperseded(kept, { holder: 'a' })).toThrow(ProjectionLeaseLostError);
+      expect(open().superseded(kept).projections).toEqual([{ id: 'p@1', documents: 1, checkpoint: true, skipped: 1 }]);
+    });
+
+    it('rule: VACUUM gives the freed pages back to the disk and leaves the documents as they were', () => {
+      const storage = open();
+      commitAs(storage, 'p@1', Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k:${i}`, { text: 'x'.repeat(1_000) }])));
+      commitAs(storage, 'p@2', { a: { n: 3 } });
+      storage.removeSuperseded(kept);
+      expect(storage.freeBytes()).toBeGreaterThan(400_000);
+      storage.vacuum();
+      expect(storage.freeBytes()).toBe(0);
+      expect(open().documents('p@2', ['a'])).toEqual(new Map([['a', { n: 3 }]]));
+    });
+  });
 });
