@@ -9,7 +9,8 @@ import { warmStateCache } from '../lib/warm';
 
 /**
  * Child process: the HTTP service exactly as `jalon serve` builds it (createJalonApp: Nest, Express,
- * the auth guard, the command routes, the live read models), on a data directory, on a free
+ * the auth guard, the command routes, the live read models, in the projection thread unless
+ * JALON_PROJECTIONS=inline is in the environment: docs/decisions/0030), on a data directory, on a free
  * loopback port. Folds the given antennas' streams into the executor's state cache, then tells the
  * parent its port and a finance user's token once the read models have caught up with the log (or
  * after `catchUpSeconds`).
@@ -17,7 +18,8 @@ import { warmStateCache } from '../lib/warm';
 async function main(): Promise<void> {
   const [dataDir, antennasFile, catchUpSeconds = '120'] = process.argv.slice(2);
   if (!dataDir || !antennasFile) throw new Error('usage: http-server.ts <dataDir> <antennas.json> [catchUpSeconds]');
-  const config = loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0' });
+  const mode = process.env.JALON_PROJECTIONS;
+  const config = loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', ...(mode ? { JALON_PROJECTIONS: mode } : {}) });
   const app = await createJalonApp({ config, logger: ['error'] });
   await app.init();
   const identity = app.get(IdentityService);

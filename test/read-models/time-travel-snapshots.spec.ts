@@ -227,7 +227,11 @@ describe.each([
 
     // Another instance (not the holder of the lease, which alone writes snapshots): not used, reported, left as it is.
     const follower = new TimeTravelSnapshots(subject.store, subject.storage.timeTravelSnapshots(), PROJECTIONS, { everyEvents: every, mayBuild: () => false });
+    // Passed on to their builder when it runs on another thread (docs/decisions/0030).
+    const passedOn: [string, bigint][] = [];
+    follower.onUnreadable((reason, position) => passedOn.push([reason, position]));
     expect(await follower.modelsAtCut('budget', cut)).toBeUndefined();
+    expect(passedOn).toEqual([[expect.stringContaining(unreadable), damaged.position]]);
     const degraded = await timeTravelIndicator({ timeTravelSnapshots: () => follower }).check();
     expect(degraded).toMatchObject({ status: 'degraded', reason: expect.stringContaining(unreadable) });
 

@@ -2,6 +2,9 @@ import { join, resolve } from 'node:path';
 
 export type EventStoreKind = 'sqlite' | 'eventstoredb';
 
+/** Where `jalon serve` runs its projections (docs/decisions/0030): a worker thread of its own, or the thread that serves requests. */
+export type ProjectionsMode = 'thread' | 'inline';
+
 export interface JalonConfig {
   /** Where the embedded store keeps its database file (`DATA_DIR`, default `./data`). */
   readonly dataDir: string;
@@ -25,6 +28,17 @@ export interface JalonConfig {
   readonly documentsDir?: string;
   /** The largest document accepted, in bytes (`JALON_DOCUMENT_MAX_MIB` mebibytes, default 20). */
   readonly documentMaxBytes?: number;
+  /**
+   * `JALON_PROJECTIONS`: `thread` (a worker thread applies events and commits the read models) or
+   * `inline` (the thread that serves requests does). Unset: `thread` when read models are a file,
+   * `inline` when they are in memory (see {@link projectionsModeOf}).
+   */
+  readonly projections?: ProjectionsMode;
+}
+
+/** Where projections run: in memory they cannot be shared with a thread, so `inline` whatever is asked. */
+export function projectionsModeOf(config: Pick<JalonConfig, 'projections'>, readModelsFile: string): ProjectionsMode {
+  return readModelsFile === ':memory:' ? 'inline' : (config.projections ?? 'thread');
 }
 
 /** The directory of supporting documents: back it up with the event store. */
@@ -62,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (leaseExpiryMs < 2 * leaseRenewMs) {
     throw new ConfigError(`JALON_LEASE_EXPIRY_MS (${leaseExpiryMs}) must be at least twice JALON_LEASE_RENEW_MS (${leaseRenewMs}), so that one late renewal does not lose the lease`);
   }
+  const projections = env.JALON_PROJECTIONS;
+  if (projections !== undefined && projections !== '' && projections !== 'thread' && projections !== 'inline') {
+    throw new ConfigError(`JALON_PROJECTIONS doit valoir « thread » (un fil d’exécution dédié aux projections) ou « inline » (le fil qui sert les requêtes), pas « ${projections} »`);
+  }
   const config: JalonConfig = {
     dataDir: resolve(env.DATA_DIR ?? 'data'),
     eventStore,
@@ -74,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     leaseRenewMs,
     leaseExpiryMs,
     ...(env.JALON_DOCUMENTS_DIR ? { documentsDir: resolve(env.JALON_DOCUMENTS_DIR) } : {}),
+    ...(projections ? { projections: projections as ProjectionsMode } : {}),
     ...(env.JALON_DOCUMENT_MAX_MIB ? { documentMaxBytes: positiveInteger(env, 'JALON_DOCUMENT_MAX_MIB', 20) * 1024 * 1024 } : {}),
     ...overrides,
   };

@@ -7,6 +7,7 @@ export * from './health/health-registry';
 export * from './health/event-store.indicator';
 export * from './health/projections.indicator';
 export * from './health/time-travel.indicator';
+export * from './projection-thread/projection-thread';
 export * from './integrity/integrity-settings';
 export * from './integrity/audit-subjects';
 export * from './integrity/log-integrity.service';

@@ -1,9 +1,9 @@
 import { Clock, CommandExecutor, IdempotencyService, IdentityService, LogWatch, randomIds, ReportService, SheetImportService, systemClock } from '@jalon/application';
 import {
+  isProjectionLeaseStore,
   newInstanceId,
   PROJECTIONS,
   ProjectionLeaseSettings,
-  ProjectionLeaseStore,
   ProjectionRunner,
   ProjectionRunnerOptions,
   ProjectionStorage,
@@ -12,7 +12,8 @@ import {
 import { EventStore } from '@jalon/event-store';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { documentMaxBytesOf, documentsDirOf, JalonConfig } from './config';
+import { documentMaxBytesOf, documentsDirOf, JalonConfig, projectionsModeOf } from './config';
+import { ProjectionThread } from './projection-thread/projection-thread';
 import { DocumentService } from './documents/document.service';
 import { DocumentStore } from '@jalon/event-store';
 import { openEventStore } from './open-event-store';
@@ -33,8 +34,10 @@ export interface JalonCoreOptions {
   readonly store?: EventStore;
   /** Where read models are kept (default `$DATA_DIR/read-models.sqlite`; `:memory:` for tests). */
   readonly readModelsFile?: string;
-  /** The projection runner's settings (tests shorten its retry delays). */
-  readonly projectionRunner?: ProjectionRunnerOptions;
+  /** The projection runner's settings (tests shorten its retry delays); the projection thread's runner gets them too. */
+  readonly projectionRunner?: Omit<ProjectionRunnerOptions, 'lease'>;
+  /** The projection thread's entry file (tests give one that fails on demand); see ProjectionThread. */
+  readonly projectionWorkerEntry?: string;
 }
 
 /**
@@ -42,13 +45,10 @@ export interface JalonCoreOptions {
  * instance of one installation shares; this instance is named by its host, process and a random
  * suffix (see newInstanceId). Only the HTTP service starts the runner, and so takes part in it.
  */
-function projectionLease(storage: ProjectionStorage, config: JalonConfig): ProjectionLeaseSettings | undefined {
-  if (!isLeaseStore(storage)) return undefined;
-  return { store: storage, holder: newInstanceId(), renewMs: config.leaseRenewMs, expiryMs: config.leaseExpiryMs };
-}
-
-function isLeaseStore(storage: ProjectionStorage): storage is ProjectionStorage & ProjectionLeaseStore {
-  return typeof (storage as Partial<ProjectionLeaseStore>).takeLease === 'function';
+function projectionLease(storage: ProjectionStorage, config: JalonConfig, thread: ProjectionThread): ProjectionLeaseSettings | undefined {
+  if (!isProjectionLeaseStore(storage)) return undefined;
+  // In thread mode, the serving thread's runner stands by for its worker (docs/decisions/0030).
+  return { store: storage, holder: newInstanceId(), renewMs: config.leaseRenewMs, expiryMs: config.leaseExpiryMs, standBy: thread.standBy };
 }
 
 /** Registers the store's and the projections' parts of `/health` (other parts register their own). */
@@ -62,12 +62,15 @@ class StoreCloser implements OnApplicationShutdown {
     private readonly storage: ProjectionStorage,
     private readonly watch: LogWatch,
     private readonly integrity: LogIntegrityService,
+    private readonly thread: ProjectionThread,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     // Stopped before the store closes: it may be writing a seal.
     await this.integrity.stop();
     await this.watch.stop();
+    // The projection thread commits and gives the lease up before the serving thread's runner stops.
+    await this.thread.stop();
     await this.runner.stop();
     this.storage.close();
     if (this.owned) await this.store.close();
@@ -96,10 +99,30 @@ export class JalonCoreModule {
           useFactory: () => SqliteProjectionStorage.open(options.readModelsFile ?? join(options.config.dataDir, 'read-models.sqlite')),
         },
         {
+          // Where `jalon serve` runs its projections (docs/decisions/0030); started with the runner by LiveReadModels.
+          provide: ProjectionThread,
+          inject: [PROJECTION_STORAGE],
+          useFactory: (storage: ProjectionStorage) => {
+            const readModelsFile = options.readModelsFile ?? join(options.config.dataDir, 'read-models.sqlite');
+            return new ProjectionThread({
+              // A store object given by the caller (tests) cannot be opened again by a worker: inline.
+              mode: isProjectionLeaseStore(storage) && !options.store ? projectionsModeOf(options.config, readModelsFile) : 'inline',
+              config: options.config,
+              readModelsFile,
+              runner: options.projectionRunner ?? {},
+              ...(isProjectionLeaseStore(storage) ? { leaseStore: storage } : {}),
+              ...(options.projectionWorkerEntry ? { entry: options.projectionWorkerEntry } : {}),
+            });
+          },
+        },
+        {
           provide: ProjectionRunner,
-          inject: [EVENT_STORE, PROJECTION_STORAGE],
-          useFactory: (store: EventStore, storage: ProjectionStorage) =>
-            new ProjectionRunner(store, storage, PROJECTIONS, { lease: projectionLease(storage, options.config), ...options.projectionRunner }),
+          inject: [EVENT_STORE, PROJECTION_STORAGE, ProjectionThread],
+          useFactory: (store: EventStore, storage: ProjectionStorage, thread: ProjectionThread) => {
+            const runner = new ProjectionRunner(store, storage, PROJECTIONS, { lease: projectionLease(storage, options.config, thread), ...options.projectionRunner });
+            thread.attach(runner);
+            return runner;
+          },
         },
         {
           provide: ReportService,
@@ -110,9 +133,9 @@ export class JalonCoreModule {
         { provide: LogWatch, inject: [EVENT_STORE], useFactory: (store: EventStore) => LogWatch.start(store) },
         {
           provide: StoreCloser,
-          inject: [EVENT_STORE, ProjectionRunner, PROJECTION_STORAGE, LogWatch, LogIntegrityService],
-          useFactory: (store: EventStore, runner: ProjectionRunner, storage: ProjectionStorage, watch: LogWatch, integrity: LogIntegrityService) =>
-            new StoreCloser(store, !options.store, runner, storage, watch, integrity),
+          inject: [EVENT_STORE, ProjectionRunner, PROJECTION_STORAGE, LogWatch, LogIntegrityService, ProjectionThread],
+          useFactory: (store: EventStore, runner: ProjectionRunner, storage: ProjectionStorage, watch: LogWatch, integrity: LogIntegrityService, thread: ProjectionThread) =>
+            new StoreCloser(store, !options.store, runner, storage, watch, integrity, thread),
         },
         {
           provide: CommandExecutor,
@@ -146,17 +169,17 @@ export class JalonCoreModule {
         LogIntegrityService,
         {
           provide: HEALTH_INDICATORS,
-          inject: [HealthRegistry, EVENT_STORE, ProjectionRunner],
-          useFactory: (registry: HealthRegistry, store: EventStore, runner: ProjectionRunner) => {
+          inject: [HealthRegistry, EVENT_STORE, ProjectionRunner, ProjectionThread],
+          useFactory: (registry: HealthRegistry, store: EventStore, runner: ProjectionRunner, thread: ProjectionThread) => {
             registry.register(eventStoreIndicator(store, options.config.eventStore));
-            registry.register(projectionsIndicator(runner, store));
-            registry.register(timeTravelIndicator(runner));
+            registry.register(projectionsIndicator(runner, store, thread));
+            registry.register(timeTravelIndicator(runner, thread));
             return true;
           },
         },
         RunCommandHandler,
       ],
-      exports: [HealthRegistry, DocumentService, LogIntegrityService, JALON_CONFIG, CLOCK, EVENT_STORE, PROJECTION_STORAGE, CommandExecutor, IdentityService, IdempotencyService, SheetImportService, ProjectionRunner, ReportService, CqrsModule],
+      exports: [HealthRegistry, DocumentService, LogIntegrityService, JALON_CONFIG, CLOCK, EVENT_STORE, PROJECTION_STORAGE, CommandExecutor, IdentityService, IdempotencyService, SheetImportService, ProjectionRunner, ProjectionThread, ReportService, CqrsModule],
     };
   }
 }

@@ -16,11 +16,15 @@ export function assertDataDirWritable(config: Pick<JalonConfig, 'dataDir' | 'eve
   if (config.eventStore === 'sqlite') SqliteEventStore.assertWritable(embeddedStoreFile(config));
 }
 
-/** Opens the store the configuration names; nothing else in Jalon knows which store it runs on. */
-export async function openEventStore(config: JalonConfig): Promise<EventStore> {
+/**
+ * Opens the store the configuration names; nothing else in Jalon knows which store it runs on.
+ * `livePollMs`: how often the embedded store's live subscriptions look for events appended by
+ * another connection (the projection thread's store, whose appends come from the serving thread).
+ */
+export async function openEventStore(config: JalonConfig, options: { readonly livePollMs?: number } = {}): Promise<EventStore> {
   switch (config.eventStore) {
     case 'sqlite':
-      return SqliteEventStore.open({ file: embeddedStoreFile(config) });
+      return SqliteEventStore.open({ file: embeddedStoreFile(config), ...(options.livePollMs === undefined ? {} : { livePollMs: options.livePollMs }) });
     case 'eventstoredb':
       // loadConfig refuses `eventstoredb` without a URL. A server older than 22.6 is refused here,
       // with a French message; one out of reach is checked on first use.

@@ -1,5 +1,6 @@
 import { EventStore } from '@jalon/event-store';
 import { eventsAfter, ProjectionLeaseStatus, ProjectionRunner, SkippedEvent } from '@jalon/projections';
+import type { ProjectionThread } from '../projection-thread/projection-thread';
 import { ComponentHealth, HealthIndicator } from './health-registry';
 
 /**
@@ -8,8 +9,12 @@ import { ComponentHealth, HealthIndicator } from './health-registry';
  * unreadable events it passed over; `lease`, this instance's part in the projection lease (leader
  * or follower, the holder, until when). Degraded as soon as one is stopped or incomplete, the log
  * cannot be followed, or the lease cannot be taken or has expired with no instance to take it.
+ * With a projection thread (docs/decisions/0030): `thread`, whether it runs (degraded once it
+ * stopped by a fault: the serving thread then runs the projections); `lease` is its worker's while
+ * it runs; the list is the serving thread's runner's, which knows from the worker's reports what
+ * the worker stopped.
  */
-export function projectionsIndicator(runner: ProjectionRunner, store: EventStore): HealthIndicator {
+export function projectionsIndicator(runner: ProjectionRunner, store: EventStore, thread?: Pick<ProjectionThread, 'health' | 'leaseStatus'>): HealthIndicator {
   return {
     name: 'projections',
     async check(): Promise<ComponentHealth> {
@@ -37,9 +42,18 @@ export function projectionsIndicator(runner: ProjectionRunner, store: EventStore
           skippedEvents: skipped.map((event) => ({ ...event, position: event.position.toString() })),
         });
       }
-      const lease = runner.leaseStatus();
+      const lease = thread?.leaseStatus() ?? runner.leaseStatus();
       if (lease) reasons.push(...leaseProblems(lease));
-      return { status: reasons.length === 0 ? 'ok' : 'degraded', ...(reasons.length === 0 ? {} : { reason: reasons.join(' ; ') }), ...(lease ? { lease } : {}), list };
+      const threadHealth = thread?.health();
+      // Stopped by a fault (a reason); stopped with the service, it has none.
+      if (threadHealth?.state === 'stopped' && threadHealth.reason) reasons.push(threadHealth.reason);
+      return {
+        status: reasons.length === 0 ? 'ok' : 'degraded',
+        ...(reasons.length === 0 ? {} : { reason: reasons.join(' ; ') }),
+        ...(threadHealth ? { thread: threadHealth } : {}),
+        ...(lease ? { lease } : {}),
+        list,
+      };
     },
   };
 }

@@ -13,7 +13,7 @@ import {
   type StoredEvent,
   type Subscription,
 } from '@jalon/event-store';
-import { ProjectionRunner } from '@jalon/projections';
+import { ProjectionThread } from '../projection-thread/projection-thread';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { JalonConfig } from '../config';
 import { ComponentHealth, HealthIndicator, HealthRegistry } from '../health/health-registry';
@@ -76,8 +76,11 @@ export class LogIntegrityService implements HealthIndicator {
     @Inject(JALON_CONFIG) private readonly config: JalonConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly health: HealthRegistry,
-    /** With several instances on one store, only the holder of the projection lease seals on its own (docs/decisions/0019); absent, this service always does. */
-    @Optional() @Inject(ProjectionRunner) private readonly lease?: Pick<ProjectionRunner, 'holdsLease' | 'onLeadership'>,
+    /**
+     * With several instances on one store, only the holder of the projection lease seals on its own
+     * (docs/decisions/0019): this process's projection thread or, inline, its runner (0030); absent, this service always does.
+     */
+    @Optional() @Inject(ProjectionThread) private readonly lease?: Pick<ProjectionThread, 'holdsLease' | 'onLeadership'>,
   ) {}
 
   /** The service's key, created in the data directory the first time it is needed. */

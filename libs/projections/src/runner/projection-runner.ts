@@ -82,6 +82,23 @@ export interface ProjectionLeaseSettings {
   readonly renewMs: number;
   /** How long the lease holds without renewal; another instance takes it over after that. */
   readonly expiryMs: number;
+  /**
+   * While it answers true, this runner, as a follower, does not try to take the lease: another
+   * runner of this process is to hold it (`jalon serve`'s projection thread, docs/decisions/0030),
+   * and this one serves what it commits until told to take over ({@link ProjectionRunner.takeLeaseNow}).
+   */
+  readonly standBy?: () => boolean;
+}
+
+/**
+ * What the holder of the lease says of its own projections, when it runs in this process on another
+ * thread (docs/decisions/0030): a follower cannot see from the file that the holder stopped a
+ * projection, rebuilds one or cannot follow the log; told so, it answers queries as the holder
+ * would (a stopped projection's queries refused, waits for it ended).
+ */
+export interface HolderReport {
+  readonly projections: readonly ProjectionStatus[];
+  readonly log?: ProjectionFailure;
 }
 
 /** This instance's part in the lease, for `/health` (`projections.lease`). */
@@ -255,6 +272,9 @@ export class ProjectionRunner {
   private readonly leadershipListeners = new Set<() => void>();
   /** Whole-programme time-travel snapshots (docs/decisions/0028): built in the background while following the log (and by `jalon replay` after its rebuild). */
   private readonly timeTravel: TimeTravelSnapshots | undefined;
+  /** What the holder running on another thread of this process last reported (see {@link HolderReport}); only a follower reads it. */
+  private holderStatuses: ReadonlyMap<string, ProjectionStatus> | undefined;
+  private holderLogFailure: ProjectionFailure | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -348,6 +368,24 @@ export class ProjectionRunner {
     await this.timeTravel?.stop();
   }
 
+  /**
+   * Tries to take the lease now, without waiting for the next period: the runner this one stood by
+   * for (see {@link ProjectionLeaseSettings.standBy}) is gone, and was given up on its behalf.
+   */
+  async takeLeaseNow(): Promise<void> {
+    if (!this.lease || this.role === 'alone') return;
+    await this.leaseTick;
+    await this.tickLease();
+  }
+
+  /** What the holder on another thread of this process reports of itself (undefined: it no longer does). See {@link HolderReport}. */
+  holderReported(report: HolderReport | undefined): void {
+    this.holderStatuses = report && new Map(report.projections.map((status) => [status.id, status]));
+    this.holderLogFailure = report?.log;
+    if (this.role !== 'follower' || !report) return;
+    for (const waiter of [...this.waiters]) if (waiter.ids.some((id) => this.holderStatuses!.get(id)?.failure)) waiter.resolve(false);
+  }
+
   /** Called each time this instance takes the lease (and starts applying events); jobs that must run on one instance only follow it. */
   onLeadership(listener: () => void): () => void {
     this.leadershipListeners.add(listener);
@@ -436,6 +474,12 @@ export class ProjectionRunner {
     const lease = this.lease!;
     if (this.role === 'alone') return;
     this.learnStoreIdentity();
+    // Another runner of this process is to hold it: this one serves what it commits (its own
+    // failures, such as a file it could not read at start, give way to what that runner reports).
+    if (this.role === 'follower' && lease.standBy?.()) {
+      for (const state of this.running) if (state.failure) this.forgetUncommitted(state);
+      return;
+    }
     const now = Date.now();
     let current: ProjectionLease;
     try {
@@ -673,7 +717,7 @@ export class ProjectionRunner {
   /** Resolves true once the serving versions of `names` (all by default) have committed `position`, false after `timeoutMs` or at once if one is stopped. */
   waitForPosition(position: bigint, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
     const states = this.servingStates(names);
-    if (states.some((state) => state.failure !== undefined)) return Promise.resolve(false);
+    if (states.some((state) => state.failure !== undefined || this.reportedByHolder(state)?.failure !== undefined)) return Promise.resolve(false);
     const ids = states.map((state) => state.id);
     if (this.reached(position, ids)) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -720,32 +764,53 @@ export class ProjectionRunner {
   unavailability(name: string): ProjectionUnavailability | undefined {
     const [state] = this.servingStates([name]);
     if (!state) return undefined;
-    if (state.failure) return { kind: 'stopped', id: state.id, failure: publicFailure(state.failure) };
+    const { failure, rebuilding, rebuiltBecause, skipped } = this.stateOf(state);
+    if (failure) return { kind: 'stopped', id: state.id, failure };
     if (!state.verified) return { kind: 'checking', id: state.id };
-    if (state.rebuilding) return { kind: 'rebuilding', id: state.id, ...(state.rebuiltBecause ? { because: state.rebuiltBecause } : {}) };
-    const skipped = [...state.skipped, ...state.newlySkipped];
+    if (rebuilding) return { kind: 'rebuilding', id: state.id, ...(rebuiltBecause ? { because: rebuiltBecause } : {}) };
     return skipped.length > 0 ? { kind: 'incomplete', id: state.id, skipped } : undefined;
   }
 
   /** Set while the log itself cannot be followed; the projections keep serving what they committed. */
   logFailure(): ProjectionFailure | undefined {
-    return this.followFailure && publicFailure(this.followFailure);
+    if (this.followFailure) return publicFailure(this.followFailure);
+    return this.role === 'follower' ? this.holderLogFailure : undefined;
   }
 
   status(): ProjectionStatus[] {
     const serving = new Set(this.servingStates().map((state) => state.id));
-    return this.running.map((state) => ({
-      id: state.id,
-      name: state.projection.name,
-      version: state.projection.version,
-      position: state.committed.toString(),
-      caughtUp: state.caughtUp,
-      serving: serving.has(state.id),
-      state: state.failure ? 'stopped' : state.rebuilding ? 'rebuilding' : 'running',
-      ...(state.failure ? { failure: publicFailure(state.failure) } : {}),
-      skipped: [...state.skipped, ...state.newlySkipped],
+    return this.running.map((state) => {
+      const { failure, rebuilding, rebuiltBecause, skipped } = this.stateOf(state);
+      return {
+        id: state.id,
+        name: state.projection.name,
+        version: state.projection.version,
+        position: state.committed.toString(),
+        caughtUp: state.caughtUp,
+        serving: serving.has(state.id),
+        state: failure ? 'stopped' : rebuilding ? 'rebuilding' : 'running',
+        ...(failure ? { failure } : {}),
+        skipped,
+        ...(rebuiltBecause ? { rebuiltBecause } : {}),
+      };
+    });
+  }
+
+  /** A projection's failure, rebuild and skipped events: this runner's own, or, as a follower, what the holder on another thread reported. */
+  private stateOf(state: Running): { failure?: ProjectionFailure; rebuilding: boolean; rebuiltBecause?: SourceMismatch; skipped: readonly SkippedEvent[] } {
+    const holder = this.reportedByHolder(state);
+    const failure = state.failure ? publicFailure(state.failure) : holder?.failure;
+    if (holder) return { ...(failure ? { failure } : {}), rebuilding: holder.state === 'rebuilding', ...(holder.rebuiltBecause ? { rebuiltBecause: holder.rebuiltBecause } : {}), skipped: holder.skipped };
+    return {
+      ...(failure ? { failure } : {}),
+      rebuilding: state.rebuilding,
       ...(state.rebuiltBecause ? { rebuiltBecause: state.rebuiltBecause } : {}),
-    }));
+      skipped: [...state.skipped, ...state.newlySkipped],
+    };
+  }
+
+  private reportedByHolder(state: Running): ProjectionStatus | undefined {
+    return this.role === 'follower' ? this.holderStatuses?.get(state.id) : undefined;
   }
 
   private async follow(): Promise<void> {

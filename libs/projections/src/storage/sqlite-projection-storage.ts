@@ -166,6 +166,9 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
   }
 
   checkpoints(): StoredCheckpoint[] {
+    // What a follower reads again (at most every 20 ms): a file deleted or replaced under it is
+    // opened again at its path, so that it serves what the holder commits there, not the old file.
+    if (this.current && this.file !== IN_MEMORY && !isSameFile(this.file, this.current)) this.dropConnection();
     return this.reading((statements) => statements.checkpoints.all() as CheckpointRow[]).map(toCheckpoint);
   }
 

@@ -128,6 +128,7 @@ export class TimeTravelSnapshots {
   private storeIdentity: string | undefined;
   private readonly markEvery: number;
   private readonly decoded = new Map<string, readonly [string, unknown][]>();
+  private readonly unreadableListeners = new Set<(reason: string, position: bigint) => void>();
 
   constructor(
     private readonly store: EventStore,
@@ -434,8 +435,23 @@ export class TimeTravelSnapshots {
     }
   }
 
+  /**
+   * Called with each snapshot found unreadable here: a process whose snapshots are built on another
+   * thread (`jalon serve`'s projection thread, docs/decisions/0030) passes it on to their builder.
+   */
+  onUnreadable(listener: (reason: string, position: bigint) => void): () => void {
+    this.unreadableListeners.add(listener);
+    return () => this.unreadableListeners.delete(listener);
+  }
+
+  /** A snapshot another thread of this process found unreadable (see {@link onUnreadable}): as here, reported, and as the builder, built again. */
+  foundUnreadable(reason: string, position: bigint): void {
+    this.unreadable(new Error(reason), position);
+  }
+
   /** A snapshot could not be read back: reported until one is built past it; as the builder, it is forgotten from there on and built again. */
   private unreadable(error: unknown, position: bigint): void {
+    for (const listener of this.unreadableListeners) listener(describe(error), position);
     this.noteFault(`${describe(error)} : les rapports à une date passée rejouent le journal en attendant qu’il soit reconstruit`, position);
     if (!this.mayBuild()) return;
     try {

@@ -1,0 +1,42 @@
+import type { ProjectionFailure, ProjectionLeaseStatus, ProjectionRunnerOptions, ProjectionStatus, TimeTravelStatus } from '@jalon/projections';
+import type { JalonConfig } from '../config';
+
+/** What the serving thread gives its projection thread (docs/decisions/0030): plain data, copied into the worker. */
+export interface ProjectionWorkerData {
+  readonly config: JalonConfig;
+  readonly readModelsFile: string;
+  /** The worker's id in the projection lease, chosen by the serving thread so that it can give the lease up on a dead worker's behalf. */
+  readonly holder: string;
+  /** The runner's settings but the lease (tests shorten its retry delays). */
+  readonly runner: Omit<ProjectionRunnerOptions, 'lease'>;
+}
+
+/** What the worker's runner says of itself, as its own `status()`, `logFailure()`, `leaseStatus()` and snapshots' `status()` read. */
+export interface ProjectionWorkerReport {
+  readonly projections: readonly ProjectionStatus[];
+  readonly log?: ProjectionFailure;
+  readonly lease?: ProjectionLeaseStatus;
+  readonly timeTravel?: TimeTravelStatus;
+}
+
+export type FromProjectionWorker =
+  /** Sent when it changed, at most every {@link REPORT_EVERY_MS}. */
+  | { readonly type: 'report'; readonly report: ProjectionWorkerReport }
+  /** The worker took the lease: jobs that follow the lease (sealing on its own) run in the serving thread. */
+  | { readonly type: 'leadership' };
+
+export type ToProjectionWorker =
+  /** The service stops: the worker commits, gives the lease up, closes its connections and exits. */
+  | { readonly type: 'stop' }
+  /** The serving thread found a time-travel snapshot unreadable as it served a cut: the worker, their builder, builds it again. */
+  | { readonly type: 'snapshot-unreadable'; readonly reason: string; readonly position: bigint };
+
+/** How often the worker looks whether its report changed. */
+export const REPORT_EVERY_MS = 50;
+
+/**
+ * How often the worker's embedded store looks for events the serving thread appended (its appends
+ * wake only the subscriptions of their own connection): the longest a command's events wait before
+ * the worker applies them, on top of the runner's 20 ms commit interval.
+ */
+export const WORKER_LIVE_POLL_MS = 5;

@@ -1,0 +1,186 @@
+import { IdentityService, ReportService } from '@jalon/application';
+import { ready } from '@jalon/api';
+import { loadConfig } from '@jalon/core';
+import { SqliteEventStore } from '@jalon/event-store';
+import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
+import { createJalonApp } from '@jalon/web';
+import { INestApplication } from '@nestjs/common';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { TEST_NOW } from './api-under-test';
+
+/**
+ * `jalon serve` runs its projections in a worker thread (docs/decisions/0030): the worker holds the
+ * lease and commits; the serving thread's runner stands by and serves what it commits, learns from
+ * the worker's reports what it stopped, and takes the projections over at once when the worker dies.
+ */
+
+const WORKER_THAT_DIES = join(__dirname, '..', 'support', 'projection-worker-that-dies.ts');
+const TRIGGER_ENV = 'JALON_TEST_PROJECTION_WORKER_DIES_ON';
+/** The default lease expiry: a takeover that waited for it would take this long. */
+const LEASE_EXPIRY_MS = 10_000;
+const REPORTS = ['kpis', 'budget', 'funding', 'phases'] as const;
+
+interface Health {
+  status: string;
+  projections: {
+    status: string;
+    reason?: string;
+    thread?: { state: string; instance: string; since: string; reason?: string };
+    lease: { instance: string; role: string; holder: string | null; held: boolean };
+    list: Array<{ name: string; state: string; error?: string }>;
+  };
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, label: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+jest.setTimeout(60_000);
+
+describe('HTTP service with its projections in a worker thread', () => {
+  let dataDir: string;
+  let app: INestApplication | undefined;
+  let token = '';
+  let programmes = 0;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'jalon-thread-'));
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    delete process.env[TRIGGER_ENV];
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** The service as `jalon serve` builds it (read models in a file: thread mode by default), its worker dying when `trigger` exists. */
+  const start = async (trigger?: string) => {
+    if (trigger) process.env[TRIGGER_ENV] = trigger;
+    app = await createJalonApp({
+      config: loadConfig({ DATA_DIR: dataDir }),
+      clock: { now: () => TEST_NOW },
+      logger: false,
+      projectionRunner: { retryDelayMs: { first: 20, max: 200 } },
+      ...(trigger ? { projectionWorkerEntry: WORKER_THAT_DIES } : {}),
+    });
+    await app.init();
+    await ready(app);
+    token = (await app.get(IdentityService).bootstrapAdmin())!.token;
+    return app.getHttpServer();
+  };
+  const health = async (http: unknown) => (await request(http as never).get('/health').expect(200)).body as Health;
+  const launch = async (http: unknown) =>
+    BigInt(
+      (
+        await request(http as never)
+          .post('/api/programmes')
+          .set('Authorization', `Bearer ${token}`)
+          .send({ programmeId: `programme-${++programmes}`, name: `Programme ${programmes}`, operator: 'Cnam', targets: { antennaCount: 100, targetDate: '2022-12-31' }, effectiveDate: '2019-01-15' })
+          .expect(201)
+      ).body.position as string,
+    );
+  const reportsAt = async (http: unknown, position: bigint) => {
+    const bodies: unknown[] = [];
+    for (const kind of REPORTS) bodies.push((await request(http as never).get(`/api/reports/${kind}?waitForPosition=${position}`).set('Authorization', `Bearer ${token}`).expect(200)).body);
+    return bodies;
+  };
+  /** The same reports from fresh projections fed with the whole log. */
+  const replayed = async () => {
+    const store = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
+    const storage = SqliteProjectionStorage.open(':memory:');
+    try {
+      const runner = new ProjectionRunner(store, storage, PROJECTIONS);
+      await runner.rebuild();
+      const service = new ReportService(store, runner, { now: () => TEST_NOW }, 'Europe/Paris');
+      const bodies: unknown[] = [];
+      for (const kind of REPORTS) bodies.push(JSON.parse(JSON.stringify(await service.build({ kind }))));
+      return bodies;
+    } finally {
+      storage.close();
+      await store.close();
+    }
+  };
+  const kpisOf = (body: Health) => body.projections.list.find((projection) => projection.name === 'kpis')!;
+
+  it('rule: the worker holds the lease and applies events; a command read back with waitForPosition includes its own write; a projection the worker stops shows in /health and its reports answer 503 until it resumes', async () => {
+    const http = await start();
+    const running = await eventually(async () => {
+      const body = await health(http);
+      return body.projections.thread?.state === 'running' && body.projections.lease.role === 'leader' ? body : undefined;
+    }, 'the projection thread to hold the lease');
+    expect(running.projections.lease).toMatchObject({ instance: running.projections.thread!.instance, holder: running.projections.thread!.instance, held: true });
+    // The serving thread applies nothing: it stands by for its worker.
+    expect(app!.get(ProjectionRunner).leaseStatus()).toMatchObject({ role: 'follower', holder: running.projections.thread!.instance });
+
+    // Each command read back at its own position: what the worker committed, equal to a full replay.
+    for (let i = 0; i < 2; i++) {
+      const position = await launch(http);
+      expect(await reportsAt(http, position)).toEqual(await replayed());
+    }
+
+    // The worker's commits fail (its file replaced by a directory): the serving process says so.
+    const readModels = join(dataDir, 'read-models.sqlite');
+    rmSync(readModels);
+    mkdirSync(readModels);
+    const afterFault = await launch(http);
+    const stopped = await eventually(async () => {
+      const body = await health(http);
+      return kpisOf(body).state === 'stopped' ? body : undefined;
+    }, 'the worker to stop its projections');
+    expect(stopped).toMatchObject({ status: 'degraded', projections: { status: 'degraded', thread: { state: 'running' } } });
+    expect(kpisOf(stopped).error).toMatch(/supprimés, déplacés ou remplacés|ne peuvent pas être ouverts/);
+    const refused = await request(http).get(`/api/reports/kpis?waitForPosition=${afterFault}`).set('Authorization', `Bearer ${token}`).expect(503);
+    expect(refused.body).toMatchObject({ code: 'READ_MODEL.UNAVAILABLE' });
+
+    rmSync(readModels, { recursive: true });
+    await eventually(async () => ((await request(http).get(`/api/reports/kpis?waitForPosition=${afterFault}`).set('Authorization', `Bearer ${token}`)).status === 200 ? true : undefined), 'the worker to rebuild');
+    await eventually(async () => ((await health(http)).status === 'ok' ? true : undefined), '/health to be ok');
+  });
+
+  it('rule: a projection thread that dies is taken over at once by the serving thread, /health says so, and commands and reports go on, equal to a full replay', async () => {
+    const trigger = join(dataDir, 'worker-dies');
+    const http = await start(trigger);
+    await eventually(async () => ((await health(http)).projections.lease.role === 'leader' ? true : undefined), 'the projection thread to hold the lease');
+    const before = await launch(http);
+    await reportsAt(http, before);
+
+    writeFileSync(trigger, '');
+    const diedAt = Date.now();
+    const takenOver = await eventually(async () => {
+      const body = await health(http);
+      return body.projections.thread?.state === 'stopped' && body.projections.lease.role === 'leader' ? body : undefined;
+    }, 'the serving thread to take the projections over');
+    // At once: its lease given up on the dead worker's behalf, not left to expire.
+    expect(Date.now() - diedAt).toBeLessThan(LEASE_EXPIRY_MS / 2);
+    const servingThread = app!.get(ProjectionRunner).leaseStatus()!.instance;
+    expect(takenOver.projections.lease).toMatchObject({ instance: servingThread, holder: servingThread, held: true });
+    expect(takenOver).toMatchObject({ status: 'degraded', projections: { status: 'degraded' } });
+    expect(takenOver.projections.thread!.reason).toMatch(/panne provoquée par le test.*le fil qui sert les requêtes applique désormais lui-même les événements/);
+
+    let position = before;
+    for (let i = 0; i < 3; i++) position = await launch(http);
+    expect(await reportsAt(http, position)).toEqual(await replayed());
+  });
+
+  it('rule: a projection thread that cannot start leaves the service serving: the serving thread runs the projections and /health says why', async () => {
+    const trigger = join(dataDir, 'worker-dies');
+    writeFileSync(trigger, '');
+    const http = await start(trigger);
+    const body = await eventually(async () => {
+      const current = await health(http);
+      return current.projections.thread?.state === 'stopped' && current.projections.lease.role === 'leader' ? current : undefined;
+    }, 'the serving thread to run the projections');
+    expect(body.projections.thread!.reason).toMatch(/panne provoquée par le test/);
+    const position = await launch(http);
+    expect(await reportsAt(http, position)).toEqual(await replayed());
+  });
+});
