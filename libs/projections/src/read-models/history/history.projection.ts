@@ -249,8 +249,8 @@ export const ACTOR_NAMES_PREFIX = 'names:actor:';
 export const JOURNAL_PREFIX = 'journal:';
 export const JOURNAL_COUNTS_PREFIX = 'journal-counts:';
 /** Log positions per journal block: a page of 50 reads one or two blocks, and an event copies at most this many rows. */
-export const JOURNAL_BLOCK_POSITIONS = 64;
-/** Journal blocks counted by one counts document (16,384 positions): a page reads one counts document per group. */
+export const JOURNAL_BLOCK_POSITIONS = 256;
+/** Journal blocks counted by one counts document (65,536 positions): a page reads one counts document per group. */
 export const JOURNAL_BLOCKS_PER_GROUP = 256;
 /** Key of the journal block `block`. */
 export const journalKey = (block: number): string => `${JOURNAL_PREFIX}${String(block).padStart(16, '0')}`;
@@ -339,7 +339,7 @@ export const historyProjection = defineProjection<HistoryDocument>({
   // 5: name documents keep the events that set them, actors their runs of roles and names (the trail at a cut).
   // 6: the journal, a log-ordered index of the facts with counts per block (a programme page reads its blocks only).
   // 7: each antenna's order, an index of its own facts in log order (a page of one antenna reads its facts only).
-  // 8: smaller blocks (8 entries per document, 64 positions per journal block): a command rewrites a quarter of the bytes.
+  // 8: smaller entries documents (8 entries each): a command rewrites a quarter of its stream's bytes.
   version: 8,
   handles: AUDITED_EVENT_TYPES,
   keysOf(event) {
