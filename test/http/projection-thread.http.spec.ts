@@ -1,6 +1,6 @@
 import { IdentityService, ReportService } from '@jalon/application';
 import { ready } from '@jalon/api';
-import { loadConfig } from '@jalon/core';
+import { EVENT_STORE, loadConfig } from '@jalon/core';
 import { SqliteEventStore } from '@jalon/event-store';
 import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
 import { createJalonApp } from '@jalon/web';
@@ -152,6 +152,9 @@ describe('HTTP service with its projections in a worker thread', () => {
     await eventually(async () => ((await health(http)).projections.lease.role === 'leader' ? true : undefined), 'the projection thread to hold the lease');
     const before = await launch(http);
     await reportsAt(http, before);
+    // The embedded store's checkpoints are the worker's while it runs (docs/decisions/0032)…
+    const store = app!.get<SqliteEventStore>(EVENT_STORE);
+    expect(store.checkpointsHandedOver).toBe(true);
 
     writeFileSync(trigger, '');
     const diedAt = Date.now();
@@ -165,6 +168,8 @@ describe('HTTP service with its projections in a worker thread', () => {
     expect(takenOver.projections.lease).toMatchObject({ instance: servingThread, holder: servingThread, held: true });
     expect(takenOver).toMatchObject({ status: 'degraded', projections: { status: 'degraded' } });
     expect(takenOver.projections.thread!.reason).toMatch(/panne provoquée par le test.*le fil qui sert les requêtes applique désormais lui-même les événements/);
+    // …and the serving thread's again once it is gone: the log never grows past SQLite's own interval for want of a checkpointer.
+    expect(store.checkpointsHandedOver).toBe(false);
 
     let position = before;
     for (let i = 0; i < 3; i++) position = await launch(http);

@@ -9,7 +9,7 @@ import {
   ProjectionStorage,
   SqliteProjectionStorage,
 } from '@jalon/projections';
-import { EventStore } from '@jalon/event-store';
+import { EventStore, handsOverCheckpoints } from '@jalon/event-store';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { documentMaxBytesOf, documentsDirOf, JalonConfig, projectionsModeOf } from './config';
@@ -101,8 +101,8 @@ export class JalonCoreModule {
         {
           // Where `jalon serve` runs its projections (docs/decisions/0030); started with the runner by LiveReadModels.
           provide: ProjectionThread,
-          inject: [PROJECTION_STORAGE],
-          useFactory: (storage: ProjectionStorage) => {
+          inject: [PROJECTION_STORAGE, EVENT_STORE],
+          useFactory: (storage: ProjectionStorage, store: EventStore) => {
             const readModelsFile = options.readModelsFile ?? join(options.config.dataDir, 'read-models.sqlite');
             return new ProjectionThread({
               // A store object given by the caller (tests) cannot be opened again by a worker: inline.
@@ -111,6 +111,7 @@ export class JalonCoreModule {
               readModelsFile,
               runner: options.projectionRunner ?? {},
               ...(isProjectionLeaseStore(storage) ? { leaseStore: storage } : {}),
+              ...(handsOverCheckpoints(store) ? { checkpoints: store } : {}),
               ...(options.projectionWorkerEntry ? { entry: options.projectionWorkerEntry } : {}),
             });
           },

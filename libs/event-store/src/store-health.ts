@@ -19,6 +19,28 @@ export interface StoreWriteHealth {
   /** False from a failed write until a write (or the store's own probe) succeeds again. */
   readonly writable: boolean;
   readonly lastWriteError?: StoreWriteFailure;
+  /** Set while the log cannot be copied back into the store's file (a checkpoint failed, e.g. a full disk); writes may still go through. */
+  readonly lastCheckpointError?: StoreWriteFailure;
+}
+
+/**
+ * An embedded store whose log checkpoints can be taken by another connection (the projection
+ * thread's, docs/decisions/0032): the serving connection then checkpoints itself only past a bound,
+ * and is told of the other connection's checkpoint failures, which its write health shows.
+ */
+export interface CheckpointHandover {
+  /** True: another connection checkpoints, this one only past the bound; false: this one checkpoints as SQLite does by default. */
+  handOverCheckpoints(handedOver: boolean): void;
+  /** The other connection's latest checkpoint failure, or undefined once its checkpoints go through again. */
+  checkpointReported(failure: StoreWriteFailure | undefined): void;
+  /** Copies the log back into the file without waiting for or blocking any other connection; never throws (see `checkpointFailure`). */
+  checkpoint(): void;
+  /** The current run of this connection's checkpoint failures. */
+  checkpointFailure(): StoreWriteFailure | undefined;
+}
+
+export function handsOverCheckpoints(store: EventStore): store is EventStore & CheckpointHandover {
+  return typeof (store as Partial<CheckpointHandover>).handOverCheckpoints === 'function';
 }
 
 /** A store that knows whether its last writes went through (both adapters do). */

@@ -19,6 +19,8 @@ export function eventStoreIndicator(store: EventStore, kind: EventStoreKind): He
       }
       const write = reportsWriteHealth(store) ? await store.writeHealth() : { writable: true };
       if (write.lastWriteError) reasons.push(`écriture impossible depuis ${write.lastWriteError.since} : ${write.lastWriteError.message}`);
+      const checkpoint = 'lastCheckpointError' in write ? write.lastCheckpointError : undefined;
+      if (checkpoint) reasons.push(`report du journal impossible depuis ${checkpoint.since} : ${checkpoint.message}`);
       return {
         status: reasons.length === 0 ? 'ok' : 'degraded',
         ...(reasons.length === 0 ? {} : { reason: reasons.join(' ; ') }),
@@ -26,6 +28,7 @@ export function eventStoreIndicator(store: EventStore, kind: EventStoreKind): He
         headPosition,
         writable: write.writable,
         ...(write.lastWriteError ? { lastWriteError: write.lastWriteError } : {}),
+        ...(checkpoint ? { lastCheckpointError: checkpoint } : {}),
       };
     },
   };

@@ -1,4 +1,5 @@
 import type { ProjectionFailure, ProjectionLeaseStatus, ProjectionRunnerOptions, ProjectionStatus, TimeTravelStatus } from '@jalon/projections';
+import type { StoreWriteFailure } from '@jalon/event-store';
 import type { JalonConfig } from '../config';
 
 /** What the serving thread gives its projection thread (docs/decisions/0030): plain data, copied into the worker. */
@@ -17,6 +18,8 @@ export interface ProjectionWorkerReport {
   readonly log?: ProjectionFailure;
   readonly lease?: ProjectionLeaseStatus;
   readonly timeTravel?: TimeTravelStatus;
+  /** The embedded store's checkpoints, taken by the worker (docs/decisions/0032): their current run of failures. */
+  readonly checkpoint?: StoreWriteFailure;
 }
 
 export type FromProjectionWorker =
@@ -40,3 +43,9 @@ export const REPORT_EVERY_MS = 50;
  * the worker applies them, on top of the runner's 20 ms commit interval.
  */
 export const WORKER_LIVE_POLL_MS = 5;
+
+/**
+ * How often the worker checkpoints the embedded store's log (PASSIVE, docs/decisions/0032), in place
+ * of the serving thread, whose commits then checkpoint only past the log's bound.
+ */
+export const WORKER_CHECKPOINT_MS = 100;

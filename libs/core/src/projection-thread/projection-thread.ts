@@ -1,4 +1,5 @@
 import { holderStarted, holderStopped, newInstanceId, ProjectionLeaseStatus, ProjectionLeaseStore, ProjectionRunner, ProjectionRunnerOptions, TimeTravelStatus } from '@jalon/projections';
+import type { CheckpointHandover } from '@jalon/event-store';
 import { Logger } from '@nestjs/common';
 import { extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -12,6 +13,8 @@ export interface ProjectionThreadSettings {
   readonly runner: Omit<ProjectionRunnerOptions, 'lease'>;
   /** The serving thread's connection to the lease (its read-model storage): a dead worker's lease is given up through it. */
   readonly leaseStore?: ProjectionLeaseStore;
+  /** The serving thread's embedded store: its checkpoints are handed over to the worker while it runs (docs/decisions/0032). */
+  readonly checkpoints?: CheckpointHandover;
   /** The worker's entry file (`.js` compiled, `.ts` from the sources); tests give one that fails on demand. */
   readonly entry?: string;
 }
@@ -178,7 +181,11 @@ export class ProjectionThread {
       for (const listener of this.leadershipListeners) listener();
       return;
     }
-    if (this.state.state === 'starting') this.state = { state: 'running', instance: this.holder, since: new Date().toISOString() };
+    if (this.state.state === 'starting') {
+      this.state = { state: 'running', instance: this.holder, since: new Date().toISOString() };
+      this.settings.checkpoints?.handOverCheckpoints(true);
+    }
+    this.settings.checkpoints?.checkpointReported(message.report.checkpoint);
     this.report = message.report;
     this.workerLeads = message.report.lease?.role === 'leader';
     this.runner?.holderReported({ projections: message.report.projections, ...(message.report.log ? { log: message.report.log } : {}) });
@@ -187,6 +194,8 @@ export class ProjectionThread {
 
   private ended(code: number): void {
     this.worker = undefined;
+    // Nobody else checkpoints the store now: the serving thread's commits do it again, as SQLite does by default.
+    this.settings.checkpoints?.handOverCheckpoints(false);
     holderStopped(this.holder);
     this.heard?.();
     if (this.stopping) {

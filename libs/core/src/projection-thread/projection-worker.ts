@@ -2,7 +2,8 @@ import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/p
 import { Logger } from '@nestjs/common';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openEventStore } from '../open-event-store';
-import { FromProjectionWorker, ProjectionWorkerData, REPORT_EVERY_MS, ToProjectionWorker, WORKER_LIVE_POLL_MS } from './projection-thread-protocol';
+import { handsOverCheckpoints } from '@jalon/event-store';
+import { FromProjectionWorker, ProjectionWorkerData, REPORT_EVERY_MS, ToProjectionWorker, WORKER_CHECKPOINT_MS, WORKER_LIVE_POLL_MS } from './projection-thread-protocol';
 
 /**
  * The projection thread of `jalon serve` (docs/decisions/0030): the same ProjectionRunner as
@@ -27,19 +28,29 @@ async function main(): Promise<void> {
 
   let sent = '';
   const report = () => {
-    const current = { projections: runner.status(), log: runner.logFailure(), lease: runner.leaseStatus(), timeTravel: runner.timeTravelSnapshots()?.status() };
+    const current = {
+      projections: runner.status(),
+      log: runner.logFailure(),
+      lease: runner.leaseStatus(),
+      timeTravel: runner.timeTravelSnapshots()?.status(),
+      checkpoint: handsOverCheckpoints(store) ? store.checkpointFailure() : undefined,
+    };
     const seen = JSON.stringify(current, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
     if (seen === sent) return;
     sent = seen;
     post({ type: 'report', report: current });
   };
   const reporting = setInterval(report, REPORT_EVERY_MS);
+  // The embedded store's checkpoints, off the serving thread (docs/decisions/0032): copying the log
+  // back and syncing the file no longer stalls a command; a failure goes in the report.
+  const checkpoints = handsOverCheckpoints(store) ? setInterval(() => store.checkpoint(), WORKER_CHECKPOINT_MS) : undefined;
 
   let stopping: Promise<void> | undefined;
   port.on('message', (message: ToProjectionWorker) => {
     if (message.type === 'snapshot-unreadable') return runner.timeTravelSnapshots()?.foundUnreadable(message.reason, message.position);
     stopping ??= (async () => {
       clearInterval(reporting);
+      clearInterval(checkpoints);
       // Commits what it applied, then gives the lease up (ProjectionRunner.stop).
       await runner.stop();
       storage.close();

@@ -1,3 +1,3 @@
-export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
+export { BACKSTOP_CHECKPOINT_PAGES, OWN_CHECKPOINT_PAGES, SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
 export { SCHEMA_VERSION } from './sqlite-schema';
 export * from './sqlite-failures';

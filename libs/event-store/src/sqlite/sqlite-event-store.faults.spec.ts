@@ -79,6 +79,29 @@ describe('SqliteEventStore on a disk in trouble', () => {
     expect((await store.writeHealth()).writable).toBe(true);
   });
 
+  it('rule: a checkpoint that fails on a full disk (taken by another connection, as the projection thread does) shows in the serving store\'s health, in French, until one goes through', async () => {
+    const serving = open();
+    serving.handOverCheckpoints(true);
+    const checkpointer = open();
+    const streamId = uniqueStreamId();
+    // Pages past the file's end, held in the log: copying them back must grow the file.
+    await serving.append(streamId, [testEvent({ data: { text: 'x'.repeat(200_000) } })], { expectedRevision: 'no_stream' });
+
+    disk.fill();
+    checkpointer.checkpoint();
+    const failure = checkpointer.checkpointFailure();
+    expect(failure).toMatchObject({ code: 'STORE.UNAVAILABLE', message: expect.stringContaining('le disque est plein') });
+    serving.checkpointReported(failure);
+    expect(await serving.writeHealth()).toMatchObject({ lastCheckpointError: { message: expect.stringContaining('ne peut pas être reporté') } });
+
+    disk.free();
+    await serving.append(streamId, [testEvent()], { expectedRevision: 0 });
+    checkpointer.checkpoint();
+    expect(checkpointer.checkpointFailure()).toBeUndefined();
+    serving.checkpointReported(checkpointer.checkpointFailure());
+    expect(await serving.writeHealth()).toEqual({ writable: true });
+  });
+
   it('rule: a data directory on a read-only file system is refused at open, at once, in French, naming it', async () => {
     await open().close();
     disk.readOnly();

@@ -7,7 +7,7 @@ import { collect, EventStoreError, type EventToAppend, type StoredEvent } from '
 import { testEvent, testEvents, uniqueStreamId } from '../../../../test/support/events';
 import { tsNodeArgs } from '../../../../test/support/spawn-ts';
 import { nextFromSubscription, takeFromSubscription, waitFor, withTimeout } from '../../../../test/support/subscription';
-import { SCHEMA_VERSION, SqliteEventStore } from '.';
+import { BACKSTOP_CHECKPOINT_PAGES, OWN_CHECKPOINT_PAGES, SCHEMA_VERSION, SqliteEventStore } from '.';
 
 const CHILD = join(__dirname, '../../../../test/support/sqlite-store-child.ts');
 const DELIVERY_TIMEOUT_MS = 5_000;
@@ -303,6 +303,35 @@ describe('SqliteEventStore (embedded specifics)', () => {
 
       expect(result.nextExpectedRevision).toBe(2);
       expect(await first.headPosition()).toBe(result.position);
+    });
+  });
+
+  describe('checkpoints handed over to another connection (docs/decisions/0032)', () => {
+    const PAGE = 4_096;
+    const walBytes = () => statSync(`${file}-wal`).size;
+    /** Appends about `mib` MiB of events, 256 KiB each, one append (one commit) at a time. */
+    const appendMiB = async (store: SqliteEventStore, mib: number) => {
+      const streamId = uniqueStreamId();
+      for (let i = 0; i < mib * 4; i++) {
+        await store.append(streamId, [testEvent({ data: { text: 'x'.repeat(256 * 1024) } })], { expectedRevision: i === 0 ? 'no_stream' : i - 1 });
+      }
+    };
+
+    it('rule: with nobody checkpointing, the log stays bounded all the same: past the backstop the committing connection checkpoints itself', async () => {
+      const store = open();
+      store.handOverCheckpoints(true);
+      await appendMiB(store, 72);
+      // Handed over: the log grew past SQLite's own interval, but never much past the backstop (one commit of slack).
+      expect(walBytes()).toBeGreaterThan(4 * OWN_CHECKPOINT_PAGES * PAGE);
+      expect(walBytes()).toBeLessThan((BACKSTOP_CHECKPOINT_PAGES + 128) * PAGE);
+    });
+
+    it('rule: taken back (the projection thread is gone), the committing connection checkpoints every 1,000 pages again', async () => {
+      const store = open();
+      store.handOverCheckpoints(true);
+      store.handOverCheckpoints(false);
+      await appendMiB(store, 12);
+      expect(walBytes()).toBeLessThan((OWN_CHECKPOINT_PAGES + 128) * PAGE);
     });
   });
 

@@ -15,7 +15,7 @@ import {
   type Subscription,
   type UnreadableEvent,
 } from '../event-store.port';
-import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
+import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type CheckpointHandover, type StoreWriteFailure, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
 import { commitOutcomeUnknown, describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from './sqlite-failures';
 import { configureConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
@@ -34,6 +34,13 @@ const LAST_POSITION = 2n ** 63n - 1n;
 const DEFAULT_LIVE_POLL_MS = 250;
 /** While writes fail, how often the write health may try a write of its own (see `writeHealth`). */
 const PROBE_INTERVAL_MS = 1_000;
+/** SQLite's default `wal_autocheckpoint`: the connection that commits copies the log back every 1,000 pages (4 MiB). */
+export const OWN_CHECKPOINT_PAGES = 1_000;
+/**
+ * While another connection takes the checkpoints (docs/decisions/0032): the log's bound, past which the
+ * committing connection checkpoints all the same (16,000 pages, 64 MiB), so that it never grows without end.
+ */
+export const BACKSTOP_CHECKPOINT_PAGES = 16_000;
 
 /** A row of {@link COLUMNS}, read as an array: decoding a page of rows then builds no object per row. */
 type EventRow = [position: bigint, eventId: string, streamId: string, revision: bigint, type: string, version: bigint, data: string, metadata: string];
@@ -72,7 +79,7 @@ interface Connection {
  * (an I/O error, a file replaced under it) is closed and the file opened again on the next use,
  * never created anew.
  */
-export class SqliteEventStore implements EventStore, WriteHealthReporting {
+export class SqliteEventStore implements EventStore, WriteHealthReporting, CheckpointHandover {
   private readonly notifier = new AppendNotifier();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private closed = false;
@@ -82,6 +89,9 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting {
   private committing = false;
   private readonly writeFailures = new WriteFailureLog();
   private lastProbe = 0;
+  private checkpointPages = OWN_CHECKPOINT_PAGES;
+  private readonly checkpointFailures = new WriteFailureLog();
+  private reportedCheckpointFailure: StoreWriteFailure | undefined;
 
   /**
    * Opens (and creates, or migrates) the file. A data directory or a file that cannot be written is
@@ -247,7 +257,50 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting {
         this.writeFailed(error);
       }
     }
-    return this.writeFailures.health();
+    const checkpointError = this.checkpointFailures.failure ?? this.reportedCheckpointFailure;
+    return { ...this.writeFailures.health(), ...(checkpointError ? { lastCheckpointError: checkpointError } : {}) };
+  }
+
+  /**
+   * Hands the log's checkpoints over to another connection (the projection thread's, which calls
+   * {@link checkpoint}), or takes them back (that thread is gone): this connection then checkpoints
+   * only past {@link BACKSTOP_CHECKPOINT_PAGES}, or again every {@link OWN_CHECKPOINT_PAGES}.
+   */
+  handOverCheckpoints(handedOver: boolean): void {
+    this.checkpointPages = handedOver ? BACKSTOP_CHECKPOINT_PAGES : OWN_CHECKPOINT_PAGES;
+    if (!handedOver) this.reportedCheckpointFailure = undefined;
+    this.current?.db.pragma(`wal_autocheckpoint = ${this.checkpointPages}`);
+  }
+
+  /** Whether another connection takes the checkpoints now (see {@link handOverCheckpoints}). */
+  get checkpointsHandedOver(): boolean {
+    return this.checkpointPages === BACKSTOP_CHECKPOINT_PAGES;
+  }
+
+  checkpointReported(failure: StoreWriteFailure | undefined): void {
+    this.reportedCheckpointFailure = failure;
+  }
+
+  /**
+   * A PASSIVE checkpoint: copies what it can of the log back into the file and syncs it, without
+   * waiting for the writer or readers nor blocking them. Never throws: a failure (full disk, I/O
+   * error) is kept, in French, until a checkpoint goes through again (`writeHealth`).
+   */
+  checkpoint(): void {
+    if (this.closed) return;
+    try {
+      this.connection().db.pragma('wal_checkpoint(PASSIVE)');
+      this.checkpointFailures.succeeded();
+    } catch (error) {
+      const kind = storageFailureKind(error);
+      if (kind !== undefined && needsNewConnection(kind)) this.dropConnection();
+      const why = error instanceof EventStoreError || kind === undefined ? (error as Error).message : describeStorageFailure(kind, error);
+      this.checkpointFailures.failed({ code: STORE_UNAVAILABLE, message: `le journal du magasin d’événements ne peut pas être reporté dans son fichier : ${why}` });
+    }
+  }
+
+  checkpointFailure(): StoreWriteFailure | undefined {
+    return this.checkpointFailures.failure;
   }
 
   async close(): Promise<void> {
@@ -337,6 +390,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting {
     const db = new Database(this.file, { fileMustExist: mustExist });
     try {
       configureConnection(db);
+      db.pragma(`wal_autocheckpoint = ${this.checkpointPages}`);
       migrate(db);
       const statements = prepareStatements(db);
       const appendTransaction = db.transaction(appendInTransaction);
