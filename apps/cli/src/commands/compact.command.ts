@@ -12,7 +12,7 @@ import {
   SqliteProjectionStorage,
   SupersededReadModels,
 } from '@jalon/projections';
-import { formatFileSize, formatInteger } from '@jalon/reporting';
+import { formatCount, formatFileSize, formatInteger } from '@jalon/reporting';
 import { INestApplicationContext } from '@nestjs/common';
 import { Command } from 'commander';
 import { statSync } from 'node:fs';
@@ -28,11 +28,6 @@ export function keptReadModels(app: INestApplicationContext): KeptReadModels {
 /** Whether the file holds anything superseded. */
 export function holdsSuperseded(found: SupersededReadModels): boolean {
   return found.projections.length > 0 || found.snapshots > 0 || found.snapshotDocuments > 0;
-}
-
-/** `2 000 documents`, `1 événement ignoré`: a count with its noun, in French. */
-export function counted(n: number, noun: string, plural = `${noun}s`): string {
-  return `${formatInteger(n)} ${n > 1 ? plural : noun}`;
 }
 
 /**
@@ -87,9 +82,9 @@ function compact(storage: SqliteProjectionStorage, file: string, kept: KeptReadM
   if (holdsSuperseded(removed)) {
     console.log(`Supprimé de ${name} (versions de projections que cette version de Jalon ne lit plus) :`);
     for (const projection of removed.projections) {
-      const parts = [counted(projection.documents, 'document')];
+      const parts = [formatCount(projection.documents, 'document')];
       if (projection.checkpoint) parts.push('son point de reprise');
-      if (projection.skipped > 0) parts.push(counted(projection.skipped, 'événement ignoré', 'événements ignorés'));
+      if (projection.skipped > 0) parts.push(formatCount(projection.skipped, 'événement ignoré', 'événements ignorés'));
       console.log(`  - ${projection.id} : ${parts.join(', ')}`);
     }
     if (removed.snapshots > 0 || removed.snapshotDocuments > 0) {

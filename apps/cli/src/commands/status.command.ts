@@ -3,7 +3,8 @@ import { eventsAfter, ProjectionRunner, ProjectionStorage, ProjectionStorageErro
 import { INestApplicationContext } from '@nestjs/common';
 import { Command } from 'commander';
 import { withCore } from '../core-context';
-import { counted, holdsSuperseded, keptReadModels } from './compact.command';
+import { formatCount } from '@jalon/reporting';
+import { holdsSuperseded, keptReadModels } from './compact.command';
 
 /** What the read-model file keeps of projection versions this code no longer reads (a count by id: cheap), and how to give its space back. */
 function supersededNote(app: INestApplicationContext): void {
@@ -17,8 +18,8 @@ function supersededNote(app: INestApplicationContext): void {
     throw error;
   }
   if (!holdsSuperseded(found)) return;
-  const parts = found.projections.map((projection) => `${projection.id} (${counted(projection.documents, 'document')})`);
-  if (found.snapshots > 0) parts.push(counted(found.snapshots, 'instantané de voyage dans le temps', 'instantanés de voyage dans le temps') + ' d’autres versions');
+  const parts = found.projections.map((projection) => `${projection.id} (${formatCount(projection.documents, 'document')})`);
+  if (found.snapshots > 0) parts.push(formatCount(found.snapshots, 'instantané de voyage dans le temps', 'instantanés de voyage dans le temps') + ' d’autres versions');
   console.log(`Versions remplacées gardées dans read-models.sqlite : ${parts.join(', ')} ; jalon compact (service arrêté) rend leur place.`);
 }
 

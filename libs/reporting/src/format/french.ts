@@ -80,6 +80,11 @@ export function formatInteger(n: number): string {
   return INTEGER.format(requireInteger(n, 'A count'));
 }
 
+/** A count with its noun, in French: `2 000 documents`, `1 événement ignoré` (`plural` when it is not the noun with an s). */
+export function formatCount(n: number, noun: string, plural = `${noun}s`): string {
+  return `${formatInteger(n)} ${n > 1 ? plural : noun}`;
+}
+
 /** A number of days with its unit: 1185 → "1 185 jours", 1 → "1 jour", 0 → "0 jour". */
 export function formatDays(days: number): string {
   return DAYS.format(requireInteger(days, 'A number of days'));

@@ -1,4 +1,4 @@
-import { formatDate, formatInteger, HISTORY_EVENT_LABELS, historyEventLabel, ReportSubjectNotFoundError, ROLE_LABELS as USERS_ROLE_LABELS } from '@jalon/reporting';
+import { formatCount, formatDate, HISTORY_EVENT_LABELS, historyEventLabel, ReportSubjectNotFoundError, ROLE_LABELS as USERS_ROLE_LABELS } from '@jalon/reporting';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
 import { compareFrench } from '../budget/report-helpers';
@@ -157,14 +157,14 @@ function buildHistory(models: HistoryReadModels, parameters: ReportParameters & 
   const filterWords = describeFilters(parameters, names);
   if (filterWords !== '') notes.push(`Filtres : ${filterWords}.`);
   if (total === 0) notes.push(filterWords === '' ? 'Aucun événement à cette date.' : 'Aucun événement ne correspond à ces filtres.');
-  else notes.push(`${plural(total, 'événement')}, ${parameters.order === 'desc' ? 'du plus récent au plus ancien' : 'dans l’ordre où ils ont été enregistrés'}.`);
-  if (paginated) notes.push(`Page ${page} sur ${pageCount} (${plural(pageSize, 'événement')} par page).`);
+  else notes.push(`${formatCount(total, 'événement')}, ${parameters.order === 'desc' ? 'du plus récent au plus ancien' : 'dans l’ordre où ils ont été enregistrés'}.`);
+  if (paginated) notes.push(`Page ${page} sur ${pageCount} (${formatCount(pageSize, 'événement')} par page).`);
   if (candidacyId !== null) {
     const territory = names.candidacy(candidacyId);
     notes.push(territory ? `Inclut les événements de la candidature de ${territory}.` : 'Inclut les événements de sa candidature.');
   }
   const withReason = entries.filter((entry) => entry.reason !== null).length;
-  if (withReason > 0) notes.push(`${plural(withReason, 'événement')} avec un motif${paginated ? ' sur cette page' : ''}.`);
+  if (withReason > 0) notes.push(`${formatCount(withReason, 'événement')} avec un motif${paginated ? ' sur cette page' : ''}.`);
 
   const filters: HistoryFilter = {
     ...(antennaId !== undefined ? { antennaId } : {}),
@@ -250,6 +250,3 @@ function describeFilters(filter: HistoryFilter, names: ReturnType<typeof history
   return parts.join(', ');
 }
 
-function plural(count: number, word: string): string {
-  return `${formatInteger(count)} ${word}${count > 1 ? 's' : ''}`;
-}
