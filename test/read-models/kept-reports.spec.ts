@@ -1,4 +1,5 @@
 import { ReportService } from '@jalon/application';
+import { streamIdOf } from '@jalon/domain';
 import { EventStore, SqliteEventStore } from '@jalon/event-store';
 import { PROJECTIONS, ProjectionRunner, replayInMemory, REPORT_BUILDERS, REPORT_PROJECTION, SqliteProjectionStorage } from '@jalon/projections';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -97,6 +98,52 @@ describe('whole-programme reports from per-antenna parts kept with each committe
       const { live, fresh } = await liveAndFresh(store, runner, 'funding', { referenceDate: REFERENCE_DATE });
       expect(live).toBe(fresh);
       expect((JSON.parse(live) as { data: { totals: { spentCents: number } } }).data.totals.spentCents).toBe(spentBefore + 77_700);
+    });
+
+    it('rule: the subventions export after writes is, byte for byte, the one built afresh, a missing public field included', async () => {
+      type Agreement = { agreementId: string; antennaId: string; committedOn: string; publicData?: unknown };
+      const outcome = (models: Parameters<typeof REPORT_BUILDERS.subventions>[0]) => {
+        try {
+          return JSON.stringify(REPORT_BUILDERS.subventions(models, { referenceDate: REFERENCE_DATE }));
+        } catch (error) {
+          return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+        }
+      };
+      const liveAndFreshExport = async () => ({ live: outcome(runner), fresh: outcome(await replayInMemory(store, PROJECTIONS.filter((projection) => projection.name === 'funding'))) });
+      const publicDataRecorded = (agreement: Agreement, object: string) => ({
+        id: crypto.randomUUID(),
+        type: 'FundingPublicDataRecorded',
+        version: 1,
+        data: {
+          antennaId: agreement.antennaId,
+          agreementId: agreement.agreementId,
+          effectiveDate: agreement.committedOn,
+          publicData: { funderSiret: '99900000100019', decisionReference: `DEC-${agreement.agreementId}`, beneficiaryName: 'Cnam', beneficiarySiret: '99900000200017', object, nature: 'aide en numéraire', euNotified: false },
+        },
+        metadata: { actor: 'test', role: 'finance', correlationId: 'c', causationId: 'c', recordedAt: '2024-02-02T09:00:00.000Z' },
+      });
+      const agreements = () => runner.view<{ agreements: Agreement[] }>('funding').list('antenna-funding:').flatMap((doc) => doc.agreements);
+      // Read a few times first, so that the documents are cached and their parts (rows, or the missing field) kept.
+      for (let i = 0; i < 3; i++) outcome(runner);
+      const first = await liveAndFreshExport();
+      expect(first.live).toBe(first.fresh);
+      // Every agreement gets its public data: an export that stopped on a missing field now succeeds.
+      for (const agreement of agreements().filter((each) => each.publicData === undefined)) {
+        await store.append(streamIdOf('funding', agreement.agreementId), [publicDataRecorded(agreement, `Objet de ${agreement.agreementId}`)], { expectedRevision: 'any' });
+      }
+      await runner.catchUp();
+      for (let i = 0; i < 3; i++) outcome(runner);
+      const complete = await liveAndFreshExport();
+      expect(complete.live).toBe(complete.fresh);
+      expect(complete.live.startsWith('{')).toBe(true);
+      // One agreement's object changes: its antenna's rows are worded again, the others' kept.
+      const changed = agreements()[0]!;
+      await store.append(streamIdOf('funding', changed.agreementId), [publicDataRecorded(changed, 'Objet corrigé')], { expectedRevision: 'any' });
+      await runner.catchUp();
+      const after = await liveAndFreshExport();
+      expect(after.live).toBe(after.fresh);
+      expect(after.live).toContain('Objet corrigé');
+      expect(after.live).not.toBe(complete.live);
     });
   });
 

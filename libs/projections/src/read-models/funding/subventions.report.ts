@@ -1,8 +1,9 @@
 import type { Cents, FundingPublicData } from '@jalon/domain';
-import { SubventionsMissingFieldError, type Report, type ReportParameters, type ReportTable, type Row } from '@jalon/reporting';
+import { formatCount, SubventionsMissingFieldError, type Report, type ReportParameters, type ReportTable, type Row } from '@jalon/reporting';
 import { ReadModels } from '../budget/report-helpers';
+import { joined, PartsByDocument } from '../report-parts';
 import { fundingDocsOf } from './funding-docs';
-import { FundingAgreementDoc } from './funding.projection';
+import { AntennaFundingDoc, FundingAgreementDoc } from './funding.projection';
 
 /** The fields of the SCDL « subventions » format, in its order (../shared/standards/scdl-subventions.md). */
 export const SCDL_SUBVENTIONS_FIELDS = [
@@ -67,7 +68,7 @@ const MANDATORY: readonly ScdlSubventionsField[] = [
  */
 export function buildSubventionsReport(models: ReadModels, parameters: ReportParameters): Report<SubventionsReportData> {
   const docs = fundingDocsOf(models, parameters.antennaId);
-  const rows = docs.flatMap((doc) => doc.agreements.map(scdlRow));
+  const rows = joined(docs.map(rowsOf));
   const table: ReportTable = {
     title: 'Données essentielles des conventions de subvention',
     columns: SCDL_SUBVENTIONS_FIELDS.map((key) => ({ key, label: key, kind: 'text' as const })),
@@ -78,9 +79,32 @@ export function buildSubventionsReport(models: ReadModels, parameters: ReportPar
     title: 'Conventions de subvention — format national SCDL « subventions »',
     parameters,
     tables: [table],
-    notes: [`${rows.length} convention${rows.length > 1 ? 's' : ''} ; CSV en UTF-8, séparateur virgule, montants avec un point décimal, dates AAAA-MM-JJ.`],
+    notes: [`${formatCount(rows.length, 'convention')} ; CSV en UTF-8, séparateur virgule, montants avec un point décimal, dates AAAA-MM-JJ.`],
     data: { rows },
   };
+}
+
+/**
+ * One antenna's rows, or the missing field that stops the export, kept with its committed funding
+ * document (decision 0026): the rows depend on that document alone (no reference date), so a
+ * whole-programme export words again only the antennas a write changed.
+ */
+type SubventionsPart = { readonly rows: readonly Row[] } | { readonly missing: SubventionsMissingFieldError };
+const SUBVENTIONS_PARTS = new PartsByDocument<AntennaFundingDoc, SubventionsPart>(1);
+
+function rowsOf(doc: AntennaFundingDoc): readonly Row[] {
+  const part = SUBVENTIONS_PARTS.of(doc, '', antennaPart);
+  if ('missing' in part) throw part.missing;
+  return part.rows;
+}
+
+function antennaPart(doc: AntennaFundingDoc): SubventionsPart {
+  try {
+    return { rows: doc.agreements.map(scdlRow) };
+  } catch (error) {
+    if (error instanceof SubventionsMissingFieldError) return { missing: error };
+    throw error;
+  }
 }
 
 /** One agreement as a row of the format; throws when a mandatory field has no value. */
