@@ -5,7 +5,7 @@ import { SqliteEventStore } from '@jalon/event-store';
 import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
 import { createJalonApp } from '@jalon/web';
 import { INestApplication } from '@nestjs/common';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -28,7 +28,7 @@ interface Health {
   projections: {
     status: string;
     reason?: string;
-    thread?: { state: string; instance: string; since: string; reason?: string };
+    thread?: { state: string; instance: string; since: string; reason?: string; priority?: { asked: number; nice: number; thread?: number; reason?: string } };
     lease: { instance: string; role: string; holder: string | null; held: boolean };
     list: Array<{ name: string; state: string; error?: string }>;
   };
@@ -63,10 +63,10 @@ describe('HTTP service with its projections in a worker thread', () => {
   });
 
   /** The service as `jalon serve` builds it (read models in a file: thread mode by default), its worker dying when `trigger` exists. */
-  const start = async (trigger?: string) => {
+  const start = async (trigger?: string, env: NodeJS.ProcessEnv = {}) => {
     if (trigger) process.env[TRIGGER_ENV] = trigger;
     app = await createJalonApp({
-      config: loadConfig({ DATA_DIR: dataDir }),
+      config: loadConfig({ DATA_DIR: dataDir, ...env }),
       clock: { now: () => TEST_NOW },
       logger: false,
       projectionRunner: { retryDelayMs: { first: 20, max: 200 } },
@@ -144,6 +144,22 @@ describe('HTTP service with its projections in a worker thread', () => {
     rmSync(readModels, { recursive: true });
     await eventually(async () => ((await request(http).get(`/api/reports/kpis?waitForPosition=${afterFault}`).set('Authorization', `Bearer ${token}`)).status === 200 ? true : undefined), 'the worker to rebuild');
     await eventually(async () => ((await health(http)).status === 'ok' ? true : undefined), '/health to be ok');
+  });
+
+  it.each([
+    ['by default', {}, 10],
+    ['as configured', { JALON_PROJECTION_THREAD_NICE: '0' }, 0],
+  ] as const)('rule: the projection thread runs at a lower scheduling priority than the serving thread (%s), as the system reads it and as /health says', async (_how, env, asked) => {
+    // The nice value of a thread of this process, as Linux reads it (field 19 of its stat line).
+    const niceOf = (task: number) => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const servingBefore = niceOf(process.pid);
+    const http = await start(undefined, env);
+    const priority = await eventually(async () => (await health(http)).projections.thread?.priority, 'the worker to report its priority');
+    expect(priority).toEqual({ asked, nice: asked, thread: expect.any(Number) });
+    expect(priority.thread).not.toBe(process.pid);
+    expect(niceOf(priority.thread!)).toBe(asked);
+    // Only the projection thread: the serving thread keeps its priority.
+    expect(niceOf(process.pid)).toBe(servingBefore);
   });
 
   it('rule: a projection thread that dies is taken over at once by the serving thread, /health says so, and commands and reports go on, equal to a full replay', async () => {

@@ -34,7 +34,16 @@ export interface JalonConfig {
    * `inline` when they are in memory (see {@link projectionsModeOf}).
    */
   readonly projections?: ProjectionsMode;
+  /**
+   * `JALON_PROJECTION_THREAD_NICE`: the projection thread's scheduling priority on Linux, as a nice
+   * value from 0 (the serving thread's own) to 19; default 10, so that commands and queries go
+   * first when the cores are busy (docs/decisions/0033).
+   */
+  readonly projectionThreadNice?: number;
 }
+
+/** The projection thread's nice value when none is configured (docs/decisions/0033). */
+export const DEFAULT_PROJECTION_THREAD_NICE = 10;
 
 /** Where projections run: in memory they cannot be shared with a thread, so `inline` whatever is asked. */
 export function projectionsModeOf(config: Pick<JalonConfig, 'projections'>, readModelsFile: string): ProjectionsMode {
@@ -80,6 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (projections !== undefined && projections !== '' && projections !== 'thread' && projections !== 'inline') {
     throw new ConfigError(`JALON_PROJECTIONS doit valoir « thread » (un fil d’exécution dédié aux projections) ou « inline » (le fil qui sert les requêtes), pas « ${projections} »`);
   }
+  const nice = env.JALON_PROJECTION_THREAD_NICE;
+  if (nice !== undefined && nice !== '' && !/^(1?[0-9])$/.test(nice)) {
+    throw new ConfigError(`JALON_PROJECTION_THREAD_NICE doit être un entier de 0 (la priorité du fil qui sert les requêtes) à 19 (la plus basse), pas « ${nice} »`);
+  }
   const config: JalonConfig = {
     dataDir: resolve(env.DATA_DIR ?? 'data'),
     eventStore,
@@ -93,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     leaseExpiryMs,
     ...(env.JALON_DOCUMENTS_DIR ? { documentsDir: resolve(env.JALON_DOCUMENTS_DIR) } : {}),
     ...(projections ? { projections: projections as ProjectionsMode } : {}),
+    ...(nice ? { projectionThreadNice: Number(nice) } : {}),
     ...(env.JALON_DOCUMENT_MAX_MIB ? { documentMaxBytes: positiveInteger(env, 'JALON_DOCUMENT_MAX_MIB', 20) * 1024 * 1024 } : {}),
     ...overrides,
   };

@@ -1,6 +1,7 @@
 import type { ProjectionFailure, ProjectionLeaseStatus, ProjectionRunnerOptions, ProjectionStatus, TimeTravelStatus } from '@jalon/projections';
 import type { StoreWriteFailure } from '@jalon/event-store';
 import type { JalonConfig } from '../config';
+import type { ThreadPriority } from './thread-priority';
 
 /** What the serving thread gives its projection thread (docs/decisions/0030): plain data, copied into the worker. */
 export interface ProjectionWorkerData {
@@ -20,6 +21,8 @@ export interface ProjectionWorkerReport {
   readonly timeTravel?: TimeTravelStatus;
   /** The embedded store's checkpoints, taken by the worker (docs/decisions/0032): their current run of failures. */
   readonly checkpoint?: StoreWriteFailure;
+  /** The worker's scheduling priority (docs/decisions/0033). */
+  readonly priority?: ThreadPriority;
 }
 
 export type FromProjectionWorker =

@@ -5,6 +5,7 @@ import { extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { JalonConfig, ProjectionsMode } from '../config';
 import { FromProjectionWorker, ProjectionWorkerData, ProjectionWorkerReport, ToProjectionWorker } from './projection-thread-protocol';
+import type { ThreadPriority } from './thread-priority';
 
 export interface ProjectionThreadSettings {
   readonly mode: ProjectionsMode;
@@ -28,6 +29,8 @@ export interface ProjectionThreadHealth {
   readonly since: string;
   /** French, for people, set when a fault ended it: why, and that the serving thread runs the projections since. */
   readonly reason?: string;
+  /** Its scheduling priority while it runs (docs/decisions/0033), as it reported it. */
+  readonly priority?: ThreadPriority;
 }
 
 /** The longest a stopping worker is given to commit and close before it is ended. */
@@ -150,7 +153,9 @@ export class ProjectionThread {
 
   /** `projections.thread` in `/health`; undefined inline. */
   health(): ProjectionThreadHealth | undefined {
-    return this.settings.mode === 'thread' ? this.state : undefined;
+    if (this.settings.mode !== 'thread') return undefined;
+    const priority = this.threadRuns() ? this.report?.priority : undefined;
+    return priority ? { ...this.state, priority } : this.state;
   }
 
   /**

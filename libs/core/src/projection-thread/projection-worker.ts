@@ -1,7 +1,9 @@
 import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
 import { Logger } from '@nestjs/common';
 import { parentPort, workerData } from 'node:worker_threads';
+import { DEFAULT_PROJECTION_THREAD_NICE } from '../config';
 import { openEventStore } from '../open-event-store';
+import { lowerThisThread } from './thread-priority';
 import { handsOverCheckpoints } from '@jalon/event-store';
 import { FromProjectionWorker, ProjectionWorkerData, REPORT_EVERY_MS, ToProjectionWorker, WORKER_CHECKPOINT_MS, WORKER_LIVE_POLL_MS } from './projection-thread-protocol';
 
@@ -16,6 +18,8 @@ async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('projection-worker runs as a worker thread of jalon serve');
   const data = workerData as ProjectionWorkerData;
+  // Commands and queries first when the cores are busy (docs/decisions/0033): the read side catches up with what is left.
+  const priority = lowerThisThread(data.config.projectionThreadNice ?? DEFAULT_PROJECTION_THREAD_NICE);
   const store = await openEventStore(data.config, { livePollMs: WORKER_LIVE_POLL_MS });
   const storage = SqliteProjectionStorage.open(data.readModelsFile);
   const { leaseRenewMs: renewMs, leaseExpiryMs: expiryMs } = data.config;
@@ -24,6 +28,7 @@ async function main(): Promise<void> {
   runner.onLeadership(() => post({ type: 'leadership' }));
   // Read models that did not come from this store are rebuilt: said where operators look, as inline (LiveReadModels).
   const logger = new Logger('Projections');
+  if (priority.reason) logger.warn(priority.reason);
   runner.onSourceMismatch((mismatch) => logger.warn(`[${mismatch.code}] ${mismatch.reason}`));
 
   let sent = '';
@@ -34,6 +39,7 @@ async function main(): Promise<void> {
       lease: runner.leaseStatus(),
       timeTravel: runner.timeTravelSnapshots()?.status(),
       checkpoint: handsOverCheckpoints(store) ? store.checkpointFailure() : undefined,
+      priority,
     };
     const seen = JSON.stringify(current, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
     if (seen === sent) return;
