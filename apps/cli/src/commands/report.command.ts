@@ -6,8 +6,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { withCore } from '../core-context';
 import { sealedLatest } from './integrity-seals';
+import { readModelsCaughtUp, ReadModelsBehindError, SERVICE_CATCH_UP_WAIT_MS } from './projection-lease-hold';
 
-export function reportCommand(config: () => JalonConfig): Command {
+/** `serviceWaitMs`: how long to wait for a running service to commit the read models up to the log's head (tests shorten it). */
+export function reportCommand(config: () => JalonConfig, { serviceWaitMs = SERVICE_CATCH_UP_WAIT_MS }: { serviceWaitMs?: number } = {}): Command {
   return new Command('report')
     .description('produire un rapport à partir des projections (rejouées à la date demandée pour --as-of / --known-at)')
     .argument('<rapport>', REPORT_KINDS.join(' | '))
@@ -31,35 +33,43 @@ export function reportCommand(config: () => JalonConfig): Command {
       const format = options.format;
       await withCore({ config: config() }, async ({ app, store }) => {
         const runner = app.get(ProjectionRunner);
-        if (!options.asOf && !options.knownAt) await runner.catchUp();
-        const say = options.out ? console.log : console.error;
-        const report = await app.get(ReportService).build({
-          kind,
-          ...(options.antenna ? { antennaId: options.antenna } : {}),
-          ...(options.asOf ? { asOf: options.asOf } : {}),
-          ...(options.knownAt ? { knownAt: options.knownAt } : {}),
-          ...(options.receiptDelayDays !== undefined ? { receiptDelayDays: options.receiptDelayDays } : {}),
-          ...(options.withinDays !== undefined ? { withinDays: options.withinDays } : {}),
-          ...(options.agreement !== undefined ? { agreementId: options.agreement } : {}),
-          // --from/--to: the history's effective dates, or a statement's period.
-          ...(options.from !== undefined ? (kind === 'history' ? { from: options.from } : { periodFrom: options.from }) : {}),
-          ...(options.to !== undefined ? (kind === 'history' ? { to: options.to } : { periodTo: options.to }) : {}),
-          ...(options.actor !== undefined ? { actor: options.actor } : {}),
-          ...(options.event !== undefined ? { eventType: options.event } : {}),
-          ...(options.page !== undefined ? { page: options.page } : {}),
-          ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
-          ...(options.order !== undefined ? { order: options.order } : {}),
-        }, {
-          // A statement of expenditure is produced under a seal (the log verified, then sealed if needed), read models caught up to it.
-          sealForStatement: () => sealForStatement(store, () => sealedLatest(store, config(), say), { waitForPosition: async () => (await runner.catchUp(), true) }),
-        });
-        const rendered = await renderReport(report, format);
-        if (options.out) {
-          writeFileSync(options.out, rendered);
-          const bundle = format === 'csv' && kind !== 'subventions' && isCsvBundle(report);
-          console.log(`Rapport ${kind} écrit dans ${options.out}${bundle ? ' (archive ZIP : un fichier CSV par tableau)' : ''}`);
-        } else {
-          process.stdout.write(rendered);
+        // Read models caught up under the projection lease, or as the running service that holds it commits them.
+        const caughtUp = () => readModelsCaughtUp(app, config(), runner, store, serviceWaitMs);
+        try {
+          if (!options.asOf && !options.knownAt) await caughtUp();
+          const say = options.out ? console.log : console.error;
+          const report = await app.get(ReportService).build({
+            kind,
+            ...(options.antenna ? { antennaId: options.antenna } : {}),
+            ...(options.asOf ? { asOf: options.asOf } : {}),
+            ...(options.knownAt ? { knownAt: options.knownAt } : {}),
+            ...(options.receiptDelayDays !== undefined ? { receiptDelayDays: options.receiptDelayDays } : {}),
+            ...(options.withinDays !== undefined ? { withinDays: options.withinDays } : {}),
+            ...(options.agreement !== undefined ? { agreementId: options.agreement } : {}),
+            // --from/--to: the history's effective dates, or a statement's period.
+            ...(options.from !== undefined ? (kind === 'history' ? { from: options.from } : { periodFrom: options.from }) : {}),
+            ...(options.to !== undefined ? (kind === 'history' ? { to: options.to } : { periodTo: options.to }) : {}),
+            ...(options.actor !== undefined ? { actor: options.actor } : {}),
+            ...(options.event !== undefined ? { eventType: options.event } : {}),
+            ...(options.page !== undefined ? { page: options.page } : {}),
+            ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+            ...(options.order !== undefined ? { order: options.order } : {}),
+          }, {
+            // A statement of expenditure is produced under a seal (the log verified, then sealed if needed), read models caught up to it.
+            sealForStatement: () => sealForStatement(store, () => sealedLatest(store, config(), say), { waitForPosition: async () => (await caughtUp(), true) }),
+          });
+          const rendered = await renderReport(report, format);
+          if (options.out) {
+            writeFileSync(options.out, rendered);
+            const bundle = format === 'csv' && kind !== 'subventions' && isCsvBundle(report);
+            console.log(`Rapport ${kind} écrit dans ${options.out}${bundle ? ' (archive ZIP : un fichier CSV par tableau)' : ''}`);
+          } else {
+            process.stdout.write(rendered);
+          }
+        } catch (error) {
+          if (!(error instanceof ReadModelsBehindError)) throw error;
+          console.error(`Rapport impossible : ${error.message}.`);
+          process.exitCode = 1;
         }
       });
     });

@@ -704,6 +704,19 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * Serves what the holder of the projection lease commits, applying nothing (a command run beside
+   * a service that holds it, docs/decisions/0019): this runner, not started and so not taking part
+   * in the lease, becomes its follower, reading the checkpoints again now and at queries, and
+   * serving each that names this store. Called again, it reads them again at once.
+   */
+  async followCommitted(): Promise<void> {
+    if (this.role === 'leader') throw new Error('the holder of the projection lease applies events: it has nothing to follow');
+    this.storeIdentity ??= await this.store.storeId();
+    this.role = 'follower';
+    this.refresh(true);
+  }
+
   /** Forgets every projection's documents and checkpoint, then rebuilds them from the first event. */
   async rebuild(): Promise<{ events: number; seconds: number; skipped: SkippedEvent[] }> {
     const started = process.hrtime.bigint();
