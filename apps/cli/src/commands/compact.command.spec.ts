@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordDemoHistory } from '../../../../test/support/demo-history';
 import { mountSmallDisk, SmallDisk } from '../../../../test/support/small-disk';
-import { compactCommand } from './compact.command';
+import { compactCommand, vacuumLeaseMs } from './compact.command';
 import { replayCommand } from './replay.command';
 import { statusCommand } from './status.command';
 
@@ -26,6 +26,40 @@ describe('jalon compact', () => {
   const config = () => loadConfig({ DATA_DIR: dataDir });
   const readModels = () => join(dataDir, 'read-models.sqlite');
   const compact = () => compactCommand(config).parseAsync([], { from: 'user' });
+
+  /** Runs compact, reading the lease as the VACUUM starts: it must cover the file's rewrite at 10 MiB/s. */
+  async function leaseHeldOverVacuum(): Promise<void> {
+    let seen: { holder: string; expiresAt: number } | undefined;
+    let seenAt = 0;
+    let asked = 0;
+    const vacuum = SqliteProjectionStorage.prototype.vacuum;
+    const spy = jest.spyOn(SqliteProjectionStorage.prototype, 'vacuum').mockImplementation(function (this: SqliteProjectionStorage) {
+      seen = this.lease();
+      seenAt = Date.now();
+      const bytes = ['', '-wal'].reduce((total, suffix) => total + (statSync(`${readModels()}${suffix}`, { throwIfNoEntry: false })?.size ?? 0), 0);
+      asked = vacuumLeaseMs(bytes);
+      vacuum.call(this);
+    });
+    // An expiry far shorter than the file's rewrite: only holding the lease for the VACUUM covers it.
+    const shortLease = () => loadConfig({ DATA_DIR: dataDir, JALON_LEASE_RENEW_MS: '10', JALON_LEASE_EXPIRY_MS: '20' });
+    try {
+      await compactCommand(shortLease).parseAsync([], { from: 'user' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(process.exitCode).toBeUndefined();
+    expect(seen).toBeDefined();
+    expect(asked).toBeGreaterThanOrEqual(1_000);
+    // Held from just before the VACUUM for the whole presumed rewrite (a renewal would have given 20 ms).
+    expect(seen!.expiresAt - seenAt).toBeGreaterThan(asked - 200);
+    const storage = SqliteProjectionStorage.open(readModels());
+    try {
+      expect(storage.lease()).toMatchObject({ holder: seen!.holder });
+      expect(storage.lease()!.expiresAt).toBeLessThanOrEqual(Date.now());
+    } finally {
+      storage.close();
+    }
+  }
 
   /** The demo history, its read models built by a replay, and the current time-travel snapshots (one every 5 events). */
   async function demoDataDir(dir: string): Promise<void> {
@@ -191,6 +225,12 @@ describe('jalon compact', () => {
         holderStopped(service);
         storage.close();
       }
+    });
+
+    it('rule: the lease is held over the VACUUM as long as a slow disk may take to rewrite the file, since its renewal cannot run meanwhile; given up after', async () => {
+      // About 10 MiB: a second's rewrite at the presumed slowest pace.
+      await leaveSupersededData(10_240);
+      await leaseHeldOverVacuum();
     });
 
     it('rule: jalon status names the superseded versions the file keeps and points at compact; silent once compacted', async () => {

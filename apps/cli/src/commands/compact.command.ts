@@ -52,7 +52,7 @@ export function compactCommand(config: () => JalonConfig): Command {
         }
         const file = join(config().dataDir, 'read-models.sqlite');
         try {
-          await holdingProjectionLease(app, config(), async (fence) => compact(storage, file, keptReadModels(app), fence));
+          await holdingProjectionLease(app, config(), async (fence, holdFor) => compact(storage, file, keptReadModels(app), fence, holdFor));
         } catch (error) {
           if (!(error instanceof ProjectionLeaseHeldError)) throw error;
           console.error(`Compactage refusé : ${error.message}`);
@@ -62,7 +62,18 @@ export function compactCommand(config: () => JalonConfig): Command {
     });
 }
 
-function compact(storage: SqliteProjectionStorage, file: string, kept: KeptReadModels, fence: LeaseFence | undefined): void {
+/**
+ * The slowest a `VACUUM` is presumed to rewrite the file (10 MiB/s, a slow disk; 1.4 GiB took 12 s
+ * here): the lease is held that long over it, since its renewal cannot run while it blocks.
+ */
+const VACUUM_BYTES_PER_SECOND = 10 * 1024 * 1024;
+
+/** How long the lease is held over a `VACUUM` of `bytes`: the renewal is blocked until it ends. */
+export function vacuumLeaseMs(bytes: number): number {
+  return Math.ceil((bytes / VACUUM_BYTES_PER_SECOND) * 1000);
+}
+
+function compact(storage: SqliteProjectionStorage, file: string, kept: KeptReadModels, fence: LeaseFence | undefined, holdFor: (ms: number) => void): void {
   const name = basename(file);
   const before = onDiskBytes(file);
   let removed: SupersededReadModels;
@@ -94,6 +105,8 @@ function compact(storage: SqliteProjectionStorage, file: string, kept: KeptReadM
     console.log(`Aucune version de projection remplacée à supprimer ; ${formatFileSize(free)} de place libre à rendre.`);
   }
   try {
+    // No renewal while VACUUM blocks this process: a service started meanwhile must find the lease alive, not take it and wait on the file's lock.
+    holdFor(vacuumLeaseMs(onDiskBytes(file)));
     storage.vacuum();
   } catch (error) {
     if (!(error instanceof ProjectionStorageError)) throw error;

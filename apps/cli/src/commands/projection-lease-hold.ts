@@ -23,13 +23,20 @@ export class ProjectionLeaseHeldError extends Error {
  * up at the end, so that no service applies events to the read models meanwhile: a service started
  * during `work` finds the lease held and serves what `work` commits. Refused (ProjectionLeaseHeldError,
  * nothing written) when another live instance holds it. A storage without a lease runs `work` as is.
- * `work` gets the fence to give its own writes (checked in their transaction), none without a lease.
+ * `work` gets the fence to give its own writes (checked in their transaction), none without a lease,
+ * and `holdFor(ms)`, which keeps the lease at least that long from now for a step that blocks this
+ * process (the renewal cannot run meanwhile: a `VACUUM`); a holder gone on this machine is seen
+ * gone at once whatever its expiry.
  */
-export async function holdingProjectionLease<T>(app: INestApplicationContext, config: JalonConfig, work: (fence: LeaseFence | undefined) => Promise<T>): Promise<T> {
+export async function holdingProjectionLease<T>(
+  app: INestApplicationContext,
+  config: JalonConfig,
+  work: (fence: LeaseFence | undefined, holdFor: (ms: number) => void) => Promise<T>,
+): Promise<T> {
   const storage = app.get<ProjectionStorage>(PROJECTION_STORAGE);
-  if (!isProjectionLeaseStore(storage)) return work(undefined);
+  if (!isProjectionLeaseStore(storage)) return work(undefined, () => undefined);
   const holder = newInstanceId();
-  const take = () => storage.takeLease(holder, config.leaseExpiryMs, Date.now(), holderGone);
+  const take = (ms = config.leaseExpiryMs) => storage.takeLease(holder, Math.max(ms, config.leaseExpiryMs), Date.now(), holderGone);
   const taken = take();
   if (taken.holder !== holder) throw new ProjectionLeaseHeldError(taken.holder, taken.expiresAt);
   let renewFailure: unknown;
@@ -42,7 +49,7 @@ export async function holdingProjectionLease<T>(app: INestApplicationContext, co
   }, config.leaseRenewMs);
   renewal.unref();
   try {
-    return await work({ holder });
+    return await work({ holder }, (ms) => void take(ms));
   } finally {
     clearInterval(renewal);
     try {
