@@ -63,13 +63,14 @@ describe('HTTP service with its projections in a worker thread', () => {
   });
 
   /** The service as `jalon serve` builds it (read models in a file: thread mode by default), its worker dying when `trigger` exists. */
-  const start = async (trigger?: string, env: NodeJS.ProcessEnv = {}) => {
+  const start = async (trigger?: string, env: NodeJS.ProcessEnv = {}, workerPollMs?: number) => {
     if (trigger) process.env[TRIGGER_ENV] = trigger;
     app = await createJalonApp({
       config: loadConfig({ DATA_DIR: dataDir, ...env }),
       clock: { now: () => TEST_NOW },
       logger: false,
       projectionRunner: { retryDelayMs: { first: 20, max: 200 } },
+      ...(workerPollMs ? { projectionWorkerPollMs: workerPollMs } : {}),
       ...(trigger ? { projectionWorkerEntry: WORKER_THAT_DIES } : {}),
     });
     await app.init();
@@ -144,6 +145,16 @@ describe('HTTP service with its projections in a worker thread', () => {
     rmSync(readModels, { recursive: true });
     await eventually(async () => ((await request(http).get(`/api/reports/kpis?waitForPosition=${afterFault}`).set('Authorization', `Bearer ${token}`)).status === 200 ? true : undefined), 'the worker to rebuild');
     await eventually(async () => ((await health(http)).status === 'ok' ? true : undefined), '/health to be ok');
+  });
+
+  it('rule: each command the serving thread commits wakes the projection thread at once, not at its next look at the file', async () => {
+    // A look at the file every ten minutes: only the serving thread's word can bring the worker the commands in time.
+    const http = await start(undefined, {}, 10 * 60_000);
+    await eventually(async () => ((await health(http)).projections.lease.role === 'leader' ? true : undefined), 'the projection thread to hold the lease');
+    for (let i = 0; i < 3; i++) {
+      const position = await launch(http);
+      expect(await reportsAt(http, position)).toEqual(await replayed());
+    }
   });
 
   it.each([

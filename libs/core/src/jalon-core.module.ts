@@ -9,7 +9,7 @@ import {
   ProjectionStorage,
   SqliteProjectionStorage,
 } from '@jalon/projections';
-import { EventStore, handsOverCheckpoints } from '@jalon/event-store';
+import { EventStore, handsOverCheckpoints, signalsAppends } from '@jalon/event-store';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { documentMaxBytesOf, documentsDirOf, JalonConfig, projectionsModeOf } from './config';
@@ -38,6 +38,8 @@ export interface JalonCoreOptions {
   readonly projectionRunner?: Omit<ProjectionRunnerOptions, 'lease'>;
   /** The projection thread's entry file (tests give one that fails on demand); see ProjectionThread. */
   readonly projectionWorkerEntry?: string;
+  /** How often the projection thread looks at the file for other processes' appends (tests lengthen it to show that the serving thread's wake it). */
+  readonly projectionWorkerPollMs?: number;
 }
 
 /**
@@ -112,7 +114,9 @@ export class JalonCoreModule {
               runner: options.projectionRunner ?? {},
               ...(isProjectionLeaseStore(storage) ? { leaseStore: storage } : {}),
               ...(handsOverCheckpoints(store) ? { checkpoints: store } : {}),
+              ...(signalsAppends(store) ? { appends: store } : {}),
               ...(options.projectionWorkerEntry ? { entry: options.projectionWorkerEntry } : {}),
+              ...(options.projectionWorkerPollMs ? { livePollMs: options.projectionWorkerPollMs } : {}),
             });
           },
         },

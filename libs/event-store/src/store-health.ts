@@ -39,6 +39,22 @@ export interface CheckpointHandover {
   checkpointFailure(): StoreWriteFailure | undefined;
 }
 
+/**
+ * An embedded store's connection that tells of its own appends and can be told of another
+ * connection's in this process (docs/decisions/0030: the projection thread's connection learns of
+ * the serving thread's appends at once, instead of at its next look at the file).
+ */
+export interface AppendSignals {
+  /** Calls `listener` after each commit of this connection that wrote events; returns a function that stops it. */
+  onAppended(listener: () => void): () => void;
+  /** Another connection of this process appended: this one's live subscriptions read now rather than at their next poll. */
+  appendedElsewhere(): void;
+}
+
+export function signalsAppends(store: EventStore): store is EventStore & AppendSignals {
+  return typeof (store as Partial<AppendSignals>).appendedElsewhere === 'function';
+}
+
 export function handsOverCheckpoints(store: EventStore): store is EventStore & CheckpointHandover {
   return typeof (store as Partial<CheckpointHandover>).handOverCheckpoints === 'function';
 }

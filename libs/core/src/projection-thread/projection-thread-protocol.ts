@@ -11,6 +11,8 @@ export interface ProjectionWorkerData {
   readonly holder: string;
   /** The runner's settings but the lease (tests shorten its retry delays). */
   readonly runner: Omit<ProjectionRunnerOptions, 'lease'>;
+  /** How often its embedded store looks at the file for other processes' appends ({@link WORKER_LIVE_POLL_MS} but in tests). */
+  readonly livePollMs: number;
 }
 
 /** What the worker's runner says of itself, as its own `status()`, `logFailure()`, `leaseStatus()` and snapshots' `status()` read. */
@@ -34,6 +36,8 @@ export type FromProjectionWorker =
 export type ToProjectionWorker =
   /** The service stops: the worker commits, gives the lease up, closes its connections and exits. */
   | { readonly type: 'stop' }
+  /** The serving thread committed events to the embedded store: the worker's connection reads them now, not at its next poll. */
+  | { readonly type: 'appended' }
   /** The serving thread found a time-travel snapshot unreadable as it served a cut: the worker, their builder, builds it again. */
   | { readonly type: 'snapshot-unreadable'; readonly reason: string; readonly position: bigint };
 
@@ -41,11 +45,11 @@ export type ToProjectionWorker =
 export const REPORT_EVERY_MS = 50;
 
 /**
- * How often the worker's embedded store looks for events the serving thread appended (its appends
- * wake only the subscriptions of their own connection): the longest a command's events wait before
- * the worker applies them, on top of the runner's 20 ms commit interval.
+ * How often the worker's embedded store looks at the file for events appended by other processes
+ * (a CLI import, another instance). The serving thread's own appends wake it at once (an `appended`
+ * message after each of its commits), so this is only the fallback: the embedded store's default.
  */
-export const WORKER_LIVE_POLL_MS = 5;
+export const WORKER_LIVE_POLL_MS = 250;
 
 /**
  * How often the worker checkpoints the embedded store's log (PASSIVE, docs/decisions/0032), in place

@@ -1,10 +1,10 @@
 import { holderStarted, holderStopped, newInstanceId, ProjectionLeaseStatus, ProjectionLeaseStore, ProjectionRunner, ProjectionRunnerOptions, TimeTravelStatus } from '@jalon/projections';
-import type { CheckpointHandover } from '@jalon/event-store';
+import type { AppendSignals, CheckpointHandover } from '@jalon/event-store';
 import { Logger } from '@nestjs/common';
 import { extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { JalonConfig, ProjectionsMode } from '../config';
-import { FromProjectionWorker, ProjectionWorkerData, ProjectionWorkerReport, ToProjectionWorker } from './projection-thread-protocol';
+import { FromProjectionWorker, ProjectionWorkerData, ProjectionWorkerReport, ToProjectionWorker, WORKER_LIVE_POLL_MS } from './projection-thread-protocol';
 import type { ThreadPriority } from './thread-priority';
 
 export interface ProjectionThreadSettings {
@@ -16,6 +16,10 @@ export interface ProjectionThreadSettings {
   readonly leaseStore?: ProjectionLeaseStore;
   /** The serving thread's embedded store: its checkpoints are handed over to the worker while it runs (docs/decisions/0032). */
   readonly checkpoints?: CheckpointHandover;
+  /** The serving thread's embedded store: each of its commits wakes the worker's reading of the log at once. */
+  readonly appends?: AppendSignals;
+  /** How often the worker looks at the file for other processes' appends (default {@link WORKER_LIVE_POLL_MS}). */
+  readonly livePollMs?: number;
   /** The worker's entry file (`.js` compiled, `.ts` from the sources); tests give one that fails on demand. */
   readonly entry?: string;
 }
@@ -94,7 +98,13 @@ export class ProjectionThread {
   async start(): Promise<void> {
     if (this.settings.mode !== 'thread' || this.worker || this.tookOver) return;
     const { file, execArgv } = workerEntry(this.settings.entry);
-    const data: ProjectionWorkerData = { config: this.settings.config, readModelsFile: this.settings.readModelsFile, holder: this.holder, runner: this.settings.runner };
+    const data: ProjectionWorkerData = {
+      config: this.settings.config,
+      readModelsFile: this.settings.readModelsFile,
+      holder: this.holder,
+      runner: this.settings.runner,
+      livePollMs: this.settings.livePollMs ?? WORKER_LIVE_POLL_MS,
+    };
     // A live runner of this process: never taken for gone by the serving thread's runner.
     holderStarted(this.holder);
     let worker: Worker;
@@ -109,6 +119,11 @@ export class ProjectionThread {
     this.state = { state: 'starting', instance: this.holder, since: new Date().toISOString() };
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (message: FromProjectionWorker) => this.received(message));
+    // Each commit of the serving thread tells the worker, whose connection would otherwise find the events at its next poll.
+    const stopTelling = this.settings.appends?.onAppended(() => {
+      if (this.threadRuns()) worker.postMessage({ type: 'appended' } satisfies ToProjectionWorker);
+    });
+    worker.once('exit', () => stopTelling?.());
     worker.on('error', (error) => {
       this.lastError = error;
     });

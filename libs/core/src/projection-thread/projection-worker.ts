@@ -4,8 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_PROJECTION_THREAD_NICE } from '../config';
 import { openEventStore } from '../open-event-store';
 import { lowerThisThread } from './thread-priority';
-import { handsOverCheckpoints } from '@jalon/event-store';
-import { FromProjectionWorker, ProjectionWorkerData, REPORT_EVERY_MS, ToProjectionWorker, WORKER_CHECKPOINT_MS, WORKER_LIVE_POLL_MS } from './projection-thread-protocol';
+import { handsOverCheckpoints, signalsAppends } from '@jalon/event-store';
+import { FromProjectionWorker, ProjectionWorkerData, REPORT_EVERY_MS, ToProjectionWorker, WORKER_CHECKPOINT_MS } from './projection-thread-protocol';
 
 /**
  * The projection thread of `jalon serve` (docs/decisions/0030): the same ProjectionRunner as
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const data = workerData as ProjectionWorkerData;
   // Commands and queries first when the cores are busy (docs/decisions/0033): the read side catches up with what is left.
   const priority = lowerThisThread(data.config.projectionThreadNice ?? DEFAULT_PROJECTION_THREAD_NICE);
-  const store = await openEventStore(data.config, { livePollMs: WORKER_LIVE_POLL_MS });
+  const store = await openEventStore(data.config, { livePollMs: data.livePollMs });
   const storage = SqliteProjectionStorage.open(data.readModelsFile);
   const { leaseRenewMs: renewMs, leaseExpiryMs: expiryMs } = data.config;
   const runner = new ProjectionRunner(store, storage, PROJECTIONS, { ...data.runner, lease: { store: storage, holder: data.holder, renewMs, expiryMs } });
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | undefined;
   port.on('message', (message: ToProjectionWorker) => {
     if (message.type === 'snapshot-unreadable') return runner.timeTravelSnapshots()?.foundUnreadable(message.reason, message.position);
+    if (message.type === 'appended') return signalsAppends(store) ? store.appendedElsewhere() : undefined;
     stopping ??= (async () => {
       clearInterval(reporting);
       clearInterval(checkpoints);

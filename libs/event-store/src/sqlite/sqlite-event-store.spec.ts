@@ -183,6 +183,42 @@ describe('SqliteEventStore (embedded specifics)', () => {
     });
   });
 
+  describe('appends signalled between connections of one process (the projection thread, docs/decisions/0030)', () => {
+    it('rule: only this connection\'s own commits that wrote events are signalled', async () => {
+      const store = open();
+      let signalled = 0;
+      const stop = store.onAppended(() => signalled++);
+      const stream = uniqueStreamId();
+      await store.append(stream, [testEvent()], { expectedRevision: 'no_stream' });
+      expect(signalled).toBe(1);
+      // Refused: nothing written, nothing signalled; news of another connection is not this one's commit.
+      await expect(store.append(stream, [testEvent()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ code: 'STREAM.WRONG_EXPECTED_REVISION' });
+      store.appendedElsewhere();
+      await open().append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
+      expect(signalled).toBe(1);
+      stop();
+      await store.append(stream, [testEvent()], { expectedRevision: 0 });
+      expect(signalled).toBe(1);
+    });
+
+    it('rule: news of another connection\'s append wakes this connection\'s live subscriptions at once, not at their next poll', async () => {
+      const writer = open();
+      // A poll far longer than the delivery timeout: only the news can deliver in time.
+      const reader = open(10 * 60_000);
+      await writer.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
+      const subscription = reader.subscribeToAll({ after: await reader.headPosition() });
+      const next = nextFromSubscription(subscription, DELIVERY_TIMEOUT_MS);
+      // Let the subscription find nothing and wait.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const { position } = await writer.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
+      reader.appendedElsewhere();
+      const delivered = await next;
+      expect(delivered.done).toBe(false);
+      expect((delivered.value as StoredEvent).position).toBe(position);
+      await subscription.unsubscribe();
+    });
+  });
+
   describe('what a batch may hold', () => {
     it.each<[string, Record<string, unknown>]>([
       ['a BigInt', { amount: 786_000n }],

@@ -15,7 +15,7 @@ import {
   type Subscription,
   type UnreadableEvent,
 } from '../event-store.port';
-import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type CheckpointHandover, type StoreWriteFailure, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
+import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type AppendSignals, type CheckpointHandover, type StoreWriteFailure, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
 import { commitOutcomeUnknown, describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from './sqlite-failures';
 import { configureConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
@@ -79,8 +79,10 @@ interface Connection {
  * (an I/O error, a file replaced under it) is closed and the file opened again on the next use,
  * never created anew.
  */
-export class SqliteEventStore implements EventStore, WriteHealthReporting, CheckpointHandover {
+export class SqliteEventStore implements EventStore, WriteHealthReporting, CheckpointHandover, AppendSignals {
   private readonly notifier = new AppendNotifier();
+  /** This connection's own commits only (the notifier above is woken by other connections' news too). */
+  private readonly ownAppends = new AppendNotifier();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private closed = false;
   private current: Connection | undefined;
@@ -164,7 +166,10 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       return;
     }
     this.writeFailures.succeeded();
-    if (outcomes.some((outcome) => 'written' in outcome && outcome.written)) this.notifier.notify();
+    if (outcomes.some((outcome) => 'written' in outcome && outcome.written)) {
+      this.notifier.notify();
+      this.ownAppends.notify();
+    }
     outcomes.forEach((outcome, index) => ('error' in outcome ? group[index]!.reject(outcome.error) : group[index]!.resolve(outcome)));
   }
 
@@ -207,6 +212,14 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       remaining -= rows.length;
       after = rows[rows.length - 1]![0];
     }
+  }
+
+  onAppended(listener: () => void): () => void {
+    return this.ownAppends.listen(listener);
+  }
+
+  appendedElsewhere(): void {
+    if (!this.closed) this.notifier.notify();
   }
 
   subscribeToAll(options: { after?: bigint } = {}): Subscription {

@@ -9,6 +9,13 @@ export class AppendNotifier {
     for (const listener of [...this.listeners]) listener();
   }
 
+  /** Calls `listener` on every notification until the returned function is called. */
+  listen(listener: () => void): () => void {
+    const wrapped = () => listener();
+    this.listeners.add(wrapped);
+    return () => this.listeners.delete(wrapped);
+  }
+
   /** Calls `listener` on the next notification only; returns a function that cancels it. */
   once(listener: () => void): () => void {
     const wrapped = () => {
