@@ -392,6 +392,28 @@ export async function queriesSection(ctx: BenchContext): Promise<void> {
           }
         }
       }
+      // A filtered page of the whole programme's audit trail (the dashboard's « Journal d’audit »
+      // filter form): one kind of fact, one actor, a year of effective dates; then the first query after a write.
+      const filters: readonly (readonly [string, Record<string, string>])[] = [
+        ['one kind of fact', { eventType: 'TrancheReceived' }],
+        ['one actor', { actor: BENCH_FINANCE.id }],
+        ['a year of effective dates', { from: '2023-01-01', to: '2023-12-31' }],
+      ];
+      for (const [named, filter] of filters) {
+        const what = `history report, whole programme, filtered by ${named}`;
+        ctx.log(`Queries: ${what}`);
+        const query = () => reports.build({ ...programmeQuery('history'), ...filter });
+        const latency = await measureLatency(ctx.profile, query);
+        const rebuilt = await measureLatency(ctx.profile, query, 3, (i) => writeOne(antennas[i % antennas.length]!));
+        queries[`history/programme/${named}`] = latency;
+        queries[`history/programme/${named}/rebuilt`] = rebuilt;
+        ctx.add(
+          info('queries', `${what}, p50 (${at})`, latency.p50Ms, 'ms'),
+          checked('queries', `${what}, p99 (${at})`, latency.p99Ms, 'ms', { below: 5 }),
+          info('queries', `${what}, first query after a write, p50 (${at})`, rebuilt.p50Ms, 'ms'),
+          checked('queries', `${what}, first query after a write, p99 (${at})`, rebuilt.p99Ms, 'ms', { below: 5 }),
+        );
+      }
       await timeTravelQueries(ctx, reports, seeded.seed.manifest.antennas, at, queries);
     } finally {
       storage.close();

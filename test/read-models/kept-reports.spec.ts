@@ -11,7 +11,7 @@ import { recordDemoHistory } from '../support/demo-history';
 /**
  * Whole-programme reports are put together at each query from per-antenna parts, each kept with
  * the committed document it was derived from (libs/projections/src/read-models/report-parts.ts,
- * decision 0026); only the programme-wide audit trail, filtered or read whole, is still kept whole by ReportService, with
+ * decision 0026); only the programme-wide audit trail read whole (not paginated) is still kept whole by ReportService, with
  * the committed state of its read model (ProjectionRunner.version). Nothing kept may outlive what
  * it was derived from: after writes, a report must be, byte for byte, the one built from read
  * models replayed afresh (new documents, so no part kept).
@@ -147,7 +147,7 @@ describe('whole-programme reports from per-antenna parts kept with each committe
     });
   });
 
-  describe('the programme-wide audit trail, still kept whole when filtered', () => {
+  describe('the programme-wide audit trail, still kept whole when read whole', () => {
     let dir: string;
     let store: SqliteEventStore;
     let storage: SqliteProjectionStorage;
@@ -170,20 +170,32 @@ describe('whole-programme reports from per-antenna parts kept with each committe
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('serves the same filtered trail again while nothing was committed', async () => {
-      const first = await reports.build({ kind: 'history', eventType: 'ExpenditureRecorded', page: 1, pageSize: 10 });
-      expect(await reports.build({ kind: 'history', eventType: 'ExpenditureRecorded', page: 1, pageSize: 10 })).toBe(first);
+    it('serves the same whole (unpaginated) filtered trail again while nothing was committed', async () => {
+      const first = await reports.build({ kind: 'history', eventType: 'ExpenditureRecorded' });
+      expect(await reports.build({ kind: 'history', eventType: 'ExpenditureRecorded' })).toBe(first);
     });
 
-    it('rule: an unfiltered page is read through the journal, not kept (one cache per layer)', async () => {
-      const first = await reports.build({ kind: 'history', page: 1, pageSize: 10 });
-      const again = await reports.build({ kind: 'history', page: 1, pageSize: 10 });
-      expect(again).not.toBe(first);
-      expect(JSON.stringify(again)).toBe(JSON.stringify(first));
+    it('rule: a page, unfiltered or filtered, is read through the journal, not kept (one cache per layer)', async () => {
+      for (const query of [
+        { kind: 'history', page: 1, pageSize: 10 },
+        { kind: 'history', eventType: 'ExpenditureRecorded', page: 1, pageSize: 10 },
+        { kind: 'history', actor: 'demo-service-financier', from: '2022-01-01', to: '2023-12-31', page: 2, pageSize: 3, order: 'desc' },
+      ]) {
+        const first = await reports.build(query);
+        const again = await reports.build(query);
+        expect(again).not.toBe(first);
+        expect(JSON.stringify(again)).toBe(JSON.stringify(first));
+      }
     });
 
-    it('rule: a kept trail is built again once its read model has moved', async () => {
-      const total = async () => ((await reports.build({ kind: 'history', eventType: 'ExpenditureRecorded', page: 1, pageSize: 10 })).data as { total: number }).total;
+    it('rule: a kept trail is built again once its read model has moved, and a filtered page shows the write', async () => {
+      const page = async () => ((await reports.build({ kind: 'history', eventType: 'ExpenditureRecorded', page: 1, pageSize: 10 })).data as { total: number }).total;
+      const whole = async () => ((await reports.build({ kind: 'history', eventType: 'ExpenditureRecorded' })).data as { total: number }).total;
+      const total = async () => {
+        const [paged, read] = [await page(), await whole()];
+        expect(paged).toBe(read);
+        return read;
+      };
       const before = await total();
       await store.append('budget-montbeliard', [expenditure('montbeliard', 'kept-trail-1', 1_000)], { expectedRevision: 'any' });
       await runner.catchUp();

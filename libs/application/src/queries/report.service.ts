@@ -30,9 +30,10 @@ import { ReportQueryInput } from './report-query.input';
 const KEPT_REPORTS = 16;
 
 /**
- * The only programme-wide report still kept whole: the audit trail when filtered by dates, actor or
- * kind of fact, or read whole, which merges every fact of the log at each reading (an unfiltered
- * page reads only its blocks of the history journal, and is not kept: see readsWholeTrail). The others are put together at each query from per-antenna parts kept by the
+ * The only programme-wide report still kept whole: the audit trail read whole (not paginated: the
+ * CLI's export of the full trail), which merges every fact of the log at each reading (a page,
+ * filtered or not, reads only its blocks of the history journal, and is not kept: see
+ * readsWholeTrail). The others are put together at each query from per-antenna parts kept by the
  * read side with each committed document (docs/decisions/0026), so a write costs them the parts of
  * the antennas it changed, not a whole rebuild.
  */
@@ -44,7 +45,7 @@ const KEPT_KINDS: ReadonlySet<ReportKind> = new Set<ReportKind>(['history']);
  * projections up to that cut (for most reports on one antenna, only that antenna's streams; for
  * the audit trail, today's read model seen through the cut when it can tell).
  *
- * A programme-wide audit trail filtered or read whole reads every fact of the log, and is the same for everyone until its
+ * A programme-wide audit trail read whole reads every fact of the log, and is the same for everyone until its
  * read model moves: the last ones built are kept, each with the committed state of the read model
  * it was built from (ProjectionRunner.version), and served while that state holds (KEPT_KINDS).
  * Reports are shared: callers render them and never change them.
@@ -179,10 +180,9 @@ export class ReportService {
   }
 }
 
-/** True when a programme-wide trail merges every fact (filtered, or not paginated); false for an unfiltered page, read through the journal. */
+/** True when a programme-wide trail merges every fact (not paginated); false for a page, filtered or not, read through the journal. */
 function readsWholeTrail(parameters: ReportOptions): boolean {
-  const paginated = parameters.page !== undefined || parameters.pageSize !== undefined;
-  return !paginated || parameters.from !== undefined || parameters.to !== undefined || parameters.actor !== undefined || parameters.eventType !== undefined;
+  return parameters.page === undefined && parameters.pageSize === undefined;
 }
 
 /** The history's filters and page, refused for another report (a filter silently ignored would mislead) and when `to` is before `from`. */

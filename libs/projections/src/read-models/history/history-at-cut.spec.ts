@@ -109,7 +109,7 @@ describe('the audit trail seen through a cut', () => {
         expect({ cut, key, doc: readable(seen.get(key)) }).toEqual({ cut, key, doc: readable(replayed.get(key)) });
         compared++;
       }
-      for (const prefix of ['names:actor:', 'names:antenna:', 'antenna:', 'candidacy:', 'programme:', 'call:']) {
+      for (const prefix of ['names:actor:', 'names:antenna:', 'antenna:', 'candidacy:', 'programme:', 'call:', 'journal:', 'journal-counts:', 'journal-summary:']) {
         expect({ cut, prefix, docs: seen.list(prefix).map(readable) }).toEqual({ cut, prefix, docs: replayed.list(prefix).map(readable) });
       }
     }

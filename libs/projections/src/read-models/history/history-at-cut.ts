@@ -15,11 +15,15 @@ import {
   HistoryDocument,
   HistoryEntriesDocument,
   HistoryJournalCountsDocument,
+  HistoryFactKind,
   HistoryJournalDocument,
+  HistoryJournalRow,
+  HistoryJournalSummaryDocument,
   HistoryPoint,
   HistoryRun,
   journalKey,
   nameFromSources,
+  summaryWith,
 } from './history.projection';
 
 /**
@@ -39,7 +43,9 @@ import {
  * - A journal block holds one pointer row per event, with its effective date and recorded instant:
  *   at the cut, the rows of the events inside it, like an entries document. A counts document
  *   counts, at the cut, the rows each of its blocks holds there (it reads those blocks), and its
- *   `last` is the last position among them; absent when none is.
+ *   `last` is the last position among them; absent when none is. A summary document is the fold,
+ *   by the projection's own fold (`summaryWith`), of the rows its blocks hold at the cut (it reads
+ *   those blocks); absent when they hold none.
  * - An antenna's order document keeps no dates: each of its facts is found in its entries document
  *   (by stream and revision), and the order at the cut is the fold of the facts the cut holds, as
  *   the projection folds them (`orderWith`); absent when it holds none.
@@ -60,6 +66,11 @@ export function historyAtCut(live: ReadModelView<HistoryDocument>, cut: EventCut
         return journalAtCut(doc, inCut);
       case 'journal-counts':
         return countsAtCut(doc, (block) => {
+          const held = live.get(journalKey(block));
+          return held?.kind === 'journal' ? journalAtCut(held, inCut) : undefined;
+        });
+      case 'journal-summary':
+        return summaryAtCut(doc, (block) => {
           const held = live.get(journalKey(block));
           return held?.kind === 'journal' ? journalAtCut(held, inCut) : undefined;
         });
@@ -129,9 +140,22 @@ function entriesAtCut(doc: HistoryEntriesDocument, inCut: InCut): HistoryEntries
 }
 
 function journalAtCut(doc: HistoryJournalDocument, inCut: InCut): HistoryJournalDocument | undefined {
-  const rows = doc.rows.filter((row) => inCut(row[2], row[3]));
-  if (rows.length === 0) return undefined;
-  return rows.length === doc.rows.length ? doc : { ...doc, rows };
+  const held = doc.rows.filter((row) => inCut(row[2], row[3]));
+  if (held.length === 0) return undefined;
+  if (held.length === doc.rows.length) return doc;
+  // The (type, actor) pairs as a replay to the cut numbers them: in the order the rows it holds first name them.
+  const kinds: HistoryFactKind[] = [];
+  const renumbered = new Map<number, number>();
+  const rows = held.map(([position, entriesKey, effectiveDate, recordedAt, kind]): HistoryJournalRow => {
+    let index = renumbered.get(kind);
+    if (index === undefined) {
+      index = kinds.length;
+      renumbered.set(kind, index);
+      kinds.push(doc.kinds[kind]!);
+    }
+    return [position, entriesKey, effectiveDate, recordedAt, index];
+  });
+  return { kind: 'journal', kinds, rows };
 }
 
 function countsAtCut(doc: HistoryJournalCountsDocument, blockAtCut: (block: number) => HistoryJournalDocument | undefined): HistoryJournalCountsDocument | undefined {
@@ -145,6 +169,15 @@ function countsAtCut(doc: HistoryJournalCountsDocument, blockAtCut: (block: numb
     last = rows[rows.length - 1]![0];
   }
   return last === undefined ? undefined : { kind: 'journal-counts', last, counts };
+}
+
+function summaryAtCut(doc: HistoryJournalSummaryDocument, blockAtCut: (block: number) => HistoryJournalDocument | undefined): HistoryJournalSummaryDocument | undefined {
+  let atCut: HistoryJournalSummaryDocument | null = null;
+  for (const [block] of doc.blocks) {
+    const held = blockAtCut(block);
+    for (const [position, , effectiveDate, , kind] of held?.rows ?? []) atCut = summaryWith(atCut, block, position, effectiveDate, held!.kinds[kind]!);
+  }
+  return atCut ?? undefined;
 }
 
 function orderAtCut(key: string, doc: HistoryAntennaOrderDocument, inCut: InCut, entriesOf: (key: string) => HistoryEntriesDocument | undefined): HistoryAntennaOrderDocument | undefined {

@@ -15,13 +15,14 @@ import {
   JOURNAL_BLOCKS_PER_GROUP,
   journalCountsKey,
   journalKey,
+  journalSummaryKey,
   programmeFacts,
 } from './history.projection';
 
-/** The journal block and counts document of an event at `position`. */
+/** The journal block, counts and summary documents of an event at `position`. */
 const journalKeys = ({ position }: { readonly position: bigint }): string[] => {
   const block = Number(position / BigInt(JOURNAL_BLOCK_POSITIONS));
-  return [journalKey(block), journalCountsKey(Math.floor(block / JOURNAL_BLOCKS_PER_GROUP))];
+  return [journalKey(block), journalCountsKey(Math.floor(block / JOURNAL_BLOCKS_PER_GROUP)), journalSummaryKey(block)];
 };
 
 const candidacyId = 'ami-2--pma';

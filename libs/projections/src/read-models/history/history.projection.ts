@@ -51,6 +51,15 @@ import { comparePositions, defineProjection, ProjectedEvent, ReadModelView } fro
  *   {@link JOURNAL_BLOCKS_PER_GROUP} blocks, so that a page finds its blocks without reading the others.
  * A page reads the counts, one or two journal blocks, and the entries documents its rows point to
  * (see {@link programmeJournal}); the counts' `last` position keeps replays idempotent.
+ * A FILTERED page (effective dates, actor, kind of fact) is found through the journal too: each row
+ * also names its fact's type and actor (what the filters test; a block keeps each (type, actor) pair
+ * once, and a row the index of its pair), and
+ * - `journal-summary:<group>`: for each non-empty block of a group of {@link JOURNAL_SUMMARY_BLOCKS}
+ *   blocks, its rows, the first and last effective dates among them, how many have none, and how
+ *   many rows it holds of each (type, actor) pair; its `last` position keeps replays idempotent.
+ * tells, block by block, how many rows match without reading the block, but for a block whose dates
+ * straddle a date filter's bounds: a page reads the summaries, those blocks, and the blocks holding
+ * its facts (see {@link programmeJournalMatching}).
  * A page of ONE antenna's trail is found through its ORDER, an index of its own facts in log order:
  * - `antenna-order:<antennaId>:<group>`: the antenna's own facts (its antenna, budget and funding
  *   streams) whose positions lie in the group (positions divided by {@link ANTENNA_ORDER_POSITIONS},
@@ -75,12 +84,21 @@ export interface HistoryEntry extends HistoryFact {
   readonly changes: string;
 }
 
-/** A journal row: an audited fact's position, the key of the entries document holding it, and what a cut tests. */
-export type HistoryJournalRow = readonly [position: string, entriesKey: string, effectiveDate: string | null, recordedAt: string];
+/** What the actor and kind-of-fact filters test: a fact's type and who recorded it. */
+export type HistoryFactKind = readonly [type: string, actor: string];
+
+/**
+ * A journal row: an audited fact's position, the key of the entries document holding it, what a cut
+ * tests (effective date, recorded instant), and what the other filters test (its type and actor, as
+ * the index of the pair in its block's `kinds`).
+ */
+export type HistoryJournalRow = readonly [position: string, entriesKey: string, effectiveDate: string | null, recordedAt: string, kind: number];
 
 /** `journal:<block>`: the audited facts of a block of log positions, in log order. */
 export interface HistoryJournalDocument {
   readonly kind: 'journal';
+  /** The (type, actor) pairs of the rows, in the order they first name them. */
+  readonly kinds: readonly HistoryFactKind[];
   readonly rows: readonly HistoryJournalRow[];
 }
 
@@ -90,6 +108,24 @@ export interface HistoryJournalCountsDocument {
   /** Position of the last event counted: one at or before it was counted already (a replay applying it again changes nothing). */
   readonly last: string;
   readonly counts: readonly (readonly [block: number, rows: number])[];
+}
+
+/**
+ * What a filter needs to know of a journal block without reading it: its block, its rows, the first
+ * and last effective dates among them (null: none has one), how many rows have no effective date,
+ * and its rows of each (type, actor) pair of its summary document, by the pair's index there (a
+ * pair past the end of `kinds` has none).
+ */
+export type HistoryJournalBlockSummary = readonly [block: number, rows: number, firstDate: string | null, lastDate: string | null, undated: number, kinds: readonly number[]];
+
+/** `journal-summary:<group>`: a summary of each non-empty journal block of the group, in block order. */
+export interface HistoryJournalSummaryDocument {
+  readonly kind: 'journal-summary';
+  /** Position of the last row summed: one at or before it was summed already (a replay applying it again changes nothing). */
+  readonly last: string;
+  /** The (type, actor) pairs of the group's rows, in the order first seen: each block counts its rows of each by index. */
+  readonly kinds: readonly HistoryFactKind[];
+  readonly blocks: readonly HistoryJournalBlockSummary[];
 }
 
 /**
@@ -231,6 +267,7 @@ export type HistoryDocument =
   | HistoryEntriesDocument
   | HistoryJournalDocument
   | HistoryJournalCountsDocument
+  | HistoryJournalSummaryDocument
   | HistoryAntennaOrderDocument;
 
 export const HISTORY_PROJECTION_NAME = 'history';
@@ -257,6 +294,14 @@ export const journalKey = (block: number): string => `${JOURNAL_PREFIX}${String(
 /** Key of the counts document of group `group`. */
 export const journalCountsKey = (group: number): string => `${JOURNAL_COUNTS_PREFIX}${String(group).padStart(16, '0')}`;
 const journalBlockOf = (position: bigint): number => Number(position / BigInt(JOURNAL_BLOCK_POSITIONS));
+export const JOURNAL_SUMMARY_PREFIX = 'journal-summary:';
+/**
+ * Journal blocks summed up by one summary document (4,096 positions): a command rewrites its group's
+ * summary (a few KB), a filtered page lists them all (about 250 at 1,000,000 events).
+ */
+export const JOURNAL_SUMMARY_BLOCKS = 16;
+/** Key of the summary document of the group of journal blocks holding `block`. */
+export const journalSummaryKey = (block: number): string => `${JOURNAL_SUMMARY_PREFIX}${String(Math.floor(block / JOURNAL_SUMMARY_BLOCKS)).padStart(16, '0')}`;
 export const ANTENNA_NAMES_PREFIX = 'names:antenna:';
 export const ANTENNA_ORDER_PREFIX = 'antenna-order:';
 /**
@@ -340,13 +385,21 @@ export const historyProjection = defineProjection<HistoryDocument>({
   // 6: the journal, a log-ordered index of the facts with counts per block (a programme page reads its blocks only).
   // 7: each antenna's order, an index of its own facts in log order (a page of one antenna reads its facts only).
   // 8: smaller entries documents (8 entries each): a command rewrites a quarter of its stream's bytes.
-  version: 8,
+  // 9: journal rows carry their fact's type and actor, and a summary per group of blocks (a filtered programme page reads a few blocks).
+  version: 9,
   handles: AUDITED_EVENT_TYPES,
   keysOf(event) {
     const entries = entriesKey(event);
     if (entries === undefined) return [];
     const block = journalBlockOf(event.position);
-    const keys = [entries, ...nameKeys(event), actorNameKey(event.metadata.actor), journalKey(block), journalCountsKey(Math.floor(block / JOURNAL_BLOCKS_PER_GROUP))];
+    const keys = [
+      entries,
+      ...nameKeys(event),
+      actorNameKey(event.metadata.actor),
+      journalKey(block),
+      journalCountsKey(Math.floor(block / JOURNAL_BLOCKS_PER_GROUP)),
+      journalSummaryKey(block),
+    ];
     // An antenna's own fact (kept in the antenna's entries): its place in the antenna's order.
     const { antennaId } = event.data;
     if (typeof antennaId === 'string' && entries.startsWith(antennaEntriesPrefix(antennaId))) keys.push(antennaOrderKey(antennaId, event.position));
@@ -356,6 +409,9 @@ export const historyProjection = defineProjection<HistoryDocument>({
     if (key.startsWith('names:')) return named(doc, event, key);
     if (key.startsWith(JOURNAL_PREFIX)) return journalAfter(doc?.kind === 'journal' ? doc : null, event);
     if (key.startsWith(JOURNAL_COUNTS_PREFIX)) return countsAfter(doc?.kind === 'journal-counts' ? doc : null, event);
+    if (key.startsWith(JOURNAL_SUMMARY_PREFIX)) {
+      return summaryWith(doc?.kind === 'journal-summary' ? doc : null, journalBlockOf(event.position), event.position.toString(), effectiveDateOf(event), [event.type, event.metadata.actor]);
+    }
     if (key.startsWith(ANTENNA_ORDER_PREFIX)) return orderAfter(doc?.kind === 'antenna-order' ? doc : null, event);
     return withEntry(doc?.kind === 'entries' ? doc : { kind: 'entries', streamId: event.streamId, antennaId: antennaOf(event), recorders: [], rows: [] }, event);
   },
@@ -364,12 +420,44 @@ export const historyProjection = defineProjection<HistoryDocument>({
 /** The journal block after `event`: its row added in log order, or replacing its own (replays stay idempotent). */
 function journalAfter(doc: HistoryJournalDocument | null, event: ProjectedEvent): HistoryJournalDocument {
   const position = event.position.toString();
-  const row: HistoryJournalRow = [position, entriesKey(event)!, effectiveDateOf(event), event.metadata.recordedAt];
+  const kinds = doc?.kinds ?? [];
+  const known = kinds.findIndex(([type, actor]) => type === event.type && actor === event.metadata.actor);
+  const withKind = known < 0 ? [...kinds, [event.type, event.metadata.actor] as const] : kinds;
+  const row: HistoryJournalRow = [position, entriesKey(event)!, effectiveDateOf(event), event.metadata.recordedAt, known < 0 ? kinds.length : known];
   const rows = doc?.rows ?? [];
   const last = rows[rows.length - 1];
-  if (last === undefined || byPosition({ position: last[0] }, { position }) < 0) return { kind: 'journal', rows: [...rows, row] };
+  if (last === undefined || byPosition({ position: last[0] }, { position }) < 0) return { kind: 'journal', kinds: withKind, rows: [...rows, row] };
   const placed = [...rows.filter((existing) => existing[0] !== position), row].sort((a, b) => byPosition({ position: a[0] }, { position: b[0] }));
-  return { kind: 'journal', rows: placed };
+  return { kind: 'journal', kinds: withKind, rows: placed };
+}
+
+/**
+ * The summary document after the fact at `position` of block `block`, unless it was summed already
+ * (the trail at a cut folds the rows it holds with it). Facts come in log order.
+ */
+export function summaryWith(doc: HistoryJournalSummaryDocument | null, block: number, position: string, effectiveDate: string | null, [type, actor]: HistoryFactKind): HistoryJournalSummaryDocument {
+  if (doc !== null && byPosition({ position }, { position: doc.last }) <= 0) return doc;
+  const pairs = doc?.kinds ?? [];
+  const known = pairs.findIndex(([t, a]) => t === type && a === actor);
+  const index = known < 0 ? pairs.length : known;
+  const blocks = doc?.blocks ?? [];
+  const held = blocks[blocks.length - 1];
+  const [, rows, firstDate, lastDate, undated, kinds]: HistoryJournalBlockSummary = held !== undefined && held[0] === block ? held : [block, 0, null, null, 0, []];
+  const counted = Array.from({ length: Math.max(kinds.length, index + 1) }, (_, at) => (kinds[at] ?? 0) + (at === index ? 1 : 0));
+  const summary: HistoryJournalBlockSummary = [
+    block,
+    rows + 1,
+    effectiveDate !== null && (firstDate === null || effectiveDate < firstDate) ? effectiveDate : firstDate,
+    effectiveDate !== null && (lastDate === null || effectiveDate > lastDate) ? effectiveDate : lastDate,
+    undated + (effectiveDate === null ? 1 : 0),
+    counted,
+  ];
+  return {
+    kind: 'journal-summary',
+    last: position,
+    kinds: known < 0 ? [...pairs, [type, actor]] : pairs,
+    blocks: held !== undefined && held[0] === block ? [...blocks.slice(0, -1), summary] : [...blocks, summary],
+  };
 }
 
 /** The counts document after `event`: one more row in its block, unless it was counted already. */
@@ -691,20 +779,118 @@ export function programmeJournal(view: ReadModelView<HistoryDocument>): IndexedT
         if (end >= to) break;
         start = end;
       }
-      const entries = new Map<string, Map<string, HistoryFact>>();
-      const facts: HistoryFact[] = [];
-      for (const [position, key] of rows) {
-        let byPositionInDoc = entries.get(key);
-        if (byPositionInDoc === undefined) {
-          const doc = view.get(key);
-          byPositionInDoc = new Map(doc?.kind === 'entries' ? doc.rows.map((row) => [row[0], factOf(doc, row)] as const) : []);
-          entries.set(key, byPositionInDoc);
+      return factsOfRows(view, rows);
+    },
+  };
+}
+
+/** The facts journal rows point to, in their order; undefined when an entries document lacks one. */
+function factsOfRows(view: ReadModelView<HistoryDocument>, rows: readonly HistoryJournalRow[]): HistoryFact[] | undefined {
+  const entries = new Map<string, Map<string, HistoryFact>>();
+  const facts: HistoryFact[] = [];
+  for (const [position, key] of rows) {
+    let byPositionInDoc = entries.get(key);
+    if (byPositionInDoc === undefined) {
+      const doc = view.get(key);
+      byPositionInDoc = new Map(doc?.kind === 'entries' ? doc.rows.map((row) => [row[0], factOf(doc, row)] as const) : []);
+      entries.set(key, byPositionInDoc);
+    }
+    const fact = byPositionInDoc.get(position);
+    if (fact === undefined) return undefined;
+    facts.push(fact);
+  }
+  return facts;
+}
+
+/** What a filtered page of the programme's trail tests: effective dates (both included), actor, kind of fact. */
+export interface HistoryFactFilter {
+  readonly from?: string;
+  readonly to?: string;
+  readonly actor?: string;
+  readonly eventType?: string;
+}
+
+/** True when `fact` passes `filter` (a fact without an effective date never passes a date filter). */
+export function factMatches(fact: Pick<HistoryFact, 'effectiveDate' | 'actor' | 'type'>, filter: HistoryFactFilter): boolean {
+  if (filter.from !== undefined && (fact.effectiveDate === null || fact.effectiveDate < filter.from)) return false;
+  if (filter.to !== undefined && (fact.effectiveDate === null || fact.effectiveDate > filter.to)) return false;
+  if (filter.actor !== undefined && fact.actor !== filter.actor) return false;
+  if (filter.eventType !== undefined && fact.type !== filter.eventType) return false;
+  return true;
+}
+
+/**
+ * The facts of the programme's trail that pass `filter` (the same facts, in the same order, as
+ * {@link programmeFacts} filtered), read a range at a time through the journal's summaries: a
+ * block's matching rows are counted from its summary (its (type, actor) pairs; every one of them
+ * when its dates lie inside the date filter, none when outside), and only a block whose dates
+ * straddle a bound of the filter is read to count them; a range reads the blocks holding it and
+ * the entries documents their rows point to. A journal that disagrees with its summaries or the
+ * entries (a block holding another number of rows, or matching rows, than summed up; a row
+ * pointing to a fact its entries document lacks, or to a fact that does not pass the filter) is
+ * not trusted: the trail (when counting finds it) or the slice is undefined, and the caller merges
+ * the trail instead.
+ */
+export function programmeJournalMatching(view: ReadModelView<HistoryDocument>, filter: HistoryFactFilter): IndexedTrail | undefined {
+  const summaries: HistoryJournalBlockSummary[] = [];
+  /** For each block summary: whether each (type, actor) pair of its summary document passes the filter. */
+  const kept = new Map<HistoryJournalBlockSummary, readonly boolean[]>();
+  for (const doc of view.list(JOURNAL_SUMMARY_PREFIX)) {
+    if (doc.kind !== 'journal-summary') continue;
+    const passes = doc.kinds.map(([type, actor]) => (filter.eventType === undefined || type === filter.eventType) && (filter.actor === undefined || actor === filter.actor));
+    for (const summary of doc.blocks) {
+      summaries.push(summary);
+      kept.set(summary, passes);
+    }
+  }
+  const dated = filter.from !== undefined || filter.to !== undefined;
+  /** The block's rows that pass the filter, read (undefined: the block does not hold the rows summed up). */
+  const matchingRows = (summary: HistoryJournalBlockSummary): HistoryJournalRow[] | undefined => {
+    const doc = view.get(journalKey(summary[0]));
+    if (doc?.kind !== 'journal' || doc.rows.length !== summary[1]) return undefined;
+    const { kinds } = doc;
+    return doc.rows.filter(([, , effectiveDate, , kind]) => kinds[kind] !== undefined && factMatches({ effectiveDate, type: kinds[kind][0], actor: kinds[kind][1] }, filter));
+  };
+  const read = new Map<number, HistoryJournalRow[] | undefined>();
+  let trusted = true;
+  // How many rows of each block pass the filter.
+  const counts = summaries.map((summary): number => {
+    const [block, , firstDate, lastDate, undated, kinds] = summary;
+    const passes = kept.get(summary)!;
+    let kindRows = 0;
+    for (const [index, rows] of kinds.entries()) if (passes[index]) kindRows += rows;
+    if (!dated || kindRows === 0) return kindRows;
+    // A fact without an effective date never passes a date filter.
+    if (firstDate === null || lastDate === null) return 0;
+    const inside = (filter.from === undefined || firstDate >= filter.from) && (filter.to === undefined || lastDate <= filter.to);
+    if (inside && undated === 0) return kindRows;
+    const outside = (filter.from !== undefined && lastDate < filter.from) || (filter.to !== undefined && firstDate > filter.to);
+    if (outside) return 0;
+    const rows = matchingRows(summary);
+    read.set(block, rows);
+    if (rows === undefined) trusted = false;
+    return rows?.length ?? 0;
+  });
+  if (!trusted) return undefined;
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  return {
+    total,
+    slice(from, to) {
+      const rows: HistoryJournalRow[] = [];
+      let start = 0;
+      for (const [index, summary] of summaries.entries()) {
+        const count = counts[index]!;
+        const end = start + count;
+        if (count > 0 && end > from && start < to) {
+          const held = read.has(summary[0]) ? read.get(summary[0]) : matchingRows(summary);
+          if (held === undefined || held.length !== count) return undefined;
+          rows.push(...held.slice(Math.max(from - start, 0), Math.min(to, end) - start));
         }
-        const fact = byPositionInDoc.get(position);
-        if (fact === undefined) return undefined;
-        facts.push(fact);
+        if (end >= to) break;
+        start = end;
       }
-      return facts;
+      const facts = factsOfRows(view, rows);
+      return facts === undefined || !facts.every((fact) => factMatches(fact, filter)) ? undefined : facts;
     },
   };
 }

@@ -7,6 +7,7 @@ import { seenThroughACut } from './history-at-cut';
 import {
   antennaFacts,
   antennaTrailIndex,
+  factMatches,
   IndexedTrail,
   HISTORY_PROJECTION_NAME,
   HistoryAntennaDocument,
@@ -18,6 +19,7 @@ import {
   historyNames,
   programmeFacts,
   programmeJournal,
+  programmeJournalMatching,
   wordEntries,
 } from './history.projection';
 
@@ -82,9 +84,10 @@ export interface HistoryReportData {
  * The audit trail: of one antenna (with its candidacy, budget and funding) or of the whole
  * programme, filtered by effective dates, actor and kind of fact, paginated. Sentences are worded
  * now, only for the page returned; no cell shows an internal id or an ISO date. A page of the
- * whole programme's unfiltered trail is read through the journal (that page's blocks only), a page
- * of one antenna's through its order (that page's facts only); any other read merges the facts of
- * the trail and filters them.
+ * whole programme's trail is read through the journal (unfiltered: that page's blocks only;
+ * filtered: the journal's summaries, the blocks they cannot count, and that page's blocks), a page
+ * of one antenna's unfiltered trail through its order (that page's facts only); any other read
+ * merges the facts of the trail and filters them.
  */
 export function buildHistoryReport(models: HistoryReadModels, parameters: ReportParameters & HistoryFilter): Report {
   return buildHistory(models, parameters, true);
@@ -105,8 +108,7 @@ function buildHistory(models: HistoryReadModels, parameters: ReportParameters & 
   const antenna = antennaId === undefined ? undefined : names.antennaDocument(antennaId);
   const paginated = parameters.page !== undefined || parameters.pageSize !== undefined;
   const page = paginated ? (parameters.page ?? 1) : 1;
-  const index =
-    throughJournal && paginated && !filtered(parameters) ? (antennaId === undefined ? programmeJournal(view) : seenThroughACut(view) ? undefined : antennaTrailIndex(view, antennaId)) : undefined;
+  const index = throughJournal && paginated ? trailIndex(view, parameters) : undefined;
   const fromIndex = index === undefined ? undefined : indexedPage(index, page, parameters);
   const { total, facts } = fromIndex ?? wholeTrailPage(view, page, paginated, parameters);
   const pageSize = paginated ? (parameters.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE) : Math.max(total, 1);
@@ -205,8 +207,17 @@ function filtered(filter: HistoryFilter): boolean {
 }
 
 /**
- * A page of an unfiltered trail through its index (the programme's journal, an antenna's order): it
- * reads that page's facts only (undefined: the index disagrees with the entries).
+ * The index a page of the trail is read through: the programme's journal (filtered or not), one
+ * antenna's order (unfiltered, and not through a cut); undefined when the trail is merged.
+ */
+function trailIndex(view: ReadModelView<HistoryDocument>, parameters: HistoryFilter): IndexedTrail | undefined {
+  if (parameters.antennaId === undefined) return filtered(parameters) ? programmeJournalMatching(view, parameters) : programmeJournal(view);
+  return filtered(parameters) || seenThroughACut(view) ? undefined : antennaTrailIndex(view, parameters.antennaId);
+}
+
+/**
+ * A page of a trail through its index (the programme's journal, filtered or not; an antenna's
+ * order): it reads that page's facts only (undefined: the index disagrees with the entries).
  */
 function indexedPage(trail: IndexedTrail, page: number, parameters: HistoryFilter): TrailPage | undefined {
   const pageSize = parameters.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
@@ -219,24 +230,16 @@ function indexedPage(trail: IndexedTrail, page: number, parameters: HistoryFilte
   return facts === undefined ? undefined : { total, facts };
 }
 
-/** A page of a trail read whole (an antenna's, or the programme's filtered): every fact is merged, then filtered. */
+/** A page of a trail read whole (an antenna's filtered, a trail read unpaginated, or where an index is not trusted): every fact is merged, then filtered. */
 function wholeTrailPage(view: ReadModelView<HistoryDocument>, page: number, paginated: boolean, parameters: ReportParameters & HistoryFilter): TrailPage {
   const { antennaId } = parameters;
   const all = antennaId === undefined ? programmeFacts(view) : antennaFacts(view, antennaId);
   if (all === undefined) throw new ReportSubjectNotFoundError(`Antenne inconnue : « ${antennaId} » (aucun événement enregistré à cette date).`);
-  const matching = all.filter((fact) => matches(fact, parameters));
+  const matching = all.filter((fact) => factMatches(fact, parameters));
   if (parameters.order === 'desc') matching.reverse();
   if (!paginated) return { total: matching.length, facts: matching };
   const pageSize = parameters.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
   return { total: matching.length, facts: matching.slice((page - 1) * pageSize, page * pageSize) };
-}
-
-function matches(fact: HistoryFact, filter: HistoryFilter): boolean {
-  if (filter.from !== undefined && (fact.effectiveDate === null || fact.effectiveDate < filter.from)) return false;
-  if (filter.to !== undefined && (fact.effectiveDate === null || fact.effectiveDate > filter.to)) return false;
-  if (filter.actor !== undefined && fact.actor !== filter.actor) return false;
-  if (filter.eventType !== undefined && fact.type !== filter.eventType) return false;
-  return true;
 }
 
 /** The filters in French, naming things by their names (the antenna is named by the title). */
