@@ -60,6 +60,13 @@ class FlakyLeaseStore implements ProjectionLeaseStore {
   lease() {
     return this.inner.lease();
   }
+  publishHolderReport(holder: string, report: string) {
+    if (this.failing) throw new Error('les modèles de lecture (read-models.sqlite) ne peuvent pas être écrits : le disque est plein (SQLITE_FULL)');
+    return this.inner.publishHolderReport(holder, report);
+  }
+  holderReport() {
+    return this.inner.holderReport();
+  }
 }
 
 describe('ProjectionRunner with a lease (several instances on one store)', () => {
@@ -178,5 +185,44 @@ describe('ProjectionRunner with a lease (several instances on one store)', () =>
     await expect(a.runner.waitForPosition(position, 5_000)).resolves.toBe(true);
     expect(a.runner.unavailability('counter')).toBeUndefined();
     expect(counts(a.runner)).toEqual({ 's-1': 5, 's-2': 1 });
+  });
+
+  it('rule: a follower in another process learns from the file that the holder stopped a projection, and why: it says so, refuses to wait for it, and serves it again once the holder resumes', async () => {
+    let poisoned = true;
+    // Throws on the events of one stream while `poisoned`: the holder stops it and retries.
+    const fragile = defineProjection<{ stream: string; events: number }>({
+      name: 'counter',
+      version: 1,
+      handles: ['Counted'],
+      keysOf: (event: ProjectedEvent) => [`stream:${event.streamId}`],
+      evolve: (doc, event) => {
+        if (poisoned && event.streamId === 'poison') throw new Error('montant illisible');
+        return { stream: event.streamId, events: (doc?.events ?? 0) + 1 };
+      },
+    });
+    const start = async () => {
+      const storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
+      storages.push(storage);
+      const settings: ProjectionLeaseSettings = { store: storage, holder: newInstanceId(), renewMs: RENEW_MS, expiryMs: EXPIRY_MS };
+      const runner = new ProjectionRunner(store, storage, [fragile], { lease: settings, flushIntervalMs: 5, retryDelayMs: { first: 20, max: 100 } });
+      runners.push(runner);
+      await runner.start();
+      return runner;
+    };
+    const holder = await start();
+    const follower = await start();
+    expect(follower.leaseStatus()).toMatchObject({ role: 'follower' });
+
+    const { position } = await appendCounted(store, 'poison', 1);
+    await eventually(() => follower.status()[0]?.state === 'stopped', 'the follower to learn that the holder stopped the projection');
+    expect(holder.status()[0]).toMatchObject({ state: 'stopped' });
+    expect(follower.status()[0]!.failure).toMatchObject({ reason: expect.stringMatching(/montant illisible/) });
+    expect(follower.unavailability('counter')).toMatchObject({ kind: 'stopped', failure: { reason: expect.stringMatching(/montant illisible/) } });
+    await expect(follower.waitForPosition(position, 5_000)).resolves.toBe(false);
+
+    poisoned = false;
+    await eventually(() => follower.status()[0]?.state === 'running', 'the follower to learn that the holder resumed');
+    await expect(follower.waitForPosition(position, 5_000)).resolves.toBe(true);
+    expect(follower.unavailability('counter')).toBeUndefined();
   });
 });

@@ -16,6 +16,7 @@ import {
   ProjectionStorage,
   SkippedEvent,
   StoredCheckpoint,
+  StoredHolderReport,
 } from '../storage/projection-storage.port';
 
 /** Why a projection (or the runner's reading of the log) stopped, and when it tries again. */
@@ -97,9 +98,12 @@ export interface ProjectionLeaseSettings {
  * would (a stopped projection's queries refused, waits for it ended).
  */
 export interface HolderReport {
-  readonly projections: readonly ProjectionStatus[];
+  readonly projections: readonly HolderProjectionState[];
   readonly log?: ProjectionFailure;
 }
+
+/** What a follower takes from the holder's word on one projection: whether it stopped (and why), rebuilds, passed events over. */
+export type HolderProjectionState = Pick<ProjectionStatus, 'id' | 'state' | 'failure' | 'rebuiltBecause' | 'skipped'>;
 
 /** This instance's part in the lease, for `/health` (`projections.lease`). */
 export interface ProjectionLeaseStatus {
@@ -273,8 +277,16 @@ export class ProjectionRunner {
   /** Whole-programme time-travel snapshots (docs/decisions/0028): built in the background while following the log (and by `jalon replay` after its rebuild). */
   private readonly timeTravel: TimeTravelSnapshots | undefined;
   /** What the holder running on another thread of this process last reported (see {@link HolderReport}); only a follower reads it. */
-  private holderStatuses: ReadonlyMap<string, ProjectionStatus> | undefined;
+  private holderStatuses: ReadonlyMap<string, HolderProjectionState> | undefined;
   private holderLogFailure: ProjectionFailure | undefined;
+  /**
+   * What the holder in another process published in the lease's file (read at each renewal
+   * attempt, kept only while it is the current holder's): a follower there learns of a stopped
+   * projection as one on another thread does from its reports.
+   */
+  private storedHolder: { readonly holder: string; readonly statuses: ReadonlyMap<string, HolderProjectionState>; readonly log?: ProjectionFailure } | undefined;
+  /** The report this holder last published (JSON), so that an unchanged one is not written again. */
+  private publishedReport: string | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -497,12 +509,58 @@ export class ProjectionRunner {
     if (current.holder === lease.holder) {
       this.leaseValidUntil = now + lease.expiryMs;
       if (this.role === 'follower') await this.promote();
+      if (this.role === 'leader') this.publishReport();
     } else if (this.role === 'leader') {
       await this.demote(`le bail des projections a été pris par ${current.holder}`);
     } else {
       // Another instance holds it and applies events: this one serves what it commits.
       for (const state of this.running) if (state.failure) this.forgetUncommitted(state);
+      this.readHolderReport(current.holder);
     }
+  }
+
+  /**
+   * The holder's word on its projections, written beside the lease when it changed, for followers
+   * in other processes. Only what a follower takes from it (a stopped projection and why, a rebuild,
+   * passed-over events), so that it changes when those do, not at every commit. A failure to write
+   * it is not the lease's: tried again at the next renewal.
+   */
+  private publishReport(): void {
+    const report: HolderReport = {
+      projections: this.status().map(({ id, state, failure, rebuiltBecause, skipped }) => ({ id, state, skipped, ...(failure ? { failure } : {}), ...(rebuiltBecause ? { rebuiltBecause } : {}) })),
+      ...(this.logFailure() ? { log: this.logFailure()! } : {}),
+    };
+    const json = JSON.stringify(report, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    if (json === this.publishedReport) return;
+    try {
+      if (this.lease!.store.publishHolderReport(this.lease!.holder, json)) this.publishedReport = json;
+    } catch {
+      // Written at a later renewal; the projections' own failures show in this instance's /health meanwhile.
+    }
+  }
+
+  /** Reads what `holder`, the current holder, published (nothing kept from a previous holder). */
+  private readHolderReport(holder: string): void {
+    let stored: StoredHolderReport | undefined;
+    try {
+      stored = this.lease!.store.holderReport();
+    } catch {
+      return;
+    }
+    if (stored === undefined || stored.holder !== holder) {
+      this.storedHolder = undefined;
+      return;
+    }
+    try {
+      const report = JSON.parse(stored.report) as HolderReport;
+      // Positions were written as decimal strings (JSON has no bigint).
+      const statuses = report.projections.map((status) => ({ ...status, skipped: status.skipped.map((event) => ({ ...event, position: BigInt(event.position) })) }));
+      this.storedHolder = { holder, statuses: new Map(statuses.map((status) => [status.id, status])), ...(report.log ? { log: report.log } : {}) };
+    } catch {
+      this.storedHolder = undefined;
+      return;
+    }
+    if (this.holderStatuses === undefined) for (const waiter of [...this.waiters]) if (waiter.ids.some((id) => this.storedHolder!.statuses.get(id)?.failure)) waiter.resolve(false);
   }
 
   /**
@@ -787,7 +845,8 @@ export class ProjectionRunner {
   /** Set while the log itself cannot be followed; the projections keep serving what they committed. */
   logFailure(): ProjectionFailure | undefined {
     if (this.followFailure) return publicFailure(this.followFailure);
-    return this.role === 'follower' ? this.holderLogFailure : undefined;
+    if (this.role !== 'follower') return undefined;
+    return this.holderStatuses !== undefined ? this.holderLogFailure : this.storedHolder?.log;
   }
 
   status(): ProjectionStatus[] {
@@ -822,8 +881,10 @@ export class ProjectionRunner {
     };
   }
 
-  private reportedByHolder(state: Running): ProjectionStatus | undefined {
-    return this.role === 'follower' ? this.holderStatuses?.get(state.id) : undefined;
+  private reportedByHolder(state: Running): HolderProjectionState | undefined {
+    if (this.role !== 'follower') return undefined;
+    // The holder on another thread of this process reports itself; another process publishes in the file.
+    return this.holderStatuses !== undefined ? this.holderStatuses.get(state.id) : this.storedHolder?.statuses.get(state.id);
   }
 
   private async follow(): Promise<void> {

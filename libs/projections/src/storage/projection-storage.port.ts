@@ -82,6 +82,22 @@ export interface ProjectionLeaseStore {
   releaseLease(holder: string): void;
   /** The lease as stored, if any instance ever took one. */
   lease(): ProjectionLease | undefined;
+  /**
+   * The holder's word on its projections (a stopped one and why, a rebuild, passed-over events),
+   * as JSON, for followers in other processes, which cannot see it in the documents: written only
+   * while `holder` holds the lease; false (nothing written) otherwise.
+   */
+  publishHolderReport(holder: string, report: string): boolean;
+  /** The last report a holder published, if any. */
+  holderReport(): StoredHolderReport | undefined;
+}
+
+/** A report published by a holder of the lease (see {@link ProjectionLeaseStore.publishHolderReport}). */
+export interface StoredHolderReport {
+  readonly holder: string;
+  readonly report: string;
+  /** When it was written (ISO 8601). */
+  readonly at: string;
 }
 
 /** Whether `storage` keeps the projection lease (SQLite read models do; a storage of tests may not). */

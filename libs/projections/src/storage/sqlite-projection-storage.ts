@@ -11,6 +11,7 @@ import {
   ProjectionConflictError,
   ProjectionLease,
   ProjectionLeaseLostError,
+  StoredHolderReport,
   ProjectionLeaseStore,
   ProjectionStorage,
   ProjectionStorageError,
@@ -69,6 +70,16 @@ const LEASE_TABLE = `
   ) WITHOUT ROWID
 `;
 const LEASE_NAME = 'projections';
+
+/** What the holder of the lease says of its projections, for followers in other processes (one row, created on first use too). */
+const HOLDER_REPORT_TABLE = `
+  CREATE TABLE IF NOT EXISTS projection_holder_report (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    report TEXT NOT NULL,
+    at TEXT NOT NULL
+  ) WITHOUT ROWID
+`;
 
 /** How much JSON of parsed documents a storage keeps in memory, by default (see DocumentCache). */
 const DEFAULT_CACHE = { documentBytes: 32 * 2 ** 20, listBytes: 16 * 2 ** 20 };
@@ -312,6 +323,31 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
   lease(): ProjectionLease | undefined {
     const { db } = this.connection();
     return this.failingAs('lus', () => readLease(db));
+  }
+
+  publishHolderReport(holder: string, report: string): boolean {
+    return this.writing(({ db }) =>
+      db
+        .transaction(() => {
+          if (readLease(db)?.holder !== holder) return false;
+          db.exec(HOLDER_REPORT_TABLE);
+          db.prepare(
+            'INSERT INTO projection_holder_report (name, holder, report, at) VALUES (?, ?, ?, ?) ' +
+              'ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, report = excluded.report, at = excluded.at',
+          ).run(LEASE_NAME, holder, report, new Date().toISOString());
+          return true;
+        })
+        .immediate(),
+    );
+  }
+
+  holderReport(): StoredHolderReport | undefined {
+    const { db } = this.connection();
+    return this.failingAs('lus', () => {
+      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_holder_report'").pluck().get();
+      if (exists === undefined) return undefined;
+      return db.prepare('SELECT holder, report, at FROM projection_holder_report WHERE name = ?').get(LEASE_NAME) as StoredHolderReport | undefined;
+    });
   }
 
   /** Time-travel snapshots in this file, through this storage's connection (and its errors). */
