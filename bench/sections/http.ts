@@ -1,6 +1,6 @@
 import { runCommand } from '@jalon/application';
 import autocannon from 'autocannon';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_FINANCE, BENCH_PROGRAMME_MANAGER } from '../generator/programme';
 import { startChild } from '../lib/child';
@@ -32,7 +32,12 @@ export async function httpSection(ctx: BenchContext): Promise<void> {
   const seeded = await ctx.writableCopy(ctx.options.events);
   const runs: Record<string, unknown> = {};
 
-  const onSeeded = await loadServer(ctx, seeded.dir, seeded.openAntennaIds, ctx.shared.replayed.has(ctx.options.events) ? undefined : 'read models not built before the run: the server rebuilt them while serving');
+  const readModelsNote = ctx.shared.replayed.has(ctx.options.events)
+    ? undefined
+    : existsSync(join(seeded.dir, 'read-models.sqlite'))
+      ? 'read models not rebuilt by this run: those of an earlier run of this data directory, any projection version they lack rebuilt by the server while serving'
+      : 'read models not built before the run: the server built them while serving';
+  const onSeeded = await loadServer(ctx, seeded.dir, seeded.openAntennaIds, readModelsNote);
   runs.seeded = onSeeded;
   ctx.add(...rowsOf(`${seeded.events.toLocaleString('en-US')}-event store`, onSeeded));
 
