@@ -1,3 +1,4 @@
+import { isAfter } from '@jalon/domain';
 import { CandidacyListItem, LEARNERS_LABEL, ProgrammeSummary } from '@jalon/queries';
 import { ANTENNA_STATUS_LABELS, CANDIDACY_STATUS_LABELS, formatDate, formatEuros, formatInteger, formatPercent } from '@jalon/reporting';
 import { COLOURS } from '../assets/jalon-css';
@@ -51,7 +52,7 @@ export function overviewView(model: OverviewModel): SafeHtml {
   const totals = kpis.totals;
   const target = kpis.programme?.target;
   const attainment = totals.targetAttainmentBasisPoints;
-  const overdue = target !== undefined && model.referenceDate > target.targetDate;
+  const overdue = target !== undefined && isAfter(model.referenceDate, target.targetDate);
   const shown = model.antennas.filter(
     (row) =>
       (!filters.region || row.region === filters.region) &&

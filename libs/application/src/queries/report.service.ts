@@ -20,7 +20,7 @@ import {
 } from '@jalon/projections';
 import { Report, ReportKind } from '@jalon/reporting';
 import { InputValidationError } from '../errors';
-import { todayIn } from '@jalon/domain';
+import { isBefore, todayIn } from '@jalon/domain';
 import { Clock } from '../ports';
 import { validateInput } from '../validation/validate-input';
 import { fromLiveReadModel } from './live-read-model';
@@ -202,7 +202,7 @@ function historyFilterOf(input: ReportQueryInput): Pick<ReportOptions, 'from' | 
       throw new InputValidationError(given.map((field) => ({ field, rule: 'historyOnly', message: `${field} ne s’applique qu’à l’historique (rapport history)` })));
     }
   }
-  if (filter.from !== undefined && filter.to !== undefined && filter.to < filter.from) {
+  if (filter.from !== undefined && filter.to !== undefined && isBefore(filter.to, filter.from)) {
     throw new InputValidationError([{ field: 'to', rule: 'notBeforeFrom', message: `to (${filter.to}) ne peut pas précéder from (${filter.from})` }]);
   }
   return filter;

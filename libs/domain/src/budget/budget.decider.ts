@@ -8,6 +8,8 @@ import {
   Decider,
   DomainErrorCode,
   FundingAgreementView,
+  isAfter,
+  isBefore,
   IsoDate,
   notFound,
   ruleBroken,
@@ -83,7 +85,7 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
       // A restatement of the current forecast is a repeat (or a revision with nothing to revise).
       if (sameLines(forecast.current.lines, lines)) return [];
       assertReason(reason, 'BUDGET.REVISION_REASON_REQUIRED', 'a budget revision gives a reason');
-      if (effectiveDate < forecast.original.effectiveDate) {
+      if (isBefore(effectiveDate, forecast.original.effectiveDate)) {
         throw ruleBroken('BUDGET.REVISED_BEFORE_FORECAST', 'a forecast cannot be revised before it was set', {
           field: 'effectiveDate',
           effectiveDate,
@@ -91,7 +93,7 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
         });
       }
       // The forecast in force is the latest revision's: a revision dated before it would be silently outranked.
-      if (effectiveDate < forecast.current.effectiveDate) {
+      if (isBefore(effectiveDate, forecast.current.effectiveDate)) {
         throw ruleBroken(
           'BUDGET.REVISED_BEFORE_LAST_REVISION',
           `une révision (${effectiveDate}) ne peut pas précéder la révision en vigueur (n° ${forecast.revision}, du ${forecast.current.effectiveDate})`,
@@ -151,7 +153,7 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
         );
       }
       assertReason(reason, 'EXPENDITURE.REVERSAL_REASON_REQUIRED', 'reversing an expenditure gives a reason');
-      if (effectiveDate < existing.recorded.effectiveDate) {
+      if (isBefore(effectiveDate, existing.recorded.effectiveDate)) {
         throw ruleBroken('EXPENDITURE.REVERSED_BEFORE_RECORDED', 'an expenditure cannot be reversed before it was recorded', {
           field: 'effectiveDate',
           effectiveDate,
@@ -274,14 +276,14 @@ function assertChargeable({ data, context }: RecordExpenditure, agreementId: str
       fundingAgreementId: agreementId,
     });
   }
-  if (agreement.committedOn !== undefined && data.effectiveDate < agreement.committedOn) {
+  if (agreement.committedOn !== undefined && isBefore(data.effectiveDate, agreement.committedOn)) {
     throw ruleBroken(
       'EXPENDITURE.BEFORE_FUNDING_COMMITMENT',
       `une dépense imputée à l’accord ${agreementId} ne peut pas précéder son engagement (${agreement.committedOn})`,
       { field: 'effectiveDate', committedOn: agreement.committedOn },
     );
   }
-  if (agreement.status === 'closed' && agreement.closedOn !== undefined && data.effectiveDate > agreement.closedOn) {
+  if (agreement.status === 'closed' && agreement.closedOn !== undefined && isAfter(data.effectiveDate, agreement.closedOn)) {
     throw conflict('FUNDING.CLOSED', `l’accord ${agreementId} est clos depuis le ${agreement.closedOn} : aucune dépense postérieure ne peut lui être imputée`, {
       field: 'fundingAgreementId',
       closedOn: agreement.closedOn,

@@ -1,4 +1,4 @@
-import { conflict, IsoDate, ruleBroken, sameData, VersionedMap } from '../shared';
+import { conflict, isBefore, IsoDate, ruleBroken, sameData, VersionedMap } from '../shared';
 import { DocumentAttached, documentSubjectKey } from './document.events';
 
 /** The documents attached on a stream, by subject and SHA-256. */
@@ -50,7 +50,7 @@ export function decideAttachment(
       attachedOn: existing.effectiveDate,
     });
   }
-  if (data.effectiveDate < subjectOn) {
+  if (isBefore(data.effectiveDate, subjectOn)) {
     throw ruleBroken(
       'DOCUMENT.ATTACHED_BEFORE_SUBJECT',
       `un justificatif ne peut pas être joint (${data.effectiveDate}) avant le fait qu’il justifie (${subjectOn})`,

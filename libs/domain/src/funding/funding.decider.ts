@@ -8,6 +8,7 @@ import {
   conflict,
   Decider,
   FundingAgreementView,
+  isBefore,
   IsoDate,
   notFound,
   ruleBroken,
@@ -83,7 +84,7 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
       const agreement = requireAgreement(state, antennaId, agreementId);
       const publicData = validPublicData(command.data.publicData);
       if (agreement.publicData !== undefined && sameData(agreement.publicData, publicData)) return [];
-      if (effectiveDate < agreement.commitment.effectiveDate) {
+      if (isBefore(effectiveDate, agreement.commitment.effectiveDate)) {
         throw ruleBroken(
           'FUNDING.PUBLIC_DATA_BEFORE_COMMITMENT',
           `les données publiques de l’accord ${agreementId} ne peuvent pas être enregistrées (${effectiveDate}) avant son engagement (${agreement.commitment.effectiveDate})`,
@@ -109,7 +110,7 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
         throw conflict('TRANCHE.ALREADY_RELEASED', `tranche ${trancheId} was already released`, { field: 'trancheId' });
       }
       assertPositiveCents(release.amountCents, 'amountCents');
-      if (effectiveDate < agreement.commitment.effectiveDate) {
+      if (isBefore(effectiveDate, agreement.commitment.effectiveDate)) {
         throw ruleBroken('TRANCHE.RELEASED_BEFORE_COMMITMENT', 'a tranche cannot be released before the funding was committed', {
           field: 'effectiveDate',
           effectiveDate,
@@ -118,7 +119,7 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
       }
       // A release again follows the reversal of the previous one: dated before it, both would stand at once.
       const reversedOn = tranche.lastReversal?.effectiveDate;
-      if (reversedOn !== undefined && effectiveDate < reversedOn) {
+      if (reversedOn !== undefined && isBefore(effectiveDate, reversedOn)) {
         throw ruleBroken(
           'TRANCHE.RELEASED_BEFORE_REVERSAL',
           `la tranche ${trancheId} ne peut pas être versée de nouveau (${effectiveDate}) avant l’annulation du versement précédent (${reversedOn})`,
@@ -153,7 +154,7 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
       if (typeof bankReference !== 'string' || bankReference.trim() === '') {
         throw ruleBroken('TRANCHE.BANK_REFERENCE_REQUIRED', 'a receipt names the bank reference of the payment', { field: 'bankReference' });
       }
-      if (effectiveDate < tranche.release.effectiveDate) {
+      if (isBefore(effectiveDate, tranche.release.effectiveDate)) {
         throw ruleBroken('TRANCHE.RECEIVED_BEFORE_RELEASE', 'a tranche cannot be received before it was released', {
           field: 'effectiveDate',
           effectiveDate,
@@ -196,7 +197,7 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
       if (typeof reason !== 'string' || reason.trim() === '') {
         throw ruleBroken('TRANCHE.REVERSAL_REASON_REQUIRED', 'reversing a tranche release gives a reason', { field: 'reason' });
       }
-      if (effectiveDate < tranche.release.effectiveDate) {
+      if (isBefore(effectiveDate, tranche.release.effectiveDate)) {
         throw ruleBroken('TRANCHE.REVERSED_BEFORE_RELEASE', 'a release cannot be reversed before it happened', {
           field: 'effectiveDate',
           effectiveDate,
@@ -231,14 +232,14 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
         if (sameData(agreement.closing, closing)) return [];
         throw closedError(agreement);
       }
-      if (effectiveDate < agreement.commitment.effectiveDate) {
+      if (isBefore(effectiveDate, agreement.commitment.effectiveDate)) {
         throw ruleBroken('FUNDING.CLOSED_BEFORE_COMMITMENT', 'a funding agreement cannot be closed before it was committed', {
           field: 'effectiveDate',
           effectiveDate,
           committedOn: agreement.commitment.effectiveDate,
         });
       }
-      if (effectiveDate < agreement.latestFactOn) {
+      if (isBefore(effectiveDate, agreement.latestFactOn)) {
         throw ruleBroken(
           'FUNDING.CLOSED_BEFORE_LAST_FACT',
           `un accord ne peut pas être clos (${effectiveDate}) avant le dernier versement, réception ou annulation enregistré (${agreement.latestFactOn})`,
@@ -465,7 +466,7 @@ function latestOf(a: IsoDate, b: IsoDate): IsoDate {
 function assertDueDates(data: FundingCommitted['data']): void {
   data.tranches.forEach((tranche, index) => {
     assertDateInRange(tranche.dueOn, `tranches[${index}].dueOn`);
-    if (tranche.dueOn < data.effectiveDate) {
+    if (isBefore(tranche.dueOn, data.effectiveDate)) {
       throw ruleBroken(
         'FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT',
         `la tranche ${tranche.trancheId} ne peut pas être due (${tranche.dueOn}) avant l’engagement de l’accord (${data.effectiveDate})`,

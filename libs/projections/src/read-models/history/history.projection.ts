@@ -9,6 +9,7 @@ import type {
   PhasePlanned,
   ProgrammeLaunched,
 } from '@jalon/domain';
+import { isAfter, isBefore } from '@jalon/domain';
 import { comparePositions, defineProjection, ProjectedEvent, ReadModelView } from '../../projection';
 
 /**
@@ -447,8 +448,8 @@ export function summaryWith(doc: HistoryJournalSummaryDocument | null, block: nu
   const summary: HistoryJournalBlockSummary = [
     block,
     rows + 1,
-    effectiveDate !== null && (firstDate === null || effectiveDate < firstDate) ? effectiveDate : firstDate,
-    effectiveDate !== null && (lastDate === null || effectiveDate > lastDate) ? effectiveDate : lastDate,
+    effectiveDate !== null && (firstDate === null || isBefore(effectiveDate, firstDate)) ? effectiveDate : firstDate,
+    effectiveDate !== null && (lastDate === null || isAfter(effectiveDate, lastDate)) ? effectiveDate : lastDate,
     undated + (effectiveDate === null ? 1 : 0),
     counted,
   ];
@@ -812,8 +813,8 @@ export interface HistoryFactFilter {
 
 /** True when `fact` passes `filter` (a fact without an effective date never passes a date filter). */
 export function factMatches(fact: Pick<HistoryFact, 'effectiveDate' | 'actor' | 'type'>, filter: HistoryFactFilter): boolean {
-  if (filter.from !== undefined && (fact.effectiveDate === null || fact.effectiveDate < filter.from)) return false;
-  if (filter.to !== undefined && (fact.effectiveDate === null || fact.effectiveDate > filter.to)) return false;
+  if (filter.from !== undefined && (fact.effectiveDate === null || isBefore(fact.effectiveDate, filter.from))) return false;
+  if (filter.to !== undefined && (fact.effectiveDate === null || isAfter(fact.effectiveDate, filter.to))) return false;
   if (filter.actor !== undefined && fact.actor !== filter.actor) return false;
   if (filter.eventType !== undefined && fact.type !== filter.eventType) return false;
   return true;
@@ -862,9 +863,9 @@ export function programmeJournalMatching(view: ReadModelView<HistoryDocument>, f
     if (!dated || kindRows === 0) return kindRows;
     // A fact without an effective date never passes a date filter.
     if (firstDate === null || lastDate === null) return 0;
-    const inside = (filter.from === undefined || firstDate >= filter.from) && (filter.to === undefined || lastDate <= filter.to);
+    const inside = (filter.from === undefined || !isBefore(firstDate, filter.from)) && (filter.to === undefined || !isAfter(lastDate, filter.to));
     if (inside && undated === 0) return kindRows;
-    const outside = (filter.from !== undefined && lastDate < filter.from) || (filter.to !== undefined && firstDate > filter.to);
+    const outside = (filter.from !== undefined && isBefore(lastDate, filter.from)) || (filter.to !== undefined && isAfter(firstDate, filter.to));
     if (outside) return 0;
     const rows = matchingRows(summary);
     read.set(block, rows);
