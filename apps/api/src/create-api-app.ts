@@ -4,7 +4,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiModule } from './api.module';
-import { frameworkErrorHandler } from './errors/framework-errors';
+import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors';
 import { JSON_LIMIT, registerBodyParsers } from './http/body-parsers';
 import { serveOpenApi } from './openapi/openapi';
 import { HttpExtension } from './http/http-extension';
@@ -26,6 +26,8 @@ export async function createApiApp(options: ApiAppOptions, extensions: readonly 
     // routes (whose validation names the field); longer ones, and broken encodings, get a French answer.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     frameworkErrors: frameworkErrorHandler(extensions),
+    // What Node's HTTP parser refuses (headers over 16 KiB, a malformed request): French too.
+    clientErrorHandler,
     bodyLimit: JSON_LIMIT,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(options, extensions.map((extension) => extension.module(options))), adapter, {

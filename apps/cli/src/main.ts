@@ -4,7 +4,7 @@ import { DomainError } from '@jalon/domain';
 import { buildProgram } from './program';
 
 /** The option of the command line that gives an input field the errors name. */
-const OPTION_OF_FIELD: Readonly<Record<string, string>> = { antennaId: '--antenna' };
+const OPTION_OF_FIELD: Readonly<Record<string, string>> = { antennaId: '--antenna', antenna: '--antenna', agreement: '--agreement' };
 
 buildProgram()
   .parseAsync(process.argv)

@@ -1,4 +1,4 @@
-import { attachCommandFor, CommandResult, ForbiddenError, InputValidationError, localDate } from '@jalon/application';
+import { attachCommandFor, CommandResult, ForbiddenError, InputValidationError, isPlainFileName, localDate } from '@jalon/application';
 import { AcceptsMultipart, FileTooLargeError, Public, readMultipart, toHttpError } from '@jalon/api';
 import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@jalon/core';
 import type { Clock } from '@jalon/application';
@@ -95,7 +95,8 @@ export class DocumentsPageController {
 
   @Get('justificatifs/:sha256')
   async download(@Param('sha256') sha256: string, @Query('nom') name: unknown, @Res() response: FastifyReply): Promise<void> {
-    const fileName = typeof name === 'string' && name.length <= 255 && !/[/\\"\u0000-\u001f\u007f]/.test(name) && name !== '' ? name : sha256.slice(0, 64);
+    // A name that is not one line of text (a bidirectional override, a directory, a list) gives way to the hash.
+    const fileName = isPlainFileName(name) ? name : sha256.slice(0, 64);
     const bytes = await this.documents.read(sha256);
     const sniffed = sniffMediaType(bytes);
     const type = sniffed === undefined || sniffed === 'text' ? (extensionOf(fileName) === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8') : sniffed;

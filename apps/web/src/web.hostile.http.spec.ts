@@ -87,6 +87,27 @@ describe('web dashboard: hostile addresses and values', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it('rule: « Connu au » names a real instant: 30 February (which Date.parse reads as 2 March) is explained beside the field, not shown as another day', async () => {
+    const response = await finance.get('/antennes/montbeliard?knownAt=2023-02-30T00:00:00Z');
+    frenchPage(response, 200);
+    expect(response.text).toContain('Saisissez une date et une heure valides (JJ/MM/AAAA HH:MM), ou une date seule pour la fin de ce jour.');
+  });
+
+  it('rule: a download offered under a name with a bidirectional override (« facture », U+202E, « fdp.exe » shows as « facture.exe.pdf ») is offered under its hash instead', async () => {
+    const upload = await request(dashboard.app.getHttpServer())
+      .post('/api/antennas/montbeliard/documents')
+      .set('Authorization', `Bearer ${dashboard.tokens.admin}`)
+      .field('subject.kind', 'expenditure')
+      .field('subject.expenditureId', 'inauguration-2022')
+      .attach('file', Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'), 'facture.pdf')
+      .expect(201);
+    const sha256 = upload.body.document.sha256 as string;
+    const spoofed = await finance.get(`/justificatifs/${sha256}?nom=${encodeURIComponent('facture\u202Efdp.exe')}`).expect(200);
+    expect(spoofed.headers['content-disposition']).toBe(`attachment; filename="${sha256}"; filename*=UTF-8''${sha256}`);
+    const named = await finance.get(`/justificatifs/${sha256}?nom=facture.pdf`).expect(200);
+    expect(named.headers['content-disposition']).toContain('filename="facture.pdf"');
+  });
+
   it('answers a French 415 page to a form sent as another content type, and writes nothing', async () => {
     const before = await eventCount();
     const response = await finance.post('/antennes/montbeliard/enregistrer-depense').set('Content-Type', 'text/plain').send('expenditureId=x');

@@ -1,4 +1,4 @@
-import { attachCommandFor, CommandResult, commandNamed, ForbiddenError, IdempotencyService, InputValidationError, KeyedExecution, localDate } from '@jalon/application';
+import { attachCommandFor, CommandResult, commandNamed, ForbiddenError, IdempotencyService, InputValidationError, isPlainFileName, KeyedExecution, localDate } from '@jalon/application';
 import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@jalon/core';
 import { Clock } from '@jalon/application';
 import { extensionOf, sniffMediaType } from '@jalon/event-store';
@@ -126,9 +126,17 @@ export class DocumentsController {
   @ApiResponse({ status: 200, description: 'Le fichier, octet pour octet' })
   @ApiResponse({ status: 404, description: 'Aucun justificatif ne porte cette empreinte' })
   @ApiResponse({ status: 409, description: 'Le fichier a été modifié depuis son dépôt : il n’est pas servi' })
-  async download(@Param('sha256') sha256: string, @Query('name') name: string | undefined, @Res({ passthrough: true }) response: FastifyReply) {
-    if (name !== undefined && !isFileName(name)) {
-      throw new InputValidationError([{ field: 'name', rule: 'isFileName', message: 'name doit être un nom de fichier sans dossier ni guillemet, 255 caractères au plus' }]);
+  async download(@Param('sha256') sha256: string, @Query('name') asked: unknown, @Res({ passthrough: true }) response: FastifyReply) {
+    const name: string | undefined = isPlainFileName(asked) ? asked : undefined;
+    // Given twice (`?name=a&name=b`), the query holds a list: refused like any other name that is not one line of text.
+    if (asked !== name) {
+      throw new InputValidationError([
+        {
+          field: 'name',
+          rule: 'isFileName',
+          message: 'name doit être un seul nom de fichier, sans dossier, guillemet, caractère de contrôle ni caractère qui inverse le sens d’écriture, 255 caractères au plus',
+        },
+      ]);
     }
     const bytes = await this.documents.read(sha256);
     const sniffed = sniffMediaType(bytes);
@@ -156,10 +164,6 @@ function subjectOf(fields: Readonly<Record<string, string>>): Record<string, unk
     subject[key] = key === 'revision' && /^\d{1,5}$/.test(value) ? Number(value) : value;
   }
   return subject;
-}
-
-function isFileName(name: string): boolean {
-  return name.length > 0 && name.length <= 255 && !/[/\\"\u0000-\u001f\u007f]/.test(name);
 }
 
 function asciiName(name: string): string {

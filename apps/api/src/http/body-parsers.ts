@@ -28,9 +28,27 @@ export class UnsupportedMediaTypeError extends Error {
   constructor(
     readonly contentType: string | undefined,
     readonly accepted: string,
+    message = `${contentType ? `le type de contenu ${contentType.slice(0, 100)}` : 'un corps sans type de contenu'} n’est pas accepté ici : envoyez ${accepted}`,
   ) {
-    super(`${contentType ? `le type de contenu ${contentType.slice(0, 100)}` : 'un corps sans type de contenu'} n’est pas accepté ici : envoyez ${accepted}`);
+    super(message);
     this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/**
+ * Bodies are read as sent: one compressed (`Content-Encoding: gzip`, `br`…) would be misread (as
+ * JSON that is not valid, as a spreadsheet that cannot be opened), so it is refused, 415 as RFC 9110
+ * asks for a content coding the server does not read.
+ */
+function assertNotEncoded(request: FastifyRequest): void {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  if (hasBody && encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+    throw new UnsupportedMediaTypeError(
+      request.headers['content-type'],
+      'un corps non compressé',
+      `le corps est compressé (Content-Encoding: ${encoding.slice(0, 50)}), ce que Jalon ne lit pas : envoyez-le sans compression`,
+    );
   }
 }
 
@@ -74,11 +92,13 @@ function assertUtf8(request: FastifyRequest, accepted: string): void {
  *   in UTF-8, and not on the API;
  * - a spreadsheet (`text/csv` in UTF-8, or an XLSX workbook), up to 1 MiB, only on the import
  *   routes (`/api/antennas/:antennaId/imports/:kind`);
- * - any other content type, another character set, or a body without a content type: 415.
+ * - any other content type, another character set, a body without a content type, or a body
+ *   compressed (`Content-Encoding`): 415.
  * A request without a body has none to read: a command sent so is refused by validation, naming
  * its missing fields.
  */
 export function registerBodyParsers(fastify: FastifyInstance): void {
+  fastify.addHook('preParsing', async (request) => assertNotEncoded(request));
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, (request, body, done) => {
     try {

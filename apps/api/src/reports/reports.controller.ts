@@ -8,6 +8,33 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestj
 
 const WAIT_LIMIT_MS = 5000;
 
+/** The query parameters a report reads: any other is refused, naming it (`antena=montbeliard` must not give the whole programme). */
+const REPORT_PARAMETERS = new Set([
+  'antenna',
+  'asOf',
+  'knownAt',
+  'format',
+  'receiptDelayDays',
+  'withinDays',
+  'waitForPosition',
+  'agreement',
+  'periodFrom',
+  'periodTo',
+  'from',
+  'to',
+  'actor',
+  'eventType',
+  'page',
+  'pageSize',
+  'order',
+]);
+
+/** Fields of the report query the HTTP query names otherwise: an error names the parameter the client sent. */
+const PARAMETER_OF_FIELD: Readonly<Record<string, string>> = { antennaId: 'antenna', agreementId: 'agreement' };
+
+/** A whole number typed in the query, negative included (`-1` is then "too small", not "not a number"); anything else as typed. */
+const wholeNumber = (value: string): string | number => (/^-?\d{1,9}$/.test(value) ? Number(value) : value);
+
 /** The reports users work with, computed from the read models (or replayed for a past cut). Every role may read them. */
 @ApiBearerAuth()
 @ApiTags('rapports')
@@ -41,18 +68,24 @@ export class ReportsController {
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'historique : asc (ordre d’enregistrement, par défaut) ou desc (du plus récent au plus ancien)' })
   @ApiQuery({ name: 'waitForPosition', required: false, description: 'position renvoyée par une commande : attendre que les lectures l’aient intégrée' })
   async report(@Param('kind') kind: string, @Query() query: Record<string, string | undefined>) {
+    const unknown = Object.keys(query).filter((name) => !REPORT_PARAMETERS.has(name));
+    if (unknown.length > 0) {
+      throw new InputValidationError(
+        unknown.map((name) => ({ field: name.slice(0, 100), rule: 'whitelistValidation', message: `le paramètre ${name.slice(0, 100)} n’est pas attendu par les rapports` })),
+      );
+    }
     const { antenna, asOf, knownAt, format = 'json', receiptDelayDays, withinDays, waitForPosition, agreement, periodFrom, periodTo } = query;
     if (!isReportFormat(format)) {
       throw new InputValidationError([{ field: 'format', rule: 'isIn', message: 'format doit valoir json, csv, xlsx, pdf ou table' }]);
     }
     if (waitForPosition !== undefined) await this.waitFor(waitForPosition, kind);
-    const report = await this.reports.build({
+    const report = await this.build({
       kind,
       ...(antenna !== undefined ? { antennaId: antenna } : {}),
       ...(asOf !== undefined ? { asOf } : {}),
       ...(knownAt !== undefined ? { knownAt } : {}),
-      ...(receiptDelayDays !== undefined ? { receiptDelayDays: /^\d+$/.test(receiptDelayDays) ? Number(receiptDelayDays) : receiptDelayDays } : {}),
-      ...(withinDays !== undefined ? { withinDays: /^\d+$/.test(withinDays) ? Number(withinDays) : withinDays } : {}),
+      ...(receiptDelayDays !== undefined ? { receiptDelayDays: wholeNumber(receiptDelayDays) } : {}),
+      ...(withinDays !== undefined ? { withinDays: wholeNumber(withinDays) } : {}),
       ...(agreement !== undefined ? { agreementId: agreement } : {}),
       ...(periodFrom !== undefined ? { periodFrom } : {}),
       ...(periodTo !== undefined ? { periodTo } : {}),
@@ -67,6 +100,21 @@ export class ReportsController {
       type: contentTypeOf(format, report),
       ...(format === 'table' ? {} : { disposition: `attachment; filename="jalon-${kind}${antenna ? `-${antenna}` : ''}.${fileExtensionOf(format, report)}"` }),
     });
+  }
+
+  /** The report, its refusals naming the query's parameters as the client sent them (`antenna`, not the query field `antennaId`). */
+  private async build(...args: Parameters<ReportService['build']>): ReturnType<ReportService['build']> {
+    try {
+      return await this.reports.build(...args);
+    } catch (error) {
+      if (!(error instanceof InputValidationError)) throw error;
+      throw new InputValidationError(
+        error.violations.map((violation) => {
+          const parameter = PARAMETER_OF_FIELD[violation.field];
+          return parameter === undefined ? violation : { ...violation, field: parameter, message: violation.message.replace(violation.field, parameter) };
+        }),
+      );
+    }
   }
 
   /** Waits for the report's own projection; one that is stopped answers at once (READ_MODEL.UNAVAILABLE, from the report service). */
@@ -90,7 +138,7 @@ function historyQuery(query: Record<string, string | undefined>): Record<string,
   }
   for (const field of ['page', 'pageSize'] as const) {
     const value = query[field];
-    if (value !== undefined) out[field] = /^\d{1,9}$/.test(value) ? Number(value) : value;
+    if (value !== undefined) out[field] = wholeNumber(value);
   }
   return out;
 }

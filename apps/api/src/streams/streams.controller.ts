@@ -48,11 +48,13 @@ export class StreamsController {
     if (direction !== 'forwards' && direction !== 'backwards') {
       violations.push({ field: 'direction', rule: 'isIn', message: 'direction doit valoir forwards ou backwards' });
     }
-    const from = fromRevision === undefined ? undefined : Number(fromRevision);
+    // Digits only: `Number` would also read `1e3`, `0x10` and an empty value (as 0).
+    const digits = (value: string | undefined) => (value === undefined ? undefined : typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
+    const from = digits(fromRevision);
     if (from !== undefined && !(Number.isSafeInteger(from) && from >= 0)) {
       violations.push({ field: 'fromRevision', rule: 'isRevision', message: 'fromRevision doit être un entier positif ou nul' });
     }
-    const count = maxCount === undefined ? MAX_COUNT : Number(maxCount);
+    const count = digits(maxCount) ?? MAX_COUNT;
     if (!(Number.isSafeInteger(count) && count >= 1 && count <= MAX_COUNT)) {
       violations.push({ field: 'maxCount', rule: 'isCount', message: `maxCount doit être un entier de 1 à ${MAX_COUNT}` });
     }

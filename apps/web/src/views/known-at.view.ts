@@ -1,4 +1,5 @@
-import { endOfDay, isIsoInstant, wallClockOf } from '@jalon/domain';
+import { isCalendarInstant } from '@jalon/application';
+import { endOfDay, wallClockOf } from '@jalon/domain';
 import { formatDate, formatTimestamp } from '@jalon/reporting';
 import { parseDate } from '../forms/parse';
 import { html, SafeHtml } from '../html';
@@ -14,7 +15,7 @@ export function readKnownAt(raw: unknown, today: string, timeZone: string): { kn
   const text = raw.trim();
   const typed = text.slice(0, 40);
   let instant: string | undefined;
-  if (isIsoInstant(text)) instant = new Date(text).toISOString();
+  if (isCalendarInstant(text)) instant = new Date(text).toISOString();
   else {
     const match = /^(\S+)(?:\s+(?:à\s+)?(\d{1,2})[:h](\d{2}))?$/.exec(text);
     const day = match ? parseDate(match[1]!) : undefined;

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { checkZipInflation, MAX_XLSX_INFLATED_BYTES } from './zip-inflation';
 import { ImportFileError } from './import-problems';
 
 /** A cell as the file holds it: CSV cells are text; XLSX cells may be numbers, dates or booleans. */
@@ -147,6 +148,12 @@ export function parseCsv(text: string, separator = ';'): string[][] {
 // ——— XLSX ———
 
 async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
+  // ExcelJS inflates the whole archive in memory: its inflated size is bounded first, by inflating it.
+  const inflation = checkZipInflation(bytes);
+  if (!inflation.ok && inflation.why === 'too-large') {
+    throw fileProblem(`le classeur décompressé dépasse ${MAX_XLSX_INFLATED_BYTES / (1024 * 1024)} Mio, bien plus qu’aucune feuille d’import : enregistrez la seule feuille à importer, ou en CSV`);
+  }
+  if (!inflation.ok) throw fileProblem('le fichier n’est pas un classeur XLSX lisible : enregistrez-le de nouveau au format .xlsx, ou en CSV');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);

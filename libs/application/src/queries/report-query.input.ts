@@ -1,21 +1,6 @@
 import { AUDITED_EVENT_TYPES, REPORT_KINDS, ReportKind } from '@jalon/reporting';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { registerDecorator, ValidationArguments } from 'class-validator';
-import { IsIsoDate, IsSlug } from '../validation/text.decorators';
-
-/** An ISO 8601 instant with its offset (`2023-07-12T00:00:00Z`, `2023-07-12T02:00:00+02:00`). */
-function IsInstant(): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isInstant',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: (a: ValidationArguments) => `${a.property} doit être un instant ISO 8601 avec son fuseau (ex. 2023-07-12T00:00:00Z)` },
-      validator: {
-        validate: (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
-      },
-    });
-}
+import { IsInstant, IsIsoDate, IsSlug } from '../validation/text.decorators';
 
 export class ReportQueryInput {
   @IsIn(REPORT_KINDS)

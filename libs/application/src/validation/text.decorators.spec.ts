@@ -1,6 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { FieldViolation, InputValidationError } from '../errors';
-import { IsParagraph, IsText } from './text.decorators';
+import { isCalendarInstant, IsParagraph, IsText } from './text.decorators';
 import { validateInput } from './validate-input';
 
 class Note {
@@ -76,5 +76,14 @@ describe('text typed by a person (rule isText: IsText on one line, IsParagraph o
 
   it('names the item at fault in a list of texts', () => {
     expect(refusal({ tags: ['ok', 'a\nb'] })).toEqual([{ field: 'tags', rule: 'isText', message: 'tags : l’élément n° 2 doit tenir sur une ligne, sans retour à la ligne' }]);
+  });
+});
+
+describe('instants typed by a person (rule isInstant)', () => {
+  it('rule: a known-at instant names a real time: no 30 February nor 31 April (Date.parse rolls them into March and May), no hour 24, an offset always', () => {
+    for (const instant of ['2023-07-12T00:00:00Z', '2023-07-12T02:00:00+02:00', '2024-02-29T23:59:59.999Z', '2023-07-12T10:00Z']) expect(isCalendarInstant(instant)).toBe(true);
+    for (const instant of ['2023-02-30T00:00:00Z', '2023-04-31T12:00:00Z', '2023-02-29T00:00:00Z', '2023-01-01T24:00:00Z', '2023-07-12T00:00:00', '0000-01-01T00:00:00Z', '2101-01-01T00:00:00Z', '2023-07-12', 20230712]) {
+      expect({ instant, valid: isCalendarInstant(instant) }).toEqual({ instant, valid: false });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { AID_NATURES, EARLIEST_DATE, isAcceptedDate, isRna, isSiret, isSlug, LATEST_DATE, MAX_AMOUNT_CENTS, SLUG_MAX_LENGTH } from '@jalon/domain';
+import { AID_NATURES, EARLIEST_DATE, isAcceptedDate, isIsoInstant, isRna, isSiret, isSlug, LATEST_DATE, MAX_AMOUNT_CENTS, SLUG_MAX_LENGTH } from '@jalon/domain';
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /**
@@ -30,6 +30,24 @@ export const IsIsoDate = rule(
   'isIsoDate',
   isAcceptedDate,
   (a) => `${a.property} doit être une date ISO valide (AAAA-MM-JJ), du ${EARLIEST_DATE} au ${LATEST_DATE}`,
+);
+
+/**
+ * An ISO 8601 instant with its offset (`2023-07-12T00:00:00Z`, `2023-07-12T02:00:00+02:00`) whose
+ * date is in the calendar and within the domain's bounds, and whose time is 00:00 to 23:59:59:
+ * `Date.parse` alone takes `2023-02-30T00:00:00Z` for 2 March and `T24:00` for the next day.
+ */
+export function isCalendarInstant(value: unknown): value is string {
+  if (!isIsoInstant(value)) return false;
+  const parts = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})/.exec(value);
+  return parts !== null && isAcceptedDate(parts[1]) && Number(parts[2]) <= 23 && Number(parts[3]) <= 59;
+}
+
+/** A recorded-time cut (`knownAt`): see {@link isCalendarInstant}. */
+export const IsInstant = rule(
+  'isInstant',
+  isCalendarInstant,
+  (a) => `${a.property} doit être un instant ISO 8601 réel avec son fuseau (ex. 2023-07-12T00:00:00Z), du ${EARLIEST_DATE} au ${LATEST_DATE}`,
 );
 
 /** Integer number of euro cents, strictly positive and at most the domain's maximum (money is never a float). */
@@ -78,6 +96,16 @@ export function textProblem(value: unknown, maxLength: number, multiline: boolea
   if (CONTROL_CHARACTERS.test(value)) return 'ne doit pas contenir de caractère de contrôle';
   if (BIDI_CONTROLS.test(value)) return 'ne doit pas contenir de caractère qui inverse le sens d’écriture (U+202A à U+202E, U+2066 à U+2069)';
   return undefined;
+}
+
+/**
+ * A file name offered for a download (`Content-Disposition`): one line of text by the rules of
+ * {@link IsText} (no control character, no bidirectional override that would show « facture »,
+ * U+202E, « fdp.exe » as « facture.exe.pdf »), 255 characters at most, without a directory or a
+ * quote.
+ */
+export function isPlainFileName(value: unknown): value is string {
+  return typeof value === 'string' && textProblem(value, 255, false) === undefined && !/["/\\]/.test(value);
 }
 
 /** Both kinds of text break one rule, `isText`; its constraints say which kind (read by the OpenAPI document). */

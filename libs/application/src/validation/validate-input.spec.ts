@@ -1,4 +1,4 @@
-import { IsOptional } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { InputValidationError } from '../errors';
 import { NestedList, NestedObject } from './nested.decorators';
 import { IsCents, IsIsoDate, IsSlug, IsText } from './text.decorators';
@@ -22,6 +22,11 @@ class Sample {
   @IsOptional()
   @NestedList(() => Inner, { max: 3 })
   items?: Inner[];
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  days?: number;
 }
 
 function violationsOf(input: unknown) {
@@ -97,6 +102,12 @@ describe('validateInput', () => {
     expect(violationsOf({ ...valid, inner: [{ amountCents: 1 }] })).toEqual(['inner:isObject']);
     expect(violationsOf({ ...valid, inner: 'x' })).toEqual(['inner:isObject']);
     expect(violationsOf({ ...valid, inner: 3 })).toEqual(['inner:isObject']);
+  });
+
+  it('rule: a value that is not a whole number is refused as such, once, never also as too small and too big (once "-1 est trop grand")', () => {
+    for (const days of ['-1', 'abc', '1e9', ['1', '2'], 1.5]) expect(violationsOf({ ...valid, days })).toEqual(['days:isInt']);
+    expect(violationsOf({ ...valid, days: -1 })).toEqual(['days:min']);
+    expect(violationsOf({ ...valid, days: 4000 })).toEqual(['days:max']);
   });
 
   it('rule: a list of objects holds objects only: a nested list or a text in it is refused (isObject)', () => {

@@ -117,18 +117,26 @@ function flatten(errors: readonly ValidationError[], prefix = ''): FieldViolatio
   });
 }
 
+/** Rules that say a value is not a number at all. */
+const NUMBER_TYPE_RULES = new Set(['isInt', 'isNumber']);
+/** Rules that compare a number with a bound: meaningless, and contradictory, for a value that is not one (`"-1"` is not "too big"). */
+const NUMBER_BOUND_RULES = new Set(['min', 'max']);
+
 /**
  * One message where one is enough: a missing field is only missing (not also "not an object"),
- * and "not an object" is not repeated by class-validator's "nested property must be an object"
- * on the field or its items.
+ * "not an object" is not repeated by class-validator's "nested property must be an object"
+ * on the field or its items, and a value that is not a number is only that (not also "too small"
+ * and "too big").
  */
 function withoutRepeats(violations: readonly FieldViolation[]): FieldViolation[] {
   const missing = new Set(violations.filter((v) => v.rule === 'isDefined').map((v) => v.field));
   const notObjects = violations.filter((v) => v.rule === 'isObject').map((v) => v.field);
+  const notNumbers = new Set(violations.filter((v) => NUMBER_TYPE_RULES.has(v.rule)).map((v) => v.field));
   return violations.filter(
     (v) =>
       !(missing.has(v.field) && v.rule !== 'isDefined') &&
-      !(v.rule === 'nestedValidation' && notObjects.some((field) => v.field === field || v.field.startsWith(`${field}.`))),
+      !(v.rule === 'nestedValidation' && notObjects.some((field) => v.field === field || v.field.startsWith(`${field}.`))) &&
+      !(notNumbers.has(v.field) && NUMBER_BOUND_RULES.has(v.rule)),
   );
 }
 

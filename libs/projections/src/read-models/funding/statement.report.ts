@@ -90,7 +90,7 @@ const NOT_AMENDED = { reversal: null, documents: NO_DOCUMENTS } as const;
  */
 export function buildStatementReport(models: ReadModels, parameters: StatementParameters): Report<StatementReportData> {
   const antennaId = parameters.antennaId;
-  if (antennaId === undefined) throw new ReportParameterError('antenna', 'L’état récapitulatif des dépenses porte sur une antenne : précisez-la (--antenna ou antenna=…).');
+  if (antennaId === undefined) throw new ReportParameterError('antenna', 'L’état récapitulatif des dépenses porte sur une antenne : précisez laquelle.');
   const ledger = models.view<LedgerDoc>(agreementLedgerProjection.name);
   const found = ledger.get(ledgerAntennaKey(antennaId));
   if (found?.kind !== 'antenna') throw new UnknownAntennaError(antennaId);
@@ -213,7 +213,7 @@ function chooseAgreement(doc: AntennaLedgerDoc, agreementId: string | undefined)
   if (doc.agreements.length === 0) throw new ReportSubjectNotFoundError(`L’antenne ${doc.antennaName ?? doc.antennaId} n’a aucune convention de financement.`);
   throw new ReportParameterError(
     'agreement',
-    `L’antenne ${doc.antennaName ?? doc.antennaId} a ${doc.agreements.length} conventions de financement : précisez laquelle (--agreement ou agreement=…) parmi ${doc.agreements.map((item) => item.agreementId).join(', ')}.`,
+    `L’antenne ${doc.antennaName ?? doc.antennaId} a ${doc.agreements.length} conventions de financement : précisez laquelle parmi ${doc.agreements.map((item) => item.agreementId).join(', ')}.`,
   );
 }
 
