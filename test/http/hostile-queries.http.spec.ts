@@ -87,6 +87,20 @@ describe('HTTP API: hostile queries, headers and faults past the command bodies'
     await get('/api/reports/budget?antenna=montbeliard&knownAt=2023-07-12T00:00:00Z').expect(200);
   });
 
+  it('rule: a cut in the future is refused, naming asOf or knownAt, as the dashboard refuses it (once answered with today\'s facts dated in the future); today and the end of today are accepted', async () => {
+    // The service's clock: 2026-01-15T10:00:00Z (TEST_NOW), Europe/Paris.
+    const asOf = problem(await get('/api/reports/budget?antenna=montbeliard&asOf=2026-01-16'), 400, 'INPUT.INVALID');
+    expect(asOf.errors).toEqual([{ field: 'asOf', rule: 'notInFuture', message: 'asOf (2026-01-16) est dans l’avenir, qui n’est pas encore enregistré : au plus aujourd’hui, 15/01/2026' }]);
+    const knownAt = problem(await get('/api/reports/budget?antenna=montbeliard&knownAt=2026-01-15T23:30:00Z'), 400, 'INPUT.INVALID');
+    expect(knownAt.errors).toEqual([
+      { field: 'knownAt', rule: 'notInFuture', message: 'knownAt (2026-01-15T23:30:00Z) est dans l’avenir, qui n’est pas encore enregistré : au plus la fin d’aujourd’hui, 15/01/2026' },
+    ]);
+    expect(fieldsOf(await get('/api/reports/history?asOf=2099-01-01&knownAt=2099-01-01T00:00:00Z&page=1').expect(400))).toEqual(['asOf:notInFuture', 'knownAt:notInFuture']);
+    await get('/api/reports/budget?antenna=montbeliard&asOf=2026-01-15').expect(200);
+    // 22:30 UTC is 23:30 in Paris: still today there.
+    await get('/api/reports/budget?antenna=montbeliard&knownAt=2026-01-15T22:30:00Z').expect(200);
+  });
+
   it('rule: a stream read takes its revision and count as digits only (1e3, 0x10 and an empty value were read as numbers)', async () => {
     for (const query of ['fromRevision=1e3', 'fromRevision=', 'fromRevision=%201', 'maxCount=0x10', 'maxCount=']) {
       const refused = problem(await get(`/api/streams/antenna-montbeliard/events?${query}`), 400, 'INPUT.INVALID');

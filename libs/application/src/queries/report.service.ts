@@ -18,9 +18,9 @@ import {
   SnapshotKeyNotKeptError,
   StatementSeal,
 } from '@jalon/projections';
-import { Report, ReportKind } from '@jalon/reporting';
+import { formatDate, Report, ReportKind } from '@jalon/reporting';
 import { InputValidationError } from '../errors';
-import { isBefore, todayIn } from '@jalon/domain';
+import { isAfter, isBefore, todayIn } from '@jalon/domain';
 import { Clock } from '../ports';
 import { validateInput } from '../validation/validate-input';
 import { fromLiveReadModel } from './live-read-model';
@@ -67,6 +67,7 @@ export class ReportService {
    */
   async build(query: unknown, trusted: { readonly sealForStatement?: () => Promise<StatementSeal> } = {}): Promise<Report> {
     const input = validateInput(ReportQueryInput, query);
+    this.refuseFutureCut(input);
     const seal = input.kind === 'etat-depenses' && trusted.sealForStatement ? await trusted.sealForStatement() : undefined;
     const cut = { ...(input.asOf ? { asOf: input.asOf } : {}), ...(input.knownAt ? { knownAt: input.knownAt } : {}) };
     const referenceDate = input.asOf ?? todayIn(input.knownAt ? new Date(input.knownAt) : this.clock.now(), this.timeZone);
@@ -94,6 +95,24 @@ export class ReportService {
     const kind = input.kind;
     if (input.antennaId) return this.fromLiveReadModel(kind, () => REPORT_BUILDERS[kind](this.runner, parameters));
     return this.fromLiveReadModel(kind, () => this.programmeReport(kind, parameters));
+  }
+
+  /**
+   * A cut in the future names nothing recorded yet: refused (the dashboard refuses it too), never
+   * answered with today's facts judged at a date to come. `asOf` may be today; `knownAt` may be
+   * any instant up to the end of today in the programme's time zone, as the dashboard allows.
+   */
+  private refuseFutureCut(input: Pick<ReportQueryInput, 'asOf' | 'knownAt'>): void {
+    const now = this.clock.now();
+    const today = todayIn(now, this.timeZone);
+    const violations: { field: string; rule: string; message: string }[] = [];
+    if (input.asOf !== undefined && isAfter(input.asOf, today)) {
+      violations.push({ field: 'asOf', rule: 'notInFuture', message: `asOf (${input.asOf}) est dans l’avenir, qui n’est pas encore enregistré : au plus aujourd’hui, ${formatDate(today)}` });
+    }
+    if (input.knownAt !== undefined && isAfter(todayIn(new Date(input.knownAt), this.timeZone), today)) {
+      violations.push({ field: 'knownAt', rule: 'notInFuture', message: `knownAt (${input.knownAt}) est dans l’avenir, qui n’est pas encore enregistré : au plus la fin d’aujourd’hui, ${formatDate(today)}` });
+    }
+    if (violations.length > 0) throw new InputValidationError(violations);
   }
 
   /**
