@@ -5,21 +5,24 @@ export interface ZipEntry {
   readonly content: Buffer;
   /** What the archive says the file inflates to (a bomb may lie). */
   readonly declaredSize?: number;
+  /** Kept as is (method 0) rather than deflated: an ODS's first entry, `mimetype`, must be. */
+  readonly stored?: boolean;
 }
 
-/** A ZIP archive written by hand, each file deflated, its sizes as declared (no CRC: nothing here checks one). */
+/** A ZIP archive written by hand, each file deflated (or stored), its sizes as declared (no CRC: nothing here checks one). */
 export function zipOf(entries: readonly ZipEntry[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const data = deflateRawSync(entry.content);
+    const data = entry.stored ? entry.content : deflateRawSync(entry.content);
+    const method = entry.stored ? 0 : 8;
     const size = entry.declaredSize ?? entry.content.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(data.length, 18);
     local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
@@ -27,7 +30,7 @@ export function zipOf(entries: readonly ZipEntry[]): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(data.length, 20);
     central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
