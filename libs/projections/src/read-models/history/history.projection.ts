@@ -834,14 +834,17 @@ export function factMatches(fact: Pick<HistoryFact, 'effectiveDate' | 'actor' | 
  */
 export function programmeJournalMatching(view: ReadModelView<HistoryDocument>, filter: HistoryFactFilter): IndexedTrail | undefined {
   const summaries: HistoryJournalBlockSummary[] = [];
-  /** For each block summary: whether each (type, actor) pair of its summary document passes the filter. */
-  const kept = new Map<HistoryJournalBlockSummary, readonly boolean[]>();
+  /** For each block summary, in the same order: the indices of the (type, actor) pairs of its summary document that pass the filter. */
+  const passing: (readonly number[])[] = [];
   for (const doc of view.list(JOURNAL_SUMMARY_PREFIX)) {
     if (doc.kind !== 'journal-summary') continue;
-    const passes = doc.kinds.map(([type, actor]) => (filter.eventType === undefined || type === filter.eventType) && (filter.actor === undefined || actor === filter.actor));
+    const indices: number[] = [];
+    doc.kinds.forEach(([type, actor], index) => {
+      if ((filter.eventType === undefined || type === filter.eventType) && (filter.actor === undefined || actor === filter.actor)) indices.push(index);
+    });
     for (const summary of doc.blocks) {
       summaries.push(summary);
-      kept.set(summary, passes);
+      passing.push(indices);
     }
   }
   const dated = filter.from !== undefined || filter.to !== undefined;
@@ -855,11 +858,11 @@ export function programmeJournalMatching(view: ReadModelView<HistoryDocument>, f
   const read = new Map<number, HistoryJournalRow[] | undefined>();
   let trusted = true;
   // How many rows of each block pass the filter.
-  const counts = summaries.map((summary): number => {
+  const counts = summaries.map((summary, at): number => {
     const [block, , firstDate, lastDate, undated, kinds] = summary;
-    const passes = kept.get(summary)!;
+    // Only the pairs that pass are summed: one kind of fact or one actor is a few of a group's pairs.
     let kindRows = 0;
-    for (const [index, rows] of kinds.entries()) if (passes[index]) kindRows += rows;
+    for (const index of passing[at]!) kindRows += kinds[index] ?? 0;
     if (!dated || kindRows === 0) return kindRows;
     // A fact without an effective date never passes a date filter.
     if (firstDate === null || lastDate === null) return 0;
