@@ -1,4 +1,4 @@
-import { InputValidationError, ReadModelBehindError, ReportService } from '@jalon/application';
+import { describeInput, InputValidationError, ReadModelBehindError, ReportQueryInput, ReportService } from '@jalon/application';
 import { ProjectionRunner, REPORT_PROJECTION } from '@jalon/projections';
 import { AUDITED_EVENT_TYPES, contentTypeOf, fileExtensionOf, isReportFormat, renderReport, REPORT_KINDS, ReportKind } from '@jalon/reporting';
 import { EVENT_STORE, LogIntegrityService, sealForStatement } from '@jalon/core';
@@ -8,29 +8,22 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestj
 
 const WAIT_LIMIT_MS = 5000;
 
-/** The query parameters a report reads: any other is refused, naming it (`antena=montbeliard` must not give the whole programme). */
-const REPORT_PARAMETERS = new Set([
-  'antenna',
-  'asOf',
-  'knownAt',
-  'format',
-  'receiptDelayDays',
-  'withinDays',
-  'waitForPosition',
-  'agreement',
-  'periodFrom',
-  'periodTo',
-  'from',
-  'to',
-  'actor',
-  'eventType',
-  'page',
-  'pageSize',
-  'order',
-]);
-
 /** Fields of the report query the HTTP query names otherwise: an error names the parameter the client sent. */
 const PARAMETER_OF_FIELD: Readonly<Record<string, string>> = { antennaId: 'antenna', agreementId: 'agreement' };
+
+/**
+ * The query parameters a report reads: the fields of its one input declaration (ReportQueryInput)
+ * as the query names them, but the kind (in the path), and the route's own; any other is refused,
+ * naming it (`antena=montbeliard` must not give the whole programme).
+ */
+const REPORT_PARAMETERS: ReadonlySet<string> = new Set([
+  ...describeInput(ReportQueryInput)
+    .map((field) => field.name)
+    .filter((name) => name !== 'kind')
+    .map((name) => PARAMETER_OF_FIELD[name] ?? name),
+  'format',
+  'waitForPosition',
+]);
 
 /** A whole number typed in the query, negative included (`-1` is then "too small", not "not a number"); anything else as typed. */
 const wholeNumber = (value: string): string | number => (/^-?\d{1,9}$/.test(value) ? Number(value) : value);
