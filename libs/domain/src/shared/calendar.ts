@@ -139,9 +139,15 @@ export interface WallClock extends CalendarDay {
 /** ISO 8601 date-time with an explicit offset: without one, the instant would be ambiguous. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
-/** An ISO 8601 instant carrying its offset (`2023-07-12T00:00:00Z`, `…+02:00`) that names a real time. */
+/**
+ * An ISO 8601 instant carrying its offset (`2023-07-12T00:00:00Z`, `…+02:00`) that names a real
+ * time: a day of the calendar and a time from 00:00 to 23:59 (`Date.parse` alone takes
+ * `2023-02-30T00:00:00Z` for 2 March and `T24:00` for the next day).
+ */
 export function isIsoInstant(value: unknown): value is string {
-  return typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  if (typeof value !== 'string' || !INSTANT.test(value) || Number.isNaN(Date.parse(value))) return false;
+  const [date, hour, minute] = [value.slice(0, 10), Number(value.slice(11, 13)), Number(value.slice(14, 16))];
+  return isIsoDate(date) && hour <= 23 && minute <= 59;
 }
 
 // Building a DateTimeFormat costs far more than formatting with one (it loads the zone's data).
