@@ -1,5 +1,5 @@
 import { Actor, commandNamed } from '@jalon/application';
-import { isSlug } from '@jalon/domain';
+import { isAfter, isSlug } from '@jalon/domain';
 import { contentTypeOf, fileExtensionOf, formatDate, formatTimestamp, renderReport, ReportSubjectNotFoundError } from '@jalon/reporting';
 import { DEFAULT_ECHEANCIER_WITHIN_DAYS } from '@jalon/queries';
 import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
@@ -28,7 +28,7 @@ export function readAsOf(raw: unknown, today: string): { asOf?: string; error?: 
   if (typeof raw !== 'string') return { error: 'Saisissez une date valide (JJ/MM/AAAA).' };
   const parsed = parseDate(raw);
   if (!parsed.ok) return { error: 'Saisissez une date valide (JJ/MM/AAAA).', typed: raw.slice(0, 40) };
-  if (parsed.value > today) return { error: 'Choisissez une date passée ou aujourd’hui : l’avenir n’est pas encore enregistré.', typed: raw.slice(0, 40) };
+  if (isAfter(parsed.value, today)) return { error: 'Choisissez une date passée ou aujourd’hui : l’avenir n’est pas encore enregistré.', typed: raw.slice(0, 40) };
   return { asOf: parsed.value };
 }
 
