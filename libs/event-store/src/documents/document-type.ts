@@ -1,4 +1,5 @@
 import { DocumentError } from './document-error';
+import { readZipDirectory } from './zip-directory';
 
 /**
  * The types a supporting document may have, each with the extensions its name may end with. The
@@ -128,28 +129,7 @@ function spreadsheetInZip(bytes: Buffer): 'application/vnd.openxmlformats-office
   return undefined;
 }
 
-/** The names in a zip's central directory (found from its end record); empty when there is none. */
+/** The names in a zip's central directory (those read before any damage); empty when there is none. */
 function zipEntryNames(bytes: Buffer): Set<string> {
-  const names = new Set<string>();
-  // The end-of-central-directory record is 22 bytes, followed by a comment of at most 65,535.
-  const lowest = Math.max(0, bytes.length - 22 - 0xffff);
-  let end = -1;
-  for (let at = bytes.length - 22; at >= lowest; at--) {
-    if (bytes.readUInt32LE(at) === 0x06054b50) {
-      end = at;
-      break;
-    }
-  }
-  if (end < 0) return names;
-  const count = bytes.readUInt16LE(end + 10);
-  let at = bytes.readUInt32LE(end + 16);
-  for (let i = 0; i < count && at + 46 <= bytes.length; i++) {
-    if (bytes.readUInt32LE(at) !== 0x02014b50) break;
-    const nameLength = bytes.readUInt16LE(at + 28);
-    const extraLength = bytes.readUInt16LE(at + 30);
-    const commentLength = bytes.readUInt16LE(at + 32);
-    names.add(bytes.toString('utf8', at + 46, at + 46 + nameLength));
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return names;
+  return new Set(readZipDirectory(bytes)?.entries.map((entry) => entry.name));
 }
