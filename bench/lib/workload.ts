@@ -1,3 +1,4 @@
+import { timeOrderedIds } from '@jalon/application';
 import { BUDGET_CATEGORIES } from '@jalon/domain';
 import { EventToAppend } from '@jalon/event-store';
 import { randomUUID } from 'node:crypto';
@@ -46,10 +47,10 @@ export class ExpenditureInputs {
   }
 }
 
-/** An event shaped like what the command path appends for an expenditure (for the raw store). */
+/** An event shaped like what the command path appends for an expenditure (for the raw store), with an id from the same generator. */
 export function expenditureEvent(inputs: ExpenditureInputs, antennaId: string): EventToAppend {
   return {
-    id: randomUUID(),
+    id: timeOrderedIds.uuid(),
     type: 'ExpenditureRecorded',
     version: 1,
     data: inputs.next(antennaId),

@@ -1,4 +1,4 @@
-import { CommandExecutor, randomIds, runCommand, systemClock } from '@jalon/application';
+import { CommandExecutor, timeOrderedIds, runCommand, systemClock } from '@jalon/application';
 import { budgetDecider, BudgetState, Decider, streamIdOf } from '@jalon/domain';
 import { EventToAppend, SqliteEventStore, StoredEvent } from '@jalon/event-store';
 import { defineProjection, InMemoryReadModel, ProjectedEvent, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
@@ -372,7 +372,7 @@ export async function peersSection(ctx: BenchContext): Promise<void> {
       ctx,
       peers,
       async () => {
-        const executor = new CommandExecutor({ store: jalonStore, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris' });
+        const executor = new CommandExecutor({ store: jalonStore, clock: systemClock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
         await executor.load(sumOfAmounts, aggregateStreams[a++ % aggregateStreams.length]!);
         return 1;
       },
@@ -402,7 +402,7 @@ function toEmmett(event: EventToAppend): EmmettEvent {
 }
 
 async function commandWorkload(ctx: BenchContext, core: EmmettModule, peers: readonly Peer[], jalonStore: SqliteEventStore, inputs: ExpenditureInputs, compare: Compare): Promise<void> {
-  const executor = new CommandExecutor({ store: jalonStore, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris' });
+  const executor = new CommandExecutor({ store: jalonStore, clock: systemClock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
   const run = (command: string, input: Record<string, unknown>) => runCommand(executor, command, input, { ...BENCH_FINANCE, role: 'admin' });
   await run('LaunchProgramme', { programmeId: 'programme-pairs', name: 'Pairs', operator: 'Cnam', targets: { antennaCount: 20, targetDate: '2025-12-31' }, effectiveDate: '2020-01-02' });
   await run('OpenCallForApplications', { callId: 'ami-pairs', programmeId: 'programme-pairs', title: 'Appel', number: 1, opensOn: '2020-01-06', closesOn: '2020-03-31', criteria: ['Partenariat'], effectiveDate: '2020-01-06' });

@@ -1,4 +1,4 @@
-import { CommandExecutor, randomIds, ReportService, runCommand, systemClock } from '@jalon/application';
+import { CommandExecutor, timeOrderedIds, ReportService, runCommand, systemClock } from '@jalon/application';
 import { streamIdOf } from '@jalon/domain';
 import { SqliteEventStore } from '@jalon/event-store';
 import { DEFAULT_HISTORY_PAGE_SIZE, PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
@@ -279,7 +279,7 @@ function fundingAgreements(runner: ProjectionRunner): AgreementOfStore[] {
 async function recordPublicData(ctx: BenchContext, store: SqliteEventStore, runner: ProjectionRunner, agreements: readonly AgreementOfStore[]): Promise<void> {
   const missing = agreements.filter((agreement) => agreement.publicData === undefined);
   if (missing.length === 0) return;
-  const executor = new CommandExecutor({ store, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris' });
+  const executor = new CommandExecutor({ store, clock: systemClock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
   let closed = 0;
   for (const { antennaId, agreementId, committedOn } of missing) {
     const publicData = {

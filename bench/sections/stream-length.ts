@@ -1,4 +1,4 @@
-import { Actor, CommandExecutor, commandNamed, randomIds, runCommand, systemClock } from '@jalon/application';
+import { Actor, CommandExecutor, commandNamed, timeOrderedIds, runCommand, systemClock } from '@jalon/application';
 import { budgetDecider, BudgetState, schemaVersionOf, streamIdOf } from '@jalon/domain';
 import { EventStore, EventToAppend } from '@jalon/event-store';
 import { randomUUID } from 'node:crypto';
@@ -100,7 +100,7 @@ export async function streamLengthSection(ctx: BenchContext): Promise<void> {
     for (const size of sizes) {
       const coldSamples: number[] = [];
       for (const antennaId of streams.get(size)!) {
-        const fresh = new CommandExecutor({ store: core.store, clock: systemClock, ids: randomIds, timeZone: 'Europe/Paris' });
+        const fresh = new CommandExecutor({ store: core.store, clock: systemClock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
         const started = process.hrtime.bigint();
         await fresh.execute(commandNamed('RecordExpenditure'), inputs.next(antennaId), BENCH_FINANCE);
         coldSamples.push(Number(process.hrtime.bigint() - started) / 1e6);

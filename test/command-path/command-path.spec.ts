@@ -1,4 +1,4 @@
-import { CommandExecutor, commandNamed, IdempotencyKeyReusedError, IdempotencyService, randomIds } from '@jalon/application';
+import { CommandExecutor, commandNamed, IdempotencyKeyReusedError, IdempotencyService, timeOrderedIds } from '@jalon/application';
 import { collect, eventHash, GENESIS_HASH, SqliteEventStore } from '@jalon/event-store';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,7 +30,7 @@ describe('The command path: hash chain, one queue per stream, idempotency in the
     dir = mkdtempSync(join(tmpdir(), 'jalon-command-path-'));
     file = join(dir, 'jalon.sqlite');
     store = SqliteEventStore.open({ file });
-    executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
     idempotency = new IdempotencyService(store);
   });
   afterEach(async () => {
@@ -45,7 +45,7 @@ describe('The command path: hash chain, one queue per stream, idempotency in the
     await executor.execute(commandNamed('LaunchProgramme'), launch, manager);
     await executor.execute(signConvention, convention('convention-a'), manager);
     // A second executor (another process, or a restart) continues the chain from what it reads.
-    const restarted = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    const restarted = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
     await restarted.execute(signConvention, convention('convention-b'), manager);
 
     const events = await collect(store.readStream('programme-acdt'));
@@ -112,7 +112,7 @@ describe('The command path: hash chain, one queue per stream, idempotency in the
     const first = JSON.parse(line) as { position: string; events: { id: string }[] };
 
     store = SqliteEventStore.open({ file });
-    executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
     idempotency = new IdempotencyService(store);
     const retry = await keyed('launch-crash', 'LaunchProgramme', launch);
     expect(retry.replayed).toBe(true);

@@ -2,7 +2,7 @@
  * End to end: `jalon verify` (the CLI program, in a child process) checks the supporting documents
  * the log names: a file altered since it was attached, or missing, is named and exits 1.
  */
-import { CommandExecutor, randomIds, runCommand } from '@jalon/application';
+import { CommandExecutor, timeOrderedIds, runCommand } from '@jalon/application';
 import { DocumentStore, SqliteEventStore } from '@jalon/event-store';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ describe('jalon verify and supporting documents, end to end', () => {
       await recordDemoHistory(store);
       // What an upload does: the bytes first, then the event through the one command path.
       const documents = new DocumentStore(join(dir, 'documents'));
-      const executor = new CommandExecutor({ store, clock: { now: () => new Date('2024-03-15T09:00:00Z') }, ids: randomIds, timeZone: 'Europe/Paris' });
+      const executor = new CommandExecutor({ store, clock: { now: () => new Date('2024-03-15T09:00:00Z') }, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
       const attach = async (command: string, bytes: Buffer, fileName: string, mediaType: string, subject: Record<string, unknown>) => {
         const { sha256, sizeBytes } = await documents.put(bytes);
         await runCommand(executor, command, { antennaId: 'montbeliard', subject, sha256, fileName, sizeBytes, mediaType, effectiveDate: '2024-03-15' }, FINANCE_OFFICER);

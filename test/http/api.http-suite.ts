@@ -53,6 +53,16 @@ export function describeHttpApi(name: string, openStore: () => Promise<StoreUnde
       expect(events.body.events[0].data).toEqual(launch);
     });
 
+    it('rule: the events a command appends carry time-ordered ids (UUID v7, docs/decisions/0034), later ones sorting after', async () => {
+      await post('/api/programmes', launch).expect(201);
+      await post('/api/programmes/au-coeur-des-territoires/target-revisions', { targets: { antennaCount: 120, targetDate: '2023-12-31' }, reason: 'Extension', effectiveDate: '2020-01-01' }).expect(201);
+      const events = await request(api.http).get('/api/streams/programme-au-coeur-des-territoires/events').set('Authorization', bearer('auditor')).expect(200);
+      const ids = (events.body.events as { id: string }[]).map((event) => event.id);
+      expect(ids).toHaveLength(2);
+      for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect([...ids].sort()).toEqual(ids);
+    });
+
     it('rule: a repeated command that changes nothing answers 200 and appends nothing', async () => {
       await post('/api/programmes', launch).expect(201);
       const before = await api.fingerprint();

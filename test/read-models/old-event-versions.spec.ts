@@ -1,5 +1,5 @@
 import { fr } from '../../libs/reporting/src/testing/french-spaces';
-import { CommandExecutor, randomIds, ReportService } from '@jalon/application';
+import { CommandExecutor, timeOrderedIds, ReportService } from '@jalon/application';
 import {
   antennaDecider,
   budgetDecider,
@@ -198,8 +198,8 @@ describe('a store written at the old event versions (release c10cef5)', () => {
       [`budget-${ANTENNA_ID}`, budgetDecider],
       [FUNDING_STREAM, fundingDecider],
     ];
-    const fromOld = new CommandExecutor({ store: old, clock, ids: randomIds, timeZone: 'Europe/Paris' });
-    const fromToday = new CommandExecutor({ store: today, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    const fromOld = new CommandExecutor({ store: old, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
+    const fromToday = new CommandExecutor({ store: today, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
     for (const [streamId, decider] of streams) {
       const [a, b] = [await fromOld.load(decider, streamId), await fromToday.load(decider, streamId)];
       expect([streamId, a.revision]).toEqual([streamId, b.revision]);

@@ -1,4 +1,4 @@
-import { CommandExecutor, IdempotencyService, randomIds, runCommand } from '@jalon/application';
+import { CommandExecutor, IdempotencyService, timeOrderedIds, runCommand } from '@jalon/application';
 import { EventStore, SqliteEventStore } from '@jalon/event-store';
 import { ProjectedEvent } from '@jalon/projections';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { HistoryStep, MONTBELIARD_HISTORY } from '../../apps/cli/src/demo/montbe
 export async function recordDemoHistory(store: EventStore, steps: readonly HistoryStep[] = MONTBELIARD_HISTORY): Promise<void> {
   let now = new Date('2019-01-01T09:00:00Z');
   const clock = { now: () => now };
-  const executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+  const executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
   const idempotency = new IdempotencyService(store);
   await loadHistory(
     steps,

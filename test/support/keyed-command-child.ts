@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import { writeSync } from 'node:fs';
-import { CommandExecutor, commandNamed, IdempotencyService, randomIds } from '../../libs/application/src';
+import { CommandExecutor, commandNamed, IdempotencyService, timeOrderedIds } from '../../libs/application/src';
 import { SqliteEventStore } from '../../libs/event-store/src/sqlite';
 
 export const KEYED_ACTOR = { id: 'claire', name: 'Claire Martin', role: 'programme-manager' } as const;
@@ -22,7 +22,7 @@ export const KEYED_LAUNCH = {
 
 async function keyed(file: string, key: string): Promise<void> {
   const store = SqliteEventStore.open({ file });
-  const executor = new CommandExecutor({ store, clock: { now: () => new Date() }, ids: randomIds, timeZone: 'Europe/Paris' });
+  const executor = new CommandExecutor({ store, clock: { now: () => new Date() }, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
   const { result } = await new IdempotencyService(store).run(KEYED_ACTOR, key, { command: 'LaunchProgramme', input: KEYED_LAUNCH }, (options) =>
     executor.execute(commandNamed('LaunchProgramme'), KEYED_LAUNCH, KEYED_ACTOR, options),
   );

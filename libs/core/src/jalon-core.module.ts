@@ -1,4 +1,4 @@
-import { Clock, CommandExecutor, IdempotencyService, IdentityService, LogWatch, randomIds, ReportService, SheetImportService, systemClock } from '@jalon/application';
+import { Clock, CommandExecutor, IdempotencyService, IdentityService, LogWatch, timeOrderedIds, ReportService, SheetImportService, systemClock } from '@jalon/application';
 import {
   isProjectionLeaseStore,
   newInstanceId,
@@ -145,7 +145,7 @@ export class JalonCoreModule {
         {
           provide: CommandExecutor,
           inject: [EVENT_STORE, LogWatch],
-          useFactory: (store: EventStore, watch: LogWatch) => new CommandExecutor({ store, clock, ids: randomIds, timeZone: options.config.timeZone, watch }),
+          useFactory: (store: EventStore, watch: LogWatch) => new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: options.config.timeZone, watch }),
         },
         {
           provide: IdentityService,

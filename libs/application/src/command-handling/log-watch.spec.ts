@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { commandNamed } from '../commands';
 import { IdentityService, SYSTEM_ACTOR } from '../identity/identity.service';
 import { Actor } from '../identity/roles';
-import { randomIds } from '../ports';
+import { timeOrderedIds } from '../ports';
 import { CommandExecutor } from './command-executor';
 import { LogWatch } from './log-watch';
 import { montbeliardOpened } from '../testing/montbeliard.fixture';
@@ -119,8 +119,8 @@ describe('LogWatch: cached states the command path may use without asking the st
     store = new HeldStore(SqliteEventStore.open({ file: join(dir, 'events.db') }));
     await store.inner.append('antenna-montbeliard', [event(antennaOpened.type, antennaOpened.data)], { expectedRevision: 'no_stream' });
     watch = await LogWatch.start(store);
-    executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris', watch });
-    other = new CommandExecutor({ store: store.inner, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris', watch });
+    other = new CommandExecutor({ store: store.inner, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
     await executor.execute(
       setForecast,
       { antennaId: 'montbeliard', lines: [{ year: 2021, category: 'staff', amountCents: 1_000_000 }], effectiveDate: '2021-02-01' },

@@ -7,7 +7,7 @@ import { SqliteEventStore } from '../../../event-store/src/sqlite';
 import { CommandExecutor } from '../command-handling/command-executor';
 import { ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
-import { randomIds } from '../ports';
+import { timeOrderedIds } from '../ports';
 import { antennaCommands, assignCandidacyAntenna } from './antenna.commands';
 import { commandNamed } from './index';
 import { runCommand } from './run-command';
@@ -107,7 +107,7 @@ describe('antenna commands (through CommandExecutor, embedded SQLite store)', ()
   beforeEach(() => {
     directory = mkdtempSync(join(tmpdir(), 'jalon-antenna-commands-'));
     store = SqliteEventStore.open({ file: join(directory, 'events.db') });
-    executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
   });
 
   afterEach(async () => {
@@ -180,7 +180,7 @@ describe('antenna commands (through CommandExecutor, embedded SQLite store)', ()
 
     it('rule: one antenna per candidacy holds under a race: of two simultaneous openings with different ids, one succeeds, the other gets a 409 code', async () => {
       // Two executors on one store, as two processes would be: neither queues behind the other.
-      const other = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+      const other = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
       await submittedCandidacy();
       await run('SelectCandidacy', select);
       const outcomes = await Promise.allSettled([

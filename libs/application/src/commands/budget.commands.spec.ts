@@ -9,7 +9,7 @@ import { CommandDefinition } from '../command-handling/command-definition';
 import { CommandExecutor } from '../command-handling/command-executor';
 import { FieldViolation, ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
-import { randomIds } from '../ports';
+import { timeOrderedIds } from '../ports';
 import { budgetCommands } from './budget.commands';
 import { commandNamed, COMMANDS } from './index';
 import { montbeliardOpened } from '../testing/montbeliard.fixture';
@@ -60,7 +60,7 @@ describe('budget command catalogue', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'jalon-budget-commands-'));
     store = SqliteEventStore.open({ file: join(dir, 'events.db') });
-    executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
   });
 
   afterEach(async () => {

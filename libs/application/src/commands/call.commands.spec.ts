@@ -8,7 +8,7 @@ import { CommandDefinition } from '../command-handling/command-definition';
 import { CommandExecutor } from '../command-handling/command-executor';
 import { ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
-import { randomIds } from '../ports';
+import { timeOrderedIds } from '../ports';
 import { callCommands } from './call.commands';
 import { commandNamed } from './index';
 import { programmeCommands } from './programme.commands';
@@ -59,7 +59,7 @@ describe('call commands (through CommandExecutor, embedded SQLite store)', () =>
   beforeEach(() => {
     directory = mkdtempSync(join(tmpdir(), 'jalon-call-commands-'));
     store = SqliteEventStore.open({ file: join(directory, 'events.db') });
-    executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
   });
 
   afterEach(async () => {

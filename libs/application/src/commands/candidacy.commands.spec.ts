@@ -7,7 +7,7 @@ import { SqliteEventStore } from '../../../event-store/src/sqlite';
 import { CommandExecutor } from '../command-handling/command-executor';
 import { ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
-import { randomIds } from '../ports';
+import { timeOrderedIds } from '../ports';
 import { candidacyCommands, isCandidacyId } from './candidacy.commands';
 import { commandNamed } from './index';
 
@@ -84,7 +84,7 @@ describe('candidacy commands (through CommandExecutor, embedded SQLite store)', 
   beforeEach(() => {
     directory = mkdtempSync(join(tmpdir(), 'jalon-candidacy-commands-'));
     store = SqliteEventStore.open({ file: join(directory, 'events.db') });
-    executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
   });
 
   afterEach(async () => {

@@ -9,7 +9,7 @@ import { CommandDefinition } from '../command-handling/command-definition';
 import { CommandExecutor } from '../command-handling/command-executor';
 import { FieldViolation, ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
-import { randomIds } from '../ports';
+import { timeOrderedIds } from '../ports';
 import { fundingCommands, RecordFundingPublicDataInput } from './funding.commands';
 import { validateInput } from '../validation/validate-input';
 import { commandNamed, COMMANDS } from './index';
@@ -63,7 +63,7 @@ describe('funding command catalogue', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'jalon-funding-commands-'));
     store = SqliteEventStore.open({ file: join(dir, 'events.db') });
-    executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
   });
 
   afterEach(async () => {

@@ -1,6 +1,6 @@
 import { CommandExecutor, CommandResult, ExecuteOptions } from '../command-handling/command-executor';
 import { Actor } from '../identity/roles';
-import { randomIds, uuidFromSeed } from '../ports';
+import { timeOrderedIds, uuidFromSeed } from '../ports';
 import { assignCandidacyAntenna } from './antenna.commands';
 import { commandNamed } from './catalogue';
 
@@ -26,7 +26,7 @@ export function runCommand(executor: CommandExecutor, name: string, input: unkno
 async function openAntenna(executor: CommandExecutor, input: unknown, actor: Actor, options: ExecuteOptions): Promise<CommandResult> {
   const { expectedRevision: _antennaRevision, eventIdSeed, ...shared } = options;
   // Both steps are one request: one correlation id, stable under a retry with the same seed.
-  const correlationId = options.correlationId ?? (eventIdSeed ? uuidFromSeed(`${eventIdSeed}:correlation`) : randomIds.uuid());
+  const correlationId = options.correlationId ?? (eventIdSeed ? uuidFromSeed(`${eventIdSeed}:correlation`) : timeOrderedIds.uuid());
   const claim = await executor.execute(assignCandidacyAntenna, input, actor, {
     ...shared,
     correlationId,

@@ -9,7 +9,7 @@ import { CommandExecutor } from '../command-handling/command-executor';
 import { runCommand } from '../commands/run-command';
 import { ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
-import { randomIds } from '../ports';
+import { timeOrderedIds } from '../ports';
 import { montbeliardOpened } from '../testing/montbeliard.fixture';
 import { ImportFileError, ImportProblem, ImportRejectedError } from './import-problems';
 import { SheetImportRequest, SheetImportService } from './sheet-import.service';
@@ -37,7 +37,7 @@ describe('spreadsheet import through the command path', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jalon-sheet-import-'));
     store = SqliteEventStore.open({ file: join(dir, 'events.db') });
-    executor = new CommandExecutor({ store, clock, ids: randomIds, timeZone: 'Europe/Paris' });
+    executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
     imports = new SheetImportService(executor, clock, 'Europe/Paris');
     await store.append(
       'antenna-montbeliard',
