@@ -258,6 +258,29 @@ describe('SqliteEventStore (embedded specifics)', () => {
       expect((await collect(store.readAll())).map((e) => e.id)).toEqual(stored.map((e) => e.id));
     });
 
+    it('rule: a batch whose last id is already stored writes none of it, its new first events included, and leaves the appends committed in the same group alone', async () => {
+      const store = open();
+      const streamId = uniqueStreamId();
+      const stored = testEvents(2);
+      await store.append(streamId, stored, { expectedRevision: 'no_stream' });
+      const neighbour = uniqueStreamId('neighbour');
+      const fresh = testEvents(2);
+      const before = await store.headPosition();
+
+      // Asked in the same tick: one group commit, each append in its own savepoint.
+      const [mixed, retried, kept] = await Promise.allSettled([
+        store.append(streamId, [testEvent(), testEvent(), stored[1]!], { expectedRevision: 'any' }),
+        store.append(streamId, stored, { expectedRevision: 'any' }),
+        store.append(neighbour, fresh, { expectedRevision: 'no_stream' }),
+      ]);
+
+      expect(mixed).toMatchObject({ status: 'rejected', reason: { code: 'STREAM.DUPLICATE_EVENT_ID' } });
+      expect(retried).toMatchObject({ status: 'fulfilled', value: { written: false, nextExpectedRevision: 1 } });
+      expect(kept).toMatchObject({ status: 'fulfilled', value: { written: true, nextExpectedRevision: 1 } });
+      expect((await collect(store.readAll({ after: before }))).map((e) => e.id)).toEqual(fresh.map((e) => e.id));
+      expect((await collect(store.readStream(streamId))).map((e) => e.id)).toEqual(stored.map((e) => e.id));
+    });
+
     it('refuses an invalid expected revision instead of treating it as a revision', async () => {
       const store = open();
       await expect(store.append(uniqueStreamId(), [testEvent()], { expectedRevision: -1 })).rejects.toBeInstanceOf(EventStoreError);

@@ -406,6 +406,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       db.pragma(`wal_autocheckpoint = ${this.checkpointPages}`);
       migrate(db);
       const statements = prepareStatements(db);
+      const newEventsTransaction = db.transaction(appendNewEvents);
       const appendTransaction = db.transaction(appendInTransaction);
       // Each append of the group runs in its own savepoint (a nested better-sqlite3 transaction),
       // so one refused append rolls back alone; the group commits once, with one durable sync.
@@ -413,8 +414,11 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       const groupTransaction = db.transaction((group: readonly QueuedAppend[]) => {
         const outcomes = group.map((item) => {
           try {
-            return appendTransaction(statements, item.streamId, item.rows, item.expected);
+            // The usual append (new ids, the revision expected) in one pass; anything else is
+            // rolled back to its savepoint and decided by the full check.
+            return newEventsTransaction(statements, item.streamId, item.rows, item.expected) ?? appendTransaction(statements, item.streamId, item.rows, item.expected);
           } catch (error) {
+            if (error instanceof NotOnlyNewEvents) return appendOrExplain(appendTransaction, statements, item);
             if (storageFailureKind(error) !== undefined) throw error;
             return { error };
           }
@@ -494,7 +498,59 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
-/** Runs inside BEGIN IMMEDIATE: no other writer can move the stream between check and insert. */
+/** Thrown inside {@link appendNewEvents}' savepoint (which it rolls back) when an id of the batch is already stored. */
+class NotOnlyNewEvents extends Error {}
+
+/** The full check of an append whose fast path found an id already stored: a retry (no-op) or a refusal. */
+function appendOrExplain(
+  appendTransaction: Database.Transaction<typeof appendInTransaction>,
+  statements: Statements,
+  item: QueuedAppend,
+): AppendResult | { error: unknown } {
+  try {
+    return appendTransaction(statements, item.streamId, item.rows, item.expected);
+  } catch (error) {
+    if (storageFailureKind(error) !== undefined) throw error;
+    return { error };
+  }
+}
+
+/**
+ * The fast path of an append (in its own savepoint, inside BEGIN IMMEDIATE): when the stream is at
+ * the revision expected, the rows are inserted straight away and the unique index on event ids
+ * itself says whether one was already stored (a retry, or an id reused), instead of one lookup per
+ * event beforehand. Undefined when the stream is not at the expected revision (a retry after the
+ * stream moved, or a conflict); NotOnlyNewEvents, which rolls the savepoint back, when an id is
+ * already stored. Either way {@link appendInTransaction} then decides, as it always did.
+ */
+function appendNewEvents(statements: Statements, streamId: string, rows: readonly RowToInsert[], expected: ExpectedRevision): AppendResult | undefined {
+  const lastRow = statements.lastRevision.get(streamId);
+  const last = lastRow === undefined ? undefined : Number(lastRow.revision);
+  if (expected !== 'any' && expected !== (last ?? 'no_stream')) return undefined;
+  let revision = last ?? -1;
+  let position = 0n;
+  for (const row of rows) {
+    revision += 1;
+    try {
+      position = BigInt(statements.insert.run(row.id, streamId, revision, row.type, row.version, row.data, row.metadata).lastInsertRowid);
+    } catch (error) {
+      if (isEventIdTaken(error)) throw new NotOnlyNewEvents();
+      throw error;
+    }
+  }
+  return { nextExpectedRevision: revision, position, written: true };
+}
+
+/** SQLite's refusal of a row whose event id the unique index already holds. */
+function isEventIdTaken(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /\bevents\.event_id\b/.test((error as Error).message);
+}
+
+/**
+ * The full check of an append (runs inside BEGIN IMMEDIATE: no other writer can move the stream
+ * between check and insert): a batch already stored in the stream is a no-op, an id stored
+ * elsewhere or a batch partly stored is refused, then the expected revision is checked.
+ */
 function appendInTransaction(
   statements: Statements,
   streamId: string,
