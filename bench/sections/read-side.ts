@@ -1,10 +1,8 @@
 import { CommandExecutor, timeOrderedIds, ReportService, runCommand, systemClock } from '@jalon/application';
-import { streamIdOf } from '@jalon/domain';
 import { SqliteEventStore } from '@jalon/event-store';
 import { DEFAULT_HISTORY_PAGE_SIZE, PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
 import { REPORT_KINDS } from '@jalon/reporting';
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_FINANCE } from '../generator/programme';
@@ -272,15 +270,13 @@ function fundingAgreements(runner: ProjectionRunner): AgreementOfStore[] {
 /**
  * The public data of every agreement that has none (the national « subventions » format refuses an
  * agreement without it), recorded as finance staff would: RecordFundingPublicData through the
- * command path, on the timed store's copy, untimed; then the read models catch up. A closed antenna
- * accepts no command (ANTENNA.CLOSED): its agreements get the event the command decides for an open
- * one, appended as is, as if it had been recorded before the closure.
+ * command path, on the timed store's copy, untimed (a closed antenna's agreements too: the one
+ * command a closed antenna accepts, docs/decisions/0035); then the read models catch up.
  */
 async function recordPublicData(ctx: BenchContext, store: SqliteEventStore, runner: ProjectionRunner, agreements: readonly AgreementOfStore[]): Promise<void> {
   const missing = agreements.filter((agreement) => agreement.publicData === undefined);
   if (missing.length === 0) return;
   const executor = new CommandExecutor({ store, clock: systemClock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
-  let closed = 0;
   for (const { antennaId, agreementId, committedOn } of missing) {
     const publicData = {
       funderSiret: '99900000100019',
@@ -291,18 +287,9 @@ async function recordPublicData(ctx: BenchContext, store: SqliteEventStore, runn
       nature: 'aide en numéraire',
       euNotified: false,
     };
-    const input = { antennaId, agreementId, publicData, effectiveDate: committedOn };
-    try {
-      await runCommand(executor, 'RecordFundingPublicData', input, BENCH_FINANCE);
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'ANTENNA.CLOSED') throw error;
-      closed++;
-      const { id: actor, name: actorName, role } = BENCH_FINANCE;
-      const metadata = { actor, actorName, role, correlationId: randomUUID(), causationId: randomUUID(), recordedAt: new Date().toISOString() };
-      await store.append(streamIdOf('funding', agreementId), [{ id: randomUUID(), type: 'FundingPublicDataRecorded', version: 1, data: input, metadata }], { expectedRevision: 'any' });
-    }
+    await runCommand(executor, 'RecordFundingPublicData', { antennaId, agreementId, publicData, effectiveDate: committedOn }, BENCH_FINANCE);
   }
-  ctx.log(`Queries: public data of ${missing.length.toLocaleString('en-US')} funding agreements recorded (untimed; ${closed.toLocaleString('en-US')} of closed antennas appended as is), for the subventions export`);
+  ctx.log(`Queries: public data of ${missing.length.toLocaleString('en-US')} funding agreements recorded (untimed), for the subventions export`);
   await runner.catchUp();
 }
 

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
 
 /**
@@ -86,5 +87,33 @@ describe('dashboard forms over HTTP', () => {
     const open = await agent.get('/programme/ouvrir-antenne').expect(200);
     expect(open.text).toContain('Aucune candidature retenue n’attend l’ouverture de son antenne.');
     expect(open.text).not.toMatch(/<button type="submit"[^>]*>Ouvrir l’antenne<\/button>/);
+  });
+});
+
+describe('dashboard forms of a closed antenna over HTTP', () => {
+  let dashboard: DashboardUnderTest;
+
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+    await request(dashboard.app.getHttpServer())
+      .post('/api/antennas/montbeliard/closure')
+      .set('Authorization', `Bearer ${dashboard.tokens['programme-manager']}`)
+      .send({ reason: 'Regroupement avec le centre de Besançon', effectiveDate: '2024-03-14' })
+      .expect(201);
+  }, 30_000);
+  afterAll(async () => {
+    await dashboard.close();
+  });
+
+  it('rule: a closed antenna keeps one form, its agreements’ public data (docs/decisions/0035); every other says why it cannot serve', async () => {
+    const closedPage = (response: request.Response) => response.text.includes('Regroupement avec le centre de Besançon');
+    expect((await dashboard.readWhenCaughtUp('finance', '/antennes/montbeliard', closedPage)).status).toBe(200);
+    const agent = await dashboard.signedIn('finance');
+    const publicData = await agent.get('/antennes/montbeliard/donnees-publiques').expect(200);
+    expect(publicData.text).toContain('action="/antennes/montbeliard/donnees-publiques"');
+    expect(publicData.text).not.toContain('id="indisponible"');
+    const release = await agent.get('/antennes/montbeliard/verser-tranche').expect(200);
+    expect(release.text).toContain('L’antenne a été fermée le 14/03/2024 : elle n’accepte plus que les données publiques de ses accords de financement.');
+    expect(release.text).not.toContain('action="/antennes/montbeliard/verser-tranche"');
   });
 });

@@ -30,7 +30,8 @@ export type OptionSource =
 export type TakenSource = 'programmes' | 'calls' | 'territories' | 'antennas' | 'phases' | 'milestones' | 'courses' | 'agreements' | 'expenditures' | 'conventions';
 
 /** When a form makes sense for an antenna (otherwise it says why and cannot be submitted). */
-export type Availability = 'antennaNotClosed' | 'antennaActive' | 'antennaSuspended' | 'notInaugurated' | 'noForecast' | 'forecastSet';
+/** When an antenna's form serves: `antennaOpened` even once the antenna is closed (the agreement's public data, docs/decisions/0035); every other one only while it is not closed. */
+export type Availability = 'antennaOpened' | 'antennaNotClosed' | 'antennaActive' | 'antennaSuspended' | 'notInaugurated' | 'noForecast' | 'forecastSet';
 
 export interface Option {
   readonly value: string;
@@ -163,8 +164,8 @@ const phase = (slug: string, command: string, source: OptionSource, more: Partia
 const tranche = (slug: string, command: string, source: OptionSource): FormPlan => onAntenna(slug, command, 'financements', 'antennaNotClosed', { tranche: source });
 
 /** A form about one of the antenna's agreements, which decides the stream it writes to (preselected by an agreement's link). */
-const agreement = (slug: string, command: string): FormPlan =>
-  onAntenna(slug, command, 'financements', 'antennaNotClosed', { choose: { agreementId: 'agreements' }, streamField: 'agreementId', preselect: { accord: 'agreementId' } });
+const agreement = (slug: string, command: string, availability: Availability = 'antennaNotClosed'): FormPlan =>
+  onAntenna(slug, command, 'financements', availability, { choose: { agreementId: 'agreements' }, streamField: 'agreementId', preselect: { accord: 'agreementId' } });
 
 const PLANS: readonly FormPlan[] = [
   { slug: 'lancer-programme', command: 'LaunchProgramme', scope: 'programme', tracksRevision: false, suggest: { programmeId: { from: 'name', fallback: 'programme', taken: 'programmes' } } },
@@ -239,7 +240,8 @@ const PLANS: readonly FormPlan[] = [
     omit: ['publicData'],
     autocomplete: { funder: 'organization' },
   }),
-  agreement('donnees-publiques', 'RecordFundingPublicData'),
+  // The one form a closed antenna keeps: the funder's duty to publish outlives it.
+  agreement('donnees-publiques', 'RecordFundingPublicData', 'antennaOpened'),
   tranche('verser-tranche', 'ReleaseTranche', 'plannedTranches'),
   tranche('recevoir-tranche', 'RecordTrancheReceipt', 'releasedTranches'),
   tranche('annuler-versement', 'ReverseTrancheRelease', 'releasedTranches'),

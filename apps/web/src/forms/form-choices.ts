@@ -37,8 +37,11 @@ export class FormChoices {
     if (!antennaId || !form.availability) return undefined;
     const antenna = this.reads.antennaSituation(antennaId);
     if (!antenna) return 'Cette antenne n’a pas été ouverte.';
-    if (antenna.status === 'closed') return `L’antenne a été fermée le ${formatDate(antenna.statusSince)} : elle n’accepte plus rien.`;
+    if (antenna.status === 'closed' && form.availability !== 'antennaOpened') {
+      return `L’antenne a été fermée le ${formatDate(antenna.statusSince)} : elle n’accepte plus que les données publiques de ses accords de financement.`;
+    }
     const reasons: Record<Availability, () => string | undefined> = {
+      antennaOpened: () => undefined,
       antennaNotClosed: () => undefined,
       antennaActive: () => (antenna.status === 'suspended' ? `L’antenne est déjà suspendue depuis le ${formatDate(antenna.statusSince)}.` : undefined),
       antennaSuspended: () => (antenna.status === 'active' ? 'L’antenne est en activité : il n’y a rien à reprendre.' : undefined),

@@ -1,4 +1,4 @@
-import { AntennaOpened, AntennaSuspended, DomainError } from '@jalon/domain';
+import { AntennaClosed, AntennaOpened, AntennaSuspended, DomainError } from '@jalon/domain';
 import { collect } from '@jalon/event-store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -71,7 +71,7 @@ describe('funding command catalogue', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function appendAntennaEvent(event: AntennaOpened | AntennaSuspended) {
+  async function appendAntennaEvent(event: AntennaOpened | AntennaSuspended | AntennaClosed) {
     await store.append(
       'antenna-montbeliard',
       [
@@ -230,6 +230,17 @@ describe('funding command catalogue', () => {
       await openAntenna();
       await appendAntennaEvent({ type: 'AntennaSuspended', data: { antennaId: 'montbeliard', reason: 'Travaux', effectiveDate: '2021-05-01' } });
       await expect(executor.execute(commitFunding, commitmentInput(), finance)).resolves.toMatchObject({ written: true });
+    });
+
+    it('rule: once the antenna is closed, only the agreement’s public data may still be recorded (docs/decisions/0035); a release is refused, nothing written', async () => {
+      await openAntenna();
+      await executor.execute(commitFunding, commitmentInput(), finance);
+      await appendAntennaEvent({ type: 'AntennaClosed', data: { antennaId: 'montbeliard', reason: 'Fin du projet', effectiveDate: '2025-06-30' } });
+      const head = await store.headPosition();
+      await expect(executor.execute(releaseTranche, releaseInput(), finance)).rejects.toMatchObject({ code: 'ANTENNA.CLOSED' });
+      expect(await store.headPosition()).toBe(head);
+      await expect(executor.execute(command('RecordFundingPublicData'), { ...publicDataInput(), effectiveDate: '2025-09-01' }, finance)).resolves.toMatchObject({ written: true });
+      expect((await fundingEvents()).map((event) => event.type)).toEqual(['FundingCommitted', 'FundingPublicDataRecorded']);
     });
 
     it('money is integer cents: a float amount is refused by rule isCents', async () => {

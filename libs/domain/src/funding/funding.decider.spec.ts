@@ -672,6 +672,14 @@ describe('funding decider: public data (SCDL « subventions »)', () => {
     spec.given([]).when(record()).thenThrows('FUNDING.NOT_FOUND', 'not-found');
   });
 
+  it('rule: they may be completed once the antenna is closed (the duty to publish outlives it), the one command a closed antenna accepts; never for an antenna not opened', () => {
+    spec.given([committed, closed]).when({ ...record(), context: closedAntenna }).then([recorded]);
+    spec.given([committed]).when({ ...record(), context: closedAntenna }).then([recorded]);
+    spec.given([committed, recorded]).when({ ...record(), context: closedAntenna }).thenNothingHappens();
+    spec.given([committed]).when({ ...release('signature', '2024-02-01'), context: closedAntenna }).thenThrows('ANTENNA.CLOSED', 'conflict');
+    spec.given([committed]).when({ ...record(), context: unopenedAntenna }).thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+  });
+
   it('rule: without the beneficiary’s SIRET only an in-kind grant to an association with its RNA number is accepted', () => {
     const { beneficiarySiret: _, ...withoutSiret } = publicData;
     spec.given([committed]).when(record({ publicData: withoutSiret })).thenThrows('FUNDING.BENEFICIARY_SIRET_REQUIRED', 'rule');

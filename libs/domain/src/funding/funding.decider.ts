@@ -1,5 +1,6 @@
 import {
   assertAntennaAcceptsCommands,
+  assertAntennaOpened,
   assertDateInRange,
   assertNever,
   assertNotBeforeAntennaOpening,
@@ -64,7 +65,10 @@ export type FundingState =
 export const initialFundingState = (): FundingState => ({ status: 'not-committed' });
 
 export function decideFunding(command: FundingCommand, state: FundingState): FundingEvent[] {
-  assertAntennaAcceptsCommands(command.context.antenna, command.data.antennaId);
+  // The funder's duty to publish the agreement outlives the antenna (docs/decisions/0035): its
+  // public data may still be completed once the antenna closed; nothing else may.
+  if (command.type === 'RecordFundingPublicData') assertAntennaOpened(command.context.antenna, command.data.antennaId);
+  else assertAntennaAcceptsCommands(command.context.antenna, command.data.antennaId);
   switch (command.type) {
     case 'CommitFunding': {
       const data = validCommitment(command.data);
@@ -80,7 +84,7 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
     }
     case 'RecordFundingPublicData': {
       const { agreementId, antennaId, effectiveDate } = command.data;
-      // Closed or not: the obligation to publish outlives the payments.
+      // Agreement closed or not, antenna closed or not: the obligation to publish outlives the payments.
       const agreement = requireAgreement(state, antennaId, agreementId);
       const publicData = validPublicData(command.data.publicData);
       if (agreement.publicData !== undefined && sameData(agreement.publicData, publicData)) return [];

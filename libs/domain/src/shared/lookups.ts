@@ -71,11 +71,16 @@ export interface FundingAgreementView {
  * A suspended antenna still accepts them: bills keep arriving and funders keep paying.
  */
 export function assertAntennaAcceptsCommands(antenna: AntennaView, antennaId: string): void {
-  if (antenna.antennaId !== antennaId || antenna.status === 'not-opened') {
-    throw notFound('ANTENNA.NOT_FOUND', `antenna ${antennaId} has not been opened`, { field: 'antennaId' });
-  }
+  assertAntennaOpened(antenna, antennaId);
   if (antenna.status === 'closed') {
     throw conflict('ANTENNA.CLOSED', `antenna ${antennaId} is closed and accepts nothing`, { field: 'antennaId' });
+  }
+}
+
+/** The antenna was opened (it may have closed since): the one check of what outlives a closing (docs/decisions/0035). */
+export function assertAntennaOpened(antenna: AntennaView, antennaId: string): void {
+  if (antenna.antennaId !== antennaId || antenna.status === 'not-opened') {
+    throw notFound('ANTENNA.NOT_FOUND', `antenna ${antennaId} has not been opened`, { field: 'antennaId' });
   }
 }
 
