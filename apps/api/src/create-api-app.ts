@@ -5,10 +5,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiModule } from './api.module';
 import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors';
+import { answerMethodNotAllowed } from './errors/method-not-allowed';
 import { JSON_LIMIT, registerBodyParsers } from './http/body-parsers';
 import { serveOpenApi } from './openapi/openapi';
 import { HttpExtension } from './http/http-extension';
 import { registerMultipart } from './http/multipart';
+
+/**
+ * As Express did: `/programme/` is `/programme`. Path segments up to 1,000 characters reach the
+ * routes (whose validation names the field); longer ones, and broken encodings, get a French answer.
+ */
+const ROUTER_MATCHING = { ignoreTrailingSlash: true, maxParamLength: 1000 } as const;
 
 export interface ApiAppOptions extends JalonCoreOptions {
   readonly logger?: false | LogLevel[];
@@ -22,14 +29,14 @@ export interface ApiAppOptions extends JalonCoreOptions {
  */
 export async function createApiApp(options: ApiAppOptions, extensions: readonly HttpExtension[] = []): Promise<INestApplication> {
   const adapter = new FastifyAdapter({
-    // As Express did: `/programme/` is `/programme`. Path segments up to 1,000 characters reach the
-    // routes (whose validation names the field); longer ones, and broken encodings, get a French answer.
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    routerOptions: ROUTER_MATCHING,
     frameworkErrors: frameworkErrorHandler(extensions),
     // What Node's HTTP parser refuses (headers over 16 KiB, a malformed request): French too.
     clientErrorHandler,
     bodyLimit: JSON_LIMIT,
   });
+  // A known address asked with another method: 405 (OPTIONS: 204) with `Allow`, not 404. Before any route is registered.
+  answerMethodNotAllowed(adapter.getInstance(), ROUTER_MATCHING);
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(options, extensions.map((extension) => extension.module(options))), adapter, {
     logger: options.logger ?? ['error', 'warn'],
     bodyParser: false,

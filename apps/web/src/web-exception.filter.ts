@@ -64,6 +64,7 @@ export class WebExceptionFilter implements ExceptionFilter {
 const PAGE_TITLES: Readonly<Record<number, string>> = {
   403: 'Action non autorisée',
   404: 'Page introuvable',
+  405: 'Méthode non acceptée',
   409: 'Conflit avec ce qui est enregistré',
   429: 'Trop de tentatives',
   503: 'Service momentanément indisponible',
@@ -79,6 +80,7 @@ const GUIDANCE: Readonly<Record<string, (problem: ProblemDetails, request: WebRe
     const seconds = Number(problem.details?.retryAfterSeconds ?? 60);
     return `Trop de connexions ont échoué depuis cette adresse en peu de temps. Patientez ${seconds} seconde${seconds > 1 ? 's' : ''}, puis réessayez avec votre jeton d’accès.`;
   },
+  'METHOD.NOT_ALLOWED': (problem) => problem.detail,
   'READ_MODEL.BEHIND': () => 'Les données ne sont pas encore à jour : réessayez dans un instant.',
   'READ_MODEL.UNAVAILABLE': (problem) => `${problem.title} ${problem.detail} Rien n’est affiché plutôt que des chiffres périmés ; l’état du service est indiqué sur /health.`,
 };

@@ -18,6 +18,7 @@ import { DocumentError, EventStoreError, IntegrityError, STORE_OUTCOME_UNKNOWN, 
 import { HttpException } from '@nestjs/common';
 import { TooManyFailedAuthenticationsError } from '../auth/failed-authentication-limiter';
 import { MalformedBodyError, TooManyFieldsError, UnsupportedMediaTypeError } from '../http/body-parsers';
+import { MethodNotAllowedError } from './method-not-allowed';
 
 export interface ErrorBody {
   readonly statusCode: number;
@@ -147,6 +148,10 @@ export function toHttpError(error: unknown): ErrorBody {
   }
   if (error instanceof HttpException && error.getStatus() === 404) {
     return { statusCode: 404, code: 'ROUTE.NOT_FOUND', message: 'aucune ressource de l’API ne répond à cette adresse (voir /api/docs)' };
+  }
+  // A known address asked with a method its routes do not accept (`Allow` is set where it is detected).
+  if (error instanceof MethodNotAllowedError) {
+    return { statusCode: 405, code: error.code, message: error.message, details: { method: error.method, allow: error.allowed } };
   }
   if (error instanceof HttpException && error.getStatus() === 405) {
     return { statusCode: 405, code: 'METHOD.NOT_ALLOWED', message: 'cette méthode n’est pas acceptée à cette adresse (voir /api/docs)' };
