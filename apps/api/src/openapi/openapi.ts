@@ -7,6 +7,7 @@ import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { COMMAND_ROUTES, pathParametersOf } from '../commands/command-routes';
 import { PROBLEM_TYPE_PREFIX } from '../errors/problem-details';
 import { COMMAND_RESULT_SCHEMAS, commandResultSchemaOf, PROBLEM_SCHEMAS } from './response-schemas';
+import { useInputFieldSchemas } from './query-parameters';
 
 type ValidationMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
 type SchemaConverters = NonNullable<NonNullable<Parameters<typeof validationMetadatasToSchemas>[0]>['additionalConverters']>;
@@ -122,6 +123,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         if (Number(status) >= 400 && response && !('$ref' in response)) operation.responses[status] = problemResponse(response.description);
       }
       operation.responses.default ??= problemResponse(`Erreur : « problem details » (RFC 9457) ; \`type\` renvoie à ${PROBLEM_TYPE_PREFIX}<code>`);
+      // A query parameter that is a field of an input: the same rule, the same schema.
+      useInputFieldSchemas(operation, inputs);
     }
   }
   return document;

@@ -22,7 +22,7 @@ import { formatDate, Report, ReportKind } from '@jalon/reporting';
 import { InputValidationError } from '../errors';
 import { isAfter, isBefore, todayIn } from '@jalon/domain';
 import { Clock } from '../ports';
-import { validateInput } from '../validation/validate-input';
+import { FieldNaming, validateInput } from '../validation/validate-input';
 import { fromLiveReadModel } from './live-read-model';
 import { ReportQueryInput } from './report-query.input';
 
@@ -63,10 +63,11 @@ export class ReportService {
   /**
    * `trusted` carries what the server itself adds and no caller may send: how to get the seal a
    * statement of expenditure is produced under (see `sealForStatement` in @jalon/core), asked only
-   * once the query is valid, since sealing writes to the log.
+   * once the query is valid, since sealing writes to the log; and how refusals name the fields
+   * (`naming: 'queryParameter'`: as the API's query does, `antenna` for `antennaId`).
    */
-  async build(query: unknown, trusted: { readonly sealForStatement?: () => Promise<StatementSeal> } = {}): Promise<Report> {
-    const input = validateInput(ReportQueryInput, query);
+  async build(query: unknown, trusted: { readonly sealForStatement?: () => Promise<StatementSeal>; readonly naming?: FieldNaming } = {}): Promise<Report> {
+    const input = validateInput(ReportQueryInput, query, { naming: trusted.naming ?? 'declared' });
     this.refuseFutureCut(input);
     const seal = input.kind === 'etat-depenses' && trusted.sealForStatement ? await trusted.sealForStatement() : undefined;
     const cut = { ...(input.asOf ? { asOf: input.asOf } : {}), ...(input.knownAt ? { knownAt: input.knownAt } : {}) };

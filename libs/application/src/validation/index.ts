@@ -4,3 +4,4 @@ export * from './text.decorators';
 export * from './validate-input';
 export * from './input-description';
 export * from './slug-suggestion';
+export * from './query-parameters';

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { FieldViolation, InputValidationError } from '../errors';
+import { queryParameterOf } from './query-parameters';
 
 /** No input of Jalon nests deeper than this (`territory.figures.jobs` is 3 levels). */
 export const MAX_INPUT_DEPTH = 8;
@@ -102,18 +103,35 @@ function plainCopy(input: Record<string, unknown>): { copy: Record<string, unkno
   }
 }
 
-function flatten(errors: readonly ValidationError[], prefix = ''): FieldViolation[] {
+/**
+ * How a refusal names a field: as its class declares it (`antennaId`, the default), or as the HTTP
+ * query that carries it names it (`antenna`, declared with `QueryParameter`), so that a client is
+ * told about the parameter it sent.
+ */
+export type FieldNaming = 'declared' | 'queryParameter';
+
+export interface ValidateInputOptions {
+  readonly naming?: FieldNaming;
+}
+
+function nameOf(error: ValidationError, naming: FieldNaming): string {
+  if (naming === 'declared') return error.property;
+  return queryParameterOf((error.target as object | undefined)?.constructor, error.property)?.name ?? error.property;
+}
+
+function flatten(errors: readonly ValidationError[], naming: FieldNaming, prefix = ''): FieldViolation[] {
   return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const name = nameOf(error, naming);
+    const field = prefix ? `${prefix}.${name}` : name;
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
         field,
         rule,
-        // Our own rules' messages start with the property name; name the whole path instead.
+        // Our own rules' messages start with the property name; name the field as the refusal does (its whole path, its query name).
         message:
           FRENCH[rule]?.(field, /(\d+)\D*$/.exec(message)?.[1]) ??
           (message.startsWith(`${error.property} `) ? field + message.slice(error.property.length) : message),
       }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    return [...own, ...flatten(error.children ?? [], naming, field)];
   });
 }
 
@@ -154,8 +172,10 @@ function refuse(violations: readonly FieldViolation[]): never {
  * class-validator rules of `type`, or throws one violation per field and rule. The class is the
  * one declaration of an input: its rules validate it here and describe it in the OpenAPI document.
  * Unknown fields are refused (not silently dropped): a typo must not be mistaken for consent.
+ * `options.naming` says how refusals name fields (their messages included): as declared, or as the
+ * HTTP query that carried them names them.
  */
-export function validateInput<T extends object>(type: new () => T, input: unknown): T {
+export function validateInput<T extends object>(type: new () => T, input: unknown, options: ValidateInputOptions = {}): T {
   if (typeof input !== 'object' || input === null || Array.isArray(input) || !isPlainObject(input)) {
     throw new InputValidationError([{ field: '', rule: 'isObject', message: 'le corps de la requête doit être un objet JSON' }]);
   }
@@ -163,6 +183,6 @@ export function validateInput<T extends object>(type: new () => T, input: unknow
   if (violations.length > 0) refuse(violations);
   const instance = plainToInstance(type, copy, { enableImplicitConversion: false });
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  if (errors.length > 0) refuse(withoutRepeats(flatten(errors)));
+  if (errors.length > 0) refuse(withoutRepeats(flatten(errors, options.naming ?? 'declared')));
   return copy as T;
 }
