@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ApiUnderTest, startApi, TEST_NOW } from './api-under-test';
+import { PROGRAMME_LAUNCH } from './programme-launch.fixture';
 
 type Role = keyof ApiUnderTest['tokens'];
 
@@ -38,13 +39,7 @@ describe('access over HTTP: stream reads by role, token hashes, deactivation, re
     });
     issued.push(...Object.values(api.tokens));
     await post('/api/programmes', api.tokens['programme-manager'])
-      .send({
-        programmeId: 'au-coeur-des-territoires',
-        name: 'Au cœur des territoires',
-        operator: 'Cnam',
-        targets: { antennaCount: 100, targetDate: '2022-12-31' },
-        effectiveDate: '2019-01-15',
-      })
+      .send(PROGRAMME_LAUNCH)
       .expect(201);
     // Another user's command result, as versions before decision 0011 recorded it (still read and still stored).
     idempotencyStream = `idempotency-${'a'.repeat(64)}`;

@@ -1,13 +1,8 @@
 import request from 'supertest';
 import { ApiUnderTest, startApi, StoreUnderTest } from './api-under-test';
+import { PROGRAMME_LAUNCH } from './programme-launch.fixture';
 
-const launch = {
-  programmeId: 'au-coeur-des-territoires',
-  name: 'Au cœur des territoires',
-  operator: 'Cnam',
-  targets: { antennaCount: 100, targetDate: '2022-12-31' },
-  effectiveDate: '2019-01-15',
-};
+const launch = PROGRAMME_LAUNCH;
 
 /**
  * The HTTP contract of the API, run against every event store (the embedded one and EventStoreDB

@@ -1,14 +1,9 @@
 import request from 'supertest';
 import { ApiUnderTest, startApi } from './api-under-test';
 import { openSqliteStoreUnderTest } from './sqlite-store-under-test';
+import { PROGRAMME_LAUNCH } from './programme-launch.fixture';
 
-const launch = {
-  programmeId: 'au-coeur-des-territoires',
-  name: 'Au cœur des territoires',
-  operator: 'Cnam',
-  targets: { antennaCount: 100, targetDate: '2022-12-31' },
-  effectiveDate: '2019-01-15',
-};
+const launch = PROGRAMME_LAUNCH;
 const territory = { id: 'pays-de-montbeliard', name: 'Pays de Montbéliard Agglomération', kind: 'agglomeration', region: 'Bourgogne-Franche-Comté', actionCoeurDeVille: true };
 const submit = { territory, partners: [{ name: 'Cnam', kind: 'academic' }], trainingNeeds: ['Industrie'], effectiveDate: '2020-11-01' };
 const commit = {

@@ -2,14 +2,9 @@ import { ERROR_MESSAGES } from '@jalon/application';
 import request from 'supertest';
 import { ApiUnderTest, startApi } from './api-under-test';
 import { openSqliteStoreUnderTest } from './sqlite-store-under-test';
+import { PROGRAMME_LAUNCH } from './programme-launch.fixture';
 
-const launch = {
-  programmeId: 'au-coeur-des-territoires',
-  name: 'Au cœur des territoires',
-  operator: 'Cnam',
-  targets: { antennaCount: 100, targetDate: '2022-12-31' },
-  effectiveDate: '2019-01-15',
-};
+const launch = PROGRAMME_LAUNCH;
 
 /**
  * RFC 9110 §15.5.6: a method the target resource does not support gets 405 Method Not Allowed with
