@@ -86,6 +86,14 @@ describe('HTTP reports', () => {
     expect(JSON.stringify(kpis.body.data)).toContain('160');
   });
 
+  it('rule: a waitForPosition the log does not hold once the wait is over is refused naming it (400), not left to retry (503)', async () => {
+    const beyond = (BigInt(await head()) + 1_000n).toString();
+    const refused = await get(`/api/reports/kpis?waitForPosition=${beyond}`).expect(400);
+    expect(refused.body.code).toBe('INPUT.INVALID');
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'waitForPosition', rule: 'isLoggedPosition' })]);
+    expect(refused.body.errors[0].message).toContain(`waitForPosition (${beyond}) dépasse la dernière position du journal`);
+  }, 15_000);
+
   it('the funding report flags tranche-3 released 66 days after its due date, and as of 2023-07-31 due and not released', async () => {
     const today = await get(`/api/reports/funding?antenna=montbeliard&waitForPosition=${await head()}`).expect(200);
     expect(today.body.data.discrepancies).toContainEqual(expect.objectContaining({ kind: 'release-late', trancheId: 'tranche-3', days: 66 }));
@@ -121,11 +129,6 @@ describe('HTTP reports', () => {
     const history = await get('/api/reports/history?from=2023-01-01&to=2022-01-01').expect(400);
     expect(history.body.errors).toEqual([expect.objectContaining({ field: 'to', rule: 'notBeforeFrom' })]);
     await request(api.http).get('/api/reports/budget').expect(401);
-  });
-
-  it('rule: waiting for a position the log has not reached answers 503 after a bounded wait', async () => {
-    const response = await get(`/api/reports/kpis?waitForPosition=${BigInt(await head()) + 1000n}`).expect(503);
-    expect(response.body.code).toBe('READ_MODEL.BEHIND');
   });
 
   it('reports each projection’s position and lag on /health', async () => {

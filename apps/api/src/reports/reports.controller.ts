@@ -70,13 +70,28 @@ export class ReportsController {
     });
   }
 
-  /** Waits for the report's own projection; one that is stopped answers at once (READ_MODEL.UNAVAILABLE, from the report service). */
+  /**
+   * Waits for the report's own projection; one that is stopped answers at once (READ_MODEL.UNAVAILABLE,
+   * from the report service). A position the log still does not hold once the wait is over was not
+   * returned by a command of this store: refused naming the parameter (400), not "try again" (503).
+   * Only then: a node that lags behind the one that appended gets the whole wait to catch up.
+   */
   private async waitFor(position: string, kind: string): Promise<void> {
     if (!POSITION.test(position)) {
       throw new InputValidationError([{ field: 'waitForPosition', rule: 'isPosition', message: 'waitForPosition doit être une position renvoyée par une commande' }]);
     }
     const projection = (REPORT_KINDS as readonly string[]).includes(kind) ? REPORT_PROJECTION[kind as ReportKind] : kind;
     if (!(await this.runner.waitForPosition(BigInt(position), WAIT_LIMIT_MS, [projection])) && this.runner.unavailability(projection) === undefined) {
+      const head = await this.store.headPosition();
+      if (BigInt(position) > head) {
+        throw new InputValidationError([
+          {
+            field: 'waitForPosition',
+            rule: 'isLoggedPosition',
+            message: `waitForPosition (${position}) dépasse la dernière position du journal (${head.toString()}) : donnez une position renvoyée par une commande`,
+          },
+        ]);
+      }
       throw new ReadModelBehindError(position);
     }
   }
