@@ -105,6 +105,7 @@ export async function commandPathSection(ctx: BenchContext): Promise<void> {
     const shared = antennas.length < 16 ? `fewer than 16 antennas: some loops share a stream and retry (${conflicts} commands gave up)` : '';
     ctx.add(
       info('command path', `cold start: fold ${warm.streams} antenna and budget streams into the cache`, warm.seconds, 's', 'what a restarted service pays before its commands are fast'),
+      info('command path', `state cache: heap held by those ${warm.streams} folded streams`, warm.heapBytes / 2 ** 20, 'MiB', 'used heap after a full collection, against before the warm-up'),
       info('command path', '1 in flight', one.perSecond, 'commands/s'),
       info('command path', '1 in flight, latency p50', latency.p50Ms, 'ms'),
       info('command path', '1 in flight, latency p99', latency.p99Ms, 'ms'),

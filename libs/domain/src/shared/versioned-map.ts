@@ -45,8 +45,8 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
 
   /** Like `new Map(entries)`: a key given twice keeps its first place and its last value. */
   static from<K, V>(entries: Iterable<readonly [K, V]>): VersionedMap<K, V> {
-    const stamps = new Map<K, Stamp<V>[]>();
-    for (const [key, value] of entries) stamps.set(key, [{ version: 0, value }]);
+    const stamps = new Map<K, Stamps<V>>();
+    for (const [key, value] of entries) stamps.set(key, { version: 0, value });
     return new VersionedMap({ stamps, newest: 0 }, 0, stamps.size);
   }
 
@@ -68,8 +68,10 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
     const history = this.#version === this.#history.newest ? this.#history : this.#branch();
     const version = history.newest + 1;
     const stamps = history.stamps.get(key);
-    if (stamps) stamps.push({ version, value });
-    else history.stamps.set(key, [{ version, value }]);
+    const stamp = { version, value };
+    if (stamps === undefined) history.stamps.set(key, stamp);
+    else if (Array.isArray(stamps)) stamps.push(stamp);
+    else history.stamps.set(key, [stamps, stamp]);
     history.newest = version;
     return new VersionedMap(history, version, size);
   }
@@ -104,8 +106,8 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
 
   /** A new history holding what this version sees, at version 0. */
   #branch(): History<K, V> {
-    const stamps = new Map<K, Stamp<V>[]>();
-    for (const [key, value] of this.entries()) stamps.set(key, [{ version: 0, value }]);
+    const stamps = new Map<K, Stamps<V>>();
+    for (const [key, value] of this.entries()) stamps.set(key, { version: 0, value });
     return { stamps, newest: 0 };
   }
 }
@@ -116,15 +118,23 @@ interface Stamp<V> {
   readonly value: V;
 }
 
+/**
+ * A key's stamps by increasing version: the one stamp itself while the key was set once (most keys
+ * of a decider's state: an expenditure is recorded once), an array from the second. A million
+ * entries then cost a million stamps, not a million one-element arrays as well.
+ */
+type Stamps<V> = Stamp<V> | Stamp<V>[];
+
 /** Shared by all the versions of a map; only ever appended to, and only by its newest version. */
 interface History<K, V> {
-  /** Per key, its stamps by increasing version; a key is present only once it was set. */
-  readonly stamps: Map<K, Stamp<V>[]>;
+  /** Per key, its stamps; a key is present only once it was set. */
+  readonly stamps: Map<K, Stamps<V>>;
   newest: number;
 }
 
-/** The last stamp written at or before `version`, if any. `stamps` is never empty. */
-function visibleStamp<V>(stamps: readonly Stamp<V>[], version: number): Stamp<V> | undefined {
+/** The last stamp written at or before `version`, if any. */
+function visibleStamp<V>(stamps: Stamps<V>, version: number): Stamp<V> | undefined {
+  if (!Array.isArray(stamps)) return stamps.version <= version ? stamps : undefined;
   const last = stamps[stamps.length - 1];
   if (last.version <= version) return last; // always the case for the newest version
   if (stamps[0].version > version) return undefined; // set after this version
