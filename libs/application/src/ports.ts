@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 /** Time enters the application through this port, so that tests and the demo can set it. */
 export interface Clock {
@@ -35,7 +35,7 @@ export function timeOrderedIdGenerator(now: () => number = Date.now): IdGenerato
         lastMs += 1;
         counter = 0;
       }
-      const bytes = randomBytes(16);
+      const bytes = randomPool.next();
       bytes.writeUIntBE(lastMs, 0, 6);
       bytes[6] = 0x70 | (counter >> 8);
       bytes[7] = counter & 0xff;
@@ -46,6 +46,29 @@ export function timeOrderedIdGenerator(now: () => number = Date.now): IdGenerato
 }
 
 const MAX_COUNTER = 0xfff;
+
+/**
+ * 16 random bytes at a time from a pool filled 4 KiB at once, as `crypto.randomUUID` does: asking
+ * the system's generator for 16 bytes per id cost more than the rest of the id (and about 5 % of a
+ * command). Each id gets its own bytes; the pool is refilled, never reused.
+ */
+class RandomPool {
+  private readonly pool = Buffer.alloc(16 * 256);
+  private offset = this.pool.length;
+
+  /** A buffer of 16 random bytes, the caller's to change: a view of the pool that no later call hands out again before a refill. */
+  next(): Buffer {
+    if (this.offset === this.pool.length) {
+      randomFillSync(this.pool);
+      this.offset = 0;
+    }
+    const bytes = this.pool.subarray(this.offset, this.offset + 16);
+    this.offset += 16;
+    return bytes;
+  }
+}
+
+const randomPool = new RandomPool();
 
 /** The ids this process hands out: time-ordered (see {@link timeOrderedIdGenerator}). */
 export const timeOrderedIds: IdGenerator = timeOrderedIdGenerator();
