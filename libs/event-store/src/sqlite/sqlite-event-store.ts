@@ -411,14 +411,21 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       // Each append of the group runs in its own savepoint (a nested better-sqlite3 transaction),
       // so one refused append rolls back alone; the group commits once, with one durable sync.
       // Storage trouble inside it aborts the whole group: SQLite may have rolled it all back.
+      // The usual append (new ids, the revision expected) in one pass; anything else is rolled
+      // back to its savepoint and decided by the full check.
+      const appendOne = ({ streamId, rows, expected }: QueuedAppend): AppendResult => {
+        try {
+          return newEventsTransaction(statements, streamId, rows, expected) ?? appendTransaction(statements, streamId, rows, expected);
+        } catch (error) {
+          if (error instanceof NotOnlyNewEvents) return appendTransaction(statements, streamId, rows, expected);
+          throw error;
+        }
+      };
       const groupTransaction = db.transaction((group: readonly QueuedAppend[]) => {
         const outcomes = group.map((item) => {
           try {
-            // The usual append (new ids, the revision expected) in one pass; anything else is
-            // rolled back to its savepoint and decided by the full check.
-            return newEventsTransaction(statements, item.streamId, item.rows, item.expected) ?? appendTransaction(statements, item.streamId, item.rows, item.expected);
+            return appendOne(item);
           } catch (error) {
-            if (error instanceof NotOnlyNewEvents) return appendOrExplain(appendTransaction, statements, item);
             if (storageFailureKind(error) !== undefined) throw error;
             return { error };
           }
@@ -501,20 +508,6 @@ function prepareStatements(db: Database.Database) {
 /** Thrown inside {@link appendNewEvents}' savepoint (which it rolls back) when an id of the batch is already stored. */
 class NotOnlyNewEvents extends Error {}
 
-/** The full check of an append whose fast path found an id already stored: a retry (no-op) or a refusal. */
-function appendOrExplain(
-  appendTransaction: Database.Transaction<typeof appendInTransaction>,
-  statements: Statements,
-  item: QueuedAppend,
-): AppendResult | { error: unknown } {
-  try {
-    return appendTransaction(statements, item.streamId, item.rows, item.expected);
-  } catch (error) {
-    if (storageFailureKind(error) !== undefined) throw error;
-    return { error };
-  }
-}
-
 /**
  * The fast path of an append (in its own savepoint, inside BEGIN IMMEDIATE): when the stream is at
  * the revision expected, the rows are inserted straight away and the unique index on event ids
@@ -527,16 +520,21 @@ function appendNewEvents(statements: Statements, streamId: string, rows: readonl
   const lastRow = statements.lastRevision.get(streamId);
   const last = lastRow === undefined ? undefined : Number(lastRow.revision);
   if (expected !== 'any' && expected !== (last ?? 'no_stream')) return undefined;
+  try {
+    return insertRows(statements, streamId, rows, last);
+  } catch (error) {
+    if (isEventIdTaken(error)) throw new NotOnlyNewEvents();
+    throw error;
+  }
+}
+
+/** Inserts the rows as the stream's next revisions after `last` (its last revision, none for a new stream). */
+function insertRows(statements: Statements, streamId: string, rows: readonly RowToInsert[], last: number | undefined): AppendResult {
   let revision = last ?? -1;
   let position = 0n;
   for (const row of rows) {
     revision += 1;
-    try {
-      position = BigInt(statements.insert.run(row.id, streamId, revision, row.type, row.version, row.data, row.metadata).lastInsertRowid);
-    } catch (error) {
-      if (isEventIdTaken(error)) throw new NotOnlyNewEvents();
-      throw error;
-    }
+    position = BigInt(statements.insert.run(row.id, streamId, revision, row.type, row.version, row.data, row.metadata).lastInsertRowid);
   }
   return { nextExpectedRevision: revision, position, written: true };
 }
@@ -578,15 +576,7 @@ function appendInTransaction(
 
   const actual = last ?? 'no_stream';
   if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevisionError(streamId, expected, actual);
-
-  let revision = last ?? -1;
-  let position = 0n;
-  for (const row of rows) {
-    revision += 1;
-    const result = statements.insert.run(row.id, streamId, revision, row.type, row.version, row.data, row.metadata);
-    position = BigInt(result.lastInsertRowid);
-  }
-  return { nextExpectedRevision: revision, position, written: true };
+  return insertRows(statements, streamId, rows, last);
 }
 
 /** A row as an event, or, when its data or metadata cannot be decoded, as an unreadable event naming it. */
