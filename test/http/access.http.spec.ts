@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ApiUnderTest, startApi, TEST_NOW } from './api-under-test';
-import { PROGRAMME_LAUNCH } from './programme-launch.fixture';
+import { PROGRAMME_LAUNCH } from '../support/programme-launch';
 
 type Role = keyof ApiUnderTest['tokens'];
 

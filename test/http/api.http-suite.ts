@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ApiUnderTest, startApi, StoreUnderTest } from './api-under-test';
-import { PROGRAMME_LAUNCH } from './programme-launch.fixture';
+import { PROGRAMME_LAUNCH } from '../support/programme-launch';
 
 const launch = PROGRAMME_LAUNCH;
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { ApiUnderTest, startApi } from './api-under-test';
 import { openSqliteStoreUnderTest } from './sqlite-store-under-test';
-import { PROGRAMME_LAUNCH } from './programme-launch.fixture';
+import { PROGRAMME_LAUNCH } from '../support/programme-launch';
 
 const launch = PROGRAMME_LAUNCH;
 const territory = { id: 'pays-de-montbeliard', name: 'Pays de Montbéliard Agglomération', kind: 'agglomeration', region: 'Bourgogne-Franche-Comté', actionCoeurDeVille: true };

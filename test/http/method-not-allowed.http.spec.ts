@@ -2,7 +2,7 @@ import { ERROR_MESSAGES } from '@jalon/application';
 import request from 'supertest';
 import { ApiUnderTest, startApi } from './api-under-test';
 import { openSqliteStoreUnderTest } from './sqlite-store-under-test';
-import { PROGRAMME_LAUNCH } from './programme-launch.fixture';
+import { PROGRAMME_LAUNCH } from '../support/programme-launch';
 
 const launch = PROGRAMME_LAUNCH;
 

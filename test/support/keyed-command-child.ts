@@ -10,15 +10,10 @@ import 'reflect-metadata';
 import { writeSync } from 'node:fs';
 import { CommandExecutor, commandNamed, IdempotencyService, timeOrderedIds } from '../../libs/application/src';
 import { SqliteEventStore } from '../../libs/event-store/src/sqlite';
+import { PROGRAMME_LAUNCH } from './programme-launch';
 
 export const KEYED_ACTOR = { id: 'claire', name: 'Claire Martin', role: 'programme-manager' } as const;
-export const KEYED_LAUNCH = {
-  programmeId: 'acdt',
-  name: 'Au cœur des territoires',
-  operator: 'Cnam',
-  targets: { antennaCount: 100, targetDate: '2022-12-31' },
-  effectiveDate: '2019-01-15',
-};
+export const KEYED_LAUNCH = { ...PROGRAMME_LAUNCH, programmeId: 'acdt' };
 
 async function keyed(file: string, key: string): Promise<void> {
   const store = SqliteEventStore.open({ file });

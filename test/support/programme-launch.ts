@@ -1,4 +1,4 @@
-/** The programme launched first by the HTTP suites: the body of `POST /api/programmes`. */
+/** The programme the suites launch first: the body of `POST /api/programmes` (the LaunchProgramme input). */
 export const PROGRAMME_LAUNCH = {
   programmeId: 'au-coeur-des-territoires',
   name: 'Au cœur des territoires',
