@@ -7,6 +7,7 @@ import { ApiModule } from './api.module';
 import { clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors';
 import { answerMethodNotAllowed } from './errors/method-not-allowed';
 import { JSON_LIMIT, registerBodyParsers } from './http/body-parsers';
+import { rewriteToOriginForm } from './http/request-target';
 import { serveOpenApi } from './openapi/openapi';
 import { HttpExtension } from './http/http-extension';
 import { registerMultipart } from './http/multipart';
@@ -30,6 +31,8 @@ export interface ApiAppOptions extends JalonCoreOptions {
 export async function createApiApp(options: ApiAppOptions, extensions: readonly HttpExtension[] = []): Promise<INestApplication> {
   const adapter = new FastifyAdapter({
     routerOptions: ROUTER_MATCHING,
+    // `PUT http://host/api/programmes` (the absolute form, RFC 9112 §3.2.2) is `PUT /api/programmes`, before anything reads the URL.
+    rewriteUrl: rewriteToOriginForm,
     frameworkErrors: frameworkErrorHandler(extensions),
     // What Node's HTTP parser refuses (headers over 16 KiB, a malformed request): French too.
     clientErrorHandler,

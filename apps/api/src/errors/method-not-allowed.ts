@@ -53,7 +53,8 @@ export class RouteMethods {
   /**
    * The methods, sorted, whose routes match this request target (its query string ignored); none
    * for an unknown address. Only a path (`/…`) is looked up: the asterisk form (`OPTIONS *`, about
-   * the server, not a resource) and other targets are not routed by Nest and keep their 404.
+   * the server, not a resource) and other targets are not routed by Nest and keep their 404. The
+   * absolute form (`http://host/…`) arrives here as its path (`rewriteToOriginForm`, decision 0038).
    */
   allowedAt(url: string): string[] {
     if (!url.startsWith('/')) return [];

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { FieldViolation, InputValidationError } from '@jalon/application';
 import { parse as parseQueryString } from 'node:querystring';
 import { isApiPath } from './api-path';
+import { duplicateKeysOf } from './json-duplicate-keys';
 
 /** A request body that cannot be read as its content type says: answered 400 `INPUT.MALFORMED`. */
 export class MalformedBodyError extends Error {
@@ -134,19 +136,44 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   );
 }
 
-/** Like Express's JSON parser in strict mode: only an object or an array at the top, and no deeper than {@link JSON_MAX_DEPTH}. */
-export function parseJsonBody(text: string): unknown {
+/** Repeated keys listed at most in one answer; the rest are counted in a last entry. */
+const MAX_DUPLICATE_KEYS = 100;
+
+/**
+ * Like Express's JSON parser in strict mode: only an object or an array at the top, and no deeper
+ * than {@link JSON_MAX_DEPTH}. A byte order mark at the start is ignored, as RFC 8259 §8.1 allows
+ * (editors on Windows write one, and it is no part of the value). A key repeated in the same
+ * object is refused (`INPUT.INVALID`, naming each such field): `JSON.parse` would keep its last
+ * value without a word, and an amount sent twice is not one Jalon may choose between.
+ */
+export function parseJsonBody(body: string): unknown {
+  const text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
   const start = text.search(/\S/);
   if (start < 0) return {};
   if (text[start] !== '{' && text[start] !== '[') throw new MalformedBodyError('le corps de la requête doit être un objet JSON ({ … })');
   if (nestingOf(text, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) {
     throw new MalformedBodyError(`le corps de la requête est imbriqué sur plus de ${JSON_MAX_DEPTH} niveaux`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new MalformedBodyError('le corps de la requête n’est pas du JSON valide');
   }
+  const repeated = duplicateKeysOf(text);
+  if (repeated.length > 0) throw new InputValidationError(duplicateKeyViolations(repeated));
+  return value;
+}
+
+function duplicateKeyViolations(fields: readonly string[]): FieldViolation[] {
+  const listed: FieldViolation[] = fields.slice(0, MAX_DUPLICATE_KEYS).map((field) => ({
+    field,
+    rule: 'uniqueKey',
+    message: `${field} figure plusieurs fois dans le même objet JSON : donnez-le une seule fois`,
+  }));
+  const more = fields.length - listed.length;
+  if (more > 0) listed.push({ field: '', rule: 'maxViolations', message: `et ${more.toLocaleString('fr-FR')} autre${more > 1 ? 's' : ''} clé${more > 1 ? 's' : ''} répétée${more > 1 ? 's' : ''}` });
+  return listed;
 }
 
 /**
