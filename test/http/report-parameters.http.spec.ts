@@ -1,8 +1,12 @@
 import { queryParametersOf, ReportQueryInput } from '@jalon/application';
+import { SqliteEventStore } from '@jalon/event-store';
 import { AUDITED_EVENT_TYPES, REPORT_FORMATS } from '@jalon/reporting';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
+import { recordDemoHistory } from '../support/demo-history';
 import { ApiUnderTest, startApi } from './api-under-test';
-import { openSqliteStoreUnderTest } from './sqlite-store-under-test';
 
 interface Parameter {
   readonly name: string;
@@ -22,17 +26,30 @@ interface Violation {
  * accepts, what its refusals name and what the OpenAPI document lists cannot drift apart.
  */
 describe('HTTP API: the report route’s query parameters', () => {
+  let dir: string;
   let api: ApiUnderTest;
   let parameters: Parameter[];
   const get = (path: string) => request(api.http).get(path).set('Authorization', `Bearer ${api.tokens.admin}`);
+  /** The query's name of a field of the report query, read from its one declaration. */
+  const queryNameOf = (field: keyof ReportQueryInput) => queryParametersOf(ReportQueryInput).find((parameter) => parameter.field === field)!.name;
 
   beforeAll(async () => {
-    api = await startApi(openSqliteStoreUnderTest);
+    // The demo history, and a data directory for the seal key: a statement of expenditure is produced sealed.
+    dir = mkdtempSync(join(tmpdir(), 'jalon-report-parameters-'));
+    api = await startApi(
+      async () => {
+        const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
+        return { store, dispose: () => store.close() };
+      },
+      { dataDir: dir },
+    );
+    await recordDemoHistory(api.store);
     const document = (await request(api.http).get('/api/openapi.json').expect(200)).body;
     parameters = (document.paths['/api/reports/{kind}'].get.parameters as Parameter[]).filter((parameter) => parameter.in === 'query');
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await api.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('rule: every report parameter the route accepts is the one declaration’s, and the OpenAPI document lists each', async () => {
@@ -64,6 +81,54 @@ describe('HTTP API: the report route’s query parameters', () => {
       expect(JSON.stringify(refused.body)).not.toMatch(/antennaId|agreementId/);
     }
   });
+
+  it('rule: the report service’s own refusals name the query’s parameter from the declaration: a cut in the future, a history filter on another report, `to` before `from`', async () => {
+    // The service's clock: 2026-01-15T10:00:00Z (TEST_NOW), Europe/Paris.
+    const future = await get('/api/reports/budget?antenna=montbeliard&asOf=2026-01-16&knownAt=2026-01-16T00:00:00Z').expect(400);
+    expect(future.body.errors).toEqual([
+      { field: queryNameOf('asOf'), rule: 'notInFuture', message: `${queryNameOf('asOf')} (2026-01-16) est dans l’avenir, qui n’est pas encore enregistré : au plus aujourd’hui, 15/01/2026` },
+      { field: queryNameOf('knownAt'), rule: 'notInFuture', message: `${queryNameOf('knownAt')} (2026-01-16T00:00:00Z) est dans l’avenir, qui n’est pas encore enregistré : au plus la fin d’aujourd’hui, 15/01/2026` },
+    ]);
+
+    // Every history filter, given to another report: each refused under the name the client sent.
+    const filters = { from: '2022-01-01', to: '2022-12-31', actor: 'demo', eventType: 'BudgetTrancheReleased', page: '1', pageSize: '10', order: 'desc' } as const;
+    const names = (Object.keys(filters) as (keyof typeof filters)[]).map(queryNameOf);
+    const query = (Object.entries(filters) as [keyof typeof filters, string][]).map(([field, value]) => `${queryNameOf(field)}=${value}`).join('&');
+    const other = await get(`/api/reports/funding?${query}`).expect(400);
+    expect(other.body.errors).toEqual(names.map((name) => ({ field: name, rule: 'historyOnly', message: `${name} ne s’applique qu’à l’historique (rapport history)` })));
+
+    const reversed = await get(`/api/reports/history?${queryNameOf('from')}=2023-01-01&${queryNameOf('to')}=2022-12-31`).expect(400);
+    expect(reversed.body.errors).toEqual([
+      { field: queryNameOf('to'), rule: 'notBeforeFrom', message: `${queryNameOf('to')} (2022-12-31) ne peut pas précéder ${queryNameOf('from')} (2023-01-01)` },
+    ]);
+  });
+
+  it('rule: a parameter the statement of expenditure cannot do without, or cannot use, is refused naming the query’s parameter (antenna, periodFrom, agreement), never the input field', async () => {
+    const missing = await get('/api/reports/etat-depenses').expect(400);
+    expect(missing.body).toMatchObject({ code: 'REPORT.PARAMETER_REQUIRED', errors: [{ field: 'antenna', rule: 'isDefined', message: 'L’état récapitulatif des dépenses porte sur une antenne : précisez laquelle.' }] });
+    expect(JSON.stringify(missing.body)).not.toMatch(/antennaId|--antenna/);
+
+    const empty = await get('/api/reports/etat-depenses?antenna=montbeliard&periodFrom=2023-01-01&periodTo=2022-01-01').expect(400);
+    expect(empty.body.errors).toEqual([expect.objectContaining({ field: 'periodFrom', message: 'La période est vide : son début (01/01/2023) est après sa fin (01/01/2022).' })]);
+
+    // A second agreement on the antenna: the statement must be told which.
+    await request(api.http)
+      .post('/api/antennas/montbeliard/funding-agreements')
+      .set('Authorization', `Bearer ${api.tokens.finance}`)
+      .send({
+        agreementId: 'region-bfc-montbeliard',
+        funder: 'Région Bourgogne-Franche-Comté',
+        label: 'Soutien régional',
+        amountCents: 5_000_000,
+        tranches: [{ trancheId: 'tranche-1', label: 'Tranche unique', amountCents: 5_000_000, dueOn: '2023-01-31', conditions: 'Signature' }],
+        effectiveDate: '2022-09-01',
+      })
+      .expect(201);
+    const which = await get('/api/reports/etat-depenses?antenna=montbeliard').expect(400);
+    expect(which.body.errors).toEqual([expect.objectContaining({ field: 'agreement', message: expect.stringContaining('précisez laquelle parmi') })]);
+    expect(JSON.stringify(which.body)).not.toMatch(/agreementId|--agreement/);
+    await get('/api/reports/etat-depenses?antenna=montbeliard&agreement=region-bfc-montbeliard').expect(200);
+  }, 30_000);
 
   it('rule: the OpenAPI document describes each report parameter as it is validated, in French', () => {
     const byName = new Map(parameters.map((parameter) => [parameter.name, parameter]));

@@ -1,5 +1,5 @@
-import { Actor, commandNamed } from '@jalon/application';
-import { isAfter, isSlug } from '@jalon/domain';
+import { Actor, commandNamed, isAsOfInFuture } from '@jalon/application';
+import { isSlug } from '@jalon/domain';
 import { contentTypeOf, fileExtensionOf, formatDate, formatTimestamp, renderReport, ReportSubjectNotFoundError } from '@jalon/reporting';
 import { DEFAULT_ECHEANCIER_WITHIN_DAYS } from '@jalon/queries';
 import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
@@ -22,13 +22,16 @@ import { securityHeaders, WebPages } from './web-pages';
 
 type QueryParameters = Record<string, string | undefined>;
 
-/** `?asOf=` of a page: a past day (or today), or a French message to show beside the control. */
+/**
+ * `?asOf=` of a page: a past day (or today), or a French message to show beside the control. A day
+ * in the future is judged by the report service's own rule (isAsOfInFuture), worded for the form.
+ */
 export function readAsOf(raw: unknown, today: string): { asOf?: string; error?: string; typed?: string } {
   if (raw === undefined || raw === '') return {};
   if (typeof raw !== 'string') return { error: 'Saisissez une date valide (JJ/MM/AAAA).' };
   const parsed = parseDate(raw);
   if (!parsed.ok) return { error: 'Saisissez une date valide (JJ/MM/AAAA).', typed: raw.slice(0, 40) };
-  if (isAfter(parsed.value, today)) return { error: 'Choisissez une date passée ou aujourd’hui : l’avenir n’est pas encore enregistré.', typed: raw.slice(0, 40) };
+  if (isAsOfInFuture(parsed.value, today)) return { error: 'Choisissez une date passée ou aujourd’hui : l’avenir n’est pas encore enregistré.', typed: raw.slice(0, 40) };
   return { asOf: parsed.value };
 }
 

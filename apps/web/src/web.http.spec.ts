@@ -299,6 +299,25 @@ describe('web dashboard over HTTP', () => {
     expect(unknown.text).toContain('Aucune antenne n’a été ouverte sous l’identifiant « inconnue »');
   });
 
+  it('rule: a future « État au » or « Connu au » is refused in French beside its field, by the report service’s own rule: the API refuses the same cut, and both accept the end of today', async () => {
+    const agent = await as('auditor');
+    const api = (query: string) => request(http()).get(`/api/reports/budget?antenna=montbeliard&${query}`).set('Authorization', `Bearer ${dashboard.tokens.auditor}`);
+    // The dashboard's clock: 2024-03-15T10:00:00Z (DASHBOARD_NOW), Europe/Paris (UTC+1 in March 2024).
+    const tomorrow = await agent.get('/antennes/montbeliard?asOf=16/03/2024').expect(200);
+    expect(tomorrow.text).toContain('<p class="message-erreur" id="erreur-asOf">Choisissez une date passée ou aujourd’hui : l’avenir n’est pas encore enregistré.</p>');
+    expect(tomorrow.text).toMatch(/id="champ-asOf" name="asOf" value="16\/03\/2024" aria-describedby="aide-asOf erreur-asOf" aria-invalid="true"/);
+    expect((await api('asOf=2024-03-16').expect(400)).body.errors).toEqual([expect.objectContaining({ field: 'asOf', rule: 'notInFuture' })]);
+    expect((await agent.get('/antennes/montbeliard?asOf=15/03/2024').expect(200)).text).not.toContain('id="erreur-asOf"');
+    await api('asOf=2024-03-15').expect(200);
+
+    // 00:30 on the 16th in Paris is tomorrow there; 23:30 on the 15th is still today.
+    const late = await agent.get(`/antennes/montbeliard?knownAt=${encodeURIComponent('16/03/2024 00:30')}`).expect(200);
+    expect(late.text).toContain('<p class="message-erreur" id="erreur-knownAt">Choisissez un instant passé : l’avenir n’est pas encore enregistré.</p>');
+    expect((await api('knownAt=2024-03-15T23:30:00Z').expect(400)).body.errors).toEqual([expect.objectContaining({ field: 'knownAt', rule: 'notInFuture' })]);
+    expect((await agent.get(`/antennes/montbeliard?knownAt=${encodeURIComponent('15/03/2024 23:30')}`).expect(200)).text).not.toContain('id="erreur-knownAt"');
+    await api('knownAt=2024-03-15T22:30:00Z').expect(200);
+  });
+
   it('ends a session on sign-out, and after 30 minutes without activity', async () => {
     const agent = request.agent(http());
     await signIn(agent, { jeton: dashboard.tokens.auditor }, 303);

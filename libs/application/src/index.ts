@@ -14,5 +14,6 @@ export * from './idempotency/idempotency.service';
 export * from './commands';
 export * from './queries/report-query.input';
 export * from './queries/report.service';
+export * from './queries/report-cut';
 export * from './queries/live-read-model';
 export * from './import';

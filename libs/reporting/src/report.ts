@@ -62,7 +62,12 @@ export class ReportSubjectNotFoundError extends Error {
   }
 }
 
-/** The report needs a parameter it was not given (the history needs an antenna): the API answers 400. */
+/**
+ * The report needs a parameter it was not given, or was given one it cannot use (the statement of
+ * expenditure needs an antenna): the API answers 400. `field` is the report's parameter as the
+ * report query declares it (`antennaId`); the report service names it to its caller as the caller
+ * named it (`antenna` in the API's query).
+ */
 export class ReportParameterError extends Error {
   readonly code = 'REPORT.PARAMETER_REQUIRED';
   constructor(

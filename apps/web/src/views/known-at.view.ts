@@ -1,4 +1,4 @@
-import { isCalendarInstant } from '@jalon/application';
+import { isCalendarInstant, isKnownAtInFuture } from '@jalon/application';
 import { endOfDay, wallClockOf } from '@jalon/domain';
 import { formatDate, formatTimestamp } from '@jalon/reporting';
 import { parseDate } from '../forms/parse';
@@ -25,8 +25,8 @@ export function readKnownAt(raw: unknown, today: string, timeZone: string): { kn
     }
   }
   if (instant === undefined) return { error: 'Saisissez une date et une heure valides (JJ/MM/AAAA HH:MM), ou une date seule pour la fin de ce jour.', typed };
-  // Later than today is the future: nothing is recorded there yet.
-  if (Date.parse(instant) > Date.parse(endOfDay(today, timeZone))) return { error: 'Choisissez un instant passé : l’avenir n’est pas encore enregistré.', typed };
+  // Later than today is the future: nothing is recorded there yet (the report service's own rule, worded for the form).
+  if (isKnownAtInFuture(instant, today, timeZone)) return { error: 'Choisissez un instant passé : l’avenir n’est pas encore enregistré.', typed };
   return { knownAt: instant };
 }
 

@@ -18,13 +18,18 @@ import {
   SnapshotKeyNotKeptError,
   StatementSeal,
 } from '@jalon/projections';
-import { formatDate, Report, ReportKind } from '@jalon/reporting';
+import { formatDate, Report, ReportKind, ReportParameterError } from '@jalon/reporting';
 import { InputValidationError } from '../errors';
-import { isAfter, isBefore, todayIn } from '@jalon/domain';
+import { isBefore, todayIn } from '@jalon/domain';
 import { Clock } from '../ports';
-import { FieldNaming, validateInput } from '../validation/validate-input';
+import { FieldNaming, fieldNameOf } from '../validation/query-parameters';
+import { validateInput } from '../validation/validate-input';
 import { fromLiveReadModel } from './live-read-model';
+import { isAsOfInFuture, isKnownAtInFuture } from './report-cut';
 import { ReportQueryInput } from './report-query.input';
+
+/** How a refusal of the report service names a field of the report's query: as its caller does (see `fieldNameOf`). */
+type NameOf = (property: keyof ReportQueryInput) => string;
 
 /** Programme-wide reports kept, for their read model's committed state, reference date and options. */
 const KEPT_REPORTS = 16;
@@ -64,12 +69,27 @@ export class ReportService {
    * `trusted` carries what the server itself adds and no caller may send: how to get the seal a
    * statement of expenditure is produced under (see `sealForStatement` in @jalon/core), asked only
    * once the query is valid, since sealing writes to the log; and how refusals name the fields
-   * (`naming: 'queryParameter'`: as the API's query does, `antenna` for `antennaId`).
+   * (`naming: 'queryParameter'`: as the API's query does, `antenna` for `antennaId`). Every refusal
+   * names them so, from the query's one declaration: the rules of ReportQueryInput, this service's
+   * own (a cut in the future, a history filter on another report, `to` before `from`) and the
+   * parameter a report cannot do without (ReportParameterError, raised naming the field).
    */
   async build(query: unknown, trusted: { readonly sealForStatement?: () => Promise<StatementSeal>; readonly naming?: FieldNaming } = {}): Promise<Report> {
-    const input = validateInput(ReportQueryInput, query, { naming: trusted.naming ?? 'declared' });
-    this.refuseFutureCut(input);
-    const seal = input.kind === 'etat-depenses' && trusted.sealForStatement ? await trusted.sealForStatement() : undefined;
+    const naming = trusted.naming ?? 'declared';
+    const nameOf: NameOf = (property) => fieldNameOf(ReportQueryInput, property, naming);
+    const input = validateInput(ReportQueryInput, query, { naming });
+    try {
+      return await this.buildValid(input, nameOf, trusted.sealForStatement);
+    } catch (error) {
+      // A report names the parameter it lacks by its field (`antennaId`); its caller is told it as it named it.
+      if (error instanceof ReportParameterError) throw new ReportParameterError(fieldNameOf(ReportQueryInput, error.field, naming), error.message);
+      throw error;
+    }
+  }
+
+  private async buildValid(input: ReportQueryInput, nameOf: NameOf, sealForStatement: (() => Promise<StatementSeal>) | undefined): Promise<Report> {
+    this.refuseFutureCut(input, nameOf);
+    const seal = input.kind === 'etat-depenses' && sealForStatement ? await sealForStatement() : undefined;
     const cut = { ...(input.asOf ? { asOf: input.asOf } : {}), ...(input.knownAt ? { knownAt: input.knownAt } : {}) };
     const referenceDate = input.asOf ?? todayIn(input.knownAt ? new Date(input.knownAt) : this.clock.now(), this.timeZone);
     const parameters: ReportOptions = {
@@ -82,7 +102,7 @@ export class ReportService {
       ...(input.periodFrom !== undefined ? { periodFrom: input.periodFrom } : {}),
       ...(input.periodTo !== undefined ? { periodTo: input.periodTo } : {}),
       ...(seal ? { seal } : {}),
-      ...historyFilterOf(input),
+      ...historyFilterOf(input, nameOf),
     };
     if (input.asOf || input.knownAt) {
       if (input.kind === 'history') {
@@ -99,19 +119,20 @@ export class ReportService {
   }
 
   /**
-   * A cut in the future names nothing recorded yet: refused (the dashboard refuses it too), never
-   * answered with today's facts judged at a date to come. `asOf` may be today; `knownAt` may be
-   * any instant up to the end of today in the programme's time zone, as the dashboard allows.
+   * A cut in the future names nothing recorded yet: refused by the rule of report-cut.ts, which the
+   * dashboard asks too. `asOf` may be today; `knownAt` may be any instant up to the end of today in
+   * the programme's time zone.
    */
-  private refuseFutureCut(input: Pick<ReportQueryInput, 'asOf' | 'knownAt'>): void {
-    const now = this.clock.now();
-    const today = todayIn(now, this.timeZone);
+  private refuseFutureCut(input: Pick<ReportQueryInput, 'asOf' | 'knownAt'>, nameOf: NameOf): void {
+    const today = todayIn(this.clock.now(), this.timeZone);
     const violations: { field: string; rule: string; message: string }[] = [];
-    if (input.asOf !== undefined && isAfter(input.asOf, today)) {
-      violations.push({ field: 'asOf', rule: 'notInFuture', message: `asOf (${input.asOf}) est dans l’avenir, qui n’est pas encore enregistré : au plus aujourd’hui, ${formatDate(today)}` });
+    if (input.asOf !== undefined && isAsOfInFuture(input.asOf, today)) {
+      const field = nameOf('asOf');
+      violations.push({ field, rule: 'notInFuture', message: `${field} (${input.asOf}) est dans l’avenir, qui n’est pas encore enregistré : au plus aujourd’hui, ${formatDate(today)}` });
     }
-    if (input.knownAt !== undefined && isAfter(todayIn(new Date(input.knownAt), this.timeZone), today)) {
-      violations.push({ field: 'knownAt', rule: 'notInFuture', message: `knownAt (${input.knownAt}) est dans l’avenir, qui n’est pas encore enregistré : au plus la fin d’aujourd’hui, ${formatDate(today)}` });
+    if (input.knownAt !== undefined && isKnownAtInFuture(input.knownAt, today, this.timeZone)) {
+      const field = nameOf('knownAt');
+      violations.push({ field, rule: 'notInFuture', message: `${field} (${input.knownAt}) est dans l’avenir, qui n’est pas encore enregistré : au plus la fin d’aujourd’hui, ${formatDate(today)}` });
     }
     if (violations.length > 0) throw new InputValidationError(violations);
   }
@@ -205,8 +226,11 @@ function readsWholeTrail(parameters: ReportOptions): boolean {
   return parameters.page === undefined && parameters.pageSize === undefined;
 }
 
-/** The history's filters and page, refused for another report (a filter silently ignored would mislead) and when `to` is before `from`. */
-function historyFilterOf(input: ReportQueryInput): Pick<ReportOptions, 'from' | 'to' | 'actor' | 'eventType' | 'page' | 'pageSize' | 'order'> {
+/**
+ * The history's filters and page, refused for another report (a filter silently ignored would
+ * mislead) and when `to` is before `from`, each refusal naming the field as the caller did (`nameOf`).
+ */
+function historyFilterOf(input: ReportQueryInput, nameOf: NameOf): Pick<ReportOptions, 'from' | 'to' | 'actor' | 'eventType' | 'page' | 'pageSize' | 'order'> {
   const filter = {
     ...(input.from !== undefined ? { from: input.from } : {}),
     ...(input.to !== undefined ? { to: input.to } : {}),
@@ -217,13 +241,14 @@ function historyFilterOf(input: ReportQueryInput): Pick<ReportOptions, 'from' | 
     ...(input.order !== undefined ? { order: input.order } : {}),
   };
   if (input.kind !== 'history') {
-    const given = Object.keys(filter);
+    const given = (Object.keys(filter) as (keyof typeof filter)[]).map(nameOf);
     if (given.length > 0) {
       throw new InputValidationError(given.map((field) => ({ field, rule: 'historyOnly', message: `${field} ne s’applique qu’à l’historique (rapport history)` })));
     }
   }
   if (filter.from !== undefined && filter.to !== undefined && isBefore(filter.to, filter.from)) {
-    throw new InputValidationError([{ field: 'to', rule: 'notBeforeFrom', message: `to (${filter.to}) ne peut pas précéder from (${filter.from})` }]);
+    const [to, from] = [nameOf('to'), nameOf('from')];
+    throw new InputValidationError([{ field: to, rule: 'notBeforeFrom', message: `${to} (${filter.to}) ne peut pas précéder ${from} (${filter.from})` }]);
   }
   return filter;
 }

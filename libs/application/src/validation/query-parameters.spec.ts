@@ -2,7 +2,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { InputValidationError } from '../errors';
 import { ReportQueryInput } from '../queries/report-query.input';
 import { describeInput } from './input-description';
-import { inputFromQuery, QueryParameter, queryParametersOf } from './query-parameters';
+import { fieldNameOf, inputFromQuery, QueryParameter, queryParametersOf } from './query-parameters';
 import { IsCents, IsSlug } from './text.decorators';
 import { validateInput } from './validate-input';
 
@@ -29,9 +29,9 @@ class Query {
   amountCents?: number;
 }
 
-function refusalOf(input: unknown, naming?: 'declared' | 'queryParameter') {
+function refusalOf(input: unknown, naming?: 'declared' | 'queryParameter', type: new () => object = Query) {
   try {
-    validateInput(Query, input, naming ? { naming } : {});
+    validateInput(type, input, naming ? { naming } : {});
   } catch (error) {
     if (error instanceof InputValidationError) return error.violations;
     throw error;
@@ -75,6 +75,21 @@ describe('query parameters declared on an input class', () => {
     expect(JSON.stringify(refused)).not.toMatch(/territoryId|days/);
     // A field that is no query parameter keeps its name.
     expect(refusalOf({ subject: 'Pas un id' }, 'queryParameter')).toEqual([expect.objectContaining({ field: 'subject', rule: 'isSlug' })]);
+  });
+
+  it('rule: a refusal past the rules names a field from the one declaration, as validation does: rename the query parameter and the name follows', () => {
+    class Renamed extends Query {}
+    // The same field declared under another query name on a subclass: the declaration, not the caller, gives the name.
+    QueryParameter({ name: 'region', description: 'la région' })(Renamed.prototype, 'territoryId');
+    expect(fieldNameOf(Query, 'territoryId', 'queryParameter')).toBe('territoire');
+    expect(fieldNameOf(Renamed, 'territoryId', 'queryParameter')).toBe('region');
+    expect(fieldNameOf(Renamed, 'days', 'queryParameter')).toBe('jours');
+    expect(fieldNameOf(Renamed, 'territoryId', 'declared')).toBe('territoryId');
+    // A field that is no query parameter keeps its name.
+    expect(fieldNameOf(Renamed, 'subject', 'queryParameter')).toBe('subject');
+    // validateInput names its refusals through the same function.
+    const refused = refusalOf({ subject: 'doubs', territoryId: 'Pas un id' }, 'queryParameter', Renamed);
+    expect(refused.map((violation) => violation.field)).toEqual([fieldNameOf(Renamed, 'territoryId', 'queryParameter')]);
   });
 
   it('rule: by default, validation names fields as declared (the CLI and the dashboard give antennaId, not antenna)', () => {

@@ -48,6 +48,24 @@ export function queryParameterOf(target: Function | undefined, property: string)
   return undefined;
 }
 
+/**
+ * How a refusal names a field: as its class declares it (`antennaId`, the default: the CLI and the
+ * dashboard give fields so), or as the HTTP query that carries it names it (`antenna`, declared with
+ * `QueryParameter`), so that a client is told about the parameter it sent.
+ */
+export type FieldNaming = 'declared' | 'queryParameter';
+
+/**
+ * The name a refusal gives `property` of `type`, read from the class's one declaration: the property
+ * itself, or, named as the query does, its `QueryParameter` name (`antenna` for `antennaId`). Every
+ * refusal of an input names its fields through here: `validateInput` for the rules of the class,
+ * and what judges the input past them (the report service's own rules, a report's missing parameter).
+ */
+export function fieldNameOf(type: Function | undefined, property: string, naming: FieldNaming): string {
+  if (naming === 'declared') return property;
+  return queryParameterOf(type, property)?.name ?? property;
+}
+
 const WHOLE_NUMBER_KINDS: ReadonlySet<string> = new Set(['integer', 'cents']);
 
 /**

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { FieldViolation, InputValidationError } from '../errors';
-import { queryParameterOf } from './query-parameters';
+import { fieldNameOf, FieldNaming } from './query-parameters';
 
 /** No input of Jalon nests deeper than this (`territory.figures.jobs` is 3 levels). */
 export const MAX_INPUT_DEPTH = 8;
@@ -103,20 +103,12 @@ function plainCopy(input: Record<string, unknown>): { copy: Record<string, unkno
   }
 }
 
-/**
- * How a refusal names a field: as its class declares it (`antennaId`, the default), or as the HTTP
- * query that carries it names it (`antenna`, declared with `QueryParameter`), so that a client is
- * told about the parameter it sent.
- */
-export type FieldNaming = 'declared' | 'queryParameter';
-
 export interface ValidateInputOptions {
   readonly naming?: FieldNaming;
 }
 
 function nameOf(error: ValidationError, naming: FieldNaming): string {
-  if (naming === 'declared') return error.property;
-  return queryParameterOf((error.target as object | undefined)?.constructor, error.property)?.name ?? error.property;
+  return fieldNameOf((error.target as object | undefined)?.constructor, error.property, naming);
 }
 
 function flatten(errors: readonly ValidationError[], naming: FieldNaming, prefix = ''): FieldViolation[] {

@@ -90,7 +90,7 @@ const NOT_AMENDED = { reversal: null, documents: NO_DOCUMENTS } as const;
  */
 export function buildStatementReport(models: ReadModels, parameters: StatementParameters): Report<StatementReportData> {
   const antennaId = parameters.antennaId;
-  if (antennaId === undefined) throw new ReportParameterError('antenna', 'L’état récapitulatif des dépenses porte sur une antenne : précisez laquelle.');
+  if (antennaId === undefined) throw parameterError('antennaId', 'L’état récapitulatif des dépenses porte sur une antenne : précisez laquelle.');
   const ledger = models.view<LedgerDoc>(agreementLedgerProjection.name);
   const found = ledger.get(ledgerAntennaKey(antennaId));
   if (found?.kind !== 'antenna') throw new UnknownAntennaError(antennaId);
@@ -99,7 +99,7 @@ export function buildStatementReport(models: ReadModels, parameters: StatementPa
   const periodFrom = parameters.periodFrom ?? agreement.committedOn;
   const periodTo = parameters.periodTo ?? parameters.referenceDate;
   if (periodFrom > periodTo) {
-    throw new ReportParameterError('periodFrom', `La période est vide : son début (${formatDate(periodFrom)}) est après sa fin (${formatDate(periodTo)}).`);
+    throw parameterError('periodFrom', `La période est vide : son début (${formatDate(periodFrom)}) est après sa fin (${formatDate(periodTo)}).`);
   }
   const seal = parameters.seal ?? null;
   // Positions compared as decimal strings (comparePositions): no bigint per line.
@@ -203,6 +203,15 @@ export function buildStatementReport(models: ReadModels, parameters: StatementPa
   };
 }
 
+/**
+ * A parameter the statement cannot do without or cannot use, named by its field of the statement's
+ * parameters (the report query's field, `antennaId`): the report service tells its caller the name
+ * the caller gave it (`antenna` in the API's query, `--antenna` on the command line).
+ */
+function parameterError(field: keyof StatementParameters & string, message: string): ReportParameterError {
+  return new ReportParameterError(field, message);
+}
+
 function chooseAgreement(doc: AntennaLedgerDoc, agreementId: string | undefined): AgreementLedger {
   if (agreementId !== undefined) {
     const agreement = doc.agreements.find((item) => item.agreementId === agreementId);
@@ -211,8 +220,8 @@ function chooseAgreement(doc: AntennaLedgerDoc, agreementId: string | undefined)
   }
   if (doc.agreements.length === 1) return doc.agreements[0]!;
   if (doc.agreements.length === 0) throw new ReportSubjectNotFoundError(`L’antenne ${doc.antennaName ?? doc.antennaId} n’a aucune convention de financement.`);
-  throw new ReportParameterError(
-    'agreement',
+  throw parameterError(
+    'agreementId',
     `L’antenne ${doc.antennaName ?? doc.antennaId} a ${doc.agreements.length} conventions de financement : précisez laquelle parmi ${doc.agreements.map((item) => item.agreementId).join(', ')}.`,
   );
 }
