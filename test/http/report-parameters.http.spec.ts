@@ -109,7 +109,9 @@ describe('HTTP API: the report route’s query parameters', () => {
     expect(JSON.stringify(missing.body)).not.toMatch(/antennaId|--antenna/);
 
     const empty = await get('/api/reports/etat-depenses?antenna=montbeliard&periodFrom=2023-01-01&periodTo=2022-01-01').expect(400);
-    expect(empty.body.errors).toEqual([expect.objectContaining({ field: 'periodFrom', message: 'La période est vide : son début (01/01/2023) est après sa fin (01/01/2022).' })]);
+    // Given but unusable, not missing: its own code and rule, not « Il manque un paramètre ».
+    expect(empty.body).toMatchObject({ code: 'REPORT.PARAMETER_INVALID', title: 'Un paramètre du rapport ne peut pas être utilisé.' });
+    expect(empty.body.errors).toEqual([{ field: 'periodFrom', rule: 'notAfterPeriodTo', message: 'La période est vide : son début (01/01/2023) est après sa fin (01/01/2022).' }]);
 
     // A second agreement on the antenna: the statement must be told which.
     await request(api.http)

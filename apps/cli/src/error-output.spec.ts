@@ -48,7 +48,7 @@ describe('jalon report: refusals name the command line’s options', () => {
   it('rule: a statement’s empty period names --from, the option that gave its first day (periodFrom)', async () => {
     const { field, lines } = await refusal(['etat-depenses', '--antenna', 'montbeliard', '--from', '2023-01-01', '--to', '2022-01-01']);
     expect(field).toBe('periodFrom');
-    expect(lines).toEqual(['Erreur REPORT.PARAMETER_REQUIRED : La période est vide : son début (01/01/2023) est après sa fin (01/01/2022). (option --from)']);
+    expect(lines).toEqual(['Erreur REPORT.PARAMETER_INVALID : La période est vide : son début (01/01/2023) est après sa fin (01/01/2022). (option --from)']);
   }, 30_000);
 
   it('rule: the report service’s own refusals (a cut in the future, a history filter on another report) name each field with its option', async () => {

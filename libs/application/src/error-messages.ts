@@ -30,6 +30,7 @@ export type ApplicationErrorCode =
   | 'STREAM.APPEND_TOO_LARGE'
   | 'REPORT.SUBJECT_NOT_FOUND'
   | 'REPORT.PARAMETER_REQUIRED'
+  | 'REPORT.PARAMETER_INVALID'
   | 'SUBVENTIONS.MISSING_FIELD'
   | 'IMPORT.UNREADABLE_FILE'
   | 'IMPORT.INVALID_ROWS'
@@ -184,6 +185,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'STREAM.APPEND_TOO_LARGE': 'Ces événements dépassent la taille d’écriture maximale du serveur : rien n’a été écrit.',
   'REPORT.SUBJECT_NOT_FOUND': 'Le rapport porte sur un élément inconnu.',
   'REPORT.PARAMETER_REQUIRED': 'Il manque un paramètre au rapport.',
+  'REPORT.PARAMETER_INVALID': 'Un paramètre du rapport ne peut pas être utilisé.',
   'SUBVENTIONS.MISSING_FIELD': 'Un accord de financement n’a pas toutes les données obligatoires des conventions de subvention : complétez-les avant l’export.',
   'IMPORT.UNREADABLE_FILE': 'Le fichier n’a pas pu être lu comme un tableur de ce type : chaque problème est nommé (format, colonnes).',
   'IMPORT.INVALID_ROWS': 'Des lignes du tableur sont invalides : chacune est nommée avec sa colonne et la règle enfreinte ; rien n’a été enregistré.',

@@ -63,18 +63,22 @@ export class ReportSubjectNotFoundError extends Error {
 }
 
 /**
- * The report needs a parameter it was not given, or was given one it cannot use (the statement of
- * expenditure needs an antenna): the API answers 400. `field` is the report's parameter as the
+ * The report needs a parameter it was not given (the statement of expenditure needs an antenna), or
+ * was given one it cannot use (a period that ends before it starts): the API answers 400. `field` is the report's parameter as the
  * report query declares it (`antennaId`); the report service names it to its caller as the caller
  * named it (`antenna` in the API's query).
  */
 export class ReportParameterError extends Error {
-  readonly code = 'REPORT.PARAMETER_REQUIRED';
+  /** `REPORT.PARAMETER_REQUIRED` for a parameter not given (rule `isDefined`), `REPORT.PARAMETER_INVALID` for one given that cannot be used. */
+  readonly code: 'REPORT.PARAMETER_REQUIRED' | 'REPORT.PARAMETER_INVALID';
   constructor(
     readonly field: string,
     message: string,
+    /** The rule the parameter breaks, as validation names rules: `isDefined` when it is missing. */
+    readonly rule: string = 'isDefined',
   ) {
     super(message);
+    this.code = rule === 'isDefined' ? 'REPORT.PARAMETER_REQUIRED' : 'REPORT.PARAMETER_INVALID';
     this.name = 'ReportParameterError';
   }
 }

@@ -82,7 +82,7 @@ export function toHttpError(error: unknown): ErrorBody {
   }
   if (error instanceof ReportSubjectNotFoundError) return { statusCode: 404, code: error.code, message: error.message };
   if (error instanceof ReportParameterError) {
-    return { statusCode: 400, code: error.code, message: error.message, errors: [{ field: error.field, rule: 'isDefined', message: error.message }] };
+    return { statusCode: 400, code: error.code, message: error.message, errors: [{ field: error.field, rule: error.rule, message: error.message }] };
   }
   if (error instanceof SubventionsMissingFieldError) {
     const { agreementId, antennaId, field, source } = error;

@@ -82,7 +82,7 @@ export class ReportService {
       return await this.buildValid(input, nameOf, trusted.sealForStatement);
     } catch (error) {
       // A report names the parameter it lacks by its field (`antennaId`); its caller is told it as it named it.
-      if (error instanceof ReportParameterError) throw new ReportParameterError(fieldNameOf(ReportQueryInput, error.field, naming), error.message);
+      if (error instanceof ReportParameterError) throw new ReportParameterError(fieldNameOf(ReportQueryInput, error.field, naming), error.message, error.rule);
       throw error;
     }
   }

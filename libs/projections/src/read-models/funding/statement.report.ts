@@ -99,7 +99,7 @@ export function buildStatementReport(models: ReadModels, parameters: StatementPa
   const periodFrom = parameters.periodFrom ?? agreement.committedOn;
   const periodTo = parameters.periodTo ?? parameters.referenceDate;
   if (periodFrom > periodTo) {
-    throw parameterError('periodFrom', `La période est vide : son début (${formatDate(periodFrom)}) est après sa fin (${formatDate(periodTo)}).`);
+    throw parameterError('periodFrom', `La période est vide : son début (${formatDate(periodFrom)}) est après sa fin (${formatDate(periodTo)}).`, 'notAfterPeriodTo');
   }
   const seal = parameters.seal ?? null;
   // Positions compared as decimal strings (comparePositions): no bigint per line.
@@ -208,8 +208,8 @@ export function buildStatementReport(models: ReadModels, parameters: StatementPa
  * parameters (the report query's field, `antennaId`): the report service tells its caller the name
  * the caller gave it (`antenna` in the API's query, `--antenna` on the command line).
  */
-function parameterError(field: keyof StatementParameters & string, message: string): ReportParameterError {
-  return new ReportParameterError(field, message);
+function parameterError(field: keyof StatementParameters & string, message: string, rule?: string): ReportParameterError {
+  return new ReportParameterError(field, message, rule);
 }
 
 function chooseAgreement(doc: AntennaLedgerDoc, agreementId: string | undefined): AgreementLedger {
