@@ -89,7 +89,21 @@ export class ReportService {
 
   private async buildValid(input: ReportQueryInput, nameOf: NameOf, sealForStatement: (() => Promise<StatementSeal>) | undefined): Promise<Report> {
     this.refuseFutureCut(input, nameOf);
-    const seal = input.kind === 'etat-depenses' && sealForStatement ? await sealForStatement() : undefined;
+    if (input.kind !== 'etat-depenses' || !sealForStatement) return this.buildUnder(input, nameOf, undefined);
+    // Sealing writes to the log: a statement the request cannot get (no antenna, an empty period, an
+    // agreement to choose) is refused before, by the statement itself built once without the seal.
+    // Only its refusal of a parameter counts there: whatever else it meets (a read model not yet at
+    // the antenna's latest facts) is for the build under the seal, which waits for them.
+    try {
+      await this.buildUnder(input, nameOf, undefined);
+    } catch (error) {
+      if (error instanceof ReportParameterError) throw error;
+    }
+    return this.buildUnder(input, nameOf, await sealForStatement());
+  }
+
+  /** The report the valid query asks for, a statement of expenditure under `seal` when given. */
+  private async buildUnder(input: ReportQueryInput, nameOf: NameOf, seal: StatementSeal | undefined): Promise<Report> {
     const cut = { ...(input.asOf ? { asOf: input.asOf } : {}), ...(input.knownAt ? { knownAt: input.knownAt } : {}) };
     const referenceDate = input.asOf ?? todayIn(input.knownAt ? new Date(input.knownAt) : this.clock.now(), this.timeZone);
     const parameters: ReportOptions = {
