@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FieldViolation, InputValidationError } from '@jalon/application';
 import { parse as parseQueryString } from 'node:querystring';
 import { isApiPath } from './api-path';
-import { duplicateKeysOf } from './json-duplicate-keys';
+import { jsonStructureOf } from './json-structure';
 
 /** A request body that cannot be read as its content type says: answered 400 `INPUT.MALFORMED`. */
 export class MalformedBodyError extends Error {
@@ -151,17 +151,16 @@ export function parseJsonBody(body: string): unknown {
   const start = text.search(/\S/);
   if (start < 0) return {};
   if (text[start] !== '{' && text[start] !== '[') throw new MalformedBodyError('le corps de la requête doit être un objet JSON ({ … })');
-  if (nestingOf(text, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) {
-    throw new MalformedBodyError(`le corps de la requête est imbriqué sur plus de ${JSON_MAX_DEPTH} niveaux`);
-  }
+  // One pass over the text's structure: its depth judged before it is parsed, its repeated keys once it is known to be JSON.
+  const structure = jsonStructureOf(text, JSON_MAX_DEPTH);
+  if (structure.tooDeep) throw new MalformedBodyError(`le corps de la requête est imbriqué sur plus de ${JSON_MAX_DEPTH} niveaux`);
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;
   } catch {
     throw new MalformedBodyError('le corps de la requête n’est pas du JSON valide');
   }
-  const repeated = duplicateKeysOf(text);
-  if (repeated.length > 0) throw new InputValidationError(duplicateKeyViolations(repeated));
+  if (structure.duplicateKeys.length > 0) throw new InputValidationError(duplicateKeyViolations(structure.duplicateKeys));
   return value;
 }
 
@@ -174,27 +173,4 @@ function duplicateKeyViolations(fields: readonly string[]): FieldViolation[] {
   const more = fields.length - listed.length;
   if (more > 0) listed.push({ field: '', rule: 'maxViolations', message: `et ${more.toLocaleString('fr-FR')} autre${more > 1 ? 's' : ''} clé${more > 1 ? 's' : ''} répétée${more > 1 ? 's' : ''}` });
   return listed;
-}
-
-/**
- * How deeply the brackets of a JSON text nest (outside strings), counted without parsing it and
- * without recursion; stops counting past `limit`.
- */
-function nestingOf(text: string, limit: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 0x5c /* \ */) index++;
-      else if (code === 0x22 /* " */) inString = false;
-    } else if (code === 0x22) {
-      inString = true;
-    } else if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
-      if (++depth > limit) return depth;
-    } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
-      depth--;
-    }
-  }
-  return depth;
 }

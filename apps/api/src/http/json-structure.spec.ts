@@ -1,4 +1,4 @@
-import { duplicateKeysOf } from './json-duplicate-keys';
+import { duplicateKeysOf } from './json-structure';
 
 /** A key given twice in one JSON object is ambiguous (`JSON.parse` keeps the last value): each such field is named. */
 describe('duplicateKeysOf', () => {
