@@ -21,7 +21,8 @@ interface HttpRun {
 }
 
 /**
- * HTTP on loopback: the service as `jalon serve` builds it, in a child process, loaded by
+ * HTTP on loopback: the service as `jalon serve` builds it (the log's integrity service following
+ * and sealing the log included), in a child process, loaded by
  * autocannon from this process with 16 connections, each request a RecordExpenditure
  * (`POST /api/antennas/:antennaId/expenditures`) with a new expenditure id, each connection on its
  * own antennas. The service warms its state cache before the load (as one that has been running a
@@ -133,8 +134,9 @@ async function loadServer(
       duration: ctx.profile.httpSeconds,
     });
     const caught = ready.caughtUp ? undefined : 'read models had not caught up with the log when the load started';
+    const verified = ready.logVerified ? undefined : 'the log’s verification at start had not ended (or found a problem) when the load started';
     const refused = failures.size ? `refused: ${[...failures].map(([k, n]) => `${n} × ${k}`).join(', ')}` : undefined;
-    const notes = [note, caught, refused].filter((n): n is string => Boolean(n));
+    const notes = [note, caught, verified, refused].filter((n): n is string => Boolean(n));
     return {
       commandsPerSecond: median(rates),
       p50Ms: answered.length ? median(answered.map((r) => r.latency.p50)) : Number.NaN,
