@@ -154,4 +154,18 @@ describe('HTTP spreadsheet import', () => {
     expect(unreadable.body).toMatchObject({ code: 'IMPORT.UNREADABLE_FILE', errors: expect.arrayContaining([expect.objectContaining({ column: 'Somme', rule: 'isKnownColumn' })]) });
     await post(typed, '/api/antennas/montbeliard/imports/recettes', csv, 'text/csv').expect(400);
   });
+
+  it('rule: an import parameter given twice in the query is refused naming it (400 uniqueKey), never a 500, nothing written', async () => {
+    const csv = Buffer.from('Année;Catégorie;Montant\n2021;Personnel;1,00\n', 'utf8');
+    const head = await typed.fingerprint();
+    for (const [query, field] of [
+      ['effectiveDate=01/03/2021&effectiveDate=02/03/2021', 'effectiveDate'],
+      ['effectiveDate=01/03/2021&reason=Erreur&reason=Autre', 'reason'],
+      ['effectiveDate=01/03/2021&dryRun=true&dryRun=false', 'dryRun'],
+    ] as const) {
+      const response = await post(typed, `/api/antennas/montbeliard/imports/budget?${query}`, csv, 'text/csv').expect(400);
+      expect(response.body).toMatchObject({ code: 'INPUT.INVALID', errors: [{ field, rule: 'uniqueKey', message: expect.stringContaining('plusieurs fois') }] });
+    }
+    expect(await typed.fingerprint()).toBe(head);
+  });
 });

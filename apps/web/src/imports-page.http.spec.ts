@@ -75,6 +75,17 @@ describe('dashboard spreadsheet import', () => {
     expect(await eventCount()).toBe(before + 1);
   });
 
+  it('rule: a revision reason over 1 000 characters is refused naming the rule, never cut and recorded', async () => {
+    const file = 'Année;Catégorie;Montant\n2024;Autres;1 234,00\n';
+    const before = await eventCount();
+    for (const action of ['verifier', 'importer'] as const) {
+      const response = await upload('finance', file, action, 422, { kind: 'budget', effectiveDate: '01/03/2024', reason: 'r'.repeat(1001) });
+      expect(response.text).toContain('Motif de la révision');
+      expect(response.text).toContain('1000 caractères au plus');
+    }
+    expect(await eventCount()).toBe(before);
+  });
+
   it('rule: an auditor has no import page and cannot post one; a post without the session’s token is refused', async () => {
     const auditor = await as('auditor');
     await auditor.get('/antennes/montbeliard/import').expect(403);

@@ -60,8 +60,10 @@ export class ImportsPageController {
     }
     const values: ImportForm = {
       kind: isSheetKind(form.fields.kind) ? form.fields.kind : 'expenditures',
-      effectiveDate: (form.fields.effectiveDate ?? '').slice(0, 40),
-      reason: (form.fields.reason ?? '').slice(0, 1000),
+      // As typed, never cut: the service judges their length (a reason over 1 000 characters is refused, not recorded shortened);
+      // the form's fields are bounded by the multipart limits already.
+      effectiveDate: form.fields.effectiveDate ?? '',
+      reason: form.fields.reason ?? '',
     };
     const base = { antennaId, subject, values };
     const file = form.files.find((candidate) => candidate.field === 'file' && candidate.bytes.length > 0);

@@ -22,6 +22,17 @@ function kindOf(kind: string): SheetKind {
   return kind;
 }
 
+/** The query's parameters this route reads, each given once at most: given twice (which copy would count?), refused naming it. */
+const IMPORT_PARAMETERS = ['dryRun', 'effectiveDate', 'reason'] as const;
+
+function singleParameters(query: Readonly<Record<string, unknown>>): Partial<Record<(typeof IMPORT_PARAMETERS)[number], string>> {
+  const repeated = IMPORT_PARAMETERS.filter((name) => Array.isArray(query[name]));
+  if (repeated.length > 0) {
+    throw new InputValidationError(repeated.map((name) => ({ field: name, rule: 'uniqueKey', message: `${name} figure plusieurs fois dans la requête : donnez-le une seule fois` })));
+  }
+  return query as Partial<Record<(typeof IMPORT_PARAMETERS)[number], string>>;
+}
+
 function flag(value: string | undefined, field: string): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true' || value === '') return true;
@@ -59,11 +70,12 @@ export class ImportsController {
   async importSheet(
     @Param('antennaId') antennaId: string,
     @Param('kind') kind: string,
-    @Query() query: Record<string, string | undefined>,
+    @Query() rawQuery: Record<string, unknown>,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<SheetImportOutcome> {
     const sheetKind = kindOf(kind);
+    const query = singleParameters(rawQuery);
     const dryRun = flag(query.dryRun, 'dryRun');
     const body: unknown = request.body;
     if (!Buffer.isBuffer(body)) throw new UnsupportedMediaTypeError(request.headers['content-type'], `${SHEET_CSV_TYPE} (UTF-8) ou ${SHEET_XLSX_TYPE}`);

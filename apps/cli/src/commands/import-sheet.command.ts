@@ -41,6 +41,31 @@ async function actorOf(identity: IdentityService, userId: string | undefined): P
   return { id: user.id, name: user.name, role: user.role };
 }
 
+/** The file's bytes, or a refusal in French naming it (never the system's English: `ENOENT: no such file…`). */
+function sheetFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InvalidArgumentError(`le fichier ${file} est introuvable`);
+    if (code === 'EISDIR') throw new InvalidArgumentError(`${file} est un dossier, pas un fichier : donnez le tableur à importer (.xlsx ou .csv)`);
+    if (code === 'EACCES' || code === 'EPERM') throw new InvalidArgumentError(`le fichier ${file} ne peut pas être lu (accès refusé)`);
+    throw new InvalidArgumentError(`le fichier ${file} ne peut pas être lu (${code ?? String(error)})`);
+  }
+}
+
+/** Writes the template, or refuses in French naming the file. */
+function writeTemplate(out: string, bytes: Buffer): void {
+  try {
+    writeFileSync(out, bytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InvalidArgumentError(`le fichier ${out} ne peut pas être écrit : son dossier n’existe pas`);
+    if (code === 'EISDIR') throw new InvalidArgumentError(`${out} est un dossier : donnez le nom du fichier à écrire (.xlsx ou .csv)`);
+    throw new InvalidArgumentError(`le fichier ${out} ne peut pas être écrit (${code ?? String(error)})`);
+  }
+}
+
 function summary(outcome: SheetImportOutcome): string {
   const rows = `${outcome.rows} ligne${outcome.rows > 1 ? 's' : ''}`;
   const known = outcome.alreadyRecorded > 0 ? `, dont ${outcome.alreadyRecorded} déjà enregistrée${outcome.alreadyRecorded > 1 ? 's' : ''}` : '';
@@ -70,14 +95,14 @@ export function importSheetCommand(config: () => JalonConfig): Command {
       if (options.template !== undefined) {
         if (!options.out) throw new InvalidArgumentError('--template demande --out FICHIER (.xlsx ou .csv)');
         const format = options.out.toLowerCase().endsWith('.csv') ? 'csv' : 'xlsx';
-        writeFileSync(options.out, await sheetTemplate(options.template as (typeof SHEET_KINDS)[number], format));
+        writeTemplate(options.out, await sheetTemplate(options.template as (typeof SHEET_KINDS)[number], format));
         console.log(`Modèle ${options.template} (${format.toUpperCase()}) écrit dans ${options.out}`);
         return;
       }
       if (file === undefined) throw new InvalidArgumentError('le fichier à importer manque (ou --template pour écrire le modèle)');
       if (options.antenna === undefined) throw new InvalidArgumentError('--antenna ID est obligatoire');
       if (options.kind === undefined) throw new InvalidArgumentError(`--kind est obligatoire : ${SHEET_KINDS.join(' ou ')}`);
-      const bytes = readFileSync(file);
+      const bytes = sheetFile(file);
       await withCore({ config: config() }, async ({ app, identity }) => {
         const actor = await actorOf(identity, options.as);
         try {

@@ -19,10 +19,13 @@ const SPACES = /[ \u00a0\u202f\u2009]/g;
 const MONEY_EXAMPLE = '(ex. 30 000,00)';
 const DAY_MS = 86_400_000;
 
+/** What a spreadsheet shows for a date cell that holds no real day (a damaged serial). */
+export const INVALID_DATE = '#DATE!';
+
 /** A cell as the user typed or sees it, for messages. */
 export function shownCell(cell: SheetCell): string {
   if (cell === null) return '';
-  if (cell instanceof Date) return cell.toISOString().slice(0, 10);
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? INVALID_DATE : cell.toISOString().slice(0, 10);
   if (typeof cell === 'boolean') return cell ? 'VRAI' : 'FAUX';
   return String(cell).trim();
 }
@@ -55,8 +58,11 @@ export function parseAmountCell(cell: SheetCell): Parsed<number> {
 
 export function parseDateCell(cell: SheetCell): Parsed<IsoDate> {
   if (cell instanceof Date) {
-    // A workbook's date is a day count: the instant exceljs gives is that day's UTC midnight, give or take a rounding.
-    const day = new Date(Math.round(cell.getTime() / DAY_MS) * DAY_MS);
+    if (Number.isNaN(cell.getTime())) return refused('isDate', `la cellule (${INVALID_DATE}) ne contient pas une date du calendrier (JJ/MM/AAAA, ex. 22/06/2022)`);
+    // A workbook's date is a day count, its time of day the fraction: the instant exceljs gives is
+    // that day's UTC midnight plus the time, give or take a rounding. The day is the one the sheet
+    // shows (« 15/10/2021 18:30 » is the 15th): the instant to the nearest second, then its day.
+    const day = new Date(Math.floor(Math.round(cell.getTime() / 1000) / 86_400) * DAY_MS);
     return ok(isoDateOf(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()));
   }
   const typed = shownCell(cell);

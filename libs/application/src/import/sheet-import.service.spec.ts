@@ -1,4 +1,6 @@
 import { budgetDecider } from '@jalon/domain';
+import ExcelJS from 'exceljs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { collect } from '@jalon/event-store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -133,6 +135,39 @@ describe('spreadsheet import through the command path', () => {
       expect.objectContaining({ expenditureId: 'equipement-1', supplier: 'Mattern Lab', invoiceNumber: 'F-2021-118' }),
       expect.not.objectContaining({ supplier: expect.anything() }),
     ]);
+  });
+
+  it('rule: a workbook row is recorded as the sheet shows it (a date and time cell is its day; a cell merged over its neighbour leaves that neighbour empty)', async () => {
+    await setForecast();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Dépenses');
+    sheet.addRow(['Identifiant', 'Date', 'Catégorie', 'Montant', 'Description', 'Fournisseur']);
+    sheet.addRow(['equipement-1', new Date(Date.UTC(2021, 9, 15, 18, 30)), 'Équipement', 1200, 'Écrans pour la salle de formation', null]);
+    sheet.getCell('B2').numFmt = 'dd/mm/yyyy hh:mm';
+    // The description spans the supplier's column too: the sheet shows no supplier.
+    sheet.mergeCells('E2:F2');
+    await run({ file: Buffer.from(await workbook.xlsx.writeBuffer()) });
+    const [, recorded] = await budgetEvents();
+    expect(recorded!.data).toMatchObject({ expenditureId: 'equipement-1', effectiveDate: '2021-10-15', description: 'Écrans pour la salle de formation' });
+    expect(recorded!.data).not.toHaveProperty('supplier');
+  });
+
+  it('rule: a date cell that holds no real day (a damaged serial) is a problem of its row and column, never a crash', async () => {
+    await setForecast();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Dépenses');
+    sheet.addRow(['Identifiant', 'Date', 'Catégorie', 'Montant', 'Description']);
+    sheet.addRow(['equipement-1', 45000, 'Équipement', 1200, 'Écrans']);
+    sheet.getCell('B2').numFmt = 'dd/mm/yyyy';
+    const files = unzipSync(Buffer.from(await workbook.xlsx.writeBuffer()));
+    files['xl/worksheets/sheet1.xml'] = strToU8(strFromU8(files['xl/worksheets/sheet1.xml']!).replace('<v>45000</v>', '<v>1e20</v>'));
+    expect(await problemsOf({ file: Buffer.from(zipSync(files)) })).toEqual([expect.objectContaining({ row: 2, column: 'Date', field: 'effectiveDate', rule: 'isDate' })]);
+  });
+
+  it('rule: a value right of the last titled column (an unquoted « ; » in the last column) is a problem, never dropped', async () => {
+    await setForecast();
+    const file = csv('Identifiant;Date;Catégorie;Montant;Description', 'loyer-2021;15/10/2021;Locaux;1 200,00;Loyer; charges comprises');
+    expect(await problemsOf({ file })).toEqual([expect.objectContaining({ field: 'file', rule: 'hasHeading', message: expect.stringContaining('n° 6') })]);
   });
 
   it('rule: a file with three bad rows lists the three rows by line, column and rule, and writes nothing', async () => {

@@ -123,7 +123,8 @@ export class SheetImportService {
     }
     const decided = definition.name === 'SetBudgetForecast' ? asSet : await this.dryRun(definition, input, state);
     if (decided.violations.length > 0 || decided.refusal) {
-      const forecastProblems = decided.violations.map((violation) => forecastProblemOf(violation, read.rows));
+      const reasonGiven = request.reason !== undefined && request.reason.trim() !== '';
+      const forecastProblems = decided.violations.map((violation) => forecastProblemOf(violation, read.rows, reasonGiven));
       if (decided.refusal) forecastProblems.push(forecastRefusalOf(decided.refusal, read.rows));
       throw new ImportRejectedError(forecastProblems);
     }
@@ -234,7 +235,9 @@ export function rowsOf(table: SheetTable, layout: SheetLayout): { rows: SheetRow
   const fileProblems: ImportProblem[] = [];
   const columns: (SheetColumn | undefined)[] = [];
   const headings = layout.columns.map((column) => `« ${column.heading} »`).join(', ');
-  table.header.forEach((heading, index) => {
+  // Cells right of the last heading count as columns without a title (a row cut by an unquoted `;` must not lose its end).
+  const width = table.rows.reduce((widest, row) => Math.max(widest, row.cells.length), table.header.length);
+  Array.from({ length: width }, (_, index) => table.header[index] ?? '').forEach((heading, index) => {
     if (heading === '') {
       const filled = table.rows.find((row) => shownCell(row.cells[index] ?? null) !== '');
       if (filled) fileProblems.push({ row: table.headerLine, field: 'file', rule: 'hasHeading', message: `la colonne n° ${index + 1} n’a pas de titre mais contient des valeurs (ligne ${filled.line}) : les colonnes attendues sont ${headings}` });
@@ -303,12 +306,16 @@ function cellProblem(violation: FieldViolation, path: string, row: SheetRowValue
   return { ...(row ? { row: row.line } : {}), ...(column ? { column: column.heading } : {}), field, rule: violation.rule, message };
 }
 
-/** `lines.3.amountCents` is the fourth row's « Montant »; `effectiveDate` and `reason` are parameters. */
-function forecastProblemOf(violation: FieldViolation, rows: readonly SheetRowValues[]): ImportProblem {
+/** `lines.3.amountCents` is the fourth row's « Montant »; `effectiveDate` and `reason` are parameters (a reason missing, or given and invalid). */
+function forecastProblemOf(violation: FieldViolation, rows: readonly SheetRowValues[], reasonGiven: boolean): ImportProblem {
   const line = /^lines\.(\d+)(?:\.(\w+))?/.exec(violation.field);
   if (line) {
     const row = rows[Number(line[1])];
     return cellProblem(violation, violation.field, row, line[2] ? BUDGET_FIELDS.get(line[2]) : undefined);
+  }
+  if (violation.field === 'reason' && reasonGiven) {
+    const rule = violation.message.startsWith('reason ') ? violation.message.slice('reason '.length) : violation.message;
+    return { column: REASON, field: 'reason', rule: violation.rule, message: `le motif de la révision ${rule}` };
   }
   if (violation.field === 'reason') {
     return { column: REASON, field: 'reason', rule: violation.rule, message: 'le prévisionnel de cette antenne est déjà établi : un motif de révision est obligatoire pour le réviser' };

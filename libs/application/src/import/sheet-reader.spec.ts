@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { parseAmountCell, parseDateCell, parseYearCell, categoryParser } from './french-cells';
 import { ImportFileError } from './import-problems';
 import { BUDGET_CATEGORY_LABELS } from '@jalon/reporting';
@@ -97,6 +98,17 @@ describe('CSV files (French spreadsheets: `;`, UTF-8 with or without BOM, quotes
     ]);
   });
 
+  it('rule: a value beyond the 100th column is refused, naming its line and column, never dropped', async () => {
+    const file = `Identifiant;Montant\nloyer-2021;1 200,00${';'.repeat(119)}reste\n`;
+    expect(await fileProblems(csv(file))).toEqual([expect.stringContaining('colonne n° 121')]);
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Feuille');
+    sheet.addRow(['Identifiant', 'Montant']);
+    sheet.addRow(['loyer-2021', 1200]);
+    sheet.getCell(2, 121).value = 'reste';
+    expect(await fileProblems(readSheet(Buffer.from(await workbook.xlsx.writeBuffer())))).toEqual([expect.stringContaining('colonne n° 121')]);
+  });
+
   it('rule: a header line without `;` is read with the tab or the comma it has', async () => {
     expect((await csv('Année,Catégorie,Montant\n2021,Personnel,"70 000,00"\n')).rows[0]!.cells).toEqual(['2021', 'Personnel', '70 000,00']);
     expect((await csv('Année\tCatégorie\tMontant\n2021\tPersonnel\t70 000,00\n')).rows[0]!.cells).toEqual(['2021', 'Personnel', '70 000,00']);
@@ -126,5 +138,35 @@ describe('XLSX workbooks', () => {
       { line: 2, cells: ['loyer-2022', new Date(Date.UTC(2022, 5, 22)), 1250.5, 'Loyer juin'] },
       { line: 4, cells: ['total', '22/06/2022', 2, 'x'] },
     ]);
+  });
+
+  it('rule: a linked cell whose text is formatted reads as that text', async () => {
+    // What exceljs reads from a linked cell whose shared text is rich text (its typings say plain text only).
+    const linked = { text: { richText: [{ text: 'Devis ' }, { text: 'signé', font: { bold: true } }] }, hyperlink: 'https://exemple.fr/devis' } as unknown as ExcelJS.CellValue;
+    const table = await readSheet(await xlsx([['Description'], [linked]]));
+    expect(table.rows[0]!.cells).toEqual(['Devis signé']);
+  });
+
+  it('rule: a workbook whose shared texts are missing is unreadable, never read as the texts’ numbers', async () => {
+    const files = unzipSync(await xlsx([['Année', 'Catégorie', 'Montant'], [2021, 'Personnel', '70 000,00']]));
+    delete files['xl/sharedStrings.xml'];
+    expect(await fileProblems(readSheet(Buffer.from(zipSync(files))))).toEqual([expect.stringContaining('XLSX lisible')]);
+  });
+
+  it('rule: a date cell that holds no real day is refused as a date, never read as one', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Feuille');
+    sheet.addRow(['Date']);
+    sheet.addRow([45000]);
+    sheet.getCell('A2').numFmt = 'dd/mm/yyyy';
+    const files = unzipSync(Buffer.from(await workbook.xlsx.writeBuffer()));
+    files['xl/worksheets/sheet1.xml'] = strToU8(strFromU8(files['xl/worksheets/sheet1.xml']!).replace('<v>45000</v>', '<v>1e20</v>'));
+    const [row] = (await readSheet(Buffer.from(zipSync(files)))).rows;
+    expect(parseDateCell(row!.cells[0]!)).toMatchObject({ ok: false, rule: 'isDate' });
+  });
+
+  it('rule: a formula saved without its result is named by its cell, never read as an empty cell', async () => {
+    const file = await xlsx([['Année', 'Catégorie', 'Montant'], [2021, 'Personnel', { formula: '1000*70' } as ExcelJS.CellValue]]);
+    expect(await fileProblems(readSheet(file))).toEqual([expect.stringMatching(/C2.*formule.*sans son résultat/)]);
   });
 });

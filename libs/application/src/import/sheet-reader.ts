@@ -26,8 +26,19 @@ export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.sp
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
-/** More cells than any layout has columns: a line wider than this is cut (and its extra cells refused as unknown columns). */
+/** More cells than any layout has columns: a line is read this wide; a value beyond makes the file unreadable (never dropped). */
 const MAX_COLUMNS = 100;
+
+/** The first `MAX_COLUMNS` cells of a line, or a refusal naming the line and column of a value beyond them. */
+function withinWidth(line: number, cells: readonly SheetCell[]): SheetCell[] {
+  const beyond = cells.findIndex((cell, index) => index >= MAX_COLUMNS && !isBlank(cell));
+  if (beyond >= 0) {
+    throw new ImportFileError([
+      { row: line, field: 'file', rule: 'maxColumns', message: `la colonne n° ${beyond + 1} contient une valeur : une feuille d’import compte ${MAX_COLUMNS} colonnes au plus` },
+    ]);
+  }
+  return cells.slice(0, MAX_COLUMNS);
+}
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((byte, index) => bytes[index] === byte);
@@ -58,7 +69,7 @@ function tableOf(format: SheetTable['format'], lines: readonly SheetRow[]): Shee
   const filled = lines.filter((line) => line.cells.some((cell) => !isBlank(cell)));
   const [first, ...rows] = filled;
   if (first === undefined) throw fileProblem('le fichier ne contient aucune ligne : la première ligne doit porter les titres des colonnes');
-  const header = first.cells.map((cell) => (cell === null ? '' : cell instanceof Date ? cell.toISOString() : String(cell)).trim());
+  const header = first.cells.map((cell) => (cell === null ? '' : cell instanceof Date ? (Number.isNaN(cell.getTime()) ? '#DATE!' : cell.toISOString()) : String(cell)).trim());
   return { format, header, headerLine: first.line, rows };
 }
 
@@ -74,7 +85,7 @@ function csvLines(bytes: Uint8Array): SheetRow[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const separator = separatorOf(text);
   const records = parseCsv(text, separator);
-  return records.map((cells, index) => ({ line: index + 1, cells: cells.slice(0, MAX_COLUMNS) }));
+  return records.map((cells, index) => ({ line: index + 1, cells: withinWidth(index + 1, cells) }));
 }
 
 /** `;` unless the first line has none and has a tab or a comma (outside quotes). */
@@ -166,10 +177,41 @@ async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
   const width = Math.min(sheet.columnCount, MAX_COLUMNS);
   sheet.eachRow({ includeEmpty: false }, (row, line) => {
     const cells: SheetCell[] = [];
-    for (let column = 1; column <= width; column++) cells.push(cellValueOf(row.getCell(column).value));
+    for (let column = 1; column <= width; column++) cells.push(shownValueOf(row.getCell(column)));
+    const beyond: SheetCell[] = Array.from({ length: Math.max(row.cellCount, width) }, (): SheetCell => null);
+    row.eachCell({ includeEmpty: false }, (cell, column) => {
+      if (column > MAX_COLUMNS) beyond[column - 1] = shownValueOf(cell);
+    });
+    withinWidth(line, beyond);
     lines.push({ line, cells });
   });
   return lines;
+}
+
+/**
+ * What the sheet shows in a cell. A cell covered by a merge shows nothing (its master's value
+ * belongs to the master's column and row only, as the spreadsheet's own formulas read it). A text
+ * cell whose shared text is missing (the archive lacks its shared-strings part) would read as the
+ * text's number: the workbook is damaged, not read.
+ */
+function shownValueOf(cell: ExcelJS.Cell): SheetCell {
+  if (cell.isMerged && cell.master.address !== cell.address) return null;
+  if (cell.type === ExcelJS.ValueType.String && typeof cell.value !== 'string') {
+    throw fileProblem('le fichier n’est pas un classeur XLSX lisible (ses textes partagés manquent) : enregistrez-le de nouveau au format .xlsx, ou en CSV');
+  }
+  // A workbook written by a program rather than a spreadsheet may hold formulas without their result: not an empty cell.
+  const { value } = cell;
+  if (typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value) && (value as { result?: unknown }).result === undefined) {
+    throw new ImportFileError([
+      {
+        row: Number(cell.row),
+        field: 'file',
+        rule: 'hasFormulaResult',
+        message: `la cellule ${cell.address} contient une formule enregistrée sans son résultat : ouvrez le classeur dans un tableur et enregistrez-le, ou saisissez la valeur`,
+      },
+    ]);
+  }
+  return cellValueOf(value);
 }
 
 /** What a cell shows: the result of a formula, the text of rich text or of a link; an error cell is its text (`#REF!`). */
@@ -180,7 +222,8 @@ function cellValueOf(value: ExcelJS.CellValue): SheetCell {
     if ('richText' in value) return value.richText.map((part) => part.text).join('');
     if ('result' in value) return cellValueOf((value.result ?? null) as ExcelJS.CellValue);
     if ('formula' in value || 'sharedFormula' in value) return null;
-    if ('text' in value && typeof value.text === 'string') return value.text;
+    // A link's text: plain, or rich text when the linked words are formatted.
+    if ('text' in value) return cellValueOf(value.text as ExcelJS.CellValue);
     if ('error' in value) return String(value.error);
   }
   return String(value as unknown);
