@@ -65,6 +65,15 @@ describe('dashboard supporting documents', () => {
     expect(file.headers['content-disposition']).toContain('filename="facture-inauguration.pdf"');
   });
 
+  it('rule: a download link offering a name whose extension is not the content’s (a PDF as .html, .exe) offers the hash instead', async () => {
+    const sha = createHash('sha256').update(invoice).digest('hex');
+    const agent = await as('auditor');
+    for (const nom of ['facture.html', 'facture.pdf.exe']) {
+      const file = await agent.get(`/justificatifs/${sha}`).query({ nom }).expect(200);
+      expect(file.headers['content-disposition']).toBe(`attachment; filename="${sha}"; filename*=UTF-8''${sha}`);
+    }
+  });
+
   it('rule: a refused upload comes back on the page with its French reason and code, and writes nothing', async () => {
     const before = await eventCount();
     const mismatch = await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'inauguration-2022' }, { bytes: invoice, name: 'facture.png' }, 400);

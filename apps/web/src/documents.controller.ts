@@ -1,5 +1,5 @@
 import { attachCommandFor, CommandResult, ForbiddenError, InputValidationError, isPlainFileName, localDate } from '@jalon/application';
-import { AcceptsMultipart, FileTooLargeError, Public, readMultipart, toHttpError } from '@jalon/api';
+import { AcceptsMultipart, attachmentDisposition, FileTooLargeError, Public, readMultipart, toHttpError } from '@jalon/api';
 import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@jalon/core';
 import type { Clock } from '@jalon/application';
 import { BUDGET_DOCUMENT_SUBJECT_KINDS, FUNDING_DOCUMENT_SUBJECT_KINDS, isSlug } from '@jalon/domain';
@@ -95,16 +95,25 @@ export class DocumentsPageController {
 
   @Get('justificatifs/:sha256')
   async download(@Param('sha256') sha256: string, @Query('nom') name: unknown, @Res() response: FastifyReply): Promise<void> {
-    // A name that is not one line of text (a bidirectional override, a directory, a list) gives way to the hash.
-    const fileName = isPlainFileName(name) ? name : sha256.slice(0, 64);
     const bytes = await this.documents.read(sha256);
+    // A name that is not one line of text (a bidirectional override, a directory, a list), or whose extension is not the content's, gives way to the hash.
+    const fileName = isPlainFileName(name) && this.offerable(bytes, name) ? name : sha256.slice(0, 64);
     const sniffed = sniffMediaType(bytes);
     const type = sniffed === undefined || sniffed === 'text' ? (extensionOf(fileName) === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8') : sniffed;
     securityHeaders(response);
     void response
       .type(type)
-      .header('Content-Disposition', `attachment; filename="${fileName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+      .header('Content-Disposition', attachmentDisposition(fileName))
       .send(bytes);
+  }
+
+  private offerable(bytes: Buffer, name: string): boolean {
+    try {
+      this.documents.checkOfferedName(bytes, name, 'nom');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The antenna's name and town; 404 for an antenna never opened. */

@@ -162,7 +162,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'USER.TOKEN_ALREADY_USED': 'Ce jeton a déjà été attribué : il ne peut pas servir une seconde fois.',
 
   'INPUT.INVALID': 'La requête est invalide : chaque champ en cause est nommé avec la règle qu’il enfreint.',
-  'INPUT.MALFORMED': 'Le corps de la requête n’a pas pu être lu comme du JSON.',
+  'INPUT.MALFORMED': 'Le corps de la requête n’a pas pu être lu : JSON ou formulaire mal formé ou incomplet.',
   'INPUT.TOO_LARGE': 'Le corps de la requête est trop volumineux.',
   'INPUT.UNSUPPORTED_MEDIA_TYPE': 'Ce type de contenu n’est pas accepté : envoyez du JSON en UTF-8 (Content-Type: application/json).',
   'AUTH.UNAUTHENTICATED': 'Un jeton d’accès valide est requis (en-tête Authorization: Bearer <jeton>).',

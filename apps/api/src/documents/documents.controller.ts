@@ -9,6 +9,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth';
 import { executeOptionsOf } from '../commands/command-request';
 import { header } from '../http/request-header';
+import { attachmentDisposition } from '../http/content-disposition';
 import { AcceptsMultipart, FileTooLargeError, readMultipart } from '../http/multipart';
 import { DocumentError } from '@jalon/event-store';
 
@@ -124,6 +125,7 @@ export class DocumentsController {
   @ApiParam({ name: 'sha256', type: String, description: '64 chiffres hexadécimaux en minuscules' })
   @ApiQuery({ name: 'name', required: false, description: 'Le nom sous lequel l’enregistrer (celui du justificatif joint)' })
   @ApiResponse({ status: 200, description: 'Le fichier, octet pour octet' })
+  @ApiResponse({ status: 400, description: 'Nom proposé invalide, ou dont l’extension ne correspond pas au contenu' })
   @ApiResponse({ status: 404, description: 'Aucun justificatif ne porte cette empreinte' })
   @ApiResponse({ status: 409, description: 'Le fichier a été modifié depuis son dépôt : il n’est pas servi' })
   async download(@Param('sha256') sha256: string, @Query('name') asked: unknown, @Res({ passthrough: true }) response: FastifyReply) {
@@ -139,13 +141,14 @@ export class DocumentsController {
       ]);
     }
     const bytes = await this.documents.read(sha256);
+    if (name !== undefined) this.documents.checkOfferedName(bytes, name, 'name');
     const sniffed = sniffMediaType(bytes);
     const extension = name === undefined ? undefined : extensionOf(name);
     const type = sniffed === 'text' || sniffed === undefined ? (TEXT_TYPES[extension ?? 'txt'] ?? TEXT_TYPES.txt!) : sniffed;
     const fileName = name ?? `${sha256}`;
     response.header('Content-Type', type);
     response.header('Content-Length', String(bytes.length));
-    response.header('Content-Disposition', `attachment; filename="${asciiName(fileName)}"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+    response.header('Content-Disposition', attachmentDisposition(fileName));
     response.header('ETag', `"${sha256}"`);
     response.header('X-Content-Type-Options', 'nosniff');
     response.header('Content-Security-Policy', "sandbox; default-src 'none'");
@@ -164,8 +167,4 @@ function subjectOf(fields: Readonly<Record<string, string>>): Record<string, unk
     subject[key] = key === 'revision' && /^\d{1,5}$/.test(value) ? Number(value) : value;
   }
   return subject;
-}
-
-function asciiName(name: string): string {
-  return name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
 }

@@ -1,4 +1,5 @@
 import fastifyMultipart, { type MultipartFile, type MultipartValue } from '@fastify/multipart';
+import { FieldViolation, InputValidationError } from '@jalon/application';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isApiPath } from './api-path';
@@ -73,14 +74,28 @@ export class FileTooLargeError extends Error {
 
 /**
  * Reads a multipart body whole: its text fields (UTF-8) and its files (each within the limit).
- * A body that is not well-formed multipart answers 400 `INPUT.MALFORMED`; too many parts, 413.
+ * A body that is not well-formed multipart answers 400 `INPUT.MALFORMED`, and so does one that
+ * ends before its closing delimiter (cut short, or the client gone): @fastify/multipart then stops
+ * without a word, and the parts that did not arrive (an effective date, a subject) would be read as
+ * absent. Too many parts, 413. A name given twice (which copy would count?) answers 400
+ * `INPUT.INVALID` naming the field, rule `uniqueKey`, as the JSON body parser does (decision 0038).
  */
 export async function readMultipart(request: FastifyRequest, fileLimitBytes: number): Promise<MultipartForm> {
   if (!request.isMultipart()) throw new UnsupportedMediaTypeError(request.headers['content-type'], 'multipart/form-data');
   const fields: Record<string, string> = {};
   const files: UploadedFile[] = [];
+  const seen = new Set<string>();
+  const violations: FieldViolation[] = [];
+  const closed = watchClosingDelimiter(request);
   try {
     for await (const part of request.parts()) {
+      const name = part.fieldname.slice(0, 100);
+      if (seen.has(part.fieldname)) {
+        if (!violations.some((violation) => violation.field === name && violation.rule === 'uniqueKey')) {
+          violations.push({ field: name, rule: 'uniqueKey', message: `${name} figure plusieurs fois dans le formulaire : donnez-le une seule fois` });
+        }
+      }
+      seen.add(part.fieldname);
       if (part.type === 'file') {
         const file = part as MultipartFile;
         const bytes = await file.toBuffer();
@@ -91,9 +106,48 @@ export async function readMultipart(request: FastifyRequest, fileLimitBytes: num
       }
     }
   } catch (error) {
+    closed();
     throw translate(error, fileLimitBytes);
   }
+  if (!closed()) throw new MalformedBodyError('le formulaire multipart/form-data s’arrête avant son délimiteur de fin : il est incomplet, rien n’est lu');
+  if (violations.length > 0) throw new InputValidationError(violations);
   return { fields, files };
+}
+
+/**
+ * Whether the body carried the closing delimiter `--boundary--` at the start of a line (or of the
+ * body), as the parser requires to end a form: found by watching the raw body as it streams to the
+ * parser, keeping only the bytes that may begin a delimiter split across two chunks. Undefined
+ * boundary: the parser refuses the body itself.
+ */
+function watchClosingDelimiter(request: FastifyRequest): () => boolean {
+  const boundary = boundaryOf(request.headers['content-type']);
+  if (boundary === undefined) return () => true;
+  const delimiter = Buffer.from(`\r\n--${boundary}--`, 'latin1');
+  // The body's start counts as a line start: a form with no part at all is `--boundary--`.
+  let tail = Buffer.from('\r\n');
+  let found = false;
+  const onData = (chunk: Buffer) => {
+    if (found) return;
+    const window = Buffer.concat([tail, chunk]);
+    if (window.includes(delimiter)) {
+      found = true;
+      request.raw.off('data', onData);
+      return;
+    }
+    tail = window.subarray(Math.max(0, window.length - (delimiter.length - 1)));
+  };
+  request.raw.on('data', onData);
+  return () => {
+    request.raw.off('data', onData);
+    return found;
+  };
+}
+
+/** The `boundary` parameter of a multipart content type, quoted or not. */
+function boundaryOf(contentType: string | undefined): string | undefined {
+  const match = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType ?? '');
+  return match?.[1] ?? match?.[2];
 }
 
 function translate(error: unknown, fileLimitBytes: number): Error {

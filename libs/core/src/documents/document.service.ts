@@ -2,6 +2,9 @@ import { Actor, ATTACH_DOCUMENT_COMMANDS, commandNamed, InputValidationError } f
 import { checkDocument, DocumentError, DocumentStore, isSha256 } from '@jalon/event-store';
 import { ComponentHealth, HealthIndicator } from '../health/health-registry';
 
+/** Enough to show a fault in /health; a whole directory gone unreadable (each hash asked for failing) does not grow the list further. */
+const MAX_UNREADABLE_LISTED = 100;
+
 /** What an attachment records of a stored file. */
 export interface StoredFile {
   readonly sha256: string;
@@ -19,6 +22,8 @@ export interface StoredFile {
  */
 export class DocumentService {
   private readonly altered = new Map<string, string>();
+  /** Files that could not be read when asked for (a directory in their place, an I/O error): since when, and why. */
+  private readonly unreadable = new Map<string, { readonly since: string; readonly reason: string }>();
 
   constructor(
     readonly store: DocumentStore,
@@ -30,6 +35,7 @@ export class DocumentService {
     const mediaType = checkDocument(bytes, fileName, this.maxBytes);
     const stored = await this.store.put(bytes);
     this.altered.delete(stored.sha256);
+    this.unreadable.delete(stored.sha256);
     return { sha256: stored.sha256, fileName, sizeBytes: stored.sizeBytes, mediaType };
   }
 
@@ -38,11 +44,25 @@ export class DocumentService {
     try {
       const bytes = await this.store.read(sha256);
       this.altered.delete(sha256);
+      this.unreadable.delete(sha256);
       return bytes;
     } catch (error) {
       if (error instanceof DocumentError && error.code === 'DOCUMENT.ALTERED') this.altered.set(sha256, new Date().toISOString());
+      // A file the store holds but cannot read is a fault of that file: /health names it until it reads again.
+      if (error instanceof DocumentError && error.code === 'DOCUMENT.STORE_UNAVAILABLE' && !this.unreadable.has(sha256) && this.unreadable.size < MAX_UNREADABLE_LISTED) {
+        this.unreadable.set(sha256, { since: new Date().toISOString(), reason: error.message });
+      }
       throw error;
     }
+  }
+
+  /**
+   * A name offered for a download (`field`: the input that gave it) agrees with the content, as the
+   * name of an upload must: a text is never saved as `.html` or `.bat`, a PDF as `.exe`. Throws
+   * `DOCUMENT.NAME_MISMATCH` naming `field` otherwise.
+   */
+  checkOfferedName(bytes: Buffer, name: string, field: string): void {
+    checkDocument(bytes, name, Number.MAX_SAFE_INTEGER, field);
   }
 
   /**
@@ -65,7 +85,7 @@ export class DocumentService {
     if (violations.length > 0) throw new InputValidationError(violations);
   }
 
-  /** `documents` in `/health`: whether the directory can be written, and the files found altered since they were attached. */
+  /** `documents` in `/health`: whether the directory can be written, and the files found altered since they were attached, or unreadable. */
   indicator(): HealthIndicator {
     return {
       name: 'documents',
@@ -74,10 +94,16 @@ export class DocumentService {
         for (const sha256 of [...this.altered.keys()]) {
           if ((await this.store.check(sha256)).state === 'ok') this.altered.delete(sha256);
         }
+        for (const sha256 of [...this.unreadable.keys()]) {
+          if ((await this.store.check(sha256)).state === 'ok') this.unreadable.delete(sha256);
+        }
         const reasons: string[] = [];
         if (write.lastWriteError) reasons.push(`écriture impossible depuis ${write.lastWriteError.since} : ${write.lastWriteError.message}`);
         if (this.altered.size > 0) {
           reasons.push(`${this.altered.size} fichier(s) justificatif(s) modifié(s) depuis leur dépôt (${[...this.altered.keys()].map((sha) => sha.slice(0, 12)).join(', ')}…) : restaurez-les depuis une sauvegarde, et lancez jalon verify`);
+        }
+        if (this.unreadable.size > 0) {
+          reasons.push(`${this.unreadable.size} fichier(s) justificatif(s) illisible(s) (${[...this.unreadable.keys()].map((sha) => sha.slice(0, 12)).join(', ')}…) : restaurez-les depuis une sauvegarde, et lancez jalon verify`);
         }
         return {
           status: reasons.length === 0 ? 'ok' : 'degraded',
@@ -87,6 +113,7 @@ export class DocumentService {
           writable: write.writable,
           ...(write.lastWriteError ? { lastWriteError: write.lastWriteError } : {}),
           ...(this.altered.size > 0 ? { altered: [...this.altered].map(([sha256, since]) => ({ sha256, since })) } : {}),
+          ...(this.unreadable.size > 0 ? { unreadable: [...this.unreadable].map(([sha256, fault]) => ({ sha256, ...fault })) } : {}),
         };
       },
     };

@@ -40,8 +40,9 @@ export function sniffMediaType(bytes: Buffer): 'application/pdf' | 'image/png' |
 /**
  * Checks a document before it is stored: not empty, not over `maxBytes`, of an accepted type read
  * from its content, and named with an extension of that type. Returns the media type to record.
+ * `nameField` is the input that gave the name (`fileName` for an upload, `name` for a download).
  */
-export function checkDocument(bytes: Buffer, fileName: string, maxBytes: number): DocumentMediaType {
+export function checkDocument(bytes: Buffer, fileName: string, maxBytes: number, nameField = 'fileName'): DocumentMediaType {
   if (bytes.length > maxBytes) {
     throw new DocumentError('DOCUMENT.TOO_LARGE', `le fichier pèse ${bytes.length} octets : ${maxBytes} au plus (${mebibytes(maxBytes)})`, 'file', {
       sizeBytes: bytes.length,
@@ -66,7 +67,7 @@ export function checkDocument(bytes: Buffer, fileName: string, maxBytes: number)
       'DOCUMENT.NAME_MISMATCH',
       `le nom « ${fileName.slice(0, 100)} » ${extension === undefined ? 'n’a pas d’extension' : `finit par .${extension}`}, alors que son contenu est ${describe(sniffed)} : ` +
         `nommez-le en .${extensions.join(' ou .')}`,
-      'fileName',
+      nameField,
       { sniffed: type ?? 'text' },
     );
   }
