@@ -74,4 +74,14 @@ describe('failed authentications, limited per client address', () => {
     await me('jalon_faux_11').expect(429);
     expect((await signIn(api.tokens.finance)).status).toBe(429);
   });
+
+  it('rule: the count is per connection address: headers a client chooses (X-Forwarded-For, X-Real-IP, Forwarded) do not give it a fresh allowance', async () => {
+    const from = (i: number) => ({ 'X-Forwarded-For': `203.0.113.${i}`, 'X-Real-IP': `198.51.100.${i}`, Forwarded: `for=192.0.2.${i}` });
+    for (let i = 1; i <= 10; i++) await me(`jalon_faux_${i}`).set(from(i)).expect(401);
+    const refused = await me(api.tokens.finance).set(from(99)).expect(429);
+    expect(refused.body.code).toBe('AUTH.TOO_MANY_ATTEMPTS');
+    const form = await request(api.http).get('/connexion').set(from(98)).expect(200);
+    expect(form.text).toContain('_csrf');
+    expect((await signIn(api.tokens.finance)).status).toBe(429);
+  });
 });

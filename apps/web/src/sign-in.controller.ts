@@ -1,4 +1,4 @@
-import { AuthenticationError, hashToken, IdentityService } from '@jalon/application';
+import { AuthenticationError, IdentityService } from '@jalon/application';
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -50,11 +50,11 @@ export class SignInController {
     }
     await this.limiter.assertAllowed(request);
     try {
-      const actor = await this.identity.authenticate(token === '' ? undefined : token);
+      const grant = await this.identity.authenticateForSession(token === '' ? undefined : token);
       const previous = this.sessions.use(cookieValue(request.headers.cookie, SESSION_COOKIE)).session;
       this.sessions.destroy(previous);
       // Sealed into the cookie when the response is sent (create-api-app.ts).
-      request.webSession = this.sessions.create(actor, hashToken(token));
+      request.webSession = this.sessions.create(grant.actor, grant.tokenHash, grant.deactivations);
       response.header('Set-Cookie', signInCookie('', isSecure(request), true));
       this.pages.redirect(response, returnTo);
     } catch (error) {

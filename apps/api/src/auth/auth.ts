@@ -27,10 +27,13 @@ export class BearerAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    const presented = scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
-    // No token at all is not a guess: 401 without counting.
-    if (presented === undefined) throw new AuthenticationError();
+    // No token at all, or a header that is not one bearer token, is not a guess: 401 without counting.
+    const headers = authorizationHeaders(request);
+    if (headers === 0) throw new AuthenticationError();
+    // Node keeps the first of two Authorization headers: a request carrying two names no one token.
+    if (headers > 1) throw new AuthenticationError('la requête porte plusieurs en-têtes Authorization : un seul est attendu (Authorization: Bearer <jeton>)');
+    const presented = bearerToken(request.headers.authorization);
+    if (presented === undefined) throw new AuthenticationError('l’en-tête Authorization doit être « Bearer », une espace, puis le jeton seul (Authorization: Bearer <jeton>)');
     await this.limiter.assertAllowed(request);
     try {
       request.actor = await this.identity.authenticate(presented);
@@ -40,6 +43,23 @@ export class BearerAuthGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header (RFC 6750: the scheme in any case, one or
+ * more spaces, one token without spaces), or undefined for anything else: `Bearer a b` names no
+ * token, rather than the first of two words.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^[ ]*bearer +([^\s]+)[ ]*$/i.exec(header ?? '')?.[1];
+}
+
+/** How many Authorization headers the request carries (Node's `headers` shows only the first). */
+function authorizationHeaders(request: FastifyRequest): number {
+  const raw = request.raw.rawHeaders;
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'authorization') count++;
+  return count;
 }
 
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<AuthenticatedRequest>().actor);

@@ -89,14 +89,19 @@ export async function registerSecureSessions(fastify: FastifyInstance, key: Buff
  * share the file): one indexed lookup per dashboard request. That file may be unwritable (a full
  * or read-only disk): the service must start and sign people out all the same, so every sign-out
  * is also kept in this process's memory, and the table is opened again at most every few seconds
- * until it works. Meanwhile another instance may not see a sign-out made here.
+ * until it works; the sign-outs made meanwhile are then written to it, so that a restart or another
+ * instance still refuses their cookies. Meanwhile another instance may not see a sign-out made here.
  */
 export class SqliteSignOutList implements SignOutList {
   private table: SignOutTable | undefined;
   private nextAttempt = 0;
   private readonly memory = new InMemorySignOutList();
 
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    /** Milliseconds since the epoch; tests move time forward. */
+    private readonly now: () => number = Date.now,
+  ) {
     this.open();
   }
 
@@ -126,13 +131,13 @@ export class SqliteSignOutList implements SignOutList {
       return work(table);
     } catch {
       this.close();
-      this.nextAttempt = Date.now() + RETRY_MS;
+      this.nextAttempt = this.now() + RETRY_MS;
       return undefined;
     }
   }
 
   private open(): SignOutTable | undefined {
-    if (Date.now() < this.nextAttempt) return undefined;
+    if (this.now() < this.nextAttempt) return undefined;
     let db: Database.Database | undefined;
     try {
       db = new Database(this.file);
@@ -145,10 +150,16 @@ export class SqliteSignOutList implements SignOutList {
         find: db.prepare('SELECT 1 FROM web_sign_outs WHERE id = ?'),
         purge: db.prepare('DELETE FROM web_sign_outs WHERE until < ?'),
       };
+      // Sign-outs made while the table could not be used (none on the first opening).
+      const { insert } = this.table;
+      db.transaction(() => {
+        for (const [id, until] of this.memory.entries()) insert.run(id, until);
+      })();
       return this.table;
     } catch {
+      this.table = undefined;
       db?.close();
-      this.nextAttempt = Date.now() + RETRY_MS;
+      this.nextAttempt = this.now() + RETRY_MS;
       return undefined;
     }
   }

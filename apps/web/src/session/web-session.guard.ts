@@ -29,8 +29,9 @@ export class CsrfRejectedError extends Error {
 
 /**
  * Dashboard pages need a live session (the bearer-token API is not involved: these routes are
- * public to its guard), whose token still works: a revoked or replaced token, or a deactivated
- * user, ends it at the next request. Every POST must carry the session's anti-forgery token.
+ * public to its guard), whose token still works: a revoked or replaced token, or a user deactivated
+ * since sign-in (even if reactivated since), ends it at the next request. Every POST must carry the
+ * session's anti-forgery token.
  */
 @Injectable()
 export class WebSessionGuard implements CanActivate {
@@ -47,7 +48,7 @@ export class WebSessionGuard implements CanActivate {
     let actor;
     try {
       // Checked against the identity stream on every request: the cookie's copy of the user is not trusted.
-      actor = await this.identity.authenticateHash(found.session.tokenHash);
+      actor = await this.identity.authenticateHash(found.session.tokenHash, found.session.deactivations);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       this.sessions.destroy(found.session);

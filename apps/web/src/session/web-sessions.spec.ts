@@ -56,6 +56,14 @@ describe('dashboard sessions', () => {
     await Promise.all([other.close(), third.close()]);
   });
 
+  it('rule: a session keeps the user’s count of deactivations at sign-in; a cookie sealed before the count existed reads 0', () => {
+    const store = sessions();
+    const session = store.create(actor, 'hash', 2);
+    expect(store.use(store.seal(session)).session?.deactivations).toBe(2);
+    const { deactivations: _deactivations, ...older } = store.create(actor, 'hash');
+    expect(store.use(codec.seal('session', older)).session?.deactivations).toBe(0);
+  });
+
   it('rule: a session unused for longer than the idle limit is over, and says it expired', () => {
     const store = sessions();
     const session = store.create(actor, 'hash');

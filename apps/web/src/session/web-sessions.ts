@@ -18,6 +18,11 @@ export interface WebSession {
    * still their working token, so revoking it or deactivating the user ends the session at once.
    */
   readonly tokenHash: string;
+  /**
+   * The user's count of deactivations at sign-in: once it grows the session is over, even if the
+   * user was reactivated before the session's next request (read as 0 from an older cookie).
+   */
+  readonly deactivations: number;
   /** Every form of the session carries it; a POST without it is refused. */
   readonly csrfToken: string;
   readonly createdAt: number;
@@ -77,6 +82,10 @@ export class InMemorySignOutList implements SignOutList {
   get size(): number {
     return this.ids.size;
   }
+  /** Each session id with the instant until which it is kept. */
+  entries(): IterableIterator<[string, number]> {
+    return this.ids.entries();
+  }
 }
 
 export const SESSION_COOKIE = 'jalon_session';
@@ -110,12 +119,13 @@ export class WebSessions {
     this.now = options.now ?? Date.now;
   }
 
-  create(actor: Actor, tokenHash: string): WebSession {
+  create(actor: Actor, tokenHash: string, deactivations = 0): WebSession {
     const now = this.now();
     return {
       id: randomBytes(32).toString('base64url'),
       actor,
       tokenHash,
+      deactivations,
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: now,
       lastSeenAt: now,
@@ -186,10 +196,11 @@ export class WebSessions {
   private read(cookie: string): WebSession | undefined {
     const data = this.codec.open('session', cookie);
     if (!data) return undefined;
-    const { id, actor, tokenHash, csrfToken, createdAt, lastSeenAt, flash } = data;
+    const { id, actor, tokenHash, deactivations, csrfToken, createdAt, lastSeenAt, flash } = data;
     if (typeof id !== 'string' || typeof tokenHash !== 'string' || typeof csrfToken !== 'string') return undefined;
     if (typeof createdAt !== 'number' || typeof lastSeenAt !== 'number' || typeof actor !== 'object' || actor === null) return undefined;
-    return { id, actor: actor as Actor, tokenHash, csrfToken, createdAt, lastSeenAt, ...(typeof flash === 'string' ? { flash } : {}) };
+    const count = typeof deactivations === 'number' && Number.isSafeInteger(deactivations) ? deactivations : 0;
+    return { id, actor: actor as Actor, tokenHash, deactivations: count, csrfToken, createdAt, lastSeenAt, ...(typeof flash === 'string' ? { flash } : {}) };
   }
 
   private isOver(session: WebSession, now: number): boolean {

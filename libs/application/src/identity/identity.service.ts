@@ -8,13 +8,13 @@ import { Clock } from '../ports';
 import { slugOf } from '../validation/slug-suggestion';
 import { IsSlug, IsText } from '../validation/text.decorators';
 import { validateInput } from '../validation/validate-input';
-import { Actor, ADMINS, Role, ROLES } from './roles';
+import { Actor, ADMINS, Role, ROLES, SYSTEM_ACTOR_ID } from './roles';
 import { accountOfToken, UserAccount, usersDecider, UsersState } from './users.decider';
 
 export const USERS_STREAM = streamIdOf('identity', 'users');
 
 /** The actor of what Jalon writes by itself (the first administrator, for instance). */
-export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Jalon', role: 'admin' };
+export const SYSTEM_ACTOR: Actor = { id: SYSTEM_ACTOR_ID, name: 'Jalon', role: 'admin' };
 
 export class NewUserInput {
   @IsText(100)
@@ -91,6 +91,14 @@ export interface UserSummary extends Actor {
   readonly hasToken: boolean;
 }
 
+/** What a dashboard session keeps of the token it was opened with (never the token itself). */
+export interface SessionGrant {
+  readonly actor: Actor;
+  readonly tokenHash: string;
+  /** The user's count of deactivations at sign-in (see {@link IdentityService.authenticateHash}). */
+  readonly deactivations: number;
+}
+
 export interface IssuedToken {
   readonly user: Actor;
   /** Shown once; only its hash is stored. */
@@ -113,19 +121,37 @@ export class IdentityService {
     return this.authenticateHash(hashToken(token));
   }
 
+  /** Checks a token as {@link authenticate} does, and returns what a dashboard session keeps of it. */
+  async authenticateForSession(token: string | undefined): Promise<SessionGrant> {
+    if (!token) throw new AuthenticationError();
+    const tokenHash = hashToken(token);
+    const user = await this.accountOfHash(tokenHash);
+    return { actor: actorOf(user), tokenHash, deactivations: user.deactivations };
+  }
+
   /**
    * The user a token stands for now, by the token's hash (what a dashboard session keeps): refused
-   * when unknown, revoked, replaced, or its user deactivated. This process's own changes count at
-   * once; another process's (the CLI's) as soon as the log watch sees them (docs/decisions/0009).
+   * when unknown, revoked, replaced, or its user deactivated; and, given the user's count of
+   * deactivations when the session began, refused once the user has been deactivated since (even if
+   * reactivated after). This process's own changes count at once; another process's (the CLI's) as
+   * soon as the log watch sees them (docs/decisions/0009).
    */
-  async authenticateHash(hash: string): Promise<Actor> {
+  async authenticateHash(hash: string, deactivationsAtSignIn?: number): Promise<Actor> {
+    const user = await this.accountOfHash(hash);
+    if (deactivationsAtSignIn !== undefined && user.deactivations > deactivationsAtSignIn) {
+      throw new AuthenticationError('compte désactivé depuis l’ouverture de la session');
+    }
+    return actorOf(user);
+  }
+
+  private async accountOfHash(hash: string): Promise<UserAccount> {
     // Users known to this process are served from the cache; a token the cache refuses is looked
     // up again in the store before it is refused, so a user added by another process is known at once.
     const user =
       accountOfToken((await this.executor.current(usersDecider, USERS_STREAM)).state, hash) ??
       accountOfToken((await this.executor.load(usersDecider, USERS_STREAM)).state, hash);
     if (!user) throw new AuthenticationError('jeton d’accès inconnu, révoqué ou remplacé, ou compte désactivé');
-    return { id: user.userId, name: user.name, role: user.role };
+    return user;
   }
 
   async addUser(request: unknown, by: Actor): Promise<IssuedToken> {

@@ -29,7 +29,7 @@ describe('users decider', () => {
 
   it('finds a user by id and by token hash, and lists users in the order they were registered', () => {
     const state = fold(usersDecider, [claire, paul]);
-    expect(state.byId.get('paul-durand')).toEqual({ userId: 'paul-durand', name: 'paul-durand', role: 'finance', active: true, tokenHash: 'hash-paul' });
+    expect(state.byId.get('paul-durand')).toEqual({ userId: 'paul-durand', name: 'paul-durand', role: 'finance', active: true, tokenHash: 'hash-paul', deactivations: 0 });
     expect(accountOfToken(state, 'hash-claire')?.userId).toBe('claire-martin');
     expect(accountOfToken(state, 'hash-unknown')).toBeUndefined();
     expect([...state.byId.values()].map((user) => user.userId)).toEqual(['claire-martin', 'paul-durand']);
@@ -53,7 +53,7 @@ describe('users decider', () => {
     expect(usersDecider.decide({ type: 'DeactivateUser', data: { userId: 'claire-martin', ...on } }, off)).toEqual([]);
     const reactivated: UserEvent = { type: 'UserReactivated', data: { userId: 'claire-martin', ...on } };
     expect(usersDecider.decide({ type: 'ReactivateUser', data: { userId: 'claire-martin', ...on } }, off)).toEqual([reactivated]);
-    expect(accountOfToken(usersDecider.evolve(off, reactivated), 'hash-claire')?.userId).toBe('claire-martin');
+    expect(accountOfToken(usersDecider.evolve(off, reactivated), 'hash-claire')).toMatchObject({ userId: 'claire-martin', deactivations: 1 });
     expect(usersDecider.decide({ type: 'ReactivateUser', data: { userId: 'claire-martin', ...on } }, fold(usersDecider, given))).toEqual([]);
   });
 
@@ -73,6 +73,18 @@ describe('users decider', () => {
     expect(usersDecider.decide({ type: 'DeactivateUser', data: { userId: 'admin', ...on } }, fold(usersDecider, [admin, second]))).toEqual([deactivated('admin')]);
     // Rotating the last administrator's token is always possible.
     expect(usersDecider.decide({ type: 'RotateUserToken', data: { userId: 'admin', tokenHash: 'hash-new', ...on } }, alone)).toEqual([revoked('admin'), issued('admin', 'hash-new')]);
+  });
+
+  it('rule: an administrator may be deactivated only while another active administrator holds a working token (USER.LAST_ADMIN)', () => {
+    const second = registered('second-admin', 'hash-second', 'admin');
+    const tokenless = fold(usersDecider, [admin, second, revoked('second-admin')]);
+    expect(() => usersDecider.decide({ type: 'DeactivateUser', data: { userId: 'admin', ...on } }, tokenless)).toThrow(
+      expect.objectContaining({ code: 'USER.LAST_ADMIN', kind: 'rule' }),
+    );
+    // The administrator without a token may go; once given a new one, so may the first.
+    expect(usersDecider.decide({ type: 'DeactivateUser', data: { userId: 'second-admin', ...on } }, tokenless)).toEqual([deactivated('second-admin')]);
+    const reissued = fold(usersDecider, [admin, second, revoked('second-admin'), issued('second-admin', 'hash-second-2')]);
+    expect(usersDecider.decide({ type: 'DeactivateUser', data: { userId: 'admin', ...on } }, reissued)).toEqual([deactivated('admin')]);
   });
 
   it('rule: a revoked token never works again; a rotation revokes the old token and issues the new one', () => {

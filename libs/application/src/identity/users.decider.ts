@@ -1,5 +1,5 @@
 import { assertNever, conflict, Decider, Message, notFound, ruleBroken, VersionedMap } from '@jalon/domain';
-import { Role } from './roles';
+import { RESERVED_ACTOR_IDS, Role } from './roles';
 
 /**
  * Users live in the event store like everything else (one stream), so that a deployment on
@@ -35,6 +35,11 @@ export interface UserAccount {
   readonly active: boolean;
   /** The hash of the one token that works, or null once it is revoked (until a new one is issued). */
   readonly tokenHash: string | null;
+  /**
+   * How many times the user was deactivated: a dashboard session keeps the count it began with, and
+   * ends once it grows, even if the user was reactivated before the session's next request.
+   */
+  readonly deactivations: number;
 }
 
 /** `VersionedMap`s, so that a change to one user copies none of the others. */
@@ -60,10 +65,14 @@ function existing(state: UsersState, userId: string): UserAccount {
   return account;
 }
 
-/** Whether another active administrator than `userId` exists (holding a token, when `withToken`). */
-function anotherAdmin(state: UsersState, userId: string, withToken: boolean): boolean {
+/**
+ * Whether another administrator than `userId` can still act: active and holding a token. Deactivation
+ * and revocation both keep one such administrator, so users can always be managed over HTTP (an
+ * active administrator without a token counts for neither: no one could give them one but an administrator).
+ */
+function anotherWorkingAdmin(state: UsersState, userId: string): boolean {
   for (const account of state.byId.values()) {
-    if (account.userId !== userId && account.role === 'admin' && account.active && (!withToken || account.tokenHash !== null)) return true;
+    if (account.userId !== userId && account.role === 'admin' && account.active && account.tokenHash !== null) return true;
   }
   return false;
 }
@@ -80,13 +89,18 @@ export const usersDecider: Decider<UserCommand, UserEvent, UsersState> = {
         if (state.byId.has(command.data.userId)) {
           throw conflict('USER.ALREADY_EXISTS', `l’utilisateur ${command.data.userId} existe déjà`, { field: 'name' });
         }
+        if (RESERVED_ACTOR_IDS.includes(command.data.userId)) {
+          throw conflict('USER.ALREADY_EXISTS', `l’identifiant ${command.data.userId} est celui sous lequel Jalon enregistre ses propres écritures : donnez un autre nom`, {
+            field: 'name',
+          });
+        }
         assertUnusedToken(state, command.data.tokenHash);
         return [{ type: 'UserRegistered', data: command.data }];
       case 'DeactivateUser': {
         const account = existing(state, command.data.userId);
         if (!account.active) return [];
-        if (account.role === 'admin' && !anotherAdmin(state, account.userId, false)) {
-          throw ruleBroken('USER.LAST_ADMIN', 'le dernier administrateur actif ne peut pas être désactivé : activez ou créez d’abord un autre administrateur', {
+        if (account.role === 'admin' && !anotherWorkingAdmin(state, account.userId)) {
+          throw ruleBroken('USER.LAST_ADMIN', 'le dernier administrateur actif muni d’un jeton ne peut pas être désactivé : activez ou créez d’abord un autre administrateur, ou donnez un nouveau jeton à un administrateur actif', {
             field: 'userId',
           });
         }
@@ -97,7 +111,7 @@ export const usersDecider: Decider<UserCommand, UserEvent, UsersState> = {
       case 'RevokeUserToken': {
         const account = existing(state, command.data.userId);
         if (account.tokenHash === null) return [];
-        if (account.role === 'admin' && account.active && !anotherAdmin(state, account.userId, true)) {
+        if (account.role === 'admin' && account.active && !anotherWorkingAdmin(state, account.userId)) {
           throw ruleBroken(
             'USER.LAST_ADMIN',
             'le jeton du dernier administrateur actif ne peut pas être révoqué sans être remplacé : demandez plutôt un nouveau jeton',
@@ -125,13 +139,14 @@ export const usersDecider: Decider<UserCommand, UserEvent, UsersState> = {
       case 'UserRegistered': {
         const { userId, name, role, tokenHash } = event.data;
         return {
-          byId: state.byId.set(userId, { userId, name, role, active: true, tokenHash }),
+          byId: state.byId.set(userId, { userId, name, role, active: true, tokenHash, deactivations: 0 }),
           byTokenHash: state.byTokenHash.set(tokenHash, userId),
         };
       }
       case 'UserDeactivated':
+        return withAccount(state, event.data.userId, (account) => ({ ...account, active: false, deactivations: account.deactivations + 1 }));
       case 'UserReactivated':
-        return withAccount(state, event.data.userId, (account) => ({ ...account, active: event.type === 'UserReactivated' }));
+        return withAccount(state, event.data.userId, (account) => ({ ...account, active: true }));
       case 'UserTokenRevoked':
         return withAccount(state, event.data.userId, (account) => ({ ...account, tokenHash: null }));
       case 'UserTokenIssued': {
