@@ -1,5 +1,6 @@
 import { errorMessageOf } from '@jalon/application';
 import { DomainError } from '@jalon/domain';
+import { describeFileSystemFailure } from '@jalon/event-store';
 import { optionOfField } from './commands/report-options';
 
 /**
@@ -17,7 +18,46 @@ const withOption = (field: string): string => {
 export function errorLines(error: unknown): string[] {
   const e = error as { message?: string; code?: string; field?: unknown; violations?: { field: string; message: string }[] };
   // The domain's own messages are for developers; people read the French wording of the code.
-  const message = error instanceof DomainError ? errorMessageOf(error.code) : (e.message ?? String(error));
+  // Node's own wording of a file-system failure (`EPIPE: …`) is English: its French one instead.
+  const message = error instanceof DomainError ? errorMessageOf(error.code) : (describeFileSystemFailure(error) ?? e.message ?? String(error));
   const option = typeof e.field === 'string' ? withOption(e.field) : '';
   return [`Erreur${e.code ? ` ${e.code}` : ''} : ${message}${option}`, ...(e.violations ?? []).map((v) => `  - ${v.field}${withOption(v.field)} : ${v.message}`)];
+}
+
+/** Commander's own refusals (its wording is English), each with its French wording. */
+const COMMANDER_REFUSALS: readonly [RegExp, (...parts: string[]) => string][] = [
+  [/^error: missing required argument '(.+)'$/, (name) => `argument obligatoire manquant : <${name}>`],
+  [/^error: required option '(.+)' not specified$/, (flags) => `option obligatoire manquante : ${flags}`],
+  [/^error: option '(.+)' argument missing$/, (flags) => `l’option ${flags} attend une valeur`],
+  [/^error: option '(.+)' argument '(.*)' is invalid\.\s*(.*)$/s, (flags, value, why) => `l’option ${flags} n’accepte pas « ${value} »${why ? ` : ${why}` : ''}`],
+  [
+    /^error: command-argument value '(.*)' is invalid for argument '(.+)'\.\s*(.*)$/s,
+    (value, name, why) => `l’argument <${name}> n’accepte pas « ${value} »${why ? ` : ${why}` : ''}`,
+  ],
+  [/^error: unknown option '(.+)'$/, (flag) => `option inconnue : ${flag}`],
+  [/^error: unknown command '(.+)'$/, (name) => `commande inconnue : ${name}`],
+  [
+    /^error: too many arguments(?: for '(.+)')?\. Expected (\d+) arguments? but got (\d+)\.$/,
+    (command, expected, got) => `trop d’arguments${command ? ` pour jalon ${command}` : ''} (${expected} attendu(s), ${got} donné(s))`,
+  ],
+  [/^error: (.+) cannot be used with (.+)$/, (one, other) => `${one} ne peut pas être donnée avec ${other}`],
+];
+
+/**
+ * Commander's refusal of the words typed (`error: unknown option '--x'`, then perhaps `(Did you
+ * mean --y?)`), as the command line prints it: in French, like every other refusal. A message
+ * this table does not know keeps its words, under `Erreur :`.
+ */
+export function commanderRefusalInFrench(text: string): string {
+  const [, message = text, suggestion] = /^([\s\S]*?)(?:\n\(Did you mean (?:one of )?(.+)\?\))?\n?$/.exec(text) ?? [];
+  let french: string | undefined;
+  for (const [pattern, word] of COMMANDER_REFUSALS) {
+    const match = pattern.exec(message);
+    if (match) {
+      french = word(...match.slice(1).map((part) => part ?? ''));
+      break;
+    }
+  }
+  french ??= message.replace(/^error:\s*/, '');
+  return `Erreur : ${french}${suggestion ? ` (vouliez-vous dire ${suggestion} ?)` : ''}\n`;
 }

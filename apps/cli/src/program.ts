@@ -1,5 +1,6 @@
 import { loadConfig } from '@jalon/core';
 import { Command } from 'commander';
+import { commanderRefusalInFrench } from './error-output';
 import { compactCommand } from './commands/compact.command';
 import { demoCommand } from './commands/demo.command';
 import { eventsCommand } from './commands/events.command';
@@ -22,7 +23,7 @@ import { verifyCommand } from './commands/verify.command';
 /** `jalon <commande>`: the command-line entry point (`npm run jalon -- <commande>`). */
 export function buildProgram(): Command {
   const config = () => loadConfig();
-  return new Command('jalon')
+  const program = new Command('jalon')
     .description('Jalon : suivi événementiel des programmes de formation (Cnam « Au cœur des territoires »)')
     .addCommand(serveCommand(config))
     .addCommand(usersCommand(config))
@@ -43,4 +44,12 @@ export function buildProgram(): Command {
     .addCommand(proveExtendsCommand(config))
     .addCommand(verifyExtendsCommand(config))
     .showHelpAfterError();
+  inFrench(program);
+  return program;
+}
+
+/** Commander's own refusals in French, on every command (a command added is not given its parent's settings). */
+function inFrench(command: Command): void {
+  command.configureOutput({ outputError: (text, write) => write(commanderRefusalInFrench(text)) });
+  command.commands.forEach(inFrench);
 }

@@ -1,9 +1,7 @@
 import { antennaSubject, JalonConfig, openEventStore, programmeSubject } from '@jalon/core';
-import { auditExportLines, streamSink, type AuditExportReport } from '@jalon/event-store';
+import { assertWritableFile, auditExportLines, streamSink, writeWholeFile, type AuditExportReport } from '@jalon/event-store';
 import { Command } from 'commander';
-import { open, rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { outputFile } from './export.command';
 import { findSeal, sealedLatest } from './integrity-seals';
 
 /**
@@ -18,19 +16,24 @@ export function exportAuditCommand(config: () => JalonConfig): Command {
     .option('--out <fichier>', 'fichier à écrire (défaut : la sortie standard)')
     .option('--from-seal <sceau>', 'joindre la preuve que le journal d’un sceau antérieur (taille ou fichier) est inclus tel quel')
     .action(async (options: { antenna?: string; out?: string; fromSeal?: string }) => {
+      const file = outputFile(options.out);
+      // Refused before the log is sealed: a refusal writes nothing.
+      if (file !== undefined) await assertWritableFile(file);
       const base = config();
       const store = await openEventStore(base);
       // stdout may carry the export: everything else goes to stderr then.
-      const say = options.out ? console.log : console.error;
+      const say = file !== undefined ? console.log : console.error;
       try {
+        // An unknown antenna is refused before the log is sealed: a refusal writes nothing.
+        const subject = options.antenna === undefined ? programmeSubject() : await antennaSubject(store, options.antenna);
         const seal = await sealedLatest(store, base, say);
         const fromSeal = options.fromSeal === undefined ? undefined : await findSeal(store, options.fromSeal);
-        const subject = options.antenna === undefined ? programmeSubject() : await antennaSubject(store, options.antenna);
         let report: AuditExportReport | undefined;
         const lines = auditExportLines(store, { subject, seal, ...(fromSeal ? { fromSeal } : {}) }, (done) => (report = done));
-        if (options.out) {
-          const file = resolve(options.out);
-          await writeLines(lines, file);
+        if (file !== undefined) {
+          await writeWholeFile(file, async (sink) => {
+            for await (const line of lines) await sink(line);
+          });
           say(`Export d’audit écrit : ${file}`);
         } else {
           const sink = streamSink(process.stdout);
@@ -41,21 +44,4 @@ export function exportAuditCommand(config: () => JalonConfig): Command {
         await store.close();
       }
     });
-}
-
-/** Writes to `file.partial`, renamed once complete: a file under the final name is always whole. */
-async function writeLines(lines: AsyncIterable<string>, file: string): Promise<void> {
-  const partial = `${file}.partial`;
-  const stream = (await open(partial, 'w')).createWriteStream({ encoding: 'utf8' });
-  try {
-    const sink = streamSink(stream);
-    for await (const line of lines) await sink(line);
-    stream.end();
-    await finished(stream);
-    await rename(partial, file);
-  } catch (error) {
-    stream.destroy();
-    await rm(partial, { force: true });
-    throw error;
-  }
 }

@@ -1,7 +1,29 @@
-import { JalonConfig, openEventStore } from '@jalon/core';
-import { exportHistory, exportHistoryToFile, streamSink } from '@jalon/event-store';
+import { embeddedStoreFile, JalonConfig, openEventStore } from '@jalon/core';
+import { exportHistory, exportHistoryToFile, streamSink, TransferError } from '@jalon/event-store';
 import { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+
+/**
+ * The history to copy must exist: opening the embedded store creates it, so a mistyped DATA_DIR
+ * would otherwise give a new, empty store there and an export (or migration) of 0 events that
+ * looks like a success.
+ */
+export function assertSourceExists(config: JalonConfig): void {
+  if (config.eventStore !== 'sqlite') return;
+  const file = embeddedStoreFile(config);
+  if (!existsSync(file)) throw new TransferError('TRANSFER.SOURCE_NOT_FOUND', `aucun magasin d’événements à copier : ${file} n’existe pas (vérifiez DATA_DIR)`);
+}
+
+/**
+ * `--out`'s file, resolved; undefined without the option (the standard output). An empty value is
+ * refused: it would otherwise send the export to the standard output as if no file had been named.
+ */
+export function outputFile(out: string | undefined): string | undefined {
+  if (out === undefined) return undefined;
+  if (out.trim() === '') throw new TransferError('TRANSFER.FILE_UNWRITABLE', 'fichier non écrit : l’option --out est vide (attendu : le chemin du fichier à écrire)');
+  return resolve(out);
+}
 
 /** `jalon export [--out FICHIER]`: the whole history as NDJSON (format: libs/event-store/src/transfer/history-file.ts). */
 export function exportCommand(config: () => JalonConfig): Command {
@@ -9,11 +31,12 @@ export function exportCommand(config: () => JalonConfig): Command {
     .description('exporter tout l’historique (tous les flux, dans l’ordre global) en NDJSON, avec son empreinte SHA-256')
     .option('--out <fichier>', 'fichier à écrire (défaut : la sortie standard)')
     .action(async (options: { out?: string }) => {
+      const file = outputFile(options.out);
       const base = config();
+      assertSourceExists(base);
       const store = await openEventStore(base);
       try {
-        if (options.out) {
-          const file = resolve(options.out);
+        if (file !== undefined) {
           const report = await exportHistoryToFile(store, file, { source: base.eventStore });
           console.log(`Historique exporté : ${report.count} événement(s) vers ${file}.`);
           console.log(`Empreinte SHA-256 de l’historique : ${report.checksum}`);

@@ -18,12 +18,40 @@ export function importCommand(config: () => JalonConfig): Command {
       console.log(`Fichier vérifié : ${verified.count} événement(s), empreinte ${verified.checksum}.`);
       const store = await openEventStore(config());
       try {
-        const report = await importHistoryFile(file, store, { onProgress: progressPrinter(verified.count) });
+        const report = await resumableTransfer('Import', verified.count, (onProgress) => importHistoryFile(file, store, { onProgress }));
         printTransferReport(report, 'Import');
       } finally {
         await store.close();
       }
     });
+}
+
+/**
+ * Runs an import or a migration, printing its progress; when it stops midway (a full disk, a lost
+ * connection), says first how many events of the history the target already holds, since the
+ * error itself only speaks of the batch it refused, and that the same command resumes after them.
+ */
+export async function resumableTransfer<R>(
+  what: 'Import' | 'Migration',
+  total: number | undefined,
+  run: (onProgress: (progress: TransferProgress) => void) => Promise<R>,
+): Promise<R> {
+  const print = progressPrinter(total);
+  let last: TransferProgress | undefined;
+  try {
+    return await run((progress) => {
+      last = progress;
+      print(progress);
+    });
+  } catch (error) {
+    if (last !== undefined && last.written > 0) {
+      console.error(
+        `${what} interrompu${what === 'Migration' ? 'e' : ''} : la base cible contient déjà ${last.alreadyPresent + last.written} événement(s) de cet historique ; ` +
+          `relancez la même commande une fois la cause corrigée : l’${what.toLowerCase()} reprendra après eux, sans doublon.`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** Prints progress at most once a second: events read, written, and the rate. */

@@ -1,7 +1,7 @@
 import { systemClock } from '@jalon/application';
 import { JalonConfig, SEAL_STREAM_ID, verifyAndSeal } from '@jalon/core';
 import { IntegrityError, sealEventFromText, sealOfSize, type EventStore, type StoredEvent } from '@jalon/event-store';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { verificationLines } from './integrity-output';
 
 /** The latest seal, after verifying the log and sealing what is not covered yet. */
@@ -25,6 +25,7 @@ export async function findSeal(store: EventStore, value: string): Promise<Stored
     return seal;
   }
   if (!existsSync(value)) throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `${value} n’est ni une taille de sceau ni un fichier`);
+  if (statSync(value).isDirectory()) throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `${value} est un dossier, pas un fichier de sceau`);
   const seal = sealEventFromText(readFileSync(value, 'utf8'));
   if (!seal) throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `le fichier ${value} ne contient pas de sceau (événement LogSealed)`);
   return { ...seal, position: /^\d+$/.test(String(seal.position)) ? BigInt(seal.position) : 0n };

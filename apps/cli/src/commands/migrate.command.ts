@@ -10,7 +10,8 @@ import {
 import { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { printTransferReport, progressPrinter } from './import.command';
+import { assertSourceExists } from './export.command';
+import { printTransferReport, resumableTransfer } from './import.command';
 
 /**
  * `jalon migrate --to <cible>`: copies the configured store's history into another store,
@@ -26,6 +27,7 @@ export function migrateCommand(config: () => JalonConfig): Command {
     )
     .action(async (options: { to: string }) => {
       const base = config();
+      assertSourceExists(base);
       const target = parseTarget(options.to);
       const sourceLabel = base.eventStore === 'sqlite' ? `sqlite:${embeddedStoreFile(base)}` : withoutCredentials(base.eventStoreUrl ?? '');
       if (sourceLabel === target.label) {
@@ -36,7 +38,7 @@ export function migrateCommand(config: () => JalonConfig): Command {
       try {
         const store = await target.open();
         try {
-          const report = await migrateHistory(source, store, { onProgress: progressPrinter() });
+          const report = await resumableTransfer('Migration', undefined, (onProgress) => migrateHistory(source, store, { onProgress }));
           printTransferReport(report, 'Migration');
         } finally {
           await store.close();

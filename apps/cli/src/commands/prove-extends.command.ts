@@ -1,8 +1,7 @@
 import { JalonConfig, openEventStore } from '@jalon/core';
-import { proveExtends } from '@jalon/event-store';
+import { assertWritableFile, proveExtends, writeWholeFile } from '@jalon/event-store';
 import { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { outputFile } from './export.command';
 import { findSeal, sealedLatest } from './integrity-seals';
 
 /** `jalon prove-extends --from-seal SEAL [--out FILE]`: the consistency proof from a kept seal to the latest one. */
@@ -12,16 +11,20 @@ export function proveExtendsCommand(config: () => JalonConfig): Command {
     .requiredOption('--from-seal <sceau>', 'le sceau conservé : sa taille (nombre d’événements couverts) ou un fichier qui le contient')
     .option('--out <fichier>', 'fichier à écrire (défaut : la sortie standard)')
     .action(async (options: { fromSeal: string; out?: string }) => {
+      const file = outputFile(options.out);
+      // Refused before the log is sealed: a refusal writes nothing.
+      if (file !== undefined) await assertWritableFile(file);
       const base = config();
       const store = await openEventStore(base);
-      const say = options.out ? console.log : console.error;
+      const say = file !== undefined ? console.log : console.error;
       try {
         const latest = await sealedLatest(store, base, say);
         const from = await findSeal(store, options.fromSeal);
         const proof = await proveExtends(store, from, latest);
-        const text = `${JSON.stringify(proof, null, 2)}\n`;
-        if (options.out) await writeFile(resolve(options.out), text, 'utf8');
-        else process.stdout.write(text);
+        const text = JSON.stringify(proof, null, 2);
+        // Whole or not at all, as every file the command line writes: a full disk leaves no half proof.
+        if (file !== undefined) await writeWholeFile(file, (sink) => sink(text));
+        else process.stdout.write(`${text}\n`);
         say(proof.text);
       } finally {
         await store.close();

@@ -2,7 +2,7 @@ import { verifyAuditExport } from '@jalon/event-store';
 import { formatInteger, formatTimestamp } from '@jalon/reporting';
 import { JalonConfig } from '@jalon/core';
 import { Command } from 'commander';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { publicKeyArgument, safeTimeZone, toJson } from './integrity-output';
 
@@ -15,6 +15,7 @@ export function verifyExportCommand(config: () => JalonConfig): Command {
     .option('--json', 'le rapport en JSON')
     .action(async (file: string, options: { publicKey?: string; json?: boolean }) => {
       if (!existsSync(file)) throw new Error(`fichier introuvable : ${file}`);
+      if (statSync(file).isDirectory()) throw new Error(`${file} est un dossier, pas un fichier`);
       const publicKey = publicKeyArgument(options.publicKey);
       const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
       const report = await verifyAuditExport(lines, publicKey === undefined ? {} : { publicKey });

@@ -10,14 +10,12 @@
  * store to another). The trailer's checksum is the history checksum (`history-checksum.ts`), so
  * a truncated, edited or reordered file is refused before anything is imported.
  */
-import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { EventStore, StoredEvent } from '../event-store.port';
 import { HistoryChecksum, type HistoryEvent, type HistorySummary } from './history-checksum';
+import { writeWholeFile, type LineSink } from './output-file';
 import { readHistory } from './read-history';
 import { TransferError } from './transfer-errors';
 import { assertSameHistory, transferHistory, type TransferOptions, type TransferReport } from './transfer-history';
@@ -41,20 +39,6 @@ export interface HistoryFileEvent extends HistoryEvent {
 }
 
 export type HistoryFileTrailer = HistorySummary;
-
-/** Writes one line (the `\n` is added), honouring back-pressure. */
-export type LineSink = (line: string) => Promise<void>;
-
-export function streamSink(stream: Writable): LineSink {
-  let failure: unknown;
-  // Without a listener, a write error (disk full, closed pipe) would crash the process.
-  stream.on('error', (error) => (failure ??= error));
-  return async (line) => {
-    if (failure !== undefined) throw failure;
-    if (!stream.write(`${line}\n`)) await once(stream, 'drain');
-    if (failure !== undefined) throw failure;
-  };
-}
 
 export interface ExportOptions {
   readonly source?: string;
@@ -90,23 +74,11 @@ export async function exportHistory(store: EventStore, sink: LineSink, options: 
 
 /**
  * Exports to `file`, written first as `file.partial` and renamed once complete, so that a file
- * under the final name is always a whole export.
+ * under the final name is always a whole export (`writeWholeFile`: a folder or a missing folder is
+ * refused before the store is read, a failing disk is a `TRANSFER.FILE_UNWRITABLE` naming the file).
  */
-export async function exportHistoryToFile(store: EventStore, file: string, options: ExportOptions = {}): Promise<ExportReport> {
-  const partial = `${file}.partial`;
-  // Opened before anything is read, so that an unwritable path fails at once.
-  const stream = (await open(partial, 'w')).createWriteStream({ encoding: 'utf8' });
-  try {
-    const report = await exportHistory(store, streamSink(stream), options);
-    stream.end();
-    await finished(stream);
-    await rename(partial, file);
-    return report;
-  } catch (error) {
-    stream.destroy();
-    await rm(partial, { force: true });
-    throw error;
-  }
+export function exportHistoryToFile(store: EventStore, file: string, options: ExportOptions = {}): Promise<ExportReport> {
+  return writeWholeFile(file, (sink) => exportHistory(store, sink, options));
 }
 
 export interface VerifiedHistoryFile extends HistorySummary {
@@ -269,8 +241,11 @@ function parseTrailer(value: unknown, line: number): HistoryFileTrailer {
 
 async function assertReadable(file: string): Promise<void> {
   try {
+    // A folder opens, and fails only when read (EISDIR): refused here with the rest.
+    if ((await stat(file)).isDirectory()) throw new TransferError('TRANSFER.FILE_INVALID', `fichier d’historique illisible : ${file} est un dossier`);
     await (await open(file, 'r')).close();
   } catch (error) {
+    if (error instanceof TransferError) throw error;
     const code = (error as { code?: string }).code ?? String(error);
     throw new TransferError('TRANSFER.FILE_INVALID', `fichier d’historique illisible : ${file} (${code})`);
   }

@@ -12,7 +12,6 @@ export {
   HISTORY_FORMAT_VERSION,
   importHistoryFile,
   readHistoryFile,
-  streamSink,
   verifyHistoryFile,
   type ExportOptions,
   type ExportReport,
@@ -20,10 +19,10 @@ export {
   type HistoryFileHeader,
   type HistoryFileTrailer,
   type ImportReport,
-  type LineSink,
   type VerifiedHistoryFile,
 } from './history-file';
 export { migrateHistory } from './migrate-history';
+export { assertWritableFile, describeFileSystemFailure, streamSink, writeWholeFile, type LineSink } from './output-file';
 export { readHistory } from './read-history';
 export { TransferError, type TransferErrorCode } from './transfer-errors';
 export {

@@ -7,10 +7,16 @@ import { EventStoreError } from '../event-store.port';
 export type TransferErrorCode =
   /** The target holds events that are not the beginning of this history. */
   | 'TRANSFER.TARGET_NOT_EMPTY'
+  /** The store to export or migrate from does not exist (a mistyped DATA_DIR): nothing is created. */
+  | 'TRANSFER.SOURCE_NOT_FOUND'
+  /** Another process wrote to the target during the copy (a stream not at the revision the copy expected). */
+  | 'TRANSFER.TARGET_CHANGED'
   /** The target cannot be a target: unknown kind, or the source itself. */
   | 'TRANSFER.TARGET_INVALID'
   /** The file is not a Jalon history (bad header, bad line, events out of order…). */
   | 'TRANSFER.FILE_INVALID'
+  /** A file to write cannot be: a folder, a missing folder, a full disk… (nothing left under its name). */
+  | 'TRANSFER.FILE_UNWRITABLE'
   /** The file ends before its trailer: an interrupted export, or a cut copy. */
   | 'TRANSFER.FILE_TRUNCATED'
   /** The file's events do not match its trailer's count or checksum. */

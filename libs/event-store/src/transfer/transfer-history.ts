@@ -12,7 +12,7 @@
  * - The source is read once, lazily: no whole-history buffering.
  * - At the end the target is read again and its count and checksum compared with the source's.
  */
-import type { AppendResult, EventStore, EventToAppend, ExpectedRevision } from '../event-store.port';
+import { EventStoreError, WrongExpectedRevisionError, type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision } from '../event-store.port';
 import { canonicalEvent, HistoryChecksum, summarize, type HistoryEvent, type HistorySummary } from './history-checksum';
 import { readHistory } from './read-history';
 import { TransferError } from './transfer-errors';
@@ -185,8 +185,10 @@ async function appendBatch(target: EventStore, batch: readonly HistoryEvent[]): 
   });
   const expectedRevision: ExpectedRevision = first.revision === 0 ? 'no_stream' : first.revision - 1;
   const toAppend: EventToAppend[] = batch.map(({ id, type, version, data, metadata }) => ({ id, type, version, data, metadata }));
-  const result = await target.append(first.streamId, toAppend, { expectedRevision });
   const last = batch[batch.length - 1]!;
+  const result = await target.append(first.streamId, toAppend, { expectedRevision }).catch((error: unknown) => {
+    throw inTransferWords(error, first, last);
+  });
   if (result.nextExpectedRevision !== last.revision) {
     throw new TransferError(
       'TRANSFER.VERIFICATION_FAILED',
@@ -194,6 +196,32 @@ async function appendBatch(target: EventStore, batch: readonly HistoryEvent[]): 
     );
   }
   return result;
+}
+
+/**
+ * The target's refusals a copy can meet, in its own French words (the store's are worded for
+ * developers): another writer on the target, or a history giving one id to two events. Any other
+ * error passes as it is (`STORE.UNAVAILABLE`, `STREAM.APPEND_TOO_LARGE` are already worded).
+ */
+function inTransferWords(error: unknown, first: HistoryEvent, last: HistoryEvent): unknown {
+  const revisions = first.revision === last.revision ? `révision ${first.revision}` : `révisions ${first.revision} à ${last.revision}`;
+  if (error instanceof WrongExpectedRevisionError) {
+    const expected = error.expected === 'no_stream' ? 'l’attendait vide' : `l’attendait à la révision ${String(error.expected)}`;
+    const actual = error.actual === 'no_stream' ? 'est vide' : `y est à la révision ${error.actual}`;
+    return new TransferError(
+      'TRANSFER.TARGET_CHANGED',
+      `la base cible a changé pendant la copie : le flux ${error.streamId} ${actual}, la copie ${expected} ; ` +
+        'un autre processus y écrit (arrêtez-le), puis relancez la même commande',
+    );
+  }
+  if (error instanceof EventStoreError && error.code === 'STREAM.DUPLICATE_EVENT_ID') {
+    return new TransferError(
+      'TRANSFER.FILE_INVALID',
+      `historique altéré : un événement du flux ${first.streamId} (${revisions}) porte l’identifiant d’un événement déjà enregistré dans la base cible ` +
+        '(deux événements d’un historique n’ont jamais le même identifiant) : copie arrêtée',
+    );
+  }
+  return error;
 }
 
 function notThisHistory(detail: string): TransferError {
