@@ -111,13 +111,14 @@ export function describeFileSystemFailure(error: unknown): string | undefined {
   const cause = fileSystemCause(error);
   if (cause === undefined) return undefined;
   const { syscall, path, dest } = error as { syscall: string; path?: unknown; dest?: unknown };
-  const verb = READS.has(syscall) ? 'lecture impossible' : WRITES.has(syscall) ? 'écriture impossible' : 'opération sur un fichier impossible';
+  // `open` serves reading and writing alike: it is worded as neither.
+  const verb = syscall === 'open' ? 'ouverture impossible' : READS.has(syscall) ? 'lecture impossible' : WRITES.has(syscall) ? 'écriture impossible' : 'opération sur un fichier impossible';
   const where = typeof dest === 'string' ? dest : typeof path === 'string' ? path : undefined;
   return `${verb} : ${where === undefined ? '' : `${where} : `}${cause}`;
 }
 
 const READS = new Set(['read', 'stat', 'lstat', 'scandir', 'access']);
-const WRITES = new Set(['write', 'open', 'rename', 'mkdir', 'fsync', 'close', 'unlink', 'copyfile']);
+const WRITES = new Set(['write', 'rename', 'mkdir', 'fsync', 'close', 'unlink', 'copyfile']);
 
 function unwritable(detail: string): TransferError {
   return new TransferError('TRANSFER.FILE_UNWRITABLE', `fichier non écrit : ${detail}`);
