@@ -178,11 +178,14 @@ async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
   sheet.eachRow({ includeEmpty: false }, (row, line) => {
     const cells: SheetCell[] = [];
     for (let column = 1; column <= width; column++) cells.push(shownValueOf(row.getCell(column)));
-    const beyond: SheetCell[] = Array.from({ length: Math.max(row.cellCount, width) }, (): SheetCell => null);
-    row.eachCell({ includeEmpty: false }, (cell, column) => {
-      if (column > MAX_COLUMNS) beyond[column - 1] = shownValueOf(cell);
-    });
-    withinWidth(line, beyond);
+    // Only a row reaching past the last column read can hold a value beyond it.
+    if (row.cellCount > MAX_COLUMNS) {
+      const beyond: SheetCell[] = Array.from({ length: row.cellCount }, (): SheetCell => null);
+      row.eachCell({ includeEmpty: false }, (cell, column) => {
+        if (column > MAX_COLUMNS) beyond[column - 1] = shownValueOf(cell);
+      });
+      withinWidth(line, beyond);
+    }
     lines.push({ line, cells });
   });
   return lines;
