@@ -16,7 +16,7 @@ import { documentMaxBytesOf, documentsDirOf, JalonConfig, projectionsModeOf } fr
 import { ProjectionThread } from './projection-thread/projection-thread';
 import { DocumentService } from './documents/document.service';
 import { DocumentStore } from '@jalon/event-store';
-import { openEventStore } from './open-event-store';
+import { assertStoreExists, openEventStore } from './open-event-store';
 import { RunCommandHandler } from './run-command';
 import { HealthRegistry } from './health/health-registry';
 import { LogIntegrityService } from './integrity/log-integrity.service';
@@ -32,6 +32,8 @@ export interface JalonCoreOptions {
   readonly clock?: Clock;
   /** Use an already opened store (tests that share one store between apps). */
   readonly store?: EventStore;
+  /** The configured store must already exist (see `openEventStore`): set by the commands that only read the log. Nothing is created when it does not. */
+  readonly existingStore?: boolean;
   /** Where read models are kept (default `$DATA_DIR/read-models.sqlite`; `:memory:` for tests). */
   readonly readModelsFile?: string;
   /** The projection runner's settings (tests shorten its retry delays); the projection thread's runner gets them too. */
@@ -87,6 +89,9 @@ class StoreCloser implements OnApplicationShutdown {
 @Module({})
 export class JalonCoreModule {
   static forRoot(options: JalonCoreOptions): DynamicModule {
+    // Before any provider is built: Nest builds the read-model file even when the store fails, so a
+    // store that must exist and does not is refused here, with nothing created.
+    if (options.existingStore && !options.store) assertStoreExists(options.config);
     const clock = options.clock ?? systemClock;
     return {
       module: JalonCoreModule,
@@ -95,7 +100,7 @@ export class JalonCoreModule {
       providers: [
         { provide: JALON_CONFIG, useValue: options.config },
         { provide: CLOCK, useValue: clock },
-        { provide: EVENT_STORE, useFactory: () => options.store ?? openEventStore(options.config) },
+        { provide: EVENT_STORE, useFactory: () => options.store ?? openEventStore(options.config, { existing: options.existingStore ?? false }) },
         {
           provide: PROJECTION_STORAGE,
           useFactory: () => SqliteProjectionStorage.open(options.readModelsFile ?? join(options.config.dataDir, 'read-models.sqlite')),

@@ -17,14 +17,38 @@ export function assertDataDirWritable(config: Pick<JalonConfig, 'dataDir' | 'eve
 }
 
 /**
- * Opens the store the configuration names; nothing else in Jalon knows which store it runs on.
- * `livePollMs`: how often the embedded store's live subscriptions look for events appended by
- * another connection (the projection thread's store, whose appends come from the serving thread).
+ * Refuses, in French and naming the file looked for, an embedded store that does not exist
+ * (`STORE.NOT_FOUND`), creating nothing: see `existing` below.
  */
-export async function openEventStore(config: JalonConfig, options: { readonly livePollMs?: number } = {}): Promise<EventStore> {
+export function assertStoreExists(config: Pick<JalonConfig, 'dataDir' | 'eventStore'>): void {
+  if (config.eventStore === 'sqlite') SqliteEventStore.assertExists(embeddedStoreFile(config));
+}
+
+export interface OpenEventStoreOptions {
+  /**
+   * How often the embedded store's live subscriptions look for events appended by another
+   * connection (the projection thread's store, whose appends come from the serving thread).
+   */
+  readonly livePollMs?: number;
+  /**
+   * The store must already exist: every command that only reads the log (verify, status, events,
+   * reports, exports…) says so. A mistyped DATA_DIR is then refused (`STORE.NOT_FOUND`, naming the
+   * file looked for) with nothing created, instead of read as a new, empty history. Commands that
+   * write (serve, demo, users add, import…) create the embedded store on first use. An EventStoreDB
+   * server holds its own store: nothing to check here.
+   */
+  readonly existing?: boolean;
+}
+
+/** Opens the store the configuration names; nothing else in Jalon knows which store it runs on. */
+export async function openEventStore(config: JalonConfig, options: OpenEventStoreOptions = {}): Promise<EventStore> {
   switch (config.eventStore) {
     case 'sqlite':
-      return SqliteEventStore.open({ file: embeddedStoreFile(config), ...(options.livePollMs === undefined ? {} : { livePollMs: options.livePollMs }) });
+      return SqliteEventStore.open({
+        file: embeddedStoreFile(config),
+        ...(options.livePollMs === undefined ? {} : { livePollMs: options.livePollMs }),
+        ...(options.existing ? { existing: true } : {}),
+      });
     case 'eventstoredb':
       // loadConfig refuses `eventstoredb` without a URL. A server older than 22.6 is refused here,
       // with a French message; one out of reach is checked on first use.

@@ -2,6 +2,11 @@ import type { EventStore } from './event-store.port';
 
 /** The store cannot be written (or read) now; nothing was written. Retried later, it may succeed. */
 export const STORE_UNAVAILABLE = 'STORE.UNAVAILABLE';
+/**
+ * The store to open must already exist and does not (a mistyped DATA_DIR): refused before anything,
+ * file or folder, is created. Commands that only read the log open it so.
+ */
+export const STORE_NOT_FOUND = 'STORE.NOT_FOUND';
 /** The commit itself failed and may still have happened: only a retry of the same batch (same ids) tells. */
 export const STORE_OUTCOME_UNKNOWN = 'STORE.OUTCOME_UNKNOWN';
 

@@ -44,7 +44,7 @@ export function compactCommand(config: () => JalonConfig): Command {
         '(refusé tant qu’un service en marche tient le bail des projections : arrêtez-le d’abord)',
     )
     .action(async () => {
-      await withCore({ config: config() }, async ({ app }) => {
+      await withCore({ config: config(), existingStore: true }, async ({ app }) => {
         const storage = app.get<ProjectionStorage>(PROJECTION_STORAGE);
         if (!(storage instanceof SqliteProjectionStorage)) {
           console.log('Rien à compacter : les modèles de lecture ne sont pas gardés dans un fichier.');

@@ -10,7 +10,7 @@ export function eventsCommand(config: () => JalonConfig): Command {
     .argument('<flux>', 'nom du flux, <catégorie>-<id>')
     .option('--json', 'une ligne JSON par événement')
     .action(async (streamId: string, options: { json?: boolean }) => {
-      await withCore({ config: config() }, async ({ store }) => {
+      await withCore({ config: config(), existingStore: true }, async ({ store }) => {
         let count = 0;
         for await (const event of store.readStream(streamId)) {
           console.log(options.json ? JSON.stringify(jsonOf(event)) : describe(event));

@@ -20,7 +20,7 @@ export function exportAuditCommand(config: () => JalonConfig): Command {
       // Refused before the log is sealed: a refusal writes nothing.
       if (file !== undefined) await assertWritableFile(file);
       const base = config();
-      const store = await openEventStore(base);
+      const store = await openEventStore(base, { existing: true });
       // stdout may carry the export: everything else goes to stderr then.
       const say = file !== undefined ? console.log : console.error;
       try {

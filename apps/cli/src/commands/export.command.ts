@@ -1,19 +1,7 @@
-import { embeddedStoreFile, JalonConfig, openEventStore } from '@jalon/core';
+import { JalonConfig, openEventStore } from '@jalon/core';
 import { exportHistory, exportHistoryToFile, streamSink, TransferError } from '@jalon/event-store';
 import { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-
-/**
- * The history to copy must exist: opening the embedded store creates it, so a mistyped DATA_DIR
- * would otherwise give a new, empty store there and an export (or migration) of 0 events that
- * looks like a success.
- */
-export function assertSourceExists(config: JalonConfig): void {
-  if (config.eventStore !== 'sqlite') return;
-  const file = embeddedStoreFile(config);
-  if (!existsSync(file)) throw new TransferError('TRANSFER.SOURCE_NOT_FOUND', `aucun magasin d’événements à copier : ${file} n’existe pas (vérifiez DATA_DIR)`);
-}
 
 /**
  * `--out`'s file, resolved; undefined without the option (the standard output). An empty value is
@@ -33,8 +21,8 @@ export function exportCommand(config: () => JalonConfig): Command {
     .action(async (options: { out?: string }) => {
       const file = outputFile(options.out);
       const base = config();
-      assertSourceExists(base);
-      const store = await openEventStore(base);
+      // The history to copy must exist: a mistyped DATA_DIR is refused, not exported as 0 events.
+      const store = await openEventStore(base, { existing: true });
       try {
         if (file !== undefined) {
           const report = await exportHistoryToFile(store, file, { source: base.eventStore });

@@ -10,7 +10,6 @@ import {
 import { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { assertSourceExists } from './export.command';
 import { printTransferReport, resumableTransfer } from './import.command';
 
 /**
@@ -27,15 +26,15 @@ export function migrateCommand(config: () => JalonConfig): Command {
     )
     .action(async (options: { to: string }) => {
       const base = config();
-      assertSourceExists(base);
-      const target = parseTarget(options.to);
-      const sourceLabel = base.eventStore === 'sqlite' ? `sqlite:${embeddedStoreFile(base)}` : withoutCredentials(base.eventStoreUrl ?? '');
-      if (sourceLabel === target.label) {
-        throw new TransferError('TRANSFER.TARGET_INVALID', `la cible ${target.label} est la base source elle-même : migration refusée`);
-      }
-      console.log(`Migration de ${sourceLabel} vers ${target.label}`);
-      const source = await openEventStore(base);
+      // The history to copy must exist: a mistyped DATA_DIR is refused, not migrated as 0 events.
+      const source = await openEventStore(base, { existing: true });
       try {
+        const target = parseTarget(options.to);
+        const sourceLabel = base.eventStore === 'sqlite' ? `sqlite:${embeddedStoreFile(base)}` : withoutCredentials(base.eventStoreUrl ?? '');
+        if (sourceLabel === target.label) {
+          throw new TransferError('TRANSFER.TARGET_INVALID', `la cible ${target.label} est la base source elle-même : migration refusée`);
+        }
+        console.log(`Migration de ${sourceLabel} vers ${target.label}`);
         const store = await target.open();
         try {
           const report = await resumableTransfer('Migration', undefined, (onProgress) => migrateHistory(source, store, { onProgress }));

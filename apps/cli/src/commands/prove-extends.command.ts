@@ -15,7 +15,7 @@ export function proveExtendsCommand(config: () => JalonConfig): Command {
       // Refused before the log is sealed: a refusal writes nothing.
       if (file !== undefined) await assertWritableFile(file);
       const base = config();
-      const store = await openEventStore(base);
+      const store = await openEventStore(base, { existing: true });
       const say = file !== undefined ? console.log : console.error;
       try {
         const latest = await sealedLatest(store, base, say);

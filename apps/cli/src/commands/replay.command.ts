@@ -14,7 +14,7 @@ export function replayCommand(config: () => JalonConfig): Command {
   return new Command('replay')
     .description('reconstruire toutes les projections depuis le premier événement (refusé tant qu’un service en marche tient le bail des projections : arrêtez-le d’abord)')
     .action(async () => {
-      await withCore({ config: config() }, async ({ app }) => {
+      await withCore({ config: config(), existingStore: true }, async ({ app }) => {
         const runner = app.get(ProjectionRunner);
         let skipped: Awaited<ReturnType<ProjectionRunner['rebuild']>>['skipped'];
         try {

@@ -22,7 +22,7 @@ export function reportCommand(config: () => JalonConfig, { serviceWaitMs = SERVI
     .action(async (kind: string, options: { asOf?: string; knownAt?: string; format: string; out?: string } & Record<string, unknown>) => {
       if (!isReportFormat(options.format)) throw new InvalidArgumentError(`--format : ${REPORT_FORMATS.join(', ')}`);
       const format = options.format;
-      await withCore({ config: config() }, async ({ app, store }) => {
+      await withCore({ config: config(), existingStore: true }, async ({ app, store }) => {
         const runner = app.get(ProjectionRunner);
         // Read models caught up under the projection lease, or as the running service that holds it commits them.
         const caughtUp = () => readModelsCaughtUp(app, config(), runner, store, serviceWaitMs);

@@ -11,7 +11,7 @@ export function sealCommand(config: () => JalonConfig): Command {
     .description('vérifier le journal puis le sceller maintenant (racine de Merkle signée) s’il a des événements non scellés')
     .action(async () => {
       const base = config();
-      const store = await openEventStore(base);
+      const store = await openEventStore(base, { existing: true });
       try {
         const outcome = await verifyAndSeal(store, base, systemClock);
         if (outcome.createdKey) console.log(`Clé de scellement créée (seal-key.pem dans ${base.dataDir}).`);

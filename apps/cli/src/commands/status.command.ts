@@ -27,7 +27,7 @@ export function statusCommand(config: () => JalonConfig): Command {
   return new Command('status')
     .description('position et retard de chaque projection par rapport au journal')
     .action(async () => {
-      await withCore({ config: config() }, async ({ app, store }) => {
+      await withCore({ config: config(), existingStore: true }, async ({ app, store }) => {
         const head = await store.headPosition();
         console.log(`Journal : position ${head} (${config().eventStore})`);
         for (const status of app.get(ProjectionRunner).status()) {

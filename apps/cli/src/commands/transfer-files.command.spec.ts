@@ -166,9 +166,9 @@ describe('jalon export / export-audit / import: the files they are given', () =>
 
     const { code, lines } = await refusal(() => command()(() => loadConfig({ DATA_DIR: mistyped })).parseAsync(args(out), { from: 'user' }));
 
-    expect(code).toBe('TRANSFER.SOURCE_NOT_FOUND');
+    expect(code).toBe('STORE.NOT_FOUND');
     expect(lines).toEqual([
-      `Erreur TRANSFER.SOURCE_NOT_FOUND : aucun magasin d’événements à copier : ${join(mistyped, 'jalon.sqlite')} n’existe pas (vérifiez DATA_DIR)`,
+      `Erreur STORE.NOT_FOUND : aucun magasin d’événements à lire : ${join(mistyped, 'jalon.sqlite')} n’existe pas (le dossier ${mistyped} n’existe pas non plus) ; vérifiez DATA_DIR. Rien n’a été créé.`,
     ]);
     expect(existsSync(mistyped)).toBe(false);
     expect(readdirSync(out)).toEqual([]);

@@ -3,6 +3,10 @@ import { JalonConfig } from '@jalon/core';
 import { Command } from 'commander';
 import { localAdministrator, withCore } from '../core-context';
 
+/**
+ * Only `add` may create the store (the first user of a new installation); the other commands read
+ * users recorded in the log, so a store that does not exist is a mistyped DATA_DIR, refused.
+ */
 export function usersCommand(config: () => JalonConfig): Command {
   const users = new Command('users').description('gérer les utilisateurs et leurs jetons');
   users
@@ -21,7 +25,7 @@ export function usersCommand(config: () => JalonConfig): Command {
     .command('list')
     .description('lister les utilisateurs')
     .action(async () => {
-      await withCore({ config: config() }, async ({ identity }) => {
+      await withCore({ config: config(), existingStore: true }, async ({ identity }) => {
         for (const user of await identity.listUsers()) {
           console.log(`${user.id}\t${user.role}\t${user.active ? 'actif' : 'désactivé'}\t${user.hasToken ? 'jeton en service' : 'jeton révoqué'}\t${user.name}`);
         }
@@ -32,7 +36,7 @@ export function usersCommand(config: () => JalonConfig): Command {
     .description('désactiver un utilisateur : son jeton est refusé et ses sessions prennent fin, jusqu’à sa réactivation')
     .argument('<identifiant>', 'identifiant de l’utilisateur (voir users list)')
     .action(async (userId: string) => {
-      await withCore({ config: config() }, async ({ identity }) => {
+      await withCore({ config: config(), existingStore: true }, async ({ identity }) => {
         const user = await identity.deactivateUser(userId, localAdministrator());
         console.log(`Utilisateur ${user.id} désactivé : son jeton est refusé.`);
       });
@@ -42,7 +46,7 @@ export function usersCommand(config: () => JalonConfig): Command {
     .description('réactiver un utilisateur, avec son jeton s’il n’a pas été révoqué')
     .argument('<identifiant>', 'identifiant de l’utilisateur')
     .action(async (userId: string) => {
-      await withCore({ config: config() }, async ({ identity }) => {
+      await withCore({ config: config(), existingStore: true }, async ({ identity }) => {
         const user = await identity.reactivateUser(userId, localAdministrator());
         console.log(`Utilisateur ${user.id} réactivé${user.hasToken ? '.' : ' ; il n’a pas de jeton : users rotate-token pour lui en donner un.'}`);
       });
@@ -52,7 +56,7 @@ export function usersCommand(config: () => JalonConfig): Command {
     .description('révoquer le jeton d’un utilisateur, sans le remplacer')
     .argument('<identifiant>', 'identifiant de l’utilisateur')
     .action(async (userId: string) => {
-      await withCore({ config: config() }, async ({ identity }) => {
+      await withCore({ config: config(), existingStore: true }, async ({ identity }) => {
         const user = await identity.revokeToken(userId, localAdministrator());
         console.log(`Jeton de ${user.id} révoqué : il ne fonctionne plus.`);
       });
@@ -62,7 +66,7 @@ export function usersCommand(config: () => JalonConfig): Command {
     .description('donner un nouveau jeton à un utilisateur (affiché une seule fois) ; l’ancien est révoqué')
     .argument('<identifiant>', 'identifiant de l’utilisateur')
     .action(async (userId: string) => {
-      await withCore({ config: config() }, async ({ identity }) => {
+      await withCore({ config: config(), existingStore: true }, async ({ identity }) => {
         const issued = await identity.rotateToken(userId, localAdministrator());
         console.log(`Nouveau jeton de ${issued.user.id} ; l’ancien ne fonctionne plus.`);
         console.log(`Jeton (affiché une seule fois) : ${issued.token}`);

@@ -13,7 +13,7 @@ export function verifyCommand(config: () => JalonConfig): Command {
     .option('--json', 'le rapport complet en JSON')
     .action(async (options: { from?: bigint; json?: boolean }) => {
       const base = config();
-      const store = await openEventStore(base);
+      const store = await openEventStore(base, { existing: true });
       try {
         let lastPrinted = Date.now();
         const report = await verifyStore(store, base, {

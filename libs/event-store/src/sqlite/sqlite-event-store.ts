@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -15,7 +15,7 @@ import {
   type Subscription,
   type UnreadableEvent,
 } from '../event-store.port';
-import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type AppendSignals, type CheckpointHandover, type StoreWriteFailure, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
+import { STORE_NOT_FOUND, STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type AppendSignals, type CheckpointHandover, type StoreWriteFailure, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
 import { commitOutcomeUnknown, describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from './sqlite-failures';
 import { configureConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
@@ -23,6 +23,12 @@ import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
 export interface SqliteEventStoreOptions {
   /** Path of the database file; its directory is created if needed. */
   readonly file: string;
+  /**
+   * The file must already exist: otherwise `STORE.NOT_FOUND`, naming it, and nothing (file or
+   * folder) is created. For whatever only reads a history: a new, empty store there would read as
+   * a history of 0 events.
+   */
+  readonly existing?: boolean;
   /** How often live subscriptions look for events appended by other processes (default 250 ms). */
   readonly livePollMs?: number;
 }
@@ -96,15 +102,18 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
   private reportedCheckpointFailure: StoreWriteFailure | undefined;
 
   /**
-   * Opens (and creates, or migrates) the file. A data directory or a file that cannot be written is
-   * refused at once with `STORE.UNAVAILABLE`, naming it: the service would otherwise start and fail
-   * every write.
+   * Opens (and creates, or migrates) the file; with `existing`, opens it only if it exists (checked
+   * before anything is created). A data directory or a file that cannot be written is refused at
+   * once with `STORE.UNAVAILABLE`, naming it: the service would otherwise start and fail every write.
    */
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    const existing = options.existing ?? false;
+    if (existing) SqliteEventStore.assertExists(options.file);
     SqliteEventStore.assertWritable(options.file);
     const store = new SqliteEventStore(options.file, options.livePollMs ?? DEFAULT_LIVE_POLL_MS);
     try {
-      store.current = store.openConnection(false);
+      // Existing: SQLite must not create the file either, should it disappear since the check.
+      store.current = store.openConnection(existing);
     } catch (error) {
       throw error instanceof EventStoreError ? error : cannotOpen(options.file, error);
     }
@@ -115,6 +124,18 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     private readonly file: string,
     private readonly livePollMs: number,
   ) {}
+
+  /** Throws `STORE.NOT_FOUND`, in French and naming the file (and its folder when that is missing too), when there is no store at `file`; creates nothing. */
+  static assertExists(file: string): void {
+    if (existsSync(file)) return;
+    const directory = dirname(file);
+    const folder = !existsSync(directory)
+      ? `le dossier ${directory} n’existe pas non plus`
+      : statSync(directory).isDirectory()
+        ? `le dossier ${directory} ne contient pas de magasin`
+        : `${directory} est un fichier, pas un dossier`;
+    throw new EventStoreError(STORE_NOT_FOUND, `aucun magasin d’événements à lire : ${file} n’existe pas (${folder}) ; vérifiez DATA_DIR. Rien n’a été créé.`);
+  }
 
   /** Throws `STORE.UNAVAILABLE`, in French and naming it, when the file or its directory cannot be written (creating the directory if needed). */
   static assertWritable(file: string): void {

@@ -7,8 +7,6 @@ import { EventStoreError } from '../event-store.port';
 export type TransferErrorCode =
   /** The target holds events that are not the beginning of this history. */
   | 'TRANSFER.TARGET_NOT_EMPTY'
-  /** The store to export or migrate from does not exist (a mistyped DATA_DIR): nothing is created. */
-  | 'TRANSFER.SOURCE_NOT_FOUND'
   /** Another process wrote to the target during the copy (a stream not at the revision the copy expected). */
   | 'TRANSFER.TARGET_CHANGED'
   /** The target cannot be a target: unknown kind, or the source itself. */
