@@ -1,5 +1,5 @@
 import { IdentityService } from '@jalon/application';
-import { assertDataDirWritable, JalonConfig, LogIntegrityService } from '@jalon/core';
+import { assertDataDirWritable, existingSealKey, JalonConfig, LogIntegrityService } from '@jalon/core';
 import { INestApplication } from '@nestjs/common';
 import { createApiApp } from './create-api-app';
 import { HttpExtension } from './http/http-extension';
@@ -11,6 +11,9 @@ import { HttpExtension } from './http/http-extension';
  */
 export async function startServer(config: JalonConfig, print: (line: string) => void = console.log, extensions: readonly HttpExtension[] = []): Promise<INestApplication> {
   assertDataDirWritable(config);
+  // A seal key that cannot be read (a folder in its place) is refused, naming the file, before
+  // anything is written: not after the first administrator's token, printed only once, was shown.
+  existingSealKey(config);
   const app = await createApiApp({ config }, extensions);
   const admin = await app.get(IdentityService).bootstrapAdmin();
   if (admin) {

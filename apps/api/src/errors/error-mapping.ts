@@ -41,13 +41,14 @@ const DOCUMENT_STATUS: Record<DocumentError['code'], number> = {
   'DOCUMENT.STORE_UNAVAILABLE': 503,
 };
 
-/** A log that does not verify cannot be proved over (503, like an unreadable store); what is not there is a 404. */
+/** A log that does not verify, or a seal key that cannot be read, cannot be proved over (503, like an unreadable store); what is not there is a 404. */
 const INTEGRITY_STATUS: Record<IntegrityError['code'], number> = {
   'INTEGRITY.LOG_NOT_VERIFIED': 503,
   'INTEGRITY.LOG_CHANGED': 503,
   'INTEGRITY.NO_SEAL': 404,
   'INTEGRITY.SEAL_NOT_FOUND': 404,
   'INTEGRITY.SUBJECT_NOT_FOUND': 404,
+  'INTEGRITY.SEAL_KEY_UNREADABLE': 503,
 };
 
 /**

@@ -5,6 +5,7 @@ import {
   feedVerifier,
   latestSeal,
   loadOrCreateSealKey,
+  readSealKey,
   LogVerifier,
   SealKey,
   verifyLog,
@@ -12,15 +13,13 @@ import {
   type LogVerificationReport,
   type StoredEvent,
 } from '@jalon/event-store';
-import { existsSync, readFileSync } from 'node:fs';
 import { documentsDirOf, JalonConfig } from '../config';
 import { attachedDocumentFiles } from '../documents/attached-document-files';
 import { sealKeyFile, sealWriterOptions, verificationOptions } from './integrity-settings';
 
-/** The service's key when its file exists (`jalon verify` never creates it). */
+/** The service's key when its file exists (`jalon verify` never creates it); an unreadable one is refused, naming the file. */
 export function existingSealKey(config: JalonConfig): SealKey | undefined {
-  const file = sealKeyFile(config);
-  return existsSync(file) ? SealKey.fromPem(readFileSync(file, 'utf8')) : undefined;
+  return readSealKey(sealKeyFile(config));
 }
 
 /** `jalon verify`: the whole log (or from a seal), checked against the service's key when there is one. */

@@ -14,7 +14,9 @@ export type IntegrityErrorCode =
   /** The seal asked for is not in the log, or is not a valid seal. */
   | 'INTEGRITY.SEAL_NOT_FOUND'
   /** The subject of an audit export does not exist. */
-  | 'INTEGRITY.SUBJECT_NOT_FOUND';
+  | 'INTEGRITY.SUBJECT_NOT_FOUND'
+  /** The seal key file cannot be read (a folder in its place, no rights, not a key) or created: named, nothing sealed. */
+  | 'INTEGRITY.SEAL_KEY_UNREADABLE';
 
 export class IntegrityError extends EventStoreError {
   constructor(

@@ -15,6 +15,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs
 import { dirname } from 'node:path';
 import type { EventMetadata, EventToAppend, StoredEvent } from '../event-store.port';
 import { canonicalJson } from '../transfer/canonical-json';
+import { fileSystemCause } from '../transfer/output-file';
+import { IntegrityError } from './integrity-error';
 import { fromHex, isHexHash, rootOfFrontier, toHex } from './merkle';
 
 export const LOG_SEALED = 'LogSealed';
@@ -102,30 +104,57 @@ export class SealKey {
 }
 
 /**
- * The key kept in `file` (PKCS#8 PEM), created there (mode 0600, never overwritten) when absent.
- * Two processes starting together both end up with the one key written first.
+ * The key kept in `file` (PKCS#8 PEM), or undefined when there is no such file. A file that cannot
+ * be read (a folder in its place, no rights, an I/O error) or that holds no Ed25519 private key is
+ * refused with `INTEGRITY.SEAL_KEY_UNREADABLE`, in French and naming the file.
+ */
+export function readSealKey(file: string): SealKey | undefined {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw sealKeyUnreadable(file, fileSystemCause(error) ?? String(error));
+  }
+  try {
+    return SealKey.fromPem(pem);
+  } catch {
+    throw sealKeyUnreadable(file, 'ce n’est pas une clé privée Ed25519 au format PEM');
+  }
+}
+
+/**
+ * The key kept in `file` (see `readSealKey`), created there (mode 0600, never overwritten) when
+ * absent. Two processes starting together both end up with the one key written first.
  */
 export function loadOrCreateSealKey(file: string): { key: SealKey; created: boolean } {
-  try {
-    return { key: SealKey.fromPem(readFileSync(file, 'utf8')), created: false };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  mkdirSync(dirname(file), { recursive: true });
+  const existing = readSealKey(file);
+  if (existing) return { key: existing, created: false };
   const key = SealKey.generate();
   let fd: number;
   try {
+    mkdirSync(dirname(file), { recursive: true });
     fd = openSync(file, 'wx', 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { key: SealKey.fromPem(readFileSync(file, 'utf8')), created: false };
-    throw error;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { key: readSealKey(file) ?? key, created: false };
+    throw sealKeyUnwritable(file, error);
   }
   try {
     writeSync(fd, key.privatePem());
+  } catch (error) {
+    throw sealKeyUnwritable(file, error);
   } finally {
     closeSync(fd);
   }
   return { key, created: true };
+}
+
+function sealKeyUnreadable(file: string, why: string): IntegrityError {
+  return new IntegrityError('INTEGRITY.SEAL_KEY_UNREADABLE', `la clé de scellement ${file} ne peut pas être lue : ${why}`);
+}
+
+function sealKeyUnwritable(file: string, error: unknown): IntegrityError {
+  return new IntegrityError('INTEGRITY.SEAL_KEY_UNREADABLE', `la clé de scellement ${file} ne peut pas être créée : ${fileSystemCause(error) ?? String(error)}`);
 }
 
 /** Metadata of the events the sealer writes. */

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertBuilt, CLI, jalon } from './cli';
+
+/**
+ * End to end, as the compiled CLI runs: every command that reads the seal key file
+ * (`$DATA_DIR/seal-key.pem`), on a file replaced by a folder (or holding no key), refuses with one
+ * French line naming the file and saying what is wrong with it, exit 1, no stack trace.
+ */
+describe('jalon commands that read the seal key, on a key file that cannot be read', () => {
+  let dataDir: string;
+  let keyFile: string;
+  beforeAll(() => {
+    assertBuilt();
+    dataDir = mkdtempSync(join(tmpdir(), 'jalon-seal-key-e2e-'));
+    keyFile = join(dataDir, 'seal-key.pem');
+    expect(jalon(['demo'], dataDir).status).toBe(0);
+  }, 60_000);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => rmSync(keyFile, { recursive: true, force: true }));
+
+  const folder = () => `Erreur INTEGRITY.SEAL_KEY_UNREADABLE : la clé de scellement ${keyFile} ne peut pas être lue : c’est un dossier, pas un fichier (EISDIR)\n`;
+
+  it.each([['verify'], ['seal'], ['export-audit'], ['prove-extends', '--from-seal', '1']])(
+    'rule: `%s` with seal-key.pem replaced by a folder is refused in French naming the file (a folder), exit 1, no stack trace',
+    (...args) => {
+      mkdirSync(keyFile);
+
+      const run = jalon(args, dataDir);
+
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(folder());
+    },
+  );
+
+  it('rule: `serve` with seal-key.pem replaced by a folder does not start: refused in French naming the file, exit 1, before the first administrator is created', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'jalon-seal-key-serve-e2e-'));
+    try {
+      const key = join(fresh, 'seal-key.pem');
+      mkdirSync(key);
+
+      const run = spawnSync(process.execPath, [CLI, 'serve'], { env: { ...process.env, DATA_DIR: fresh, PORT: '0' }, encoding: 'utf8', timeout: 15_000 });
+
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`Erreur INTEGRITY.SEAL_KEY_UNREADABLE : la clé de scellement ${key} ne peut pas être lue : c’est un dossier, pas un fichier (EISDIR)\n`);
+      expect(readdirSync(fresh)).toEqual(['seal-key.pem']);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('rule: `verify` with a seal-key.pem that holds no key is refused in French naming the file, exit 1, no stack trace', () => {
+    writeFileSync(keyFile, 'pas une clé\n');
+
+    const run = jalon(['verify'], dataDir);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`Erreur INTEGRITY.SEAL_KEY_UNREADABLE : la clé de scellement ${keyFile} ne peut pas être lue : ce n’est pas une clé privée Ed25519 au format PEM\n`);
+  });
+});
