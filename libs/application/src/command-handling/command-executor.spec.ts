@@ -139,6 +139,28 @@ describe('CommandExecutor: the one load → decide → append path', () => {
     }
   });
 
+  it('rule: beforeWrite (what the events will name, e.g. an upload’s bytes) runs only for a command decided without refusal, before its append; if it fails nothing is appended', async () => {
+    const auditor: Actor = { id: 'ines', name: 'Inès', role: 'auditor' };
+    const calls: string[] = [];
+    const beforeWrite = async () => void calls.push(`beforeWrite at ${await store.headPosition()}`);
+    // Refused by role, by the input's declaration, by the decider (no programme launched), by a date in the future: never run.
+    await expect(executor.execute(signConvention, convention('c'), auditor, { beforeWrite })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(executor.execute(signConvention, { ...convention('c'), effectiveDate: '2019-02-30' }, manager, { beforeWrite })).rejects.toBeInstanceOf(InputValidationError);
+    await expect(executor.execute(signConvention, convention('c'), manager, { beforeWrite })).rejects.toThrow();
+    await expect(executor.execute(launchProgramme, { ...launch, effectiveDate: '2027-01-01' }, manager, { beforeWrite })).rejects.toThrow();
+    expect(calls).toEqual([]);
+    // Failing: nothing appended.
+    await expect(executor.execute(launchProgramme, launch, manager, { beforeWrite: () => Promise.reject(new Error('disque plein')) })).rejects.toThrow('disque plein');
+    expect(await store.headPosition()).toBe(0n);
+    // Accepted: run once, before the append.
+    await executor.execute(launchProgramme, launch, manager, { beforeWrite });
+    expect(calls).toEqual(['beforeWrite at 0']);
+    expect(await streamTypes()).toEqual(['ProgrammeLaunched']);
+    // A repeat that changes nothing still runs it (an upload again puts back bytes lost since).
+    await executor.execute(launchProgramme, launch, manager, { beforeWrite });
+    expect(calls).toHaveLength(2);
+  });
+
   it('records the actor, role, correlation and causation ids, recorded time and reason in the metadata', async () => {
     await executor.execute(launchProgramme, launch, manager, { correlationId: 'req-42' });
     await executor.execute(

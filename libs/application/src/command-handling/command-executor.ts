@@ -32,6 +32,13 @@ export interface ExecuteOptions {
    * in the stream and gets the first result back, even after a crash right after the append.
    */
   readonly idempotency?: { readonly key: string; readonly request: string };
+  /**
+   * What the events will name and must exist before they are appended (an upload's bytes,
+   * docs/decisions/XXXX): run only once the command is authorised, validated and decided without
+   * refusal, in the stream's turn, right before the append (or before a repeat that changes
+   * nothing is answered). A refused command never runs it; if it throws, nothing is appended.
+   */
+  readonly beforeWrite?: () => Promise<void>;
 }
 
 export interface CommandResult {
@@ -207,9 +214,12 @@ export class CommandExecutor {
       if (events.length === 0) {
         await settle();
         if (cached) continue;
+        await options.beforeWrite?.();
         return { command: definition.name, streamId, written: false, nextExpectedRevision: revision, position: null, events: [] };
       }
 
+      // Decided, not refused: what the events name is put in place before they can be appended.
+      await options.beforeWrite?.();
       const unchained = events.map((event, index): EventToAppend => ({
         id: options.eventIdSeed ? uuidFromSeed(`${options.eventIdSeed}:${index}`) : this.options.ids.uuid(),
         type: event.type,
