@@ -1,6 +1,6 @@
 import { DocumentStore, SqliteEventStore } from '@jalon/event-store';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -111,6 +111,30 @@ describe('HTTP supporting documents (upload, download, refusals)', () => {
     expect(kind.body.errors).toEqual([expect.objectContaining({ field: 'subject.kind', rule: 'isIn' })]);
     const noFile = await upload(toExpenditure, undefined).expect(400);
     expect(noFile.body.errors).toEqual([expect.objectContaining({ field: 'file' })]);
+  });
+
+  it('rule: a refused upload leaves no file in the documents folder (bad date 400, date before the subject, unknown subject 404, wrong role 403); bytes attached elsewhere stay', async () => {
+    const pathOf = (sha: string) => join(documentsDir, sha.slice(0, 2), sha.slice(2, 4), sha);
+    const refused = Buffer.from('Facture refusée, à ne pas garder\n');
+    const before = await api.fingerprint();
+    const badDate = await upload({ ...toExpenditure, effectiveDate: '2022-13-45' }, { bytes: refused, name: 'facture.txt' }).expect(400);
+    expect(badDate.body.errors).toEqual([expect.objectContaining({ field: 'effectiveDate' })]);
+    expect((await upload({ ...toExpenditure, effectiveDate: '2019-01-01' }, { bytes: refused, name: 'facture.txt' }).expect(422)).body.code).toBe('DOCUMENT.ATTACHED_BEFORE_SUBJECT');
+    await upload({ ...toExpenditure, 'subject.expenditureId': 'pas-enregistree' }, { bytes: refused, name: 'facture.txt' }).expect(404);
+    await upload({ 'subject.kind': 'funding-agreement', 'subject.agreementId': 'bdt-amorcage-montbeliard' }, { bytes: refused, name: 'facture.txt' }, 'programme-manager').expect(403);
+    expect(existsSync(pathOf(sha256(refused)))).toBe(false);
+    expect(await api.fingerprint()).toBe(before);
+
+    // The same bytes, attached to one subject while a concurrent upload of them to an unknown subject is refused: kept, and a later refusal removes nothing.
+    const shared = Buffer.from('Relevé partagé entre deux faits\n');
+    const [accepted, concurrent] = await Promise.all([
+      upload({ ...toExpenditure, effectiveDate: '2022-07-06' }, { bytes: shared, name: 'releve.txt' }),
+      upload({ ...toExpenditure, 'subject.expenditureId': 'pas-enregistree' }, { bytes: shared, name: 'releve.txt' }),
+    ]);
+    expect([accepted.status, concurrent.status]).toEqual([201, 404]);
+    await upload({ ...toExpenditure, effectiveDate: '2022-13-45' }, { bytes: shared, name: 'releve.txt' }).expect(400);
+    expect(readFileSync(pathOf(sha256(shared))).equals(shared)).toBe(true);
+    await download(sha256(shared)).expect(200);
   });
 
   it('rule: roles: an auditor attaches nothing (403, nothing stored) but downloads; funding documents are for finance, not the programme manager', async () => {

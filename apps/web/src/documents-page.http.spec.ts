@@ -1,4 +1,7 @@
+import { DocumentService } from '@jalon/core';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
 
@@ -72,6 +75,31 @@ describe('dashboard supporting documents', () => {
       const file = await agent.get(`/justificatifs/${sha}`).query({ nom }).expect(200);
       expect(file.headers['content-disposition']).toBe(`attachment; filename="${sha}"; filename*=UTF-8''${sha}`);
     }
+  });
+
+  it('rule: a refused upload from the form leaves no file in the documents folder (bad date 400, date before the subject or in the future, unknown subject 404, wrong role 403); bytes attached elsewhere stay', async () => {
+    const directory = dashboard.app.get(DocumentService).store.directory;
+    const pathOf = (bytes: Buffer) => {
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      return join(directory, sha.slice(0, 2), sha.slice(2, 4), sha);
+    };
+    const refused = Buffer.from('Facture refusée depuis le tableau de bord\n');
+    const expenditure = { 'subject.kind': 'expenditure', 'subject.expenditureId': 'inauguration-2022' };
+    const before = await eventCount();
+    await attach('finance', { ...expenditure, effectiveDate: '31/02/2022' }, { bytes: refused, name: 'facture.txt' }, 400);
+    expect((await attach('finance', { ...expenditure, effectiveDate: '01/01/2019' }, { bytes: refused, name: 'facture.txt' }, 422)).text).toContain('DOCUMENT.ATTACHED_BEFORE_SUBJECT');
+    await attach('finance', { ...expenditure, effectiveDate: '01/01/2025' }, { bytes: refused, name: 'facture.txt' }, 422);
+    await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'pas-de-depense' }, { bytes: refused, name: 'facture.txt' }, 404);
+    const page = await (await as('programme-manager')).get('/antennes/montbeliard/justificatifs').expect(200);
+    await (await as('programme-manager')).post(actionOf(page.text)).field('subject.kind', 'funding-agreement').field('subject.agreementId', 'bdt-amorcage-montbeliard').attach('file', refused, 'facture.txt').expect(403);
+    expect(existsSync(pathOf(refused))).toBe(false);
+    expect(await eventCount()).toBe(before);
+
+    // Attached to one expenditure, then refused for another: the bytes stay.
+    const shared = Buffer.from('Relevé joint depuis le tableau de bord\n');
+    await attach('finance', { ...expenditure, effectiveDate: '02/07/2022' }, { bytes: shared, name: 'releve.txt' }, 303);
+    await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'pas-de-depense' }, { bytes: shared, name: 'releve.txt' }, 404);
+    expect(readFileSync(pathOf(shared)).equals(shared)).toBe(true);
   });
 
   it('rule: a refused upload comes back on the page with its French reason and code, and writes nothing', async () => {

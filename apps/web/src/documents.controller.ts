@@ -24,7 +24,7 @@ const SUBJECT_FIELDS = ['subject.kind', 'subject.agreementId', 'subject.trancheI
  * The dashboard's supporting documents (docs/decisions/0017): one page per antenna listing every
  * document attached to its facts, each downloadable through the session after its hash is checked,
  * and a plain multipart form to attach one, through the same document service and command path
- * as the API, as the signed-in user.
+ * as the API, as the signed-in user: a refused upload stores nothing (docs/decisions/XXXX).
  */
 @ApiExcludeController()
 @Public()
@@ -81,8 +81,10 @@ export class DocumentsPageController {
     }
     let result: CommandResult;
     try {
-      const stored = await this.documents.storeUpload(file.bytes, file.fileName);
-      result = await this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(command, { antennaId, subject, ...stored, effectiveDate }, actor));
+      // Checked here; its bytes are stored only once the command is validated and decided without refusal.
+      const upload = this.documents.checkUpload(file.bytes, file.fileName);
+      const { bytes: _bytes, ...stored } = upload;
+      result = await this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(command, { antennaId, subject, ...stored, effectiveDate }, actor, {}, upload));
     } catch (error) {
       const problem = toHttpError(error);
       if (problem.statusCode >= 500 && problem.code === 'INTERNAL') throw error;

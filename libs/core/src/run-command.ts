@@ -1,6 +1,6 @@
 import { Actor, CommandExecutor, CommandResult, ExecuteOptions, runCommand } from '@jalon/application';
 import { CommandHandler, ICommand, ICommandHandler } from '@nestjs/cqrs';
-import { DocumentService } from './documents/document.service';
+import { CheckedUpload, DocumentService } from './documents/document.service';
 
 /**
  * The command sent on Nest's command bus by every entry point (HTTP, CLI, demo). One handler
@@ -13,6 +13,8 @@ export class RunCommand implements ICommand {
     readonly input: unknown,
     readonly actor: Actor,
     readonly options: ExecuteOptions = {},
+    /** The bytes of an upload the command attaches: stored only if the command is accepted (docs/decisions/XXXX). */
+    readonly upload?: CheckedUpload,
   ) {}
 }
 
@@ -24,9 +26,13 @@ export class RunCommandHandler implements ICommandHandler<RunCommand, CommandRes
   ) {}
 
   async execute(command: RunCommand): Promise<CommandResult> {
-    // An attachment names bytes the document store holds, whichever entry point sends it.
-    await this.documents.assertAttachable(command.name, command.input, command.actor);
+    const { upload } = command;
+    // An attachment names bytes the document store holds, or the upload it came with, whichever entry point sends it.
+    await this.documents.assertAttachable(command.name, command.input, command.actor, upload);
+    // An upload's bytes are stored once the command is authorised, validated and decided without
+    // refusal, before its event is appended: a refused upload leaves nothing behind.
+    const options: ExecuteOptions = upload ? { ...command.options, beforeWrite: () => this.documents.storeUpload(upload) } : command.options;
     // `runCommand`, not the executor directly: a few commands (OpenAntenna) run in steps over two streams.
-    return runCommand(this.executor, command.name, command.input, command.actor, command.options);
+    return runCommand(this.executor, command.name, command.input, command.actor, options);
   }
 }

@@ -20,9 +20,10 @@ const FIELDS = new Set<string>([...SUBJECT_FIELDS, 'effectiveDate']);
 const TEXT_TYPES: Readonly<Record<string, string>> = { csv: 'text/csv; charset=utf-8', txt: 'text/plain; charset=utf-8' };
 
 /**
- * Supporting documents over HTTP (docs/decisions/0017): an upload stores the file's bytes, then
- * attaches it to the fact it proves through the one command path; a download serves the bytes of
- * a hash only after checking that they still give it.
+ * Supporting documents over HTTP (docs/decisions/0017, XXXX): an upload is checked, then attached
+ * to the fact it proves through the one command path, which stores its bytes only once the command
+ * is accepted, before its event is appended; a download serves the bytes of a hash only after
+ * checking that they still give it.
  */
 @ApiBearerAuth()
 @ApiTags('justificatifs')
@@ -94,12 +95,14 @@ export class DocumentsController {
       });
     }
     if (violations.length > 0 || !file || !command) throw new InputValidationError(violations);
-    // Nothing is stored for someone who may not attach it.
+    // Refused before the file is even checked: the command path checks the role again before anything is stored.
     const definition = commandNamed(command);
     if (!definition.roles.includes(request.actor.role)) throw new ForbiddenError(request.actor.role, `la commande ${command}`);
     const options = executeOptionsOf(request);
 
-    const stored = await this.documents.storeUpload(file.bytes, file.fileName);
+    // Checked and hashed here, stored only once the command is validated and decided without refusal.
+    const upload = this.documents.checkUpload(file.bytes, file.fileName);
+    const { bytes: _bytes, ...stored } = upload;
     const input = {
       antennaId,
       subject: subjectOf(form.fields),
@@ -107,7 +110,7 @@ export class DocumentsController {
       effectiveDate: form.fields.effectiveDate ?? localDate(this.clock.now(), this.config.timeZone),
     };
     const send = (keyed?: KeyedExecution) =>
-      this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(command, input, request.actor, keyed ? { ...options, ...keyed } : options));
+      this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(command, input, request.actor, keyed ? { ...options, ...keyed } : options, upload));
     const key = header(request, 'idempotency-key');
     const outcome = key === undefined ? { result: await send(), replayed: false } : await this.idempotency.run(request.actor, key, { command, input }, send);
     const { replayed: _flag, ...result } = outcome.result;

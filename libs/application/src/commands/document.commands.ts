@@ -43,7 +43,7 @@ export class BudgetDocumentSubjectInput {
   revision?: number;
 }
 
-/** What every attachment says of its file, which the document store already holds (the upload stores it first). */
+/** What every attachment says of its file, which the document store holds, or the upload it comes with (stored once the command is accepted). */
 class DocumentFileInput {
   @IsSlug()
   antennaId!: string;

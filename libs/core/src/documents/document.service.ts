@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Actor, ATTACH_DOCUMENT_COMMANDS, commandNamed, InputValidationError } from '@jalon/application';
 import { checkDocument, DocumentError, DocumentStore, isSha256 } from '@jalon/event-store';
 import { ComponentHealth, HealthIndicator } from '../health/health-registry';
@@ -13,12 +14,18 @@ export interface StoredFile {
   readonly mediaType: string;
 }
 
+/** An upload checked and hashed, its bytes not stored yet: stored only once the command that attaches it is accepted. */
+export interface CheckedUpload extends StoredFile {
+  readonly bytes: Buffer;
+}
+
 /**
- * Supporting documents for every entry point (docs/decisions/0017): checks an upload (size, type
- * read from the content, name's extension) and stores its bytes before the command that attaches
- * it runs; makes sure that any attach command, however it arrives, names a file that is stored
- * with the size and type it says; serves a file only once its hash checks out, and remembers the
- * files found altered so that `/health` says so until they are restored.
+ * Supporting documents for every entry point (docs/decisions/0017, XXXX): checks an upload (size,
+ * type read from the content, name's extension) and stores its bytes once the command that
+ * attaches it is accepted, before its event is appended; makes sure that any attach command,
+ * however it arrives, names a file that is stored (or uploaded with it) with the size and type it
+ * says; serves a file only once its hash checks out, and remembers the files found altered so
+ * that `/health` says so until they are restored.
  */
 export class DocumentService {
   private readonly altered = new Map<string, string>();
@@ -30,13 +37,21 @@ export class DocumentService {
     readonly maxBytes: number,
   ) {}
 
-  /** Checks the upload and stores its bytes (nothing when the same bytes are stored already). */
-  async storeUpload(bytes: Buffer, fileName: string): Promise<StoredFile> {
+  /**
+   * Checks an upload (size, type read from the content, the name's extension) and hashes it,
+   * writing nothing: its bytes travel with the attach command (`RunCommand`'s `upload`) and are
+   * stored only once that command is decided without refusal (`storeUpload`).
+   */
+  checkUpload(bytes: Buffer, fileName: string): CheckedUpload {
     const mediaType = checkDocument(bytes, fileName, this.maxBytes);
-    const stored = await this.store.put(bytes);
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), fileName, sizeBytes: bytes.length, mediaType, bytes };
+  }
+
+  /** Stores a checked upload's bytes (nothing when the same bytes are stored already; the right bytes over an altered file). */
+  async storeUpload(upload: CheckedUpload): Promise<void> {
+    const stored = await this.store.put(upload.bytes);
     this.altered.delete(stored.sha256);
     this.unreadable.delete(stored.sha256);
-    return { sha256: stored.sha256, fileName, sizeBytes: stored.sizeBytes, mediaType };
   }
 
   /** The bytes of a stored document, checked against their hash. */
@@ -67,16 +82,17 @@ export class DocumentService {
 
   /**
    * Before an attach command runs (whoever sends it: the upload, the JSON route, the CLI): the file
-   * it names is stored, intact, with the size it states, and its content is of the type it states
-   * under the name it gives. An event never names bytes the store does not hold.
+   * it names is stored, intact, or is the `upload` sent with it (stored once the command is
+   * accepted), with the size it states, and its content is of the type it states under the name it
+   * gives. An event never names bytes the store does not hold.
    */
-  async assertAttachable(command: string, input: unknown, actor: Actor): Promise<void> {
+  async assertAttachable(command: string, input: unknown, actor: Actor, upload?: CheckedUpload): Promise<void> {
     if (!(ATTACH_DOCUMENT_COMMANDS as readonly string[]).includes(command)) return;
     // The command path refuses the role, and the input's shape, with its own errors.
     if (!commandNamed(command).roles.includes(actor.role)) return;
     const { sha256, fileName, sizeBytes, mediaType } = (input ?? {}) as Partial<Record<keyof StoredFile, unknown>>;
     if (!isSha256(sha256) || typeof fileName !== 'string') return;
-    const bytes = await this.read(sha256);
+    const bytes = upload?.sha256 === sha256 ? upload.bytes : await this.read(sha256);
     const sniffed = checkDocument(bytes, fileName, Number.MAX_SAFE_INTEGER);
     const violations = [
       ...(sizeBytes === bytes.length ? [] : [{ field: 'sizeBytes', rule: 'storedSize', message: `sizeBytes doit valoir la taille du fichier déposé : ${bytes.length} octets` }]),

@@ -33,8 +33,9 @@ export type DocumentFileState =
  * temporary file in the same directory, fsync, rename, fsync of the directory), and never
  * replaced by other bytes: the same bytes again write nothing. It knows nothing of the domain.
  *
- * The bytes are stored before the event that names them is appended: a file no event names is
- * harmless, an event whose file is missing is what `jalon verify` reports.
+ * The bytes are stored before the event that names them is appended, and only once the command
+ * that attaches them is accepted (docs/decisions/XXXX): an event whose file is missing is what
+ * `jalon verify` reports. Nothing here deletes a file.
  */
 export class DocumentStore {
   private readonly failures = new WriteFailureLog();
