@@ -24,7 +24,7 @@ const SUBJECT_FIELDS = ['subject.kind', 'subject.agreementId', 'subject.trancheI
  * The dashboard's supporting documents (docs/decisions/0017): one page per antenna listing every
  * document attached to its facts, each downloadable through the session after its hash is checked,
  * and a plain multipart form to attach one, through the same document service and command path
- * as the API, as the signed-in user: a refused upload stores nothing (docs/decisions/XXXX).
+ * as the API, as the signed-in user: a refused upload stores nothing (docs/decisions/0043).
  */
 @ApiExcludeController()
 @Public()

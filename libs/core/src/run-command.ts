@@ -13,7 +13,7 @@ export class RunCommand implements ICommand {
     readonly input: unknown,
     readonly actor: Actor,
     readonly options: ExecuteOptions = {},
-    /** The bytes of an upload the command attaches: stored only if the command is accepted (docs/decisions/XXXX). */
+    /** The bytes of an upload the command attaches: stored only if the command is accepted (docs/decisions/0043). */
     readonly upload?: CheckedUpload,
   ) {}
 }

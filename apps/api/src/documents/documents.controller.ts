@@ -20,7 +20,7 @@ const FIELDS = new Set<string>([...SUBJECT_FIELDS, 'effectiveDate']);
 const TEXT_TYPES: Readonly<Record<string, string>> = { csv: 'text/csv; charset=utf-8', txt: 'text/plain; charset=utf-8' };
 
 /**
- * Supporting documents over HTTP (docs/decisions/0017, XXXX): an upload is checked, then attached
+ * Supporting documents over HTTP (docs/decisions/0017, 0043): an upload is checked, then attached
  * to the fact it proves through the one command path, which stores its bytes only once the command
  * is accepted, before its event is appended; a download serves the bytes of a hash only after
  * checking that they still give it.

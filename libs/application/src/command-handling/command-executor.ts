@@ -34,7 +34,7 @@ export interface ExecuteOptions {
   readonly idempotency?: { readonly key: string; readonly request: string };
   /**
    * What the events will name and must exist before they are appended (an upload's bytes,
-   * docs/decisions/XXXX): run only once the command is authorised, validated and decided without
+   * docs/decisions/0043): run only once the command is authorised, validated and decided without
    * refusal, in the stream's turn, right before the append (or before a repeat that changes
    * nothing is answered). A refused command never runs it; if it throws, nothing is appended.
    */

@@ -20,7 +20,7 @@ export interface CheckedUpload extends StoredFile {
 }
 
 /**
- * Supporting documents for every entry point (docs/decisions/0017, XXXX): checks an upload (size,
+ * Supporting documents for every entry point (docs/decisions/0017, 0043): checks an upload (size,
  * type read from the content, name's extension) and stores its bytes once the command that
  * attaches it is accepted, before its event is appended; makes sure that any attach command,
  * however it arrives, names a file that is stored (or uploaded with it) with the size and type it

@@ -34,7 +34,7 @@ export type DocumentFileState =
  * replaced by other bytes: the same bytes again write nothing. It knows nothing of the domain.
  *
  * The bytes are stored before the event that names them is appended, and only once the command
- * that attaches them is accepted (docs/decisions/XXXX): an event whose file is missing is what
+ * that attaches them is accepted (docs/decisions/0043): an event whose file is missing is what
  * `jalon verify` reports. Nothing here deletes a file.
  */
 export class DocumentStore {
