@@ -14,12 +14,21 @@ describe('dashboard sessions and user administration', () => {
 
   const http = () => dashboard.app.getHttpServer();
   const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
+  const revisionsOf = (markup: string) => /name="_revisions" value="([^"]*)"/.exec(markup)?.[1] ?? '';
+  const returnOf = (markup: string) => /name="retour" value="([^"]*)"/.exec(markup)?.[1];
   async function signedIn(token: string): Promise<request.Agent> {
     const agent = request.agent(http());
     const form = await agent.get('/connexion').expect(200);
     await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: token }).expect(303);
     return agent;
   }
+  /** Follows a redirect to the sign-in page as a browser does: the page, then its form posted with the token; where it leads. */
+  async function signInAgain(agent: request.Agent, location: string, token: string): Promise<string> {
+    const page = await agent.get(location).expect(200);
+    const signed = await agent.post('/connexion').type('form').send({ _csrf: csrfOf(page.text), jeton: token, retour: returnOf(page.text) }).expect(303);
+    return signed.headers.location!;
+  }
+  const NOT_RECORDED = 'ou a été fermée avant l’envoi du formulaire : votre action n’a pas été enregistrée.';
 
   it('rule: deactivating a user ends their open sessions even if they are reactivated before their next request; a new sign-in works', async () => {
     const { token } = await dashboard.app.get(IdentityService).addUser({ name: 'Paul Durand', role: 'finance' }, SYSTEM_ACTOR);
@@ -40,5 +49,64 @@ describe('dashboard sessions and user administration', () => {
     await again.get('/financements').expect(200);
     // Other users' sessions go on.
     await admin.get('/utilisateurs').expect(200);
+  });
+
+  it('rule: a form posted after the session expired leads, once signed in again, to the form’s own page (200), says the action was not recorded, records nothing, and the form sent again is recorded', async () => {
+    const finance = await signedIn(dashboard.tokens.finance);
+    const form = await finance.get('/antennes/montbeliard/enregistrer-depense').expect(200);
+    const typed = { expenditureId: 'affiches-expirees', category: 'communication', amountCents: '80,00', description: 'Affiches', effectiveDate: '12/03/2024' };
+    dashboard.advanceSessionClock(31 * 60_000);
+    const head = await dashboard.store.headPosition();
+    const refused = await finance
+      .post('/antennes/montbeliard/enregistrer-depense')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), _revisions: revisionsOf(form.text), ...typed })
+      .expect(303);
+    // The form's address answers POST and GET (the form page): the sign-in leads back there, never to a 405.
+    expect(refused.headers.location).toBe('/connexion?motif=formulaire-non-enregistre&retour=%2Fantennes%2Fmontbeliard%2Fenregistrer-depense');
+    expect((await finance.get(refused.headers.location!).expect(200)).text).toContain(NOT_RECORDED);
+    const landing = await signInAgain(finance, refused.headers.location!, dashboard.tokens.finance);
+    expect(landing).toBe('/antennes/montbeliard/enregistrer-depense');
+    const again = await finance.get(landing).expect(200);
+    expect(await dashboard.store.headPosition()).toBe(head);
+    // The new session's form token works: the action sent again is recorded, once.
+    await finance
+      .post(landing)
+      .type('form')
+      .send({ _csrf: csrfOf(again.text), _revisions: revisionsOf(again.text), ...typed })
+      .expect(303)
+      .expect('Location', /^\/antennes\/montbeliard\?apres=\d+#confirmation$/);
+    expect(await dashboard.store.headPosition()).toBeGreaterThan(head);
+    // A form posted by a browser that holds no session at all (signed out in another tab) is not recorded either.
+    const stranger = await request(http()).post('/programme/deposer-candidature').type('form').send({ callId: 'ami-2' }).expect(303);
+    expect(stranger.headers.location).toBe('/connexion?motif=formulaire-non-enregistre&retour=%2Fprogramme%2Fdeposer-candidature');
+    // A file sent by an upload form: back to the upload page, without the form token its address carried.
+    const upload = await request(http()).post('/antennes/montbeliard/import?_csrf=jeton-du-formulaire').attach('fichier', Buffer.from('Libellé;Montant\n'), 'depenses.csv').expect(303);
+    expect(upload.headers.location).toBe('/connexion?motif=formulaire-non-enregistre&retour=%2Fantennes%2Fmontbeliard%2Fimport');
+  });
+
+  it('rule: an action with no page of its own leads, after signing in, to the page the form was on (a Referer of this dashboard, never another site’s), else the page above it', async () => {
+    const admin = await signedIn(dashboard.tokens.admin);
+    const csrf = csrfOf((await admin.get('/utilisateurs').expect(200)).text);
+    dashboard.advanceSessionClock(31 * 60_000);
+    const head = await dashboard.store.headPosition();
+    const post = (referer?: string) => {
+      const sent = request(http()).post('/utilisateurs/julien-bernard/desactiver').set('Host', 'jalon.test');
+      return (referer ? sent.set('Referer', referer) : sent).type('form').send({ _csrf: csrf }).expect(303);
+    };
+    const retourOf = async (referer?: string) => new URL((await post(referer)).headers.location!, 'http://jalon.test').searchParams.get('retour');
+    // The page the form was on, on this host, with its query.
+    expect(await retourOf('http://jalon.test/programme?asOf=2023-07-31')).toBe('/programme?asOf=2023-07-31');
+    // Another site's page, an address of this site that answers only POST, a sign-in page, no Referer: the users' page above the action.
+    for (const referer of ['https://evil.example/programme', 'http://jalon.test.evil.example/programme', 'http://jalon.test/utilisateurs/zoe/nouveau-jeton', 'http://jalon.test/connexion', 'javascript:alert(1)', undefined]) {
+      expect([referer, await retourOf(referer)]).toEqual([referer, '/utilisateurs']);
+    }
+    // The admin, signed in again, lands there with 200; nothing was recorded.
+    const refused = await admin.post('/utilisateurs/julien-bernard/desactiver').set('Referer', 'http://evil.example/programme').type('form').send({ _csrf: csrf }).expect(303);
+    expect(refused.headers.location).toBe('/connexion?motif=formulaire-non-enregistre&retour=%2Futilisateurs');
+    const landing = await signInAgain(admin, refused.headers.location!, dashboard.tokens.admin);
+    expect(landing).toBe('/utilisateurs');
+    expect((await admin.get(landing).expect(200)).text).toContain('<tr id="utilisateur-julien-bernard">');
+    expect(await dashboard.store.headPosition()).toBe(head);
   });
 });

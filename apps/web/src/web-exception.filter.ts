@@ -6,7 +6,7 @@ import { CsrfRejectedError, SessionRequiredError, WebRequest } from './session/w
 import { sessionCookie } from './session/web-sessions';
 import { roleLabel } from './views/layout';
 import { errorView } from './views/error.view';
-import { isSecure, WebPages } from './web-pages';
+import { isFormSubmission, isSecure, pageToReturnTo, WebPages } from './web-pages';
 
 /** A page or a thing on it that does not exist. */
 export class WebNotFoundError extends Error {
@@ -32,7 +32,9 @@ export class WebExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof SessionRequiredError) {
       if (error.expired || error.revoked) response.header('Set-Cookie', sessionCookie('', isSecure(request), true));
-      this.pages.redirect(response, href('/connexion', { motif: error.revoked ? 'revoquee' : error.expired ? 'expiree' : 'requise', retour: error.returnTo }));
+      // A form posted without a live session was not recorded: the sign-in page says so, and leads back to a page that can be read.
+      const motif = error.revoked ? 'revoquee' : isFormSubmission(request) ? 'formulaire-non-enregistre' : error.expired ? 'expiree' : 'requise';
+      this.pages.redirect(response, href('/connexion', { motif, retour: pageToReturnTo(request) }));
       return;
     }
     const [status, title, message, code] = this.describe(error, request, response);

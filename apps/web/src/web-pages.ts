@@ -61,17 +61,71 @@ const OVERVIEW = '/programme';
  * fragment, percent-encoded and with its dot segments resolved, so it cannot start with `//` either.
  */
 export function localPath(candidate: unknown): string {
-  if (typeof candidate !== 'string' || candidate.length > 2000 || !candidate.startsWith('/') || candidate.startsWith('//')) return OVERVIEW;
-  if (/[\\\u0000-\u001F\u007F-\u009F\u2028\u2029]/.test(candidate)) return OVERVIEW;
+  return pathOnThisSite(candidate) ?? OVERVIEW;
+}
+
+/** The checks of {@link localPath}: the candidate as a path on this site, or nothing if refused. */
+function pathOnThisSite(candidate: unknown): string | undefined {
+  if (typeof candidate !== 'string' || candidate.length > 2000 || !candidate.startsWith('/') || candidate.startsWith('//')) return undefined;
+  if (/[\\\u0000-\u001F\u007F-\u009F\u2028\u2029]/.test(candidate)) return undefined;
   let url: URL;
   try {
     url = new URL(candidate, SITE);
   } catch {
-    return OVERVIEW;
+    return undefined;
   }
-  if (url.origin !== SITE || url.pathname.startsWith('//')) return OVERVIEW;
-  if (url.pathname.startsWith('/connexion') || url.pathname.startsWith('/deconnexion')) return OVERVIEW;
+  if (url.origin !== SITE || url.pathname.startsWith('//')) return undefined;
+  if (url.pathname.startsWith('/connexion') || url.pathname.startsWith('/deconnexion')) return undefined;
   return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * Where to come back after signing in, for a request that found no live session: a page read with
+ * GET is itself. A form posted (its session expired meanwhile) cannot be: its address answers only
+ * POST, so the browser sent there after signing in would get 405. It comes back to a page it can
+ * read, the first of: the address itself if it also has a GET page (every form: the form page),
+ * the page the form was on (the Referer, if it is a readable page of this dashboard, on this host;
+ * another site's is never followed), the nearest readable page above the address
+ * (`/utilisateurs/x/desactiver` → `/utilisateurs`), the overview. Nothing of the form is kept: it
+ * was not recorded, and the sign-in page says so (`motif=formulaire-non-enregistre`).
+ */
+export function pageToReturnTo(request: WebRequest): string {
+  if (!isFormSubmission(request)) return request.originalUrl;
+  const readable = (path: string | undefined): boolean => path !== undefined && request.server.routeMethods.allowedAt(path).includes('GET');
+  const own = pathOnThisSite(pathOf(request.originalUrl));
+  const referred = refererOnThisHost(request);
+  const above: string[] = [];
+  for (let path = own ?? ''; path.lastIndexOf('/') > 0; ) {
+    path = path.slice(0, path.lastIndexOf('/'));
+    above.push(path);
+  }
+  return [own, referred, ...above].find(readable) ?? OVERVIEW;
+}
+
+/** Whether the request sends something (a form), rather than reading a page. */
+export function isFormSubmission(request: WebRequest): boolean {
+  return request.method !== 'GET' && request.method !== 'HEAD';
+}
+
+/** The Referer's path and query when it is an address of this host (as the browser named it), else nothing. */
+function refererOnThisHost(request: WebRequest): string | undefined {
+  const referer = header(request, 'referer');
+  if (!referer) return undefined;
+  let url: URL;
+  try {
+    url = new URL(referer);
+  } catch {
+    return undefined;
+  }
+  const hosts = [header(request, 'x-forwarded-host')?.split(',')[0]?.trim(), header(request, 'host')];
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !hosts.includes(url.host)) return undefined;
+  return pathOnThisSite(`${url.pathname}${url.search}`);
+}
+
+/** The path of a request's URL, without its query string. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 /** Whether the browser reached us over HTTPS (directly or through a proxy that says so). */

@@ -1,6 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import FindMyWay, { HTTPMethod } from 'find-my-way';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Which methods the routes at an address accept (the table below, set by `answerMethodNotAllowed`):
+     * the dashboard asks it for a page to come back to after signing in (apps/web/src/web-pages.ts).
+     */
+    readonly routeMethods: RouteMethods;
+  }
+}
+
 /** How Fastify's router reads an address: the same options build the table of methods below. */
 export interface RouterMatching {
   readonly ignoreTrailingSlash?: boolean;
@@ -79,10 +89,12 @@ export class RouteMethods {
  * in the OpenAPI document (`/api/openapi.json`), and the dashboard's addresses are its links, so a
  * 405 or an `Allow` tells an unauthenticated client nothing a 401 would hide.
  *
- * Call it before any route is registered (it learns them from `onRoute`).
+ * The table is also the instance's `routeMethods`, for whoever needs to know whether an address
+ * can be read with GET. Call it before any route is registered (it learns them from `onRoute`).
  */
 export function answerMethodNotAllowed(fastify: FastifyInstance, matching: RouterMatching): void {
   const routes = new RouteMethods(matching);
+  fastify.decorate('routeMethods', routes);
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!request.is404) return done();

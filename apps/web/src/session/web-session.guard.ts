@@ -5,12 +5,10 @@ import { cookieValue, SESSION_COOKIE, WebSession, WebSessions } from './web-sess
 
 export type WebRequest = FastifyRequest & { webSession?: WebSession };
 
-/** No live session: the filter sends the browser to the sign-in page, saying why. */
+/** No live session: the filter sends the browser to the sign-in page, saying why (and where to come back: `pageToReturnTo`). */
 export class SessionRequiredError extends Error {
   constructor(
     readonly expired: boolean,
-    /** Where to come back after signing in (a local path). */
-    readonly returnTo: string | undefined,
     /** The session ended because its token was revoked or replaced, or its user deactivated. */
     readonly revoked = false,
   ) {
@@ -43,8 +41,7 @@ export class WebSessionGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WebRequest>();
     const found = this.sessions.use(cookieValue(request.headers.cookie, SESSION_COOKIE));
-    const returnTo = request.method === 'GET' ? request.originalUrl : pathOf(request.originalUrl);
-    if (!found.session) throw new SessionRequiredError(found.expired, returnTo);
+    if (!found.session) throw new SessionRequiredError(found.expired);
     let actor;
     try {
       // Checked against the identity stream on every request: the cookie's copy of the user is not trusted.
@@ -52,7 +49,7 @@ export class WebSessionGuard implements CanActivate {
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       this.sessions.destroy(found.session);
-      throw new SessionRequiredError(false, returnTo, true);
+      throw new SessionRequiredError(false, true);
     }
     request.webSession = { ...found.session, actor };
     if (request.method === 'POST') {
@@ -64,10 +61,4 @@ export class WebSessionGuard implements CanActivate {
     }
     return true;
   }
-}
-
-/** The path of a request's URL, without its query string. */
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
 }

@@ -1,7 +1,7 @@
 import { html, SafeHtml } from '../html';
 import { csrfField } from './layout';
 
-export const SIGN_IN_REASONS = ['expiree', 'requise', 'deconnexion', 'revoquee'] as const;
+export const SIGN_IN_REASONS = ['expiree', 'formulaire-non-enregistre', 'requise', 'deconnexion', 'revoquee'] as const;
 
 export interface SignInModel {
   /** The sign-in form's anti-forgery token. */
@@ -16,6 +16,8 @@ export interface SignInModel {
 const REASONS: Readonly<Record<NonNullable<SignInModel['reason']>, (minutes: number) => string>> = {
   expiree: (minutes) =>
     `Votre session a expiré (après ${minutes} minutes sans activité, ou en fin de journée). Reconnectez-vous ; une saisie en cours n’a pas été enregistrée.`,
+  'formulaire-non-enregistre': (minutes) =>
+    `Votre session a expiré (après ${minutes} minutes sans activité, ou en fin de journée) ou a été fermée avant l’envoi du formulaire : votre action n’a pas été enregistrée. Reconnectez-vous ; vous reviendrez sur la page du formulaire pour la saisir et l’envoyer à nouveau.`,
   requise: () => 'Connectez-vous pour accéder au tableau de bord.',
   deconnexion: () => 'Vous êtes déconnecté.',
   revoquee: () =>
@@ -26,7 +28,7 @@ export function signInView(model: SignInModel): SafeHtml {
   const invalid = model.error !== undefined;
   return html`<div class="carte-connexion">
 <h1>Connexion</h1>
-${model.reason && html`<div class="alerte${model.reason === 'expiree' || model.reason === 'revoquee' ? ' attention' : ''}" role="status"><p>${REASONS[model.reason](model.idleMinutes)}</p></div>`}
+${model.reason && html`<div class="alerte${model.reason === 'expiree' || model.reason === 'formulaire-non-enregistre' || model.reason === 'revoquee' ? ' attention' : ''}" role="status"><p>${REASONS[model.reason](model.idleMinutes)}</p></div>`}
 ${invalid && html`<div class="alerte erreur" role="alert"><h2>Connexion impossible</h2><p><a href="#champ-jeton">${model.error}</a></p></div>`}
 <p>Collez le jeton d’accès qui vous a été remis (il commence par <span class="code">jalon_</span>). Ce sont les mêmes jetons et les mêmes rôles que pour l’API.</p>
 <form method="post" action="/connexion" novalidate>
