@@ -9,4 +9,4 @@ export { header } from './http/request-header';
 export { Public } from './auth/auth';
 export { FailedAuthenticationLimiter, TooManyFailedAuthenticationsError } from './auth/failed-authentication-limiter';
 export { AcceptsMultipart, FileTooLargeError, readMultipart } from './http/multipart';
-export { attachmentDisposition } from './http/content-disposition';
+export { storedDocumentHeaders } from './http/document-download';

@@ -1,9 +1,8 @@
 import { attachCommandFor, CommandResult, ForbiddenError, InputValidationError, isPlainFileName, localDate } from '@jalon/application';
-import { AcceptsMultipart, attachmentDisposition, FileTooLargeError, Public, readMultipart, toHttpError } from '@jalon/api';
+import { AcceptsMultipart, FileTooLargeError, Public, readMultipart, storedDocumentHeaders, toHttpError } from '@jalon/api';
 import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@jalon/core';
 import type { Clock } from '@jalon/application';
 import { BUDGET_DOCUMENT_SUBJECT_KINDS, FUNDING_DOCUMENT_SUBJECT_KINDS, isSlug } from '@jalon/domain';
-import { extensionOf, sniffMediaType } from '@jalon/event-store';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -16,7 +15,7 @@ import { WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { AttachedDocumentRow, documentsView, DocumentsPageModel, subjectLabel } from './views/documents.view';
 import { CONFIRMATION_ID } from './views/layout';
 import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
-import { securityHeaders, WebPages } from './web-pages';
+import { WebPages } from './web-pages';
 
 const SUBJECT_FIELDS = ['subject.kind', 'subject.agreementId', 'subject.trancheId', 'subject.expenditureId', 'subject.revision'] as const;
 
@@ -100,13 +99,7 @@ export class DocumentsPageController {
     const bytes = await this.documents.read(sha256);
     // A name that is not one line of text (a bidirectional override, a directory, a list), or whose extension is not the content's, gives way to the hash.
     const fileName = isPlainFileName(name) && this.offerable(bytes, name) ? name : sha256.slice(0, 64);
-    const sniffed = sniffMediaType(bytes);
-    const type = sniffed === undefined || sniffed === 'text' ? (extensionOf(fileName) === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8') : sniffed;
-    securityHeaders(response);
-    void response
-      .type(type)
-      .header('Content-Disposition', attachmentDisposition(fileName))
-      .send(bytes);
+    void response.headers(storedDocumentHeaders(bytes, sha256, fileName)).send(bytes);
   }
 
   private offerable(bytes: Buffer, name: string): boolean {

@@ -1,7 +1,6 @@
 import { attachCommandFor, CommandResult, commandNamed, ForbiddenError, IdempotencyService, InputValidationError, isPlainFileName, KeyedExecution, localDate } from '@jalon/application';
 import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@jalon/core';
 import { Clock } from '@jalon/application';
-import { extensionOf, sniffMediaType } from '@jalon/event-store';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -9,15 +8,13 @@ import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth';
 import { executeOptionsOf } from '../commands/command-request';
 import { header } from '../http/request-header';
-import { attachmentDisposition } from '../http/content-disposition';
+import { storedDocumentHeaders } from '../http/document-download';
 import { AcceptsMultipart, FileTooLargeError, readMultipart } from '../http/multipart';
 import { DocumentError } from '@jalon/event-store';
 
 /** The form fields an upload reads besides the file; anything else is refused, naming it. */
 const SUBJECT_FIELDS = ['subject.kind', 'subject.agreementId', 'subject.trancheId', 'subject.expenditureId', 'subject.revision'] as const;
 const FIELDS = new Set<string>([...SUBJECT_FIELDS, 'effectiveDate']);
-
-const TEXT_TYPES: Readonly<Record<string, string>> = { csv: 'text/csv; charset=utf-8', txt: 'text/plain; charset=utf-8' };
 
 /**
  * Supporting documents over HTTP (docs/decisions/0017, 0043): an upload is checked, then attached
@@ -145,17 +142,7 @@ export class DocumentsController {
     }
     const bytes = await this.documents.read(sha256);
     if (name !== undefined) this.documents.checkOfferedName(bytes, name, 'name');
-    const sniffed = sniffMediaType(bytes);
-    const extension = name === undefined ? undefined : extensionOf(name);
-    const type = sniffed === 'text' || sniffed === undefined ? (TEXT_TYPES[extension ?? 'txt'] ?? TEXT_TYPES.txt!) : sniffed;
-    const fileName = name ?? `${sha256}`;
-    response.header('Content-Type', type);
-    response.header('Content-Length', String(bytes.length));
-    response.header('Content-Disposition', attachmentDisposition(fileName));
-    response.header('ETag', `"${sha256}"`);
-    response.header('X-Content-Type-Options', 'nosniff');
-    response.header('Content-Security-Policy', "sandbox; default-src 'none'");
-    response.header('Cache-Control', 'private, max-age=0, must-revalidate');
+    void response.headers(storedDocumentHeaders(bytes, sha256, name));
     return response.send(bytes);
   }
 }
