@@ -1,5 +1,5 @@
 import { BUDGET_CATEGORIES, BudgetCategory, isIsoDate, isoDateOf, IsoDate } from '@jalon/domain';
-import type { SheetCell } from './sheet-reader';
+import { INVALID_DATE, SheetCell } from './sheet-reader';
 
 /**
  * Cells of a French spreadsheet turned into what the command catalogue expects, or a French
@@ -18,9 +18,6 @@ const refused = (rule: string, message: string): Parsed<never> => ({ ok: false, 
 const SPACES = /[ \u00a0\u202f\u2009]/g;
 const MONEY_EXAMPLE = '(ex. 30 000,00)';
 const DAY_MS = 86_400_000;
-
-/** What a spreadsheet shows for a date cell that holds no real day (a damaged serial). */
-export const INVALID_DATE = '#DATE!';
 
 /** A cell as the user typed or sees it, for messages. */
 export function shownCell(cell: SheetCell): string {

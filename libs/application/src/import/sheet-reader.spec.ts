@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { parseAmountCell, parseDateCell, parseYearCell, categoryParser } from './french-cells';
+import { parseAmountCell, parseDateCell, parseYearCell, categoryParser, shownCell } from './french-cells';
 import { ImportFileError } from './import-problems';
 import { BUDGET_CATEGORY_LABELS } from '@jalon/reporting';
-import { parseCsv, readSheet } from './sheet-reader';
+import { INVALID_DATE, parseCsv, readSheet } from './sheet-reader';
 
 const csv = (text: string) => readSheet(Buffer.from(text, 'utf8'));
 
@@ -65,6 +65,13 @@ describe('French dates in a sheet', () => {
     expect(parseDateCell('31/02/2022')).toEqual({ ok: false, rule: 'isDate', message: 'le 31/02/2022 n’existe pas dans le calendrier' });
     expect(parseDateCell('06/22/22')).toMatchObject({ ok: false, rule: 'isDate' });
     expect(parseDateCell(44734)).toMatchObject({ ok: false, rule: 'isDate' });
+  });
+
+  it('rule: one wording of a date cell holding no real day: the reader gives such a heading as INVALID_DATE (#DATE!), and messages show such a cell the same', async () => {
+    const table = await readSheet(await xlsx([[new Date(Number.NaN), 'Montant'], ['x', 1]]));
+    expect(table.header).toEqual([INVALID_DATE, 'Montant']);
+    expect(shownCell(new Date(Number.NaN))).toBe(INVALID_DATE);
+    expect(INVALID_DATE).toBe('#DATE!');
   });
 
   it('rule: years are four digits or a whole number cell; categories by French label or code', () => {

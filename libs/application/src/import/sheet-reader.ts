@@ -5,6 +5,13 @@ import { ImportFileError } from './import-problems';
 /** A cell as the file holds it: CSV cells are text; XLSX cells may be numbers, dates or booleans. */
 export type SheetCell = string | number | boolean | Date | null;
 
+/**
+ * What a spreadsheet shows for a date cell that holds no real day (a damaged serial): how the
+ * reader gives such a heading and how messages show such a cell (french-cells.ts). Its home is
+ * here, beside `SheetCell`, which french-cells.ts already imports (the other way is a cycle).
+ */
+export const INVALID_DATE = '#DATE!';
+
 export interface SheetRow {
   /** The row's number in the sheet, as a spreadsheet shows it (the header is line 1). */
   readonly line: number;
@@ -69,7 +76,7 @@ function tableOf(format: SheetTable['format'], lines: readonly SheetRow[]): Shee
   const filled = lines.filter((line) => line.cells.some((cell) => !isBlank(cell)));
   const [first, ...rows] = filled;
   if (first === undefined) throw fileProblem('le fichier ne contient aucune ligne : la première ligne doit porter les titres des colonnes');
-  const header = first.cells.map((cell) => (cell === null ? '' : cell instanceof Date ? (Number.isNaN(cell.getTime()) ? '#DATE!' : cell.toISOString()) : String(cell)).trim());
+  const header = first.cells.map((cell) => (cell === null ? '' : cell instanceof Date ? (Number.isNaN(cell.getTime()) ? INVALID_DATE : cell.toISOString()) : String(cell)).trim());
   return { format, header, headerLine: first.line, rows };
 }
 
