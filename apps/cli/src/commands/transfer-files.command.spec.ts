@@ -70,7 +70,7 @@ describe('jalon export / export-audit / import: the files they are given', () =>
     const { code, lines } = await refusal(() => exportCommand(config).parseAsync(['--out', folder], { from: 'user' }));
 
     expect(code).toBe('TRANSFER.FILE_UNWRITABLE');
-    expect(lines).toEqual([`Erreur TRANSFER.FILE_UNWRITABLE : fichier non écrit : ${folder} est un dossier`]);
+    expect(lines).toEqual([`Erreur TRANSFER.FILE_UNWRITABLE : fichier non écrit : ${folder} : c’est un dossier, pas un fichier (EISDIR)`]);
     expect(readAll).not.toHaveBeenCalled();
     expect(readdirSync(root).filter((name) => name.startsWith('a-folder'))).toEqual(['a-folder']);
     expect(readdirSync(folder)).toEqual([]);
@@ -104,7 +104,7 @@ describe('jalon export / export-audit / import: the files they are given', () =>
     const { code, lines } = await refusal(() => exportAuditCommand(config).parseAsync(['--out', folder], { from: 'user' }));
 
     expect(code).toBe('TRANSFER.FILE_UNWRITABLE');
-    expect(lines).toEqual([`Erreur TRANSFER.FILE_UNWRITABLE : fichier non écrit : ${folder} est un dossier`]);
+    expect(lines).toEqual([`Erreur TRANSFER.FILE_UNWRITABLE : fichier non écrit : ${folder} : c’est un dossier, pas un fichier (EISDIR)`]);
     expect(await logSize()).toBe(before);
     expect(readdirSync(root).filter((name) => name.startsWith('an-audit-folder'))).toEqual(['an-audit-folder']);
   }, 30_000);

@@ -1,5 +1,7 @@
-import { openSync } from 'node:fs';
-import { describeFileSystemFailure } from './output-file';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeFileSystemFailure, fileSystemCause, writeWholeFile } from './output-file';
 
 function failureOf(work: () => unknown): unknown {
   try {
@@ -19,5 +21,45 @@ describe('describeFileSystemFailure', () => {
 
   it('rule: an error that is not one of the file system is left to its own wording', () => {
     expect(describeFileSystemFailure(new Error('autre chose'))).toBeUndefined();
+  });
+});
+
+describe('writeWholeFile refusals', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'jalon-output-file-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const refusalOf = (file: string) => writeWholeFile(file, async (sink) => sink('{}')).then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (error: { code?: string; message?: string }) => error,
+  );
+
+  it('rule: one wording of file-system failures: a folder, a file in place of a folder, a missing folder are worded by the table of causes (as the system’s own error would be), naming the file and the code', async () => {
+    const folder = join(root, 'a-folder');
+    mkdirSync(folder);
+    const plain = join(root, 'a-file');
+    writeFileSync(plain, 'x');
+    const underFile = join(plain, 'historique.ndjson');
+    const missing = join(root, 'missing', 'historique.ndjson');
+
+    const cases: readonly [string, string][] = [
+      [folder, `${folder} : ${fileSystemCause(failureOf(() => openSync(folder, 'w')))}`],
+      [underFile, `${underFile} : ${fileSystemCause(failureOf(() => openSync(underFile, 'w')))}`],
+      [missing, `${missing} : son dossier n’existe pas (ENOENT)`],
+    ];
+    for (const [file, detail] of cases) {
+      expect(await refusalOf(file)).toMatchObject({ code: 'TRANSFER.FILE_UNWRITABLE', message: `fichier non écrit : ${detail}` });
+    }
+    expect(cases.map(([, detail]) => detail.replace(/^.* : /, ''))).toEqual([
+      'c’est un dossier, pas un fichier (EISDIR)',
+      'un fichier occupe la place d’un dossier (ENOTDIR)',
+      'son dossier n’existe pas (ENOENT)',
+    ]);
+    expect(fileSystemCause(failureOf(() => openSync(missing, 'w')), 'writing')).toBe('son dossier n’existe pas (ENOENT)');
+    expect(readdirSync(root).sort()).toEqual(['a-file', 'a-folder']);
   });
 });

@@ -2,7 +2,8 @@
  * Writing a line file whole or not at all: what `jalon export`, `export-audit` and `prove-extends` write
  * with `--out`. The lines go to `file.partial`, renamed to `file` once complete, so a file under the
  * final name is always whole; on any failure (a full disk, a closed pipe) the partial file is removed.
- * A failure of the file system is a `TRANSFER.FILE_UNWRITABLE` in French naming the file.
+ * A failure of the file system is a `TRANSFER.FILE_UNWRITABLE` in French naming the file, worded by
+ * the one table of causes below (`CAUSES`), which the command line also uses for failures no command worded.
  */
 import { once } from 'node:events';
 import { open, rename, rm, stat } from 'node:fs/promises';
@@ -33,9 +34,9 @@ export function streamSink(stream: Writable): LineSink {
  */
 export async function assertWritableFile(file: string): Promise<void> {
   const [target, parent] = await Promise.all([statOf(file), statOf(dirname(file))]);
-  if (target?.isDirectory()) throw unwritable(`${file} est un dossier`);
-  if (parent === undefined) throw unwritable(`${file} : son dossier n’existe pas (ENOENT)`);
-  if (!parent.isDirectory()) throw unwritable(`${file} : son dossier n’existe pas (ENOTDIR)`);
+  if (target?.isDirectory()) throw unwritable(`${file} : ${causeWhenWriting('EISDIR')}`);
+  if (parent === undefined) throw unwritable(`${file} : ${causeWhenWriting('ENOENT')}`);
+  if (!parent.isDirectory()) throw unwritable(`${file} : ${causeWhenWriting('ENOTDIR')}`);
 }
 
 /** Writes what `write` gives to `file`, whole or not at all (see the file's comment). */
@@ -72,33 +73,47 @@ export async function writeWholeFile<R>(file: string, write: (sink: LineSink) =>
   return result;
 }
 
-/** `TRANSFER.FILE_UNWRITABLE` for a failure of the file system while writing `file`. */
+/** `TRANSFER.FILE_UNWRITABLE` for a failure of the file system while writing `file`, worded by {@link CAUSES}. */
 function fileSystemFailure(file: string, error: unknown): TransferError {
   if (error instanceof TransferError) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return unwritable(`${file} : son dossier n’existe pas (${code})`);
-  if (code === 'EISDIR') return unwritable(`${file} est un dossier`);
-  return unwritable(`${file} : ${fileSystemCause(error) ?? String((error as Error)?.message ?? error)}`);
+  return unwritable(`${file} : ${fileSystemCause(error, 'writing') ?? String((error as Error)?.message ?? error)}`);
 }
 
-const CAUSES: Readonly<Record<string, string>> = {
-  ENOENT: 'fichier ou dossier introuvable',
-  ENOTDIR: 'un fichier occupe la place d’un dossier',
-  EISDIR: 'c’est un dossier, pas un fichier',
-  EPIPE: 'la sortie a été fermée avant la fin',
-  EEXIST: 'un fichier porte déjà ce nom',
-  EMFILE: 'trop de fichiers ouverts',
+/**
+ * The one wording of file-system failures, by code: `any` whatever the operation, `writing` when
+ * the path named is a file being written (its `ENOENT` can only be a missing folder).
+ */
+const CAUSES: Readonly<Record<string, { readonly any: string; readonly writing?: string }>> = {
+  ENOENT: { any: 'fichier ou dossier introuvable', writing: 'son dossier n’existe pas' },
+  ENOTDIR: { any: 'un fichier occupe la place d’un dossier' },
+  EISDIR: { any: 'c’est un dossier, pas un fichier' },
+  EPIPE: { any: 'la sortie a été fermée avant la fin' },
+  EEXIST: { any: 'un fichier porte déjà ce nom' },
+  EMFILE: { any: 'trop de fichiers ouverts' },
 };
+
+type CauseContext = 'any' | 'writing';
+
+function wordingOf(code: keyof typeof CAUSES, context: CauseContext): string | undefined {
+  const cause = CAUSES[code];
+  return cause === undefined ? undefined : `${(context === 'writing' ? cause.writing : undefined) ?? cause.any} (${code})`;
+}
+
+/** A cause found before any system call failed (a check of the path), worded as the failure would be. */
+function causeWhenWriting(code: 'ENOENT' | 'ENOTDIR' | 'EISDIR'): string {
+  return wordingOf(code, 'writing')!;
+}
 
 /**
  * The cause of a failure of the file system (an error of Node carrying `code` and `syscall`), in
  * French with its code, e.g. `le disque est plein (ENOSPC)`; undefined for any other error.
+ * `writing`: the error's path is a file being written.
  */
-export function fileSystemCause(error: unknown): string | undefined {
+export function fileSystemCause(error: unknown, context: CauseContext = 'any'): string | undefined {
   const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
   if (typeof code !== 'string' || typeof syscall !== 'string') return undefined;
-  const known = CAUSES[code];
-  if (known !== undefined) return `${known} (${code})`;
+  const known = wordingOf(code, context);
+  if (known !== undefined) return known;
   const kind = storageFailureKind(error);
   return kind === undefined ? `erreur du système (${code})` : describeStorageFailure(kind, error);
 }
