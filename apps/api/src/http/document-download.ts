@@ -3,7 +3,7 @@ import { attachmentDisposition } from './content-disposition';
 
 /**
  * The response headers of a stored supporting document, the same on every route that serves one
- * (`GET /api/documents/:sha256` and the dashboard's `/justificatifs/:sha256`, docs/decisions/XXXX):
+ * (`GET /api/documents/:sha256` and the dashboard's `/justificatifs/:sha256`, docs/decisions/0045):
  * - `Content-Type` read from the content; text (CSV or TXT, told apart only by the name) is UTF-8,
  *   `text/csv` for a `.csv` name and `text/plain` otherwise (no name: the hash);
  * - `Content-Disposition: attachment` under the name offered (`attachmentDisposition`), or the hash;
