@@ -16,7 +16,7 @@ import { documentMaxBytesOf, documentsDirOf, JalonConfig, projectionsModeOf } fr
 import { ProjectionThread } from './projection-thread/projection-thread';
 import { DocumentService } from './documents/document.service';
 import { DocumentStore } from '@jalon/event-store';
-import { assertStoreExists, openEventStore } from './open-event-store';
+import { assertStoreOpens, openEventStore } from './open-event-store';
 import { RunCommandHandler } from './run-command';
 import { HealthRegistry } from './health/health-registry';
 import { LogIntegrityService } from './integrity/log-integrity.service';
@@ -89,9 +89,10 @@ class StoreCloser implements OnApplicationShutdown {
 @Module({})
 export class JalonCoreModule {
   static forRoot(options: JalonCoreOptions): DynamicModule {
-    // Before any provider is built: Nest builds the read-model file even when the store fails, so a
-    // store that must exist and does not is refused here, with nothing created.
-    if (options.existingStore && !options.store) assertStoreExists(options.config);
+    // Before any provider is built: Nest builds the read-model file (and the rest) even when the
+    // store's provider fails, so a store that cannot be opened (missing when it must exist, a folder
+    // or another file in its place) is refused here, with nothing created.
+    if (!options.store) assertStoreOpens(options.config, { existing: options.existingStore ?? false });
     const clock = options.clock ?? systemClock;
     return {
       module: JalonCoreModule,

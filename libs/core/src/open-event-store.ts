@@ -17,11 +17,13 @@ export function assertDataDirWritable(config: Pick<JalonConfig, 'dataDir' | 'eve
 }
 
 /**
- * Refuses, in French and naming the file looked for, an embedded store that does not exist
- * (`STORE.NOT_FOUND`), creating nothing: see `existing` below.
+ * Refuses, in French and naming the file, an embedded store that `openEventStore` could not open,
+ * creating nothing: one that does not exist when it must (`STORE.NOT_FOUND`, see `existing`
+ * below), a file that cannot be opened (`STORE.UNAVAILABLE`: a folder in its place, not a SQLite
+ * database). `JalonCoreModule.forRoot` calls it before any provider is built.
  */
-export function assertStoreExists(config: Pick<JalonConfig, 'dataDir' | 'eventStore'>): void {
-  if (config.eventStore === 'sqlite') SqliteEventStore.assertExists(embeddedStoreFile(config));
+export function assertStoreOpens(config: Pick<JalonConfig, 'dataDir' | 'eventStore'>, options: Pick<OpenEventStoreOptions, 'existing'> = {}): void {
+  if (config.eventStore === 'sqlite') SqliteEventStore.assertOpens(embeddedStoreFile(config), { existing: options.existing ?? false });
 }
 
 export interface OpenEventStoreOptions {

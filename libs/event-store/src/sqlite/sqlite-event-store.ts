@@ -137,6 +137,31 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     throw new EventStoreError(STORE_NOT_FOUND, `aucun magasin d’événements à lire : ${file} n’existe pas (${folder}) ; vérifiez DATA_DIR. Rien n’a été créé.`);
   }
 
+  /**
+   * Checks, creating nothing, that `open` would open the store: `STORE.NOT_FOUND` when it must
+   * exist and does not; `STORE.UNAVAILABLE`, in French and naming the file and the cause, when a
+   * file is there that cannot be opened (a folder in its place, a file that is not a SQLite
+   * database, no rights). A file that does not exist passes: the commands that write create it.
+   * Called before anything else of a start is built, so that a start that fails leaves the data
+   * directory as it was.
+   */
+  static assertOpens(file: string, options: { readonly existing?: boolean } = {}): void {
+    if (options.existing) SqliteEventStore.assertExists(file);
+    if (!existsSync(file)) return;
+    SqliteEventStore.assertWritable(file);
+    try {
+      const db = new Database(file, { fileMustExist: true });
+      try {
+        // Reads the header: a file that is not a database fails here (SQLITE_NOTADB).
+        db.prepare('SELECT count(*) FROM sqlite_master').get();
+      } finally {
+        db.close();
+      }
+    } catch (error) {
+      throw cannotOpen(file, error);
+    }
+  }
+
   /** Throws `STORE.UNAVAILABLE`, in French and naming it, when the file or its directory cannot be written (creating the directory if needed). */
   static assertWritable(file: string): void {
     const directory = dirname(file);
@@ -479,6 +504,16 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
 /** The store cannot be opened at start: says which file or directory, and why, in French. */
 function cannotOpen(file: string, error: unknown): EventStoreError {
   const kind = storageFailureKind(error) ?? 'cannot-open';
+  // Not a matter of rights: something else is where the store's file should be.
+  const misplaced = isDirectory(file) ? 'c’est un dossier, pas un fichier' : (error as { code?: unknown } | null)?.code === 'SQLITE_NOTADB' ? 'ce n’est pas une base SQLite' : undefined;
+  if (misplaced !== undefined) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return new EventStoreError(
+      STORE_UNAVAILABLE,
+      `le magasin d’événements ne peut pas s’ouvrir : ${file} : ${misplaced}${typeof code === 'string' ? ` (${code})` : ''}. ` +
+        'Remettez à sa place le fichier du magasin (sauvegarde) ou choisissez un autre DATA_DIR. Rien n’a été créé.',
+    );
+  }
   const where = kind === 'read-only' ? `le dossier de données ${dirname(file)} (ou ${file})` : file;
   return new EventStoreError(
     STORE_UNAVAILABLE,
@@ -705,4 +740,12 @@ function limitOf(maxCount: number | undefined): number {
   if (maxCount === undefined) return Number.POSITIVE_INFINITY;
   assertNonNegativeInteger('maxCount', maxCount);
   return maxCount;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
