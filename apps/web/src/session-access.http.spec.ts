@@ -85,6 +85,43 @@ describe('dashboard sessions and user administration', () => {
     expect(upload.headers.location).toBe('/connexion?motif=formulaire-non-enregistre&retour=%2Fantennes%2Fmontbeliard%2Fimport');
   });
 
+  it('rule: a form posted from a session ended by a deactivation (or a revoked token) says both why the session ended and that the action was not recorded, and records nothing', async () => {
+    const { token } = await dashboard.app.get(IdentityService).addUser({ name: 'Léa Morel', role: 'finance' }, SYSTEM_ACTOR);
+    const lea = await signedIn(token);
+    const form = await lea.get('/antennes/montbeliard/enregistrer-depense').expect(200);
+    const admin = await signedIn(dashboard.tokens.admin);
+    const csrf = csrfOf((await admin.get('/utilisateurs').expect(200)).text);
+    await admin.post('/utilisateurs/lea-morel/desactiver').type('form').send({ _csrf: csrf }).expect(303);
+    const head = await dashboard.store.headPosition();
+
+    const refused = await lea
+      .post('/antennes/montbeliard/enregistrer-depense')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), _revisions: revisionsOf(form.text), expenditureId: 'affiches-revoquees', category: 'communication', amountCents: '80,00', description: 'Affiches', effectiveDate: '12/03/2024' })
+      .expect(303);
+
+    expect(refused.headers.location).toBe('/connexion?motif=revoquee-formulaire-non-enregistre&retour=%2Fantennes%2Fmontbeliard%2Fenregistrer-depense');
+    const page = (await lea.get(refused.headers.location!).expect(200)).text;
+    expect(page).toContain('Votre session a pris fin : votre jeton d’accès a été révoqué ou remplacé, ou votre compte désactivé. Votre action n’a pas été enregistrée.');
+    expect(await dashboard.store.headPosition()).toBe(head);
+  });
+
+  it('rule: « Se déconnecter » sent after the session expired lands on the sign-in page saying the person is signed out, not that an action was lost', async () => {
+    const finance = await signedIn(dashboard.tokens.finance);
+    const page = await finance.get('/programme').expect(200);
+    dashboard.advanceSessionClock(31 * 60_000);
+
+    const out = await finance.post('/deconnexion').type('form').send({ _csrf: csrfOf(page.text) }).expect(303);
+
+    // Exactly where a sign-out from a live session leads (web.http.spec.ts).
+    expect(out.headers.location).toBe('/connexion?motif=deconnexion');
+    const signIn = (await finance.get(out.headers.location!).expect(200)).text;
+    expect(signIn).toContain('Vous êtes déconnecté.');
+    expect(signIn).not.toContain('n’a pas été enregistrée');
+    // Still signed out: the dashboard asks to sign in.
+    expect((await finance.get('/programme').expect(303)).headers.location).toBe('/connexion?motif=requise&retour=%2Fprogramme');
+  });
+
   it('rule: an action with no page of its own leads, after signing in, to the page the form was on (a Referer of this dashboard, never another site’s), else the page above it', async () => {
     const admin = await signedIn(dashboard.tokens.admin);
     const csrf = csrfOf((await admin.get('/utilisateurs').expect(200)).text);

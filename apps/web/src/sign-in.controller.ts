@@ -1,13 +1,35 @@
 import { AuthenticationError, IdentityService } from '@jalon/application';
-import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, Injectable, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { FailedAuthenticationLimiter, Public } from '@jalon/api';
-import { WebRequest, WebSessionGuard } from './session/web-session.guard';
+import { SessionRequiredError, WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { cookieValue, SESSION_COOKIE, sessionCookie, SIGN_IN_COOKIE, signInCookie, WebSessions } from './session/web-sessions';
 import { SIGN_IN_REASONS, SignInModel, signInView } from './views/sign-in.view';
 import { WebExceptionFilter } from './web-exception.filter';
 import { isSecure, localPath, WebPages } from './web-pages';
+
+/** Where signing out leads, whether a session was ended by it or had ended before. */
+const SIGNED_OUT = '/connexion?motif=deconnexion';
+
+/**
+ * « Se déconnecter » sent from a session that had already ended (expired, revoked, or signed out in
+ * another tab): what was asked is done, and nothing was lost, so the sign-in page says the person is
+ * signed out, as after any sign-out, not that an action was not recorded. Other errors (a refused
+ * form token on a live session) go on to the controller's filter.
+ */
+@Injectable()
+@Catch(SessionRequiredError)
+class AlreadySignedOut implements ExceptionFilter {
+  constructor(private readonly pages: WebPages) {}
+
+  catch(_error: SessionRequiredError, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<WebRequest>();
+    const response = host.switchToHttp().getResponse<FastifyReply>();
+    response.header('Set-Cookie', sessionCookie('', isSecure(request), true));
+    this.pages.redirect(response, SIGNED_OUT);
+  }
+}
 
 /**
  * Sign-in with the same bearer tokens as the API (and so the same users and roles): the token is
@@ -68,10 +90,11 @@ export class SignInController {
 
   @Post('deconnexion')
   @UseGuards(WebSessionGuard)
+  @UseFilters(AlreadySignedOut)
   signOut(@Req() request: WebRequest, @Res() response: FastifyReply): void {
     this.sessions.destroy(request.webSession);
     response.header('Set-Cookie', sessionCookie('', isSecure(request), true));
-    this.pages.redirect(response, '/connexion?motif=deconnexion');
+    this.pages.redirect(response, SIGNED_OUT);
   }
 
   /** The sign-in page, with the anti-forgery token of this browser's sign-in form (a new one if needed). */

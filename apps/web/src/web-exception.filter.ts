@@ -6,6 +6,7 @@ import { CsrfRejectedError, SessionRequiredError, WebRequest } from './session/w
 import { sessionCookie } from './session/web-sessions';
 import { roleLabel } from './views/layout';
 import { errorView } from './views/error.view';
+import { signInReasonFor } from './views/sign-in.view';
 import { isFormSubmission, isSecure, pageToReturnTo, WebPages } from './web-pages';
 
 /** A page or a thing on it that does not exist. */
@@ -32,9 +33,8 @@ export class WebExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof SessionRequiredError) {
       if (error.expired || error.revoked) response.header('Set-Cookie', sessionCookie('', isSecure(request), true));
-      // A form posted without a live session was not recorded: the sign-in page says so, and leads back to a page that can be read.
-      const motif = error.revoked ? 'revoquee' : isFormSubmission(request) ? 'formulaire-non-enregistre' : error.expired ? 'expiree' : 'requise';
-      this.pages.redirect(response, href('/connexion', { motif, retour: pageToReturnTo(request) }));
+      // A form posted without a live session was not recorded: the sign-in page says so (and why the session ended), and leads back to a page that can be read.
+      this.pages.redirect(response, href('/connexion', { motif: signInReasonFor(error, isFormSubmission(request)), retour: pageToReturnTo(request) }));
       return;
     }
     const [status, title, message, code] = this.describe(error, request, response);
