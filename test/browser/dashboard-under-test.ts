@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { recordDemoHistory } from '../support/demo-history';
+import { csrfOf } from '../support/forms';
 
 /** Debian's Chromium (browser downloads are blocked here; `.ci/run` installs the package). */
 export const CHROMIUM = process.env.JALON_CHROMIUM ?? '/usr/bin/chromium';
@@ -113,11 +114,11 @@ export async function startDashboard(options: { integrity?: boolean } = {}): Pro
   };
 }
 
-async function signInOverHttp(app: INestApplication, token: string): Promise<request.Agent> {
+/** An HTTP client signed in with `token` through the sign-in form, as a browser without script. */
+export async function signInOverHttp(app: INestApplication, token: string): Promise<request.Agent> {
   const agent = request.agent(app.getHttpServer());
   const form = await agent.get('/connexion').expect(200);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
-  await agent.post('/connexion').type('form').send({ _csrf: csrf, jeton: token, retour: '/programme' }).expect(303);
+  await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: token, retour: '/programme' }).expect(303);
   return agent;
 }
 

@@ -1,10 +1,7 @@
-import { SqliteEventStore } from '@jalon/event-store';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo, connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { ApiUnderTest, startApi } from './api-under-test';
+import { openSqliteStoreUnderTest } from './sqlite-store-under-test';
 
 /**
  * Edges of who may do what: an administrator who can still act, the shape of the Authorization
@@ -12,18 +9,12 @@ import { ApiUnderTest, startApi } from './api-under-test';
  */
 describe('access edges over HTTP: the last working administrator, the Authorization header, reserved actor ids', () => {
   let api: ApiUnderTest;
-  let dir: string;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'jalon-access-edges-'));
-    api = await startApi(async () => {
-      const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
-      return { store, dispose: () => store.close() };
-    });
+    api = await startApi(openSqliteStoreUnderTest);
   }, 30_000);
   afterEach(async () => {
     await api.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const me = (authorization: string) => request(api.http).get('/api/users/me').set('Authorization', authorization);

@@ -1,9 +1,7 @@
-import { SqliteEventStore } from '@jalon/event-store';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { ApiUnderTest, startApi } from './api-under-test';
+import { openSqliteStoreUnderTest } from './sqlite-store-under-test';
+import { csrfOf } from '../support/forms';
 
 /**
  * Failed authentications are limited per client address (issue 11): ten refused tokens a minute,
@@ -12,21 +10,14 @@ import { ApiUnderTest, startApi } from './api-under-test';
  */
 describe('failed authentications, limited per client address', () => {
   let api: ApiUnderTest;
-  let dir: string;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'jalon-limit-'));
-    api = await startApi(async () => {
-      const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
-      return { store, dispose: () => store.close() };
-    });
+    api = await startApi(openSqliteStoreUnderTest);
   }, 30_000);
   afterEach(async () => {
     await api.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   async function signIn(token: string) {
     const agent = request.agent(api.http);
     const form = await agent.get('/connexion').expect(200);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
+import { csrfOf } from '../../../test/support/forms';
 
 /**
  * The generated forms over HTTP, on the demo history: identifiers proposed from names without
@@ -16,7 +17,6 @@ describe('dashboard forms over HTTP', () => {
     await dashboard.close();
   });
 
-  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   const revisionsOf = (markup: string) => /name="_revisions" value="([^"]*)"/.exec(markup)?.[1] ?? '';
   const valueOf = (markup: string, name: string) => new RegExp(`name="${name.replace(/\./g, '\\.')}" value="([^"]*)"`).exec(markup)?.[1];
 

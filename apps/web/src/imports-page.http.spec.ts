@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
+import { csrfOf } from '../../../test/support/forms';
 
 /** The dashboard's spreadsheet import, over HTTP as a browser without script sends it (a multipart form). */
 describe('dashboard spreadsheet import', () => {
@@ -12,7 +13,6 @@ describe('dashboard spreadsheet import', () => {
     await dashboard.close();
   });
 
-  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   const actionOf = (markup: string) => /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(markup)?.[1]?.replace(/&amp;/g, '&') ?? '';
   const eventCount = async () => {
     let count = 0;

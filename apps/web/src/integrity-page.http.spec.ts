@@ -1,6 +1,6 @@
 import { collect, verifyAuditExport } from '@jalon/event-store';
 import request from 'supertest';
-import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
+import { DashboardUnderTest, Role, signInOverHttp, startDashboard } from '../../../test/browser/dashboard-under-test';
 import { testEvent } from '../../../test/support/events';
 
 /**
@@ -9,15 +9,9 @@ import { testEvent } from '../../../test/support/events';
  * auditors and administrators download the same file as `GET /api/audit-export`.
  */
 describe('web dashboard: log integrity page and verifiable export', () => {
-  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   const linesOf = (text: string) => text.split('\n').filter((line) => line !== '');
 
-  async function signedIn(dashboard: DashboardUnderTest, role: Role): Promise<request.Agent> {
-    const agent = request.agent(dashboard.app.getHttpServer());
-    const form = await agent.get('/connexion').expect(200);
-    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens[role], retour: '/programme' }).expect(303);
-    return agent;
-  }
+  const signedIn = (dashboard: DashboardUnderTest, role: Role): Promise<request.Agent> => signInOverHttp(dashboard.app, dashboard.tokens[role]);
 
   describe('on an intact log', () => {
     let dashboard: DashboardUnderTest;

@@ -1,6 +1,6 @@
 import type { HistoryReportData, ReportOf } from '@jalon/queries';
 import request from 'supertest';
-import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
+import { DashboardUnderTest, Role, signInOverHttp, startDashboard } from '../../../test/browser/dashboard-under-test';
 import { readJournalQuery } from './journal.controller';
 import { journalView } from './views/journal.view';
 
@@ -9,7 +9,6 @@ import { journalView } from './views/journal.view';
  * exports) and the antenna page's « Connu au », over HTTP on the demo history.
  */
 describe('web dashboard: audit journal and « Connu au »', () => {
-  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   let dashboard: DashboardUnderTest;
   const agents = new Map<Role, request.Agent>();
   let head: string;
@@ -17,9 +16,7 @@ describe('web dashboard: audit journal and « Connu au »', () => {
   async function as(role: Role): Promise<request.Agent> {
     const known = agents.get(role);
     if (known) return known;
-    const agent = request.agent(dashboard.app.getHttpServer());
-    const form = await agent.get('/connexion').expect(200);
-    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: dashboard.tokens[role], retour: '/programme' }).expect(303);
+    const agent = await signInOverHttp(dashboard.app, dashboard.tokens[role]);
     agents.set(role, agent);
     return agent;
   }

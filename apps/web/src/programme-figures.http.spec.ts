@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
+import { csrfOf } from '../../../test/support/forms';
 
 /**
  * What the programme and antenna pages say about the demo history (issue 12): learners are the
@@ -28,7 +29,6 @@ describe('programme figures and accessibility pages over HTTP', () => {
   });
 
   const http = () => dashboard.app.getHttpServer();
-  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
 
   const as = (role: Role) => dashboard.signedIn(role);
 

@@ -1,6 +1,7 @@
 import { IdentityService, SYSTEM_ACTOR } from '@jalon/application';
 import request from 'supertest';
-import { DashboardUnderTest, startDashboard } from '../../../test/browser/dashboard-under-test';
+import { DashboardUnderTest, signInOverHttp, startDashboard } from '../../../test/browser/dashboard-under-test';
+import { csrfOf } from '../../../test/support/forms';
 
 /** Dashboard sessions and the user administration that ends them. */
 describe('dashboard sessions and user administration', () => {
@@ -13,15 +14,9 @@ describe('dashboard sessions and user administration', () => {
   });
 
   const http = () => dashboard.app.getHttpServer();
-  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   const revisionsOf = (markup: string) => /name="_revisions" value="([^"]*)"/.exec(markup)?.[1] ?? '';
   const returnOf = (markup: string) => /name="retour" value="([^"]*)"/.exec(markup)?.[1];
-  async function signedIn(token: string): Promise<request.Agent> {
-    const agent = request.agent(http());
-    const form = await agent.get('/connexion').expect(200);
-    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), jeton: token }).expect(303);
-    return agent;
-  }
+  const signedIn = (token: string): Promise<request.Agent> => signInOverHttp(dashboard.app, token);
   /** Follows a redirect to the sign-in page as a browser does: the page, then its form posted with the token; where it leads. */
   async function signInAgain(agent: request.Agent, location: string, token: string): Promise<string> {
     const page = await agent.get(location).expect(200);

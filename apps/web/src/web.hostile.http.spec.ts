@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DashboardUnderTest, startDashboard } from '../../../test/browser/dashboard-under-test';
+import { csrfOf } from '../../../test/support/forms';
 
 /**
  * Hostile addresses and form values on the dashboard: each gets a French page (404 or 400),
@@ -9,7 +10,6 @@ describe('web dashboard: hostile addresses and values', () => {
   let dashboard: DashboardUnderTest;
   let finance: request.Agent;
 
-  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
 
   beforeAll(async () => {
     dashboard = await startDashboard();

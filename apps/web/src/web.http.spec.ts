@@ -5,6 +5,7 @@ import request from 'supertest';
 import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
 import { JALON_CSS_VERSION } from './assets/jalon-css';
 import { fr } from '../../../libs/reporting/src/testing/french-spaces';
+import { csrfOf } from '../../../test/support/forms';
 
 /**
  * The dashboard over HTTP (no browser): sessions and their cookie, anti-forgery tokens, roles,
@@ -31,7 +32,6 @@ describe('web dashboard over HTTP', () => {
   });
 
   const http = () => dashboard.app.getHttpServer();
-  const csrfOf = (markup: string) => /name="_csrf" value="([^"]+)"/.exec(markup)?.[1] ?? '';
   const revisionsOf = (markup: string) => /name="_revisions" value="([^"]*)"/.exec(markup)?.[1] ?? '';
 
   /** Signs in through the sign-in form, as a browser does: the form's anti-forgery token and cookie come from the page. */
