@@ -136,7 +136,8 @@ export function loadOrCreateSealKey(file: string): { key: SealKey; created: bool
     mkdirSync(dirname(file), { recursive: true });
     fd = openSync(file, 'wx', 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { key: readSealKey(file) ?? key, created: false };
+    // Another process wrote it first: its key is the one (read again from the start, never a key not on disk).
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateSealKey(file);
     throw sealKeyUnwritable(file, error);
   }
   try {
