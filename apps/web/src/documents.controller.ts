@@ -82,8 +82,7 @@ export class DocumentsPageController {
     try {
       // Checked here; its bytes are stored only once the command is validated and decided without refusal.
       const upload = this.documents.checkUpload(file.bytes, file.fileName);
-      const { bytes: _bytes, ...stored } = upload;
-      result = await this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(command, { antennaId, subject, ...stored, effectiveDate }, actor, {}, upload));
+      result = await this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(command, { antennaId, subject, ...upload.file, effectiveDate }, actor, {}, upload));
     } catch (error) {
       const problem = toHttpError(error);
       if (problem.statusCode >= 500 && problem.code === 'INTERNAL') throw error;

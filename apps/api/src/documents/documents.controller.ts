@@ -99,11 +99,10 @@ export class DocumentsController {
 
     // Checked and hashed here, stored only once the command is validated and decided without refusal.
     const upload = this.documents.checkUpload(file.bytes, file.fileName);
-    const { bytes: _bytes, ...stored } = upload;
     const input = {
       antennaId,
       subject: subjectOf(form.fields),
-      ...stored,
+      ...upload.file,
       effectiveDate: form.fields.effectiveDate ?? localDate(this.clock.now(), this.config.timeZone),
     };
     const send = (keyed?: KeyedExecution) =>
@@ -114,7 +113,7 @@ export class DocumentsController {
     response.status(result.written ? 201 : 200);
     if (result.nextExpectedRevision !== 'no_stream') response.header('ETag', `"${result.nextExpectedRevision}"`);
     if (outcome.replayed) response.header('Idempotency-Replayed', 'true');
-    return { ...result, document: { ...stored, href: `/api/documents/${stored.sha256}` } };
+    return { ...result, document: { ...upload.file, href: `/api/documents/${upload.file.sha256}` } };
   }
 
   @Get('documents/:sha256')

@@ -15,7 +15,9 @@ export interface StoredFile {
 }
 
 /** An upload checked and hashed, its bytes not stored yet: stored only once the command that attaches it is accepted. */
-export interface CheckedUpload extends StoredFile {
+export interface CheckedUpload {
+  /** What the attach command states of the file (its input's `sha256`, `fileName`, `sizeBytes`, `mediaType`). */
+  readonly file: StoredFile;
   readonly bytes: Buffer;
 }
 
@@ -44,7 +46,7 @@ export class DocumentService {
    */
   checkUpload(bytes: Buffer, fileName: string): CheckedUpload {
     const mediaType = checkDocument(bytes, fileName, this.maxBytes);
-    return { sha256: createHash('sha256').update(bytes).digest('hex'), fileName, sizeBytes: bytes.length, mediaType, bytes };
+    return { file: { sha256: createHash('sha256').update(bytes).digest('hex'), fileName, sizeBytes: bytes.length, mediaType }, bytes };
   }
 
   /** Stores a checked upload's bytes (nothing when the same bytes are stored already; the right bytes over an altered file). */
@@ -92,7 +94,7 @@ export class DocumentService {
     if (!commandNamed(command).roles.includes(actor.role)) return;
     const { sha256, fileName, sizeBytes, mediaType } = (input ?? {}) as Partial<Record<keyof StoredFile, unknown>>;
     if (!isSha256(sha256) || typeof fileName !== 'string') return;
-    const bytes = upload?.sha256 === sha256 ? upload.bytes : await this.read(sha256);
+    const bytes = upload?.file.sha256 === sha256 ? upload.bytes : await this.read(sha256);
     const sniffed = checkDocument(bytes, fileName, Number.MAX_SAFE_INTEGER);
     const violations = [
       ...(sizeBytes === bytes.length ? [] : [{ field: 'sizeBytes', rule: 'storedSize', message: `sizeBytes doit valoir la taille du fichier déposé : ${bytes.length} octets` }]),
