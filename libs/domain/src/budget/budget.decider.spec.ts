@@ -435,6 +435,50 @@ describe('budget decider', () => {
         .thenThrows('EXPENDITURE.ALREADY_RECORDED', 'conflict');
     });
 
+    it('rule: a repeat is recognised by every detail it records, the ones kept as a digest included (EXPENDITURE.ALREADY_RECORDED)', () => {
+      const { fundingAgreementId: _none, ...unfunded } = recorded.data;
+      const otherDetails: ExpenditureRecorded['data'][] = [
+        { ...recorded.data, description: `${recorded.data.description}.` },
+        { ...recorded.data, supplier: 'Menuiserie Peugeot' },
+        { ...recorded.data, invoiceNumber: '' },
+        { ...recorded.data, effectiveDate: '2021-10-06' },
+        { ...recorded.data, category: 'premises' },
+        unfunded,
+      ];
+      for (const data of otherDetails) {
+        spec.given([forecastSet, recorded]).when({ ...record, data }).thenThrows('EXPENDITURE.ALREADY_RECORDED', 'conflict');
+      }
+      const supplied: ExpenditureRecorded = { type: 'ExpenditureRecorded', data: { ...recorded.data, supplier: 'A', invoiceNumber: 'B' } };
+      spec
+        .given([forecastSet, supplied])
+        .when({ ...record, data: { ...supplied.data, supplier: 'B', invoiceNumber: 'A' } })
+        .thenThrows('EXPENDITURE.ALREADY_RECORDED', 'conflict');
+      // The same details in another key order, an absent field given as undefined: a repeat.
+      const { description, ...others } = supplied.data;
+      spec
+        .given([forecastSet, supplied])
+        .when({ ...record, data: { invoiceNumber: 'B', description, ...others } })
+        .thenNothingHappens();
+      spec
+        .given([forecastSet, recorded])
+        .when({ ...record, data: { ...recorded.data, supplier: undefined } })
+        .thenNothingHappens();
+    });
+
+    it('rule: a cached budget keeps no expenditure description, only what reversals and documents read and a digest of the rest', () => {
+      const state = fold(budgetDecider, [forecastSet, recorded]);
+      if (state.status !== 'forecast-set') throw new Error('the forecast is set');
+      const entry = state.expenditures.get(recorded.data.expenditureId);
+      expect(entry).toEqual({
+        category: 'equipment',
+        amountCents: 1_234_567,
+        fundingAgreementId: 'bdt-seed',
+        effectiveDate: '2021-10-05',
+        detailsDigest: expect.any(Number),
+      });
+      expect(JSON.stringify(entry)).not.toContain('Mobilier');
+    });
+
     it('rule: an id that names an Object member is an ordinary new id', () => {
       const data = { ...recorded.data, expenditureId: 'constructor' };
       spec

@@ -6,6 +6,7 @@ import {
   Cents,
   conflict,
   Decider,
+  digestOf,
   DomainErrorCode,
   FundingAgreementView,
   isAfter,
@@ -21,6 +22,7 @@ import { AttachedDocuments, decideAttachment, withDocument } from '../documents/
 import { AttachBudgetDocument, BudgetCommand, BudgetLineInput, RecordExpenditure } from './budget.commands';
 import {
   BUDGET_CATEGORIES,
+  BudgetCategory,
   BudgetEvent,
   BudgetLine,
   ExpenditureRecorded,
@@ -37,10 +39,44 @@ export interface BudgetForecast {
   readonly effectiveDate: IsoDate;
 }
 
+/**
+ * What the decider keeps of a recorded expenditure: what a reversal copies and a document's date
+ * is checked against, and a digest of the rest, which a repeat is only ever compared with (the
+ * description above all: docs/decisions/0048). One per expenditure of every cached budget.
+ */
 export interface ExpenditureEntry {
-  readonly recorded: ExpenditureRecorded['data'];
-  /** Present once reversed; the recorded data is kept, never edited. */
-  readonly reversed?: ExpenditureReversed['data'];
+  readonly category: BudgetCategory;
+  readonly amountCents: Cents;
+  readonly fundingAgreementId?: string;
+  readonly effectiveDate: IsoDate;
+  /** {@link digestOf} the recorded data but for the four fields above (antenna, id, description, supplier, invoice number). */
+  readonly detailsDigest: number;
+  /** Present once reversed: what a repeated reversal is compared with. */
+  readonly reversed?: Pick<ExpenditureReversed['data'], 'reason' | 'effectiveDate'>;
+}
+
+/** The entry kept for `data`. */
+export function expenditureEntryOf(data: ExpenditureRecorded['data']): ExpenditureEntry {
+  const { category, amountCents, fundingAgreementId, effectiveDate, ...details } = data;
+  return {
+    category,
+    amountCents,
+    ...(fundingAgreementId === undefined ? {} : { fundingAgreementId }),
+    effectiveDate,
+    detailsDigest: digestOf(details),
+  };
+}
+
+/** Whether `data` records again the expenditure of `entry`, with the same details. */
+function recordsAgain(entry: ExpenditureEntry, data: ExpenditureRecorded['data']): boolean {
+  const again = expenditureEntryOf(data);
+  return (
+    again.category === entry.category &&
+    again.amountCents === entry.amountCents &&
+    again.fundingAgreementId === entry.fundingAgreementId &&
+    again.effectiveDate === entry.effectiveDate &&
+    again.detailsDigest === entry.detailsDigest
+  );
 }
 
 export type BudgetState =
@@ -127,7 +163,7 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
       const existing = forecast.expenditures.get(data.expenditureId);
       if (existing) {
         // A repeat is recognised even after a reversal: re-recording spent money needs a new id.
-        if (sameData(existing.recorded, data)) return [];
+        if (recordsAgain(existing, data)) return [];
         throw conflict('EXPENDITURE.ALREADY_RECORDED', `expenditure ${data.expenditureId} was already recorded with other details`, {
           field: 'expenditureId',
         });
@@ -153,24 +189,23 @@ export function decideBudget(command: BudgetCommand, state: BudgetState): Budget
         );
       }
       assertReason(reason, 'EXPENDITURE.REVERSAL_REASON_REQUIRED', 'reversing an expenditure gives a reason');
-      if (isBefore(effectiveDate, existing.recorded.effectiveDate)) {
+      if (isBefore(effectiveDate, existing.effectiveDate)) {
         throw ruleBroken('EXPENDITURE.REVERSED_BEFORE_RECORDED', 'an expenditure cannot be reversed before it was recorded', {
           field: 'effectiveDate',
           effectiveDate,
-          recordedOn: existing.recorded.effectiveDate,
+          recordedOn: existing.effectiveDate,
         });
       }
-      const recorded = existing.recorded;
       return [
         {
           type: 'ExpenditureReversed',
           data: {
             antennaId,
             expenditureId,
-            amountCents: recorded.amountCents,
-            category: recorded.category,
-            expenditureDate: recorded.effectiveDate,
-            ...(typeof recorded.fundingAgreementId === 'string' ? { fundingAgreementId: recorded.fundingAgreementId } : {}),
+            amountCents: existing.amountCents,
+            category: existing.category,
+            expenditureDate: existing.effectiveDate,
+            ...(typeof existing.fundingAgreementId === 'string' ? { fundingAgreementId: existing.fundingAgreementId } : {}),
             reason,
             effectiveDate,
           },
@@ -194,7 +229,7 @@ function decideBudgetDocument(command: AttachBudgetDocument, state: BudgetState)
     if (!entry) {
       throw notFound('EXPENDITURE.NOT_FOUND', `expenditure ${subject.expenditureId} has not been recorded`, { field: 'subject.expenditureId' });
     }
-    subjectOn = entry.recorded.effectiveDate;
+    subjectOn = entry.effectiveDate;
   } else {
     const revisedOn = Number.isInteger(subject.revision) && subject.revision >= 1 ? forecast.revisionsOn[subject.revision - 1] : undefined;
     if (revisedOn === undefined) {
@@ -238,13 +273,13 @@ export function evolveBudget(state: BudgetState, event: BudgetEvent): BudgetStat
         : state;
     case 'ExpenditureRecorded':
       return state.status === 'forecast-set'
-        ? { ...state, expenditures: state.expenditures.set(event.data.expenditureId, { recorded: event.data }) }
+        ? { ...state, expenditures: state.expenditures.set(event.data.expenditureId, expenditureEntryOf(event.data)) }
         : state;
     case 'ExpenditureReversed': {
       if (state.status !== 'forecast-set') return state;
       const entry = state.expenditures.get(event.data.expenditureId);
       if (!entry) return state;
-      return { ...state, expenditures: state.expenditures.set(event.data.expenditureId, { ...entry, reversed: event.data }) };
+      return { ...state, expenditures: state.expenditures.set(event.data.expenditureId, { ...entry, reversed: { reason: event.data.reason, effectiveDate: event.data.effectiveDate } }) };
     }
     case 'DocumentAttached':
       return state.status === 'forecast-set' ? { ...state, documents: withDocument(state.documents, event.data) } : state;
