@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ReadModelView } from '../projection';
 import { DocumentCache } from './document-cache';
-import { SqliteTimeTravelSnapshotStore, TimeTravelSnapshotStore } from '../time-travel/snapshot-store';
+import { countSnapshotWrite, SqliteTimeTravelSnapshotStore, TimeTravelSnapshotStore } from '../time-travel/snapshot-store';
 import {
   LeaseFence,
   ProjectionCommit,
@@ -392,6 +392,7 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
           if (hasSnapshotTables(db)) {
             db.prepare(`DELETE FROM time_travel_snapshots WHERE ${SNAPSHOT_NOT_KEPT}`).run(kept.snapshots);
             db.prepare(`DELETE FROM time_travel_snapshot_docs WHERE ${SNAPSHOT_DOCS_NOT_KEPT}`).run(kept.snapshots, JSON.stringify(keptSnapshotIds(kept)));
+            countSnapshotWrite(db);
           }
           return found;
         })

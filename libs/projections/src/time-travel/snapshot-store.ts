@@ -75,6 +75,10 @@ const SCHEMA = `
     docs BLOB NOT NULL,
     PRIMARY KEY (position, projection)
   );
+  CREATE TABLE IF NOT EXISTS time_travel_snapshots_written (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    writes INTEGER NOT NULL
+  );
 `;
 // The documents' table has a rowid (decision 0029): its key index then holds only keys, never the
 // large blobs a WITHOUT ROWID table would keep in its interior pages.
@@ -92,13 +96,27 @@ export interface SqliteAccess {
  * by an earlier version still opens, read-only, with no snapshot.
  */
 export class SqliteTimeTravelSnapshotStore implements TimeTravelSnapshotStore {
+  /**
+   * The figures last read, decoded, with the connection and the count of writes they were read at:
+   * read again only when a write (here or through another connection: every writer counts in the
+   * file, {@link countSnapshotWrite}) or another connection came in between. Every report of the
+   * projection thread (20 a second) and every cut asks for them: decoding them all each time cost
+   * as much as the projections' own work on a 1,000,000-event log (about 2,000 snapshots and marks).
+   */
+  private kept: { readonly db: Database.Database; readonly writes: number; readonly metas: readonly SnapshotMeta[] } | undefined;
+
   constructor(private readonly access: SqliteAccess) {}
 
   metas(): SnapshotMeta[] {
     return this.access.read((db) => {
       if (!hasTables(db)) return [];
+      const writes = writesOf(db);
+      if (writes !== undefined && this.kept?.db === db && this.kept.writes === writes) return [...this.kept.metas];
       const rows = db.prepare('SELECT position, meta FROM time_travel_snapshots').all() as { position: string; meta: string }[];
-      return rows.map((row) => decodeMeta(row.position, row.meta)).sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+      const metas = rows.map((row) => decodeMeta(row.position, row.meta)).sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+      // A file written before the count existed is read every time, until its first snapshot written here creates the count.
+      this.kept = writes === undefined ? undefined : { db, writes, metas };
+      return [...metas];
     });
   }
 
@@ -126,6 +144,7 @@ export class SqliteTimeTravelSnapshotStore implements TimeTravelSnapshotStore {
           db.prepare('INSERT OR REPLACE INTO time_travel_snapshots (position, meta) VALUES (?, ?)').run(position, encodeMeta(meta));
           const insert = db.prepare('INSERT OR REPLACE INTO time_travel_snapshot_docs (position, projection, docs) VALUES (?, ?, ?)');
           for (const [projection, blob] of blobs) insert.run(position, projection, blob);
+          countSnapshotWrite(db);
         })
         .immediate(),
     );
@@ -139,10 +158,27 @@ export class SqliteTimeTravelSnapshotStore implements TimeTravelSnapshotStore {
           // Positions are kept as decimal text: compared as numbers here.
           db.prepare('DELETE FROM time_travel_snapshots WHERE CAST(position AS INTEGER) >= ?').run(fromPosition);
           db.prepare('DELETE FROM time_travel_snapshot_docs WHERE CAST(position AS INTEGER) >= ?').run(fromPosition);
+          countSnapshotWrite(db);
         })
         .immediate(),
     );
   }
+}
+
+/**
+ * Counts a write of the snapshots' tables in the file, in the writer's transaction: whoever wrote
+ * them (this store, the read models' clean-up, another process), a reader's decoded figures are
+ * then read again. Every writer of those tables calls it.
+ */
+export function countSnapshotWrite(db: Database.Database): void {
+  db.exec(SCHEMA);
+  db.prepare('INSERT INTO time_travel_snapshots_written (id, writes) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET writes = writes + 1').run();
+}
+
+/** The count of writes of the snapshots' tables; undefined in a file written before it existed. */
+function writesOf(db: Database.Database): number | undefined {
+  const counted = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'time_travel_snapshots_written'").pluck().get() !== undefined;
+  return counted ? ((db.prepare('SELECT writes FROM time_travel_snapshots_written WHERE id = 1').pluck().get() as number | undefined) ?? 0) : undefined;
 }
 
 function hasTables(db: Database.Database): boolean {

@@ -1,0 +1,101 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteProjectionStorage } from '../storage/sqlite-projection-storage';
+import { SnapshotMeta } from './snapshot-store';
+
+/**
+ * The time-travel snapshots' figures are decoded once and kept while the file says no snapshot was
+ * written since (a count of writes in the file, kept by every writer): read again after a write
+ * made here, through another connection, or by the read models' clean-up.
+ */
+describe('SqliteTimeTravelSnapshotStore: figures kept decoded', () => {
+  let dir: string;
+  let file: string;
+  const opened: SqliteProjectionStorage[] = [];
+  const open = () => {
+    const storage = SqliteProjectionStorage.open(file);
+    opened.push(storage);
+    return storage;
+  };
+  const meta = (position: bigint, previous: bigint, projections = 'budget@1'): SnapshotMeta => ({
+    position,
+    previous,
+    full: true,
+    projections,
+    storeId: 'store',
+    lastEvent: `event-${position}`,
+    events: Number(position),
+    maxRecordedAt: Number(position),
+    maxEffective: '2022-01-01',
+    minRecordedAt: 1,
+    minEffective: '2021-01-01',
+  });
+  const positions = (metas: readonly SnapshotMeta[]) => metas.map((m) => m.position);
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jalon-snapshot-store-'));
+    file = join(dir, 'read-models.sqlite');
+  });
+  afterEach(() => {
+    for (const storage of opened.splice(0)) storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rule: with nothing written in between, the same decoded figures are served, each time in a new array', () => {
+    const snapshots = open().timeTravelSnapshots();
+    snapshots.save(meta(10n, 0n), new Map());
+    const first = snapshots.metas();
+    first.pop();
+    const second = snapshots.metas();
+    expect(positions(second)).toEqual([10n]);
+    expect(second[0]).toBe(snapshots.metas()[0]);
+  });
+
+  it('rule: a snapshot written or dropped here is seen at once', () => {
+    const snapshots = open().timeTravelSnapshots();
+    snapshots.save(meta(10n, 0n), new Map());
+    expect(positions(snapshots.metas())).toEqual([10n]);
+    snapshots.save(meta(20n, 10n), new Map());
+    expect(positions(snapshots.metas())).toEqual([10n, 20n]);
+    snapshots.drop(20n);
+    expect(positions(snapshots.metas())).toEqual([10n]);
+  });
+
+  it('rule: a snapshot written or dropped through another connection (the projection thread, another process) is seen by the next read', () => {
+    const reader = open().timeTravelSnapshots();
+    const writer = open().timeTravelSnapshots();
+    writer.save(meta(10n, 0n), new Map());
+    expect(positions(reader.metas())).toEqual([10n]);
+    writer.save(meta(20n, 10n), new Map());
+    expect(positions(reader.metas())).toEqual([10n, 20n]);
+    writer.drop();
+    expect(reader.metas()).toEqual([]);
+  });
+
+  it('rule: snapshots removed by the clean-up of superseded read models are no longer served', () => {
+    const storage = open();
+    const snapshots = storage.timeTravelSnapshots();
+    snapshots.save(meta(10n, 0n, 'budget@1'), new Map());
+    snapshots.save(meta(20n, 10n, 'budget@2'), new Map());
+    expect(positions(snapshots.metas())).toEqual([10n, 20n]);
+    storage.removeSuperseded({ projections: [], snapshots: 'budget@2' });
+    expect(positions(snapshots.metas())).toEqual([20n]);
+  });
+
+  it('rule: a file written before the count of writes existed is read afresh each time, and counted from its first write', () => {
+    const db = new Database(file);
+    db.exec(`CREATE TABLE time_travel_snapshots (position TEXT PRIMARY KEY, meta TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE time_travel_snapshot_docs (position TEXT NOT NULL, projection TEXT NOT NULL, docs BLOB NOT NULL, PRIMARY KEY (position, projection));`);
+    const insert = db.prepare('INSERT INTO time_travel_snapshots (position, meta) VALUES (?, ?)');
+    insert.run('10', JSON.stringify({ ...meta(10n, 0n), position: '10', previous: '0' }));
+    const snapshots = open().timeTravelSnapshots();
+    expect(positions(snapshots.metas())).toEqual([10n]);
+    insert.run('20', JSON.stringify({ ...meta(20n, 10n), position: '20', previous: '10' }));
+    expect(positions(snapshots.metas())).toEqual([10n, 20n]);
+    db.close();
+    snapshots.save(meta(30n, 20n), new Map());
+    expect(positions(snapshots.metas())).toEqual([10n, 20n, 30n]);
+  });
+});
