@@ -111,11 +111,10 @@ export class SqliteTimeTravelSnapshotStore implements TimeTravelSnapshotStore {
     return this.access.read((db) => {
       if (!hasTables(db)) return [];
       const writes = writesOf(db);
-      if (writes !== undefined && this.kept?.db === db && this.kept.writes === writes) return [...this.kept.metas];
+      if (this.kept?.db === db && this.kept.writes === writes) return [...this.kept.metas];
       const rows = db.prepare('SELECT position, meta FROM time_travel_snapshots').all() as { position: string; meta: string }[];
       const metas = rows.map((row) => decodeMeta(row.position, row.meta)).sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-      // A file written before the count existed is read every time, until its first snapshot written here creates the count.
-      this.kept = writes === undefined ? undefined : { db, writes, metas };
+      this.kept = { db, writes, metas };
       return [...metas];
     });
   }
@@ -175,10 +174,14 @@ export function countSnapshotWrite(db: Database.Database): void {
   db.prepare('INSERT INTO time_travel_snapshots_written (id, writes) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET writes = writes + 1').run();
 }
 
-/** The count of writes of the snapshots' tables; undefined in a file written before it existed. */
-function writesOf(db: Database.Database): number | undefined {
+/**
+ * The count of writes of the snapshots' tables: 0 in a file written before the count existed (its
+ * first write here creates it). Only a Jalon older than the count, writing the same file beside
+ * this one, would write them uncounted: not a supported way to run (docs/decisions/0049).
+ */
+function writesOf(db: Database.Database): number {
   const counted = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'time_travel_snapshots_written'").pluck().get() !== undefined;
-  return counted ? ((db.prepare('SELECT writes FROM time_travel_snapshots_written WHERE id = 1').pluck().get() as number | undefined) ?? 0) : undefined;
+  return counted ? ((db.prepare('SELECT writes FROM time_travel_snapshots_written WHERE id = 1').pluck().get() as number | undefined) ?? 0) : 0;
 }
 
 function hasTables(db: Database.Database): boolean {
