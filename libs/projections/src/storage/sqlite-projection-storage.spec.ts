@@ -1,30 +1,13 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { ProjectionConflictError, ProjectionLeaseLostError, ProjectionStorageError } from './projection-storage.port';
 import { SqliteProjectionStorage } from './sqlite-projection-storage';
+import { sqliteStorageUnderTest } from '../testing/sqlite-storage-under-test';
 
 describe('SqliteProjectionStorage', () => {
-  let dir: string;
-  let file: string;
-  const opened: SqliteProjectionStorage[] = [];
-  const open = () => {
-    const storage = SqliteProjectionStorage.open(file);
-    opened.push(storage);
-    return storage;
-  };
+  const { open, file: fileOf } = sqliteStorageUnderTest('jalon-storage-');
   const commit = (storage: SqliteProjectionStorage, from: bigint, to: bigint, docs: Record<string, unknown | null>) =>
     storage.commit([{ id: 'p@1', expectedPosition: from, position: to, caughtUp: true, docs: new Map(Object.entries(docs)) }]);
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'jalon-storage-'));
-    file = join(dir, 'read-models.sqlite');
-  });
-  afterEach(() => {
-    for (const storage of opened.splice(0)) storage.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('reads many documents at once, null for a key without one', () => {
     const storage = open();
@@ -108,26 +91,26 @@ describe('SqliteProjectionStorage', () => {
   it('rule: a file replaced by a directory under it is never written to (SQLite would write to the old file and lose it): the commit fails, saying so, until the path holds a file again', () => {
     const storage = open();
     commit(storage, 0n, 1n, { 'a:1': { n: 1 } });
-    rmSync(file);
-    mkdirSync(file);
+    rmSync(fileOf());
+    mkdirSync(fileOf());
 
     expect(() => commit(storage, 1n, 2n, { 'a:1': { n: 2 } })).toThrow(ProjectionStorageError);
     expect(() => commit(storage, 1n, 2n, { 'a:1': { n: 2 } })).toThrow(/ne peuvent pas être ouverts : le fichier ne peut pas être ouvert .*SQLITE_CANTOPEN/);
 
     // The directory gone, a new, empty file is created (read models are rebuilt from the events):
     // the old write-ahead log left beside it is not replayed into it.
-    rmSync(file, { recursive: true });
+    rmSync(fileOf(), { recursive: true });
     expect(storage.checkpoint('p@1')).toBeUndefined();
     expect(storage.documents('p@1', ['a:1'])).toEqual(new Map([['a:1', null]]));
     commit(storage, 0n, 3n, { 'a:1': { n: 3 } });
     expect(open().documents('p@1', ['a:1'])).toEqual(new Map([['a:1', { n: 3 }]]));
-    expect(existsSync(file)).toBe(true);
+    expect(existsSync(fileOf())).toBe(true);
   });
 
   describe('the documents table (a rowid table; docs/decisions/0010)', () => {
     /** A read-model file as versions before this one wrote it: documents in a WITHOUT ROWID table. */
     const writeOldLayout = (docs: Record<string, unknown>) => {
-      const db = new Database(file);
+      const db = new Database(fileOf());
       db.pragma('journal_mode = WAL');
       db.exec(`
         CREATE TABLE checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL, caught_up INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, store_id TEXT, last_event TEXT);
@@ -140,7 +123,7 @@ describe('SqliteProjectionStorage', () => {
       db.close();
     };
     const layout = () => {
-      const db = new Database(file, { readonly: true });
+      const db = new Database(fileOf(), { readonly: true });
       try {
         return db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'documents'").pluck().get() as string;
       } finally {
@@ -173,7 +156,7 @@ describe('SqliteProjectionStorage', () => {
 
     it('rule: a file in the old layout that cannot be written now (another process holds its write lock) still opens and serves, and is moved at its next opening', () => {
       writeOldLayout({ 'a:1': large(1), 'a:2': { n: 2 } });
-      const locker = new Database(file);
+      const locker = new Database(fileOf());
       locker.prepare('BEGIN IMMEDIATE').run();
       let storage: SqliteProjectionStorage;
       try {

@@ -1,8 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteProjectionStorage } from '../storage/sqlite-projection-storage';
+import { sqliteStorageUnderTest } from '../testing/sqlite-storage-under-test';
 import { SnapshotMeta } from './snapshot-store';
 
 /**
@@ -11,14 +8,7 @@ import { SnapshotMeta } from './snapshot-store';
  * made here, through another connection, or by the read models' clean-up.
  */
 describe('SqliteTimeTravelSnapshotStore: figures kept decoded', () => {
-  let dir: string;
-  let file: string;
-  const opened: SqliteProjectionStorage[] = [];
-  const open = () => {
-    const storage = SqliteProjectionStorage.open(file);
-    opened.push(storage);
-    return storage;
-  };
+  const { open, file } = sqliteStorageUnderTest('jalon-snapshot-store-');
   const meta = (position: bigint, previous: bigint, projections = 'budget@1'): SnapshotMeta => ({
     position,
     previous,
@@ -33,15 +23,6 @@ describe('SqliteTimeTravelSnapshotStore: figures kept decoded', () => {
     minEffective: '2021-01-01',
   });
   const positions = (metas: readonly SnapshotMeta[]) => metas.map((m) => m.position);
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'jalon-snapshot-store-'));
-    file = join(dir, 'read-models.sqlite');
-  });
-  afterEach(() => {
-    for (const storage of opened.splice(0)) storage.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('rule: with nothing written in between, the same decoded figures are served, each time in a new array', () => {
     const snapshots = open().timeTravelSnapshots();
@@ -85,7 +66,7 @@ describe('SqliteTimeTravelSnapshotStore: figures kept decoded', () => {
   });
 
   it('rule: a file written before the count of writes existed is read once, and again after its first write here', () => {
-    const db = new Database(file);
+    const db = new Database(file());
     db.exec(`CREATE TABLE time_travel_snapshots (position TEXT PRIMARY KEY, meta TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE time_travel_snapshot_docs (position TEXT NOT NULL, projection TEXT NOT NULL, docs BLOB NOT NULL, PRIMARY KEY (position, projection));`);
     db.prepare('INSERT INTO time_travel_snapshots (position, meta) VALUES (?, ?)').run('10', JSON.stringify({ ...meta(10n, 0n), position: '10', previous: '0' }));
