@@ -51,8 +51,8 @@ export interface ExpenditureEntry {
   readonly effectiveDate: IsoDate;
   /** {@link digestOf} the recorded data but for the four fields above (antenna, id, description, supplier, invoice number). */
   readonly detailsDigest: number;
-  /** Present once reversed: what a repeated reversal is compared with. */
-  readonly reversed?: Pick<ExpenditureReversed['data'], 'reason' | 'effectiveDate'>;
+  /** Present once reversed, as recorded (reversals are few and carry no description). */
+  readonly reversed?: ExpenditureReversed['data'];
 }
 
 /** The entry kept for `data`. */
@@ -279,7 +279,7 @@ export function evolveBudget(state: BudgetState, event: BudgetEvent): BudgetStat
       if (state.status !== 'forecast-set') return state;
       const entry = state.expenditures.get(event.data.expenditureId);
       if (!entry) return state;
-      return { ...state, expenditures: state.expenditures.set(event.data.expenditureId, { ...entry, reversed: { reason: event.data.reason, effectiveDate: event.data.effectiveDate } }) };
+      return { ...state, expenditures: state.expenditures.set(event.data.expenditureId, { ...entry, reversed: event.data }) };
     }
     case 'DocumentAttached':
       return state.status === 'forecast-set' ? { ...state, documents: withDocument(state.documents, event.data) } : state;
