@@ -34,10 +34,20 @@ interface Lanes {
   high: number;
 }
 
+/** One code unit into the low lane (FNV-1a's step). */
+function mixLow(lane: number, unit: number): number {
+  return Math.imul(lane ^ unit, 0x01000193);
+}
+
+/** One code unit into the high lane (another multiplier, and a shift so that high bits reach low ones). */
+function mixHigh(lane: number, unit: number): number {
+  const mixed = Math.imul(lane ^ unit, 0x5bd1e995);
+  return mixed ^ (mixed >>> 15);
+}
+
 function feedUnit(lanes: Lanes, unit: number): void {
-  lanes.low = Math.imul(lanes.low ^ unit, 0x01000193);
-  const high = Math.imul(lanes.high ^ unit, 0x5bd1e995);
-  lanes.high = high ^ (high >>> 15);
+  lanes.low = mixLow(lanes.low, unit);
+  lanes.high = mixHigh(lanes.high, unit);
 }
 
 /** Feeds `text` between quotes, a quote or a backslash inside escaped: no two strings feed the same units. */
@@ -49,13 +59,11 @@ function feedString(lanes: Lanes, text: string): void {
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     if (unit === 0x22 || unit === 0x5c) {
-      low = Math.imul(low ^ 0x5c, 0x01000193);
-      high = Math.imul(high ^ 0x5c, 0x5bd1e995);
-      high ^= high >>> 15;
+      low = mixLow(low, 0x5c);
+      high = mixHigh(high, 0x5c);
     }
-    low = Math.imul(low ^ unit, 0x01000193);
-    high = Math.imul(high ^ unit, 0x5bd1e995);
-    high ^= high >>> 15;
+    low = mixLow(low, unit);
+    high = mixHigh(high, unit);
   }
   lanes.low = low;
   lanes.high = high;

@@ -75,6 +75,9 @@ const SCHEMA = `
     docs BLOB NOT NULL,
     PRIMARY KEY (position, projection)
   );
+`;
+/** The count of writes of the tables above ({@link countSnapshotWrite}). */
+const WRITES_SCHEMA = `
   CREATE TABLE IF NOT EXISTS time_travel_snapshots_written (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     writes INTEGER NOT NULL
@@ -170,7 +173,7 @@ export class SqliteTimeTravelSnapshotStore implements TimeTravelSnapshotStore {
  * then read again. Every writer of those tables calls it.
  */
 export function countSnapshotWrite(db: Database.Database): void {
-  db.exec(SCHEMA);
+  db.exec(WRITES_SCHEMA);
   db.prepare('INSERT INTO time_travel_snapshots_written (id, writes) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET writes = writes + 1').run();
 }
 
