@@ -91,56 +91,44 @@ if (!chromiumIsInstalled() && !required) {
   describe('dashboard accessibility in a browser', () => {
     let dashboard: DashboardUnderTest;
     let browser: Browser;
-    /** One browser context per role, signed in once (and one signed out), shared by the page checks. */
-    const signedIn = new Map<Role | null, BrowserContext>();
-    let context: BrowserContext;
-    let page: Page;
+    /**
+     * One page per role (signed in once, and one signed out), reused by the page checks: each check
+     * navigates it afresh. A new page costs a renderer and a new context another, about 0.4 s each,
+     * and axe-core is injected again after every navigation anyway.
+     */
+    const pages = new Map<Role | null, Page>();
 
     beforeAll(async () => {
       if (!chromiumIsInstalled()) throw new Error(`JALON_BROWSER_TESTS=required but ${CHROMIUM} is missing: install the chromium package`);
       [dashboard, browser] = await Promise.all([startDashboard(), launchChromium()]);
       for (const role of [null, ...new Set(PAGES.map((target) => target.role).filter((role): role is Role => role !== null))]) {
-        const roleContext = await newFrenchContext(browser);
-        if (role !== null) {
-          const signing = await roleContext.newPage();
-          await signIn(signing, dashboard, role);
-          await signing.close();
-        }
-        signedIn.set(role, roleContext);
+        const rolePage = await (await newFrenchContext(browser)).newPage();
+        if (role !== null) await signIn(rolePage, dashboard, role);
+        pages.set(role, rolePage);
       }
     }, 60_000);
     afterAll(async () => {
       await browser?.close();
       await dashboard?.close();
     });
-    beforeEach(async () => {
-      context = await newFrenchContext(browser);
-      page = await context.newPage();
-    });
-    afterEach(async () => {
-      await context.close();
-    });
 
-    /** Opens the page in the state under test, in its role's signed-in context. */
-    async function open(target: PageUnderTest, viewport: { width: number; height: number }): Promise<void> {
-      page = await signedIn.get(target.role)!.newPage();
+    /** Opens the page in the state under test, in its role's signed-in page, at the given width. */
+    async function open(target: PageUnderTest, viewport: { width: number; height: number }): Promise<Page> {
+      const page = pages.get(target.role)!;
       await page.setViewportSize(viewport);
       const response = await page.goto(`${dashboard.url}${target.path}`);
       if (target.reach) await target.reach(page);
       else expect(response?.status()).toBe(target.status ?? 200);
+      return page;
     }
 
     it.each(PAGES.map((target) => [target.name, target] as const))(
       'rule: RGAA / WCAG 2.1 AA — %s: no serious or critical axe-core violation, a link to the accessibility statement',
       async (_name, target) => {
-        await open(target, WIDE);
-        try {
-          expect(await blockingAxeViolations(page)).toEqual([]);
-          const statement = page.locator('footer').getByRole('link', { name: 'Déclaration d’accessibilité' });
-          expect(await statement.getAttribute('href')).toBe(STATEMENT);
-        } finally {
-          await page.close();
-        }
+        const page = await open(target, WIDE);
+        expect(await blockingAxeViolations(page)).toEqual([]);
+        const statement = page.locator('footer').getByRole('link', { name: 'Déclaration d’accessibilité' });
+        expect(await statement.getAttribute('href')).toBe(STATEMENT);
       },
       30_000,
     );
@@ -148,72 +136,80 @@ if (!chromiumIsInstalled() && !required) {
     it.each(PAGES.map((target) => [target.name, target] as const))(
       'rule: WCAG 1.4.10 reflow — %s at 320 CSS px: no horizontal scroll; wide tables scroll in a focusable, named region',
       async (_name, target) => {
-        await open(target, NARROW);
-        try {
-          expect(await elementsWiderThan(page, NARROW.width)).toEqual([]);
-          expect(await documentScrollWidth(page)).toBeLessThanOrEqual(NARROW.width);
-          expect(await unreachableScrollRegions(page)).toEqual([]);
-        } finally {
-          await page.close();
-        }
+        const page = await open(target, NARROW);
+        expect(await elementsWiderThan(page, NARROW.width)).toEqual([]);
+        expect(await documentScrollWidth(page)).toBeLessThanOrEqual(NARROW.width);
+        expect(await unreachableScrollRegions(page)).toEqual([]);
       },
       30_000,
     );
 
-    it('rule: the checks can fail: axe-core reports a missing text alternative and an unlabelled field, reflow a wide block and a scroll region the keyboard cannot reach', async () => {
-      await page.setViewportSize(NARROW);
-      await page.setContent(`<!doctype html><html lang="fr"><head><title>Essai</title></head><body><main>
-        <img src="data:," width="10" height="10"><input type="text">
-        <div id="trop-large" style="width:600px">Un bloc plus large que l’écran</div>
-        <div id="defile" style="overflow-x:auto"><div style="width:900px">Un tableau large</div></div>
-        </main></body></html>`);
-      const rules = (await blockingAxeViolations(page)).map((finding) => finding.rule);
-      expect(rules).toEqual(expect.arrayContaining(['image-alt', 'label']));
-      expect(await documentScrollWidth(page)).toBeGreaterThan(NARROW.width);
-      expect(await elementsWiderThan(page, NARROW.width)).toEqual(['div#trop-large (608 px)']);
-      expect(await unreachableScrollRegions(page)).toEqual(['div#defile']);
-    });
+    describe('on a page of its own', () => {
+      let context: BrowserContext;
+      let page: Page;
+      beforeEach(async () => {
+        context = await newFrenchContext(browser);
+        page = await context.newPage();
+      });
+      afterEach(async () => {
+        await context.close();
+      });
 
-    it('rule: after a write, the confirmation is the first thing in the main content, a status region the page opens on (no jump to a section that hides it)', async () => {
-      await page.setViewportSize({ width: 1280, height: 720 });
-      await signIn(page, dashboard, 'finance', `${ANTENNA}/enregistrer-depense`);
-      await page.getByLabel('Identifiant de la dépense').fill('affiches-mars-2024');
-      await page.getByLabel('Catégorie').selectOption('communication');
-      await page.getByLabel('Description').fill('Affiches de la journée portes ouvertes');
-      await page.getByLabel('Montant', { exact: false }).first().fill('350,00');
-      await page.getByLabel('Date de la dépense').fill('12/03/2024');
-      await page.getByRole('button', { name: 'Enregistrer la dépense' }).click();
-      await page.waitForURL(/\/antennes\/montbeliard\?apres=\d+#confirmation$/);
+      it('rule: the checks can fail: axe-core reports a missing text alternative and an unlabelled field, reflow a wide block and a scroll region the keyboard cannot reach', async () => {
+        await page.setViewportSize(NARROW);
+        await page.setContent(`<!doctype html><html lang="fr"><head><title>Essai</title></head><body><main>
+          <img src="data:," width="10" height="10"><input type="text">
+          <div id="trop-large" style="width:600px">Un bloc plus large que l’écran</div>
+          <div id="defile" style="overflow-x:auto"><div style="width:900px">Un tableau large</div></div>
+          </main></body></html>`);
+        const rules = (await blockingAxeViolations(page)).map((finding) => finding.rule);
+        expect(rules).toEqual(expect.arrayContaining(['image-alt', 'label']));
+        expect(await documentScrollWidth(page)).toBeGreaterThan(NARROW.width);
+        expect(await elementsWiderThan(page, NARROW.width)).toEqual(['div#trop-large (608 px)']);
+        expect(await unreachableScrollRegions(page)).toEqual(['div#defile']);
+      });
 
-      const confirmation = page.locator('#confirmation');
-      expect(await confirmation.getAttribute('role')).toBe('status');
-      expect(await confirmation.textContent()).toContain('La dépense a été enregistrée');
-      // First in <main>: nothing (breadcrumbs, title, navigation) comes before it.
-      expect(await page.evaluate('document.querySelector("main :is([role], h1, h2, nav, p, form, table)").id')).toBe('confirmation');
-      // The page opened on it: it is inside the viewport, its top visible.
-      const box = (await confirmation.boundingBox())!;
-      expect(box.y).toBeGreaterThanOrEqual(0);
-      expect(box.y + box.height).toBeLessThanOrEqual(720);
-      // The next Tab starts from it: the keyboard goes on from the confirmation, not from the top of the page.
-      await page.keyboard.press('Tab');
-      const after = (await page.evaluate('document.activeElement.compareDocumentPosition(document.getElementById("confirmation"))')) as number;
-      expect(after & 2).toBe(2); // Node.DOCUMENT_POSITION_PRECEDING: the confirmation comes before the focused element.
-      // The new expenditure is on the page.
-      expect(await page.locator('#depenses').textContent()).toContain('affiches-mars-2024');
-    });
+      it('rule: after a write, the confirmation is the first thing in the main content, a status region the page opens on (no jump to a section that hides it)', async () => {
+        await page.setViewportSize({ width: 1280, height: 720 });
+        await signIn(page, dashboard, 'finance', `${ANTENNA}/enregistrer-depense`);
+        await page.getByLabel('Identifiant de la dépense').fill('affiches-mars-2024');
+        await page.getByLabel('Catégorie').selectOption('communication');
+        await page.getByLabel('Description').fill('Affiches de la journée portes ouvertes');
+        await page.getByLabel('Montant', { exact: false }).first().fill('350,00');
+        await page.getByLabel('Date de la dépense').fill('12/03/2024');
+        await page.getByRole('button', { name: 'Enregistrer la dépense' }).click();
+        await page.waitForURL(/\/antennes\/montbeliard\?apres=\d+#confirmation$/);
 
-    it('rule: the accessibility statement (RGAA 4.1 model) says the conformity status, the tests run, the known non-conformities, a contact and the recourse to the Défenseur des droits', async () => {
-      const response = await page.goto(`${dashboard.url}${STATEMENT}`);
-      expect(response?.status()).toBe(200);
-      expect(await page.locator('h1').textContent()).toBe('Déclaration d’accessibilité');
-      const text = (await page.locator('main').textContent())!;
-      expect(text).toContain('partiellement conforme');
-      expect(text).toContain('RGAA');
-      expect(text).toContain('axe-core');
-      expect(text).toContain('320');
-      expect(await page.locator('#non-conformites li').count()).toBeGreaterThan(0);
-      expect(text).toContain('Défenseur des droits');
-      expect(await page.getByRole('link', { name: /formulaire en ligne/ }).getAttribute('href')).toBe('https://formulaire.defenseurdesdroits.fr/');
+        const confirmation = page.locator('#confirmation');
+        expect(await confirmation.getAttribute('role')).toBe('status');
+        expect(await confirmation.textContent()).toContain('La dépense a été enregistrée');
+        // First in <main>: nothing (breadcrumbs, title, navigation) comes before it.
+        expect(await page.evaluate('document.querySelector("main :is([role], h1, h2, nav, p, form, table)").id')).toBe('confirmation');
+        // The page opened on it: it is inside the viewport, its top visible.
+        const box = (await confirmation.boundingBox())!;
+        expect(box.y).toBeGreaterThanOrEqual(0);
+        expect(box.y + box.height).toBeLessThanOrEqual(720);
+        // The next Tab starts from it: the keyboard goes on from the confirmation, not from the top of the page.
+        await page.keyboard.press('Tab');
+        const after = (await page.evaluate('document.activeElement.compareDocumentPosition(document.getElementById("confirmation"))')) as number;
+        expect(after & 2).toBe(2); // Node.DOCUMENT_POSITION_PRECEDING: the confirmation comes before the focused element.
+        // The new expenditure is on the page.
+        expect(await page.locator('#depenses').textContent()).toContain('affiches-mars-2024');
+      });
+
+      it('rule: the accessibility statement (RGAA 4.1 model) says the conformity status, the tests run, the known non-conformities, a contact and the recourse to the Défenseur des droits', async () => {
+        const response = await page.goto(`${dashboard.url}${STATEMENT}`);
+        expect(response?.status()).toBe(200);
+        expect(await page.locator('h1').textContent()).toBe('Déclaration d’accessibilité');
+        const text = (await page.locator('main').textContent())!;
+        expect(text).toContain('partiellement conforme');
+        expect(text).toContain('RGAA');
+        expect(text).toContain('axe-core');
+        expect(text).toContain('320');
+        expect(await page.locator('#non-conformites li').count()).toBeGreaterThan(0);
+        expect(text).toContain('Défenseur des droits');
+        expect(await page.getByRole('link', { name: /formulaire en ligne/ }).getAttribute('href')).toBe('https://formulaire.defenseurdesdroits.fr/');
+      });
     });
   });
 }
