@@ -8,8 +8,12 @@
  *   crash <file> <streamId> <count>
  *     prints "appending" and appends one batch of `count` events, prints "appended", then waits to
  *     be killed: the parent SIGKILLs it as soon as it reads "appending".
+ *   hold <file> <ms>
+ *     opens the file with a plain connection, takes its write lock (BEGIN IMMEDIATE), prints
+ *     "locked", and lets it go after `ms` milliseconds: another process creating the same file.
  */
 import { writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { SqliteEventStore } from '../../libs/event-store/src/sqlite';
 import type { AppendResult, EventToAppend } from '../../libs/event-store/src/event-store.port';
 import { testEvent, testMetadata } from './events';
@@ -48,13 +52,24 @@ async function crash(file: string, streamId: string, count: number): Promise<voi
   setInterval(() => undefined, 1_000);
 }
 
+async function hold(file: string, ms: number): Promise<void> {
+  const db = new Database(file);
+  db.exec('BEGIN IMMEDIATE');
+  writeSync(1, 'locked\n');
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  db.exec('ROLLBACK');
+  db.close();
+}
+
 const [mode, file, streamId, count, ...rest] = process.argv.slice(2);
 const run =
   mode === 'append'
     ? append(file!, streamId!, Number(count), Number(rest[0]), rest[1] ?? 'close')
     : mode === 'crash'
       ? crash(file!, streamId!, Number(count))
-      : Promise.reject(new Error(`unknown mode ${String(mode)}`));
+      : mode === 'hold'
+        ? hold(file!, Number(streamId))
+        : Promise.reject(new Error(`unknown mode ${String(mode)}`));
 run.catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

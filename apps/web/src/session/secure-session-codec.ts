@@ -1,4 +1,5 @@
 import fastifySecureSession from '@fastify/secure-session';
+import { useWriteAheadLog } from '@jalon/event-store';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
@@ -141,8 +142,7 @@ export class SqliteSignOutList implements SignOutList {
     let db: Database.Database | undefined;
     try {
       db = new Database(this.file);
-      db.pragma('journal_mode = WAL');
-      db.pragma('busy_timeout = 5000');
+      useWriteAheadLog(db);
       db.exec('CREATE TABLE IF NOT EXISTS web_sign_outs (id TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID');
       this.table = {
         db,

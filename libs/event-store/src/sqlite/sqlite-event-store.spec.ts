@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { collect, EventStoreError, type EventToAppend, type StoredEvent } from '../event-store.port';
 import { testEvent, testEvents, uniqueStreamId } from '../../../../test/support/events';
 import { tsNodeArgs } from '../../../../test/support/spawn-ts';
+import { holdWriteLock } from '../../../../test/support/sqlite-lock';
 import { nextFromSubscription, takeFromSubscription, waitFor, withTimeout } from '../../../../test/support/subscription';
 import { BACKSTOP_CHECKPOINT_PAGES, OWN_CHECKPOINT_PAGES, SCHEMA_VERSION, SqliteEventStore } from '.';
 
@@ -54,6 +55,17 @@ describe('SqliteEventStore (embedded specifics)', () => {
       expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(1);
       expect(inspect((db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
       expect(inspect((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+    });
+
+    it('rule: a process that creates the store while another holds the new file’s write lock waits for it rather than fail with SQLITE_BUSY', async () => {
+      // Two processes starting on the same new DATA_DIR: the switch to WAL is a read upgraded to a
+      // write, for which SQLite never waits by itself (the CI failure of 85993fc).
+      const holder = await holdWriteLock(file, 300);
+      const store = open();
+      await store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
+      expect(await holder.exited).toBe(0);
+      expect(inspect((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+      expect(inspect((db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
     });
 
     it('refuses to open a file written by a newer schema rather than misread it', async () => {

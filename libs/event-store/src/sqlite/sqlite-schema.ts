@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { EventStoreError } from '../event-store.port';
+import { useWriteAheadLog } from './sqlite-journal';
 
 /**
  * Migrations, in order; `PRAGMA user_version` records how many have run. Append new ones, never
@@ -39,13 +40,12 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function configureConnection(db: Database.Database): void {
-  // WAL: readers (subscriptions, other processes) never block the writer.
-  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  // WAL: readers (subscriptions, other processes) never block the writer. Several processes may
+  // share the file: they wait for each other's write lock rather than fail at once.
+  const mode = useWriteAheadLog(db);
   if (mode !== 'wal') throw new EventStoreError('STORE.UNSUPPORTED_JOURNAL', `could not switch ${db.name} to WAL (got ${String(mode)})`);
   // FULL: an acknowledged append survives power loss, not only a process crash.
   db.pragma('synchronous = FULL');
-  // Several processes may share the file; wait for the writer lock rather than fail at once.
-  db.pragma('busy_timeout = 5000');
   // 32 MiB of page cache (SQLite's default is 2 MiB): each append looks its event ids up in the
   // unique index and its stream's last revision up, at random places of indexes of some 100 MiB at
   // 1,000,000 events; their upper levels then stay in memory.

@@ -1,4 +1,4 @@
-import { describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from '@jalon/event-store';
+import { describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind, useWriteAheadLog } from '@jalon/event-store';
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -507,9 +507,8 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
     }
     const db = new Database(this.file);
     try {
-      db.pragma('journal_mode = WAL');
+      useWriteAheadLog(db);
       db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
       db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
       db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
       db.exec(SCHEMA);
