@@ -55,7 +55,7 @@ describe('SqliteProjectionStorage', () => {
     expect(open().view('p@1').list('a:')).toEqual(expected);
   });
 
-  it('rule: a read after a commit made through another connection (another process) sees it', () => {
+  it('rule: a read after a commit made through another connection (another process) sees it', async () => {
     const server = open();
     const cli = open();
     commit(server, 0n, 1n, { 'a:1': { n: 1 } });
@@ -64,10 +64,24 @@ describe('SqliteProjectionStorage', () => {
     expect(server.documents('p@1', ['a:2'])).toEqual(new Map([['a:2', null]]));
 
     commit(cli, 1n, 2n, { 'a:1': { n: 2 }, 'a:2': { n: 3 } });
+    await Promise.resolve();
 
     expect(server.view('p@1').get('a:1')).toEqual({ n: 2 });
     expect(server.view('p@1').list('a:')).toEqual([{ n: 2 }, { n: 3 }]);
     expect(server.documents('p@1', ['a:2'])).toEqual(new Map([['a:2', { n: 3 }]]));
+  });
+
+  it('rule: the reads of one synchronous stretch (one report) check the file for other connections’ commits once, at its first read', async () => {
+    const server = open();
+    const cli = open();
+    commit(server, 0n, 1n, { 'a:1': { n: 1 } });
+    await Promise.resolve();
+    expect(server.view('p@1').get('a:1')).toEqual({ n: 1 });
+    commit(cli, 1n, 2n, { 'a:1': { n: 2 } });
+    // Same stretch: the document kept in memory stands.
+    expect(server.view('p@1').get('a:1')).toEqual({ n: 1 });
+    await Promise.resolve();
+    expect(server.view('p@1').get('a:1')).toEqual({ n: 2 });
   });
 
   it('rule: a refused commit (another runner moved the checkpoint) changes nothing, cached or stored', () => {

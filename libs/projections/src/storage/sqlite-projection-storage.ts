@@ -139,8 +139,8 @@ interface Connection {
  *
  * Committed documents are kept parsed in memory ({@link DocumentCache}), updated by each commit
  * made here. A commit made through another connection (another process, such as `jalon replay`
- * beside the service) changes SQLite's `data_version`; every read checks it first and starts
- * afresh when it moved.
+ * beside the service) changes SQLite's `data_version`; the first read of each synchronous stretch
+ * of reads checks it and starts afresh when it moved.
  *
  * Storage trouble (a full disk, a read-only file system, a file deleted or replaced by a
  * directory…) is thrown as a {@link ProjectionStorageError} saying why in French; a connection it
@@ -151,6 +151,8 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
   private current: Connection | undefined;
   private readonly cache: DocumentCache;
   private dataVersion = 0;
+  /** Set from the first read of a synchronous stretch to its end (see startAfreshIfChangedElsewhere). */
+  private versionChecked = false;
   private snapshots: TimeTravelSnapshotStore | undefined;
 
   private constructor(
@@ -455,6 +457,14 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
 
   /** Another connection committed since we last looked: what is cached may be stale. */
   private startAfreshIfChangedElsewhere(statements: Statements): void {
+    // Once per synchronous stretch of reads (a report reads hundreds of documents in one): each
+    // read of `data_version` is a read transaction of its own, some 8 µs, and they were most of
+    // the time of a filtered page of the audit trail. Another connection's commit shows from the
+    // next stretch (after any `await`); the documents kept in memory are never dropped in the
+    // middle of one.
+    if (this.versionChecked) return;
+    this.versionChecked = true;
+    queueMicrotask(() => (this.versionChecked = false));
     const version = statements.dataVersion.get() as number;
     if (version === this.dataVersion) return;
     this.dataVersion = version;
