@@ -130,24 +130,26 @@ function sum(values: readonly number[]): number {
 }
 
 /**
- * Least recently used first out, by weight. Entries are kept in a Map in use order (a use moves an
- * entry to the end). Eviction goes on from where it stopped: a fresh iterator at each eviction
- * would walk again over the slots left by every entry evicted before (a Map keeps them until it
- * is rehashed), and a commit of many documents would take time growing with their square.
+ * Least recently used first out, by weight, as a second chance (CLOCK) keeps it: a use only marks
+ * its entry; eviction takes the oldest entries in turn, and moves a marked one to the end, unmarked,
+ * instead of evicting it. A use changes nothing else: moving the entry at each use (a Map's delete
+ * and set) kept a new key string per read and made the Map rehash its table again and again, for
+ * reads that are most of a report's work. Eviction goes on from where it stopped: a fresh iterator at each eviction
+ * would walk again over the slots left by every entry evicted before (a Map keeps them until it is
+ * rehashed), and a commit of many documents would take time growing with their square.
  */
 class Lru<V> {
-  private readonly items = new Map<string, { value: V; weight: number }>();
+  private readonly items = new Map<string, LruEntry<V>>();
   private weight = 0;
-  /** Every entry before it was evicted or used again (moved to the end): it points at the oldest. */
-  private oldest: Iterator<[string, { value: V; weight: number }]> | undefined;
+  /** Every entry before it was evicted or moved to the end: it points at the oldest. */
+  private oldest: Iterator<[string, LruEntry<V>]> | undefined;
 
   constructor(private readonly maxWeight: number) {}
 
   get(key: string): V | undefined {
     const entry = this.items.get(key);
     if (entry === undefined) return undefined;
-    this.items.delete(key);
-    this.items.set(key, entry);
+    entry.used = true;
     return entry.value;
   }
 
@@ -158,7 +160,7 @@ class Lru<V> {
       this.items.delete(key);
     }
     if (weight > this.maxWeight) return;
-    this.items.set(key, { value, weight });
+    this.items.set(key, { value, weight, used: false });
     this.weight += weight;
     this.evict();
   }
@@ -200,8 +202,21 @@ class Lru<V> {
         continue;
       }
       const [key, entry] = next.value;
-      this.weight -= entry.weight;
       this.items.delete(key);
+      if (entry.used) {
+        // A second chance: to the end, where the iterator meets it again after every other entry.
+        entry.used = false;
+        this.items.set(key, entry);
+        continue;
+      }
+      this.weight -= entry.weight;
     }
   }
+}
+
+interface LruEntry<V> {
+  readonly value: V;
+  weight: number;
+  /** Used since it was put at the end: spared once by the next eviction that reaches it. */
+  used: boolean;
 }
