@@ -1,5 +1,5 @@
 import { compareFrench } from './budget/report-helpers';
-import { FrenchOrder, joined, PartsByDocument } from './report-parts';
+import { FrenchOrder, joined, KeptForDocuments, PartsByDocument } from './report-parts';
 
 describe('parts of whole-programme reports kept with each committed document', () => {
   it('rule: a part is derived once per document and parameters, and again for a new document (a commit replaces the object)', () => {
@@ -50,6 +50,24 @@ describe('parts of whole-programme reports kept with each committed document', (
     expect(order.sort(committed)[0]).toBe(committed[2]);
     const renamed = committed.map((doc) => (doc.id === 'c' ? { ...doc, name: 'Zonza' } : doc));
     expect(order.sort(renamed).map((doc) => doc.id)).toEqual(expected(renamed));
+  });
+
+  it('rule: what is derived from a list of documents is kept while the list holds the same objects in the same order, and derived again when one is another object, added, removed or moved', () => {
+    let derived = 0;
+    const kept = new KeptForDocuments((docs: readonly { n: number }[]) => {
+      derived++;
+      return docs.map((doc) => doc.n);
+    });
+    const [a, b] = [{ n: 1 }, { n: 2 }];
+    const first = kept.of([a, b]);
+    expect(kept.of([a, b])).toBe(first); // another array, the same documents
+    expect(derived).toBe(1);
+    expect(kept.of([a, { n: 2 }])).toEqual([1, 2]); // equal content, but a new committed document
+    expect(derived).toBe(2);
+    expect(kept.of([b, a])).toEqual([2, 1]);
+    expect(kept.of([b])).toEqual([2]);
+    expect(kept.of([b, a, { n: 3 }])).toEqual([2, 1, 3]);
+    expect(derived).toBe(5);
   });
 
   it('puts arrays end to end in order', () => {

@@ -52,7 +52,7 @@ export class FrenchOrder<Doc> {
 
   sort(docs: readonly Doc[]): Doc[] {
     const names = docs.map(this.nameOf);
-    if (!sameNames(names, this.names)) {
+    if (!sameItems(names, this.names)) {
       this.order = names.map((_, index) => index).sort((a, b) => compareFrench(names[a]!, names[b]!));
       this.names = names;
     }
@@ -60,7 +60,28 @@ export class FrenchOrder<Doc> {
   }
 }
 
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
+/**
+ * What is derived from a list of committed documents as a whole (the history's antenna choices),
+ * kept while the list holds the same document objects in the same order: committed documents are
+ * immutable and shared (see {@link PartsByDocument}), so the same objects give the same result.
+ * The result is shared by every report built from it.
+ */
+export class KeptForDocuments<Doc, Result> {
+  private docs: readonly Doc[] = [];
+  private kept: { readonly result: Result } | undefined;
+
+  constructor(private readonly derive: (docs: readonly Doc[]) => Result) {}
+
+  of(docs: readonly Doc[]): Result {
+    if (this.kept === undefined || !sameItems(docs, this.docs)) {
+      this.kept = { result: this.derive(docs) };
+      this.docs = docs;
+    }
+    return this.kept.result;
+  }
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

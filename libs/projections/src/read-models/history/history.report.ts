@@ -2,7 +2,7 @@ import { formatCount, formatDate, HISTORY_EVENT_LABELS, historyEventLabel, Repor
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
 import { compareFrench } from '../budget/report-helpers';
-import { FrenchOrder } from '../report-parts';
+import { FrenchOrder, KeptForDocuments } from '../report-parts';
 import { seenThroughACut } from './history-at-cut';
 import {
   antennaFacts,
@@ -60,6 +60,10 @@ export const DEFAULT_HISTORY_PAGE_SIZE = 50;
 
 /** The antennas a filter may name, in French order of their names (kept while the names stay the same). */
 const ANTENNA_CHOICES_ORDER = new FrenchOrder<HistoryAntennaDocument>((doc) => doc.name);
+/** The filter form's antenna choices, derived again only when an antenna's document changed (a page no longer builds 1,000 of them). */
+const ANTENNA_CHOICES = new KeptForDocuments((docs: readonly HistoryAntennaDocument[]) =>
+  ANTENNA_CHOICES_ORDER.sort(docs).map(({ antennaId, name }) => ({ antennaId, name })),
+);
 
 /** `data` of the history report. */
 export interface HistoryReportData {
@@ -177,7 +181,7 @@ function buildHistory(models: HistoryReadModels, parameters: ReportParameters & 
     ...(parameters.order !== undefined ? { order: parameters.order } : {}),
   };
   const choices = {
-    antennas: ANTENNA_CHOICES_ORDER.sort(historyAntennas(view)).map(({ antennaId: id, name }) => ({ antennaId: id, name })),
+    antennas: ANTENNA_CHOICES.of(historyAntennas(view)),
     actors: historyActors(view)
       .map(({ actor, name, role }) => ({ actor, name, role }))
       .sort((x, y) => compareFrench(x.name ?? x.actor, y.name ?? y.actor)),
