@@ -5,7 +5,7 @@ import { formatDays } from '@jalon/reporting';
 import { fundingDocsOf } from './funding-docs';
 import { formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
 import { AntennaFundingDoc, FundingAgreementDoc, TrancheDoc, TrancheState } from './funding.projection';
-import { FrenchOrder, joined, PartsByDocument } from '../report-parts';
+import { FrenchOrder, joined, KeptForDocuments, PartsByDocument } from '../report-parts';
 
 export interface FundingReportParameters extends ReportParameters {
   /** Days a released tranche may take to arrive before it is flagged (default 30). */
@@ -112,10 +112,10 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
   // Each antenna's agreements, rows, flags and sums, derived once per committed document (report-parts.ts).
   const variant = `${withAntenna}|${parameters.referenceDate}|${receiptDelayDays}`;
   // One antenna's report sorts nothing: it would only push out the programme's order kept.
-  const parts = (withAntenna ? FUNDING_ORDER.sort(docs) : docs).map((doc) => FUNDING_PARTS.of(doc, variant, () => antennaPart(doc, withAntenna, parameters.referenceDate, receiptDelayDays)));
-  const agreements: FundingReportAgreement[] = joined(parts.map((part) => part.agreements));
-  const discrepancies = joined(parts.map((part) => part.discrepancies));
-  const sums = sumParts(parts);
+  const derive = (doc: AntennaFundingDoc) => antennaPart(doc, withAntenna, parameters.referenceDate, receiptDelayDays);
+  const parts = (withAntenna ? FUNDING_ORDER.sort(docs) : docs).map((doc) => FUNDING_PARTS.of(doc, variant, derive));
+  // The parts end to end, kept while they are the same parts: a query between two writes joins nothing.
+  const { agreements, discrepancies, discrepancyNotes, agreementRows, trancheRows, movementRows, discrepancyRows, sums } = FUNDING_WHOLE.of(parts);
   const totals = {
     committedCents: sums.committedCents,
     releasedCents: sums.releasedCents,
@@ -140,7 +140,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
   const notes = [
     `Délai de réception admis : ${formatDays(receiptDelayDays)} après le versement, apprécié au ${formatDate(parameters.referenceDate)} ; échéances des tranches appréciées à la même date.`,
     ...(agreements.length === 0 ? ['Aucun accord de financement.'] : []),
-    ...(discrepancies.length === 0 ? ['Aucun écart constaté.'] : joined(parts.map((part) => part.discrepancyNotes))),
+    ...(discrepancies.length === 0 ? ['Aucun écart constaté.'] : discrepancyNotes),
   ];
 
   return {
@@ -150,10 +150,10 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
       : 'Rapprochement des financements — toutes antennes',
     parameters,
     tables: [
-      agreementTable(joined(parts.map((part) => part.agreementRows)), totals, withAntenna),
-      trancheTable(joined(parts.map((part) => part.trancheRows)), sums, withAntenna),
-      movementTable(joined(parts.map((part) => part.movementRows)), withAntenna),
-      discrepancyTable(joined(parts.map((part) => part.discrepancyRows)), withAntenna),
+      agreementTable(agreementRows, totals, withAntenna),
+      trancheTable(trancheRows, sums, withAntenna),
+      movementTable(movementRows, withAntenna),
+      discrepancyTable(discrepancyRows, withAntenna),
     ],
     notes,
     data,
@@ -191,6 +191,19 @@ interface FundingSums {
 
 /** Parts kept per committed funding document and parameters; antennas in French order of their names. */
 const FUNDING_PARTS = new PartsByDocument<AntennaFundingDoc, FundingPart>(3);
+/** The last report's parts put end to end, as one part of the whole programme. */
+const FUNDING_WHOLE = new KeptForDocuments(
+  (parts: readonly FundingPart[]): FundingPart => ({
+    agreements: joined(parts.map((part) => part.agreements)),
+    discrepancies: joined(parts.map((part) => part.discrepancies)),
+    discrepancyNotes: joined(parts.map((part) => part.discrepancyNotes)),
+    agreementRows: joined(parts.map((part) => part.agreementRows)),
+    trancheRows: joined(parts.map((part) => part.trancheRows)),
+    movementRows: joined(parts.map((part) => part.movementRows)),
+    discrepancyRows: joined(parts.map((part) => part.discrepancyRows)),
+    sums: sumParts(parts),
+  }),
+);
 const FUNDING_ORDER = new FrenchOrder<AntennaFundingDoc>((doc) => doc.antennaName ?? doc.antennaId);
 
 function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate: IsoDate, receiptDelayDays: number): FundingPart {
@@ -242,7 +255,19 @@ function sumParts(parts: readonly FundingPart[]): FundingSums {
     trancheReleasedCents: 0,
     trancheReceivedCents: 0,
   };
-  for (const { sums } of parts) for (const field of Object.keys(total) as (keyof FundingSums)[]) total[field] += sums[field];
+  // Field by field: a loop over Object.keys(total) made an array of names per antenna and query.
+  for (const { sums } of parts) {
+    total.committedCents += sums.committedCents;
+    total.releasedCents += sums.releasedCents;
+    total.receivedCents += sums.receivedCents;
+    total.spentCents += sums.spentCents;
+    total.remainingCommitmentCents += sums.remainingCommitmentCents;
+    total.toCollectCents += sums.toCollectCents;
+    total.balanceCents += sums.balanceCents;
+    total.trancheScheduledCents += sums.trancheScheduledCents;
+    total.trancheReleasedCents += sums.trancheReleasedCents;
+    total.trancheReceivedCents += sums.trancheReceivedCents;
+  }
   return total;
 }
 
