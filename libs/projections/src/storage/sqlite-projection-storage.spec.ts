@@ -84,6 +84,17 @@ describe('SqliteProjectionStorage', () => {
     expect(server.view('p@1').get('a:1')).toEqual({ n: 2 });
   });
 
+  it('rule: a checkpoint read checks again: the documents read after it in the same stretch are never older than it', async () => {
+    const server = open();
+    const cli = open();
+    commit(server, 0n, 1n, { 'a:1': { n: 1 } });
+    await Promise.resolve();
+    expect(server.view('p@1').get('a:1')).toEqual({ n: 1 });
+    commit(cli, 1n, 2n, { 'a:1': { n: 2 } });
+    expect(server.checkpoint('p@1')?.position).toBe(2n);
+    expect(server.view('p@1').get('a:1')).toEqual({ n: 2 });
+  });
+
   it('rule: a refused commit (another runner moved the checkpoint) changes nothing, cached or stored', () => {
     const storage = open();
     commit(storage, 0n, 1n, { 'a:1': { n: 1 } });

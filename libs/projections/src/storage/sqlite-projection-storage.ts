@@ -174,7 +174,13 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
   }
 
   checkpoint(id: string): StoredCheckpoint | undefined {
-    const row = this.reading((statements) => statements.checkpoint.get(id) as CheckpointRow | undefined);
+    const row = this.reading((statements) => {
+      const found = statements.checkpoint.get(id) as CheckpointRow | undefined;
+      // After the checkpoint, whatever the stretch checked before: the documents read next are never
+      // older than the checkpoint says (a report is kept under the version it was built at).
+      this.startAfreshIfChangedElsewhere(statements, { again: true });
+      return found;
+    });
     return row && toCheckpoint(row);
   }
 
@@ -456,15 +462,17 @@ export class SqliteProjectionStorage implements ProjectionStorage, ProjectionLea
   }
 
   /** Another connection committed since we last looked: what is cached may be stale. */
-  private startAfreshIfChangedElsewhere(statements: Statements): void {
+  private startAfreshIfChangedElsewhere(statements: Statements, options: { readonly again?: boolean } = {}): void {
     // Once per synchronous stretch of reads (a report reads hundreds of documents in one): each
     // read of `data_version` is a read transaction of its own, some 8 µs, and they were most of
     // the time of a filtered page of the audit trail. Another connection's commit shows from the
-    // next stretch (after any `await`); the documents kept in memory are never dropped in the
-    // middle of one.
-    if (this.versionChecked) return;
-    this.versionChecked = true;
-    queueMicrotask(() => (this.versionChecked = false));
+    // next stretch (after any `await`), or from the next checkpoint read (`again`), so that the
+    // documents read after a checkpoint are never older than it.
+    if (this.versionChecked && !options.again) return;
+    if (!this.versionChecked) {
+      this.versionChecked = true;
+      queueMicrotask(() => (this.versionChecked = false));
+    }
     const version = statements.dataVersion.get() as number;
     if (version === this.dataVersion) return;
     this.dataVersion = version;
