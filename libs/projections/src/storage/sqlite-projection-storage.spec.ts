@@ -71,13 +71,18 @@ describe('SqliteProjectionStorage', () => {
     expect(server.documents('p@1', ['a:2'])).toEqual(new Map([['a:2', { n: 3 }]]));
   });
 
-  it('rule: the reads of one synchronous stretch (one report) check the file for other connections’ commits once, at its first read', async () => {
+  /** A document read (the stretch's first read), then changed through another connection (another process), in one stretch. */
+  const changedElsewhereAfterARead = () => {
     const server = open();
     const cli = open();
     commit(server, 0n, 1n, { 'a:1': { n: 1 } });
-    await Promise.resolve();
     expect(server.view('p@1').get('a:1')).toEqual({ n: 1 });
     commit(cli, 1n, 2n, { 'a:1': { n: 2 } });
+    return server;
+  };
+
+  it('rule: the reads of one synchronous stretch (one report) check the file for other connections’ commits once, at its first read', async () => {
+    const server = changedElsewhereAfterARead();
     // Same stretch: the document kept in memory stands.
     expect(server.view('p@1').get('a:1')).toEqual({ n: 1 });
     await Promise.resolve();
@@ -85,12 +90,7 @@ describe('SqliteProjectionStorage', () => {
   });
 
   it('rule: a checkpoint read checks again: the documents read after it in the same stretch are never older than it', async () => {
-    const server = open();
-    const cli = open();
-    commit(server, 0n, 1n, { 'a:1': { n: 1 } });
-    await Promise.resolve();
-    expect(server.view('p@1').get('a:1')).toEqual({ n: 1 });
-    commit(cli, 1n, 2n, { 'a:1': { n: 2 } });
+    const server = changedElsewhereAfterARead();
     expect(server.checkpoint('p@1')?.position).toBe(2n);
     expect(server.view('p@1').get('a:1')).toEqual({ n: 2 });
   });
