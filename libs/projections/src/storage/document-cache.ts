@@ -134,9 +134,10 @@ function sum(values: readonly number[]): number {
  * its entry; eviction takes the oldest entries in turn, and moves a marked one to the end, unmarked,
  * instead of evicting it. A use changes nothing else: moving the entry at each use (a Map's delete
  * and set) kept a new key string per read and made the Map rehash its table again and again, for
- * reads that are most of a report's work. Eviction goes on from where it stopped: a fresh iterator at each eviction
- * would walk again over the slots left by every entry evicted before (a Map keeps them until it is
- * rehashed), and a commit of many documents would take time growing with their square.
+ * reads that are most of a report's work. Eviction goes on from where it stopped: a fresh iterator
+ * at each eviction would walk again over the slots left by every entry evicted before (a Map keeps
+ * them until it is rehashed), and a commit of many documents would take time growing with their
+ * square.
  */
 class Lru<V> {
   private readonly items = new Map<string, LruEntry<V>>();

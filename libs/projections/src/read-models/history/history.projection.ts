@@ -837,12 +837,15 @@ export function programmeJournalMatching(view: ReadModelView<HistoryDocument>, f
   const variant = filterVariant(filter);
   const summaries = view.list(JOURNAL_SUMMARY_PREFIX).filter((doc): doc is HistoryJournalSummaryDocument => doc.kind === 'journal-summary');
   // Per summary document, the rows of each of its blocks that pass the filter (READ_ROWS: to be read).
-  const counted = summaries.map((doc) => SUMMARY_COUNTS.of(doc, variant, () => summaryCounts(doc, filter)));
+  // One function each per query, not a closure per document.
+  const countsOf = (doc: HistoryJournalSummaryDocument) => summaryCounts(doc, filter);
+  const matchesOf = (doc: HistoryJournalDocument) => journalMatches(doc, filter);
+  const counted = summaries.map((doc) => SUMMARY_COUNTS.of(doc, variant, countsOf));
   /** The block's rows that pass the filter (undefined: the block does not hold the rows summed up). */
   const matchingRows = (summary: HistoryJournalBlockSummary): readonly HistoryJournalRow[] | undefined => {
     const doc = view.get(journalKey(summary[0]));
     if (doc?.kind !== 'journal' || doc.rows.length !== summary[1]) return undefined;
-    return JOURNAL_MATCHES.of(doc, variant, () => journalMatches(doc, filter));
+    return JOURNAL_MATCHES.of(doc, variant, matchesOf);
   };
   const read = new Map<number, readonly HistoryJournalRow[] | undefined>();
   let total = 0;
