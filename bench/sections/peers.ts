@@ -35,9 +35,8 @@ import { ExpenditureInputs, expenditureEvent } from '../lib/workload';
  * Emmett lives in bench/peers with its own package.json (`npm run bench:peers` installs it); it is
  * loaded by path so that Jalon's own type check and install never depend on it. PostgreSQL is
  * Debian's, in a private cluster started for the run and removed after it (bench/lib/postgres.ts);
- * when it cannot be installed or started, its rows are « n/a » with the reason. Every store
- * answers a commit only once it is on disk (Emmett on SQLite: SQLite's default `synchronous =
- * FULL`; Jalon: its own sync of the log before it answers, docs/decisions/0051; PostgreSQL's
+ * when it cannot be installed or started, its rows are « n/a » with the reason. Every store syncs
+ * to disk on commit (SQLite's default `synchronous = FULL`, Jalon sets FULL explicitly; PostgreSQL's
  * defaults `fsync = on`, `synchronous_commit = on`).
  */
 

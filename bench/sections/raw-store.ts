@@ -8,7 +8,7 @@ import { ExpenditureInputs, expenditureEvent } from '../lib/workload';
 /**
  * The embedded store alone, through its port (SqliteEventStore): the machine's limits for this
  * store, which the command path and the replay are compared with.
- * - durable append of one event per transaction (each one on disk before it is answered: docs/decisions/0051);
+ * - durable append of one event per transaction (each one synced to disk: synchronous = FULL);
  * - durable append of batches of 100 events;
  * - reading the whole log and parsing every event (readAll), on each seeded store.
  */

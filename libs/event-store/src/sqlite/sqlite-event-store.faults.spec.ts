@@ -4,7 +4,6 @@ import { collect, EventStoreError } from '../event-store.port';
 import { testEvent, uniqueStreamId } from '../../../../test/support/events';
 import { mountSmallDisk, SmallDisk } from '../../../../test/support/small-disk';
 import { SqliteEventStore } from '.';
-import { LogSync } from './log-sync';
 
 /**
  * The embedded store on a file system in trouble, made for real on a small tmpfs (as root,
@@ -134,35 +133,6 @@ describe('SqliteEventStore on a disk in trouble', () => {
     });
     expect(await store.writeHealth()).toMatchObject({ writable: true });
     // The connection that failed was closed: the next append opens the file again and goes through.
-    await store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
-  });
-
-  it('rule: a group whose sync to disk fails is STORE.OUTCOME_UNKNOWN (it is in the log, maybe not on the disk), the store says it is not writable until a write and its sync go through again (docs/decisions/0051)', async () => {
-    const file = join(dir, 'jalon.sqlite');
-    const store = open();
-    const kept = uniqueStreamId();
-    await store.append(kept, [testEvent()], { expectedRevision: 'no_stream' });
-    // No file system here fails an fdatasync on demand: the disk's error, as Node reports it.
-    let failing = true;
-    const internals = store as unknown as { current: { logSync: LogSync } };
-    internals.current.logSync = new LogSync(`${file}-wal`, async () => {
-      if (failing) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO', syscall: 'fdatasync' });
-    });
-
-    const [written, refused] = await Promise.allSettled([
-      store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' }),
-      store.append(kept, [testEvent()], { expectedRevision: 'no_stream' }),
-    ]);
-    expect(written).toMatchObject({ status: 'rejected', reason: { code: 'STORE.OUTCOME_UNKNOWN', message: expect.stringContaining('erreur d’entrée-sortie du disque') } });
-    // Refused by its own rule: that answer holds whatever the disk did.
-    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'STREAM.WRONG_EXPECTED_REVISION' } });
-    expect(await store.writeHealth()).toMatchObject({ writable: false, lastWriteError: { code: 'STORE.OUTCOME_UNKNOWN' } });
-
-    failing = false;
-    for (let tries = 0; !(await store.writeHealth()).writable; tries++) {
-      if (tries > 300) throw new Error('the store never found itself writable again');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
     await store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
   });
 });

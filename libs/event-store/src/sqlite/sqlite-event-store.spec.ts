@@ -9,7 +9,6 @@ import { tsNodeArgs } from '../../../../test/support/spawn-ts';
 import { holdWriteLock } from '../../../../test/support/sqlite-lock';
 import { nextFromSubscription, takeFromSubscription, waitFor, withTimeout } from '../../../../test/support/subscription';
 import { BACKSTOP_CHECKPOINT_PAGES, OWN_CHECKPOINT_PAGES, SCHEMA_VERSION, SqliteEventStore } from '.';
-import { LogSync } from './log-sync';
 
 const CHILD = join(__dirname, '../../../../test/support/sqlite-store-child.ts');
 const DELIVERY_TIMEOUT_MS = 5_000;
@@ -193,82 +192,6 @@ describe('SqliteEventStore (embedded specifics)', () => {
       const stream = uniqueStreamId();
       await Promise.all([store.append(stream, [testEvent()], { expectedRevision: 'any' }), store.append(stream, [testEvent()], { expectedRevision: 'any' })]);
       expect(inspect((db) => db.prepare('SELECT COUNT(*) AS n FROM events WHERE stream_id = ?').get(stream))).toEqual({ n: 2 });
-    });
-  });
-
-  describe('sync to disk off the serving thread (docs/decisions/0051)', () => {
-    /** The store's sync of its log, replaced by one the test ends by hand (a disk that takes its time). */
-    const gateSyncs = (store: SqliteEventStore) => {
-      const started: { end: (error?: Error) => void }[] = [];
-      const internals = store as unknown as { current: { logSync: LogSync } };
-      internals.current.logSync = new LogSync(`${file}-wal`, () => new Promise<void>((resolve, reject) => started.push({ end: (error) => (error ? reject(error) : resolve()) })));
-      return started;
-    };
-    const countIn = (stream: string) => inspect((db) => (db.prepare('SELECT COUNT(*) AS n FROM events WHERE stream_id = ?').get(stream) as { n: number }).n);
-    const isPending = async (promise: Promise<unknown>) => {
-      let pending = true;
-      promise.then(
-        () => (pending = false),
-        () => (pending = false),
-      );
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      return pending;
-    };
-
-    it('rule: an append is answered, and this process told of it, only once its group’s sync to disk is over', async () => {
-      const store = open();
-      await store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
-      const syncs = gateSyncs(store);
-      let signalled = 0;
-      store.onAppended(() => signalled++);
-      const stream = uniqueStreamId();
-      const append = store.append(stream, [testEvent()], { expectedRevision: 'no_stream' });
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      // Committed to the log, not yet known to be on disk: unanswered, unsignalled.
-      expect(syncs).toHaveLength(1);
-      expect(countIn(stream)).toBe(1);
-      expect(await isPending(append)).toBe(true);
-      expect(signalled).toBe(0);
-      syncs[0]!.end();
-      await expect(append).resolves.toMatchObject({ written: true });
-      expect(signalled).toBe(1);
-    });
-
-    it('rule: the appends asked for while a group is synced wait for it, then are committed together as the next group', async () => {
-      const store = open();
-      await store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
-      const syncs = gateSyncs(store);
-      const first = store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const [a, b] = [uniqueStreamId(), uniqueStreamId()];
-      const later = [store.append(a, [testEvent()], { expectedRevision: 'no_stream' }), store.append(b, [testEvent()], { expectedRevision: 'no_stream' })];
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect([countIn(a), countIn(b)]).toEqual([0, 0]);
-      syncs[0]!.end();
-      await first;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      // One group, one sync, for both.
-      expect([countIn(a), countIn(b)]).toEqual([1, 1]);
-      expect(syncs).toHaveLength(2);
-      syncs[1]!.end();
-      await Promise.all(later);
-    });
-
-    it('rule: a repeated append that finds its events already stored is answered only once they are on disk', async () => {
-      const store = open();
-      await store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
-      const syncs = gateSyncs(store);
-      const stream = uniqueStreamId();
-      const event = testEvent();
-      const first = store.append(stream, [event], { expectedRevision: 'no_stream' });
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const repeated = store.append(stream, [event], { expectedRevision: 'no_stream' });
-      syncs[0]!.end();
-      await first;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(await isPending(repeated)).toBe(true);
-      syncs[1]!.end();
-      await expect(repeated).resolves.toMatchObject({ written: false });
     });
   });
 

@@ -16,7 +16,6 @@ import {
   type UnreadableEvent,
 } from '../event-store.port';
 import { STORE_NOT_FOUND, STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type AppendSignals, type CheckpointHandover, type StoreWriteFailure, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
-import { LogSync } from './log-sync';
 import { commitOutcomeUnknown, describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from './sqlite-failures';
 import { configureConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
@@ -75,8 +74,6 @@ interface Connection {
   readonly db: Database.Database;
   readonly statements: Statements;
   readonly groupTransaction: Database.Transaction<(group: readonly QueuedAppend[]) => (AppendResult | { error: unknown })[]>;
-  /** Makes its commits durable, off the serving thread (docs/decisions/0051). */
-  logSync: LogSync;
   /** The file it opened: a file replaced or moved under it is never written to (SQLite would write to the old one). */
   readonly device: number;
   readonly inode: number;
@@ -98,8 +95,6 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
   private queue: QueuedAppend[] = [];
   /** Set once every append of a group has run: a failure after that is the COMMIT's. */
   private committing = false;
-  /** While a group is being synced to disk: the appends asked for meanwhile wait for it, to make the next group. */
-  private syncing = false;
   private readonly writeFailures = new WriteFailureLog();
   private lastProbe = 0;
   private checkpointPages = OWN_CHECKPOINT_PAGES;
@@ -194,57 +189,34 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
 
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamId, rows, expected: options.expectedRevision, resolve, reject });
-      if (this.queue.length === 1 && !this.syncing) setImmediate(() => this.commitQueued());
+      if (this.queue.length === 1) setImmediate(() => this.commitQueued());
     });
   }
 
   /**
-   * Group commit: the appends requested while the previous group was being synced to disk are
-   * committed together, in one transaction, in the order they were asked for. Each is still checked
-   * on its own, and answered only once the group is on disk. The sync runs in Node's thread pool
-   * (docs/decisions/0051): meanwhile this thread goes on serving requests, whose appends make the
-   * next group (one group at a time: a group written per request would write the same pages of the
-   * indexes again and again). Nobody in this process (subscriptions, the projection thread) hears of
-   * a group before it is on disk.
+   * Group commit: the appends requested while the previous commit was being written go to disk
+   * together, in one transaction and one fsync, in the order they were asked for. Each is still
+   * checked and answered on its own, and only once the group is durable.
    */
   private commitQueued(): void {
     const group = this.queue;
     this.queue = [];
     let outcomes: (AppendResult | { error: unknown })[];
-    let connection: Connection;
     this.committing = false;
     try {
       this.assertOpen();
-      connection = this.writableConnection();
-      outcomes = connection.groupTransaction.immediate(group);
+      outcomes = this.writableConnection().groupTransaction.immediate(group);
     } catch (error) {
       const failure = this.writeFailed(error);
       for (const item of group) item.reject(failure);
       return;
     }
-    // A group that wrote nothing waits all the same: what it found stored (a repeated append) may
-    // be an earlier group's, not on disk yet.
-    this.syncing = true;
-    const synced = connection.logSync.durable();
-    synced.then(
-      () => {
-        this.writeFailures.succeeded();
-        if (outcomes.some((outcome) => 'written' in outcome && outcome.written)) {
-          this.notifier.notify();
-          this.ownAppends.notify();
-        }
-        outcomes.forEach((outcome, index) => ('error' in outcome ? group[index]!.reject(outcome.error) : group[index]!.resolve(outcome)));
-      },
-      (error: unknown) => {
-        const failure = this.syncFailed(error);
-        outcomes.forEach((outcome, index) => group[index]!.reject('error' in outcome ? outcome.error : failure));
-      },
-    );
-    const next = () => {
-      this.syncing = false;
-      if (this.queue.length > 0) this.commitQueued();
-    };
-    synced.then(next, next);
+    this.writeFailures.succeeded();
+    if (outcomes.some((outcome) => 'written' in outcome && outcome.written)) {
+      this.notifier.notify();
+      this.ownAppends.notify();
+    }
+    outcomes.forEach((outcome, index) => ('error' in outcome ? group[index]!.reject(outcome.error) : group[index]!.resolve(outcome)));
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncGenerator<StoredEvent> {
@@ -329,29 +301,19 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
   /**
    * Whether writes go through. After a failed write, asking tries a write of its own (at most once a
    * second): the schema version rewritten as it is, which changes nothing but goes through the whole
-   * commit path (WAL append, sync). So the store reports itself writable again as soon as the cause
+   * commit path (WAL append, fsync). So the store reports itself writable again as soon as the cause
    * is gone, without waiting for a command.
    */
   async writeHealth(): Promise<StoreWriteHealth> {
     if (this.writeFailures.failure !== undefined && !this.closed && Date.now() - this.lastProbe >= PROBE_INTERVAL_MS) {
       this.lastProbe = Date.now();
       this.committing = false;
-      let written: Connection | undefined;
       try {
-        written = this.writableConnection();
-        const { db } = written;
+        const { db } = this.writableConnection();
         db.transaction(() => db.pragma(`user_version = ${schemaVersion(db)}`)).immediate();
+        this.writeFailures.succeeded();
       } catch (error) {
         this.writeFailed(error);
-        written = undefined;
-      }
-      if (written !== undefined) {
-        try {
-          await written.logSync.durable();
-          this.writeFailures.succeeded();
-        } catch (error) {
-          this.syncFailed(error);
-        }
       }
     }
     const checkpointError = this.checkpointFailures.failure ?? this.reportedCheckpointFailure;
@@ -404,10 +366,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.unsubscribe()));
-    const syncs = this.current?.logSync;
     this.dropConnection();
-    // Appends committed before the close are still answered, once on disk.
-    await syncs?.close();
   }
 
   /** Events of a page up to the first undecodable one; a page starting with it throws, naming it. */
@@ -475,23 +434,14 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       const why = describeStorageFailure(kind, error);
       failure =
         this.committing && commitOutcomeUnknown(kind)
-          ? outcomeUnknown(why)
+          ? new EventStoreError(
+              STORE_OUTCOME_UNKNOWN,
+              `l’enregistrement définitif a échoué (${why}) : l’écriture a peut-être eu lieu ; renvoyez la même requête avec la même clé d’idempotence (Idempotency-Key) pour le savoir sans risque de doublon`,
+            )
           : new EventStoreError(STORE_UNAVAILABLE, `le magasin d’événements ne peut pas écrire : ${why} ; rien n’a été écrit`);
     }
     const { code } = failure as EventStoreError;
     if (code === STORE_UNAVAILABLE || code === STORE_OUTCOME_UNKNOWN) this.writeFailures.failed(failure as EventStoreError);
-    return failure;
-  }
-
-  /**
-   * A group committed but whose sync to disk failed: it is in the log as this process reads it, and
-   * may not be on the disk. Its appends are answered `STORE.OUTCOME_UNKNOWN` (a retry with the same
-   * ids tells), and the store reports itself not writable until a write and its sync go through.
-   */
-  private syncFailed(error: unknown): EventStoreError {
-    const kind = storageFailureKind(error) ?? 'io';
-    const failure = outcomeUnknown(describeStorageFailure(kind, error));
-    this.writeFailures.failed(failure);
     return failure;
   }
 
@@ -529,7 +479,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
         this.committing = true;
         return outcomes;
       });
-      return { db, statements, groupTransaction, logSync: new LogSync(`${this.file}-wal`), ...fileIdentityOf(this.file) };
+      return { db, statements, groupTransaction, ...fileIdentityOf(this.file) };
     } catch (error) {
       db.close();
       throw error;
@@ -544,21 +494,11 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     } catch {
       // Closing a connection on a file in trouble may fail: it is dropped all the same.
     }
-    // Its syncs under way still answer their appends; its descriptor of the log is closed after them.
-    void connection?.logSync.close();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreError('STORE.CLOSED', `the event store ${this.file} is closed`);
   }
-}
-
-/** A write that may or may not be on disk: only a retry with the same event ids can tell. */
-function outcomeUnknown(why: string): EventStoreError {
-  return new EventStoreError(
-    STORE_OUTCOME_UNKNOWN,
-    `l’enregistrement définitif a échoué (${why}) : l’écriture a peut-être eu lieu ; renvoyez la même requête avec la même clé d’idempotence (Idempotency-Key) pour le savoir sans risque de doublon`,
-  );
 }
 
 /** The store cannot be opened at start: says which file or directory, and why, in French. */

@@ -44,12 +44,8 @@ export function configureConnection(db: Database.Database): void {
   // share the file: they wait for each other's write lock rather than fail at once.
   const mode = useWriteAheadLog(db);
   if (mode !== 'wal') throw new EventStoreError('STORE.UNSUPPORTED_JOURNAL', `could not switch ${db.name} to WAL (got ${String(mode)})`);
-  // NORMAL: a commit is written to the log without waiting for the disk; the store answers an
-  // append only once its own sync of the log, run off the serving thread, has put it on disk
-  // (LogSync, docs/decisions/0051). So an acknowledged append survives power loss, not only a
-  // process crash, as with FULL, without the serving thread waiting for the disk at each commit.
-  // Checkpoints still sync the log before copying it into the file, and the file after.
-  db.pragma('synchronous = NORMAL');
+  // FULL: an acknowledged append survives power loss, not only a process crash.
+  db.pragma('synchronous = FULL');
   // 32 MiB of page cache (SQLite's default is 2 MiB): each append looks its event ids up in the
   // unique index and its stream's last revision up, at random places of indexes of some 100 MiB at
   // 1,000,000 events; their upper levels then stay in memory.
