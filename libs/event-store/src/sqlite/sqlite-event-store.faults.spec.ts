@@ -1,9 +1,13 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { collect, EventStoreError } from '../event-store.port';
 import { testEvent, uniqueStreamId } from '../../../../test/support/events';
 import { mountSmallDisk, SmallDisk } from '../../../../test/support/small-disk';
-import { SqliteEventStore } from '.';
+import { tsNodeArgs } from '../../../../test/support/spawn-ts';
+import { SCHEMA_VERSION, SqliteEventStore } from '.';
 
 /**
  * The embedded store on a file system in trouble, made for real on a small tmpfs (as root,
@@ -113,6 +117,96 @@ describe('SqliteEventStore on a disk in trouble', () => {
       disk.readWrite();
     }
     await open().append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
+  });
+
+  describe('a store opened read-only (an audit of a backup)', () => {
+    const CHILD = join(__dirname, '../../../../test/support/sqlite-store-child.ts');
+    /** What is on the medium, byte for byte: a read-only open must change none of it. */
+    const contents = () => Object.fromEntries(readdirSync(dir).map((name) => [name, createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')]));
+    const openReadOnly = () => {
+      const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite'), readOnly: true });
+      opened.push(store);
+      return store;
+    };
+    const readOnlyWhile = async (check: () => Promise<void>) => {
+      disk.readOnly();
+      try {
+        await check();
+      } finally {
+        await Promise.all(opened.splice(0).map((store) => store.close()));
+        disk.readWrite();
+      }
+    };
+
+    it('rule: a store closed cleanly (no log, no shared memory beside it) on a read-only file system is read from a copy, every event, the copy removed at close', async () => {
+      const writer = open();
+      const streamId = uniqueStreamId();
+      const events = [testEvent(), testEvent(), testEvent()];
+      await writer.append(streamId, events, { expectedRevision: 'no_stream' });
+      await writer.close();
+      const before = contents();
+      expect(Object.keys(before)).toEqual(['jalon.sqlite']);
+      await readOnlyWhile(async () => {
+        const store = openReadOnly();
+        const copy = store.readFromCopy;
+        expect(copy).toBeDefined();
+        expect((await collect(store.readAll())).map((e) => e.id)).toEqual(events.map((e) => e.id));
+        await store.close();
+        expect(existsSync(dirname(copy!))).toBe(false);
+        expect(contents()).toEqual(before);
+      });
+    });
+
+    it('rule: a store left with its log by a killed process is read in place on a read-only file system, the log’s events included; without its shared memory, from a copy of the file and its log', async () => {
+      const file = join(dir, 'jalon.sqlite');
+      const streamId = uniqueStreamId();
+      mkdirSync(dir, { recursive: true });
+      const child = spawnSync(process.execPath, tsNodeArgs(CHILD, 'append', file, streamId, '5', '1', 'kill'), { encoding: 'utf8', timeout: 60_000 });
+      expect(child.signal).toBe('SIGKILL');
+      const written = (JSON.parse(child.stdout) as { events: { id: string }[] }).events.map((e) => e.id);
+      expect(existsSync(`${file}-wal`)).toBe(true);
+      const before = contents();
+      await readOnlyWhile(async () => {
+        const store = openReadOnly();
+        expect(store.readFromCopy).toBeUndefined();
+        expect((await collect(store.readStream(streamId))).map((e) => e.id)).toEqual(written);
+        await store.close();
+        expect(contents()).toEqual(before);
+      });
+      // A backup of the file and its log only (the shared memory is SQLite's, rebuilt from the log).
+      rmSync(`${file}-shm`);
+      const withoutSharedMemory = contents();
+      await readOnlyWhile(async () => {
+        const store = openReadOnly();
+        expect(store.readFromCopy).toBeDefined();
+        expect((await collect(store.readStream(streamId))).map((e) => e.id)).toEqual(written);
+        await store.close();
+        expect(contents()).toEqual(withoutSharedMemory);
+      });
+    });
+
+    it('rule: a store opened read-only refuses appends with STORE.READ_ONLY, in French, and writes nothing', async () => {
+      const writer = open();
+      const streamId = uniqueStreamId();
+      await writer.append(streamId, [testEvent()], { expectedRevision: 'no_stream' });
+      await writer.close();
+      const store = openReadOnly();
+      await expect(store.append(streamId, [testEvent()], { expectedRevision: 0 })).rejects.toMatchObject({ code: 'STORE.READ_ONLY', message: expect.stringContaining('lecture seule') });
+      expect(await collect(store.readStream(streamId))).toHaveLength(1);
+    });
+
+    it('rule: a store of an older schema opened read-only is refused in French (its migration would be a write), and left as it is', async () => {
+      const writer = open();
+      await writer.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' });
+      await writer.close();
+      const db = new Database(join(dir, 'jalon.sqlite'));
+      db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+      db.close();
+      const before = contents()['jalon.sqlite'];
+      expect(() => openReadOnly()).toThrow(expect.objectContaining({ code: 'STORE.SCHEMA_TOO_OLD', message: expect.stringContaining('lecture seule') }));
+      // On a writable medium SQLite may add its log and shared memory beside the file; the file itself is as it was.
+      expect(contents()['jalon.sqlite']).toBe(before);
+    });
   });
 
   it('rule: a failure of the commit itself after an I/O error (a failed fsync) is STORE.OUTCOME_UNKNOWN, not STORE.UNAVAILABLE: the write may have happened', async () => {

@@ -1,5 +1,6 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   EventStoreError,
@@ -17,7 +18,7 @@ import {
 } from '../event-store.port';
 import { STORE_NOT_FOUND, STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type AppendSignals, type CheckpointHandover, type StoreWriteFailure, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
 import { commitOutcomeUnknown, describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from './sqlite-failures';
-import { configureConnection, migrate, schemaVersion } from './sqlite-schema';
+import { configureConnection, configureReadOnlyConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
 
 export interface SqliteEventStoreOptions {
@@ -31,6 +32,15 @@ export interface SqliteEventStoreOptions {
   readonly existing?: boolean;
   /** How often live subscriptions look for events appended by other processes (default 250 ms). */
   readonly livePollMs?: number;
+  /**
+   * Only reads, and changes nothing of the file (implies `existing`): for an audit of a backup,
+   * which may sit on a read-only medium. SQLite cannot open a write-ahead-log database in place on
+   * a read-only file system when its shared-memory file is not there (a store closed cleanly has
+   * none): the store then reads a copy of the file (and of its log, if any) made in the system's
+   * temporary folder, removed at `close` ({@link readFromCopy}). Appends are refused
+   * (`STORE.READ_ONLY`).
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Rows read per query: reads and catch-ups never hold more than this in memory. */
@@ -107,6 +117,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
    * once with `STORE.UNAVAILABLE`, naming it: the service would otherwise start and fail every write.
    */
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    if (options.readOnly) return SqliteEventStore.openReadOnly(options);
     const existing = options.existing ?? false;
     if (existing) SqliteEventStore.assertExists(options.file);
     SqliteEventStore.assertWritable(options.file);
@@ -123,7 +134,47 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
   private constructor(
     private readonly file: string,
     private readonly livePollMs: number,
+    private readonly readOnly = false,
+    /** A read-only store's copy in the temporary folder, when it could not be read in place. */
+    private readonly copy?: { readonly directory: string; readonly file: string },
   ) {}
+
+  /** See {@link SqliteEventStoreOptions.readOnly}. */
+  private static openReadOnly(options: SqliteEventStoreOptions): SqliteEventStore {
+    SqliteEventStore.assertExists(options.file);
+    const livePollMs = options.livePollMs ?? DEFAULT_LIVE_POLL_MS;
+    const inPlace = new SqliteEventStore(options.file, livePollMs, true);
+    try {
+      inPlace.current = inPlace.openConnection(true);
+      return inPlace;
+    } catch (error) {
+      if (error instanceof EventStoreError) throw error;
+      // SQLite could not open it in place: on a read-only file system, a copy can be read.
+      if ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN' || !onReadOnlyFileSystem(options.file)) throw cannotOpen(options.file, error);
+    }
+    const directory = mkdtempSync(join(tmpdir(), 'jalon-lecture-'));
+    try {
+      const file = join(directory, basename(options.file));
+      copyFileSync(options.file, file);
+      // The log holds what was committed and not yet copied into the file: it is read with it.
+      if (existsSync(`${options.file}-wal`)) copyFileSync(`${options.file}-wal`, `${file}-wal`);
+      const copied = new SqliteEventStore(options.file, livePollMs, true, { directory, file });
+      copied.current = copied.openConnection(true);
+      return copied;
+    } catch (error) {
+      rmSync(directory, { recursive: true, force: true });
+      if (error instanceof EventStoreError) throw error;
+      throw new EventStoreError(
+        STORE_UNAVAILABLE,
+        `le magasin d’événements ${options.file} est sur un support en lecture seule et sa copie dans ${directory} a échoué : ${describeStorageFailure(storageFailureKind(error) ?? 'cannot-open', error)}`,
+      );
+    }
+  }
+
+  /** Where a read-only store is read from when it could not be read in place (see {@link SqliteEventStoreOptions.readOnly}). */
+  get readFromCopy(): string | undefined {
+    return this.copy?.file;
+  }
 
   /** Throws `STORE.NOT_FOUND`, in French and naming the file (and its folder when that is missing too), when there is no store at `file`; creates nothing. */
   static assertExists(file: string): void {
@@ -180,6 +231,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     this.assertOpen();
+    if (this.readOnly) throw new EventStoreError('STORE.READ_ONLY', `le magasin d’événements ${this.file} est ouvert en lecture seule : rien n’a été écrit`);
     assertStreamId(streamId);
     assertExpectedRevision(options.expectedRevision);
     if (events.length === 0) throw new EventStoreError('STREAM.EMPTY_BATCH', `refusing to append an empty batch to ${streamId}`);
@@ -367,6 +419,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.unsubscribe()));
     this.dropConnection();
+    if (this.copy) rmSync(this.copy.directory, { recursive: true, force: true });
   }
 
   /** Events of a page up to the first undecodable one; a page starting with it throws, naming it. */
@@ -446,8 +499,12 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
   }
 
   private openConnection(mustExist: boolean): Connection {
-    const db = new Database(this.file, { fileMustExist: mustExist });
+    const db = new Database(this.copy?.file ?? this.file, { fileMustExist: mustExist || this.readOnly, readonly: this.readOnly });
     try {
+      if (this.readOnly) {
+        configureReadOnlyConnection(db);
+        return { db, statements: prepareStatements(db), groupTransaction: db.transaction(() => []), ...fileIdentityOf(this.copy?.file ?? this.file) };
+      }
       configureConnection(db);
       db.pragma(`wal_autocheckpoint = ${this.checkpointPages}`);
       migrate(db);
@@ -498,6 +555,16 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreError('STORE.CLOSED', `the event store ${this.file} is closed`);
+  }
+}
+
+/** Whether the file's folder is on a file system mounted read-only (which stops root too, unlike rights). */
+function onReadOnlyFileSystem(file: string): boolean {
+  try {
+    accessSync(dirname(file), constants.W_OK);
+    return false;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EROFS';
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { EventStoreError } from '../event-store.port';
-import { useWriteAheadLog } from './sqlite-journal';
+import { BUSY_TIMEOUT_MS, useWriteAheadLog } from './sqlite-journal';
 
 /**
  * Migrations, in order; `PRAGMA user_version` records how many have run. Append new ones, never
@@ -53,6 +53,25 @@ export function configureConnection(db: Database.Database): void {
   db.pragma('foreign_keys = ON');
   // The schema is ours alone; never run SQL functions a hostile schema could smuggle in.
   db.pragma('trusted_schema = OFF');
+}
+
+/**
+ * A connection that only reads (a backup on a read-only medium): nothing of the file is changed,
+ * not even its journal mode or its schema. A file of another schema version is refused, in French:
+ * an older one would need a migration, which is a write.
+ */
+export function configureReadOnlyConnection(db: Database.Database): void {
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('cache_size = -32768');
+  db.pragma('trusted_schema = OFF');
+  const version = schemaVersion(db);
+  if (version !== SCHEMA_VERSION) {
+    const why =
+      version > SCHEMA_VERSION
+        ? `il a été écrit par une version plus récente de Jalon (schéma ${version}, celle-ci connaît jusqu’au schéma ${SCHEMA_VERSION})`
+        : `il est d’une version antérieure du schéma (${version}, aujourd’hui ${SCHEMA_VERSION}) ; ouvert en lecture seule, il ne peut pas être mis à jour : vérifiez-en une copie sur un support inscriptible`;
+    throw new EventStoreError(version > SCHEMA_VERSION ? 'STORE.SCHEMA_TOO_NEW' : 'STORE.SCHEMA_TOO_OLD', `le magasin d’événements ${db.name} ne peut pas être lu : ${why}`);
+  }
 }
 
 /** Brings the file to {@link SCHEMA_VERSION}; safe when several processes open a new file at once. */
