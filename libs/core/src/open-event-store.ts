@@ -40,6 +40,12 @@ export interface OpenEventStoreOptions {
    * server holds its own store: nothing to check here.
    */
   readonly existing?: boolean;
+  /**
+   * Only reads the embedded store, changing nothing of its file (implies `existing`): `jalon verify`,
+   * so that an audit of a backup never alters it, on a read-only medium too (see
+   * `SqliteEventStoreOptions.readOnly`). An EventStoreDB server is read as it is.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Opens the store the configuration names; nothing else in Jalon knows which store it runs on. */
@@ -50,6 +56,7 @@ export async function openEventStore(config: JalonConfig, options: OpenEventStor
         file: embeddedStoreFile(config),
         ...(options.livePollMs === undefined ? {} : { livePollMs: options.livePollMs }),
         ...(options.existing ? { existing: true } : {}),
+        ...(options.readOnly ? { readOnly: true } : {}),
       });
     case 'eventstoredb':
       // loadConfig refuses `eventstoredb` without a URL. A server older than 22.6 is refused here,

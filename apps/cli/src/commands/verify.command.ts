@@ -1,4 +1,5 @@
 import { JalonConfig, openEventStore, verifyStore } from '@jalon/core';
+import { SqliteEventStore } from '@jalon/event-store';
 import { Command, InvalidArgumentError } from 'commander';
 import { toJson, verificationLines } from './integrity-output';
 
@@ -13,8 +14,11 @@ export function verifyCommand(config: () => JalonConfig): Command {
     .option('--json', 'le rapport complet en JSON')
     .action(async (options: { from?: bigint; json?: boolean }) => {
       const base = config();
-      const store = await openEventStore(base, { existing: true });
+      // Read-only: an audit never alters what it checks, and a backup may be on a read-only medium.
+      const store = await openEventStore(base, { existing: true, readOnly: true });
       try {
+        const copy = store instanceof SqliteEventStore ? store.readFromCopy : undefined;
+        if (copy !== undefined) console.error(`Support en lecture seule : le journal est vérifié sur une copie, ${copy}, supprimée à la fin.`);
         let lastPrinted = Date.now();
         const report = await verifyStore(store, base, {
           ...(options.from === undefined ? {} : { from: options.from }),

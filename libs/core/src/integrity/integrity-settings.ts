@@ -1,6 +1,6 @@
 import { SYSTEM_ACTOR } from '@jalon/application';
 import { streamIdOf, todayIn } from '@jalon/domain';
-import { highestAssignedPosition, type SealWriterOptions, type SealKey, type VerifyLogOptions } from '@jalon/event-store';
+import { highestAssignedPosition, SqliteEventStore, type EventStore, type SealWriterOptions, type SealKey, type VerifyLogOptions } from '@jalon/event-store';
 import { join } from 'node:path';
 import { JalonConfig } from '../config';
 import { embeddedStoreFile } from '../open-event-store';
@@ -13,10 +13,14 @@ export function sealKeyFile(config: Pick<JalonConfig, 'dataDir'>): string {
   return join(config.dataDir, 'seal-key.pem');
 }
 
-/** How the configured store is verified: positions are dense, and their counter kept, only in the embedded store. */
-export function verificationOptions(config: JalonConfig): Pick<VerifyLogOptions, 'sealStreamId' | 'densePositions' | 'highestAssignedPosition'> {
+/**
+ * How the configured store is verified: positions are dense, and their counter kept, only in the
+ * embedded store. The counter is read where `store` reads the events: a store opened read-only on a
+ * read-only medium may read a copy of its file (`readFromCopy`).
+ */
+export function verificationOptions(config: JalonConfig, store?: EventStore): Pick<VerifyLogOptions, 'sealStreamId' | 'densePositions' | 'highestAssignedPosition'> {
   if (config.eventStore !== 'sqlite') return { sealStreamId: SEAL_STREAM_ID, densePositions: false };
-  const file = embeddedStoreFile(config);
+  const file = (store instanceof SqliteEventStore ? store.readFromCopy : undefined) ?? embeddedStoreFile(config);
   return { sealStreamId: SEAL_STREAM_ID, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(file) };
 }
 

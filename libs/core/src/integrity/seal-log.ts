@@ -26,7 +26,7 @@ export function existingSealKey(config: JalonConfig): SealKey | undefined {
 export function verifyStore(store: EventStore, config: JalonConfig, options: { from?: bigint; onProgress?: (events: number) => void } = {}): Promise<LogVerificationReport> {
   const key = existingSealKey(config);
   return verifyLog(store, {
-    ...verificationOptions(config),
+    ...verificationOptions(config, store),
     // Every supporting document an event names: stored, and still the bytes of its hash (docs/decisions/0017).
     files: attachedDocumentFiles(new DocumentStore(documentsDirOf(config))),
     ...(key ? { trustedKeyIds: [key.keyId] } : {}),

@@ -1,0 +1,64 @@
+/**
+ * End to end, as the compiled CLI runs: `jalon verify` on a backup kept on a read-only medium (an
+ * auditor's copy, a write-blocked disk). As root, `chmod` stops nothing: the medium is a small tmpfs
+ * remounted read-only for real. The verification reads the log as it is there, alters nothing, and
+ * finds a change made before the medium was locked.
+ */
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { mountSmallDisk, SmallDisk } from '../support/small-disk';
+import { assertBuilt, jalon } from './cli';
+
+describe('jalon verify on a backup on a read-only medium', () => {
+  let disk: SmallDisk;
+  let dataDir: string;
+  /** Every file of the data directory, byte for byte. */
+  const contents = () =>
+    Object.fromEntries(
+      readdirSync(dataDir, { recursive: true, encoding: 'utf8' })
+        .filter((name) => statSync(join(dataDir, name)).isFile())
+        .map((name) => [name, createHash('sha256').update(readFileSync(join(dataDir, name))).digest('hex')]),
+    );
+
+  beforeAll(() => {
+    assertBuilt();
+    disk = mountSmallDisk(32 * 1024);
+    dataDir = join(disk.path, 'sauvegarde');
+  });
+  afterAll(() => disk.unmount());
+
+  it('rule: a backup on a read-only medium is verified as it is: intact, exit 0, nothing on the medium changed; once one byte was altered before, exit 1 naming the event', () => {
+    expect(jalon(['demo'], dataDir).status).toBe(0);
+    const before = contents();
+
+    disk.readOnly();
+    try {
+      const verified = jalon(['verify'], dataDir);
+      expect(verified.stdout).toContain('Journal vérifié : intact.');
+      expect(verified.stdout).toContain('40 événement(s)');
+      expect(verified.stderr).toMatch(/^Support en lecture seule : le journal est vérifié sur une copie, .*jalon\.sqlite, supprimée à la fin\.\n$/);
+      expect(verified.status).toBe(0);
+      expect(contents()).toEqual(before);
+    } finally {
+      disk.readWrite();
+    }
+
+    const db = new Database(join(dataDir, 'jalon.sqlite'));
+    const row = db
+      .prepare<[], { position: number; stream_id: string; revision: number; data: string }>("SELECT position, stream_id, revision, data FROM events WHERE type = 'BudgetTrancheReleased' ORDER BY position LIMIT 1")
+      .get()!;
+    db.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.replace(/"amountCents":(\d)/, (_m, digit: string) => `"amountCents":${(Number(digit) + 1) % 10}`), row.position);
+    db.close();
+
+    disk.readOnly();
+    try {
+      const refused = jalon(['verify'], dataDir);
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toContain(`Position ${row.position}, flux ${row.stream_id}, révision ${row.revision} : son contenu`);
+    } finally {
+      disk.readWrite();
+    }
+  });
+});
