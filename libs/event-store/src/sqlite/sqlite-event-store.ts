@@ -35,8 +35,8 @@ export interface SqliteEventStoreOptions {
   /**
    * Only reads, and changes nothing of the file (implies `existing`): for an audit of a backup,
    * which may sit on a read-only medium. SQLite cannot open a write-ahead-log database in place on
-   * a read-only file system when its shared-memory file is not there (a store closed cleanly has
-   * none): the store then reads a copy of the file (and of its log, if any) made in the system's
+   * a read-only file system (or in a folder it may not write to) when its shared-memory file is not
+   * there (a store closed cleanly has none): the store then reads a copy of the file (and of its log, if any) made in the system's
    * temporary folder, removed at `close` ({@link readFromCopy}). Appends are refused
    * (`STORE.READ_ONLY`).
    */
@@ -149,8 +149,8 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       return inPlace;
     } catch (error) {
       if (error instanceof EventStoreError) throw error;
-      // SQLite could not open it in place: on a read-only file system, a copy can be read.
-      if ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN' || !onReadOnlyFileSystem(options.file)) throw cannotOpen(options.file, error);
+      // SQLite could not open it in place, where it cannot create its shared memory: a copy can be read.
+      if ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN' || !cannotWriteBeside(options.file)) throw cannotOpen(options.file, error);
     }
     const directory = mkdtempSync(join(tmpdir(), 'jalon-lecture-'));
     try {
@@ -166,7 +166,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       if (error instanceof EventStoreError) throw error;
       throw new EventStoreError(
         STORE_UNAVAILABLE,
-        `le magasin d’événements ${options.file} est sur un support en lecture seule et sa copie dans ${directory} a échoué : ${describeStorageFailure(storageFailureKind(error) ?? 'cannot-open', error)}`,
+        `le magasin d’événements ${options.file} ne peut être lu que par une copie (rien ne peut être créé à côté de lui) et sa copie dans ${directory} a échoué : ${describeStorageFailure(storageFailureKind(error) ?? 'cannot-open', error)}`,
       );
     }
   }
@@ -558,13 +558,14 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
   }
 }
 
-/** Whether the file's folder is on a file system mounted read-only (which stops root too, unlike rights). */
-function onReadOnlyFileSystem(file: string): boolean {
+/** Whether nothing can be created beside the file: a file system mounted read-only (which stops root too), or a folder without the right to write. */
+function cannotWriteBeside(file: string): boolean {
   try {
     accessSync(dirname(file), constants.W_OK);
     return false;
   } catch (error) {
-    return (error as { code?: unknown }).code === 'EROFS';
+    const code = (error as { code?: unknown }).code;
+    return code === 'EROFS' || code === 'EACCES' || code === 'EPERM';
   }
 }
 
