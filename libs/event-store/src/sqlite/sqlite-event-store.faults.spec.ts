@@ -128,10 +128,23 @@ describe('SqliteEventStore on a disk in trouble', () => {
       opened.push(store);
       return store;
     };
-    const readOnlyWhile = async (check: () => Promise<void>) => {
+    /**
+     * Locks the medium, reads the ids of `events(store)` through a store opened read-only (from a
+     * copy or in place, as `fromCopy` says), closes it, and checks that the medium is as it was,
+     * byte for byte, and that a copy is gone.
+     */
+    const readLocked = async (events: (store: SqliteEventStore) => AsyncIterable<{ id: string }>, fromCopy: boolean) => {
+      const before = contents();
       disk.readOnly();
       try {
-        await check();
+        const store = openReadOnly();
+        const copy = store.readFromCopy;
+        expect(copy !== undefined).toBe(fromCopy);
+        const ids = (await collect(events(store))).map((e) => e.id);
+        await store.close();
+        if (copy !== undefined) expect(existsSync(dirname(copy))).toBe(false);
+        expect(contents()).toEqual(before);
+        return ids;
       } finally {
         await Promise.all(opened.splice(0).map((store) => store.close()));
         disk.readWrite();
@@ -144,17 +157,8 @@ describe('SqliteEventStore on a disk in trouble', () => {
       const events = [testEvent(), testEvent(), testEvent()];
       await writer.append(streamId, events, { expectedRevision: 'no_stream' });
       await writer.close();
-      const before = contents();
-      expect(Object.keys(before)).toEqual(['jalon.sqlite']);
-      await readOnlyWhile(async () => {
-        const store = openReadOnly();
-        const copy = store.readFromCopy;
-        expect(copy).toBeDefined();
-        expect((await collect(store.readAll())).map((e) => e.id)).toEqual(events.map((e) => e.id));
-        await store.close();
-        expect(existsSync(dirname(copy!))).toBe(false);
-        expect(contents()).toEqual(before);
-      });
+      expect(Object.keys(contents())).toEqual(['jalon.sqlite']);
+      expect(await readLocked((store) => store.readAll(), true)).toEqual(events.map((e) => e.id));
     });
 
     it('rule: a store left with its log by a killed process is read in place on a read-only file system, the log’s events included; without its shared memory, from a copy of the file and its log', async () => {
@@ -165,24 +169,10 @@ describe('SqliteEventStore on a disk in trouble', () => {
       expect(child.signal).toBe('SIGKILL');
       const written = (JSON.parse(child.stdout) as { events: { id: string }[] }).events.map((e) => e.id);
       expect(existsSync(`${file}-wal`)).toBe(true);
-      const before = contents();
-      await readOnlyWhile(async () => {
-        const store = openReadOnly();
-        expect(store.readFromCopy).toBeUndefined();
-        expect((await collect(store.readStream(streamId))).map((e) => e.id)).toEqual(written);
-        await store.close();
-        expect(contents()).toEqual(before);
-      });
+      expect(await readLocked((store) => store.readStream(streamId), false)).toEqual(written);
       // A backup of the file and its log only (the shared memory is SQLite's, rebuilt from the log).
       rmSync(`${file}-shm`);
-      const withoutSharedMemory = contents();
-      await readOnlyWhile(async () => {
-        const store = openReadOnly();
-        expect(store.readFromCopy).toBeDefined();
-        expect((await collect(store.readStream(streamId))).map((e) => e.id)).toEqual(written);
-        await store.close();
-        expect(contents()).toEqual(withoutSharedMemory);
-      });
+      expect(await readLocked((store) => store.readStream(streamId), true)).toEqual(written);
     });
 
     it('rule: a store opened read-only refuses appends with STORE.READ_ONLY, in French, and writes nothing', async () => {

@@ -18,7 +18,7 @@ import {
 } from '../event-store.port';
 import { STORE_NOT_FOUND, STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type AppendSignals, type CheckpointHandover, type StoreWriteFailure, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
 import { commitOutcomeUnknown, describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from './sqlite-failures';
-import { configureConnection, configureReadOnlyConnection, migrate, schemaVersion } from './sqlite-schema';
+import { assertSchemaReadable, configureConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
 
 export interface SqliteEventStoreOptions {
@@ -499,15 +499,16 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
   }
 
   private openConnection(mustExist: boolean): Connection {
-    const db = new Database(this.copy?.file ?? this.file, { fileMustExist: mustExist || this.readOnly, readonly: this.readOnly });
+    const path = this.copy?.file ?? this.file;
+    const db = new Database(path, { fileMustExist: mustExist || this.readOnly, readonly: this.readOnly });
     try {
+      configureConnection(db, { readOnly: this.readOnly });
       if (this.readOnly) {
-        configureReadOnlyConnection(db);
-        return { db, statements: prepareStatements(db), groupTransaction: db.transaction(() => []), ...fileIdentityOf(this.copy?.file ?? this.file) };
+        assertSchemaReadable(db);
+      } else {
+        db.pragma(`wal_autocheckpoint = ${this.checkpointPages}`);
+        migrate(db);
       }
-      configureConnection(db);
-      db.pragma(`wal_autocheckpoint = ${this.checkpointPages}`);
-      migrate(db);
       const statements = prepareStatements(db);
       const newEventsTransaction = db.transaction(appendNewEvents);
       const appendTransaction = db.transaction(appendInTransaction);
@@ -536,7 +537,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
         this.committing = true;
         return outcomes;
       });
-      return { db, statements, groupTransaction, ...fileIdentityOf(this.file) };
+      return { db, statements, groupTransaction, ...fileIdentityOf(path) };
     } catch (error) {
       db.close();
       throw error;

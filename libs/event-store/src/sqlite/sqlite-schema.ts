@@ -39,13 +39,22 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function configureConnection(db: Database.Database): void {
-  // WAL: readers (subscriptions, other processes) never block the writer. Several processes may
-  // share the file: they wait for each other's write lock rather than fail at once.
-  const mode = useWriteAheadLog(db);
-  if (mode !== 'wal') throw new EventStoreError('STORE.UNSUPPORTED_JOURNAL', `could not switch ${db.name} to WAL (got ${String(mode)})`);
-  // FULL: an acknowledged append survives power loss, not only a process crash.
-  db.pragma('synchronous = FULL');
+/**
+ * The connection's settings. `readOnly`: a connection that only reads (a backup on a read-only
+ * medium), which changes nothing of the file, not even its journal mode.
+ */
+export function configureConnection(db: Database.Database, options: { readonly readOnly?: boolean } = {}): void {
+  if (options.readOnly) {
+    // Other processes may be writing it: wait for their locks rather than fail at once.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } else {
+    // WAL: readers (subscriptions, other processes) never block the writer. Several processes may
+    // share the file: they wait for each other's write lock rather than fail at once.
+    const mode = useWriteAheadLog(db);
+    if (mode !== 'wal') throw new EventStoreError('STORE.UNSUPPORTED_JOURNAL', `could not switch ${db.name} to WAL (got ${String(mode)})`);
+    // FULL: an acknowledged append survives power loss, not only a process crash.
+    db.pragma('synchronous = FULL');
+  }
   // 32 MiB of page cache (SQLite's default is 2 MiB): each append looks its event ids up in the
   // unique index and its stream's last revision up, at random places of indexes of some 100 MiB at
   // 1,000,000 events; their upper levels then stay in memory.
@@ -56,14 +65,10 @@ export function configureConnection(db: Database.Database): void {
 }
 
 /**
- * A connection that only reads (a backup on a read-only medium): nothing of the file is changed,
- * not even its journal mode or its schema. A file of another schema version is refused, in French:
- * an older one would need a migration, which is a write.
+ * What a connection that only reads does instead of {@link migrate}: a file of another schema
+ * version is refused, in French; an older one would need a migration, which is a write.
  */
-export function configureReadOnlyConnection(db: Database.Database): void {
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  db.pragma('cache_size = -32768');
-  db.pragma('trusted_schema = OFF');
+export function assertSchemaReadable(db: Database.Database): void {
   const version = schemaVersion(db);
   if (version !== SCHEMA_VERSION) {
     const why =
