@@ -198,6 +198,9 @@ describe.each([
       for (let i = cut1; i < cut2; i++) position = await send(i % 2 === 0 ? second : third, token, steps[i]!);
 
       // The new holder paused (alive, no longer renewing): the other waits for its lease to expire, then takes over.
+      // Paused once it has applied what was just sent: paused inside one of those commits, it would hold
+      // the read models' write lock until it resumes, and nobody could take the lease (docs/decisions/0019).
+      await liveReports(second, token, position);
       second.pause();
       const pausedAt = Date.now();
       const lastRenewal = await leaseOf(third);
