@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import { excelJs } from '@jalon/reporting';
+import type ExcelJS from 'exceljs';
 import { checkZipInflation, MAX_XLSX_INFLATED_BYTES } from './zip-inflation';
 import { ImportFileError } from './import-problems';
 
@@ -172,7 +173,7 @@ async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
     throw fileProblem(`le classeur décompressé dépasse ${MAX_XLSX_INFLATED_BYTES / (1024 * 1024)} Mio, bien plus qu’aucune feuille d’import : enregistrez la seule feuille à importer, ou en CSV`);
   }
   if (!inflation.ok) throw fileProblem('le fichier n’est pas un classeur XLSX lisible : enregistrez-le de nouveau au format .xlsx, ou en CSV');
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excelJs().Workbook)();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch {
@@ -206,7 +207,7 @@ async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
  */
 function shownValueOf(cell: ExcelJS.Cell): SheetCell {
   if (cell.isMerged && cell.master.address !== cell.address) return null;
-  if (cell.type === ExcelJS.ValueType.String && typeof cell.value !== 'string') {
+  if (cell.type === excelJs().ValueType.String && typeof cell.value !== 'string') {
     throw fileProblem('le fichier n’est pas un classeur XLSX lisible (ses textes partagés manquent) : enregistrez-le de nouveau au format .xlsx, ou en CSV');
   }
   // A workbook written by a program rather than a spreadsheet may hold formulas without their result: not an empty cell.

@@ -1,6 +1,5 @@
 import { BUDGET_CATEGORIES } from '@jalon/domain';
-import { BUDGET_CATEGORY_LABELS } from '@jalon/reporting';
-import ExcelJS from 'exceljs';
+import { BUDGET_CATEGORY_LABELS, excelJs } from '@jalon/reporting';
 import { layoutOf, MAX_SHEET_ROWS, SheetKind, SheetLayout } from './sheet-layouts';
 
 /** Euro amounts as the reports' workbooks show them (`786 000,00 €` in French Excel). */
@@ -42,7 +41,7 @@ export function templateInstructions(layout: SheetLayout): string[] {
 export async function sheetTemplate(kind: SheetKind, format: 'xlsx' | 'csv'): Promise<Buffer> {
   const layout = layoutOf(kind);
   if (format === 'csv') return Buffer.from(`\ufeff${layout.columns.map((column) => column.heading).join(';')}\r\n`, 'utf8');
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excelJs().Workbook)();
   workbook.creator = 'Jalon';
   workbook.title = layout.title;
   const sheet = workbook.addWorksheet(layout.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -9,6 +9,7 @@ import { renderXlsx } from './xlsx';
 
 export { CSV_README, csvFileNames, isCsvBundle, renderCsv, renderCsvTable } from './csv';
 export { renderJson } from './json';
+export { excelJs } from './libraries';
 export { renderPdf, type PdfOptions } from './pdf';
 export { renderScdlCsv } from './scdl-csv';
 export { renderTable } from './table';

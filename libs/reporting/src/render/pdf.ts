@@ -1,6 +1,7 @@
 import type { Content, TableCell, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces';
 import { formatCell, formatParameters, type FormatOptions } from '../format/french';
 import type { Column, Report, ReportTable, Row } from '../report';
+import { pdfMake } from './libraries';
 
 /**
  * A report as a PDF (A4, French, Roboto embedded so that every French character and no-break space
@@ -15,8 +16,7 @@ export interface PdfOptions extends FormatOptions {
 }
 
 // pdfmake has no type-safe CommonJS entry: its printer and the Roboto files it ships (base64).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const PdfPrinter = require('pdfmake') as new (fonts: TFontDictionary) => { createPdfKitDocument(definition: TDocumentDefinitions): PdfKitDocument };
+type PdfPrinter = new (fonts: TFontDictionary) => { createPdfKitDocument(definition: TDocumentDefinitions): PdfKitDocument };
 interface PdfKitDocument {
   on(event: 'data', listener: (chunk: Buffer) => void): void;
   on(event: 'end', listener: () => void): void;
@@ -24,14 +24,15 @@ interface PdfKitDocument {
   end(): void;
 }
 
-let printer: InstanceType<typeof PdfPrinter> | undefined;
+let printer: InstanceType<PdfPrinter> | undefined;
 
-function printerWithRoboto(): InstanceType<typeof PdfPrinter> {
+function printerWithRoboto(): InstanceType<PdfPrinter> {
   if (printer) return printer;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vfs = require('pdfmake/build/vfs_fonts') as Record<string, string>;
   const font = (file: string): Buffer => Buffer.from(vfs[file]!, 'base64');
-  printer = new PdfPrinter({
+  const Printer = pdfMake<PdfPrinter>();
+  printer = new Printer({
     Roboto: {
       normal: font('Roboto-Regular.ttf'),
       bold: font('Roboto-Medium.ttf'),

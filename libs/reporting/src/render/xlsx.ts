@@ -1,9 +1,10 @@
 import { parseIsoDate, wallClockOf } from '@jalon/domain';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 import { formatCell, formatParameters, formatReportContext, DEFAULT_TIME_ZONE, type FormatOptions } from '../format/french';
 import type { CellValue, Column, ColumnKind, Report, ReportTable, Row } from '../report';
 import { NOTES_SHEET_NAME, SHEET_NAMES } from '../wording/labels';
+import { excelJs } from './libraries';
 import { displayWidth, singleLine } from './text-width';
 
 /** Euro amounts: Excel shows the group and decimal marks of the user's locale, `786 000,00 €` in French. */
@@ -41,7 +42,7 @@ export async function renderXlsx(report: Report, options: FormatOptions = {}): P
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const generatedAt = options.generatedAt ?? new Date().toISOString();
   const context = formatReportContext(report.parameters, { timeZone, generatedAt });
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excelJs().Workbook)();
   workbook.creator = 'Jalon';
   workbook.lastModifiedBy = 'Jalon';
   workbook.created = new Date(generatedAt);
