@@ -7,7 +7,7 @@
  * Then what the contract means on EventStoreDB alone (eventstoredb-specifics.ts), on both.
  */
 import { binaryEvent, EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
-import { EventStoreDbEventStore } from '../../libs/event-store/src/eventstoredb';
+import { connectEventStoreDb } from '../../libs/event-store/src/eventstoredb';
 import { startEventStoreDbTestDouble } from '../doubles/eventstoredb/eventstoredb-test-double';
 import { clientConnectionString } from '../../libs/event-store/src/eventstoredb/eventstoredb-server';
 import { describeEventStoreContract } from './event-store.contract';
@@ -18,7 +18,7 @@ for (const batchAppend of [true, false]) {
     `EventStoreDB adapter against the EventStoreDB test double (${batchAppend ? 'BatchAppend' : 'unary Append'})`,
     async () => {
       const double = await startEventStoreDbTestDouble({ batchAppend });
-      const store = EventStoreDbEventStore.connect(double.connectionString);
+      const store = connectEventStoreDb(double.connectionString);
       return {
         store,
         interruptConnection: () => double.dropConnections(),
@@ -40,7 +40,7 @@ if (url) {
   describeEventStoreContract(
     'EventStoreDB adapter against the real EventStoreDB at EVENTSTORE_URL',
     async () => {
-      const store = EventStoreDbEventStore.connect(url);
+      const store = connectEventStoreDb(url);
       const client = EventStoreDBClient.connectionString(url);
       return {
         store,
@@ -73,7 +73,7 @@ for (const batchAppend of [true, false]) {
     async () => {
       const double = await startEventStoreDbTestDouble({ batchAppend });
       // Short waits: the double answers at once.
-      const store = EventStoreDbEventStore.connect(double.connectionString, { retryDelays: { notLeaderMs: [1, 1, 1], noAnswerMs: [1, 1] } });
+      const store = connectEventStoreDb(double.connectionString, { retryDelays: { notLeaderMs: [1, 1, 1], noAnswerMs: [1, 1] } });
       return {
         store,
         seedSystemEvent: (streamId, type) => double.appendSystemEvent({ streamId, type, data: { seeded: true } }),
@@ -93,7 +93,7 @@ if (url) {
   // The size test expects the server's MaxAppendSize at 1 MiB (the default up to KurrentDB 25.0;
   // docker/kurrentdb-*.compose.yml pin it for 25.1 and later).
   describeEventStoreDbSpecifics('the real EventStoreDB at EVENTSTORE_URL', async () => {
-    const store = EventStoreDbEventStore.connect(url);
+    const store = connectEventStoreDb(url);
     const client = EventStoreDBClient.connectionString(clientConnectionString(url));
     return {
       store,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertBuilt, jalon, serve } from './cli';
+import { assertBuilt, jalon, jalonLoading, serve } from './cli';
 
 /** End to end: the commands of the README, run as a newcomer runs them, on the embedded store. */
 describe('jalon command line, end to end', () => {
@@ -30,6 +30,33 @@ describe('jalon command line, end to end', () => {
     const events = funding.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; data: { amountCents?: number } });
     expect(events[0]).toMatchObject({ type: 'FundingCommitted', data: { amountCents: 10_000_000 } });
     expect(events.filter((e) => e.type === 'BudgetTrancheReleased')).toHaveLength(4);
+  });
+
+  it('rule: a command loads only what it uses: the workbook, PDF and EventStoreDB libraries and the HTTP service wait for a command that needs them (each would cost every command its load time)', () => {
+    expect(jalon(['demo'], dataDir).status).toBe(0);
+    const heavy = (loaded: string[]) => ({
+      exceljs: loaded.some((file) => file.includes('/node_modules/exceljs/')),
+      pdfmake: loaded.some((file) => file.includes('/node_modules/pdfmake/')),
+      eventStoreDbClient: loaded.some((file) => file.includes('/node_modules/@eventstore/db-client/')),
+      httpService: loaded.some((file) => file.includes('/dist/apps/api/')),
+      dashboard: loaded.some((file) => file.includes('/dist/apps/web/')),
+    });
+    const none = { exceljs: false, pdfmake: false, eventStoreDbClient: false, httpService: false, dashboard: false };
+
+    const status = jalonLoading(['status'], dataDir);
+    expect(status.status).toBe(0);
+    expect(heavy(status.loaded)).toEqual(none);
+    const table = jalonLoading(['report', 'budget', '--antenna', 'montbeliard'], dataDir);
+    expect(table.stdout).toMatch(/Total\s+786\s000,00/);
+    expect(heavy(table.loaded)).toEqual(none);
+
+    // The same watch sees each library once a command needs it.
+    const workbook = jalonLoading(['report', 'budget', '--antenna', 'montbeliard', '--format', 'xlsx', '--out', join(dataDir, 'budget.xlsx')], dataDir);
+    expect(workbook.status).toBe(0);
+    expect(heavy(workbook.loaded)).toEqual({ ...none, exceljs: true });
+    const pdf = jalonLoading(['report', 'budget', '--antenna', 'montbeliard', '--format', 'pdf', '--out', join(dataDir, 'budget.pdf')], dataDir);
+    expect(pdf.status).toBe(0);
+    expect(heavy(pdf.loaded)).toEqual({ ...none, pdfmake: true });
   });
 
   it('serves /health and the OpenAPI document, prints the first administrator token once, and accepts it', async () => {

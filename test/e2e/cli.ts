@@ -1,5 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The compiled CLI, exactly what `npm start`, `npm run demo` and `npm run jalon` run (built by `npm test`). */
@@ -12,6 +13,19 @@ export function assertBuilt(): void {
 export function jalon(args: string[], dataDir: string) {
   const result = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** {@link jalon}, and the files of every module the command loaded (see test/support/loaded-modules.js). */
+export function jalonLoading(args: string[], dataDir: string) {
+  const folder = mkdtempSync(join(tmpdir(), 'jalon-modules-'));
+  const file = join(folder, 'loaded.json');
+  try {
+    const preload = join(__dirname, '..', 'support', 'loaded-modules.js');
+    const result = spawnSync(process.execPath, ['--require', preload, CLI, ...args], { env: { ...process.env, DATA_DIR: dataDir, LOADED_MODULES_FILE: file }, encoding: 'utf8', timeout: 60_000 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, loaded: JSON.parse(readFileSync(file, 'utf8')) as string[] };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 /** Starts `jalon serve` on a free port and resolves once it prints its address. */

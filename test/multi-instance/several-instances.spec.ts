@@ -1,5 +1,5 @@
 import { ReportService, systemClock } from '@jalon/application';
-import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@jalon/event-store';
+import { EventStore, connectEventStoreDb, SqliteEventStore } from '@jalon/event-store';
 import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,7 +154,7 @@ describe.each([
     running.push(instance);
     return instance;
   };
-  const openStore = (): EventStore => (double ? EventStoreDbEventStore.connect(double.connectionString) : SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') }));
+  const openStore = (): EventStore => (double ? connectEventStoreDb(double.connectionString) : SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') }));
   /** Waits until `instance` holds the lease; returns how long that took. */
   const leads = async (instance: Instance, since: number) => {
     await eventually(async () => ((await leaseOf(instance)).role === 'leader' ? true : undefined), `${instance.name} to hold the lease`, TAKEOVER_BOUND_MS + 5_000);

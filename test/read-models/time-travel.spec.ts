@@ -1,5 +1,5 @@
 import { ReportService } from '@jalon/application';
-import { EventStore, EventStoreDbEventStore, SqliteEventStore, StoredEvent } from '@jalon/event-store';
+import { EventStore, connectEventStoreDb, SqliteEventStore, StoredEvent } from '@jalon/event-store';
 import {
   ANTENNA_SUBJECT_PROJECTIONS,
   EventCut,
@@ -163,7 +163,7 @@ describe.each([
     (events: readonly StoredEvent[]) => cutsOf(events, 2).filter((_, index) => index % 3 === 0),
     async () => {
       const double = await startEventStoreDbTestDouble();
-      const store = EventStoreDbEventStore.connect(double.connectionString);
+      const store = connectEventStoreDb(double.connectionString);
       await recordDemoHistory(store);
       return { store, stop: () => double.stop() };
     },

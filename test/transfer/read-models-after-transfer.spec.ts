@@ -5,7 +5,7 @@
  * on the EventStoreDB adapter against its test double. Each `it` names the rule it protects.
  */
 import { ReportService } from '@jalon/application';
-import { EventStoreDbEventStore, exportHistoryToFile, importHistoryFile, migrateHistory, SqliteEventStore, type EventStore } from '@jalon/event-store';
+import { connectEventStoreDb, exportHistoryToFile, importHistoryFile, migrateHistory, SqliteEventStore, type EventStore } from '@jalon/event-store';
 import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage, type SourceMismatch } from '@jalon/projections';
 import { renderJson } from '@jalon/reporting';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -101,7 +101,7 @@ describe('read models kept beside another store are rebuilt, never served', () =
   const onDouble = async () => {
     const double = await startEventStoreDbTestDouble();
     doubles.push(double);
-    const store = EventStoreDbEventStore.connect(double.connectionString);
+    const store = connectEventStoreDb(double.connectionString);
     stores.push(store);
     return store;
   };

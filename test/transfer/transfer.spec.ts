@@ -6,7 +6,7 @@
 import {
   appendSizeOf,
   collect,
-  EventStoreDbEventStore,
+  connectEventStoreDb,
   MAX_BATCH_BYTES,
   exportHistoryToFile,
   importHistoryFile,
@@ -92,7 +92,7 @@ describe('moving a history between stores', () => {
   const eventStoreDb = async () => {
     const double = await startEventStoreDbTestDouble();
     doubles.push(double);
-    const store = EventStoreDbEventStore.connect(double.connectionString);
+    const store = connectEventStoreDb(double.connectionString);
     toClose.push(store);
     return store;
   };

@@ -1,4 +1,4 @@
-import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@jalon/event-store';
+import { EventStore, openEventStoreDb, SqliteEventStore } from '@jalon/event-store';
 import { join } from 'node:path';
 import { JalonConfig } from './config';
 
@@ -61,6 +61,6 @@ export async function openEventStore(config: JalonConfig, options: OpenEventStor
     case 'eventstoredb':
       // loadConfig refuses `eventstoredb` without a URL. A server older than 22.6 is refused here,
       // with a French message; one out of reach is checked on first use.
-      return EventStoreDbEventStore.open(config.eventStoreUrl as string);
+      return openEventStoreDb(config.eventStoreUrl as string);
   }
 }

@@ -1,7 +1,7 @@
 import { embeddedStoreFile, JalonConfig, openEventStore } from '@jalon/core';
 import {
   EventStore,
-  EventStoreDbEventStore,
+  openEventStoreDb,
   isEventStoreDbConnectionString,
   migrateHistory,
   SqliteEventStore,
@@ -63,7 +63,7 @@ interface Target {
  */
 export function parseTarget(to: string): Target {
   if (isEventStoreDbConnectionString(to)) {
-    return { label: withoutCredentials(to), open: () => EventStoreDbEventStore.open(to) };
+    return { label: withoutCredentials(to), open: () => openEventStoreDb(to) };
   }
   let path: string | undefined;
   if (/^sqlite:/i.test(to)) path = to.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
