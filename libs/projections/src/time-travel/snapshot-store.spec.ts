@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import { isAscii } from 'node:buffer';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { sqliteStorageUnderTest } from '../testing/sqlite-storage-under-test';
-import { SnapshotMeta } from './snapshot-store';
+import { encodeSnapshotDocs, SnapshotMeta } from './snapshot-store';
 
 /**
  * The time-travel snapshots' figures are decoded once and kept while the file says no snapshot was
@@ -77,5 +79,31 @@ describe('SqliteTimeTravelSnapshotStore: figures kept decoded', () => {
     expect(snapshots.metas()[0]).toBe(first[0]);
     snapshots.save(meta(20n, 10n), new Map());
     expect(positions(snapshots.metas())).toEqual([10n, 20n]);
+  });
+});
+
+/** A cut decodes a snapshot's documents at each query: they are stored in ASCII, which V8 reads far faster than UTF-8 with accents (see encodeSnapshotDocs). */
+describe('SqliteTimeTravelSnapshotStore: documents stored in ASCII', () => {
+  const { open } = sqliteStorageUnderTest('jalon-snapshot-docs-');
+  const entries: [string, unknown][] = [
+    ['antenna:besancon', { antennaName: 'Antenne Cnam de Besançon', town: 'Besançon', note: 'Écart\u00a0: 786\u202f000,00 € — ok 😀', path: 'C:\\dépenses\\"2023"' }],
+    ['antenna:lone', { text: 'a lone surrogate \ud800 kept' }],
+  ];
+  const meta: SnapshotMeta = { position: 10n, previous: 0n, full: true, projections: 'budget@1', storeId: 'store', lastEvent: 'e', events: 2, maxRecordedAt: 1, maxEffective: '2022-01-01', minRecordedAt: 1, minEffective: '2022-01-01' };
+
+  it('rule: accents, spaces, the euro sign and characters beyond one UTF-16 unit are escaped in the stored JSON, and read back unchanged', async () => {
+    const blob = await encodeSnapshotDocs(entries);
+    const text = inflateSync(blob);
+    expect(isAscii(text)).toBe(true);
+    expect(text.toString('latin1')).toContain('Besan\\u00e7on');
+    const snapshots = open().timeTravelSnapshots();
+    snapshots.save(meta, new Map([['budget@1', blob]]));
+    expect(snapshots.docs(10n, 'budget@1')).toEqual(entries);
+  });
+
+  it('rule: a snapshot written in UTF-8, before, is still read as it was written', () => {
+    const snapshots = open().timeTravelSnapshots();
+    snapshots.save(meta, new Map([['budget@1', deflateSync(Buffer.from(JSON.stringify(entries), 'utf8'))]]));
+    expect(snapshots.docs(10n, 'budget@1')).toEqual(entries);
   });
 });
