@@ -71,6 +71,32 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     expect(run('export-audit', '--antenna', 'montbeliard', '--out', join(dir, 'f')).status).toBe(1);
   });
 
+  it('rule: export-audit --latest-seal proves under the last seal already there and seals nothing; a log without a seal, or one that does not verify, is refused', () => {
+    run('demo');
+    const file = join(dir, 'f.jsonl');
+    const unsealed = run('export-audit', '--antenna', 'montbeliard', '--latest-seal', '--out', file);
+    expect(unsealed.status).toBe(1);
+    expect(unsealed.stderr).toContain('Erreur INTEGRITY.NO_SEAL : aucun sceau dans integrity-seals');
+
+    expect(run('seal').status).toBe(0);
+    const seals = () => run('events', 'integrity-seals', '--json').stdout.trim().split('\n').length;
+    expect(seals()).toBe(1);
+    const exported = run('export-audit', '--antenna', 'montbeliard', '--latest-seal', '--out', file);
+    expect(exported.stdout).toContain('Sceau utilisé : le dernier du journal, position 41.');
+    expect(exported.status).toBe(0);
+    expect(run('verify-export', file).status).toBe(0);
+    expect(seals()).toBe(1);
+
+    const db = new Database(join(dataDir, 'jalon.sqlite'));
+    const row = db.prepare<[], { position: number; data: string }>("SELECT position, data FROM events WHERE type = 'BudgetTrancheReleased' ORDER BY position LIMIT 1").get()!;
+    db.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.replace(/"amountCents":(\d)/, (_m, digit: string) => `"amountCents":${(Number(digit) + 1) % 10}`), row.position);
+    db.close();
+    const altered = run('export-audit', '--antenna', 'montbeliard', '--latest-seal', '--out', file);
+    expect(altered.status).toBe(1);
+    expect(altered.stdout).toContain(`Position ${row.position}`);
+    expect(altered.stderr).toContain('Erreur INTEGRITY.LOG_NOT_VERIFIED');
+  });
+
   it('rule: a consistency proof from an older seal to the latest verifies offline; one altered byte of it does not', () => {
     run('demo');
     const first = run('seal');

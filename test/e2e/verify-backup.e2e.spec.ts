@@ -1,17 +1,19 @@
 /**
- * End to end, as the compiled CLI runs: `jalon verify` on a backup kept on a read-only medium (an
- * auditor's copy, a write-blocked disk). As root, `chmod` stops nothing: the medium is a small tmpfs
- * remounted read-only for real. The verification reads the log as it is there, alters nothing, and
- * finds a change made before the medium was locked.
+ * End to end, as the compiled CLI runs: `jalon verify` and `jalon export-audit --latest-seal` on a
+ * backup kept on a read-only medium (an auditor's copy, a write-blocked disk). As root, `chmod`
+ * stops nothing: the medium is a small tmpfs remounted read-only for real. The verification reads
+ * the log as it is there, alters nothing, and finds a change made before the medium was locked;
+ * the export proves the antenna's events under the backup's latest seal, writing nothing there.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mountSmallDisk, SmallDisk } from '../support/small-disk';
 import { assertBuilt, jalon } from './cli';
 
-describe('jalon verify on a backup on a read-only medium', () => {
+describe('jalon verify and export-audit on a backup on a read-only medium', () => {
   let disk: SmallDisk;
   let dataDir: string;
   /** Every file of the data directory, byte for byte. */
@@ -28,6 +30,42 @@ describe('jalon verify on a backup on a read-only medium', () => {
     dataDir = join(disk.path, 'sauvegarde');
   });
   afterAll(() => disk.unmount());
+
+  it('rule: an audit export of a backup on a read-only medium is proved under its latest seal, without sealing: it verifies offline, names what it leaves out, and nothing on the medium changed', () => {
+    const exportDir = mkdtempSync(join(tmpdir(), 'jalon-export-'));
+    const file = join(exportDir, 'montbeliard.jsonl');
+    try {
+      expect(jalon(['demo'], dataDir).status).toBe(0);
+      expect(jalon(['seal'], dataDir).stdout).toContain('Journal scellé : 40 événement(s)');
+      // Recorded after the last seal: not proved by it.
+      expect(jalon(['users', 'add', '--name', 'Julien Bernard', '--role', 'finance'], dataDir).status).toBe(0);
+      const before = contents();
+
+      disk.readOnly();
+      try {
+        // Without --latest-seal, the export must seal first, which a read-only medium refuses.
+        const sealing = jalon(['export-audit', '--antenna', 'montbeliard', '--out', file], dataDir);
+        expect(sealing.status).toBe(1);
+        expect(sealing.stderr).toContain('--latest-seal');
+
+        const exported = jalon(['export-audit', '--antenna', 'montbeliard', '--latest-seal', '--out', file], dataDir);
+        expect(exported.stderr).toMatch(/^Support en lecture seule : le journal est lu sur une copie, .*jalon\.sqlite, supprimée à la fin\.\n$/);
+        expect(exported.stdout).toContain('Sceau utilisé : le dernier du journal, position 41 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
+        expect(exported.stdout).toContain('Export d’audit de l’antenne montbeliard : 36 événement(s) de 4 flux');
+        expect(exported.status).toBe(0);
+        expect(contents()).toEqual(before);
+      } finally {
+        disk.readWrite();
+      }
+
+      const checked = jalon(['verify-export', file], dataDir);
+      expect(checked.stdout).toContain('Sceau : 40 événement(s)');
+      expect(checked.status).toBe(0);
+    } finally {
+      rmSync(exportDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 
   it('rule: a backup on a read-only medium is verified as it is: intact, exit 0, nothing on the medium changed; once one byte was altered before, exit 1 naming the event', () => {
     expect(jalon(['demo'], dataDir).status).toBe(0);

@@ -1,11 +1,11 @@
-import { antennaSubject, JalonConfig, openEventStore, programmeSubject } from '@jalon/core';
-import { assertWritableFile, auditExportLines, streamSink, writeWholeFile, type AuditExportReport } from '@jalon/event-store';
+import { antennaSubject, embeddedStoreFile, JalonConfig, openEventStore, programmeSubject } from '@jalon/core';
+import { assertWritableFile, auditExportLines, cannotWriteBeside, streamSink, writeWholeFile, type AuditExportReport } from '@jalon/event-store';
 import { Command } from 'commander';
 import { outputFile } from './export.command';
-import { findSeal, sealedLatest } from './integrity-seals';
+import { copyNotice, findSeal, sealedLatest, verifiedLatestSeal } from './integrity-seals';
 
 /**
- * `jalon export-audit [--antenna ID] [--out FILE] [--from-seal SEAL]`: the audit trail of an antenna
+ * `jalon export-audit [--antenna ID] [--out FILE] [--from-seal SEAL] [--latest-seal]`: the audit trail of an antenna
  * (or of the whole programme) with each event's hash and inclusion proof under a signed seal
  * (sealed now if needed); format: libs/event-store/src/integrity/audit-export.ts.
  */
@@ -15,18 +15,27 @@ export function exportAuditCommand(config: () => JalonConfig): Command {
     .option('--antenna <id>', 'identifiant de l’antenne (défaut : tout le programme, hors utilisateurs)')
     .option('--out <fichier>', 'fichier à écrire (défaut : la sortie standard)')
     .option('--from-seal <sceau>', 'joindre la preuve que le journal d’un sceau antérieur (taille ou fichier) est inclus tel quel')
-    .action(async (options: { antenna?: string; out?: string; fromSeal?: string }) => {
+    .option('--latest-seal', 'prouver sous le dernier sceau du journal, sans sceller ni rien écrire dans DATA_DIR (une sauvegarde, un support en lecture seule) : les événements enregistrés après lui n’y figurent pas')
+    .action(async (options: { antenna?: string; out?: string; fromSeal?: string; latestSeal?: boolean }) => {
       const file = outputFile(options.out);
       // Refused before the log is sealed: a refusal writes nothing.
       if (file !== undefined) await assertWritableFile(file);
       const base = config();
-      const store = await openEventStore(base, { existing: true });
+      // Under the latest seal, nothing is written: the store is only read (docs/decisions/0052).
+      const store = await openEventStore(base, { existing: true, ...(options.latestSeal ? { readOnly: true } : {}) }).catch((error: unknown) => {
+        if (!options.latestSeal && base.eventStore === 'sqlite' && cannotWriteBeside(embeddedStoreFile(base))) {
+          console.error('Une sauvegarde qu’on ne peut pas modifier s’exporte sous son dernier sceau, sans rien y écrire : ajoutez --latest-seal.');
+        }
+        throw error;
+      });
       // stdout may carry the export: everything else goes to stderr then.
       const say = file !== undefined ? console.log : console.error;
       try {
+        const notice = copyNotice(store, 'lu');
+        if (notice !== undefined) console.error(notice);
         // An unknown antenna is refused before the log is sealed: a refusal writes nothing.
         const subject = options.antenna === undefined ? programmeSubject() : await antennaSubject(store, options.antenna);
-        const seal = await sealedLatest(store, base, say);
+        const seal = options.latestSeal ? await verifiedLatestSeal(store, base, say) : await sealedLatest(store, base, say);
         const fromSeal = options.fromSeal === undefined ? undefined : await findSeal(store, options.fromSeal);
         let report: AuditExportReport | undefined;
         const lines = auditExportLines(store, { subject, seal, ...(fromSeal ? { fromSeal } : {}) }, (done) => (report = done));

@@ -1,6 +1,6 @@
 import { systemClock } from '@jalon/application';
-import { JalonConfig, SEAL_STREAM_ID, verifyAndSeal } from '@jalon/core';
-import { IntegrityError, sealEventFromText, sealOfSize, type EventStore, type StoredEvent } from '@jalon/event-store';
+import { JalonConfig, SEAL_STREAM_ID, verifyAndSeal, verifyStore } from '@jalon/core';
+import { IntegrityError, latestSeal, sealEventFromText, sealOfSize, SqliteEventStore, type EventStore, type LogVerificationReport, type StoredEvent } from '@jalon/event-store';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { verificationLines } from './integrity-output';
 
@@ -8,13 +8,38 @@ import { verificationLines } from './integrity-output';
 export async function sealedLatest(store: EventStore, config: JalonConfig, say: (line: string) => void): Promise<StoredEvent> {
   const outcome = await verifyAndSeal(store, config, systemClock);
   if (outcome.createdKey) say(`Clé de scellement créée ; clé publique : ${outcome.key.publicKey}`);
-  if (!outcome.report.ok) {
-    for (const line of verificationLines(outcome.report, config.timeZone)) say(line);
-    throw new IntegrityError('INTEGRITY.LOG_NOT_VERIFIED', 'le journal ne se vérifie pas : aucune preuve n’est produite sur un journal altéré');
-  }
+  refuseUnverified(outcome.report, config, say);
   if (outcome.sealed) say(`Journal scellé : position ${outcome.sealed.position}.`);
   if (!outcome.latest) throw new IntegrityError('INTEGRITY.NO_SEAL', `journal vide : aucun sceau dans ${SEAL_STREAM_ID}`);
   return outcome.latest;
+}
+
+/**
+ * `--latest-seal`: the latest seal already in the log, after verifying the log as `jalon verify`
+ * does, sealing nothing and needing no key (a backup, a read-only medium). The events recorded
+ * after that seal are not proved, and are said to be left out.
+ */
+export async function verifiedLatestSeal(store: EventStore, config: JalonConfig, say: (line: string) => void): Promise<StoredEvent> {
+  const report = await verifyStore(store, config);
+  refuseUnverified(report, config, say);
+  const latest = await latestSeal(store, SEAL_STREAM_ID);
+  if (!latest) throw new IntegrityError('INTEGRITY.NO_SEAL', `aucun sceau dans ${SEAL_STREAM_ID} : rien ne peut être prouvé sans sceau (jalon seal, sur le journal d’origine)`);
+  const after = report.eventsAfterLastSeal;
+  say(`Sceau utilisé : le dernier du journal, position ${latest.position}${after > 0 ? ` ; ${after} événement(s) enregistré(s) après lui n’y figure(nt) pas` : ''}.`);
+  return latest;
+}
+
+/** A log that does not verify is never sealed, exported or proved over: its problems are said, then it is refused. */
+function refuseUnverified(report: LogVerificationReport, config: JalonConfig, say: (line: string) => void): void {
+  if (report.ok) return;
+  for (const line of verificationLines(report, config.timeZone)) say(line);
+  throw new IntegrityError('INTEGRITY.LOG_NOT_VERIFIED', 'le journal ne se vérifie pas : aucune preuve n’est produite sur un journal altéré');
+}
+
+/** What a command opening the store read-only says when it reads a copy (a read-only medium): where, and that it is removed at the end. */
+export function copyNotice(store: EventStore, what: string): string | undefined {
+  const copy = store instanceof SqliteEventStore ? store.readFromCopy : undefined;
+  return copy === undefined ? undefined : `Support en lecture seule : le journal est ${what} sur une copie, ${copy}, supprimée à la fin.`;
 }
 
 /** `--from-seal`: a tree size (a seal of this log) or a file holding a seal event. */

@@ -1,7 +1,7 @@
 import { JalonConfig, openEventStore, verifyStore } from '@jalon/core';
-import { SqliteEventStore } from '@jalon/event-store';
 import { Command, InvalidArgumentError } from 'commander';
 import { toJson, verificationLines } from './integrity-output';
+import { copyNotice } from './integrity-seals';
 
 /**
  * `jalon verify [--from POSITION] [--json]`: every event's hash, every stream's chain, every seal's
@@ -17,8 +17,8 @@ export function verifyCommand(config: () => JalonConfig): Command {
       // Read-only: an audit never alters what it checks, and a backup may be on a read-only medium.
       const store = await openEventStore(base, { existing: true, readOnly: true });
       try {
-        const copy = store instanceof SqliteEventStore ? store.readFromCopy : undefined;
-        if (copy !== undefined) console.error(`Support en lecture seule : le journal est vérifié sur une copie, ${copy}, supprimée à la fin.`);
+        const notice = copyNotice(store, 'vérifié');
+        if (notice !== undefined) console.error(notice);
         let lastPrinted = Date.now();
         const report = await verifyStore(store, base, {
           ...(options.from === undefined ? {} : { from: options.from }),

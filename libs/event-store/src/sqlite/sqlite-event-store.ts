@@ -560,7 +560,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
 }
 
 /** Whether nothing can be created beside the file: a file system mounted read-only (which stops root too), or a folder without the right to write. */
-function cannotWriteBeside(file: string): boolean {
+export function cannotWriteBeside(file: string): boolean {
   try {
     accessSync(dirname(file), constants.W_OK);
     return false;
