@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AddressInfo, createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +58,21 @@ describe('jalon command line, end to end', () => {
     const pdf = jalonLoading(['report', 'budget', '--antenna', 'montbeliard', '--format', 'pdf', '--out', join(dataDir, 'budget.pdf')], dataDir);
     expect(pdf.status).toBe(0);
     expect(heavy(pdf.loaded)).toEqual({ ...none, pdfmake: true });
+  });
+
+  it('rule: serve on a port another program holds exits 1 with one French line naming the port and what to change, without Nest’s English report', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (holder.address() as AddressInfo).port;
+      const refused = jalon(['serve', '--port', String(port)], dataDir);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toBe(
+        `Erreur HTTP.PORT_IN_USE : le service ne démarre pas : le port ${port} de 127.0.0.1 est déjà utilisé par un autre programme (un autre Jalon ?) : arrêtez-le, ou choisissez un autre port (PORT, ou --port).\n`,
+      );
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 
   it('serves /health and the OpenAPI document, prints the first administrator token once, and accepts it', async () => {

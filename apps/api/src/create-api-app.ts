@@ -1,5 +1,5 @@
 import fastifyRateLimit from '@fastify/rate-limit';
-import { documentMaxBytesOf, JalonCoreOptions } from '@jalon/core';
+import { documentMaxBytesOf, JalonCoreOptions, JalonNestLogger } from '@jalon/core';
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -41,7 +41,9 @@ export async function createApiApp(options: ApiAppOptions, extensions: readonly 
   // A known address asked with another method: 405 (OPTIONS: 204) with `Allow`, not 404. Before any route is registered.
   answerMethodNotAllowed(adapter.getInstance(), ROUTER_MATCHING);
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(options, extensions.map((extension) => extension.module(options))), adapter, {
-    logger: options.logger ?? ['error', 'warn'],
+    logger: options.logger === false ? false : new JalonNestLogger(options.logger ?? ['error', 'warn']),
+    // A failing start is thrown to the caller (the CLI prints it in French), not a process.abort().
+    abortOnError: false,
     bodyParser: false,
   });
   registerBodyParsers(app.getHttpAdapter().getInstance());

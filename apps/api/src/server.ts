@@ -27,10 +27,36 @@ export async function startServer(config: JalonConfig, print: (line: string) => 
     print('Clé de scellement du journal créée (clé privée : seal-key.pem dans le répertoire de données, à sauvegarder).');
     print(`Clé publique de scellement (à transmettre aux contrôleurs, aussi servie sur /api/integrity/public-key) : ${createdKey.publicKey}`);
   }
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw new ListenError(config, error);
+  }
   const address = `http://${config.host}:${(app.getHttpServer().address() as { port: number }).port}`;
   print(`Jalon écoute sur ${address} (magasin : ${config.eventStore === 'sqlite' ? config.dataDir : config.eventStoreUrl})`);
   for (const extension of extensions) if (extension.announce) print(extension.announce(address));
   print(`Documentation de l’API : ${address}/api/docs — santé : ${address}/health`);
   return app;
+}
+
+/** The service could not listen where it was told (`PORT`/`--port`, `HOST`/`--host`): in French, saying what to change. */
+export class ListenError extends Error {
+  readonly code: string;
+
+  constructor(config: Pick<JalonConfig, 'host' | 'port'>, cause: unknown) {
+    const errno = (cause as { code?: unknown } | null)?.code;
+    const where = `le port ${config.port} de ${config.host}`;
+    const [code, why] =
+      errno === 'EADDRINUSE'
+        ? ['HTTP.PORT_IN_USE', `${where} est déjà utilisé par un autre programme (un autre Jalon ?) : arrêtez-le, ou choisissez un autre port (PORT, ou --port)`]
+        : errno === 'EACCES'
+          ? ['HTTP.PORT_FORBIDDEN', `${where} est réservé aux administrateurs du système (ports en dessous de 1024) : choisissez un port à partir de 1024 (PORT, ou --port)`]
+          : errno === 'EADDRNOTAVAIL' || errno === 'ENOTFOUND' || errno === 'EAI_AGAIN'
+            ? ['HTTP.ADDRESS_UNKNOWN', `${config.host} n’est pas une adresse de cette machine : donnez-en une (HOST, ou --host ; 127.0.0.1 par défaut, 0.0.0.0 pour toutes)`]
+            : ['HTTP.CANNOT_LISTEN', `impossible d’écouter sur ${where}${typeof errno === 'string' ? ` (${errno})` : ''}`];
+    super(`le service ne démarre pas : ${why}.`, { cause });
+    this.name = 'ListenError';
+    this.code = code;
+  }
 }

@@ -3,6 +3,7 @@ export * from './tokens';
 export * from './open-event-store';
 export * from './run-command';
 export * from './jalon-core.module';
+export * from './nest-logger';
 export * from './health/health-registry';
 export * from './health/event-store.indicator';
 export * from './health/projections.indicator';

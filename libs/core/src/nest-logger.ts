@@ -1,0 +1,20 @@
+import { ConsoleLogger, LogLevel } from '@nestjs/common';
+
+/**
+ * Nest's console logger, without its own English reports of the failures that Jalon throws and
+ * prints in French itself (the CLI's main.ts): a failing start (`ExceptionHandler`, with its stack
+ * trace) and an address it cannot listen on (`NestApplication`, « Error: listen EADDRINUSE… »).
+ * Everything else Nest logs, at the levels asked.
+ */
+export class JalonNestLogger extends ConsoleLogger {
+  constructor(levels: LogLevel[]) {
+    super('', { logLevels: levels });
+  }
+
+  override error(message: unknown, ...rest: unknown[]): void {
+    const context = rest[rest.length - 1];
+    if (context === 'ExceptionHandler') return;
+    if (context === 'NestApplication' && typeof message === 'string' && message.startsWith('Error: listen ')) return;
+    super.error(message, ...rest);
+  }
+}
