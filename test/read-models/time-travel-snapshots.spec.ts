@@ -283,6 +283,23 @@ describe.each([
     expect(after.served).toBe(after.compared);
   }, 120_000);
 
+  it('rule: as the log grows, a mark is built in the background once a mark’s worth of events arrived (a tenth of a snapshot’s), so that a known-at cut, which reads every event after the last mark, reads few', async () => {
+    await subject.snapshots.catchUp();
+    const before = subject.storage.timeTravelSnapshots().metas().pop()!.position;
+    const markEvery = Math.max(1, Math.floor(every / 10));
+    expect(markEvery).toBeLessThan(every);
+    const antennaId = subject.antennas[0]!;
+    const opened = subject.events.find((event) => event.type === 'AntennaOpened' && event.data.antennaId === antennaId)!;
+    await subject.store.append(`budget-${antennaId}`, Array.from({ length: markEvery }, () => expenditure(antennaId, day(String(opened.data.effectiveDate), 30), '2026-06-03T09:00:00.000Z')), { expectedRevision: 'any' });
+    subject.events = await allEvents(subject.store);
+    const head = await subject.store.headPosition();
+    subject.snapshots.nudge(head);
+    for (let waited = 0; subject.snapshots.status().building && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    const after = subject.storage.timeTravelSnapshots().metas().pop()!.position;
+    expect(after > before).toBe(true);
+    expect(head - after).toBeLessThan(BigInt(markEvery));
+  });
+
   it('rule: a service following the log builds the missing snapshots in the background (as the holder of the projections)', async () => {
     subject.storage.timeTravelSnapshots().drop();
     const service = new ProjectionRunner(subject.store, subject.storage, PROJECTIONS, { snapshotEveryEvents: every, flushIntervalMs: 5 });

@@ -185,10 +185,15 @@ export class TimeTravelSnapshots {
     await this.startBuild(false);
   }
 
-  /** The log moved to `position`: builds the snapshots due in the background, slowly enough to leave the service its time. */
+  /**
+   * The log moved to `position`: builds the marks and snapshots due in the background, slowly
+   * enough to leave the service its time, once a mark's worth of events arrived. A known-at cut
+   * reads every event after the last mark (the store cannot filter by instant): so that open tail
+   * stays about a mark's events (500 by default), not a snapshot's (5,000).
+   */
   nudge(position: bigint): void {
     if (this.building || !this.mayBuild()) return;
-    if (this.state && position - this.state.position < BigInt(this.everyEvents)) return;
+    if (this.state && position - this.state.position < BigInt(this.markEvery)) return;
     void this.startBuild(true);
   }
 
