@@ -22,7 +22,7 @@ export function encodeSnapshotDocs(entries: readonly (readonly [string, unknown]
   return deflated(Buffer.from(json, 'latin1'), { level: 1 });
 }
 
-/** The JSON text of a stored snapshot's documents: read as one-byte text when it is ASCII (see {@link encodeSnapshotDocs}), as UTF-8 otherwise. */
+/** A stored snapshot's documents, parsed: the text read as one-byte text when it is ASCII (see {@link encodeSnapshotDocs}), as UTF-8 otherwise. */
 function decodeSnapshotDocs(blob: Buffer): unknown {
   const bytes = inflateSync(blob);
   return JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8'));
