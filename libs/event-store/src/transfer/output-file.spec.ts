@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AddressInfo, connect, createServer } from 'node:net';
 import { describeFileSystemFailure, fileSystemCause, writeWholeFile } from './output-file';
 
 function failureOf(work: () => unknown): unknown {
@@ -21,6 +22,22 @@ describe('describeFileSystemFailure', () => {
 
   it('rule: an error that is not one of the file system is left to its own wording', () => {
     expect(describeFileSystemFailure(new Error('autre chose'))).toBeUndefined();
+  });
+
+  it('rule: a socket’s failure (a port in use, a connection refused) is not worded as a file’s', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const inUse = await new Promise<unknown>((resolve) => createServer().once('error', resolve).listen(port, '127.0.0.1'));
+      expect(inUse).toMatchObject({ code: 'EADDRINUSE', syscall: 'listen' });
+      expect(describeFileSystemFailure(inUse)).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+    const refused = await new Promise<unknown>((resolve) => connect(port, '127.0.0.1').once('error', resolve));
+    expect(refused).toMatchObject({ code: 'ECONNREFUSED', syscall: 'connect' });
+    expect(describeFileSystemFailure(refused)).toBeUndefined();
   });
 });
 

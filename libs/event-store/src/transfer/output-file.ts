@@ -112,6 +112,8 @@ function causeWhenWriting(code: 'ENOENT' | 'ENOTDIR' | 'EISDIR'): string {
 export function fileSystemCause(error: unknown, context: CauseContext = 'any'): string | undefined {
   const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
   if (typeof code !== 'string' || typeof syscall !== 'string') return undefined;
+  // A socket's or a name lookup's failure carries `syscall` too: it is not one of the file system.
+  if (NETWORK_SYSCALLS.has(syscall)) return undefined;
   const known = wordingOf(code, context);
   if (known !== undefined) return known;
   const kind = storageFailureKind(error);
@@ -133,6 +135,7 @@ export function describeFileSystemFailure(error: unknown): string | undefined {
 }
 
 const READS = new Set(['read', 'stat', 'lstat', 'scandir', 'access']);
+const NETWORK_SYSCALLS = new Set(['listen', 'bind', 'connect', 'accept', 'getaddrinfo', 'getnameinfo']);
 const WRITES = new Set(['write', 'rename', 'mkdir', 'fsync', 'close', 'unlink', 'copyfile']);
 
 function unwritable(detail: string): TransferError {
