@@ -48,6 +48,15 @@ export interface OpenEventStoreOptions {
   readonly readOnly?: boolean;
 }
 
+/**
+ * Where a store opened `readOnly` reads its events when it could not read them in place: a copy of
+ * the embedded store's file in the temporary folder (see `SqliteEventStore.readFromCopy`); undefined
+ * for a store read in place, or on a server.
+ */
+export function readCopyOf(store: EventStore): string | undefined {
+  return store instanceof SqliteEventStore ? store.readFromCopy : undefined;
+}
+
 /** Opens the store the configuration names; nothing else in Jalon knows which store it runs on. */
 export async function openEventStore(config: JalonConfig, options: OpenEventStoreOptions = {}): Promise<EventStore> {
   switch (config.eventStore) {

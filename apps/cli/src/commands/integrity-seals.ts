@@ -1,6 +1,6 @@
 import { systemClock } from '@jalon/application';
-import { JalonConfig, SEAL_STREAM_ID, verifyAndSeal, verifyStore } from '@jalon/core';
-import { IntegrityError, latestSeal, sealEventFromText, sealOfSize, SqliteEventStore, type EventStore, type LogVerificationReport, type StoredEvent } from '@jalon/event-store';
+import { JalonConfig, readCopyOf, SEAL_STREAM_ID, verifyAndSeal, verifyStore } from '@jalon/core';
+import { IntegrityError, latestSeal, sealEventFromText, sealOfSize, type EventStore, type LogVerificationReport, type StoredEvent } from '@jalon/event-store';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { verificationLines } from './integrity-output';
 
@@ -38,7 +38,7 @@ function refuseUnverified(report: LogVerificationReport, config: JalonConfig, sa
 
 /** What a command opening the store read-only says when it reads a copy (a read-only medium): where, and that it is removed at the end. */
 export function copyNotice(store: EventStore, what: string): string | undefined {
-  const copy = store instanceof SqliteEventStore ? store.readFromCopy : undefined;
+  const copy = readCopyOf(store);
   return copy === undefined ? undefined : `Support en lecture seule : le journal est ${what} sur une copie, ${copy}, supprimée à la fin.`;
 }
 

@@ -1,9 +1,9 @@
 import { SYSTEM_ACTOR } from '@jalon/application';
 import { streamIdOf, todayIn } from '@jalon/domain';
-import { highestAssignedPosition, SqliteEventStore, type EventStore, type SealWriterOptions, type SealKey, type VerifyLogOptions } from '@jalon/event-store';
+import { highestAssignedPosition, type EventStore, type SealWriterOptions, type SealKey, type VerifyLogOptions } from '@jalon/event-store';
 import { join } from 'node:path';
 import { JalonConfig } from '../config';
-import { embeddedStoreFile } from '../open-event-store';
+import { embeddedStoreFile, readCopyOf } from '../open-event-store';
 
 /** The stream of the log's seals (docs/decisions/0011). */
 export const SEAL_STREAM_ID = streamIdOf('integrity', 'seals');
@@ -16,11 +16,11 @@ export function sealKeyFile(config: Pick<JalonConfig, 'dataDir'>): string {
 /**
  * How the configured store is verified: positions are dense, and their counter kept, only in the
  * embedded store. The counter is read where `store` reads the events: a store opened read-only on a
- * read-only medium may read a copy of its file (`readFromCopy`).
+ * read-only medium may read a copy of its file (`readCopyOf`).
  */
 export function verificationOptions(config: JalonConfig, store?: EventStore): Pick<VerifyLogOptions, 'sealStreamId' | 'densePositions' | 'highestAssignedPosition'> {
   if (config.eventStore !== 'sqlite') return { sealStreamId: SEAL_STREAM_ID, densePositions: false };
-  const file = (store instanceof SqliteEventStore ? store.readFromCopy : undefined) ?? embeddedStoreFile(config);
+  const file = (store && readCopyOf(store)) ?? embeddedStoreFile(config);
   return { sealStreamId: SEAL_STREAM_ID, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(file) };
 }
 
