@@ -80,6 +80,30 @@ describe('dashboard sessions and user administration', () => {
     expect(upload.headers.location).toBe('/connexion?motif=formulaire-non-enregistre&retour=%2Fantennes%2Fmontbeliard%2Fimport');
   });
 
+  it('rule: a form opened with a choice in its address (« Annuler » on an expenditure: ?depense=…) leads back, once signed in again, to that form with that choice; a Referer of another host or page keeps only the form’s address', async () => {
+    const finance = await signedIn(dashboard.tokens.finance);
+    const expenditure = /annuler-depense\?depense=([^"&]+)/.exec((await finance.get('/antennes/montbeliard').expect(200)).text)?.[1];
+    expect(expenditure).toBeDefined();
+    const shown = `/antennes/montbeliard/annuler-depense?depense=${expenditure}`;
+    const form = await finance.get(shown).expect(200);
+    dashboard.advanceSessionClock(31 * 60_000);
+    const head = await dashboard.store.headPosition();
+    const post = (referer: string) =>
+      request(http()).post('/antennes/montbeliard/annuler-depense').set('Host', 'jalon.test').set('Referer', referer).type('form').send({ _csrf: csrfOf(form.text), reason: 'Erreur' }).expect(303);
+    const retourOf = async (referer: string) => new URL((await post(referer)).headers.location!, 'http://jalon.test').searchParams.get('retour');
+
+    expect(await retourOf(`http://jalon.test${shown}`)).toBe(shown);
+    // Another host's page at the same path, or another page of this one: the form's own address only.
+    expect(await retourOf(`https://evil.example${shown}`)).toBe('/antennes/montbeliard/annuler-depense');
+    expect(await retourOf('http://jalon.test/antennes/montbeliard?depense=autre')).toBe('/antennes/montbeliard/annuler-depense');
+    // Signed in again, the form opens with the expenditure chosen; nothing was recorded.
+    const refused = await finance.post('/antennes/montbeliard/annuler-depense').set('Host', 'jalon.test').set('Referer', `http://jalon.test${shown}`).type('form').send({ _csrf: csrfOf(form.text) }).expect(303);
+    const landing = await signInAgain(finance, refused.headers.location!, dashboard.tokens.finance);
+    expect(landing).toBe(shown);
+    expect((await finance.get(landing).expect(200)).text).toMatch(new RegExp(`<option value="${expenditure}"[^>]* selected`));
+    expect(await dashboard.store.headPosition()).toBe(head);
+  });
+
   it('rule: a form posted from a session ended by a deactivation (or a revoked token) says both why the session ended and that the action was not recorded, and records nothing', async () => {
     const { token } = await dashboard.app.get(IdentityService).addUser({ name: 'Léa Morel', role: 'finance' }, SYSTEM_ACTOR);
     const lea = await signedIn(token);

@@ -84,7 +84,8 @@ function pathOnThisSite(candidate: unknown): string | undefined {
  * GET is itself. A form posted (its session expired meanwhile) cannot be: its address answers only
  * POST, so the browser sent there after signing in would get 405. It comes back to a page it can
  * read, the first of: the address itself if it also has a GET page (every form: the form page),
- * the page the form was on (the Referer, if it is a readable page of this dashboard, on this host;
+ * with the query its page was shown with when the Referer is that page (`?depense=…`: the choice
+ * the page was opened with is kept), the page the form was on (the Referer, if it is a readable page of this dashboard, on this host;
  * another site's is never followed), the nearest readable page above the address
  * (`/utilisateurs/x/desactiver` → `/utilisateurs`), the overview. Nothing of the form is kept: it
  * was not recorded, and the sign-in page says so (`motif=formulaire-non-enregistre`).
@@ -99,7 +100,9 @@ export function pageToReturnTo(request: WebRequest): string {
     path = path.slice(0, path.lastIndexOf('/'));
     above.push(path);
   }
-  return [own, referred, ...above].find(readable) ?? OVERVIEW;
+  // The form page itself, as it was shown (its query preselects a choice): the Referer when it names that page.
+  const ownAsShown = referred !== undefined && own !== undefined && pathOf(referred) === own ? referred : own;
+  return [ownAsShown, referred, ...above].find(readable) ?? OVERVIEW;
 }
 
 /** Whether the request sends something (a form), rather than reading a page. */
