@@ -191,9 +191,11 @@ describe.each([
     for (const options of reads) expect(options.after).toEqual(expect.any(BigInt));
   }, 120_000);
 
-  it('rule: a cut served by a snapshot reads only the events after it (fewer than the log), none before', async () => {
+  it('rule: a cut served by a snapshot reads only the events after it (fewer than the log), none before; it starts from the last mark it holds whole, whose changes it adds to the snapshot before', async () => {
     const metas = subject.storage.timeTravelSnapshots().metas();
-    const last = metas.filter((meta) => meta.full).pop()!;
+    // Every mark keeps its changes; the last of them (or the last snapshot) is where a cut after every event starts.
+    expect(metas.filter((meta) => !meta.full && !meta.changes)).toEqual([]);
+    const last = metas[metas.length - 1]!;
     const budgetTypes = new Set(PROJECTIONS.find((projection) => projection.name === 'budget')!.handles);
     const logged = subject.events.filter((event) => budgetTypes.has(event.type)).length;
     const readAll = jest.spyOn(subject.store, 'readAll');
@@ -206,6 +208,11 @@ describe.each([
       const middle = fulls[Math.floor(fulls.length / 2)]!;
       const atMiddle = await subject.snapshots.modelsAtCut('budget', { knownAt: instant(middle.maxRecordedAt!) });
       expect(atMiddle!.from >= middle.position).toBe(true);
+      // At a mark's own latest instant, when the next one holds a later one: from that mark, not from the snapshot before it.
+      const index = metas.findIndex((meta, at) => !meta.full && at + 1 < metas.length && metas[at + 1]!.minRecordedAt! > meta.maxRecordedAt!);
+      expect(index).toBeGreaterThanOrEqual(0);
+      const atMark = await subject.snapshots.modelsAtCut('budget', { knownAt: instant(metas[index]!.maxRecordedAt!) });
+      expect(atMark!.from).toBe(metas[index]!.position);
     } finally {
       readAll.mockRestore();
     }

@@ -45,12 +45,16 @@ export const SNAPSHOT_KEPT_PREFIXES: Readonly<Record<string, readonly string[]>>
 export const DEFAULT_SNAPSHOT_EVERY_EVENTS = 5_000;
 
 /**
- * Between two snapshots, marks: the same figures without documents, so that a cut skips the part of
- * a segment outside it (a known-at cut decodes every event it reads: the store cannot filter by instant).
+ * Between two snapshots, marks: the same figures, so that a cut skips the part of a segment outside
+ * it (a known-at cut decodes every event it reads: the store cannot filter by instant), and the
+ * documents changed since the mark or snapshot before, so that a cut starts from the last mark it
+ * holds whole rather than from the snapshot: it folds at most about a mark's events, not a snapshot's.
  */
 const MARKS_PER_SNAPSHOT = 10;
 /** Snapshots' documents kept decoded (per projection). */
 const DECODED_KEPT = 4;
+/** Marks' changes kept decoded (all projections): a cut adds at most a snapshot's marks' worth (MARKS_PER_SNAPSHOT). */
+const CHANGES_KEPT = 16;
 
 /** A report asked a snapshot-built read model for a document that snapshots do not keep: built from a full replay instead. */
 export class SnapshotKeyNotKeptError extends Error {
@@ -108,6 +112,8 @@ interface BuildState {
   /** undefined: none yet. */
   minEffective: string | undefined;
   readonly docs: Map<string, InMemoryReadModel<unknown>>;
+  /** Per projection, its documents as of the last snapshot or mark written: a mark keeps those changed since (documents are never changed in place: `evolve` returns new ones). */
+  saved: Map<string, ReadonlyMap<string, unknown>>;
 }
 
 /**
@@ -128,6 +134,7 @@ export class TimeTravelSnapshots {
   private storeIdentity: string | undefined;
   private readonly markEvery: number;
   private readonly decoded = new Map<string, readonly [string, unknown][]>();
+  private readonly decodedChanges = new Map<string, readonly [string, unknown][]>();
   private readonly unreadableListeners = new Set<(reason: string, position: bigint) => void>();
 
   constructor(
@@ -202,6 +209,7 @@ export class TimeTravelSnapshots {
     this.generation++;
     this.state = undefined;
     this.decoded.clear();
+    this.decodedChanges.clear();
     this.snapshots.drop();
   }
 
@@ -238,20 +246,39 @@ export class TimeTravelSnapshots {
     // Maxima only grow along the log: the snapshots holding only events inside the cut come first.
     let start = -1;
     while (start + 1 < chain.length && holdsAll(chain[start + 1]!)) start++;
-    let model = keptModel(plan);
-    for (; start >= 0; start--) {
-      if (!chain[start]!.full) continue;
+    // The nearest snapshot or mark at or before it holding every document of the projection (or none:
+    // the first event), then the changes of the marks after it, up to it.
+    const holdsWhole = start;
+    let docs: Map<string, unknown> | undefined;
+    for (; start >= 0 && docs === undefined; start--) {
+      const meta = chain[start]!;
+      if (!meta.full && !(meta.changes && meta.complete?.includes(plan.id))) continue;
       let entries: readonly [string, unknown][] | undefined;
       try {
-        entries = this.decodedDocs(chain[start]!.position, plan.id);
+        entries = meta.full ? this.decodedDocs(this.decoded, DECODED_KEPT, meta.position, plan.id) : this.decodedDocs(this.decodedChanges, CHANGES_KEPT, meta.position, plan.id);
       } catch (error) {
-        this.unreadable(error, chain[start]!.position);
+        this.unreadable(error, meta.position);
         return undefined;
       }
-      if (entries === undefined) continue;
-      model = keptModel(plan, entries);
-      break;
+      if (entries !== undefined) docs = new Map(entries.filter(([, doc]) => doc !== null));
     }
+    if (docs === undefined) docs = new Map();
+    else start++;
+    for (; start < holdsWhole && chain[start + 1]!.changes; start++) {
+      let changed: readonly [string, unknown][] | undefined;
+      try {
+        changed = this.decodedDocs(this.decodedChanges, CHANGES_KEPT, chain[start + 1]!.position, plan.id);
+      } catch (error) {
+        this.unreadable(error, chain[start + 1]!.position);
+        return undefined;
+      }
+      if (changed === undefined) break;
+      for (const [key, doc] of changed) {
+        if (doc === null) docs.delete(key);
+        else docs.set(key, doc);
+      }
+    }
+    const model = keptModel(plan, docs);
     const from = start >= 0 ? chain[start]!.position : 0n;
     // The segments after it that may hold events inside the cut, then the open tail.
     const holdsSome = (meta: SnapshotMeta) => inside(meta.minEffective, meta.minRecordedAt);
@@ -291,23 +318,23 @@ export class TimeTravelSnapshots {
   }
 
   /**
-   * A snapshot's documents, decoded: the last few are kept (documents are never changed once made:
-   * `evolve` returns new ones), so that cuts near one another decode it once.
+   * A snapshot's documents (or a mark's changes), decoded: the last few are kept in `cache` (documents
+   * are never changed once made: `evolve` returns new ones), so that cuts near one another decode them once.
    */
-  private decodedDocs(position: bigint, projection: string): readonly [string, unknown][] | undefined {
+  private decodedDocs(cache: Map<string, readonly [string, unknown][]>, size: number, position: bigint, projection: string): readonly [string, unknown][] | undefined {
     const key = `${position}:${projection}`;
-    const kept = this.decoded.get(key);
+    const kept = cache.get(key);
     if (kept !== undefined) {
-      this.decoded.delete(key);
-      this.decoded.set(key, kept);
+      cache.delete(key);
+      cache.set(key, kept);
       return kept;
     }
     const entries = this.snapshots.docs(position, projection);
     if (entries === undefined) return undefined;
-    this.decoded.set(key, entries);
-    for (const oldest of this.decoded.keys()) {
-      if (this.decoded.size <= DECODED_KEPT) break;
-      this.decoded.delete(oldest);
+    cache.set(key, entries);
+    for (const oldest of cache.keys()) {
+      if (cache.size <= size) break;
+      cache.delete(oldest);
     }
     return entries;
   }
@@ -366,7 +393,7 @@ export class TimeTravelSnapshots {
     if (this.fault && !this.fault.mendedAt && (this.fault.position === undefined || position >= this.fault.position)) this.fault = { ...this.fault, mendedAt: new Date().toISOString() };
   }
 
-  /** Writes a snapshot (`full`: with documents) or a mark at the state's position; false when reset or stopped meanwhile (nothing written). */
+  /** Writes a snapshot (`full`: with every document) or a mark (with the documents changed since the last one) at the state's position; false when reset or stopped meanwhile (nothing written). */
   private async save(state: BuildState, full: boolean, generation: number): Promise<boolean> {
     const meta: SnapshotMeta = {
       position: state.position,
@@ -382,10 +409,23 @@ export class TimeTravelSnapshots {
       minEffective: state.minEffective ?? '',
     };
     const blobs = new Map<string, Buffer>();
+    const saved = new Map<string, ReadonlyMap<string, unknown>>();
+    const complete: string[] = [];
     // One projection at a time, compressed off the event loop: the service keeps answering meanwhile.
-    if (full) for (const plan of this.plans) blobs.set(plan.id, await encodeSnapshotDocs(state.docs.get(plan.id)!.entries()));
+    for (const plan of this.plans) {
+      const entries = state.docs.get(plan.id)!.entries();
+      saved.set(plan.id, new Map(entries));
+      if (full) {
+        blobs.set(plan.id, await encodeSnapshotDocs(entries));
+        continue;
+      }
+      const changes = changesSince(state.saved.get(plan.id)!, entries);
+      if (entries.length > 0 && changes.filter(([, doc]) => doc !== null).length === entries.length) complete.push(plan.id);
+      blobs.set(plan.id, await encodeSnapshotDocs(changes));
+    }
     if (generation !== this.generation) return false;
-    this.snapshots.save(meta, blobs);
+    this.snapshots.save(full ? meta : { ...meta, changes: true, complete }, blobs);
+    state.saved = saved;
     state.previous = state.position;
     state.sinceLast = 0;
     if (full) state.sinceFull = 0;
@@ -421,6 +461,7 @@ export class TimeTravelSnapshots {
           const entries = this.snapshots.docs(last.position, plan.id);
           if (entries === undefined) throw new SnapshotUnreadableError(last.position, plan.id, new Error('aucun document'));
           state.docs.set(plan.id, keptModel(plan, entries));
+          state.saved.set(plan.id, new Map(entries));
         }
       } catch (error) {
         if (!(error instanceof SnapshotUnreadableError)) throw error;
@@ -494,7 +535,16 @@ function emptyState(plans: readonly Plan[]): BuildState {
     minRecordedAt: Number.POSITIVE_INFINITY,
     minEffective: undefined,
     docs: new Map(plans.map((plan) => [plan.id, keptModel(plan)])),
+    saved: new Map(plans.map((plan) => [plan.id, new Map()])),
   };
+}
+
+/** The documents changed since `before` (a new object: `evolve` never changes one in place), by key, and those gone as `[key, null]`. */
+function changesSince(before: ReadonlyMap<string, unknown>, now: readonly (readonly [string, unknown])[]): [string, unknown][] {
+  const changed: [string, unknown][] = now.filter(([key, doc]) => before.get(key) !== doc) as [string, unknown][];
+  const present = new Set(now.map(([key]) => key));
+  for (const key of before.keys()) if (!present.has(key)) changed.push([key, null]);
+  return changed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** The figures of one event as the cut sees it (the event as stored: `cutFilter` tests it before upcasting). */

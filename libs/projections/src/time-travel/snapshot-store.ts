@@ -44,8 +44,21 @@ export interface SnapshotMeta {
   readonly position: bigint;
   /** Position of the snapshot before it (0 for the first): snapshots are used only as an unbroken chain from the first. */
   readonly previous: bigint;
-  /** Whether it keeps documents; otherwise a mark: its figures only, which tell a cut whether to read its segment. */
+  /** Whether it keeps documents; otherwise a mark: its figures, which tell a cut whether to read its segment, and its changes (below). */
   readonly full: boolean;
+  /**
+   * A mark that keeps the documents changed since the snapshot or mark before it (`[key, doc]`, a
+   * document gone as `[key, null]`), so that a cut starts from it rather than from the snapshot with
+   * every document: absent in marks written before (then a cut starts from that snapshot and folds
+   * their segments).
+   */
+  readonly changes?: boolean;
+  /**
+   * The projections (`name@version`) every document of which changed since the mark before (kpis:
+   * one document for the programme, changed by nearly every event): the mark's changes hold all
+   * their documents, as a snapshot does, and a cut starts from it without the snapshot before.
+   */
+  readonly complete?: readonly string[];
   /** The projection versions it was built with (`name@version`, sorted, comma-separated). */
   readonly projections: string;
   /** The store it was read from, and what names the event at `position` (the runner's fingerprint). */
@@ -75,7 +88,7 @@ export class SnapshotUnreadableError extends Error {
 export interface TimeTravelSnapshotStore {
   /** Every snapshot, by position. */
   metas(): SnapshotMeta[];
-  /** The documents a snapshot keeps of one projection version, as `[key, doc]` by key; undefined when it keeps none. Throws {@link SnapshotUnreadableError}. */
+  /** The documents a snapshot keeps of one projection version (or a mark its changes), as `[key, doc]` by key; undefined when it keeps none. Throws {@link SnapshotUnreadableError}. */
   docs(position: bigint, projection: string): [string, unknown][] | undefined;
   /** Writes a snapshot and its documents (per projection version, encoded by {@link encodeSnapshotDocs}) at once. */
   save(meta: SnapshotMeta, docs: ReadonlyMap<string, Buffer>): void;
