@@ -22,10 +22,15 @@ export function encodeSnapshotDocs(entries: readonly (readonly [string, unknown]
   return deflated(Buffer.from(json, 'latin1'), { level: 1 });
 }
 
-/** A stored snapshot's documents, parsed: the text read as one-byte text when it is ASCII (see {@link encodeSnapshotDocs}), as UTF-8 otherwise. */
+/**
+ * A stored snapshot's documents, parsed: the text read as ASCII when it is (see
+ * {@link encodeSnapshotDocs}; V8 makes it a one-byte string in 0.4 ms for 4.4 MB, against 2 to 4 ms
+ * read as latin1), as UTF-8 otherwise. Inflated in chunks about the size of the text (JSON deflates
+ * about 8 to 1), not 16 KB ones joined at the end: 3 ms instead of 4 for 4.4 MB.
+ */
 function decodeSnapshotDocs(blob: Buffer): unknown {
-  const bytes = inflateSync(blob);
-  return JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8'));
+  const bytes = inflateSync(blob, { chunkSize: Math.min(Math.max(blob.length * 8, 64 * 1024), 16 * 1024 * 1024) });
+  return JSON.parse(isAscii(bytes) ? bytes.toString('ascii') : bytes.toString('utf8'));
 }
 
 /**
