@@ -1,5 +1,6 @@
 /**
- * End to end, as the compiled CLI runs: `jalon verify` and `jalon export-audit --latest-seal` on a
+ * End to end, as the compiled CLI runs: `jalon verify`, `jalon export-audit --latest-seal`,
+ * `jalon prove-extends --latest-seal` and `jalon events` on a
  * backup kept on a read-only medium (an auditor's copy, a write-blocked disk). As root, `chmod`
  * stops nothing: the medium is a small tmpfs remounted read-only for real. The verification reads
  * the log as it is there, alters nothing, and finds a change made before the medium was locked;
@@ -31,7 +32,7 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
   });
   afterAll(() => disk.unmount());
 
-  it('rule: an audit export of a backup on a read-only medium is proved under its latest seal, without sealing: it verifies offline, names what it leaves out, and nothing on the medium changed', () => {
+  it('rule: an audit export of a backup on a read-only medium is proved under its latest seal, without sealing: it verifies offline, names what it leaves out, and nothing on the medium changed; its streams are listed there too', () => {
     const exportDir = mkdtempSync(join(tmpdir(), 'jalon-export-'));
     const file = join(exportDir, 'montbeliard.jsonl');
     try {
@@ -53,6 +54,12 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
         expect(exported.stdout).toContain('Sceau utilisé : le dernier du journal, position 41 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
         expect(exported.stdout).toContain('Export d’audit de l’antenne montbeliard : 36 événement(s) de 4 flux');
         expect(exported.status).toBe(0);
+        // A stream is read there too, as it is.
+        const listed = jalon(['events', 'antenna-montbeliard'], dataDir);
+        expect(listed.stderr).toMatch(/^Support en lecture seule : le journal est lu sur une copie, .*jalon\.sqlite, supprimée à la fin\.\n$/);
+        expect(listed.stdout).toMatch(/AntennaInaugurated v1 {2}effet 2022-06-22/);
+        expect(listed.stdout).toMatch(/\n\d+ événement\(s\)\.\n$/);
+        expect(listed.status).toBe(0);
         expect(contents()).toEqual(before);
       } finally {
         disk.readWrite();
@@ -63,6 +70,41 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
       expect(checked.status).toBe(0);
     } finally {
       rmSync(exportDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('rule: on a backup on a read-only medium, the proof that an older seal’s log is the unchanged start of the log is made up to its latest seal, without sealing; it verifies offline, and nothing on the medium changed', () => {
+    const proofDir = mkdtempSync(join(tmpdir(), 'jalon-proof-'));
+    const proof = join(proofDir, 'extends.json');
+    try {
+      expect(jalon(['demo'], dataDir).status).toBe(0);
+      const publicKey = /Clé publique de scellement : (\S+)/.exec(jalon(['seal'], dataDir).stdout)?.[1];
+      expect(publicKey).toBeDefined();
+      expect(jalon(['users', 'add', '--name', 'Inès Lefèvre', '--role', 'auditor'], dataDir).status).toBe(0);
+      expect(jalon(['seal'], dataDir).status).toBe(0);
+      // Recorded after the last seal: not covered by the proof.
+      expect(jalon(['users', 'add', '--name', 'Julien Bernard', '--role', 'finance'], dataDir).status).toBe(0);
+      const before = contents();
+
+      disk.readOnly();
+      try {
+        const sealing = jalon(['prove-extends', '--from-seal', '40', '--out', proof], dataDir);
+        expect(sealing.status).toBe(1);
+        expect(sealing.stderr).toContain('--latest-seal');
+
+        const proved = jalon(['prove-extends', '--from-seal', '40', '--latest-seal', '--out', proof], dataDir);
+        expect(proved.stderr).toMatch(/^Support en lecture seule : le journal est lu sur une copie, .*jalon\.sqlite, supprimée à la fin\.\n$/);
+        expect(proved.stdout).toContain('Sceau utilisé : le dernier du journal, position 43 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
+        expect(proved.stdout).toContain('est le début, inchangé, du journal scellé');
+        expect(proved.status).toBe(0);
+        expect(contents()).toEqual(before);
+      } finally {
+        disk.readWrite();
+      }
+      expect(jalon(['verify-extends', proof, '--public-key', publicKey!], dataDir).status).toBe(0);
+    } finally {
+      rmSync(proofDir, { recursive: true, force: true });
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

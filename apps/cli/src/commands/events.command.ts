@@ -1,8 +1,8 @@
 import { shownData } from '@jalon/application';
-import { JalonConfig } from '@jalon/core';
+import { JalonConfig, openEventStore } from '@jalon/core';
 import { StoredEvent } from '@jalon/event-store';
 import { Command } from 'commander';
-import { withCore } from '../core-context';
+import { copyNotice } from './integrity-seals';
 
 export function eventsCommand(config: () => JalonConfig): Command {
   return new Command('events')
@@ -10,14 +10,20 @@ export function eventsCommand(config: () => JalonConfig): Command {
     .argument('<flux>', 'nom du flux, <catégorie>-<id>')
     .option('--json', 'une ligne JSON par événement')
     .action(async (streamId: string, options: { json?: boolean }) => {
-      await withCore({ config: config(), existingStore: true }, async ({ store }) => {
+      // Read-only, as `verify`: reading a stream changes nothing, and a backup may be on a read-only medium.
+      const store = await openEventStore(config(), { existing: true, readOnly: true });
+      try {
+        const notice = copyNotice(store, 'lu');
+        if (notice !== undefined) console.error(notice);
         let count = 0;
         for await (const event of store.readStream(streamId)) {
           console.log(options.json ? JSON.stringify(jsonOf(event)) : describe(event));
           count++;
         }
         if (!options.json) console.log(count === 0 ? `Aucun événement dans le flux ${streamId}.` : `${count} événement(s).`);
-      });
+      } finally {
+        await store.close();
+      }
     });
 }
 

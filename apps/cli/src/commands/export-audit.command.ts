@@ -1,8 +1,8 @@
-import { antennaSubject, embeddedStoreFile, JalonConfig, openEventStore, programmeSubject } from '@jalon/core';
-import { assertWritableFile, auditExportLines, cannotWriteBeside, streamSink, writeWholeFile, type AuditExportReport } from '@jalon/event-store';
+import { antennaSubject, JalonConfig, programmeSubject } from '@jalon/core';
+import { assertWritableFile, auditExportLines, streamSink, writeWholeFile, type AuditExportReport } from '@jalon/event-store';
 import { Command } from 'commander';
 import { outputFile } from './export.command';
-import { copyNotice, findSeal, sealedLatest, verifiedLatestSeal } from './integrity-seals';
+import { findSeal, sealForProof, storeForProof } from './integrity-seals';
 
 /**
  * `jalon export-audit [--antenna ID] [--out FILE] [--from-seal SEAL] [--latest-seal]`: the audit trail of an antenna
@@ -22,20 +22,13 @@ export function exportAuditCommand(config: () => JalonConfig): Command {
       if (file !== undefined) await assertWritableFile(file);
       const base = config();
       // Under the latest seal, nothing is written: the store is only read (docs/decisions/0052).
-      const store = await openEventStore(base, { existing: true, ...(options.latestSeal ? { readOnly: true } : {}) }).catch((error: unknown) => {
-        if (!options.latestSeal && base.eventStore === 'sqlite' && cannotWriteBeside(embeddedStoreFile(base))) {
-          console.error('Une sauvegarde qu’on ne peut pas modifier s’exporte sous son dernier sceau, sans rien y écrire : ajoutez --latest-seal.');
-        }
-        throw error;
-      });
+      const store = await storeForProof(base, options.latestSeal === true);
       // stdout may carry the export: everything else goes to stderr then.
       const say = file !== undefined ? console.log : console.error;
       try {
-        const notice = copyNotice(store, 'lu');
-        if (notice !== undefined) console.error(notice);
         // An unknown antenna is refused before the log is sealed: a refusal writes nothing.
         const subject = options.antenna === undefined ? programmeSubject() : await antennaSubject(store, options.antenna);
-        const seal = options.latestSeal ? await verifiedLatestSeal(store, base, say) : await sealedLatest(store, base, say);
+        const seal = await sealForProof(store, base, options.latestSeal === true, say);
         const fromSeal = options.fromSeal === undefined ? undefined : await findSeal(store, options.fromSeal);
         let report: AuditExportReport | undefined;
         const lines = auditExportLines(store, { subject, seal, ...(fromSeal ? { fromSeal } : {}) }, (done) => (report = done));

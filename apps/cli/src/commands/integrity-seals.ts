@@ -1,6 +1,6 @@
 import { systemClock } from '@jalon/application';
-import { JalonConfig, readCopyOf, SEAL_STREAM_ID, verifyAndSeal, verifyStore } from '@jalon/core';
-import { IntegrityError, latestSeal, sealEventFromText, sealOfSize, type EventStore, type LogVerificationReport, type StoredEvent } from '@jalon/event-store';
+import { embeddedStoreFile, JalonConfig, openEventStore, readCopyOf, SEAL_STREAM_ID, verifyAndSeal, verifyStore } from '@jalon/core';
+import { cannotWriteBeside, IntegrityError, latestSeal, sealEventFromText, sealOfSize, type EventStore, type LogVerificationReport, type StoredEvent } from '@jalon/event-store';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { verificationLines } from './integrity-output';
 
@@ -27,6 +27,28 @@ export async function verifiedLatestSeal(store: EventStore, config: JalonConfig,
   const after = report.eventsAfterLastSeal;
   say(`Sceau utilisé : le dernier du journal, position ${latest.position}${after > 0 ? ` ; ${after} événement(s) enregistré(s) après lui n’y figure(nt) pas` : ''}.`);
   return latest;
+}
+
+/**
+ * The store a proof is made from (`export-audit`, `prove-extends`): under `--latest-seal` only read
+ * (docs/decisions/0052), with the notice of a copy when it is read from one; otherwise opened to
+ * seal, and when that fails on a medium that cannot be written, the refusal names `--latest-seal`.
+ */
+export async function storeForProof(config: JalonConfig, latestSealOnly: boolean): Promise<EventStore> {
+  const store = await openEventStore(config, { existing: true, ...(latestSealOnly ? { readOnly: true } : {}) }).catch((error: unknown) => {
+    if (!latestSealOnly && config.eventStore === 'sqlite' && cannotWriteBeside(embeddedStoreFile(config))) {
+      console.error('Une sauvegarde qu’on ne peut pas modifier se prouve sous son dernier sceau, sans rien y écrire : ajoutez --latest-seal.');
+    }
+    throw error;
+  });
+  const notice = copyNotice(store, 'lu');
+  if (notice !== undefined) console.error(notice);
+  return store;
+}
+
+/** The seal a proof is made under: the latest already in the log (`--latest-seal`), or the log sealed now. */
+export function sealForProof(store: EventStore, config: JalonConfig, latestSealOnly: boolean, say: (line: string) => void): Promise<StoredEvent> {
+  return latestSealOnly ? verifiedLatestSeal(store, config, say) : sealedLatest(store, config, say);
 }
 
 /** A log that does not verify is never sealed, exported or proved over: its problems are said, then it is refused. */
