@@ -25,6 +25,24 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
         .map((name) => [name, createHash('sha256').update(readFileSync(join(dataDir, name))).digest('hex')]),
     );
 
+  /** Runs `work` with the medium locked read-only, unlocked after whatever happens. */
+  const whileLocked = (work: () => void) => {
+    disk.readOnly();
+    try {
+      work();
+    } finally {
+      disk.readWrite();
+    }
+  };
+  /** What a command says on stderr, alone, when it reads the log from a copy. */
+  const readFromCopy = (what: string) => new RegExp(`^Support en lecture seule : le journal est ${what} sur une copie, .*jalon\\.sqlite, supprimée à la fin\\.\\n$`);
+  /** A proof command without --latest-seal must seal first, which a read-only medium refuses: exit 1, the option named. */
+  const expectRefusedNamingLatestSeal = (args: readonly string[]) => {
+    const sealing = jalon([...args], dataDir);
+    expect(sealing.status).toBe(1);
+    expect(sealing.stderr).toContain('--latest-seal');
+  };
+
   beforeAll(() => {
     assertBuilt();
     disk = mountSmallDisk(32 * 1024);
@@ -42,28 +60,21 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
       expect(jalon(['users', 'add', '--name', 'Julien Bernard', '--role', 'finance'], dataDir).status).toBe(0);
       const before = contents();
 
-      disk.readOnly();
-      try {
-        // Without --latest-seal, the export must seal first, which a read-only medium refuses.
-        const sealing = jalon(['export-audit', '--antenna', 'montbeliard', '--out', file], dataDir);
-        expect(sealing.status).toBe(1);
-        expect(sealing.stderr).toContain('--latest-seal');
-
+      whileLocked(() => {
+        expectRefusedNamingLatestSeal(['export-audit', '--antenna', 'montbeliard', '--out', file]);
         const exported = jalon(['export-audit', '--antenna', 'montbeliard', '--latest-seal', '--out', file], dataDir);
-        expect(exported.stderr).toMatch(/^Support en lecture seule : le journal est lu sur une copie, .*jalon\.sqlite, supprimée à la fin\.\n$/);
+        expect(exported.stderr).toMatch(readFromCopy('lu'));
         expect(exported.stdout).toContain('Sceau utilisé : le dernier du journal, position 41 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
         expect(exported.stdout).toContain('Export d’audit de l’antenne montbeliard : 36 événement(s) de 4 flux');
         expect(exported.status).toBe(0);
         // A stream is read there too, as it is.
         const listed = jalon(['events', 'antenna-montbeliard'], dataDir);
-        expect(listed.stderr).toMatch(/^Support en lecture seule : le journal est lu sur une copie, .*jalon\.sqlite, supprimée à la fin\.\n$/);
+        expect(listed.stderr).toMatch(readFromCopy('lu'));
         expect(listed.stdout).toMatch(/AntennaInaugurated v1 {2}effet 2022-06-22/);
         expect(listed.stdout).toMatch(/\n\d+ événement\(s\)\.\n$/);
         expect(listed.status).toBe(0);
         expect(contents()).toEqual(before);
-      } finally {
-        disk.readWrite();
-      }
+      });
 
       const checked = jalon(['verify-export', file], dataDir);
       expect(checked.stdout).toContain('Sceau : 40 événement(s)');
@@ -87,21 +98,15 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
       expect(jalon(['users', 'add', '--name', 'Julien Bernard', '--role', 'finance'], dataDir).status).toBe(0);
       const before = contents();
 
-      disk.readOnly();
-      try {
-        const sealing = jalon(['prove-extends', '--from-seal', '40', '--out', proof], dataDir);
-        expect(sealing.status).toBe(1);
-        expect(sealing.stderr).toContain('--latest-seal');
-
+      whileLocked(() => {
+        expectRefusedNamingLatestSeal(['prove-extends', '--from-seal', '40', '--out', proof]);
         const proved = jalon(['prove-extends', '--from-seal', '40', '--latest-seal', '--out', proof], dataDir);
-        expect(proved.stderr).toMatch(/^Support en lecture seule : le journal est lu sur une copie, .*jalon\.sqlite, supprimée à la fin\.\n$/);
+        expect(proved.stderr).toMatch(readFromCopy('lu'));
         expect(proved.stdout).toContain('Sceau utilisé : le dernier du journal, position 43 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
         expect(proved.stdout).toContain('est le début, inchangé, du journal scellé');
         expect(proved.status).toBe(0);
         expect(contents()).toEqual(before);
-      } finally {
-        disk.readWrite();
-      }
+      });
       expect(jalon(['verify-extends', proof, '--public-key', publicKey!], dataDir).status).toBe(0);
     } finally {
       rmSync(proofDir, { recursive: true, force: true });
@@ -113,17 +118,14 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
     expect(jalon(['demo'], dataDir).status).toBe(0);
     const before = contents();
 
-    disk.readOnly();
-    try {
+    whileLocked(() => {
       const verified = jalon(['verify'], dataDir);
       expect(verified.stdout).toContain('Journal vérifié : intact.');
       expect(verified.stdout).toContain('40 événement(s)');
-      expect(verified.stderr).toMatch(/^Support en lecture seule : le journal est vérifié sur une copie, .*jalon\.sqlite, supprimée à la fin\.\n$/);
+      expect(verified.stderr).toMatch(readFromCopy('vérifié'));
       expect(verified.status).toBe(0);
       expect(contents()).toEqual(before);
-    } finally {
-      disk.readWrite();
-    }
+    });
 
     const db = new Database(join(dataDir, 'jalon.sqlite'));
     const row = db
@@ -132,13 +134,10 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
     db.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.replace(/"amountCents":(\d)/, (_m, digit: string) => `"amountCents":${(Number(digit) + 1) % 10}`), row.position);
     db.close();
 
-    disk.readOnly();
-    try {
+    whileLocked(() => {
       const refused = jalon(['verify'], dataDir);
       expect(refused.status).toBe(1);
       expect(refused.stdout).toContain(`Position ${row.position}, flux ${row.stream_id}, révision ${row.revision} : son contenu`);
-    } finally {
-      disk.readWrite();
-    }
+    });
   });
 });
