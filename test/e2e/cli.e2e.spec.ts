@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AddressInfo, createServer } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertBuilt, jalon, jalonLoading, serve } from './cli';
@@ -60,16 +60,19 @@ describe('jalon command line, end to end', () => {
     expect(heavy(pdf.loaded)).toEqual({ ...none, pdfmake: true });
   });
 
-  it('rule: serve on a port another program holds exits 1 with one French line naming the port and what to change, without Nest’s English report', async () => {
+  it('rule: serve on a port another program holds exits 1 with one French line naming the port and what to change, without Nest’s English report, before creating or printing anything (no store, no administrator’s token)', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     try {
       const port = (holder.address() as AddressInfo).port;
-      const refused = jalon(['serve', '--port', String(port)], dataDir);
+      const fresh = join(dataDir, 'premier-demarrage');
+      const refused = jalon(['serve', '--port', String(port)], fresh);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toBe(
         `Erreur HTTP.PORT_IN_USE : le service ne démarre pas : le port ${port} de 127.0.0.1 est déjà utilisé par un autre programme (un autre Jalon ?) : arrêtez-le, ou choisissez un autre port (PORT, ou --port).\n`,
       );
+      expect(refused.stdout).toBe('');
+      expect(existsSync(fresh) ? readdirSync(fresh) : []).toEqual([]);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }

@@ -1,6 +1,7 @@
 import { IdentityService } from '@jalon/application';
 import { assertDataDirWritable, existingSealKey, JalonConfig, LogIntegrityService } from '@jalon/core';
 import { INestApplication } from '@nestjs/common';
+import { createServer } from 'node:net';
 import { createApiApp } from './create-api-app';
 import { HttpExtension } from './http/http-extension';
 
@@ -10,6 +11,9 @@ import { HttpExtension } from './http/http-extension';
  * mounts the dashboard, apps/web).
  */
 export async function startServer(config: JalonConfig, print: (line: string) => void = console.log, extensions: readonly HttpExtension[] = []): Promise<INestApplication> {
+  // A port already taken (or an address not of this machine) is refused first, before anything is
+  // created or printed: not after the first administrator's token, shown only once, was printed.
+  await assertCanListen(config);
   assertDataDirWritable(config);
   // A seal key that cannot be read (a folder in its place) is refused, naming the file, before
   // anything is written: not after the first administrator's token, printed only once, was shown.
@@ -38,6 +42,24 @@ export async function startServer(config: JalonConfig, print: (line: string) => 
   for (const extension of extensions) if (extension.announce) print(extension.announce(address));
   print(`Documentation de l’API : ${address}/api/docs — santé : ${address}/health`);
   return app;
+}
+
+/**
+ * Listens where the service will, then lets go at once: the refusal the service's own `listen`
+ * would meet, met before the start. (A program taking the port in between is still refused by that
+ * `listen`, with the same error.)
+ */
+async function assertCanListen(config: Pick<JalonConfig, 'host' | 'port'>): Promise<void> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(config.port, config.host, resolve);
+    });
+  } catch (error) {
+    throw new ListenError(config, error);
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 /** The service could not listen where it was told (`PORT`/`--port`, `HOST`/`--host`): in French, saying what to change. */
