@@ -73,6 +73,10 @@ describe('jalon command line, end to end', () => {
       );
       expect(refused.stdout).toBe('');
       expect(existsSync(fresh) ? readdirSync(fresh) : []).toEqual([]);
+      // A port that is not one: refused as a setting, nothing created either.
+      const mistyped = jalon(['serve', '--port', '30OO'], fresh);
+      expect([mistyped.status, mistyped.stdout, mistyped.stderr]).toEqual([1, '', 'Erreur CONFIG.INVALID : --port doit être un numéro de port TCP, un entier de 0 à 65535, pas « 30OO »\n']);
+      expect(existsSync(fresh) ? readdirSync(fresh) : []).toEqual([]);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }

@@ -28,4 +28,34 @@ describe('JALON_PROJECTION_THREAD_NICE (docs/decisions/0033)', () => {
       expect(() => loadConfig({ JALON_PROJECTION_THREAD_NICE: value })).toThrow(new RegExp(`JALON_PROJECTION_THREAD_NICE doit être un entier de 0 .* à 19 .*pas « ${value.replace('.', '\\.')} »`));
     }
   });
+
+  it('rule: every setting that cannot be honoured is refused at start in French, naming it, the value given and what it takes', () => {
+    const refusals: readonly (readonly [NodeJS.ProcessEnv, RegExp])[] = [
+      [{ EVENT_STORE: 'postgres' }, /^EVENT_STORE doit valoir « sqlite » .* ou « eventstoredb » .*, pas « postgres »$/],
+      [{ PORT: '70000' }, /^PORT doit être un numéro de port TCP, un entier de 0 à 65535, pas « 70000 »$/],
+      [{ PORT: '1e3' }, /^PORT doit être .*pas « 1e3 »$/],
+      [{ PORT: 'trois-mille' }, /^PORT doit être .*pas « trois-mille »$/],
+      [{ JALON_TIMEZONE: 'Europe/Montbeliard' }, /^JALON_TIMEZONE doit être un fuseau horaire connu .*, pas « Europe\/Montbeliard »$/],
+      [{ JALON_SEAL_EVERY_EVENTS: '0' }, /^JALON_SEAL_EVERY_EVENTS doit être un entier strictement positif, pas « 0 »$/],
+      [{ JALON_SEAL_INTERVAL_SECONDS: '1.5' }, /^JALON_SEAL_INTERVAL_SECONDS doit être un entier strictement positif, pas « 1\.5 »$/],
+      [{ JALON_DOCUMENT_MAX_MIB: '0x10' }, /^JALON_DOCUMENT_MAX_MIB doit être un entier strictement positif, pas « 0x10 »$/],
+      [{ JALON_LEASE_RENEW_MS: '5000', JALON_LEASE_EXPIRY_MS: '6000' }, /^JALON_LEASE_EXPIRY_MS \(6000\) doit valoir au moins le double de JALON_LEASE_RENEW_MS \(5000\)/],
+      [{ EVENT_STORE: 'eventstoredb' }, /^EVENT_STORE=eventstoredb demande EVENTSTORE_URL, l’adresse du serveur/],
+    ];
+    for (const [env, message] of refusals) {
+      let refusal: unknown;
+      try {
+        loadConfig(env);
+      } catch (error) {
+        refusal = error;
+      }
+      expect([env, refusal instanceof ConfigError, (refusal as Error | undefined)?.message]).toEqual([env, true, expect.stringMatching(message)]);
+    }
+  });
+
+  it('rule: an empty PORT is the default port (3000); 0 lets the system choose one', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+  });
 });

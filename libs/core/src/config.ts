@@ -68,22 +68,21 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<JalonConfig> = {}): JalonConfig {
   const eventStore = (env.EVENT_STORE ?? 'sqlite') as EventStoreKind;
   if (eventStore !== 'sqlite' && eventStore !== 'eventstoredb') {
-    throw new ConfigError(`EVENT_STORE must be "sqlite" or "eventstoredb", not "${eventStore}"`);
+    throw new ConfigError(`EVENT_STORE doit valoir « sqlite » (le magasin intégré) ou « eventstoredb » (un serveur EventStoreDB), pas « ${eventStore} »`);
   }
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a TCP port number, not "${env.PORT}"`);
+  const port = portOf(env.PORT === undefined || env.PORT === '' ? '3000' : env.PORT, 'PORT');
   const timeZone = env.JALON_TIMEZONE ?? 'Europe/Paris';
   try {
     new Intl.DateTimeFormat('en', { timeZone });
   } catch {
-    throw new ConfigError(`JALON_TIMEZONE is not a known time zone: "${timeZone}"`);
+    throw new ConfigError(`JALON_TIMEZONE doit être un fuseau horaire connu (par exemple Europe/Paris, America/Cayenne), pas « ${timeZone} »`);
   }
   const sealEveryEvents = positiveInteger(env, 'JALON_SEAL_EVERY_EVENTS', 1000);
   const sealIntervalSeconds = positiveInteger(env, 'JALON_SEAL_INTERVAL_SECONDS', 300);
   const leaseRenewMs = positiveInteger(env, 'JALON_LEASE_RENEW_MS', 2_000);
   const leaseExpiryMs = positiveInteger(env, 'JALON_LEASE_EXPIRY_MS', 10_000);
   if (leaseExpiryMs < 2 * leaseRenewMs) {
-    throw new ConfigError(`JALON_LEASE_EXPIRY_MS (${leaseExpiryMs}) must be at least twice JALON_LEASE_RENEW_MS (${leaseRenewMs}), so that one late renewal does not lose the lease`);
+    throw new ConfigError(`JALON_LEASE_EXPIRY_MS (${leaseExpiryMs}) doit valoir au moins le double de JALON_LEASE_RENEW_MS (${leaseRenewMs}), pour qu’un renouvellement en retard ne fasse pas perdre le bail`);
   }
   const projections = env.JALON_PROJECTIONS;
   if (projections !== undefined && projections !== '' && projections !== 'thread' && projections !== 'inline') {
@@ -111,15 +110,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...overrides,
   };
   if (config.eventStore === 'eventstoredb' && !config.eventStoreUrl) {
-    throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_URL (e.g. esdb://localhost:2113?tls=false)');
+    throw new ConfigError('EVENT_STORE=eventstoredb demande EVENTSTORE_URL, l’adresse du serveur (par exemple esdb://localhost:2113?tls=false)');
   }
   return config;
+}
+
+/** A TCP port given as `setting` (`PORT`, `--port`): an integer from 0 (a port the system chooses) to 65535, written in digits. */
+export function portOf(text: string, setting: string): number {
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text) || port > 65535) throw new ConfigError(`${setting} doit être un numéro de port TCP, un entier de 0 à 65535, pas « ${text} »`);
+  return port;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, not "${text}"`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${name} doit être un entier strictement positif, pas « ${text} »`);
   return value;
 }

@@ -1,4 +1,4 @@
-import { JalonConfig } from '@jalon/core';
+import { JalonConfig, portOf } from '@jalon/core';
 import { Command } from 'commander';
 
 export function serveCommand(config: () => JalonConfig): Command {
@@ -9,7 +9,7 @@ export function serveCommand(config: () => JalonConfig): Command {
     .action(async (options: { port?: string; host?: string }) => {
       const base = config();
       // The API and the dashboard on one Fastify instance and port.
-      const listen = { ...base, ...(options.port ? { port: Number(options.port) } : {}), ...(options.host ? { host: options.host } : {}) };
+      const listen = { ...base, ...(options.port !== undefined ? { port: portOf(options.port, '--port') } : {}), ...(options.host ? { host: options.host } : {}) };
       // Loaded here, not when the CLI starts: the HTTP service and the dashboard are about a quarter
       // of what every other command would otherwise load before doing anything.
       const [{ startServer }, { dashboard }] = await Promise.all([import('@jalon/api'), import('@jalon/web')]);
