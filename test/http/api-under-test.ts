@@ -28,10 +28,10 @@ export interface ApiUnderTest {
 export const TEST_NOW = new Date('2026-01-15T10:00:00Z');
 
 /** `dataDir`: for what keeps files beside the store (the seal key, when a test seals the log); none by default. */
-export async function startApi(openStore: () => Promise<StoreUnderTest>, options: { readonly dataDir?: string } = {}): Promise<ApiUnderTest> {
+export async function startApi(openStore: () => Promise<StoreUnderTest>, options: { readonly dataDir?: string; readonly env?: NodeJS.ProcessEnv } = {}): Promise<ApiUnderTest> {
   const { store, dispose, files = [] } = await openStore();
   const app = await createJalonApp({
-    config: loadConfig({ DATA_DIR: options.dataDir ?? '/nonexistent-the-store-is-given' }),
+    config: loadConfig({ ...options.env, DATA_DIR: options.dataDir ?? '/nonexistent-the-store-is-given' }),
     store,
     readModelsFile: ':memory:',
     clock: { now: () => TEST_NOW },

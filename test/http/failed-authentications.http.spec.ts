@@ -75,4 +75,21 @@ describe('failed authentications, limited per client address', () => {
     expect(form.text).toContain('_csrf');
     expect((await signIn(api.tokens.finance)).status).toBe(429);
   });
+
+  it('rule: behind a reverse proxy named by JALON_TRUST_PROXY, failures are counted per client its X-Forwarded-For names; without it, X-Forwarded-For is ignored, so a client cannot write its way out of its count', async () => {
+    const fromClient = (client: string, token: string) => me(token).set('X-Forwarded-For', client);
+    // Not trusted (the default): both names come from one connection address, one count.
+    for (let i = 1; i <= 10; i++) expect([i, (await fromClient('203.0.113.1', `jalon_faux_${i}`)).status]).toEqual([i, 401]);
+    expect((await fromClient('203.0.113.2', 'jalon_faux_11')).status).toBe(429);
+    await api.close();
+
+    // The test's own connections come from 127.0.0.1: trusted as the proxy, each client has its own count.
+    api = await startApi(openSqliteStoreUnderTest, { env: { JALON_TRUST_PROXY: '127.0.0.1' } });
+    for (let i = 1; i <= 10; i++) expect([i, (await fromClient('203.0.113.1', `jalon_faux_${i}`)).status]).toEqual([i, 401]);
+    expect((await fromClient('203.0.113.1', 'jalon_faux_11')).status).toBe(429);
+    expect((await fromClient('203.0.113.2', 'jalon_faux_12')).status).toBe(401);
+    await fromClient('203.0.113.2', api.tokens.finance).expect(200);
+    // The proxy's address itself (no X-Forwarded-For) is a client of its own.
+    await me(api.tokens.finance).expect(200);
+  });
 });

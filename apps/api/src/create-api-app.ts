@@ -37,6 +37,10 @@ export async function createApiApp(options: ApiAppOptions, extensions: readonly 
     // What Node's HTTP parser refuses (headers over 16 KiB, a malformed request): French too.
     clientErrorHandler,
     bodyLimit: JSON_LIMIT,
+    // Behind the reverse proxies named by JALON_TRUST_PROXY, the client is the address their
+    // X-Forwarded-For names (the limit on failed authentications counts per client); otherwise the
+    // connection's, and X-Forwarded-For is ignored.
+    trustProxy: options.config.trustProxy ? [...options.config.trustProxy] : false,
   });
   // A known address asked with another method: 405 (OPTIONS: 204) with `Allow`, not 404. Before any route is registered.
   answerMethodNotAllowed(adapter.getInstance(), ROUTER_MATCHING);

@@ -58,4 +58,13 @@ describe('JALON_PROJECTION_THREAD_NICE (docs/decisions/0033)', () => {
     expect(loadConfig({ PORT: '0' }).port).toBe(0);
     expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
   });
+
+  it('rule: JALON_TRUST_PROXY lists the reverse proxies’ addresses or ranges; unset, none is trusted; anything else is refused in French, naming the entry', () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ JALON_TRUST_PROXY: '' }).trustProxy).toBeUndefined();
+    expect(loadConfig({ JALON_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+    for (const entry of ['proxy.local', '10.0.0.0/33', '10.0.0.0/8/1', '::1/129', '300.1.1.1', '10.0.0.0/x']) {
+      expect(() => loadConfig({ JALON_TRUST_PROXY: `127.0.0.1,${entry}` })).toThrow(new ConfigError(`JALON_TRUST_PROXY doit lister, séparées par des virgules, les adresses IP des relais (reverse proxies) devant le service ou leurs plages (10.0.0.0/8), pas « ${entry} »`));
+    }
+  });
 });

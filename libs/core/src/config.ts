@@ -1,3 +1,4 @@
+import { BlockList, isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export type EventStoreKind = 'sqlite' | 'eventstoredb';
@@ -40,6 +41,14 @@ export interface JalonConfig {
    * first when the cores are busy (docs/decisions/0033).
    */
   readonly projectionThreadNice?: number;
+  /**
+   * `JALON_TRUST_PROXY`: the addresses (or ranges, `10.0.0.0/8`) of the reverse proxies in front of
+   * the service, whose `X-Forwarded-For` names the client. Unset: the client is the connection's
+   * address, and `X-Forwarded-For` is ignored (anyone could write it). The limit on failed
+   * authentications counts per client: behind a proxy without this, every client shares the
+   * proxy's count.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /** The projection thread's nice value when none is configured (docs/decisions/0033). */
@@ -92,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (nice !== undefined && nice !== '' && !/^(1?[0-9])$/.test(nice)) {
     throw new ConfigError(`JALON_PROJECTION_THREAD_NICE doit être un entier de 0 (la priorité du fil qui sert les requêtes) à 19 (la plus basse), pas « ${nice} »`);
   }
+  const trustProxy = trustedProxiesOf(env.JALON_TRUST_PROXY);
   const config: JalonConfig = {
     dataDir: resolve(env.DATA_DIR ?? 'data'),
     eventStore,
@@ -106,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...(env.JALON_DOCUMENTS_DIR ? { documentsDir: resolve(env.JALON_DOCUMENTS_DIR) } : {}),
     ...(projections ? { projections: projections as ProjectionsMode } : {}),
     ...(nice ? { projectionThreadNice: Number(nice) } : {}),
+    ...(trustProxy ? { trustProxy } : {}),
     ...(env.JALON_DOCUMENT_MAX_MIB ? { documentMaxBytes: positiveInteger(env, 'JALON_DOCUMENT_MAX_MIB', 20) * 1024 * 1024 } : {}),
     ...overrides,
   };
@@ -120,6 +131,30 @@ export function portOf(text: string, setting: string): number {
   const port = Number(text);
   if (!/^\d{1,5}$/.test(text) || port > 65535) throw new ConfigError(`${setting} doit être un numéro de port TCP, un entier de 0 à 65535, pas « ${text} »`);
   return port;
+}
+
+/** `JALON_TRUST_PROXY`: addresses or CIDR ranges, separated by commas; unset or empty: none. */
+function trustedProxiesOf(text: string | undefined): string[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address = '', bits, ...more] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const validRange = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    let accepted = family !== 0 && more.length === 0 && validRange;
+    if (accepted && bits !== undefined) {
+      try {
+        new BlockList().addSubnet(address, Number(bits), family === 6 ? 'ipv6' : 'ipv4');
+      } catch {
+        accepted = false;
+      }
+    }
+    if (!accepted) {
+      throw new ConfigError(`JALON_TRUST_PROXY doit lister, séparées par des virgules, les adresses IP des relais (reverse proxies) devant le service ou leurs plages (10.0.0.0/8), pas « ${entry} »`);
+    }
+  }
+  return entries;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
