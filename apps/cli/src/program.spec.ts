@@ -41,3 +41,19 @@ describe('jalon: refusals of the command line itself are in French', () => {
     expect(exitCode).toBe(1);
   });
 });
+
+describe('jalon --help: the help of every command is in French', () => {
+  it('rule: no heading, option, default or command of the help is left in commander’s English', () => {
+    const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
+    const commands = all(buildProgram());
+    expect(commands.length).toBeGreaterThan(20);
+    for (const command of commands) {
+      const help = command.helpInformation();
+      expect([command.name(), help.match(/Usage:|Arguments:|Options:|Commands:|display help|default:|\[command\]/g)]).toEqual([command.name(), null]);
+      expect([command.name(), help]).toEqual([command.name(), expect.stringMatching(/^Utilisation : jalon/)]);
+    }
+    const report = commands.find((command) => command.name() === 'report')!.helpInformation();
+    expect(report).toMatch(/\(défaut :\s+"table"\)/);
+    expect(buildProgram().helpInformation()).toContain('help [commande]');
+  });
+});

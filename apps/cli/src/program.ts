@@ -1,5 +1,5 @@
 import { loadConfig } from '@jalon/core';
-import { Command } from 'commander';
+import { Command, Help, Option } from 'commander';
 import { commanderRefusalInFrench } from './error-output';
 import { compactCommand } from './commands/compact.command';
 import { demoCommand } from './commands/demo.command';
@@ -48,8 +48,28 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Commander's own refusals in French, on every command (a command added is not given its parent's settings). */
+/** The headings commander writes in a command's help (`--help`), in French. */
+const HELP_TITLES: Readonly<Record<string, string>> = {
+  'Usage:': 'Utilisation :',
+  'Arguments:': 'Arguments :',
+  'Options:': 'Options :',
+  'Global Options:': 'Options communes :',
+  'Commands:': 'Commandes :',
+};
+
+/**
+ * Commander's own words in French, on every command (a command added is not given its parent's
+ * settings): its refusals, and its help (headings, the help option and command, an option's default).
+ */
 function inFrench(command: Command): void {
   command.configureOutput({ outputError: (text, write) => write(commanderRefusalInFrench(text)) });
+  command.helpOption('-h, --help', 'afficher l’aide de la commande');
+  if (command.commands.length > 0) command.helpCommand('help [commande]', 'afficher l’aide d’une commande').usage('[options] [commande]');
+  command.configureHelp({
+    styleTitle: (title: string) => HELP_TITLES[title] ?? title,
+    optionDescription(option: Option): string {
+      return Help.prototype.optionDescription.call(this, option).replace(/\(default: ([^)]*)\)$/, '(défaut : $1)');
+    },
+  });
   command.commands.forEach(inFrench);
 }
