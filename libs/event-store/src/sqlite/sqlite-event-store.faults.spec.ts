@@ -151,6 +151,25 @@ describe('SqliteEventStore on a disk in trouble', () => {
       }
     };
 
+    it('rule: a store closed cleanly, read on a medium that can be written, is read in place and left as it was: no log or shared memory left beside it, nothing written', async () => {
+      const writer = open();
+      const streamId = uniqueStreamId();
+      const events = [testEvent(), testEvent()];
+      await writer.append(streamId, events, { expectedRevision: 'no_stream' });
+      await writer.close();
+      const before = contents();
+      expect(Object.keys(before)).toEqual(['jalon.sqlite']);
+
+      const store = openReadOnly();
+      expect(store.readFromCopy).toBeUndefined();
+      expect((await collect(store.readAll())).map((e) => e.id)).toEqual(events.map((e) => e.id));
+      await expect(store.append(uniqueStreamId(), [testEvent()], { expectedRevision: 'no_stream' })).rejects.toThrow();
+      await store.close();
+      opened.splice(0);
+
+      expect(contents()).toEqual(before);
+    });
+
     it('rule: a store closed cleanly (no log, no shared memory beside it) on a read-only file system is read from a copy, every event, the copy removed at close', async () => {
       const writer = open();
       const streamId = uniqueStreamId();

@@ -137,13 +137,24 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     private readonly readOnly = false,
     /** A read-only store's copy in the temporary folder, when it could not be read in place. */
     private readonly copy?: { readonly directory: string; readonly file: string },
+    /**
+     * A read-only store read in place through a connection that may write but is told not to
+     * (`query_only`): see {@link openReadOnly}.
+     */
+    private readonly queryOnly = false,
   ) {}
 
   /** See {@link SqliteEventStoreOptions.readOnly}. */
   private static openReadOnly(options: SqliteEventStoreOptions): SqliteEventStore {
     SqliteEventStore.assertExists(options.file);
     const livePollMs = options.livePollMs ?? DEFAULT_LIVE_POLL_MS;
-    const inPlace = new SqliteEventStore(options.file, livePollMs, true);
+    // A store closed cleanly (no log, no shared memory beside it) where files can be created: read
+    // through a connection that may write but is told not to (`query_only`), as SQLite then removes,
+    // at close, the log and shared memory any connection creates beside the file; a read-only one
+    // would leave them there. A store with its log (a running service, a killed one) is read by a
+    // read-only connection, which never copies that log into the file.
+    const clean = !existsSync(`${options.file}-wal`) && !existsSync(`${options.file}-shm`) && !cannotWriteBeside(options.file);
+    const inPlace = new SqliteEventStore(options.file, livePollMs, true, undefined, clean);
     try {
       inPlace.current = inPlace.openConnection(true);
       return inPlace;
@@ -500,8 +511,9 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
 
   private openConnection(mustExist: boolean): Connection {
     const path = this.copy?.file ?? this.file;
-    const db = new Database(path, { fileMustExist: mustExist || this.readOnly, readonly: this.readOnly });
+    const db = new Database(path, { fileMustExist: mustExist || this.readOnly, readonly: this.readOnly && !this.queryOnly });
     try {
+      if (this.queryOnly) db.pragma('query_only = ON');
       configureConnection(db, { readOnly: this.readOnly });
       if (this.readOnly) {
         assertSchemaReadable(db);
