@@ -84,9 +84,9 @@ function pathOnThisSite(candidate: unknown): string | undefined {
  * GET is itself. A form posted (its session expired meanwhile) cannot be: its address answers only
  * POST, so the browser sent there after signing in would get 405. It comes back to a page it can
  * read, the first of: the address itself if it also has a GET page (every form: the form page),
- * with the query its page was shown with when the Referer is that page (`?depense=…`: the choice
- * the page was opened with is kept), the page the form was on (the Referer, if it is a readable page of this dashboard, on this host;
- * another site's is never followed), the nearest readable page above the address
+ * with the query it was shown with when the Referer is that page (`?depense=…`: the choice it was
+ * opened with is kept); the page the form was on (the Referer, if it is a readable page of this
+ * dashboard, on this host; another site's is never followed); the nearest readable page above the address
  * (`/utilisateurs/x/desactiver` → `/utilisateurs`), the overview. Nothing of the form is kept: it
  * was not recorded, and the sign-in page says so (`motif=formulaire-non-enregistre`).
  */
