@@ -1,8 +1,8 @@
 import { shownData } from '@jalon/application';
-import { JalonConfig, openEventStore } from '@jalon/core';
+import { JalonConfig } from '@jalon/core';
 import { StoredEvent } from '@jalon/event-store';
 import { Command } from 'commander';
-import { copyNotice } from './integrity-seals';
+import { storeToRead } from './integrity-seals';
 
 export function eventsCommand(config: () => JalonConfig): Command {
   return new Command('events')
@@ -11,10 +11,8 @@ export function eventsCommand(config: () => JalonConfig): Command {
     .option('--json', 'une ligne JSON par événement')
     .action(async (streamId: string, options: { json?: boolean }) => {
       // Read-only, as `verify`: reading a stream changes nothing, and a backup may be on a read-only medium.
-      const store = await openEventStore(config(), { existing: true, readOnly: true });
+      const store = await storeToRead(config(), 'lu');
       try {
-        const notice = copyNotice(store, 'lu');
-        if (notice !== undefined) console.error(notice);
         let count = 0;
         for await (const event of store.readStream(streamId)) {
           console.log(options.json ? JSON.stringify(jsonOf(event)) : describe(event));

@@ -35,14 +35,24 @@ export async function verifiedLatestSeal(store: EventStore, config: JalonConfig,
  * seal, and when that fails on a medium that cannot be written, the refusal names `--latest-seal`.
  */
 export async function storeForProof(config: JalonConfig, latestSealOnly: boolean): Promise<EventStore> {
-  const store = await openEventStore(config, { existing: true, ...(latestSealOnly ? { readOnly: true } : {}) }).catch((error: unknown) => {
-    if (!latestSealOnly && config.eventStore === 'sqlite' && cannotWriteBeside(embeddedStoreFile(config))) {
+  if (latestSealOnly) return storeToRead(config, 'lu');
+  return openEventStore(config, { existing: true }).catch((error: unknown) => {
+    if (config.eventStore === 'sqlite' && cannotWriteBeside(embeddedStoreFile(config))) {
       console.error('Une sauvegarde qu’on ne peut pas modifier se prouve sous son dernier sceau, sans rien y écrire : ajoutez --latest-seal.');
     }
     throw error;
   });
-  const notice = copyNotice(store, 'lu');
-  if (notice !== undefined) console.error(notice);
+}
+
+/**
+ * The store opened only to be read (`verify`, `events`, a proof under the latest seal), as it is on
+ * a backup too: when it is read from a copy (a read-only medium), stderr says where (`what`: « lu »,
+ * « vérifié »), and that the copy is removed at the end.
+ */
+export async function storeToRead(config: JalonConfig, what: string): Promise<EventStore> {
+  const store = await openEventStore(config, { existing: true, readOnly: true });
+  const copy = readCopyOf(store);
+  if (copy !== undefined) console.error(`Support en lecture seule : le journal est ${what} sur une copie, ${copy}, supprimée à la fin.`);
   return store;
 }
 
@@ -56,12 +66,6 @@ function refuseUnverified(report: LogVerificationReport, config: JalonConfig, sa
   if (report.ok) return;
   for (const line of verificationLines(report, config.timeZone)) say(line);
   throw new IntegrityError('INTEGRITY.LOG_NOT_VERIFIED', 'le journal ne se vérifie pas : aucune preuve n’est produite sur un journal altéré');
-}
-
-/** What a command opening the store read-only says when it reads a copy (a read-only medium): where, and that it is removed at the end. */
-export function copyNotice(store: EventStore, what: string): string | undefined {
-  const copy = readCopyOf(store);
-  return copy === undefined ? undefined : `Support en lecture seule : le journal est ${what} sur une copie, ${copy}, supprimée à la fin.`;
 }
 
 /** `--from-seal`: a tree size (a seal of this log) or a file holding a seal event. */

@@ -1,7 +1,7 @@
-import { JalonConfig, openEventStore, verifyStore } from '@jalon/core';
+import { JalonConfig, verifyStore } from '@jalon/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { toJson, verificationLines } from './integrity-output';
-import { copyNotice } from './integrity-seals';
+import { storeToRead } from './integrity-seals';
 
 /**
  * `jalon verify [--from POSITION] [--json]`: every event's hash, every stream's chain, every seal's
@@ -15,10 +15,8 @@ export function verifyCommand(config: () => JalonConfig): Command {
     .action(async (options: { from?: bigint; json?: boolean }) => {
       const base = config();
       // Read-only: an audit never alters what it checks, and a backup may be on a read-only medium.
-      const store = await openEventStore(base, { existing: true, readOnly: true });
+      const store = await storeToRead(base, 'vérifié');
       try {
-        const notice = copyNotice(store, 'vérifié');
-        if (notice !== undefined) console.error(notice);
         let lastPrinted = Date.now();
         const report = await verifyStore(store, base, {
           ...(options.from === undefined ? {} : { from: options.from }),
