@@ -6,6 +6,7 @@ export type { ProblemDetails } from './errors/problem-details';
 // What an app mounted on the API's port (apps/web) uses of it.
 export * from './http/http-extension';
 export { header } from './http/request-header';
+export { routeQuery } from './http/route-query';
 export { Public } from './auth/auth';
 export { FailedAuthenticationLimiter, TooManyFailedAuthenticationsError } from './auth/failed-authentication-limiter';
 export { AcceptsMultipart, FileTooLargeError, readMultipart } from './http/multipart';

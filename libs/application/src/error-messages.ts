@@ -1,4 +1,5 @@
 import type { DomainErrorCode } from '@jalon/domain';
+import type { IntegrityErrorCode } from '@jalon/event-store';
 
 /**
  * Codes of the errors raised outside the domain's deciders: the application (input, access,
@@ -47,7 +48,8 @@ export type ApplicationErrorCode =
   | 'METHOD.NOT_ALLOWED'
   | 'INTERNAL';
 
-export type ErrorCode = DomainErrorCode | ApplicationErrorCode;
+/** With the codes of the provable history's refusals (IntegrityError, from the store's integrity module). */
+export type ErrorCode = DomainErrorCode | ApplicationErrorCode | IntegrityErrorCode;
 
 /**
  * The French wording of every error code: the one table the API (problem `title`, and `detail` of
@@ -164,7 +166,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'INPUT.INVALID': 'La requête est invalide : chaque champ en cause est nommé avec la règle qu’il enfreint.',
   'INPUT.MALFORMED': 'Le corps de la requête n’a pas pu être lu : JSON ou formulaire mal formé ou incomplet.',
   'INPUT.TOO_LARGE': 'Le corps de la requête est trop volumineux.',
-  'INPUT.UNSUPPORTED_MEDIA_TYPE': 'Ce type de contenu n’est pas accepté : envoyez du JSON en UTF-8 (Content-Type: application/json).',
+  'INPUT.UNSUPPORTED_MEDIA_TYPE': 'Ce corps de requête n’est pas accepté à cette adresse (type de contenu, jeu de caractères ou compression) : le détail dit quoi envoyer.',
   'AUTH.UNAUTHENTICATED': 'Un jeton d’accès valide est requis (en-tête Authorization: Bearer <jeton>).',
   'AUTH.FORBIDDEN': 'Votre rôle ne permet pas cette action.',
   'AUTH.TOO_MANY_ATTEMPTS': 'Trop d’authentifications ont échoué depuis cette adresse : patientez avant de réessayer.',
@@ -197,6 +199,12 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'DOCUMENT.NOT_FOUND': 'Aucun justificatif enregistré ne porte cette empreinte.',
   'DOCUMENT.ALTERED': 'Le fichier de ce justificatif a été modifié ou abîmé depuis qu’il a été joint : il n’est pas servi (restaurez-le depuis une sauvegarde).',
   'DOCUMENT.STORE_UNAVAILABLE': 'Le dossier des justificatifs ne peut pas être écrit ou lu pour l’instant (disque plein, lecture seule…) : rien n’a été enregistré, réessayez plus tard.',
+  'INTEGRITY.LOG_NOT_VERIFIED': 'Le journal ne se vérifie pas : aucun sceau, aucune preuve ni aucun export vérifiable n’est produit sur un journal altéré.',
+  'INTEGRITY.LOG_CHANGED': 'Le journal ne redonne plus la racine d’un de ses sceaux : il a été modifié.',
+  'INTEGRITY.NO_SEAL': 'Le journal n’a pas encore de sceau sous lequel prouver quoi que ce soit.',
+  'INTEGRITY.SEAL_NOT_FOUND': 'Le sceau demandé n’est pas dans le journal, ou n’est pas un sceau valide.',
+  'INTEGRITY.SUBJECT_NOT_FOUND': 'Aucune antenne n’a été ouverte sous cet identifiant : il n’y a pas de piste d’audit à exporter.',
+  'INTEGRITY.SEAL_KEY_UNREADABLE': 'La clé qui signe les sceaux du journal ne peut être ni lue ni créée : rien n’est scellé.',
   'ROUTE.INVALID': 'L’adresse de la requête est mal formée ou trop longue.',
   'ROUTE.NOT_FOUND': 'Aucune ressource ne répond à cette adresse.',
   'METHOD.NOT_ALLOWED': 'Cette méthode n’est pas acceptée à cette adresse.',

@@ -10,10 +10,23 @@ export interface FieldViolation {
   readonly message: string;
 }
 
+/** The longest field path a refusal repeats: a client may send a key of any length, the answer stays short. */
+const FIELD_SHOWN = 100;
+
+/** A violation whose field path is longer than {@link FIELD_SHOWN}, cut there (in its message too). */
+function shortened(violation: FieldViolation): FieldViolation {
+  if (violation.field.length <= FIELD_SHOWN) return violation;
+  const field = `${violation.field.slice(0, FIELD_SHOWN)}…`;
+  return { ...violation, field, message: violation.message.split(violation.field).join(field) };
+}
+
 export class InputValidationError extends Error {
   readonly code = 'INPUT.INVALID';
-  constructor(readonly violations: readonly FieldViolation[]) {
-    super(violations.map((v) => `${v.field}: ${v.message}`).join('; '));
+  readonly violations: readonly FieldViolation[];
+  constructor(violations: readonly FieldViolation[]) {
+    const shown = violations.map(shortened);
+    super(shown.map((v) => `${v.field}: ${v.message}`).join('; '));
+    this.violations = shown;
     this.name = 'InputValidationError';
   }
 }

@@ -13,6 +13,7 @@ export * from './identity/stream-access';
 export * from './idempotency/idempotency.service';
 export * from './commands';
 export * from './queries/report-query.input';
+export * from './queries/audit-export-query.input';
 export * from './queries/report.service';
 export * from './queries/report-cut';
 export * from './queries/live-read-model';

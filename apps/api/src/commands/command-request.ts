@@ -1,13 +1,16 @@
 import { ExecuteOptions, InputValidationError } from '@jalon/application';
 import type { FastifyRequest } from 'fastify';
 import { header } from '../http/request-header';
+import { routeQuery } from '../http/route-query';
 
 /**
  * Reads a command's input and options from an HTTP request: the body plus the path parameters
- * (a body field that contradicts the URL is refused), `If-Match` / `If-None-Match: *` for the
+ * (a body field that contradicts the URL is refused; a query is refused), `If-Match` / `If-None-Match: *` for the
  * expected revision, `X-Correlation-Id`.
  */
 export function commandInputOf(request: FastifyRequest, parameters: readonly string[]): unknown {
+  // A command reads nothing from the query: `?dryRun=true` is refused, never ignored while the command writes.
+  routeQuery(request.query as Record<string, unknown>, [], 'les commandes');
   const body: unknown = request.body ?? {};
   const params = request.params as Record<string, string | undefined>;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;

@@ -8,6 +8,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth';
 import { executeOptionsOf } from '../commands/command-request';
 import { header } from '../http/request-header';
+import { routeQuery } from '../http/route-query';
 import { storedDocumentHeaders } from '../http/document-download';
 import { AcceptsMultipart, FileTooLargeError, readMultipart } from '../http/multipart';
 import { DocumentError } from '@jalon/event-store';
@@ -127,9 +128,9 @@ export class DocumentsController {
   @ApiResponse({ status: 400, description: 'Nom proposé invalide, ou dont l’extension ne correspond pas au contenu' })
   @ApiResponse({ status: 404, description: 'Aucun justificatif ne porte cette empreinte' })
   @ApiResponse({ status: 409, description: 'Le fichier a été modifié depuis son dépôt : il n’est pas servi' })
-  async download(@Param('sha256') sha256: string, @Query('name') asked: unknown, @Res({ passthrough: true }) response: FastifyReply) {
+  async download(@Param('sha256') sha256: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: FastifyReply) {
+    const { name: asked } = routeQuery(query, ['name'], 'le téléchargement d’un justificatif');
     const name: string | undefined = isPlainFileName(asked) ? asked : undefined;
-    // Given twice (`?name=a&name=b`), the query holds a list: refused like any other name that is not one line of text.
     if (asked !== name) {
       throw new InputValidationError([
         {

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FieldViolation, InputValidationError } from '@jalon/application';
+import { isUtf8 } from 'node:buffer';
 import { parse as parseQueryString } from 'node:querystring';
 import { isApiPath } from './api-path';
-import { jsonStructureOf } from './json-structure';
+import { JsonStructure, jsonStructureOf, MAX_SIGNIFICANT_DIGITS } from './json-structure';
 
 /** A request body that cannot be read as its content type says: answered 400 `INPUT.MALFORMED`. */
 export class MalformedBodyError extends Error {
@@ -74,9 +75,49 @@ export function isSheetImportPath(url: string): boolean {
 const JSON_TYPE = 'application/json (UTF-8)';
 const FORM_TYPE = 'application/x-www-form-urlencoded (UTF-8)';
 
+const SHEET_TYPES = `${SHEET_CSV_TYPE} (UTF-8) ou ${SHEET_XLSX_TYPE}`;
+
 /** The API reads JSON only; the dashboard's forms are URL-encoded. */
 function isApi(request: FastifyRequest): boolean {
   return isApiPath(request.url);
+}
+
+/** What a body sent to this address must be, as a refusal says it: a spreadsheet (the import routes), JSON (the rest of the API), a form (the dashboard). */
+function acceptedAt(request: FastifyRequest): string {
+  if (isSheetImportPath(request.url)) return SHEET_TYPES;
+  return isApi(request) ? JSON_TYPE : FORM_TYPE;
+}
+
+/**
+ * The body's text, read as the UTF-8 it must be: bytes that are not (a text saved in Latin-1, a
+ * broken character) are refused, 415, rather than turned into « � » and stored so.
+ */
+function utf8Text(request: FastifyRequest, body: Buffer, accepted: string): string {
+  if (!isUtf8(body)) {
+    throw new UnsupportedMediaTypeError(request.headers['content-type'], accepted, `le corps de la requête n’est pas du texte UTF-8 valide (un autre encodage, ou un caractère abîmé) : envoyez ${accepted}`);
+  }
+  return body.toString('utf8');
+}
+
+/**
+ * A form's fields, percent-decoded as UTF-8 (`+` a space): a field whose escapes are not UTF-8
+ * (`%FF`) or are broken (`50%`) is refused, 415, where Node's parser would put « � » in its place.
+ */
+function formFields(request: FastifyRequest, text: string): Record<string, string | string[]> {
+  let broken = false;
+  const decode = (value: string): string => {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      broken = true;
+      return value;
+    }
+  };
+  const fields = { ...parseQueryString(text, '&', '=', { decodeURIComponent: decode, maxKeys: 0 }) };
+  if (broken) {
+    throw new UnsupportedMediaTypeError(request.headers['content-type'], FORM_TYPE, `le formulaire contient un caractère qui n’est pas encodé en UTF-8 (ou un « % » mal formé) : envoyez ${FORM_TYPE}`);
+  }
+  return fields as Record<string, string | string[]>;
 }
 
 /** Bodies are read as UTF-8: a body that declares another character set is refused rather than misread. */
@@ -102,41 +143,42 @@ function assertUtf8(request: FastifyRequest, accepted: string): void {
 export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.addHook('preParsing', async (request) => assertNotEncoded(request));
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, (request, body, done) => {
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (request, body, done) => {
     try {
+      if (isSheetImportPath(request.url)) throw new UnsupportedMediaTypeError(request.headers['content-type'], SHEET_TYPES);
       assertUtf8(request, JSON_TYPE);
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(utf8Text(request, body as Buffer, JSON_TYPE)));
     } catch (error) {
       done(error as Error, undefined);
     }
   });
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (request, body, done) => {
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: FORM_LIMIT }, (request, body, done) => {
     try {
-      if (isApi(request)) throw new UnsupportedMediaTypeError(request.headers['content-type'], JSON_TYPE);
+      if (isApi(request)) throw new UnsupportedMediaTypeError(request.headers['content-type'], acceptedAt(request));
       assertUtf8(request, FORM_TYPE);
+      const text = utf8Text(request, body as Buffer, FORM_TYPE);
+      if (text.split('&').length > FORM_FIELDS_LIMIT) return done(new TooManyFieldsError(FORM_FIELDS_LIMIT), undefined);
+      done(null, formFields(request, text));
     } catch (error) {
-      return done(error as Error, undefined);
+      done(error as Error, undefined);
     }
-    const text = body as string;
-    if (text.split('&').length > FORM_FIELDS_LIMIT) return done(new TooManyFieldsError(FORM_FIELDS_LIMIT), undefined);
-    done(null, { ...parseQueryString(text) });
   });
   // A spreadsheet, sent whole to the import routes only (docs/decisions/0016-spreadsheet-import.md): CSV in UTF-8 or an XLSX workbook.
   fastify.addContentTypeParser([SHEET_CSV_TYPE, SHEET_XLSX_TYPE], { parseAs: 'buffer', bodyLimit: SHEET_LIMIT }, (request, body, done) => {
     try {
-      if (!isSheetImportPath(request.url)) throw new UnsupportedMediaTypeError(request.headers['content-type'], isApi(request) ? JSON_TYPE : FORM_TYPE);
-      assertUtf8(request, `${SHEET_CSV_TYPE} (UTF-8) ou ${SHEET_XLSX_TYPE}`);
+      if (!isSheetImportPath(request.url)) throw new UnsupportedMediaTypeError(request.headers['content-type'], acceptedAt(request));
+      assertUtf8(request, SHEET_TYPES);
     } catch (error) {
       return done(error as Error, undefined);
     }
     done(null, body);
   });
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_LIMIT }, (request, _body, done) =>
-    done(new UnsupportedMediaTypeError(request.headers['content-type'], isApi(request) ? JSON_TYPE : FORM_TYPE), undefined),
+    done(new UnsupportedMediaTypeError(request.headers['content-type'], acceptedAt(request)), undefined),
   );
 }
 
-/** Repeated keys listed at most in one answer; the rest are counted in a last entry. */
+/** Repeated keys (or numbers too precise) listed at most in one answer; the rest are counted in a last entry. */
 const MAX_DUPLICATE_KEYS = 100;
 
 /**
@@ -161,7 +203,16 @@ export function parseJsonBody(body: string): unknown {
     throw new MalformedBodyError('le corps de la requête n’est pas du JSON valide');
   }
   if (structure.duplicateKeys.length > 0) throw new InputValidationError(duplicateKeyViolations(structure.duplicateKeys));
+  if (structure.inexactNumbers.length > 0) throw new InputValidationError(inexactNumberViolations(structure.inexactNumbers));
   return value;
+}
+
+function inexactNumberViolations(numbers: JsonStructure['inexactNumbers']): FieldViolation[] {
+  return numbers.slice(0, MAX_DUPLICATE_KEYS).map(({ field, written }) => ({
+    field,
+    rule: 'isExactNumber',
+    message: `${field} est écrit avec plus de ${MAX_SIGNIFICANT_DIGITS} chiffres significatifs (${written.length > 40 ? `${written.slice(0, 40)}…` : written}) : il serait arrondi (à ${String(Number(written))}) ; écrivez-le avec ${MAX_SIGNIFICANT_DIGITS} chiffres au plus`,
+  }));
 }
 
 function duplicateKeyViolations(fields: readonly string[]): FieldViolation[] {

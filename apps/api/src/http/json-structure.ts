@@ -21,6 +21,26 @@ export interface JsonStructure {
    * one of two amounts the client may have meant.
    */
   readonly duplicateKeys: string[];
+  /**
+   * The fields whose number is written with more significant digits than a number keeps
+   * ({@link MAX_SIGNIFICANT_DIGITS}): `JSON.parse` rounds it without a word, so
+   * `"amountCents": 1234.99999999999999` would be read as the whole number 1235.
+   */
+  readonly inexactNumbers: { readonly field: string; readonly written: string }[];
+}
+
+/**
+ * The most significant digits a number keeps exactly (a double keeps 15 to 17): with no more, a
+ * number written with a fraction never becomes a whole number once parsed, and a whole number is
+ * the one written.
+ */
+export const MAX_SIGNIFICANT_DIGITS = 15;
+
+/** The significant digits of a JSON number as written: its mantissa without sign, point, leading and trailing zeros. */
+function significantDigits(literal: string): number {
+  const exponent = literal.search(/[eE]/);
+  const mantissa = (exponent < 0 ? literal : literal.slice(0, exponent)).replace(/[-.]/g, '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
 }
 
 /**
@@ -32,6 +52,7 @@ export interface JsonStructure {
  */
 export function jsonStructureOf(text: string, maxDepth = Number.POSITIVE_INFINITY): JsonStructure {
   const found = new Set<string>();
+  const inexactNumbers: { field: string; written: string }[] = [];
   const stack: Frame[] = [];
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
@@ -56,8 +77,16 @@ export function jsonStructureOf(text: string, maxDepth = Number.POSITIVE_INFINIT
         top.expectingKey = false;
       }
     } else if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
-      if (stack.length >= maxDepth) return { tooDeep: true, duplicateKeys: [] };
+      if (stack.length >= maxDepth) return { tooDeep: true, duplicateKeys: [], inexactNumbers: [] };
       stack.push(code === 0x7b ? { keys: new Set(), key: '', index: 0, expectingKey: true } : { keys: undefined, key: '', index: 0, expectingKey: false });
+    } else if (code === 0x2d /* - */ || (code >= 0x30 && code <= 0x39) /* 0-9 */) {
+      const start = index;
+      while (index + 1 < text.length && /[-+.eE0-9]/.test(text[index + 1]!)) index++;
+      const literal = text.slice(start, index + 1);
+      const top = stack[stack.length - 1];
+      if (top !== undefined && literal.length > MAX_SIGNIFICANT_DIGITS && significantDigits(literal) > MAX_SIGNIFICANT_DIGITS) {
+        inexactNumbers.push({ field: pathOf(stack, top.keys !== undefined ? top.key : String(top.index)), written: literal });
+      }
     } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
       stack.pop();
     } else if (code === 0x2c /* , */) {
@@ -66,7 +95,7 @@ export function jsonStructureOf(text: string, maxDepth = Number.POSITIVE_INFINIT
       else if (top !== undefined) top.index++;
     }
   }
-  return { tooDeep: false, duplicateKeys: [...found] };
+  return { tooDeep: false, duplicateKeys: [...found], inexactNumbers };
 }
 
 /** The keys repeated in one object of a JSON text `JSON.parse` accepted (see {@link jsonStructureOf}). */

@@ -15,6 +15,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, 
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth';
 import { header } from '../http/request-header';
+import { routeQuery } from '../http/route-query';
 import { SHEET_CSV_TYPE, SHEET_XLSX_TYPE, UnsupportedMediaTypeError } from '../http/body-parsers';
 
 function kindOf(kind: string): SheetKind {
@@ -22,16 +23,8 @@ function kindOf(kind: string): SheetKind {
   return kind;
 }
 
-/** The query's parameters this route reads, each given once at most: given twice (which copy would count?), refused naming it. */
+/** The query's parameters this route reads (routeQuery: each once, no other). */
 const IMPORT_PARAMETERS = ['dryRun', 'effectiveDate', 'reason'] as const;
-
-function singleParameters(query: Readonly<Record<string, unknown>>): Partial<Record<(typeof IMPORT_PARAMETERS)[number], string>> {
-  const repeated = IMPORT_PARAMETERS.filter((name) => Array.isArray(query[name]));
-  if (repeated.length > 0) {
-    throw new InputValidationError(repeated.map((name) => ({ field: name, rule: 'uniqueKey', message: `${name} figure plusieurs fois dans la requête : donnez-le une seule fois` })));
-  }
-  return query as Partial<Record<(typeof IMPORT_PARAMETERS)[number], string>>;
-}
 
 function flag(value: string | undefined, field: string): boolean {
   if (value === undefined || value === 'false') return false;
@@ -75,7 +68,7 @@ export class ImportsController {
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<SheetImportOutcome> {
     const sheetKind = kindOf(kind);
-    const query = singleParameters(rawQuery);
+    const query = routeQuery(rawQuery, IMPORT_PARAMETERS, 'l’import de tableur');
     const dryRun = flag(query.dryRun, 'dryRun');
     const body: unknown = request.body;
     if (!Buffer.isBuffer(body)) throw new UnsupportedMediaTypeError(request.headers['content-type'], `${SHEET_CSV_TYPE} (UTF-8) ou ${SHEET_XLSX_TYPE}`);
@@ -100,7 +93,8 @@ export class ImportsController {
   @ApiOperation({ summary: 'Le modèle de tableur à remplir (XLSX avec son mode d’emploi, ou CSV)' })
   @ApiParam({ name: 'kind', enum: [...SHEET_KINDS] })
   @ApiQuery({ name: 'format', required: false, enum: ['xlsx', 'csv'] })
-  async template(@Param('kind') kind: string, @Query('format') format = 'xlsx'): Promise<StreamableFile> {
+  async template(@Param('kind') kind: string, @Query() query: Record<string, unknown>): Promise<StreamableFile> {
+    const { format = 'xlsx' } = routeQuery(query, ['format'], 'les modèles de tableur');
     const sheetKind = kindOf(kind);
     if (format !== 'xlsx' && format !== 'csv') throw new InputValidationError([{ field: 'format', rule: 'isIn', message: 'format doit valoir xlsx ou csv' }]);
     return new StreamableFile(await sheetTemplate(sheetKind, format), {

@@ -5,6 +5,7 @@ import { EVENT_STORE, LogIntegrityService, sealForStatement } from '@jalon/core'
 import { EventStore } from '@jalon/event-store';
 import { Controller, Get, Inject, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { routeQuery } from '../http/route-query';
 import { ApiQueryParameters } from '../openapi/query-parameters';
 
 const WAIT_LIMIT_MS = 5000;
@@ -14,11 +15,8 @@ const POSITION = /^\d{1,19}$/;
 /** The query parameters a report reads: the fields of its one input declaration (ReportQueryInput) declared as such, under their query names. */
 const REPORT_QUERY = queryParametersOf(ReportQueryInput);
 
-/**
- * What the route accepts: the report's parameters and the route's own; any other is refused,
- * naming it (`antena=montbeliard` must not give the whole programme).
- */
-const REPORT_PARAMETERS: ReadonlySet<string> = new Set([...REPORT_QUERY.map((parameter) => parameter.name), 'format', 'waitForPosition']);
+/** What the route accepts: the report's parameters and the route's own, each once (routeQuery refuses any other). */
+const REPORT_PARAMETERS = [...REPORT_QUERY.map((parameter) => parameter.name), 'format', 'waitForPosition'];
 
 /** The reports users work with, computed from the read models (or replayed for a past cut). Every role may read them. */
 @ApiBearerAuth()
@@ -43,13 +41,8 @@ export class ReportsController {
     description: 'position renvoyée par une commande : attendre que les lectures l’aient intégrée',
     schema: { type: 'string', pattern: POSITION.source },
   })
-  async report(@Param('kind') kind: string, @Query() query: Record<string, string | undefined>) {
-    const unknown = Object.keys(query).filter((name) => !REPORT_PARAMETERS.has(name));
-    if (unknown.length > 0) {
-      throw new InputValidationError(
-        unknown.map((name) => ({ field: name.slice(0, 100), rule: 'whitelistValidation', message: `le paramètre ${name.slice(0, 100)} n’est pas attendu par les rapports` })),
-      );
-    }
+  async report(@Param('kind') kind: string, @Query() rawQuery: Record<string, unknown>) {
+    const query = routeQuery(rawQuery, REPORT_PARAMETERS, 'les rapports');
     const { format = 'json', waitForPosition } = query;
     if (!isReportFormat(format)) {
       throw new InputValidationError([{ field: 'format', rule: 'isIn', message: 'format doit valoir json, csv, xlsx, pdf ou table' }]);

@@ -4,6 +4,7 @@ import { collect, EventStore, StoredEvent } from '@jalon/event-store';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../auth/auth';
+import { routeQuery } from '../http/route-query';
 
 const MAX_COUNT = 1000;
 
@@ -38,12 +39,11 @@ export class StreamsController {
   @ApiQuery({ name: 'maxCount', required: false, type: Number, description: `au plus ${MAX_COUNT}` })
   async events(
     @Param('streamId') streamId: string,
-    @Query('direction') direction = 'forwards',
-    @Query('fromRevision') fromRevision: string | undefined,
-    @Query('maxCount') maxCount: string | undefined,
+    @Query() query: Record<string, unknown>,
     @CurrentActor() actor: Actor,
   ) {
     if (!mayReadStream(actor.role, streamId)) throw new ForbiddenError(actor.role, `de lire le flux ${streamId}`);
+    const { direction = 'forwards', fromRevision, maxCount } = routeQuery(query, ['direction', 'fromRevision', 'maxCount'], 'la lecture d’un flux');
     const violations = [];
     if (direction !== 'forwards' && direction !== 'backwards') {
       violations.push({ field: 'direction', rule: 'isIn', message: 'direction doit valoir forwards ou backwards' });

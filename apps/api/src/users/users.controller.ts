@@ -1,10 +1,11 @@
-import { Actor, ForbiddenError, IdentityService } from '@jalon/application';
+import { Actor, ForbiddenError, IdentityService, validateNoFields } from '@jalon/application';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../auth/auth';
 
 @ApiBearerAuth()
 @ApiTags('utilisateurs')
+/** The actions on one user take everything from their address: a body with fields is refused (validateNoFields), never ignored. */
 @Controller('api/users')
 export class UsersController {
   constructor(private readonly identity: IdentityService) {}
@@ -33,28 +34,32 @@ export class UsersController {
   @Post(':userId/deactivation')
   @HttpCode(200)
   @ApiOperation({ summary: 'Désactiver un utilisateur : son jeton est refusé à l’instant, ses sessions prennent fin (administrateurs seulement)' })
-  deactivate(@Param('userId') userId: string, @CurrentActor() actor: Actor) {
+  deactivate(@Param('userId') userId: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    validateNoFields(body);
     return this.identity.deactivateUser(userId, actor);
   }
 
   @Post(':userId/reactivation')
   @HttpCode(200)
   @ApiOperation({ summary: 'Réactiver un utilisateur, avec le jeton qu’il avait s’il n’a pas été révoqué (administrateurs seulement)' })
-  reactivate(@Param('userId') userId: string, @CurrentActor() actor: Actor) {
+  reactivate(@Param('userId') userId: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    validateNoFields(body);
     return this.identity.reactivateUser(userId, actor);
   }
 
   @Post(':userId/token-revocation')
   @HttpCode(200)
   @ApiOperation({ summary: 'Révoquer le jeton d’un utilisateur, sans le remplacer (administrateurs seulement)' })
-  revokeToken(@Param('userId') userId: string, @CurrentActor() actor: Actor) {
+  revokeToken(@Param('userId') userId: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    validateNoFields(body);
     return this.identity.revokeToken(userId, actor);
   }
 
   @Post(':userId/token-rotation')
   @HttpCode(201)
   @ApiOperation({ summary: 'Remplacer le jeton d’un utilisateur : le nouveau n’est affiché qu’une fois, l’ancien est révoqué (administrateurs seulement)' })
-  rotateToken(@Param('userId') userId: string, @CurrentActor() actor: Actor) {
+  rotateToken(@Param('userId') userId: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    validateNoFields(body);
     return this.identity.rotateToken(userId, actor);
   }
 }

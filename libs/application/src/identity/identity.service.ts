@@ -237,7 +237,13 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** A user's id: the slug of their name (the one slug rule, shared with the forms), `utilisateur` when the name gives none. */
+/**
+ * A user's id: the slug of their name (the one slug rule, shared with the forms). A name that gives
+ * none (written in another script: `中文`, or without a letter) gets `utilisateur-` and the first
+ * 8 hex digits of the SHA-256 of the name as typed (trimmed): the same name, the same id (so that it
+ * is refused as already taken), two different names, two ids. Before, they all got `utilisateur`,
+ * and the second was refused as a name already taken.
+ */
 export function userIdOf(name: string): string {
-  return slugOf(name) || 'utilisateur';
+  return slugOf(name) || `utilisateur-${createHash('sha256').update(name.trim(), 'utf8').digest('hex').slice(0, 8)}`;
 }

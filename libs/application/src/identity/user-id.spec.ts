@@ -19,7 +19,11 @@ describe('a new user’s id comes from their name by the one slug rule (the form
     expect(isSlug(userIdOf(name))).toBe(true);
   });
 
-  it('rule: a name without a letter or digit gives `utilisateur`', () => {
-    expect(userIdOf('— ? —')).toBe('utilisateur');
+  it('rule: a name that gives no slug (another script, no letter) gets an id of its own, the same for the same name', () => {
+    expect(userIdOf('— ? —')).toMatch(/^utilisateur-[0-9a-f]{8}$/);
+    expect(userIdOf('中文')).toMatch(/^utilisateur-[0-9a-f]{8}$/);
+    expect(userIdOf('中文')).not.toBe(userIdOf('日本語'));
+    expect(userIdOf(' 中文 ')).toBe(userIdOf('中文'));
+    expect(isSlug(userIdOf('中文'))).toBe(true);
   });
 });

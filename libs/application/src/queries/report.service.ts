@@ -88,6 +88,7 @@ export class ReportService {
   }
 
   private async buildValid(input: ReportQueryInput, nameOf: NameOf, sealForStatement: (() => Promise<StatementSeal>) | undefined): Promise<Report> {
+    refuseParametersOfOtherKinds(input, nameOf);
     this.refuseFutureCut(input, nameOf);
     if (input.kind !== 'etat-depenses' || !sealForStatement) return this.buildUnder(input, nameOf, undefined);
     // Sealing writes to the log: a statement the request cannot get (no antenna, an empty period, an
@@ -235,15 +236,51 @@ export class ReportService {
   }
 }
 
+/**
+ * The parameters only one report reads, by that report: given to another, each is refused naming
+ * it, never ignored (the report would look filtered, or computed over the period asked, and is not).
+ */
+const PARAMETER_OF_ONE_KIND: Readonly<Partial<Record<keyof ReportQueryInput, ReportKind>>> = {
+  receiptDelayDays: 'funding',
+  withinDays: 'echeancier',
+  agreementId: 'etat-depenses',
+  periodFrom: 'etat-depenses',
+  periodTo: 'etat-depenses',
+  from: 'history',
+  to: 'history',
+  actor: 'history',
+  eventType: 'history',
+  page: 'history',
+  pageSize: 'history',
+  order: 'history',
+};
+
+/** How the refusal of a parameter given to another report names the report that reads it: its rule, and « ne s’applique qu’… ». */
+const ONLY_FOR: Readonly<Partial<Record<ReportKind, { readonly rule: string; readonly report: string }>>> = {
+  history: { rule: 'historyOnly', report: 'à l’historique (rapport history)' },
+  funding: { rule: 'fundingOnly', report: 'au suivi des financements (rapport funding)' },
+  echeancier: { rule: 'echeancierOnly', report: 'à l’échéancier des tranches (rapport echeancier)' },
+  'etat-depenses': { rule: 'statementOnly', report: 'à l’état récapitulatif des dépenses (rapport etat-depenses)' },
+};
+
+/** Refuses each parameter given to a report that does not read it (see PARAMETER_OF_ONE_KIND), naming it as the caller did. */
+function refuseParametersOfOtherKinds(input: ReportQueryInput, nameOf: NameOf): void {
+  const violations = (Object.entries(PARAMETER_OF_ONE_KIND) as [keyof ReportQueryInput, ReportKind][])
+    .filter(([field, kind]) => input[field] !== undefined && kind !== input.kind)
+    .map(([field, kind]) => {
+      const name = nameOf(field);
+      const only = ONLY_FOR[kind]!;
+      return { field: name, rule: only.rule, message: `${name} ne s’applique qu’${only.report}` };
+    });
+  if (violations.length > 0) throw new InputValidationError(violations);
+}
+
 /** True when a programme-wide trail merges every fact (not paginated); false for a page, filtered or not, read through the journal. */
 function readsWholeTrail(parameters: ReportOptions): boolean {
   return parameters.page === undefined && parameters.pageSize === undefined;
 }
 
-/**
- * The history's filters and page, refused for another report (a filter silently ignored would
- * mislead) and when `to` is before `from`, each refusal naming the field as the caller did (`nameOf`).
- */
+/** The history's filters and page (refused for another report by refuseParametersOfOtherKinds), refused when `to` is before `from`, naming the field as the caller did (`nameOf`). */
 function historyFilterOf(input: ReportQueryInput, nameOf: NameOf): Pick<ReportOptions, 'from' | 'to' | 'actor' | 'eventType' | 'page' | 'pageSize' | 'order'> {
   const filter = {
     ...(input.from !== undefined ? { from: input.from } : {}),
@@ -254,12 +291,6 @@ function historyFilterOf(input: ReportQueryInput, nameOf: NameOf): Pick<ReportOp
     ...(input.pageSize !== undefined ? { pageSize: input.pageSize } : {}),
     ...(input.order !== undefined ? { order: input.order } : {}),
   };
-  if (input.kind !== 'history') {
-    const given = (Object.keys(filter) as (keyof typeof filter)[]).map(nameOf);
-    if (given.length > 0) {
-      throw new InputValidationError(given.map((field) => ({ field, rule: 'historyOnly', message: `${field} ne s’applique qu’à l’historique (rapport history)` })));
-    }
-  }
   if (filter.from !== undefined && filter.to !== undefined && isBefore(filter.to, filter.from)) {
     const [to, from] = [nameOf('to'), nameOf('from')];
     throw new InputValidationError([{ field: to, rule: 'notBeforeFrom', message: `${to} (${filter.to}) ne peut pas précéder ${from} (${filter.from})` }]);

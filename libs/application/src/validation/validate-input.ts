@@ -36,6 +36,8 @@ const FRENCH: Record<string, (field: string, limit: string | undefined) => strin
   isNumber: (f) => `${f} doit être un nombre`,
 };
 
+const NOT_AN_OBJECT: FieldViolation = { field: '', rule: 'isObject', message: 'le corps de la requête doit être un objet JSON' };
+
 const NOT_NULL = (field: string) => `${field} ne doit pas valoir null : omettez le champ s’il est sans objet`;
 
 /** An object literal or JSON object (of any realm), or an object without prototype: not a class instance. */
@@ -169,7 +171,7 @@ function refuse(violations: readonly FieldViolation[]): never {
  */
 export function validateInput<T extends object>(type: new () => T, input: unknown, options: ValidateInputOptions = {}): T {
   if (typeof input !== 'object' || input === null || Array.isArray(input) || !isPlainObject(input)) {
-    throw new InputValidationError([{ field: '', rule: 'isObject', message: 'le corps de la requête doit être un objet JSON' }]);
+    throw new InputValidationError([NOT_AN_OBJECT]);
   }
   const { copy, violations } = plainCopy(input);
   if (violations.length > 0) refuse(violations);
@@ -177,4 +179,16 @@ export function validateInput<T extends object>(type: new () => T, input: unknow
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) refuse(withoutRepeats(flatten(errors, options.naming ?? 'declared')));
   return copy as T;
+}
+
+/**
+ * The input of an action that takes everything from its address (a user's deactivation): no body,
+ * or an empty object. A field is refused naming it, as by {@link validateInput}, never ignored
+ * while the action runs.
+ */
+export function validateNoFields(input: unknown): void {
+  if (input === undefined) return;
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !isPlainObject(input)) throw new InputValidationError([NOT_AN_OBJECT]);
+  const fields = Object.keys(input);
+  if (fields.length > 0) refuse(fields.map((field) => ({ field, rule: 'whitelistValidation', message: FRENCH.whitelistValidation!(field, undefined) })));
 }
