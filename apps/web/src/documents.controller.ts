@@ -86,7 +86,7 @@ export class DocumentsPageController {
     } catch (error) {
       const problem = toHttpError(error);
       if (problem.statusCode >= 500 && problem.code === 'INTERNAL') throw error;
-      const detail = error instanceof InputValidationError ? error.violations.map((violation) => violation.message).join(' ; ') : problem.message;
+      const detail = error instanceof InputValidationError ? error.violations.map(labelled).join(' ; ') : problem.message;
       return refuse(problem.statusCode, problem.code, detail.endsWith('.') ? detail : `${detail}.`);
     }
     request.webSession!.flash = result.written ? `Le justificatif ${file.fileName} a été joint.` : `Le justificatif ${file.fileName} était déjà joint à ce fait : rien de nouveau.`;
@@ -157,4 +157,21 @@ export class DocumentsPageController {
       documentsView({ antennaId, subject, csrfToken: session.csrfToken, documents, kinds, agreements, expenditures, values, maxBytes: this.documents.maxBytes, ...(formError ? { formError } : {}), staleRead }),
     );
   }
+}
+
+/** The upload form's labels, by the field a refusal names (the command's, the form's controls being its subject). */
+const UPLOAD_LABELS: Readonly<Record<string, string>> = {
+  fileName: 'Nom du fichier',
+  'subject.agreementId': 'Accord de financement',
+  'subject.trancheId': 'Tranche',
+  'subject.expenditureId': 'Dépense',
+  'subject.revision': 'Numéro de la révision du budget',
+  effectiveDate: 'Date',
+};
+
+/** A refusal as the form shows it: « Tranche : doit être un identifiant… » rather than the command's `subject.trancheId doit…`. */
+function labelled(violation: { readonly field: string; readonly message: string }): string {
+  const label = UPLOAD_LABELS[violation.field];
+  if (label === undefined || !violation.message.startsWith(`${violation.field} `)) return violation.message;
+  return `${label} : ${violation.message.slice(violation.field.length + 1)}`;
 }

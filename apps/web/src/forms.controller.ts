@@ -20,7 +20,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '@jalon/api';
 import { FormSpec, formNamed, formWithRows, rowCounts, withoutRow } from './forms/form-catalogue';
 import { FormChoices, LoadedChoices, nothingToChoose } from './forms/form-choices';
-import { controlFor, FieldError, fieldErrorsOf, formValuesOf, FormValues, inFieldOrder, toCommandInput } from './forms/form-input';
+import { controlFor, FieldError, fieldErrorsOf, formValuesOf, FormValues, inFieldOrder, repeatedFieldErrors, toCommandInput } from './forms/form-input';
 import { href, segment } from './html';
 import { DashboardReads } from './read/dashboard-reads';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
@@ -142,7 +142,7 @@ export class FormsController {
 
   private async submit(generic: FormTarget, body: unknown, request: WebRequest, response: FastifyReply): Promise<void> {
     const actor = request.webSession!.actor;
-    const sent = formValuesOf(body);
+    const { values: sent, repeated } = formValuesOf(body);
     const action = sent._action;
     // « Ajouter une ligne », « Retirer »: the form again, with the row added or removed and what was typed kept.
     const typed = withoutRow(generic.form, sent, action);
@@ -152,6 +152,9 @@ export class FormsController {
     const offered = await this.choices.options(form, target.antennaId);
     if (action !== undefined && action !== '') return this.render(target, offered, { values }, 200, request, response);
     // What is sent goes to the command even when the form offered nothing (a page kept open): the command stays the judge.
+
+    // A name sent twice: which value was meant? Nothing is recorded.
+    if (repeated.length > 0) return this.render(target, offered, { values, errors: repeatedFieldErrors(form, repeated) }, 400, request, response);
 
     const definition = commandNamed(form.command);
     const converted = toCommandInput(form, values, target.fixed);

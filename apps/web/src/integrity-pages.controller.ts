@@ -5,7 +5,7 @@ import { Controller, Get, Inject, Query, Req, Res, UseFilters, UseGuards } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
-import { Public } from '@jalon/api';
+import { Public, routeQuery } from '@jalon/api';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { errorView } from './views/error.view';
 import { integrityView } from './views/integrity.view';
@@ -46,14 +46,16 @@ export class IntegrityPagesController {
   }
 
   @Get('export-verifiable')
-  async auditExport(@Query('antenne') antenna: unknown, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
+  async auditExport(@Query() query: Record<string, unknown>, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
     const actor = request.webSession!.actor;
     if (!AUDIT_EXPORT_ROLES.has(actor.role)) {
       const message = `Votre rôle (${roleLabel(actor.role)}) ne permet pas de télécharger l’export vérifiable : il est réservé aux rôles Audit et Administration.`;
       this.pages.send(response, 403, this.pages.frame(request, 'Téléchargement non autorisé'), errorView('Téléchargement non autorisé', message, 'AUTH.FORBIDDEN'));
       return;
     }
-    if (antenna !== undefined && (typeof antenna !== 'string' || !isSlug(antenna))) throw new WebNotFoundError('Aucune antenne ne porte cet identifiant.');
+    // Judged before anything is sealed: a misspelt parameter must not give (and seal) the whole programme.
+    const { antenne: antenna } = routeQuery(query, ['antenne'], 'l’export vérifiable');
+    if (antenna !== undefined && !isSlug(antenna)) throw new WebNotFoundError('Aucune antenne ne porte cet identifiant.');
     let file: AsyncIterable<string>;
     try {
       // Resolved once the log was checked against the seal: a refusal is still a page, not a cut file.

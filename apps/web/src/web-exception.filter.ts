@@ -83,6 +83,8 @@ const GUIDANCE: Readonly<Record<string, (problem: ProblemDetails, request: WebRe
     return `Trop de connexions ont échoué depuis cette adresse en peu de temps. Patientez ${seconds} seconde${seconds > 1 ? 's' : ''}, puis réessayez avec votre jeton d’accès.`;
   },
   'METHOD.NOT_ALLOWED': (problem) => problem.detail,
+  // An address's parameters refused (a form's fields are shown beside them by the form itself): each with its rule.
+  'INPUT.INVALID': (problem) => (problem.errors?.length ? `La requête est invalide : ${problem.errors.map((error) => error.message).join(' ; ')}.` : `${problem.title} ${problem.detail}`),
   'READ_MODEL.BEHIND': () => 'Les données ne sont pas encore à jour : réessayez dans un instant.',
   'READ_MODEL.UNAVAILABLE': (problem) => `${problem.title} ${problem.detail} Rien n’est affiché plutôt que des chiffres périmés ; l’état du service est indiqué sur /health.`,
 };

@@ -114,4 +114,42 @@ describe('web dashboard: hostile addresses and values', () => {
     frenchPage(response, 415);
     expect(await eventCount()).toBe(before);
   });
+  it('rule: a field sent twice is refused beside it (which value was meant?), not recorded with the first value', async () => {
+    const form = await finance.get('/antennes/montbeliard/enregistrer-depense').expect(200);
+    const before = await eventCount();
+    const body = `_csrf=${encodeURIComponent(csrfOf(form.text))}&expenditureId=deux-fois&category=other&amountCents=1&effectiveDate=10%2F01%2F2023&description=ok&description=ok2`;
+    const response = await finance.post('/antennes/montbeliard/enregistrer-depense').type('form').send(body);
+    frenchPage(response, 400);
+    expect(response.text).toContain('Ce champ a été envoyé plusieurs fois : une seule valeur est acceptée.');
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('rule: a form whose %-escapes are not UTF-8 is refused 415 in French, not recorded with « � » in place of what was typed', async () => {
+    const form = await finance.get('/antennes/montbeliard/enregistrer-depense').expect(200);
+    const before = await eventCount();
+    const body = `_csrf=${encodeURIComponent(csrfOf(form.text))}&expenditureId=octet-ff&category=other&amountCents=1&effectiveDate=10%2F01%2F2023&description=a%FFb`;
+    const response = await finance.post('/antennes/montbeliard/enregistrer-depense').type('form').send(body);
+    frenchPage(response, 415);
+    expect(response.text).toContain('pas encodé en UTF-8');
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('rule: a date in the calendar but outside the range Jalon records is refused saying the range (01/01/1899)', async () => {
+    const form = await finance.get('/antennes/montbeliard/enregistrer-depense').expect(200);
+    const response = await finance
+      .post('/antennes/montbeliard/enregistrer-depense')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), expenditureId: 'trop-ancienne', category: 'other', amountCents: '1,00', description: 'Essai', effectiveDate: '01/01/1899' });
+    frenchPage(response, 400);
+    expect(response.text).toContain('Saisissez une date valide (JJ/MM/AAAA), du 01/01/1900 au 31/12/2100.');
+  });
+
+  it('rule: the verifiable export refuses a misspelt parameter before sealing (`antene=` once gave, and sealed, the whole programme)', async () => {
+    const auditor = await dashboard.signedIn('auditor');
+    const before = await eventCount();
+    const response = await auditor.get('/integrite/export-verifiable?antene=montbeliard');
+    frenchPage(response, 400);
+    expect(response.text).toContain('le paramètre antene n’est pas attendu par l’export vérifiable');
+    expect(await eventCount()).toBe(before);
+  });
 });

@@ -86,7 +86,7 @@ describe('form values → command input', () => {
         { field: 'expenditureId', message: expect.stringContaining('minuscules, chiffres et tirets') },
         { field: 'category', message: 'Choisissez une valeur de la liste.' },
         { field: 'amountCents', message: expect.stringContaining('strictement positif en euros') },
-        { field: 'effectiveDate', message: 'Saisissez une date valide (JJ/MM/AAAA).' },
+        { field: 'effectiveDate', message: 'Saisissez une date valide (JJ/MM/AAAA), du 01/01/1900 au 31/12/2100.' },
       ]),
     );
   });
@@ -99,8 +99,8 @@ describe('form values → command input', () => {
     expect(toCommandInput(form('antenna', 'engager-financement'), {}).input).toMatchObject({ tranches: [] });
   });
 
-  it('keeps only strings of a urlencoded body', () => {
-    expect(formValuesOf({ a: 'x', b: ['y', 'z'], c: { d: 1 } })).toEqual({ a: 'x', b: 'y' });
+  it('keeps only strings of a urlencoded body, and names those sent twice (no control sends two values)', () => {
+    expect(formValuesOf({ a: 'x', b: ['y', 'z'], c: { d: 1 } })).toEqual({ values: { a: 'x', b: 'y' }, repeated: ['b'] });
   });
 
   it('fills only input paths the command knows, for every field of every form', () => {

@@ -1,4 +1,6 @@
 import { FieldViolation } from '@jalon/application';
+import { EARLIEST_DATE, LATEST_DATE } from '@jalon/domain';
+import { formatDate } from '@jalon/reporting';
 import { FieldSpec, FormSpec } from './form-catalogue';
 import { parseDate, parseDecimal, parseEurosToCents, parseWholeNumber } from './parse';
 
@@ -19,15 +21,33 @@ export interface ConvertedInput {
   readonly rows: ReadonlyMap<string, string>;
 }
 
-/** Keeps only string values of a urlencoded body (a repeated name keeps its first value). */
-export function formValuesOf(body: unknown): Record<string, string> {
+/**
+ * The string values of a urlencoded body, and the names sent more than once: no control of a form
+ * sends two values, so a repeated name is refused by the caller (which value was meant?), its first
+ * value kept only to show the form again.
+ */
+export function formValuesOf(body: unknown): { values: Record<string, string>; repeated: string[] } {
   const values: Record<string, string> = {};
-  if (typeof body !== 'object' || body === null) return values;
+  const repeated: string[] = [];
+  if (typeof body !== 'object' || body === null) return { values, repeated };
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    if (typeof value === 'string') values[key] = value;
-    else if (Array.isArray(value) && typeof value[0] === 'string') values[key] = value[0];
+    if (typeof value === 'string') {
+      values[key] = value;
+    } else if (Array.isArray(value)) {
+      repeated.push(key);
+      if (typeof value[0] === 'string') values[key] = value[0];
+    }
   }
-  return values;
+  return { values, repeated };
+}
+
+/** The messages for names a form body sent more than once: on the control of that name, or on the form. */
+export function repeatedFieldErrors(form: FormSpec, repeated: readonly string[]): FieldError[] {
+  return repeated.map((name) => {
+    const control = form.fields.find((field) => field.name === name);
+    const message = 'Ce champ a été envoyé plusieurs fois : une seule valeur est acceptée. Vérifiez-le, puis enregistrez à nouveau.';
+    return control ? { field: name, message } : { field: '', message: `Le champ « ${name.slice(0, 100)} » a été envoyé plusieurs fois : renvoyez le formulaire depuis la page.` };
+  });
 }
 
 const REQUIRED = 'Ce champ est obligatoire.';
@@ -179,7 +199,8 @@ export function fieldErrorsOf(form: FormSpec, violations: readonly FieldViolatio
 function reword(violation: FieldViolation): string {
   switch (violation.rule) {
     case 'isIsoDate':
-      return 'Saisissez une date valide (JJ/MM/AAAA).';
+      // The date typed is in the calendar (parseDate checked it): what it broke is the range.
+      return `Saisissez une date valide (JJ/MM/AAAA), du ${formatDate(EARLIEST_DATE)} au ${formatDate(LATEST_DATE)}.`;
     case 'isCents':
       return 'Saisissez un montant strictement positif en euros, 100 000 000,00 au plus, par exemple 30 000,00.';
     case 'isSlug':
