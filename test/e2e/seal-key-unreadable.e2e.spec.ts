@@ -23,7 +23,7 @@ describe('jalon commands that read the seal key, on a key file that cannot be re
 
   const folder = () => `Erreur INTEGRITY.SEAL_KEY_UNREADABLE : la clé de scellement ${keyFile} ne peut pas être lue : c’est un dossier, pas un fichier (EISDIR)\n`;
 
-  it.each([['verify'], ['seal'], ['export-audit'], ['prove-extends', '--from-seal', '1']])(
+  it.each([['verify'], ['seal'], ['export-audit']])(
     'rule: `%s` with seal-key.pem replaced by a folder is refused in French naming the file (a folder), exit 1, no stack trace',
     (...args) => {
       mkdirSync(keyFile);
@@ -34,6 +34,21 @@ describe('jalon commands that read the seal key, on a key file that cannot be re
       expect(run.stderr).toBe(folder());
     },
   );
+
+  it('rule: `prove-extends` from a seal of the log, with seal-key.pem replaced by a folder since, is refused in French naming the file (a folder), exit 1, no stack trace', () => {
+    // The seal it proves from must be in the log (a seal that is not is refused first, sealing nothing).
+    const sealed = jalon(['seal'], dataDir);
+    expect(sealed.status).toBe(0);
+    const size = /Journal scellé : (\d+) événement/.exec(sealed.stdout)?.[1];
+    expect(size).toBeDefined();
+    rmSync(keyFile);
+    mkdirSync(keyFile);
+
+    const run = jalon(['prove-extends', '--from-seal', size!], dataDir);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(folder());
+  });
 
   it('rule: `serve` with seal-key.pem replaced by a folder does not start: refused in French naming the file, exit 1, before the first administrator is created', () => {
     const fresh = mkdtempSync(join(tmpdir(), 'jalon-seal-key-serve-e2e-'));

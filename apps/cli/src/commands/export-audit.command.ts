@@ -26,10 +26,10 @@ export function exportAuditCommand(config: () => JalonConfig): Command {
       // stdout may carry the export: everything else goes to stderr then.
       const say = file !== undefined ? console.log : console.error;
       try {
-        // An unknown antenna is refused before the log is sealed: a refusal writes nothing.
+        // An unknown antenna, a seal that is not in the log: refused before the log is sealed (a refusal writes nothing).
         const subject = options.antenna === undefined ? programmeSubject() : await antennaSubject(store, options.antenna);
-        const seal = await sealForProof(store, base, options.latestSeal === true, say);
         const fromSeal = options.fromSeal === undefined ? undefined : await findSeal(store, options.fromSeal);
+        const seal = await sealForProof(store, base, options.latestSeal === true, say);
         let report: AuditExportReport | undefined;
         const lines = auditExportLines(store, { subject, seal, ...(fromSeal ? { fromSeal } : {}) }, (done) => (report = done));
         if (file !== undefined) {

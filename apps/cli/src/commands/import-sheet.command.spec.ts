@@ -37,6 +37,6 @@ describe('jalon import-sheet and the file it is given', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(errorLines(error)).toEqual([expect.stringContaining(`le fichier ${out} ne peut pas être écrit : son dossier n’existe pas`)]);
+    expect(errorLines(error)).toEqual([`Erreur TRANSFER.FILE_UNWRITABLE : fichier non écrit : ${out} : son dossier n’existe pas (ENOENT)`]);
   });
 });

@@ -12,9 +12,11 @@ import {
   sheetTemplate,
 } from '@jalon/application';
 import { JalonConfig } from '@jalon/core';
+import { writeWholeContent } from '@jalon/event-store';
 import { Command, InvalidArgumentError } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { localAdministrator, withCore } from '../core-context';
+import { outputFile } from './export.command';
 
 interface ImportSheetOptions {
   antenna?: string;
@@ -54,18 +56,6 @@ function sheetFile(file: string): Buffer {
   }
 }
 
-/** Writes the template, or refuses in French naming the file. */
-function writeTemplate(out: string, bytes: Buffer): void {
-  try {
-    writeFileSync(out, bytes);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InvalidArgumentError(`le fichier ${out} ne peut pas être écrit : son dossier n’existe pas`);
-    if (code === 'EISDIR') throw new InvalidArgumentError(`${out} est un dossier : donnez le nom du fichier à écrire (.xlsx ou .csv)`);
-    throw new InvalidArgumentError(`le fichier ${out} ne peut pas être écrit (${code ?? String(error)})`);
-  }
-}
-
 function summary(outcome: SheetImportOutcome): string {
   const rows = `${outcome.rows} ligne${outcome.rows > 1 ? 's' : ''}`;
   const known = outcome.alreadyRecorded > 0 ? `, dont ${outcome.alreadyRecorded} déjà enregistrée${outcome.alreadyRecorded > 1 ? 's' : ''}` : '';
@@ -94,8 +84,12 @@ export function importSheetCommand(config: () => JalonConfig): Command {
     .action(async (file: string | undefined, options: ImportSheetOptions) => {
       if (options.template !== undefined) {
         if (!options.out) throw new InvalidArgumentError('--template demande --out FICHIER (.xlsx ou .csv)');
-        const format = options.out.toLowerCase().endsWith('.csv') ? 'csv' : 'xlsx';
-        writeTemplate(options.out, await sheetTemplate(options.template as (typeof SHEET_KINDS)[number], format));
+        const extension = /\.(xlsx|csv)$/i.exec(options.out)?.[1]?.toLowerCase();
+        // The format is the name's: a workbook written under another name would open as nothing.
+        if (extension === undefined) throw new InvalidArgumentError(`--out : ${options.out} doit finir par .xlsx ou .csv (le format du modèle)`);
+        const format = extension as 'xlsx' | 'csv';
+        // Whole or not at all: a full disk leaves the file that was there, never a cut one.
+        await writeWholeContent(outputFile(options.out)!, await sheetTemplate(options.template as (typeof SHEET_KINDS)[number], format));
         console.log(`Modèle ${options.template} (${format.toUpperCase()}) écrit dans ${options.out}`);
         return;
       }

@@ -20,8 +20,9 @@ export function proveExtendsCommand(config: () => JalonConfig): Command {
       const store = await storeForProof(base, options.latestSeal === true);
       const say = file !== undefined ? console.log : console.error;
       try {
-        const latest = await sealForProof(store, base, options.latestSeal === true, say);
+        // A seal that is not in the log is refused before the log is sealed: a refusal writes nothing.
         const from = await findSeal(store, options.fromSeal);
+        const latest = await sealForProof(store, base, options.latestSeal === true, say);
         const proof = await proveExtends(store, from, latest);
         const text = JSON.stringify(proof, null, 2);
         // Whole or not at all, as every file the command line writes: a full disk leaves no half proof.

@@ -3,8 +3,9 @@ import { JalonConfig, sealForStatement } from '@jalon/core';
 import { ProjectionRunner } from '@jalon/projections';
 import { isCsvBundle, isReportFormat, REPORT_FORMATS, REPORT_KINDS, renderReport } from '@jalon/reporting';
 import { Command, InvalidArgumentError } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { assertWritableFile, writeWholeContent } from '@jalon/event-store';
 import { withCore } from '../core-context';
+import { outputFile } from './export.command';
 import { sealedLatest } from './integrity-seals';
 import { reportQueryOf, reportQueryOptions } from './report-options';
 import { readModelsCaughtUp, ReadModelsBehindError, SERVICE_CATCH_UP_WAIT_MS } from './projection-lease-hold';
@@ -22,20 +23,24 @@ export function reportCommand(config: () => JalonConfig, { serviceWaitMs = SERVI
     .action(async (kind: string, options: { asOf?: string; knownAt?: string; format: string; out?: string } & Record<string, unknown>) => {
       if (!isReportFormat(options.format)) throw new InvalidArgumentError(`--format : ${REPORT_FORMATS.join(', ')}`);
       const format = options.format;
+      // Refused before anything is read or sealed (a statement seals the log): a refusal writes nothing.
+      const file = outputFile(options.out);
+      if (file !== undefined) await assertWritableFile(file);
       await withCore({ config: config(), existingStore: true }, async ({ app, store }) => {
         const runner = app.get(ProjectionRunner);
         // Read models caught up under the projection lease, or as the running service that holds it commits them.
         const caughtUp = () => readModelsCaughtUp(app, config(), runner, store, serviceWaitMs);
         try {
           if (!options.asOf && !options.knownAt) await caughtUp();
-          const say = options.out ? console.log : console.error;
+          const say = file !== undefined ? console.log : console.error;
           const report = await app.get(ReportService).build(reportQueryOf(kind, options), {
             // A statement of expenditure is produced under a seal (the log verified, then sealed if needed), read models caught up to it.
             sealForStatement: () => sealForStatement(store, () => sealedLatest(store, config(), say), { waitForPosition: async () => (await caughtUp(), true) }),
           });
           const rendered = await renderReport(report, format);
-          if (options.out) {
-            writeFileSync(options.out, rendered);
+          if (file !== undefined) {
+            // Whole or not at all: a full disk leaves the file that was there, never a cut one.
+            await writeWholeContent(file, rendered);
             const bundle = format === 'csv' && kind !== 'subventions' && isCsvBundle(report);
             console.log(`Rapport ${kind} écrit dans ${options.out}${bundle ? ' (archive ZIP : un fichier CSV par tableau)' : ''}`);
           } else {

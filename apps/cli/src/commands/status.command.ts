@@ -23,6 +23,17 @@ function supersededNote(app: INestApplicationContext): void {
   console.log(`Versions remplacées gardées dans read-models.sqlite : ${parts.join(', ')} ; jalon compact (service arrêté) rend leur place.`);
 }
 
+/** The read models' storage failure when their checkpoints cannot be read; undefined when they can. */
+function unreadableReadModels(app: INestApplicationContext): ProjectionStorageError | undefined {
+  try {
+    app.get<ProjectionStorage>(PROJECTION_STORAGE).checkpoints();
+    return undefined;
+  } catch (error) {
+    if (error instanceof ProjectionStorageError) return error;
+    throw error;
+  }
+}
+
 export function statusCommand(config: () => JalonConfig): Command {
   return new Command('status')
     .description('position et retard de chaque projection par rapport au journal')
@@ -30,6 +41,14 @@ export function statusCommand(config: () => JalonConfig): Command {
       await withCore({ config: config(), existingStore: true }, async ({ app, store }) => {
         const head = await store.headPosition();
         console.log(`Journal : position ${head} (${config().eventStore})`);
+        // The read models' file is read first: one that cannot be (a folder in its place, a damaged
+        // file) is said, not shown as projections at position 0 serving the reads.
+        const unreadable = unreadableReadModels(app);
+        if (unreadable) {
+          console.error(`Projections : erreur ${unreadable.code} : ${unreadable.message}`);
+          process.exitCode = 1;
+          return;
+        }
         for (const status of app.get(ProjectionRunner).status()) {
           const lag = await eventsAfter(store, BigInt(status.position));
           const state = status.serving ? 'sert les lectures' : status.caughtUp ? 'à jour' : 'en construction';

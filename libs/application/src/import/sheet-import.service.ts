@@ -83,6 +83,16 @@ export class SheetImportService {
     if (!authority.roles.includes(actor.role)) throw new ForbiddenError(actor.role, 'l’import d’un tableur de budget ou de dépenses');
     // The antenna is the request's, not a row's: a wrong id is said once, as any invalid input.
     validateInput(ImportTargetInput, { antennaId: request.antennaId });
+    // Each expenditure row carries its own date, and an expenditure has no reason: the forecast's
+    // parameters given to a sheet of expenditures are refused, never ignored while the sheet is written.
+    if (request.kind === 'expenditures') {
+      const given = (['effectiveDate', 'reason'] as const).filter((field) => request[field] !== undefined);
+      if (given.length > 0) {
+        throw new InputValidationError(
+          given.map((field) => ({ field, rule: 'budgetOnly', message: `${field} ne s’applique qu’à l’import du budget prévisionnel : chaque dépense porte sa date dans sa ligne` })),
+        );
+      }
+    }
     const table = await readSheet(request.file);
     const rows = rowsOf(table, layout);
     const options: ExecuteOptions = request.correlationId ? { correlationId: request.correlationId } : {};

@@ -1,12 +1,12 @@
 /**
- * Writing a line file whole or not at all: what `jalon export`, `export-audit` and `prove-extends` write
- * with `--out`. The lines go to `file.partial`, renamed to `file` once complete, so a file under the
+ * Writing a file whole or not at all: what `jalon export`, `export-audit`, `prove-extends`, `report` and
+ * `import-sheet --template` write with `--out`. The lines go to `file.partial`, renamed to `file` once complete, so a file under the
  * final name is always whole; on any failure (a full disk, a closed pipe) the partial file is removed.
  * A failure of the file system is a `TRANSFER.FILE_UNWRITABLE` in French naming the file, worded by
  * the one table of causes below (`CAUSES`), which the command line also uses for failures no command worded.
  */
 import { once } from 'node:events';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -71,6 +71,23 @@ export async function writeWholeFile<R>(file: string, write: (sink: LineSink) =>
     throw error;
   }
   return result;
+}
+
+/**
+ * Writes `content` (a report, a template) to `file` whole or not at all, as {@link writeWholeFile}:
+ * through `file.partial`, renamed once written; a file already there is replaced only then, so a
+ * full disk leaves it as it was, and no empty or cut file under the final name.
+ */
+export async function writeWholeContent(file: string, content: string | Uint8Array): Promise<void> {
+  await assertWritableFile(file);
+  const partial = `${file}.partial`;
+  try {
+    await writeFile(partial, content);
+    await rename(partial, file);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw fileSystemFailure(file, error);
+  }
 }
 
 /** `TRANSFER.FILE_UNWRITABLE` for a failure of the file system while writing `file`, worded by {@link CAUSES}. */
