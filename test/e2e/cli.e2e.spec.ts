@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { AddressInfo, createServer } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertBuilt, jalon, jalonLoading, serve } from './cli';
+import { assertBuilt, CLI, jalon, jalonLoading, serve } from './cli';
 
 /** End to end: the commands of the README, run as a newcomer runs them, on the embedded store. */
 describe('jalon command line, end to end', () => {
@@ -79,6 +81,35 @@ describe('jalon command line, end to end', () => {
       expect(existsSync(fresh) ? readdirSync(fresh) : []).toEqual([]);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('rule: serve outlives whoever read its output (`jalon serve | head -1`): its next lines meet a closed pipe, and the service still answers (it once ended with EPIPE’s stack)', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'jalon-serve-pipe-'));
+    // A port free now (taken, then let go): the service is reached there once its output is gone.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, DATA_DIR: fresh, PORT: String(port) } });
+    try {
+      // The reader goes away after the first line, as `head -1` does: the lines printed after it fail.
+      await once(child.stdout, 'data');
+      child.stdout.destroy();
+      child.stderr.destroy();
+      let health: number | undefined;
+      for (const deadline = Date.now() + 20_000; health === undefined && Date.now() < deadline && child.exitCode === null; ) {
+        health = await fetch(`http://127.0.0.1:${port}/health`).then((response) => response.status, () => undefined);
+        if (health === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect({ exitCode: child.exitCode, health }).toEqual({ exitCode: null, health: 200 });
+    } finally {
+      if (child.exitCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(fresh, { recursive: true, force: true });
     }
   });
 

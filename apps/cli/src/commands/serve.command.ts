@@ -7,6 +7,10 @@ export function serveCommand(config: () => JalonConfig): Command {
     .option('--port <port>', 'port TCP (défaut : PORT ou 3000)')
     .option('--host <hôte>', 'adresse d’écoute (défaut : HOST ou 127.0.0.1)')
     .action(async (options: { port?: string; host?: string }) => {
+      // A service outlives whoever reads its output (`jalon serve | head -3`): once that reader is
+      // gone, writing a line fails (EPIPE), and an error event nobody listens to ends the process.
+      // Those lines are lost; the service and its /health go on.
+      for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
       const base = config();
       // The API and the dashboard on one Fastify instance and port.
       const listen = { ...base, ...(options.port !== undefined ? { port: portOf(options.port, '--port') } : {}), ...(options.host ? { host: options.host } : {}) };
