@@ -71,6 +71,24 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     expect(run('export-audit', '--antenna', 'montbeliard', '--out', join(dir, 'f')).status).toBe(1);
   });
 
+  it('rule: one page of an index damaged on the disk (every event still readable in order): verify exits 1 naming the index, and nothing is sealed over it (it once said « intact » while every append failed)', () => {
+    run('demo');
+    const file = join(dataDir, 'jalon.sqlite');
+    const db = new Database(file);
+    const { rootpage } = db.prepare<[], { rootpage: number }>("SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_events_1'").get()!;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.close();
+    // The page's kind byte made one no page has: SQLite reads it as damaged.
+    const bytes = readFileSync(file);
+    bytes[(rootpage - 1) * pageSize] = 0x77;
+    writeFileSync(file, bytes);
+    const verified = run('verify');
+    expect(verified.status).toBe(1);
+    expect(verified.stdout).toMatch(/^Journal altéré/);
+    expect(verified.stdout).toContain('L’index sqlite_autoindex_events_1 est illisible : le fichier est endommagé (SQLITE_CORRUPT) ; restaurez le fichier du magasin depuis une sauvegarde.');
+    expect(run('seal').status).toBe(1);
+  });
+
   it('rule: export-audit --latest-seal proves under the last seal already there and seals nothing; a log without a seal, or one that does not verify, is refused', () => {
     run('demo');
     const file = join(dir, 'f.jsonl');

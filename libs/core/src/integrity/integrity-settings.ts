@@ -1,6 +1,6 @@
 import { SYSTEM_ACTOR } from '@jalon/application';
 import { streamIdOf, todayIn } from '@jalon/domain';
-import { highestAssignedPosition, type EventStore, type SealWriterOptions, type SealKey, type VerifyLogOptions } from '@jalon/event-store';
+import { embeddedStoreDamage, highestAssignedPosition, type EventStore, type SealWriterOptions, type SealKey, type VerifyLogOptions } from '@jalon/event-store';
 import { join } from 'node:path';
 import { JalonConfig } from '../config';
 import { embeddedStoreFile, readCopyOf } from '../open-event-store';
@@ -14,14 +14,14 @@ export function sealKeyFile(config: Pick<JalonConfig, 'dataDir'>): string {
 }
 
 /**
- * How the configured store is verified: positions are dense, and their counter kept, only in the
- * embedded store. The counter is read where `store` reads the events: a store opened read-only on a
+ * How the configured store is verified: positions are dense, their counter kept, and its file's
+ * indexes checked, only in the embedded store. The counter is read where `store` reads the events: a store opened read-only on a
  * read-only medium may read a copy of its file (`readCopyOf`).
  */
-export function verificationOptions(config: JalonConfig, store?: EventStore): Pick<VerifyLogOptions, 'sealStreamId' | 'densePositions' | 'highestAssignedPosition'> {
+export function verificationOptions(config: JalonConfig, store?: EventStore): Pick<VerifyLogOptions, 'sealStreamId' | 'densePositions' | 'highestAssignedPosition' | 'storeDamage'> {
   if (config.eventStore !== 'sqlite') return { sealStreamId: SEAL_STREAM_ID, densePositions: false };
   const file = (store && readCopyOf(store)) ?? embeddedStoreFile(config);
-  return { sealStreamId: SEAL_STREAM_ID, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(file) };
+  return { sealStreamId: SEAL_STREAM_ID, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(file), storeDamage: () => embeddedStoreDamage(file) };
 }
 
 /** What the service writes a seal with: its key, now, and itself as the actor. */

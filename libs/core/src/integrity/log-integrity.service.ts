@@ -223,7 +223,7 @@ export class LogIntegrityService implements HealthIndicator {
       shouldStop: () => this.stopping,
     });
     if (this.stopping) return;
-    this.verifier!.checkEnd(await options.highestAssignedPosition?.());
+    this.verifier!.checkEnd(await options.highestAssignedPosition?.(), await options.storeDamage?.());
     this.verifiedAt = this.clock.now();
     const report = this.verifier!.report();
     if (!report.ok) {

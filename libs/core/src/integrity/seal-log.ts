@@ -56,7 +56,7 @@ export async function verifyAndSeal(store: EventStore, config: JalonConfig, cloc
   const options = verificationOptions(config);
   const verifier = new LogVerifier({ ...options, trustedKeyIds: [key.keyId] });
   await feedVerifier(store, verifier, { until: await store.headPosition(), densePositions: options.densePositions ?? false });
-  verifier.checkEnd(await options.highestAssignedPosition?.());
+  verifier.checkEnd(await options.highestAssignedPosition?.(), await options.storeDamage?.());
   const report = verifier.report();
   const base = { report, key, createdKey: created };
   if (!report.ok) return base;

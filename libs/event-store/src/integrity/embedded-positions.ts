@@ -27,3 +27,48 @@ export function highestAssignedPosition(file: string): bigint | undefined {
     db.close();
   }
 }
+
+/**
+ * What is damaged in the embedded store's file where reading the log does not look: each index of
+ * the events (by id; by stream and revision: what appends and stream reads go through) is walked
+ * whole, and counted against the table. A page of it that is not one (a byte changed on the disk)
+ * is SQLITE_CORRUPT; an entry missing or left over is a count that differs. Reading every event in
+ * order, as the verification does, reads the table but none of these: a damaged index once let
+ * `verify` say « intact » while every append failed. About 0.7 s for 1,000,000 events. One message
+ * per problem, in French; none for a sound file.
+ */
+export function embeddedStoreDamage(file: string): string[] {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    const kind = storageFailureKind(error) ?? 'cannot-open';
+    throw new EventStoreError(STORE_UNAVAILABLE, `le fichier du magasin d’événements ne peut pas être ouvert pour vérifier le journal : ${describeStorageFailure(kind, error)}`);
+  }
+  const damaged = (what: string, error: unknown) =>
+    `${what} est illisible : ${describeStorageFailure(storageFailureKind(error) ?? 'corrupt', error)} ; restaurez le fichier du magasin depuis une sauvegarde.`;
+  try {
+    let rows: number;
+    let indexes: string[];
+    try {
+      rows = db.prepare<[], { rows: number }>('SELECT count(*) AS rows FROM events NOT INDEXED').get()!.rows;
+      indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").all().map((row) => row.name);
+    } catch (error) {
+      return [damaged('La table des événements', error)];
+    }
+    const problems: string[] = [];
+    for (const index of indexes) {
+      try {
+        const counted = db.prepare<[], { rows: number }>(`SELECT count(*) AS rows FROM events INDEXED BY "${index.replace(/"/g, '""')}"`).get()!.rows;
+        if (counted !== rows) {
+          problems.push(`L’index ${index} compte ${counted} événement(s), la table ${rows} : le fichier est endommagé ; restaurez le fichier du magasin depuis une sauvegarde.`);
+        }
+      } catch (error) {
+        problems.push(damaged(`L’index ${index}`, error));
+      }
+    }
+    return problems;
+  } finally {
+    db.close();
+  }
+}

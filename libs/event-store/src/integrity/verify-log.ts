@@ -42,6 +42,8 @@ export type LogProblemKind =
   | 'position-gap'
   /** Positions handed out at the end of the log and no longer there (the tail cut off). */
   | 'tail-truncated'
+  /** The store's file damaged where reading the events does not look (an index of the embedded store). */
+  | 'store-damaged'
   /** A seal that does not hold by itself: shape, key id, frontier, signature. */
   | 'seal-invalid'
   /** A seal signed with a key other than the service's. */
@@ -335,7 +337,8 @@ export class LogVerifier {
   }
 
   /** At the end of the log: positions handed out beyond the last event (the embedded store's counter) are missing. */
-  checkEnd(highestAssignedPosition: bigint | undefined): void {
+  checkEnd(highestAssignedPosition: bigint | undefined, storeDamage: readonly string[] = []): void {
+    for (const message of storeDamage) this.record({ kind: 'store-damaged', message });
     if (highestAssignedPosition === undefined) return;
     const last = this.lastPosition ?? 0n;
     if (highestAssignedPosition > last) {
@@ -537,6 +540,8 @@ export interface VerifyLogOptions extends Omit<LogVerifierOptions, 'start'> {
   readonly from?: bigint;
   /** The embedded store's position counter (`sqlite_sequence`): positions beyond the last event were handed out. */
   readonly highestAssignedPosition?: () => bigint | undefined | Promise<bigint | undefined>;
+  /** The embedded store's file checked where reading the events does not look (`embeddedStoreDamage`): one message per problem. */
+  readonly storeDamage?: () => readonly string[] | Promise<readonly string[]>;
   /** Called every 10 000 events. */
   readonly onProgress?: (events: number) => void;
 }
@@ -552,7 +557,7 @@ export async function verifyLog(store: EventStore, options: VerifyLogOptions): P
     lookUpTips: start !== undefined,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  verifier.checkEnd(await options.highestAssignedPosition?.());
+  verifier.checkEnd(await options.highestAssignedPosition?.(), await options.storeDamage?.());
   await verifier.checkFiles();
   return verifier.report();
 }
