@@ -75,4 +75,35 @@ describe('jalon commands that read the seal key, on a key file that cannot be re
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`Erreur INTEGRITY.SEAL_KEY_UNREADABLE : la clé de scellement ${keyFile} ne peut pas être lue : ce n’est pas une clé privée Ed25519 au format PEM\n`);
   });
+  it.each([
+    ['a session-key that holds no key', (file: string) => writeFileSync(file, 'garbage\n'), (file: string) => `${file} ne contient pas une clé de 32 octets en base64`],
+    ['a folder in place of session-key', (file: string) => mkdirSync(file), (file: string) => `la clé des sessions du tableau de bord, ${file}, ne peut pas être lue : c’est un dossier, pas un fichier`],
+  ])('rule: `serve` with %s does not start: refused in French naming the file, exit 1, before anything is created (it said so in English, after creating the store)', (_name, make, says) => {
+    const fresh = mkdtempSync(join(tmpdir(), 'jalon-session-key-serve-e2e-'));
+    try {
+      const key = join(fresh, 'session-key');
+      make(key);
+
+      const run = spawnSync(process.execPath, [CLI, 'serve'], { env: { ...process.env, DATA_DIR: fresh, PORT: '0' }, encoding: 'utf8', timeout: 15_000 });
+
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(new RegExp(`^Erreur CONFIG\\.INVALID : ${says(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(readdirSync(fresh)).toEqual(['session-key']);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('rule: `serve` with a dashboard setting it cannot honour (JALON_SESSION_MINUTES=0) is refused in French before anything is created', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'jalon-session-minutes-e2e-'));
+    try {
+      const run = spawnSync(process.execPath, [CLI, 'serve'], { env: { ...process.env, DATA_DIR: fresh, PORT: '0', JALON_SESSION_MINUTES: '0' }, encoding: 'utf8', timeout: 15_000 });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe('Erreur CONFIG.INVALID : JALON_SESSION_MINUTES doit être un nombre entier de minutes de 1 à 1440, pas « 0 »\n');
+      expect(readdirSync(fresh)).toEqual([]);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
 });

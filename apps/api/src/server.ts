@@ -18,6 +18,7 @@ export async function startServer(config: JalonConfig, print: (line: string) => 
   // A seal key that cannot be read (a folder in its place) is refused, naming the file, before
   // anything is written: not after the first administrator's token, printed only once, was shown.
   existingSealKey(config);
+  for (const extension of extensions) extension.assertCanStart?.(config);
   const app = await createApiApp({ config }, extensions);
   const admin = await app.get(IdentityService).bootstrapAdmin();
   if (admin) {

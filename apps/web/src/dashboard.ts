@@ -4,7 +4,7 @@ import { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { registerSecureSessions, sessionKey } from './session/secure-session-codec';
+import { existingSessionKey, registerSecureSessions, sessionKey } from './session/secure-session-codec';
 import { WebRequest } from './session/web-session.guard';
 import { sessionCookie, WebSessions } from './session/web-sessions';
 import { errorView } from './views/error.view';
@@ -25,6 +25,10 @@ export function dashboard(settings: DashboardOptions = {}): HttpExtension {
   return {
     module: (options: JalonCoreOptions) =>
       WebModule.forRoot({ signOutsFile: options.readModelsFile ?? join(options.config.dataDir, 'read-models.sqlite'), ...settings }),
+    // A session key file that is there and holds no key is refused before anything is created.
+    assertCanStart: (config) => {
+      if (!settings.sessionKey) existingSessionKey(process.env, config.dataDir);
+    },
     configure: (app, options) => startSessions(app, options, settings.sessionKey),
     routerErrorPage: (_request, reply) => {
       securityHeaders(reply);

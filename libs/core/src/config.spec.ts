@@ -41,6 +41,11 @@ describe('JALON_PROJECTION_THREAD_NICE (docs/decisions/0033)', () => {
       [{ JALON_DOCUMENT_MAX_MIB: '0x10' }, /^JALON_DOCUMENT_MAX_MIB doit être un entier strictement positif, pas « 0x10 »$/],
       [{ JALON_LEASE_RENEW_MS: '5000', JALON_LEASE_EXPIRY_MS: '6000' }, /^JALON_LEASE_EXPIRY_MS \(6000\) doit valoir au moins le double de JALON_LEASE_RENEW_MS \(5000\)/],
       [{ EVENT_STORE: 'eventstoredb' }, /^EVENT_STORE=eventstoredb demande EVENTSTORE_URL, l’adresse du serveur/],
+      // The dashboard's and EventStoreDB's settings too, with the rest (they were refused in English, once the store was created).
+      [{ JALON_SESSION_MINUTES: '0' }, /^JALON_SESSION_MINUTES doit être un nombre entier de minutes de 1 à 1440, pas « 0 »$/],
+      [{ JALON_SESSION_MINUTES: 'trente' }, /^JALON_SESSION_MINUTES doit être .*pas « trente »$/],
+      [{ JALON_SESSION_KEY: 'court' }, /^JALON_SESSION_KEY doit être une clé de 32 octets écrite en base64 .*, pas une valeur de 3 octet\(s\)$/],
+      [{ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'http://x' }, /^EVENTSTORE_URL doit être l’adresse d’un serveur EventStoreDB, commençant par esdb:\/\/.*, pas « http:\/\/x »$/],
     ];
     for (const [env, message] of refusals) {
       let refusal: unknown;

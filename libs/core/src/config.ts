@@ -102,6 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`JALON_PROJECTION_THREAD_NICE doit être un entier de 0 (la priorité du fil qui sert les requêtes) à 19 (la plus basse), pas « ${nice} »`);
   }
   const trustProxy = trustedProxiesOf(env.JALON_TRUST_PROXY);
+  // The dashboard's settings, judged here with the rest: a bad one is refused before anything is created.
+  sessionMinutesOf(env);
+  sessionKeyOf(env);
+  if (env.EVENTSTORE_URL) eventStoreUrlOf(env.EVENTSTORE_URL);
   const config: JalonConfig = {
     dataDir: resolve(env.DATA_DIR ?? 'data'),
     eventStore,
@@ -131,6 +135,45 @@ export function portOf(text: string, setting: string): number {
   const port = Number(text);
   if (!/^\d{1,5}$/.test(text) || port > 65535) throw new ConfigError(`${setting} doit être un numéro de port TCP, un entier de 0 à 65535, pas « ${text} »`);
   return port;
+}
+
+/** `JALON_SESSION_MINUTES`: how long a dashboard session lasts without a request, 1 to 1440 minutes (30 by default). */
+export function sessionMinutesOf(env: NodeJS.ProcessEnv): number {
+  const text = env.JALON_SESSION_MINUTES ?? '30';
+  if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > 1440) {
+    throw new ConfigError(`JALON_SESSION_MINUTES doit être un nombre entier de minutes de 1 à 1440, pas « ${text} »`);
+  }
+  return Number(text);
+}
+
+/** The length of the key that seals dashboard cookies (libsodium's secretbox). */
+export const SESSION_KEY_BYTES = 32;
+
+/**
+ * `JALON_SESSION_KEY`: the key that seals dashboard cookies, 32 bytes in base64, the same for every
+ * instance; undefined when unset (the key of `$DATA_DIR/session-key` then).
+ */
+export function sessionKeyOf(env: NodeJS.ProcessEnv): Buffer | undefined {
+  const given = env.JALON_SESSION_KEY;
+  if (given === undefined) return undefined;
+  const key = Buffer.from(given.trim(), 'base64');
+  if (key.length !== SESSION_KEY_BYTES) {
+    throw new ConfigError(`JALON_SESSION_KEY doit être une clé de ${SESSION_KEY_BYTES} octets écrite en base64 (par exemple \`openssl rand -base64 32\`), pas une valeur de ${key.length} octet(s)`);
+  }
+  return key;
+}
+
+/** The schemes of an EventStoreDB (or KurrentDB) connection string. */
+const EVENTSTORE_SCHEMES = /^(?:esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/[^\s/?#]+/;
+
+/** `EVENTSTORE_URL`: a connection string of the client's grammar, by its scheme (the client judges the rest when it connects). */
+function eventStoreUrlOf(text: string): string {
+  if (!EVENTSTORE_SCHEMES.test(text)) {
+    throw new ConfigError(
+      `EVENTSTORE_URL doit être l’adresse d’un serveur EventStoreDB, commençant par esdb://, esdb+discover://, kurrentdb:// ou kurrentdb+discover:// (par exemple esdb://localhost:2113?tls=false), pas « ${text.slice(0, 200)} »`,
+    );
+  }
+  return text;
 }
 
 /** `JALON_TRUST_PROXY`: addresses or CIDR ranges, separated by commas; unset or empty: none. */

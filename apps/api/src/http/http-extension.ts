@@ -1,4 +1,4 @@
-import { JalonCoreOptions } from '@jalon/core';
+import { JalonConfig, JalonCoreOptions } from '@jalon/core';
 import { ArgumentsHost, DynamicModule, ExceptionFilter } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,6 +11,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export interface HttpExtension {
   /** The Nest module mounted beside the API's, built from the same options. */
   module(options: JalonCoreOptions): DynamicModule;
+  /**
+   * Refuses, before anything is created or printed (`startServer`'s first checks), what the
+   * extension could not start with: a file of its own that is there and cannot be used.
+   */
+  assertCanStart?(config: JalonConfig): void;
   /** Runs once the application exists, before it serves (Fastify plugins and hooks). */
   configure?(app: NestFastifyApplication, options: JalonCoreOptions): Promise<void>;
   /** Answers, outside the API, an address Fastify's router refused (broken encoding, segment too long). */

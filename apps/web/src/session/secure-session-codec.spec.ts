@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { registerSecureSessions, SESSION_KEY_BYTES } from './secure-session-codec';
+import { SESSION_KEY_BYTES } from '@jalon/core';
+import { registerSecureSessions } from './secure-session-codec';
 
 /**
  * The session codec seals and opens dashboard cookies, and its plugin costs the other routes

@@ -6,23 +6,18 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemorySignOutList, SessionCodec, SignOutList } from './web-sessions';
+import { ConfigError, SESSION_KEY_BYTES, sessionKeyOf } from '@jalon/core';
 
-/** The key's length (libsodium's secretbox). */
-export const SESSION_KEY_BYTES = 32;
 export const SESSION_KEY_FILE = 'session-key';
 
 /**
  * The key that seals dashboard cookies: `JALON_SESSION_KEY` (32 bytes in base64, the same for every
- * instance), else `$DATA_DIR/session-key`, created on first start (mode 0600). `undefined` when
- * nothing is kept on disk (tests): a key for this process only.
+ * instance, judged by the configuration: sessionKeyOf), else `$DATA_DIR/session-key`, created on
+ * first start (mode 0600). `undefined` when nothing is kept on disk (tests): a key for this process only.
  */
 export function sessionKey(env: NodeJS.ProcessEnv, dataDir: string | undefined): Buffer {
-  const given = env.JALON_SESSION_KEY;
-  if (given !== undefined) {
-    const key = Buffer.from(given.trim(), 'base64');
-    if (key.length !== SESSION_KEY_BYTES) throw new Error(`JALON_SESSION_KEY must be ${SESSION_KEY_BYTES} bytes in base64 (e.g. \`openssl rand -base64 32\`)`);
-    return key;
-  }
+  const given = sessionKeyOf(env);
+  if (given !== undefined) return given;
   if (dataDir === undefined) return randomBytes(SESSION_KEY_BYTES);
   const file = join(dataDir, SESSION_KEY_FILE);
   if (!existsSync(file)) {
@@ -34,9 +29,36 @@ export function sessionKey(env: NodeJS.ProcessEnv, dataDir: string | undefined):
     }
   }
   chmodSync(file, 0o600);
-  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  if (key.length !== SESSION_KEY_BYTES) throw new Error(`${file} does not hold a ${SESSION_KEY_BYTES}-byte key in base64`);
+  return keptSessionKey(file)!;
+}
+
+/**
+ * The key kept in `file`, or undefined when there is none yet; refused in French naming the file
+ * when it cannot be read (a folder in its place) or holds no key. `jalon serve` asks it before
+ * anything is created (existingSessionKey).
+ */
+function keptSessionKey(file: string): Buffer | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    const why = code === 'EISDIR' ? 'c’est un dossier, pas un fichier' : `il ne peut pas être lu (${code ?? String(error)})`;
+    throw new ConfigError(`la clé des sessions du tableau de bord, ${file}, ne peut pas être lue : ${why} ; remettez le fichier de sauvegarde, ou supprimez-le pour en créer une nouvelle (les sessions ouvertes prennent fin)`);
+  }
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== SESSION_KEY_BYTES) {
+    throw new ConfigError(
+      `${file} ne contient pas une clé de ${SESSION_KEY_BYTES} octets en base64 : remettez le fichier de sauvegarde, ou supprimez-le pour en créer une nouvelle (les sessions ouvertes prennent fin)`,
+    );
+  }
   return key;
+}
+
+/** Refuses, before anything is created, a `$DATA_DIR/session-key` that is there and cannot be used (unused when JALON_SESSION_KEY is set). */
+export function existingSessionKey(env: NodeJS.ProcessEnv, dataDir: string): void {
+  if (sessionKeyOf(env) === undefined) keptSessionKey(join(dataDir, SESSION_KEY_FILE));
 }
 
 const NAMES = { session: 'jalonSession', signIn: 'jalonSignIn' } as const;

@@ -1,4 +1,5 @@
 import { Actor } from '@jalon/application';
+import { sessionMinutesOf } from '@jalon/core';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface WebSessionOptions {
@@ -91,13 +92,9 @@ export class InMemorySignOutList implements SignOutList {
 export const SESSION_COOKIE = 'jalon_session';
 export const SIGN_IN_COOKIE = 'jalon_connexion';
 
-/** Reads `JALON_SESSION_MINUTES`, refusing what it cannot honour. */
+/** Reads `JALON_SESSION_MINUTES` by the configuration's rule (sessionMinutesOf), refusing what it cannot honour. */
 export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WebSessionOptions {
-  const text = env.JALON_SESSION_MINUTES ?? '30';
-  if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > 1440) {
-    throw new Error(`JALON_SESSION_MINUTES must be a whole number of minutes from 1 to 1440, not "${text}"`);
-  }
-  return { idleMinutes: Number(text), maxHours: 10 };
+  return { idleMinutes: sessionMinutesOf(env), maxHours: 10 };
 }
 
 /**

@@ -98,7 +98,17 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
    * reports a wrong next revision on a wrong expected version.
    */
   static connect(connectionString: string, options: EventStoreDbOptions = {}): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(clientConnectionString(connectionString)), options);
+    let client: EventStoreDBClient;
+    try {
+      client = EventStoreDBClient.connectionString(clientConnectionString(connectionString));
+    } catch (error) {
+      // The client's parser speaks English (`Unexpected "http://" at position 0…`): said in French, its words kept as the detail.
+      throw new EventStoreError(
+        STORE_UNAVAILABLE,
+        `EVENTSTORE_URL n’est pas une adresse EventStoreDB valide (par exemple esdb://localhost:2113?tls=false) : « ${connectionString.slice(0, 200)} » (${(error as Error).message})`,
+      );
+    }
+    return new EventStoreDbEventStore(client, options);
   }
 
   /**
