@@ -216,6 +216,9 @@ describe('HTTP service when its storage fails', () => {
     const expectNamed = (body: { code: string; detail?: string; message?: string; details: unknown }) => {
       expect(body).toMatchObject({ code: 'EVENT_STORE.UNREADABLE_EVENT', details: named });
       expect(messageOf(body)).toContain(`du flux ${streamId} en révision 1 (position ${position}) est illisible`);
+      // Why, in French (JSON.parse's own words are English: « Unterminated string in JSON at position 31 »).
+      expect(messageOf(body)).toContain('data : ce n’est pas du JSON valide (');
+      expect(messageOf(body)).not.toMatch(/in JSON|Unterminated|Expected/);
     };
 
     const expectDegraded = async (on: Service) => {

@@ -716,6 +716,12 @@ function appendInTransaction(
   return insertRows(statements, streamId, rows, last);
 }
 
+/** « (au caractère N) » where JSON.parse's message says where the text breaks, nothing otherwise. */
+function jsonBreakOf(error: SyntaxError): string {
+  const at = /position (\d+)/.exec(error.message)?.[1];
+  return at === undefined ? (/end of JSON input/.test(error.message) ? ' (le texte s’arrête avant la fin)' : '') : ` (au caractère ${Number(at) + 1})`;
+}
+
 /** A row as an event, or, when its data or metadata cannot be decoded, as an unreadable event naming it. */
 function decodeRow(row: EventRow): StoredEvent | UnreadableEvent {
   let field = 'data';
@@ -736,7 +742,9 @@ function decodeRow(row: EventRow): StoredEvent | UnreadableEvent {
       position: row[0],
     };
   } catch (error) {
-    return { unreadable: true, streamId: row[2], revision: Number(row[3]), position: row[0], type: row[4], reason: `${field} : ${(error as Error).message}` };
+    // JSON.parse says why in English (`Expected property name or '}' in JSON at position 1`): the reason is said in French, with where the text breaks.
+    const reason = error instanceof SyntaxError ? `ce n’est pas du JSON valide${jsonBreakOf(error)}` : (error as Error).message;
+    return { unreadable: true, streamId: row[2], revision: Number(row[3]), position: row[0], type: row[4], reason: `${field} : ${reason}` };
   }
 }
 
