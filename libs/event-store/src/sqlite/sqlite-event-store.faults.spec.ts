@@ -170,6 +170,27 @@ describe('SqliteEventStore on a disk in trouble', () => {
       expect(contents()).toEqual(before);
     });
 
+    it('rule: a store closed cleanly, read on a full disk (no room for its log and shared memory), is read from a copy, every event, and its folder left as it was (it was refused as a matter of rights, leaving a log and a shared memory)', async () => {
+      const writer = open();
+      const streamId = uniqueStreamId();
+      const events = [testEvent(), testEvent()];
+      await writer.append(streamId, events, { expectedRevision: 'no_stream' });
+      await writer.close();
+      opened.splice(0);
+      const before = contents();
+      disk.fill();
+      try {
+        const store = openReadOnly();
+        expect(store.readFromCopy).toBeDefined();
+        expect((await collect(store.readAll())).map((e) => e.id)).toEqual(events.map((e) => e.id));
+        await store.close();
+        opened.splice(0);
+        expect(contents()).toEqual(before);
+      } finally {
+        disk.free();
+      }
+    });
+
     it('rule: a store closed cleanly (no log, no shared memory beside it) on a read-only file system is read from a copy, every event, the copy removed at close', async () => {
       const writer = open();
       const streamId = uniqueStreamId();

@@ -1,4 +1,4 @@
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -160,8 +160,15 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       return inPlace;
     } catch (error) {
       if (error instanceof EventStoreError) throw error;
+      // A full disk: the log and shared memory could not be made beside it. What the attempt began is
+      // removed (a log without a frame, a shared memory short of its size: no other process writes
+      // there while the disk is full), and a copy elsewhere is read, as on a read-only medium.
+      const kind = storageFailureKind(error);
+      // SQLite says a shared memory it could not size (SQLITE_IOERR_SHMSIZE) as an I/O error: the disk's free space tells.
+      const full = clean && (kind === 'full' || (kind === 'io' && noSpaceBeside(options.file)));
+      if (full) removeUnstartedLog(options.file);
       // SQLite could not open it in place, where it cannot create its shared memory: a copy can be read.
-      if ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN' || !cannotWriteBeside(options.file)) throw cannotOpen(options.file, error);
+      if (!full && ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN' || !cannotWriteBeside(options.file))) throw cannotOpen(options.file, error);
     }
     const directory = mkdtempSync(join(tmpdir(), 'jalon-lecture-'));
     try {
@@ -568,6 +575,34 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreError('STORE.CLOSED', `the event store ${this.file} is closed`);
+  }
+}
+
+/** Whether the file system holding `file` has (nearly) no space left for anyone: less than a page of SQLite's shared memory. */
+function noSpaceBeside(file: string): boolean {
+  try {
+    const { bavail, bsize } = statfsSync(dirname(file));
+    return bavail * bsize < 32 * 1024;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes what an open that failed on a full disk began beside `file`: a log without its 32-byte
+ * header, a shared memory short of the 32 KiB SQLite gives it. A log or shared memory in use is
+ * larger, and left alone.
+ */
+function removeUnstartedLog(file: string): void {
+  for (const [leftover, inUse] of [
+    [`${file}-wal`, 32],
+    [`${file}-shm`, 32 * 1024],
+  ] as const) {
+    try {
+      if (statSync(leftover).size < inUse) rmSync(leftover, { force: true });
+    } catch {
+      // Not there, or not readable: nothing of ours to remove.
+    }
   }
 }
 
