@@ -89,6 +89,16 @@ describe('DocumentStore: supporting documents’ bytes, content-addressed', () =
     expect((await store.put(convention)).written).toBe(true);
   });
 
+  it('rule: a documents directory that cannot be written (a file in its place) is said by writeHealth before any upload fails on it, and creates nothing', async () => {
+    const blocked = join(dir, 'pas-un-dossier');
+    writeFileSync(blocked, 'un fichier');
+    const onFile = new DocumentStore(blocked, 0);
+    expect(await onFile.writeHealth()).toMatchObject({ writable: false, lastWriteError: { code: 'DOCUMENT.STORE_UNAVAILABLE' } });
+    // A directory not made yet (before the first upload) is no fault: its folder is written to, nothing is left there.
+    expect(await store.writeHealth()).toEqual({ writable: true });
+    expect(readdirSync(dir)).toEqual(['pas-un-dossier']);
+  });
+
   describe('on a disk that fills up (a small tmpfs, root only)', () => {
     let disk: SmallDisk;
     beforeAll(() => {
@@ -111,6 +121,17 @@ describe('DocumentStore: supporting documents’ bytes, content-addressed', () =
       expect(await onDisk.writeHealth()).toEqual({ writable: true });
       expect((await onDisk.put(scan)).written).toBe(true);
       expect((await onDisk.read(sha256(scan))).equals(scan)).toBe(true);
+    });
+
+    it('rule: a disk that filled up while no upload came is said by writeHealth before one fails on it', async () => {
+      const idle = new DocumentStore(join(disk.path, 'idle-documents'), 0);
+      disk.fill();
+      try {
+        expect(await idle.writeHealth()).toMatchObject({ writable: false, lastWriteError: { message: expect.stringMatching(/disque plein/) } });
+      } finally {
+        disk.free();
+      }
+      expect(await idle.writeHealth()).toEqual({ writable: true });
     });
   });
 });

@@ -126,17 +126,21 @@ export class DocumentStore {
   }
 
   /**
-   * Whether documents can be written now: the last write's outcome, and, while the last write
-   * failed, a harmless write of its own (at most once a second) so that the directory is seen to
-   * recover without waiting for a user's upload.
+   * Whether documents can be written now: the last write's outcome, and a harmless write of its own
+   * (a file written, synced and removed): while the last write failed, at most once a second, so
+   * that the directory is seen to recover without waiting for a user's upload; otherwise at most
+   * every {@link HEALTHY_PROBE_MS}, the first time included, so that a directory that cannot be
+   * written (a full disk, a file in its place) is said before an upload fails on it.
    */
   async writeHealth(): Promise<StoreWriteHealth> {
-    if (this.failures.failure && Date.now() - this.lastProbe >= this.probeIntervalMs) {
+    const since = Date.now() - this.lastProbe;
+    if ((this.failures.failure && since >= this.probeIntervalMs) || since >= HEALTHY_PROBE_MS) {
       this.lastProbe = Date.now();
-      const directory = this.failedDirectory ?? this.directory;
+      // Where the last write failed; else the directory, or, before the first upload made it, the folder it goes in.
+      const directory = this.failedDirectory ?? (await existingFolderOf(this.directory));
       const probe = join(directory, `.probe.${randomBytes(6).toString('hex')}.tmp`);
       try {
-        await mkdir(directory, { recursive: true });
+        if (this.failedDirectory) await mkdir(directory, { recursive: true });
         const handle = await open(probe, 'wx', 0o640);
         try {
           await handle.writeFile('probe');
@@ -159,6 +163,24 @@ export class DocumentStore {
     const reason = describeFault(error);
     if (recordFailure) this.failures.failed({ code: 'DOCUMENT.STORE_UNAVAILABLE', message: reason });
     return new DocumentError('DOCUMENT.STORE_UNAVAILABLE', `impossible d’${verb} dans le dossier des justificatifs ${this.directory} : ${reason}`);
+  }
+}
+
+/** How often, at most, `writeHealth` tries a write of its own while writes succeed (or none was made yet). */
+const HEALTHY_PROBE_MS = 30_000;
+
+/**
+ * `directory` if it exists, else its nearest existing ancestor (where the first upload creates it):
+ * created by no probe. A file in the way is returned too: the probe's write there fails, naming it.
+ */
+async function existingFolderOf(directory: string): Promise<string> {
+  for (let folder = directory; ; folder = dirname(folder)) {
+    try {
+      await stat(folder);
+      return folder;
+    } catch {
+      if (dirname(folder) === folder) return folder;
+    }
   }
 }
 
