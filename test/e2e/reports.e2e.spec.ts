@@ -53,7 +53,8 @@ describe('jalon report / replay / status, end to end', () => {
     const kinds = [['budget'], ['budget', '--antenna', 'montbeliard'], ['funding'], ['phases', '--antenna', 'montbeliard'], ['kpis'], ['history', '--antenna', 'montbeliard']];
     const before = kinds.map((args) => report(...args, '--format', 'json'));
     const replay = jalon(['replay'], dataDir);
-    expect(replay.stdout).toMatch(/événements rejoués en .* s \(\d+ événements\/s\), 7 projections reconstruites/);
+    // Numbers written the French way: a decimal comma, thousands apart (« 0,01 s », « 3 020 événements/s »).
+    expect(replay.stdout).toMatch(/événements rejoués en \d+,\d\d s \([\d\u202f]+ événements\/s\), 7 projections reconstruites/);
     expect(kinds.map((args) => report(...args, '--format', 'json'))).toEqual(before);
     expect(jalon(['status'], dataDir).stdout).toMatch(/budget@2 +position +\d+ +retard +0 événement/);
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { recordDemoHistory } from '../../../test/support/demo-history';
 import { reportCommand } from './commands/report.command';
 import { errorLines } from './error-output';
+import { InvalidArgumentError } from 'commander';
 
 /**
  * A refusal reaches the command line naming fields as the report query declares them (the report
@@ -57,4 +58,8 @@ describe('jalon report: refusals name the command line’s options', () => {
     const filter = await refusal(['budget', '--event', 'BudgetTrancheReleased']);
     expect(filter.lines.slice(1)).toEqual(['  - eventType (option --event) : eventType ne s’applique qu’à l’historique (rapport history)']);
   }, 30_000);
+
+  it('rule: a value a command refuses itself is said under Jalon’s code INPUT.INVALID, not commander’s internal `commander.invalidArgument`', () => {
+    expect(errorLines(new InvalidArgumentError('--format : json, csv, xlsx, pdf, table'))).toEqual(['Erreur INPUT.INVALID : --format : json, csv, xlsx, pdf, table']);
+  });
 });

@@ -21,7 +21,9 @@ export function errorLines(error: unknown): string[] {
   // Node's own wording of a file-system failure (`EPIPE: …`) is English: its French one instead.
   const message = error instanceof DomainError ? errorMessageOf(error.code) : (describeFileSystemFailure(error) ?? e.message ?? String(error));
   const option = typeof e.field === 'string' ? withOption(e.field) : '';
-  return [`Erreur${e.code ? ` ${e.code}` : ''} : ${message}${option}`, ...(e.violations ?? []).map((v) => `  - ${v.field}${withOption(v.field)} : ${v.message}`)];
+  // A value refused by a command's own check (commander's InvalidArgumentError, `commander.invalidArgument`) is invalid input, said under Jalon's code.
+  const code = e.code?.startsWith('commander.') ? 'INPUT.INVALID' : e.code;
+  return [`Erreur${code ? ` ${code}` : ''} : ${message}${option}`, ...(e.violations ?? []).map((v) => `  - ${v.field}${withOption(v.field)} : ${v.message}`)];
 }
 
 /** Commander's own refusals (its wording is English), each with its French wording. */

@@ -1,3 +1,4 @@
+import { formatInteger, formatSeconds } from '@jalon/reporting';
 import { JalonConfig, openEventStore } from '@jalon/core';
 import { importHistoryFile, verifyHistoryFile, type TransferProgress, type TransferReport } from '@jalon/event-store';
 import { Command } from 'commander';
@@ -64,7 +65,7 @@ export function progressPrinter(total?: number): (progress: TransferProgress) =>
     const of = total === undefined ? '' : ` / ${total}`;
     const what = progress.phase === 'compare' ? 'déjà présents dans la cible' : 'écrits';
     const count = progress.phase === 'compare' ? progress.alreadyPresent : progress.written;
-    console.log(`  … ${progress.read}${of} événement(s) lus, ${count} ${what} (${rate(progress.read, progress.elapsedMs)} év. lus/s)`);
+    console.log(`  … ${progress.read}${of} événement(s) lus, ${count} ${what} (${formatInteger(rate(progress.read, progress.elapsedMs))} év. lus/s)`);
   };
 }
 
@@ -72,7 +73,7 @@ export function printTransferReport(report: TransferReport, what: 'Import' | 'Mi
   const resumed = report.alreadyPresent > 0 ? `, ${report.alreadyPresent} déjà présent(s) (reprise)` : '';
   console.log(
     `${what} terminé${what === 'Migration' ? 'e' : ''} : ${report.written} événement(s) écrit(s)${resumed}, ` +
-      `en ${(report.elapsedMs / 1000).toFixed(1)} s (${rate(report.written, report.elapsedMs)} év./s).`,
+      `en ${formatSeconds(report.elapsedMs / 1000)} (${formatInteger(rate(report.written, report.elapsedMs))} év./s).`,
   );
   console.log(`Source : ${report.source.count} événement(s), empreinte ${report.source.checksum}`);
   console.log(`Cible  : ${report.target.count} événement(s), empreinte ${report.target.checksum}`);

@@ -1,6 +1,6 @@
 import type { JalonConfig } from '@jalon/core';
 import type { LogVerificationReport, SealSummary } from '@jalon/event-store';
-import { formatInteger, formatTimestamp } from '@jalon/reporting';
+import { formatInteger, formatSeconds, formatTimestamp } from '@jalon/reporting';
 import { existsSync, readFileSync } from 'node:fs';
 
 /** The lines `jalon verify` (and `jalon seal`, when it refuses) prints: problems first, then the summary. */
@@ -29,7 +29,7 @@ export function verificationLines(report: LogVerificationReport, timeZone: strin
   if (report.documents !== undefined) lines.push(`  ${formatInteger(report.documents)} fichier(s) justificatif(s) relu(s) et comparé(s) à leur empreinte.`);
   lines.push(`  ${formatInteger(report.seals)} sceau(x) ; ${report.lastSeal ? `dernier : ${sealLine(report.lastSeal, timeZone)}` : 'aucun.'}`);
   if (report.eventsAfterLastSeal > 0) lines.push(`  ${formatInteger(report.eventsAfterLastSeal)} événement(s) après le dernier sceau (pas encore scellés).`);
-  lines.push(`  Durée : ${(report.durationMs / 1000).toFixed(1).replace('.', ',')} s.`);
+  lines.push(`  Durée : ${formatSeconds(report.durationMs / 1000)}.`);
   return lines;
 }
 

@@ -1,3 +1,4 @@
+import { formatInteger, formatSeconds } from '@jalon/reporting';
 import { JalonConfig } from '@jalon/core';
 import { ProjectionRunner } from '@jalon/projections';
 import { Command } from 'commander';
@@ -22,15 +23,15 @@ export function replayCommand(config: () => JalonConfig): Command {
             const rebuilt = await runner.rebuild();
             const { events, seconds } = rebuilt;
             const rate = seconds > 0 ? Math.round(events / seconds) : events;
-            console.log(`${events} événements rejoués en ${seconds.toFixed(2)} s (${rate} événements/s), ${runner.status().length} projections reconstruites.`);
+            console.log(`${formatInteger(events)} événements rejoués en ${formatSeconds(seconds, 2)} (${formatInteger(rate)} événements/s), ${runner.status().length} projections reconstruites.`);
             // Then the whole-programme time-travel snapshots, from the log (docs/decisions/0028): timed apart.
             const snapshots = runner.timeTravelSnapshots();
             if (snapshots) {
               const started = process.hrtime.bigint();
               await snapshots.catchUp();
               const { snapshots: count, fault } = snapshots.status();
-              const took = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(2);
-              console.log(fault ? `Instantanés de voyage dans le temps : ${fault.reason}.` : `${count} instantané(s) de voyage dans le temps construit(s) en ${took} s.`);
+              const took = formatSeconds(Number(process.hrtime.bigint() - started) / 1e9, 2);
+              console.log(fault ? `Instantanés de voyage dans le temps : ${fault.reason}.` : `${count} instantané(s) de voyage dans le temps construit(s) en ${took}.`);
             }
             return rebuilt.skipped;
           });

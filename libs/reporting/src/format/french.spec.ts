@@ -9,6 +9,7 @@ import {
   formatParameters,
   formatPercent,
   formatReportContext,
+  formatSeconds,
   formatTimestamp,
   formatYearMonth,
 } from './french';
@@ -96,6 +97,12 @@ describe('French formatting', () => {
       expect(formatInteger(59_000)).toBe(fr('59 000'));
       expect(formatInteger(0)).toBe('0');
       expect(formatInteger(-1_234_567)).toBe(fr('-1 234 567'));
+    });
+
+    it('writes a duration with a decimal comma and its unit (0,01 s; 1 234,5 s), never 0.01 s', () => {
+      expect(formatSeconds(0.0134, 2)).toBe('0,01 s');
+      expect(formatSeconds(12.04)).toBe('12,0 s');
+      expect(formatSeconds(1234.5)).toBe(fr('1 234,5 s'));
     });
   });
 

@@ -80,6 +80,11 @@ export function formatInteger(n: number): string {
   return INTEGER.format(requireInteger(n, 'A count'));
 }
 
+/** A duration in seconds with its unit, in French: 0.0134 → "0,01 s", 12.5 → "12,5 s" (`fractionDigits`: 1 by default). */
+export function formatSeconds(seconds: number, fractionDigits = 1): string {
+  return `${seconds.toLocaleString('fr-FR', { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).replace(/\s/g, '\u202f')} s`;
+}
+
 /** A count with its noun, in French: `2 000 documents`, `1 événement ignoré` (`plural` when it is not the noun with an s). */
 export function formatCount(n: number, noun: string, plural = `${noun}s`): string {
   return `${formatInteger(n)} ${n > 1 ? plural : noun}`;
