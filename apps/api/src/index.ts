@@ -1,6 +1,7 @@
 export * from './create-api-app';
 export * from './server';
 export * from './errors/error-mapping';
+export { logServerError } from './errors/http-error.filter';
 export { problemOf } from './errors/problem-details';
 export type { ProblemDetails } from './errors/problem-details';
 // What an app mounted on the API's port (apps/web) uses of it.

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ProblemDetails, problemOf, toHttpError } from '@jalon/api';
+import { logServerError, ProblemDetails, problemOf, toHttpError } from '@jalon/api';
 import { href } from './html';
 import { CsrfRejectedError, SessionRequiredError, WebRequest } from './session/web-session.guard';
 import { sessionCookie } from './session/web-sessions';
@@ -38,7 +38,7 @@ export class WebExceptionFilter implements ExceptionFilter {
       return;
     }
     const [status, title, message, code] = this.describe(error, request, response);
-    if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    logServerError(this.logger, error, { statusCode: status, code: code ?? 'INTERNAL', message }, request);
     this.pages.send(response, status, this.pages.frame(request, title), errorView(title, message, code));
   }
 
