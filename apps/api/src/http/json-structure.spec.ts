@@ -1,4 +1,4 @@
-import { duplicateKeysOf } from './json-structure';
+import { duplicateKeysOf, jsonStructureOf } from './json-structure';
 
 /** A key given twice in one JSON object is ambiguous (`JSON.parse` keeps the last value): each such field is named. */
 describe('duplicateKeysOf', () => {
@@ -33,5 +33,21 @@ describe('duplicateKeysOf', () => {
 
   it('rule: keys that name object machinery are compared as any other', () => {
     expect(duplicateKeysOf('{"__proto__":1,"__proto__":2,"constructor":1}')).toEqual(['__proto__']);
+  });
+});
+
+describe('jsonStructureOf: numbers written with more digits than a number keeps', () => {
+  const inexact = (text: string) => jsonStructureOf(text).inexactNumbers;
+
+  it('rule: a number of more than 15 significant digits is named by its field, in objects and lists; one of 15 or fewer is not', () => {
+    expect(inexact('{"amountCents":1234.99999999999999}')).toEqual([{ field: 'amountCents', written: '1234.99999999999999' }]);
+    expect(inexact('{"lines":[{"amountCents":1},{"amountCents":-99999999999999999}]}')).toEqual([{ field: 'lines.1.amountCents', written: '-99999999999999999' }]);
+    expect(inexact('{"a":[1,2,3.0000000000000001]}')).toEqual([{ field: 'a.2', written: '3.0000000000000001' }]);
+    expect(inexact('{"amountCents":123456789012345,"b":0.00000000000000001,"c":1e300}')).toEqual([]);
+  });
+
+  it('rule: zeros before and after the digits are no precision (1234.000000000000000, 0.000000000000001), and digits inside texts are not numbers', () => {
+    expect(inexact('{"a":1234.000000000000000,"b":0.000000000000001,"c":100000000000000000000}')).toEqual([]);
+    expect(inexact('{"description":"1234.99999999999999","n":1}')).toEqual([]);
   });
 });

@@ -36,6 +36,11 @@ export interface JsonStructure {
  */
 export const MAX_SIGNIFICANT_DIGITS = 15;
 
+/** A character of a JSON number: a digit, `-`, `+`, `.`, `e` or `E`. */
+function isNumberCharacter(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2b || code === 0x2e || code === 0x65 || code === 0x45;
+}
+
 /** The significant digits of a JSON number as written: its mantissa without sign, point, leading and trailing zeros. */
 function significantDigits(literal: string): number {
   const exponent = literal.search(/[eE]/);
@@ -81,7 +86,7 @@ export function jsonStructureOf(text: string, maxDepth = Number.POSITIVE_INFINIT
       stack.push(code === 0x7b ? { keys: new Set(), key: '', index: 0, expectingKey: true } : { keys: undefined, key: '', index: 0, expectingKey: false });
     } else if (code === 0x2d /* - */ || (code >= 0x30 && code <= 0x39) /* 0-9 */) {
       const start = index;
-      while (index + 1 < text.length && /[-+.eE0-9]/.test(text[index + 1]!)) index++;
+      while (index + 1 < text.length && isNumberCharacter(text.charCodeAt(index + 1))) index++;
       const literal = text.slice(start, index + 1);
       const top = stack[stack.length - 1];
       if (top !== undefined && literal.length > MAX_SIGNIFICANT_DIGITS && significantDigits(literal) > MAX_SIGNIFICANT_DIGITS) {
