@@ -75,7 +75,8 @@ export function isSheetImportPath(url: string): boolean {
 const JSON_TYPE = 'application/json (UTF-8)';
 const FORM_TYPE = 'application/x-www-form-urlencoded (UTF-8)';
 
-const SHEET_TYPES = `${SHEET_CSV_TYPE} (UTF-8) ou ${SHEET_XLSX_TYPE}`;
+/** What an import route takes, as a refusal names it. */
+export const SHEET_TYPES = `${SHEET_CSV_TYPE} (UTF-8) ou ${SHEET_XLSX_TYPE}`;
 
 /** The API reads JSON only; the dashboard's forms are URL-encoded. */
 function isApi(request: FastifyRequest): boolean {

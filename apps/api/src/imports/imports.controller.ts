@@ -16,7 +16,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth';
 import { header } from '../http/request-header';
 import { routeQuery } from '../http/route-query';
-import { SHEET_CSV_TYPE, SHEET_XLSX_TYPE, UnsupportedMediaTypeError } from '../http/body-parsers';
+import { SHEET_CSV_TYPE, SHEET_TYPES, SHEET_XLSX_TYPE, UnsupportedMediaTypeError } from '../http/body-parsers';
 
 function kindOf(kind: string): SheetKind {
   if (!isSheetKind(kind)) throw new InputValidationError([{ field: 'kind', rule: 'isIn', message: `kind doit valoir ${SHEET_KINDS.join(' ou ')}` }]);
@@ -71,7 +71,7 @@ export class ImportsController {
     const query = routeQuery(rawQuery, IMPORT_PARAMETERS, 'l’import de tableur');
     const dryRun = flag(query.dryRun, 'dryRun');
     const body: unknown = request.body;
-    if (!Buffer.isBuffer(body)) throw new UnsupportedMediaTypeError(request.headers['content-type'], `${SHEET_CSV_TYPE} (UTF-8) ou ${SHEET_XLSX_TYPE}`);
+    if (!Buffer.isBuffer(body)) throw new UnsupportedMediaTypeError(request.headers['content-type'], SHEET_TYPES);
     const correlationId = header(request, 'x-correlation-id');
     const outcome = await this.imports.importSheet(
       {

@@ -3,9 +3,9 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../auth/auth';
 
+/** The actions on one user take everything from their address: a body with fields is refused (validateNoFields), never ignored. */
 @ApiBearerAuth()
 @ApiTags('utilisateurs')
-/** The actions on one user take everything from their address: a body with fields is refused (validateNoFields), never ignored. */
 @Controller('api/users')
 export class UsersController {
   constructor(private readonly identity: IdentityService) {}
