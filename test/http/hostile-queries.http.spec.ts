@@ -1,12 +1,11 @@
-import { SqliteEventStore } from '@jalon/event-store';
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { recordDemoHistory } from '../support/demo-history';
 import { zipOf } from '../support/zip-archive';
 import { ApiUnderTest, startApi } from './api-under-test';
+import { demoStoreIn } from './sqlite-store-under-test';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -32,15 +31,7 @@ describe('HTTP API: hostile queries, headers and faults past the command bodies'
   beforeAll(async () => {
     // The store in the data directory, where the service expects its file (the integrity checks read it there).
     dir = mkdtempSync(join(tmpdir(), 'jalon-hostile-queries-'));
-    const file = join(dir, 'jalon.sqlite');
-    api = await startApi(
-      async () => {
-        const store = SqliteEventStore.open({ file });
-        await recordDemoHistory(store);
-        return { store, files: [file, `${file}-wal`], dispose: () => store.close() };
-      },
-      { dataDir: dir },
-    );
+    api = await startApi(demoStoreIn(dir), { dataDir: dir });
   }, 60_000);
   afterAll(async () => {
     await api.close();

@@ -1,10 +1,9 @@
-import { SqliteEventStore } from '@jalon/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { recordDemoHistory } from '../support/demo-history';
 import { ApiUnderTest, startApi } from './api-under-test';
+import { demoStoreIn } from './sqlite-store-under-test';
 
 const EXPENDITURES_CSV = Buffer.from('Identifiant;Date;Catégorie;Montant;Description\nloyer-2024-t2;30/06/2024;Locaux;4 500,00;Loyer du deuxième trimestre\n', 'utf8');
 
@@ -29,15 +28,7 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jalon-ignored-input-'));
-    const file = join(dir, 'jalon.sqlite');
-    api = await startApi(
-      async () => {
-        const store = SqliteEventStore.open({ file });
-        await recordDemoHistory(store);
-        return { store, files: [file, `${file}-wal`], dispose: () => store.close() };
-      },
-      { dataDir: dir },
-    );
+    api = await startApi(demoStoreIn(dir), { dataDir: dir });
   }, 60_000);
   afterAll(async () => {
     await api.close();

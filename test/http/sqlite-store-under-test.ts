@@ -2,6 +2,7 @@ import { SqliteEventStore } from '@jalon/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordDemoHistory } from '../support/demo-history';
 import { StoreUnderTest } from './api-under-test';
 
 /** A fresh embedded store in a temporary directory, whose files the fingerprint reads byte for byte. */
@@ -16,5 +17,18 @@ export async function openSqliteStoreUnderTest(): Promise<StoreUnderTest> {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The demo history in `dir/jalon.sqlite`, where the service expects its store when given `dir` as
+ * its data directory (the integrity checks read the file there); `dir` is the caller's to remove.
+ */
+export function demoStoreIn(dir: string): () => Promise<StoreUnderTest> {
+  const file = join(dir, 'jalon.sqlite');
+  return async () => {
+    const store = SqliteEventStore.open({ file });
+    await recordDemoHistory(store);
+    return { store, files: [file, `${file}-wal`], dispose: () => store.close() };
   };
 }

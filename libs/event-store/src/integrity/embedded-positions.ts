@@ -11,15 +11,7 @@ import { STORE_UNAVAILABLE } from '../store-health';
  * last event therefore means rows cut off the end of the log.
  */
 export function highestAssignedPosition(file: string): bigint | undefined {
-  let db: Database.Database;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-  } catch (error) {
-    // The store's file moved, deleted or replaced (by a directory…) while the service runs: a
-    // verification, an audit export or a statement cannot be proved now (503, as the store says), not a 500.
-    const kind = storageFailureKind(error) ?? 'cannot-open';
-    throw new EventStoreError(STORE_UNAVAILABLE, `le fichier du magasin d’événements ne peut pas être ouvert pour vérifier le journal : ${describeStorageFailure(kind, error)}`);
-  }
+  const db = openToVerify(file);
   try {
     const row = db.prepare<[], { seq: bigint }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'").safeIntegers(true).get();
     return row?.seq;
@@ -38,13 +30,7 @@ export function highestAssignedPosition(file: string): bigint | undefined {
  * per problem, in French; none for a sound file.
  */
 export function embeddedStoreDamage(file: string): string[] {
-  let db: Database.Database;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-  } catch (error) {
-    const kind = storageFailureKind(error) ?? 'cannot-open';
-    throw new EventStoreError(STORE_UNAVAILABLE, `le fichier du magasin d’événements ne peut pas être ouvert pour vérifier le journal : ${describeStorageFailure(kind, error)}`);
-  }
+  const db = openToVerify(file);
   const damaged = (what: string, error: unknown) =>
     `${what} est illisible : ${describeStorageFailure(storageFailureKind(error) ?? 'corrupt', error)} ; restaurez le fichier du magasin depuis une sauvegarde.`;
   try {
@@ -70,5 +56,19 @@ export function embeddedStoreDamage(file: string): string[] {
     return problems;
   } finally {
     db.close();
+  }
+}
+
+/**
+ * The store's file opened read-only for what the verification asks of it. Moved, deleted or replaced
+ * (by a directory…) while the service runs: a verification, an audit export or a statement cannot be
+ * proved now (503, as the store says), not a 500.
+ */
+function openToVerify(file: string): Database.Database {
+  try {
+    return new Database(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    const kind = storageFailureKind(error) ?? 'cannot-open';
+    throw new EventStoreError(STORE_UNAVAILABLE, `le fichier du magasin d’événements ne peut pas être ouvert pour vérifier le journal : ${describeStorageFailure(kind, error)}`);
   }
 }
