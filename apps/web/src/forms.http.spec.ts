@@ -105,15 +105,18 @@ describe('dashboard forms of a closed antenna over HTTP', () => {
     await dashboard.close();
   });
 
-  it('rule: a closed antenna keeps one form, its agreements’ public data (docs/decisions/0035); every other says why it cannot serve', async () => {
+  it('rule: a closed antenna keeps two forms, its agreements’ public data (docs/decisions/0035) and their closing (0054); every other says why it cannot serve', async () => {
     const closedPage = (response: request.Response) => response.text.includes('Regroupement avec le centre de Besançon');
     expect((await dashboard.readWhenCaughtUp('finance', '/antennes/montbeliard', closedPage)).status).toBe(200);
     const agent = await dashboard.signedIn('finance');
     const publicData = await agent.get('/antennes/montbeliard/donnees-publiques').expect(200);
     expect(publicData.text).toContain('action="/antennes/montbeliard/donnees-publiques"');
     expect(publicData.text).not.toContain('id="indisponible"');
+    const closing = await agent.get('/antennes/montbeliard/clore-financement').expect(200);
+    expect(closing.text).toContain('action="/antennes/montbeliard/clore-financement"');
+    expect(closing.text).not.toContain('id="indisponible"');
     const release = await agent.get('/antennes/montbeliard/verser-tranche').expect(200);
-    expect(release.text).toContain('L’antenne a été fermée le 14/03/2024 : elle n’accepte plus que les données publiques de ses accords de financement.');
+    expect(release.text).toContain('L’antenne a été fermée le 14/03/2024 : elle n’accepte plus que les données publiques de ses accords de financement, et leur clôture.');
     expect(release.text).not.toContain('action="/antennes/montbeliard/verser-tranche"');
   });
 });

@@ -59,6 +59,9 @@ export type ErrorCode = DomainErrorCode | ApplicationErrorCode | IntegrityErrorC
  */
 export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'ANTENNA.ALREADY_INAUGURATED': 'L’inauguration de cette antenne est déjà enregistrée, à une autre date ou en un autre lieu.',
+  'ANTENNA.ALREADY_SUSPENDED': 'Cette antenne est déjà suspendue, à une autre date ou pour un autre motif.',
+  'ANTENNA.ALREADY_RESUMED': 'L’activité de cette antenne a déjà repris, à une autre date.',
+  'ANTENNA.NOT_SUSPENDED': 'Cette antenne n’est pas suspendue : il n’y a pas d’activité à reprendre.',
   'ANTENNA.ALREADY_OPENED': 'Une antenne portant cet identifiant a déjà été ouverte, avec d’autres informations.',
   'ANTENNA.CANDIDACY_NOT_SELECTED': 'Cette candidature n’a pas été retenue : une antenne ne peut pas en naître.',
   'ANTENNA.CLOSED': 'Cette antenne est fermée : plus rien ne peut y être enregistré.',
@@ -89,6 +92,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'CALL.NOT_FOUND': 'Cet appel n’a pas été ouvert.',
   'CANDIDACY.ALREADY_DECIDED': 'Une décision a déjà été prise sur cette candidature (retenue, rejetée ou retirée).',
   'CANDIDACY.ALREADY_SUBMITTED': 'Ce territoire a déjà déposé une candidature à cet appel, avec d’autres informations.',
+  'CANDIDACY.ANTENNA_OPENED': 'Cette candidature a ouvert son antenne : elle ne se retire plus ; c’est l’antenne qu’il faut fermer.',
   'CANDIDACY.ANTENNA_ALREADY_ASSIGNED': 'Cette candidature a déjà son antenne : une candidature retenue n’ouvre qu’une antenne.',
   'CANDIDACY.CALL_NOT_OPEN': 'L’appel n’accepte pas de candidature à cette date (il n’est pas ouvert, ou il est clos).',
   'CANDIDACY.DATE_BEFORE_SELECTION': 'Un lauréat ne peut pas se retirer avant d’avoir été retenu.',

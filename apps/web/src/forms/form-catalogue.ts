@@ -30,7 +30,7 @@ export type OptionSource =
 export type TakenSource = 'programmes' | 'calls' | 'territories' | 'antennas' | 'phases' | 'milestones' | 'courses' | 'agreements' | 'expenditures' | 'conventions';
 
 /** When a form makes sense for an antenna (otherwise it says why and cannot be submitted). */
-/** When an antenna's form serves: `antennaOpened` even once the antenna is closed (the agreement's public data, docs/decisions/0035); every other one only while it is not closed. */
+/** When an antenna's form serves: `antennaOpened` even once the antenna is closed (the agreement's public data, docs/decisions/0035, and its closing, 0054); every other one only while it is not closed. */
 export type Availability = 'antennaOpened' | 'antennaNotClosed' | 'antennaActive' | 'antennaSuspended' | 'notInaugurated' | 'noForecast' | 'forecastSet';
 
 export interface Option {
@@ -240,12 +240,12 @@ const PLANS: readonly FormPlan[] = [
     omit: ['publicData'],
     autocomplete: { funder: 'organization' },
   }),
-  // The one form a closed antenna keeps: the funder's duty to publish outlives it.
+  // The forms a closed antenna keeps: the funder's duty to publish outlives it (0035), and its agreements close (0054).
   agreement('donnees-publiques', 'RecordFundingPublicData', 'antennaOpened'),
   tranche('verser-tranche', 'ReleaseTranche', 'plannedTranches'),
   tranche('recevoir-tranche', 'RecordTrancheReceipt', 'releasedTranches'),
   tranche('annuler-versement', 'ReverseTrancheRelease', 'releasedTranches'),
-  agreement('clore-financement', 'CloseFundingAgreement'),
+  agreement('clore-financement', 'CloseFundingAgreement', 'antennaOpened'),
 ];
 
 const KIND_OF: Readonly<Record<InputField['kind'], FieldKind | undefined>> = {

@@ -38,7 +38,7 @@ export class FormChoices {
     const antenna = this.reads.antennaSituation(antennaId);
     if (!antenna) return 'Cette antenne n’a pas été ouverte.';
     if (antenna.status === 'closed' && form.availability !== 'antennaOpened') {
-      return `L’antenne a été fermée le ${formatDate(antenna.statusSince)} : elle n’accepte plus que les données publiques de ses accords de financement.`;
+      return `L’antenne a été fermée le ${formatDate(antenna.statusSince)} : elle n’accepte plus que les données publiques de ses accords de financement, et leur clôture.`;
     }
     const reasons: Record<Availability, () => string | undefined> = {
       antennaOpened: () => undefined,

@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { defineCommand } from '../command-handling/command-definition';
 import { PROGRAMME_WRITERS } from '../identity/roles';
 import { IsIsoDate, IsParagraph, IsSlug, IsText } from '../validation/text.decorators';
+import { loadLatestBudgetFactOn } from './antenna-context';
 import { IsCandidacyId } from './candidacy.commands';
 
 // The domain declares the modes as a union type only; a record keyed by it keeps the list complete.
@@ -301,6 +302,10 @@ export const antennaCommands = [
     roles: PROGRAMME_WRITERS,
     decider: antennaDecider,
     streamId: antennaStream,
-    toCommand: (input) => ({ type: 'CloseAntenna' as const, data: input }),
+    loadContext: async (input, loader) => {
+      const latestBudgetFactOn = await loadLatestBudgetFactOn(input.antennaId, loader);
+      return latestBudgetFactOn === undefined ? {} : { latestBudgetFactOn };
+    },
+    toCommand: (input, context) => ({ type: 'CloseAntenna' as const, data: input, context }),
   }),
 ];

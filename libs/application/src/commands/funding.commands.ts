@@ -4,7 +4,7 @@ import { defineCommand } from '../command-handling/command-definition';
 import { FINANCE_WRITERS } from '../identity/roles';
 import { NestedList, NestedObject } from '../validation/nested.decorators';
 import { IsAidNature, IsCents, IsIsoDate, IsParagraph, IsRna, IsSiret, IsSlug, IsText } from '../validation/text.decorators';
-import { loadAntennaContext } from './antenna-context';
+import { loadAntennaContext, loadLatestBudgetFactOn } from './antenna-context';
 
 /** One planned payment of a funding agreement. */
 export class FundingTrancheInput {
@@ -219,7 +219,10 @@ export const fundingCommands = [
     roles: FINANCE_WRITERS,
     decider: fundingDecider,
     streamId: fundingStream,
-    loadContext: loadAntennaContext,
+    loadContext: async (input, loader) => {
+      const latestChargedExpenditureOn = await loadLatestBudgetFactOn(input.antennaId, loader, input.agreementId);
+      return { ...(await loadAntennaContext(input, loader)), ...(latestChargedExpenditureOn === undefined ? {} : { latestChargedExpenditureOn }) };
+    },
     toCommand: (input, context) => ({ type: 'CloseFundingAgreement' as const, data: input, context }),
   }),
 ];

@@ -1,4 +1,4 @@
-import { CandidacyView, Message } from '../shared';
+import { CandidacyView, IsoDate, Message } from '../shared';
 import {
   AntennaClosed,
   AntennaInaugurated,
@@ -39,7 +39,10 @@ export type OpenTrainingCourse = Message<'OpenTrainingCourse', TrainingCourseOpe
 export type ReportLearners = Message<'ReportLearners', Omit<LearnersReported['data'], 'previousLearners'>>;
 export type SuspendAntenna = Message<'SuspendAntenna', AntennaSuspended['data']>;
 export type ResumeAntenna = Message<'ResumeAntenna', AntennaResumed['data']>;
-export type CloseAntenna = Message<'CloseAntenna', AntennaClosed['data']>;
+/** `context.latestBudgetFactOn`: the latest fact of the antenna's budget (its own stream, read by the application), which the closing may not precede. */
+export interface CloseAntenna extends Message<'CloseAntenna', AntennaClosed['data']> {
+  readonly context?: { readonly latestBudgetFactOn?: IsoDate };
+}
 
 export type PhaseCommand = PlanPhase | StartPhase | ReachMilestone | ReschedulePhase | CompletePhase;
 

@@ -287,11 +287,16 @@ describe('antenna decider', () => {
       spec.given([opened]).when(suspend).then([suspended]);
     });
 
-    it('rule: suspending a suspended antenna changes nothing', () => {
+    it('rule: the same suspension repeated changes nothing; another while suspended is a conflict (ANTENNA.ALREADY_SUSPENDED), as for every command repeated with other details', () => {
+      spec.given([opened, suspended]).when(suspend).thenNothingHappens();
       spec
         .given([opened, suspended])
         .when({ type: 'SuspendAntenna', data: { ...suspended.data, effectiveDate: '2022-02-10' } })
-        .thenNothingHappens();
+        .thenThrows('ANTENNA.ALREADY_SUSPENDED', 'conflict');
+      spec
+        .given([opened, suspended])
+        .when({ type: 'SuspendAntenna', data: { ...suspended.data, reason: 'un autre motif' } })
+        .thenThrows('ANTENNA.ALREADY_SUSPENDED', 'conflict');
     });
 
     it('suspends again after a resumption', () => {
@@ -322,9 +327,13 @@ describe('antenna decider', () => {
       spec.given([opened, suspended]).when(resume).then([resumed]);
     });
 
-    it('rule: resuming an active antenna changes nothing', () => {
-      spec.given([opened]).when(resume).thenNothingHappens();
+    it('rule: the same resumption repeated changes nothing; another date is a conflict (ANTENNA.ALREADY_RESUMED); an antenna never suspended has nothing to resume (ANTENNA.NOT_SUSPENDED)', () => {
       spec.given([opened, suspended, resumed]).when(resume).thenNothingHappens();
+      spec
+        .given([opened, suspended, resumed])
+        .when({ type: 'ResumeAntenna', data: { ...resumed.data, effectiveDate: '2023-12-01' } })
+        .thenThrows('ANTENNA.ALREADY_RESUMED', 'conflict');
+      spec.given([opened]).when(resume).thenThrows('ANTENNA.NOT_SUSPENDED', 'rule');
     });
 
     it('rule: an antenna cannot resume before it was suspended (ANTENNA.RESUMED_BEFORE_SUSPENSION)', () => {
@@ -372,6 +381,15 @@ describe('antenna decider', () => {
         .given([opened, inaugurated])
         .when({ type: 'CloseAntenna', data: { ...closed.data, effectiveDate: '2022-06-22' } })
         .then([{ type: 'AntennaClosed', data: { ...closed.data, effectiveDate: '2022-06-22' } }]);
+    });
+
+    it('rule: nor before the last fact of its budget, another stream (ANTENNA.CLOSED_BEFORE_LAST_FACT): a closing dated before an expenditure once passed', () => {
+      const closing = (effectiveDate: string) => ({ type: 'CloseAntenna' as const, data: { ...closed.data, effectiveDate }, context: { latestBudgetFactOn: '2024-05-01' } });
+      spec.given([opened, inaugurated]).when(closing('2024-01-01')).thenThrows('ANTENNA.CLOSED_BEFORE_LAST_FACT', 'rule');
+      spec
+        .given([opened, inaugurated])
+        .when(closing('2024-05-01'))
+        .then([{ type: 'AntennaClosed', data: { ...closed.data, effectiveDate: '2024-05-01' } }]);
     });
 
     it('rule: an antenna cannot close before it opened (ANTENNA.DATE_BEFORE_OPENING)', () => {

@@ -85,7 +85,13 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
       return [{ type: 'LearnersReported', data: reported === undefined ? data : { ...data, previousLearners: reported } }];
     }
     case 'SuspendAntenna':
-      if (state.status === 'suspended') return [];
+      // The same suspension repeated changes nothing; another, while suspended, contradicts it.
+      if (state.status === 'suspended') {
+        if (sameData(state.suspension, command.data)) return [];
+        throw conflict('ANTENNA.ALREADY_SUSPENDED', `l’antenne est suspendue depuis le ${state.suspension.effectiveDate} (${state.suspension.reason})`, {
+          suspendedOn: state.suspension.effectiveDate,
+        });
+      }
       assertNotBeforeOpening(state, command.data.effectiveDate);
       if (state.resumedOn !== undefined && isBefore(command.data.effectiveDate, state.resumedOn)) {
         throw ruleBroken(
@@ -96,7 +102,14 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
       }
       return [{ type: 'AntennaSuspended', data: command.data }];
     case 'ResumeAntenna':
-      if (state.status === 'active') return [];
+      // The same resumption repeated changes nothing; another date contradicts it; an antenna never suspended has nothing to resume.
+      if (state.status === 'active') {
+        if (state.resumedOn === command.data.effectiveDate) return [];
+        if (state.resumedOn !== undefined) {
+          throw conflict('ANTENNA.ALREADY_RESUMED', `l’activité de l’antenne a repris le ${state.resumedOn}`, { field: 'effectiveDate', resumedOn: state.resumedOn });
+        }
+        throw ruleBroken('ANTENNA.NOT_SUSPENDED', 'l’antenne n’a jamais été suspendue : il n’y a pas d’activité à reprendre', { field: 'antennaId' });
+      }
       if (isBefore(command.data.effectiveDate, state.suspension.effectiveDate)) {
         throw ruleBroken('ANTENNA.RESUMED_BEFORE_SUSPENSION', 'an antenna cannot resume before it was suspended', {
           field: 'effectiveDate',
@@ -113,6 +126,17 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
           `une antenne ne peut pas fermer (${command.data.effectiveDate}) avant le dernier fait enregistré sur elle (${state.latestFactOn})`,
           { field: 'effectiveDate', latestFactOn: state.latestFactOn },
         );
+      }
+      // Nor before a fact of its budget (forecast, revision, expenditure, reversal), on its own stream.
+      {
+        const budgetFactOn = command.context?.latestBudgetFactOn;
+        if (budgetFactOn !== undefined && isBefore(command.data.effectiveDate, budgetFactOn)) {
+          throw ruleBroken(
+            'ANTENNA.CLOSED_BEFORE_LAST_FACT',
+            `une antenne ne peut pas fermer (${command.data.effectiveDate}) avant le dernier fait de son budget (${budgetFactOn})`,
+            { field: 'effectiveDate', latestFactOn: budgetFactOn },
+          );
+        }
       }
       return [{ type: 'AntennaClosed', data: command.data }];
     default:

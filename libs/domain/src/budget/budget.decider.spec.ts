@@ -1,7 +1,7 @@
 import { AntennaView, FundingAgreementView, fold, MAX_AMOUNT_CENTS } from '../shared';
 import { specificationFor } from '../testing/decider-specification';
 import { ReviseBudgetForecast, SetBudgetForecast } from './budget.commands';
-import { budgetDecider, initialBudgetState } from './budget.decider';
+import { budgetDecider, initialBudgetState, latestBudgetFactOn } from './budget.decider';
 import {
   BUDGET_CATEGORIES,
   BudgetForecastRevised,
@@ -632,6 +632,17 @@ describe('budget decider', () => {
       expect([decide(recordOther, state), decide(reverse, state)]).toEqual([[other], [reversed]]);
       expect([decide(recordOther, withOther), decide(reverse, withOther)]).toEqual([[], [reversed]]);
       expect([decide(recordOther, withReversal), decide(reverse, withReversal)]).toEqual([[other], []]);
+    });
+  });
+
+  describe('latestBudgetFactOn', () => {
+    it('rule: the latest of the forecast, its revisions, the expenditures and their reversals; of an agreement, only the expenditures charged to it and their reversals', () => {
+      expect(latestBudgetFactOn(initialBudgetState())).toBeUndefined();
+      expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet]))).toBe('2021-03-15');
+      expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet, recorded, revised]))).toBe(revised.data.effectiveDate);
+      expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet, recorded, reversed]), 'bdt-seed')).toBe(reversed.data.effectiveDate);
+      expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet, recorded]), 'bdt-seed')).toBe(recorded.data.effectiveDate);
+      expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet, recorded]), 'region-bfc')).toBeUndefined();
     });
   });
 });

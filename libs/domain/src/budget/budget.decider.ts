@@ -99,6 +99,30 @@ export type BudgetState =
 
 export const initialBudgetState = (): BudgetState => ({ status: 'no-forecast' });
 
+/**
+ * The latest effective date of the budget's facts: its forecast and revisions, its expenditures and
+ * their reversals (`agreementId`: only those charged to that agreement, and no forecast). What closes
+ * after them (the antenna, the agreement) cannot be dated before it: after its closing it accepts
+ * nothing, so a closing before a recorded fact would contradict it. Undefined when there is none.
+ */
+export function latestBudgetFactOn(state: BudgetState, agreementId?: string): IsoDate | undefined {
+  if (state.status === 'no-forecast') return undefined;
+  let latest: IsoDate | undefined;
+  const see = (date: IsoDate | undefined) => {
+    if (date !== undefined && (latest === undefined || isAfter(date, latest))) latest = date;
+  };
+  if (agreementId === undefined) {
+    see(state.original.effectiveDate);
+    for (const date of state.revisionsOn) see(date);
+  }
+  for (const [, entry] of state.expenditures) {
+    if (agreementId !== undefined && entry.fundingAgreementId !== agreementId) continue;
+    see(entry.effectiveDate);
+    see(entry.reversed?.effectiveDate);
+  }
+  return latest;
+}
+
 export function decideBudget(command: BudgetCommand, state: BudgetState): BudgetEvent[] {
   assertAntennaAcceptsCommands(command.context.antenna, command.data.antennaId);
   switch (command.type) {

@@ -380,6 +380,10 @@ describe('candidacy decider', () => {
       spec.given([submitted, selected]).when(withdraw).then([withdrawn]);
     });
 
+    it('rule: a laureate whose antenna opened no longer withdraws: the antenna is closed instead (CANDIDACY.ANTENNA_OPENED)', () => {
+      spec.given([submitted, selected, assigned]).when(withdraw).thenThrows('CANDIDACY.ANTENNA_OPENED', 'conflict');
+    });
+
     it('rule: withdrawing again with the same reason changes nothing', () => {
       spec.given([submitted, withdrawn]).when(withdraw).thenNothingHappens();
       spec.given([submitted, selected, withdrawn]).when(withdraw).thenNothingHappens();

@@ -186,14 +186,23 @@ function decideSubmission({ data, context }: SubmitCandidacy, state: CandidacySt
 }
 
 /**
- * A laureate may still withdraw (the town gives up before its antenna opens): the selection stays
- * in the history and the withdrawal closes the file. Whether an antenna already opened for it must
- * be closed first is the antenna's rule, not this stream's; this stream cannot see antennas.
+ * A laureate may still withdraw before its antenna opens (the town gives up): the selection stays
+ * in the history and the withdrawal closes the file. Once the opening of its antenna is engaged
+ * (claimed on this stream, docs/decisions/0012), the candidacy has become that antenna: it no
+ * longer withdraws, the antenna is closed instead (CANDIDACY.ANTENNA_OPENED); a withdrawal once
+ * left the antenna open and counted while its candidacy read « retirée ».
  */
 function decideWithdrawal({ data }: WithdrawCandidacy, state: CandidacyState): CandidacyEvent[] {
   const current = requireSubmitted(state, data.candidacyId);
   if (current.status === 'withdrawn' && sameData(current.withdrawal, data)) return [];
   if (current.status !== 'submitted' && current.status !== 'selected') throw alreadyDecided(current);
+  if (current.antenna) {
+    throw conflict(
+      'CANDIDACY.ANTENNA_OPENED',
+      `la candidature ${data.candidacyId} a ouvert l’antenne ${current.antenna.antennaId} (engagée le ${current.antenna.effectiveDate}) : elle ne se retire plus, c’est l’antenne qui se ferme`,
+      { antennaId: current.antenna.antennaId },
+    );
+  }
   assertNotBeforeSubmission(current, data.effectiveDate);
   if (current.status === 'selected' && isBefore(data.effectiveDate, current.selection.effectiveDate)) {
     throw ruleBroken('CANDIDACY.DATE_BEFORE_SELECTION', 'a laureate cannot withdraw before it was selected', {

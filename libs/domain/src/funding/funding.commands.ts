@@ -1,5 +1,5 @@
 import { DocumentAttached, FundingDocumentSubject } from '../documents/document.events';
-import { AntennaView, Cents, Message } from '../shared';
+import { AntennaView, Cents, IsoDate, Message } from '../shared';
 import {
   BudgetTrancheReleased,
   FundingAgreementClosed,
@@ -32,8 +32,9 @@ export interface ReverseTrancheRelease extends Message<'ReverseTrancheRelease', 
   readonly context: FundingContext;
 }
 
+/** `context.latestChargedExpenditureOn`: the latest expenditure charged to the agreement, or its reversal (the antenna's budget stream, read by the application), which the closing may not precede. */
 export interface CloseFundingAgreement extends Message<'CloseFundingAgreement', FundingAgreementClosed['data']> {
-  readonly context: FundingContext;
+  readonly context: FundingContext & { readonly latestChargedExpenditureOn?: IsoDate };
 }
 
 export interface RecordFundingPublicData extends Message<'RecordFundingPublicData', FundingPublicDataRecorded['data']> {

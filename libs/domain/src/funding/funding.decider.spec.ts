@@ -600,8 +600,14 @@ describe('funding decider', () => {
         .thenThrows('FUNDING.NOT_FOUND', 'not-found');
     });
 
-    it('rule: a closed antenna accepts nothing (ANTENNA.CLOSED)', () => {
-      spec.given([committed]).when({ ...close, context: closedAntenna }).thenThrows('ANTENNA.CLOSED', 'conflict');
+    it('rule: a closed antenna’s agreement may still be closed (docs/decisions/0054): its tranches would otherwise stay due for ever', () => {
+      spec.given([committed]).when({ ...close, context: closedAntenna }).then([closed]);
+    });
+
+    it('rule: an agreement is not closed before an expenditure charged to it, or its reversal (FUNDING.CLOSED_BEFORE_LAST_FACT)', () => {
+      const charged = (on: string) => ({ ...close, context: { ...close.context, latestChargedExpenditureOn: on } });
+      spec.given([committed]).when(charged('2024-02-01')).thenThrows('FUNDING.CLOSED_BEFORE_LAST_FACT', 'rule');
+      spec.given([committed]).when(charged(closed.data.effectiveDate)).then([closed]);
     });
 
     it('rule: funding goes to an opened antenna (ANTENNA.NOT_FOUND)', () => {

@@ -66,8 +66,9 @@ export const initialFundingState = (): FundingState => ({ status: 'not-committed
 
 export function decideFunding(command: FundingCommand, state: FundingState): FundingEvent[] {
   // The funder's duty to publish the agreement outlives the antenna (docs/decisions/0035): its
-  // public data may still be completed once the antenna closed; nothing else may.
-  if (command.type === 'RecordFundingPublicData') assertAntennaOpened(command.context.antenna, command.data.antennaId);
+  // public data may still be completed once the antenna closed; and its agreements closed
+  // (docs/decisions/0054), or their tranches would stay due for ever. Nothing else may.
+  if (command.type === 'RecordFundingPublicData' || command.type === 'CloseFundingAgreement') assertAntennaOpened(command.context.antenna, command.data.antennaId);
   else assertAntennaAcceptsCommands(command.context.antenna, command.data.antennaId);
   switch (command.type) {
     case 'CommitFunding': {
@@ -248,6 +249,15 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
           'FUNDING.CLOSED_BEFORE_LAST_FACT',
           `un accord ne peut pas être clos (${effectiveDate}) avant le dernier versement, réception ou annulation enregistré (${agreement.latestFactOn})`,
           { field: 'effectiveDate', effectiveDate, latestFactOn: agreement.latestFactOn },
+        );
+      }
+      // Nor before an expenditure charged to it (or its reversal): once closed, it is charged nothing.
+      const chargedOn = command.context.latestChargedExpenditureOn;
+      if (chargedOn !== undefined && isBefore(effectiveDate, chargedOn)) {
+        throw ruleBroken(
+          'FUNDING.CLOSED_BEFORE_LAST_FACT',
+          `un accord ne peut pas être clos (${effectiveDate}) avant la dernière dépense qui lui est imputée, ou son annulation (${chargedOn})`,
+          { field: 'effectiveDate', effectiveDate, latestFactOn: chargedOn },
         );
       }
       return [{ type: 'FundingAgreementClosed', data: closing }];
