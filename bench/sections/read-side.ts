@@ -56,10 +56,12 @@ async function replay(ctx: BenchContext, size: number): Promise<ReplayOutcome> {
     : await runChild('children/read-side.ts', ['replay', seeded.dir], ctx.options.replayTimeoutSeconds, { onTick });
   let outcome: ReplayOutcome;
   if (compiled && run.result) {
-    const said = /(\d+) événements rejoués en ([\d.]+) s/.exec(String(run.result.output));
+    // As the command line writes numbers, in French: « 1 000 743 événements rejoués en 95,73 s » (thousands apart, a decimal comma).
+    const said = /(\d[\d \u202f\u00a0]*) événements rejoués en (\d[\d \u202f\u00a0]*,\d+) s/.exec(String(run.result.output));
     if (!said) throw new Error(`jalon replay said something unexpected:\n${String(run.result.output)}`);
     const exit = run.messages.find((m) => m.type === 'exit');
-    outcome = { total: seeded.events, events: Number(said[1]), seconds: Number(said[2]), finished: true, peakRssBytes: (exit?.maxRssBytes as number | undefined) ?? (peak || null) };
+    const numberOf = (french: string) => Number(french.replace(/[\s\u202f\u00a0]/g, '').replace(',', '.'));
+    outcome = { total: seeded.events, events: numberOf(said[1]!), seconds: numberOf(said[2]!), finished: true, peakRssBytes: (exit?.maxRssBytes as number | undefined) ?? (peak || null) };
   } else {
     outcome = outcomeOf(seeded.events, run);
     if (!outcome.finished) outcome = { ...outcome, events: Math.max(outcome.events, applied), peakRssBytes: Math.max(outcome.peakRssBytes ?? 0, peak) || null };
