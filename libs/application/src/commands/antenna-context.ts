@@ -14,7 +14,7 @@ export async function loadAntennaContext(input: { antennaId: string }, loader: S
 
 /**
  * The latest fact of the antenna's budget stream (`agreementId`: of its expenditures charged to that
- * agreement): what closing the antenna, or the agreement, may not precede (the budget is another
+ * agreement, without their reversals): what closing the antenna, or the agreement, may not precede (the budget is another
  * stream than theirs).
  */
 export async function loadLatestBudgetFactOn(antennaId: string, loader: StateLoader, agreementId?: string): Promise<IsoDate | undefined> {

@@ -636,11 +636,12 @@ describe('budget decider', () => {
   });
 
   describe('latestBudgetFactOn', () => {
-    it('rule: the latest of the forecast, its revisions, the expenditures and their reversals; of an agreement, only the expenditures charged to it and their reversals', () => {
+    it('rule: the latest of the forecast, its revisions, the expenditures and their reversals; of an agreement, only the expenditures charged to it (a charge may be reversed after the agreement closed)', () => {
       expect(latestBudgetFactOn(initialBudgetState())).toBeUndefined();
       expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet]))).toBe('2021-03-15');
       expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet, recorded, revised]))).toBe(revised.data.effectiveDate);
-      expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet, recorded, reversed]), 'bdt-seed')).toBe(reversed.data.effectiveDate);
+      expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet, recorded, reversed]))).toBe(reversed.data.effectiveDate);
+      expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet, recorded, reversed]), 'bdt-seed')).toBe(recorded.data.effectiveDate);
       expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet, recorded]), 'bdt-seed')).toBe(recorded.data.effectiveDate);
       expect(latestBudgetFactOn(fold(budgetDecider, [forecastSet, recorded]), 'region-bfc')).toBeUndefined();
     });

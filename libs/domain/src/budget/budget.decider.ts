@@ -101,9 +101,11 @@ export const initialBudgetState = (): BudgetState => ({ status: 'no-forecast' })
 
 /**
  * The latest effective date of the budget's facts: its forecast and revisions, its expenditures and
- * their reversals (`agreementId`: only those charged to that agreement, and no forecast). What closes
- * after them (the antenna, the agreement) cannot be dated before it: after its closing it accepts
- * nothing, so a closing before a recorded fact would contradict it. Undefined when there is none.
+ * their reversals. What closes after them cannot be dated before it: a closed antenna accepts
+ * nothing, so its closing before a recorded fact would contradict it. With `agreementId`: only the
+ * expenditures charged to that agreement, not their reversals (a closed agreement is charged
+ * nothing more, but what was charged to it may still be reversed, as the budget's own rule allows).
+ * Undefined when there is none.
  */
 export function latestBudgetFactOn(state: BudgetState, agreementId?: string): IsoDate | undefined {
   if (state.status === 'no-forecast') return undefined;
@@ -118,7 +120,7 @@ export function latestBudgetFactOn(state: BudgetState, agreementId?: string): Is
   for (const [, entry] of state.expenditures) {
     if (agreementId !== undefined && entry.fundingAgreementId !== agreementId) continue;
     see(entry.effectiveDate);
-    see(entry.reversed?.effectiveDate);
+    if (agreementId === undefined) see(entry.reversed?.effectiveDate);
   }
   return latest;
 }

@@ -32,7 +32,7 @@ export interface ReverseTrancheRelease extends Message<'ReverseTrancheRelease', 
   readonly context: FundingContext;
 }
 
-/** `context.latestChargedExpenditureOn`: the latest expenditure charged to the agreement, or its reversal (the antenna's budget stream, read by the application), which the closing may not precede. */
+/** `context.latestChargedExpenditureOn`: the latest expenditure charged to the agreement (the antenna's budget stream, read by the application), which the closing may not precede. */
 export interface CloseFundingAgreement extends Message<'CloseFundingAgreement', FundingAgreementClosed['data']> {
   readonly context: FundingContext & { readonly latestChargedExpenditureOn?: IsoDate };
 }

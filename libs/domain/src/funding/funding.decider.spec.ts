@@ -604,7 +604,7 @@ describe('funding decider', () => {
       spec.given([committed]).when({ ...close, context: closedAntenna }).then([closed]);
     });
 
-    it('rule: an agreement is not closed before an expenditure charged to it, or its reversal (FUNDING.CLOSED_BEFORE_LAST_FACT)', () => {
+    it('rule: an agreement is not closed before an expenditure charged to it (FUNDING.CLOSED_BEFORE_LAST_FACT)', () => {
       const charged = (on: string) => ({ ...close, context: { ...close.context, latestChargedExpenditureOn: on } });
       spec.given([committed]).when(charged('2024-02-01')).thenThrows('FUNDING.CLOSED_BEFORE_LAST_FACT', 'rule');
       spec.given([committed]).when(charged(closed.data.effectiveDate)).then([closed]);

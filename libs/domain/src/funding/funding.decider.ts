@@ -251,12 +251,12 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
           { field: 'effectiveDate', effectiveDate, latestFactOn: agreement.latestFactOn },
         );
       }
-      // Nor before an expenditure charged to it (or its reversal): once closed, it is charged nothing.
+      // Nor before an expenditure charged to it: once closed, it is charged nothing (what was may still be reversed).
       const chargedOn = command.context.latestChargedExpenditureOn;
       if (chargedOn !== undefined && isBefore(effectiveDate, chargedOn)) {
         throw ruleBroken(
           'FUNDING.CLOSED_BEFORE_LAST_FACT',
-          `un accord ne peut pas être clos (${effectiveDate}) avant la dernière dépense qui lui est imputée, ou son annulation (${chargedOn})`,
+          `un accord ne peut pas être clos (${effectiveDate}) avant la dernière dépense qui lui est imputée (${chargedOn})`,
           { field: 'effectiveDate', effectiveDate, latestFactOn: chargedOn },
         );
       }
