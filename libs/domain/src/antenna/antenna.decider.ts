@@ -120,28 +120,19 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
     case 'CloseAntenna':
       assertNotBeforeOpening(state, command.data.effectiveDate);
       // After its closing an antenna accepts nothing: a closing dated before a recorded fact would contradict it.
-      if (isBefore(command.data.effectiveDate, state.latestFactOn)) {
-        throw ruleBroken(
-          'ANTENNA.CLOSED_BEFORE_LAST_FACT',
-          `une antenne ne peut pas fermer (${command.data.effectiveDate}) avant le dernier fait enregistré sur elle (${state.latestFactOn})`,
-          { field: 'effectiveDate', latestFactOn: state.latestFactOn },
-        );
-      }
+      assertClosesAfter(command.data.effectiveDate, state.latestFactOn, 'le dernier fait enregistré sur elle');
       // Nor before a fact of its budget (forecast, revision, expenditure, reversal), on its own stream.
-      {
-        const budgetFactOn = command.context?.latestBudgetFactOn;
-        if (budgetFactOn !== undefined && isBefore(command.data.effectiveDate, budgetFactOn)) {
-          throw ruleBroken(
-            'ANTENNA.CLOSED_BEFORE_LAST_FACT',
-            `une antenne ne peut pas fermer (${command.data.effectiveDate}) avant le dernier fait de son budget (${budgetFactOn})`,
-            { field: 'effectiveDate', latestFactOn: budgetFactOn },
-          );
-        }
-      }
+      assertClosesAfter(command.data.effectiveDate, command.context?.latestBudgetFactOn, 'le dernier fait de son budget');
       return [{ type: 'AntennaClosed', data: command.data }];
     default:
       return assertNever(command);
   }
+}
+
+/** A closing dated before `factOn` (`what`, in French) would contradict it: after its closing an antenna accepts nothing. */
+function assertClosesAfter(closedOn: string, factOn: string | undefined, what: string): void {
+  if (factOn === undefined || !isBefore(closedOn, factOn)) return;
+  throw ruleBroken('ANTENNA.CLOSED_BEFORE_LAST_FACT', `une antenne ne peut pas fermer (${closedOn}) avant ${what} (${factOn})`, { field: 'effectiveDate', latestFactOn: factOn });
 }
 
 /** Only a selected candidacy becomes an antenna; the call, programme and territory come from it. */
