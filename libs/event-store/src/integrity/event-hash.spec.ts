@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventMetadata, EventToAppend } from '../event-store.port';
 import { canonicalJson, canonicalJsonWithout } from '../transfer/canonical-json';
-import { chainEvents, eventHash, GENESIS_HASH, hashedContent, type HashableEvent } from './event-hash';
+import { chainEvents, eventHash, GENESIS_HASH, hashedContent, textsLinkedWith, type HashableEvent } from './event-hash';
 
 /** Decision 0011 written as plainly as possible: what the fast versions must match, byte for byte. */
 function referenceContent(event: HashableEvent): string {
@@ -67,7 +67,7 @@ describe('event hash: one text per event, however fast it is built (decision 001
     }
   });
 
-  it('rule: chaining stores exactly the bytes and hashes of the definition (metadata key order included: previousHash then hash, last)', () => {
+  it('rule: chaining gives exactly the events and hashes of the definition (metadata key order included: previousHash then hash, last)', () => {
     const seed = { n: 11 };
     for (let batch = 0; batch < 300; batch++) {
       const events = Array.from({ length: 1 + (batch % 4) }, (_, i) => randomEvent(seed, batch * 10 + i));
@@ -97,5 +97,45 @@ describe('event hash: one text per event, however fast it is built (decision 001
     const record = { b: 1, hash: 'x', a: { hash: 'kept inside' }, c: undefined };
     const { hash: _hash, ...rest } = record;
     expect(canonicalJsonWithout(record, 'hash')).toBe(canonicalJson(rest));
+  });
+
+  it('rule: a linked event comes with the texts it was hashed from, for the store to keep: they read back as its data and metadata and give its hash again (decision 0055)', () => {
+    const seed = { n: 19 };
+    for (let batch = 0; batch < 300; batch++) {
+      const events = Array.from({ length: 1 + (batch % 3) }, (_, i) => randomEvent(seed, batch * 10 + i));
+      chainEvents(`budget-${batch}`, undefined, events).forEach((linked, revision) => {
+        const texts = textsLinkedWith(linked)!;
+        expect(texts.data).toBe(canonicalJson(linked.data));
+        const data = JSON.parse(texts.data) as Record<string, unknown>;
+        const metadata = JSON.parse(texts.metadata) as Record<string, unknown>;
+        expect(data).toEqual(JSON.parse(JSON.stringify(linked.data)));
+        expect(metadata).toEqual(JSON.parse(JSON.stringify(linked.metadata)));
+        expect(Object.keys(metadata).at(-1)).toBe('hash');
+        expect(eventHash({ ...linked, streamId: `budget-${batch}`, revision, data, metadata })).toBe(linked.metadata.hash);
+      });
+    }
+  });
+
+  it('rule: no texts come with an event whose values would not read back as they are (NaN, a Date, a Map, undefined or a hole in an array): the store serialises, and refuses, it itself', () => {
+    const metadata = { actor: 'u', role: 'finance' } as unknown as EventMetadata;
+    const odd: Record<string, unknown>[] = [{ amountCents: Number.NaN }, { at: new Date(0) }, { lines: new Map() }, { lines: [1, undefined] }, { lines: [1, , 2] }, { deep: { amountCents: Infinity } }];
+    for (const data of odd) {
+      const [linked, next] = chainEvents('s', undefined, [
+        { id: 'odd', type: 't', version: 1, data, metadata },
+        { id: 'plain', type: 't', version: 1, data: { amountCents: 1 }, metadata },
+      ]);
+      expect(textsLinkedWith(linked!)).toBeUndefined();
+      // The next event of the batch has its texts: one odd value spoils only its own event.
+      expect(textsLinkedWith(next!)?.data).toBe('{"amountCents":1}');
+    }
+    const [oddMetadata] = chainEvents('s', undefined, [{ id: 'e', type: 't', version: 1, data: {}, metadata: { ...metadata, at: new Date(0) } as unknown as EventMetadata }]);
+    expect(textsLinkedWith(oddMetadata!)).toBeUndefined();
+  });
+
+  it('rule: a copy of a linked event carries no texts (it may hold other values): only the event the chain returned does', () => {
+    const [linked] = chainEvents('s', undefined, [{ id: 'e', type: 't', version: 1, data: { a: 1 }, metadata: { actor: 'u' } as unknown as EventMetadata }]);
+    expect(textsLinkedWith(linked!)).toBeDefined();
+    expect(textsLinkedWith({ ...linked!, data: { a: 2 } })).toBeUndefined();
+    expect(textsLinkedWith({ ...linked! })).toBeUndefined();
   });
 });

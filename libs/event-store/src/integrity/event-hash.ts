@@ -7,7 +7,7 @@
  */
 import * as crypto from 'node:crypto';
 import type { EventMetadata, EventToAppend } from '../event-store.port';
-import { canonicalJson, canonicalJsonWithout } from '../transfer/canonical-json';
+import { canonicalJson, canonicalJsonWithout, faithfulCanonicalJson } from '../transfer/canonical-json';
 
 /** `previousHash` of a stream's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -38,16 +38,18 @@ export function hashedContent(event: HashableEvent): string {
     const { id, streamId, revision, type, version, data } = event;
     return canonicalJson({ id, streamId, revision, type, version, data, metadata: rest });
   }
-  return contentText(event.id, event.streamId, event.revision, event.type, event.version, event.data, canonicalJsonWithout(metadata, 'hash'));
+  const dataText = event.data === undefined ? undefined : canonicalJson(event.data);
+  return contentText(event.id, event.streamId, event.revision, event.type, event.version, dataText, canonicalJsonWithout(metadata, 'hash'));
 }
 
 /**
- * `canonicalJson({ id, streamId, revision, type, version, data, metadata })` given the metadata's
- * canonical text: the members in sorted key order, those `undefined` left out.
+ * `canonicalJson({ id, streamId, revision, type, version, data, metadata })` given the data's
+ * canonical text (`undefined` for no data) and the metadata's: the members in sorted key order,
+ * those `undefined` left out.
  */
-function contentText(id: unknown, streamId: unknown, revision: unknown, type: unknown, version: unknown, data: unknown, metadataText: string): string {
+function contentText(id: unknown, streamId: unknown, revision: unknown, type: unknown, version: unknown, dataText: string | undefined, metadataText: string): string {
   let text = '{';
-  if (data !== undefined) text += `"data":${canonicalJson(data)},`;
+  if (dataText !== undefined) text += `"data":${dataText},`;
   if (id !== undefined) text += `"id":${canonicalJson(id)},`;
   text += `"metadata":${metadataText},`;
   if (revision !== undefined) text += `"revision":${canonicalJson(revision)},`;
@@ -79,9 +81,49 @@ export interface ChainTip {
 }
 
 /**
+ * The JSON texts of a linked event's data and metadata, written while hashing them (docs/decisions/0055):
+ * a store keeps them rather than serialising the same values a second time.
+ */
+export interface LinkedTexts {
+  /** The data's canonical JSON. */
+  readonly data: string;
+  /** The metadata's canonical JSON without `hash`, then `hash` as its last member. */
+  readonly metadata: string;
+}
+
+/**
+ * An event {@link chainEvents} linked. Its texts are in a private field: a copy of it (a spread)
+ * is a plain event without them, and comparisons and serialisations of it see only the event.
+ */
+class LinkedEvent implements EventToAppend {
+  readonly #texts: LinkedTexts | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly type: string,
+    readonly version: number,
+    readonly data: Readonly<Record<string, unknown>>,
+    readonly metadata: EventMetadata,
+    texts: LinkedTexts | undefined,
+  ) {
+    this.#texts = texts;
+  }
+
+  static textsOf(event: EventToAppend): LinkedTexts | undefined {
+    return event instanceof LinkedEvent ? event.#texts : undefined;
+  }
+}
+
+/** The texts {@link chainEvents} wrote for this event, if it linked it and its values are plain JSON. */
+export function textsLinkedWith(event: EventToAppend): LinkedTexts | undefined {
+  return LinkedEvent.textsOf(event);
+}
+
+/**
  * Links a batch to the end of its stream: the events get revisions `tip.revision + 1…` (0… for a
  * new stream), each its `previousHash` and `hash`. The batch must then be appended expecting
- * exactly `tip.revision` (`no_stream` without a tip), or the chain would not hold.
+ * exactly `tip.revision` (`no_stream` without a tip), or the chain would not hold. The texts it
+ * hashed are kept for the store ({@link textsLinkedWith}) when they read back as the values.
  */
 export function chainEvents(streamId: string, tip: ChainTip | undefined, events: readonly EventToAppend[]): EventToAppend[] {
   let previousHash = tip?.hash ?? GENESIS_HASH;
@@ -101,10 +143,18 @@ export function chainEvents(streamId: string, tip: ChainTip | undefined, events:
       metadata = Object.assign({} as Record<string, unknown>, source);
       metadata.previousHash = previousHash;
     }
-    const hash = sha256Hex(contentText(event.id, streamId, revision, event.type, event.version, event.data, canonicalJson(metadata)));
+    // Written once each, for the hash and for the store: what would not read back as the value (a
+    // NaN, a Date…) is written as the hash defines it, and left to the store to refuse.
+    const dataText = event.data === undefined ? undefined : faithfulCanonicalJson(event.data);
+    const metadataText = faithfulCanonicalJson(metadata);
+    const faithful = dataText !== undefined && metadataText !== undefined;
+    const hashedData = event.data === undefined || dataText !== undefined ? dataText : canonicalJson(event.data);
+    const hash = sha256Hex(contentText(event.id, streamId, revision, event.type, event.version, hashedData, metadataText ?? canonicalJson(metadata)));
     metadata.hash = hash;
     previousHash = hash;
-    return { ...event, metadata: metadata as unknown as EventMetadata };
+    // The metadata holds `previousHash`, so its text is never `{}`: `hash` is added as its last member.
+    const texts = faithful ? { data: dataText, metadata: `${metadataText.slice(0, -1)},"hash":"${hash}"}` } : undefined;
+    return new LinkedEvent(event.id, event.type, event.version, event.data, metadata as unknown as EventMetadata, texts);
   });
 }
 

@@ -8,6 +8,7 @@ import { testEvent, testEvents, uniqueStreamId } from '../../../../test/support/
 import { tsNodeArgs } from '../../../../test/support/spawn-ts';
 import { holdWriteLock } from '../../../../test/support/sqlite-lock';
 import { nextFromSubscription, takeFromSubscription, waitFor, withTimeout } from '../../../../test/support/subscription';
+import { chainEvents, textsLinkedWith } from '../integrity/event-hash';
 import { BACKSTOP_CHECKPOINT_PAGES, OWN_CHECKPOINT_PAGES, SCHEMA_VERSION, SqliteEventStore } from '.';
 
 const CHILD = join(__dirname, '../../../../test/support/sqlite-store-child.ts');
@@ -249,6 +250,38 @@ describe('SqliteEventStore (embedded specifics)', () => {
 
       expect(await collect(store.readStream(streamId))).toEqual([]);
       expect(await store.headPosition()).toBe(before);
+    });
+
+    it.each<[string, Record<string, unknown>]>([
+      ['a Date', { at: new Date('2025-01-01T00:00:00Z') }],
+      ['NaN', { ratio: Number.NaN }],
+      ['a Map', { byId: new Map([['a', 1]]) }],
+      ['undefined in an array', { list: [1, undefined] }],
+    ])('writes nothing from a batch linked by the hash chain whose data holds %s: the chain keeps no text for it, and the store refuses it itself', async (_, data) => {
+      const store = open();
+      const streamId = uniqueStreamId();
+      const before = await store.headPosition();
+
+      const linked = chainEvents(streamId, undefined, [testEvent(), testEvent({ data }), testEvent()]);
+      await expect(store.append(streamId, linked, { expectedRevision: 'no_stream' })).rejects.toMatchObject({ code: 'STREAM.INVALID_EVENT' });
+
+      expect(await store.headPosition()).toBe(before);
+    });
+
+    it('rule: an event linked by the hash chain is stored as the texts it was hashed from (decision 0055), and reads back as it was appended', async () => {
+      const store = open();
+      const streamId = uniqueStreamId();
+      const linked = chainEvents(streamId, undefined, [
+        testEvent({ data: { zeta: 'é « 786 000,00 € »', amountCents: 78_600_000, lines: [{ b: null, a: true }] } }),
+        testEvent({ data: {} }),
+      ]);
+      await store.append(streamId, linked, { expectedRevision: 'no_stream' });
+
+      const columns = inspect((db) => db.prepare('SELECT data, metadata FROM events WHERE stream_id = ? ORDER BY revision').all(streamId)) as { data: string; metadata: string }[];
+      expect(columns).toEqual(linked.map((event) => textsLinkedWith(event)));
+      expect((await collect(store.readStream(streamId))).map(({ id, type, version, data, metadata }) => ({ id, type, version, data, metadata }))).toEqual(
+        linked.map(({ id, type, version, data, metadata }) => ({ id, type, version, data, metadata })),
+      );
     });
 
     it('refuses a batch mixing stored and new event ids, and ids stored in another stream, writing nothing', async () => {

@@ -20,6 +20,7 @@ import { STORE_NOT_FOUND, STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailure
 import { commitOutcomeUnknown, describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from './sqlite-failures';
 import { assertSchemaReadable, configureConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
+import { textsLinkedWith } from '../integrity/event-hash';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; its directory is created if needed. */
@@ -796,12 +797,15 @@ function toRow(event: EventToAppend): RowToInsert {
   if (typeof event.id !== 'string' || event.id === '') throw invalidEvent(event, 'its id must be a non-empty string');
   if (typeof event.type !== 'string' || event.type === '') throw invalidEvent(event, 'its type must be a non-empty string');
   if (!Number.isSafeInteger(event.version)) throw invalidEvent(event, 'its version must be an integer');
+  // An event the hash chain linked comes with its texts, written while hashing it and kept only
+  // when they read back as its values (docs/decisions/0055): not serialised a second time.
+  const linked = textsLinkedWith(event);
   return {
     id: event.id,
     type: event.type,
     version: event.version,
-    data: toJson(event, 'data', event.data),
-    metadata: toJson(event, 'metadata', event.metadata),
+    data: linked && isPlainObject(event.data) ? linked.data : toJson(event, 'data', event.data),
+    metadata: linked && isPlainObject(event.metadata) ? linked.metadata : toJson(event, 'metadata', event.metadata),
   };
 }
 

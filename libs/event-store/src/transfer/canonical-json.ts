@@ -10,7 +10,9 @@ export function canonicalJson(value: unknown): string {
       return JSON.stringify(value);
     case 'number':
       // What JSON.stringify writes: the shortest round-trip text, `null` for NaN and infinities.
-      return Number.isFinite(value) ? String(value) : 'null';
+      if (Number.isFinite(value)) return String(value);
+      faithful = false;
+      return 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
@@ -21,6 +23,24 @@ export function canonicalJson(value: unknown): string {
       throw new TypeError(`no JSON form for a value of type ${typeof value}`);
   }
 }
+
+/**
+ * The canonical JSON of a value that reads back as the same value (`JSON.parse` of it deeply equal
+ * to it, whatever its key order), or `undefined` when it would not: a number that is not finite, an
+ * object that is not plain (a Date, a Map…), `undefined` or a hole in an array. What a store may
+ * keep as the value's text; a value it returns `undefined` for is for the store's own checks to refuse.
+ */
+export function faithfulCanonicalJson(value: unknown): string | undefined {
+  faithful = true;
+  const text = canonicalJson(value);
+  return faithful ? text : undefined;
+}
+
+/**
+ * Cleared by the walk when what it writes would not read back as the value it was given (see
+ * {@link faithfulCanonicalJson}). The walk is synchronous and calls no `toJSON`: one flag serves every walk.
+ */
+let faithful = true;
 
 /**
  * The canonical JSON of an object without one of its members, as if it had been copied without
@@ -37,12 +57,15 @@ function arrayText(array: readonly unknown[]): string {
   for (let i = 0; i < array.length; i++) {
     if (i > 0) text += ',';
     const item: unknown = array[i];
+    if (item === undefined) faithful = false;
     text += item === undefined ? 'null' : canonicalJson(item);
   }
   return `${text}]`;
 }
 
 function objectText(record: Readonly<Record<string, unknown>>, omitted: string | undefined): string {
+  const prototype = Object.getPrototypeOf(record) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) faithful = false;
   const keys = Object.keys(record).sort();
   let text = '{';
   for (const key of keys) {
