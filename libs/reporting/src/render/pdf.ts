@@ -48,7 +48,16 @@ const WIDE_TABLE_COLUMNS = 6;
 const LONG_TOKEN = /[^\s]{33,}/g;
 
 function breakable(text: string): string {
-  return text.replace(LONG_TOKEN, (token) => token.replace(/(.{16})(?=.)/g, '$1\u200b'));
+  return printable(text).replace(LONG_TOKEN, (token) => token.replace(/(.{16})(?=.)/g, '$1\u200b'));
+}
+
+/**
+ * Roboto has no glyph for the narrow no-break space (U+202F) that the French formats put between
+ * thousands: it would print as the font's empty box (`786☐000,00 €`). The no-break space (U+00A0),
+ * which it has, keeps a figure on one line as well. Every text of the document goes through here.
+ */
+function printable(text: string): string {
+  return text.replace(/\u202f/g, '\u00a0');
 }
 
 function cellOf(row: Row, column: Column, options: FormatOptions, bold = false): TableCell {
@@ -58,16 +67,18 @@ function cellOf(row: Row, column: Column, options: FormatOptions, bold = false):
 
 function tableContent(table: ReportTable, options: FormatOptions): Content[] {
   const { columns } = table;
-  const body: TableCell[][] = [columns.map((column) => ({ text: column.label, style: 'header', alignment: column.kind === 'text' ? 'left' : 'right' }))];
+  const body: TableCell[][] = [columns.map((column) => ({ text: printable(column.label), style: 'header', alignment: column.kind === 'text' ? 'left' : 'right' }))];
   for (const row of table.rows) body.push(columns.map((column) => cellOf(row, column, options)));
   if (table.totals) body.push(columns.map((column) => cellOf(table.totals!, column, options, true)));
-  const content: Content[] = [{ text: table.title, style: 'tableTitle' }];
+  const content: Content[] = [{ text: printable(table.title), style: 'tableTitle' }];
   if (table.rows.length === 0) {
     content.push({ text: 'Aucune ligne.', italics: true, margin: [0, 0, 0, 8] });
     if (!table.totals) return content;
   }
   content.push({
-    table: { headerRows: 1, dontBreakRows: true, widths: columns.map((column) => (column.kind === 'text' ? '*' : 'auto')), body },
+    // A row may go on over the next page: with rows kept whole, pdfmake leaves out a row taller than
+    // a page (a description of 1,000 characters in a narrow column), while the totals still count it.
+    table: { headerRows: 1, dontBreakRows: false, widths: columns.map((column) => (column.kind === 'text' ? '*' : 'auto')), body },
     layout: 'lightHorizontalLines',
     margin: [0, 0, 0, 10],
   });
@@ -77,10 +88,10 @@ function tableContent(table: ReportTable, options: FormatOptions): Content[] {
 /** The report as PDF bytes. */
 export function renderPdf(report: Report, options: PdfOptions = {}): Promise<Buffer> {
   const generatedAt = options.generatedAt ?? new Date().toISOString();
-  const generated = formatCell(generatedAt, 'timestamp', options);
+  const generated = printable(formatCell(generatedAt, 'timestamp', options));
   const wide = report.tables.some((table) => table.columns.length > WIDE_TABLE_COLUMNS);
-  const parameters = formatParameters(report.parameters, options);
-  const content: Content[] = [{ text: report.title, style: 'title' }];
+  const parameters = printable(formatParameters(report.parameters, options));
+  const content: Content[] = [{ text: printable(report.title), style: 'title' }];
   if (parameters !== '') content.push({ text: parameters, margin: [0, 0, 0, 8] });
   for (const table of report.tables) content.push(...tableContent(table, options));
   const notes = report.notes ?? [];
@@ -89,7 +100,7 @@ export function renderPdf(report: Report, options: PdfOptions = {}): Promise<Buf
     pageSize: 'A4',
     pageOrientation: wide ? 'landscape' : 'portrait',
     pageMargins: [36, 40, 36, 48],
-    info: { title: report.title, creator: 'Jalon', producer: 'Jalon', creationDate: new Date(generatedAt) },
+    info: { title: printable(report.title), creator: 'Jalon', producer: 'Jalon', creationDate: new Date(generatedAt) },
     defaultStyle: { font: 'Roboto', fontSize: 8.5, lineHeight: 1.15 },
     styles: {
       title: { fontSize: 14, bold: true, margin: [0, 0, 0, 6] },
