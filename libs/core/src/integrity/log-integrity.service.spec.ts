@@ -1,4 +1,4 @@
-import { collect, keyIdOf, LOG_SEALED, SqliteEventStore, type StoredEvent } from '@jalon/event-store';
+import { collect, keyIdOf, LOG_SEALED, SqliteEventStore, verifyAuditExport, type StoredEvent } from '@jalon/event-store';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +60,7 @@ describe('LogIntegrityService (the running service’s verification and seals)',
 
   it('rule: following the log, it seals every N events (JALON_SEAL_EVERY_EVENTS) and once per interval while events arrive, never twice for the same events', async () => {
     start();
-    await waitFor(() => service!.check().state === 'suivi du journal', WAIT_MS, 'following');
+    await waitFor(() => service!.lastVerification().state === 'suivi du journal', WAIT_MS, 'following');
     for (let n = 0; n < 12; n++) await appendChained(store, `antenna-${n % 3}`, [testEvent({ data: { n } })]);
     await waitFor(() => service!.report()?.lastPosition === '14', WAIT_MS, 'the events and two seals read back');
     expect((await seals()).map((seal) => (seal.data as { treeSize: number }).treeSize)).toEqual([5, 11]);
@@ -104,7 +104,7 @@ describe('LogIntegrityService (the running service’s verification and seals)',
     let holds = false;
     let leadership: (() => void) | undefined;
     start({ holdsLease: () => holds, onLeadership: (listener) => ((leadership = listener), () => (leadership = undefined)) });
-    await waitFor(() => service!.check().state === 'suivi du journal', WAIT_MS, 'the initial verification');
+    await waitFor(() => service!.lastVerification().state === 'suivi du journal', WAIT_MS, 'the initial verification');
     for (let n = 3; n < 8; n++) await appendChained(store, 'antenna-a', [testEvent({ data: { n } })]);
     await waitFor(() => service!.report()?.lastPosition === '8', WAIT_MS, 'the events verified');
     await service!.sealIfDue();
@@ -115,5 +115,42 @@ describe('LogIntegrityService (the running service’s verification and seals)',
     leadership!();
     await waitFor(() => service!.report()?.lastSeal !== undefined, WAIT_MS, 'the seal of the new holder read back');
     expect((await seals()).map((seal) => seal.data)).toEqual([expect.objectContaining({ treeSize: 8 })]);
+  });
+
+  it('rule: an event altered while the service runs, found by an audit export, ends the file with the reason, cuts the download, turns /health degraded and stops the seals', async () => {
+    for (let n = 0; n < 3; n++) await appendChained(store, 'antenna-a', [testEvent({ data: { n } })]);
+    start();
+    await waitFor(() => service!.report()?.lastSeal !== undefined && service!.lastVerification().state === 'suivi du journal', WAIT_MS, 'the seal at start');
+    alterFile(embeddedStoreFile(config()), (db) => db.prepare(`UPDATE events SET data = '{"n":7}' WHERE position = 2`).run());
+
+    const lines: string[] = [];
+    const file = await service!.auditExport();
+    await expect(
+      (async () => {
+        for await (const line of file) lines.push(line);
+      })(),
+    ).rejects.toMatchObject({ code: 'INTEGRITY.LOG_NOT_VERIFIED' });
+
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ kind: 'interruption', code: 'INTEGRITY.LOG_NOT_VERIFIED', message: expect.stringContaining('position 2') });
+    const verified = await verifyAuditExport(lines.map((line) => line.trimEnd()));
+    expect(verified.ok).toBe(false);
+    expect(verified.problems.map((problem) => problem.message)).toEqual([expect.stringContaining('interrompu par le service')]);
+    expect(await integrity()).toMatchObject({ status: 'degraded', reason: expect.stringContaining('Export d’audit interrompu') });
+    await appendChained(store, 'antenna-a', [testEvent()]);
+    await waitFor(() => service!.report()?.lastPosition === '5', WAIT_MS, 'the next event');
+    await service!.sealIfDue();
+    expect(await seals()).toHaveLength(1);
+  });
+
+  it('rule: events removed from the end of the log while the service runs turn /health degraded at the next check, and nothing is sealed over the shorter log', async () => {
+    for (let n = 0; n < 3; n++) await appendChained(store, 'antenna-a', [testEvent({ data: { n } })]);
+    start();
+    await waitFor(() => service!.report()?.lastSeal !== undefined && service!.lastVerification().state === 'suivi du journal', WAIT_MS, 'the seal at start');
+    expect(await integrity()).toMatchObject({ status: 'ok' });
+    alterFile(embeddedStoreFile(config()), (db) => db.prepare('DELETE FROM events WHERE position >= 3').run());
+
+    expect(await integrity()).toMatchObject({ status: 'degraded', reason: expect.stringContaining('s’arrête à la position 2, avant la position 4 déjà vérifiée') });
+    await service!.sealIfDue();
+    await expect(service!.sealedLatest()).rejects.toThrow(/ne se vérifie pas/);
   });
 });

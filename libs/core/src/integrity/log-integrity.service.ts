@@ -5,6 +5,7 @@ import {
   EventStore,
   feedVerifier,
   IntegrityError,
+  interruptionLine,
   latestSeal,
   loadOrCreateSealKey,
   LogVerifier,
@@ -70,6 +71,8 @@ export class LogIntegrityService implements HealthIndicator {
   /** Tree size of the last seal this service wrote: covered even before the verifier reads the seal back. */
   private writtenTreeSize = 0;
   private stopFollowingLease: (() => void) | undefined;
+  /** The head found below the position verified (see checkHead): said once. */
+  private shortenedAt: bigint | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -151,7 +154,8 @@ export class LogIntegrityService implements HealthIndicator {
     };
   }
 
-  check(): ComponentHealth {
+  async check(): Promise<ComponentHealth> {
+    await this.checkHead();
     const report = this.verifier?.report();
     if (!report) return { status: 'ok', state: this.state };
     const lastSeal = report.lastSeal && { position: report.lastSeal.position, treeSize: report.lastSeal.treeSize, sealedAt: report.lastSeal.sealedAt };
@@ -209,10 +213,54 @@ export class LogIntegrityService implements HealthIndicator {
     const subject = antennaId === undefined ? programmeSubject() : await antennaSubject(this.store, antennaId);
     const lines = auditExportLines(this.store, { subject, seal })[Symbol.asyncIterator]();
     const first = await lines.next();
+    const interrupted = (error: unknown) => this.exportInterrupted(error, antennaId);
     return (async function* () {
       if (!first.done) yield `${first.value}\n`;
-      for (let next = await lines.next(); !next.done; next = await lines.next()) yield `${next.value}\n`;
+      try {
+        for (let next = await lines.next(); !next.done; next = await lines.next()) yield `${next.value}\n`;
+      } catch (error) {
+        // The file says why it ends there; the download is then cut, so that it is not taken whole.
+        yield `${interrupted(error)}\n`;
+        throw error;
+      }
     })();
+  }
+
+  /**
+   * An export stopped after its first line: said in the log, and, when an event no longer gives the
+   * hash verified earlier, in the verification (`/health` degraded, nothing sealed or proved over
+   * it). The file's last line, {@link interruptionLine}, gives the reason.
+   */
+  private exportInterrupted(error: unknown, antennaId: string | undefined): string {
+    const message = error instanceof Error ? error.message : String(error);
+    const subject = antennaId === undefined ? 'du programme' : `de l’antenne ${antennaId}`;
+    this.logger.error(`Export d’audit ${subject} interrompu : ${message}`);
+    if (error instanceof IntegrityError && error.code === 'INTEGRITY.LOG_NOT_VERIFIED') {
+      this.verifier?.changedAfterVerification(`Export d’audit interrompu : ${message}.`);
+    }
+    return interruptionLine(error instanceof IntegrityError ? error.code : 'STORE.UNAVAILABLE', message);
+  }
+
+  /**
+   * A log whose last event is before the last position verified lost events since (a row deleted,
+   * a file replaced by an older copy): a change to what was verified, found at the next health
+   * check or sealing interval rather than at the next append.
+   */
+  private async checkHead(): Promise<void> {
+    const verifier = this.verifier;
+    const verified = verifier?.position;
+    if (!verifier || verified === undefined || this.shortenedAt !== undefined || this.state !== 'suivi du journal') return;
+    let head: bigint;
+    try {
+      head = await this.store.headPosition();
+    } catch {
+      return; // The store's own health says why it cannot be read.
+    }
+    if (head >= verified || this.shortenedAt !== undefined) return;
+    this.shortenedAt = head;
+    const message = `Le journal s’arrête à la position ${head}, avant la position ${verified} déjà vérifiée : des événements vérifiés n’y sont plus.`;
+    this.logger.error(message);
+    verifier.changedAfterVerification(message, head + 1n);
   }
 
   private async verifyAtStart(): Promise<void> {
@@ -267,6 +315,7 @@ export class LogIntegrityService implements HealthIndicator {
 
   /** What the interval runs: a seal if events arrived since the last one (never during the initial verification). */
   async sealIfDue(): Promise<void> {
+    await this.checkHead();
     if (this.state === 'suivi du journal') await this.sealQuietly('intervalle');
   }
 

@@ -127,6 +127,15 @@ export async function* auditExportLines(store: EventStore, options: AuditExportO
   report?.({ events: summary.events, streams: summary.streams.size, seal, text });
 }
 
+/**
+ * The last line of an export its producer had to stop (an event that no longer gives its hash, a
+ * read that failed): the file says why it ends there, and `verify-export` names that reason
+ * rather than a mere truncation. It is no proof of anything: the file has no summary and fails.
+ */
+export function interruptionLine(code: string, message: string): string {
+  return JSON.stringify({ kind: 'interruption', code, message });
+}
+
 function eventLine(event: StoredEvent) {
   const { position, streamId, revision, id, type, version, data, metadata } = event;
   return { position: position.toString(), streamId, revision, id, type, version, data, metadata };
@@ -224,6 +233,7 @@ export async function verifyAuditExport(lines: AsyncIterable<string> | Iterable<
   let summaryLine: Record<string, unknown> | undefined;
   let summaryAt = 0;
   let phase: 'header' | 'seal' | 'body' | 'done' = 'header';
+  let interrupted = false;
 
   for await (const raw of lines) {
     lineNumber += 1;
@@ -240,6 +250,12 @@ export async function verifyAuditExport(lines: AsyncIterable<string> | Iterable<
       fail(lineNumber, 'ce n’est pas un objet JSON');
       checksum.update(`${raw}\n`, 'utf8');
       if (phase === 'header') phase = 'seal';
+      continue;
+    }
+    if (value.kind === 'interruption') {
+      interrupted = true;
+      fail(lineNumber, `l’export a été interrompu par le service qui le produisait : ${String(value.message)}`);
+      phase = 'done';
       continue;
     }
     if (value.kind === 'summary') {
@@ -336,7 +352,7 @@ export async function verifyAuditExport(lines: AsyncIterable<string> | Iterable<
   if (lineNumber === 0) fail(0, 'le fichier est vide');
   else if (!seal && !problems.some((p) => p.line === 2)) fail(0, 'le fichier ne contient pas de sceau');
   if (!summaryLine) {
-    if (lineNumber > 0) fail(0, 'le fichier n’a pas de ligne de résumé : il est tronqué');
+    if (lineNumber > 0 && !interrupted) fail(0, 'le fichier n’a pas de ligne de résumé : il est tronqué');
   } else {
     if (summaryLine.checksum !== checksum.digest('hex')) fail(summaryAt, 'l’empreinte des lignes précédentes ne correspond pas : le fichier a été modifié');
     if (summaryLine.events !== summary.events || summaryLine.streams !== summary.streams.size) {

@@ -44,6 +44,8 @@ export type LogProblemKind =
   | 'tail-truncated'
   /** The store's file damaged where reading the events does not look (an index of the embedded store). */
   | 'store-damaged'
+  /** What was verified changed afterwards, found by a later read of the log (an event an audit export rehashed, a log now shorter). */
+  | 'changed-after-verification'
   /** A seal that does not hold by itself: shape, key id, frontier, signature. */
   | 'seal-invalid'
   /** A seal signed with a key other than the service's. */
@@ -334,6 +336,15 @@ export class LogVerifier {
       message: `Position ${skipped} : illisible (${reason}) ; la lecture reprend après elle.`,
     });
     this.appendUnknownLeaf(skipped);
+  }
+
+  /**
+   * A change to what was already verified, found by another reader of the log (an audit export
+   * that rehashed an event, a head below the last position verified): from then on the log does
+   * not verify, and nothing is sealed or proved over it.
+   */
+  changedAfterVerification(message: string, position?: bigint): void {
+    this.record({ kind: 'changed-after-verification', ...(position === undefined ? {} : { position: position.toString() }), message });
   }
 
   /** At the end of the log: positions handed out beyond the last event (the embedded store's counter) are missing. */
