@@ -13,6 +13,7 @@ export * from './integrity/integrity-settings';
 export * from './integrity/audit-subjects';
 export * from './integrity/log-integrity.service';
 export * from './integrity/seal-log';
+export * from './integrity/seal-witness';
 export * from './integrity/statement-seal';
 export * from './documents/document.service';
 export * from './queries.providers';

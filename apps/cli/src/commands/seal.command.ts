@@ -29,6 +29,7 @@ export function sealCommand(config: () => JalonConfig): Command {
         const seal = sealOf(outcome.latest);
         const what = `${formatInteger(seal.treeSize)} événement(s), racine ${seal.rootHash}, position ${outcome.latest.position}, le ${formatTimestamp(seal.sealedAt, base.timeZone)}`;
         console.log(outcome.sealed ? `Journal scellé : ${what}.` : `Rien à sceller : le dernier sceau couvre déjà tout le journal (${what}).`);
+        if (outcome.witnessNotKept) console.error(`Attention : ${outcome.witnessNotKept}.`);
         if (outcome.report.beforeChain > 0 && outcome.sealed) {
           console.log(`  Il couvre ${formatInteger(outcome.report.beforeChain)} événement(s) antérieur(s) à la chaîne d’empreintes tels qu’ils sont aujourd’hui.`);
         }

@@ -4,6 +4,7 @@ import { embeddedStoreDamage, highestAssignedPosition, type EventStore, type Sea
 import { join } from 'node:path';
 import { JalonConfig } from '../config';
 import { embeddedStoreFile, readCopyOf } from '../open-event-store';
+import { removedSeals } from './seal-witness';
 
 /** The stream of the log's seals (docs/decisions/0011). */
 export const SEAL_STREAM_ID = streamIdOf('integrity', 'seals');
@@ -18,10 +19,15 @@ export function sealKeyFile(config: Pick<JalonConfig, 'dataDir'>): string {
  * indexes checked, only in the embedded store. The counter is read where `store` reads the events: a store opened read-only on a
  * read-only medium may read a copy of its file (`readCopyOf`).
  */
-export function verificationOptions(config: JalonConfig, store?: EventStore): Pick<VerifyLogOptions, 'sealStreamId' | 'densePositions' | 'highestAssignedPosition' | 'storeDamage'> {
-  if (config.eventStore !== 'sqlite') return { sealStreamId: SEAL_STREAM_ID, densePositions: false };
+export function verificationOptions(
+  config: JalonConfig,
+  store?: EventStore,
+): Pick<VerifyLogOptions, 'sealStreamId' | 'densePositions' | 'highestAssignedPosition' | 'storeDamage' | 'removedSeals'> {
+  // The last seal written from this data directory must still be in the log (docs/decisions/0056).
+  const removed = store ? { removedSeals: () => removedSeals(config, store, SEAL_STREAM_ID) } : {};
+  if (config.eventStore !== 'sqlite') return { sealStreamId: SEAL_STREAM_ID, densePositions: false, ...removed };
   const file = (store && readCopyOf(store)) ?? embeddedStoreFile(config);
-  return { sealStreamId: SEAL_STREAM_ID, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(file), storeDamage: () => embeddedStoreDamage(file) };
+  return { sealStreamId: SEAL_STREAM_ID, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(file), storeDamage: () => embeddedStoreDamage(file), ...removed };
 }
 
 /** What the service writes a seal with: its key, now, and itself as the actor. */

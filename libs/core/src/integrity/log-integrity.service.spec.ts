@@ -1,5 +1,5 @@
 import { collect, keyIdOf, LOG_SEALED, SqliteEventStore, verifyAuditExport, type StoredEvent } from '@jalon/event-store';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEvent } from '../../../../test/support/events';
@@ -9,6 +9,8 @@ import { loadConfig } from '../config';
 import { HealthRegistry } from '../health/health-registry';
 import { embeddedStoreFile } from '../open-event-store';
 import { SEAL_STREAM_ID, sealKeyFile } from './integrity-settings';
+import { verifyStore } from './seal-log';
+import { sealWitnessFile } from './seal-witness';
 import { LogIntegrityService } from './log-integrity.service';
 
 const WAIT_MS = 10_000;
@@ -152,5 +154,39 @@ describe('LogIntegrityService (the running service’s verification and seals)',
     expect(await integrity()).toMatchObject({ status: 'degraded', reason: expect.stringContaining('s’arrête à la position 2, avant la position 4 déjà vérifiée') });
     await service!.sealIfDue();
     await expect(service!.sealedLatest()).rejects.toThrow(/ne se vérifie pas/);
+  });
+
+  /** Removes the seals' rows and resets the position counter, as someone editing the file would to leave no gap. */
+  const stripSeals = () =>
+    alterFile(embeddedStoreFile(config()), (db) => {
+      db.prepare('DELETE FROM events WHERE stream_id = ?').run(SEAL_STREAM_ID);
+      db.prepare(`UPDATE sqlite_sequence SET seq = (SELECT MAX(position) FROM events) WHERE name = 'events'`).run();
+    });
+
+  it('rule: the last seal the service wrote is kept beside the store, and a log that no longer holds it verifies as altered: not « intact », not sealed again at start (decision 0056)', async () => {
+    for (let n = 0; n < 3; n++) await appendChained(store, 'antenna-a', [testEvent({ data: { n } })]);
+    start();
+    await waitFor(() => service!.report()?.lastSeal !== undefined, WAIT_MS, 'the seal at start');
+    const [seal] = await seals();
+    expect(JSON.parse(readFileSync(sealWitnessFile(config()), 'utf8'))).toMatchObject({ id: seal!.id, revision: 0, position: '4', treeSize: 3 });
+    await service!.stop();
+    await store.close();
+    stripSeals();
+    store = SqliteEventStore.open({ file: embeddedStoreFile(config()) });
+
+    const verified = await verifyStore(store, config());
+    expect(verified.ok).toBe(false);
+    expect(verified.problems).toEqual([expect.objectContaining({ kind: 'seal-removed', message: expect.stringContaining('n’est plus dans le journal') })]);
+    start();
+    await waitFor(() => service!.lastVerification().state === 'suivi du journal', WAIT_MS, 'the verification at start');
+    expect(await integrity()).toMatchObject({ status: 'degraded', reason: expect.stringContaining('le dernier posé depuis ce dossier de données') });
+    expect(await seals()).toEqual([]);
+  });
+
+  it('rule: a record of the last seal that cannot be read is said, never taken for « no seal was written »', async () => {
+    await appendChained(store, 'antenna-a', [testEvent()]);
+    mkdirSync(sealWitnessFile(config()));
+    const verified = await verifyStore(store, config());
+    expect(verified.problems).toEqual([expect.objectContaining({ kind: 'seal-removed', message: expect.stringContaining('ne peut pas être lu (EISDIR)') })]);
   });
 });

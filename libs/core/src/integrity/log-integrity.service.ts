@@ -1,6 +1,7 @@
 import { Clock } from '@jalon/application';
 import {
   appendSeal,
+  endChecks,
   auditExportLines,
   EventStore,
   feedVerifier,
@@ -22,6 +23,7 @@ import { CLOCK, EVENT_STORE, JALON_CONFIG } from '../tokens';
 import { antennaSubject, programmeSubject } from './audit-subjects';
 import { sealKeyFile, SEAL_STREAM_ID, sealWriterOptions, verificationOptions } from './integrity-settings';
 import { verifyAndSeal } from './seal-log';
+import { recordSealWitness } from './seal-witness';
 
 /** Leaves kept to recompute a seal's root when other events landed between its reading and its writing. */
 const ROOT_WINDOW = 65_536;
@@ -264,14 +266,14 @@ export class LogIntegrityService implements HealthIndicator {
   }
 
   private async verifyAtStart(): Promise<void> {
-    const options = verificationOptions(this.config);
+    const options = verificationOptions(this.config, this.store);
     await feedVerifier(this.store, this.verifier!, {
       densePositions: options.densePositions ?? false,
       pause: () => new Promise((resolve) => setImmediate(resolve)),
       shouldStop: () => this.stopping,
     });
     if (this.stopping) return;
-    this.verifier!.checkEnd(await options.highestAssignedPosition?.(), await options.storeDamage?.());
+    this.verifier!.checkEnd(await endChecks(options));
     this.verifiedAt = this.clock.now();
     const report = this.verifier!.report();
     if (!report.ok) {
@@ -341,7 +343,11 @@ export class LogIntegrityService implements HealthIndicator {
     this.sealing = appendSeal(this.store, verifier, sealWriterOptions(this.config, this.sealKey().key, this.clock.now()));
     try {
       const seal = await this.sealing;
-      if (seal) this.writtenTreeSize = (seal.data as { treeSize: number }).treeSize;
+      if (seal) {
+        this.writtenTreeSize = (seal.data as { treeSize: number }).treeSize;
+        const notKept = recordSealWitness(this.config, seal);
+        if (notKept) this.logger.warn(`Sceau posé, mais ${notKept}`);
+      }
       return seal;
     } finally {
       this.sealing = undefined;

@@ -1,6 +1,7 @@
 import { Clock } from '@jalon/application';
 import {
   appendSeal,
+  endChecks,
   DocumentStore,
   feedVerifier,
   latestSeal,
@@ -16,6 +17,7 @@ import {
 import { documentsDirOf, JalonConfig } from '../config';
 import { attachedDocumentFiles } from '../documents/attached-document-files';
 import { sealKeyFile, sealWriterOptions, verificationOptions } from './integrity-settings';
+import { recordSealWitness } from './seal-witness';
 
 /** The service's key when its file exists (`jalon verify` never creates it); an unreadable one is refused, naming the file. */
 export function existingSealKey(config: JalonConfig): SealKey | undefined {
@@ -44,6 +46,8 @@ export interface SealOutcome {
   readonly key: SealKey;
   /** True when the key was created now (its public key is then printed). */
   readonly createdKey: boolean;
+  /** Why the seal written now could not be recorded as the last one (docs/decisions/0056); the seal stands. */
+  readonly witnessNotKept?: string;
 }
 
 /**
@@ -53,14 +57,15 @@ export interface SealOutcome {
  */
 export async function verifyAndSeal(store: EventStore, config: JalonConfig, clock: Clock): Promise<SealOutcome> {
   const { key, created } = loadOrCreateSealKey(sealKeyFile(config));
-  const options = verificationOptions(config);
+  const options = verificationOptions(config, store);
   const verifier = new LogVerifier({ ...options, trustedKeyIds: [key.keyId] });
   await feedVerifier(store, verifier, { until: await store.headPosition(), densePositions: options.densePositions ?? false });
-  verifier.checkEnd(await options.highestAssignedPosition?.(), await options.storeDamage?.());
+  verifier.checkEnd(await endChecks(options));
   const report = verifier.report();
   const base = { report, key, createdKey: created };
   if (!report.ok) return base;
   const sealed = verifier.needsSeal ? await appendSeal(store, verifier, sealWriterOptions(config, key, clock.now())) : undefined;
+  const witnessNotKept = sealed && recordSealWitness(config, sealed);
   const latest = sealed ?? (await latestSeal(store, options.sealStreamId));
-  return { ...base, ...(sealed ? { sealed } : {}), ...(latest ? { latest } : {}) };
+  return { ...base, ...(sealed ? { sealed } : {}), ...(latest ? { latest } : {}), ...(witnessNotKept ? { witnessNotKept } : {}) };
 }

@@ -44,6 +44,8 @@ export type LogProblemKind =
   | 'tail-truncated'
   /** The store's file damaged where reading the events does not look (an index of the embedded store). */
   | 'store-damaged'
+  /** A seal known to have been written (the one the service last wrote, kept beside the store) is no longer in the log, or not as it was. */
+  | 'seal-removed'
   /** What was verified changed afterwards, found by a later read of the log (an event an audit export rehashed, a log now shorter). */
   | 'changed-after-verification'
   /** A seal that does not hold by itself: shape, key id, frontier, signature. */
@@ -347,16 +349,21 @@ export class LogVerifier {
     this.record({ kind: 'changed-after-verification', ...(position === undefined ? {} : { position: position.toString() }), message });
   }
 
-  /** At the end of the log: positions handed out beyond the last event (the embedded store's counter) are missing. */
-  checkEnd(highestAssignedPosition: bigint | undefined, storeDamage: readonly string[] = []): void {
-    for (const message of storeDamage) this.record({ kind: 'store-damaged', message });
-    if (highestAssignedPosition === undefined) return;
+  /**
+   * At the end of the log, what reading the events cannot show: positions handed out beyond the
+   * last event (the embedded store's counter: the tail cut off), the store's file damaged where
+   * reading does not look, a seal known to have been written and no longer in the log.
+   */
+  checkEnd(end: EndChecks = {}): void {
+    for (const message of end.storeDamage ?? []) this.record({ kind: 'store-damaged', message });
+    for (const message of end.removedSeals ?? []) this.record({ kind: 'seal-removed', message });
+    if (end.highestAssignedPosition === undefined) return;
     const last = this.lastPosition ?? 0n;
-    if (highestAssignedPosition > last) {
+    if (end.highestAssignedPosition > last) {
       this.record({
         kind: 'tail-truncated',
         position: (last + 1n).toString(),
-        message: `Positions ${range(last + 1n, highestAssignedPosition)} : attribuées à des événements qui ne sont plus dans le journal (fin du journal tronquée).`,
+        message: `Positions ${range(last + 1n, end.highestAssignedPosition)} : attribuées à des événements qui ne sont plus dans le journal (fin du journal tronquée).`,
       });
     }
   }
@@ -553,8 +560,27 @@ export interface VerifyLogOptions extends Omit<LogVerifierOptions, 'start'> {
   readonly highestAssignedPosition?: () => bigint | undefined | Promise<bigint | undefined>;
   /** The embedded store's file checked where reading the events does not look (`embeddedStoreDamage`): one message per problem. */
   readonly storeDamage?: () => readonly string[] | Promise<readonly string[]>;
+  /** Seals known to have been written that the log no longer holds as they were (the service's last one): one message per seal. */
+  readonly removedSeals?: () => readonly string[] | Promise<readonly string[]>;
   /** Called every 10 000 events. */
   readonly onProgress?: (events: number) => void;
+}
+
+/** What {@link LogVerifier.checkEnd} is given: found outside the events, once they were all read. */
+export interface EndChecks {
+  readonly highestAssignedPosition?: bigint;
+  readonly storeDamage?: readonly string[];
+  readonly removedSeals?: readonly string[];
+}
+
+/** The end checks a verification's options ask for, each looked up now. */
+export async function endChecks(options: Pick<VerifyLogOptions, 'highestAssignedPosition' | 'storeDamage' | 'removedSeals'>): Promise<EndChecks> {
+  const highestAssignedPosition = await options.highestAssignedPosition?.();
+  return {
+    ...(highestAssignedPosition === undefined ? {} : { highestAssignedPosition }),
+    storeDamage: (await options.storeDamage?.()) ?? [],
+    removedSeals: (await options.removedSeals?.()) ?? [],
+  };
 }
 
 /** Reads the log as it stands when called (up to its head), once, and verifies it. */
@@ -568,7 +594,7 @@ export async function verifyLog(store: EventStore, options: VerifyLogOptions): P
     lookUpTips: start !== undefined,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  verifier.checkEnd(await options.highestAssignedPosition?.(), await options.storeDamage?.());
+  verifier.checkEnd(await endChecks(options));
   await verifier.checkFiles();
   return verifier.report();
 }
