@@ -128,6 +128,31 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
     await request(api.http).post(`/api/users/${userId}/reactivation`).set('Authorization', as('admin')).send({}).expect(200);
   });
 
+  it('rule: the user routes refuse a query parameter they do not read, as every command does (`POST /api/users?dryRun=true` created the user, `?dryRun=true` rotated the token)', async () => {
+    const created = await request(api.http).post('/api/users').set('Authorization', as('admin')).send({ name: 'Requête Ignorée', role: 'auditor' }).expect(201);
+    const userId = created.body.user.id as string;
+    const before = await api.fingerprint();
+    const byCommand = (field: string) => [{ field, rule: 'whitelistValidation', message: `le paramètre ${field} n’est pas attendu par les commandes` }];
+    const creation = await request(api.http).post('/api/users?dryRun=true').set('Authorization', as('admin')).send({ name: 'Essai À Blanc', role: 'auditor' }).expect(400);
+    expect(creation.body).toMatchObject({ code: 'INPUT.INVALID', errors: byCommand('dryRun') });
+    for (const [action, query, field] of [
+      ['token-revocation', 'dryRun=true', 'dryRun'],
+      ['deactivation', 'x=1', 'x'],
+      ['reactivation', 'x=1', 'x'],
+      ['token-rotation', 'dryRun=true', 'dryRun'],
+    ]) {
+      const refused = await request(api.http).post(`/api/users/${userId}/${action}?${query}`).set('Authorization', as('admin')).expect(400);
+      expect([action, refused.body.errors]).toEqual([action, byCommand(field)]);
+    }
+    expect(await api.fingerprint()).toBe(before);
+    // The token was neither revoked nor replaced; the user still works.
+    await request(api.http).get('/api/users/me').set('Authorization', `Bearer ${created.body.token}`).expect(200);
+    // The lists read no query either.
+    expect((await get('/api/users?x=1').expect(400)).body.errors).toEqual([{ field: 'x', rule: 'whitelistValidation', message: 'le paramètre x n’est pas attendu par la liste des utilisateurs' }]);
+    expect((await get('/api/users/me?x=1').expect(400)).body.errors).toEqual([{ field: 'x', rule: 'whitelistValidation', message: 'le paramètre x n’est pas attendu par l’utilisateur du jeton' }]);
+    expect(fieldsOf(await get('/api/users?x=1&x=2').expect(400))).toEqual(['x:whitelistValidation']);
+  });
+
   it('rule: names in another script give users ids of their own (every such name once got `utilisateur`, and the second was refused as taken)', async () => {
     const first = await request(api.http).post('/api/users').set('Authorization', as('admin')).send({ name: '中文', role: 'auditor' }).expect(201);
     const second = await request(api.http).post('/api/users').set('Authorization', as('admin')).send({ name: '日本語', role: 'auditor' }).expect(201);

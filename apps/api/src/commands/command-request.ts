@@ -9,8 +9,7 @@ import { routeQuery } from '../http/route-query';
  * expected revision, `X-Correlation-Id`.
  */
 export function commandInputOf(request: FastifyRequest, parameters: readonly string[]): unknown {
-  // A command reads nothing from the query: `?dryRun=true` is refused, never ignored while the command writes.
-  routeQuery(request.query as Record<string, unknown>, [], 'les commandes');
+  refuseCommandQuery(request.query as Record<string, unknown>);
   const body: unknown = request.body ?? {};
   const params = request.params as Record<string, string | undefined>;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
@@ -25,6 +24,14 @@ export function commandInputOf(request: FastifyRequest, parameters: readonly str
   }
   if (violations.length > 0) throw new InputValidationError(violations);
   return merged;
+}
+
+/**
+ * A command reads nothing from the query: `?dryRun=true` is refused, never ignored while the
+ * command writes. The catalogue's routes and the actions on users (apps/api/src/users) both ask here.
+ */
+export function refuseCommandQuery(query: Readonly<Record<string, unknown>>): void {
+  routeQuery(query, [], 'les commandes');
 }
 
 export function executeOptionsOf(request: FastifyRequest): ExecuteOptions {
