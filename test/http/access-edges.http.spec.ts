@@ -88,6 +88,35 @@ describe('access edges over HTTP: the last working administrator, the Authorizat
     expect([one.status, JSON.parse(one.body).id]).toEqual([200, 'ines-auditrice']);
   });
 
+  it('rule: the user actions refuse If-Match, If-None-Match and Idempotency-Key naming the header, not ignore them (a stale If-Match was answered 200; a key sent twice created the user then got 409, or issued a second token that cancelled the first); nothing written', async () => {
+    const created = await post('/api/users').send({ name: 'Clé Refusée', role: 'auditor' }).expect(201);
+    const before = await api.fingerprint();
+    const headers: [string, string][] = [
+      ['If-Match', '"999"'],
+      ['If-None-Match', '*'],
+      ['Idempotency-Key', 'rotation-1'],
+    ];
+    const actions: [string, object | undefined][] = [
+      ['/api/users', { name: 'Deux Fois', role: 'auditor' }],
+      ...['deactivation', 'reactivation', 'token-revocation', 'token-rotation'].map((action): [string, undefined] => [`/api/users/cle-refusee/${action}`, undefined]),
+    ];
+    for (const [path, body] of actions) {
+      for (const [name, value] of headers) {
+        const refused = await post(path).set(name, value).send(body);
+        expect([path, name, refused.status, refused.body.code]).toEqual([path, name, 400, 'INPUT.INVALID']);
+        expect(refused.body.errors).toEqual([{ field: name, rule: 'notAccepted', message: expect.stringMatching(new RegExp(`^${name} n’est pas accepté par cette route : .+ ; retirez cet en-tête$`)) }]);
+        expect(refused.text).not.toContain('jalon_');
+      }
+    }
+    // All three at once: each named.
+    const all = await post('/api/users/cle-refusee/token-rotation').set('If-Match', '"1"').set('Idempotency-Key', 'k').set('If-None-Match', '*').expect(400);
+    expect(all.body.errors.map((error: { field: string }) => error.field)).toEqual(['If-Match', 'If-None-Match', 'Idempotency-Key']);
+    expect(all.body.errors[2].message).toContain('consultez GET /api/users');
+    expect(await api.fingerprint()).toBe(before);
+    // The user's first token was neither revoked nor replaced.
+    await me(`Bearer ${created.body.token}`).expect(200);
+  });
+
   it('rule: no user takes the id Jalon writes its own facts under (system, cli): 409 USER.ALREADY_EXISTS naming the field, nothing written', async () => {
     const before = await api.fingerprint();
     for (const name of ['System', 'CLI', 'cli']) {

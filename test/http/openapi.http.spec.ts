@@ -83,6 +83,16 @@ describe('the OpenAPI document', () => {
     expect(schemas().NewUserInput).toMatchObject({ required: ['name', 'role'], additionalProperties: false, properties: { role: { enum: expect.arrayContaining(['admin', 'auditor']) } } });
   });
 
+  it('rule: documents that every user action refuses If-Match, If-None-Match and Idempotency-Key, and why, as the API does', () => {
+    const actions = ['/api/users', ...['deactivation', 'reactivation', 'token-revocation', 'token-rotation'].map((action) => `/api/users/{userId}/${action}`)];
+    for (const path of actions) {
+      const operation = document.paths[path].post;
+      expect([path, operation.description]).toEqual([path, expect.stringContaining('Ne prend ni `If-Match`, ni `If-None-Match`, ni `Idempotency-Key` (400 `INPUT.INVALID`')]);
+      expect([path, operation.responses['400'].description]).toEqual([path, expect.stringContaining('Idempotency-Key')]);
+      expect((operation.parameters ?? []).filter((parameter: { in: string }) => parameter.in !== 'path')).toEqual([]);
+    }
+  });
+
   it('serves the French description of each error code that problems point to', async () => {
     const described = await request(api.http).get('/api/problems/ANTENNA.NOT_FOUND').expect(200);
     expect(described.body).toEqual({ type: '/api/problems/ANTENNA.NOT_FOUND', code: 'ANTENNA.NOT_FOUND', title: 'Cette antenne n’a pas été ouverte.' });

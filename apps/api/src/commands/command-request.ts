@@ -34,6 +34,32 @@ export function refuseCommandQuery(query: Readonly<Record<string, unknown>>): vo
   routeQuery(query, [], 'les commandes');
 }
 
+/**
+ * The headers {@link executeOptionsOf} and the idempotency record read, as the actions on users
+ * refuse them: these are commands on the one stream of every user, answered without an ETag (so an
+ * `If-Match` could only name a revision the client never received, and a stale one was answered
+ * 200), and what they answer may carry a token shown once, whose hash alone is kept (so a reply
+ * could not be replayed: a repeated key created the user twice, 409, or issued a second token,
+ * cancelling the first). Each present is refused naming it, never ignored.
+ */
+const NOT_TAKEN_BY_USER_ACTIONS: readonly (readonly [header: string, why: string])[] = [
+  ['If-Match', 'la gestion des utilisateurs ne renvoie pas de révision (ETag) : chaque action est décidée sur l’état présent des utilisateurs'],
+  ['If-None-Match', 'la gestion des utilisateurs ne renvoie pas de révision (ETag) : chaque action est décidée sur l’état présent des utilisateurs'],
+  [
+    'Idempotency-Key',
+    'une réponse de la gestion des utilisateurs ne peut pas être rejouée, car le jeton qu’elle porte n’est pas conservé (seule son empreinte l’est) : avant de réessayer, consultez GET /api/users',
+  ],
+];
+
+export function refuseUserActionHeaders(request: FastifyRequest): void {
+  const violations = NOT_TAKEN_BY_USER_ACTIONS.filter(([name]) => header(request, name.toLowerCase()) !== undefined).map(([name, why]) => ({
+    field: name,
+    rule: 'notAccepted',
+    message: `${name} n’est pas accepté par cette route : ${why} ; retirez cet en-tête`,
+  }));
+  if (violations.length > 0) throw new InputValidationError(violations);
+}
+
 export function executeOptionsOf(request: FastifyRequest): ExecuteOptions {
   const options: { expectedRevision?: number | 'no_stream'; correlationId?: string } = {};
   const ifMatch = header(request, 'if-match');
