@@ -11,6 +11,7 @@ import { rewriteToOriginForm } from './http/request-target';
 import { serveOpenApi } from './openapi/openapi';
 import { HttpExtension } from './http/http-extension';
 import { registerMultipart } from './http/multipart';
+import { registerSecurityHeaders } from './http/security-headers';
 
 /**
  * As Express did: `/programme/` is `/programme`. Path segments up to 1,000 characters reach the
@@ -44,6 +45,8 @@ export async function createApiApp(options: ApiAppOptions, extensions: readonly 
   });
   // A known address asked with another method: 405 (OPTIONS: 204) with `Allow`, not 404. Before any route is registered.
   answerMethodNotAllowed(adapter.getInstance(), ROUTER_MATCHING);
+  // Every answer of the API, whatever route or error sends it: no-store, nosniff (and a policy for its documentation).
+  registerSecurityHeaders(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(options, extensions.map((extension) => extension.module(options))), adapter, {
     logger: options.logger === false ? false : new JalonNestLogger(options.logger ?? ['error', 'warn']),
     // A failing start is thrown to the caller (the CLI prints it in French), not a process.abort().

@@ -12,3 +12,4 @@ export { Public } from './auth/auth';
 export { FailedAuthenticationLimiter, TooManyFailedAuthenticationsError } from './auth/failed-authentication-limiter';
 export { AcceptsMultipart, FileTooLargeError, readMultipart } from './http/multipart';
 export { storedDocumentHeaders } from './http/document-download';
+export { PAGE_HEADERS } from './http/security-headers';

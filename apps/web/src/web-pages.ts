@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { header } from '@jalon/api';
+import { header, PAGE_HEADERS } from '@jalon/api';
 import { HtmlValue } from './html';
 import { WebRequest } from './session/web-session.guard';
 import { WebSessions } from './session/web-sessions';
@@ -42,12 +42,9 @@ export class WebPages {
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** The headers of every page, the API's documentation's too (PAGE_HEADERS), with the dashboard's own policy. */
 export function securityHeaders(response: FastifyReply): void {
-  response.header('Cache-Control', 'no-store');
-  response.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  response.header('X-Content-Type-Options', 'nosniff');
-  response.header('X-Frame-Options', 'DENY');
-  response.header('Referrer-Policy', 'same-origin');
+  response.headers({ ...PAGE_HEADERS, 'Content-Security-Policy': CONTENT_SECURITY_POLICY });
 }
 
 const SITE = 'http://jalon.invalid';
