@@ -139,6 +139,24 @@ describe('web dashboard: log integrity page and verifiable export', () => {
       expect(refused.text).toContain('L’export vérifiable n’est pas produit : le journal ne se vérifie pas');
       expect(refused.text).toContain('INTEGRITY.LOG_NOT_VERIFIED');
     });
+
+    // After the test above, which wrote an event behind the service's back.
+    it('rule: while the log does not verify, every page says so first and every report carries it as its first note (JSON, table) (decision 0056)', async () => {
+      const finance = await signedIn(dashboard, 'finance');
+      for (const path of ['/programme', '/antennes/montbeliard', '/financements']) {
+        const page = await finance.get(path).expect(200);
+        const alert = /<div class="alerte erreur journal-altere" role="alert">[\s\S]*?<\/div>/.exec(page.text)?.[0] ?? '';
+        expect(alert).toContain('Attention : le journal des événements ne se vérifie pas (1 problème(s)');
+        expect(alert).toContain('ces chiffres peuvent reposer sur des faits altérés');
+        expect(page.text.indexOf('role="alert"')).toBeLessThan(page.text.indexOf('<h1'));
+      }
+      const api = request(dashboard.app.getHttpServer());
+      const bearer = `Bearer ${dashboard.tokens.finance}`;
+      const report = await api.get('/api/reports/budget?antenna=montbeliard').set('Authorization', bearer).expect(200);
+      expect(report.body.notes[0]).toMatch(/^Attention : le journal des événements ne se vérifie pas/);
+      const table = await api.get('/api/reports/budget?antenna=montbeliard&format=table').set('Authorization', bearer).expect(200);
+      expect(table.text).toContain('Attention : le journal des événements ne se vérifie pas');
+    });
   });
 });
 

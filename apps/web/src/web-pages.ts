@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { header, PAGE_HEADERS } from '@jalon/api';
+import { LogIntegrityService } from '@jalon/core';
 import { HtmlValue } from './html';
 import { WebRequest } from './session/web-session.guard';
 import { WebSessions } from './session/web-sessions';
@@ -13,14 +14,21 @@ import { page, PageFrame, Section } from './views/layout';
  */
 @Injectable()
 export class WebPages {
-  constructor(private readonly sessions: WebSessions) {}
+  constructor(
+    private readonly sessions: WebSessions,
+    private readonly integrity: LogIntegrityService,
+  ) {}
 
   frame(request: WebRequest, title: string, section: Section = 'none', breadcrumbs?: PageFrame['breadcrumbs']): PageFrame {
     const session = request.webSession;
     const flash = session ? this.sessions.takeFlash(session) : undefined;
+    // Every page of a signed-in user says it while the log does not verify (docs/decisions/0056).
+    // The integrity page shows the failure itself, in detail.
+    const untrusted = session && section !== 'integrite' ? this.integrity.untrusted() : undefined;
     return {
       title,
       section,
+      ...(untrusted ? { untrusted } : {}),
       ...(session ? { user: { actor: session.actor, csrfToken: session.csrfToken } } : {}),
       ...(flash ? { flash } : {}),
       ...(breadcrumbs ? { breadcrumbs } : {}),

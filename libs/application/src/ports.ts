@@ -7,6 +7,15 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * What the running service knows of the log's verification (docs/decisions/0056): while the log does
+ * not verify, the French warning every report and page carries, since its figures may rest on facts
+ * that were altered. Absent where nothing verifies the log as it goes (the command line: `jalon verify`).
+ */
+export interface LogTrust {
+  untrusted(): string | undefined;
+}
+
 export interface IdGenerator {
   uuid(): string;
 }

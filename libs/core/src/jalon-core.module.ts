@@ -137,8 +137,9 @@ export class JalonCoreModule {
         },
         {
           provide: ReportService,
-          inject: [EVENT_STORE, ProjectionRunner],
-          useFactory: (store: EventStore, runner: ProjectionRunner) => new ReportService(store, runner, clock, options.config.timeZone),
+          inject: [EVENT_STORE, ProjectionRunner, LogIntegrityService],
+          // Reports say so while the log does not verify (docs/decisions/0056).
+          useFactory: (store: EventStore, runner: ProjectionRunner, integrity: LogIntegrityService) => new ReportService(store, runner, clock, options.config.timeZone, integrity),
         },
         // Follows the log from the head, so that the command path knows which cached states are current.
         { provide: LogWatch, inject: [EVENT_STORE], useFactory: (store: EventStore) => LogWatch.start(store) },

@@ -13,6 +13,8 @@ export interface PageFrame {
   readonly user?: { readonly actor: Actor; readonly csrfToken: string };
   /** The confirmation of a write, shown first in `main` (see {@link CONFIRMATION_ID}). */
   readonly flash?: string;
+  /** While the log does not verify: the warning shown first on every page (its figures may rest on altered facts). */
+  readonly untrusted?: string;
   readonly breadcrumbs?: readonly { readonly label: string; readonly href?: string }[];
 }
 
@@ -70,6 +72,7 @@ ${user.actor.role === 'admin' && html`<li><a href="/utilisateurs"${current('util
 </div>
 </header>
 <main id="contenu" tabindex="-1">
+${frame.untrusted && html`<div class="conteneur"><div class="alerte erreur journal-altere" role="alert"><p>${frame.untrusted} <a href="/integrite">Voir l’intégrité du journal</a></p></div></div>`}
 ${frame.flash && html`<div class="conteneur"><div class="alerte succes confirmation" id="${CONFIRMATION_ID}" role="status" tabindex="-1"><p>${frame.flash}</p></div></div>`}
 <div class="conteneur">
 ${frame.breadcrumbs && frame.breadcrumbs.length > 0 && breadcrumbs(frame.breadcrumbs)}

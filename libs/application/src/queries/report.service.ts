@@ -21,7 +21,7 @@ import {
 import { formatDate, Report, ReportKind, ReportParameterError } from '@jalon/reporting';
 import { InputValidationError } from '../errors';
 import { isBefore, todayIn } from '@jalon/domain';
-import { Clock } from '../ports';
+import { Clock, LogTrust } from '../ports';
 import { FieldNaming, fieldNameOf } from '../validation/query-parameters';
 import { validateInput } from '../validation/validate-input';
 import { fromLiveReadModel } from './live-read-model';
@@ -63,6 +63,7 @@ export class ReportService {
     private readonly runner: ProjectionRunner,
     private readonly clock: Clock,
     private readonly timeZone: string,
+    private readonly trust?: LogTrust,
   ) {}
 
   /**
@@ -79,7 +80,10 @@ export class ReportService {
     const nameOf: NameOf = (property) => fieldNameOf(ReportQueryInput, property, naming);
     const input = validateInput(ReportQueryInput, query, { naming });
     try {
-      return await this.buildValid(input, nameOf, trusted.sealForStatement);
+      const report = await this.buildValid(input, nameOf, trusted.sealForStatement);
+      // Figures read from a log that does not verify say so first, in every format (reports are shared: a copy).
+      const untrusted = this.trust?.untrusted();
+      return untrusted ? { ...report, notes: [untrusted, ...(report.notes ?? [])] } : report;
     } catch (error) {
       // A report names the parameter it lacks by its field (`antennaId`); its caller is told it as it named it.
       if (error instanceof ReportParameterError) throw new ReportParameterError(fieldNameOf(ReportQueryInput, error.field, naming), error.message, error.rule);

@@ -1,4 +1,4 @@
-import { Clock } from '@jalon/application';
+import { Clock, LogTrust } from '@jalon/application';
 import {
   appendSeal,
   endChecks,
@@ -55,7 +55,7 @@ export interface LastVerification {
  * the projection lease seals on its own (docs/decisions/0019).
  */
 @Injectable()
-export class LogIntegrityService implements HealthIndicator {
+export class LogIntegrityService implements HealthIndicator, LogTrust {
   readonly name = 'integrity';
   private readonly logger = new Logger('Intégrité');
   private key: SealKey | undefined;
@@ -154,6 +154,16 @@ export class LogIntegrityService implements HealthIndicator {
       ...(report ? { report } : {}),
       ...(this.lastSealFailure ? { lastSealFailure: this.lastSealFailure } : {}),
     };
+  }
+
+  /** While the log does not verify, what every report and dashboard page says of its figures (LogTrust). */
+  untrusted(): string | undefined {
+    const report = this.verifier?.report();
+    if (!report || report.ok) return undefined;
+    return (
+      `Attention : le journal des événements ne se vérifie pas (${report.problemCount} problème(s), dont « ${report.problems[0]?.message ?? ''} ») : ` +
+      'ces chiffres peuvent reposer sur des faits altérés. Voir l’intégrité du journal (/health, jalon verify).'
+    );
   }
 
   async check(): Promise<ComponentHealth> {
