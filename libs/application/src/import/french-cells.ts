@@ -5,8 +5,9 @@ import { INVALID_DATE, SheetCell } from './sheet-reader';
  * Cells of a French spreadsheet turned into what the command catalogue expects, or a French
  * message naming the rule. Amounts are read by STRING manipulation into integer cents (never
  * through a float, but for a number cell of a workbook, which is one already): `30 000,00`, with
- * plain, no-break or narrow no-break spaces between thousands, `30000`, `30 000 €`. `30.000,00` or
- * `30,000.00` are refused rather than guessed. Dates are `22/06/2022` or ISO `2022-06-22`, or a
+ * plain, no-break or narrow no-break spaces between thousands, `30000`, `30 000 €`. A space only
+ * ever separates groups of three digits (`1 234 567,89`): `12 50` or `1 23 4,50` are refused, never
+ * read with their spaces dropped. `30.000,00` or `30,000.00` are refused rather than guessed. Dates are `22/06/2022` or ISO `2022-06-22`, or a
  * date cell of a workbook.
  */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rule: string; readonly message: string };
@@ -15,7 +16,12 @@ const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const refused = (rule: string, message: string): Parsed<never> => ({ ok: false, rule, message });
 
 /** Plain, no-break (U+00A0), narrow no-break (U+202F) and thin (U+2009) spaces: all that French software puts between thousands. */
-const SPACES = /[ \u00a0\u202f\u2009]/g;
+const SPACES = ' \u00a0\u202f\u2009';
+/** Digits, grouped by three from the units with one of those spaces or not grouped; a comma and the cents; a `€` at the end. */
+const TYPED_AMOUNT = new RegExp(`^(\\d{1,3}(?:[${SPACES}]\\d{3})+|\\d+)(?:,(\\d+))?(?:[${SPACES}]*€)?$`);
+/** Digits, spaces and a comma, a space between two digits: an amount whose spaces do not group thousands (`12 50`). */
+const MISPLACED_SPACE = new RegExp(`^(?=.*\\d[${SPACES}]+\\d)[\\d,€${SPACES}]+$`);
+const THOUSANDS_SPACE = new RegExp(`[${SPACES}]`, 'g');
 const MONEY_EXAMPLE = '(ex. 30 000,00)';
 const DAY_MS = 86_400_000;
 
@@ -40,13 +46,15 @@ export function parseAmountCell(cell: SheetCell): Parsed<number> {
     return ok(cents);
   }
   const typed = shownCell(cell);
-  const compact = typed.replace(SPACES, '').replace(/€$/, '');
-  const match = /^(\d+)(?:,(\d{1,2}))?$/.exec(compact);
+  const match = TYPED_AMOUNT.exec(typed);
   if (!match) {
-    if (/^\d+,\d{3,}$/.test(compact)) return refused('isAmount', `${typed} a plus de deux chiffres après la virgule (centimes)`);
+    if (MISPLACED_SPACE.test(typed)) {
+      return refused('isAmount', `${typed} n’est pas un montant en euros : une espace ne sépare que les milliers, par groupes de trois chiffres (ex. 1 234 567,89)`);
+    }
     return refused('isAmount', `${typed} n’est pas un montant en euros ${MONEY_EXAMPLE}`);
   }
-  const digits = `${match[1]!}${(match[2] ?? '').padEnd(2, '0')}`.replace(/^0+(?=\d)/, '');
+  if ((match[2] ?? '').length > 2) return refused('isAmount', `${typed} a plus de deux chiffres après la virgule (centimes)`);
+  const digits = `${match[1]!.replace(THOUSANDS_SPACE, '')}${(match[2] ?? '').padEnd(2, '0')}`.replace(/^0+(?=\d)/, '');
   // Number.MAX_SAFE_INTEGER has 16 digits: compare as strings before converting.
   const max = String(Number.MAX_SAFE_INTEGER);
   if (digits.length > max.length || (digits.length === max.length && digits > max)) return refused('isAmount', `${typed} est un montant trop grand`);

@@ -193,6 +193,15 @@ describe('spreadsheet import through the command path', () => {
     expect(await budgetEvents()).toHaveLength(1);
   });
 
+  it('rule: an amount whose spaces do not group thousands (12 50) is a problem of its row and column, never read as 1 250,00 €', async () => {
+    await setForecast();
+    const file = csv('Identifiant;Date;Catégorie;Montant;Description', 'cafe-1;01/02/2021;Fonctionnement;12 50;Café', 'cafe-2;01/02/2021;Fonctionnement;1 23 4,50;Café');
+    expect(await problemsOf({ file })).toEqual([
+      { row: 2, column: 'Montant', field: 'amountCents', rule: 'isAmount', message: expect.stringMatching(/^12 50 n’est pas un montant en euros : une espace ne sépare que les milliers/) },
+      { row: 3, column: 'Montant', field: 'amountCents', rule: 'isAmount', message: expect.stringContaining('(ex. 1 234 567,89)') },
+    ]);
+  });
+
   it('rule: the deciders judge every row on the state the previous rows left (a repeated id with other details, a date before the opening, a future date, an unknown agreement)', async () => {
     await setForecast();
     const file = csv(

@@ -37,6 +37,23 @@ describe('French amounts in a sheet (integer cents, never through a float for te
     expect(parseAmountCell(typed)).toEqual({ ok: true, value: cents });
   });
 
+  it('rule: a space only separates groups of three digits from the units (1 234 567,89); any other space refuses the amount, never dropped', () => {
+    for (const [typed, cents] of [
+      ['1 234 567,89', 123_456_789],
+      ['1\u00a0234\u202f567,89', 123_456_789],
+      ['999 999', 99_999_900],
+      ['12 345 €', 1_234_500],
+    ] as const) {
+      expect(parseAmountCell(typed)).toEqual({ ok: true, value: cents });
+    }
+    for (const typed of ['12 50', '1 23 4,50', '1 2345', '12 34,00', '1234 567', '1  234', '1\u00a023,00', '12\u202f50', '1 234,5 0']) {
+      expect({ typed, parsed: parseAmountCell(typed) }).toEqual({
+        typed,
+        parsed: { ok: false, rule: 'isAmount', message: `${typed} n’est pas un montant en euros : une espace ne sépare que les milliers, par groupes de trois chiffres (ex. 1 234 567,89)` },
+      });
+    }
+  });
+
   it('rule: a workbook number is euros with two decimals at most', () => {
     expect(parseAmountCell(18500.5)).toEqual({ ok: true, value: 1_850_050 });
     expect(parseAmountCell(0.1 + 0.2)).toEqual({ ok: true, value: 30 });
