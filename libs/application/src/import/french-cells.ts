@@ -1,4 +1,5 @@
-import { BUDGET_CATEGORIES, BudgetCategory, isIsoDate, isoDateOf, IsoDate } from '@jalon/domain';
+import { BUDGET_CATEGORIES, BudgetCategory, isIsoDate, isoDateOf, IsoDate, MAX_AMOUNT_CENTS } from '@jalon/domain';
+import { formatEuros } from '@jalon/reporting';
 import { INVALID_DATE, SheetCell } from './sheet-reader';
 
 /**
@@ -36,6 +37,13 @@ export function shownCell(cell: SheetCell): string {
 export function isEmptyCell(cell: SheetCell): boolean {
   return shownCell(cell) === '';
 }
+
+/**
+ * The bounds of an amount (the commands' `isCents` rule), said of a « Montant » cell: in euros, as
+ * the column is; the rule's own message speaks cents, as the API takes them, and its example
+ * (78600000) typed in a sheet would be 78 600 000,00 €.
+ */
+export const AMOUNT_RANGE = `doit être un montant entre ${formatEuros(1)} et ${formatEuros(MAX_AMOUNT_CENTS)}`;
 
 export function parseAmountCell(cell: SheetCell): Parsed<number> {
   if (typeof cell === 'number') {

@@ -202,6 +202,23 @@ describe('spreadsheet import through the command path', () => {
     ]);
   });
 
+  it('rule: an amount of zero or above the maximum is refused in euros, as the « Montant » column is, with no example in cents', async () => {
+    await setForecast();
+    const range = 'doit être un montant entre 0,01\u00a0€ et 100\u202f000\u202f000,00\u00a0€';
+    const expenditures = csv('Identifiant;Date;Catégorie;Montant;Description', 'cafe-1;01/02/2021;Fonctionnement;0,00;Café', 'cafe-2;01/02/2021;Fonctionnement;100 000 000,01;Café');
+    expect(await problemsOf({ file: expenditures })).toEqual([
+      { row: 2, column: 'Montant', field: 'amountCents', rule: 'isCents', message: `« 0,00 » ${range}` },
+      { row: 3, column: 'Montant', field: 'amountCents', rule: 'isCents', message: `« 100 000 000,01 » ${range}` },
+    ]);
+    const budget = csv('Année;Catégorie;Montant', '2021;Personnel;0', '2022;Personnel;200000000');
+    const problems = await problemsOf({ kind: 'budget', file: budget, effectiveDate: '01/03/2021', reason: 'Révision' });
+    expect(problems).toEqual([
+      { row: 2, column: 'Montant', field: 'amountCents', rule: 'isCents', message: `« 0 » ${range}` },
+      { row: 3, column: 'Montant', field: 'amountCents', rule: 'isCents', message: `« 200000000 » ${range}` },
+    ]);
+    expect(problems.map((problem) => problem.message).join(' ')).not.toMatch(/centime|78600000/);
+  });
+
   it('rule: the deciders judge every row on the state the previous rows left (a repeated id with other details, a date before the opening, a future date, an unknown agreement)', async () => {
     await setForecast();
     const file = csv(

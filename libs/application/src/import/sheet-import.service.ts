@@ -10,7 +10,7 @@ import { Actor } from '../identity/roles';
 import { Clock } from '../ports';
 import { validateInput } from '../validation/validate-input';
 import { IsSlug } from '../validation/text.decorators';
-import { parseDateCell, shownCell } from './french-cells';
+import { AMOUNT_RANGE, parseDateCell, shownCell } from './french-cells';
 import { ImportFileError, ImportProblem, ImportRejectedError } from './import-problems';
 import { recordExpenditures, RecordExpendituresInput } from './record-expenditures.command';
 import { layoutOf, MAX_SHEET_ROWS, parseCell, SheetColumn, SheetKind, SheetLayout, columnNamed } from './sheet-layouts';
@@ -307,10 +307,14 @@ function violationsOf(type: new () => object, values: Record<string, unknown>, r
   }
 }
 
-/** A violation of `path` (the field as the validator names it), said of the cell: « Loyer 2024 » doit être un identifiant… */
+/**
+ * A violation of `path` (the field as the validator names it), said of the cell: « Loyer 2024 » doit
+ * être un identifiant… An amount's bounds are said in the euros of its column, not in cents.
+ */
 function cellProblem(violation: FieldViolation, path: string, row: SheetRowValues | undefined, column: SheetColumn | undefined): ImportProblem {
   const field = path.split('.').pop() ?? path;
-  const rest = violation.message.startsWith(`${path} `) ? violation.message.slice(path.length + 1) : violation.message;
+  const named = violation.message.startsWith(`${path} `);
+  const rest = column?.kind === 'amount' && violation.rule === 'isCents' ? AMOUNT_RANGE : named ? violation.message.slice(path.length + 1) : violation.message;
   const shown = column && row ? row.shown[column.field] : undefined;
   const message = rest === violation.message ? rest : shown ? `« ${shown} » ${rest}` : `la valeur ${rest}`;
   return { ...(row ? { row: row.line } : {}), ...(column ? { column: column.heading } : {}), field, rule: violation.rule, message };
