@@ -219,11 +219,39 @@ describe('spreadsheet import through the command path', () => {
     expect(problems.map((problem) => problem.message).join(' ')).not.toMatch(/centime|78600000/);
   });
 
-  it('rule: the deciders judge every row on the state the previous rows left (a repeated id with other details, a date before the opening, a future date, an unknown agreement)', async () => {
+  it('rule: two rows of one file with the same id refuse the file, the second naming the first, whether their details agree or not; nothing is written', async () => {
     await setForecast();
     const file = csv(
+      'Identifiant;Date;Catégorie;Montant;Description',
+      'facture-1;10/02/2021;Locaux;100,00;Loyer',
+      'facture-2;10/02/2021;Locaux;100,00;Charges',
+      'facture-1;10/02/2021;Locaux;100,00;Loyer',
+      'facture-2;11/02/2021;Locaux;250,00;Charges',
+      'facture-1;10/02/2021;Locaux;1 00,00;Loyer',
+    );
+    const repeated = (row: number, first: number) => ({
+      row,
+      column: 'Identifiant',
+      field: 'expenditureId',
+      rule: 'isUniqueInFile',
+      message: `même identifiant que la ligne ${first} : chaque ligne du fichier porte un identifiant différent`,
+    });
+    for (const dryRun of [true, false]) {
+      expect(await problemsOf({ file, dryRun })).toEqual([repeated(4, 2), repeated(5, 3), expect.objectContaining({ row: 6, column: 'Montant', rule: 'isAmount' }), repeated(6, 2)]);
+    }
+    expect(await budgetEvents()).toHaveLength(1);
+    // Rows recorded by an earlier import are still no problem: the file again writes nothing.
+    const once = csv('Identifiant;Date;Catégorie;Montant;Description', 'facture-1;10/02/2021;Locaux;100,00;Loyer', 'facture-2;10/02/2021;Locaux;100,00;Charges');
+    expect(await run({ file: once })).toMatchObject({ written: true, events: 2, alreadyRecorded: 0 });
+    expect(await run({ file: once })).toMatchObject({ written: false, events: 0, alreadyRecorded: 2 });
+  });
+
+  it('rule: the deciders judge every row on the state the previous rows left (an id recorded with other details, a date before the opening, a future date, an unknown agreement)', async () => {
+    await setForecast();
+    await runCommand(executor, 'RecordExpenditure', { antennaId: 'montbeliard', expenditureId: 'facture-1', category: 'premises', amountCents: 10_000, description: 'Première', effectiveDate: '2021-02-10' }, finance);
+    const file = csv(
       'Identifiant;Date;Catégorie;Montant;Description;Accord de financement',
-      'facture-1;10/02/2021;Locaux;100,00;Première',
+      'facture-0;10/02/2021;Locaux;100,00;Nouvelle',
       'facture-1;10/02/2021;Locaux;200,00;Autre montant',
       'facture-2;10/01/2021;Locaux;100,00;Avant l’ouverture',
       'facture-3;16/03/2024;Locaux;100,00;Demain',
@@ -236,7 +264,7 @@ describe('spreadsheet import through the command path', () => {
       { row: 5, column: 'Date', rule: 'EVENT.EFFECTIVE_DATE_IN_FUTURE' },
       { row: 6, column: 'Accord de financement', rule: 'FUNDING.NOT_FOUND' },
     ]);
-    expect(await budgetEvents()).toHaveLength(1);
+    expect(await budgetEvents()).toHaveLength(2);
   });
 
   it('rule: a row contradicted by a write made after the dry run is refused by the one append, on its row, and nothing is written', async () => {

@@ -239,7 +239,8 @@ const EXPENDITURE_FIELDS = new Map(layoutOf('expenditures').columns.map((column)
 /**
  * The rows of a sheet as input values, keyed by field: headings are matched to the layout's
  * columns (case, accents and apostrophes aside); an unknown, repeated or missing column makes the
- * file unreadable; an empty required cell, or one that cannot be read, is a problem of its row.
+ * file unreadable; an empty required cell, or one that cannot be read, is a problem of its row, and
+ * so is an id given by an earlier row (`identifiedBy`).
  */
 export function rowsOf(table: SheetTable, layout: SheetLayout): { rows: SheetRowValues[]; problems: ImportProblem[] } {
   const fileProblems: ImportProblem[] = [];
@@ -291,9 +292,26 @@ export function rowsOf(table: SheetTable, layout: SheetLayout): { rows: SheetRow
     });
     return { line: row.line, values, shown };
   });
-  // A row whose cells could not all be read is not validated further: its problems are already said.
+  problems.push(...repeatedIds(rows, layout));
+  // A row whose cells could not all be read, or that repeats an id, is not validated further: its problems are already said.
   const unread = new Set(problems.map((problem) => problem.row));
   return { rows: rows.filter((row) => !unread.has(row.line)), problems };
+}
+
+/** Each row whose id an earlier row of the file has already, naming that row: the file is refused, however the two rows compare. */
+function repeatedIds(rows: readonly SheetRowValues[], layout: SheetLayout): ImportProblem[] {
+  const column = layout.columns.find((candidate) => candidate.field === layout.identifiedBy);
+  if (column === undefined) return [];
+  const firstLine = new Map<unknown, number>();
+  const problems: ImportProblem[] = [];
+  for (const row of rows) {
+    const id = row.values[column.field];
+    if (id === undefined) continue;
+    const first = firstLine.get(id);
+    if (first === undefined) firstLine.set(id, row.line);
+    else problems.push({ row: row.line, column: column.heading, field: column.field, rule: 'isUniqueInFile', message: `même identifiant que la ligne ${first} : chaque ligne du fichier porte un identifiant différent` });
+  }
+  return problems;
 }
 
 /** The violations of one row's values by the input class, placed on its row and columns. */

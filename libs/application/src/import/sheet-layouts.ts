@@ -33,6 +33,11 @@ export interface SheetLayout {
   readonly sheetName: string;
   readonly title: string;
   readonly columns: readonly SheetColumn[];
+  /**
+   * The field that identifies a row's fact, once per file: two rows with the same id would be
+   * decided as one fact recorded twice (the second « already recorded »), never as two.
+   */
+  readonly identifiedBy?: string;
 }
 
 const CATEGORY_LIST = BUDGET_CATEGORIES.map((category) => BUDGET_CATEGORY_LABELS[category]).join(', ');
@@ -81,6 +86,7 @@ export const EXPENDITURES_LAYOUT: SheetLayout = {
   kind: 'expenditures',
   sheetName: 'Dépenses',
   title: 'Dépenses de l’antenne (une par ligne)',
+  identifiedBy: 'expenditureId',
   columns: [
     {
       heading: 'Identifiant',
