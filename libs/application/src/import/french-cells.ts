@@ -56,6 +56,7 @@ export function parseAmountCell(cell: SheetCell): Parsed<number> {
   const typed = shownCell(cell);
   const match = TYPED_AMOUNT.exec(typed);
   if (!match) {
+    if (/\d\s*%$/.test(typed)) return refused('isAmount', `${typed} est un pourcentage, pas un montant en euros : mettez la cellule au format nombre ou monétaire ${MONEY_EXAMPLE}`);
     if (MISPLACED_SPACE.test(typed)) {
       return refused('isAmount', `${typed} n’est pas un montant en euros : une espace ne sépare que les milliers, par groupes de trois chiffres (ex. 1 234 567,89)`);
     }

@@ -152,6 +152,19 @@ describe('spreadsheet import through the command path', () => {
     expect(recorded!.data).not.toHaveProperty('supplier');
   });
 
+  it('rule: an amount cell formatted as a percentage (shown « 50 % ») is a problem of its row and column, never imported as 0,50 €', async () => {
+    await setForecast();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Dépenses');
+    sheet.addRow(['Identifiant', 'Date', 'Catégorie', 'Montant', 'Description']);
+    sheet.addRow(['equipement-1', '15/10/2021', 'Équipement', 0.5, 'Écrans']);
+    sheet.getCell('D2').numFmt = '0%';
+    expect(await problemsOf({ file: Buffer.from(await workbook.xlsx.writeBuffer()) })).toEqual([
+      { row: 2, column: 'Montant', field: 'amountCents', rule: 'isAmount', message: expect.stringMatching(/^50,00\u00a0% est un pourcentage, pas un montant en euros/) },
+    ]);
+    expect(await budgetEvents()).toHaveLength(1);
+  });
+
   it('rule: a date cell that holds no real day (a damaged serial) is a problem of its row and column, never a crash', async () => {
     await setForecast();
     const workbook = new ExcelJS.Workbook();

@@ -189,6 +189,81 @@ describe('XLSX workbooks', () => {
     expect(parseDateCell(row!.cells[0]!)).toMatchObject({ ok: false, rule: 'isDate' });
   });
 
+  it('rule: a workbook whose sheets other than the first hold values is unreadable, naming them; empty sheets and the template’s own instructions are no data', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Dépenses 2021').addRow(['Montant']);
+    workbook.getWorksheet('Dépenses 2021')!.addRow([1200]);
+    workbook.addWorksheet('Vide');
+    workbook.addWorksheet('Mode d’emploi').getCell('A1').value = 'Lignes du budget prévisionnel';
+    workbook.addWorksheet('Dépenses 2022').getCell('C7').value = 350;
+    workbook.addWorksheet('Notes').getCell('A1').value = 'à revoir';
+    const problems = async () => {
+      try {
+        await readSheet(Buffer.from(await workbook.xlsx.writeBuffer()));
+      } catch (error) {
+        if (error instanceof ImportFileError) return error.problems;
+        throw error;
+      }
+      throw new Error('the file was read');
+    };
+    expect(await problems()).toEqual([
+      {
+        field: 'file',
+        rule: 'isSingleSheet',
+        message:
+          'seule la première feuille du classeur, « Dépenses 2021 », est importée, mais les feuilles « Dépenses 2022 », « Notes » contiennent aussi des valeurs : importez chaque feuille dans son propre fichier, ou supprimez les autres feuilles',
+      },
+    ]);
+    workbook.removeWorksheet(workbook.getWorksheet('Notes')!.id);
+    expect(await problems()).toEqual([expect.objectContaining({ message: expect.stringContaining('mais la feuille « Dépenses 2022 » contient aussi des valeurs') })]);
+    // Whatever is typed into the instructions sheet beside them is data too.
+    workbook.removeWorksheet(workbook.getWorksheet('Dépenses 2022')!.id);
+    workbook.getWorksheet('Mode d’emploi')!.getCell('B3').value = 'facture-9';
+    expect(await problems()).toEqual([expect.objectContaining({ message: expect.stringContaining('« Mode d’emploi »') })]);
+    workbook.getWorksheet('Mode d’emploi')!.getCell('B3').value = null;
+    expect((await readSheet(Buffer.from(await workbook.xlsx.writeBuffer()))).rows).toEqual([{ line: 2, cells: [1200] }]);
+  });
+
+  it('rule: a hidden (or filtered out) row holding values is unreadable, naming the row; a hidden empty row is no matter', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Dépenses');
+    sheet.addRow(['Identifiant', 'Montant']);
+    sheet.addRow(['loyer-1', 1200]);
+    sheet.addRow(['loyer-2', 1300]);
+    sheet.addRow(['loyer-3', 1400]);
+    sheet.getRow(3).hidden = true;
+    sheet.getRow(8).hidden = true;
+    const file = Buffer.from(await workbook.xlsx.writeBuffer());
+    try {
+      await readSheet(file);
+      throw new Error('the file was read');
+    } catch (error) {
+      if (!(error instanceof ImportFileError)) throw error;
+      expect(error.problems).toEqual([
+        { row: 3, field: 'file', rule: 'isVisibleRow', message: 'la ligne 3 est masquée (ou écartée par un filtre) mais contient des valeurs : affichez-la pour la vérifier, ou supprimez-la' },
+      ]);
+    }
+  });
+
+  it('rule: a number cell formatted as a percentage reads as the percentage the sheet shows (50 %), which is no amount', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Budget');
+    sheet.addRow(['Montant', 'Montant', 'Montant', 'Montant']);
+    sheet.addRow([0.5, 0.125, 0.5, 1200]);
+    sheet.getCell('A2').numFmt = '0%';
+    sheet.getCell('B2').numFmt = '0.00 %';
+    sheet.getCell('C2').numFmt = '0.00" %"';
+    sheet.getCell('D2').numFmt = '#,##0.00 "€"';
+    const [row] = (await readSheet(Buffer.from(await workbook.xlsx.writeBuffer()))).rows;
+    expect(row!.cells).toEqual(['50,00\u00a0%', '12,50\u00a0%', 0.5, 1200]);
+    expect(parseAmountCell(row!.cells[0]!)).toEqual({
+      ok: false,
+      rule: 'isAmount',
+      message: '50,00\u00a0% est un pourcentage, pas un montant en euros : mettez la cellule au format nombre ou monétaire (ex. 30 000,00)',
+    });
+    expect(parseAmountCell('50 %')).toMatchObject({ ok: false, rule: 'isAmount', message: expect.stringContaining('est un pourcentage') });
+  });
+
   it('rule: a formula saved without its result is named by its cell, never read as an empty cell', async () => {
     const file = await xlsx([['Année', 'Catégorie', 'Montant'], [2021, 'Personnel', { formula: '1000*70' } as ExcelJS.CellValue]]);
     expect(await fileProblems(readSheet(file))).toEqual([expect.stringMatching(/C2.*formule.*sans son résultat/)]);

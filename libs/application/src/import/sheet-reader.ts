@@ -1,4 +1,4 @@
-import { excelJs } from '@jalon/reporting';
+import { excelJs, formatPercent } from '@jalon/reporting';
 import type ExcelJS from 'exceljs';
 import { checkZipInflation, MAX_XLSX_INFLATED_BYTES } from './zip-inflation';
 import { ImportFileError } from './import-problems';
@@ -28,6 +28,9 @@ export interface SheetTable {
   readonly rows: readonly SheetRow[];
 }
 
+/** The sheet of instructions the downloadable template adds after its data sheet (sheet-template.ts): not data. */
+export const TEMPLATE_HELP_SHEET = 'Mode d’emploi';
+
 /** The media types of the two formats, as HTTP bodies and downloads carry them. */
 export const CSV_MEDIA_TYPE = 'text/csv';
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -55,7 +58,8 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
 const fileProblem = (message: string) => new ImportFileError([{ field: 'file', rule: 'isReadableSheet', message }]);
 
 /**
- * Reads an XLSX workbook (its first worksheet) or a CSV file (UTF-8 with or without BOM, `;` as
+ * Reads an XLSX workbook (its first worksheet: another sheet holding values, or a hidden row
+ * holding values, makes it unreadable rather than being left out) or a CSV file (UTF-8 with or without BOM, `;` as
  * French spreadsheets write it, or `,` or a tab when the header line has no `;`; cells quoted with
  * `"` may hold separators, quotes doubled and line breaks). The format is told by the content,
  * not by a name or a media type: an XLSX file is a ZIP archive.
@@ -179,11 +183,25 @@ async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
   } catch {
     throw fileProblem('le fichier n’est pas un classeur XLSX lisible : enregistrez-le de nouveau au format .xlsx, ou en CSV');
   }
-  const sheet = workbook.worksheets[0];
+  const [sheet, ...others] = workbook.worksheets;
   if (sheet === undefined) throw fileProblem('le classeur ne contient aucune feuille');
+  // Only the first sheet is read: values on another one would be left out without a word.
+  const filled = others.filter((other) => !isTemplateHelp(other) && filledCells(other).length > 0).map((other) => `« ${other.name} »`);
+  if (filled.length > 0) {
+    throw new ImportFileError([
+      {
+        field: 'file',
+        rule: 'isSingleSheet',
+        message: `seule la première feuille du classeur, « ${sheet.name} », est importée, mais ${filled.length > 1 ? `les feuilles ${filled.join(', ')} contiennent` : `la feuille ${filled[0]!} contient`} aussi des valeurs : importez chaque feuille dans son propre fichier, ou supprimez les autres feuilles`,
+      },
+    ]);
+  }
   const lines: SheetRow[] = [];
+  const hidden: number[] = [];
   const width = Math.min(sheet.columnCount, MAX_COLUMNS);
   sheet.eachRow({ includeEmpty: false }, (row, line) => {
+    // A hidden (or filtered out) row is not seen by whoever checks the sheet: never imported unseen.
+    if (row.hidden && filledCells(row).length > 0) hidden.push(line);
     const cells: SheetCell[] = [];
     for (let column = 1; column <= width; column++) cells.push(shownValueOf(row.getCell(column)));
     // Only a row reaching past the last column read can hold a value beyond it.
@@ -196,7 +214,45 @@ async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
     }
     lines.push({ line, cells });
   });
+  if (hidden.length > 0) {
+    throw new ImportFileError(
+      hidden.map((line) => ({
+        row: line,
+        field: 'file',
+        rule: 'isVisibleRow',
+        message: `la ligne ${line} est masquée (ou écartée par un filtre) mais contient des valeurs : affichez-la pour la vérifier, ou supprimez-la`,
+      })),
+    );
+  }
   return lines;
+}
+
+/** The cells of a sheet or a row that hold a value (a formula counts, even saved without its result). */
+function filledCells(within: ExcelJS.Worksheet | ExcelJS.Row): ExcelJS.Cell[] {
+  const cells: ExcelJS.Cell[] = [];
+  const ofRow = (row: ExcelJS.Row) =>
+    row.eachCell({ includeEmpty: false }, (cell) => {
+      if (cell.isMerged && cell.master.address !== cell.address) return;
+      const { value } = cell;
+      const formula = typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value);
+      if (formula || !isBlank(cellValueOf(value))) cells.push(cell);
+    });
+  if ('eachRow' in within) within.eachRow({ includeEmpty: false }, ofRow);
+  else ofRow(within);
+  return cells;
+}
+
+/** The template's own instructions, as it writes them: texts in the first column of its help sheet. */
+function isTemplateHelp(sheet: ExcelJS.Worksheet): boolean {
+  return sheet.name === TEMPLATE_HELP_SHEET && filledCells(sheet).every((cell) => Number(cell.col) === 1 && typeof cell.value === 'string');
+}
+
+/**
+ * Whether a number format shows its number as a percentage (`0%`, `0.00 %`): a `%` outside quoted
+ * text, escaped characters and brackets (`0" %"` shows the number itself followed by « % »).
+ */
+function isPercentFormat(format: string | undefined): boolean {
+  return format !== undefined && /%/.test(format.replace(/"[^"]*"|\\.|\[[^\]]*\]/g, ''));
 }
 
 /**
@@ -222,7 +278,10 @@ function shownValueOf(cell: ExcelJS.Cell): SheetCell {
       },
     ]);
   }
-  return cellValueOf(value);
+  const shown = cellValueOf(value);
+  // A number shown as a percentage is the percentage the sheet shows (0.5 shown « 50 % »), never the bare 0,5.
+  if (typeof shown === 'number' && Number.isFinite(shown) && isPercentFormat(cell.numFmt)) return formatPercent(Math.round(shown * 10_000));
+  return shown;
 }
 
 /** What a cell shows: the result of a formula, the text of rich text or of a link; an error cell is its text (`#REF!`). */

@@ -1,6 +1,7 @@
 import { BUDGET_CATEGORIES } from '@jalon/domain';
 import { BUDGET_CATEGORY_LABELS, excelJs } from '@jalon/reporting';
 import { layoutOf, MAX_SHEET_ROWS, SheetKind, SheetLayout } from './sheet-layouts';
+import { TEMPLATE_HELP_SHEET } from './sheet-reader';
 
 /** Euro amounts as the reports' workbooks show them (`786 000,00 €` in French Excel). */
 const MONEY_FORMAT = '#,##0.00 "€"';
@@ -36,7 +37,7 @@ export function templateInstructions(layout: SheetLayout): string[] {
 /**
  * The downloadable template of a sheet: the first worksheet holds the headings (bold, frozen), with
  * amounts and dates formatted and the categories offered as a list; a second one, « Mode
- * d’emploi », the instructions. As CSV: the heading line only (UTF-8 with BOM, `;`).
+ * d’emploi », the instructions (which the reader knows are no data). As CSV: the heading line only (UTF-8 with BOM, `;`).
  */
 export async function sheetTemplate(kind: SheetKind, format: 'xlsx' | 'csv'): Promise<Buffer> {
   const layout = layoutOf(kind);
@@ -59,7 +60,7 @@ export async function sheetTemplate(kind: SheetKind, format: 'xlsx' | 'csv'): Pr
       }
     }
   });
-  const help = workbook.addWorksheet('Mode d’emploi');
+  const help = workbook.addWorksheet(TEMPLATE_HELP_SHEET);
   help.getColumn(1).width = 120;
   templateInstructions(layout).forEach((line, index) => {
     help.getCell(`A${index + 1}`).value = line;
