@@ -76,6 +76,34 @@ describe('dashboard forms over HTTP', () => {
     expect(await dashboard.store.headPosition()).toBe(head);
   });
 
+  it('rule: an agreement’s public data starting as a spreadsheet formula (=, +, -, @) is refused next to its field, from the command’s own declaration, and nothing is written', async () => {
+    const agent = await as('finance');
+    const form = await agent.get('/antennes/montbeliard/donnees-publiques').expect(200);
+    const agreementId = /name="agreementId"[\s\S]*?<option value="([^"]+)"/.exec(form.text)?.[1];
+    const head = await dashboard.store.headPosition();
+    const back = await agent
+      .post('/antennes/montbeliard/donnees-publiques')
+      .type('form')
+      .send({
+        _csrf: csrfOf(form.text),
+        _revisions: revisionsOf(form.text),
+        agreementId,
+        'publicData.funderSiret': '99900000100019',
+        'publicData.decisionReference': '=HYPERLINK("https://exemple.fr";"Décision")',
+        'publicData.beneficiaryName': 'Cnam',
+        'publicData.beneficiarySiret': '99900000200017',
+        'publicData.object': 'Amorçage de l’antenne',
+        'publicData.nature': 'aide en numéraire',
+        effectiveDate: '14/03/2024',
+      })
+      .expect(400);
+    const rule = 'Ne doit pas commencer par =, +, - ou @ (ni par une tabulation) : ce texte est publié tel quel en données ouvertes (format SCDL), où un tableur le lirait comme une formule';
+    expect(back.text).toContain(`<p class="message-erreur" id="erreur-champ-publicData-decisionReference"><span class="sr">Erreur : </span>${rule}</p>`);
+    expect(back.text).toMatch(/id="champ-publicData-decisionReference"[^>]*aria-describedby="[^"]*erreur-champ-publicData-decisionReference"[^>]*aria-invalid="true"/);
+    expect(back.text).not.toContain('id="erreur-champ-publicData-beneficiaryName"');
+    expect(await dashboard.store.headPosition()).toBe(head);
+  });
+
   it('rule: a form says why it cannot serve: an antenna inaugurated already or not suspended, nothing to choose (no button)', async () => {
     const agent = await as('programme-manager');
     const inaugurate = await agent.get('/antennes/montbeliard/inaugurer').expect(200);

@@ -3,7 +3,7 @@ import { IsBoolean, IsOptional } from 'class-validator';
 import { defineCommand } from '../command-handling/command-definition';
 import { FINANCE_WRITERS } from '../identity/roles';
 import { NestedList, NestedObject } from '../validation/nested.decorators';
-import { IsAidNature, IsCents, IsIsoDate, IsParagraph, IsRna, IsSiret, IsSlug, IsText } from '../validation/text.decorators';
+import { IsAidNature, IsCents, IsIsoDate, IsNotFormula, IsParagraph, IsRna, IsSiret, IsSlug, IsText } from '../validation/text.decorators';
 import { loadAntennaContext, loadLatestBudgetFactOn } from './antenna-context';
 
 /** One planned payment of a funding agreement. */
@@ -26,12 +26,14 @@ export class FundingTrancheInput {
 
 /**
  * What the national open-data format of grant agreements (SCDL « subventions ») needs of an
- * agreement that Jalon cannot derive (docs/decisions/0014-scdl-subventions.md).
+ * agreement that Jalon cannot derive (docs/decisions/0014-scdl-subventions.md). Its texts are
+ * published as typed (the format forbids altering them on export): none may start as a formula.
  */
 export class FundingPublicDataInput {
   /** `nomAttribuant` when the funder's official name differs from `funder` (e.g. the Caisse des dépôts for the Banque des Territoires). */
   @IsOptional()
   @IsText(200)
+  @IsNotFormula()
   funderLegalName?: string;
   /** `idAttribuant`. */
   @IsSiret()
@@ -42,9 +44,11 @@ export class FundingPublicDataInput {
   agreementDate?: string;
   /** `referenceDecision`: the award decision's internal reference. */
   @IsText(200)
+  @IsNotFormula()
   decisionReference!: string;
   /** `nomBeneficiaire`: the body that receives the money for the antenna. */
   @IsText(200)
+  @IsNotFormula()
   beneficiaryName!: string;
   /** `idBeneficiaire`; may be left out only for an in-kind grant to an association given by its RNA number. */
   @IsOptional()
@@ -56,6 +60,7 @@ export class FundingPublicDataInput {
   beneficiaryRna?: string;
   /** `objet`, 256 characters at most. */
   @IsText(256)
+  @IsNotFormula()
   object!: string;
   @IsAidNature()
   nature!: 'aide en numéraire' | 'aide en nature' | 'aide en numéraire;aide en nature' | 'aide en nature;aide en numéraire';
@@ -65,10 +70,12 @@ export class FundingPublicDataInput {
   /** `idRAE`, 4 characters at most. */
   @IsOptional()
   @IsText(4)
+  @IsNotFormula()
   raeId?: string;
   /** `dispositifAide`. */
   @IsOptional()
   @IsText(200)
+  @IsNotFormula()
   aidScheme?: string;
 }
 
@@ -88,7 +95,9 @@ export class CommitFundingInput {
   antennaId!: string;
   @IsSlug()
   agreementId!: string;
+  /** `nomAttribuant` of the open data when no `publicData.funderLegalName` is given. */
   @IsText(200)
+  @IsNotFormula()
   funder!: string;
   @IsText(300)
   label!: string;

@@ -23,6 +23,8 @@ export const RULE_SCHEMAS: Readonly<Record<string, (constraints: readonly unknow
   isSiret: () => ({ type: 'string', pattern: '^\\d{14}$', description: 'numéro SIRET : 14 chiffres, clé de Luhn juste', examples: ['12345678200002'] }),
   isRna: () => ({ type: 'string', pattern: '^W\\d{9}$', description: 'numéro RNA d’association', examples: ['W251000000'] }),
   isAidNature: () => ({ type: 'string', enum: [...AID_NATURES] }),
+  // Beside isText's own pattern: what the text must not start with (text.decorators.ts, FORMULA_START).
+  isNotFormula: () => ({ not: { pattern: '^(?:\\s*[=+\\-@]|\\t)' } }),
   isInstant: () => ({ type: 'string', format: 'date-time', examples: ['2023-07-12T00:00:00Z'] }),
   isCents: () => ({ type: 'integer', minimum: 1, description: 'montant en centimes d’euro (entier strictement positif)', examples: [78_600_000] }),
   isText: ([maxLength, multiline]) => ({

@@ -1,5 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { FieldViolation, InputValidationError } from '../errors';
+import { CommitFundingInput, RecordFundingPublicDataInput } from '../commands/funding.commands';
 import { isCalendarInstant, IsParagraph, IsText } from './text.decorators';
 import { validateInput } from './validate-input';
 
@@ -85,5 +86,62 @@ describe('instants typed by a person (rule isInstant)', () => {
     for (const instant of ['2023-02-30T00:00:00Z', '2023-04-31T12:00:00Z', '2023-02-29T00:00:00Z', '2023-01-01T24:00:00Z', '2023-07-12T00:00:00', '0000-01-01T00:00:00Z', '2101-01-01T00:00:00Z', '2023-07-12', 20230712]) {
       expect({ instant, valid: isCalendarInstant(instant) }).toEqual({ instant, valid: false });
     }
+  });
+});
+
+describe('text published as typed in open data (rule isNotFormula)', () => {
+  const publicData = {
+    funderLegalName: 'Caisse des dépôts et consignations',
+    funderSiret: '99900000100019',
+    decisionReference: 'CP-2021-118',
+    beneficiaryName: 'Pays de Montbéliard Agglomération',
+    beneficiarySiret: '99900000200017',
+    object: 'Amorçage de l’antenne',
+    nature: 'aide en numéraire',
+    euNotified: false,
+    raeId: 'SA12',
+    aidScheme: 'Territoires d’industrie',
+  };
+  function violations(type: new () => object, input: Record<string, unknown>): FieldViolation[] {
+    try {
+      validateInput(type, input);
+      return [];
+    } catch (error) {
+      if (error instanceof InputValidationError) return [...error.violations];
+      throw error;
+    }
+  }
+  const recorded = (fields: Record<string, unknown>) =>
+    violations(RecordFundingPublicDataInput, { antennaId: 'montbeliard', agreementId: 'bdt-amorcage', effectiveDate: '2024-01-10', publicData: { ...publicData, ...fields } });
+
+  it('rule: an SCDL text field starting with =, +, - or @ (a spreadsheet formula), after spaces or not, or with a tab, is refused naming the field and the rule', () => {
+    expect(recorded({})).toEqual([]);
+    for (const field of ['funderLegalName', 'decisionReference', 'beneficiaryName', 'object', 'aidScheme']) {
+      for (const typed of ['=HYPERLINK("https://exemple.fr";"x")', '+33 1 23', '-2+3', '@SUM(A1)', '  =1+1', '\tcellule']) {
+        expect({ field, typed, violations: recorded({ [field]: typed }) }).toEqual({
+          field,
+          typed,
+          violations: [
+            {
+              field: `publicData.${field}`,
+              rule: 'isNotFormula',
+              message: `publicData.${field} ne doit pas commencer par =, +, - ou @ (ni par une tabulation) : ce texte est publié tel quel en données ouvertes (format SCDL), où un tableur le lirait comme une formule`,
+            },
+          ],
+        });
+      }
+    }
+    expect(recorded({ raeId: '=A1' })).toEqual([expect.objectContaining({ field: 'publicData.raeId', rule: 'isNotFormula' })]);
+    // Inside the text, those characters are ordinary.
+    expect(recorded({ object: 'Amorçage (phase 1-2) : 50 % = la moitié, contact@exemple.fr' })).toEqual([]);
+  });
+
+  it('rule: the funder named at commitment, published when no legal name is given, is refused the same', () => {
+    const commit = { antennaId: 'montbeliard', agreementId: 'bdt', label: 'Amorçage', amountCents: 100, effectiveDate: '2024-01-10', tranches: [{ trancheId: 't1', amountCents: 100, dueOn: '2024-02-01' }] };
+    expect(violations(CommitFundingInput, { ...commit, funder: 'Banque des Territoires' })).toEqual([]);
+    expect(violations(CommitFundingInput, { ...commit, funder: '=1+1' })).toEqual([expect.objectContaining({ field: 'funder', rule: 'isNotFormula' })]);
+    expect(violations(CommitFundingInput, { ...commit, funder: 'Région', publicData: { ...publicData, beneficiaryName: '@x' } })).toEqual([
+      expect.objectContaining({ field: 'publicData.beneficiaryName', rule: 'isNotFormula' }),
+    ]);
   });
 });

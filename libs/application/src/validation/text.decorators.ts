@@ -95,6 +95,21 @@ export function textProblem(value: unknown, maxLength: number, multiline: boolea
   return undefined;
 }
 
+// What a spreadsheet opening a CSV file runs as a formula: `=`, `+`, `-` or `@` first (after spaces), or a tab.
+const FORMULA_START = /^(?:\s*[=+\-@]|\t)/;
+
+/**
+ * Text published as typed in an open-data file (the SCDL « subventions » CSV, whose format forbids
+ * altering a value on export, docs/decisions/0014-scdl-subventions.md): it must not start as a
+ * formula would, which a spreadsheet opening the file would run. With {@link IsText}, which judges
+ * the rest (a value that is no text is only that).
+ */
+export const IsNotFormula = rule(
+  'isNotFormula',
+  (v) => typeof v !== 'string' || !FORMULA_START.test(v),
+  (a) => `${a.property} ne doit pas commencer par =, +, - ou @ (ni par une tabulation) : ce texte est publié tel quel en données ouvertes (format SCDL), où un tableur le lirait comme une formule`,
+);
+
 /**
  * A file name offered for a download (`Content-Disposition`): one line of text by the rules of
  * {@link IsText} (no control character, no bidirectional override that would show « facture »,

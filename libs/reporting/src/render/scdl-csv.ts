@@ -6,7 +6,8 @@ import type { Report } from '../report';
  * (the format's field names, in its order), one line per row, CRLF line ends (RFC 4180), no title,
  * parameters, totals or notes. Cells are written as the builder formatted them (`47800.20`,
  * `2021-06-01`); a missing value is an empty string; a cell holding `,`, `"` or a line break is
- * quoted with `"` doubled. No spreadsheet-formula guard: it would change the published value.
+ * quoted with `"` doubled. No spreadsheet-formula guard: it would change the published value; the
+ * texts it publishes are refused at input when they start as a formula (rule `isNotFormula`).
  */
 export function renderScdlCsv(report: Report): Buffer {
   const table = report.tables[0];
