@@ -5,9 +5,11 @@ import { parseDate } from '../forms/parse';
 import { html, SafeHtml } from '../html';
 
 /**
- * « Connu au »: an instant of the log, typed `JJ/MM/AAAA HH:MM` in the service's time zone (a
- * date alone means the end of that day), or an ISO 8601 instant. The page then shows what Jalon
- * knew at that instant, before later corrections (the API's `knownAt`).
+ * « Connu au »: an instant of the log, typed `JJ/MM/AAAA HH:MM` in the service's time zone, or an
+ * ISO 8601 instant. A time to the minute means the end of that minute, as a date alone means the
+ * end of that day: the pages show recorded times to the minute, and a fact shown « enregistré à
+ * 02:11 » is one Jalon knew « au 05/12/2026 02:11 ». The page then shows what Jalon knew at that
+ * instant, before later corrections (the API's `knownAt`, exact to the millisecond).
  */
 export function readKnownAt(raw: unknown, today: string, timeZone: string): { knownAt?: string; error?: string; typed?: string } {
   if (raw === undefined || raw === '') return {};
@@ -21,7 +23,7 @@ export function readKnownAt(raw: unknown, today: string, timeZone: string): { kn
     const day = match ? parseDate(match[1]!) : undefined;
     if (match && day?.ok) {
       if (match[2] === undefined) instant = endOfDay(day.value, timeZone);
-      else if (Number(match[2]) <= 23 && Number(match[3]) <= 59) instant = localInstant(day.value, Number(match[2]), Number(match[3]), timeZone);
+      else if (Number(match[2]) <= 23 && Number(match[3]) <= 59) instant = endOfMinute(localInstant(day.value, Number(match[2]), Number(match[3]), timeZone));
     }
   }
   if (instant === undefined) return { error: 'Saisissez une date et une heure valides (JJ/MM/AAAA HH:MM), ou une date seule pour la fin de ce jour.', typed };
@@ -40,6 +42,11 @@ function localInstant(date: string, hour: number, minute: number, timeZone: stri
   let instant = asUtc - offsetAt(asUtc);
   instant = asUtc - offsetAt(instant);
   return new Date(instant).toISOString();
+}
+
+/** The last millisecond of the minute that starts at `instant`. */
+function endOfMinute(instant: string): string {
+  return new Date(Date.parse(instant) + 59_999).toISOString();
 }
 
 /** How a known-at instant is shown in its field: `12/07/2023 14:00` (local time). */
@@ -74,7 +81,7 @@ ${error && html`<p class="message-erreur" id="erreur-${name}">${error}</p>`}
 <fieldset>
 <legend>Revoir la page dans le passé</legend>
 ${field('asOf', 'État au', 'Telle qu’elle était à cette date, d’après les dates d’effet (JJ/MM/AAAA).', asOfValue, options.asOfError)}
-${field('knownAt', 'Connu au', 'Telle que Jalon la connaissait à cet instant, avant les corrections ultérieures (JJ/MM/AAAA HH:MM, heure de Paris ; une date seule : la fin de ce jour).', knownAtValue, options.knownAtError)}
+${field('knownAt', 'Connu au', 'Telle que Jalon la connaissait à cet instant, avant les corrections ultérieures (JJ/MM/AAAA HH:MM, heure de Paris, jusqu’à la fin de cette minute ; une date seule : la fin de ce jour).', knownAtValue, options.knownAtError)}
 <div class="saisie-bouton"><button type="submit" class="secondaire">Afficher</button>
 ${(options.asOf || options.knownAt) && html`<a href="${options.action}">Revenir à aujourd’hui</a>`}</div>
 </fieldset>
