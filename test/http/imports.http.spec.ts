@@ -168,4 +168,18 @@ describe('HTTP spreadsheet import', () => {
     }
     expect(await typed.fingerprint()).toBe(head);
   });
+
+  it('rule: an import refuses If-Match, If-None-Match and Idempotency-Key naming the header (400 notAccepted), never ignores them while it writes; nothing written', async () => {
+    const file = Buffer.from('Identifiant;Date;Catégorie;Montant;Description\nloyer-2024-t2;30/06/2024;Locaux;4 500,00;Loyer du deuxième trimestre\n', 'utf8');
+    const head = await typed.fingerprint();
+    for (const [name, value] of [
+      ['If-Match', '"999"'],
+      ['If-None-Match', '*'],
+      ['Idempotency-Key', 'import-loyer-t2'],
+    ] as const) {
+      const response = await post(typed, '/api/antennas/montbeliard/imports/expenditures', file, 'text/csv').set(name, value).expect(400);
+      expect(response.body).toMatchObject({ code: 'INPUT.INVALID', errors: [{ field: name, rule: 'notAccepted', message: expect.stringContaining(`${name} n’est pas accepté par cette route`) }] });
+    }
+    expect(await typed.fingerprint()).toBe(head);
+  });
 });

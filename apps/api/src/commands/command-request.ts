@@ -34,6 +34,11 @@ export function refuseCommandQuery(query: Readonly<Record<string, unknown>>): vo
   routeQuery(query, [], 'les commandes');
 }
 
+/** A header a route does not take, and why, as its refusal says. */
+type NotTaken = readonly (readonly [header: string, why: string])[];
+
+const NO_ETAG_FOR_USERS = 'la gestion des utilisateurs ne renvoie pas de révision (ETag) : chaque action est décidée sur l’état présent des utilisateurs';
+
 /**
  * The headers {@link executeOptionsOf} and the idempotency record read, as the actions on users
  * refuse them: these are commands on the one stream of every user, answered without an ETag (so an
@@ -42,22 +47,41 @@ export function refuseCommandQuery(query: Readonly<Record<string, unknown>>): vo
  * could not be replayed: a repeated key created the user twice, 409, or issued a second token,
  * cancelling the first). Each present is refused naming it, never ignored.
  */
-const NOT_TAKEN_BY_USER_ACTIONS: readonly (readonly [header: string, why: string])[] = [
-  ['If-Match', 'la gestion des utilisateurs ne renvoie pas de révision (ETag) : chaque action est décidée sur l’état présent des utilisateurs'],
-  ['If-None-Match', 'la gestion des utilisateurs ne renvoie pas de révision (ETag) : chaque action est décidée sur l’état présent des utilisateurs'],
+const NOT_TAKEN_BY_USER_ACTIONS: NotTaken = [
+  ['If-Match', NO_ETAG_FOR_USERS],
+  ['If-None-Match', NO_ETAG_FOR_USERS],
   [
     'Idempotency-Key',
     'une réponse de la gestion des utilisateurs ne peut pas être rejouée, car le jeton qu’elle porte n’est pas conservé (seule son empreinte l’est) : avant de réessayer, consultez GET /api/users',
   ],
 ];
 
-export function refuseUserActionHeaders(request: FastifyRequest): void {
-  const violations = NOT_TAKEN_BY_USER_ACTIONS.filter(([name]) => header(request, name.toLowerCase()) !== undefined).map(([name, why]) => ({
-    field: name,
-    rule: 'notAccepted',
-    message: `${name} n’est pas accepté par cette route : ${why} ; retirez cet en-tête`,
-  }));
+const NO_ETAG_FOR_IMPORTS = 'un import décide chaque ligne sur l’état présent de l’antenne et ne renvoie pas de révision (ETag)';
+
+/**
+ * The same headers, as a spreadsheet import refuses them: it decides every row on the antenna's
+ * present state, and is its own retry (a row already recorded is not written again), so an
+ * `Idempotency-Key` would add nothing but a second way of saying it.
+ */
+const NOT_TAKEN_BY_IMPORTS: NotTaken = [
+  ['If-Match', NO_ETAG_FOR_IMPORTS],
+  ['If-None-Match', NO_ETAG_FOR_IMPORTS],
+  ['Idempotency-Key', 'un import se rejoue tel quel : les lignes déjà enregistrées ne sont pas écrites une seconde fois'],
+];
+
+function refuseHeaders(request: FastifyRequest, notTaken: NotTaken): void {
+  const violations = notTaken
+    .filter(([name]) => header(request, name.toLowerCase()) !== undefined)
+    .map(([name, why]) => ({ field: name, rule: 'notAccepted', message: `${name} n’est pas accepté par cette route : ${why} ; retirez cet en-tête` }));
   if (violations.length > 0) throw new InputValidationError(violations);
+}
+
+export function refuseUserActionHeaders(request: FastifyRequest): void {
+  refuseHeaders(request, NOT_TAKEN_BY_USER_ACTIONS);
+}
+
+export function refuseImportHeaders(request: FastifyRequest): void {
+  refuseHeaders(request, NOT_TAKEN_BY_IMPORTS);
 }
 
 export function executeOptionsOf(request: FastifyRequest): ExecuteOptions {

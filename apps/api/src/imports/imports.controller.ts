@@ -17,6 +17,7 @@ import type { AuthenticatedRequest } from '../auth/auth';
 import { header } from '../http/request-header';
 import { routeQuery } from '../http/route-query';
 import { SHEET_CSV_TYPE, SHEET_TYPES, SHEET_XLSX_TYPE, UnsupportedMediaTypeError } from '../http/body-parsers';
+import { refuseImportHeaders } from '../commands/command-request';
 
 function kindOf(kind: string): SheetKind {
   if (!isSheetKind(kind)) throw new InputValidationError([{ field: 'kind', rule: 'isIn', message: `kind doit valoir ${SHEET_KINDS.join(' ou ')}` }]);
@@ -57,7 +58,7 @@ export class ImportsController {
   @ApiQuery({ name: 'reason', required: false, description: 'budget : motif de la révision, quand le prévisionnel est déjà établi' })
   @ApiResponse({ status: 201, description: 'Lignes enregistrées (un seul ajout au flux du budget)' })
   @ApiResponse({ status: 200, description: 'Vérification sans écriture, ou fichier déjà importé : rien n’est écrit' })
-  @ApiResponse({ status: 400, description: 'Fichier illisible (format, colonnes) : IMPORT.UNREADABLE_FILE' })
+  @ApiResponse({ status: 400, description: 'Fichier illisible (format, colonnes) : IMPORT.UNREADABLE_FILE ; en-tête If-Match, If-None-Match ou Idempotency-Key, que l’import ne prend pas : INPUT.INVALID (règle notAccepted)' })
   @ApiResponse({ status: 403, description: 'Rôle non autorisé à enregistrer le budget ou les dépenses' })
   @ApiResponse({ status: 422, description: 'Lignes invalides, chacune nommée par sa ligne, sa colonne et sa règle : IMPORT.INVALID_ROWS' })
   async importSheet(
@@ -69,6 +70,7 @@ export class ImportsController {
   ): Promise<SheetImportOutcome> {
     const sheetKind = kindOf(kind);
     const query = routeQuery(rawQuery, IMPORT_PARAMETERS, 'l’import de tableur');
+    refuseImportHeaders(request);
     const dryRun = flag(query.dryRun, 'dryRun');
     const body: unknown = request.body;
     if (!Buffer.isBuffer(body)) throw new UnsupportedMediaTypeError(request.headers['content-type'], SHEET_TYPES);
