@@ -6,7 +6,7 @@ import { CommandExecutor } from '../command-handling/command-executor';
 import { AuthenticationError } from '../errors';
 import { Clock } from '../ports';
 import { slugOf } from '../validation/slug-suggestion';
-import { IsSlug, IsText } from '../validation/text.decorators';
+import { IsSlug, IsText, IsUnambiguousName } from '../validation/text.decorators';
 import { validateInput } from '../validation/validate-input';
 import { Actor, ADMINS, Role, ROLES, SYSTEM_ACTOR_ID } from './roles';
 import { accountOfToken, UserAccount, usersDecider, UsersState } from './users.decider';
@@ -18,6 +18,7 @@ export const SYSTEM_ACTOR: Actor = { id: SYSTEM_ACTOR_ID, name: 'Jalon', role: '
 
 export class NewUserInput {
   @IsText(100)
+  @IsUnambiguousName()
   name!: string;
 
   @IsIn(ROLES)

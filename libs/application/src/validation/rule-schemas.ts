@@ -25,6 +25,7 @@ export const RULE_SCHEMAS: Readonly<Record<string, (constraints: readonly unknow
   isAidNature: () => ({ type: 'string', enum: [...AID_NATURES] }),
   // Beside isText's own pattern: what the text must not start with (text.decorators.ts, FORMULA_START).
   isNotFormula: () => ({ not: { pattern: '^(?:\\s*[=+\\-@]|\\t)' } }),
+  isUnambiguousName: () => ({ description: 'nom sans caractère de compatibilité (forme NFKC) ni mot mêlant plusieurs alphabets (latin, cyrillique, grec, arménien)' }),
   isInstant: () => ({ type: 'string', format: 'date-time', examples: ['2023-07-12T00:00:00Z'] }),
   isCents: () => ({ type: 'integer', minimum: 1, description: 'montant en centimes d’euro (entier strictement positif)', examples: [78_600_000] }),
   isText: ([maxLength, multiline]) => ({

@@ -3,6 +3,7 @@ import { FieldViolation, InputValidationError } from '../errors';
 import { CommitFundingInput, RecordFundingPublicDataInput } from '../commands/funding.commands';
 import { isCalendarInstant, IsParagraph, IsText } from './text.decorators';
 import { validateInput } from './validate-input';
+import { NewUserInput } from '../identity/identity.service';
 
 class Note {
   @IsText(30)
@@ -145,3 +146,30 @@ describe('text published as typed in open data (rule isNotFormula)', () => {
     ]);
   });
 });
+
+describe('a user’s name, as the audit trail shows it (rule isUnambiguousName)', () => {
+  const refusals = (name: string) => {
+    try {
+      validateInput(NewUserInput, { name, role: 'auditor' });
+      return [];
+    } catch (error) {
+      if (error instanceof InputValidationError) return error.violations.map((v) => `${v.field}:${v.rule}:${v.message}`);
+      throw error;
+    }
+  };
+
+  it('rule: no letter of another alphabet inside a word (a Cyrillic « е » in « Tеst admin »), which makes two people look alike in « Par »', () => {
+    expect(refusals('T\u0435st admin')).toEqual([expect.stringMatching(/^name:isUnambiguousName:name mêle dans un même mot \(« T.st »\) des lettres de plusieurs alphabets \(latin et cyrillique\)/)]);
+    expect(refusals('Omar Ηamid')).toHaveLength(1);
+  });
+
+  it('rule: no compatibility character (full-width « ａ », superscripts, ligatures), which imitates an ordinary letter', () => {
+    expect(refusals('Test \uff41dmin')).toEqual([expect.stringContaining('name:isUnambiguousName:name contient des caractères de compatibilité')]);
+    expect(refusals('Ef\ufb01cace')).toHaveLength(1);
+  });
+
+  it('accepts names in one alphabet each, accents and apostrophes included, and names in other scripts', () => {
+    for (const name of ['Marie-Hélène d’Arcy', 'Олег Петров', 'Νίκος Παπαδόπουλος', '中文', 'Zoë O\'Brien', 'Jean Dupont (Ville de Montbéliard)']) expect(refusals(name)).toEqual([]);
+  });
+});
+

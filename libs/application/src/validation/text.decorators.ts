@@ -110,6 +110,37 @@ export const IsNotFormula = rule(
   (a) => `${a.property} ne doit pas commencer par =, +, - ou @ (ni par une tabulation) : ce texte est publié tel quel en données ouvertes (format SCDL), où un tableur le lirait comme une formule`,
 );
 
+// The scripts a name's letters are told apart by: a word mixing two of them imitates another name.
+const SCRIPTS: readonly (readonly [name: string, letter: RegExp])[] = [
+  ['latin', /\p{Script=Latin}/u],
+  ['cyrillique', /\p{Script=Cyrillic}/u],
+  ['grec', /\p{Script=Greek}/u],
+  ['arménien', /\p{Script=Armenian}/u],
+];
+
+/** Why `value` could pass for another name in the audit trail, as the end of a French sentence; undefined when it cannot. */
+export function lookAlikeProblem(value: string): string | undefined {
+  if (value.normalize('NFKC') !== value) {
+    return 'contient des caractères de compatibilité (pleine chasse, exposants, ligatures…) qui imitent des lettres ordinaires : écrivez-les en caractères ordinaires (a et non ａ)';
+  }
+  for (const word of value.split(/[\s\-‐'’.]+/u)) {
+    const scripts = SCRIPTS.filter(([, letter]) => letter.test(word)).map(([name]) => name);
+    if (scripts.length > 1) return `mêle dans un même mot (« ${word} ») des lettres de plusieurs alphabets (${scripts.join(' et ')}), qui imitent un autre nom`;
+  }
+  return undefined;
+}
+
+/**
+ * A person's name as the audit trail shows it (« Par »): besides {@link IsText}, no character that
+ * imitates another (full-width letters, a Cyrillic « е » among Latin ones), so that two people
+ * cannot look alike there.
+ */
+export const IsUnambiguousName = rule(
+  'isUnambiguousName',
+  (v) => typeof v !== 'string' || lookAlikeProblem(v) === undefined,
+  (a) => `${a.property} ${lookAlikeProblem(String(a.value)) ?? 'est invalide'}`,
+);
+
 /**
  * A file name offered for a download (`Content-Disposition`): one line of text by the rules of
  * {@link IsText} (no control character, no bidirectional override that would show « facture »,
