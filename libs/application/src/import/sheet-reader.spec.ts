@@ -245,6 +245,26 @@ describe('XLSX workbooks', () => {
     }
   });
 
+  it('rule: a hidden column holding values is unreadable, naming the column and its first row with a value; a hidden empty column is no matter', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Dépenses');
+    sheet.addRow(['Identifiant', 'Montant', '', 'Description']);
+    sheet.addRow(['loyer-1', 1200]);
+    sheet.addRow(['loyer-2', 1300, '', 'Loyer']);
+    sheet.getColumn(3).hidden = true;
+    sheet.getColumn(4).hidden = true;
+    const file = Buffer.from(await workbook.xlsx.writeBuffer());
+    try {
+      await readSheet(file);
+      throw new Error('the file was read');
+    } catch (error) {
+      if (!(error instanceof ImportFileError)) throw error;
+      expect(error.problems).toEqual([
+        { row: 1, field: 'file', rule: 'isVisibleColumn', message: 'la colonne D est masquée mais contient des valeurs (dès la ligne 1) : affichez-la pour la vérifier, ou supprimez-la' },
+      ]);
+    }
+  });
+
   it('rule: a number cell formatted as a percentage reads as the percentage the sheet shows (50 %), which is no amount', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Budget');

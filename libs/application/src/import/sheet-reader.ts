@@ -58,7 +58,7 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
 const fileProblem = (message: string) => new ImportFileError([{ field: 'file', rule: 'isReadableSheet', message }]);
 
 /**
- * Reads an XLSX workbook (its first worksheet: another sheet holding values, or a hidden row
+ * Reads an XLSX workbook (its first worksheet: another sheet holding values, or a hidden row or column
  * holding values, makes it unreadable rather than being left out) or a CSV file (UTF-8 with or without BOM, `;` as
  * French spreadsheets write it, or `,` or a tab when the header line has no `;`; cells quoted with
  * `"` may hold separators, quotes doubled and line breaks). The format is told by the content,
@@ -199,9 +199,15 @@ async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
   const lines: SheetRow[] = [];
   const hidden: number[] = [];
   const width = Math.min(sheet.columnCount, MAX_COLUMNS);
+  // A hidden column is not seen either: the first row where one holds a value names it.
+  const hiddenColumns = Array.from({ length: width }, (_, i) => sheet.getColumn(i + 1)).filter((column) => column.hidden);
+  const hiddenFilled = new Map<string, number>();
   sheet.eachRow({ includeEmpty: false }, (row, line) => {
     // A hidden (or filtered out) row is not seen by whoever checks the sheet: never imported unseen.
     if (row.hidden && filledCells(row).length > 0) hidden.push(line);
+    for (const column of hiddenColumns) {
+      if (!hiddenFilled.has(column.letter) && filledCells(row).some((cell) => Number(cell.col) === column.number)) hiddenFilled.set(column.letter, line);
+    }
     const cells: SheetCell[] = [];
     for (let column = 1; column <= width; column++) cells.push(shownValueOf(row.getCell(column)));
     // Only a row reaching past the last column read can hold a value beyond it.
@@ -214,15 +220,21 @@ async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
     }
     lines.push({ line, cells });
   });
-  if (hidden.length > 0) {
-    throw new ImportFileError(
-      hidden.map((line) => ({
+  if (hidden.length > 0 || hiddenFilled.size > 0) {
+    throw new ImportFileError([
+      ...hidden.map((line) => ({
         row: line,
         field: 'file',
         rule: 'isVisibleRow',
         message: `la ligne ${line} est masquée (ou écartée par un filtre) mais contient des valeurs : affichez-la pour la vérifier, ou supprimez-la`,
       })),
-    );
+      ...[...hiddenFilled].map(([letter, line]) => ({
+        row: line,
+        field: 'file',
+        rule: 'isVisibleColumn',
+        message: `la colonne ${letter} est masquée mais contient des valeurs (dès la ligne ${line}) : affichez-la pour la vérifier, ou supprimez-la`,
+      })),
+    ]);
   }
   return lines;
 }
