@@ -14,14 +14,19 @@ async function xlsx(rows: readonly (readonly ExcelJS.CellValue[])[]): Promise<Bu
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-async function fileProblems(read: Promise<unknown>): Promise<string[]> {
+/** The problems a read refused the file with; fails when the file was read. */
+async function refusalOf(read: Promise<unknown>): Promise<ImportFileError['problems']> {
   try {
     await read;
   } catch (error) {
-    if (error instanceof ImportFileError) return error.problems.map((problem) => problem.message);
+    if (error instanceof ImportFileError) return error.problems;
     throw error;
   }
   throw new Error('the file was read');
+}
+
+async function fileProblems(read: Promise<unknown>): Promise<string[]> {
+  return (await refusalOf(read)).map((problem) => problem.message);
 }
 
 describe('French amounts in a sheet (integer cents, never through a float for text)', () => {
@@ -197,15 +202,7 @@ describe('XLSX workbooks', () => {
     workbook.addWorksheet('Mode d’emploi').getCell('A1').value = 'Lignes du budget prévisionnel';
     workbook.addWorksheet('Dépenses 2022').getCell('C7').value = 350;
     workbook.addWorksheet('Notes').getCell('A1').value = 'à revoir';
-    const problems = async () => {
-      try {
-        await readSheet(Buffer.from(await workbook.xlsx.writeBuffer()));
-      } catch (error) {
-        if (error instanceof ImportFileError) return error.problems;
-        throw error;
-      }
-      throw new Error('the file was read');
-    };
+    const problems = async () => refusalOf(readSheet(Buffer.from(await workbook.xlsx.writeBuffer())));
     expect(await problems()).toEqual([
       {
         field: 'file',
@@ -234,15 +231,9 @@ describe('XLSX workbooks', () => {
     sheet.getRow(3).hidden = true;
     sheet.getRow(8).hidden = true;
     const file = Buffer.from(await workbook.xlsx.writeBuffer());
-    try {
-      await readSheet(file);
-      throw new Error('the file was read');
-    } catch (error) {
-      if (!(error instanceof ImportFileError)) throw error;
-      expect(error.problems).toEqual([
-        { row: 3, field: 'file', rule: 'isVisibleRow', message: 'la ligne 3 est masquée (ou écartée par un filtre) mais contient des valeurs : affichez-la pour la vérifier, ou supprimez-la' },
-      ]);
-    }
+    expect(await refusalOf(readSheet(file))).toEqual([
+      { row: 3, field: 'file', rule: 'isVisibleRow', message: 'la ligne 3 est masquée (ou écartée par un filtre) mais contient des valeurs : affichez-la pour la vérifier, ou supprimez-la' },
+    ]);
   });
 
   it('rule: a hidden column holding values is unreadable, naming the column and its first row with a value; a hidden empty column is no matter', async () => {
@@ -254,15 +245,9 @@ describe('XLSX workbooks', () => {
     sheet.getColumn(3).hidden = true;
     sheet.getColumn(4).hidden = true;
     const file = Buffer.from(await workbook.xlsx.writeBuffer());
-    try {
-      await readSheet(file);
-      throw new Error('the file was read');
-    } catch (error) {
-      if (!(error instanceof ImportFileError)) throw error;
-      expect(error.problems).toEqual([
-        { row: 1, field: 'file', rule: 'isVisibleColumn', message: 'la colonne D est masquée mais contient des valeurs (dès la ligne 1) : affichez-la pour la vérifier, ou supprimez-la' },
-      ]);
-    }
+    expect(await refusalOf(readSheet(file))).toEqual([
+      { row: 1, field: 'file', rule: 'isVisibleColumn', message: 'la colonne D est masquée mais contient des valeurs (dès la ligne 1) : affichez-la pour la vérifier, ou supprimez-la' },
+    ]);
   });
 
   it('rule: a number cell formatted as a percentage reads as the percentage the sheet shows (50 %), which is no amount', async () => {
