@@ -341,7 +341,7 @@ function statementNotes(data: StatementReportData): string[] {
   if (data.seal) {
     notes.push(
       `Produit sous le sceau du journal couvrant ses ${data.seal.treeSize} premiers événements (jusqu’au n° ${data.seal.lastPosition}), de racine ${data.seal.rootHash} : ` +
-        'chaque ligne porte son n° au journal, que l’export vérifiable (jalon export-audit) prouve sous ce sceau ; jalon verify-export FICHIER --public-key CLÉ le vérifie hors ligne.',
+        'chaque ligne porte son n° au journal, qui la retrouve dans l’export vérifiable (jalon export-audit) : celui-ci prouve sous ce sceau le fait qu’elle reprend (son contenu, son flux, sa révision), que jalon verify-export FICHIER --public-key CLÉ vérifie hors ligne.',
     );
   } else {
     notes.push('Non scellé : ces lignes ne sont pas encore couvertes par un sceau du journal.');
