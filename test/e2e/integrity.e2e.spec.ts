@@ -119,12 +119,21 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     run('demo');
     const first = run('seal');
     const publicKey = publicKeyOf(first.stdout)!;
+    const kept = join(dir, 'kept.jsonl');
+    expect(run('export-audit', '--antenna', 'montbeliard', '--latest-seal', '--out', kept).status).toBe(0);
     run('users', 'add', '--name', 'Inès Lefèvre', '--role', 'auditor');
     const proof = join(dir, 'extends.json');
     const proved = run('prove-extends', '--from-seal', '40', '--out', proof);
     expect(proved.stdout).toContain('est le début, inchangé, du journal scellé');
     expect(proved.status).toBe(0);
     expect(run('verify-extends', proof, '--public-key', publicKey).status).toBe(0);
+    // Pinned to the seal the controller kept (here an export made under it): from it, or refused.
+    const pinned = run('verify-extends', proof, '--public-key', publicKey, '--from-seal', kept);
+    expect(pinned.status).toBe(0);
+    expect(pinned.stdout).toMatch(/Du sceau de 40 événement\(s\) \([^)]*, racine [0-9a-f]{64}\)/);
+    const other = run('verify-extends', proof, '--public-key', publicKey, '--from-seal', proof);
+    expect(other.status).toBe(1);
+    expect(other.stdout).toContain('la preuve ne part pas du sceau conservé');
     const document = JSON.parse(readFileSync(proof, 'utf8')) as { proof: string[] };
     document.proof[0] = document.proof[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
     writeFileSync(proof, JSON.stringify(document));

@@ -1,18 +1,19 @@
 import { JalonConfig } from '@jalon/core';
-import { verifyExtends } from '@jalon/event-store';
+import { IntegrityError, sealEventFromText, verifyExtends } from '@jalon/event-store';
 import { formatInteger, formatTimestamp } from '@jalon/reporting';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { publicKeyArgument, safeTimeZone, toJson } from './integrity-output';
 
-/** `jalon verify-extends FILE [--public-key KEY]`: checks a consistency proof offline. */
+/** `jalon verify-extends FILE [--public-key KEY] [--from-seal FILE]`: checks a consistency proof offline, from the seal kept when given. */
 export function verifyExtendsCommand(config: () => JalonConfig): Command {
   return new Command('verify-extends')
     .description('vérifier hors ligne qu’un journal scellé est le début inchangé d’un journal scellé plus tard (fichier de jalon prove-extends)')
     .argument('<fichier>', 'fichier produit par jalon prove-extends')
     .option('--public-key <clé>', 'clé publique du service obtenue par un autre canal (fichier PEM, base64 ou identifiant de clé)')
+    .option('--from-seal <fichier>', 'le sceau conservé (un fichier qui le contient : un export, une preuve antérieure) : la preuve doit partir de lui')
     .option('--json', 'le rapport en JSON')
-    .action((file: string, options: { publicKey?: string; json?: boolean }) => {
+    .action((file: string, options: { publicKey?: string; fromSeal?: string; json?: boolean }) => {
       let document: unknown;
       try {
         document = JSON.parse(readFileSync(file, 'utf8'));
@@ -21,7 +22,8 @@ export function verifyExtendsCommand(config: () => JalonConfig): Command {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`fichier introuvable : ${file}`);
       }
       const publicKey = publicKeyArgument(options.publicKey);
-      const check = verifyExtends(document, publicKey === undefined ? {} : { publicKey });
+      const keptSeal = options.fromSeal === undefined ? undefined : keptSealOf(options.fromSeal);
+      const check = verifyExtends(document, { ...(publicKey === undefined ? {} : { publicKey }), ...(keptSeal ? { keptSeal } : {}) });
       if (options.json) console.log(toJson(check));
       else {
         const timeZone = safeTimeZone(config);
@@ -32,12 +34,28 @@ export function verifyExtendsCommand(config: () => JalonConfig): Command {
         }
         if (check.from && check.to) {
           console.log(
-            `  Du sceau de ${formatInteger(check.from.treeSize)} événement(s) (${formatTimestamp(check.from.sealedAt, timeZone)}) ` +
-              `au sceau de ${formatInteger(check.to.treeSize)} événement(s) (${formatTimestamp(check.to.sealedAt, timeZone)}), clé ${check.to.keyId}.`,
+            `  Du sceau de ${formatInteger(check.from.treeSize)} événement(s) (${formatTimestamp(check.from.sealedAt, timeZone)}, racine ${check.from.rootHash}) ` +
+              `au sceau de ${formatInteger(check.to.treeSize)} événement(s) (${formatTimestamp(check.to.sealedAt, timeZone)}, racine ${check.to.rootHash}), clé ${check.to.keyId}.`,
           );
         }
         if (check.keyMatches === undefined && check.ok) console.log('  Clé non comparée : donnez --public-key pour vérifier que les sceaux viennent bien du service.');
+        if (!keptSeal && check.ok) console.log('  Sceau de départ non comparé : donnez --from-seal avec le sceau que vous avez conservé, ou comparez sa racine ci-dessus.');
       }
       if (!check.ok) process.exitCode = 1;
     });
+}
+
+/** The seal a controller kept, from a file holding it (an audit export, an earlier proof, `events integrity-seals --json`). */
+function keptSealOf(file: string): { treeSize: number; rootHash: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `le sceau conservé ${file} ne peut pas être lu (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const data = sealEventFromText(text)?.data as { treeSize?: unknown; rootHash?: unknown } | undefined;
+  if (!data || !Number.isSafeInteger(data.treeSize) || typeof data.rootHash !== 'string') {
+    throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `le fichier ${file} ne contient pas de sceau (événement LogSealed)`);
+  }
+  return { treeSize: data.treeSize as number, rootHash: data.rootHash };
 }

@@ -191,6 +191,13 @@ describe('verifiable audit export and consistency proofs', () => {
     const document = JSON.parse(JSON.stringify(proof)) as unknown;
     expect(verifyExtends(document, { publicKey: key.publicKey })).toMatchObject({ ok: true, problems: [], from: { treeSize: 16 }, to: { treeSize: 18 }, keyMatches: true });
     expect(verifyExtends(document, { publicKey: other.publicKey })).toMatchObject({ ok: false, keyMatches: false });
+    // Pinned to the seal a controller kept: a proof from another seal says nothing of it.
+    const keptSeal = (seal: StoredEvent) => ({ treeSize: (seal.data as { treeSize: number }).treeSize, rootHash: (seal.data as { rootHash: string }).rootHash });
+    expect(verifyExtends(document, { publicKey: key.publicKey, keptSeal: keptSeal(first) })).toMatchObject({ ok: true, problems: [] });
+    expect(verifyExtends(document, { publicKey: key.publicKey, keptSeal: keptSeal(latest) })).toMatchObject({
+      ok: false,
+      problems: [expect.stringContaining('la preuve ne part pas du sceau conservé (18 événements')],
+    });
     // A kept seal can be given back as a file: the proof's own `to` seal is the next quarter's starting point.
     expect(sealEventFromText(JSON.stringify(proof))).toMatchObject({ id: latest.id });
     expect(sealEventFromText((await exportLines(latest)).join('\n'))).toMatchObject({ id: latest.id });

@@ -72,8 +72,12 @@ export interface ConsistencyCheck {
   readonly keyMatches?: boolean;
 }
 
-/** Checks a consistency proof file offline: both seals, their key, and the proof. */
-export function verifyExtends(file: unknown, options: { publicKey?: string } = {}): ConsistencyCheck {
+/**
+ * Checks a consistency proof file offline: both seals, their key, and the proof; with `keptSeal`
+ * (the seal a controller kept: its size and root), that the proof starts from that very seal, since
+ * a proof from any other seal says nothing of the one kept.
+ */
+export function verifyExtends(file: unknown, options: { publicKey?: string; keptSeal?: { readonly treeSize: number; readonly rootHash: string } } = {}): ConsistencyCheck {
   const problems: string[] = [];
   if (typeof file !== 'object' || file === null || (file as Record<string, unknown>).format !== CONSISTENCY_FORMAT) {
     return { ok: false, problems: [`ce n’est pas une preuve de cohérence Jalon ("format":"${CONSISTENCY_FORMAT}" attendu)`] };
@@ -104,6 +108,13 @@ export function verifyExtends(file: unknown, options: { publicKey?: string } = {
       );
     }
     if (document.text !== extensionText(from, to)) problems.push('le texte du fichier ne correspond pas aux sceaux qu’il contient');
+  }
+  const kept = options.keptSeal;
+  if (kept && (!from || from.treeSize !== kept.treeSize || from.rootHash !== kept.rootHash)) {
+    problems.push(
+      `la preuve ne part pas du sceau conservé (${kept.treeSize} événements, racine ${kept.rootHash.slice(0, 16)}…)` +
+        (from ? ` mais d’un autre (${from.treeSize} événements, racine ${from.rootHash.slice(0, 16)}…) : elle ne dit rien du sceau conservé` : ''),
+    );
   }
   return {
     ok: problems.length === 0,
