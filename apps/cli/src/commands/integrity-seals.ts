@@ -76,8 +76,14 @@ export async function findSeal(store: EventStore, value: string): Promise<Stored
     return seal;
   }
   if (!existsSync(value)) throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `${value} n’est ni une taille de sceau ni un fichier`);
-  if (statSync(value).isDirectory()) throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `${value} est un dossier, pas un fichier de sceau`);
-  const seal = sealEventFromText(readFileSync(value, 'utf8'));
-  if (!seal) throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `le fichier ${value} ne contient pas de sceau (événement LogSealed)`);
+  return sealInFile(value);
+}
+
+/** A file holding a seal event (an audit export, a consistency proof, `events integrity-seals --json`): `--from-seal FILE`, with a log or offline. */
+export function sealInFile(path: string): StoredEvent {
+  if (!existsSync(path)) throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `le fichier ${path} n’existe pas`);
+  if (statSync(path).isDirectory()) throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `${path} est un dossier, pas un fichier de sceau`);
+  const seal = sealEventFromText(readFileSync(path, 'utf8'));
+  if (!seal) throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `le fichier ${path} ne contient pas de sceau (événement LogSealed)`);
   return { ...seal, position: /^\d+$/.test(String(seal.position)) ? BigInt(seal.position) : 0n };
 }

@@ -1,9 +1,10 @@
 import { JalonConfig } from '@jalon/core';
-import { IntegrityError, sealEventFromText, verifyExtends } from '@jalon/event-store';
+import { sealOf, verifyExtends } from '@jalon/event-store';
 import { formatInteger, formatTimestamp } from '@jalon/reporting';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { publicKeyArgument, safeTimeZone, toJson } from './integrity-output';
+import { sealInFile } from './integrity-seals';
 
 /** `jalon verify-extends FILE [--public-key KEY] [--from-seal FILE]`: checks a consistency proof offline, from the seal kept when given. */
 export function verifyExtendsCommand(config: () => JalonConfig): Command {
@@ -22,7 +23,8 @@ export function verifyExtendsCommand(config: () => JalonConfig): Command {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`fichier introuvable : ${file}`);
       }
       const publicKey = publicKeyArgument(options.publicKey);
-      const keptSeal = options.fromSeal === undefined ? undefined : keptSealOf(options.fromSeal);
+      // The seal the controller kept, read as `prove-extends --from-seal FILE` reads it, and checked as a seal.
+      const keptSeal = options.fromSeal === undefined ? undefined : sealOf(sealInFile(options.fromSeal), 'le sceau conservé');
       const check = verifyExtends(document, { ...(publicKey === undefined ? {} : { publicKey }), ...(keptSeal ? { keptSeal } : {}) });
       if (options.json) console.log(toJson(check));
       else {
@@ -45,17 +47,3 @@ export function verifyExtendsCommand(config: () => JalonConfig): Command {
     });
 }
 
-/** The seal a controller kept, from a file holding it (an audit export, an earlier proof, `events integrity-seals --json`). */
-function keptSealOf(file: string): { treeSize: number; rootHash: string } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `le sceau conservé ${file} ne peut pas être lu (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  const data = sealEventFromText(text)?.data as { treeSize?: unknown; rootHash?: unknown } | undefined;
-  if (!data || !Number.isSafeInteger(data.treeSize) || typeof data.rootHash !== 'string') {
-    throw new IntegrityError('INTEGRITY.SEAL_NOT_FOUND', `le fichier ${file} ne contient pas de sceau (événement LogSealed)`);
-  }
-  return { treeSize: data.treeSize as number, rootHash: data.rootHash };
-}
