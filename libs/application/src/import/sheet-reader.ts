@@ -199,14 +199,22 @@ async function xlsxLines(bytes: Uint8Array): Promise<SheetRow[]> {
   const lines: SheetRow[] = [];
   const hidden: number[] = [];
   const width = Math.min(sheet.columnCount, MAX_COLUMNS);
-  // A hidden column is not seen either: the first row where one holds a value names it.
-  const hiddenColumns = Array.from({ length: width }, (_, i) => sheet.getColumn(i + 1)).filter((column) => column.hidden);
+  // Hidden columns, by number: the first row where one holds a value names it.
+  const hiddenColumns = new Map(
+    Array.from({ length: width }, (_, i) => sheet.getColumn(i + 1))
+      .filter((column) => column.hidden)
+      .map((column) => [column.number, column.letter] as const),
+  );
   const hiddenFilled = new Map<string, number>();
   sheet.eachRow({ includeEmpty: false }, (row, line) => {
-    // A hidden (or filtered out) row is not seen by whoever checks the sheet: never imported unseen.
-    if (row.hidden && filledCells(row).length > 0) hidden.push(line);
-    for (const column of hiddenColumns) {
-      if (!hiddenFilled.has(column.letter) && filledCells(row).some((cell) => Number(cell.col) === column.number)) hiddenFilled.set(column.letter, line);
+    // A hidden (or filtered out) row or column is not seen by whoever checks the sheet: never imported unseen.
+    if (row.hidden || hiddenColumns.size > 0) {
+      const filled = filledCells(row);
+      if (row.hidden && filled.length > 0) hidden.push(line);
+      for (const cell of filled) {
+        const letter = hiddenColumns.get(Number(cell.col));
+        if (letter !== undefined && !hiddenFilled.has(letter)) hiddenFilled.set(letter, line);
+      }
     }
     const cells: SheetCell[] = [];
     for (let column = 1; column <= width; column++) cells.push(shownValueOf(row.getCell(column)));

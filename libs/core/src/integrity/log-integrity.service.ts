@@ -158,8 +158,9 @@ export class LogIntegrityService implements HealthIndicator, LogTrust {
 
   /** While the log does not verify, what every report and dashboard page says of its figures (LogTrust). */
   untrusted(): string | undefined {
-    const report = this.verifier?.report();
-    if (!report || report.ok) return undefined;
+    // Asked by every report and every page: the whole report is built only when there is something to say.
+    if (!this.verifier || this.verifier.ok) return undefined;
+    const report = this.verifier.report();
     return (
       `Attention : le journal des événements ne se vérifie pas (${report.problemCount} problème(s), dont « ${report.problems[0]?.message ?? ''} ») : ` +
       'ces chiffres peuvent reposer sur des faits altérés. Voir l’intégrité du journal (/health, jalon verify).'
