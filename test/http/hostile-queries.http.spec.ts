@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { AddressInfo, connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { zipOf } from '../support/zip-archive';
-import { ApiUnderTest, startApi } from './api-under-test';
-import { demoStoreIn } from './sqlite-store-under-test';
+import { useDemoApi } from './sqlite-store-under-test';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -16,9 +14,8 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
  * nothing written; a fault is a 503, never a 500.
  */
 describe('HTTP API: hostile queries, headers and faults past the command bodies', () => {
-  let dir: string;
-  let api: ApiUnderTest;
-  const get = (path: string) => request(api.http).get(path).set('Authorization', `Bearer ${api.tokens.admin}`);
+  const demo = useDemoApi('hostile-queries');
+  const get = (path: string) => request(demo.api.http).get(path).set('Authorization', `Bearer ${demo.api.tokens.admin}`);
   const fieldsOf = (response: request.Response) => (response.body.errors as { field: string; rule: string }[]).map((e) => `${e.field}:${e.rule}`);
 
   /** Expects a French problem with this status and code; returns it. */
@@ -27,16 +24,6 @@ describe('HTTP API: hostile queries, headers and faults past the command bodies'
     expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     return response.body as { detail: string; errors?: { field: string; rule: string; message: string }[] };
   };
-
-  beforeAll(async () => {
-    // The store in the data directory, where the service expects its file (the integrity checks read it there).
-    dir = mkdtempSync(join(tmpdir(), 'jalon-hostile-queries-'));
-    api = await startApi(demoStoreIn(dir), { dataDir: dir });
-  }, 60_000);
-  afterAll(async () => {
-    await api.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('rule: a report refuses a query parameter it does not read, naming it (a mistyped `antena=` once gave the whole programme’s figures)', async () => {
     for (const [query, field] of [
@@ -103,9 +90,9 @@ describe('HTTP API: hostile queries, headers and faults past the command bodies'
   });
 
   it('rule: a download name is one line of text: given twice (once a 500), with a bidirectional override or a line break, it is refused naming name', async () => {
-    const upload = await request(api.http)
+    const upload = await request(demo.api.http)
       .post('/api/antennas/montbeliard/documents')
-      .set('Authorization', `Bearer ${api.tokens.admin}`)
+      .set('Authorization', `Bearer ${demo.api.tokens.admin}`)
       .field('subject.kind', 'expenditure')
       .field('subject.expenditureId', 'inauguration-2022')
       .attach('file', PDF, 'facture.pdf')
@@ -124,23 +111,23 @@ describe('HTTP API: hostile queries, headers and faults past the command bodies'
   });
 
   it('rule: a compressed body (Content-Encoding) is refused 415 in French rather than misread, and nothing is written', async () => {
-    const before = await api.fingerprint();
+    const before = await demo.api.fingerprint();
     const body = JSON.stringify({ expenditureId: 'compressee', category: 'equipment', amountCents: 100, description: 'Essai', effectiveDate: '2023-03-01' });
-    const refused = await request(api.http)
+    const refused = await request(demo.api.http)
       .post('/api/antennas/montbeliard/expenditures')
-      .set('Authorization', `Bearer ${api.tokens.admin}`)
+      .set('Authorization', `Bearer ${demo.api.tokens.admin}`)
       .set('Content-Type', 'application/json')
       .set('Content-Encoding', 'gzip')
       .send(body);
     expect(problem(refused, 415, 'INPUT.UNSUPPORTED_MEDIA_TYPE').detail).toBe('Le corps est compressé (Content-Encoding: gzip), ce que Jalon ne lit pas : envoyez-le sans compression.');
-    expect(await api.fingerprint()).toBe(before);
+    expect(await demo.api.fingerprint()).toBe(before);
   });
 
   it('rule: what Node’s HTTP parser refuses (an address over 16 KiB, a malformed header) is a French problem, not Fastify’s English JSON', async () => {
     const long = problem(await get(`/api/reports/budget?antenna=${'a'.repeat(100_000)}`), 431, 'ROUTE.INVALID');
     expect(long.detail).toBe('L’adresse ou les en-têtes de la requête sont trop longs (16 Kio au plus).');
-    if (!api.http.address()) await new Promise<void>((resolve) => api.http.listen(0, '127.0.0.1', resolve));
-    const { port } = api.http.address() as AddressInfo;
+    if (!demo.api.http.address()) await new Promise<void>((resolve) => demo.api.http.listen(0, '127.0.0.1', resolve));
+    const { port } = demo.api.http.address() as AddressInfo;
     const raw = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n'));
       let text = '';
@@ -154,30 +141,30 @@ describe('HTTP API: hostile queries, headers and faults past the command bodies'
   });
 
   it('rule: a spreadsheet under 1 MiB that inflates far past any import (a "zip bomb", declaring a small size) is refused 400 in French, and the service goes on (one of 1 MiB once ended the process)', async () => {
-    const before = await api.fingerprint();
+    const before = await demo.api.fingerprint();
     const sheet = Buffer.alloc(64 * 1024 * 1024, '<row><c t="inlineStr"><is><t>x</t></is></c></row>');
     const bomb = zipOf([{ name: 'xl/worksheets/sheet1.xml', content: sheet, declaredSize: 1000 }]);
     expect(bomb.length).toBeLessThan(1024 * 1024);
-    const refused = await request(api.http)
+    const refused = await request(demo.api.http)
       .post('/api/antennas/montbeliard/imports/expenditures')
-      .set('Authorization', `Bearer ${api.tokens.finance}`)
+      .set('Authorization', `Bearer ${demo.api.tokens.finance}`)
       .set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .send(bomb);
     expect(problem(refused, 400, 'IMPORT.UNREADABLE_FILE').detail).toMatch(/^Le fichier n’a pas pu être lu : le classeur décompressé dépasse 16 Mio/);
-    expect(await api.fingerprint()).toBe(before);
-    await request(api.http).get('/health').expect(200);
+    expect(await demo.api.fingerprint()).toBe(before);
+    await request(demo.api.http).get('/health').expect(200);
   });
 
   // Last: it takes the store's file away.
   it('rule: the store’s file replaced while the service runs, the audit export and the statement of expenditure answer 503 STORE.UNAVAILABLE in French (once a 500)', async () => {
     await get('/api/audit-export?antenna=montbeliard').expect(200);
-    renameSync(join(dir, 'jalon.sqlite'), join(dir, 'ailleurs.sqlite'));
-    mkdirSync(join(dir, 'jalon.sqlite'));
+    renameSync(join(demo.dir, 'jalon.sqlite'), join(demo.dir, 'ailleurs.sqlite'));
+    mkdirSync(join(demo.dir, 'jalon.sqlite'));
     for (const path of ['/api/audit-export?antenna=montbeliard', '/api/reports/etat-depenses?antenna=montbeliard']) {
       expect(problem(await get(path), 503, 'STORE.UNAVAILABLE').detail).toMatch(/^Le fichier du magasin d’événements ne peut pas être ouvert pour vérifier le journal/);
     }
-    rmSync(join(dir, 'jalon.sqlite'), { recursive: true });
-    renameSync(join(dir, 'ailleurs.sqlite'), join(dir, 'jalon.sqlite'));
+    rmSync(join(demo.dir, 'jalon.sqlite'), { recursive: true });
+    renameSync(join(demo.dir, 'ailleurs.sqlite'), join(demo.dir, 'jalon.sqlite'));
     await get('/api/audit-export?antenna=montbeliard').expect(200);
   });
 });

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { ApiUnderTest, startApi } from './api-under-test';
-import { demoStoreIn } from './sqlite-store-under-test';
+import { ApiUnderTest } from './api-under-test';
+import { useDemoApi } from './sqlite-store-under-test';
 
 const EXPENDITURES_CSV = Buffer.from('Identifiant;Date;Catégorie;Montant;Description\nloyer-2024-t2;30/06/2024;Locaux;4 500,00;Loyer du deuxième trimestre\n', 'utf8');
 
@@ -15,10 +12,9 @@ const EXPENDITURES_CSV = Buffer.from('Identifiant;Date;Catégorie;Montant;Descri
  * and nothing is written.
  */
 describe('HTTP API: nothing the client sends is ignored or altered without a word', () => {
-  let dir: string;
-  let api: ApiUnderTest;
-  const as = (role: keyof ApiUnderTest['tokens']) => `Bearer ${api.tokens[role]}`;
-  const get = (path: string) => request(api.http).get(path).set('Authorization', as('admin'));
+  const demo = useDemoApi('ignored-input');
+  const as = (role: keyof ApiUnderTest['tokens']) => `Bearer ${demo.api.tokens[role]}`;
+  const get = (path: string) => request(demo.api.http).get(path).set('Authorization', as('admin'));
   const fieldsOf = (response: request.Response) => (response.body.errors as { field: string; rule: string }[]).map((e) => `${e.field}:${e.rule}`);
   /** The seals in the log (none yet: the stream does not exist, 404). */
   const seals = async () => {
@@ -26,22 +22,13 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
     return read.status === 404 ? 0 : (read.body.events.length as number);
   };
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'jalon-ignored-input-'));
-    api = await startApi(demoStoreIn(dir), { dataDir: dir });
-  }, 60_000);
-  afterAll(async () => {
-    await api.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('rule: an import refuses a query parameter it does not read (`dryrun=true` for `dryRun` once wrote the file for good), and writes nothing', async () => {
-    const before = await api.fingerprint();
+    const before = await demo.api.fingerprint();
     for (const [query, field] of [
       ['dryrun=true', 'dryrun'],
       ['dry_run=1', 'dry_run'],
     ]) {
-      const refused = await request(api.http)
+      const refused = await request(demo.api.http)
         .post(`/api/antennas/montbeliard/imports/expenditures?${query}`)
         .set('Authorization', as('finance'))
         .set('Content-Type', 'text/csv')
@@ -49,43 +36,43 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
         .expect(400);
       expect(refused.body.errors).toEqual([{ field, rule: 'whitelistValidation', message: `le paramètre ${field} n’est pas attendu par l’import de tableur` }]);
     }
-    expect(await api.fingerprint()).toBe(before);
+    expect(await demo.api.fingerprint()).toBe(before);
     // Spelled as declared, the check writes nothing either, and says so.
-    const checked = await request(api.http).post('/api/antennas/montbeliard/imports/expenditures?dryRun=true').set('Authorization', as('finance')).set('Content-Type', 'text/csv').send(EXPENDITURES_CSV).expect(200);
+    const checked = await request(demo.api.http).post('/api/antennas/montbeliard/imports/expenditures?dryRun=true').set('Authorization', as('finance')).set('Content-Type', 'text/csv').send(EXPENDITURES_CSV).expect(200);
     expect(checked.body).toMatchObject({ dryRun: true, written: false });
-    expect(await api.fingerprint()).toBe(before);
+    expect(await demo.api.fingerprint()).toBe(before);
   });
 
   it('rule: a command reads nothing from its query: `?dryRun=true` on a command is refused, not ignored while the command writes', async () => {
-    const before = await api.fingerprint();
-    const refused = await request(api.http)
+    const before = await demo.api.fingerprint();
+    const refused = await request(demo.api.http)
       .post('/api/antennas/montbeliard/expenditures?dryRun=true')
       .set('Authorization', as('finance'))
       .send({ expenditureId: 'essai-requete', category: 'other', amountCents: 100, description: 'Essai', effectiveDate: '2023-01-10' })
       .expect(400);
     expect(refused.body.errors).toEqual([{ field: 'dryRun', rule: 'whitelistValidation', message: 'le paramètre dryRun n’est pas attendu par les commandes' }]);
-    expect(await api.fingerprint()).toBe(before);
+    expect(await demo.api.fingerprint()).toBe(before);
   });
 
   it('rule: the verifiable audit export refuses a misspelt parameter and an id that is not one before sealing anything (`antena=` once gave, and sealed, the whole programme)', async () => {
     // An event the latest seal does not cover: an export made now would seal it first.
-    await request(api.http)
+    await request(demo.api.http)
       .post('/api/antennas/montbeliard/expenditures')
       .set('Authorization', as('finance'))
       .send({ expenditureId: 'avant-export', category: 'other', amountCents: 100, description: 'Avant l’export', effectiveDate: '2023-01-10' })
       .expect(201);
     const sealsBefore = await seals();
-    const before = await api.fingerprint();
-    const misspelt = await request(api.http).get('/api/audit-export?antena=montbeliard').set('Authorization', as('auditor')).expect(400);
+    const before = await demo.api.fingerprint();
+    const misspelt = await request(demo.api.http).get('/api/audit-export?antena=montbeliard').set('Authorization', as('auditor')).expect(400);
     expect(misspelt.body.errors).toEqual([{ field: 'antena', rule: 'whitelistValidation', message: 'le paramètre antena n’est pas attendu par l’export vérifiable' }]);
-    expect(fieldsOf(await request(api.http).get('/api/audit-export?antenna=../x').set('Authorization', as('auditor')).expect(400))).toEqual(['antenna:isSlug']);
-    expect(fieldsOf(await request(api.http).get('/api/audit-export?antenna=montbeliard&antenna=montbeliard').set('Authorization', as('auditor')).expect(400))).toEqual([
+    expect(fieldsOf(await request(demo.api.http).get('/api/audit-export?antenna=../x').set('Authorization', as('auditor')).expect(400))).toEqual(['antenna:isSlug']);
+    expect(fieldsOf(await request(demo.api.http).get('/api/audit-export?antenna=montbeliard&antenna=montbeliard').set('Authorization', as('auditor')).expect(400))).toEqual([
       'antenna:uniqueKey',
     ]);
-    expect(await api.fingerprint()).toBe(before);
+    expect(await demo.api.fingerprint()).toBe(before);
     expect(await seals()).toBe(sealsBefore);
     // An antenna never opened: 404, its title about the antenna, not about the address.
-    const unknown = await request(api.http).get('/api/audit-export?antenna=nulle-part').set('Authorization', as('auditor')).expect(404);
+    const unknown = await request(demo.api.http).get('/api/audit-export?antenna=nulle-part').set('Authorization', as('auditor')).expect(404);
     expect(unknown.body).toMatchObject({ code: 'INTEGRITY.SUBJECT_NOT_FOUND', title: expect.stringMatching(/^Aucune antenne n’a été ouverte sous cet identifiant/) });
   });
 
@@ -116,24 +103,24 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
   });
 
   it('rule: an action on a user takes everything from its address: a body with fields, or not an object, is refused and nothing changes', async () => {
-    const created = await request(api.http).post('/api/users').set('Authorization', as('admin')).send({ name: 'Corps Ignoré', role: 'auditor' }).expect(201);
+    const created = await request(demo.api.http).post('/api/users').set('Authorization', as('admin')).send({ name: 'Corps Ignoré', role: 'auditor' }).expect(201);
     const userId = created.body.user.id as string;
-    const before = await api.fingerprint();
-    const withField = await request(api.http).post(`/api/users/${userId}/deactivation`).set('Authorization', as('admin')).send({ active: true }).expect(400);
+    const before = await demo.api.fingerprint();
+    const withField = await request(demo.api.http).post(`/api/users/${userId}/deactivation`).set('Authorization', as('admin')).send({ active: true }).expect(400);
     expect(withField.body.errors).toEqual([{ field: 'active', rule: 'whitelistValidation', message: 'le champ active n’est pas attendu' }]);
-    expect(fieldsOf(await request(api.http).post(`/api/users/${userId}/token-rotation`).set('Authorization', as('admin')).send([1, 2]).expect(400))).toEqual([':isObject']);
-    expect(await api.fingerprint()).toBe(before);
+    expect(fieldsOf(await request(demo.api.http).post(`/api/users/${userId}/token-rotation`).set('Authorization', as('admin')).send([1, 2]).expect(400))).toEqual([':isObject']);
+    expect(await demo.api.fingerprint()).toBe(before);
     // No body, or an empty object: the action runs.
-    await request(api.http).post(`/api/users/${userId}/deactivation`).set('Authorization', as('admin')).expect(200);
-    await request(api.http).post(`/api/users/${userId}/reactivation`).set('Authorization', as('admin')).send({}).expect(200);
+    await request(demo.api.http).post(`/api/users/${userId}/deactivation`).set('Authorization', as('admin')).expect(200);
+    await request(demo.api.http).post(`/api/users/${userId}/reactivation`).set('Authorization', as('admin')).send({}).expect(200);
   });
 
   it('rule: the user routes refuse a query parameter they do not read, as every command does (`POST /api/users?dryRun=true` created the user, `?dryRun=true` rotated the token)', async () => {
-    const created = await request(api.http).post('/api/users').set('Authorization', as('admin')).send({ name: 'Requête Ignorée', role: 'auditor' }).expect(201);
+    const created = await request(demo.api.http).post('/api/users').set('Authorization', as('admin')).send({ name: 'Requête Ignorée', role: 'auditor' }).expect(201);
     const userId = created.body.user.id as string;
-    const before = await api.fingerprint();
+    const before = await demo.api.fingerprint();
     const byCommand = (field: string) => [{ field, rule: 'whitelistValidation', message: `le paramètre ${field} n’est pas attendu par les commandes` }];
-    const creation = await request(api.http).post('/api/users?dryRun=true').set('Authorization', as('admin')).send({ name: 'Essai À Blanc', role: 'auditor' }).expect(400);
+    const creation = await request(demo.api.http).post('/api/users?dryRun=true').set('Authorization', as('admin')).send({ name: 'Essai À Blanc', role: 'auditor' }).expect(400);
     expect(creation.body).toMatchObject({ code: 'INPUT.INVALID', errors: byCommand('dryRun') });
     for (const [action, query, field] of [
       ['token-revocation', 'dryRun=true', 'dryRun'],
@@ -141,12 +128,12 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
       ['reactivation', 'x=1', 'x'],
       ['token-rotation', 'dryRun=true', 'dryRun'],
     ]) {
-      const refused = await request(api.http).post(`/api/users/${userId}/${action}?${query}`).set('Authorization', as('admin')).expect(400);
+      const refused = await request(demo.api.http).post(`/api/users/${userId}/${action}?${query}`).set('Authorization', as('admin')).expect(400);
       expect([action, refused.body.errors]).toEqual([action, byCommand(field)]);
     }
-    expect(await api.fingerprint()).toBe(before);
+    expect(await demo.api.fingerprint()).toBe(before);
     // The token was neither revoked nor replaced; the user still works.
-    await request(api.http).get('/api/users/me').set('Authorization', `Bearer ${created.body.token}`).expect(200);
+    await request(demo.api.http).get('/api/users/me').set('Authorization', `Bearer ${created.body.token}`).expect(200);
     // The lists read no query either.
     expect((await get('/api/users?x=1').expect(400)).body.errors).toEqual([{ field: 'x', rule: 'whitelistValidation', message: 'le paramètre x n’est pas attendu par la liste des utilisateurs' }]);
     expect((await get('/api/users/me?x=1').expect(400)).body.errors).toEqual([{ field: 'x', rule: 'whitelistValidation', message: 'le paramètre x n’est pas attendu par l’utilisateur du jeton' }]);
@@ -154,23 +141,23 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
   });
 
   it('rule: names in another script give users ids of their own (every such name once got `utilisateur`, and the second was refused as taken)', async () => {
-    const first = await request(api.http).post('/api/users').set('Authorization', as('admin')).send({ name: '中文', role: 'auditor' }).expect(201);
-    const second = await request(api.http).post('/api/users').set('Authorization', as('admin')).send({ name: '日本語', role: 'auditor' }).expect(201);
+    const first = await request(demo.api.http).post('/api/users').set('Authorization', as('admin')).send({ name: '中文', role: 'auditor' }).expect(201);
+    const second = await request(demo.api.http).post('/api/users').set('Authorization', as('admin')).send({ name: '日本語', role: 'auditor' }).expect(201);
     expect(first.body.user.id).toMatch(/^utilisateur-[0-9a-f]{8}$/);
     expect(second.body.user.id).not.toBe(first.body.user.id);
     // The same name again is still the same user.
-    await request(api.http).post('/api/users').set('Authorization', as('admin')).send({ name: '中文', role: 'auditor' }).expect(409);
+    await request(demo.api.http).post('/api/users').set('Authorization', as('admin')).send({ name: '中文', role: 'auditor' }).expect(409);
   });
 
   it('rule: a body that is not UTF-8 is refused 415, not stored with « � » in place of what was sent (JSON, and a form’s %-escapes)', async () => {
-    const before = await api.fingerprint();
+    const before = await demo.api.fingerprint();
     for (const bytes of [Buffer.from([0x61, 0xff, 0xfe, 0x62]), Buffer.from([0xed, 0xa0, 0x80])]) {
       const body = Buffer.concat([
         Buffer.from('{"expenditureId":"octets-1","category":"other","amountCents":100,"description":"'),
         bytes,
         Buffer.from('","effectiveDate":"2023-01-10"}'),
       ]);
-      const refused = await request(api.http)
+      const refused = await request(demo.api.http)
         .post('/api/antennas/montbeliard/expenditures')
         .set('Authorization', as('finance'))
         .set('Content-Type', 'application/json')
@@ -180,13 +167,13 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
         .expect(415);
       expect(refused.body).toMatchObject({ code: 'INPUT.UNSUPPORTED_MEDIA_TYPE', detail: expect.stringMatching(/^Le corps de la requête n’est pas du texte UTF-8 valide/) });
     }
-    expect(await api.fingerprint()).toBe(before);
+    expect(await demo.api.fingerprint()).toBe(before);
   });
 
   it('rule: a number written with more digits than a number keeps is refused naming its field, not rounded (1234.99999999999999 cents was stored as 1235)', async () => {
-    const before = await api.fingerprint();
+    const before = await demo.api.fingerprint();
     const body = '{"expenditureId":"arrondi-1","category":"other","amountCents":1234.99999999999999,"description":"x","effectiveDate":"2023-01-10"}';
-    const refused = await request(api.http).post('/api/antennas/montbeliard/expenditures').set('Authorization', as('finance')).set('Content-Type', 'application/json').send(body).expect(400);
+    const refused = await request(demo.api.http).post('/api/antennas/montbeliard/expenditures').set('Authorization', as('finance')).set('Content-Type', 'application/json').send(body).expect(400);
     expect(refused.body.errors).toEqual([
       {
         field: 'amountCents',
@@ -194,9 +181,9 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
         message: 'amountCents est écrit avec plus de 15 chiffres significatifs (1234.99999999999999) : il serait arrondi (à 1235) ; écrivez-le avec 15 chiffres au plus',
       },
     ]);
-    expect(await api.fingerprint()).toBe(before);
+    expect(await demo.api.fingerprint()).toBe(before);
     // Trailing zeros are no digits of precision: 1234.000000000000000 is the whole number it says.
-    await request(api.http)
+    await request(demo.api.http)
       .post('/api/antennas/montbeliard/expenditures')
       .set('Authorization', as('finance'))
       .set('Content-Type', 'application/json')
@@ -206,7 +193,7 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
 
   it('rule: an import route names what it takes when refusing a body (it said « envoyez application/json », which it refuses)', async () => {
     for (const type of ['text/plain', 'application/json']) {
-      const refused = await request(api.http).post('/api/antennas/montbeliard/imports/budget').set('Authorization', as('finance')).set('Content-Type', type).send('{}').expect(415);
+      const refused = await request(demo.api.http).post('/api/antennas/montbeliard/imports/budget').set('Authorization', as('finance')).set('Content-Type', type).send('{}').expect(415);
       expect(refused.body.detail).toMatch(/envoyez text\/csv \(UTF-8\) ou application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/);
       expect(refused.body.title).not.toMatch(/JSON/);
     }
@@ -214,7 +201,7 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
 
   it('rule: an unknown field of any length is refused naming it in at most 100 characters (a 900,000-character key gave a 2.7 MB answer)', async () => {
     const key = 'k'.repeat(900_000);
-    const refused = await request(api.http)
+    const refused = await request(demo.api.http)
       .post('/api/antennas/montbeliard/expenditures')
       .set('Authorization', as('finance'))
       .set('Content-Type', 'application/json')

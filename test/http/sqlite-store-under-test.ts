@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordDemoHistory } from '../support/demo-history';
-import { StoreUnderTest } from './api-under-test';
+import { ApiUnderTest, startApi, StoreUnderTest } from './api-under-test';
 
 /** A fresh embedded store in a temporary directory, whose files the fingerprint reads byte for byte. */
 export async function openSqliteStoreUnderTest(): Promise<StoreUnderTest> {
@@ -32,3 +32,29 @@ export function demoStoreIn(dir: string): () => Promise<StoreUnderTest> {
     return { store, files: [file, `${file}-wal`], dispose: () => store.close() };
   };
 }
+
+/** The API of a suite, on the demo history in a data directory of its own: see {@link useDemoApi}. */
+export interface DemoApi {
+  readonly api: ApiUnderTest;
+  /** The data directory, holding the store where the service expects it. */
+  readonly dir: string;
+}
+
+/**
+ * Starts the API on the demo history in its own data directory before the suite's tests
+ * (`demoStoreIn`), and closes it and removes the directory after them. Its fields are set once the
+ * suite has started.
+ */
+export function useDemoApi(name: string): DemoApi {
+  const demo = {} as { api: ApiUnderTest; dir: string };
+  beforeAll(async () => {
+    demo.dir = mkdtempSync(join(tmpdir(), `jalon-${name}-`));
+    demo.api = await startApi(demoStoreIn(demo.dir), { dataDir: demo.dir });
+  }, 60_000);
+  afterAll(async () => {
+    await demo.api?.close();
+    if (demo.dir) rmSync(demo.dir, { recursive: true, force: true });
+  });
+  return demo;
+}
+
