@@ -3,7 +3,8 @@
  * store: verify, seal, export-audit / verify-export, prove-extends / verify-extends, and `serve`.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertBuilt, jalon, serve } from './cli';
@@ -55,6 +56,30 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     expect(otherKey.status).toBe(1);
   });
 
+  it('rule: an audit export is signed as a whole: the budget’s last event cut out of the file, its count, text and checksum redone, is refused (it once verified)', () => {
+    expect(run('demo').status).toBe(0);
+    const publicKey = publicKeyOf(run('seal').stdout)!;
+    const file = join(dir, 'audit-montbeliard.jsonl');
+    expect(run('export-audit', '--antenna', 'montbeliard', '--out', file).status).toBe(0);
+    const verified = run('verify-export', file, '--public-key', publicKey);
+    expect(verified.stdout).toContain('Le fichier entier est signé par la clé du sceau : aucune ligne n’en a été retirée ni modifiée.');
+    expect(verified.status).toBe(0);
+
+    // What someone passing the file on could do to hide the last expenditure: every check but the signature redone.
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const last = Math.max(...lines.map((line, index) => ((JSON.parse(line) as { streamId?: string }).streamId === 'budget-montbeliard' ? index : -1)));
+    const kept = [...lines.slice(0, last), ...lines.slice(last + 1, -1)];
+    const summary = JSON.parse(lines[lines.length - 1]!) as { events: number; text: string };
+    const checksum = createHash('sha256');
+    for (const line of kept) checksum.update(`${line}\n`, 'utf8');
+    const text = summary.text.replace(`${summary.events} événement(s)`, `${summary.events - 1} événement(s)`);
+    const cut = join(dir, 'cut.jsonl');
+    writeFileSync(cut, [...kept, JSON.stringify({ ...summary, events: summary.events - 1, text, checksum: checksum.digest('hex') })].join('\n') + '\n');
+    const refused = run('verify-export', cut, '--public-key', publicKey);
+    expect(refused.stdout).toContain(`Ligne ${kept.length + 1} : la signature du fichier est fausse`);
+    expect(refused.status).toBe(1);
+  });
+
   it('rule: one byte of a stored amount changed with SQLite: verify exits 1 and names the position, the stream and the revision', () => {
     run('demo');
     const db = new Database(join(dataDir, 'jalon.sqlite'));
@@ -104,6 +129,19 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     expect(exported.status).toBe(0);
     expect(run('verify-export', file).status).toBe(0);
     expect(seals()).toBe(1);
+
+    // A backup without its key: the file cannot be signed, says so, and is refused unless accepted as unsigned.
+    renameSync(join(dataDir, 'seal-key.pem'), join(dir, 'seal-key.pem'));
+    const unsigned = run('export-audit', '--antenna', 'montbeliard', '--latest-seal', '--out', file);
+    expect(unsigned.stdout).toContain('Fichier non signé : la clé qui a signé le sceau n’est pas dans DATA_DIR.');
+    expect(unsigned.status).toBe(0);
+    const refusedUnsigned = run('verify-export', file);
+    expect(refusedUnsigned.stdout).toContain('le fichier n’est pas signé dans son ensemble (produit sans la clé du sceau)');
+    expect(refusedUnsigned.status).toBe(1);
+    const accepted = run('verify-export', file, '--unsigned');
+    expect(accepted.stdout).toContain('Fichier non signé dans son ensemble (accepté par --unsigned)');
+    expect(accepted.status).toBe(0);
+    renameSync(join(dir, 'seal-key.pem'), join(dataDir, 'seal-key.pem'));
 
     const db = new Database(join(dataDir, 'jalon.sqlite'));
     const row = db.prepare<[], { position: number; data: string }>("SELECT position, data FROM events WHERE type = 'BudgetTrancheReleased' ORDER BY position LIMIT 1").get()!;

@@ -32,7 +32,7 @@ describe('the demo history, verified', () => {
   it('rule: sealed, the Montbéliard antenna’s audit export verifies offline against the service’s key', async () => {
     const outcome = await verifyAndSeal(store, config(), systemClock);
     expect(outcome.sealed).toBeDefined();
-    const lines = await collect(auditExportLines(store, { subject: await antennaSubject(store, 'montbeliard'), seal: outcome.latest! }));
+    const lines = await collect(auditExportLines(store, { subject: await antennaSubject(store, 'montbeliard'), seal: outcome.latest!, signer: outcome.key }));
     const report = await verifyAuditExport(lines, { publicKey: outcome.key.publicKey });
     expect(report).toMatchObject({ ok: true, keyMatches: true, subject: 'l’antenne montbeliard' });
     expect((await verifyStore(store, config())).ok).toBe(true);

@@ -1,4 +1,4 @@
-import { antennaSubject, JalonConfig, programmeSubject } from '@jalon/core';
+import { antennaSubject, existingSealKey, JalonConfig, programmeSubject } from '@jalon/core';
 import { assertWritableFile, auditExportLines, streamSink, writeWholeFile, type AuditExportReport } from '@jalon/event-store';
 import { Command } from 'commander';
 import { outputFile } from './export.command';
@@ -30,8 +30,11 @@ export function exportAuditCommand(config: () => JalonConfig): Command {
         const subject = options.antenna === undefined ? programmeSubject() : await antennaSubject(store, options.antenna);
         const fromSeal = options.fromSeal === undefined ? undefined : await findSeal(store, options.fromSeal);
         const seal = await sealForProof(store, base, options.latestSeal === true, say);
+        // The file is signed as a whole by the seal's key when it is here (docs/decisions/0057): always
+        // once the log is sealed now; under --latest-seal, only if the backup holds its key.
+        const signer = existingSealKey(base);
         let report: AuditExportReport | undefined;
-        const lines = auditExportLines(store, { subject, seal, ...(fromSeal ? { fromSeal } : {}) }, (done) => (report = done));
+        const lines = auditExportLines(store, { subject, seal, ...(fromSeal ? { fromSeal } : {}), ...(signer ? { signer } : {}) }, (done) => (report = done));
         if (file !== undefined) {
           await writeWholeFile(file, async (sink) => {
             for await (const line of lines) await sink(line);
@@ -42,6 +45,9 @@ export function exportAuditCommand(config: () => JalonConfig): Command {
           for await (const line of lines) await sink(line);
         }
         say(report!.text);
+        if (!report!.signed) {
+          say('Fichier non signé : la clé qui a signé le sceau n’est pas dans DATA_DIR. jalon verify-export le refuse sans --unsigned, qui n’en vérifie que les lignes.');
+        }
       } finally {
         await store.close();
       }

@@ -80,7 +80,7 @@ ${model.verification.lastSealFailure && html`<div class="alerte attention" role=
 <h3>Vérifier un export</h3>
 <p>Avec l’outil en ligne de commande de Jalon, sur le fichier téléchargé :</p>
 <pre class="commande" id="commande-verification"><code>jalon verify-export FICHIER --public-key ${model.key.publicKey}</code></pre>
-<p class="aide">La commande recalcule l’empreinte de chaque événement, sa preuve d’inclusion sous le sceau signé et la signature de ce sceau ; elle répond « intact » ou nomme chaque ligne qui ne se vérifie pas.</p>
+<p class="aide">La commande recalcule l’empreinte de chaque événement, sa preuve d’inclusion sous le sceau signé, la signature de ce sceau et celle du fichier entier, qui montre qu’aucune ligne n’en a été retirée ; elle répond « Export d’audit vérifié » ou nomme chaque ligne qui ne se vérifie pas.</p>
 </section>
 
 <section id="export" aria-labelledby="titre-export">

@@ -224,7 +224,8 @@ export class LogIntegrityService implements HealthIndicator, LogTrust {
   async auditExport(antennaId?: string): Promise<AsyncIterable<string>> {
     const seal = await this.sealedLatest();
     const subject = antennaId === undefined ? programmeSubject() : await antennaSubject(this.store, antennaId);
-    const lines = auditExportLines(this.store, { subject, seal })[Symbol.asyncIterator]();
+    // Signed as a whole by the service's key (docs/decisions/0057), when it is the one that signed the seal.
+    const lines = auditExportLines(this.store, { subject, seal, signer: this.sealKey().key })[Symbol.asyncIterator]();
     const first = await lines.next();
     const interrupted = (error: unknown) => this.exportInterrupted(error, antennaId);
     return (async function* () {

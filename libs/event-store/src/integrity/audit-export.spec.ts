@@ -37,8 +37,8 @@ describe('verifiable audit export and consistency proofs', () => {
     return sealLog(store, key);
   }
 
-  const exportLines = async (seal: StoredEvent, fromSeal?: StoredEvent) =>
-    collect(auditExportLines(store, { subject: antenna, seal, ...(fromSeal ? { fromSeal } : {}), now: () => new Date('2024-03-20T08:00:00Z') }));
+  const exportLines = async (seal: StoredEvent, fromSeal?: StoredEvent, signer: SealKey | null = key) =>
+    collect(auditExportLines(store, { subject: antenna, seal, ...(fromSeal ? { fromSeal } : {}), ...(signer ? { signer } : {}), now: () => new Date('2024-03-20T08:00:00Z') }));
 
   /** Changes line `index` (0-based) with `change` on its parsed value, and recomputes the summary's checksum as a forger would. */
   function forge(lines: string[], index: number, change: (value: Record<string, unknown>) => void): string[] {
@@ -70,13 +70,65 @@ describe('verifiable audit export and consistency proofs', () => {
     const lines = await exportLines(seal);
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(parsed.map((line) => line.kind)).toEqual(['header', 'seal', ...Array(12).fill('event'), 'summary']);
-    expect(parsed[0]).toMatchObject({ format: 'jalon-audit', version: 1, keyId: key.keyId, publicKey: key.publicKey, seal: { treeSize: 16 }, subject: { kind: 'antenna', id: 'a' } });
+    expect(parsed[0]).toMatchObject({ format: 'jalon-audit', version: 2, keyId: key.keyId, publicKey: key.publicKey, seal: { treeSize: 16 }, subject: { kind: 'antenna', id: 'a' } });
     expect(new Set(parsed.filter((line) => line.kind === 'event').map((line) => line.streamId))).toEqual(new Set(['antenna-a', 'budget-a', 'funding-x']));
     expect(parsed[2]).toMatchObject({ leafIndex: 0, position: '1', streamId: 'antenna-a', revision: 0 });
     expect(parsed[14]!.text).toContain('Export d’audit de l’antenne a : 12 événement(s) de 3 flux, dates d’effet du 15/03/2022 au 15/06/2022.');
 
     const report = await verifyAuditExport(lines, { publicKey: key.publicKey });
-    expect(report).toMatchObject({ ok: true, problems: [], events: 12, streams: 3, keyMatches: true, seal: { treeSize: 16 } });
+    expect(report).toMatchObject({ ok: true, problems: [], events: 12, streams: 3, keyMatches: true, seal: { treeSize: 16 }, signed: true });
+  });
+
+  /**
+   * Cuts a stream's last event out of the file as someone passing it on could: the summary's count,
+   * text and checksum recomputed, so that nothing but a signature can tell (the signature is kept).
+   */
+  function cutLastEventOf(lines: string[], streamId: string): string[] {
+    const last = Math.max(...lines.map((line, index) => ((JSON.parse(line) as Record<string, unknown>).streamId === streamId ? index : -1)));
+    const kept = [...lines.slice(0, last), ...lines.slice(last + 1)];
+    const summary = JSON.parse(kept[kept.length - 1]!) as Record<string, unknown>;
+    kept[kept.length - 1] = JSON.stringify({ ...summary, events: (summary.events as number) - 1, text: (summary.text as string).replace('12 événement(s)', '11 événement(s)') });
+    return forge(kept, 0, () => undefined);
+  }
+
+  it('rule: a signed file is proof against whoever passes it on: a stream’s last event cut out, count, text and checksum recomputed, fails (docs/decisions/0057)', async () => {
+    const lines = await exportLines(await writeHistory());
+    expect(JSON.parse(lines[lines.length - 1]!).text).toContain('Le fichier entier est signé par la même clé');
+    const cut = cutLastEventOf(lines, 'budget-a');
+    const report = await verifyAuditExport(cut, { publicKey: key.publicKey });
+    expect(report).toMatchObject({ ok: false, signed: false, events: 11 });
+    expect(report.problems).toEqual([{ line: cut.length, message: expect.stringContaining('la signature du fichier est fausse') }]);
+    // The same cut with the signature dropped: refused as unsigned, unless the verifier is told to accept that.
+    const unsignedCut = forge(cut, 0, () => undefined).map((line, index, all) => (index === all.length - 1 ? JSON.stringify({ ...JSON.parse(line), signature: undefined }) : line));
+    expect((await verifyAuditExport(unsignedCut)).problems).toEqual(expect.arrayContaining([expect.objectContaining({ message: expect.stringContaining('le fichier n’est pas signé dans son ensemble') })]));
+  });
+
+  it('rule: a file made without the seal’s key is unsigned, says so in its summary, and verifies only when an unsigned file is accepted', async () => {
+    const seal = await writeHistory();
+    for (const signer of [null, other]) {
+      const lines = await exportLines(seal, undefined, signer);
+      const summary = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+      expect(summary.signature).toBeUndefined();
+      expect(summary.text).toContain('Le fichier n’est pas signé (produit sans la clé du sceau) : il prouve les événements qu’il contient, pas qu’aucun n’en a été retiré.');
+      expect(await verifyAuditExport(lines, { publicKey: key.publicKey })).toMatchObject({
+        ok: false,
+        signed: false,
+        problems: [{ line: lines.length, message: expect.stringContaining('produit sans la clé du sceau') }],
+      });
+      expect(await verifyAuditExport(lines, { publicKey: key.publicKey, acceptUnsigned: true })).toMatchObject({ ok: true, problems: [], signed: false, events: 12 });
+    }
+  });
+
+  it('rule: a version-1 file (before files were signed) verifies its lines when unsigned files are accepted, and is refused otherwise', async () => {
+    const lines = await exportLines(await writeHistory(), undefined, null);
+    const summary = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+    const versionOne = forge(
+      [...lines.slice(0, -1), JSON.stringify({ ...summary, text: (summary.text as string).replace(/ Le fichier n’est pas signé[^.]*\./, '') })],
+      0,
+      (header) => (header.version = 1),
+    );
+    expect(await verifyAuditExport(versionOne, { acceptUnsigned: true })).toMatchObject({ ok: true, problems: [], signed: false });
+    expect((await verifyAuditExport(versionOne)).problems).toEqual([expect.objectContaining({ message: expect.stringContaining('(version 1 du format)') })]);
   });
 
   it('rule: one character changed anywhere in the file makes verification fail, naming the line', async () => {
@@ -180,7 +232,7 @@ describe('verifiable audit export and consistency proofs', () => {
       const proof = value.proof as string[];
       proof[0] = proof[0]!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'));
     });
-    expect((await verifyAuditExport(forged)).problems).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining('la preuve de cohérence') })]);
+    expect((await verifyAuditExport(forged)).problems).toEqual(expect.arrayContaining([expect.objectContaining({ line: 3, message: expect.stringContaining('la preuve de cohérence') })]));
   });
 
   it('rule: prove-extends from an earlier seal to the latest verifies offline; the file names its seals', async () => {

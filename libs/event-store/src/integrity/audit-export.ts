@@ -10,14 +10,19 @@
  *   line 2   {"kind":"seal", …the LogSealed event as stored…}
  *  (line 3)  {"kind":"consistency","fromSeal":{…an earlier LogSealed event…},"proof":[…]}   with --from-seal
  *   …        {"kind":"event","leafIndex":n,"position":"…","streamId":…,"revision":…,"id":…,"type":…,"version":…,"data":…,"metadata":…,"hash":…,"inclusionProof":[…]}
- *   last     {"kind":"summary","events":n,"streams":k,"text":"…in French…","checksum":"…"}
+ *   last     {"kind":"summary","events":n,"streams":k,"text":"…in French…","checksum":"…","signature":"…"}
  *
  * What is proved: each event's content gives its `hash` (recomputed), each hash is leaf
  * `leafIndex` of the tree whose root the seal signs (RFC 9162 inclusion proof), each stream's
  * events follow each other from revision 0 (`previousHash`), and, with a consistency line, the
  * earlier seal's log is a prefix of this one. The summary's `checksum` (SHA-256 of every line
  * before it, each with its line feed) and its text, recomputed, catch any other change to the
- * file, although only what the seal signs is proof against its writer.
+ * file. Version 2 (docs/decisions/0057): the producer, holding the seal's key, signs that checksum
+ * (`signature`, over {@link exportSignedText}), so that the file as a whole, every stream of the
+ * subject up to the seal included, is proof against whoever passes it on: a line removed (a stream's
+ * last events, a whole stream) fails even with the checksum recomputed. A file made without the
+ * key (`--latest-seal` on a backup) has no signature, and says so in its summary: it proves only
+ * the lines it holds.
  */
 import { createHash } from 'node:crypto';
 import { isUnreadable, type EventStore, type StoredEvent } from '../event-store.port';
@@ -25,10 +30,13 @@ import { eventHash, GENESIS_HASH } from './event-hash';
 import { IntegrityError } from './integrity-error';
 import { assertSealHolds, buildLogTree, YIELD_EVERY, yieldToEventLoop } from './log-tree';
 import { fromHex, isHexHash, leafHash, toHex, verifyConsistency, verifyInclusion } from './merkle';
-import { checkSeal, keyIdOfPublicKeyText, LOG_SEALED, type LogSealedData } from './seal';
+import { canonicalJson } from '../transfer/canonical-json';
+import { checkSeal, keyIdOfPublicKeyText, LOG_SEALED, signatureHolds, type LogSealedData, type SealKey } from './seal';
 
 export const AUDIT_FORMAT = 'jalon-audit';
-export const AUDIT_FORMAT_VERSION = 1;
+export const AUDIT_FORMAT_VERSION = 2;
+/** Versions `verify-export` reads: 1, before files were signed (docs/decisions/0057), proves only the lines it holds. */
+const READABLE_VERSIONS: readonly unknown[] = [1, AUDIT_FORMAT_VERSION];
 export const EVENT_HASH_ALGORITHM = 'sha256/canonical-json/v1';
 export const MERKLE_ALGORITHM = 'rfc9162/sha256';
 
@@ -47,6 +55,11 @@ export interface AuditExportOptions {
   readonly seal: StoredEvent;
   /** An earlier seal: the export then proves that its log is a prefix of the sealed one. */
   readonly fromSeal?: StoredEvent;
+  /**
+   * The key that signed the seal, when the producer holds it: the file is then signed as a whole.
+   * Another key signs nothing (a seal made before the key was replaced): the file is unsigned.
+   */
+  readonly signer?: SealKey;
   readonly now?: () => Date;
 }
 
@@ -55,6 +68,16 @@ export interface AuditExportReport {
   readonly streams: number;
   readonly seal: LogSealedData;
   readonly text: string;
+  /** Whether the file is signed as a whole (see AuditExportOptions.signer). */
+  readonly signed: boolean;
+}
+
+/**
+ * The exact text an export's signature covers: what it is, the key, and the SHA-256 of every line
+ * before the summary (header, seal, consistency, events), which the summary's text is computed from.
+ */
+export function exportSignedText(keyId: string, checksum: string): string {
+  return canonicalJson({ signs: 'jalon-audit-export', format: AUDIT_FORMAT, version: AUDIT_FORMAT_VERSION, keyId, checksum });
 }
 
 /** The seal of a `LogSealed` event, or an error saying why it is none. */
@@ -122,9 +145,12 @@ export async function* auditExportLines(store: EventStore, options: AuditExportO
     index += 1;
     if (index % YIELD_EVERY === 0) await yieldToEventLoop();
   }
-  const text = summaryText(subject.label, summary, seal, from);
-  yield JSON.stringify({ kind: 'summary', events: summary.events, streams: summary.streams.size, text, checksum: checksum.digest('hex') });
-  report?.({ events: summary.events, streams: summary.streams.size, seal, text });
+  const signer = options.signer?.keyId === seal.keyId ? options.signer : undefined;
+  const text = summaryText(subject.label, summary, seal, from, signer !== undefined);
+  const digest = checksum.digest('hex');
+  const signature = signer ? { signature: signer.signText(exportSignedText(seal.keyId, digest)) } : {};
+  yield JSON.stringify({ kind: 'summary', events: summary.events, streams: summary.streams.size, text, checksum: digest, ...signature });
+  report?.({ events: summary.events, streams: summary.streams.size, seal, text, signed: signer !== undefined });
 }
 
 /**
@@ -169,17 +195,26 @@ export function frenchInstant(iso: string): string {
   return `${frenchDate(date.slice(0, 10))} à ${date.slice(11, 16)} UTC`;
 }
 
-/** The summary a person reads; recomputed by the verifier from what it checked. */
-function summaryText(label: string, summary: SummaryBuilder, seal: LogSealedData, from: LogSealedData | undefined): string {
+/**
+ * The summary a person reads; recomputed by the verifier from what it checked. `signed`: whether the
+ * file is signed as a whole (version 2); undefined for a version-1 file, whose text said nothing of it.
+ */
+function summaryText(label: string, summary: SummaryBuilder, seal: LogSealedData, from: LogSealedData | undefined, signed: boolean | undefined): string {
   const dates =
     summary.firstEffective === undefined ? '' : `, dates d’effet du ${frenchDate(summary.firstEffective)} au ${frenchDate(summary.lastEffective!)}`;
   const extension = from
     ? ` Le journal du sceau antérieur du ${frenchInstant(from.sealedAt)} (${from.treeSize} événements) y est inclus tel quel, événement pour événement (preuve de cohérence RFC 9162).`
     : '';
+  const whole =
+    signed === undefined
+      ? ''
+      : signed
+        ? ' Le fichier entier est signé par la même clé : il contient tous les événements du sujet couverts par le sceau, et aucune ligne ne peut en être retirée ni modifiée sans que la vérification échoue.'
+        : ' Le fichier n’est pas signé (produit sans la clé du sceau) : il prouve les événements qu’il contient, pas qu’aucun n’en a été retiré.';
   return (
     `Export d’audit de ${label} : ${summary.events} événement(s) de ${summary.streams.size} flux${dates}. ` +
     `Chacun porte son empreinte SHA-256 et la preuve qu’il figure dans le journal scellé le ${frenchInstant(seal.sealedAt)} ` +
-    `(${seal.treeSize} événements, racine ${seal.rootHash.slice(0, 16)}…, sceau signé par la clé ${seal.keyId.slice(0, 16)}…).${extension} ` +
+    `(${seal.treeSize} événements, racine ${seal.rootHash.slice(0, 16)}…, sceau signé par la clé ${seal.keyId.slice(0, 16)}…).${extension}${whole} ` +
     'Vérification hors ligne : jalon verify-export FICHIER --public-key CLÉ (clé publique du service obtenue par un autre canal).'
   );
 }
@@ -201,6 +236,22 @@ export interface AuditFileReport {
   readonly keyMatches?: boolean;
   readonly fromSeal?: { readonly treeSize: number; readonly sealedAt: string };
   readonly text?: string;
+  /**
+   * Whether the file is signed as a whole by the seal's key, its signature holding: then no line was
+   * removed from it. False for an unsigned file (version 1, or made without the key), which proves
+   * only the lines it holds.
+   */
+  readonly signed: boolean;
+}
+
+export interface AuditFileOptions {
+  /** The service's public key obtained elsewhere (PEM, base64 SPKI or key id): the seal must be signed by it. */
+  readonly publicKey?: string;
+  /**
+   * Accepts a file that is not signed as a whole (version 1, or made without the seal's key): only
+   * the lines it holds are then checked, and `signed` is false. Otherwise such a file fails.
+   */
+  readonly acceptUnsigned?: boolean;
 }
 
 interface StreamState {
@@ -212,7 +263,7 @@ interface StreamState {
  * Checks an audit export line by line, keeping one tip per stream: nothing but the file (and the
  * public key, when given) is needed. Every problem names its line.
  */
-export async function verifyAuditExport(lines: AsyncIterable<string> | Iterable<string>, options: { publicKey?: string } = {}): Promise<AuditFileReport> {
+export async function verifyAuditExport(lines: AsyncIterable<string> | Iterable<string>, options: AuditFileOptions = {}): Promise<AuditFileReport> {
   const problems: AuditFileProblem[] = [];
   const fail = (line: number, message: string) => problems.push({ line, message });
   const checksum = createHash('sha256');
@@ -270,8 +321,8 @@ export async function verifyAuditExport(lines: AsyncIterable<string> | Iterable<
       phase = 'seal';
       if (value.kind !== 'header' || value.format !== AUDIT_FORMAT) {
         fail(lineNumber, `ce n’est pas un export d’audit Jalon (en-tête "format":"${AUDIT_FORMAT}" attendu)`);
-      } else if (value.version !== AUDIT_FORMAT_VERSION) {
-        fail(lineNumber, `version ${String(value.version)} du format non prise en charge (version ${AUDIT_FORMAT_VERSION} attendue)`);
+      } else if (!READABLE_VERSIONS.includes(value.version)) {
+        fail(lineNumber, `version ${String(value.version)} du format non prise en charge (versions ${READABLE_VERSIONS.join(' et ')} lues)`);
       }
       header = value;
       continue;
@@ -351,15 +402,28 @@ export async function verifyAuditExport(lines: AsyncIterable<string> | Iterable<
 
   if (lineNumber === 0) fail(0, 'le fichier est vide');
   else if (!seal && !problems.some((p) => p.line === 2)) fail(0, 'le fichier ne contient pas de sceau');
+  const version = header?.version === 1 ? 1 : AUDIT_FORMAT_VERSION;
+  let signed = false;
   if (!summaryLine) {
     if (lineNumber > 0 && !interrupted) fail(0, 'le fichier n’a pas de ligne de résumé : il est tronqué');
   } else {
-    if (summaryLine.checksum !== checksum.digest('hex')) fail(summaryAt, 'l’empreinte des lignes précédentes ne correspond pas : le fichier a été modifié');
+    const digest = checksum.digest('hex');
+    if (summaryLine.checksum !== digest) fail(summaryAt, 'l’empreinte des lignes précédentes ne correspond pas : le fichier a été modifié');
+    if (summaryLine.signature !== undefined) {
+      if (version === 1) fail(summaryAt, 'un fichier de version 1 n’est pas signé : cette signature n’en fait pas partie');
+      else if (seal && signatureHolds(seal.publicKey, exportSignedText(seal.keyId, digest), summaryLine.signature)) signed = true;
+      else if (seal) fail(summaryAt, 'la signature du fichier est fausse : il a été modifié après sa production (une ligne retirée, ajoutée ou changée)');
+    } else if (seal && !options.acceptUnsigned) {
+      fail(
+        summaryAt,
+        `le fichier n’est pas signé dans son ensemble (${version === 1 ? 'version 1 du format' : 'produit sans la clé du sceau'}) : il prouve les événements qu’il contient, pas qu’aucun n’en a été retiré`,
+      );
+    }
     if (summaryLine.events !== summary.events || summaryLine.streams !== summary.streams.size) {
       fail(summaryAt, `le résumé annonce ${String(summaryLine.events)} événement(s) de ${String(summaryLine.streams)} flux, le fichier en contient ${summary.events} de ${summary.streams.size}`);
     }
     const label = ((header?.subject ?? {}) as Record<string, unknown>).label;
-    if (seal && typeof label === 'string' && summaryLine.text !== summaryText(label, summary, seal, from)) {
+    if (seal && typeof label === 'string' && summaryLine.text !== summaryText(label, summary, seal, from, version === 1 ? undefined : summaryLine.signature !== undefined)) {
       fail(summaryAt, 'le texte du résumé ne correspond pas au contenu du fichier');
     }
   }
@@ -374,6 +438,7 @@ export async function verifyAuditExport(lines: AsyncIterable<string> | Iterable<
     ...(keyMatches === undefined ? {} : { keyMatches }),
     ...(from ? { fromSeal: { treeSize: from.treeSize, sealedAt: from.sealedAt } } : {}),
     ...(typeof summaryLine?.text === 'string' ? { text: summaryLine.text } : {}),
+    signed: signed && problems.length === 0,
   };
 }
 

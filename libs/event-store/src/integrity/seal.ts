@@ -98,8 +98,16 @@ export class SealKey {
 
   sign(statement: SealStatement, effectiveDate: string): LogSealedData {
     const unsigned = { ...statement, algorithm: SEAL_ALGORITHM, publicKey: this.publicKey, keyId: this.keyId } as const;
-    const signature = sign(null, Buffer.from(signedText(unsigned), 'utf8'), this.privateKey).toString('base64');
-    return { ...unsigned, signature, effectiveDate };
+    return { ...unsigned, signature: this.signText(signedText(unsigned)), effectiveDate };
+  }
+
+  /**
+   * The Ed25519 signature (base64) of a text's UTF-8 bytes: a seal's statement, or what an audit
+   * export's producer states of the whole file. Each text names what it is (its fields differ), so
+   * that no signature of one can pass for the other.
+   */
+  signText(text: string): string {
+    return sign(null, Buffer.from(text, 'utf8'), this.privateKey).toString('base64');
   }
 }
 
@@ -174,24 +182,37 @@ export function checkSeal(data: unknown): SealCheck {
   const shape = sealShapeProblem(data);
   if (shape) return { ok: false, reason: shape };
   const seal = data as LogSealedData;
-  let der: Buffer;
-  let publicKey: KeyObject;
-  try {
-    der = Buffer.from(seal.publicKey, 'base64');
-    publicKey = createPublicKey({ key: der, format: 'der', type: 'spki' });
-  } catch {
-    return { ok: false, reason: 'sa clé publique est illisible' };
-  }
-  if (publicKey.asymmetricKeyType !== 'ed25519') return { ok: false, reason: 'sa clé publique n’est pas une clé Ed25519' };
-  if (keyIdOf(der) !== seal.keyId) return { ok: false, reason: 'son identifiant de clé ne correspond pas à sa clé publique' };
+  const publicKey = ed25519PublicKey(seal.publicKey);
+  if (typeof publicKey === 'string') return { ok: false, reason: publicKey };
+  if (publicKey.keyId !== seal.keyId) return { ok: false, reason: 'son identifiant de clé ne correspond pas à sa clé publique' };
   if (rootOfFrontier(seal.frontier.map(fromHex)).toString('hex') !== seal.rootHash) {
     return { ok: false, reason: 'ses sous-arbres ne donnent pas sa racine' };
   }
-  const signature = Buffer.from(seal.signature, 'base64');
-  if (!verify(null, Buffer.from(signedText(seal), 'utf8'), publicKey, signature)) {
+  if (!signatureHolds(seal.publicKey, signedText(seal), seal.signature)) {
     return { ok: false, reason: 'sa signature est fausse (sceau falsifié ou modifié)' };
   }
   return { ok: true, seal };
+}
+
+/** The Ed25519 key a seal carries (SPKI DER, base64) with its key id, or why it is none (French). */
+function ed25519PublicKey(base64: string): { readonly key: KeyObject; readonly keyId: string } | string {
+  let der: Buffer;
+  let key: KeyObject;
+  try {
+    der = Buffer.from(base64, 'base64');
+    key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+  } catch {
+    return 'sa clé publique est illisible';
+  }
+  if (key.asymmetricKeyType !== 'ed25519') return 'sa clé publique n’est pas une clé Ed25519';
+  return { key, keyId: keyIdOf(der) };
+}
+
+/** Whether `signature` (base64) is the Ed25519 signature of `text` by the key `publicKey` (SPKI DER, base64) carries. */
+export function signatureHolds(publicKey: string, text: string, signature: unknown): boolean {
+  const key = ed25519PublicKey(publicKey);
+  if (typeof key === 'string' || typeof signature !== 'string') return false;
+  return verify(null, Buffer.from(text, 'utf8'), key.key, Buffer.from(signature, 'base64'));
 }
 
 function sealShapeProblem(data: unknown): string | undefined {
