@@ -1,6 +1,6 @@
 import { SYSTEM_ACTOR } from '@jalon/application';
 import { streamIdOf, todayIn } from '@jalon/domain';
-import { embeddedStoreDamage, highestAssignedPosition, type EventStore, type SealWriterOptions, type SealKey, type VerifyLogOptions } from '@jalon/event-store';
+import { assignedPositions, embeddedStoreDamage, type EventStore, type SealWriterOptions, type SealKey, type VerifyLogOptions } from '@jalon/event-store';
 import { join } from 'node:path';
 import { JalonConfig } from '../config';
 import { embeddedStoreFile, readCopyOf } from '../open-event-store';
@@ -22,12 +22,12 @@ export function sealKeyFile(config: Pick<JalonConfig, 'dataDir'>): string {
 export function verificationOptions(
   config: JalonConfig,
   store?: EventStore,
-): Pick<VerifyLogOptions, 'sealStreamId' | 'densePositions' | 'highestAssignedPosition' | 'storeDamage' | 'removedSeals'> {
+): Pick<VerifyLogOptions, 'sealStreamId' | 'densePositions' | 'assignedPositions' | 'storeDamage' | 'removedSeals'> {
   // The last seal written from this data directory must still be in the log (docs/decisions/0056).
   const removed = store ? { removedSeals: () => removedSeals(config, store, SEAL_STREAM_ID) } : {};
   if (config.eventStore !== 'sqlite') return { sealStreamId: SEAL_STREAM_ID, densePositions: false, ...removed };
   const file = (store && readCopyOf(store)) ?? embeddedStoreFile(config);
-  return { sealStreamId: SEAL_STREAM_ID, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(file), storeDamage: () => embeddedStoreDamage(file), ...removed };
+  return { sealStreamId: SEAL_STREAM_ID, densePositions: true, assignedPositions: () => assignedPositions(file), storeDamage: () => embeddedStoreDamage(file), ...removed };
 }
 
 /** What the service writes a seal with: its key, now, and itself as the actor. */

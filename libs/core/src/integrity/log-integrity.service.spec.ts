@@ -1,5 +1,5 @@
 import { collect, keyIdOf, LOG_SEALED, SqliteEventStore, verifyAuditExport, type StoredEvent } from '@jalon/event-store';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEvent } from '../../../../test/support/events';
@@ -9,8 +9,8 @@ import { loadConfig } from '../config';
 import { HealthRegistry } from '../health/health-registry';
 import { embeddedStoreFile } from '../open-event-store';
 import { SEAL_STREAM_ID, sealKeyFile } from './integrity-settings';
-import { verifyStore } from './seal-log';
-import { sealWitnessFile } from './seal-witness';
+import { verifyAndSeal, verifyStore } from './seal-log';
+import { recordSealWitness, sealWitnessFile } from './seal-witness';
 import { LogIntegrityService } from './log-integrity.service';
 
 const WAIT_MS = 10_000;
@@ -181,6 +181,20 @@ describe('LogIntegrityService (the running service’s verification and seals)',
     await waitFor(() => service!.lastVerification().state === 'suivi du journal', WAIT_MS, 'the verification at start');
     expect(await integrity()).toMatchObject({ status: 'degraded', reason: expect.stringContaining('le dernier posé depuis ce dossier de données') });
     expect(await seals()).toEqual([]);
+  });
+
+  it('rule: the record of the last seal never goes back to an earlier seal (two processes sealing together), and leaves no temporary file', async () => {
+    await appendChained(store, 'antenna-a', [testEvent()]);
+    await verifyAndSeal(store, config(), clock);
+    await appendChained(store, 'antenna-a', [testEvent()]);
+    await verifyAndSeal(store, config(), clock);
+    const [first, second] = await seals();
+    expect(JSON.parse(readFileSync(sealWitnessFile(config()), 'utf8'))).toMatchObject({ id: second!.id, revision: 1 });
+    // The process that wrote the first seal records it late: the later record stays.
+    expect(recordSealWitness(config(), first!)).toBeUndefined();
+    expect(JSON.parse(readFileSync(sealWitnessFile(config()), 'utf8'))).toMatchObject({ id: second!.id, revision: 1 });
+    expect(readdirSync(config().dataDir).filter((name) => name.endsWith('.partial'))).toEqual([]);
+    expect((await verifyStore(store, config())).ok).toBe(true);
   });
 
   it('rule: a record of the last seal that cannot be read is said, never taken for « no seal was written »', async () => {

@@ -1,5 +1,6 @@
 import { frenchInstant, type EventStore, type LogSealedData, type StoredEvent } from '@jalon/event-store';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { JalonConfig } from '../config';
 
@@ -43,10 +44,21 @@ export function recordSealWitness(config: Pick<JalonConfig, 'dataDir'>, seal: St
     keyId: data.keyId,
   };
   const file = sealWitnessFile(config);
-  const partial = `${file}.partial`;
+  // Never back: another process sealing the same log (jalon seal beside the service) may have
+  // recorded a later seal meanwhile.
+  const recorded = recordedWitness(file, seal.streamId);
+  if (recorded !== undefined && recorded.revision > witness.revision) return undefined;
+  // A temporary name of its own, so that two processes sealing together never write one file.
+  const partial = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
   try {
-    // Whole or not at all: a cut record would be read as a removed seal.
-    writeFileSync(partial, `${JSON.stringify(witness, null, 2)}\n`, { mode: 0o644 });
+    // Whole or not at all, and on the disk before it is renamed: a cut or empty record would be read as a removed seal.
+    const fd = openSync(partial, 'w', 0o644);
+    try {
+      writeSync(fd, `${JSON.stringify(witness, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(partial, file);
     return undefined;
   } catch (error) {
@@ -81,6 +93,15 @@ export async function removedSeals(config: Pick<JalonConfig, 'dataDir'>, store: 
     `${which}, ${what} : des sceaux, ou des événements scellés, ont été retirés. ` +
       `Si une sauvegarde plus ancienne a été restaurée sciemment, comparez-la à un sceau conservé ailleurs (jalon prove-extends --from-seal) puis supprimez ${file}.`,
   ];
+}
+
+/** The record in `file` when there is a readable one (what cannot be read is for the verification to say). */
+function recordedWitness(file: string, sealStreamId: string): SealWitness | undefined {
+  try {
+    return witnessOf(readFileSync(file, 'utf8'), sealStreamId);
+  } catch {
+    return undefined;
+  }
 }
 
 function witnessOf(text: string, sealStreamId: string): SealWitness | undefined {

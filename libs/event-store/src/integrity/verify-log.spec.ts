@@ -1,18 +1,21 @@
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEvent, testMetadata } from '../../../../test/support/events';
+import { tsNodeArgs } from '../../../../test/support/spawn-ts';
 import { alterFile, appendChained, rechain, rewriteLog, rowAt, SEAL_STREAM, sealLog } from '../../../../test/support/integrity';
 import { collect, WrongExpectedRevisionError, type EventStore } from '../event-store.port';
 import { SqliteEventStore } from '../sqlite';
 import { exportHistoryToFile, importHistoryFile } from '../transfer';
 import { eventHash } from './event-hash';
-import { highestAssignedPosition } from './embedded-positions';
+import { assignedPositions, embeddedStoreDamage } from './embedded-positions';
 import { SealKey } from './seal';
 import { LogVerifier, verifyLog, type LogProblem, type LogVerificationReport, type NamedFiles, type NamedFileState } from './verify-log';
 
 const STREAMS = ['antenna-a', 'budget-a', 'funding-x'];
+const CHILD = join(__dirname, '../../../../test/support/sqlite-store-child.ts');
 
 describe('verifyLog on the embedded store', () => {
   let directory: string;
@@ -23,7 +26,7 @@ describe('verifyLog on the embedded store', () => {
   const verify = async (options: { from?: bigint; trustedKeyIds?: string[]; files?: NamedFiles } = {}): Promise<LogVerificationReport> => {
     await store.close();
     store = SqliteEventStore.open({ file });
-    return verifyLog(store, { sealStreamId: SEAL_STREAM, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(file), ...options });
+    return verifyLog(store, { sealStreamId: SEAL_STREAM, densePositions: true, assignedPositions: () => assignedPositions(file), ...options });
   };
   const at = (report: LogVerificationReport, position: number) => report.problems.filter((problem) => problem.position === String(position));
   const kinds = (problems: readonly LogProblem[]) => problems.map((problem) => problem.kind);
@@ -169,6 +172,30 @@ describe('verifyLog on the embedded store', () => {
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'tail-truncated', position: '18', message: expect.stringContaining('Positions 18 à 19') })]);
   });
 
+  it('rule: events appended by another process while the log is verified are no damage: the end checks read the file in one snapshot (they once said « index endommagé » and « fin tronquée »)', async () => {
+    await writeHistory();
+    // A table large enough that counting it and its indexes takes a while, as on a real store.
+    for (let batch = 0; batch < 20; batch++) await store.append('filler', Array.from({ length: 1_000 }, () => testEvent({ data: { padding: 'x'.repeat(200) } })), { expectedRevision: 'any' });
+    const writer = spawn(process.execPath, tsNodeArgs(CHILD, 'append', file, 'another-process', '4000', '1', 'close'), { stdio: ['ignore', 'ignore', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => writer.on('exit', resolve));
+    let running = true;
+    void exited.then(() => (running = false));
+    const reports: LogVerificationReport[] = [];
+    const damages: string[][] = [];
+    while (running || reports.length === 0) {
+      const before = (await store.headPosition()) ?? 0n;
+      reports.push(await verifyLog(store, { sealStreamId: SEAL_STREAM, densePositions: true, assignedPositions: () => assignedPositions(file), storeDamage: () => embeddedStoreDamage(file) }));
+      damages.push(embeddedStoreDamage(file));
+      if ((await store.headPosition()) === before && !running) break;
+      // Reading the embedded store never waits on I/O: let the child's exit be heard.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await exited).toBe(0);
+    expect(reports.length).toBeGreaterThan(1);
+    expect(reports.flatMap((report) => report.problems)).toEqual([]);
+    expect(damages.flat()).toEqual([]);
+  }, 60_000);
+
   it('rule: the tail cut off and the log renumbered to hide it: the last seal names the missing events', async () => {
     for (let round = 0; round < 4; round++) {
       for (const stream of STREAMS) await appendChained(store, stream, [testEvent({ data: { n: round } })]);
@@ -269,7 +296,7 @@ describe('verifyLog on the embedded store', () => {
     const copy = SqliteEventStore.open({ file: copyFile });
     try {
       await importHistoryFile(exported, copy);
-      const report = await verifyLog(copy, { sealStreamId: SEAL_STREAM, densePositions: true, highestAssignedPosition: () => highestAssignedPosition(copyFile) });
+      const report = await verifyLog(copy, { sealStreamId: SEAL_STREAM, densePositions: true, assignedPositions: () => assignedPositions(copyFile) });
       expect(report).toMatchObject({ ok: true, events: 17, seals: 2 });
     } finally {
       await copy.close();
@@ -345,5 +372,26 @@ describe('LogVerifier alone', () => {
     const verifier = new LogVerifier({ sealStreamId: SEAL_STREAM });
     verifier.accept({ streamId: 's', type: 'T', version: 1, data: {}, id: 'a', revision: 0, position: 1n, metadata: { ...testMetadata(), previousHash: '0'.repeat(64) } });
     expect(verifier.report().problems).toEqual([expect.objectContaining({ kind: 'hash-invalid', position: '1', message: expect.stringContaining('mais pas la sienne') })]);
+  });
+  it('rule: the end checks compare the counter with the last event of their own snapshot, and the events verified must still be there', () => {
+    const verifiedUpTo = (last: number) => {
+      const verifier = new LogVerifier({ sealStreamId: SEAL_STREAM });
+      for (let position = 1; position <= last; position++) {
+        verifier.accept({ streamId: 's', type: 'T', version: 1, data: {}, id: `e${position}`, revision: position - 1, position: BigInt(position), metadata: testMetadata() });
+      }
+      return verifier;
+    };
+    // Appended by another process after the events were read: no problem.
+    const appended = verifiedUpTo(5);
+    appended.checkEnd({ positions: { highest: 9n, lastStored: 9n } });
+    expect(appended.report().problems).toEqual([]);
+    // Read, then gone from the file: named as what was verified and removed.
+    const removed = verifiedUpTo(5);
+    removed.checkEnd({ positions: { highest: 5n, lastStored: 3n } });
+    expect(removed.report().problems).toEqual([expect.objectContaining({ kind: 'tail-truncated', position: '4', message: 'Positions 4 à 5 : vérifiées, puis retirées du journal (fin du journal tronquée).' })]);
+    // Handed out beyond the last event of the same snapshot: cut off.
+    const cut = verifiedUpTo(5);
+    cut.checkEnd({ positions: { highest: 7n, lastStored: 5n } });
+    expect(cut.report().problems).toEqual([expect.objectContaining({ kind: 'tail-truncated', position: '6', message: expect.stringContaining('Positions 6 à 7 : attribuées') })]);
   });
 });

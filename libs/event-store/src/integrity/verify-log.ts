@@ -20,6 +20,7 @@ import { eventHash, GENESIS_HASH, isEventHash, tipOf, type ChainTip } from './ev
 import { MerkleFrontier, toHex, type FrontierSnapshot } from './merkle';
 import { PrefixRoots } from './prefix-roots';
 import { checkSeal, LOG_SEALED, type LogSealedData, type SealedEventRef } from './seal';
+import type { AssignedPositions } from './embedded-positions';
 
 export type LogProblemKind =
   /** A row that cannot be decoded. */
@@ -357,13 +358,23 @@ export class LogVerifier {
   checkEnd(end: EndChecks = {}): void {
     for (const message of end.storeDamage ?? []) this.record({ kind: 'store-damaged', message });
     for (const message of end.removedSeals ?? []) this.record({ kind: 'seal-removed', message });
-    if (end.highestAssignedPosition === undefined) return;
-    const last = this.lastPosition ?? 0n;
-    if (end.highestAssignedPosition > last) {
+    if (end.positions === undefined) return;
+    // The counter is compared with the last event of its own snapshot, which may be later than the
+    // events read here (another process appending meanwhile); the events read must still be there.
+    const { highest } = end.positions;
+    const stored = end.positions.lastStored ?? 0n;
+    const verified = this.lastPosition ?? 0n;
+    if (stored < verified) {
       this.record({
         kind: 'tail-truncated',
-        position: (last + 1n).toString(),
-        message: `Positions ${range(last + 1n, end.highestAssignedPosition)} : attribuées à des événements qui ne sont plus dans le journal (fin du journal tronquée).`,
+        position: (stored + 1n).toString(),
+        message: `Positions ${range(stored + 1n, verified)} : vérifiées, puis retirées du journal (fin du journal tronquée).`,
+      });
+    } else if (highest > stored) {
+      this.record({
+        kind: 'tail-truncated',
+        position: (stored + 1n).toString(),
+        message: `Positions ${range(stored + 1n, highest)} : attribuées à des événements qui ne sont plus dans le journal (fin du journal tronquée).`,
       });
     }
   }
@@ -556,8 +567,8 @@ export interface VerifyLogOptions extends Omit<LogVerifierOptions, 'start'> {
    * events it covers, and each stream's chain resumes from its last event before them.
    */
   readonly from?: bigint;
-  /** The embedded store's position counter (`sqlite_sequence`): positions beyond the last event were handed out. */
-  readonly highestAssignedPosition?: () => bigint | undefined | Promise<bigint | undefined>;
+  /** The embedded store's position counter (`sqlite_sequence`) and last event, read together: positions beyond the last event were handed out. */
+  readonly assignedPositions?: () => AssignedPositions | undefined | Promise<AssignedPositions | undefined>;
   /** The embedded store's file checked where reading the events does not look (`embeddedStoreDamage`): one message per problem. */
   readonly storeDamage?: () => readonly string[] | Promise<readonly string[]>;
   /** Seals known to have been written that the log no longer holds as they were (the service's last one): one message per seal. */
@@ -568,16 +579,16 @@ export interface VerifyLogOptions extends Omit<LogVerifierOptions, 'start'> {
 
 /** What {@link LogVerifier.checkEnd} is given: found outside the events, once they were all read. */
 export interface EndChecks {
-  readonly highestAssignedPosition?: bigint;
+  readonly positions?: AssignedPositions;
   readonly storeDamage?: readonly string[];
   readonly removedSeals?: readonly string[];
 }
 
 /** The end checks a verification's options ask for, each looked up now. */
-export async function endChecks(options: Pick<VerifyLogOptions, 'highestAssignedPosition' | 'storeDamage' | 'removedSeals'>): Promise<EndChecks> {
-  const highestAssignedPosition = await options.highestAssignedPosition?.();
+export async function endChecks(options: Pick<VerifyLogOptions, 'assignedPositions' | 'storeDamage' | 'removedSeals'>): Promise<EndChecks> {
+  const positions = await options.assignedPositions?.();
   return {
-    ...(highestAssignedPosition === undefined ? {} : { highestAssignedPosition }),
+    ...(positions === undefined ? {} : { positions }),
     storeDamage: (await options.storeDamage?.()) ?? [],
     removedSeals: (await options.removedSeals?.()) ?? [],
   };
