@@ -121,6 +121,16 @@ describe('programme query models', () => {
     expect(() => stopped.expenditures('montbeliard')).toThrow(/projection budget .*le disque est plein/);
     expect(stopped.antennas()).toHaveLength(1); // another projection still answers
   });
+
+  it('rule: a projection still built from the first event answers READ_MODEL.UNAVAILABLE saying how far it is, never partial figures', () => {
+    const models = liveModels(EVENTS);
+    const building = new ProgrammeQueries({
+      ...models,
+      unavailability: (name) => (name === 'budget' ? { kind: 'building', id: 'budget@2', position: 12_000n, head: 53_055n } : models.unavailability(name)),
+    });
+    expect(() => building.expenditures('montbeliard')).toThrow(ReadModelUnavailableError);
+    expect(() => building.expenditures('montbeliard')).toThrow(/projection budget .*construite depuis le premier événement et n’a pas encore rattrapé le journal \(position 12\u202f000 sur 53\u202f055\) : ses chiffres seraient partiels/);
+  });
 });
 
 describe('report query models', () => {

@@ -1,5 +1,6 @@
 import { UnreadableEventError } from '@jalon/event-store';
 import { ProjectionRunner, ProjectionStorageError } from '@jalon/projections';
+import { formatInteger } from '@jalon/reporting';
 import { ReadModelUnavailableError } from '../errors';
 
 /**
@@ -19,6 +20,10 @@ export function fromLiveReadModel<T>(runner: Pick<ProjectionRunner, 'unavailabil
     );
   }
   if (problem?.kind === 'checking') throw new ReadModelUnavailableError(projection, 'son point de reprise n’a pas encore pu être vérifié auprès du magasin d’événements');
+  if (problem?.kind === 'building') {
+    const reached = problem.head === undefined ? `position ${formatInteger(Number(problem.position))} atteinte` : `position ${formatInteger(Number(problem.position))} sur ${formatInteger(Number(problem.head))}`;
+    throw new ReadModelUnavailableError(projection, `elle est construite depuis le premier événement et n’a pas encore rattrapé le journal (${reached}) : ses chiffres seraient partiels`);
+  }
   if (problem?.kind === 'incomplete') throw new UnreadableEventError({ unreadable: true, ...problem.skipped[0]! });
   try {
     return read();

@@ -7,7 +7,8 @@ import { ComponentHealth, HealthIndicator } from './health-registry';
  * `projections` in `/health`: each projection version's position, lag (events not yet applied),
  * whether it serves queries, and, when stopped, why, since when and when it tries again; the
  * unreadable events it passed over; `lease`, this instance's part in the projection lease (leader
- * or follower, the holder, until when). Degraded as soon as one is stopped or incomplete, the log
+ * or follower, the holder, until when). Degraded as soon as one is stopped or incomplete, one that
+ * serves is still built from the first event (its reports wait for it), the log
  * cannot be followed, or the lease cannot be taken or has expired with no instance to take it.
  * With a projection thread (docs/decisions/0030): `thread`, whether it runs (degraded once it
  * stopped by a fault: the serving thread then runs the projections); `lease` is its worker's while
@@ -34,6 +35,10 @@ export function projectionsIndicator(runner: ProjectionRunner, store: EventStore
         if (skipped.length > 0) reasons.push(`${status.id} a dû ignorer ${skipped.length} événement(s) illisible(s) : ${skipped.map(describeSkipped).join(', ')}`);
         if (status.state === 'rebuilding') {
           reasons.push(status.rebuiltBecause ? `[${status.rebuiltBecause.code}] ${status.rebuiltBecause.reason}` : `${status.id} est reconstruite depuis le premier événement`);
+        }
+        // Serving and never caught up: built from the first event with nothing earlier to serve, it answers no query yet.
+        else if (status.serving && !status.caughtUp && !failure) {
+          reasons.push(`${status.id} est construite depuis le premier événement (position ${status.position}) : ses rapports ne sont pas servis avant qu’elle ait rattrapé le journal`);
         }
         list.push({
           ...rest,

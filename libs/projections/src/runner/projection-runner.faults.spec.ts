@@ -135,6 +135,20 @@ describe('ProjectionRunner when things fail', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('rule: a projection built from the first event with nothing earlier to serve answers no query until it has caught up with the log: its figures would be partial (they were served, with /health ok)', async () => {
+    for (let batch = 0; batch < 40; batch++) await appendCounted(store, `long-${batch % 4}`, Array.from({ length: 500 }, () => 1));
+    const head = (await store.headPosition())!;
+    const live = runner();
+    await live.start();
+    // Started, the projection is building from the first event: it serves nothing yet.
+    expect(live.unavailability('counter')).toMatchObject({ kind: 'building', id: 'counter@1', head });
+    expect((live.unavailability('counter') as { position: bigint }).position).toBeLessThan(head);
+    expect(status(live, 'counter@1')).toMatchObject({ serving: true, caughtUp: false });
+    expect(await live.waitForPosition(head, 20_000)).toBe(true);
+    await eventually(() => live.unavailability('counter') === undefined, 'the projection to serve once caught up');
+    expect(counts(live)).toMatchObject({ 'long-0': 5_000, 's-0': 3 });
+  });
+
   it('rule: a projection whose storage cannot be written stops at its last commit, says why, tries again with growing delays, and resumes by itself once it can', async () => {
     const live = runner();
     await live.start();

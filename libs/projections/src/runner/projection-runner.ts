@@ -67,6 +67,13 @@ export type ProjectionUnavailability =
   | { readonly kind: 'rebuilding'; readonly id: string; readonly because?: SourceMismatch }
   /** Its checkpoint has not been checked against the store yet (the store did not answer): it serves nothing meanwhile. */
   | { readonly kind: 'checking'; readonly id: string }
+  /**
+   * Built from the first event and never yet caught up with the log (its read model deleted, a
+   * first start on a long history), with no earlier version to serve instead: its figures would be
+   * partial, so it serves nothing until it reaches the head (`position`: committed so far; `head`:
+   * the log's head when this runner started, when known).
+   */
+  | { readonly kind: 'building'; readonly id: string; readonly position: bigint; readonly head?: bigint }
   | { readonly kind: 'incomplete'; readonly id: string; readonly skipped: readonly SkippedEvent[] };
 
 /**
@@ -839,6 +846,7 @@ export class ProjectionRunner {
     if (failure) return { kind: 'stopped', id: state.id, failure };
     if (!state.verified) return { kind: 'checking', id: state.id };
     if (rebuilding) return { kind: 'rebuilding', id: state.id, ...(rebuiltBecause ? { because: rebuiltBecause } : {}) };
+    if (!state.caughtUp) return { kind: 'building', id: state.id, position: state.committed, ...(this.headAtStart === undefined ? {} : { head: this.headAtStart }) };
     return skipped.length > 0 ? { kind: 'incomplete', id: state.id, skipped } : undefined;
   }
 
