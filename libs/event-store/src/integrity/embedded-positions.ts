@@ -39,7 +39,13 @@ function inOneSnapshot<T>(db: Database.Database, read: () => T): T {
   try {
     return read();
   } finally {
-    db.exec('COMMIT');
+    // Only read: it is let go. On a damaged file, SQLite may have ended it already, or fail to end
+    // it with the damage `read` found and named; the connection is closed right after either way.
+    try {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    } catch {
+      // The damage is what `read` reports.
+    }
   }
 }
 
