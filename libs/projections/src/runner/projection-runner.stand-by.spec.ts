@@ -75,7 +75,8 @@ describe('ProjectionRunner standing by for another runner of its process', () =>
     expect(runner.logFailure()).toEqual(failure);
 
     runner.holderReported(undefined);
-    expect(runner.unavailability('counter')).toBeUndefined();
+    // No longer stopped; no runner has applied the log's event yet, so there is nothing to serve until one has.
+    expect(runner.unavailability('counter')).toEqual({ kind: 'building', id: 'counter@1', position: 0n });
     expect(runner.status()[0]).toMatchObject({ state: 'running' });
     expect(runner.logFailure()).toBeUndefined();
   });
