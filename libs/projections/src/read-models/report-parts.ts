@@ -25,8 +25,8 @@ export class PartsByDocument<Doc extends object, Part> {
   /** The part of `doc` for the parameters named by `variant`, derived once per document and variant. */
   of(doc: Doc, variant: string, derive: (doc: Doc) => Part): Part {
     let parts = this.kept.get(doc);
-    const found = parts?.find((entry) => entry.variant === variant);
-    if (found !== undefined) return found.part;
+    // A loop, not `find`: called once per antenna at each query, it allocates nothing when the part is kept.
+    if (parts !== undefined) for (let i = 0; i < parts.length; i++) if (parts[i]!.variant === variant) return parts[i]!.part;
     const part = derive(doc);
     if (parts === undefined) {
       parts = [];
@@ -47,16 +47,29 @@ export class PartsByDocument<Doc extends object, Part> {
 export class FrenchOrder<Doc> {
   private names: readonly string[] = [];
   private order: readonly number[] = [];
+  /** The last documents sorted, and their order: the same objects again (nothing committed since) cost no array. */
+  private docs: readonly Doc[] = [];
+  private sorted: readonly Doc[] = [];
 
   constructor(private readonly nameOf: (doc: Doc) => string) {}
 
-  sort(docs: readonly Doc[]): Doc[] {
-    const names = docs.map(this.nameOf);
-    if (!sameItems(names, this.names)) {
+  /** The documents in order; shared while the same documents come in the same order (callers never change it). */
+  sort(docs: readonly Doc[]): readonly Doc[] {
+    if (sameItems(docs, this.docs)) return this.sorted;
+    if (!this.sameNames(docs)) {
+      const names = docs.map(this.nameOf);
       this.order = names.map((_, index) => index).sort((a, b) => compareFrench(names[a]!, names[b]!));
       this.names = names;
     }
-    return this.order.map((index) => docs[index]!);
+    this.docs = docs;
+    this.sorted = this.order.map((index) => docs[index]!);
+    return this.sorted;
+  }
+
+  private sameNames(docs: readonly Doc[]): boolean {
+    if (docs.length !== this.names.length) return false;
+    for (let i = 0; i < docs.length; i++) if (this.nameOf(docs[i]!) !== this.names[i]) return false;
+    return true;
   }
 }
 
@@ -79,6 +92,18 @@ export class KeptForDocuments<Doc, Result> {
     }
     return this.kept.result;
   }
+}
+
+/**
+ * `list.filter(keep)`, without a copy when every item is kept (a list of documents of one kind, the
+ * antennas of the one programme): `list` itself then. Whole-programme queries filter lists of a
+ * thousand documents at each reading; the copy was most of what they allocated.
+ */
+export function keptOnly<T, S extends T>(list: readonly T[], keep: (item: T) => item is S): readonly S[];
+export function keptOnly<T>(list: readonly T[], keep: (item: T) => boolean): readonly T[];
+export function keptOnly<T>(list: readonly T[], keep: (item: T) => boolean): readonly T[] {
+  for (let i = 0; i < list.length; i++) if (!keep(list[i]!)) return list.filter(keep);
+  return list;
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {

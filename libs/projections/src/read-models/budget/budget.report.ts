@@ -13,7 +13,7 @@ import {
   ZERO_FIGURES,
 } from './budget.projection';
 import { categoryLabel, compareFrench, rateBasisPoints, ReadModels, UnknownAntennaError } from './report-helpers';
-import { FrenchOrder, PartsByDocument } from '../report-parts';
+import { FrenchOrder, KeptForDocuments, keptOnly, PartsByDocument } from '../report-parts';
 
 /**
  * The budget report: forecast (original and revised) against committed, released, received and
@@ -30,7 +30,7 @@ export function buildBudgetReport(models: ReadModels, parameters: ReportParamete
     return antennaReport(doc, parameters);
   }
   const programme = view.get(BUDGET_PROGRAMME_KEY);
-  const antennas = view.list('antenna:').filter((doc): doc is AntennaBudgetDoc => doc.kind === 'antenna');
+  const antennas = keptOnly(view.list('antenna:'), (doc): doc is AntennaBudgetDoc => doc.kind === 'antenna');
   return programmeReport(programme?.kind === 'programme' ? programme : null, antennas, parameters);
 }
 
@@ -93,25 +93,48 @@ function antennaReport(doc: AntennaBudgetDoc, parameters: ReportParameters): Rep
 }
 
 function programmeReport(doc: ProgrammeBudgetDoc | null, antennas: readonly AntennaBudgetDoc[], parameters: ReportParameters): Report<BudgetReportData> {
-  const years = doc?.years ?? [];
-  const totals = doc?.totals ?? ZERO_FIGURES;
+  // The programme's own figures and tables, derived once per committed programme document.
+  const programme = doc === null ? programmePart(null) : PROGRAMME_PARTS.of(doc, '', programmePart);
   const sorted = BUDGET_ORDER.sort(antennas);
-  // Each antenna's line and row, derived once per committed document (report-parts.ts).
-  const parts = sorted.map((antenna) => BUDGET_PARTS.of(antenna, '', antennaPart));
+  // Each antenna's line and row, derived once per committed document, and put end to end once
+  // while they are the same parts (report-parts.ts).
+  const parts = new Array<BudgetPart>(sorted.length);
+  for (let i = 0; i < sorted.length; i++) parts[i] = BUDGET_PARTS.of(sorted[i]!, '', antennaPart);
+  const whole = BUDGET_WHOLE.of(parts);
   const data: BudgetReportData = {
     scope: 'programme',
     antenna: null,
-    years: years.map((year) => ({ ...derive(year), year: year.year })),
-    totals: derive(totals),
-    antennas: parts.map((part) => part.line),
+    years: programme.years,
+    totals: programme.totals,
+    antennas: whole.lines,
   };
   return {
     kind: 'budget',
     title: 'Budget du programme — toutes antennes',
     parameters,
-    tables: [yearTable(years, totals), antennaTable(parts.map((part) => part.row), totals), funderTable(years, totals)],
+    tables: [programme.yearTable, antennaTable(whole.rows, doc?.totals ?? ZERO_FIGURES), programme.funderTable],
     notes: [NOTE_DEFINITIONS],
     data,
+  };
+}
+
+/** What the programme report takes from the programme's document alone. */
+interface ProgrammePart {
+  readonly years: BudgetReportData['years'];
+  readonly totals: BudgetReportFigures;
+  readonly yearTable: ReportTable;
+  /** Every funder of every year in French order: the costliest table to put together at each query. */
+  readonly funderTable: ReportTable;
+}
+
+function programmePart(doc: ProgrammeBudgetDoc | null): ProgrammePart {
+  const years = doc?.years ?? [];
+  const totals = doc?.totals ?? ZERO_FIGURES;
+  return {
+    years: years.map((year) => ({ ...derive(year), year: year.year })),
+    totals: derive(totals),
+    yearTable: yearTable(years, totals),
+    funderTable: funderTable(years, totals),
   };
 }
 
@@ -172,6 +195,9 @@ interface BudgetPart {
 }
 
 const BUDGET_PARTS = new PartsByDocument<AntennaBudgetDoc, BudgetPart>(1);
+const PROGRAMME_PARTS = new PartsByDocument<ProgrammeBudgetDoc, ProgrammePart>(1);
+/** The last report's antenna parts put end to end: its lines and the rows of « Budget par antenne ». */
+const BUDGET_WHOLE = new KeptForDocuments((parts: readonly BudgetPart[]) => ({ lines: parts.map((part) => part.line), rows: parts.map((part) => part.row) }));
 const BUDGET_ORDER = new FrenchOrder<AntennaBudgetDoc>((doc) => doc.antennaName ?? doc.antennaId);
 
 function antennaPart(antenna: AntennaBudgetDoc): BudgetPart {

@@ -10,6 +10,7 @@ import {
   factMatches,
   IndexedTrail,
   HISTORY_PROJECTION_NAME,
+  HistoryActorDocument,
   HistoryAntennaDocument,
   HistoryDocument,
   HistoryEntry,
@@ -63,6 +64,11 @@ const ANTENNA_CHOICES_ORDER = new FrenchOrder<HistoryAntennaDocument>((doc) => d
 /** The filter form's antenna choices, derived again only when an antenna's document changed (a page no longer builds 1,000 of them). */
 const ANTENNA_CHOICES = new KeptForDocuments((docs: readonly HistoryAntennaDocument[]) =>
   ANTENNA_CHOICES_ORDER.sort(docs).map(({ antennaId, name }) => ({ antennaId, name })),
+);
+
+/** The filter form's choices of who recorded facts, in French order, derived again only when one of them changed. */
+const ACTOR_CHOICES = new KeptForDocuments((docs: readonly HistoryActorDocument[]) =>
+  docs.map(({ actor, name, role }) => ({ actor, name, role })).sort((x, y) => compareFrench(x.name ?? x.actor, y.name ?? y.actor)),
 );
 
 /** `data` of the history report. */
@@ -182,9 +188,7 @@ function buildHistory(models: HistoryReadModels, parameters: ReportParameters & 
   };
   const choices = {
     antennas: ANTENNA_CHOICES.of(historyAntennas(view)),
-    actors: historyActors(view)
-      .map(({ actor, name, role }) => ({ actor, name, role }))
-      .sort((x, y) => compareFrench(x.name ?? x.actor, y.name ?? y.actor)),
+    actors: ACTOR_CHOICES.of(historyActors(view)),
   };
   const data: HistoryReportData = { antennaId: antennaId ?? null, candidacyId, filters, total, page, pageSize, pageCount, entries, choices };
   // The antenna is named in the title and the filters: its id stays out of the rendered parameters.

@@ -4,7 +4,7 @@ import * as LABELS from '@jalon/reporting';
 import { formatDate, formatDays, formatInteger } from '@jalon/reporting';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
-import { PartsByDocument } from '../report-parts';
+import { KeptForDocuments, keptOnly, PartsByDocument } from '../report-parts';
 import {
   AntennaStatus,
   antennaKey,
@@ -240,16 +240,16 @@ export interface ProgrammeSummary {
 }
 
 function programmeReport(view: ReadModelView<PhasesDocument>, parameters: ReportParameters): Report<PhasesProgrammeReportData> {
-  const programmes = view.list('programme:').filter((doc): doc is PhasesProgrammeDocument => doc.kind === 'programme');
-  const antennas = view.list('antenna:').filter((doc): doc is PhasesAntennaDocument => doc.kind === 'antenna');
-  const ids = [...programmes.map((p) => p.programmeId)];
+  const programmes = keptOnly(view.list('programme:'), (doc): doc is PhasesProgrammeDocument => doc.kind === 'programme');
+  const antennas = keptOnly(view.list('antenna:'), (doc): doc is PhasesAntennaDocument => doc.kind === 'antenna');
+  const ids = programmes.map((p) => p.programmeId);
   for (const antenna of antennas) if (!ids.includes(antenna.programmeId)) ids.push(antenna.programmeId);
 
   const summarised = ids.map((programmeId) =>
     summarise(
       programmes.find((p) => p.programmeId === programmeId),
       programmeId,
-      antennas.filter((a) => a.programmeId === programmeId),
+      keptOnly(antennas, (a) => a.programmeId === programmeId),
       parameters.referenceDate,
     ),
   );
@@ -287,13 +287,34 @@ function summarise(
   referenceDate: string,
 ): { readonly summary: ProgrammeSummary; readonly rows: readonly Row[] } {
   const target = programme?.target ?? null;
+  // Each antenna's line, derived once per committed document and reference date, and what the
+  // summary counts over them, once while they are the same parts (report-parts.ts).
+  const derivePart = (antenna: PhasesAntennaDocument) => antennaPart(antenna, referenceDate);
+  const parts = new Array<PhasesPart>(antennas.length);
+  for (let i = 0; i < antennas.length; i++) parts[i] = PHASES_PARTS.of(antennas[i]!, referenceDate, derivePart);
+  const whole = PHASES_WHOLE.of(parts);
+  return {
+    summary: {
+      programmeId,
+      name: programme?.name ?? programmeId,
+      target,
+      antennasOpened: antennas.length,
+      attainmentBasisPoints: target ? basisPoints(antennas.length, target.antennaCount) : null,
+      byStatus: whole.byStatus,
+      byCurrentPhase: whole.byCurrentPhase,
+      antennas: whole.lines,
+    },
+    rows: whole.rows,
+  };
+}
+
+/** The antennas' parts of one programme put together: their lines and rows, and the counts by status and by current phase. */
+function wholeOf(parts: readonly PhasesPart[]): Pick<ProgrammeSummary, 'byStatus' | 'byCurrentPhase'> & { readonly lines: readonly AntennaLine[]; readonly rows: readonly Row[] } {
   const byStatus = (['active', 'suspended', 'closed'] as const).map((status) => ({
     status,
     label: ANTENNA_STATUS_LABELS[status],
-    antennas: antennas.filter((a) => a.status === status).length,
+    antennas: parts.filter((part) => part.line.status === status).length,
   }));
-  // Each antenna's line, derived once per committed document and reference date (report-parts.ts).
-  const parts = antennas.map((antenna) => PHASES_PARTS.of(antenna, referenceDate, () => antennaPart(antenna, referenceDate)));
   const groups = new Map<string, { order: number; antennas: number }>();
   for (const { current } of parts) {
     const { order, label } = current;
@@ -302,19 +323,7 @@ function summarise(
   const byCurrentPhase = [...groups.entries()]
     .sort(([la, a], [lb, b]) => a.order - b.order || (la < lb ? -1 : 1))
     .map(([label, group]) => ({ label, antennas: group.antennas }));
-  return {
-    summary: {
-      programmeId,
-      name: programme?.name ?? programmeId,
-      target,
-      antennasOpened: antennas.length,
-      attainmentBasisPoints: target ? basisPoints(antennas.length, target.antennaCount) : null,
-      byStatus,
-      byCurrentPhase,
-      antennas: parts.map((part) => part.line),
-    },
-    rows: parts.map((part) => part.row),
-  };
+  return { byStatus, byCurrentPhase, lines: parts.map((part) => part.line), rows: parts.map((part) => part.row) };
 }
 
 type AntennaLine = ProgrammeSummary['antennas'][number];
@@ -327,6 +336,8 @@ interface PhasesPart {
 }
 
 const PHASES_PARTS = new PartsByDocument<PhasesAntennaDocument, PhasesPart>(2);
+/** The last programme's parts put together (a second programme derives its own at each query). */
+const PHASES_WHOLE = new KeptForDocuments(wholeOf);
 
 function antennaPart(antenna: PhasesAntennaDocument, referenceDate: string): PhasesPart {
   const current = currentPhaseOf(antenna);
