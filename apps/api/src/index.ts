@@ -11,5 +11,6 @@ export { routeQuery } from './http/route-query';
 export { Public } from './auth/auth';
 export { FailedAuthenticationLimiter, TooManyFailedAuthenticationsError } from './auth/failed-authentication-limiter';
 export { AcceptsMultipart, FileTooLargeError, readMultipart } from './http/multipart';
+export type { MultipartForm } from './http/multipart';
 export { storedDocumentHeaders } from './http/document-download';
 export { PAGE_HEADERS } from './http/security-headers';

@@ -37,6 +37,16 @@ export interface MultipartForm {
   readonly files: readonly UploadedFile[];
 }
 
+export interface MultipartReadOptions {
+  /**
+   * Called once with the text fields read so far, as soon as the first file part begins (before
+   * any of its bytes are read), or once the last part is read if the form has no file: what it
+   * throws stops the reading and is thrown as is. The dashboard checks its anti-forgery token here
+   * (apps/web/src/session/upload-form.ts), so that a forged upload is not even read.
+   */
+  readonly beforeFiles?: (fields: Readonly<Record<string, string>>) => void;
+}
+
 /**
  * `multipart/form-data`, registered once for the whole app (@fastify/multipart) and read only by
  * the routes marked {@link AcceptsMultipart}: any other route, API or dashboard, answers 415 as
@@ -80,12 +90,19 @@ export class FileTooLargeError extends Error {
  * absent. Too many parts, 413. A name given twice (which copy would count?) answers 400
  * `INPUT.INVALID` naming the field, rule `uniqueKey`, as the JSON body parser does (decision 0038).
  */
-export async function readMultipart(request: FastifyRequest, fileLimitBytes: number): Promise<MultipartForm> {
+export async function readMultipart(request: FastifyRequest, fileLimitBytes: number, options: MultipartReadOptions = {}): Promise<MultipartForm> {
   if (!request.isMultipart()) throw new UnsupportedMediaTypeError(request.headers['content-type'], 'multipart/form-data');
   const fields: Record<string, string> = {};
   const files: UploadedFile[] = [];
   const seen = new Set<string>();
   const violations: FieldViolation[] = [];
+  let beforeFiles = options.beforeFiles;
+  /** Runs `beforeFiles` once: at the first file part, or after the last part. */
+  const reachFiles = () => {
+    const check = beforeFiles;
+    beforeFiles = undefined;
+    check?.({ ...fields });
+  };
   const closed = watchClosingDelimiter(request);
   try {
     for await (const part of request.parts()) {
@@ -97,6 +114,7 @@ export async function readMultipart(request: FastifyRequest, fileLimitBytes: num
       }
       seen.add(part.fieldname);
       if (part.type === 'file') {
+        reachFiles();
         const file = part as MultipartFile;
         const bytes = await file.toBuffer();
         files.push({ field: file.fieldname, fileName: baseName(file.filename), declaredType: file.mimetype, bytes });
@@ -105,6 +123,7 @@ export async function readMultipart(request: FastifyRequest, fileLimitBytes: num
         fields[part.fieldname] = typeof value === 'string' ? value : String(value);
       }
     }
+    reachFiles();
   } catch (error) {
     closed();
     throw translate(error, fileLimitBytes);
