@@ -61,6 +61,12 @@ if (!chromiumIsInstalled() && !required) {
     it('rule: without JavaScript, the antenna page leads to the import; three bad rows are listed by line and column and nothing is recorded; a good file is', async () => {
       await openBrowser(false);
       const before = await eventCount();
+      // Where the browser posts: no anti-forgery token in the address (proxies' logs, history); the form's body carries it,
+      // or the upload would be refused.
+      const posted: string[] = [];
+      page.on('request', (sent) => {
+        if (sent.method() === 'POST') posted.push(sent.url());
+      });
       await page.goto(`${dashboard.url}/antennes/montbeliard`);
       await page.getByRole('link', { name: 'Importer un tableur (budget ou dépenses)' }).click();
       await page.getByLabel('Dépenses (une par ligne)').check();
@@ -90,6 +96,7 @@ if (!chromiumIsInstalled() && !required) {
       await expect(page.locator('#confirmation').textContent()).resolves.toContain('Le tableur bon.csv a été importé : 1 ligne, 1 fait enregistré.');
       expect(await page.locator('#depenses').textContent()).toContain('loyer-2024-t1');
       expect(await eventCount()).toBe(before + 1);
+      expect(posted).toEqual([`${dashboard.url}/antennes/montbeliard/import`, `${dashboard.url}/antennes/montbeliard/import`]);
     }, 60_000);
 
     it('rule: RGAA / WCAG 2.1 AA — the import page, and its list of problems, at 1280 and 320 CSS px: no serious axe-core violation, no horizontal scroll', async () => {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { csrfOf } from '../../../test/support/forms';
 import { DashboardUnderTest, Role, startDashboard } from '../../../test/browser/dashboard-under-test';
 
 /** The dashboard's supporting documents, over HTTP as a browser without script sends them (a multipart form). */
@@ -29,7 +30,8 @@ describe('dashboard supporting documents', () => {
   async function attach(role: Role, fields: Record<string, string>, file: { bytes: Buffer; name: string }, status: number): Promise<request.Response> {
     const agent = await as(role);
     const page = await agent.get('/antennes/montbeliard/justificatifs').expect(200);
-    let post = agent.post(actionOf(page.text));
+    // The session's token first, as a browser sends the form's hidden field.
+    let post = agent.post(actionOf(page.text)).field('_csrf', csrfOf(page.text));
     for (const [name, value] of Object.entries(fields)) post = post.field(name, value);
     return post.attach('file', file.bytes, file.name).expect(status);
   }
@@ -40,7 +42,11 @@ describe('dashboard supporting documents', () => {
     expect(antenna.status).toBe(200);
     expect(antenna.text.match(/href="\/antennes\/montbeliard\/justificatifs"/g)?.length).toBe(2);
     const page = await agent.get('/antennes/montbeliard/justificatifs').expect(200);
-    expect(actionOf(page.text)).toMatch(/^\/antennes\/montbeliard\/justificatifs\?_csrf=/);
+    // The token travels in the body, as a hidden field before the file, never in the address.
+    expect(actionOf(page.text)).toBe('/antennes/montbeliard/justificatifs');
+    const form = page.text.slice(page.text.indexOf('enctype="multipart/form-data"'));
+    expect(form.indexOf('name="_csrf"')).toBeGreaterThan(0);
+    expect(form.indexOf('name="_csrf"')).toBeLessThan(form.indexOf('name="file"'));
     expect(page.text).toContain('<input type="file" id="fichier" name="file"');
     expect(page.text).toContain('name="subject.kind" value="expenditure"');
     expect(page.text).toContain('name="subject.kind" value="tranche-receipt"');
@@ -91,7 +97,7 @@ describe('dashboard supporting documents', () => {
     await attach('finance', { ...expenditure, effectiveDate: '01/01/2025' }, { bytes: refused, name: 'facture.txt' }, 422);
     await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'pas-de-depense' }, { bytes: refused, name: 'facture.txt' }, 404);
     const page = await (await as('programme-manager')).get('/antennes/montbeliard/justificatifs').expect(200);
-    await (await as('programme-manager')).post(actionOf(page.text)).field('subject.kind', 'funding-agreement').field('subject.agreementId', 'bdt-amorcage-montbeliard').attach('file', refused, 'facture.txt').expect(403);
+    await (await as('programme-manager')).post(actionOf(page.text)).field('_csrf', csrfOf(page.text)).field('subject.kind', 'funding-agreement').field('subject.agreementId', 'bdt-amorcage-montbeliard').attach('file', refused, 'facture.txt').expect(403);
     expect(existsSync(pathOf(refused))).toBe(false);
     expect(await eventCount()).toBe(before);
 
@@ -100,6 +106,34 @@ describe('dashboard supporting documents', () => {
     await attach('finance', { ...expenditure, effectiveDate: '02/07/2022' }, { bytes: shared, name: 'releve.txt' }, 303);
     await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'pas-de-depense' }, { bytes: shared, name: 'releve.txt' }, 404);
     expect(readFileSync(pathOf(shared)).equals(shared)).toBe(true);
+  });
+
+  it('rule: a document sent with the anti-forgery token only in the address (or a wrong one in the body) is refused (403 AUTH.CSRF): no event, no file stored; with the token in the body it is attached', async () => {
+    const directory = dashboard.app.get(DocumentService).store.directory;
+    const bytes = Buffer.from('Facture envoyée avec le jeton dans l’adresse\n');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const stored = join(directory, sha.slice(0, 2), sha.slice(2, 4), sha);
+    const finance = await as('finance');
+    const page = await finance.get('/antennes/montbeliard/justificatifs').expect(200);
+    const csrf = csrfOf(page.text);
+    expect(csrf).not.toBe('');
+    const fields = { 'subject.kind': 'expenditure', 'subject.expenditureId': 'inauguration-2022', effectiveDate: '03/07/2022' };
+    const before = await eventCount();
+    for (const post of [
+      finance.post(`/antennes/montbeliard/justificatifs?_csrf=${encodeURIComponent(csrf)}`),
+      finance.post('/antennes/montbeliard/justificatifs').field('_csrf', 'faux'),
+    ]) {
+      let sent = post;
+      for (const [name, value] of Object.entries(fields)) sent = sent.field(name, value);
+      const refused = await sent.attach('file', bytes, 'facture.txt').expect(403);
+      expect(refused.text).toContain('Ce formulaire a expiré ou ne provient pas de Jalon.');
+      expect(refused.text).toContain('AUTH.CSRF');
+    }
+    expect(existsSync(stored)).toBe(false);
+    expect(await eventCount()).toBe(before);
+    await attach('finance', fields, { bytes, name: 'facture.txt' }, 303);
+    expect(readFileSync(stored).equals(bytes)).toBe(true);
+    expect(await eventCount()).toBe(before + 1);
   });
 
   it('rule: a refused upload comes back on the page with its French reason and code, and writes nothing', async () => {

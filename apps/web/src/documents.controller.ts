@@ -1,5 +1,5 @@
 import { attachCommandFor, CommandResult, ForbiddenError, InputValidationError, isPlainFileName, localDate } from '@jalon/application';
-import { AcceptsMultipart, FileTooLargeError, Public, readMultipart, storedDocumentHeaders, toHttpError } from '@jalon/api';
+import { FileTooLargeError, Public, storedDocumentHeaders, toHttpError } from '@jalon/api';
 import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@jalon/core';
 import type { Clock } from '@jalon/application';
 import { BUDGET_DOCUMENT_SUBJECT_KINDS, FUNDING_DOCUMENT_SUBJECT_KINDS, isSlug } from '@jalon/domain';
@@ -11,7 +11,8 @@ import { parseDate } from './forms/parse';
 import { href, segment } from './html';
 import { mayRun } from './pages.controller';
 import { DashboardReads } from './read/dashboard-reads';
-import { WebRequest, WebSessionGuard } from './session/web-session.guard';
+import { UploadForms } from './session/upload-form';
+import { ReadsUploadForm, WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { AttachedDocumentRow, documentsView, DocumentsPageModel, subjectLabel } from './views/documents.view';
 import { CONFIRMATION_ID } from './views/layout';
 import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
@@ -34,6 +35,7 @@ export class DocumentsPageController {
   constructor(
     private readonly reads: DashboardReads,
     private readonly pages: WebPages,
+    private readonly uploads: UploadForms,
     private readonly commandBus: CommandBus,
     private readonly documents: DocumentService,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -48,13 +50,13 @@ export class DocumentsPageController {
   }
 
   @Post('antennes/:antennaId/justificatifs')
-  @AcceptsMultipart()
+  @ReadsUploadForm()
   async attach(@Param('antennaId') antennaId: string, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
     const actor = request.webSession!.actor;
     this.subjectOf(antennaId);
     let form;
     try {
-      form = await readMultipart(request, this.documents.maxBytes);
+      form = await this.uploads.read(request, this.documents.maxBytes);
     } catch (error) {
       if (!(error instanceof FileTooLargeError)) throw error;
       const limit = Math.floor(this.documents.maxBytes / (1024 * 1024));

@@ -26,7 +26,8 @@ describe('dashboard spreadsheet import', () => {
   async function upload(role: Role, file: string, action: 'verifier' | 'importer', status: number, fields: Record<string, string> = { kind: 'expenditures' }): Promise<request.Response> {
     const agent = await as(role);
     const page = await agent.get('/antennes/montbeliard/import').expect(200);
-    let post = agent.post(actionOf(page.text)).field('_action', action);
+    // The session's token first, as a browser sends the form's hidden field.
+    let post = agent.post(actionOf(page.text)).field('_csrf', csrfOf(page.text)).field('_action', action);
     for (const [name, value] of Object.entries(fields)) post = post.field(name, value);
     return post.attach('file', Buffer.from(file, 'utf8'), { filename: 'depenses.csv', contentType: 'text/csv' }).expect(status);
   }
@@ -38,6 +39,11 @@ describe('dashboard spreadsheet import', () => {
     expect(antenna.text).toContain('href="/antennes/montbeliard/import"');
     const page = await agent.get('/antennes/montbeliard/import').expect(200);
     expect(page.text).toContain('<input type="file" id="fichier" name="file"');
+    // The token travels in the body, as a hidden field before the file, never in the address.
+    expect(actionOf(page.text)).toBe('/antennes/montbeliard/import');
+    const form = page.text.slice(page.text.indexOf('enctype="multipart/form-data"'));
+    expect(form.indexOf('name="_csrf"')).toBeGreaterThan(0);
+    expect(form.indexOf('name="_csrf"')).toBeLessThan(form.indexOf('name="file"'));
     expect(page.text).toContain('value="verifier" class="secondaire">Vérifier</button>');
     expect(page.text).toContain('value="importer">Importer</button>');
     expect(page.text).not.toContain('<script');
@@ -93,9 +99,36 @@ describe('dashboard spreadsheet import', () => {
     expect(antenna.text).not.toContain('/antennes/montbeliard/import');
     const before = await eventCount();
     const csrf = csrfOf(antenna.text);
-    await auditor.post(`/antennes/montbeliard/import?_csrf=${encodeURIComponent(csrf)}`).field('kind', 'expenditures').attach('file', Buffer.from('x'), 'x.csv').expect(403);
+    await auditor.post('/antennes/montbeliard/import').field('_csrf', csrf).field('kind', 'expenditures').attach('file', Buffer.from('x'), 'x.csv').expect(403);
     const finance = await as('finance');
     await finance.post('/antennes/montbeliard/import').field('kind', 'expenditures').attach('file', Buffer.from('x'), 'x.csv').expect(403);
     expect(await eventCount()).toBe(before);
+  });
+
+  it('rule: an upload’s anti-forgery token counts only in the form’s body, before the file: one in the address only, a wrong one, or one after the file is refused (403 AUTH.CSRF) and writes nothing', async () => {
+    const file = 'Identifiant;Date;Catégorie;Montant;Description\nloyer-2024-t0;15/01/2024;Locaux;4 500,00;Caution\n';
+    const finance = await as('finance');
+    const page = await finance.get('/antennes/montbeliard/import').expect(200);
+    const csrf = csrfOf(page.text);
+    expect(csrf).not.toBe('');
+    const sheet = () => ({ bytes: Buffer.from(file, 'utf8'), name: 'depenses.csv' });
+    const before = await eventCount();
+    const refusals = [
+      // The session's own token, but in the address (as the form used to send it): proxies' logs and histories keep addresses.
+      finance.post(`/antennes/montbeliard/import?_csrf=${encodeURIComponent(csrf)}`).field('_action', 'importer').field('kind', 'expenditures'),
+      finance.post('/antennes/montbeliard/import').field('_csrf', 'faux').field('_action', 'importer').field('kind', 'expenditures'),
+      finance.post('/antennes/montbeliard/import').field('_csrf', '').field('_action', 'importer').field('kind', 'expenditures'),
+    ];
+    for (const post of refusals) {
+      const refused = await post.attach('file', sheet().bytes, sheet().name).expect(403);
+      expect(refused.text).toContain('Ce formulaire a expiré ou ne provient pas de Jalon.');
+      expect(refused.text).toContain('AUTH.CSRF');
+    }
+    // The right token after the file: the file would be read before the token is known.
+    await finance.post('/antennes/montbeliard/import').field('_action', 'importer').field('kind', 'expenditures').attach('file', sheet().bytes, sheet().name).field('_csrf', csrf).expect(403);
+    expect(await eventCount()).toBe(before);
+    // The same upload with the token in the body, first: recorded.
+    await finance.post('/antennes/montbeliard/import').field('_csrf', csrf).field('_action', 'importer').field('kind', 'expenditures').attach('file', sheet().bytes, sheet().name).expect(303);
+    expect(await eventCount()).toBe(before + 1);
   });
 });

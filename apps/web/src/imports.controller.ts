@@ -1,13 +1,14 @@
 import { ForbiddenError, ImportFileError, ImportRejectedError, isSheetKind, SheetImportService, sheetTemplate, SHEET_KINDS, SheetKind, templateFileName, XLSX_MEDIA_TYPE, CSV_MEDIA_TYPE } from '@jalon/application';
 import { isSlug } from '@jalon/domain';
-import { AcceptsMultipart, FileTooLargeError, Public, readMultipart } from '@jalon/api';
+import { FileTooLargeError, Public } from '@jalon/api';
 import { Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { href, segment } from './html';
 import { mayRun } from './pages.controller';
 import { DashboardReads } from './read/dashboard-reads';
-import { WebRequest, WebSessionGuard } from './session/web-session.guard';
+import { UploadForms } from './session/upload-form';
+import { ReadsUploadForm, WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { importView, ImportPageModel } from './views/import.view';
 import { CONFIRMATION_ID } from './views/layout';
 import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
@@ -37,6 +38,7 @@ export class ImportsPageController {
   constructor(
     private readonly reads: DashboardReads,
     private readonly pages: WebPages,
+    private readonly uploads: UploadForms,
     private readonly imports: SheetImportService,
   ) {}
 
@@ -47,13 +49,13 @@ export class ImportsPageController {
   }
 
   @Post('antennes/:antennaId/import')
-  @AcceptsMultipart()
+  @ReadsUploadForm()
   async submit(@Param('antennaId') antennaId: string, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
     const subject = this.subjectOf(antennaId, request);
     const actor = request.webSession!.actor;
     let form;
     try {
-      form = await readMultipart(request, SHEET_MAX_BYTES);
+      form = await this.uploads.read(request, SHEET_MAX_BYTES);
     } catch (error) {
       if (!(error instanceof FileTooLargeError)) throw error;
       return this.render(response, request, 413, { antennaId, subject, values: { kind: 'expenditures', effectiveDate: '', reason: '' }, formError: 'Le fichier dépasse 1 Mio : un tableur de 500 lignes en fait bien moins. Vérifiez le fichier choisi.' });

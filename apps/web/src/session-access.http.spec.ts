@@ -75,8 +75,8 @@ describe('dashboard sessions and user administration', () => {
     // A form posted by a browser that holds no session at all (signed out in another tab) is not recorded either.
     const stranger = await request(http()).post('/programme/deposer-candidature').type('form').send({ callId: 'ami-2' }).expect(303);
     expect(stranger.headers.location).toBe('/connexion?motif=formulaire-non-enregistre&retour=%2Fprogramme%2Fdeposer-candidature');
-    // A file sent by an upload form: back to the upload page, without the form token its address carried.
-    const upload = await request(http()).post('/antennes/montbeliard/import?_csrf=jeton-du-formulaire').attach('fichier', Buffer.from('Libellé;Montant\n'), 'depenses.csv').expect(303);
+    // A file sent by an upload form: back to the upload page.
+    const upload = await request(http()).post('/antennes/montbeliard/import').field('_csrf', 'jeton-du-formulaire').attach('fichier', Buffer.from('Libellé;Montant\n'), 'depenses.csv').expect(303);
     expect(upload.headers.location).toBe('/connexion?motif=formulaire-non-enregistre&retour=%2Fantennes%2Fmontbeliard%2Fimport');
   });
 

@@ -10,6 +10,7 @@ import { IntegrityPagesController } from './integrity-pages.controller';
 import { JournalController } from './journal.controller';
 import { PagesController } from './pages.controller';
 import { DashboardReads } from './read/dashboard-reads';
+import { UploadForms } from './session/upload-form';
 import { WebSessionGuard } from './session/web-session.guard';
 import { SqliteSignOutList } from './session/secure-session-codec';
 import { InMemorySignOutList, SessionCodec, sessionOptionsFromEnv, SignOutList, WebSessionOptions, WebSessions } from './session/web-sessions';
@@ -77,6 +78,7 @@ export class WebModule {
           useFactory: (codec: SessionCodecSlot, signOuts: SignOutListCloser) => new WebSessions(options.sessions ?? sessionOptionsFromEnv(), codec, signOuts.list),
         },
         WebSessionGuard,
+        UploadForms,
         WebPages,
         WebExceptionFilter,
         { provide: PageErrorFilter, useExisting: WebExceptionFilter },

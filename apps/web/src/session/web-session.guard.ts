@@ -1,5 +1,7 @@
 import { AuthenticationError, IdentityService } from '@jalon/application';
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { AcceptsMultipart } from '@jalon/api';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { cookieValue, SESSION_COOKIE, WebSession, WebSessions } from './web-sessions';
 
@@ -25,17 +27,31 @@ export class CsrfRejectedError extends Error {
   }
 }
 
+/** The route metadata {@link ReadsUploadForm} sets. */
+const READS_UPLOAD_FORM = 'jalonWebUploadForm';
+
+/**
+ * Put on a dashboard route that receives a file upload (`multipart/form-data`), which it must read
+ * with `UploadForms.read` (./upload-form.ts): that is where the upload's anti-forgery token is
+ * checked, the guard being unable to read the body. The guard refuses a multipart POST to any route
+ * not so marked, so that an upload route cannot be added without the check; the mark also lets the
+ * route accept multipart at all ({@link AcceptsMultipart}).
+ */
+export const ReadsUploadForm = (): MethodDecorator => applyDecorators(AcceptsMultipart(), SetMetadata(READS_UPLOAD_FORM, true));
+
 /**
  * Dashboard pages need a live session (the bearer-token API is not involved: these routes are
  * public to its guard), whose token still works: a revoked or replaced token, or a user deactivated
  * since sign-in (even if reactivated since), ends it at the next request. Every POST must carry the
- * session's anti-forgery token.
+ * session's anti-forgery token in its body (never in its address, which proxies and browser
+ * histories keep): a form's token is checked here, a file upload's where its body is read.
  */
 @Injectable()
 export class WebSessionGuard implements CanActivate {
   constructor(
     private readonly sessions: WebSessions,
     private readonly identity: IdentityService,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -53,11 +69,16 @@ export class WebSessionGuard implements CanActivate {
     }
     request.webSession = { ...found.session, actor };
     if (request.method === 'POST') {
-      const body = request.body as Record<string, unknown> | undefined;
-      // A multipart form (a file upload) is read by its route, after this check: its token travels in the form's action (`?_csrf=`).
-      const multipart = /^multipart\/form-data/i.test(request.headers['content-type'] ?? '');
-      const token = multipart ? (request.query as Record<string, unknown> | undefined)?._csrf : body?._csrf;
-      if (!this.sessions.csrfMatches(found.session, token)) throw new CsrfRejectedError();
+      if (/^multipart\/form-data/i.test(request.headers['content-type'] ?? '')) {
+        // A file upload's body is read by its route, after this guard: its token is checked there, as the
+        // form is read (UploadForms.read), before any field reaches the route. So only a route marked as
+        // reading its form that way (@ReadsUploadForm) may receive one; any other is refused here, so
+        // that a new upload route cannot forget the check. A token in the address counts for nothing.
+        if (this.reflector.get<boolean | undefined>(READS_UPLOAD_FORM, context.getHandler()) !== true) throw new CsrfRejectedError();
+      } else {
+        const body = request.body as Record<string, unknown> | undefined;
+        if (!this.sessions.csrfMatches(found.session, body?._csrf)) throw new CsrfRejectedError();
+      }
     }
     return true;
   }

@@ -51,10 +51,10 @@ export function documentHref(sha256: string, fileName: string): string {
  */
 export function documentsView(model: DocumentsPageModel): SafeHtml {
   const base = `/antennes/${segment(model.antennaId)}`;
-  // The anti-forgery token travels in the address too: a multipart body is read after the session's check.
-  const action = href(`${base}/justificatifs`, { _csrf: model.csrfToken });
   const v = (name: string) => model.values[name] ?? '';
   const mebibytes = Math.floor(model.maxBytes / (1024 * 1024));
+  // The anti-forgery token travels in the body, never in the address (proxies' logs, browser histories), and first:
+  // it is checked as the form is read, before the file (session/upload-form.ts).
   return html`<h1>Justificatifs</h1>
 <p class="chapeau">${model.subject}</p>
 <p>Les pièces qui prouvent les faits enregistrés : convention signée, avis de versement, relevé bancaire, facture, délibération. Chaque fichier est conservé tel quel et identifié par son empreinte SHA-256, enregistrée dans le journal ; il n’est servi que s’il donne encore cette empreinte.</p>
@@ -77,7 +77,7 @@ ${model.documents.length === 0
 ${model.kinds.length > 0 &&
   html`<section id="joindre" aria-labelledby="titre-joindre">
 <h2 id="titre-joindre">Joindre un justificatif</h2>
-<form method="post" action="${action}" enctype="multipart/form-data">
+<form method="post" action="${base}/justificatifs" enctype="multipart/form-data">
 ${csrfField(model.csrfToken)}
 <div class="champ"><label for="fichier">Fichier <span class="obligatoire">(obligatoire)</span></label><span class="aide" id="aide-fichier">PDF, PNG, JPEG, XLSX, ODS, CSV ou texte, ${mebibytes} Mio au plus ; le type est lu dans le contenu et l’extension du nom doit y correspondre.</span>
 <input type="file" id="fichier" name="file" accept=".pdf,.png,.jpg,.jpeg,.xlsx,.ods,.csv,.txt" required aria-required="true" aria-describedby="aide-fichier"></div>

@@ -1,5 +1,5 @@
 import { ImportProblem, layoutOf, SHEET_KINDS, SheetImportOutcome, SheetKind, templateFileName } from '@jalon/application';
-import { html, href, SafeHtml, segment } from '../html';
+import { html, SafeHtml, segment } from '../html';
 import { csrfField } from './layout';
 
 export const SHEET_KIND_LABELS: Readonly<Record<SheetKind, string>> = {
@@ -35,10 +35,10 @@ export interface ImportPageModel {
  */
 export function importView(model: ImportPageModel): SafeHtml {
   const base = `/antennes/${segment(model.antennaId)}`;
-  // The anti-forgery token travels in the address too: a multipart body is read after the session's check.
-  const action = href(`${base}/import`, { _csrf: model.csrfToken });
   const problems = model.problems ?? [];
   const values = model.values;
+  // The anti-forgery token travels in the body, never in the address (proxies' logs, browser histories), and first:
+  // it is checked as the form is read, before the file (session/upload-form.ts).
   return html`<h1>Importer un tableur</h1>
 <p class="chapeau">${model.subject}</p>
 <p>Un tableur XLSX ou CSV (UTF-8, séparateur point-virgule) de lignes du budget prévisionnel ou de dépenses. Chaque ligne passe par les mêmes contrôles que la saisie d’un fait ; rien n’est enregistré tant qu’une ligne est invalide, et importer de nouveau le même fichier n’enregistre rien.</p>
@@ -60,7 +60,7 @@ ${model.checked &&
   html`<div class="alerte succes" role="status" id="verification" tabindex="-1" autofocus><h2>Vérification réussie : rien n’a été enregistré</h2><p>${checkedSummary(model.checked)}${
     model.fileName ? ` (fichier ${model.fileName})` : ''
   } Choisissez de nouveau le fichier et cliquez sur « Importer » pour l’enregistrer.</p></div>`}
-<form method="post" action="${action}" enctype="multipart/form-data">
+<form method="post" action="${base}/import" enctype="multipart/form-data">
 ${csrfField(model.csrfToken)}
 <fieldset class="groupe"><legend>Type de tableur <span class="obligatoire">(obligatoire)</span></legend>
 ${SHEET_KINDS.map(
