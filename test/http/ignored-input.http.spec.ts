@@ -54,6 +54,25 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
     expect(await demo.api.fingerprint()).toBe(before);
   });
 
+  it('rule: a command takes If-None-Match as `*` only, and never beside If-Match: any other value is refused naming the header, not ignored while the command writes unguarded', async () => {
+    const before = await demo.api.fingerprint();
+    const expenditure = { expenditureId: 'essai-en-tete', category: 'other', amountCents: 100, description: 'Essai', effectiveDate: '2023-01-10' };
+    const send = (headers: Record<string, string>) => request(demo.api.http).post('/api/antennas/montbeliard/expenditures').set('Authorization', as('finance')).set(headers).send(expenditure);
+    for (const [headers, rule] of [
+      [{ 'If-None-Match': '"3"' }, 'isAnyStream'],
+      [{ 'If-None-Match': 'W/"0"' }, 'isAnyStream'],
+      [{ 'If-Match': '"5"', 'If-None-Match': '*' }, 'notWithIfMatch'],
+    ] as const) {
+      const refused = await send(headers).expect(400);
+      expect(fieldsOf(refused)).toEqual([`If-None-Match:${rule}`]);
+      expect(refused.body.errors[0].message).toMatch(/^If-None-Match ne /);
+    }
+    expect(await demo.api.fingerprint()).toBe(before);
+    // `*` keeps its meaning: the budget stream exists, so the command is refused as a conflict.
+    expect((await send({ 'If-None-Match': '*' }).expect(409)).body.code).toBe('STREAM.WRONG_EXPECTED_REVISION');
+    expect(await demo.api.fingerprint()).toBe(before);
+  });
+
   it('rule: the verifiable audit export refuses a misspelt parameter and an id that is not one before sealing anything (`antena=` once gave, and sealed, the whole programme)', async () => {
     // An event the latest seal does not cover: an export made now would seal it first.
     await request(demo.api.http)

@@ -96,7 +96,21 @@ export function executeOptionsOf(request: FastifyRequest): ExecuteOptions {
       ]);
     }
     options.expectedRevision = Number(revision[2]);
-  } else if (header(request, 'if-none-match')?.trim() === '*') {
+  }
+  // If-None-Match says a command creates its stream (`*`), and nothing else: any other value, or
+  // beside If-Match, is refused naming it rather than ignored (the command would run unguarded).
+  const ifNoneMatch = header(request, 'if-none-match');
+  if (ifNoneMatch !== undefined) {
+    if (ifMatch !== undefined) {
+      throw new InputValidationError([
+        { field: 'If-None-Match', rule: 'notWithIfMatch', message: 'If-None-Match ne se combine pas avec If-Match : If-Match donne la révision attendue du flux, If-None-Match: * qu’il n’existe pas encore' },
+      ]);
+    }
+    if (ifNoneMatch.trim() !== '*') {
+      throw new InputValidationError([
+        { field: 'If-None-Match', rule: 'isAnyStream', message: 'If-None-Match ne prend que * (le flux ne doit pas encore exister) ; pour une révision attendue, utilisez If-Match avec la valeur de l’en-tête ETag' },
+      ]);
+    }
     options.expectedRevision = 'no_stream';
   }
   const correlationId = header(request, 'x-correlation-id');
