@@ -191,7 +191,7 @@ describe('LogIntegrityService (the running service’s verification and seals)',
     const [first, second] = await seals();
     expect(JSON.parse(readFileSync(sealWitnessFile(config()), 'utf8'))).toMatchObject({ id: second!.id, revision: 1 });
     // The process that wrote the first seal records it late: the later record stays.
-    expect(recordSealWitness(config(), first!)).toBeUndefined();
+    expect(await recordSealWitness(config(), first!)).toBeUndefined();
     expect(JSON.parse(readFileSync(sealWitnessFile(config()), 'utf8'))).toMatchObject({ id: second!.id, revision: 1 });
     expect(readdirSync(config().dataDir).filter((name) => name.endsWith('.partial'))).toEqual([]);
     expect((await verifyStore(store, config())).ok).toBe(true);

@@ -357,7 +357,7 @@ export class LogIntegrityService implements HealthIndicator, LogTrust {
       const seal = await this.sealing;
       if (seal) {
         this.writtenTreeSize = (seal.data as { treeSize: number }).treeSize;
-        const notKept = recordSealWitness(this.config, seal);
+        const notKept = await recordSealWitness(this.config, seal);
         if (notKept) this.logger.warn(`Sceau posé, mais ${notKept}`);
       }
       return seal;

@@ -65,7 +65,7 @@ export async function verifyAndSeal(store: EventStore, config: JalonConfig, cloc
   const base = { report, key, createdKey: created };
   if (!report.ok) return base;
   const sealed = verifier.needsSeal ? await appendSeal(store, verifier, sealWriterOptions(config, key, clock.now())) : undefined;
-  const witnessNotKept = sealed && recordSealWitness(config, sealed);
+  const witnessNotKept = sealed && (await recordSealWitness(config, sealed));
   const latest = sealed ?? (await latestSeal(store, options.sealStreamId));
   return { ...base, ...(sealed ? { sealed } : {}), ...(latest ? { latest } : {}), ...(witnessNotKept ? { witnessNotKept } : {}) };
 }

@@ -1,6 +1,5 @@
-import { frenchInstant, type EventStore, type LogSealedData, type StoredEvent } from '@jalon/event-store';
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { frenchInstant, writeWholeContent, type EventStore, type LogSealedData, type StoredEvent } from '@jalon/event-store';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JalonConfig } from '../config';
 
@@ -29,8 +28,8 @@ export function sealWitnessFile(config: Pick<JalonConfig, 'dataDir'>): string {
   return join(config.dataDir, 'last-seal.json');
 }
 
-/** Keeps `seal` as the last one written; undefined when kept, otherwise why not (in French: the seal itself stands). */
-export function recordSealWitness(config: Pick<JalonConfig, 'dataDir'>, seal: StoredEvent): string | undefined {
+/** Keeps `seal` as the last one written; undefined when kept (or a later one is), otherwise why not (in French: the seal itself stands). */
+export async function recordSealWitness(config: Pick<JalonConfig, 'dataDir'>, seal: StoredEvent): Promise<string | undefined> {
   const data = seal.data as unknown as LogSealedData;
   const witness: SealWitness = {
     format: WITNESS_FORMAT,
@@ -48,22 +47,12 @@ export function recordSealWitness(config: Pick<JalonConfig, 'dataDir'>, seal: St
   // recorded a later seal meanwhile.
   const recorded = recordedWitness(file, seal.streamId);
   if (recorded !== undefined && recorded.revision > witness.revision) return undefined;
-  // A temporary name of its own, so that two processes sealing together never write one file.
-  const partial = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
   try {
     // Whole or not at all, and on the disk before it is renamed: a cut or empty record would be read as a removed seal.
-    const fd = openSync(partial, 'w', 0o644);
-    try {
-      writeSync(fd, `${JSON.stringify(witness, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(partial, file);
+    await writeWholeContent(file, `${JSON.stringify(witness, null, 2)}\n`);
     return undefined;
   } catch (error) {
-    rmSync(partial, { force: true, recursive: true });
-    return `le relevé du dernier sceau (${file}) n’a pas pu être écrit : ${(error as Error).message}`;
+    return `le relevé du dernier sceau n’a pas pu être écrit (${(error as Error).message})`;
   }
 }
 

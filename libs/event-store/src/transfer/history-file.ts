@@ -73,7 +73,7 @@ export async function exportHistory(store: EventStore, sink: LineSink, options: 
 }
 
 /**
- * Exports to `file`, written first as `file.partial` and renamed once complete, so that a file
+ * Exports to `file`, written first to a partial file beside it and renamed once complete, so that a file
  * under the final name is always a whole export (`writeWholeFile`: a folder or a missing folder is
  * refused before the store is read, a failing disk is a `TRANSFER.FILE_UNWRITABLE` naming the file).
  */

@@ -1,12 +1,15 @@
 /**
  * Writing a file whole or not at all: what `jalon export`, `export-audit`, `prove-extends`, `report` and
- * `import-sheet --template` write with `--out`. The lines go to `file.partial`, renamed to `file` once complete, so a file under the
- * final name is always whole; on any failure (a full disk, a closed pipe) the partial file is removed.
+ * `import-sheet --template` write with `--out`, and the record of the last seal. The lines go to a
+ * temporary file beside `file` ({@link partialOf}: a name of its own, so that two processes writing
+ * one file never share it), renamed to `file` once complete, so a file under the final name is always
+ * whole; on any failure (a full disk, a closed pipe) the partial file is removed.
  * A failure of the file system is a `TRANSFER.FILE_UNWRITABLE` in French naming the file, worded by
  * the one table of causes below (`CAUSES`), which the command line also uses for failures no command worded.
  */
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -42,7 +45,7 @@ export async function assertWritableFile(file: string): Promise<void> {
 /** Writes what `write` gives to `file`, whole or not at all (see the file's comment). */
 export async function writeWholeFile<R>(file: string, write: (sink: LineSink) => Promise<R>): Promise<R> {
   await assertWritableFile(file);
-  const partial = `${file}.partial`;
+  const partial = partialOf(file);
   // Opened before anything is read, so that an unwritable path fails at once.
   const handle = await open(partial, 'w').catch((error: unknown) => {
     throw fileSystemFailure(partial, error);
@@ -74,20 +77,32 @@ export async function writeWholeFile<R>(file: string, write: (sink: LineSink) =>
 }
 
 /**
- * Writes `content` (a report, a template) to `file` whole or not at all, as {@link writeWholeFile}:
- * through `file.partial`, renamed once written; a file already there is replaced only then, so a
- * full disk leaves it as it was, and no empty or cut file under the final name.
+ * Writes `content` (a report, a template, the record of the last seal) to `file` whole or not at
+ * all, as {@link writeWholeFile}: through a partial file, on the disk before it is renamed; a file
+ * already there is replaced only then, so a full disk or a power cut leaves it as it was, and no
+ * empty or cut file under the final name.
  */
 export async function writeWholeContent(file: string, content: string | Uint8Array): Promise<void> {
   await assertWritableFile(file);
-  const partial = `${file}.partial`;
+  const partial = partialOf(file);
   try {
-    await writeFile(partial, content);
+    const handle = await open(partial, 'w');
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(partial, file);
   } catch (error) {
     await rm(partial, { force: true });
     throw fileSystemFailure(file, error);
   }
+}
+
+/** The temporary file `file` is written to before it is renamed: `FILE.<process>-<random>.partial`. */
+function partialOf(file: string): string {
+  return `${file}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
 }
 
 /** `TRANSFER.FILE_UNWRITABLE` for a failure of the file system while writing `file`, worded by {@link CAUSES}. */
