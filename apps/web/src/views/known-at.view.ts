@@ -1,5 +1,5 @@
 import { isCalendarInstant, isKnownAtInFuture } from '@jalon/application';
-import { endOfDay, wallClockOf } from '@jalon/domain';
+import { endOfDay, endOfMinute } from '@jalon/domain';
 import { formatDate, formatTimestamp } from '@jalon/reporting';
 import { parseDate } from '../forms/parse';
 import { html, SafeHtml } from '../html';
@@ -23,30 +23,13 @@ export function readKnownAt(raw: unknown, today: string, timeZone: string): { kn
     const day = match ? parseDate(match[1]!) : undefined;
     if (match && day?.ok) {
       if (match[2] === undefined) instant = endOfDay(day.value, timeZone);
-      else if (Number(match[2]) <= 23 && Number(match[3]) <= 59) instant = endOfMinute(localInstant(day.value, Number(match[2]), Number(match[3]), timeZone));
+      else if (Number(match[2]) <= 23 && Number(match[3]) <= 59) instant = endOfMinute(day.value, Number(match[2]), Number(match[3]), timeZone);
     }
   }
   if (instant === undefined) return { error: 'Saisissez une date et une heure valides (JJ/MM/AAAA HH:MM), ou une date seule pour la fin de ce jour.', typed };
   // Later than today is the future: nothing is recorded there yet (the report service's own rule, worded for the form).
   if (isKnownAtInFuture(instant, today, timeZone)) return { error: 'Choisissez un instant passé : l’avenir n’est pas encore enregistré.', typed };
   return { knownAt: instant };
-}
-
-/** The UTC instant of a wall-clock time in `timeZone` (the offset guessed, then corrected once across a summer-time change). */
-function localInstant(date: string, hour: number, minute: number, timeZone: string): string {
-  const asUtc = Date.parse(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z`);
-  const offsetAt = (millis: number) => {
-    const t = wallClockOf(new Date(millis).toISOString(), timeZone);
-    return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) - millis;
-  };
-  let instant = asUtc - offsetAt(asUtc);
-  instant = asUtc - offsetAt(instant);
-  return new Date(instant).toISOString();
-}
-
-/** The last millisecond of the minute that starts at `instant`. */
-function endOfMinute(instant: string): string {
-  return new Date(Date.parse(instant) + 59_999).toISOString();
 }
 
 /** How a known-at instant is shown in its field: `12/07/2023 14:00` (local time). */

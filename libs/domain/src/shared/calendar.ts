@@ -226,12 +226,27 @@ function offsetAt(millis: number, timeZone: string): number {
  * `2023-07-31T21:59:59.999Z`. Correct across summer-time changes.
  */
 export function endOfDay(date: IsoDate, timeZone: string): string {
-  const nextMidnightAsUtc = dayNumber(addDays(date, 1)) * DAY_MS;
-  // The offset at local midnight: guess with the offset at the UTC instant, then correct once
-  // (a summer-time change never happens within hours of midnight twice).
-  let instant = nextMidnightAsUtc - offsetAt(nextMidnightAsUtc, timeZone);
-  instant = nextMidnightAsUtc - offsetAt(instant, timeZone);
-  return new Date(instant - 1).toISOString();
+  return new Date(localMillis(addDays(date, 1), 0, 0, timeZone) - 1).toISOString();
+}
+
+/**
+ * The last instant (to the millisecond, ISO 8601 in UTC) of the minute `hour:minute` of `date` in
+ * `timeZone`: « connu au 05/12/2026 02:11 » includes what was recorded at 02:11:59. Correct across
+ * summer-time changes.
+ */
+export function endOfMinute(date: IsoDate, hour: number, minute: number, timeZone: string): string {
+  return new Date(localMillis(date, hour, minute, timeZone) + 59_999).toISOString();
+}
+
+/**
+ * The UTC milliseconds of the wall-clock time `hour:minute` of `date` in `timeZone`: the offset
+ * guessed with the offset at the same reading as UTC, then corrected once (a summer-time change
+ * never happens twice within hours).
+ */
+function localMillis(date: IsoDate, hour: number, minute: number, timeZone: string): number {
+  const asUtc = dayNumber(date) * DAY_MS + (hour * 60 + minute) * 60_000;
+  const guessed = asUtc - offsetAt(asUtc, timeZone);
+  return asUtc - offsetAt(guessed, timeZone);
 }
 
 // ——— Domain rules on dates ———
