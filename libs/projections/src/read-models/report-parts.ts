@@ -47,23 +47,21 @@ export class PartsByDocument<Doc extends object, Part> {
 export class FrenchOrder<Doc> {
   private names: readonly string[] = [];
   private order: readonly number[] = [];
-  /** The last documents sorted, and their order: the same objects again (nothing committed since) cost no array. */
-  private docs: readonly Doc[] = [];
-  private sorted: readonly Doc[] = [];
-
-  constructor(private readonly nameOf: (doc: Doc) => string) {}
-
-  /** The documents in order; shared while the same documents come in the same order (callers never change it). */
-  sort(docs: readonly Doc[]): readonly Doc[] {
-    if (sameItems(docs, this.docs)) return this.sorted;
+  /** The last documents in order: the same objects again (nothing committed since) cost no array. */
+  private readonly sorted = new KeptForDocuments((docs: readonly Doc[]): readonly Doc[] => {
     if (!this.sameNames(docs)) {
       const names = docs.map(this.nameOf);
       this.order = names.map((_, index) => index).sort((a, b) => compareFrench(names[a]!, names[b]!));
       this.names = names;
     }
-    this.docs = docs;
-    this.sorted = this.order.map((index) => docs[index]!);
-    return this.sorted;
+    return this.order.map((index) => docs[index]!);
+  });
+
+  constructor(private readonly nameOf: (doc: Doc) => string) {}
+
+  /** The documents in order; shared while the same documents come in the same order (callers never change it). */
+  sort(docs: readonly Doc[]): readonly Doc[] {
+    return this.sorted.of(docs);
   }
 
   private sameNames(docs: readonly Doc[]): boolean {
