@@ -10,6 +10,7 @@
 import {
   collect,
   isUnreadable,
+  LookedUpStreamChangedError,
   UnreadableEventError,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -238,6 +239,62 @@ export function describeEventStoreContract(
 
         expect((await readStream(streamId)).map((e) => e.id)).toEqual([...first, ...second].map((e) => e.id));
         expect(await readAllOf(start, [streamId])).toEqual([]);
+      });
+    });
+
+    describe('streams the decision read (look-ups, docs/decisions/0058)', () => {
+      it('appends when every looked-up stream is still at the revision read, an absent one still absent', async () => {
+        const [streamId, read, absent] = [uniqueStreamId(), uniqueStreamId(), uniqueStreamId()];
+        await store.append(read, testEvents(2), { expectedRevision: 'no_stream' });
+
+        const result = await store.append(streamId, testEvents(1), {
+          expectedRevision: 'no_stream',
+          lookedUp: [
+            { streamId: read, revision: 1 },
+            { streamId: absent, revision: 'no_stream' },
+          ],
+        });
+
+        expect(result).toMatchObject({ nextExpectedRevision: 0, written: true });
+        expect(await readStream(streamId)).toHaveLength(1);
+      });
+
+      it('refuses with LookedUpStreamChangedError (the looked-up stream, the revision read, its revision now) and writes nothing when a looked-up stream moved or was created', async () => {
+        const [streamId, read, created] = [uniqueStreamId(), uniqueStreamId(), uniqueStreamId()];
+        await store.append(read, testEvents(1), { expectedRevision: 'no_stream' });
+        await store.append(streamId, testEvents(1), { expectedRevision: 'no_stream' });
+        await store.append(read, testEvents(1), { expectedRevision: 0 });
+        await store.append(created, testEvents(1), { expectedRevision: 'no_stream' });
+        const start = await store.headPosition();
+
+        for (const [lookedUp, actual] of [
+          [{ streamId: read, revision: 0 }, 1],
+          [{ streamId: created, revision: 'no_stream' }, 0],
+        ] as const) {
+          const error: unknown = await store.append(streamId, testEvents(1), { expectedRevision: 0, lookedUp: [lookedUp] }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toBeInstanceOf(LookedUpStreamChangedError);
+          expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+          expect(error).toMatchObject({ code: 'STREAM.WRONG_EXPECTED_REVISION', streamId: lookedUp.streamId, expected: lookedUp.revision, actual, appendedTo: streamId });
+        }
+
+        expect(await readStream(streamId)).toHaveLength(1);
+        expect(await readAllOf(start, [streamId, read, created])).toEqual([]);
+      });
+
+      it('treats a re-append of a batch already stored as a no-op, whatever its looked-up streams did since', async () => {
+        const [streamId, read] = [uniqueStreamId(), uniqueStreamId()];
+        await store.append(read, testEvents(1), { expectedRevision: 'no_stream' });
+        const batch = testEvents(2);
+        const original = await store.append(streamId, batch, { expectedRevision: 'no_stream', lookedUp: [{ streamId: read, revision: 0 }] });
+        await store.append(read, testEvents(1), { expectedRevision: 0 });
+
+        const again = await store.append(streamId, batch, { expectedRevision: 'no_stream', lookedUp: [{ streamId: read, revision: 0 }] });
+
+        expect(again).toEqual({ nextExpectedRevision: original.nextExpectedRevision, position: original.position, written: false });
+        expect(await readStream(streamId)).toHaveLength(2);
       });
     });
 

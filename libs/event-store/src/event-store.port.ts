@@ -45,6 +45,23 @@ export interface StoredEvent extends EventToAppend {
 
 export type ExpectedRevision = 'no_stream' | 'any' | number;
 
+/** A stream a decision read besides the one it appends to, at the revision it read (docs/decisions/0058). */
+export interface LookedUpRevision {
+  readonly streamId: string;
+  readonly revision: number | 'no_stream';
+}
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+  /**
+   * The other streams the decision was made on (an antenna's status for its budget, the budget's
+   * last fact for the antenna's closing): the append goes through only if each is still at the
+   * revision read, checked with the expected revision, in the same atomic step on the embedded
+   * store (docs/decisions/0058). Otherwise {@link LookedUpStreamChangedError}, nothing written.
+   */
+  readonly lookedUp?: readonly LookedUpRevision[];
+}
+
 export interface AppendResult {
   /** Revision of the stream's last event after the append (what to expect next time). */
   readonly nextExpectedRevision: number;
@@ -110,7 +127,9 @@ export interface EventStore {
    * - Idempotence is checked first: when every event id of the batch is already stored in this
    *   stream, nothing is written and the result reports the stream's revision and the position
    *   of the batch's last event (`written: false`).
-   * - Then the expected revision: {@link WrongExpectedRevisionError} when the stream is not at it.
+   * - Then the expected revision: {@link WrongExpectedRevisionError} when the stream is not at it;
+   *   then each looked-up stream: {@link LookedUpStreamChangedError} when one has moved since it
+   *   was read (a batch already stored is still a no-op, whatever they did since).
    * - Refused with an {@link EventStoreError}: an empty batch (`STREAM.EMPTY_BATCH`); ids partly
    *   stored, or stored in another stream (`STREAM.DUPLICATE_EVENT_ID`).
    * - `data` and `metadata` are plain JSON (no BigInt, Date, NaN, class instances); a value that
@@ -124,7 +143,7 @@ export interface EventStore {
    * while its ids are in the server's cache); its adapter checks the stream's tail first to keep
    * this promise for retries, which are always of the latest batch (docs/decisions/0007).
    */
-  append(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  append(streamId: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult>;
 
   /**
    * Reads one stream; a stream that does not exist reads as empty. An undecodable event throws an
@@ -176,6 +195,23 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`stream ${streamId} is at revision ${String(actual)}, not at ${String(expected)}`);
     this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/**
+ * A stream the decision read, not the one appended to, has moved since it was read: the decision
+ * may no longer hold (docs/decisions/0058). The command path decides again on what it holds now.
+ */
+export class LookedUpStreamChangedError extends WrongExpectedRevisionError {
+  constructor(
+    /** The stream the batch was for, which nothing was written to. */
+    readonly appendedTo: string,
+    lookedUp: LookedUpRevision,
+    actual: number | 'no_stream',
+  ) {
+    super(lookedUp.streamId, lookedUp.revision, actual);
+    this.message = `stream ${lookedUp.streamId}, read at revision ${String(lookedUp.revision)} to decide an append to ${appendedTo}, is now at ${String(actual)}`;
+    this.name = 'LookedUpStreamChangedError';
   }
 }
 

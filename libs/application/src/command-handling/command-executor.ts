@@ -6,6 +6,7 @@ import {
   EventStoreError,
   EventToAppend,
   ExpectedRevision,
+  LookedUpStreamChangedError,
   StoredEvent,
   tipOf,
   WrongExpectedRevisionError,
@@ -145,14 +146,19 @@ export class CommandExecutor {
     // Commands on one stream wait for each other in this process, each decided on the state the
     // previous one left: they never lose a race among themselves (a 409 is left for a stale
     // If-Match, or for another process's write that outlasts the retries).
+    let freshLookUps = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.exclusive(streamId, (turn) => this.decideAndAppend(definition, input, streamId, actor, options, turn));
+        return await this.exclusive(streamId, (turn) => this.decideAndAppend(definition, input, streamId, actor, options, turn, freshLookUps));
       } catch (error) {
         // Lost a race to another writer: decided again on fresh state (its rules are checked anew,
-        // so this is safe) in a new turn, unless the client pinned the revision it saw.
-        const retry = error instanceof WrongExpectedRevisionError && options.expectedRevision === undefined && attempt < this.maxAttempts;
+        // so this is safe) in a new turn, unless the client pinned the revision it saw. A stream the
+        // decision only read has moved (docs/decisions/0058): decided again whatever the client
+        // pinned (its If-Match is about its own stream, checked anew), on look-ups read from the store.
+        const lookUpMoved = error instanceof LookedUpStreamChangedError;
+        const retry = error instanceof WrongExpectedRevisionError && (lookUpMoved || options.expectedRevision === undefined) && attempt < this.maxAttempts;
         if (!retry) throw error;
+        if (lookUpMoved) freshLookUps = true;
       }
     }
   }
@@ -164,6 +170,7 @@ export class CommandExecutor {
     actor: Actor,
     options: ExecuteOptions,
     turn: Turn,
+    freshLookUps: boolean,
   ): Promise<CommandResult> {
     const commandId = options.eventIdSeed ? uuidFromSeed(`${options.eventIdSeed}:command`) : this.options.ids.uuid();
     const key = options.idempotency;
@@ -202,8 +209,17 @@ export class CommandExecutor {
       }
       const now = this.options.clock.now();
       let events: readonly Message<string, Dated>[];
+      // The other streams this decision reads, at the revision read: the append holds only if none has moved.
+      const lookedUp = new Map<string, number | 'no_stream'>();
+      const loader: StateLoader = {
+        state: async (decider, id) => {
+          const read = await this.fetch(decider, id, cached && !freshLookUps);
+          if (!lookedUp.has(id)) lookedUp.set(id, read.revision);
+          return read.state;
+        },
+      };
       try {
-        const context = definition.loadContext ? await definition.loadContext(input, cached ? this.cachedLoader : this.storeLoader) : undefined;
+        const context = definition.loadContext ? await definition.loadContext(input, loader) : undefined;
         events = definition.decider.decide(definition.toCommand(input, context), state) as readonly Message<string, Dated>[];
         assertNotInFuture(events, todayIn(now, this.options.timeZone));
       } catch (error) {
@@ -240,7 +256,10 @@ export class CommandExecutor {
       const toAppend = this.options.hashChain === false ? unchained : chainEvents(streamId, view.tip, unchained);
       const expected: ExpectedRevision = revision;
       const checked = this.checkpoint();
-      const appending = this.options.store.append(streamId, toAppend, { expectedRevision: expected });
+      const appending = this.options.store.append(streamId, toAppend, {
+        expectedRevision: expected,
+        ...(lookedUp.size > 0 ? { lookedUp: [...lookedUp].map(([id, read]) => ({ streamId: id, revision: read })) } : {}),
+      });
       const last = toAppend[toAppend.length - 1]!;
       const nextRevision = (revision === 'no_stream' ? -1 : revision) + toAppend.length;
       const leaves: StreamView<unknown> = {
@@ -374,14 +393,6 @@ export class CommandExecutor {
     return watch && at !== undefined ? { watch, at } : undefined;
   }
 
-  /** Look-ups of other streams: from the cache when it is known current, or as the store holds them now. */
-  private readonly cachedLoader: StateLoader = {
-    state: async (decider, streamId) => (await this.fetch(decider, streamId, true)).state,
-  };
-
-  private readonly storeLoader: StateLoader = {
-    state: async (decider, streamId) => (await this.fetch(decider, streamId, false)).state,
-  };
 }
 
 /** Notes an event written under an idempotency key in its batch's record. */

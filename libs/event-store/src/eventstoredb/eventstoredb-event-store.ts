@@ -32,8 +32,10 @@ import {
 import { randomUUID } from 'node:crypto';
 import {
   EventStoreError,
+  LookedUpStreamChangedError,
   UnreadableEventError,
   WrongExpectedRevisionError,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type EventToAppend,
@@ -143,7 +145,7 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
   async append(
     streamId: string,
     events: readonly EventToAppend[],
-    options: { expectedRevision: ExpectedRevision },
+    options: AppendOptions,
   ): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new EventStoreError('STREAM.EMPTY_APPEND', `refused an empty append to ${streamId}`);
@@ -156,7 +158,7 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
       let failure: Exclude<CallFailure, 'other'>;
       let cause: unknown;
       try {
-        const result = await this.appendOnce(streamId, events, data, options.expectedRevision, mayHaveWritten);
+        const result = await this.appendOnce(streamId, events, data, options, mayHaveWritten);
         this.writeFailures.succeeded();
         return result;
       } catch (error) {
@@ -362,16 +364,27 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
     streamId: string,
     events: readonly EventToAppend[],
     data: EventData[],
-    expectedRevision: ExpectedRevision,
+    { expectedRevision, lookedUp = [] }: AppendOptions,
     mayHaveWritten: boolean,
   ): Promise<AppendResult> {
-    // Ids and revisions only: an undecodable event at the tail does not stop an append.
-    const tail = await this.readResolvedStreamPage(streamId, true, END, events.length);
-    const current = tail[0]?.event === undefined ? -1 : Number(tail[0].event.revision);
-    tail.reverse();
-    if (tail.length === events.length && tail.every((stored, i) => stored.event !== undefined && sameId(stored.event.id, events[i]!.id))) {
-      return { nextExpectedRevision: current, position: commitPositionOf(tail[tail.length - 1]!), written: mayHaveWritten };
+    // Ids and revisions only: an undecodable event at the tail does not stop an append. The
+    // streams the decision read are read with it, in parallel: their check costs no round trip.
+    const [tail, ...lookedUpTails] = await Promise.all([
+      this.readResolvedStreamPage(streamId, true, END, events.length),
+      ...lookedUp.map((read) => this.readResolvedStreamPage(read.streamId, true, END, 1)),
+    ]);
+    const current = tail![0]?.event === undefined ? -1 : Number(tail![0].event.revision);
+    tail!.reverse();
+    if (tail!.length === events.length && tail!.every((stored, i) => stored.event !== undefined && sameId(stored.event.id, events[i]!.id))) {
+      return { nextExpectedRevision: current, position: commitPositionOf(tail![tail!.length - 1]!), written: mayHaveWritten };
     }
+    // EventStoreDB has no condition on a stream it does not write: checked just before the append,
+    // which leaves a window of one round trip to another instance's write (docs/decisions/0058).
+    lookedUp.forEach((read, index) => {
+      const last = lookedUpTails[index]![0]?.event;
+      const now = last === undefined ? 'no_stream' : Number(last.revision);
+      if (now !== read.revision) throw new LookedUpStreamChangedError(streamId, read, now);
+    });
 
     let result;
     try {

@@ -4,12 +4,15 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   EventStoreError,
+  LookedUpStreamChangedError,
   UnreadableEventError,
   WrongExpectedRevisionError,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
+  type LookedUpRevision,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
@@ -76,6 +79,7 @@ interface QueuedAppend {
   readonly streamId: string;
   readonly rows: readonly RowToInsert[];
   readonly expected: ExpectedRevision;
+  readonly lookedUp: readonly LookedUpRevision[];
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -244,22 +248,23 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     }
   }
 
-  async append(
-    streamId: string,
-    events: readonly EventToAppend[],
-    options: { expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
+  async append(streamId: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     if (this.readOnly) throw new EventStoreError('STORE.READ_ONLY', `le magasin d’événements ${this.file} est ouvert en lecture seule : rien n’a été écrit`);
     assertStreamId(streamId);
     assertExpectedRevision(options.expectedRevision);
+    const lookedUp = options.lookedUp ?? [];
+    for (const { streamId: other, revision } of lookedUp) {
+      assertStreamId(other);
+      if (revision !== 'no_stream') assertExpectedRevision(revision);
+    }
     if (events.length === 0) throw new EventStoreError('STREAM.EMPTY_BATCH', `refusing to append an empty batch to ${streamId}`);
     // Serialised before the transaction opens: a value JSON cannot hold must write nothing.
     const rows = events.map(toRow);
     assertDistinctIds(rows);
 
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ streamId, rows, expected: options.expectedRevision, resolve, reject });
+      this.queue.push({ streamId, rows, expected: options.expectedRevision, lookedUp, resolve, reject });
       if (this.queue.length === 1) setImmediate(() => this.commitQueued());
     });
   }
@@ -537,11 +542,11 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       // Storage trouble inside it aborts the whole group: SQLite may have rolled it all back.
       // The usual append (new ids, the revision expected) in one pass; anything else is rolled
       // back to its savepoint and decided by the full check.
-      const appendOne = ({ streamId, rows, expected }: QueuedAppend): AppendResult => {
+      const appendOne = ({ streamId, rows, expected, lookedUp }: QueuedAppend): AppendResult => {
         try {
-          return newEventsTransaction(statements, streamId, rows, expected) ?? appendTransaction(statements, streamId, rows, expected);
+          return newEventsTransaction(statements, streamId, rows, expected, lookedUp) ?? appendTransaction(statements, streamId, rows, expected, lookedUp);
         } catch (error) {
-          if (error instanceof NotOnlyNewEvents) return appendTransaction(statements, streamId, rows, expected);
+          if (error instanceof NotOnlyNewEvents) return appendTransaction(statements, streamId, rows, expected, lookedUp);
           throw error;
         }
       };
@@ -689,10 +694,17 @@ class NotOnlyNewEvents extends Error {}
  * stream moved, or a conflict); NotOnlyNewEvents, which rolls the savepoint back, when an id is
  * already stored. Either way {@link appendInTransaction} then decides, as it always did.
  */
-function appendNewEvents(statements: Statements, streamId: string, rows: readonly RowToInsert[], expected: ExpectedRevision): AppendResult | undefined {
+function appendNewEvents(
+  statements: Statements,
+  streamId: string,
+  rows: readonly RowToInsert[],
+  expected: ExpectedRevision,
+  lookedUp: readonly LookedUpRevision[],
+): AppendResult | undefined {
   const lastRow = statements.lastRevision.get(streamId);
   const last = lastRow === undefined ? undefined : Number(lastRow.revision);
   if (expected !== 'any' && expected !== (last ?? 'no_stream')) return undefined;
+  if (lookedUp.some((read) => revisionOf(statements, read.streamId) !== read.revision)) return undefined;
   try {
     return insertRows(statements, streamId, rows, last);
   } catch (error) {
@@ -727,6 +739,7 @@ function appendInTransaction(
   streamId: string,
   rows: readonly RowToInsert[],
   expected: ExpectedRevision,
+  lookedUp: readonly LookedUpRevision[],
 ): AppendResult {
   const lastRow = statements.lastRevision.get(streamId);
   const last = lastRow === undefined ? undefined : Number(lastRow.revision);
@@ -749,7 +762,18 @@ function appendInTransaction(
 
   const actual = last ?? 'no_stream';
   if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevisionError(streamId, expected, actual);
+  // What the decision read of other streams, as this transaction sees them (an earlier append of the same group included).
+  for (const read of lookedUp) {
+    const now = revisionOf(statements, read.streamId);
+    if (now !== read.revision) throw new LookedUpStreamChangedError(streamId, read, now);
+  }
   return insertRows(statements, streamId, rows, last);
+}
+
+/** A stream's last revision as the connection sees it, `no_stream` for a stream that has none. */
+function revisionOf(statements: Statements, streamId: string): number | 'no_stream' {
+  const row = statements.lastRevision.get(streamId);
+  return row === undefined ? 'no_stream' : Number(row.revision);
 }
 
 /** « (au caractère N) » where JSON.parse's message says where the text breaks, nothing otherwise. */
