@@ -74,6 +74,9 @@ const signatureReversed: TrancheReleaseReversed = {
   },
 };
 
+/** The signature's release reversed on `effectiveDate`. */
+const reversedOn = (effectiveDate: string): TrancheReleaseReversed => ({ ...signatureReversed, data: { ...signatureReversed.data, effectiveDate } });
+
 const closed: FundingAgreementClosed = {
   type: 'FundingAgreementClosed',
   data: { ...ids, reason: 'Enveloppe soldée', effectiveDate: '2024-01-31' },
@@ -307,6 +310,27 @@ describe('funding decider', () => {
       const events = [committed, signatureReleased, signatureReversed, released('signature', 5_000_000, '2021-10-04'), openingReleased];
       spec.given(events).when(release('balance', '2023-12-01')).thenThrows('FUNDING.RELEASE_EXCEEDS_COMMITMENT', 'rule');
       spec.given(events).when(release('balance', '2023-12-01', 1_000_000)).then([released('balance', 1_000_000, '2023-12-01')]);
+    });
+
+    it('rule: a release cannot exceed the commitment on any day from its date on, counting a release that stood then and was reversed later (FUNDING.RELEASE_EXCEEDS_COMMITMENT)', () => {
+      // From 2021-12-01 until the signature's reversal took effect (2022-03-01), 80 000 € stood released of 100 000 €.
+      const events = [committed, signatureReleased, released('aioa-opening', 4_000_000, '2021-12-01'), reversedOn('2022-03-01')];
+      // Dated 2021-10-01, this release would stand beside both in December: at most 20 000 € remained then.
+      spec.given(events).when(release('balance', '2021-10-01', 2_000_001)).thenThrows('FUNDING.RELEASE_EXCEEDS_COMMITMENT', 'rule');
+      spec.given(events).when(release('balance', '2021-10-01', 2_000_000)).then([released('balance', 2_000_000, '2021-10-01')]);
+      // Dated on the reversal's day or after, the signature no longer stands: 60 000 € remain.
+      spec.given(events).when(release('balance', '2022-03-01', 6_000_000)).then([released('balance', 6_000_000, '2022-03-01')]);
+      // The signature released again after its reversal counts from its new date.
+      const again = [...events, released('signature', 4_000_000, '2022-04-01')];
+      spec.given(again).when(release('balance', '2022-03-01', 2_000_001)).thenThrows('FUNDING.RELEASE_EXCEEDS_COMMITMENT', 'rule');
+      spec.given(again).when(release('balance', '2022-03-01', 2_000_000)).then([released('balance', 2_000_000, '2022-03-01')]);
+    });
+
+    it('rule: the error tells how many cents remain on the day that leaves the least', () => {
+      const state = fold(fundingDecider, [committed, signatureReleased, released('aioa-opening', 4_000_000, '2021-12-01'), reversedOn('2022-03-01')] as FundingEvent[]);
+      expect(() => fundingDecider.decide(release('balance', '2021-10-01', 8_000_000), state)).toThrow(
+        expect.objectContaining({ details: { field: 'amountCents', amountCents: 8_000_000, remainingCents: 2_000_000 } }),
+      );
     });
 
     it('rule: the error tells how many cents remain', () => {

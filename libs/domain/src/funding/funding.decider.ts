@@ -38,6 +38,15 @@ export interface FundingTrancheState {
   readonly receipt?: TrancheReceived['data'];
   /** The last reversal, while no new release followed it: lets a repeated reversal be recognised. */
   readonly lastReversal?: TrancheReleaseReversed['data'];
+  /** Its releases since reversed, each with the days it stood: a release dated before a reversal counts with them on those days. */
+  readonly reversed?: readonly StoodReleased[];
+}
+
+/** A release that stood from its date until the day its reversal took effect (that day excluded). */
+export interface StoodReleased {
+  readonly amountCents: Cents;
+  readonly from: IsoDate;
+  readonly until: IsoDate;
 }
 
 interface FundingAgreement {
@@ -131,7 +140,7 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
           { field: 'effectiveDate', effectiveDate, reversedOn },
         );
       }
-      const remainingCents = remainingCommitmentCents(agreement);
+      const remainingCents = remainingCommitmentFrom(agreement, effectiveDate);
       if (release.amountCents > remainingCents) {
         throw ruleBroken(
           'FUNDING.RELEASE_EXCEEDS_COMMITMENT',
@@ -312,11 +321,15 @@ export function evolveFunding(state: FundingState, event: FundingEvent): Funding
       return state.status === 'not-committed' ? state : { ...state, publicData: event.data.publicData };
     case 'BudgetTrancheReleased':
       // A new release starts afresh: no receipt yet, and the previous reversal no longer applies.
-      return withTranche(state, event.data.trancheId, ({ scheduled }) => ({ scheduled, release: event.data }));
+      return withTranche(state, event.data.trancheId, ({ scheduled, reversed }) => ({ scheduled, ...(reversed ? { reversed } : {}), release: event.data }));
     case 'TrancheReceived':
       return withTranche(state, event.data.trancheId, (tranche) => ({ ...tranche, receipt: event.data }));
     case 'TrancheReleaseReversed':
-      return withTranche(state, event.data.trancheId, ({ scheduled }) => ({ scheduled, lastReversal: event.data }));
+      return withTranche(state, event.data.trancheId, ({ scheduled, reversed = [] }) => ({
+        scheduled,
+        lastReversal: event.data,
+        reversed: [...reversed, { amountCents: event.data.amountCents, from: event.data.releasedOn, until: event.data.effectiveDate }],
+      }));
     case 'FundingAgreementClosed':
       return state.status === 'not-committed' ? state : { ...state, status: 'closed', closing: event.data };
     case 'DocumentAttached':
@@ -333,11 +346,28 @@ export const fundingDecider: Decider<FundingCommand, FundingEvent, FundingState>
 };
 
 /**
- * What the funder may still release: the commitment less every release not reversed. (That total
- * never exceeds the commitment, by this very rule, so it stays an exact integer.)
+ * What the funder may still release on `day` and every day after (the rule « a tranche release
+ * cannot exceed what remains of the commitment » holds at every date, as every as-of report reads
+ * it): the commitment less the most that stood released on any of those days. A release reversed
+ * since counts on the days it stood: a release dated before its reversal would otherwise stand
+ * beside it, past the commitment, in every report of those days. Without such a release, that is
+ * every release not reversed (`releasedCents`). (The total never exceeds the commitment, by this
+ * very rule, so it stays an exact integer.)
  */
-function remainingCommitmentCents(agreement: FundingAgreement): Cents {
-  return agreement.commitment.amountCents - agreement.releasedCents;
+function remainingCommitmentFrom(agreement: FundingAgreement, day: IsoDate): Cents {
+  const stood: StoodReleased[] = [];
+  for (const tranche of agreement.tranches.values()) for (const span of tranche.reversed ?? []) if (span.until > day) stood.push(span);
+  if (stood.length === 0) return agreement.commitment.amountCents - agreement.releasedCents;
+  const standing: { amountCents: Cents; from: IsoDate; until?: IsoDate }[] = [...stood];
+  for (const tranche of agreement.tranches.values()) if (tranche.release) standing.push({ amountCents: tranche.release.amountCents, from: tranche.release.effectiveDate });
+  // The most stands on a day some release began (or on `day` itself): each such day, added up.
+  let most = 0;
+  for (const on of new Set([day, ...standing.map((span) => span.from).filter((from) => from > day)])) {
+    let cents = 0;
+    for (const span of standing) if (span.from <= on && (span.until === undefined || on < span.until)) cents += span.amountCents;
+    if (cents > most) most = cents;
+  }
+  return agreement.commitment.amountCents - most;
 }
 
 /** Checks the commitment and its schedule; returns the event data with only the known fields. */
