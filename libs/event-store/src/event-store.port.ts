@@ -123,6 +123,15 @@ export interface Subscription extends AsyncIterable<StoredEvent> {
 
 export interface EventStore {
   /**
+   * True when appends settle in the order they were handed to the store, each checked only once
+   * the previous one has settled (the embedded store's queue): the command path then decides a
+   * stream's next command on the state an append still on its way will leave. Otherwise (an
+   * EventStoreDB, whose client retries an unanswered append while later ones are answered) it
+   * decides it once that append has settled (docs/decisions/0059).
+   */
+  readonly appendsSettleInOrder?: boolean;
+
+  /**
    * Appends a batch atomically: all of it or none of it.
    * - Idempotence is checked first: when every event id of the batch is already stored in this
    *   stream, nothing is written and the result reports the stream's revision and the position
@@ -195,6 +204,20 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`stream ${streamId} is at revision ${String(actual)}, not at ${String(expected)}`);
     this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/**
+ * The batch's first event is linked (its `previousHash`) to another event than the one the stream
+ * holds at the expected revision: it was decided on an append that another writer's event
+ * replaced at that revision (docs/decisions/0059). Nothing is written; the command path decides
+ * again on what the stream holds.
+ */
+export class ChainedToAnotherEventError extends WrongExpectedRevisionError {
+  constructor(streamId: string, expected: ExpectedRevision, actual: number) {
+    super(streamId, expected, actual);
+    this.message = `the batch appended to ${streamId} is linked to another event than the one at revision ${actual}`;
+    this.name = 'ChainedToAnotherEventError';
   }
 }
 

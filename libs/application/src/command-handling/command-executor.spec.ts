@@ -53,6 +53,28 @@ class RacingStore implements EventStore {
   close = () => this.inner.close();
 }
 
+/** Holds every append until opened, noting the revision each expects; says whether its appends settle in order. */
+class HeldAppendsStore extends RacingStore {
+  readonly expected: ExpectedRevision[] = [];
+  private gate: Promise<void> = Promise.resolve();
+  constructor(
+    inner: SqliteEventStore,
+    readonly appendsSettleInOrder: boolean,
+  ) {
+    super(inner);
+  }
+  hold(): () => void {
+    let open!: () => void;
+    this.gate = new Promise((resolve) => (open = resolve));
+    return open;
+  }
+  override async append(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    this.expected.push(options.expectedRevision);
+    await this.gate;
+    return super.append(streamId, events, options);
+  }
+}
+
 describe('CommandExecutor: the one load → decide → append path', () => {
   let dir: string;
   let store: RacingStore;
@@ -71,6 +93,24 @@ describe('CommandExecutor: the one load → decide → append path', () => {
   });
 
   const streamTypes = async () => (await collect(store.inner.readStream('programme-acdt'))).map((e) => e.type);
+
+  it.each([
+    ['may settle out of order (EventStoreDB)', false, [0]],
+    ['settle in order (the embedded store)', true, [0, 1]],
+  ])('rule: on a store whose appends %s, the next command on a stream is decided on what the append in flight leaves only if they settle in order (decision 0059)', async (_, inOrder, beforeSettled) => {
+    const held = new HeldAppendsStore(store.inner, inOrder);
+    const on = new CommandExecutor({ store: held, clock, ids: { uuid: () => crypto.randomUUID() }, timeZone: 'Europe/Paris' });
+    await on.execute(launchProgramme, launch, manager);
+    held.expected.length = 0;
+    const open = held.hold();
+    const both = Promise.all([on.execute(signConvention, convention('convention-a'), manager), on.execute(signConvention, convention('convention-b'), manager)]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Out of order: the second is not even decided while the first is in flight.
+    expect(held.expected).toEqual(beforeSettled);
+    open();
+    expect((await both).map((result) => result.nextExpectedRevision)).toEqual([1, 2]);
+    expect(held.expected).toEqual([0, 1]);
+  });
 
   it('rule: a command that lost a race is decided again on the fresh state and then appended', async () => {
     await executor.execute(launchProgramme, launch, manager);

@@ -1,5 +1,6 @@
 import { assertNotInFuture, todayIn, Decider, Dated, DomainError, Message } from '@jalon/domain';
 import {
+  ChainedToAnotherEventError,
   chainEvents,
   ChainTip,
   EventStore,
@@ -154,9 +155,11 @@ export class CommandExecutor {
         // Lost a race to another writer: decided again on fresh state (its rules are checked anew,
         // so this is safe) in a new turn, unless the client pinned the revision it saw. A stream the
         // decision only read has moved (docs/decisions/0058): decided again whatever the client
-        // pinned (its If-Match is about its own stream, checked anew), on look-ups read from the store.
+        // pinned (its If-Match is about its own stream, checked anew), on look-ups read from the store;
+        // so is one decided behind an append that another writer's event replaced at its revision (0059).
         const lookUpMoved = error instanceof LookedUpStreamChangedError;
-        const retry = error instanceof WrongExpectedRevisionError && (lookUpMoved || options.expectedRevision === undefined) && attempt < this.maxAttempts;
+        const notPinned = lookUpMoved || error instanceof ChainedToAnotherEventError || options.expectedRevision === undefined;
+        const retry = error instanceof WrongExpectedRevisionError && notPinned && attempt < this.maxAttempts;
         if (!retry) throw error;
         if (lookUpMoved) freshLookUps = true;
       }
@@ -187,6 +190,14 @@ export class CommandExecutor {
     let waitedFor: Pending | undefined;
     for (;;) {
       const pending = turn.pending();
+      if (pending !== undefined && pending !== waitedFor && this.options.store.appendsSettleInOrder !== true) {
+        // A store that may answer a later append before an earlier one is settled (EventStoreDB
+        // retries an unanswered one): decided on what the previous append left once it has
+        // settled, never on what it would leave (docs/decisions/0059).
+        waitedFor = pending;
+        await pending.settled;
+        continue;
+      }
       const speculative = pending !== undefined && pending !== waitedFor ? pending : undefined;
       const view = speculative ? { ...speculative.view, cached: true } : await this.fetch(definition.decider, streamId, trustCache);
       const { state, revision, cached } = view;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  ChainedToAnotherEventError,
   EventStoreError,
   LookedUpStreamChangedError,
   UnreadableEventError,
@@ -71,6 +72,8 @@ interface RowToInsert {
   readonly version: number;
   readonly data: string;
   readonly metadata: string;
+  /** The `previousHash` its metadata names, if it is linked (the hash chain). */
+  readonly previousHash?: string;
 }
 
 const COLUMNS = 'position, event_id, stream_id, revision, type, version, data, metadata';
@@ -101,6 +104,8 @@ interface Connection {
  * never created anew.
  */
 export class SqliteEventStore implements EventStore, WriteHealthReporting, CheckpointHandover, AppendSignals {
+  /** One queue, one group transaction at a time, its appends checked in the order they were asked for. */
+  readonly appendsSettleInOrder = true;
   private readonly notifier = new AppendNotifier();
   /** This connection's own commits only (the notifier above is woken by other connections' news too). */
   private readonly ownAppends = new AppendNotifier();
@@ -654,6 +659,9 @@ function prepareStatements(db: Database.Database) {
     lastRevision: prepare<[string], { revision: bigint }>(
       'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
     ),
+    lastHash: prepare<[string], { hash: unknown }>(
+      "SELECT json_extract(metadata, '$.hash') AS hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1",
+    ),
     byEventId: prepare<[string], { stream_id: string; position: bigint }>('SELECT stream_id, position FROM events WHERE event_id = ?'),
     insert: prepare<[string, string, number, string, number, string, string], never>(
       'INSERT INTO events (event_id, stream_id, revision, type, version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -705,6 +713,7 @@ function appendNewEvents(
   const last = lastRow === undefined ? undefined : Number(lastRow.revision);
   if (expected !== 'any' && expected !== (last ?? 'no_stream')) return undefined;
   if (lookedUp.some((read) => revisionOf(statements, read.streamId) !== read.revision)) return undefined;
+  if (last !== undefined && !linksToLast(statements, streamId, rows)) return undefined;
   try {
     return insertRows(statements, streamId, rows, last);
   } catch (error) {
@@ -762,12 +771,26 @@ function appendInTransaction(
 
   const actual = last ?? 'no_stream';
   if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevisionError(streamId, expected, actual);
+  if (last !== undefined && !linksToLast(statements, streamId, rows)) throw new ChainedToAnotherEventError(streamId, expected, last);
   // What the decision read of other streams, as this transaction sees them (an earlier append of the same group included).
   for (const read of lookedUp) {
     const now = revisionOf(statements, read.streamId);
     if (now !== read.revision) throw new LookedUpStreamChangedError(streamId, read, now);
   }
   return insertRows(statements, streamId, rows, last);
+}
+
+/**
+ * Whether the batch's first event, if it is linked, names the stream's last event as its previous
+ * one (its stored hash): the expected revision checks a number, this checks that the event at
+ * that revision is the one the batch was decided and linked on (docs/decisions/0059). A last
+ * event recorded before the chain (no stored hash) is not compared.
+ */
+function linksToLast(statements: Statements, streamId: string, rows: readonly RowToInsert[]): boolean {
+  const previousHash = rows[0]?.previousHash;
+  if (previousHash === undefined) return true;
+  const stored = statements.lastHash.get(streamId)?.hash;
+  return typeof stored !== 'string' || stored === previousHash;
 }
 
 /** A stream's last revision as the connection sees it, `no_stream` for a stream that has none. */
@@ -824,12 +847,14 @@ function toRow(event: EventToAppend): RowToInsert {
   // An event the hash chain linked comes with its texts, written while hashing it and kept only
   // when they read back as its values (docs/decisions/0055): not serialised a second time.
   const linked = textsLinkedWith(event);
+  const previousHash = isPlainObject(event.metadata) ? event.metadata.previousHash : undefined;
   return {
     id: event.id,
     type: event.type,
     version: event.version,
     data: linked && isPlainObject(event.data) ? linked.data : toJson(event, 'data', event.data),
     metadata: linked && isPlainObject(event.metadata) ? linked.metadata : toJson(event, 'metadata', event.metadata),
+    ...(typeof previousHash === 'string' ? { previousHash } : {}),
   };
 }
 
