@@ -104,6 +104,68 @@ describe('dashboard forms over HTTP', () => {
     expect(await dashboard.store.headPosition()).toBe(head);
   });
 
+  /** Every input and select value of the page's command form, as the browser would send it. */
+  const fieldsOf = (markup: string): Record<string, string> => {
+    const form = /<form method="post" action="\/antennes[^"]*"[^>]*>([\s\S]*?)<\/form>/.exec(markup)![1]!;
+    const out: Record<string, string> = {};
+    for (const match of form.matchAll(/<input([^>]*)>/g)) {
+      const name = /name="([^"]*)"/.exec(match[1]!)?.[1];
+      if (name && !match[1]!.includes('type="checkbox"')) out[name] = /value="([^"]*)"/.exec(match[1]!)?.[1] ?? '';
+    }
+    for (const match of form.matchAll(/<select[^>]*name="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) out[match[1]!] = /<option value="([^"]*)" selected/.exec(match[2]!)?.[1] ?? '';
+    return out;
+  };
+
+  it('rule: a budget line repeating another’s year and category (BUDGET.DUPLICATE_LINE, the decider’s lines[N]) is marked beside that line, and the summary names it', async () => {
+    const agent = await as('finance');
+    await dashboard.readWhenCaughtUp('finance', '/antennes/montbeliard');
+    const form = await agent.get('/antennes/montbeliard/reviser-budget').expect(200);
+    const fields = fieldsOf(form.text);
+    const count = Object.keys(fields).filter((name) => /^lines\.\d+\.year$/.test(name)).length;
+    expect(Object.entries(fields)).toContainEqual([expect.stringMatching(/^lines\.\d+\.category$/), 'premises']);
+    const head = await dashboard.store.headPosition();
+    const back = await agent
+      .post('/antennes/montbeliard/reviser-budget')
+      .type('form')
+      .send({ ...fields, [`lines.${count}.year`]: '2023', [`lines.${count}.category`]: 'premises', [`lines.${count}.amountCents`]: '1,00', reason: 'Doublon', effectiveDate: '14/03/2024' })
+      .expect(422);
+    expect(back.text).toContain('BUDGET.DUPLICATE_LINE');
+    const id = `champ-lines-${count}-year`;
+    expect(back.text).toMatch(new RegExp(`id="${id}"[^>]*aria-describedby="[^"]*erreur-${id}"[^>]*aria-invalid="true"`));
+    expect(back.text).toContain(`<a href="#${id}">Ligne ${count + 1}, année : Le prévisionnel contient deux lignes pour la même catégorie et la même année.</a>`);
+    expect(await dashboard.store.headPosition()).toBe(head);
+  });
+
+  it('rule: a tranche due before the commitment (the decider’s tranches[N].dueOn) is marked beside that tranche’s due date', async () => {
+    const agent = await as('finance');
+    const form = await agent.get('/antennes/montbeliard/engager-financement').expect(200);
+    const back = await agent
+      .post('/antennes/montbeliard/engager-financement')
+      .type('form')
+      .send({
+        _csrf: csrfOf(form.text),
+        _revisions: revisionsOf(form.text),
+        agreementId: 'region-test',
+        funder: 'Région Bourgogne-Franche-Comté',
+        label: 'Aide régionale',
+        amountCents: '20 000,00',
+        effectiveDate: '01/03/2024',
+        'tranches.0.trancheId': 't1',
+        'tranches.0.label': 'Tranche 1',
+        'tranches.0.amountCents': '10 000,00',
+        'tranches.0.dueOn': '01/06/2024',
+        // Row 1 left empty is dropped: the command's tranches[1] is the form's row 2.
+        'tranches.2.trancheId': 't2',
+        'tranches.2.label': 'Tranche 2',
+        'tranches.2.amountCents': '10 000,00',
+        'tranches.2.dueOn': '01/01/2024',
+      })
+      .expect(422);
+    expect(back.text).toContain('FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT');
+    expect(back.text).toMatch(/id="champ-tranches-2-dueOn"[^>]*aria-describedby="[^"]*erreur-champ-tranches-2-dueOn"[^>]*aria-invalid="true"/);
+    expect(back.text).not.toContain('id="erreur-champ-tranches-0-dueOn"');
+  });
+
   it('rule: a form says why it cannot serve: an antenna inaugurated already or not suspended, nothing to choose (no button)', async () => {
     const agent = await as('programme-manager');
     const inaugurate = await agent.get('/antennes/montbeliard/inaugurer').expect(200);

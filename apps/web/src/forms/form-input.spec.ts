@@ -62,6 +62,19 @@ describe('form values → command input', () => {
     expect(controlFor(spec, 'antennaId')).toBe('');
   });
 
+  it('rule: a decider’s message about a list item (`tranches[1].dueOn`, `lines[2]`) goes to that row’s control, renumbered as the form shows it', () => {
+    const values = { 'tranches.0.trancheId': 't1', 'tranches.2.trancheId': 't3', 'tranches.2.dueOn': '01/01/2024' };
+    const funding = form('antenna', 'engager-financement', values);
+    const { rows } = toCommandInput(funding, values, { antennaId: 'montbeliard' });
+    // The empty row 1 was dropped: the command's tranches[1] is the form's row 2.
+    expect(controlFor(funding, 'tranches[1].dueOn', rows)).toBe('tranches.2.dueOn');
+    expect(controlFor(funding, 'tranches[0].trancheId', rows)).toBe('tranches.0.trancheId');
+    const budget = form('antenna', 'reviser-budget', { 'lines.2.year': '2023' });
+    // A whole line (BUDGET.DUPLICATE_LINE): its first control.
+    expect(controlFor(budget, 'lines[2]')).toBe('lines.2.year');
+    expect(controlFor(budget, 'lines[2].category')).toBe('lines.2.category');
+  });
+
   it('turns lines into lists and a checkbox into a boolean', () => {
     const { input } = toCommandInput(form('programme', 'deposer-candidature'), {
       trainingNeeds: 'Industrie 4.0\r\n\r\n  Hydrogène  \n',

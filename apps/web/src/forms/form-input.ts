@@ -167,12 +167,17 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   });
 }
 
-/** The control a message about input path `path` belongs to, or '' for the form as a whole. */
+/**
+ * The control a message about input path `path` belongs to, or '' for the form as a whole. The
+ * catalogue names list items with dots (`tranches.1.dueOn`), the deciders with brackets
+ * (`tranches[1].dueOn`, `lines[3]`): both are the form's numbered controls (`tranches.1.dueOn`).
+ */
 export function controlFor(form: FormSpec, path: string, rows: ReadonlyMap<string, string> = new Map()): string {
-  let control = path;
+  const dotted = path.replace(/\[(\d+)\]/g, '.$1');
+  let control = dotted;
   for (const [inputRow, controlRow] of rows) {
-    if (path === inputRow || path.startsWith(`${inputRow}.`)) {
-      control = controlRow + path.slice(inputRow.length);
+    if (dotted === inputRow || dotted.startsWith(`${inputRow}.`)) {
+      control = controlRow + dotted.slice(inputRow.length);
       break;
     }
   }
