@@ -39,6 +39,8 @@ export function readJournalQuery(query: QueryParameters): JournalQuery {
   let to = date('au');
   if (from !== undefined && to !== undefined && to < from) {
     errors.au = 'Cette date précède la date de début : choisissez une date égale ou postérieure.';
+    // Left out of the filter, but kept in its field beside the message about it.
+    typed.au = one(query.au)!.slice(0, 40);
     to = undefined;
   }
   const slug = (name: 'antenne' | 'par', message: string): string | undefined => {

@@ -90,6 +90,12 @@ describe('web dashboard: audit journal and « Connu au »', () => {
     expect(reversed.text).toContain('id="erreur-au">Cette date précède la date de début');
   });
 
+  it('rule: an « au » date before « du » stays in its field, beside the message about it', async () => {
+    const page = await (await as('auditor')).get('/journal?du=31%2F12%2F2022&au=01%2F01%2F2022').expect(200);
+    expect(page.text).toContain('<p class="message-erreur" id="erreur-au">Cette date précède la date de début');
+    expect(page.text).toMatch(/id="champ-au" name="au" aria-describedby="aide-au erreur-au" aria-invalid="true" value="01\/01\/2022"/);
+  });
+
   it('rule: pages link to the previous and next page with the same filters', () => {
     const report = (page: number): ReportOf<'history'> => ({
       kind: 'history',
