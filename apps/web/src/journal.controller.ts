@@ -94,6 +94,11 @@ export class JournalController {
       journalQuery = { ...rest, errors: { ...rest.errors, antenne: 'Aucune antenne ne porte cet identifiant : choisissez-en une dans la liste.' } };
       report = (await this.trail(journalQuery, { page: journalQuery.page, pageSize: JOURNAL_PAGE_SIZE }))!;
     }
+    if (report.data.total > 0 && report.data.page > report.data.pageCount) {
+      // A page past the last one (a link kept after the filters narrowed the results): the last page, saying so.
+      journalQuery = { ...journalQuery, page: report.data.pageCount, pastLastPage: journalQuery.page };
+      report = (await this.trail(journalQuery, { page: journalQuery.page, pageSize: JOURNAL_PAGE_SIZE }))!;
+    }
     const body = journalView({ query: journalQuery, report, timeZone: this.reads.timeZone });
     this.pages.send(response, 200, this.pages.frame(request, 'Journal d’audit', 'journal'), body);
   }

@@ -96,6 +96,14 @@ describe('web dashboard: audit journal and « Connu au »', () => {
     expect(page.text).toMatch(/id="champ-au" name="au" aria-describedby="aide-au erreur-au" aria-invalid="true" value="01\/01\/2022"/);
   });
 
+  it('rule: a page past the last one (a link kept after the filters narrowed) shows the last page and says so, never « page 99 sur 1 »', async () => {
+    const page = await (await as('auditor')).get('/journal?page=99').expect(200);
+    expect(page.text).not.toMatch(/page 99 sur/i);
+    expect(page.text).toMatch(/<p role="status" id="journal-resume">La page 99 n’existe pas : voici la dernière\. \d+ faits — page 1 sur 1\.<\/p>/);
+    expect(rows(page.text).length).toBeGreaterThan(0);
+    expect(page.text).not.toContain('Aucun fait.');
+  });
+
   it('rule: pages link to the previous and next page with the same filters', () => {
     const report = (page: number): ReportOf<'history'> => ({
       kind: 'history',

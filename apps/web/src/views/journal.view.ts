@@ -11,6 +11,8 @@ export interface JournalQuery {
   readonly actor?: string;
   readonly eventType?: string;
   readonly page: number;
+  /** The page the address asked for, when it was past the last one (`page` is then the last). */
+  readonly pastLastPage?: number;
   /** What was typed in the date fields, kept when it was not a valid date. */
   readonly typed: { readonly du?: string; readonly au?: string };
   /** A French message per field in error (`du`, `au`, `antenne`, `par`, `evenement`). */
@@ -84,7 +86,7 @@ ${select('evenement', 'Type de fait', 'Tous les types', eventOptions, query.even
 <div class="liste-actions"><button type="submit">Filtrer</button>${anyFilter && html`<a href="${JOURNAL_PATH}">Effacer les filtres</a>`}</div>
 </fieldset>
 </form>
-<p role="status" id="journal-resume">${data.total === 0 ? 'Aucun fait ne correspond.' : `${formatInteger(data.total)} fait${data.total > 1 ? 's' : ''}${anyFilter ? ' correspondant à ces filtres' : ''} — page ${data.page} sur ${data.pageCount}.`}</p>
+<p role="status" id="journal-resume">${query.pastLastPage !== undefined ? `La page ${formatInteger(query.pastLastPage)} n’existe pas : voici la dernière. ` : ''}${data.total === 0 ? 'Aucun fait ne correspond.' : `${formatInteger(data.total)} fait${data.total > 1 ? 's' : ''}${anyFilter ? ' correspondant à ces filtres' : ''} — page ${data.page} sur ${data.pageCount}.`}</p>
 <p class="liste-actions">Exporter ${anyFilter ? 'ces faits' : 'tout le journal'} (toutes les pages) :
 <a class="bouton secondaire" href="${href(`${JOURNAL_PATH}/export.csv`, filters)}">CSV</a>
 <a class="bouton secondaire" href="${href(`${JOURNAL_PATH}/export.xlsx`, filters)}">XLSX</a></p>
