@@ -9,13 +9,12 @@ import { csrfOf } from '../../../test/support/forms';
  * accessibility statement, which needs no session.
  */
 
-/** A page's text as read: tags dropped, every kind of space (no-break, narrow) one plain space, minus signs as `-`. */
+/** A page's text as read: tags dropped, every kind of space (no-break, narrow) one plain space; minus signs kept as they are (U+2212 is read « moins », `-` « tiret »). */
 function textOf(markup: string): string {
   return markup
     .replace(/<[^>]*>/g, ' ')
     .replace(/&#39;|&rsquo;/g, '’')
-    .replace(/[\u00a0\u202f\s]+/g, ' ')
-    .replace(/\u2212/g, '-');
+    .replace(/[\u00a0\u202f\s]+/g, ' ');
 }
 
 describe('programme figures and accessibility pages over HTTP', () => {
@@ -52,7 +51,8 @@ describe('programme figures and accessibility pages over HTTP', () => {
     const page = textOf(markup);
     expect(page).toContain('Révision n° 1 du 15/11/2022');
     expect(page).toContain('786 000,00 € → 786 000,00 €, variation 0,00 €');
-    expect(page).toContain('Locaux 2023 50 000,00 € → 40 000,00 € ( -10 000,00 € )');
+    expect(page).toContain('Locaux 2023 50 000,00 € → 40 000,00 € ( \u221210 000,00 € )');
+    expect(page).not.toMatch(/\(\s*-\d/); // never the hyphen-minus, read « tiret »
     expect(page).toContain('Enseignement 2023 40 000,00 € → 50 000,00 € ( +10 000,00 € )');
     // The same detail as a table, for reading cell by cell.
     expect(markup).toContain('id="table-revisions-categories"');

@@ -2,6 +2,7 @@ import {
   ANTENNA_STATUS_LABELS,
   formatDate,
   formatEuros,
+  formatSignedEuros,
   formatPercent,
   formatTimestamp,
   labelOf,
@@ -146,16 +147,15 @@ ${model.auditExport && html`<h3 id="titre-export-verifiable">Export vérifiable<
 function revisionBlock(data: AntennaData, timeZone: string): SafeHtml {
   const revisions = data.budgetReport.tables[2]!;
   const changes = data.budgetReport.tables[4];
-  const signed = (cents: number) => (cents > 0 ? `+${formatEuros(cents)}` : formatEuros(cents));
   const changeRows = changes?.rows ?? [];
   return html`<h3 id="titre-revisions">Révisions du prévisionnel</h3>
 <ul class="revisions" aria-labelledby="titre-revisions">${revisions.rows.map((revision) => {
     const own = changeRows.filter((row) => row.revision === revision.revision);
-    return html`<li><strong>Révision n° ${String(revision.revision)} du ${formatDate(String(revision.effectiveDate))}</strong> (${String(revision.reason)}) : ${formatEuros(Number(revision.previousTotal))} → ${formatEuros(Number(revision.total))}, variation ${signed(Number(revision.change))}${
+    return html`<li><strong>Révision n° ${String(revision.revision)} du ${formatDate(String(revision.effectiveDate))}</strong> (${String(revision.reason)}) : ${formatEuros(Number(revision.previousTotal))} → ${formatEuros(Number(revision.total))}, variation ${formatSignedEuros(Number(revision.change))}${
       own.length === 0
         ? ''
         : html`. Par catégorie : ${own.map(
-            (row, index) => html`${index > 0 ? ' ; ' : ''}<span class="insecable">${String(row.category)} ${String(row.year)}</span> ${formatEuros(Number(row.previous))} → ${formatEuros(Number(row.current))} (<strong>${signed(Number(row.change))}</strong>)`,
+            (row, index) => html`${index > 0 ? ' ; ' : ''}<span class="insecable">${String(row.category)} ${String(row.year)}</span> ${formatEuros(Number(row.previous))} → ${formatEuros(Number(row.current))} (<strong>${formatSignedEuros(Number(row.change))}</strong>)`,
           )}`
     }.</li>`;
   })}</ul>
@@ -163,9 +163,9 @@ ${changes && changes.rows.length > 0 &&
   reportTable(changes, {
     timeZone,
     id: 'table-revisions-categories',
-    cell: (column, row) => (column.key === 'change' ? signed(Number(row.change)) : undefined),
+    cell: (column, row) => (column.key === 'change' ? formatSignedEuros(Number(row.change)) : undefined),
   })}
-${reportTable(revisions, { timeZone, id: 'table-revisions', cell: (column, row) => (column.key === 'change' ? signed(Number(row.change)) : undefined) })}`;
+${reportTable(revisions, { timeZone, id: 'table-revisions', cell: (column, row) => (column.key === 'change' ? formatSignedEuros(Number(row.change)) : undefined) })}`;
 }
 
 function agreementBlock(

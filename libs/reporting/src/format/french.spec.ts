@@ -5,6 +5,7 @@ import {
   formatDays,
   formatEuros,
   formatFixed2,
+  formatSignedEuros,
   formatInteger,
   formatParameters,
   formatPercent,
@@ -33,17 +34,26 @@ describe('French formatting', () => {
       expect(formatEuros(100_000)).toBe(fr('1 000,00 €'));
     });
 
-    it('puts the minus sign first for negatives (-1 234,50 €)', () => {
-      expect(formatEuros(-123_450)).toBe(fr('-1 234,50 €'));
-      expect(formatEuros(-5)).toBe(fr('-0,05 €'));
+    it('rule: a negative amount reads with the minus sign U+2212 (« moins » to a screen reader), never the hyphen-minus (« tiret »): −1 234,50 €', () => {
+      expect(formatEuros(-123_450)).toBe(fr('\u22121 234,50 €'));
+      expect(formatEuros(-5)).toBe(fr('\u22120,05 €'));
       expect(formatEuros(-0)).toBe(fr('0,00 €'));
+      expect(formatEuros(-5)).not.toContain('-');
+      // Machine-readable forms keep the hyphen-minus a spreadsheet reads back as a number.
+      expect(formatFixed2(-123_450, false)).toBe('-1234,50');
+    });
+
+    it('rule: a variation always shows its sign, as the README writes it: +10 000,00 €, −10 000,00 €, 0,00 €', () => {
+      expect(formatSignedEuros(1_000_000)).toBe(fr('+10 000,00 €'));
+      expect(formatSignedEuros(-1_000_000)).toBe(fr('\u221210 000,00 €'));
+      expect(formatSignedEuros(0)).toBe(fr('0,00 €'));
     });
 
     it('is exact for one billion euros and beyond, with integer arithmetic only', () => {
       expect(formatEuros(100_000_000_000)).toBe(fr('1 000 000 000,00 €'));
       expect(formatEuros(100_000_000_001)).toBe(fr('1 000 000 000,01 €'));
       expect(formatEuros(Number.MAX_SAFE_INTEGER)).toBe(fr('90 071 992 547 409,91 €'));
-      expect(formatEuros(Number.MIN_SAFE_INTEGER)).toBe(fr('-90 071 992 547 409,91 €'));
+      expect(formatEuros(Number.MIN_SAFE_INTEGER)).toBe(fr('\u221290 071 992 547 409,91 €'));
     });
 
     it('refuses a value that is not an integer of cents', () => {

@@ -56,10 +56,22 @@ export function formatFixed2(hundredths: number, grouped = true): string {
   return grouped ? formatExact(FIXED2, exact) : exact.replace('.', ',');
 }
 
-/** 78600000 → "786 000,00 €"; -123450 → "-1 234,50 €" (no-break spaces). */
+/**
+ * The minus sign of French typography (U+2212), which screen readers read « moins »; Intl's fr-FR
+ * gives the hyphen-minus (U+002D), read « tiret ». For reading only: machine-readable forms (CSV,
+ * {@link formatFixed2} ungrouped; XLSX numbers) keep the hyphen-minus a spreadsheet reads back.
+ */
+const MINUS_SIGN = '\u2212';
+
+/** 78600000 → "786 000,00 €"; -123450 → "−1 234,50 €" (minus sign U+2212, no-break spaces). */
 export function formatEuros(cents: number): string {
   const n = requireInteger(cents, 'An amount in cents');
-  return formatExact(EUROS, decimalString(n, 2));
+  return formatExact(EUROS, decimalString(n, 2)).replace(/^-/, MINUS_SIGN);
+}
+
+/** A variation, its sign always shown: 1000000 → "+10 000,00 €", -1000000 → "−10 000,00 €", 0 → "0,00 €". */
+export function formatSignedEuros(cents: number): string {
+  return cents > 0 ? `+${formatEuros(cents)}` : formatEuros(cents);
 }
 
 const WHOLE_EUROS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: 0, maximumFractionDigits: 0 });

@@ -21,7 +21,7 @@ describe('report helpers', () => {
     expect(formatEuros(78_600_000)).toBe(fr('786 000,00 €'));
     expect(formatEuros(0)).toBe(fr('0,00 €'));
     expect(formatEuros(5)).toBe(fr('0,05 €'));
-    expect(formatEuros(-5_000)).toBe(fr('-50,00 €'));
+    expect(formatEuros(-5_000)).toBe(fr('\u221250,00 €'));
     expect(formatEuros(123_456_789)).toBe(fr('1 234 567,89 €'));
   });
 

@@ -291,7 +291,7 @@ describe('funding report', () => {
         agreementId: 'bdt',
         trancheId: 't2',
         label: 'Montant reçu différent du montant versé',
-        detail: fr('Reçu 59 950,00 € le 19/07/2022 (référence VIR-2) pour 60 000,00 € versés : écart de -50,00 €.'),
+        detail: fr('Reçu 59 950,00 € le 19/07/2022 (référence VIR-2) pour 60 000,00 € versés : écart de \u221250,00 €.'),
         amountCents: -5_000,
         date: '2022-07-19',
         days: null,
