@@ -136,6 +136,23 @@ describe('dashboard supporting documents', () => {
     expect(await eventCount()).toBe(before + 1);
   });
 
+  it('rule: a refusal about one field is shown beside it (aria-invalid, aria-describedby) and linked from the summary; a list left on « — » reads as a choice to make, not as an identifier rule', async () => {
+    const before = await eventCount();
+    const empty = await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': '' }, { bytes: invoice, name: 'facture.pdf' }, 400);
+    expect(empty.text).toMatch(/<select id="depense" name="subject\.expenditureId" aria-describedby="aide-depense erreur-depense" aria-invalid="true">/);
+    expect(empty.text).toContain('<p class="message-erreur" id="erreur-depense"><span class="sr">Erreur : </span>Choisissez une dépense dans la liste.</p>');
+    expect(empty.text).toContain('<li><a href="#depense">Dépense : Choisissez une dépense dans la liste.</a></li>');
+    expect(empty.text).not.toContain('identifiant en minuscules');
+    const date = await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'inauguration-2022', effectiveDate: '31/02/2022' }, { bytes: invoice, name: 'facture.pdf' }, 400);
+    expect(date.text).toMatch(/id="date-effet" name="effectiveDate" value="31\/02\/2022" aria-describedby="aide-date-effet erreur-date-effet" aria-invalid="true"/);
+    expect(date.text).toContain('<a href="#date-effet">Date : ');
+    // Unknown to the decider (EXPENDITURE.NOT_FOUND names subject.expenditureId): beside the list too.
+    const unknown = await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'pas-de-depense' }, { bytes: invoice, name: 'facture.pdf' }, 404);
+    expect(unknown.text).toContain('id="erreur-depense"');
+    expect(unknown.text).toContain('EXPENDITURE.NOT_FOUND');
+    expect(await eventCount()).toBe(before);
+  });
+
   it('rule: a refused upload comes back on the page with its French reason and code, and writes nothing', async () => {
     const before = await eventCount();
     const mismatch = await attach('finance', { 'subject.kind': 'expenditure', 'subject.expenditureId': 'inauguration-2022' }, { bytes: invoice, name: 'facture.png' }, 400);

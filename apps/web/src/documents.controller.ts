@@ -1,19 +1,20 @@
-import { attachCommandFor, CommandResult, ForbiddenError, InputValidationError, isPlainFileName, localDate } from '@jalon/application';
+import { attachCommandFor, CommandResult, errorMessageOf, ForbiddenError, InputValidationError, isPlainFileName, localDate } from '@jalon/application';
 import { FileTooLargeError, Public, storedDocumentHeaders, toHttpError } from '@jalon/api';
 import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@jalon/core';
 import type { Clock } from '@jalon/application';
-import { BUDGET_DOCUMENT_SUBJECT_KINDS, FUNDING_DOCUMENT_SUBJECT_KINDS, isSlug } from '@jalon/domain';
+import { BUDGET_DOCUMENT_SUBJECT_KINDS, DomainError, FUNDING_DOCUMENT_SUBJECT_KINDS, isSlug } from '@jalon/domain';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { capitalise } from './forms/form-input';
 import { parseDate } from './forms/parse';
 import { href, segment } from './html';
 import { mayRun } from './pages.controller';
 import { DashboardReads } from './read/dashboard-reads';
 import { UploadForms } from './session/upload-form';
 import { ReadsUploadForm, WebRequest, WebSessionGuard } from './session/web-session.guard';
-import { AttachedDocumentRow, documentsView, DocumentsPageModel, subjectLabel } from './views/documents.view';
+import { AttachedDocumentRow, documentsView, DocumentsPageModel, subjectLabel, UPLOAD_CONTROLS } from './views/documents.view';
 import { CONFIRMATION_ID } from './views/layout';
 import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
 import { WebPages } from './web-pages';
@@ -63,16 +64,19 @@ export class DocumentsPageController {
       return this.render(response, request, 413, antennaId, {}, { code: 'DOCUMENT.TOO_LARGE', message: `Le fichier dépasse ${limit} Mio : choisissez un fichier plus léger (un scan en PDF compressé, par exemple).` });
     }
     const values = Object.fromEntries([...SUBJECT_FIELDS, 'effectiveDate'].map((name) => [name, (form.fields[name] ?? '').slice(0, 200)]));
-    const refuse = (status: number, code: string, message: string) => this.render(response, request, status, antennaId, values, { code, message });
+    const refuse = (status: number, code: string, message: string, fields: Readonly<Record<string, string>> = {}) =>
+      this.render(response, request, status, antennaId, values, { code, message, fields });
+    /** A refusal about one control: its message beside it, and in the summary linked to it. */
+    const refuseField = (field: string, message: string) => refuse(400, 'INPUT.INVALID', message, { [field]: message });
     const file = form.files.find((candidate) => candidate.field === 'file' && candidate.bytes.length > 0);
-    if (!file) return refuse(400, 'INPUT.INVALID', 'Choisissez le fichier à joindre.');
+    if (!file) return refuseField('file', 'Choisissez le fichier à joindre.');
     const command = attachCommandFor(values['subject.kind']!);
-    if (!command) return refuse(400, 'INPUT.INVALID', 'Choisissez ce que le document justifie.');
+    if (!command) return refuseField('subject.kind', 'Choisissez ce que le document justifie.');
     if (!mayRun(actor, command)) throw new ForbiddenError(actor.role, `de joindre un justificatif à ce fait`);
     let effectiveDate = localDate(this.clock.now(), this.config.timeZone);
     if (values.effectiveDate!.trim() !== '') {
       const parsed = parseDate(values.effectiveDate!);
-      if (!parsed.ok) return refuse(400, 'INPUT.INVALID', `Date : ${parsed.message}.`);
+      if (!parsed.ok) return refuseField('effectiveDate', `${capitalise(parsed.message)}.`);
       effectiveDate = parsed.value;
     }
     const subject: Record<string, unknown> = {};
@@ -88,8 +92,9 @@ export class DocumentsPageController {
     } catch (error) {
       const problem = toHttpError(error);
       if (problem.statusCode >= 500 && problem.code === 'INTERNAL') throw error;
-      const detail = error instanceof InputValidationError ? error.violations.map(labelled).join(' ; ') : problem.message;
-      return refuse(problem.statusCode, problem.code, detail.endsWith('.') ? detail : `${detail}.`);
+      const fields = fieldErrorsOf(error, values);
+      const detail = error instanceof InputValidationError ? error.violations.map((violation) => violation.message).join(' ; ') : problem.message;
+      return refuse(problem.statusCode, problem.code, detail.endsWith('.') ? detail : `${detail}.`, fields);
     }
     request.webSession!.flash = result.written ? `Le justificatif ${file.fileName} a été joint.` : `Le justificatif ${file.fileName} était déjà joint à ce fait : rien de nouveau.`;
     this.pages.redirect(response, `${href(`/antennes/${segment(antennaId)}/justificatifs`, { apres: result.position ?? undefined })}#${CONFIRMATION_ID}`);
@@ -161,19 +166,34 @@ export class DocumentsPageController {
   }
 }
 
-/** The upload form's labels, by the field a refusal names (the command's, the form's controls being its subject). */
-const UPLOAD_LABELS: Readonly<Record<string, string>> = {
-  fileName: 'Nom du fichier',
-  'subject.agreementId': 'Accord de financement',
-  'subject.trancheId': 'Tranche',
-  'subject.expenditureId': 'Dépense',
-  'subject.revision': 'Numéro de la révision du budget',
-  effectiveDate: 'Date',
+/** What to do about a control the fact needs and that was left empty (a list left on « — » is a choice not made, not a malformed identifier). */
+const LEFT_EMPTY: Readonly<Record<string, string>> = {
+  'subject.agreementId': 'Choisissez un accord de financement dans la liste.',
+  'subject.trancheId': 'Saisissez l’identifiant de la tranche (ex. tranche-2).',
+  'subject.expenditureId': 'Choisissez une dépense dans la liste.',
+  'subject.revision': 'Saisissez le numéro de la révision du budget (1 pour la première).',
 };
 
-/** A refusal as the form shows it: « Tranche : doit être un identifiant… » rather than the command's `subject.trancheId doit…`. */
-function labelled(violation: { readonly field: string; readonly message: string }): string {
-  const label = UPLOAD_LABELS[violation.field];
-  if (label === undefined || !violation.message.startsWith(`${violation.field} `)) return violation.message;
-  return `${label} : ${violation.message.slice(violation.field.length + 1)}`;
+/** The form's control a field of the command is typed in (the file's name is the file's), if any. */
+const controlOf = (field: string): string | undefined => (field === 'fileName' ? 'file' : UPLOAD_CONTROLS[field] !== undefined ? field : undefined);
+
+function stripField(violation: { readonly field: string; readonly message: string }): string {
+  return violation.message.startsWith(`${violation.field} `) ? violation.message.slice(violation.field.length + 1) : violation.message;
+}
+
+/** A refusal's messages by the control they are about, each to be shown beside it (the page's summary links to them). */
+function fieldErrorsOf(error: unknown, values: Readonly<Record<string, string>>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (error instanceof InputValidationError) {
+    for (const violation of error.violations) {
+      const control = controlOf(violation.field);
+      if (control === undefined || fields[control] !== undefined) continue;
+      const empty = (values[control] ?? '').trim() === '' ? LEFT_EMPTY[control] : undefined;
+      fields[control] = empty ?? `${capitalise(stripField(violation)).replace(/\.$/, '')}.`;
+    }
+  } else if (error instanceof DomainError && typeof error.details.field === 'string') {
+    const control = controlOf(error.details.field);
+    if (control !== undefined) fields[control] = errorMessageOf(error.code);
+  }
+  return fields;
 }

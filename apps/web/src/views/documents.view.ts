@@ -11,6 +11,17 @@ export const SUBJECT_KIND_LABELS: Readonly<Record<string, string>> = {
   'budget-revision': 'Révision du budget (délibération…)',
 };
 
+/** The upload form's controls, by the name the form sends (the command's fields): the id of the control and its label. */
+export const UPLOAD_CONTROLS: Readonly<Record<string, { readonly id: string; readonly label: string }>> = {
+  file: { id: 'fichier', label: 'Fichier' },
+  'subject.kind': { id: 'sujet', label: 'Ce que le document justifie' },
+  'subject.agreementId': { id: 'accord', label: 'Accord de financement' },
+  'subject.trancheId': { id: 'tranche', label: 'Tranche' },
+  'subject.expenditureId': { id: 'depense', label: 'Dépense' },
+  'subject.revision': { id: 'revision', label: 'Numéro de la révision du budget' },
+  effectiveDate: { id: 'date-effet', label: 'Date' },
+};
+
 /** A document attached to a fact of the antenna, as the page lists it. */
 export interface AttachedDocumentRow {
   readonly subject: string;
@@ -32,8 +43,8 @@ export interface DocumentsPageModel {
   readonly agreements: readonly { readonly value: string; readonly label: string }[];
   readonly expenditures: readonly string[];
   readonly values: Readonly<Record<string, string>>;
-  /** Why the last upload was refused, in French, with its code. */
-  readonly formError?: { readonly message: string; readonly code: string };
+  /** Why the last upload was refused, in French, with its code; `fields`: the messages about a control, by its name, shown beside it. */
+  readonly formError?: { readonly message: string; readonly code: string; readonly fields?: Readonly<Record<string, string>> };
   readonly maxBytes: number;
   /** An attachment was made but the read models did not include it in time. */
   readonly staleRead?: boolean;
@@ -53,13 +64,30 @@ export function documentsView(model: DocumentsPageModel): SafeHtml {
   const base = `/antennes/${segment(model.antennaId)}`;
   const v = (name: string) => model.values[name] ?? '';
   const mebibytes = Math.floor(model.maxBytes / (1024 * 1024));
+  const fieldErrors = Object.entries(model.formError?.fields ?? {}).filter(([name]) => UPLOAD_CONTROLS[name] !== undefined);
+  const errorOf = (name: string) => model.formError?.fields?.[name];
+  const errorId = (name: string) => `erreur-${UPLOAD_CONTROLS[name]!.id}`;
+  /** What a control says about itself: its hint, and its message when refused (`aria-describedby`, `aria-invalid`). */
+  const described = (name: string) => {
+    const ids = [`aide-${UPLOAD_CONTROLS[name]!.id}`, ...(errorOf(name) ? [errorId(name)] : [])].join(' ');
+    return html` aria-describedby="${ids}"${errorOf(name) ? html` aria-invalid="true"` : ''}`;
+  };
+  const message = (name: string) => errorOf(name) && html`<p class="message-erreur" id="${errorId(name)}"><span class="sr">Erreur : </span>${errorOf(name)}</p>`;
+  const champ = (name: string) => `champ${errorOf(name) ? ' en-erreur' : ''}`;
+  // The summary links each message to its control (a group of choices: its first choice).
+  const target = (name: string) => (name === 'subject.kind' ? `sujet-${model.kinds[0] ?? ''}` : UPLOAD_CONTROLS[name]!.id);
   // The anti-forgery token travels in the body, never in the address (proxies' logs, browser histories), and first:
   // it is checked as the form is read, before the file (session/upload-form.ts).
   return html`<h1>Justificatifs</h1>
 <p class="chapeau">${model.subject}</p>
 <p>Les pièces qui prouvent les faits enregistrés : convention signée, avis de versement, relevé bancaire, facture, délibération. Chaque fichier est conservé tel quel et identifié par son empreinte SHA-256, enregistrée dans le journal ; il n’est servi que s’il donne encore cette empreinte.</p>
 ${model.staleRead && html`<div class="alerte attention" role="status"><p>Votre saisie est enregistrée mais n’apparaît peut-être pas encore : rechargez la page dans un instant.</p></div>`}
-${model.formError && html`<div class="alerte erreur" role="alert" id="erreur-formulaire" tabindex="-1" autofocus><h2>Le justificatif n’a pas été joint</h2><p>${model.formError.message} <span class="code">${model.formError.code}</span></p></div>`}
+${model.formError &&
+  html`<div class="alerte erreur" role="alert" id="erreur-formulaire" tabindex="-1" autofocus><h2>Le justificatif n’a pas été joint</h2>${
+    fieldErrors.length > 0
+      ? html`<ul>${fieldErrors.map(([name, text]) => html`<li><a href="#${target(name)}">${UPLOAD_CONTROLS[name]!.label} : ${text}</a></li>`)}</ul><p class="aide">Code : <span class="code">${model.formError.code}</span></p>`
+      : html`<p>${model.formError.message} <span class="code">${model.formError.code}</span></p>`
+  }</div>`}
 <section id="liste-justificatifs" aria-labelledby="titre-liste-justificatifs">
 <h2 id="titre-liste-justificatifs">Pièces jointes</h2>
 ${model.documents.length === 0
@@ -79,29 +107,29 @@ ${model.kinds.length > 0 &&
 <h2 id="titre-joindre">Joindre un justificatif</h2>
 <form method="post" action="${base}/justificatifs" enctype="multipart/form-data">
 ${csrfField(model.csrfToken)}
-<div class="champ"><label for="fichier">Fichier <span class="obligatoire">(obligatoire)</span></label><span class="aide" id="aide-fichier">PDF, PNG, JPEG, XLSX, ODS, CSV ou texte, ${mebibytes} Mio au plus ; le type est lu dans le contenu et l’extension du nom doit y correspondre.</span>
-<input type="file" id="fichier" name="file" accept=".pdf,.png,.jpg,.jpeg,.xlsx,.ods,.csv,.txt" required aria-required="true" aria-describedby="aide-fichier"></div>
-<fieldset class="groupe"><legend>Ce que le document justifie <span class="obligatoire">(obligatoire)</span></legend>
+<div class="${champ('file')}"><label for="fichier">${UPLOAD_CONTROLS.file!.label} <span class="obligatoire">(obligatoire)</span></label><span class="aide" id="aide-fichier">PDF, PNG, JPEG, XLSX, ODS, CSV ou texte, ${mebibytes} Mio au plus ; le type est lu dans le contenu et l’extension du nom doit y correspondre.</span>${message('file')}
+<input type="file" id="fichier" name="file" accept=".pdf,.png,.jpg,.jpeg,.xlsx,.ods,.csv,.txt" required aria-required="true"${described('file')}></div>
+<fieldset class="groupe${errorOf('subject.kind') ? ' en-erreur' : ''}" id="sujet"${errorOf('subject.kind') ? html` aria-describedby="${errorId('subject.kind')}"` : ''}><legend>${UPLOAD_CONTROLS['subject.kind']!.label} <span class="obligatoire">(obligatoire)</span></legend>${message('subject.kind')}
 ${model.kinds.map(
-    (kind) => html`<div class="case"><input type="radio" id="sujet-${kind}" name="subject.kind" value="${kind}"${v('subject.kind') === kind ? html` checked` : ''} required><label for="sujet-${kind}">${SUBJECT_KIND_LABELS[kind] ?? kind}</label></div>`,
+    (kind) => html`<div class="case"><input type="radio" id="sujet-${kind}" name="subject.kind" value="${kind}"${v('subject.kind') === kind ? html` checked` : ''} required${errorOf('subject.kind') ? html` aria-invalid="true"` : ''}><label for="sujet-${kind}">${SUBJECT_KIND_LABELS[kind] ?? kind}</label></div>`,
   )}
 </fieldset>
 ${model.kinds.some((kind) => kind !== 'expenditure' && kind !== 'budget-revision') &&
-  html`<div class="champ"><label for="accord">Accord de financement</label><span class="aide" id="aide-accord">Pour un accord, un versement ou une réception.</span>
-<select id="accord" name="subject.agreementId" aria-describedby="aide-accord"><option value="">—</option>${model.agreements.map(
+  html`<div class="${champ('subject.agreementId')}"><label for="accord">${UPLOAD_CONTROLS['subject.agreementId']!.label}</label><span class="aide" id="aide-accord">Pour un accord, un versement ou une réception.</span>${message('subject.agreementId')}
+<select id="accord" name="subject.agreementId"${described('subject.agreementId')}><option value="">—</option>${model.agreements.map(
     (agreement) => html`<option value="${agreement.value}"${v('subject.agreementId') === agreement.value ? html` selected` : ''}>${agreement.label}</option>`,
   )}</select></div>
-<div class="champ"><label for="tranche">Tranche</label><span class="aide" id="aide-tranche">Pour un versement ou une réception : son identifiant (ex. tranche-2).</span>
-<input type="text" id="tranche" name="subject.trancheId" value="${v('subject.trancheId')}" autocomplete="off" aria-describedby="aide-tranche"></div>`}
+<div class="${champ('subject.trancheId')}"><label for="tranche">${UPLOAD_CONTROLS['subject.trancheId']!.label}</label><span class="aide" id="aide-tranche">Pour un versement ou une réception : son identifiant (ex. tranche-2).</span>${message('subject.trancheId')}
+<input type="text" id="tranche" name="subject.trancheId" value="${v('subject.trancheId')}" autocomplete="off"${described('subject.trancheId')}></div>`}
 ${model.kinds.includes('expenditure') &&
-  html`<div class="champ"><label for="depense">Dépense</label><span class="aide" id="aide-depense">Pour une dépense.</span>
-<select id="depense" name="subject.expenditureId" aria-describedby="aide-depense"><option value="">—</option>${model.expenditures.map(
+  html`<div class="${champ('subject.expenditureId')}"><label for="depense">${UPLOAD_CONTROLS['subject.expenditureId']!.label}</label><span class="aide" id="aide-depense">Pour une dépense.</span>${message('subject.expenditureId')}
+<select id="depense" name="subject.expenditureId"${described('subject.expenditureId')}><option value="">—</option>${model.expenditures.map(
     (id) => html`<option value="${id}"${v('subject.expenditureId') === id ? html` selected` : ''}>${id}</option>`,
   )}</select></div>
-<div class="champ"><label for="revision">Numéro de la révision du budget</label><span class="aide" id="aide-revision">Pour une révision : 1 pour la première.</span>
-<input type="text" inputmode="numeric" id="revision" name="subject.revision" value="${v('subject.revision')}" autocomplete="off" aria-describedby="aide-revision"></div>`}
-<div class="champ"><label for="date-effet">Date</label><span class="aide" id="aide-date-effet">Le jour où la pièce est jointe (JJ/MM/AAAA) ; aujourd’hui si vide.</span>
-<input type="text" class="date" inputmode="numeric" autocomplete="off" id="date-effet" name="effectiveDate" value="${v('effectiveDate')}" aria-describedby="aide-date-effet"></div>
+<div class="${champ('subject.revision')}"><label for="revision">${UPLOAD_CONTROLS['subject.revision']!.label}</label><span class="aide" id="aide-revision">Pour une révision : 1 pour la première.</span>${message('subject.revision')}
+<input type="text" inputmode="numeric" id="revision" name="subject.revision" value="${v('subject.revision')}" autocomplete="off"${described('subject.revision')}></div>`}
+<div class="${champ('effectiveDate')}"><label for="date-effet">${UPLOAD_CONTROLS.effectiveDate!.label}</label><span class="aide" id="aide-date-effet">Le jour où la pièce est jointe (JJ/MM/AAAA) ; aujourd’hui si vide.</span>${message('effectiveDate')}
+<input type="text" class="date" inputmode="numeric" autocomplete="off" id="date-effet" name="effectiveDate" value="${v('effectiveDate')}"${described('effectiveDate')}></div>
 <div class="formulaire-actions"><button type="submit">Joindre le justificatif</button><a href="${base}">Revenir à l’antenne</a></div>
 </form>
 </section>`}`;
