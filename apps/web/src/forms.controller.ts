@@ -5,7 +5,10 @@ import {
   errorMessageOf,
   ExecuteOptions,
   ForbiddenError,
+  IdempotencyKeyReusedError,
+  IdempotencyService,
   InputValidationError,
+  KeyedExecution,
   suggestSlug,
   validateInput,
 } from '@jalon/application';
@@ -17,6 +20,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGua
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { Public } from '@jalon/api';
 import { FormSpec, formNamed, formWithRows, rowCounts, withoutRow } from './forms/form-catalogue';
 import { FormChoices, LoadedChoices, nothingToChoose } from './forms/form-choices';
@@ -45,7 +49,19 @@ interface RenderState {
   readonly domainError?: { readonly code: string; readonly message: string };
   readonly conflict?: FormConflict;
   readonly unavailable?: string;
+  /** The form was already used to record another entry: it is shown again under a new submission key. */
+  readonly newSubmissionKey?: boolean;
 }
+
+/** The hidden field carrying the form's submission key: the request's `Idempotency-Key`, drawn when the form is drawn. */
+const SUBMISSION_KEY = '_cle';
+const isSubmissionKey = (value: string | undefined): value is string => value !== undefined && /^[A-Za-z0-9-]{16,64}$/.test(value);
+
+/** What the dashboard says after a form was sent again (a double click, a reload) once its entry was recorded. */
+export const ALREADY_RECORDED = 'Votre saisie était déjà enregistrée : le formulaire a été envoyé une seconde fois (un double clic, par exemple) et rien n’a été enregistré en double.';
+/** …and when the form, once used, comes back with another entry (sent again after going back in the browser). */
+export const FORM_ALREADY_USED =
+  'Ce formulaire a déjà servi à enregistrer une saisie (vous êtes sans doute revenu en arrière dans le navigateur) : celle-ci, différente, n’a pas été enregistrée. Vérifiez-la, puis enregistrez de nouveau pour l’enregistrer comme un nouveau fait.';
 
 /**
  * The dashboard's forms: GET shows one, POST maps what was typed to the command's input and sends
@@ -66,6 +82,7 @@ export class FormsController {
     private readonly reads: DashboardReads,
     private readonly pages: WebPages,
     private readonly commandBus: CommandBus,
+    private readonly idempotency: IdempotencyService,
   ) {
     this.choices = new FormChoices(reads);
   }
@@ -176,10 +193,23 @@ export class FormsController {
     const expected = streamId === undefined ? undefined : revisions.get(streamId);
     const options: ExecuteOptions = form.tracksRevision && expected !== undefined ? { expectedRevision: expected } : {};
 
+    // The form's submission key is the request's Idempotency-Key, as on the API: the same form sent
+    // again once recorded (a double click) gets the first result back and writes nothing. The request
+    // is the form as sent, not the command's input: an identifier proposed again would differ (`-2`).
+    const key = values[SUBMISSION_KEY];
+    const send = (keyed?: KeyedExecution) => this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(form.command, converted.input, actor, { ...options, ...keyed }));
     let result: CommandResult;
     try {
-      result = await this.commandBus.execute<RunCommand, CommandResult>(new RunCommand(form.command, converted.input, actor, options));
+      if (isSubmissionKey(key)) {
+        const { _csrf: _token, [SUBMISSION_KEY]: _key, ...submitted } = sent;
+        result = (await this.idempotency.run(actor, key, { command: form.command, input: submitted }, send)).result;
+      } else {
+        result = await send();
+      }
     } catch (error) {
+      if (error instanceof IdempotencyKeyReusedError) {
+        return this.render(target, offered, { values, domainError: { code: 'IDEMPOTENCY.KEY_REUSED', message: FORM_ALREADY_USED }, newSubmissionKey: true }, 409, request, response);
+      }
       if (error instanceof InputValidationError) {
         return this.render(target, offered, { values, errors: fieldErrorsOf(form, error.violations, values, converted.rows) }, 400, request, response);
       }
@@ -209,7 +239,7 @@ export class FormsController {
       throw error;
     }
 
-    request.webSession!.flash = result.written ? form.done : 'Rien de nouveau à enregistrer : ce fait l’était déjà, à l’identique.';
+    request.webSession!.flash = result.replayed ? ALREADY_RECORDED : result.written ? form.done : 'Rien de nouveau à enregistrer : ce fait l’était déjà, à l’identique.';
     const after = result.position ?? undefined;
     // The page opens on the confirmation, first in its main content (not on a section, which would hide it).
     const destination =
@@ -234,6 +264,7 @@ export class FormsController {
       errors: inFieldOrder(target.form, state.errors ?? []),
       options: options.lists,
       revisions,
+      submissionKey: !state.newSubmissionKey && isSubmissionKey(state.values[SUBMISSION_KEY]) ? state.values[SUBMISSION_KEY] : randomUUID(),
       csrfToken: session.csrfToken,
       timeZone: this.reads.timeZone,
       ...(state.domainError ? { domainError: state.domainError } : {}),

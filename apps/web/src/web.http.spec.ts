@@ -203,6 +203,40 @@ describe('web dashboard over HTTP', () => {
     expect(page.text).toContain('Extension &lt;au campus&gt;');
   });
 
+  it('rule: a form sent twice once recorded (a double click, sequential or at once) records once; the second answer says the entry is already recorded, neither the conflict page nor a fresh identifier', async () => {
+    const agent = await as('finance');
+    const form = await agent.get('/antennes/montbeliard/enregistrer-depense').expect(200);
+    const key = /name="_cle" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
+    // The identifier is left empty: proposed from the description, it would be `double-clic-2` the second time.
+    const body = { _csrf: csrfOf(form.text), _revisions: revisionsOf(form.text), _cle: key, expenditureId: '', category: 'operations', amountCents: '120,00', description: 'Double clic', effectiveDate: '14/03/2024' };
+    const post = () => agent.post('/antennes/montbeliard/enregistrer-depense').type('form').send(body);
+    const head = await dashboard.store.headPosition();
+    const first = await post().expect(303);
+    const second = await post().expect(303);
+    expect(second.headers.location).toBe(first.headers.location);
+    const page = await agent.get(second.headers.location!.replace(/#.*$/, '')).expect(200);
+    expect(page.text).toContain('Votre saisie était déjà enregistrée');
+    expect(page.text).not.toContain('double-clic-2');
+    expect(await dashboard.store.headPosition()).toBe(head + 1n);
+
+    // At once, from a form drawn afresh: one write, both answered with it.
+    const again = await agent.get('/antennes/montbeliard/enregistrer-depense').expect(200);
+    const twice = { ...body, _revisions: revisionsOf(again.text), _cle: /name="_cle" value="([^"]+)"/.exec(again.text)![1]!, description: 'Double clic simultané' };
+    const both = await Promise.all([0, 1].map(() => agent.post('/antennes/montbeliard/enregistrer-depense').type('form').send(twice)));
+    expect(both.map((response) => response.status)).toEqual([303, 303]);
+    expect(await dashboard.store.headPosition()).toBe(head + 2n);
+
+    // The same form sent back with another entry (after going back in the browser): not recorded, said so, a new key to record it.
+    const changed = await agent.post('/antennes/montbeliard/enregistrer-depense').type('form').send({ ...twice, amountCents: '130,00' }).expect(409);
+    expect(changed.text).toContain('Ce formulaire a déjà servi à enregistrer une saisie');
+    expect(changed.text).not.toContain('Quelqu’un d’autre');
+    const fresh = /name="_cle" value="([^"]+)"/.exec(changed.text)![1]!;
+    expect(fresh).not.toBe(twice._cle);
+    expect(await dashboard.store.headPosition()).toBe(head + 2n);
+    await agent.post('/antennes/montbeliard/enregistrer-depense').type('form').send({ ...twice, _revisions: revisionsOf(changed.text), _cle: fresh, amountCents: '130,00' }).expect(303);
+    expect(await dashboard.store.headPosition()).toBe(head + 3n);
+  });
+
   it('exports what the finance page shows, discrepancies first, as CSV for French spreadsheets and as XLSX', async () => {
     const agent = await as('finance');
     const page = await agent.get('/financements?ecarts=oui').expect(200);

@@ -13,6 +13,7 @@ const base = (slug: string, extra: Partial<FormModel> = {}): FormModel => {
     errors: [],
     options: {},
     revisions: '',
+    submissionKey: 'cle-de-test-0123456789',
     csrfToken: 't',
     timeZone: 'Europe/Paris',
     ...extra,

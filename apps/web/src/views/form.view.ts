@@ -27,6 +27,8 @@ export interface FormModel {
   readonly options: Partial<Record<OptionSource, readonly Option[]>>;
   /** `stream=revision;…` of the streams the form may write to, as the page saw them. */
   readonly revisions: string;
+  /** The key this drawing of the form is sent under (`_cle`): sent twice, it records once. */
+  readonly submissionKey: string;
   readonly csrfToken: string;
   readonly timeZone: string;
   readonly domainError?: { readonly code: string; readonly message: string };
@@ -98,6 +100,7 @@ ${model.nothingToChoose && html`<div class="alerte attention" role="status" id="
 ${model.nothingToChoose ? '' : html`<button type="submit" class="sr" tabindex="-1" aria-hidden="true">${form.submit}</button>`}
 ${csrfField(model.csrfToken)}
 <input type="hidden" name="_revisions" value="${model.revisions}">
+<input type="hidden" name="_cle" value="${model.submissionKey}">
 <p class="aide">Les champs marqués « obligatoire » doivent être remplis.</p>
 ${blocks}
 <div class="formulaire-actions">${model.nothingToChoose ? '' : html`<button type="submit">${form.submit}</button>`}<a href="${model.back.href}">${model.back.label}</a></div>

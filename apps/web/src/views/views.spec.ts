@@ -41,7 +41,7 @@ describe('dashboard views', () => {
       // Two rows in each list (tranches, partners, budget lines), as « Ajouter une ligne » draws them.
       const form = formWithRows(generic, new Map(generic.lists.map((list) => [list.path, 2])));
       const errors = form.fields.map((field) => ({ field: field.name, message: 'Message' }));
-      const markup = formView({ form, action: '/x', back: { href: '/', label: 'Retour' }, values: {}, errors, options: {}, revisions: '', csrfToken: 't', timeZone: 'Europe/Paris' }).value;
+      const markup = formView({ form, action: '/x', back: { href: '/', label: 'Retour' }, values: {}, errors, options: {}, revisions: '', submissionKey: 'cle-de-test-0123456789', csrfToken: 't', timeZone: 'Europe/Paris' }).value;
       const ids = [...markup.matchAll(/<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\sid="([^"]+)"/g)].map((match) => match[1]!);
       expect(ids.length).toBe(form.fields.length);
       for (const id of ids) {
@@ -63,6 +63,7 @@ describe('dashboard views', () => {
       errors: [],
       options: {},
       revisions: '',
+      submissionKey: 'cle-de-test-0123456789',
       csrfToken: 't',
       timeZone: 'Europe/Paris',
     }).value;
