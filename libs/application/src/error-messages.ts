@@ -126,6 +126,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'FUNDING.RELEASE_EXCEEDS_COMMITMENT': 'Ce versement porterait le total versé au-delà du montant engagé.',
   'FUNDING.SCHEDULE_MISMATCH': 'La somme des tranches doit être égale au montant engagé.',
   'FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT': 'Une tranche ne peut pas être due avant l’engagement de l’accord.',
+  'LEARNERS.CORRECTED_BEFORE_REPORT': 'Une correction du nombre d’apprenants ne peut pas être datée avant la déclaration qu’elle corrige.',
   'LEARNERS.CORRECTION_NEEDS_REASON': 'Corriger le nombre d’apprenants d’un mois déjà déclaré demande un motif.',
   'LEARNERS.INVALID_COUNT': 'Le nombre d’apprenants est un nombre entier, zéro ou plus.',
   'LEARNERS.PERIOD_BEFORE_OPENING': 'Le mois déclaré précède l’ouverture de l’antenne.',

@@ -238,6 +238,38 @@ describe('antenna decider', () => {
         .thenThrows('LEARNERS.CORRECTION_NEEDS_REASON', 'rule');
     });
 
+    it('rule: a correction is not dated before the report it corrects (LEARNERS.CORRECTED_BEFORE_REPORT): at a date in between, the correction would stand without it', () => {
+      // September 2021 reported on 05/10/2021: a correction dated 30/09/2021 once passed, and the key figures as of 30/09 showed 26 − 24 = 2.
+      spec
+        .given([opened, septemberLearners])
+        .when({ type: 'ReportLearners', data: { ...correction, effectiveDate: '2021-09-30' } })
+        .thenThrows('LEARNERS.CORRECTED_BEFORE_REPORT', 'rule');
+      const sameDay = { ...correction, effectiveDate: septemberLearners.data.effectiveDate };
+      spec
+        .given([opened, septemberLearners])
+        .when({ type: 'ReportLearners', data: sameDay })
+        .then([{ type: 'LearnersReported', data: { ...sameDay, previousLearners: 24 } }]);
+    });
+
+    it('rule: nor before an earlier correction of the month, even one recorded out of date order (LEARNERS.CORRECTED_BEFORE_REPORT)', () => {
+      const corrected = { type: 'LearnersReported' as const, data: { ...correction, previousLearners: 24 } };
+      spec
+        .given([opened, septemberLearners, corrected])
+        .when({ type: 'ReportLearners', data: { ...correction, learners: 27, effectiveDate: '2021-10-19' } })
+        .thenThrows('LEARNERS.CORRECTED_BEFORE_REPORT', 'rule');
+      // Recorded before the rule: a correction (20/10) then another dated earlier (06/10). The next follows the later (20/10).
+      const backDated = { type: 'LearnersReported' as const, data: { ...correction, learners: 25, previousLearners: 26, effectiveDate: '2021-10-06' } };
+      spec
+        .given([opened, septemberLearners, corrected, backDated])
+        .when({ type: 'ReportLearners', data: { ...correction, learners: 27, effectiveDate: '2021-10-10' } })
+        .thenThrows('LEARNERS.CORRECTED_BEFORE_REPORT', 'rule');
+    });
+
+    it('rule: a first report of a month may be dated before the reports of other months', () => {
+      const august = { ...septemberLearners.data, period: '2021-08', learners: 20, effectiveDate: '2021-09-02' };
+      spec.given([opened, septemberLearners]).when({ type: 'ReportLearners', data: august }).then([{ type: 'LearnersReported', data: august }]);
+    });
+
     it.each([-1, 2.5, Number.NaN])('rule: a learner count is a whole number, zero or more, not %p (LEARNERS.INVALID_COUNT)', (learners) => {
       spec
         .given([opened])

@@ -69,7 +69,8 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
       if (!Number.isSafeInteger(learners) || learners < 0) {
         throw ruleBroken('LEARNERS.INVALID_COUNT', 'a learner count is a whole number, zero or more', { field: 'learners', learners });
       }
-      const reported = state.learners.get(period);
+      const month = state.learners.get(period);
+      const reported = month?.learners;
       if (reported === learners) return [];
       if (reported !== undefined && !reason?.trim()) {
         throw ruleBroken(
@@ -80,6 +81,15 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
       }
       assertNotBeforeOpening(state, command.data.effectiveDate);
       assertLearnerPeriod(state, period, command.data.effectiveDate);
+      // A correction follows the report it corrects (and every earlier correction of the month):
+      // dated before it, a report at a date in between would show the correction without what it corrects.
+      if (month !== undefined && isBefore(command.data.effectiveDate, month.reportedOn)) {
+        throw ruleBroken(
+          'LEARNERS.CORRECTED_BEFORE_REPORT',
+          `la correction des apprenants de ${period} (${command.data.effectiveDate}) ne peut pas précéder la déclaration qu’elle corrige (${month.reportedOn})`,
+          { field: 'effectiveDate', reportedOn: month.reportedOn },
+        );
+      }
       // The command type has no `previousLearners`; one sent anyway is replaced by the state's.
       const { previousLearners: _ignored, ...data } = command.data as LearnersReported['data'];
       return [{ type: 'LearnersReported', data: reported === undefined ? data : { ...data, previousLearners: reported } }];

@@ -27,6 +27,13 @@ export interface PhaseState {
   readonly milestones: VersionedMap<string, MilestoneReached['data']>;
 }
 
+/** A month's learner count in force (the latest report or correction) and the latest date it was reported on. */
+export interface MonthLearners {
+  readonly learners: number;
+  /** The latest effective date of the month's reports and corrections: a correction is not dated before it. */
+  readonly reportedOn: IsoDate;
+}
+
 /**
  * What an opened antenna remembers, whatever its status. Its collections are `VersionedMap`s, so
  * that an event on one phase, course or period copies none of the others.
@@ -36,8 +43,8 @@ export interface AntennaRecord {
   readonly inauguration?: AntennaInaugurated['data'];
   readonly phases: VersionedMap<string, PhaseState>;
   readonly courses: VersionedMap<string, TrainingCourseOpened['data']>;
-  /** Current learner count per `YYYY-MM` period (the latest report or correction). */
-  readonly learners: VersionedMap<string, number>;
+  /** Current learner count per `YYYY-MM` period (the latest report or correction), with the date it was reported on. */
+  readonly learners: VersionedMap<string, MonthLearners>;
   /** Effective date of the latest resumption, if the antenna was ever suspended and resumed. */
   readonly resumedOn?: IsoDate;
   /** The latest effective date of any fact recorded on the antenna: nothing follows its closing. */
@@ -87,8 +94,12 @@ function evolveFacts(state: AntennaState, event: AntennaEvent): AntennaState {
       return { ...state, inauguration: event.data };
     case 'TrainingCourseOpened':
       return { ...state, courses: state.courses.set(event.data.courseId, event.data) };
-    case 'LearnersReported':
-      return { ...state, learners: state.learners.set(event.data.period, event.data.learners) };
+    case 'LearnersReported': {
+      const { period, learners, effectiveDate } = event.data;
+      const before = state.learners.get(period)?.reportedOn;
+      const reportedOn = before !== undefined && isAfter(before, effectiveDate) ? before : effectiveDate;
+      return { ...state, learners: state.learners.set(period, { learners, reportedOn }) };
+    }
     case 'AntennaSuspended':
       return { ...record, status: 'suspended', suspension: event.data };
     case 'AntennaResumed':
