@@ -36,6 +36,15 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
           openedOn: state.opened.effectiveDate,
         });
       }
+      // A phase starts once planned: dated before its planning, the start would show, at a date in between, on a phase not yet known.
+      const plannedOn = phase.planned.effectiveDate;
+      if (isBefore(command.data.effectiveDate, plannedOn)) {
+        throw ruleBroken(
+          'PHASE.STARTED_BEFORE_PLANNING',
+          `une phase ne peut pas démarrer (${command.data.effectiveDate}) avant d’avoir été planifiée (${plannedOn})`,
+          { field: 'effectiveDate', plannedOn },
+        );
+      }
       return [{ type: 'PhaseStarted', data: command.data }];
     }
     case 'ReachMilestone': {
@@ -54,6 +63,14 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
           field: 'effectiveDate',
           startedOn,
         });
+      }
+      // Nor before its phase was planned (a start recorded before that rule may precede the planning).
+      if (isBefore(command.data.effectiveDate, phase.planned.effectiveDate)) {
+        throw ruleBroken(
+          'MILESTONE.BEFORE_PHASE_PLANNING',
+          `un jalon ne peut pas être atteint (${command.data.effectiveDate}) avant la planification de sa phase (${phase.planned.effectiveDate})`,
+          { field: 'effectiveDate', plannedOn: phase.planned.effectiveDate },
+        );
       }
       return [{ type: 'MilestoneReached', data: command.data }];
     }
@@ -104,6 +121,15 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
           'PHASE.COMPLETED_BEFORE_MILESTONE',
           `une phase ne peut pas se terminer (${command.data.effectiveDate}) avant un jalon atteint pendant son cours (${lastMilestoneOn})`,
           { field: 'effectiveDate', lastMilestoneOn },
+        );
+      }
+      // Nor before the plan in force (its planning or its latest rescheduling): a completed phase is not
+      // rescheduled, and a start recorded before the planning rule may precede the planning.
+      if (isBefore(command.data.effectiveDate, phase.planChangedOn)) {
+        throw ruleBroken(
+          'PHASE.COMPLETED_BEFORE_PLAN',
+          `une phase ne peut pas se terminer (${command.data.effectiveDate}) avant le plan en vigueur (${phase.planChangedOn})`,
+          { field: 'effectiveDate', plannedOn: phase.planChangedOn },
         );
       }
       return [{ type: 'PhaseCompleted', data: command.data }];

@@ -141,6 +141,16 @@ describe('antenna phases', () => {
         .thenThrows('PHASE.STARTED_BEFORE_OPENING', 'rule');
     });
 
+    it('rule: a phase does not start before it was planned (PHASE.STARTED_BEFORE_PLANNING): at a date in between, the phases report lost the start', () => {
+      const plannedLater = { ...aioaPlanned, data: { ...aioaPlanned.data, effectiveDate: '2021-10-01' } };
+      spec
+        .given([opened, plannedLater])
+        .when({ type: 'StartPhase', data: { ...aioaStarted.data, effectiveDate: '2021-09-12' } })
+        .thenThrows('PHASE.STARTED_BEFORE_PLANNING', 'rule');
+      const sameDay = { ...aioaStarted.data, effectiveDate: '2021-10-01' };
+      spec.given([opened, plannedLater]).when({ type: 'StartPhase', data: sameDay }).then([{ type: 'PhaseStarted', data: sameDay }]);
+    });
+
     it('rule: no phase starts while the antenna is suspended (ANTENNA.SUSPENDED)', () => {
       spec.given([...planned, suspended]).when(startAioa).thenThrows('ANTENNA.SUSPENDED', 'conflict');
     });
@@ -215,6 +225,18 @@ describe('antenna phases', () => {
         .given(started)
         .when({ type: 'ReachMilestone', data: { ...firstModules.data, effectiveDate: '2021-02-28' } })
         .thenThrows('MILESTONE.BEFORE_PHASE_START', 'rule');
+    });
+
+    it('rule: a milestone is not dated before its phase was planned (MILESTONE.BEFORE_PHASE_PLANNING), even after a start recorded before that rule', () => {
+      // Recorded before PHASE.STARTED_BEFORE_PLANNING: planned on 01/10/2021, started on 12/09/2021.
+      const plannedLater = { ...aioaPlanned, data: { ...aioaPlanned.data, effectiveDate: '2021-10-01' } };
+      const startedEarlier = { ...aioaStarted, data: { ...aioaStarted.data, effectiveDate: '2021-09-12' } };
+      spec
+        .given([opened, plannedLater, startedEarlier])
+        .when({ type: 'ReachMilestone', data: { ...firstModules.data, effectiveDate: '2021-09-20' } })
+        .thenThrows('MILESTONE.BEFORE_PHASE_PLANNING', 'rule');
+      const onPlanning = { ...firstModules.data, effectiveDate: '2021-10-01' };
+      spec.given([opened, plannedLater, startedEarlier]).when({ type: 'ReachMilestone', data: onPlanning }).then([{ type: 'MilestoneReached', data: onPlanning }]);
     });
 
     it('records a milestone while the antenna is suspended', () => {
@@ -345,6 +367,27 @@ describe('antenna phases', () => {
         .thenThrows('PHASE.COMPLETED_BEFORE_MILESTONE', 'rule');
       const milestoneDay = { ...aioaCompleted.data, effectiveDate: firstModules.data.effectiveDate };
       spec.given([...started, firstModules]).when({ type: 'CompletePhase', data: milestoneDay }).then([{ type: 'PhaseCompleted', data: milestoneDay }]);
+    });
+
+    it('rule: a phase does not complete before the plan in force: its planning or its latest rescheduling (PHASE.COMPLETED_BEFORE_PLAN)', () => {
+      // A completed phase is not rescheduled: a completion dated before a rescheduling would contradict it.
+      const longer: AntennaEvent = {
+        type: 'PhaseRescheduled',
+        data: { ...rescheduleAioa, plannedStart: '2021-01-01', plannedEnd: '2023-06-30', previousPlannedStart: '2021-01-01', previousPlannedEnd: '2022-12-31' },
+      };
+      spec
+        .given([...started, longer])
+        .when({ type: 'CompletePhase', data: { ...aioaCompleted.data, effectiveDate: '2022-11-14' } })
+        .thenThrows('PHASE.COMPLETED_BEFORE_PLAN', 'rule');
+      const onRescheduling = { ...aioaCompleted.data, effectiveDate: '2022-11-15' };
+      spec.given([...started, longer]).when({ type: 'CompletePhase', data: onRescheduling }).then([{ type: 'PhaseCompleted', data: onRescheduling }]);
+      // Recorded before PHASE.STARTED_BEFORE_PLANNING: planned on 01/10/2021, started on 12/09/2021.
+      const plannedLater = { ...aioaPlanned, data: { ...aioaPlanned.data, effectiveDate: '2021-10-01' } };
+      const startedEarlier = { ...aioaStarted, data: { ...aioaStarted.data, effectiveDate: '2021-09-12' } };
+      spec
+        .given([opened, plannedLater, startedEarlier])
+        .when({ type: 'CompletePhase', data: { ...aioaCompleted.data, effectiveDate: '2021-09-30' } })
+        .thenThrows('PHASE.COMPLETED_BEFORE_PLAN', 'rule');
     });
 
     it('rule: only a planned phase completes (PHASE.NOT_FOUND)', () => {
