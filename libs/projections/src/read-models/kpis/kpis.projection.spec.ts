@@ -193,7 +193,10 @@ describe('kpis projection', () => {
     const model = project(kpisProjection, [report('a', '2023-06', 120), report('a', '2022-06', 40), report('a', '2022-06', 45, 40), report('b', '2022-06', 10)]);
     expect(model.get('programme')).toEqual(
       expected(
-        { latestLearners: { a: { period: '2023-06', learners: 120 }, b: { period: '2022-06', learners: 10 } } },
+        {
+          latestLearners: { a: { period: '2023-06', learners: 120 }, b: { period: '2022-06', learners: 10 } },
+          learnerMonths: { a: { from: '2022-06', counts: [45, ...Array<null>(11).fill(null), 120] }, b: { from: '2022-06', counts: [10] } },
+        },
         {
           // a's latest month (120) + b's (10) = 130; neither 45 + 120 + 10 nor the replaced 40.
           learners: 130,
@@ -216,6 +219,45 @@ describe('kpis projection', () => {
     // 118, not 45 + 120 + 118 = 283 nor 45 + 118 = 163.
     expect(doc.totals.learners).toBe(118);
     expect(doc.latestLearners).toEqual({ a: { period: '2023-06', learners: 118 } });
+  });
+
+  it('rule: a correction sets its month’s headcount, never adds a difference: at a cut that holds the correction without the report it corrects, the month shows the corrected count, not a negative one (LearnersReported)', () => {
+    // Recorded before LEARNERS.CORRECTED_BEFORE_REPORT: June 2023 reported 120 on 03/07/2023, corrected to 100 with a date of 30/06/2023.
+    const june = projected('LearnersReported', { antennaId: 'a', period: '2023-06', learners: 120, effectiveDate: '2023-07-03' });
+    const correction = projected('LearnersReported', { antennaId: 'a', period: '2023-06', learners: 100, previousLearners: 120, reason: 'Erreur de comptage', effectiveDate: '2023-06-30' });
+    const otherAntenna = projected('LearnersReported', { antennaId: 'b', period: '2023-06', learners: 50, effectiveDate: '2023-06-30' });
+    // As of 30/06/2023: the correction and b's report, not a's report of 03/07.
+    const asOf = project(kpisProjection, [otherAntenna, correction]).get('programme') as KpisDocument;
+    // 50 + 100, neither 50 − 20 = 30 nor −20 for a.
+    expect(asOf.totals.learnersByPeriod).toEqual([{ period: '2023-06', learners: 150 }]);
+    expect(asOf.totals.learners).toBe(150);
+    const alone = project(kpisProjection, [correction]).get('programme') as KpisDocument;
+    expect(alone.totals.learnersByPeriod).toEqual([{ period: '2023-06', learners: 100 }]);
+    // The whole log: the same figures as a difference would give.
+    const whole = project(kpisProjection, [otherAntenna, june, correction]).get('programme') as KpisDocument;
+    expect(whole.totals).toMatchObject({ learners: 150, learnersByPeriod: [{ period: '2023-06', learners: 150 }] });
+  });
+
+  it('rule: in a chain of corrections, one whose predecessor is outside the cut replaces the count the document holds (LearnersReported)', () => {
+    const report = (learners: number, previousLearners: number | undefined, effectiveDate: string) =>
+      projected('LearnersReported', { antennaId: 'a', period: '2023-06', learners, ...(previousLearners === undefined ? {} : { previousLearners, reason: 'r' }), effectiveDate });
+    // 120 (03/07), corrected to 110 (20/07), then to 105 dated 10/07 (before the rule): as of 15/07, 120 then 105.
+    const model = project(kpisProjection, [report(120, undefined, '2023-07-03'), report(105, 110, '2023-07-10')]).get('programme') as KpisDocument;
+    expect(model.totals.learnersByPeriod).toEqual([{ period: '2023-06', learners: 105 }]);
+    expect(model.totals.learners).toBe(105);
+  });
+
+  it('keeps each antenna’s months in order, whichever month it reports first', () => {
+    const report = (period: string, learners: number) => projected('LearnersReported', { antennaId: 'a', period, learners, effectiveDate: '2023-07-03' });
+    const doc = project(kpisProjection, [report('2023-06', 120), report('2023-03', 90), report('2023-08', 130), report('2023-04', 95), report('2023-03', 91)]).get('programme') as KpisDocument;
+    expect(doc.learnerMonths).toEqual({ a: { from: '2023-03', counts: [91, 95, null, 120, null, 130] } });
+    expect(doc.totals.learnersByPeriod).toEqual([
+      { period: '2023-03', learners: 91 },
+      { period: '2023-04', learners: 95 },
+      { period: '2023-06', learners: 120 },
+      { period: '2023-08', learners: 130 },
+    ]);
+    expect(doc.totals.learners).toBe(130);
   });
 
   it('rule: the programme budget is the sum of each antenna’s current forecast total (BudgetForecastSet, BudgetForecastRevised)', () => {
@@ -264,7 +306,7 @@ describe('kpis projection', () => {
       ]).flat(),
     ];
     const doc = project(kpisProjection, events).get('programme') as KpisDocument;
-    expect(doc).toEqual(expected({ latestLearners: { a: { period: '2022-06', learners: 201 } } }, { learners: 201, learnersByPeriod: [{ period: '2022-06', learners: 201 }], fundingReleasedCents: 20_000 }));
+    expect(doc).toEqual(expected({ latestLearners: { a: { period: '2022-06', learners: 201 } }, learnerMonths: { a: { from: '2022-06', counts: [201] } } }, { learners: 201, learnersByPeriod: [{ period: '2022-06', learners: 201 }], fundingReleasedCents: 20_000 }));
   });
 
   it('rule: every event lands in the single `programme` document', () => {

@@ -34,16 +34,22 @@ import { defineProjection, ProjectedEvent } from '../../projection';
  * the antennas; the same month of several antennas is summed in `learnersByPeriod`.
  *
  * The document keeps the few facts per call, candidacy, antenna and course that later events need
- * (a selection names only its candidacy), each antenna's latest learner report, and `totals`.
- * Nothing in it grows with the number of events: only with the number of calls, candidacies,
- * antennas, courses and reported months.
+ * (a selection names only its candidacy), each antenna's latest learner report and the headcount
+ * of each month it reported, and `totals`. Nothing in it grows with the number of events: only
+ * with the number of calls, candidacies, antennas, courses and reported months.
  *
  * - Totals about calls and antennas are recomputed from those facts after each of their (rare)
  *   events, so that they can never drift.
  * - The frequent events change a running total in place, from what the event itself carries:
- *   a learner report carries the count it corrects (`previousLearners`), a forecast revision the
- *   total it replaces (`previousTotalCents`), and money events their amount. They copy no map
- *   but the month list of `learnersByPeriod` and, for a learner report, `latestLearners`.
+ *   a forecast revision the total it replaces (`previousTotalCents`), and money events their
+ *   amount. They copy no map but, for a learner report, the month list of `learnersByPeriod`,
+ *   `latestLearners`, and the reporting antenna's months in `learnerMonths`.
+ * - A learner report sets its month's headcount: it replaces the count the document holds for
+ *   that antenna and month, not the one the event says it corrects (`previousLearners`). On the
+ *   whole log both are the same; at a cut by effective date a correction recorded before the rule
+ *   LEARNERS.CORRECTED_BEFORE_REPORT may be dated before the report it corrects, and the report
+ *   then lies outside the cut: the month shows the corrected headcount, never the bare difference
+ *   (which was negative).
  *
  * The system runs one programme: the target is the last launched or revised programme's; should
  * several be launched, antennas and calls of all of them are counted together.
@@ -87,6 +93,16 @@ export interface KpiAntenna {
 export interface KpiLatestLearners {
   readonly period: string;
   readonly learners: number;
+}
+
+/**
+ * The headcounts an antenna reported, month by month from its first reported month (`from`,
+ * `YYYY-MM`): `counts[i]` is the month `i` months after it, null if not reported. An array, not a
+ * map by month, so that the document (kept at every time-travel mark) stays small.
+ */
+export interface KpiLearnerMonths {
+  readonly from: string;
+  readonly counts: readonly (number | null)[];
 }
 
 export interface KpiTotals {
@@ -137,6 +153,8 @@ export interface KpisDocument {
   readonly courses: Readonly<Record<string, readonly string[]>>;
   /** By antenna id: the latest month it reported and that month's headcount. */
   readonly latestLearners: Readonly<Record<string, KpiLatestLearners>>;
+  /** By antenna id: the headcount in force of every month it reported (what a correction replaces). */
+  readonly learnerMonths: Readonly<Record<string, KpiLearnerMonths>>;
   /** Recomputed from the above after a call, candidacy or antenna event; running totals for the rest. */
   readonly totals: KpiTotals;
 }
@@ -162,8 +180,9 @@ export const KPIS_KEY = 'programme';
 export const kpisProjection = defineProjection<KpisDocument>({
   name: KPIS_PROJECTION_NAME,
   // 2: the learner figure is the latest month's headcount per antenna (no longer a sum over months),
-  // and inaugurations are counted.
-  version: 2,
+  // and inaugurations are counted. 3: a learner report sets its month's headcount from the document's
+  // own months (`learnerMonths`), not from the difference to the count it corrects.
+  version: 3,
   handles: [
     'ProgrammeLaunched',
     'ProgrammeTargetsRevised',
@@ -203,7 +222,7 @@ export const kpisProjection = defineProjection<KpisDocument>({
 });
 
 export function emptyKpis(): KpisDocument {
-  const empty: Omit<KpisDocument, 'totals'> = { programme: null, calls: {}, candidacies: {}, antennas: {}, courses: {}, latestLearners: {} };
+  const empty: Omit<KpisDocument, 'totals'> = { programme: null, calls: {}, candidacies: {}, antennas: {}, courses: {}, latestLearners: {}, learnerMonths: {} };
   return {
     ...empty,
     totals: {
@@ -255,21 +274,46 @@ function runningTotals(totals: KpiTotals, event: ProjectedEvent): KpiTotals | un
 }
 
 /**
- * A learner report: its month's count replaces the one it corrects in `learnersByPeriod`; it
- * becomes the antenna's latest headcount unless the antenna already reported a later month (a
- * late report or a correction of an older month changes only that month).
+ * A learner report: its month's count replaces, in `learnersByPeriod`, the one the document holds
+ * for that antenna and month (none for a first report); it becomes the antenna's latest headcount
+ * unless the antenna already reported a later month (a late report or a correction of an older
+ * month changes only that month).
  */
 function withLearnerReport(doc: KpisDocument, report: LearnersReported['data']): KpisDocument {
-  const { antennaId, period, learners, previousLearners } = report;
-  const learnersByPeriod = addToPeriod(doc.totals.learnersByPeriod, period, learners - (previousLearners ?? 0));
+  const { antennaId, period, learners } = report;
+  const months = doc.learnerMonths[antennaId];
+  const learnersByPeriod = addToPeriod(doc.totals.learnersByPeriod, period, learners - (monthCountOf(months, period) ?? 0));
+  const learnerMonths = { ...doc.learnerMonths, [antennaId]: withMonthCount(months, period, learners) };
   const latest = doc.latestLearners[antennaId];
-  if (latest !== undefined && latest.period > period) return { ...doc, totals: { ...doc.totals, learnersByPeriod } };
+  if (latest !== undefined && latest.period > period) return { ...doc, learnerMonths, totals: { ...doc.totals, learnersByPeriod } };
   const change = learners - (latest?.learners ?? 0);
   return {
     ...doc,
     latestLearners: { ...doc.latestLearners, [antennaId]: { period, learners } },
+    learnerMonths,
     totals: { ...doc.totals, learners: doc.totals.learners + change, learnersByPeriod },
   };
+}
+
+/** A `YYYY-MM` period as a count of months, so that months are indices of `KpiLearnerMonths.counts`. */
+function monthNumber(period: string): number {
+  return Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1;
+}
+
+/** The headcount the antenna's months hold for `period`; undefined if it never reported it. */
+function monthCountOf(months: KpiLearnerMonths | undefined, period: string): number | undefined {
+  if (months === undefined) return undefined;
+  return months.counts[monthNumber(period) - monthNumber(months.from)] ?? undefined;
+}
+
+/** The antenna's months with `period` set to `learners` (the list extended, either way, to reach it). */
+function withMonthCount(months: KpiLearnerMonths | undefined, period: string, learners: number): KpiLearnerMonths {
+  if (months === undefined) return { from: period, counts: [learners] };
+  const offset = monthNumber(period) - monthNumber(months.from);
+  if (offset < 0) return { from: period, counts: [learners, ...new Array<null>(-offset - 1).fill(null), ...months.counts] };
+  const counts = offset < months.counts.length ? [...months.counts] : [...months.counts, ...new Array<null>(offset - months.counts.length).fill(null), learners];
+  counts[offset] = learners;
+  return { from: months.from, counts };
 }
 
 /** `learnersByPeriod` with `change` added to `period`'s count (the month inserted in order if new). */
