@@ -204,6 +204,31 @@ describe('budget report, one antenna', () => {
   });
 });
 
+describe('budget report: reversals landing in a later year', () => {
+  // 7 000 € spent on 15/12/2022, reversed on 10/01/2023; 30 000 € released on 20/12/2022, reversed on 05/01/2023.
+  const events = [
+    opened('a', 'Cnam A', 'Aville'),
+    forecastSet('a', [line(2022, 'staff', 5_000_000)]),
+    projected('FundingCommitted', { agreementId: 'bdt', antennaId: 'a', funder: 'Banque des Territoires', label: 'Amorçage', amountCents: 3_000_000, tranches: [{ trancheId: 't1', amountCents: 3_000_000, dueOn: '2022-12-01' }], effectiveDate: '2022-01-01' }),
+    projected('ExpenditureRecorded', { antennaId: 'a', expenditureId: 'e1', category: 'staff', amountCents: 300_000, description: 'x', effectiveDate: '2022-06-01' }),
+    projected('ExpenditureRecorded', { antennaId: 'a', expenditureId: 'e2', category: 'staff', amountCents: 700_000, description: 'x', effectiveDate: '2022-12-15' }),
+    projected('BudgetTrancheReleased', { agreementId: 'bdt', antennaId: 'a', trancheId: 't1', amountCents: 3_000_000, effectiveDate: '2022-12-20' }),
+    projected('TrancheReleaseReversed', { agreementId: 'bdt', antennaId: 'a', trancheId: 't1', amountCents: 3_000_000, releasedOn: '2022-12-20', reason: 'Erreur', effectiveDate: '2023-01-05' }),
+    projected('ExpenditureReversed', { antennaId: 'a', expenditureId: 'e2', amountCents: 700_000, category: 'staff', expenditureDate: '2022-12-15', reason: 'Doublon', effectiveDate: '2023-01-10' }),
+  ];
+
+  it('rule: the notes say that a reversal is taken out of the year of what it reverses, while the statement of expenditure dates it on the day it took effect (a closed year’s column changes)', () => {
+    for (const report of [buildBudgetReport(models(events), { antennaId: 'a', referenceDate: '2023-12-31' }), buildBudgetReport(models(events), { referenceDate: '2023-12-31' })]) {
+      // 2022 as the budget gives it: 3 000 € spent, nothing released, though 10 000 € and 30 000 € stood at 31/12/2022.
+      expect(table(report, BUDGET_TABLE_TITLES.years).rows.find((row) => row.year === 2022)).toMatchObject({ spent: 300_000, released: 0 });
+      const note = report.notes?.find((n) => n.startsWith('Annulations'));
+      expect(note).toContain('retiré de l’année de la dépense ou du versement qu’il annule');
+      expect(note).toContain('peuvent donc baisser après sa clôture');
+      expect(note).toContain('L’état récapitulatif des dépenses date au contraire chaque annulation du jour où elle a pris effet');
+    }
+  });
+});
+
 describe('budget report, the programme', () => {
   const events = [
     ...MONTBELIARD,

@@ -65,9 +65,17 @@ export const BUDGET_TABLE_TITLES = {
 const NOTE_DEFINITIONS =
   'Écart = prévisionnel révisé − dépensé ; taux d’exécution = dépensé / prévisionnel révisé, arrondi au centième de point inférieur.';
 
+/**
+ * How reversals are attributed to years (budget.projection.ts): in the year of what they reverse,
+ * whereas the statement of expenditure dates them on the day they took effect. Said in every
+ * budget report, so that finance staff reading both know why a closed year's column changed.
+ */
+export const NOTE_REVERSALS =
+  'Annulations : une dépense ou un versement annulé est retiré de l’année de la dépense ou du versement qu’il annule, même si l’annulation prend effet une année suivante ; le dépensé et le versé d’une année close peuvent donc baisser après sa clôture, sans aucun fait daté de cette année. L’état récapitulatif des dépenses date au contraire chaque annulation du jour où elle a pris effet : pour la même période, ses montants peuvent différer de ceux de ce budget.';
+
 function antennaReport(doc: AntennaBudgetDoc, parameters: ReportParameters): Report<BudgetReportData> {
   const name = doc.antennaName ?? doc.antennaId;
-  const notes = [NOTE_DEFINITIONS];
+  const notes = [NOTE_DEFINITIONS, NOTE_REVERSALS];
   if (doc.forecast.original === null) notes.push('Aucun prévisionnel n’a encore été établi pour cette antenne.');
   const data: BudgetReportData = {
     scope: 'antenna',
@@ -113,7 +121,7 @@ function programmeReport(doc: ProgrammeBudgetDoc | null, antennas: readonly Ante
     title: 'Budget du programme — toutes antennes',
     parameters,
     tables: [programme.yearTable, antennaTable(whole.rows, doc?.totals ?? ZERO_FIGURES), programme.funderTable],
-    notes: [NOTE_DEFINITIONS],
+    notes: [NOTE_DEFINITIONS, NOTE_REVERSALS],
     data,
   };
 }
