@@ -60,6 +60,15 @@ export interface AppendOptions {
    * store (docs/decisions/0058). Otherwise {@link LookedUpStreamChangedError}, nothing written.
    */
   readonly lookedUp?: readonly LookedUpRevision[];
+  /**
+   * The batch was decided on the state an append still in flight will leave (a store whose appends
+   * settle in order): the store checks that its first event's `previousHash` is the stored hash of
+   * the stream's last event, since the expected revision checks only a number, and another
+   * writer's event may hold it if that append was refused ({@link ChainedToAnotherEventError},
+   * docs/decisions/0059). A batch decided on a settled state needs no such check: the event at
+   * the revision it expects is the one it read.
+   */
+  readonly afterAppendInFlight?: boolean;
 }
 
 export interface AppendResult {

@@ -269,6 +269,7 @@ export class CommandExecutor {
       const checked = this.checkpoint();
       const appending = this.options.store.append(streamId, toAppend, {
         expectedRevision: expected,
+        ...(speculative ? { afterAppendInFlight: true } : {}),
         ...(lookedUp.size > 0 ? { lookedUp: [...lookedUp].map(([id, read]) => ({ streamId: id, revision: read })) } : {}),
       });
       const last = toAppend[toAppend.length - 1]!;

@@ -83,6 +83,8 @@ interface QueuedAppend {
   readonly rows: readonly RowToInsert[];
   readonly expected: ExpectedRevision;
   readonly lookedUp: readonly LookedUpRevision[];
+  /** Decided behind an append in flight: its link to the stream's last event is checked. */
+  readonly checkLink: boolean;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -269,7 +271,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     assertDistinctIds(rows);
 
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ streamId, rows, expected: options.expectedRevision, lookedUp, resolve, reject });
+      this.queue.push({ streamId, rows, expected: options.expectedRevision, lookedUp, checkLink: options.afterAppendInFlight === true, resolve, reject });
       if (this.queue.length === 1) setImmediate(() => this.commitQueued());
     });
   }
@@ -547,11 +549,11 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       // Storage trouble inside it aborts the whole group: SQLite may have rolled it all back.
       // The usual append (new ids, the revision expected) in one pass; anything else is rolled
       // back to its savepoint and decided by the full check.
-      const appendOne = ({ streamId, rows, expected, lookedUp }: QueuedAppend): AppendResult => {
+      const appendOne = (append: QueuedAppend): AppendResult => {
         try {
-          return newEventsTransaction(statements, streamId, rows, expected, lookedUp) ?? appendTransaction(statements, streamId, rows, expected, lookedUp);
+          return newEventsTransaction(statements, append) ?? appendTransaction(statements, append);
         } catch (error) {
-          if (error instanceof NotOnlyNewEvents) return appendTransaction(statements, streamId, rows, expected, lookedUp);
+          if (error instanceof NotOnlyNewEvents) return appendTransaction(statements, append);
           throw error;
         }
       };
@@ -702,18 +704,12 @@ class NotOnlyNewEvents extends Error {}
  * stream moved, or a conflict); NotOnlyNewEvents, which rolls the savepoint back, when an id is
  * already stored. Either way {@link appendInTransaction} then decides, as it always did.
  */
-function appendNewEvents(
-  statements: Statements,
-  streamId: string,
-  rows: readonly RowToInsert[],
-  expected: ExpectedRevision,
-  lookedUp: readonly LookedUpRevision[],
-): AppendResult | undefined {
+function appendNewEvents(statements: Statements, { streamId, rows, expected, lookedUp, checkLink }: QueuedAppend): AppendResult | undefined {
   const lastRow = statements.lastRevision.get(streamId);
   const last = lastRow === undefined ? undefined : Number(lastRow.revision);
   if (expected !== 'any' && expected !== (last ?? 'no_stream')) return undefined;
   if (lookedUp.some((read) => revisionOf(statements, read.streamId) !== read.revision)) return undefined;
-  if (last !== undefined && !linksToLast(statements, streamId, rows)) return undefined;
+  if (checkLink && last !== undefined && !linksToLast(statements, streamId, rows)) return undefined;
   try {
     return insertRows(statements, streamId, rows, last);
   } catch (error) {
@@ -743,13 +739,7 @@ function isEventIdTaken(error: unknown): boolean {
  * between check and insert): a batch already stored in the stream is a no-op, an id stored
  * elsewhere or a batch partly stored is refused, then the expected revision is checked.
  */
-function appendInTransaction(
-  statements: Statements,
-  streamId: string,
-  rows: readonly RowToInsert[],
-  expected: ExpectedRevision,
-  lookedUp: readonly LookedUpRevision[],
-): AppendResult {
+function appendInTransaction(statements: Statements, { streamId, rows, expected, lookedUp, checkLink }: QueuedAppend): AppendResult {
   const lastRow = statements.lastRevision.get(streamId);
   const last = lastRow === undefined ? undefined : Number(lastRow.revision);
 
@@ -771,7 +761,7 @@ function appendInTransaction(
 
   const actual = last ?? 'no_stream';
   if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevisionError(streamId, expected, actual);
-  if (last !== undefined && !linksToLast(statements, streamId, rows)) throw new ChainedToAnotherEventError(streamId, expected, last);
+  if (checkLink && last !== undefined && !linksToLast(statements, streamId, rows)) throw new ChainedToAnotherEventError(streamId, expected, last);
   // What the decision read of other streams, as this transaction sees them (an earlier append of the same group included).
   for (const read of lookedUp) {
     const now = revisionOf(statements, read.streamId);
@@ -783,8 +773,9 @@ function appendInTransaction(
 /**
  * Whether the batch's first event, if it is linked, names the stream's last event as its previous
  * one (its stored hash): the expected revision checks a number, this checks that the event at
- * that revision is the one the batch was decided and linked on (docs/decisions/0059). A last
- * event recorded before the chain (no stored hash) is not compared.
+ * that revision is the one the batch was decided and linked on, for a batch decided behind an
+ * append in flight (docs/decisions/0059). A last event recorded before the chain (no stored hash)
+ * is not compared.
  */
 function linksToLast(statements: Statements, streamId: string, rows: readonly RowToInsert[]): boolean {
   const previousHash = rows[0]?.previousHash;
