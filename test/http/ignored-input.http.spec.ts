@@ -112,6 +112,15 @@ describe('HTTP API: nothing the client sends is ignored or altered without a wor
     await get('/api/reports/echeancier?withinDays=5').expect(200);
   });
 
+  it('rule: an antenna given to the key figures, which are the programme\'s alone, is refused (it was echoed in the heading over the whole programme\'s figures)', async () => {
+    const refused = await get('/api/reports/kpis?antenna=montbeliard').expect(400);
+    expect(fieldsOf(refused)).toEqual(['antenna:notForKpis']);
+    expect(refused.body.errors[0].message).toBe('antenna ne s’applique pas aux indicateurs (rapport kpis), qui portent sur tout le programme');
+    // The programme's key figures, and every other report of one antenna, as before.
+    await get('/api/reports/kpis').expect(200);
+    await get('/api/reports/budget?antenna=montbeliard').expect(200);
+  });
+
   it('rule: a parameter given twice is refused as given twice, on every route that reads a query (once « page doit être un nombre entier » for page=1&page=1)', async () => {
     expect(fieldsOf(await get('/api/reports/history?page=1&page=1').expect(400))).toEqual(['page:uniqueKey']);
     expect(fieldsOf(await get('/api/reports/budget?format=json&format=csv').expect(400))).toEqual(['format:uniqueKey']);

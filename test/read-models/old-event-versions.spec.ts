@@ -82,7 +82,8 @@ async function allReports(store: SqliteEventStore, runner: ProjectionRunner): Pr
   // Not `subventions`: the old store predates the agreements' public data, which the demo now
   // records, so that export refuses it (SUBVENTIONS.MISSING_FIELD) by design.
   for (const kind of REPORT_KINDS.filter((k) => k !== 'subventions')) {
-    for (const antennaId of kind === 'etat-depenses' ? [ANTENNA_ID] : [undefined, ANTENNA_ID]) {
+    // The key figures are the programme's alone (an antenna is refused); the statement is one antenna's.
+    for (const antennaId of kind === 'etat-depenses' ? [ANTENNA_ID] : kind === 'kpis' ? [undefined] : [undefined, ANTENNA_ID]) {
       for (const cut of cuts) {
         const report = await service.build({ kind, ...(antennaId ? { antennaId } : {}), ...cut });
         out[`${kind}/${antennaId ?? 'programme'}/${JSON.stringify(cut)}`] = `${renderTable(report)}\n${renderJson(report)}`;

@@ -267,7 +267,16 @@ const ONLY_FOR: Readonly<Partial<Record<ReportKind, { readonly rule: string; rea
   'etat-depenses': { rule: 'statementOnly', report: 'à l’état récapitulatif des dépenses (rapport etat-depenses)' },
 };
 
-/** Refuses each parameter given to a report that does not read it (see PARAMETER_OF_ONE_KIND), naming it as the caller did. */
+/**
+ * Parameters that every report reads but these: the key figures are the programme's alone (one
+ * document for the whole programme), so an antenna given to them would be echoed in the report's
+ * heading over the programme's figures.
+ */
+const PARAMETER_NOT_READ_BY: Readonly<Partial<Record<keyof ReportQueryInput, { readonly kinds: readonly ReportKind[]; readonly rule: string; readonly why: string }>>> = {
+  antennaId: { kinds: ['kpis'], rule: 'notForKpis', why: 'ne s’applique pas aux indicateurs (rapport kpis), qui portent sur tout le programme' },
+};
+
+/** Refuses each parameter given to a report that does not read it (see PARAMETER_OF_ONE_KIND, PARAMETER_NOT_READ_BY), naming it as the caller did. */
 function refuseParametersOfOtherKinds(input: ReportQueryInput, nameOf: NameOf): void {
   const violations = (Object.entries(PARAMETER_OF_ONE_KIND) as [keyof ReportQueryInput, ReportKind][])
     .filter(([field, kind]) => input[field] !== undefined && kind !== input.kind)
@@ -276,6 +285,11 @@ function refuseParametersOfOtherKinds(input: ReportQueryInput, nameOf: NameOf): 
       const only = ONLY_FOR[kind]!;
       return { field: name, rule: only.rule, message: `${name} ne s’applique qu’${only.report}` };
     });
+  for (const [field, notRead] of Object.entries(PARAMETER_NOT_READ_BY) as [keyof ReportQueryInput, NonNullable<(typeof PARAMETER_NOT_READ_BY)[keyof ReportQueryInput]>][]) {
+    if (input[field] === undefined || !notRead.kinds.includes(input.kind)) continue;
+    const name = nameOf(field);
+    violations.push({ field: name, rule: notRead.rule, message: `${name} ${notRead.why}` });
+  }
   if (violations.length > 0) throw new InputValidationError(violations);
 }
 

@@ -27,7 +27,7 @@ import { ReadModels } from '../runner/replay';
  * - `history`: the antenna's audit trail lists, as filter choices, every antenna and every
  *   actor of the programme, and names actors from the identity streams (its trail at a cut is
  *   today's read model seen through the cut instead: `read-models/history/history-at-cut.ts`);
- * - `kpis`: one programme-wide document (an antenna asked for is ignored);
+ * - `kpis`: one programme-wide document (an antenna asked for is refused by the report service);
  * - the programme-wide reports of every projection (`programme`, `programme:<id>` documents
  *   and lists over every antenna).
  * `phases`' programme documents (`programme:<id>`) also fold `ProgrammeLaunched`: the replay
