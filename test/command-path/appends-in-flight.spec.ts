@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEventStoreDbTestDouble, type EventStoreDbTestDouble } from '../doubles/eventstoredb/eventstoredb-test-double';
 import { recordDemoHistory } from '../support/demo-history';
+import { conventionOf as convention } from '../support/programme-launch';
 import { KEYED_ACTOR as manager, KEYED_LAUNCH as launch } from '../support/keyed-command-child';
 
 /**
@@ -17,14 +18,6 @@ import { KEYED_ACTOR as manager, KEYED_LAUNCH as launch } from '../support/keyed
 jest.setTimeout(120_000);
 
 const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
-const convention = (conventionId: string) => ({
-  programmeId: 'acdt',
-  conventionId,
-  title: `Convention ${conventionId}`,
-  partners: ['Cnam'],
-  durationMonths: 36,
-  effectiveDate: '2019-04-01',
-});
 
 /** Revisions whose event does not name the stream's previous event (its stored hash) as its `previousHash`. */
 function chainBreaks(events: readonly StoredEvent[]): number[] {
@@ -46,7 +39,7 @@ describe('Appends in flight: the chain holds and nothing is answered « already 
       // Another process appends to the stream; its commit comes before this process's next group.
       const [last] = await collect(other.readStream('programme-acdt', { direction: 'backwards', maxCount: 1 }));
       const outside = chainEvents('programme-acdt', tipOf(last!), [
-        { id: timeOrderedIds.uuid(), type: 'ConventionSigned', version: 1, data: { ...convention('outside'), programmeId: 'acdt' }, metadata: { actor: 'cli', role: 'admin', correlationId: 'c', causationId: 'c', recordedAt: clock.now().toISOString() } },
+        { id: timeOrderedIds.uuid(), type: 'ConventionSigned', version: 1, data: convention('outside'), metadata: { actor: 'cli', role: 'admin', correlationId: 'c', causationId: 'c', recordedAt: clock.now().toISOString() } },
       ]);
       const appendedOutside = other.append('programme-acdt', outside, { expectedRevision: last!.revision });
       // This process, which has not seen it, decides two commands: the second on what the first will leave.

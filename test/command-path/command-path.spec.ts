@@ -7,17 +7,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { tsNodeArgs } from '../support/spawn-ts';
 import { KEYED_ACTOR as manager, KEYED_LAUNCH as launch } from '../support/keyed-command-child';
+import { conventionOf as convention } from '../support/programme-launch';
 
 const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
 const signConvention = commandNamed('SignConvention');
-const convention = (conventionId: string) => ({
-  programmeId: 'acdt',
-  conventionId,
-  title: `Convention ${conventionId}`,
-  partners: ['Cnam'],
-  durationMonths: 36,
-  effectiveDate: '2019-04-01',
-});
 
 describe('The command path: hash chain, one queue per stream, idempotency in the same append', () => {
   let dir: string;

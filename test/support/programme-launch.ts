@@ -6,3 +6,13 @@ export const PROGRAMME_LAUNCH = {
   targets: { antennaCount: 100, targetDate: '2022-12-31' },
   effectiveDate: '2019-01-15',
 };
+
+/** A convention signed under the programme `programmeId` (the SignConvention input): the command the command-path suites repeat on one stream. */
+export const conventionOf = (conventionId: string, programmeId = 'acdt') => ({
+  programmeId,
+  conventionId,
+  title: `Convention ${conventionId}`,
+  partners: ['Cnam'],
+  durationMonths: 36,
+  effectiveDate: '2019-04-01',
+});

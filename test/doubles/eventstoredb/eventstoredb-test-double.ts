@@ -31,6 +31,8 @@ export interface EventStoreDbTestDoubleOptions {
   readonly committedEventsCacheBytes?: number;
   /** What ServerFeatures reports as the server's version (default `24.10.0`). */
   readonly serverVersion?: string;
+  /** The port to listen on (default: any free one): a double started again on a stopped one's port plays a server back in reach. */
+  readonly port?: number;
 }
 
 /** An event EventStoreDB writes on its own; the default is a node statistics event. */
@@ -109,7 +111,7 @@ export async function startEventStoreDbTestDouble(options: EventStoreDbTestDoubl
       callback(null, supportedMethods(batchAppend, options.serverVersion ?? SERVER_VERSION)),
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   leader.port = port;
   const address = `127.0.0.1:${port}`;

@@ -404,7 +404,6 @@ export class CommandExecutor {
     const at = watch?.position();
     return watch && at !== undefined ? { watch, at } : undefined;
   }
-
 }
 
 /** Notes an event written under an idempotency key in its batch's record. */

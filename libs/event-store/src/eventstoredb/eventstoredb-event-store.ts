@@ -47,7 +47,7 @@ import {
   type UnreadableEvent,
 } from '../event-store.port';
 import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
-import { callFailureOf, invalidPositionError, isInvalidPosition, type CallFailure } from './eventstoredb-failures';
+import { callFailureOf, describeCallFailure, invalidPositionError, isInvalidPosition, type CallFailure } from './eventstoredb-failures';
 import { isConnectionError, isSystemEvent, STORE_IDENTITY_STREAM, toEventData, toReadPosition, toStoredEvent } from './eventstoredb-mapping';
 import { assertSupportedServerVersion, clientConnectionString, serverVersionOf } from './eventstoredb-server';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
@@ -81,6 +81,8 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
   private closed = false;
   private readonly writeFailures = new WriteFailureLog();
+  /** The server out of reach for a read (its retries ran out); cleared by the next read that succeeds. */
+  private readonly unreachable = new WriteFailureLog();
   private readonly retryDelays: RetryDelays;
   private serverCheck: Promise<void> | undefined;
   private knownStoreId: string | undefined;
@@ -194,15 +196,21 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
           STORE_UNAVAILABLE,
           failure === 'not-leader'
             ? `EventStoreDB renvoie vers un autre nœud à chaque essai (pas de leader stable, ${retries.attempts} tentative(s)) : rien n’a été écrit`
-            : `EventStoreDB ne répond pas ou n’est pas prêt (élection ou rattrapage en cours ?) : rien n’a été écrit (${(cause as Error).message})`,
+            : `EventStoreDB ne répond pas ou n’est pas prêt (élection ou rattrapage en cours ?) : rien n’a été écrit (${describeCallFailure(cause)})`,
         ),
       );
     }
   }
 
-  /** Whether the last append went through (EventStoreDB is not probed: its own health is its own). */
+  /**
+   * Whether the last append went through, and whether the server was in reach at the last read
+   * (a read that ran out of retries, cleared by the next one that succeeds): out of reach, no
+   * command can write either. EventStoreDB is not probed otherwise: its own health is its own.
+   */
   async writeHealth(): Promise<StoreWriteHealth> {
-    return this.writeFailures.health();
+    const written = this.writeFailures.health();
+    if (!written.writable || this.unreachable.failure === undefined) return written;
+    return this.unreachable.health();
   }
 
   private writeFailed(error: EventStoreError): EventStoreError {
@@ -445,12 +453,22 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
       try {
         const page: E[] = [];
         for await (const resolved of read()) page.push(resolved);
+        this.unreachable.succeeded();
         return page;
       } catch (error) {
         const failure = callFailureOf(error);
-        if (failure === 'other') throw error;
+        if (failure === 'other') {
+          // An answer (a stream not found, a refusal): the server is in reach.
+          this.unreachable.succeeded();
+          throw error;
+        }
         const wait = retries.next(failure);
-        if (wait === undefined) throw new EventStoreError(STORE_UNAVAILABLE, `EventStoreDB ne répond pas : ${(error as Error).message}`);
+        if (wait === undefined) {
+          const unreachable = new EventStoreError(STORE_UNAVAILABLE, `EventStoreDB ne répond pas : ${describeCallFailure(error)}`);
+          // Out of reach for a read, it is for a write: what /health says of writing (writable) says so too.
+          this.unreachable.failed(unreachable);
+          throw unreachable;
+        }
         await delay(wait);
       }
     }

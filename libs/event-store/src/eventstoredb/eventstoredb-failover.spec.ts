@@ -68,6 +68,22 @@ describe.each([
     expect(await store.writeHealth()).toEqual({ writable: true });
   });
 
+  it('says a server out of reach in French, keeping the system\'s code and address but not the client\'s English, and reports it as not writable until a read reaches a server again', async () => {
+    const streamId = uniqueStreamId();
+    await store.append(streamId, testEvents(1), { expectedRevision: 'no_stream' });
+    const port = Number(new URL(double.connectionString.replace(/^esdb:/, 'http:')).port);
+    await double.stop();
+
+    const error = await failureOf(idsOf(streamId));
+    expect(error).toMatchObject({ code: STORE_UNAVAILABLE, message: `EventStoreDB ne répond pas : connexion impossible ou interrompue (ECONNREFUSED 127.0.0.1:${port})` });
+    expect(await store.writeHealth()).toMatchObject({ writable: false, lastWriteError: { code: STORE_UNAVAILABLE } });
+
+    // A server in reach again on that address (an empty one: the double keeps its log in memory).
+    double = await startEventStoreDbTestDouble({ batchAppend, port });
+    expect(await idsOf(streamId)).toEqual([]);
+    expect(await store.writeHealth()).toEqual({ writable: true });
+  });
+
   it('gives up on a follower that keeps answering NotLeader with STORE.UNAVAILABLE, nothing written', async () => {
     const streamId = uniqueStreamId();
     double.injectAppendFaults('not-leader', 'not-leader', 'not-leader', 'not-leader');

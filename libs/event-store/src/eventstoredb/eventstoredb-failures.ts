@@ -55,6 +55,25 @@ export function callFailureOf(error: unknown): CallFailure {
 }
 
 /**
+ * The client's failure said for people, in French: its message is English prose (« 14
+ * UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED … Resolution
+ * note: »). What it means comes first; the system's own code and the address it names
+ * (`ECONNREFUSED 127.0.0.1:2113`, `ENOTFOUND esdb`) are kept, for the administrator.
+ */
+export function describeCallFailure(error: unknown): string {
+  const converted = toCommandError(error) ?? error;
+  const code = (converted as { code?: unknown } | undefined)?.code;
+  const text = String((converted as { message?: unknown } | undefined)?.message ?? '');
+  let what: string;
+  if (converted instanceof TimeoutError || converted instanceof DeadlineExceededError || code === status.DEADLINE_EXCEEDED) what = 'pas de réponse dans le délai';
+  else if (converted instanceof CancelledError || code === status.CANCELLED) what = 'appel interrompu';
+  else if (converted instanceof UnavailableError || code === status.UNAVAILABLE) what = 'connexion impossible ou interrompue';
+  else what = 'échec de l’appel';
+  const system = /\b(E[A-Z]{4,})\b(?: ([0-9A-Za-z.:[\]-]*[0-9A-Za-z\]]))?/.exec(text);
+  return system ? `${what} (${system[1]}${system[2] ? ` ${system[2]}` : ''})` : what;
+}
+
+/**
  * A read or subscription of `$all` from a position where no record starts: the server's chunk
  * reader fails (`InvalidReadException` → `ReadAllResult.InvalidPosition`). A read answers UNKNOWN
  * "Unexpected ReadAllResult: InvalidPosition", a subscription INVALID_ARGUMENT "Trying to read
