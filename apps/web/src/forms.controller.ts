@@ -233,7 +233,13 @@ export class FormsController {
           ...(target.antennaId ? { antennaId: target.antennaId } : {}),
           ...(candidacyId ? { candidacyId } : {}),
         });
-        const conflict: FormConflict = { streamId: error.streamId, expected: error.expected as number | 'no_stream', actual: error.actual as number | 'no_stream', changes };
+        const conflict: FormConflict = {
+          streamId: error.streamId,
+          expected: error.expected as number | 'no_stream',
+          actual: error.actual as number | 'no_stream',
+          changes,
+          userId: actor.id,
+        };
         return this.render(target, await this.choices.options(form, target.antennaId), { values, conflict }, 409, request, response);
       }
       throw error;

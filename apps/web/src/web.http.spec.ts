@@ -203,6 +203,20 @@ describe('web dashboard over HTTP', () => {
     expect(page.text).toContain('Extension &lt;au campus&gt;');
   });
 
+  it('rule: a conflict with the user\'s own write (another tab) says so, not « someone else »', async () => {
+    const agent = await as('programme-manager');
+    const first = await agent.get('/antennes/montbeliard/planifier-phase').expect(200);
+    const second = await agent.get('/antennes/montbeliard/planifier-phase').expect(200);
+    const phase = (phaseId: string, name: string) => ({ phaseId, name, plannedStart: '01/09/2024', plannedEnd: '30/06/2025', effectiveDate: '14/03/2024' });
+    const send = (form: string, typed: Record<string, string>) =>
+      agent.post('/antennes/montbeliard/planifier-phase').type('form').send({ _csrf: csrfOf(form), _revisions: revisionsOf(form), _cle: /name="_cle" value="([^"]+)"/.exec(form)![1]!, ...typed });
+    await send(first.text, phase('phase-onglet-a', 'Onglet A')).expect(303);
+    const conflict = await send(second.text, phase('phase-onglet-b', 'Onglet B')).expect(409);
+    expect(conflict.text).toContain('Vous avez vous-même modifié ces données pendant cette saisie');
+    expect(conflict.text).not.toContain('Quelqu’un d’autre');
+    expect(conflict.text).toContain('Onglet A');
+  });
+
   it('rule: a form sent twice once recorded (a double click, sequential or at once) records once; the second answer says the entry is already recorded, neither the conflict page nor a fresh identifier', async () => {
     const agent = await as('finance');
     const form = await agent.get('/antennes/montbeliard/enregistrer-depense').expect(200);

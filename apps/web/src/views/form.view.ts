@@ -14,6 +14,8 @@ export interface FormConflict {
   readonly expected: number | 'no_stream';
   readonly actual: number | 'no_stream';
   readonly changes: readonly HistoryEntry[];
+  /** The user who sent the form: changes all recorded by them (another tab, another window) are said to be theirs. */
+  readonly userId?: string;
 }
 
 export interface FormModel {
@@ -125,9 +127,14 @@ ${rows.length < list.maxItems && html`<button type="submit" class="secondaire" n
 </fieldset>`;
 }
 
+/** Every change listed was recorded by the user who sent the form. */
+function byThemselves(conflict: FormConflict): boolean {
+  return conflict.userId !== undefined && conflict.changes.length > 0 && conflict.changes.every((entry) => entry.actor === conflict.userId);
+}
+
 function conflictBox(conflict: FormConflict, timeZone: string): SafeHtml {
   return html`<div class="alerte attention" role="alert" id="conflit">
-<h2>Quelqu’un d’autre a modifié ces données pendant votre saisie</h2>
+<h2>${byThemselves(conflict) ? 'Vous avez vous-même modifié ces données pendant cette saisie (dans un autre onglet ou une autre fenêtre)' : 'Quelqu’un d’autre a modifié ces données pendant votre saisie'}</h2>
 <p>Votre saisie <strong>n’a pas été enregistrée</strong> : depuis l’ouverture de ce formulaire, ${
     conflict.changes.length === 0 ? 'd’autres faits ont été enregistrés' : `${conflict.changes.length} fait${conflict.changes.length > 1 ? 's ont été enregistrés' : ' a été enregistré'}`
   } sur les mêmes données. Voici ce qui a changé :</p>
