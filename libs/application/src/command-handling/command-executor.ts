@@ -225,7 +225,8 @@ export class CommandExecutor {
       const loader: StateLoader = {
         state: async (decider, id) => {
           const read = await this.fetch(decider, id, cached && !freshLookUps);
-          if (!lookedUp.has(id)) lookedUp.set(id, read.revision);
+          // Its own stream is guarded by the expected revision (and may be read behind an append in flight).
+          if (id !== streamId && !lookedUp.has(id)) lookedUp.set(id, read.revision);
           return read.state;
         },
       };
