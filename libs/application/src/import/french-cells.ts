@@ -1,4 +1,4 @@
-import { BUDGET_CATEGORIES, BudgetCategory, isIsoDate, isoDateOf, IsoDate, MAX_AMOUNT_CENTS } from '@jalon/domain';
+import { BUDGET_CATEGORIES, BudgetCategory, dateOfSpreadsheetSerial, isIsoDate, isoDateOf, IsoDate, MAX_AMOUNT_CENTS, SPREADSHEET_SERIAL_OF_1970 } from '@jalon/domain';
 import { formatEuros } from '@jalon/reporting';
 import { INVALID_DATE, SheetCell } from './sheet-reader';
 
@@ -24,7 +24,6 @@ const TYPED_AMOUNT = new RegExp(`^(\\d{1,3}(?:[${SPACES}]\\d{3})+|\\d+)(?:,(\\d+
 const MISPLACED_SPACE = new RegExp(`^(?=.*\\d[${SPACES}]+\\d)[\\d,€${SPACES}]+$`);
 const THOUSANDS_SPACE = new RegExp(`[${SPACES}]`, 'g');
 const MONEY_EXAMPLE = '(ex. 30 000,00)';
-const DAY_MS = 86_400_000;
 
 /** A cell as the user typed or sees it, for messages. */
 export function shownCell(cell: SheetCell): string {
@@ -73,11 +72,16 @@ export function parseAmountCell(cell: SheetCell): Parsed<number> {
 export function parseDateCell(cell: SheetCell): Parsed<IsoDate> {
   if (cell instanceof Date) {
     if (Number.isNaN(cell.getTime())) return refused('isDate', `la cellule (${INVALID_DATE}) ne contient pas une date du calendrier (JJ/MM/AAAA, ex. 22/06/2022)`);
-    // A workbook's date is a day count, its time of day the fraction: the instant exceljs gives is
-    // that day's UTC midnight plus the time, give or take a rounding. The day is the one the sheet
-    // shows (« 15/10/2021 18:30 » is the 15th): the instant to the nearest second, then its day.
-    const day = new Date(Math.floor(Math.round(cell.getTime() / 1000) / 86_400) * DAY_MS);
-    return ok(isoDateOf(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()));
+    // A workbook's date is a day serial, its time of day the fraction: exceljs gives the instant
+    // `(serial − 25569)` days after 1970, give or take a rounding. The day is the one the sheet
+    // shows (« 15/10/2021 18:30 » is the 15th): the instant to the nearest second, its whole serial,
+    // then the calendar's reading of that serial (which counts Excel's fictitious 29/02/1900).
+    const serial = Math.floor(Math.round(cell.getTime() / 1000) / 86_400) + SPREADSHEET_SERIAL_OF_1970;
+    const date = dateOfSpreadsheetSerial(serial);
+    if (date === undefined) {
+      return refused('isDate', `la cellule (${serial === 60 ? '29/02/1900' : INVALID_DATE}) ne contient pas une date du calendrier (JJ/MM/AAAA, ex. 22/06/2022)`);
+    }
+    return ok(date);
   }
   const typed = shownCell(cell);
   const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(typed);

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { parseAmountCell, parseDateCell, parseYearCell, categoryParser, shownCell } from './french-cells';
 import { ImportFileError } from './import-problems';
-import { BUDGET_CATEGORY_LABELS } from '@jalon/reporting';
+import { BUDGET_CATEGORY_LABELS, renderXlsx } from '@jalon/reporting';
 import { INVALID_DATE, parseCsv, readSheet } from './sheet-reader';
 
 const csv = (text: string) => readSheet(Buffer.from(text, 'utf8'));
@@ -81,6 +81,40 @@ describe('French dates in a sheet', () => {
     expect(parseDateCell(new Date(Date.UTC(2022, 5, 22)))).toEqual({ ok: true, value: '2022-06-22' });
     // A day count converted with a rounding error lands on the same day.
     expect(parseDateCell(new Date(Date.UTC(2022, 5, 22) - 1))).toEqual({ ok: true, value: '2022-06-22' });
+  });
+
+  it('rule: a workbook date cell is the day the spreadsheet shows, counting Excel’s fictitious 29/02/1900 (serial 1 is 01/01/1900, 59 is 28/02/1900, 61 is 01/03/1900); serial 60 is refused', async () => {
+    const serials = [1, 15, 59, 60, 61, 44734];
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Feuille');
+    sheet.addRow(['Date']);
+    serials.forEach((serial, i) => {
+      sheet.addRow([serial]);
+      sheet.getCell(`A${i + 2}`).numFmt = 'dd/mm/yyyy';
+    });
+    const { rows } = await readSheet(Buffer.from(await workbook.xlsx.writeBuffer()));
+    expect(rows.map((row) => parseDateCell(row.cells[0]!))).toEqual([
+      { ok: true, value: '1900-01-01' },
+      { ok: true, value: '1900-01-15' },
+      { ok: true, value: '1900-02-28' },
+      { ok: false, rule: 'isDate', message: 'la cellule (29/02/1900) ne contient pas une date du calendrier (JJ/MM/AAAA, ex. 22/06/2022)' },
+      { ok: true, value: '1900-03-01' },
+      { ok: true, value: '2022-06-22' },
+    ]);
+  });
+
+  it('rule: a date Jalon exports in XLSX is read back by the import as the same day (01/01/1900, 28/02/1900, 01/03/1900, 22/06/2022)', async () => {
+    const dates = ['1900-01-01', '1900-02-28', '1900-03-01', '2022-06-22'];
+    const exported = await renderXlsx({
+      kind: 'history',
+      title: 'Dates',
+      parameters: { referenceDate: '2026-12-05' },
+      tables: [{ title: 'Dates', columns: [{ key: 'on', label: 'Date', kind: 'date' }], rows: dates.map((on) => ({ on })) }],
+      data: {},
+    });
+    const { rows } = await readSheet(exported);
+    // The sheet opens with the title, the context line and the header (XLSX_HEADER_ROW): the dates are the last rows.
+    expect(rows.slice(-dates.length).map((row) => parseDateCell(row.cells[0]!))).toEqual(dates.map((value) => ({ ok: true, value })));
   });
 
   it('rule: a day that does not exist, or another format, is refused', () => {

@@ -1,6 +1,7 @@
 import {
   addDays,
   compareDates,
+  dateOfSpreadsheetSerial,
   daysBetween,
   endOfDay,
   isAcceptedDate,
@@ -8,6 +9,7 @@ import {
   isIsoInstant,
   laterOf,
   parseIsoDate,
+  spreadsheetSerialOf,
   todayIn,
   wallClockOf,
 } from './calendar';
@@ -83,6 +85,17 @@ describe('calendar', () => {
 
     it('refuses a fractional number of days', () => {
       expect(() => addDays('2022-06-22', 1.5)).toThrow(RangeError);
+    });
+  });
+
+  describe('spreadsheet day serials (Excel’s 1900 date system)', () => {
+    it('rule: the serial is the one a spreadsheet shows as that day, counting Excel’s fictitious 29/02/1900 (serial 60)', () => {
+      expect(['1900-01-01', '1900-01-15', '1900-02-28', '1900-03-01', '1970-01-01', '2022-06-22', '2100-12-31'].map(spreadsheetSerialOf)).toEqual([1, 15, 59, 61, 25569, 44734, 73415]);
+    });
+
+    it('rule: a serial reads back as its date; 60 (29/02/1900), 0 and fractions name no day', () => {
+      for (const date of ['1900-01-01', '1900-02-28', '1900-03-01', '2022-06-22', '2100-12-31']) expect(dateOfSpreadsheetSerial(spreadsheetSerialOf(date))).toBe(date);
+      for (const serial of [60, 0, -1, 1.5, Number.NaN]) expect(dateOfSpreadsheetSerial(serial)).toBeUndefined();
     });
   });
 

@@ -128,6 +128,39 @@ export function firstDayOfYear(year: number): IsoDate {
   return isoDateOf(year, 1, 1);
 }
 
+// ——— Spreadsheet day serials (the 1900 date system of Excel and of XLSX files) ———
+
+/**
+ * The serial of 1970-01-01 in a spreadsheet's 1900 date system. A library that converts with it
+ * alone (exceljs: `25569 + milliseconds / 86 400 000`, both ways) is right only from 01/03/1900 on:
+ * see {@link spreadsheetSerialOf}.
+ */
+export const SPREADSHEET_SERIAL_OF_1970 = 25_569;
+
+/** The serial of the 29/02/1900 that spreadsheets count and the calendar never had. */
+const FICTITIOUS_29_FEBRUARY_1900 = 60;
+
+/**
+ * The day serial a spreadsheet shows as `date`: Excel's 1900 date system counts a 29/02/1900 that
+ * never was (serial 60, kept from Lotus 1-2-3), so serial 1 is 01/01/1900, 59 is 28/02/1900 and 61
+ * is 01/03/1900. A plain day count from 1970 gives every date before 01/03/1900 one serial too
+ * many: 28/02/1900 would show as « 29/02/1900 ».
+ */
+export function spreadsheetSerialOf(date: IsoDate): number {
+  const serial = dayNumber(date) + SPREADSHEET_SERIAL_OF_1970;
+  return serial <= FICTITIOUS_29_FEBRUARY_1900 ? serial - 1 : serial;
+}
+
+/**
+ * The date a spreadsheet shows for the whole day serial `serial` (the inverse of
+ * {@link spreadsheetSerialOf}); `undefined` for a serial naming no day of the calendar: 60 (the
+ * fictitious 29/02/1900), 0 and below (« 00/01/1900 »), or not a whole number.
+ */
+export function dateOfSpreadsheetSerial(serial: number): IsoDate | undefined {
+  if (!Number.isSafeInteger(serial) || serial < 1 || serial === FICTITIOUS_29_FEBRUARY_1900) return undefined;
+  return dateOfDayNumber(serial - SPREADSHEET_SERIAL_OF_1970 + (serial < FICTITIOUS_29_FEBRUARY_1900 ? 1 : 0));
+}
+
 // ——— Time zones: the local date of an instant, the last instant of a local date ———
 
 export interface WallClock extends CalendarDay {

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { strFromU8, unzipSync } from 'fflate';
 
 import { montbeliardBudgetReport } from './sample-report.fixtures';
 import { renderXlsx, validSheetName, XLSX_DATE_FORMAT, XLSX_HEADER_ROW, XLSX_MONEY_FORMAT, XLSX_MONTH_FORMAT, XLSX_PERCENT_FORMAT, XLSX_TIMESTAMP_FORMAT, XLSX_YEAR_FORMAT } from './xlsx';
@@ -141,6 +142,20 @@ describe('renderXlsx', () => {
       tables: [{ title: 'Large', columns: 'abcdefgh'.split('').map((key) => ({ key, label: key, kind: 'integer' as const })), rows: [{ a: 1 }] }],
     });
     expect((await readBack(wide)).worksheets[0]!.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1 });
+  });
+
+  it('rule: a date is written with the serial Excel shows as that day, counting Excel’s fictitious 29/02/1900 (01/01/1900 is 1, 28/02/1900 is 59, 01/03/1900 is 61)', async () => {
+    const serialsOf = async (kind: 'date' | 'month' | 'timestamp', values: readonly string[]): Promise<number[]> => {
+      const report = montbeliardBudgetReport({ tables: [{ title: 'Dates', columns: [{ key: 'on', label: 'Date', kind }], rows: values.map((on) => ({ on })) }] });
+      const files = unzipSync(new Uint8Array(await renderXlsx(report, { generatedAt: GENERATED_AT })));
+      const sheet = strFromU8(files['xl/worksheets/sheet1.xml']!);
+      // The cells under the title, context and header rows, as stored (Excel reads these numbers).
+      return values.map((_, i) => Number(new RegExp(`<c r="A${XLSX_HEADER_ROW + 1 + i}"[^>]*><v>([^<]*)</v>`).exec(sheet)![1]));
+    };
+    expect(await serialsOf('date', ['1900-01-01', '1900-01-15', '1900-02-28', '1900-03-01', '2022-06-22'])).toEqual([1, 15, 59, 61, 44734]);
+    expect(await serialsOf('month', ['1900-01', '1900-02', '1900-03'])).toEqual([1, 32, 61]);
+    // 12:00 in Paris on 01/01/1900 (UTC+00:09:21 then): half a day after serial 1.
+    expect(await serialsOf('timestamp', ['1900-01-01T11:50:39Z'])).toEqual([1.5]);
   });
 
   it('rule: years are numbers and months are dates, not text', async () => {

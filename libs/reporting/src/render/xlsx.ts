@@ -1,4 +1,4 @@
-import { parseIsoDate, wallClockOf } from '@jalon/domain';
+import { isoDateOf, parseIsoDate, SPREADSHEET_SERIAL_OF_1970, spreadsheetSerialOf, wallClockOf } from '@jalon/domain';
 import type ExcelJS from 'exceljs';
 
 import { formatCell, formatParameters, formatReportContext, DEFAULT_TIME_ZONE, type FormatOptions } from '../format/french';
@@ -182,12 +182,18 @@ export function xlsxValue(value: CellValue, kind: ColumnKind, timeZone: string =
   }
 }
 
+/**
+ * The Date exceljs writes as the serial a spreadsheet shows as that day and time. exceljs writes a
+ * Date as `25569 + its milliseconds in days`, which misses Excel's fictitious 29/02/1900: the
+ * calendar gives the spreadsheet's serial ({@link spreadsheetSerialOf}, one less before 01/03/1900)
+ * and the Date is built back from it, so that 01/01/1900 is serial 1 and 28/02/1900 serial 59.
+ */
 function utcDate(day: { year: number; month: number; day: number }, hour = 0, minute = 0, second = 0): Date {
-  const date = new Date(0);
-  date.setUTCFullYear(day.year, day.month - 1, day.day);
-  date.setUTCHours(hour, minute, second, 0);
-  return date;
+  const serial = spreadsheetSerialOf(isoDateOf(day.year, day.month, day.day));
+  return new Date((serial - SPREADSHEET_SERIAL_OF_1970) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000);
 }
+
+const DAY_MS = 86_400_000;
 
 function requireInteger(value: CellValue, kind: ColumnKind): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
