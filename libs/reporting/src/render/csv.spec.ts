@@ -8,6 +8,24 @@ function unzip(bytes: Buffer): Record<string, Buffer> {
   return Object.fromEntries(Object.entries(unzipSync(bytes)).map(([name, data]) => [name, Buffer.from(data)]));
 }
 
+/**
+ * The DOS date and time of every entry of a ZIP, [year, month, day, hour, minute, second]: each
+ * local header's, then each central directory record's (read from the end-of-directory record).
+ */
+function dosStampsOf(zip: Buffer): number[][] {
+  const stamp = (time: number, date: number) => [(date >> 9) + 1980, (date >> 5) & 15, date & 31, time >> 11, (time >> 5) & 63, (time & 31) * 2];
+  const end = zip.length - 22;
+  expect(zip.readUInt32LE(end)).toBe(0x06054b50);
+  const [count, locals, centrals] = [zip.readUInt16LE(end + 10), [] as number[][], [] as number[][]];
+  for (let i = 0, at = zip.readUInt32LE(end + 16); i < count; i++) {
+    centrals.push(stamp(zip.readUInt16LE(at + 12), zip.readUInt16LE(at + 14)));
+    const local = zip.readUInt32LE(at + 42);
+    locals.push(stamp(zip.readUInt16LE(local + 10), zip.readUInt16LE(local + 12)));
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return [...locals, ...centrals];
+}
+
 describe('renderCsv', () => {
   const report = montbeliardBudgetReport();
   const files = unzip(renderCsv(report, { generatedAt: '2026-12-02T09:00:00Z' }));
@@ -42,6 +60,16 @@ describe('renderCsv', () => {
 
   it('gives the same bytes for the same report generated at the same instant', () => {
     expect(renderCsv(report, { generatedAt: '2026-12-02T09:00:00Z' }).equals(renderCsv(report, { generatedAt: '2026-12-02T09:00:00Z' }))).toBe(true);
+  });
+
+  it('rule: the ZIP’s entries carry the programme’s wall-clock time of generation (the one LISEZMOI.txt says), not the server’s', () => {
+    // 23:30 UTC on 31/12/2026: 00:30 on 01/01/2027 in Paris, 08:30 in Tokyo. Whatever the zone
+    // this test runs in, at least one of the two is not its own.
+    const generatedAt = '2026-12-31T23:30:00Z';
+    const paris = renderCsv(report, { generatedAt, timeZone: 'Europe/Paris' });
+    expect(strFromU8(unzipSync(paris)[CSV_README]!)).toContain('Généré le 01/01/2027 00:30');
+    expect(dosStampsOf(paris)).toEqual(Array(6).fill([2027, 1, 1, 0, 30, 0]));
+    expect(dosStampsOf(renderCsv(report, { generatedAt, timeZone: 'Asia/Tokyo' }))).toEqual(Array(6).fill([2027, 1, 1, 8, 30, 0]));
   });
 
   it('starts with a UTF-8 byte-order mark so a French Excel reads the accents', () => {

@@ -1,3 +1,4 @@
+import { wallClockOf } from '@jalon/domain';
 import { zipSync } from 'fflate';
 
 import { formatDate, formatFixed2, formatReportContext, formatTimestamp, DEFAULT_TIME_ZONE, type FormatOptions } from '../format/french';
@@ -31,7 +32,19 @@ export function renderCsv(report: Report, options: FormatOptions = {}): Buffer {
   });
   files[CSV_README] = Buffer.from(readme(report, names, { ...options, generatedAt }), 'utf8');
   // The archive's entries carry the generation time, so the same report gives the same bytes.
-  return Buffer.from(zipSync(files, { level: 6, mtime: new Date(generatedAt) }));
+  return Buffer.from(zipSync(files, { level: 6, mtime: zipEntryTime(generatedAt, options.timeZone ?? DEFAULT_TIME_ZONE) }));
+}
+
+/**
+ * A ZIP entry's date and time (DOS fields) has no time zone: it is the programme's wall-clock time
+ * of generation (`timeZone`, Paris), the one `LISEZMOI.txt` says, on any server. fflate writes them
+ * from a Date's LOCAL fields (`getHours`…), those of the server's own zone: hence the Date whose
+ * local fields are that wall-clock time. (On a server whose own zone skips that hour, a summer-time
+ * gap of its own, no Date has those local fields and the entry says the hour after.)
+ */
+export function zipEntryTime(generatedAt: string, timeZone: string): Date {
+  const t = wallClockOf(generatedAt, timeZone);
+  return new Date(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
 }
 
 /** A report whose CSV is a ZIP of one CSV per table: any report but those of exactly one table. */
