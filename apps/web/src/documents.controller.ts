@@ -8,7 +8,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { capitalise } from './forms/form-input';
-import { parseDate } from './forms/parse';
+import { DATE_OUT_OF_RANGE, parseDate } from './forms/parse';
 import { href, segment } from './html';
 import { mayRun } from './pages.controller';
 import { DashboardReads } from './read/dashboard-reads';
@@ -76,7 +76,7 @@ export class DocumentsPageController {
     let effectiveDate = localDate(this.clock.now(), this.config.timeZone);
     if (values.effectiveDate!.trim() !== '') {
       const parsed = parseDate(values.effectiveDate!);
-      if (!parsed.ok) return refuseField('effectiveDate', `${capitalise(parsed.message)}.`);
+      if (!parsed.ok) return refuseField('effectiveDate', parsed.outOfRange ? DATE_OUT_OF_RANGE : `${capitalise(parsed.message)}.`);
       effectiveDate = parsed.value;
     }
     const subject: Record<string, unknown> = {};

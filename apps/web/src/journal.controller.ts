@@ -5,7 +5,7 @@ import { Controller, Get, Query, Req, Res, UseFilters, UseGuards } from '@nestjs
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@jalon/api';
-import { parseDate } from './forms/parse';
+import { DATE_OUT_OF_RANGE, parseDate } from './forms/parse';
 import { DashboardReads } from './read/dashboard-reads';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
 import { JOURNAL_PAGE_SIZE, JOURNAL_PATH, JournalQuery, journalView } from './views/journal.view';
@@ -31,7 +31,7 @@ export function readJournalQuery(query: QueryParameters): JournalQuery {
     if (raw === undefined) return undefined;
     const parsed = parseDate(raw);
     if (parsed.ok) return parsed.value;
-    errors[name] = `Saisissez une date valide (JJ/MM/AAAA) : ${parsed.message}.`;
+    errors[name] = parsed.outOfRange ? DATE_OUT_OF_RANGE : `Saisissez une date valide (JJ/MM/AAAA) : ${parsed.message}.`;
     typed[name] = raw.slice(0, 40);
     return undefined;
   };

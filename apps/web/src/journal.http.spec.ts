@@ -90,6 +90,14 @@ describe('web dashboard: audit journal and « Connu au »', () => {
     expect(reversed.text).toContain('id="erreur-au">Cette date précède la date de début');
   });
 
+  it('rule: a « Du » or « Au » outside the calendar’s bounds is explained beside its field, naming them (01/01/1900, 31/12/2100); the page still shows', async () => {
+    const page = await (await as('auditor')).get(`/journal?du=${encodeURIComponent('31/12/1899')}&au=${encodeURIComponent('01/01/2101')}`).expect(200);
+    expect(page.text).toContain('<p class="message-erreur" id="erreur-du">Saisissez une date valide (JJ/MM/AAAA), du 01/01/1900 au 31/12/2100.</p>');
+    expect(page.text).toContain('<p class="message-erreur" id="erreur-au">Saisissez une date valide (JJ/MM/AAAA), du 01/01/1900 au 31/12/2100.</p>');
+    expect(page.text).toMatch(/id="champ-du" name="du" aria-describedby="aide-du erreur-du" aria-invalid="true" value="31\/12\/1899"/);
+    expect(page.text).toContain('40 faits — page 1 sur 1.');
+  });
+
   it('rule: an « au » date before « du » stays in its field, beside the message about it', async () => {
     const page = await (await as('auditor')).get('/journal?du=31%2F12%2F2022&au=01%2F01%2F2022').expect(200);
     expect(page.text).toContain('<p class="message-erreur" id="erreur-au">Cette date précède la date de début');

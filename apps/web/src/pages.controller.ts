@@ -7,7 +7,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@jalon/api';
 import { FORMS } from './forms/form-catalogue';
-import { parseDate } from './forms/parse';
+import { DATE_OUT_OF_RANGE, parseDate } from './forms/parse';
 import { href, html, segment } from './html';
 import { AUDIT_EXPORT_ROLES } from './integrity-pages.controller';
 import { DashboardReads, LiveExpenditure } from './read/dashboard-reads';
@@ -30,7 +30,7 @@ export function readAsOf(raw: unknown, today: string): { asOf?: string; error?: 
   if (raw === undefined || raw === '') return {};
   if (typeof raw !== 'string') return { error: 'Saisissez une date valide (JJ/MM/AAAA).' };
   const parsed = parseDate(raw);
-  if (!parsed.ok) return { error: 'Saisissez une date valide (JJ/MM/AAAA).', typed: raw.slice(0, 40) };
+  if (!parsed.ok) return { error: parsed.outOfRange ? DATE_OUT_OF_RANGE : 'Saisissez une date valide (JJ/MM/AAAA).', typed: raw.slice(0, 40) };
   if (isAsOfInFuture(parsed.value, today)) return { error: 'Choisissez une date passée ou aujourd’hui : l’avenir n’est pas encore enregistré.', typed: raw.slice(0, 40) };
   return { asOf: parsed.value };
 }

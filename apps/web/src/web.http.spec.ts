@@ -366,6 +366,19 @@ describe('web dashboard over HTTP', () => {
     await api('knownAt=2024-03-15T22:30:00Z').expect(200);
   });
 
+  it('rule: an « État au » or « Connu au » outside the calendar’s bounds is a French message beside its field naming them (01/01/1900, 31/12/2100), never the API’s refusal as an error page', async () => {
+    const agent = await as('auditor');
+    const beside = '<p class="message-erreur" id="erreur-asOf">Saisissez une date valide (JJ/MM/AAAA), du 01/01/1900 au 31/12/2100.</p>';
+    for (const path of ['/antennes/montbeliard', '/programme', '/financements', '/financements/echeancier']) {
+      const page = await agent.get(`${path}?asOf=${encodeURIComponent('31/12/1899')}`).expect(200);
+      expect(page.text).toContain(beside);
+      expect(page.text).toMatch(/id="champ-asOf" name="asOf" value="31\/12\/1899"/);
+      expect(page.text).not.toContain('INPUT.INVALID');
+    }
+    const known = await agent.get(`/antennes/montbeliard?knownAt=${encodeURIComponent('31/12/1899 12:00')}`).expect(200);
+    expect(known.text).toContain('<p class="message-erreur" id="erreur-knownAt">Saisissez une date et une heure valides (JJ/MM/AAAA HH:MM), du 01/01/1900 au 31/12/2100.</p>');
+  });
+
   it('ends a session on sign-out, and after 30 minutes without activity', async () => {
     const agent = request.agent(http());
     await signIn(agent, { jeton: dashboard.tokens.auditor }, 303);

@@ -1,8 +1,6 @@
 import { FieldViolation } from '@jalon/application';
-import { EARLIEST_DATE, LATEST_DATE } from '@jalon/domain';
-import { formatDate } from '@jalon/reporting';
 import { FieldSpec, FormSpec } from './form-catalogue';
-import { parseDate, parseDecimal, parseEurosToCents, parseWholeNumber } from './parse';
+import { DATE_OUT_OF_RANGE, parseDate, parseDecimal, parseEurosToCents, parseWholeNumber } from './parse';
 
 /** What was typed, control by control (checkboxes send `on`). */
 export type FormValues = Readonly<Record<string, string>>;
@@ -122,7 +120,7 @@ export function toCommandInput(form: FormSpec, values: FormValues, fixed: Readon
       case 'date': {
         const date = parseDate(typed);
         if (date.ok) setPath(input, path, date.value);
-        else errors.push({ field: field.name, message: capitalise(date.message) });
+        else errors.push({ field: field.name, message: date.outOfRange ? DATE_OUT_OF_RANGE : capitalise(date.message) });
         break;
       }
       case 'money': {
@@ -204,8 +202,9 @@ export function fieldErrorsOf(form: FormSpec, violations: readonly FieldViolatio
 function reword(violation: FieldViolation): string {
   switch (violation.rule) {
     case 'isIsoDate':
-      // The date typed is in the calendar (parseDate checked it): what it broke is the range.
-      return `Saisissez une date valide (JJ/MM/AAAA), du ${formatDate(EARLIEST_DATE)} au ${formatDate(LATEST_DATE)}.`;
+      // The date typed is in the calendar and its bounds (parseDate checked it): a date the API
+      // refuses all the same is worded as one out of the bounds.
+      return DATE_OUT_OF_RANGE;
     case 'isCents':
       return 'Saisissez un montant strictement positif en euros, 100 000 000,00 au plus, par exemple 30 000,00.';
     case 'isSlug':

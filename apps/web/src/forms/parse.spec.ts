@@ -47,6 +47,13 @@ describe('dates and counts typed in forms', () => {
     expect(parseDate('demain').ok).toBe(false);
   });
 
+  it('rule: a day of the calendar outside its bounds (01/01/1900 – 31/12/2100) is refused, saying them', () => {
+    expect(parseDate('01/01/1900')).toEqual({ ok: true, value: '1900-01-01' });
+    expect(parseDate('31/12/2100')).toEqual({ ok: true, value: '2100-12-31' });
+    expect(parseDate('31/12/1899')).toEqual({ ok: false, outOfRange: true, message: 'le 31/12/1899 est hors des dates que Jalon enregistre, du 01/01/1900 au 31/12/2100' });
+    expect(parseDate('2101-01-01')).toMatchObject({ ok: false, outOfRange: true });
+  });
+
   it('reads whole numbers with spaces', () => {
     expect(parseWholeNumber('140 000')).toEqual({ ok: true, value: 140_000 });
     expect(parseWholeNumber('1,5').ok).toBe(false);

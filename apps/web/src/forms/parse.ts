@@ -1,4 +1,5 @@
-import { isIsoDate } from '@jalon/domain';
+import { EARLIEST_DATE, isAcceptedDate, isIsoDate, LATEST_DATE } from '@jalon/domain';
+import { formatDate } from '@jalon/reporting';
 
 /**
  * What people type in the dashboard's forms, turned into what the command catalogue expects.
@@ -37,13 +38,27 @@ export function parseWholeNumber(typed: string): Parsed<number> {
   return { ok: true, value: Number(compact) };
 }
 
-/** `2022-06-22` (what a date field sends) or `22/06/2022` (typed by hand) → `2022-06-22`. */
-export function parseDate(typed: string): Parsed<string> {
+/**
+ * What the dashboard says beside a date field whose day lies outside the calendar's bounds
+ * (01/01/1900 – 31/12/2100): the command forms, « État au », « Connu au » and the journal's « Du » /
+ * « Au » alike.
+ */
+export const DATE_OUT_OF_RANGE = `Saisissez une date valide (JJ/MM/AAAA), du ${formatDate(EARLIEST_DATE)} au ${formatDate(LATEST_DATE)}.`;
+
+/** A date typed in the dashboard: refused, and why (`outOfRange`: a day of the calendar, outside its bounds). */
+export type ParsedDate = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly message: string; readonly outOfRange?: true };
+
+/**
+ * `2022-06-22` (what a date field sends) or `22/06/2022` (typed by hand) → `2022-06-22`, a day of
+ * the calendar within its bounds ({@link isAcceptedDate}, what the API accepts).
+ */
+export function parseDate(typed: string): ParsedDate {
   const text = typed.trim();
   const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
   const iso = french ? `${french[3]}-${french[2]!.padStart(2, '0')}-${french[1]!.padStart(2, '0')}` : text;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return { ok: false, message: text === '' ? 'date manquante (JJ/MM/AAAA)' : `« ${text} » n’est pas une date (JJ/MM/AAAA)` };
   if (!isIsoDate(iso)) return { ok: false, message: `le ${text} n’existe pas dans le calendrier` };
+  if (!isAcceptedDate(iso)) return { ok: false, outOfRange: true, message: `le ${text} est hors des dates que Jalon enregistre, du ${formatDate(EARLIEST_DATE)} au ${formatDate(LATEST_DATE)}` };
   return { ok: true, value: iso };
 }
 

@@ -1,8 +1,11 @@
 import { isCalendarInstant, isKnownAtInFuture } from '@jalon/application';
-import { endOfDay, endOfMinute } from '@jalon/domain';
+import { EARLIEST_DATE, endOfDay, endOfMinute, LATEST_DATE } from '@jalon/domain';
 import { formatDate, formatTimestamp } from '@jalon/reporting';
 import { parseDate } from '../forms/parse';
 import { html, SafeHtml } from '../html';
+
+/** « Connu au » on a day outside the calendar's bounds. */
+const KNOWN_AT_OUT_OF_RANGE = `Saisissez une date et une heure valides (JJ/MM/AAAA HH:MM), du ${formatDate(EARLIEST_DATE)} au ${formatDate(LATEST_DATE)}.`;
 
 /**
  * « Connu au »: an instant of the log, typed `JJ/MM/AAAA HH:MM` in the service's time zone, or an
@@ -25,6 +28,8 @@ export function readKnownAt(raw: unknown, today: string, timeZone: string): { kn
       if (match[2] === undefined) instant = endOfDay(day.value, timeZone);
       else if (Number(match[2]) <= 23 && Number(match[3]) <= 59) instant = endOfMinute(day.value, Number(match[2]), Number(match[3]), timeZone);
     }
+    // A day of the calendar outside its bounds, or (the first minutes of 01/01/1900 in Paris) an instant whose UTC date is: the API's rule, said with the bounds.
+    if ((day !== undefined && !day.ok && day.outOfRange) || (instant !== undefined && !isCalendarInstant(instant))) return { error: KNOWN_AT_OUT_OF_RANGE, typed };
   }
   if (instant === undefined) return { error: 'Saisissez une date et une heure valides (JJ/MM/AAAA HH:MM), ou une date seule pour la fin de ce jour.', typed };
   // Later than today is the future: nothing is recorded there yet (the report service's own rule, worded for the form).
