@@ -1,5 +1,17 @@
-import { BUDGET_CATEGORIES, BudgetCategory, dateOfSpreadsheetSerial, isIsoDate, isoDateOf, IsoDate, MAX_AMOUNT_CENTS, SPREADSHEET_SERIAL_OF_1970 } from '@jalon/domain';
-import { formatEuros } from '@jalon/reporting';
+import {
+  BUDGET_CATEGORIES,
+  BudgetCategory,
+  dateOfSpreadsheetSerial,
+  EARLIEST_DATE,
+  isDateInRange,
+  isIsoDate,
+  isoDateOf,
+  IsoDate,
+  LATEST_DATE,
+  MAX_AMOUNT_CENTS,
+  SPREADSHEET_SERIAL_OF_1970,
+} from '@jalon/domain';
+import { formatDate, formatEuros } from '@jalon/reporting';
 import { INVALID_DATE, SheetCell } from './sheet-reader';
 
 /**
@@ -81,14 +93,24 @@ export function parseDateCell(cell: SheetCell): Parsed<IsoDate> {
     if (date === undefined) {
       return refused('isDate', `la cellule (${serial === 60 ? '29/02/1900' : INVALID_DATE}) ne contient pas une date du calendrier (JJ/MM/AAAA, ex. 22/06/2022)`);
     }
-    return ok(date);
+    return inRange(date, formatDate(date));
   }
   const typed = shownCell(cell);
   const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(typed);
   const iso = french ? isoDateOf(Number(french[3]), Number(french[2]), Number(french[1])) : typed;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return refused('isDate', `${typed} n’est pas une date (JJ/MM/AAAA, ex. 22/06/2022)`);
   if (!isIsoDate(iso)) return refused('isDate', `le ${typed} n’existe pas dans le calendrier`);
-  return ok(iso);
+  return inRange(iso, typed);
+}
+
+/**
+ * A day of the calendar within its bounds (what the commands accept), or refused in the sheet's
+ * format: the commands' own rule (`isIsoDate`) speaks ISO to API clients, not to someone who typed
+ * 31/12/1899.
+ */
+function inRange(date: IsoDate, typed: string): Parsed<IsoDate> {
+  if (isDateInRange(date)) return ok(date);
+  return refused('isDate', `le ${typed} est hors des dates que Jalon enregistre (JJ/MM/AAAA, du ${formatDate(EARLIEST_DATE)} au ${formatDate(LATEST_DATE)})`);
 }
 
 export function parseYearCell(cell: SheetCell): Parsed<number> {

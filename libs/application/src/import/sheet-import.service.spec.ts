@@ -215,6 +215,17 @@ describe('spreadsheet import through the command path', () => {
     ]);
   });
 
+  it('rule: a date outside 01/01/1900 – 31/12/2100 is a problem of its row and column worded in JJ/MM/AAAA, never the commands’ ISO rule', async () => {
+    await setForecast();
+    const file = csv('Identifiant;Date;Catégorie;Montant;Description', 'cafe-1;31/12/1899;Fonctionnement;1,00;Café', 'cafe-2;01/01/2101;Fonctionnement;1,00;Café');
+    const problems = await problemsOf({ file, dryRun: true });
+    expect(problems).toEqual([
+      { row: 2, column: 'Date', field: 'effectiveDate', rule: 'isDate', message: 'le 31/12/1899 est hors des dates que Jalon enregistre (JJ/MM/AAAA, du 01/01/1900 au 31/12/2100)' },
+      { row: 3, column: 'Date', field: 'effectiveDate', rule: 'isDate', message: 'le 01/01/2101 est hors des dates que Jalon enregistre (JJ/MM/AAAA, du 01/01/1900 au 31/12/2100)' },
+    ]);
+    expect(problems.map((problem) => problem.message).join(' ')).not.toMatch(/ISO|AAAA-MM-JJ|1899-12-31/);
+  });
+
   it('rule: an amount of zero or above the maximum is refused in euros, as the « Montant » column is, with no example in cents', async () => {
     await setForecast();
     const range = 'doit être un montant entre 0,01\u00a0€ et 100\u202f000\u202f000,00\u00a0€';

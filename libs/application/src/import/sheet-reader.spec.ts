@@ -83,6 +83,14 @@ describe('French dates in a sheet', () => {
     expect(parseDateCell(new Date(Date.UTC(2022, 5, 22) - 1))).toEqual({ ok: true, value: '2022-06-22' });
   });
 
+  it('rule: a date outside 01/01/1900 – 31/12/2100 is refused in the sheet’s format (JJ/MM/AAAA), never the commands’ ISO wording', () => {
+    expect(parseDateCell('31/12/1899')).toEqual({ ok: false, rule: 'isDate', message: 'le 31/12/1899 est hors des dates que Jalon enregistre (JJ/MM/AAAA, du 01/01/1900 au 31/12/2100)' });
+    expect(parseDateCell('2101-01-01')).toMatchObject({ ok: false, rule: 'isDate', message: expect.stringContaining('du 01/01/1900 au 31/12/2100') });
+    expect(parseDateCell(new Date(Date.UTC(2101, 0, 1)))).toEqual({ ok: false, rule: 'isDate', message: 'le 01/01/2101 est hors des dates que Jalon enregistre (JJ/MM/AAAA, du 01/01/1900 au 31/12/2100)' });
+    expect(parseDateCell('01/01/1900')).toEqual({ ok: true, value: '1900-01-01' });
+    expect(parseDateCell('31/12/2100')).toEqual({ ok: true, value: '2100-12-31' });
+  });
+
   it('rule: a workbook date cell is the day the spreadsheet shows, counting Excel’s fictitious 29/02/1900 (serial 1 is 01/01/1900, 59 is 28/02/1900, 61 is 01/03/1900); serial 60 is refused', async () => {
     const serials = [1, 15, 59, 60, 61, 44734];
     const workbook = new ExcelJS.Workbook();
