@@ -17,7 +17,7 @@ import { readKnownAt, timeTravelControl } from './views/known-at.view';
 import { echeancierView, readWithinDays } from './views/echeancier.view';
 import { financeExport, financeRows, financeView } from './views/finance.view';
 import { OverviewAntenna, overviewView } from './views/overview.view';
-import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
+import { WebExceptionFilter, WebNotFoundError, WebParameterRefusedError } from './web-exception.filter';
 import { securityHeaders, WebPages } from './web-pages';
 
 type QueryParameters = Record<string, string | undefined>;
@@ -33,6 +33,17 @@ export function readAsOf(raw: unknown, today: string): { asOf?: string; error?: 
   if (!parsed.ok) return { error: parsed.outOfRange ? DATE_OUT_OF_RANGE : 'Saisissez une date valide (JJ/MM/AAAA).', typed: raw.slice(0, 40) };
   if (isAsOfInFuture(parsed.value, today)) return { error: 'Choisissez une date passée ou aujourd’hui : l’avenir n’est pas encore enregistré.', typed: raw.slice(0, 40) };
   return { asOf: parsed.value };
+}
+
+/**
+ * `?asOf=` of an export: the page's rule and message ({@link readAsOf}), but refused (400) rather
+ * than explained beside a field, since an export read without its date would be today's figures
+ * under another name.
+ */
+export function exportedAsOf(raw: unknown, today: string): string | undefined {
+  const { asOf, error } = readAsOf(raw, today);
+  if (error !== undefined) throw new WebParameterRefusedError('État au', error);
+  return asOf;
 }
 
 export function mayRun(actor: Actor, command: string): boolean {
@@ -215,7 +226,7 @@ ${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { 
   /** Exactly the page's report (same date, same horizon), rendered as the other exports. */
   private async exportEcheancier(format: 'csv' | 'xlsx', query: QueryParameters, response: FastifyReply): Promise<void> {
     const today = this.reads.today();
-    const { asOf } = readAsOf(query.asOf, today);
+    const asOf = exportedAsOf(query.asOf, today);
     const { withinDays } = readWithinDays(query.jours, DEFAULT_ECHEANCIER_WITHIN_DAYS);
     const report = await this.reads.echeancier(asOf, withinDays);
     const rendered = await renderReport(report, format, { timeZone: this.reads.timeZone });
@@ -248,7 +259,7 @@ ${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { 
 
   private async export(format: 'csv' | 'xlsx', query: QueryParameters, response: FastifyReply): Promise<void> {
     const today = this.reads.today();
-    const { asOf } = readAsOf(query.asOf, today);
+    const asOf = exportedAsOf(query.asOf, today);
     const financeQuery = { ...(asOf ? { asOf } : {}), onlyFlagged: query.ecarts === 'oui' };
     const { report: funding, data } = await this.reads.funding(asOf);
     const report = financeExport(financeRows(funding, financeQuery), data, financeQuery);

@@ -18,6 +18,21 @@ export class WebNotFoundError extends Error {
 }
 
 /**
+ * A parameter its page explains beside its field (« État au »), refused where there is no field to
+ * show it beside: an export, which must never answer other figures than those asked for. 400, the
+ * field's label and the page's own message.
+ */
+export class WebParameterRefusedError extends Error {
+  constructor(
+    readonly label: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WebParameterRefusedError';
+  }
+}
+
+/**
  * Errors on dashboard routes become pages in French (or a redirect to sign in), never the API's
  * JSON bodies. Errors a form can explain (invalid input, broken rule, conflict) are handled by
  * the forms themselves and never reach this filter.
@@ -52,6 +67,9 @@ export class WebExceptionFilter implements ExceptionFilter {
       return [403, 'Formulaire refusé', 'Ce formulaire a expiré ou ne provient pas de Jalon. Revenez en arrière, rechargez la page et recommencez.', 'AUTH.CSRF'];
     }
     if (error instanceof WebNotFoundError) return [404, 'Page introuvable', error.message];
+    if (error instanceof WebParameterRefusedError) {
+      return [400, 'Requête refusée', `« ${error.label} » : ${error.message} Rien n’a été exporté : corrigez la date sur la page, puis exportez de nouveau.`, 'INPUT.INVALID'];
+    }
     if (error instanceof HttpException && error.getStatus() === 404) return [404, 'Page introuvable', 'Cette adresse ne correspond à aucune page du tableau de bord.'];
     const problem = problemOf(toHttpError(error), request.url);
     if (problem.code === 'INTERNAL') return [500, 'Erreur interne', 'Une erreur inattendue est survenue ; elle a été consignée. Réessayez, et signalez-la si elle persiste.', 'INTERNAL'];

@@ -379,6 +379,28 @@ describe('web dashboard over HTTP', () => {
     expect(known.text).toContain('<p class="message-erreur" id="erreur-knownAt">Saisissez une date et une heure valides (JJ/MM/AAAA HH:MM), du 01/01/1900 au 31/12/2100.</p>');
   });
 
+  it('rule: an export refuses an « État au » its page refuses (a day that does not exist, the future, out of the bounds, not a date), by the page’s rule and message, never exporting today’s figures under it', async () => {
+    const agent = await as('finance');
+    // The dashboard's clock: 2024-03-15 (DASHBOARD_NOW), so 16/03/2024 is tomorrow.
+    const cases = [
+      ['29/02/2023', 'Saisissez une date valide (JJ/MM/AAAA).'],
+      ['16/03/2024', 'Choisissez une date passée ou aujourd’hui : l’avenir n’est pas encore enregistré.'],
+      ['31/12/1899', 'Saisissez une date valide (JJ/MM/AAAA), du 01/01/1900 au 31/12/2100.'],
+      ['bonjour', 'Saisissez une date valide (JJ/MM/AAAA).'],
+    ] as const;
+    for (const path of ['/financements/export.csv', '/financements/export.xlsx', '/financements/echeancier/export.csv', '/financements/echeancier/export.xlsx']) {
+      for (const [typed, message] of cases) {
+        const page = await agent.get(path.replace(/\/export\.(csv|xlsx)$/, '')).query({ asOf: typed }).expect(200);
+        expect(page.text).toContain(`id="erreur-asOf">${message}</p>`);
+        const refused = await agent.get(path).query({ asOf: typed }).expect(400);
+        expect(refused.headers['content-disposition']).toBeUndefined();
+        expect(refused.headers['content-type']).toMatch(/^text\/html/);
+        expect(refused.text).toContain(`« État au » : ${message} Rien n’a été exporté`);
+      }
+      await agent.get(path).query({ asOf: '15/03/2024' }).expect(200);
+    }
+  });
+
   it('ends a session on sign-out, and after 30 minutes without activity', async () => {
     const agent = request.agent(http());
     await signIn(agent, { jeton: dashboard.tokens.auditor }, 303);
