@@ -1,5 +1,5 @@
 import { isCalendarInstant, isKnownAtInFuture } from '@jalon/application';
-import { EARLIEST_DATE, endOfDay, endOfMinute, LATEST_DATE } from '@jalon/domain';
+import { EARLIEST_DATE, endOfDay, endOfMinute, LATEST_DATE, skippedTimeAt } from '@jalon/domain';
 import { formatDate, formatTimestamp } from '@jalon/reporting';
 import { parseDate } from '../forms/parse';
 import { html, SafeHtml } from '../html';
@@ -26,7 +26,18 @@ export function readKnownAt(raw: unknown, today: string, timeZone: string): { kn
     const day = match ? parseDate(match[1]!) : undefined;
     if (match && day?.ok) {
       if (match[2] === undefined) instant = endOfDay(day.value, timeZone);
-      else if (Number(match[2]) <= 23 && Number(match[3]) <= 59) instant = endOfMinute(day.value, Number(match[2]), Number(match[3]), timeZone);
+      else if (Number(match[2]) <= 23 && Number(match[3]) <= 59) {
+        const [hour, minute] = [Number(match[2]), Number(match[3])];
+        // A time the clocks skip (summer time starts) names no instant: said, never moved an hour later.
+        const skipped = skippedTimeAt(day.value, hour, minute, timeZone);
+        if (skipped !== undefined) {
+          return {
+            error: `L’heure de « Connu au », le ${formatDate(day.value)} à ${clock(hour, minute)}, n’existe pas à ${placeOf(timeZone)} : ce jour-là, les horloges passent de ${clock(skipped.from.hour, skipped.from.minute)} à ${clock(skipped.to.hour, skipped.to.minute)}. Choisissez une heure avant ${clock(skipped.from.hour, skipped.from.minute)} ou à partir de ${clock(skipped.to.hour, skipped.to.minute)}.`,
+            typed,
+          };
+        }
+        instant = endOfMinute(day.value, hour, minute, timeZone);
+      }
     }
     // A day of the calendar outside its bounds, or (the first minutes of 01/01/1900 in Paris) an instant whose UTC date is: the API's rule, said with the bounds.
     if ((day !== undefined && !day.ok && day.outOfRange) || (instant !== undefined && !isCalendarInstant(instant))) return { error: KNOWN_AT_OUT_OF_RANGE, typed };
@@ -36,6 +47,11 @@ export function readKnownAt(raw: unknown, today: string, timeZone: string): { kn
   if (isKnownAtInFuture(instant, today, timeZone)) return { error: 'Choisissez un instant passé : l’avenir n’est pas encore enregistré.', typed };
   return { knownAt: instant };
 }
+
+const clock = (hour: number, minute: number): string => `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+
+/** The place a time zone is named after: `Europe/Paris` → Paris. */
+const placeOf = (timeZone: string): string => (timeZone.split('/').pop() ?? timeZone).replace(/_/g, ' ');
 
 /** How a known-at instant is shown in its field: `12/07/2023 14:00` (local time). */
 export function knownAtFieldValue(knownAt: string, timeZone: string): string {

@@ -4,11 +4,13 @@ import {
   dateOfSpreadsheetSerial,
   daysBetween,
   endOfDay,
+  endOfMinute,
   isAcceptedDate,
   isIsoDate,
   isIsoInstant,
   laterOf,
   parseIsoDate,
+  skippedTimeAt,
   spreadsheetSerialOf,
   todayIn,
   wallClockOf,
@@ -100,6 +102,18 @@ describe('calendar', () => {
   });
 
   describe('time zones', () => {
+    it('rule: a wall-clock time the clocks skip (Paris, 26/03/2023, 02:00 → 03:00) is said with its span and names no instant; the times either side, and those shown twice in autumn, do', () => {
+      expect(skippedTimeAt('2023-03-26', 2, 30, 'Europe/Paris')).toEqual({ from: { hour: 2, minute: 0 }, to: { hour: 3, minute: 0 } });
+      expect(skippedTimeAt('2023-03-26', 2, 0, 'Europe/Paris')).toEqual({ from: { hour: 2, minute: 0 }, to: { hour: 3, minute: 0 } });
+      expect(() => endOfMinute('2023-03-26', 2, 30, 'Europe/Paris')).toThrow(RangeError);
+      for (const [date, hour, minute] of [['2023-03-26', 1, 59], ['2023-03-26', 3, 0], ['2023-10-29', 2, 30], ['2023-07-12', 2, 30]] as const) {
+        expect(skippedTimeAt(date, hour, minute, 'Europe/Paris')).toBeUndefined();
+      }
+      expect(endOfMinute('2023-03-26', 3, 0, 'Europe/Paris')).toBe('2023-03-26T01:00:59.999Z');
+      expect(endOfMinute('2023-10-29', 2, 30, 'Europe/Paris')).toBe('2023-10-29T01:30:59.999Z');
+      expect(skippedTimeAt('2023-03-12', 2, 30, 'America/New_York')).toEqual({ from: { hour: 2, minute: 0 }, to: { hour: 3, minute: 0 } });
+    });
+
     it('gives today in the programme’s zone, not in UTC', () => {
       // 23:30 UTC on 31 December is already 1 January in Paris.
       expect(todayIn(new Date('2022-12-31T23:30:00Z'), 'Europe/Paris')).toBe('2023-01-01');

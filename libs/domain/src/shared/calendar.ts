@@ -265,10 +265,48 @@ export function endOfDay(date: IsoDate, timeZone: string): string {
 /**
  * The last instant (to the millisecond, ISO 8601 in UTC) of the minute `hour:minute` of `date` in
  * `timeZone`: « connu au 05/12/2026 02:11 » includes what was recorded at 02:11:59. Correct across
- * summer-time changes.
+ * summer-time changes: a time the clocks skip (02:30 on 26/03/2023 in Paris) names no instant and is
+ * a RangeError (ask {@link skippedTimeAt} first); a time they show twice (02:30 on 29/10/2023) is
+ * its later reading, which includes both.
  */
 export function endOfMinute(date: IsoDate, hour: number, minute: number, timeZone: string): string {
+  if (skippedTimeAt(date, hour, minute, timeZone) !== undefined) {
+    throw new RangeError(`${date} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} does not exist in ${timeZone} (summer-time change)`);
+  }
   return new Date(localMillis(date, hour, minute, timeZone) + 59_999).toISOString();
+}
+
+/** A wall-clock time of day. */
+export interface TimeOfDay {
+  readonly hour: number;
+  readonly minute: number;
+}
+
+/**
+ * When `hour:minute` of `date` is a time the clocks of `timeZone` skip (summer time starts: in
+ * Paris on 26/03/2023 they go from 02:00 straight to 03:00, so 02:30 never happened), the skipped
+ * span: `{ from: 02:00, to: 03:00 }`. `undefined` for a time that exists (once or, when summer time
+ * ends, twice).
+ */
+export function skippedTimeAt(date: IsoDate, hour: number, minute: number, timeZone: string): { readonly from: TimeOfDay; readonly to: TimeOfDay } | undefined {
+  const asUtc = dayNumber(date) * DAY_MS + (hour * 60 + minute) * 60_000;
+  const shown = wallClockAt(localMillis(date, hour, minute, timeZone), timeZone);
+  if (isoDateOf(shown.year, shown.month, shown.day) === date && shown.hour === hour && shown.minute === minute) return undefined;
+  // Skipped: the zone's offset grows from `before` to `after` at an instant between the two
+  // readings of this wall-clock time; found to the second, the span is that instant read with each.
+  const before = offsetAt(asUtc - DAY_MS, timeZone);
+  const after = offsetAt(asUtc + DAY_MS, timeZone);
+  let [unchanged, changed] = [asUtc - after, asUtc - before];
+  while (changed - unchanged > 1000) {
+    const middle = unchanged + Math.floor((changed - unchanged) / 2000) * 1000;
+    if (offsetAt(middle, timeZone) === before) unchanged = middle;
+    else changed = middle;
+  }
+  const timeOf = (millis: number): TimeOfDay => {
+    const t = new Date(millis);
+    return { hour: t.getUTCHours(), minute: t.getUTCMinutes() };
+  };
+  return { from: timeOf(changed + before), to: timeOf(changed + after) };
 }
 
 /**
