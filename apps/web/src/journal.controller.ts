@@ -8,8 +8,8 @@ import { Public } from '@jalon/api';
 import { DATE_OUT_OF_RANGE, parseDate } from './forms/parse';
 import { DashboardReads } from './read/dashboard-reads';
 import { WebRequest, WebSessionGuard } from './session/web-session.guard';
-import { JOURNAL_PAGE_SIZE, JOURNAL_PATH, JournalQuery, journalView } from './views/journal.view';
-import { WebExceptionFilter } from './web-exception.filter';
+import { JOURNAL_FILTER_LABELS, JOURNAL_PAGE_SIZE, JOURNAL_PATH, JournalQuery, journalView } from './views/journal.view';
+import { WebExceptionFilter, WebParameterRefusedError } from './web-exception.filter';
 import { securityHeaders, WebPages } from './web-pages';
 
 type QueryParameters = Record<string, string | string[] | undefined>;
@@ -69,6 +69,8 @@ export function readJournalQuery(query: QueryParameters): JournalQuery {
   };
 }
 
+const UNKNOWN_ANTENNA = 'Aucune antenne ne porte cet identifiant : choisissez-en une dans la liste.';
+
 /** « Journal d’audit »: the programme-wide audit trail with its filters, pages and exports (every role reads it). */
 @ApiExcludeController()
 @Public()
@@ -91,7 +93,7 @@ export class JournalController {
     if (report === undefined) {
       // An antenna the trail does not know: said beside the field, the rest of the filters kept.
       const { antennaId: _unknown, ...rest } = journalQuery;
-      journalQuery = { ...rest, errors: { ...rest.errors, antenne: 'Aucune antenne ne porte cet identifiant : choisissez-en une dans la liste.' } };
+      journalQuery = { ...rest, errors: { ...rest.errors, antenne: UNKNOWN_ANTENNA } };
       report = (await this.trail(journalQuery, { page: journalQuery.page, pageSize: JOURNAL_PAGE_SIZE }))!;
     }
     if (report.data.total > 0 && report.data.page > report.data.pageCount) {
@@ -113,10 +115,17 @@ export class JournalController {
     return this.export('xlsx', query, response);
   }
 
-  /** Every page of the journal with the page's filters, in the page's order, rendered as the other exports. */
+  /**
+   * Every page of the journal with the page's filters, in the page's order, rendered as the other
+   * exports. A filter the page would leave out and explain is refused here (400, nothing
+   * exported): read without it, the file would hold more facts than its link says.
+   */
   private async export(format: 'csv' | 'xlsx', query: QueryParameters, response: FastifyReply): Promise<void> {
     const journalQuery = readJournalQuery(query);
-    const report = (await this.trail(journalQuery, {})) ?? (await this.trail({ ...journalQuery, antennaId: undefined } as JournalQuery, {}))!;
+    const refused = Object.entries(journalQuery.errors)[0];
+    if (refused) throw new WebParameterRefusedError(JOURNAL_FILTER_LABELS[refused[0] as keyof typeof JOURNAL_FILTER_LABELS] ?? refused[0], refused[1]);
+    const report = await this.trail(journalQuery, {});
+    if (report === undefined) throw new WebParameterRefusedError(JOURNAL_FILTER_LABELS.antenne, UNKNOWN_ANTENNA);
     const rendered = await renderReport(report, format, { timeZone: this.reads.timeZone });
     securityHeaders(response);
     response.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

@@ -79,6 +79,25 @@ describe('web dashboard: audit journal and « Connu au »', () => {
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
   });
 
+  it('rule: an export refuses a filter its page leaves out and explains (400, nothing exported), never the whole journal under a filtered link', async () => {
+    const agent = await as('auditor');
+    const cases: [string, string][] = [
+      ['du=31%2F02%2F2022', '« Date d’effet à partir du » : Saisissez une date valide'],
+      ['du=01%2F01%2F2023&au=01%2F01%2F2022', '« Date d’effet jusqu’au » : Cette date précède la date de début'],
+      ['antenne=atlantis', '« Antenne » : Aucune antenne ne porte cet identifiant'],
+      ['evenement=UserRegistered', '« Type de fait » : Choisissez un type de fait dans la liste.'],
+    ];
+    for (const [query, message] of cases) {
+      for (const format of ['csv', 'xlsx']) {
+        const refused = await agent.get(`/journal/export.${format}?${query}`).expect(400);
+        expect(refused.headers['content-type']).toMatch(/^text\/html/);
+        expect(refused.text).toContain(message);
+        expect(refused.text).toContain('Rien n’a été exporté');
+      }
+    }
+    await agent.get('/journal/export.csv?antenne=montbeliard').expect(200);
+  });
+
   it('rule: a filter that is not valid is explained beside its field; the page still shows', async () => {
     const page = await (await as('auditor')).get('/journal?du=31%2F02%2F2022&antenne=atlantis&evenement=UserRegistered').expect(200);
     expect(page.text).toContain('<p class="message-erreur" id="erreur-du">');

@@ -68,7 +68,7 @@ export class WebExceptionFilter implements ExceptionFilter {
     }
     if (error instanceof WebNotFoundError) return [404, 'Page introuvable', error.message];
     if (error instanceof WebParameterRefusedError) {
-      return [400, 'Requête refusée', `« ${error.label} » : ${error.message} Rien n’a été exporté : corrigez la date sur la page, puis exportez de nouveau.`, 'INPUT.INVALID'];
+      return [400, 'Requête refusée', `« ${error.label} » : ${error.message} Rien n’a été exporté : corrigez-le sur la page, puis exportez de nouveau.`, 'INPUT.INVALID'];
     }
     if (error instanceof HttpException && error.getStatus() === 404) return [404, 'Page introuvable', 'Cette adresse ne correspond à aucune page du tableau de bord.'];
     const problem = problemOf(toHttpError(error), request.url);

@@ -22,6 +22,15 @@ export interface JournalQuery {
 export const JOURNAL_PATH = '/journal';
 export const JOURNAL_PAGE_SIZE = 50;
 
+/** The journal's filters, by their name in its address, as their fields are labelled (the page, and an export's refusal). */
+export const JOURNAL_FILTER_LABELS = {
+  du: 'Date d’effet à partir du',
+  au: 'Date d’effet jusqu’au',
+  antenne: 'Antenne',
+  par: 'Enregistré par',
+  evenement: 'Type de fait',
+} as const;
+
 /** The journal's filters as address parameters (what the form sends, what links and exports keep). */
 export function journalParameters(query: JournalQuery): Record<string, string | undefined> {
   return {
@@ -77,11 +86,11 @@ ${control}
 <fieldset>
 <legend>Filtrer le journal</legend>
 <div class="grille-filtres">
-${dateField('du', 'Date d’effet à partir du', query.from)}
-${dateField('au', 'Date d’effet jusqu’au', query.to)}
-${select('antenne', 'Antenne', 'Toutes les antennes', data.choices.antennas.map((a) => ({ value: a.antennaId, label: a.name })), query.antennaId)}
-${select('par', 'Enregistré par', 'Tout le monde', data.choices.actors.map((a) => ({ value: a.actor, label: `${a.name ?? 'Sans nom'} (${roleLabel(a.role)})` })), query.actor)}
-${select('evenement', 'Type de fait', 'Tous les types', eventOptions, query.eventType)}
+${dateField('du', JOURNAL_FILTER_LABELS.du, query.from)}
+${dateField('au', JOURNAL_FILTER_LABELS.au, query.to)}
+${select('antenne', JOURNAL_FILTER_LABELS.antenne, 'Toutes les antennes', data.choices.antennas.map((a) => ({ value: a.antennaId, label: a.name })), query.antennaId)}
+${select('par', JOURNAL_FILTER_LABELS.par, 'Tout le monde', data.choices.actors.map((a) => ({ value: a.actor, label: `${a.name ?? 'Sans nom'} (${roleLabel(a.role)})` })), query.actor)}
+${select('evenement', JOURNAL_FILTER_LABELS.evenement, 'Tous les types', eventOptions, query.eventType)}
 </div>
 <div class="liste-actions"><button type="submit">Filtrer</button>${anyFilter && html`<a href="${JOURNAL_PATH}">Effacer les filtres</a>`}</div>
 </fieldset>
