@@ -136,6 +136,8 @@ export class FormsController {
   }
 
   private async show(target: FormTarget, query: Record<string, unknown>, request: WebRequest, response: FastifyReply): Promise<void> {
+    // Read your writes: what this session recorded last is in what the form proposes (identifiers not taken, lists).
+    await this.reads.waitFor(request.webSession!.lastWritten);
     const unavailable = await this.choices.unavailable(target.form, target.antennaId);
     const values: Record<string, string> = { ...(await this.choices.startingValues(target.form, target.antennaId)), effectiveDate: this.reads.today() };
     const form = formWithRows(target.form, rowCounts(target.form, values));
@@ -159,6 +161,8 @@ export class FormsController {
 
   private async submit(generic: FormTarget, body: unknown, request: WebRequest, response: FastifyReply): Promise<void> {
     const actor = request.webSession!.actor;
+    // Read your writes: an identifier proposed now is never one this session has just taken (a second entry sent at once).
+    await this.reads.waitFor(request.webSession!.lastWritten);
     const { values: sent, repeated } = formValuesOf(body);
     const action = sent._action;
     // « Ajouter une ligne », « Retirer »: the form again, with the row added or removed and what was typed kept.
@@ -245,6 +249,7 @@ export class FormsController {
       throw error;
     }
 
+    if (result.position !== null) request.webSession!.lastWritten = result.position;
     request.webSession!.flash = result.replayed ? ALREADY_RECORDED : result.written ? form.done : 'Rien de nouveau à enregistrer : ce fait l’était déjà, à l’identique.';
     const after = result.position ?? undefined;
     // The page opens on the confirmation, first in its main content (not on a section, which would hide it).

@@ -30,6 +30,8 @@ export interface WebSession {
   lastSeenAt: number;
   /** A one-time message shown on the next page (after a redirect). */
   flash?: string;
+  /** The log position of the session's latest write: its forms are read after it (their proposed identifiers, their lists). */
+  lastWritten?: string;
   /** Signed out during this request: its cookie is not written back. */
   ended?: boolean;
 }
@@ -193,11 +195,21 @@ export class WebSessions {
   private read(cookie: string): WebSession | undefined {
     const data = this.codec.open('session', cookie);
     if (!data) return undefined;
-    const { id, actor, tokenHash, deactivations, csrfToken, createdAt, lastSeenAt, flash } = data;
+    const { id, actor, tokenHash, deactivations, csrfToken, createdAt, lastSeenAt, flash, lastWritten } = data;
     if (typeof id !== 'string' || typeof tokenHash !== 'string' || typeof csrfToken !== 'string') return undefined;
     if (typeof createdAt !== 'number' || typeof lastSeenAt !== 'number' || typeof actor !== 'object' || actor === null) return undefined;
     const count = typeof deactivations === 'number' && Number.isSafeInteger(deactivations) ? deactivations : 0;
-    return { id, actor: actor as Actor, tokenHash, deactivations: count, csrfToken, createdAt, lastSeenAt, ...(typeof flash === 'string' ? { flash } : {}) };
+    return {
+      id,
+      actor: actor as Actor,
+      tokenHash,
+      deactivations: count,
+      csrfToken,
+      createdAt,
+      lastSeenAt,
+      ...(typeof flash === 'string' ? { flash } : {}),
+      ...(typeof lastWritten === 'string' && /^\d{1,19}$/.test(lastWritten) ? { lastWritten } : {}),
+    };
   }
 
   private isOver(session: WebSession, now: number): boolean {
