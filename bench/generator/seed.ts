@@ -161,9 +161,13 @@ class SimulatedClock implements Clock {
 
 /**
  * The executor's store while seeding: appends are checked (expected revision) and kept in memory
- * until {@link flush}; reads serve what is already in SQLite, then what is still buffered.
+ * until {@link flush}; reads serve what is already in SQLite, then what is still buffered. The
+ * seeder is its only writer and each append is applied when it is called, in that order: the
+ * command path may decide behind an append in flight (docs/decisions/0059), and the streams a
+ * decision read (`lookedUp`, 0058) cannot move under it, so they are not checked.
  */
 export class BufferedStore implements EventStore {
+  readonly appendsSettleInOrder = true;
   private readonly revisions = new Map<string, number>();
   private readonly flushed = new Map<string, number>();
   private readonly pendingByStream = new Map<string, StoredEvent[]>();

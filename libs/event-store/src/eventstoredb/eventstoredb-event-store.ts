@@ -377,14 +377,14 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
   ): Promise<AppendResult> {
     // Ids and revisions only: an undecodable event at the tail does not stop an append. The
     // streams the decision read are read with it, in parallel: their check costs no round trip.
-    const [tail, ...lookedUpTails] = await Promise.all([
+    const [tail, lookedUpTails] = await Promise.all([
       this.readResolvedStreamPage(streamId, true, END, events.length),
-      ...lookedUp.map((read) => this.readResolvedStreamPage(read.streamId, true, END, 1)),
+      Promise.all(lookedUp.map((read) => this.readResolvedStreamPage(read.streamId, true, END, 1))),
     ]);
-    const current = tail![0]?.event === undefined ? -1 : Number(tail![0].event.revision);
-    tail!.reverse();
-    if (tail!.length === events.length && tail!.every((stored, i) => stored.event !== undefined && sameId(stored.event.id, events[i]!.id))) {
-      return { nextExpectedRevision: current, position: commitPositionOf(tail![tail!.length - 1]!), written: mayHaveWritten };
+    const current = tail[0]?.event === undefined ? -1 : Number(tail[0].event.revision);
+    tail.reverse();
+    if (tail.length === events.length && tail.every((stored, i) => stored.event !== undefined && sameId(stored.event.id, events[i]!.id))) {
+      return { nextExpectedRevision: current, position: commitPositionOf(tail[tail.length - 1]!), written: mayHaveWritten };
     }
     // EventStoreDB has no condition on a stream it does not write: checked just before the append,
     // which leaves a window of one round trip to another instance's write (docs/decisions/0058).
