@@ -1,10 +1,9 @@
+import { CommandDefinition } from '../command-handling/command-definition';
 import { CommandExecutor, CommandResult, ExecuteOptions } from '../command-handling/command-executor';
 import { Actor } from '../identity/roles';
 import { timeOrderedIds, uuidFromSeed } from '../ports';
 import { assignCandidacyAntenna } from './antenna.commands';
 import { commandNamed } from './catalogue';
-
-type MultiStreamCommand = (executor: CommandExecutor, input: unknown, actor: Actor, options: ExecuteOptions) => Promise<CommandResult>;
 
 /**
  * Runs a command of the catalogue by name: what every entry point (HTTP, dashboard, CLI, demo)
@@ -13,29 +12,41 @@ type MultiStreamCommand = (executor: CommandExecutor, input: unknown, actor: Act
  * stream's expected revision.
  */
 export function runCommand(executor: CommandExecutor, name: string, input: unknown, actor: Actor, options: ExecuteOptions = {}): Promise<CommandResult> {
-  const steps = Object.hasOwn(MULTI_STREAM, name) ? MULTI_STREAM[name] : undefined;
-  return steps ? steps(executor, input, actor, options) : executor.execute(commandNamed(name), input, actor, options);
+  const claim = Object.hasOwn(CLAIMED_FIRST, name) ? CLAIMED_FIRST[name] : undefined;
+  return claim ? claimThenRun(executor, claim, name, input, actor, options) : executor.execute(commandNamed(name), input, actor, options);
 }
 
 /**
- * One selected candidacy opens one antenna (docs/decisions/0012-one-antenna-per-candidacy.md):
- * the antenna is first claimed on the candidacy's stream, then opened on its own. If the second
- * step fails (a crash, a lost connection), the same command again completes the opening. A revision
- * pinned by the client (`If-Match`) is the antenna stream's, the route's stream.
+ * Commands whose rule spans two streams, run as two steps (decision 0012): first a claim on the
+ * stream that must know of the fact (the candidacy knows its antenna), guarded by that stream's
+ * expected revision, then the command itself on its own stream, whose decider checks that the
+ * claim is there. The claim takes the command's own input. If the second step fails (a crash, a
+ * lost connection), the same command again completes it: the same claim again is a no-op.
  */
-async function openAntenna(executor: CommandExecutor, input: unknown, actor: Actor, options: ExecuteOptions): Promise<CommandResult> {
-  const { expectedRevision: _antennaRevision, eventIdSeed, ...shared } = options;
+const CLAIMED_FIRST: Readonly<Record<string, CommandDefinition>> = {
+  // One selected candidacy opens one antenna (0012).
+  OpenAntenna: assignCandidacyAntenna,
+};
+
+async function claimThenRun(
+  executor: CommandExecutor,
+  claimCommand: CommandDefinition,
+  name: string,
+  input: unknown,
+  actor: Actor,
+  options: ExecuteOptions,
+): Promise<CommandResult> {
+  // A revision pinned by the client (`If-Match`) is the route's stream's: the second step's.
+  const { expectedRevision: _routeRevision, eventIdSeed, ...shared } = options;
   // Both steps are one request: one correlation id, stable under a retry with the same seed.
   const correlationId = options.correlationId ?? (eventIdSeed ? uuidFromSeed(`${eventIdSeed}:correlation`) : timeOrderedIds.uuid());
-  const claim = await executor.execute(assignCandidacyAntenna, input, actor, {
+  const claim = await executor.execute(claimCommand, input, actor, {
     ...shared,
     correlationId,
     ...(eventIdSeed ? { eventIdSeed: `${eventIdSeed}:claim` } : {}),
   });
-  const opening = await executor.execute(commandNamed('OpenAntenna'), input, actor, { ...options, correlationId });
-  // Only an antenna opened before claims existed has nothing left to open once claimed.
-  if (!opening.written && claim.written) return { ...opening, written: true, position: claim.position };
-  return opening;
+  const result = await executor.execute(commandNamed(name), input, actor, { ...options, correlationId });
+  // Only a fact recorded before its claim existed has nothing left to record once claimed.
+  if (!result.written && claim.written) return { ...result, written: true, position: claim.position };
+  return result;
 }
-
-const MULTI_STREAM: Readonly<Record<string, MultiStreamCommand>> = { OpenAntenna: openAntenna };
