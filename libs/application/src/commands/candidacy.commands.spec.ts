@@ -8,8 +8,9 @@ import { CommandExecutor } from '../command-handling/command-executor';
 import { ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
 import { timeOrderedIds } from '../ports';
-import { candidacyCommands, isCandidacyId } from './candidacy.commands';
+import { candidacyCommands, isCandidacyId, registerCallCandidacy } from './candidacy.commands';
 import { commandNamed } from './index';
+import { runCommand } from './run-command';
 
 const marie: Actor = { id: 'marie', name: 'Marie', role: 'programme-manager' };
 const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
@@ -64,7 +65,7 @@ describe('candidacy commands (through CommandExecutor, embedded SQLite store)', 
   let store: SqliteEventStore;
   let executor: CommandExecutor;
 
-  const run = (name: string, input: unknown, actor: Actor = marie) => executor.execute(commandNamed(name), input, actor);
+  const run = (name: string, input: unknown, actor: Actor = marie) => runCommand(executor, name, input, actor);
   const typesIn = async (streamId: string) => (await collect(store.readStream(streamId))).map((event) => event.type);
   const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
   const violationsOf = async (promise: Promise<unknown>) => {
@@ -183,6 +184,74 @@ describe('candidacy commands (through CommandExecutor, embedded SQLite store)', 
       expect(await violationsOf(run('SubmitCandidacy', { ...submit, territory: { ...submit.territory, figures } }))).toEqual([
         { field: 'territory.figures.industrialEmploymentPercent', rule: 'max' },
       ]);
+    });
+
+    describe('the call lists the candidacies it received (docs/decisions/0062)', () => {
+      const callStream = 'call-ami-2';
+
+      it('a submission registers the candidacy on its call first, then records it on its own stream', async () => {
+        await openedCall();
+        await run('SubmitCandidacy', submit);
+        expect(await typesIn(callStream)).toEqual(['CallForApplicationsOpened', 'CallCandidacyRegistered']);
+        const [, registration] = await collect(store.readStream(callStream));
+        expect(registration?.data).toEqual({
+          callId: 'ami-2',
+          candidacyId,
+          territoryId: 'pays-de-montbeliard',
+          territoryName: 'Pays de Montbéliard Agglomération',
+          effectiveDate: '2020-12-10',
+        });
+        expect(await typesIn(stream)).toEqual(['CandidacySubmitted']);
+        // The same submission again registers nothing more.
+        await run('SubmitCandidacy', submit);
+        expect(await typesIn(callStream)).toEqual(['CallForApplicationsOpened', 'CallCandidacyRegistered']);
+      });
+
+      it('rule: a call is not closed before a candidacy it received (CALL.CLOSED_BEFORE_LAST_CANDIDACY), and nothing is written', async () => {
+        await submitted();
+        await expect(run('CloseCallForApplications', { callId: 'ami-2', effectiveDate: '2020-12-01' })).rejects.toMatchObject({
+          code: 'CALL.CLOSED_BEFORE_LAST_CANDIDACY',
+          details: { field: 'effectiveDate', latestCandidacyOn: '2020-12-10', candidacyId },
+        });
+        expect(await typesIn(callStream)).toEqual(['CallForApplicationsOpened', 'CallCandidacyRegistered']);
+        // On the day of the last candidacy, or after it, the call closes.
+        await expect(run('CloseCallForApplications', { callId: 'ami-2', effectiveDate: '2020-12-10' })).resolves.toMatchObject({ written: true });
+      });
+
+      it('rule: the submission step alone records nothing its call has not registered (CANDIDACY.SUBMISSION_NOT_REGISTERED)', async () => {
+        await openedCall();
+        await expect(executor.execute(commandNamed('SubmitCandidacy'), submit, marie)).rejects.toMatchObject({
+          code: 'CANDIDACY.SUBMISSION_NOT_REGISTERED',
+          kind: 'conflict',
+        });
+        expect(await typesIn(stream)).toEqual([]);
+      });
+
+      it('rule: a submission refused for its own data registers nothing on its call', async () => {
+        await openedCall();
+        const twice = [submit.partners[0], { ...submit.partners[0], name: 'CNAM Bourgogne-Franche-Comté' }];
+        await expect(run('SubmitCandidacy', { ...submit, partners: twice })).rejects.toMatchObject({ code: 'CANDIDACY.DUPLICATE_PARTNER' });
+        await expect(run('SubmitCandidacy', { ...submit, effectiveDate: '2020-09-30' })).rejects.toMatchObject({ code: 'CANDIDACY.CALL_NOT_OPEN' });
+        expect(await typesIn(callStream)).toEqual(['CallForApplicationsOpened']);
+        expect(await typesIn(stream)).toEqual([]);
+      });
+
+      it('an interrupted submission sent again at another date registers that date, and the closing follows it', async () => {
+        await openedCall();
+        // The first attempt stopped after its first step (a crash between the two).
+        await executor.execute(registerCallCandidacy, { ...submit, effectiveDate: '2020-11-02' }, marie);
+        await run('SubmitCandidacy', submit);
+        expect(await typesIn(callStream)).toEqual(['CallForApplicationsOpened', 'CallCandidacyRegistered', 'CallCandidacyRegistered']);
+        await expect(run('CloseCallForApplications', { callId: 'ami-2', effectiveDate: '2020-11-15' })).rejects.toMatchObject({
+          code: 'CALL.CLOSED_BEFORE_LAST_CANDIDACY',
+        });
+      });
+
+      it('rule: a second candidacy with other details registers nothing (CANDIDACY.ALREADY_SUBMITTED)', async () => {
+        await submitted();
+        await expect(run('SubmitCandidacy', { ...submit, effectiveDate: '2020-12-12' })).rejects.toMatchObject({ code: 'CANDIDACY.ALREADY_SUBMITTED' });
+        expect(await typesIn(callStream)).toEqual(['CallForApplicationsOpened', 'CallCandidacyRegistered']);
+      });
     });
 
     it('roles: an auditor may not submit a candidacy (ForbiddenError)', async () => {

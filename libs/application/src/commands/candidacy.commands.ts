@@ -1,4 +1,4 @@
-import { callDecider, callViewOf, candidacyDecider, candidacyIdOf, isSlug, PartnerKind, streamIdOf, TerritoryKind } from '@jalon/domain';
+import { callDecider, callViewOf, candidacyDecider, candidacyIdOf, candidacyViewOf, isSlug, PartnerKind, registeredOnOf, streamIdOf, TerritoryKind } from '@jalon/domain';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -180,6 +180,27 @@ export class WithdrawCandidacyInput {
 }
 
 const candidacyStream = (input: { candidacyId: string }) => streamIdOf('candidacy', input.candidacyId);
+// One candidacy per territory per call: the id is derived, never chosen by the client.
+const submittedCandidacyId = (input: SubmitCandidacyInput) => candidacyIdOf(input.callId, input.territory.id);
+
+/**
+ * The first step of a submission (docs/decisions/0062, run by `runCommand` before
+ * `SubmitCandidacy`): the call registers the candidacy on its own stream, so that its closing can
+ * never precede a candidacy it received.
+ */
+export const registerCallCandidacy = defineCommand({
+  name: 'RegisterCallCandidacy',
+  summary: 'Inscrire une candidature à son appel (première étape de son dépôt)',
+  input: SubmitCandidacyInput,
+  roles: PROGRAMME_WRITERS,
+  decider: callDecider,
+  streamId: (input) => streamIdOf('call', input.callId),
+  loadContext: async (input, loader) => {
+    const candidacyId = submittedCandidacyId(input);
+    return { candidacy: candidacyViewOf(await loader.state(candidacyDecider, streamIdOf('candidacy', candidacyId)), candidacyId) };
+  },
+  toCommand: (input, context) => ({ type: 'RegisterCallCandidacy' as const, data: input, context }),
+});
 
 export const candidacyCommands = [
   defineCommand({
@@ -188,11 +209,12 @@ export const candidacyCommands = [
     input: SubmitCandidacyInput,
     roles: PROGRAMME_WRITERS,
     decider: candidacyDecider,
-    // One candidacy per territory per call: the id is derived, never chosen by the client.
-    streamId: (input) => streamIdOf('candidacy', candidacyIdOf(input.callId, input.territory.id)),
-    loadContext: async (input, loader) => ({
-      call: callViewOf(await loader.state(callDecider, streamIdOf('call', input.callId)), input.callId),
-    }),
+    streamId: (input) => streamIdOf('candidacy', submittedCandidacyId(input)),
+    loadContext: async (input, loader) => {
+      const call = await loader.state(callDecider, streamIdOf('call', input.callId));
+      const registeredOn = registeredOnOf(call, submittedCandidacyId(input));
+      return { call: callViewOf(call, input.callId), ...(registeredOn !== undefined ? { registeredOn } : {}) };
+    },
     toCommand: (input, context) => ({ type: 'SubmitCandidacy' as const, data: input, context }),
   }),
   defineCommand({

@@ -3,6 +3,7 @@ import { CommandExecutor, CommandResult, ExecuteOptions } from '../command-handl
 import { Actor } from '../identity/roles';
 import { timeOrderedIds, uuidFromSeed } from '../ports';
 import { assignCandidacyAntenna } from './antenna.commands';
+import { registerCallCandidacy } from './candidacy.commands';
 import { commandNamed } from './catalogue';
 
 /**
@@ -26,6 +27,8 @@ export function runCommand(executor: CommandExecutor, name: string, input: unkno
 const CLAIMED_FIRST: Readonly<Record<string, CommandDefinition>> = {
   // One selected candidacy opens one antenna (0012).
   OpenAntenna: assignCandidacyAntenna,
+  // A call knows the candidacies it received, and closes after them (0062).
+  SubmitCandidacy: registerCallCandidacy,
 };
 
 async function claimThenRun(

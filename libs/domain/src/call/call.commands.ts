@@ -1,4 +1,5 @@
-import { Message, ProgrammeView } from '../shared';
+import { CandidacyView, Message, ProgrammeView } from '../shared';
+import type { SubmitCandidacy } from '../candidacy/candidacy.commands';
 import { CallForApplicationsClosed, CallForApplicationsOpened } from './call.events';
 
 /** `context.programme` is the programme the call belongs to, as its own stream knows it. */
@@ -8,4 +9,13 @@ export interface OpenCallForApplications extends Message<'OpenCallForApplication
 
 export type CloseCallForApplications = Message<'CloseCallForApplications', CallForApplicationsClosed['data']>;
 
-export type CallCommand = OpenCallForApplications | CloseCallForApplications;
+/**
+ * Registers a candidacy on its call, the first step of its submission (docs/decisions/0062). It
+ * carries the submission itself, so that the call refuses to register what the submission would
+ * refuse; `context.candidacy` is the candidacy as its own stream knows it.
+ */
+export interface RegisterCallCandidacy extends Message<'RegisterCallCandidacy', SubmitCandidacy['data']> {
+  readonly context: { readonly candidacy: CandidacyView };
+}
+
+export type CallCommand = OpenCallForApplications | CloseCallForApplications | RegisterCallCandidacy;

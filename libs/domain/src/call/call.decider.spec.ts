@@ -1,8 +1,9 @@
 import { fold } from '../shared';
 import { specificationFor } from '../testing/decider-specification';
-import { OpenCallForApplications } from './call.commands';
+import { SubmitCandidacy } from '../candidacy/candidacy.commands';
+import { OpenCallForApplications, RegisterCallCandidacy } from './call.commands';
 import { callDecider, callViewOf } from './call.decider';
-import { CallForApplicationsClosed, CallForApplicationsOpened } from './call.events';
+import { CallCandidacyRegistered, CallForApplicationsClosed, CallForApplicationsOpened } from './call.events';
 
 const spec = specificationFor(callDecider);
 
@@ -28,6 +29,36 @@ const open: OpenCallForApplications = {
   data: opened.data,
   context: { programme: launchedProgramme },
 };
+
+const submission: SubmitCandidacy['data'] = {
+  callId: 'ami-2',
+  territory: { id: 'pays-de-montbeliard', name: 'Pays de Montbéliard Agglomération', kind: 'agglomeration', region: 'Bourgogne-Franche-Comté', actionCoeurDeVille: true },
+  partners: [{ name: 'Ville de Montbéliard', kind: 'local-authority' }],
+  trainingNeeds: ['Technologie hydrogène'],
+  effectiveDate: '2020-12-10',
+};
+
+const register: RegisterCallCandidacy = {
+  type: 'RegisterCallCandidacy',
+  data: submission,
+  context: { candidacy: { candidacyId: 'ami-2--pays-de-montbeliard', status: 'not-submitted' } },
+};
+
+const registered: CallCandidacyRegistered = {
+  type: 'CallCandidacyRegistered',
+  data: {
+    callId: 'ami-2',
+    candidacyId: 'ami-2--pays-de-montbeliard',
+    territoryId: 'pays-de-montbeliard',
+    territoryName: 'Pays de Montbéliard Agglomération',
+    effectiveDate: '2020-12-10',
+  },
+};
+
+const registeredOn = (territoryId: string, territoryName: string, effectiveDate: string): CallCandidacyRegistered => ({
+  type: 'CallCandidacyRegistered',
+  data: { callId: 'ami-2', candidacyId: `ami-2--${territoryId}`, territoryId, territoryName, effectiveDate },
+});
 
 const closed: CallForApplicationsClosed = {
   type: 'CallForApplicationsClosed',
@@ -153,6 +184,61 @@ describe('call decider', () => {
         .given([opened])
         .when({ ...close, data: { callId: 'ami-2', effectiveDate: '2020-09-30' } })
         .thenThrows('CALL.CLOSED_BEFORE_OPENING', 'rule');
+    });
+
+    it('rule: a call cannot close before the last candidacy it received (CALL.CLOSED_BEFORE_LAST_CANDIDACY)', () => {
+      const history = [opened, registeredOn('chaumont', 'Chaumont', '2020-11-20'), registered, registeredOn('vierzon', 'Vierzon', '2020-10-15')];
+      spec
+        .given(history)
+        .when({ ...close, data: { callId: 'ami-2', effectiveDate: '2020-12-09' } })
+        .thenThrows('CALL.CLOSED_BEFORE_LAST_CANDIDACY', 'rule');
+      spec
+        .given(history)
+        .when({ ...close, data: { callId: 'ami-2', effectiveDate: '2020-12-10' } })
+        .then([{ type: 'CallForApplicationsClosed', data: { callId: 'ami-2', effectiveDate: '2020-12-10' } }]);
+    });
+
+    it('rule: a candidacy registered again at another date counts at that date only (CALL.CLOSED_BEFORE_LAST_CANDIDACY)', () => {
+      const moved = registeredOn('pays-de-montbeliard', 'Pays de Montbéliard Agglomération', '2020-11-02');
+      // Its latest date was the call's latest: the next latest is then Chaumont's.
+      const history = [opened, registered, registeredOn('chaumont', 'Chaumont', '2020-11-20'), moved];
+      spec.given(history).when({ ...close, data: { callId: 'ami-2', effectiveDate: '2020-11-25' } }).then([
+        { type: 'CallForApplicationsClosed', data: { callId: 'ami-2', effectiveDate: '2020-11-25' } },
+      ]);
+      spec.given(history).when({ ...close, data: { callId: 'ami-2', effectiveDate: '2020-11-19' } }).thenThrows('CALL.CLOSED_BEFORE_LAST_CANDIDACY', 'rule');
+    });
+  });
+
+  describe('RegisterCallCandidacy (first step of a submission, docs/decisions/0062)', () => {
+    it('registers the candidacy on its open call, with its territory and date', () => {
+      spec.given([opened]).when(register).then([registered]);
+    });
+
+    it('rule: the same registration again changes nothing', () => {
+      spec.given([opened, registered]).when(register).thenNothingHappens();
+    });
+
+    it('rule: a candidacy already recorded is judged by its own stream: nothing is registered, whatever the details', () => {
+      const recorded = { candidacyId: 'ami-2--pays-de-montbeliard', status: 'submitted' as const };
+      spec
+        .given([opened])
+        .when({ ...register, data: { ...submission, effectiveDate: '2020-12-12' }, context: { candidacy: recorded } })
+        .thenNothingHappens();
+    });
+
+    it('rule: what the submission refuses of its call is refused before anything is registered', () => {
+      spec.given([]).when(register).thenThrows('CALL.NOT_FOUND', 'not-found');
+      spec.given([opened]).when({ ...register, data: { ...submission, effectiveDate: '2020-09-30' } }).thenThrows('CANDIDACY.CALL_NOT_OPEN', 'rule');
+      spec
+        .given([opened, { type: 'CallForApplicationsClosed', data: { callId: 'ami-2', effectiveDate: '2020-12-01' } }])
+        .when(register)
+        .thenThrows('CANDIDACY.CALL_NOT_OPEN', 'rule');
+    });
+
+    it('rule: what the submission refuses of its own data is refused before anything is registered', () => {
+      const twice = [...submission.partners, { name: 'VILLE DE MONTBÉLIARD', kind: 'local-authority' as const }];
+      spec.given([opened]).when({ ...register, data: { ...submission, partners: twice } }).thenThrows('CANDIDACY.DUPLICATE_PARTNER', 'rule');
+      spec.given([opened]).when({ ...register, data: { ...submission, projectedBudgetCents: 0 } }).thenThrows('MONEY.NOT_POSITIVE_CENTS', 'rule');
     });
   });
 

@@ -1,15 +1,38 @@
-import { assertDateInRange, assertNever, CallView, isBefore, conflict, Decider, notFound, ruleBroken, sameData } from '../shared';
-import { CallCommand, OpenCallForApplications } from './call.commands';
-import { CallEvent, CallForApplicationsClosed, CallForApplicationsOpened } from './call.events';
+import { assertSubmittable } from '../candidacy/candidacy.decider';
+import {
+  assertDateInRange,
+  assertNever,
+  CallView,
+  candidacyIdOf,
+  conflict,
+  Decider,
+  isBefore,
+  IsoDate,
+  notFound,
+  ruleBroken,
+  sameData,
+  VersionedMap,
+} from '../shared';
+import { CallCommand, OpenCallForApplications, RegisterCallCandidacy } from './call.commands';
+import { CallCandidacyRegistered, CallEvent, CallForApplicationsClosed, CallForApplicationsOpened } from './call.events';
+
+type Registered = CallCandidacyRegistered['data'];
+
+interface Opened {
+  readonly opened: CallForApplicationsOpened['data'];
+  /**
+   * The candidacies the call received, by candidacy id (docs/decisions/0062). A `VersionedMap`, so
+   * that registering one copies none of the others.
+   */
+  readonly candidacies: VersionedMap<string, Registered>;
+  /** The registration with the latest effective date: a closing may not precede it. */
+  readonly latest?: Registered;
+}
 
 export type CallState =
   | { readonly status: 'not-opened' }
-  | { readonly status: 'open'; readonly opened: CallForApplicationsOpened['data'] }
-  | {
-      readonly status: 'closed';
-      readonly opened: CallForApplicationsOpened['data'];
-      readonly closed: CallForApplicationsClosed['data'];
-    };
+  | (Opened & { readonly status: 'open' })
+  | (Opened & { readonly status: 'closed'; readonly closed: CallForApplicationsClosed['data'] });
 
 export const initialCallState = (): CallState => ({ status: 'not-opened' });
 
@@ -43,8 +66,20 @@ export function decideCall(command: CallCommand, state: CallState): CallEvent[] 
           opensOn: state.opened.opensOn,
         });
       }
+      // A closing dated before a candidacy the call received would leave that candidacy after it:
+      // every report would count a candidacy submitted to a closed call.
+      const { latest } = state;
+      if (latest && isBefore(command.data.effectiveDate, latest.effectiveDate)) {
+        throw ruleBroken(
+          'CALL.CLOSED_BEFORE_LAST_CANDIDACY',
+          `l’appel ${command.data.callId} ne peut pas être clos le ${command.data.effectiveDate} : la candidature de ${latest.territoryName} a été déposée le ${latest.effectiveDate}`,
+          { field: 'effectiveDate', latestCandidacyOn: latest.effectiveDate, candidacyId: latest.candidacyId },
+        );
+      }
       return [{ type: 'CallForApplicationsClosed', data: command.data }];
     }
+    case 'RegisterCallCandidacy':
+      return decideRegistration(command, state);
     default:
       return assertNever(command);
   }
@@ -53,9 +88,11 @@ export function decideCall(command: CallCommand, state: CallState): CallEvent[] 
 export function evolveCall(state: CallState, event: CallEvent): CallState {
   switch (event.type) {
     case 'CallForApplicationsOpened':
-      return { status: 'open', opened: event.data };
+      return { status: 'open', opened: event.data, candidacies: VersionedMap.empty() };
     case 'CallForApplicationsClosed':
-      return state.status === 'open' ? { status: 'closed', opened: state.opened, closed: event.data } : state;
+      return state.status === 'open' ? { ...state, status: 'closed', closed: event.data } : state;
+    case 'CallCandidacyRegistered':
+      return state.status === 'not-opened' ? state : withRegistration(state, event.data);
     default:
       return assertNever(event);
   }
@@ -79,6 +116,48 @@ export function callViewOf(state: CallState, callId: string): CallView {
     default:
       return assertNever(state);
   }
+}
+
+/**
+ * The first step of a submission (docs/decisions/0062): the call registers the candidacy, on its
+ * own stream and expected revision, so that a closing, decided on the same stream, sees it. What
+ * the submission would refuse of its call or of its data is refused here first: no registration
+ * is written for a candidacy that will not be.
+ */
+function decideRegistration({ data, context }: RegisterCallCandidacy, state: CallState): CallEvent[] {
+  // A candidacy already recorded: its own stream judges the repeat (a no-op, or a conflict).
+  if (context.candidacy.status !== 'not-submitted') return [];
+  assertSubmittable(data, callViewOf(state, data.callId));
+  const registration: Registered = {
+    callId: data.callId,
+    candidacyId: candidacyIdOf(data.callId, data.territory.id),
+    territoryId: data.territory.id,
+    territoryName: data.territory.name,
+    effectiveDate: data.effectiveDate,
+  };
+  if (state.status !== 'not-opened' && sameData(state.candidacies.get(registration.candidacyId), registration)) return [];
+  return [{ type: 'CallCandidacyRegistered', data: registration }];
+}
+
+/** The call with one more registration, or a candidacy's registration replaced by a later one. */
+function withRegistration<S extends Opened>(state: S, registration: Registered): S {
+  const replaced = state.candidacies.get(registration.candidacyId);
+  const candidacies = state.candidacies.set(registration.candidacyId, registration);
+  if (replaced === undefined || replaced !== state.latest) {
+    const latest = state.latest && !isBefore(state.latest.effectiveDate, registration.effectiveDate) ? state.latest : registration;
+    return { ...state, candidacies, latest };
+  }
+  // The latest registration was replaced (rare): look through them all again.
+  let latest: Registered | undefined;
+  candidacies.forEach((candidate) => {
+    if (!latest || isBefore(latest.effectiveDate, candidate.effectiveDate)) latest = candidate;
+  });
+  return { ...state, candidacies, latest };
+}
+
+/** The effective date the call registered a candidacy at, if it did: what its submission checks. */
+export function registeredOnOf(state: CallState, candidacyId: string): IsoDate | undefined {
+  return state.status === 'not-opened' ? undefined : state.candidacies.get(candidacyId)?.effectiveDate;
 }
 
 function periodOf(opened: CallForApplicationsOpened['data']) {

@@ -10,11 +10,16 @@ import {
 /**
  * The candidacy id is not chosen by the client: it is `candidacyIdOf(callId, territory.id)`, which
  * makes "once per territory per call" a property of the stream name. The programme id is taken from
- * `context.call`, the call as its own stream knows it.
+ * `context.call`, the call as its own stream knows it. The call registered the candidacy first
+ * (docs/decisions/0062).
  */
 export interface SubmitCandidacy
   extends Message<'SubmitCandidacy', Omit<CandidacySubmitted['data'], 'candidacyId' | 'programmeId'>> {
-  readonly context: { readonly call: CallView };
+  readonly context: {
+    readonly call: CallView;
+    /** The effective date at which the call registered this candidacy (`CallCandidacyRegistered`), if it did. */
+    readonly registeredOn?: IsoDate;
+  };
 }
 
 export type AddCandidacyPartner = Message<'AddCandidacyPartner', CandidacyPartnerAdded['data']>;

@@ -60,7 +60,8 @@ const submit: SubmitCandidacy = {
     projectedBudgetCents: 78_600_000,
     effectiveDate: '2020-12-10',
   },
-  context: { call: openCall },
+  // The call registered the candidacy at its date, the submission's first step (docs/decisions/0062).
+  context: { call: openCall, registeredOn: '2020-12-10' },
 };
 
 const submitted: CandidacySubmitted = {
@@ -113,8 +114,11 @@ const assignOther: AssignCandidacyAntenna = {
   context: { antenna: notOpened('montbeliard-bis'), assignedAntenna: notOpened('montbeliard') },
 };
 
-const withData = (data: Partial<SubmitCandidacy['data']>): SubmitCandidacy => ({ ...submit, data: { ...submit.data, ...data } });
-const withCall = (call: CallView): SubmitCandidacy => ({ ...submit, context: { call } });
+const withData = (data: Partial<SubmitCandidacy['data']>): SubmitCandidacy => {
+  const submission = { ...submit.data, ...data };
+  return { ...submit, data: submission, context: { ...submit.context, registeredOn: submission.effectiveDate } };
+};
+const withCall = (call: CallView): SubmitCandidacy => ({ ...submit, context: { ...submit.context, call } });
 
 describe('candidacy decider', () => {
   describe('SubmitCandidacy', () => {
@@ -195,11 +199,26 @@ describe('candidacy decider', () => {
         .then([submitted]);
     });
 
+    it('rule: a submission its call has not registered is not recorded (CANDIDACY.SUBMISSION_NOT_REGISTERED)', () => {
+      const { registeredOn: _registered, ...unregistered } = submit.context;
+      spec.given([]).when({ ...submit, context: unregistered }).thenThrows('CANDIDACY.SUBMISSION_NOT_REGISTERED', 'conflict');
+      // Registered at another date (an earlier attempt, interrupted): the call would not know this one's.
+      spec
+        .given([])
+        .when({ ...submit, context: { ...submit.context, registeredOn: '2020-11-02' } })
+        .thenThrows('CANDIDACY.SUBMISSION_NOT_REGISTERED', 'conflict');
+    });
+
+    it('rule: the same submission repeated is judged by the candidacy, registered or not (a no-op)', () => {
+      const { registeredOn: _registered, ...unregistered } = submit.context;
+      spec.given([submitted]).when({ ...submit, context: unregistered }).thenNothingHappens();
+    });
+
     it('rule: a call closed after its announced deadline accepted candidacies until it actually closed', () => {
       const lastDay = withData({ effectiveDate: '2021-01-08' });
       spec
         .given([])
-        .when({ ...lastDay, context: { call: { ...openCall, status: 'closed', closedOn: '2021-01-08' } } })
+        .when({ ...lastDay, context: { ...lastDay.context, call: { ...openCall, status: 'closed', closedOn: '2021-01-08' } } })
         .then([{ type: 'CandidacySubmitted', data: { ...submitted.data, effectiveDate: '2021-01-08' } }]);
     });
 

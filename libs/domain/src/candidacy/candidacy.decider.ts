@@ -164,7 +164,32 @@ function decideSubmission({ data, context }: SubmitCandidacy, state: CandidacySt
       candidacyId: state.submission.candidacyId,
     });
   }
-  const call = openedCall(context.call, data.callId);
+  const { programmeId } = assertSubmittable(data, context.call);
+  // The call lists the candidacies it received (docs/decisions/0062): a submission its call has not
+  // registered, at this date, could precede the call's closing unseen. Only the submission's
+  // first step registers it: this step alone never records a candidacy its call does not know.
+  if (context.registeredOn !== data.effectiveDate) {
+    throw conflict(
+      'CANDIDACY.SUBMISSION_NOT_REGISTERED',
+      `la candidature de ${data.territory.name} n’est pas inscrite à l’appel ${data.callId} à la date du ${data.effectiveDate} : recommencez le dépôt`,
+      { field: 'effectiveDate', ...(context.registeredOn !== undefined ? { registeredOn: context.registeredOn } : {}) },
+    );
+  }
+  return [
+    {
+      type: 'CandidacySubmitted',
+      data: { candidacyId: candidacyIdOf(data.callId, data.territory.id), programmeId, ...data },
+    },
+  ];
+}
+
+/**
+ * What a submission checks of its call and of its own data, whatever the candidacy's stream holds:
+ * the call's registration of a candidacy (its first step) checks the same, so that no registration
+ * is written for a submission that would be refused. Returns the call's programme.
+ */
+export function assertSubmittable(data: SubmitCandidacy['data'], callView: CallView): { readonly programmeId: string } {
+  const call = openedCall(callView, data.callId);
   const lastDay = call.closedOn ?? call.closesOn;
   // Judged on effective dates, so that a candidacy submitted in time can be recorded (back-filled) later.
   if (isBefore(data.effectiveDate, call.opensOn) || isAfter(data.effectiveDate, lastDay)) {
@@ -177,12 +202,7 @@ function decideSubmission({ data, context }: SubmitCandidacy, state: CandidacySt
   if (data.projectedBudgetCents !== undefined) assertPositiveCents(data.projectedBudgetCents, 'projectedBudgetCents');
   assertFigures(data.territory);
   assertUniquePartners(data.partners);
-  return [
-    {
-      type: 'CandidacySubmitted',
-      data: { candidacyId: candidacyIdOf(data.callId, data.territory.id), programmeId: call.programmeId, ...data },
-    },
-  ];
+  return { programmeId: call.programmeId };
 }
 
 /**

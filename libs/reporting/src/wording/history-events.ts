@@ -33,6 +33,7 @@ const AUDITED: Readonly<Record<AuditedEventType, true>> = {
   ConventionSigned: true,
   CallForApplicationsOpened: true,
   CallForApplicationsClosed: true,
+  CallCandidacyRegistered: true,
   CandidacySubmitted: true,
   CandidacyPartnerAdded: true,
   CandidacySelected: true,

@@ -11,6 +11,7 @@ export const HISTORY_EVENT_LABELS: Readonly<Record<AuditedEventType, string>> = 
   ConventionSigned: 'Convention signée',
   CallForApplicationsOpened: 'Appel à manifestation d’intérêt ouvert',
   CallForApplicationsClosed: 'Appel à manifestation d’intérêt clos',
+  CallCandidacyRegistered: 'Candidature inscrite à l’appel',
   CandidacySubmitted: 'Candidature déposée',
   CandidacyPartnerAdded: 'Partenaire ajouté',
   CandidacySelected: 'Candidature retenue',

@@ -46,6 +46,10 @@ const CASES: { readonly [T in AuditedEventType]: readonly [Extract<AuditedEvent,
     `Appel ouvert du ${formatDate('2020-10-01')} au ${formatDate('2020-12-15')} (3 critères de sélection) : Deuxième AMI`,
   ],
   CallForApplicationsClosed: [{ callId: 'ami-2', effectiveDate: '2020-12-15' }, 'Appel clos : Deuxième AMI'],
+  CallCandidacyRegistered: [
+    { callId: 'ami-2', candidacyId: 'ami-2--pma', territoryId: 'pma', territoryName: 'Pays de Montbéliard Agglomération', effectiveDate: '2020-11-02' },
+    'Candidature de Pays de Montbéliard Agglomération inscrite à l’appel (dépôt engagé) : Deuxième AMI',
+  ],
   CandidacySubmitted: [
     {
       candidacyId: 'ami-2--pma',

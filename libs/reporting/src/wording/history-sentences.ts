@@ -146,6 +146,12 @@ export function historySentence(event: AuditedEvent, names: HistoryNames): strin
       const call = names.call(event.data.callId);
       return call ? `Appel clos : ${call}` : 'Appel clos';
     }
+    case 'CallCandidacyRegistered': {
+      // A call's title often holds guillemets of its own: it comes last, after a colon.
+      const call = names.call(event.data.callId);
+      const received = `Candidature de ${event.data.territoryName} inscrite à l’appel (dépôt engagé)`;
+      return call ? `${received} : ${call}` : received;
+    }
     case 'CandidacySubmitted': {
       const d = event.data;
       const budget = d.projectedBudgetCents !== undefined ? `, budget prévisionnel ${formatEuros(d.projectedBudgetCents)}` : '';
