@@ -343,7 +343,7 @@ export const entriesBlock = (event: Pick<ProjectedEvent, 'streamId' | 'revision'
   `${event.streamId}:${String(Math.floor(event.revision / ENTRIES_PER_DOCUMENT)).padStart(16, '0')}`;
 
 const PROGRAMME_EVENTS = new Set(['ProgrammeLaunched', 'ProgrammeTargetsRevised', 'ConventionSigned']);
-const CALL_EVENTS = new Set(['CallForApplicationsOpened', 'CallForApplicationsClosed']);
+const CALL_EVENTS = new Set(['CallForApplicationsOpened', 'CallForApplicationsClosed', 'CallCandidacyRegistered']);
 const CANDIDACY_EVENTS = new Set(['CandidacySubmitted', 'CandidacyPartnerAdded', 'CandidacySelected', 'CandidacyRejected', 'CandidacyWithdrawn', 'CandidacyAntennaAssigned']);
 
 /** The key of the entries document of `event`, or undefined for an event the trail cannot place. */
