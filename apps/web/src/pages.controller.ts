@@ -227,7 +227,9 @@ ${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { 
   private async exportEcheancier(format: 'csv' | 'xlsx', query: QueryParameters, response: FastifyReply): Promise<void> {
     const today = this.reads.today();
     const asOf = exportedAsOf(query.asOf, today);
-    const { withinDays } = readWithinDays(query.jours, DEFAULT_ECHEANCIER_WITHIN_DAYS);
+    const { withinDays, error } = readWithinDays(query.jours, DEFAULT_ECHEANCIER_WITHIN_DAYS);
+    // The page says a horizon it cannot read beside its field; its export is refused, never the default's file under the link's name.
+    if (error !== undefined) throw new WebParameterRefusedError('Tranches à échoir dans les', error);
     const report = await this.reads.echeancier(asOf, withinDays);
     const rendered = await renderReport(report, format, { timeZone: this.reads.timeZone });
     securityHeaders(response);

@@ -401,6 +401,20 @@ describe('web dashboard over HTTP', () => {
     }
   });
 
+  it('rule: the échéancier\'s exports refuse a horizon its page refuses, instead of exporting the default horizon\'s tranches under the link\'s name', async () => {
+    const agent = await as('finance');
+    for (const path of ['/financements/echeancier/export.csv', '/financements/echeancier/export.xlsx']) {
+      for (const typed of ['abc', '-1', '3651', '2.5']) {
+        const page = await agent.get('/financements/echeancier').query({ jours: typed }).expect(200);
+        expect(page.text).toContain('id="erreur-jours">Choisissez un nombre entier de jours entre 0 et 3650.</p>');
+        const refused = await agent.get(path).query({ jours: typed }).expect(400);
+        expect(refused.headers['content-disposition']).toBeUndefined();
+        expect(refused.text).toContain('« Tranches à échoir dans les » : Choisissez un nombre entier de jours entre 0 et 3650. Rien n’a été exporté');
+      }
+      await agent.get(path).query({ jours: '60' }).expect(200);
+    }
+  });
+
   it('ends a session on sign-out, and after 30 minutes without activity', async () => {
     const agent = request.agent(http());
     await signIn(agent, { jeton: dashboard.tokens.auditor }, 303);
