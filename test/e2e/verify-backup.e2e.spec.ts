@@ -1,6 +1,6 @@
 /**
  * End to end, as the compiled CLI runs: `jalon verify`, `jalon export-audit --latest-seal`,
- * `jalon prove-extends --latest-seal` and `jalon events` on a
+ * `jalon prove-extends --latest-seal`, `jalon events`, `jalon report` and `jalon status` on a
  * backup kept on a read-only medium (an auditor's copy, a write-blocked disk). As root, `chmod`
  * stops nothing: the medium is a small tmpfs remounted read-only for real. The verification reads
  * the log as it is there, alters nothing, and finds a change made before the medium was locked;
@@ -110,6 +110,33 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
       expect(jalon(['verify-extends', proof, '--public-key', publicKey!], dataDir).status).toBe(0);
     } finally {
       rmSync(proofDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('rule: reports and status of a backup on a read-only medium are produced from it as it is, the read models brought up to date in a temporary copy; nothing on the medium changes, and a statement, which seals the log, is refused in French', () => {
+    const temporary = () => readdirSync(tmpdir()).filter((name) => name.startsWith('jalon-lecture-'));
+    try {
+      expect(jalon(['demo'], dataDir).status).toBe(0);
+      const before = contents();
+      const copiesBefore = temporary();
+
+      whileLocked(() => {
+        const budget = jalon(['report', 'budget', '--antenna', 'montbeliard'], dataDir);
+        expect(budget.stderr).toContain(`Dossier de données en lecture seule (${dataDir}) : rien n’y est modifié`);
+        expect(budget.stdout).toMatch(/^Total\s+786\s000,00\s€/m);
+        expect(budget.status).toBe(0);
+        const status = jalon(['status'], dataDir);
+        expect(status.stdout).toMatch(/^Journal : position \d+ \(sqlite\)$/m);
+        expect(status.status).toBe(0);
+        const statement = jalon(['report', 'etat-depenses', '--antenna', 'montbeliard', '--format', 'xlsx', '--out', join(tmpdir(), 'jalon-etat-refuse.xlsx')], dataDir);
+        expect(statement.stderr).toMatch(/^Erreur INTEGRITY\.SEAL_KEY_UNREADABLE : .*lecture seule/m);
+        expect(statement.status).toBe(1);
+        expect(contents()).toEqual(before);
+      });
+      // The temporary copies are gone.
+      expect(temporary()).toEqual(copiesBefore);
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

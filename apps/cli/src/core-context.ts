@@ -4,7 +4,9 @@ import { EventStore } from '@jalon/event-store';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
-import { userInfo } from 'node:os';
+import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 
 export interface CoreContext {
   readonly app: INestApplicationContext;
@@ -22,6 +24,44 @@ export async function withCore<T>(options: JalonCoreOptions, work: (context: Cor
     return await work({ app, commandBus: app.get(CommandBus), identity: app.get(IdentityService), store: app.get<EventStore>(EVENT_STORE) });
   } finally {
     await app.close();
+  }
+}
+
+/**
+ * Runs `work` for a command that only reads (a report, `status`) on an existing store. On a data
+ * directory that cannot be written (a backup on a read-only medium, a folder the user may not
+ * write), nothing there is changed: the log is read as `verify` reads it, and the read models are
+ * brought up to date in a copy in the system's temporary folder, removed afterwards (started from
+ * the directory's own read models when there are some, so only the events after them are replayed).
+ * A report that must write the log (a statement of expenditure seals it) is then refused, in French.
+ */
+export async function withReadingCore<T>(config: JalonConfig, work: (context: CoreContext) => Promise<T>): Promise<T> {
+  const readModels = join(config.dataDir, 'read-models.sqlite');
+  const writable = [config.dataDir, ...(config.eventStore === 'sqlite' ? [join(config.dataDir, 'jalon.sqlite')] : []), readModels].every(
+    (path) => !existsSync(path) || canWrite(path),
+  );
+  if (writable) return withCore({ config, existingStore: true }, work);
+  const copy = mkdtempSync(join(tmpdir(), 'jalon-lecture-'));
+  try {
+    for (const suffix of ['', '-wal']) {
+      if (existsSync(`${readModels}${suffix}`)) copyFileSync(`${readModels}${suffix}`, join(copy, `read-models.sqlite${suffix}`));
+    }
+    console.error(
+      `Dossier de données en lecture seule (${config.dataDir}) : rien n’y est modifié ; le journal est lu tel quel, les projections sont mises à jour dans une copie temporaire (${copy}), effacée ensuite.`,
+    );
+    // Inline projections: a worker thread would open the store for writing.
+    return await withCore({ config: { ...config, projections: 'inline' }, existingStore: true, readOnlyStore: true, readModelsFile: join(copy, 'read-models.sqlite') }, work);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -34,6 +34,12 @@ export interface JalonCoreOptions {
   readonly store?: EventStore;
   /** The configured store must already exist (see `openEventStore`): set by the commands that only read the log. Nothing is created when it does not. */
   readonly existingStore?: boolean;
+  /**
+   * Only read the embedded store, changing nothing of its file (implies `existingStore`): reports
+   * and `status` on a data directory that cannot be written (a backup on a read-only medium); see
+   * `OpenEventStoreOptions.readOnly`.
+   */
+  readonly readOnlyStore?: boolean;
   /** Where read models are kept (default `$DATA_DIR/read-models.sqlite`; `:memory:` for tests). */
   readonly readModelsFile?: string;
   /** The projection runner's settings (tests shorten its retry delays); the projection thread's runner gets them too. */
@@ -92,7 +98,8 @@ export class JalonCoreModule {
     // Before any provider is built: Nest builds the read-model file (and the rest) even when the
     // store's provider fails, so a store that cannot be opened (missing when it must exist, a folder
     // or another file in its place) is refused here, with nothing created.
-    if (!options.store) assertStoreOpens(options.config, { existing: options.existingStore ?? false });
+    // A store opened read-only is only read: it checks that its file is there, and what it cannot open in place it reads from a copy.
+    if (!options.store && !options.readOnlyStore) assertStoreOpens(options.config, { existing: options.existingStore ?? false });
     const clock = options.clock ?? systemClock;
     return {
       module: JalonCoreModule,
@@ -101,7 +108,11 @@ export class JalonCoreModule {
       providers: [
         { provide: JALON_CONFIG, useValue: options.config },
         { provide: CLOCK, useValue: clock },
-        { provide: EVENT_STORE, useFactory: () => options.store ?? openEventStore(options.config, { existing: options.existingStore ?? false }) },
+        {
+          provide: EVENT_STORE,
+          useFactory: () =>
+            options.store ?? openEventStore(options.config, options.readOnlyStore ? { existing: true, readOnly: true } : { existing: options.existingStore ?? false }),
+        },
         {
           provide: PROJECTION_STORAGE,
           useFactory: () => SqliteProjectionStorage.open(options.readModelsFile ?? join(options.config.dataDir, 'read-models.sqlite')),

@@ -4,7 +4,7 @@ import { ProjectionRunner } from '@jalon/projections';
 import { isCsvBundle, isReportFormat, REPORT_FORMATS, REPORT_KINDS, renderReport } from '@jalon/reporting';
 import { Command, InvalidArgumentError } from 'commander';
 import { assertWritableFile, writeWholeContent } from '@jalon/event-store';
-import { withCore } from '../core-context';
+import { withReadingCore } from '../core-context';
 import { outputFile } from './export.command';
 import { sealedLatest } from './integrity-seals';
 import { reportQueryOf, reportQueryOptions } from './report-options';
@@ -26,7 +26,7 @@ export function reportCommand(config: () => JalonConfig, { serviceWaitMs = SERVI
       // Refused before anything is read or sealed (a statement seals the log): a refusal writes nothing.
       const file = outputFile(options.out);
       if (file !== undefined) await assertWritableFile(file);
-      await withCore({ config: config(), existingStore: true }, async ({ app, store }) => {
+      await withReadingCore(config(), async ({ app, store }) => {
         const runner = app.get(ProjectionRunner);
         // Read models caught up under the projection lease, or as the running service that holds it commits them.
         const caughtUp = () => readModelsCaughtUp(app, config(), runner, store, serviceWaitMs);

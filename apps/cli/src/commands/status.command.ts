@@ -2,7 +2,7 @@ import { JalonConfig, PROJECTION_STORAGE } from '@jalon/core';
 import { eventsAfter, ProjectionRunner, ProjectionStorage, ProjectionStorageError, SqliteProjectionStorage, SupersededReadModels } from '@jalon/projections';
 import { INestApplicationContext } from '@nestjs/common';
 import { Command } from 'commander';
-import { withCore } from '../core-context';
+import { withReadingCore } from '../core-context';
 import { formatCount } from '@jalon/reporting';
 import { holdsSuperseded, keptReadModels } from './compact.command';
 
@@ -38,7 +38,7 @@ export function statusCommand(config: () => JalonConfig): Command {
   return new Command('status')
     .description('position et retard de chaque projection par rapport au journal')
     .action(async () => {
-      await withCore({ config: config(), existingStore: true }, async ({ app, store }) => {
+      await withReadingCore(config(), async ({ app, store }) => {
         const head = await store.headPosition();
         console.log(`Journal : position ${head} (${config().eventStore})`);
         // The read models' file is read first: one that cannot be (a folder in its place, a damaged

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { InputValidationError } from '../errors';
 import { NestedList, NestedObject } from './nested.decorators';
 import { IsCents, IsIsoDate, IsSlug, IsText } from './text.decorators';
@@ -27,6 +27,9 @@ class Sample {
   @Min(0)
   @Max(3650)
   days?: number;
+  @IsOptional()
+  @IsIn(['distance', 'hybrid', 'on-site'])
+  mode?: string;
 }
 
 function violationsOf(input: unknown) {
@@ -47,6 +50,14 @@ function nested(depth: number): Record<string, unknown> {
 
 describe('validateInput', () => {
   const valid = { id: 'montbeliard', effectiveDate: '2022-06-22', inner: { amountCents: 78_600_000 } };
+
+  it('rule isIn: the French message names the field and the values it may take', () => {
+    expect(() => validateInput(Sample, { ...valid, mode: 'présentiel' })).toThrow(
+      expect.objectContaining({
+        violations: [{ field: 'mode', rule: 'isIn', message: 'mode n’est pas une valeur autorisée (valeurs possibles : distance, hybrid, on-site)' }],
+      }),
+    );
+  });
 
   it('accepts valid input and returns it as plain JSON data (a copy, never an instance of the input class)', () => {
     const input = { ...valid, inner: { ...valid.inner }, items: [{ amountCents: 1 }] };

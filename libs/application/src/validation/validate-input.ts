@@ -17,7 +17,7 @@ const MAX_VIOLATIONS = 100;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** French wording for class-validator's built-in rules; our own rules carry French messages already. */
-const FRENCH: Record<string, (field: string, limit: string | undefined) => string> = {
+const FRENCH: Record<string, (field: string, limit: string | undefined, message?: string) => string> = {
   whitelistValidation: (f) => `le champ ${f} n’est pas attendu`,
   isDefined: (f) => `${f} est obligatoire`,
   isNotEmpty: (f) => `${f} ne doit pas être vide`,
@@ -29,7 +29,11 @@ const FRENCH: Record<string, (field: string, limit: string | undefined) => strin
   arrayMaxSize: (f, n) => `${f} contient trop d’éléments${n ? ` (${n} au plus)` : ''}`,
   min: (f, n) => `${f} est trop petit${n ? ` (${n} au moins)` : ''}`,
   max: (f, n) => `${f} est trop grand${n ? ` (${n} au plus)` : ''}`,
-  isIn: (f) => `${f} n’est pas une valeur autorisée`,
+  // class-validator's own message ends with the values allowed: the French one names them too.
+  isIn: (f, _limit, message) => {
+    const allowed = /following values: (.*)$/.exec(message ?? '')?.[1];
+    return allowed ? `${f} n’est pas une valeur autorisée (valeurs possibles : ${allowed})` : `${f} n’est pas une valeur autorisée`;
+  },
   nestedValidation: (f) => `${f} doit être un objet valide`,
   unknownValue: (f) => `${f || 'la requête'} doit être un objet JSON`,
   arrayUnique: (f) => `${f} ne doit pas contenir de doublon`,
@@ -122,7 +126,7 @@ function flatten(errors: readonly ValidationError[], naming: FieldNaming, prefix
         rule,
         // Our own rules' messages start with the property name; name the field as the refusal does (its whole path, its query name).
         message:
-          FRENCH[rule]?.(field, /(\d+)\D*$/.exec(message)?.[1]) ??
+          FRENCH[rule]?.(field, /(\d+)\D*$/.exec(message)?.[1], message) ??
           (message.startsWith(`${error.property} `) ? field + message.slice(error.property.length) : message),
       }));
     return [...own, ...flatten(error.children ?? [], naming, field)];
