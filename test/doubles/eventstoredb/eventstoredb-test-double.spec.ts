@@ -287,6 +287,48 @@ describe.each([
     expect(await collect(client.readStream(after))).toHaveLength(1);
   });
 
+  it('rule: an append resent while its first send is written but not yet replicated is not a success (IdempotentNotReady: the server drops it and times out), nothing is written twice; once replicated, the resend is a success that writes nothing', async () => {
+    const stream = `s-${randomUUID()}`;
+    const zero = event(0);
+    await client.appendToStream(stream, [zero]);
+    const batch = [event(1), event(2)];
+    const timeout = batchAppend ? DeadlineExceededError : TimeoutError;
+    double.injectAppendFaults('timeout-not-replicated');
+
+    const first = await client.appendToStream(stream, batch, { expectedRevision: 0n }).catch((e: unknown) => e);
+    const resent = await client.appendToStream(stream, batch, { expectedRevision: 0n }).catch((e: unknown) => e);
+    const resentAny = await client.appendToStream(stream, batch).catch((e: unknown) => e);
+
+    for (const error of [first, resent, resentAny]) expect(error).toBeInstanceOf(timeout);
+    if (!batchAppend) expect((first as Error).message).toMatch(/Commit phase timeout/);
+    // Only committed records are read; the writer counts the batch all the same.
+    expect((await collect(client.readStream(stream))).map((read) => read.event?.revision)).toEqual([0n]);
+    expect(double.unreplicatedBatches()).toBe(1);
+    const other = await client.appendToStream(stream, [event(3)], { expectedRevision: 0n }).catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(WrongExpectedVersionError);
+    expect(other).toMatchObject({ expectedVersion: 0n, actualVersion: 2n });
+
+    await double.replicate();
+    const settled = await client.appendToStream(stream, batch, { expectedRevision: 0n });
+
+    expect(settled).toMatchObject({ success: true, nextExpectedRevision: 2n });
+    expect((await collect(client.readStream(stream))).map((read) => read.event?.id)).toEqual([zero.id, ...batch.map((e) => e.id)]);
+  });
+
+  it('replicates in log order: a later write that is replicated commits the one written before it, and subscribers see both in order', async () => {
+    const stream = `s-${randomUUID()}`;
+    const later = `s-${randomUUID()}`;
+    double.injectAppendFaults('timeout-not-replicated');
+    await client.appendToStream(stream, [event(0)]).catch(() => undefined);
+    expect(double.unreplicatedBatches()).toBe(1);
+
+    await client.appendToStream(later, [event(1)]);
+
+    expect(double.unreplicatedBatches()).toBe(0);
+    const all = (await collect(client.readAll({ direction: FORWARDS, fromPosition: START }))).map((read) => read.event?.streamId);
+    expect(all.slice(-2)).toEqual([stream, later]);
+  });
+
   it('cuts the call after committing when asked (unavailable-after-commit): the client sees the connection lost, the batch is written', async () => {
     const stream = `s-${randomUUID()}`;
     double.injectAppendFaults('unavailable-after-commit');

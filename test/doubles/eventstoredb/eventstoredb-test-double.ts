@@ -65,6 +65,14 @@ export interface EventStoreDbTestDouble {
   /** Injected faults not yet consumed by an append. */
   pendingAppendFaults(): number;
   /**
+   * The cluster catches up: every batch written but not yet replicated (`timeout-not-replicated`)
+   * is committed, in log order; reads and subscriptions show it, and its ids sent again are a
+   * success that writes nothing. A later write that is replicated does the same first.
+   */
+  replicate(): Promise<void>;
+  /** Batches written on the leader but not yet replicated. */
+  unreplicatedBatches(): number;
+  /**
    * Stores an event exactly as given, bypassing the client: data (and metadata) that are not JSON
    * although announced as such, as another writer or a damaged log could leave them. Appended at
    * the end of the stream; returns its revision and position.
@@ -137,6 +145,12 @@ export async function startEventStoreDbTestDouble(options: EventStoreDbTestDoubl
     },
     pendingAppendFaults() {
       return faults.length;
+    },
+    async replicate() {
+      log.replicate();
+    },
+    unreplicatedBatches() {
+      return log.unreplicatedBatches();
     },
     async appendRawEvent(streamId, event) {
       const bytes = (value: string | Uint8Array | undefined) => (typeof value === 'string' ? new TextEncoder().encode(value) : (value ?? new Uint8Array()));

@@ -10,6 +10,14 @@
  * committed-events cache (`BoundedCache`, first in first out, 8 MiB by its own size estimate).
  * A read of `$all` from a position that is not a record boundary fails, as the server's chunk
  * reader does (`InvalidReadException` → `ReadAllResult.InvalidPosition`).
+ *
+ * A batch can also be written **not replicated** (`append(…, { replicated: false })`): on the
+ * leader's log, so the commit check counts it (its stream's version, its ids, as the storage
+ * writer's `PreCommit` records them), but not yet committed by the cluster, so reads and
+ * subscriptions do not show it (only committed records are indexed). The same ids sent again are
+ * then `idempotent_not_ready` (`CommitDecision.IdempotentNotReady`: the server drops that write).
+ * Replication follows the log: `replicate()` commits every such batch in order, and so does the
+ * next replicated write, which lies after them.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -42,10 +50,15 @@ export type ExpectedVersion =
   | { readonly kind: 'stream_exists' }
   | { readonly kind: 'revision'; readonly revision: bigint };
 
-/** `currentRevision` -1n stands for "no stream", as EventStoreDB's internal version does. */
+/**
+ * `currentRevision` -1n stands for "no stream", as EventStoreDB's internal version does; it is the
+ * writer's view, which counts batches written but not yet replicated. `idempotent_not_ready`: every
+ * id is in a batch not yet replicated; EventStoreDB drops such a write without answering it.
+ */
 export type WriteOutcome =
   | { readonly kind: 'written' | 'idempotent'; readonly currentRevision: bigint; readonly position: bigint | undefined }
-  | { readonly kind: 'wrong_expected_version'; readonly currentRevision: bigint };
+  | { readonly kind: 'wrong_expected_version'; readonly currentRevision: bigint }
+  | { readonly kind: 'idempotent_not_ready'; readonly currentRevision: bigint };
 
 export type StreamFrom = 'start' | 'end' | bigint;
 export type Direction = 'forwards' | 'backwards';
@@ -80,10 +93,13 @@ const FIRST_EVENT_POSITION = 1_536n;
 const TICKS_PER_MS = 10_000n;
 
 export class InMemoryLog {
+  /** Committed (replicated) events: what reads and subscriptions see. */
   private readonly all: LoggedEvent[] = [];
   /** Index in `all` of the event at each position: the record boundaries a read may start at. */
   private readonly atPosition = new Map<bigint, number>();
   private readonly streams = new Map<string, LoggedEvent[]>();
+  /** Batches on the leader's log, in log order, not yet replicated: after every event of `all`. */
+  private readonly unreplicated: LoggedEvent[][] = [];
   /** EventStoreDB's committed-events cache, which `any` appends are deduplicated against. */
   private readonly byId: CommittedEventsCache;
   private readonly listeners = new Set<(event: LoggedEvent) => void>();
@@ -93,14 +109,20 @@ export class InMemoryLog {
     this.byId = new CommittedEventsCache(options.committedEventsCacheBytes ?? COMMITTED_EVENTS_CACHE_BYTES);
   }
 
-  append(streamId: string, expected: ExpectedVersion, proposed: readonly ProposedEvent[]): WriteOutcome {
-    const stream = this.streams.get(streamId) ?? [];
+  /**
+   * EventStoreDB's write: the commit check on the writer's view (replicated or not), then, for a
+   * new batch, the write. `replicated: false` leaves it on the leader's log only (see the class).
+   */
+  append(streamId: string, expected: ExpectedVersion, proposed: readonly ProposedEvent[], { replicated = true }: { replicated?: boolean } = {}): WriteOutcome {
+    const stream = this.writerView(streamId);
     const current = BigInt(stream.length) - 1n;
     const ids = proposed.map((event) => event.id.toLowerCase());
 
     const decision = this.checkCommit(streamId, stream, expected, ids);
     if (decision.kind === 'wrong_expected_version') return { kind: 'wrong_expected_version', currentRevision: current };
     if (decision.kind === 'idempotent') {
+      // Idempotent only once the original is replicated (`IndexWriter.CheckCommit`'s `isReplicated`).
+      if (decision.lastRevision > this.committedRevision(streamId)) return { kind: 'idempotent_not_ready', currentRevision: current };
       const last = stream[Number(decision.lastRevision)]!;
       return { kind: 'idempotent', currentRevision: decision.lastRevision, position: last.position };
     }
@@ -122,16 +144,31 @@ export class InMemoryLog {
       this.nextPosition += RECORD_OVERHEAD + recordSize(logged);
       return logged;
     });
-    this.streams.set(streamId, [...stream, ...written]);
-    for (const event of written) {
-      this.atPosition.set(event.position, this.all.length);
-      this.all.push(event);
-      this.byId.put(event);
-    }
-    // Listeners run after the whole batch is stored: a subscriber never sees half a batch.
-    for (const event of written) for (const listener of [...this.listeners]) listener(event);
+    // The storage writer records the ids as it writes them, replicated or not (`PreCommit`).
+    for (const event of written) this.byId.put(event);
+    this.unreplicated.push(written);
+    if (replicated) this.replicate();
     const last = written[written.length - 1]!;
     return { kind: 'written', currentRevision: last.revision, position: last.position };
+  }
+
+  /** Commits every batch written but not yet replicated, in log order: reads and subscriptions now show them. */
+  replicate(): void {
+    const batches = this.unreplicated.splice(0);
+    for (const written of batches) {
+      this.streams.set(written[0]!.streamId, [...(this.streams.get(written[0]!.streamId) ?? []), ...written]);
+      for (const event of written) {
+        this.atPosition.set(event.position, this.all.length);
+        this.all.push(event);
+      }
+      // Listeners run after the whole batch is stored: a subscriber never sees half a batch.
+      for (const event of written) for (const listener of [...this.listeners]) listener(event);
+    }
+  }
+
+  /** Batches written but not yet replicated. */
+  unreplicatedBatches(): number {
+    return this.unreplicated.length;
   }
 
   /** Writes an event as EventStoreDB itself does (statistics, settings, checkpoints, projection results…). */
@@ -188,10 +225,10 @@ export class InMemoryLog {
 
   /**
    * Index of the first event at or after `position`, which must be a record boundary: an event's
-   * position, 0 (the log opens with an epoch record there), or the end of the log (or past it).
+   * position, 0 (the log opens with an epoch record there), or the end of what is replicated (or past it).
    */
   private indexAt(position: bigint): number {
-    if (position >= this.nextPosition) return this.all.length;
+    if (position >= (this.unreplicated[0]?.[0]?.position ?? this.nextPosition)) return this.all.length;
     if (position === 0n) return 0;
     const index = this.atPosition.get(position);
     if (index === undefined) throw new InvalidPositionError(position);
@@ -202,6 +239,17 @@ export class InMemoryLog {
   onAppended(listener: (event: LoggedEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** The stream as the storage writer sees it: replicated events, then those not yet replicated. */
+  private writerView(streamId: string): readonly LoggedEvent[] {
+    const committed = this.streams.get(streamId) ?? [];
+    const pending = this.unreplicated.filter((batch) => batch[0]!.streamId === streamId).flat();
+    return pending.length === 0 ? committed : [...committed, ...pending];
+  }
+
+  private committedRevision(streamId: string): bigint {
+    return BigInt(this.streams.get(streamId)?.length ?? 0) - 1n;
   }
 
   private checkCommit(

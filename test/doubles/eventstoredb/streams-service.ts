@@ -69,11 +69,27 @@ export type CallCounts = Map<string, number>;
  * - `not-leader`: this node is a follower (`NotHandled(NotLeader)` with the leader's address,
  *   here the double's own); nothing written. BatchAppend ends its whole call with it.
  * - `not-ready`: `NotHandled(NotReady)` ("Server Is Not Ready"), as during an election; nothing written.
- * - `timeout-before-commit`: "Prepare phase timeout."; nothing written.
- * - `timeout-after-commit`: the batch is written, then "Commit phase timeout." is answered.
+ * - `timeout-before-commit`: a write timeout; nothing written (the request expired before the
+ *   storage writer took it, or the leader lost it).
+ * - `timeout-after-commit`: the batch is written, then the write timeout is answered.
+ * - `timeout-not-replicated`: the batch is written on the leader's log but not yet replicated, and
+ *   the write timeout is answered (the cluster did not acknowledge it within `CommitTimeoutMs`).
+ *   Reads and subscriptions do not show it until the double's `replicate()` (or the next write
+ *   that is replicated); meanwhile the same ids sent again are dropped by the server
+ *   (`IdempotentNotReady`), which answers the write timeout again, and another batch expecting a
+ *   revision before it is a wrong expected version whose current revision reads do not show yet.
  * - `unavailable-after-commit`: the batch is written, then the call is cut (UNAVAILABLE).
+ *
+ * Every write timeout is answered as EventStoreDB 24.10 and KurrentDB 25 answer an append's
+ * (`WriteEvents` waits for no prepare, only for the commit): "Commit phase timeout.".
  */
-export type AppendFault = 'not-leader' | 'not-ready' | 'timeout-before-commit' | 'timeout-after-commit' | 'unavailable-after-commit';
+export type AppendFault =
+  | 'not-leader'
+  | 'not-ready'
+  | 'timeout-before-commit'
+  | 'timeout-after-commit'
+  | 'timeout-not-replicated'
+  | 'unavailable-after-commit';
 
 export interface StreamsServiceOptions {
   readonly log: InMemoryLog;
@@ -281,10 +297,12 @@ function append(
     const fault = options.faults.shift();
     if (fault === 'not-leader') return answer(notLeader(options.leader.host, options.leader.port));
     if (fault === 'not-ready') return answer(serverNotReady());
-    if (fault === 'timeout-before-commit') return answer(writeTimeout('Prepare'));
-    const outcome = log.append(streamName(appendOptions.getStreamIdentifier()), expected, proposed);
-    if (fault === 'timeout-after-commit') return answer(writeTimeout('Commit'));
+    if (fault === 'timeout-before-commit') return answer(writeTimeout());
+    const outcome = log.append(streamName(appendOptions.getStreamIdentifier()), expected, proposed, { replicated: fault !== 'timeout-not-replicated' });
+    if (fault === 'timeout-after-commit' || fault === 'timeout-not-replicated') return answer(writeTimeout());
     if (fault === 'unavailable-after-commit') return answer(connectionLost());
+    // The server drops the write and its request manager times out (see `AppendFault`).
+    if (outcome.kind === 'idempotent_not_ready') return answer(writeTimeout());
     answer(null, appendResponse(outcome, expected));
   });
   // A client that goes away mid-append simply leaves nothing written.
@@ -363,8 +381,10 @@ function batchAppendCall(service: StreamsServiceOptions, call: ServerDuplexStrea
     }
     if (fault === 'not-ready') return void call.write(batchAppendNotHandled(batch.correlationId, batch.streamId, 'Server Is Not Ready'));
     if (fault === 'timeout-before-commit') return void call.write(batchAppendTimeout(batch.correlationId, batch.streamId));
-    const outcome = log.append(batch.streamId, expected, batch.events);
-    if (fault === 'timeout-after-commit') return void call.write(batchAppendTimeout(batch.correlationId, batch.streamId));
+    const outcome = log.append(batch.streamId, expected, batch.events, { replicated: fault !== 'timeout-not-replicated' });
+    if (fault === 'timeout-after-commit' || fault === 'timeout-not-replicated' || outcome.kind === 'idempotent_not_ready') {
+      return void call.write(batchAppendTimeout(batch.correlationId, batch.streamId));
+    }
     if (fault === 'unavailable-after-commit') {
       liveCalls.delete(live);
       void cut(call);

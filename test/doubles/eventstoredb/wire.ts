@@ -21,6 +21,9 @@ import { Status } from '@eventstore/db-client/generated/status_pb';
 import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import type { ExpectedVersion, LoggedEvent, ProposedEvent, WriteOutcome } from './in-memory-log';
 
+/** What the server answers (it answers no `idempotent_not_ready` write: it drops it). */
+type AnsweredOutcome = Exclude<WriteOutcome, { readonly kind: 'idempotent_not_ready' }>;
+
 export function streamIdentifier(streamId: string): StreamIdentifier {
   return new StreamIdentifier().setStreamName(new Uint8Array(Buffer.from(streamId, 'utf8')));
 }
@@ -115,7 +118,7 @@ export function batchExpectedVersion(options: BatchAppendReq.Options): ExpectedV
  * with the current fields and, like the server, the legacy `*_20_6_0` ones (except the
  * ulong.MaxValue it puts in `expected_revision_20_6_0` for no_stream, which no client reads).
  */
-export function appendResponse(outcome: WriteOutcome, expected: ExpectedVersion): AppendResp {
+export function appendResponse(outcome: AnsweredOutcome, expected: ExpectedVersion): AppendResp {
   if (outcome.kind === 'wrong_expected_version') {
     const wrong = new AppendResp.WrongExpectedVersion();
     if (outcome.currentRevision < 0n) wrong.setCurrentNoStream(new Empty()).setNoStream2060(new Empty());
@@ -146,7 +149,7 @@ export function appendResponse(outcome: WriteOutcome, expected: ExpectedVersion)
 export function batchAppendResponse(
   correlationId: UUID,
   streamId: string,
-  outcome: WriteOutcome,
+  outcome: AnsweredOutcome,
   expected: ExpectedVersion,
 ): BatchAppendResp {
   const response = new BatchAppendResp().setCorrelationId(correlationId).setStreamIdentifier(streamIdentifier(streamId));
@@ -240,9 +243,12 @@ export function serverNotReady(): StatusError {
   return { code: status.UNAVAILABLE, details: 'Server Is Not Ready' };
 }
 
-/** A unary append whose prepare or commit phase timed out (the write may still happen). */
-export function writeTimeout(phase: 'Prepare' | 'Commit'): StatusError {
-  return { code: status.ABORTED, details: `Operation timed out: ${phase} phase timeout.` };
+/**
+ * A unary append that timed out (the write may have happened, or may still): the request manager
+ * of an append waits for no prepare, only for the commit, so its timeout is always the commit's.
+ */
+export function writeTimeout(): StatusError {
+  return { code: status.ABORTED, details: 'Operation timed out: Commit phase timeout.' };
 }
 
 export function maximumAppendSizeExceeded(maxAppendSize: number): StatusError {
