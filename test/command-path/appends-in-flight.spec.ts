@@ -1,4 +1,4 @@
-import { CommandExecutor, commandNamed, LogWatch, runCommand, timeOrderedIds } from '@jalon/application';
+import { CommandExecutor, commandNamed, IdempotencyService, LogWatch, runCommand, timeOrderedIds } from '@jalon/application';
 import { chainEvents, collect, EventStore, GENESIS_HASH, SqliteEventStore, StoredEvent, tipOf } from '@jalon/event-store';
 import { EventStoreDbEventStore } from '../../libs/event-store/src/eventstoredb/eventstoredb-event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -73,6 +73,28 @@ describe('Appends in flight: the chain holds and nothing is answered « already 
     afterAll(async () => {
       await store.close();
       await double.stop();
+    });
+
+    it('rule: a command behind an append written but not yet replicated is refused 503 STORE.UNAVAILABLE, nothing written, not a 409 naming a change no read shows; once replicated, the first is replayed by its key and the second written after it, the chain whole', async () => {
+      const executor = new CommandExecutor({ store, clock: { now: () => new Date() }, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
+      const idempotency = new IdempotencyService(store);
+      const finance = { id: 'julien-bernard', name: 'Julien Bernard', role: 'finance' } as const;
+      const record = (expenditureId: string) => {
+        const input = { antennaId: 'montbeliard', expenditureId, category: 'other', amountCents: 1, description: 'Pas encore répliquée', effectiveDate: '2023-06-06' };
+        return idempotency.run(finance, `cle-${expenditureId}`, { command: 'RecordExpenditure', input }, (keyed) => runCommand(executor, 'RecordExpenditure', input, finance, keyed));
+      };
+      double.injectAppendFaults('timeout-not-replicated');
+
+      await expect(record('non-repliquee')).rejects.toMatchObject({ code: 'STORE.OUTCOME_UNKNOWN' });
+      await expect(record('derriere')).rejects.toMatchObject({ code: 'STORE.UNAVAILABLE' });
+      await double.replicate();
+      const first = await record('non-repliquee');
+      const second = await record('derriere');
+
+      expect({ firstReplayed: first.replayed, secondWritten: second.result.written }).toEqual({ firstReplayed: true, secondWritten: true });
+      const events = await collect(store.readStream('budget-montbeliard'));
+      expect(events.slice(-2).map((event) => event.data.expenditureId)).toEqual(['non-repliquee', 'derriere']);
+      expect(chainBreaks(events)).toEqual([]);
     });
 
     it('rule: under prepare timeouts (appends retried by the adapter), no new expenditure is answered « already recorded » and every event names its stream\'s previous one', async () => {

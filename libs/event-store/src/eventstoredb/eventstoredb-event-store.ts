@@ -63,6 +63,11 @@ export interface RetryDelays {
   readonly notLeaderMs: readonly number[];
   /** "Server Is Not Ready" / "Too Busy": an election or a catch-up takes seconds. */
   readonly notReadyMs: readonly number[];
+  /**
+   * A wrong expected version naming a revision that reads do not show yet: a write of the stream
+   * is on the leader's log, not yet replicated. Waited for before the conflict is answered.
+   */
+  readonly notReplicatedMs: readonly number[];
 }
 
 export const DEFAULT_RETRY_DELAYS: RetryDelays = {
@@ -70,6 +75,8 @@ export const DEFAULT_RETRY_DELAYS: RetryDelays = {
   notLeaderMs: [20, 100, 250],
   // About 8 s in all: a leader election takes a few seconds.
   notReadyMs: [250, 500, 1_000, 2_000, 4_000],
+  // About 3 s in all: past the server's commit timeout (2 s), after which its writer answered the write.
+  notReplicatedMs: [100, 200, 400, 800, 1_500],
 };
 
 export interface EventStoreDbOptions {
@@ -143,6 +150,14 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
    * EventStoreDB's idempotency makes safe. When the attempts run out, `STORE.OUTCOME_UNKNOWN` if
    * one of them may have written, `STORE.UNAVAILABLE` otherwise. A batch over the server's
    * maximum append size is refused with `STREAM.APPEND_TOO_LARGE`, nothing written.
+   *
+   * While the first send of a batch is on the leader's log but not yet replicated, EventStoreDB
+   * drops the same batch sent again (`IdempotentNotReady`) and answers it with a write timeout:
+   * resending can only settle it once it is replicated, so an attempt that finds nothing at the
+   * tail is left without an answer again, and the outcome stays unknown until then. A conflict
+   * naming a revision that reads do not show yet is such a write of another batch: the adapter
+   * waits for reads to show it (the conflict is then answered, and decided again on it) and
+   * otherwise answers `STORE.UNAVAILABLE` (nothing written), not a conflict with nothing to show.
    */
   async append(
     streamId: string,
@@ -164,6 +179,17 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
         this.writeFailures.succeeded();
         return result;
       } catch (error) {
+        if (error instanceof NotReplicatedYet) {
+          // Nothing written by this attempt; an earlier one left without an answer may have.
+          if (mayHaveWritten) throw this.writeFailed(this.outcomeUnknown(streamId, retries.attempts));
+          throw this.writeFailed(
+            new EventStoreError(
+              STORE_UNAVAILABLE,
+              `EventStoreDB compte sur le flux ${streamId} un ajout qu’il ne rend pas encore lisible (révision ${error.actual} annoncée, ` +
+                `${error.readable === -1 ? 'aucune lue' : `révision ${error.readable} lue`}) : il n’est pas encore répliqué. Rien n’a été écrit ; réessayez dans un instant`,
+            ),
+          );
+        }
         if (error instanceof AppendCallFailed) {
           failure = error.failure;
           cause = error.cause;
@@ -181,15 +207,7 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
         await delay(wait);
         continue;
       }
-      if (mayHaveWritten) {
-        throw this.writeFailed(
-          new EventStoreError(
-            STORE_OUTCOME_UNKNOWN,
-            `EventStoreDB n’a pas confirmé l’écriture sur le flux ${streamId} (délai dépassé ou connexion perdue, ${retries.attempts} tentative(s)) : ` +
-              'elle a peut-être eu lieu ; renvoyez la même requête avec la même clé d’idempotence (Idempotency-Key) pour le savoir sans risque de doublon',
-          ),
-        );
-      }
+      if (mayHaveWritten) throw this.writeFailed(this.outcomeUnknown(streamId, retries.attempts));
       if (cause instanceof EventStoreError && cause.code === STORE_UNAVAILABLE) throw this.writeFailed(cause);
       throw this.writeFailed(
         new EventStoreError(
@@ -211,6 +229,14 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
     const written = this.writeFailures.health();
     if (!written.writable || this.unreachable.failure === undefined) return written;
     return this.unreachable.health();
+  }
+
+  private outcomeUnknown(streamId: string, attempts: number): EventStoreError {
+    return new EventStoreError(
+      STORE_OUTCOME_UNKNOWN,
+      `EventStoreDB n’a pas confirmé l’écriture sur le flux ${streamId} (délai dépassé ou connexion perdue, ${attempts} tentative(s)) : ` +
+        'elle a peut-être eu lieu ; renvoyez la même requête avec la même clé d’idempotence (Idempotency-Key) pour le savoir sans risque de doublon',
+    );
   }
 
   private writeFailed(error: EventStoreError): EventStoreError {
@@ -398,7 +424,7 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
     try {
       result = await this.client.appendToStream(streamId, data, { expectedRevision: toExpected(expectedRevision) });
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError) throw wrongRevision(streamId, expectedRevision, error);
+      if (error instanceof WrongExpectedVersionError) throw await this.conflict(streamId, expectedRevision, current, error);
       if (error instanceof MaxAppendSizeExceededError) throw appendTooLarge(streamId, events.length, error.maxAppendSize);
       const failure = callFailureOf(error);
       if (failure !== 'other') throw new AppendCallFailed(failure, error);
@@ -409,6 +435,28 @@ export class EventStoreDbEventStore implements EventStore, WriteHealthReporting 
     const written = mayHaveWritten || revision > current;
     const position = result.position?.commit ?? (await this.positionOf(streamId, revision));
     return { nextExpectedRevision: written ? revision : Math.max(current, revision), position, written };
+  }
+
+  /**
+   * A wrong expected version whose current revision is past the tail read before the append: a
+   * write that reached the server since (read again at once, it shows), or one on the leader's
+   * log not yet replicated, which EventStoreDB's writer counts but reads do not show
+   * (`IndexWriter.GetStreamLastEventNumber` against the committed index). The latter is waited for
+   * ({@link RetryDelays.notReplicatedMs}): a command decided again on what reads show would only
+   * meet the same conflict. Still unreadable after the waits: {@link NotReplicatedYet}.
+   */
+  private async conflict(streamId: string, expected: ExpectedRevision, readBefore: number, error: WrongExpectedVersionError): Promise<Error> {
+    const refused = wrongRevision(streamId, expected, error);
+    if (!(refused instanceof WrongExpectedRevisionError) || typeof error.actualVersion !== 'bigint') return refused;
+    const actual = Number(error.actualVersion);
+    let readable = readBefore;
+    for (const wait of [0, ...this.retryDelays.notReplicatedMs]) {
+      if (readable >= actual) return refused;
+      if (wait > 0) await delay(wait);
+      const [last] = await this.readResolvedStreamPage(streamId, true, END, 1);
+      readable = last?.event === undefined ? -1 : Number(last.event.revision);
+    }
+    return readable >= actual ? refused : new NotReplicatedYet(actual, readable);
   }
 
   /** Older servers answer a deduplicated append without a position: read the stored event's. */
@@ -498,6 +546,16 @@ class AppendCallFailed extends Error {
     override readonly cause: unknown,
   ) {
     super(`the append call failed (${failure})`);
+  }
+}
+
+/** The server counts a revision of the stream that reads still do not show after the waits: nothing was written. */
+class NotReplicatedYet extends Error {
+  constructor(
+    readonly actual: number,
+    readonly readable: number,
+  ) {
+    super(`revision ${actual} not readable yet (read ${readable})`);
   }
 }
 

@@ -3,15 +3,20 @@
  * faults, on both append paths of the client: which refusals it retries and how long, what it
  * raises when the attempts run out, the server versions and connection strings it accepts.
  */
-import { collect, EventStoreError } from '../event-store.port';
+import { collect, EventStoreError, WrongExpectedRevisionError } from '../event-store.port';
 import { STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE } from '../store-health';
 import { startEventStoreDbTestDouble, type EventStoreDbTestDouble } from '../../../../test/doubles/eventstoredb/eventstoredb-test-double';
 import { testEvents, uniqueStreamId } from '../../../../test/support/events';
 import { withTimeout } from '../../../../test/support/subscription';
 import { EventStoreDbEventStore, type RetryDelays } from './eventstoredb-event-store';
 
-/** Short waits, the same shape as the defaults: 2 retries without an answer, 3 after NotLeader, 5 while not ready. */
-const FAST: RetryDelays = { noAnswerMs: [1, 1], notLeaderMs: [1, 1, 1], notReadyMs: [1, 2, 3, 4, 5] };
+/** Short waits, the same shape as the defaults: 2 retries without an answer, 3 after NotLeader, 5 while not ready or not replicated. */
+const FAST: RetryDelays = { noAnswerMs: [1, 1], notLeaderMs: [1, 1, 1], notReadyMs: [1, 2, 3, 4, 5], notReplicatedMs: [1, 2, 3, 4, 5] };
+
+/** Resolves once `condition` holds, looking again at each turn of the event loop. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
 
 describe.each([
   { batchAppend: true, path: 'BatchAppend' },
@@ -123,6 +128,70 @@ describe.each([
     expect(await idsOf(streamId)).toEqual(batch.map((e) => e.id));
     // On the unary path every attempt is a call of its own: one call, the tail did the rest.
     if (!batchAppend) expect(double.callsTo('Append') - appendsBefore).toBe(1);
+  });
+
+  it('rule: an append written on the leader but not yet replicated, whose resends EventStoreDB drops (IdempotentNotReady), is STORE.OUTCOME_UNKNOWN, reported by writeHealth; once replicated, the same batch is found stored, once', async () => {
+    const streamId = uniqueStreamId();
+    await store.append(streamId, testEvents(1), { expectedRevision: 'no_stream' });
+    const batch = testEvents(2);
+    double.injectAppendFaults('timeout-not-replicated');
+
+    const error = await failureOf(store.append(streamId, batch, { expectedRevision: 0 }));
+
+    // Neither written (nothing reads it yet, and it may be lost with the leader) nor not written.
+    expect(error).toMatchObject({ code: STORE_OUTCOME_UNKNOWN });
+    expect((error as Error).message).toMatch(/peut-être eu lieu.*Idempotency-Key/);
+    expect(await store.writeHealth()).toMatchObject({ writable: false, lastWriteError: { code: STORE_OUTCOME_UNKNOWN } });
+    expect(double.unreplicatedBatches()).toBe(1);
+
+    await double.replicate();
+    const again = await store.append(streamId, batch, { expectedRevision: 0 });
+    expect(again).toMatchObject({ written: false, nextExpectedRevision: 2 });
+    expect((await idsOf(streamId)).slice(1)).toEqual(batch.map((e) => e.id));
+  });
+
+  it('rule: a conflict naming a revision that reads do not show (another write not yet replicated) is STORE.UNAVAILABLE, nothing written, reported by writeHealth: not a conflict with nothing to show', async () => {
+    const streamId = uniqueStreamId();
+    await store.append(streamId, testEvents(1), { expectedRevision: 'no_stream' });
+    double.injectAppendFaults('timeout-not-replicated');
+    await failureOf(store.append(streamId, testEvents(2), { expectedRevision: 0 }));
+    const other = testEvents(1);
+
+    const error = await failureOf(store.append(streamId, other, { expectedRevision: 0 }));
+
+    expect(error).toBeInstanceOf(EventStoreError);
+    expect(error).toMatchObject({ code: STORE_UNAVAILABLE });
+    expect((error as Error).message).toMatch(/révision 2 annoncée, révision 0 lue.*pas encore répliqué\. Rien n’a été écrit/);
+    expect(await store.writeHealth()).toMatchObject({ writable: false, lastWriteError: { code: STORE_UNAVAILABLE } });
+    await double.replicate();
+    expect(await idsOf(streamId)).not.toContain(other[0]!.id);
+  });
+
+  it('rule: a conflict is answered once reads show the revision it names: the write not yet replicated is waited for, and the conflict then names what a new decision will read', async () => {
+    const waiting = EventStoreDbEventStore.connect(double.connectionString, { retryDelays: { ...FAST, notReplicatedMs: Array.from({ length: 10 }, () => 200) } });
+    try {
+      const streamId = uniqueStreamId();
+      await waiting.append(streamId, testEvents(1), { expectedRevision: 'no_stream' });
+      double.injectAppendFaults('timeout-not-replicated');
+      await failureOf(waiting.append(streamId, testEvents(2), { expectedRevision: 0 }));
+      const readsBefore = double.callsTo('Read');
+      let unreplicatedWhenAnswered: number | undefined;
+
+      const answered = failureOf(waiting.append(streamId, testEvents(1), { expectedRevision: 0 })).then((error) => {
+        unreplicatedWhenAnswered = double.unreplicatedBatches();
+        return error;
+      });
+      // The tail read before the append, then the reads after its conflict: the cluster catches up meanwhile.
+      await until(() => double.callsTo('Read') >= readsBefore + 2 || unreplicatedWhenAnswered !== undefined);
+      await double.replicate();
+      const error = await answered;
+
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(error).toMatchObject({ expected: 0, actual: 2 });
+      expect(unreplicatedWhenAnswered).toBe(0);
+    } finally {
+      await waiting.close();
+    }
   });
 
   it('maps the maximum append size to STREAM.APPEND_TOO_LARGE at once, without retrying', async () => {
