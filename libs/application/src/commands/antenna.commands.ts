@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { defineCommand } from '../command-handling/command-definition';
 import { PROGRAMME_WRITERS } from '../identity/roles';
 import { IsIsoDate, IsParagraph, IsSlug, IsText } from '../validation/text.decorators';
-import { loadLatestBudgetFactOn } from './antenna-context';
+import { loadFundingFacts, loadLatestBudgetFactOn } from './antenna-context';
 import { IsCandidacyId } from './candidacy.commands';
 
 // The domain declares the modes as a union type only; a record keyed by it keeps the list complete.
@@ -304,7 +304,8 @@ export const antennaCommands = [
     streamId: antennaStream,
     loadContext: async (input, loader) => {
       const latestBudgetFactOn = await loadLatestBudgetFactOn(input.antennaId, loader);
-      return latestBudgetFactOn === undefined ? {} : { latestBudgetFactOn };
+      const fundingFacts = await loadFundingFacts(input.antennaId, loader);
+      return { ...(latestBudgetFactOn === undefined ? {} : { latestBudgetFactOn }), ...(fundingFacts.length === 0 ? {} : { fundingFacts }) };
     },
     toCommand: (input, context) => ({ type: 'CloseAntenna' as const, data: input, context }),
   }),

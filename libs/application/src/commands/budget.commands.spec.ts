@@ -11,6 +11,7 @@ import { FieldViolation, ForbiddenError, InputValidationError } from '../errors'
 import { Actor } from '../identity/roles';
 import { timeOrderedIds } from '../ports';
 import { budgetCommands } from './budget.commands';
+import { runCommand } from './run-command';
 import { commandNamed, COMMANDS } from './index';
 import { montbeliardOpened } from '../testing/montbeliard.fixture';
 
@@ -280,8 +281,9 @@ describe('budget command catalogue', () => {
 
     /** Banque des Territoires' seed envelope, committed to the antenna through the funding catalogue (illustrative date). */
     const commitSeed = (antennaId = 'montbeliard') =>
-      executor.execute(
-        commandNamed('CommitFunding'),
+      runCommand(
+        executor,
+        'CommitFunding',
         {
           antennaId,
           agreementId: 'bdt-seed',

@@ -10,7 +10,8 @@ import { CommandExecutor } from '../command-handling/command-executor';
 import { FieldViolation, ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
 import { timeOrderedIds } from '../ports';
-import { fundingCommands, RecordFundingPublicDataInput } from './funding.commands';
+import { attachFundingAgreement, fundingCommands, RecordFundingPublicDataInput } from './funding.commands';
+import { runCommand } from './run-command';
 import { validateInput } from '../validation/validate-input';
 import { commandNamed, COMMANDS } from './index';
 import { montbeliardOpened } from '../testing/montbeliard.fixture';
@@ -195,7 +196,7 @@ describe('funding command catalogue', () => {
     it('appends FundingCommitted to funding-<agreementId> with its schedule in integer cents; absent optional fields stay absent', async () => {
       await openAntenna();
 
-      const result = await executor.execute(commitFunding, commitmentInput(), finance);
+      const result = await runCommand(executor, 'CommitFunding', commitmentInput(), finance);
 
       expect(result).toMatchObject({ command: 'CommitFunding', streamId: 'funding-bdt-seed', written: true, nextExpectedRevision: 0 });
       const [event, ...rest] = await fundingEvents();
@@ -207,19 +208,69 @@ describe('funding command catalogue', () => {
       expect(tranches[1]).not.toHaveProperty('label');
     });
 
+    it('attaches the agreement to its antenna first (FundingAgreementAttached on the antenna’s stream), in the same correlation as the commitment (0060)', async () => {
+      await openAntenna();
+      await runCommand(executor, 'CommitFunding', commitmentInput(), finance);
+      const [, claim, ...rest] = await collect(store.readStream('antenna-montbeliard'));
+      expect(rest).toEqual([]);
+      expect(claim).toMatchObject({ type: 'FundingAgreementAttached', data: { antennaId: 'montbeliard', agreementId: 'bdt-seed', effectiveDate: '2021-07-01' } });
+      const [commitment] = await fundingEvents();
+      expect(commitment?.metadata.correlationId).toBe(claim?.metadata.correlationId);
+    });
+
+    it('rule: the commitment step alone, never attached by its antenna, is refused (FUNDING.COMMITMENT_NOT_CLAIMED), nothing written', async () => {
+      await openAntenna();
+      await expect(executor.execute(commitFunding, commitmentInput(), finance)).rejects.toMatchObject({ code: 'FUNDING.COMMITMENT_NOT_CLAIMED', kind: 'conflict' });
+      expect(await fundingEvents()).toEqual([]);
+    });
+
+    it('rule: an interrupted commitment (attached, not committed) is completed by the same command again; another date is refused (ANTENNA.FUNDING_ALREADY_ATTACHED)', async () => {
+      await openAntenna();
+      await executor.execute(attachFundingAgreement, commitmentInput(), finance);
+      expect(await fundingEvents()).toEqual([]);
+      await expect(runCommand(executor, 'CommitFunding', { ...commitmentInput(), effectiveDate: '2021-07-02' }, finance)).rejects.toMatchObject({
+        code: 'ANTENNA.FUNDING_ALREADY_ATTACHED',
+        kind: 'conflict',
+      });
+      expect(await runCommand(executor, 'CommitFunding', commitmentInput(), finance)).toMatchObject({ written: true, events: [{ type: 'FundingCommitted', revision: 0 }] });
+      expect((await collect(store.readStream('antenna-montbeliard'))).map((event) => event.type)).toEqual(['AntennaOpened', 'FundingAgreementAttached']);
+    });
+
+    it('Idempotency-Key: the same keyed commitment again replays both steps, the claim seeded apart (<seed>:claim)', async () => {
+      await openAntenna();
+      const keyed = { idempotency: { key: 'k-commit', request: 'h-commit' }, eventIdSeed: 'seed-commit' };
+      const first = await runCommand(executor, 'CommitFunding', commitmentInput(), finance, keyed);
+      const again = await runCommand(executor, 'CommitFunding', commitmentInput(), finance, keyed);
+      expect(again).toMatchObject({ written: true, position: first.position, events: first.events });
+      expect((await collect(store.readStream('antenna-montbeliard'))).map((event) => event.type)).toEqual(['AntennaOpened', 'FundingAgreementAttached']);
+      expect(await fundingEvents()).toHaveLength(1);
+    });
+
+    it('rule: an agreement committed to another antenna is not attached to this one (FUNDING.ALREADY_COMMITTED), nothing written', async () => {
+      await openAntenna();
+      await runCommand(executor, 'CommitFunding', commitmentInput(), finance);
+      await store.append(
+        'antenna-chaumont',
+        [{ id: randomUUID(), type: 'AntennaOpened', version: 1, data: { ...antennaOpened.data, antennaId: 'chaumont' } as unknown as Record<string, unknown>, metadata: { actor: 'admin-1', role: 'admin', correlationId: 'c', causationId: 'c', recordedAt: '2021-01-11T09:00:00Z' } }],
+        { expectedRevision: 'any' },
+      );
+      await expect(runCommand(executor, 'CommitFunding', { ...commitmentInput(), antennaId: 'chaumont' }, finance)).rejects.toMatchObject({ code: 'FUNDING.ALREADY_COMMITTED' });
+      expect((await collect(store.readStream('antenna-chaumont'))).map((event) => event.type)).toEqual(['AntennaOpened']);
+    });
+
     it('idempotence: the same commitment again writes nothing', async () => {
       await openAntenna();
-      await executor.execute(commitFunding, commitmentInput(), finance);
+      await runCommand(executor, 'CommitFunding', commitmentInput(), finance);
       const head = await store.headPosition();
 
-      const repeat = await executor.execute(commitFunding, commitmentInput(), admin);
+      const repeat = await runCommand(executor, 'CommitFunding', commitmentInput(), admin);
 
       expect(repeat).toMatchObject({ written: false, events: [], nextExpectedRevision: 0 });
       expect(await store.headPosition()).toBe(head);
     });
 
     it('look-up: funding for an antenna never opened is refused with ANTENNA.NOT_FOUND, nothing written', async () => {
-      await expect(executor.execute(commitFunding, commitmentInput(), finance)).rejects.toMatchObject({
+      await expect(runCommand(executor, 'CommitFunding', commitmentInput(), finance)).rejects.toMatchObject({
         constructor: DomainError,
         code: 'ANTENNA.NOT_FOUND',
       });
@@ -229,12 +280,12 @@ describe('funding command catalogue', () => {
     it('look-up: a suspended antenna still receives funding', async () => {
       await openAntenna();
       await appendAntennaEvent({ type: 'AntennaSuspended', data: { antennaId: 'montbeliard', reason: 'Travaux', effectiveDate: '2021-05-01' } });
-      await expect(executor.execute(commitFunding, commitmentInput(), finance)).resolves.toMatchObject({ written: true });
+      await expect(runCommand(executor, 'CommitFunding', commitmentInput(), finance)).resolves.toMatchObject({ written: true });
     });
 
     it('rule: once the antenna is closed, only the agreement’s public data may still be recorded (docs/decisions/0035); a release is refused, nothing written', async () => {
       await openAntenna();
-      await executor.execute(commitFunding, commitmentInput(), finance);
+      await runCommand(executor, 'CommitFunding', commitmentInput(), finance);
       await appendAntennaEvent({ type: 'AntennaClosed', data: { antennaId: 'montbeliard', reason: 'Fin du projet', effectiveDate: '2025-06-30' } });
       const head = await store.headPosition();
       await expect(executor.execute(releaseTranche, releaseInput(), finance)).rejects.toMatchObject({ code: 'ANTENNA.CLOSED' });
@@ -286,7 +337,7 @@ describe('funding command catalogue', () => {
   describe('tranches', () => {
     beforeEach(async () => {
       await openAntenna();
-      await executor.execute(commitFunding, commitmentInput(), finance);
+      await runCommand(executor, 'CommitFunding', commitmentInput(), finance);
     });
 
     it('a release without an amount releases the scheduled amount', async () => {
@@ -379,10 +430,51 @@ describe('funding command catalogue', () => {
     });
   });
 
+  describe('closing the antenna follows its agreements (docs/decisions/0060)', () => {
+    const closeAntenna = (effectiveDate: string) => executor.execute(commandNamed('CloseAntenna'), { antennaId: 'montbeliard', reason: 'Fin du projet', effectiveDate }, admin);
+    const antennaTypes = async () => (await collect(store.readStream('antenna-montbeliard'))).map((event) => event.type);
+
+    it('rule: an antenna does not close before a release, receipt or reversal of one of its agreements (ANTENNA.CLOSED_BEFORE_LAST_FACT), naming the fact and its date; nothing written', async () => {
+      await openAntenna();
+      await runCommand(executor, 'CommitFunding', commitmentInput(), finance);
+      await executor.execute(releaseTranche, releaseInput(), finance);
+      await executor.execute(recordReceipt, receiptInput(), finance);
+      const refused = await closeAntenna('2021-09-16').then(() => undefined, (error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'ANTENNA.CLOSED_BEFORE_LAST_FACT', kind: 'rule', details: { field: 'effectiveDate', latestFactOn: '2021-09-17' } });
+      expect((refused as Error).message).toContain('avant la réception de la tranche signature de sa convention de financement bdt-seed (2021-09-17)');
+      expect(await antennaTypes()).toEqual(['AntennaOpened', 'FundingAgreementAttached']);
+      await expect(closeAntenna('2021-09-17')).resolves.toMatchObject({ written: true });
+    });
+
+    it('rule: a closed antenna’s agreement still accepts its closing and its public data (0035, 0054); its commitment again is refused (ANTENNA.CLOSED)', async () => {
+      await openAntenna();
+      await runCommand(executor, 'CommitFunding', commitmentInput(), finance);
+      await closeAntenna('2024-06-30');
+      await expect(executor.execute(command('RecordFundingPublicData'), { ...publicDataInput(), effectiveDate: '2024-09-01' }, finance)).resolves.toMatchObject({ written: true });
+      await expect(executor.execute(closeAgreement, closingInput(), finance)).resolves.toMatchObject({ written: true });
+      await expect(runCommand(executor, 'CommitFunding', commitmentInput(), finance)).rejects.toMatchObject({ code: 'ANTENNA.CLOSED' });
+    });
+
+    it('rule: an agreement committed before antennas listed theirs is attached by the same commitment again, and the closing then follows it', async () => {
+      await openAntenna();
+      // A history recorded before 0060: the commitment alone, without its claim on the antenna's stream.
+      await store.append(
+        'funding-bdt-seed',
+        [{ id: randomUUID(), type: 'FundingCommitted', version: 2, data: commitmentInput() as unknown as Record<string, unknown>, metadata: { actor: 'fin-1', role: 'finance', correlationId: 'c', causationId: 'c', recordedAt: '2021-07-01T09:00:00Z' } }],
+        { expectedRevision: 'no_stream' },
+      );
+      await executor.execute(releaseTranche, releaseInput(), finance);
+      expect(await runCommand(executor, 'CommitFunding', commitmentInput(), finance)).toMatchObject({ written: true, streamId: 'funding-bdt-seed' });
+      expect(await antennaTypes()).toEqual(['AntennaOpened', 'FundingAgreementAttached']);
+      expect(await fundingEvents()).toHaveLength(2);
+      await expect(closeAntenna('2021-09-14')).rejects.toMatchObject({ code: 'ANTENNA.CLOSED_BEFORE_LAST_FACT' });
+    });
+  });
+
   describe('roles', () => {
     it('a programme manager may not release a tranche (ForbiddenError), and nothing is written', async () => {
       await openAntenna();
-      await executor.execute(commitFunding, commitmentInput(), finance);
+      await runCommand(executor, 'CommitFunding', commitmentInput(), finance);
       const head = await store.headPosition();
 
       await expect(executor.execute(releaseTranche, releaseInput(), manager)).rejects.toBeInstanceOf(ForbiddenError);
@@ -394,7 +486,7 @@ describe('funding command catalogue', () => {
       for (const definition of fundingCommands) {
         await expect(executor.execute(definition as CommandDefinition, {}, manager)).rejects.toBeInstanceOf(ForbiddenError);
       }
-      await expect(executor.execute(commitFunding, commitmentInput(), admin)).resolves.toMatchObject({ written: true });
+      await expect(runCommand(executor, 'CommitFunding', commitmentInput(), admin)).resolves.toMatchObject({ written: true });
       await expect(executor.execute(releaseTranche, releaseInput(), finance)).resolves.toMatchObject({ written: true });
     });
 

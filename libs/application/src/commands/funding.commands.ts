@@ -1,10 +1,10 @@
-import { fundingDecider, streamIdOf } from '@jalon/domain';
+import { antennaDecider, fundingDecider, streamIdOf } from '@jalon/domain';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { defineCommand } from '../command-handling/command-definition';
 import { FINANCE_WRITERS } from '../identity/roles';
 import { NestedList, NestedObject } from '../validation/nested.decorators';
 import { IsAidNature, IsCents, IsIsoDate, IsNotFormula, IsParagraph, IsRna, IsSiret, IsSlug, IsText } from '../validation/text.decorators';
-import { loadAntennaContext, loadLatestBudgetFactOn } from './antenna-context';
+import { loadAgreementContext, loadAntennaContext, loadCommitmentContext, loadLatestBudgetFactOn } from './antenna-context';
 
 /** One planned payment of a funding agreement. */
 export class FundingTrancheInput {
@@ -170,15 +170,38 @@ export class CloseFundingAgreementInput {
 
 const fundingStream = (input: { agreementId: string }) => streamIdOf('funding', input.agreementId);
 
+/**
+ * The first step of committing a funding agreement (see `runCommand`): the antenna lists the
+ * agreement on its own stream, with its expected revision, so that its closing follows the
+ * agreement's facts (docs/decisions/0060-an-antenna-knows-its-agreements.md). Not in the
+ * catalogue: it only ever runs as part of CommitFunding, with the same input, roles and validation.
+ */
+export const attachFundingAgreement = defineCommand({
+  name: 'AttachFundingAgreement',
+  summary: 'Rattacher une convention de financement à son antenne (première étape de son engagement)',
+  input: CommitFundingInput,
+  roles: FINANCE_WRITERS,
+  decider: antennaDecider,
+  streamId: (input) => streamIdOf('antenna', input.antennaId),
+  loadContext: loadAgreementContext,
+  toCommand: (input, context) => ({
+    type: 'AttachFundingAgreement' as const,
+    data: { antennaId: input.antennaId, agreementId: input.agreementId, effectiveDate: input.effectiveDate },
+    context,
+  }),
+});
+
 export const fundingCommands = [
   defineCommand({
     name: 'CommitFunding',
+    // Run through `runCommand`, which attaches the agreement to its antenna first: on its own, this
+    // step refuses a commitment its antenna has not attached (FUNDING.COMMITMENT_NOT_CLAIMED).
     summary: 'Enregistrer l’engagement d’un financeur envers une antenne, avec son échéancier de tranches',
     input: CommitFundingInput,
     roles: FINANCE_WRITERS,
     decider: fundingDecider,
     streamId: fundingStream,
-    loadContext: loadAntennaContext,
+    loadContext: loadCommitmentContext,
     toCommand: (input, context) => ({ type: 'CommitFunding' as const, data: input, context }),
   }),
   defineCommand({

@@ -5,6 +5,7 @@ import { timeOrderedIds, uuidFromSeed } from '../ports';
 import { assignCandidacyAntenna } from './antenna.commands';
 import { registerCallCandidacy } from './candidacy.commands';
 import { commandNamed } from './catalogue';
+import { attachFundingAgreement } from './funding.commands';
 
 /**
  * Runs a command of the catalogue by name: what every entry point (HTTP, dashboard, CLI, demo)
@@ -19,16 +20,19 @@ export function runCommand(executor: CommandExecutor, name: string, input: unkno
 
 /**
  * Commands whose rule spans two streams, run as two steps (decision 0012): first a claim on the
- * stream that must know of the fact (the candidacy knows its antenna), guarded by that stream's
- * expected revision, then the command itself on its own stream, whose decider checks that the
- * claim is there. The claim takes the command's own input. If the second step fails (a crash, a
- * lost connection), the same command again completes it: the same claim again is a no-op.
+ * stream that must know of the fact (the candidacy knows its antenna, the antenna its funding
+ * agreements), guarded by that stream's expected revision, then the command itself on its own
+ * stream, whose decider checks that the claim is there. The claim takes the command's own input. If
+ * the second step fails (a crash, a lost connection), the same command again completes it: the
+ * same claim again is a no-op.
  */
 const CLAIMED_FIRST: Readonly<Record<string, CommandDefinition>> = {
   // One selected candidacy opens one antenna (0012).
   OpenAntenna: assignCandidacyAntenna,
   // A call knows the candidacies it received, and closes after them (0062).
   SubmitCandidacy: registerCallCandidacy,
+  // An antenna knows its funding agreements, so that its closing follows their facts (0060).
+  CommitFunding: attachFundingAgreement,
 };
 
 async function claimThenRun(

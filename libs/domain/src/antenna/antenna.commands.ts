@@ -1,10 +1,11 @@
-import { CandidacyView, IsoDate, Message } from '../shared';
+import { CandidacyView, FundingAgreementView, FundingFactView, IsoDate, Message } from '../shared';
 import {
   AntennaClosed,
   AntennaInaugurated,
   AntennaOpened,
   AntennaResumed,
   AntennaSuspended,
+  FundingAgreementAttached,
   LearnersReported,
   MilestoneReached,
   PhaseCompleted,
@@ -39,9 +40,21 @@ export type OpenTrainingCourse = Message<'OpenTrainingCourse', TrainingCourseOpe
 export type ReportLearners = Message<'ReportLearners', Omit<LearnersReported['data'], 'previousLearners'>>;
 export type SuspendAntenna = Message<'SuspendAntenna', AntennaSuspended['data']>;
 export type ResumeAntenna = Message<'ResumeAntenna', AntennaResumed['data']>;
-/** `context.latestBudgetFactOn`: the latest fact of the antenna's budget (its own stream, read by the application), which the closing may not precede. */
+/**
+ * `context.latestBudgetFactOn`: the latest fact of the antenna's budget (its own stream, read by the
+ * application); `context.fundingFacts`: the latest fact moving the money of each agreement the
+ * antenna lists (their own streams, read by the application). The closing may precede none of them.
+ */
 export interface CloseAntenna extends Message<'CloseAntenna', AntennaClosed['data']> {
-  readonly context?: { readonly latestBudgetFactOn?: IsoDate };
+  readonly context?: { readonly latestBudgetFactOn?: IsoDate; readonly fundingFacts?: readonly FundingFactView[] };
+}
+
+/**
+ * The first step of committing a funding agreement (docs/decisions/0060): the antenna lists the
+ * agreement. `context.agreement` is the agreement as its own stream knows it (the application reads it).
+ */
+export interface AttachFundingAgreement extends Message<'AttachFundingAgreement', FundingAgreementAttached['data']> {
+  readonly context: { readonly agreement: FundingAgreementView };
 }
 
 export type PhaseCommand = PlanPhase | StartPhase | ReachMilestone | ReschedulePhase | CompletePhase;
@@ -54,4 +67,5 @@ export type AntennaCommand =
   | ReportLearners
   | SuspendAntenna
   | ResumeAntenna
-  | CloseAntenna;
+  | CloseAntenna
+  | AttachFundingAgreement;

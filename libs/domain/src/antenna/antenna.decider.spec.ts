@@ -1,7 +1,7 @@
 import { DomainError, fold } from '../shared';
 import { specificationFor } from '../testing/decider-specification';
-import { AntennaCommand, OpenAntenna } from './antenna.commands';
-import { AntennaEvent } from './antenna.events';
+import { AntennaCommand, AttachFundingAgreement, CloseAntenna, OpenAntenna } from './antenna.commands';
+import { AntennaEvent, FundingAgreementAttached } from './antenna.events';
 import { antennaDecider } from './antenna.decider';
 import { antennaViewOf } from './antenna.state';
 import {
@@ -35,6 +35,15 @@ const openCourse: AntennaCommand = { type: 'OpenTrainingCourse', data: industryC
 const suspend: AntennaCommand = { type: 'SuspendAntenna', data: suspended.data };
 const resume: AntennaCommand = { type: 'ResumeAntenna', data: resumed.data };
 const close: AntennaCommand = { type: 'CloseAntenna', data: closed.data };
+
+/** The first step of committing Banque des Territoires' agreement (docs/decisions/0060). */
+const attach: AttachFundingAgreement = {
+  type: 'AttachFundingAgreement',
+  data: { antennaId: 'montbeliard', agreementId: 'bdt-seed', effectiveDate: '2021-07-01' },
+  context: { agreement: { agreementId: 'bdt-seed', status: 'not-committed' } },
+};
+const attached: FundingAgreementAttached = { type: 'FundingAgreementAttached', data: attach.data };
+const committedFor = (antennaId: string, committedOn = '2021-07-01') => ({ agreement: { agreementId: 'bdt-seed', status: 'committed' as const, antennaId, committedOn } });
 
 describe('antenna decider', () => {
   describe('OpenAntenna', () => {
@@ -424,10 +433,80 @@ describe('antenna decider', () => {
         .then([{ type: 'AntennaClosed', data: { ...closed.data, effectiveDate: '2024-05-01' } }]);
     });
 
+    it('rule: nor before the latest release, receipt or reversal of one of its agreements, other streams (ANTENNA.CLOSED_BEFORE_LAST_FACT), naming the fact and its date', () => {
+      const fundingFacts = [
+        { agreementId: 'bdt-seed', kind: 'receipt' as const, trancheId: 'signature', effectiveDate: '2024-03-01' },
+        { agreementId: 'bdt-seed', kind: 'release' as const, trancheId: 'balance', effectiveDate: '2024-05-01' },
+        { agreementId: 'region', kind: 'reversal' as const, trancheId: 'first', effectiveDate: '2024-04-01' },
+      ];
+      const closing = (effectiveDate: string): CloseAntenna => ({ type: 'CloseAntenna', data: { ...closed.data, effectiveDate }, context: { fundingFacts } });
+      spec.given([opened, inaugurated]).when(closing('2024-04-30')).thenThrows('ANTENNA.CLOSED_BEFORE_LAST_FACT', 'rule');
+      expect(() => antennaDecider.decide(closing('2024-04-30'), fold(antennaDecider, [opened, inaugurated]))).toThrow(
+        'une antenne ne peut pas fermer (2024-04-30) avant le versement de la tranche balance de sa convention de financement bdt-seed (2024-05-01)',
+      );
+      spec
+        .given([opened, inaugurated])
+        .when(closing('2024-05-01'))
+        .then([{ type: 'AntennaClosed', data: { ...closed.data, effectiveDate: '2024-05-01' } }]);
+    });
+
+    it('rule: nor before the commitment of one of its agreements, attached on its own stream at that date (ANTENNA.CLOSED_BEFORE_LAST_FACT)', () => {
+      const late: FundingAgreementAttached = { type: 'FundingAgreementAttached', data: { ...attached.data, effectiveDate: '2023-01-10' } };
+      spec
+        .given([opened, inaugurated, late])
+        .when({ type: 'CloseAntenna', data: { ...closed.data, effectiveDate: '2022-12-31' } })
+        .thenThrows('ANTENNA.CLOSED_BEFORE_LAST_FACT', 'rule');
+    });
+
     it('rule: an antenna cannot close before it opened (ANTENNA.DATE_BEFORE_OPENING)', () => {
       spec
         .given([opened])
         .when({ type: 'CloseAntenna', data: { ...closed.data, effectiveDate: '2020-12-31' } })
+        .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
+    });
+  });
+
+  describe('AttachFundingAgreement (first step of committing a funding agreement, docs/decisions/0060)', () => {
+    it('lists the agreement on the antenna’s stream, at the date of its commitment, suspended or not', () => {
+      spec.given([opened]).when(attach).then([attached]);
+      spec.given([opened, suspended]).when(attach).then([attached]);
+    });
+
+    it('rule: the same claim again changes nothing, so the same commitment again completes an interrupted one', () => {
+      spec.given([opened, attached]).when(attach).thenNothingHappens();
+    });
+
+    it('rule: an agreement the antenna holds is not attached again at another date (ANTENNA.FUNDING_ALREADY_ATTACHED)', () => {
+      spec
+        .given([opened, attached])
+        .when({ ...attach, data: { ...attach.data, effectiveDate: '2021-08-01' } })
+        .thenThrows('ANTENNA.FUNDING_ALREADY_ATTACHED', 'conflict');
+    });
+
+    it('rule: once the agreement is committed, the claim changes nothing whatever its date: the agreement’s stream judges the repeat', () => {
+      spec
+        .given([opened, attached])
+        .when({ ...attach, data: { ...attach.data, effectiveDate: '2021-08-01' }, context: committedFor('montbeliard') })
+        .thenNothingHappens();
+    });
+
+    it('rule: an agreement committed for another antenna is not attached (FUNDING.ALREADY_COMMITTED)', () => {
+      spec.given([opened]).when({ ...attach, context: committedFor('chaumont') }).thenThrows('FUNDING.ALREADY_COMMITTED', 'conflict');
+    });
+
+    it('rule: an agreement committed before antennas listed them is attached by the same commitment again, at the date it was committed', () => {
+      spec
+        .given([opened])
+        .when({ ...attach, data: { ...attach.data, effectiveDate: '2021-08-01' }, context: committedFor('montbeliard', '2021-07-01') })
+        .then([attached]);
+    });
+
+    it('rule: refused where the commitment is refused on the antenna’s side: not opened (ANTENNA.NOT_FOUND), closed (ANTENNA.CLOSED), before the opening (ANTENNA.DATE_BEFORE_OPENING)', () => {
+      spec.given([]).when(attach).thenThrows('ANTENNA.NOT_FOUND', 'not-found');
+      spec.given([opened, closed]).when(attach).thenThrows('ANTENNA.CLOSED', 'conflict');
+      spec
+        .given([opened])
+        .when({ ...attach, data: { ...attach.data, effectiveDate: '2021-01-10' } })
         .thenThrows('ANTENNA.DATE_BEFORE_OPENING', 'rule');
     });
   });

@@ -1,8 +1,8 @@
-import { assertNever, conflict, Decider, isBefore, monthOf, notFound, ruleBroken, sameData } from '../shared';
-import { AntennaCommand, OpenAntenna } from './antenna.commands';
+import { assertNever, assertNotBeforeAntennaOpening, conflict, Decider, FundingFactView, isBefore, monthOf, notFound, ruleBroken, sameData } from '../shared';
+import { AntennaCommand, AttachFundingAgreement, OpenAntenna } from './antenna.commands';
 import { AntennaEvent, AntennaOpened, LearnersReported } from './antenna.events';
 import { assertNotBeforeOpening, assertNotSuspended } from './antenna.guards';
-import { AntennaState, evolveAntenna, initialAntennaState, OpenedAntennaState } from './antenna.state';
+import { antennaViewOf, AntennaState, evolveAntenna, initialAntennaState, OpenedAntennaState } from './antenna.state';
 import { decidePhase } from './phase.decide';
 
 export function decideAntenna(command: AntennaCommand, state: AntennaState): AntennaEvent[] {
@@ -133,7 +133,11 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
       assertClosesAfter(command.data.effectiveDate, state.latestFactOn, 'le dernier fait enregistré sur elle');
       // Nor before a fact of its budget (forecast, revision, expenditure, reversal), on its own stream.
       assertClosesAfter(command.data.effectiveDate, command.context?.latestBudgetFactOn, 'le dernier fait de son budget');
+      // Nor before a release, a receipt or a reversal of one of its agreements, on their own streams (0060).
+      assertClosesAfterFunding(command.data.effectiveDate, command.context?.fundingFacts ?? []);
       return [{ type: 'AntennaClosed', data: command.data }];
+    case 'AttachFundingAgreement':
+      return attachFundingAgreement(command, state);
     default:
       return assertNever(command);
   }
@@ -143,6 +147,63 @@ function decideOpened(command: AntennaCommand, state: Exclude<OpenedAntennaState
 function assertClosesAfter(closedOn: string, factOn: string | undefined, what: string): void {
   if (factOn === undefined || !isBefore(closedOn, factOn)) return;
   throw ruleBroken('ANTENNA.CLOSED_BEFORE_LAST_FACT', `une antenne ne peut pas fermer (${closedOn}) avant ${what} (${factOn})`, { field: 'effectiveDate', latestFactOn: factOn });
+}
+
+const FUNDING_FACT_WORDING: Readonly<Record<FundingFactView['kind'], string>> = {
+  release: 'le versement',
+  receipt: 'la réception',
+  reversal: 'l’annulation du versement',
+};
+
+/** The latest of the agreements' facts moving money, named in French: the closing may not precede it. */
+function assertClosesAfterFunding(closedOn: string, facts: readonly FundingFactView[]): void {
+  let latest: FundingFactView | undefined;
+  for (const fact of facts) if (latest === undefined || isBefore(latest.effectiveDate, fact.effectiveDate)) latest = fact;
+  if (latest === undefined || !isBefore(closedOn, latest.effectiveDate)) return;
+  const { agreementId, trancheId, kind, effectiveDate } = latest;
+  throw ruleBroken(
+    'ANTENNA.CLOSED_BEFORE_LAST_FACT',
+    `une antenne ne peut pas fermer (${closedOn}) avant ${FUNDING_FACT_WORDING[kind]} de la tranche ${trancheId} de sa convention de financement ${agreementId} (${effectiveDate})`,
+    { field: 'effectiveDate', latestFactOn: effectiveDate, agreementId, trancheId, fact: kind },
+  );
+}
+
+/**
+ * The first step of committing a funding agreement: the antenna lists it, on its own stream and
+ * expected revision, so that its closing can follow the agreement's facts (docs/decisions/0060).
+ * Refused where the commitment would be refused on the antenna's side (not opened, closed: see
+ * `decideAntenna`; dated before the opening). The same claim again is a no-op, so the same
+ * commitment again completes an interrupted one.
+ */
+function attachFundingAgreement({ data, context: { agreement } }: AttachFundingAgreement, state: Exclude<OpenedAntennaState, { status: 'closed' }>): AntennaEvent[] {
+  const { antennaId, agreementId, effectiveDate } = data;
+  if (agreement.agreementId !== agreementId) {
+    // The application loaded the wrong stream: a wiring fault, not a business rule.
+    throw new Error(`funding agreement view ${agreement.agreementId} given to attach agreement ${agreementId}`);
+  }
+  // An agreement id names one agreement, which funds one antenna.
+  if (agreement.status !== 'not-committed' && agreement.antennaId !== antennaId) {
+    throw conflict('FUNDING.ALREADY_COMMITTED', `l’accord ${agreementId} finance déjà une autre antenne (${agreement.antennaId ?? 'inconnue'})`, {
+      field: 'agreementId',
+      antennaId: agreement.antennaId,
+    });
+  }
+  const attached = state.agreements.get(agreementId);
+  if (attached) {
+    // A retry completes an interrupted commitment; once the agreement is committed, its own stream judges the details.
+    if (attached.effectiveDate === effectiveDate || agreement.status !== 'not-committed') return [];
+    throw conflict(
+      'ANTENNA.FUNDING_ALREADY_ATTACHED',
+      `l’accord ${agreementId} a déjà été rattaché à l’antenne ${antennaId} pour un engagement au ${attached.effectiveDate}`,
+      { field: 'effectiveDate', agreementId, attachedOn: attached.effectiveDate },
+    );
+  }
+  if (agreement.status !== 'not-committed') {
+    // Committed before antennas listed their agreements (0060): the same commitment again attaches it, at its own date.
+    return [{ type: 'FundingAgreementAttached', data: { antennaId, agreementId, effectiveDate: agreement.committedOn ?? effectiveDate } }];
+  }
+  assertNotBeforeAntennaOpening(antennaViewOf(state, antennaId), effectiveDate);
+  return [{ type: 'FundingAgreementAttached', data: { antennaId, agreementId, effectiveDate } }];
 }
 
 /** Only a selected candidacy becomes an antenna; the call, programme and territory come from it. */

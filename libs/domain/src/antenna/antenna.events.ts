@@ -145,6 +145,21 @@ export type AntennaClosed = Message<
   }
 >;
 
+/**
+ * A funding agreement of the antenna was attached to it: written on the antenna's stream, with its
+ * expected revision, before the agreement's own `FundingCommitted` (docs/decisions/0060), so that
+ * the antenna knows its agreements and its closing can follow their facts. `effectiveDate` is the
+ * date of the commitment.
+ */
+export type FundingAgreementAttached = Message<
+  'FundingAgreementAttached',
+  {
+    readonly antennaId: string;
+    readonly agreementId: string;
+    readonly effectiveDate: IsoDate;
+  }
+>;
+
 export type PhaseEvent = PhasePlanned | PhaseStarted | MilestoneReached | PhaseRescheduled | PhaseCompleted;
 
 export type AntennaEvent =
@@ -155,7 +170,8 @@ export type AntennaEvent =
   | LearnersReported
   | AntennaSuspended
   | AntennaResumed
-  | AntennaClosed;
+  | AntennaClosed
+  | FundingAgreementAttached;
 
 /** Schema version of each antenna event type's data (docs/decisions/0011); a type left out fails to compile. */
 export const ANTENNA_EVENT_VERSIONS = {
@@ -172,4 +188,5 @@ export const ANTENNA_EVENT_VERSIONS = {
   AntennaSuspended: 1,
   AntennaResumed: 1,
   AntennaClosed: 1,
+  FundingAgreementAttached: 1,
 } as const satisfies Record<AntennaEvent['type'], number>;

@@ -5,6 +5,7 @@ import {
   AntennaInaugurated,
   AntennaOpened,
   AntennaSuspended,
+  FundingAgreementAttached,
   MilestoneReached,
   PhaseEvent,
   PhasePlanned,
@@ -45,6 +46,8 @@ export interface AntennaRecord {
   readonly courses: VersionedMap<string, TrainingCourseOpened['data']>;
   /** Current learner count per `YYYY-MM` period (the latest report or correction), with the date it was reported on. */
   readonly learners: VersionedMap<string, MonthLearners>;
+  /** The funding agreements attached to the antenna (docs/decisions/0060), by id: its closing follows their facts. */
+  readonly agreements: VersionedMap<string, FundingAgreementAttached['data']>;
   /** Effective date of the latest resumption, if the antenna was ever suspended and resumed. */
   readonly resumedOn?: IsoDate;
   /** The latest effective date of any fact recorded on the antenna: nothing follows its closing. */
@@ -75,6 +78,7 @@ function evolveFacts(state: AntennaState, event: AntennaEvent): AntennaState {
       phases: VersionedMap.empty(),
       courses: VersionedMap.empty(),
       learners: VersionedMap.empty(),
+      agreements: VersionedMap.empty(),
       latestFactOn: event.data.effectiveDate,
     };
   }
@@ -106,6 +110,9 @@ function evolveFacts(state: AntennaState, event: AntennaEvent): AntennaState {
       return { ...record, status: 'active', resumedOn: event.data.effectiveDate };
     case 'AntennaClosed':
       return { ...record, status: 'closed', closing: event.data };
+    case 'FundingAgreementAttached':
+      // The date of the commitment is a fact of the antenna too: its closing may not precede it.
+      return { ...state, agreements: state.agreements.set(event.data.agreementId, event.data) };
     default:
       return assertNever(event);
   }
@@ -136,16 +143,27 @@ function evolvePhase(phase: PhaseState | undefined, event: PhaseEvent): PhaseSta
 }
 
 function recordOf(state: OpenedAntennaState): AntennaRecord {
-  const { opened, inauguration, phases, courses, learners, resumedOn, latestFactOn } = state;
+  const { opened, inauguration, phases, courses, learners, agreements, resumedOn, latestFactOn } = state;
   return {
     opened,
     ...(inauguration ? { inauguration } : {}),
     phases,
     courses,
     learners,
+    agreements,
     ...(resumedOn !== undefined ? { resumedOn } : {}),
     latestFactOn,
   };
+}
+
+/** The ids of the funding agreements attached to the antenna (docs/decisions/0060): those whose facts its closing follows. */
+export function attachedAgreementIdsOf(state: AntennaState): string[] {
+  return state.status === 'not-opened' ? [] : [...state.agreements.keys()];
+}
+
+/** The date `agreementId` was attached to the antenna (the date of its commitment), if it was. */
+export function agreementAttachedOn(state: AntennaState, agreementId: string): IsoDate | undefined {
+  return state.status === 'not-opened' ? undefined : state.agreements.get(agreementId)?.effectiveDate;
 }
 
 /** The small view other deciders (budget, funding) receive of an antenna. */

@@ -14,8 +14,12 @@ export interface FundingContext {
   readonly antenna: AntennaView;
 }
 
+/**
+ * `context.attachedOn`: the date the antenna attached this agreement (its first step, decision
+ * 0060), read on the antenna's stream by the application; absent when it did not.
+ */
 export interface CommitFunding extends Message<'CommitFunding', FundingCommitted['data']> {
-  readonly context: FundingContext;
+  readonly context: FundingContext & { readonly attachedOn?: IsoDate };
 }
 
 /** `amountCents` defaults to the tranche's scheduled amount. */

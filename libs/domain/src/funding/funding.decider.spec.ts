@@ -1,7 +1,7 @@
 import { AntennaView, DomainError, fold, MAX_AMOUNT_CENTS } from '../shared';
 import { specificationFor } from '../testing/decider-specification';
 import { CloseFundingAgreement, CommitFunding, RecordFundingPublicData, RecordTrancheReceipt, ReleaseTranche, ReverseTrancheRelease } from './funding.commands';
-import { fundingAgreementViewOf, fundingDecider, initialFundingState } from './funding.decider';
+import { fundingAgreementViewOf, fundingDecider, initialFundingState, latestFundingFactOf } from './funding.decider';
 import {
   BudgetTrancheReleased,
   FundingAgreementClosed,
@@ -46,7 +46,8 @@ const committed: FundingCommitted = {
     effectiveDate: '2021-07-01',
   },
 };
-const commit: CommitFunding = { type: 'CommitFunding', data: committed.data, context };
+/** Attached to its antenna first, at its date (docs/decisions/0060). */
+const commit: CommitFunding = { type: 'CommitFunding', data: committed.data, context: { ...context, attachedOn: committed.data.effectiveDate } };
 
 const ids = { agreementId: 'bdt-seed', antennaId: 'montbeliard' };
 
@@ -117,6 +118,18 @@ describe('funding decider', () => {
 
     it('rule: a repeated commitment changes nothing even once the agreement is closed', () => {
       spec.given([committed, closed]).when(commit).thenNothingHappens();
+    });
+
+    it('rule: an antenna knows its agreements: a commitment its antenna has not attached, or attached at another date, is refused (FUNDING.COMMITMENT_NOT_CLAIMED)', () => {
+      spec.given([]).when({ ...commit, context }).thenThrows('FUNDING.COMMITMENT_NOT_CLAIMED', 'conflict');
+      spec
+        .given([])
+        .when({ ...commit, context: { ...context, attachedOn: '2021-06-15' } })
+        .thenThrows('FUNDING.COMMITMENT_NOT_CLAIMED', 'conflict');
+    });
+
+    it('rule: a commitment recorded before antennas listed their agreements, repeated, still changes nothing (0060)', () => {
+      spec.given([committed]).when({ ...commit, context }).thenNothingHappens();
     });
 
     it('rule: an agreement is committed once (FUNDING.ALREADY_COMMITTED)', () => {
@@ -722,5 +735,31 @@ describe('funding decider: public data (SCDL « subventions »)', () => {
     spec.given([]).when({ ...commit, data: withData.data }).then([withData]);
     spec.given([withData]).when({ ...commit, data: withData.data }).thenNothingHappens();
     spec.given([withData]).when(record()).thenNothingHappens();
+  });
+});
+
+describe('latestFundingFactOf: what the closing of the agreement’s antenna may not precede (docs/decisions/0060)', () => {
+  const latest = (events: FundingEvent[], antennaId = 'montbeliard') => latestFundingFactOf(fold(fundingDecider, events), antennaId);
+
+  it('rule: the latest release, receipt or reversal of a release, named by its tranche; the commitment alone gives none', () => {
+    expect(latest([])).toBeUndefined();
+    expect(latest([committed])).toBeUndefined();
+    expect(latest([committed, signatureReleased])).toEqual({ agreementId: 'bdt-seed', kind: 'release', trancheId: 'signature', effectiveDate: '2021-09-15' });
+    expect(latest([committed, signatureReleased, signatureReceived])).toEqual({ agreementId: 'bdt-seed', kind: 'receipt', trancheId: 'signature', effectiveDate: '2021-09-17' });
+    expect(latest([committed, signatureReleased, signatureReversed])).toEqual({ agreementId: 'bdt-seed', kind: 'reversal', trancheId: 'signature', effectiveDate: '2021-09-16' });
+    expect(latest([committed, signatureReleased, openingReleased, signatureReversed])).toEqual({
+      agreementId: 'bdt-seed',
+      kind: 'release',
+      trancheId: 'aioa-opening',
+      effectiveDate: '2022-07-01',
+    });
+  });
+
+  it('rule: its public data and its own closing do not count (both may follow the antenna’s closing, 0035 and 0054)', () => {
+    expect(latest([committed, signatureReleased, closed])).toEqual({ agreementId: 'bdt-seed', kind: 'release', trancheId: 'signature', effectiveDate: '2021-09-15' });
+  });
+
+  it('rule: an agreement committed for another antenna gives nothing to this one', () => {
+    expect(latest([committed, signatureReleased], 'chaumont')).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import {
   conflict,
   Decider,
   FundingAgreementView,
+  FundingFactView,
   isBefore,
   IsoDate,
   notFound,
@@ -90,6 +91,7 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
       }
       assertNotBeforeAntennaOpening(command.context.antenna, data.effectiveDate);
       assertDueDates(data);
+      assertCommitmentAttached(command);
       return [{ type: 'FundingCommitted', data }];
     }
     case 'RecordFundingPublicData': {
@@ -518,6 +520,42 @@ function assertDueDates(data: FundingCommitted['data']): void {
       );
     }
   });
+}
+
+/**
+ * An antenna knows its agreements: the commitment must first have been attached on the antenna's
+ * stream (`FundingAgreementAttached`, for this agreement and this date), so that the antenna's
+ * closing follows the agreement's facts (docs/decisions/0060-an-antenna-knows-its-agreements.md).
+ */
+function assertCommitmentAttached({ data, context: { attachedOn } }: CommitFunding): void {
+  if (attachedOn === data.effectiveDate) return;
+  throw conflict(
+    'FUNDING.COMMITMENT_NOT_CLAIMED',
+    `l’engagement de l’accord ${data.agreementId} au ${data.effectiveDate} n’a pas été rattaché à l’antenne ${data.antennaId}` +
+      (attachedOn === undefined ? '' : ` (rattaché pour un engagement au ${attachedOn})`),
+    { field: 'agreementId', ...(attachedOn === undefined ? {} : { attachedOn }) },
+  );
+}
+
+/**
+ * The latest fact of the agreement that moves its money (a release, a receipt, a reversal of a
+ * release; its releases since reversed are followed by their reversals), when it funds
+ * `antennaId`: what the antenna's closing may not precede (docs/decisions/0060). Neither its
+ * public data nor its own closing count: both may follow the antenna's closing (0035, 0054).
+ */
+export function latestFundingFactOf(state: FundingState, antennaId: string): FundingFactView | undefined {
+  if (state.status === 'not-committed' || state.commitment.antennaId !== antennaId) return undefined;
+  const { agreementId } = state.commitment;
+  let latest: FundingFactView | undefined;
+  const consider = (kind: FundingFactView['kind'], trancheId: string, effectiveDate: IsoDate | undefined) => {
+    if (effectiveDate !== undefined && (latest === undefined || isBefore(latest.effectiveDate, effectiveDate))) latest = { agreementId, kind, trancheId, effectiveDate };
+  };
+  for (const [trancheId, tranche] of state.tranches.entries()) {
+    consider('release', trancheId, tranche.release?.effectiveDate);
+    consider('receipt', trancheId, tranche.receipt?.effectiveDate);
+    for (const span of tranche.reversed ?? []) consider('reversal', trancheId, span.until);
+  }
+  return latest;
 }
 
 /** What the budget may know of an agreement an expenditure is charged to. */

@@ -67,6 +67,17 @@ export interface FundingAgreementView {
 }
 
 /**
+ * The latest fact of a funding agreement that moves its money (a release, a receipt, a reversal of
+ * a release): what the closing of its antenna may not precede (docs/decisions/0060).
+ */
+export interface FundingFactView {
+  readonly agreementId: string;
+  readonly kind: 'release' | 'receipt' | 'reversal';
+  readonly trancheId: string;
+  readonly effectiveDate: IsoDate;
+}
+
+/**
  * Money commands (budget, funding) need an opened antenna, and a closed antenna accepts nothing.
  * A suspended antenna still accepts them: bills keep arriving and funders keep paying.
  */

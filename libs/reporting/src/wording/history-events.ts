@@ -52,6 +52,7 @@ const AUDITED: Readonly<Record<AuditedEventType, true>> = {
   AntennaSuspended: true,
   AntennaResumed: true,
   AntennaClosed: true,
+  FundingAgreementAttached: true,
   BudgetForecastSet: true,
   BudgetForecastRevised: true,
   ExpenditureRecorded: true,

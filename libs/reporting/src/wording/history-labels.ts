@@ -30,6 +30,7 @@ export const HISTORY_EVENT_LABELS: Readonly<Record<AuditedEventType, string>> = 
   AntennaSuspended: 'Antenne suspendue',
   AntennaResumed: 'Antenne réactivée',
   AntennaClosed: 'Antenne fermée',
+  FundingAgreementAttached: 'Convention de financement rattachée',
   BudgetForecastSet: 'Budget prévisionnel établi',
   BudgetForecastRevised: 'Budget prévisionnel révisé',
   ExpenditureRecorded: 'Dépense enregistrée',

@@ -122,6 +122,10 @@ const CASES: { readonly [T in AuditedEventType]: readonly [Extract<AuditedEvent,
   AntennaSuspended: [{ ...a, reason: 'Locaux fermés', effectiveDate: '2024-01-01' }, 'Antenne « Cnam Montbéliard » suspendue'],
   AntennaResumed: [{ ...a, effectiveDate: '2024-02-01' }, 'Antenne « Cnam Montbéliard » de nouveau active'],
   AntennaClosed: [{ ...a, reason: 'Fin', effectiveDate: '2025-12-31' }, 'Antenne « Cnam Montbéliard » fermée'],
+  FundingAgreementAttached: [
+    { ...f, effectiveDate: '2021-06-01' },
+    'Convention de financement « Amorçage » (Banque des Territoires) rattachée à l’antenne « Cnam Montbéliard » (engagement du financement)',
+  ],
   BudgetForecastSet: [
     {
       ...a,

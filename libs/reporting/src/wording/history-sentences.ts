@@ -214,6 +214,8 @@ export function historySentence(event: AuditedEvent, names: HistoryNames): strin
       return `Antenne${quoted(names.antenna(event.data.antennaId))} de nouveau active`;
     case 'AntennaClosed':
       return `Antenne${quoted(names.antenna(event.data.antennaId))} fermée`;
+    case 'FundingAgreementAttached':
+      return `Convention de financement${agreementPhrase(names, event.data.agreementId)} rattachée à l’antenne${quoted(names.antenna(event.data.antennaId))} (engagement du financement)`;
     case 'BudgetForecastSet': {
       const d = event.data;
       return `Budget prévisionnel établi : ${formatEuros(d.totalCents)} (${count(d.lines.length, 'ligne')}${yearSpan(d.lines)})`;
