@@ -111,7 +111,7 @@ export async function seedStore(dir: string, options: GeneratorOptions, log: (li
         second += 0.25;
         let result;
         try {
-          // runCommand, as every entry point: an opening claims its antenna on the candidacy stream first.
+          // runCommand, as every entry point: an opening claims its antenna on the candidacy stream first, a commitment its agreement on the antenna's.
           result = await runCommand(executor, step.command, step.input, step.actor);
         } catch (error) {
           throw new Error(`the synthetic programme broke a rule: ${step.command} ${JSON.stringify(step.input)}: ${(error as Error).message}`, { cause: error });
@@ -120,7 +120,7 @@ export async function seedStore(dir: string, options: GeneratorOptions, log: (li
         if (!result.written) unchanged++;
       }
       await buffer.flush();
-      // Counted where they are appended: a command may write on two streams (an antenna's opening claims its candidacy first).
+      // Counted where they are appended: a command may write on two streams (an antenna's opening claims its candidacy first, a commitment its antenna).
       events = buffer.eventCount;
       if (window.quarter % 4 === 3) log(`  seeded ${events.toLocaleString('en-US')} events (up to ${new Date(clock.now().getTime()).toISOString().slice(0, 10)})`);
     }

@@ -55,12 +55,16 @@ describe('npm run bench, smoke run', () => {
       expect(results.machine.cores).toBeGreaterThan(0);
 
       // The generator went through the command path: every command decided one event, and an
-      // antenna's opening one more, its claim on the candidacy (decision 0012).
+      // antenna's opening one more, its claim on the candidacy (decision 0012), and an agreement's
+      // commitment one more, its claim on the antenna (decision 0060).
       const [seeded] = Object.values(results.seeded);
       expect(seeded!.events).toBeGreaterThan(1_500);
       expect(seeded!.unchanged).toBe(0);
-      const claims = seeded!.eventsByType.CandidacyAntennaAssigned ?? 0;
-      expect(claims).toBeGreaterThan(0);
+      const antennaClaims = seeded!.eventsByType.CandidacyAntennaAssigned ?? 0;
+      const agreementClaims = seeded!.eventsByType.FundingAgreementAttached ?? 0;
+      expect(antennaClaims).toBeGreaterThan(0);
+      expect(agreementClaims).toBe(seeded!.eventsByType.FundingCommitted);
+      const claims = antennaClaims + agreementClaims;
       expect(seeded!.events).toBe(seeded!.commands + claims);
 
       for (const section of SECTIONS) {

@@ -24,6 +24,16 @@ const lateExpenditure = {
   effectiveDate: '2025-09-01',
 };
 
+/** The receipt of the demo agreement's third tranche (released on 04/09/2023), dated after the closing. */
+const lateReceipt = {
+  antennaId: 'montbeliard',
+  agreementId: 'bdt-amorcage-montbeliard',
+  trancheId: 'tranche-3',
+  amountCents: 3_000_000,
+  bankReference: 'VIR-APRES-LA-FERMETURE',
+  effectiveDate: '2025-09-01',
+};
+
 describe('Look-ups of other streams hold until the append (docs/decisions/0058)', () => {
   let dir: string;
   let file: string;
@@ -74,14 +84,41 @@ describe('Look-ups of other streams hold until the append (docs/decisions/0058)'
     expect(await factsAfterClosing()).toEqual([]);
   });
 
+  it('rule: a closing decided before a receipt of one of its agreements dated after it was appended is decided again, and refused (decision 0060 with 0058)', async () => {
+    const executor = executorOn(store);
+    // The closing is decided on the agreement without the receipt; the receipt, on the antenna still open, is appended before the closing is.
+    let receive: Promise<unknown> | undefined;
+    const close = executor.execute(commandNamed('CloseAntenna'), closing, admin, {
+      beforeWrite: async () => {
+        receive ??= executor.execute(commandNamed('RecordTrancheReceipt'), lateReceipt, admin);
+        await receive.catch(() => undefined);
+      },
+    });
+
+    await expect(close).rejects.toMatchObject({ code: 'ANTENNA.CLOSED_BEFORE_LAST_FACT', details: { latestFactOn: '2025-09-01', agreementId: 'bdt-amorcage-montbeliard' } });
+    await expect(receive).resolves.toMatchObject({ written: true });
+    expect((await collect(store.readStream('antenna-montbeliard'))).map((event) => event.type)).not.toContain('AntennaClosed');
+  });
+
   it('rule: a look-up is decided again even when the client pinned its own stream with If-Match (that revision is checked anew)', async () => {
     const executor = executorOn(store);
     const budget = await executor.load(commandNamed('RecordExpenditure').decider, 'budget-montbeliard');
-    // The closing is decided and handed to the store first; the expenditure, decided on the antenna still open, right behind it.
-    const results = await Promise.allSettled([
-      executor.execute(commandNamed('CloseAntenna'), closing, admin),
-      executor.execute(commandNamed('RecordExpenditure'), lateExpenditure, admin, { expectedRevision: budget.revision }),
-    ]);
+    // The expenditure is decided on the antenna still open; the closing is handed to the store first, the expenditure right behind it.
+    // (Held by their beforeWrite: the closing reads more streams than the expenditure, and would otherwise be decided last.)
+    let expenditureDecided!: () => void;
+    const decided = new Promise<void>((resolve) => (expenditureDecided = resolve));
+    const close = executor.execute(commandNamed('CloseAntenna'), closing, admin, { beforeWrite: () => decided });
+    let first = true;
+    const spend = executor.execute(commandNamed('RecordExpenditure'), lateExpenditure, admin, {
+      expectedRevision: budget.revision,
+      beforeWrite: async () => {
+        if (!first) return;
+        first = false;
+        expenditureDecided();
+        await close.catch(() => undefined);
+      },
+    });
+    const results = await Promise.allSettled([close, spend]);
 
     // Not a 409 on the budget (its revision did not move): the expenditure is judged again, on the closed antenna.
     expect(results.map((result) => (result.status === 'fulfilled' ? 'ok' : (result.reason as { code?: string }).code))).toEqual(['ok', 'ANTENNA.CLOSED']);

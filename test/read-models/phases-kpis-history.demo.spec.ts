@@ -204,7 +204,7 @@ describe('demo: Montbéliard history', () => {
 
   it('rule: the trail holds the candidacy, antenna, budget and funding events in log order, with actors and reasons', () => {
     const rows = table(history(), 'Historique').rows;
-    // 38 facts in the demo, minus the programme's launch and convention and the call's opening and closing: 34.
+    // The demo's facts of the candidacy, the antenna, its budget and its agreement, up to the reference date: 37.
     expect(rows.map((row) => [row.effectiveDate, row.event, row.actor, row.reason])).toEqual([
       ['2020-12-10', 'Candidature déposée', MANAGER, null],
       ['2020-12-14', 'Partenaire ajouté', MANAGER, null],
@@ -214,6 +214,7 @@ describe('demo: Montbéliard history', () => {
       ['2021-03-01', 'Phase prévue', MANAGER, null],
       ['2021-03-01', 'Phase prévue', MANAGER, null],
       ['2021-03-01', 'Budget prévisionnel établi', FINANCE, null],
+      ['2021-06-01', 'Convention de financement rattachée', FINANCE, null],
       ['2021-06-01', 'Financement engagé', FINANCE, null],
       ['2021-06-01', 'Données publiques de la convention enregistrées', FINANCE, null],
       ['2021-09-01', 'Phase commencée', MANAGER, null],
@@ -324,8 +325,8 @@ describe('demo: time travel', () => {
 
   it('rule: the history as known at 2022-06-23 08:00 UTC ends before the inauguration', () => {
     const rows = table(report(buildHistoryReport, { antennaId: 'montbeliard', knownAt: '2022-06-23T08:00:00.000Z', referenceDate: '2022-06-23' }), 'Historique').rows;
-    // Entries 1–15 of the full trail: up to the 2021-12-31 expenditure (recorded 2022-01-01).
-    expect(rows).toHaveLength(17);
+    // Entries 1–18 of the full trail: up to the 2021-12-31 expenditure (recorded 2022-01-01).
+    expect(rows).toHaveLength(18);
     expect(rows[rows.length - 1]).toMatchObject({ effectiveDate: '2021-12-31', event: 'Dépense enregistrée' });
     expect(rows.map((row) => row.event)).not.toContain('Antenne inaugurée');
   });
