@@ -102,7 +102,7 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
         expectRefusedNamingLatestSeal(['prove-extends', '--from-seal', '41', '--out', proof]);
         const proved = jalon(['prove-extends', '--from-seal', '41', '--latest-seal', '--out', proof], dataDir);
         expect(proved.stderr).toMatch(readFromCopy('lu'));
-        expect(proved.stdout).toContain('Sceau utilisé : le dernier du journal, position 43 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
+        expect(proved.stdout).toContain('Sceau utilisé : le dernier du journal, position 44 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
         expect(proved.stdout).toContain('est le début, inchangé, du journal scellé');
         expect(proved.status).toBe(0);
         expect(contents()).toEqual(before);
