@@ -236,6 +236,20 @@ describe('funding command catalogue', () => {
       expect((await collect(store.readStream('antenna-montbeliard'))).map((event) => event.type)).toEqual(['AntennaOpened', 'FundingAgreementAttached']);
     });
 
+    it('rule: a commitment refused for its own schedule attaches nothing to its antenna (FUNDING.SCHEDULE_MISMATCH, FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT), so the corrected one may take any date', async () => {
+      await openAntenna();
+      const input = commitmentInput();
+      await expect(runCommand(executor, 'CommitFunding', { ...input, amountCents: input.amountCents + 1 }, finance)).rejects.toMatchObject({
+        code: 'FUNDING.SCHEDULE_MISMATCH',
+      });
+      const [first, ...others] = input.tranches;
+      await expect(runCommand(executor, 'CommitFunding', { ...input, tranches: [{ ...first!, dueOn: '2021-06-30' }, ...others] }, finance)).rejects.toMatchObject({
+        code: 'FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT',
+      });
+      expect((await collect(store.readStream('antenna-montbeliard'))).map((event) => event.type)).toEqual(['AntennaOpened']);
+      await expect(runCommand(executor, 'CommitFunding', { ...input, effectiveDate: '2021-07-02' }, finance)).resolves.toMatchObject({ written: true });
+    });
+
     it('Idempotency-Key: the same keyed commitment again replays both steps, the claim seeded apart (<seed>:claim)', async () => {
       await openAntenna();
       const keyed = { idempotency: { key: 'k-commit', request: 'h-commit' }, eventIdSeed: 'seed-commit' };

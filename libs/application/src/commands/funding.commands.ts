@@ -184,11 +184,7 @@ export const attachFundingAgreement = defineCommand({
   decider: antennaDecider,
   streamId: (input) => streamIdOf('antenna', input.antennaId),
   loadContext: loadAgreementContext,
-  toCommand: (input, context) => ({
-    type: 'AttachFundingAgreement' as const,
-    data: { antennaId: input.antennaId, agreementId: input.agreementId, effectiveDate: input.effectiveDate },
-    context,
-  }),
+  toCommand: (input, context) => ({ type: 'AttachFundingAgreement' as const, data: input, context }),
 });
 
 export const fundingCommands = [

@@ -1,3 +1,4 @@
+import type { CommitFunding } from '../funding/funding.commands';
 import { CandidacyView, FundingAgreementView, FundingFactView, IsoDate, Message } from '../shared';
 import {
   AntennaClosed,
@@ -5,7 +6,6 @@ import {
   AntennaOpened,
   AntennaResumed,
   AntennaSuspended,
-  FundingAgreementAttached,
   LearnersReported,
   MilestoneReached,
   PhaseCompleted,
@@ -51,9 +51,11 @@ export interface CloseAntenna extends Message<'CloseAntenna', AntennaClosed['dat
 
 /**
  * The first step of committing a funding agreement (docs/decisions/0060): the antenna lists the
- * agreement. `context.agreement` is the agreement as its own stream knows it (the application reads it).
+ * agreement. It carries the commitment itself, so that the antenna refuses to list what the
+ * commitment would refuse. `context.agreement` is the agreement as its own stream knows it (the
+ * application reads it).
  */
-export interface AttachFundingAgreement extends Message<'AttachFundingAgreement', FundingAgreementAttached['data']> {
+export interface AttachFundingAgreement extends Message<'AttachFundingAgreement', CommitFunding['data']> {
   readonly context: { readonly agreement: FundingAgreementView };
 }
 

@@ -39,10 +39,24 @@ const close: AntennaCommand = { type: 'CloseAntenna', data: closed.data };
 /** The first step of committing Banque des Territoires' agreement (docs/decisions/0060). */
 const attach: AttachFundingAgreement = {
   type: 'AttachFundingAgreement',
-  data: { antennaId: 'montbeliard', agreementId: 'bdt-seed', effectiveDate: '2021-07-01' },
+  data: {
+    antennaId: 'montbeliard',
+    agreementId: 'bdt-seed',
+    funder: 'Banque des Territoires',
+    label: 'Financement d’amorçage',
+    amountCents: 10_000_000,
+    tranches: [
+      { trancheId: 'signature', amountCents: 4_000_000, dueOn: '2021-09-01' },
+      { trancheId: 'balance', amountCents: 6_000_000, dueOn: '2022-09-01' },
+    ],
+    effectiveDate: '2021-07-01',
+  },
   context: { agreement: { agreementId: 'bdt-seed', status: 'not-committed' } },
 };
-const attached: FundingAgreementAttached = { type: 'FundingAgreementAttached', data: attach.data };
+const attached: FundingAgreementAttached = {
+  type: 'FundingAgreementAttached',
+  data: { antennaId: 'montbeliard', agreementId: 'bdt-seed', effectiveDate: '2021-07-01' },
+};
 const committedFor = (antennaId: string, committedOn = '2021-07-01') => ({ agreement: { agreementId: 'bdt-seed', status: 'committed' as const, antennaId, committedOn } });
 
 describe('antenna decider', () => {
@@ -499,6 +513,19 @@ describe('antenna decider', () => {
         .given([opened])
         .when({ ...attach, data: { ...attach.data, effectiveDate: '2021-08-01' }, context: committedFor('montbeliard', '2021-07-01') })
         .then([attached]);
+    });
+
+    it('rule: refused where the commitment is refused for its own data, so that no claim outlives a refused commitment (FUNDING.SCHEDULE_MISMATCH, FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT, MONEY.NOT_POSITIVE_CENTS)', () => {
+      const [first, second] = attach.data.tranches;
+      spec
+        .given([opened])
+        .when({ ...attach, data: { ...attach.data, tranches: [first!, { ...second!, amountCents: 5_000_000 }] } })
+        .thenThrows('FUNDING.SCHEDULE_MISMATCH', 'rule');
+      spec
+        .given([opened])
+        .when({ ...attach, data: { ...attach.data, tranches: [{ ...first!, dueOn: '2021-06-30' }, second!] } })
+        .thenThrows('FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT', 'rule');
+      spec.given([opened]).when({ ...attach, data: { ...attach.data, amountCents: 0 } }).thenThrows('MONEY.NOT_POSITIVE_CENTS', 'rule');
     });
 
     it('rule: refused where the commitment is refused on the antenna’s side: not opened (ANTENNA.NOT_FOUND), closed (ANTENNA.CLOSED), before the opening (ANTENNA.DATE_BEFORE_OPENING)', () => {

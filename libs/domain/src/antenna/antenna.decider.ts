@@ -3,6 +3,7 @@ import { AntennaCommand, AttachFundingAgreement, OpenAntenna } from './antenna.c
 import { AntennaEvent, AntennaOpened, LearnersReported } from './antenna.events';
 import { assertNotBeforeOpening, assertNotSuspended } from './antenna.guards';
 import { antennaViewOf, AntennaState, evolveAntenna, initialAntennaState, OpenedAntennaState } from './antenna.state';
+import { assertCommittable } from '../funding/funding.decider';
 import { decidePhase } from './phase.decide';
 
 export function decideAntenna(command: AntennaCommand, state: AntennaState): AntennaEvent[] {
@@ -171,8 +172,9 @@ function assertClosesAfterFunding(closedOn: string, facts: readonly FundingFactV
 /**
  * The first step of committing a funding agreement: the antenna lists it, on its own stream and
  * expected revision, so that its closing can follow the agreement's facts (docs/decisions/0060).
- * Refused where the commitment would be refused on the antenna's side (not opened, closed: see
- * `decideAntenna`; dated before the opening). The same claim again is a no-op, so the same
+ * Refused where the commitment would be refused: on the antenna's side (not opened, closed: see
+ * `decideAntenna`; dated before the opening) and for its own data (`assertCommittable`), so that no
+ * claim is written for a commitment that will not be. The same claim again is a no-op, so the same
  * commitment again completes an interrupted one.
  */
 function attachFundingAgreement({ data, context: { agreement } }: AttachFundingAgreement, state: Exclude<OpenedAntennaState, { status: 'closed' }>): AntennaEvent[] {
@@ -202,6 +204,8 @@ function attachFundingAgreement({ data, context: { agreement } }: AttachFundingA
     // Committed before antennas listed their agreements (0060): the same commitment again attaches it, at its own date.
     return [{ type: 'FundingAgreementAttached', data: { antennaId, agreementId, effectiveDate: agreement.committedOn ?? effectiveDate } }];
   }
+  // What the commitment refuses of its own data (amounts, schedule, due dates) is refused before anything is written.
+  assertCommittable(data);
   assertNotBeforeAntennaOpening(antennaViewOf(state, antennaId), effectiveDate);
   return [{ type: 'FundingAgreementAttached', data: { antennaId, agreementId, effectiveDate } }];
 }

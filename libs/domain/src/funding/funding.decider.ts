@@ -373,6 +373,16 @@ function remainingCommitmentFrom(agreement: FundingAgreement, day: IsoDate): Cen
 }
 
 /** Checks the commitment and its schedule; returns the event data with only the known fields. */
+/**
+ * What a commitment checks of its own data, whatever the agreement's stream holds (amounts, its
+ * schedule and the tranches' due dates): the antenna's claim of the agreement, the commitment's
+ * first step, checks the same, so that no claim is written for a commitment that will be refused
+ * (docs/decisions/0060).
+ */
+export function assertCommittable(data: CommitFunding['data']): void {
+  assertDueDates(validCommitment(data));
+}
+
 function validCommitment(data: CommitFunding['data']): FundingCommitted['data'] {
   assertPositiveCents(data.amountCents, 'amountCents');
   if (!Array.isArray(data.tranches) || data.tranches.length === 0) {
