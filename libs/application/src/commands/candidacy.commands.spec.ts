@@ -218,6 +218,30 @@ describe('candidacy commands (through CommandExecutor, embedded SQLite store)', 
         await expect(run('CloseCallForApplications', { callId: 'ami-2', effectiveDate: '2020-12-10' })).resolves.toMatchObject({ written: true });
       });
 
+      it('rule: a submission and a closing dated before it, sent together, never both pass: one is refused by its rule, in either order', async () => {
+        for (const order of ['submission first', 'closing first'] as const) {
+          await store.close();
+          rmSync(directory, { recursive: true, force: true });
+          directory = mkdtempSync(join(tmpdir(), 'jalon-candidacy-commands-'));
+          store = SqliteEventStore.open({ file: join(directory, 'events.db') });
+          executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
+          await openedCall();
+          const submission = () => run('SubmitCandidacy', submit);
+          const closing = () => run('CloseCallForApplications', { callId: 'ami-2', effectiveDate: '2020-12-01' });
+          const settled = await Promise.allSettled(order === 'submission first' ? [submission(), closing()] : [closing(), submission()]);
+          const refused = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+          expect(refused).toHaveLength(1);
+          expect(['CALL.CLOSED_BEFORE_LAST_CANDIDACY', 'CANDIDACY.CALL_NOT_OPEN']).toContain((refused[0]!.reason as DomainError).code);
+          const types = await typesIn(callStream);
+          // Registered and closed after it, or closed and nothing registered: never a candidacy after the closing.
+          expect([
+            ['CallForApplicationsOpened', 'CallCandidacyRegistered'],
+            ['CallForApplicationsOpened', 'CallForApplicationsClosed'],
+          ]).toContainEqual(types);
+          expect(await typesIn(stream)).toEqual(types.includes('CallCandidacyRegistered') ? ['CandidacySubmitted'] : []);
+        }
+      });
+
       it('rule: the submission step alone records nothing its call has not registered (CANDIDACY.SUBMISSION_NOT_REGISTERED)', async () => {
         await openedCall();
         await expect(executor.execute(commandNamed('SubmitCandidacy'), submit, marie)).rejects.toMatchObject({
