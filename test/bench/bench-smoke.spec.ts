@@ -55,16 +55,19 @@ describe('npm run bench, smoke run', () => {
       expect(results.machine.cores).toBeGreaterThan(0);
 
       // The generator went through the command path: every command decided one event, and an
-      // antenna's opening one more, its claim on the candidacy (decision 0012), and an agreement's
-      // commitment one more, its claim on the antenna (decision 0060).
+      // antenna's opening one more, its claim on the candidacy (decision 0012), an agreement's
+      // commitment one more, its claim on the antenna (decision 0060), and a candidacy's submission
+      // one more, its registration on the call (decision 0062).
       const [seeded] = Object.values(results.seeded);
       expect(seeded!.events).toBeGreaterThan(1_500);
       expect(seeded!.unchanged).toBe(0);
       const antennaClaims = seeded!.eventsByType.CandidacyAntennaAssigned ?? 0;
       const agreementClaims = seeded!.eventsByType.FundingAgreementAttached ?? 0;
+      const registrations = seeded!.eventsByType.CallCandidacyRegistered ?? 0;
       expect(antennaClaims).toBeGreaterThan(0);
       expect(agreementClaims).toBe(seeded!.eventsByType.FundingCommitted);
-      const claims = antennaClaims + agreementClaims;
+      expect(registrations).toBe(seeded!.eventsByType.CandidacySubmitted);
+      const claims = antennaClaims + agreementClaims + registrations;
       expect(seeded!.events).toBe(seeded!.commands + claims);
 
       for (const section of SECTIONS) {
