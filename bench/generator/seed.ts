@@ -4,6 +4,7 @@ import {
   EventStoreError,
   EventToAppend,
   ExpectedRevision,
+  ReadAllOptions,
   ReadStreamOptions,
   SqliteEventStore,
   StoredEvent,
@@ -238,8 +239,23 @@ export class BufferedStore implements EventStore {
     this.pendingByStream.clear();
   }
 
-  readAll(): AsyncIterable<StoredEvent> {
-    throw new Error('the seeding buffer does not read the log');
+  /**
+   * The first events of some types, as a launch's claim asks for the programme launched before the
+   * installation's registry (docs/decisions/0061): what SQLite holds, then what is still buffered.
+   */
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
+    if (options.after !== undefined || options.effectiveUntil !== undefined || options.upTo !== undefined) throw new Error('the seeding buffer reads the log only by type');
+    let left = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const types = options.types === undefined ? undefined : new Set(options.types);
+    for await (const event of this.target.readAll(options)) {
+      if (left-- <= 0) return;
+      yield event;
+    }
+    for (const event of this.pending) {
+      if (types !== undefined && !types.has(event.type)) continue;
+      if (left-- <= 0) return;
+      yield event;
+    }
   }
 
   subscribeToAll(): Subscription {

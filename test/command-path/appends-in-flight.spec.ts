@@ -33,7 +33,7 @@ describe('Appends in flight: the chain holds and nothing is answered « already 
     const watch = await LogWatch.start(here);
     try {
       const executor = new CommandExecutor({ store: here, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris', watch });
-      await executor.execute(commandNamed('LaunchProgramme'), launch, manager);
+      await runCommand(executor, 'LaunchProgramme', launch, manager);
       await executor.execute(commandNamed('SignConvention'), convention('a'), manager);
 
       // Another process appends to the stream; its commit comes before this process's next group.

@@ -1,4 +1,4 @@
-import { CommandExecutor, commandNamed, IdempotencyKeyReusedError, IdempotencyService, timeOrderedIds } from '@jalon/application';
+import { CommandExecutor, commandNamed, IdempotencyKeyReusedError, IdempotencyService, runCommand, timeOrderedIds } from '@jalon/application';
 import { collect, eventHash, GENESIS_HASH, SqliteEventStore } from '@jalon/event-store';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,11 +31,12 @@ describe('The command path: hash chain, one queue per stream, idempotency in the
     rmSync(dir, { recursive: true, force: true });
   });
 
+  // As every entry point sends them: a launch claims the installation's registry first (docs/decisions/0061).
   const keyed = (key: string, command: string, input: Record<string, unknown>) =>
-    idempotency.run(manager, key, { command, input }, (options) => executor.execute(commandNamed(command), input, manager, options));
+    idempotency.run(manager, key, { command, input }, (options) => runCommand(executor, command, input, manager, options));
 
   it('rule: every appended event carries the hash of the previous event of its stream and its own hash over its content', async () => {
-    await executor.execute(commandNamed('LaunchProgramme'), launch, manager);
+    await runCommand(executor, 'LaunchProgramme', launch, manager);
     await executor.execute(signConvention, convention('convention-a'), manager);
     // A second executor (another process, or a restart) continues the chain from what it reads.
     const restarted = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
@@ -51,7 +52,7 @@ describe('The command path: hash chain, one queue per stream, idempotency in the
   });
 
   it('rule: 64 simultaneous valid commands on one stream all succeed, each decided on the state the previous one left', async () => {
-    await executor.execute(commandNamed('LaunchProgramme'), launch, manager);
+    await runCommand(executor, 'LaunchProgramme', launch, manager);
     const results = await Promise.allSettled(
       Array.from({ length: 64 }, (_, i) => executor.execute(signConvention, convention(`convention-${i}`), manager)),
     );
@@ -77,9 +78,10 @@ describe('The command path: hash chain, one queue per stream, idempotency in the
     const [event] = await collect(store.readStream('programme-acdt'));
     expect(event!.id).toBe(result.events[0]!.id);
     expect(event!.metadata.idempotency).toEqual({ key: expect.stringMatching(/^[0-9a-f]{64}$/), request: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    // No second stream is written for the record.
+    // No stream is written for the record: only the launch's two steps, each carrying the key.
     const all = await collect(store.readAll());
-    expect(all.map((e) => e.streamId)).toEqual(['programme-acdt']);
+    expect(all.map((e) => e.streamId)).toEqual(['installation-programme', 'programme-acdt']);
+    expect(all[0]!.metadata.idempotency).toEqual(event!.metadata.idempotency);
   });
 
   it('rule: a key reused for another request is refused, on the same stream and on another one, and nothing is written', async () => {
@@ -87,7 +89,7 @@ describe('The command path: hash chain, one queue per stream, idempotency in the
     await keyed('convention-1', 'SignConvention', convention('convention-a'));
     await expect(keyed('convention-1', 'SignConvention', convention('convention-b'))).rejects.toThrow(IdempotencyKeyReusedError);
     await expect(keyed('launch-1', 'LaunchProgramme', { ...launch, programmeId: 'autre' })).rejects.toThrow(IdempotencyKeyReusedError);
-    expect((await collect(store.readAll())).map((e) => e.type)).toEqual(['ProgrammeLaunched', 'ConventionSigned']);
+    expect((await collect(store.readAll())).map((e) => e.type)).toEqual(['ProgrammeClaimed', 'ProgrammeLaunched', 'ConventionSigned']);
   });
 
   it('rule: a retry after a crash right after the append (child killed with SIGKILL) still returns the first result', async () => {

@@ -176,6 +176,27 @@ export function describeHttpApi(name: string, openStore: () => Promise<StoreUnde
       expect(response.body.code).toBe('EVENT.EFFECTIVE_DATE_IN_FUTURE');
     });
 
+    it('rule: an installation follows one programme: of two launches of different programmes sent together, one wins, the other gets 409 PROGRAMME.ANOTHER_LAUNCHED naming it (decision 0061)', async () => {
+      const other = { ...launch, programmeId: 'autre-programme', name: 'Autre programme' };
+      const responses = await Promise.all([post('/api/programmes', launch), post('/api/programmes', other)]);
+      expect(responses.map((response) => response.status).sort()).toEqual([201, 409]);
+      const won = responses.find((response) => response.status === 201)!.body.streamId === 'programme-au-coeur-des-territoires' ? launch : other;
+      const lost = won === launch ? other : launch;
+      const refused = responses.find((response) => response.status === 409)!;
+      expect(refused.body).toMatchObject({
+        code: 'PROGRAMME.ANOTHER_LAUNCHED',
+        title: 'Un autre programme est déjà lancé sur cette installation de Jalon : une installation suit un seul programme.',
+        details: { field: 'programmeId', programmeId: won.programmeId, name: won.name },
+      });
+      expect(refused.body.detail).toContain(`suit déjà le programme « ${won.name} » (${won.programmeId}) : une installation suit un seul programme`);
+      await request(api.http).get(`/api/streams/programme-${lost.programmeId}/events`).set('Authorization', bearer('auditor')).expect(404);
+      // Sent again: the loser is refused again, the winner is one launch; nothing written.
+      const before = await api.fingerprint();
+      await post('/api/programmes', lost).expect(409);
+      await post('/api/programmes', won).expect(200);
+      expect(await api.fingerprint()).toBe(before);
+    });
+
     it('rule: one selected candidacy opens one antenna, even when two openings race (409 CANDIDACY.ANTENNA_ALREADY_ASSIGNED)', async () => {
       await post('/api/programmes', launch).expect(201);
       await post('/api/calls', {

@@ -18,12 +18,17 @@ import { TEST_NOW } from './api-under-test';
  * with the reason, the query or command answered 503 with a stable code, and the service
  * recovers by itself once the cause is gone, without a restart.
  */
+/** The one programme each test's installation follows. */
+const FAULTS_PROGRAMME = 'programme-pannes';
+
 describe('HTTP service when its storage fails', () => {
   let disk: SmallDisk;
   let dataDir: string;
   let readModels: string;
   let token: string;
   let programmes = 0;
+  /** Data directories whose programme is launched. */
+  const launched = new Set<string>();
   const started: INestApplication[] = [];
 
   beforeAll(() => {
@@ -66,12 +71,19 @@ describe('HTTP service when its storage fails', () => {
         await app.close();
       },
       get: (path: string) => request(http).get(path).set('Authorization', `Bearer ${token}`),
-      /** Launches a new programme: one event in a stream of its own. */
-      launch: (programmeId = `programme-${++programmes}`) =>
-        request(http)
-          .post('/api/programmes')
-          .set('Authorization', `Bearer ${token}`)
-          .send({ programmeId, name: `Programme ${programmeId}`, operator: 'Cnam', targets: { antennaCount: 100, targetDate: '2022-12-31' }, effectiveDate: '2019-01-15' }),
+      /**
+       * Writes: the launch of the installation's one programme the first time in its data directory
+       * (docs/decisions/0061), then a new convention of it (one event) each time.
+       */
+      launch: (programmeId = FAULTS_PROGRAMME) => {
+        const directory = options.dataDir ?? dataDir;
+        const post = (path: string) => request(http).post(path).set('Authorization', `Bearer ${token}`);
+        if (launched.has(directory)) {
+          return post(`/api/programmes/${programmeId}/conventions`).send({ conventionId: `convention-${++programmes}`, title: `Convention ${programmes}`, partners: ['Cnam'], durationMonths: 36, effectiveDate: '2019-04-01' });
+        }
+        launched.add(directory);
+        return post('/api/programmes').send({ programmeId, name: `Programme ${programmeId}`, operator: 'Cnam', targets: { antennaCount: 100, targetDate: '2022-12-31' }, effectiveDate: '2019-01-15' });
+      },
       health: async () => (await request(http).get('/health').expect(200)).body as HealthBody,
     };
   };
@@ -118,7 +130,7 @@ describe('HTTP service when its storage fails', () => {
     const second = await service.launch().expect(201);
     await eventually(() => kpisStopped(service), 'the projections to stop');
     await expectReadModelsDegraded(service, /le disque est plein/);
-    await service.get(`/api/streams/programme-programme-${programmes}/events`).expect(200);
+    await service.get(`/api/streams/programme-${FAULTS_PROGRAMME}/events`).expect(200);
 
     disk.free();
     await eventually(() => reportReached(service, second.body.position), 'the read models to catch up');

@@ -31,9 +31,10 @@ describe('HTTP audit trail (GET /api/reports/history)', () => {
       return { store, dispose: () => store.close() };
     });
     await recordDemoHistory(api.store);
-    // What the trail audits: the domain's events, not users, idempotency records nor seals.
+    // What the trail audits: the domain's events, not users, idempotency records nor seals, nor the
+    // installation's claim of its programme, the launch's first step (docs/decisions/0061).
     audited = 0;
-    for await (const event of api.store.readAll()) if (!/^(User|Idempotent|LogSealed)/.test(event.type)) audited += 1;
+    for await (const event of api.store.readAll()) if (!/^(User|Idempotent|LogSealed|ProgrammeClaimed)/.test(event.type)) audited += 1;
     await get(`/api/reports/history?waitForPosition=${(await api.store.headPosition()).toString()}`).expect(200);
   });
   afterAll(async () => {

@@ -51,6 +51,8 @@ describe('HTTP service with its projections in a worker thread', () => {
   let app: INestApplication | undefined;
   let token = '';
   let programmes = 0;
+  /** Data directories whose programme is launched. */
+  const launched = new Set<string>();
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'jalon-thread-'));
@@ -79,16 +81,19 @@ describe('HTTP service with its projections in a worker thread', () => {
     return app.getHttpServer();
   };
   const health = async (http: unknown) => (await request(http as never).get('/health').expect(200)).body as Health;
-  const launch = async (http: unknown) =>
-    BigInt(
-      (
-        await request(http as never)
-          .post('/api/programmes')
-          .set('Authorization', `Bearer ${token}`)
-          .send({ programmeId: `programme-${++programmes}`, name: `Programme ${programmes}`, operator: 'Cnam', targets: { antennaCount: 100, targetDate: '2022-12-31' }, effectiveDate: '2019-01-15' })
-          .expect(201)
-      ).body.position as string,
-    );
+  /**
+   * Writes and answers the position: the launch of the installation's one programme the first time
+   * in the data directory (docs/decisions/0061), then a new convention of it.
+   */
+  const launch = async (http: unknown) => {
+    const post = (path: string) => request(http as never).post(path).set('Authorization', `Bearer ${token}`);
+    const written = launched.has(dataDir)
+      ? post('/api/programmes/programme-fil/conventions').send({ conventionId: `convention-${++programmes}`, title: `Convention ${programmes}`, partners: ['Cnam'], durationMonths: 36, effectiveDate: '2019-04-01' })
+      : post('/api/programmes').send({ programmeId: 'programme-fil', name: 'Programme fil', operator: 'Cnam', targets: { antennaCount: 100, targetDate: '2022-12-31' }, effectiveDate: '2019-01-15' });
+    const position = BigInt((await written.expect(201)).body.position as string);
+    launched.add(dataDir);
+    return position;
+  };
   const reportsAt = async (http: unknown, position: bigint) => {
     const bodies: unknown[] = [];
     for (const kind of REPORTS) bodies.push((await request(http as never).get(`/api/reports/${kind}?waitForPosition=${position}`).set('Authorization', `Bearer ${token}`).expect(200)).body);

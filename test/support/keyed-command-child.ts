@@ -2,13 +2,14 @@
  * Child process for the idempotency crash test (run through ./register-ts.js).
  *
  *   keyed <file> <key>
- *     sends one programme launch under the Idempotency-Key `key` through the real command path,
+ *     sends one programme launch under the Idempotency-Key `key` through the real command path (its
+ *     two steps, docs/decisions/0061),
  *     prints the result as one JSON line once the append is durable, then waits to be killed: the
  *     parent SIGKILLs it before it could answer anyone or write anything else.
  */
 import 'reflect-metadata';
 import { writeSync } from 'node:fs';
-import { CommandExecutor, commandNamed, IdempotencyService, timeOrderedIds } from '../../libs/application/src';
+import { CommandExecutor, IdempotencyService, runCommand, timeOrderedIds } from '../../libs/application/src';
 import { SqliteEventStore } from '../../libs/event-store/src/sqlite';
 import { PROGRAMME_LAUNCH } from './programme-launch';
 
@@ -19,7 +20,7 @@ async function keyed(file: string, key: string): Promise<void> {
   const store = SqliteEventStore.open({ file });
   const executor = new CommandExecutor({ store, clock: { now: () => new Date() }, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
   const { result } = await new IdempotencyService(store).run(KEYED_ACTOR, key, { command: 'LaunchProgramme', input: KEYED_LAUNCH }, (options) =>
-    executor.execute(commandNamed('LaunchProgramme'), KEYED_LAUNCH, KEYED_ACTOR, options),
+    runCommand(executor, 'LaunchProgramme', KEYED_LAUNCH, KEYED_ACTOR, options),
   );
   writeSync(1, `${JSON.stringify(result)}\n`);
   setInterval(() => undefined, 1_000);

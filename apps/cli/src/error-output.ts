@@ -19,7 +19,7 @@ export function errorLines(error: unknown): string[] {
   const e = error as { message?: string; code?: string; field?: unknown; violations?: { field: string; message: string }[] };
   // The domain's own messages are for developers; people read the French wording of the code.
   // Node's own wording of a file-system failure (`EPIPE: …`) is English: its French one instead.
-  const message = error instanceof DomainError ? errorMessageOf(error.code) : (describeFileSystemFailure(error) ?? e.message ?? String(error));
+  const message = error instanceof DomainError ? errorMessageOf(error.code, error.details) : (describeFileSystemFailure(error) ?? e.message ?? String(error));
   const option = typeof e.field === 'string' ? withOption(e.field) : '';
   // A value refused by a command's own check (commander's InvalidArgumentError, `commander.invalidArgument`) is invalid input, said under Jalon's code.
   const code = e.code?.startsWith('commander.') ? 'INPUT.INVALID' : e.code;

@@ -218,7 +218,7 @@ export class FormsController {
         return this.render(target, offered, { values, errors: fieldErrorsOf(form, error.violations, values, converted.rows) }, 400, request, response);
       }
       if (error instanceof DomainError) {
-        const message = errorMessageOf(error.code);
+        const message = errorMessageOf(error.code, error.details);
         const field = typeof error.details.field === 'string' ? controlFor(form, error.details.field, converted.rows) : '';
         const status = error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 422;
         return this.render(

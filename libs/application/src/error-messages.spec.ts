@@ -46,4 +46,13 @@ describe('the French wording of error codes (one table for the API, the CLI and 
     expect(errorMessageOf('ANTENNA.NOT_FOUND')).toBe('Cette antenne n’a pas été ouverte.');
     expect(errorMessageOf('AUTRE.CHOSE')).toMatch(/^La saisie contredit/);
   });
+
+  it('rule: a second programme’s launch is worded naming the programme the installation follows (PROGRAMME.ANOTHER_LAUNCHED, decision 0061); without its details, the code’s wording', () => {
+    expect(errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED', { field: 'programmeId', programmeId: 'au-coeur-des-territoires', name: 'Au cœur des territoires' })).toBe(
+      'Cette installation de Jalon suit déjà le programme « Au cœur des territoires » (au-coeur-des-territoires) : une installation suit un seul programme, un autre ne peut pas y être lancé.',
+    );
+    expect(errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED')).toBe(ERROR_MESSAGES['PROGRAMME.ANOTHER_LAUNCHED']);
+    expect(errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED', { field: 'programmeId' })).toBe(ERROR_MESSAGES['PROGRAMME.ANOTHER_LAUNCHED']);
+    expect(errorMessageOf('ANTENNA.NOT_FOUND', { field: 'antennaId' })).toBe('Cette antenne n’a pas été ouverte.');
+  });
 });

@@ -154,8 +154,10 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'PHASE.STARTED_BEFORE_OPENING': 'Une phase ne peut pas démarrer avant l’ouverture de l’antenne.',
   'PHASE.STARTED_BEFORE_PLANNING': 'Une phase ne peut pas démarrer avant d’avoir été planifiée.',
   'PROGRAMME.ALREADY_LAUNCHED': 'Ce programme est déjà lancé, avec d’autres informations.',
+  'PROGRAMME.ANOTHER_LAUNCHED': 'Un autre programme est déjà lancé sur cette installation de Jalon : une installation suit un seul programme.',
   'PROGRAMME.DATE_BEFORE_LAUNCH': 'La date d’effet précède le lancement du programme.',
   'PROGRAMME.INVALID_TARGET': 'L’objectif est un nombre entier positif d’antennes.',
+  'PROGRAMME.LAUNCH_NOT_CLAIMED': 'Le lancement de ce programme n’a pas été engagé sur le registre de l’installation : recommencez le lancement.',
   'PROGRAMME.NOT_FOUND': 'Ce programme n’a pas été lancé.',
   'PROGRAMME.REVISED_BEFORE_LAST_REVISION': 'Les objectifs ne peuvent pas être révisés à une date antérieure à leur dernière révision.',
   'PROGRAMME.TARGET_DATE_BEFORE_LAUNCH': 'L’échéance des objectifs précède le lancement du programme.',
@@ -228,7 +230,24 @@ export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && Object.hasOwn(ERROR_MESSAGES, code);
 }
 
-/** The French wording of `code`; a code Jalon does not know gets a general sentence. */
-export function errorMessageOf(code: string): string {
-  return isErrorCode(code) ? ERROR_MESSAGES[code] : 'La saisie contredit ce qui est déjà enregistré ou une règle du programme.';
+/**
+ * The French wording of `code`; with the error's `details`, that of this occurrence where one is
+ * declared below (naming what the code's wording cannot). A code Jalon does not know gets a general sentence.
+ */
+export function errorMessageOf(code: string, details?: Readonly<Record<string, unknown>>): string {
+  const occurrence = details !== undefined && isErrorCode(code) ? OCCURRENCE_MESSAGES[code]?.(details) : undefined;
+  return occurrence ?? (isErrorCode(code) ? ERROR_MESSAGES[code] : 'La saisie contredit ce qui est déjà enregistré ou une règle du programme.');
 }
+
+/**
+ * The wording of one occurrence, for the few codes whose `details` name what the reader must know
+ * (the programme an installation already follows): given by {@link errorMessageOf} with the
+ * error's details, where the code's own wording would leave it unnamed. The code's wording stays
+ * the problem's `title`; details it cannot read give the code's wording.
+ */
+const OCCURRENCE_MESSAGES: Readonly<Partial<Record<ErrorCode, (details: Readonly<Record<string, unknown>>) => string | undefined>>> = {
+  'PROGRAMME.ANOTHER_LAUNCHED': ({ programmeId, name }) =>
+    typeof programmeId === 'string' && typeof name === 'string'
+      ? `Cette installation de Jalon suit déjà le programme « ${name} » (${programmeId}) : une installation suit un seul programme, un autre ne peut pas y être lancé.`
+      : undefined,
+};

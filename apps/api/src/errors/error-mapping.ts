@@ -65,7 +65,7 @@ export function toHttpError(error: unknown): ErrorBody {
   if (error instanceof ForbiddenError) return { statusCode: 403, code: error.code, message: error.message, details: { role: error.role } };
   // The domain's own messages are for developers and logs; clients read the French wording of the code.
   if (error instanceof DomainError) {
-    return { statusCode: DOMAIN_STATUS[error.kind], code: error.code, message: errorMessageOf(error.code), details: error.details };
+    return { statusCode: DOMAIN_STATUS[error.kind], code: error.code, message: errorMessageOf(error.code, error.details), details: error.details };
   }
   if (error instanceof WrongExpectedRevisionError) {
     return {

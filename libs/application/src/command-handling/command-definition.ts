@@ -4,6 +4,13 @@ import { Role } from '../identity/roles';
 /** Loads the current state of any stream, so a definition can hand another stream's view to its decider. */
 export interface StateLoader {
   state<S>(decider: Decider<any, any, S>, streamId: string): Promise<S>;
+  /**
+   * The first event of `type` in the whole log, read at its current version, or undefined. Only
+   * for what no stream can tell: a programme launched before the installation's registry existed
+   * (docs/decisions/0061). It scans the log up to that event, and is not a look-up the append
+   * guards (no stream revision stands for it).
+   */
+  firstOfType(type: string): Promise<Message | undefined>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { InputValidationError, ForbiddenError } from '../errors';
 import { Actor } from '../identity/roles';
-import { commandNamed } from '../commands';
+import { claimProgramme, commandNamed } from '../commands';
 import { AppendResult, collect, EventStore, EventToAppend, ExpectedRevision, SqliteEventStore, WrongExpectedRevisionError } from '@jalon/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,11 +81,18 @@ describe('CommandExecutor: the one load → decide → append path', () => {
   let executor: CommandExecutor;
   let other: CommandExecutor;
 
-  beforeEach(() => {
+  /** Where the log stands once the installation's registry claims `acdt`. */
+  let claimedAt: bigint;
+
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jalon-executor-'));
     store = new RacingStore(SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') }));
     executor = new CommandExecutor({ store, clock, ids: { uuid: () => crypto.randomUUID() }, timeZone: 'Europe/Paris' });
     other = new CommandExecutor({ store: store.inner, clock, ids: { uuid: () => crypto.randomUUID() }, timeZone: 'Europe/Paris' });
+    // The registry claims the programme first (docs/decisions/0061): these tests run LaunchProgramme's
+    // own step, a command on the programme's stream like any other.
+    await other.execute(claimProgramme, launch, manager);
+    claimedAt = await store.headPosition();
   });
   afterEach(async () => {
     await store.close();
@@ -153,7 +160,7 @@ describe('CommandExecutor: the one load → decide → append path', () => {
     const auditor: Actor = { id: 'ines', name: 'Inès', role: 'auditor' };
     await expect(executor.execute(launchProgramme, { nonsense: true }, auditor)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(executor.execute(launchProgramme, { nonsense: true }, manager)).rejects.toBeInstanceOf(InputValidationError);
-    expect(await store.headPosition()).toBe(0n);
+    expect(await store.headPosition()).toBe(claimedAt);
   });
 
   it('rule: a command on a long stream folds only the events appended since the last one (cost stays flat)', async () => {
@@ -168,6 +175,7 @@ describe('CommandExecutor: the one load → decide → append path', () => {
     const elsewhere = SqliteEventStore.open({ file: join(dir, 'elsewhere.sqlite') });
     const twin = new CommandExecutor({ store: elsewhere, clock, ids: { uuid: () => crypto.randomUUID() }, timeZone: 'Europe/Paris' });
     try {
+      await twin.execute(claimProgramme, launch, manager);
       const first = await executor.execute(launchProgramme, launch, manager, { eventIdSeed: 'cle-1' });
       const same = await twin.execute(launchProgramme, launch, manager, { eventIdSeed: 'cle-1' });
       const other = await twin.execute(signConvention, convention('c'), manager, { eventIdSeed: 'cle-2' });
@@ -191,10 +199,10 @@ describe('CommandExecutor: the one load → decide → append path', () => {
     expect(calls).toEqual([]);
     // Failing: nothing appended.
     await expect(executor.execute(launchProgramme, launch, manager, { beforeWrite: () => Promise.reject(new Error('disque plein')) })).rejects.toThrow('disque plein');
-    expect(await store.headPosition()).toBe(0n);
+    expect(await store.headPosition()).toBe(claimedAt);
     // Accepted: run once, before the append.
     await executor.execute(launchProgramme, launch, manager, { beforeWrite });
-    expect(calls).toEqual(['beforeWrite at 0']);
+    expect(calls).toEqual([`beforeWrite at ${claimedAt}`]);
     expect(await streamTypes()).toEqual(['ProgrammeLaunched']);
     // A repeat that changes nothing still runs it (an upload again puts back bytes lost since).
     await executor.execute(launchProgramme, launch, manager, { beforeWrite });

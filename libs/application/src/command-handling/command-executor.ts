@@ -229,6 +229,7 @@ export class CommandExecutor {
           if (id !== streamId && !lookedUp.has(id)) lookedUp.set(id, read.revision);
           return read.state;
         },
+        firstOfType: (type) => this.firstOfType(type),
       };
       try {
         const context = definition.loadContext ? await definition.loadContext(input, loader) : undefined;
@@ -375,6 +376,15 @@ export class CommandExecutor {
   async current<S>(decider: Decider<any, any, S>, streamId: string): Promise<Loaded<S>> {
     const { state, revision } = await this.fetch(decider, streamId, true);
     return { state, revision };
+  }
+
+  /** The first event of `type` in the log, read at its current version (see {@link StateLoader.firstOfType}). */
+  async firstOfType(type: string): Promise<Message | undefined> {
+    for await (const event of this.options.store.readAll({ types: [type], maxCount: 1 })) {
+      const read = upcast(event, this.options.store);
+      return read instanceof Promise ? await read : read;
+    }
+    return undefined;
   }
 
   private async fetch<S>(decider: Decider<any, any, S>, streamId: string, trustCache: boolean): Promise<StreamView<S> & { cached: boolean }> {

@@ -4,23 +4,16 @@ import { join } from 'node:path';
 import { DomainError } from '@jalon/domain';
 import { collect } from '@jalon/event-store';
 import { SqliteEventStore } from '../../../event-store/src/sqlite';
-import { CommandDefinition } from '../command-handling/command-definition';
 import { CommandExecutor } from '../command-handling/command-executor';
 import { ForbiddenError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
 import { timeOrderedIds } from '../ports';
 import { callCommands } from './call.commands';
 import { commandNamed } from './index';
-import { programmeCommands } from './programme.commands';
+import { runCommand } from './run-command';
 
 const marie: Actor = { id: 'marie', name: 'Marie', role: 'programme-manager' };
 const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
-
-const named = (name: string): CommandDefinition => {
-  const definition = [...programmeCommands, ...callCommands].find((candidate) => candidate.name === name);
-  if (!definition) throw new Error(`no command ${name}`);
-  return definition;
-};
 
 const launchProgramme = {
   programmeId: 'au-coeur-des-territoires',
@@ -47,7 +40,8 @@ describe('call commands (through CommandExecutor, embedded SQLite store)', () =>
   let store: SqliteEventStore;
   let executor: CommandExecutor;
 
-  const run = (name: string, input: unknown, actor: Actor = marie) => executor.execute(named(name), input, actor);
+  // As every entry point does: LaunchProgramme claims the installation's registry first (docs/decisions/0061).
+  const run = (name: string, input: unknown, actor: Actor = marie) => runCommand(executor, name, input, actor);
   const typesIn = async (streamId: string) => (await collect(store.readStream(streamId))).map((event) => event.type);
   const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
   const violationsOf = async (promise: Promise<unknown>) => {

@@ -65,6 +65,7 @@ describe('candidacy commands (through CommandExecutor, embedded SQLite store)', 
   let store: SqliteEventStore;
   let executor: CommandExecutor;
 
+  // As every entry point does: LaunchProgramme claims the installation's registry first (0061), a submission registers its candidacy on the call first (0062).
   const run = (name: string, input: unknown, actor: Actor = marie) => runCommand(executor, name, input, actor);
   const typesIn = async (streamId: string) => (await collect(store.readStream(streamId))).map((event) => event.type);
   const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);

@@ -1,4 +1,11 @@
-import { programmeDecider, streamIdOf } from '@jalon/domain';
+import {
+  PROGRAMME_REGISTRY_STREAM,
+  ProgrammeLaunched,
+  programmeDecider,
+  programmeRegistryDecider,
+  programmeRegistryViewOf,
+  streamIdOf,
+} from '@jalon/domain';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { defineCommand } from '../command-handling/command-definition';
 import { PROGRAMME_WRITERS } from '../identity/roles';
@@ -66,6 +73,29 @@ export class SignConventionInput {
 
 const programmeStream = (input: { programmeId: string }) => streamIdOf('programme', input.programmeId);
 
+/**
+ * The first step of a launch (see `runCommand`): the installation's registry claims the programme,
+ * with its expected revision, so that two launches of different programmes cannot both pass
+ * (docs/decisions/0061-one-programme-per-installation.md). Not in the catalogue: it only ever runs
+ * as part of LaunchProgramme, with the same input, roles and validation.
+ */
+export const claimProgramme = defineCommand({
+  name: 'ClaimProgramme',
+  summary: 'Réserver l’installation au programme lancé (première étape de son lancement)',
+  input: LaunchProgrammeInput,
+  roles: PROGRAMME_WRITERS,
+  decider: programmeRegistryDecider,
+  streamId: () => PROGRAMME_REGISTRY_STREAM,
+  loadContext: async (_input, loader) => {
+    const registry = await loader.state(programmeRegistryDecider, PROGRAMME_REGISTRY_STREAM);
+    if (registry.status === 'claimed') return {};
+    // An empty registry on a history recorded before it: the programme launched then is the one followed.
+    const launched = (await loader.firstOfType('ProgrammeLaunched')) as ProgrammeLaunched | undefined;
+    return launched ? { launchedBefore: { programmeId: launched.data.programmeId, name: launched.data.name } } : {};
+  },
+  toCommand: (input, context) => ({ type: 'ClaimProgramme' as const, data: input, context }),
+});
+
 export const programmeCommands = [
   defineCommand({
     name: 'LaunchProgramme',
@@ -74,7 +104,12 @@ export const programmeCommands = [
     roles: PROGRAMME_WRITERS,
     decider: programmeDecider,
     streamId: programmeStream,
-    toCommand: (input) => ({ type: 'LaunchProgramme' as const, data: input }),
+    // Run through `runCommand`, which claims the programme on the installation's registry first: on
+    // its own, this step refuses a launch the registry has not claimed (PROGRAMME.LAUNCH_NOT_CLAIMED).
+    loadContext: async (_input, loader) => ({
+      registry: programmeRegistryViewOf(await loader.state(programmeRegistryDecider, PROGRAMME_REGISTRY_STREAM)),
+    }),
+    toCommand: (input, context) => ({ type: 'LaunchProgramme' as const, data: input, context }),
   }),
   defineCommand({
     name: 'ReviseProgrammeTargets',

@@ -6,6 +6,7 @@ import { assignCandidacyAntenna } from './antenna.commands';
 import { registerCallCandidacy } from './candidacy.commands';
 import { commandNamed } from './catalogue';
 import { attachFundingAgreement } from './funding.commands';
+import { claimProgramme } from './programme.commands';
 
 /**
  * Runs a command of the catalogue by name: what every entry point (HTTP, dashboard, CLI, demo)
@@ -33,6 +34,8 @@ const CLAIMED_FIRST: Readonly<Record<string, CommandDefinition>> = {
   SubmitCandidacy: registerCallCandidacy,
   // An antenna knows its funding agreements, so that its closing follows their facts (0060).
   CommitFunding: attachFundingAgreement,
+  // An installation follows one programme (0061).
+  LaunchProgramme: claimProgramme,
 };
 
 async function claimThenRun(

@@ -196,7 +196,10 @@ export class SheetImportService {
   }
 
   /** Other streams (the antenna, funding agreements), as the command path follows them. */
-  private readonly loader: StateLoader = { state: async (decider, streamId) => (await this.executor.current(decider, streamId)).state };
+  private readonly loader: StateLoader = {
+    state: async (decider, streamId) => (await this.executor.current(decider, streamId)).state,
+    firstOfType: (type) => this.executor.firstOfType(type),
+  };
 
   /** The antenna's budget as the command path follows it. */
   private async budgetOf(antennaId: string): Promise<BudgetState> {

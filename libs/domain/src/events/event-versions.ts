@@ -3,6 +3,7 @@ import { BUDGET_EVENT_VERSIONS } from '../budget/budget.events';
 import { CALL_EVENT_VERSIONS } from '../call/call.events';
 import { CANDIDACY_EVENT_VERSIONS } from '../candidacy/candidacy.events';
 import { FUNDING_EVENT_VERSIONS } from '../funding/funding.events';
+import { PROGRAMME_REGISTRY_EVENT_VERSIONS } from '../programme/programme-registry.events';
 import { PROGRAMME_EVENT_VERSIONS } from '../programme/programme.events';
 
 /**
@@ -29,6 +30,7 @@ export const APPLICATION_EVENT_VERSIONS = {
  */
 export const EVENT_VERSIONS = {
   ...PROGRAMME_EVENT_VERSIONS,
+  ...PROGRAMME_REGISTRY_EVENT_VERSIONS,
   ...CALL_EVENT_VERSIONS,
   ...CANDIDACY_EVENT_VERSIONS,
   ...ANTENNA_EVENT_VERSIONS,

@@ -1,7 +1,13 @@
-import { Message } from '../shared';
+import { Message, ProgrammeRegistryView } from '../shared';
 import { ConventionSigned, ProgrammeLaunched } from './programme.events';
 
-export type LaunchProgramme = Message<'LaunchProgramme', ProgrammeLaunched['data']>;
+/**
+ * Launching a programme needs the installation's registry (docs/decisions/0061): the application
+ * folds its stream and passes its view. The launch goes ahead only once the registry names it.
+ */
+export interface LaunchProgramme extends Message<'LaunchProgramme', ProgrammeLaunched['data']> {
+  readonly context: { readonly registry: ProgrammeRegistryView };
+}
 export type ReviseProgrammeTargets = Message<
   'ReviseProgrammeTargets',
   Omit<import('./programme.events').ProgrammeTargetsRevised['data'], 'previousTargets'>

@@ -16,45 +16,64 @@ const launched: ProgrammeLaunched = {
   },
 };
 
+/** The launch as the second step sends it: the installation's registry claims this programme (docs/decisions/0061). */
+const claimedRegistry = { registry: { claimed: { programmeId: launched.data.programmeId, name: launched.data.name } } };
+const launch = (data: ProgrammeLaunched['data'] = launched.data) => ({ type: 'LaunchProgramme' as const, data, context: claimedRegistry });
+
 describe('programme decider', () => {
   describe('LaunchProgramme', () => {
     it('records the launch of a new programme', () => {
-      spec.given([]).when({ type: 'LaunchProgramme', data: launched.data }).then([launched]);
+      spec.given([]).when(launch()).then([launched]);
     });
 
     it('rule: launching the same programme again with the same details changes nothing', () => {
-      spec.given([launched]).when({ type: 'LaunchProgramme', data: launched.data }).thenNothingHappens();
+      spec.given([launched]).when(launch()).thenNothingHappens();
     });
 
     it('rule: a programme is launched once (PROGRAMME.ALREADY_LAUNCHED)', () => {
       spec
         .given([launched])
-        .when({ type: 'LaunchProgramme', data: { ...launched.data, name: 'Autre' } })
+        .when(launch({ ...launched.data, name: 'Autre' }))
         .thenThrows('PROGRAMME.ALREADY_LAUNCHED', 'conflict');
+    });
+
+    it('rule: an installation follows one programme: a launch the registry has not claimed is refused (PROGRAMME.LAUNCH_NOT_CLAIMED)', () => {
+      spec.given([]).when({ ...launch(), context: { registry: {} } }).thenThrows('PROGRAMME.LAUNCH_NOT_CLAIMED', 'conflict');
+    });
+
+    it('rule: an installation follows one programme: the launch of another than the registry claims is refused (PROGRAMME.ANOTHER_LAUNCHED)', () => {
+      spec
+        .given([])
+        .when(launch({ ...launched.data, programmeId: 'autre-programme', name: 'Autre programme' }))
+        .thenThrows('PROGRAMME.ANOTHER_LAUNCHED', 'conflict');
+    });
+
+    it('rule: launching the same programme again changes nothing, even on a registry recorded after it (a history from before decision 0061)', () => {
+      spec.given([launched]).when({ ...launch(), context: { registry: {} } }).thenNothingHappens();
     });
 
     it('rule: a launch date lies between 1900-01-01 and 2100-12-31 (DATE.OUT_OF_RANGE)', () => {
       spec
         .given([])
-        .when({ type: 'LaunchProgramme', data: { ...launched.data, effectiveDate: '1899-12-31' } })
+        .when(launch({ ...launched.data, effectiveDate: '1899-12-31' }))
         .thenThrows('DATE.OUT_OF_RANGE', 'rule');
       spec
         .given([])
-        .when({ type: 'LaunchProgramme', data: { ...launched.data, targets: { antennaCount: 100, targetDate: '9999-12-31' } } })
+        .when(launch({ ...launched.data, targets: { antennaCount: 100, targetDate: '9999-12-31' } }))
         .thenThrows('DATE.OUT_OF_RANGE', 'rule');
     });
 
     it('rule: the target date is not before the launch (PROGRAMME.TARGET_DATE_BEFORE_LAUNCH)', () => {
       spec
         .given([])
-        .when({ type: 'LaunchProgramme', data: { ...launched.data, targets: { antennaCount: 100, targetDate: '2019-01-14' } } })
+        .when(launch({ ...launched.data, targets: { antennaCount: 100, targetDate: '2019-01-14' } }))
         .thenThrows('PROGRAMME.TARGET_DATE_BEFORE_LAUNCH', 'rule');
     });
 
     it('rule: the antenna target is a positive whole number (PROGRAMME.INVALID_TARGET)', () => {
       spec
         .given([])
-        .when({ type: 'LaunchProgramme', data: { ...launched.data, targets: { antennaCount: 0, targetDate: '2022-12-31' } } })
+        .when(launch({ ...launched.data, targets: { antennaCount: 0, targetDate: '2022-12-31' } }))
         .thenThrows('PROGRAMME.INVALID_TARGET', 'rule');
     });
   });

@@ -1,5 +1,18 @@
-import { assertDateInRange, assertNever, conflict, Decider, isBefore, IsoDate, notFound, ProgrammeView, ruleBroken, sameData, VersionedMap } from '../shared';
-import { ProgrammeCommand } from './programme.commands';
+import {
+  assertDateInRange,
+  assertNever,
+  conflict,
+  Decider,
+  DomainError,
+  isBefore,
+  IsoDate,
+  notFound,
+  ProgrammeView,
+  ruleBroken,
+  sameData,
+  VersionedMap,
+} from '../shared';
+import { LaunchProgramme, ProgrammeCommand } from './programme.commands';
 import { ConventionSigned, ProgrammeEvent, ProgrammeLaunched, ProgrammeTargets } from './programme.events';
 
 export type ProgrammeState =
@@ -23,9 +36,8 @@ export function decideProgramme(command: ProgrammeCommand, state: ProgrammeState
         if (sameData(state.launched, command.data)) return [];
         throw conflict('PROGRAMME.ALREADY_LAUNCHED', `programme ${command.data.programmeId} was already launched with other details`);
       }
-      assertTargets(command.data.targets);
-      assertDateInRange(command.data.effectiveDate, 'effectiveDate');
-      assertTargetDate(command.data.targets, command.data.effectiveDate);
+      assertLaunchable(command.data);
+      assertLaunchClaimed(command);
       return [{ type: 'ProgrammeLaunched', data: command.data }];
     }
     case 'ReviseProgrammeTargets': {
@@ -97,6 +109,36 @@ export const programmeDecider: Decider<ProgrammeCommand, ProgrammeEvent, Program
 /** What other deciders (call) may know of a programme. */
 export function programmeViewOf(state: ProgrammeState, programmeId: string): ProgrammeView {
   return state.status === 'launched' ? { programmeId, launched: true, launchedOn: state.launched.effectiveDate } : { programmeId, launched: false };
+}
+
+/** What a launch must satisfy: the registry's claim checks it too, so that a claim is never left for a launch that would be refused. */
+export function assertLaunchable(data: ProgrammeLaunched['data']): void {
+  assertTargets(data.targets);
+  assertDateInRange(data.effectiveDate, 'effectiveDate');
+  assertTargetDate(data.targets, data.effectiveDate);
+}
+
+/** An installation follows one programme (docs/decisions/0061): `followed` is it, `programmeId` another. */
+export function anotherProgrammeLaunched(followed: { readonly programmeId: string; readonly name: string }, programmeId: string): DomainError {
+  return conflict(
+    'PROGRAMME.ANOTHER_LAUNCHED',
+    `cette installation de Jalon suit déjà le programme « ${followed.name} » (${followed.programmeId}) : une installation suit un seul programme, ${programmeId} n’y est pas lancé`,
+    { field: 'programmeId', programmeId: followed.programmeId, name: followed.name },
+  );
+}
+
+/**
+ * One programme per installation: the launch must first have been claimed on the installation's
+ * registry (`ProgrammeClaimed`), which names one programme only (docs/decisions/0061).
+ */
+function assertLaunchClaimed({ data, context: { registry } }: LaunchProgramme): void {
+  const claimed = registry.claimed;
+  if (claimed !== undefined && claimed.programmeId !== data.programmeId) throw anotherProgrammeLaunched(claimed, data.programmeId);
+  if (claimed === undefined) {
+    throw conflict('PROGRAMME.LAUNCH_NOT_CLAIMED', `le lancement du programme ${data.programmeId} n’a pas été engagé sur le registre de l’installation`, {
+      field: 'programmeId',
+    });
+  }
 }
 
 function requireLaunched(state: ProgrammeState, programmeId: string) {

@@ -14,6 +14,14 @@ export interface ProgrammeView {
   readonly launchedOn?: IsoDate;
 }
 
+/**
+ * What the installation's programme registry says (docs/decisions/0061): the programme it follows,
+ * once claimed. A launch goes ahead only for that programme.
+ */
+export interface ProgrammeRegistryView {
+  readonly claimed?: { readonly programmeId: string; readonly name: string };
+}
+
 export interface CallView {
   readonly callId: string;
   readonly status: 'not-opened' | 'open' | 'closed';

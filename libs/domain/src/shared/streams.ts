@@ -14,6 +14,8 @@ export const STREAM_CATEGORIES = [
   'idempotency',
   // The log's signed seals (docs/decisions/0011).
   'integrity',
+  // Facts of the installation as a whole: the one programme it follows (docs/decisions/0061).
+  'installation',
 ] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 

@@ -7,6 +7,7 @@ import type {
   EVENT_VERSIONS,
   FundingEvent,
   ProgrammeEvent,
+  ProgrammeRegistryEvent,
 } from '@jalon/domain';
 
 /**
@@ -19,7 +20,12 @@ export type AuditedEventType = AuditedEvent['type'];
 
 /** Every event type the domain declares a version for, but the application's own (users, idempotency, seals). */
 type DomainEventType = Exclude<keyof typeof EVENT_VERSIONS, keyof typeof APPLICATION_EVENT_VERSIONS>;
-type NotAudited = Exclude<DomainEventType, AuditedEventType>;
+/**
+ * Left out on purpose: the installation's claim of its programme (docs/decisions/0061) is the first
+ * step of the launch, which the trail shows (`ProgrammeLaunched`); it adds no fact of its own.
+ */
+type LeftOutOnPurpose = ProgrammeRegistryEvent['type'];
+type NotAudited = Exclude<DomainEventType, AuditedEventType | LeftOutOnPurpose>;
 /**
  * A new bounded context whose events are not in {@link AuditedEvent} fails to compile here, so that
  * the trail never silently leaves a kind of fact out (a new event of an existing context fails in

@@ -155,9 +155,9 @@ describe('history projection: facts, worded when read', () => {
     expect(historyAntennas(model).map((antenna) => antenna.name)).toEqual(['Cnam Montbéliard']);
   });
 
-  it('rule: every audited event type is handled, and only those (no user, idempotency or seal event: they carry hashes)', () => {
+  it('rule: every audited event type is handled, and only those (no user, idempotency or seal event: they carry hashes; nor the installation’s claim of its programme, the launch’s first step)', () => {
     expect([...historyProjection.handles].sort()).toEqual([...AUDITED_EVENT_TYPES].sort());
-    for (const type of ['UserRegistered', 'UserTokenIssued', 'IdempotentResultRecorded', 'LogSealed']) expect(historyProjection.handles).not.toContain(type);
+    for (const type of ['UserRegistered', 'UserTokenIssued', 'IdempotentResultRecorded', 'LogSealed', 'ProgrammeClaimed']) expect(historyProjection.handles).not.toContain(type);
   });
 });
 
