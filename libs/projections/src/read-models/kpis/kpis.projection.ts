@@ -51,8 +51,11 @@ import { defineProjection, ProjectedEvent } from '../../projection';
  *   then lies outside the cut: the month shows the corrected headcount, never the bare difference
  *   (which was negative).
  *
- * The system runs one programme: the target is the last launched or revised programme's; should
- * several be launched, antennas and calls of all of them are counted together.
+ * An installation follows one programme: a launch of another is refused on the write side (the
+ * installation's registry claims the first one, docs/decisions/0061), so the name and target here
+ * are that programme's. Only a history recorded before that decision may hold several launched
+ * programmes: the target is then the last launched or revised one's, and antennas and calls of all
+ * of them are counted together, as they always were.
  */
 
 export type KpiAntennaStatus = 'active' | 'suspended' | 'closed';
