@@ -56,8 +56,9 @@ describe('npm run bench, smoke run', () => {
 
       // The generator went through the command path: every command decided one event, and an
       // antenna's opening one more, its claim on the candidacy (decision 0012), an agreement's
-      // commitment one more, its claim on the antenna (decision 0060), and a candidacy's submission
-      // one more, its registration on the call (decision 0062).
+      // commitment one more, its claim on the antenna (decision 0060), a candidacy's submission
+      // one more, its registration on the call (decision 0062), and the programme's launch one
+      // more, its claim on the installation's registry (decision 0061).
       const [seeded] = Object.values(results.seeded);
       expect(seeded!.events).toBeGreaterThan(1_500);
       expect(seeded!.unchanged).toBe(0);
@@ -67,7 +68,8 @@ describe('npm run bench, smoke run', () => {
       expect(antennaClaims).toBeGreaterThan(0);
       expect(agreementClaims).toBe(seeded!.eventsByType.FundingCommitted);
       expect(registrations).toBe(seeded!.eventsByType.CandidacySubmitted);
-      const claims = antennaClaims + agreementClaims + registrations;
+      expect(seeded!.eventsByType.ProgrammeClaimed).toBe(1);
+      const claims = antennaClaims + agreementClaims + registrations + 1;
       expect(seeded!.events).toBe(seeded!.commands + claims);
 
       for (const section of SECTIONS) {
