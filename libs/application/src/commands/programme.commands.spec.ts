@@ -125,12 +125,13 @@ describe('LaunchProgramme: one programme per installation (docs/decisions/0061, 
       expect(await typesIn('programme-autre-programme')).toEqual([]);
     });
 
-    it('rule: the same launch again records the missing claim, and launches nothing more', async () => {
+    it('rule: the same launch again writes nothing; with other details it is refused (PROGRAMME.ALREADY_LAUNCHED) and writes nothing either', async () => {
       await legacyLaunch();
-      expect(await run('LaunchProgramme', launch)).toMatchObject({ streamId: 'programme-au-coeur-des-territoires', written: true, events: [] });
-      expect(await typesIn(PROGRAMME_REGISTRY_STREAM)).toEqual(['ProgrammeClaimed']);
-      expect(await typesIn('programme-au-coeur-des-territoires')).toEqual(['ProgrammeLaunched']);
-      expect(await run('LaunchProgramme', launch)).toMatchObject({ written: false });
+      const head = await store.headPosition();
+      expect(await run('LaunchProgramme', launch)).toMatchObject({ streamId: 'programme-au-coeur-des-territoires', written: false, events: [] });
+      await expect(run('LaunchProgramme', { ...launch, name: 'Autre nom' })).rejects.toMatchObject({ code: 'PROGRAMME.ALREADY_LAUNCHED' });
+      expect(await store.headPosition()).toBe(head);
+      await expect(run('LaunchProgramme', another)).rejects.toMatchObject({ code: 'PROGRAMME.ANOTHER_LAUNCHED' });
     });
   });
 });

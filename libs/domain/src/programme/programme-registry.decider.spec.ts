@@ -46,10 +46,10 @@ describe('programme registry decider (first step of a launch, docs/decisions/006
     expect((refusal as DomainError).details).toEqual({ field: 'programmeId', programmeId: 'au-coeur-des-territoires', name: 'Au cœur des territoires' });
   });
 
-  it('rule: on a history recorded before the registry, the programme it launched is the one followed: another is refused, it is claimed', () => {
+  it('rule: on a history recorded before the registry, the programme it launched is the one followed: another is refused, its own claim changes nothing', () => {
     const launchedBefore = { programmeId: 'au-coeur-des-territoires', name: 'Au cœur des territoires' };
     spec.given([]).when({ ...another, context: { launchedBefore } }).thenThrows('PROGRAMME.ANOTHER_LAUNCHED', 'conflict');
-    spec.given([]).when({ ...claim, context: { launchedBefore } }).then([claimed]);
+    spec.given([]).when({ ...claim, context: { launchedBefore } }).thenNothingHappens();
   });
 
   it('rule: a claim checks what the launch checks, so that none is left for a launch its rules refuse', () => {

@@ -19,8 +19,10 @@ export function decideProgrammeRegistry(command: ProgrammeRegistryCommand, state
       // A history recorded before the registry: the programme it launched is the one followed.
       const followed = state.status === 'claimed' ? state.claim : command.context.launchedBefore;
       if (followed !== undefined && followed.programmeId !== data.programmeId) throw anotherProgrammeLaunched(followed, data.programmeId);
-      // A retry completes an interrupted launch; the programme's own stream judges its details.
-      if (state.status === 'claimed') return [];
+      // A retry completes an interrupted launch, and a programme launched before the registry needs no
+      // claim (no other can be claimed beside it): the programme's own stream judges the details, and
+      // a launch it refuses leaves nothing written.
+      if (followed !== undefined) return [];
       // Checked here too: a claim is never left behind for a launch that its rules refuse.
       assertLaunchable(data);
       return [{ type: 'ProgrammeClaimed', data: { programmeId: data.programmeId, name: data.name, effectiveDate: data.effectiveDate } }];
