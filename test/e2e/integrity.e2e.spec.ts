@@ -30,7 +30,7 @@ describe('jalon verify, seal and audit exports, end to end', () => {
 
     const sealed = run('seal');
     expect(sealed.status).toBe(0);
-    expect(sealed.stdout).toMatch(/Journal scellé : 41 événement\(s\)/);
+    expect(sealed.stdout).toMatch(/Journal scellé : 43 événement\(s\)/);
     const publicKey = publicKeyOf(sealed.stdout)!;
     expect(publicKey).toMatch(/^MC/);
 
@@ -125,7 +125,7 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     const seals = () => run('events', 'integrity-seals', '--json').stdout.trim().split('\n').length;
     expect(seals()).toBe(1);
     const exported = run('export-audit', '--antenna', 'montbeliard', '--latest-seal', '--out', file);
-    expect(exported.stdout).toContain('Sceau utilisé : le dernier du journal, position 42.');
+    expect(exported.stdout).toContain('Sceau utilisé : le dernier du journal, position 44.');
     expect(exported.status).toBe(0);
     expect(run('verify-export', file).status).toBe(0);
     expect(seals()).toBe(1);
@@ -161,14 +161,14 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     expect(run('export-audit', '--antenna', 'montbeliard', '--latest-seal', '--out', kept).status).toBe(0);
     run('users', 'add', '--name', 'Inès Lefèvre', '--role', 'auditor');
     const proof = join(dir, 'extends.json');
-    const proved = run('prove-extends', '--from-seal', '41', '--out', proof);
+    const proved = run('prove-extends', '--from-seal', '43', '--out', proof);
     expect(proved.stdout).toContain('est le début, inchangé, du journal scellé');
     expect(proved.status).toBe(0);
     expect(run('verify-extends', proof, '--public-key', publicKey).status).toBe(0);
     // Pinned to the seal the controller kept (here an export made under it): from it, or refused.
     const pinned = run('verify-extends', proof, '--public-key', publicKey, '--from-seal', kept);
     expect(pinned.status).toBe(0);
-    expect(pinned.stdout).toMatch(/Du sceau de 41 événement\(s\) \([^)]*, racine [0-9a-f]{64}\)/);
+    expect(pinned.stdout).toMatch(/Du sceau de 43 événement\(s\) \([^)]*, racine [0-9a-f]{64}\)/);
     const other = run('verify-extends', proof, '--public-key', publicKey, '--from-seal', proof);
     expect(other.status).toBe(1);
     expect(other.stdout).toContain('la preuve ne part pas du sceau conservé');
@@ -177,7 +177,7 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     writeFileSync(proof, JSON.stringify(document));
     const refused = run('verify-extends', proof, '--public-key', publicKey);
     expect(refused.status).toBe(1);
-    expect(refused.stdout).toContain('la preuve ne montre pas que le journal du sceau de départ (41 événements)');
+    expect(refused.stdout).toContain('la preuve ne montre pas que le journal du sceau de départ (43 événements)');
   });
 
   it('rule: export → import → verify passes in another data directory (hashes and seals move with the history)', () => {
@@ -188,7 +188,7 @@ describe('jalon verify, seal and audit exports, end to end', () => {
     const copy = join(dir, 'copy');
     expect(jalon(['import', file], copy).status).toBe(0);
     const verified = jalon(['verify'], copy);
-    expect(verified.stdout).toContain('1 sceau(x) ; dernier : position 42, 41 événement(s) couverts');
+    expect(verified.stdout).toContain('1 sceau(x) ; dernier : position 44, 43 événement(s) couverts');
     expect(verified.status).toBe(0);
   });
 

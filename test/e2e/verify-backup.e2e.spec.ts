@@ -55,7 +55,7 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
     const file = join(exportDir, 'montbeliard.jsonl');
     try {
       expect(jalon(['demo'], dataDir).status).toBe(0);
-      expect(jalon(['seal'], dataDir).stdout).toContain('Journal scellé : 41 événement(s)');
+      expect(jalon(['seal'], dataDir).stdout).toContain('Journal scellé : 43 événement(s)');
       // Recorded after the last seal: not proved by it.
       expect(jalon(['users', 'add', '--name', 'Julien Bernard', '--role', 'finance'], dataDir).status).toBe(0);
       const before = contents();
@@ -64,7 +64,7 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
         expectRefusedNamingLatestSeal(['export-audit', '--antenna', 'montbeliard', '--out', file]);
         const exported = jalon(['export-audit', '--antenna', 'montbeliard', '--latest-seal', '--out', file], dataDir);
         expect(exported.stderr).toMatch(readFromCopy('lu'));
-        expect(exported.stdout).toContain('Sceau utilisé : le dernier du journal, position 42 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
+        expect(exported.stdout).toContain('Sceau utilisé : le dernier du journal, position 44 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
         expect(exported.stdout).toContain('Export d’audit de l’antenne montbeliard : 37 événement(s) de 4 flux');
         expect(exported.status).toBe(0);
         // A stream is read there too, as it is.
@@ -77,7 +77,7 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
       });
 
       const checked = jalon(['verify-export', file], dataDir);
-      expect(checked.stdout).toContain('Sceau : 41 événement(s)');
+      expect(checked.stdout).toContain('Sceau : 43 événement(s)');
       expect(checked.status).toBe(0);
     } finally {
       rmSync(exportDir, { recursive: true, force: true });
@@ -99,10 +99,10 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
       const before = contents();
 
       whileLocked(() => {
-        expectRefusedNamingLatestSeal(['prove-extends', '--from-seal', '41', '--out', proof]);
-        const proved = jalon(['prove-extends', '--from-seal', '41', '--latest-seal', '--out', proof], dataDir);
+        expectRefusedNamingLatestSeal(['prove-extends', '--from-seal', '43', '--out', proof]);
+        const proved = jalon(['prove-extends', '--from-seal', '43', '--latest-seal', '--out', proof], dataDir);
         expect(proved.stderr).toMatch(readFromCopy('lu'));
-        expect(proved.stdout).toContain('Sceau utilisé : le dernier du journal, position 44 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
+        expect(proved.stdout).toContain('Sceau utilisé : le dernier du journal, position 46 ; 1 événement(s) enregistré(s) après lui n’y figure(nt) pas.');
         expect(proved.stdout).toContain('est le début, inchangé, du journal scellé');
         expect(proved.status).toBe(0);
         expect(contents()).toEqual(before);
@@ -148,7 +148,7 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
     whileLocked(() => {
       const verified = jalon(['verify'], dataDir);
       expect(verified.stdout).toContain('Journal vérifié : intact.');
-      expect(verified.stdout).toContain('41 événement(s)');
+      expect(verified.stdout).toContain('43 événement(s)');
       expect(verified.stderr).toMatch(readFromCopy('vérifié'));
       expect(verified.status).toBe(0);
       expect(contents()).toEqual(before);
