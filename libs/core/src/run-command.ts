@@ -32,7 +32,7 @@ export class RunCommandHandler implements ICommandHandler<RunCommand, CommandRes
     // An upload's bytes are stored once the command is authorised, validated and decided without
     // refusal, before its event is appended: a refused upload leaves nothing behind.
     const options: ExecuteOptions = upload ? { ...command.options, beforeWrite: () => this.documents.storeUpload(upload) } : command.options;
-    // `runCommand`, not the executor directly: a few commands (OpenAntenna, CommitFunding) run in steps over two streams.
+    // `runCommand`, not the executor directly: a few commands (OpenAntenna, SubmitCandidacy, CommitFunding, LaunchProgramme) run in steps over two streams.
     return runCommand(this.executor, command.name, command.input, command.actor, options);
   }
 }
