@@ -55,4 +55,19 @@ describe('the French wording of error codes (one table for the API, the CLI and 
     expect(errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED', { field: 'programmeId' })).toBe(ERROR_MESSAGES['PROGRAMME.ANOTHER_LAUNCHED']);
     expect(errorMessageOf('ANTENNA.NOT_FOUND', { field: 'antennaId' })).toBe('Cette antenne n’a pas été ouverte.');
   });
+
+  it('rule: a closing refused by what it would precede says which fact and when, in French (ANTENNA.CLOSED_BEFORE_LAST_FACT, CALL.CLOSED_BEFORE_LAST_CANDIDACY), and a commitment held at another date gives that date (ANTENNA.FUNDING_ALREADY_ATTACHED)', () => {
+    expect(
+      errorMessageOf('ANTENNA.CLOSED_BEFORE_LAST_FACT', { field: 'effectiveDate', latestFactOn: '2025-09-01', agreementId: 'bdt-amorcage', trancheId: 'solde', fact: 'receipt' }),
+    ).toBe('Une antenne ne peut pas fermer avant la réception de la tranche « solde » de sa convention de financement « bdt-amorcage », le 01/09/2025.');
+    expect(errorMessageOf('ANTENNA.CLOSED_BEFORE_LAST_FACT', { field: 'effectiveDate', latestFactOn: '2024-05-01' })).toBe(
+      'Une antenne ne peut pas fermer avant le dernier fait enregistré sur elle, sur son budget ou sur ses conventions de financement, le 01/05/2024.',
+    );
+    expect(errorMessageOf('CALL.CLOSED_BEFORE_LAST_CANDIDACY', { field: 'effectiveDate', latestCandidacyOn: '2020-12-10', candidacyId: 'ami-2--pays-de-montbeliard' })).toBe(
+      'Un appel ne peut pas être clos avant la dernière candidature qu’il a reçue, déposée le 10/12/2020.',
+    );
+    expect(errorMessageOf('ANTENNA.FUNDING_ALREADY_ATTACHED', { field: 'effectiveDate', agreementId: 'region', attachedOn: '2021-07-01' })).toBe(
+      'Un accord portant cet identifiant a déjà été rattaché à cette antenne pour un engagement au 01/07/2021 : renvoyez l’engagement à cette date, ou sous un autre identifiant.',
+    );
+  });
 });

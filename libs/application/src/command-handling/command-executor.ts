@@ -12,7 +12,7 @@ import {
   tipOf,
   WrongExpectedRevisionError,
 } from '@jalon/event-store';
-import { ForbiddenError, IdempotencyKeyReusedError } from '../errors';
+import { ForbiddenError, IdempotencyKeyReusedError, InputValidationError } from '../errors';
 import { Actor } from '../identity/roles';
 import { Clock, IdGenerator, uuidFromSeed } from '../ports';
 import { validateInput } from '../validation/validate-input';
@@ -164,6 +164,29 @@ export class CommandExecutor {
         if (lookUpMoved) freshLookUps = true;
       }
     }
+  }
+
+  /**
+   * The first step of a command written in two steps (`runCommand`, decision 0012) is appended to
+   * another stream than the one the client pinned (`If-Match`): the pin is checked here, before
+   * anything is written, so that a stale one refuses the whole request, as on any other command,
+   * and leaves no claim behind. A request whose key the command's stream already recorded is a
+   * replay, answered by the command's own step; input the steps refuse (a role, a field) is left to
+   * them. The pin is checked again by the command's own step, which another writer may still beat
+   * in between (the price of two steps, as a stop between them).
+   */
+  async assertPinHolds<I extends object>(definition: CommandDefinition<I>, rawInput: unknown, actor: Actor, options: ExecuteOptions): Promise<void> {
+    if (options.expectedRevision === undefined || !definition.roles.includes(actor.role)) return;
+    let streamId: string;
+    try {
+      streamId = definition.streamId(validateInput(definition.input, rawInput));
+    } catch (error) {
+      if (error instanceof InputValidationError) return;
+      throw error;
+    }
+    const { revision, keyed } = await this.fetch(definition.decider, streamId, false);
+    if (options.idempotency && keyed.has(options.idempotency.key)) return;
+    if (revision !== options.expectedRevision) throw new WrongExpectedRevisionError(streamId, options.expectedRevision, revision);
   }
 
   private async decideAndAppend<I extends object>(

@@ -1,5 +1,6 @@
 import { CommandDefinition } from '../command-handling/command-definition';
 import { CommandExecutor, CommandResult, ExecuteOptions } from '../command-handling/command-executor';
+import { ForbiddenError } from '../errors';
 import { Actor } from '../identity/roles';
 import { timeOrderedIds, uuidFromSeed } from '../ports';
 import { assignCandidacyAntenna } from './antenna.commands';
@@ -46,7 +47,12 @@ async function claimThenRun(
   actor: Actor,
   options: ExecuteOptions,
 ): Promise<CommandResult> {
-  // A revision pinned by the client (`If-Match`) is the route's stream's: the second step's.
+  // The command the user sent is the one they may not run: never its first step, which they do not know.
+  const command = commandNamed(name);
+  if (!command.roles.includes(actor.role)) throw new ForbiddenError(actor.role, `la commande ${name}`);
+  // A revision pinned by the client (`If-Match`) is the route's stream's: the second step's,
+  // checked before the first step writes anything.
+  await executor.assertPinHolds(command, input, actor, options);
   const { expectedRevision: _routeRevision, eventIdSeed, ...shared } = options;
   // Both steps are one request: one correlation id, stable under a retry with the same seed.
   const correlationId = options.correlationId ?? (eventIdSeed ? uuidFromSeed(`${eventIdSeed}:correlation`) : timeOrderedIds.uuid());
@@ -55,7 +61,7 @@ async function claimThenRun(
     correlationId,
     ...(eventIdSeed ? { eventIdSeed: `${eventIdSeed}:claim` } : {}),
   });
-  const result = await executor.execute(commandNamed(name), input, actor, { ...options, correlationId });
+  const result = await executor.execute(command, input, actor, { ...options, correlationId });
   // Only a fact recorded before its claim existed has nothing left to record once claimed.
   if (!result.written && claim.written) return { ...result, written: true, position: claim.position };
   return result;
