@@ -1,4 +1,4 @@
-import type { DomainErrorCode } from '@jalon/domain';
+import { type DomainErrorCode, FUNDING_FACT_WORDING } from '@jalon/domain';
 import type { IntegrityErrorCode } from '@jalon/event-store';
 import { formatDate } from '@jalon/reporting';
 
@@ -246,13 +246,11 @@ export function errorMessageOf(code: string, details?: Readonly<Record<string, u
  * error's details, where the code's own wording would leave it unnamed. The code's wording stays
  * the problem's `title`; details it cannot read give the code's wording.
  */
-const FUNDING_FACTS: Readonly<Record<string, string>> = { release: 'le versement', receipt: 'la réception', reversal: 'l’annulation du versement' };
-
 const OCCURRENCE_MESSAGES: Readonly<Partial<Record<ErrorCode, (details: Readonly<Record<string, unknown>>) => string | undefined>>> = {
   // A closing dated before a fact of one of the antenna's funding agreements (docs/decisions/0060): which one, and when.
   'ANTENNA.CLOSED_BEFORE_LAST_FACT': ({ latestFactOn, fact, trancheId, agreementId }) =>
-    typeof latestFactOn === 'string' && typeof fact === 'string' && Object.hasOwn(FUNDING_FACTS, fact) && typeof trancheId === 'string' && typeof agreementId === 'string'
-      ? `Une antenne ne peut pas fermer avant ${FUNDING_FACTS[fact]} de la tranche « ${trancheId} » de sa convention de financement « ${agreementId} », le ${formatDate(latestFactOn)}.`
+    typeof latestFactOn === 'string' && typeof fact === 'string' && Object.hasOwn(FUNDING_FACT_WORDING, fact) && typeof trancheId === 'string' && typeof agreementId === 'string'
+      ? `Une antenne ne peut pas fermer avant ${FUNDING_FACT_WORDING[fact as keyof typeof FUNDING_FACT_WORDING]} de la tranche « ${trancheId} » de sa convention de financement « ${agreementId} », le ${formatDate(latestFactOn)}.`
       : typeof latestFactOn === 'string'
         ? `Une antenne ne peut pas fermer avant le dernier fait enregistré sur elle, sur son budget ou sur ses conventions de financement, le ${formatDate(latestFactOn)}.`
         : undefined,

@@ -150,7 +150,8 @@ function assertClosesAfter(closedOn: string, factOn: string | undefined, what: s
   throw ruleBroken('ANTENNA.CLOSED_BEFORE_LAST_FACT', `une antenne ne peut pas fermer (${closedOn}) avant ${what} (${factOn})`, { field: 'effectiveDate', latestFactOn: factOn });
 }
 
-const FUNDING_FACT_WORDING: Readonly<Record<FundingFactView['kind'], string>> = {
+/** A funding agreement's fact moving money, named in French (the closing's refusal; its wording in the application's messages). */
+export const FUNDING_FACT_WORDING: Readonly<Record<FundingFactView['kind'], string>> = {
   release: 'le versement',
   receipt: 'la réception',
   reversal: 'l’annulation du versement',
