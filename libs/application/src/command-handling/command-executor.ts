@@ -171,12 +171,12 @@ export class CommandExecutor {
    * another stream than the one the client pinned (`If-Match`): the pin is checked here, before
    * anything is written, so that a stale one refuses the whole request, as on any other command,
    * and leaves no claim behind. A request whose key the command's stream already recorded is a
-   * replay, answered by the command's own step; input the steps refuse (a role, a field) is left to
-   * them. The pin is checked again by the command's own step, which another writer may still beat
-   * in between (the price of two steps, as a stop between them).
+   * replay, answered by the command's own step; input the steps refuse is left to them (the role is
+   * `runCommand`'s to check first). The pin is checked again by the command's own step, which
+   * another writer may still beat in between (the price of two steps, as a stop between them).
    */
-  async assertPinHolds<I extends object>(definition: CommandDefinition<I>, rawInput: unknown, actor: Actor, options: ExecuteOptions): Promise<void> {
-    if (options.expectedRevision === undefined || !definition.roles.includes(actor.role)) return;
+  async assertPinHolds<I extends object>(definition: CommandDefinition<I>, rawInput: unknown, options: ExecuteOptions): Promise<void> {
+    if (options.expectedRevision === undefined) return;
     let streamId: string;
     try {
       streamId = definition.streamId(validateInput(definition.input, rawInput));

@@ -52,7 +52,7 @@ async function claimThenRun(
   if (!command.roles.includes(actor.role)) throw new ForbiddenError(actor.role, `la commande ${name}`);
   // A revision pinned by the client (`If-Match`) is the route's stream's: the second step's,
   // checked before the first step writes anything.
-  await executor.assertPinHolds(command, input, actor, options);
+  await executor.assertPinHolds(command, input, options);
   const { expectedRevision: _routeRevision, eventIdSeed, ...shared } = options;
   // Both steps are one request: one correlation id, stable under a retry with the same seed.
   const correlationId = options.correlationId ?? (eventIdSeed ? uuidFromSeed(`${eventIdSeed}:correlation`) : timeOrderedIds.uuid());
