@@ -21,7 +21,7 @@ describe('jalon command line, end to end', () => {
   it('rule: the demo history loads through the command path, and loading it again appends no event (file unchanged)', () => {
     const first = jalon(['demo'], dataDir);
     expect(first.stderr).toBe('');
-    expect(first.stdout).toMatch(/39 commandes, 39 événement\(s\) écrit\(s\), 0 étape\(s\) déjà enregistrée\(s\)/);
+    expect(first.stdout).toMatch(/39 commandes, 43 événement\(s\) écrit\(s\), 0 étape\(s\) déjà enregistrée\(s\)/);
     const digest = databaseDigest();
     const second = jalon(['demo'], dataDir);
     expect(second.stdout).toMatch(/0 événement\(s\) écrit\(s\), 39 étape\(s\) déjà enregistrée\(s\)/);

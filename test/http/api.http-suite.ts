@@ -42,7 +42,11 @@ export function describeHttpApi(name: string, openStore: () => Promise<StoreUnde
       const response = await post('/api/programmes', launch).expect(201);
       expect(response.headers.etag).toBe('"0"');
       expect(response.body).toMatchObject({ streamId: 'programme-au-coeur-des-territoires', written: true, nextExpectedRevision: 0 });
-      expect(response.body.events).toEqual([expect.objectContaining({ type: 'ProgrammeLaunched', revision: 0 })]);
+      // Both steps of the launch (decision 0061), each naming its stream: the registry's claim first.
+      expect(response.body.events).toEqual([
+        expect.objectContaining({ type: 'ProgrammeClaimed', streamId: 'installation-programme', revision: 0 }),
+        expect.objectContaining({ type: 'ProgrammeLaunched', streamId: 'programme-au-coeur-des-territoires', revision: 0 }),
+      ]);
       const events = await request(api.http).get('/api/streams/programme-au-coeur-des-territoires/events').set('Authorization', bearer('auditor')).expect(200);
       expect(events.body.events[0].metadata).toMatchObject({ actor: 'claire-martin', actorName: 'Claire Martin', role: 'programme-manager' });
       expect(events.body.events[0].data).toEqual(launch);

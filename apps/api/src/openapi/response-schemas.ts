@@ -51,8 +51,13 @@ export const COMMAND_RESULT_SCHEMAS: Record<string, SchemaObject> = {
         type: 'array',
         items: {
           type: 'object',
-          properties: { id: { type: 'string', format: 'uuid' }, type: { type: 'string' }, revision: { type: 'integer', minimum: 0 } },
-          required: ['id', 'type', 'revision'],
+          properties: {
+            id: { type: 'string', format: 'uuid' },
+            type: { type: 'string' },
+            streamId: { type: 'string', description: 'le flux de l’événement : une commande écrite en deux temps liste d’abord l’inscription sur le flux parent' },
+            revision: { type: 'integer', minimum: 0, description: 'révision de l’événement dans son flux' },
+          },
+          required: ['id', 'type', 'streamId', 'revision'],
         },
       },
       replayed: { type: 'boolean', description: 'vrai quand c’est le résultat enregistré d’une requête précédente de même clé d’idempotence' },

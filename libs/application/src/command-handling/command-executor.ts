@@ -43,6 +43,14 @@ export interface ExecuteOptions {
   readonly beforeWrite?: () => Promise<void>;
 }
 
+export interface CommandResultEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly streamId: string;
+  /** The event's revision in its stream. */
+  readonly revision: number;
+}
+
 export interface CommandResult {
   readonly command: string;
   readonly streamId: string;
@@ -52,7 +60,11 @@ export interface CommandResult {
   readonly nextExpectedRevision: number | 'no_stream';
   /** Global position of the last appended event (decimal string), for read-your-writes. */
   readonly position: string | null;
-  readonly events: readonly { readonly id: string; readonly type: string; readonly revision: number }[];
+  /**
+   * The events appended, each with its stream: a command written in two steps (decision 0012) lists
+   * its claim's events, on the parent's stream, before its own.
+   */
+  readonly events: readonly CommandResultEvent[];
   /** True when this is the recorded result of an earlier request with the same idempotency key. */
   readonly replayed?: boolean;
 }
@@ -339,7 +351,7 @@ export class CommandExecutor {
         written: result.written,
         nextExpectedRevision: result.nextExpectedRevision,
         position: result.position.toString(),
-        events: appended,
+        events: appended.map((event) => ({ ...event, streamId })),
       };
     }
   }
@@ -464,7 +476,7 @@ function replayOf(command: string, streamId: string, key: NonNullable<ExecuteOpt
     written: true,
     nextExpectedRevision: last.revision,
     position: batch.position.toString(),
-    events: batch.events.map((event) => ({ ...event })),
+    events: batch.events.map((event) => ({ ...event, streamId })),
     replayed: true,
   };
 }

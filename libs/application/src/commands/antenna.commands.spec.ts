@@ -144,7 +144,7 @@ describe('antenna commands (through CommandExecutor, embedded SQLite store)', ()
       await submittedCandidacy();
       await run('SelectCandidacy', select);
       const result = await run('OpenAntenna', open);
-      expect(result).toMatchObject({ streamId: stream, written: true, events: [{ type: 'AntennaOpened', revision: 0 }] });
+      expect(result).toMatchObject({ streamId: stream, written: true, events: [{ type: 'CandidacyAntennaAssigned', streamId: 'candidacy-ami-2--pays-de-montbeliard' }, { type: 'AntennaOpened', streamId: stream, revision: 0 }] });
       const [event] = await collect(store.readStream(stream));
       expect(event?.data).toEqual({
         ...open,

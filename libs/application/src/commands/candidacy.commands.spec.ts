@@ -122,7 +122,7 @@ describe('candidacy commands (through CommandExecutor, embedded SQLite store)', 
     it('appends CandidacySubmitted to the stream named after the call and the territory, with the call’s programme', async () => {
       await openedCall();
       const result = await run('SubmitCandidacy', submit);
-      expect(result).toMatchObject({ streamId: stream, written: true, events: [{ type: 'CandidacySubmitted', revision: 0 }] });
+      expect(result).toMatchObject({ streamId: stream, written: true, events: [{ type: 'CallCandidacyRegistered', streamId: 'call-ami-2' }, { type: 'CandidacySubmitted', streamId: stream, revision: 0 }] });
       const [event] = await collect(store.readStream(stream));
       expect(event?.data).toEqual({ candidacyId, programmeId: 'au-coeur-des-territoires', ...submit });
     });

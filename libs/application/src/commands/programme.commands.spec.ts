@@ -46,7 +46,7 @@ describe('LaunchProgramme: one programme per installation (docs/decisions/0061, 
 
   it('claims the programme on the installation’s registry first (ProgrammeClaimed on installation-programme), in the same correlation as the launch', async () => {
     const result = await run('LaunchProgramme', launch);
-    expect(result).toMatchObject({ streamId: 'programme-au-coeur-des-territoires', written: true, events: [{ type: 'ProgrammeLaunched', revision: 0 }] });
+    expect(result).toMatchObject({ streamId: 'programme-au-coeur-des-territoires', written: true, events: [{ type: 'ProgrammeClaimed', streamId: 'installation-programme', revision: 0 }, { type: 'ProgrammeLaunched', streamId: 'programme-au-coeur-des-territoires', revision: 0 }] });
     expect(PROGRAMME_REGISTRY_STREAM).toBe('installation-programme');
     const [claim] = await collect(store.readStream(PROGRAMME_REGISTRY_STREAM));
     expect(claim).toMatchObject({ type: 'ProgrammeClaimed', version: 1, data: { programmeId: 'au-coeur-des-territoires', name: 'Au cœur des territoires', effectiveDate: '2019-01-15' } });

@@ -62,7 +62,13 @@ async function claimThenRun(
     ...(eventIdSeed ? { eventIdSeed: `${eventIdSeed}:claim` } : {}),
   });
   const result = await executor.execute(command, input, actor, { ...options, correlationId });
-  // Only a fact recorded before its claim existed has nothing left to record once claimed.
-  if (!result.written && claim.written) return { ...result, written: true, position: claim.position };
-  return result;
+  // One request, one answer: what both steps wrote, the claim's events first. The position is the
+  // last one written (the claim's alone when a fact recorded before its claim existed has nothing
+  // left to record once claimed); the revision, for If-Match, is the command's own stream's.
+  return {
+    ...result,
+    written: result.written || claim.written,
+    position: result.written ? result.position : claim.written ? claim.position : result.position,
+    events: [...claim.events, ...result.events],
+  };
 }
