@@ -154,6 +154,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   'PHASE.RESCHEDULED_BEFORE_PLAN': 'Une phase ne peut pas être replanifiée avant le plan qu’elle remplace.',
   'PHASE.STARTED_BEFORE_OPENING': 'Une phase ne peut pas démarrer avant l’ouverture de l’antenne.',
   'PHASE.STARTED_BEFORE_PLANNING': 'Une phase ne peut pas démarrer avant d’avoir été planifiée.',
+  'PHASE.STARTED_BEFORE_START_MOVED': 'Une phase ne peut pas démarrer avant la replanification qui a déplacé son début prévu.',
   'PROGRAMME.ALREADY_LAUNCHED': 'Ce programme est déjà lancé, avec d’autres informations.',
   'PROGRAMME.ANOTHER_LAUNCHED': 'Un autre programme est déjà lancé sur cette installation de Jalon : une installation suit un seul programme.',
   'PROGRAMME.DATE_BEFORE_LAUNCH': 'La date d’effet précède le lancement du programme.',

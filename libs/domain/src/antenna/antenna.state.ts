@@ -23,6 +23,8 @@ export interface PhaseState {
   readonly currentPlan: PhasePlan;
   /** Effective date of the plan in force: the planning, then the latest rescheduling. */
   readonly planChangedOn: IsoDate;
+  /** Effective date of the plan that set the planned start in force: the planning, then the latest rescheduling that moved the start. */
+  readonly startPlannedOn: IsoDate;
   readonly startedOn?: IsoDate;
   readonly completedOn?: IsoDate;
   readonly milestones: VersionedMap<string, MilestoneReached['data']>;
@@ -121,7 +123,8 @@ function evolveFacts(state: AntennaState, event: AntennaEvent): AntennaState {
 function evolvePhase(phase: PhaseState | undefined, event: PhaseEvent): PhaseState | undefined {
   if (event.type === 'PhasePlanned') {
     const { plannedStart, plannedEnd } = event.data;
-    return { planned: event.data, currentPlan: { plannedStart, plannedEnd }, planChangedOn: event.data.effectiveDate, milestones: VersionedMap.empty() };
+    const plannedOn = event.data.effectiveDate;
+    return { planned: event.data, currentPlan: { plannedStart, plannedEnd }, planChangedOn: plannedOn, startPlannedOn: plannedOn, milestones: VersionedMap.empty() };
   }
   if (!phase) return undefined;
   switch (event.type) {
@@ -134,6 +137,7 @@ function evolvePhase(phase: PhaseState | undefined, event: PhaseEvent): PhaseSta
         ...phase,
         currentPlan: { plannedStart: event.data.plannedStart, plannedEnd: event.data.plannedEnd },
         planChangedOn: event.data.effectiveDate,
+        startPlannedOn: event.data.plannedStart === phase.currentPlan.plannedStart ? phase.startPlannedOn : event.data.effectiveDate,
       };
     case 'PhaseCompleted':
       return { ...phase, completedOn: event.data.effectiveDate };

@@ -45,6 +45,15 @@ export function decidePhase(command: PhaseCommand, state: OpenedAntennaState): P
           { field: 'effectiveDate', plannedOn },
         );
       }
+      // Nor before the rescheduling that moved its planned start: that rescheduling would then have
+      // moved the start of a phase already started, which a rescheduling may not do.
+      if (isBefore(command.data.effectiveDate, phase.startPlannedOn)) {
+        throw ruleBroken(
+          'PHASE.STARTED_BEFORE_START_MOVED',
+          `une phase ne peut pas démarrer (${command.data.effectiveDate}) avant la replanification qui a déplacé son début prévu (${phase.startPlannedOn})`,
+          { field: 'effectiveDate', rescheduledOn: phase.startPlannedOn },
+        );
+      }
       return [{ type: 'PhaseStarted', data: command.data }];
     }
     case 'ReachMilestone': {

@@ -151,6 +151,31 @@ describe('antenna phases', () => {
       spec.given([opened, plannedLater]).when({ type: 'StartPhase', data: sameDay }).then([{ type: 'PhaseStarted', data: sameDay }]);
     });
 
+    it('rule: a phase does not start before the rescheduling that moved its planned start (PHASE.STARTED_BEFORE_START_MOVED): that rescheduling would have moved the start of a started phase', () => {
+      const startPortesDuJura = (effectiveDate: string) => ({ type: 'StartPhase' as const, data: { antennaId: 'montbeliard', phaseId: 'portes-du-jura', effectiveDate } });
+      spec
+        .given([...planned, postponed])
+        .when(startPortesDuJura('2022-11-14'))
+        .thenThrows('PHASE.STARTED_BEFORE_START_MOVED', 'rule');
+      spec
+        .given([...planned, postponed])
+        .when(startPortesDuJura('2022-11-15'))
+        .then([{ type: 'PhaseStarted', data: startPortesDuJura('2022-11-15').data }]);
+      // A later rescheduling that moves only the end leaves the start's bound where it was.
+      const endOnly: PhaseRescheduled = {
+        type: 'PhaseRescheduled',
+        data: { ...postponed.data, plannedEnd: '2025-12-31', previousPlannedStart: '2023-07-01', previousPlannedEnd: '2025-06-30', effectiveDate: '2023-03-01' },
+      };
+      spec
+        .given([...planned, postponed, endOnly])
+        .when(startPortesDuJura('2023-01-10'))
+        .then([{ type: 'PhaseStarted', data: startPortesDuJura('2023-01-10').data }]);
+      spec
+        .given([...planned, postponed, endOnly])
+        .when(startPortesDuJura('2022-10-01'))
+        .thenThrows('PHASE.STARTED_BEFORE_START_MOVED', 'rule');
+    });
+
     it('rule: no phase starts while the antenna is suspended (ANTENNA.SUSPENDED)', () => {
       spec.given([...planned, suspended]).when(startAioa).thenThrows('ANTENNA.SUSPENDED', 'conflict');
     });
