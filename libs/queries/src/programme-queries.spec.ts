@@ -49,6 +49,20 @@ describe('programme query models', () => {
     expect(queries.antenna('atlantis')).toBeUndefined();
   });
 
+  it('rule: the programme the installation follows (decision 0061) is the one launched, with its name and launch date; none before a launch; on a history with several launched before that rule, the first launched', () => {
+    const launch = (programmeId: string, name: string, effectiveDate: string) =>
+      projected('ProgrammeLaunched', { programmeId, name, operator: 'Cnam', targets: { antennaCount: 100, targetDate: '2022-12-31' }, effectiveDate }, { streamId: `programme-${programmeId}`, revision: 0 });
+    // An antenna names its programme, which leaves the read model a programme not launched: not one followed.
+    expect(queries.followedProgramme()).toBeNull();
+    expect(new ProgrammeQueries(liveModels([launch('acdt', 'Au cœur des territoires', '2019-01-15'), ...EVENTS])).followedProgramme()).toEqual({
+      programmeId: 'acdt',
+      name: 'Au cœur des territoires',
+      launchedOn: '2019-01-15',
+    });
+    const twice = new ProgrammeQueries(liveModels([launch('zz-premier', 'Premier', '2019-01-15'), launch('aa-second', 'Second', '2020-06-01'), ...EVENTS]));
+    expect(twice.followedProgramme()).toMatchObject({ programmeId: 'zz-premier', name: 'Premier' });
+  });
+
   it('rule: the expenditure list gives description, date, category and amount, by year then id, a reversed one marked with its reason', () => {
     // Fields recorded on an expenditure later (supplier, invoice number…) join each item: only these are checked here.
     expect(queries.expenditures('montbeliard')).toEqual([

@@ -16,6 +16,7 @@ import {
   HistoryDocument,
   KpisDocument,
   PhasesAntennaDocument,
+  PhasesProgrammeDocument,
   ProjectionRunner,
   REPORT_PROJECTION,
 } from '@jalon/projections';
@@ -28,6 +29,7 @@ import {
   CallListItem,
   CandidacyListItem,
   ExpenditureListItem,
+  FollowedProgramme,
   ProgrammeRef,
 } from './query-models';
 
@@ -52,6 +54,22 @@ export class ProgrammeQueries {
   programme(): ProgrammeRef | null {
     const doc = this.read<KpisDocument, KpisDocument | undefined>(KPIS, (view) => view.get(KPIS_KEY));
     return doc?.programme ? { programmeId: doc.programme.programmeId, name: doc.programme.name, target: doc.programme.target } : null;
+  }
+
+  /**
+   * The programme this installation follows (docs/decisions/0061), or null before any launch: the
+   * one programme launched. On a history recorded before that rule, where several were launched,
+   * the registry follows the first launched in the log; the read model keeps launch dates, not log
+   * positions, so this is the one launched on the earliest day (the smallest id on the same day).
+   */
+  followedProgramme(): FollowedProgramme | null {
+    const launched = this.read<PhasesAntennaDocument | PhasesProgrammeDocument, FollowedProgramme[]>(PHASES, (view) =>
+      view.list('programme:').flatMap((doc) =>
+        doc.kind === 'programme' && doc.name !== null && doc.launchedOn !== null ? [{ programmeId: doc.programmeId, name: doc.name, launchedOn: doc.launchedOn }] : [],
+      ),
+    );
+    launched.sort((a, b) => (a.launchedOn < b.launchedOn ? -1 : a.launchedOn > b.launchedOn ? 1 : a.programmeId < b.programmeId ? -1 : a.programmeId > b.programmeId ? 1 : 0));
+    return launched[0] ?? null;
   }
 
   /** Every antenna opened, by id. */

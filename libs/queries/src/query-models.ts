@@ -130,5 +130,15 @@ export interface ProgrammeRef {
   readonly target: { readonly antennaCount: number; readonly targetDate: string } | null;
 }
 
+/**
+ * The programme this installation follows (docs/decisions/0061): its id, name and launch date
+ * (the launch's effective date), as the phases read model recorded its launch.
+ */
+export interface FollowedProgramme {
+  readonly programmeId: string;
+  readonly name: string;
+  readonly launchedOn: string;
+}
+
 // The wording the report builders use for what these models hold, so that pages cannot drift from reports.
 export { actorLabel, DEFAULT_ECHEANCIER_WITHIN_DAYS, EVENT_LABELS, LEARNERS_LABEL } from '@jalon/projections';

@@ -81,7 +81,7 @@ export const REPORT_PROJECTION: Readonly<Record<ReportKind, string>> = {
 
 // What the entry points (reports, dashboard) read of the read models: document shapes, report
 // data shapes, keys and the French labels the builders use, so that views cannot drift from them.
-export type { PhaseProgress, PhasesAntennaDocument, AntennaStatus, PhaseStatus, PhasesTerritory } from './phases/phases.projection';
+export type { PhaseProgress, PhasesAntennaDocument, PhasesProgrammeDocument, AntennaStatus, PhaseStatus, PhasesTerritory } from './phases/phases.projection';
 export type { PhaseReportProgress, PhasesAntennaReportData, PhasesProgrammeReportData, PhasesReportData, ProgrammeSummary } from './phases/phases.report';
 export { ANTENNA_STATUS_LABELS, PHASE_STATUS_LABELS } from './phases/phases.report';
 export type { BudgetReportData, BudgetReportFigures } from './budget/budget.report';
