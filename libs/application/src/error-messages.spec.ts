@@ -51,6 +51,10 @@ describe('the French wording of error codes (one table for the API, the CLI and 
     expect(errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED', { field: 'programmeId', programmeId: 'au-coeur-des-territoires', name: 'Au cœur des territoires' })).toBe(
       'Cette installation de Jalon suit déjà le programme « Au cœur des territoires » (au-coeur-des-territoires) : une installation suit un seul programme, un autre ne peut pas y être lancé.',
     );
+    // The dashboard knows the launch date from its read models, and says it in the French format.
+    expect(errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED', { programmeId: 'au-coeur-des-territoires', name: 'Au cœur des territoires', launchedOn: '2019-01-15' })).toBe(
+      'Cette installation de Jalon suit déjà le programme « Au cœur des territoires » (au-coeur-des-territoires), lancé le 15/01/2019 : une installation suit un seul programme, un autre ne peut pas y être lancé.',
+    );
     expect(errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED')).toBe(ERROR_MESSAGES['PROGRAMME.ANOTHER_LAUNCHED']);
     expect(errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED', { field: 'programmeId' })).toBe(ERROR_MESSAGES['PROGRAMME.ANOTHER_LAUNCHED']);
     expect(errorMessageOf('ANTENNA.NOT_FOUND', { field: 'antennaId' })).toBe('Cette antenne n’a pas été ouverte.');

@@ -263,8 +263,9 @@ const OCCURRENCE_MESSAGES: Readonly<Partial<Record<ErrorCode, (details: Readonly
     typeof latestCandidacyOn === 'string'
       ? `Un appel ne peut pas être clos avant la dernière candidature qu’il a reçue, déposée le ${formatDate(latestCandidacyOn)}.`
       : undefined,
-  'PROGRAMME.ANOTHER_LAUNCHED': ({ programmeId, name }) =>
+  // With its launch date when the reader knows it (the dashboard, which no longer offers the launch once one is recorded).
+  'PROGRAMME.ANOTHER_LAUNCHED': ({ programmeId, name, launchedOn }) =>
     typeof programmeId === 'string' && typeof name === 'string'
-      ? `Cette installation de Jalon suit déjà le programme « ${name} » (${programmeId}) : une installation suit un seul programme, un autre ne peut pas y être lancé.`
+      ? `Cette installation de Jalon suit déjà le programme « ${name} » (${programmeId})${typeof launchedOn === 'string' ? `, lancé le ${formatDate(launchedOn)}` : ''} : une installation suit un seul programme, un autre ne peut pas y être lancé.`
       : undefined,
 };
