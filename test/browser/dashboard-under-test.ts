@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
+import type { HistoryStep } from '../../apps/cli/src/demo/montbeliard-history';
 import { recordDemoHistory } from '../support/demo-history';
 import { csrfOf } from '../support/forms';
 
@@ -53,12 +54,13 @@ export interface DashboardUnderTest {
 
 /**
  * The real application on an ephemeral port, on a temporary embedded store holding the demo
- * history (recorded with a stepping clock, as in the other suites), with one user per role.
+ * history (recorded with a stepping clock, as in the other suites), or `history`'s steps instead
+ * (none: an installation where nothing is recorded yet), with one user per role.
  */
-export async function startDashboard(options: { integrity?: boolean } = {}): Promise<DashboardUnderTest> {
+export async function startDashboard(options: { integrity?: boolean; history?: readonly HistoryStep[] } = {}): Promise<DashboardUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'jalon-dashboard-'));
   const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
-  await recordDemoHistory(store);
+  await recordDemoHistory(store, options.history);
   let sessionOffset = 0;
   const app = await createJalonApp({
     config: loadConfig({ DATA_DIR: dir }),

@@ -7,6 +7,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@jalon/api';
 import { FORMS } from './forms/form-catalogue';
+import { FormChoices } from './forms/form-choices';
 import { DATE_OUT_OF_RANGE, parseDate } from './forms/parse';
 import { href, html, segment } from './html';
 import { AUDIT_EXPORT_ROLES } from './integrity-pages.controller';
@@ -61,10 +62,14 @@ function text(value: unknown): string | undefined {
 @UseFilters(WebExceptionFilter)
 @Controller()
 export class PagesController {
+  private readonly choices: FormChoices;
+
   constructor(
     private readonly reads: DashboardReads,
     private readonly pages: WebPages,
-  ) {}
+  ) {
+    this.choices = new FormChoices(reads);
+  }
 
   @Get('programme')
   async overview(@Query() query: QueryParameters, @Req() request: WebRequest, @Res() response: FastifyReply): Promise<void> {
@@ -93,6 +98,13 @@ export class PagesController {
           callTitle: view.callId ? (callTitles.get(view.callId) ?? view.callId) : '—',
           hasAntenna: withAntenna.has(view.candidacyId),
         }));
+    const forms = asOf ? [] : FORMS.filter((form) => form.scope === 'programme' && mayRun(actor, form.command));
+    // A form that can only be refused now (a programme's launch once one is launched) is not offered: the menu says why.
+    const unavailableForms = new Map<string, string>();
+    for (const form of forms) {
+      const reason = await this.choices.unavailable(form, undefined);
+      if (reason !== undefined) unavailableForms.set(form.slug, reason);
+    }
     const body = overviewView({
       ...(asOf ? { asOf } : {}),
       ...(error ? { asOfError: error, asOfTyped: typed } : {}),
@@ -110,7 +122,8 @@ export class PagesController {
         select: !asOf && mayRun(actor, 'SelectCandidacy'),
         open: !asOf && mayRun(actor, 'OpenAntenna'),
       },
-      forms: new Set(asOf ? [] : FORMS.filter((form) => form.scope === 'programme' && mayRun(actor, form.command)).map((form) => form.slug)),
+      forms: new Set(forms.map((form) => form.slug)),
+      unavailableForms,
       staleRead,
     });
     this.pages.send(response, 200, this.pages.frame(request, 'Avancement du programme', 'programme'), body);

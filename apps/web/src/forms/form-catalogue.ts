@@ -29,9 +29,15 @@ export type OptionSource =
 /** Existing identifiers a proposed one must not collide with. */
 export type TakenSource = 'programmes' | 'calls' | 'territories' | 'antennas' | 'phases' | 'milestones' | 'courses' | 'agreements' | 'expenditures' | 'conventions';
 
-/** When a form makes sense for an antenna (otherwise it says why and cannot be submitted). */
-/** When an antenna's form serves: `antennaOpened` even once the antenna is closed (the agreement's public data, docs/decisions/0035, and its closing, 0054); every other one only while it is not closed. */
-export type Availability = 'antennaOpened' | 'antennaNotClosed' | 'antennaActive' | 'antennaSuspended' | 'notInaugurated' | 'noForecast' | 'forecastSet';
+/**
+ * When a form makes sense (otherwise it says why and cannot be submitted). An antenna's form:
+ * `antennaOpened` even once the antenna is closed (the agreement's public data, docs/decisions/0035,
+ * and its closing, 0054); every other one only while it is not closed. A programme's form:
+ * `noProgrammeLaunched` until a programme is launched (an installation follows one, 0061).
+ */
+export type Availability = AntennaAvailability | ProgrammeAvailability;
+export type AntennaAvailability = 'antennaOpened' | 'antennaNotClosed' | 'antennaActive' | 'antennaSuspended' | 'notInaugurated' | 'noForecast' | 'forecastSet';
+export type ProgrammeAvailability = 'noProgrammeLaunched';
 
 export interface Option {
   readonly value: string;
@@ -146,7 +152,7 @@ const candidacy = (slug: string, command: string, source: OptionSource = 'submit
 });
 
 /** A form of an antenna's page, back to `section`, carrying the revision of the stream it writes to. */
-const onAntenna = (slug: string, command: string, section: string, availability: Availability, more: Partial<FormPlan> = {}): FormPlan => ({
+const onAntenna = (slug: string, command: string, section: string, availability: AntennaAvailability, more: Partial<FormPlan> = {}): FormPlan => ({
   slug,
   command,
   scope: 'antenna',
@@ -164,11 +170,19 @@ const phase = (slug: string, command: string, source: OptionSource, more: Partia
 const tranche = (slug: string, command: string, source: OptionSource): FormPlan => onAntenna(slug, command, 'financements', 'antennaNotClosed', { tranche: source });
 
 /** A form about one of the antenna's agreements, which decides the stream it writes to (preselected by an agreement's link). */
-const agreement = (slug: string, command: string, availability: Availability = 'antennaNotClosed'): FormPlan =>
+const agreement = (slug: string, command: string, availability: AntennaAvailability = 'antennaNotClosed'): FormPlan =>
   onAntenna(slug, command, 'financements', availability, { choose: { agreementId: 'agreements' }, streamField: 'agreementId', preselect: { accord: 'agreementId' } });
 
 const PLANS: readonly FormPlan[] = [
-  { slug: 'lancer-programme', command: 'LaunchProgramme', scope: 'programme', tracksRevision: false, suggest: { programmeId: { from: 'name', fallback: 'programme', taken: 'programmes' } } },
+  // Once one is launched, only its own launch again could pass (a no-op): the form says which programme is followed instead.
+  {
+    slug: 'lancer-programme',
+    command: 'LaunchProgramme',
+    scope: 'programme',
+    tracksRevision: false,
+    suggest: { programmeId: { from: 'name', fallback: 'programme', taken: 'programmes' } },
+    availability: 'noProgrammeLaunched',
+  },
   { slug: 'reviser-objectifs', command: 'ReviseProgrammeTargets', scope: 'programme', tracksRevision: true, choose: { programmeId: 'programmes' }, streamField: 'programmeId' },
   {
     slug: 'signer-convention',

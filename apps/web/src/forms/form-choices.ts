@@ -1,7 +1,8 @@
+import { errorMessageOf } from '@jalon/application';
 import { formatDate, formatEuros, formatFixed2 } from '@jalon/reporting';
 import { DashboardReads } from '../read/dashboard-reads';
 import { FundingReportAgreement } from '@jalon/queries';
-import { Availability, FormSpec, Option, OptionSource, TakenSource } from './form-catalogue';
+import { AntennaAvailability, FormSpec, Option, OptionSource, TakenSource } from './form-catalogue';
 
 /** Why a select has nothing to offer, said where the choice would be. */
 export const NOTHING_TO_CHOOSE: Readonly<Record<OptionSource, string>> = {
@@ -32,15 +33,21 @@ export interface LoadedChoices {
 export class FormChoices {
   constructor(private readonly reads: DashboardReads) {}
 
-  /** Why the form cannot be used on this antenna now, or undefined. */
+  /** Why the form cannot be used (on this antenna) now, or undefined. */
   async unavailable(form: FormSpec, antennaId: string | undefined): Promise<string | undefined> {
-    if (!antennaId || !form.availability) return undefined;
+    if (!form.availability) return undefined;
+    if (form.availability === 'noProgrammeLaunched') {
+      // One programme per installation (docs/decisions/0061): once it is launched, another launch can only be refused.
+      const followed = this.reads.followedProgramme();
+      return followed ? errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED', { programmeId: followed.programmeId, name: followed.name, launchedOn: followed.launchedOn }) : undefined;
+    }
+    if (!antennaId) return undefined;
     const antenna = this.reads.antennaSituation(antennaId);
     if (!antenna) return 'Cette antenne n’a pas été ouverte.';
     if (antenna.status === 'closed' && form.availability !== 'antennaOpened') {
       return `L’antenne a été fermée le ${formatDate(antenna.statusSince)} : elle n’accepte plus que les données publiques de ses accords de financement, et leur clôture.`;
     }
-    const reasons: Record<Availability, () => string | undefined> = {
+    const reasons: Record<AntennaAvailability, () => string | undefined> = {
       antennaOpened: () => undefined,
       antennaNotClosed: () => undefined,
       antennaActive: () => (antenna.status === 'suspended' ? `L’antenne est déjà suspendue depuis le ${formatDate(antenna.statusSince)}.` : undefined),

@@ -8,6 +8,7 @@ import {
   CallListItem,
   CandidacyListItem,
   ExpenditureListItem,
+  FollowedProgramme,
   FundingReportData,
   HistoryEntry,
   KpisReportData,
@@ -139,6 +140,11 @@ export class DashboardReads {
   /** The programme the system runs, or null before its launch. */
   programme(): ProgrammeRef | null {
     return this.programmeQueries.programme();
+  }
+
+  /** The programme this installation follows (docs/decisions/0061: its name and launch date), or null before any launch. */
+  followedProgramme(): FollowedProgramme | null {
+    return this.programmeQueries.followedProgramme();
   }
 
   /**

@@ -35,7 +35,7 @@ export interface FormModel {
   readonly timeZone: string;
   readonly domainError?: { readonly code: string; readonly message: string };
   readonly conflict?: FormConflict;
-  /** Why the form cannot serve now (an antenna closed, already inaugurated): shown instead of the form. */
+  /** Why the form cannot serve now (an antenna closed, already inaugurated; a programme already launched): shown instead of the form. */
   readonly unavailable?: string;
   /** Why a required choice has nothing to offer: the form is shown but cannot be submitted. */
   readonly nothingToChoose?: string;
@@ -198,13 +198,16 @@ function displayDate(value: string): string {
 
 /**
  * « Saisir un fait »: a link to every form of this scope that the person's role may use (the
- * role rules of the commands decide, see `mayRun`), by its title. A form that cannot serve now
- * (a closed antenna) says why when opened.
+ * role rules of the commands decide, see `mayRun`), by its title. A form in `unavailable` (by
+ * slug: a programme's launch once one is launched) is not offered: where its link would be, the
+ * menu says why. Another form that cannot serve now (a closed antenna) says why when opened.
  */
-export function formMenu(scope: FormSpec['scope'], base: string, may: ReadonlySet<string>): SafeHtml | '' {
+export function formMenu(scope: FormSpec['scope'], base: string, may: ReadonlySet<string>, unavailable: ReadonlyMap<string, string> = new Map()): SafeHtml | '' {
   const forms = FORMS.filter((form) => form.scope === scope && may.has(form.slug));
   if (forms.length === 0) return '';
-  return html`<nav aria-label="Saisir un fait" class="saisie"><h2>Saisir un fait</h2><ul class="liste-actions">${forms.map(
-    (form) => html`<li><a class="bouton secondaire petit" href="${base}/${form.slug}">${form.title}</a></li>`,
-  )}</ul></nav>`;
+  const offered = forms.filter((form) => !unavailable.has(form.slug));
+  const explained = forms.filter((form) => unavailable.has(form.slug));
+  return html`<nav aria-label="Saisir un fait" class="saisie"><h2>Saisir un fait</h2>${explained.map(
+    (form) => html`<p class="aide" id="indisponible-${form.slug}">${unavailable.get(form.slug)}</p>`,
+  )}${offered.length > 0 && html`<ul class="liste-actions">${offered.map((form) => html`<li><a class="bouton secondaire petit" href="${base}/${form.slug}">${form.title}</a></li>`)}</ul>`}</nav>`;
 }

@@ -37,6 +37,8 @@ export interface OverviewModel {
   readonly may: { readonly submit: boolean; readonly select: boolean; readonly open: boolean };
   /** Slugs of the programme's forms the user may open (none when looking at the past, none for auditors). */
   readonly forms?: ReadonlySet<string>;
+  /** Among them, those that cannot serve now, by slug, with why (the launch once a programme is launched): said where their link would be. */
+  readonly unavailableForms?: ReadonlyMap<string, string>;
   readonly staleRead: boolean;
 }
 
@@ -141,7 +143,7 @@ ${shown.length === 0
 </div>
 </section>
 
-${model.forms && formMenu('programme', '/programme', model.forms)}
+${model.forms && formMenu('programme', '/programme', model.forms, model.unavailableForms)}
 ${model.candidacies && candidaciesSection(model)}`;
 }
 
