@@ -60,6 +60,23 @@ describe('jalon verify and supporting documents, end to end', () => {
     expect(verified.status).toBe(0);
   }, 120_000);
 
+  it('rule: files no event names (an upload refused or cut short after its bytes were stored, a temporary a stop left) are listed by verify, which still exits 0: they prove nothing, and do not go unseen', async () => {
+    const orphan = Buffer.from('%PDF-1.4\nDevis refusé\n%%EOF\n', 'utf8');
+    const { sha256: orphanSha } = await new DocumentStore(join(dir, 'documents')).put(orphan);
+    const leftover = join(dir, 'documents', invoiceSha.slice(0, 2), invoiceSha.slice(2, 4), `.${invoiceSha}.0a1b2c3d4e5f.tmp`);
+    writeFileSync(leftover, 'moitié');
+    const verified = jalon(['verify'], dir);
+    expect(verified.status).toBe(0);
+    expect(verified.stdout).toContain('Journal vérifié : intact.');
+    expect(verified.stdout).toContain('2 fichier(s) justificatif(s) relu(s)');
+    expect(verified.stdout).toMatch(/ 2 fichier\(s\) du dossier des justificatifs \(\d+ octets\) ne sont nommés par aucun événement/);
+    expect(verified.stdout).toContain(`    ${pathOf(orphanSha)}\n`);
+    expect(verified.stdout).toContain(`    ${leftover}\n`);
+    unlinkSync(pathOf(orphanSha));
+    unlinkSync(leftover);
+    expect(jalon(['verify'], dir).stdout).not.toContain('ne sont nommés par aucun événement');
+  }, 120_000);
+
   it('rule (done when): a stored file altered is reported by jalon verify, naming the event and the file; a missing one too; exit 1', () => {
     writeFileSync(pathOf(invoiceSha), Buffer.concat([invoice, Buffer.from(' ')]));
     unlinkSync(pathOf(statementSha));

@@ -1,6 +1,6 @@
 import type { JalonConfig } from '@jalon/core';
 import type { LogVerificationReport, SealSummary } from '@jalon/event-store';
-import { formatInteger, formatSeconds, formatTimestamp } from '@jalon/reporting';
+import { formatFileSize, formatInteger, formatSeconds, formatTimestamp } from '@jalon/reporting';
 import { existsSync, readFileSync } from 'node:fs';
 
 /** The lines `jalon verify` (and `jalon seal`, when it refuses) prints: problems first, then the summary. */
@@ -27,10 +27,27 @@ export function verificationLines(report: LogVerificationReport, timeZone: strin
   }
   if (report.unreadable > 0) lines.push(`  ${formatInteger(report.unreadable)} événement(s) illisible(s).`);
   if (report.documents !== undefined) lines.push(`  ${formatInteger(report.documents)} fichier(s) justificatif(s) relu(s) et comparé(s) à leur empreinte.`);
+  lines.push(...unnamedFilesLines(report));
   lines.push(`  ${formatInteger(report.seals)} sceau(x) ; ${report.lastSeal ? `dernier : ${sealLine(report.lastSeal, timeZone)}` : 'aucun.'}`);
   if (report.eventsAfterLastSeal > 0) lines.push(`  ${formatInteger(report.eventsAfterLastSeal)} événement(s) après le dernier sceau (pas encore scellés).`);
   lines.push(`  Durée : ${formatSeconds(report.durationMs / 1000)}.`);
   return lines;
+}
+
+/** The files of the documents' directory no event names: not a fault of the log, but nothing stays unseen. */
+function unnamedFilesLines(report: LogVerificationReport): string[] {
+  const unnamed = report.unnamedFiles;
+  if (unnamed === undefined) return [];
+  if ('notListed' in unnamed) return [`  Le dossier des justificatifs n’a pas pu être parcouru pour y chercher des fichiers qu’aucun événement ne nomme : ${unnamed.notListed}.`];
+  if (unnamed.count === 0) return [];
+  const more = unnamed.count > unnamed.paths.length ? [`    … et ${formatInteger(unnamed.count - unnamed.paths.length)} autre(s).`] : [];
+  return [
+    `  ${formatInteger(unnamed.count)} fichier(s) du dossier des justificatifs (${formatFileSize(unnamed.bytes)}) ne sont nommés par aucun événement : ` +
+      'un dépôt refusé ou interrompu après l’enregistrement de ses octets (ou en cours) les y a laissés, ou ils y ont été copiés à la main. ' +
+      'Ils ne prouvent rien ; ils peuvent être retirés à la main, service arrêté :',
+    ...unnamed.paths.map((path) => `    ${path}`),
+    ...more,
+  ];
 }
 
 export function sealLine(seal: SealSummary, timeZone: string): string {

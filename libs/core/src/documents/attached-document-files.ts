@@ -12,5 +12,6 @@ export function attachedDocumentFiles(store: DocumentStore): NamedFiles {
       return isSha256(sha256) ? [{ sha256, fileName: typeof fileName === 'string' ? fileName : sha256 }] : [];
     },
     check: (sha256) => store.check(sha256),
+    stored: () => store.list(),
   };
 }

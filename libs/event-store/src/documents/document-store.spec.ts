@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mountSmallDisk, SmallDisk } from '../../../../test/support/small-disk';
 import { DocumentError } from './document-error';
+import { collect } from '../event-store.port';
 import { DocumentStore } from './document-store';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -33,6 +34,21 @@ describe('DocumentStore: supporting documents’ bytes, content-addressed', () =
     expect(filesUnder(join(dir, 'documents'))).toEqual([`${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`]);
     expect((await store.read(sha)).equals(convention)).toBe(true);
     expect(await store.check(sha)).toEqual({ state: 'ok', sizeBytes: convention.length });
+  });
+
+  it('rule: list names every file of the directory (a folder’s files in name order, then its folders’): the documents where put leaves them by their hash, anything else (a temporary left by a stop, a file in the wrong place) by its path alone', async () => {
+    const documents = join(dir, 'documents');
+    expect(await collect(store.list())).toEqual([]);
+    await store.put(convention);
+    const sha = sha256(convention);
+    const shard = join(documents, sha.slice(0, 2), sha.slice(2, 4));
+    writeFileSync(join(shard, `.${sha}.0a1b2c3d4e5f.tmp`), 'moitié');
+    writeFileSync(join(documents, sha), convention);
+    expect(await collect(store.list())).toEqual([
+      { path: join(documents, sha), sizeBytes: convention.length },
+      { path: join(shard, `.${sha}.0a1b2c3d4e5f.tmp`), sizeBytes: Buffer.byteLength('moitié') },
+      { path: join(shard, sha), sizeBytes: convention.length, sha256: sha },
+    ]);
   });
 
   it('rule: the same bytes again write nothing (dedupe), and leave no temporary file behind', async () => {

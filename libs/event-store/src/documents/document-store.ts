@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { WriteFailureLog, type StoreWriteHealth } from '../store-health';
 import { DocumentError } from './document-error';
 
@@ -17,6 +17,14 @@ export interface StoredDocument {
   readonly sizeBytes: number;
   /** False when the same bytes were stored already (nothing written). */
   readonly written: boolean;
+}
+
+/** A file of the documents directory, as {@link DocumentStore.list} finds it. */
+export interface ListedDocumentFile {
+  readonly path: string;
+  readonly sizeBytes: number;
+  /** Set for a document stored where `put` leaves it: the SHA-256 it is named by. */
+  readonly sha256?: string;
 }
 
 /** What a stored file is, against the hash it is named by. */
@@ -122,6 +130,38 @@ export class DocumentStore {
     } catch (error) {
       if (isMissing(error)) return { state: 'missing' };
       return { state: 'unreadable', reason: (error as Error).message };
+    }
+  }
+
+  /**
+   * Every file under the directory, listed (not read): a document where {@link put} leaves it (named
+   * by its SHA-256 in its two shard directories: `sha256` set), anything else as it is (a temporary
+   * file a stop during a `put` left, a file put there by hand). Nothing when the directory does not
+   * exist; a directory that cannot be listed throws.
+   */
+  async *list(): AsyncGenerator<ListedDocumentFile> {
+    try {
+      await stat(this.directory);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    // Depth first: a folder's files in name order, then its folders in name order (a stack, the next one on top).
+    const folders = [this.directory];
+    for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+      const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const below: string[] = [];
+      for (const entry of entries) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) {
+          below.push(path);
+          continue;
+        }
+        const sizeBytes = entry.isFile() ? (await stat(path)).size : 0;
+        const named = entry.isFile() && isSha256(entry.name) && relative(this.directory, path) === [entry.name.slice(0, 2), entry.name.slice(2, 4), entry.name].join(sep);
+        yield named ? { path, sizeBytes, sha256: entry.name } : { path, sizeBytes };
+      }
+      folders.push(...below.reverse());
     }
   }
 

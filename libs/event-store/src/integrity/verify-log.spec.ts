@@ -85,6 +85,34 @@ describe('verifyLog on the embedded store', () => {
     expect((await verify()).documents).toBeUndefined();
   });
 
+  it('rule: stored files no event names (an upload cut short after its bytes, a temporary a stop left) are counted and listed, never a problem of the log; not from a seal, whose events are not reread', async () => {
+    await writeHistory();
+    const named = 'a'.repeat(64);
+    await appendChained(store, 'budget-a', [testEvent({ type: 'DocumentAttached', data: { sha256: named, fileName: 'facture.pdf' } })]);
+    const stored = [
+      { path: `/docs/aa/aa/${named}`, sizeBytes: 100, sha256: named },
+      { path: `/docs/bb/bb/${'b'.repeat(64)}`, sizeBytes: 2_000, sha256: 'b'.repeat(64) },
+      { path: `/docs/cc/cc/.${'c'.repeat(64)}.0a1b2c3d4e5f.tmp`, sizeBytes: 30 },
+    ];
+    const files = (listing: () => AsyncIterable<{ path: string; sizeBytes: number; sha256?: string }>): NamedFiles => ({
+      filesOf: (event) => (event.type === 'DocumentAttached' ? [{ sha256: String(event.data.sha256), fileName: String(event.data.fileName) }] : []),
+      check: async () => ({ state: 'ok' }),
+      stored: listing,
+    });
+    const report = await verify({ files: files(async function* () { yield* stored; }) });
+    expect(report).toMatchObject({ ok: true, problemCount: 0, documents: 1, unnamedFiles: { count: 2, bytes: 2_030, paths: [stored[1]!.path, stored[2]!.path] } });
+    // From a seal, the events it covers are not read: which files they name is not known.
+    expect((await verify({ from: 17n, files: files(async function* () { yield* stored; }) })).unnamedFiles).toBeUndefined();
+    // A directory that cannot be listed is said, not thrown.
+    const unlisted = await verify({
+      files: files(async function* () {
+        yield stored[0]!;
+        throw new Error('EACCES: permission denied');
+      }),
+    });
+    expect(unlisted).toMatchObject({ ok: true, unnamedFiles: { notListed: 'EACCES: permission denied' } });
+  });
+
   it('rule: a clean log verifies: events, streams, chained events, seals and the last seal are counted', async () => {
     await writeHistory();
     const report = await verify({ trustedKeyIds: [key.keyId] });

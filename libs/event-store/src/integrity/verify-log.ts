@@ -110,6 +110,12 @@ export interface LogVerificationReport {
   readonly problemCount: number;
   /** Files named by events (supporting documents) checked against their hash, when asked to. */
   readonly documents?: number;
+  /**
+   * Files of the documents' directory that no event read names (when the whole log was read): left
+   * by an upload refused or cut short after its bytes were stored, or in progress, or put there by
+   * hand. Not a problem of the log: proof of nothing, said so that they do not go unseen.
+   */
+  readonly unnamedFiles?: UnnamedFiles;
   readonly durationMs: number;
 }
 
@@ -143,7 +149,17 @@ export interface NamedFiles {
   /** The files `event` names (none for most events). */
   filesOf(event: StoredEvent): readonly NamedFile[];
   check(sha256: string): Promise<NamedFileState>;
+  /** Every file stored, listed (`sha256` for those stored under a hash): to find those no event names. */
+  stored?(): AsyncIterable<{ readonly path: string; readonly sizeBytes: number; readonly sha256?: string }>;
 }
+
+/** What {@link LogVerificationReport.unnamedFiles} says. */
+export type UnnamedFiles =
+  | { readonly count: number; readonly bytes: number; /** The first {@link UNNAMED_FILES_LISTED}, in path order. */ readonly paths: readonly string[] }
+  | { readonly notListed: string };
+
+/** How many of the files no event names a report lists by path (all are counted). */
+export const UNNAMED_FILES_LISTED = 20;
 
 export interface VerifierStart {
   readonly frontier: FrontierSnapshot;
@@ -195,6 +211,7 @@ export class LogVerifier {
   /** Files named by the events read, checked by {@link checkFiles} (one entry per document: few). */
   private readonly namedFiles: { readonly file: NamedFile; readonly event: EventPlace }[] = [];
   private documentsChecked: number | undefined;
+  private unnamedFiles: UnnamedFiles | undefined;
 
   constructor(private readonly options: LogVerifierOptions) {
     this.maxProblems = options.maxProblems ?? 1_000;
@@ -400,6 +417,8 @@ export class LogVerifier {
       else if (state.state === 'unreadable') this.problem('document-altered', event, `${named} ne peut pas être lu (${state.reason})`);
     }
     this.documentsChecked = states.size;
+    // Files no event names: only known once every event was read (not from a seal, whose covered events are not reread).
+    if (files.stored && !this.options.start) this.unnamedFiles = await unnamedFilesOf(files.stored(), states);
   }
 
   report(): LogVerificationReport {
@@ -420,6 +439,7 @@ export class LogVerifier {
       problems: [...this.problemList],
       problemCount: this.problemCount,
       ...(this.documentsChecked === undefined ? {} : { documents: this.documentsChecked }),
+      ...(this.unnamedFiles === undefined ? {} : { unnamedFiles: this.unnamedFiles }),
       durationMs: Number(process.hrtime.bigint() - this.startedAt) / 1e6,
     };
   }
@@ -701,4 +721,22 @@ async function lastCoveredEvent(store: EventStore, ref: SealedEventRef): Promise
     if (event.revision === ref.revision && event.id === ref.id) return event;
   }
   return undefined;
+}
+
+/** The stored files whose hash no event read names (`named`), counted, the first ones by path. */
+async function unnamedFilesOf(stored: AsyncIterable<{ readonly path: string; readonly sizeBytes: number; readonly sha256?: string }>, named: ReadonlyMap<string, unknown>): Promise<UnnamedFiles> {
+  let count = 0;
+  let bytes = 0;
+  const paths: string[] = [];
+  try {
+    for await (const file of stored) {
+      if (file.sha256 !== undefined && named.has(file.sha256)) continue;
+      count += 1;
+      bytes += file.sizeBytes;
+      if (paths.length < UNNAMED_FILES_LISTED) paths.push(file.path);
+    }
+  } catch (error) {
+    return { notListed: (error as Error).message };
+  }
+  return { count, bytes, paths };
 }
