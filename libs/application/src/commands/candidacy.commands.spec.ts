@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -269,6 +270,70 @@ describe('candidacy commands (through CommandExecutor, embedded SQLite store)', 
         expect(await typesIn(callStream)).toEqual(['CallForApplicationsOpened', 'CallCandidacyRegistered', 'CallCandidacyRegistered']);
         await expect(run('CloseCallForApplications', { callId: 'ami-2', effectiveDate: '2020-11-15' })).rejects.toMatchObject({
           code: 'CALL.CLOSED_BEFORE_LAST_CANDIDACY',
+        });
+      });
+
+      describe('a history recorded before calls listed their candidacies (docs/decisions/0064)', () => {
+        // The submission alone, as recorded before 0062: no registration on the call's stream.
+        const legacySubmission = async () => {
+          await openedCall();
+          await store.append(
+            stream,
+            [
+              {
+                id: randomUUID(),
+                type: 'CandidacySubmitted',
+                version: 1,
+                data: { candidacyId, programmeId: 'au-coeur-des-territoires', ...submit },
+                metadata: { actor: 'marie', role: 'programme-manager', correlationId: 'c', causationId: 'c', recordedAt: '2020-12-10T09:00:00Z' },
+              },
+            ],
+            { expectedRevision: 'no_stream' },
+          );
+        };
+
+        it('rule: the same submission sent again registers the candidacy on its call at its submission’s date, and nothing else; the closing then follows it', async () => {
+          await legacySubmission();
+          const head = await store.headPosition();
+          expect(await run('SubmitCandidacy', submit)).toMatchObject({ written: true });
+          const events = await collect(store.readAll({ after: head }));
+          expect(events.map(({ streamId, type, data }) => ({ streamId, type, data }))).toEqual([
+            {
+              streamId: callStream,
+              type: 'CallCandidacyRegistered',
+              data: { callId: 'ami-2', candidacyId, territoryId: 'pays-de-montbeliard', territoryName: 'Pays de Montbéliard Agglomération', effectiveDate: '2020-12-10' },
+            },
+          ]);
+          expect(await typesIn(stream)).toEqual(['CandidacySubmitted']);
+          await expect(run('CloseCallForApplications', { callId: 'ami-2', effectiveDate: '2020-12-01' })).rejects.toMatchObject({
+            code: 'CALL.CLOSED_BEFORE_LAST_CANDIDACY',
+            details: { latestCandidacyOn: '2020-12-10', candidacyId },
+          });
+        });
+
+        it('rule: sent once more, the same submission writes nothing (the registration is recorded once)', async () => {
+          await legacySubmission();
+          await run('SubmitCandidacy', submit);
+          const head = await store.headPosition();
+          expect(await run('SubmitCandidacy', submit)).toMatchObject({ written: false, events: [] });
+          expect(await store.headPosition()).toBe(head);
+          expect(await typesIn(callStream)).toEqual(['CallForApplicationsOpened', 'CallCandidacyRegistered']);
+        });
+
+        it('rule: a submission with other details is refused (CANDIDACY.ALREADY_SUBMITTED) and registers nothing', async () => {
+          await legacySubmission();
+          const head = await store.headPosition();
+          await expect(run('SubmitCandidacy', { ...submit, effectiveDate: '2020-12-12' })).rejects.toMatchObject({ code: 'CANDIDACY.ALREADY_SUBMITTED' });
+          await expect(run('SubmitCandidacy', { ...submit, trainingNeeds: ['Technologie hydrogène'] })).rejects.toMatchObject({ code: 'CANDIDACY.ALREADY_SUBMITTED' });
+          expect(await store.headPosition()).toBe(head);
+        });
+
+        it('rule: on a call already closed, the same submission again writes nothing (no closing is left to guard)', async () => {
+          await legacySubmission();
+          await run('CloseCallForApplications', { callId: 'ami-2', effectiveDate: '2020-12-15' });
+          const head = await store.headPosition();
+          expect(await run('SubmitCandidacy', submit)).toMatchObject({ written: false });
+          expect(await store.headPosition()).toBe(head);
         });
       });
 

@@ -1,4 +1,16 @@
-import { callDecider, callViewOf, candidacyDecider, candidacyIdOf, candidacyViewOf, isSlug, PartnerKind, registeredOnOf, streamIdOf, TerritoryKind } from '@jalon/domain';
+import {
+  callDecider,
+  callViewOf,
+  candidacyDecider,
+  candidacyIdOf,
+  candidacyViewOf,
+  isSlug,
+  PartnerKind,
+  recordedSubmissionOf,
+  registeredOnOf,
+  streamIdOf,
+  TerritoryKind,
+} from '@jalon/domain';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -197,7 +209,9 @@ export const registerCallCandidacy = defineCommand({
   streamId: (input) => streamIdOf('call', input.callId),
   loadContext: async (input, loader) => {
     const candidacyId = submittedCandidacyId(input);
-    return { candidacy: candidacyViewOf(await loader.state(candidacyDecider, streamIdOf('candidacy', candidacyId)), candidacyId) };
+    const state = await loader.state(candidacyDecider, streamIdOf('candidacy', candidacyId));
+    const submission = recordedSubmissionOf(state);
+    return { candidacy: candidacyViewOf(state, candidacyId), ...(submission ? { submission } : {}) };
   },
   toCommand: (input, context) => ({ type: 'RegisterCallCandidacy' as const, data: input, context }),
 });

@@ -226,6 +226,26 @@ describe('call decider', () => {
         .thenNothingHappens();
     });
 
+    describe('a candidacy recorded before calls listed their candidacies (docs/decisions/0064)', () => {
+      const recorded = { candidacyId: 'ami-2--pays-de-montbeliard', status: 'selected' as const };
+      const legacy = { candidacyId: 'ami-2--pays-de-montbeliard', programmeId: 'au-coeur-des-territoires', ...submission };
+      const again = (data: SubmitCandidacy['data']): RegisterCallCandidacy => ({ ...register, data, context: { candidacy: recorded, submission: legacy } });
+
+      it('rule: the same submission again registers it at the date it was submitted', () => {
+        spec.given([opened]).when(again(submission)).then([registered]);
+      });
+
+      it('rule: once registered, or on a call already closed, it registers nothing', () => {
+        spec.given([opened, registered]).when(again(submission)).thenNothingHappens();
+        spec.given([opened, closed]).when(again(submission)).thenNothingHappens();
+      });
+
+      it('rule: other details register nothing (the candidacy’s stream refuses them)', () => {
+        spec.given([opened]).when(again({ ...submission, effectiveDate: '2020-12-12' })).thenNothingHappens();
+        spec.given([opened]).when(again({ ...submission, trainingNeeds: ['Autre besoin'] })).thenNothingHappens();
+      });
+    });
+
     it('rule: what the submission refuses of its call is refused before anything is registered', () => {
       spec.given([]).when(register).thenThrows('CALL.NOT_FOUND', 'not-found');
       spec.given([opened]).when({ ...register, data: { ...submission, effectiveDate: '2020-09-30' } }).thenThrows('CANDIDACY.CALL_NOT_OPEN', 'rule');

@@ -1,4 +1,5 @@
-import { assertSubmittable } from '../candidacy/candidacy.decider';
+import { assertSubmittable, isRecordedSubmission } from '../candidacy/candidacy.decider';
+import { CandidacySubmitted } from '../candidacy/candidacy.events';
 import {
   assertDateInRange,
   assertNever,
@@ -126,17 +127,33 @@ export function callViewOf(state: CallState, callId: string): CallView {
  */
 function decideRegistration({ data, context }: RegisterCallCandidacy, state: CallState): CallEvent[] {
   // A candidacy already recorded: its own stream judges the repeat (a no-op, or a conflict).
-  if (context.candidacy.status !== 'not-submitted') return [];
+  if (context.candidacy.status !== 'not-submitted') return context.submission ? registrationOfRecorded(context.submission, data, state) : [];
   assertSubmittable(data, callViewOf(state, data.callId));
-  const registration: Registered = {
+  const registration = registrationOf(data);
+  if (state.status !== 'not-opened' && sameData(state.candidacies.get(registration.candidacyId), registration)) return [];
+  return [{ type: 'CallCandidacyRegistered', data: registration }];
+}
+
+/**
+ * A candidacy recorded before calls listed their candidacies (docs/decisions/0064): the very same
+ * submission sent again registers it, at the date it was submitted, so that the call's closing
+ * follows it. Anything else registers nothing: a candidacy already registered, a call already
+ * closed (no closing is left to guard), or other details, which the candidacy's own stream then
+ * refuses (`CANDIDACY.ALREADY_SUBMITTED`).
+ */
+function registrationOfRecorded(submission: CandidacySubmitted['data'], data: RegisterCallCandidacy['data'], state: CallState): CallEvent[] {
+  if (state.status !== 'open' || state.candidacies.has(submission.candidacyId) || !isRecordedSubmission(submission, data)) return [];
+  return [{ type: 'CallCandidacyRegistered', data: registrationOf(submission) }];
+}
+
+function registrationOf(data: RegisterCallCandidacy['data']): Registered {
+  return {
     callId: data.callId,
     candidacyId: candidacyIdOf(data.callId, data.territory.id),
     territoryId: data.territory.id,
     territoryName: data.territory.name,
     effectiveDate: data.effectiveDate,
   };
-  if (state.status !== 'not-opened' && sameData(state.candidacies.get(registration.candidacyId), registration)) return [];
-  return [{ type: 'CallCandidacyRegistered', data: registration }];
 }
 
 /** The call with one more registration, or a candidacy's registration replaced by a later one. */

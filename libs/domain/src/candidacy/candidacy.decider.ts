@@ -158,8 +158,7 @@ export function candidacyViewOf(state: CandidacyState, candidacyId: string): Can
 
 function decideSubmission({ data, context }: SubmitCandidacy, state: CandidacyState): CandidacyEvent[] {
   if (state.status !== 'not-submitted') {
-    const { candidacyId: _id, programmeId: _programme, ...previous } = state.submission;
-    if (sameData(previous, data)) return [];
+    if (isRecordedSubmission(state.submission, data)) return [];
     throw conflict('CANDIDACY.ALREADY_SUBMITTED', `${data.territory.name} already applied to call ${data.callId}`, {
       candidacyId: state.submission.candidacyId,
     });
@@ -181,6 +180,17 @@ function decideSubmission({ data, context }: SubmitCandidacy, state: CandidacySt
       data: { candidacyId: candidacyIdOf(data.callId, data.territory.id), programmeId, ...data },
     },
   ];
+}
+
+/** The submission a candidacy was recorded with, once it was: what its call registers of it (docs/decisions/0064). */
+export function recordedSubmissionOf(state: CandidacyState): CandidacySubmitted['data'] | undefined {
+  return state.status === 'not-submitted' ? undefined : state.submission;
+}
+
+/** Whether `data` is the submission recorded, sent again: the candidacy's stream takes it as a no-op. */
+export function isRecordedSubmission(recorded: CandidacySubmitted['data'], data: SubmitCandidacy['data']): boolean {
+  const { candidacyId: _id, programmeId: _programme, ...previous } = recorded;
+  return sameData(previous, data);
 }
 
 /**
