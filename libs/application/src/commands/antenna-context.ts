@@ -7,11 +7,13 @@ import {
   budgetDecider,
   fundingAgreementViewOf,
   FundingAgreementView,
+  FundingCommitted,
   fundingDecider,
   FundingFactView,
   IsoDate,
   latestBudgetFactOn,
   latestFundingFactOf,
+  recordedCommitmentOf,
   streamIdOf,
 } from '@jalon/domain';
 import { StateLoader } from '../command-handling/command-definition';
@@ -50,8 +52,13 @@ export async function loadCommitmentContext(
 }
 
 /** The agreement named by `agreementId`, as its own stream knows it: what attaching it to an antenna checks. */
-export async function loadAgreementContext(input: { agreementId: string }, loader: StateLoader): Promise<{ readonly agreement: FundingAgreementView }> {
-  return { agreement: fundingAgreementViewOf(await loader.state(fundingDecider, streamIdOf('funding', input.agreementId)), input.agreementId) };
+export async function loadAgreementContext(
+  input: { agreementId: string },
+  loader: StateLoader,
+): Promise<{ readonly agreement: FundingAgreementView; readonly commitment?: FundingCommitted['data'] }> {
+  const state = await loader.state(fundingDecider, streamIdOf('funding', input.agreementId));
+  const commitment = recordedCommitmentOf(state);
+  return { agreement: fundingAgreementViewOf(state, input.agreementId), ...(commitment ? { commitment } : {}) };
 }
 
 /**

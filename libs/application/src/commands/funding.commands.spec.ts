@@ -485,6 +485,49 @@ describe('funding command catalogue', () => {
     });
   });
 
+  describe('a history recorded before antennas listed their agreements (docs/decisions/0064)', () => {
+    const antennaEvents = () => collect(store.readStream('antenna-montbeliard'));
+    // The commitment alone, as recorded before 0060 (FundingCommitted v2): no claim on the antenna's stream.
+    const legacyCommitment = async () => {
+      await openAntenna();
+      await store.append(
+        'funding-bdt-seed',
+        [{ id: randomUUID(), type: 'FundingCommitted', version: 2, data: commitmentInput() as unknown as Record<string, unknown>, metadata: { actor: 'fin-1', role: 'finance', correlationId: 'c', causationId: 'c', recordedAt: '2021-07-01T09:00:00Z' } }],
+        { expectedRevision: 'no_stream' },
+      );
+      await executor.execute(releaseTranche, releaseInput(), finance);
+    };
+
+    it('rule: the same commitment sent again attaches the agreement at its commitment’s date, and nothing else', async () => {
+      await legacyCommitment();
+      const head = await store.headPosition();
+      expect(await runCommand(executor, 'CommitFunding', commitmentInput(), finance)).toMatchObject({ written: true });
+      const written = await collect(store.readAll({ after: head }));
+      expect(written.map(({ streamId, type, data }) => ({ streamId, type, data }))).toEqual([
+        { streamId: 'antenna-montbeliard', type: 'FundingAgreementAttached', data: { antennaId: 'montbeliard', agreementId: 'bdt-seed', effectiveDate: '2021-07-01' } },
+      ]);
+    });
+
+    it('rule: sent once more, the same commitment writes nothing (the attachment is recorded once)', async () => {
+      await legacyCommitment();
+      await runCommand(executor, 'CommitFunding', commitmentInput(), finance);
+      const head = await store.headPosition();
+      expect(await runCommand(executor, 'CommitFunding', commitmentInput(), finance)).toMatchObject({ written: false });
+      expect(await store.headPosition()).toBe(head);
+      expect((await antennaEvents()).map((event) => event.type)).toEqual(['AntennaOpened', 'FundingAgreementAttached']);
+    });
+
+    it('rule: a commitment with other details is refused (FUNDING.ALREADY_COMMITTED) and attaches nothing', async () => {
+      await legacyCommitment();
+      const head = await store.headPosition();
+      await expect(runCommand(executor, 'CommitFunding', { ...commitmentInput(), effectiveDate: '2021-07-02' }, finance)).rejects.toMatchObject({ code: 'FUNDING.ALREADY_COMMITTED' });
+      await expect(runCommand(executor, 'CommitFunding', { ...commitmentInput(), label: 'Autre libellé' }, finance)).rejects.toMatchObject({ code: 'FUNDING.ALREADY_COMMITTED' });
+      expect(await store.headPosition()).toBe(head);
+      // The unchanged commitment still attaches it afterwards.
+      await expect(runCommand(executor, 'CommitFunding', commitmentInput(), finance)).resolves.toMatchObject({ written: true });
+    });
+  });
+
   describe('roles', () => {
     it('a programme manager may not release a tranche (ForbiddenError), and nothing is written', async () => {
       await openAntenna();

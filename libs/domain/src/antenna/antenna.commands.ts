@@ -1,4 +1,5 @@
 import type { CommitFunding } from '../funding/funding.commands';
+import type { FundingCommitted } from '../funding/funding.events';
 import { CandidacyView, FundingAgreementView, FundingFactView, IsoDate, Message } from '../shared';
 import {
   AntennaClosed,
@@ -53,10 +54,11 @@ export interface CloseAntenna extends Message<'CloseAntenna', AntennaClosed['dat
  * The first step of committing a funding agreement (docs/decisions/0060): the antenna lists the
  * agreement. It carries the commitment itself, so that the antenna refuses to list what the
  * commitment would refuse. `context.agreement` is the agreement as its own stream knows it (the
- * application reads it).
+ * application reads it), and `context.commitment` the commitment it was recorded with, once it was
+ * (docs/decisions/0064).
  */
 export interface AttachFundingAgreement extends Message<'AttachFundingAgreement', CommitFunding['data']> {
-  readonly context: { readonly agreement: FundingAgreementView };
+  readonly context: { readonly agreement: FundingAgreementView; readonly commitment?: FundingCommitted['data'] };
 }
 
 export type PhaseCommand = PlanPhase | StartPhase | ReachMilestone | ReschedulePhase | CompletePhase;

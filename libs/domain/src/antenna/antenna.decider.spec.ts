@@ -508,11 +508,22 @@ describe('antenna decider', () => {
       spec.given([opened]).when({ ...attach, context: committedFor('chaumont') }).thenThrows('FUNDING.ALREADY_COMMITTED', 'conflict');
     });
 
-    it('rule: an agreement committed before antennas listed them is attached by the same commitment again, at the date it was committed', () => {
+    it('rule: an agreement committed before antennas listed them is attached by the same commitment again, at the date it was committed (0064)', () => {
+      const recorded = { ...committedFor('montbeliard', '2021-07-01'), commitment: { ...attach.data } };
+      spec.given([opened]).when({ ...attach, context: recorded }).then([attached]);
+      spec.given([opened, attached]).when({ ...attach, context: recorded }).thenNothingHappens();
+    });
+
+    it('rule: such an agreement sent again with other details attaches nothing: its own stream refuses them (FUNDING.ALREADY_COMMITTED), and a refused request writes nothing (0064)', () => {
+      const recorded = { ...committedFor('montbeliard', '2021-07-01'), commitment: { ...attach.data } };
       spec
         .given([opened])
-        .when({ ...attach, data: { ...attach.data, effectiveDate: '2021-08-01' }, context: committedFor('montbeliard', '2021-07-01') })
-        .then([attached]);
+        .when({ ...attach, data: { ...attach.data, effectiveDate: '2021-08-01' }, context: recorded })
+        .thenNothingHappens();
+      spec
+        .given([opened])
+        .when({ ...attach, data: { ...attach.data, label: 'Autre libellé' }, context: recorded })
+        .thenNothingHappens();
     });
 
     it('rule: refused where the commitment is refused for its own data, so that no claim outlives a refused commitment (FUNDING.SCHEDULE_MISMATCH, FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT, MONEY.NOT_POSITIVE_CENTS)', () => {

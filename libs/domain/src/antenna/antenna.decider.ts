@@ -3,7 +3,7 @@ import { AntennaCommand, AttachFundingAgreement, OpenAntenna } from './antenna.c
 import { AntennaEvent, AntennaOpened, LearnersReported } from './antenna.events';
 import { assertNotBeforeOpening, assertNotSuspended } from './antenna.guards';
 import { antennaViewOf, AntennaState, evolveAntenna, initialAntennaState, OpenedAntennaState } from './antenna.state';
-import { assertCommittable } from '../funding/funding.decider';
+import { assertCommittable, isRecordedCommitment } from '../funding/funding.decider';
 import { decidePhase } from './phase.decide';
 
 export function decideAntenna(command: AntennaCommand, state: AntennaState): AntennaEvent[] {
@@ -178,7 +178,7 @@ function assertClosesAfterFunding(closedOn: string, facts: readonly FundingFactV
  * claim is written for a commitment that will not be. The same claim again is a no-op, so the same
  * commitment again completes an interrupted one.
  */
-function attachFundingAgreement({ data, context: { agreement } }: AttachFundingAgreement, state: Exclude<OpenedAntennaState, { status: 'closed' }>): AntennaEvent[] {
+function attachFundingAgreement({ data, context: { agreement, commitment } }: AttachFundingAgreement, state: Exclude<OpenedAntennaState, { status: 'closed' }>): AntennaEvent[] {
   const { antennaId, agreementId, effectiveDate } = data;
   if (agreement.agreementId !== agreementId) {
     // The application loaded the wrong stream: a wiring fault, not a business rule.
@@ -202,8 +202,11 @@ function attachFundingAgreement({ data, context: { agreement } }: AttachFundingA
     );
   }
   if (agreement.status !== 'not-committed') {
-    // Committed before antennas listed their agreements (0060): the same commitment again attaches it, at its own date.
-    return [{ type: 'FundingAgreementAttached', data: { antennaId, agreementId, effectiveDate: agreement.committedOn ?? effectiveDate } }];
+    // Committed before antennas listed their agreements (0060, 0064): the very same commitment again
+    // attaches it, at the date it was committed. Other details attach nothing: the agreement's
+    // stream refuses them (FUNDING.ALREADY_COMMITTED), and a refused request writes nothing.
+    if (commitment === undefined || !isRecordedCommitment(commitment, data)) return [];
+    return [{ type: 'FundingAgreementAttached', data: { antennaId, agreementId, effectiveDate: commitment.effectiveDate } }];
   }
   // What the commitment refuses of its own data (amounts, schedule, due dates) is refused before anything is written.
   assertCommittable(data);

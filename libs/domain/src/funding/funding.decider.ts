@@ -82,13 +82,13 @@ export function decideFunding(command: FundingCommand, state: FundingState): Fun
   else assertAntennaAcceptsCommands(command.context.antenna, command.data.antennaId);
   switch (command.type) {
     case 'CommitFunding': {
-      const data = validCommitment(command.data);
       if (state.status !== 'not-committed') {
-        if (sameData(state.commitment, data)) return [];
-        throw conflict('FUNDING.ALREADY_COMMITTED', `funding agreement ${data.agreementId} was already committed with other details`, {
+        if (isRecordedCommitment(state.commitment, command.data)) return [];
+        throw conflict('FUNDING.ALREADY_COMMITTED', `funding agreement ${command.data.agreementId} was already committed with other details`, {
           field: 'agreementId',
         });
       }
+      const data = validCommitment(command.data);
       assertNotBeforeAntennaOpening(command.context.antenna, data.effectiveDate);
       assertDueDates(data);
       assertCommitmentAttached(command);
@@ -381,6 +381,19 @@ function remainingCommitmentFrom(agreement: FundingAgreement, day: IsoDate): Cen
  */
 export function assertCommittable(data: CommitFunding['data']): void {
   assertDueDates(validCommitment(data));
+}
+
+/** The commitment an agreement was recorded with, once it was: what its antenna attaches of it (docs/decisions/0064). */
+export function recordedCommitmentOf(state: FundingState): FundingCommitted['data'] | undefined {
+  return state.status === 'not-committed' ? undefined : state.commitment;
+}
+
+/**
+ * Whether `data` is the commitment recorded, sent again: the agreement's stream takes it as a no-op.
+ * Throws what a commitment refuses of its own data (amounts, schedule), as that stream does first.
+ */
+export function isRecordedCommitment(recorded: FundingCommitted['data'], data: CommitFunding['data']): boolean {
+  return sameData(recorded, validCommitment(data));
 }
 
 function validCommitment(data: CommitFunding['data']): FundingCommitted['data'] {
