@@ -15,6 +15,7 @@ import { reportCommand } from './commands/report.command';
 import { sealCommand } from './commands/seal.command';
 import { statusCommand } from './commands/status.command';
 import { serveCommand } from './commands/serve.command';
+import { upgradeCommand } from './commands/upgrade.command';
 import { usersCommand } from './commands/users.command';
 import { verifyExportCommand } from './commands/verify-export.command';
 import { verifyExtendsCommand } from './commands/verify-extends.command';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     .addCommand(reportCommand(config))
     .addCommand(replayCommand(config))
     .addCommand(compactCommand(config))
+    .addCommand(upgradeCommand(config))
     .addCommand(statusCommand(config))
     .addCommand(verifyCommand(config))
     .addCommand(sealCommand(config))

@@ -18,3 +18,4 @@ export * from './queries/report.service';
 export * from './queries/report-cut';
 export * from './queries/live-read-model';
 export * from './import';
+export * from './upgrade/missing-claims';

@@ -1,0 +1,142 @@
+import { Actor, CommandExecutor, findMissingClaims, recordMissingClaims, runCommand, timeOrderedIds } from '@jalon/application';
+import { schemaVersionOf } from '@jalon/domain';
+import { collect, EventStore, SqliteEventStore } from '@jalon/event-store';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStoreDbEventStore } from '../../libs/event-store/src/eventstoredb/eventstoredb-event-store';
+import { montbeliardOpened } from '../../libs/application/src/testing/montbeliard.fixture';
+import { startEventStoreDbTestDouble, type EventStoreDbTestDouble } from '../doubles/eventstoredb/eventstoredb-test-double';
+
+/**
+ * A history recorded before calls listed their candidacies (0062) and antennas their agreements
+ * (0060), as an installation upgraded from an earlier version holds it: the facts without their
+ * claims. The upgrade (docs/decisions/0064) finds each missing claim from the log and records it
+ * through the one command path, by the original command sent again, unchanged; on either store,
+ * through the same port.
+ */
+jest.setTimeout(60_000);
+
+const clock = { now: () => new Date('2026-01-15T10:00:00Z') };
+const cli: Actor = { id: 'cli', name: 'ligne de commande (test)', role: 'admin' };
+
+const submission = (callId: string, territoryId: string, territoryName: string, effectiveDate: string) => ({
+  candidacyId: `${callId}--${territoryId}`,
+  programmeId: 'au-coeur-des-territoires',
+  callId,
+  territory: { id: territoryId, name: territoryName, kind: 'agglomeration', region: 'Bourgogne-Franche-Comté', actionCoeurDeVille: true },
+  partners: [{ name: 'Cnam Bourgogne-Franche-Comté', kind: 'academic' }],
+  trainingNeeds: ['Technologie hydrogène'],
+  effectiveDate,
+});
+const commitment = (antennaId: string, agreementId: string, effectiveDate: string) => ({
+  antennaId,
+  agreementId,
+  funder: 'Banque des Territoires',
+  label: 'Enveloppe d’amorçage',
+  amountCents: 10_000_000,
+  tranches: [
+    { trancheId: 'signature', amountCents: 4_000_000, dueOn: '2021-09-30' },
+    { trancheId: 'balance', amountCents: 6_000_000, dueOn: '2022-09-30' },
+  ],
+  effectiveDate,
+});
+const call = (callId: string, number: number, opensOn: string, closesOn: string) => ({
+  callId,
+  programmeId: 'au-coeur-des-territoires',
+  title: `Appel à manifestation d’intérêt n° ${number}`,
+  number,
+  opensOn,
+  closesOn,
+  criteria: ['Dynamique partenariale locale'],
+  effectiveDate: opensOn,
+});
+
+/** Appends facts as an earlier version recorded them: no claim on the parent's stream. */
+async function legacyHistory(store: EventStore): Promise<void> {
+  const append = (streamId: string, type: string, data: object) =>
+    store.append(
+      streamId,
+      [{ id: randomUUID(), type, version: schemaVersionOf(type)!, data: data as Record<string, unknown>, metadata: { actor: 'pm-1', role: 'programme-manager', correlationId: 'c', causationId: 'c', recordedAt: '2021-01-01T09:00:00Z' } }],
+      { expectedRevision: 'any' },
+    );
+  await append('call-ami-1', 'CallForApplicationsOpened', call('ami-1', 1, '2019-06-01', '2019-09-30'));
+  await append('candidacy-ami-1--chaumont', 'CandidacySubmitted', submission('ami-1', 'chaumont', 'Chaumont', '2019-09-02'));
+  await append('call-ami-1', 'CallForApplicationsClosed', { callId: 'ami-1', effectiveDate: '2019-09-30' });
+  await append('call-ami-2', 'CallForApplicationsOpened', call('ami-2', 2, '2020-10-01', '2020-12-15'));
+  await append('candidacy-ami-2--pays-de-montbeliard', 'CandidacySubmitted', submission('ami-2', 'pays-de-montbeliard', 'Pays de Montbéliard Agglomération', '2020-12-10'));
+  await append('candidacy-ami-2--vierzon', 'CandidacySubmitted', submission('ami-2', 'vierzon', 'Vierzon', '2020-11-03'));
+  await append('antenna-montbeliard', 'AntennaOpened', montbeliardOpened.data);
+  await append('funding-bdt-seed', 'FundingCommitted', commitment('montbeliard', 'bdt-seed', '2021-07-01'));
+  await append('antenna-vierzon', 'AntennaOpened', { ...montbeliardOpened.data, antennaId: 'vierzon', candidacyId: 'ami-2--vierzon', name: 'Cnam Vierzon', town: 'Vierzon' });
+  await append('funding-bdt-vierzon', 'FundingCommitted', commitment('vierzon', 'bdt-vierzon', '2021-07-01'));
+  await append('antenna-vierzon', 'AntennaClosed', { antennaId: 'vierzon', reason: 'Fin du projet', effectiveDate: '2023-06-30' });
+}
+
+const STORES: readonly [string, () => Promise<{ store: EventStore; close: () => Promise<void> }>][] = [
+  [
+    'the embedded store',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'jalon-legacy-claims-'));
+      const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
+      return { store, close: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
+    },
+  ],
+  [
+    'EventStoreDB (test double)',
+    async () => {
+      const double: EventStoreDbTestDouble = await startEventStoreDbTestDouble();
+      const store = EventStoreDbEventStore.connect(double.connectionString);
+      return { store, close: async () => (await store.close(), await double.stop()) };
+    },
+  ],
+];
+
+describe.each(STORES)('Upgrading a history recorded before calls and antennas listed their children (decision 0064), on %s', (_name, open) => {
+  let store: EventStore;
+  let close: () => Promise<void>;
+  let executor: CommandExecutor;
+  const send = (name: string, input: unknown) => runCommand(executor, name, input, cli);
+
+  beforeEach(async () => {
+    ({ store, close } = await open());
+    executor = new CommandExecutor({ store, clock, ids: timeOrderedIds, timeZone: 'Europe/Paris' });
+    await legacyHistory(store);
+  });
+  afterEach(() => close());
+
+  it('rule: every candidacy without its registration and every agreement without its attachment is found from the log; those of a closed call or antenna are left, counted', async () => {
+    const missing = await findMissingClaims(store);
+    expect(missing.submissions.map((found) => found.candidacyId)).toEqual(['ami-2--pays-de-montbeliard', 'ami-2--vierzon']);
+    expect(missing.commitments.map((found) => found.agreementId)).toEqual(['bdt-seed']);
+    expect(missing).toMatchObject({ submissionsToClosedCalls: 1, commitmentsOfClosedAntennas: 1 });
+  });
+
+  it('rule: the upgrade records the missing claims, each dated as its original fact, and nothing else; the closings then follow them', async () => {
+    const head = await store.headPosition();
+    const report = await recordMissingClaims(store, send);
+    expect(report).toMatchObject({ registrations: 2, attachments: 1, submissionsToClosedCalls: 1, commitmentsOfClosedAntennas: 1 });
+    const written = await collect(store.readAll({ after: head }));
+    expect(written.map(({ streamId, type, data, metadata }) => ({ streamId, type, date: data.effectiveDate, actor: metadata.actor }))).toEqual([
+      { streamId: 'call-ami-2', type: 'CallCandidacyRegistered', date: '2020-12-10', actor: 'cli' },
+      { streamId: 'call-ami-2', type: 'CallCandidacyRegistered', date: '2020-11-03', actor: 'cli' },
+      { streamId: 'antenna-montbeliard', type: 'FundingAgreementAttached', date: '2021-07-01', actor: 'cli' },
+    ]);
+    await expect(send('CloseCallForApplications', { callId: 'ami-2', effectiveDate: '2020-12-01' })).rejects.toMatchObject({
+      code: 'CALL.CLOSED_BEFORE_LAST_CANDIDACY',
+      details: { latestCandidacyOn: '2020-12-10', candidacyId: 'ami-2--pays-de-montbeliard' },
+    });
+    await expect(send('CloseAntenna', { antennaId: 'montbeliard', reason: 'Fin du projet', effectiveDate: '2021-06-30' })).rejects.toMatchObject({
+      code: 'ANTENNA.CLOSED_BEFORE_LAST_FACT',
+    });
+  });
+
+  it('rule: run again, the upgrade finds nothing missing and writes nothing', async () => {
+    await recordMissingClaims(store, send);
+    const head = await store.headPosition();
+    const again = await recordMissingClaims(store, send);
+    expect(again).toMatchObject({ registrations: 0, attachments: 0, outcomes: [] });
+    expect(await store.headPosition()).toBe(head);
+  });
+});
