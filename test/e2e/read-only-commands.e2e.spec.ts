@@ -25,6 +25,7 @@ describe('jalon read-only commands on a DATA_DIR that holds no store', () => {
     ['report', 'budget'],
     ['replay'],
     ['compact'],
+    ['upgrade'],
     ['users', 'list'],
     ['export-audit'],
     ['prove-extends', '--from-seal', '1'],

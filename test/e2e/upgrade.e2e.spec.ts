@@ -1,0 +1,80 @@
+import { collect, SqliteEventStore } from '@jalon/event-store';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { legacyHistory } from '../support/legacy-history';
+import { mountSmallDisk } from '../support/small-disk';
+import { assertBuilt, jalon } from './cli';
+
+/**
+ * End to end, as the compiled CLI runs: `jalon upgrade` on a history recorded before calls listed
+ * their candidacies and antennas their agreements (decision 0064).
+ */
+describe('jalon upgrade', () => {
+  let root: string;
+  beforeAll(() => {
+    assertBuilt();
+    root = mkdtempSync(join(tmpdir(), 'jalon-upgrade-e2e-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const legacyDataDir = async (dataDir: string) => {
+    mkdirSync(dataDir, { recursive: true });
+    const store = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
+    try {
+      await legacyHistory(store);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('rule: it records in French each missing registration and attachment, dated as its fact, says what it left, and run again writes nothing', async () => {
+    const dataDir = join(root, 'legacy');
+    await legacyDataDir(dataDir);
+
+    const first = jalon(['upgrade'], dataDir);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toBe(
+      [
+        'Mise à niveau : 2 inscription(s) de candidature, 1 convention(s) rattachée(s).',
+        '  Candidature ami-2--pays-de-montbeliard à l’appel ami-2 : inscrite à la date du 10/12/2020.',
+        '  Candidature ami-2--vierzon à l’appel ami-2 : inscrite à la date du 03/11/2020.',
+        '  Convention de financement bdt-seed de l’antenne montbeliard : rattachée à la date du 01/07/2021.',
+        'Laissées telles quelles, leur clôture étant déjà enregistrée (il n’y a plus de clôture à garder) : 1 candidature(s) d’appels déjà clos, 1 convention(s) d’antennes déjà fermées.',
+        '',
+      ].join('\n'),
+    );
+    const store = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
+    const head = await store.headPosition();
+    const claims = (await collect(store.readAll({ types: ['CallCandidacyRegistered', 'FundingAgreementAttached'] }))).map((event) => event.metadata.actor);
+    await store.close();
+    expect(claims).toEqual(['cli', 'cli', 'cli']);
+
+    const again = jalon(['upgrade'], dataDir);
+    expect(again.status).toBe(0);
+    expect(again.stdout.split('\n')[0]).toBe('Mise à niveau : 0 inscription(s) de candidature, 0 convention(s) rattachée(s) ; rien ne manquait, rien n’a été écrit.');
+    const after = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
+    expect(await after.headPosition()).toBe(head);
+    await after.close();
+  });
+
+  it('rule: on a log that cannot be written (a read-only medium) it is refused in French, exit 1, naming the file, and nothing is written', async () => {
+    const disk = mountSmallDisk(32 * 1024);
+    try {
+      const dataDir = join(disk.path, 'donnees');
+      await legacyDataDir(dataDir);
+      disk.readOnly();
+      try {
+        const run = jalon(['upgrade'], dataDir);
+        expect(run.status).toBe(1);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(/^Erreur STORE\.UNAVAILABLE : le journal ne peut pas être écrit \(.*donnees : support en lecture seule\) : jalon upgrade y inscrit ce qui manque ; rien n’a été lu ni écrit/);
+      } finally {
+        disk.readWrite();
+      }
+    } finally {
+      disk.unmount();
+    }
+  });
+});
