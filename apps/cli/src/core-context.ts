@@ -1,11 +1,11 @@
 import { Actor, CLI_ACTOR_ID, IdentityService } from '@jalon/application';
 import { EVENT_STORE, JalonConfig, JalonCoreModule, JalonCoreOptions, JalonNestLogger } from '@jalon/core';
-import { EventStore } from '@jalon/event-store';
+import { EventStore, temporaryCopyFolder } from '@jalon/event-store';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
-import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { accessSync, constants, copyFileSync, existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
 export interface CoreContext {
@@ -32,7 +32,8 @@ export async function withCore<T>(options: JalonCoreOptions, work: (context: Cor
  * directory that cannot be written (a backup on a read-only medium, a folder the user may not
  * write), nothing there is changed: the log is read as `verify` reads it, and the read models are
  * brought up to date in a copy in the system's temporary folder, removed afterwards (started from
- * the directory's own read models when there are some, so only the events after them are replayed).
+ * the directory's own read models when there are some, so only the events after them are replayed;
+ * removed at an interruption too: see `temporaryCopyFolder`).
  * A report that must write the log (a statement of expenditure seals it) is then refused, in French.
  */
 export async function withReadingCore<T>(config: JalonConfig, work: (context: CoreContext) => Promise<T>): Promise<T> {
@@ -41,7 +42,8 @@ export async function withReadingCore<T>(config: JalonConfig, work: (context: Co
     (path) => !existsSync(path) || canWrite(path),
   );
   if (writable) return withCore({ config, existingStore: true }, work);
-  const copy = mkdtempSync(join(tmpdir(), 'jalon-lecture-'));
+  const folder = temporaryCopyFolder();
+  const copy = folder.path;
   try {
     for (const suffix of ['', '-wal']) {
       if (existsSync(`${readModels}${suffix}`)) copyFileSync(`${readModels}${suffix}`, join(copy, `read-models.sqlite${suffix}`));
@@ -52,7 +54,7 @@ export async function withReadingCore<T>(config: JalonConfig, work: (context: Co
     // Inline projections: a worker thread would open the store for writing.
     return await withCore({ config: { ...config, projections: 'inline' }, existingStore: true, readOnlyStore: true, readModelsFile: join(copy, 'read-models.sqlite') }, work);
   } finally {
-    rmSync(copy, { recursive: true, force: true });
+    folder.remove();
   }
 }
 

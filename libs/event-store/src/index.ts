@@ -5,3 +5,4 @@ export * from './transfer';
 export * from './integrity';
 export * from './store-health';
 export * from './documents';
+export * from './temporary-copy';

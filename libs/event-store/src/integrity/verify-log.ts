@@ -21,6 +21,7 @@ import { MerkleFrontier, toHex, type FrontierSnapshot } from './merkle';
 import { PrefixRoots } from './prefix-roots';
 import { checkSeal, LOG_SEALED, type LogSealedData, type SealedEventRef } from './seal';
 import type { AssignedPositions } from './embedded-positions';
+import { yieldToEventLoop } from './log-tree';
 
 export type LogProblemKind =
   /** A row that cannot be decoded. */
@@ -624,6 +625,8 @@ export async function verifyLog(store: EventStore, options: VerifyLogOptions): P
     densePositions: options.densePositions ?? false,
     lookUpTips: start !== undefined,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    // Between pages, the event loop turns: a long verification can be interrupted (Ctrl-C), its temporary copy removed.
+    pause: yieldToEventLoop,
   });
   verifier.checkEnd(await endChecks(options));
   await verifier.checkFiles();

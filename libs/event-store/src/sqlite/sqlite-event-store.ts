@@ -1,5 +1,4 @@
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -25,6 +24,7 @@ import { commitOutcomeUnknown, describeStorageFailure, fileIdentityOf, isSameFil
 import { assertSchemaReadable, configureConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
 import { textsLinkedWith } from '../integrity/event-hash';
+import { temporaryCopyFolder, type TemporaryCopyFolder } from '../temporary-copy';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; its directory is created if needed. */
@@ -42,7 +42,7 @@ export interface SqliteEventStoreOptions {
    * which may sit on a read-only medium. SQLite cannot open a write-ahead-log database in place on
    * a read-only file system (or in a folder it may not write to) when its shared-memory file is not
    * there (a store closed cleanly has none): the store then reads a copy of the file (and of its log, if any) made in the system's
-   * temporary folder, removed at `close` ({@link readFromCopy}). Appends are refused
+   * temporary folder ({@link temporaryCopyFolder}), removed at `close`, or at an interruption before ({@link readFromCopy}). Appends are refused
    * (`STORE.READ_ONLY`).
    */
   readonly readOnly?: boolean;
@@ -148,7 +148,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     private readonly livePollMs: number,
     private readonly readOnly = false,
     /** A read-only store's copy in the temporary folder, when it could not be read in place. */
-    private readonly copy?: { readonly directory: string; readonly file: string },
+    private readonly copy?: { readonly directory: TemporaryCopyFolder; readonly file: string },
     /**
      * A read-only store read in place through a connection that may write but is told not to
      * (`query_only`): see {@link openReadOnly}.
@@ -182,9 +182,9 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       // SQLite could not open it in place, where it cannot create its shared memory: a copy can be read.
       if (!full && ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN' || !cannotWriteBeside(options.file))) throw cannotOpen(options.file, error);
     }
-    const directory = mkdtempSync(join(tmpdir(), 'jalon-lecture-'));
+    const directory = temporaryCopyFolder();
     try {
-      const file = join(directory, basename(options.file));
+      const file = join(directory.path, basename(options.file));
       copyFileSync(options.file, file);
       // The log holds what was committed and not yet copied into the file: it is read with it.
       if (existsSync(`${options.file}-wal`)) copyFileSync(`${options.file}-wal`, `${file}-wal`);
@@ -192,11 +192,11 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
       copied.current = copied.openConnection(true);
       return copied;
     } catch (error) {
-      rmSync(directory, { recursive: true, force: true });
+      directory.remove();
       if (error instanceof EventStoreError) throw error;
       throw new EventStoreError(
         STORE_UNAVAILABLE,
-        `le magasin d’événements ${options.file} ne peut être lu que par une copie (rien ne peut être créé à côté de lui) et sa copie dans ${directory} a échoué : ${describeStorageFailure(storageFailureKind(error) ?? 'cannot-open', error)}`,
+        `le magasin d’événements ${options.file} ne peut être lu que par une copie (rien ne peut être créé à côté de lui) et sa copie dans ${directory.path} a échoué : ${describeStorageFailure(storageFailureKind(error) ?? 'cannot-open', error)}`,
       );
     }
   }
@@ -450,7 +450,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.unsubscribe()));
     this.dropConnection();
-    if (this.copy) rmSync(this.copy.directory, { recursive: true, force: true });
+    this.copy?.directory.remove();
   }
 
   /** Events of a page up to the first undecodable one; a page starting with it throws, naming it. */

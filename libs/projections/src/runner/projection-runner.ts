@@ -1,5 +1,5 @@
 import { upcast } from '@jalon/domain';
-import { EventStore, isUnreadable, StoredEvent, UnreadableEvent, UnreadableEventError } from '@jalon/event-store';
+import { EventStore, isUnreadable, StoredEvent, UnreadableEvent, UnreadableEventError, yieldToEventLoop } from '@jalon/event-store';
 import { Projection, projectionId, ReadModelView } from '../projection';
 import { holderGone, holderStarted, holderStopped } from './projection-lease';
 import { TimeTravelSnapshots } from '../time-travel/programme-snapshots';
@@ -745,6 +745,8 @@ export class ProjectionRunner {
               if (page.length < pageSize && event.position < head) continue;
               events += page.length;
               this.apply(page.splice(0));
+              // Between pages, the event loop turns: a long catch-up can be interrupted (Ctrl-C), a read-only report's temporary copies removed.
+              await yieldToEventLoop();
             }
             if (event.position >= head || this.active().length === 0) break;
             if (this.pendingCount() >= this.batchSize) this.flush();
