@@ -8,7 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mountSmallDisk, SmallDisk } from '../support/small-disk';
@@ -135,6 +135,32 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
         expect(contents()).toEqual(before);
       });
       // The temporary copies are gone.
+      expect(temporary()).toEqual(copiesBefore);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('rule: reports and status of a backup on a read-only medium whose read-models.sqlite is a folder are refused (READ_MODEL.STORAGE_FAILED) naming the file in the data directory, in French, exit 1, nothing written', () => {
+    const temporary = () => readdirSync(tmpdir()).filter((name) => name.startsWith('jalon-lecture-'));
+    const readModels = join(dataDir, 'read-models.sqlite');
+    try {
+      expect(jalon(['demo'], dataDir).status).toBe(0);
+      rmSync(readModels);
+      mkdirSync(readModels);
+      const before = contents();
+      const copiesBefore = temporary();
+
+      whileLocked(() => {
+        for (const args of [['report', 'budget', '--antenna', 'montbeliard'], ['status']]) {
+          const run = jalon(args, dataDir);
+          expect(run.stderr).toBe(`Erreur READ_MODEL.STORAGE_FAILED : les modèles de lecture ne peuvent pas être lus : ${readModels} est un dossier, pas un fichier. Rien n’a été écrit dans le dossier de données.\n`);
+          expect(run.stdout).toBe('');
+          expect(run.status).toBe(1);
+        }
+        expect(contents()).toEqual(before);
+        expect(readdirSync(readModels)).toEqual([]);
+      });
       expect(temporary()).toEqual(copiesBefore);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

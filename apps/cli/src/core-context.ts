@@ -1,10 +1,11 @@
 import { Actor, CLI_ACTOR_ID, IdentityService } from '@jalon/application';
 import { EVENT_STORE, JalonConfig, JalonCoreModule, JalonCoreOptions, JalonNestLogger } from '@jalon/core';
-import { EventStore, temporaryCopyFolder } from '@jalon/event-store';
+import { EventStore, fileSystemCause, temporaryCopyFolder } from '@jalon/event-store';
+import { ProjectionStorageError } from '@jalon/projections';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
-import { accessSync, constants, copyFileSync, existsSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,9 +46,7 @@ export async function withReadingCore<T>(config: JalonConfig, work: (context: Co
   const folder = temporaryCopyFolder();
   const copy = folder.path;
   try {
-    for (const suffix of ['', '-wal']) {
-      if (existsSync(`${readModels}${suffix}`)) copyFileSync(`${readModels}${suffix}`, join(copy, `read-models.sqlite${suffix}`));
-    }
+    for (const suffix of ['', '-wal']) copyReadModels(`${readModels}${suffix}`, join(copy, `read-models.sqlite${suffix}`));
     console.error(
       `Dossier de données en lecture seule (${config.dataDir}) : rien n’y est modifié ; le journal est lu tel quel, les projections sont mises à jour dans une copie temporaire (${copy}), effacée ensuite.`,
     );
@@ -55,6 +54,22 @@ export async function withReadingCore<T>(config: JalonConfig, work: (context: Co
     return await withCore({ config: { ...config, projections: 'inline' }, existingStore: true, readOnlyStore: true, readModelsFile: join(copy, 'read-models.sqlite') }, work);
   } finally {
     folder.remove();
+  }
+}
+
+/**
+ * Copies a file of the data directory's read models, when it is there, to be brought up to date in
+ * the copy. One that cannot be copied (a folder in its place, no rights) is refused as read models
+ * that cannot be read are (`READ_MODEL.STORAGE_FAILED`), naming the user's file, never the copy.
+ */
+function copyReadModels(file: string, copy: string): void {
+  if (!existsSync(file)) return;
+  const refused = (why: string) => new ProjectionStorageError(`les modèles de lecture ne peuvent pas être lus : ${why}. Rien n’a été écrit dans le dossier de données.`);
+  if (statSync(file).isDirectory()) throw refused(`${file} est un dossier, pas un fichier`);
+  try {
+    copyFileSync(file, copy);
+  } catch (error) {
+    throw refused(`${file} ne peut pas être copié : ${fileSystemCause(error) ?? String(error)}`);
   }
 }
 

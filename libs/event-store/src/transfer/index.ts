@@ -22,7 +22,7 @@ export {
   type VerifiedHistoryFile,
 } from './history-file';
 export { migrateHistory } from './migrate-history';
-export { assertWritableFile, describeFileSystemFailure, streamSink, writeWholeContent, writeWholeFile, type LineSink } from './output-file';
+export { assertWritableFile, describeFileSystemFailure, fileSystemCause, streamSink, writeWholeContent, writeWholeFile, type LineSink } from './output-file';
 export { readHistory } from './read-history';
 export { TransferError, type TransferErrorCode } from './transfer-errors';
 export {
