@@ -36,6 +36,10 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
   };
   /** What a command says on stderr, alone, when it reads the log from a copy. */
   const readFromCopy = (what: string) => new RegExp(`^Support en lecture seule : le journal est ${what} sur une copie, .*jalon\\.sqlite, supprimée à la fin\\.\\n$`);
+  /** The refusal of a statement of expenditure on a data directory that cannot be written, key or no key. */
+  const statementRefused = () =>
+    `Erreur STORE.READ_ONLY : un état des dépenses scelle le journal et demande donc un dossier de données où l’on peut écrire ; ${dataDir} ne peut pas être écrit ` +
+    '(une sauvegarde sur un support en lecture seule ?) : rien n’a été écrit. Produisez l’état sur le dossier de données d’origine.\n';
   /** A proof command without --latest-seal must seal first, which a read-only medium refuses: exit 1, the option named. */
   const expectRefusedNamingLatestSeal = (args: readonly string[]) => {
     const sealing = jalon([...args], dataDir);
@@ -130,7 +134,7 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
         expect(status.stdout).toMatch(/^Journal : position \d+ \(sqlite\)$/m);
         expect(status.status).toBe(0);
         const statement = jalon(['report', 'etat-depenses', '--antenna', 'montbeliard', '--format', 'xlsx', '--out', join(tmpdir(), 'jalon-etat-refuse.xlsx')], dataDir);
-        expect(statement.stderr).toMatch(/^Erreur INTEGRITY\.SEAL_KEY_UNREADABLE : .*lecture seule/m);
+        expect(statement.stderr).toContain(`\n${statementRefused()}`);
         expect(statement.status).toBe(1);
         expect(contents()).toEqual(before);
       });
@@ -140,6 +144,36 @@ describe('jalon verify and export-audit on a backup on a read-only medium', () =
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it.each([
+    ['holds no seal key', []],
+    ['holds the seal key, events recorded after its last seal', [['seal'], ['users', 'add', '--name', 'Julien Bernard', '--role', 'finance']]],
+    ['holds the seal key, the log sealed to its end', [['seal']]],
+  ] as const)(
+    'rule: a statement of expenditure (which seals the log) of a data directory on a read-only medium that %s is refused STORE.READ_ONLY, in French, saying it needs a writable data directory; exit 1, nothing written',
+    (_case, before) => {
+      const out = mkdtempSync(join(tmpdir(), 'jalon-statement-'));
+      try {
+        expect(jalon(['demo'], dataDir).status).toBe(0);
+        for (const args of before) expect(jalon([...args], dataDir).status).toBe(0);
+        const files = contents();
+
+        whileLocked(() => {
+          const statement = jalon(['report', 'etat-depenses', '--antenna', 'montbeliard', '--format', 'xlsx', '--out', join(out, 'etat.xlsx')], dataDir);
+          const [notice, ...refusal] = statement.stderr.split('\n');
+          expect(notice).toContain(`Dossier de données en lecture seule (${dataDir}) : rien n’y est modifié`);
+          expect(refusal.join('\n')).toBe(statementRefused());
+          expect(statement.stdout).toBe('');
+          expect(statement.status).toBe(1);
+          expect(contents()).toEqual(files);
+        });
+        expect(readdirSync(out)).toEqual([]);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('rule: reports and status of a backup on a read-only medium whose read-models.sqlite is a folder are refused (READ_MODEL.STORAGE_FAILED) naming the file in the data directory, in French, exit 1, nothing written', () => {
     const temporary = () => readdirSync(tmpdir()).filter((name) => name.startsWith('jalon-lecture-'));

@@ -1,6 +1,6 @@
 import { Actor, CLI_ACTOR_ID, IdentityService } from '@jalon/application';
 import { EVENT_STORE, JalonConfig, JalonCoreModule, JalonCoreOptions, JalonNestLogger } from '@jalon/core';
-import { EventStore, fileSystemCause, temporaryCopyFolder } from '@jalon/event-store';
+import { EventStore, EventStoreError, fileSystemCause, STORE_READ_ONLY, temporaryCopyFolder } from '@jalon/event-store';
 import { ProjectionStorageError } from '@jalon/projections';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -14,6 +14,11 @@ export interface CoreContext {
   readonly commandBus: CommandBus;
   readonly identity: IdentityService;
   readonly store: EventStore;
+  /**
+   * The data directory cannot be written (a backup on a read-only medium, see {@link withReadingCore}):
+   * it is read as it is, and what would write there (a statement of expenditure seals the log) is refused.
+   */
+  readonly readOnly: boolean;
 }
 
 /** Runs `work` with the write side wired exactly as the API wires it (same module, same command bus). */
@@ -22,7 +27,7 @@ export async function withCore<T>(options: JalonCoreOptions, work: (context: Cor
   // instead of Nest aborting the process after logging it with its stack trace.
   const app = await NestFactory.createApplicationContext(JalonCoreModule.forRoot(options), { logger: new JalonNestLogger(['error', 'warn']), abortOnError: false });
   try {
-    return await work({ app, commandBus: app.get(CommandBus), identity: app.get(IdentityService), store: app.get<EventStore>(EVENT_STORE) });
+    return await work({ app, commandBus: app.get(CommandBus), identity: app.get(IdentityService), store: app.get<EventStore>(EVENT_STORE), readOnly: options.readOnlyStore ?? false });
   } finally {
     await app.close();
   }
@@ -35,7 +40,8 @@ export async function withCore<T>(options: JalonCoreOptions, work: (context: Cor
  * brought up to date in a copy in the system's temporary folder, removed afterwards (started from
  * the directory's own read models when there are some, so only the events after them are replayed;
  * removed at an interruption too: see `temporaryCopyFolder`).
- * A report that must write the log (a statement of expenditure seals it) is then refused, in French.
+ * A report that must write the log (a statement of expenditure seals it) is then refused, in French
+ * (`context.readOnly`: see {@link statementNeedsWritableDataDir}).
  */
 export async function withReadingCore<T>(config: JalonConfig, work: (context: CoreContext) => Promise<T>): Promise<T> {
   const readModels = join(config.dataDir, 'read-models.sqlite');
@@ -71,6 +77,18 @@ function copyReadModels(file: string, copy: string): void {
   } catch (error) {
     throw refused(`${file} ne peut pas être copié : ${fileSystemCause(error) ?? String(error)}`);
   }
+}
+
+/**
+ * Why a statement of expenditure is refused on a data directory that cannot be written, whether it
+ * holds a seal key or not: it is produced under a seal covering every event, which it writes when
+ * the log is not sealed up to its end; the medium, not the key, is what is missing (`STORE.READ_ONLY`).
+ */
+export function statementNeedsWritableDataDir(config: JalonConfig): EventStoreError {
+  return new EventStoreError(
+    STORE_READ_ONLY,
+    `un état des dépenses scelle le journal et demande donc un dossier de données où l’on peut écrire ; ${config.dataDir} ne peut pas être écrit (une sauvegarde sur un support en lecture seule ?) : rien n’a été écrit. Produisez l’état sur le dossier de données d’origine.`,
+  );
 }
 
 function canWrite(path: string): boolean {

@@ -7,6 +7,11 @@ export const STORE_UNAVAILABLE = 'STORE.UNAVAILABLE';
  * file or folder, is created. Commands that only read the log open it so.
  */
 export const STORE_NOT_FOUND = 'STORE.NOT_FOUND';
+/**
+ * The store is only read, its data directory cannot be written (a backup on a read-only medium):
+ * whatever would write to it (an append, a seal, a statement of expenditure, which seals) is refused.
+ */
+export const STORE_READ_ONLY = 'STORE.READ_ONLY';
 /** The commit itself failed and may still have happened: only a retry of the same batch (same ids) tells. */
 export const STORE_OUTCOME_UNKNOWN = 'STORE.OUTCOME_UNKNOWN';
 

@@ -4,7 +4,7 @@ import { ProjectionRunner } from '@jalon/projections';
 import { isCsvBundle, isReportFormat, REPORT_FORMATS, REPORT_KINDS, renderReport } from '@jalon/reporting';
 import { Command, InvalidArgumentError } from 'commander';
 import { assertWritableFile, writeWholeContent } from '@jalon/event-store';
-import { withReadingCore } from '../core-context';
+import { statementNeedsWritableDataDir, withReadingCore } from '../core-context';
 import { outputFile } from './export.command';
 import { sealedLatest } from './integrity-seals';
 import { reportQueryOf, reportQueryOptions } from './report-options';
@@ -26,7 +26,7 @@ export function reportCommand(config: () => JalonConfig, { serviceWaitMs = SERVI
       // Refused before anything is read or sealed (a statement seals the log): a refusal writes nothing.
       const file = outputFile(options.out);
       if (file !== undefined) await assertWritableFile(file);
-      await withReadingCore(config(), async ({ app, store }) => {
+      await withReadingCore(config(), async ({ app, store, readOnly }) => {
         const runner = app.get(ProjectionRunner);
         // Read models caught up under the projection lease, or as the running service that holds it commits them.
         const caughtUp = () => readModelsCaughtUp(app, config(), runner, store, serviceWaitMs);
@@ -35,7 +35,11 @@ export function reportCommand(config: () => JalonConfig, { serviceWaitMs = SERVI
           const say = file !== undefined ? console.log : console.error;
           const report = await app.get(ReportService).build(reportQueryOf(kind, options), {
             // A statement of expenditure is produced under a seal (the log verified, then sealed if needed), read models caught up to it.
-            sealForStatement: () => sealForStatement(store, () => sealedLatest(store, config(), say), { waitForPosition: async () => (await caughtUp(), true) }),
+            // On a data directory that cannot be written, refused before any key is read or created: the medium is what is missing.
+            sealForStatement: () =>
+              readOnly
+                ? Promise.reject(statementNeedsWritableDataDir(config()))
+                : sealForStatement(store, () => sealedLatest(store, config(), say), { waitForPosition: async () => (await caughtUp(), true) }),
           });
           const rendered = await renderReport(report, format);
           if (file !== undefined) {

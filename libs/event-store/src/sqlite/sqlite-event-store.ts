@@ -19,7 +19,7 @@ import {
   type Subscription,
   type UnreadableEvent,
 } from '../event-store.port';
-import { STORE_NOT_FOUND, STORE_OUTCOME_UNKNOWN, STORE_UNAVAILABLE, WriteFailureLog, type AppendSignals, type CheckpointHandover, type StoreWriteFailure, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
+import { STORE_NOT_FOUND, STORE_OUTCOME_UNKNOWN, STORE_READ_ONLY, STORE_UNAVAILABLE, WriteFailureLog, type AppendSignals, type CheckpointHandover, type StoreWriteFailure, type StoreWriteHealth, type WriteHealthReporting } from '../store-health';
 import { commitOutcomeUnknown, describeStorageFailure, fileIdentityOf, isSameFile, needsNewConnection, storageFailureKind } from './sqlite-failures';
 import { assertSchemaReadable, configureConnection, migrate, schemaVersion } from './sqlite-schema';
 import { AppendNotifier, SqliteSubscription } from './sqlite-subscription';
@@ -257,7 +257,7 @@ export class SqliteEventStore implements EventStore, WriteHealthReporting, Check
 
   async append(streamId: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
-    if (this.readOnly) throw new EventStoreError('STORE.READ_ONLY', `le magasin d’événements ${this.file} est ouvert en lecture seule : rien n’a été écrit`);
+    if (this.readOnly) throw new EventStoreError(STORE_READ_ONLY, `le magasin d’événements ${this.file} est ouvert en lecture seule : rien n’a été écrit`);
     assertStreamId(streamId);
     assertExpectedRevision(options.expectedRevision);
     const lookedUp = options.lookedUp ?? [];
