@@ -1,10 +1,15 @@
 import { project, projected } from '../../testing/projection-specification';
+import { Bucketed, bucketOf, bucketedSet } from '../../bucketed';
 import { emptyKpis, KpiCall, KpisDocument, kpisProjection, KpiTotals } from './kpis.projection';
 
 const empty = emptyKpis();
 /** A full expected document: the empty one with the given parts replaced. */
 function expected(parts: Partial<Omit<KpisDocument, 'totals'>>, totals: Partial<KpiTotals> = {}): KpisDocument {
   return { ...empty, ...parts, totals: { ...empty.totals, ...totals } };
+}
+/** A map by antenna id in the document's buckets. */
+function byAntenna<V>(entries: Record<string, V>): Bucketed<V> {
+  return Object.entries(entries).reduce<Bucketed<V>>((map, [id, value]) => bucketedSet(map, id, value), {});
 }
 const call = (parts: Partial<KpiCall> & { callId: string }): KpiCall => ({
   title: null,
@@ -194,8 +199,8 @@ describe('kpis projection', () => {
     expect(model.get('programme')).toEqual(
       expected(
         {
-          latestLearners: { a: { period: '2023-06', learners: 120 }, b: { period: '2022-06', learners: 10 } },
-          learnerMonths: { a: { from: '2022-06', counts: [45, ...Array<null>(11).fill(null), 120] }, b: { from: '2022-06', counts: [10] } },
+          latestLearners: byAntenna({ a: { period: '2023-06', learners: 120 }, b: { period: '2022-06', learners: 10 } }),
+          learnerMonths: byAntenna({ a: { from: '2022-06', counts: [45, ...Array<null>(11).fill(null), 120] }, b: { from: '2022-06', counts: [10] } }),
         },
         {
           // a's latest month (120) + b's (10) = 130; neither 45 + 120 + 10 nor the replaced 40.
@@ -218,7 +223,7 @@ describe('kpis projection', () => {
     const doc = model.get('programme') as KpisDocument;
     // 118, not 45 + 120 + 118 = 283 nor 45 + 118 = 163.
     expect(doc.totals.learners).toBe(118);
-    expect(doc.latestLearners).toEqual({ a: { period: '2023-06', learners: 118 } });
+    expect(doc.latestLearners).toEqual(byAntenna({ a: { period: '2023-06', learners: 118 } }));
   });
 
   it('rule: a correction sets its month’s headcount, never adds a difference: at a cut that holds the correction without the report it corrects, the month shows the corrected count, not a negative one (LearnersReported)', () => {
@@ -250,7 +255,7 @@ describe('kpis projection', () => {
   it('keeps each antenna’s months in order, whichever month it reports first', () => {
     const report = (period: string, learners: number) => projected('LearnersReported', { antennaId: 'a', period, learners, effectiveDate: '2023-07-03' });
     const doc = project(kpisProjection, [report('2023-06', 120), report('2023-03', 90), report('2023-08', 130), report('2023-04', 95), report('2023-03', 91)]).get('programme') as KpisDocument;
-    expect(doc.learnerMonths).toEqual({ a: { from: '2023-03', counts: [91, 95, null, 120, null, 130] } });
+    expect(doc.learnerMonths).toEqual(byAntenna({ a: { from: '2023-03', counts: [91, 95, null, 120, null, 130] } }));
     expect(doc.totals.learnersByPeriod).toEqual([
       { period: '2023-03', learners: 91 },
       { period: '2023-04', learners: 95 },
@@ -306,7 +311,22 @@ describe('kpis projection', () => {
       ]).flat(),
     ];
     const doc = project(kpisProjection, events).get('programme') as KpisDocument;
-    expect(doc).toEqual(expected({ latestLearners: { a: { period: '2022-06', learners: 201 } }, learnerMonths: { a: { from: '2022-06', counts: [201] } } }, { learners: 201, learnersByPeriod: [{ period: '2022-06', learners: 201 }], fundingReleasedCents: 20_000 }));
+    expect(doc).toEqual(expected({ latestLearners: byAntenna({ a: { period: '2022-06', learners: 201 } }), learnerMonths: byAntenna({ a: { from: '2022-06', counts: [201] } }) }, { learners: 201, learnersByPeriod: [{ period: '2022-06', learners: 201 }], fundingReleasedCents: 20_000 }));
+  });
+
+  it('rule: a learner report copies only its antenna’s bucket of the per-antenna maps: every other antenna’s entry is shared with the document before it, so a report costs the same at 10 or 1,000 antennas', () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `antenne-${i}`);
+    const reports = ids.map((antennaId) => projected('LearnersReported', { antennaId, period: '2023-06', learners: 10, effectiveDate: '2023-07-03' }));
+    const before = project(kpisProjection, reports).get('programme') as KpisDocument;
+    const after = kpisProjection.evolve(before, projected('LearnersReported', { antennaId: 'antenne-7', period: '2023-07', learners: 12, effectiveDate: '2023-08-01' }), 'programme') as KpisDocument;
+    const own = bucketOf('antenne-7');
+    const buckets = Object.keys(before.latestLearners);
+    expect(buckets.length).toBeGreaterThan(32);
+    for (const bucket of buckets) {
+      expect(after.latestLearners[bucket] === before.latestLearners[bucket]).toBe(bucket !== own);
+      expect(after.learnerMonths[bucket] === before.learnerMonths[bucket]).toBe(bucket !== own);
+    }
+    expect(after.totals).toMatchObject({ learners: 2_002, learnersByPeriod: [{ period: '2023-06', learners: 2_000 }, { period: '2023-07', learners: 12 }] });
   });
 
   it('rule: every event lands in the single `programme` document', () => {

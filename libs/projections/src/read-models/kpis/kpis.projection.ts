@@ -20,6 +20,7 @@ import type {
   TrancheReceived,
   TrancheReleaseReversed,
 } from '@jalon/domain';
+import { Bucketed, bucketedGet, bucketedSet } from '../../bucketed';
 import { defineProjection, ProjectedEvent } from '../../projection';
 
 /**
@@ -154,10 +155,13 @@ export interface KpisDocument {
   readonly antennas: Readonly<Record<string, KpiAntenna>>;
   /** Course ids opened, by antenna id (so that a course is counted once). */
   readonly courses: Readonly<Record<string, readonly string[]>>;
-  /** By antenna id: the latest month it reported and that month's headcount. */
-  readonly latestLearners: Readonly<Record<string, KpiLatestLearners>>;
+  /**
+   * By antenna id: the latest month it reported and that month's headcount. In buckets (version 4),
+   * as `learnerMonths`: a learner report, the frequent event, copies one bucket of each, not every antenna's entry.
+   */
+  readonly latestLearners: Bucketed<KpiLatestLearners>;
   /** By antenna id: the headcount in force of every month it reported (what a correction replaces). */
-  readonly learnerMonths: Readonly<Record<string, KpiLearnerMonths>>;
+  readonly learnerMonths: Bucketed<KpiLearnerMonths>;
   /** Recomputed from the above after a call, candidacy or antenna event; running totals for the rest. */
   readonly totals: KpiTotals;
 }
@@ -184,8 +188,9 @@ export const kpisProjection = defineProjection<KpisDocument>({
   name: KPIS_PROJECTION_NAME,
   // 2: the learner figure is the latest month's headcount per antenna (no longer a sum over months),
   // and inaugurations are counted. 3: a learner report sets its month's headcount from the document's
-  // own months (`learnerMonths`), not from the difference to the count it corrects.
-  version: 3,
+  // own months (`learnerMonths`), not from the difference to the count it corrects. 4: `latestLearners`
+  // and `learnerMonths` kept in buckets (a learner report copied two maps of every antenna).
+  version: 4,
   handles: [
     'ProgrammeLaunched',
     'ProgrammeTargetsRevised',
@@ -284,15 +289,15 @@ function runningTotals(totals: KpiTotals, event: ProjectedEvent): KpiTotals | un
  */
 function withLearnerReport(doc: KpisDocument, report: LearnersReported['data']): KpisDocument {
   const { antennaId, period, learners } = report;
-  const months = doc.learnerMonths[antennaId];
+  const months = bucketedGet(doc.learnerMonths, antennaId);
   const learnersByPeriod = addToPeriod(doc.totals.learnersByPeriod, period, learners - (monthCountOf(months, period) ?? 0));
-  const learnerMonths = { ...doc.learnerMonths, [antennaId]: withMonthCount(months, period, learners) };
-  const latest = doc.latestLearners[antennaId];
+  const learnerMonths = bucketedSet(doc.learnerMonths, antennaId, withMonthCount(months, period, learners));
+  const latest = bucketedGet(doc.latestLearners, antennaId);
   if (latest !== undefined && latest.period > period) return { ...doc, learnerMonths, totals: { ...doc.totals, learnersByPeriod } };
   const change = learners - (latest?.learners ?? 0);
   return {
     ...doc,
-    latestLearners: { ...doc.latestLearners, [antennaId]: { period, learners } },
+    latestLearners: bucketedSet(doc.latestLearners, antennaId, { period, learners }),
     learnerMonths,
     totals: { ...doc.totals, learners: doc.totals.learners + change, learnersByPeriod },
   };

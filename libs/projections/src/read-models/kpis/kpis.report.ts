@@ -1,5 +1,6 @@
 import type { Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
+import { bucketedEntries } from '../../bucketed';
 import { emptyKpis, KPIS_KEY, KPIS_PROJECTION_NAME, KpiCall, KpisDocument, KpiTotals } from './kpis.projection';
 
 /** The programme's learner figure, as the report and the dashboard name it. */
@@ -107,7 +108,7 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
       { key: 'period', label: 'Mois déclaré', kind: 'month' },
       { key: 'learners', label: 'Apprenants', kind: 'integer' },
     ],
-    rows: Object.entries(doc.latestLearners)
+    rows: bucketedEntries(doc.latestLearners)
       .map(([antennaId, report]) => ({ antenna: doc.antennas[antennaId]?.name ?? antennaId, ...report }))
       .sort((a, b) => (a.antenna < b.antenna ? -1 : a.antenna > b.antenna ? 1 : 0))
       .map((row): Row => ({ antenna: row.antenna, period: row.period, learners: row.learners })),
