@@ -65,8 +65,8 @@ describe('jalon report / replay / status, end to end', () => {
     expect(released(['--as-of', '2023-07-31'])).toMatch(/100\u202f000,00\u00a0€ +70\u202f000,00\u00a0€ +70\u202f000,00\u00a0€/);
     expect(released(['--as-of', '2023-09-30'])).toMatch(/100\u202f000,00\u00a0€ +100\u202f000,00\u00a0€ +70\u202f000,00\u00a0€/);
     // The demo records each fact now; what is known "now minus nothing" is everything. Only the heading
-    // « Connu au … » names the instant asked for (to the minute, so the two may straddle one).
-    const heading = /^Connu au \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/m;
+    // « Connu au … » names the instant asked for, as precisely as it was given (to the millisecond here).
+    const heading = /^Connu au \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}(,\d{3})?$/m;
     const figuresOf = (text: string) => text.replace(heading, 'Connu au (instant demandé)');
     const knownNow = report('kpis', '--known-at', new Date().toISOString());
     expect(knownNow).toMatch(heading);

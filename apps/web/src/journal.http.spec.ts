@@ -167,6 +167,11 @@ describe('web dashboard: audit journal and « Connu au »', () => {
     expect(before.text).not.toContain('Enregistrer une dépense');
     const after = await agent.get('/antennes/montbeliard?knownAt=11%2F07%2F2023+11%3A00').expect(200);
     expect(after.text).toContain(reversal);
+    // An instant to the second (an ISO one) is said to the second, and kept as such in its field:
+    // shown « 10:59 », it read as the end of that minute, which holds other facts.
+    const second = await agent.get('/antennes/montbeliard?knownAt=2023-07-11T08%3A59%3A02Z').expect(200);
+    expect(second.text).toContain('telle que Jalon la connaissait le <strong>11/07/2023 10:59:02</strong>');
+    expect(second.text).toMatch(/id="champ-knownAt" name="knownAt" value="2023-07-11T08:59:02.000Z"/);
     const wrong = await agent.get('/antennes/montbeliard?knownAt=demain').expect(200);
     expect(wrong.text).toContain('id="erreur-knownAt"');
     // The history names who recorded a fact by name and role, never by id.

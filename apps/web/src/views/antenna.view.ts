@@ -4,6 +4,7 @@ import {
   formatEuros,
   formatSignedEuros,
   formatPercent,
+  formatKnownAt,
   formatTimestamp,
   labelOf,
   PHASE_STATUS_LABELS,
@@ -63,7 +64,7 @@ ${timeTravelControl({
     ...(model.knownAt ? { knownAt: model.knownAt } : {}),
     ...(model.knownAtError ? { knownAtError: model.knownAtError, ...(model.knownAtTyped ? { knownAtTyped: model.knownAtTyped } : {}) } : {}),
   })}
-${model.knownAt && html`<p class="bandeau-date" role="status">Vous consultez l’antenne telle que Jalon la connaissait le <strong>${formatTimestamp(model.knownAt, model.timeZone)}</strong> : les faits enregistrés après cet instant, corrections comprises, sont écartés. Les formulaires sont masqués.</p>`}
+${model.knownAt && html`<p class="bandeau-date" role="status">Vous consultez l’antenne telle que Jalon la connaissait le <strong>${formatKnownAt(model.knownAt, model.timeZone)}</strong> : les faits enregistrés après cet instant, corrections comprises, sont écartés. Les formulaires sont masqués.</p>`}
 ${model.asOf && html`<p class="bandeau-date" role="status">Vous consultez l’antenne telle qu’elle était le <strong>${formatDate(model.asOf)}</strong> : phases, budget, financements et historique sont reconstitués à cette date à partir du journal des faits. Les formulaires sont masqués.</p>`}
 <nav aria-label="Sections de la page"><ul class="liste-actions">
 <li><a href="#synthese">Synthèse</a></li><li><a href="#phases">Phases</a></li><li><a href="#budget">Budget</a></li><li><a href="#financements">Financements</a></li><li><a href="#historique">Historique</a></li>

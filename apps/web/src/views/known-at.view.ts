@@ -1,6 +1,6 @@
 import { isCalendarInstant, isKnownAtInFuture } from '@jalon/application';
 import { EARLIEST_DATE, endOfDay, endOfMinute, LATEST_DATE, skippedTimeAt } from '@jalon/domain';
-import { formatDate, formatTimestamp } from '@jalon/reporting';
+import { formatDate, formatKnownAt, formatTimestamp } from '@jalon/reporting';
 import { parseDate } from '../forms/parse';
 import { html, SafeHtml } from '../html';
 
@@ -53,9 +53,13 @@ const clock = (hour: number, minute: number): string => `${String(hour).padStart
 /** The place a time zone is named after: `Europe/Paris` → Paris. */
 const placeOf = (timeZone: string): string => (timeZone.split('/').pop() ?? timeZone).replace(/_/g, ' ');
 
-/** How a known-at instant is shown in its field: `12/07/2023 14:00` (local time). */
+/**
+ * How a known-at instant is shown in its field: `12/07/2023 14:00` (local time) for the end of a
+ * minute, what a time typed to the minute means; any other instant (an ISO one typed or linked, to
+ * the second) as its ISO form, which the field reads back as the same instant.
+ */
 export function knownAtFieldValue(knownAt: string, timeZone: string): string {
-  return formatTimestamp(knownAt, timeZone);
+  return formatKnownAt(knownAt, timeZone) === formatTimestamp(knownAt, timeZone) ? formatTimestamp(knownAt, timeZone) : new Date(knownAt).toISOString();
 }
 
 /**

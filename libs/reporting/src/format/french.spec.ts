@@ -11,6 +11,7 @@ import {
   formatPercent,
   formatReportContext,
   formatSeconds,
+  formatKnownAt,
   formatTimestamp,
   formatYearMonth,
 } from './french';
@@ -89,6 +90,17 @@ describe('French formatting', () => {
       expect(formatTimestamp('2022-06-23T09:00:00Z', 'America/Cayenne')).toBe('23/06/2022 06:00');
     });
 
+    it('rule: a known-at cut is said as precisely as it is: to the minute for the end of a minute (a time typed to the minute, a date alone), else to the second, and the millisecond when it has one', () => {
+      expect(formatKnownAt('2022-06-23T09:00:59.999Z')).toBe('23/06/2022 11:00');
+      expect(formatKnownAt('2022-06-23T21:59:59.999Z')).toBe('23/06/2022 23:59');
+      expect(formatKnownAt('2022-06-23T09:00:02Z')).toBe('23/06/2022 11:00:02');
+      expect(formatKnownAt('2022-06-23T09:00:00Z')).toBe('23/06/2022 11:00:00');
+      expect(formatKnownAt('2022-06-23T09:00:02.013Z')).toBe('23/06/2022 11:00:02,013');
+      expect(formatKnownAt('2022-01-15T23:30:05+00:00', 'UTC')).toBe('15/01/2022 23:30:05');
+      expect(formatReportContext({ knownAt: '2022-06-23T09:00:02Z', referenceDate: '2022-06-23' }, { generatedAt: '2022-06-24T08:00:00Z' })).toContain('Connu au 23/06/2022 11:00:02');
+      expect(() => formatKnownAt('hier')).toThrow(RangeError);
+    });
+
     it('refuses a timestamp without an offset, which would be ambiguous', () => {
       expect(() => formatTimestamp('2022-06-23T09:00:00')).toThrow(RangeError);
       expect(() => formatTimestamp('hier')).toThrow(RangeError);
@@ -162,7 +174,7 @@ describe('French formatting', () => {
     it('lists only the parameters given, in French', () => {
       expect(
         formatParameters({ antennaId: 'montbeliard', asOf: '2022-06-22', knownAt: '2022-06-23T09:00:00Z' }),
-      ).toBe('Antenne : montbeliard · À la date du 22/06/2022 · Connu au 23/06/2022 11:00');
+      ).toBe('Antenne : montbeliard · À la date du 22/06/2022 · Connu au 23/06/2022 11:00:00');
       expect(formatParameters({ asOf: '2022-06-22' })).toBe('À la date du 22/06/2022');
       expect(formatParameters({})).toBe('');
     });
@@ -175,7 +187,7 @@ describe('French formatting', () => {
           { antennaId: 'montbeliard', asOf: '2023-07-31', knownAt: '2023-07-12T00:00:00Z', referenceDate: '2023-07-31' },
           { generatedAt: '2026-12-02T09:00:00Z' },
         ),
-      ).toBe('Antenne : montbeliard · Situation au 31/07/2023 · Connu au 12/07/2023 02:00 · Généré le 02/12/2026 10:00');
+      ).toBe('Antenne : montbeliard · Situation au 31/07/2023 · Connu au 12/07/2023 02:00:00 · Généré le 02/12/2026 10:00');
       expect(formatReportContext({ referenceDate: '2026-12-02' }, { generatedAt: '2026-12-02T09:00:00Z' })).toBe(
         'Programme · Situation au 02/12/2026 · Généré le 02/12/2026 10:00',
       );

@@ -151,6 +151,27 @@ export function formatTimestamp(iso: string, timeZone: string = DEFAULT_TIME_ZON
   return format.format(Date.parse(iso));
 }
 
+const SECOND_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A known-at cut (« Connu au »), as precise as it is: to the minute when it is the end of a minute
+ * (what a time typed to the minute, or a date alone, means: « 05/12/2026 12:13 »), otherwise to the
+ * second, and the millisecond when it has one (« 05/12/2026 12:13:02 », « … 12:13:02,013 »): two cuts
+ * a few seconds apart, which show different figures, no longer read the same.
+ */
+export function formatKnownAt(iso: string, timeZone: string = DEFAULT_TIME_ZONE): string {
+  const instant = Date.parse(iso);
+  const milliseconds = ((instant % 60_000) + 60_000) % 60_000;
+  if (!isIsoInstant(iso) || milliseconds === 59_999) return formatTimestamp(iso, timeZone);
+  let format = SECOND_FORMATS.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('fr-FR', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    SECOND_FORMATS.set(timeZone, format);
+  }
+  const fraction = milliseconds % 1000;
+  return `${format.format(instant)}${fraction === 0 ? '' : `,${String(fraction).padStart(3, '0')}`}`;
+}
+
 export interface FormatOptions {
   /** Zone in which timestamps are shown; Europe/Paris by default. */
   readonly timeZone?: string;
@@ -200,7 +221,7 @@ export function formatParameters(
   if (parameters.antennaId != null && parameters.antennaId !== '') parts.push(`Antenne : ${parameters.antennaId}`);
   if (parameters.asOf != null) parts.push(`À la date du ${formatDate(parameters.asOf)}`);
   if (parameters.knownAt != null) {
-    parts.push(`Connu au ${formatTimestamp(parameters.knownAt, options.timeZone ?? DEFAULT_TIME_ZONE)}`);
+    parts.push(`Connu au ${formatKnownAt(parameters.knownAt, options.timeZone ?? DEFAULT_TIME_ZONE)}`);
   }
   return parts.join(' · ');
 }
@@ -216,7 +237,7 @@ export function formatReportContext(parameters: ReportParameters, options: Forma
     parameters.antennaId != null && parameters.antennaId !== '' ? `Antenne : ${parameters.antennaId}` : PROGRAMME_SCOPE_LABEL,
     `Situation au ${formatDate(parameters.asOf ?? parameters.referenceDate)}`,
   ];
-  if (parameters.knownAt != null) parts.push(`Connu au ${formatTimestamp(parameters.knownAt, timeZone)}`);
+  if (parameters.knownAt != null) parts.push(`Connu au ${formatKnownAt(parameters.knownAt, timeZone)}`);
   parts.push(`Généré le ${formatTimestamp(options.generatedAt ?? new Date().toISOString(), timeZone)}`);
   return parts.join(' · ');
 }

@@ -53,7 +53,7 @@ describe('renderCsv', () => {
   it('says in LISEZMOI.txt what the files are, what they cover, as of when, when generated, and the notes', () => {
     const readme = strFromU8(unzipSync(renderCsv(report, { generatedAt: '2026-12-02T09:00:00Z' }))[CSV_README]!);
     expect(readme).toContain('Budget de l’antenne de Montbéliard');
-    expect(readme).toContain('Antenne : montbeliard · Situation au 22/06/2022 · Connu au 23/06/2022 11:00 · Généré le 02/12/2026 10:00');
+    expect(readme).toContain('Antenne : montbeliard · Situation au 22/06/2022 · Connu au 23/06/2022 11:00:00 · Généré le 02/12/2026 10:00');
     expect(readme).toContain('- 01-budget-par-exercice.csv : Budget par exercice');
     expect(readme).toContain('- Le réalisé 2022 est négatif : un avoir a été reçu.');
   });

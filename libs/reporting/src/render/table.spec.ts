@@ -9,7 +9,7 @@ describe('renderTable', () => {
 
   it('starts with the title and the parameters line in French', () => {
     expect(lines[0]).toBe('Budget de l’antenne de Montbéliard');
-    expect(lines[1]).toBe('Antenne : montbeliard · À la date du 22/06/2022 · Connu au 23/06/2022 11:00');
+    expect(lines[1]).toBe('Antenne : montbeliard · À la date du 22/06/2022 · Connu au 23/06/2022 11:00:00');
   });
 
   it('shows only the parameters given, and no parameters line when there are none', () => {

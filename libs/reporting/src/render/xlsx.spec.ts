@@ -113,7 +113,7 @@ describe('renderXlsx', () => {
   it('lists the title, parameters and notes on the « Remarques » sheet', () => {
     const notes = workbook.getWorksheet('Remarques');
     expect(notes?.getCell('A1').value).toBe('Budget de l’antenne de Montbéliard');
-    expect(notes?.getCell('A2').value).toBe('Antenne : montbeliard · Situation au 22/06/2022 · Connu au 23/06/2022 11:00 · Généré le 02/12/2026 10:00');
+    expect(notes?.getCell('A2').value).toBe('Antenne : montbeliard · Situation au 22/06/2022 · Connu au 23/06/2022 11:00:00 · Généré le 02/12/2026 10:00');
     expect(notes?.getCell('A4').value).toBe('– Le réalisé 2022 est négatif : un avoir a été reçu.');
   });
 
@@ -121,7 +121,7 @@ describe('renderXlsx', () => {
     for (const sheet of workbook.worksheets) {
       expect(String(sheet.getCell('A1').value)).toMatch(/^Budget de l’antenne de Montbéliard/);
       expect(sheet.getCell('A1').font?.bold).toBe(true);
-      expect(sheet.getCell('A2').value).toBe('Antenne : montbeliard · Situation au 22/06/2022 · Connu au 23/06/2022 11:00 · Généré le 02/12/2026 10:00');
+      expect(sheet.getCell('A2').value).toBe('Antenne : montbeliard · Situation au 22/06/2022 · Connu au 23/06/2022 11:00:00 · Généré le 02/12/2026 10:00');
     }
     expect(budget.getCell('A1').value).toBe('Budget de l’antenne de Montbéliard — Budget par exercice');
   });

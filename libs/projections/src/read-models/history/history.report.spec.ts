@@ -95,7 +95,7 @@ describe('history report: one antenna', () => {
     expect(report.parameters).toEqual({ referenceDate: '2024-01-01' });
     const [table] = report.tables;
     expect(table!.columns.map((c) => [c.label, c.kind])).toEqual([
-      ["Date d'effet", 'date'],
+      ['Date d’effet', 'date'],
       ['Enregistré le', 'timestamp'],
       ['Par', 'text'],
       ['Rôle', 'text'],

@@ -138,7 +138,7 @@ function buildHistory(models: HistoryReadModels, parameters: ReportParameters & 
   };
 
   const columns: Column[] = [
-    { key: 'effectiveDate', label: "Date d'effet", kind: 'date' },
+    { key: 'effectiveDate', label: 'Date d’effet', kind: 'date' },
     { key: 'recordedAt', label: 'Enregistré le', kind: 'timestamp' },
     { key: 'actor', label: 'Par', kind: 'text' },
     { key: 'role', label: 'Rôle', kind: 'text' },
