@@ -10,6 +10,7 @@ import {
   PHASE_STATUS_LABELS,
   ROLE_LABELS,
   TRANCHE_STATE_LABELS,
+  FUNDING_FIGURE_LABELS,
 } from '@jalon/reporting';
 import { href, html, HtmlValue, SafeHtml, segment } from '../html';
 import { AntennaData, LiveExpenditure } from '../read/dashboard-reads';
@@ -184,8 +185,9 @@ function agreementBlock(
 <dt>Engagé le</dt><dd>${formatDate(agreement.committedOn)} : ${formatEuros(agreement.committedCents)}</dd>
 <dt>Versé / reçu</dt><dd>${formatEuros(agreement.releasedCents)} / ${formatEuros(agreement.receivedCents)}</dd>
 <dt>Dépensé sur l’accord</dt><dd>${formatEuros(agreement.spentCents)}</dd>
-<dt>Reste à verser</dt><dd>${formatEuros(agreement.remainingCommitmentCents)}</dd>
-<dt>Reste à encaisser</dt><dd>${formatEuros(agreement.toCollectCents)}</dd>
+<dt>${FUNDING_FIGURE_LABELS.remaining}</dt><dd>${formatEuros(agreement.remainingCommitmentCents)}</dd>
+${agreement.closed && html`<dt>${FUNDING_FIGURE_LABELS.notReleasedAtClosing}</dt><dd>${formatEuros(agreement.notReleasedAtClosingCents)}</dd>`}
+<dt>${FUNDING_FIGURE_LABELS.toCollect}</dt><dd>${formatEuros(agreement.toCollectCents)}</dd>
 <dt>Solde (reçu − dépensé)</dt><dd>${formatEuros(agreement.balanceCents)}</dd>
 ${agreement.closed && html`<dt>Clôturé le</dt><dd>${formatDate(agreement.closed.on)}${agreement.closed.reason ? ` — ${agreement.closed.reason}` : ''}</dd>`}
 </dl>

@@ -91,7 +91,7 @@ export type { CallListDocument, CandidaciesDocument, CandidacyListDocument, Cand
 export { CALL_LIST_PREFIX, callListKey, CANDIDACIES_PROJECTION_NAME, CANDIDACY_LIST_PREFIX, candidacyListKey } from './candidacies/candidacies.projection';
 export { BUDGET_CATEGORY_LABELS } from './budget/report-helpers';
 export type { TrancheDoc, TrancheState } from './funding/funding.projection';
-export type { FundingDiscrepancy, FundingReportAgreement, FundingReportData } from './funding/funding.report';
+export type { FundingDiscrepancy, FundingReportAgreement, FundingReportData, FundingReportTranche, FundingReportTrancheState } from './funding/funding.report';
 export { DISCREPANCY_LABELS, TRANCHE_STATE_LABELS } from './funding/funding.report';
 export type { EcheancierItem, EcheancierReportData, EcheancierSituation } from './funding/echeancier.report';
 export { SCDL_SUBVENTIONS_FIELDS } from './funding/subventions.report';

@@ -79,6 +79,22 @@ export const TRANCHE_STATE_LABELS = {
   released: 'Versée',
   received: 'Reçue',
   reversed: 'Versement annulé (de nouveau prévue)',
+  /** Never released (or its release reversed) when its agreement was closed: it will never be paid. */
+  'not-released-closed': 'Non versée (convention clôturée)',
+} as const satisfies Readonly<Record<string, string>>;
+
+/**
+ * The money figures of a funding agreement, as the funding report, the key figures and the
+ * dashboard name them. Once an agreement is closed, what it did not release is no longer « reste à
+ * verser » but « non versé à la clôture ».
+ */
+export const FUNDING_FIGURE_LABELS = {
+  /** Committed − released (net of reversals), for an agreement still open; 0 once it is closed. */
+  remaining: 'Reste à verser',
+  /** Committed − released (net of reversals) at the closing of an agreement; 0 for an open one. */
+  notReleasedAtClosing: 'Non versé à la clôture',
+  /** Open: committed − received; closed: released (net) − received. */
+  toCollect: 'Reste à encaisser',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** The flags of the funding reconciliation. */

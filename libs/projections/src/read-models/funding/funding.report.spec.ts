@@ -1,4 +1,5 @@
 import type { Report, ReportTable } from '@jalon/reporting';
+import { renderJson, renderTable } from '@jalon/reporting';
 import type { ProjectedEvent, ReadModelView } from '../../projection';
 import { project, projected } from '../../testing/projection-specification';
 import { ReadModels, UnknownAntennaError } from '../budget/report-helpers';
@@ -83,6 +84,7 @@ describe('funding report', () => {
       'Reçu',
       'Dépensé',
       'Reste à verser',
+      'Non versé à la clôture',
       'Reste à encaisser',
       'Solde',
       'Clôturé le',
@@ -97,6 +99,7 @@ describe('funding report', () => {
         received: 4_000_000,
         spent: 1_500_000,
         remaining: 6_000_000,
+        notReleasedAtClosing: 0, // open
         toCollect: 6_000_000, // 100 000 − 40 000
         balance: 2_500_000, // 40 000 − 15 000
         closedOn: null,
@@ -109,6 +112,7 @@ describe('funding report', () => {
       received: 4_000_000,
       spent: 1_500_000,
       remaining: 6_000_000,
+      notReleasedAtClosing: 0,
       toCollect: 6_000_000,
       balance: 2_500_000,
     });
@@ -466,5 +470,122 @@ describe('funding report', () => {
       expect.objectContaining({ antenna: 'Cnam Chaumont', agreement: 'Amorçage Chaumont', tranche: 'Première tranche', discrepancy: 'Versement non reçu dans le délai' }),
     ]);
     expect(notesOf(all)[1]).toMatch(/^Cnam Chaumont — Amorçage Chaumont — Première tranche : versement non reçu dans le délai\. Versé le 15\/09\/2021/);
+  });
+});
+
+/**
+ * The audit's scenario: the department committed 50 000,00 € to Langres (d1 20 000,00 € due
+ * 15/01/2024, d2 30 000,00 € due 20/12/2026), released d1 on 01/02/2024, then closed the agreement
+ * (« Fin anticipée », 30/06/2024): d2 will never be paid. Chaumont's region agreement (10 000,00 €)
+ * is still open.
+ */
+describe('funding report of a closed agreement', () => {
+  const langres = { agreementId: 'dept-langres', antennaId: 'langres' };
+  const CLOSED = [
+    opened('langres', 'Cnam Langres', 'Langres'),
+    projected('FundingCommitted', {
+      ...langres,
+      funder: 'Département de la Haute-Marne',
+      label: 'Soutien départemental',
+      amountCents: 5_000_000,
+      tranches: [
+        { trancheId: 'd1', label: 'Première tranche', amountCents: 2_000_000, dueOn: '2024-01-15' },
+        { trancheId: 'd2', label: 'Seconde tranche', amountCents: 3_000_000, dueOn: '2026-12-20' },
+      ],
+      effectiveDate: '2023-10-01',
+    }),
+    projected('BudgetTrancheReleased', { ...langres, trancheId: 'd1', amountCents: 2_000_000, effectiveDate: '2024-02-01' }),
+    projected('FundingAgreementClosed', { ...langres, reason: 'Fin anticipée', effectiveDate: '2024-06-30' }),
+    opened('chaumont', 'Cnam Chaumont', 'Chaumont'),
+    projected('FundingCommitted', {
+      agreementId: 'region-chaumont',
+      antennaId: 'chaumont',
+      funder: 'Région Grand Est',
+      label: 'Soutien régional',
+      amountCents: 1_000_000,
+      tranches: [{ trancheId: 'r1', label: 'Tranche unique', amountCents: 1_000_000, dueOn: '2026-12-31' }],
+      effectiveDate: '2023-11-01',
+    }),
+  ];
+  const antenna = buildFundingReport(models(CLOSED), { antennaId: 'langres', referenceDate: '2027-01-15' });
+  const programme = buildFundingReport(models(CLOSED), { referenceDate: '2027-01-15' });
+  /** The cells, by column label, of the rendered table's first line after its header that starts with `start` (columns cut where the dashes under the header are). */
+  const renderedCells = (text: string, title: string, start: string): Record<string, string> => {
+    const lines = text.split('\n');
+    const from = lines.indexOf(title);
+    const spans = [...lines[from + 2]!.matchAll(/-+/g)].map((dashes) => [dashes.index, dashes.index + dashes[0].length] as const);
+    const cut = (line: string) => spans.map(([begin, end]) => line.slice(begin, end).trim());
+    const line = lines.slice(from + 3).find((candidate) => candidate.startsWith(start))!;
+    const cells = cut(line);
+    return Object.fromEntries(cut(lines[from + 1]!).map((label, index) => [label, cells[index]!]));
+  };
+
+  it('rule: a closed agreement has nothing « reste à verser »; what it had not released is « non versé à la clôture »; « reste à encaisser » is released − received (antenna, table)', () => {
+    const text = renderTable(antenna);
+    expect(renderedCells(text, FUNDING_TABLE_TITLES.agreements, 'Soutien départemental')).toMatchObject({
+      Engagé: fr('50 000,00 €'),
+      Versé: fr('20 000,00 €'),
+      Reçu: fr('0,00 €'),
+      'Reste à verser': fr('0,00 €'),
+      'Non versé à la clôture': fr('30 000,00 €'),
+      'Reste à encaisser': fr('20 000,00 €'),
+      'Clôturé le': '30/06/2024',
+    });
+    expect(renderedCells(text, FUNDING_TABLE_TITLES.tranches, 'Soutien départemental  Seconde tranche')).toMatchObject({
+      Tranche: 'Seconde tranche',
+      État: 'Non versée (convention clôturée)',
+    });
+    expect(renderedCells(text, FUNDING_TABLE_TITLES.tranches, 'Soutien départemental  Première tranche')).toMatchObject({ État: 'Versée' });
+    expect(text).not.toContain('Prévue');
+    expect(text).not.toContain('Échéance dépassée');
+    expect(notesOf(antenna)).toContain(
+      'Convention clôturée : ce qu’elle n’avait pas versé à sa clôture ne sera plus versé ; il figure en « Non versé à la clôture » et non plus en « Reste à verser », et son « Reste à encaisser » est le versé moins le reçu.',
+    );
+  });
+
+  it('rule: a closed agreement has nothing « reste à verser », its shortfall « non versé à la clôture », its unreleased tranches « not-released-closed » (antenna, JSON)', () => {
+    const json = JSON.parse(renderJson(antenna)) as { data: FundingReportData };
+    expect(json.data.agreements).toEqual([
+      expect.objectContaining({
+        agreementId: 'dept-langres',
+        committedCents: 5_000_000,
+        releasedCents: 2_000_000,
+        remainingCommitmentCents: 0,
+        notReleasedAtClosingCents: 3_000_000,
+        toCollectCents: 2_000_000,
+        closed: { on: '2024-06-30', reason: 'Fin anticipée' },
+      }),
+    ]);
+    expect(json.data.agreements[0]!.tranches.map((tranche) => [tranche.trancheId, tranche.state])).toEqual([
+      ['d1', 'released'],
+      ['d2', 'not-released-closed'],
+    ]);
+    expect(json.data.totals).toMatchObject({ remainingCommitmentCents: 0, notReleasedAtClosingCents: 3_000_000, toCollectCents: 2_000_000 });
+    expect(json.data.discrepancies.map((d) => d.kind)).not.toContain('release-overdue');
+  });
+
+  it('rule: the programme’s « reste à verser » counts only the open agreements; the closed one’s shortfall is totalled apart (programme, table and JSON)', () => {
+    const text = renderTable(programme);
+    // 10 000 € to come at Chaumont; Langres’s 30 000 € never will.
+    expect(renderedCells(text, FUNDING_TABLE_TITLES.agreements, 'Total')).toMatchObject({
+      Engagé: fr('60 000,00 €'),
+      'Reste à verser': fr('10 000,00 €'),
+      'Non versé à la clôture': fr('30 000,00 €'),
+      // Langres: 20 000 released − 0 received; Chaumont: 10 000 committed − 0 received.
+      'Reste à encaisser': fr('30 000,00 €'),
+    });
+    const json = JSON.parse(renderJson(programme)) as { data: FundingReportData };
+    expect(json.data.totals).toMatchObject({ committedCents: 6_000_000, releasedCents: 2_000_000, remainingCommitmentCents: 1_000_000, notReleasedAtClosingCents: 3_000_000, toCollectCents: 3_000_000 });
+    expect(json.data.agreements.map((a) => [a.agreementId, a.remainingCommitmentCents, a.notReleasedAtClosingCents])).toEqual([
+      ['region-chaumont', 1_000_000, 0],
+      ['dept-langres', 0, 3_000_000],
+    ]);
+  });
+
+  it('rule: before its closing (a cut before 30/06/2024), the agreement is open and its unreleased 30 000,00 € are still « reste à verser »', () => {
+    const before = buildFundingReport(models(CLOSED.filter((event) => event.type !== 'FundingAgreementClosed')), { antennaId: 'langres', referenceDate: '2024-06-29' });
+    const data = before.data as FundingReportData;
+    expect(data.agreements[0]).toMatchObject({ remainingCommitmentCents: 3_000_000, notReleasedAtClosingCents: 0, toCollectCents: 5_000_000, closed: null });
+    expect(data.agreements[0]!.tranches.map((tranche) => tranche.state)).toEqual(['released', 'planned']);
   });
 });

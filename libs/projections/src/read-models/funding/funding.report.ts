@@ -56,9 +56,29 @@ export interface FundingDiscrepancy {
   readonly reason: string | null;
 }
 
-export interface FundingReportAgreement extends FundingAgreementDoc {
+/**
+ * A tranche's state in the report: the document's, or, for a tranche of a closed agreement that was
+ * not released when it closed (never, or its release reversed), `not-released-closed`: it will
+ * never be paid, so it is neither « Prévue » nor overdue.
+ */
+export type FundingReportTrancheState = TrancheState | 'not-released-closed';
+
+export interface FundingReportTranche extends Omit<TrancheDoc, 'state'> {
+  readonly state: FundingReportTrancheState;
+}
+
+export interface FundingReportAgreement extends Omit<FundingAgreementDoc, 'tranches' | 'remainingCommitmentCents'> {
   readonly antennaName: string | null;
-  /** « Reste à encaisser »: committed − received. */
+  /** In schedule order, with the report's states. */
+  readonly tranches: readonly FundingReportTranche[];
+  /** « Reste à verser »: committed − released (net of reversals) while the agreement is open; 0 once it is closed. */
+  readonly remainingCommitmentCents: Cents;
+  /** « Non versé à la clôture »: committed − released (net of reversals) of a closed agreement; 0 while it is open. */
+  readonly notReleasedAtClosingCents: Cents;
+  /**
+   * « Reste à encaisser »: committed − received while the agreement is open; once it is closed,
+   * released (net) − received (what was released is still expected on the account).
+   */
   readonly toCollectCents: Cents;
   /** « Solde »: received − spent (negative when more was spent than received). */
   readonly balanceCents: Cents;
@@ -76,6 +96,7 @@ export interface FundingReportData {
     readonly receivedCents: Cents;
     readonly spentCents: Cents;
     readonly remainingCommitmentCents: Cents;
+    readonly notReleasedAtClosingCents: Cents;
     readonly toCollectCents: Cents;
     readonly balanceCents: Cents;
   };
@@ -91,7 +112,11 @@ export const FUNDING_TABLE_TITLES = {
 
 // From the one label table; typed here so that a flag or a state without a label fails the type check.
 export const DISCREPANCY_LABELS: Readonly<Record<FundingDiscrepancyKind, string>> = LABELS.DISCREPANCY_LABELS;
-export const TRANCHE_STATE_LABELS: Readonly<Record<TrancheState, string>> = LABELS.TRANCHE_STATE_LABELS;
+export const TRANCHE_STATE_LABELS: Readonly<Record<FundingReportTrancheState, string>> = LABELS.TRANCHE_STATE_LABELS;
+const FIGURES = LABELS.FUNDING_FIGURE_LABELS;
+
+/** Said when an agreement of the report is closed. */
+export const CLOSED_AGREEMENTS_NOTE = `Convention clôturée : ce qu’elle n’avait pas versé à sa clôture ne sera plus versé ; il figure en « ${FIGURES.notReleasedAtClosing} » et non plus en « ${FIGURES.remaining} », et son « ${FIGURES.toCollect} » est le versé moins le reçu.`;
 
 /**
  * The funding reconciliation: per agreement (all, or the antenna's), the tranche schedule against
@@ -122,6 +147,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
     receivedCents: sums.receivedCents,
     spentCents: sums.spentCents,
     remainingCommitmentCents: sums.remainingCommitmentCents,
+    notReleasedAtClosingCents: sums.notReleasedAtClosingCents,
     toCollectCents: sums.toCollectCents,
     balanceCents: sums.balanceCents,
   };
@@ -140,6 +166,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
   const notes = [
     `Délai de réception admis : ${formatDays(receiptDelayDays)} après le versement, apprécié au ${formatDate(parameters.referenceDate)} ; échéances des tranches appréciées à la même date.`,
     ...(agreements.length === 0 ? ['Aucun accord de financement.'] : []),
+    ...(sums.closedAgreements > 0 ? [CLOSED_AGREEMENTS_NOTE] : []),
     ...(discrepancies.length === 0 ? ['Aucun écart constaté.'] : discrepancyNotes),
   ];
 
@@ -181,8 +208,11 @@ interface FundingSums {
   readonly receivedCents: Cents;
   readonly spentCents: Cents;
   readonly remainingCommitmentCents: Cents;
+  readonly notReleasedAtClosingCents: Cents;
   readonly toCollectCents: Cents;
   readonly balanceCents: Cents;
+  /** Agreements closed at the report's cut. */
+  readonly closedAgreements: number;
   /** Over the tranches: scheduled, currently released, received. */
   readonly trancheScheduledCents: Cents;
   readonly trancheReleasedCents: Cents;
@@ -207,12 +237,7 @@ const FUNDING_WHOLE = new KeptForDocuments(
 const FUNDING_ORDER = new FrenchOrder<AntennaFundingDoc>((doc) => doc.antennaName ?? doc.antennaId);
 
 function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate: IsoDate, receiptDelayDays: number): FundingPart {
-  const agreements: FundingReportAgreement[] = doc.agreements.map((agreement) => ({
-    ...agreement,
-    antennaName: doc.antennaName,
-    toCollectCents: agreement.committedCents - agreement.receivedCents,
-    balanceCents: agreement.receivedCents - agreement.spentCents,
-  }));
+  const agreements: FundingReportAgreement[] = doc.agreements.map((agreement) => reportAgreement(agreement, doc.antennaName));
   const discrepancies = agreements.flatMap((agreement) => discrepanciesOf(agreement, referenceDate, receiptDelayDays));
   // Agreement ids are unique within an antenna: its own agreements name every flag's agreement.
   const byId = new Map(agreements.map((agreement) => [agreementKey(agreement), agreement]));
@@ -232,12 +257,45 @@ function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate
       receivedCents: sum(agreements.map((a) => a.receivedCents)),
       spentCents: sum(agreements.map((a) => a.spentCents)),
       remainingCommitmentCents: sum(agreements.map((a) => a.remainingCommitmentCents)),
+      notReleasedAtClosingCents: sum(agreements.map((a) => a.notReleasedAtClosingCents)),
+      closedAgreements: agreements.filter((a) => a.closed !== null).length,
       toCollectCents: sum(agreements.map((a) => a.toCollectCents)),
       balanceCents: sum(agreements.map((a) => a.balanceCents)),
       trancheScheduledCents: sum(tranches.map(({ tranche }) => tranche.scheduledCents)),
       trancheReleasedCents: sum(tranches.map(({ tranche }) => tranche.releasedCents ?? 0)),
       trancheReceivedCents: sum(tranches.map(({ tranche }) => tranche.receipt?.amountCents ?? 0)),
     },
+  };
+}
+
+/**
+ * An agreement as the report shows it. Open: « reste à verser » is committed − released (net of
+ * reversals) and « reste à encaisser » committed − received. Closed (at the report's cut: the
+ * documents are replayed to it): the funder will release nothing more, so what it did not release is
+ * « non versé à la clôture », « reste à verser » is 0, « reste à encaisser » is released − received,
+ * and its tranches not released are « non versée (convention clôturée) ». The write side refuses any
+ * release, receipt or reversal on a closed agreement, and a closing dated before its last one, so its
+ * released figure is the one it had when it closed.
+ */
+function reportAgreement(agreement: FundingAgreementDoc, antennaName: string | null): FundingReportAgreement {
+  const balanceCents = agreement.receivedCents - agreement.spentCents;
+  if (agreement.closed === null) {
+    return {
+      ...agreement,
+      antennaName,
+      notReleasedAtClosingCents: 0,
+      toCollectCents: agreement.committedCents - agreement.receivedCents,
+      balanceCents,
+    };
+  }
+  return {
+    ...agreement,
+    antennaName,
+    tranches: agreement.tranches.map((tranche): FundingReportTranche => (tranche.releasedCents === null ? { ...tranche, state: 'not-released-closed' } : tranche)),
+    remainingCommitmentCents: 0,
+    notReleasedAtClosingCents: agreement.committedCents - agreement.releasedCents,
+    toCollectCents: agreement.releasedCents - agreement.receivedCents,
+    balanceCents,
   };
 }
 
@@ -249,6 +307,8 @@ function sumParts(parts: readonly FundingPart[]): FundingSums {
     receivedCents: 0,
     spentCents: 0,
     remainingCommitmentCents: 0,
+    notReleasedAtClosingCents: 0,
+    closedAgreements: 0,
     toCollectCents: 0,
     balanceCents: 0,
     trancheScheduledCents: 0,
@@ -262,6 +322,8 @@ function sumParts(parts: readonly FundingPart[]): FundingSums {
     total.receivedCents += sums.receivedCents;
     total.spentCents += sums.spentCents;
     total.remainingCommitmentCents += sums.remainingCommitmentCents;
+    total.notReleasedAtClosingCents += sums.notReleasedAtClosingCents;
+    total.closedAgreements += sums.closedAgreements;
     total.toCollectCents += sums.toCollectCents;
     total.balanceCents += sums.balanceCents;
     total.trancheScheduledCents += sums.trancheScheduledCents;
@@ -278,7 +340,7 @@ function discrepanciesOf(agreement: FundingReportAgreement, referenceDate: IsoDa
   const flags: FundingDiscrepancy[] = [];
   const flag = (
     kind: FundingDiscrepancyKind,
-    tranche: TrancheDoc | null,
+    tranche: FundingReportTranche | null,
     detail: string,
     facts: { amountCents: Cents; date: IsoDate | null; days?: number; reason?: string },
   ) =>
@@ -418,8 +480,9 @@ function agreementTable(rows: readonly Row[], totals: FundingReportData['totals'
       { key: 'released', label: 'Versé', kind: 'money' },
       { key: 'received', label: 'Reçu', kind: 'money' },
       { key: 'spent', label: 'Dépensé', kind: 'money' },
-      { key: 'remaining', label: 'Reste à verser', kind: 'money' },
-      { key: 'toCollect', label: 'Reste à encaisser', kind: 'money' },
+      { key: 'remaining', label: FIGURES.remaining, kind: 'money' },
+      { key: 'notReleasedAtClosing', label: FIGURES.notReleasedAtClosing, kind: 'money' },
+      { key: 'toCollect', label: FIGURES.toCollect, kind: 'money' },
       { key: 'balance', label: 'Solde', kind: 'money' },
       { key: 'closedOn', label: 'Clôturé le', kind: 'date' },
     ],
@@ -434,6 +497,7 @@ function agreementTable(rows: readonly Row[], totals: FundingReportData['totals'
       received: totals.receivedCents,
       spent: totals.spentCents,
       remaining: totals.remainingCommitmentCents,
+      notReleasedAtClosing: totals.notReleasedAtClosingCents,
       toCollect: totals.toCollectCents,
       balance: totals.balanceCents,
       closedOn: null,
@@ -451,6 +515,7 @@ function agreementRow(agreement: FundingReportAgreement, withAntenna: boolean): 
     received: agreement.receivedCents,
     spent: agreement.spentCents,
     remaining: agreement.remainingCommitmentCents,
+    notReleasedAtClosing: agreement.notReleasedAtClosingCents,
     toCollect: agreement.toCollectCents,
     balance: agreement.balanceCents,
     closedOn: agreement.closed?.on ?? null,
@@ -491,7 +556,7 @@ function trancheTable(rows: readonly Row[], sums: FundingSums, withAntenna: bool
   };
 }
 
-function trancheRow(agreement: FundingReportAgreement, tranche: TrancheDoc, withAntenna: boolean): Row {
+function trancheRow(agreement: FundingReportAgreement, tranche: FundingReportTranche, withAntenna: boolean): Row {
   return {
     ...lead(withAntenna, agreement),
     tranche: tranche.label ?? tranche.trancheId,
