@@ -1,6 +1,6 @@
 import { isAfter } from '@jalon/domain';
 import { CandidacyListItem, LEARNERS_LABEL, ProgrammeSummary } from '@jalon/queries';
-import { ANTENNA_STATUS_LABELS, CANDIDACY_STATUS_LABELS, formatDate, formatEuros, formatInteger, formatPercent } from '@jalon/reporting';
+import { ANTENNA_STATUS_LABELS, CANDIDACY_STATUS_LABELS, formatDate, FUNDING_FIGURE_LABELS, formatEuros, formatInteger, formatPercent } from '@jalon/reporting';
 import { COLOURS } from '../assets/jalon-css';
 import { href, html, SafeHtml, segment } from '../html';
 import { KpisData } from '../read/dashboard-reads';
@@ -95,7 +95,11 @@ export function overviewView(model: OverviewModel): SafeHtml {
     tile(LEARNERS_LABEL, formatInteger(totals.learners), `Effectif du dernier mois déclaré par chaque antenne, additionné ; ${formatInteger(totals.trainingCourses)} formation(s) ouverte(s)`),
     tile('Budget prévisionnel', formatEuros(totals.budgetForecastCents), 'Somme des prévisionnels en vigueur'),
     tile('Financements engagés', formatEuros(totals.fundingCommittedCents), `Versés ${formatEuros(totals.fundingReleasedCents)}, reçus ${formatEuros(totals.fundingReceivedCents)}`),
-    tile('Reste à verser', formatEuros(totals.fundingCommittedCents - totals.fundingReleasedCents), 'Engagé moins versé (net des annulations)'),
+    tile(
+      FUNDING_FIGURE_LABELS.remaining,
+      formatEuros(totals.fundingRemainingCents),
+      `Engagé moins versé (net des annulations) des conventions ouvertes ; ${FUNDING_FIGURE_LABELS.notReleasedAtClosing.toLowerCase()} : ${formatEuros(totals.fundingNotReleasedAtClosingCents)}`,
+    ),
   ];
 
   return html`<h1>${model.programmeName}</h1>

@@ -11,6 +11,8 @@ function expected(parts: Partial<Omit<KpisDocument, 'totals'>>, totals: Partial<
 function byAntenna<V>(entries: Record<string, V>): Bucketed<V> {
   return Object.entries(entries).reduce<Bucketed<V>>((map, [id, value]) => bucketedSet(map, id, value), {});
 }
+/** A map by agreement id in the document's buckets. */
+const byAgreement = byAntenna;
 const call = (parts: Partial<KpiCall> & { callId: string }): KpiCall => ({
   title: null,
   number: null,
@@ -292,16 +294,69 @@ describe('kpis projection', () => {
       projected('BudgetTrancheReleased', { ...agreement, trancheId: 't2', amountCents: 3_000_000, effectiveDate: '2022-07-05' }),
       projected('TrancheReleaseReversed', { ...agreement, trancheId: 't2', amountCents: 3_000_000, reason: 'r', effectiveDate: '2022-07-10' }),
     ]);
-    // released: 40 000 + 30 000 − 30 000 = 40 000 €.
+    // released: 40 000 + 30 000 − 30 000 = 40 000 €; still to release: 100 000 − 40 000 = 60 000 €.
     expect(model.get('programme')).toEqual(
       expected(
-        {},
-        { fundingCommittedCents: 10_000_000, fundingReleasedCents: 4_000_000, fundingReceivedCents: 4_000_000 },
+        { agreements: byAgreement({ bdt: { notReleasedCents: 6_000_000, closed: false } }) },
+        { fundingCommittedCents: 10_000_000, fundingReleasedCents: 4_000_000, fundingReceivedCents: 4_000_000, fundingRemainingCents: 6_000_000 },
       ),
     );
   });
 
-  it('rule: the document does not grow with the number of learner reports and money events (only with months, antennas, calls)', () => {
+  describe('closed agreements', () => {
+    const langres = { agreementId: 'dept-langres', antennaId: 'langres' };
+    const other = { agreementId: 'region-chaumont', antennaId: 'chaumont' };
+    const HISTORY = [
+      projected('FundingCommitted', {
+        ...langres,
+        funder: 'Département de la Haute-Marne',
+        label: 'Soutien départemental',
+        amountCents: 5_000_000,
+        tranches: [
+          { trancheId: 'd1', amountCents: 2_000_000, dueOn: '2024-01-15' },
+          { trancheId: 'd2', amountCents: 3_000_000, dueOn: '2026-12-20' },
+        ],
+        effectiveDate: '2023-10-01',
+      }),
+      projected('FundingCommitted', {
+        ...other,
+        funder: 'Région Grand Est',
+        label: 'Soutien régional',
+        amountCents: 1_000_000,
+        tranches: [{ trancheId: 'r1', amountCents: 1_000_000, dueOn: '2026-12-31' }],
+        effectiveDate: '2023-11-01',
+      }),
+      projected('BudgetTrancheReleased', { ...langres, trancheId: 'd1', amountCents: 2_000_000, effectiveDate: '2024-02-01' }),
+    ];
+    const closing = projected('FundingAgreementClosed', { ...langres, reason: 'Fin anticipée', effectiveDate: '2024-06-30' });
+
+    it('rule: once an agreement is closed, what it had not released is « non versé à la clôture », no longer « reste à verser » (FundingAgreementClosed)', () => {
+      const open = project(kpisProjection, HISTORY).get('programme') as KpisDocument;
+      // Open: 50 000 − 20 000 + 10 000 = 40 000 € still to come.
+      expect(open.totals).toMatchObject({ fundingCommittedCents: 6_000_000, fundingReleasedCents: 2_000_000, fundingRemainingCents: 4_000_000, fundingNotReleasedAtClosingCents: 0 });
+      const closed = project(kpisProjection, [...HISTORY, closing]).get('programme') as KpisDocument;
+      // Closed: only the open agreement's 10 000 € are still to come; the 30 000 € of d2 will never be.
+      expect(closed.totals).toMatchObject({ fundingCommittedCents: 6_000_000, fundingReleasedCents: 2_000_000, fundingRemainingCents: 1_000_000, fundingNotReleasedAtClosingCents: 3_000_000 });
+      // The same closing again changes nothing: the document is the same object.
+      expect(kpisProjection.evolve(closed, closing, 'programme')).toBe(closed);
+    });
+
+    it('rule: a release copies only its agreement’s bucket of `agreements`: every other agreement’s entry is shared with the document before it', () => {
+      const ids = Array.from({ length: 200 }, (_, i) => `accord-${i}`);
+      const commitments = ids.map((agreementId) =>
+        projected('FundingCommitted', { agreementId, antennaId: 'a', funder: 'f', label: 'l', amountCents: 100, tranches: [{ trancheId: 't', amountCents: 100, dueOn: '2024-01-01' }], effectiveDate: '2023-01-01' }),
+      );
+      const before = project(kpisProjection, commitments).get('programme') as KpisDocument;
+      const after = kpisProjection.evolve(before, projected('BudgetTrancheReleased', { agreementId: 'accord-7', antennaId: 'a', trancheId: 't', amountCents: 100, effectiveDate: '2023-02-01' }), 'programme') as KpisDocument;
+      const own = bucketOf('accord-7');
+      const buckets = Object.keys(before.agreements);
+      expect(buckets.length).toBeGreaterThan(32);
+      for (const bucket of buckets) expect(after.agreements[bucket] === before.agreements[bucket]).toBe(bucket !== own);
+      expect(after.totals).toMatchObject({ fundingReleasedCents: 100, fundingRemainingCents: 19_900 });
+    });
+  });
+
+  it('rule: the document does not grow with the number of learner reports and money events (only with months, antennas, calls, agreements)', () => {
     const agreement = { agreementId: 'bdt', antennaId: 'a' };
     const events = [
       projected('LearnersReported', { antennaId: 'a', period: '2022-06', learners: 1, effectiveDate: '2022-07-01' }),
@@ -311,7 +366,17 @@ describe('kpis projection', () => {
       ]).flat(),
     ];
     const doc = project(kpisProjection, events).get('programme') as KpisDocument;
-    expect(doc).toEqual(expected({ latestLearners: byAntenna({ a: { period: '2022-06', learners: 201 } }), learnerMonths: byAntenna({ a: { from: '2022-06', counts: [201] } }) }, { learners: 201, learnersByPeriod: [{ period: '2022-06', learners: 201 }], fundingReleasedCents: 20_000 }));
+    expect(doc).toEqual(
+      expected(
+        {
+          latestLearners: byAntenna({ a: { period: '2022-06', learners: 201 } }),
+          learnerMonths: byAntenna({ a: { from: '2022-06', counts: [201] } }),
+          // Releases of an agreement whose commitment is not in the log: one entry, whatever their number.
+          agreements: byAgreement({ bdt: { notReleasedCents: -20_000, closed: false } }),
+        },
+        { learners: 201, learnersByPeriod: [{ period: '2022-06', learners: 201 }], fundingReleasedCents: 20_000, fundingRemainingCents: -20_000 },
+      ),
+    );
   });
 
   it('rule: a learner report copies only its antenna’s bucket of the per-antenna maps: every other antenna’s entry is shared with the document before it, so a report costs the same at 10 or 1,000 antennas', () => {

@@ -12,6 +12,7 @@ import type {
   CandidacySelected,
   CandidacySubmitted,
   CandidacyWithdrawn,
+  FundingAgreementClosed,
   FundingCommitted,
   LearnersReported,
   ProgrammeLaunched,
@@ -27,7 +28,8 @@ import { defineProjection, ProjectedEvent } from '../../projection';
  * The programme's key figures, in one document `programme`: antennas per status against the
  * target (opened and inaugurated), candidacies and laureates per call, the share of antennas in
  * Action Cœur de Ville towns, training courses opened, learners, and the money totals (current
- * budget forecast, funding committed, released net of reversals, received).
+ * budget forecast, funding committed, released net of reversals, received, and what was committed
+ * and not released: still to come on the agreements open, « non versé à la clôture » on those closed).
  *
  * A learner report (`LearnersReported`) is an antenna's headcount for a month, not the month's new
  * enrolments: the headcounts of two months of the same antenna are never added. The programme's
@@ -45,6 +47,11 @@ import { defineProjection, ProjectedEvent } from '../../projection';
  *   a forecast revision the total it replaces (`previousTotalCents`), and money events their
  *   amount. They copy no map but, for a learner report, the month list of `learnersByPeriod`,
  *   `latestLearners`, and the reporting antenna's months in `learnerMonths`.
+ * - A funding agreement's commitment, releases, reversals and closing change its entry in
+ *   `agreements` (what it has still to release, and whether it is closed) and the running totals
+ *   by the difference they make: the closing moves what the agreement had not released from « reste
+ *   à verser » to « non versé à la clôture ». At a cut the closing may lie outside while the
+ *   releases are inside: the agreement is then open, its releases counted, as in the funding report.
  * - A learner report sets its month's headcount: it replaces the count the document holds for
  *   that antenna and month, not the one the event says it corrects (`previousLearners`). On the
  *   whole log both are the same; at a cut by effective date a correction recorded before the rule
@@ -109,6 +116,15 @@ export interface KpiLearnerMonths {
   readonly counts: readonly (number | null)[];
 }
 
+/**
+ * A funding agreement as the key figures need it: committed − released (net of reversals), and
+ * whether it is closed (then that is « non versé à la clôture », no longer « reste à verser »).
+ */
+export interface KpiAgreement {
+  readonly notReleasedCents: number;
+  readonly closed: boolean;
+}
+
 export interface KpiTotals {
   readonly antennasOpened: number;
   readonly antennasByStatus: Readonly<Record<KpiAntennaStatus, number>>;
@@ -139,6 +155,10 @@ export interface KpiTotals {
   /** Released minus release reversals. */
   readonly fundingReleasedCents: number;
   readonly fundingReceivedCents: number;
+  /** « Reste à verser »: committed − released (net of reversals) over the agreements not closed. */
+  readonly fundingRemainingCents: number;
+  /** « Non versé à la clôture »: committed − released (net of reversals) over the closed agreements. */
+  readonly fundingNotReleasedAtClosingCents: number;
 }
 
 export interface KpisDocument {
@@ -162,6 +182,11 @@ export interface KpisDocument {
   readonly latestLearners: Bucketed<KpiLatestLearners>;
   /** By antenna id: the headcount in force of every month it reported (what a correction replaces). */
   readonly learnerMonths: Bucketed<KpiLearnerMonths>;
+  /**
+   * By funding agreement id (unique in the programme), what it has not released and whether it is
+   * closed (version 5). In buckets: a release copies one bucket, not every agreement's entry.
+   */
+  readonly agreements: Bucketed<KpiAgreement>;
   /** Recomputed from the above after a call, candidacy or antenna event; running totals for the rest. */
   readonly totals: KpiTotals;
 }
@@ -189,8 +214,10 @@ export const kpisProjection = defineProjection<KpisDocument>({
   // 2: the learner figure is the latest month's headcount per antenna (no longer a sum over months),
   // and inaugurations are counted. 3: a learner report sets its month's headcount from the document's
   // own months (`learnerMonths`), not from the difference to the count it corrects. 4: `latestLearners`
-  // and `learnerMonths` kept in buckets (a learner report copied two maps of every antenna).
-  version: 4,
+  // and `learnerMonths` kept in buckets (a learner report copied two maps of every antenna). 5: each
+  // agreement's unreleased amount and closing (`agreements`): a closed agreement's unreleased amount
+  // is « non versé à la clôture », no longer « reste à verser » (`fundingRemainingCents`).
+  version: 5,
   handles: [
     'ProgrammeLaunched',
     'ProgrammeTargetsRevised',
@@ -212,11 +239,14 @@ export const kpisProjection = defineProjection<KpisDocument>({
     'BudgetTrancheReleased',
     'TrancheReleaseReversed',
     'TrancheReceived',
+    'FundingAgreementClosed',
   ],
   keysOf: () => [KPIS_KEY],
   evolve(doc, event) {
     const before = doc ?? emptyKpis();
     if (event.type === 'LearnersReported') return withLearnerReport(before, event.data as LearnersReported['data']);
+    const agreementFact = withAgreementFact(before, event);
+    if (agreementFact !== undefined) return agreementFact;
     const running = runningTotals(before.totals, event);
     if (running !== undefined) return running === before.totals ? before : { ...before, totals: running };
     const after = apply(before, event);
@@ -230,7 +260,7 @@ export const kpisProjection = defineProjection<KpisDocument>({
 });
 
 export function emptyKpis(): KpisDocument {
-  const empty: Omit<KpisDocument, 'totals'> = { programme: null, calls: {}, candidacies: {}, antennas: {}, courses: {}, latestLearners: {}, learnerMonths: {} };
+  const empty: Omit<KpisDocument, 'totals'> = { programme: null, calls: {}, candidacies: {}, antennas: {}, courses: {}, latestLearners: {}, learnerMonths: {}, agreements: {} };
   return {
     ...empty,
     totals: {
@@ -242,6 +272,8 @@ export function emptyKpis(): KpisDocument {
       fundingCommittedCents: 0,
       fundingReleasedCents: 0,
       fundingReceivedCents: 0,
+      fundingRemainingCents: 0,
+      fundingNotReleasedAtClosingCents: 0,
     },
   };
 }
@@ -260,18 +292,6 @@ function runningTotals(totals: KpiTotals, event: ProjectedEvent): KpiTotals | un
       const { totalCents, previousTotalCents } = event.data as BudgetForecastRevised['data'];
       return { ...totals, budgetForecastCents: totals.budgetForecastCents + totalCents - previousTotalCents };
     }
-    case 'FundingCommitted': {
-      const { amountCents } = event.data as FundingCommitted['data'];
-      return { ...totals, fundingCommittedCents: totals.fundingCommittedCents + amountCents };
-    }
-    case 'BudgetTrancheReleased': {
-      const { amountCents } = event.data as BudgetTrancheReleased['data'];
-      return { ...totals, fundingReleasedCents: totals.fundingReleasedCents + amountCents };
-    }
-    case 'TrancheReleaseReversed': {
-      const { amountCents } = event.data as TrancheReleaseReversed['data'];
-      return { ...totals, fundingReleasedCents: totals.fundingReleasedCents - amountCents };
-    }
     case 'TrancheReceived': {
       const { amountCents } = event.data as TrancheReceived['data'];
       return { ...totals, fundingReceivedCents: totals.fundingReceivedCents + amountCents };
@@ -279,6 +299,56 @@ function runningTotals(totals: KpiTotals, event: ProjectedEvent): KpiTotals | un
     default:
       return undefined;
   }
+}
+
+/**
+ * A funding agreement's commitment, release, reversal or closing: its entry in `agreements`, and
+ * the totals by the difference it makes; undefined for any other event. A release or reversal on a
+ * closed agreement (refused on the write side) would change its « non versé à la clôture », as the
+ * funding report computes it from the agreement's released amount.
+ */
+function withAgreementFact(doc: KpisDocument, event: ProjectedEvent): KpisDocument | undefined {
+  switch (event.type) {
+    case 'FundingCommitted': {
+      const { agreementId, amountCents } = event.data as FundingCommitted['data'];
+      return withAgreement(doc, agreementId, amountCents, 0, false);
+    }
+    case 'BudgetTrancheReleased': {
+      const { agreementId, amountCents } = event.data as BudgetTrancheReleased['data'];
+      return withAgreement(doc, agreementId, 0, amountCents, false);
+    }
+    case 'TrancheReleaseReversed': {
+      const { agreementId, amountCents } = event.data as TrancheReleaseReversed['data'];
+      return withAgreement(doc, agreementId, 0, -amountCents, false);
+    }
+    case 'FundingAgreementClosed': {
+      const { agreementId } = event.data as FundingAgreementClosed['data'];
+      return withAgreement(doc, agreementId, 0, 0, true);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function withAgreement(doc: KpisDocument, agreementId: string, committedCents: number, releasedCents: number, closes: boolean): KpisDocument {
+  const before = bucketedGet(doc.agreements, agreementId) ?? { notReleasedCents: 0, closed: false };
+  const after: KpiAgreement = { notReleasedCents: before.notReleasedCents + committedCents - releasedCents, closed: before.closed || closes };
+  // The same closing again changes nothing.
+  if (committedCents === 0 && releasedCents === 0 && after.closed === before.closed) return doc;
+  const { totals } = doc;
+  const remaining = (agreement: KpiAgreement) => (agreement.closed ? 0 : agreement.notReleasedCents);
+  const notReleasedAtClosing = (agreement: KpiAgreement) => (agreement.closed ? agreement.notReleasedCents : 0);
+  return {
+    ...doc,
+    agreements: bucketedSet(doc.agreements, agreementId, after),
+    totals: {
+      ...totals,
+      fundingCommittedCents: totals.fundingCommittedCents + committedCents,
+      fundingReleasedCents: totals.fundingReleasedCents + releasedCents,
+      fundingRemainingCents: totals.fundingRemainingCents + remaining(after) - remaining(before),
+      fundingNotReleasedAtClosingCents: totals.fundingNotReleasedAtClosingCents + notReleasedAtClosing(after) - notReleasedAtClosing(before),
+    },
+  };
 }
 
 /**

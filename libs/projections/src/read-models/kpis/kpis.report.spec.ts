@@ -120,11 +120,32 @@ describe('kpis report', () => {
     expect(table('Apprenants par mois').totals).toBeUndefined();
   });
 
-  it('rule: money totals are integer cents: forecast, committed, released, received, remaining', () => {
+  it('rule: money totals are integer cents: forecast, committed, released, received, remaining, not released at closing', () => {
     expect(table('Budget et financements du programme').rows).toEqual([
       // remaining to release: 100 000 − 40 000 = 60 000 €.
-      { budgetForecast: 78_600_000, committed: 10_000_000, released: 4_000_000, received: 3_900_000, remaining: 6_000_000 },
+      { budgetForecast: 78_600_000, committed: 10_000_000, released: 4_000_000, received: 3_900_000, remaining: 6_000_000, notReleasedAtClosing: 0 },
     ]);
+  });
+
+  it('rule: « Reste à verser » counts only the agreements still open; a closed agreement’s unreleased amount is « Non versé à la clôture », said in a note', () => {
+    const closed = buildKpisReport(
+      modelsOf(project(kpisProjection, [...events(), projected('FundingAgreementClosed', { agreementId: 'f', antennaId: 'a', reason: 'Fin anticipée', effectiveDate: '2022-06-30' })])),
+      { referenceDate: '2023-01-01' },
+    );
+    const money = closed.tables.find((t) => t.title === 'Budget et financements du programme')!;
+    expect(money.columns.map((c) => c.label)).toEqual([
+      'Budget prévisionnel (actuel)',
+      'Financements engagés',
+      'Versés (nets des annulations)',
+      'Reçus',
+      'Reste à verser',
+      'Non versé à la clôture',
+    ]);
+    // 100 000 committed, 40 000 released, then closed: nothing more to come, 60 000 € never released.
+    expect(money.rows).toEqual([{ budgetForecast: 78_600_000, committed: 10_000_000, released: 4_000_000, received: 3_900_000, remaining: 0, notReleasedAtClosing: 6_000_000 }]);
+    expect(closed.notes).toContain(
+      'Reste à verser : engagé moins versé (net des annulations) des conventions ouvertes ; ce qu’une convention clôturée n’avait pas versé à sa clôture ne sera plus versé et figure en « Non versé à la clôture ».',
+    );
   });
 
   it('rule: with no history, the report is empty figures, not an error', () => {

@@ -1,4 +1,5 @@
 import type { Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
+import { FUNDING_FIGURE_LABELS } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
 import { bucketedEntries } from '../../bucketed';
 import { emptyKpis, KPIS_KEY, KPIS_PROJECTION_NAME, KpiCall, KpisDocument, KpiTotals } from './kpis.projection';
@@ -7,6 +8,8 @@ import { emptyKpis, KPIS_KEY, KPIS_PROJECTION_NAME, KpiCall, KpisDocument, KpiTo
 export const LEARNERS_LABEL = 'Apprenants (dernier effectif déclaré)';
 export const LEARNERS_NOTE =
   'Apprenants : une déclaration est l’effectif d’une antenne pour un mois (une correction remplace la précédente) ; le total est, pour chaque antenne, l’effectif du dernier mois déclaré, additionné sur les antennes, jamais une somme de mois.';
+
+export const NOT_RELEASED_AT_CLOSING_NOTE = `${FUNDING_FIGURE_LABELS.remaining} : engagé moins versé (net des annulations) des conventions ouvertes ; ce qu’une convention clôturée n’avait pas versé à sa clôture ne sera plus versé et figure en « ${FUNDING_FIGURE_LABELS.notReleasedAtClosing} ».`;
 
 /** What the builder reads: the `kpis` read model, live or replayed. */
 export interface KpisReadModels {
@@ -131,7 +134,8 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
       { key: 'committed', label: 'Financements engagés', kind: 'money' },
       { key: 'released', label: 'Versés (nets des annulations)', kind: 'money' },
       { key: 'received', label: 'Reçus', kind: 'money' },
-      { key: 'remaining', label: 'Reste à verser', kind: 'money' },
+      { key: 'remaining', label: FUNDING_FIGURE_LABELS.remaining, kind: 'money' },
+      { key: 'notReleasedAtClosing', label: FUNDING_FIGURE_LABELS.notReleasedAtClosing, kind: 'money' },
     ],
     rows: [
       {
@@ -139,7 +143,8 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
         committed: totals.fundingCommittedCents,
         released: totals.fundingReleasedCents,
         received: totals.fundingReceivedCents,
-        remaining: totals.fundingCommittedCents - totals.fundingReleasedCents,
+        remaining: totals.fundingRemainingCents,
+        notReleasedAtClosing: totals.fundingNotReleasedAtClosingCents,
       },
     ],
   };
@@ -148,6 +153,7 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
   if (parameters.antennaId !== undefined) notes.push('Les indicateurs portent sur l’ensemble du programme : l’antenne demandée est ignorée.');
   if (doc.programme === null) notes.push('Aucun programme lancé à cette date : pas d’objectif.');
   notes.push(LEARNERS_NOTE);
+  if (totals.fundingNotReleasedAtClosingCents !== 0) notes.push(NOT_RELEASED_AT_CLOSING_NOTE);
   const withdrawnLaureates = calls.reduce((sum, call) => sum + call.withdrawnLaureates, 0);
   if (withdrawnLaureates > 0) notes.push(`Dont ${withdrawnLaureates} lauréat${withdrawnLaureates > 1 ? 's' : ''} retiré${withdrawnLaureates > 1 ? 's' : ''} après sélection.`);
 
