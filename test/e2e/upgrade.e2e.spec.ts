@@ -28,6 +28,33 @@ describe('jalon upgrade', () => {
     }
   };
 
+  it('rule: --dry-run says in French what a run would record, each with its date, and what it would leave, and writes nothing to the log', async () => {
+    const dataDir = join(root, 'legacy-dry-run');
+    await legacyDataDir(dataDir);
+    const before = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
+    const head = await before.headPosition();
+    await before.close();
+
+    const dryRun = jalon(['upgrade', '--dry-run'], dataDir);
+    expect(dryRun.stderr).toBe('');
+    expect(dryRun.status).toBe(0);
+    expect(dryRun.stdout).toBe(
+      [
+        'Mise à niveau (essai : rien n’est écrit dans le journal) : 2 inscription(s) de candidature, 1 convention(s) à rattacher.',
+        '  Candidature ami-2--pays-de-montbeliard à l’appel ami-2 : serait inscrite à la date du 10/12/2020.',
+        '  Candidature ami-2--vierzon à l’appel ami-2 : serait inscrite à la date du 03/11/2020.',
+        '  Convention de financement bdt-seed de l’antenne montbeliard : serait rattachée à la date du 01/07/2021.',
+        'Laissées telles quelles, leur clôture étant déjà enregistrée (il n’y a plus de clôture à garder) : 1 candidature(s) d’appels déjà clos, 1 convention(s) d’antennes déjà fermées.',
+        '',
+      ].join('\n'),
+    );
+    const after = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
+    expect(await after.headPosition()).toBe(head);
+    await after.close();
+    // The run itself then records what the trial said.
+    expect(jalon(['upgrade'], dataDir).stdout.split('\n')[0]).toBe('Mise à niveau : 2 inscription(s) de candidature, 1 convention(s) rattachée(s).');
+  });
+
   it('rule: it records in French each missing registration and attachment, dated as its fact, says what it left, and run again writes nothing', async () => {
     const dataDir = join(root, 'legacy');
     await legacyDataDir(dataDir);

@@ -1,4 +1,4 @@
-import { ClaimOutcome, CommandResult, recordMissingClaims, UpgradeReport } from '@jalon/application';
+import { ClaimOutcome, CommandResult, findMissingClaims, MissingClaims, recordMissingClaims, UpgradeReport } from '@jalon/application';
 import { JalonConfig, RunCommand } from '@jalon/core';
 import { EventStoreError, STORE_UNAVAILABLE } from '@jalon/event-store';
 import { formatDate } from '@jalon/reporting';
@@ -17,8 +17,15 @@ import { errorLines } from '../error-output';
 export function upgradeCommand(config: () => JalonConfig): Command {
   return new Command('upgrade')
     .description('à lancer une fois après une mise à jour : inscrire à leur appel les candidatures et rattacher à leur antenne les conventions de financement enregistrées avant que les appels et les antennes ne les listent')
-    .action(async () => {
+    .option('--dry-run', 'dire ce qui serait inscrit ou rattaché, sans rien écrire')
+    .action(async (options: { dryRun?: boolean }) => {
       const base = config();
+      if (options.dryRun) {
+        await withCore({ config: base, existingStore: true }, async ({ store }) => {
+          for (const line of dryRunLines(await findMissingClaims(store))) console.log(line);
+        });
+        return;
+      }
       assertLogWritable(base);
       await withCore({ config: base, existingStore: true }, async ({ commandBus, store }) => {
         const actor = localAdministrator();
@@ -63,14 +70,31 @@ function reportLines(report: UpgradeReport): string[] {
   const totals = `${report.registrations} inscription(s) de candidature, ${report.attachments} convention(s) rattachée(s)`;
   const lines = [recorded.length === 0 ? `Mise à niveau : ${totals} ; rien ne manquait, rien n’a été écrit.` : `Mise à niveau : ${totals}.`];
   for (const outcome of recorded) lines.push(`  ${claimName(outcome)} : ${outcome.kind === 'registration' ? 'inscrite' : 'rattachée'} à la date du ${formatDate(outcome.effectiveDate)}.`);
-  const left = [
-    ...(report.submissionsToClosedCalls > 0 ? [`${report.submissionsToClosedCalls} candidature(s) d’appels déjà clos`] : []),
-    ...(report.commitmentsOfClosedAntennas > 0 ? [`${report.commitmentsOfClosedAntennas} convention(s) d’antennes déjà fermées`] : []),
-  ];
-  if (left.length > 0) lines.push(`Laissées telles quelles, leur clôture étant déjà enregistrée (il n’y a plus de clôture à garder) : ${left.join(', ')}.`);
-  return lines;
+  return [...lines, ...leftLines(report)];
 }
 
-function claimName({ kind, id, parentId }: ClaimOutcome): string {
+/** What a run leaves as it is: the candidacies of calls and the agreements of antennas already closed. */
+function leftLines(left: Pick<UpgradeReport, 'submissionsToClosedCalls' | 'commitmentsOfClosedAntennas'>): string[] {
+  const parts = [
+    ...(left.submissionsToClosedCalls > 0 ? [`${left.submissionsToClosedCalls} candidature(s) d’appels déjà clos`] : []),
+    ...(left.commitmentsOfClosedAntennas > 0 ? [`${left.commitmentsOfClosedAntennas} convention(s) d’antennes déjà fermées`] : []),
+  ];
+  return parts.length > 0 ? [`Laissées telles quelles, leur clôture étant déjà enregistrée (il n’y a plus de clôture à garder) : ${parts.join(', ')}.`] : [];
+}
+
+/** `--dry-run`: what a run would send, each with the date its claim would carry; nothing is written. */
+function dryRunLines(missing: MissingClaims): string[] {
+  const totals = `${missing.submissions.length} inscription(s) de candidature, ${missing.commitments.length} convention(s) à rattacher`;
+  const lines = [`Mise à niveau (essai : rien n’est écrit dans le journal) : ${totals}.`];
+  for (const submission of missing.submissions) {
+    lines.push(`  ${claimName({ kind: 'registration', id: submission.candidacyId, parentId: submission.callId })} : serait inscrite à la date du ${formatDate(submission.effectiveDate)}.`);
+  }
+  for (const commitment of missing.commitments) {
+    lines.push(`  ${claimName({ kind: 'attachment', id: commitment.agreementId, parentId: commitment.antennaId })} : serait rattachée à la date du ${formatDate(commitment.effectiveDate)}.`);
+  }
+  return [...lines, ...leftLines(missing)];
+}
+
+function claimName({ kind, id, parentId }: Pick<ClaimOutcome, 'kind' | 'id' | 'parentId'>): string {
   return kind === 'registration' ? `Candidature ${id} à l’appel ${parentId}` : `Convention de financement ${id} de l’antenne ${parentId}`;
 }
