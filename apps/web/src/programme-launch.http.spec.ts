@@ -1,5 +1,5 @@
 import { DashboardUnderTest, startDashboard } from '../../../test/browser/dashboard-under-test';
-import { csrfOf } from '../../../test/support/forms';
+import { csrfOf, readableMarkup } from '../../../test/support/forms';
 
 /**
  * One programme per installation (docs/decisions/0061), as the dashboard offers it: the form
@@ -12,8 +12,6 @@ const MENU = /<nav aria-label="Saisir un fait"[\s\S]*?<\/nav>/;
 const FOLLOWED =
   'Cette installation de Jalon suit déjà le programme « Au cœur des territoires » (au-coeur-des-territoires), lancé le 15/01/2019 : une installation suit un seul programme, un autre ne peut pas y être lancé.';
 
-/** The markup's text with the HTML escapes of the French typography read back (`’`, quotes). */
-const readable = (markup: string) => markup.replace(/&#39;|&rsquo;/g, '’').replace(/&quot;/g, '"');
 
 describe('launching the programme from the dashboard, on an installation where nothing is recorded yet', () => {
   let dashboard: DashboardUnderTest;
@@ -51,7 +49,7 @@ describe('launching the programme from the dashboard, on an installation where n
     const after = (await agent.get(launched.headers.location!.replace(/#.*$/, '')).expect(200)).text;
     const menu = after.match(MENU)?.[0] ?? '';
     expect(menu).not.toContain('href="/programme/lancer-programme"');
-    expect(readable(menu)).toContain(`<p class="aide" id="indisponible-lancer-programme">${FOLLOWED}</p>`);
+    expect(readableMarkup(menu)).toContain(`<p class="aide" id="indisponible-lancer-programme">${FOLLOWED}</p>`);
     // The other forms of the programme stay offered.
     expect(menu).toContain('href="/programme/ouvrir-appel"');
   });
@@ -70,7 +68,7 @@ describe('the launch form once a programme is launched (the demo history)', () =
   it('rule: asked directly, the launch form answers the page saying which programme the installation follows (200, no form); another launch sent anyway is refused beside its field, as before (decision 0061)', async () => {
     const caughtUp = await dashboard.readWhenCaughtUp('programme-manager', '/programme/lancer-programme', (response) => response.text.includes('id="indisponible"'));
     expect(caughtUp.status).toBe(200);
-    const page = readable(caughtUp.text);
+    const page = readableMarkup(caughtUp.text);
     expect(page).toContain('<h1>Lancer un programme</h1>');
     expect(page).toContain(`<div class="alerte attention" role="status" id="indisponible"><h2>Ce formulaire ne peut pas servir maintenant</h2><p>${FOLLOWED}</p></div>`);
     expect(page).not.toContain('action="/programme/lancer-programme"');
@@ -93,7 +91,7 @@ describe('the launch form once a programme is launched (the demo history)', () =
         effectiveDate: '01/03/2024',
       })
       .expect(409);
-    expect(readable(refused.text)).toContain(
+    expect(readableMarkup(refused.text)).toContain(
       '<p class="message-erreur" id="erreur-champ-programmeId"><span class="sr">Erreur : </span>Cette installation de Jalon suit déjà le programme « Au cœur des territoires » (au-coeur-des-territoires) : une installation suit un seul programme, un autre ne peut pas y être lancé.</p>',
     );
     expect(await dashboard.store.headPosition()).toBe(head);
@@ -102,7 +100,7 @@ describe('the launch form once a programme is launched (the demo history)', () =
   it('rule: once a programme is launched, the programme page no longer offers « Lancer un programme » and names the programme followed and its launch date instead (decision 0061)', async () => {
     const page = await dashboard.readWhenCaughtUp('programme-manager', '/programme', (response) => response.text.includes('id="indisponible-lancer-programme"'));
     expect(page.status).toBe(200);
-    const menu = readable(page.text.match(MENU)?.[0] ?? '');
+    const menu = readableMarkup(page.text.match(MENU)?.[0] ?? '');
     expect(menu).not.toContain('href="/programme/lancer-programme"');
     expect(menu).toContain(`<p class="aide" id="indisponible-lancer-programme">${FOLLOWED}</p>`);
     // An auditor, who may launch nothing, is told nothing about it: no menu at all.

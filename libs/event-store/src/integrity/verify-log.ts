@@ -21,6 +21,7 @@ import { MerkleFrontier, toHex, type FrontierSnapshot } from './merkle';
 import { PrefixRoots } from './prefix-roots';
 import { checkSeal, LOG_SEALED, type LogSealedData, type SealedEventRef } from './seal';
 import type { AssignedPositions } from './embedded-positions';
+import type { ListedDocumentFile } from '../documents/document-store';
 import { yieldToEventLoop } from './log-tree';
 
 export type LogProblemKind =
@@ -151,7 +152,7 @@ export interface NamedFiles {
   filesOf(event: StoredEvent): readonly NamedFile[];
   check(sha256: string): Promise<NamedFileState>;
   /** Every file stored, listed (`sha256` for those stored under a hash): to find those no event names. */
-  stored?(): AsyncIterable<{ readonly path: string; readonly sizeBytes: number; readonly sha256?: string }>;
+  stored?(): AsyncIterable<ListedDocumentFile>;
 }
 
 /** What {@link LogVerificationReport.unnamedFiles} says. */
@@ -727,7 +728,7 @@ async function lastCoveredEvent(store: EventStore, ref: SealedEventRef): Promise
 }
 
 /** The stored files whose hash no event read names (`named`), counted, the first ones by path. */
-async function unnamedFilesOf(stored: AsyncIterable<{ readonly path: string; readonly sizeBytes: number; readonly sha256?: string }>, named: ReadonlyMap<string, unknown>): Promise<UnnamedFiles> {
+async function unnamedFilesOf(stored: AsyncIterable<ListedDocumentFile>, named: ReadonlyMap<string, unknown>): Promise<UnnamedFiles> {
   let count = 0;
   let bytes = 0;
   const paths: string[] = [];
