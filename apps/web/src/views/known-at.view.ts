@@ -59,7 +59,8 @@ const placeOf = (timeZone: string): string => (timeZone.split('/').pop() ?? time
  * the second) as its ISO form, which the field reads back as the same instant.
  */
 export function knownAtFieldValue(knownAt: string, timeZone: string): string {
-  return formatKnownAt(knownAt, timeZone) === formatTimestamp(knownAt, timeZone) ? formatTimestamp(knownAt, timeZone) : new Date(knownAt).toISOString();
+  const shown = formatKnownAt(knownAt, timeZone);
+  return shown === formatTimestamp(knownAt, timeZone) ? shown : new Date(knownAt).toISOString();
 }
 
 /**
