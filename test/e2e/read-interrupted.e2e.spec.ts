@@ -1,9 +1,10 @@
 /**
- * End to end, as the compiled CLI runs: `jalon verify`, `jalon report` and `jalon status` on a
- * backup on a read-only medium read copies made in the system's temporary folder
- * (`jalon-lecture-*`: the log's copy, the read models'). Interrupted while they read (Ctrl-C:
- * SIGINT; SIGTERM), they remove those copies and end as an interrupted command does: 130 or 143,
- * one French line saying so. The medium is a tmpfs remounted read-only for real (as root, `chmod`
+ * End to end, as the compiled CLI runs: `jalon verify`, `jalon report`, `jalon status`, `jalon
+ * events` and the proofs under the latest seal (`export-audit`, `prove-extends`) on a backup on a
+ * read-only medium read copies made in the system's temporary folder (`jalon-lecture-*`: the log's
+ * copy, the read models'). Interrupted while they read (Ctrl-C: SIGINT; SIGTERM; SIGHUP, the
+ * terminal closed or the ssh session dropped), they remove those copies and end as an interrupted
+ * command does: 130, 143 or 129, one French line saying so. The medium is a tmpfs remounted read-only for real (as root, `chmod`
  * stops nothing); its log is large enough (100 000 events, a few seconds of reading) to be still
  * read when the copies are seen. Each run has its own TMPDIR, so only its own copies are counted.
  */
@@ -14,7 +15,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mountSmallDisk, SmallDisk } from '../support/small-disk';
-import { assertBuilt, CLI } from './cli';
+import { assertBuilt, CLI, jalon } from './cli';
 
 const EVENTS = 100_000;
 const PER_STREAM = 1_000;
@@ -76,6 +77,9 @@ describe('a read of a backup on a read-only medium, interrupted', () => {
     } finally {
       await store.close();
     }
+    // Sealed once, as a backup of a sealed log is: `prove-extends --latest-seal` then reads the whole log (it verifies it) instead of refusing at once.
+    const sealed = jalon(['seal'], dataDir);
+    if (sealed.status !== 0) throw new Error(`jalon seal: ${sealed.stdout}${sealed.stderr}`);
     // No read models on the backup: a report brings them up to date from the first event, in its copy.
     disk.readOnly();
   }, 120_000);
@@ -92,6 +96,13 @@ describe('a read of a backup on a read-only medium, interrupted', () => {
     ['report budget', 2, 'SIGINT', 130, ['report', 'budget']],
     ['report budget', 2, 'SIGTERM', 143, ['report', 'budget']],
     ['status', 2, 'SIGINT', 130, ['status']],
+    // SIGHUP: the terminal closed, the ssh session dropped.
+    ['verify', 1, 'SIGHUP', 129, ['verify']],
+    ['report budget', 2, 'SIGHUP', 129, ['report', 'budget']],
+    // The other reads of the log through the same copy (storeToRead): one signal each.
+    ['events', 1, 'SIGHUP', 129, ['events', 'essai-0']],
+    ['export-audit --latest-seal', 1, 'SIGINT', 130, ['export-audit', '--latest-seal']],
+    ['prove-extends --latest-seal', 1, 'SIGTERM', 143, ['prove-extends', '--from-seal', String(EVENTS), '--latest-seal']],
   ] as const)(
     'rule: `%s` interrupted while it reads a read-only backup removes its temporary copies (%i) — %s ends it with %i and a French line saying it was interrupted',
     async (_name, copies, signal, code, args) => {

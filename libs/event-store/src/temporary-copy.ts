@@ -14,8 +14,8 @@ export interface TemporaryCopyFolder {
   remove(): void;
 }
 
-/** The interruptions a person or a system sends a command (Ctrl-C, a shutdown, `kill`). */
-const INTERRUPTIONS = ['SIGINT', 'SIGTERM'] as const;
+/** The interruptions a person or a system sends a command (Ctrl-C, a shutdown, `kill`, its terminal closed or its ssh session dropped). */
+const INTERRUPTIONS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type Interruption = (typeof INTERRUPTIONS)[number];
 
 /** The folders made and not removed yet. */
@@ -24,9 +24,9 @@ let listening = false;
 
 /**
  * Makes a {@link TemporaryCopyFolder}. Its lifetime is its holder's: removed by `remove()` when the
- * read ends, whatever the outcome; and, should the process be interrupted before (SIGINT, SIGTERM),
- * at the interruption. The process then ends as an interrupted command does, with 128 + the
- * signal's number (130, 143), saying so in French on stderr, unless something else of the process
+ * read ends, whatever the outcome; and, should the process be interrupted before (SIGINT, SIGTERM,
+ * SIGHUP), at the interruption. The process then ends as an interrupted command does, with 128 + the
+ * signal's number (130, 143, 129), saying so in French on stderr, unless something else of the process
  * answers that signal too (a service's shutdown), which then ends it its own way.
  */
 export function temporaryCopyFolder(): TemporaryCopyFolder {
