@@ -236,6 +236,19 @@ describe('funding command catalogue', () => {
       expect((await collect(store.readStream('antenna-montbeliard'))).map((event) => event.type)).toEqual(['AntennaOpened', 'FundingAgreementAttached']);
     });
 
+    it('rule: a commitment dated after today is refused naming the commitment (EVENT.EFFECTIVE_DATE_IN_FUTURE, eventType FundingCommitted), not the attachment that checks it first; nothing written', async () => {
+      await openAntenna();
+      const input = commitmentInput();
+      const future = { ...input, effectiveDate: '2026-01-16', tranches: input.tranches.map((each) => ({ ...each, dueOn: '2027-12-31' })) };
+      const head = await store.headPosition();
+      await expect(runCommand(executor, 'CommitFunding', future, finance)).rejects.toMatchObject({
+        code: 'EVENT.EFFECTIVE_DATE_IN_FUTURE',
+        kind: 'rule',
+        details: { field: 'effectiveDate', eventType: 'FundingCommitted', effectiveDate: '2026-01-16', today: '2026-01-15' },
+      });
+      expect(await store.headPosition()).toBe(head);
+    });
+
     it('rule: a commitment refused for its own schedule attaches nothing to its antenna (FUNDING.SCHEDULE_MISMATCH, FUNDING.TRANCHE_DUE_BEFORE_COMMITMENT), so the corrected one may take any date', async () => {
       await openAntenna();
       const input = commitmentInput();

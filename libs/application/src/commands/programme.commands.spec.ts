@@ -103,8 +103,10 @@ describe('LaunchProgramme: one programme per installation (docs/decisions/0061, 
 
   it('rule: a launch its rules refuse leaves no claim behind (the claim checks them too)', async () => {
     await expect(run('LaunchProgramme', { ...launch, targets: { antennaCount: 100, targetDate: '2018-12-31' } })).rejects.toMatchObject({ code: 'PROGRAMME.TARGET_DATE_BEFORE_LAUNCH' });
+    // Refused by the claim, which checks it first, naming the launch the user sent.
     await expect(run('LaunchProgramme', { ...launch, effectiveDate: '2026-01-16', targets: { antennaCount: 100, targetDate: '2027-12-31' } })).rejects.toMatchObject({
       code: 'EVENT.EFFECTIVE_DATE_IN_FUTURE',
+      details: { eventType: 'ProgrammeLaunched' },
     });
     expect(await store.headPosition()).toBe(0n);
     expect(await run('LaunchProgramme', another)).toMatchObject({ written: true });

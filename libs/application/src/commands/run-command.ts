@@ -1,3 +1,4 @@
+import { DomainError, VersionedEventType } from '@jalon/domain';
 import { CommandDefinition } from '../command-handling/command-definition';
 import { CommandExecutor, CommandResult, ExecuteOptions } from '../command-handling/command-executor';
 import { ForbiddenError } from '../errors';
@@ -16,8 +17,8 @@ import { claimProgramme } from './programme.commands';
  * stream's expected revision.
  */
 export function runCommand(executor: CommandExecutor, name: string, input: unknown, actor: Actor, options: ExecuteOptions = {}): Promise<CommandResult> {
-  const claim = Object.hasOwn(CLAIMED_FIRST, name) ? CLAIMED_FIRST[name] : undefined;
-  return claim ? claimThenRun(executor, claim, name, input, actor, options) : executor.execute(commandNamed(name), input, actor, options);
+  const steps = Object.hasOwn(CLAIMED_FIRST, name) ? CLAIMED_FIRST[name] : undefined;
+  return steps ? claimThenRun(executor, steps, name, input, actor, options) : executor.execute(commandNamed(name), input, actor, options);
 }
 
 /**
@@ -26,22 +27,23 @@ export function runCommand(executor: CommandExecutor, name: string, input: unkno
  * agreements), guarded by that stream's expected revision, then the command itself on its own
  * stream, whose decider checks that the claim is there. The claim takes the command's own input. If
  * the second step fails (a crash, a lost connection), the same command again completes it: the
- * same claim again is a no-op.
+ * same claim again is a no-op. `fact`: the event the command itself records, which a refusal the
+ * claim gives for the command's own date names (see {@link namingTheFact}).
  */
-const CLAIMED_FIRST: Readonly<Record<string, CommandDefinition>> = {
+const CLAIMED_FIRST: Readonly<Record<string, { readonly claim: CommandDefinition; readonly fact: VersionedEventType }>> = {
   // One selected candidacy opens one antenna (0012).
-  OpenAntenna: assignCandidacyAntenna,
+  OpenAntenna: { claim: assignCandidacyAntenna, fact: 'AntennaOpened' },
   // A call knows the candidacies it received, and closes after them (0062).
-  SubmitCandidacy: registerCallCandidacy,
+  SubmitCandidacy: { claim: registerCallCandidacy, fact: 'CandidacySubmitted' },
   // An antenna knows its funding agreements, so that its closing follows their facts (0060).
-  CommitFunding: attachFundingAgreement,
+  CommitFunding: { claim: attachFundingAgreement, fact: 'FundingCommitted' },
   // An installation follows one programme (0061).
-  LaunchProgramme: claimProgramme,
+  LaunchProgramme: { claim: claimProgramme, fact: 'ProgrammeLaunched' },
 };
 
 async function claimThenRun(
   executor: CommandExecutor,
-  claimCommand: CommandDefinition,
+  steps: (typeof CLAIMED_FIRST)[string],
   name: string,
   input: unknown,
   actor: Actor,
@@ -56,11 +58,15 @@ async function claimThenRun(
   const { expectedRevision: _routeRevision, eventIdSeed, ...shared } = options;
   // Both steps are one request: one correlation id, stable under a retry with the same seed.
   const correlationId = options.correlationId ?? (eventIdSeed ? uuidFromSeed(`${eventIdSeed}:correlation`) : timeOrderedIds.uuid());
-  const claim = await executor.execute(claimCommand, input, actor, {
-    ...shared,
-    correlationId,
-    ...(eventIdSeed ? { eventIdSeed: `${eventIdSeed}:claim` } : {}),
-  });
+  const claim = await executor
+    .execute(steps.claim, input, actor, {
+      ...shared,
+      correlationId,
+      ...(eventIdSeed ? { eventIdSeed: `${eventIdSeed}:claim` } : {}),
+    })
+    .catch((error: unknown) => {
+      throw namingTheFact(error, steps.fact);
+    });
   const result = await executor.execute(command, input, actor, { ...options, correlationId });
   // One request, one answer: what both steps wrote, the claim's events first. The position is the
   // last one written (the claim's alone when a fact recorded before its claim existed has nothing
@@ -71,4 +77,14 @@ async function claimThenRun(
     position: result.written ? result.position : claim.written ? claim.position : result.position,
     events: [...claim.events, ...result.events],
   };
+}
+
+/**
+ * The claim takes the command's own date, and is decided first: a date after today is refused
+ * there (EVENT.EFFECTIVE_DATE_IN_FUTURE), before the fact is decided. The refusal names the fact
+ * the user sent (`details.eventType`), never the claim, a step they do not know; nothing was written.
+ */
+function namingTheFact(error: unknown, fact: VersionedEventType): unknown {
+  if (!(error instanceof DomainError) || error.code !== 'EVENT.EFFECTIVE_DATE_IN_FUTURE') return error;
+  return new DomainError(error.code, error.kind, error.message, { ...error.details, eventType: fact });
 }
