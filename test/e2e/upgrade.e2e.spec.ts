@@ -1,4 +1,6 @@
+import { schemaVersionOf } from '@jalon/domain';
 import { collect, SqliteEventStore } from '@jalon/event-store';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +86,52 @@ describe('jalon upgrade', () => {
     const after = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
     expect(await after.headPosition()).toBe(head);
     await after.close();
+  });
+
+  it('rule: a claim today\'s rules refuse (a funder recorded as a formula before they were refused at input) is named on stderr in French with its error, exit 1, nothing written for it; the others are recorded', async () => {
+    const dataDir = join(root, 'legacy-refused');
+    await legacyDataDir(dataDir);
+    const store = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
+    // Recorded before cc6eb5e, which refuses at input a text starting as a spreadsheet formula (values recorded before are not revalidated).
+    await store.append(
+      'funding-region-bfc',
+      [
+        {
+          id: randomUUID(),
+          type: 'FundingCommitted',
+          version: schemaVersionOf('FundingCommitted'),
+          data: {
+            antennaId: 'montbeliard',
+            agreementId: 'region-bfc',
+            funder: '=Région Bourgogne-Franche-Comté',
+            label: 'Aide régionale',
+            amountCents: 5_000_000,
+            tranches: [{ trancheId: 'unique', amountCents: 5_000_000, dueOn: '2021-12-31' }],
+            effectiveDate: '2021-08-02',
+          },
+          metadata: { actor: 'fin-1', role: 'finance', correlationId: 'c', causationId: 'c', recordedAt: '2021-08-02T09:00:00Z' },
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    await store.close();
+
+    const run = jalon(['upgrade'], dataDir);
+    expect(run.status).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe('Mise à niveau : 2 inscription(s) de candidature, 1 convention(s) rattachée(s).');
+    expect(run.stdout).toContain('  Convention de financement bdt-seed de l’antenne montbeliard : rattachée à la date du 01/07/2021.');
+    expect(run.stdout).not.toContain('region-bfc');
+    const [named, ...rest] = run.stderr.split('\n');
+    expect(named).toMatch(/^Convention de financement region-bfc de l’antenne montbeliard : refusée\. Erreur INPUT\.INVALID : /);
+    expect(rest).toEqual([
+      '  - funder : funder ne doit pas commencer par =, +, - ou @ (ni par une tabulation) : ce texte est publié tel quel en données ouvertes (format SCDL), où un tableur le lirait comme une formule',
+      '1 inscription(s) ou rattachement(s) refusé(s) : rien n’a été écrit pour eux ; corrigez la cause puis relancez jalon upgrade.',
+      '',
+    ]);
+    const after = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
+    const attached = (await collect(after.readStream('antenna-montbeliard'))).filter((event) => event.type === 'FundingAgreementAttached').map((event) => event.data.agreementId);
+    await after.close();
+    expect(attached).toEqual(['bdt-seed']);
   });
 
   it('rule: on a log that cannot be written (a read-only medium) it is refused in French, exit 1, naming the file, and nothing is written', async () => {
