@@ -51,17 +51,25 @@ describe.each(STORES)('Upgrading a history recorded before calls and antennas li
   });
   afterEach(() => close());
 
-  it('rule: every candidacy without its registration and every agreement without its attachment is found from the log; those of a closed call or antenna are left, counted', async () => {
+  it('rule: every candidacy without its registration and every agreement without its attachment is found from the log; those of a closed call or antenna are left, each named', async () => {
     const missing = await findMissingClaims(store);
     expect(missing.submissions.map((found) => found.candidacyId)).toEqual(['ami-2--pays-de-montbeliard', 'ami-2--vierzon']);
     expect(missing.commitments.map((found) => found.agreementId)).toEqual(['bdt-seed']);
-    expect(missing).toMatchObject({ submissionsToClosedCalls: 1, commitmentsOfClosedAntennas: 1 });
+    expect(missing).toMatchObject({
+      submissionsToClosedCalls: [{ id: 'ami-1--chaumont', parentId: 'ami-1' }],
+      commitmentsOfClosedAntennas: [{ id: 'bdt-vierzon', parentId: 'vierzon' }],
+    });
   });
 
   it('rule: the upgrade records the missing claims, each dated as its original fact, and nothing else; the closings then follow them', async () => {
     const head = await store.headPosition();
     const report = await recordMissingClaims(store, send);
-    expect(report).toMatchObject({ registrations: 2, attachments: 1, submissionsToClosedCalls: 1, commitmentsOfClosedAntennas: 1 });
+    expect(report).toMatchObject({
+      registrations: 2,
+      attachments: 1,
+      submissionsToClosedCalls: [{ id: 'ami-1--chaumont', parentId: 'ami-1' }],
+      commitmentsOfClosedAntennas: [{ id: 'bdt-vierzon', parentId: 'vierzon' }],
+    });
     const written = await collect(store.readAll({ after: head }));
     expect(written.map(({ streamId, type, data, metadata }) => ({ streamId, type, date: data.effectiveDate, actor: metadata.actor }))).toEqual([
       { streamId: 'call-ami-2', type: 'CallCandidacyRegistered', date: '2020-12-10', actor: 'cli' },

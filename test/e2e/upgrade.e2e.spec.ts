@@ -30,7 +30,7 @@ describe('jalon upgrade', () => {
     }
   };
 
-  it('rule: --dry-run says in French what a run would record, each with its date, and what it would leave, and writes nothing to the log', async () => {
+  it('rule: --dry-run says in French what a run would record, each with its date, and what it would leave, each named, and writes nothing to the log', async () => {
     const dataDir = join(root, 'legacy-dry-run');
     await legacyDataDir(dataDir);
     const before = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
@@ -47,6 +47,8 @@ describe('jalon upgrade', () => {
         '  Candidature ami-2--vierzon à l’appel ami-2 : serait inscrite à la date du 03/11/2020.',
         '  Convention de financement bdt-seed de l’antenne montbeliard : serait rattachée à la date du 01/07/2021.',
         'Laissées telles quelles, leur clôture étant déjà enregistrée (il n’y a plus de clôture à garder) : 1 candidature(s) d’appels déjà clos, 1 convention(s) d’antennes déjà fermées.',
+        '  Candidature ami-1--chaumont à l’appel ami-1 : laissée telle quelle (appel déjà clos).',
+        '  Convention de financement bdt-vierzon de l’antenne vierzon : laissée telle quelle (antenne déjà fermée).',
         '',
       ].join('\n'),
     );
@@ -57,7 +59,7 @@ describe('jalon upgrade', () => {
     expect(jalon(['upgrade'], dataDir).stdout.split('\n')[0]).toBe('Mise à niveau : 2 inscription(s) de candidature, 1 convention(s) rattachée(s).');
   });
 
-  it('rule: it records in French each missing registration and attachment, dated as its fact, says what it left, and run again writes nothing', async () => {
+  it('rule: it records in French each missing registration and attachment, dated as its fact, says what it left, each named, and run again writes nothing', async () => {
     const dataDir = join(root, 'legacy');
     await legacyDataDir(dataDir);
 
@@ -71,6 +73,8 @@ describe('jalon upgrade', () => {
         '  Candidature ami-2--vierzon à l’appel ami-2 : inscrite à la date du 03/11/2020.',
         '  Convention de financement bdt-seed de l’antenne montbeliard : rattachée à la date du 01/07/2021.',
         'Laissées telles quelles, leur clôture étant déjà enregistrée (il n’y a plus de clôture à garder) : 1 candidature(s) d’appels déjà clos, 1 convention(s) d’antennes déjà fermées.',
+        '  Candidature ami-1--chaumont à l’appel ami-1 : laissée telle quelle (appel déjà clos).',
+        '  Convention de financement bdt-vierzon de l’antenne vierzon : laissée telle quelle (antenne déjà fermée).',
         '',
       ].join('\n'),
     );

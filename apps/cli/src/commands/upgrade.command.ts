@@ -73,13 +73,19 @@ function reportLines(report: UpgradeReport): string[] {
   return [...lines, ...leftLines(report)];
 }
 
-/** What a run leaves as it is: the candidacies of calls and the agreements of antennas already closed. */
+/** What a run leaves as it is: the candidacies of calls and the agreements of antennas already closed, counted, then each named. */
 function leftLines(left: Pick<UpgradeReport, 'submissionsToClosedCalls' | 'commitmentsOfClosedAntennas'>): string[] {
+  const { submissionsToClosedCalls: submissions, commitmentsOfClosedAntennas: commitments } = left;
   const parts = [
-    ...(left.submissionsToClosedCalls > 0 ? [`${left.submissionsToClosedCalls} candidature(s) d’appels déjà clos`] : []),
-    ...(left.commitmentsOfClosedAntennas > 0 ? [`${left.commitmentsOfClosedAntennas} convention(s) d’antennes déjà fermées`] : []),
+    ...(submissions.length > 0 ? [`${submissions.length} candidature(s) d’appels déjà clos`] : []),
+    ...(commitments.length > 0 ? [`${commitments.length} convention(s) d’antennes déjà fermées`] : []),
   ];
-  return parts.length > 0 ? [`Laissées telles quelles, leur clôture étant déjà enregistrée (il n’y a plus de clôture à garder) : ${parts.join(', ')}.`] : [];
+  if (parts.length === 0) return [];
+  return [
+    `Laissées telles quelles, leur clôture étant déjà enregistrée (il n’y a plus de clôture à garder) : ${parts.join(', ')}.`,
+    ...submissions.map((each) => `  ${claimName({ kind: 'registration', ...each })} : laissée telle quelle (appel déjà clos).`),
+    ...commitments.map((each) => `  ${claimName({ kind: 'attachment', ...each })} : laissée telle quelle (antenne déjà fermée).`),
+  ];
 }
 
 /** `--dry-run`: what a run would send, each with the date its claim would carry; nothing is written. */

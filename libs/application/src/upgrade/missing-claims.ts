@@ -15,9 +15,17 @@ export interface MissingClaims {
   /** Agreements whose antenna is not closed and does not list them: each one's `CommitFunding`, as recorded. */
   readonly commitments: readonly FundingCommitted['data'][];
   /** Left as they are: their call is closed, and no closing is left to guard (the same submission again records nothing). */
-  readonly submissionsToClosedCalls: number;
+  readonly submissionsToClosedCalls: readonly LeftAsItIs[];
   /** Left as they are: their antenna is closed, which refuses the claim (ANTENNA.CLOSED): no closing is left to guard. */
-  readonly commitmentsOfClosedAntennas: number;
+  readonly commitmentsOfClosedAntennas: readonly LeftAsItIs[];
+}
+
+/** A candidacy or an agreement the upgrade leaves unlisted, named so that it can be found: its call or antenna is closed. */
+export interface LeftAsItIs {
+  /** The candidacy or the agreement. */
+  readonly id: string;
+  /** Its call or antenna, closed. */
+  readonly parentId: string;
 }
 
 const TYPES = ['CandidacySubmitted', 'CallCandidacyRegistered', 'CallForApplicationsClosed', 'FundingCommitted', 'FundingAgreementAttached', 'AntennaClosed'];
@@ -65,8 +73,10 @@ export async function findMissingClaims(store: EventStore): Promise<MissingClaim
   return {
     submissions: unregistered.filter((submission) => !closedCalls.has(submission.callId)),
     commitments: unattached.filter((commitment) => !closedAntennas.has(commitment.antennaId)),
-    submissionsToClosedCalls: unregistered.filter((submission) => closedCalls.has(submission.callId)).length,
-    commitmentsOfClosedAntennas: unattached.filter((commitment) => closedAntennas.has(commitment.antennaId)).length,
+    submissionsToClosedCalls: unregistered.filter((submission) => closedCalls.has(submission.callId)).map((submission) => ({ id: submission.candidacyId, parentId: submission.callId })),
+    commitmentsOfClosedAntennas: unattached
+      .filter((commitment) => closedAntennas.has(commitment.antennaId))
+      .map((commitment) => ({ id: commitment.agreementId, parentId: commitment.antennaId })),
   };
 }
 
@@ -94,8 +104,8 @@ export interface UpgradeReport {
   readonly registrations: number;
   readonly attachments: number;
   readonly outcomes: readonly ClaimOutcome[];
-  readonly submissionsToClosedCalls: number;
-  readonly commitmentsOfClosedAntennas: number;
+  readonly submissionsToClosedCalls: readonly LeftAsItIs[];
+  readonly commitmentsOfClosedAntennas: readonly LeftAsItIs[];
 }
 
 /**
