@@ -175,9 +175,10 @@ export function describeHttpApi(name: string, openStore: () => Promise<StoreUnde
       expect(rule.body.code).toBe('PROGRAMME.DATE_BEFORE_LAUNCH');
     });
 
-    it('rule: a fact cannot take effect after the day it is recorded (422 EVENT.EFFECTIVE_DATE_IN_FUTURE)', async () => {
+    it('rule: a fact cannot take effect after the day it is recorded (422 EVENT.EFFECTIVE_DATE_IN_FUTURE), naming the fact sent, not the claim that checks it first', async () => {
       const response = await post('/api/programmes', { ...launch, targets: { antennaCount: 100, targetDate: '2027-12-31' }, effectiveDate: '2026-01-16' }).expect(422);
       expect(response.body.code).toBe('EVENT.EFFECTIVE_DATE_IN_FUTURE');
+      expect(response.body.details).toMatchObject({ field: 'effectiveDate', eventType: 'ProgrammeLaunched', effectiveDate: '2026-01-16' });
     });
 
     it('rule: an installation follows one programme: of two launches of different programmes sent together, one wins, the other gets 409 PROGRAMME.ANOTHER_LAUNCHED naming it (decision 0061)', async () => {
