@@ -92,7 +92,7 @@ describe('jalon upgrade', () => {
     await after.close();
   });
 
-  it('rule: a claim today\'s rules refuse (a funder recorded as a formula before they were refused at input) is named on stderr in French with its error, exit 1, nothing written for it; the others are recorded', async () => {
+  it('rule: a claim today\'s rules refuse (a funder recorded as a formula before they were refused at input) is named on stderr in French with its error, exit 1, nothing written for it, without advice to correct a recorded fact; the others are recorded', async () => {
     const dataDir = join(root, 'legacy-refused');
     await legacyDataDir(dataDir);
     const store = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });
@@ -129,7 +129,8 @@ describe('jalon upgrade', () => {
     expect(named).toMatch(/^Convention de financement region-bfc de l’antenne montbeliard : refusée\. Erreur INPUT\.INVALID : /);
     expect(rest).toEqual([
       '  - funder : funder ne doit pas commencer par =, +, - ou @ (ni par une tabulation) : ce texte est publié tel quel en données ouvertes (format SCDL), où un tableur le lirait comme une formule',
-      '1 inscription(s) ou rattachement(s) refusé(s) : rien n’a été écrit pour eux ; corrigez la cause puis relancez jalon upgrade.',
+      // Not « corrigez la cause puis relancez »: a recorded fact cannot be corrected, the refusal comes back at every run.
+      '1 inscription(s) ou rattachement(s) refusé(s) : rien n’a été écrit pour eux ; 1 refusé(s) pour des données que les règles de saisie d’aujourd’hui n’acceptent plus, enregistrées avant elles : un fait enregistré ne se corrige pas, ce refus reviendra à chaque passage, et leur appel ou leur antenne ne les listera pas (sa clôture ne les attendra pas).',
       '',
     ]);
     const after = SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') });

@@ -1,4 +1,4 @@
-import { ClaimOutcome, CommandResult, findMissingClaims, MissingClaims, recordMissingClaims, UpgradeReport } from '@jalon/application';
+import { ClaimOutcome, CommandResult, findMissingClaims, InputValidationError, MissingClaims, recordMissingClaims, UpgradeReport } from '@jalon/application';
 import { JalonConfig, RunCommand } from '@jalon/core';
 import { EventStoreError, STORE_UNAVAILABLE } from '@jalon/event-store';
 import { formatDate } from '@jalon/reporting';
@@ -39,7 +39,16 @@ export function upgradeCommand(config: () => JalonConfig): Command {
           for (const line of rest) console.error(line);
         }
         if (refused.length > 0) {
-          console.error(`${refused.length} inscription(s) ou rattachement(s) refusé(s) : rien n’a été écrit pour eux ; corrigez la cause puis relancez jalon upgrade.`);
+          // A recorded fact whose data today's input rules refuse is refused again at every run: nothing can be corrected, so that advice is not given for it.
+          const lasting = refused.filter((outcome) => outcome.error instanceof InputValidationError).length;
+          const parts = [`${refused.length} inscription(s) ou rattachement(s) refusé(s) : rien n’a été écrit pour eux`];
+          if (lasting > 0) {
+            parts.push(
+              `${lasting} refusé(s) pour des données que les règles de saisie d’aujourd’hui n’acceptent plus, enregistrées avant elles : un fait enregistré ne se corrige pas, ce refus reviendra à chaque passage, et leur appel ou leur antenne ne les listera pas (sa clôture ne les attendra pas)`,
+            );
+          }
+          if (lasting < refused.length) parts.push('pour les autres, corrigez la cause puis relancez jalon upgrade');
+          console.error(`${parts.join(' ; ')}.`);
           process.exitCode = 1;
         }
       });
