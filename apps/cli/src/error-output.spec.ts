@@ -7,6 +7,7 @@ import { recordDemoHistory } from '../../../test/support/demo-history';
 import { reportCommand } from './commands/report.command';
 import { errorLines } from './error-output';
 import { InvalidArgumentError } from 'commander';
+import { InputValidationError } from '@jalon/application';
 
 /**
  * A refusal reaches the command line naming fields as the report query declares them (the report
@@ -58,6 +59,14 @@ describe('jalon report: refusals name the command line’s options', () => {
     const filter = await refusal(['budget', '--event', 'BudgetTrancheReleased']);
     expect(filter.lines.slice(1)).toEqual(['  - eventType (option --event) : eventType ne s’applique qu’à l’historique (rapport history)']);
   }, 30_000);
+
+  it('rule: a refusal listing its fields says its code’s French wording first, then each field with its rule once (not the joined field messages again)', () => {
+    const refused = new InputValidationError([{ field: 'funder', rule: 'noFormula', message: 'funder ne doit pas commencer par =' }]);
+    expect(errorLines(refused)).toEqual([
+      'Erreur INPUT.INVALID : La requête est invalide : chaque champ en cause est nommé avec la règle qu’il enfreint.',
+      '  - funder : funder ne doit pas commencer par =',
+    ]);
+  });
 
   it('rule: a value a command refuses itself is said under Jalon’s code INPUT.INVALID, not commander’s internal `commander.invalidArgument`', () => {
     expect(errorLines(new InvalidArgumentError('--format : json, csv, xlsx, pdf, table'))).toEqual(['Erreur INPUT.INVALID : --format : json, csv, xlsx, pdf, table']);

@@ -1,4 +1,4 @@
-import { errorMessageOf } from '@jalon/application';
+import { errorMessageOf, isErrorCode } from '@jalon/application';
 import { DomainError } from '@jalon/domain';
 import { describeFileSystemFailure } from '@jalon/event-store';
 import { optionOfField } from './commands/report-options';
@@ -19,7 +19,10 @@ export function errorLines(error: unknown): string[] {
   const e = error as { message?: string; code?: string; field?: unknown; violations?: { field: string; message: string }[] };
   // The domain's own messages are for developers; people read the French wording of the code.
   // Node's own wording of a file-system failure (`EPIPE: …`) is English: its French one instead.
-  const message = error instanceof DomainError ? errorMessageOf(error.code, error.details) : (describeFileSystemFailure(error) ?? e.message ?? String(error));
+  // A refusal that lists its fields says, first, its code's French wording: the lines below name each field and its rule (its own message joins them, as they read in English order).
+  const listed = (e.violations?.length ?? 0) > 0 && isErrorCode(e.code);
+  const message =
+    error instanceof DomainError ? errorMessageOf(error.code, error.details) : listed ? errorMessageOf(e.code!) : (describeFileSystemFailure(error) ?? e.message ?? String(error));
   const option = typeof e.field === 'string' ? withOption(e.field) : '';
   // A value refused by a command's own check (commander's InvalidArgumentError, `commander.invalidArgument`) is invalid input, said under Jalon's code.
   const code = e.code?.startsWith('commander.') ? 'INPUT.INVALID' : e.code;
