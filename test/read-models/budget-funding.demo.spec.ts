@@ -5,6 +5,7 @@ import { budgetProjection } from '../../libs/projections/src/read-models/budget/
 import { BUDGET_TABLE_TITLES, BudgetReportData, buildBudgetReport } from '../../libs/projections/src/read-models/budget/budget.report';
 import { ReadModels } from '../../libs/projections/src/read-models/budget/report-helpers';
 import { fundingProjection } from '../../libs/projections/src/read-models/funding/funding.projection';
+import { phasesProjection } from '../../libs/projections/src/read-models/phases/phases.projection';
 import { buildFundingReport, FUNDING_TABLE_TITLES, FundingReportData } from '../../libs/projections/src/read-models/funding/funding.report';
 import { buildEcheancierReport, EcheancierReportData } from '../../libs/projections/src/read-models/funding/echeancier.report';
 import { demoEvents } from '../support/demo-history';
@@ -57,6 +58,8 @@ function replay(cut: EventCut = {}): ReadModels {
   const views: Record<string, InMemoryReadModel<unknown>> = {
     budget: new InMemoryReadModel(budgetProjection) as InMemoryReadModel<unknown>,
     funding: new InMemoryReadModel(fundingProjection) as InMemoryReadModel<unknown>,
+    // The échéancier reads the antennas' status (a closed antenna's tranches are blocked).
+    phases: new InMemoryReadModel(phasesProjection) as InMemoryReadModel<unknown>,
   };
   for (const event of events) {
     if (!isInCut(event, cut)) continue;

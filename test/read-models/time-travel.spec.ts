@@ -8,6 +8,7 @@ import {
   replayInMemory,
   REPORT_BUILDERS,
   REPORT_PROJECTION,
+  REPORT_READ_MODELS,
   SqliteProjectionStorage,
 } from '@jalon/projections';
 import { REPORT_KINDS, ReportKind } from '@jalon/reporting';
@@ -101,8 +102,9 @@ async function referenceReports(subject: Subject, cut: EventCut, kinds: readonly
   const byProjection = new Map<string, Awaited<ReturnType<typeof replayInMemory>>>();
   const found = new Map<string, string>();
   for (const kind of kinds) {
-    const name = REPORT_PROJECTION[kind];
-    if (!byProjection.has(name)) byProjection.set(name, await replayInMemory(subject.store, PROJECTIONS.filter((projection) => projection.name === name), cut));
+    const names = REPORT_READ_MODELS[kind];
+    const name = names.join('+');
+    if (!byProjection.has(name)) byProjection.set(name, await replayInMemory(subject.store, PROJECTIONS.filter((projection) => names.includes(projection.name)), cut));
     const models = byProjection.get(name)!;
     for (const antennaId of antennaIds) {
       found.set(`${kind}/${antennaId ?? '*'}`, await outcome(() => REPORT_BUILDERS[kind](models, { ...(antennaId ? { antennaId } : {}), ...cut, referenceDate })));
@@ -143,7 +145,7 @@ async function expectCutReportsEqualFullReplay(
   return { compared, logReads };
 }
 
-const SUBJECT_KINDS = REPORT_KINDS.filter((kind) => ANTENNA_SUBJECT_PROJECTIONS.has(REPORT_PROJECTION[kind]));
+const SUBJECT_KINDS = REPORT_KINDS.filter((kind) => REPORT_READ_MODELS[kind].every((name) => ANTENNA_SUBJECT_PROJECTIONS.has(name)));
 
 describe.each([
   [

@@ -1,5 +1,5 @@
 import { inputFromQuery, InputValidationError, queryParametersOf, ReadModelBehindError, ReportQueryInput, ReportService } from '@jalon/application';
-import { ProjectionRunner, REPORT_PROJECTION } from '@jalon/projections';
+import { ProjectionRunner, REPORT_READ_MODELS } from '@jalon/projections';
 import { contentTypeOf, fileExtensionOf, isReportFormat, renderReport, REPORT_FORMATS, REPORT_KINDS, ReportKind } from '@jalon/reporting';
 import { EVENT_STORE, LogIntegrityService, sealForStatement } from '@jalon/core';
 import { EventStore } from '@jalon/event-store';
@@ -64,7 +64,7 @@ export class ReportsController {
   }
 
   /**
-   * Waits for the report's own projection; one that is stopped answers at once (READ_MODEL.UNAVAILABLE,
+   * Waits for the report's read models (REPORT_READ_MODELS); one that is stopped answers at once (READ_MODEL.UNAVAILABLE,
    * from the report service). A position the log still does not hold once the wait is over was not
    * returned by a command of this store: refused naming the parameter (400), not "try again" (503).
    * Only then: a node that lags behind the one that appended gets the whole wait to catch up.
@@ -73,8 +73,8 @@ export class ReportsController {
     if (!POSITION.test(position)) {
       throw new InputValidationError([{ field: 'waitForPosition', rule: 'isPosition', message: 'waitForPosition doit être une position renvoyée par une commande' }]);
     }
-    const projection = (REPORT_KINDS as readonly string[]).includes(kind) ? REPORT_PROJECTION[kind as ReportKind] : kind;
-    if (!(await this.runner.waitForPosition(BigInt(position), WAIT_LIMIT_MS, [projection])) && this.runner.unavailability(projection) === undefined) {
+    const projections = (REPORT_KINDS as readonly string[]).includes(kind) ? REPORT_READ_MODELS[kind as ReportKind] : [kind];
+    if (!(await this.runner.waitForPosition(BigInt(position), WAIT_LIMIT_MS, projections)) && projections.every((projection) => this.runner.unavailability(projection) === undefined)) {
       const head = await this.store.headPosition();
       if (BigInt(position) > head) {
         throw new InputValidationError([

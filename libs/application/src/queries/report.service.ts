@@ -14,6 +14,7 @@ import {
   replaysByAntennaSubject,
   REPORT_BUILDERS,
   REPORT_PROJECTION,
+  REPORT_READ_MODELS,
   ReportOptions,
   SnapshotKeyNotKeptError,
   StatementSeal,
@@ -128,9 +129,9 @@ export class ReportService {
         const seen = await this.historyThroughCut(cut, parameters);
         if (seen) return seen;
       }
-      // Each report reads one projection (REPORT_PROJECTION): a replay for a past cut builds only that one.
+      // A replay for a past cut builds only the read models the report reads (REPORT_READ_MODELS), all to the same cut.
       const kind = input.kind;
-      return this.atCut(REPORT_PROJECTION[kind], input.antennaId, cut, (models) => REPORT_BUILDERS[kind](models, parameters));
+      return this.atCut(REPORT_READ_MODELS[kind], input.antennaId, cut, (models) => REPORT_BUILDERS[kind](models, parameters));
     }
     const kind = input.kind;
     if (input.antennaId) return this.fromLiveReadModel(kind, () => REPORT_BUILDERS[kind](this.runner, parameters));
@@ -157,22 +158,19 @@ export class ReportService {
   }
 
   /**
-   * A report built from the read model `name` at a past cut: for one antenna, from the antenna's own
-   * streams when the projection allows it (ANTENNA_SUBJECT_PROJECTIONS, docs/decisions/0024);
-   * otherwise from the nearest time-travel snapshot before the cut when its projection has them
+   * A report built from the read models `names` at a past cut: for one antenna, from the antenna's own
+   * streams when every projection allows it (ANTENNA_SUBJECT_PROJECTIONS, docs/decisions/0024);
+   * otherwise from the nearest time-travel snapshot before the cut when each projection has them
    * (docs/decisions/0028); otherwise, when neither can tell, or when the report reads a document
    * snapshots do not keep, from a replay of the whole log.
    */
-  private async atCut(name: string, antennaId: string | undefined, cut: EventCut, build: (models: ReadModels) => Report): Promise<Report> {
-    const projections = PROJECTIONS.filter((projection) => projection.name === name);
-    if (replaysByAntennaSubject(name, antennaId)) {
+  private async atCut(names: readonly string[], antennaId: string | undefined, cut: EventCut, build: (models: ReadModels) => Report): Promise<Report> {
+    const projections = PROJECTIONS.filter((projection) => names.includes(projection.name));
+    if (antennaId !== undefined && names.every((name) => replaysByAntennaSubject(name, antennaId))) {
       const streams = await antennaSubjectStreams(this.store, this.runner, antennaId).catch(() => undefined);
       if (streams) return build(await replayAntennaSubject(this.store, projections, streams, antennaId, cut));
     }
-    const fromSnapshot = await this.runner
-      .timeTravelSnapshots()
-      ?.modelsAtCut(name, cut)
-      .catch(() => undefined);
+    const fromSnapshot = await this.snapshotModelsAtCut(names, cut);
     if (fromSnapshot) {
       try {
         return build(fromSnapshot);
@@ -181,6 +179,26 @@ export class ReportService {
       }
     }
     return build(await replayInMemory(this.store, projections, cut));
+  }
+
+  /** Each read model of `names` at the cut from the time-travel snapshots, seen as one; undefined when any of them cannot be. */
+  private async snapshotModelsAtCut(names: readonly string[], cut: EventCut): Promise<ReadModels | undefined> {
+    const snapshots = this.runner.timeTravelSnapshots();
+    if (!snapshots) return undefined;
+    const byName = new Map<string, ReadModels>();
+    for (const name of names) {
+      const models = await snapshots.modelsAtCut(name, cut).catch(() => undefined);
+      if (!models) return undefined;
+      byName.set(name, models);
+    }
+    if (names.length === 1) return byName.get(names[0]!);
+    return {
+      view: (name) => {
+        const models = byName.get(name);
+        if (!models) throw new Error(`no projection named ${name}`);
+        return models.view(name);
+      },
+    };
   }
 
   /**
@@ -212,9 +230,10 @@ export class ReportService {
     }
   }
 
-  /** Today's figures, only from a read model that can give them (see fromLiveReadModel). */
+  /** Today's figures, only from read models that can give them, every one the report reads (see fromLiveReadModel). */
   private fromLiveReadModel(kind: ReportKind, build: () => Report): Report {
-    return fromLiveReadModel(this.runner, REPORT_PROJECTION[kind], build);
+    const read = REPORT_READ_MODELS[kind].reduceRight<() => Report>((inner, name) => () => fromLiveReadModel(this.runner, name, inner), build);
+    return read();
   }
 
   private programmeReport(kind: ReportKind, parameters: ReportOptions): Report {

@@ -79,6 +79,22 @@ export const REPORT_PROJECTION: Readonly<Record<ReportKind, string>> = {
   'etat-depenses': agreementLedgerProjection.name,
 };
 
+/**
+ * Every read model each report reads, its own (REPORT_PROJECTION) first: the échéancier also reads
+ * the antennas' status from `phases` (a closed antenna's tranches are blocked). A report at a past
+ * cut replays them all to that cut, and today's report needs them all serving.
+ */
+export const REPORT_READ_MODELS: Readonly<Record<ReportKind, readonly string[]>> = {
+  budget: [REPORT_PROJECTION.budget],
+  funding: [REPORT_PROJECTION.funding],
+  phases: [REPORT_PROJECTION.phases],
+  kpis: [REPORT_PROJECTION.kpis],
+  history: [REPORT_PROJECTION.history],
+  echeancier: [REPORT_PROJECTION.echeancier, phasesProjection.name],
+  subventions: [REPORT_PROJECTION.subventions],
+  'etat-depenses': [REPORT_PROJECTION['etat-depenses']],
+};
+
 // What the entry points (reports, dashboard) read of the read models: document shapes, report
 // data shapes, keys and the French labels the builders use, so that views cannot drift from them.
 export type { PhaseProgress, PhasesAntennaDocument, PhasesProgrammeDocument, AntennaStatus, PhaseStatus, PhasesTerritory } from './phases/phases.projection';

@@ -108,10 +108,11 @@ export const DISCREPANCY_LABELS = {
   overspent: 'Dépenses supérieures aux fonds reçus',
 } as const satisfies Readonly<Record<string, string>>;
 
-/** Where a tranche stands in the échéancier. */
+/** Where a tranche stands in the échéancier (blocked: its agreement is open but its antenna closed, so nothing can be released). */
 export const ECHEANCIER_SITUATION_LABELS = {
   overdue: 'En retard',
   'due-soon': 'À échoir',
+  blocked: 'Bloquée : antenne fermée',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** The report kinds' titles (the report's first line, the XLSX title rows, the dashboard's links). */

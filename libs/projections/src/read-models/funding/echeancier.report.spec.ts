@@ -3,14 +3,16 @@ import { project, projected } from '../../testing/projection-specification';
 import { ReadModels, UnknownAntennaError } from '../budget/report-helpers';
 import { buildEcheancierReport, EcheancierReportData } from './echeancier.report';
 import { fundingProjection } from './funding.projection';
+import { phasesProjection } from '../phases/phases.projection';
 import { fr } from '../../../../reporting/src/testing/french-spaces';
 
+/** The funding read model, and the phases one for the antennas' status, both from the same events (one cut). */
 function models(events: readonly ProjectedEvent[]): ReadModels {
-  const funding = project(fundingProjection, events);
+  const views: Record<string, unknown> = { funding: project(fundingProjection, events), phases: project(phasesProjection, events) };
   return {
     view<Doc>(name: string): ReadModelView<Doc> {
-      if (name !== 'funding') throw new Error(`unexpected view ${name}`);
-      return funding as unknown as ReadModelView<Doc>;
+      if (!(name in views)) throw new Error(`unexpected view ${name}`);
+      return views[name] as ReadModelView<Doc>;
     },
   };
 }
@@ -67,7 +69,7 @@ describe('échéancier report', () => {
       ['due-soon', 'montbeliard', 't2', '2022-06-30', 10],
       ['due-soon', 'chaumont', 't2', '2022-07-15', 25],
     ]);
-    expect(data).toMatchObject({ referenceDate: '2022-06-20', withinDays: 30, until: '2022-07-20', totals: { overdueCents: 2_000_000, dueSoonCents: 4_000_000 } });
+    expect(data).toMatchObject({ referenceDate: '2022-06-20', withinDays: 30, until: '2022-07-20', totals: { overdueCents: 2_000_000, dueSoonCents: 4_000_000, blockedCents: 0 } });
   });
 
   it('is one table with the situation, the due date, days late or left, antenna, agreement, tranche and amount, with a total', () => {
@@ -85,6 +87,8 @@ describe('échéancier report', () => {
       'Tranche',
       'Conditions',
       'Montant prévu',
+      'Montant bloqué',
+      'Antenne fermée le',
     ]);
     expect(table!.rows[0]).toEqual({
       situation: 'En retard',
@@ -97,9 +101,11 @@ describe('échéancier report', () => {
       tranche: 'Tranche t1',
       conditions: 'Signature',
       scheduled: 2_000_000,
+      blocked: null,
+      antennaClosedOn: null,
     });
     expect(table!.rows[1]).toMatchObject({ situation: 'À échoir', lateDays: null, daysLeft: 10 });
-    expect(table!.totals).toMatchObject({ situation: 'Total', scheduled: 6_000_000 });
+    expect(table!.totals).toMatchObject({ situation: 'Total', scheduled: 6_000_000, blocked: 0 });
     expect(report.notes).toEqual([
       fr('Tranches non versées dont l’échéance est dépassée au 20/06/2022, ou tombe d’ici le 20/07/2022 (30 jours) ; les plus urgentes en premier.'),
       fr('1 tranche en retard (20 000,00 €), 2 à échoir (40 000,00 €).'),
@@ -143,5 +149,74 @@ describe('échéancier report', () => {
     const none = buildEcheancierReport(models(EVENTS), { referenceDate: '2021-01-01' });
     expect(none.tables[0]!.rows).toEqual([]);
     expect(none.notes?.[1]).toBe('Aucune tranche en retard ni à échoir.');
+  });
+
+  describe('an antenna closed while its agreement is still open (Chaumont closed on 18/06/2022)', () => {
+    const closing = projected('AntennaClosed', { antennaId: 'chaumont', reason: 'Fin du programme sur le territoire', effectiveDate: '2022-06-18' });
+    const closedEvents = [...EVENTS, closing];
+    /** What an as-of replay holds: the facts that took effect by the end of that day. */
+    const asOf = (date: string) => closedEvents.filter((event) => String(event.data.effectiveDate) <= date);
+
+    it('rule: a closed antenna accepts nothing but audit reads, so its open agreement’s unreleased tranches are « Bloquée : antenne fermée », with the closing date, after the due ones', () => {
+      const blocked = buildEcheancierReport(models(closedEvents), { referenceDate: '2022-06-20' });
+      const data = blocked.data as EcheancierReportData;
+      expect(itemsOf(data)).toEqual([
+        ['due-soon', 'montbeliard', 't2', '2022-06-30', 10],
+        ['blocked', 'chaumont', 't1', '2022-06-15', 5],
+        ['blocked', 'chaumont', 't2', '2022-07-15', 25],
+      ]);
+      expect(data.items.map((item) => item.antennaClosedOn)).toEqual([null, '2022-06-18', '2022-06-18']);
+      const [table] = blocked.tables;
+      expect(table!.rows[1]).toEqual({
+        situation: 'Bloquée : antenne fermée',
+        dueOn: '2022-06-15',
+        lateDays: null,
+        daysLeft: null,
+        antenna: 'Cnam Chaumont',
+        agreement: 'Amorçage Chaumont',
+        funder: 'Banque des Territoires',
+        tranche: 'Tranche t1',
+        conditions: 'Signature',
+        scheduled: null,
+        blocked: 2_000_000,
+        antennaClosedOn: '2022-06-18',
+      });
+    });
+
+    it('rule: money that will not come is not counted as due: blocked tranches have their own total, outside the overdue and due-soon ones', () => {
+      const blocked = buildEcheancierReport(models(closedEvents), { referenceDate: '2022-06-20' });
+      expect((blocked.data as EcheancierReportData).totals).toEqual({ overdueCents: 0, dueSoonCents: 3_000_000, blockedCents: 3_000_000 });
+      expect(blocked.tables[0]!.totals).toMatchObject({ situation: 'Total', scheduled: 3_000_000, blocked: 3_000_000 });
+      expect(blocked.notes).toEqual([
+        fr('Tranches non versées dont l’échéance est dépassée au 20/06/2022, ou tombe d’ici le 20/07/2022 (30 jours) ; les plus urgentes en premier.'),
+        fr('0 tranche en retard (0,00 €), 1 à échoir (30 000,00 €).'),
+        fr('2 tranches bloquées (30 000,00 €), hors de ces totaux : leur antenne est fermée, plus rien ne peut y être versé ; clôturez leur convention si plus rien n’en est attendu.'),
+      ]);
+    });
+
+    it('rule: time travel reads the antenna as it was at the cut: as of the day before its closing, its tranches are overdue and due soon as before', () => {
+      const before = buildEcheancierReport(models(asOf('2022-06-17')), { referenceDate: '2022-06-17', asOf: '2022-06-17' });
+      const data = before.data as EcheancierReportData;
+      expect(itemsOf(data)).toEqual([
+        ['overdue', 'chaumont', 't1', '2022-06-15', 2],
+        ['due-soon', 'montbeliard', 't2', '2022-06-30', 13],
+        ['due-soon', 'chaumont', 't2', '2022-07-15', 28],
+      ]);
+      expect(data.totals).toEqual({ overdueCents: 2_000_000, dueSoonCents: 4_000_000, blockedCents: 0 });
+      expect(before.notes).toHaveLength(2);
+      // On the day of the closing, they are blocked.
+      expect(itemsOf(buildEcheancierReport(models(asOf('2022-06-18')), { referenceDate: '2022-06-18', asOf: '2022-06-18' }).data as EcheancierReportData).map(([situation]) => situation)).toEqual([
+        'due-soon',
+        'blocked',
+        'blocked',
+      ]);
+    });
+
+    it('a closed agreement of a closed antenna is still left out: nothing is blocked on it, nothing is to come', () => {
+      const both = [...closedEvents, projected('FundingAgreementClosed', { antennaId: 'chaumont', agreementId: 'bdt-c', reason: 'Fin', effectiveDate: '2022-06-19' })];
+      const data = buildEcheancierReport(models(both), { referenceDate: '2022-06-20' }).data as EcheancierReportData;
+      expect(itemsOf(data)).toEqual([['due-soon', 'montbeliard', 't2', '2022-06-30', 10]]);
+      expect(data.totals.blockedCents).toBe(0);
+    });
   });
 });

@@ -3,6 +3,7 @@ import type { Report, ReportParameters, ReportTable } from '@jalon/reporting';
 import * as LABELS from '@jalon/reporting';
 import { formatDays } from '@jalon/reporting';
 import { compareFrench, formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
+import { antennaKey, PHASES_PROJECTION_NAME, PhasesDocument } from '../phases/phases.projection';
 import { fundingDocsOf } from './funding-docs';
 
 export interface EcheancierReportParameters extends ReportParameters {
@@ -16,7 +17,12 @@ export type EcheancierSituation =
   /** Due before the reference date and not released (never, or its release reversed). */
   | 'overdue'
   /** Due on the reference date or within `withinDays` after it, not released. */
-  | 'due-soon';
+  | 'due-soon'
+  /**
+   * Overdue or due soon, but its antenna is closed (its agreement still open): a closed antenna
+   * accepts nothing but audit reads, so nothing will be released on it. Not counted as due.
+   */
+  | 'blocked';
 
 /** From the one label table; typed here so that a situation without a label fails the type check. */
 export const ECHEANCIER_SITUATION_LABELS: Readonly<Record<EcheancierSituation, string>> = LABELS.ECHEANCIER_SITUATION_LABELS;
@@ -33,8 +39,13 @@ export interface EcheancierItem {
   readonly dueOn: IsoDate;
   readonly scheduledCents: Cents;
   readonly conditions: string | null;
-  /** overdue: days since the due date (≥ 1); due-soon: days left until it (0 = due on the reference date). */
+  /**
+   * overdue: days since the due date (≥ 1); due-soon: days left until it (0 = due on the reference
+   * date); blocked: either, as the tranche would be listed were its antenna open (compare `dueOn`).
+   */
   readonly days: number;
+  /** The antenna's closing date (effective), for a blocked tranche; null otherwise. */
+  readonly antennaClosedOn: IsoDate | null;
 }
 
 export interface EcheancierReportData {
@@ -42,9 +53,10 @@ export interface EcheancierReportData {
   readonly withinDays: number;
   /** The last due date listed as due soon: referenceDate + withinDays. */
   readonly until: IsoDate;
-  /** Most urgent first: overdue (most days late first), then due soon (soonest first). */
+  /** Most urgent first: overdue (most days late first), then due soon (soonest first); then the blocked ones, earliest due first. */
   readonly items: readonly EcheancierItem[];
-  readonly totals: { readonly overdueCents: Cents; readonly dueSoonCents: Cents };
+  /** blockedCents is not due: the overdue and due-soon totals leave it out. */
+  readonly totals: { readonly overdueCents: Cents; readonly dueSoonCents: Cents; readonly blockedCents: Cents };
 }
 
 export const ECHEANCIER_TABLE_TITLE = 'Tranches en retard et à échoir';
@@ -52,8 +64,11 @@ export const ECHEANCIER_TABLE_TITLE = 'Tranches en retard et à échoir';
 /**
  * The programme-wide « échéancier »: the tranches not released whose due date has passed at the
  * reference date (overdue) or falls within `withinDays` after it (due soon), most urgent first.
- * Tranches of closed agreements are left out (nothing more will be released). Read from the
- * funding read model's documents; time travel is the caller's business, as for every report.
+ * Tranches of closed agreements are left out (nothing more will be released). Those of an open
+ * agreement whose antenna is closed are listed apart, « blocked », with the antenna's closing date:
+ * nothing can be released on a closed antenna, so they are not counted as due. Read from the
+ * funding read model's documents, and the phases read model's for the antennas' status; time travel
+ * is the caller's business, as for every report (both read models at the same cut).
  */
 export function buildEcheancierReport(models: ReadModels, parameters: EcheancierReportParameters): Report<EcheancierReportData> {
   const withinDays = parameters.withinDays ?? DEFAULT_ECHEANCIER_WITHIN_DAYS;
@@ -63,9 +78,11 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
   const docs = fundingDocsOf(models, parameters.antennaId);
   const referenceDate = parameters.referenceDate;
   const until = addDays(referenceDate, withinDays);
+  const phases = models.view<PhasesDocument>(PHASES_PROJECTION_NAME);
 
   const items: EcheancierItem[] = [];
   for (const doc of docs) {
+    const antennaClosedOn = closingOf(phases.get(antennaKey(doc.antennaId)));
     for (const agreement of doc.agreements) {
       if (agreement.closed !== null) continue;
       for (const tranche of agreement.tranches) {
@@ -73,7 +90,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
         const late = daysBetween(tranche.dueOn, referenceDate);
         if (late <= 0 && -late > withinDays) continue;
         items.push({
-          situation: late > 0 ? 'overdue' : 'due-soon',
+          situation: antennaClosedOn !== null ? 'blocked' : late > 0 ? 'overdue' : 'due-soon',
           antennaId: doc.antennaId,
           antennaName: doc.antennaName,
           agreementId: agreement.agreementId,
@@ -85,13 +102,16 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
           scheduledCents: tranche.scheduledCents,
           conditions: tranche.conditions,
           days: Math.abs(late),
+          antennaClosedOn,
         });
       }
     }
   }
-  // Earliest due date first is most urgent for both: the most overdue, then the soonest due.
+  // Earliest due date first is most urgent for both: the most overdue, then the soonest due. The
+  // blocked ones come last: nothing is to be done about them but closing their agreement.
   items.sort(
     (a, b) =>
+      Number(a.situation === 'blocked') - Number(b.situation === 'blocked') ||
       compareDates(a.dueOn, b.dueOn) ||
       compareFrench(a.antennaName ?? a.antennaId, b.antennaName ?? b.antennaId) ||
       compareFrench(a.agreementLabel, b.agreementLabel),
@@ -99,10 +119,12 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
   const totals = {
     overdueCents: sumOf(items.filter((item) => item.situation === 'overdue')),
     dueSoonCents: sumOf(items.filter((item) => item.situation === 'due-soon')),
+    blockedCents: sumOf(items.filter((item) => item.situation === 'blocked')),
   };
   const data: EcheancierReportData = { referenceDate, withinDays, until, items, totals };
   const overdue = items.filter((item) => item.situation === 'overdue').length;
-  const dueSoon = items.length - overdue;
+  const dueSoon = items.filter((item) => item.situation === 'due-soon').length;
+  const blocked = items.filter((item) => item.situation === 'blocked').length;
 
   const table: ReportTable = {
     title: ECHEANCIER_TABLE_TITLE,
@@ -116,7 +138,10 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
       { key: 'funder', label: 'Financeur', kind: 'text' },
       { key: 'tranche', label: 'Tranche', kind: 'text' },
       { key: 'conditions', label: 'Conditions', kind: 'text' },
+      // A blocked tranche's amount has its own column, so that neither total counts it as due.
       { key: 'scheduled', label: 'Montant prévu', kind: 'money' },
+      { key: 'blocked', label: 'Montant bloqué', kind: 'money' },
+      { key: 'antennaClosedOn', label: 'Antenne fermée le', kind: 'date' },
     ],
     rows: items.map((item) => ({
       situation: ECHEANCIER_SITUATION_LABELS[item.situation],
@@ -128,7 +153,9 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
       funder: item.funder,
       tranche: item.trancheLabel ?? item.trancheId,
       conditions: item.conditions,
-      scheduled: item.scheduledCents,
+      scheduled: item.situation === 'blocked' ? null : item.scheduledCents,
+      blocked: item.situation === 'blocked' ? item.scheduledCents : null,
+      antennaClosedOn: item.antennaClosedOn,
     })),
     totals: {
       situation: 'Total',
@@ -141,6 +168,8 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
       tranche: null,
       conditions: null,
       scheduled: totals.overdueCents + totals.dueSoonCents,
+      blocked: totals.blockedCents,
+      antennaClosedOn: null,
     },
   };
   const only = parameters.antennaId === undefined ? null : docs[0]!;
@@ -154,11 +183,20 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
       items.length === 0
         ? 'Aucune tranche en retard ni à échoir.'
         : `${overdue} tranche${overdue > 1 ? 's' : ''} en retard (${formatEuros(totals.overdueCents)}), ${dueSoon} à échoir (${formatEuros(totals.dueSoonCents)}).`,
+      ...(blocked === 0
+        ? []
+        : [
+            `${blocked} tranche${blocked > 1 ? 's' : ''} bloquée${blocked > 1 ? 's' : ''} (${formatEuros(totals.blockedCents)}), hors de ces totaux : leur antenne est fermée, plus rien ne peut y être versé ; clôturez leur convention si plus rien n’en est attendu.`,
+          ]),
     ],
     data,
   };
 }
 
+/** The antenna's closing date when the phases read model (at the report's cut) has it closed; null otherwise. */
+function closingOf(antenna: PhasesDocument | undefined): IsoDate | null {
+  return antenna?.kind === 'antenna' && antenna.status === 'closed' ? antenna.statusSince : null;
+}
 
 function sumOf(items: readonly EcheancierItem[]): Cents {
   let total = 0;
