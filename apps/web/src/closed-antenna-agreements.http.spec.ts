@@ -1,11 +1,13 @@
-import { MONTBELIARD_HISTORY, PROGRAMME_MANAGER } from '../../cli/src/demo/montbeliard-history';
+import { FINANCE_OFFICER, MONTBELIARD_HISTORY, PROGRAMME_MANAGER } from '../../cli/src/demo/montbeliard-history';
+import { fr } from '../../../libs/reporting/src/testing/french-spaces';
 import { DashboardUnderTest, startDashboard } from '../../../test/browser/dashboard-under-test';
 import { readableMarkup } from '../../../test/support/forms';
 
 /**
  * A closed antenna's agreements take no release any more (decision 0054), and are closed on their
- * own. One left open keeps its unreleased tranches due in the échéancier for ever: the antenna page
- * says so beside the agreement, and offers its closing (found by a black-box audit: nothing warned).
+ * own. One left open keeps its unreleased tranches in the échéancier for ever, « bloquées » (not due):
+ * the antenna page says so beside the agreement, and offers its closing (found by a black-box audit:
+ * nothing warned).
  */
 const LEFT_OPEN = 'L’antenne est fermée depuis le 31/01/2024, mais cette convention est encore ouverte';
 
@@ -16,6 +18,23 @@ describe('an antenna closed while one of its funding agreements is still open', 
     dashboard = await startDashboard({
       history: [
         ...MONTBELIARD_HISTORY,
+        // A second agreement whose two tranches (20 000 € due 15/02/2024, 10 000 € due 01/04/2024) are still to be released when the antenna closes.
+        {
+          command: 'CommitFunding',
+          actor: FINANCE_OFFICER,
+          input: {
+            antennaId: 'montbeliard',
+            agreementId: 'relais-montbeliard',
+            funder: 'Région Bourgogne-Franche-Comté',
+            label: 'Relais régional',
+            amountCents: 3_000_000,
+            tranches: [
+              { trancheId: 'relais-1', label: 'Relais 1', amountCents: 2_000_000, dueOn: '2024-02-15' },
+              { trancheId: 'relais-2', label: 'Relais 2', amountCents: 1_000_000, dueOn: '2024-04-01' },
+            ],
+            effectiveDate: '2023-12-01',
+          },
+        },
         { command: 'CloseAntenna', actor: PROGRAMME_MANAGER, input: { antennaId: 'montbeliard', reason: 'Fin du programme sur le territoire', effectiveDate: '2024-01-31' } },
       ],
     });
@@ -24,7 +43,7 @@ describe('an antenna closed while one of its funding agreements is still open', 
     await dashboard.close();
   });
 
-  it('rule: the antenna page says, beside each agreement left open, that its unreleased tranches stay due although nothing can be released, and offers its closing to whoever may close it', async () => {
+  it('rule: the antenna page says, beside each agreement left open, that nothing can be released on it (its unreleased tranches blocked in the échéancier), and offers its closing to whoever may close it', async () => {
     const finance = readableMarkup((await (await dashboard.signedIn('finance')).get('/antennes/montbeliard').expect(200)).text);
     expect(finance).toContain(LEFT_OPEN);
     expect(finance).toContain('href="/antennes/montbeliard/clore-financement?accord=bdt-amorcage-montbeliard"');
@@ -36,5 +55,27 @@ describe('an antenna closed while one of its funding agreements is still open', 
     const before = readableMarkup((await (await dashboard.signedIn('finance')).get('/antennes/montbeliard?asOf=30%2F01%2F2024').expect(200)).text);
     expect(before).toContain("telle qu’elle était le <strong>30/01/2024</strong>");
     expect(before).not.toContain("mais cette convention est encore ouverte");
+  });
+
+  it('rule: the échéancier shows an open agreement’s tranches on a closed antenna as « Bloquée : antenne fermée », with the closing date and their own total, not as due, and offers no release; before the closing they are due as before', async () => {
+    const finance = await dashboard.signedIn('finance');
+    // 15/03/2024: relais-1 (due 15/02/2024) would be overdue, relais-2 (due 01/04/2024) due soon; the antenna closed on 31/01/2024.
+    const today = readableMarkup((await finance.get('/financements/echeancier').expect(200)).text);
+    expect(today).toContain(fr('0 tranche en retard (0,00 €), 0 à échoir d’ici le 14/04/2024 (0,00 €), appréciées au 15/03/2024. 2 tranches bloquées, hors de ces totaux (30 000,00 €)'));
+    expect(today).toMatch(/<tr>(?:(?!<\/tr>).)*Bloquée : antenne fermée(?:(?!<\/tr>).)*15\/02\/2024(?:(?!<\/tr>).)*Relais 1(?:(?!<\/tr>).)*31\/01\/2024/s);
+    expect(today).not.toContain('En retard');
+    expect(today).not.toContain('verser-tranche');
+    // The export carries the same situation, amount column and closing date.
+    const csv = (await finance.get('/financements/echeancier/export.csv').buffer(true).expect(200)).text;
+    expect(csv).toContain('Montant bloqué');
+    expect(csv).toContain('Bloquée : antenne fermée');
+    // Nor does the antenna page's table of tranches (its échéancier): no « Verser » on any line.
+    const antenna = (await finance.get('/antennes/montbeliard').expect(200)).text;
+    expect(antenna).toContain('Relais 1');
+    expect(antenna).not.toContain('verser-tranche?');
+    // As of the day before the closing, the antenna was open: the same tranches are due soon.
+    const before = readableMarkup((await finance.get('/financements/echeancier?asOf=30%2F01%2F2024&jours=90').expect(200)).text);
+    expect(before).toContain(fr('0 tranche en retard (0,00 €), 2 à échoir d’ici le 29/04/2024 (30 000,00 €)'));
+    expect(before).not.toContain('Bloquée');
   });
 });

@@ -10,6 +10,7 @@ import type { DocumentAttached } from '@jalon/domain';
 // Reports, typed by kind (`ReportOf<'budget'>['data']` is BudgetReportData), and the shapes of their data.
 export type {
   BudgetReportData,
+  EcheancierItem,
   EcheancierReportData,
   FundingDiscrepancy,
   FundingReportAgreement,

@@ -177,15 +177,17 @@ function agreementBlock(
   formLink: (slug: string, label: HtmlValue, query?: Readonly<Record<string, string>>, small?: boolean) => SafeHtml | string,
 ): SafeHtml {
   const flags = discrepancies.filter((d) => d.agreementId === agreement.agreementId && d.antennaId === agreement.antennaId);
-  const hasActions = ['verser-tranche', 'recevoir-tranche', 'annuler-versement'].some((slug) => model.may.has(slug));
-  const id = `rapprochement-${agreement.agreementId}`;
   const antenna = model.data.antenna;
+  // A closed antenna accepts nothing but audit reads (and its agreements' public data and closing):
+  // its tranches offer no release, receipt or reversal, which their forms could only refuse.
+  const hasActions = antenna.status !== 'closed' && ['verser-tranche', 'recevoir-tranche', 'annuler-versement'].some((slug) => model.may.has(slug));
+  const id = `rapprochement-${agreement.agreementId}`;
   // A closed antenna's agreements take no release any more (decision 0054): one left open keeps its
-  // tranches due in the échéancier for ever, until it is closed too.
+  // unreleased tranches « bloquées » in the échéancier, until it is closed too.
   const leftOpen = antenna.status === 'closed' && !agreement.closed;
   return html`<article aria-labelledby="${id}-titre">
 <h3 id="${id}-titre">${agreement.label} — ${agreement.funder}</h3>
-${leftOpen && html`<div class="alerte attention" role="note"><p>L’antenne est fermée depuis le ${formatDate(antenna.statusSince)}, mais cette convention est encore ouverte : plus rien ne peut y être versé, et ses tranches non versées restent pourtant dues dans l’échéancier. Clôturez-la si plus rien n’en est attendu.</p>${model.may.has('clore-financement') && html`<p>${formLink('clore-financement', html`Clôturer la convention<span class="sr"> ${agreement.label}</span>`, { accord: agreement.agreementId })}</p>`}</div>`}
+${leftOpen && html`<div class="alerte attention" role="note"><p>L’antenne est fermée depuis le ${formatDate(antenna.statusSince)}, mais cette convention est encore ouverte : plus rien ne peut y être versé, et ses tranches non versées figurent dans l’échéancier comme bloquées. Clôturez-la si plus rien n’en est attendu.</p>${model.may.has('clore-financement') && html`<p>${formLink('clore-financement', html`Clôturer la convention<span class="sr"> ${agreement.label}</span>`, { accord: agreement.agreementId })}</p>`}</div>`}
 <dl class="proprietes">
 <dt>Engagé le</dt><dd>${formatDate(agreement.committedOn)} : ${formatEuros(agreement.committedCents)}</dd>
 <dt>Versé / reçu</dt><dd>${formatEuros(agreement.releasedCents)} / ${formatEuros(agreement.receivedCents)}</dd>

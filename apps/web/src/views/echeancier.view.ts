@@ -1,6 +1,6 @@
 import { formatDate, formatDays, formatEuros, Report, ReportTable } from '@jalon/reporting';
 import { href, html, SafeHtml, segment } from '../html';
-import { EcheancierReportData } from '@jalon/queries';
+import { EcheancierItem, EcheancierReportData } from '@jalon/queries';
 import { asOfControl, badge, reportTable } from './components';
 
 /** The horizons offered by the « dans les N jours » control; any whole number of days up to 3 650 is accepted. */
@@ -33,6 +33,9 @@ export function echeancierTable(report: Report): ReportTable {
   return report.tables[0]!;
 }
 
+/** How each situation is marked (the label is the report's own, from the one wording module). */
+const SITUATION_BADGES: Readonly<Record<EcheancierItem['situation'], string>> = { overdue: 'ecart', 'due-soon': 'planned', blocked: 'closed' };
+
 export function echeancierView(model: EcheancierModel): SafeHtml {
   const { query, report } = model;
   const data = report.data as EcheancierReportData;
@@ -40,10 +43,11 @@ export function echeancierView(model: EcheancierModel): SafeHtml {
   const params = { asOf: query.asOf, jours: String(query.withinDays) };
   const exportLink = (format: 'csv' | 'xlsx') => href(`/financements/echeancier/export.${format}`, params);
   const overdue = data.items.filter((item) => item.situation === 'overdue').length;
-  const dueSoon = data.items.length - overdue;
+  const dueSoon = data.items.filter((item) => item.situation === 'due-soon').length;
+  const blocked = data.items.filter((item) => item.situation === 'blocked').length;
   const horizons = [...new Set<number>([...ECHEANCIER_HORIZONS, query.withinDays])].sort((a, b) => a - b);
   return html`<h1>Échéancier des tranches</h1>
-<p class="chapeau">Les tranches non versées de tous les accords de financement ouverts : celles dont l’échéance est dépassée, puis celles qui tombent dans les jours à venir, les plus urgentes en premier.</p>
+<p class="chapeau">Les tranches non versées de tous les accords de financement ouverts : celles dont l’échéance est dépassée, puis celles qui tombent dans les jours à venir, les plus urgentes en premier. Celles d’une antenne fermée sont listées à part, « bloquées » : plus rien ne peut y être versé, elles ne sont pas comptées comme dues.</p>
 <p><a href="${href('/financements', { asOf: query.asOf })}">Retour aux financements</a></p>
 ${asOfControl({ action: '/financements/echeancier', asOf: query.asOf, ...(model.asOfError ? { error: model.asOfError, ...(model.asOfTyped ? { typed: model.asOfTyped } : {}) } : {}), keep: { jours: String(query.withinDays) } })}
 ${query.asOf && html`<p class="bandeau-date" role="status">Vous consultez l’échéancier tel qu’il était le <strong>${formatDate(query.asOf)}</strong>, reconstitué à partir du journal des faits.</p>`}
@@ -58,7 +62,7 @@ ${horizons.map((days) => html`<option value="${String(days)}"${days === query.wi
 </div>
 <button type="submit">Afficher</button>
 </form>
-<p role="status">${overdue} tranche${overdue > 1 ? 's' : ''} en retard (${formatEuros(data.totals.overdueCents)}), ${dueSoon} à échoir d’ici le ${formatDate(data.until)} (${formatEuros(data.totals.dueSoonCents)}), appréciées au ${formatDate(data.referenceDate)}.</p>
+<p role="status">${overdue} tranche${overdue > 1 ? 's' : ''} en retard (${formatEuros(data.totals.overdueCents)}), ${dueSoon} à échoir d’ici le ${formatDate(data.until)} (${formatEuros(data.totals.dueSoonCents)}), appréciées au ${formatDate(data.referenceDate)}.${blocked > 0 && ` ${blocked} tranche${blocked > 1 ? 's' : ''} bloquée${blocked > 1 ? 's' : ''}, hors de ces totaux (${formatEuros(data.totals.blockedCents)}) : leur antenne est fermée, plus rien ne peut y être versé.`}</p>
 <p class="liste-actions"><a class="bouton secondaire" href="${exportLink('csv')}" download>Exporter en CSV<span class="sr"> l’échéancier affiché</span></a> <a class="bouton secondaire" href="${exportLink('xlsx')}" download>Exporter en XLSX<span class="sr"> l’échéancier affiché</span></a></p>
 <section aria-labelledby="titre-echeancier">
 <h2 id="titre-echeancier">${table.title}</h2>
@@ -71,7 +75,7 @@ ${data.items.length === 0
         cell: (column, row) => {
           const item = data.items[table.rows.indexOf(row)];
           if (!item) return undefined;
-          if (column.key === 'situation') return badge(item.situation === 'overdue' ? 'ecart' : 'planned', String(row.situation));
+          if (column.key === 'situation') return badge(SITUATION_BADGES[item.situation], String(row.situation));
           if (column.key === 'antenna') return html`<a href="${href(`/antennes/${segment(item.antennaId)}`, { asOf: query.asOf })}#financements">${String(row.antenna)}</a>`;
           return undefined;
         },
