@@ -113,8 +113,11 @@ function evolveLedger(doc: AntennaLedgerDocV1, event: ProjectedEvent): AntennaLe
     case 'FundingCommitted': {
       const data = event.data as FundingCommitted['data'];
       if (doc.agreements.some((agreement) => agreement.agreementId === data.agreementId)) return doc;
-      const tranches: Record<string, { label: string | null; dueOn: IsoDate; amountCents: Cents }> = {};
-      for (const tranche of data.tranches) tranches[tranche.trancheId] = { label: tranche.label ?? null, dueOn: tranche.dueOn, amountCents: tranche.amountCents };
+      // Not in version 1: each tranche's rank in the schedule (version 4), which the statement names an unlabelled tranche by.
+      const tranches: Record<string, { label: string | null; rank: number; dueOn: IsoDate; amountCents: Cents }> = {};
+      data.tranches.forEach((tranche, index) => {
+        tranches[tranche.trancheId] = { label: tranche.label ?? null, rank: index + 1, dueOn: tranche.dueOn, amountCents: tranche.amountCents };
+      });
       const agreement: AgreementLedger = {
         agreementId: data.agreementId,
         funder: data.funder,

@@ -1,5 +1,5 @@
 import { errorMessageOf } from '@jalon/application';
-import { formatDate, formatEuros, formatFixed2 } from '@jalon/reporting';
+import { formatDate, formatEuros, formatFixed2, trancheNameIn } from '@jalon/reporting';
 import { DashboardReads } from '../read/dashboard-reads';
 import { FundingReportAgreement } from '@jalon/queries';
 import { AntennaAvailability, FormSpec, Option, OptionSource, TakenSource } from './form-catalogue';
@@ -153,7 +153,7 @@ export class FormChoices {
       for (const agreement of agreements) {
         for (const tranche of agreement.tranches) {
           const value = `${agreement.agreementId}/${tranche.trancheId}`;
-          const name = `${agreement.funder} — ${tranche.label ?? tranche.trancheId}`;
+          const name = `${agreement.funder} — ${trancheNameIn(agreement.tranches, tranche.trancheId)}`;
           if (tranche.state === 'planned' || tranche.state === 'reversed') {
             lists.plannedTranches.push({ value, label: `${name} : ${formatEuros(tranche.scheduledCents)}, échéance ${formatDate(tranche.dueOn)}` });
           }

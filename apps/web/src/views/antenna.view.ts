@@ -11,6 +11,7 @@ import {
   ROLE_LABELS,
   TRANCHE_STATE_LABELS,
   FUNDING_FIGURE_LABELS,
+  trancheNameIn,
 } from '@jalon/reporting';
 import { href, html, HtmlValue, SafeHtml, segment } from '../html';
 import { AntennaData, LiveExpenditure } from '../read/dashboard-reads';
@@ -206,7 +207,7 @@ ${agreement.closed && html`<dt>Clôturé le</dt><dd>${formatDate(agreement.close
 ${agreement.tranches.map((tranche) => {
     const trancheFlags = flags.filter((d) => d.trancheId === tranche.trancheId);
     const key = `${agreement.agreementId}/${tranche.trancheId}`;
-    const name = tranche.label ?? tranche.trancheId;
+    const name = trancheNameIn(agreement.tranches, tranche.trancheId);
     const actions =
       tranche.state === 'planned' || tranche.state === 'reversed'
         ? [formLink('verser-tranche', html`Verser<span class="sr"> ${name}</span>`, { tranche: key }, true)]
@@ -234,7 +235,7 @@ ${hasActions && html`<td><div class="actions-ligne">${actions}</div></td>`}
 ${flags.length > 0 &&
   html`<h4>Écarts constatés sur cet accord</h4><ul class="ecarts">${flags.map((flag) => {
     const tranche = agreement.tranches.find((t) => t.trancheId === flag.trancheId);
-    return html`<li>${badge('ecart', flag.label)} ${tranche ? html`<strong>${tranche.label ?? tranche.trancheId}</strong> : ` : ''}${flag.detail}</li>`;
+    return html`<li>${badge('ecart', flag.label)} ${tranche ? html`<strong>${trancheNameIn(agreement.tranches, tranche.trancheId)}</strong> : ` : ''}${flag.detail}</li>`;
   })}</ul>`}
 </article>`;
 }

@@ -1,4 +1,4 @@
-import { Column, formatDate, formatDays, formatEuros, Report, ReportTable, Row } from '@jalon/reporting';
+import { Column, formatDate, formatDays, formatEuros, Report, ReportTable, Row, trancheNameIn } from '@jalon/reporting';
 import { href, html, SafeHtml, segment } from '../html';
 import { FundingDiscrepancy, FundingReportAgreement, FundingReportData, ReportOf } from '@jalon/queries';
 import { asOfControl, badge, reportTable } from './components';
@@ -62,11 +62,10 @@ export function financeRows(report: ReportOf<'funding'>, query: FinanceQuery): F
       .filter((d) => shownKeys.has(`${d.antennaId}/${d.agreementId}`))
       .map((d): Row => {
         const agreement = agreementById.get(`${d.antennaId}/${d.agreementId}`);
-        const tranche = agreement?.tranches.find((t) => t.trancheId === d.trancheId);
         return {
           antenna: agreement?.antennaName ?? d.antennaId,
           agreement: agreement?.label ?? d.agreementId,
-          tranche: d.trancheId === null ? null : (tranche?.label ?? d.trancheId),
+          tranche: d.trancheId === null ? null : trancheNameIn(agreement?.tranches ?? [], d.trancheId),
           discrepancy: d.label,
           amount: d.amountCents,
           date: d.date,

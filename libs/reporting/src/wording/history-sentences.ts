@@ -1,6 +1,6 @@
 import type { DocumentSubject } from '@jalon/domain';
 import { formatDate, formatEuros, formatInteger, formatYearMonth } from '../format/french';
-import { budgetCategoryWord, trainingModeWord } from './labels';
+import { budgetCategoryWord, trainingModeWord, trancheName } from './labels';
 import type { AuditedEvent } from './history-events';
 
 /**
@@ -71,7 +71,8 @@ function agreementPhrase(names: HistoryNames, agreementId: string): string {
 function tranchePhrase(names: HistoryNames, agreementId: string, trancheId: string): string {
   const tranche = names.tranche(agreementId, trancheId);
   if (tranche === undefined) return 'Tranche';
-  return tranche.label ? `Tranche « ${tranche.label} »` : `Tranche n° ${tranche.rank}`;
+  const name = trancheName({ trancheId, ...tranche }, tranche.rank);
+  return tranche.label ? `Tranche « ${name} »` : name;
 }
 
 function funderPhrase(names: HistoryNames, agreementId: string, preposition: 'de' | 'par' = 'de'): string {

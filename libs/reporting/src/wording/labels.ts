@@ -84,6 +84,24 @@ export const TRANCHE_STATE_LABELS = {
 } as const satisfies Readonly<Record<string, string>>;
 
 /**
+ * A tranche as every output names it (the funding report, the échéancier, the statement of
+ * expenditure, the dashboard, the audit trail): its label, or « Tranche n° N » when it has none,
+ * N being its 1-based rank in its agreement's schedule (the order of the commitment), never its
+ * internal id. A tranche the schedule does not hold (no rank: a loose reference) keeps its id, so
+ * that nothing recorded is hidden.
+ */
+export function trancheName(tranche: { readonly trancheId: string; readonly label?: string | null | undefined }, rank: number | undefined): string {
+  if (tranche.label) return tranche.label;
+  return rank === undefined ? tranche.trancheId : `Tranche n° ${rank}`;
+}
+
+/** {@link trancheName} of the tranche `trancheId` of a schedule (tranches in schedule order). */
+export function trancheNameIn(schedule: readonly { readonly trancheId: string; readonly label?: string | null | undefined }[], trancheId: string): string {
+  const index = schedule.findIndex((tranche) => tranche.trancheId === trancheId);
+  return index < 0 ? trancheId : trancheName(schedule[index]!, index + 1);
+}
+
+/**
  * The money figures of a funding agreement, as the funding report, the key figures and the
  * dashboard name them. Once an agreement is closed, what it did not release is no longer « reste à
  * verser » but « non versé à la clôture ».

@@ -21,7 +21,7 @@ import { FUNDING_EVENT_TYPES } from './funding.projection';
  * dépenses ») is built from it for a chosen period, and cut at the position of a seal so that every
  * line it lists is covered by that seal.
  *
- * Documents (version 3), every key derived from the event alone (`data.antennaId`, the agreement a
+ * Documents (version 4; 3 without the tranches' ranks), every key derived from the event alone (`data.antennaId`, the agreement a
  * recording is charged to, the revision of the event in its stream):
  * - `agreement-ledger:<antennaId>` ({@link AntennaLedgerDoc}): the antenna's name and its agreements
  *   with their releases, receipts and documents; it does not grow with the antenna's expenditures;
@@ -100,7 +100,8 @@ export interface AgreementLedger {
   readonly committedCents: Cents;
   readonly committedOn: IsoDate;
   readonly beneficiaryName: string | null;
-  readonly tranches: Readonly<Record<string, { readonly label: string | null; readonly dueOn: IsoDate; readonly amountCents: Cents }>>;
+  /** By tranche id; `rank`: 1-based, in the schedule's order (a record's key order is not, for ids such as `2`). */
+  readonly tranches: Readonly<Record<string, { readonly label: string | null; readonly rank: number; readonly dueOn: IsoDate; readonly amountCents: Cents }>>;
   readonly releases: readonly LedgerRelease[];
   readonly receipts: readonly LedgerReceipt[];
   readonly documents: readonly LedgerDocument[];
@@ -245,7 +246,8 @@ export const DOCUMENT_ATTACHED = 'DocumentAttached';
 
 export const agreementLedgerProjection = defineProjection<LedgerDoc>({
   name: 'agreement-ledger',
-  version: 3,
+  // 4: each tranche keeps its rank in the schedule, so that the statement names it as every report does.
+  version: 4,
   handles: [...FUNDING_EVENT_TYPES, DOCUMENT_ATTACHED],
   keysOf(event) {
     const antennaId = event.data.antennaId;
@@ -360,8 +362,10 @@ function evolveLedger(doc: AntennaLedgerDoc, event: ProjectedEvent): AntennaLedg
     case 'FundingCommitted': {
       const data = event.data as FundingCommitted['data'];
       if (doc.agreements.some((agreement) => agreement.agreementId === data.agreementId)) return doc;
-      const tranches: Record<string, { label: string | null; dueOn: IsoDate; amountCents: Cents }> = {};
-      for (const tranche of data.tranches) tranches[tranche.trancheId] = { label: tranche.label ?? null, dueOn: tranche.dueOn, amountCents: tranche.amountCents };
+      const tranches: Record<string, { label: string | null; rank: number; dueOn: IsoDate; amountCents: Cents }> = {};
+      data.tranches.forEach((tranche, index) => {
+        tranches[tranche.trancheId] = { label: tranche.label ?? null, rank: index + 1, dueOn: tranche.dueOn, amountCents: tranche.amountCents };
+      });
       const agreement: AgreementLedger = {
         agreementId: data.agreementId,
         funder: data.funder,

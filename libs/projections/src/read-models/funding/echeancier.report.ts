@@ -36,6 +36,8 @@ export interface EcheancierItem {
   readonly funder: string;
   readonly trancheId: string;
   readonly trancheLabel: string | null;
+  /** As every output names it (`trancheName`): its label, or « Tranche n° N ». */
+  readonly trancheName: string;
   readonly dueOn: IsoDate;
   readonly scheduledCents: Cents;
   readonly conditions: string | null;
@@ -98,6 +100,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
           funder: agreement.funder,
           trancheId: tranche.trancheId,
           trancheLabel: tranche.label,
+          trancheName: LABELS.trancheNameIn(agreement.tranches, tranche.trancheId),
           dueOn: tranche.dueOn,
           scheduledCents: tranche.scheduledCents,
           conditions: tranche.conditions,
@@ -151,7 +154,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
       antenna: item.antennaName ?? item.antennaId,
       agreement: item.agreementLabel,
       funder: item.funder,
-      tranche: item.trancheLabel ?? item.trancheId,
+      tranche: item.trancheName,
       conditions: item.conditions,
       scheduled: item.situation === 'blocked' ? null : item.scheduledCents,
       blocked: item.situation === 'blocked' ? item.scheduledCents : null,

@@ -1,7 +1,7 @@
 import { daysBetween, type Cents, type IsoDate } from '@jalon/domain';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import * as LABELS from '@jalon/reporting';
-import { formatDays } from '@jalon/reporting';
+import { formatDays, trancheNameIn } from '@jalon/reporting';
 import { fundingDocsOf } from './funding-docs';
 import { formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
 import { AntennaFundingDoc, FundingAgreementDoc, TrancheDoc, TrancheState } from './funding.projection';
@@ -445,11 +445,10 @@ function agreementKey(of: { readonly antennaId: string; readonly agreementId: st
 
 /** `agreement`: the one the discrepancy is about (every discrepancy comes from one of the report's agreements). */
 function noteSubject(d: FundingDiscrepancy, agreement: FundingReportAgreement, withAntenna: boolean): string {
-  const tranche = agreement.tranches.find((t) => t.trancheId === d.trancheId);
   const parts = [
     ...(withAntenna ? [agreement.antennaName ?? d.antennaId] : []),
     agreement.label,
-    ...(d.trancheId === null ? [] : [tranche?.label ?? d.trancheId]),
+    ...(d.trancheId === null ? [] : [trancheNameIn(agreement.tranches, d.trancheId)]),
   ];
   return parts.join(' — ');
 }
@@ -559,7 +558,7 @@ function trancheTable(rows: readonly Row[], sums: FundingSums, withAntenna: bool
 function trancheRow(agreement: FundingReportAgreement, tranche: FundingReportTranche, withAntenna: boolean): Row {
   return {
     ...lead(withAntenna, agreement),
-    tranche: tranche.label ?? tranche.trancheId,
+    tranche: trancheNameIn(agreement.tranches, tranche.trancheId),
     dueOn: tranche.dueOn,
     conditions: tranche.conditions,
     scheduled: tranche.scheduledCents,
@@ -592,7 +591,7 @@ function movementRows(agreement: FundingReportAgreement, withAntenna: boolean): 
     tranche.movements.map(
       (movement): Row => ({
         ...lead(withAntenna, agreement),
-        tranche: tranche.label ?? tranche.trancheId,
+        tranche: trancheNameIn(agreement.tranches, tranche.trancheId),
         date: movement.effectiveDate,
         movement: movement.kind === 'release' ? 'Versement' : 'Annulation du versement',
         amount: movement.kind === 'release' ? movement.amountCents : -movement.amountCents,
@@ -611,10 +610,9 @@ function discrepancyTable(rows: readonly Row[], withAntenna: boolean): ReportTab
 }
 
 function discrepancyRow(d: FundingDiscrepancy, agreement: FundingReportAgreement, withAntenna: boolean): Row {
-  const tranche = agreement.tranches.find((t) => t.trancheId === d.trancheId);
   return {
     ...lead(withAntenna, agreement),
-    tranche: d.trancheId === null ? null : (tranche?.label ?? d.trancheId),
+    tranche: d.trancheId === null ? null : trancheNameIn(agreement.tranches, d.trancheId),
     discrepancy: d.label,
     detail: d.detail,
   };

@@ -1,5 +1,5 @@
 import type { Cents, IsoDate } from '@jalon/domain';
-import { formatDate, ReportParameterError, ReportSubjectNotFoundError, type Report, type ReportParameters, type ReportTable, type Row } from '@jalon/reporting';
+import { formatDate, ReportParameterError, ReportSubjectNotFoundError, trancheName, type Report, type ReportParameters, type ReportTable, type Row } from '@jalon/reporting';
 import { comparePositions } from '../../projection';
 import { categoryLabel, ReadModels, UnknownAntennaError } from '../budget/report-helpers';
 import {
@@ -106,7 +106,7 @@ export function buildStatementReport(models: ReadModels, parameters: StatementPa
   const kept = (on: IsoDate, source: LedgerSource): boolean =>
     on >= periodFrom && on <= periodTo && (seal === null || comparePositions(source.position, seal.lastPosition) <= 0);
 
-  const tranche = (trancheId: string, label: string | null): string => label ?? `Tranche ${trancheId}`;
+  const tranche = (trancheId: string, label: string | null): string => trancheName({ trancheId, label }, agreement.tranches[trancheId]?.rank);
   const releases: StatementLine[] = [];
   for (const release of agreement.releases) {
     const label = tranche(release.trancheId, release.trancheLabel);

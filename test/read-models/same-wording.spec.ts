@@ -1,0 +1,100 @@
+import { ReportService } from '@jalon/application';
+import { SqliteEventStore } from '@jalon/event-store';
+import { PROJECTIONS, ProjectionRunner, ReportOf, SqliteProjectionStorage } from '@jalon/projections';
+import type { Report, ReportTable } from '@jalon/reporting';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ANTENNA_ID, FINANCE_OFFICER, HistoryStep, MONTBELIARD_HISTORY } from '../../apps/cli/src/demo/montbeliard-history';
+import { financeRows } from '../../apps/web/src/views/finance.view';
+import { recordDemoHistory } from '../support/demo-history';
+
+/**
+ * The same thing must read the same in every output a controller may set side by side (found by a
+ * black-box audit: one figure, two wordings). On the demo's antenna, a department commits
+ * 50 000,00 € on 01/10/2023 in two tranches WITHOUT labels (d1 20 000,00 € due 15/01/2024, d2
+ * 30 000,00 € due 20/12/2026), releases d1 late on 01/02/2024 and receives it on 15/02/2024.
+ * Recorded through the real command path, read through the report service.
+ */
+const fin = (command: string, input: Record<string, unknown>): HistoryStep => ({ command, actor: FINANCE_OFFICER, input });
+const department = { antennaId: ANTENNA_ID, agreementId: 'departement-doubs' };
+const SCENARIO: HistoryStep[] = [
+  fin('CommitFunding', {
+    ...department,
+    funder: 'Département du Doubs',
+    label: 'Soutien départemental',
+    amountCents: 5_000_000,
+    tranches: [
+      { trancheId: 'd1', amountCents: 2_000_000, dueOn: '2024-01-15' },
+      { trancheId: 'd2', amountCents: 3_000_000, dueOn: '2026-12-20' },
+    ],
+    effectiveDate: '2023-10-01',
+  }),
+  fin('ReleaseTranche', { ...department, trancheId: 'd1', effectiveDate: '2024-02-01' }),
+  fin('RecordTrancheReceipt', { ...department, trancheId: 'd1', amountCents: 2_000_000, bankReference: 'VIR-CD25-2024-0215', effectiveDate: '2024-02-15' }),
+];
+
+// Today, for the reports: after every fact, d2 due within the échéancier's 30 days.
+const clock = { now: () => new Date('2026-12-01T10:00:00Z') };
+
+/** Every cell of a table's column `key`, as text. */
+function column(table: ReportTable | undefined, key: string): string[] {
+  return (table?.rows ?? []).map((row) => String(row[key] ?? ''));
+}
+
+function tableTitled(report: Report, title: string): ReportTable | undefined {
+  return report.tables.find((table) => table.title === title);
+}
+
+describe('the same thing reads the same in every output', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let storage: SqliteProjectionStorage;
+  let reports: ReportService;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jalon-same-wording-'));
+    store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
+    await recordDemoHistory(store, [...MONTBELIARD_HISTORY, ...SCENARIO]);
+    storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
+    const runner = new ProjectionRunner(store, storage, PROJECTIONS);
+    await runner.catchUp();
+    reports = new ReportService(store, runner, clock, 'Europe/Paris');
+  }, 60_000);
+  afterAll(async () => {
+    storage?.close();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rule: a label-less tranche reads the same in every report: « Tranche n° N » (its rank in the schedule), never its id, in the funding report, the échéancier, the statement, the dashboard’s finance page and the audit trail', async () => {
+    const funding = await reports.build({ kind: 'funding', antennaId: ANTENNA_ID });
+    const ofDepartment = (table: ReportTable | undefined) =>
+      (table?.rows ?? []).filter((row) => row.agreement === 'Soutien départemental').map((row) => String(row.tranche));
+    expect(ofDepartment(tableTitled(funding, 'Échéancier et rapprochement des tranches'))).toEqual(['Tranche n° 1', 'Tranche n° 2']);
+    expect(ofDepartment(funding.tables.find((table) => table.columns.some((c) => c.key === 'movement')))).toEqual(['Tranche n° 1']);
+    // d1 was released after its due date: the flag names it the same way, in the table and in the notes.
+    const flagged = ofDepartment(funding.tables.find((table) => table.columns.some((c) => c.key === 'discrepancy')));
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(new Set(flagged)).toEqual(new Set(['Tranche n° 1']));
+    expect((funding.notes ?? []).filter((note) => note.includes('Soutien départemental')).every((note) => note.includes('Tranche n° 1') && !/\bd1\b/.test(note))).toBe(true);
+
+    const echeancier = await reports.build({ kind: 'echeancier' });
+    expect(column(echeancier.tables[0], 'tranche')).toContain('Tranche n° 2');
+
+    const statement = await reports.build({ kind: 'etat-depenses', ...department });
+    const lines = statement.tables.flatMap((table) => table.rows.map((row) => Object.values(row).join(' ')));
+    expect(lines.some((line) => line.includes('Tranche n° 1 — référence bancaire VIR-CD25-2024-0215'))).toBe(true);
+
+    // The dashboard's finance page reads the programme-wide funding report.
+    const finance = financeRows((await reports.build({ kind: 'funding' })) as ReportOf<'funding'>, { onlyFlagged: false });
+    expect(new Set(finance.discrepancies.rows.filter((row) => row.agreement === 'Soutien départemental').map((row) => row.tranche))).toEqual(new Set(['Tranche n° 1']));
+
+    const history = await reports.build({ kind: 'history', antennaId: ANTENNA_ID });
+    const sentences = JSON.stringify(history.tables);
+    expect(sentences).toContain('Tranche n° 1');
+    for (const output of [funding, echeancier, statement, history]) {
+      expect(JSON.stringify(output.tables)).not.toMatch(/"d1"|"d2"|Tranche d[12]\b/);
+    }
+  });
+});
