@@ -42,8 +42,9 @@ import { fr } from '../../libs/reporting/src/testing/french-spaces';
  * Solde of the seed agreement (received − spent): 70 000 − 37 200 = 32 800 €.
  * Variance (revised forecast − spent): 2021 120 000 − 50 500 = 69 500; 2022 186 000 − 4 500 =
  *   181 500; 2023 230 000 − 14 200 = 215 800; 2024 250 000; total 786 000 − 69 200 = 716 800 €.
- * Execution rate (spent × 10 000 / forecast, rounded down, basis points):
- *   2021 50 500 × 10 000 / 120 000 = 4208,33 → 4208; 2022 4 500 × 10 000 / 186 000 = 241,93 → 241;
+ * Execution rate (spent × 10 000 / forecast, basis points, rounded to the nearest, a half away from
+ * zero, as every rate of every output):
+ *   2021 50 500 × 10 000 / 120 000 = 4208,33 → 4208; 2022 4 500 × 10 000 / 186 000 = 241,93 → 242;
  *   2023 14 200 × 10 000 / 230 000 = 617,39 → 617; 2024 0; total 69 200 × 10 000 / 786 000 = 880,40 → 880.
  */
 
@@ -102,7 +103,7 @@ describe('budget of the demo history (Montbéliard)', () => {
     const years = table(report, BUDGET_TABLE_TITLES.years);
     expect(years.rows).toEqual([
       yearRow(2021, 12_000_000, 10_000_000, 4_000_000, 4_000_000, 5_050_000, 6_950_000, 4208),
-      yearRow(2022, 18_600_000, 0, 3_000_000, 3_000_000, 450_000, 18_150_000, 241),
+      yearRow(2022, 18_600_000, 0, 3_000_000, 3_000_000, 450_000, 18_150_000, 242),
       yearRow(2023, 23_000_000, 0, 3_000_000, 0, 1_420_000, 21_580_000, 617),
       yearRow(2024, 25_000_000, 0, 0, 0, 0, 25_000_000, 0),
     ]);

@@ -81,6 +81,25 @@ export function formatWholeEuros(euros: number): string {
   return WHOLE_EUROS.format(requireInteger(euros, 'A whole number of euros'));
 }
 
+/**
+ * `part / whole` as a rate in basis points (10 000 = 100,00 %), the ONE rounding of every rate and
+ * share an output shows (the budget's execution rate, the key figures' shares and attainments, the
+ * phases' attainment): to the nearest hundredth of a point, a half away from zero (2/3 → 6 667, read
+ * « 66,67 % »; −1/3 → −3 333), so that a controller comparing two documents reads the same figure.
+ * By integer arithmetic only (BigInt: exact whatever the amounts); null when the whole is 0 (no
+ * rate to speak of). Shown by {@link formatPercent}.
+ */
+export function rateBasisPoints(part: number, whole: number): number | null {
+  const p = requireInteger(part, 'A rate’s part');
+  const w = requireInteger(whole, 'A rate’s whole');
+  if (w === 0n) return null;
+  const numerator = (p < 0n ? -p : p) * 10_000n;
+  const denominator = w < 0n ? -w : w;
+  // Nearest, a half up on the magnitude: ⌊(2n + d) / 2d⌋ (BigInt division truncates; all positive here).
+  const magnitude = Number((2n * numerator + denominator) / (2n * denominator));
+  return magnitude !== 0 && p < 0n !== w < 0n ? -magnitude : magnitude;
+}
+
 /** 5000 (basis points) → "50,00 %" (no-break space). */
 export function formatPercent(basisPoints: number): string {
   const n = requireInteger(basisPoints, 'A rate in basis points');

@@ -62,7 +62,6 @@ const MONTBELIARD = [
   }),
   projected('BudgetTrancheReleased', { agreementId: 'bdt', antennaId: 'montbeliard', trancheId: 't1', amountCents: 4_000_000, effectiveDate: '2021-09-15' }),
   projected('TrancheReceived', { agreementId: 'bdt', antennaId: 'montbeliard', trancheId: 't1', amountCents: 4_000_000, bankReference: 'VIR', effectiveDate: '2021-09-28' }),
-  // 2021 spent 10 000 € of 30 000 € → 3333,33… bp, rounded down to 3333
   projected('ExpenditureRecorded', { antennaId: 'montbeliard', expenditureId: 'e1', category: 'staff', amountCents: 1_000_000, description: 'x', effectiveDate: '2021-12-01' }),
   // 2022 spent 35 000 € of 35 000 € → 10 000 bp
   projected('ExpenditureRecorded', { antennaId: 'montbeliard', expenditureId: 'e2', category: 'staff', amountCents: 3_500_000, description: 'x', effectiveDate: '2022-12-01' }),
@@ -79,7 +78,7 @@ describe('budget report, one antenna', () => {
     expect(report.parameters).toEqual({ antennaId: 'montbeliard', referenceDate: '2024-12-31' });
   });
 
-  it('per-year table: original and revised forecast, committed, released, received, spent, variance = revised − spent, rate = spent / revised rounded down (null when the forecast is 0), and a totals row', () => {
+  it('per-year table: original and revised forecast, committed, released, received, spent, variance = revised − spent, rate = spent / revised rounded to the nearest basis point (null when the forecast is 0), and a totals row', () => {
     const years = table(report, 'Prévisionnel et exécution par année');
     expect(years.columns.map((c) => [c.label, c.kind])).toEqual([
       ['Année', 'year'],
@@ -113,7 +112,7 @@ describe('budget report, one antenna', () => {
     expect(years.totals).toEqual(cells('Total', 6_000_000, 7_000_000, 5_000_000, 4_000_000, 4_000_000, 4_700_000, 2_300_000, 6714));
   });
 
-  it('the execution rate is rounded DOWN to the basis point', () => {
+  it('rule: the execution rate rounds like every rate of every output, to the nearest basis point (a half away from zero): 2/3 reads 66,67 %, as the Action Cœur de Ville share does', () => {
     const report2 = buildBudgetReport(
       models([
         opened('a', 'A', 'A'),
@@ -122,8 +121,8 @@ describe('budget report, one antenna', () => {
       ]),
       { antennaId: 'a', referenceDate: '2021-12-31' },
     );
-    // 20 000 / 30 000 = 6666,66… bp: 6666, not 6667
-    expect(table(report2, BUDGET_TABLE_TITLES.years).totals?.executionRate).toBe(6666);
+    // 20 000 / 30 000 = 6666,66… bp: 6667 (66,67 %); it read 6666 (66,66 %) when rates were rounded down here only.
+    expect(table(report2, BUDGET_TABLE_TITLES.years).totals?.executionRate).toBe(6667);
   });
 
   it('commitments per funder and year, sorted by funder, with a total', () => {
@@ -255,7 +254,8 @@ describe('budget report, the programme', () => {
       executionRate: 3571, // 12 500 / 35 000 = 3571,42… bp
     });
     expect(years.rows.map((r) => r.year)).toEqual([2021, 2022, 2023, 2024]);
-    expect(years.totals).toMatchObject({ year: 'Total', forecastOriginal: 7_000_000, forecastCurrent: 8_000_000, spent: 4_950_000, variance: 3_050_000, executionRate: 6187 });
+    // 49 500 / 80 000 = 6187,5 bp exactly: a half goes away from zero, 6188 (61,88 %).
+    expect(years.totals).toMatchObject({ year: 'Total', forecastOriginal: 7_000_000, forecastCurrent: 8_000_000, spent: 4_950_000, variance: 3_050_000, executionRate: 6188 });
   });
 
   it('has one row per antenna (by name, antennas without money included) whose totals match the programme', () => {

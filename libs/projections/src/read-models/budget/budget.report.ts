@@ -18,7 +18,8 @@ import { FrenchOrder, KeptForDocuments, keptOnly, PartsByDocument } from '../rep
 /**
  * The budget report: forecast (original and revised) against committed, released, received and
  * spent, per year and in total, with the variance (revised forecast − spent) and the execution
- * rate (spent / revised forecast, in basis points ROUNDED DOWN; null when the forecast is 0).
+ * rate (spent / revised forecast, in basis points rounded to the nearest, a half away from zero, as
+ * every rate of every output (rateBasisPoints); null when the forecast is 0).
  * With `parameters.antennaId`: that antenna; without: the programme, plus one row per antenna.
  * Time travel is the caller's business: it hands in read models replayed up to the cut.
  */
@@ -38,7 +39,7 @@ export function buildBudgetReport(models: ReadModels, parameters: ReportParamete
 export interface BudgetReportFigures extends BudgetFigures {
   /** Revised forecast − spent (negative when overspent). */
   readonly varianceCents: Cents;
-  /** Spent / revised forecast in basis points, rounded down; null when the forecast is 0. */
+  /** Spent / revised forecast in basis points, rounded to the nearest (rateBasisPoints); null when the forecast is 0. */
   readonly executionRateBasisPoints: number | null;
 }
 
@@ -63,7 +64,7 @@ export const BUDGET_TABLE_TITLES = {
 } as const;
 
 const NOTE_DEFINITIONS =
-  'Écart = prévisionnel révisé − dépensé ; taux d’exécution = dépensé / prévisionnel révisé, arrondi au centième de point inférieur.';
+  'Écart = prévisionnel révisé − dépensé ; taux d’exécution = dépensé / prévisionnel révisé, arrondi au centième de point le plus proche.';
 
 /**
  * How reversals are attributed to years (budget.projection.ts): in the year of what they reverse,

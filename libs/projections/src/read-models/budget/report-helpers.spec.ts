@@ -2,19 +2,24 @@ import { categoryLabel, formatDate, formatEuros, rateBasisPoints, UnknownAntenna
 import { fr } from '../../../../reporting/src/testing/french-spaces';
 
 describe('report helpers', () => {
-  it('a rate is in basis points, rounded DOWN, null when the whole is 0', () => {
+  it('rule: a rate is in basis points, rounded to the nearest, a half away from zero (one rounding for every output), null when the whole is 0', () => {
     expect(rateBasisPoints(5_050_000, 12_000_000)).toBe(4208); // 4208,33…
-    expect(rateBasisPoints(2, 3)).toBe(6666); // 6666,66… not 6667
+    expect(rateBasisPoints(2, 3)).toBe(6667); // 6666,66… → 6667 (66,67 %)
+    expect(rateBasisPoints(1, 3)).toBe(3333);
+    expect(rateBasisPoints(1, 20_000)).toBe(1); // 0,5 → 1: a half goes away from zero
+    expect(rateBasisPoints(-1, 20_000)).toBe(-1);
     expect(rateBasisPoints(3, 3)).toBe(10_000);
     expect(rateBasisPoints(0, 3)).toBe(0);
     expect(rateBasisPoints(1, 0)).toBeNull();
-    expect(rateBasisPoints(-1, 3)).toBe(-3334); // floor, not truncation: -3333,33… → -3334
+    expect(rateBasisPoints(-1, 3)).toBe(-3333); // -3333,33… → -3333
   });
 
   it('a rate stays exact for amounts where floating point would not (integer arithmetic only)', () => {
     // 9 007 199 254 740 991 × 10 000 is far beyond 2^53: float division would lose the last digits.
     expect(rateBasisPoints(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)).toBe(10_000);
-    expect(rateBasisPoints(Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER)).toBe(9_999);
+    expect(rateBasisPoints(Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER)).toBe(10_000); // 9 999,99…
+    // 4 995,4999… bp, a hair below the half: floating point (Math.round or the half-up formula) says 4 996.
+    expect(rateBasisPoints(4_499_546_387_705_862, Number.MAX_SAFE_INTEGER)).toBe(4_995);
   });
 
   it('amounts read the French way, from integer cents, without division', () => {

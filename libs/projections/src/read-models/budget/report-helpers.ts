@@ -1,4 +1,3 @@
-import type { Cents } from '@jalon/domain';
 import { ReportSubjectNotFoundError } from '@jalon/reporting';
 
 export type { ReadModels } from '../../runner/replay';
@@ -13,18 +12,8 @@ export class UnknownAntennaError extends ReportSubjectNotFoundError {
   }
 }
 
-/**
- * A share in basis points (10 000 = 100,00 %), ROUNDED DOWN, by integer arithmetic only (BigInt:
- * exact whatever the amounts); null when the whole is 0 (no rate to speak of).
- */
-export function rateBasisPoints(part: Cents, whole: Cents): number | null {
-  if (whole === 0) return null;
-  const numerator = BigInt(part) * 10_000n;
-  const denominator = BigInt(whole);
-  let quotient = numerator / denominator; // BigInt division truncates toward zero
-  if (quotient * denominator !== numerator && numerator < 0n !== denominator < 0n) quotient -= 1n; // floor for negatives
-  return Number(quotient);
-}
+// Rates round once, the same way in every output: the formatter module's rateBasisPoints (to the nearest).
+export { rateBasisPoints } from '@jalon/reporting';
 
 // The French labels of budget categories live in the one label table (@jalon/reporting, wording/labels.ts).
 export { BUDGET_CATEGORY_LABELS, budgetCategoryLabel as categoryLabel } from '@jalon/reporting';

@@ -21,6 +21,7 @@ import type {
   TrancheReceived,
   TrancheReleaseReversed,
 } from '@jalon/domain';
+import { rateBasisPoints } from '@jalon/reporting';
 import { Bucketed, bucketedGet, bucketedSet } from '../../bucketed';
 import { defineProjection, ProjectedEvent } from '../../projection';
 
@@ -521,11 +522,6 @@ function withAntennaStatus(doc: KpisDocument, antennaId: string, status: KpiAnte
   return { ...doc, antennas: { ...doc.antennas, [antennaId]: { ...antenna, status } } };
 }
 
-/** `part / whole` in integer basis points, rounded half up; null without a whole. */
-function basisPoints(part: number, whole: number): number | null {
-  if (whole <= 0) return null;
-  return Math.floor((2 * part * 10_000 + whole) / (2 * whole));
-}
 
 function structuralTotalsOf(doc: Omit<KpisDocument, 'totals'>): StructuralTotals {
   return { ...antennaTotalsOf(doc), ...callTotalsOf(doc) };
@@ -544,12 +540,12 @@ function antennaTotalsOf(doc: Pick<KpisDocument, 'antennas' | 'programme'>): Omi
       suspended: antennas.filter((a) => a.status === 'suspended').length,
       closed: antennas.filter((a) => a.status === 'closed').length,
     },
-    targetAttainmentBasisPoints: target ? basisPoints(antennas.length, target.antennaCount) : null,
+    targetAttainmentBasisPoints: target ? rateBasisPoints(antennas.length, target.antennaCount) : null,
     antennasInaugurated: inaugurated.length,
     antennasInauguratedByTargetDate: target ? inaugurated.filter((a) => a.inauguratedOn !== null && a.inauguratedOn <= target.targetDate).length : null,
-    inaugurationAttainmentBasisPoints: target ? basisPoints(inaugurated.length, target.antennaCount) : null,
+    inaugurationAttainmentBasisPoints: target ? rateBasisPoints(inaugurated.length, target.antennaCount) : null,
     antennasInActionCoeurDeVille: acv,
-    actionCoeurDeVilleShareBasisPoints: basisPoints(acv, antennas.length),
+    actionCoeurDeVilleShareBasisPoints: rateBasisPoints(acv, antennas.length),
   };
 }
 

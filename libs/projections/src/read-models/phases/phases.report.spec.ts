@@ -3,7 +3,7 @@ import { ReadModelView } from '../../projection';
 import { InMemoryReadModel } from '../../runner/in-memory-read-model';
 import { project, projected } from '../../testing/projection-specification';
 import { PhaseProgress, phasesProjection } from './phases.projection';
-import { basisPoints, buildPhasesReport, phaseLatenessDays } from './phases.report';
+import { buildPhasesReport, phaseLatenessDays } from './phases.report';
 import { fr } from '../../../../reporting/src/testing/french-spaces';
 
 function modelsOf(...models: InMemoryReadModel<any>[]) {
@@ -57,13 +57,6 @@ describe('phase lateness', () => {
   it('rule: lateness is measured against the plan in force, not the original plan', () => {
     // Originally planned to start 2021-01-01, rescheduled to 2021-03-01: on 2021-02-15 it is not late.
     expect(phaseLatenessDays(phase, '2021-02-15')).toBe(0);
-  });
-
-  it('rule: rates are integer basis points, rounded half up', () => {
-    expect(basisPoints(1, 100)).toBe(100);
-    expect(basisPoints(1, 3)).toBe(3333);
-    expect(basisPoints(2, 3)).toBe(6667);
-    expect(basisPoints(1, 0)).toBeNull();
   });
 });
 

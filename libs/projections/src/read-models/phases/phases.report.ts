@@ -1,7 +1,7 @@
 import { daysBetween, isAfter } from '@jalon/domain';
 import { ReportSubjectNotFoundError } from '@jalon/reporting';
 import * as LABELS from '@jalon/reporting';
-import { formatDate, formatDays, formatInteger } from '@jalon/reporting';
+import { formatDate, formatDays, formatInteger, rateBasisPoints } from '@jalon/reporting';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
 import { KeptForDocuments, keptOnly, PartsByDocument } from '../report-parts';
@@ -44,11 +44,6 @@ export function phaseLatenessDays(phase: PhaseProgress, referenceDate: string): 
   return Math.max(0, late);
 }
 
-/** `part / whole` in integer basis points, rounded half up (10000 = 100,00 %); null without a whole. */
-export function basisPoints(part: number, whole: number): number | null {
-  if (whole <= 0) return null;
-  return Math.floor((2 * part * 10_000 + whole) / (2 * whole));
-}
 
 /** Where an antenna stands in its plan, as a label the programme view groups by. */
 export function currentPhaseOf(antenna: PhasesAntennaDocument): { readonly order: number; readonly label: string; readonly phase: PhaseProgress | null } {
@@ -299,7 +294,7 @@ function summarise(
       name: programme?.name ?? programmeId,
       target,
       antennasOpened: antennas.length,
-      attainmentBasisPoints: target ? basisPoints(antennas.length, target.antennaCount) : null,
+      attainmentBasisPoints: target ? rateBasisPoints(antennas.length, target.antennaCount) : null,
       byStatus: whole.byStatus,
       byCurrentPhase: whole.byCurrentPhase,
       antennas: whole.lines,
@@ -372,7 +367,7 @@ function antennaPart(antenna: PhasesAntennaDocument, referenceDate: string): Pha
 
 function programmeTables(summary: ProgrammeSummary, rows: readonly Row[], suffix: string): ReportTable[] {
   const targetCount = summary.target?.antennaCount ?? 0;
-  const ofTarget = (count: number) => basisPoints(count, targetCount);
+  const ofTarget = (count: number) => rateBasisPoints(count, targetCount);
   return [
     {
       title: `Objectif du programme${suffix}`,
