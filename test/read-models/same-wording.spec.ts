@@ -1,12 +1,15 @@
 import { ReportService } from '@jalon/application';
 import { SqliteEventStore } from '@jalon/event-store';
 import { PROJECTIONS, ProjectionRunner, ReportOf, SqliteProjectionStorage } from '@jalon/projections';
-import type { Report, ReportTable } from '@jalon/reporting';
+import { formatSignedEuros, renderPdf, renderTable, renderXlsx, XLSX_HEADER_ROW, XLSX_MONEY_CHANGE_FORMAT, type Report, type ReportTable } from '@jalon/reporting';
+import ExcelJS from 'exceljs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANTENNA_ID, FINANCE_OFFICER, HistoryStep, MONTBELIARD_HISTORY } from '../../apps/cli/src/demo/montbeliard-history';
+import { reportTable } from '../../apps/web/src/views/components';
 import { financeRows } from '../../apps/web/src/views/finance.view';
+import { pdfTextRuns } from '../support/pdf-text';
 import { recordDemoHistory } from '../support/demo-history';
 
 /**
@@ -41,6 +44,9 @@ const clock = { now: () => new Date('2026-12-01T10:00:00Z') };
 function column(table: ReportTable | undefined, key: string): string[] {
   return (table?.rows ?? []).map((row) => String(row[key] ?? ''));
 }
+
+/** Every kind of space as one plain space: the outputs differ only in which no-break space they use. */
+const spaces = (text: string): string => text.replace(/[\u00a0\u202f\s]+/g, ' ');
 
 function tableTitled(report: Report, title: string): ReportTable | undefined {
   return report.tables.find((table) => table.title === title);
@@ -96,5 +102,41 @@ describe('the same thing reads the same in every output', () => {
     for (const output of [funding, echeancier, statement, history]) {
       expect(JSON.stringify(output.tables)).not.toMatch(/"d1"|"d2"|Tranche d[12]\b/);
     }
+  });
+
+  it('rule: a forecast revision’s change is a signed amount and reads with its sign in every output (« +… € » for an increase): the budget report’s table, PDF and spreadsheet, and the dashboard', async () => {
+    const budget = await reports.build({ kind: 'budget', antennaId: ANTENNA_ID });
+    const changeTables = budget.tables.filter((table) => table.columns.some((column) => column.key === 'change'));
+    expect(changeTables.length).toBeGreaterThanOrEqual(2);
+    // The demo's revision moves money between years and categories (its total is unchanged): an increase and a decrease.
+    const byCategory = changeTables.find((table) => table.columns.some((column) => column.key === 'category') && table.columns.some((column) => column.key === 'previous'))!;
+    const increase = Number(byCategory.rows.find((row) => Number(row.change) > 0)!.change);
+    const decrease = Number(byCategory.rows.find((row) => Number(row.change) < 0)!.change);
+    const signed = [spaces(formatSignedEuros(increase)), spaces(formatSignedEuros(decrease))];
+    expect(signed[0]!.startsWith('+')).toBe(true);
+    expect(signed[1]!.startsWith('\u2212')).toBe(true); // the typographic minus of every negative amount
+
+    const outputs = {
+      table: spaces(renderTable(budget)),
+      pdf: spaces(pdfTextRuns((await renderPdf(budget)) as Buffer).join(' ')),
+      dashboard: spaces(reportTable(byCategory, { timeZone: 'Europe/Paris' }).toString()),
+    };
+    for (const [output, text] of Object.entries(outputs)) {
+      for (const amount of signed) expect({ output, has: text.includes(amount) }).toEqual({ output, has: true });
+    }
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await renderXlsx(budget)) as unknown as ExcelJS.Buffer);
+    const formats = new Set<string>();
+    workbook.eachSheet((sheet) => {
+      const header = sheet.getRow(XLSX_HEADER_ROW);
+      sheet.eachRow((row, number) => {
+        if (number <= XLSX_HEADER_ROW) return;
+        row.eachCell((cell, column) => {
+          if (header.getCell(column).value === 'Variation' && cell.value !== null) formats.add(cell.numFmt);
+        });
+      });
+    });
+    expect(formats).toEqual(new Set([XLSX_MONEY_CHANGE_FORMAT]));
+    for (const table of changeTables) expect(table.columns.find((column) => column.key === 'change')!.kind).toBe('money-change');
   });
 });

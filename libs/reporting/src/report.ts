@@ -3,7 +3,7 @@
  * Report from read models; renderers (table, CSV, XLSX, JSON) turn it into bytes. Money cells are
  * integers of cents, rates are integers of basis points (5000 = 50,00 %): no floating point.
  */
-export type ColumnKind = 'text' | 'money' | 'date' | 'timestamp' | 'integer' | 'percent' | 'year' | 'month';
+export type ColumnKind = 'text' | 'money' | 'money-change' | 'date' | 'timestamp' | 'integer' | 'percent' | 'year' | 'month';
 
 export interface Column {
   readonly key: string;
@@ -13,7 +13,8 @@ export interface Column {
 }
 
 /**
- * money: cents; date: `YYYY-MM-DD`; timestamp: ISO 8601; percent: basis points; integer: a count;
+ * money: cents; money-change: cents, a variation (a revision's change), read with its sign always
+ * shown (« +99 333,33 € », « −1 234,56 € »); date: `YYYY-MM-DD`; timestamp: ISO 8601; percent: basis points; integer: a count;
  * year: a year number (`2022`, never grouped; a text such as « Total » in a totals row stays text);
  * month: `YYYY-MM`.
  */

@@ -163,12 +163,8 @@ function revisionBlock(data: AntennaData, timeZone: string): SafeHtml {
     }.</li>`;
   })}</ul>
 ${changes && changes.rows.length > 0 &&
-  reportTable(changes, {
-    timeZone,
-    id: 'table-revisions-categories',
-    cell: (column, row) => (column.key === 'change' ? formatSignedEuros(Number(row.change)) : undefined),
-  })}
-${reportTable(revisions, { timeZone, id: 'table-revisions', cell: (column, row) => (column.key === 'change' ? formatSignedEuros(Number(row.change)) : undefined) })}`;
+  reportTable(changes, { timeZone, id: 'table-revisions-categories' })}
+${reportTable(revisions, { timeZone, id: 'table-revisions' })}`;
 }
 
 function agreementBlock(

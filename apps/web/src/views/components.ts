@@ -1,7 +1,7 @@
 import { Column, formatCell, formatDate, ReportTable, Row } from '@jalon/reporting';
 import { html, HtmlValue, SafeHtml } from '../html';
 
-const NUMERIC = new Set(['money', 'integer', 'percent']);
+const NUMERIC = new Set(['money', 'money-change', 'integer', 'percent']);
 
 export interface TableOptions {
   readonly timeZone: string;

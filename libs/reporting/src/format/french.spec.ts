@@ -159,7 +159,11 @@ describe('French formatting', () => {
       expect(formatCell(2022, 'year')).toBe('2022');
       expect(formatCell('Total', 'year')).toBe('Total');
       expect(formatCell('2022-06', 'month')).toBe('juin 2022');
-      for (const kind of ['text', 'money', 'date', 'timestamp', 'integer', 'percent', 'year', 'month'] as const) {
+      // A variation keeps its sign, with the same minus sign as every negative amount.
+      expect(formatCell(9_933_333, 'money-change')).toBe(fr('+99 333,33 €'));
+      expect(formatCell(-123_456, 'money-change')).toBe(fr('\u22121 234,56 €'));
+      expect(formatCell(0, 'money-change')).toBe(fr('0,00 €'));
+      for (const kind of ['text', 'money', 'money-change', 'date', 'timestamp', 'integer', 'percent', 'year', 'month'] as const) {
         expect(formatCell(null, kind)).toBe('');
       }
     });

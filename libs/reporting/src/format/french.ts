@@ -216,6 +216,8 @@ export function formatCell(value: CellValue, kind: ColumnKind, options: FormatOp
       return typeof value === 'number' ? String(value) : value;
     case 'money':
       return formatEuros(requireNumber(value, kind));
+    case 'money-change':
+      return formatSignedEuros(requireNumber(value, kind));
     case 'percent':
       return formatPercent(requireNumber(value, kind));
     case 'integer':

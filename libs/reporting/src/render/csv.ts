@@ -116,7 +116,9 @@ export function csvCell(value: CellValue, kind: ColumnKind, options: FormatOptio
     if (!Number.isInteger(value)) throw new RangeError(`An integer cell must be an integer, got ${value}`);
     return String(value);
   }
-  return formatFixed2(value, false); // money (cents) and percent (basis points): two decimals, comma
+  // money and money-change (cents), percent (basis points): two decimals, comma. A change keeps no
+  // « + »: the CSV is for a spreadsheet to read back as a number (and « + » opens a formula).
+  return formatFixed2(value, false);
 }
 
 /** Free text, guarded against formula injection: `=1+1` → `'=1+1`. */

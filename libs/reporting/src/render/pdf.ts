@@ -62,7 +62,7 @@ function printable(text: string): string {
 
 function cellOf(row: Row, column: Column, options: FormatOptions, bold = false): TableCell {
   const text = breakable(formatCell(row[column.key] ?? null, column.kind, options));
-  return { text, alignment: column.kind === 'text' ? 'left' : 'right', bold, noWrap: column.kind === 'money' || column.kind === 'date' };
+  return { text, alignment: column.kind === 'text' ? 'left' : 'right', bold, noWrap: column.kind === 'money' || column.kind === 'money-change' || column.kind === 'date' };
 }
 
 function tableContent(table: ReportTable, options: FormatOptions): Content[] {

@@ -9,6 +9,8 @@ import { displayWidth, singleLine } from './text-width';
 
 /** Euro amounts: Excel shows the group and decimal marks of the user's locale, `786 000,00 €` in French. */
 export const XLSX_MONEY_FORMAT = '#,##0.00 "€";-#,##0.00 "€"';
+/** A variation (money-change): its sign always shown, as formatSignedEuros reads it (`+99 333,33 €`). */
+export const XLSX_MONEY_CHANGE_FORMAT = '+#,##0.00 "€";-#,##0.00 "€";0.00 "€"';
 export const XLSX_PERCENT_FORMAT = '0.00 %';
 export const XLSX_INTEGER_FORMAT = '#,##0';
 export const XLSX_YEAR_FORMAT = '0';
@@ -130,6 +132,8 @@ function numberFormatOf(kind: ColumnKind): string | undefined {
   switch (kind) {
     case 'money':
       return XLSX_MONEY_FORMAT;
+    case 'money-change':
+      return XLSX_MONEY_CHANGE_FORMAT;
     case 'percent':
       return XLSX_PERCENT_FORMAT;
     case 'integer':
@@ -155,6 +159,7 @@ export function xlsxValue(value: CellValue, kind: ColumnKind, timeZone: string =
       // A string starting with `=` stays a string: exceljs writes formulas only from { formula }.
       return singleLine(String(value));
     case 'money':
+    case 'money-change':
       // The ONE place a float appears: the spreadsheet stores euros as a binary float for display
       // and sums. Everywhere else amounts stay integers of cents.
       return requireInteger(value, kind) / 100;

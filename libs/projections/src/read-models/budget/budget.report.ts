@@ -252,7 +252,7 @@ function revisionTable(forecast: BudgetForecastHistory): ReportTable {
       { key: 'reason', label: 'Motif', kind: 'text' },
       { key: 'previousTotal', label: 'Total précédent', kind: 'money' },
       { key: 'total', label: 'Nouveau total', kind: 'money' },
-      { key: 'change', label: 'Variation', kind: 'money' },
+      { key: 'change', label: 'Variation', kind: 'money-change' },
     ],
     rows: forecast.revisions.map((revision) => ({
       revision: revision.revision,
@@ -275,7 +275,7 @@ function revisionChangesTable(forecast: BudgetForecastHistory): ReportTable {
       { key: 'category', label: 'Catégorie', kind: 'text' },
       { key: 'previous', label: 'Avant', kind: 'money' },
       { key: 'current', label: 'Après', kind: 'money' },
-      { key: 'change', label: 'Variation', kind: 'money' },
+      { key: 'change', label: 'Variation', kind: 'money-change' },
     ],
     rows: forecast.revisions.flatMap((revision) =>
       revision.changes.map(
@@ -328,7 +328,7 @@ function categoryTable(forecast: BudgetForecastHistory): ReportTable {
       { key: 'category', label: 'Catégorie', kind: 'text' },
       { key: 'original', label: 'Prévisionnel initial', kind: 'money' },
       { key: 'current', label: 'Prévisionnel révisé', kind: 'money' },
-      { key: 'change', label: 'Variation', kind: 'money' },
+      { key: 'change', label: 'Variation', kind: 'money-change' },
     ],
     rows,
     totals: { year: 'Total', category: null, original: originalTotal, current: currentTotal, change: currentTotal - originalTotal },
