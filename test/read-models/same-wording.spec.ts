@@ -1,7 +1,7 @@
 import { ReportService } from '@jalon/application';
 import { SqliteEventStore } from '@jalon/event-store';
 import { PROJECTIONS, ProjectionRunner, ReportOf, SqliteProjectionStorage } from '@jalon/projections';
-import { formatSignedEuros, renderPdf, renderTable, renderXlsx, XLSX_HEADER_ROW, XLSX_MONEY_CHANGE_FORMAT, type Report, type ReportTable } from '@jalon/reporting';
+import { formatSignedEuros, unknownAntennaMessage, renderPdf, renderTable, renderXlsx, XLSX_HEADER_ROW, XLSX_MONEY_CHANGE_FORMAT, type Report, type ReportTable } from '@jalon/reporting';
 import ExcelJS from 'exceljs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,5 +138,29 @@ describe('the same thing reads the same in every output', () => {
     });
     expect(formats).toEqual(new Set([XLSX_MONEY_CHANGE_FORMAT]));
     for (const table of changeTables) expect(table.columns.find((column) => column.key === 'change')!.kind).toBe('money-change');
+  });
+
+  /** What a report on the demo's antenna answers at `cut`: its refusal's message, or that it built. */
+  async function refusal(kind: 'budget' | 'phases' | 'funding' | 'history' | 'etat-depenses' | 'subventions', cut: { asOf?: string; knownAt?: string }): Promise<string> {
+    try {
+      await reports.build({ kind, antennaId: ANTENNA_ID, ...cut });
+      return 'built';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  it('rule: an antenna opened after the report’s cut is refused with one message by every report, the budget and the phases alike (known at an instant, or as of a date, before its opening)', async () => {
+    const kinds = ['budget', 'phases', 'funding', 'history', 'etat-depenses', 'subventions'] as const;
+    // The demo antenna opened in March 2021 (recorded the day after): at these cuts nothing knew it.
+    for (const cut of [{ knownAt: '2021-02-28T12:00:00Z' }, { asOf: '2021-02-28' }, { knownAt: '2021-02-28T12:00:00Z', asOf: '2021-02-28' }]) {
+      const messages: Record<string, string> = {};
+      for (const kind of kinds) messages[kind] = await refusal(kind, cut);
+      const expected = unknownAntennaMessage(ANTENNA_ID, cut);
+      expect(messages).toEqual(Object.fromEntries(kinds.map((kind) => [kind, expected])));
+      // It says what the cut saw, not that the antenna was never opened (it was, later).
+      expect(expected).not.toContain('n’a été ouverte');
+      expect(expected).toContain('28/02/2021');
+    }
   });
 });

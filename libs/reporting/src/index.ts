@@ -5,3 +5,4 @@ export * from './wording/history-events';
 export * from './wording/history-labels';
 export * from './wording/history-sentences';
 export * from './wording/labels';
+export * from './wording/report-messages';

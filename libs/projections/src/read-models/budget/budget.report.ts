@@ -27,7 +27,7 @@ export function buildBudgetReport(models: ReadModels, parameters: ReportParamete
   const view = models.view<BudgetDoc>(budgetProjection.name);
   if (parameters.antennaId !== undefined) {
     const doc = view.get(budgetAntennaKey(parameters.antennaId));
-    if (doc === undefined || doc.kind !== 'antenna') throw new UnknownAntennaError(parameters.antennaId);
+    if (doc === undefined || doc.kind !== 'antenna') throw new UnknownAntennaError(parameters.antennaId, parameters);
     return antennaReport(doc, parameters);
   }
   const programme = view.get(BUDGET_PROGRAMME_KEY);

@@ -1,14 +1,20 @@
-import { ReportSubjectNotFoundError } from '@jalon/reporting';
+import { ReportSubjectNotFoundError, unknownAntennaMessage } from '@jalon/reporting';
 
 export type { ReadModels } from '../../runner/replay';
 export { formatDate, formatEuros } from '@jalon/reporting';
 
-/** The report asks for an antenna no read model knows (the HTTP layer answers 404). */
+/**
+ * The report asks for an antenna no read model knows, at the report's cut if it has one (the HTTP
+ * layer answers 404). Every report says it in the wording module's one message.
+ */
 export class UnknownAntennaError extends ReportSubjectNotFoundError {
   override readonly name = 'UnknownAntennaError';
 
-  constructor(readonly antennaId: string) {
-    super(`Antenne inconnue : « ${antennaId} ». Aucune antenne portant cet identifiant n’a été ouverte.`);
+  constructor(
+    readonly antennaId: string,
+    cut: { readonly asOf?: string | undefined; readonly knownAt?: string | undefined } = {},
+  ) {
+    super(unknownAntennaMessage(antennaId, cut));
   }
 }
 

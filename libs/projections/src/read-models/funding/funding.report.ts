@@ -130,7 +130,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
   if (!Number.isSafeInteger(receiptDelayDays) || receiptDelayDays < 0) {
     throw new RangeError(`Le délai de réception doit être un nombre entier de jours, positif ou nul (reçu : ${receiptDelayDays}).`);
   }
-  const docs = fundingDocsOf(models, parameters.antennaId);
+  const docs = fundingDocsOf(models, parameters.antennaId, parameters);
   const scope = parameters.antennaId === undefined ? 'programme' : 'antenna';
   const withAntenna = scope === 'programme';
 

@@ -93,7 +93,7 @@ export function buildStatementReport(models: ReadModels, parameters: StatementPa
   if (antennaId === undefined) throw parameterError('antennaId', 'L’état récapitulatif des dépenses porte sur une antenne : précisez laquelle.');
   const ledger = models.view<LedgerDoc>(agreementLedgerProjection.name);
   const found = ledger.get(ledgerAntennaKey(antennaId));
-  if (found?.kind !== 'antenna') throw new UnknownAntennaError(antennaId);
+  if (found?.kind !== 'antenna') throw new UnknownAntennaError(antennaId, parameters);
   const doc: AntennaLedgerDoc = found;
   const agreement = chooseAgreement(doc, parameters.agreementId);
   const periodFrom = parameters.periodFrom ?? agreement.committedOn;

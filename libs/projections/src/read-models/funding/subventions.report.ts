@@ -67,7 +67,7 @@ const MANDATORY: readonly ScdlSubventionsField[] = [
  * field: never an invalid file. Agreements in the order the funding read model holds them.
  */
 export function buildSubventionsReport(models: ReadModels, parameters: ReportParameters): Report<SubventionsReportData> {
-  const docs = fundingDocsOf(models, parameters.antennaId);
+  const docs = fundingDocsOf(models, parameters.antennaId, parameters);
   const rows = joined(docs.map(rowsOf));
   const table: ReportTable = {
     title: 'Données essentielles des conventions de subvention',

@@ -1,7 +1,7 @@
-import { formatCount, formatDate, HISTORY_EVENT_LABELS, historyEventLabel, ReportSubjectNotFoundError, ROLE_LABELS as USERS_ROLE_LABELS } from '@jalon/reporting';
+import { formatCount, formatDate, HISTORY_EVENT_LABELS, historyEventLabel, ROLE_LABELS as USERS_ROLE_LABELS } from '@jalon/reporting';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
-import { compareFrench } from '../budget/report-helpers';
+import { compareFrench, UnknownAntennaError } from '../budget/report-helpers';
 import { FrenchOrder, KeptForDocuments } from '../report-parts';
 import { seenThroughACut } from './history-at-cut';
 import {
@@ -242,7 +242,7 @@ function indexedPage(trail: IndexedTrail, page: number, parameters: HistoryFilte
 function wholeTrailPage(view: ReadModelView<HistoryDocument>, page: number, paginated: boolean, parameters: ReportParameters & HistoryFilter): TrailPage {
   const { antennaId } = parameters;
   const all = antennaId === undefined ? programmeFacts(view) : antennaFacts(view, antennaId);
-  if (all === undefined) throw new ReportSubjectNotFoundError(`Antenne inconnue : « ${antennaId} » (aucun événement enregistré à cette date).`);
+  if (all === undefined) throw new UnknownAntennaError(String(antennaId), parameters);
   const matching = all.filter((fact) => factMatches(fact, parameters));
   if (parameters.order === 'desc') matching.reverse();
   if (!paginated) return { total: matching.length, facts: matching };

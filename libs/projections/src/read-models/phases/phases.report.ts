@@ -1,9 +1,9 @@
 import { daysBetween, isAfter } from '@jalon/domain';
-import { ReportSubjectNotFoundError } from '@jalon/reporting';
 import * as LABELS from '@jalon/reporting';
 import { formatDate, formatDays, formatInteger, rateBasisPoints } from '@jalon/reporting';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
+import { UnknownAntennaError } from '../budget/report-helpers';
 import { KeptForDocuments, keptOnly, PartsByDocument } from '../report-parts';
 import {
   AntennaStatus,
@@ -87,7 +87,7 @@ export function buildPhasesReport(models: PhasesReadModels, parameters: ReportPa
 function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, parameters: ReportParameters): Report<PhasesAntennaReportData> {
   const doc = view.get(antennaKey(antennaId));
   if (!doc || doc.kind !== 'antenna') {
-    throw new ReportSubjectNotFoundError(`Antenne inconnue : « ${antennaId} » (aucune ouverture enregistrée à cette date).`);
+    throw new UnknownAntennaError(antennaId, parameters);
   }
   const { referenceDate } = parameters;
   const phases = doc.phases.map((phase) => ({ ...phase, latenessDays: phaseLatenessDays(phase, referenceDate) }));
