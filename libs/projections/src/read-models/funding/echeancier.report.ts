@@ -77,7 +77,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
   if (!Number.isSafeInteger(withinDays) || withinDays < 0) {
     throw new RangeError(`L’horizon de l’échéancier doit être un nombre entier de jours, positif ou nul (reçu : ${withinDays}).`);
   }
-  const docs = fundingDocsOf(models, parameters.antennaId);
+  const docs = fundingDocsOf(models, parameters.antennaId, parameters);
   const referenceDate = parameters.referenceDate;
   const until = addDays(referenceDate, withinDays);
   const phases = models.view<PhasesDocument>(PHASES_PROJECTION_NAME);
