@@ -141,7 +141,7 @@ describe('the same thing reads the same in every output', () => {
   });
 
   /** What a report on the demo's antenna answers at `cut`: its refusal's message, or that it built. */
-  async function refusal(kind: 'budget' | 'phases' | 'funding' | 'history' | 'etat-depenses' | 'subventions', cut: { asOf?: string; knownAt?: string }): Promise<string> {
+  async function refusal(kind: 'budget' | 'phases' | 'funding' | 'echeancier' | 'history' | 'etat-depenses' | 'subventions', cut: { asOf?: string; knownAt?: string }): Promise<string> {
     try {
       await reports.build({ kind, antennaId: ANTENNA_ID, ...cut });
       return 'built';

@@ -112,7 +112,11 @@ describe('French formatting', () => {
       expect(formatPercent(5000)).toBe(fr('50,00 %'));
       expect(formatPercent(1)).toBe(fr('0,01 %'));
       expect(formatPercent(12_345)).toBe(fr('123,45 %'));
-      expect(formatPercent(-250)).toBe(fr('-2,50 %'));
+    });
+
+    it('rule: a negative rate reads with the minus sign of every negative amount (U+2212, « moins »), not a hyphen', () => {
+      expect(formatPercent(-250)).toBe(fr('\u22122,50 %'));
+      expect(formatPercent(-250).startsWith(formatEuros(-1).charAt(0))).toBe(true);
     });
 
     it('groups the thousands of a count (59 000)', () => {

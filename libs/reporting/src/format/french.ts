@@ -100,10 +100,10 @@ export function rateBasisPoints(part: number, whole: number): number | null {
   return magnitude !== 0 && p < 0n !== w < 0n ? -magnitude : magnitude;
 }
 
-/** 5000 (basis points) → "50,00 %" (no-break space). */
+/** 5000 (basis points) → "50,00 %" (no-break space); -250 → "−2,50 %", with the minus sign of every negative amount. */
 export function formatPercent(basisPoints: number): string {
   const n = requireInteger(basisPoints, 'A rate in basis points');
-  return formatExact(PERCENT, decimalString(n, 4));
+  return formatExact(PERCENT, decimalString(n, 4)).replace(/^-/, MINUS_SIGN);
 }
 
 /** 59000 → "59 000" (narrow no-break space). */
