@@ -212,6 +212,16 @@ describe('échéancier report', () => {
       ]);
     });
 
+    it('rule: a blocked tranche is listed whenever it falls due, beyond the horizon too, so that the blocked total is all the open agreement can no longer release', () => {
+      // Horizon 0 days: Montbéliard's tranche due on 30/06 is not listed; Chaumont's of 15/07 is, blocked.
+      const data = buildEcheancierReport(models(closedEvents), { referenceDate: '2022-06-20', withinDays: 0 }).data as EcheancierReportData;
+      expect(itemsOf(data)).toEqual([
+        ['blocked', 'chaumont', 't1', '2022-06-15', 5],
+        ['blocked', 'chaumont', 't2', '2022-07-15', 25],
+      ]);
+      expect(data.totals).toEqual({ overdueCents: 0, dueSoonCents: 0, blockedCents: 3_000_000 });
+    });
+
     it('a closed agreement of a closed antenna is still left out: nothing is blocked on it, nothing is to come', () => {
       const both = [...closedEvents, projected('FundingAgreementClosed', { antennaId: 'chaumont', agreementId: 'bdt-c', reason: 'Fin', effectiveDate: '2022-06-19' })];
       const data = buildEcheancierReport(models(both), { referenceDate: '2022-06-20' }).data as EcheancierReportData;

@@ -19,8 +19,9 @@ export type EcheancierSituation =
   /** Due on the reference date or within `withinDays` after it, not released. */
   | 'due-soon'
   /**
-   * Overdue or due soon, but its antenna is closed (its agreement still open): a closed antenna
-   * accepts nothing but audit reads, so nothing will be released on it. Not counted as due.
+   * Not released, its agreement still open, but its antenna closed: a closed antenna accepts nothing
+   * but audit reads, so nothing will be released on it. Listed whenever it falls due (beyond the
+   * horizon too: its total is what the agreement can no longer release). Not counted as due.
    */
   | 'blocked';
 
@@ -43,7 +44,7 @@ export interface EcheancierItem {
   readonly conditions: string | null;
   /**
    * overdue: days since the due date (≥ 1); due-soon: days left until it (0 = due on the reference
-   * date); blocked: either, as the tranche would be listed were its antenna open (compare `dueOn`).
+   * date); blocked: days since or until its due date, whatever the horizon (compare `dueOn`).
    */
   readonly days: number;
   /** The antenna's closing date (effective), for a blocked tranche; null otherwise. */
@@ -90,7 +91,8 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
       for (const tranche of agreement.tranches) {
         if (tranche.releasedCents !== null) continue;
         const late = daysBetween(tranche.dueOn, referenceDate);
-        if (late <= 0 && -late > withinDays) continue;
+        // Every unreleased tranche of a closed antenna is blocked, whenever it falls due: its total is what the agreement can no longer release.
+        if (antennaClosedOn === null && late <= 0 && -late > withinDays) continue;
         items.push({
           situation: antennaClosedOn !== null ? 'blocked' : late > 0 ? 'overdue' : 'due-soon',
           antennaId: doc.antennaId,
