@@ -1,7 +1,7 @@
 import { formatDate, formatEuros, formatInteger } from '../format/french';
 import { AUDITED_EVENT_TYPES, AuditedEvent, AuditedEventType } from './history-events';
 import { HISTORY_EVENT_LABELS, historyEventLabel } from './history-labels';
-import { formatFileSize, historySentence, HistoryNames, NO_HISTORY_NAMES } from './history-sentences';
+import { documentSubjectName, formatFileSize, historySentence, HistoryNames, NO_HISTORY_NAMES } from './history-sentences';
 
 /** The names the index would know for the Montbéliard antenna. */
 const names: HistoryNames = {
@@ -244,10 +244,25 @@ describe('history sentences', () => {
     const on = (subject: (typeof data)['subject']) => sentence('DocumentAttached', { ...data, subject });
     expect(on({ kind: 'funding-agreement', agreementId: 'bdt' })).toBe('Pièce justificative « facture-12.pdf » (245 Ko) jointe au financement « Amorçage » (Banque des Territoires)');
     expect(on({ kind: 'tranche-release', agreementId: 'bdt', trancheId: 't3' })).toBe(
-      'Pièce justificative « facture-12.pdf » (245 Ko) jointe au versement de la tranche « Troisième tranche » de Banque des Territoires',
+      'Pièce justificative « facture-12.pdf » (245 Ko) jointe au versement de la tranche « Troisième tranche » du financement « Amorçage » (Banque des Territoires)',
     );
-    expect(on({ kind: 'tranche-receipt', agreementId: 'bdt', trancheId: 't2' })).toBe('Pièce justificative « facture-12.pdf » (245 Ko) jointe à la réception de la tranche n° 2 de Banque des Territoires');
+    expect(on({ kind: 'tranche-receipt', agreementId: 'bdt', trancheId: 't2' })).toBe(
+      'Pièce justificative « facture-12.pdf » (245 Ko) jointe à la réception de la tranche n° 2 du financement « Amorçage » (Banque des Territoires)',
+    );
     expect(on({ kind: 'budget-revision', revision: 1 })).toBe('Pièce justificative « facture-12.pdf » (245 Ko) jointe à la révision n° 1 du budget prévisionnel');
+  });
+
+  it('rule: a document’s subject has one wording, the audit trail’s and the documents page’s; what the names do not know is left unnamed in the trail, shown by its id on the page, never a throw', () => {
+    expect(documentSubjectName('mbl', { kind: 'tranche-release', agreementId: 'bdt', trancheId: 't2' }, names)).toBe('Versement de la tranche n° 2 du financement « Amorçage » (Banque des Territoires)');
+    expect(documentSubjectName('mbl', { kind: 'expenditure', expenditureId: 'mobilier' }, names)).toBe('Dépense « Mobilier »');
+    const unknownRelease = { kind: 'tranche-release', agreementId: 'ancien-accord', trancheId: 'tranche-9' } as const;
+    expect(documentSubjectName('mbl', unknownRelease, NO_HISTORY_NAMES)).toBe('Versement de la tranche');
+    expect(documentSubjectName('mbl', unknownRelease, NO_HISTORY_NAMES, 'by-id')).toBe('Versement de la tranche tranche-9 du financement ancien-accord');
+    expect(documentSubjectName('mbl', { kind: 'tranche-receipt', agreementId: 'bdt', trancheId: 'tranche-9' }, names, 'by-id')).toBe(
+      'Réception de la tranche tranche-9 du financement « Amorçage » (Banque des Territoires)',
+    );
+    expect(documentSubjectName('mbl', { kind: 'expenditure', expenditureId: 'd42' }, NO_HISTORY_NAMES, 'by-id')).toBe('Dépense d42');
+    expect(documentSubjectName('mbl', { kind: 'funding-agreement', agreementId: 'bdt-seed' }, NO_HISTORY_NAMES, 'by-id')).toBe('Financement bdt-seed');
   });
 
   it('rule: file sizes read in octets, Ko (1 024 octets), Mo and Go', () => {

@@ -68,9 +68,9 @@ function agreementPhrase(names: HistoryNames, agreementId: string): string {
   return agreement ? ` « ${agreement.label} » (${agreement.funder})` : '';
 }
 
-function tranchePhrase(names: HistoryNames, agreementId: string, trancheId: string): string {
+function tranchePhrase(names: HistoryNames, agreementId: string, trancheId: string, unknown: UnknownNames = 'unnamed'): string {
   const tranche = names.tranche(agreementId, trancheId);
-  if (tranche === undefined) return 'Tranche';
+  if (tranche === undefined) return unknown === 'by-id' ? `Tranche ${trancheId}` : 'Tranche';
   const name = trancheName({ trancheId, ...tranche }, tranche.rank);
   return tranche.label ? `Tranche « ${name} »` : name;
 }
@@ -101,26 +101,57 @@ export function formatFileSize(bytes: number): string {
   return `${formatInteger(Math.floor(tenths / 10))},${tenths % 10} ${unit}`;
 }
 
-/** What a document was attached to: « à la dépense « Mobilier » », « au versement de la tranche « Première tranche » (Banque des Territoires) »… */
-function documentSubjectPhrase(antennaId: string, subject: DocumentSubject, names: HistoryNames): string {
+/**
+ * What a thing the names do not know becomes in a document's subject: left unnamed, as the audit
+ * trail's sentences leave it (« à la dépense »), or shown by its id where a line must still say
+ * which fact it is (the documents page: an old document whose subject was renamed, a name not yet read).
+ */
+export type UnknownNames = 'unnamed' | 'by-id';
+
+const lowerFirst = (text: string): string => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+
+/**
+ * The fact a supporting document proves, as every output names it (the audit trail, the documents
+ * page): « Dépense « Mobilier » », « Versement de la tranche n° 2 du financement « Amorçage »
+ * (Banque des Territoires) », « Révision n° 1 du budget prévisionnel ». Never throws: what the names
+ * do not know is left unnamed or shown by its id ({@link UnknownNames}).
+ */
+export function documentSubjectName(antennaId: string, subject: DocumentSubject, names: HistoryNames, unknown: UnknownNames = 'unnamed'): string {
+  const byId = (id: string): string => (unknown === 'by-id' ? ` ${id}` : '');
+  const agreement = (agreementId: string): string => agreementPhrase(names, agreementId) || byId(agreementId);
   switch (subject.kind) {
     case 'funding-agreement':
-      return `au financement${agreementPhrase(names, subject.agreementId)}`;
+      return `Financement${agreement(subject.agreementId)}`;
     case 'tranche-release':
     case 'tranche-receipt': {
-      const tranche = tranchePhrase(names, subject.agreementId, subject.trancheId);
-      const what = subject.kind === 'tranche-release' ? 'au versement' : 'à la réception';
-      return `${what} de la ${tranche.charAt(0).toLowerCase()}${tranche.slice(1)}${funderPhrase(names, subject.agreementId)}`;
+      const tranche = lowerFirst(tranchePhrase(names, subject.agreementId, subject.trancheId, unknown));
+      const of = agreement(subject.agreementId);
+      return `${subject.kind === 'tranche-release' ? 'Versement' : 'Réception'} de la ${tranche}${of ? ` du financement${of}` : ''}`;
     }
     case 'expenditure':
-      return `à la dépense${quoted(names.expenditure(antennaId, subject.expenditureId))}`;
+      return `Dépense${quoted(names.expenditure(antennaId, subject.expenditureId)) || byId(subject.expenditureId)}`;
     case 'budget-revision':
-      return `à la révision n° ${subject.revision} du budget prévisionnel`;
+      return `Révision n° ${subject.revision} du budget prévisionnel`;
     default: {
       const unhandled: never = subject;
       return String((unhandled as { kind: string }).kind);
     }
   }
+}
+
+/** « au » or « à la », before {@link documentSubjectName}: « jointe à la dépense « Mobilier » ». */
+const ATTACHED_TO: Readonly<Record<DocumentSubject['kind'], string>> = {
+  'funding-agreement': 'au',
+  'tranche-release': 'au',
+  'tranche-receipt': 'à la',
+  expenditure: 'à la',
+  'budget-revision': 'à la',
+};
+
+function documentSubjectPhrase(antennaId: string, subject: DocumentSubject, names: HistoryNames): string {
+  const to = ATTACHED_TO[subject.kind];
+  const name = documentSubjectName(antennaId, subject, names);
+  return to === undefined ? name : `${to} ${lowerFirst(name)}`;
 }
 
 /** What an event recorded, in one French sentence. */
