@@ -60,7 +60,9 @@ describe('dashboard supporting documents', () => {
     const agent = await as('auditor');
     const page = await agent.get(done.headers.location!.replace(/#.*$/, '')).expect(200);
     expect(page.text).not.toContain('n’apparaît peut-être pas encore');
-    expect(page.text).toContain('Dépense inauguration-2022');
+    // Named as the audit trail names it (its description), not by its id.
+    expect(page.text).toContain('<th scope="row">Dépense « Inauguration du 22 juin 2022 sur le campus universitaire »</th>');
+    expect(page.text).not.toContain('Dépense inauguration-2022');
     const link = /<a href="(\/justificatifs\/[0-9a-f]{64}\?nom=[^"]+)" download>facture-inauguration\.pdf<\/a>/.exec(page.text)?.[1]?.replace(/&amp;/g, '&');
     expect(link).toContain(createHash('sha256').update(invoice).digest('hex'));
     // An auditor reads and downloads, and is offered no form.

@@ -3,6 +3,8 @@ import { FileTooLargeError, Public, storedDocumentHeaders, toHttpError } from '@
 import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@jalon/core';
 import type { Clock } from '@jalon/application';
 import { BUDGET_DOCUMENT_SUBJECT_KINDS, DomainError, FUNDING_DOCUMENT_SUBJECT_KINDS, isSlug } from '@jalon/domain';
+import type { ExpenditureListItem, FundingReportAgreement } from '@jalon/queries';
+import { documentSubjectName, formatDate, formatEuros, HistoryNames, NO_HISTORY_NAMES, trancheNameIn } from '@jalon/reporting';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -14,7 +16,7 @@ import { mayRun } from './pages.controller';
 import { DashboardReads } from './read/dashboard-reads';
 import { UploadForms } from './session/upload-form';
 import { ReadsUploadForm, WebRequest, WebSessionGuard } from './session/web-session.guard';
-import { AttachedDocumentRow, documentsView, DocumentsPageModel, subjectLabel, UPLOAD_CONTROLS } from './views/documents.view';
+import { AttachedDocumentRow, documentsView, DocumentsPageModel, UPLOAD_CONTROLS } from './views/documents.view';
 import { CONFIRMATION_ID } from './views/layout';
 import { WebExceptionFilter, WebNotFoundError } from './web-exception.filter';
 import { WebPages } from './web-pages';
@@ -136,16 +138,28 @@ export class DocumentsPageController {
   ): Promise<void> {
     const subject = this.subjectOf(antennaId);
     const actor = request.webSession!.actor;
-    const agreements = (await this.reads.antennaFunding(antennaId)).agreements.map((agreement) => ({ value: agreement.agreementId, label: `${agreement.label} (${agreement.agreementId})` }));
+    const funding = (await this.reads.antennaFunding(antennaId)).agreements;
+    const spent = await this.reads.liveExpenditures(antennaId);
+    const names = namesOf(antennaId, funding, spent);
+    const agreements = funding.map((agreement) => ({ value: agreement.agreementId, label: `${agreement.label} — ${agreement.funder}` }));
+    const tranches = funding.flatMap((agreement) =>
+      agreement.tranches.map((tranche) => ({ agreementId: agreement.agreementId, value: tranche.trancheId, label: `${agreement.label} — ${trancheNameIn(agreement.tranches, tranche.trancheId)}` })),
+    );
     const documents: AttachedDocumentRow[] = this.reads.attachedDocuments(antennaId).map((data) => ({
-      subject: subjectLabel(data.subject as unknown as Record<string, unknown>),
+      // Named as the audit trail names it; what the read models do not know (a renamed subject) by its id.
+      subject: documentSubjectName(antennaId, data.subject, names, 'by-id'),
       sha256: data.sha256,
       fileName: data.fileName,
       mediaType: data.mediaType,
       sizeBytes: data.sizeBytes,
       effectiveDate: data.effectiveDate,
     }));
-    const expenditures = (await this.reads.liveExpenditures(antennaId)).map((expenditure) => expenditure.expenditureId).sort();
+    const expenditures = [...spent]
+      .sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate) || a.expenditureId.localeCompare(b.expenditureId))
+      .map((expenditure) => ({
+        value: expenditure.expenditureId,
+        label: `${expenditure.description} du ${formatDate(expenditure.effectiveDate)} : ${formatEuros(expenditure.amountCents)}${expenditure.reversed ? ' (annulée)' : ''}`,
+      }));
     documents.sort((a, b) => b.effectiveDate.localeCompare(a.effectiveDate) || a.fileName.localeCompare(b.fileName));
     const kinds = [
       ...(mayRun(actor, 'AttachFundingDocument') ? FUNDING_DOCUMENT_SUBJECT_KINDS : []),
@@ -161,15 +175,38 @@ export class DocumentsPageController {
       response,
       status,
       frame,
-      documentsView({ antennaId, subject, csrfToken: session.csrfToken, documents, kinds, agreements, expenditures, values, maxBytes: this.documents.maxBytes, ...(formError ? { formError } : {}), staleRead }),
+      documentsView({ antennaId, subject, csrfToken: session.csrfToken, documents, kinds, agreements, tranches, expenditures, values, maxBytes: this.documents.maxBytes, ...(formError ? { formError } : {}), staleRead }),
     );
   }
+}
+
+/**
+ * The names a document's subject is said with ({@link documentSubjectName}), from what the page
+ * reads: the funding read model's agreements and tranches, the budget read model's expenditures.
+ */
+function namesOf(antennaId: string, agreements: readonly FundingReportAgreement[], expenditures: readonly ExpenditureListItem[]): HistoryNames {
+  const agreementOf = (agreementId: string) => agreements.find((agreement) => agreement.agreementId === agreementId);
+  return {
+    ...NO_HISTORY_NAMES,
+    agreement: (agreementId) => {
+      const agreement = agreementOf(agreementId);
+      return agreement && { funder: agreement.funder, label: agreement.label };
+    },
+    tranche: (agreementId, trancheId) => {
+      const schedule = agreementOf(agreementId)?.tranches ?? [];
+      const index = schedule.findIndex((tranche) => tranche.trancheId === trancheId);
+      if (index < 0) return undefined;
+      const label = schedule[index]!.label;
+      return label ? { label, rank: index + 1 } : { rank: index + 1 };
+    },
+    expenditure: (of, expenditureId) => (of === antennaId ? expenditures.find((expenditure) => expenditure.expenditureId === expenditureId)?.description : undefined),
+  };
 }
 
 /** What to do about a control the fact needs and that was left empty (a list left on « — » is a choice not made, not a malformed identifier). */
 const LEFT_EMPTY: Readonly<Record<string, string>> = {
   'subject.agreementId': 'Choisissez un accord de financement dans la liste.',
-  'subject.trancheId': 'Saisissez l’identifiant de la tranche (ex. tranche-2).',
+  'subject.trancheId': 'Choisissez une tranche dans la liste.',
   'subject.expenditureId': 'Choisissez une dépense dans la liste.',
   'subject.revision': 'Saisissez le numéro de la révision du budget (1 pour la première).',
 };

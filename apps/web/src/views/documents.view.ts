@@ -40,8 +40,16 @@ export interface DocumentsPageModel {
   readonly documents: readonly AttachedDocumentRow[];
   /** The kinds of subject this user may attach a document to (none: no form). */
   readonly kinds: readonly string[];
+  /** The antenna's agreements, named « label — funder ». */
   readonly agreements: readonly { readonly value: string; readonly label: string }[];
-  readonly expenditures: readonly string[];
+  /**
+   * Every tranche of those agreements, named as every report names it (« agreement label — tranche
+   * name »): the form posts its agreement and its tranche as two fields, so a tranche is offered by
+   * its id, its agreement chosen in the list above.
+   */
+  readonly tranches: readonly { readonly agreementId: string; readonly value: string; readonly label: string }[];
+  /** The antenna's expenditures, each with its description, date and amount. */
+  readonly expenditures: readonly { readonly value: string; readonly label: string }[];
   readonly values: Readonly<Record<string, string>>;
   /** Why the last upload was refused, in French, with its code; `fields`: the messages about a control, by its name, shown beside it. */
   readonly formError?: { readonly message: string; readonly code: string; readonly fields?: Readonly<Record<string, string>> };
@@ -75,6 +83,12 @@ export function documentsView(model: DocumentsPageModel): SafeHtml {
   const message = (name: string) => errorOf(name) && html`<p class="message-erreur" id="${errorId(name)}"><span class="sr">Erreur : </span>${errorOf(name)}</p>`;
   const champ = (name: string) => `champ${errorOf(name) ? ' en-erreur' : ''}`;
   // The summary links each message to its control (a group of choices: its first choice).
+  // A tranche id may recur in two agreements: the one posted again is the posted agreement's.
+  const chosen = (tranche: DocumentsPageModel['tranches'][number]) => tranche.value === v('subject.trancheId');
+  const chosenTranche = Math.max(
+    model.tranches.findIndex((tranche) => chosen(tranche) && tranche.agreementId === v('subject.agreementId')),
+    model.tranches.findIndex(chosen),
+  );
   const target = (name: string) => (name === 'subject.kind' ? `sujet-${model.kinds[0] ?? ''}` : UPLOAD_CONTROLS[name]!.id);
   // The anti-forgery token travels in the body, never in the address (proxies' logs, browser histories), and first:
   // it is checked as the form is read, before the file (session/upload-form.ts).
@@ -119,12 +133,14 @@ ${model.kinds.some((kind) => kind !== 'expenditure' && kind !== 'budget-revision
 <select id="accord" name="subject.agreementId"${described('subject.agreementId')}><option value="">—</option>${model.agreements.map(
     (agreement) => html`<option value="${agreement.value}"${v('subject.agreementId') === agreement.value ? html` selected` : ''}>${agreement.label}</option>`,
   )}</select></div>
-<div class="${champ('subject.trancheId')}"><label for="tranche">${UPLOAD_CONTROLS['subject.trancheId']!.label}</label><span class="aide" id="aide-tranche">Pour un versement ou une réception : son identifiant (ex. tranche-2).</span>${message('subject.trancheId')}
-<input type="text" id="tranche" name="subject.trancheId" value="${v('subject.trancheId')}" autocomplete="off"${described('subject.trancheId')}></div>`}
+<div class="${champ('subject.trancheId')}"><label for="tranche">${UPLOAD_CONTROLS['subject.trancheId']!.label}</label><span class="aide" id="aide-tranche">Pour un versement ou une réception : la tranche, nommée avec son accord, à choisir aussi dans la liste des accords.</span>${message('subject.trancheId')}
+<select id="tranche" name="subject.trancheId"${described('subject.trancheId')}><option value="">—</option>${model.tranches.map(
+    (tranche, index) => html`<option value="${tranche.value}"${index === chosenTranche ? html` selected` : ''}>${tranche.label}</option>`,
+  )}</select></div>`}
 ${model.kinds.includes('expenditure') &&
   html`<div class="${champ('subject.expenditureId')}"><label for="depense">${UPLOAD_CONTROLS['subject.expenditureId']!.label}</label><span class="aide" id="aide-depense">Pour une dépense.</span>${message('subject.expenditureId')}
 <select id="depense" name="subject.expenditureId"${described('subject.expenditureId')}><option value="">—</option>${model.expenditures.map(
-    (id) => html`<option value="${id}"${v('subject.expenditureId') === id ? html` selected` : ''}>${id}</option>`,
+    (expenditure) => html`<option value="${expenditure.value}"${v('subject.expenditureId') === expenditure.value ? html` selected` : ''}>${expenditure.label}</option>`,
   )}</select></div>
 <div class="${champ('subject.revision')}"><label for="revision">${UPLOAD_CONTROLS['subject.revision']!.label}</label><span class="aide" id="aide-revision">Pour une révision : 1 pour la première.</span>${message('subject.revision')}
 <input type="text" inputmode="numeric" id="revision" name="subject.revision" value="${v('subject.revision')}" autocomplete="off"${described('subject.revision')}></div>`}
@@ -133,22 +149,4 @@ ${model.kinds.includes('expenditure') &&
 <div class="formulaire-actions"><button type="submit">Joindre le justificatif</button><a href="${base}">Revenir à l’antenne</a></div>
 </form>
 </section>`}`;
-}
-
-/** The fact a document proves, in French. */
-export function subjectLabel(subject: Readonly<Record<string, unknown>>): string {
-  switch (subject.kind) {
-    case 'funding-agreement':
-      return `Accord ${String(subject.agreementId)}`;
-    case 'tranche-release':
-      return `Versement de ${String(subject.trancheId)} (accord ${String(subject.agreementId)})`;
-    case 'tranche-receipt':
-      return `Réception de ${String(subject.trancheId)} (accord ${String(subject.agreementId)})`;
-    case 'expenditure':
-      return `Dépense ${String(subject.expenditureId)}`;
-    case 'budget-revision':
-      return `Révision n° ${String(subject.revision)} du budget`;
-    default:
-      return String(subject.kind);
-  }
 }
