@@ -80,7 +80,7 @@ ${formMenu('antenna', base, model.may)}
 <dt>Statut</dt><dd>${ANTENNA_STATUS_LABELS[antenna.status]} depuis le ${formatDate(antenna.statusSince)}${antenna.statusReason ? ` — ${antenna.statusReason}` : ''}</dd>
 <dt>Ouverte le</dt><dd>${formatDate(antenna.openedOn)}</dd>
 <dt>Inaugurée le</dt><dd>${antenna.inauguratedOn ? `${formatDate(antenna.inauguratedOn)}${antenna.inaugurationPlace ? `, ${antenna.inaugurationPlace}` : ''}` : 'pas encore inaugurée'}</dd>
-<dt>Phase en cours</dt><dd>${currentPhaseLabel(antenna.phases)}</dd>
+<dt>Phase en cours</dt><dd>${model.data.phasesReport.data.currentPhase}</dd>
 <dt>Candidature</dt><dd>${model.candidacy?.territory?.name ?? antenna.candidacyId}${model.callTitle ? ` — ${model.callTitle}` : ''}</dd>
 </dl>
 <dl class="proprietes">
@@ -271,16 +271,6 @@ function historyTable(data: AntennaData, timeZone: string): SafeHtml {
   )}</tbody>
 </table>
 </div>`;
-}
-
-function currentPhaseLabel(phases: AntennaData['antenna']['phases']): string {
-  if (phases.length === 0) return 'Aucune phase prévue';
-  const started = phases.map((phase, index) => ({ phase, index })).filter(({ phase }) => phase.status === 'started');
-  const last = started[started.length - 1];
-  if (last) return `Phase ${last.index + 1} en cours : ${last.phase.name}`;
-  const next = phases.findIndex((phase) => phase.status === 'planned');
-  if (next < 0) return 'Toutes les phases sont terminées';
-  return `Phase ${next + 1} à commencer : ${phases[next]!.name}`;
 }
 
 function phaseTable(

@@ -200,6 +200,26 @@ describe('phases report for one antenna', () => {
   });
 });
 
+describe('a closed antenna (Antenne B closed on 01/08/2022, its phase 1 started, due to end on 30/06/2022)', () => {
+  const closed = () => modelsOf(project(phasesProjection, [...events(), projected('AntennaClosed', { antennaId: 'b', reason: 'Fin du programme local', effectiveDate: '2022-08-01' })]));
+
+  it('rule: a closed antenna accepts nothing more, so its phases’ lateness stops at its closing instead of growing for ever, and its phase left started reads « interrompue », not « en cours »', () => {
+    const antenna = buildPhasesReport(closed(), parameters({ antennaId: 'b', referenceDate: '2023-01-01' }));
+    // 30/06/2022 → 01/08/2022: 32 days, whatever the reference date after the closing.
+    expect(antenna.tables.find((t) => t.title === 'Phases')!.rows.map((row) => row.latenessDays)).toEqual([32]);
+    expect(antenna.notes?.[0]).toBe(fr('Retards arrêtés au 01/08/2022, jour de la fermeture de l’antenne (rien ne peut plus y commencer ni s’y achever), par rapport au plan en vigueur.'));
+    expect((antenna.data as { currentPhase: string }).currentPhase).toBe('Phase 1 interrompue (antenne fermée) : Accueil');
+    const programme = buildPhasesReport(closed(), parameters({ referenceDate: '2023-01-01' }));
+    expect(programme.tables.find((t) => t.title === 'Antennes')!.rows.find((row) => row.antenna === 'Antenne B')).toMatchObject({
+      currentPhase: 'Phase 1 interrompue (antenne fermée) : Accueil',
+      latenessDays: 32,
+    });
+    // Before its closing it was late as any open antenna: on 31/07/2022, 31 days, phase 1 « en cours ».
+    const before = buildPhasesReport(closed(), parameters({ antennaId: 'b', referenceDate: '2022-07-31' }));
+    expect(before.tables.find((t) => t.title === 'Phases')!.rows.map((row) => row.latenessDays)).toEqual([31]);
+  });
+});
+
 describe('phases report for the programme', () => {
   const report = () => buildPhasesReport(modelsOf(project(phasesProjection, events())), parameters());
 
@@ -240,7 +260,7 @@ describe('phases report for the programme', () => {
         status: 'Active',
         openedOn: '2021-01-10',
         inauguratedOn: '2021-06-22',
-        currentPhase: 'Phase 2 à commencer',
+        currentPhase: 'Phase 2 à commencer : Formations',
         phasesCompleted: 1,
         phasesPlanned: 2,
         // phase 1: 20 days (completed late), phase 2: 31 days (not started since 2022-03-01).

@@ -45,6 +45,15 @@ export function phaseLatenessDays(phase: PhaseProgress, referenceDate: string): 
 }
 
 
+/**
+ * The day an antenna's lateness is judged on: the reference date, or its closing when it closed
+ * before: a closed antenna accepts nothing more (no phase can start or complete), so its phases'
+ * lateness stops growing at its closing rather than for ever.
+ */
+export function latenessJudgedOn(antenna: Pick<PhasesAntennaDocument, 'status' | 'statusSince'>, referenceDate: string): string {
+  return antenna.status === 'closed' && isAfter(referenceDate, antenna.statusSince) ? antenna.statusSince : referenceDate;
+}
+
 /** Where an antenna stands in its plan, as a label the programme view groups by. */
 export function currentPhaseOf(antenna: PhasesAntennaDocument): { readonly order: number; readonly label: string; readonly phase: PhaseProgress | null } {
   const phases = antenna.phases;
@@ -53,11 +62,24 @@ export function currentPhaseOf(antenna: PhasesAntennaDocument): { readonly order
   phases.forEach((phase, index) => {
     if (phase.status === 'started') lastStarted = index;
   });
+  // A closed antenna's phase left started is not « en cours »: it stopped with the antenna.
+  if (lastStarted >= 0 && antenna.status === 'closed') return { order: 10 * (lastStarted + 1) + 1, label: `Phase ${lastStarted + 1} interrompue (antenne fermée)`, phase: phases[lastStarted]! };
   if (lastStarted >= 0) return { order: 10 * (lastStarted + 1), label: `Phase ${lastStarted + 1} en cours`, phase: phases[lastStarted]! };
   const firstPlanned = phases.findIndex((phase) => phase.status === 'planned');
   if (firstPlanned < 0) return { order: 1_000_000, label: 'Toutes les phases terminées', phase: null };
   if (firstPlanned === 0 && phases.every((phase) => phase.status === 'planned')) return { order: 1, label: 'Aucune phase commencée', phase: phases[0]! };
   return { order: 10 * (firstPlanned + 1) - 5, label: `Phase ${firstPlanned + 1} à commencer`, phase: phases[firstPlanned]! };
+}
+
+/**
+ * Where an antenna stands, as every output says it (the programme's table of antennas, the antenna
+ * report and page): the current phase's label, with the phase's name when one is started, stopped
+ * by the antenna's closing, or next to start (« Phase 2 en cours : Ouverture des formations »).
+ */
+export function currentPhaseText(antenna: PhasesAntennaDocument): string {
+  const current = currentPhaseOf(antenna);
+  const named = current.phase !== null && (current.phase.status === 'started' || current.label.endsWith('à commencer'));
+  return named ? `${current.label} : ${current.phase!.name}` : current.label;
 }
 
 const PHASE_COLUMNS: readonly Column[] = [
@@ -90,7 +112,8 @@ function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, p
     throw new UnknownAntennaError(antennaId, parameters);
   }
   const { referenceDate } = parameters;
-  const phases = doc.phases.map((phase) => ({ ...phase, latenessDays: phaseLatenessDays(phase, referenceDate) }));
+  const judgedOn = latenessJudgedOn(doc, referenceDate);
+  const phases = doc.phases.map((phase) => ({ ...phase, latenessDays: phaseLatenessDays(phase, judgedOn) }));
 
   const antennaTable: ReportTable = {
     title: 'Antenne',
@@ -173,7 +196,9 @@ function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, p
   };
 
   const notes = [
-    `Retards calculés au ${formatDate(referenceDate)}, par rapport au plan en vigueur.`,
+    judgedOn === referenceDate
+      ? `Retards calculés au ${formatDate(referenceDate)}, par rapport au plan en vigueur.`
+      : `Retards arrêtés au ${formatDate(judgedOn)}, jour de la fermeture de l’antenne (rien ne peut plus y commencer ni s’y achever), par rapport au plan en vigueur.`,
     ...phases
       .filter((phase) => phase.latenessDays > 0)
       .map((phase) => `La phase « ${phase.name} » est en retard de ${formatDays(phase.latenessDays)}.`),
@@ -187,7 +212,7 @@ function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, p
     parameters,
     tables: [antennaTable, phaseTable, reschedulingTable, milestoneTable],
     notes,
-    data: { referenceDate, antenna: { ...antenna, phases } },
+    data: { referenceDate, antenna: { ...antenna, phases }, currentPhase: currentPhaseText(doc) },
   };
 }
 
@@ -198,6 +223,8 @@ export type PhaseReportProgress = PhaseProgress & { readonly latenessDays: numbe
 export interface PhasesAntennaReportData {
   readonly referenceDate: string;
   readonly antenna: Omit<PhasesAntennaDocument, 'kind' | 'phases'> & { readonly phases: readonly PhaseReportProgress[] };
+  /** Where the antenna stands ({@link currentPhaseText}). */
+  readonly currentPhase: string;
 }
 
 /** `data` of the programme-wide phases report: one summary per programme. */
@@ -346,10 +373,10 @@ function antennaPart(antenna: PhasesAntennaDocument, referenceDate: string): Pha
     status: antenna.status,
     openedOn: antenna.openedOn,
     inauguratedOn: antenna.inauguratedOn,
-    currentPhase: current.phase && current.phase.status === 'started' ? `${current.label} : ${current.phase.name}` : current.label,
+    currentPhase: currentPhaseText(antenna),
     phasesCompleted: antenna.phases.filter((p) => p.status === 'completed').length,
     phasesPlanned: antenna.phases.length,
-    latenessDays: antenna.phases.reduce((max, phase) => Math.max(max, phaseLatenessDays(phase, referenceDate)), 0),
+    latenessDays: antenna.phases.reduce((max, phase) => Math.max(max, phaseLatenessDays(phase, latenessJudgedOn(antenna, referenceDate))), 0),
   };
   const row: Row = {
     antenna: line.name,
