@@ -95,7 +95,7 @@ describe('SCDL « subventions » export on the demo history', () => {
     );
   });
 
-  it('an agreement without its public data stops it with a French 422 naming the agreement and the field', async () => {
+  it('rule: an agreement without its public data stops it with a French 422 naming the agreement, its antenna and the field as people know them (no raw id, no field path)', async () => {
     const token = dashboard.tokens.finance;
     const commit = await api()
       .post('/api/antennas/montbeliard/funding-agreements')
@@ -105,7 +105,10 @@ describe('SCDL « subventions » export on the demo history', () => {
     const refused = await api().get(`/api/reports/subventions?format=csv&waitForPosition=${commit.body.position}`).set('Authorization', `Bearer ${token}`).expect(422);
     expect(refused.body.code).toBe('SUBVENTIONS.MISSING_FIELD');
     expect(refused.body.details).toMatchObject({ agreementId: 'region-bfc', field: 'idAttribuant', source: 'publicData.funderSiret' });
-    expect(refused.body.detail).toContain('region-bfc');
+    // Said as people know them: the agreement's label and funder, the antenna's name, the form's label of the field; the ids stay in details.
+    expect(refused.body.detail).toBe(
+      'La convention « Aide régionale » (Région) de l’antenne Cnam Montbéliard — Au cœur des territoires n’a pas de valeur pour « SIRET du financeur », champ obligatoire idAttribuant du format national des subventions : renseignez-le dans les données publiques de la convention avant l’export.',
+    );
     const badSiret = await api()
       .post('/api/antennas/montbeliard/funding-agreements/region-bfc/public-data')
       .set('Authorization', `Bearer ${token}`)

@@ -3,6 +3,8 @@
  * Report from read models; renderers (table, CSV, XLSX, JSON) turn it into bytes. Money cells are
  * integers of cents, rates are integers of basis points (5000 = 50,00 %): no floating point.
  */
+import { PUBLIC_DATA_FIELD_LABELS } from './wording/labels';
+
 export type ColumnKind = 'text' | 'money' | 'money-change' | 'date' | 'timestamp' | 'integer' | 'percent' | 'year' | 'month';
 
 export interface Column {
@@ -86,22 +88,30 @@ export class ReportParameterError extends Error {
 
 /**
  * An agreement lacks a field the national format of grant agreements (SCDL « subventions »)
- * requires: no file is written (an invalid file is worse than none). The API answers 422.
+ * requires: no file is written (an invalid file is worse than none). The API answers 422. Its
+ * message names the agreement, its antenna and the field as people know them (its label, its
+ * funder, the antenna's name, the form's label of the field); the ids stay in the error's fields.
  */
 export class SubventionsMissingFieldError extends Error {
   readonly code = 'SUBVENTIONS.MISSING_FIELD';
+  readonly agreementId: string;
+  readonly antennaId: string;
   constructor(
-    readonly agreementId: string,
-    readonly antennaId: string,
+    agreement: { readonly agreementId: string; readonly antennaId: string; readonly label: string; readonly funder: string },
+    antennaName: string | null,
     /** The SCDL field, e.g. `idAttribuant`. */
     readonly field: string,
     /** The Jalon field to fill in, e.g. `publicData.funderSiret`. */
     readonly source: string,
   ) {
+    const publicField = source.startsWith('publicData.') ? source.slice('publicData.'.length) : undefined;
+    const named = publicField !== undefined && Object.hasOwn(PUBLIC_DATA_FIELD_LABELS, publicField) ? PUBLIC_DATA_FIELD_LABELS[publicField as keyof typeof PUBLIC_DATA_FIELD_LABELS] : source;
     super(
-      `l’accord de financement ${agreementId} (antenne ${antennaId}) n’a pas de valeur pour le champ obligatoire ${field} du format national des subventions : ` +
-        `renseignez ${source} (commande RecordFundingPublicData) avant l’export`,
+      `la convention « ${agreement.label} » (${agreement.funder}) de l’antenne ${antennaName ?? agreement.antennaId} n’a pas de valeur pour « ${named} », ` +
+        `champ obligatoire ${field} du format national des subventions : renseignez-le dans les données publiques de la convention avant l’export`,
     );
+    this.agreementId = agreement.agreementId;
+    this.antennaId = agreement.antennaId;
     this.name = 'SubventionsMissingFieldError';
   }
 }

@@ -1,4 +1,4 @@
-import { PARTNER_KIND_LABELS, TERRITORY_KIND_LABELS, TRAINING_MODE_LABELS } from '@jalon/reporting';
+import { PARTNER_KIND_LABELS, PUBLIC_DATA_FIELD_LABELS, TERRITORY_KIND_LABELS, TRAINING_MODE_LABELS } from '@jalon/reporting';
 
 /**
  * The French wording of every command's form, in one table: its title, what it does, its button,
@@ -61,21 +61,24 @@ const trancheFields = {
   'tranches.conditions': { label: 'Conditions de versement' },
 };
 
-const publicDataFields = (prefix: string): Record<string, FieldWording> => ({
-  [prefix]: { label: 'Données publiques de la convention (format national des subventions)' },
-  [`${prefix}.funderLegalName`]: { label: 'Nom officiel du financeur', hint: 'S’il diffère du financeur (ex. Caisse des dépôts pour la Banque des Territoires).' },
-  [`${prefix}.funderSiret`]: { label: 'SIRET du financeur', hint: '14 chiffres.' },
-  [`${prefix}.agreementDate`]: { label: 'Date de signature de la convention', hint: 'Si elle diffère de la date de l’engagement (JJ/MM/AAAA).' },
-  [`${prefix}.decisionReference`]: { label: 'Référence de la décision d’attribution' },
-  [`${prefix}.beneficiaryName`]: { label: 'Bénéficiaire' },
-  [`${prefix}.beneficiarySiret`]: { label: 'SIRET du bénéficiaire', hint: '14 chiffres.' },
-  [`${prefix}.beneficiaryRna`]: { label: 'Numéro RNA du bénéficiaire', hint: 'W suivi de 9 chiffres, pour une association.' },
-  [`${prefix}.object`]: { label: 'Objet de la subvention', hint: '256 caractères au plus.' },
-  [`${prefix}.nature`]: { label: 'Nature de l’aide' },
-  [`${prefix}.euNotified`]: { label: 'Aide notifiée à la Commission européenne' },
-  [`${prefix}.raeId`]: { label: 'Identifiant RAE', hint: '4 caractères au plus.' },
-  [`${prefix}.aidScheme`]: { label: 'Dispositif d’aide' },
-});
+const publicDataFields = (prefix: string): Record<string, FieldWording> => {
+  const label = PUBLIC_DATA_FIELD_LABELS;
+  return {
+    [prefix]: { label: 'Données publiques de la convention (format national des subventions)' },
+    [`${prefix}.funderLegalName`]: { label: label.funderLegalName, hint: 'S’il diffère du financeur (ex. Caisse des dépôts pour la Banque des Territoires).' },
+    [`${prefix}.funderSiret`]: { label: label.funderSiret, hint: '14 chiffres.' },
+    [`${prefix}.agreementDate`]: { label: label.agreementDate, hint: 'Si elle diffère de la date de l’engagement (JJ/MM/AAAA).' },
+    [`${prefix}.decisionReference`]: { label: label.decisionReference },
+    [`${prefix}.beneficiaryName`]: { label: label.beneficiaryName },
+    [`${prefix}.beneficiarySiret`]: { label: label.beneficiarySiret, hint: '14 chiffres.' },
+    [`${prefix}.beneficiaryRna`]: { label: label.beneficiaryRna, hint: 'W suivi de 9 chiffres, pour une association.' },
+    [`${prefix}.object`]: { label: label.object, hint: '256 caractères au plus.' },
+    [`${prefix}.nature`]: { label: label.nature },
+    [`${prefix}.euNotified`]: { label: label.euNotified },
+    [`${prefix}.raeId`]: { label: label.raeId, hint: '4 caractères au plus.' },
+    [`${prefix}.aidScheme`]: { label: label.aidScheme },
+  };
+};
 
 const forecastLines = {
   lines: { label: 'Lignes du budget', item: 'Ligne', hint: 'Une ligne par année et par catégorie.' },

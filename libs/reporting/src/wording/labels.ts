@@ -237,3 +237,22 @@ function wordOf(labels: Readonly<Record<string, string>>, code: string): string 
   const label = labelOf(labels, code);
   return label === code ? code : label.charAt(0).toLocaleLowerCase('fr') + label.slice(1);
 }
+
+/**
+ * The French names of an agreement's public data (the national format of grant agreements, SCDL
+ * « subventions »): the forms' labels and the refusal of an export that lacks one say the same.
+ */
+export const PUBLIC_DATA_FIELD_LABELS = {
+  funderLegalName: 'Nom officiel du financeur',
+  funderSiret: 'SIRET du financeur',
+  agreementDate: 'Date de signature de la convention',
+  decisionReference: 'Référence de la décision d’attribution',
+  beneficiaryName: 'Bénéficiaire',
+  beneficiarySiret: 'SIRET du bénéficiaire',
+  beneficiaryRna: 'Numéro RNA du bénéficiaire',
+  object: 'Objet de la subvention',
+  nature: 'Nature de l’aide',
+  euNotified: 'Aide notifiée à la Commission européenne',
+  raeId: 'Identifiant RAE',
+  aidScheme: 'Dispositif d’aide',
+} as const satisfies Readonly<Record<string, string>>;

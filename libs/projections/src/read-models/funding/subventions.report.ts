@@ -100,15 +100,15 @@ function rowsOf(doc: AntennaFundingDoc): readonly Row[] {
 
 function antennaPart(doc: AntennaFundingDoc): SubventionsPart {
   try {
-    return { rows: doc.agreements.map(scdlRow) };
+    return { rows: doc.agreements.map((agreement) => scdlRow(agreement, doc.antennaName)) };
   } catch (error) {
     if (error instanceof SubventionsMissingFieldError) return { missing: error };
     throw error;
   }
 }
 
-/** One agreement as a row of the format; throws when a mandatory field has no value. */
-export function scdlRow(agreement: FundingAgreementDoc): Row {
+/** One agreement as a row of the format; throws when a mandatory field has no value (naming the antenna by `antennaName` when known). */
+export function scdlRow(agreement: FundingAgreementDoc, antennaName: string | null = null): Row {
   const publicData: Partial<FundingPublicData> = agreement.publicData ?? {};
   const dueDates = agreement.tranches.map((tranche) => tranche.dueOn).sort();
   const first = dueDates[0];
@@ -135,7 +135,7 @@ export function scdlRow(agreement: FundingAgreementDoc): Row {
   for (const field of MANDATORY) {
     if (row[field] !== '') continue;
     if (field === 'idBeneficiaire' && inKindToAssociation) continue;
-    throw new SubventionsMissingFieldError(agreement.agreementId, agreement.antennaId, field, SOURCES[field] ?? field);
+    throw new SubventionsMissingFieldError(agreement, antennaName, field, SOURCES[field] ?? field);
   }
   return row;
 }
