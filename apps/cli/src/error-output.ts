@@ -50,8 +50,8 @@ const COMMANDER_REFUSALS: readonly [RegExp, (...parts: string[]) => string][] = 
 
 /**
  * Commander's refusal of the words typed (`error: unknown option '--x'`, then perhaps `(Did you
- * mean --y?)`), as the command line prints it: in French, like every other refusal. A message
- * this table does not know keeps its words, under `Erreur :`.
+ * mean --y?)`), as the command line prints it: in French, under the code INPUT.INVALID, like every
+ * other refusal of what was typed. A message this table does not know keeps its words.
  */
 export function commanderRefusalInFrench(text: string): string {
   const [, message = text, suggestion] = /^([\s\S]*?)(?:\n\(Did you mean (?:one of )?(.+)\?\))?\n?$/.exec(text) ?? [];
@@ -64,5 +64,6 @@ export function commanderRefusalInFrench(text: string): string {
     }
   }
   french ??= message.replace(/^error:\s*/, '');
-  return `Erreur : ${french}${suggestion ? ` (vouliez-vous dire ${suggestion} ?)` : ''}\n`;
+  // Words typed wrong are invalid input: said under Jalon's code, as a value refused by a command's own check is (errorLines).
+  return `Erreur INPUT.INVALID : ${french}${suggestion ? ` (vouliez-vous dire ${suggestion} ?)` : ''}\n`;
 }

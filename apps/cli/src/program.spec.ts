@@ -25,15 +25,15 @@ describe('jalon: refusals of the command line itself are in French', () => {
   }
 
   it.each([
-    [['import'], 'Erreur : argument obligatoire manquant : <fichier>'],
-    [['migrate'], 'Erreur : option obligatoire manquante : --to <cible>'],
-    [['migrate', '--to'], 'Erreur : l’option --to <cible> attend une valeur'],
-    [['export', '--bogus'], 'Erreur : option inconnue : --bogus'],
-    [['verify-export', 'a', 'b'], 'Erreur : trop d’arguments pour jalon verify-export (1 attendu(s), 2 donné(s))'],
-    [['verify', '--from', 'x'], 'Erreur : l’option --from <position> n’accepte pas « x » : une position est un entier positif'],
-    [['exporter'], 'Erreur : commande inconnue : exporter (vouliez-vous dire export ?)'],
-    [['export', '--ou', 'x'], 'Erreur : option inconnue : --ou (vouliez-vous dire --out ?)'],
-  ])('rule: `jalon %j` is refused in French naming what is wrong, exit 1', async (args, message) => {
+    [['import'], 'Erreur INPUT.INVALID : argument obligatoire manquant : <fichier>'],
+    [['migrate'], 'Erreur INPUT.INVALID : option obligatoire manquante : --to <cible>'],
+    [['migrate', '--to'], 'Erreur INPUT.INVALID : l’option --to <cible> attend une valeur'],
+    [['export', '--bogus'], 'Erreur INPUT.INVALID : option inconnue : --bogus'],
+    [['verify-export', 'a', 'b'], 'Erreur INPUT.INVALID : trop d’arguments pour jalon verify-export (1 attendu(s), 2 donné(s))'],
+    [['verify', '--from', 'x'], 'Erreur INPUT.INVALID : l’option --from <position> n’accepte pas « x » : une position est un entier positif'],
+    [['exporter'], 'Erreur INPUT.INVALID : commande inconnue : exporter (vouliez-vous dire export ?)'],
+    [['export', '--ou', 'x'], 'Erreur INPUT.INVALID : option inconnue : --ou (vouliez-vous dire --out ?)'],
+  ])('rule: `jalon %j` is refused in French naming what is wrong, under the code INPUT.INVALID as every refusal of what was typed, exit 1', async (args, message) => {
     const { printed, exitCode } = await refused(args);
 
     expect(printed.split('\n')[0]).toBe(message);
