@@ -80,13 +80,14 @@ export const REPORT_PROJECTION: Readonly<Record<ReportKind, string>> = {
 };
 
 /**
- * Every read model each report reads, its own (REPORT_PROJECTION) first: the échéancier also reads
- * the antennas' status from `phases` (a closed antenna's tranches are blocked). A report at a past
+ * Every read model each report reads, its own (REPORT_PROJECTION) first: the échéancier and the
+ * funding report also read the antennas' status from `phases` (a closed antenna's tranches are
+ * blocked, antenna-closing.ts). A report at a past
  * cut replays them all to that cut, and today's report needs them all serving.
  */
 export const REPORT_READ_MODELS: Readonly<Record<ReportKind, readonly string[]>> = {
   budget: [REPORT_PROJECTION.budget],
-  funding: [REPORT_PROJECTION.funding],
+  funding: [REPORT_PROJECTION.funding, phasesProjection.name],
   phases: [REPORT_PROJECTION.phases],
   kpis: [REPORT_PROJECTION.kpis],
   history: [REPORT_PROJECTION.history],

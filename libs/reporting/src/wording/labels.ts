@@ -73,6 +73,12 @@ export const CANDIDACY_STATUS_LABELS = {
   withdrawn: 'Retirée',
 } as const satisfies Readonly<Record<string, string>>;
 
+/**
+ * A tranche not released of an open agreement whose antenna is closed: nothing can be released on a
+ * closed antenna. The same words in the échéancier's situations and the funding report's states.
+ */
+const BLOCKED_TRANCHE = 'Bloquée : antenne fermée';
+
 /** The state of a funding tranche in the reconciliation. */
 export const TRANCHE_STATE_LABELS = {
   planned: 'Prévue',
@@ -81,6 +87,8 @@ export const TRANCHE_STATE_LABELS = {
   reversed: 'Versement annulé (de nouveau prévue)',
   /** Never released (or its release reversed) when its agreement was closed: it will never be paid. */
   'not-released-closed': 'Non versée (convention clôturée)',
+  /** Not released, its agreement open, its antenna closed (at the report's cut): it can no longer be released. */
+  blocked: BLOCKED_TRANCHE,
 } as const satisfies Readonly<Record<string, string>>;
 
 /**
@@ -113,6 +121,8 @@ export const FUNDING_FIGURE_LABELS = {
   notReleasedAtClosing: 'Non versé à la clôture',
   /** Open: committed − received; closed: released (net) − received. */
   toCollect: 'Reste à encaisser',
+  /** Committed − released (net of reversals) of an open agreement whose antenna is closed: it can no longer be released, so it is not « reste à verser ». */
+  blocked: 'Bloqué (antenne fermée)',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** The flags of the funding reconciliation. */
@@ -124,13 +134,14 @@ export const DISCREPANCY_LABELS = {
   'amount-mismatch': 'Montant reçu différent du montant versé',
   'receipt-overdue': 'Versement non reçu dans le délai',
   overspent: 'Dépenses supérieures aux fonds reçus',
+  'antenna-closed-agreement-open': 'Antenne fermée, convention encore ouverte',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** Where a tranche stands in the échéancier (blocked: its agreement is open but its antenna closed, so nothing can be released). */
 export const ECHEANCIER_SITUATION_LABELS = {
   overdue: 'En retard',
   'due-soon': 'À échoir',
-  blocked: 'Bloquée : antenne fermée',
+  blocked: BLOCKED_TRANCHE,
 } as const satisfies Readonly<Record<string, string>>;
 
 /** The report kinds' titles (the report's first line, the XLSX title rows, the dashboard's links). */

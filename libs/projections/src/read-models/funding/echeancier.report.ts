@@ -3,7 +3,7 @@ import type { Report, ReportParameters, ReportTable } from '@jalon/reporting';
 import * as LABELS from '@jalon/reporting';
 import { formatDays } from '@jalon/reporting';
 import { compareFrench, formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
-import { antennaKey, PHASES_PROJECTION_NAME, PhasesDocument } from '../phases/phases.projection';
+import { antennaClosings } from '../phases/antenna-closing';
 import { fundingDocsOf } from './funding-docs';
 
 export interface EcheancierReportParameters extends ReportParameters {
@@ -81,11 +81,11 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
   const docs = fundingDocsOf(models, parameters.antennaId, parameters);
   const referenceDate = parameters.referenceDate;
   const until = addDays(referenceDate, withinDays);
-  const phases = models.view<PhasesDocument>(PHASES_PROJECTION_NAME);
+  const closingOf = antennaClosings(models);
 
   const items: EcheancierItem[] = [];
   for (const doc of docs) {
-    const antennaClosedOn = closingOf(phases.get(antennaKey(doc.antennaId)));
+    const antennaClosedOn = closingOf(doc.antennaId);
     for (const agreement of doc.agreements) {
       if (agreement.closed !== null) continue;
       for (const tranche of agreement.tranches) {
@@ -196,11 +196,6 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
     ],
     data,
   };
-}
-
-/** The antenna's closing date when the phases read model (at the report's cut) has it closed; null otherwise. */
-function closingOf(antenna: PhasesDocument | undefined): IsoDate | null {
-  return antenna?.kind === 'antenna' && antenna.status === 'closed' ? antenna.statusSince : null;
 }
 
 function sumOf(items: readonly EcheancierItem[]): Cents {

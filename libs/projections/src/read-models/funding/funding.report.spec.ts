@@ -4,15 +4,20 @@ import type { ProjectedEvent, ReadModelView } from '../../projection';
 import { project, projected } from '../../testing/projection-specification';
 import { ReadModels, UnknownAntennaError } from '../budget/report-helpers';
 import { fundingProjection } from './funding.projection';
+import { phasesProjection } from '../phases/phases.projection';
 import { buildFundingReport, FUNDING_TABLE_TITLES, FundingReportData } from './funding.report';
 import { fr } from '../../../../reporting/src/testing/french-spaces';
 
+/** The funding read model, and the phases one for the antennas' status, both from the same events (one cut). */
 function models(events: readonly ProjectedEvent[]): ReadModels {
-  const funding = project(fundingProjection, events);
+  return modelsOf(project(fundingProjection, events), project(phasesProjection, events));
+}
+function modelsOf(funding: ReadModelView<unknown>, phases: ReadModelView<unknown>): ReadModels {
+  const views: Record<string, unknown> = { funding, phases };
   return {
     view<Doc>(name: string): ReadModelView<Doc> {
-      if (name !== 'funding') throw new Error(`unexpected view ${name}`);
-      return funding as unknown as ReadModelView<Doc>;
+      if (!(name in views)) throw new Error(`unexpected view ${name}`);
+      return views[name] as ReadModelView<Doc>;
     },
   };
 }
@@ -85,6 +90,7 @@ describe('funding report', () => {
       'Dépensé',
       'Reste à verser',
       'Non versé à la clôture',
+      'Bloqué (antenne fermée)',
       'Reste à encaisser',
       'Solde',
       'Clôturé le',
@@ -100,6 +106,7 @@ describe('funding report', () => {
         spent: 1_500_000,
         remaining: 6_000_000,
         notReleasedAtClosing: 0, // open
+        blocked: 0, // its antenna open
         toCollect: 6_000_000, // 100 000 − 40 000
         balance: 2_500_000, // 40 000 − 15 000
         closedOn: null,
@@ -587,5 +594,116 @@ describe('funding report of a closed agreement', () => {
     const data = before.data as FundingReportData;
     expect(data.agreements[0]).toMatchObject({ remainingCommitmentCents: 3_000_000, notReleasedAtClosingCents: 0, toCollectCents: 5_000_000, closed: null });
     expect(data.agreements[0]!.tranches.map((tranche) => tranche.state)).toEqual(['released', 'planned']);
+  });
+});
+
+describe('funding report of an open agreement on a closed antenna (decision 0066, amended)', () => {
+  const langres = { agreementId: 'dept-langres', antennaId: 'langres' };
+  const OPEN = [
+    opened('langres', 'Cnam Langres', 'Langres'),
+    projected('FundingCommitted', {
+      ...langres,
+      funder: 'Département de la Haute-Marne',
+      label: 'Soutien départemental',
+      amountCents: 5_000_000,
+      tranches: [
+        { trancheId: 'd1', label: 'Première tranche', amountCents: 2_000_000, dueOn: '2024-01-15' },
+        { trancheId: 'd2', label: 'Seconde tranche', amountCents: 3_000_000, dueOn: '2024-03-01' },
+      ],
+      effectiveDate: '2023-10-01',
+    }),
+    projected('BudgetTrancheReleased', { ...langres, trancheId: 'd1', amountCents: 2_000_000, effectiveDate: '2024-02-01' }),
+    // A second agreement of the same antenna, wholly released: nothing of it is blocked.
+    projected('FundingCommitted', {
+      agreementId: 'ville-langres',
+      antennaId: 'langres',
+      funder: 'Ville de Langres',
+      label: 'Soutien municipal',
+      amountCents: 500_000,
+      tranches: [{ trancheId: 'v1', label: 'Tranche unique', amountCents: 500_000, dueOn: '2024-01-10' }],
+      effectiveDate: '2023-10-01',
+    }),
+    projected('BudgetTrancheReleased', { agreementId: 'ville-langres', antennaId: 'langres', trancheId: 'v1', amountCents: 500_000, effectiveDate: '2024-01-10' }),
+    opened('chaumont', 'Cnam Chaumont', 'Chaumont'),
+    projected('FundingCommitted', {
+      agreementId: 'region-chaumont',
+      antennaId: 'chaumont',
+      funder: 'Région Grand Est',
+      label: 'Soutien régional',
+      amountCents: 1_000_000,
+      tranches: [{ trancheId: 'r1', label: 'Tranche unique', amountCents: 1_000_000, dueOn: '2026-12-31' }],
+      effectiveDate: '2023-11-01',
+    }),
+  ];
+  const antennaClosed = projected('AntennaClosed', { antennaId: 'langres', reason: 'Fin du programme local', effectiveDate: '2024-06-30' });
+  const CLOSED_ANTENNA = [...OPEN, antennaClosed];
+  const referenceDate = '2027-01-15';
+
+  it('rule: an open agreement’s unreleased tranche on a closed antenna is « Bloquée : antenne fermée », never overdue (no growing lateness); one flag per agreement says it, with the blocked amount and the closing date', () => {
+    const report = buildFundingReport(models(CLOSED_ANTENNA), { antennaId: 'langres', referenceDate });
+    const data = report.data as FundingReportData;
+    const department = data.agreements.find((a) => a.agreementId === 'dept-langres')!;
+    expect(department.tranches.map((tranche) => [tranche.trancheId, tranche.state])).toEqual([
+      ['d1', 'released'],
+      ['d2', 'blocked'],
+    ]);
+    expect(department).toMatchObject({ remainingCommitmentCents: 0, blockedCents: 3_000_000, notReleasedAtClosingCents: 0, antennaClosedOn: '2024-06-30', closed: null });
+    expect(data.discrepancies.map((d) => d.kind)).not.toContain('release-overdue');
+    expect(data.discrepancies.filter((d) => d.kind === 'antenna-closed-agreement-open')).toEqual([
+      {
+        kind: 'antenna-closed-agreement-open',
+        antennaId: 'langres',
+        agreementId: 'dept-langres',
+        trancheId: null,
+        label: 'Antenne fermée, convention encore ouverte',
+        detail: fr('Antenne fermée le 30/06/2024, convention encore ouverte : 30 000,00 € non versés ne pourront plus l’être (1 tranche bloquée). Clôturez la convention si plus rien n’en est attendu.'),
+        amountCents: 3_000_000,
+        date: '2024-06-30',
+        days: null,
+        reason: null,
+      },
+    ]);
+    const text = renderTable(report);
+    expect(text).toContain('Bloquée : antenne fermée');
+    expect(text).not.toContain('Prévue');
+    expect(text).not.toContain('Échéance dépassée');
+    expect(table(report, FUNDING_TABLE_TITLES.agreements).totals).toMatchObject({ remaining: 0, blocked: 3_000_000 });
+  });
+
+  it('rule: the programme’s « reste à verser » leaves out what a closed antenna’s open agreements hold; it is totalled apart as « Bloqué (antenne fermée) »', () => {
+    const data = buildFundingReport(models(CLOSED_ANTENNA), { referenceDate }).data as FundingReportData;
+    expect(data.totals).toMatchObject({ remainingCommitmentCents: 1_000_000, blockedCents: 3_000_000, notReleasedAtClosingCents: 0 });
+    expect(table(buildFundingReport(models(CLOSED_ANTENNA), { referenceDate }), FUNDING_TABLE_TITLES.agreements).columns.find((c) => c.key === 'blocked')!.label).toBe('Bloqué (antenne fermée)');
+  });
+
+  it('rule: a wholly released agreement of a closed antenna has nothing blocked and no flag', () => {
+    const data = buildFundingReport(models(CLOSED_ANTENNA), { antennaId: 'langres', referenceDate }).data as FundingReportData;
+    expect(data.agreements.find((a) => a.agreementId === 'ville-langres')).toMatchObject({ blockedCents: 0, remainingCommitmentCents: 0 });
+    expect(data.discrepancies.filter((d) => d.agreementId === 'ville-langres').map((d) => d.kind)).not.toContain('antenna-closed-agreement-open');
+  });
+
+  it('rule: before the antenna’s closing (a cut before 30/06/2024), its tranche is « Prévue » and overdue, as before', () => {
+    const data = buildFundingReport(models(OPEN), { antennaId: 'langres', referenceDate: '2024-06-29' }).data as FundingReportData;
+    const department = data.agreements.find((a) => a.agreementId === 'dept-langres')!;
+    expect(department.tranches.map((tranche) => tranche.state)).toEqual(['released', 'planned']);
+    expect(department).toMatchObject({ remainingCommitmentCents: 3_000_000, blockedCents: 0, antennaClosedOn: null });
+    const kinds = data.discrepancies.filter((d) => d.agreementId === 'dept-langres').map((d) => d.kind);
+    expect(kinds).toContain('release-overdue');
+    expect(kinds).not.toContain('antenna-closed-agreement-open');
+  });
+
+  it('rule: a part kept for an antenna’s funding document is never served once the antenna is closed: the same document, its antenna closed since, gives the blocked report (parts cache)', () => {
+    // The funding document is the same object before and after the closing (AntennaClosed does not touch it): only the phases read model changes.
+    const funding = project(fundingProjection, OPEN);
+    for (const antennaId of ['langres', undefined]) {
+      const parameters = { ...(antennaId ? { antennaId } : {}), referenceDate };
+      const before = buildFundingReport(modelsOf(funding, project(phasesProjection, OPEN)), parameters).data as FundingReportData;
+      expect(before.totals).toMatchObject({ blockedCents: 0 });
+      const after = buildFundingReport(modelsOf(funding, project(phasesProjection, CLOSED_ANTENNA)), parameters).data as FundingReportData;
+      expect(after.totals).toMatchObject({ blockedCents: 3_000_000 });
+      expect(after.agreements.find((a) => a.agreementId === 'dept-langres')!.tranches.map((tranche) => tranche.state)).toEqual(['released', 'blocked']);
+      // And back to a cut before the closing: the open part again.
+      expect((buildFundingReport(modelsOf(funding, project(phasesProjection, OPEN)), parameters).data as FundingReportData).totals).toMatchObject({ blockedCents: 0 });
+    }
   });
 });

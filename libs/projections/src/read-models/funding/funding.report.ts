@@ -6,6 +6,7 @@ import { fundingDocsOf } from './funding-docs';
 import { formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
 import { AntennaFundingDoc, FundingAgreementDoc, TrancheDoc, TrancheState } from './funding.projection';
 import { FrenchOrder, joined, KeptForDocuments, PartsByDocument } from '../report-parts';
+import { antennaClosings } from '../phases/antenna-closing';
 
 export interface FundingReportParameters extends ReportParameters {
   /** Days a released tranche may take to arrive before it is flagged (default 30). */
@@ -28,7 +29,13 @@ export type FundingDiscrepancyKind =
   /** Released, and still not received more than `receiptDelayDays` after release, at the reference date. */
   | 'receipt-overdue'
   /** More was spent against the agreement than was received from it. */
-  | 'overspent';
+  | 'overspent'
+  /**
+   * The agreement is open but its antenna is closed (at the report's cut): nothing can be released
+   * on it any more, its unreleased tranches are blocked. One flag per agreement with a tranche
+   * blocked, dated on the antenna's closing, for the amount blocked.
+   */
+  | 'antenna-closed-agreement-open';
 
 export interface FundingDiscrepancy {
   readonly kind: FundingDiscrepancyKind;
@@ -42,10 +49,11 @@ export interface FundingDiscrepancy {
   readonly detail: string;
   /**
    * The money at stake, in cents: the reversed amount; released − scheduled; received − released;
-   * the amount awaited; spent − received; the release (late); the scheduled amount (overdue).
+   * the amount awaited; spent − received; the release (late); the scheduled amount (overdue); the
+   * amount blocked (antenna closed, agreement open).
    */
   readonly amountCents: Cents;
-  /** The date the flag is about: reversal, receipt, release; the due date (overdue); null for overspent. */
+  /** The date the flag is about: reversal, receipt, release; the due date (overdue); the antenna's closing (antenna closed, agreement open); null for overspent. */
   readonly date: IsoDate | null;
   /**
    * receipt-overdue: days from the release to the reference date; release-late: days from the due
@@ -57,11 +65,12 @@ export interface FundingDiscrepancy {
 }
 
 /**
- * A tranche's state in the report: the document's, or, for a tranche of a closed agreement that was
- * not released when it closed (never, or its release reversed), `not-released-closed`: it will
- * never be paid, so it is neither « Prévue » nor overdue.
+ * A tranche's state in the report: the document's, or, for a tranche not released (never, or its
+ * release reversed), `not-released-closed` when its agreement is closed, `blocked` when its
+ * agreement is open but its antenna closed (as the échéancier says it, decision 0066): neither will
+ * ever be paid, so neither is « Prévue » nor overdue.
  */
-export type FundingReportTrancheState = TrancheState | 'not-released-closed';
+export type FundingReportTrancheState = TrancheState | 'not-released-closed' | 'blocked';
 
 export interface FundingReportTranche extends Omit<TrancheDoc, 'state'> {
   readonly state: FundingReportTrancheState;
@@ -71,8 +80,12 @@ export interface FundingReportAgreement extends Omit<FundingAgreementDoc, 'tranc
   readonly antennaName: string | null;
   /** In schedule order, with the report's states. */
   readonly tranches: readonly FundingReportTranche[];
-  /** « Reste à verser »: committed − released (net of reversals) while the agreement is open; 0 once it is closed. */
+  /** « Reste à verser »: committed − released (net of reversals) while the agreement is open and its antenna too; 0 once either is closed. */
   readonly remainingCommitmentCents: Cents;
+  /** « Bloqué (antenne fermée) »: committed − released (net of reversals) of an open agreement whose antenna is closed; 0 otherwise. */
+  readonly blockedCents: Cents;
+  /** The antenna's closing date when it is closed at the report's cut; null otherwise. */
+  readonly antennaClosedOn: IsoDate | null;
   /** « Non versé à la clôture »: committed − released (net of reversals) of a closed agreement; 0 while it is open. */
   readonly notReleasedAtClosingCents: Cents;
   /**
@@ -97,6 +110,7 @@ export interface FundingReportData {
     readonly spentCents: Cents;
     readonly remainingCommitmentCents: Cents;
     readonly notReleasedAtClosingCents: Cents;
+    readonly blockedCents: Cents;
     readonly toCollectCents: Cents;
     readonly balanceCents: Cents;
   };
@@ -118,6 +132,9 @@ const FIGURES = LABELS.FUNDING_FIGURE_LABELS;
 /** Said when an agreement of the report is closed. */
 export const CLOSED_AGREEMENTS_NOTE = `Convention clôturée : ce qu’elle n’avait pas versé à sa clôture ne sera plus versé ; il figure en « ${FIGURES.notReleasedAtClosing} » et non plus en « ${FIGURES.remaining} », et son « ${FIGURES.toCollect} » est le versé moins le reçu.`;
 
+/** Said when an open agreement of the report is on a closed antenna. */
+export const BLOCKED_AGREEMENTS_NOTE = `Antenne fermée, convention encore ouverte : plus rien ne peut y être versé ; ce qu’elle n’a pas versé figure en « ${FIGURES.blocked} » et non en « ${FIGURES.remaining} », et ses tranches non versées sont « ${LABELS.TRANCHE_STATE_LABELS.blocked} », comme dans l’échéancier. Clôturez la convention si plus rien n’en est attendu.`;
+
 /**
  * The funding reconciliation: per agreement (all, or the antenna's), the tranche schedule against
  * what was released, received (with the bank reference) and spent, the remaining commitment, and
@@ -135,10 +152,15 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
   const withAntenna = scope === 'programme';
 
   // Each antenna's agreements, rows, flags and sums, derived once per committed document (report-parts.ts).
+  // The antenna's closing is not in its funding document but in the phases read model: it is part of
+  // the variant, so that a part kept from before the closing is never served after it.
   const variant = `${withAntenna}|${parameters.referenceDate}|${receiptDelayDays}`;
+  const closingOf = antennaClosings(models);
   // One antenna's report sorts nothing: it would only push out the programme's order kept.
-  const derive = (doc: AntennaFundingDoc) => antennaPart(doc, withAntenna, parameters.referenceDate, receiptDelayDays);
-  const parts = (withAntenna ? FUNDING_ORDER.sort(docs) : docs).map((doc) => FUNDING_PARTS.of(doc, variant, derive));
+  const parts = (withAntenna ? FUNDING_ORDER.sort(docs) : docs).map((doc) => {
+    const closedOn = closingOf(doc.antennaId);
+    return FUNDING_PARTS.of(doc, closedOn === null ? variant : `${variant}|fermée ${closedOn}`, (d) => antennaPart(d, withAntenna, parameters.referenceDate, receiptDelayDays, closedOn));
+  });
   // The parts end to end, kept while they are the same parts: a query between two writes joins nothing.
   const { agreements, discrepancies, discrepancyNotes, agreementRows, trancheRows, movementRows, discrepancyRows, sums } = FUNDING_WHOLE.of(parts);
   const totals = {
@@ -148,6 +170,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
     spentCents: sums.spentCents,
     remainingCommitmentCents: sums.remainingCommitmentCents,
     notReleasedAtClosingCents: sums.notReleasedAtClosingCents,
+    blockedCents: sums.blockedCents,
     toCollectCents: sums.toCollectCents,
     balanceCents: sums.balanceCents,
   };
@@ -167,6 +190,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
     `Délai de réception admis : ${formatDays(receiptDelayDays)} après le versement, apprécié au ${formatDate(parameters.referenceDate)} ; échéances des tranches appréciées à la même date.`,
     ...(agreements.length === 0 ? ['Aucun accord de financement.'] : []),
     ...(sums.closedAgreements > 0 ? [CLOSED_AGREEMENTS_NOTE] : []),
+    ...(sums.blockedAgreements > 0 ? [BLOCKED_AGREEMENTS_NOTE] : []),
     ...(discrepancies.length === 0 ? ['Aucun écart constaté.'] : discrepancyNotes),
   ];
 
@@ -209,10 +233,13 @@ interface FundingSums {
   readonly spentCents: Cents;
   readonly remainingCommitmentCents: Cents;
   readonly notReleasedAtClosingCents: Cents;
+  readonly blockedCents: Cents;
   readonly toCollectCents: Cents;
   readonly balanceCents: Cents;
   /** Agreements closed at the report's cut. */
   readonly closedAgreements: number;
+  /** Agreements open on an antenna closed at the report's cut. */
+  readonly blockedAgreements: number;
   /** Over the tranches: scheduled, currently released, received. */
   readonly trancheScheduledCents: Cents;
   readonly trancheReleasedCents: Cents;
@@ -236,8 +263,8 @@ const FUNDING_WHOLE = new KeptForDocuments(
 );
 const FUNDING_ORDER = new FrenchOrder<AntennaFundingDoc>((doc) => doc.antennaName ?? doc.antennaId);
 
-function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate: IsoDate, receiptDelayDays: number): FundingPart {
-  const agreements: FundingReportAgreement[] = doc.agreements.map((agreement) => reportAgreement(agreement, doc.antennaName));
+function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate: IsoDate, receiptDelayDays: number, antennaClosedOn: IsoDate | null): FundingPart {
+  const agreements: FundingReportAgreement[] = doc.agreements.map((agreement) => reportAgreement(agreement, doc.antennaName, antennaClosedOn));
   const discrepancies = agreements.flatMap((agreement) => discrepanciesOf(agreement, referenceDate, receiptDelayDays));
   // Agreement ids are unique within an antenna: its own agreements name every flag's agreement.
   const byId = new Map(agreements.map((agreement) => [agreementKey(agreement), agreement]));
@@ -258,7 +285,9 @@ function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate
       spentCents: sum(agreements.map((a) => a.spentCents)),
       remainingCommitmentCents: sum(agreements.map((a) => a.remainingCommitmentCents)),
       notReleasedAtClosingCents: sum(agreements.map((a) => a.notReleasedAtClosingCents)),
+      blockedCents: sum(agreements.map((a) => a.blockedCents)),
       closedAgreements: agreements.filter((a) => a.closed !== null).length,
+      blockedAgreements: agreements.filter((a) => a.closed === null && a.antennaClosedOn !== null).length,
       toCollectCents: sum(agreements.map((a) => a.toCollectCents)),
       balanceCents: sum(agreements.map((a) => a.balanceCents)),
       trancheScheduledCents: sum(tranches.map(({ tranche }) => tranche.scheduledCents)),
@@ -275,22 +304,35 @@ function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate
  * « non versé à la clôture », « reste à verser » is 0, « reste à encaisser » is released − received,
  * and its tranches not released are « non versée (convention clôturée) ». The write side refuses any
  * release, receipt or reversal on a closed agreement, and a closing dated before its last one, so its
- * released figure is the one it had when it closed.
+ * released figure is the one it had when it closed. Open on a closed antenna (decision 0066, amended):
+ * nothing can be released on it either, so what it did not release is « bloqué (antenne fermée) »,
+ * « reste à verser » is 0 and its tranches not released are « bloquée : antenne fermée », as in
+ * the échéancier; its « reste à encaisser » is unchanged (committed − received).
  */
-function reportAgreement(agreement: FundingAgreementDoc, antennaName: string | null): FundingReportAgreement {
+function reportAgreement(agreement: FundingAgreementDoc, antennaName: string | null, antennaClosedOn: IsoDate | null): FundingReportAgreement {
   const balanceCents = agreement.receivedCents - agreement.spentCents;
   if (agreement.closed === null) {
-    return {
+    const open = {
       ...agreement,
       antennaName,
+      antennaClosedOn,
       notReleasedAtClosingCents: 0,
       toCollectCents: agreement.committedCents - agreement.receivedCents,
       balanceCents,
+    };
+    if (antennaClosedOn === null) return { ...open, blockedCents: 0 };
+    return {
+      ...open,
+      tranches: agreement.tranches.map((tranche): FundingReportTranche => (tranche.releasedCents === null ? { ...tranche, state: 'blocked' } : tranche)),
+      remainingCommitmentCents: 0,
+      blockedCents: agreement.committedCents - agreement.releasedCents,
     };
   }
   return {
     ...agreement,
     antennaName,
+    antennaClosedOn,
+    blockedCents: 0,
     tranches: agreement.tranches.map((tranche): FundingReportTranche => (tranche.releasedCents === null ? { ...tranche, state: 'not-released-closed' } : tranche)),
     remainingCommitmentCents: 0,
     notReleasedAtClosingCents: agreement.committedCents - agreement.releasedCents,
@@ -308,7 +350,9 @@ function sumParts(parts: readonly FundingPart[]): FundingSums {
     spentCents: 0,
     remainingCommitmentCents: 0,
     notReleasedAtClosingCents: 0,
+    blockedCents: 0,
     closedAgreements: 0,
+    blockedAgreements: 0,
     toCollectCents: 0,
     balanceCents: 0,
     trancheScheduledCents: 0,
@@ -323,7 +367,9 @@ function sumParts(parts: readonly FundingPart[]): FundingSums {
     total.spentCents += sums.spentCents;
     total.remainingCommitmentCents += sums.remainingCommitmentCents;
     total.notReleasedAtClosingCents += sums.notReleasedAtClosingCents;
+    total.blockedCents += sums.blockedCents;
     total.closedAgreements += sums.closedAgreements;
+    total.blockedAgreements += sums.blockedAgreements;
     total.toCollectCents += sums.toCollectCents;
     total.balanceCents += sums.balanceCents;
     total.trancheScheduledCents += sums.trancheScheduledCents;
@@ -382,7 +428,8 @@ function discrepanciesOf(agreement: FundingReportAgreement, referenceDate: IsoDa
           { amountCents: tranche.releasedCents, date: tranche.releasedOn, days },
         );
       }
-    } else if (agreement.closed === null) {
+    } else if (agreement.closed === null && agreement.antennaClosedOn === null) {
+      // Neither a closed agreement's tranche nor a closed antenna's will be released: never overdue, no growing lateness.
       const days = daysBetween(tranche.dueOn, referenceDate);
       if (days > 0) {
         flag(
@@ -425,6 +472,15 @@ function discrepanciesOf(agreement: FundingReportAgreement, referenceDate: IsoDa
         );
       }
     }
+  }
+  const blocked = agreement.tranches.filter((tranche) => tranche.state === 'blocked');
+  if (blocked.length > 0 && agreement.antennaClosedOn !== null) {
+    flag(
+      'antenna-closed-agreement-open',
+      null,
+      `Antenne fermée le ${formatDate(agreement.antennaClosedOn)}, convention encore ouverte : ${formatEuros(agreement.blockedCents)} non versés ne pourront plus l’être (${blocked.length} tranche${blocked.length > 1 ? 's' : ''} bloquée${blocked.length > 1 ? 's' : ''}). Clôturez la convention si plus rien n’en est attendu.`,
+      { amountCents: agreement.blockedCents, date: agreement.antennaClosedOn },
+    );
   }
   if (agreement.spentCents > agreement.receivedCents) {
     const excess = agreement.spentCents - agreement.receivedCents;
@@ -481,6 +537,7 @@ function agreementTable(rows: readonly Row[], totals: FundingReportData['totals'
       { key: 'spent', label: 'Dépensé', kind: 'money' },
       { key: 'remaining', label: FIGURES.remaining, kind: 'money' },
       { key: 'notReleasedAtClosing', label: FIGURES.notReleasedAtClosing, kind: 'money' },
+      { key: 'blocked', label: FIGURES.blocked, kind: 'money' },
       { key: 'toCollect', label: FIGURES.toCollect, kind: 'money' },
       { key: 'balance', label: 'Solde', kind: 'money' },
       { key: 'closedOn', label: 'Clôturé le', kind: 'date' },
@@ -497,6 +554,7 @@ function agreementTable(rows: readonly Row[], totals: FundingReportData['totals'
       spent: totals.spentCents,
       remaining: totals.remainingCommitmentCents,
       notReleasedAtClosing: totals.notReleasedAtClosingCents,
+      blocked: totals.blockedCents,
       toCollect: totals.toCollectCents,
       balance: totals.balanceCents,
       closedOn: null,
@@ -515,6 +573,7 @@ function agreementRow(agreement: FundingReportAgreement, withAntenna: boolean): 
     spent: agreement.spentCents,
     remaining: agreement.remainingCommitmentCents,
     notReleasedAtClosing: agreement.notReleasedAtClosingCents,
+    blocked: agreement.blockedCents,
     toCollect: agreement.toCollectCents,
     balance: agreement.balanceCents,
     closedOn: agreement.closed?.on ?? null,
