@@ -98,7 +98,7 @@ export function overviewView(model: OverviewModel): SafeHtml {
     tile(
       FUNDING_FIGURE_LABELS.remaining,
       formatEuros(totals.fundingRemainingCents),
-      `Engagé moins versé (net des annulations) des conventions ouvertes ; ${FUNDING_FIGURE_LABELS.notReleasedAtClosing.toLowerCase()} : ${formatEuros(totals.fundingNotReleasedAtClosingCents)}`,
+      `Engagé moins versé (net des annulations) des conventions ouvertes des antennes non fermées ; ${FUNDING_FIGURE_LABELS.blocked.toLowerCase()} : ${formatEuros(totals.fundingBlockedCents)} ; ${FUNDING_FIGURE_LABELS.notReleasedAtClosing.toLowerCase()} : ${formatEuros(totals.fundingNotReleasedAtClosingCents)}`,
     ),
   ];
 

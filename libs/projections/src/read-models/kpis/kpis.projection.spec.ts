@@ -297,7 +297,7 @@ describe('kpis projection', () => {
     // released: 40 000 + 30 000 − 30 000 = 40 000 €; still to release: 100 000 − 40 000 = 60 000 €.
     expect(model.get('programme')).toEqual(
       expected(
-        { agreements: byAgreement({ bdt: { notReleasedCents: 6_000_000, closed: false } }) },
+        { agreements: byAgreement({ bdt: { antennaId: 'a', notReleasedCents: 6_000_000, closed: false } }) },
         { fundingCommittedCents: 10_000_000, fundingReleasedCents: 4_000_000, fundingReceivedCents: 4_000_000, fundingRemainingCents: 6_000_000 },
       ),
     );
@@ -341,6 +341,20 @@ describe('kpis projection', () => {
       expect(kpisProjection.evolve(closed, closing, 'programme')).toBe(closed);
     });
 
+    it('rule: an open agreement on a closed antenna is « bloqué (antenne fermée) », not « reste à verser »; a closed agreement stays « non versé à la clôture » (AntennaClosed, decision 0066 amended)', () => {
+      const antennaClosed = projected('AntennaClosed', { antennaId: 'langres', reason: 'Fin', effectiveDate: '2024-09-01' });
+      const history = [opened('langres', true), opened('chaumont', false), ...HISTORY];
+      const blocked = project(kpisProjection, [...history, antennaClosed]).get('programme') as KpisDocument;
+      // Langres closed: the 30 000 € its open agreement did not release can no longer come; Chaumont's 10 000 € still can.
+      expect(blocked.totals).toMatchObject({ fundingRemainingCents: 1_000_000, fundingBlockedCents: 3_000_000, fundingNotReleasedAtClosingCents: 0 });
+      // Closing the agreement afterwards moves them to « non versé à la clôture ».
+      const closedAfter = project(kpisProjection, [...history, antennaClosed, closing]).get('programme') as KpisDocument;
+      expect(closedAfter.totals).toMatchObject({ fundingRemainingCents: 1_000_000, fundingBlockedCents: 0, fundingNotReleasedAtClosingCents: 3_000_000 });
+      // Closed before its antenna: nothing blocked.
+      const closedBefore = project(kpisProjection, [...history, closing, antennaClosed]).get('programme') as KpisDocument;
+      expect(closedBefore.totals).toMatchObject({ fundingRemainingCents: 1_000_000, fundingBlockedCents: 0, fundingNotReleasedAtClosingCents: 3_000_000 });
+    });
+
     it('rule: a release copies only its agreement’s bucket of `agreements`: every other agreement’s entry is shared with the document before it', () => {
       const ids = Array.from({ length: 200 }, (_, i) => `accord-${i}`);
       const commitments = ids.map((agreementId) =>
@@ -372,7 +386,7 @@ describe('kpis projection', () => {
           latestLearners: byAntenna({ a: { period: '2022-06', learners: 201 } }),
           learnerMonths: byAntenna({ a: { from: '2022-06', counts: [201] } }),
           // Releases of an agreement whose commitment is not in the log: one entry, whatever their number.
-          agreements: byAgreement({ bdt: { notReleasedCents: -20_000, closed: false } }),
+          agreements: byAgreement({ bdt: { antennaId: 'a', notReleasedCents: -20_000, closed: false } }),
         },
         { learners: 201, learnersByPeriod: [{ period: '2022-06', learners: 201 }], fundingReleasedCents: 20_000, fundingRemainingCents: -20_000 },
       ),

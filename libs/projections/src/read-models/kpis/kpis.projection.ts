@@ -22,7 +22,7 @@ import type {
   TrancheReleaseReversed,
 } from '@jalon/domain';
 import { rateBasisPoints } from '@jalon/reporting';
-import { Bucketed, bucketedGet, bucketedSet } from '../../bucketed';
+import { Bucketed, bucketedEntries, bucketedGet, bucketedSet } from '../../bucketed';
 import { defineProjection, ProjectedEvent } from '../../projection';
 
 /**
@@ -30,7 +30,8 @@ import { defineProjection, ProjectedEvent } from '../../projection';
  * target (opened and inaugurated), candidacies and laureates per call, the share of antennas in
  * Action Cœur de Ville towns, training courses opened, learners, and the money totals (current
  * budget forecast, funding committed, released net of reversals, received, and what was committed
- * and not released: still to come on the agreements open, « non versé à la clôture » on those closed).
+ * and not released: still to come on the agreements open, « non versé à la clôture » on those closed,
+ * « bloqué (antenne fermée) » on those left open on a closed antenna).
  *
  * A learner report (`LearnersReported`) is an antenna's headcount for a month, not the month's new
  * enrolments: the headcounts of two months of the same antenna are never added. The programme's
@@ -53,6 +54,9 @@ import { defineProjection, ProjectedEvent } from '../../projection';
  *   by the difference they make: the closing moves what the agreement had not released from « reste
  *   à verser » to « non versé à la clôture ». At a cut the closing may lie outside while the
  *   releases are inside: the agreement is then open, its releases counted, as in the funding report.
+ * - An antenna's closing (rare) moves what its open agreements have not released from « reste à
+ *   verser » to « bloqué (antenne fermée) »: nothing can be released on a closed antenna (decision
+ *   0066, amended). Each agreement's entry names its antenna for that.
  * - A learner report sets its month's headcount: it replaces the count the document holds for
  *   that antenna and month, not the one the event says it corrects (`previousLearners`). On the
  *   whole log both are the same; at a cut by effective date a correction recorded before the rule
@@ -118,10 +122,12 @@ export interface KpiLearnerMonths {
 }
 
 /**
- * A funding agreement as the key figures need it: committed − released (net of reversals), and
- * whether it is closed (then that is « non versé à la clôture », no longer « reste à verser »).
+ * A funding agreement as the key figures need it: its antenna, committed − released (net of
+ * reversals), and whether it is closed (then that is « non versé à la clôture », no longer « reste à
+ * verser »; open on a closed antenna, it is « bloqué (antenne fermée) »).
  */
 export interface KpiAgreement {
+  readonly antennaId: string;
   readonly notReleasedCents: number;
   readonly closed: boolean;
 }
@@ -156,8 +162,10 @@ export interface KpiTotals {
   /** Released minus release reversals. */
   readonly fundingReleasedCents: number;
   readonly fundingReceivedCents: number;
-  /** « Reste à verser »: committed − released (net of reversals) over the agreements not closed. */
+  /** « Reste à verser »: committed − released (net of reversals) over the agreements not closed whose antenna is not closed. */
   readonly fundingRemainingCents: number;
+  /** « Bloqué (antenne fermée) »: committed − released (net of reversals) over the agreements not closed whose antenna is closed. */
+  readonly fundingBlockedCents: number;
   /** « Non versé à la clôture »: committed − released (net of reversals) over the closed agreements. */
   readonly fundingNotReleasedAtClosingCents: number;
 }
@@ -184,8 +192,8 @@ export interface KpisDocument {
   /** By antenna id: the headcount in force of every month it reported (what a correction replaces). */
   readonly learnerMonths: Bucketed<KpiLearnerMonths>;
   /**
-   * By funding agreement id (unique in the programme), what it has not released and whether it is
-   * closed (version 5). In buckets: a release copies one bucket, not every agreement's entry.
+   * By funding agreement id (unique in the programme), its antenna (version 6), what it has not
+   * released and whether it is closed (version 5). In buckets: a release copies one bucket, not every agreement's entry.
    */
   readonly agreements: Bucketed<KpiAgreement>;
   /** Recomputed from the above after a call, candidacy or antenna event; running totals for the rest. */
@@ -217,8 +225,10 @@ export const kpisProjection = defineProjection<KpisDocument>({
   // own months (`learnerMonths`), not from the difference to the count it corrects. 4: `latestLearners`
   // and `learnerMonths` kept in buckets (a learner report copied two maps of every antenna). 5: each
   // agreement's unreleased amount and closing (`agreements`): a closed agreement's unreleased amount
-  // is « non versé à la clôture », no longer « reste à verser » (`fundingRemainingCents`).
-  version: 5,
+  // is « non versé à la clôture », no longer « reste à verser » (`fundingRemainingCents`). 6: each
+  // agreement names its antenna: an open agreement's unreleased amount on a closed antenna is
+  // « bloqué (antenne fermée) » (`fundingBlockedCents`), no longer « reste à verser ».
+  version: 6,
   handles: [
     'ProgrammeLaunched',
     'ProgrammeTargetsRevised',
@@ -274,6 +284,7 @@ export function emptyKpis(): KpisDocument {
       fundingReleasedCents: 0,
       fundingReceivedCents: 0,
       fundingRemainingCents: 0,
+      fundingBlockedCents: 0,
       fundingNotReleasedAtClosingCents: 0,
     },
   };
@@ -311,33 +322,35 @@ function runningTotals(totals: KpiTotals, event: ProjectedEvent): KpiTotals | un
 function withAgreementFact(doc: KpisDocument, event: ProjectedEvent): KpisDocument | undefined {
   switch (event.type) {
     case 'FundingCommitted': {
-      const { agreementId, amountCents } = event.data as FundingCommitted['data'];
-      return withAgreement(doc, agreementId, amountCents, 0, false);
+      const { antennaId, agreementId, amountCents } = event.data as FundingCommitted['data'];
+      return withAgreement(doc, antennaId, agreementId, amountCents, 0, false);
     }
     case 'BudgetTrancheReleased': {
-      const { agreementId, amountCents } = event.data as BudgetTrancheReleased['data'];
-      return withAgreement(doc, agreementId, 0, amountCents, false);
+      const { antennaId, agreementId, amountCents } = event.data as BudgetTrancheReleased['data'];
+      return withAgreement(doc, antennaId, agreementId, 0, amountCents, false);
     }
     case 'TrancheReleaseReversed': {
-      const { agreementId, amountCents } = event.data as TrancheReleaseReversed['data'];
-      return withAgreement(doc, agreementId, 0, -amountCents, false);
+      const { antennaId, agreementId, amountCents } = event.data as TrancheReleaseReversed['data'];
+      return withAgreement(doc, antennaId, agreementId, 0, -amountCents, false);
     }
     case 'FundingAgreementClosed': {
-      const { agreementId } = event.data as FundingAgreementClosed['data'];
-      return withAgreement(doc, agreementId, 0, 0, true);
+      const { antennaId, agreementId } = event.data as FundingAgreementClosed['data'];
+      return withAgreement(doc, antennaId, agreementId, 0, 0, true);
     }
     default:
       return undefined;
   }
 }
 
-function withAgreement(doc: KpisDocument, agreementId: string, committedCents: number, releasedCents: number, closes: boolean): KpisDocument {
-  const before = bucketedGet(doc.agreements, agreementId) ?? { notReleasedCents: 0, closed: false };
-  const after: KpiAgreement = { notReleasedCents: before.notReleasedCents + committedCents - releasedCents, closed: before.closed || closes };
+function withAgreement(doc: KpisDocument, antennaId: string, agreementId: string, committedCents: number, releasedCents: number, closes: boolean): KpisDocument {
+  const before = bucketedGet(doc.agreements, agreementId) ?? { antennaId, notReleasedCents: 0, closed: false };
+  const after: KpiAgreement = { antennaId: before.antennaId, notReleasedCents: before.notReleasedCents + committedCents - releasedCents, closed: before.closed || closes };
   // The same closing again changes nothing.
   if (committedCents === 0 && releasedCents === 0 && after.closed === before.closed) return doc;
   const { totals } = doc;
-  const remaining = (agreement: KpiAgreement) => (agreement.closed ? 0 : agreement.notReleasedCents);
+  const antennaClosed = doc.antennas[after.antennaId]?.status === 'closed';
+  const remaining = (agreement: KpiAgreement) => (agreement.closed || antennaClosed ? 0 : agreement.notReleasedCents);
+  const blocked = (agreement: KpiAgreement) => (!agreement.closed && antennaClosed ? agreement.notReleasedCents : 0);
   const notReleasedAtClosing = (agreement: KpiAgreement) => (agreement.closed ? agreement.notReleasedCents : 0);
   return {
     ...doc,
@@ -347,6 +360,7 @@ function withAgreement(doc: KpisDocument, agreementId: string, committedCents: n
       fundingCommittedCents: totals.fundingCommittedCents + committedCents,
       fundingReleasedCents: totals.fundingReleasedCents + releasedCents,
       fundingRemainingCents: totals.fundingRemainingCents + remaining(after) - remaining(before),
+      fundingBlockedCents: totals.fundingBlockedCents + blocked(after) - blocked(before),
       fundingNotReleasedAtClosingCents: totals.fundingNotReleasedAtClosingCents + notReleasedAtClosing(after) - notReleasedAtClosing(before),
     },
   };
@@ -516,10 +530,25 @@ function withCandidacy(
   return withCall({ ...doc, candidacies: { ...doc.candidacies, [candidacyId]: changed } }, candidacy.callId, count);
 }
 
+/**
+ * The antenna's new status; a closing (or, were it ever allowed, a reopening) moves what its open
+ * agreements have not released between « reste à verser » and « bloqué (antenne fermée) ». A rare
+ * event: it may look at every agreement.
+ */
 function withAntennaStatus(doc: KpisDocument, antennaId: string, status: KpiAntennaStatus): KpisDocument {
   const antenna = doc.antennas[antennaId];
   if (!antenna) return doc;
-  return { ...doc, antennas: { ...doc.antennas, [antennaId]: { ...antenna, status } } };
+  const antennas = { ...doc.antennas, [antennaId]: { ...antenna, status } };
+  if ((antenna.status === 'closed') === (status === 'closed')) return { ...doc, antennas };
+  let open = 0;
+  for (const [, agreement] of bucketedEntries(doc.agreements)) if (agreement.antennaId === antennaId && !agreement.closed) open += agreement.notReleasedCents;
+  const moved = status === 'closed' ? open : -open;
+  const { totals } = doc;
+  return {
+    ...doc,
+    antennas,
+    totals: { ...totals, fundingRemainingCents: totals.fundingRemainingCents - moved, fundingBlockedCents: totals.fundingBlockedCents + moved },
+  };
 }
 
 

@@ -123,7 +123,7 @@ describe('kpis report', () => {
   it('rule: money totals are integer cents: forecast, committed, released, received, remaining, not released at closing', () => {
     expect(table('Budget et financements du programme').rows).toEqual([
       // remaining to release: 100 000 − 40 000 = 60 000 €.
-      { budgetForecast: 78_600_000, committed: 10_000_000, released: 4_000_000, received: 3_900_000, remaining: 6_000_000, notReleasedAtClosing: 0 },
+      { budgetForecast: 78_600_000, committed: 10_000_000, released: 4_000_000, received: 3_900_000, remaining: 6_000_000, blocked: 0, notReleasedAtClosing: 0 },
     ]);
   });
 
@@ -139,12 +139,23 @@ describe('kpis report', () => {
       'Versés (nets des annulations)',
       'Reçus',
       'Reste à verser',
+      'Bloqué (antenne fermée)',
       'Non versé à la clôture',
     ]);
     // 100 000 committed, 40 000 released, then closed: nothing more to come, 60 000 € never released.
-    expect(money.rows).toEqual([{ budgetForecast: 78_600_000, committed: 10_000_000, released: 4_000_000, received: 3_900_000, remaining: 0, notReleasedAtClosing: 6_000_000 }]);
+    expect(money.rows).toEqual([{ budgetForecast: 78_600_000, committed: 10_000_000, released: 4_000_000, received: 3_900_000, remaining: 0, blocked: 0, notReleasedAtClosing: 6_000_000 }]);
     expect(closed.notes).toContain(
       'Reste à verser : engagé moins versé (net des annulations) des conventions ouvertes ; ce qu’une convention clôturée n’avait pas versé à sa clôture ne sera plus versé et figure en « Non versé à la clôture ».',
+    );
+  });
+
+  it('rule: an open agreement on a closed antenna is « Bloqué (antenne fermée) », not « Reste à verser », said in a note (decision 0066 amended)', () => {
+    const blocked = buildKpisReport(modelsOf(project(kpisProjection, [...events(), projected('AntennaClosed', { antennaId: 'a', reason: 'Fin', effectiveDate: '2023-06-30' })])), { referenceDate: '2024-01-01' });
+    const money = blocked.tables.find((t) => t.title === 'Budget et financements du programme')!;
+    // 100 000 committed, 40 000 released, the agreement open on a closed antenna: 60 000 € can no longer come.
+    expect(money.rows).toEqual([{ budgetForecast: 78_600_000, committed: 10_000_000, released: 4_000_000, received: 3_900_000, remaining: 0, blocked: 6_000_000, notReleasedAtClosing: 0 }]);
+    expect(blocked.notes).toContain(
+      'Reste à verser : hors des conventions encore ouvertes d’une antenne fermée ; plus rien ne peut y être versé, et ce qu’elles n’ont pas versé figure en « Bloqué (antenne fermée) », comme dans l’échéancier et le rapprochement des financements.',
     );
   });
 

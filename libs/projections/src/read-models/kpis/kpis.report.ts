@@ -11,6 +11,8 @@ export const LEARNERS_NOTE =
 
 export const NOT_RELEASED_AT_CLOSING_NOTE = `${FUNDING_FIGURE_LABELS.remaining} : engagé moins versé (net des annulations) des conventions ouvertes ; ce qu’une convention clôturée n’avait pas versé à sa clôture ne sera plus versé et figure en « ${FUNDING_FIGURE_LABELS.notReleasedAtClosing} ».`;
 
+export const BLOCKED_NOTE = `${FUNDING_FIGURE_LABELS.remaining} : hors des conventions encore ouvertes d’une antenne fermée ; plus rien ne peut y être versé, et ce qu’elles n’ont pas versé figure en « ${FUNDING_FIGURE_LABELS.blocked} », comme dans l’échéancier et le rapprochement des financements.`;
+
 /** What the builder reads: the `kpis` read model, live or replayed. */
 export interface KpisReadModels {
   view<Doc>(name: string): ReadModelView<Doc>;
@@ -135,6 +137,7 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
       { key: 'released', label: 'Versés (nets des annulations)', kind: 'money' },
       { key: 'received', label: 'Reçus', kind: 'money' },
       { key: 'remaining', label: FUNDING_FIGURE_LABELS.remaining, kind: 'money' },
+      { key: 'blocked', label: FUNDING_FIGURE_LABELS.blocked, kind: 'money' },
       { key: 'notReleasedAtClosing', label: FUNDING_FIGURE_LABELS.notReleasedAtClosing, kind: 'money' },
     ],
     rows: [
@@ -144,6 +147,7 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
         released: totals.fundingReleasedCents,
         received: totals.fundingReceivedCents,
         remaining: totals.fundingRemainingCents,
+        blocked: totals.fundingBlockedCents,
         notReleasedAtClosing: totals.fundingNotReleasedAtClosingCents,
       },
     ],
@@ -154,6 +158,7 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
   if (doc.programme === null) notes.push('Aucun programme lancé à cette date : pas d’objectif.');
   notes.push(LEARNERS_NOTE);
   if (totals.fundingNotReleasedAtClosingCents !== 0) notes.push(NOT_RELEASED_AT_CLOSING_NOTE);
+  if (totals.fundingBlockedCents !== 0) notes.push(BLOCKED_NOTE);
   const withdrawnLaureates = calls.reduce((sum, call) => sum + call.withdrawnLaureates, 0);
   if (withdrawnLaureates > 0) notes.push(`Dont ${withdrawnLaureates} lauréat${withdrawnLaureates > 1 ? 's' : ''} retiré${withdrawnLaureates > 1 ? 's' : ''} après sélection.`);
 
