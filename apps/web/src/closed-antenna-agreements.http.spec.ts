@@ -43,18 +43,58 @@ describe('an antenna closed while one of its funding agreements is still open', 
     await dashboard.close();
   });
 
-  it('rule: the antenna page says, beside each agreement left open, that nothing can be released on it (its unreleased tranches blocked in the échéancier), and offers its closing to whoever may close it', async () => {
+  /** The antenna page's block of one agreement (from its title to the end of its article). */
+  const agreementBlockOf = (page: string, agreementId: string): string => {
+    const start = page.indexOf(`id="rapprochement-${agreementId}-titre"`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    return page.slice(start, page.indexOf('</article>', start));
+  };
+
+  it('rule: the antenna page says, beside each agreement left open with a tranche not released, that nothing can be released on it (its unreleased tranches blocked in the échéancier), and offers its closing to whoever may close it', async () => {
     const finance = readableMarkup((await (await dashboard.signedIn('finance')).get('/antennes/montbeliard').expect(200)).text);
-    expect(finance).toContain(LEFT_OPEN);
-    expect(finance).toContain('href="/antennes/montbeliard/clore-financement?accord=bdt-amorcage-montbeliard"');
+    const relais = agreementBlockOf(finance, 'relais-montbeliard');
+    expect(relais).toContain(LEFT_OPEN);
+    expect(relais).toContain('href="/antennes/montbeliard/clore-financement?accord=relais-montbeliard"');
     // An auditor reads the same warning, without the form.
     const auditor = readableMarkup((await (await dashboard.signedIn('auditor')).get('/antennes/montbeliard').expect(200)).text);
-    expect(auditor).toContain(LEFT_OPEN);
+    expect(agreementBlockOf(auditor, 'relais-montbeliard')).toContain(LEFT_OPEN);
     expect(auditor).not.toContain('clore-financement');
     // Before the closing, nothing to say.
     const before = readableMarkup((await (await dashboard.signedIn('finance')).get('/antennes/montbeliard?asOf=30%2F01%2F2024').expect(200)).text);
     expect(before).toContain("telle qu’elle était le <strong>30/01/2024</strong>");
     expect(before).not.toContain("mais cette convention est encore ouverte");
+  });
+
+  it('rule: the closed-antenna warning is shown only on an open agreement that still has a tranche not released: the seed envelope, wholly released, has nothing blocked and no warning', async () => {
+    const finance = readableMarkup((await (await dashboard.signedIn('finance')).get('/antennes/montbeliard').expect(200)).text);
+    const seed = agreementBlockOf(finance, 'bdt-amorcage-montbeliard');
+    expect(seed).not.toContain('mais cette convention est encore ouverte');
+    expect(seed).not.toContain('clore-financement');
+    expect(seed).not.toContain('Bloquée : antenne fermée');
+  });
+
+  it('rule: the antenna page’s table of tranches and the Financements page say what the échéancier says: « Bloquée : antenne fermée », « Bloqué (antenne fermée) » 30 000,00 €, flagged once « Antenne fermée, convention encore ouverte », never « Échéance dépassée »', async () => {
+    const finance = await dashboard.signedIn('finance');
+    const relais = agreementBlockOf(readableMarkup((await finance.get('/antennes/montbeliard').expect(200)).text), 'relais-montbeliard');
+    expect(relais).toMatch(/<tr>(?:(?!<\/tr>).)*Relais 1(?:(?!<\/tr>).)*Bloquée : antenne fermée/s);
+    expect(relais).toMatch(/<tr>(?:(?!<\/tr>).)*Relais 2(?:(?!<\/tr>).)*Bloquée : antenne fermée/s);
+    expect(relais).not.toContain('Prévue');
+    expect(relais).not.toContain('Échéance dépassée');
+    expect(relais).toContain(fr('<dt>Bloqué (antenne fermée)</dt><dd>30 000,00 €</dd>'));
+    expect(relais).toContain(fr('<dt>Reste à verser</dt><dd>0,00 €</dd>'));
+    const page = readableMarkup((await finance.get('/financements').expect(200)).text);
+    expect(page).toContain('Antenne fermée, convention encore ouverte');
+    expect(page).toContain(fr('Antenne fermée le 31/01/2024, convention encore ouverte : 30 000,00 € non versés ne pourront plus l’être (2 tranches bloquées).'));
+    expect(page).not.toContain('Échéance dépassée');
+    expect(page).toContain('Bloqué (antenne fermée)');
+  });
+
+  it('rule: the programme’s « Reste à verser » tile leaves out what the closed antenna’s open agreement holds and says it apart, « bloqué (antenne fermée) »; as of the day before the closing it is still to come', async () => {
+    const finance = await dashboard.signedIn('finance');
+    const today = readableMarkup((await finance.get('/programme').expect(200)).text);
+    expect(today).toMatch(new RegExp(fr('<span class="libelle">Reste à verser</span><span class="valeur">0,00 €</span><span class="detail">[^<]*bloqué \\(antenne fermée\\) : 30 000,00 €')));
+    const before = readableMarkup((await finance.get('/programme?asOf=30%2F01%2F2024').expect(200)).text);
+    expect(before).toMatch(new RegExp(fr('<span class="libelle">Reste à verser</span><span class="valeur">30 000,00 €</span><span class="detail">[^<]*bloqué \\(antenne fermée\\) : 0,00 €')));
   });
 
   it('rule: the échéancier shows an open agreement’s tranches on a closed antenna as « Bloquée : antenne fermée », with the closing date and their own total, not as due, and offers no release; before the closing they are due as before', async () => {

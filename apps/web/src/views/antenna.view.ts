@@ -180,8 +180,9 @@ function agreementBlock(
   const hasActions = antenna.status !== 'closed' && ['verser-tranche', 'recevoir-tranche', 'annuler-versement'].some((slug) => model.may.has(slug));
   const id = `rapprochement-${agreement.agreementId}`;
   // A closed antenna's agreements take no release any more (decision 0054): one left open keeps its
-  // unreleased tranches « bloquées » in the échéancier, until it is closed too.
-  const leftOpen = antenna.status === 'closed' && !agreement.closed;
+  // unreleased tranches « bloquées » (the report's state, as in the échéancier), until it is closed
+  // too. Said only when it has one: a wholly released agreement has nothing blocked.
+  const leftOpen = antenna.status === 'closed' && !agreement.closed && agreement.tranches.some((tranche) => tranche.state === 'blocked');
   return html`<article aria-labelledby="${id}-titre">
 <h3 id="${id}-titre">${agreement.label} — ${agreement.funder}</h3>
 ${leftOpen && html`<div class="alerte attention" role="note"><p>L’antenne est fermée depuis le ${formatDate(antenna.statusSince)}, mais cette convention est encore ouverte : plus rien ne peut y être versé, et ses tranches non versées figurent dans l’échéancier comme bloquées. Clôturez-la si plus rien n’en est attendu.</p>${model.may.has('clore-financement') && html`<p>${formLink('clore-financement', html`Clôturer la convention<span class="sr"> ${agreement.label}</span>`, { accord: agreement.agreementId })}</p>`}</div>`}
@@ -191,6 +192,7 @@ ${leftOpen && html`<div class="alerte attention" role="note"><p>L’antenne est 
 <dt>Dépensé sur l’accord</dt><dd>${formatEuros(agreement.spentCents)}</dd>
 <dt>${FUNDING_FIGURE_LABELS.remaining}</dt><dd>${formatEuros(agreement.remainingCommitmentCents)}</dd>
 ${agreement.closed && html`<dt>${FUNDING_FIGURE_LABELS.notReleasedAtClosing}</dt><dd>${formatEuros(agreement.notReleasedAtClosingCents)}</dd>`}
+${leftOpen && html`<dt>${FUNDING_FIGURE_LABELS.blocked}</dt><dd>${formatEuros(agreement.blockedCents)}</dd>`}
 <dt>${FUNDING_FIGURE_LABELS.toCollect}</dt><dd>${formatEuros(agreement.toCollectCents)}</dd>
 <dt>Solde (reçu − dépensé)</dt><dd>${formatEuros(agreement.balanceCents)}</dd>
 ${agreement.closed && html`<dt>Clôturé le</dt><dd>${formatDate(agreement.closed.on)}${agreement.closed.reason ? ` — ${agreement.closed.reason}` : ''}</dd>`}

@@ -42,7 +42,7 @@ function reportedWording(report: ReportOf<'funding'>, holding: string, keys: rea
 export function financeRows(report: ReportOf<'funding'>, query: FinanceQuery): FinanceRows {
   const { data } = report;
   const flagWording = reportedWording(report, 'discrepancy', ['antenna', 'agreement', 'tranche', 'discrepancy', 'detail']);
-  const agreementWording = reportedWording(report, 'committed', ['antenna', 'agreement', 'funder', 'committedOn', 'committed', 'released', 'received', 'spent', 'remaining', 'notReleasedAtClosing', 'toCollect', 'balance', 'closedOn']);
+  const agreementWording = reportedWording(report, 'committed', ['antenna', 'agreement', 'funder', 'committedOn', 'committed', 'released', 'received', 'spent', 'remaining', 'notReleasedAtClosing', 'blocked', 'toCollect', 'balance', 'closedOn']);
   const flagsOf = (agreement: FundingReportAgreement) =>
     data.discrepancies.filter((d) => d.agreementId === agreement.agreementId && d.antennaId === agreement.antennaId);
   const shown = data.agreements
@@ -76,8 +76,10 @@ export function financeRows(report: ReportOf<'funding'>, query: FinanceQuery): F
 
   const sum = (pick: (agreement: FundingReportAgreement) => number) => shown.reduce((total, { agreement }) => total + pick(agreement), 0);
   const anyClosed = shown.some(({ agreement }) => agreement.closed !== null);
-  // « Non versé à la clôture » and « Clôturé le » are shown only when an agreement shown was closed.
-  const agreementColumns = agreementWording.columns.filter((column) => anyClosed || column.key !== 'notReleasedAtClosing');
+  const anyBlocked = shown.some(({ agreement }) => agreement.blockedCents !== 0);
+  // « Non versé à la clôture » and « Clôturé le » are shown only when an agreement shown was closed;
+  // « Bloqué (antenne fermée) » only when one shown is open on a closed antenna with something unreleased.
+  const agreementColumns = agreementWording.columns.filter((column) => (anyClosed || column.key !== 'notReleasedAtClosing') && (anyBlocked || column.key !== 'blocked'));
   const agreements: ReportTable = {
     title: agreementWording.title,
     columns: [...agreementColumns.slice(0, -1), { key: 'discrepancies', label: 'Écarts', kind: 'integer' }, ...(anyClosed ? agreementColumns.slice(-1) : [])],
@@ -93,6 +95,7 @@ export function financeRows(report: ReportOf<'funding'>, query: FinanceQuery): F
         spent: agreement.spentCents,
         remaining: agreement.remainingCommitmentCents,
         ...(anyClosed ? { notReleasedAtClosing: agreement.notReleasedAtClosingCents } : {}),
+        ...(anyBlocked ? { blocked: agreement.blockedCents } : {}),
         toCollect: agreement.toCollectCents,
         balance: agreement.balanceCents,
         discrepancies: flags.length,
@@ -110,6 +113,7 @@ export function financeRows(report: ReportOf<'funding'>, query: FinanceQuery): F
       spent: sum((a) => a.spentCents),
       remaining: sum((a) => a.remainingCommitmentCents),
       ...(anyClosed ? { notReleasedAtClosing: sum((a) => a.notReleasedAtClosingCents) } : {}),
+      ...(anyBlocked ? { blocked: sum((a) => a.blockedCents) } : {}),
       toCollect: sum((a) => a.toCollectCents),
       balance: sum((a) => a.balanceCents),
       discrepancies: shown.reduce((total, entry) => total + entry.flags.length, 0),
