@@ -218,6 +218,7 @@ describe('funding reconciliation of the demo history (Banque des Territoires see
         spent: 3_720_000,
         remaining: 0, // 100 000 − 100 000
         notReleasedAtClosing: 0, // open
+        blocked: 0, // its antenna open
         toCollect: 3_000_000, // 100 000 − 70 000
         balance: 3_280_000, // 70 000 − 37 200
         closedOn: null,

@@ -193,7 +193,7 @@ describe('demo: Montbéliard KPIs', () => {
     // Released: 40 000 (t1) + 30 000 (t2) + 30 000 (t3) − 30 000 (t3 reversed) + 30 000 (t3 again) = 100 000 €.
     // Received: 40 000 (t1) + 30 000 (t2) = 70 000 €; t3 was released but its receipt is not recorded.
     expect(table(kpis(), 'Budget et financements du programme').rows).toEqual([
-      { budgetForecast: 78_600_000, committed: 10_000_000, released: 10_000_000, received: 7_000_000, remaining: 0, notReleasedAtClosing: 0 },
+      { budgetForecast: 78_600_000, committed: 10_000_000, released: 10_000_000, received: 7_000_000, remaining: 0, blocked: 0, notReleasedAtClosing: 0 },
     ]);
   });
 });
