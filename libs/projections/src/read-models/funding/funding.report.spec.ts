@@ -648,6 +648,8 @@ describe('funding report of an open agreement on a closed antenna (decision 0066
       ['d2', 'blocked'],
     ]);
     expect(department).toMatchObject({ remainingCommitmentCents: 0, blockedCents: 3_000_000, notReleasedAtClosingCents: 0, antennaClosedOn: '2024-06-30', closed: null });
+    // Nothing more can be released, so nothing more can arrive than the 20 000 € released: « reste à encaisser » is released − received, as for a closed agreement.
+    expect(department.toCollectCents).toBe(2_000_000);
     expect(data.discrepancies.map((d) => d.kind)).not.toContain('release-overdue');
     expect(data.discrepancies.filter((d) => d.kind === 'antenna-closed-agreement-open')).toEqual([
       {

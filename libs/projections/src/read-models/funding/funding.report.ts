@@ -133,7 +133,7 @@ const FIGURES = LABELS.FUNDING_FIGURE_LABELS;
 export const CLOSED_AGREEMENTS_NOTE = `Convention clôturée : ce qu’elle n’avait pas versé à sa clôture ne sera plus versé ; il figure en « ${FIGURES.notReleasedAtClosing} » et non plus en « ${FIGURES.remaining} », et son « ${FIGURES.toCollect} » est le versé moins le reçu.`;
 
 /** Said when an open agreement of the report is on a closed antenna. */
-export const BLOCKED_AGREEMENTS_NOTE = `Antenne fermée, convention encore ouverte : plus rien ne peut y être versé ; ce qu’elle n’a pas versé figure en « ${FIGURES.blocked} » et non en « ${FIGURES.remaining} », et ses tranches non versées sont « ${LABELS.TRANCHE_STATE_LABELS.blocked} », comme dans l’échéancier. Clôturez la convention si plus rien n’en est attendu.`;
+export const BLOCKED_AGREEMENTS_NOTE = `Antenne fermée, convention encore ouverte : plus rien ne peut y être versé ; ce qu’elle n’a pas versé figure en « ${FIGURES.blocked} » et non en « ${FIGURES.remaining} », son « ${FIGURES.toCollect} » est le versé moins le reçu, et ses tranches non versées sont « ${LABELS.TRANCHE_STATE_LABELS.blocked} », comme dans l’échéancier. Clôturez la convention si plus rien n’en est attendu.`;
 
 /**
  * The funding reconciliation: per agreement (all, or the antenna's), the tranche schedule against
@@ -307,7 +307,7 @@ function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate
  * released figure is the one it had when it closed. Open on a closed antenna (decision 0066, amended):
  * nothing can be released on it either, so what it did not release is « bloqué (antenne fermée) »,
  * « reste à verser » is 0 and its tranches not released are « bloquée : antenne fermée », as in
- * the échéancier; its « reste à encaisser » is unchanged (committed − received).
+ * the échéancier; its « reste à encaisser » is released − received, as for a closed agreement.
  */
 function reportAgreement(agreement: FundingAgreementDoc, antennaName: string | null, antennaClosedOn: IsoDate | null): FundingReportAgreement {
   const balanceCents = agreement.receivedCents - agreement.spentCents;
@@ -326,6 +326,8 @@ function reportAgreement(agreement: FundingAgreementDoc, antennaName: string | n
       tranches: agreement.tranches.map((tranche): FundingReportTranche => (tranche.releasedCents === null ? { ...tranche, state: 'blocked' } : tranche)),
       remainingCommitmentCents: 0,
       blockedCents: agreement.committedCents - agreement.releasedCents,
+      // Nothing more can be released, so nothing more can arrive than what was released: as for a closed agreement.
+      toCollectCents: agreement.releasedCents - agreement.receivedCents,
     };
   }
   return {
