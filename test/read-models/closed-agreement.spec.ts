@@ -1,11 +1,7 @@
 import { ReportService } from '@jalon/application';
-import { SqliteEventStore } from '@jalon/event-store';
-import { EcheancierReportData, FundingReportData, KpisReportData, PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { EcheancierReportData, FundingReportData, KpisReportData } from '@jalon/projections';
 import { ANTENNA_ID, FINANCE_OFFICER, HistoryStep, MONTBELIARD_HISTORY } from '../../apps/cli/src/demo/montbeliard-history';
-import { recordDemoHistory } from '../support/demo-history';
+import { RecordedReports, recordedReports } from '../support/demo-history';
 
 /**
  * The audit's scenario, on the demo's antenna (its seed envelope is wholly released): a department
@@ -45,25 +41,14 @@ const SCENARIO: HistoryStep[] = [
 const clock = { now: () => new Date('2026-12-01T10:00:00Z') };
 
 describe('a closed agreement across the reports (funding, key figures, échéancier)', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  let storage: SqliteProjectionStorage;
+  let recorded: RecordedReports;
   let reports: ReportService;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'jalon-closed-agreement-'));
-    store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
-    await recordDemoHistory(store, [...MONTBELIARD_HISTORY, ...SCENARIO]);
-    storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
-    const runner = new ProjectionRunner(store, storage, PROJECTIONS);
-    await runner.catchUp();
-    reports = new ReportService(store, runner, clock, 'Europe/Paris');
+    recorded = await recordedReports([...MONTBELIARD_HISTORY, ...SCENARIO], clock, 'jalon-closed-agreement-');
+    reports = recorded.reports;
   }, 60_000);
-  afterAll(async () => {
-    storage?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => recorded?.close());
 
   /** The programme's « reste à verser » as the funding report, the key figures and the échéancier (every tranche of an open agreement not released, within ten years) give it. */
   async function stillToCome(cut: { asOf?: string }) {

@@ -1,11 +1,7 @@
 import { ReportService } from '@jalon/application';
-import { SqliteEventStore } from '@jalon/event-store';
-import { EcheancierReportData, FundingReportData, KpisReportData, PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { EcheancierReportData, FundingReportData, KpisReportData } from '@jalon/projections';
 import { ANTENNA_ID, FINANCE_OFFICER, HistoryStep, MONTBELIARD_HISTORY, PROGRAMME_MANAGER } from '../../apps/cli/src/demo/montbeliard-history';
-import { recordDemoHistory } from '../support/demo-history';
+import { RecordedReports, recordedReports } from '../support/demo-history';
 
 /**
  * The audit's scenario (decision 0066, amended), on the demo's antenna (its seed envelope wholly
@@ -39,25 +35,14 @@ const SCENARIO: HistoryStep[] = [
 const clock = { now: () => new Date('2026-12-01T10:00:00Z') };
 
 describe('an open agreement on a closed antenna across the reports (échéancier, funding, key figures)', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  let storage: SqliteProjectionStorage;
+  let recorded: RecordedReports;
   let reports: ReportService;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'jalon-closed-antenna-'));
-    store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
-    await recordDemoHistory(store, [...MONTBELIARD_HISTORY, ...SCENARIO]);
-    storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
-    const runner = new ProjectionRunner(store, storage, PROJECTIONS);
-    await runner.catchUp();
-    reports = new ReportService(store, runner, clock, 'Europe/Paris');
+    recorded = await recordedReports([...MONTBELIARD_HISTORY, ...SCENARIO], clock, 'jalon-closed-antenna-');
+    reports = recorded.reports;
   }, 60_000);
-  afterAll(async () => {
-    storage?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => recorded?.close());
 
   async function figures(cut: { asOf?: string }) {
     const funding = (await reports.build({ kind: 'funding', ...cut })).data as FundingReportData;

@@ -1,16 +1,12 @@
 import { ReportService } from '@jalon/application';
-import { SqliteEventStore } from '@jalon/event-store';
-import { PROJECTIONS, ProjectionRunner, ReportOf, SqliteProjectionStorage } from '@jalon/projections';
+import { ReportOf } from '@jalon/projections';
 import { formatSignedEuros, unknownAntennaMessage, renderPdf, renderTable, renderXlsx, XLSX_HEADER_ROW, XLSX_MONEY_CHANGE_FORMAT, type Report, type ReportTable } from '@jalon/reporting';
 import ExcelJS from 'exceljs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ANTENNA_ID, FINANCE_OFFICER, HistoryStep, MONTBELIARD_HISTORY } from '../../apps/cli/src/demo/montbeliard-history';
 import { reportTable } from '../../apps/web/src/views/components';
 import { financeRows } from '../../apps/web/src/views/finance.view';
 import { pdfTextRuns } from '../support/pdf-text';
-import { recordDemoHistory } from '../support/demo-history';
+import { RecordedReports, recordedReports } from '../support/demo-history';
 
 /**
  * The same thing must read the same in every output a controller may set side by side (found by a
@@ -53,25 +49,14 @@ function tableTitled(report: Report, title: string): ReportTable | undefined {
 }
 
 describe('the same thing reads the same in every output', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  let storage: SqliteProjectionStorage;
+  let recorded: RecordedReports;
   let reports: ReportService;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'jalon-same-wording-'));
-    store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
-    await recordDemoHistory(store, [...MONTBELIARD_HISTORY, ...SCENARIO]);
-    storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
-    const runner = new ProjectionRunner(store, storage, PROJECTIONS);
-    await runner.catchUp();
-    reports = new ReportService(store, runner, clock, 'Europe/Paris');
+    recorded = await recordedReports([...MONTBELIARD_HISTORY, ...SCENARIO], clock, 'jalon-same-wording-');
+    reports = recorded.reports;
   }, 60_000);
-  afterAll(async () => {
-    storage?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => recorded?.close());
 
   it('rule: a label-less tranche reads the same in every report: « Tranche n° N » (its rank in the schedule), never its id, in the funding report, the échéancier, the statement, the dashboard’s finance page and the audit trail', async () => {
     const funding = await reports.build({ kind: 'funding', antennaId: ANTENNA_ID });

@@ -1,6 +1,6 @@
-import { CommandExecutor, IdempotencyService, timeOrderedIds, runCommand } from '@jalon/application';
+import { CommandExecutor, IdempotencyService, ReportService, timeOrderedIds, runCommand } from '@jalon/application';
 import { EventStore, SqliteEventStore } from '@jalon/event-store';
-import { ProjectedEvent } from '@jalon/projections';
+import { ProjectedEvent, PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,4 +45,35 @@ export async function demoEvents(): Promise<ProjectedEvent[]> {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A history recorded through the command path into a temporary store, its read models caught up, read through the report service. */
+export interface RecordedReports {
+  readonly store: SqliteEventStore;
+  readonly reports: ReportService;
+  /** Closes the stores and removes the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Records `steps` as {@link recordDemoHistory} does, into a store in a fresh temporary folder, brings
+ * every projection up to date, and answers reports with `clock` as today (Europe/Paris): the set-up
+ * of the specs that read one scenario across reports.
+ */
+export async function recordedReports(steps: readonly HistoryStep[], clock: { now(): Date }, prefix = 'jalon-reports-'): Promise<RecordedReports> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const store = SqliteEventStore.open({ file: join(dir, 'jalon.sqlite') });
+  await recordDemoHistory(store, steps);
+  const storage = SqliteProjectionStorage.open(join(dir, 'read-models.sqlite'));
+  const runner = new ProjectionRunner(store, storage, PROJECTIONS);
+  await runner.catchUp();
+  return {
+    store,
+    reports: new ReportService(store, runner, clock, 'Europe/Paris'),
+    async close() {
+      storage.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
