@@ -1,7 +1,7 @@
 import { ReportService } from '@jalon/application';
 import { streamIdOf } from '@jalon/domain';
 import { EventStore, SqliteEventStore } from '@jalon/event-store';
-import { PROJECTIONS, ProjectionRunner, replayInMemory, REPORT_BUILDERS, REPORT_PROJECTION, SqliteProjectionStorage } from '@jalon/projections';
+import { PROJECTIONS, ProjectionRunner, replayInMemory, REPORT_BUILDERS, REPORT_READ_MODELS, SqliteProjectionStorage } from '@jalon/projections';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ const expenditure = (antennaId: string, expenditureId: string, amountCents: numb
 
 /** The live report and the one from a fresh replay of the same log, as JSON. */
 async function liveAndFresh(store: EventStore, runner: ProjectionRunner, kind: (typeof ASSEMBLED)[number], parameters: { referenceDate: string; receiptDelayDays?: number }) {
-  const fresh = await replayInMemory(store, PROJECTIONS.filter((projection) => projection.name === REPORT_PROJECTION[kind]));
+  const fresh = await replayInMemory(store, PROJECTIONS.filter((projection) => REPORT_READ_MODELS[kind].includes(projection.name)));
   return { live: JSON.stringify(REPORT_BUILDERS[kind](runner, parameters)), fresh: JSON.stringify(REPORT_BUILDERS[kind](fresh, parameters)) };
 }
 
