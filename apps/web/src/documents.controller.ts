@@ -4,7 +4,7 @@ import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@
 import type { Clock } from '@jalon/application';
 import { BUDGET_DOCUMENT_SUBJECT_KINDS, DomainError, FUNDING_DOCUMENT_SUBJECT_KINDS, isSlug } from '@jalon/domain';
 import type { ExpenditureListItem, FundingReportAgreement } from '@jalon/queries';
-import { documentSubjectName, formatDate, formatEuros, HistoryNames, NO_HISTORY_NAMES, trancheNameIn } from '@jalon/reporting';
+import { documentSubjectName, formatDate, formatEuros, HistoryNames, NO_HISTORY_NAMES, trancheInSchedule, trancheNameIn } from '@jalon/reporting';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -193,11 +193,9 @@ function namesOf(antennaId: string, agreements: readonly FundingReportAgreement[
       return agreement && { funder: agreement.funder, label: agreement.label };
     },
     tranche: (agreementId, trancheId) => {
-      const schedule = agreementOf(agreementId)?.tranches ?? [];
-      const index = schedule.findIndex((tranche) => tranche.trancheId === trancheId);
-      if (index < 0) return undefined;
-      const label = schedule[index]!.label;
-      return label ? { label, rank: index + 1 } : { rank: index + 1 };
+      const found = trancheInSchedule(agreementOf(agreementId)?.tranches ?? [], trancheId);
+      if (!found) return undefined;
+      return found.tranche.label ? { label: found.tranche.label, rank: found.rank } : { rank: found.rank };
     },
     expenditure: (of, expenditureId) => (of === antennaId ? expenditures.find((expenditure) => expenditure.expenditureId === expenditureId)?.description : undefined),
   };

@@ -103,10 +103,16 @@ export function trancheName(tranche: { readonly trancheId: string; readonly labe
   return rank === undefined ? tranche.trancheId : `Tranche n° ${rank}`;
 }
 
+/** The tranche `trancheId` of a schedule (tranches in schedule order) with its rank in it (1-based); undefined when the schedule does not hold it. */
+export function trancheInSchedule<Tranche extends { readonly trancheId: string }>(schedule: readonly Tranche[], trancheId: string): { readonly tranche: Tranche; readonly rank: number } | undefined {
+  const index = schedule.findIndex((tranche) => tranche.trancheId === trancheId);
+  return index < 0 ? undefined : { tranche: schedule[index]!, rank: index + 1 };
+}
+
 /** {@link trancheName} of the tranche `trancheId` of a schedule (tranches in schedule order). */
 export function trancheNameIn(schedule: readonly { readonly trancheId: string; readonly label?: string | null | undefined }[], trancheId: string): string {
-  const index = schedule.findIndex((tranche) => tranche.trancheId === trancheId);
-  return index < 0 ? trancheId : trancheName(schedule[index]!, index + 1);
+  const found = trancheInSchedule(schedule, trancheId);
+  return found ? trancheName(found.tranche, found.rank) : trancheId;
 }
 
 /**

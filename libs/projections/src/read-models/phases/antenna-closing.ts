@@ -15,6 +15,6 @@ export function antennaClosings(models: ReadModels): (antennaId: string) => IsoD
 }
 
 /** The antenna's closing date when the phases document has it closed; null otherwise (open, suspended, unknown). */
-function closingOf(antenna: PhasesDocument | undefined): IsoDate | null {
+export function closingOf(antenna: PhasesDocument | undefined): IsoDate | null {
   return antenna?.kind === 'antenna' && antenna.status === 'closed' ? antenna.statusSince : null;
 }

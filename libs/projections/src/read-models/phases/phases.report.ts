@@ -4,6 +4,7 @@ import { formatDate, formatDays, formatInteger, rateBasisPoints } from '@jalon/r
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
 import { UnknownAntennaError } from '../budget/report-helpers';
+import { closingOf } from './antenna-closing';
 import { KeptForDocuments, keptOnly, PartsByDocument } from '../report-parts';
 import {
   AntennaStatus,
@@ -50,8 +51,9 @@ export function phaseLatenessDays(phase: PhaseProgress, referenceDate: string): 
  * before: a closed antenna accepts nothing more (no phase can start or complete), so its phases'
  * lateness stops growing at its closing rather than for ever.
  */
-export function latenessJudgedOn(antenna: Pick<PhasesAntennaDocument, 'status' | 'statusSince'>, referenceDate: string): string {
-  return antenna.status === 'closed' && isAfter(referenceDate, antenna.statusSince) ? antenna.statusSince : referenceDate;
+export function latenessJudgedOn(antenna: PhasesAntennaDocument, referenceDate: string): string {
+  const closedOn = closingOf(antenna);
+  return closedOn !== null && isAfter(referenceDate, closedOn) ? closedOn : referenceDate;
 }
 
 /** Where an antenna stands in its plan, as a label the programme view groups by. */
@@ -363,6 +365,7 @@ const PHASES_WHOLE = new KeptForDocuments(wholeOf);
 
 function antennaPart(antenna: PhasesAntennaDocument, referenceDate: string): PhasesPart {
   const current = currentPhaseOf(antenna);
+  const judgedOn = latenessJudgedOn(antenna, referenceDate);
   const line: AntennaLine = {
     antennaId: antenna.antennaId,
     name: antenna.name,
@@ -376,7 +379,7 @@ function antennaPart(antenna: PhasesAntennaDocument, referenceDate: string): Pha
     currentPhase: currentPhaseText(antenna),
     phasesCompleted: antenna.phases.filter((p) => p.status === 'completed').length,
     phasesPlanned: antenna.phases.length,
-    latenessDays: antenna.phases.reduce((max, phase) => Math.max(max, phaseLatenessDays(phase, latenessJudgedOn(antenna, referenceDate))), 0),
+    latenessDays: antenna.phases.reduce((max, phase) => Math.max(max, phaseLatenessDays(phase, judgedOn)), 0),
   };
   const row: Row = {
     antenna: line.name,
