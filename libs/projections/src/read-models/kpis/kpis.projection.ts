@@ -551,7 +551,6 @@ function withAntennaStatus(doc: KpisDocument, antennaId: string, status: KpiAnte
   };
 }
 
-
 function structuralTotalsOf(doc: Omit<KpisDocument, 'totals'>): StructuralTotals {
   return { ...antennaTotalsOf(doc), ...callTotalsOf(doc) };
 }
