@@ -1,10 +1,10 @@
 import { fromLiveReadModel } from '@jalon/application';
 import {
   antennaEntries,
-  AntennaBudgetDoc,
+  BudgetDoc,
   BudgetExpenditureDoc,
-  budgetAntennaKey,
   budgetExpenditurePrefix,
+  budgetForecastKey,
   CALL_LIST_PREFIX,
   CallListDocument,
   callListKey,
@@ -87,10 +87,7 @@ export class ProgrammeQueries {
     });
     if (!doc) return undefined;
     const courseIds = this.read<KpisDocument, readonly string[]>(KPIS, (view) => view.get(KPIS_KEY)?.courses[antennaId] ?? []);
-    const forecastSet = this.read<AntennaBudgetDoc | { kind: 'programme' }, boolean>(BUDGET, (view) => {
-      const budget = view.get(budgetAntennaKey(antennaId));
-      return budget?.kind === 'antenna' && budget.forecast.current !== null;
-    });
+    const forecastSet = this.forecast(antennaId) !== null;
     return {
       ...antennaItem(doc),
       statusSince: doc.statusSince,
@@ -141,9 +138,9 @@ export class ProgrammeQueries {
 
   /** The antenna's budget forecast in force, null until it is set (or for an antenna never opened). */
   forecast(antennaId: string): AntennaForecast | null {
-    return this.read<AntennaBudgetDoc | { kind: 'programme' }, AntennaForecast | null>(BUDGET, (view) => {
-      const budget = view.get(budgetAntennaKey(antennaId));
-      return budget?.kind === 'antenna' ? budget.forecast.current : null;
+    return this.read<BudgetDoc, AntennaForecast | null>(BUDGET, (view) => {
+      const found = view.get(budgetForecastKey(antennaId));
+      return found?.kind === 'forecast' ? found.forecast.current : null;
     });
   }
 

@@ -102,8 +102,8 @@ export type { PhaseProgress, PhasesAntennaDocument, PhasesProgrammeDocument, Ant
 export type { PhaseReportProgress, PhasesAntennaReportData, PhasesProgrammeReportData, PhasesReportData, ProgrammeSummary } from './phases/phases.report';
 export { ANTENNA_STATUS_LABELS, PHASE_STATUS_LABELS } from './phases/phases.report';
 export type { BudgetReportData, BudgetReportFigures } from './budget/budget.report';
-export type { AntennaBudgetDoc, BudgetExpenditureDoc } from './budget/budget.projection';
-export { budgetAntennaKey, budgetExpenditurePrefix } from './budget/budget.projection';
+export type { AntennaBudgetDoc, BudgetDoc, BudgetExpenditureDoc } from './budget/budget.projection';
+export { budgetAntennaKey, budgetExpenditurePrefix, budgetForecastKey } from './budget/budget.projection';
 export type { CallListDocument, CandidaciesDocument, CandidacyListDocument, CandidacyListStatus } from './candidacies/candidacies.projection';
 export { CALL_LIST_PREFIX, callListKey, CANDIDACIES_PROJECTION_NAME, CANDIDACY_LIST_PREFIX, candidacyListKey } from './candidacies/candidacies.projection';
 export { BUDGET_CATEGORY_LABELS } from './budget/report-helpers';

@@ -1,6 +1,6 @@
 import type { BudgetLine } from '@jalon/domain';
 import { project, projected } from '../../testing/projection-specification';
-import { AntennaBudgetDoc, BudgetDoc, budgetProjection, BudgetYearFigures, ProgrammeBudgetDoc, ZERO_FIGURES } from './budget.projection';
+import { AntennaBudgetDoc, BudgetDoc, BudgetForecastDoc, budgetProjection, BudgetYearFigures, ProgrammeBudgetDoc, ZERO_FIGURES } from './budget.projection';
 
 // Given events, expected documents. Amounts in cents; € in comments.
 
@@ -65,10 +65,12 @@ const spendingReversed = (expenditureId: string, amountCents: number, expenditur
 
 const year = (y: number, figures: Partial<BudgetYearFigures>): BudgetYearFigures => ({ year: y, ...ZERO_FIGURES, ...figures });
 
-const noForecast = { original: null, current: null, revisionCount: 0, revisions: [] };
-
 function antennaDoc(events: Parameters<typeof project>[1], antennaId = 'montbeliard'): AntennaBudgetDoc {
   return project(budgetProjection, events).get(`antenna:${antennaId}`) as AntennaBudgetDoc;
+}
+
+function forecastOf(events: Parameters<typeof project>[1], antennaId = 'montbeliard'): BudgetForecastDoc['forecast'] | undefined {
+  return (project(budgetProjection, events).get(`forecast:${antennaId}`) as BudgetForecastDoc | undefined)?.forecast;
 }
 
 const FORECAST = [
@@ -93,7 +95,7 @@ describe('budget projection', () => {
         'TrancheReleaseReversed',
       ].sort(),
     );
-    expect(budgetProjection).toMatchObject({ name: 'budget', version: 2 });
+    expect(budgetProjection).toMatchObject({ name: 'budget', version: 3 });
   });
 
   it('AntennaOpened gives the antenna its name and town, and touches no programme figure', () => {
@@ -103,7 +105,6 @@ describe('budget projection', () => {
       antennaId: 'montbeliard',
       antennaName: 'Cnam Montbéliard',
       town: 'Montbéliard',
-      forecast: noForecast,
       years: [],
       totals: ZERO_FIGURES,
     });
@@ -120,17 +121,17 @@ describe('budget projection', () => {
   });
 
   it('BudgetForecastSet: the forecast as first set is both the original and the current one, per year and in total', () => {
+    expect(forecastOf([opened(), forecastSet(FORECAST)])).toEqual({
+      original: { lines: FORECAST, totalCents: 22_000_000, effectiveDate: '2021-03-01' },
+      current: { lines: FORECAST, totalCents: 22_000_000, effectiveDate: '2021-03-01', revision: 0 },
+      revisionCount: 0,
+      revisions: [],
+    });
     expect(antennaDoc([opened(), forecastSet(FORECAST)])).toEqual({
       kind: 'antenna',
       antennaId: 'montbeliard',
       antennaName: 'Cnam Montbéliard',
       town: 'Montbéliard',
-      forecast: {
-        original: { lines: FORECAST, totalCents: 22_000_000, effectiveDate: '2021-03-01' },
-        current: { lines: FORECAST, totalCents: 22_000_000, effectiveDate: '2021-03-01', revision: 0 },
-        revisionCount: 0,
-        revisions: [],
-      },
       years: [
         year(2021, { forecastOriginalCents: 12_000_000, forecastCurrentCents: 12_000_000 }),
         year(2022, { forecastOriginalCents: 10_000_000, forecastCurrentCents: 10_000_000 }),
@@ -144,49 +145,49 @@ describe('budget projection', () => {
     const revised1 = [line(2021, 'staff', 7_000_000), line(2021, 'premises', 3_000_000), line(2022, 'staff', 10_000_000), line(2023, 'teaching', 2_000_000)];
     // Revision 2: 2022 dropped entirely, 2023 raised: total 120 000 € + 0 + 50 000 € = 170 000 €.
     const revised2 = [line(2021, 'staff', 7_000_000), line(2021, 'premises', 5_000_000), line(2023, 'teaching', 5_000_000)];
-    const doc = antennaDoc([
+    const events = [
       opened(),
       forecastSet(FORECAST),
       forecastRevised(1, revised1, FORECAST, 'Réaffectation', '2022-11-15'),
       forecastRevised(2, revised2, revised1, 'Report de 2022', '2023-01-10'),
-    ]);
-    expect(doc).toEqual({
+    ];
+    expect(forecastOf(events)).toEqual({
+      original: { lines: FORECAST, totalCents: 22_000_000, effectiveDate: '2021-03-01' },
+      current: { lines: revised2, totalCents: 17_000_000, effectiveDate: '2023-01-10', revision: 2 },
+      revisionCount: 2,
+      revisions: [
+        {
+          revision: 1,
+          effectiveDate: '2022-11-15',
+          reason: 'Réaffectation',
+          previousTotalCents: 22_000_000,
+          totalCents: 22_000_000,
+          // Only what moved: 2021 premises 50 000 → 30 000 €, 2023 teaching 0 → 20 000 €.
+          changes: [
+            { year: 2021, category: 'premises', previousCents: 5_000_000, cents: 3_000_000 },
+            { year: 2023, category: 'teaching', previousCents: 0, cents: 2_000_000 },
+          ],
+        },
+        {
+          revision: 2,
+          effectiveDate: '2023-01-10',
+          reason: 'Report de 2022',
+          previousTotalCents: 22_000_000,
+          totalCents: 17_000_000,
+          // Against revision 1, not the original: 2021 premises 30 000 → 50 000 €, 2022 staff dropped, 2023 teaching 20 000 → 50 000 €.
+          changes: [
+            { year: 2021, category: 'premises', previousCents: 3_000_000, cents: 5_000_000 },
+            { year: 2022, category: 'staff', previousCents: 10_000_000, cents: 0 },
+            { year: 2023, category: 'teaching', previousCents: 2_000_000, cents: 5_000_000 },
+          ],
+        },
+      ],
+    });
+    expect(antennaDoc(events)).toEqual({
       kind: 'antenna',
       antennaId: 'montbeliard',
       antennaName: 'Cnam Montbéliard',
       town: 'Montbéliard',
-      forecast: {
-        original: { lines: FORECAST, totalCents: 22_000_000, effectiveDate: '2021-03-01' },
-        current: { lines: revised2, totalCents: 17_000_000, effectiveDate: '2023-01-10', revision: 2 },
-        revisionCount: 2,
-        revisions: [
-          {
-            revision: 1,
-            effectiveDate: '2022-11-15',
-            reason: 'Réaffectation',
-            previousTotalCents: 22_000_000,
-            totalCents: 22_000_000,
-            // Only what moved: 2021 premises 50 000 → 30 000 €, 2023 teaching 0 → 20 000 €.
-            changes: [
-              { year: 2021, category: 'premises', previousCents: 5_000_000, cents: 3_000_000 },
-              { year: 2023, category: 'teaching', previousCents: 0, cents: 2_000_000 },
-            ],
-          },
-          {
-            revision: 2,
-            effectiveDate: '2023-01-10',
-            reason: 'Report de 2022',
-            previousTotalCents: 22_000_000,
-            totalCents: 17_000_000,
-            // Against revision 1, not the original: 2021 premises 30 000 → 50 000 €, 2022 staff dropped, 2023 teaching 20 000 → 50 000 €.
-            changes: [
-              { year: 2021, category: 'premises', previousCents: 3_000_000, cents: 5_000_000 },
-              { year: 2022, category: 'staff', previousCents: 10_000_000, cents: 0 },
-              { year: 2023, category: 'teaching', previousCents: 2_000_000, cents: 5_000_000 },
-            ],
-          },
-        ],
-      },
       years: [
         year(2021, { forecastOriginalCents: 12_000_000, forecastCurrentCents: 12_000_000 }),
         year(2022, { forecastOriginalCents: 10_000_000, forecastCurrentCents: 0 }),
@@ -194,6 +195,17 @@ describe('budget projection', () => {
       ],
       totals: { ...ZERO_FIGURES, forecastOriginalCents: 22_000_000, forecastCurrentCents: 17_000_000 },
     });
+  });
+
+  it('rule: recording an expenditure, a release or a receipt writes the figures, never the forecast (its own document, set and revised only by forecast events)', () => {
+    const before = [opened(), forecastSet(FORECAST), committed('bdt', 'Banque des Territoires', 10_000_000, '2021-06-01')];
+    for (const event of [spent('e1', 100_000, '2021-05-01'), released('bdt', 't1', 4_000_000, '2021-09-15'), receivedTranche('bdt', 't1', 4_000_000, '2022-01-05')]) {
+      expect(budgetProjection.keysOf(event)).not.toContain('forecast:montbeliard');
+    }
+    expect(budgetProjection.keysOf(forecastSet(FORECAST))).toEqual(['antenna:montbeliard', 'programme', 'forecast:montbeliard']);
+    expect(antennaDoc(before)).not.toHaveProperty('forecast');
+    expect(forecastOf([opened()])).toBeUndefined();
+    expect(forecastOf([...before, spent('e1', 100_000, '2021-05-01')])).toEqual(forecastOf(before));
   });
 
   it('FundingCommitted: committed per funder, in the year of the commitment’s effective date', () => {
@@ -232,7 +244,6 @@ describe('budget projection', () => {
       antennaId: 'montbeliard',
       antennaName: 'Cnam Montbéliard',
       town: 'Montbéliard',
-      forecast: noForecast,
       years: [
         year(2021, { committedCents: 10_000_000, committedByFunder: { 'Banque des Territoires': 10_000_000 }, releasedCents: 4_000_000 }),
         year(2022, { releasedCents: 0, receivedCents: 4_000_000 }),

@@ -22,8 +22,11 @@ import { lowerBound } from '../../sorted-keys';
  * incoming funds, expenditure), per antenna and for the whole programme.
  *
  * Documents:
- * - `antenna:<antennaId>` ({@link AntennaBudgetDoc}): the antenna's forecast as first set and as
- *   revised, and its figures per year and in total;
+ * - `antenna:<antennaId>` ({@link AntennaBudgetDoc}): the antenna's figures per year and in total;
+ * - `forecast:<antennaId>` ({@link BudgetForecastDoc}): the antenna's forecast as first set and as
+ *   revised, and its revisions: apart from the figures, which every expenditure, release and
+ *   receipt changes, so that recording one does not write the forecast again (it was three
+ *   quarters of the antenna's document, and more than half of what a recorded expenditure wrote);
  * - `programme` ({@link ProgrammeBudgetDoc}): the same figures summed over every antenna;
  * - `expenditure:<antennaId>/<expenditureId>` ({@link BudgetExpenditureDoc}): one expenditure as
  *   recorded, and its reversal: the list an antenna's page shows (one small document each, so
@@ -112,7 +115,6 @@ export interface AntennaBudgetDoc {
   /** From AntennaOpened; null until it is known. */
   readonly antennaName: string | null;
   readonly town: string | null;
-  readonly forecast: BudgetForecastHistory;
   /** Sorted by year; a year appears once anything is attributed to it. */
   readonly years: readonly BudgetYearFigures[];
   readonly totals: BudgetFigures;
@@ -158,10 +160,22 @@ export interface ExpenditureDocumentRef {
   readonly effectiveDate: IsoDate;
 }
 
-export type BudgetDoc = AntennaBudgetDoc | ProgrammeBudgetDoc | BudgetExpenditureDoc;
+/** The antenna's forecast as set and as revised (`forecast:<antennaId>`), from its first forecast on. */
+export interface BudgetForecastDoc {
+  readonly kind: 'forecast';
+  readonly antennaId: string;
+  readonly forecast: BudgetForecastHistory;
+}
+
+/** An antenna's forecast before it is set (it has no forecast document). */
+export const NO_FORECAST: BudgetForecastHistory = { original: null, current: null, revisionCount: 0, revisions: [] };
+
+export type BudgetDoc = AntennaBudgetDoc | ProgrammeBudgetDoc | BudgetExpenditureDoc | BudgetForecastDoc;
 
 export const BUDGET_PROGRAMME_KEY = 'programme';
 export const budgetAntennaKey = (antennaId: string): string => `antenna:${antennaId}`;
+export const budgetForecastKey = (antennaId: string): string => `forecast:${antennaId}`;
+const FORECAST_PREFIX = 'forecast:';
 /** The prefix of an antenna's expenditure documents (listed in the order of their ids). */
 export const budgetExpenditurePrefix = (antennaId: string): string => `expenditure:${antennaId}/`;
 const EXPENDITURE_PREFIX = 'expenditure:';
@@ -180,8 +194,9 @@ const MONEY_EVENTS = [
 export const budgetProjection = defineProjection<BudgetDoc>({
   name: 'budget',
   // 2: each revision keeps what it changed per year and category (`BudgetRevision.changes`);
-  // each expenditure has its own document (`expenditure:<antennaId>/<expenditureId>`).
-  version: 2,
+  // each expenditure has its own document (`expenditure:<antennaId>/<expenditureId>`). 3: the
+  // forecast has its own document (`forecast:<antennaId>`), no longer in the antenna's.
+  version: 3,
   handles: ['AntennaOpened', ...MONEY_EVENTS, 'DocumentAttached'],
   keysOf(event) {
     const antennaId = event.data.antennaId;
@@ -194,11 +209,16 @@ export const budgetProjection = defineProjection<BudgetDoc>({
     }
     const keys = [budgetAntennaKey(antennaId), BUDGET_PROGRAMME_KEY];
     if (event.type === 'ExpenditureRecorded' || event.type === 'ExpenditureReversed') keys.push(`${budgetExpenditurePrefix(antennaId)}${String(event.data.expenditureId)}`);
+    if (event.type === 'BudgetForecastSet' || event.type === 'BudgetForecastRevised') keys.push(budgetForecastKey(antennaId));
     return keys;
   },
   evolve(doc, event, key) {
     if (key === BUDGET_PROGRAMME_KEY) return evolveProgramme(doc?.kind === 'programme' ? doc : null, event);
     if (key.startsWith(EXPENDITURE_PREFIX)) return evolveExpenditure(doc?.kind === 'expenditure' ? doc : null, event);
+    if (key.startsWith(FORECAST_PREFIX)) {
+      const antennaId = key.slice(FORECAST_PREFIX.length);
+      return { kind: 'forecast', antennaId, forecast: evolveForecast(doc?.kind === 'forecast' ? doc.forecast : NO_FORECAST, event) };
+    }
     return evolveAntenna(doc?.kind === 'antenna' ? doc : null, event, key.slice('antenna:'.length));
   },
 });
@@ -214,7 +234,7 @@ function evolveAntenna(doc: AntennaBudgetDoc | null, event: ProjectedEvent, ante
       return { ...current, antennaName: data.name, town: data.town };
     }
     default:
-      return { ...current, forecast: evolveForecast(current.forecast, event), ...applyDeltas(current, deltasOf(event)) };
+      return { ...current, ...applyDeltas(current, deltasOf(event)) };
   }
 }
 
@@ -426,7 +446,6 @@ function emptyAntenna(antennaId: string): AntennaBudgetDoc {
     antennaId,
     antennaName: null,
     town: null,
-    forecast: { original: null, current: null, revisionCount: 0, revisions: [] },
     years: [],
     totals: ZERO_FIGURES,
   };

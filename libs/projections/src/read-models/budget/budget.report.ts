@@ -7,9 +7,11 @@ import {
   BudgetDoc,
   BudgetFigures,
   BudgetForecastHistory,
+  budgetForecastKey,
   budgetProjection,
   BudgetYearFigures,
   ProgrammeBudgetDoc,
+  NO_FORECAST,
   ZERO_FIGURES,
 } from './budget.projection';
 import { categoryLabel, compareFrench, rateBasisPoints, ReadModels, UnknownAntennaError } from './report-helpers';
@@ -28,7 +30,8 @@ export function buildBudgetReport(models: ReadModels, parameters: ReportParamete
   if (parameters.antennaId !== undefined) {
     const doc = view.get(budgetAntennaKey(parameters.antennaId));
     if (doc === undefined || doc.kind !== 'antenna') throw new UnknownAntennaError(parameters.antennaId, parameters);
-    return antennaReport(doc, parameters);
+    const forecast = view.get(budgetForecastKey(parameters.antennaId));
+    return antennaReport(doc, forecast?.kind === 'forecast' ? forecast.forecast : NO_FORECAST, parameters);
   }
   const programme = view.get(BUDGET_PROGRAMME_KEY);
   const antennas = keptOnly(view.list('antenna:'), (doc): doc is AntennaBudgetDoc => doc.kind === 'antenna');
@@ -74,16 +77,16 @@ const NOTE_DEFINITIONS =
 export const NOTE_REVERSALS =
   'Annulations : une dépense ou un versement annulé est retiré de l’année de la dépense ou du versement qu’il annule, même si l’annulation prend effet une année suivante ; le dépensé et le versé d’une année close peuvent donc baisser après sa clôture, sans aucun fait daté de cette année. L’état récapitulatif des dépenses date au contraire chaque annulation du jour où elle a pris effet : pour la même période, ses montants peuvent différer de ceux de ce budget.';
 
-function antennaReport(doc: AntennaBudgetDoc, parameters: ReportParameters): Report<BudgetReportData> {
+function antennaReport(doc: AntennaBudgetDoc, forecast: BudgetForecastHistory, parameters: ReportParameters): Report<BudgetReportData> {
   const name = doc.antennaName ?? doc.antennaId;
   const notes = [NOTE_DEFINITIONS, NOTE_REVERSALS];
-  if (doc.forecast.original === null) notes.push('Aucun prévisionnel n’a encore été établi pour cette antenne.');
+  if (forecast.original === null) notes.push('Aucun prévisionnel n’a encore été établi pour cette antenne.');
   const data: BudgetReportData = {
     scope: 'antenna',
     antenna: { antennaId: doc.antennaId, antennaName: doc.antennaName, town: doc.town },
     years: doc.years.map((year) => ({ ...derive(year), year: year.year })),
     totals: derive(doc.totals),
-    forecast: doc.forecast,
+    forecast,
   };
   return {
     kind: 'budget',
@@ -92,9 +95,9 @@ function antennaReport(doc: AntennaBudgetDoc, parameters: ReportParameters): Rep
     tables: [
       yearTable(doc.years, doc.totals),
       funderTable(doc.years, doc.totals),
-      revisionTable(doc.forecast),
-      categoryTable(doc.forecast),
-      revisionChangesTable(doc.forecast),
+      revisionTable(forecast),
+      categoryTable(forecast),
+      revisionChangesTable(forecast),
     ],
     notes,
     data,
