@@ -397,7 +397,6 @@ describe('budget projection', () => {
     const programme = model.get('programme') as ProgrammeBudgetDoc;
     expect(programme).toEqual({
       kind: 'programme',
-      antennaIds: ['chaumont', 'montbeliard'],
       years: [
         // 2021: forecast 120 000 € (M) + 10 000 € (C); committed 100 000 € (M); released and received 40 000 €; spent 10 000 €
         year(2021, {
