@@ -2,7 +2,7 @@
 
 export type Status = 'PASS' | 'MISS' | 'info' | 'n/a';
 
-export type Unit = 'tx/s' | 'events/s' | 'commands/s' | 'ops/s' | 'ms' | 's' | 'MiB' | '%' | 'x' | 'events' | 'requests/s' | 'commands';
+export type Unit = 'tx/s' | 'events/s' | 'commands/s' | 'ops/s' | 'ms' | 's' | 'MiB' | '%' | 'x' | 'events' | 'requests/s' | 'commands' | 'bytes' | 'documents';
 
 export interface Row {
   readonly section: string;

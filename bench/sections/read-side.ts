@@ -323,6 +323,60 @@ async function recordPublicData(ctx: BenchContext, store: SqliteEventStore, runn
   await runner.catchUp();
 }
 
+/** Expenditures appended, and commits, by {@link writtenWhileFollowing}. */
+const FOLLOWED_COMMITS = 60;
+const EVENTS_PER_FOLLOWED_COMMIT = 34;
+
+/**
+ * What following the log writes to the read models: expenditures appended as the command path
+ * records them (one per command, on antennas drawn at random), the read models catching up after
+ * every 34 of them (what a commit every 20 ms gathers at 1,700 commands/s), through a second runner
+ * on the same read models whose storage counts the documents and the JSON it commits. A size, not a
+ * time: the projection thread's share of the HTTP section's commands is mostly this writing.
+ */
+async function writtenWhileFollowing(ctx: BenchContext, store: SqliteEventStore, readModelsFile: string, antennas: readonly string[], at: string): Promise<Record<string, number>> {
+  const storage = SqliteProjectionStorage.open(readModelsFile);
+  let documents = 0;
+  let bytes = 0;
+  const counting = new Proxy(storage, {
+    get(target, property) {
+      if (property === 'commit') {
+        return (...args: Parameters<SqliteProjectionStorage['commit']>) => {
+          for (const commit of args[0]) {
+            for (const doc of commit.docs.values()) {
+              documents += 1;
+              if (doc !== null) bytes += Buffer.byteLength(JSON.stringify(doc));
+            }
+          }
+          target.commit(...args);
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  try {
+    const runner = new ProjectionRunner(store, counting, PROJECTIONS);
+    await runner.catchUp();
+    documents = 0;
+    bytes = 0;
+    const inputs = new ExpenditureInputs(`${ctx.options.seed}:following`);
+    for (let commit = 0; commit < FOLLOWED_COMMITS; commit++) {
+      for (let i = 0; i < EVENTS_PER_FOLLOWED_COMMIT; i++) {
+        const antennaId = inputs.pickAntenna(antennas);
+        await store.append(`budget-${antennaId}`, [expenditureEvent(inputs, antennaId)], { expectedRevision: 'any' });
+      }
+      await runner.catchUp();
+    }
+  } finally {
+    storage.close();
+  }
+  const events = FOLLOWED_COMMITS * EVENTS_PER_FOLLOWED_COMMIT;
+  const what = `read models written following the log, per recorded expenditure (commits of ${EVENTS_PER_FOLLOWED_COMMIT}; ${at})`;
+  ctx.add(info('queries', `${what}: JSON`, bytes / events, 'bytes'), info('queries', `${what}: documents`, documents / events, 'documents'));
+  return { events, documents, bytes };
+}
+
 function nextYear(date: string): string {
   return `${Number(date.slice(0, 4)) + 1}${date.slice(4)}`;
 }
@@ -439,6 +493,7 @@ export async function queriesSection(ctx: BenchContext): Promise<void> {
       await runner.timeTravelSnapshots()?.catchUp();
       ctx.log(`Queries: time-travel snapshots up to the head again in ${Date.now() - tailStarted} ms (${JSON.stringify(runner.timeTravelSnapshots()?.status())})`);
       await timeTravelQueries(ctx, reports, seeded.seed.manifest.antennas, at, queries);
+      queries.following = await writtenWhileFollowing(ctx, store, join(seeded.dir, 'read-models.sqlite'), antennas, at);
     } finally {
       storage.close();
       await store.close();

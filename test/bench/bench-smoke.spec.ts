@@ -19,6 +19,7 @@ interface ResultRow {
   section: string;
   metric: string;
   value: number | null;
+  unit: string;
   status: string;
 }
 
@@ -79,6 +80,12 @@ describe('npm run bench, smoke run', () => {
       for (const row of results.rows) expect(['PASS', 'MISS', 'info', 'n/a']).toContain(row.status);
       // Every target is evaluated (or explicitly not measurable).
       expect(results.rows.filter((row) => row.status === 'PASS' || row.status === 'MISS').length).toBeGreaterThanOrEqual(10);
+      // What following the log writes per recorded expenditure is measured: documents and JSON, each more than nothing.
+      const following = results.rows.filter((row) => row.metric.startsWith('read models written following the log, per recorded expenditure'));
+      expect(following.map((row) => [row.unit, typeof row.value === 'number' && row.value > 0])).toEqual([
+        ['bytes', true],
+        ['documents', true],
+      ]);
 
       expect(run.stdout).toMatch(/section\s+metric\s+value\s+target\s+status/);
       expect(run.stdout).toContain(`Results written to ${out}`);
