@@ -128,7 +128,7 @@ describe('jalon upgrade', () => {
     const [named, ...rest] = run.stderr.split('\n');
     expect(named).toMatch(/^Convention de financement region-bfc de l’antenne montbeliard : refusée\. Erreur INPUT\.INVALID : /);
     expect(rest).toEqual([
-      '  - funder : funder ne doit pas commencer par =, +, - ou @ (ni par une tabulation) : ce texte est publié tel quel en données ouvertes (format SCDL), où un tableur le lirait comme une formule',
+      '  - funder ne doit pas commencer par =, +, - ou @ (ni par une tabulation) : ce texte est publié tel quel en données ouvertes (format SCDL), où un tableur le lirait comme une formule',
       // Not « corrigez la cause puis relancez »: a recorded fact cannot be corrected, the refusal comes back at every run.
       '1 inscription(s) ou rattachement(s) refusé(s) : rien n’a été écrit pour eux ; 1 refusé(s) pour des données que les règles de saisie d’aujourd’hui n’acceptent plus, enregistrées avant elles : un fait enregistré ne se corrige pas, ce refus reviendra à chaque passage, et leur appel ou leur antenne ne les listera pas (sa clôture ne les attendra pas).',
       '',

@@ -55,17 +55,25 @@ describe('jalon report: refusals name the command line’s options', () => {
 
   it('rule: the report service’s own refusals (a cut in the future, a history filter on another report) name each field with its option', async () => {
     const future = await refusal(['budget', '--antenna', 'montbeliard', '--as-of', '2099-01-01']);
-    expect(future.lines.slice(1)).toEqual([expect.stringMatching(/^ {2}- asOf \(option --as-of\) : asOf \(2099-01-01\) est dans l’avenir, qui n’est pas encore enregistré/)]);
+    expect(future.lines.slice(1)).toEqual([expect.stringMatching(/^ {2}- asOf \(2099-01-01\) est dans l’avenir, qui n’est pas encore enregistré.* \(option --as-of\)$/)]);
     const filter = await refusal(['budget', '--event', 'BudgetTrancheReleased']);
-    expect(filter.lines.slice(1)).toEqual(['  - eventType (option --event) : eventType ne s’applique qu’à l’historique (rapport history)']);
+    expect(filter.lines.slice(1)).toEqual(['  - eventType ne s’applique qu’à l’historique (rapport history) (option --event)']);
   }, 30_000);
 
   it('rule: a refusal listing its fields says its code’s French wording first, then each field with its rule once (not the joined field messages again)', () => {
     const refused = new InputValidationError([{ field: 'funder', rule: 'noFormula', message: 'funder ne doit pas commencer par =' }]);
     expect(errorLines(refused)).toEqual([
       'Erreur INPUT.INVALID : La requête est invalide : chaque champ en cause est nommé avec la règle qu’il enfreint.',
-      '  - funder : funder ne doit pas commencer par =',
+      '  - funder ne doit pas commencer par =',
     ]);
+  });
+
+  it('rule: each refused field is named once on its line: a message that starts with the field is not preceded by it again; the option that gave it follows', () => {
+    const refused = new InputValidationError([
+      { field: 'asOf', rule: 'isIsoDate', message: 'asOf doit être une date ISO valide (AAAA-MM-JJ)' },
+      { field: 'antennaId', rule: 'custom', message: 'l’antenne doit être précisée' },
+    ]);
+    expect(errorLines(refused).slice(1)).toEqual(['  - asOf doit être une date ISO valide (AAAA-MM-JJ) (option --as-of)', '  - antennaId (option --antenna) : l’antenne doit être précisée']);
   });
 
   it('rule: a value a command refuses itself is said under Jalon’s code INPUT.INVALID, not commander’s internal `commander.invalidArgument`', () => {

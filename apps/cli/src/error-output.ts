@@ -26,7 +26,16 @@ export function errorLines(error: unknown): string[] {
   const option = typeof e.field === 'string' ? withOption(e.field) : '';
   // A value refused by a command's own check (commander's InvalidArgumentError, `commander.invalidArgument`) is invalid input, said under Jalon's code.
   const code = e.code?.startsWith('commander.') ? 'INPUT.INVALID' : e.code;
-  return [`Erreur${code ? ` ${code}` : ''} : ${message}${option}`, ...(e.violations ?? []).map((v) => `  - ${v.field}${withOption(v.field)} : ${v.message}`)];
+  return [`Erreur${code ? ` ${code}` : ''} : ${message}${option}`, ...(e.violations ?? []).map(violationLine)];
+}
+
+/**
+ * One refused field, named once: a rule's message that already starts with the field's name
+ * (« asOf doit être une date ISO… », as the wording module writes them) is printed as it is, the
+ * option that gave the field after it, as on the first line; any other message after the field's name.
+ */
+function violationLine({ field, message }: { field: string; message: string }): string {
+  return message.startsWith(`${field} `) ? `  - ${message}${withOption(field)}` : `  - ${field}${withOption(field)} : ${message}`;
 }
 
 /** Commander's own refusals (its wording is English), each with its French wording. */
