@@ -11,7 +11,8 @@ import {
   ROLE_LABELS,
   TRANCHE_STATE_LABELS,
   FUNDING_FIGURE_LABELS,
-  trancheNameIn,
+  trancheInSchedule,
+  trancheName,
 } from '@jalon/reporting';
 import { href, html, HtmlValue, SafeHtml, segment } from '../html';
 import { AntennaData, LiveExpenditure } from '../read/dashboard-reads';
@@ -202,10 +203,10 @@ ${agreement.closed && html`<dt>Clôturé le</dt><dd>${formatDate(agreement.close
 <caption>Échéancier et rapprochement des tranches — ${agreement.label}</caption>
 <thead><tr><th scope="col">Tranche</th><th scope="col">Échéance</th><th scope="col" class="nombre">Prévu</th><th scope="col">État</th><th scope="col" class="nombre">Versé</th><th scope="col" class="nombre">Reçu</th><th scope="col">Référence bancaire</th><th scope="col">Écarts</th>${hasActions && html`<th scope="col">Actions</th>`}</tr></thead>
 <tbody>
-${agreement.tranches.map((tranche) => {
+${agreement.tranches.map((tranche, index) => {
     const trancheFlags = flags.filter((d) => d.trancheId === tranche.trancheId);
     const key = `${agreement.agreementId}/${tranche.trancheId}`;
-    const name = trancheNameIn(agreement.tranches, tranche.trancheId);
+    const name = trancheName(tranche, index + 1);
     const actions =
       tranche.state === 'planned' || tranche.state === 'reversed'
         ? [formLink('verser-tranche', html`Verser<span class="sr"> ${name}</span>`, { tranche: key }, true)]
@@ -232,8 +233,8 @@ ${hasActions && html`<td><div class="actions-ligne">${actions}</div></td>`}
 </div>
 ${flags.length > 0 &&
   html`<h4>Écarts constatés sur cet accord</h4><ul class="ecarts">${flags.map((flag) => {
-    const tranche = agreement.tranches.find((t) => t.trancheId === flag.trancheId);
-    return html`<li>${badge('ecart', flag.label)} ${tranche ? html`<strong>${trancheNameIn(agreement.tranches, tranche.trancheId)}</strong> : ` : ''}${flag.detail}</li>`;
+    const found = flag.trancheId === null ? undefined : trancheInSchedule(agreement.tranches, flag.trancheId);
+    return html`<li>${badge('ecart', flag.label)} ${found ? html`<strong>${trancheName(found.tranche, found.rank)}</strong> : ` : ''}${flag.detail}</li>`;
   })}</ul>`}
 </article>`;
 }

@@ -88,7 +88,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
     const antennaClosedOn = closingOf(doc.antennaId);
     for (const agreement of doc.agreements) {
       if (agreement.closed !== null) continue;
-      for (const tranche of agreement.tranches) {
+      for (const [index, tranche] of agreement.tranches.entries()) {
         if (tranche.releasedCents !== null) continue;
         const late = daysBetween(tranche.dueOn, referenceDate);
         // Every unreleased tranche of a closed antenna is blocked, whenever it falls due: its total is what the agreement can no longer release.
@@ -102,7 +102,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
           funder: agreement.funder,
           trancheId: tranche.trancheId,
           trancheLabel: tranche.label,
-          trancheName: LABELS.trancheNameIn(agreement.tranches, tranche.trancheId),
+          trancheName: LABELS.trancheName(tranche, index + 1),
           dueOn: tranche.dueOn,
           scheduledCents: tranche.scheduledCents,
           conditions: tranche.conditions,

@@ -1,7 +1,7 @@
 import { daysBetween, type Cents, type IsoDate } from '@jalon/domain';
 import type { Column, Report, ReportParameters, ReportTable, Row } from '@jalon/reporting';
 import * as LABELS from '@jalon/reporting';
-import { formatDays, trancheNameIn } from '@jalon/reporting';
+import { formatDays, trancheName, trancheNameIn } from '@jalon/reporting';
 import { fundingDocsOf } from './funding-docs';
 import { formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
 import { AntennaFundingDoc, FundingAgreementDoc, TrancheDoc, TrancheState } from './funding.projection';
@@ -269,13 +269,13 @@ function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate
   // Agreement ids are unique within an antenna: its own agreements name every flag's agreement.
   const byId = new Map(agreements.map((agreement) => [agreementKey(agreement), agreement]));
   const agreementOf = (d: FundingDiscrepancy) => byId.get(agreementKey(d))!;
-  const tranches = agreements.flatMap((agreement) => agreement.tranches.map((tranche) => ({ agreement, tranche })));
+  const tranches = agreements.flatMap((agreement) => agreement.tranches.map((tranche, index) => ({ agreement, tranche, rank: index + 1 })));
   return {
     agreements,
     discrepancies,
     discrepancyNotes: discrepancies.map((d) => `${noteSubject(d, agreementOf(d), withAntenna)} : ${d.label.toLowerCase()}. ${d.detail}`),
     agreementRows: agreements.map((agreement) => agreementRow(agreement, withAntenna)),
-    trancheRows: tranches.map(({ agreement, tranche }) => trancheRow(agreement, tranche, withAntenna)),
+    trancheRows: tranches.map(({ agreement, tranche, rank }) => trancheRow(agreement, tranche, rank, withAntenna)),
     movementRows: agreements.flatMap((agreement) => movementRows(agreement, withAntenna)),
     discrepancyRows: discrepancies.map((d) => discrepancyRow(d, agreementOf(d), withAntenna)),
     sums: {
@@ -616,10 +616,11 @@ function trancheTable(rows: readonly Row[], sums: FundingSums, withAntenna: bool
   };
 }
 
-function trancheRow(agreement: FundingReportAgreement, tranche: FundingReportTranche, withAntenna: boolean): Row {
+/** `rank`: the tranche's 1-based place in its agreement's schedule. */
+function trancheRow(agreement: FundingReportAgreement, tranche: FundingReportTranche, rank: number, withAntenna: boolean): Row {
   return {
     ...lead(withAntenna, agreement),
-    tranche: trancheNameIn(agreement.tranches, tranche.trancheId),
+    tranche: trancheName(tranche, rank),
     dueOn: tranche.dueOn,
     conditions: tranche.conditions,
     scheduled: tranche.scheduledCents,
@@ -648,11 +649,11 @@ function movementTable(rows: readonly Row[], withAntenna: boolean): ReportTable 
 }
 
 function movementRows(agreement: FundingReportAgreement, withAntenna: boolean): Row[] {
-  return agreement.tranches.flatMap((tranche) =>
+  return agreement.tranches.flatMap((tranche, index) =>
     tranche.movements.map(
       (movement): Row => ({
         ...lead(withAntenna, agreement),
-        tranche: trancheNameIn(agreement.tranches, tranche.trancheId),
+        tranche: trancheName(tranche, index + 1),
         date: movement.effectiveDate,
         movement: movement.kind === 'release' ? 'Versement' : 'Annulation du versement',
         amount: movement.kind === 'release' ? movement.amountCents : -movement.amountCents,
