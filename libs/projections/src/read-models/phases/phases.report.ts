@@ -45,7 +45,6 @@ export function phaseLatenessDays(phase: PhaseProgress, referenceDate: string): 
   return Math.max(0, late);
 }
 
-
 /**
  * The day an antenna's lateness is judged on: the reference date, or its closing when it closed
  * before: a closed antenna accepts nothing more (no phase can start or complete), so its phases'
@@ -56,21 +55,26 @@ export function latenessJudgedOn(antenna: PhasesAntennaDocument, referenceDate: 
   return closedOn !== null && isAfter(referenceDate, closedOn) ? closedOn : referenceDate;
 }
 
-/** Where an antenna stands in its plan, as a label the programme view groups by. */
-export function currentPhaseOf(antenna: PhasesAntennaDocument): { readonly order: number; readonly label: string; readonly phase: PhaseProgress | null } {
+/**
+ * Where an antenna stands in its plan, as a label the programme view groups by; `named`: whether
+ * the label is said with its phase's name (a phase started, stopped by the closing, or next to start).
+ */
+export function currentPhaseOf(antenna: PhasesAntennaDocument): { readonly order: number; readonly label: string; readonly phase: PhaseProgress | null; readonly named: boolean } {
   const phases = antenna.phases;
-  if (phases.length === 0) return { order: 0, label: 'Aucune phase prévue', phase: null };
+  if (phases.length === 0) return { order: 0, label: 'Aucune phase prévue', phase: null, named: false };
   let lastStarted = -1;
   phases.forEach((phase, index) => {
     if (phase.status === 'started') lastStarted = index;
   });
   // A closed antenna's phase left started is not « en cours »: it stopped with the antenna.
-  if (lastStarted >= 0 && antenna.status === 'closed') return { order: 10 * (lastStarted + 1) + 1, label: `Phase ${lastStarted + 1} interrompue (antenne fermée)`, phase: phases[lastStarted]! };
-  if (lastStarted >= 0) return { order: 10 * (lastStarted + 1), label: `Phase ${lastStarted + 1} en cours`, phase: phases[lastStarted]! };
+  if (lastStarted >= 0 && antenna.status === 'closed') {
+    return { order: 10 * (lastStarted + 1) + 1, label: `Phase ${lastStarted + 1} interrompue (antenne fermée)`, phase: phases[lastStarted]!, named: true };
+  }
+  if (lastStarted >= 0) return { order: 10 * (lastStarted + 1), label: `Phase ${lastStarted + 1} en cours`, phase: phases[lastStarted]!, named: true };
   const firstPlanned = phases.findIndex((phase) => phase.status === 'planned');
-  if (firstPlanned < 0) return { order: 1_000_000, label: 'Toutes les phases terminées', phase: null };
-  if (firstPlanned === 0 && phases.every((phase) => phase.status === 'planned')) return { order: 1, label: 'Aucune phase commencée', phase: phases[0]! };
-  return { order: 10 * (firstPlanned + 1) - 5, label: `Phase ${firstPlanned + 1} à commencer`, phase: phases[firstPlanned]! };
+  if (firstPlanned < 0) return { order: 1_000_000, label: 'Toutes les phases terminées', phase: null, named: false };
+  if (firstPlanned === 0 && phases.every((phase) => phase.status === 'planned')) return { order: 1, label: 'Aucune phase commencée', phase: phases[0]!, named: false };
+  return { order: 10 * (firstPlanned + 1) - 5, label: `Phase ${firstPlanned + 1} à commencer`, phase: phases[firstPlanned]!, named: true };
 }
 
 /**
@@ -78,10 +82,8 @@ export function currentPhaseOf(antenna: PhasesAntennaDocument): { readonly order
  * report and page): the current phase's label, with the phase's name when one is started, stopped
  * by the antenna's closing, or next to start (« Phase 2 en cours : Ouverture des formations »).
  */
-export function currentPhaseText(antenna: PhasesAntennaDocument): string {
-  const current = currentPhaseOf(antenna);
-  const named = current.phase !== null && (current.phase.status === 'started' || current.label.endsWith('à commencer'));
-  return named ? `${current.label} : ${current.phase!.name}` : current.label;
+export function currentPhaseText(antenna: PhasesAntennaDocument, current = currentPhaseOf(antenna)): string {
+  return current.named && current.phase !== null ? `${current.label} : ${current.phase.name}` : current.label;
 }
 
 const PHASE_COLUMNS: readonly Column[] = [
@@ -376,7 +378,7 @@ function antennaPart(antenna: PhasesAntennaDocument, referenceDate: string): Pha
     status: antenna.status,
     openedOn: antenna.openedOn,
     inauguratedOn: antenna.inauguratedOn,
-    currentPhase: currentPhaseText(antenna),
+    currentPhase: currentPhaseText(antenna, current),
     phasesCompleted: antenna.phases.filter((p) => p.status === 'completed').length,
     phasesPlanned: antenna.phases.length,
     latenessDays: antenna.phases.reduce((max, phase) => Math.max(max, phaseLatenessDays(phase, judgedOn)), 0),
