@@ -1,6 +1,6 @@
 import type { DocumentSubject } from '@jalon/domain';
 import { formatDate, formatEuros, formatInteger, formatYearMonth } from '../format/french';
-import { budgetCategoryWord, trainingModeWord, trancheName } from './labels';
+import { budgetCategoryWord, lowerFirst, trainingModeWord, trancheName } from './labels';
 import type { AuditedEvent } from './history-events';
 
 /**
@@ -107,8 +107,6 @@ export function formatFileSize(bytes: number): string {
  * which fact it is (the documents page: an old document whose subject was renamed, a name not yet read).
  */
 export type UnknownNames = 'unnamed' | 'by-id';
-
-const lowerFirst = (text: string): string => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
 
 /**
  * The fact a supporting document proves, as every output names it (the audit trail, the documents
@@ -286,7 +284,7 @@ export function historySentence(event: AuditedEvent, names: HistoryNames): strin
     case 'TrancheReleaseReversed': {
       const d = event.data;
       const tranche = tranchePhrase(names, d.agreementId, d.trancheId);
-      return `Versement du ${formatDate(d.releasedOn)} annulé : ${tranche.charAt(0).toLowerCase()}${tranche.slice(1)}${funderPhrase(names, d.agreementId)}, ${formatEuros(d.amountCents)}`;
+      return `Versement du ${formatDate(d.releasedOn)} annulé : ${lowerFirst(tranche)}${funderPhrase(names, d.agreementId)}, ${formatEuros(d.amountCents)}`;
     }
     case 'FundingAgreementClosed':
       return `Financement${agreementPhrase(names, event.data.agreementId)} clos`;

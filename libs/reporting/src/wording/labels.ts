@@ -252,7 +252,7 @@ export function trainingModeWord(mode: string): string {
 
 function wordOf(labels: Readonly<Record<string, string>>, code: string): string {
   const label = labelOf(labels, code);
-  return label === code ? code : label.charAt(0).toLocaleLowerCase('fr') + label.slice(1);
+  return label === code ? code : lowerFirst(label);
 }
 
 /**
@@ -273,3 +273,8 @@ export const PUBLIC_DATA_FIELD_LABELS = {
   raeId: 'Identifiant RAE',
   aidScheme: 'Dispositif d’aide',
 } as const satisfies Readonly<Record<string, string>>;
+
+/** The text with its first letter in lower case, to go inside a sentence: « Première tranche » → « première tranche ». */
+export function lowerFirst(text: string): string {
+  return text.charAt(0).toLocaleLowerCase('fr') + text.slice(1);
+}
