@@ -82,8 +82,8 @@ export const REPORT_PROJECTION: Readonly<Record<ReportKind, string>> = {
 /**
  * Every read model each report reads, its own (REPORT_PROJECTION) first: the échéancier and the
  * funding report also read the antennas' status from `phases` (a closed antenna's tranches are
- * blocked, antenna-closing.ts). A report at a past
- * cut replays them all to that cut, and today's report needs them all serving.
+ * blocked, antenna-closing.ts). A report at a past cut replays them all to that cut, and today's
+ * report needs them all serving.
  */
 export const REPORT_READ_MODELS: Readonly<Record<ReportKind, readonly string[]>> = {
   budget: [REPORT_PROJECTION.budget],
