@@ -72,6 +72,15 @@ describe('dashboard supporting documents, named', () => {
     expect(markup).not.toMatch(/<option value="([^"]+)">\1<\/option>/);
   });
 
+  it('rule: the release and receipt forms name each tranche as the documents page does, « agreement label — tranche name » (two agreements of one funder stay apart), never « funder — tranche »', async () => {
+    const finance = await dashboard.signedIn('finance');
+    const release = readableMarkup((await finance.get('/antennes/montbeliard/verser-tranche').expect(200)).text);
+    expect(release).toMatch(new RegExp(`<option value="${REGION}/solde"( selected)?>Aide régionale au démarrage — Tranche n° 2 : 1\u202f000,00\u00a0€, échéance 30/06/2024</option>`));
+    const receipt = readableMarkup((await finance.get('/antennes/montbeliard/recevoir-tranche').expect(200)).text);
+    expect(receipt).toMatch(new RegExp(`<option value="${REGION}/avance"( selected)?>Aide régionale au démarrage — Tranche n° 1 : 2\u202f000,00\u00a0€ versés le 01/06/2023</option>`));
+    expect(release + receipt).not.toContain('Région Bourgogne-Franche-Comté — Tranche');
+  });
+
   it('rule: a refused upload offers the tranche chosen again, in its agreement (no script needed), and the message beside the list', async () => {
     const refused = await attach({ 'subject.kind': 'tranche-release', 'subject.agreementId': REGION, 'subject.trancheId': 'avance', effectiveDate: '31/02/2023' }, bytes('Avis de versement'), 'avis.txt', 400);
     const markup = readableMarkup(refused.text);

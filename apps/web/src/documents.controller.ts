@@ -4,7 +4,7 @@ import { CLOCK, DocumentService, JALON_CONFIG, JalonConfig, RunCommand } from '@
 import type { Clock } from '@jalon/application';
 import { BUDGET_DOCUMENT_SUBJECT_KINDS, DomainError, FUNDING_DOCUMENT_SUBJECT_KINDS, isSlug } from '@jalon/domain';
 import type { ExpenditureListItem, FundingReportAgreement } from '@jalon/queries';
-import { documentSubjectName, formatDate, formatEuros, HistoryNames, NO_HISTORY_NAMES, trancheInSchedule, trancheName } from '@jalon/reporting';
+import { agreementTrancheName, documentSubjectName, formatDate, formatEuros, HistoryNames, NO_HISTORY_NAMES, trancheInSchedule } from '@jalon/reporting';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -143,7 +143,7 @@ export class DocumentsPageController {
     const names = namesOf(antennaId, funding, spent);
     const agreements = funding.map((agreement) => ({ value: agreement.agreementId, label: `${agreement.label} — ${agreement.funder}` }));
     const tranches = funding.flatMap((agreement) =>
-      agreement.tranches.map((tranche, index) => ({ agreementId: agreement.agreementId, value: tranche.trancheId, label: `${agreement.label} — ${trancheName(tranche, index + 1)}` })),
+      agreement.tranches.map((tranche, index) => ({ agreementId: agreement.agreementId, value: tranche.trancheId, label: agreementTrancheName(agreement.label, tranche, index + 1) })),
     );
     const documents: AttachedDocumentRow[] = this.reads.attachedDocuments(antennaId).map((data) => ({
       // Named as the audit trail names it; what the read models do not know (a renamed subject) by its id.

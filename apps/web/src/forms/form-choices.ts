@@ -1,5 +1,5 @@
 import { errorMessageOf } from '@jalon/application';
-import { formatDate, formatEuros, formatFixed2, trancheName } from '@jalon/reporting';
+import { agreementTrancheName, formatDate, formatEuros, formatFixed2 } from '@jalon/reporting';
 import { DashboardReads } from '../read/dashboard-reads';
 import { FundingReportAgreement } from '@jalon/queries';
 import { AntennaAvailability, FormSpec, Option, OptionSource, TakenSource } from './form-catalogue';
@@ -153,7 +153,7 @@ export class FormChoices {
       for (const agreement of agreements) {
         for (const [index, tranche] of agreement.tranches.entries()) {
           const value = `${agreement.agreementId}/${tranche.trancheId}`;
-          const name = `${agreement.funder} — ${trancheName(tranche, index + 1)}`;
+          const name = agreementTrancheName(agreement.label, tranche, index + 1);
           if (tranche.state === 'planned' || tranche.state === 'reversed') {
             lists.plannedTranches.push({ value, label: `${name} : ${formatEuros(tranche.scheduledCents)}, échéance ${formatDate(tranche.dueOn)}` });
           }

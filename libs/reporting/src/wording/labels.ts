@@ -103,6 +103,16 @@ export function trancheName(tranche: { readonly trancheId: string; readonly labe
   return rank === undefined ? tranche.trancheId : `Tranche n° ${rank}`;
 }
 
+/**
+ * A tranche in a choice list of the dashboard (the release and receipt forms, the documents page),
+ * where tranches of several agreements sit side by side: « Aide régionale au démarrage — Tranche
+ * n° 1 », its agreement's label first (which tells two agreements of one funder apart), then
+ * {@link trancheName}.
+ */
+export function agreementTrancheName(agreementLabel: string, tranche: { readonly trancheId: string; readonly label?: string | null | undefined }, rank: number): string {
+  return `${agreementLabel} — ${trancheName(tranche, rank)}`;
+}
+
 /** The tranche `trancheId` of a schedule (tranches in schedule order) with its rank in it (1-based); undefined when the schedule does not hold it. */
 export function trancheInSchedule<Tranche extends { readonly trancheId: string }>(schedule: readonly Tranche[], trancheId: string): { readonly tranche: Tranche; readonly rank: number } | undefined {
   const index = schedule.findIndex((tranche) => tranche.trancheId === trancheId);
