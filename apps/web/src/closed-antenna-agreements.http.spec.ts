@@ -65,6 +65,21 @@ describe('an antenna closed while one of its funding agreements is still open', 
     expect(before).not.toContain("mais cette convention est encore ouverte");
   });
 
+  it('rule: the antenna page shows the phase left started when the antenna closed as « Interrompue (antenne fermée) », from its start to the closing, in its table and its chart, with no « Terminer »; as of the day before the closing it was « En cours »', async () => {
+    const manager = await dashboard.signedIn('programme-manager');
+    const page = readableMarkup((await manager.get('/antennes/montbeliard').expect(200)).text);
+    const table = page.slice(page.indexOf('<table id="table-phases">'), page.indexOf('</table>', page.indexOf('<table id="table-phases">')));
+    expect(table).toMatch(/<tr>(?:(?!<\/tr>).)*Nouvelles formations(?:(?!<\/tr>).)*<span class="etiquette interrupted">Interrompue \(antenne fermée\)<\/span>(?:(?!<\/tr>).)*06\/03\/2023 → 31\/01\/2024/s);
+    expect(table).not.toContain('En cours');
+    expect(table).not.toContain('terminer-phase');
+    expect(page).toContain('Interrompue : commencée le 06/03/2023, antenne fermée le 31/01/2024');
+    expect(page).not.toContain('En cours depuis');
+    const before = readableMarkup((await manager.get('/antennes/montbeliard?asOf=30%2F01%2F2024').expect(200)).text);
+    expect(before).toMatch(/<span class="etiquette started">En cours<\/span>(?:(?!<\/tr>).)*depuis le 06\/03\/2023/s);
+    expect(before).toContain('En cours depuis le 06/03/2023');
+    expect(before).not.toContain('Interrompue');
+  });
+
   it('rule: the closed-antenna warning is shown only on an open agreement that still has a tranche not released: the seed envelope, wholly released, has nothing blocked and no warning', async () => {
     const finance = readableMarkup((await (await dashboard.signedIn('finance')).get('/antennes/montbeliard').expect(200)).text);
     const seed = agreementBlockOf(finance, 'bdt-amorcage-montbeliard');

@@ -87,7 +87,7 @@ tfoot th,tfoot td{font-weight:700;border-top:2px solid ${c.text}}
 .etiquette{display:inline-block;padding:.05rem .5rem;border-radius:1rem;font-size:.85rem;font-weight:600;border:1px solid currentColor;white-space:nowrap}
 .etiquette.active,.etiquette.received,.etiquette.completed{color:${c.success};background:#e6f4ea}
 .etiquette.suspended,.etiquette.released,.etiquette.started{color:${c.warning};background:#fff4e5}
-.etiquette.closed,.etiquette.reversed,.etiquette.ecart{color:${c.error};background:#fdeceb}
+.etiquette.closed,.etiquette.reversed,.etiquette.ecart,.etiquette.interrupted{color:${c.error};background:#fdeceb}
 .etiquette.planned{color:${c.primary};background:#ececfe}
 .alerte{border-left:5px solid ${c.primary};background:${c.subtle};padding:.75rem 1rem;margin:1rem 0}
 .alerte h2,.alerte h3{margin:0 0 .5rem;border:0;font-size:1.1rem;padding:0}

@@ -102,12 +102,12 @@ ${antenna.phases.length === 0
     : ganttChart({
         id: 'gantt',
         title: `Calendrier des phases de ${antenna.name} : plan initial, plan actuel et réalisé`,
-        phases: antenna.phases,
+        phases: antenna.phases.map((phase) => ({ ...phase, interruptedOn: phase.situation === 'interrupted' ? antenna.statusSince : null })),
         referenceDate: data.referenceDate,
         referenceLabel,
         inauguratedOn: antenna.inauguratedOn,
       })}
-${phaseTable(antenna.phases, formLink)}
+${phaseTable(antenna, formLink)}
 ${data.phasesReport.tables[2]!.rows.length > 0 && reportTable(data.phasesReport.tables[2]!, { timeZone: model.timeZone })}
 ${data.phasesReport.tables[3]!.rows.length > 0 && reportTable(data.phasesReport.tables[3]!, { timeZone: model.timeZone })}
 </section>
@@ -277,17 +277,21 @@ function historyTable(data: AntennaData, timeZone: string): SafeHtml {
 }
 
 function phaseTable(
-  phases: AntennaData['antenna']['phases'],
+  antenna: AntennaData['antenna'],
   formLink: (slug: string, label: HtmlValue, query?: Readonly<Record<string, string>>, small?: boolean) => SafeHtml | string,
 ): SafeHtml {
+  const phases = antenna.phases;
   const period = (from: string | null, to: string | null) =>
     from === null ? '—' : to === null ? `depuis le ${formatDate(from)}` : `${formatDate(from)} → ${formatDate(to)}`;
+  // A closed antenna accepts nothing more: no phase of it can start or be completed.
   const actionsOf = (phase: AntennaData['antenna']['phases'][number]) =>
-    phase.status === 'planned'
-      ? formLink('demarrer-phase', html`Démarrer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
-      : phase.status === 'started'
-        ? formLink('terminer-phase', html`Terminer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
-        : '';
+    antenna.status === 'closed'
+      ? ''
+      : phase.situation === 'planned'
+        ? formLink('demarrer-phase', html`Démarrer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
+        : phase.situation === 'started'
+          ? formLink('terminer-phase', html`Terminer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
+          : '';
   const actions = phases.map(actionsOf);
   const hasActions = actions.some((action) => action !== '');
   return html`<div class="defilement" role="region" aria-label="Phases" tabindex="0">
@@ -297,10 +301,10 @@ function phaseTable(
 <tbody>${phases.map(
     (phase, index) => html`<tr>
 <th scope="row">${phase.name}${phase.site ? html`<br><span class="aide">${phase.site}</span>` : ''}</th>
-<td>${badge(phase.status, PHASE_STATUS_LABELS[phase.status])}</td>
+<td>${badge(phase.situation, PHASE_STATUS_LABELS[phase.situation])}</td>
 <td>${period(phase.originalPlannedStart, phase.originalPlannedEnd)}</td>
 <td>${period(phase.plannedStart, phase.plannedEnd)}${phase.reschedulings.length > 0 ? html`<br><span class="aide">replanifiée ${phase.reschedulings.length} fois</span>` : ''}</td>
-<td>${phase.actualStart === null ? 'pas commencée' : period(phase.actualStart, phase.actualEnd)}</td>
+<td>${phase.actualStart === null ? 'pas commencée' : period(phase.actualStart, phase.situation === 'interrupted' ? antenna.statusSince : phase.actualEnd)}</td>
 <td class="nombre">${phase.milestones.length}</td>
 <td class="nombre">${phase.latenessDays > 0 ? `${phase.latenessDays} j` : 'à l’heure'}</td>
 ${hasActions && html`<td>${actions[index]}</td>`}

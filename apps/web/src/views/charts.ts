@@ -25,6 +25,8 @@ export interface GanttPhase {
   readonly plannedEnd: string;
   readonly actualStart: string | null;
   readonly actualEnd: string | null;
+  /** Started and never completed, its antenna closed on this date: the phase stopped there (not « en cours »). */
+  readonly interruptedOn?: string | null;
   readonly milestones: readonly { readonly name: string; readonly reachedOn: string }[];
 }
 
@@ -91,7 +93,9 @@ export function ganttChart(input: GanttInput): SafeHtml {
     const actual = phase.actualStart
       ? phase.actualEnd
         ? bar(2, phase.actualStart, phase.actualEnd, COLOURS.actual, '', `Réalisé : du ${formatDate(phase.actualStart)} au ${formatDate(phase.actualEnd)}`)
-        : bar(2, phase.actualStart, referenceDate, `url(#${idOf('en-cours')})`, html`stroke="${COLOURS.actual}" stroke-width="2"`, `En cours depuis le ${formatDate(phase.actualStart)}`)
+        : phase.interruptedOn
+          ? bar(2, phase.actualStart, phase.interruptedOn, COLOURS.actual, html`stroke="${COLOURS.error}" stroke-width="2" stroke-dasharray="4 2"`, interruptedText(phase.actualStart, phase.interruptedOn, 'Interrompue'))
+          : bar(2, phase.actualStart, referenceDate, `url(#${idOf('en-cours')})`, html`stroke="${COLOURS.actual}" stroke-width="2"`, `En cours depuis le ${formatDate(phase.actualStart)}`)
       : html`<text x="${left + 4}" y="${rowY(2) + barHeight - 3}" font-size="13" fill="${COLOURS.muted}" font-style="italic">pas encore commencée</text>`;
     const milestones = phase.milestones.map((milestone) => {
       const cx = x(milestone.reachedOn);
@@ -119,7 +123,9 @@ ${label(2, 'Réalisé')}${actual}${milestones}
       const actual = phase.actualStart
         ? phase.actualEnd
           ? `réalisée du ${formatDate(phase.actualStart)} au ${formatDate(phase.actualEnd)}`
-          : `en cours depuis le ${formatDate(phase.actualStart)}`
+          : phase.interruptedOn
+            ? interruptedText(phase.actualStart, phase.interruptedOn, 'interrompue')
+            : `en cours depuis le ${formatDate(phase.actualStart)}`
         : 'pas encore commencée';
       return `Phase ${index + 1}, ${phase.name} : prévue initialement du ${formatDate(phase.originalPlannedStart)} au ${formatDate(phase.originalPlannedEnd)}, plan actuel du ${formatDate(phase.plannedStart)} au ${formatDate(phase.plannedEnd)}, ${actual}.`;
     })
@@ -140,10 +146,18 @@ ${legend(legendTop, [
     { swatch: html`<rect width="22" height="12" fill="${COLOURS.currentPlan}"/>`, label: 'Plan actuel' },
     { swatch: html`<rect width="22" height="12" fill="${COLOURS.actual}"/>`, label: 'Réalisé' },
     { swatch: html`<rect width="22" height="12" fill="url(#${idOf('en-cours')})" stroke="${COLOURS.actual}" stroke-width="2"/>`, label: 'En cours' },
+    ...(phases.some((phase) => !phase.actualEnd && phase.interruptedOn)
+      ? [{ swatch: html`<rect width="22" height="12" fill="${COLOURS.actual}" stroke="${COLOURS.error}" stroke-width="2" stroke-dasharray="4 2"/>`, label: 'Interrompue (antenne fermée)' }]
+      : []),
     { swatch: html`<path d="M 11 -1 L 18 6 L 11 13 L 4 6 Z" fill="#ffffff" stroke="${COLOURS.text}" stroke-width="2"/>`, label: 'Jalon atteint' },
   ])}
 </svg>
 </figure>`;
+}
+
+/** A phase stopped by its antenna's closing, in words: « Interrompue : commencée le …, antenne fermée le … ». */
+function interruptedText(actualStart: string, closedOn: string, word: 'Interrompue' | 'interrompue'): string {
+  return `${word} : commencée le ${formatDate(actualStart)}, antenne fermée le ${formatDate(closedOn)}`;
 }
 
 export interface BudgetYear {

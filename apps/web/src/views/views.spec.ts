@@ -98,6 +98,35 @@ describe('dashboard views', () => {
     for (const year of ['2021', '2022', '2023', '2024']) expect(svg).toContain(`>${year}</text>`);
   });
 
+  it('rule: a phase left started on an antenna that closed is drawn and described as interrupted at the closing, never « en cours » up to the reference day', () => {
+    const phase = {
+      name: 'Accueil',
+      originalPlannedStart: '2021-01-01',
+      originalPlannedEnd: '2022-12-31',
+      plannedStart: '2021-01-01',
+      plannedEnd: '2022-12-31',
+      actualStart: '2021-09-01',
+      actualEnd: null,
+      interruptedOn: '2023-01-31',
+      milestones: [],
+    };
+    const svg = ganttChart({ id: 'g', title: 'Calendrier', referenceDate: '2024-03-15', referenceLabel: 'Aujourd’hui', phases: [phase] }).value;
+    expect(svg).toContain(
+      '<desc id="g-desc">Phase 1, Accueil : prévue initialement du 01/01/2021 au 31/12/2022, plan actuel du 01/01/2021 au 31/12/2022, interrompue : commencée le 01/09/2021, antenne fermée le 31/01/2023.</desc>',
+    );
+    expect(svg).toContain('<title>Interrompue : commencée le 01/09/2021, antenne fermée le 31/01/2023</title>');
+    expect(svg).toContain('>Interrompue (antenne fermée)</text>');
+    expect(svg).not.toContain('En cours depuis');
+    // The bar stops at the closing: it ends where 01/02/2023 begins, well before the reference day.
+    const bar = /<rect x="([\d.]+)" y="\d+" width="([\d.]+)"[^>]*><title>Interrompue/.exec(svg)!;
+    const reference = /<line x1="([\d.]+)" y1="4"/.exec(svg)!;
+    expect(Number(bar[1]) + Number(bar[2])).toBeLessThan(Number(reference[1]) - 100);
+    // Without the closing, the same phase is « en cours » up to the reference day, and the legend has no « interrompue ».
+    const open = ganttChart({ id: 'g', title: 'Calendrier', referenceDate: '2024-03-15', referenceLabel: 'Aujourd’hui', phases: [{ ...phase, interruptedOn: null }] }).value;
+    expect(open).toContain('<title>En cours depuis le 01/09/2021</title>');
+    expect(open).not.toContain('Interrompue');
+  });
+
   it('draws the budget as grouped bars per year, amounts in French', () => {
     const svg = budgetChart({ id: 'b', title: 'Budget', years: [{ year: 2021, forecastCents: 12_000_000, releasedCents: 4_000_000, spentCents: 5_050_000 }] }).value;
     expect(svg).toContain(fr('<desc id="b-desc">2021 : prévisionnel 120 000,00 €, versé 40 000,00 €, dépensé 50 500,00 €.</desc>'));

@@ -101,6 +101,7 @@ export const REPORT_READ_MODELS: Readonly<Record<ReportKind, readonly string[]>>
 export type { PhaseProgress, PhasesAntennaDocument, PhasesProgrammeDocument, AntennaStatus, PhaseStatus, PhasesTerritory } from './phases/phases.projection';
 export type { PhaseReportProgress, PhasesAntennaReportData, PhasesProgrammeReportData, PhasesReportData, ProgrammeSummary } from './phases/phases.report';
 export { ANTENNA_STATUS_LABELS, PHASE_STATUS_LABELS } from './phases/phases.report';
+export type { PhaseSituation } from './phases/phases.report';
 export type { BudgetReportData, BudgetReportFigures } from './budget/budget.report';
 export type { AntennaBudgetDoc, BudgetDoc, BudgetExpenditureDoc } from './budget/budget.projection';
 export { budgetAntennaKey, budgetExpenditurePrefix, budgetForecastKey } from './budget/budget.projection';

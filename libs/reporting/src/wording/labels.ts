@@ -63,6 +63,8 @@ export const PHASE_STATUS_LABELS = {
   planned: 'Prévue',
   started: 'En cours',
   completed: 'Terminée',
+  // A phase left started when its antenna closed: it stopped with the antenna, it is not « en cours ».
+  interrupted: 'Interrompue (antenne fermée)',
 } as const satisfies Readonly<Record<string, string>>;
 
 export const CANDIDACY_STATUS_LABELS = {

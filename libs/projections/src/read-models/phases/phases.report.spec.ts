@@ -3,7 +3,7 @@ import { ReadModelView } from '../../projection';
 import { InMemoryReadModel } from '../../runner/in-memory-read-model';
 import { project, projected } from '../../testing/projection-specification';
 import { PhaseProgress, phasesProjection } from './phases.projection';
-import { buildPhasesReport, phaseLatenessDays } from './phases.report';
+import { buildPhasesReport, phaseLatenessDays, PhasesAntennaReportData } from './phases.report';
 import { fr } from '../../../../reporting/src/testing/french-spaces';
 
 function modelsOf(...models: InMemoryReadModel<any>[]) {
@@ -217,6 +217,21 @@ describe('a closed antenna (Antenne B closed on 01/08/2022, its phase 1 started,
     // Before its closing it was late as any open antenna: on 31/07/2022, 31 days, phase 1 « en cours ».
     const before = buildPhasesReport(closed(), parameters({ antennaId: 'b', referenceDate: '2022-07-31' }));
     expect(before.tables.find((t) => t.title === 'Phases')!.rows.map((row) => row.latenessDays)).toEqual([31]);
+  });
+
+  it('rule: the phase left started reads « Interrompue (antenne fermée) » in the table of phases and in the data every output reads (the dashboard’s table and chart), from the closing day on, and « En cours » before it', () => {
+    const situations = (referenceDate: string) => {
+      const report = buildPhasesReport(closed(), parameters({ antennaId: 'b', referenceDate }));
+      const data = report.data as PhasesAntennaReportData;
+      return {
+        table: report.tables.find((t) => t.title === 'Phases')!.rows.map((row) => row.status),
+        data: data.antenna.phases.map((phase) => phase.situation),
+        current: data.currentPhase,
+      };
+    };
+    expect(situations('2023-01-01')).toEqual({ table: ['Interrompue (antenne fermée)'], data: ['interrupted'], current: 'Phase 1 interrompue (antenne fermée) : Accueil' });
+    expect(situations('2022-08-01')).toEqual({ table: ['Interrompue (antenne fermée)'], data: ['interrupted'], current: 'Phase 1 interrompue (antenne fermée) : Accueil' });
+    expect(situations('2022-07-31')).toEqual({ table: ['En cours'], data: ['started'], current: 'Phase 1 en cours : Accueil' });
   });
 });
 

@@ -25,8 +25,21 @@ export interface PhasesReadModels {
 
 // From the one label table; typed here so that a status without a label fails the type check.
 export const ANTENNA_STATUS_LABELS: Readonly<Record<AntennaStatus, string>> = LABELS.ANTENNA_STATUS_LABELS;
-export const PHASE_STATUS_LABELS: Readonly<Record<PhaseStatus, string>> = LABELS.PHASE_STATUS_LABELS;
+export const PHASE_STATUS_LABELS: Readonly<Record<PhaseSituation, string>> = LABELS.PHASE_STATUS_LABELS;
 
+/**
+ * A phase as every output shows it on the reference date: its recorded status, but « interrupted »
+ * for a phase left started on an antenna closed on or before that date: a closed antenna accepts
+ * nothing more, so that phase will neither go on nor be completed (it ran from its start to the
+ * closing). Before the closing it was « en cours », as on any open antenna.
+ */
+export type PhaseSituation = PhaseStatus | 'interrupted';
+
+export function phaseSituation(phase: Pick<PhaseProgress, 'status'>, antenna: PhasesAntennaDocument, referenceDate: string): PhaseSituation {
+  if (phase.status !== 'started') return phase.status;
+  const closedOn = closingOf(antenna);
+  return closedOn !== null && !isAfter(closedOn, referenceDate) ? 'interrupted' : 'started';
+}
 
 /**
  * Days a phase is late on `referenceDate` (0 when on time):
@@ -59,15 +72,14 @@ export function latenessJudgedOn(antenna: PhasesAntennaDocument, referenceDate: 
  * Where an antenna stands in its plan, as a label the programme view groups by; `named`: whether
  * the label is said with its phase's name (a phase started, stopped by the closing, or next to start).
  */
-export function currentPhaseOf(antenna: PhasesAntennaDocument): { readonly order: number; readonly label: string; readonly phase: PhaseProgress | null; readonly named: boolean } {
+export function currentPhaseOf(antenna: PhasesAntennaDocument, referenceDate: string): { readonly order: number; readonly label: string; readonly phase: PhaseProgress | null; readonly named: boolean } {
   const phases = antenna.phases;
   if (phases.length === 0) return { order: 0, label: 'Aucune phase prévue', phase: null, named: false };
   let lastStarted = -1;
   phases.forEach((phase, index) => {
     if (phase.status === 'started') lastStarted = index;
   });
-  // A closed antenna's phase left started is not « en cours »: it stopped with the antenna.
-  if (lastStarted >= 0 && antenna.status === 'closed') {
+  if (lastStarted >= 0 && phaseSituation(phases[lastStarted]!, antenna, referenceDate) === 'interrupted') {
     return { order: 10 * (lastStarted + 1) + 1, label: `Phase ${lastStarted + 1} interrompue (antenne fermée)`, phase: phases[lastStarted]!, named: true };
   }
   if (lastStarted >= 0) return { order: 10 * (lastStarted + 1), label: `Phase ${lastStarted + 1} en cours`, phase: phases[lastStarted]!, named: true };
@@ -82,7 +94,7 @@ export function currentPhaseOf(antenna: PhasesAntennaDocument): { readonly order
  * report and page): the current phase's label, with the phase's name when one is started, stopped
  * by the antenna's closing, or next to start (« Phase 2 en cours : Ouverture des formations »).
  */
-export function currentPhaseText(antenna: PhasesAntennaDocument, current = currentPhaseOf(antenna)): string {
+export function currentPhaseText(current: ReturnType<typeof currentPhaseOf>): string {
   return current.named && current.phase !== null ? `${current.label} : ${current.phase.name}` : current.label;
 }
 
@@ -117,7 +129,7 @@ function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, p
   }
   const { referenceDate } = parameters;
   const judgedOn = latenessJudgedOn(doc, referenceDate);
-  const phases = doc.phases.map((phase) => ({ ...phase, latenessDays: phaseLatenessDays(phase, judgedOn) }));
+  const phases = doc.phases.map((phase): PhaseReportProgress => ({ ...phase, latenessDays: phaseLatenessDays(phase, judgedOn), situation: phaseSituation(phase, doc, referenceDate) }));
 
   const antennaTable: ReportTable = {
     title: 'Antenne',
@@ -154,7 +166,7 @@ function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, p
         originalPlannedEnd: phase.originalPlannedEnd,
         plannedEnd: phase.plannedEnd,
         actualEnd: phase.actualEnd,
-        status: PHASE_STATUS_LABELS[phase.status],
+        status: PHASE_STATUS_LABELS[phase.situation],
         milestonesReached: phase.milestones.length,
         latenessDays: phase.latenessDays,
       }),
@@ -216,12 +228,12 @@ function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, p
     parameters,
     tables: [antennaTable, phaseTable, reschedulingTable, milestoneTable],
     notes,
-    data: { referenceDate, antenna: { ...antenna, phases }, currentPhase: currentPhaseText(doc) },
+    data: { referenceDate, antenna: { ...antenna, phases }, currentPhase: currentPhaseText(currentPhaseOf(doc, referenceDate)) },
   };
 }
 
-/** A phase of the antenna report, with its lateness on the reference date. */
-export type PhaseReportProgress = PhaseProgress & { readonly latenessDays: number };
+/** A phase of the antenna report, with its lateness on the reference date and its situation ({@link phaseSituation}). */
+export type PhaseReportProgress = PhaseProgress & { readonly latenessDays: number; readonly situation: PhaseSituation };
 
 /** `data` of the phases report of one antenna. */
 export interface PhasesAntennaReportData {
@@ -366,7 +378,7 @@ const PHASES_PARTS = new PartsByDocument<PhasesAntennaDocument, PhasesPart>(2);
 const PHASES_WHOLE = new KeptForDocuments(wholeOf);
 
 function antennaPart(antenna: PhasesAntennaDocument, referenceDate: string): PhasesPart {
-  const current = currentPhaseOf(antenna);
+  const current = currentPhaseOf(antenna, referenceDate);
   const judgedOn = latenessJudgedOn(antenna, referenceDate);
   const line: AntennaLine = {
     antennaId: antenna.antennaId,
@@ -378,7 +390,7 @@ function antennaPart(antenna: PhasesAntennaDocument, referenceDate: string): Pha
     status: antenna.status,
     openedOn: antenna.openedOn,
     inauguratedOn: antenna.inauguratedOn,
-    currentPhase: currentPhaseText(antenna, current),
+    currentPhase: currentPhaseText(current),
     phasesCompleted: antenna.phases.filter((p) => p.status === 'completed').length,
     phasesPlanned: antenna.phases.length,
     latenessDays: antenna.phases.reduce((max, phase) => Math.max(max, phaseLatenessDays(phase, judgedOn)), 0),
