@@ -68,12 +68,12 @@ describe('exports of every report kind (demo history)', () => {
     }
   });
 
-  it('rule: every sheet has its title row, the scope (antenna or « Programme »), the date and the generation time', async () => {
+  it('rule: every sheet has its title row, the scope (the antenna by its name, or « Programme »), the date and the generation time', async () => {
     for (const report of reports) {
       for (const sheet of (await workbookOf(report)).worksheets) {
         expect(String(sheet.getCell('A1').value)).toContain(report.title);
         const context = String(sheet.getCell('A2').value);
-        expect(context).toMatch(report.parameters.antennaId ? /^Antenne : montbeliard · / : /^Programme · /);
+        expect({ kind: report.kind, context }).toEqual({ kind: report.kind, context: expect.stringMatching(report.parameters.antennaId ? /^Antenne : Cnam Montbéliard — Au cœur des territoires · / : /^Programme · /) });
         expect(context).toContain('Situation au 15/01/2026');
         expect(context).toContain('Généré le 15/01/2026 10:30');
       }

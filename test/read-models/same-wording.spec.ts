@@ -125,6 +125,30 @@ describe('the same thing reads the same in every output', () => {
     for (const table of changeTables) expect(table.columns.find((column) => column.key === 'change')!.kind).toBe('money-change');
   });
 
+  it('rule: every output names the antenna a report covers by its name under the title, « Antenne : Cnam Montbéliard — Au cœur des territoires », never by its id, for every report of one antenna, live and at a past cut (terminal table, PDF, spreadsheet)', async () => {
+    // (The subventions export of one antenna is named the same way; here its agreements lack their public data.)
+    const kinds = ['budget', 'phases', 'funding', 'echeancier', 'history', 'etat-depenses'] as const;
+    for (const cut of [{}, { asOf: '2023-06-30' }, { knownAt: '2023-06-30T12:00:00Z' }]) {
+      for (const kind of kinds) {
+        // The antenna has two agreements today: the statement is the seed agreement's (there at every cut).
+        const report = await reports.build({ kind, antennaId: ANTENNA_ID, ...(kind === 'etat-depenses' ? { agreementId: 'bdt-amorcage-montbeliard' } : {}), ...cut });
+        const workbook = new ExcelJS.Workbook();
+        await workbook.xlsx.load((await renderXlsx(report)) as unknown as ExcelJS.Buffer);
+        const lines = {
+          table: renderTable(report).split('\n')[1]!,
+          pdf: spaces(pdfTextRuns((await renderPdf(report)) as Buffer).join(' ')),
+          xlsx: String(workbook.worksheets[0]!.getCell('A2').value),
+        };
+        for (const [output, line] of Object.entries(lines)) {
+          expect({ kind, cut, output, named: line.includes('Antenne : Cnam Montbéliard — Au cœur des territoires'), byId: line.includes(`Antenne : ${ANTENNA_ID}`) }).toEqual({ kind, cut, output, named: true, byId: false });
+        }
+      }
+    }
+    // The programme's reports say « Programme », as before.
+    const programme = await reports.build({ kind: 'budget' });
+    expect(programme.antennaName).toBeUndefined();
+  });
+
   /** What a report on the demo's antenna answers at `cut`: its refusal's message, or that it built. */
   async function refusal(kind: 'budget' | 'phases' | 'funding' | 'echeancier' | 'history' | 'etat-depenses' | 'subventions', cut: { asOf?: string; knownAt?: string }): Promise<string> {
     try {

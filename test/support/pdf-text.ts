@@ -10,17 +10,24 @@ import { inflateSync } from 'node:zlib';
 export function pdfTextRuns(pdf: Buffer): string[] {
   const objects = new Map<number, { dictionary: string; stream?: string }>();
   const source = pdf.toString('latin1');
-  for (const match of source.matchAll(/(\d+) 0 obj\s*([\s\S]*?)endobj/g)) {
-    const body = match[2]!;
-    const at = body.search(/stream\r?\n/);
+  // A stream is read by its /Length, not up to the next « endobj »: compressed bytes may spell it.
+  const header = /(\d+) 0 obj\s*/g;
+  for (let match = header.exec(source); match !== null; match = header.exec(source)) {
+    const start = match.index + match[0].length;
+    const end = source.indexOf('endobj', start);
+    const at = source.slice(start, end).search(/stream\r?\n/);
     if (at < 0) {
-      objects.set(Number(match[1]), { dictionary: body });
+      objects.set(Number(match[1]), { dictionary: source.slice(start, end) });
+      header.lastIndex = end;
       continue;
     }
-    const dictionary = body.slice(0, at);
-    const raw = Buffer.from(body.slice(body.indexOf('\n', at) + 1).replace(/\r?\n?endstream\s*$/, ''), 'latin1');
+    const dictionary = source.slice(start, start + at);
+    const data = source.indexOf('\n', start + at) + 1;
+    const length = Number(/\/Length\s+(\d+)/.exec(dictionary)?.[1]);
+    const raw = Buffer.from(source.slice(data, data + length), 'latin1');
     const stream = (/\/FlateDecode/.test(dictionary) ? inflateSync(raw) : raw).toString('latin1');
     objects.set(Number(match[1]), { dictionary, stream });
+    header.lastIndex = source.indexOf('endobj', data + length);
   }
 
   const maps = new Map<string, Map<number, string>>();

@@ -49,6 +49,12 @@ export interface Report<D = unknown> {
   readonly kind: ReportKind;
   readonly title: string;
   readonly parameters: ReportParameters;
+  /**
+   * The name of the antenna the report is about (`parameters.antennaId`), as the line under its
+   * title says it (« Antenne : Cnam Montbéliard — Au cœur des territoires »): each report names
+   * the antenna from the documents it read, at its cut; absent when they do not know its name.
+   */
+  readonly antennaName?: string;
   readonly tables: readonly ReportTable[];
   /** Remarks in French, shown under the tables (e.g. discrepancies found). */
   readonly notes?: readonly string[];

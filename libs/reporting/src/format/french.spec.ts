@@ -186,6 +186,10 @@ describe('French formatting', () => {
       expect(formatParameters({ asOf: '2022-06-22' })).toBe('À la date du 22/06/2022');
       expect(formatParameters({})).toBe('');
     });
+
+    it('rule: names the antenna by its name when the report knows it, by its id otherwise', () => {
+      expect(formatParameters({ antennaId: 'montbeliard', asOf: '2022-06-22' }, {}, 'Montbéliard')).toBe('Antenne : Montbéliard · À la date du 22/06/2022');
+    });
   });
 
   describe('formatReportContext', () => {
@@ -198,6 +202,12 @@ describe('French formatting', () => {
       ).toBe('Antenne : montbeliard · Situation au 31/07/2023 · Connu au 12/07/2023 02:00:00 · Généré le 02/12/2026 10:00');
       expect(formatReportContext({ referenceDate: '2026-12-02' }, { generatedAt: '2026-12-02T09:00:00Z' })).toBe(
         'Programme · Situation au 02/12/2026 · Généré le 02/12/2026 10:00',
+      );
+    });
+
+    it('rule: names the antenna by its name when the report knows it, by its id otherwise', () => {
+      expect(formatReportContext({ antennaId: 'montbeliard', referenceDate: '2023-07-31' }, { generatedAt: '2026-12-02T09:00:00Z' }, 'Montbéliard')).toBe(
+        'Antenne : Montbéliard · Situation au 31/07/2023 · Généré le 02/12/2026 10:00',
       );
     });
   });

@@ -233,13 +233,17 @@ export function formatCell(value: CellValue, kind: ColumnKind, options: FormatOp
   }
 }
 
-/** The parameters of a report as one French line, only for those given; '' when none is. */
+/**
+ * The parameters of a report as one French line, only for those given; '' when none is. The
+ * antenna is named by its name when the report knows it (`antennaName`), by its id otherwise.
+ */
 export function formatParameters(
   parameters: { readonly antennaId?: string; readonly asOf?: string; readonly knownAt?: string },
   options: FormatOptions = {},
+  antennaName?: string,
 ): string {
   const parts: string[] = [];
-  if (parameters.antennaId != null && parameters.antennaId !== '') parts.push(`Antenne : ${parameters.antennaId}`);
+  if (parameters.antennaId != null && parameters.antennaId !== '') parts.push(antennaScope(parameters.antennaId, antennaName));
   if (parameters.asOf != null) parts.push(`À la date du ${formatDate(parameters.asOf)}`);
   if (parameters.knownAt != null) {
     parts.push(`Connu au ${formatKnownAt(parameters.knownAt, options.timeZone ?? DEFAULT_TIME_ZONE)}`);
@@ -248,17 +252,23 @@ export function formatParameters(
 }
 
 /**
- * What a document that leaves Jalon must say under its title: what it covers (an antenna or the
- * programme), the date its figures are as of, the instant it reflects what was known (if asked),
- * and when it was produced. « Antenne : montbeliard · Situation au 31/07/2023 · Généré le 03/12/2026 10:15 ».
+ * What a document that leaves Jalon must say under its title: what it covers (an antenna, by its
+ * name when the report knows it, or the programme), the date its figures are as of, the instant it
+ * reflects what was known (if asked), and when it was produced.
+ * « Antenne : Montbéliard · Situation au 31/07/2023 · Généré le 03/12/2026 10:15 ».
  */
-export function formatReportContext(parameters: ReportParameters, options: FormatOptions = {}): string {
+export function formatReportContext(parameters: ReportParameters, options: FormatOptions = {}, antennaName?: string): string {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const parts = [
-    parameters.antennaId != null && parameters.antennaId !== '' ? `Antenne : ${parameters.antennaId}` : PROGRAMME_SCOPE_LABEL,
+    parameters.antennaId != null && parameters.antennaId !== '' ? antennaScope(parameters.antennaId, antennaName) : PROGRAMME_SCOPE_LABEL,
     `Situation au ${formatDate(parameters.asOf ?? parameters.referenceDate)}`,
   ];
   if (parameters.knownAt != null) parts.push(`Connu au ${formatKnownAt(parameters.knownAt, timeZone)}`);
   parts.push(`Généré le ${formatTimestamp(options.generatedAt ?? new Date().toISOString(), timeZone)}`);
   return parts.join(' · ');
+}
+
+/** An antenna as the line under a report's title names it: « Antenne : Montbéliard », or by its id when its name is not known. */
+function antennaScope(antennaId: string, antennaName: string | undefined): string {
+  return `Antenne : ${antennaName ?? antennaId}`;
 }

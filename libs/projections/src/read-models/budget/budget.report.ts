@@ -92,6 +92,7 @@ function antennaReport(doc: AntennaBudgetDoc, forecast: BudgetForecastHistory, p
     kind: 'budget',
     title: `Budget de l’antenne ${name}${doc.town ? ` (${doc.town})` : ''}`,
     parameters,
+    ...(doc.antennaName ? { antennaName: doc.antennaName } : {}),
     tables: [
       yearTable(doc.years, doc.totals),
       funderTable(doc.years, doc.totals),

@@ -182,6 +182,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
     kind: 'echeancier',
     title: only ? `Échéancier des tranches — antenne ${only.antennaName ?? only.antennaId}` : 'Échéancier des tranches — toutes antennes',
     parameters,
+    ...(only?.antennaName ? { antennaName: only.antennaName } : {}),
     tables: [table],
     notes: [
       `Tranches non versées dont l’échéance est dépassée au ${formatDate(referenceDate)}, ou tombe d’ici le ${formatDate(until)} (${formatDays(withinDays)}) ; les plus urgentes en premier.`,

@@ -200,6 +200,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
       ? `Rapprochement des financements — antenne ${only.antennaName ?? only.antennaId}${only.town ? ` (${only.town})` : ''}`
       : 'Rapprochement des financements — toutes antennes',
     parameters,
+    ...(only?.antennaName ? { antennaName: only.antennaName } : {}),
     tables: [
       agreementTable(agreementRows, totals, withAntenna),
       trancheTable(trancheRows, sums, withAntenna),

@@ -197,6 +197,7 @@ export function buildStatementReport(models: ReadModels, parameters: StatementPa
     kind: 'etat-depenses',
     title: `${STATEMENT_TITLE} — ${agreement.label} (${agreement.funder})`,
     parameters,
+    ...(doc.antennaName ? { antennaName: doc.antennaName } : {}),
     tables: statementTables(data),
     notes: statementNotes(data),
     data,

@@ -78,6 +78,7 @@ export function buildSubventionsReport(models: ReadModels, parameters: ReportPar
     kind: 'subventions',
     title: 'Conventions de subvention — format national SCDL « subventions »',
     parameters,
+    ...(parameters.antennaId !== undefined && docs[0]?.antennaName ? { antennaName: docs[0].antennaName } : {}),
     tables: [table],
     notes: [`${formatCount(rows.length, 'convention')} ; CSV en UTF-8, séparateur virgule, montants avec un point décimal, dates AAAA-MM-JJ.`],
     data: { rows },

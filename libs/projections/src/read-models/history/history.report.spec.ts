@@ -91,8 +91,8 @@ describe('history report: one antenna', () => {
     const report = buildHistoryReport(models(), { antennaId: 'mbl', referenceDate: '2024-01-01' });
     expect(report.kind).toBe('history');
     expect(report.title).toBe('Historique de l’antenne — Cnam Montbéliard');
-    // The antenna is named in the title: its id stays out of the parameters the renderers print.
-    expect(report.parameters).toEqual({ referenceDate: '2024-01-01' });
+    // The antenna is named in the title; its id stays in the parameters, which the line under the title names it by (by its name when the report service gives it).
+    expect(report.parameters).toEqual({ antennaId: 'mbl', referenceDate: '2024-01-01' });
     const [table] = report.tables;
     expect(table!.columns.map((c) => [c.label, c.kind])).toEqual([
       ['Date d’effet', 'date'],

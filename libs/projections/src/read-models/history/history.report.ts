@@ -191,12 +191,13 @@ function buildHistory(models: HistoryReadModels, parameters: ReportParameters & 
     actors: ACTOR_CHOICES.of(historyActors(view)),
   };
   const data: HistoryReportData = { antennaId: antennaId ?? null, candidacyId, filters, total, page, pageSize, pageCount, entries, choices };
-  // The antenna is named in the title and the filters: its id stays out of the rendered parameters.
+  // The filters are in the data; the line under the title names the antenna (antennaName).
   const { asOf, knownAt, referenceDate } = parameters;
   return {
     kind: 'history',
     title: antennaId === undefined ? 'Journal d’audit du programme' : `Historique de l’antenne — ${antenna?.name ?? 'antenne sans nom connu'}`,
-    parameters: { ...(asOf !== undefined ? { asOf } : {}), ...(knownAt !== undefined ? { knownAt } : {}), referenceDate },
+    parameters: { ...(antennaId !== undefined ? { antennaId } : {}), ...(asOf !== undefined ? { asOf } : {}), ...(knownAt !== undefined ? { knownAt } : {}), referenceDate },
+    ...(antenna?.name ? { antennaName: antenna.name } : {}),
     tables: [table],
     notes,
     data,

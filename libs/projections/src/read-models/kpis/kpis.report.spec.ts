@@ -1,3 +1,4 @@
+import { formatReportContext } from '@jalon/reporting';
 import { ReadModelView } from '../../projection';
 import { InMemoryReadModel } from '../../runner/in-memory-read-model';
 import { project, projected } from '../../testing/projection-specification';
@@ -167,8 +168,10 @@ describe('kpis report', () => {
     expect(empty.notes).toContain('Aucun programme lancé à cette date : pas d’objectif.');
   });
 
-  it('rule: the KPIs cover the whole programme, an antenna filter is said to be ignored', () => {
+  it('rule: the KPIs cover the whole programme, an antenna filter is said to be ignored, and the line under the title says « Programme », not the antenna', () => {
     const filtered = buildKpisReport(modelsOf(project(kpisProjection, events())), { referenceDate: '2023-01-01', antennaId: 'a' });
     expect(filtered.notes).toContain('Les indicateurs portent sur l’ensemble du programme : l’antenne demandée est ignorée.');
+    expect(filtered.parameters).toEqual({ referenceDate: '2023-01-01' });
+    expect(formatReportContext(filtered.parameters, { generatedAt: '2023-01-01T09:00:00Z' })).toBe('Programme · Situation au 01/01/2023 · Généré le 01/01/2023 10:00');
   });
 });

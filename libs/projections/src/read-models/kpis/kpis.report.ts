@@ -162,10 +162,12 @@ export function buildKpisReport(models: KpisReadModels, parameters: ReportParame
   const withdrawnLaureates = calls.reduce((sum, call) => sum + call.withdrawnLaureates, 0);
   if (withdrawnLaureates > 0) notes.push(`Dont ${withdrawnLaureates} lauréat${withdrawnLaureates > 1 ? 's' : ''} retiré${withdrawnLaureates > 1 ? 's' : ''} après sélection.`);
 
+  // The figures are the programme's: the line under the title says « Programme », not the antenna asked for.
+  const { antennaId: _ignored, ...programmeParameters } = parameters;
   return {
     kind: 'kpis',
     title: doc.programme?.name ? `Indicateurs du programme — ${doc.programme.name}` : 'Indicateurs du programme',
-    parameters,
+    parameters: programmeParameters,
     tables: [antennas, callTable, training, latest, learners, money],
     notes,
     data: { programme: doc.programme, calls, totals },

@@ -226,6 +226,7 @@ function antennaReport(view: ReadModelView<PhasesDocument>, antennaId: string, p
     kind: 'phases',
     title: `Avancement des phases — ${doc.name}`,
     parameters,
+    antennaName: doc.name,
     tables: [antennaTable, phaseTable, reschedulingTable, milestoneTable],
     notes,
     data: { referenceDate, antenna: { ...antenna, phases }, currentPhase: currentPhaseText(currentPhaseOf(doc, referenceDate)) },
