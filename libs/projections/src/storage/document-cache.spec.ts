@@ -46,6 +46,22 @@ describe('DocumentCache', () => {
     expect(cache.list('p@1', 'a:')).toEqual([{ n: 1 }]);
   });
 
+  it('rule: what is read again only after more other reads than the cache holds entries (reads going round every antenna in turn) is served from storage and never kept: it would churn the cache', () => {
+    const cache = new DocumentCache({ documentBytes: 1_000_000, listBytes: 1_000_000 });
+    const row = (n: number) => [{ key: `s${n}:1`, doc: { n }, bytes: 1 }];
+    // Round after round over 300 statements (more than the 256 reads remembered by a nearly empty cache): none is kept.
+    for (let round = 0; round < 3; round++) for (let n = 0; n < 300; n++) cache.listed('p@1', `s${n}:`, row(n));
+    expect(Array.from({ length: 300 }, (_, n) => cache.list('p@1', `s${n}:`)).filter((list) => list !== undefined)).toEqual([]);
+    // The same for documents read in turn.
+    for (let round = 0; round < 3; round++) for (let n = 0; n < 300; n++) cache.read('p@1', `d${n}`, { n }, 1);
+    expect(Array.from({ length: 300 }, (_, n) => cache.get('p@1', `d${n}`)).filter((doc) => doc !== undefined)).toEqual([]);
+    // One read again soon, amid those rounds, is kept.
+    cache.listed('p@1', 'hot:', row(-1));
+    for (let n = 0; n < 100; n++) cache.listed('p@1', `s${n}:`, row(n));
+    cache.listed('p@1', 'hot:', row(-1));
+    expect(cache.list('p@1', 'hot:')).toEqual([{ n: -1 }]);
+  });
+
   it('rule: a list grown by commits beyond the budget is dropped, never served cut short', () => {
     const cache = new DocumentCache({ documentBytes: 100, listBytes: 20 });
     listedTwice(cache, 'p@1', 'a:', [{ key: 'a:1', doc: { n: 1 }, bytes: 10 }]);

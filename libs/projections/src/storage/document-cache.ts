@@ -6,9 +6,9 @@ import { lowerBound } from '../sorted-keys';
  * recently used first out. A commit updates what is cached, lists included, so a programme-wide
  * report reads no storage between two commits.
  *
- * What was read from storage is kept from its second reading on: a document or a list read once
- * (each antenna's history, browsed in turn) would only push out those read again and again, and
- * keep the garbage collector busy.
+ * What was read from storage is kept from its second reading on, if that comes soon enough to be
+ * worth it (see {@link ReadOnce}): a document or a list read once (each antenna's history, browsed
+ * in turn) would only push out those read again and again, and keep the garbage collector busy.
  *
  * Documents are shared between readers: neither `evolve` nor the report builders ever change the
  * documents they are given (test/read-models/frozen-documents.spec.ts holds them to it).
@@ -16,7 +16,8 @@ import { lowerBound } from '../sorted-keys';
 export class DocumentCache {
   private readonly docs: Lru<CachedDoc>;
   private readonly lists: Lru<CachedList>;
-  private readonly readOnce = new Set<string>();
+  private readonly docsReadOnce = new ReadOnce();
+  private readonly listsReadOnce = new ReadOnce();
 
   constructor(limits: { readonly documentBytes: number; readonly listBytes: number }) {
     this.docs = new Lru(limits.documentBytes);
@@ -30,7 +31,7 @@ export class DocumentCache {
 
   /** A document read from storage (null: there is none). */
   read(id: string, key: string, doc: unknown | null, bytes: number): void {
-    if (this.readBefore(`d${cacheKey(id, key)}`)) this.set(id, key, doc, bytes);
+    if (this.docsReadOnce.readAgain(cacheKey(id, key), this.docs.size)) this.set(id, key, doc, bytes);
   }
 
   /** The documents under `prefix`, in key order (a new array), or undefined when not cached. */
@@ -40,7 +41,7 @@ export class DocumentCache {
 
   /** The documents under `prefix`, in key order, as read from storage. */
   listed(id: string, prefix: string, rows: readonly { key: string; doc: unknown; bytes: number }[]): void {
-    if (!this.readBefore(`l${cacheKey(id, prefix)}`)) return;
+    if (!this.listsReadOnce.readAgain(cacheKey(id, prefix), this.lists.size)) return;
     const list: CachedList = { id, prefix, keys: rows.map((row) => row.key), docs: rows.map((row) => row.doc), bytes: rows.map((row) => row.bytes) };
     this.lists.set(cacheKey(id, prefix), list, sum(list.bytes));
   }
@@ -60,13 +61,6 @@ export class DocumentCache {
     this.docs.set(cacheKey(id, key), { doc }, bytes + key.length);
   }
 
-  /** Whether this was read before, recently (what was read once is remembered, by key only, up to a bound). */
-  private readBefore(what: string): boolean {
-    if (this.readOnce.delete(what)) return true;
-    if (this.readOnce.size >= READ_ONCE_REMEMBERED) this.readOnce.clear();
-    this.readOnce.add(what);
-    return false;
-  }
 
   forget(id: string): void {
     this.docs.deleteWhere((key) => key.startsWith(`${id}\u0000`));
@@ -76,12 +70,44 @@ export class DocumentCache {
   clear(): void {
     this.docs.clear();
     this.lists.clear();
-    this.readOnce.clear();
+    this.docsReadOnce.clear();
+    this.listsReadOnce.clear();
   }
 }
 
-/** Keys read once and remembered, waiting for a second reading. */
-const READ_ONCE_REMEMBERED = 10_000;
+/**
+ * Keys read from storage once, remembered (by key only) in the order read until read again, or
+ * until as many others were read once since as the cache holds entries (at least
+ * {@link READ_ONCE_REMEMBERED_AT_LEAST}). A key read again within that window is worth keeping:
+ * it comes back before as many others as fit. One read again only after more than that (reads going
+ * round more antennas than the cache holds: each antenna's statement, or history, in turn) would
+ * be pushed out before its next reading, after pushing out one that would not: such reads are
+ * served from storage and never kept, so that the cache does not churn (each entry taken in and
+ * dropped again is parsed JSON the garbage collector copies, and the pauses of a query's tail).
+ */
+class ReadOnce {
+  private readonly keys = new Set<string>();
+
+  /** Whether `key` was read once within the window (it is then forgotten); otherwise it is remembered. */
+  readAgain(key: string, cachedEntries: number): boolean {
+    if (this.keys.delete(key)) return true;
+    this.keys.add(key);
+    const window = Math.max(READ_ONCE_REMEMBERED_AT_LEAST, cachedEntries);
+    // A Set iterates in insertion order: the first keys are the oldest.
+    for (const oldest of this.keys) {
+      if (this.keys.size <= window) break;
+      this.keys.delete(oldest);
+    }
+    return false;
+  }
+
+  clear(): void {
+    this.keys.clear();
+  }
+}
+
+/** The least number of keys read once a cache remembers, however few entries it holds (see ReadOnce). */
+const READ_ONCE_REMEMBERED_AT_LEAST = 256;
 
 export interface CachedDoc {
   readonly doc: unknown | null;
@@ -146,6 +172,11 @@ class Lru<V> {
   private oldest: Iterator<[string, LruEntry<V>]> | undefined;
 
   constructor(private readonly maxWeight: number) {}
+
+  /** How many entries it holds. */
+  get size(): number {
+    return this.items.size;
+  }
 
   get(key: string): V | undefined {
     const entry = this.items.get(key);
