@@ -23,6 +23,12 @@ describe('renderJson', () => {
     expect(parsed.data).toEqual({ antennaId: 'montbeliard', forecastCents: 90_600_000 });
   });
 
+  it('rule: holds the antenna’s name after the parameters when the report has it (what the other formats print under the title)', () => {
+    const parsed = JSON.parse(renderJson({ ...montbeliardBudgetReport(), antennaName: 'Cnam Montbéliard' }));
+    expect(Object.keys(parsed)).toEqual(['kind', 'title', 'parameters', 'antennaName', 'tables', 'notes', 'data']);
+    expect(parsed.antennaName).toBe('Cnam Montbéliard');
+  });
+
   it('gives an empty notes list when the report has none', () => {
     const { notes: _ignored, ...withoutNotes } = montbeliardBudgetReport();
     expect(JSON.parse(renderJson(withoutNotes)).notes).toEqual([]);
