@@ -50,6 +50,8 @@ export interface AntennaModel {
 export function antennaView(model: AntennaModel): SafeHtml {
   const { data, antennaId } = model;
   const antenna = data.antenna;
+  // A phase stopped by the antenna's closing ends at the closing, in the chart and in the table.
+  const phases = antenna.phases.map((phase) => ({ ...phase, interruptedOn: phase.situation === 'interrupted' ? antenna.statusSince : null }));
   const base = `/antennes/${segment(antennaId)}`;
   const formLink = (slug: string, label: HtmlValue, query: Readonly<Record<string, string>> = {}, small = false) =>
     model.may.has(slug) ? html`<a class="bouton${small ? ' petit' : ' secondaire'}" href="${href(`${base}/${slug}`, query)}">${label}</a>` : '';
@@ -97,17 +99,17 @@ ${model.may.has('inaugurer') && !antenna.inauguratedOn && html`<p>${formLink('in
 <section id="phases" aria-labelledby="titre-phases">
 <h2 id="titre-phases">Phases : prévu et réalisé</h2>
 ${formLink('planifier-phase', 'Planifier une phase')}
-${antenna.phases.length === 0
+${phases.length === 0
     ? html`<p>Aucune phase planifiée.</p>`
     : ganttChart({
         id: 'gantt',
         title: `Calendrier des phases de ${antenna.name} : plan initial, plan actuel et réalisé`,
-        phases: antenna.phases.map((phase) => ({ ...phase, interruptedOn: phase.situation === 'interrupted' ? antenna.statusSince : null })),
+        phases,
         referenceDate: data.referenceDate,
         referenceLabel,
         inauguratedOn: antenna.inauguratedOn,
       })}
-${phaseTable(antenna, formLink)}
+${phaseTable(phases, antenna.status === 'closed', formLink)}
 ${data.phasesReport.tables[2]!.rows.length > 0 && reportTable(data.phasesReport.tables[2]!, { timeZone: model.timeZone })}
 ${data.phasesReport.tables[3]!.rows.length > 0 && reportTable(data.phasesReport.tables[3]!, { timeZone: model.timeZone })}
 </section>
@@ -277,15 +279,15 @@ function historyTable(data: AntennaData, timeZone: string): SafeHtml {
 }
 
 function phaseTable(
-  antenna: AntennaData['antenna'],
+  phases: readonly (AntennaData['antenna']['phases'][number] & { readonly interruptedOn: string | null })[],
+  antennaClosed: boolean,
   formLink: (slug: string, label: HtmlValue, query?: Readonly<Record<string, string>>, small?: boolean) => SafeHtml | string,
 ): SafeHtml {
-  const phases = antenna.phases;
   const period = (from: string | null, to: string | null) =>
     from === null ? '—' : to === null ? `depuis le ${formatDate(from)}` : `${formatDate(from)} → ${formatDate(to)}`;
   // A closed antenna accepts nothing more: no phase of it can start or be completed.
   const actionsOf = (phase: AntennaData['antenna']['phases'][number]) =>
-    antenna.status === 'closed'
+    antennaClosed
       ? ''
       : phase.situation === 'planned'
         ? formLink('demarrer-phase', html`Démarrer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
@@ -304,7 +306,7 @@ function phaseTable(
 <td>${badge(phase.situation, PHASE_STATUS_LABELS[phase.situation])}</td>
 <td>${period(phase.originalPlannedStart, phase.originalPlannedEnd)}</td>
 <td>${period(phase.plannedStart, phase.plannedEnd)}${phase.reschedulings.length > 0 ? html`<br><span class="aide">replanifiée ${phase.reschedulings.length} fois</span>` : ''}</td>
-<td>${phase.actualStart === null ? 'pas commencée' : period(phase.actualStart, phase.situation === 'interrupted' ? antenna.statusSince : phase.actualEnd)}</td>
+<td>${phase.actualStart === null ? 'pas commencée' : period(phase.actualStart, phase.interruptedOn ?? phase.actualEnd)}</td>
 <td class="nombre">${phase.milestones.length}</td>
 <td class="nombre">${phase.latenessDays > 0 ? `${phase.latenessDays} j` : 'à l’heure'}</td>
 ${hasActions && html`<td>${actions[index]}</td>`}

@@ -1,5 +1,5 @@
 import { dayNumber, firstDayOfYear, yearOf } from '@jalon/domain';
-import { formatDate, formatEuros, formatInteger, formatWholeEuros } from '@jalon/reporting';
+import { formatDate, formatEuros, formatInteger, formatWholeEuros, lowerFirst, PHASE_STATUS_LABELS } from '@jalon/reporting';
 import { COLOURS } from '../assets/jalon-css';
 import { html, raw, SafeHtml } from '../html';
 
@@ -94,7 +94,7 @@ export function ganttChart(input: GanttInput): SafeHtml {
       ? phase.actualEnd
         ? bar(2, phase.actualStart, phase.actualEnd, COLOURS.actual, '', `Réalisé : du ${formatDate(phase.actualStart)} au ${formatDate(phase.actualEnd)}`)
         : phase.interruptedOn
-          ? bar(2, phase.actualStart, phase.interruptedOn, COLOURS.actual, html`stroke="${COLOURS.error}" stroke-width="2" stroke-dasharray="4 2"`, interruptedText(phase.actualStart, phase.interruptedOn, 'Interrompue'))
+          ? bar(2, phase.actualStart, phase.interruptedOn, COLOURS.actual, html`stroke="${COLOURS.error}" stroke-width="2" stroke-dasharray="4 2"`, interruptedText(phase.actualStart, phase.interruptedOn))
           : bar(2, phase.actualStart, referenceDate, `url(#${idOf('en-cours')})`, html`stroke="${COLOURS.actual}" stroke-width="2"`, `En cours depuis le ${formatDate(phase.actualStart)}`)
       : html`<text x="${left + 4}" y="${rowY(2) + barHeight - 3}" font-size="13" fill="${COLOURS.muted}" font-style="italic">pas encore commencée</text>`;
     const milestones = phase.milestones.map((milestone) => {
@@ -124,7 +124,7 @@ ${label(2, 'Réalisé')}${actual}${milestones}
         ? phase.actualEnd
           ? `réalisée du ${formatDate(phase.actualStart)} au ${formatDate(phase.actualEnd)}`
           : phase.interruptedOn
-            ? interruptedText(phase.actualStart, phase.interruptedOn, 'interrompue')
+            ? lowerFirst(interruptedText(phase.actualStart, phase.interruptedOn))
             : `en cours depuis le ${formatDate(phase.actualStart)}`
         : 'pas encore commencée';
       return `Phase ${index + 1}, ${phase.name} : prévue initialement du ${formatDate(phase.originalPlannedStart)} au ${formatDate(phase.originalPlannedEnd)}, plan actuel du ${formatDate(phase.plannedStart)} au ${formatDate(phase.plannedEnd)}, ${actual}.`;
@@ -147,7 +147,7 @@ ${legend(legendTop, [
     { swatch: html`<rect width="22" height="12" fill="${COLOURS.actual}"/>`, label: 'Réalisé' },
     { swatch: html`<rect width="22" height="12" fill="url(#${idOf('en-cours')})" stroke="${COLOURS.actual}" stroke-width="2"/>`, label: 'En cours' },
     ...(phases.some((phase) => !phase.actualEnd && phase.interruptedOn)
-      ? [{ swatch: html`<rect width="22" height="12" fill="${COLOURS.actual}" stroke="${COLOURS.error}" stroke-width="2" stroke-dasharray="4 2"/>`, label: 'Interrompue (antenne fermée)' }]
+      ? [{ swatch: html`<rect width="22" height="12" fill="${COLOURS.actual}" stroke="${COLOURS.error}" stroke-width="2" stroke-dasharray="4 2"/>`, label: PHASE_STATUS_LABELS.interrupted }]
       : []),
     { swatch: html`<path d="M 11 -1 L 18 6 L 11 13 L 4 6 Z" fill="#ffffff" stroke="${COLOURS.text}" stroke-width="2"/>`, label: 'Jalon atteint' },
   ])}
@@ -156,8 +156,8 @@ ${legend(legendTop, [
 }
 
 /** A phase stopped by its antenna's closing, in words: « Interrompue : commencée le …, antenne fermée le … ». */
-function interruptedText(actualStart: string, closedOn: string, word: 'Interrompue' | 'interrompue'): string {
-  return `${word} : commencée le ${formatDate(actualStart)}, antenne fermée le ${formatDate(closedOn)}`;
+function interruptedText(actualStart: string, closedOn: string): string {
+  return `Interrompue : commencée le ${formatDate(actualStart)}, antenne fermée le ${formatDate(closedOn)}`;
 }
 
 export interface BudgetYear {

@@ -1,6 +1,6 @@
 import { COLOURS } from '../assets/jalon-css';
 import { FORMS, formWithRows } from '../forms/form-catalogue';
-import { budgetChart, ganttChart, niceStepEuros } from './charts';
+import { budgetChart, ganttChart, GanttPhase, niceStepEuros } from './charts';
 import { formView } from './form.view';
 import { page } from './layout';
 import { fr } from '../../../../libs/reporting/src/testing/french-spaces';
@@ -71,6 +71,18 @@ describe('dashboard views', () => {
     expect(markup).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
   });
 
+  /** A phase planned for 2021–2022, started on 01/09/2021 and not completed. */
+  const startedPhase: GanttPhase = {
+    name: 'Accueil',
+    originalPlannedStart: '2021-01-01',
+    originalPlannedEnd: '2022-12-31',
+    plannedStart: '2021-01-01',
+    plannedEnd: '2022-12-31',
+    actualStart: '2021-09-01',
+    actualEnd: null,
+    milestones: [],
+  };
+
   it('draws the phases as a Gantt chart with a title, a text description and the reference day', () => {
     const svg = ganttChart({
       id: 'g',
@@ -78,18 +90,7 @@ describe('dashboard views', () => {
       referenceDate: '2024-03-15',
       referenceLabel: 'Aujourd’hui',
       inauguratedOn: '2022-06-22',
-      phases: [
-        {
-          name: '<Phase & 1>',
-          originalPlannedStart: '2021-01-01',
-          originalPlannedEnd: '2022-12-31',
-          plannedStart: '2021-01-01',
-          plannedEnd: '2022-12-31',
-          actualStart: '2021-09-01',
-          actualEnd: null,
-          milestones: [{ name: 'Jalon', reachedOn: '2021-09-20' }],
-        },
-      ],
+      phases: [{ ...startedPhase, name: '<Phase & 1>', milestones: [{ name: 'Jalon', reachedOn: '2021-09-20' }] }],
     }).value;
     expect(svg).toContain('role="img" aria-labelledby="g-titre g-desc"');
     expect(svg).toContain('<desc id="g-desc">Phase 1, &lt;Phase &amp; 1&gt; : prévue initialement du 01/01/2021 au 31/12/2022, plan actuel du 01/01/2021 au 31/12/2022, en cours depuis le 01/09/2021.</desc>');
@@ -99,17 +100,7 @@ describe('dashboard views', () => {
   });
 
   it('rule: a phase left started on an antenna that closed is drawn and described as interrupted at the closing, never « en cours » up to the reference day', () => {
-    const phase = {
-      name: 'Accueil',
-      originalPlannedStart: '2021-01-01',
-      originalPlannedEnd: '2022-12-31',
-      plannedStart: '2021-01-01',
-      plannedEnd: '2022-12-31',
-      actualStart: '2021-09-01',
-      actualEnd: null,
-      interruptedOn: '2023-01-31',
-      milestones: [],
-    };
+    const phase = { ...startedPhase, interruptedOn: '2023-01-31' };
     const svg = ganttChart({ id: 'g', title: 'Calendrier', referenceDate: '2024-03-15', referenceLabel: 'Aujourd’hui', phases: [phase] }).value;
     expect(svg).toContain(
       '<desc id="g-desc">Phase 1, Accueil : prévue initialement du 01/01/2021 au 31/12/2022, plan actuel du 01/01/2021 au 31/12/2022, interrompue : commencée le 01/09/2021, antenne fermée le 31/01/2023.</desc>',

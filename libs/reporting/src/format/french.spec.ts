@@ -97,7 +97,7 @@ describe('French formatting', () => {
       expect(formatKnownAt('2022-06-23T09:00:00Z')).toBe('23/06/2022 11:00:00');
       expect(formatKnownAt('2022-06-23T09:00:02.013Z')).toBe('23/06/2022 11:00:02,013');
       expect(formatKnownAt('2022-01-15T23:30:05+00:00', 'UTC')).toBe('15/01/2022 23:30:05');
-      expect(formatReportContext({ knownAt: '2022-06-23T09:00:02Z', referenceDate: '2022-06-23' }, { generatedAt: '2022-06-24T08:00:00Z' })).toContain('Connu au 23/06/2022 11:00:02');
+      expect(formatReportContext({ parameters: { knownAt: '2022-06-23T09:00:02Z', referenceDate: '2022-06-23' } }, { generatedAt: '2022-06-24T08:00:00Z' })).toContain('Connu au 23/06/2022 11:00:02');
       expect(() => formatKnownAt('hier')).toThrow(RangeError);
     });
 
@@ -181,14 +181,14 @@ describe('French formatting', () => {
   describe('formatParameters', () => {
     it('lists only the parameters given, in French', () => {
       expect(
-        formatParameters({ antennaId: 'montbeliard', asOf: '2022-06-22', knownAt: '2022-06-23T09:00:00Z' }),
+        formatParameters({ parameters: { antennaId: 'montbeliard', asOf: '2022-06-22', knownAt: '2022-06-23T09:00:00Z' } }),
       ).toBe('Antenne : montbeliard · À la date du 22/06/2022 · Connu au 23/06/2022 11:00:00');
-      expect(formatParameters({ asOf: '2022-06-22' })).toBe('À la date du 22/06/2022');
-      expect(formatParameters({})).toBe('');
+      expect(formatParameters({ parameters: { asOf: '2022-06-22' } })).toBe('À la date du 22/06/2022');
+      expect(formatParameters({ parameters: {} })).toBe('');
     });
 
     it('rule: names the antenna by its name when the report knows it, by its id otherwise', () => {
-      expect(formatParameters({ antennaId: 'montbeliard', asOf: '2022-06-22' }, {}, 'Montbéliard')).toBe('Antenne : Montbéliard · À la date du 22/06/2022');
+      expect(formatParameters({ parameters: { antennaId: 'montbeliard', asOf: '2022-06-22' }, antennaName: 'Montbéliard' })).toBe('Antenne : Montbéliard · À la date du 22/06/2022');
     });
   });
 
@@ -196,17 +196,17 @@ describe('French formatting', () => {
     it('says what a document covers, as of when, known when and generated when', () => {
       expect(
         formatReportContext(
-          { antennaId: 'montbeliard', asOf: '2023-07-31', knownAt: '2023-07-12T00:00:00Z', referenceDate: '2023-07-31' },
+          { parameters: { antennaId: 'montbeliard', asOf: '2023-07-31', knownAt: '2023-07-12T00:00:00Z', referenceDate: '2023-07-31' } },
           { generatedAt: '2026-12-02T09:00:00Z' },
         ),
       ).toBe('Antenne : montbeliard · Situation au 31/07/2023 · Connu au 12/07/2023 02:00:00 · Généré le 02/12/2026 10:00');
-      expect(formatReportContext({ referenceDate: '2026-12-02' }, { generatedAt: '2026-12-02T09:00:00Z' })).toBe(
+      expect(formatReportContext({ parameters: { referenceDate: '2026-12-02' } }, { generatedAt: '2026-12-02T09:00:00Z' })).toBe(
         'Programme · Situation au 02/12/2026 · Généré le 02/12/2026 10:00',
       );
     });
 
     it('rule: names the antenna by its name when the report knows it, by its id otherwise', () => {
-      expect(formatReportContext({ antennaId: 'montbeliard', referenceDate: '2023-07-31' }, { generatedAt: '2026-12-02T09:00:00Z' }, 'Montbéliard')).toBe(
+      expect(formatReportContext({ parameters: { antennaId: 'montbeliard', referenceDate: '2023-07-31' }, antennaName: 'Montbéliard' }, { generatedAt: '2026-12-02T09:00:00Z' })).toBe(
         'Antenne : Montbéliard · Situation au 31/07/2023 · Généré le 02/12/2026 10:00',
       );
     });

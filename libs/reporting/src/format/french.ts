@@ -1,6 +1,6 @@
 import { isIsoInstant, parseIsoDate } from '@jalon/domain';
 
-import type { CellValue, ColumnKind, ReportParameters } from '../report';
+import type { CellValue, ColumnKind, Report } from '../report';
 import { PROGRAMME_SCOPE_LABEL } from '../wording/labels';
 
 /**
@@ -238,9 +238,8 @@ export function formatCell(value: CellValue, kind: ColumnKind, options: FormatOp
  * antenna is named by its name when the report knows it (`antennaName`), by its id otherwise.
  */
 export function formatParameters(
-  parameters: { readonly antennaId?: string; readonly asOf?: string; readonly knownAt?: string },
+  { parameters, antennaName }: { readonly parameters: { readonly antennaId?: string; readonly asOf?: string; readonly knownAt?: string }; readonly antennaName?: string },
   options: FormatOptions = {},
-  antennaName?: string,
 ): string {
   const parts: string[] = [];
   if (parameters.antennaId != null && parameters.antennaId !== '') parts.push(antennaScope(parameters.antennaId, antennaName));
@@ -257,7 +256,7 @@ export function formatParameters(
  * reflects what was known (if asked), and when it was produced.
  * « Antenne : Montbéliard · Situation au 31/07/2023 · Généré le 03/12/2026 10:15 ».
  */
-export function formatReportContext(parameters: ReportParameters, options: FormatOptions = {}, antennaName?: string): string {
+export function formatReportContext({ parameters, antennaName }: Pick<Report, 'parameters' | 'antennaName'>, options: FormatOptions = {}): string {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const parts = [
     parameters.antennaId != null && parameters.antennaId !== '' ? antennaScope(parameters.antennaId, antennaName) : PROGRAMME_SCOPE_LABEL,

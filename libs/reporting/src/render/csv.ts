@@ -79,7 +79,7 @@ export function csvFileNames(report: Report): string[] {
 }
 
 function readme(report: Report, names: readonly string[], options: FormatOptions): string {
-  const lines = [singleLine(report.title), formatReportContext(report.parameters, options, report.antennaName), '', 'Fichiers (un tableau par fichier, séparateur « ; », UTF-8) :'];
+  const lines = [singleLine(report.title), formatReportContext(report, options), '', 'Fichiers (un tableau par fichier, séparateur « ; », UTF-8) :'];
   report.tables.forEach((table, i) => lines.push(`- ${names[i]} : ${singleLine(table.title)}`));
   const notes = report.notes ?? [];
   if (notes.length > 0) lines.push('', 'Remarques :', ...notes.map((note) => `- ${singleLine(note)}`));

@@ -90,7 +90,7 @@ export function renderPdf(report: Report, options: PdfOptions = {}): Promise<Buf
   const generatedAt = options.generatedAt ?? new Date().toISOString();
   const generated = printable(formatCell(generatedAt, 'timestamp', options));
   const wide = report.tables.some((table) => table.columns.length > WIDE_TABLE_COLUMNS);
-  const parameters = printable(formatParameters(report.parameters, options, report.antennaName));
+  const parameters = printable(formatParameters(report, options));
   const content: Content[] = [{ text: printable(report.title), style: 'title' }];
   if (parameters !== '') content.push({ text: parameters, margin: [0, 0, 0, 8] });
   for (const table of report.tables) content.push(...tableContent(table, options));

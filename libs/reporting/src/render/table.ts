@@ -10,7 +10,7 @@ import { displayWidth, padEnd, padStart, singleLine } from './text-width';
  */
 export function renderTable(report: Report, options: FormatOptions = {}): string {
   const lines: string[] = [singleLine(report.title)];
-  const parameters = formatParameters(report.parameters, options, report.antennaName);
+  const parameters = formatParameters(report, options);
   if (parameters !== '') lines.push(singleLine(parameters));
 
   for (const table of report.tables) {

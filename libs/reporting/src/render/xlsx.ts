@@ -43,7 +43,7 @@ export const XLSX_PORTRAIT_MAX_COLUMNS = 7;
 export async function renderXlsx(report: Report, options: FormatOptions = {}): Promise<Buffer> {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const generatedAt = options.generatedAt ?? new Date().toISOString();
-  const context = formatReportContext(report.parameters, { timeZone, generatedAt }, report.antennaName);
+  const context = formatReportContext(report, { timeZone, generatedAt });
   const workbook = new (excelJs().Workbook)();
   workbook.creator = 'Jalon';
   workbook.lastModifiedBy = 'Jalon';
@@ -51,7 +51,7 @@ export async function renderXlsx(report: Report, options: FormatOptions = {}): P
   workbook.modified = workbook.created;
   workbook.title = singleLine(report.title);
   workbook.subject = report.kind;
-  workbook.description = formatParameters(report.parameters, options);
+  workbook.description = formatParameters(report, options);
 
   const names = new SheetNames();
   report.tables.forEach((table, index) => {

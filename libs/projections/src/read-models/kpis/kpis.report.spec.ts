@@ -172,6 +172,6 @@ describe('kpis report', () => {
     const filtered = buildKpisReport(modelsOf(project(kpisProjection, events())), { referenceDate: '2023-01-01', antennaId: 'a' });
     expect(filtered.notes).toContain('Les indicateurs portent sur l’ensemble du programme : l’antenne demandée est ignorée.');
     expect(filtered.parameters).toEqual({ referenceDate: '2023-01-01' });
-    expect(formatReportContext(filtered.parameters, { generatedAt: '2023-01-01T09:00:00Z' })).toBe('Programme · Situation au 01/01/2023 · Généré le 01/01/2023 10:00');
+    expect(formatReportContext(filtered, { generatedAt: '2023-01-01T09:00:00Z' })).toBe('Programme · Situation au 01/01/2023 · Généré le 01/01/2023 10:00');
   });
 });

@@ -36,9 +36,13 @@ export const PHASE_STATUS_LABELS: Readonly<Record<PhaseSituation, string>> = LAB
 export type PhaseSituation = PhaseStatus | 'interrupted';
 
 export function phaseSituation(phase: Pick<PhaseProgress, 'status'>, antenna: PhasesAntennaDocument, referenceDate: string): PhaseSituation {
-  if (phase.status !== 'started') return phase.status;
+  return phase.status === 'started' && closedBy(antenna, referenceDate) !== null ? 'interrupted' : phase.status;
+}
+
+/** The antenna's closing date when it closed on or before the reference date; null otherwise. */
+function closedBy(antenna: PhasesAntennaDocument, referenceDate: string): string | null {
   const closedOn = closingOf(antenna);
-  return closedOn !== null && !isAfter(closedOn, referenceDate) ? 'interrupted' : 'started';
+  return closedOn !== null && !isAfter(closedOn, referenceDate) ? closedOn : null;
 }
 
 /**
@@ -64,8 +68,7 @@ export function phaseLatenessDays(phase: PhaseProgress, referenceDate: string): 
  * lateness stops growing at its closing rather than for ever.
  */
 export function latenessJudgedOn(antenna: PhasesAntennaDocument, referenceDate: string): string {
-  const closedOn = closingOf(antenna);
-  return closedOn !== null && isAfter(referenceDate, closedOn) ? closedOn : referenceDate;
+  return closedBy(antenna, referenceDate) ?? referenceDate;
 }
 
 /**
