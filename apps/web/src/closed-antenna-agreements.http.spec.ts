@@ -80,6 +80,22 @@ describe('an antenna closed while one of its funding agreements is still open', 
     expect(before).not.toContain('Interrompue');
   });
 
+  it('rule: a closed antenna’s page offers only the forms the antenna still accepts (its agreements’ public data and their closing) and says once why the others are not offered: no button of a form it could only refuse (plan a phase, record or import expenditures, commit funding, cancel an expenditure)', async () => {
+    const CLOSED = 'L’antenne a été fermée le 31/01/2024 : elle n’accepte plus que les données publiques de ses accords de financement, et leur clôture.';
+    const finance = readableMarkup((await (await dashboard.signedIn('finance')).get('/antennes/montbeliard').expect(200)).text);
+    const menu = finance.slice(finance.indexOf('<nav aria-label="Saisir un fait"'), finance.indexOf('</nav>', finance.indexOf('<nav aria-label="Saisir un fait"')));
+    expect(menu.split(CLOSED)).toHaveLength(2);
+    expect(menu).toContain('href="/antennes/montbeliard/donnees-publiques"');
+    expect(menu).toContain('href="/antennes/montbeliard/clore-financement"');
+    expect(menu.match(/<li>/g)).toHaveLength(2);
+    for (const refused of ['enregistrer-depense', 'engager-financement', 'annuler-depense', 'import', 'etablir-budget', 'reviser-budget']) expect(finance).not.toContain(`href="/antennes/montbeliard/${refused}`);
+    const manager = readableMarkup((await (await dashboard.signedIn('programme-manager')).get('/antennes/montbeliard').expect(200)).text);
+    expect(manager).toContain(CLOSED);
+    for (const refused of ['planifier-phase', 'inaugurer', 'suspendre', 'reprendre', 'fermer', 'ouvrir-formation', 'declarer-apprenants']) expect(manager).not.toContain(`href="/antennes/montbeliard/${refused}`);
+    // The forms stay reachable by their address, and say why they cannot serve (form-choices.ts).
+    expect((await (await dashboard.signedIn('programme-manager')).get('/antennes/montbeliard/planifier-phase').expect(200)).text).toContain(CLOSED);
+  });
+
   it('rule: the closed-antenna warning is shown only on an open agreement that still has a tranche not released: the seed envelope, wholly released, has nothing blocked and no warning', async () => {
     const finance = readableMarkup((await (await dashboard.signedIn('finance')).get('/antennes/montbeliard').expect(200)).text);
     const seed = agreementBlockOf(finance, 'bdt-amorcage-montbeliard');

@@ -162,9 +162,17 @@ ${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { 
     const candidacy = await this.reads.candidacy(data.antenna.candidacyId);
     const callTitle = this.reads.callTitles().get(data.antenna.callId);
     const past = asOf !== undefined || knownAt !== undefined;
-    const may = new Set(past ? [] : FORMS.filter((form) => form.scope === 'antenna' && mayRun(actor, form.command)).map((form) => form.slug));
-    // The spreadsheet import (imports.controller.ts), for those who may record the budget.
-    if (!past && mayRun(actor, 'RecordExpenditure')) may.add('import');
+    const forms = past ? [] : FORMS.filter((form) => form.scope === 'antenna' && mayRun(actor, form.command));
+    // A form the antenna can only refuse now (most of them once it is closed, a second inauguration,
+    // a resumption of an active antenna…) is not offered: the menu says why instead (form-choices.ts).
+    const unavailableForms = new Map<string, string>();
+    for (const form of forms) {
+      const reason = await this.choices.unavailable(form, antennaId);
+      if (reason !== undefined) unavailableForms.set(form.slug, reason);
+    }
+    const may = new Set(forms.filter((form) => !unavailableForms.has(form.slug)).map((form) => form.slug));
+    // The spreadsheet import (imports.controller.ts), for those who may record the budget, while the antenna accepts it.
+    if (!past && mayRun(actor, 'RecordExpenditure') && data.antenna.status !== 'closed') may.add('import');
     const expenditures: LiveExpenditure[] | undefined = past
       ? undefined
       : await this.reads.liveExpenditures(antennaId);
@@ -180,6 +188,7 @@ ${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { 
       candidacy,
       ...(callTitle ? { callTitle } : {}),
       may,
+      unavailableForms,
       ...(expenditures ? { expenditures } : {}),
       staleRead,
       auditExport: AUDIT_EXPORT_ROLES.has(actor.role),

@@ -38,8 +38,10 @@ export interface AntennaModel {
   readonly data: AntennaData;
   readonly candidacy?: CandidacyListItem;
   readonly callTitle?: string;
-  /** Form slugs the user may open (none when looking at the past, none for auditors). */
+  /** Form slugs the user may open and the antenna accepts now (none when looking at the past, none for auditors). */
   readonly may: ReadonlySet<string>;
+  /** Forms the user may open but the antenna would refuse now, with the reason (form slug → reason). */
+  readonly unavailableForms?: ReadonlyMap<string, string>;
   readonly expenditures?: readonly LiveExpenditure[];
   readonly staleRead: boolean;
   /** Auditors and administrators may download the antenna's verifiable audit export. */
@@ -74,7 +76,7 @@ ${model.asOf && html`<p class="bandeau-date" role="status">Vous consultez l’an
 <nav aria-label="Sections de la page"><ul class="liste-actions">
 <li><a href="#synthese">Synthèse</a></li><li><a href="#phases">Phases</a></li><li><a href="#budget">Budget</a></li><li><a href="#financements">Financements</a></li><li><a href="#historique">Historique</a></li>
 </ul></nav>
-${formMenu('antenna', base, model.may)}
+${formMenu('antenna', base, model.may, model.unavailableForms)}
 
 <section id="synthese" aria-labelledby="titre-synthese">
 <h2 id="titre-synthese">Synthèse</h2>

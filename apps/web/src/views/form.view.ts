@@ -199,15 +199,20 @@ function displayDate(value: string): string {
 /**
  * « Saisir un fait »: a link to every form of this scope that the person's role may use (the
  * role rules of the commands decide, see `mayRun`), by its title. A form in `unavailable` (by
- * slug: a programme's launch once one is launched) is not offered: where its link would be, the
- * menu says why. Another form that cannot serve now (a closed antenna) says why when opened.
+ * slug: a programme's launch once one is launched, most forms of a closed antenna) is not offered:
+ * the menu says why instead, each reason once however many forms it holds back (the paragraph
+ * takes the id of the first of them).
  */
 export function formMenu(scope: FormSpec['scope'], base: string, may: ReadonlySet<string>, unavailable: ReadonlyMap<string, string> = new Map()): SafeHtml | '' {
-  const forms = FORMS.filter((form) => form.scope === scope && may.has(form.slug));
+  const forms = FORMS.filter((form) => form.scope === scope && (may.has(form.slug) || unavailable.has(form.slug)));
   if (forms.length === 0) return '';
   const offered = forms.filter((form) => !unavailable.has(form.slug));
-  const explained = forms.filter((form) => unavailable.has(form.slug));
-  return html`<nav aria-label="Saisir un fait" class="saisie"><h2>Saisir un fait</h2>${explained.map(
-    (form) => html`<p class="aide" id="indisponible-${form.slug}">${unavailable.get(form.slug)}</p>`,
+  const reasons = new Map<string, string>();
+  for (const form of forms) {
+    const reason = unavailable.get(form.slug);
+    if (reason !== undefined && !reasons.has(reason)) reasons.set(reason, form.slug);
+  }
+  return html`<nav aria-label="Saisir un fait" class="saisie"><h2>Saisir un fait</h2>${[...reasons].map(
+    ([reason, slug]) => html`<p class="aide" id="indisponible-${slug}">${reason}</p>`,
   )}${offered.length > 0 && html`<ul class="liste-actions">${offered.map((form) => html`<li><a class="bouton secondaire petit" href="${base}/${form.slug}">${form.title}</a></li>`)}</ul>`}</nav>`;
 }
