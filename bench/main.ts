@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const sections = ORDER.filter((s) => options.only.includes(s) || (s === 'peers' && !options.onlyGiven && peersInstalled()));
 
   log(`Jalon benchmark: ${options.events.toLocaleString('en-US')} events, ${options.antennas} antennas, seed "${options.seed}"${options.quick ? ', quick' : ''}`);
-  log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}`);
+  log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.nodeFlags}), ${machine.os}`);
   log(`Sections: ${sections.join(', ')}`);
   const timings: Record<string, number> = {};
   const failures: Record<string, string> = {};

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { JALON_NODE_FLAGS } from '../../apps/cli/src/node-flags';
 
 /**
  * Child processes of the benchmark (replay, as-of report, HTTP server): TypeScript of this
@@ -38,7 +39,8 @@ export const COMPILED_CLI = join(REPO_ROOT, 'dist', 'apps', 'cli', 'src', 'main.
 
 /** A child running a TypeScript file of bench/ (script relative to bench/), or, with `compiled`, the given node arguments as they are. */
 export function startChild(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, compiled = false): ChildHandle {
-  const nodeArgs = compiled ? [...args] : ['--require', require.resolve('reflect-metadata'), '--require', REGISTER_TS, join(BENCH_ROOT, script), ...args];
+  // A child stands for a Jalon process (`jalon <command>`, the service): it runs with their Node.js options.
+  const nodeArgs = [...JALON_NODE_FLAGS, ...(compiled ? args : ['--require', require.resolve('reflect-metadata'), '--require', REGISTER_TS, join(BENCH_ROOT, script), ...args])];
   const child = spawn(process.execPath, nodeArgs, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },

@@ -29,8 +29,16 @@ export function jalonLoading(args: string[], dataDir: string) {
 }
 
 /** Starts `jalon serve` on a free port and resolves once it prints its address. */
-export function serve(dataDir: string): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, DATA_DIR: dataDir, PORT: '0' } });
+/** The `jalon` command, as installed (`npx jalon`, package.json's bin): its first line starts Node.js. */
+export const BIN_JALON = join(__dirname, '..', '..', 'bin', 'jalon');
+
+/**
+ * `jalon serve` on a free port, resolved once it listens. `command`: how it is started (default:
+ * this Node.js running the compiled CLI with no option of its own), e.g. `[BIN_JALON]`.
+ */
+export function serve(dataDir: string, command: readonly string[] = [process.execPath, CLI]): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
+  const [file, ...args] = command;
+  const child: ChildProcess = spawn(file!, [...args, 'serve'], { env: { ...process.env, DATA_DIR: dataDir, PORT: '0' } });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`jalon serve did not start:\n${output}`)), 30_000);
@@ -42,7 +50,8 @@ export function serve(dataDir: string): Promise<{ url: string; output: () => str
         resolve({
           url: match[1]!,
           output: () => output,
-          stop: () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM')))),
+          // Resolved once its output is closed too ('close', after 'exit'): every line it printed has been read.
+          stop: () => new Promise<void>((done) => (child.exitCode !== null && child.stdout!.closed ? done() : (child.once('close', () => done()), child.kill('SIGTERM')))),
         });
       }
     };

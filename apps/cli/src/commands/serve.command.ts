@@ -1,5 +1,6 @@
 import { JalonConfig, portOf } from '@jalon/core';
 import { Command } from 'commander';
+import { JALON_NODE_FLAGS, startedWithJalonNodeFlags } from '../node-flags';
 
 export function serveCommand(config: () => JalonConfig): Command {
   return new Command('serve')
@@ -18,5 +19,9 @@ export function serveCommand(config: () => JalonConfig): Command {
       // of what every other command would otherwise load before doing anything.
       const [{ startServer }, { dashboard }] = await Promise.all([import('@jalon/api'), import('@jalon/web')]);
       await startServer(listen, console.log, [dashboard()]);
+      if (!startedWithJalonNodeFlags()) {
+        // Said once the service is up, not refused: it is right without them, only its queries' tail is longer.
+        console.log(`Node.js a démarré sans ${JALON_NODE_FLAGS.join(' ')} (décision 0068 ; npm start, la commande jalon et l’image Docker les passent) : les requêtes auront une traîne de latence plus longue.`);
+      }
     });
 }
