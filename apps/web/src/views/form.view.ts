@@ -200,8 +200,8 @@ function displayDate(value: string): string {
  * « Saisir un fait »: a link to every form of this scope that the person's role may use (the
  * role rules of the commands decide, see `mayRun`), by its title. A form in `unavailable` (by
  * slug: a programme's launch once one is launched, most forms of a closed antenna) is not offered:
- * the menu says why instead, each reason once however many forms it holds back (the paragraph
- * takes the id of the first of them).
+ * after the forms offered, the menu says why, each reason once however many forms it holds back
+ * (the paragraph takes the id of the first of them).
  */
 export function formMenu(scope: FormSpec['scope'], base: string, may: ReadonlySet<string>, unavailable: ReadonlyMap<string, string> = new Map()): SafeHtml | '' {
   const forms = FORMS.filter((form) => form.scope === scope && (may.has(form.slug) || unavailable.has(form.slug)));
@@ -212,7 +212,8 @@ export function formMenu(scope: FormSpec['scope'], base: string, may: ReadonlySe
     const reason = unavailable.get(form.slug);
     if (reason !== undefined && !reasons.has(reason)) reasons.set(reason, form.slug);
   }
-  return html`<nav aria-label="Saisir un fait" class="saisie"><h2>Saisir un fait</h2>${[...reasons].map(
-    ([reason, slug]) => html`<p class="aide" id="indisponible-${slug}">${reason}</p>`,
-  )}${offered.length > 0 && html`<ul class="liste-actions">${offered.map((form) => html`<li><a class="bouton secondaire petit" href="${base}/${form.slug}">${form.title}</a></li>`)}</ul>`}</nav>`;
+  // What can be done first, then why the rest cannot.
+  return html`<nav aria-label="Saisir un fait" class="saisie"><h2>Saisir un fait</h2>${
+    offered.length > 0 && html`<ul class="liste-actions">${offered.map((form) => html`<li><a class="bouton secondaire petit" href="${base}/${form.slug}">${form.title}</a></li>`)}</ul>`
+  }${[...reasons].map(([reason, slug]) => html`<p class="aide" id="indisponible-${slug}">${reason}</p>`)}</nav>`;
 }
