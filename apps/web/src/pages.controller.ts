@@ -100,11 +100,7 @@ export class PagesController {
         }));
     const forms = asOf ? [] : FORMS.filter((form) => form.scope === 'programme' && mayRun(actor, form.command));
     // A form that can only be refused now (a programme's launch once one is launched) is not offered: the menu says why.
-    const unavailableForms = new Map<string, string>();
-    for (const form of forms) {
-      const reason = await this.choices.unavailable(form, undefined);
-      if (reason !== undefined) unavailableForms.set(form.slug, reason);
-    }
+    const unavailableForms = await this.choices.unavailableAmong(forms, undefined);
     const body = overviewView({
       ...(asOf ? { asOf } : {}),
       ...(error ? { asOfError: error, asOfTyped: typed } : {}),
@@ -165,11 +161,7 @@ ${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { 
     const forms = past ? [] : FORMS.filter((form) => form.scope === 'antenna' && mayRun(actor, form.command));
     // A form the antenna can only refuse now (most of them once it is closed, a second inauguration,
     // a resumption of an active antenna…) is not offered: the menu says why instead (form-choices.ts).
-    const unavailableForms = new Map<string, string>();
-    for (const form of forms) {
-      const reason = await this.choices.unavailable(form, antennaId);
-      if (reason !== undefined) unavailableForms.set(form.slug, reason);
-    }
+    const unavailableForms = await this.choices.unavailableAmong(forms, antennaId);
     const may = new Set(forms.filter((form) => !unavailableForms.has(form.slug)).map((form) => form.slug));
     // The spreadsheet import (imports.controller.ts), for those who may record the budget, while the antenna accepts it.
     if (!past && mayRun(actor, 'RecordExpenditure') && data.antenna.status !== 'closed') may.add('import');

@@ -1,7 +1,7 @@
 import { errorMessageOf } from '@jalon/application';
 import { agreementTrancheName, formatDate, formatEuros, formatFixed2 } from '@jalon/reporting';
 import { DashboardReads } from '../read/dashboard-reads';
-import { FundingReportAgreement } from '@jalon/queries';
+import type { AntennaSituation, FundingReportAgreement } from '@jalon/queries';
 import { AntennaAvailability, FormSpec, Option, OptionSource, TakenSource } from './form-catalogue';
 
 /** Why a select has nothing to offer, said where the choice would be. */
@@ -35,6 +35,22 @@ export class FormChoices {
 
   /** Why the form cannot be used (on this antenna) now, or undefined. */
   async unavailable(form: FormSpec, antennaId: string | undefined): Promise<string | undefined> {
+    return (await this.unavailableAmong([form], antennaId)).get(form.slug);
+  }
+
+  /** Of `forms`, those that cannot be used (on this antenna) now, with why (slug → reason); the antenna is read once. */
+  async unavailableAmong(forms: readonly FormSpec[], antennaId: string | undefined): Promise<Map<string, string>> {
+    let situation: AntennaSituation | undefined | null = null;
+    const antennaOf = (id: string) => (situation === null ? (situation = this.reads.antennaSituation(id)) : situation);
+    const found = new Map<string, string>();
+    for (const form of forms) {
+      const reason = this.reasonFor(form, antennaId, antennaOf);
+      if (reason !== undefined) found.set(form.slug, reason);
+    }
+    return found;
+  }
+
+  private reasonFor(form: FormSpec, antennaId: string | undefined, antennaOf: (antennaId: string) => AntennaSituation | undefined): string | undefined {
     if (!form.availability) return undefined;
     if (form.availability === 'noProgrammeLaunched') {
       // One programme per installation (docs/decisions/0061): once it is launched, another launch can only be refused.
@@ -42,7 +58,7 @@ export class FormChoices {
       return followed ? errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED', { programmeId: followed.programmeId, name: followed.name, launchedOn: followed.launchedOn }) : undefined;
     }
     if (!antennaId) return undefined;
-    const antenna = this.reads.antennaSituation(antennaId);
+    const antenna = antennaOf(antennaId);
     if (!antenna) return 'Cette antenne n’a pas été ouverte.';
     if (antenna.status === 'closed' && form.availability !== 'antennaOpened') {
       return `L’antenne a été fermée le ${formatDate(antenna.statusSince)} : elle n’accepte plus que les données publiques de ses accords de financement, et leur clôture.`;

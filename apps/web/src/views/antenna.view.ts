@@ -111,7 +111,7 @@ ${phases.length === 0
         referenceLabel,
         inauguratedOn: antenna.inauguratedOn,
       })}
-${phaseTable(phases, antenna.status === 'closed', formLink)}
+${phaseTable(phases, formLink)}
 ${data.phasesReport.tables[2]!.rows.length > 0 && reportTable(data.phasesReport.tables[2]!, { timeZone: model.timeZone })}
 ${data.phasesReport.tables[3]!.rows.length > 0 && reportTable(data.phasesReport.tables[3]!, { timeZone: model.timeZone })}
 </section>
@@ -180,9 +180,8 @@ function agreementBlock(
 ): SafeHtml {
   const flags = discrepancies.filter((d) => d.agreementId === agreement.agreementId && d.antennaId === agreement.antennaId);
   const antenna = model.data.antenna;
-  // A closed antenna accepts nothing but audit reads (and its agreements' public data and closing):
-  // its tranches offer no release, receipt or reversal, which their forms could only refuse.
-  const hasActions = antenna.status !== 'closed' && ['verser-tranche', 'recevoir-tranche', 'annuler-versement'].some((slug) => model.may.has(slug));
+  // A closed antenna's tranches offer no release, receipt or reversal: `may` holds only the forms the antenna accepts now.
+  const hasActions = ['verser-tranche', 'recevoir-tranche', 'annuler-versement'].some((slug) => model.may.has(slug));
   const id = `rapprochement-${agreement.agreementId}`;
   // A closed antenna's agreements take no release any more (decision 0054): one left open keeps its
   // unreleased tranches « bloquées » (the report's state, as in the échéancier), until it is closed
@@ -282,20 +281,17 @@ function historyTable(data: AntennaData, timeZone: string): SafeHtml {
 
 function phaseTable(
   phases: readonly (AntennaData['antenna']['phases'][number] & { readonly interruptedOn: string | null })[],
-  antennaClosed: boolean,
   formLink: (slug: string, label: HtmlValue, query?: Readonly<Record<string, string>>, small?: boolean) => SafeHtml | string,
 ): SafeHtml {
   const period = (from: string | null, to: string | null) =>
     from === null ? '—' : to === null ? `depuis le ${formatDate(from)}` : `${formatDate(from)} → ${formatDate(to)}`;
-  // A closed antenna accepts nothing more: no phase of it can start or be completed.
+  // A closed antenna's page offers no phase form (`may` holds only what the antenna accepts now).
   const actionsOf = (phase: AntennaData['antenna']['phases'][number]) =>
-    antennaClosed
-      ? ''
-      : phase.situation === 'planned'
-        ? formLink('demarrer-phase', html`Démarrer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
-        : phase.situation === 'started'
-          ? formLink('terminer-phase', html`Terminer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
-          : '';
+    phase.situation === 'planned'
+      ? formLink('demarrer-phase', html`Démarrer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
+      : phase.situation === 'started'
+        ? formLink('terminer-phase', html`Terminer<span class="sr"> ${phase.name}</span>`, { phase: phase.phaseId }, true)
+        : '';
   const actions = phases.map(actionsOf);
   const hasActions = actions.some((action) => action !== '');
   return html`<div class="defilement" role="region" aria-label="Phases" tabindex="0">

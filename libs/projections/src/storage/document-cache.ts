@@ -61,7 +61,6 @@ export class DocumentCache {
     this.docs.set(cacheKey(id, key), { doc }, bytes + key.length);
   }
 
-
   forget(id: string): void {
     this.docs.deleteWhere((key) => key.startsWith(`${id}\u0000`));
     this.lists.deleteWhere((key) => key.startsWith(`${id}\u0000`));
@@ -87,6 +86,12 @@ export class DocumentCache {
  */
 class ReadOnce {
   private readonly keys = new Set<string>();
+  /**
+   * Every key before it was forgotten: it points at the oldest. Kept from one reading to the next,
+   * as Lru's eviction is: a fresh iterator at each reading would walk again over the slots of every
+   * key forgotten since the Set was last rehashed, on the path of every read from storage.
+   */
+  private oldest: Iterator<string> | undefined;
 
   /** Whether `key` was read once within the window (it is then forgotten); otherwise it is remembered. */
   readAgain(key: string, cachedEntries: number): boolean {
@@ -94,15 +99,18 @@ class ReadOnce {
     this.keys.add(key);
     const window = Math.max(READ_ONCE_REMEMBERED_AT_LEAST, cachedEntries);
     // A Set iterates in insertion order: the first keys are the oldest.
-    for (const oldest of this.keys) {
-      if (this.keys.size <= window) break;
-      this.keys.delete(oldest);
+    while (this.keys.size > window) {
+      this.oldest ??= this.keys.values();
+      const next = this.oldest.next();
+      if (next.done === true) this.oldest = undefined;
+      else this.keys.delete(next.value);
     }
     return false;
   }
 
   clear(): void {
     this.keys.clear();
+    this.oldest = undefined;
   }
 }
 
