@@ -1,7 +1,7 @@
 import { ReportService, systemClock } from '@jalon/application';
 import { loadConfig } from '@jalon/core';
 import { EventStore, ReadAllOptions, SqliteEventStore, StoredEvent } from '@jalon/event-store';
-import { PROJECTIONS, ProjectionRunner, SqliteProjectionStorage } from '@jalon/projections';
+import { PROJECTIONS, ProjectionRunner, replayInMemory, SqliteProjectionStorage } from '@jalon/projections';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withCore } from '../../apps/cli/src/core-context';
@@ -25,6 +25,8 @@ function peakRssBytes(): number {
  *   replay <dataDir>                  what `jalon replay` does: the core module, then ProjectionRunner.rebuild()
  *                                     (read models written to <dataDir>/read-models.sqlite)
  *   as-of <dataDir> <kind> <date>     ReportService.build({ kind, asOf }): the whole log replayed in memory up to the cut
+ *   in-memory <dataDir>               every projection over the whole log, its documents kept in memory, nothing
+ *                                     stored: what a rebuild computes, without the read-model storage
  *
  * The store is wrapped only to count the events read and report progress.
  */
@@ -57,7 +59,7 @@ class CountingStore implements EventStore {
 
 async function main(): Promise<void> {
   const [mode, dataDir, kind, asOf] = process.argv.slice(2);
-  if (!dataDir) throw new Error('usage: read-side.ts replay|as-of <dataDir> [kind asOf]');
+  if (!dataDir) throw new Error('usage: read-side.ts replay|in-memory|as-of <dataDir> [kind asOf]');
   const config = loadConfig({ DATA_DIR: dataDir });
   const store = new CountingStore(SqliteEventStore.open({ file: join(dataDir, 'jalon.sqlite') }));
   const head = await store.headPosition();
@@ -66,6 +68,10 @@ async function main(): Promise<void> {
     if (mode === 'replay') {
       const { events, seconds } = await withCore({ config, store }, ({ app }) => app.get(ProjectionRunner).rebuild());
       tell({ type: 'result', events, seconds, head: head.toString(), maxRssBytes: peakRssBytes() });
+    } else if (mode === 'in-memory') {
+      const replayed = await replayInMemory(store, PROJECTIONS);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      tell({ type: 'result', events: store.read, applied: replayed.events, seconds, maxRssBytes: peakRssBytes() });
     } else if (mode === 'as-of') {
       const storage = SqliteProjectionStorage.open(':memory:');
       const reports = new ReportService(store, new ProjectionRunner(store, storage, PROJECTIONS), systemClock, config.timeZone);

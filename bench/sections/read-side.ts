@@ -178,6 +178,22 @@ function writeOnceFloor(readModels: string, events: number): { seconds: number; 
   }
 }
 
+/**
+ * The other side of what a rebuild must do: every projection folded over the whole log as `jalon
+ * replay` reads it (the store read, events upcast), its documents kept in memory (as time travel
+ * keeps them), nothing serialised or written. Timed in a child process from its first read to its
+ * last event; its rate bounds the replay's as the floor above does, whatever the storage.
+ */
+async function inMemory(ctx: BenchContext, size: number): Promise<{ rate: number | null; note: string }> {
+  const seeded = await ctx.seeded(size);
+  const run = await runChild('children/read-side.ts', ['in-memory', seeded.dir], ctx.options.replayTimeoutSeconds);
+  if (!run.result) return { rate: null, note: run.timedOut ? `stopped after ${Math.round(run.seconds)} s` : `the child process failed: ${run.output.trim().split('\n').pop() ?? ''}` };
+  const events = run.result.events as number;
+  const seconds = run.result.seconds as number;
+  const peak = run.result.maxRssBytes as number;
+  return { rate: events / seconds, note: `${seconds.toFixed(1)} s, peak memory ${Math.round(peak / MiB).toLocaleString('en-US')} MiB` };
+}
+
 export async function replaySection(ctx: BenchContext): Promise<void> {
   const outcomes: Record<string, ReplayOutcome> = {};
   for (const size of ctx.replaySizes()) {
@@ -210,6 +226,12 @@ export async function replaySection(ctx: BenchContext): Promise<void> {
     ctx.add(
       info('replay', `floor: the read models written once, no projection run (${label})`, floor.rate, 'events/s', what),
       info('replay', `floor / raw read-and-parse (${label})`, raw ? (100 * floor.rate) / raw : null, '%', 'the best replay / raw ratio these read models allow'),
+    );
+    ctx.log(`Replay: every projection in memory (${label}, nothing stored)`);
+    const computed = await inMemory(ctx, size);
+    ctx.add(
+      info('replay', `floor: the projections run in memory, nothing stored (${label})`, computed.rate, 'events/s', computed.note),
+      info('replay', `projections in memory / raw read-and-parse (${label})`, computed.rate !== null && raw ? (100 * computed.rate) / raw : null, '%', 'the best replay / raw ratio these projections allow'),
     );
   }
   ctx.data.replay = outcomes;
