@@ -28,7 +28,6 @@ export function jalonLoading(args: string[], dataDir: string) {
   }
 }
 
-/** Starts `jalon serve` on a free port and resolves once it prints its address. */
 /** The `jalon` command, as installed (`npx jalon`, package.json's bin): its first line starts Node.js. */
 export const BIN_JALON = join(__dirname, '..', '..', 'bin', 'jalon');
 

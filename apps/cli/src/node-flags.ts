@@ -7,8 +7,8 @@
  * start that state.
  *
  * Node reads them only when it starts: each way of starting Jalon passes them on its command line
- * (`npm start`, `npm run jalon`, the `jalon` command's first line, the Docker image's CMD, the
- * benchmark and its child processes); test/runtime/node-flags.spec.ts holds them to this list.
+ * (`npm start`, `npm run jalon`, the `jalon` command's first line, the Docker image's NODE_OPTIONS,
+ * the benchmark and its child processes); test/e2e/node-flags.e2e.spec.ts holds them to this list.
  */
 export const JALON_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 

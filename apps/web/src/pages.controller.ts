@@ -6,7 +6,7 @@ import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@jalon/api';
-import { FORMS } from './forms/form-catalogue';
+import { FORMS, SPREADSHEET_IMPORT } from './forms/form-catalogue';
 import { FormChoices } from './forms/form-choices';
 import { DATE_OUT_OF_RANGE, parseDate } from './forms/parse';
 import { href, html, segment } from './html';
@@ -158,13 +158,12 @@ ${timeTravelControl({ action: base, timeZone: this.reads.timeZone, ...(asOf ? { 
     const candidacy = await this.reads.candidacy(data.antenna.candidacyId);
     const callTitle = this.reads.callTitles().get(data.antenna.callId);
     const past = asOf !== undefined || knownAt !== undefined;
-    const forms = past ? [] : FORMS.filter((form) => form.scope === 'antenna' && mayRun(actor, form.command));
+    // The antenna's forms and the spreadsheet import (imports.controller.ts) that the role may use.
+    const forms = past ? [] : [...FORMS, SPREADSHEET_IMPORT].filter((form) => form.scope === 'antenna' && mayRun(actor, form.command));
     // A form the antenna can only refuse now (most of them once it is closed, a second inauguration,
     // a resumption of an active antenna…) is not offered: the menu says why instead (form-choices.ts).
     const unavailableForms = await this.choices.unavailableAmong(forms, antennaId);
     const may = new Set(forms.filter((form) => !unavailableForms.has(form.slug)).map((form) => form.slug));
-    // The spreadsheet import (imports.controller.ts), for those who may record the budget, while the antenna accepts it.
-    if (!past && mayRun(actor, 'RecordExpenditure') && data.antenna.status !== 'closed') may.add('import');
     const expenditures: LiveExpenditure[] | undefined = past
       ? undefined
       : await this.reads.liveExpenditures(antennaId);

@@ -377,6 +377,12 @@ function buildForm(plan: FormPlan): FormSpec {
 
 export const FORMS: readonly FormSpec[] = PLANS.map(buildForm);
 
+/**
+ * The spreadsheet import (imports.controller.ts): not one command's form, but offered on an antenna's
+ * page as its forms are, to those who may record expenditures, while the antenna accepts it.
+ */
+export const SPREADSHEET_IMPORT = { slug: 'import', command: 'RecordExpenditure', scope: 'antenna', availability: 'antennaNotClosed' } as const satisfies Pick<FormSpec, 'slug' | 'command' | 'scope' | 'availability'>;
+
 export function formNamed(scope: FormSpec['scope'], slug: string): FormSpec | undefined {
   return FORMS.find((form) => form.scope === scope && form.slug === slug);
 }

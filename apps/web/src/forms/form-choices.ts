@@ -39,20 +39,20 @@ export class FormChoices {
   }
 
   /** Of `forms`, those that cannot be used (on this antenna) now, with why (slug → reason); the antenna is read once. */
-  async unavailableAmong(forms: readonly FormSpec[], antennaId: string | undefined): Promise<Map<string, string>> {
+  async unavailableAmong(forms: readonly Pick<FormSpec, 'slug' | 'availability'>[], antennaId: string | undefined): Promise<Map<string, string>> {
     let situation: AntennaSituation | undefined | null = null;
     const antennaOf = (id: string) => (situation === null ? (situation = this.reads.antennaSituation(id)) : situation);
     const found = new Map<string, string>();
     for (const form of forms) {
-      const reason = this.reasonFor(form, antennaId, antennaOf);
+      const reason = this.reasonFor(form.availability, antennaId, antennaOf);
       if (reason !== undefined) found.set(form.slug, reason);
     }
     return found;
   }
 
-  private reasonFor(form: FormSpec, antennaId: string | undefined, antennaOf: (antennaId: string) => AntennaSituation | undefined): string | undefined {
-    if (!form.availability) return undefined;
-    if (form.availability === 'noProgrammeLaunched') {
+  private reasonFor(availability: FormSpec['availability'], antennaId: string | undefined, antennaOf: (antennaId: string) => AntennaSituation | undefined): string | undefined {
+    if (!availability) return undefined;
+    if (availability === 'noProgrammeLaunched') {
       // One programme per installation (docs/decisions/0061): once it is launched, another launch can only be refused.
       const followed = this.reads.followedProgramme();
       return followed ? errorMessageOf('PROGRAMME.ANOTHER_LAUNCHED', { programmeId: followed.programmeId, name: followed.name, launchedOn: followed.launchedOn }) : undefined;
@@ -60,7 +60,7 @@ export class FormChoices {
     if (!antennaId) return undefined;
     const antenna = antennaOf(antennaId);
     if (!antenna) return 'Cette antenne n’a pas été ouverte.';
-    if (antenna.status === 'closed' && form.availability !== 'antennaOpened') {
+    if (antenna.status === 'closed' && availability !== 'antennaOpened') {
       return `L’antenne a été fermée le ${formatDate(antenna.statusSince)} : elle n’accepte plus que les données publiques de ses accords de financement, et leur clôture.`;
     }
     const reasons: Record<AntennaAvailability, () => string | undefined> = {
@@ -73,7 +73,7 @@ export class FormChoices {
       noForecast: () => (antenna.forecastSet ? 'Le budget prévisionnel est déjà établi : révisez-le pour le modifier.' : undefined),
       forecastSet: () => (antenna.forecastSet ? undefined : 'Aucun budget prévisionnel n’est encore établi : établissez-le d’abord.'),
     };
-    return reasons[form.availability]();
+    return reasons[availability]();
   }
 
   /**
