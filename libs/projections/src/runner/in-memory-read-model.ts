@@ -17,6 +17,8 @@ export interface KeptDocuments {
 export class InMemoryReadModel<Doc> implements ReadModelView<Doc> {
   private readonly docs: Map<string, Doc>;
   private readonly handles: ReadonlySet<string>;
+  /** While changes are tracked ({@link trackChanges}): each key an event touched since the last {@link takeChanges}, with its document then. */
+  private touched: Map<string, Doc | undefined> | undefined;
 
   constructor(
     readonly projection: Projection<Doc>,
@@ -31,7 +33,9 @@ export class InMemoryReadModel<Doc> implements ReadModelView<Doc> {
     if (!this.handles.has(event.type)) return;
     for (const key of this.projection.keysOf(event)) {
       if (!this.keeps(key)) continue;
-      const next = this.projection.evolve(this.docs.get(key) ?? null, event, key);
+      const before = this.docs.get(key);
+      if (this.touched !== undefined && !this.touched.has(key)) this.touched.set(key, before);
+      const next = this.projection.evolve(before ?? null, event, key);
       if (next === null) this.docs.delete(key);
       else this.docs.set(key, next);
     }
@@ -52,6 +56,36 @@ export class InMemoryReadModel<Doc> implements ReadModelView<Doc> {
 
   entries(): [string, Doc][] {
     return [...this.docs.entries()].sort(byKey);
+  }
+
+  /** How many documents it holds. */
+  get size(): number {
+    return this.docs.size;
+  }
+
+  /**
+   * From now on, remembers which documents events change, so that {@link takeChanges} finds them
+   * without comparing every document (time-travel marks, every few hundred events).
+   */
+  trackChanges(): this {
+    this.touched ??= new Map();
+    return this;
+  }
+
+  /**
+   * The documents changed since changes were tracked or last taken, by key, those gone as
+   * `[key, null]`; then starts again. A document is changed when it is another object (`evolve`
+   * never changes one in place): an event that returned the same one changed nothing.
+   */
+  takeChanges(): [string, Doc | null][] {
+    if (this.touched === undefined) throw new Error('changes are not tracked: call trackChanges() first');
+    const changes: [string, Doc | null][] = [];
+    for (const [key, before] of this.touched) {
+      const now = this.docs.get(key);
+      if (now !== before) changes.push([key, now ?? null]);
+    }
+    this.touched.clear();
+    return changes.sort(byKey);
   }
 
   private keeps(key: string): boolean {

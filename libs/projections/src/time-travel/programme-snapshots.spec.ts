@@ -6,6 +6,7 @@ import { KPIS_PROJECTION_NAME } from '../read-models/kpis/kpis.projection';
 import { project, projected } from '../testing/projection-specification';
 import { sqliteStorageUnderTest } from '../testing/sqlite-storage-under-test';
 import { TimeTravelSnapshots } from './programme-snapshots';
+import { SnapshotDocsEncoder } from './snapshot-store';
 
 /**
  * The marks between snapshots keep the documents changed since the mark or snapshot before
@@ -58,6 +59,78 @@ describe('time-travel marks keep their changes', () => {
         expect([index, cut!.events, cut!.from]).toEqual([index, 0, BigInt(index + 1)]);
         expect([index, cut!.view<{ count: number }>(KPIS_PROJECTION_NAME).list('programme:')]).toEqual([index, expected.list('programme:')]);
       }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rule: a build stopped while it writes a mark loses nothing: built again, every mark holds its changes and every cut equals a replay to it', async () => {
+    const storage = open();
+    const store = SqliteEventStore.open({ file: join(dirname(file()), 'events-stopped.sqlite') });
+    const original = SnapshotDocsEncoder.prototype.encode;
+    const encode = jest.spyOn(SnapshotDocsEncoder.prototype, 'encode');
+    try {
+      await store.append(
+        'notes',
+        facts.map(([type, item], index) => ({
+          id: randomUUID(),
+          type,
+          version: 1,
+          data: { item, effectiveDate: dayOf(index) },
+          metadata: { actor: 'test', role: 'programme-manager', correlationId: 'c', causationId: 'c', recordedAt: `${dayOf(index)}T10:00:00.000Z` },
+        })),
+        { expectedRevision: 'any' },
+      );
+      const snapshots = new TimeTravelSnapshots(store, storage.timeTravelSnapshots(), [counted], { everyEvents: 10 });
+      // Stopped as it encodes its twelfth write (the mark at event 12, after the snapshot at 10).
+      let stopped: Promise<void> | undefined;
+      encode.mockImplementation(function (this: SnapshotDocsEncoder, ...args) {
+        if (encode.mock.calls.length === 12) stopped = snapshots.stop();
+        return original.apply(this, args);
+      });
+      await snapshots.catchUp();
+      await stopped;
+      expect(storage.timeTravelSnapshots().metas().map((meta) => meta.position)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n, 11n]);
+      await snapshots.catchUp();
+      expect(storage.timeTravelSnapshots().metas().map((meta) => meta.position)).toEqual(facts.map((_, index) => BigInt(index + 1)));
+      for (let index = 0; index < facts.length; index++) {
+        const cut = await snapshots.modelsAtCut(KPIS_PROJECTION_NAME, { asOf: dayOf(index) });
+        const expected = project(counted, facts.slice(0, index + 1).map(([type, item]) => projected(type, { item })));
+        expect([index, cut!.events, cut!.view<{ count: number }>(KPIS_PROJECTION_NAME).list('programme:')]).toEqual([index, 0, expected.list('programme:')]);
+      }
+    } finally {
+      encode.mockRestore();
+      await store.close();
+    }
+  });
+
+  it('rule: a mark keeps only the documents changed since the mark before: not one an event left as it was, nor one made and erased in between; one erased is kept as gone', async () => {
+    const storage = open();
+    const store = SqliteEventStore.open({ file: join(dirname(file()), 'events-changes.sqlite') });
+    // `Touched` leaves a document as it was (the same object), and makes none where there is none.
+    const touched = defineProjection<{ readonly count: number }>({ ...counted, handles: ['Noted', 'Erased', 'Touched'], evolve: (doc, event) => (event.type === 'Touched' ? doc : counted.evolve(doc, event, '')) });
+    const steps: readonly (readonly [string, string])[] = [['Noted', 'a'], ['Noted', 'b'], ['Touched', 'a'], ['Touched', 'z'], ['Noted', 'c'], ['Erased', 'c'], ['Noted', 'a'], ['Erased', 'b']];
+    try {
+      await store.append(
+        'notes',
+        steps.map(([type, item], index) => ({
+          id: randomUUID(),
+          type,
+          version: 1,
+          data: { item, effectiveDate: dayOf(index) },
+          metadata: { actor: 'test', role: 'programme-manager', correlationId: 'c', causationId: 'c', recordedAt: `${dayOf(index)}T10:00:00.000Z` },
+        })),
+        { expectedRevision: 'any' },
+      );
+      // A snapshot every 20 events: a mark every 2.
+      const snapshots = new TimeTravelSnapshots(store, storage.timeTravelSnapshots(), [touched], { everyEvents: 20 });
+      await snapshots.catchUp();
+      const marks = storage.timeTravelSnapshots().metas();
+      expect(marks.map((meta) => [meta.position, meta.full])).toEqual([[2n, false], [4n, false], [6n, false], [8n, false]]);
+      expect(storage.timeTravelSnapshots().docs(2n, 'kpis@99')).toEqual([['programme:a', { count: 1 }], ['programme:b', { count: 1 }]]);
+      expect(storage.timeTravelSnapshots().docs(4n, 'kpis@99')).toEqual([]);
+      expect(storage.timeTravelSnapshots().docs(6n, 'kpis@99')).toEqual([]);
+      expect(storage.timeTravelSnapshots().docs(8n, 'kpis@99')).toEqual([['programme:a', { count: 2 }], ['programme:b', null]]);
     } finally {
       await store.close();
     }

@@ -9,7 +9,7 @@ import { cutFilter, cutHolds, EventCut } from '../runner/event-cut';
 import { eventFingerprint } from '../runner/event-fingerprint';
 import { InMemoryReadModel } from '../runner/in-memory-read-model';
 import { ReadModels } from '../runner/replay';
-import { encodeSnapshotDocs, SnapshotMeta, SnapshotUnreadableError, TimeTravelSnapshotStore } from './snapshot-store';
+import { SnapshotDocsEncoder, SnapshotMeta, SnapshotUnreadableError, TimeTravelSnapshotStore } from './snapshot-store';
 
 /**
  * Whole-programme time travel from snapshots (docs/decisions/0028, amending 0024).
@@ -111,9 +111,8 @@ interface BuildState {
   minRecordedAt: number;
   /** undefined: none yet. */
   minEffective: string | undefined;
+  /** Per projection, its documents, tracking those changed since the last snapshot or mark written: a mark keeps those. */
   readonly docs: Map<string, InMemoryReadModel<unknown>>;
-  /** Per projection, its documents as of the last snapshot or mark written: a mark keeps those changed since (documents are never changed in place: `evolve` returns new ones). */
-  saved: Map<string, ReadonlyMap<string, unknown>>;
 }
 
 /**
@@ -134,6 +133,7 @@ export class TimeTravelSnapshots {
   private storeIdentity: string | undefined;
   private readonly markEvery: number;
   private readonly decoded = new Map<string, readonly [string, unknown][]>();
+  private readonly encoder = new SnapshotDocsEncoder();
   private readonly decodedChanges = new Map<string, readonly [string, unknown][]>();
   private readonly unreadableListeners = new Set<(reason: string, position: bigint) => void>();
 
@@ -408,24 +408,23 @@ export class TimeTravelSnapshots {
       minRecordedAt: Number.isFinite(state.minRecordedAt) ? state.minRecordedAt : null,
       minEffective: state.minEffective ?? '',
     };
+    // The documents and changes as they stand now. Taking the changes forgets them: a write abandoned
+    // (below) or failed (startBuild) drops the fold, and the next build starts again from the last
+    // snapshot with documents, taking again the marks after it (load).
+    const taken = this.plans.map((plan) => {
+      const model = state.docs.get(plan.id)!;
+      const changes = model.takeChanges();
+      return { plan, docs: full ? model.entries() : changes, complete: !full && model.size > 0 && changes.filter(([, doc]) => doc !== null).length === model.size };
+    });
     const blobs = new Map<string, Buffer>();
-    const saved = new Map<string, ReadonlyMap<string, unknown>>();
-    const complete: string[] = [];
     // One projection at a time, compressed off the event loop: the service keeps answering meanwhile.
-    for (const plan of this.plans) {
-      const entries = state.docs.get(plan.id)!.entries();
-      saved.set(plan.id, new Map(entries));
-      if (full) {
-        blobs.set(plan.id, await encodeSnapshotDocs(entries));
-        continue;
-      }
-      const changes = changesSince(state.saved.get(plan.id)!, entries);
-      if (entries.length > 0 && changes.filter(([, doc]) => doc !== null).length === entries.length) complete.push(plan.id);
-      blobs.set(plan.id, await encodeSnapshotDocs(changes));
+    for (const { plan, docs } of taken) blobs.set(plan.id, await this.encoder.encode(docs));
+    if (generation !== this.generation) {
+      if (this.state === state) this.state = undefined;
+      return false;
     }
-    if (generation !== this.generation) return false;
+    const complete = taken.filter((entry) => entry.complete).map((entry) => entry.plan.id);
     this.snapshots.save(full ? meta : { ...meta, changes: true, complete }, blobs);
-    state.saved = saved;
     state.previous = state.position;
     state.sinceLast = 0;
     if (full) state.sinceFull = 0;
@@ -460,8 +459,7 @@ export class TimeTravelSnapshots {
         for (const plan of this.plans) {
           const entries = this.snapshots.docs(last.position, plan.id);
           if (entries === undefined) throw new SnapshotUnreadableError(last.position, plan.id, new Error('aucun document'));
-          state.docs.set(plan.id, keptModel(plan, entries));
-          state.saved.set(plan.id, new Map(entries));
+          state.docs.set(plan.id, keptModel(plan, entries).trackChanges());
         }
       } catch (error) {
         if (!(error instanceof SnapshotUnreadableError)) throw error;
@@ -534,17 +532,8 @@ function emptyState(plans: readonly Plan[]): BuildState {
     maxEffective: null,
     minRecordedAt: Number.POSITIVE_INFINITY,
     minEffective: undefined,
-    docs: new Map(plans.map((plan) => [plan.id, keptModel(plan)])),
-    saved: new Map(plans.map((plan) => [plan.id, new Map()])),
+    docs: new Map(plans.map((plan) => [plan.id, keptModel(plan).trackChanges()])),
   };
-}
-
-/** The documents changed since `before` (a new object: `evolve` never changes one in place), by key, and those gone as `[key, null]`. */
-function changesSince(before: ReadonlyMap<string, unknown>, now: readonly (readonly [string, unknown])[]): [string, unknown][] {
-  const changed: [string, unknown][] = now.filter(([key, doc]) => before.get(key) !== doc) as [string, unknown][];
-  const present = new Set(now.map(([key]) => key));
-  for (const key of before.keys()) if (!present.has(key)) changed.push([key, null]);
-  return changed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** The figures of one event as the cut sees it (the event as stored: `cutFilter` tests it before upcasting). */

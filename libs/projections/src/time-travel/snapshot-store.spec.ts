@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { isAscii } from 'node:buffer';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { sqliteStorageUnderTest } from '../testing/sqlite-storage-under-test';
-import { encodeSnapshotDocs, SnapshotMeta } from './snapshot-store';
+import { encodeSnapshotDocs, SnapshotDocsEncoder, SnapshotMeta } from './snapshot-store';
 
 /**
  * The time-travel snapshots' figures are decoded once and kept while the file says no snapshot was
@@ -105,5 +105,43 @@ describe('SqliteTimeTravelSnapshotStore: documents stored in ASCII', () => {
     const snapshots = open().timeTravelSnapshots();
     snapshots.save(meta, new Map([['budget@1', deflateSync(Buffer.from(JSON.stringify(entries), 'utf8'))]]));
     expect(snapshots.docs(10n, 'budget@1')).toEqual(entries);
+  });
+});
+
+/**
+ * Snapshots of a large programme share most of their documents with the snapshot before: the
+ * encoder reuses the text it wrote for an object it meets again. Whatever it reuses, it writes the
+ * bytes `encodeSnapshotDocs` writes (JSON.stringify's text, in ASCII).
+ */
+describe('SnapshotDocsEncoder: the same bytes, texts reused', () => {
+  class Figure {
+    constructor(readonly cents: number) {}
+  }
+  const shared = { rows: [{ label: 'Dépenses de fonctionnement', cents: 786_000_00 }, { label: 'Investissement', cents: -0 }], note: undefined };
+  const first: [string, unknown][] = [
+    ['antenna:a', { name: 'Montbéliard', shared, deep: { one: { two: { three: { four: ['x', undefined, () => 1, null] } } } } }],
+    ['antenna:b', { odd: { 2: 'two', 1: 'one', b: 'b', skip: undefined, symbol: Symbol('s') }, when: new Date(Date.UTC(2022, 5, 22)), numbers: [Number.NaN, Infinity, 1e21, 0.1] }],
+    ['antenna:c', { figure: new Figure(12), withJson: { toJSON: () => ({ replaced: 'é' }) }, empty: {}, none: [] }],
+    ['antenna:d', null],
+    ['antenna:e', { text: 'a lone surrogate \ud800 kept', euro: '786\u202f000,00 €' }],
+  ];
+  const inflated = async (blob: Promise<Buffer>) => inflateSync(await blob).toString('latin1');
+
+  it('rule: documents met for the first time, of every kind of value JSON.stringify writes, are written as encodeSnapshotDocs writes them', async () => {
+    expect(await inflated(new SnapshotDocsEncoder().encode(first))).toBe(await inflated(encodeSnapshotDocs(first)));
+  });
+
+  it('rule: documents seen before, and new documents sharing members with them, are written as encodeSnapshotDocs writes them', async () => {
+    const encoder = new SnapshotDocsEncoder();
+    await encoder.encode(first);
+    const [a, b, c] = first.map(([, doc]) => doc as Record<string, unknown>);
+    const second: [string, unknown][] = [
+      ['antenna:a', { ...a, name: 'Montbéliard (Doubs)' }],
+      ['antenna:b', b],
+      ['antenna:c', { ...c, empty: { now: 'filled' } }],
+      ['antenna:f', { shared, copy: { ...shared, note: 'écart' } }],
+    ];
+    expect(await inflated(encoder.encode(second))).toBe(await inflated(encodeSnapshotDocs(second)));
+    expect(await inflated(encoder.encode(first))).toBe(await inflated(encodeSnapshotDocs(first)));
   });
 });

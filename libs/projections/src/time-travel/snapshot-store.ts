@@ -18,9 +18,65 @@ const NOT_ASCII = /[\u0080-\uffff]/g;
  * written before in UTF-8 are still read as such ({@link decodeSnapshotDocs}).
  */
 export function encodeSnapshotDocs(entries: readonly (readonly [string, unknown])[]): Promise<Buffer> {
-  const json = JSON.stringify(entries).replace(NOT_ASCII, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return deflatedAscii(asciiOnly(JSON.stringify(entries)));
+}
+
+function asciiOnly(json: string): string {
+  return json.replace(NOT_ASCII, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function deflatedAscii(json: string): Promise<Buffer> {
   return deflated(Buffer.from(json, 'latin1'), { level: 1 });
 }
+
+/**
+ * Encodes as {@link encodeSnapshotDocs} does, the same bytes, reusing the text of each document, and
+ * of its members two levels down, that it wrote before: documents are never changed in place
+ * (`evolve` returns new ones, sharing what did not change), so an object seen again has the same
+ * text. Consecutive snapshots of 1,000 antennas share about nine tenths of their text, and the
+ * programme's indicators, changed by nearly every event (so in every mark), keep most of their
+ * members: only the new parts are written, where JSON.stringify wrote every snapshot whole.
+ * Texts are held as long as their objects live (a WeakMap): one builder's documents, a few MB.
+ */
+export class SnapshotDocsEncoder {
+  private readonly texts = new WeakMap<object, string>();
+
+  encode(entries: readonly (readonly [string, unknown])[]): Promise<Buffer> {
+    const parts: string[] = [];
+    for (const [key, doc] of entries) parts.push(`[${asciiOnly(JSON.stringify(key))},${this.text(doc, 0)}]`);
+    return deflatedAscii(`[${parts.join(',')}]`);
+  }
+
+  /** The ASCII JSON text of a value (where JSON.stringify writes `null` for it in an array, here too). */
+  private text(value: unknown, depth: number): string {
+    if (typeof value !== 'object' || value === null || depth > KEPT_TEXT_DEPTH) return value === undefined || typeof value === 'function' || typeof value === 'symbol' ? 'null' : asciiOnly(JSON.stringify(value));
+    const kept = this.texts.get(value);
+    if (kept !== undefined) return kept;
+    // Parts joined, not a string grown piece by piece: join makes one flat string, which later
+    // snapshots copy at once, where a string of many small pieces is walked again at every copy.
+    const parts: string[] = [];
+    let text: string;
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) parts.push(this.text(item, depth + 1));
+      text = `[${parts.join(',')}]`;
+    } else {
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      // Anything but a plain object (a Date, a boxed value…), or one with its own toJSON: as JSON.stringify writes it.
+      if ((prototype !== Object.prototype && prototype !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return asciiOnly(JSON.stringify(value));
+      for (const key of Object.keys(value)) {
+        const member = (value as Record<string, unknown>)[key];
+        if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+        parts.push(`${asciiOnly(JSON.stringify(key))}:${this.text(member, depth + 1)}`);
+      }
+      text = `{${parts.join(',')}}`;
+    }
+    this.texts.set(value, text);
+    return text;
+  }
+}
+
+/** How deep {@link SnapshotDocsEncoder} keeps texts: a document (0), its members (1), theirs (2, the buckets of the indicators). */
+const KEPT_TEXT_DEPTH = 2;
 
 /**
  * A stored snapshot's documents, parsed: the text read as ASCII when it is (see
