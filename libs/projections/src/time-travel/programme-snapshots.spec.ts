@@ -6,7 +6,7 @@ import { KPIS_PROJECTION_NAME } from '../read-models/kpis/kpis.projection';
 import { project, projected } from '../testing/projection-specification';
 import { sqliteStorageUnderTest } from '../testing/sqlite-storage-under-test';
 import { TimeTravelSnapshots } from './programme-snapshots';
-import { SnapshotDocsEncoder } from './snapshot-store';
+import { SnapshotDocsEncoder, TimeTravelSnapshotStore } from './snapshot-store';
 
 /**
  * The marks between snapshots keep the documents changed since the mark or snapshot before
@@ -100,6 +100,53 @@ describe('time-travel marks keep their changes', () => {
       }
     } finally {
       encode.mockRestore();
+      await store.close();
+    }
+  });
+
+  it('rule: a snapshot that cannot be stored (the disk full) is reported and stops the build, nothing after it is written; built again once the disk has room, every cut equals a replay to it', async () => {
+    const storage = open();
+    const store = SqliteEventStore.open({ file: join(dirname(file()), 'events-full-disk.sqlite') });
+    const kept = storage.timeTravelSnapshots();
+    let writes = 0;
+    let diskFull = true;
+    const failing: TimeTravelSnapshotStore = {
+      metas: () => kept.metas(),
+      docs: (position, projection) => kept.docs(position, projection),
+      drop: (from) => kept.drop(from),
+      save: (meta, blobs) => {
+        if (++writes === 6 && diskFull) throw new Error('SQLITE_FULL: database or disk is full');
+        kept.save(meta, blobs);
+      },
+    };
+    try {
+      await store.append(
+        'notes',
+        facts.map(([type, item], index) => ({
+          id: randomUUID(),
+          type,
+          version: 1,
+          data: { item, effectiveDate: dayOf(index) },
+          metadata: { actor: 'test', role: 'programme-manager', correlationId: 'c', causationId: 'c', recordedAt: `${dayOf(index)}T10:00:00.000Z` },
+        })),
+        { expectedRevision: 'any' },
+      );
+      const snapshots = new TimeTravelSnapshots(store, failing, [counted], { everyEvents: 10 });
+      await snapshots.catchUp();
+      expect(kept.metas().map((meta) => meta.position)).toEqual([1n, 2n, 3n, 4n, 5n]);
+      expect(snapshots.status()).toMatchObject({ building: false, fault: { reason: expect.stringContaining('SQLITE_FULL') } });
+      expect(snapshots.status().fault?.mendedAt).toBeUndefined();
+
+      diskFull = false;
+      await snapshots.catchUp();
+      expect(kept.metas().map((meta) => meta.position)).toEqual(facts.map((_, index) => BigInt(index + 1)));
+      expect(snapshots.status().fault?.mendedAt).toEqual(expect.any(String));
+      for (let index = 0; index < facts.length; index++) {
+        const cut = await snapshots.modelsAtCut(KPIS_PROJECTION_NAME, { asOf: dayOf(index) });
+        const expected = project(counted, facts.slice(0, index + 1).map(([type, item]) => projected(type, { item })));
+        expect([index, cut!.events, cut!.view<{ count: number }>(KPIS_PROJECTION_NAME).list('programme:')]).toEqual([index, 0, expected.list('programme:')]);
+      }
+    } finally {
       await store.close();
     }
   });
