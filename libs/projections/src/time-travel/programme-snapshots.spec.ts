@@ -28,22 +28,33 @@ describe('time-travel marks keep their changes', () => {
     ['Noted', 'g'], ['Noted', 'h'], ['Noted', 'i'], ['Noted', 'j'], ['Erased', 'a'], ['Noted', 'b'], ['Erased', 'c'], ['Noted', 'k'],
   ];
   const dayOf = (index: number) => `2024-01-${String(index + 1).padStart(2, '0')}`;
+  /** At each fact's day, the cut starts from the mark at that fact (nothing left to fold) and equals a replay of the facts up to it. */
+  const expectEveryCutFromItsMark = async (snapshots: TimeTravelSnapshots) => {
+    for (let index = 0; index < facts.length; index++) {
+      const cut = await snapshots.modelsAtCut(KPIS_PROJECTION_NAME, { asOf: dayOf(index) });
+      const expected = project(counted, facts.slice(0, index + 1).map(([type, item]) => projected(type, { item })));
+      expect([index, cut!.events, cut!.view<{ count: number }>(KPIS_PROJECTION_NAME).list('programme:')]).toEqual([index, 0, expected.list('programme:')]);
+    }
+  };
+  /** Each fact on a day of its own, in order, in one stream. */
+  const appendFacts = (store: SqliteEventStore, list: readonly (readonly [string, string])[]) =>
+    store.append(
+      'notes',
+      list.map(([type, item], index) => ({
+        id: randomUUID(),
+        type,
+        version: 1,
+        data: { item, effectiveDate: dayOf(index) },
+        metadata: { actor: 'test', role: 'programme-manager', correlationId: 'c', causationId: 'c', recordedAt: `${dayOf(index)}T10:00:00.000Z` },
+      })),
+      { expectedRevision: 'any' },
+    );
 
   it('rule: a cut at every mark starts from that mark, and equals a replay to the cut, documents erased after the snapshot included; a mark that changed every document is used without the snapshot before it', async () => {
     const storage = open();
     const store = SqliteEventStore.open({ file: join(dirname(file()), 'events.sqlite') });
     try {
-      await store.append(
-        'notes',
-        facts.map(([type, item], index) => ({
-          id: randomUUID(),
-          type,
-          version: 1,
-          data: { item, effectiveDate: dayOf(index) },
-          metadata: { actor: 'test', role: 'programme-manager', correlationId: 'c', causationId: 'c', recordedAt: `${dayOf(index)}T10:00:00.000Z` },
-        })),
-        { expectedRevision: 'any' },
-      );
+      await appendFacts(store, facts);
       // A snapshot every 10 events, a mark after each.
       const snapshots = new TimeTravelSnapshots(store, storage.timeTravelSnapshots(), [counted], { everyEvents: 10 });
       await snapshots.catchUp();
@@ -70,17 +81,7 @@ describe('time-travel marks keep their changes', () => {
     const original = SnapshotDocsEncoder.prototype.encode;
     const encode = jest.spyOn(SnapshotDocsEncoder.prototype, 'encode');
     try {
-      await store.append(
-        'notes',
-        facts.map(([type, item], index) => ({
-          id: randomUUID(),
-          type,
-          version: 1,
-          data: { item, effectiveDate: dayOf(index) },
-          metadata: { actor: 'test', role: 'programme-manager', correlationId: 'c', causationId: 'c', recordedAt: `${dayOf(index)}T10:00:00.000Z` },
-        })),
-        { expectedRevision: 'any' },
-      );
+      await appendFacts(store, facts);
       const snapshots = new TimeTravelSnapshots(store, storage.timeTravelSnapshots(), [counted], { everyEvents: 10 });
       // Stopped as it encodes its twelfth write (the mark at event 12, after the snapshot at 10).
       let stopped: Promise<void> | undefined;
@@ -93,11 +94,7 @@ describe('time-travel marks keep their changes', () => {
       expect(storage.timeTravelSnapshots().metas().map((meta) => meta.position)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n, 11n]);
       await snapshots.catchUp();
       expect(storage.timeTravelSnapshots().metas().map((meta) => meta.position)).toEqual(facts.map((_, index) => BigInt(index + 1)));
-      for (let index = 0; index < facts.length; index++) {
-        const cut = await snapshots.modelsAtCut(KPIS_PROJECTION_NAME, { asOf: dayOf(index) });
-        const expected = project(counted, facts.slice(0, index + 1).map(([type, item]) => projected(type, { item })));
-        expect([index, cut!.events, cut!.view<{ count: number }>(KPIS_PROJECTION_NAME).list('programme:')]).toEqual([index, 0, expected.list('programme:')]);
-      }
+      await expectEveryCutFromItsMark(snapshots);
     } finally {
       encode.mockRestore();
       await store.close();
@@ -120,17 +117,7 @@ describe('time-travel marks keep their changes', () => {
       },
     };
     try {
-      await store.append(
-        'notes',
-        facts.map(([type, item], index) => ({
-          id: randomUUID(),
-          type,
-          version: 1,
-          data: { item, effectiveDate: dayOf(index) },
-          metadata: { actor: 'test', role: 'programme-manager', correlationId: 'c', causationId: 'c', recordedAt: `${dayOf(index)}T10:00:00.000Z` },
-        })),
-        { expectedRevision: 'any' },
-      );
+      await appendFacts(store, facts);
       const snapshots = new TimeTravelSnapshots(store, failing, [counted], { everyEvents: 10 });
       await snapshots.catchUp();
       expect(kept.metas().map((meta) => meta.position)).toEqual([1n, 2n, 3n, 4n, 5n]);
@@ -141,11 +128,7 @@ describe('time-travel marks keep their changes', () => {
       await snapshots.catchUp();
       expect(kept.metas().map((meta) => meta.position)).toEqual(facts.map((_, index) => BigInt(index + 1)));
       expect(snapshots.status().fault?.mendedAt).toEqual(expect.any(String));
-      for (let index = 0; index < facts.length; index++) {
-        const cut = await snapshots.modelsAtCut(KPIS_PROJECTION_NAME, { asOf: dayOf(index) });
-        const expected = project(counted, facts.slice(0, index + 1).map(([type, item]) => projected(type, { item })));
-        expect([index, cut!.events, cut!.view<{ count: number }>(KPIS_PROJECTION_NAME).list('programme:')]).toEqual([index, 0, expected.list('programme:')]);
-      }
+      await expectEveryCutFromItsMark(snapshots);
     } finally {
       await store.close();
     }
@@ -158,17 +141,7 @@ describe('time-travel marks keep their changes', () => {
     const touched = defineProjection<{ readonly count: number }>({ ...counted, handles: ['Noted', 'Erased', 'Touched'], evolve: (doc, event) => (event.type === 'Touched' ? doc : counted.evolve(doc, event, '')) });
     const steps: readonly (readonly [string, string])[] = [['Noted', 'a'], ['Noted', 'b'], ['Touched', 'a'], ['Touched', 'z'], ['Noted', 'c'], ['Erased', 'c'], ['Noted', 'a'], ['Erased', 'b']];
     try {
-      await store.append(
-        'notes',
-        steps.map(([type, item], index) => ({
-          id: randomUUID(),
-          type,
-          version: 1,
-          data: { item, effectiveDate: dayOf(index) },
-          metadata: { actor: 'test', role: 'programme-manager', correlationId: 'c', causationId: 'c', recordedAt: `${dayOf(index)}T10:00:00.000Z` },
-        })),
-        { expectedRevision: 'any' },
-      );
+      await appendFacts(store, steps);
       // A snapshot every 20 events: a mark every 2.
       const snapshots = new TimeTravelSnapshots(store, storage.timeTravelSnapshots(), [touched], { everyEvents: 20 });
       await snapshots.catchUp();
