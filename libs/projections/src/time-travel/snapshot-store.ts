@@ -32,10 +32,11 @@ function deflatedAscii(json: string): Promise<Buffer> {
 /**
  * Encodes as {@link encodeSnapshotDocs} does, the same bytes, reusing the text of each document, and
  * of its members two levels down, that it wrote before: documents are never changed in place
- * (`evolve` returns new ones, sharing what did not change), so an object seen again has the same
- * text. Consecutive snapshots of 1,000 antennas share about nine tenths of their text, and the
- * programme's indicators, changed by nearly every event (so in every mark), keep most of their
- * members: only the new parts are written, where JSON.stringify wrote every snapshot whole.
+ * (`evolve` returns new ones, sharing what did not change; `test/read-models/frozen-documents.spec.ts`
+ * holds every projection to it), so an object seen again has the same text. Consecutive snapshots
+ * of 1,000 antennas share about nine tenths of their text, and the programme's indicators, changed
+ * by nearly every event (so in every mark), keep most of their members: only the new parts are
+ * written, where JSON.stringify wrote every snapshot whole.
  * Texts are held as long as their objects live (a WeakMap): for the builder's documents, at most
  * about three times their JSON (a text per level), some 20 MB at 1,000 antennas.
  */
