@@ -1,5 +1,5 @@
 import { compareFrench } from './budget/report-helpers';
-import { FrenchOrder, joined, KeptForDocuments, PartsByDocument } from './report-parts';
+import { FrenchOrder, joined, joinedAgain, KeptForDocuments, PartsByDocument } from './report-parts';
 
 describe('parts of whole-programme reports kept with each committed document', () => {
   it('rule: a part is derived once per document and parameters, and again for a new document (a commit replaces the object)', () => {
@@ -72,5 +72,48 @@ describe('parts of whole-programme reports kept with each committed document', (
 
   it('puts arrays end to end in order', () => {
     expect(joined([[1, 2], [], [3]])).toEqual([1, 2, 3]);
+  });
+
+  it('rule: a list changed at a few places is derived from the last result and those places, and equals a derivation afresh', () => {
+    const calls: string[] = [];
+    const kept = new KeptForDocuments(
+      (docs: readonly { n: number }[]) => {
+        calls.push('afresh');
+        return docs.map((doc) => doc.n);
+      },
+      (last, before, docs, changed) => {
+        calls.push(`again ${changed.join(',')}`);
+        expect(changed.map((index) => before[index])).not.toContain(undefined);
+        const next = last.slice();
+        for (const index of changed) next[index] = docs[index]!.n;
+        return next;
+      },
+    );
+    const docs = Array.from({ length: 40 }, (_, n) => ({ n }));
+    const first = kept.of(docs);
+    const one = docs.map((doc, index) => (index === 7 ? { n: 700 } : doc));
+    const again = kept.of(one);
+    expect(again).toEqual(one.map((doc) => doc.n));
+    expect(first[7]).toBe(7); // the last result, shared, is left as it was
+    expect(kept.of([...one])).toBe(again); // the same documents: nothing derived
+    // Too many places changed, or another length: derived afresh.
+    const many = one.map((doc, index) => (index % 2 === 0 ? { n: doc.n + 1 } : doc));
+    expect(kept.of(many)).toEqual(many.map((doc) => doc.n));
+    expect(kept.of(many.slice(1))).toEqual(many.slice(1).map((doc) => doc.n));
+    expect(calls).toEqual(['afresh', 'again 7', 'afresh', 'afresh']);
+  });
+
+  it('rule: parts joined again after a change are what joining them afresh gives, whether or not a changed part has as many items as before', () => {
+    const before = [['a1', 'a2'], [], ['c1'], ['d1', 'd2', 'd3'], ['e1']];
+    const kept = joined(before);
+    const items = (part: readonly string[]) => part;
+    // As many items: in place, in a copy.
+    const same = [before[0]!, before[1]!, ['C1'], before[3]!, ['E1']];
+    const again = joinedAgain(kept, before, same, [2, 4], items);
+    expect(again).toEqual(joined(same));
+    expect(kept).toEqual(['a1', 'a2', 'c1', 'd1', 'd2', 'd3', 'e1']);
+    // Another number of items (a flag raised or cleared): joined afresh.
+    const longer = [before[0]!, ['b1'], before[2]!, ['d1'], before[4]!];
+    expect(joinedAgain(kept, before, longer, [1, 3], items)).toEqual(joined(longer));
   });
 });

@@ -76,20 +76,50 @@ export class FrenchOrder<Doc> {
  * kept while the list holds the same document objects in the same order: committed documents are
  * immutable and shared (see {@link PartsByDocument}), so the same objects give the same result.
  * The result is shared by every report built from it.
+ *
+ * With `again`, a list as long as the last one that holds other objects at a few places only (a
+ * write changes one antenna's part) is derived from the last result and those places, rather than
+ * from the whole list: `again` must give what `derive` would (a new result: the last one is shared).
  */
 export class KeptForDocuments<Doc, Result> {
   private docs: readonly Doc[] = [];
   private kept: { readonly result: Result } | undefined;
 
-  constructor(private readonly derive: (docs: readonly Doc[]) => Result) {}
+  constructor(
+    private readonly derive: (docs: readonly Doc[]) => Result,
+    private readonly again?: (kept: Result, before: readonly Doc[], docs: readonly Doc[], changed: readonly number[]) => Result,
+  ) {}
 
   of(docs: readonly Doc[]): Result {
-    if (this.kept === undefined || !sameItems(docs, this.docs)) {
-      this.kept = { result: this.derive(docs) };
+    if (this.kept === undefined || docs.length !== this.docs.length) return this.keep(docs, this.derive(docs));
+    const changed = changedPlaces(this.docs, docs);
+    if (changed === undefined) return this.keep(docs, this.derive(docs));
+    if (changed.length === 0) {
       this.docs = docs;
+      return this.kept.result;
     }
-    return this.kept.result;
+    return this.keep(docs, this.again === undefined ? this.derive(docs) : this.again(this.kept.result, this.docs, docs, changed));
   }
+
+  private keep(docs: readonly Doc[], result: Result): Result {
+    this.kept = { result };
+    this.docs = docs;
+    return result;
+  }
+}
+
+/** At most this many places changed are derived again from the last result (KeptForDocuments' `again`); more, and all is derived afresh. */
+const CHANGED_PLACES_AT_MOST = 16;
+
+/** The places where `b` holds another object than `a` (as long), in order; undefined when there are more than CHANGED_PLACES_AT_MOST. */
+function changedPlaces<T>(a: readonly T[], b: readonly T[]): number[] | undefined {
+  const changed: number[] = [];
+  for (let i = 0; i < b.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (changed.length === CHANGED_PLACES_AT_MOST) return undefined;
+    changed.push(i);
+  }
+  return changed;
 }
 
 /**
@@ -102,12 +132,6 @@ export function keptOnly<T>(list: readonly T[], keep: (item: T) => boolean): rea
 export function keptOnly<T>(list: readonly T[], keep: (item: T) => boolean): readonly T[] {
   for (let i = 0; i < list.length; i++) if (!keep(list[i]!)) return list.filter(keep);
   return list;
-}
-
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
@@ -123,6 +147,30 @@ export function joined<T>(arrays: readonly (readonly T[])[]): T[] {
   for (let i = 0; i < arrays.length; i++) {
     const array = arrays[i]!;
     for (let j = 0; j < array.length; j++) all[at++] = array[j]!;
+  }
+  return all;
+}
+
+/**
+ * `joined(parts.map(items))`, given `kept`, the same join of `before`, a list of as many parts that
+ * differs from `parts` only at the places `changed` (in order): a copy of `kept` with the changed
+ * parts' items put in their place, when each has as many as before; joined afresh otherwise. A write
+ * changes one antenna's part: its items take their place in a copy made at once, instead of the
+ * thousand parts' items being put end to end one by one.
+ */
+export function joinedAgain<P, T>(kept: readonly T[], before: readonly P[], parts: readonly P[], changed: readonly number[], items: (part: P) => readonly T[]): T[] {
+  for (const index of changed) if (items(before[index]!).length !== items(parts[index]!).length) return joined(parts.map(items));
+  const all = kept.slice();
+  let at = 0;
+  let next = 0;
+  for (let i = 0; next < changed.length; i++) {
+    const length = items(parts[i]!).length;
+    if (i === changed[next]) {
+      const array = items(parts[i]!);
+      for (let j = 0; j < length; j++) all[at + j] = array[j]!;
+      next++;
+    }
+    at += length;
   }
   return all;
 }

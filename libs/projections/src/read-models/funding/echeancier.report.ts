@@ -81,7 +81,7 @@ export function buildEcheancierReport(models: ReadModels, parameters: Echeancier
   const docs = fundingDocsOf(models, parameters.antennaId, parameters);
   const referenceDate = parameters.referenceDate;
   const until = addDays(referenceDate, withinDays);
-  const closingOf = antennaClosings(models);
+  const closingOf = antennaClosings(models, parameters.antennaId);
 
   const items: EcheancierItem[] = [];
   for (const doc of docs) {

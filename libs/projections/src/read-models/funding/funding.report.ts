@@ -5,7 +5,7 @@ import { formatDays, trancheName, trancheNameIn } from '@jalon/reporting';
 import { fundingDocsOf } from './funding-docs';
 import { formatDate, formatEuros, ReadModels } from '../budget/report-helpers';
 import { AntennaFundingDoc, FundingAgreementDoc, TrancheDoc, TrancheState } from './funding.projection';
-import { FrenchOrder, joined, KeptForDocuments, PartsByDocument } from '../report-parts';
+import { FrenchOrder, joined, joinedAgain, KeptForDocuments, PartsByDocument } from '../report-parts';
 import { antennaClosings } from '../phases/antenna-closing';
 
 export interface FundingReportParameters extends ReportParameters {
@@ -155,7 +155,7 @@ export function buildFundingReport(models: ReadModels, parameters: FundingReport
   // The antenna's closing is not in its funding document but in the phases read model: it is part of
   // the variant, so that a part kept from before the closing is never served after it.
   const variant = `${withAntenna}|${parameters.referenceDate}|${receiptDelayDays}`;
-  const closingOf = antennaClosings(models);
+  const closingOf = antennaClosings(models, parameters.antennaId);
   // One antenna's report sorts nothing: it would only push out the programme's order kept.
   const parts = (withAntenna ? FUNDING_ORDER.sort(docs) : docs).map((doc) => {
     const closedOn = closingOf(doc.antennaId);
@@ -249,19 +249,33 @@ interface FundingSums {
 
 /** Parts kept per committed funding document and parameters; antennas in French order of their names. */
 const FUNDING_PARTS = new PartsByDocument<AntennaFundingDoc, FundingPart>(3);
-/** The last report's parts put end to end, as one part of the whole programme. */
+/** The arrays of a part, put end to end over the parts for the whole programme. */
+const JOINED_FIELDS = ['agreements', 'discrepancies', 'discrepancyNotes', 'agreementRows', 'trancheRows', 'movementRows', 'discrepancyRows'] as const;
+type JoinedField = (typeof JOINED_FIELDS)[number];
+
+/**
+ * The last report's parts put end to end, as one part of the whole programme; after a write, from
+ * the last one and the parts that changed (the antennas the write touched).
+ */
 const FUNDING_WHOLE = new KeptForDocuments(
-  (parts: readonly FundingPart[]): FundingPart => ({
-    agreements: joined(parts.map((part) => part.agreements)),
-    discrepancies: joined(parts.map((part) => part.discrepancies)),
-    discrepancyNotes: joined(parts.map((part) => part.discrepancyNotes)),
-    agreementRows: joined(parts.map((part) => part.agreementRows)),
-    trancheRows: joined(parts.map((part) => part.trancheRows)),
-    movementRows: joined(parts.map((part) => part.movementRows)),
-    discrepancyRows: joined(parts.map((part) => part.discrepancyRows)),
-    sums: sumParts(parts),
-  }),
+  (parts: readonly FundingPart[]): FundingPart => wholePart(JOINED_FIELDS.map((field) => joined<unknown>(parts.map((part) => part[field]))), sumParts(parts)),
+  (kept: FundingPart, before: readonly FundingPart[], parts: readonly FundingPart[], changed: readonly number[]): FundingPart => {
+    const sums = { ...kept.sums };
+    for (const index of changed) {
+      addSums(sums, before[index]!.sums, -1);
+      addSums(sums, parts[index]!.sums, 1);
+    }
+    return wholePart(
+      JOINED_FIELDS.map((field) => joinedAgain<FundingPart, unknown>(kept[field], before, parts, changed, (part) => part[field])),
+      sums,
+    );
+  },
 );
+
+function wholePart(arrays: readonly (readonly unknown[])[], sums: FundingSums): FundingPart {
+  const whole = Object.fromEntries(JOINED_FIELDS.map((field, index) => [field, arrays[index]!])) as Pick<FundingPart, JoinedField>;
+  return { ...whole, sums };
+}
 const FUNDING_ORDER = new FrenchOrder<AntennaFundingDoc>((doc) => doc.antennaName ?? doc.antennaId);
 
 function antennaPart(doc: AntennaFundingDoc, withAntenna: boolean, referenceDate: IsoDate, receiptDelayDays: number, antennaClosedOn: IsoDate | null): FundingPart {
@@ -346,7 +360,7 @@ function reportAgreement(agreement: FundingAgreementDoc, antennaName: string | n
 
 /** The antennas' sums added up (integer cents: exact in any order). */
 function sumParts(parts: readonly FundingPart[]): FundingSums {
-  const total = {
+  const total: Mutable<FundingSums> = {
     committedCents: 0,
     releasedCents: 0,
     receivedCents: 0,
@@ -362,25 +376,30 @@ function sumParts(parts: readonly FundingPart[]): FundingSums {
     trancheReleasedCents: 0,
     trancheReceivedCents: 0,
   };
-  // Field by field: a loop over Object.keys(total) made an array of names per antenna and query.
-  for (const { sums } of parts) {
-    total.committedCents += sums.committedCents;
-    total.releasedCents += sums.releasedCents;
-    total.receivedCents += sums.receivedCents;
-    total.spentCents += sums.spentCents;
-    total.remainingCommitmentCents += sums.remainingCommitmentCents;
-    total.notReleasedAtClosingCents += sums.notReleasedAtClosingCents;
-    total.blockedCents += sums.blockedCents;
-    total.closedAgreements += sums.closedAgreements;
-    total.blockedAgreements += sums.blockedAgreements;
-    total.toCollectCents += sums.toCollectCents;
-    total.balanceCents += sums.balanceCents;
-    total.trancheScheduledCents += sums.trancheScheduledCents;
-    total.trancheReleasedCents += sums.trancheReleasedCents;
-    total.trancheReceivedCents += sums.trancheReceivedCents;
-  }
+  for (const { sums } of parts) addSums(total, sums, 1);
   return total;
 }
+
+/** Adds `sums` (`sign` 1) to `total`, or takes them from it (-1). */
+function addSums(total: Mutable<FundingSums>, sums: FundingSums, sign: 1 | -1): void {
+  // Field by field: a loop over Object.keys(total) made an array of names per antenna and query.
+  total.committedCents += sign * sums.committedCents;
+  total.releasedCents += sign * sums.releasedCents;
+  total.receivedCents += sign * sums.receivedCents;
+  total.spentCents += sign * sums.spentCents;
+  total.remainingCommitmentCents += sign * sums.remainingCommitmentCents;
+  total.notReleasedAtClosingCents += sign * sums.notReleasedAtClosingCents;
+  total.blockedCents += sign * sums.blockedCents;
+  total.closedAgreements += sign * sums.closedAgreements;
+  total.blockedAgreements += sign * sums.blockedAgreements;
+  total.toCollectCents += sign * sums.toCollectCents;
+  total.balanceCents += sign * sums.balanceCents;
+  total.trancheScheduledCents += sign * sums.trancheScheduledCents;
+  total.trancheReleasedCents += sign * sums.trancheReleasedCents;
+  total.trancheReceivedCents += sign * sums.trancheReceivedCents;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 // ---------------------------------------------------------------------------------------------
 // Discrepancies
