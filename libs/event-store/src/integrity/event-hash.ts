@@ -48,15 +48,18 @@ export function hashedContent(event: HashableEvent): string {
  * those `undefined` left out.
  */
 function contentText(id: unknown, streamId: unknown, revision: unknown, type: unknown, version: unknown, dataText: string | undefined, metadataText: string): string {
+  // `metadata` is always there: the members before it end with a comma, those after it start with
+  // one, and the text is never cut (a slice of the text built so far would copy it once more
+  // before it is hashed).
   let text = '{';
   if (dataText !== undefined) text += `"data":${dataText},`;
   if (id !== undefined) text += `"id":${canonicalJson(id)},`;
-  text += `"metadata":${metadataText},`;
-  if (revision !== undefined) text += `"revision":${canonicalJson(revision)},`;
-  if (streamId !== undefined) text += `"streamId":${canonicalJson(streamId)},`;
-  if (type !== undefined) text += `"type":${canonicalJson(type)},`;
-  if (version !== undefined) text += `"version":${canonicalJson(version)},`;
-  return `${text.slice(0, -1)}}`;
+  text += `"metadata":${metadataText}`;
+  if (revision !== undefined) text += `,"revision":${canonicalJson(revision)}`;
+  if (streamId !== undefined) text += `,"streamId":${canonicalJson(streamId)}`;
+  if (type !== undefined) text += `,"type":${canonicalJson(type)}`;
+  if (version !== undefined) text += `,"version":${canonicalJson(version)}`;
+  return `${text}}`;
 }
 
 /** SHA-256 (64 lower-case hex digits) of the event's canonical content, its `previousHash` included. */

@@ -47,6 +47,25 @@ describe('canonical JSON, as fast as it is plain', () => {
     for (const value of numbers) expect(canonicalJson(value)).toBe(JSON.stringify(value));
   });
 
+  it('rule: strings are written exactly as JSON.stringify writes them (every UTF-16 code unit, alone and in text; surrogate pairs and lone surrogates)', () => {
+    for (let unit = 0; unit <= 0xffff; unit++) {
+      const alone = String.fromCharCode(unit);
+      const inText = `Montbéliard ${alone} 786 000,00 €`;
+      if (canonicalJson(alone) !== JSON.stringify(alone) || canonicalJson(inText) !== JSON.stringify(inText)) {
+        expect([unit, canonicalJson(alone), canonicalJson(inText)]).toEqual([unit, JSON.stringify(alone), JSON.stringify(inText)]);
+      }
+    }
+    for (const text of ['😀', 'a😀b', '\ud83d', '\ude00x', 'x\ud83d', '\u2028\u2029', '\u007f', '"\\', '']) expect(canonicalJson({ text })).toBe(JSON.stringify({ text }));
+  });
+
+  it('rule: keys are sorted by UTF-16 code units however many an object has (a few, sorted by insertion; many, by Array.prototype.sort)', () => {
+    const keys = ['b', 'a', 'B', 'é', 'aa', '', '10', '9', 'Z', 'ü', 'e\u0301', '😀', '\uffff', 'z', 'A', '_', '$', '~'];
+    for (const count of [2, 15, 16, 17, keys.length]) {
+      const record = Object.fromEntries(keys.slice(0, count).reverse().map((key, index) => [key, index]));
+      expect(canonicalJson(record)).toBe(reference(record));
+    }
+  });
+
   it('rule: a value with no JSON form is refused', () => {
     expect(() => canonicalJson({ f: () => 1 })).toThrow(TypeError);
     expect(() => canonicalJson({ big: 10n })).toThrow(TypeError);

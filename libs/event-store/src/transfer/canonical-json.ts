@@ -7,7 +7,7 @@
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return stringText(value);
     case 'number':
       // What JSON.stringify writes: the shortest round-trip text, `null` for NaN and infinities.
       if (Number.isFinite(value)) return String(value);
@@ -66,7 +66,7 @@ function arrayText(array: readonly unknown[]): string {
 function objectText(record: Readonly<Record<string, unknown>>, omitted: string | undefined): string {
   const prototype = Object.getPrototypeOf(record) as unknown;
   if (prototype !== Object.prototype && prototype !== null) faithful = false;
-  const keys = Object.keys(record).sort();
+  const keys = sortedKeys(record);
   let text = '{';
   for (const key of keys) {
     const item = record[key];
@@ -75,6 +75,41 @@ function objectText(record: Readonly<Record<string, unknown>>, omitted: string |
     text += `${quotedKey(key)}:${canonicalJson(item)}`;
   }
   return `${text}}`;
+}
+
+/**
+ * What JSON.stringify escapes in a string: the quote, the backslash, control characters, and
+ * surrogates (a lone one; a pair is left to JSON.stringify as well, which writes it as it is).
+ */
+const ESCAPED = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/**
+ * A string as JSON.stringify writes it. Most strings of an event need no escape: quoted as they
+ * are, after one test, rather than through JSON.stringify (a string is about half the time of a
+ * hash chain's canonical texts, which every command writes).
+ */
+function stringText(value: string): string {
+  return ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+/** At most this many keys are sorted in place by insertion; more by Array.prototype.sort. */
+const INSERTION_SORTED_AT_MOST = 16;
+
+/**
+ * The object's keys in UTF-16 code unit order (as `Object.keys(record).sort()` gives them). An
+ * event's data and metadata have a handful each: sorted by insertion, comparing strings as `<`
+ * does (the same order), in about a third of the time the generic sort takes for them.
+ */
+function sortedKeys(record: Readonly<Record<string, unknown>>): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > INSERTION_SORTED_AT_MOST) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /** Keys come from a small vocabulary (the events' fields): each is quoted once, up to a bound. */
